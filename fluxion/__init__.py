@@ -1,0 +1,21 @@
+"""fluxion: differentiable programming with NumPy-style Python.
+
+>>> import fluxion as fx
+>>> import fluxion.numpy as fnp
+>>> fnp.sin(fnp.zeros(2)).tolist()
+[0.0, 0.0]
+"""
+from __future__ import annotations
+
+from . import backends as _backends  # noqa: F401  (fills the kernel tables)
+from .backends import numpy as _numpy_backend  # noqa: F401
+from . import errors as errors
+from . import numpy as numpy
+from . import random as random
+from . import tree as tree
+from .core.array import Array as Array
+from .core.device import Device as Device, devices as devices
+from .core.program import Program as Program
+
+__version__ = "0.1.0"
+__all__ = ["Array", "Device", "Program", "devices", "errors", "numpy", "random", "tree"]

@@ -1,0 +1,207 @@
+"""`Array`, fluxion's array value, and `Tracer`, the value an interpreter passes around.
+
+An eager `Array` holds a device buffer (a NumPy array on the CPU). Operators and methods
+are installed by `fluxion.numpy` (the layer that knows promotion); this module holds what
+needs no operation: metadata, conversion to Python and NumPy, and printing.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import dtypes, errors
+from .device import CPU
+from .types import ArrayType
+
+
+class Array:
+    """An n-dimensional array. Arrays are values: updates rebind, slices copy."""
+
+    __slots__ = ("_value", "_weak", "__weakref__")
+    __array_priority__ = 100
+    __hash__ = None
+
+    def __init__(self, value, weak: bool = False):
+        self._value = np.asarray(value)
+        self._weak = weak
+
+    # metadata -------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._value.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._value.dtype
+
+    @property
+    def weak(self) -> bool:
+        return self._weak
+
+    @property
+    def aval(self) -> ArrayType:
+        return ArrayType(self.shape, self.dtype, self._weak)
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    @property
+    def device(self):
+        return CPU
+
+    def __len__(self) -> int:
+        if not self.shape:
+            raise TypeError("len() of a 0-d array; use .item() or .shape")
+        return self.shape[0]
+
+    def __iter__(self):
+        if not self.shape:
+            raise TypeError("iteration over a 0-d array; use .item()")
+        return (self[i] for i in range(self.shape[0]))
+
+    # conversion to Python and NumPy -----------------------------------------------------
+    def _concrete(self, why: str) -> np.ndarray:
+        return self._value
+
+    def _scalar(self, why: str):
+        v = np.asarray(self._concrete(why))
+        if v.size != 1:
+            raise TypeError(f"{why} needs an array of size 1, got shape {v.shape}; index or reduce it first")
+        return v.reshape(()).item()
+
+    def __bool__(self) -> bool:
+        v = np.asarray(self._concrete("bool()"))
+        if v.size != 1:
+            raise ValueError(f"the truth value of an array of shape {v.shape} is ambiguous; use .any() or .all()")
+        return bool(v.reshape(()))
+
+    def __float__(self) -> float:
+        return float(self._scalar("float()"))
+
+    def __int__(self) -> int:
+        return int(self._scalar("int()"))
+
+    def __complex__(self) -> complex:
+        return complex(self._scalar("complex()"))
+
+    def __index__(self) -> int:
+        if not (dtypes.is_integer(self.dtype) or self.dtype == dtypes.bool_):
+            raise TypeError(f"only integer arrays can be used as an index, got {self.dtype}; use .astype(int)")
+        return int(self._scalar("index"))
+
+    def item(self):
+        """The value of a size-1 array as a Python scalar."""
+        return self._scalar("item()")
+
+    def tolist(self):
+        """The array as nested Python lists (a scalar for a 0-d array)."""
+        return np.asarray(self._concrete("tolist()")).tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        v = np.asarray(self._concrete("conversion to a NumPy array"))
+        if dtype is not None and v.dtype != dtype:
+            if copy is False:
+                raise ValueError("conversion to another dtype needs a copy")
+            return v.astype(dtype)
+        return v.copy() if copy else v
+
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        v = np.asarray(self._concrete("__dlpack__"))
+        kwargs = {} if max_version is None else {"max_version": max_version}
+        if dl_device is not None:
+            kwargs["dl_device"] = dl_device
+        if copy is not None:
+            kwargs["copy"] = copy
+        return v.__dlpack__(stream=stream, **kwargs)
+
+    def __dlpack_device__(self):
+        return np.asarray(self._concrete("__dlpack_device__")).__dlpack_device__()
+
+    def __repr__(self):
+        v = np.asarray(self._value)
+        extra = f", dtype={self.dtype}" + (", weak_type=True" if self._weak else "")
+        if v.size == 0 and v.ndim > 1:
+            return f"Array([], shape={v.shape}{extra})"
+        body = np.array2string(v, separator=", ", prefix="Array(", max_line_width=88)
+        return f"Array({body}{extra})"
+
+    def __str__(self):
+        return str(np.asarray(self._value))
+
+    def __format__(self, spec):
+        if self.ndim == 0:
+            return format(self.item(), spec)
+        return format(str(self), spec)
+
+    def __reduce__(self):
+        return (Array, (np.asarray(self._value), self._weak))
+
+    def _become(self, other: Array) -> Array:
+        """Rebind this Python object to the value `other` (in-place update as a value)."""
+        self._value, self._weak = other._value, other._weak
+        return self
+
+
+class Tracer(Array):
+    """A value seen by an interpreter; subclasses say what it carries."""
+
+    __slots__ = ("_interp",)
+
+    @property
+    def aval(self) -> ArrayType:
+        raise NotImplementedError
+
+    @property
+    def shape(self):
+        return self.aval.shape
+
+    @property
+    def dtype(self):
+        return self.aval.dtype
+
+    @property
+    def weak(self):
+        return self.aval.weak
+
+    def _concrete(self, why: str):
+        raise errors.op_error(
+            errors.ConcretizationError, why,
+            f"needs a concrete value, but got a traced value {self.aval}",
+            "make that argument static (static_argnums) or use fx.cond / fx.while_loop for control flow")
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.aval})"
+
+    def _become(self, other):
+        raise NotImplementedError
+
+    def __reduce__(self):
+        raise TypeError("a traced value cannot be pickled")
+
+
+def to_array(x, dtype=None) -> Array:
+    """An Array from an Array, a NumPy array or a Python scalar (which stays weak)."""
+    if isinstance(x, Array):
+        return x
+    if isinstance(x, (bool, int, float, complex)) and not isinstance(x, np.generic):
+        dt = dtypes.scalar_dtype(x) if dtype is None else dtype
+        return Array(scalar_value(x, dt), weak=dtype is None)
+    v = np.asarray(x)
+    if v.dtype not in dtypes.ALL:
+        if v.dtype == object or v.dtype.kind in "USV":
+            raise errors.DTypeError(f"cannot make an array from {type(x).__name__} of dtype {v.dtype}")
+        v = v.astype(dtypes.canonicalize(v.dtype))
+    return Array(v)
+
+
+def scalar_value(x, dt: np.dtype) -> np.ndarray:
+    """A 0-d NumPy array of dtype `dt` holding Python scalar `x`; OverflowError if it cannot."""
+    if isinstance(x, int) and not isinstance(x, bool) and dt.kind in "iu":
+        info = np.iinfo(dt)
+        if not info.min <= x <= info.max:
+            raise OverflowError(f"Python int {x} does not fit in {dt} (range {info.min}..{info.max})")
+    return np.array(x, dtype=dt)

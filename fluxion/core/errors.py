@@ -1,0 +1,50 @@
+"""fluxion's exceptions. Each also subclasses the built-in a user would catch."""
+from __future__ import annotations
+
+import os
+import sys
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class FluxionError(Exception):
+    """Base class of every error fluxion raises on purpose."""
+
+
+class ShapeError(FluxionError, ValueError):
+    """Shapes that an operation cannot combine."""
+
+
+class DTypeError(FluxionError, TypeError):
+    """A dtype an operation does not accept."""
+
+
+class IndexOutOfBoundsError(FluxionError, IndexError):
+    """An index outside an array's extent (eager mode)."""
+
+
+class ConcretizationError(FluxionError, TypeError):
+    """A traced value used where a concrete Python value is needed."""
+
+
+class TracerLeakError(FluxionError, RuntimeError):
+    """A traced value used after the transformation that made it has finished."""
+
+
+def user_frame() -> str:
+    """`file:line` of the innermost caller outside the fluxion package, or ''."""
+    f = sys._getframe(1)
+    while f is not None and f.f_code.co_filename.startswith(_PACKAGE_DIR):
+        f = f.f_back
+    return "" if f is None else f"{f.f_code.co_filename}:{f.f_lineno}"
+
+
+def op_error(cls: type[FluxionError], op: str, problem: str, fix: str = "") -> FluxionError:
+    """An error naming the operation, the problem, the user's line and the fix."""
+    where = user_frame()
+    msg = f"{op}: {problem}"
+    if where:
+        msg += f"\n  at {where}"
+    if fix:
+        msg += f"\n  fix: {fix}"
+    return cls(msg)

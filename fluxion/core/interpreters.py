@@ -1,0 +1,121 @@
+"""The interpreter stack.
+
+Each thread has its own stack (so threads do not share transformations). The innermost
+interpreter receives every `bind`. A transformation's interpreter processes the call with
+its rule and binds the result's pieces on its parent; the eager interpreter at the bottom
+runs the kernel of the arguments' device.
+"""
+from __future__ import annotations
+
+import contextlib
+import threading
+
+import numpy as np
+
+from . import errors
+from .array import Array, Tracer, to_array
+from .types import ArrayType
+
+
+class Interpreter:
+    """Base of every interpreter: `process` handles one primitive call."""
+
+    parent: Interpreter | None = None
+
+    def process(self, prim, args: tuple, params: dict):
+        raise NotImplementedError
+
+
+class _Ctx(threading.local):
+    interp: Interpreter  # set below, once EAGER exists
+
+
+_ctx = _Ctx()
+
+
+def current() -> Interpreter:
+    return _ctx.interp
+
+
+@contextlib.contextmanager
+def use(interp: Interpreter):
+    """Make `interp` the innermost interpreter inside the block (restores the old one after)."""
+    prev = _ctx.interp
+    _ctx.interp = interp
+    try:
+        yield interp
+    finally:
+        _ctx.interp = prev
+
+
+@contextlib.contextmanager
+def push(interp: Interpreter):
+    """Push a new interpreter on top of the current one for the block."""
+    interp.parent = _ctx.interp
+    with use(interp):
+        yield interp
+
+
+class EagerInterpreter(Interpreter):
+    """Runs each primitive at once: cached abstract evaluation, then the device's kernel."""
+
+    def __init__(self):
+        self._types: dict = {}
+
+    def process(self, prim, args, params):
+        from .primitive import numpy_kernel
+        arrays = []
+        for a in args:
+            if a.__class__ is not Array:
+                if isinstance(a, Tracer):
+                    raise errors.op_error(
+                        errors.TracerLeakError, prim.name,
+                        f"got a traced value ({a.aval}) after the transformation that made it has finished",
+                        "return the value from the transformed function instead of storing it outside")
+                a = to_array(a)
+            arrays.append(a)
+        out_type = self._type_of(prim, arrays, params)
+        values = [a._value for a in arrays]
+        try:
+            kernel = numpy_kernel[prim]
+        except KeyError:
+            raise errors.op_error(NotImplementedError, prim.name, "has no NumPy kernel") from None
+        out = kernel(*values, **params)
+        if prim.multiple_results:
+            return tuple(_wrap(v, t) for v, t in zip(out, out_type))
+        return _wrap(out, out_type)
+
+    def _type_of(self, prim, arrays, params):
+        from .primitive import abstract_eval
+        try:
+            key = (prim, *params.items(), *[(a._value.shape, a._value.dtype, a._weak) for a in arrays])
+            return self._types[key]
+        except TypeError:  # unhashable params: evaluate without caching
+            key = None
+        except KeyError:
+            pass
+        try:
+            rule = abstract_eval[prim]
+        except KeyError:
+            raise errors.op_error(NotImplementedError, prim.name, "has no abstract evaluation rule") from None
+        out = rule(*[ArrayType(a._value.shape, a._value.dtype, a._weak) for a in arrays], **params)
+        if key is not None:
+            if len(self._types) > 100_000:
+                self._types.clear()
+            self._types[key] = out
+        return out
+
+
+def _wrap(value, t: ArrayType) -> Array:
+    if value.dtype != t.dtype or value.shape != t.shape:
+        value = np.asarray(value, dtype=t.dtype)
+        if value.shape != t.shape:
+            raise AssertionError(f"kernel returned shape {value.shape}, expected {t.shape}")
+    out = Array.__new__(Array)
+    out._value = value
+    out._weak = t.weak
+    return out
+
+
+EAGER = EagerInterpreter()
+_Ctx.interp = EAGER

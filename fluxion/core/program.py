@@ -1,0 +1,125 @@
+"""The program IR: variables, equations and programs, and a printer.
+
+A `Program` is a typed, straight-line list of primitive calls. Staging (jit) records one,
+transformations can interpret one, and the XLA backend lowers one.
+
+    { lambda ; a:f32[4,4] b:f32[4,4]. let
+        c:f32[4,4] = add a b
+      in (c,) }
+"""
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+
+from .types import ArrayType
+
+
+class Var:
+    """A program variable: a typed name bound once."""
+
+    __slots__ = ("aval", "count")
+    _counter = itertools.count()
+
+    def __init__(self, aval: ArrayType):
+        self.aval = aval
+        self.count = next(Var._counter)
+
+    def __repr__(self):
+        return f"Var({self.count}:{self.aval})"
+
+
+class Literal:
+    """A constant written inline in an equation (a scalar)."""
+
+    __slots__ = ("value", "aval")
+
+    def __init__(self, value, aval: ArrayType):
+        self.value = value
+        self.aval = aval
+
+
+class Equation:
+    """`outputs = prim(*inputs, **params)`."""
+
+    __slots__ = ("prim", "inputs", "outputs", "params")
+
+    def __init__(self, prim, inputs: list, outputs: list[Var], params: dict[str, Any]):
+        self.prim, self.inputs, self.outputs, self.params = prim, inputs, outputs, params
+
+
+class Program:
+    """A typed program: `constvars` bound to `consts`, then `inputs` -> `outputs`."""
+
+    __slots__ = ("constvars", "consts", "inputs", "equations", "outputs")
+
+    def __init__(self, constvars, consts, inputs, equations, outputs):
+        self.constvars, self.consts = list(constvars), list(consts)
+        self.inputs, self.equations, self.outputs = list(inputs), list(equations), list(outputs)
+
+    @property
+    def in_types(self) -> list[ArrayType]:
+        return [v.aval for v in self.inputs]
+
+    @property
+    def out_types(self) -> list[ArrayType]:
+        return [v.aval for v in self.outputs]
+
+    def __str__(self):
+        return _Printer().program(self, "")
+
+    __repr__ = __str__
+
+
+def evaluate(program: Program, *args):
+    """Run `program` by binding each equation on the current interpreter."""
+    env: dict[Var, Any] = dict(zip(program.constvars, program.consts))
+    env.update(zip(program.inputs, args))
+    read = lambda x: x.value if isinstance(x, Literal) else env[x]
+    for eq in program.equations:
+        out = eq.prim.bind(*map(read, eq.inputs), **eq.params)
+        env.update(zip(eq.outputs, out if eq.prim.multiple_results else (out,)))
+    return [read(v) for v in program.outputs]
+
+
+class _Printer:
+    def __init__(self):
+        self.names: dict[Var, str] = {}
+
+    def name(self, x) -> str:
+        if isinstance(x, Literal):
+            v = np.asarray(x.value)
+            return str(v.item() if v.ndim == 0 else v.tolist())
+        if x not in self.names:
+            self.names[x] = _letters(len(self.names))
+        return self.names[x]
+
+    def typed(self, v: Var) -> str:
+        return f"{self.name(v)}:{v.aval}"
+
+    def param(self, value) -> str:
+        if isinstance(value, Program):
+            return "\n" + self.program(value, "      ")
+        return repr(value)
+
+    def program(self, p: Program, indent: str) -> str:
+        head = " ".join(map(self.typed, p.constvars)) + " ; " + " ".join(map(self.typed, p.inputs))
+        lines = [f"{indent}{{ lambda {head.strip()}. let"]
+        for eq in p.equations:
+            outs = " ".join(map(self.typed, eq.outputs))
+            params = " ".join(f"{k}={self.param(v)}" for k, v in eq.params.items())
+            args = " ".join(map(self.name, eq.inputs))
+            lines.append(f"{indent}    {outs} = {eq.prim.name}{'[' + params + ']' if params else ''} {args}")
+        lines.append(f"{indent}  in ({', '.join(map(self.name, p.outputs))}{',' if len(p.outputs) == 1 else ''}) }}")
+        return "\n".join(lines)
+
+
+def _letters(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(97 + r) + s
+    return s

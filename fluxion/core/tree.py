@@ -1,0 +1,176 @@
+"""Pytrees: nested containers of arrays that transformations flatten and rebuild.
+
+Containers are tuples, lists, dicts (keys in sorted order), None (a node with no leaves),
+namedtuples, dataclasses and classes registered with `register`. Everything else is a leaf.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Callable, Hashable
+
+_registry: dict[type, tuple[Callable, Callable]] = {}
+
+
+def register(cls: type, flatten: Callable[[Any], tuple[list, Hashable]],
+             unflatten: Callable[[Hashable, list], Any]) -> type:
+    """Make `cls` a pytree node.
+
+    Args:
+      cls: the class.
+      flatten: `obj -> (children, aux)`; `aux` is hashable and holds what is not a child.
+      unflatten: `(aux, children) -> obj`.
+
+    Returns:
+      `cls`, so this can sit under a class definition.
+
+    >>> import fluxion as fx
+    >>> class Pair:
+    ...     def __init__(self, a, b): self.a, self.b = a, b
+    >>> _ = fx.tree.register(Pair, lambda p: ([p.a, p.b], None), lambda _, c: Pair(*c))
+    >>> fx.tree.leaves(Pair(1, (2, 3)))
+    [1, 2, 3]
+    """
+    _registry[cls] = (flatten, unflatten)
+    return cls
+
+
+def _sorted_keys(d: dict) -> list:
+    try:
+        return sorted(d)
+    except TypeError:
+        return sorted(d, key=repr)
+
+
+def _node_of(x) -> tuple[Any, list, Hashable] | None:
+    """(node type, children, aux) for a container, None for a leaf."""
+    t = type(x)
+    if t is tuple or t is list:
+        return t, list(x), None
+    if t is dict:
+        keys = _sorted_keys(x)
+        return dict, [x[k] for k in keys], tuple(keys)
+    if x is None:
+        return None, [], None
+    if t in _registry:
+        children, aux = _registry[t][0](x)
+        return t, list(children), aux
+    if isinstance(x, tuple) and hasattr(t, "_fields"):
+        return t, list(x), None
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        names = tuple(f.name for f in dataclasses.fields(x))
+        return t, [getattr(x, n) for n in names], names
+    return None
+
+
+def _rebuild(t, aux, children):
+    if t is tuple:
+        return tuple(children)
+    if t is list:
+        return list(children)
+    if t is dict:
+        return dict(zip(aux, children))
+    if t is None:
+        return None
+    if t in _registry:
+        return _registry[t][1](aux, children)
+    if issubclass(t, tuple):
+        return t(*children)
+    obj = object.__new__(t)
+    for n, c in zip(aux, children):
+        object.__setattr__(obj, n, c)
+    return obj
+
+
+class TreeDef:
+    """The structure of a pytree: node types and aux data, without the leaves."""
+
+    __slots__ = ("node", "aux", "children", "num_leaves")
+
+    def __init__(self, node, aux, children: tuple[TreeDef, ...]):
+        self.node, self.aux, self.children = node, aux, children
+        self.num_leaves = 1 if node is _LEAF else sum(c.num_leaves for c in children)
+
+    def unflatten(self, leaves):
+        leaves = list(leaves)
+        if len(leaves) != self.num_leaves:
+            raise ValueError(f"tree structure has {self.num_leaves} leaves, got {len(leaves)}")
+        it = iter(leaves)
+        return self._build(it)
+
+    def _build(self, it):
+        if self.node is _LEAF:
+            return next(it)
+        return _rebuild(self.node, self.aux, [c._build(it) for c in self.children])
+
+    def _key(self):
+        return (self.node, self.aux, tuple(c._key() for c in self.children))
+
+    def __eq__(self, other):
+        return isinstance(other, TreeDef) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __repr__(self):
+        if self.node is _LEAF:
+            return "*"
+        name = "None" if self.node is None else self.node.__name__
+        return f"{name}({', '.join(map(repr, self.children))})"
+
+
+_LEAF = object()
+
+
+def flatten(tree, is_leaf: Callable[[Any], bool] | None = None) -> tuple[list, TreeDef]:
+    """Leaves of `tree` in order, and its structure.
+
+    >>> import fluxion as fx
+    >>> leaves, treedef = fx.tree.flatten({"b": 2, "a": (1, None)})
+    >>> leaves
+    [1, 2]
+    >>> fx.tree.unflatten(treedef, [10, 20])
+    {'a': (10, None), 'b': 20}
+    """
+    leaves: list = []
+    return leaves, _flatten(tree, leaves, is_leaf)
+
+
+def _flatten(x, leaves, is_leaf):
+    node = None if is_leaf is not None and is_leaf(x) else _node_of(x)
+    if node is None:
+        leaves.append(x)
+        return TreeDef(_LEAF, None, ())
+    t, children, aux = node
+    return TreeDef(t, aux, tuple(_flatten(c, leaves, is_leaf) for c in children))
+
+
+def unflatten(treedef: TreeDef, leaves) -> Any:
+    """Rebuild a pytree of structure `treedef` from `leaves`."""
+    return treedef.unflatten(leaves)
+
+
+def leaves(tree, is_leaf=None) -> list:
+    """The leaves of `tree`, in flatten order."""
+    return flatten(tree, is_leaf)[0]
+
+
+def structure(tree, is_leaf=None) -> TreeDef:
+    """The structure of `tree`."""
+    return flatten(tree, is_leaf)[1]
+
+
+def map(f: Callable, tree, *rest, is_leaf=None):
+    """Apply `f` to the leaves of `tree` (and the matching leaves of `rest`).
+
+    >>> import fluxion as fx
+    >>> fx.tree.map(lambda a, b: a + b, {"x": 1, "y": [2, 3]}, {"x": 10, "y": [20, 30]})
+    {'x': 11, 'y': [22, 33]}
+    """
+    xs, treedef = flatten(tree, is_leaf)
+    others = []
+    for r in rest:
+        rl, rdef = flatten(r, is_leaf)
+        if rdef != treedef:
+            raise ValueError(f"tree.map: structures differ: {treedef} and {rdef}")
+        others.append(rl)
+    return treedef.unflatten(f(*args) for args in zip(xs, *others))

@@ -1,0 +1,175 @@
+"""Operators and methods of `Array`, installed here because they need promotion.
+
+Binary operators on two eager Arrays of one dtype and shape skip promotion and abstract
+evaluation and call the kernel directly: eager dispatch is a feature.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.array import Array
+from ..core.errors import DTypeError, ShapeError, op_error
+from ..core.interpreters import EAGER, _ctx
+from ..core.primitive import numpy_kernel
+from ..ops import elementwise as E
+
+_ns = None  # fluxion.numpy, bound when this module is installed
+
+
+def _is_operand(x) -> bool:
+    return isinstance(x, (Array, np.ndarray, np.generic, bool, int, float, complex))
+
+
+def _binary(name: str, prim=None, allowed=()):
+    kernel = numpy_kernel.get(prim)
+    allowed = frozenset(allowed)
+    new = Array.__new__
+
+    def method(self, other):
+        if other.__class__ is Array and self.__class__ is Array and _ctx.interp is EAGER:
+            a, b = self._value, other._value
+            if a.dtype is b.dtype and a.shape == b.shape and a.dtype in allowed:
+                out = new(Array)
+                out._value = kernel(a, b)
+                out._weak = self._weak and other._weak
+                return out
+        if not _is_operand(other):
+            return NotImplemented
+        return getattr(_ns, name)(self, other)
+
+    def reflected(self, other):
+        if not _is_operand(other):
+            return NotImplemented
+        return getattr(_ns, name)(other, self)
+
+    def inplace(self, other):
+        out = method(self, other)
+        if out is NotImplemented:
+            return out
+        if out.dtype != self.dtype:
+            raise op_error(DTypeError, f"in-place {name}", f"would change the dtype from {self.dtype} to {out.dtype}",
+                           f"write x = x {_SYMBOL.get(name, name)} y to allow a new dtype, or convert y first")
+        if out.shape != self.shape:
+            raise op_error(ShapeError, f"in-place {name}", f"would change the shape from {self.shape} to {out.shape}",
+                           f"write x = x {_SYMBOL.get(name, name)} y to allow broadcasting to a new shape")
+        return self._become(out)
+
+    return method, reflected, inplace
+
+
+_SYMBOL = {"add": "+", "subtract": "-", "multiply": "*", "divide": "/", "floor_divide": "//", "remainder": "%",
+           "pow": "**", "matmul": "@", "bitwise_and": "&", "bitwise_or": "|", "bitwise_xor": "^",
+           "bitwise_left_shift": "<<", "bitwise_right_shift": ">>"}
+
+_NUM = dtypes.INTEGER + dtypes.FLOATING
+_BINARY = {
+    "add": (E.add_p, _NUM), "subtract": (E.sub_p, _NUM), "multiply": (E.mul_p, _NUM),
+    "divide": (E.div_p, dtypes.FLOATING), "floor_divide": (None, ()), "remainder": (None, ()), "pow": (None, ()),
+    "matmul": (None, ()), "bitwise_and": (E.and_p, dtypes.INTEGER + (dtypes.bool_,)),
+    "bitwise_or": (E.or_p, dtypes.INTEGER + (dtypes.bool_,)), "bitwise_xor": (E.xor_p, dtypes.INTEGER + (dtypes.bool_,)),
+    "bitwise_left_shift": (None, ()), "bitwise_right_shift": (None, ()),
+}
+_DUNDER = {"add": "add", "subtract": "sub", "multiply": "mul", "divide": "truediv", "floor_divide": "floordiv",
+           "remainder": "mod", "pow": "pow", "matmul": "matmul", "bitwise_and": "and", "bitwise_or": "or",
+           "bitwise_xor": "xor", "bitwise_left_shift": "lshift", "bitwise_right_shift": "rshift"}
+_COMPARE = {"equal": ("eq", E.eq_p), "not_equal": ("ne", E.ne_p), "less": ("lt", E.lt_p),
+            "less_equal": ("le", E.le_p), "greater": ("gt", E.gt_p), "greater_equal": ("ge", E.ge_p)}
+_UNARY = {"__neg__": "negative", "__pos__": "positive", "__abs__": "abs", "__invert__": "bitwise_invert"}
+# methods that forward to the fluxion.numpy function of the same name (x.f(*a) == fnp.f(x, *a))
+_FORWARDED = ("sum", "prod", "mean", "std", "var", "max", "min", "argmax", "argmin", "any", "all", "cumsum",
+              "cumprod", "clip", "round", "conj", "conjugate", "sort", "argsort", "nonzero", "squeeze",
+              "swapaxes", "take", "repeat", "diagonal", "trace", "dot", "ravel", "flatten", "real", "imag",
+              "ptp", "searchsorted")
+
+
+def _forward(name):
+    def method(self, *args, **kwargs):
+        return getattr(_ns, name)(self, *args, **kwargs)
+    method.__name__ = name
+    return method
+
+
+def _reshape(self, *shape, **kwargs):
+    if len(shape) == 1 and not isinstance(shape[0], int):
+        shape = shape[0]
+    return _ns.reshape(self, shape, **kwargs)
+
+
+def _transpose(self, *axes):
+    if len(axes) == 1 and not isinstance(axes[0], int):
+        axes = axes[0]
+    return _ns.permute_dims(self, axes or tuple(reversed(range(self.ndim))))
+
+
+class _At:
+    """`x.at[idx]`: functional updates, `x.at[idx].set(v)`, `.add`, `.mul`, `.min`, `.max`, `.get`."""
+
+    __slots__ = ("x",)
+
+    def __init__(self, x):
+        self.x = x
+
+    def __getitem__(self, idx):
+        return _AtIndex(self.x, idx)
+
+
+class _AtIndex:
+    __slots__ = ("x", "idx")
+
+    def __init__(self, x, idx):
+        self.x, self.idx = x, idx
+
+    def get(self, *, mode=None, fill_value=None):
+        return _ns._indexing.getitem(self.x, self.idx, mode=mode, fill_value=fill_value)
+
+    def set(self, values, *, mode=None):
+        return _ns._indexing.update(self.x, self.idx, values, "set", mode=mode)
+
+    def add(self, values, *, mode=None):
+        return _ns._indexing.update(self.x, self.idx, values, "add", mode=mode)
+
+    def mul(self, values, *, mode=None):
+        return _ns._indexing.update(self.x, self.idx, values, "mul", mode=mode)
+
+    def min(self, values, *, mode=None):
+        return _ns._indexing.update(self.x, self.idx, values, "min", mode=mode)
+
+    def max(self, values, *, mode=None):
+        return _ns._indexing.update(self.x, self.idx, values, "max", mode=mode)
+
+
+def install(ns) -> None:
+    global _ns
+    _ns = ns
+    for name, (prim, allowed) in _BINARY.items():
+        method, reflected, inplace = _binary(name, prim, allowed)
+        d = _DUNDER[name]
+        setattr(Array, f"__{d}__", method)
+        setattr(Array, f"__r{d}__", reflected)
+        setattr(Array, f"__i{d}__", inplace)
+    for name, (d, prim) in _COMPARE.items():
+        setattr(Array, f"__{d}__", _binary(name, prim, dtypes.ALL)[0])
+    for dunder, name in _UNARY.items():
+        setattr(Array, dunder, _forward(name))
+    for name in _FORWARDED:
+        setattr(Array, name, _forward(name))
+    Array.reshape = _reshape
+    Array.transpose = _transpose
+    Array.T = property(lambda self: _ns.permute_dims(self, tuple(reversed(range(self.ndim)))))
+    Array.mT = property(lambda self: _ns.matrix_transpose(self))
+    Array.at = property(_At)
+    Array.astype = lambda self, dtype, copy=True, device=None: _ns.astype(self, dtype, copy=copy, device=device)
+    Array.copy = lambda self: self
+    Array.__getitem__ = lambda self, idx: _ns._indexing.getitem(self, idx)
+    Array.__setitem__ = lambda self, idx, value: self._become(_ns._indexing.update(self, idx, value, "set"))
+    Array.__array_namespace__ = lambda self, api_version=None: _check_version(api_version) or _ns
+    Array.to_device = lambda self, device, stream=None: _ns.asarray(self, device=device)
+    Array.block_until_ready = lambda self: self
+    Array.__divmod__ = lambda self, other: (self // other, self % other)
+    Array.__rdivmod__ = lambda self, other: (other // self, other % self)
+
+
+def _check_version(api_version):
+    if api_version not in (None, "2021.12", "2022.12", "2023.12", "2024.12"):
+        raise ValueError(f"array API version {api_version!r} is not supported; fluxion.numpy implements 2024.12")

@@ -1,0 +1,49 @@
+"""Turning user inputs into Arrays of one dtype (the promotion every function shares)."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.array import Array, scalar_value, to_array
+from ..core.errors import DTypeError, op_error
+from ..ops import elementwise as E
+
+_SCALARS = (bool, int, float, complex)
+
+
+def dtype_of(x) -> tuple[np.dtype, bool]:
+    """`(dtype, weak)` of an array-like or Python scalar."""
+    if isinstance(x, Array):
+        return x.dtype, x.weak
+    if isinstance(x, _SCALARS) and not isinstance(x, np.generic):
+        return dtypes.scalar_dtype(x), True
+    return to_array(x).dtype, False
+
+
+def convert(x, dtype: np.dtype, weak: bool = False) -> Array:
+    """`x` as an Array of `dtype` (Python scalars convert exactly; arrays through the primitive)."""
+    if isinstance(x, _SCALARS) and not isinstance(x, np.generic):
+        return Array(scalar_value(x, dtype), weak)
+    x = to_array(x)
+    if x.dtype == dtype and x.weak == weak:
+        return x
+    return E.convert_element_type_p.bind(x, new_dtype=dtype, weak=weak)
+
+
+def promote(op: str, *args) -> list[Array]:
+    """Arrays of one dtype from `args`, by the promotion rules (Python scalars are weak)."""
+    kinds = [dtype_of(a) for a in args]
+    dt, weak = dtypes.result_type(*kinds)
+    return [a if k == (dt, weak) and isinstance(a, Array) else convert(a, dt, k[1] and weak)
+            for a, k in zip(args, kinds)]
+
+
+def promote_inexact(op: str, *args, complex_ok: bool = True) -> list[Array]:
+    """Like `promote`, then integers and booleans go to the default float (as JAX does)."""
+    xs = promote(op, *args)
+    dt = xs[0].dtype
+    if dt not in dtypes.FLOATING:
+        xs = [convert(x, dtypes.default_float, x.weak) for x in xs]
+    elif not complex_ok and dt in dtypes.COMPLEX:
+        raise op_error(DTypeError, op, f"does not accept complex dtype {dt}", "pass real arrays (x.real, x.imag)")
+    return xs

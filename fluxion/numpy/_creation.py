@@ -1,0 +1,2 @@
+"""fluxion.numpy: _creation."""
+__all__: list[str] = []

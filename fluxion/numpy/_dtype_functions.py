@@ -1,0 +1,2 @@
+"""fluxion.numpy: _dtype_functions."""
+__all__: list[str] = []

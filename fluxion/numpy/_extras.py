@@ -1,0 +1,2 @@
+"""fluxion.numpy: _extras."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""fluxion.numpy: _indexing."""
+__all__: list[str] = []

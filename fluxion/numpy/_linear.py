@@ -1,0 +1,2 @@
+"""fluxion.numpy: _linear."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""fluxion.numpy: _manipulation."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""fluxion.numpy: _reductions."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""fluxion.numpy: _sorting."""
+__all__: list[str] = []

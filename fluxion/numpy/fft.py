@@ -1,0 +1,2 @@
+"""fluxion.numpy: fft."""
+__all__: list[str] = []

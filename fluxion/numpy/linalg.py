@@ -1,0 +1,2 @@
+"""fluxion.numpy: linalg."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""The primitive set, one module per family; each primitive sits with its abstract evaluation."""
+from . import conv, elementwise, fft, indexing, linalg, reduce, shape, sort  # noqa: F401

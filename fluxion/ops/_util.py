@@ -1,0 +1,55 @@
+"""Helpers shared by the primitive families: type checks that raise errors naming the fix."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.errors import DTypeError, ShapeError, op_error
+from ..core.primitive import Primitive, abstract_eval
+from ..core.types import ArrayType
+
+
+def broadcast_shapes(op: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
+    if all(s == shapes[0] for s in shapes):
+        return shapes[0]
+    try:
+        return tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        raise op_error(ShapeError, op, f"shapes {', '.join(map(str, shapes))} cannot be broadcast together",
+                       "make each trailing dimension equal or 1 (e.g. x[:, None] adds an axis)") from None
+
+
+def same_dtypes(op: str, avals: Sequence[ArrayType]) -> np.dtype:
+    dt = avals[0].dtype
+    if any(a.dtype != dt for a in avals[1:]):
+        raise op_error(DTypeError, op, f"operands have dtypes {', '.join(str(a.dtype) for a in avals)}",
+                       f"convert them to one dtype with .astype(...), or call fluxion.numpy.{op}, which promotes")
+    return dt
+
+
+_KIND_WORDS = {dtypes.FLOATING: "floating-point", dtypes.REAL_FLOATING: "real floating-point",
+               dtypes.INTEGER: "integer", dtypes.NUMERIC: "numeric"}
+
+
+def check_dtype(op: str, dt: np.dtype, allowed: tuple) -> None:
+    if dt not in allowed:
+        words = _KIND_WORDS.get(allowed) or " or ".join(sorted({str(d) for d in allowed}))
+        raise op_error(DTypeError, op, f"does not accept dtype {dt}; it takes {words} arrays",
+                       f"convert with .astype(...) to a {words} dtype")
+
+
+def axis_index(op: str, axis: int, ndim: int) -> int:
+    """Normalise a possibly negative axis, raising an error that names the fix when out of range."""
+    if not -ndim <= axis < max(ndim, 1) or (ndim == 0 and axis not in (0, -1)):
+        raise op_error(ShapeError, op, f"axis {axis} is out of range for an array of {ndim} dimensions",
+                       f"use an axis in [{-ndim}, {ndim - 1}]")
+    return axis % ndim if ndim else 0
+
+
+def define(name: str, rule, multiple_results: bool = False) -> Primitive:
+    """A new primitive with its abstract evaluation rule."""
+    p = Primitive(name, multiple_results)
+    abstract_eval[p] = rule
+    return p

@@ -1,0 +1,1 @@
+"""Counter-based random numbers with explicit keys."""

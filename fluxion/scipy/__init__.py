@@ -1,0 +1,2 @@
+"""fluxion.scipy: SciPy-compatible functions."""
+from . import special as special

@@ -1,0 +1,1 @@
+"""fluxion.scipy.special."""
