@@ -14,6 +14,7 @@ import numpy as np
 
 from . import errors
 from .array import Array, Tracer, to_array
+from .rules import abstract_eval, numpy_kernel
 from .types import ArrayType
 
 
@@ -63,19 +64,14 @@ class EagerInterpreter(Interpreter):
         self._types: dict = {}
 
     def process(self, prim, args, params):
-        from .primitive import numpy_kernel
-        arrays = []
-        for a in args:
-            if a.__class__ is not Array:
-                if isinstance(a, Tracer):
-                    raise errors.op_error(
-                        errors.TracerLeakError, prim.name,
-                        f"got a traced value ({a.aval}) after the transformation that made it has finished",
-                        "return the value from the transformed function instead of storing it outside")
-                a = to_array(a)
-            arrays.append(a)
-        out_type = self._type_of(prim, arrays, params)
-        values = [a._value for a in arrays]
+        try:  # the hot path: Arrays whose signature was seen before
+            values = [a._value for a in args]
+            out_type = self._types[(prim, *[(v.shape, v.dtype, a._weak) for v, a in zip(values, args)],
+                                    *params.items())]
+        except (AttributeError, KeyError, TypeError):
+            args = [self._lift(prim, a) for a in args]
+            values = [a._value for a in args]
+            out_type = self._type_of(prim, args, params)
         try:
             kernel = numpy_kernel[prim]
         except KeyError:
@@ -85,10 +81,20 @@ class EagerInterpreter(Interpreter):
             return tuple(_wrap(v, t) for v, t in zip(out, out_type))
         return _wrap(out, out_type)
 
+    @staticmethod
+    def _lift(prim, a) -> Array:
+        if a.__class__ is Array:
+            return a
+        if isinstance(a, Tracer):
+            raise errors.op_error(
+                errors.TracerLeakError, prim.name,
+                f"got a traced value ({a.aval}) after the transformation that made it has finished",
+                "return the value from the transformed function instead of storing it outside")
+        return to_array(a)
+
     def _type_of(self, prim, arrays, params):
-        from .primitive import abstract_eval
         try:
-            key = (prim, *params.items(), *[(a._value.shape, a._value.dtype, a._weak) for a in arrays])
+            key = (prim, *[(a._value.shape, a._value.dtype, a._weak) for a in arrays], *params.items())
             return self._types[key]
         except TypeError:  # unhashable params: evaluate without caching
             key = None
@@ -107,7 +113,7 @@ class EagerInterpreter(Interpreter):
 
 
 def _wrap(value, t: ArrayType) -> Array:
-    if value.dtype != t.dtype or value.shape != t.shape:
+    if value.__class__ is not np.ndarray or value.dtype != t.dtype or value.shape != t.shape:
         value = np.asarray(value, dtype=t.dtype)
         if value.shape != t.shape:
             raise AssertionError(f"kernel returned shape {value.shape}, expected {t.shape}")

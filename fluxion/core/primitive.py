@@ -11,16 +11,12 @@ filled in by the files that define primitives and by the backends:
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 from . import interpreters
+from .rules import (abstract_eval, batch_rules, jvp_rules, numpy_kernel,  # noqa: F401
+                    transpose_rules, xla_lowering)
 
-abstract_eval: dict[Primitive, Callable] = {}
-numpy_kernel: dict[Primitive, Callable] = {}
-xla_lowering: dict[Primitive, Callable] = {}
-jvp_rules: dict[Primitive, Callable] = {}
-transpose_rules: dict[Primitive, Callable] = {}
-batch_rules: dict[Primitive, Callable] = {}
 
 
 class Primitive:

@@ -20,6 +20,7 @@ from ._indexing import *  # noqa: F401,F403
 from ._linear import *  # noqa: F401,F403
 from ._manipulation import *  # noqa: F401,F403
 from ._reductions import *  # noqa: F401,F403
+from ._signal import *  # noqa: F401,F403
 from ._sorting import *  # noqa: F401,F403
 
 __array_api_version__ = "2024.12"

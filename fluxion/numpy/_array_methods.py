@@ -24,21 +24,42 @@ def _is_operand(x) -> bool:
 def _binary(name: str, prim=None, allowed=()):
     kernel = numpy_kernel.get(prim)
     allowed = frozenset(allowed)
+    # dtypes a weak Python scalar keeps (NumPy 2 treats Python scalars as weak, as fluxion does)
+    keeps = {float: allowed & frozenset(dtypes.FLOATING), int: allowed - {dtypes.bool_}}
+    keeps = {t: ds - {dtypes.bfloat16} for t, ds in keeps.items()}  # ml_dtypes widens bfloat16 + scalar
     new = Array.__new__
 
+    def fast(self, other, reflect):
+        """The kernel's result for eager operands needing no promotion or broadcasting, else None."""
+        if self.__class__ is not Array or _ctx.interp is not EAGER:
+            return None
+        a = self._value
+        if other.__class__ is Array:
+            b = other._value
+            if a.dtype is not b.dtype or a.shape != b.shape or a.dtype not in allowed:
+                return None
+            weak = self._weak and other._weak
+        elif (other.__class__ is float or other.__class__ is int) and a.dtype in keeps[other.__class__]:
+            b, weak = other, self._weak
+        else:
+            return None
+        out = new(Array)
+        out._value = kernel(b, a) if reflect else kernel(a, b)
+        out._weak = weak
+        return out
+
     def method(self, other):
-        if other.__class__ is Array and self.__class__ is Array and _ctx.interp is EAGER:
-            a, b = self._value, other._value
-            if a.dtype is b.dtype and a.shape == b.shape and a.dtype in allowed:
-                out = new(Array)
-                out._value = kernel(a, b)
-                out._weak = self._weak and other._weak
-                return out
+        out = fast(self, other, False)
+        if out is not None:
+            return out
         if not _is_operand(other):
             return NotImplemented
         return getattr(_ns, name)(self, other)
 
     def reflected(self, other):
+        out = fast(self, other, True)
+        if out is not None:
+            return out
         if not _is_operand(other):
             return NotImplemented
         return getattr(_ns, name)(other, self)

@@ -32,6 +32,9 @@ def convert(x, dtype: np.dtype, weak: bool = False) -> Array:
 
 def promote(op: str, *args) -> list[Array]:
     """Arrays of one dtype from `args`, by the promotion rules (Python scalars are weak)."""
+    dt = getattr(args[0], "dtype", None)
+    if all(isinstance(a, Array) and a.dtype == dt for a in args):
+        return args
     kinds = [dtype_of(a) for a in args]
     dt, weak = dtypes.result_type(*kinds)
     return [a if k == (dt, weak) and isinstance(a, Array) else convert(a, dt, k[1] and weak)

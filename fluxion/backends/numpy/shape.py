@@ -1,1 +1,56 @@
-"""NumPy kernels: shape family."""
+"""NumPy kernels of the shape primitives.
+
+Kernels that only move axes (reshape, transpose, squeeze, expand_dims, rev) may return views:
+arrays are values and no kernel writes into its inputs. Slices are copied so that a small
+slice does not keep a large buffer alive.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...core.primitive import numpy_kernel
+from ...ops import shape as S
+
+
+def _broadcast_in_dim(x, *, shape, broadcast_dimensions):
+    x = np.asarray(x)
+    expanded = [1] * len(shape)
+    for i, d in enumerate(broadcast_dimensions):
+        expanded[d] = x.shape[i]
+    return np.broadcast_to(x.reshape(expanded), shape).copy()
+
+
+def _pad(x, padding_value, *, padding_config):
+    x = np.asarray(x)
+    # pad with the non-negative parts of lo/hi (and the interior), then crop by the negative parts
+    lo = [max(c[0], 0) for c in padding_config]
+    hi = [max(c[1], 0) for c in padding_config]
+    inner = [S._padded_size(n, 0, 0, c[2]) for n, c in zip(x.shape, padding_config)]
+    grown = [a + m + b for a, m, b in zip(lo, inner, hi)]
+    out = np.full(grown, padding_value, x.dtype)
+    out[tuple(slice(a, a + m, c[2] + 1) for a, m, c in zip(lo, inner, padding_config))] = x
+    return out[tuple(slice(max(-c[0], 0), g - max(-c[1], 0)) for g, c in zip(grown, padding_config))]
+
+
+def _slice(x, *, start_indices, limit_indices, strides):
+    steps = strides or (1,) * len(start_indices)
+    return np.asarray(x)[tuple(map(slice, start_indices, limit_indices, steps))].copy()
+
+
+def _iota(*, dtype, shape, dimension):
+    counts = np.arange(shape[dimension]).astype(dtype)
+    return np.broadcast_to(counts.reshape([-1 if i == dimension else 1 for i in range(len(shape))]), shape).copy()
+
+
+numpy_kernel.update({
+    S.broadcast_in_dim_p: _broadcast_in_dim,
+    S.reshape_p: lambda x, *, new_sizes: np.reshape(x, new_sizes),
+    S.transpose_p: lambda x, *, permutation: np.transpose(x, permutation),
+    S.squeeze_p: lambda x, *, dimensions: np.squeeze(x, dimensions),
+    S.expand_dims_p: lambda x, *, dimensions: np.expand_dims(x, dimensions),
+    S.rev_p: lambda x, *, dimensions: np.flip(x, dimensions),
+    S.concatenate_p: lambda *xs, dimension: np.concatenate(xs, dimension),
+    S.pad_p: _pad,
+    S.slice_p: _slice,
+    S.iota_p: _iota,
+})

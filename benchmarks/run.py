@@ -1,0 +1,66 @@
+"""Run fluxion's benchmarks side by side with its peers and print a table of ratios.
+
+    python benchmarks/run.py            # every benchmark
+    python benchmarks/run.py eager_add  # some of them
+
+Each benchmark module defines `NAME` and `peers()`, a dict from peer name to a setup
+function that returns the zero-argument callable to time. Peers that are not installed
+are skipped. Times are the best of several repeats, per call.
+"""
+from __future__ import annotations
+
+import importlib
+import pathlib
+import sys
+import timeit
+
+HERE = pathlib.Path(__file__).parent
+
+
+def time_per_call(fn, repeat: int = 7, min_time: float = 0.2) -> float:
+    """Best time per call in seconds."""
+    fn()  # warm up (compilation, caches)
+    timer = timeit.Timer(fn)
+    number = 1
+    while True:
+        t = timer.timeit(number)
+        if t >= min_time / 5 or number >= 1 << 24:
+            break
+        number *= 4
+    return min(timer.repeat(repeat, number)) / number
+
+
+def _fmt(seconds: float) -> str:
+    for unit, scale in (("s", 1), ("ms", 1e-3), ("us", 1e-6), ("ns", 1e-9)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds * 1e9:.3g} ns"
+
+
+def run(module_name: str) -> list[tuple[str, float]]:
+    mod = importlib.import_module(module_name)
+    rows = []
+    for peer, setup in mod.peers().items():
+        try:
+            fn = setup()
+        except ImportError:
+            continue
+        rows.append((peer, time_per_call(fn)))
+    print(f"\n{mod.NAME}")
+    base = dict(rows).get("fluxion")
+    print(f"  {'peer':<28}{'time':>12}{'fluxion / peer':>16}")
+    for peer, t in rows:
+        ratio = f"{base / t:.2f}" if base else "-"
+        print(f"  {peer:<28}{_fmt(t):>12}{ratio:>16}")
+    return rows
+
+
+def main(names: list[str]) -> None:
+    sys.path.insert(0, str(HERE))
+    names = names or sorted(p.stem for p in HERE.glob("bench_*.py"))
+    for name in names:
+        run(name if name.startswith("bench_") else f"bench_{name}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

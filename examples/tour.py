@@ -1,0 +1,55 @@
+"""A short tour of fluxion's arrays, fluxion.numpy, random numbers and errors.
+
+Run: python examples/tour.py
+"""
+import numpy as np
+
+import fluxion as fx
+import fluxion.numpy as fnp
+from fluxion.scipy import special
+
+
+def section(title):
+    print(f"\n== {title}")
+
+
+section("arrays and promotion")
+x = fnp.arange(6.0).reshape(2, 3)
+print("x =", x)
+print("x * 2 + 1 =", x * 2 + 1)
+print("int8 array + 1 keeps int8 (Python scalars are weak):", (fnp.ones(3, dtype=fnp.int8) + 1).dtype)
+print("float64 when asked:", fnp.asarray([1.0, 2.0], dtype=fnp.float64).dtype)
+
+section("indexing is by value")
+y = x.at[0, 1].set(100.0)
+print("x.at[0, 1].set(100) =", y, "(x unchanged:", x[0, 1].item(), ")")
+x[1] = fnp.asarray([7.0, 8.0, 9.0])
+print("after x[1] = ...:", x)
+print("fancy and boolean indexing:", x[:, [2, 0]], x[x > 4])
+
+section("reductions, linear algebra, fft")
+a = fnp.asarray([[4.0, 1.0], [1.0, 3.0]])
+b = fnp.asarray([1.0, 2.0])
+print("sum/mean/max over axis 0:", x.sum(0), x.mean(0), x.max(0))
+print("solve(a, b) =", fnp.linalg.solve(a, b), " numpy:", np.linalg.solve(np.asarray(a), np.asarray(b)))
+print("eigh(a).eigenvalues =", fnp.linalg.eigh(a).eigenvalues)
+print("|fft([1, 0, -1, 0])| =", fnp.abs(fnp.fft.fft(fnp.asarray([1.0, 0.0, -1.0, 0.0]))))
+print("einsum('ij,j->i') =", fnp.einsum("ij,j->i", a, b))
+
+section("random numbers with explicit keys")
+key = fx.random.key(0)
+k1, k2 = fx.random.split(key)
+print("uniform:", fx.random.uniform(k1, (3,)))
+print("normal: ", fx.random.normal(k2, (3,)))
+print("same key, same bits:", bool(fnp.all(fx.random.normal(k2, (3,)) == fx.random.normal(k2, (3,)))))
+
+section("special functions and pytrees")
+print("logsumexp([1000, 1000]) =", special.logsumexp(fnp.asarray([1000.0, 1000.0])))
+params = {"w": fnp.ones((2, 2)), "b": fnp.zeros(2)}
+print("tree.map(shape):", fx.tree.map(lambda p: p.shape, params))
+
+section("errors name the fix")
+try:
+    fnp.ones((2, 3)) + fnp.ones((4,))
+except fx.errors.ShapeError as e:
+    print(f"{type(e).__name__}: {e}")

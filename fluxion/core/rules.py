@@ -1,0 +1,11 @@
+"""The rule tables, keyed by primitive (see primitive.py)."""
+from __future__ import annotations
+
+from typing import Callable
+
+abstract_eval: dict = {}
+numpy_kernel: dict = {}
+xla_lowering: dict = {}
+jvp_rules: dict = {}
+transpose_rules: dict = {}
+batch_rules: dict = {}

@@ -1,0 +1,2 @@
+"""fluxion.numpy: convolve and correlate."""
+__all__: list[str] = []

@@ -1,0 +1,124 @@
+import pickle
+import threading
+
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.numpy as fnp
+from fluxion.core import interpreters
+from fluxion.core.array import Tracer
+from fluxion.core.types import ArrayType
+
+
+@pytest.mark.parametrize("value", [np.float32(1.5), np.arange(6, dtype=np.int32).reshape(2, 3),
+                                   np.zeros((0, 3)), np.array([1 + 2j], np.complex64)])
+def test_metadata_and_numpy_conversion_match_numpy(value):
+    x = fnp.asarray(value)
+    v = np.asarray(value)
+    assert x.shape == v.shape and x.dtype == v.dtype and x.ndim == v.ndim and x.size == v.size
+    np.testing.assert_array_equal(np.asarray(x), v)
+    assert x.tolist() == v.tolist()
+    assert x.device == fx.devices()[0]
+
+
+def test_python_scalar_conversions_need_size_one():
+    assert float(fnp.asarray([2.5])) == 2.5
+    assert int(fnp.asarray(7)) == 7
+    assert complex(fnp.asarray(1.0)) == 1 + 0j
+    assert [10, 20][fnp.asarray(1)] == 20
+    with pytest.raises(TypeError, match="size 1"):
+        float(fnp.asarray([1.0, 2.0]))
+    with pytest.raises(TypeError, match="integer"):
+        [1, 2][fnp.asarray(1.0)]
+    with pytest.raises(ValueError, match="ambiguous"):
+        bool(fnp.asarray([True, False]))
+
+
+def test_len_and_iteration_follow_the_first_axis():
+    x = fnp.asarray(np.arange(6).reshape(3, 2))
+    assert len(x) == 3
+    with pytest.raises(TypeError, match="0-d"):
+        len(fnp.asarray(1))
+    with pytest.raises(TypeError, match="0-d"):
+        iter(fnp.asarray(1))
+
+
+def test_repr_looks_like_numpy():
+    assert repr(fnp.asarray([1.0, 2.0])) == "Array([1., 2.], dtype=float32)"
+    assert repr(fnp.asarray(3)) == "Array(3, dtype=int64)"
+    assert str(fnp.asarray([1, 2])) == "[1 2]"
+
+
+def test_dlpack_round_trip_with_numpy():
+    x = fnp.asarray(np.arange(4.0))
+    np.testing.assert_array_equal(np.from_dlpack(x), np.arange(4.0))
+    assert x.__dlpack_device__() == (1, 0)
+
+
+def test_pickle_round_trip():
+    x = fnp.asarray([1, 2, 3], dtype=fnp.int16)
+    y = pickle.loads(pickle.dumps(x))
+    assert y.dtype == fnp.int16 and y.tolist() == [1, 2, 3]
+
+
+def test_arrays_are_unhashable_like_numpy():
+    with pytest.raises(TypeError):
+        hash(fnp.asarray(1))
+
+
+class _Traced(Tracer):
+    def __init__(self, aval):
+        self._aval = aval
+
+    __slots__ = ("_aval",)
+
+    @property
+    def aval(self):
+        return self._aval
+
+
+def test_a_traced_value_refuses_python_conversion_and_names_the_fix():
+    t = _Traced(ArrayType((), fnp.float32))
+    with pytest.raises(fx.errors.ConcretizationError, match="static_argnums"):
+        float(t)
+    with pytest.raises(TypeError):
+        bool(t)
+
+
+def test_a_traced_value_reaching_the_eager_interpreter_is_a_leak():
+    t = _Traced(ArrayType((), fnp.float32))
+    from fluxion.ops.elementwise import neg_p
+    with pytest.raises(fx.errors.TracerLeakError, match="after the transformation"):
+        neg_p.bind(t)
+
+
+def test_interpreter_stack_is_per_thread():
+    seen = []
+
+    class Marker(interpreters.Interpreter):
+        pass
+
+    with interpreters.push(Marker()):
+        t = threading.Thread(target=lambda: seen.append(interpreters.current()))
+        t.start()
+        t.join()
+        assert isinstance(interpreters.current(), Marker)
+    assert seen == [interpreters.EAGER]
+    assert interpreters.current() is interpreters.EAGER
+
+
+def test_abstract_evaluation_raises_before_the_kernel_runs():
+    from fluxion.core.primitive import numpy_kernel
+    from fluxion.ops.elementwise import add_p
+    calls = []
+    kernel = numpy_kernel[add_p]
+    numpy_kernel[add_p] = lambda *a: calls.append(a) or kernel(*a)
+    try:
+        with pytest.raises(fx.errors.ShapeError, match=r"add: shapes \(2,\), \(3,\)[\s\S]*test_array.py[\s\S]*fix"):
+            add_p.bind(fnp.asarray([1.0, 2.0]), fnp.asarray([1.0, 2.0, 3.0]))
+        with pytest.raises(fx.errors.DTypeError, match="dtypes float32, int64"):
+            add_p.bind(fnp.asarray([1.0]), fnp.asarray([1]))
+    finally:
+        numpy_kernel[add_p] = kernel
+    assert calls == []
