@@ -64,10 +64,16 @@ class EagerInterpreter(Interpreter):
         self._types: dict = {}
 
     def process(self, prim, args, params):
+        key = [prim]
+        values = []
         try:  # the hot path: Arrays whose signature was seen before
-            values = [a._value for a in args]
-            out_type = self._types[(prim, *[(v.shape, v.dtype, a._weak) for v, a in zip(values, args)],
-                                    *params.items())]
+            for a in args:
+                v = a._value
+                values.append(v)
+                key.append((v.shape, v.dtype, a._weak))
+            if params:
+                key.extend(params.items())
+            out_type = self._types[tuple(key)]
         except (AttributeError, KeyError, TypeError):
             args = [self._lift(prim, a) for a in args]
             values = [a._value for a in args]
