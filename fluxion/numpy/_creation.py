@@ -1,26 +1,38 @@
-"""Array creation: asarray and friends."""
+"""Array creation: conversion (asarray), filled arrays, ranges, and matrices built from iota.
+
+Computed results (ranges, eye, tri, ...) are built from primitives, so that they work under
+every transformation; sizes, counts and offsets are static Python ints.
+"""
 from __future__ import annotations
+
+import math
+import operator
+from typing import Sequence
 
 import numpy as np
 
 from ..core import dtypes
 from ..core.array import Array, to_array
 from ..core.device import CPU, Device
-from ..core.errors import DTypeError, op_error
-from ._convert import convert
+from ..core.errors import DTypeError, ShapeError, op_error
+from ..ops import elementwise as E
+from ..ops import shape as S
+from ._convert import convert, dtype_of
 
-__all__ = ["asarray", "array"]
+__all__ = ["arange", "array", "asarray", "copy", "empty", "empty_like", "eye", "from_dlpack", "full", "full_like",
+           "geomspace", "identity", "linspace", "logspace", "meshgrid", "ones", "ones_like", "tri", "tril", "triu",
+           "zeros", "zeros_like"]
 
 _SCALARS = (bool, int, float, complex)
 
 
-def _check_device(device) -> None:
+def _check_device(device, op: str = "asarray") -> None:
     if device is None or device == CPU or device == "cpu":
         return
     if isinstance(device, Device):
-        raise op_error(ValueError, "asarray", f"device {device} is not available to the NumPy backend",
+        raise op_error(ValueError, op, f"device {device} is not available to the NumPy backend",
                        "use fx.device_put(x, device) with the XLA backend, or device=None")
-    raise op_error(TypeError, "asarray", f"{device!r} is not a device", "pass one of fx.devices()")
+    raise op_error(TypeError, op, f"{device!r} is not a device", "pass one of fx.devices(), \"cpu\" or None")
 
 
 def _leaves(obj, out: list) -> None:
@@ -100,3 +112,420 @@ def _check_ints(obj, dt: np.dtype) -> None:
 def array(obj, dtype=None, *, copy: bool = True, device=None) -> Array:
     """NumPy's `array`: like `asarray` (fluxion arrays never share mutable memory)."""
     return asarray(obj, dtype=dtype, copy=copy, device=device)
+
+
+def copy(a, /) -> Array:
+    """A copy of `a` (arrays are values, so this matters only for identity).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.copy([1, 2]).tolist()
+    [1, 2]
+    """
+    return asarray(a, copy=True)
+
+
+def from_dlpack(x, /, *, device=None, copy: bool | None = None) -> Array:
+    """An Array from an object exporting DLPack (`__dlpack__`), e.g. a PyTorch CPU tensor.
+
+    The data is copied unless `copy=False`, since the exporter's buffer may change later.
+
+    >>> import numpy as np, fluxion.numpy as fnp
+    >>> fnp.from_dlpack(np.arange(3)).tolist()
+    [0, 1, 2]
+    """
+    _check_device(device, "from_dlpack")
+    return asarray(np.from_dlpack(x), copy=copy is not False)
+
+
+# filled arrays ------------------------------------------------------------------------------
+def _shape(op: str, shape) -> tuple[int, ...]:
+    """A shape from an int or a sequence of ints; negative sizes are an error."""
+    try:
+        shape = (operator.index(shape),) if not isinstance(shape, Sequence) else tuple(map(operator.index, shape))
+    except TypeError:
+        raise op_error(TypeError, op, f"shape must be an int or a sequence of ints, got {shape!r}",
+                       "pass e.g. (2, 3)") from None
+    if any(d < 0 for d in shape):
+        raise op_error(ShapeError, op, f"shape {shape} has a negative size", "use sizes >= 0")
+    return shape
+
+
+def _dtype(dtype, default: np.dtype) -> np.dtype:
+    return default if dtype is None else dtypes.canonicalize(dtype)
+
+
+def _fill(op: str, shape, fill_value, dtype) -> Array:
+    """`shape` filled with `fill_value` (a scalar or an array broadcastable to `shape`) as `dtype`."""
+    if isinstance(fill_value, (bool, int, float, complex)) and not isinstance(fill_value, np.generic):
+        return S.full(shape, fill_value, dtype)
+    value = asarray(fill_value)
+    return S.broadcast_to(convert(value, dtype), _broadcast_target(op, value.shape, shape))
+
+
+def _broadcast_target(op: str, value_shape: tuple, shape: tuple) -> tuple:
+    if len(value_shape) > len(shape) or any(a not in (1, b) for a, b in zip(value_shape[::-1], shape[::-1])):
+        raise op_error(ShapeError, op, f"fill_value of shape {value_shape} cannot be broadcast to shape {shape}",
+                       "pass a scalar, or an array whose trailing axes are 1 or match the shape")
+    return shape
+
+
+def _fill_dtype(fill_value) -> np.dtype:
+    """The dtype `full` gives a fill value: Python scalars take the default of their kind."""
+    if isinstance(fill_value, (list, tuple)):
+        return asarray(fill_value).dtype
+    return dtype_of(fill_value)[0]
+
+
+def zeros(shape, dtype=None, *, device=None) -> Array:
+    """An array of zeros (float32 unless `dtype` is given).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.zeros((2, 2), dtype=fnp.int32).tolist()
+    [[0, 0], [0, 0]]
+    """
+    _check_device(device, "zeros")
+    return S.full(_shape("zeros", shape), 0, _dtype(dtype, dtypes.default_float))
+
+
+def ones(shape, dtype=None, *, device=None) -> Array:
+    """An array of ones (float32 unless `dtype` is given).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.ones(3).tolist()
+    [1.0, 1.0, 1.0]
+    """
+    _check_device(device, "ones")
+    return S.full(_shape("ones", shape), 1, _dtype(dtype, dtypes.default_float))
+
+
+def empty(shape, dtype=None, *, device=None) -> Array:
+    """An array whose contents are unspecified (fluxion fills it with zeros).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.empty((0, 3)).shape
+    (0, 3)
+    """
+    _check_device(device, "empty")
+    return S.full(_shape("empty", shape), 0, _dtype(dtype, dtypes.default_float))
+
+
+def full(shape, fill_value, dtype=None, *, device=None) -> Array:
+    """An array of `shape` filled with `fill_value`.
+
+    Without `dtype`, a Python bool gives bool, an int int64, a float float32, a complex
+    complex64; an array fill value keeps its dtype (and broadcasts to `shape`).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.full((2,), 7).tolist(), fnp.full((2,), 7).dtype
+    ([7, 7], dtype('int64'))
+    """
+    _check_device(device, "full")
+    dt = _dtype(dtype, None) or _fill_dtype(fill_value)
+    return _fill("full", _shape("full", shape), fill_value, dt)
+
+
+def _like(op: str, x, dtype, shape, device):
+    _check_device(device, op)
+    x = x if isinstance(x, Array) else asarray(x)
+    return _shape(op, x.shape if shape is None else shape), _dtype(dtype, x.dtype)
+
+
+def zeros_like(x, /, dtype=None, *, shape=None, device=None) -> Array:
+    """Zeros with the shape and dtype of `x` (either may be overridden).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.zeros_like(fnp.asarray([1, 2])).tolist()
+    [0, 0]
+    """
+    shape, dt = _like("zeros_like", x, dtype, shape, device)
+    return S.full(shape, 0, dt)
+
+
+def ones_like(x, /, dtype=None, *, shape=None, device=None) -> Array:
+    """Ones with the shape and dtype of `x` (either may be overridden).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.ones_like(fnp.zeros((2, 1), dtype=fnp.bool)).tolist()
+    [[True], [True]]
+    """
+    shape, dt = _like("ones_like", x, dtype, shape, device)
+    return S.full(shape, 1, dt)
+
+
+def empty_like(x, /, dtype=None, *, shape=None, device=None) -> Array:
+    """An array with the shape and dtype of `x`, contents unspecified (zeros in fluxion).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.empty_like(fnp.zeros(3)).shape
+    (3,)
+    """
+    shape, dt = _like("empty_like", x, dtype, shape, device)
+    return S.full(shape, 0, dt)
+
+
+def full_like(x, /, fill_value, dtype=None, *, shape=None, device=None) -> Array:
+    """`fill_value` with the shape and dtype of `x` (either may be overridden).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.full_like(fnp.zeros(2, dtype=fnp.int32), 2.7).tolist()
+    [2, 2]
+    """
+    shape, dt = _like("full_like", x, dtype, shape, device)
+    return _fill("full_like", shape, fill_value, dt)
+
+
+# ranges -------------------------------------------------------------------------------------
+def _number(op: str, v):
+    """A concrete Python number from a scalar or a size-1 array (ConcretizationError when traced)."""
+    if isinstance(v, Array):
+        return v._scalar(op)
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, (bool, int, float, complex)):
+        return v
+    raise op_error(TypeError, op, f"expected a number, got {type(v).__name__}", "pass a Python int or float")
+
+
+def _const(v, dt: np.dtype) -> Array:
+    return Array(np.asarray(v, dt))
+
+
+def arange(start, /, stop=None, step=1, dtype=None, *, device=None) -> Array:
+    """Evenly spaced values in `[start, stop)` with spacing `step` (`arange(n)`: 0..n-1).
+
+    Python ints give int64 and floats float32 unless `dtype` says otherwise; the length is
+    `ceil((stop - start) / step)`.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.arange(5).tolist(), fnp.arange(3, 0, -1).tolist(), fnp.arange(0, 1, 0.25).tolist()
+    ([0, 1, 2, 3, 4], [3, 2, 1], [0.0, 0.25, 0.5, 0.75])
+    """
+    _check_device(device, "arange")
+    if stop is None:
+        start, stop = 0, start
+    lo, hi, st = (_number("arange", v) for v in (start, stop, step))
+    if any(isinstance(v, complex) for v in (lo, hi, st)):
+        raise op_error(DTypeError, "arange", "takes real start, stop and step", "use linspace for complex ranges")
+    if st == 0:
+        raise op_error(ValueError, "arange", "step must not be zero", "pass a positive or negative step")
+    dt = _dtype(dtype, None) or dtypes.result_type(*map(dtype_of, (start, stop, step)))[0]
+    if dt == dtypes.bool_ and dtype is None:
+        dt = dtypes.default_int
+    exact = all(isinstance(v, int) for v in (lo, hi, st))
+    n = max(-((lo - hi) // st) if exact else math.ceil((hi - lo) / st), 0)
+    if lo == 0 and st == 1:
+        return S.iota(dt, (n,), 0)
+    work = dtypes.int64 if exact and dt.kind in "iu" else dtypes.float64
+    values = E.add_p.bind(E.mul_p.bind(S.iota(work, (n,), 0), _const(st, work)), _const(lo, work))
+    return convert(values, dt)
+
+
+def _inexact(dt: np.dtype) -> np.dtype:
+    return dt if dt in dtypes.FLOATING else dtypes.default_float
+
+
+def _interpolate(op: str, start: Array, stop: Array, num: int, endpoint: bool) -> tuple[Array, Array]:
+    """`num` points from `start` to `stop` along a new leading axis, and the step between them."""
+    if num < 0:
+        raise op_error(ValueError, op, f"num must be >= 0, got {num}", "pass a non-negative number of samples")
+    div = num - 1 if endpoint else num
+    delta = E.sub_p.bind(stop, start)
+    if div <= 0:  # at most one sample, start; there is no step (NumPy reports NaN)
+        values = S.broadcast_to(start, (num,) + delta.shape)
+        return values, E.mul_p.bind(delta, _const(np.nan, delta.dtype))
+    step = E.div_p.bind(delta, _const(div, delta.dtype))
+    values = E.add_p.bind(E.mul_p.bind(S.iota(step.dtype, (num,) + step.shape, 0), step), start)
+    if endpoint and num > 1:
+        values = _with_ends(values, None, stop)
+    return values, step
+
+
+def _with_ends(values: Array, first: Array | None, last: Array | None) -> Array:
+    """`values` with its first/last entries along axis 0 replaced (exact endpoints)."""
+    n = values.shape[0]
+    pieces = [S.broadcast_to(first, (1,) + values.shape[1:])] if first is not None else []
+    pieces.append(S.slice_in_dim(values, 0 if first is None else 1, n if last is None else n - 1))
+    if last is not None:
+        pieces.append(S.broadcast_to(last, (1,) + values.shape[1:]))
+    return S.concatenate(pieces, 0)
+
+
+def _move_first_axis(values: Array, axis: int) -> Array:
+    axis = operator.index(axis)
+    if not -values.ndim <= axis < values.ndim:
+        raise op_error(ShapeError, "linspace", f"axis {axis} is out of range for a result of {values.ndim} dimensions",
+                       f"use an axis in [{-values.ndim}, {values.ndim - 1}]")
+    perm = list(range(1, values.ndim))
+    perm.insert(axis % values.ndim, 0)
+    return S.transpose(values, perm)
+
+
+def _endpoints(start, stop, dtype) -> tuple[Array, Array, np.dtype]:
+    """`start` and `stop` in the working precision (float64 or complex128) and the result dtype."""
+    start, stop = (v if isinstance(v, (Array, bool, int, float, complex)) else asarray(v) for v in (start, stop))
+    given = dtypes.result_type(dtype_of(start), dtype_of(stop))[0]
+    dt = _dtype(dtype, None) or _inexact(given)
+    work = dtypes.complex128 if dtypes.COMPLEX_KIND in (dtypes.kind(dt), dtypes.kind(given)) else dtypes.float64
+    return convert(start, work), convert(stop, work), dt
+
+
+def _to_result(values: Array, dt: np.dtype) -> Array:
+    if dt.kind in "iu" and values.dtype.kind == "f":
+        values = E.floor_p.bind(values)  # NumPy rounds toward -inf for integer dtypes
+    return convert(values, dt)
+
+
+def linspace(start, stop, /, num: int = 50, *, endpoint: bool = True, retstep: bool = False, dtype=None,
+             axis: int = 0, device=None):
+    """`num` evenly spaced samples from `start` to `stop` (inclusive unless `endpoint=False`).
+
+    `start` and `stop` may be arrays; the samples then run along `axis`. With `retstep=True`
+    returns `(samples, step)`.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linspace(0, 1, 5).tolist()
+    [0.0, 0.25, 0.5, 0.75, 1.0]
+    """
+    _check_device(device, "linspace")
+    start, stop, dt = _endpoints(start, stop, dtype)
+    values, step = _interpolate("linspace", start, stop, operator.index(num), endpoint)
+    out = _to_result(_move_first_axis(values, axis), dt)
+    return (out, convert(step, _inexact(dt))) if retstep else out
+
+
+def logspace(start, stop, /, num: int = 50, *, endpoint: bool = True, base=10.0, dtype=None, axis: int = 0,
+             device=None) -> Array:
+    """`base ** linspace(start, stop, num)`: samples evenly spaced on a log scale.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.logspace(0, 2, 3).tolist()
+    [1.0, 10.0, 100.0]
+    """
+    _check_device(device, "logspace")
+    start, stop, dt = _endpoints(start, stop, dtype)
+    exponents, _ = _interpolate("logspace", start, stop, operator.index(num), endpoint)
+    values = E.pow_p.bind(convert(base, exponents.dtype), exponents)
+    return _to_result(_move_first_axis(values, axis), dt)
+
+
+def geomspace(start, stop, /, num: int = 50, *, endpoint: bool = True, dtype=None, axis: int = 0,
+              device=None) -> Array:
+    """Samples from `start` to `stop` in a geometric progression (each a constant multiple of the last).
+
+    Both ends must be non-zero; negative (or complex) ends keep the sign of `start`.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.geomspace(1, 1000, 4).tolist()
+    [1.0, 10.0, 100.0, 1000.0]
+    """
+    _check_device(device, "geomspace")
+    start, stop, dt = _endpoints(start, stop, dtype)
+    if any(v.__class__ is Array and not np.all(v._value) for v in (start, stop)):
+        raise op_error(ValueError, "geomspace", "a geometric sequence cannot start or end at zero",
+                       "use non-zero start and stop (or linspace)")
+    num = operator.index(num)
+    sign = E.sign_p.bind(start)
+    start, stop = E.div_p.bind(start, sign), E.div_p.bind(stop, sign)
+    logs, _ = _interpolate("geomspace", E.log_p.bind(start), E.log_p.bind(stop), num, endpoint)
+    values = E.exp_p.bind(logs)
+    if num:
+        values = _with_ends(values, start, stop if endpoint and num > 1 else None)
+    return _to_result(_move_first_axis(E.mul_p.bind(values, sign), axis), dt)
+
+
+# matrices ----------------------------------------------------------------------------------
+def _band(n: int, m: int, k: int, prim) -> Array:
+    """The (n, m) boolean mask `prim(col - row, k)`; eq gives a diagonal, le a lower triangle."""
+    offsets = E.sub_p.bind(S.iota(dtypes.int64, (n, m), 1), S.iota(dtypes.int64, (n, m), 0))
+    return prim.bind(offsets, _const(operator.index(k), dtypes.int64))
+
+
+def eye(n_rows: int, n_cols: int | None = None, /, k: int = 0, dtype=None, *, device=None) -> Array:
+    """A 2-d array with ones on the `k`-th diagonal and zeros elsewhere.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.eye(2, 3, k=1).tolist()
+    [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+    """
+    _check_device(device, "eye")
+    n, m = _shape("eye", (n_rows, n_rows if n_cols is None else n_cols))
+    return convert(_band(n, m, k, E.eq_p), _dtype(dtype, dtypes.default_float))
+
+
+def identity(n: int, dtype=None, *, device=None) -> Array:
+    """The n x n identity matrix.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.identity(2, dtype=fnp.int32).tolist()
+    [[1, 0], [0, 1]]
+    """
+    return eye(n, dtype=dtype, device=device)
+
+
+def tri(N: int, M: int | None = None, k: int = 0, dtype=None, *, device=None) -> Array:
+    """An (N, M) array with ones at and below the `k`-th diagonal, zeros above.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.tri(2, 3, dtype=fnp.int32).tolist()
+    [[1, 0, 0], [1, 1, 0]]
+    """
+    _check_device(device, "tri")
+    n, m = _shape("tri", (N, N if M is None else M))
+    return convert(_band(n, m, k, E.le_p), _dtype(dtype, dtypes.default_float))
+
+
+def _triangle(op: str, x, k: int, prim) -> Array:
+    x = x if isinstance(x, Array) else asarray(x)
+    if x.ndim < 2:
+        raise op_error(ShapeError, op, f"needs an array of at least 2 dimensions, got shape {x.shape}",
+                       "add an axis (x[None]) or build the matrix with fnp.tri")
+    keep = S.broadcast_in_dim(_band(*x.shape[-2:], k, prim), x.shape, (x.ndim - 2, x.ndim - 1))
+    zeros = S.broadcast_to(Array(np.zeros((), x.dtype), x.weak), x.shape)
+    return E.select_n_p.bind(keep, zeros, x)
+
+
+def tril(x, /, k: int = 0) -> Array:
+    """`x` with the elements above the `k`-th diagonal (of the last two axes) set to zero.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.tril(fnp.ones((2, 2), dtype=fnp.int32)).tolist()
+    [[1, 0], [1, 1]]
+    """
+    return _triangle("tril", x, k, E.le_p)
+
+
+def triu(x, /, k: int = 0) -> Array:
+    """`x` with the elements below the `k`-th diagonal (of the last two axes) set to zero.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.triu(fnp.ones((2, 2), dtype=fnp.int32)).tolist()
+    [[1, 1], [0, 1]]
+    """
+    return _triangle("triu", x, k, E.ge_p)
+
+
+def meshgrid(*arrays, indexing: str = "xy", sparse: bool = False, copy: bool = True) -> list[Array]:
+    """Coordinate arrays from 1-d coordinate vectors.
+
+    `indexing="xy"` (Cartesian) swaps the first two output axes; `"ij"` (matrix) does not.
+    With `sparse=True` each output keeps size 1 on the other axes.
+
+    >>> import fluxion.numpy as fnp
+    >>> x, y = fnp.meshgrid(fnp.arange(3), fnp.arange(2))
+    >>> x.shape, y.tolist()
+    ((2, 3), [[0, 0, 0], [1, 1, 1]])
+    """
+    if indexing not in ("xy", "ij"):
+        raise op_error(ValueError, "meshgrid", f"indexing must be 'xy' or 'ij', got {indexing!r}",
+                       "pass indexing='xy' (Cartesian) or 'ij' (matrix)")
+    xs = [x if isinstance(x, Array) else asarray(x) for x in arrays]
+    xs = [S.reshape(x, (x.size,)) for x in xs]
+    dims = list(range(len(xs)))
+    if indexing == "xy" and len(xs) > 1:
+        dims[0], dims[1] = 1, 0
+    shape = [0] * len(xs)
+    for x, d in zip(xs, dims):
+        shape[d] = x.size
+    if sparse:
+        return [S.reshape(x, tuple(x.size if i == d else 1 for i in range(len(xs)))) for x, d in zip(xs, dims)]
+    return [S.broadcast_in_dim(x, shape, (d,)) for x, d in zip(xs, dims)]

@@ -1,2 +1,308 @@
-"""fluxion.numpy: _dtype_functions."""
-__all__: list[str] = []
+"""Data type functions of the array API standard, NumPy's `issubdtype`/`promote_types`, and the
+inspection namespace `__array_namespace_info__()`.
+
+Promotion is fluxion's (see `fluxion.core.dtypes`): the standard's lattice, Python scalars
+weak, and integer-with-float giving the float, as in JAX.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import warnings
+
+import ml_dtypes
+import numpy as np
+
+from ..core import dtypes as D
+from ..core.array import Array, to_array
+from ..core.device import Device, devices
+from ..core.errors import DTypeError, op_error
+from ..ops import elementwise as E
+
+__all__ = ["__array_namespace_info__", "astype", "can_cast", "finfo", "iinfo", "isdtype", "issubdtype",
+           "promote_types", "result_type"]
+
+_SCALARS = (bool, int, float, complex)
+
+
+def _dtype(op: str, x) -> np.dtype:
+    """The dtype that a dtype-like names, or that an array carries."""
+    if isinstance(x, (Array, np.ndarray, np.generic)):
+        return D.canonicalize(x.dtype)
+    if x is None or isinstance(x, _SCALARS):
+        raise op_error(DTypeError, op, f"{x!r} is not a dtype", "pass a dtype such as fnp.float32, or an array")
+    return D.canonicalize(x)
+
+
+def astype(x, dtype, /, *, copy: bool = True, device: Device | None = None) -> Array:
+    """`x` converted to `dtype`.
+
+    As in JAX: complex to real keeps the real part (with NumPy's ComplexWarning); float to
+    integer truncates toward zero, saturates at the integer range and sends NaN to 0 (XLA's
+    conversion, where NumPy's is undefined). With `copy=False` an array already of `dtype`
+    comes back as it is.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.astype(fnp.asarray([1.7, -1.7, float('nan'), 1e10]), fnp.int32).tolist()
+    [1, -1, 0, 2147483647]
+    """
+    x = to_array(x)
+    dt = _dtype("astype", dtype)
+    if device is not None and device != x.device:
+        raise op_error(ValueError, "astype", f"cannot move an array from {x.device} to {device}",
+                       "use x.to_device(device) or fx.device_put, or leave device=None")
+    if dt == x.dtype and not x.weak and not copy:
+        return x
+    if x.dtype in D.COMPLEX and dt not in D.COMPLEX:
+        warnings.warn(f"astype: casting {x.dtype} to {dt} discards the imaginary part", np.exceptions.ComplexWarning,
+                      stacklevel=2)
+    return E.convert_element_type_p.bind(x, new_dtype=dt, weak=False)
+
+
+# limits -------------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class FInfo:
+    """Limits of a floating-point dtype (of its real part, for complex dtypes), as Python numbers."""
+
+    bits: int
+    eps: float
+    max: float
+    min: float
+    smallest_normal: float
+    dtype: np.dtype
+    resolution: float
+    precision: int
+    maxexp: int
+    minexp: int
+    nmant: int
+
+    @property
+    def tiny(self) -> float:
+        """NumPy's name for `smallest_normal`."""
+        return self.smallest_normal
+
+
+@dataclasses.dataclass(frozen=True)
+class IInfo:
+    """Limits of an integer dtype, as Python ints."""
+
+    bits: int
+    max: int
+    min: int
+    dtype: np.dtype
+
+
+@functools.lru_cache(maxsize=None)
+def _finfo(dt: np.dtype) -> FInfo:
+    i = ml_dtypes.finfo(dt)  # knows bfloat16, and the standard dtypes as np.finfo does
+    return FInfo(bits=int(i.bits), eps=float(i.eps), max=float(i.max), min=float(i.min),
+                 smallest_normal=float(i.smallest_normal), dtype=dt, resolution=float(i.resolution),
+                 precision=int(i.precision), maxexp=int(i.maxexp), minexp=int(i.minexp), nmant=int(i.nmant))
+
+
+def finfo(type, /) -> FInfo:  # noqa: A002
+    """Machine limits of a floating-point dtype (or of an array's dtype); complex dtypes give
+    those of their real part.
+
+    >>> import fluxion.numpy as fnp
+    >>> info = fnp.finfo(fnp.bfloat16)
+    >>> info.bits, info.eps, info.max
+    (16, 0.0078125, 3.3895313892515355e+38)
+    >>> fnp.finfo(fnp.complex64).dtype
+    dtype('float32')
+    """
+    dt = _dtype("finfo", type)
+    if dt not in D.FLOATING:
+        raise op_error(DTypeError, "finfo", f"{dt} is not a floating-point dtype",
+                       "use fnp.iinfo for integer dtypes" if dt in D.INTEGER else "pass a floating-point dtype")
+    return _finfo(D.real_dtype(dt))
+
+
+def iinfo(type, /) -> IInfo:  # noqa: A002
+    """Machine limits of an integer dtype (or of an array's dtype).
+
+    >>> import fluxion.numpy as fnp
+    >>> info = fnp.iinfo(fnp.int8)
+    >>> info.bits, info.min, info.max
+    (8, -128, 127)
+    """
+    dt = _dtype("iinfo", type)
+    if dt not in D.INTEGER:
+        raise op_error(DTypeError, "iinfo", f"{dt} is not an integer dtype",
+                       "use fnp.finfo for floating-point dtypes" if dt in D.FLOATING else "pass an integer dtype")
+    i = np.iinfo(dt)
+    return IInfo(bits=int(i.bits), max=int(i.max), min=int(i.min), dtype=dt)
+
+
+# kinds and promotion ------------------------------------------------------------------------
+_KINDS = {
+    "bool": (D.bool_,),
+    "signed integer": D.SIGNED,
+    "unsigned integer": D.UNSIGNED,
+    "integral": D.INTEGER,
+    "real floating": D.REAL_FLOATING,
+    "complex floating": D.COMPLEX,
+    "numeric": D.NUMERIC,
+}
+
+
+def isdtype(dtype, kind, /) -> bool:
+    """Whether `dtype` is of `kind`: a dtype, a kind name ('bool', 'signed integer',
+    'unsigned integer', 'integral', 'real floating', 'complex floating', 'numeric') or a tuple
+    of those (any of them).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.isdtype(fnp.bfloat16, "real floating"), fnp.isdtype(fnp.int8, ("bool", "unsigned integer"))
+    (True, False)
+    """
+    if isinstance(dtype, Array):
+        raise op_error(TypeError, "isdtype", "takes a dtype, not an array", "pass x.dtype")
+    dt = _dtype("isdtype", dtype)
+    if isinstance(kind, tuple):
+        return any(isdtype(dt, k) for k in kind)
+    if isinstance(kind, str):
+        if kind not in _KINDS:
+            raise op_error(ValueError, "isdtype", f"unknown kind {kind!r}",
+                           f"use a dtype or one of {', '.join(map(repr, _KINDS))}")
+        return dt in _KINDS[kind]
+    return dt == _dtype("isdtype", kind)
+
+
+def result_type(*arrays_and_dtypes) -> np.dtype:
+    """The dtype that operands of these dtypes promote to: arrays and dtypes are strong, Python
+    scalars weak (they take the dtype of the arrays, unless their kind is higher).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.result_type(fnp.int8, fnp.uint8), fnp.result_type(fnp.int8, 1), fnp.result_type(fnp.int8, 1.0)
+    (dtype('int16'), dtype('int8'), dtype('float32'))
+    """
+    if not arrays_and_dtypes:
+        raise op_error(ValueError, "result_type", "needs at least one array or dtype", "pass arrays or dtypes")
+    items = []
+    for a in arrays_and_dtypes:
+        if isinstance(a, Array):
+            items.append((a.dtype, a.weak))
+        elif isinstance(a, _SCALARS) and not isinstance(a, np.generic):
+            items.append((D.scalar_dtype(a), True))
+        else:
+            items.append((_dtype("result_type", a), False))
+    return D.result_type(*items)[0]
+
+
+def promote_types(type1, type2, /) -> np.dtype:
+    """The smallest dtype both promote to (NumPy's name; see `result_type`).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.promote_types(fnp.uint8, fnp.int32), fnp.promote_types(fnp.float16, fnp.bfloat16)
+    (dtype('int32'), dtype('float32'))
+    """
+    return D.result_type((_dtype("promote_types", type1), False), (_dtype("promote_types", type2), False))[0]
+
+
+# bool < unsigned < signed < real floating < complex: a cast up this order keeps the kind
+_KIND_RANK = {dt: (0 if dt == D.bool_ else 1 if dt in D.UNSIGNED else 2 if dt in D.SIGNED else
+                   3 if dt in D.REAL_FLOATING else 4) for dt in D.ALL}
+_CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
+
+
+def can_cast(from_, to, /, casting: str = "safe") -> bool:
+    """Whether `from_` (a dtype or array) can be cast to `to` under `casting`.
+
+    'safe' (the standard's rule): `from_` promotes to `to`. 'same_kind': also downcasts within
+    the order bool < unsigned < signed < float < complex. 'no'/'equiv': equal dtypes only.
+    'unsafe': always.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.can_cast(fnp.int8, fnp.int16), fnp.can_cast(fnp.int16, fnp.int8), fnp.can_cast(fnp.uint8, fnp.int8)
+    (True, False, False)
+    """
+    src, dst = _dtype("can_cast", from_), _dtype("can_cast", to)
+    if casting not in _CASTINGS:
+        raise op_error(ValueError, "can_cast", f"unknown casting {casting!r}", f"use one of {', '.join(_CASTINGS)}")
+    if casting == "unsafe":
+        return True
+    if casting in ("no", "equiv"):
+        return src == dst
+    if promote_types(src, dst) == dst:
+        return True
+    return casting == "same_kind" and _KIND_RANK[src] <= _KIND_RANK[dst]
+
+
+_ABSTRACT = {np.generic: D.ALL, np.number: D.NUMERIC, np.integer: D.INTEGER, np.signedinteger: D.SIGNED,
+             np.unsignedinteger: D.UNSIGNED, np.inexact: D.FLOATING, np.floating: D.REAL_FLOATING,
+             np.complexfloating: D.COMPLEX}
+
+
+def issubdtype(arg1, arg2, /) -> bool:
+    """NumPy's `issubdtype`: whether `arg1` is `arg2` or below it in NumPy's type hierarchy
+    (np.floating, np.integer, ...). bfloat16 counts as a floating type.
+
+    >>> import numpy as np
+    >>> import fluxion.numpy as fnp
+    >>> fnp.issubdtype(fnp.bfloat16, np.floating), fnp.issubdtype(fnp.int8, np.unsignedinteger)
+    (True, False)
+    """
+    if isinstance(arg1, type) and arg1 in _ABSTRACT:
+        return np.issubdtype(arg1, arg2)
+    dt = _dtype("issubdtype", arg1)
+    if isinstance(arg2, type) and arg2 in _ABSTRACT:
+        return dt in _ABSTRACT[arg2]
+    return dt == _dtype("issubdtype", arg2)
+
+
+# inspection ---------------------------------------------------------------------------------
+_STANDARD_NAMES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32",
+                   "float64", "complex64", "complex128")
+
+
+class _Info:
+    """What fluxion.numpy supports: the array API's inspection namespace."""
+
+    __slots__ = ()
+
+    def capabilities(self) -> dict:
+        """Optional features: boolean-mask indexing and data-dependent output shapes (eager only)."""
+        return {"boolean indexing": True, "data-dependent shapes": True, "max dimensions": 64}
+
+    def default_device(self) -> Device:
+        """The device arrays are created on."""
+        return devices()[0]
+
+    def devices(self) -> list[Device]:
+        """The devices arrays can live on."""
+        return devices()
+
+    def default_dtypes(self, *, device: Device | None = None) -> dict:
+        """The dtypes Python floats, complex numbers, ints and indices take."""
+        _check_device(device)
+        return {"real floating": D.default_float, "complex floating": D.default_complex,
+                "integral": D.default_int, "indexing": D.default_int}
+
+    def dtypes(self, *, device: Device | None = None, kind=None) -> dict:
+        """The standard's dtypes, by name, optionally only those of `kind` (see `isdtype`).
+
+        float16 and bfloat16 work too; they are left out here because the standard has no names
+        for them.
+        """
+        _check_device(device)
+        out = {name: np.dtype(name) for name in _STANDARD_NAMES}
+        return out if kind is None else {name: dt for name, dt in out.items() if isdtype(dt, kind)}
+
+
+def _check_device(device) -> None:
+    if device is not None and device not in devices():
+        raise op_error(ValueError, "__array_namespace_info__", f"unknown device {device!r}",
+                       "pass one of __array_namespace_info__().devices(), or None")
+
+
+def __array_namespace_info__() -> _Info:
+    """The array API inspection namespace of fluxion.numpy.
+
+    >>> import fluxion.numpy as fnp
+    >>> info = fnp.__array_namespace_info__()
+    >>> info.capabilities()["boolean indexing"], info.default_dtypes()["real floating"]
+    (True, dtype('float32'))
+    >>> sorted(info.dtypes(kind="unsigned integer"))
+    ['uint16', 'uint32', 'uint64', 'uint8']
+    """
+    return _Info()

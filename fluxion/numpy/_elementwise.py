@@ -1,159 +1,556 @@
-"""Elementwise functions of the array API standard and NumPy, on the elementwise primitives."""
+"""Elementwise functions of the array API standard (2024.12), with NumPy's names for them.
+
+Each function promotes its operands (Python scalars are weak), checks that the promoted dtype
+is one the standard allows, and binds elementwise primitives. Booleans are rejected where the
+standard asks for numbers; integer and boolean input to a floating-point function becomes
+float32, as in JAX. NumPy's further elementwise functions live in `_elementwise_numpy`.
+"""
 from __future__ import annotations
+
+import math
+import operator
 
 import numpy as np
 
-from ..core import dtypes
+from ..core import dtypes as D
 from ..core.array import Array
-from ..core.errors import DTypeError, op_error
+from ..core.errors import op_error
 from ..ops import elementwise as E
-from ._convert import convert, promote, promote_inexact
+from . import _elementwise_numpy
+from ._convert import convert, promote
+from ._elementwise_base import (ANY, FLOATING, INTEGER, INTEGRAL, NUMERIC, REAL, REAL_FLOATING, REAL_NUMERIC,
+                                binary, copy, full_like, in_float32, named, operands, select, unary)
+from ._elementwise_numpy import *  # noqa: F401,F403
 
 __all__ = [
-    "acos",
-    "acosh",
-    "add",
-    "arccos",
-    "arccosh",
-    "arcsin",
-    "arcsinh",
-    "arctan",
-    "arctan2",
-    "arctanh",
-    "asin",
-    "asinh",
-    "atan",
-    "atan2",
-    "atanh",
-    "bitwise_and",
-    "bitwise_count",
-    "bitwise_invert",
-    "bitwise_left_shift",
-    "bitwise_not",
-    "bitwise_or",
-    "bitwise_right_shift",
-    "bitwise_xor",
-    "cbrt",
-    "copysign",
-    "cos",
-    "cosh",
-    "equal",
-    "exp",
-    "exp2",
-    "expm1",
-    "greater",
-    "greater_equal",
-    "left_shift",
-    "less",
-    "less_equal",
-    "log",
-    "log10",
-    "log1p",
-    "log2",
-    "maximum",
-    "minimum",
-    "multiply",
-    "negative",
-    "nextafter",
-    "not_equal",
-    "right_shift",
-    "sin",
-    "sinh",
-    "sqrt",
-    "subtract",
-    "tan",
-    "tanh",
-]
+    "abs", "absolute", "acos", "acosh", "add", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
+    "arctanh", "around", "asin", "asinh", "atan", "atan2", "atanh", "bitwise_and", "bitwise_count",
+    "bitwise_invert", "bitwise_left_shift", "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor",
+    "cbrt", "ceil", "clip", "conj", "conjugate", "copysign", "cos", "cosh", "divide", "divmod", "equal", "exp",
+    "exp2", "expm1", "fix", "floor", "floor_divide", "greater", "greater_equal", "hypot", "imag", "invert",
+    "isfinite", "isinf", "isnan", "left_shift", "less", "less_equal", "log", "log10", "log1p", "log2",
+    "logaddexp", "logaddexp2", "logical_and", "logical_not", "logical_or", "logical_xor", "maximum", "minimum",
+    "mod", "multiply", "negative", "nextafter", "not_equal", "positive", "pow", "power", "real", "reciprocal",
+    "remainder", "right_shift", "rint", "round", "sign", "signbit", "sin", "sinh", "sqrt", "square", "subtract",
+    "tan", "tanh", "true_divide", "trunc",
+] + _elementwise_numpy.__all__
+
+_V = "fnp.asarray([-1.5, 0.5, 2.0])"  # the example input of most real-valued functions
+
+# functions that bind one primitive: name, primitive, operand kind, summary, example ---------
+add = binary("add", E.add_p, NUMERIC, "x1 + x2.", "fnp.add(fnp.asarray([1, 2]), 3).tolist()", "[4, 5]")
+subtract = binary("subtract", E.sub_p, NUMERIC, "x1 - x2.", "fnp.subtract(fnp.asarray([1, 2]), 3).tolist()", "[-2, -1]")
+multiply = binary("multiply", E.mul_p, NUMERIC, "x1 * x2.", "fnp.multiply(fnp.asarray([1, 2]), 3).tolist()", "[3, 6]")
+divide = binary("divide", E.div_p, FLOATING, "x1 / x2 (integers are divided as float32).",
+                "fnp.divide(fnp.asarray([1, 3]), 2).tolist()", "[0.5, 1.5]")
+negative = unary("negative", E.neg_p, NUMERIC, "-x.", f"fnp.negative({_V}).tolist()", "[1.5, -0.5, -2.0]")
+sign = unary("sign", E.sign_p, NUMERIC, "-1, 0 or 1 by the sign of x (NaN stays NaN); x / |x| for complex x.",
+             f"fnp.sign({_V}).tolist()", "[-1.0, 1.0, 1.0]")
+square = unary("square", E.square_p, NUMERIC, "x * x.", f"fnp.square({_V}).tolist()", "[2.25, 0.25, 4.0]")
+abs = unary("abs", E.abs_p, NUMERIC, "|x|; for complex x the magnitude, of the matching real dtype.",  # noqa: A001
+            f"fnp.abs({_V}).tolist()", "[1.5, 0.5, 2.0]")
+exp = unary("exp", E.exp_p, FLOATING, "e ** x.", "fnp.exp(fnp.asarray([0.0, 1.0])).tolist()", "[1.0, 2.718...]")
+exp2 = unary("exp2", E.exp2_p, FLOATING, "2 ** x.", "fnp.exp2(fnp.asarray([0.0, 3.0])).tolist()", "[1.0, 8.0]")
+log = unary("log", E.log_p, FLOATING, "The natural logarithm.", "fnp.log(fnp.asarray([1.0, 0.0])).tolist()",
+            "[0.0, -inf]")
+log2 = unary("log2", E.log2_p, FLOATING, "The base-2 logarithm.", "fnp.log2(fnp.asarray([1.0, 8.0])).tolist()",
+             "[0.0, 3.0]")
+log10 = unary("log10", E.log10_p, FLOATING, "The base-10 logarithm.",
+              "fnp.log10(fnp.asarray([1.0, 100.0])).tolist()", "[0.0, 2.0]")
+log1p = unary("log1p", E.log1p_p, FLOATING, "log(1 + x), accurate for small x.",
+              "fnp.log1p(fnp.asarray([0.0, -1.0])).tolist()", "[0.0, -inf]")
+sqrt = unary("sqrt", E.sqrt_p, FLOATING, "The square root (NaN for negative real x).",
+             "fnp.sqrt(fnp.asarray([4.0, -1.0])).tolist()", "[2.0, nan]")
+cbrt = unary("cbrt", E.cbrt_p, REAL_FLOATING, "The cube root.", "fnp.cbrt(fnp.asarray([-8.0, 27.0])).tolist()",
+             "[-2.0, 3.0]")
+sin = unary("sin", E.sin_p, FLOATING, "The sine.", "fnp.sin(fnp.asarray([0.0])).tolist()", "[0.0]")
+cos = unary("cos", E.cos_p, FLOATING, "The cosine.", "fnp.cos(fnp.asarray([0.0])).tolist()", "[1.0]")
+tan = unary("tan", E.tan_p, FLOATING, "The tangent.", "fnp.tan(fnp.asarray([0.0])).tolist()", "[0.0]")
+asin = unary("asin", E.asin_p, FLOATING, "The inverse sine.", "fnp.asin(fnp.asarray([0.0, 2.0])).tolist()",
+             "[0.0, nan]")
+acos = unary("acos", E.acos_p, FLOATING, "The inverse cosine.", "fnp.acos(fnp.asarray([1.0])).tolist()", "[0.0]")
+atan = unary("atan", E.atan_p, FLOATING, "The inverse tangent.", "fnp.atan(fnp.asarray([0.0])).tolist()", "[0.0]")
+sinh = unary("sinh", E.sinh_p, FLOATING, "The hyperbolic sine.", "fnp.sinh(fnp.asarray([0.0])).tolist()", "[0.0]")
+cosh = unary("cosh", E.cosh_p, FLOATING, "The hyperbolic cosine.", "fnp.cosh(fnp.asarray([0.0])).tolist()",
+             "[1.0]")
+tanh = unary("tanh", E.tanh_p, FLOATING, "The hyperbolic tangent.",
+             "fnp.tanh(fnp.asarray([0.0, float('inf')])).tolist()", "[0.0, 1.0]")
+asinh = unary("asinh", E.asinh_p, FLOATING, "The inverse hyperbolic sine.", "fnp.asinh(fnp.asarray([0.0])).tolist()",
+              "[0.0]")
+acosh = unary("acosh", E.acosh_p, FLOATING, "The inverse hyperbolic cosine.",
+              "fnp.acosh(fnp.asarray([1.0])).tolist()", "[0.0]")
+atanh = unary("atanh", E.atanh_p, FLOATING, "The inverse hyperbolic tangent.",
+              "fnp.atanh(fnp.asarray([0.0, 1.0])).tolist()", "[0.0, inf]")
+atan2 = binary("atan2", E.atan2_p, REAL_FLOATING, "The angle of the point (x2, x1), in (-pi, pi].",
+               "fnp.atan2(1.0, fnp.asarray([0.0])).tolist()", "[1.5707963...]")
+copysign = binary("copysign", E.copysign_p, REAL_FLOATING, "|x1| with the sign bit of x2.",
+                  "fnp.copysign(fnp.asarray([1.0, 2.0]), -0.0).tolist()", "[-1.0, -2.0]")
+nextafter = binary("nextafter", E.nextafter_p, REAL_FLOATING, "The next representable value after x1 towards x2.",
+                   "fnp.nextafter(fnp.asarray([1.0]), 2.0).tolist()", "[1.0000001...]")
+maximum = binary("maximum", E.max_p, REAL, "The larger of x1 and x2; NaN if either is NaN.",
+                 "fnp.maximum(fnp.asarray([1.0, float('nan')]), 1.5).tolist()", "[1.5, nan]")
+minimum = binary("minimum", E.min_p, REAL, "The smaller of x1 and x2; NaN if either is NaN.",
+                 "fnp.minimum(fnp.asarray([1.0, float('nan')]), 1.5).tolist()", "[1.0, nan]")
+equal = binary("equal", E.eq_p, ANY, "x1 == x2.", "fnp.equal(fnp.asarray([1, 2]), 2).tolist()", "[False, True]")
+not_equal = binary("not_equal", E.ne_p, ANY, "x1 != x2.", "fnp.not_equal(fnp.asarray([1, 2]), 2).tolist()",
+                   "[True, False]")
+less = binary("less", E.lt_p, REAL, "x1 < x2.", "fnp.less(fnp.asarray([1, 2]), 2).tolist()", "[True, False]")
+less_equal = binary("less_equal", E.le_p, REAL, "x1 <= x2.", "fnp.less_equal(fnp.asarray([1, 3]), 2).tolist()",
+                    "[True, False]")
+greater = binary("greater", E.gt_p, REAL, "x1 > x2.", "fnp.greater(fnp.asarray([1, 3]), 2).tolist()",
+                 "[False, True]")
+greater_equal = binary("greater_equal", E.ge_p, REAL, "x1 >= x2.",
+                       "fnp.greater_equal(fnp.asarray([1, 2]), 2).tolist()", "[False, True]")
+bitwise_and = binary("bitwise_and", E.and_p, INTEGRAL, "x1 & x2.",
+                     "fnp.bitwise_and(fnp.asarray([12]), 10).tolist()", "[8]")
+bitwise_or = binary("bitwise_or", E.or_p, INTEGRAL, "x1 | x2.", "fnp.bitwise_or(fnp.asarray([12]), 10).tolist()",
+                    "[14]")
+bitwise_xor = binary("bitwise_xor", E.xor_p, INTEGRAL, "x1 ^ x2.",
+                     "fnp.bitwise_xor(fnp.asarray([12]), 10).tolist()", "[6]")
+bitwise_invert = unary("bitwise_invert", E.not_p, INTEGRAL, "~x: every bit flipped (logical not for booleans).",
+                       "fnp.bitwise_invert(fnp.asarray([0, 5])).tolist()", "[-1, -6]")
+bitwise_count = unary("bitwise_count", E.population_count_p, INTEGER, "The number of 1 bits in each integer.",
+                      "fnp.bitwise_count(fnp.asarray([7, 8])).tolist()", "[3, 1]")
 
 
-def _check(op, x, allowed, words):
-    if x.dtype not in allowed:
-        raise op_error(DTypeError, op, f"does not accept dtype {x.dtype}; it takes {words} arrays",
-                       f"convert with .astype(...) to a {words} dtype")
+def bitwise_left_shift(x1, x2, /) -> Array:
+    """x1 << x2; shifting by the bit width or more gives 0.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.bitwise_left_shift(fnp.asarray([1, 3]), 2).tolist()
+    [4, 12]
+    """
+    return E.shift_left_p.bind(*operands("bitwise_left_shift", INTEGER, x1, x2))
 
 
-def _numeric(name, prim):
-    def f(*args):
-        xs = promote(name, *args)
-        if xs[0].dtype == dtypes.bool_:
-            raise op_error(DTypeError, name, "does not accept boolean arrays", "convert with .astype(int) first")
-        return prim.bind(*xs)
-    f.__name__ = name
-    return f
+def bitwise_right_shift(x1, x2, /) -> Array:
+    """x1 >> x2: arithmetic (sign-filling) for signed integers, logical for unsigned.
 
-
-def _inexact(name, prim, complex_ok=True):
-    def f(*args):
-        return prim.bind(*promote_inexact(name, *args, complex_ok=complex_ok))
-    f.__name__ = name
-    return f
-
-
-def _any(name, prim):
-    def f(*args):
-        return prim.bind(*promote(name, *args))
-    f.__name__ = name
-    return f
-
-
-def _integral(name, prim, bool_ok=True):
-    def f(*args):
-        xs = promote(name, *args)
-        _check(name, xs[0], dtypes.INTEGER + ((dtypes.bool_,) if bool_ok else ()), "integer" + (" or boolean" if bool_ok else ""))
-        return prim.bind(*xs)
-    f.__name__ = name
-    return f
-
-
-add = _numeric("add", E.add_p)
-subtract = _numeric("subtract", E.sub_p)
-multiply = _numeric("multiply", E.mul_p)
-negative = _numeric("negative", E.neg_p)
-exp = _inexact("exp", E.exp_p)
-exp2 = _inexact("exp2", E.exp2_p)
-expm1 = _inexact("expm1", E.expm1_p)
-log = _inexact("log", E.log_p)
-log2 = _inexact("log2", E.log2_p)
-log10 = _inexact("log10", E.log10_p)
-log1p = _inexact("log1p", E.log1p_p)
-sqrt = _inexact("sqrt", E.sqrt_p)
-sin, cos, tan = _inexact("sin", E.sin_p), _inexact("cos", E.cos_p), _inexact("tan", E.tan_p)
-asin, acos, atan = _inexact("asin", E.asin_p), _inexact("acos", E.acos_p), _inexact("atan", E.atan_p)
-sinh, cosh, tanh = _inexact("sinh", E.sinh_p), _inexact("cosh", E.cosh_p), _inexact("tanh", E.tanh_p)
-asinh, acosh, atanh = _inexact("asinh", E.asinh_p), _inexact("acosh", E.acosh_p), _inexact("atanh", E.atanh_p)
-arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
-cbrt = _inexact("cbrt", E.cbrt_p, complex_ok=False)
-atan2 = _inexact("atan2", E.atan2_p, complex_ok=False)
-arctan2 = atan2
-nextafter = _inexact("nextafter", E.nextafter_p, complex_ok=False)
-copysign = _inexact("copysign", E.copysign_p, complex_ok=False)
-maximum = _any("maximum", E.max_p)
-minimum = _any("minimum", E.min_p)
-equal = _any("equal", E.eq_p)
-not_equal = _any("not_equal", E.ne_p)
-less = _any("less", E.lt_p)
-less_equal = _any("less_equal", E.le_p)
-greater = _any("greater", E.gt_p)
-greater_equal = _any("greater_equal", E.ge_p)
-bitwise_and = _integral("bitwise_and", E.and_p)
-bitwise_or = _integral("bitwise_or", E.or_p)
-bitwise_xor = _integral("bitwise_xor", E.xor_p)
-bitwise_invert = _integral("bitwise_invert", E.not_p)
-bitwise_not = invert = bitwise_invert
-bitwise_count = _integral("bitwise_count", E.population_count_p, bool_ok=False)
-
-
-def bitwise_left_shift(x1, x2):
-    x1, x2 = promote("bitwise_left_shift", x1, x2)
-    _check("bitwise_left_shift", x1, dtypes.INTEGER, "integer")
-    return E.shift_left_p.bind(x1, x2)
-
-
-def bitwise_right_shift(x1, x2):
-    x1, x2 = promote("bitwise_right_shift", x1, x2)
-    _check("bitwise_right_shift", x1, dtypes.INTEGER, "integer")
-    prim = E.shift_right_logical_p if dtypes.is_unsigned(x1.dtype) else E.shift_right_arithmetic_p
+    >>> import fluxion.numpy as fnp
+    >>> fnp.bitwise_right_shift(fnp.asarray([-8, 8]), 2).tolist()
+    [-2, 2]
+    """
+    x1, x2 = operands("bitwise_right_shift", INTEGER, x1, x2)
+    prim = E.shift_right_logical_p if D.is_unsigned(x1.dtype) else E.shift_right_arithmetic_p
     return prim.bind(x1, x2)
 
 
+def expm1(x, /) -> Array:
+    """e ** x - 1, accurate for small x (for complex x too, with C99's special cases of exp).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.expm1(fnp.asarray([0.0, 1e-10])).tolist()
+    [0.0, 1.00000...e-10]
+    """
+    (x,) = operands("expm1", FLOATING, x)
+    return _complex_expm1(x) if x.dtype in D.COMPLEX else E.expm1_p.bind(x)
+
+
+def _complex_expm1(z: Array) -> Array:
+    # exp(a) cis(b) - 1 = (expm1(a) cos(b) - 2 sin(b/2)**2) + exp(a) sin(b) j keeps small results
+    # accurate; where a part is not finite, exp's special cases minus 1 are the standard's
+    a, b = E.real_p.bind(z), E.imag_p.bind(z)
+    half = E.sin_p.bind(b * 0.5)
+    re = E.expm1_p.bind(a) * E.cos_p.bind(b) - 2 * half * half
+    im = select(b == 0, b, E.exp_p.bind(a) * E.sin_p.bind(b))  # exp(a) may overflow; 0j stays 0j
+    finite = E.is_finite_p.bind(a) & E.is_finite_p.bind(b)
+    return select(finite, E.complex_p.bind(re, im), E.exp_p.bind(z) - 1)
+
+
+def positive(x, /) -> Array:
+    """+x (a new array of the same value).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.positive(fnp.asarray([-1, 2])).tolist()
+    [-1, 2]
+    """
+    return copy(*operands("positive", NUMERIC, x))
+
+
+def reciprocal(x, /) -> Array:
+    """1 / x (integers are divided as float32).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.reciprocal(fnp.asarray([2, 0])).tolist()
+    [0.5, inf]
+    """
+    (x,) = operands("reciprocal", FLOATING, x)
+    return E.div_p.bind(convert(1, x.dtype, x.weak), x)
+
+
+# complex parts ------------------------------------------------------------------------------
+def real(x, /) -> Array:
+    """The real part (of the matching real dtype); real input comes back unchanged.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.real(fnp.asarray([1 + 2j])).tolist()
+    [1.0]
+    """
+    (x,) = operands("real", NUMERIC, x)
+    return E.real_p.bind(x) if x.dtype in D.COMPLEX else copy(x)
+
+
+def imag(x, /) -> Array:
+    """The imaginary part (of the matching real dtype); zeros for real input, as in NumPy.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.imag(fnp.asarray([1 + 2j])).tolist()
+    [2.0]
+    """
+    (x,) = operands("imag", NUMERIC, x)
+    return E.imag_p.bind(x) if x.dtype in D.COMPLEX else full_like(x, 0)
+
+
+def conj(x, /) -> Array:
+    """The complex conjugate; real input comes back unchanged.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.conj(fnp.asarray([1 + 2j])).tolist()
+    [(1-2j)]
+    """
+    (x,) = operands("conj", NUMERIC, x)
+    return E.conj_p.bind(x) if x.dtype in D.COMPLEX else copy(x)
+
+
+# classification -----------------------------------------------------------------------------
+def isnan(x, /) -> Array:
+    """Whether x is NaN (a complex number is NaN if either part is).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.isnan(fnp.asarray([1.0, float('nan')])).tolist()
+    [False, True]
+    """
+    (x,) = operands("isnan", NUMERIC, x)
+    return E.ne_p.bind(x, x)  # NaN is the only value unequal to itself
+
+
+def isinf(x, /) -> Array:
+    """Whether x is +inf or -inf (a complex number is infinite if either part is).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.isinf(fnp.asarray([1.0, -float('inf')])).tolist()
+    [False, True]
+    """
+    (x,) = operands("isinf", NUMERIC, x)
+    if x.dtype in D.COMPLEX:
+        return isinf(E.real_p.bind(x)) | isinf(E.imag_p.bind(x))
+    if x.dtype in D.REAL_FLOATING:
+        return E.abs_p.bind(x) == math.inf
+    return full_like(x, False, D.bool_)
+
+
+def isfinite(x, /) -> Array:
+    """Whether x is neither infinite nor NaN (for complex x: both parts).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.isfinite(fnp.asarray([1.0, float('inf'), float('nan')])).tolist()
+    [True, False, False]
+    """
+    (x,) = operands("isfinite", NUMERIC, x)
+    if x.dtype in D.COMPLEX:
+        return isfinite(E.real_p.bind(x)) & isfinite(E.imag_p.bind(x))
+    if x.dtype in D.REAL_FLOATING:
+        return E.is_finite_p.bind(x)
+    return full_like(x, True, D.bool_)
+
+
+def signbit(x, /) -> Array:
+    """Whether the sign bit is set (True for -0.0 and for NaNs with the sign bit).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.signbit(fnp.asarray([-0.0, 0.0, -2.0])).tolist()
+    [True, False, True]
+    """
+    (x,) = operands("signbit", REAL_NUMERIC, x)
+    if x.dtype in D.REAL_FLOATING:
+        return E.copysign_p.bind(convert(1, x.dtype), x) < 0  # copysign reads the sign bit, also of -0.0 and NaN
+    return x < 0
+
+
+# logic --------------------------------------------------------------------------------------
+def _truth(name: str, x) -> Array:
+    """`x` as booleans: nonzero is True (NaN too, as in NumPy)."""
+    (x,) = promote(name, x)
+    return x if x.dtype == D.bool_ else E.ne_p.bind(x, convert(0, x.dtype))
+
+
+def _logical(name: str, prim, symbol: str):
+    def f(x1, x2, /) -> Array:
+        return prim.bind(_truth(name, x1), _truth(name, x2))
+    return named(f, name, f"x1 {symbol} x2 on truth values (nonzero is True); any dtype, boolean result.",
+                 f"fnp.{name}(fnp.asarray([True, False]), fnp.asarray([1, 1])).tolist()",
+                 {"and": "[True, False]", "or": "[True, True]", "xor": "[False, True]"}[symbol])
+
+
+logical_and = _logical("logical_and", E.and_p, "and")
+logical_or = _logical("logical_or", E.or_p, "or")
+logical_xor = _logical("logical_xor", E.xor_p, "xor")
+
+
+def logical_not(x, /) -> Array:
+    """not x on truth values (nonzero is True); any dtype, boolean result.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.logical_not(fnp.asarray([0, 2])).tolist()
+    [True, False]
+    """
+    return E.not_p.bind(_truth("logical_not", x))
+
+
+# rounding -----------------------------------------------------------------------------------
+def _rounding(name: str, prim, summary: str, result: str):
+    """floor, ceil, trunc: integers are already integer-valued and come back unchanged."""
+    def f(x, /) -> Array:
+        (x,) = operands(name, REAL_NUMERIC, x)
+        return prim.bind(x) if x.dtype in D.REAL_FLOATING else copy(x)
+    return named(f, name, summary + " Integer input keeps its dtype.", f"fnp.{name}({_V}).tolist()", result)
+
+
+floor = _rounding("floor", E.floor_p, "The largest integer-valued number <= x.", "[-2.0, 0.0, 2.0]")
+ceil = _rounding("ceil", E.ceil_p, "The smallest integer-valued number >= x.", "[-1.0, 1.0, 2.0]")
+trunc = _rounding("trunc", E.trunc_p, "x rounded toward zero.", "[-1.0, 0.0, 2.0]")
+
+
+def round(x, /, decimals: int = 0) -> Array:  # noqa: A001
+    """Round to `decimals` decimal places, halves to even; complex parts are rounded separately.
+
+    As in NumPy, `decimals != 0` scales by a power of ten, rounds and scales back, so the result
+    carries the rounding of that scaling. Integers with `decimals < 0` are rounded exactly.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.round(fnp.asarray([0.5, 1.5, 2.5, -0.5])).tolist()
+    [0.0, 2.0, 2.0, -0.0]
+    >>> fnp.round(fnp.asarray([15, 25, 1234]), decimals=-1).tolist()
+    [20, 20, 1230]
+    """
+    (x,) = operands("round", NUMERIC, x)
+    decimals = operator.index(decimals)
+    if x.dtype in D.COMPLEX:
+        return E.complex_p.bind(round(E.real_p.bind(x), decimals), round(E.imag_p.bind(x), decimals))
+    if x.dtype in D.INTEGER:
+        return copy(x) if decimals >= 0 else _round_integer(x, 10 ** -decimals)
+    if decimals == 0:
+        return E.round_p.bind(x)
+    scale = float(10 ** -decimals if decimals < 0 else 10 ** decimals) if -308 <= decimals <= 308 else math.inf
+    if decimals > 0:
+        return E.round_p.bind(x * scale) / scale
+    return E.round_p.bind(x / scale) * scale
+
+
+def _round_integer(x: Array, scale: int) -> Array:
+    """x rounded to a multiple of `scale` (a power of ten), halves to even, in integers."""
+    if scale > np.iinfo(x.dtype).max:
+        return full_like(x, 0)
+    q = floor_divide(x, scale)
+    r = x - q * scale  # in [0, scale); compared with scale - r so that 2 * r cannot overflow
+    up = (r > scale - r) | ((r == scale - r) & ((q & 1) == 1))
+    return (q + up.astype(x.dtype)) * scale
+
+
+def rint(x, /) -> Array:
+    """Round to the nearest integer-valued number, halves to even (integers become float32).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.rint(fnp.asarray([0.5, 1.5, 7])).tolist()
+    [0.0, 2.0, 7.0]
+    """
+    return round(*operands("rint", FLOATING, x))
+
+
+fix = trunc
+around = round
+
+
+# division -----------------------------------------------------------------------------------
+def _nonzero_divisor(x: Array, y: Array, fn) -> Array:
+    """`fn(x, y)` for integers where y != 0, and 0 where y == 0 (as NumPy gives), without the
+    kernel ever seeing a zero divisor."""
+    zero = y == 0
+    return select(zero, 0, fn(x, select(zero, 1, y)))
+
+
+def _wrong_sign(r: Array, y: Array) -> Array:
+    """Where a truncated remainder `r` is nonzero with a sign other than the divisor's."""
+    return (r != 0) & ((r < 0) != (y < 0))
+
+
+def _int_floor_divide(x: Array, y: Array) -> Array:
+    q = E.div_p.bind(x, y)  # rounds toward zero
+    if D.is_unsigned(x.dtype):
+        return q
+    return select(_wrong_sign(E.rem_p.bind(x, y), y), q - 1, q)
+
+
+def _int_remainder(x: Array, y: Array) -> Array:
+    r = E.rem_p.bind(x, y)  # has the dividend's sign
+    if D.is_unsigned(x.dtype):
+        return r
+    return select(_wrong_sign(r, y), r + y, r)
+
+
+@in_float32
+def _float_floor_divide(x: Array, y: Array) -> Array:
+    """Python's floor division (exact: from the remainder, not from the rounded quotient), with
+    the standard's special cases: where y is 0 or either operand is infinite, floor(x / y)."""
+    quotient = x / y
+    mod = E.rem_p.bind(x, y)
+    div = (x - mod) / y  # exact up to the final rounding, since x - mod is a multiple of y
+    div = select(_wrong_sign(mod, y), div - 1, div)
+    out = E.floor_p.bind(div)
+    out = select(div - out > 0.5, out + 1, out)
+    out = select(div == 0, E.copysign_p.bind(convert(0, x.dtype), quotient), out)
+    special = (y == 0) | isinf(x) | isinf(y)
+    return select(special, quotient, out)
+
+
+@in_float32
+def _float_remainder(x: Array, y: Array) -> Array:
+    r = E.rem_p.bind(x, y)
+    r = select(_wrong_sign(r, y), r + y, r)
+    return select(r == 0, E.copysign_p.bind(convert(0, x.dtype), y), r)
+
+
+def floor_divide(x1, x2, /) -> Array:
+    """x1 // x2: the quotient rounded toward -inf.
+
+    Integer division by zero gives 0 (as NumPy). For floats, the special cases follow the
+    standard: inf // 2.0 is inf and 1.0 // -inf is -0.0 (Python gives nan and -1.0).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.floor_divide(fnp.asarray([7, -7, 7, 1]), fnp.asarray([2, 2, -2, 0])).tolist()
+    [3, -4, -4, 0]
+    """
+    x1, x2 = operands("floor_divide", REAL_NUMERIC, x1, x2)
+    if x1.dtype in D.INTEGER:
+        return _nonzero_divisor(x1, x2, _int_floor_divide)
+    return _float_floor_divide(x1, x2)
+
+
+def remainder(x1, x2, /) -> Array:
+    """x1 % x2, with the sign of the divisor (as Python and NumPy); integer x % 0 is 0.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.remainder(fnp.asarray([7, -7, 7, 1]), fnp.asarray([3, 3, -3, 0])).tolist()
+    [1, 2, -2, 0]
+    """
+    x1, x2 = operands("remainder", REAL_NUMERIC, x1, x2)
+    if x1.dtype in D.INTEGER:
+        return _nonzero_divisor(x1, x2, _int_remainder)
+    return _float_remainder(x1, x2)
+
+
+def divmod(x1, x2, /) -> tuple[Array, Array]:  # noqa: A001
+    """(x1 // x2, x1 % x2).
+
+    >>> import fluxion.numpy as fnp
+    >>> [a.tolist() for a in fnp.divmod(fnp.asarray([7, -7]), 3)]
+    [[2, -3], [1, 2]]
+    """
+    return floor_divide(x1, x2), remainder(x1, x2)
+
+
+def pow(x1, x2, /) -> Array:  # noqa: A001
+    """x1 ** x2.
+
+    A Python int exponent is exact repeated multiplication (`x ** 2` is `x * x`); integer arrays
+    raised to a negative Python int raise ValueError, as in NumPy. An integer array exponent with
+    negative entries gives the truncated reciprocal, as XLA does: 1 for base 1, +-1 for base -1,
+    and 0 for every other base (0 included).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.pow(fnp.asarray([2, 3]), 2).tolist()
+    [4, 9]
+    >>> fnp.pow(fnp.asarray([2, -1, 1]), fnp.asarray([-1, -3, -2])).tolist()
+    [0, -1, 1]
+    """
+    if isinstance(x2, int) and not isinstance(x2, (bool, np.generic)):
+        (x,) = operands("pow", NUMERIC, x1)
+        if x2 < 0 and x.dtype in D.INTEGER:
+            raise op_error(ValueError, "pow", f"integers to negative integer powers are not allowed ({x.dtype} ** {x2})",
+                           "convert the base to a float first, e.g. x.astype(float) ** -1")
+        return E.integer_pow_p.bind(x, y=x2)
+    return E.pow_p.bind(*operands("pow", NUMERIC, x1, x2))
+
+
+# combinations computed safely --------------------------------------------------------------
+def hypot(x1, x2, /) -> Array:
+    """sqrt(x1**2 + x2**2) without overflow or underflow in between; inf if either is infinite.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.hypot(fnp.asarray([3.0, 3e30]), fnp.asarray([4.0, 4e30])).tolist()
+    [5.0, 4.99999...e+30]
+    """
+    return _hypot(*operands("hypot", REAL_FLOATING, x1, x2))
+
+
+@in_float32
+def _hypot(x: Array, y: Array) -> Array:
+    a, b = E.abs_p.bind(x), E.abs_p.bind(y)
+    hi, lo = E.max_p.bind(a, b), E.min_p.bind(a, b)
+    ratio = lo / select(hi == 0, 1, hi)
+    out = hi * E.sqrt_p.bind(1 + ratio * ratio)
+    return select((a == math.inf) | (b == math.inf), math.inf, out)
+
+
+def logaddexp(x1, x2, /) -> Array:
+    """log(exp(x1) + exp(x2)) without overflow.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.logaddexp(fnp.asarray([0.0, 1000.0]), fnp.asarray([0.0, 1000.0])).tolist()
+    [0.693147..., 1000.693...]
+    """
+    return _log_add(*operands("logaddexp", REAL_FLOATING, x1, x2), exp_p=E.exp_p, scale=1.0)
+
+
+def logaddexp2(x1, x2, /) -> Array:
+    """log2(2**x1 + 2**x2) without overflow.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.logaddexp2(fnp.asarray([3.0]), fnp.asarray([3.0])).tolist()
+    [4.0]
+    """
+    return _log_add(*operands("logaddexp2", REAL_FLOATING, x1, x2), exp_p=E.exp2_p, scale=1 / math.log(2))
+
+
+@in_float32
+def _log_add(x: Array, y: Array, *, exp_p, scale: float) -> Array:
+    gap = select(x == y, 0, -E.abs_p.bind(x - y))  # equal infinities would give inf - inf
+    return E.max_p.bind(x, y) + E.log1p_p.bind(exp_p.bind(gap)) * scale
+
+
+def clip(x, /, min=None, max=None) -> Array:  # noqa: A002
+    """x limited to [min, max]; either bound may be None, a Python scalar or an array.
+
+    The result has x's dtype (the bounds are converted to it; Python ints outside an integer
+    dtype's range are first brought inside). NaN in x or a bound gives NaN.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.clip(fnp.asarray([-2, 5, 9]), 0, 6).tolist()
+    [0, 5, 6]
+    """
+    (x,) = operands("clip", REAL_NUMERIC, x)
+    out = x
+    if min is not None:
+        out = E.max_p.bind(out, _bound(min, x))
+    if max is not None:
+        out = E.min_p.bind(out, _bound(max, x))
+    return copy(x) if out is x else out
+
+
+def _bound(b, x: Array) -> Array:
+    if isinstance(b, int) and not isinstance(b, (bool, np.generic)) and x.dtype in D.INTEGER:
+        info = np.iinfo(x.dtype)
+        b = min(max(b, int(info.min)), int(info.max))
+    return convert(b, x.dtype, x.weak)
+
+
+# NumPy's names ------------------------------------------------------------------------------
+absolute = abs
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+arctan2 = atan2
+bitwise_not = invert = bitwise_invert
 left_shift, right_shift = bitwise_left_shift, bitwise_right_shift
+conjugate = conj
+mod = remainder
+power = pow
+true_divide = divide

@@ -1,2 +1,498 @@
-"""fluxion.numpy: _indexing."""
-__all__: list[str] = []
+"""Indexing: `x[idx]`, the functional updates `x.at[idx].set(v)` & co, and NumPy's selection
+functions (take, take_along_axis, put_along_axis, where, choose, select, nonzero...).
+
+Basic indices (integers, slices, None, ...) become one `slice`, one `rev` and one `reshape`;
+only advanced indices (integer arrays, masks) go through `gather`. Updates of windows
+with unit steps become `dynamic_update_slice`; the others become a `scatter`. Functions
+whose result's shape depends on the data (boolean masks, nonzero...) need concrete values.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.array import Array, Tracer, to_array
+from ..core.errors import DTypeError, IndexOutOfBoundsError, ShapeError, op_error
+from ..ops import elementwise as E
+from ..ops import indexing as I
+from ..ops import shape as S
+from ._convert import convert, promote
+from ._index_plan import ADVANCED, Plan, plan
+
+__all__ = ["argwhere", "choose", "compress", "extract", "flatnonzero", "ix_", "nonzero", "put_along_axis", "select",
+           "take", "take_along_axis", "where"]
+
+_GET_FIX = "use an index in [{lo}, {hi}], or read with x.at[idx].get(mode='fill') or mode='clip'"
+_SET_FIX = "use an index in [{lo}, {hi}], or pass mode='drop' (skip it) or mode='clip' to x.at[idx].set/add/..."
+_GET_MODES = {None: None, "promise_in_bounds": "promise_in_bounds", "clip": "clip", "fill": "fill", "drop": "fill"}
+
+
+def _mode(op: str, mode, modes: dict):
+    try:
+        return modes[mode]
+    except (KeyError, TypeError):
+        raise op_error(ValueError, op, f"mode {mode!r} is not one of {tuple(m for m in modes if m)}",
+                       "pass mode='clip', 'fill' / 'drop' or 'promise_in_bounds'") from None
+
+
+# reading --------------------------------------------------------------------------------------
+def getitem(x: Array, idx, mode: str | None = None, fill_value=None) -> Array:
+    """`x[idx]` with NumPy's rules; also `x.at[idx].get(mode=..., fill_value=...)`.
+
+    Out-of-bounds integers raise IndexError unless `mode` is "clip" (clamp), "fill" (read
+    `fill_value`, NaN by default for floats) or "promise_in_bounds" (traced indices are
+    not checked; they are clamped).
+
+    >>> import fluxion.numpy as fnp
+    >>> x = fnp.arange(6).reshape(2, 3)
+    >>> x[1, ::-1].tolist(), x[:, [0, 0]].tolist()
+    ([5, 4, 3], [[0, 0], [3, 3]])
+    >>> fnp.arange(3.0).at[fnp.asarray([0, 5])].get(mode="fill", fill_value=-1.0).tolist()
+    [0.0, -1.0]
+    """
+    mode = _mode("indexing", mode, _GET_MODES)
+    p = plan(x.shape, idx, "indexing", mode is not None, _GET_FIX)
+    lo, hi, stride, flip = p.slice_args()
+    y = S.slice(x, lo, hi, stride)
+    if flip:
+        y = S.rev(y, flip)
+    if p.advanced:
+        y = _gather(y, p, mode, fill_value)
+    return S.reshape(y, p.out_shape)
+
+
+def _gather(y: Array, p: Plan, mode, fill_value) -> Array:
+    """The advanced part of an index, on `y` (already sliced): one gather."""
+    axes = p.adv_axes
+    offset_dims, pos = [], 0
+    for item in p.layout:
+        if item != ADVANCED:
+            offset_dims.append(pos)
+        pos += len(p.adv_shape) if item == ADVANCED else 1
+    out_shape = tuple(n for item in p.layout
+                      for n in (p.adv_shape if item == ADVANCED else (y.shape[item],)))
+    if any(y.shape[d] == 0 for d in axes):  # nothing to read from: every index is out of bounds
+        value = (I.default_fill_value(y.dtype) if fill_value is None else fill_value) if mode == "fill" else 0
+        return S.full(out_shape, value, y.dtype)
+    nb = len(p.adv_shape)
+    parts = [(_normalized(i, y.shape[d]), tuple(range(nb - np.ndim(i), nb))) for d, i in zip(axes, p.adv_indices)]
+    dn = I.GatherDimensionNumbers(offset_dims=tuple(offset_dims), collapsed_slice_dims=tuple(axes),
+                                  start_index_map=tuple(axes))
+    sizes = tuple(1 if d in axes else n for d, n in enumerate(y.shape))
+    return I.gather(y, _index_array(parts, p.adv_shape), dn, sizes, mode=mode or "promise_in_bounds",
+                    fill_value=fill_value)
+
+
+def _normalized(i, n: int):
+    """A traced index array as int64 with negative entries counted from the end (concrete
+    ones were normalised by the plan)."""
+    if isinstance(i, np.ndarray):
+        return i
+    signed = i.dtype in dtypes.SIGNED
+    i = convert(i, dtypes.int64)
+    if not signed:
+        return i
+    zero, size = Array(np.int64(0)), Array(np.int64(n))
+    return E.select_n_p.bind(E.lt_p.bind(i, zero), i, E.add_p.bind(i, size))
+
+
+def _index_array(parts: list, batch_shape: tuple) -> Array:
+    """Stack index components into an `indices` array of shape batch_shape + (len(parts),).
+
+    Each part is `(values, dims)`: values (NumPy, or a traced Array) whose axes are the
+    batch axes `dims`, broadcast over the others.
+    """
+    batch_shape = tuple(batch_shape)
+    if all(isinstance(v, np.ndarray) for v, _ in parts):
+        cols = [np.broadcast_to(np.reshape(v, [v.shape[dims.index(a)] if a in dims else 1
+                                               for a in range(len(batch_shape))]), batch_shape) for v, dims in parts]
+        return Array(np.stack(cols, -1) if cols else np.zeros(batch_shape + (0,), np.int64))
+    shape = batch_shape + (1,)
+    return S.concatenate([S.broadcast_in_dim(v if isinstance(v, Array) else Array(v), shape, dims)
+                          for v, dims in parts], len(batch_shape))
+
+
+# writing --------------------------------------------------------------------------------------
+_SET_MODES = {None: None, "promise_in_bounds": "promise_in_bounds", "clip": "clip", "drop": "fill", "fill": "fill"}
+_COMBINE = {"add": E.add_p, "mul": E.mul_p, "min": E.min_p, "max": E.max_p}
+_BOOL_COMBINE = {"add": E.or_p, "mul": E.and_p, "min": E.and_p, "max": E.or_p}
+
+
+def update(x: Array, idx, values, op: str, mode: str | None = None) -> Array:
+    """`x` with `x[idx]` set to (or combined by `op` with) `values`: `x.at[idx].set(v)` & co.
+
+    `op` is "set", "add", "mul", "min" or "max"; `values` broadcast to the shape of `x[idx]`
+    and are cast to `x`'s dtype. Repeated indices all apply for add/mul/min/max. Out-of-bounds
+    integers raise IndexError unless `mode` is "drop" (skip them), "clip" or
+    "promise_in_bounds".
+
+    >>> import fluxion.numpy as fnp
+    >>> x = fnp.zeros(4, dtype=int)
+    >>> x.at[1:3].set(7).tolist(), x.at[fnp.asarray([0, 0, 3])].add(1).tolist()
+    ([0, 7, 7, 0], [2, 0, 0, 1])
+    """
+    name = f"x.at[...].{op}"
+    if op not in I.SCATTERS:
+        raise op_error(ValueError, "update", f"op {op!r} is not one of {tuple(I.SCATTERS)}", "pass 'set' or 'add'")
+    mode = _mode(name, mode, _SET_MODES)
+    p = plan(x.shape, idx, name, mode is not None, _SET_FIX)
+    v = _values(name, x, values, p.out_shape)
+    if v.size == 0 or x.size == 0:
+        return x
+    if not p.advanced and p.unit_steps:
+        return _update_window(x, p, v, op)
+    return _scatter(x, p, v, op, mode)
+
+
+def _values(op: str, x: Array, values, shape: tuple) -> Array:
+    """`values` cast to `x`'s dtype and broadcast to `shape` (extra leading size-1 axes allowed)."""
+    v = convert(values, x.dtype, x.weak)
+    lead = v.ndim - len(shape)
+    if lead > 0 and all(n == 1 for n in v.shape[:lead]):
+        v = S.reshape(v, v.shape[lead:])
+    try:
+        ok = np.broadcast_shapes(v.shape, shape) == shape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise op_error(ShapeError, op, f"values of shape {v.shape} cannot be broadcast to the indexed shape {shape}",
+                       "give values that shape, or one that broadcasts to it (size-1 or missing leading axes)")
+    return S.broadcast_to(v, shape)
+
+
+def _combine(op: str, old: Array, new: Array) -> Array:
+    if op == "set":
+        return new
+    return (_BOOL_COMBINE if old.dtype == dtypes.bool_ else _COMBINE)[op].bind(old, new)
+
+
+def _update_window(x: Array, p: Plan, v: Array, op: str) -> Array:
+    """Basic indices with unit steps touch one window: dynamic_update_slice writes it."""
+    v = S.reshape(v, tuple(p.counts))
+    if op != "set":
+        v = _combine(op, S.slice(x, p.starts, [a + c for a, c in zip(p.starts, p.counts)]), v)
+    if v.shape == x.shape:
+        return v
+    return I.dynamic_update_slice(x, v, [Array(np.int64(a)) for a in p.starts])
+
+
+def _scatter(x: Array, p: Plan, v: Array, op: str, mode) -> Array:
+    """The general update: one scatter whose windows are the unit-step slices of the index."""
+    batch_shape, window_dims, parts, pos = [], [], {}, 0
+    for item in p.layout:
+        if item == ADVANCED:
+            nb = len(p.adv_shape)
+            at = len(batch_shape)
+            for d, i in zip(p.adv_axes, p.adv_indices):
+                parts[d] = (_normalized(i, x.shape[d]), tuple(range(at + nb - np.ndim(i), at + nb)))
+            batch_shape += p.adv_shape
+            pos += nb
+            continue
+        start, count, step = p.starts[item], p.counts[item], p.steps[item]
+        if step == 1:
+            window_dims.append(pos)
+            if count != x.shape[item]:
+                parts[item] = (np.asarray(start, np.int64), ())
+        else:  # a strided slice scatters to the positions it lists
+            parts[item] = (start + step * np.arange(count, dtype=np.int64), (len(batch_shape),))
+            batch_shape.append(count)
+        pos += 1
+    for d in p.int_axes:
+        parts[d] = (np.asarray(p.starts[d], np.int64), ())
+    windows = [d for d in p.layout if d != ADVANCED and p.steps[d] == 1]
+    dn = I.ScatterDimensionNumbers(update_window_dims=tuple(window_dims),
+                                   inserted_window_dims=tuple(d for d in range(x.ndim) if d not in windows),
+                                   scatter_dims_to_operand_dims=tuple(sorted(parts)))
+    v = S.reshape(v, tuple(n for item in p.layout for n in (p.adv_shape if item == ADVANCED else (p.counts[item],))))
+    indices = _index_array([parts[d] for d in sorted(parts)], tuple(batch_shape))
+    return I.SCATTERS[op].bind(x, indices, v, dimension_numbers=dn, mode=mode or "fill")
+
+
+# selection functions -------------------------------------------------------------------------
+_TAKE_MODES = {None: None, "raise": None, "wrap": "wrap", "clip": "clip", "fill": "fill", "drop": "fill",
+               "promise_in_bounds": "promise_in_bounds"}
+
+
+def _ravel(x: Array) -> Array:
+    return S.reshape(x, (x.size,))
+
+
+def _index_operand(op: str, indices):
+    """Integer indices as an Array, or NumPy data when concrete (so bounds can be checked)."""
+    i = indices if isinstance(indices, Tracer) else np.asarray(indices)
+    if i.size == 0 and i.dtype.kind == "f":  # [] has no dtype of its own
+        i = i.astype(np.int64)
+    if i.dtype not in dtypes.INTEGER:
+        raise op_error(TypeError if i.dtype == np.bool_ else IndexError, op,
+                       f"indices must be integers, got dtype {i.dtype}",
+                       "convert with .astype(int); for a boolean selection use fnp.compress or x[mask]")
+    return i
+
+
+def _wrapped(i, n: int):
+    """Indices taken modulo `n` (NumPy's mode='wrap')."""
+    if isinstance(i, np.ndarray):
+        return np.mod(i, n)
+    size = convert(n, i.dtype)
+    r = E.rem_p.bind(i, size)
+    if i.dtype in dtypes.UNSIGNED:
+        return r
+    return E.select_n_p.bind(E.lt_p.bind(r, convert(0, i.dtype)), r, E.add_p.bind(r, size))
+
+
+def take(a, indices, axis: int | None = None, mode: str | None = None, fill_value=None) -> Array:
+    """Elements of `a` at `indices` along `axis` (of the flattened array when `axis` is None).
+
+    `mode`: None / "raise" (out-of-bounds raises; negative indices count from the end),
+    "wrap", "clip", or "fill" (read `fill_value`).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.take(fnp.asarray([[1, 2], [3, 4]]), fnp.asarray([1, 1]), axis=1).tolist()
+    [[2, 2], [4, 4]]
+    >>> fnp.take(fnp.arange(3), [-1, 4], mode="wrap").tolist()
+    [2, 1]
+    """
+    a = to_array(a)
+    mode = _mode("take", mode, _TAKE_MODES)
+    if axis is None:
+        a, axis = _ravel(a), 0
+    axis = _axis("take", axis, a.ndim)
+    i = _index_operand("take", indices)
+    if mode == "wrap":
+        if a.shape[axis] == 0:
+            raise op_error(IndexOutOfBoundsError, "take", "cannot take with mode='wrap' from an empty axis",
+                           "take from a non-empty axis")
+        i, mode = _wrapped(i, a.shape[axis]), None
+    return getitem(a, (slice(None),) * axis + (i,), mode=mode, fill_value=fill_value)
+
+
+def _axis(op: str, axis: int, ndim: int) -> int:
+    if not -ndim <= axis < ndim:
+        raise op_error(ShapeError, op, f"axis {axis} is out of range for an array of {ndim} dimensions",
+                       f"use an axis in [{-ndim}, {ndim - 1}]" if ndim else "index a 1-d or larger array")
+    return axis % ndim
+
+
+def _along_axis(op: str, arr: Array, indices, axis: int) -> tuple:
+    """The index tuple that picks `indices` along `axis` and broadcasts the other axes."""
+    i = _index_operand(op, indices)
+    if np.ndim(i) != arr.ndim:
+        raise op_error(ShapeError, op, f"indices have {np.ndim(i)} dimensions, the array {arr.ndim}",
+                       "give indices as many axes as the array (size-1 axes broadcast)")
+    axis = _axis(op, axis, arr.ndim)
+    return tuple(i if d == axis else np.arange(n).reshape([n if k == d else 1 for k in range(arr.ndim)])
+                 for d, n in enumerate(arr.shape))
+
+
+def take_along_axis(arr, indices, axis: int | None = -1, mode: str | None = None, fill_value=None) -> Array:
+    """`arr` at `indices` along `axis`, matching the other axes (as NumPy's take_along_axis).
+
+    >>> import fluxion.numpy as fnp
+    >>> x = fnp.asarray([[10, 30, 20], [60, 40, 50]])
+    >>> fnp.take_along_axis(x, fnp.argsort(x, axis=1), axis=1).tolist()
+    [[10, 20, 30], [40, 50, 60]]
+    """
+    arr = to_array(arr)
+    if axis is None:
+        arr, axis = _ravel(arr), 0
+    mode = _mode("take_along_axis", mode, _GET_MODES)
+    return getitem(arr, _along_axis("take_along_axis", arr, indices, axis), mode=mode, fill_value=fill_value)
+
+
+def put_along_axis(arr, indices, values, axis: int | None, *, mode: str | None = None) -> Array:
+    """A copy of `arr` with `values` written at `indices` along `axis` (functional: `arr` is
+    unchanged; NumPy's version writes in place).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.put_along_axis(fnp.zeros((2, 2), dtype=int), fnp.asarray([[1], [0]]), 5, axis=1).tolist()
+    [[0, 5], [5, 0]]
+    """
+    arr = to_array(arr)
+    flat = arr if axis is not None else _ravel(arr)
+    out = update(flat, _along_axis("put_along_axis", flat, indices, 0 if axis is None else axis), values, "set",
+                 mode=mode)
+    return S.reshape(out, arr.shape)
+
+
+def where(condition, x=None, y=None, /):
+    """Elements of `x` where `condition` holds, of `y` elsewhere (broadcast, promoted).
+
+    With only `condition`, the same as `nonzero(condition)` (concrete values only).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.where(fnp.asarray([True, False]), fnp.asarray([1, 2]), 0).tolist()
+    [1, 0]
+    """
+    if x is None and y is None:
+        return nonzero(condition)
+    if x is None or y is None:
+        raise op_error(ValueError, "where", "either both or neither of x and y should be given",
+                       "pass both x and y, or only the condition")
+    x, y = promote("where", x, y)
+    return E.select_n_p.bind(_truth(condition), y, x)
+
+
+def _truth(condition) -> Array:
+    c = to_array(condition)
+    if c.dtype == dtypes.bool_:
+        return c
+    return E.ne_p.bind(c, convert(0, c.dtype))
+
+
+def _concrete(op: str, x) -> np.ndarray:
+    return np.asarray(x._concrete(f"fnp.{op}")) if isinstance(x, Array) else np.asarray(x)
+
+
+def nonzero(x, /) -> tuple[Array, ...]:
+    """The indices of the non-zero elements, one int64 array per axis (concrete values only).
+
+    >>> import fluxion.numpy as fnp
+    >>> [i.tolist() for i in fnp.nonzero(fnp.asarray([[0, 1], [2, 0]]))]
+    [[0, 1], [1, 0]]
+    """
+    v = _concrete("nonzero", x)
+    if v.ndim == 0:
+        raise op_error(ValueError, "nonzero", "a 0-d array has no axes to index",
+                       "call fnp.atleast_1d(x) first, or use bool(x)")
+    return tuple(Array(i.astype(np.int64)) for i in np.nonzero(v))
+
+
+def argwhere(a) -> Array:
+    """The indices of the non-zero elements, one row per element (concrete values only).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.argwhere(fnp.asarray([[0, 1], [2, 0]])).tolist()
+    [[0, 1], [1, 0]]
+    """
+    return Array(np.argwhere(_concrete("argwhere", a)).astype(np.int64))
+
+
+def flatnonzero(a) -> Array:
+    """The indices of the non-zero elements of the flattened array (concrete values only).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.flatnonzero(fnp.asarray([[0, 1], [2, 0]])).tolist()
+    [1, 2]
+    """
+    return Array(np.flatnonzero(_concrete("flatnonzero", a)).astype(np.int64))
+
+
+def _selected(op: str, condition, n: int) -> np.ndarray:
+    """Positions where a (concrete) condition is true, checked against a length `n`."""
+    c = _concrete(op, condition)
+    if c.ndim != 1:
+        raise op_error(ShapeError, op, f"condition must be 1-d, got shape {c.shape}", "pass a 1-d condition")
+    picked = np.flatnonzero(c)
+    if picked.size and picked[-1] >= n:
+        raise op_error(IndexOutOfBoundsError, op, f"condition selects index {picked[-1]}, past the {n} elements",
+                       "make the condition no longer than the axis, or false past its end")
+    return picked
+
+
+def compress(condition, a, axis: int | None = None) -> Array:
+    """The slices of `a` along `axis` where `condition` is true (the condition must be concrete;
+    `a` may be traced).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.compress([False, True], fnp.asarray([[1, 2], [3, 4]]), axis=0).tolist()
+    [[3, 4]]
+    """
+    a = to_array(a)
+    if axis is None:
+        a, axis = _ravel(a), 0
+    axis = _axis("compress", axis, a.ndim)
+    return take(a, _selected("compress", condition, a.shape[axis]), axis=axis)
+
+
+def extract(condition, arr) -> Array:
+    """The elements of `arr` where `condition` is true, flattened (concrete condition).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.extract(fnp.arange(4) % 2 == 1, fnp.arange(4) * 10).tolist()
+    [10, 30]
+    """
+    arr = _ravel(to_array(arr))
+    return take(arr, _selected("extract", np.ravel(_concrete("extract", condition)), arr.size))
+
+
+def choose(a, choices: Sequence, mode: str = "raise") -> Array:
+    """`choices[a[i]][i]` elementwise (all broadcast together).
+
+    `mode`: "raise" (out-of-range entries of a concrete `a` raise; traced ones are clipped),
+    "wrap" or "clip".
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.choose(fnp.asarray([0, 1, 0]), [fnp.asarray([1, 2, 3]), 10]).tolist()
+    [1, 10, 3]
+    """
+    if mode not in ("raise", "wrap", "clip"):
+        raise op_error(ValueError, "choose", f"mode {mode!r} is not 'raise', 'wrap' or 'clip'", "pass one of those")
+    choices = list(choices)
+    if not choices:
+        raise op_error(ValueError, "choose", "needs at least one choice", "pass a non-empty sequence of arrays")
+    n = len(choices)
+    which = _index_operand("choose", a)
+    if isinstance(which, np.ndarray):
+        if mode == "raise" and ((which < 0) | (which >= n)).any():
+            raise op_error(ValueError, "choose", f"invalid entry in choice array: entries must be in [0, {n - 1}]",
+                           "pass mode='wrap' or mode='clip' to map other entries")
+        which = Array((np.mod(which, n) if mode == "wrap" else np.clip(which, 0, n - 1)).astype(np.int32))
+    else:
+        which = _wrapped(which, n) if mode == "wrap" else _clipped(which, n)
+        which = convert(which, dtypes.int32)
+    return E.select_n_p.bind(which, *promote("choose", *choices))
+
+
+def _clipped(i: Array, n: int) -> Array:
+    return E.min_p.bind(E.max_p.bind(i, convert(0, i.dtype)), convert(n - 1, i.dtype))
+
+
+def select(condlist: Sequence, choicelist: Sequence, default=0) -> Array:
+    """The element of the first choice whose condition holds, `default` where none does.
+
+    >>> import fluxion.numpy as fnp
+    >>> x = fnp.arange(4)
+    >>> fnp.select([x < 1, x > 2], [x, x * 10], default=-1).tolist()
+    [0, -1, -1, 30]
+    """
+    condlist, choicelist = list(condlist), list(choicelist)
+    if len(condlist) != len(choicelist):
+        raise op_error(ValueError, "select", f"got {len(condlist)} conditions and {len(choicelist)} choices",
+                       "pass one choice per condition")
+    if not condlist:
+        raise op_error(ValueError, "select", "needs at least one condition", "pass non-empty lists")
+    conds = [to_array(c) for c in condlist]
+    for k, c in enumerate(conds):
+        if c.dtype != dtypes.bool_:
+            raise op_error(DTypeError, "select", f"condition {k} has dtype {c.dtype}, not bool",
+                           "compare to get booleans, e.g. x > 0, or use .astype(bool)")
+    *values, out = promote("select", *choicelist, default)
+    for c, v in zip(reversed(conds), reversed(values)):
+        out = E.select_n_p.bind(c, out, v)
+    return out
+
+
+def ix_(*args) -> tuple[Array, ...]:
+    """Index arrays that pick the cross product of 1-d sequences (booleans pick their true entries).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.arange(9).reshape(3, 3)[fnp.ix_([0, 2], [1])].tolist()
+    [[1], [7]]
+    """
+    out = []
+    for k, a in enumerate(args):
+        v = a if isinstance(a, Tracer) and a.dtype in dtypes.INTEGER else _concrete("ix_", a)
+        if v.ndim != 1:
+            raise op_error(ShapeError, "ix_", f"argument {k} has shape {v.shape}", "pass 1-d sequences")
+        if v.dtype == np.bool_:
+            v = np.flatnonzero(v)
+        elif v.size == 0 and v.dtype.kind == "f":
+            v = v.astype(np.int64)
+        if v.dtype not in dtypes.INTEGER:
+            raise op_error(DTypeError, "ix_", f"argument {k} has dtype {v.dtype}", "pass integer or boolean sequences")
+        shape = [1] * len(args)
+        shape[k] = v.shape[0]
+        out.append(S.reshape(to_array(v), shape))
+    return tuple(out)

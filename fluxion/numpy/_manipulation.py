@@ -1,2 +1,639 @@
-"""fluxion.numpy: _manipulation."""
-__all__: list[str] = []
+"""Array manipulation: reshaping, axis permutation, broadcasting, joining, splitting, tiling, padding.
+
+Everything is built on the shape primitives with static parameters; sizes, axes, shifts
+and repeat counts must be concrete Python ints (or concrete arrays where noted).
+"""
+from __future__ import annotations
+
+import builtins
+import math
+import operator
+from typing import Sequence
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.array import Array
+from ..core.errors import ShapeError, op_error
+from ..ops import shape as S
+from ..ops._util import broadcast_shapes as _broadcast_shapes
+from . import _indexing
+from ._convert import convert, promote
+from ._creation import _shape, asarray
+
+__all__ = ["array_split", "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_arrays", "broadcast_shapes",
+           "broadcast_to", "column_stack", "concat", "concatenate", "dstack", "expand_dims", "flatten", "flip",
+           "hstack", "matrix_transpose", "moveaxis", "pad", "permute_dims", "ravel", "repeat", "reshape", "roll",
+           "rot90", "split", "squeeze", "stack", "swapaxes", "tile", "transpose", "unstack", "vstack"]
+
+
+def _arr(x) -> Array:
+    return x if isinstance(x, Array) else asarray(x)
+
+
+def _axes(op: str, axis, ndim: int, distinct: bool = True) -> tuple[int, ...]:
+    """Non-negative axes from an int or a sequence of ints."""
+    return S.normalize_axes(op, tuple(axis) if isinstance(axis, Sequence) else axis, ndim, distinct)
+
+
+# reshaping ----------------------------------------------------------------------------------
+def _infer_shape(x: Array, shape) -> tuple[int, ...]:
+    """`shape` with its one -1 replaced by the size that keeps the elements of `x`."""
+    if shape.__class__ is tuple and -1 not in shape:
+        return shape  # the primitive checks the sizes
+    size = math.prod(x.shape)
+    shape = tuple(map(operator.index, shape)) if isinstance(shape, Sequence) else (operator.index(shape),)
+    unknown = [i for i, d in enumerate(shape) if d == -1]
+    if len(unknown) > 1 or any(d < -1 for d in shape):
+        raise op_error(ShapeError, "reshape", f"shape {shape} may hold one -1 and otherwise sizes >= 0",
+                       "give every size but one; -1 stands for the one inferred")
+    if not unknown:
+        return shape
+    known = math.prod(d for d in shape if d != -1)
+    if known == 0 or size % known:
+        raise op_error(ShapeError, "reshape", f"cannot reshape an array of {size} elements into shape {shape}",
+                       "choose sizes whose product divides the number of elements")
+    return tuple(size // known if d == -1 else d for d in shape)
+
+
+def reshape(x, /, shape, order: str = "C", *, copy: bool | None = None) -> Array:
+    """`x` with a new shape holding the same elements; one size may be -1 (inferred).
+
+    `order="F"` reads and writes elements in column-major order. Arrays are values, so
+    `copy` never changes the result (copy=False always succeeds).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.reshape(fnp.arange(6), (2, -1)).tolist()
+    [[0, 1, 2], [3, 4, 5]]
+    """
+    x = _arr(x)
+    shape = _infer_shape(x, shape)
+    if order in ("C", "A"):
+        out = S.reshape(x, shape)
+    elif order == "F":
+        out = transpose(S.reshape(transpose(x), shape[::-1]))
+    else:
+        raise op_error(ValueError, "reshape", f"order must be 'C' or 'F', got {order!r}", "pass order='C' or 'F'")
+    return out.copy() if copy and out is x else out
+
+
+def ravel(x, /, order: str = "C") -> Array:
+    """The elements of `x` as a 1-d array (row-major, or column-major with order="F").
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.ravel(fnp.ones((2, 2))).shape
+    (4,)
+    """
+    return reshape(x, (-1,), order)
+
+
+def flatten(x, /, order: str = "C") -> Array:
+    """A 1-d copy of `x` (the function behind `x.flatten()`).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.flatten(fnp.zeros((2, 3))).shape
+    (6,)
+    """
+    return reshape(x, (-1,), order, copy=True)
+
+
+def squeeze(x, /, axis=None) -> Array:
+    """Remove axes of size 1: all of them, or those in `axis` (which must have size 1).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.squeeze(fnp.zeros((1, 3, 1))).shape, fnp.squeeze(fnp.zeros((1, 3, 1)), axis=-1).shape
+    ((3,), (1, 3))
+    """
+    x = _arr(x)
+    axes = tuple(i for i, d in enumerate(x.shape) if d == 1) if axis is None else _axes("squeeze", axis, x.ndim)
+    return S.squeeze(x, axes)
+
+
+def expand_dims(x, /, axis=0) -> Array:
+    """Insert size-1 axes at the positions `axis` (an int or a tuple) of the result.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.expand_dims(fnp.zeros((2, 3)), axis=(0, -1)).shape
+    (1, 2, 3, 1)
+    """
+    x = _arr(x)
+    axes = tuple(axis) if isinstance(axis, Sequence) else (axis,)
+    return S.expand_dims(x, _axes("expand_dims", axes, x.ndim + len(axes)))
+
+
+def _at_least(x, ndim: int, where) -> Array:
+    x = _arr(x)
+    return x if x.ndim >= ndim else S.reshape(x, where(x.shape))
+
+
+def _one_or_tuple(xs: list):
+    return xs[0] if len(xs) == 1 else tuple(xs)
+
+
+def atleast_1d(*arys):
+    """Each input with at least 1 dimension (one array for one input, else a tuple).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.atleast_1d(1.0).shape
+    (1,)
+    """
+    return _one_or_tuple([_at_least(a, 1, lambda s: (1,)) for a in arys])
+
+
+def atleast_2d(*arys):
+    """Each input with at least 2 dimensions; a 1-d array of n becomes (1, n).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.atleast_2d(fnp.zeros(3)).shape
+    (1, 3)
+    """
+    return _one_or_tuple([_at_least(a, 2, lambda s: (1,) * (2 - len(s)) + s) for a in arys])
+
+
+def atleast_3d(*arys):
+    """Each input with at least 3 dimensions: (n,) becomes (1, n, 1), (m, n) becomes (m, n, 1).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.atleast_3d(fnp.zeros((2, 3))).shape
+    (2, 3, 1)
+    """
+    return _one_or_tuple([_at_least(a, 3, _shape_3d) for a in arys])
+
+
+def _shape_3d(shape: tuple) -> tuple:
+    return {0: (1, 1, 1), 1: (1, *shape, 1)}.get(len(shape), shape + (1,))
+
+
+# axes ---------------------------------------------------------------------------------------
+def permute_dims(x, /, axes: Sequence[int]) -> Array:
+    """Permute the axes of `x`: result axis i is axis `axes[i]` of `x`.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.permute_dims(fnp.zeros((2, 3, 4)), (2, 0, 1)).shape
+    (4, 2, 3)
+    """
+    return S.transpose(_arr(x), axes)
+
+
+def transpose(a, axes: Sequence[int] | None = None) -> Array:
+    """NumPy's transpose: reverse the axes, or permute them by `axes`.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.transpose(fnp.zeros((2, 3))).shape
+    (3, 2)
+    """
+    a = _arr(a)
+    return S.transpose(a, tuple(range(a.ndim))[::-1] if axes is None else axes)
+
+
+def matrix_transpose(x, /) -> Array:
+    """Transpose the last two axes (a stack of matrices).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.matrix_transpose(fnp.zeros((5, 2, 3))).shape
+    (5, 3, 2)
+    """
+    x = _arr(x)
+    if x.ndim < 2:
+        raise op_error(ShapeError, "matrix_transpose", f"needs at least 2 dimensions, got shape {x.shape}",
+                       "use x[None] to make a row matrix, or fnp.transpose for 1-d arrays")
+    return S.transpose(x, tuple(range(x.ndim - 2)) + (x.ndim - 1, x.ndim - 2))
+
+
+def swapaxes(x, axis1: int, axis2: int) -> Array:
+    """Exchange two axes.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.swapaxes(fnp.zeros((2, 3, 4)), 0, -1).shape
+    (4, 3, 2)
+    """
+    x = _arr(x)
+    (a,), (b,) = _axes("swapaxes", axis1, x.ndim), _axes("swapaxes", axis2, x.ndim)
+    perm = list(range(x.ndim))
+    perm[a], perm[b] = b, a
+    return S.transpose(x, perm)
+
+
+def moveaxis(x, source, destination) -> Array:
+    """Move axes `source` to positions `destination`; the other axes keep their order.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.moveaxis(fnp.zeros((2, 3, 4)), 0, -1).shape
+    (3, 4, 2)
+    """
+    x = _arr(x)
+    src, dst = _axes("moveaxis", source, x.ndim), _axes("moveaxis", destination, x.ndim)
+    if len(src) != len(dst):
+        raise op_error(ValueError, "moveaxis", f"source {source} and destination {destination} have different lengths",
+                       "give one destination per source axis")
+    perm = [i for i in range(x.ndim) if i not in src]
+    for d, s in sorted(zip(dst, src)):
+        perm.insert(d, s)
+    return S.transpose(x, perm)
+
+
+def flip(x, /, axis=None) -> Array:
+    """Reverse the order of elements along `axis` (all axes when None).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.flip(fnp.asarray([[1, 2], [3, 4]]), axis=1).tolist()
+    [[2, 1], [4, 3]]
+    """
+    x = _arr(x)
+    return S.rev(x, tuple(range(x.ndim)) if axis is None else _axes("flip", axis, x.ndim))
+
+
+def rot90(m, k: int = 1, axes: tuple[int, int] = (0, 1)) -> Array:
+    """Rotate by 90 degrees `k` times, from the first of `axes` towards the second.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.rot90(fnp.asarray([[1, 2], [3, 4]])).tolist()
+    [[2, 4], [1, 3]]
+    """
+    m = _arr(m)
+    if len(axes) != 2 or m.ndim < 2:
+        raise op_error(ValueError, "rot90", f"needs 2 axes of an array of at least 2 dimensions, got axes {axes} "
+                       f"and shape {m.shape}", "pass axes=(i, j) of an array with ndim >= 2")
+    a, b = _axes("rot90", axes, m.ndim)
+    k = operator.index(k) % 4
+    if k == 2:
+        return S.rev(m, (a, b))
+    perm = list(range(m.ndim))
+    perm[a], perm[b] = b, a
+    if k == 1:
+        return S.transpose(S.rev(m, (b,)), perm)
+    return S.rev(S.transpose(m, perm), (b,)) if k == 3 else m
+
+
+# broadcasting -------------------------------------------------------------------------------
+def broadcast_to(x, /, shape) -> Array:
+    """Broadcast `x` to `shape` (trailing axes align; size-1 axes stretch).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.broadcast_to(fnp.asarray([1, 2]), (2, 2)).tolist()
+    [[1, 2], [1, 2]]
+    """
+    return S.broadcast_to(_arr(x), _shape("broadcast_to", shape))
+
+
+def broadcast_shapes(*shapes) -> tuple[int, ...]:
+    """The shape that arrays of `shapes` broadcast to.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.broadcast_shapes((2, 1), (3,))
+    (2, 3)
+    """
+    if not shapes:
+        return ()
+    return _broadcast_shapes("broadcast_shapes", *(_shape("broadcast_shapes", s) for s in shapes))
+
+
+def broadcast_arrays(*arrays) -> list[Array]:
+    """The inputs broadcast to their common shape.
+
+    >>> import fluxion.numpy as fnp
+    >>> [a.shape for a in fnp.broadcast_arrays(fnp.zeros((2, 1)), fnp.zeros(3))]
+    [(2, 3), (2, 3)]
+    """
+    xs = [_arr(a) for a in arrays]
+    shape = broadcast_shapes(*(x.shape for x in xs))
+    return [S.broadcast_to(x, shape) for x in xs]
+
+
+# joining ------------------------------------------------------------------------------------
+def _promoted(op: str, arrays, dtype) -> list[Array]:
+    """The arrays converted to their promoted dtype (or to `dtype`)."""
+    if isinstance(arrays, Array) or not isinstance(arrays, Sequence):
+        raise op_error(TypeError, op, f"expects a sequence of arrays, got {type(arrays).__name__}",
+                       "pass a list or tuple of arrays")
+    if not arrays:
+        raise op_error(ValueError, op, "needs at least one array", "pass a non-empty sequence of arrays")
+    xs = promote(op, *[_arr(a) for a in arrays])
+    return xs if dtype is None else [convert(x, dtypes.canonicalize(dtype)) for x in xs]
+
+
+def concat(arrays, /, *, axis: int | None = 0) -> Array:
+    """Join arrays along an existing axis (flattened first when `axis=None`); dtypes promote.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.concat([fnp.asarray([1, 2]), fnp.asarray([3.0])]).tolist()
+    [1.0, 2.0, 3.0]
+    """
+    return concatenate(arrays, axis)
+
+
+def concatenate(arrays, axis: int | None = 0, *, dtype=None) -> Array:
+    """NumPy's concatenate: join arrays along `axis`; dtypes promote (or convert to `dtype`).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.concatenate([fnp.zeros((1, 2)), fnp.ones((2, 2))]).shape
+    (3, 2)
+    """
+    xs = _promoted("concatenate", arrays, dtype)
+    if axis is None:
+        xs, axis = [S.reshape(x, (x.size,)) for x in xs], 0
+    return S.concatenate(xs, axis)
+
+
+def stack(arrays, /, *, axis: int = 0, dtype=None) -> Array:
+    """Join arrays of one shape along a new axis `axis`; dtypes promote.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.stack([fnp.zeros(3), fnp.ones(3)], axis=1).shape
+    (3, 2)
+    """
+    xs = _promoted("stack", arrays, dtype)
+    if any(x.shape != xs[0].shape for x in xs):
+        raise op_error(ShapeError, "stack", f"arrays must have one shape, got {', '.join(str(x.shape) for x in xs)}",
+                       "broadcast or reshape them to one shape first (fnp.concatenate joins along an existing axis)")
+    (axis,) = _axes("stack", axis, xs[0].ndim + 1)
+    return S.concatenate([S.expand_dims(x, (axis,)) for x in xs], axis)
+
+
+def vstack(tup, *, dtype=None) -> Array:
+    """Stack rows: 1-d arrays become rows, then join along axis 0.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.vstack([fnp.zeros(3), fnp.ones(3)]).shape
+    (2, 3)
+    """
+    return S.concatenate([atleast_2d(x) for x in _promoted("vstack", tup, dtype)], 0)
+
+
+def hstack(tup, *, dtype=None) -> Array:
+    """Stack columns: join 1-d arrays along axis 0, others along axis 1.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.hstack([fnp.zeros((2, 1)), fnp.ones((2, 2))]).shape
+    (2, 3)
+    """
+    xs = [atleast_1d(x) for x in _promoted("hstack", tup, dtype)]
+    return S.concatenate(xs, 0 if xs[0].ndim == 1 else 1)
+
+
+def dstack(tup, *, dtype=None) -> Array:
+    """Stack along the third axis (inputs made at least 3-d first).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.dstack([fnp.zeros((2, 2)), fnp.ones((2, 2))]).shape
+    (2, 2, 2)
+    """
+    return S.concatenate([atleast_3d(x) for x in _promoted("dstack", tup, dtype)], 2)
+
+
+def column_stack(tup) -> Array:
+    """Join 1-d arrays as the columns of a 2-d array (2-d inputs join along axis 1).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.column_stack([fnp.zeros(3), fnp.ones(3)]).shape
+    (3, 2)
+    """
+    xs = [S.reshape(x, (x.size, 1)) if x.ndim < 2 else x for x in _promoted("column_stack", tup, None)]
+    return S.concatenate(xs, 1)
+
+
+# splitting ----------------------------------------------------------------------------------
+def _split_at(x: Array, bounds: list[int], axis: int) -> list[Array]:
+    """Pieces of `x` between consecutive `bounds` along `axis` (bounds as Python slice ends)."""
+    n = x.shape[axis]
+    pieces = []
+    for lo, hi in zip(bounds, bounds[1:]):
+        start, stop, _ = builtins.slice(lo, hi).indices(n)
+        pieces.append(S.slice_in_dim(x, start, max(start, stop), axis=axis))
+    return pieces
+
+
+def _split(op: str, x, indices_or_sections, axis: int, equal: bool) -> list[Array]:
+    x = _arr(x)
+    (axis,) = _axes(op, axis, x.ndim)
+    n = x.shape[axis]
+    if isinstance(indices_or_sections, (int, np.integer)) or (
+            isinstance(indices_or_sections, Array) and indices_or_sections.ndim == 0):
+        sections = operator.index(indices_or_sections)
+        if sections <= 0:
+            raise op_error(ValueError, op, f"the number of sections must be > 0, got {sections}",
+                           "pass a positive number of sections or a list of split indices")
+        if equal and n % sections:
+            raise op_error(ValueError, op, f"an axis of size {n} does not split into {sections} equal sections",
+                           "use fnp.array_split for unequal sections, or pass split indices")
+        size, extra = divmod(n, sections)
+        bounds = [0]
+        for i in range(sections):
+            bounds.append(bounds[-1] + size + (i < extra))
+    else:
+        bounds = [0, *(operator.index(i) for i in indices_or_sections), n]
+    return _split_at(x, bounds, axis)
+
+
+def split(ary, indices_or_sections, axis: int = 0) -> list[Array]:
+    """Split into equal sections (an int, which must divide the axis) or at the given indices.
+
+    >>> import fluxion.numpy as fnp
+    >>> [p.tolist() for p in fnp.split(fnp.arange(5), [2, 3])]
+    [[0, 1], [2], [3, 4]]
+    """
+    return _split("split", ary, indices_or_sections, axis, equal=True)
+
+
+def array_split(ary, indices_or_sections, axis: int = 0) -> list[Array]:
+    """Like `split`, but n sections need not divide the axis (the first ones get one more).
+
+    >>> import fluxion.numpy as fnp
+    >>> [p.tolist() for p in fnp.array_split(fnp.arange(5), 2)]
+    [[0, 1, 2], [3, 4]]
+    """
+    return _split("array_split", ary, indices_or_sections, axis, equal=False)
+
+
+def unstack(x, /, *, axis: int = 0) -> tuple[Array, ...]:
+    """The slices of `x` along `axis`, as a tuple.
+
+    >>> import fluxion.numpy as fnp
+    >>> [a.tolist() for a in fnp.unstack(fnp.asarray([[1, 2], [3, 4]]), axis=1)]
+    [[1, 3], [2, 4]]
+    """
+    x = _arr(x)
+    (axis,) = _axes("unstack", axis, x.ndim)
+    return tuple(S.squeeze(S.slice_in_dim(x, i, i + 1, axis=axis), (axis,)) for i in range(x.shape[axis]))
+
+
+# repeating ----------------------------------------------------------------------------------
+def tile(A, reps) -> Array:
+    """Repeat the whole of `A` `reps` times along each axis (as NumPy's tile).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.tile(fnp.asarray([1, 2]), (2, 2)).tolist()
+    [[1, 2, 1, 2], [1, 2, 1, 2]]
+    """
+    x = _arr(A)
+    reps = tuple(map(operator.index, reps)) if isinstance(reps, Sequence) else (operator.index(reps),)
+    if any(r < 0 for r in reps):
+        raise op_error(ValueError, "tile", f"reps {reps} must be >= 0", "pass non-negative repetition counts")
+    d = max(len(reps), x.ndim)
+    reps = (1,) * (d - len(reps)) + reps
+    x = S.reshape(x, (1,) * (d - x.ndim) + x.shape)
+    # interleave a repetition axis before each axis, then merge the pairs
+    grown = S.broadcast_in_dim(x, tuple(v for r, n in zip(reps, x.shape) for v in (r, n)), tuple(range(1, 2 * d, 2)))
+    return S.reshape(grown, tuple(r * n for r, n in zip(reps, x.shape)))
+
+
+def repeat(x, repeats, /, *, axis: int | None = None) -> Array:
+    """Repeat each element `repeats` times along `axis` (the flattened array when None).
+
+    `repeats` is an int, or a sequence/array of one count per element; counts must be
+    concrete (the output shape depends on them), so an array of counts works eagerly and
+    under transformations only when it is not traced.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.repeat(fnp.asarray([1, 2]), 2).tolist(), fnp.repeat(fnp.asarray([1, 2]), [1, 3]).tolist()
+    ([1, 1, 2, 2], [1, 2, 2, 2])
+    """
+    x = _arr(x)
+    if axis is None or x.ndim == 0:
+        x = S.reshape(x, (x.size,))
+        axis = 0 if axis is None else axis
+    (axis,) = _axes("repeat", axis, x.ndim)
+    counts = np.asarray(repeats._concrete("fnp.repeat") if isinstance(repeats, Array) else repeats)
+    counts = counts.astype(np.int64) if counts.size == 0 else counts
+    if counts.dtype.kind not in "iub" or counts.ndim > 1 or np.any(counts < 0):
+        raise op_error(ValueError, "repeat", f"repeats must be non-negative integers, got {repeats!r}",
+                       "pass an int or one non-negative int count per element")
+    n = x.shape[axis]
+    if counts.size == 1:
+        r = int(counts.reshape(()))
+        shape = x.shape[:axis + 1] + (r,) + x.shape[axis + 1:]
+        grown = S.broadcast_in_dim(x, shape, tuple(i for i in range(x.ndim + 1) if i != axis + 1))
+        return S.reshape(grown, x.shape[:axis] + (n * r,) + x.shape[axis + 1:])
+    if counts.shape != (n,):
+        raise op_error(ValueError, "repeat", f"got {counts.size} repeat counts for an axis of size {n}",
+                       "pass one count per element along the axis, or a single int")
+    return _indexing.take(x, Array(np.repeat(np.arange(n), counts)), axis=axis)
+
+
+def roll(x, /, shift, *, axis=None) -> Array:
+    """Shift elements along `axis` cyclically (the flattened array when None).
+
+    `shift` and `axis` may be tuples (paired up, a single value broadcasting).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.roll(fnp.arange(5), 2).tolist()
+    [3, 4, 0, 1, 2]
+    """
+    x = _arr(x)
+    if axis is None:
+        return S.reshape(roll(S.reshape(x, (x.size,)), shift, axis=0), x.shape)
+    shifts = tuple(map(operator.index, shift)) if isinstance(shift, Sequence) else (operator.index(shift),)
+    axes = _axes("roll", axis, x.ndim, distinct=False)
+    if len(shifts) != len(axes) and 1 not in (len(shifts), len(axes)):
+        raise op_error(ValueError, "roll", f"shift {shift} and axis {axis} have different lengths",
+                       "give one shift per axis, or a single shift or axis")
+    total = dict.fromkeys(axes, 0)
+    for s, a in zip(shifts * (len(axes) if len(shifts) == 1 else 1), axes * (len(shifts) if len(axes) == 1 else 1)):
+        total[a] += s
+    for a, s in total.items():
+        n = x.shape[a]
+        s = s % n if n else 0
+        if s:
+            x = S.concatenate([S.slice_in_dim(x, n - s, n, axis=a), S.slice_in_dim(x, 0, n - s, axis=a)], a)
+    return x
+
+
+# padding ------------------------------------------------------------------------------------
+_PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap", "empty")
+_NUMPY_ONLY_PAD_MODES = ("linear_ramp", "maximum", "mean", "median", "minimum")
+_PAD_KEYWORDS = {"constant": {"constant_values"}, "reflect": {"reflect_type"}, "symmetric": {"reflect_type"}}
+
+
+def _pairs(op: str, what: str, value, ndim: int, integral: bool) -> np.ndarray:
+    """`value` (a scalar, a pair, or one pair per axis) as an (ndim, 2) NumPy array."""
+    v = np.asarray(value._concrete(op) if isinstance(value, Array) else value)
+    if integral and v.dtype.kind not in "iu":
+        raise op_error(TypeError, op, f"{what} must be integers, got {value!r}", f"pass {what} as ints")
+    try:
+        return np.broadcast_to(v, (ndim, 2))
+    except ValueError:
+        raise op_error(ValueError, op, f"{what} {value!r} does not fit an array of {ndim} dimensions",
+                       "pass a scalar, a (before, after) pair, or one pair per axis") from None
+
+
+def _periodic(x: Array, axis: int, period: Array, before: int, after: int) -> Array:
+    """Extend `x` along `axis` by reading `period` (whose first n entries are x) cyclically."""
+    n, p = x.shape[axis], period.shape[axis]
+    first = -(-before // p)  # periods needed before the start of x
+    copies = first + -(-(n + after) // p)
+    reps = [1] * x.ndim
+    reps[axis] = copies
+    start = first * p - before
+    return S.slice_in_dim(tile(period, reps), start, start + before + n + after, axis=axis)
+
+
+def _edge(x: Array, axis: int, index: int, size: int) -> Array:
+    """Element `index` along `axis`, repeated `size` times."""
+    piece = S.slice_in_dim(x, index, index + 1, axis=axis)
+    return S.broadcast_to(piece, x.shape[:axis] + (size,) + x.shape[axis + 1:])
+
+
+def _axis_config(ndim: int, axis: int, before: int, after: int) -> list[tuple[int, int, int]]:
+    """A padding_config that pads only `axis`."""
+    config = [(0, 0, 0)] * ndim
+    config[axis] = (before, after, 0)
+    return config
+
+
+def _extend(x: Array, axis: int, before: int, after: int, mode: str) -> Array:
+    """`x` padded along one axis by a non-constant mode."""
+    n = x.shape[axis]
+    if n == 0:
+        raise op_error(ValueError, "pad", f"cannot extend the empty axis {axis} with mode {mode!r}",
+                       "use mode='constant' for empty axes")
+    if mode == "edge" or (mode == "reflect" and n == 1):
+        return S.concatenate([_edge(x, axis, 0, before), x, _edge(x, axis, n - 1, after)], axis)
+    if mode == "wrap":
+        period = x
+    elif mode == "reflect":  # x then its inner elements backwards: period 2n - 2
+        period = S.concatenate([x, S.slice_in_dim(S.rev(x, (axis,)), 1, n - 1, axis=axis)], axis)
+    else:  # symmetric: x then x backwards, period 2n
+        period = S.concatenate([x, S.rev(x, (axis,))], axis)
+    return _periodic(x, axis, period, before, after)
+
+
+def pad(array, pad_width, mode: str = "constant", **kwargs) -> Array:
+    """Pad an array, as NumPy's pad, with modes constant, edge, reflect, symmetric, wrap, empty.
+
+    `pad_width` is an int, a (before, after) pair, or one pair per axis; `constant_values`
+    (mode="constant") takes the same forms. Axes are padded in order, so corners take the
+    later axis's value.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.pad(fnp.asarray([1, 2, 3]), (2, 1), mode="reflect").tolist()
+    [3, 2, 1, 2, 3, 2]
+    """
+    x = _arr(array)
+    if mode not in _PAD_MODES:
+        cls = NotImplementedError if mode in _NUMPY_ONLY_PAD_MODES else ValueError
+        raise op_error(cls, "pad", f"mode {mode!r} is not supported", f"use one of {', '.join(_PAD_MODES)}")
+    allowed = _PAD_KEYWORDS.get(mode, set())
+    if set(kwargs) - allowed:
+        raise op_error(ValueError, "pad", f"unsupported keyword arguments for mode {mode!r}: "
+                       f"{sorted(set(kwargs) - allowed)}", f"mode {mode!r} takes {sorted(allowed) or 'no keywords'}")
+    if kwargs.get("reflect_type", "even") != "even":
+        raise op_error(NotImplementedError, "pad", f"reflect_type={kwargs['reflect_type']!r} is not supported",
+                       "use reflect_type='even' (the default)")
+    widths = _pairs("pad", "pad_width", pad_width, x.ndim, integral=True)
+    if np.any(widths < 0):
+        raise op_error(ValueError, "pad", f"pad_width {pad_width!r} has negative entries",
+                       "pass widths >= 0 (crop with slicing)")
+    if x.ndim == 0:
+        return x
+    if mode in ("constant", "empty"):
+        values = _pairs("pad", "constant_values", kwargs.get("constant_values", 0), x.ndim, integral=False)
+        if np.all(values == values.flat[0]):
+            return S.pad(x, convert(values.flat[0].item(), x.dtype, x.weak), [(int(b), int(a), 0) for b, a in widths])
+        for axis, ((b, a), (vb, va)) in enumerate(zip(widths, values)):
+            x = S.pad(x, convert(vb.item(), x.dtype), _axis_config(x.ndim, axis, int(b), 0))
+            x = S.pad(x, convert(va.item(), x.dtype), _axis_config(x.ndim, axis, 0, int(a)))
+        return x
+    for axis, (b, a) in enumerate(widths):
+        if b or a:
+            x = _extend(x, axis, int(b), int(a), mode)
+    return x

@@ -1,2 +1,575 @@
-"""fluxion.numpy: _reductions."""
-__all__: list[str] = []
+"""Reductions and statistics: sums, extrema, means, variances, arg-extrema, cumulative
+reductions and their NaN-ignoring forms, all built on the reduction primitives.
+
+Accumulation dtypes follow the array API: sums and products of booleans and signed integers
+give int64, of unsigned integers uint64; statistics of integers give the default float.
+NumPy's `where=` masks elements out; `out=` is not supported because arrays are values.
+"""
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.array import Array
+from ..core.errors import DTypeError, ShapeError, op_error
+from ..ops import elementwise as E
+from ..ops import reduce as R
+from ..ops import shape as S
+from ..ops._util import broadcast_shapes
+from ..ops.reduce import normalize_axes
+from ._convert import convert, promote_inexact
+from ._quantiles import median, nanmedian, nanpercentile, nanquantile, percentile, quantile
+from ._reduce_util import (as_array, bool_mask, check_real, const, flatten, isnan, keep_dims, kept_shape, no_out,
+                           one_axis, select)
+
+__all__ = [
+    "all", "amax", "amin", "any", "argmax", "argmin", "average", "count_nonzero", "cumprod", "cumsum",
+    "cumulative_prod", "cumulative_sum", "logsumexp", "max", "mean", "median", "min", "nanargmax", "nanargmin",
+    "nancumprod", "nancumsum", "nanmax", "nanmean", "nanmedian", "nanmin", "nanpercentile", "nanprod",
+    "nanquantile", "nanstd", "nansum", "nanvar", "percentile", "prod", "ptp", "quantile", "std", "sum", "var",
+]
+
+# accumulation dtypes --------------------------------------------------------------------------
+def _accumulation_dtype(dt: np.dtype) -> np.dtype:
+    if dt == dtypes.bool_ or dt in dtypes.SIGNED:
+        return dtypes.int64
+    if dt in dtypes.UNSIGNED:
+        return dtypes.uint64
+    return dt
+
+
+def _accumulation_input(a, dtype) -> tuple[Array, np.dtype | None]:
+    """`a` in the dtype a sum or product accumulates in, and the requested result dtype (or None)."""
+    x = as_array(a)
+    if dtype is None:
+        return convert(x, _accumulation_dtype(x.dtype), x.weak), None
+    dt = dtypes.canonicalize(dtype)
+    # a boolean accumulator is a logical reduction: count in int64, then test for nonzero
+    return convert(x, dtypes.int64 if dt == dtypes.bool_ else dt), dt
+
+
+def _as_requested(r: Array, dt: np.dtype | None) -> Array:
+    return r if dt is None or r.dtype == dt else convert(r, dt)
+
+
+def _without_nans(a, value) -> Array:
+    """`a` with NaNs replaced by `value` (integers and booleans have none)."""
+    x = as_array(a)
+    if x.dtype not in dtypes.FLOATING:
+        return x
+    return select(isnan(x), const(value, x.dtype), x)
+
+
+# sum and prod ---------------------------------------------------------------------------------
+def _arithmetic(name: str, reduce, combine, identity: int):
+    def f(a, axis=None, dtype=None, out=None, keepdims: bool = False, initial=None, where=None) -> Array:
+        no_out(name, out)
+        x, dt = _accumulation_input(a, dtype)
+        axes = normalize_axes(name, axis, x.ndim)
+        if where is not None:
+            x = select(bool_mask(name, where, x.shape), x, const(identity, x.dtype))
+        r = reduce(x, axes)
+        if initial is not None:
+            r = combine.bind(r, convert(initial, r.dtype))
+        return keep_dims(_as_requested(r, dt), x.shape, axes, keepdims)
+    f.__name__ = f.__qualname__ = name
+    return f
+
+
+sum = _arithmetic("sum", R.reduce_sum, E.add_p, 0)  # noqa: A001
+sum.__doc__ = """Sum of elements over `axis` (all axes when None).
+
+    Booleans and signed integers sum in int64, unsigned integers in uint64, unless `dtype` says
+    otherwise; `initial` is added; `where=` masks elements out.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.sum(fnp.asarray([[1, 2], [3, 4]]), axis=0).tolist()
+    [4, 6]
+    """
+prod = _arithmetic("prod", R.reduce_prod, E.mul_p, 1)
+prod.__doc__ = """Product of elements over `axis` (accumulation dtypes as `sum`).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.prod(fnp.asarray([[1, 2], [3, 4]]), axis=1).tolist()
+    [2, 12]
+    """
+
+
+def nansum(a, axis=None, dtype=None, out=None, keepdims: bool = False, initial=None, where=None) -> Array:
+    """`sum` treating NaNs as 0.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.nansum(fnp.asarray([1.0, fnp.nan, 2.0])).item()
+    3.0
+    """
+    return sum(_without_nans(a, 0), axis, dtype, out, keepdims, initial, where)
+
+
+def nanprod(a, axis=None, dtype=None, out=None, keepdims: bool = False, initial=None, where=None) -> Array:
+    """`prod` treating NaNs as 1.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.nanprod(fnp.asarray([2.0, fnp.nan, 3.0])).item()
+    6.0
+    """
+    return prod(_without_nans(a, 1), axis, dtype, out, keepdims, initial, where)
+
+
+# max and min ----------------------------------------------------------------------------------
+def _check_initial(name: str, shape: tuple, axes: tuple, initial, where) -> None:
+    if initial is not None:
+        return
+    word = name.replace("nan", "")
+    if where is not None:
+        raise op_error(ValueError, name, f"where= needs initial=: a slice with every element masked out has no {word}",
+                       "pass initial=, the value such slices get")
+    if builtins.any(shape[i] == 0 for i in axes):
+        raise op_error(ShapeError, name, f"cannot take the {word} over an empty axis (shape {shape}, axes {axes})",
+                       f"pass initial=, the value an empty slice gets (with where= to mask elements), "
+                       f"or reduce over non-empty axes")
+
+
+def _extremum(name: str, reduce, identity, combine, ignore_nan: bool = False):
+    def f(a, axis=None, out=None, keepdims: bool = False, initial=None, where=None) -> Array:
+        no_out(name, out)
+        x = as_array(a)
+        check_real(name, x)
+        axes = normalize_axes(name, axis, x.ndim)
+        _check_initial(name, x.shape, axes, initial, where)
+        keep = None if where is None else bool_mask(name, where, x.shape)
+        nans = ignore_nan and x.dtype in dtypes.REAL_FLOATING
+        if nans:
+            valid = E.not_p.bind(isnan(x))
+            keep = valid if keep is None else E.and_p.bind(keep, valid)
+        r = reduce(x if keep is None else select(keep, x, Array(identity(x.dtype))), axes)
+        if initial is not None:
+            r = combine.bind(r, convert(initial, x.dtype))
+        elif nans:  # a slice of NaNs only has no extremum: NumPy gives NaN
+            r = select(R.reduce_or(valid, axes), r, const(np.nan, x.dtype))
+        return keep_dims(r, x.shape, axes, keepdims)
+    f.__name__ = f.__qualname__ = name
+    return f
+
+
+max = _extremum("max", R.reduce_max, R.lowest, E.max_p)  # noqa: A001
+max.__doc__ = """Largest element over `axis` (NaN propagates).
+
+    An empty reduction needs `initial=`, the value it gives; `where=` (with `initial=`) masks
+    elements out.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.max(fnp.asarray([[1, 5], [3, 2]]), axis=1).tolist()
+    [5, 3]
+    """
+min = _extremum("min", R.reduce_min, R.highest, E.min_p)  # noqa: A001
+min.__doc__ = """Smallest element over `axis` (NaN propagates); see `max`.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.min(fnp.asarray([[1, 5], [3, 2]]), axis=0).tolist()
+    [1, 2]
+    """
+amax, amin = max, min
+nanmax = _extremum("nanmax", R.reduce_max, R.lowest, E.max_p, ignore_nan=True)
+nanmax.__doc__ = """Largest element over `axis` ignoring NaNs (NaN where a slice holds only NaNs).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.nanmax(fnp.asarray([1.0, fnp.nan, 3.0])).item()
+    3.0
+    """
+nanmin = _extremum("nanmin", R.reduce_min, R.highest, E.min_p, ignore_nan=True)
+nanmin.__doc__ = """Smallest element over `axis` ignoring NaNs (NaN where a slice holds only NaNs).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.nanmin(fnp.asarray([1.0, fnp.nan, 3.0])).item()
+    1.0
+    """
+
+
+def ptp(a, axis=None, out=None, keepdims: bool = False) -> Array:
+    """Range (maximum minus minimum) over `axis`.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.ptp(fnp.asarray([4, 9, 2])).item()
+    7
+    """
+    x = as_array(a)
+    if x.dtype == dtypes.bool_:
+        raise op_error(DTypeError, "ptp", "booleans cannot be subtracted", "convert with .astype(int) first")
+    return E.sub_p.bind(max(x, axis, out, keepdims), min(x, axis, out, keepdims))
+
+
+# any and all ----------------------------------------------------------------------------------
+def _logical(name: str, reduce, identity: bool):
+    def f(a, axis=None, out=None, keepdims: bool = False, *, where=None) -> Array:
+        no_out(name, out)
+        x = as_array(a)
+        if x.dtype != dtypes.bool_:
+            x = E.ne_p.bind(x, const(0, x.dtype))
+        axes = normalize_axes(name, axis, x.ndim)
+        if where is not None:
+            x = select(bool_mask(name, where, x.shape), x, const(identity, dtypes.bool_))
+        return keep_dims(reduce(x, axes), x.shape, axes, keepdims)
+    f.__name__ = f.__qualname__ = name
+    return f
+
+
+any = _logical("any", R.reduce_or, False)  # noqa: A001
+any.__doc__ = """Whether any element over `axis` is true (nonzero; NaN counts as true).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.any(fnp.asarray([[0, 1], [0, 0]]), axis=1).tolist()
+    [True, False]
+    """
+all = _logical("all", R.reduce_and, True)  # noqa: A001
+all.__doc__ = """Whether every element over `axis` is true (nonzero).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.all(fnp.asarray([[1, 1], [0, 1]]), axis=1).tolist()
+    [True, False]
+    """
+
+
+def count_nonzero(a, axis=None, *, keepdims: bool = False) -> Array:
+    """Number of nonzero elements over `axis` (int64).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.count_nonzero(fnp.asarray([0, 3, 0, 1])).item()
+    2
+    """
+    x = as_array(a)
+    nz = x if x.dtype == dtypes.bool_ else E.ne_p.bind(x, const(0, x.dtype))
+    return sum(nz, axis, keepdims=keepdims)
+
+
+# mean, var, std -------------------------------------------------------------------------------
+def _statistic_input(a, dtype) -> tuple[Array, np.dtype]:
+    """`a` in the floating dtype a statistic computes in, and the dtype of its result."""
+    x = as_array(a)
+    out_dt = dtypes.canonicalize(dtype) if dtype is not None else (
+        x.dtype if x.dtype in dtypes.FLOATING else dtypes.default_float)
+    work = out_dt if out_dt in dtypes.FLOATING else dtypes.default_float
+    if work in (dtypes.float16, dtypes.bfloat16):  # accumulate in float32, as NumPy does for float16
+        work = dtypes.float32
+    return convert(x, work, x.weak and dtype is None), out_dt
+
+
+def _count(x: Array, axes: tuple, mask: Array | None) -> Array:
+    """Elements per slice in the real dtype of `x` (only those `mask` keeps)."""
+    real = dtypes.real_dtype(x.dtype)
+    if mask is None:
+        return const(float(np.prod([x.shape[i] for i in axes])), real)
+    return R.reduce_sum(convert(mask, real), axes)
+
+
+def _mean(x: Array, axes: tuple, mask: Array | None) -> Array:
+    total = R.reduce_sum(x if mask is None else select(mask, x, const(0, x.dtype)), axes)
+    return E.div_p.bind(total, convert(_count(x, axes, mask), x.dtype))
+
+
+def _var(x: Array, axes: tuple, mask: Array | None, correction, nan_policy: bool) -> Array:
+    d = E.sub_p.bind(x, S.reshape(_mean(x, axes, mask), kept_shape(x.shape, axes)))
+    sq = E.add_p.bind(E.square_p.bind(E.real_p.bind(d)), E.square_p.bind(E.imag_p.bind(d))) \
+        if x.dtype in dtypes.COMPLEX else E.square_p.bind(d)
+    real = sq.dtype
+    total = R.reduce_sum(sq if mask is None else select(mask, sq, const(0, real)), axes)
+    dof = E.sub_p.bind(_count(x, axes, mask), const(correction, real))
+    if nan_policy:  # NumPy's nanvar gives NaN where the degrees of freedom are not positive
+        return select(E.gt_p.bind(dof, const(0, real)), E.div_p.bind(total, dof), const(np.nan, real))
+    return E.div_p.bind(total, E.max_p.bind(dof, const(0, real)))
+
+
+def _mask(name: str, x: Array, where, ignore_nan: bool) -> Array | None:
+    mask = None if where is None else bool_mask(name, where, x.shape)
+    if ignore_nan:
+        valid = E.not_p.bind(isnan(x))
+        mask = valid if mask is None else E.and_p.bind(mask, valid)
+    return mask
+
+
+def _mean_fn(name: str, ignore_nan: bool):
+    def f(a, axis=None, dtype=None, out=None, keepdims: bool = False, *, where=None) -> Array:
+        no_out(name, out)
+        x, out_dt = _statistic_input(a, dtype)
+        axes = normalize_axes(name, axis, x.ndim)
+        r = _mean(x, axes, _mask(name, x, where, ignore_nan))
+        return keep_dims(convert(r, out_dt, r.weak), x.shape, axes, keepdims)
+    f.__name__ = f.__qualname__ = name
+    return f
+
+
+def _correction(name: str, ddof, correction):
+    if correction is None:
+        return ddof
+    if ddof != 0:
+        raise op_error(ValueError, name, "ddof= and correction= were both given", "pass only one of them")
+    return correction
+
+
+def _var_fn(name: str, ignore_nan: bool, root: bool):
+    def f(a, axis=None, dtype=None, out=None, ddof=0, keepdims: bool = False, *, where=None,
+          correction=None) -> Array:
+        no_out(name, out)
+        c = _correction(name, ddof, correction)
+        x, out_dt = _statistic_input(a, dtype)
+        axes = normalize_axes(name, axis, x.ndim)
+        r = _var(x, axes, _mask(name, x, where, ignore_nan), c, ignore_nan)
+        if root:
+            r = E.sqrt_p.bind(r)
+        return keep_dims(convert(r, dtypes.real_dtype(out_dt), r.weak), x.shape, axes, keepdims)
+    f.__name__ = f.__qualname__ = name
+    return f
+
+
+mean = _mean_fn("mean", False)
+mean.__doc__ = """Arithmetic mean over `axis` (integers give the default float; 16-bit floats accumulate in float32).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.mean(fnp.asarray([[1.0, 2.0], [3.0, 5.0]]), axis=1).tolist()
+    [1.5, 4.0]
+    """
+nanmean = _mean_fn("nanmean", True)
+nanmean.__doc__ = """Mean over `axis` ignoring NaNs (NaN where a slice holds only NaNs).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.nanmean(fnp.asarray([1.0, fnp.nan, 3.0])).item()
+    2.0
+    """
+var = _var_fn("var", False, False)
+var.__doc__ = """Variance over `axis`, dividing by N - correction (`ddof=` is NumPy's name for it).
+
+    Complex input gives the real variance of the magnitudes of the deviations.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.var(fnp.asarray([1.0, 2.0, 3.0, 4.0]), correction=1).item()
+    1.6666666269302368
+    """
+std = _var_fn("std", False, True)
+std.__doc__ = """Standard deviation over `axis` (the square root of `var`).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.std(fnp.asarray([1.0, 3.0])).item()
+    1.0
+    """
+nanvar = _var_fn("nanvar", True, False)
+nanvar.__doc__ = """`var` ignoring NaNs (NaN where fewer than correction + 1 values remain).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.nanvar(fnp.asarray([1.0, fnp.nan, 3.0])).item()
+    1.0
+    """
+nanstd = _var_fn("nanstd", True, True)
+nanstd.__doc__ = """`std` ignoring NaNs.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.nanstd(fnp.asarray([1.0, fnp.nan, 3.0])).item()
+    1.0
+    """
+
+
+def average(a, axis=None, weights=None, returned: bool = False, *, keepdims: bool = False):
+    """Weighted mean over `axis`; with `returned`, also the sum of the weights.
+
+    `weights` has the shape of `a`, or the shape of the reduced axes of `a` (in `axis` order).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.average(fnp.asarray([1.0, 2.0, 4.0]), weights=fnp.asarray([1.0, 1.0, 2.0])).item()
+    2.75
+    """
+    if weights is None:
+        x = as_array(a)
+        axes = normalize_axes("average", axis, x.ndim)
+        avg = mean(x, axes, keepdims=keepdims)
+        scale = _count(x, axes, None)
+    else:
+        x, w = promote_inexact("average", as_array(a), as_array(weights))
+        axes = normalize_axes("average", axis, x.ndim)
+        w = _weights_like(x, w, axis, axes)
+        scale = R.reduce_sum(w, axes)
+        avg = E.div_p.bind(R.reduce_sum(E.mul_p.bind(x, w), axes), scale)
+        avg = keep_dims(avg, x.shape, axes, keepdims)
+    if not returned:
+        return avg
+    return avg, S.broadcast_to(convert(scale, avg.dtype), avg.shape)
+
+
+def _weights_like(x: Array, w: Array, axis, axes: tuple) -> Array:
+    """Weights broadcast to the shape of `x`."""
+    if w.shape == x.shape:
+        return w
+    if axis is None:
+        raise op_error(TypeError, "average", f"weights of shape {w.shape} differ from a's shape {x.shape} and no "
+                       "axis was given", "pass axis=, the axes the weights run along")
+    order = tuple(a % x.ndim for a in ((axis,) if isinstance(axis, (int, np.integer)) else axis))
+    if w.shape != tuple(x.shape[i] for i in order):
+        raise op_error(ShapeError, "average", f"weights of shape {w.shape} do not match a's shape {x.shape} along "
+                       f"axis {axis}", f"pass weights of shape {tuple(x.shape[i] for i in order)} or {x.shape}")
+    # weights axis k runs along order[k]; put them in increasing order before broadcasting
+    w = S.transpose(w, tuple(sorted(range(len(order)), key=order.__getitem__)))
+    return S.broadcast_in_dim(w, x.shape, axes)
+
+
+# cumulative reductions ------------------------------------------------------------------------
+def _cumulative_api(name: str, accumulate, identity: int):
+    def f(x, /, *, axis=None, dtype=None, include_initial: bool = False) -> Array:
+        x, dt = _accumulation_input(x, dtype)
+        if x.ndim == 0:
+            raise op_error(ShapeError, name, "needs an array of at least 1 dimension, got a 0-d array",
+                           "add an axis first, e.g. x[None]")
+        if axis is None:
+            if x.ndim > 1:
+                raise op_error(ShapeError, name, f"axis is required for an array of {x.ndim} dimensions",
+                               "pass axis=, the axis to accumulate along")
+            axis = 0
+        ax = one_axis(name, axis, x.ndim)
+        r = accumulate(x, ax)
+        if include_initial:
+            r = S.pad(r, identity, tuple((1, 0, 0) if i == ax else (0, 0, 0) for i in range(x.ndim)))
+        return _as_requested(r, dt)
+    f.__name__ = f.__qualname__ = name
+    return f
+
+
+cumulative_sum = _cumulative_api("cumulative_sum", R.cumsum, 0)
+cumulative_sum.__doc__ = """Running sum along `axis` (array API); `include_initial` prepends the 0.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.cumulative_sum(fnp.asarray([1, 2, 3]), include_initial=True).tolist()
+    [0, 1, 3, 6]
+    """
+cumulative_prod = _cumulative_api("cumulative_prod", R.cumprod, 1)
+cumulative_prod.__doc__ = """Running product along `axis` (array API); `include_initial` prepends the 1.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.cumulative_prod(fnp.asarray([1, 2, 3])).tolist()
+    [1, 2, 6]
+    """
+
+
+def _cumulative_numpy(name: str, accumulate, nan_value=None):
+    def f(a, axis=None, dtype=None, out=None) -> Array:
+        no_out(name, out)
+        x, dt = _accumulation_input(a if nan_value is None else _without_nans(a, nan_value), dtype)
+        if axis is None:
+            x, axis = flatten(x), 0
+        return _as_requested(accumulate(x, one_axis(name, axis, x.ndim)), dt)
+    f.__name__ = f.__qualname__ = name
+    return f
+
+
+cumsum = _cumulative_numpy("cumsum", R.cumsum)
+cumsum.__doc__ = """Running sum along `axis` (NumPy; axis=None runs over the flattened array).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.cumsum(fnp.asarray([[1, 2], [3, 4]])).tolist()
+    [1, 3, 6, 10]
+    """
+cumprod = _cumulative_numpy("cumprod", R.cumprod)
+cumprod.__doc__ = """Running product along `axis` (NumPy; axis=None runs over the flattened array).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.cumprod(fnp.asarray([[1, 2], [3, 4]]), axis=1).tolist()
+    [[1, 2], [3, 12]]
+    """
+nancumsum = _cumulative_numpy("nancumsum", R.cumsum, 0)
+nancumsum.__doc__ = """`cumsum` treating NaNs as 0.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.nancumsum(fnp.asarray([1.0, fnp.nan, 2.0])).tolist()
+    [1.0, 1.0, 3.0]
+    """
+nancumprod = _cumulative_numpy("nancumprod", R.cumprod, 1)
+nancumprod.__doc__ = """`cumprod` treating NaNs as 1.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.nancumprod(fnp.asarray([2.0, fnp.nan, 3.0])).tolist()
+    [2.0, 2.0, 6.0]
+    """
+
+
+# argmax and argmin ----------------------------------------------------------------------------
+def _arg_extremum(name: str, arg_reduce, reduce=None, identity=None):
+    """argmax/argmin; with `reduce`, the NaN-ignoring form (-1 where a slice holds only NaNs)."""
+    def f(a, axis=None, out=None, *, keepdims: bool = False) -> Array:
+        no_out(name, out)
+        x = as_array(a)
+        check_real(name, x)
+        y, ax = (flatten(x), 0) if axis is None else (x, one_axis(name, axis, x.ndim))
+        if reduce is None or y.dtype not in dtypes.REAL_FLOATING:
+            r = arg_reduce(y, ax, dtypes.int64)
+        else:
+            valid = E.not_p.bind(isnan(y))
+            best = S.reshape(reduce(select(valid, y, Array(identity(y.dtype))), (ax,)), kept_shape(y.shape, (ax,)))
+            # the first index holding the extremum (NaN never equals it)
+            r = R.argmax(E.eq_p.bind(y, best), ax, dtypes.int64)
+            r = select(R.reduce_or(valid, (ax,)), r, const(-1, dtypes.int64))
+        if not keepdims:
+            return r
+        return S.reshape(r, (1,) * x.ndim if axis is None else kept_shape(x.shape, (ax,)))
+    f.__name__ = f.__qualname__ = name
+    return f
+
+
+argmax = _arg_extremum("argmax", R.argmax)
+argmax.__doc__ = """Index of the largest element along `axis` (of the flattened array when None).
+
+    The first NaN counts as the largest; ties give the first index.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.argmax(fnp.asarray([[1, 5], [7, 2]]), axis=1).tolist()
+    [1, 0]
+    """
+argmin = _arg_extremum("argmin", R.argmin)
+argmin.__doc__ = """Index of the smallest element along `axis` (of the flattened array when None).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.argmin(fnp.asarray([[1, 5], [7, 2]]), axis=0).tolist()
+    [0, 1]
+    """
+nanargmax = _arg_extremum("nanargmax", R.argmax, R.reduce_max, R.lowest)
+nanargmax.__doc__ = """`argmax` ignoring NaNs; -1 where a slice holds only NaNs (NumPy raises there).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.nanargmax(fnp.asarray([fnp.nan, 2.0, 1.0])).item()
+    1
+    """
+nanargmin = _arg_extremum("nanargmin", R.argmin, R.reduce_min, R.highest)
+nanargmin.__doc__ = """`argmin` ignoring NaNs; -1 where a slice holds only NaNs (NumPy raises there).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.nanargmin(fnp.asarray([fnp.nan, 2.0, 1.0])).item()
+    2
+    """
+
+
+# logsumexp ------------------------------------------------------------------------------------
+def logsumexp(a, axis=None, keepdims: bool = False, b=None, return_sign: bool = False):
+    """log(sum(b * exp(a))) over `axis`, computed without overflow (as scipy.special.logsumexp).
+
+    With `return_sign`, returns (log|s|, sign(s)) so that negative weights `b` are allowed.
+
+    >>> import fluxion.numpy as fnp
+    >>> round(fnp.logsumexp(fnp.asarray([1000.0, 1000.0])).item(), 3)
+    1000.693
+    """
+    if b is None:
+        (x,) = promote_inexact("logsumexp", as_array(a), complex_ok=False)
+    else:
+        x, b = promote_inexact("logsumexp", as_array(a), as_array(b), complex_ok=False)
+        shape = broadcast_shapes("logsumexp", x.shape, b.shape)
+        x, b = S.broadcast_to(x, shape), S.broadcast_to(b, shape)
+    axes = normalize_axes("logsumexp", axis, x.ndim)
+    top = S.reshape(R.reduce_max(x, axes), kept_shape(x.shape, axes))
+    # shifting by an infinite maximum would give inf - inf; shift by 0 there instead
+    top = select(E.is_finite_p.bind(top), top, const(0, x.dtype))
+    terms = E.exp_p.bind(E.sub_p.bind(x, top))
+    if b is not None:
+        terms = E.mul_p.bind(terms, b)
+    s = S.reshape(R.reduce_sum(terms, axes), top.shape)
+    sign = E.sign_p.bind(s) if return_sign else None
+    out = E.add_p.bind(E.log_p.bind(E.abs_p.bind(s) if return_sign else s), top)
+    if not keepdims:
+        reduced = tuple(d for i, d in enumerate(x.shape) if i not in axes)
+        out, sign = S.reshape(out, reduced), sign if sign is None else S.reshape(sign, reduced)
+    return (out, sign) if return_sign else out

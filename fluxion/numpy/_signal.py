@@ -1,2 +1,86 @@
-"""fluxion.numpy: convolve and correlate."""
-__all__: list[str] = []
+"""NumPy's one-dimensional convolve and correlate, on conv_general_dilated.
+
+Both slide one sequence over the other, zero-padded: `correlate(a, v)[k] = sum_n a[n + k] *
+conj(v[n])`, and `convolve(a, v)` correlates the longer sequence with the shorter one reversed.
+`mode` picks which shifts k are kept: "full" every overlap, "same" as many as the longer input
+(centred as NumPy centres them), "valid" only where one input covers the other.
+
+Unlike NumPy, which sums only the overlapping products, the padding takes part in the sums
+(as in XLA's convolution): an infinity that meets the zero padding gives NaN in "full" and
+"same" mode.
+"""
+from __future__ import annotations
+
+from ..core import dtypes
+from ..core.array import Array
+from ..core.errors import ShapeError, op_error
+from ..ops import elementwise as E
+from ..ops import shape as S
+from ..ops.conv import conv_general_dilated
+from ._convert import convert, promote
+
+__all__ = ["convolve", "correlate"]
+
+_MODES = ("full", "same", "valid")
+
+
+def _inputs(op: str, a, v, mode: str) -> tuple[Array, Array]:
+    if mode not in _MODES:
+        raise op_error(ValueError, op, f"unknown mode {mode!r}", f"use one of {', '.join(map(repr, _MODES))}")
+    a, v = promote(op, a, v)
+    out = []
+    for name, x in (("a", a), ("v", v)):
+        if x.ndim > 1:
+            raise op_error(ShapeError, op, f"{name} must be one-dimensional, got shape {x.shape}",
+                           "ravel it, or use fluxion.ops.conv.conv_general_dilated for n-dimensional convolution")
+        x = S.reshape(x, (1,)) if x.ndim == 0 else x
+        if x.shape[0] == 0:
+            raise op_error(ValueError, op, f"{name} is empty", "pass sequences of at least one element")
+        out.append(x)
+    return out[0], out[1]
+
+
+def _length(mode: str, m: int, n: int) -> int:
+    return {"full": m + n - 1, "same": max(m, n), "valid": max(m, n) - min(m, n) + 1}[mode]
+
+
+def _slide(x: Array, kernel: Array, lo: int, length: int) -> Array:
+    """`out[j] = sum_n x_padded[j + n] * kernel[n]` for j < length, with `lo` zeros before x."""
+    m, n = x.shape[0], kernel.shape[0]
+    boolean = x.dtype == dtypes.bool_
+    if boolean:  # count the matching pairs, then any count above zero is True
+        x, kernel = convert(x, dtypes.int64), convert(kernel, dtypes.int64)
+    out = conv_general_dilated(S.reshape(x, (1, 1, m)), S.reshape(kernel, (1, 1, n)), (1,),
+                               ((lo, length - 1 + n - m - lo),))
+    out = S.reshape(out, (length,))
+    return E.ne_p.bind(out, convert(0, dtypes.int64)) if boolean else out
+
+
+def convolve(a, v, mode: str = "full") -> Array:
+    """The discrete linear convolution of two one-dimensional sequences.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.convolve(fnp.asarray([1.0, 2.0, 3.0]), fnp.asarray([0.0, 1.0, 0.5])).tolist()
+    [0.0, 1.0, 2.5, 4.0, 1.5]
+    """
+    a, v = _inputs("convolve", a, v, mode)
+    if v.shape[0] > a.shape[0]:
+        a, v = v, a
+    m, n = a.shape[0], v.shape[0]
+    lo = {"full": n - 1, "same": n // 2, "valid": 0}[mode]
+    return _slide(a, S.rev(v, (0,)), lo, _length(mode, m, n))
+
+
+def correlate(a, v, mode: str = "valid") -> Array:
+    """The cross-correlation `c[k] = sum_n a[n + k] * conj(v[n])` of two one-dimensional sequences.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.correlate(fnp.asarray([1.0, 2.0, 3.0]), fnp.asarray([0.0, 1.0, 0.5]), "full").tolist()
+    [0.5, 2.0, 3.5, 3.0, 0.0]
+    """
+    a, v = _inputs("correlate", a, v, mode)
+    m, n = a.shape[0], v.shape[0]
+    if v.dtype in dtypes.COMPLEX:
+        v = E.conj_p.bind(v)
+    lo = {"full": n - 1, "same": n // 2 if m >= n else n - 1 - m // 2, "valid": max(0, n - m)}[mode]
+    return _slide(a, v, lo, _length(mode, m, n))

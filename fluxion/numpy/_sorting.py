@@ -1,2 +1,288 @@
-"""fluxion.numpy: _sorting."""
-__all__: list[str] = []
+"""Sorting, searching and set functions.
+
+Sorting is always stable and orders as NumPy does: NaNs last, -0.0 equal to 0.0, complex
+numbers by real then imaginary part. The unique family is eager only: the size of its result
+depends on the values, so it cannot be traced.
+"""
+from __future__ import annotations
+
+import operator
+from typing import NamedTuple, Sequence
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.array import Array
+from ..core.errors import DTypeError, ShapeError, op_error
+from ..ops import elementwise as E
+from ..ops import reduce as R
+from ..ops import shape as S
+from ..ops import sort as _sort
+from ._convert import convert, promote
+from ._reduce_util import as_array, check_real, const, flatten, isnan, one_axis
+
+__all__ = [
+    "argpartition", "argsort", "lexsort", "partition", "searchsorted", "sort", "unique", "unique_all",
+    "unique_counts", "unique_inverse", "unique_values",
+]
+
+_KINDS = (None, "quicksort", "mergesort", "heapsort", "stable")
+_SCALARS = (bool, int, float, complex)
+
+
+def _along(op: str, a, axis, kind, order) -> tuple[Array, int]:
+    """The array to sort and its axis (the flattened array for axis=None)."""
+    if kind not in _KINDS and not (op.endswith("partition") and kind == "introselect"):
+        raise op_error(ValueError, op, f"kind={kind!r} is not a sort kind",
+                       "omit kind= (fluxion's sort is always stable) or pass 'stable'")
+    if order is not None:
+        raise op_error(TypeError, op, "order= sorts structured arrays by field, and fluxion arrays have no fields",
+                       "sort several arrays together with fnp.lexsort")
+    x = as_array(a)
+    if axis is None:
+        return flatten(x), 0
+    return x, one_axis(op, axis, x.ndim)
+
+
+def _argsort(x: Array, axis: int) -> Array:
+    return _sort.sort((x, S.iota(dtypes.int64, x.shape, axis)), axis)[1]
+
+
+def sort(a, axis=-1, kind=None, order=None, *, descending: bool = False, stable: bool | None = None) -> Array:
+    """A sorted copy of `a` along `axis` (the flattened array for None); largest first if `descending`.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.sort(fnp.asarray([3.0, fnp.nan, 1.0])).tolist()
+    [1.0, 3.0, nan]
+    """
+    x, ax = _along("sort", a, axis, kind, order)
+    if descending:  # reversing before and after a stable sort keeps equal elements in their order
+        return S.rev(_sort.sort(S.rev(x, (ax,)), ax), (ax,))
+    return _sort.sort(x, ax)
+
+
+def argsort(a, axis=-1, kind=None, order=None, *, descending: bool = False, stable: bool | None = None) -> Array:
+    """Indices (int64) that sort `a` along `axis`; equal elements keep their order (stable).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.argsort(fnp.asarray([3, 1, 2, 1])).tolist()
+    [1, 3, 2, 0]
+    >>> fnp.argsort(fnp.asarray([3, 1, 2, 1]), descending=True).tolist()
+    [0, 2, 1, 3]
+    """
+    x, ax = _along("argsort", a, axis, kind, order)
+    if not descending:
+        return _argsort(x, ax)
+    last = const(x.shape[ax] - 1, dtypes.int64)
+    return E.sub_p.bind(last, S.rev(_argsort(S.rev(x, (ax,)), ax), (ax,)))
+
+
+def _kth(op: str, kth, n: int) -> None:
+    items = kth if isinstance(kth, (Sequence, np.ndarray)) else (kth,)
+    try:
+        items = [operator.index(k) for k in items]
+    except TypeError:
+        raise op_error(TypeError, op, f"kth must be an int or a sequence of ints, got {kth!r}",
+                       "pass kth as Python ints") from None
+    bad = [k for k in items if not -n <= k < n]
+    if bad:
+        raise op_error(ShapeError, op, f"kth {bad} is out of range for an axis of size {n}",
+                       f"use kth in [{-n}, {n - 1}]")
+
+
+def partition(a, kth, axis=-1, kind: str = "introselect", order=None) -> Array:
+    """`a` rearranged so that element `kth` is in its sorted place, smaller ones before, larger after.
+
+    fluxion returns the fully sorted array, which is one such arrangement.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.partition(fnp.asarray([5, 1, 4, 2]), 1).tolist()[1]
+    2
+    """
+    x, ax = _along("partition", a, axis, kind, order)
+    _kth("partition", kth, x.shape[ax])
+    return _sort.sort(x, ax)
+
+
+def argpartition(a, kth, axis=-1, kind: str = "introselect", order=None) -> Array:
+    """Indices that `partition` `a` (fluxion returns the stable sorting permutation, one such).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.argpartition(fnp.asarray([5, 1, 4, 2]), 1).tolist()[1]
+    3
+    """
+    x, ax = _along("argpartition", a, axis, kind, order)
+    _kth("argpartition", kth, x.shape[ax])
+    return _argsort(x, ax)
+
+
+def lexsort(keys, axis=-1) -> Array:
+    """Indices that sort by several keys; the LAST key is the primary one (NumPy's convention).
+
+    `keys` is a sequence of arrays of one shape, or an array whose rows are the keys.
+
+    >>> import fluxion.numpy as fnp
+    >>> surnames = fnp.asarray([1, 0, 1, 0])
+    >>> first = fnp.asarray([2, 9, 1, 3])
+    >>> fnp.lexsort((first, surnames)).tolist()
+    [3, 1, 2, 0]
+    """
+    if isinstance(keys, (Array, np.ndarray, np.generic)):
+        keys = as_array(keys)
+        if keys.ndim == 0:
+            raise op_error(ShapeError, "lexsort", "keys is a 0-d array",
+                           "pass a sequence of arrays, or a 2-d array of rows")
+        keys = [S.squeeze(S.slice_in_dim(keys, i, i + 1), (0,)) for i in range(keys.shape[0])]
+    keys = [as_array(k) for k in keys]
+    if not keys:
+        raise op_error(ValueError, "lexsort", "needs at least one key", "pass a non-empty sequence of arrays")
+    if any(k.shape != keys[0].shape for k in keys):
+        raise op_error(ShapeError, "lexsort", f"keys have shapes {', '.join(str(k.shape) for k in keys)}",
+                       "give every key the same shape (broadcast them first)")
+    if keys[0].ndim == 0:
+        raise op_error(ShapeError, "lexsort", "keys are 0-d, so there is no axis to sort along",
+                       "pass keys of at least 1 dimension")
+    ax = one_axis("lexsort", axis, keys[0].ndim)
+    order = _sort.sort((*keys[::-1], S.iota(dtypes.int64, keys[0].shape, ax)), ax, num_keys=len(keys))
+    return order[-1]
+
+
+def searchsorted(a, v, side: str = "left", sorter=None) -> Array:
+    """Indices (int64) where inserting `v` into the sorted 1-d `a` keeps it sorted.
+
+    `side="left"` gives the first such index, `"right"` the last. NaNs sort last, as in `sort`.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.searchsorted(fnp.asarray([1, 2, 2, 4]), fnp.asarray([2, 3]), side="right").tolist()
+    [3, 3]
+    """
+    if side not in ("left", "right"):
+        raise op_error(ValueError, "searchsorted", f"side={side!r} must be 'left' or 'right'",
+                       "pass side='left' or 'right'")
+    a, v = promote("searchsorted", as_array(a), v if isinstance(v, _SCALARS) else as_array(v))
+    if a.ndim != 1:
+        raise op_error(ShapeError, "searchsorted", f"a must be 1-d, got shape {a.shape}",
+                       "search each row separately (e.g. with fx.vmap), or flatten a")
+    check_real("searchsorted", a)
+    if sorter is not None:
+        _check_sorter(as_array(sorter), a.shape)
+    # the number of elements of `a` before `v` does not depend on their order, so counting
+    # needs neither a binary search nor the `sorter` permutation
+    elements = S.reshape(a, (1,) * v.ndim + a.shape)
+    values = S.reshape(v, v.shape + (1,))
+    before = (E.lt_p if side == "left" else E.le_p).bind(elements, values)
+    if a.dtype in dtypes.FLOATING:
+        nan_v = isnan(values)
+        extra = E.and_p.bind(nan_v, E.not_p.bind(isnan(elements))) if side == "left" else nan_v
+        before = E.or_p.bind(before, extra)
+    return R.reduce_sum(convert(before, dtypes.int64), (v.ndim,))
+
+
+def _check_sorter(sorter: Array, shape: tuple) -> None:
+    if sorter.dtype not in dtypes.INTEGER:
+        raise op_error(DTypeError, "searchsorted", f"sorter must hold integer indices, got dtype {sorter.dtype}",
+                       "pass the result of fnp.argsort(a)")
+    if sorter.shape != shape:
+        raise op_error(ShapeError, "searchsorted", f"sorter of shape {sorter.shape} does not match a of shape {shape}",
+                       "pass one index per element of a, e.g. fnp.argsort(a)")
+
+
+# unique: eager only ---------------------------------------------------------------------------
+class UniqueAllResult(NamedTuple):
+    values: Array
+    indices: Array
+    inverse_indices: Array
+    counts: Array
+
+
+class UniqueCountsResult(NamedTuple):
+    values: Array
+    counts: Array
+
+
+class UniqueInverseResult(NamedTuple):
+    values: Array
+    inverse_indices: Array
+
+
+_LOW = (dtypes.float16, dtypes.bfloat16)
+
+
+def _values_of(op: str, x) -> tuple[np.dtype, np.ndarray]:
+    """The concrete value of `x` (in float32 for 16-bit floats, which NumPy orders NaN-last only there)."""
+    x = as_array(x)
+    v = np.asarray(x._concrete(f"fnp.{op}"))
+    return x.dtype, v.astype(np.float32) if x.dtype in _LOW else v
+
+
+def _results(dt: np.dtype, values, *indices) -> tuple[Array, ...]:
+    return (Array(np.asarray(values).astype(dt)), *(Array(np.asarray(i).astype(np.int64)) for i in indices))
+
+
+def _unique_all(op: str, x) -> UniqueAllResult:
+    """The array API's unique: sorted values, NaNs distinct, inverse indices of the shape of `x`."""
+    dt, v = _values_of(op, x)
+    values, indices, inverse, counts = np.unique(v, return_index=True, return_inverse=True, return_counts=True,
+                                                 equal_nan=False)
+    return UniqueAllResult(*_results(dt, values, indices, np.reshape(inverse, v.shape), counts))
+
+
+def unique_values(x, /) -> Array:
+    """The sorted distinct elements of `x`, flattened (NaNs are all distinct). Eager only.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.unique_values(fnp.asarray([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    return _unique_all("unique_values", x).values
+
+
+def unique_counts(x, /) -> UniqueCountsResult:
+    """The distinct elements of `x` and how often each occurs. Eager only.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.unique_counts(fnp.asarray([3, 1, 3])).counts.tolist()
+    [1, 2]
+    """
+    r = _unique_all("unique_counts", x)
+    return UniqueCountsResult(r.values, r.counts)
+
+
+def unique_inverse(x, /) -> UniqueInverseResult:
+    """The distinct elements of `x` and, per element of `x`, the index of its value. Eager only.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.unique_inverse(fnp.asarray([3, 1, 3])).inverse_indices.tolist()
+    [1, 0, 1]
+    """
+    r = _unique_all("unique_inverse", x)
+    return UniqueInverseResult(r.values, r.inverse_indices)
+
+
+def unique_all(x, /) -> UniqueAllResult:
+    """Distinct elements, the first index of each, the inverse indices and the counts. Eager only.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.unique_all(fnp.asarray([3, 1, 3])).indices.tolist()
+    [1, 0]
+    """
+    return _unique_all("unique_all", x)
+
+
+def unique(ar, return_index: bool = False, return_inverse: bool = False, return_counts: bool = False,
+           axis=None, *, equal_nan: bool = True):
+    """NumPy's unique: sorted distinct elements (or rows along `axis`), optionally with the first
+    indices, inverse indices and counts. NaNs count as one value unless `equal_nan=False`. Eager only.
+
+    >>> import fluxion.numpy as fnp
+    >>> values, counts = fnp.unique(fnp.asarray([2, 1, 2]), return_counts=True)
+    >>> values.tolist(), counts.tolist()
+    ([1, 2], [1, 2])
+    """
+    dt, v = _values_of("unique", ar)
+    if axis is not None:
+        axis = one_axis("unique", axis, v.ndim)
+    out = np.unique(v, return_index, return_inverse, return_counts, axis=axis, equal_nan=equal_nan)
+    if not isinstance(out, tuple):
+        return _results(dt, out)[0]
+    return _results(dt, *out)

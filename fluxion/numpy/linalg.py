@@ -1,2 +1,603 @@
-"""fluxion.numpy: linalg."""
-__all__: list[str] = []
+"""fluxion.numpy.linalg: the array API linear algebra extension, with NumPy's norm, lstsq, cond
+and multi_dot.
+
+Everything is composed from the factorization primitives (lu, triangular_solve, cholesky,
+qr, eigh, svd) and the products of `_linear`, so derivatives come from the primitives' rules.
+As in compiled code, a singular or indefinite input gives inf/NaN values, never an error:
+`inv` and `solve` of a singular matrix give inf/NaN, `cholesky` of a matrix that is not
+positive definite gives NaN, `det` of a singular matrix gives 0.
+"""
+from __future__ import annotations
+
+import math
+import operator
+from typing import NamedTuple, Sequence
+
+import ml_dtypes
+import numpy as np
+
+from ..core import dtypes
+from ..core.array import Array
+from ..core.errors import ShapeError, op_error
+from ..ops import elementwise as E
+from ..ops import linalg as L
+from ..ops import reduce as R
+from ..ops import shape as S
+from ..ops._util import axis_index, broadcast_shapes
+from ..ops.sort import sort
+from ._contract import conj, diagonal as _diagonal
+from ._convert import convert, promote, promote_inexact
+from ._linear import cross as _cross
+from ._linear import matmul, outer as _outer, sum_dtype, tensordot, vecdot
+from ._manipulation import matrix_transpose
+
+__all__ = ["EighResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "cond", "cross", "det", "diagonal",
+           "eigh", "eigvalsh", "inv", "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank",
+           "matrix_transpose", "multi_dot", "norm", "outer", "pinv", "qr", "slogdet", "solve", "svd", "svdvals",
+           "tensordot", "trace", "vecdot", "vector_norm"]
+
+
+class EighResult(NamedTuple):
+    eigenvalues: Array
+    eigenvectors: Array
+
+
+class QRResult(NamedTuple):
+    Q: Array
+    R: Array
+
+
+class SlogdetResult(NamedTuple):
+    sign: Array
+    logabsdet: Array
+
+
+class SVDResult(NamedTuple):
+    U: Array
+    S: Array
+    Vh: Array
+
+
+# helpers ------------------------------------------------------------------------------------
+def _matrices(op: str, x, square: bool = False) -> Array:
+    """`x` as a floating stack of (square) matrices; integers and booleans become float32."""
+    (x,) = promote_inexact(op, x)
+    if x.ndim < 2 or (square and x.shape[-1] != x.shape[-2]):
+        what = "square matrices (shape (..., M, M))" if square else "matrices (shape (..., M, N))"
+        raise op_error(ShapeError, op, f"needs a stack of {what}, got shape {x.shape}",
+                       "pass an array whose last two axes form " + ("square matrices" if square else "the matrices"))
+    return x
+
+
+def _ct(x: Array) -> Array:
+    """Conjugate transpose of the matrices in `x`."""
+    return matrix_transpose(conj(x))
+
+
+def _last(x: Array) -> tuple[int]:
+    return (x.ndim - 1,)
+
+
+def _abs(x: Array) -> Array:
+    return E.abs_p.bind(x)
+
+
+def _eye(n: int, dt) -> Array:
+    return convert(E.eq_p.bind(S.iota(dtypes.int32, (n, n), 0), S.iota(dtypes.int32, (n, n), 1)), dt)
+
+
+def _where(cond: Array, yes: Array, no: Array) -> Array:
+    return E.select_n_p.bind(cond, no, yes)
+
+
+def _max(a: Array, axes: tuple) -> Array:
+    """Maximum of non-negative values over `axes`; 0 over no elements, as a norm should be."""
+    out = R.reduce_max(a, axes)
+    if any(a.shape[d] == 0 for d in axes):
+        out = E.max_p.bind(out, convert(0, out.dtype))
+    return out
+
+
+# factorizations -----------------------------------------------------------------------------
+def cholesky(x, /, *, upper: bool = False) -> Array:
+    """Cholesky factor L (`x = L @ L^H`), or U = L^H when `upper`; reads the lower triangle.
+
+    A matrix that is not positive definite gives NaN (not an error).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.cholesky(fnp.asarray([[4.0, 2.0], [2.0, 5.0]])).tolist()
+    [[2.0, 0.0], [1.0, 2.0]]
+    """
+    lower = L.cholesky(_matrices("cholesky", x, square=True))
+    return _ct(lower) if upper else lower
+
+
+def eigh(x, /, UPLO: str = "L") -> EighResult:
+    """Eigenvalues (ascending) and eigenvectors of Hermitian matrices, from the `UPLO` triangle.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.eigh(fnp.asarray([[2.0, 1.0], [1.0, 2.0]])).eigenvalues.tolist()
+    [1.0, 3.0]
+    """
+    if UPLO not in ("L", "U"):
+        raise op_error(ValueError, "eigh", f"UPLO must be 'L' or 'U', got {UPLO!r}", "pass UPLO='L' or UPLO='U'")
+    v, w = L.eigh(_matrices("eigh", x, square=True), lower=UPLO == "L")
+    return EighResult(w, v)
+
+
+def eigvalsh(x, /, UPLO: str = "L") -> Array:
+    """Eigenvalues (ascending) of Hermitian matrices.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.eigvalsh(fnp.asarray([[2.0, 0.0], [0.0, 1.0]])).tolist()
+    [1.0, 2.0]
+    """
+    return eigh(x, UPLO).eigenvalues
+
+
+_QR_MODES = ("reduced", "complete", "r")
+
+
+def qr(x, /, mode: str = "reduced") -> QRResult | Array:
+    """QR decomposition: `mode` 'reduced' (Q is (..., M, K)), 'complete' (Q is (..., M, M)) or 'r' (R only).
+
+    >>> import fluxion.numpy as fnp
+    >>> q, r = fnp.linalg.qr(fnp.ones((3, 2)))
+    >>> q.shape, r.shape
+    ((3, 2), (2, 2))
+    """
+    if mode not in _QR_MODES:
+        raise op_error(ValueError, "qr", f"mode {mode!r} is not supported",
+                       f"use one of {', '.join(map(repr, _QR_MODES))}")
+    q, r = L.qr(_matrices("qr", x), full_matrices=mode == "complete")
+    return r if mode == "r" else QRResult(q, r)
+
+
+def svd(x, /, full_matrices: bool = True, compute_uv: bool = True) -> SVDResult | Array:
+    """Singular value decomposition `x = U @ diag(S) @ Vh`, S descending (only S if not `compute_uv`).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.svd(fnp.asarray([[3.0, 0.0], [0.0, -4.0]])).S.tolist()
+    [4.0, 3.0]
+    """
+    x = _matrices("svd", x)
+    if not compute_uv:
+        return L.svd(x, compute_uv=False)
+    return SVDResult(*L.svd(x, full_matrices=full_matrices))
+
+
+def svdvals(x, /) -> Array:
+    """Singular values, descending.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.svdvals(fnp.asarray([[0.0, 2.0], [1.0, 0.0]])).tolist()
+    [2.0, 1.0]
+    """
+    return L.svd(_matrices("svdvals", x), compute_uv=False)
+
+
+# determinants, solves and inverses (all from LU) -------------------------------------------
+def _lu_parts(x: Array) -> tuple[Array, Array, Array]:
+    """LU of `x`: U's diagonal, whether the row permutation is odd, and `(packed, permutation)`."""
+    packed, pivots, perm = L.lu(x)
+    swapped = E.ne_p.bind(pivots, S.iota(dtypes.int32, pivots.shape, pivots.ndim - 1))
+    odd = R.reduce_xor(swapped, _last(swapped))
+    return _diagonal(packed, 0, x.ndim - 2, x.ndim - 1), odd, (packed, perm)
+
+
+def det(x, /) -> Array:
+    """Determinant (1 for 0x0 matrices, 0 for singular ones), from LU.
+
+    >>> import fluxion.numpy as fnp
+    >>> round(fnp.linalg.det(fnp.asarray([[1.0, 2.0], [3.0, 4.0]])).item(), 4)
+    -2.0
+    """
+    d, odd, _ = _lu_parts(_matrices("det", x, square=True))
+    p = R.reduce_prod(d, _last(d))
+    return _where(odd, E.neg_p.bind(p), p)
+
+
+def slogdet(x, /) -> SlogdetResult:
+    """Sign (a unit complex number for complex input; 0 if singular) and log |det|.
+
+    >>> import fluxion.numpy as fnp
+    >>> sign, logabsdet = fnp.linalg.slogdet(fnp.asarray([[0.0, 2.0], [3.0, 0.0]]))
+    >>> sign.item(), round(logabsdet.item(), 4)
+    (-1.0, 1.7918)
+    """
+    d, odd, _ = _lu_parts(_matrices("slogdet", x, square=True))
+    sign = R.reduce_prod(E.sign_p.bind(d), _last(d))
+    logabsdet = R.reduce_sum(E.log_p.bind(_abs(d)), _last(d))
+    return SlogdetResult(_where(odd, E.neg_p.bind(sign), sign), logabsdet)
+
+
+def _substitute(packed: Array, pb: Array) -> Array:
+    """Solve L U x = pb with the packed LU factors (same batch axes)."""
+    y = L.triangular_solve(packed, pb, left_side=True, lower=True, unit_diagonal=True)
+    return L.triangular_solve(packed, y, left_side=True, lower=False)
+
+
+def _permute_rows(b: Array, perm: Array) -> Array:
+    """`b[..., perm, :]`: sort b's rows keyed by the inverse permutation (exact, also for inf/NaN)."""
+    k = perm.ndim - 1
+    _, inverse = sort((perm, S.iota(dtypes.int32, perm.shape, k)), dimension=k)
+    return sort((S.broadcast_in_dim(inverse, b.shape, tuple(range(perm.ndim))), b), dimension=k)[1]
+
+
+def solve(x1, x2, /) -> Array:
+    """Solve `x1 @ x = x2`; a 1-D x2 is one right-hand side, else x2 is (..., M, K) with batch broadcasting.
+
+    A singular x1 gives inf/NaN (not an error).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.solve(fnp.asarray([[2.0, 0.0], [0.0, 4.0]]), fnp.asarray([2.0, 2.0])).tolist()
+    [1.0, 0.5]
+    """
+    x1, x2 = promote_inexact("solve", x1, x2)
+    a = _matrices("solve", x1, square=True)
+    vector = x2.ndim == 1
+    b = S.expand_dims(x2, (1,)) if vector else x2
+    if b.ndim < 2 or b.shape[-2] != a.shape[-1]:
+        raise op_error(ShapeError, "solve", f"x1 has shape {a.shape} so x2 must have shape ({a.shape[-1]},) or "
+                       f"(..., {a.shape[-1]}, K), got {x2.shape}", "give x2 as many rows as x1 has columns")
+    _, _, (packed, perm) = _lu_parts(a)
+    batch = broadcast_shapes("solve", a.shape[:-2], b.shape[:-2])
+    packed = S.broadcast_to(packed, batch + packed.shape[-2:])
+    pb = _permute_rows(S.broadcast_to(b, batch + b.shape[-2:]), S.broadcast_to(perm, batch + perm.shape[-1:]))
+    x = _substitute(packed, pb)
+    return S.squeeze(x, _last(x)) if vector else x
+
+
+def inv(x, /) -> Array:
+    """Inverse of each square matrix; a singular matrix gives inf/NaN (not an error).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.inv(fnp.asarray([[2.0, 0.0], [0.0, 4.0]])).tolist()
+    [[0.5, 0.0], [0.0, 0.25]]
+    """
+    x = _matrices("inv", x, square=True)
+    _, _, (packed, perm) = _lu_parts(x)
+    # the identity with its rows permuted is the one-hot encoding of the permutation
+    p = convert(E.eq_p.bind(S.expand_dims(perm, (perm.ndim,)), S.iota(dtypes.int32, x.shape, x.ndim - 1)), x.dtype)
+    return _substitute(packed, p)
+
+
+def matrix_power(x, n: int, /) -> Array:
+    """`x` multiplied by itself `n` times (the identity for 0; the inverse's power for n < 0).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.matrix_power(fnp.asarray([[1, 1], [0, 1]]), 3).tolist()
+    [[1, 3], [0, 1]]
+    """
+    try:
+        n = operator.index(n)
+    except TypeError:
+        raise op_error(TypeError, "matrix_power", f"the exponent must be an integer, got {n!r}",
+                       "pass a Python int") from None
+    (x,) = promote("matrix_power", x)
+    if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
+        raise op_error(ShapeError, "matrix_power", f"needs a stack of square matrices, got shape {x.shape}",
+                       "pass an array whose last two axes are equal")
+    if n == 0:
+        return S.broadcast_to(_eye(x.shape[-1], x.dtype), x.shape)
+    if n < 0:
+        x, n = inv(x), -n
+    result = None
+    while True:  # binary powering: log2(n) squarings
+        if n & 1:
+            result = x if result is None else matmul(result, x)
+        n >>= 1
+        if not n:
+            return result
+        x = matmul(x, x)
+
+
+# ranks and pseudo-inverses --------------------------------------------------------------------
+def _cutoff(op: str, s: Array, shape: tuple, rtol, tol=None) -> Array:
+    """The singular-value threshold per matrix, shaped (..., 1): `tol`, or `rtol` times the largest."""
+    if rtol is not None and tol is not None:
+        raise op_error(TypeError, op, "got both a relative and an absolute tolerance", "pass only one of them")
+
+    def per_matrix(v):
+        v = convert(v, s.dtype)
+        return S.expand_dims(v, (v.ndim,))
+    if tol is not None:
+        return per_matrix(tol)
+    if rtol is None:
+        rtol = max(shape[-2:]) * float(ml_dtypes.finfo(s.dtype).eps)
+    return E.mul_p.bind(per_matrix(rtol), S.expand_dims(R.reduce_max(s, _last(s)), (s.ndim - 1,)))
+
+
+def _inverse_values(s: Array, cutoff: Array) -> Array:
+    """1/s where s exceeds `cutoff`, else 0 (without dividing by zero)."""
+    keep = E.gt_p.bind(s, cutoff)
+    one, zero = convert(1, s.dtype), convert(0, s.dtype)
+    return _where(keep, E.div_p.bind(one, _where(keep, s, one)), zero)
+
+
+def matrix_rank(x, /, tol=None, hermitian: bool = False, *, rtol=None) -> Array:
+    """Number of singular values above `tol` (absolute) or `rtol` times the largest.
+
+    `rtol` defaults to `max(M, N) * eps`. Arrays of fewer than 2 dimensions have rank 1
+    unless all zero (NumPy).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.matrix_rank(fnp.asarray([[1.0, 2.0], [2.0, 4.0]])).item()
+    1
+    """
+    (x,) = promote_inexact("matrix_rank", x)
+    if x.ndim < 2:
+        nonzero = E.ne_p.bind(x, convert(0, x.dtype))
+        return convert(R.reduce_or(nonzero, tuple(range(x.ndim))), dtypes.default_int)
+    s = _abs(eigvalsh(x)) if hermitian else svdvals(x)
+    above = E.gt_p.bind(s, _cutoff("matrix_rank", s, x.shape, rtol, tol))
+    return R.reduce_sum(convert(above, dtypes.default_int), _last(s))
+
+
+def pinv(x, /, rcond=None, *, rtol=None) -> Array:
+    """Moore-Penrose pseudo-inverse from the SVD; singular values at most `rtol` times the
+    largest count as zero (`rtol` defaults to `max(M, N) * eps`; `rcond` is NumPy's name).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.pinv(fnp.asarray([[2.0, 0.0], [0.0, 0.0]])).tolist()
+    [[0.5, 0.0], [0.0, 0.0]]
+    """
+    if rcond is not None and rtol is not None:
+        raise op_error(TypeError, "pinv", "got both rcond and rtol", "pass only rtol (rcond is its NumPy name)")
+    x = _matrices("pinv", x)
+    u, s, vh = L.svd(x, full_matrices=False)
+    sinv = _inverse_values(s, _cutoff("pinv", s, x.shape, rtol if rcond is None else rcond))
+    scaled = E.mul_p.bind(_ct(vh), S.expand_dims(convert(sinv, x.dtype), (s.ndim - 1,)))
+    return matmul(scaled, _ct(u))
+
+
+def lstsq(a, b, rcond=None) -> tuple[Array, Array, Array, Array]:
+    """Least-squares solution of `a @ x = b` (NumPy): `(x, residuals, rank, singular_values)`.
+
+    `residuals` are the squared 2-norms of the columns of `b - a @ x` when M > N (also when
+    `a` is rank-deficient, where NumPy returns an empty array) and empty otherwise.
+
+    >>> import fluxion.numpy as fnp
+    >>> x, res, rank, sv = fnp.linalg.lstsq(fnp.asarray([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]),
+    ...                                     fnp.asarray([1.0, 2.0, 3.0]))
+    >>> x.tolist(), res.tolist(), rank.item()
+    ([1.0, 2.0], [9.0], 2)
+    """
+    a, b = promote_inexact("lstsq", a, b)
+    if a.ndim != 2 or b.ndim not in (1, 2) or b.shape[0] != a.shape[0]:
+        raise op_error(ShapeError, "lstsq", f"needs a of shape (M, N) and b of shape (M,) or (M, K), got {a.shape} and "
+                       f"{b.shape}", "pass one matrix a and a b with as many rows as a")
+    vector = b.ndim == 1
+    bm = S.expand_dims(b, (1,)) if vector else b
+    u, s, vh = L.svd(a, full_matrices=False)
+    m, n = a.shape
+    cutoff = _cutoff("lstsq", s, a.shape, rcond)
+    sinv = convert(_inverse_values(s, cutoff), a.dtype)
+    x = matmul(_ct(vh), E.mul_p.bind(S.expand_dims(sinv, (1,)), matmul(_ct(u), bm)))
+    rank = R.reduce_sum(convert(E.gt_p.bind(s, cutoff), dtypes.default_int), (0,))
+    if m > n:
+        r = _abs(E.sub_p.bind(bm, matmul(a, x)))
+        residuals = R.reduce_sum(E.mul_p.bind(r, r), (0,))
+    else:
+        residuals = S.full((0,), 0, dtypes.real_dtype(a.dtype))
+    return (S.squeeze(x, (1,)) if vector else x), residuals, rank, s
+
+
+# norms ------------------------------------------------------------------------------------
+def _sum_abs(x: Array, axes: tuple, p: float) -> Array:
+    """sum(|x|**p) over axes, for p in 1 and 2 without a power."""
+    a = _abs(x)
+    return R.reduce_sum(a if p == 1 else E.mul_p.bind(a, a) if p == 2 else E.pow_p.bind(a, convert(p, a.dtype)), axes)
+
+
+def _vector_norm(x: Array, axes: tuple, ord) -> Array:
+    if ord == math.inf:
+        return _max(_abs(x), axes)
+    if ord == -math.inf:
+        return R.reduce_min(_abs(x), axes)
+    rdt = dtypes.real_dtype(x.dtype)
+    if ord == 0:
+        return R.reduce_sum(convert(E.ne_p.bind(x, convert(0, x.dtype)), rdt), axes)
+    if ord == 1:
+        return _sum_abs(x, axes, 1)
+    if ord == 2:
+        return E.sqrt_p.bind(_sum_abs(x, axes, 2))
+    return E.pow_p.bind(_sum_abs(x, axes, ord), convert(1 / ord, rdt))
+
+
+def vector_norm(x, /, *, axis=None, keepdims: bool = False, ord=2) -> Array:
+    """p-norm over `axis` (all axes by default): `ord` any real number (0 counts non-zeros), inf or -inf.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.vector_norm(fnp.asarray([3.0, -4.0])).item()
+    5.0
+    """
+    (x,) = promote_inexact("vector_norm", x)
+    if isinstance(ord, str) or not isinstance(ord, (int, float, np.number)):
+        raise op_error(ValueError, "vector_norm", f"ord must be a number, got {ord!r}",
+                       "use a real number, inf or -inf (matrix_norm takes 'fro' and 'nuc')")
+    axes = R.normalize_axes("vector_norm", axis, x.ndim)
+    out = _vector_norm(x, axes, float(ord))
+    return S.expand_dims(out, axes) if keepdims else out
+
+
+_MATRIX_ORDS = ("fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf)
+
+
+def _matrix_norm(x: Array, ord) -> Array:
+    """A matrix norm over the last two axes."""
+    r, c = x.ndim - 2, x.ndim - 1
+    if ord == "fro":
+        return E.sqrt_p.bind(_sum_abs(x, (r, c), 2))
+    if ord in ("nuc", 2, -2):
+        s = L.svd(x, compute_uv=False)
+        return (R.reduce_sum if ord == "nuc" else _max if ord == 2 else R.reduce_min)(s, _last(s))
+    if ord in (1, -1, math.inf, -math.inf):
+        sums = _sum_abs(x, (r if abs(ord) == 1 else c,), 1)
+        return (_max if ord > 0 else R.reduce_min)(sums, _last(sums))
+    raise op_error(ValueError, "matrix_norm", f"ord {ord!r} is not a matrix norm",
+                   f"use one of {', '.join(map(repr, _MATRIX_ORDS))}")
+
+
+def matrix_norm(x, /, *, keepdims: bool = False, ord="fro") -> Array:
+    """Norm of each matrix: `ord` 'fro', 'nuc', 1, -1, 2, -2, inf or -inf.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.matrix_norm(fnp.asarray([[1.0, -2.0], [3.0, 4.0]]), ord=1).item()
+    6.0
+    """
+    x = _matrices("matrix_norm", x)
+    out = _matrix_norm(x, ord)
+    return S.expand_dims(out, (x.ndim - 2, x.ndim - 1)) if keepdims else out
+
+
+def norm(x, ord=None, axis=None, keepdims: bool = False) -> Array:
+    """NumPy's norm: a vector norm over one axis, a matrix norm over two, the 2-norm of all
+    elements when both `ord` and `axis` are None.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.norm(fnp.asarray([[1.0, 2.0], [2.0, 4.0]])).item()
+    5.0
+    """
+    (x,) = promote_inexact("norm", x)
+    if axis is None:
+        if ord is None:
+            return vector_norm(x, keepdims=keepdims)
+        if x.ndim not in (1, 2):
+            raise op_error(ShapeError, "norm", f"ord={ord!r} needs a 1-D or 2-D array, got shape {x.shape}",
+                           "pass axis= to pick the vector or matrix axes")
+        axis = tuple(range(x.ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    if len(axes) == 1:
+        return vector_norm(x, axis=axes[0], keepdims=keepdims, ord=2 if ord is None else ord)
+    if len(axes) != 2:
+        raise op_error(ShapeError, "norm", f"axis {axis} names {len(axes)} axes",
+                       "name one axis (vector) or two (matrix)")
+    rows, cols = (axis_index("norm", operator.index(a), x.ndim) for a in axes)
+    if rows == cols:
+        raise op_error(ShapeError, "norm", f"axis {axis} names one axis twice", "name two different axes")
+    moved = S.transpose(x, tuple(d for d in range(x.ndim) if d not in (rows, cols)) + (rows, cols))
+    out = _matrix_norm(moved, "fro" if ord is None else ord)
+    return S.expand_dims(out, tuple(sorted((rows, cols)))) if keepdims else out
+
+
+def cond(x, p=None) -> Array:
+    """Condition number in the norm `p` (the 2-norm ratio of singular values by default).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.cond(fnp.asarray([[2.0, 0.0], [0.0, 0.5]])).item()
+    4.0
+    """
+    x = _matrices("cond", x, square=p not in (None, 2, -2))
+    if p in (None, 2, -2):
+        s = svdvals(x)
+        big, small = R.reduce_max(s, _last(s)), R.reduce_min(s, _last(s))
+        return E.div_p.bind(small, big) if p == -2 else E.div_p.bind(big, small)
+    return E.mul_p.bind(_matrix_norm(x, p), _matrix_norm(inv(x), p))
+
+
+def multi_dot(arrays: Sequence, *, out=None) -> Array:
+    """Product of a chain of matrices in the cheapest order (the first and last may be 1-D).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.multi_dot([fnp.ones(3), fnp.ones((3, 4)), fnp.ones((4, 2))]).tolist()
+    [12.0, 12.0]
+    """
+    if out is not None:
+        raise op_error(TypeError, "multi_dot", "arrays are values, so out= cannot be written", "use the return value")
+    xs = list(promote("multi_dot", *arrays)) if len(arrays) else []
+    if len(xs) < 2:
+        raise op_error(ValueError, "multi_dot", f"needs at least 2 arrays, got {len(xs)}", "pass a list of matrices")
+    first_1d, last_1d = xs[0].ndim == 1, xs[-1].ndim == 1
+    if first_1d:
+        xs[0] = S.expand_dims(xs[0], (0,))
+    if last_1d:
+        xs[-1] = S.expand_dims(xs[-1], (1,))
+    for i, x in enumerate(xs):
+        if x.ndim != 2:
+            raise op_error(ShapeError, "multi_dot", f"array {i} has shape {x.shape}",
+                           "pass 2-D matrices (the first and last may be 1-D)")
+    for i in range(len(xs) - 1):
+        if xs[i].shape[1] != xs[i + 1].shape[0]:
+            raise op_error(ShapeError, "multi_dot", f"array {i} of shape {xs[i].shape} cannot multiply array {i + 1} of "
+                           f"shape {xs[i + 1].shape}", "each matrix needs as many columns as the next has rows")
+    split = _chain_order([x.shape[0] for x in xs] + [xs[-1].shape[1]])
+
+    def product(i, j):
+        if i == j:
+            return xs[i]
+        k = split[i][j]
+        return matmul(product(i, k), product(k + 1, j))
+    result = product(0, len(xs) - 1)
+    return S.squeeze(result, ((0,) if first_1d else ()) + ((result.ndim - 1,) if last_1d else ()))
+
+
+def _chain_order(dims: list[int]) -> list[list[int]]:
+    """Where to split each sub-chain i..j so that the scalar multiplications are fewest."""
+    n = len(dims) - 1
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i][j], split[i][j] = min((cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1], k)
+                                          for k in range(i, j))
+    return split
+
+
+# the array API's versions of products in fluxion.numpy ------------------------------------------
+def cross(x1, x2, /, *, axis: int = -1) -> Array:
+    """Cross product of 3-vectors along `axis`, other axes broadcast.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.cross(fnp.asarray([0.0, 1.0, 0.0]), fnp.asarray([0.0, 0.0, 1.0])).tolist()
+    [1.0, 0.0, 0.0]
+    """
+    x1, x2 = promote("cross", x1, x2)
+    for x in (x1, x2):
+        if x.ndim == 0 or not -x.ndim <= axis < x.ndim or x.shape[axis] != 3:
+            raise op_error(ShapeError, "cross", f"axis {axis} of shapes {x1.shape} and {x2.shape} must hold 3 components",
+                           "pick the axis of the vectors with axis=")
+    return _cross(x1, x2, axis=axis)
+
+
+def diagonal(x, /, *, offset: int = 0) -> Array:
+    """The `offset` diagonal of each matrix (last two axes).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.diagonal(fnp.asarray([[1, 2], [3, 4]])).tolist()
+    [1, 4]
+    """
+    (x,) = promote("diagonal", x)
+    _at_least_2d("diagonal", x)
+    return _diagonal(x, operator.index(offset), x.ndim - 2, x.ndim - 1)
+
+
+def trace(x, /, *, offset: int = 0, dtype=None) -> Array:
+    """Sum of the `offset` diagonal of each matrix; small integers sum as int64.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.trace(fnp.asarray([[1, 2], [3, 4]])).item()
+    5
+    """
+    d = diagonal(x, offset=offset)
+    return R.reduce_sum(convert(d, sum_dtype(d.dtype) if dtype is None else dtypes.canonicalize(dtype)), _last(d))
+
+
+def outer(x1, x2, /) -> Array:
+    """Outer product of two vectors.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.outer(fnp.asarray([1, 2]), fnp.asarray([3, 4])).tolist()
+    [[3, 4], [6, 8]]
+    """
+    x1, x2 = promote("outer", x1, x2)
+    if x1.ndim != 1 or x2.ndim != 1:
+        raise op_error(ShapeError, "outer", f"needs 1-D vectors, got shapes {x1.shape} and {x2.shape}",
+                       "flatten first (x.reshape(-1)), or use fluxion.numpy.outer, which flattens")
+    return _outer(x1, x2)
+
+
+def _at_least_2d(op: str, x: Array) -> None:
+    if x.ndim < 2:
+        raise op_error(ShapeError, op, f"needs a stack of matrices, got shape {x.shape}", "pass at least 2 dimensions")

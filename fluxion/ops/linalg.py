@@ -1,1 +1,228 @@
-"""Primitives: linalg family."""
+"""Linear algebra primitives, with XLA's semantics.
+
+`dot_general` is XLA's DotGeneral: contract chosen dimensions, keep batch dimensions in
+lockstep; the result is batch dims, then lhs free dims, then rhs free dims. The
+factorizations act on the last two dimensions and are batched over the leading ones
+(which must agree exactly: broadcasting is the caller's job). A matrix a factorization
+cannot handle (a non-positive-definite input to `cholesky`, an SVD that does not converge)
+gives NaNs, not an error, because that is what a compiled program can do.
+"""
+from __future__ import annotations
+
+from ..core import dtypes as D
+from ..core.errors import DTypeError, ShapeError, op_error
+from ..core.types import ArrayType
+from ._util import check_dtype, define, same_dtypes
+
+# dot_general ------------------------------------------------------------------------------
+
+
+def _check_dims(dims, ndim: int, which: str, shape) -> None:
+    if any(not 0 <= d < ndim for d in dims) or len(set(dims)) != len(dims):
+        raise op_error(ShapeError, "dot_general",
+                       f"{which} dimensions {dims} are not distinct dimensions of shape {shape}",
+                       f"use distinct dimensions in [0, {ndim - 1}]")
+
+
+def _check_preferred(dt, preferred) -> None:
+    """Accumulation may widen, never narrow or change kind (int may go to float), as in XLA."""
+    k, pk = D.kind(dt), D.kind(preferred)
+    ok = (k == pk or (k == D.INT and pk == D.FLOAT)) and preferred.itemsize >= dt.itemsize
+    if k == pk == D.INT:
+        ok = ok and D.is_unsigned(dt) == D.is_unsigned(preferred)
+    if not ok:
+        raise op_error(DTypeError, "dot_general",
+                       f"preferred_element_type {preferred} does not fit operands of dtype {dt}",
+                       "pass a dtype of the same kind (or float for integers) at least as wide, or None")
+
+
+def _dot_general_rule(lhs: ArrayType, rhs: ArrayType, *, dimension_numbers, preferred_element_type=None) -> ArrayType:
+    dt = same_dtypes("dot_general", (lhs, rhs))
+    check_dtype("dot_general", dt, D.NUMERIC)
+    (lc, rc), (lb, rb) = dimension_numbers
+    if len(lc) != len(rc) or len(lb) != len(rb):
+        raise op_error(ShapeError, "dot_general",
+                       f"dimension_numbers {dimension_numbers} pair {len(lc)} lhs with {len(rc)} rhs "
+                       f"contracting and {len(lb)} lhs with {len(rb)} rhs batch dimensions",
+                       "give lhs and rhs the same number of contracting and of batch dimensions")
+    _check_dims(lc + lb, lhs.ndim, "lhs contracting and batch", lhs.shape)
+    _check_dims(rc + rb, rhs.ndim, "rhs contracting and batch", rhs.shape)
+    for kind, ls, rs in (("contracting", lc, rc), ("batch", lb, rb)):
+        for a, b in zip(ls, rs):
+            if lhs.shape[a] != rhs.shape[b]:
+                raise op_error(ShapeError, "dot_general",
+                               f"{kind} dimension {a} of lhs shape {lhs.shape} has size {lhs.shape[a]} but dimension {b} "
+                               f"of rhs shape {rhs.shape} has size {rhs.shape[b]}",
+                               f"{kind} dimensions must have equal sizes; transpose or reshape an operand")
+    if preferred_element_type is not None:
+        _check_preferred(dt, preferred_element_type)
+        dt = preferred_element_type
+    shape = (tuple(lhs.shape[d] for d in lb)
+             + tuple(s for d, s in enumerate(lhs.shape) if d not in lc and d not in lb)
+             + tuple(s for d, s in enumerate(rhs.shape) if d not in rc and d not in rb))
+    return ArrayType(shape, dt, lhs.weak and rhs.weak)
+
+
+dot_general_p = define("dot_general", _dot_general_rule)
+
+
+def dot_general(lhs, rhs, dimension_numbers, preferred_element_type=None):
+    """XLA DotGeneral; `dimension_numbers = ((lhs_contract, rhs_contract), (lhs_batch, rhs_batch))`.
+
+    >>> import numpy as np
+    >>> dot_general(np.ones((2, 3)), np.ones((3, 4)), (((1,), (0,)), ((), ()))).shape
+    (2, 4)
+    """
+    (lc, rc), (lb, rb) = dimension_numbers
+    dn = ((tuple(map(int, lc)), tuple(map(int, rc))), (tuple(map(int, lb)), tuple(map(int, rb))))
+    if preferred_element_type is not None:
+        preferred_element_type = D.canonicalize(preferred_element_type)
+    return dot_general_p.bind(lhs, rhs, dimension_numbers=dn, preferred_element_type=preferred_element_type)
+
+
+# factorizations -----------------------------------------------------------------------------
+
+
+def _matrices(op: str, x: ArrayType, square: bool = True) -> tuple[int, int]:
+    """Check `x` is a floating stack of (square) matrices; returns the matrix shape."""
+    check_dtype(op, x.dtype, D.FLOATING)
+    if x.ndim < 2 or (square and x.shape[-1] != x.shape[-2]):
+        what = "square matrices" if square else "matrices"
+        last = "m" if square else "n"
+        raise op_error(ShapeError, op, f"needs a stack of {what} (shape (..., m, {last})), got shape {x.shape}",
+                       "pass an array whose last two dimensions form " + ("square matrices" if square else "matrices"))
+    return x.shape[-2], x.shape[-1]
+
+
+def _cholesky_rule(x: ArrayType) -> ArrayType:
+    _matrices("cholesky", x)
+    return x.update(weak=False)
+
+
+def _triangular_solve_rule(a: ArrayType, b: ArrayType, *, left_side: bool, lower: bool, transpose_a: bool,
+                           conjugate_a: bool, unit_diagonal: bool) -> ArrayType:
+    m, _ = _matrices("triangular_solve", a)
+    same_dtypes("triangular_solve", (a, b))
+    side = -2 if left_side else -1
+    if b.ndim != a.ndim or b.shape[:-2] != a.shape[:-2] or b.shape[side] != m:
+        want = f"(..., {m}, k)" if left_side else f"(..., k, {m})"
+        raise op_error(ShapeError, "triangular_solve", f"a has shape {a.shape} so b must have shape {want} with the same "
+                       f"batch dimensions {a.shape[:-2]}, got {b.shape}",
+                       "broadcast the batch dimensions of a and b first"
+                       + ("" if left_side else ", or pass left_side=True"))
+    return b.update(weak=False)
+
+
+def _lu_rule(x: ArrayType):
+    m, n = _matrices("lu", x, square=False)
+    batch = x.shape[:-2]
+    return (x.update(weak=False), ArrayType(batch + (min(m, n),), D.int32), ArrayType(batch + (m,), D.int32))
+
+
+def _qr_rule(x: ArrayType, *, full_matrices: bool):
+    m, n = _matrices("qr", x, square=False)
+    k = m if full_matrices else min(m, n)
+    batch = x.shape[:-2]
+    return ArrayType(batch + (m, k), x.dtype), ArrayType(batch + (k, n), x.dtype)
+
+
+def _eigh_rule(x: ArrayType, *, lower: bool):
+    _matrices("eigh", x)
+    return ArrayType(x.shape, x.dtype), ArrayType(x.shape[:-1], D.real_dtype(x.dtype))
+
+
+def _svd_rule(x: ArrayType, *, full_matrices: bool, compute_uv: bool):
+    m, n = _matrices("svd", x, square=False)
+    batch, k = x.shape[:-2], min(m, n)
+    s = ArrayType(batch + (k,), D.real_dtype(x.dtype))
+    if not compute_uv:
+        return (s,)
+    um, vn = (m, n) if full_matrices else (k, k)
+    return ArrayType(batch + (m, um), x.dtype), s, ArrayType(batch + (vn, n), x.dtype)
+
+
+cholesky_p = define("cholesky", _cholesky_rule)
+triangular_solve_p = define("triangular_solve", _triangular_solve_rule)
+lu_p = define("lu", _lu_rule, multiple_results=True)
+qr_p = define("qr", _qr_rule, multiple_results=True)
+eigh_p = define("eigh", _eigh_rule, multiple_results=True)
+svd_p = define("svd", _svd_rule, multiple_results=True)
+
+
+def cholesky(x):
+    """The lower Cholesky factor of each matrix in `x`; reads only the lower triangle.
+
+    A matrix that is not positive definite gives NaN in the lower triangle (as XLA does),
+    not an error.
+
+    >>> import numpy as np
+    >>> cholesky(np.array([[4.0, 2.0], [2.0, 5.0]])).tolist()
+    [[2.0, 0.0], [1.0, 2.0]]
+    """
+    return cholesky_p.bind(x)
+
+
+def triangular_solve(a, b, *, left_side: bool = False, lower: bool = False, transpose_a: bool = False,
+                     conjugate_a: bool = False, unit_diagonal: bool = False):
+    """Solve `op(a) @ x = b` (`left_side`) or `x @ op(a) = b` for triangular `a`.
+
+    `op(a)` is `a`, its transpose or its conjugate (transpose) per `transpose_a` and
+    `conjugate_a`; only the `lower` (or upper) triangle of `a` is read and `unit_diagonal`
+    takes its diagonal as ones. A zero on the diagonal gives inf/NaN, not an error.
+
+    >>> import numpy as np
+    >>> triangular_solve(np.array([[2.0, 0.0], [1.0, 1.0]]), np.array([[2.0], [2.0]]),
+    ...                  left_side=True, lower=True).tolist()
+    [[1.0], [1.0]]
+    """
+    return triangular_solve_p.bind(a, b, left_side=bool(left_side), lower=bool(lower), transpose_a=bool(transpose_a),
+                                   conjugate_a=bool(conjugate_a), unit_diagonal=bool(unit_diagonal))
+
+
+def lu(x):
+    """LU with partial pivoting: `(lu, pivots, permutation)`, `x[..., permutation, :] == L @ U`.
+
+    `lu` packs unit-lower L (below the diagonal) and U; `pivots[i]` is the row swapped with
+    row i (0-based, int32); a singular matrix gives zeros on U's diagonal, not an error.
+
+    >>> import numpy as np
+    >>> packed, pivots, perm = lu(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    >>> pivots.tolist(), perm.tolist()
+    ([1, 1], [1, 0])
+    """
+    return lu_p.bind(x)
+
+
+def qr(x, full_matrices: bool = True):
+    """QR decomposition `(q, r)`; `full_matrices=False` gives the reduced form.
+
+    >>> import numpy as np
+    >>> q, r = qr(np.ones((3, 2)), full_matrices=False)
+    >>> q.shape, r.shape
+    ((3, 2), (2, 2))
+    """
+    return qr_p.bind(x, full_matrices=bool(full_matrices))
+
+
+def eigh(x, lower: bool = True):
+    """Eigenvectors and eigenvalues `(v, w)` of Hermitian matrices; `w` ascending and real.
+
+    Only the `lower` (or upper) triangle is read.
+
+    >>> import numpy as np
+    >>> v, w = eigh(np.array([[2.0, 1.0], [1.0, 2.0]]))
+    >>> w.tolist()
+    [1.0, 3.0]
+    """
+    return eigh_p.bind(x, lower=bool(lower))
+
+
+def svd(x, full_matrices: bool = True, compute_uv: bool = True):
+    """Singular value decomposition `(u, s, vh)` with `s` descending; only `s` if not `compute_uv`.
+
+    >>> import numpy as np
+    >>> svd(np.array([[3.0, 0.0], [0.0, -4.0]]), compute_uv=False).tolist()
+    [4.0, 3.0]
+    """
+    out = svd_p.bind(x, full_matrices=bool(full_matrices), compute_uv=bool(compute_uv))
+    return out if compute_uv else out[0]

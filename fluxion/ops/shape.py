@@ -15,10 +15,10 @@ from ..core import dtypes
 from ..core.array import Array, scalar_value, to_array
 from ..core.errors import DTypeError, ShapeError, op_error
 from ..core.types import ArrayType
-from ._util import axis_index, check_dtype, define, same_dtypes
+from ._util import check_dtype, define, same_dtypes
 
-__all__ = ["broadcast_in_dim", "broadcast_to", "concatenate", "expand_dims", "full", "iota", "pad", "rev",
-           "reshape", "slice", "slice_in_dim", "squeeze", "transpose"]
+__all__ = ["broadcast_in_dim", "broadcast_to", "concatenate", "expand_dims", "full", "iota", "normalize_axes", "pad",
+           "rev", "reshape", "slice", "slice_in_dim", "squeeze", "transpose"]
 
 
 # checks shared by the rules ------------------------------------------------------------------
@@ -45,14 +45,32 @@ def _ints(op: str, what: str, values) -> tuple[int, ...]:
                        f"pass {what} as a tuple of Python ints") from None
 
 
-def _axes(op: str, axes, ndim: int) -> tuple[int, ...]:
-    """Axes (an int or a sequence, possibly negative) normalised to non-negative ints."""
-    if isinstance(axes, (int, np.integer)):
-        axes = (axes,)
-    out = tuple(axis_index(op, a, ndim) for a in _ints(op, "axes", axes))
-    if len(set(out)) != len(out):
+_NORMALIZED: dict = {}  # (axes, ndim, distinct) -> normalised axes, for calls seen before
+
+
+def normalize_axes(op: str, axes, ndim: int, distinct: bool = True) -> tuple[int, ...]:
+    """Axes (an int or a sequence, possibly negative) of an `ndim` array as non-negative ints."""
+    try:
+        return _NORMALIZED[axes, ndim, distinct]
+    except (KeyError, TypeError):
+        pass
+    out = _ints(op, "axes", (axes,) if isinstance(axes, (int, np.integer)) else axes)
+    if any(not -ndim <= a < ndim for a in out):
+        raise op_error(ShapeError, op, f"axes {out} are out of range for an array of {ndim} dimensions",
+                       f"use axes in [{-ndim}, {ndim - 1}]" if ndim else "a 0-d array has no axes; reshape it first")
+    out = tuple(a % ndim for a in out)
+    if distinct and len(set(out)) != len(out):
         raise op_error(ShapeError, op, f"axes {tuple(axes)} repeat an axis", "name each axis once")
+    if len(_NORMALIZED) < 4096 and axes.__class__ in (tuple, int):
+        _NORMALIZED[axes, ndim, distinct] = out
     return out
+
+
+def _scalar_array(value, dtype: np.dtype, weak: bool = False) -> Array:
+    """`value` (a Python or NumPy scalar) as an Array of `dtype`; Python ints must fit."""
+    if isinstance(value, (bool, int, float, complex)):
+        return Array(scalar_value(value, dtype), weak)
+    return Array(np.asarray(value, dtype), weak)
 
 
 # rules -------------------------------------------------------------------------------------
@@ -235,6 +253,7 @@ def full(shape: Sequence[int], fill_value, dtype) -> Array:
     [7, 7]
     """
     shape = _ints("full", "shape", shape)
+    dtype = dtypes.canonicalize(dtype)
     if isinstance(fill_value, Array):
         if fill_value.ndim != 0:
             raise op_error(ShapeError, "full", f"fill_value must be 0-d, got shape {fill_value.shape}",
@@ -244,8 +263,7 @@ def full(shape: Sequence[int], fill_value, dtype) -> Array:
                            "convert the fill value first")
         value = fill_value
     else:
-        value = Array(scalar_value(fill_value, dtype) if isinstance(fill_value, (bool, int, float, complex))
-                      else np.asarray(fill_value, dtype))
+        value = _scalar_array(fill_value, dtype)
     return broadcast_in_dim_p.bind(value, shape=shape, broadcast_dimensions=())
 
 
@@ -271,7 +289,7 @@ def transpose(x, permutation: Sequence[int]) -> Array:
     (3, 2)
     """
     x = to_array(x)
-    perm = _axes("transpose", permutation, x.ndim)
+    perm = normalize_axes("transpose", permutation, x.ndim)
     if perm == tuple(range(x.ndim)):
         return x
     return transpose_p.bind(x, permutation=perm)
@@ -285,7 +303,7 @@ def squeeze(x, dimensions: Sequence[int]) -> Array:
     (3,)
     """
     x = to_array(x)
-    dims = _axes("squeeze", dimensions, x.ndim)
+    dims = normalize_axes("squeeze", dimensions, x.ndim)
     if not dims:
         return x
     return squeeze_p.bind(x, dimensions=tuple(sorted(dims)))
@@ -300,7 +318,7 @@ def expand_dims(x, dimensions: Sequence[int]) -> Array:
     """
     x = to_array(x)
     dimensions = (dimensions,) if isinstance(dimensions, (int, np.integer)) else tuple(dimensions)
-    dims = _axes("expand_dims", dimensions, x.ndim + len(dimensions))
+    dims = normalize_axes("expand_dims", dimensions, x.ndim + len(dimensions))
     if not dims:
         return x
     return expand_dims_p.bind(x, dimensions=tuple(sorted(dims)))
@@ -315,7 +333,7 @@ def rev(x, dimensions: Sequence[int]) -> Array:
     """
     x = to_array(x)
     # reversing an axis of one element changes nothing
-    dims = tuple(sorted(d for d in _axes("rev", dimensions, x.ndim) if x.shape[d] > 1))
+    dims = tuple(sorted(d for d in normalize_axes("rev", dimensions, x.ndim) if x.shape[d] > 1))
     if not dims:
         return x
     return rev_p.bind(x, dimensions=dims)
@@ -330,10 +348,10 @@ def concatenate(operands: Sequence, dimension: int) -> Array:
     """
     operands = [to_array(o) for o in operands]
     if len(operands) == 1 and operands[0].ndim:
-        axis_index("concatenate", dimension, operands[0].ndim)
+        normalize_axes("concatenate", dimension, operands[0].ndim)
         return operands[0]
     ndim = operands[0].ndim if operands else 0
-    dim = axis_index("concatenate", operator.index(dimension), ndim) if ndim else operator.index(dimension)
+    dim = normalize_axes("concatenate", dimension, ndim)[0] if ndim else operator.index(dimension)
     return concatenate_p.bind(*operands, dimension=dim)
 
 
@@ -353,8 +371,7 @@ def pad(x, padding_value, padding_config: Sequence[tuple[int, int, int]]) -> Arr
         raise op_error(TypeError, "pad", f"padding_config must be (lo, hi, interior) triples, got {padding_config!r}",
                        "pass a tuple of (lo, hi, interior) int triples, one per axis") from None
     if not isinstance(padding_value, Array):
-        padding_value = Array(scalar_value(padding_value, x.dtype) if isinstance(padding_value, (bool, int, float, complex))
-                              else np.asarray(padding_value, x.dtype), x.weak)
+        padding_value = _scalar_array(padding_value, x.dtype, x.weak)
     if len(config) == x.ndim and all(c == (0, 0, 0) for c in config):
         return x
     return pad_p.bind(x, padding_value, padding_config=config)
@@ -387,7 +404,7 @@ def slice_in_dim(x, start: int, limit: int, stride: int = 1, axis: int = 0) -> A
     (2, 3)
     """
     x = to_array(x)
-    axis = axis_index("slice_in_dim", axis, x.ndim)
+    (axis,) = normalize_axes("slice_in_dim", axis, x.ndim)
     start_indices, limit_indices, strides = [0] * x.ndim, list(x.shape), [1] * x.ndim
     start_indices[axis], limit_indices[axis], strides[axis] = start, limit, stride
     return slice(x, start_indices, limit_indices, strides)
@@ -400,5 +417,5 @@ def iota(dtype, shape: Sequence[int], dimension: int) -> Array:
     [[0, 1, 2], [0, 1, 2]]
     """
     shape = _ints("iota", "shape", shape)
-    dim = axis_index("iota", dimension, len(shape)) if shape else operator.index(dimension)
+    dim = normalize_axes("iota", dimension, len(shape))[0] if shape else operator.index(dimension)
     return iota_p.bind(dtype=dtypes.canonicalize(dtype), shape=shape, dimension=dim)

@@ -1,1 +1,146 @@
-"""NumPy kernels: linalg family."""
+"""NumPy/SciPy kernels of the linear algebra primitives.
+
+LAPACK reports failure through an info code; XLA turns it into NaN outputs, and so do these
+kernels (NumPy would raise), so that eager results equal compiled ones.
+"""
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+import scipy.linalg as sl
+from scipy.linalg import blas
+
+from ...core.primitive import numpy_kernel
+from ...ops import linalg as L
+from ._util import _LOW, via_float32
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_matmul(lhs_ndim: int, rhs_ndim: int, dimension_numbers) -> bool:
+    """Whether `np.matmul` computes this DotGeneral as it stands (no transposes needed)."""
+    (lc, rc), (lb, rb) = dimension_numbers
+    nb = len(lb)
+    if lb != rb or lb != tuple(range(nb)) or lc != (lhs_ndim - 1,):
+        return False
+    if nb == 0 and rhs_ndim <= 2:  # matmul broadcasts a 2-D (or 1-D) right operand over lhs's leading axes
+        return rc == (0,) and lhs_ndim >= 1
+    if nb == 0 and lhs_ndim == 1:  # and a 1-D left operand over rhs's
+        return rc == (rhs_ndim - 2,)
+    return lhs_ndim == rhs_ndim == nb + 2 and rc == (nb,)
+
+
+def _dot_general(lhs, rhs, *, dimension_numbers, preferred_element_type=None):
+    dt = preferred_element_type or lhs.dtype
+    if dt == lhs.dtype and dt not in _LOW and _is_matmul(lhs.ndim, rhs.ndim, dimension_numbers):
+        return np.matmul(lhs, rhs)
+    (lc, rc), (lb, rb) = dimension_numbers
+    lhs, rhs = np.asarray(lhs), np.asarray(rhs)
+    work = np.float32 if dt in _LOW else dt
+    lf = tuple(d for d in range(lhs.ndim) if d not in lc and d not in lb)
+    rf = tuple(d for d in range(rhs.ndim) if d not in rc and d not in rb)
+    batch = tuple(lhs.shape[d] for d in lb)
+    free_l, free_r = tuple(lhs.shape[d] for d in lf), tuple(rhs.shape[d] for d in rf)
+    k = math.prod(lhs.shape[d] for d in lc)
+    # one matmul over (batch, rows, k) @ (batch, k, cols): transposes and reshapes are views here
+    lead = (math.prod(batch),) if lb else ()
+    a = lhs.transpose(lb + lf + lc).reshape(lead + (math.prod(free_l), k)).astype(work, copy=False)
+    b = rhs.transpose(rb + rc + rf).reshape(lead + (k, math.prod(free_r))).astype(work, copy=False)
+    return np.matmul(a, b).reshape(batch + free_l + free_r)
+
+
+def _nan_where_failed(fn, x, nan_result=None):
+    """`fn(x)` (a tuple) over a stack of matrices; a matrix LAPACK rejects gets NaN outputs."""
+    try:
+        return fn(x)
+    except np.linalg.LinAlgError:
+        pass
+    if nan_result is None:
+        def nan_result(m):
+            return tuple(np.full_like(o, np.nan) for o in fn(np.eye(*m.shape, dtype=m.dtype)))
+    outs = []
+    for m in x.reshape((-1,) + x.shape[-2:]):
+        try:
+            outs.append(fn(m))
+        except np.linalg.LinAlgError:
+            outs.append(nan_result(m))
+    return tuple(np.stack(o).reshape(x.shape[:-2] + o[0].shape) for o in zip(*outs))
+
+
+@via_float32
+def _cholesky(x):
+    (out,) = _nan_where_failed(lambda m: (np.linalg.cholesky(m),), x,
+                               lambda m: (np.tril(np.full_like(m, np.nan)),))
+    return out
+
+
+@via_float32
+def _triangular_solve(a, b, *, left_side, lower, transpose_a, conjugate_a, unit_diagonal):
+    if b.size == 0:
+        return np.zeros(b.shape, b.dtype)
+    if conjugate_a and not transpose_a:
+        a = np.conj(a)
+    # BLAS trsm, not LAPACK trtrs: a zero on the diagonal divides by zero, as XLA does, instead of raising
+    trsm = blas.get_blas_funcs("trsm", (a, b))
+    flags = dict(side=0 if left_side else 1, lower=int(lower), diag=int(unit_diagonal),
+                 trans_a=(2 if conjugate_a else 1) if transpose_a else 0)
+    flat_a, flat_b = a.reshape((-1,) + a.shape[-2:]), b.reshape((-1,) + b.shape[-2:])
+    out = np.empty_like(flat_b)
+    for i in range(len(flat_b)):
+        out[i] = trsm(1.0, flat_a[i], flat_b[i], **flags)
+    return out.reshape(b.shape)
+
+
+def _permutation(pivots, m: int):
+    """The row permutation that applying the row swaps `pivots` in order makes."""
+    batch, k = pivots.shape[:-1], pivots.shape[-1]
+    perm = np.tile(np.arange(m, dtype=np.int32), (math.prod(batch), 1))
+    piv = pivots.reshape(len(perm), k)
+    rows = np.arange(len(perm))
+    for i in range(k):
+        j = piv[:, i]
+        perm[rows, i], perm[rows, j] = perm[rows, j], perm[rows, i]
+    return perm.reshape(batch + (m,))
+
+
+@via_float32
+def _lu(x):
+    m, n = x.shape[-2:]
+    k = min(m, n)
+    packed = np.empty_like(x)
+    pivots = np.empty(x.shape[:-2] + (k,), np.int32)
+    if x.size:
+        # LAPACK getrf one matrix at a time; a singular matrix is a valid input (zeros on U's diagonal)
+        getrf = sl.get_lapack_funcs("getrf", (x,))
+        flat_x, flat_lu, flat_piv = x.reshape(-1, m, n), packed.reshape(-1, m, n), pivots.reshape(-1, k)
+        for i in range(len(flat_x)):
+            flat_lu[i], flat_piv[i], _ = getrf(flat_x[i])
+    return packed, pivots, _permutation(pivots, m)
+
+
+@via_float32
+def _qr(x, *, full_matrices):
+    return tuple(np.linalg.qr(x, mode="complete" if full_matrices else "reduced"))
+
+
+@via_float32
+def _eigh(x, *, lower):
+    def fn(m):
+        w, v = np.linalg.eigh(m, UPLO="L" if lower else "U")
+        return v, w
+    return _nan_where_failed(fn, x)
+
+
+@via_float32
+def _svd(x, *, full_matrices, compute_uv):
+    def fn(m):
+        out = np.linalg.svd(m, full_matrices=full_matrices, compute_uv=compute_uv)
+        return tuple(out) if compute_uv else (out,)
+    return _nan_where_failed(fn, x)
+
+
+numpy_kernel.update({
+    L.dot_general_p: _dot_general, L.cholesky_p: _cholesky, L.triangular_solve_p: _triangular_solve,
+    L.lu_p: _lu, L.qr_p: _qr, L.eigh_p: _eigh, L.svd_p: _svd,
+})

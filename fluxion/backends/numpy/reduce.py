@@ -1,1 +1,73 @@
-"""NumPy kernels: reduce family."""
+"""NumPy kernels of the reduction primitives.
+
+16-bit floats are reduced in float32 (as XLA does on CPU) and the eager interpreter rounds
+the result back; integers are reduced in their own dtype, so they wrap as XLA's do.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...core import dtypes
+from ...core.primitive import numpy_kernel
+from ...ops import reduce as R
+
+_LOW = (dtypes.float16, dtypes.bfloat16)
+
+
+def _wide(x) -> np.ndarray:
+    x = np.asarray(x)
+    return x.astype(np.float32) if x.dtype in _LOW else x
+
+
+def _arith(ufunc):
+    def kernel(x, *, axes):
+        x = _wide(x)
+        return ufunc.reduce(x, axis=axes, dtype=x.dtype)
+    return kernel
+
+
+def _extremum(ufunc, identity):
+    def kernel(x, *, axes):
+        x = _wide(x)
+        return ufunc.reduce(x, axis=axes, initial=identity(x.dtype).item())
+    return kernel
+
+
+def _bitwise(logical, bitwise):
+    def kernel(x, *, axes):
+        x = np.asarray(x)
+        return (logical if x.dtype == np.bool_ else bitwise).reduce(x, axis=axes)
+    return kernel
+
+
+def _arg(fn):
+    def kernel(x, *, axis, index_dtype):
+        return fn(_wide(x), axis=axis).astype(index_dtype)
+    return kernel
+
+
+def _accumulate(fn):
+    def kernel(x, *, axis, reverse):
+        x = _wide(x)
+        if reverse:
+            return np.flip(fn(np.flip(x, axis), axis), axis)
+        return fn(x, axis)
+    return kernel
+
+
+numpy_kernel.update({
+    R.reduce_sum_p: _arith(np.add),
+    R.reduce_prod_p: _arith(np.multiply),
+    R.reduce_max_p: _extremum(np.maximum, R.lowest),
+    R.reduce_min_p: _extremum(np.minimum, R.highest),
+    R.reduce_and_p: _bitwise(np.logical_and, np.bitwise_and),
+    R.reduce_or_p: _bitwise(np.logical_or, np.bitwise_or),
+    R.reduce_xor_p: _bitwise(np.logical_xor, np.bitwise_xor),
+    R.argmax_p: _arg(np.argmax),
+    R.argmin_p: _arg(np.argmin),
+    R.cumsum_p: _accumulate(lambda x, axis: np.cumsum(x, axis, dtype=x.dtype)),
+    R.cumprod_p: _accumulate(lambda x, axis: np.cumprod(x, axis, dtype=x.dtype)),
+    R.cummax_p: _accumulate(np.maximum.accumulate),
+    R.cummin_p: _accumulate(np.minimum.accumulate),
+    R.cumlogsumexp_p: _accumulate(np.logaddexp.accumulate),
+})

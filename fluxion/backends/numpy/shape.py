@@ -17,7 +17,9 @@ def _broadcast_in_dim(x, *, shape, broadcast_dimensions):
     expanded = [1] * len(shape)
     for i, d in enumerate(broadcast_dimensions):
         expanded[d] = x.shape[i]
-    return np.broadcast_to(x.reshape(expanded), shape).copy()
+    out = np.empty(shape, x.dtype)  # filling a new array is faster than copying np.broadcast_to's view
+    out[...] = x.reshape(expanded)
+    return out
 
 
 def _pad(x, padding_value, *, padding_config):
@@ -39,14 +41,14 @@ def _slice(x, *, start_indices, limit_indices, strides):
 
 def _iota(*, dtype, shape, dimension):
     counts = np.arange(shape[dimension]).astype(dtype)
-    return np.broadcast_to(counts.reshape([-1 if i == dimension else 1 for i in range(len(shape))]), shape).copy()
+    return _broadcast_in_dim(counts, shape=shape, broadcast_dimensions=(dimension,))
 
 
 numpy_kernel.update({
     S.broadcast_in_dim_p: _broadcast_in_dim,
-    S.reshape_p: lambda x, *, new_sizes: np.reshape(x, new_sizes),
-    S.transpose_p: lambda x, *, permutation: np.transpose(x, permutation),
-    S.squeeze_p: lambda x, *, dimensions: np.squeeze(x, dimensions),
+    S.reshape_p: lambda x, *, new_sizes: x.reshape(new_sizes),
+    S.transpose_p: lambda x, *, permutation: x.transpose(permutation),
+    S.squeeze_p: lambda x, *, dimensions: x.squeeze(dimensions),
     S.expand_dims_p: lambda x, *, dimensions: np.expand_dims(x, dimensions),
     S.rev_p: lambda x, *, dimensions: np.flip(x, dimensions),
     S.concatenate_p: lambda *xs, dimension: np.concatenate(xs, dimension),

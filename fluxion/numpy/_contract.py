@@ -1,0 +1,69 @@
+"""What the products of `_linear`, `_einsum` and `linalg` share: operand promotion, checked
+`dot_general` calls and taking diagonals."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.array import Array
+from ..core.errors import ShapeError, op_error
+from ..ops import elementwise as E
+from ..ops import linalg as L
+from ..ops import shape as S
+from ._convert import convert, promote
+
+_ZERO_I32 = Array(np.zeros((), np.int32))
+
+
+def _same(out: Array) -> Array:
+    return out
+
+
+def _nonzero(out: Array) -> Array:
+    return E.ne_p.bind(out, _ZERO_I32)
+
+
+def operands(op: str, *xs) -> tuple[list[Array], object]:
+    """Promoted operands and the function that finishes the result.
+
+    Booleans are multiplied and summed as int32 and the result compared with zero (an OR
+    of ANDs, as NumPy computes boolean products).
+    """
+    xs = promote(op, *xs)
+    if xs[0].dtype != dtypes.bool_:
+        return xs, _same
+    return [convert(x, dtypes.int32) for x in xs], _nonzero
+
+
+def conj(x: Array) -> Array:
+    return E.conj_p.bind(x) if x.dtype in dtypes.COMPLEX else x
+
+
+def contract(op: str, x1: Array, x2: Array, c1: tuple, c2: tuple, b1: tuple = (), b2: tuple = (),
+        fix: str = "contracted axes must have equal sizes") -> Array:
+    """`dot_general` contracting axes `c1` of x1 with `c2` of x2 (batch `b1`, `b2`), sizes checked under `op`."""
+    for a, b in zip(c1, c2):
+        if x1.shape[a] != x2.shape[b]:
+            raise op_error(ShapeError, op, f"axis {a} of x1 (shape {x1.shape}) has size {x1.shape[a]} but axis {b} of x2 "
+                           f"(shape {x2.shape}) has size {x2.shape[b]}", fix)
+    return L.dot_general_p.bind(x1, x2, dimension_numbers=((c1, c2), (b1, b2)), preferred_element_type=None)
+
+
+def move_last(x: Array, axis: int) -> Array:
+    """`x` with (non-negative) `axis` moved to the end."""
+    n = x.ndim
+    return S.transpose(x, tuple(d for d in range(n) if d != axis) + (axis,))
+
+
+def diagonal(x: Array, offset: int, axis1: int, axis2: int) -> Array:
+    """The `offset` diagonal over non-negative `axis1`, `axis2`, as a new last axis (a strided slice)."""
+    nd = x.ndim
+    x = S.transpose(x, tuple(d for d in range(nd) if d not in (axis1, axis2)) + (axis1, axis2))
+    n, m = x.shape[-2:]
+    k = max(0, min(n, m - offset) if offset >= 0 else min(n + offset, m))
+    start = offset if offset >= 0 else -offset * m
+    # element (i, i + offset) sits at i * (m + 1) + start of the flattened matrix
+    lo, hi = (start, start + (k - 1) * (m + 1) + 1) if k else (0, 0)
+    flat = S.reshape(x, x.shape[:-2] + (n * m,))
+    batch = flat.shape[:-1]
+    return S.slice(flat, (0,) * len(batch) + (lo,), batch + (hi,), (1,) * len(batch) + (m + 1,))

@@ -1,0 +1,109 @@
+"""What the elementwise functions share: operand kinds, selection, constants, 16-bit upcasting.
+
+Every elementwise function starts with `operands(name, kind, *args)`: it promotes the
+arguments (Python scalars are weak) and checks the promoted dtype against the operand kind
+the function takes, raising an error that names the function and the fix.
+"""
+from __future__ import annotations
+
+import functools
+
+from ..core import dtypes as D
+from ..core.array import Array
+from ..core.errors import DTypeError, op_error
+from ..ops import elementwise as E
+from ..ops import shape as S
+from ._convert import convert, promote, promote_inexact
+
+# operand kinds ------------------------------------------------------------------------------
+FLOATING = "floating-point"            # integers and booleans are promoted to float32
+REAL_FLOATING = "real floating-point"  # the same, and complex is rejected
+NUMERIC = "numeric"
+REAL = "real-valued"                   # booleans, integers, real floats (order comparisons)
+REAL_NUMERIC = "real-valued numeric"
+INTEGER = "integer"
+INTEGRAL = "integer or boolean"
+ANY = "any"
+
+_ALLOWED = {
+    NUMERIC: D.NUMERIC,
+    REAL: (D.bool_,) + D.INTEGER + D.REAL_FLOATING,
+    REAL_NUMERIC: D.INTEGER + D.REAL_FLOATING,
+    INTEGER: D.INTEGER,
+    INTEGRAL: (D.bool_,) + D.INTEGER,
+    ANY: D.ALL,
+}
+
+
+def _fix(dt, kind: str) -> str:
+    if dt == D.bool_:
+        return "convert booleans with .astype(int) (or use the logical_* functions for logic)"
+    if dt in D.COMPLEX:
+        return "pass real arrays, e.g. x.real, x.imag or abs(x)"
+    return f"convert with .astype(...) to a {kind} dtype"
+
+
+def operands(name: str, kind: str, *args) -> list[Array]:
+    """`args` promoted to one dtype, checked to be of `kind` (one of the constants above)."""
+    if kind is FLOATING or kind is REAL_FLOATING:
+        return promote_inexact(name, *args, complex_ok=kind is FLOATING)
+    xs = promote(name, *args)
+    dt = xs[0].dtype
+    if dt not in _ALLOWED[kind]:
+        raise op_error(DTypeError, name, f"does not accept dtype {dt}; it takes {kind} arrays", _fix(dt, kind))
+    return xs
+
+
+# building blocks ----------------------------------------------------------------------------
+def select(cond: Array, a, b) -> Array:
+    """`a` where `cond` else `b`; a Python scalar takes the dtype of the other branch."""
+    if not isinstance(a, Array):
+        a = convert(a, b.dtype, b.weak)
+    elif not isinstance(b, Array):
+        b = convert(b, a.dtype, a.weak)
+    return E.select_n_p.bind(cond, b, a)
+
+
+def full_like(x: Array, value, dtype=None) -> Array:
+    """An array of `x`'s shape filled with `value` (of `dtype`, default `x`'s)."""
+    return S.full(x.shape, value, x.dtype if dtype is None else dtype)
+
+
+def copy(x: Array) -> Array:
+    """A new Array with `x`'s value (so that an in-place update of one never shows in the other)."""
+    return E.convert_element_type_p.bind(x, new_dtype=x.dtype, weak=x.weak)
+
+
+def in_float32(fn):
+    """Compute 16-bit floats in float32 and round once at the end, as NumPy's half-precision
+    loops do; a composition of several operations in 16 bits would round at every step."""
+    @functools.wraps(fn)
+    def wrapped(*xs: Array, **static):
+        dt = xs[0].dtype
+        if dt not in (D.float16, D.bfloat16):
+            return fn(*xs, **static)
+        out = fn(*(convert(x, D.float32, x.weak) for x in xs), **static)
+        return convert(out, dt, out.weak)
+    return wrapped
+
+
+# functions that bind one primitive ----------------------------------------------------------
+def named(f, name: str, summary: str, call: str, result: str):
+    """Give a generated function its name and a docstring with a runnable example."""
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"{summary}\n\n>>> import fluxion.numpy as fnp\n>>> {call}\n{result}\n"
+    return f
+
+
+def unary(name: str, prim, kind: str, summary: str, call: str, result: str):
+    """A one-operand function that binds `prim` on an operand of `kind`."""
+    def f(x, /) -> Array:
+        return prim.bind(*operands(name, kind, x))
+    return named(f, name, summary, call, result)
+
+
+def binary(name: str, prim, kind: str, summary: str, call: str, result: str):
+    """A two-operand function that binds `prim` on operands promoted to one dtype of `kind`."""
+    def f(x1, x2, /) -> Array:
+        return prim.bind(*operands(name, kind, x1, x2))
+    return named(f, name, summary, call, result)

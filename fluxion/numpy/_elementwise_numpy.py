@@ -1,0 +1,279 @@
+"""NumPy's elementwise functions beyond the array API standard, on the elementwise primitives."""
+from __future__ import annotations
+
+import math
+
+from ..core import dtypes as D
+from ..core.array import Array
+from ..ops import elementwise as E
+from ._convert import convert
+from ._dtype_functions import finfo
+from ._elementwise_base import copy as _copy
+from ._elementwise_base import (ANY, FLOATING, INTEGER, NUMERIC, REAL, REAL_FLOATING, REAL_NUMERIC, full_like,
+                                in_float32, named, operands, select, unary)
+
+__all__ = [
+    "angle", "deg2rad", "degrees", "fabs", "float_power", "fmax", "fmin", "fmod", "frexp", "gcd", "heaviside",
+    "iscomplex", "isneginf", "isposinf", "isreal", "lcm", "ldexp", "nan_to_num", "rad2deg", "radians", "sinc",
+]
+
+fabs = unary("fabs", E.abs_p, REAL_FLOATING, "|x| for real numbers (integers become float32).",
+             "fnp.fabs(fnp.asarray([-1, 2])).tolist()", "[1.0, 2.0]")
+
+
+def _scale(name: str, factor: float, summary: str, call: str, result: str):
+    def f(x, /) -> Array:
+        (x,) = operands(name, REAL_FLOATING, x)
+        return x * factor
+    return named(f, name, summary, call, result)
+
+
+deg2rad = radians = _scale("deg2rad", math.pi / 180, "Degrees to radians.",
+                           "fnp.deg2rad(fnp.asarray([180.0])).tolist()", "[3.14159...]")
+rad2deg = degrees = _scale("rad2deg", 180 / math.pi, "Radians to degrees.",
+                           "fnp.rad2deg(fnp.asarray([3.141592653589793])).tolist()", "[180.0...]")
+
+
+def fmod(x1, x2, /) -> Array:
+    """The remainder of x1 / x2 with the sign of the dividend, as C's fmod; integer x % 0 is 0.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.fmod(fnp.asarray([7, -7, 7]), fnp.asarray([3, 3, 0])).tolist()
+    [1, -1, 0]
+    """
+    x1, x2 = operands("fmod", REAL_NUMERIC, x1, x2)
+    if x1.dtype in D.FLOATING:
+        return E.rem_p.bind(x1, x2)
+    zero = x2 == 0  # as NumPy, and without letting the kernel see a zero divisor
+    return select(zero, 0, E.rem_p.bind(x1, select(zero, 1, x2)))
+
+
+def _nan_ignoring(name: str, prim, pick: str):
+    def f(x1, x2, /) -> Array:
+        x1, x2 = operands(name, REAL, x1, x2)
+        out = prim.bind(x1, x2)
+        if x1.dtype not in D.FLOATING:
+            return out
+        return select(x2 != x2, x1, select(x1 != x1, x2, out))
+    return named(f, name, f"The {pick} of x1 and x2, ignoring a NaN (NaN only if both are).",
+                 f"fnp.{name}(fnp.asarray([1.0, float('nan')]), 0.5).tolist()",
+                 f"[{1.0 if pick == 'larger' else 0.5}, 0.5]")
+
+
+fmax = _nan_ignoring("fmax", E.max_p, "larger")
+fmin = _nan_ignoring("fmin", E.min_p, "smaller")
+
+
+def heaviside(x1, x2, /) -> Array:
+    """The Heaviside step: 0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0, NaN where x1 is NaN.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.heaviside(fnp.asarray([-1.0, 0.0, 2.0]), 0.5).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    x1, x2 = operands("heaviside", REAL_FLOATING, x1, x2)
+    out = select(x1 < 0, 0, select(x1 > 0, 1, x2))
+    return select(x1 != x1, x1, out)
+
+
+def sinc(x, /) -> Array:
+    """sin(pi x) / (pi x), and 1 at 0.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.sinc(fnp.asarray([0.0, 1.0, 0.5])).tolist()
+    [1.0, -2.78...e-08, 0.63661...]
+    """
+    return _sinc(*operands("sinc", FLOATING, x))
+
+
+@in_float32
+def _sinc(x: Array) -> Array:
+    zero = x == 0
+    y = select(zero, 1, x * math.pi)
+    return select(zero, 1, E.sin_p.bind(y) / y)
+
+
+def angle(z, deg: bool = False) -> Array:
+    """The argument of a complex number, in radians (or degrees); 0 or pi for real input.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.angle(fnp.asarray([1j, -1.0]), deg=True).tolist()
+    [90.0, 180.0]
+    """
+    (z,) = operands("angle", FLOATING, z)
+    if z.dtype in D.COMPLEX:
+        out = E.atan2_p.bind(E.imag_p.bind(z), E.real_p.bind(z))
+    else:
+        out = E.atan2_p.bind(convert(0, z.dtype), z)
+    return out * (180 / math.pi) if deg else out
+
+
+def float_power(x1, x2, /) -> Array:
+    """x1 ** x2 computed in float64 (complex128 for complex input), as NumPy's float_power.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.float_power(fnp.asarray([2]), -1).tolist()
+    [0.5]
+    """
+    x1, x2 = operands("float_power", NUMERIC, x1, x2)
+    dt = D.complex128 if x1.dtype in D.COMPLEX else D.float64
+    return E.pow_p.bind(convert(x1, dt), convert(x2, dt))
+
+
+def nan_to_num(x, copy: bool = True, nan: float = 0.0, posinf: float | None = None,  # noqa: A002
+               neginf: float | None = None) -> Array:
+    """NaN replaced by `nan` and infinities by `posinf`/`neginf` (default: the dtype's extremes).
+
+    Complex numbers are treated part by part; integers and booleans come back unchanged.
+    `copy` is accepted for NumPy compatibility: fluxion arrays are values, the result is new.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.nan_to_num(fnp.asarray([float('nan'), -float('inf'), 1.0]), neginf=-9.0).tolist()
+    [0.0, -9.0, 1.0]
+    """
+    (x,) = operands("nan_to_num", ANY, x)
+    if x.dtype in D.COMPLEX:
+        parts = (E.real_p.bind(x), E.imag_p.bind(x))
+        return E.complex_p.bind(*(nan_to_num(p, nan=nan, posinf=posinf, neginf=neginf) for p in parts))
+    if x.dtype not in D.REAL_FLOATING:
+        return _copy(x)
+    info = finfo(x.dtype)
+    x = select(x != x, nan, x)
+    x = select(x == math.inf, info.max if posinf is None else posinf, x)
+    return select(x == -math.inf, info.min if neginf is None else neginf, x)
+
+
+
+def _infinity_test(name: str, value: float):
+    def f(x, /) -> Array:
+        (x,) = operands(name, REAL_NUMERIC, x)
+        return x == value if x.dtype in D.REAL_FLOATING else full_like(x, False, D.bool_)
+    return named(f, name, f"Whether x is {value}; complex input is rejected, as in NumPy.",
+                 f"fnp.{name}(fnp.asarray([float('{value}'), 1.0])).tolist()", "[True, False]")
+
+
+isposinf = _infinity_test("isposinf", math.inf)
+isneginf = _infinity_test("isneginf", -math.inf)
+
+
+def isreal(x, /) -> Array:
+    """Whether the imaginary part is zero (True everywhere for real dtypes).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.isreal(fnp.asarray([1 + 0j, 1j])).tolist()
+    [True, False]
+    """
+    (x,) = operands("isreal", ANY, x)
+    return E.imag_p.bind(x) == 0 if x.dtype in D.COMPLEX else full_like(x, True, D.bool_)
+
+
+def iscomplex(x, /) -> Array:
+    """Whether the imaginary part is nonzero (False everywhere for real dtypes).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.iscomplex(fnp.asarray([1 + 0j, 1j])).tolist()
+    [False, True]
+    """
+    (x,) = operands("iscomplex", ANY, x)
+    return E.imag_p.bind(x) != 0 if x.dtype in D.COMPLEX else full_like(x, False, D.bool_)
+
+
+# integer number theory ----------------------------------------------------------------------
+def _euclid_steps(bits: int) -> int:
+    """An upper bound of the steps of Euclid's algorithm on `bits`-bit numbers (Lamé: numbers
+    below the Fibonacci number F(k + 2) need at most k steps)."""
+    a, b, k = 1, 2, 0
+    while a <= 2 ** bits:
+        a, b, k = b, a + b, k + 1
+    return k
+
+
+def _gcd(a: Array, b: Array) -> Array:
+    # a fixed number of steps (enough for any input of the dtype) keeps this one program under jit
+    for _ in range(_euclid_steps(8 * a.dtype.itemsize)):
+        nonzero = b != 0
+        a, b = select(nonzero, b, a), E.rem_p.bind(a, select(nonzero, b, 1))
+    return a
+
+
+def gcd(x1, x2, /) -> Array:
+    """The greatest common divisor of |x1| and |x2| (gcd(0, 0) is 0).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.gcd(fnp.asarray([12, -20, 0]), 8).tolist()
+    [4, 4, 8]
+    """
+    x1, x2 = operands("gcd", INTEGER, x1, x2)
+    return _gcd(E.abs_p.bind(x1), E.abs_p.bind(x2))
+
+
+def lcm(x1, x2, /) -> Array:
+    """The least common multiple of |x1| and |x2| (0 if either is 0).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.lcm(fnp.asarray([4, 6, 0]), 6).tolist()
+    [12, 6, 0]
+    """
+    x1, x2 = operands("lcm", INTEGER, x1, x2)
+    a, b = E.abs_p.bind(x1), E.abs_p.bind(x2)
+    g = _gcd(a, b)
+    return E.div_p.bind(a, select(g == 0, 1, g)) * b
+
+
+# exponents of two ---------------------------------------------------------------------------
+def _exp2_exact(k: Array, dt) -> Array:
+    """2.0 ** k for integer-valued k in the dtype's normal range, which pow gives exactly."""
+    return E.pow_p.bind(convert(2, dt), convert(k, dt))
+
+
+def ldexp(x1, x2, /) -> Array:
+    """x1 * 2 ** x2 for integer x2, rounded once (no overflow or underflow in between).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.ldexp(fnp.asarray([1.5, 1.0]), fnp.asarray([3, -149])).tolist()
+    [12.0, 1.40129...e-45]
+    """
+    (x,) = operands("ldexp", REAL_FLOATING, x1)
+    (n,) = operands("ldexp", INTEGER, x2)
+    return _ldexp(x, n)
+
+
+def _ldexp(x: Array, n: Array) -> Array:
+    # 2**k is exact for |k| <= m; beyond 3m every result is 0 or inf. The exponent goes in three
+    # steps, the largest last: once a step lands below the normal range, a later step (of m)
+    # sends the value to zero, as the exact result is, so only the last step can round.
+    m = -finfo(x.dtype).minexp
+    n = convert(_clamp(n, 3 * m), D.int32)
+    big = _clamp(n, m)
+    rest = n - big
+    middle = _clamp(rest, m)
+    for k in (rest - middle, middle, big):
+        x = x * _exp2_exact(k, x.dtype)
+    return x
+
+
+def _clamp(n: Array, bound: int) -> Array:
+    if D.is_unsigned(n.dtype):
+        return E.min_p.bind(n, convert(min(bound, 2 ** (8 * n.dtype.itemsize) - 1), n.dtype))
+    limit = min(bound, 2 ** (8 * n.dtype.itemsize - 1) - 1)
+    return E.max_p.bind(E.min_p.bind(n, convert(limit, n.dtype)), convert(-limit, n.dtype))
+
+
+def frexp(x, /) -> tuple[Array, Array]:
+    """(mantissa, exponent) with x == mantissa * 2 ** exponent and 0.5 <= |mantissa| < 1.
+
+    Zeros, infinities and NaN come back as the mantissa with exponent 0. The exponent is int32.
+
+    >>> import fluxion.numpy as fnp
+    >>> [a.tolist() for a in fnp.frexp(fnp.asarray([8.0, -0.75, 0.0]))]
+    [[0.5, -0.75, 0.0], [4, 0, 0]]
+    """
+    (x,) = operands("frexp", REAL_FLOATING, x)
+    regular = E.is_finite_p.bind(x) & (x != 0)
+    magnitude = select(regular, E.abs_p.bind(x), 1)
+    e = convert(E.floor_p.bind(E.log2_p.bind(magnitude)), D.int32) + 1
+    m = _ldexp(magnitude, -e)  # in [0.5, 1) unless log2 rounded across a power of two
+    e = select(m >= 1, e + 1, select(m < 0.5, e - 1, e))
+    mantissa = E.copysign_p.bind(_ldexp(magnitude, -e), x)
+    return select(regular, mantissa, x), select(regular, e, 0)
+

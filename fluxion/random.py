@@ -1,1 +1,0 @@
-"""Counter-based random numbers with explicit keys."""

@@ -1,0 +1,137 @@
+"""Discrete distributions: bernoulli, categorical (Gumbel-max) and randint."""
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.array import Array, to_array
+from ..core.errors import DTypeError, ShapeError, op_error
+from ..numpy._convert import convert
+from ..ops import elementwise as E
+from ..ops import reduce as R
+from ..ops import shape as S
+from ..ops._util import axis_index
+from ._continuous import gumbel, unit_floats
+from ._keys import flat_bits
+from ._util import (ArrayLike, DTypeLike, Shape, broadcasts_to, canonical_shape, const, float_param_dtype, param,
+                    sample_shape)
+
+__all__ = ["bernoulli", "categorical", "randint"]
+
+
+def bernoulli(key: ArrayLike, p: ArrayLike = 0.5, shape: Shape | None = None) -> Array:
+    """Booleans that are True with probability `p` (which broadcasts to `shape`).
+
+    >>> import fluxion as fx
+    >>> fx.random.bernoulli(fx.random.key(0), 0.5, (3,)).dtype
+    dtype('bool')
+    """
+    p = to_array(p)
+    p = param("bernoulli", "p", p, float_param_dtype(p))
+    shape = sample_shape("bernoulli", shape, p.shape)
+    return E.lt_p.bind(unit_floats("bernoulli", key, shape, p.dtype), p)
+
+
+def categorical(key: ArrayLike, logits: ArrayLike, axis: int = -1, shape: Shape | None = None) -> Array:
+    """Category indices (int64) drawn with probabilities softmax(logits) along `axis`.
+
+    Uses the Gumbel-max trick: argmax(logits + g) for independent standard Gumbel g. The
+    output has the batch shape of `logits` (its shape without `axis`), or `shape`, to which
+    that batch shape must broadcast.
+
+    >>> import fluxion as fx
+    >>> import fluxion.numpy as fnp
+    >>> fx.random.categorical(fx.random.key(0), fnp.asarray([-20.0, 20.0]), shape=(3,)).tolist()
+    [1, 1, 1]
+    """
+    logits = to_array(logits)
+    logits = param("categorical", "logits", logits, float_param_dtype(logits))
+    if logits.ndim == 0:
+        raise op_error(ShapeError, "random.categorical", "logits is 0-d; it needs an axis of categories",
+                       "pass logits with one entry per category, e.g. shape (n,)")
+    axis = axis_index("random.categorical", operator.index(axis), logits.ndim)
+    n = logits.shape[axis]
+    if n == 0:
+        raise op_error(ShapeError, "random.categorical", f"logits has no categories along axis {axis}",
+                       "pass at least one category")
+    batch = logits.shape[:axis] + logits.shape[axis + 1:]
+    shape = batch if shape is None else canonical_shape("random.categorical", shape)
+    if not broadcasts_to(batch, shape):
+        raise op_error(ShapeError, "random.categorical",
+                       f"the batch shape {batch} of logits (its shape without axis {axis}) does not broadcast "
+                       f"to shape {shape}",
+                       "pass a shape that ends with the batch shape, or shape=None")
+    where = len(shape) - len(batch) + axis  # the category axis in the noise
+    full = shape[:where] + (n,) + shape[where:]
+    noisy = E.add_p.bind(gumbel(key, full, logits.dtype), S.broadcast_to(logits, full))
+    return R.argmax(noisy, where, dtypes.int64)
+
+
+# randint ------------------------------------------------------------------------------------------
+_U64 = dtypes.uint64
+_LOW32 = const(0xFFFFFFFF, np.uint64)
+_SHIFT32 = const(32, np.uint64)
+
+
+def _mulhi(r: Array, s: Array) -> Array:
+    """floor(r * s / 2**64) for uint64 arrays, by 32-bit limbs (every partial product fits in 64 bits)."""
+    mul, add, shr, band = E.mul_p.bind, E.add_p.bind, E.shift_right_logical_p.bind, E.and_p.bind
+    r_hi, r_lo, s_hi, s_lo = shr(r, _SHIFT32), band(r, _LOW32), shr(s, _SHIFT32), band(s, _LOW32)
+    hh, hl, lh, ll = mul(r_hi, s_hi), mul(r_hi, s_lo), mul(r_lo, s_hi), mul(r_lo, s_lo)
+    carry = shr(add(add(band(hl, _LOW32), band(lh, _LOW32)), shr(ll, _SHIFT32)), _SHIFT32)
+    return add(add(add(hh, shr(hl, _SHIFT32)), shr(lh, _SHIFT32)), carry)
+
+
+def _wide(op: str, name: str, x, wide: np.dtype) -> Array:
+    """An integer bound as an Array of `wide` (int64 or uint64), saturating instead of wrapping."""
+    if isinstance(x, int) and not isinstance(x, bool):
+        info = np.iinfo(wide)
+        return const(min(max(x, int(info.min)), int(info.max)), wide)
+    x = to_array(x)
+    if x.dtype not in dtypes.INTEGER:
+        raise op_error(DTypeError, f"random.{op}", f"{name} must be an integer, got dtype {x.dtype}",
+                       f"pass an int or an integer array as {name}")
+    if wide == _U64 and x.dtype in dtypes.SIGNED:
+        x = E.max_p.bind(x, const(0, x.dtype))
+    elif wide == dtypes.int64 and x.dtype == _U64:
+        x = E.min_p.bind(x, const(2 ** 63 - 1, _U64))
+    return convert(x, wide)
+
+
+def _clip(x: Array, info) -> Array:
+    lo, hi = const(int(info.min), x.dtype), const(int(info.max), x.dtype)
+    return E.min_p.bind(E.max_p.bind(x, lo), hi)
+
+
+def randint(key: ArrayLike, shape: Shape, minval: ArrayLike, maxval: ArrayLike,
+            dtype: DTypeLike = dtypes.int64) -> Array:
+    """Integers uniform in [minval, maxval) of `shape` and integer `dtype` (bounds broadcast to it).
+
+    Bounds are clipped to the dtype's range; where maxval <= minval the result is minval. A
+    64-bit random word r becomes minval + floor(r * span / 2**64), so each value's probability
+    is within span / 2**64 (relative) of 1 / span: below 2**-32 for spans up to 2**32.
+
+    >>> import fluxion as fx
+    >>> x = fx.random.randint(fx.random.key(0), (100,), 3, 7)
+    >>> sorted(set(x.tolist()))
+    [3, 4, 5, 6]
+    """
+    dt = dtypes.canonicalize(dtype)
+    if dt not in dtypes.INTEGER:
+        raise op_error(DTypeError, "random.randint", f"dtype {dt} is not an integer dtype",
+                       "pass an integer dtype such as fnp.int32; for floats use fx.random.uniform")
+    wide = _U64 if dt == _U64 else dtypes.int64
+    info = np.iinfo(dt)
+    lo_w, hi_w = _wide("randint", "minval", minval, wide), _wide("randint", "maxval", maxval, wide)
+    shape = sample_shape("randint", shape, lo_w.shape, hi_w.shape)
+    valid = E.gt_p.bind(hi_w, lo_w)
+    lo = convert(_clip(lo_w, info), _U64)
+    top = convert(_clip(E.sub_p.bind(hi_w, const(1, wide)), info), _U64)  # the largest value allowed
+    span_less_one = E.select_n_p.bind(valid, const(0, _U64), E.sub_p.bind(top, lo))
+    r = S.reshape(flat_bits("randint", key, shape, _U64), shape)
+    full_range = E.eq_p.bind(span_less_one, const(2 ** 64 - 1, _U64))
+    span = E.add_p.bind(span_less_one, const(1, _U64))  # wraps to 0 only for the full range
+    offset = E.select_n_p.bind(full_range, _mulhi(r, span), r)
+    return convert(E.add_p.bind(lo, offset), dt)

@@ -1,0 +1,177 @@
+"""Keys and raw bits: `key`, `split`, `fold_in`, `bits`.
+
+A key is a uint32 array of shape (2,), the two key words of Threefry-2x32. The words a call
+draws are the encryptions of the counters 0, 1, 2, ... (the row-major positions of the
+output) under the key, so one key always gives the same bits and different positions give
+independent ones. The derivation of keys from seeds, of split and folded keys and of bits
+from counters follows JAX's partitionable Threefry scheme, so a seed gives the same keys
+and bits in both.
+"""
+from __future__ import annotations
+
+import math
+import operator
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.array import Array, to_array
+from ..core.errors import DTypeError, ShapeError, op_error
+from ..numpy._convert import convert
+from ..ops import elementwise as E
+from ..ops import shape as S
+from ._threefry import threefry2x32, u32
+from ._util import ArrayLike, DTypeLike, Shape, canonical_shape, const
+
+_KEY_FIX = "make keys with fx.random.key(seed) and derive new ones with fx.random.split(key)"
+_MASK32 = 0xFFFFFFFF
+_U64_SHIFT = const(32, dtypes.uint64)
+
+
+def check_key(op: str, key) -> tuple[Array, Array]:
+    """The two uint32 words of `key`, or an error saying what a key is."""
+    if isinstance(key, (bool, int, float)):
+        raise op_error(TypeError, f"random.{op}", f"got the number {key!r} where a key was expected",
+                       f"pass fx.random.key({key!r}) instead; {_KEY_FIX}")
+    key = to_array(key)
+    if key.dtype != dtypes.uint32:
+        raise op_error(DTypeError, f"random.{op}", f"a key is a uint32 array of shape (2,), got dtype {key.dtype}",
+                       _KEY_FIX)
+    if key.shape != (2,):
+        fix = ("pick one key, e.g. keys[0] of fx.random.split(key, n)" if key.shape[-1:] == (2,) else _KEY_FIX)
+        raise op_error(ShapeError, f"random.{op}", f"a key is a uint32 array of shape (2,), got shape {key.shape}", fix)
+    return (S.reshape(S.slice(key, (0,), (1,)), ()), S.reshape(S.slice(key, (1,), (2,)), ()))
+
+
+def _join(w0: Array, w1: Array) -> Array:
+    """Stack two word arrays of one shape into keys along a new last axis."""
+    last = w0.ndim
+    return S.concatenate([S.expand_dims(w0, (last,)), S.expand_dims(w1, (last,))], last)
+
+
+def _integer_words(op: str, value) -> tuple[Array, Array]:
+    """The high and low 32-bit words of an integer's 64-bit two's complement (value based:
+    int8(-1) and int64(-1) give the same words)."""
+    if isinstance(value, (bool, float)):
+        raise op_error(TypeError, f"random.{op}", f"needs an integer, got {value!r}",
+                       "pass a Python int or an integer array")
+    if isinstance(value, int):
+        if not -2 ** 63 <= value < 2 ** 64:
+            raise op_error(OverflowError, f"random.{op}", f"{value} does not fit in 64 bits",
+                           "pass an integer in [-2**63, 2**64), e.g. hash it down first")
+        value %= 2 ** 64
+        return u32(value >> 32), u32(value & _MASK32)
+    x = to_array(value)
+    if x.dtype not in dtypes.INTEGER:
+        raise op_error(DTypeError, f"random.{op}", f"needs an integer, got an array of dtype {x.dtype}",
+                       "pass a Python int or an integer array (convert with .astype(int))")
+    if x.ndim:
+        raise op_error(ShapeError, f"random.{op}", f"needs one integer, got an array of shape {x.shape}",
+                       "pass a 0-d array; for several seeds call it once per seed")
+    wide = convert(x, dtypes.uint64)
+    hi = convert(E.shift_right_logical_p.bind(wide, _U64_SHIFT), dtypes.uint32)
+    return hi, convert(wide, dtypes.uint32)
+
+
+def key(seed: ArrayLike) -> Array:
+    """A key (uint32 array of shape (2,)) from an integer seed.
+
+    Any integer in [-2**63, 2**64) is a seed; its 64-bit two's complement gives the two key
+    words (high, low), so seeds below 2**32 give key `[0, seed]`.
+
+    >>> import fluxion as fx
+    >>> fx.random.key(42).tolist()
+    [0, 42]
+    """
+    hi, lo = _integer_words("key", seed)
+    return _join(hi, lo)
+
+
+def counters(shape: tuple[int, ...]) -> tuple[Array, Array]:
+    """The 64-bit row-major positions 0..n-1 of `shape`, as flat high and low uint32 words."""
+    n = math.prod(shape)
+    if n <= 2 ** 32:
+        return u32(0), S.iota(dtypes.uint32, (n,), 0)
+    wide = S.iota(dtypes.uint64, (n,), 0)
+    hi = E.shift_right_logical_p.bind(wide, _U64_SHIFT)
+    return convert(hi, dtypes.uint32), convert(wide, dtypes.uint32)
+
+
+def random_words(op: str, key, shape: tuple[int, ...]) -> tuple[Array, Array]:
+    """Two flat uint32 word arrays, one word pair per position of `shape`."""
+    k0, k1 = check_key(op, key)
+    return threefry2x32(k0, k1, *counters(shape))
+
+
+def subkeys(op: str, key, n: int) -> list[Array]:
+    """`n` independent keys from `key` (the rows of `split(key, n)`), for samplers that need several streams."""
+    w0, w1 = random_words(op, key, (n,))
+    keys = _join(w0, w1)
+    return [S.reshape(S.slice(keys, (i, 0), (i + 1, 2)), (2,)) for i in range(n)]
+
+
+def split(key: ArrayLike, num: Shape = 2) -> Array:
+    """`num` new keys from `key`, as an array of shape (num, 2) (or `num + (2,)` for a tuple).
+
+    >>> import fluxion as fx
+    >>> k1, k2 = fx.random.split(fx.random.key(0))
+    >>> fx.random.split(fx.random.key(0), 3).shape
+    (3, 2)
+    """
+    shape = canonical_shape("random.split", num)
+    w0, w1 = random_words("split", key, shape)
+    return S.reshape(_join(w0, w1), shape + (2,))
+
+
+def fold_in(key: ArrayLike, data: ArrayLike) -> Array:
+    """A new key from `key` and an integer `data` (e.g. a step number or a device index).
+
+    Keys folded with different data are independent; `fold_in(key, i)` is the key
+    `split(key, n)[i]` for 0 <= i < n (both encrypt the counter i).
+
+    >>> import fluxion as fx
+    >>> k = fx.random.key(0)
+    >>> (fx.random.fold_in(k, 1) != fx.random.fold_in(k, 2)).any().item()
+    True
+    """
+    k0, k1 = check_key("fold_in", key)
+    return _join(*threefry2x32(k0, k1, *_integer_words("fold_in", data)))
+
+
+_BIT_DTYPES = dtypes.UNSIGNED
+
+
+def flat_bits(op: str, key, shape: tuple[int, ...], dtype: np.dtype) -> Array:
+    """Random bits of an unsigned `dtype`, flat: one element per position of `shape`."""
+    w0, w1 = random_words(op, key, shape)
+    if dtype == dtypes.uint64:
+        hi = convert(w0, dtypes.uint64)
+        lo = convert(w1, dtypes.uint64)
+        return E.or_p.bind(E.shift_left_p.bind(hi, _U64_SHIFT), lo)
+    word = E.xor_p.bind(w0, w1)
+    if dtype == dtypes.uint32:
+        return word
+    return convert(word, dtype)  # keeps the low bits
+
+
+def flat_words(op: str, key, n: int) -> Array:
+    """`n` random uint32 words, flat, taking both words of each Threefry block (half the work
+    of `flat_bits`, for internal draws that no other generator has to reproduce)."""
+    half = (n + 1) // 2
+    words = S.concatenate(random_words(op, key, (half,)), 0)
+    return S.slice(words, (0,), (n,)) if 2 * half != n else words
+
+
+def bits(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.uint32) -> Array:
+    """Uniformly random bits: an array of `shape` and unsigned integer `dtype`.
+
+    >>> import fluxion as fx
+    >>> fx.random.bits(fx.random.key(0), (2,), fx.numpy.uint8).dtype
+    dtype('uint8')
+    """
+    shape = canonical_shape("random.bits", shape)
+    dt = dtypes.canonicalize(dtype)
+    if dt not in _BIT_DTYPES:
+        raise op_error(DTypeError, "random.bits", f"dtype {dt} is not an unsigned integer dtype",
+                       "pass dtype=fnp.uint8, uint16, uint32 or uint64")
+    return S.reshape(flat_bits("bits", key, shape, dt), shape)

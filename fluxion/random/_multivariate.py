@@ -1,0 +1,67 @@
+"""The multivariate normal distribution."""
+from __future__ import annotations
+
+from ..core.errors import ShapeError, op_error
+from ..numpy._convert import convert
+from ..numpy._linear import matmul
+from ..ops import elementwise as E
+from ..ops import linalg as L
+from ..ops import shape as S
+from ._continuous import normal
+from ._util import ArrayLike, DTypeLike, Shape, compute_dtype, float_dtype, param, sample_shape
+
+__all__ = ["multivariate_normal"]
+
+
+def _cholesky(cov):
+    return L.cholesky(cov)
+
+
+def _eigh(cov):
+    vectors, values = L.eigh(cov)
+    roots = E.sqrt_p.bind(E.max_p.bind(values, convert(0, values.dtype)))  # clip rounding below 0
+    return E.mul_p.bind(vectors, S.expand_dims(roots, (-2,)))
+
+
+def _svd(cov):
+    u, s, _ = L.svd(cov)
+    return E.mul_p.bind(u, S.expand_dims(E.sqrt_p.bind(s), (-2,)))
+
+
+# each gives a factor A with A @ A.T == cov
+_FACTORS = {"cholesky": _cholesky, "eigh": _eigh, "svd": _svd}
+
+
+def multivariate_normal(key: ArrayLike, mean: ArrayLike, cov: ArrayLike, shape: Shape | None = None,
+                        dtype: DTypeLike = None, method: str = "cholesky") -> Array:
+    """Samples of N(mean, cov): `mean` is (..., n), `cov` is (..., n, n); the output is
+    `shape + (n,)`, where `shape` defaults to the broadcast batch shape of mean and cov.
+
+    The sample is mean + A z for standard normal z and a factor A with A A^T = cov: the
+    Cholesky factor (`method="cholesky"`, NaN unless cov is positive definite), or
+    V sqrt(w) from an eigendecomposition (`"eigh"`) or U sqrt(s) from an SVD (`"svd"`),
+    which also accept positive semi-definite cov. `dtype` defaults to float32.
+
+    >>> import fluxion as fx
+    >>> import fluxion.numpy as fnp
+    >>> fx.random.multivariate_normal(fx.random.key(0), fnp.zeros(2), fnp.eye(2), (5,)).shape
+    (5, 2)
+    """
+    if method not in _FACTORS:
+        raise op_error(ValueError, "random.multivariate_normal", f"method {method!r} is not one of {sorted(_FACTORS)}",
+                       "pass method='cholesky', 'eigh' or 'svd'")
+    dt = float_dtype("multivariate_normal", "float32" if dtype is None else dtype)
+    cdt = compute_dtype(dt)
+    mean, cov = param("multivariate_normal", "mean", mean, cdt), param("multivariate_normal", "cov", cov, cdt)
+    if mean.ndim == 0 or cov.ndim < 2 or cov.shape[-2:] != mean.shape[-1:] * 2:
+        raise op_error(ShapeError, "random.multivariate_normal",
+                       f"mean of shape {mean.shape} and cov of shape {cov.shape} do not fit (..., n) and (..., n, n)",
+                       "pass mean with n entries on its last axis and cov with n x n matrices on its last two")
+    n = mean.shape[-1]
+    shape = sample_shape("multivariate_normal", shape, mean.shape[:-1], cov.shape[:-2])
+    factor = _FACTORS[method](cov)
+    z = normal(key, shape + (1, n), cdt)
+    # (..., 1, n) @ (..., n, n)^T: A z for each sample, without broadcasting A over the samples
+    az = S.reshape(matmul(z, S.transpose(factor, tuple(range(factor.ndim - 2)) + (factor.ndim - 1, factor.ndim - 2))),
+                   shape + (n,))
+    return convert(E.add_p.bind(az, mean), dt)

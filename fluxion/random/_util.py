@@ -1,0 +1,91 @@
+"""Checks shared by the samplers: shapes, dtypes and parameters, with errors that name the fix."""
+from __future__ import annotations
+
+import operator
+from typing import Any, Sequence, Union
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.array import Array, to_array
+from ..core.errors import DTypeError, ShapeError, op_error
+from ..numpy._convert import convert
+
+# annotations of the public samplers
+Shape = Union[int, Sequence[int]]
+DTypeLike = Any  # a fluxion dtype, a NumPy dtype or scalar type, a Python type or a dtype name
+ArrayLike = Any  # an Array, a NumPy array or a Python scalar
+
+
+def const(value, dt: np.dtype) -> Array:
+    """A 0-d constant of dtype `dt`."""
+    return Array(np.array(value, dt))
+
+
+def like(value, x: Array) -> Array:
+    """A 0-d constant of `x`'s dtype."""
+    return Array(np.array(value, x.dtype))
+
+
+def canonical_shape(op: str, shape) -> tuple[int, ...]:
+    """`shape` (an int or a sequence of ints) as a tuple of non-negative Python ints."""
+    try:
+        out = (operator.index(shape),) if not isinstance(shape, (tuple, list)) else tuple(map(operator.index, shape))
+    except TypeError:
+        raise op_error(TypeError, op, f"shape must be a tuple of ints, got {shape!r}",
+                       "pass shape as a tuple of Python ints, e.g. shape=(3, 2)") from None
+    if any(d < 0 for d in out):
+        raise op_error(ShapeError, op, f"shape {out} has a negative size", "use sizes >= 0")
+    return out
+
+
+def float_dtype(op: str, dtype, complex_ok: bool = False) -> np.dtype:
+    """`dtype` canonicalised; a DTypeError unless it is a real (or, if allowed, complex) float."""
+    dt = dtypes.canonicalize(dtype)
+    allowed = dtypes.FLOATING if complex_ok else dtypes.REAL_FLOATING
+    if dt not in allowed:
+        kinds = "floating-point" if complex_ok else "real floating-point"
+        raise op_error(DTypeError, f"random.{op}", f"dtype {dt} is not a {kinds} dtype",
+                       "pass dtype=fnp.float32 (or float16, bfloat16, float64)"
+                       + ("; for integers use fx.random.randint" if dt in dtypes.INTEGER else ""))
+    return dt
+
+
+def compute_dtype(dt: np.dtype) -> np.dtype:
+    """The dtype a sampler computes in: 16-bit floats work in float32 and round once at the end."""
+    return dtypes.float32 if dt in (dtypes.float16, dtypes.bfloat16) else dt
+
+
+def float_param_dtype(x: Array) -> np.dtype:
+    """The dtype a parameter such as a probability or a rate computes in: its own real float
+    dtype (float32 for 16-bit floats, integers and booleans)."""
+    return compute_dtype(x.dtype) if x.dtype in dtypes.REAL_FLOATING else dtypes.float32
+
+
+def param(op: str, name: str, value, dt: np.dtype) -> Array:
+    """A distribution parameter as a strong Array of dtype `dt` (real numbers only)."""
+    x = to_array(value)
+    if x.dtype in dtypes.COMPLEX:
+        raise op_error(DTypeError, f"random.{op}", f"{name} has complex dtype {x.dtype}", f"pass a real {name}")
+    return convert(x, dt)
+
+
+def broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    """Whether `shape` broadcasts (NumPy-style) to exactly `target`."""
+    return len(shape) <= len(target) and all(a in (1, b) for a, b in zip(shape[::-1], target[::-1]))
+
+
+def sample_shape(op: str, shape, *shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """The output shape: `shape` if given (the parameters' `shapes` must broadcast to it), else theirs."""
+    if shape is not None:
+        shape = canonical_shape(f"random.{op}", shape)
+        if all(broadcasts_to(s, shape) for s in shapes):
+            return shape
+        problem = f"parameters of shapes {', '.join(map(str, shapes))} do not broadcast to shape {shape}"
+    else:
+        try:
+            return tuple(np.broadcast_shapes(*shapes))
+        except ValueError:
+            problem = f"parameters of shapes {', '.join(map(str, shapes))} do not broadcast together"
+    raise op_error(ShapeError, f"random.{op}", problem,
+                   "make the parameters broadcast together and pass a shape they broadcast to (or shape=None)")

@@ -1,0 +1,451 @@
+"""fluxion.numpy.linalg against numpy.linalg: factorizations, solves, determinants, norms, ranks,
+pseudo-inverses; batched, empty, singular and integer inputs; errors; traced against eager."""
+import warnings
+
+import ml_dtypes
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+from hypothesis.extra import numpy as hnp
+
+import fluxion.numpy as fnp
+from fluxion.core.errors import DTypeError, ShapeError
+from fluxion.ops import linalg as L
+
+from _tracing import traced
+
+LA = fnp.linalg
+BF16 = np.dtype(ml_dtypes.bfloat16)
+FLOATS = [np.float32, np.float64, np.complex64, np.complex128]
+TOL = {np.dtype(np.float32): 2e-4, np.dtype(np.float64): 1e-9, np.dtype(np.complex64): 2e-4,
+       np.dtype(np.complex128): 1e-9}
+BATCHES = [(), (3,), (2, 1)]
+
+
+def _random(shape, dt, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(shape)
+    if np.dtype(dt).kind == "c":
+        x = x + 1j * rng.standard_normal(shape)
+    return x.astype(dt)
+
+
+def _wide(x):
+    x = np.asarray(x)
+    return x.astype(np.complex128 if x.dtype.kind == "c" else np.float64)
+
+
+def _ct(x):
+    return np.conj(np.swapaxes(x, -1, -2))
+
+
+def _pd(shape, dt, seed=0):
+    x = _wide(_random(shape, dt, seed))
+    return (x @ _ct(x) + shape[-1] * np.eye(shape[-1])).astype(dt)
+
+
+def _close(got, want, dt=None, scale=1.0):
+    """`got` has `want`'s shape and fluxion's dtype for `dt` input, and matches within the dtype's tolerance."""
+    got = np.asarray(got)
+    want = np.asarray(want)
+    assert got.shape == want.shape, (got.shape, want.shape)
+    if dt is not None:
+        assert got.dtype == np.dtype(dt), (got.dtype, dt)
+    tol = TOL.get(np.dtype(dt) if dt is not None else got.dtype, 1e-9) * scale
+    np.testing.assert_allclose(_wide(got), _wide(want), rtol=tol, atol=tol, equal_nan=True)
+
+
+def _real(dt):
+    return np.dtype(dt).type(0).real.dtype
+
+
+# factorizations ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("batch", BATCHES)
+def test_cholesky_lower_and_upper(dt, batch):
+    x = _pd(batch + (4, 4), dt)
+    _close(LA.cholesky(x), np.linalg.cholesky(_wide(x)), dt, 10)
+    _close(LA.cholesky(x, upper=True), np.linalg.cholesky(_wide(x), upper=True), dt, 10)
+
+
+def test_cholesky_of_an_indefinite_matrix_is_nan_not_an_error():
+    out = np.asarray(LA.cholesky(np.array([[1.0, 2.0], [2.0, 1.0]])))
+    assert np.isnan(out[np.tril_indices(2)]).all()
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("batch", BATCHES)
+def test_eigh_and_eigvalsh(dt, batch):
+    x = _pd(batch + (4, 4), dt) - 6 * np.eye(4).astype(dt)
+    res = LA.eigh(x)
+    assert isinstance(res, LA.EighResult) and res._fields == ("eigenvalues", "eigenvectors")
+    w = np.linalg.eigvalsh(_wide(x))
+    _close(res.eigenvalues, w, _real(dt), 40)
+    v = np.asarray(res.eigenvectors)
+    _close(_ct(v) @ x @ v, w[..., None] * np.eye(4), dt, 100)
+    _close(LA.eigvalsh(x), w, _real(dt), 40)
+    _close(LA.eigvalsh(np.triu(x), UPLO="U"), w, _real(dt), 40)
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("shape", [(4, 3), (3, 4), (2, 3, 3)])
+@pytest.mark.parametrize("mode", ["reduced", "complete"])
+def test_qr_modes(dt, shape, mode):
+    x = _random(shape, dt)
+    res = LA.qr(x, mode=mode)
+    assert isinstance(res, LA.QRResult) and res._fields == ("Q", "R")
+    want_q, want_r = np.linalg.qr(_wide(x), mode=mode)
+    assert res.Q.shape == want_q.shape and res.R.shape == want_r.shape and res.Q.dtype == np.dtype(dt)
+    _close(np.asarray(res.Q) @ np.asarray(res.R), x, dt, 10)
+    _close(np.abs(np.asarray(res.R)), np.abs(want_r), _real(dt), 10)  # unique up to the signs of R's rows
+    r_only = LA.qr(x, mode="r")
+    assert r_only.shape == np.linalg.qr(_wide(x), mode="r").shape
+    _close(r_only, LA.qr(x).R, dt)
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("shape", [(4, 3), (3, 4), (2, 3, 3), (0, 3)])
+@pytest.mark.parametrize("full_matrices", [True, False])
+def test_svd_and_svdvals(dt, shape, full_matrices):
+    x = _random(shape, dt)
+    res = LA.svd(x, full_matrices=full_matrices)
+    assert isinstance(res, LA.SVDResult) and res._fields == ("U", "S", "Vh")
+    want = np.linalg.svd(_wide(x), full_matrices=full_matrices)
+    assert res.U.shape == want.U.shape and res.Vh.shape == want.Vh.shape
+    _close(res.S, want.S, _real(dt), 10)
+    _close(LA.svdvals(x), want.S, _real(dt), 10)
+    _close(LA.svd(x, compute_uv=False), want.S, _real(dt), 10)
+    k = min(shape[-2:])
+    u, s, vh = (np.asarray(t) for t in res)
+    _close((u[..., :k] * s[..., None, :]) @ vh[..., :k, :], x, dt, 10)
+
+
+# determinants ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("batch", BATCHES)
+@pytest.mark.parametrize("n", [1, 2, 5])
+def test_det_and_slogdet(dt, batch, n):
+    x = _random(batch + (n, n), dt, seed=n)
+    _close(LA.det(x), np.linalg.det(_wide(x)), dt, 10)
+    res = LA.slogdet(x)
+    assert isinstance(res, LA.SlogdetResult) and res._fields == ("sign", "logabsdet")
+    want = np.linalg.slogdet(_wide(x))
+    _close(res.sign, want.sign, dt, 10)
+    _close(res.logabsdet, want.logabsdet, _real(dt), 10)
+
+
+@given(hnp.arrays(np.float64, st.tuples(st.integers(0, 2), st.integers(1, 4)).map(lambda s: (s[0], s[1], s[1])),
+                  elements=st.integers(-3, 3).map(float)))
+def test_det_matches_numpy_on_small_integer_matrices_including_singular_ones(x):
+    _close(LA.det(x), np.linalg.det(x), np.float64, 1e3)
+
+
+@pytest.mark.parametrize("shape", [(0, 0), (3, 0, 0)])
+def test_det_of_an_empty_matrix_is_one(shape):
+    _close(LA.det(np.zeros(shape)), np.ones(shape[:-2]), np.float64)
+    sign, logabsdet = LA.slogdet(np.zeros(shape))
+    _close(sign, np.ones(shape[:-2]), np.float64)
+    _close(logabsdet, np.zeros(shape[:-2]), np.float64)
+
+
+def test_singular_matrices_have_zero_det_and_slogdet_sign_zero_logabsdet_minus_inf():
+    x = np.array([[1.0, 2.0], [2.0, 4.0]])
+    assert LA.det(x).item() == 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # log(0) inside
+        sign, logabsdet = LA.slogdet(np.zeros((2, 2)))
+    assert sign.item() == 0.0 and logabsdet.item() == -np.inf
+
+
+def test_det_of_integer_input_is_float32():
+    out = LA.det(np.array([[1, 2], [3, 4]]))
+    assert out.dtype == np.float32 and abs(out.item() + 2.0) < 1e-5
+
+
+# solve, inv, matrix_power ----------------------------------------------------------------------------
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("a_shape,b_shape", [((3, 3), (3,)), ((2, 3, 3), (3,)), ((3, 3), (3, 2)),
+                                             ((2, 3, 3), (2, 3, 1)), ((2, 1, 3, 3), (4, 3, 2)), ((3, 3), (5, 3, 2)),
+                                             ((0, 0), (0,)), ((2, 2), (2, 0))])
+def test_solve_follows_array_api_broadcasting(dt, a_shape, b_shape):
+    a = _random(a_shape, dt) + 3 * np.eye(a_shape[-1]).astype(dt)
+    b = _random(b_shape, dt, seed=1)
+    got = LA.solve(a, b)
+    want = np.linalg.solve(_wide(a), _wide(b))
+    _close(got, want, dt, 10)
+
+
+def test_solve_with_non_finite_right_hand_sides_matches_numpy():
+    a = np.array([[0.0, 1.0], [1.0, 0.0]])  # pivoting swaps the rows
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        want = np.linalg.solve(a, np.array([np.inf, 1.0]))
+    _close(LA.solve(a, np.array([np.inf, 1.0])), want)
+
+
+def test_solve_promotes_integers_and_mixed_dtypes():
+    out = LA.solve(np.array([[2, 0], [0, 4]]), np.array([2, 4]))
+    assert out.dtype == np.float32 and out.tolist() == [1.0, 1.0]
+    assert LA.solve(np.eye(2, dtype=np.float32), np.ones(2)).dtype == np.float64
+
+
+def test_solve_and_inv_of_a_singular_matrix_give_non_finite_values_not_an_error():
+    x = np.ones((2, 2))
+    assert not np.isfinite(np.asarray(LA.inv(x))).all()
+    assert not np.isfinite(np.asarray(LA.solve(x, np.ones(2)))).all()
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("shape", [(1, 1), (4, 4), (3, 2, 2), (0, 0), (2, 0, 0)])
+def test_inv(dt, shape):
+    x = _random(shape, dt) + 3 * np.eye(shape[-1]).astype(dt)
+    _close(LA.inv(x), np.linalg.inv(_wide(x)), dt, 10)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 6, -1, -2, -5])
+def test_matrix_power(n):
+    x = _random((2, 3, 3), np.float64) + 2 * np.eye(3)
+    _close(LA.matrix_power(x, n), np.linalg.matrix_power(x, n), np.float64, 100)
+
+
+def test_matrix_power_keeps_integers_for_non_negative_exponents():
+    x = np.array([[1, 1], [1, 0]], np.int32)
+    out = LA.matrix_power(x, 10)
+    assert out.dtype == np.int32 and out.tolist() == np.linalg.matrix_power(x, 10).tolist()
+    assert LA.matrix_power(x, 0).tolist() == [[1, 0], [0, 1]]
+    assert LA.matrix_power(x, -1).dtype == np.float32
+
+
+# ranks, pseudo-inverses, least squares ---------------------------------------------------------------
+def _rank_deficient(shape, rank, dt=np.float64):
+    return (_random(shape[:-1] + (rank,), dt) @ _random(shape[:-2] + (rank, shape[-1]), dt, seed=1)).astype(dt)
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("shape,rank", [((4, 4), 4), ((4, 4), 2), ((5, 3), 1), ((2, 3, 5), 2)])
+def test_matrix_rank(dt, shape, rank):
+    x = _rank_deficient(shape, rank, dt)
+    out = LA.matrix_rank(x)
+    assert out.dtype == np.int64
+    np.testing.assert_array_equal(np.asarray(out), np.linalg.matrix_rank(x))
+
+
+def test_matrix_rank_tolerances_hermitian_and_vectors():
+    x = np.diag([1.0, 1e-3, 1e-9])
+    assert LA.matrix_rank(x).item() == 3
+    assert LA.matrix_rank(x, rtol=1e-6).item() == 2
+    assert LA.matrix_rank(x, tol=1e-2).item() == 1
+    assert LA.matrix_rank(np.stack([x, x]), rtol=np.array([1e-6, 1e-2])).tolist() == [2, 1]
+    assert LA.matrix_rank(-x, hermitian=True).item() == 3
+    assert LA.matrix_rank(np.zeros(3)).item() == 0 and LA.matrix_rank(np.array([0.0, 2.0])).item() == 1
+    assert LA.matrix_rank(np.zeros((0, 3))).item() == 0
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("shape,rank", [((4, 4), 4), ((4, 4), 2), ((5, 3), 3), ((3, 5), 2), ((2, 3, 4), 3),
+                                        ((0, 3), 0)])
+def test_pinv(dt, shape, rank):
+    x = _rank_deficient(shape, rank, dt) if rank else np.zeros(shape, dt)
+    # float32 rounding leaves singular values near 1e-7 of the largest: cut them explicitly there
+    rtol = 1e-5 if np.dtype(dt) in (np.float32, np.complex64) else None
+    _close(LA.pinv(x, rtol=rtol), np.linalg.pinv(_wide(x), rtol=rtol), dt, 100)
+
+
+def test_pinv_rtol_and_rcond():
+    x = np.diag([1.0, 1e-3])
+    _close(LA.pinv(x, rtol=1e-2), np.diag([1.0, 0.0]))
+    _close(LA.pinv(x, 1e-2), np.diag([1.0, 0.0]))
+    _close(LA.pinv(x), np.diag([1.0, 1e3]))
+
+
+@pytest.mark.parametrize("a_shape,b_shape", [((6, 3), (6,)), ((6, 3), (6, 2)), ((3, 3), (3,)), ((2, 4), (2, 3))])
+@pytest.mark.parametrize("dt", [np.float64, np.complex128, np.float32])
+def test_lstsq_matches_numpy_for_full_rank(a_shape, b_shape, dt):
+    a, b = _random(a_shape, dt), _random(b_shape, dt, seed=1)
+    x, residuals, rank, s = LA.lstsq(a, b)
+    want = np.linalg.lstsq(_wide(a), _wide(b))
+    _close(x, want[0], dt, 100)
+    _close(residuals, want[1], _real(dt), 100)
+    assert rank.item() == want[2]
+    _close(s, want[3], _real(dt), 10)
+
+
+def test_lstsq_of_a_rank_deficient_matrix_gives_the_minimum_norm_solution_and_residuals():
+    a = np.array([[1.0, 1.0], [1.0, 1.0], [0.0, 0.0]])
+    x, residuals, rank, _ = LA.lstsq(a, np.array([1.0, 3.0, 1.0]))
+    _close(x, np.linalg.lstsq(a, np.array([1.0, 3.0, 1.0]))[0])
+    assert rank.item() == 1
+    _close(residuals, [3.0])  # NumPy returns no residuals when the rank is deficient; we always do when M > N
+
+
+@pytest.mark.parametrize("shapes", [[(3, 4), (4, 5)], [(3,), (3, 4), (4, 2), (2,)], [(10, 2), (2, 8), (8, 3), (3, 7)],
+                                    [(2, 3), (3, 4), (4, 5), (5, 1)], [(4,), (4,)]])
+def test_multi_dot(shapes):
+    xs = [_random(s, np.float64, seed=i) for i, s in enumerate(shapes)]
+    _close(LA.multi_dot(xs), np.linalg.multi_dot(xs), np.float64, 10)
+
+
+# norms ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("ord", ["fro", "nuc", 1, -1, 2, -2, np.inf, -np.inf])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_matrix_norm(dt, ord, keepdims):
+    x = _random((2, 3, 4), dt)
+    _close(LA.matrix_norm(x, ord=ord, keepdims=keepdims), np.linalg.matrix_norm(_wide(x), ord=ord, keepdims=keepdims),
+           _real(dt), 10)
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("ord", [0, 1, 2, 3, 0.5, -1, -2, np.inf, -np.inf])
+@pytest.mark.parametrize("axis", [None, 0, -1, (0, 2), (2, 0, 1)])
+def test_vector_norm(dt, ord, axis):
+    x = _random((2, 3, 4), dt)
+    x[0, 0, 0] = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # 0 ** -1 in negative orders
+        got = LA.vector_norm(x, ord=ord, axis=axis, keepdims=True)
+        _close(got, np.linalg.vector_norm(_wide(x), ord=ord, axis=axis, keepdims=True), _real(dt), 10)
+        want = np.linalg.vector_norm(_wide(x), ord=ord, axis=axis)
+        _close(LA.vector_norm(x, ord=ord, axis=axis), want, _real(dt), 10)
+
+
+def test_norms_of_empty_arrays_are_zero():
+    assert LA.vector_norm(np.zeros(0), ord=np.inf).item() == 0.0
+    assert LA.vector_norm(np.zeros((0, 3))).item() == 0.0
+    assert LA.matrix_norm(np.zeros((0, 0)), ord=2).item() == 0.0
+    assert LA.matrix_norm(np.zeros((0, 3)), ord=np.inf).item() == 0.0
+
+
+def test_norms_of_integers_are_float32_and_of_0d_arrays_work():
+    assert LA.vector_norm(np.array([3, 4])).dtype == np.float32
+    assert LA.vector_norm(np.float64(-2.0)).item() == 2.0
+
+
+@pytest.mark.parametrize("shape,ord,axis", [((3, 4), None, None), ((2, 3, 4), None, None), ((4,), 1, None),
+                                            ((3, 4), "nuc", None), ((3, 4), 1, None), ((3, 4), 3, 1),
+                                            ((2, 3, 4), "fro", (2, 0)), ((2, 3, 4), -np.inf, (0, 1)),
+                                            ((2, 3, 4), None, -1), ((3, 4), np.inf, None), ((3, 4), -2, (1, 0))])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_numpy_norm(shape, ord, axis, keepdims):
+    x = _random(shape, np.float64)
+    _close(LA.norm(x, ord, axis, keepdims), np.linalg.norm(x, ord, axis, keepdims), np.float64, 10)
+
+
+@pytest.mark.parametrize("p", [None, 2, -2, 1, -1, np.inf, -np.inf, "fro", "nuc"])
+def test_cond(p):
+    x = _random((2, 3, 3), np.float64) + np.eye(3)
+    _close(LA.cond(x, p), np.linalg.cond(x, p), np.float64, 1e3)
+
+
+def test_cond_of_a_singular_matrix_is_infinite():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert LA.cond(np.array([[1.0, 0.0], [0.0, 0.0]])).item() == np.inf
+
+
+# the array API's versions of products ----------------------------------------------------------------
+def test_array_api_products_are_the_namespace_functions_or_their_strict_forms():
+    assert LA.matmul is fnp.matmul and LA.tensordot is fnp.tensordot and LA.vecdot is fnp.vecdot
+    assert LA.matrix_transpose is fnp.matrix_transpose
+    x = np.arange(24.0).reshape(2, 3, 4)
+    _close(LA.diagonal(x, offset=1), np.linalg.diagonal(x, offset=1), np.float64)
+    _close(LA.trace(x, offset=-1), np.linalg.trace(x, offset=-1), np.float64)
+    assert LA.trace(np.ones((2, 2), np.int8)).dtype == np.int64
+    _close(LA.outer(np.arange(2.0), np.arange(3.0)), np.linalg.outer(np.arange(2.0), np.arange(3.0)), np.float64)
+    a, b = _random((4, 3), np.float64), _random((3,), np.float64)
+    _close(LA.cross(a, b), np.linalg.cross(a, b), np.float64)
+    _close(LA.cross(a.T, b[:, None], axis=0), np.linalg.cross(a.T, b[:, None], axis=0), np.float64)
+
+
+def test_array_api_product_errors():
+    with pytest.raises(ShapeError, match="3 components"):
+        LA.cross(np.ones(2), np.ones(2))
+    with pytest.raises(ShapeError, match="1-D"):
+        LA.outer(np.ones((2, 2)), np.ones(2))
+    with pytest.raises(ShapeError, match="stack of matrices"):
+        LA.diagonal(np.ones(3))
+
+
+# errors ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("fn", [LA.det, LA.slogdet, LA.inv, LA.cholesky, LA.eigh, LA.eigvalsh,
+                                lambda x: LA.solve(x, np.ones(2)), lambda x: LA.matrix_power(x, 2)])
+def test_square_matrix_functions_reject_non_square_input(fn):
+    with pytest.raises(ShapeError, match=r"square") as e:
+        fn(np.ones((2, 3)))
+    assert "(2, 3)" in str(e.value) and "fix:" in str(e.value)
+
+
+@pytest.mark.parametrize("fn", [LA.det, LA.inv, LA.qr, LA.svd, LA.svdvals, LA.pinv, LA.matrix_norm, LA.cond])
+def test_matrix_functions_reject_vectors(fn):
+    with pytest.raises(ShapeError, match="matrices"):
+        fn(np.ones(3))
+
+
+@pytest.mark.parametrize("x2_shape", [(3,), (2, 3, 1), ()])
+def test_solve_rejects_mismatched_right_hand_sides(x2_shape):
+    with pytest.raises(ShapeError, match="solve") as e:
+        LA.solve(np.eye(2), np.ones(x2_shape))
+    assert "fix:" in str(e.value)
+
+
+def test_solve_rejects_unbroadcastable_batches():
+    with pytest.raises(ShapeError, match="broadcast"):
+        LA.solve(np.ones((2, 3, 3)), np.ones((4, 3, 1)))
+
+
+@pytest.mark.parametrize("call,err,match", [
+    (lambda: LA.matrix_norm(np.eye(2), ord=3), ValueError, "not a matrix norm"),
+    (lambda: LA.vector_norm(np.ones(2), ord="fro"), ValueError, "must be a number"),
+    (lambda: LA.eigh(np.eye(2), UPLO="X"), ValueError, "UPLO"),
+    (lambda: LA.qr(np.eye(2), mode="raw"), ValueError, "mode"),
+    (lambda: LA.matrix_power(np.eye(2), 1.5), TypeError, "integer"),
+    (lambda: LA.pinv(np.eye(2), 1e-3, rtol=1e-3), TypeError, "both"),
+    (lambda: LA.matrix_rank(np.eye(2), 1e-3, rtol=1e-3), TypeError, "both"),
+    (lambda: LA.lstsq(np.ones((3, 2)), np.ones(2)), ShapeError, "rows"),
+    (lambda: LA.lstsq(np.ones((2, 3, 2)), np.ones(3)), ShapeError, r"\(M, N\)"),
+    (lambda: LA.multi_dot([np.ones((2, 2))]), ValueError, "at least 2"),
+    (lambda: LA.multi_dot([np.ones((2, 3)), np.ones((2, 3))]), ShapeError, "columns"),
+    (lambda: LA.multi_dot([np.ones((2, 3)), np.ones((3, 2, 2)), np.ones(2)]), ShapeError, "2-D"),
+    (lambda: LA.norm(np.ones((2, 2, 2)), ord=2), ShapeError, "1-D or 2-D"),
+    (lambda: LA.norm(np.ones((2, 2, 2)), axis=(0, 1, 2)), ShapeError, "one axis"),
+    (lambda: LA.norm(np.ones((2, 2)), axis=(1, -1)), ShapeError, "twice"),
+])
+def test_argument_errors_name_the_problem(call, err, match):
+    with pytest.raises(err, match=match) as e:
+        call()
+    assert "fix:" in str(e.value)
+
+
+def test_boolean_input_is_promoted_like_integers():
+    assert LA.inv(np.eye(2, dtype=bool)).dtype == np.float32
+
+
+def test_bfloat16_input_stays_bfloat16():
+    x = np.array([[2.0, 0.0], [0.0, 4.0]], BF16)
+    out = LA.inv(x)
+    assert out.dtype == BF16 and np.asarray(out).astype(np.float32).tolist() == [[0.5, 0.0], [0.0, 0.25]]
+
+
+def test_integers_are_promoted_before_reaching_the_float_only_primitives():
+    with pytest.raises(DTypeError):
+        L.cholesky(np.eye(2, dtype=np.int64))
+    assert LA.cholesky(np.eye(2, dtype=np.int64)).dtype == np.float32
+
+
+# traced ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("fn", [
+    LA.det, LA.inv, lambda x: LA.slogdet(x).logabsdet, LA.cholesky, lambda x: LA.eigh(x).eigenvalues,
+    lambda x: LA.qr(x).R, LA.svdvals, LA.pinv, LA.matrix_rank, LA.matrix_norm, lambda x: LA.matrix_norm(x, ord=2),
+    LA.vector_norm, LA.norm, LA.cond, lambda x: LA.matrix_power(x, -3), lambda x: LA.multi_dot([x, x, x]), LA.trace,
+])
+def test_linalg_runs_on_traced_values_like_eager(fn):
+    x = fnp.asarray(_pd((3, 3), np.float64))
+    _close(traced(fn, x), fn(x))
+
+
+@pytest.mark.parametrize("fn", [LA.solve, lambda a, b: LA.lstsq(a, b)[0], lambda a, b: LA.lstsq(a, b)[1]])
+def test_solves_run_on_traced_values_like_eager(fn):
+    a, b = fnp.asarray(_random((4, 3), np.float64)), fnp.asarray(_random((4,), np.float64, seed=1))
+    if fn is LA.solve:
+        a = fnp.asarray(_pd((4, 4), np.float64))
+    _close(traced(fn, a, b), fn(a, b))

@@ -1,0 +1,240 @@
+"""fluxion.numpy sorting, searching and set functions against NumPy (and traced against eager)."""
+import ml_dtypes
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+from hypothesis.extra import numpy as hnp
+
+import fluxion.numpy as fnp
+from fluxion.core.errors import ConcretizationError, DTypeError, ShapeError
+
+from _tracing import traced
+
+BF16 = np.dtype(ml_dtypes.bfloat16)
+LOW = (np.dtype(np.float16), BF16)
+REAL = [np.bool_, np.int8, np.int64, np.uint8, np.uint32, np.float16, BF16, np.float32, np.float64]
+ALL = REAL + [np.complex64, np.complex128]
+SPECIALS = [np.nan, np.inf, -np.inf, -0.0, 0.0]
+
+
+@st.composite
+def arrays(draw, dtypes, min_dims=1, max_dims=3, shape=None):
+    """Arrays with many ties: small integers, and for floats NaN, inf and signed zeros."""
+    dt = np.dtype(draw(st.sampled_from(dtypes)))
+    if shape is None:
+        shape = draw(hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=0, max_side=5))
+    if dt == np.bool_:
+        return draw(hnp.arrays(np.bool_, shape))
+    if dt.kind in "iu":
+        return draw(hnp.arrays(dt, shape, elements=st.integers(0 if dt.kind == "u" else -3, 3)))
+    elements = st.one_of(st.integers(-3, 3).map(float), st.sampled_from(SPECIALS))
+    value = draw(hnp.arrays(np.float64, shape, elements=elements))
+    if dt.kind == "c":
+        value = value + 1j * draw(hnp.arrays(np.float64, shape, elements=elements))
+    return value.astype(dt)
+
+
+def _key(x):
+    return x.astype(np.float32) if x.dtype in LOW else x
+
+
+def _same(got, want):
+    g, w = np.asarray(got), np.asarray(want)
+    assert g.dtype == w.dtype, (g.dtype, w.dtype)
+    assert g.shape == w.shape, (g.shape, w.shape)
+    np.testing.assert_array_equal(_key(g), _key(w))
+
+
+def _axis(data, ndim):
+    return data.draw(st.one_of(st.none(), st.integers(-ndim, ndim - 1)))
+
+
+def _descending_order(row):
+    """Indices of a 1-d row sorted largest first, NaN first, equal elements in their order."""
+    key = lambda i: (bool(np.isnan(row[i])), 0.0 if np.isnan(row[i]) else row[i])  # noqa: E731
+    return sorted(range(len(row)), key=key, reverse=True)
+
+
+# sort, argsort --------------------------------------------------------------------------------
+@given(data=st.data())
+def test_sort_and_argsort_match_numpy_stable_sort(data):
+    x = data.draw(arrays(ALL))
+    axis = _axis(data, x.ndim)
+    _same(fnp.sort(fnp.asarray(x), axis=axis), np.sort(_key(x), axis=axis, kind="stable").astype(x.dtype))
+    _same(fnp.argsort(fnp.asarray(x), axis=axis, stable=True), np.argsort(_key(x), axis=axis, kind="stable"))
+
+
+@given(data=st.data())
+def test_descending_sort_is_stable_with_nans_first(data):
+    x = data.draw(arrays(REAL, max_dims=2)).astype(np.float64)
+    axis = data.draw(st.integers(-x.ndim, x.ndim - 1))
+    moved = np.moveaxis(x, axis, -1)
+    rows = moved.reshape(int(np.prod(moved.shape[:-1])), moved.shape[-1])
+    order = np.array([_descending_order(r) for r in rows], np.int64).reshape(moved.shape)
+    want_idx = np.moveaxis(order, -1, axis)
+    _same(fnp.argsort(fnp.asarray(x), axis=axis, descending=True), want_idx)
+    _same(fnp.sort(fnp.asarray(x), axis=axis, descending=True), np.take_along_axis(x, want_idx, axis))
+
+
+def test_sort_orders_nans_last_and_keeps_signed_zeros_in_place():
+    x = np.array([0.0, np.nan, -0.0, -1.0, 0.0], np.float32)
+    assert fnp.argsort(fnp.asarray(x)).tolist() == [3, 0, 2, 4, 1]
+    assert np.signbit(np.asarray(fnp.sort(fnp.asarray(x)))).tolist() == [True, False, True, False, False]
+
+
+def test_sort_accepts_numpy_kinds_and_methods_forward():
+    x = fnp.asarray([[3, 1, 2], [0, 5, 4]])
+    for kind in ("quicksort", "mergesort", "heapsort", "stable"):
+        assert fnp.sort(x, kind=kind).tolist() == [[1, 2, 3], [0, 4, 5]]
+    assert x.sort(axis=0).tolist() == [[0, 1, 2], [3, 5, 4]]
+    assert x.argsort(axis=None).tolist() == [3, 1, 2, 0, 5, 4]
+    assert fnp.sort(fnp.asarray(7), axis=None).tolist() == [7]
+
+
+# partition ------------------------------------------------------------------------------------
+@given(data=st.data())
+def test_partition_puts_the_kth_element_in_place(data):
+    x = data.draw(arrays([np.int32, np.float32, np.float64], min_dims=1))
+    axis = data.draw(st.integers(-x.ndim, x.ndim - 1))
+    if x.shape[axis] == 0:
+        return
+    kth = data.draw(st.integers(-x.shape[axis], x.shape[axis] - 1))
+    got = np.asarray(fnp.partition(fnp.asarray(x), kth, axis=axis))
+    want = np.partition(x, kth, axis=axis)
+    np.testing.assert_array_equal(np.take(got, kth, axis), np.take(want, kth, axis))
+    idx = np.asarray(fnp.argpartition(fnp.asarray(x), [kth], axis=axis))
+    np.testing.assert_array_equal(np.take_along_axis(x, idx, axis), got)
+
+
+@pytest.mark.parametrize("fn", [fnp.partition, fnp.argpartition])
+def test_partition_rejects_kth_out_of_range(fn):
+    with pytest.raises(ShapeError, match="kth") as e:
+        fn(fnp.asarray([1, 2, 3]), 3)
+    assert "fix:" in str(e.value)
+    with pytest.raises(TypeError, match="kth"):
+        fn(fnp.asarray([1, 2, 3]), 1.5)
+
+
+# lexsort --------------------------------------------------------------------------------------
+@given(data=st.data())
+def test_lexsort_matches_numpy(data):
+    first = data.draw(arrays(ALL))
+    keys = [first] + [data.draw(arrays(ALL, shape=first.shape)) for _ in range(data.draw(st.integers(0, 2)))]
+    axis = data.draw(st.integers(-first.ndim, first.ndim - 1))
+    want = np.lexsort([_key(k) for k in keys], axis=axis)
+    _same(fnp.lexsort([fnp.asarray(k) for k in keys], axis=axis), want)
+
+
+def test_lexsort_takes_the_rows_of_an_array_as_keys():
+    keys = np.array([[2, 9, 1, 3], [1, 0, 1, 0]])
+    assert fnp.lexsort(fnp.asarray(keys)).tolist() == np.lexsort(keys).tolist()
+
+
+# searchsorted ---------------------------------------------------------------------------------
+@given(data=st.data())
+def test_searchsorted_matches_numpy_including_nans(data):
+    a = np.sort(_key(data.draw(arrays(REAL, max_dims=1))))
+    v = data.draw(arrays([a.dtype], min_dims=0, max_dims=2))
+    side = data.draw(st.sampled_from(["left", "right"]))
+    got = fnp.searchsorted(fnp.asarray(a), fnp.asarray(v), side=side)
+    _same(got, np.searchsorted(a, v, side=side).astype(np.int64))
+
+
+def test_searchsorted_uses_sorter_and_promotes_scalars():
+    a = np.array([3.0, 1.0, 2.0])
+    sorter = np.argsort(a)
+    got = fnp.searchsorted(fnp.asarray(a), fnp.asarray([2.5, 0.0]), sorter=fnp.asarray(sorter))
+    assert got.tolist() == np.searchsorted(a, [2.5, 0.0], sorter=sorter).tolist()
+    assert fnp.searchsorted(fnp.asarray([1, 2, 3]), 2, side="right").item() == 2
+    assert fnp.asarray([1, 2, 3]).searchsorted(fnp.asarray(2)).item() == 1
+
+
+# unique ---------------------------------------------------------------------------------------
+@given(data=st.data())
+def test_array_api_unique_functions_match_numpy_with_distinct_nans(data):
+    x = data.draw(arrays(REAL, min_dims=0))
+    w = _key(x)
+    values, indices, inverse, counts = np.unique(w, return_index=True, return_inverse=True, return_counts=True,
+                                                 equal_nan=False)
+    got = fnp.unique_all(fnp.asarray(x))
+    _same(got.values, values.astype(x.dtype))
+    _same(got.indices, indices)
+    _same(got.inverse_indices, inverse.reshape(x.shape))
+    _same(got.counts, counts)
+    _same(fnp.unique_values(fnp.asarray(x)), values.astype(x.dtype))
+    _same(fnp.unique_counts(fnp.asarray(x)).counts, counts)
+    _same(fnp.unique_inverse(fnp.asarray(x)).inverse_indices, inverse.reshape(x.shape))
+
+
+def test_unique_values_keeps_every_nan():
+    got = fnp.unique_values(fnp.asarray(np.array([np.nan, 1.0, np.nan], BF16)))
+    assert got.dtype == BF16 and np.isnan(np.asarray(got, np.float32)).sum() == 2
+
+
+@given(data=st.data())
+def test_numpy_unique_matches_numpy(data):
+    x = data.draw(arrays(REAL, min_dims=1, max_dims=2))
+    flags = data.draw(st.tuples(st.booleans(), st.booleans(), st.booleans()))
+    axis = data.draw(st.sampled_from([None, 0]))
+    equal_nan = data.draw(st.booleans())
+    if axis is not None and x.size == 0:
+        return
+    want = np.unique(_key(x), *flags, axis=axis, equal_nan=equal_nan)
+    got = fnp.unique(fnp.asarray(x), *flags, axis=axis, equal_nan=equal_nan)
+    if not any(flags):
+        got, want = (got,), (want,)
+    assert len(got) == len(want)
+    _same(got[0], want[0].astype(x.dtype))
+    for g, w in zip(got[1:], want[1:]):
+        _same(g, w.astype(np.int64))
+
+
+@pytest.mark.parametrize("fn", [fnp.unique, fnp.unique_values, fnp.unique_all, fnp.unique_counts, fnp.unique_inverse])
+def test_unique_is_eager_only_and_says_so_under_tracing(fn):
+    with pytest.raises(ConcretizationError, match=f"fnp.{fn.__name__}") as e:
+        traced(fn, fnp.asarray([1, 2, 2]))
+    assert "fix:" in str(e.value)
+
+
+# traced evaluation equals eager ---------------------------------------------------------------
+TRACEABLE = [
+    lambda x: fnp.sort(x, axis=0),
+    lambda x: fnp.sort(x, axis=None, descending=True),
+    lambda x: fnp.argsort(x, axis=1, descending=True),
+    lambda x: fnp.partition(x, 1, axis=0),
+    lambda x: fnp.argpartition(x, 1),
+    lambda x: fnp.lexsort((x * 2.0, fnp.negative(x)), axis=0),
+    lambda x: fnp.searchsorted(fnp.sort(x, axis=None), x, side="right"),
+]
+
+
+@pytest.mark.parametrize("fn", TRACEABLE)
+def test_sorting_gives_the_same_result_traced_as_eager(fn):
+    x = fnp.asarray(np.array([[1.0, np.nan, 2.5], [4.0, -1.0, 2.5], [2.0, 2.0, 7.0]], np.float32))
+    np.testing.assert_array_equal(np.asarray(traced(fn, x)), np.asarray(fn(x)))
+
+
+# errors ---------------------------------------------------------------------------------------
+ERRORS = [
+    (lambda: fnp.sort(np.float32(1.0)), ShapeError, "axis=None"),
+    (lambda: fnp.sort(np.zeros(3), axis=1), ShapeError, "out of range"),
+    (lambda: fnp.sort(np.zeros(3), kind="bogo"), ValueError, "kind"),
+    (lambda: fnp.argsort(np.zeros(3), order="f"), TypeError, "order="),
+    (lambda: fnp.argsort(np.zeros(3), axis=(0,)), TypeError, "int"),
+    (lambda: fnp.searchsorted(np.zeros((2, 2)), 1.0), ShapeError, "1-d"),
+    (lambda: fnp.searchsorted(np.zeros(2), 1.0, side="middle"), ValueError, "side"),
+    (lambda: fnp.searchsorted(np.zeros(2, np.complex64), 1.0), DTypeError, "complex"),
+    (lambda: fnp.searchsorted(np.zeros(2), 1.0, sorter=np.zeros(2)), DTypeError, "sorter"),
+    (lambda: fnp.searchsorted(np.zeros(2), 1.0, sorter=np.zeros(3, int)), ShapeError, "sorter"),
+    (lambda: fnp.lexsort([]), ValueError, "at least one"),
+    (lambda: fnp.lexsort([np.zeros(2), np.zeros(3)]), ShapeError, "same shape"),
+    (lambda: fnp.lexsort(np.float32(1.0)), ShapeError, "0-d"),
+    (lambda: fnp.unique(np.zeros((2, 2)), axis=2), ShapeError, "out of range"),
+]
+
+
+@pytest.mark.parametrize("call, error, match", ERRORS)
+def test_errors_name_the_problem_and_the_fix(call, error, match):
+    with pytest.raises(error, match=match) as e:
+        call()
+    assert "fix:" in str(e.value)
