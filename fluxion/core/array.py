@@ -6,6 +6,8 @@ needs no operation: metadata, conversion to Python and NumPy, and printing.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import dtypes, errors
@@ -47,7 +49,7 @@ class Array:
 
     @property
     def size(self) -> int:
-        return int(np.prod(self.shape, dtype=np.int64))
+        return math.prod(self.shape)
 
     @property
     def device(self):
@@ -177,7 +179,9 @@ class Tracer(Array):
         return f"{type(self).__name__}({self.aval})"
 
     def _become(self, other):
-        raise NotImplementedError
+        raise errors.op_error(errors.FluxionError, "in-place update",
+                              f"{type(self).__name__} values cannot be rebound in place",
+                              "write x = x.at[i].set(v) (or x = x + y) instead")
 
     def __reduce__(self):
         raise TypeError("a traced value cannot be pickled")

@@ -15,6 +15,10 @@ class ShapeError(FluxionError, ValueError):
     """Shapes that an operation cannot combine."""
 
 
+class AxisError(ShapeError, IndexError):
+    """An axis outside an array's dimensions (a ValueError and an IndexError, as NumPy's AxisError)."""
+
+
 class DTypeError(FluxionError, TypeError):
     """A dtype an operation does not accept."""
 

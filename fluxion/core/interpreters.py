@@ -75,6 +75,8 @@ class EagerInterpreter(Interpreter):
                 key.extend(params.items())
             out_type = self._types[tuple(key)]
         except (AttributeError, KeyError, TypeError):
+            out_type = None
+        if out_type is None:  # outside the except block, so errors carry no chained KeyError
             args = [self._lift(prim, a) for a in args]
             values = [a._value for a in args]
             out_type = self._type_of(prim, args, params)

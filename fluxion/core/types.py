@@ -1,6 +1,8 @@
 """ArrayType: what abstract evaluation knows of a value (shape, dtype, weak)."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import dtypes
@@ -22,7 +24,7 @@ class ArrayType:
 
     @property
     def size(self) -> int:
-        return int(np.prod(self.shape, dtype=np.int64))
+        return math.prod(self.shape)
 
     def update(self, shape=None, dtype=None, weak=None) -> ArrayType:
         return ArrayType(self.shape if shape is None else shape, self.dtype if dtype is None else dtype,

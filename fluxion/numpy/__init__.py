@@ -12,16 +12,21 @@ import math as _math
 from ..core import dtypes as _dt
 from ..core.array import Array
 from . import _array_methods, _indexing, fft, linalg
+from ._comparison import *  # noqa: F401,F403
 from ._creation import *  # noqa: F401,F403
+from ._differences import *  # noqa: F401,F403
 from ._dtype_functions import *  # noqa: F401,F403
 from ._elementwise import *  # noqa: F401,F403
-from ._extras import *  # noqa: F401,F403
+from ._index_arithmetic import *  # noqa: F401,F403
 from ._indexing import *  # noqa: F401,F403
+from ._interpolation import *  # noqa: F401,F403
 from ._linear import *  # noqa: F401,F403
 from ._manipulation import *  # noqa: F401,F403
 from ._reductions import *  # noqa: F401,F403
+from ._sets import *  # noqa: F401,F403
 from ._signal import *  # noqa: F401,F403
 from ._sorting import *  # noqa: F401,F403
+from ._statistics import *  # noqa: F401,F403
 
 __array_api_version__ = "2024.12"
 

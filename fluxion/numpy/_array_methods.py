@@ -27,6 +27,8 @@ def _binary(name: str, prim=None, allowed=()):
     # dtypes a weak Python scalar keeps (NumPy 2 treats Python scalars as weak, as fluxion does)
     keeps = {float: allowed & frozenset(dtypes.FLOATING), int: allowed - {dtypes.bool_}}
     keeps = {t: ds - {dtypes.bfloat16} for t, ds in keeps.items()}  # ml_dtypes widens bfloat16 + scalar
+    if not isinstance(kernel, np.ufunc):  # only ufuncs take Python scalars as they are
+        keeps = {float: frozenset(), int: frozenset()}
     new = Array.__new__
 
     def fast(self, other, reflect):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import operator
-from typing import Sequence
 
 import numpy as np
 
@@ -139,9 +138,11 @@ def from_dlpack(x, /, *, device=None, copy: bool | None = None) -> Array:
 
 # filled arrays ------------------------------------------------------------------------------
 def _shape(op: str, shape) -> tuple[int, ...]:
-    """A shape from an int or a sequence of ints; negative sizes are an error."""
+    """A shape from an int or a sequence (or 1-d array) of ints; negative sizes are an error."""
+    if shape.__class__ is tuple and all(d.__class__ is int and d >= 0 for d in shape):
+        return shape
     try:
-        shape = (operator.index(shape),) if not isinstance(shape, Sequence) else tuple(map(operator.index, shape))
+        shape = tuple(map(operator.index, shape)) if np.ndim(shape) else (operator.index(shape),)
     except TypeError:
         raise op_error(TypeError, op, f"shape must be an int or a sequence of ints, got {shape!r}",
                        "pass e.g. (2, 3)") from None
@@ -159,14 +160,10 @@ def _fill(op: str, shape, fill_value, dtype) -> Array:
     if isinstance(fill_value, (bool, int, float, complex)) and not isinstance(fill_value, np.generic):
         return S.full(shape, fill_value, dtype)
     value = asarray(fill_value)
-    return S.broadcast_to(convert(value, dtype), _broadcast_target(op, value.shape, shape))
-
-
-def _broadcast_target(op: str, value_shape: tuple, shape: tuple) -> tuple:
-    if len(value_shape) > len(shape) or any(a not in (1, b) for a, b in zip(value_shape[::-1], shape[::-1])):
-        raise op_error(ShapeError, op, f"fill_value of shape {value_shape} cannot be broadcast to shape {shape}",
+    if value.ndim > len(shape) or any(a not in (1, b) for a, b in zip(value.shape[::-1], shape[::-1])):
+        raise op_error(ShapeError, op, f"fill_value of shape {value.shape} cannot be broadcast to shape {shape}",
                        "pass a scalar, or an array whose trailing axes are 1 or match the shape")
-    return shape
+    return S.broadcast_to(convert(value, dtype), shape)
 
 
 def _fill_dtype(fill_value) -> np.dtype:
@@ -176,6 +173,11 @@ def _fill_dtype(fill_value) -> np.dtype:
     return dtype_of(fill_value)[0]
 
 
+def _constant(op: str, shape, value: int, dtype, device) -> Array:
+    _check_device(device, op)
+    return S.full(_shape(op, shape), value, _dtype(dtype, dtypes.default_float))
+
+
 def zeros(shape, dtype=None, *, device=None) -> Array:
     """An array of zeros (float32 unless `dtype` is given).
 
@@ -183,8 +185,7 @@ def zeros(shape, dtype=None, *, device=None) -> Array:
     >>> fnp.zeros((2, 2), dtype=fnp.int32).tolist()
     [[0, 0], [0, 0]]
     """
-    _check_device(device, "zeros")
-    return S.full(_shape("zeros", shape), 0, _dtype(dtype, dtypes.default_float))
+    return _constant("zeros", shape, 0, dtype, device)
 
 
 def ones(shape, dtype=None, *, device=None) -> Array:
@@ -194,8 +195,7 @@ def ones(shape, dtype=None, *, device=None) -> Array:
     >>> fnp.ones(3).tolist()
     [1.0, 1.0, 1.0]
     """
-    _check_device(device, "ones")
-    return S.full(_shape("ones", shape), 1, _dtype(dtype, dtypes.default_float))
+    return _constant("ones", shape, 1, dtype, device)
 
 
 def empty(shape, dtype=None, *, device=None) -> Array:
@@ -205,8 +205,7 @@ def empty(shape, dtype=None, *, device=None) -> Array:
     >>> fnp.empty((0, 3)).shape
     (0, 3)
     """
-    _check_device(device, "empty")
-    return S.full(_shape("empty", shape), 0, _dtype(dtype, dtypes.default_float))
+    return _constant("empty", shape, 0, dtype, device)
 
 
 def full(shape, fill_value, dtype=None, *, device=None) -> Array:
@@ -312,8 +311,11 @@ def arange(start, /, stop=None, step=1, dtype=None, *, device=None) -> Array:
     if dt == dtypes.bool_ and dtype is None:
         dt = dtypes.default_int
     exact = all(isinstance(v, int) for v in (lo, hi, st))
+    if not exact and not all(map(math.isfinite, (lo, hi, st))):
+        raise op_error(ValueError, "arange", f"needs finite start, stop and step, got {lo}, {hi}, {st}",
+                       "pass finite numbers")
     n = max(-((lo - hi) // st) if exact else math.ceil((hi - lo) / st), 0)
-    if lo == 0 and st == 1:
+    if lo == 0 and st == 1 and dt != dtypes.bool_:
         return S.iota(dt, (n,), 0)
     work = dtypes.int64 if exact and dt.kind in "iu" else dtypes.float64
     values = E.add_p.bind(E.mul_p.bind(S.iota(work, (n,), 0), _const(st, work)), _const(lo, work))
@@ -420,6 +422,7 @@ def geomspace(start, stop, /, num: int = 50, *, endpoint: bool = True, dtype=Non
     """
     _check_device(device, "geomspace")
     start, stop, dt = _endpoints(start, stop, dtype)
+    # eager ends are checked as NumPy checks them; traced ones have no value to check
     if any(v.__class__ is Array and not np.all(v._value) for v in (start, stop)):
         raise op_error(ValueError, "geomspace", "a geometric sequence cannot start or end at zero",
                        "use non-zero start and stop (or linspace)")
@@ -437,7 +440,8 @@ def geomspace(start, stop, /, num: int = 50, *, endpoint: bool = True, dtype=Non
 def _band(n: int, m: int, k: int, prim) -> Array:
     """The (n, m) boolean mask `prim(col - row, k)`; eq gives a diagonal, le a lower triangle."""
     offsets = E.sub_p.bind(S.iota(dtypes.int64, (n, m), 1), S.iota(dtypes.int64, (n, m), 0))
-    return prim.bind(offsets, _const(operator.index(k), dtypes.int64))
+    k = min(max(operator.index(k), -n), m)  # offsets lie in (-n, m): a farther k compares the same
+    return prim.bind(offsets, _const(k, dtypes.int64))
 
 
 def eye(n_rows: int, n_cols: int | None = None, /, k: int = 0, dtype=None, *, device=None) -> Array:
@@ -508,7 +512,8 @@ def meshgrid(*arrays, indexing: str = "xy", sparse: bool = False, copy: bool = T
     """Coordinate arrays from 1-d coordinate vectors.
 
     `indexing="xy"` (Cartesian) swaps the first two output axes; `"ij"` (matrix) does not.
-    With `sparse=True` each output keeps size 1 on the other axes.
+    With `sparse=True` each output keeps size 1 on the other axes. `copy` is accepted for
+    NumPy compatibility; arrays are values, so it changes nothing.
 
     >>> import fluxion.numpy as fnp
     >>> x, y = fnp.meshgrid(fnp.arange(3), fnp.arange(2))

@@ -189,11 +189,12 @@ def _euclid_steps(bits: int) -> int:
 
 
 def _gcd(a: Array, b: Array) -> Array:
-    # a fixed number of steps (enough for any input of the dtype) keeps this one program under jit
+    # a fixed number of steps (enough for any input of the dtype) keeps this one program under
+    # jit; the truncated remainder keeps the magnitudes of Euclid's sequence, so signs go at the end
     for _ in range(_euclid_steps(8 * a.dtype.itemsize)):
         nonzero = b != 0
         a, b = select(nonzero, b, a), E.rem_p.bind(a, select(nonzero, b, 1))
-    return a
+    return E.abs_p.bind(a)
 
 
 def gcd(x1, x2, /) -> Array:
@@ -204,7 +205,7 @@ def gcd(x1, x2, /) -> Array:
     [4, 4, 8]
     """
     x1, x2 = operands("gcd", INTEGER, x1, x2)
-    return _gcd(E.abs_p.bind(x1), E.abs_p.bind(x2))
+    return _gcd(x1, x2)
 
 
 def lcm(x1, x2, /) -> Array:
@@ -215,9 +216,8 @@ def lcm(x1, x2, /) -> Array:
     [12, 6, 0]
     """
     x1, x2 = operands("lcm", INTEGER, x1, x2)
-    a, b = E.abs_p.bind(x1), E.abs_p.bind(x2)
-    g = _gcd(a, b)
-    return E.div_p.bind(a, select(g == 0, 1, g)) * b
+    g = _gcd(x1, x2)
+    return E.div_p.bind(E.abs_p.bind(x1), select(g == 0, 1, g)) * E.abs_p.bind(x2)
 
 
 # exponents of two ---------------------------------------------------------------------------

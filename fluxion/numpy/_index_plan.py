@@ -157,18 +157,27 @@ def _with_axes(items: list):
 def _bounded(op: str, value, n: int, axis: int, explicit_mode: bool, fix: str):
     """An integer index (or concrete integer array) checked against an axis of size `n`, with
     negative entries counted from the end (out-of-bounds ones are kept if `explicit_mode`)."""
-    if value.__class__ is int and -n <= value < n:
-        return value + n if value < 0 else value
+    if value.__class__ is int:
+        if -n <= value < n:
+            return value + n if value < 0 else value
+        if not explicit_mode:
+            raise _out_of_bounds(op, value, n, axis, fix)
+        value = max(min(value, n), -n - 1)  # out of bounds either way; now it fits in int64
     v = np.asarray(value)
     if v.dtype == np.uint64:
         v = np.minimum(v, n)  # past the end either way; now it fits in int64
     v = v.astype(np.int64)
-    bad = (v < -n) | (v >= n)
-    if not explicit_mode and bad.any():
-        first = int(v[bad].ravel()[0]) if v.ndim else int(v)
-        raise op_error(IndexOutOfBoundsError, op, f"index {first} is out of bounds for axis {axis} with size {n}",
-                       fix.format(lo=-n, hi=n - 1))
-    return np.where(v < 0, v + n, v)
+    if not v.size:
+        return v
+    lo, hi = int(v.min()), int(v.max())
+    if not explicit_mode and (lo < -n or hi >= n):
+        raise _out_of_bounds(op, int(v[(v < -n) | (v >= n)].ravel()[0]), n, axis, fix)
+    return np.where(v < 0, v + n, v) if lo < 0 else v
+
+
+def _out_of_bounds(op: str, index: int, n: int, axis: int, fix: str) -> IndexOutOfBoundsError:
+    return op_error(IndexOutOfBoundsError, op, f"index {index} is out of bounds for axis {axis} with size {n}",
+                    fix.format(lo=-n, hi=n - 1))
 
 
 def _build(op: str, shape: tuple, items: list, advanced: bool, explicit_mode: bool, fix: str) -> Plan:
@@ -230,8 +239,11 @@ def _whole_axis(p: Plan, d: int, n: int, index) -> None:
 
 
 def _broadcast(op: str, shapes: list) -> tuple[int, ...]:
+    if len(shapes) == 1:
+        return tuple(shapes[0])
     try:
         return tuple(np.broadcast_shapes(*shapes))
     except ValueError:
         raise op_error(IndexError, op, "shape mismatch: indexing arrays could not be broadcast together with "
-                       f"shapes {' '.join(map(str, shapes))}", "give the index arrays broadcast-compatible shapes") from None
+                       f"shapes {' '.join(map(str, shapes))}",
+                       "give the index arrays broadcast-compatible shapes") from None

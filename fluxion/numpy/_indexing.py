@@ -18,6 +18,7 @@ from ..core.errors import DTypeError, IndexOutOfBoundsError, ShapeError, op_erro
 from ..ops import elementwise as E
 from ..ops import indexing as I
 from ..ops import shape as S
+from ..ops._util import axis_index
 from ._convert import convert, promote
 from ._index_plan import ADVANCED, Plan, plan
 
@@ -106,9 +107,10 @@ def _index_array(parts: list, batch_shape: tuple) -> Array:
     """
     batch_shape = tuple(batch_shape)
     if all(isinstance(v, np.ndarray) for v, _ in parts):
-        cols = [np.broadcast_to(np.reshape(v, [v.shape[dims.index(a)] if a in dims else 1
-                                               for a in range(len(batch_shape))]), batch_shape) for v, dims in parts]
-        return Array(np.stack(cols, -1) if cols else np.zeros(batch_shape + (0,), np.int64))
+        out = np.empty(batch_shape + (len(parts),), np.int64)
+        for k, (v, dims) in enumerate(parts):
+            out[..., k] = np.reshape(v, [v.shape[dims.index(a)] if a in dims else 1 for a in range(len(batch_shape))])
+        return Array(out)
     shape = batch_shape + (1,)
     return S.concatenate([S.broadcast_in_dim(v if isinstance(v, Array) else Array(v), shape, dims)
                           for v, dims in parts], len(batch_shape))
@@ -139,7 +141,7 @@ def update(x: Array, idx, values, op: str, mode: str | None = None) -> Array:
     mode = _mode(name, mode, _SET_MODES)
     p = plan(x.shape, idx, name, mode is not None, _SET_FIX)
     v = _values(name, x, values, p.out_shape)
-    if v.size == 0 or x.size == 0:
+    if x.size == 0 or 0 in p.out_shape:
         return x
     if not p.advanced and p.unit_steps:
         return _update_window(x, p, v, op)
@@ -147,7 +149,8 @@ def update(x: Array, idx, values, op: str, mode: str | None = None) -> Array:
 
 
 def _values(op: str, x: Array, values, shape: tuple) -> Array:
-    """`values` cast to `x`'s dtype and broadcast to `shape` (extra leading size-1 axes allowed)."""
+    """`values` cast to `x`'s dtype, checked to broadcast to `shape` (extra leading size-1 axes
+    allowed, and dropped)."""
     v = convert(values, x.dtype, x.weak)
     lead = v.ndim - len(shape)
     if lead > 0 and all(n == 1 for n in v.shape[:lead]):
@@ -159,18 +162,24 @@ def _values(op: str, x: Array, values, shape: tuple) -> Array:
     if not ok:
         raise op_error(ShapeError, op, f"values of shape {v.shape} cannot be broadcast to the indexed shape {shape}",
                        "give values that shape, or one that broadcasts to it (size-1 or missing leading axes)")
-    return S.broadcast_to(v, shape)
+    return v
+
+
+def _laid_out(v: Array, p: Plan, shape: tuple) -> Array:
+    """Values broadcast to the indexed shape, then arranged as `shape` (the same elements,
+    with size-1 axes added or removed)."""
+    if v.ndim == 0:
+        return S.broadcast_to(v, shape)
+    return S.reshape(S.broadcast_to(v, p.out_shape), shape)
 
 
 def _combine(op: str, old: Array, new: Array) -> Array:
-    if op == "set":
-        return new
     return (_BOOL_COMBINE if old.dtype == dtypes.bool_ else _COMBINE)[op].bind(old, new)
 
 
 def _update_window(x: Array, p: Plan, v: Array, op: str) -> Array:
     """Basic indices with unit steps touch one window: dynamic_update_slice writes it."""
-    v = S.reshape(v, tuple(p.counts))
+    v = _laid_out(v, p, tuple(p.counts))
     if op != "set":
         v = _combine(op, S.slice(x, p.starts, [a + c for a, c in zip(p.starts, p.counts)]), v)
     if v.shape == x.shape:
@@ -205,7 +214,8 @@ def _scatter(x: Array, p: Plan, v: Array, op: str, mode) -> Array:
     dn = I.ScatterDimensionNumbers(update_window_dims=tuple(window_dims),
                                    inserted_window_dims=tuple(d for d in range(x.ndim) if d not in windows),
                                    scatter_dims_to_operand_dims=tuple(sorted(parts)))
-    v = S.reshape(v, tuple(n for item in p.layout for n in (p.adv_shape if item == ADVANCED else (p.counts[item],))))
+    v = _laid_out(v, p, tuple(n for item in p.layout
+                              for n in (p.adv_shape if item == ADVANCED else (p.counts[item],))))
     indices = _index_array([parts[d] for d in sorted(parts)], tuple(batch_shape))
     return I.SCATTERS[op].bind(x, indices, v, dimension_numbers=dn, mode=mode or "fill")
 
@@ -235,18 +245,24 @@ def _wrapped(i, n: int):
     """Indices taken modulo `n` (NumPy's mode='wrap')."""
     if isinstance(i, np.ndarray):
         return np.mod(i, n)
-    size = convert(n, i.dtype)
-    r = E.rem_p.bind(i, size)
-    if i.dtype in dtypes.UNSIGNED:
-        return r
-    return E.select_n_p.bind(E.lt_p.bind(r, convert(0, i.dtype)), r, E.add_p.bind(r, size))
+    i, size = convert(i, dtypes.int64), convert(n, dtypes.int64)
+    r = E.rem_p.bind(i, size)  # has the sign of i: shift negative remainders up
+    return E.select_n_p.bind(E.lt_p.bind(r, convert(0, dtypes.int64)), r, E.add_p.bind(r, size))
+
+
+def _clipped(i, n: int):
+    """Indices clipped to [0, n - 1] (NumPy's mode='clip': negative ones become 0)."""
+    if isinstance(i, np.ndarray):
+        return np.clip(i, 0, n - 1)
+    i = convert(i, dtypes.int64)
+    return E.min_p.bind(E.max_p.bind(i, convert(0, dtypes.int64)), convert(n - 1, dtypes.int64))
 
 
 def take(a, indices, axis: int | None = None, mode: str | None = None, fill_value=None) -> Array:
     """Elements of `a` at `indices` along `axis` (of the flattened array when `axis` is None).
 
     `mode`: None / "raise" (out-of-bounds raises; negative indices count from the end),
-    "wrap", "clip", or "fill" (read `fill_value`).
+    "wrap", "clip" (as NumPy: negative indices clip to 0), or "fill" (read `fill_value`).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.take(fnp.asarray([[1, 2], [3, 4]]), fnp.asarray([1, 1]), axis=1).tolist()
@@ -258,21 +274,14 @@ def take(a, indices, axis: int | None = None, mode: str | None = None, fill_valu
     mode = _mode("take", mode, _TAKE_MODES)
     if axis is None:
         a, axis = _ravel(a), 0
-    axis = _axis("take", axis, a.ndim)
+    axis = axis_index("take", axis, a.ndim)
     i = _index_operand("take", indices)
-    if mode == "wrap":
+    if mode in ("wrap", "clip"):
         if a.shape[axis] == 0:
-            raise op_error(IndexOutOfBoundsError, "take", "cannot take with mode='wrap' from an empty axis",
+            raise op_error(IndexOutOfBoundsError, "take", f"cannot take with mode={mode!r} from an empty axis",
                            "take from a non-empty axis")
-        i, mode = _wrapped(i, a.shape[axis]), None
+        i, mode = (_wrapped if mode == "wrap" else _clipped)(i, a.shape[axis]), None
     return getitem(a, (slice(None),) * axis + (i,), mode=mode, fill_value=fill_value)
-
-
-def _axis(op: str, axis: int, ndim: int) -> int:
-    if not -ndim <= axis < ndim:
-        raise op_error(ShapeError, op, f"axis {axis} is out of range for an array of {ndim} dimensions",
-                       f"use an axis in [{-ndim}, {ndim - 1}]" if ndim else "index a 1-d or larger array")
-    return axis % ndim
 
 
 def _along_axis(op: str, arr: Array, indices, axis: int) -> tuple:
@@ -281,7 +290,7 @@ def _along_axis(op: str, arr: Array, indices, axis: int) -> tuple:
     if np.ndim(i) != arr.ndim:
         raise op_error(ShapeError, op, f"indices have {np.ndim(i)} dimensions, the array {arr.ndim}",
                        "give indices as many axes as the array (size-1 axes broadcast)")
-    axis = _axis(op, axis, arr.ndim)
+    axis = axis_index(op, axis, arr.ndim)
     return tuple(i if d == axis else np.arange(n).reshape([n if k == d else 1 for k in range(arr.ndim)])
                  for d, n in enumerate(arr.shape))
 
@@ -402,7 +411,7 @@ def compress(condition, a, axis: int | None = None) -> Array:
     a = to_array(a)
     if axis is None:
         a, axis = _ravel(a), 0
-    axis = _axis("compress", axis, a.ndim)
+    axis = axis_index("compress", axis, a.ndim)
     return take(a, _selected("compress", condition, a.shape[axis]), axis=axis)
 
 
@@ -434,19 +443,11 @@ def choose(a, choices: Sequence, mode: str = "raise") -> Array:
         raise op_error(ValueError, "choose", "needs at least one choice", "pass a non-empty sequence of arrays")
     n = len(choices)
     which = _index_operand("choose", a)
-    if isinstance(which, np.ndarray):
-        if mode == "raise" and ((which < 0) | (which >= n)).any():
-            raise op_error(ValueError, "choose", f"invalid entry in choice array: entries must be in [0, {n - 1}]",
-                           "pass mode='wrap' or mode='clip' to map other entries")
-        which = Array((np.mod(which, n) if mode == "wrap" else np.clip(which, 0, n - 1)).astype(np.int32))
-    else:
-        which = _wrapped(which, n) if mode == "wrap" else _clipped(which, n)
-        which = convert(which, dtypes.int32)
-    return E.select_n_p.bind(which, *promote("choose", *choices))
-
-
-def _clipped(i: Array, n: int) -> Array:
-    return E.min_p.bind(E.max_p.bind(i, convert(0, i.dtype)), convert(n - 1, i.dtype))
+    if mode == "raise" and isinstance(which, np.ndarray) and ((which < 0) | (which >= n)).any():
+        raise op_error(ValueError, "choose", f"invalid entry in choice array: entries must be in [0, {n - 1}]",
+                       "pass mode='wrap' or mode='clip' to map other entries")
+    which = (_wrapped if mode == "wrap" else _clipped)(which, n)
+    return E.select_n_p.bind(convert(which, dtypes.int32), *promote("choose", *choices))
 
 
 def select(condlist: Sequence, choicelist: Sequence, default=0) -> Array:

@@ -31,6 +31,7 @@ __all__ = [
     "nanquantile", "nanstd", "nansum", "nanvar", "percentile", "prod", "ptp", "quantile", "std", "sum", "var",
 ]
 
+
 # accumulation dtypes --------------------------------------------------------------------------
 def _accumulation_dtype(dt: np.dtype) -> np.dtype:
     if dt == dtypes.bool_ or dt in dtypes.SIGNED:
@@ -194,10 +195,11 @@ def ptp(a, axis=None, out=None, keepdims: bool = False) -> Array:
     >>> fnp.ptp(fnp.asarray([4, 9, 2])).item()
     7
     """
+    no_out("ptp", out)
     x = as_array(a)
     if x.dtype == dtypes.bool_:
         raise op_error(DTypeError, "ptp", "booleans cannot be subtracted", "convert with .astype(int) first")
-    return E.sub_p.bind(max(x, axis, out, keepdims), min(x, axis, out, keepdims))
+    return E.sub_p.bind(max(x, axis, keepdims=keepdims), min(x, axis, keepdims=keepdims))
 
 
 # any and all ----------------------------------------------------------------------------------
@@ -263,18 +265,19 @@ def _count(x: Array, axes: tuple, mask: Array | None) -> Array:
     return R.reduce_sum(convert(mask, real), axes)
 
 
-def _mean(x: Array, axes: tuple, mask: Array | None) -> Array:
+def _mean(x: Array, axes: tuple, mask: Array | None, count: Array) -> Array:
     total = R.reduce_sum(x if mask is None else select(mask, x, const(0, x.dtype)), axes)
-    return E.div_p.bind(total, convert(_count(x, axes, mask), x.dtype))
+    return E.div_p.bind(total, convert(count, x.dtype))
 
 
 def _var(x: Array, axes: tuple, mask: Array | None, correction, nan_policy: bool) -> Array:
-    d = E.sub_p.bind(x, S.reshape(_mean(x, axes, mask), kept_shape(x.shape, axes)))
+    count = _count(x, axes, mask)
+    d = E.sub_p.bind(x, S.reshape(_mean(x, axes, mask, count), kept_shape(x.shape, axes)))
     sq = E.add_p.bind(E.square_p.bind(E.real_p.bind(d)), E.square_p.bind(E.imag_p.bind(d))) \
         if x.dtype in dtypes.COMPLEX else E.square_p.bind(d)
     real = sq.dtype
     total = R.reduce_sum(sq if mask is None else select(mask, sq, const(0, real)), axes)
-    dof = E.sub_p.bind(_count(x, axes, mask), const(correction, real))
+    dof = E.sub_p.bind(count, const(correction, real))
     if nan_policy:  # NumPy's nanvar gives NaN where the degrees of freedom are not positive
         return select(E.gt_p.bind(dof, const(0, real)), E.div_p.bind(total, dof), const(np.nan, real))
     return E.div_p.bind(total, E.max_p.bind(dof, const(0, real)))
@@ -293,7 +296,8 @@ def _mean_fn(name: str, ignore_nan: bool):
         no_out(name, out)
         x, out_dt = _statistic_input(a, dtype)
         axes = normalize_axes(name, axis, x.ndim)
-        r = _mean(x, axes, _mask(name, x, where, ignore_nan))
+        mask = _mask(name, x, where, ignore_nan)
+        r = _mean(x, axes, mask, _count(x, axes, mask))
         return keep_dims(convert(r, out_dt, r.weak), x.shape, axes, keepdims)
     f.__name__ = f.__qualname__ = name
     return f

@@ -51,6 +51,9 @@ def _argsort(x: Array, axis: int) -> Array:
 def sort(a, axis=-1, kind=None, order=None, *, descending: bool = False, stable: bool | None = None) -> Array:
     """A sorted copy of `a` along `axis` (the flattened array for None); largest first if `descending`.
 
+    NaNs sort last, or first when `descending`; `kind` and `stable` are accepted for NumPy and
+    the array API, and the sort is always stable.
+
     >>> import fluxion.numpy as fnp
     >>> fnp.sort(fnp.asarray([3.0, fnp.nan, 1.0])).tolist()
     [1.0, 3.0, nan]

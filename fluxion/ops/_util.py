@@ -6,7 +6,7 @@ from typing import Sequence
 import numpy as np
 
 from ..core import dtypes
-from ..core.errors import DTypeError, ShapeError, op_error
+from ..core.errors import AxisError, DTypeError, ShapeError, op_error
 from ..core.primitive import Primitive, abstract_eval
 from ..core.types import ArrayType
 
@@ -43,7 +43,7 @@ def check_dtype(op: str, dt: np.dtype, allowed: tuple) -> None:
 def axis_index(op: str, axis: int, ndim: int) -> int:
     """Normalise a possibly negative axis, raising an error that names the fix when out of range."""
     if not -ndim <= axis < max(ndim, 1) or (ndim == 0 and axis not in (0, -1)):
-        raise op_error(ShapeError, op, f"axis {axis} is out of range for an array of {ndim} dimensions",
+        raise op_error(AxisError, op, f"axis {axis} is out of range for an array of {ndim} dimensions",
                        f"use an axis in [{-ndim}, {ndim - 1}]")
     return axis % ndim if ndim else 0
 

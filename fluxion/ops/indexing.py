@@ -98,7 +98,7 @@ def _dynamic_update_slice_rule(x: ArrayType, update: ArrayType, *starts: ArrayTy
     return x
 
 
-def _sorted_axes(op: str, name: str, axes: tuple, ndim: int, need_sorted: bool = True) -> None:
+def _check_axes(op: str, name: str, axes: tuple, ndim: int, need_sorted: bool = True) -> None:
     if any(not 0 <= a < ndim for a in axes) or len(set(axes)) != len(axes):
         raise op_error(ShapeError, op, f"{name} {axes} must be distinct axes in [0, {ndim})",
                        f"list each axis of the {ndim}-d array at most once")
@@ -119,11 +119,11 @@ def _check_dimension_numbers(op: str, dn, names: tuple, operand: ArrayType, indi
     if indices.ndim == 0:
         raise op_error(ShapeError, op, "indices must have at least 1 axis; the last axis holds the index vectors",
                        "add a trailing axis, e.g. indices[..., None]")
-    _sorted_axes(op, names[0], window, out_ndim)
-    _sorted_axes(op, names[1], collapsed, operand.ndim)
-    _sorted_axes(op, names[3], obatch, operand.ndim)
-    _sorted_axes(op, names[2], start_map, operand.ndim, need_sorted=False)
-    _sorted_axes(op, names[4], ibatch, indices.ndim - 1, need_sorted=False)
+    _check_axes(op, names[0], window, out_ndim)
+    _check_axes(op, names[1], collapsed, operand.ndim)
+    _check_axes(op, names[3], obatch, operand.ndim)
+    _check_axes(op, names[2], start_map, operand.ndim, need_sorted=False)
+    _check_axes(op, names[4], ibatch, indices.ndim - 1, need_sorted=False)
     if set(collapsed) & set(obatch) or set(start_map) & set(obatch):
         raise op_error(ShapeError, op, f"{names[3]} {obatch} overlap {names[1]} {collapsed} or {names[2]} {start_map}",
                        "a batching axis is neither collapsed nor indexed")
@@ -154,7 +154,8 @@ def _gather_rule(operand: ArrayType, indices: ArrayType, *, dimension_numbers: G
         raise op_error(ShapeError, op, f"slice_sizes {slice_sizes} do not fit an operand of shape {operand.shape}",
                        "give one size per operand axis with 0 <= size <= the axis length")
     dn = dimension_numbers
-    if any(slice_sizes[d] != 1 for d in dn.collapsed_slice_dims) or any(slice_sizes[d] > 1 for d in dn.operand_batching_dims):
+    if (any(slice_sizes[d] != 1 for d in dn.collapsed_slice_dims)
+            or any(slice_sizes[d] > 1 for d in dn.operand_batching_dims)):
         raise op_error(ShapeError, op, f"slice_sizes {slice_sizes} must be 1 on collapsed_slice_dims "
                        f"{dn.collapsed_slice_dims} and operand_batching_dims {dn.operand_batching_dims}",
                        "collapse only axes whose window has size 1")

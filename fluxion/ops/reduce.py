@@ -19,7 +19,8 @@ from ..core.types import ArrayType
 from ._util import check_dtype, define
 
 __all__ = ["argmax", "argmin", "cumlogsumexp", "cummax", "cummin", "cumprod", "cumsum", "highest", "lowest",
-           "normalize_axes", "reduce_and", "reduce_max", "reduce_min", "reduce_or", "reduce_prod", "reduce_sum", "reduce_xor"]
+           "normalize_axes", "reduce_and", "reduce_max", "reduce_min", "reduce_or", "reduce_prod", "reduce_sum",
+           "reduce_xor"]
 
 _NUM = D.NUMERIC
 _ORDERED = (D.bool_,) + D.INTEGER + D.REAL_FLOATING

@@ -13,11 +13,11 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.array import Array, scalar_value, to_array
-from ..core.errors import DTypeError, ShapeError, op_error
+from ..core.errors import AxisError, DTypeError, ShapeError, op_error
 from ..core.types import ArrayType
 from ._util import check_dtype, define, same_dtypes
 
-__all__ = ["broadcast_in_dim", "broadcast_to", "concatenate", "expand_dims", "full", "iota", "normalize_axes", "pad",
+__all__ = ["AxisError", "broadcast_in_dim", "broadcast_to", "concatenate", "expand_dims", "full", "iota", "normalize_axes", "pad",
            "rev", "reshape", "slice", "slice_in_dim", "squeeze", "transpose"]
 
 
@@ -30,7 +30,7 @@ def _check_sizes(op: str, shape: tuple, what: str = "shape") -> None:
 def _check_dims(op: str, dims: tuple, ndim: int, what: str = "dimensions") -> None:
     """`dims` must be distinct axes in [0, ndim)."""
     if any(not 0 <= d < ndim for d in dims):
-        raise op_error(ShapeError, op, f"{what} {dims} are out of range for {ndim} dimensions",
+        raise op_error(AxisError, op, f"{what} {dims} are out of range for {ndim} dimensions",
                        f"use axes in [{-ndim}, {ndim - 1}]" if ndim else "a 0-d array has no axes")
     if len(set(dims)) != len(dims):
         raise op_error(ShapeError, op, f"{what} {dims} repeat an axis", "name each axis once")
@@ -56,7 +56,7 @@ def normalize_axes(op: str, axes, ndim: int, distinct: bool = True) -> tuple[int
         pass
     out = _ints(op, "axes", (axes,) if isinstance(axes, (int, np.integer)) else axes)
     if any(not -ndim <= a < ndim for a in out):
-        raise op_error(ShapeError, op, f"axes {out} are out of range for an array of {ndim} dimensions",
+        raise op_error(AxisError, op, f"axes {out} are out of range for an array of {ndim} dimensions",
                        f"use axes in [{-ndim}, {ndim - 1}]" if ndim else "a 0-d array has no axes; reshape it first")
     out = tuple(a % ndim for a in out)
     if distinct and len(set(out)) != len(out):

@@ -8,7 +8,7 @@ is d v. For a < 1 it samples Gamma(a + 1) and multiplies by U**(1/a).
 The rejection loop has no data-dependent control flow: every element gets `_ROUNDS`
 proposals at once and takes the first accepted one. A proposal is rejected with probability
 at most 0.0484 (at a = 1; less for larger a), so all rounds reject with probability below
-0.0484**15 < 2**-64; only then does an element fall back to d (the proposal's mode). The
+0.0484**15 < 2**-64; only then does an element fall back to d (the proposal at x = 0). The
 output therefore differs from Gamma(a) by less than 2**-64 in total variation, below the
 resolution of the 32-bit random words it is made from.
 """
@@ -21,28 +21,16 @@ from ..core.array import Array
 from ..core.errors import ShapeError, op_error
 from ..numpy._convert import convert
 from ..ops import elementwise as E
-from ..ops import reduce as R
 from ..ops import shape as S
 from ..scipy.special import softmax
 from ._continuous import normal_from_unit, stream_floats, unit_floats
 from ._keys import subkeys
-from ._util import ArrayLike, DTypeLike, Shape, compute_dtype, const, float_dtype, like, param, sample_shape
+from ._rejection import first_accepted
+from ._util import ArrayLike, DTypeLike, Shape, compute_dtype, float_dtype, like, param, sample_shape
 
 __all__ = ["beta", "dirichlet", "gamma", "loggamma"]
 
 _ROUNDS = 15
-
-
-
-def first_accepted(accept: Array, proposals: Array, fallback: Array) -> Array:
-    """Along axis 0 (the rounds): the proposal of the first accepted round, else `fallback`."""
-    count = R.cumsum(convert(accept, dtypes.int32), 0)
-    first = E.and_p.bind(accept, E.eq_p.bind(count, const(1, np.int32)))
-    chosen = R.reduce_sum(E.select_n_p.bind(first, like(0, proposals), proposals), (0,))
-    rounds = accept.shape[0]
-    none = E.eq_p.bind(S.reshape(S.slice_in_dim(count, rounds - 1, rounds, axis=0), count.shape[1:]),
-                       const(0, np.int32))
-    return E.select_n_p.bind(none, chosen, fallback)
 
 
 def _marsaglia_tsang(op: str, key, a: Array, shape: tuple[int, ...]) -> tuple[Array, Array, Array]:
@@ -57,7 +45,8 @@ def _marsaglia_tsang(op: str, key, a: Array, shape: tuple[int, ...]) -> tuple[Ar
     rounds = (_ROUNDS,) + shape
     x = normal_from_unit(stream_floats(op, k_normal, rounds, a.dtype))
     # u = 0 (accept) becomes the smallest normal float, which still accepts unless the bound is below -87
-    log_u = E.log_p.bind(E.max_p.bind(stream_floats(op, k_uniform, rounds, a.dtype), like(np.finfo(a.dtype).tiny, a)))
+    u = stream_floats(op, k_uniform, rounds, a.dtype)
+    log_u = E.log_p.bind(E.max_p.bind(u, like(np.finfo(a.dtype).tiny, a)))
     v = E.integer_pow_p.bind(E.add_p.bind(one, E.mul_p.bind(c, x)), y=3)
     positive = E.gt_p.bind(v, like(0, v))
     log_v = E.log_p.bind(E.select_n_p.bind(positive, one, v))

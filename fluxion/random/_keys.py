@@ -10,7 +10,6 @@ and bits in both.
 from __future__ import annotations
 
 import math
-import operator
 
 import numpy as np
 

@@ -37,6 +37,8 @@ def _random_order(op: str, key, n: int) -> Array:
 def _take(x: Array, indices: Array, axis: int) -> Array:
     """`x` indexed along `axis` by the in-range `indices`: shape x.shape[:axis] + indices.shape + x.shape[axis+1:]."""
     k = indices.ndim
+    if x.shape[axis] == 0:  # only empty draws come here; a gather needs a non-empty axis
+        return S.full(x.shape[:axis] + indices.shape + x.shape[axis + 1:], 0, x.dtype)
     offset = tuple(range(axis)) + tuple(range(axis + k, x.ndim - 1 + k))
     dn = I.GatherDimensionNumbers(offset_dims=offset, collapsed_slice_dims=(axis,), start_index_map=(axis,))
     sizes = x.shape[:axis] + (1,) + x.shape[axis + 1:]
@@ -70,6 +72,8 @@ def permutation(key: ArrayLike, x: ArrayLike, axis: int = 0, independent: bool =
     array, n, axis = _population("permutation", x, axis)
     if array is None:
         return _random_order("permutation", key, n)
+    if n <= 1:
+        return array
     if independent:
         keys = S.reshape(flat_bits("permutation", key, array.shape, dtypes.uint64), array.shape)
         return O.sort((keys, array), axis)[1]

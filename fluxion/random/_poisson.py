@@ -28,7 +28,7 @@ from ..ops import elementwise as E
 from ..ops import reduce as R
 from ..ops import shape as S
 from ._continuous import stream_floats
-from ._gamma import first_accepted
+from ._rejection import first_accepted
 from ._util import ArrayLike, DTypeLike, Shape, float_param_dtype, like, param, sample_shape
 
 __all__ = ["poisson"]

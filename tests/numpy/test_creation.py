@@ -123,6 +123,12 @@ def test_arange_errors():
         fnp.arange(1j)
     with raises(TypeError, "arange", "number"):
         fnp.arange("3")
+    with raises(ValueError, "arange", "finite"):
+        fnp.arange(0, float("inf"))
+
+
+def test_arange_of_bools_counts_as_numpy():
+    check(fnp.arange(2, dtype=fnp.bool), np.arange(2, dtype=bool))
 
 
 @given(st.floats(-100, 100), st.floats(-100, 100), st.integers(0, 12), st.booleans())
@@ -193,6 +199,12 @@ def test_geomspace_rejects_zero():
 def test_eye_and_tri_match_numpy(n, m, k, dtype):
     check(fnp.eye(n, m, k=k, dtype=dtype), np.eye(n, m, k=k, dtype=dtype))
     check(fnp.tri(n, m, k, dtype=dtype), np.tri(n, m, k, dtype=dtype))
+
+
+def test_eye_tri_and_tril_accept_offsets_beyond_int64():
+    check(fnp.eye(2, k=2**63), np.zeros((2, 2), np.float32))
+    check(fnp.tri(2, k=-2**70), np.zeros((2, 2), np.float32))
+    check(fnp.tril(fnp.ones((2, 2)), k=2**64), np.ones((2, 2), np.float32))
 
 
 def test_eye_identity_and_tri_default_to_float32():

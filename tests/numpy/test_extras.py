@@ -509,6 +509,12 @@ def test_histogram_matches_numpy(a, dtype, bins, range_, density, weighted):
           .astype(values.dtype))
 
 
+def test_histogram_takes_a_0d_array_as_the_number_of_bins():
+    counts, edges = fnp.histogram(fnp.asarray([0.0, 1.0, 3.0]), bins=fnp.asarray(3))
+    check(counts, np.array([1, 1, 1]))
+    check(edges, np.array([0.0, 1.0, 2.0, 3.0], np.float32))
+
+
 def test_histogram_is_eager_only():
     with raises(ConcretizationError, "fnp.histogram", "concrete"):
         traced(fnp.histogram, fnp.zeros(3))
@@ -680,7 +686,8 @@ def test_index_arithmetic_errors_name_the_fix():
 
 
 def test_every_public_name_is_exported():
-    from fluxion.numpy import _extras
-    for name in _extras.__all__:
-        assert getattr(fnp, name) is getattr(_extras, name)
+    from fluxion.numpy import _comparison, _differences, _index_arithmetic, _interpolation, _sets, _statistics
+    for module in (_comparison, _differences, _index_arithmetic, _interpolation, _sets, _statistics):
+        for name in module.__all__:
+            assert getattr(fnp, name) is getattr(module, name)
     assert fx.Array is Array

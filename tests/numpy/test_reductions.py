@@ -41,7 +41,7 @@ def arrays(draw, dtypes, min_dims=0, max_dims=3, specials=True, small_ints=False
     if nan_rate:
         elements = st.one_of(elements, st.just(np.nan), st.just(np.nan))
     elif specials and dt.kind != "c":
-        elements = st.one_of(elements, st.sampled_from(SPECIALS))
+        elements = st.one_of(elements, st.sampled_from(SPECIALS if specials is True else specials))
     value = draw(hnp.arrays(np.float64, shape, elements=elements))
     if dt.kind == "c":
         value = value + 1j * draw(hnp.arrays(np.float64, shape, elements=st.integers(-4, 4).map(float)))
@@ -348,8 +348,11 @@ METHODS = ["linear", "lower", "higher", "nearest", "midpoint"]
 @given(data=st.data())
 def test_quantiles_match_numpy_for_every_method(name, data):
     method = data.draw(st.sampled_from(METHODS))
+    # interpolating next to an infinity with a tiny weight gives inf or NaN depending on NumPy's rounding
+    specials = [np.nan, -0.0] if method in ("linear", "midpoint") else True
     x = data.draw(arrays([np.float32, np.float64, np.int32] + ([np.float16] if method != "nearest" else []),
-                         small_ints=True, nan_rate=name.startswith("nan") and data.draw(st.booleans())))
+                         small_ints=True, specials=specials,
+                         nan_rate=name.startswith("nan") and data.draw(st.booleans())))
     axis, keepdims = data.draw(axes(x.ndim)), data.draw(st.booleans())
     if x.size == 0 or any(x.shape[i] == 0 for i in _axes_tuple(axis, x.ndim)):
         return
@@ -369,10 +372,11 @@ def test_medians_match_numpy(name, data):
     x = data.draw(arrays([np.float32, np.float64, np.int64, BF16], small_ints=True,
                          nan_rate=name == "nanmedian" and data.draw(st.booleans())))
     axis, keepdims = data.draw(axes(x.ndim)), data.draw(st.booleans())
-    if axis == () and x.size == 0:  # NumPy fails to reshape here
-        return
-    with _quiet():
-        want = getattr(np, name)(_wide(x).astype(np.float64), axis=axis, keepdims=keepdims)
+    if x.size == 0:  # NumPy fails to reshape some empty arrays; the median of nothing is NaN
+        want = np.full(np.sum(x, axis=axis, keepdims=keepdims, dtype=np.float64).shape, np.nan)
+    else:
+        with _quiet():
+            want = getattr(np, name)(_wide(x).astype(np.float64), axis=axis, keepdims=keepdims)
     _check(getattr(fnp, name)(fnp.asarray(x), axis=axis, keepdims=keepdims), want, _statistic(x.dtype))
 
 

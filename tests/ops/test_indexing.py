@@ -236,7 +236,8 @@ def test_scatter_drop_mode_is_the_default_and_drop_means_fill():
 
 
 def test_scatter_add_accumulates_repeated_indices_and_bool_add_is_or():
-    dn = I.ScatterDimensionNumbers(update_window_dims=(1,), inserted_window_dims=(0,), scatter_dims_to_operand_dims=(0,))
+    dn = I.ScatterDimensionNumbers(update_window_dims=(1,), inserted_window_dims=(0,),
+                                   scatter_dims_to_operand_dims=(0,))
     out = I.scatter_add(fnp.zeros((2, 2), dtype=int), fnp.asarray([[1], [1], [0]]),
                         fnp.asarray([[1, 2], [3, 4], [5, 6]]), dn)
     assert out.tolist() == [[5, 6], [4, 6]]

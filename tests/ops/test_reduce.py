@@ -212,8 +212,8 @@ def test_arg_reduction_rejects_complex_and_float_index_dtypes():
 def _cumulative_oracle(name, x, axis, reverse):
     w = _wide(x)
     fn = {"cumsum": lambda v, a: np.cumsum(v, a, dtype=v.dtype),
-          "cumprod": lambda v, a: np.cumprod(v, a, dtype=v.dtype), "cummax": np.maximum.accumulate, "cummin": np.minimum.accumulate,
-          "cumlogsumexp": np.logaddexp.accumulate}[name]
+          "cumprod": lambda v, a: np.cumprod(v, a, dtype=v.dtype),
+          "cummax": np.maximum.accumulate, "cummin": np.minimum.accumulate, "cumlogsumexp": np.logaddexp.accumulate}[name]
     if reverse:
         return np.flip(fn(np.flip(w, axis), axis), axis).astype(x.dtype)
     return np.asarray(fn(w, axis)).astype(x.dtype)

@@ -322,3 +322,11 @@ def test_full_errors():
         S.full((2,), fnp.zeros(2), dtypes.float32)
     with raises(DTypeError, "full", "int32"):
         S.full((2,), fnp.asarray(1, dtype=fnp.int32), dtypes.float32)
+
+
+def test_out_of_range_axes_are_both_shape_and_index_errors():
+    with pytest.raises(IndexError):
+        S.expand_dims(fnp.zeros(2), (2,))
+    with raises(S.AxisError, "squeeze", "out of range"):
+        S.squeeze(fnp.zeros((1,)), (1,))
+    assert issubclass(S.AxisError, ShapeError) and issubclass(S.AxisError, IndexError)

@@ -168,6 +168,15 @@ def test_independent_permutation_shuffles_each_slice_on_its_own():
     assert len({tuple(row) for row in y.tolist()}) > 45
 
 
+def test_permutation_and_choice_of_empty_populations_and_draws():
+    key = fx.random.key(0)
+    assert fx.random.permutation(key, 0).shape == (0,)
+    assert fx.random.permutation(key, np.zeros((0, 2))).shape == (0, 2)
+    assert fx.random.permutation(key, np.ones((1, 2)), independent=True).tolist() == [[1.0, 1.0]]
+    assert fx.random.choice(key, np.zeros((3, 0)), (2,), axis=0).shape == (2, 0)
+    assert fx.random.choice(key, np.zeros((0, 3)), (0,), replace=False).shape == (0, 3)
+
+
 def test_permutation_errors():
     with pytest.raises(TypeError, match="integer size"):
         fx.random.permutation(fx.random.key(0), 2.5)

@@ -35,6 +35,18 @@ def _int64(i):
     return i if i.dtype == np.uint64 else i.astype(np.int64)
 
 
+def _clip(i, hi: int):
+    return np.minimum(np.maximum(i, 0), hi)
+
+
+def _move(x, source, destination):
+    """`np.moveaxis` for increasing `destination`, as one transpose (none when nothing moves)."""
+    order = [k for k in range(x.ndim) if k not in source]
+    for dst, src in zip(destination, source):
+        order.insert(dst, src)
+    return x if order == sorted(order) else x.transpose(order)
+
+
 def _positions(shape, indices, sizes, start_map, operand_batching, indices_batching, windows, clip):
     """Per operand axis, the positions the (batch..., window...) elements touch, and which
     batch entries have their whole window in bounds (True when every one has).
@@ -51,7 +63,7 @@ def _positions(shape, indices, sizes, start_map, operand_batching, indices_batch
         hi = shape[d] - sizes[d]
         if not clip:
             ok = ok & (s >= 0) & (s <= hi)
-        starts[d] = np.clip(s, 0, hi).astype(np.intp)
+        starts[d] = _clip(s, hi).astype(np.intp)
     for d, b in zip(operand_batching, indices_batching):
         starts[d] = np.arange(batch[b]).reshape([-1 if i == b else 1 for i in range(len(batch))])
     out = []
@@ -69,12 +81,12 @@ def _take(operand, indices, dn, mode, fill_value):
     (d,) = dn.start_index_map
     n = operand.shape[d]
     i = _int64(indices[..., 0])
-    out = np.take(operand, np.clip(i, 0, n - 1), axis=d)
+    out = np.take(operand, _clip(i, n - 1), axis=d)
     nb = i.ndim
     if mode == "fill":
         ok = np.reshape((i >= 0) & (i < n), (1,) * d + i.shape + (1,) * (operand.ndim - d - 1))
         out = np.where(ok, out, np.asarray(fill_value, operand.dtype))
-    return np.moveaxis(out, range(d, d + nb), [k for k in range(out.ndim) if k not in dn.offset_dims])
+    return _move(out, range(d, d + nb), [k for k in range(out.ndim) if k not in dn.offset_dims])
 
 
 def _gather(operand, indices, *, dimension_numbers, slice_sizes, mode, fill_value):
@@ -87,11 +99,14 @@ def _gather(operand, indices, *, dimension_numbers, slice_sizes, mode, fill_valu
     positions, ok = _positions(operand.shape, indices, slice_sizes, dn.start_index_map, dn.operand_batching_dims,
                                dn.start_indices_batching_dims, windows, clip=mode != "fill")
     batch, nw = indices.shape[:-1], len(windows)
-    out = np.broadcast_to(operand[tuple(positions)], batch + tuple(slice_sizes[d] for d in windows))
+    out = operand[tuple(positions)]
+    shape = batch + tuple(slice_sizes[d] for d in windows)
+    if out.shape != shape:  # batch axes that no index vector varies along
+        out = np.broadcast_to(out, shape)
     if ok is not True:
         out = np.where(np.reshape(ok, batch + (1,) * nw), out, np.asarray(fill_value, operand.dtype))
     nb = len(batch)
-    return np.moveaxis(out, range(nb, nb + nw), dn.offset_dims)
+    return _move(out, range(nb, nb + nw), dn.offset_dims)
 
 
 def _scatter(combine):
@@ -101,7 +116,7 @@ def _scatter(combine):
         indices, updates = np.asarray(indices), np.asarray(updates)
         dn = dimension_numbers
         batch, nw = indices.shape[:-1], len(dn.update_window_dims)
-        updates = np.moveaxis(updates, dn.update_window_dims, range(len(batch), len(batch) + nw))
+        updates = _move(updates, dn.update_window_dims, range(len(batch), len(batch) + nw))
         if out.size == 0 or updates.size == 0:
             return out
         skipped = set(dn.inserted_window_dims) | set(dn.operand_batching_dims)

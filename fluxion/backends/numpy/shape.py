@@ -22,6 +22,13 @@ def _broadcast_in_dim(x, *, shape, broadcast_dimensions):
     return out
 
 
+def _expand_dims(x, *, dimensions):
+    shape = list(x.shape)
+    for d in sorted(dimensions):
+        shape.insert(d, 1)
+    return x.reshape(shape)
+
+
 def _pad(x, padding_value, *, padding_config):
     x = np.asarray(x)
     # pad with the non-negative parts of lo/hi (and the interior), then crop by the negative parts
@@ -49,7 +56,7 @@ numpy_kernel.update({
     S.reshape_p: lambda x, *, new_sizes: x.reshape(new_sizes),
     S.transpose_p: lambda x, *, permutation: x.transpose(permutation),
     S.squeeze_p: lambda x, *, dimensions: x.squeeze(dimensions),
-    S.expand_dims_p: lambda x, *, dimensions: np.expand_dims(x, dimensions),
+    S.expand_dims_p: _expand_dims,
     S.rev_p: lambda x, *, dimensions: np.flip(x, dimensions),
     S.concatenate_p: lambda *xs, dimension: np.concatenate(xs, dimension),
     S.pad_p: _pad,

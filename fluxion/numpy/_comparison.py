@@ -1,0 +1,87 @@
+"""Elementwise and whole-array comparison: isclose, allclose, array_equal, array_equiv and isin."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import numpy as fnp
+from ..core import dtypes
+from ..core.array import Array
+from ..core.errors import op_error
+from ..ops import reduce as R
+from ..ops import shape as S
+from ._differences import _arrays, _inexact
+
+__all__ = ["allclose", "array_equal", "array_equiv", "isclose", "isin"]
+
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan: bool = False) -> Array:
+    """Elementwise `|a - b| <= atol + rtol * |b|`; infinities are close only to themselves.
+
+    Integers and booleans are compared as float32 (as every floating-only function does).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.isclose(fnp.asarray([1.0, fnp.inf, fnp.nan]), fnp.asarray([1.0 + 1e-7, fnp.inf, fnp.nan])).tolist()
+    [True, True, False]
+    """
+    x, y = _inexact("isclose", a, b)
+    close = (fnp.abs(x - y) <= atol + rtol * fnp.abs(y)) & fnp.isfinite(y) | (x == y)
+    if equal_nan:
+        close = close | (fnp.isnan(x) & fnp.isnan(y))
+    return close
+
+
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan: bool = False) -> Array:
+    """Whether every element of `a` is close to `b` (see `isclose`), as a 0-d boolean Array.
+
+    >>> import fluxion.numpy as fnp
+    >>> bool(fnp.allclose(fnp.asarray([1.0, 2.0]), 2.0))
+    False
+    """
+    return R.reduce_and(isclose(a, b, rtol, atol, equal_nan), None)
+
+
+def array_equal(a1, a2, equal_nan: bool = False) -> Array:
+    """Whether `a1` and `a2` have one shape and equal elements, as a 0-d boolean Array.
+
+    >>> import fluxion.numpy as fnp
+    >>> bool(fnp.array_equal(fnp.asarray([1.0, fnp.nan]), fnp.asarray([1.0, fnp.nan]), equal_nan=True))
+    True
+    """
+    a1, a2 = _arrays("array_equal", a1, a2)
+    if a1.shape != a2.shape:
+        return fnp.asarray(False)
+    same = a1 == a2
+    if equal_nan and a1.dtype in dtypes.FLOATING:
+        same = same | (fnp.isnan(a1) & fnp.isnan(a2))
+    return R.reduce_and(same, None)
+
+
+def array_equiv(a1, a2) -> Array:
+    """Whether `a1` and `a2` broadcast together and are equal everywhere, as a 0-d boolean Array.
+
+    >>> import fluxion.numpy as fnp
+    >>> bool(fnp.array_equiv(fnp.asarray([[1, 2], [1, 2]]), fnp.asarray([1, 2])))
+    True
+    """
+    a1, a2 = _arrays("array_equiv", a1, a2)
+    try:
+        np.broadcast_shapes(a1.shape, a2.shape)
+    except ValueError:
+        return fnp.asarray(False)
+    return R.reduce_and(a1 == a2, None)
+
+
+def isin(element, test_elements, assume_unique: bool = False, invert: bool = False, *, kind=None) -> Array:
+    """Whether each element of `element` occurs in `test_elements` (the negation when `invert`).
+
+    NaN is in no array. `assume_unique` and `kind` (None, 'sort' or 'table') are accepted for
+    NumPy compatibility; the result does not depend on them.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.isin(fnp.asarray([1, 2, 3]), [3, 1]).tolist()
+    [True, False, True]
+    """
+    if kind not in (None, "sort", "table"):
+        raise op_error(ValueError, "isin", f"kind={kind!r} is not a method", "pass kind=None, 'sort' or 'table'")
+    e, t = _arrays("isin", element, test_elements)
+    hits = R.reduce_or(S.expand_dims(e, (e.ndim,)) == S.reshape(t, (t.size,)), (e.ndim,))
+    return ~hits if invert else hits

@@ -1,0 +1,247 @@
+"""Covariance, correlation, histograms and counting (histograms run eagerly only)."""
+from __future__ import annotations
+
+import math
+import operator
+import warnings
+
+import numpy as np
+
+from .. import numpy as fnp
+from ..core import dtypes
+from ..core.array import Array, Tracer
+from ..core.errors import ConcretizationError, DTypeError, ShapeError, op_error
+from ..ops import elementwise as E
+from ..ops import reduce as R
+from ..ops import shape as S
+from ._convert import convert, dtype_of
+from ._differences import _array, _inexact, _operands
+from ._interpolation import _check_ndim, _check_no_complex, _concrete
+
+__all__ = ["bincount", "corrcoef", "cov", "histogram", "histogram_bin_edges"]
+
+def _inexact_dtype(*xs) -> np.dtype:
+    """The dtype `promote_inexact` would give `xs`, without converting them."""
+    dt, _ = dtypes.result_type(*(dtype_of(x) for x in _operands(xs)))
+    return dt if dt in dtypes.FLOATING else dtypes.default_float
+
+
+def cov(m, y=None, rowvar: bool = True, bias: bool = False, ddof: int | None = None, fweights=None, aweights=None,
+        *, dtype=None) -> Array:
+    """The covariance matrix of the variables in the rows of `m` (and `y`), as NumPy's `cov`.
+
+    Columns are observations (rows when `rowvar=False`); `fweights` are integer frequencies and
+    `aweights` observation weights. Integers are promoted to float32.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.cov(fnp.asarray([[0.0, 1.0, 2.0], [2.0, 1.0, 0.0]])).tolist()
+    [[1.0, -1.0], [-1.0, 1.0]]
+    """
+    if ddof is not None and ddof != int(ddof):
+        raise op_error(ValueError, "cov", f"ddof={ddof} is not an integer", "pass an integer ddof")
+    m = _array(m)
+    ys = [] if y is None else [_array(y)]
+    for name, v in zip(("m", "y"), [m] + ys):
+        if v.ndim > 2:
+            raise op_error(ShapeError, "cov", f"{name} has shape {v.shape}, more than 2 dimensions",
+                           "pass variables as a 1-d or 2-d array")
+    dt = _inexact_dtype(m, *ys) if dtype is None else dtypes.canonicalize(dtype)
+    X = _rows(convert(m, dt), transpose=not rowvar and m.ndim != 1)
+    if X.shape[0] == 0:
+        return S.full((0, 0), 0, dt)
+    if ys:
+        Y = S.reshape(convert(ys[0], dt), (1,) * (2 - ys[0].ndim) + ys[0].shape)
+        X = S.concatenate([X, _rows(Y, transpose=not rowvar and Y.shape[0] != 1)], 0)
+    ddof = int(ddof) if ddof is not None else (0 if bias else 1)
+    n = X.shape[1]
+    fw = None if fweights is None else _cov_weights("fweights", fweights, n, dt)
+    aw = None if aweights is None else _cov_weights("aweights", aweights, n, dt)
+    w = fw if aw is None else aw if fw is None else fw * aw
+    if w is None:
+        avg = R.reduce_sum(X, (1,)) / n if n else S.full((X.shape[0],), math.nan, dt)
+        fact = n - ddof
+    else:
+        w_sum = R.reduce_sum(w, (0,))
+        if not isinstance(w_sum, Tracer) and float(w_sum) == 0.0:
+            raise op_error(ZeroDivisionError, "cov", "the weights sum to zero", "pass weights with a positive sum")
+        avg = R.reduce_sum(X * w, (1,)) / w_sum
+        if ddof == 0:
+            fact = w_sum
+        elif aw is None:
+            fact = w_sum - ddof
+        else:
+            fact = w_sum - ddof * R.reduce_sum(w * aw, (0,)) / w_sum
+    X = X - S.expand_dims(avg, (1,))
+    Xw = X if w is None else X * w
+    c = fnp.matmul(X, S.transpose(fnp.conj(Xw) if dt in dtypes.COMPLEX else Xw, (1, 0)))
+    c = c * _reciprocal_dof(fact)
+    return S.squeeze(c, tuple(i for i, s in enumerate(c.shape) if s == 1))
+
+
+def _reciprocal_dof(fact):
+    """1 / degrees of freedom, inf when they are <= 0 (with NumPy's warning when that is known)."""
+    if not isinstance(fact, Tracer) and float(fact) <= 0:
+        warnings.warn("cov: degrees of freedom <= 0; the result is inf or nan", RuntimeWarning, stacklevel=3)
+        return math.inf
+    if isinstance(fact, Array):
+        return fnp.divide(1, fnp.where(fact <= 0, 0, fact))
+    return 1 / fact
+
+
+def _rows(x: Array, transpose: bool) -> Array:
+    """`x` as a 2-d array of variables (rows) by observations (columns)."""
+    x = S.reshape(x, (1,) * (2 - x.ndim) + x.shape)
+    return S.transpose(x, (1, 0)) if transpose else x
+
+
+def _cov_weights(name: str, w, n: int, dt: np.dtype) -> Array:
+    w = _array(w)
+    if w.ndim != 1 or w.shape[0] != n:
+        raise op_error(ShapeError, "cov", f"{name} has shape {w.shape}; it needs one weight per observation ({n},)",
+                       f"pass a 1-d {name} of length {n}")
+    if not isinstance(w, Tracer):
+        v = np.asarray(w._concrete("cov"), dtype=np.float64)
+        if name == "fweights" and not np.all(v == np.around(v)):
+            raise op_error(DTypeError, "cov", "fweights must be integers", "pass integer frequencies (or use aweights)")
+        if np.any(v < 0):
+            raise op_error(ValueError, "cov", f"{name} has negative entries", f"pass non-negative {name}")
+    return convert(w, dtypes.real_dtype(dt))
+
+
+def corrcoef(x, y=None, rowvar: bool = True, *, dtype=None) -> Array:
+    """Pearson correlation coefficients of the variables in the rows of `x` (and `y`), in [-1, 1].
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.corrcoef(fnp.asarray([[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]])).tolist()
+    [[1.0, -1.0], [-1.0, 1.0]]
+    """
+    c = cov(x, y, rowvar, dtype=dtype)
+    if c.ndim == 0:
+        return c / c
+    n = c.shape[0]
+    d = S.slice(S.reshape(c, (n * n,)), (0,), (n * n,), (n + 1,))  # the diagonal
+    std = fnp.sqrt(fnp.real(d))
+    c = c / S.expand_dims(std, (1,)) / S.expand_dims(std, (0,))
+    clip = lambda v: fnp.minimum(fnp.maximum(v, -1), 1)  # noqa: E731  (rounding can leave |c| > 1)
+    if c.dtype in dtypes.COMPLEX:
+        return E.complex_p.bind(clip(fnp.real(c)), clip(fnp.imag(c)))
+    return clip(c)
+
+
+def _histogram_args(op: str, a, bins, range, weights):  # noqa: A002  (NumPy's name)
+    """Concrete NumPy inputs for np.histogram*, and the dtype of the edges."""
+    a = _array(a)
+    _check_no_complex(op, "a", a)
+    dt = _inexact_dtype(a)
+    values = _concrete(op, a).astype(dt)
+    if isinstance(bins, Array) and bins.ndim == 0:
+        bins = operator.index(bins)
+    if not isinstance(bins, (str, int, np.integer)):
+        bins = _concrete(op, bins)
+        if bins.ndim != 1:
+            raise op_error(ShapeError, op, f"bins must be an int or 1-d edges, got shape {bins.shape}",
+                           "pass a number of bins or an increasing 1-d array of edges")
+    elif isinstance(bins, (int, np.integer)) and bins < 1:
+        raise op_error(ValueError, op, f"bins={bins} must be positive", "pass bins >= 1")
+    if range is not None:
+        range = tuple(float(v) for v in range)
+        if len(range) != 2 or not range[0] <= range[1] or not all(map(math.isfinite, range)):
+            raise op_error(ValueError, op, f"range={range} is not a finite (min, max) pair with min <= max",
+                           "pass range=(lo, hi) with finite lo <= hi")
+    if range is None and not isinstance(bins, np.ndarray) and not np.all(np.isfinite(values)):
+        raise op_error(ValueError, op, "the data hold NaN or inf, so the range cannot be found",
+                       "pass range=(lo, hi), or drop non-finite values first")
+    w = None
+    if weights is not None:
+        w = _array(weights)
+        if w.shape != a.shape:
+            raise op_error(ShapeError, op, f"weights of shape {w.shape} do not match a of shape {a.shape}",
+                           "pass one weight per element of a")
+        w = _concrete(op, w)
+    return values, bins, range, w, dt
+
+
+def _numpy_call(op: str, fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except (ValueError, TypeError) as e:
+        raise op_error(type(e), op, str(e), "pass bins as a count or increasing edges (a method name such as "
+                       "'auto' only without weights), and a finite range") from None
+
+
+def histogram(a, bins=10, range=None, density: bool | None = None, weights=None) -> tuple[Array, Array]:  # noqa: A002
+    """Counts of `a` in `bins` and the bin edges (eager only: the bins depend on the data).
+
+    Counts are int64 (the weights' dtype with `weights`, floating with `density`); edges are
+    float32 for integer data and keep a floating dtype.
+
+    >>> import fluxion.numpy as fnp
+    >>> counts, edges = fnp.histogram(fnp.asarray([1, 2, 2, 3]), bins=2)
+    >>> counts.tolist(), edges.tolist()
+    ([1, 3], [1.0, 2.0, 3.0])
+    """
+    values, bins, range, w, dt = _histogram_args("histogram", a, bins, range, weights)
+    counts, edges = _numpy_call("histogram", np.histogram, values, bins=bins, range=range, density=density, weights=w)
+    if density:
+        cdt = dt
+    elif w is not None and w.dtype != np.bool_:
+        cdt = w.dtype
+    else:
+        cdt = dtypes.default_int
+    return Array(counts.astype(cdt)), Array(edges.astype(dt))
+
+
+def histogram_bin_edges(a, bins=10, range=None, weights=None) -> Array:  # noqa: A002
+    """The bin edges `histogram` would use (eager only).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.histogram_bin_edges(fnp.asarray([0.0, 1.0]), bins=4).tolist()
+    [0.0, 0.25, 0.5, 0.75, 1.0]
+    """
+    values, bins, range, w, dt = _histogram_args("histogram_bin_edges", a, bins, range, weights)
+    edges = _numpy_call("histogram_bin_edges", np.histogram_bin_edges, values, bins=bins, range=range, weights=w)
+    return Array(edges.astype(dt))
+
+
+def bincount(x, weights=None, minlength: int = 0, *, length: int | None = None) -> Array:
+    """Counts (or sums of `weights`) of each non-negative integer in the 1-d `x`.
+
+    The output has max(max(x) + 1, minlength) entries, which needs a concrete `x`; under a
+    transformation pass `length=`: the output then has `length` entries and values of `x`
+    outside [0, length) are dropped.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.bincount(fnp.asarray([0, 2, 2])).tolist()
+    [1, 0, 2]
+    """
+    x = _array(x)
+    if not (dtypes.is_integer(x.dtype) or x.dtype == dtypes.bool_):
+        raise op_error(DTypeError, "bincount", f"counts integers, got dtype {x.dtype}", "convert x with .astype(int)")
+    _check_ndim("bincount", "x", x, 1)
+    minlength = operator.index(minlength)
+    if minlength < 0:
+        raise op_error(ValueError, "bincount", f"minlength={minlength} is negative", "pass minlength >= 0")
+    if weights is None:
+        values = S.full(x.shape, 1, dtypes.default_int)
+    else:
+        values = _inexact("bincount", weights)[0]
+        if values.shape != x.shape:
+            raise op_error(ShapeError, "bincount", f"weights of shape {values.shape} do not match x of shape {x.shape}",
+                           "pass one weight per element of x")
+    x = convert(x, dtypes.default_int)  # booleans would mask, and small dtypes cannot hold `length`
+    if length is None:
+        if isinstance(x, Tracer):
+            raise op_error(ConcretizationError, "bincount",
+                           f"the output size depends on the values of a traced x {x.aval}",
+                           "pass length= (the number of bins) to fnp.bincount")
+        v = np.asarray(x._concrete("bincount"))
+        if v.size and v.min() < 0:
+            raise op_error(ValueError, "bincount", f"x holds negative values (e.g. {v.min()})",
+                           "pass non-negative integers, or length= to drop values outside [0, length)")
+        length = max(minlength, int(v.max()) + 1 if v.size else 0)
+    else:
+        length = operator.index(length)
+        if length < 0:
+            raise op_error(ValueError, "bincount", f"length={length} is negative", "pass length >= 0")
+    x = fnp.where(x < 0, length, x)  # negative values would index from the end; send them out of range
+    return S.full((length,), 0, values.dtype).at[x].add(values, mode="drop")
