@@ -207,5 +207,6 @@ def scalar_value(x, dt: np.dtype) -> np.ndarray:
     if isinstance(x, int) and not isinstance(x, bool) and dt.kind in "iu":
         info = np.iinfo(dt)
         if not info.min <= x <= info.max:
-            raise OverflowError(f"Python int {x} does not fit in {dt} (range {info.min}..{info.max})")
+            raise OverflowError(f"Python int {x} does not fit in {dt} (range {info.min}..{info.max}); "
+                                f"fix: convert the array to a wider dtype with .astype(...) first")
     return np.array(x, dtype=dt)

@@ -102,7 +102,7 @@ _UNARY = {"__neg__": "negative", "__pos__": "positive", "__abs__": "abs", "__inv
 # methods that forward to the fluxion.numpy function of the same name (x.f(*a) == fnp.f(x, *a))
 _FORWARDED = ("sum", "prod", "mean", "std", "var", "max", "min", "argmax", "argmin", "any", "all", "cumsum",
               "cumprod", "clip", "round", "conj", "conjugate", "sort", "argsort", "nonzero", "squeeze",
-              "swapaxes", "take", "repeat", "diagonal", "trace", "dot", "ravel", "flatten", "real", "imag",
+              "swapaxes", "take", "repeat", "diagonal", "trace", "dot", "ravel", "flatten",
               "ptp", "searchsorted")
 
 
@@ -172,7 +172,8 @@ def install(ns) -> None:
         setattr(Array, f"__r{d}__", reflected)
         setattr(Array, f"__i{d}__", inplace)
     for name, (d, prim) in _COMPARE.items():
-        setattr(Array, f"__{d}__", _binary(name, prim, dtypes.ALL)[0])
+        allowed = dtypes.ALL if d in ("eq", "ne") else tuple(t for t in dtypes.ALL if t not in dtypes.COMPLEX)
+        setattr(Array, f"__{d}__", _binary(name, prim, allowed)[0])
     for dunder, name in _UNARY.items():
         setattr(Array, dunder, _forward(name))
     for name in _FORWARDED:
@@ -181,6 +182,8 @@ def install(ns) -> None:
     Array.transpose = _transpose
     Array.T = property(lambda self: _ns.permute_dims(self, tuple(reversed(range(self.ndim)))))
     Array.mT = property(lambda self: _ns.matrix_transpose(self))
+    Array.real = property(lambda self: _ns.real(self))
+    Array.imag = property(lambda self: _ns.imag(self))
     Array.at = property(_At)
     Array.astype = lambda self, dtype, copy=True, device=None: _ns.astype(self, dtype, copy=copy, device=device)
     Array.copy = lambda self: E.convert_element_type_p.bind(self, new_dtype=self.dtype, weak=self.weak)

@@ -146,7 +146,7 @@ _KINDS = {
 }
 
 
-def isdtype(dtype, kind, /) -> bool:
+def isdtype(dtype, kind) -> bool:
     """Whether `dtype` is of `kind`: a dtype, a kind name ('bool', 'signed integer',
     'unsigned integer', 'integral', 'real floating', 'complex floating', 'numeric') or a tuple
     of those (any of them).

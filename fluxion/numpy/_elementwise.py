@@ -19,7 +19,8 @@ from ..ops import elementwise as E
 from . import _elementwise_numpy
 from ._convert import convert, promote
 from ._elementwise_base import (ANY, FLOATING, INTEGER, INTEGRAL, NUMERIC, REAL, REAL_FLOATING, REAL_NUMERIC,
-                                binary, copy, full_like, in_float32, named, operands, select, unary)
+                                binary, copy, full_like, in_float32, named, nonzero_divisor, operands, select,
+                                unary)
 from ._elementwise_numpy import *  # noqa: F401,F403
 
 __all__ = [
@@ -348,7 +349,8 @@ def round(x, /, decimals: int = 0) -> Array:  # noqa: A001
         return copy(x) if decimals >= 0 else _round_integer(x, 10 ** -decimals)
     if decimals == 0:
         return E.round_p.bind(x)
-    scale = float(10 ** -decimals if decimals < 0 else 10 ** decimals) if -308 <= decimals <= 308 else math.inf
+    places = -decimals if decimals < 0 else decimals
+    scale = float(10 ** places) if places <= 308 else math.inf
     if decimals > 0:
         return E.round_p.bind(x * scale) / scale
     return E.round_p.bind(x / scale) * scale
@@ -379,13 +381,6 @@ around = round
 
 
 # division -----------------------------------------------------------------------------------
-def _nonzero_divisor(x: Array, y: Array, fn) -> Array:
-    """`fn(x, y)` for integers where y != 0, and 0 where y == 0 (as NumPy gives), without the
-    kernel ever seeing a zero divisor."""
-    zero = y == 0
-    return select(zero, 0, fn(x, select(zero, 1, y)))
-
-
 def _wrong_sign(r: Array, y: Array) -> Array:
     """Where a truncated remainder `r` is nonzero with a sign other than the divisor's."""
     return (r != 0) & ((r < 0) != (y < 0))
@@ -408,16 +403,15 @@ def _int_remainder(x: Array, y: Array) -> Array:
 @in_float32
 def _float_floor_divide(x: Array, y: Array) -> Array:
     """Python's floor division (exact: from the remainder, not from the rounded quotient), with
-    the standard's special cases: where y is 0 or either operand is infinite, floor(x / y)."""
+    the standard's special cases: where y is 0 or an operand is not finite, x / y (its own floor)."""
     quotient = x / y
     mod = E.rem_p.bind(x, y)
-    div = (x - mod) / y  # exact up to the final rounding, since x - mod is a multiple of y
+    div = (x - mod) / y  # within rounding of an integer, since x - mod is a multiple of y
     div = select(_wrong_sign(mod, y), div - 1, div)
-    out = E.floor_p.bind(div)
-    out = select(div - out > 0.5, out + 1, out)
-    out = select(div == 0, E.copysign_p.bind(convert(0, x.dtype), quotient), out)
-    special = (y == 0) | isinf(x) | isinf(y)
-    return select(special, quotient, out)
+    # the floor has the sign of the quotient, also when it is zero
+    out = E.copysign_p.bind(E.round_p.bind(div), quotient)
+    regular = E.is_finite_p.bind(x) & E.is_finite_p.bind(y) & (y != 0)
+    return select(regular, out, quotient)
 
 
 @in_float32
@@ -439,7 +433,7 @@ def floor_divide(x1, x2, /) -> Array:
     """
     x1, x2 = operands("floor_divide", REAL_NUMERIC, x1, x2)
     if x1.dtype in D.INTEGER:
-        return _nonzero_divisor(x1, x2, _int_floor_divide)
+        return nonzero_divisor(x1, x2, _int_floor_divide)
     return _float_floor_divide(x1, x2)
 
 
@@ -452,7 +446,7 @@ def remainder(x1, x2, /) -> Array:
     """
     x1, x2 = operands("remainder", REAL_NUMERIC, x1, x2)
     if x1.dtype in D.INTEGER:
-        return _nonzero_divisor(x1, x2, _int_remainder)
+        return nonzero_divisor(x1, x2, _int_remainder)
     return _float_remainder(x1, x2)
 
 
@@ -486,7 +480,9 @@ def pow(x1, x2, /) -> Array:  # noqa: A001
             raise op_error(ValueError, "pow",
                            f"integers to negative integer powers are not allowed ({x.dtype} ** {x2})",
                            "convert the base to a float first, e.g. x.astype(float) ** -1")
-        return E.integer_pow_p.bind(x, y=x2)
+        # beyond these, the exponent is promoted like any weak scalar (too large for integers)
+        if x2 <= (np.iinfo(x.dtype).max if x.dtype in D.INTEGER else 2**31 - 1) and x2 >= -2**31:
+            return E.integer_pow_p.bind(x, y=x2)
     return E.pow_p.bind(*operands("pow", NUMERIC, x1, x2))
 
 

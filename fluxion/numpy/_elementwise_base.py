@@ -74,6 +74,13 @@ def copy(x: Array) -> Array:
     return E.convert_element_type_p.bind(x, new_dtype=x.dtype, weak=x.weak)
 
 
+def nonzero_divisor(x: Array, y: Array, fn) -> Array:
+    """`fn(x, y)` for integers where y != 0, and 0 where y == 0 (as NumPy gives), without the
+    kernel ever seeing a zero divisor (XLA leaves integer division by zero unspecified)."""
+    zero = y == 0
+    return select(zero, 0, fn(x, select(zero, 1, y)))
+
+
 def in_float32(fn):
     """Compute 16-bit floats in float32 and round once at the end, as NumPy's half-precision
     loops do; a composition of several operations in 16 bits would round at every step."""

@@ -10,7 +10,7 @@ from ._convert import convert
 from ._dtype_functions import finfo
 from ._elementwise_base import copy as _copy
 from ._elementwise_base import (ANY, FLOATING, INTEGER, NUMERIC, REAL, REAL_FLOATING, REAL_NUMERIC, full_like,
-                                in_float32, named, operands, select, unary)
+                                in_float32, named, nonzero_divisor, operands, select, unary)
 
 __all__ = [
     "angle", "deg2rad", "degrees", "fabs", "float_power", "fmax", "fmin", "fmod", "frexp", "gcd", "heaviside",
@@ -44,8 +44,7 @@ def fmod(x1, x2, /) -> Array:
     x1, x2 = operands("fmod", REAL_NUMERIC, x1, x2)
     if x1.dtype in D.FLOATING:
         return E.rem_p.bind(x1, x2)
-    zero = x2 == 0  # as NumPy, and without letting the kernel see a zero divisor
-    return select(zero, 0, E.rem_p.bind(x1, select(zero, 1, x2)))
+    return nonzero_divisor(x1, x2, E.rem_p.bind)
 
 
 def _nan_ignoring(name: str, prim, pick: str):
@@ -141,7 +140,6 @@ def nan_to_num(x, copy: bool = True, nan: float = 0.0, posinf: float | None = No
     x = select(x != x, nan, x)
     x = select(x == math.inf, info.max if posinf is None else posinf, x)
     return select(x == -math.inf, info.min if neginf is None else neginf, x)
-
 
 
 def _infinity_test(name: str, value: float):

@@ -122,3 +122,9 @@ def test_abstract_evaluation_raises_before_the_kernel_runs():
     finally:
         numpy_kernel[add_p] = kernel
     assert calls == []
+
+
+def test_bitcast_of_a_0d_array_keeps_it_0d():
+    from fluxion.ops.elementwise import bitcast_convert_type_p
+    out = bitcast_convert_type_p.bind(fnp.asarray(np.int64(-1)), new_dtype=fnp.uint64)
+    assert out.shape == () and out.item() == np.iinfo(np.uint64).max

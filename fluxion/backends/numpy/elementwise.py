@@ -46,16 +46,22 @@ def _round(x):
     return np.round(x)
 
 
+def _negative_int_pow(x, y):
+    """x ** y for integers and y < 0, truncated as XLA does: 1 for base 1, +-1 for base -1, else 0."""
+    return np.where(x == 1, 1, np.where(x == -1, np.where(y % 2 == 0, 1, -1), 0)).astype(x.dtype)
+
+
 def _pow(x, y):
-    if x.dtype.kind in "iu":
-        return np.power(x, np.maximum(y, 0)) * (y >= 0) + (y < 0) * (np.abs(x) == 1) * np.where(x < 0, np.where(y % 2 == 0, 1, -1), 1)
-    return np.power(x, y)
+    if x.dtype.kind != "i":
+        return np.power(x, y)
+    negative = y < 0
+    return np.where(negative, _negative_int_pow(x, y), np.power(x, np.where(negative, 0, y)))
 
 
 def _integer_pow(x, *, y):
-    if y < 0 and x.dtype.kind in "iu":
-        return _pow(x, np.asarray(y, x.dtype))
-    return np.power(x, np.asarray(y, x.dtype) if x.dtype.kind in "iu" else y)
+    if x.dtype.kind in "iu":
+        return _negative_int_pow(x, y) if y < 0 else np.power(x, np.asarray(y, x.dtype))
+    return np.power(x, y)
 
 
 def _rsqrt(x):
@@ -88,7 +94,7 @@ def _convert(x, *, new_dtype, weak=False):
 
 
 def _bitcast(x, *, new_dtype):
-    x = np.ascontiguousarray(x)
+    x = np.array(x, order="C")  # ascontiguousarray would make a 0-d array 1-d
     a, b = x.dtype.itemsize, new_dtype.itemsize
     if a <= b:
         return x.view(new_dtype).reshape(x.shape[:-1] if a < b else x.shape)
@@ -104,7 +110,7 @@ def _nextafter(x, y):
 def _nextafter_bits(x, y):
     """nextafter through the integer representation (for dtypes NumPy has no loop for)."""
     u = np.dtype(f"uint{8 * x.dtype.itemsize}")
-    xb = np.ascontiguousarray(x).view(u).astype(np.int64)
+    xb = np.array(x, order="C").view(u).astype(np.int64)
     x32, y32 = np.asarray(x, np.float32), np.asarray(y, np.float32)
     sign = np.where(np.signbit(x32), -1, 1)
     step = np.where(y32 > x32, sign, -sign)
