@@ -187,19 +187,68 @@ class Tracer(Array):
         raise TypeError("a traced value cannot be pickled")
 
 
+_SCALARS = (bool, int, float, complex)
+
+
+def _is_scalar(x) -> bool:
+    return isinstance(x, _SCALARS) and not isinstance(x, np.generic)
+
+
 def to_array(x, dtype=None) -> Array:
-    """An Array from an Array, a NumPy array or a Python scalar (which stays weak)."""
+    """An Array from an Array, a NumPy array, nested sequences or a Python scalar (which stays weak).
+
+    Nested sequences take the dtype their Python scalars promote to (float32 for floats);
+    NumPy arrays keep theirs and are copied, so no Array shares memory a user can mutate.
+    """
     if isinstance(x, Array):
         return x
-    if isinstance(x, (bool, int, float, complex)) and not isinstance(x, np.generic):
+    if _is_scalar(x):
         dt = dtypes.scalar_dtype(x) if dtype is None else dtype
         return Array(scalar_value(x, dt), weak=dtype is None)
-    v = np.asarray(x)
+    if isinstance(x, (list, tuple)):
+        leaves = _leaves(x, [])
+        dtype = dtype or _sequence_dtype(leaves)
+        if dtype is not None and dtype.kind in "iu":
+            for leaf in leaves:
+                if isinstance(leaf, int) and _is_scalar(leaf):
+                    scalar_value(leaf, dtype)  # raises OverflowError if it does not fit
+        if any(isinstance(leaf, Array) for leaf in leaves):
+            x = _replace_arrays(x)
+    v = np.array(x, dtype=dtype)
     if v.dtype not in dtypes.ALL:
-        if v.dtype == object or v.dtype.kind in "USV":
-            raise errors.DTypeError(f"cannot make an array from {type(x).__name__} of dtype {v.dtype}")
+        if v.dtype == object or v.dtype.kind in "USVMm":
+            raise errors.DTypeError(f"cannot make an array of dtype {v.dtype} from {type(x).__name__}; "
+                                    "fix: pass numbers, booleans, or arrays of a numeric dtype")
         v = v.astype(dtypes.canonicalize(v.dtype))
     return Array(v)
+
+
+def _leaves(obj, out: list) -> list:
+    if isinstance(obj, (list, tuple)):
+        for o in obj:
+            _leaves(o, out)
+    else:
+        out.append(obj)
+    return out
+
+
+def _replace_arrays(obj):
+    if isinstance(obj, (list, tuple)):
+        return [_replace_arrays(o) for o in obj]
+    return np.asarray(obj._concrete("conversion of a list to an array")) if isinstance(obj, Array) else obj
+
+
+def _sequence_dtype(leaves: list):
+    """The dtype nested Python data gets: Python scalars are weak, arrays inside are strong."""
+    kinds = []
+    for leaf in leaves:
+        if _is_scalar(leaf):
+            kinds.append((dtypes.scalar_dtype(leaf), True))
+        elif isinstance(leaf, (Array, np.ndarray, np.generic)):
+            kinds.append((dtypes.canonicalize(leaf.dtype), False))
+        else:
+            return None
+    return dtypes.result_type(*kinds)[0] if kinds else dtypes.default_float
 
 
 def scalar_value(x, dt: np.dtype) -> np.ndarray:
@@ -208,5 +257,5 @@ def scalar_value(x, dt: np.dtype) -> np.ndarray:
         info = np.iinfo(dt)
         if not info.min <= x <= info.max:
             raise OverflowError(f"Python int {x} does not fit in {dt} (range {info.min}..{info.max}); "
-                                f"fix: convert the array to a wider dtype with .astype(...) first")
+                                f"fix: use a dtype wide enough for it (e.g. x.astype(...) before the operation)")
     return np.array(x, dtype=dt)

@@ -34,32 +34,6 @@ def _check_device(device, op: str = "asarray") -> None:
     raise op_error(TypeError, op, f"{device!r} is not a device", "pass one of fx.devices(), \"cpu\" or None")
 
 
-def _leaves(obj, out: list) -> None:
-    if isinstance(obj, (list, tuple)):
-        for o in obj:
-            _leaves(o, out)
-    else:
-        out.append(obj)
-
-
-def _default_dtype(obj) -> np.dtype | None:
-    """The dtype nested Python data gets: Python scalars are weak, arrays inside are strong."""
-    leaves: list = []
-    _leaves(obj, leaves)
-    kinds = []
-    for leaf in leaves:
-        if isinstance(leaf, _SCALARS) and not isinstance(leaf, np.generic):
-            kinds.append((dtypes.scalar_dtype(leaf), True))
-        elif isinstance(leaf, (Array, np.ndarray, np.generic)):
-            kinds.append((dtypes.canonicalize(leaf.dtype), False))
-        else:
-            return None
-    if not kinds:
-        return dtypes.default_float
-    dt, _ = dtypes.result_type(*kinds)
-    return dt
-
-
 def asarray(obj, /, *, dtype=None, device=None, copy: bool | None = None) -> Array:
     """Convert `obj` (an Array, NumPy array, nested sequence or Python scalar) to an Array.
 
@@ -82,12 +56,7 @@ def asarray(obj, /, *, dtype=None, device=None, copy: bool | None = None) -> Arr
     if isinstance(obj, _SCALARS) and not isinstance(obj, np.generic):
         return convert(obj, dtype or dtypes.scalar_dtype(obj))
     if isinstance(obj, (list, tuple)):
-        target = dtype or _default_dtype(obj)
-        if target is not None and target.kind in "iu":
-            _check_ints(obj, target)
-        obj = [np.asarray(o) if isinstance(o, Array) else o for o in obj] if any(isinstance(o, Array) for o in obj) else obj
-        value = np.array(obj, dtype=target)
-        return Array(value) if value.dtype in dtypes.ALL else to_array(value)
+        return to_array(obj, dtype)
     if copy is False and dtype is not None and np.asarray(obj).dtype != dtype:
         raise ValueError(f"asarray: converting to {dtype} needs a copy, but copy=False was passed")
     value = np.array(obj, dtype=dtype, copy=copy is not False)
@@ -97,15 +66,6 @@ def asarray(obj, /, *, dtype=None, device=None, copy: bool | None = None) -> Arr
                            "pass numbers, booleans, or arrays of a numeric dtype")
         value = value.astype(dtypes.canonicalize(value.dtype))
     return Array(value)
-
-
-def _check_ints(obj, dt: np.dtype) -> None:
-    leaves: list = []
-    _leaves(obj, leaves)
-    info = np.iinfo(dt)
-    for leaf in leaves:
-        if isinstance(leaf, int) and not isinstance(leaf, bool) and not info.min <= leaf <= info.max:
-            raise OverflowError(f"Python int {leaf} does not fit in {dt}")
 
 
 def array(obj, dtype=None, *, copy: bool = True, device=None) -> Array:
