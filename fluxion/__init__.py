@@ -13,9 +13,14 @@ from . import errors as errors
 from . import numpy as numpy
 from . import random as random
 from . import tree as tree
+from . import test_util as test_util
 from .core.array import Array as Array
 from .core.device import Device as Device, devices as devices
 from .core.program import Program as Program
+from .transforms.autodiff import (grad as grad, hessian as hessian, jacfwd as jacfwd, jacrev as jacrev,
+                                  jvp as jvp, linearize as linearize, stop_gradient as stop_gradient,
+                                  value_and_grad as value_and_grad, vjp as vjp)
 
 __version__ = "0.1.0"
-__all__ = ["Array", "Device", "Program", "devices", "errors", "numpy", "random", "tree"]
+__all__ = ["Array", "Device", "Program", "devices", "errors", "grad", "hessian", "jacfwd", "jacrev", "jvp",
+           "linearize", "numpy", "random", "stop_gradient", "test_util", "tree", "value_and_grad", "vjp"]

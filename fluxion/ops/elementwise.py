@@ -147,3 +147,12 @@ def _bitcast_rule(x: ArrayType, *, new_dtype) -> ArrayType:
 
 
 bitcast_convert_type_p = define("bitcast_convert_type", _bitcast_rule)
+
+
+def _polygamma_rule(x: ArrayType, *, m: int) -> ArrayType:
+    check_dtype("polygamma", x.dtype, _REAL)
+    return x
+
+
+polygamma_p = define("polygamma", _polygamma_rule)  # the m-th derivative of digamma, m a static int
+stop_gradient_p = _elementwise("stop_gradient", _ANY)  # the identity, with a zero derivative

@@ -142,5 +142,6 @@ numpy_kernel.update({
     E.shift_right_logical_p: _shift_right_logical,
     E.eq_p: np.equal, E.ne_p: np.not_equal, E.lt_p: np.less, E.le_p: np.less_equal,
     E.gt_p: np.greater, E.ge_p: np.greater_equal,
+    E.polygamma_p: via_float32(lambda x, *, m: sp.polygamma(m, x)), E.stop_gradient_p: lambda x: x,
     E.select_n_p: _select_n, E.convert_element_type_p: _convert, E.bitcast_convert_type_p: _bitcast,
 })

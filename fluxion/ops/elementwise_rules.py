@@ -1,0 +1,199 @@
+"""Derivative rules of the elementwise primitives: one jvp per primitive, and a transpose
+for each linear one. Rules are written with the primitives themselves, so they can be
+differentiated again (any order)."""
+from __future__ import annotations
+
+import math
+
+from ..core import dtypes
+from ..core.primitive import jvp_rules, transpose_rules
+from . import elementwise as E
+from ._ad import Zero, defjvp, deflinear, defzero, instantiate, is_undefined, unbroadcast
+
+_b = lambda p: p.bind  # noqa: E731
+neg, mul, div, add, sub = _b(E.neg_p), _b(E.mul_p), _b(E.div_p), _b(E.add_p), _b(E.sub_p)
+exp, log, sqrt, rsqrt, sin, cos = _b(E.exp_p), _b(E.log_p), _b(E.sqrt_p), _b(E.rsqrt_p), _b(E.sin_p), _b(E.cos_p)
+sinh, cosh, square, select = _b(E.sinh_p), _b(E.cosh_p), _b(E.square_p), _b(E.select_n_p)
+
+
+def _const(value, like):
+    """A constant of `like`'s dtype (weak, so it never changes the dtype)."""
+    from .shape import full
+    return full((), value, like.dtype)
+
+
+def _sign_real(x):
+    return E.sign_p.bind(x)
+
+
+# unary -----------------------------------------------------------------------------------------
+defjvp(E.exp_p, lambda t, ans, x: mul(t, ans))
+defjvp(E.exp2_p, lambda t, ans, x: mul(t, mul(ans, _const(math.log(2), ans))))
+defjvp(E.log_p, lambda t, ans, x: div(t, x))
+defjvp(E.log2_p, lambda t, ans, x: div(t, mul(x, _const(math.log(2), x))))
+defjvp(E.log10_p, lambda t, ans, x: div(t, mul(x, _const(math.log(10), x))))
+defjvp(E.log1p_p, lambda t, ans, x: div(t, add(x, _const(1, x))))
+defjvp(E.expm1_p, lambda t, ans, x: mul(t, add(ans, _const(1, ans))))
+defjvp(E.sqrt_p, lambda t, ans, x: div(t, mul(ans, _const(2, ans))))
+defjvp(E.rsqrt_p, lambda t, ans, x: mul(t, mul(div(ans, x), _const(-0.5, x))))
+defjvp(E.cbrt_p, lambda t, ans, x: div(t, mul(square(ans), _const(3, ans))))
+defjvp(E.sin_p, lambda t, ans, x: mul(t, cos(x)))
+defjvp(E.cos_p, lambda t, ans, x: neg(mul(t, sin(x))))
+defjvp(E.tan_p, lambda t, ans, x: mul(t, add(_const(1, ans), square(ans))))
+defjvp(E.asin_p, lambda t, ans, x: mul(t, rsqrt(sub(_const(1, x), square(x)))))
+defjvp(E.acos_p, lambda t, ans, x: neg(mul(t, rsqrt(sub(_const(1, x), square(x))))))
+defjvp(E.atan_p, lambda t, ans, x: div(t, add(_const(1, x), square(x))))
+defjvp(E.sinh_p, lambda t, ans, x: mul(t, cosh(x)))
+defjvp(E.cosh_p, lambda t, ans, x: mul(t, sinh(x)))
+defjvp(E.tanh_p, lambda t, ans, x: mul(t, sub(_const(1, ans), square(ans))))
+defjvp(E.asinh_p, lambda t, ans, x: mul(t, rsqrt(add(square(x), _const(1, x)))))
+defjvp(E.acosh_p, lambda t, ans, x: div(t, mul(sqrt(sub(x, _const(1, x))), sqrt(add(x, _const(1, x))))))
+defjvp(E.atanh_p, lambda t, ans, x: div(t, sub(_const(1, x), square(x))))
+defjvp(E.logistic_p, lambda t, ans, x: mul(t, mul(ans, sub(_const(1, ans), ans))))
+defjvp(E.erf_p, lambda t, ans, x: mul(t, mul(_const(2 / math.sqrt(math.pi), x), exp(neg(square(x))))))
+defjvp(E.erfc_p, lambda t, ans, x: mul(t, mul(_const(-2 / math.sqrt(math.pi), x), exp(neg(square(x))))))
+defjvp(E.erfinv_p, lambda t, ans, x: mul(t, mul(_const(math.sqrt(math.pi) / 2, x), exp(square(ans)))))
+defjvp(E.lgamma_p, lambda t, ans, x: mul(t, E.digamma_p.bind(x)))
+defjvp(E.digamma_p, lambda t, ans, x: mul(t, E.polygamma_p.bind(x, m=1)))
+defjvp(E.polygamma_p, lambda t, ans, x, m: mul(t, E.polygamma_p.bind(x, m=m + 1)))
+defjvp(E.square_p, lambda t, ans, x: mul(t, mul(x, _const(2, x))))
+defjvp(E.abs_p, lambda t, ans, x: _abs_jvp(t, ans, x))
+defjvp(E.integer_pow_p, lambda t, ans, x, y: _integer_pow_jvp(t, x, y))
+defzero(E.sign_p, E.floor_p, E.ceil_p, E.round_p, E.trunc_p, E.is_finite_p, E.not_p, E.population_count_p,
+        E.clz_p, E.nextafter_p, E.and_p, E.or_p, E.xor_p, E.shift_left_p, E.shift_right_arithmetic_p,
+        E.shift_right_logical_p, E.eq_p, E.ne_p, E.lt_p, E.le_p, E.gt_p, E.ge_p, E.bitcast_convert_type_p,
+        E.stop_gradient_p)
+
+
+def _abs_jvp(t, ans, x):
+    if x.dtype in dtypes.COMPLEX:  # d|z| = Re(conj(z) dz) / |z|, 0 at z = 0
+        safe = select(E.eq_p.bind(ans, _const(0, ans)), ans, _const(1, ans))
+        re = E.real_p.bind(mul(E.conj_p.bind(x), t))
+        return select(E.eq_p.bind(ans, _const(0, ans)), div(re, safe), _const(0, ans))
+    return mul(t, _sign_real(x))  # sign(0) = 0: the subgradient of least norm
+
+
+def _integer_pow_jvp(t, x, y):
+    if y == 0:
+        return mul(t, _const(0, x))
+    return mul(t, mul(_const(y, x), x if y == 2 else E.integer_pow_p.bind(x, y=y - 1)))
+
+
+# binary ----------------------------------------------------------------------------------------
+def _tie_weight(x, y, pick):
+    """1 where `pick` holds, 1/2 where x == y (ties share the derivative), else 0."""
+    one, half, zero = _const(1, x), _const(0.5, x), _const(0, x)
+    return select(pick, select(E.eq_p.bind(x, y), zero, half), one)
+
+
+def _max_weight(x, y):
+    return _tie_weight(x, y, E.gt_p.bind(x, y))
+
+
+defjvp(E.mul_p, lambda t, ans, x, y: mul(t, y), lambda t, ans, x, y: mul(x, t))
+defjvp(E.div_p, lambda t, ans, x, y: div(t, y), lambda t, ans, x, y: neg(mul(t, div(ans, y))))
+defjvp(E.rem_p, lambda t, ans, x, y: t,
+       lambda t, ans, x, y: neg(mul(t, E.trunc_p.bind(div(sub(x, ans), y)))))
+defjvp(E.pow_p, lambda t, ans, x, y: _pow_jvp_x(t, x, y), lambda t, ans, x, y: _pow_jvp_y(t, ans, x))
+defjvp(E.max_p, lambda t, ans, x, y: mul(t, _max_weight(x, y)), lambda t, ans, x, y: mul(t, _max_weight(y, x)))
+defjvp(E.min_p, lambda t, ans, x, y: mul(t, _max_weight(y, x)), lambda t, ans, x, y: mul(t, _max_weight(x, y)))
+defjvp(E.atan2_p, lambda t, ans, x, y: mul(t, div(y, add(square(x), square(y)))),
+       lambda t, ans, x, y: neg(mul(t, div(x, add(square(x), square(y))))))
+defjvp(E.copysign_p, lambda t, ans, x, y: mul(t, mul(E.copysign_p.bind(_const(1, x), x), E.copysign_p.bind(_const(1, ans), ans))),
+       None)
+
+
+def _pow_jvp_x(t, x, y):
+    # y * x ** (y - 1), written so that x = 0, y = 0 gives 0 rather than NaN
+    safe = select(E.eq_p.bind(y, _const(0, y)), E.pow_p.bind(x, sub(y, _const(1, y))), y)
+    return mul(t, mul(y, safe))
+
+
+def _pow_jvp_y(t, ans, x):
+    # log(x) * x ** y, with 0 where x = 0 (the limit along y > 0)
+    zero = E.eq_p.bind(x, _const(0, x))
+    safe_log = log(select(zero, x, _const(1, x)))
+    return mul(t, select(zero, mul(safe_log, ans), _const(0, ans)))
+
+
+# linear ----------------------------------------------------------------------------------------
+def _add_transpose(ct, x, y):
+    return [unbroadcast(ct, x.aval) if is_undefined(x) else None, unbroadcast(ct, y.aval) if is_undefined(y) else None]
+
+
+def _sub_transpose(ct, x, y):
+    return [unbroadcast(ct, x.aval) if is_undefined(x) else None, unbroadcast(neg(ct), y.aval) if is_undefined(y) else None]
+
+
+def _mul_transpose(ct, x, y):
+    if is_undefined(x):
+        return [unbroadcast(mul(ct, y), x.aval), None]
+    return [None, unbroadcast(mul(x, ct), y.aval)]
+
+
+def _div_transpose(ct, x, y):
+    return [unbroadcast(div(ct, y), x.aval), None]
+
+
+def _select_transpose(ct, which, *cases):
+    zero = _const(0, ct)
+    out = [None]
+    for i, c in enumerate(cases):
+        if not is_undefined(c):
+            out.append(None)
+            continue
+        if which.dtype == dtypes.bool_:
+            picked = select(which, ct, zero) if i == 0 else select(which, zero, ct)
+        else:
+            picked = select(E.eq_p.bind(which, _const(i, which)), zero, ct)
+        out.append(unbroadcast(picked, c.aval))
+    return out
+
+
+def _convert_jvp(primals, tangents, *, new_dtype, weak=False):
+    (x,), (t,) = primals, tangents
+    ans = E.convert_element_type_p.bind(x, new_dtype=new_dtype, weak=weak)
+    if t.__class__ is Zero or new_dtype not in dtypes.FLOATING:
+        return ans, Zero(ans.aval)
+    return ans, E.convert_element_type_p.bind(t, new_dtype=new_dtype, weak=weak)
+
+
+def _convert_transpose(ct, x, *, new_dtype, weak=False):
+    return [E.convert_element_type_p.bind(ct, new_dtype=x.aval.dtype, weak=x.aval.weak)]
+
+
+def _complex_parts_transpose(real_part: bool):
+    def rule(ct, x):
+        zero = _const(0, ct)
+        parts = (ct, zero) if real_part else (zero, neg(ct))
+        return [E.complex_p.bind(*parts)]
+    return rule
+
+
+def _complex_transpose(ct, x, y):
+    return [E.real_p.bind(ct) if is_undefined(x) else None, neg(E.imag_p.bind(ct)) if is_undefined(y) else None]
+
+
+deflinear(E.neg_p, lambda ct, x: [neg(ct)])
+deflinear(E.add_p, _add_transpose)
+deflinear(E.sub_p, _sub_transpose)
+deflinear(E.conj_p, lambda ct, x: [E.conj_p.bind(ct)])
+deflinear(E.real_p, _complex_parts_transpose(True))
+deflinear(E.imag_p, _complex_parts_transpose(False))
+deflinear(E.complex_p, _complex_transpose)
+transpose_rules[E.mul_p] = _mul_transpose
+transpose_rules[E.div_p] = _div_transpose
+jvp_rules[E.convert_element_type_p] = _convert_jvp
+transpose_rules[E.convert_element_type_p] = _convert_transpose
+
+
+def _select_jvp(primals, tangents):
+    which, *cases = primals
+    ans = select(which, *cases)
+    if all(t.__class__ is Zero for t in tangents[1:]) or ans.dtype not in dtypes.FLOATING:
+        return ans, Zero(ans.aval)
+    return ans, select(which, *map(instantiate, tangents[1:]))
+
+
+jvp_rules[E.select_n_p] = _select_jvp
+transpose_rules[E.select_n_p] = _select_transpose

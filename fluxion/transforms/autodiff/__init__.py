@@ -1,0 +1,3 @@
+"""Automatic differentiation: forward mode, and reverse mode as forward mode plus transposition."""
+from .api import grad, jvp, linearize, value_and_grad, vjp  # noqa: F401
+from .jacobians import hessian, jacfwd, jacrev, stop_gradient  # noqa: F401

@@ -1,0 +1,229 @@
+"""The differentiation API: jvp, linearize, vjp, grad, value_and_grad, jacobians, hessian."""
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, Sequence
+
+from ...core import dtypes, tree
+from ...core.array import Array, to_array
+from ...core.errors import DTypeError, ShapeError, op_error
+from ...core.interpreters import push
+from ...core.program import Program, evaluate
+from ...ops import elementwise as E
+from ...ops._ad import Zero, differentiable, instantiate, zeros
+from .jvp import JVPInterpreter, JVPTracer
+from .partial_eval import StagingInterpreter
+from .transpose import backward_pass
+
+
+def _leaves(args) -> tuple[list[Array], Any]:
+    leaves, treedef = tree.flatten(args)
+    return [to_array(x) for x in leaves], treedef
+
+
+def _unpack(interp: JVPInterpreter, outs) -> tuple[list, list]:
+    primals, tangents = [], []
+    for o in outs:
+        p, t = interp.unpack(o)
+        p = to_array(p)
+        primals.append(p)
+        tangents.append(Zero(p.aval) if t is None else t)
+    return primals, tangents
+
+
+def jvp(f: Callable, primals: Sequence, tangents: Sequence) -> tuple[Any, Any]:
+    """Forward mode: `f(*primals)` and its directional derivative along `tangents`.
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> y, dy = fx.jvp(fnp.sin, (0.0,), (2.0,))
+    >>> float(y), float(dy)
+    (0.0, 2.0)
+    """
+    p_leaves, p_tree = _leaves(tuple(primals))
+    t_leaves, t_tree = _leaves(tuple(tangents))
+    if p_tree != t_tree:
+        raise op_error(ValueError, "jvp", f"primals and tangents have different structures: {p_tree} and {t_tree}",
+                       "pass tangents shaped like the primals")
+    for p, t in zip(p_leaves, t_leaves):
+        if p.shape != t.shape:
+            raise op_error(ShapeError, "jvp", f"a tangent has shape {t.shape} but its primal has shape {p.shape}",
+                           "give each tangent its primal's shape")
+    interp = JVPInterpreter()
+    with push(interp):
+        ins = [JVPTracer(interp, p, _as_type(t, p.aval)) if differentiable(p.aval) else p for p, t in zip(p_leaves, t_leaves)]
+        out = f(*tree.unflatten(p_tree, ins))
+        out_leaves, out_tree = tree.flatten(out)
+        primals_out, tangents_out = _unpack(interp, out_leaves)
+    return tree.unflatten(out_tree, primals_out), tree.unflatten(out_tree, [instantiate(t) for t in tangents_out])
+
+
+def _as_type(t: Array, aval):
+    """A tangent or cotangent given by the user, in the dtype of the value it belongs to."""
+    return t if t.dtype == aval.dtype else E.convert_element_type_p.bind(t, new_dtype=aval.dtype, weak=aval.weak)
+
+
+def _linearize(f: Callable, args: tuple, has_aux: bool = False):
+    """Run `f` with tangents staged: primal outputs, the linear program and the structures."""
+    leaves, in_tree = _leaves(args)
+    staging, interp = StagingInterpreter(), JVPInterpreter()
+    with push(staging):
+        tangents = [staging.new_input(x.aval) if differentiable(x.aval) else None for x in leaves]
+        with push(interp):
+            ins = [x if t is None else JVPTracer(interp, x, t) for x, t in zip(leaves, tangents)]
+            out = f(*tree.unflatten(in_tree, ins))
+            aux = None
+            if has_aux:
+                if not (isinstance(out, tuple) and len(out) == 2):
+                    raise op_error(TypeError, "has_aux", "the function must return a pair (output, aux)",
+                                   "return (output, aux), or drop has_aux=True")
+                out, aux = out
+                aux = tree.map(lambda a: interp.unpack(a)[0], aux)
+            out_leaves, out_tree = tree.flatten(out)
+            primals_out, tangents_out = _unpack(interp, out_leaves)
+    live = [i for i, t in enumerate(tangents_out) if t.__class__ is not Zero]
+    program = staging.program([tangents_out[i] for i in live])
+    linear = _Linear(program, live, [t is not None for t in tangents], leaves, primals_out)
+    return primals_out, out_tree, in_tree, linear, aux
+
+
+class _Linear:
+    """The linear map from input tangents to output tangents recorded by `_linearize`."""
+
+    def __init__(self, program: Program, live: list[int], diff_inputs: list[bool], inputs, outputs):
+        self.program, self.live, self.diff_inputs = program, live, diff_inputs
+        self.in_types = [x.aval for x in inputs]
+        self.out_types = [x.aval for x in outputs]
+
+    def forward(self, tangents: list) -> list:
+        ins = [t for t, d in zip(tangents, self.diff_inputs) if d]
+        outs = evaluate(self.program, *ins)
+        result = [zeros(a) for a in self.out_types]
+        for i, o in zip(self.live, outs):
+            result[i] = o
+        return result
+
+    def backward(self, cotangents: list) -> list:
+        cts = backward_pass(self.program, [cotangents[i] for i in self.live])
+        it = iter(cts)
+        return [instantiate(next(it)) if d else zeros(a) for d, a in zip(self.diff_inputs, self.in_types)]
+
+
+def linearize(f: Callable, *primals) -> tuple[Any, Callable]:
+    """`f(*primals)` and the linear function `tangents -> jvp`, evaluated without re-running `f`.
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> y, f_jvp = fx.linearize(fnp.exp, 0.0)
+    >>> float(f_jvp(3.0))
+    3.0
+    """
+    primals_out, out_tree, in_tree, linear, _ = _linearize(f, primals)
+
+    def f_jvp(*tangents):
+        t_leaves, t_tree = _leaves(tangents)
+        if t_tree != in_tree:
+            raise op_error(ValueError, "linearize", f"tangents have structure {t_tree}, expected {in_tree}",
+                           "pass tangents shaped like the primals")
+        return tree.unflatten(out_tree, linear.forward(t_leaves))
+
+    return tree.unflatten(out_tree, primals_out), f_jvp
+
+
+def vjp(f: Callable, *primals, has_aux: bool = False):
+    """Reverse mode: `f(*primals)` and the function mapping output cotangents to input cotangents.
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> y, f_vjp = fx.vjp(lambda x: x * x, 3.0)
+    >>> [float(g) for g in f_vjp(1.0)]
+    [6.0]
+    """
+    primals_out, out_tree, in_tree, linear, aux = _linearize(f, primals, has_aux)
+
+    def f_vjp(cotangents):
+        ct_leaves, ct_tree = _leaves(cotangents)
+        if ct_tree != out_tree:
+            raise op_error(ValueError, "vjp", f"cotangents have structure {ct_tree}, expected {out_tree}",
+                           "pass one cotangent per output, shaped like it")
+        for c, a in zip(ct_leaves, linear.out_types):
+            if c.shape != a.shape:
+                raise op_error(ShapeError, "vjp", f"a cotangent has shape {c.shape} but its output has shape {a.shape}",
+                               "give each cotangent its output's shape")
+        return tree.unflatten(in_tree, linear.backward([_as_type(c, a) for c, a in zip(ct_leaves, linear.out_types)]))
+
+    out = tree.unflatten(out_tree, primals_out)
+    return (out, f_vjp, aux) if has_aux else (out, f_vjp)
+
+
+def _argnums(argnums, nargs: int, op: str) -> tuple[int, ...]:
+    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    for n in nums:
+        if not -nargs <= n < nargs:
+            raise op_error(ValueError, op, f"argnums {argnums} is out of range for {nargs} positional arguments",
+                           f"use argnums in [0, {nargs - 1}]")
+    return tuple(n % nargs for n in nums)
+
+
+def _check_float_inputs(op: str, args, nums) -> None:
+    for n in nums:
+        for leaf in tree.leaves(args[n]):
+            dt = to_array(leaf).dtype
+            if dt not in dtypes.FLOATING:
+                raise op_error(DTypeError, op, f"argument {n} has a leaf of dtype {dt}; differentiation needs "
+                               "floating-point inputs", "pass floats (e.g. x.astype(float) or 1.0 instead of 1), "
+                               "or move the argument out of argnums")
+
+
+def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+    """A function returning `f(*args)` and its gradient with respect to the `argnums` arguments.
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> value, g = fx.value_and_grad(lambda x: (x ** 2).sum())(fnp.asarray([1.0, 2.0]))
+    >>> float(value), g.tolist()
+    (5.0, [2.0, 4.0])
+    """
+    @functools.wraps(f)
+    def wrapped(*args, **kwargs):
+        nums = _argnums(argnums, len(args), "grad")
+        _check_float_inputs("grad", args, nums)
+
+        def g(*diff):
+            full = list(args)
+            for n, d in zip(nums, diff):
+                full[n] = d
+            return f(*full, **kwargs)
+
+        primals_out, out_tree, _, linear, aux = _linearize(g, tuple(args[n] for n in nums), has_aux)
+        if out_tree.num_leaves != 1 or tree.structure(0) != out_tree:
+            raise op_error(TypeError, "grad", f"the function must return a scalar, got a tree {out_tree}",
+                           "return a single scalar (e.g. the sum of your terms), or use fx.vjp / fx.jacrev")
+        (out,) = primals_out
+        if out.shape != () or out.dtype not in dtypes.REAL_FLOATING:
+            raise op_error(TypeError, "grad", f"the function must return a real scalar, got {out.aval}",
+                           "reduce the output to a scalar (e.g. .sum() or .mean()), or use fx.vjp / fx.jacrev for "
+                           "non-scalar outputs")
+        from ...ops.shape import full
+        cts = linear.backward([full((), 1, out.dtype)])
+        leaves, in_tree = _leaves(tuple(args[n] for n in nums))
+        grads = tree.unflatten(in_tree, cts)
+        grads = grads[0] if isinstance(argnums, int) else grads
+        return ((out, aux) if has_aux else out), grads
+
+    return wrapped
+
+
+def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+    """The gradient of a real scalar function with respect to the `argnums` arguments.
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> float(fx.grad(fnp.sin)(0.0))
+    1.0
+    >>> float(fx.grad(fx.grad(lambda x: x ** 3))(2.0))
+    12.0
+    """
+    vg = value_and_grad(f, argnums, has_aux)
+
+    @functools.wraps(f)
+    def wrapped(*args, **kwargs):
+        (value, g) = vg(*args, **kwargs)
+        return (g, value[1]) if has_aux else g
+
+    return wrapped

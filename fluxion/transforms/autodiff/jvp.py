@@ -1,0 +1,80 @@
+"""Forward mode: the JVP interpreter carries a tangent beside each primal value."""
+from __future__ import annotations
+
+from ...core import errors
+from ...core.array import Array, Tracer, to_array
+from ...core.interpreters import Interpreter, _ctx
+from ...core.primitive import jvp_rules
+from ...ops._ad import Zero
+
+
+class JVPTracer(Tracer):
+    """A primal value and its tangent (a value or a symbolic `Zero`)."""
+
+    __slots__ = ("primal", "tangent")
+
+    def __init__(self, interp, primal, tangent):
+        self._interp, self.primal, self.tangent = interp, primal, tangent
+
+    @property
+    def aval(self):
+        return self.primal.aval
+
+    def _concrete(self, why: str):
+        # Python control flow on a value being differentiated uses its primal value
+        primal = self.primal
+        return primal._concrete(why) if isinstance(primal, Array) else primal
+
+    def _become(self, other):
+        if isinstance(other, JVPTracer) and other._interp is self._interp:
+            self.primal, self.tangent = other.primal, other.tangent
+        else:
+            self.primal, self.tangent = other, Zero(other.aval)
+        return self
+
+
+class JVPInterpreter(Interpreter):
+    """Applies each primitive's jvp rule, binding the rule's operations on the parent."""
+
+    def unpack(self, x):
+        if isinstance(x, JVPTracer) and x._interp is self:
+            return x.primal, x.tangent
+        return x, None
+
+    def process(self, prim, args, params):
+        primals, tangents = [], []
+        live = False
+        for a in args:
+            if a.__class__ is JVPTracer and a._interp is self:
+                primals.append(a.primal)
+                tangents.append(a.tangent)
+                live = live or a.tangent.__class__ is not Zero
+            else:
+                primals.append(a)
+                tangents.append(None)
+        prev = _ctx.interp
+        _ctx.interp = self.parent
+        try:
+            if not live:  # nothing to differentiate: the parent computes the value
+                return prim.bind(*primals, **params)
+            tangents = [Zero(_aval(p)) if t is None else t for p, t in zip(primals, tangents)]
+            try:
+                rule = jvp_rules[prim]
+            except KeyError:
+                raise errors.op_error(NotImplementedError, prim.name, "has no jvp rule, so it cannot be differentiated",
+                                      "wrap the call in fx.stop_gradient, or define a rule with fx.custom_jvp") from None
+            out, tangent = rule(primals, tangents, **params)
+        finally:
+            _ctx.interp = prev
+        if prim.multiple_results:
+            return tuple(self.wrap(o, t) for o, t in zip(out, tangent))
+        return self.wrap(out, tangent)
+
+    def wrap(self, primal, tangent):
+        if tangent.__class__ is Zero:
+            return primal
+        return JVPTracer(self, primal, tangent)
+
+
+def _aval(x):
+    return x.aval if isinstance(x, Array) else to_array(x).aval

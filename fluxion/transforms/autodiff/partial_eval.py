@@ -1,0 +1,78 @@
+"""Partial evaluation: record the operations that touch staged values, run the rest.
+
+While differentiating in reverse mode, tangents are staged values: each operation on them
+becomes an equation of a linear program, while operations on known values (the primal
+computation) run on the parent interpreter at once. The known values an equation uses are
+the residuals the backward pass reads.
+"""
+from __future__ import annotations
+
+from ...core.array import Array, Tracer, to_array
+from ...core.interpreters import Interpreter, _ctx
+from ...core.primitive import abstract_eval
+from ...core.program import Equation, Program, Var
+
+
+class StagedTracer(Tracer):
+    """A value known only by its type; it stands for a program variable."""
+
+    __slots__ = ("var",)
+
+    def __init__(self, interp, var: Var):
+        self._interp, self.var = interp, var
+
+    @property
+    def aval(self):
+        return self.var.aval
+
+    def _become(self, other):
+        self.var = self._interp.var_of(other)
+        return self
+
+
+class StagingInterpreter(Interpreter):
+    """Records operations on its own tracers into a program; others go to the parent."""
+
+    def __init__(self):
+        self.inputs: list[Var] = []
+        self.equations: list[Equation] = []
+        self.constvars: dict[int, tuple[Var, object]] = {}  # id(value) -> (var, value)
+
+    def new_input(self, aval) -> StagedTracer:
+        v = Var(aval)
+        self.inputs.append(v)
+        return StagedTracer(self, v)
+
+    def owns(self, x) -> bool:
+        return x.__class__ is StagedTracer and x._interp is self
+
+    def var_of(self, x) -> Var:
+        if self.owns(x):
+            return x.var
+        key = id(x)
+        if key not in self.constvars:
+            value = x if isinstance(x, Array) else to_array(x)
+            self.constvars[key] = (Var(value.aval), value)
+        return self.constvars[key][0]
+
+    def process(self, prim, args, params):
+        if not any(self.owns(a) for a in args):
+            prev = _ctx.interp
+            _ctx.interp = self.parent
+            try:
+                return prim.bind(*args, **params)
+            finally:
+                _ctx.interp = prev
+        in_vars = [self.var_of(a) for a in args]
+        out_types = abstract_eval[prim](*[v.aval for v in in_vars], **params)
+        outs = [Var(t) for t in (out_types if prim.multiple_results else (out_types,))]
+        self.equations.append(Equation(prim, in_vars, outs, params))
+        tracers = [StagedTracer(self, v) for v in outs]
+        return tuple(tracers) if prim.multiple_results else tracers[0]
+
+    def program(self, outputs) -> Program:
+        """The program from the inputs made so far to `outputs` (staged or known values)."""
+        out_vars = [self.var_of(o) for o in outputs]
+        constvars = [v for v, _ in self.constvars.values()]
+        consts = [c for _, c in self.constvars.values()]
+        return Program(constvars, consts, self.inputs, self.equations, out_vars)
