@@ -54,6 +54,8 @@ def run(module_name: str) -> list[tuple[str, float]]:
     for peer, t in rows:
         ratio = f"{base / t:.2f}" if base else "-"
         print(f"  {peer:<28}{_fmt(t):>12}{ratio:>16}")
+    if hasattr(mod, "report"):
+        mod.report(dict(rows))
     return rows
 
 

@@ -401,8 +401,15 @@ def _vector_norm(x: Array, axes: tuple, ord) -> Array:
     if ord == 1:
         return _sum_abs(x, axes, 1)
     if ord == 2:
-        return E.sqrt_p.bind(_sum_abs(x, axes, 2))
-    return E.pow_p.bind(_sum_abs(x, axes, ord), convert(1 / ord, rdt))
+        return _root_at_zero(_sum_abs(x, axes, 2), E.sqrt_p.bind)
+    return _root_at_zero(_sum_abs(x, axes, ord), lambda s: E.pow_p.bind(s, convert(1 / ord, rdt)))
+
+
+def _root_at_zero(s: Array, root) -> Array:
+    """root(s) with a zero derivative where s == 0 (the norm's subgradient of least norm at 0,
+    instead of the 0 * inf = NaN that differentiating root at 0 would give)."""
+    zero = E.eq_p.bind(s, convert(0, s.dtype))
+    return E.select_n_p.bind(zero, root(E.select_n_p.bind(zero, s, convert(1, s.dtype))), s)
 
 
 def vector_norm(x, /, *, axis=None, keepdims: bool = False, ord=2) -> Array:

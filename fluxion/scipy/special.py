@@ -244,7 +244,7 @@ def logsumexp(a, axis=None, b=None, keepdims: bool = False, return_sign: bool = 
         a, b = S.broadcast_to(a, shape), S.broadcast_to(b, shape)
         a = E.select_n_p.bind(E.eq_p.bind(b, _c(0, b)), a, _c(-np.inf, a))
     axes = R.normalize_axes("logsumexp", axis, a.ndim)
-    m = _finite_max(a, axes)
+    m = E.stop_gradient_p.bind(_finite_max(a, axes))  # the shift cancels: its derivative is not needed
     terms = E.exp_p.bind(E.sub_p.bind(a, m))
     if b is not None:
         terms = E.mul_p.bind(terms, b)
