@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from . import dtypes, errors
+from . import dtypes, errors, tree
 from .device import CPU
 from .types import ArrayType
 
@@ -188,6 +188,7 @@ class Tracer(Array):
 
 
 _SCALARS = (bool, int, float, complex)
+tree._LEAF_TYPES.add(Array)
 
 
 def _is_scalar(x) -> bool:

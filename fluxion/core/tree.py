@@ -119,6 +119,8 @@ class TreeDef:
 
 
 _LEAF = object()
+_LEAF_DEF = TreeDef(_LEAF, None, ())
+_LEAF_TYPES = {float, int, complex, bool}  # Array joins when fluxion.core.array is imported
 
 
 def flatten(tree, is_leaf: Callable[[Any], bool] | None = None) -> tuple[list, TreeDef]:
@@ -136,6 +138,9 @@ def flatten(tree, is_leaf: Callable[[Any], bool] | None = None) -> tuple[list, T
 
 
 def _flatten(x, leaves, is_leaf):
+    if x.__class__ in _LEAF_TYPES:  # the common leaves, without the container checks
+        leaves.append(x)
+        return _LEAF_DEF
     node = None if is_leaf is not None and is_leaf(x) else _node_of(x)
     if node is None:
         leaves.append(x)

@@ -25,7 +25,7 @@ def same_dtypes(op: str, avals: Sequence[ArrayType]) -> np.dtype:
     dt = avals[0].dtype
     if any(a.dtype != dt for a in avals[1:]):
         raise op_error(DTypeError, op, f"operands have dtypes {', '.join(str(a.dtype) for a in avals)}",
-                       f"convert them to one dtype with .astype(...), or call fluxion.numpy.{op}, which promotes")
+                       "convert them to one dtype with .astype(...) (fluxion.numpy's functions promote for you)")
     return dt
 
 

@@ -123,7 +123,7 @@ def linearize(f: Callable, *primals) -> tuple[Any, Callable]:
         if t_tree != in_tree:
             raise op_error(ValueError, "linearize", f"tangents have structure {t_tree}, expected {in_tree}",
                            "pass tangents shaped like the primals")
-        return tree.unflatten(out_tree, linear.forward(t_leaves))
+        return tree.unflatten(out_tree, linear.forward([_as_type(t, a) for t, a in zip(t_leaves, linear.in_types)]))
 
     return tree.unflatten(out_tree, primals_out), f_jvp
 

@@ -52,11 +52,11 @@ class JVPInterpreter(Interpreter):
             else:
                 primals.append(a)
                 tangents.append(None)
+        if not live:  # nothing to differentiate: the parent computes the value
+            return self.parent.process(prim, primals, params)
         prev = _ctx.interp
         _ctx.interp = self.parent
         try:
-            if not live:  # nothing to differentiate: the parent computes the value
-                return prim.bind(*primals, **params)
             tangents = [Zero(_aval(p)) if t is None else t for p, t in zip(primals, tangents)]
             try:
                 rule = jvp_rules[prim]

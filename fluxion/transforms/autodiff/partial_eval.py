@@ -8,9 +8,26 @@ the residuals the backward pass reads.
 from __future__ import annotations
 
 from ...core.array import Array, Tracer, to_array
-from ...core.interpreters import Interpreter, _ctx
+from ...core.interpreters import Interpreter
 from ...core.primitive import abstract_eval
 from ...core.program import Equation, Program, Var
+
+
+_types: dict = {}
+
+
+def _out_types(prim, avals, params):
+    """Abstract evaluation, cached by signature as the eager interpreter caches it."""
+    try:
+        key = (prim, *[(a.shape, a.dtype, a.weak) for a in avals], *params.items())
+        return _types[key]
+    except KeyError:
+        out = _types[key] = abstract_eval[prim](*avals, **params)
+        if len(_types) > 100_000:
+            _types.clear()
+        return out
+    except TypeError:  # unhashable params
+        return abstract_eval[prim](*avals, **params)
 
 
 class StagedTracer(Tracer):
@@ -56,15 +73,13 @@ class StagingInterpreter(Interpreter):
         return self.constvars[key][0]
 
     def process(self, prim, args, params):
-        if not any(self.owns(a) for a in args):
-            prev = _ctx.interp
-            _ctx.interp = self.parent
-            try:
-                return prim.bind(*args, **params)
-            finally:
-                _ctx.interp = prev
+        for a in args:
+            if a.__class__ is StagedTracer and a._interp is self:
+                break
+        else:  # nothing staged: the parent computes it (each interpreter sets the current one itself)
+            return self.parent.process(prim, args, params)
         in_vars = [self.var_of(a) for a in args]
-        out_types = abstract_eval[prim](*[v.aval for v in in_vars], **params)
+        out_types = _out_types(prim, [v.aval for v in in_vars], params)
         outs = [Var(t) for t in (out_types if prim.multiple_results else (out_types,))]
         self.equations.append(Equation(prim, in_vars, outs, params))
         tracers = [StagedTracer(self, v) for v in outs]

@@ -1,0 +1,128 @@
+import gc
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.numpy as fnp
+from fluxion.test_util import check_grads
+
+
+def test_grad_of_grad_matches_the_closed_form():
+    f = lambda x: x ** 3 + fnp.sin(x)
+    for x in (0.3, 1.7, -2.0):
+        assert np.isclose(float(fx.grad(fx.grad(f))(x)), 6 * x - np.sin(x), rtol=1e-5)
+        assert np.isclose(float(fx.grad(fx.grad(fx.grad(f)))(x)), 6 - np.cos(x), rtol=1e-5)
+
+
+def test_no_perturbation_confusion():
+    # d/dx [x * d/dy (x + y)] = 1
+    assert float(fx.grad(lambda x: x * fx.grad(lambda y: x + y)(1.0))(3.0)) == 1.0
+    # d/dx [x * d/dy (x * y)] at x = 2 is 2x = 4
+    assert float(fx.grad(lambda x: x * fx.grad(lambda y: x * y)(1.0))(2.0)) == 4.0
+
+
+def test_forward_over_reverse_hessian_vector_product():
+    a = np.array([[2.0, 1.0], [1.0, 3.0]])
+    f = lambda x: 0.5 * fnp.sum(x * fnp.matmul(fnp.asarray(a), x)) if hasattr(fnp, "matmul") else None
+    x, v = fnp.asarray([0.5, -1.0], dtype=fnp.float64), fnp.asarray([1.0, 2.0], dtype=fnp.float64)
+    g = lambda x: x * x * x
+    _, hvp = fx.jvp(fx.grad(lambda x: fnp.sum(g(x))), (x,), (v,))
+    np.testing.assert_allclose(np.asarray(hvp), 6 * np.asarray(x) * np.asarray(v))
+
+
+def test_jvp_of_vjp_and_vjp_of_jvp_agree_with_closed_forms():
+    x = fnp.asarray([0.3, 0.9], dtype=fnp.float64)
+    v = fnp.asarray([1.0, -2.0], dtype=fnp.float64)
+    f = lambda x: fnp.sin(x) * x
+    pullback = lambda x: fx.vjp(f, x)[1](fnp.ones_like(x))[0]
+    _, t = fx.jvp(pullback, (x,), (v,))
+    xs = np.asarray(x)
+    np.testing.assert_allclose(np.asarray(t), (2 * np.cos(xs) - xs * np.sin(xs)) * np.asarray(v), rtol=1e-12)
+    check_grads(f, (x,), order=3)
+
+
+def test_python_control_flow_on_values_being_differentiated():
+    def f(x):
+        y = x
+        while y < 10.0:
+            y = y * 2.0
+        if y > 12.0:
+            return y * y
+        return y
+
+    assert float(fx.grad(f)(1.5)) == 8.0  # 1.5 * 8 = 12: the second branch
+    assert float(fx.grad(f)(2.0)) == 2 * 16.0 * 8.0
+
+
+def test_pytrees_with_none_and_integer_leaves():
+    params = {"w": fnp.asarray([1.0, 2.0]), "b": None, "steps": 3}
+    f = lambda p: fnp.sum(p["w"] * p["w"]) * p["steps"]
+    with pytest.raises(fx.errors.DTypeError, match="floating-point"):
+        fx.grad(f)(params)
+    g = fx.grad(lambda w, p: f({**p, "w": w}))(params["w"], params)
+    assert g.tolist() == [6.0, 12.0]
+    out, pullback = fx.vjp(lambda p: fnp.sum(p["w"]) * 2.0, {"w": params["w"], "b": None})
+    assert pullback(1.0)["b"] is None and pullback(1.0)["w"].tolist() == [2.0, 2.0]
+
+
+def test_argnums_and_has_aux():
+    f = lambda x, y: (x * y, {"x": x})
+    (gx, gy), aux = fx.grad(f, argnums=(0, 1), has_aux=True)(2.0, 3.0)
+    assert (float(gx), float(gy), float(aux["x"])) == (3.0, 2.0, 2.0)
+    (value, aux), g = fx.value_and_grad(f, has_aux=True)(2.0, 3.0)
+    assert float(value) == 6.0 and float(g) == 3.0
+
+
+def test_grad_errors_name_the_fix():
+    with pytest.raises(TypeError, match="real scalar[\\s\\S]*fix"):
+        fx.grad(lambda x: x * 2.0)(fnp.asarray([1.0, 2.0]))
+    with pytest.raises(fx.errors.DTypeError, match="floating-point[\\s\\S]*fix"):
+        fx.grad(lambda x: x * 2)(3)
+    with pytest.raises(ValueError, match="argnums"):
+        fx.grad(lambda x: x, argnums=2)(1.0)
+    with pytest.raises(TypeError, match="pair"):
+        fx.grad(lambda x: x, has_aux=True)(1.0)
+
+
+def test_non_differentiable_operations_give_zero_not_errors():
+    f = lambda x: fnp.floor(x) + fnp.sign(x) + (x > 0).astype(fnp.float32) * 0.0 + x * 0.0
+    assert float(fx.grad(f)(1.5)) == 0.0
+    assert float(fx.grad(lambda x: fx.stop_gradient(x) * x)(3.0)) == 3.0
+
+
+def test_jacobians_and_hessian_match_closed_forms():
+    x = fnp.asarray([0.5, -1.0, 2.0], dtype=fnp.float64)
+    f = lambda x: fnp.sin(x) * x[0]
+    expected = np.diag(np.cos(np.asarray(x)) * 0.5)
+    expected[:, 0] += np.sin(np.asarray(x))
+    np.testing.assert_allclose(np.asarray(fx.jacfwd(f)(x)), expected, rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(fx.jacrev(f)(x)), expected, rtol=1e-12)
+    h = fx.hessian(lambda x: x[0] * x[1] * x[2])(x)
+    xs = np.asarray(x)
+    np.testing.assert_allclose(np.asarray(h), [[0, xs[2], xs[1]], [xs[2], 0, xs[0]], [xs[1], xs[0], 0]])
+
+
+def test_linearize_reuses_the_linear_program():
+    y, f_jvp = fx.linearize(lambda x: fnp.exp(x) * x, fnp.asarray(1.0, dtype=fnp.float64))
+    assert np.isclose(float(f_jvp(2.0)), 2 * 2 * np.e)
+
+
+def test_memory_does_not_grow_across_eager_grad_calls():
+    g = fx.grad(lambda x: fnp.sin(x) * x + fnp.exp(x))
+    x = fnp.asarray(0.5)
+    for _ in range(500):
+        g(x)
+    gc.collect()
+    tracemalloc.start()
+    for _ in range(500):
+        g(x)
+    gc.collect()
+    first, _ = tracemalloc.get_traced_memory()
+    for _ in range(3000):
+        g(x)
+    gc.collect()
+    second, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert second - first < 64 * 1024, f"grew by {second - first} bytes over 3000 calls"
