@@ -17,10 +17,13 @@ from . import test_util as test_util
 from .core.array import Array as Array
 from .core.device import Device as Device, devices as devices
 from .core.program import Program as Program
-from .transforms.autodiff import (grad as grad, hessian as hessian, jacfwd as jacfwd, jacrev as jacrev,
-                                  jvp as jvp, linearize as linearize, stop_gradient as stop_gradient,
-                                  value_and_grad as value_and_grad, vjp as vjp)
+from .transforms.autodiff import (checkpoint as checkpoint, checkpoint_policies as checkpoint_policies,
+                                  custom_jvp as custom_jvp, custom_vjp as custom_vjp, grad as grad,
+                                  hessian as hessian, jacfwd as jacfwd, jacrev as jacrev, jvp as jvp,
+                                  linearize as linearize, remat as remat, saved_residuals as saved_residuals,
+                                  stop_gradient as stop_gradient, value_and_grad as value_and_grad, vjp as vjp)
 
 __version__ = "0.1.0"
-__all__ = ["Array", "Device", "Program", "devices", "errors", "grad", "hessian", "jacfwd", "jacrev", "jvp",
-           "linearize", "numpy", "random", "stop_gradient", "test_util", "tree", "value_and_grad", "vjp"]
+__all__ = ["Array", "Device", "Program", "checkpoint", "checkpoint_policies", "custom_jvp", "custom_vjp", "devices",
+           "errors", "grad", "hessian", "jacfwd", "jacrev", "jvp", "linearize", "numpy", "random", "remat",
+           "saved_residuals", "stop_gradient", "test_util", "tree", "value_and_grad", "vjp"]

@@ -1,1 +1,178 @@
-"""Derivative rules of the conv primitives."""
+"""Derivative rules of the windowed primitives: conv_general_dilated and reduce_window.
+
+Along one spatial axis, with the input x dilated by d (holes) and padded low by `lo` into x~,
+window stride s and kernel dilation r, a convolution is
+
+    out[n, o, q] = sum over c, k of x~[n, c, q*s + k*r] * w[o, c, k],   x~[lo + i*d] = x[i].
+
+It is bilinear; its transposes are convolutions again:
+
+  - for x: an element x[i] meets out[q] through w[k] where q*s + k*r = lo + i*d. Spreading the
+    cotangent g with s - 1 holes (lhs_dilation = s) and reading it with the kernel reversed
+    (k' = K-1-k) gives x_ct[i] = sum g~[i*d + k'*r + lo - (K-1)*r] * w[K-1-k']: a convolution of
+    g with window stride d, low padding (K-1)*r - lo, and high padding chosen so that there are
+    as many outputs as x has elements. The kernel's in and out features swap roles.
+  - for w: w_ct[o, c, k] = sum over n, q of x~[n, c, k*r + q*s] * g[n, o, q] is a convolution
+    of x with g as the kernel, window stride r, kernel dilation s, the same low padding, the
+    kernel positions as output positions, and batch and feature axes swapped: the input's
+    features become the batch and its batch the contracted features.
+
+Groups follow from which input slice meets which output features. Feature groups (G) pair
+input feature group j with output feature group j, batch groups (B) pair batch group j with
+output feature group j (always group-major). Transposing for x keeps the pairing through
+feature groups of the cotangent; for w, feature groups of the original become batch groups
+of the transposed convolution and vice versa.
+
+reduce_window "sum" is a convolution with a kernel of ones (its transpose is the same
+formula, done by reduce_window itself); "max" and "min" pass on the tangent of the element
+that attains the window's extreme, shared equally between elements that tie, as the
+elementwise max does.
+"""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.primitive import jvp_rules, transpose_rules
+from . import elementwise as E
+from . import shape as S
+from ._ad import Zero, defjvp, is_undefined, zeros
+from .conv import ConvDimensionNumbers, conv_general_dilated_p, dilate_dim, reduce_window_p
+from .linalg_rules import cast_to, in_dtype
+
+
+def _swap(spec: tuple) -> tuple:
+    """A layout with its first two roles (batch/feature or out/in feature) exchanged."""
+    return (spec[1], spec[0]) + spec[2:]
+
+
+def _move_group(x, src: int, dst: int, groups: int):
+    """Split axis `src` into (groups, rest) and merge the groups into axis `dst`, group-major."""
+    shape = list(x.shape)
+    x = S.reshape(x, shape[:src] + [groups, shape[src] // groups] + shape[src + 1:])
+    target = dst + 1 if dst > src else dst  # where axis `dst` sits after the split
+    perm = [a for a in range(x.ndim) if a != src]
+    at = perm.index(target)
+    perm.insert(at, src)
+    x = S.transpose(x, perm)
+    merged = list(x.shape)
+    merged[at:at + 2] = [merged[at] * merged[at + 1]]
+    return S.reshape(x, merged)
+
+
+def _spatial(shape, spec):
+    return [shape[d] for d in spec[2:]]
+
+
+def _conv_lhs_ct(ct, rhs, aval, *, window_strides, padding, lhs_dilation, rhs_dilation, dimension_numbers,
+                 feature_group_count, batch_group_count, preferred_element_type):
+    lhs_spec, rhs_spec, out_spec = dimension_numbers
+    if ct.size == 0 or aval.size == 0:
+        return zeros(aval)
+    groups = max(feature_group_count, batch_group_count)
+    if groups > 1:  # the kernel's out features (group-major) become group-major in-feature blocks
+        rhs = _move_group(rhs, rhs_spec[0], rhs_spec[1], groups)
+    pads = []
+    for size, k, q, (lo, _), s, d, r in zip(_spatial(aval.shape, lhs_spec), _spatial(rhs.shape, rhs_spec),
+                                            _spatial(ct.shape, out_spec), padding, window_strides,
+                                            lhs_dilation, rhs_dilation):
+        before = dilate_dim(k, r) - 1 - lo
+        after = dilate_dim(size, d) + dilate_dim(k, r) - 1 - dilate_dim(q, s) - before
+        pads.append((before, after))
+    out = conv_general_dilated_p.bind(
+        ct, in_dtype(S.rev(rhs, rhs_spec[2:]), ct.dtype), window_strides=lhs_dilation, padding=tuple(pads),
+        lhs_dilation=window_strides, rhs_dilation=rhs_dilation,
+        dimension_numbers=ConvDimensionNumbers(out_spec, _swap(rhs_spec), lhs_spec),
+        feature_group_count=groups, batch_group_count=1, preferred_element_type=None)
+    if batch_group_count > 1:  # the feature blocks hold the batch groups
+        out = _move_group(out, lhs_spec[1], lhs_spec[0], batch_group_count)
+    return cast_to(out, aval)
+
+
+def _conv_rhs_ct(ct, lhs, aval, *, window_strides, padding, lhs_dilation, rhs_dilation, dimension_numbers,
+                 feature_group_count, batch_group_count, preferred_element_type):
+    lhs_spec, rhs_spec, out_spec = dimension_numbers
+    if ct.size == 0 or aval.size == 0:
+        return zeros(aval)
+    pads = []
+    for size, k, q, (lo, _), s, d, r in zip(_spatial(lhs.shape, lhs_spec), _spatial(aval.shape, rhs_spec),
+                                            _spatial(ct.shape, out_spec), padding, window_strides,
+                                            lhs_dilation, rhs_dilation):
+        pads.append((lo, (k - 1) * r + dilate_dim(q, s) - dilate_dim(size, d) - lo))
+    out = conv_general_dilated_p.bind(
+        in_dtype(lhs, ct.dtype), ct, window_strides=rhs_dilation, padding=tuple(pads), lhs_dilation=lhs_dilation,
+        rhs_dilation=window_strides,
+        dimension_numbers=ConvDimensionNumbers(_swap(lhs_spec), _swap(out_spec), _swap(rhs_spec)),
+        feature_group_count=batch_group_count, batch_group_count=feature_group_count, preferred_element_type=None)
+    return cast_to(out, aval)
+
+
+def _conv_transpose(ct, lhs, rhs, **params):
+    if is_undefined(lhs):
+        return [_conv_lhs_ct(ct, rhs, lhs.aval, **params), None]
+    return [None, _conv_rhs_ct(ct, lhs, rhs.aval, **params)]
+
+
+defjvp(conv_general_dilated_p, lambda t, ans, lhs, rhs, **p: conv_general_dilated_p.bind(t, rhs, **p),
+       lambda t, ans, lhs, rhs, **p: conv_general_dilated_p.bind(lhs, t, **p))
+transpose_rules[conv_general_dilated_p] = _conv_transpose
+
+
+# reduce_window ----------------------------------------------------------------------------------
+def _reduce_window_sum_transpose(ct, x, *, computation, window_dimensions, window_strides, padding, base_dilation,
+                                 window_dilation):
+    aval = x.aval
+    if ct.size == 0 or aval.size == 0:
+        return [zeros(aval)]
+    # the convolution transpose for x with a kernel of ones (which reversing leaves as it is)
+    pads = []
+    for size, k, q, (lo, _), s, d, r in zip(aval.shape, window_dimensions, ct.shape, padding, window_strides,
+                                            base_dilation, window_dilation):
+        before = dilate_dim(k, r) - 1 - lo
+        pads.append((before, dilate_dim(size, d) + dilate_dim(k, r) - 1 - dilate_dim(q, s) - before))
+    return [reduce_window_p.bind(ct, computation="sum", window_dimensions=window_dimensions,
+                                 window_strides=base_dilation, padding=tuple(pads), base_dilation=window_strides,
+                                 window_dilation=window_dilation)]
+
+
+def _window_elements(x, computation: str, out_shape, *, window_dimensions, window_strides, padding, base_dilation,
+                     window_dilation):
+    """For each position in the window, the element of `x` there in every window (an array of
+    `out_shape`); padding and holes hold the identity of `computation`."""
+    ones = (1,) * x.ndim
+    for offset in itertools.product(*map(range, window_dimensions)):
+        pads = []
+        for size, q, (lo, _), s, d, r, o in zip(x.shape, out_shape, padding, window_strides, base_dilation,
+                                                window_dilation, offset):
+            start = lo - o * r  # shift the window's element `o` to the window's origin
+            pads.append((start, (q - 1) * s + 1 - dilate_dim(size, d) - start))
+        yield reduce_window_p.bind(x, computation=computation, window_dimensions=ones, window_strides=window_strides,
+                                   padding=tuple(pads), base_dilation=base_dilation, window_dilation=ones)
+
+
+def _reduce_window_jvp(primals, tangents, *, computation, **window):
+    (x,), (t,) = primals, tangents
+    ans = reduce_window_p.bind(x, computation=computation, **window)
+    if t.__class__ is Zero or ans.dtype not in dtypes.FLOATING:
+        return ans, Zero(ans.aval)
+    if computation == "sum":
+        return ans, reduce_window_p.bind(t, computation="sum", **window)
+    if ans.size == 0:
+        return ans, zeros(ans.aval)
+    zero, one = S.full((), 0, t.dtype), S.full((), 1, t.dtype)
+    picked = count = None
+    for xk, tk in zip(_window_elements(x, computation, ans.shape, **window),
+                      _window_elements(t, "sum", ans.shape, **window)):
+        hit = E.eq_p.bind(xk, ans)
+        term, n = E.select_n_p.bind(hit, zero, tk), E.select_n_p.bind(hit, zero, one)
+        picked = term if picked is None else E.add_p.bind(picked, term)
+        count = n if count is None else E.add_p.bind(count, n)
+    # a NaN extreme matches no element: its tangent is 0 rather than 0 / 0
+    count = E.max_p.bind(count, one)
+    return ans, E.div_p.bind(picked, count)
+
+
+jvp_rules[reduce_window_p] = _reduce_window_jvp
+transpose_rules[reduce_window_p] = _reduce_window_sum_transpose

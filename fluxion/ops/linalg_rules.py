@@ -1,1 +1,352 @@
-"""Derivative rules of the linalg primitives."""
+"""Derivative rules of the linear algebra primitives.
+
+`dot_general` is bilinear: its jvp applies it to each tangent, and the transpose for each
+operand is a `dot_general` of the cotangent with the other operand. The factorizations have
+the standard closed-form jvps (matrix calculus on the factorization's defining equations, not
+derivatives of the algorithms), built from `dot_general`, `triangular_solve` and elementwise
+primitives, so that reverse mode and higher orders follow from those primitives' rules.
+
+Conventions:
+  - Complex transposes are linear transposes (no conjugation), as in elementwise_rules.
+  - `cholesky` and `eigh` read one triangle of their input; they are differentiated as
+    functions of that triangle (the tangent of the other triangle, and the imaginary part
+    of a complex diagonal, do not matter), which is what finite differences of them see.
+  - Degenerate spectra: eigenvector derivatives divide by eigenvalue gaps and singular
+    vector derivatives by gaps of squared singular values, so repeated eigenvalues or
+    singular values give inf/NaN tangents for the vectors (the vectors are not
+    differentiable there); eigenvalues and singular values alone stay finite.
+"""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.array import Array
+from ..core.errors import op_error
+from ..core.primitive import jvp_rules, transpose_rules
+from ..core.types import ArrayType
+from . import elementwise as E
+from . import shape as S
+from ._ad import Zero, defjvp, is_undefined
+from .linalg import cholesky_p, dot_general_p, eigh_p, lu_p, qr_p, svd_p, triangular_solve_p
+
+_b = lambda p: p.bind  # noqa: E731
+add, sub, mul, div, neg, conj = _b(E.add_p), _b(E.sub_p), _b(E.mul_p), _b(E.div_p), _b(E.neg_p), _b(E.conj_p)
+
+
+# helpers shared with the other rule files ----------------------------------------------------
+def cast_to(x, aval: ArrayType):
+    """`x` in `aval`'s dtype: a cotangent computed in a wider accumulation type goes back to its operand's."""
+    if x.dtype == aval.dtype:
+        return x
+    return E.convert_element_type_p.bind(x, new_dtype=aval.dtype, weak=aval.weak)
+
+
+def in_dtype(x, dt):
+    """`x` converted to `dt`, the dtype of a cotangent it is combined with (a preferred_element_type)."""
+    if x.dtype == dt:
+        return x
+    return E.convert_element_type_p.bind(x, new_dtype=dt, weak=False)
+
+
+# matrix helpers ---------------------------------------------------------------------------------
+def _complex(dt) -> bool:
+    return dt in dtypes.COMPLEX
+
+
+def _mT(x):
+    nd = x.ndim
+    return S.transpose(x, tuple(range(nd - 2)) + (nd - 1, nd - 2))
+
+
+def _H(x):
+    """The conjugate transpose of each matrix."""
+    return _mT(conj(x) if _complex(x.dtype) else x)
+
+
+def _matmul(a, b):
+    """`a @ b` for stacks of matrices with the same leading axes."""
+    nd = a.ndim
+    batch = tuple(range(nd - 2))
+    return dot_general_p.bind(a, b, dimension_numbers=(((nd - 1,), (nd - 2,)), (batch, batch)),
+                              preferred_element_type=None)
+
+
+def _diag_of_product(a, b):
+    """The diagonal of `a^T @ b` per matrix, without forming it: `sum_j a[j, i] * b[j, i]`."""
+    nd = a.ndim
+    batch = tuple(range(nd - 2)) + (nd - 1,)
+    return dot_general_p.bind(a, b, dimension_numbers=(((nd - 2,), (nd - 2,)), (batch, batch)),
+                              preferred_element_type=None)
+
+
+def _real(x):
+    return E.real_p.bind(x) if _complex(x.dtype) else x
+
+
+def _as(x, dt):
+    """A real `x` as dtype `dt` (complex with zero imaginary part when `dt` is complex)."""
+    if x.dtype == dt:
+        return x
+    return E.complex_p.bind(x, S.full(x.shape, 0, x.dtype))
+
+
+@functools.lru_cache(maxsize=256)
+def _mask(m: int, n: int, dt: np.dtype, kind: str) -> Array:
+    """A constant (m, n) matrix of `dt`: "lower"/"upper" triangles (with the diagonal),
+    "strict_lower"/"strict_upper", "eye", or "half_lower" (strict lower triangle, 1/2 on the diagonal)."""
+    i, j = np.arange(m)[:, None], np.arange(n)[None, :]
+    value = {"lower": i >= j, "upper": i <= j, "strict_lower": i > j, "strict_upper": i < j, "eye": i == j,
+             "half_lower": (i > j) + 0.5 * (i == j)}[kind]
+    return Array(np.asarray(value, dtype=dt))
+
+
+def _masked(x, kind: str):
+    return mul(x, _mask(x.shape[-2], x.shape[-1], x.dtype, kind))
+
+
+def _from_triangle(t, lower: bool):
+    """The Hermitian matrix a kernel that reads only one triangle sees in `t`: that triangle,
+    its conjugate mirrored across the diagonal, and the real part of the diagonal."""
+    half = _masked(t if lower else _H(t), "half_lower")
+    return add(half, _H(half))
+
+
+# dot_general ----------------------------------------------------------------------------------
+def _dot_operand_ct(ct, other, aval: ArrayType, contract, other_contract, batch, other_batch, other_first: bool):
+    """Cotangent of one dot_general operand: `ct` contracted with the other operand over the
+    other's free dimensions, then laid out as the operand.
+
+    The cotangent's dimensions are (batch, lhs free, rhs free); `other_first` says the other
+    operand is the lhs.
+    """
+    kept = [d for d in range(aval.ndim) if d not in contract and d not in batch]
+    other_kept = tuple(d for d in range(other.ndim) if d not in other_contract and d not in other_batch)
+    nb = len(batch)
+    start = nb if other_first else nb + len(kept)
+    dims = ((tuple(range(start, start + len(other_kept))), other_kept), (tuple(range(nb)), tuple(other_batch)))
+    out = dot_general_p.bind(ct, in_dtype(other, ct.dtype), dimension_numbers=dims, preferred_element_type=None)
+    # `out` has the batch dimensions, this operand's free ones, then its contracting ones in the
+    # order the other operand's contracting dimensions appear in the other operand
+    order = list(batch) + kept + [contract[other_contract.index(d)] for d in sorted(other_contract)]
+    return cast_to(S.transpose(out, tuple(int(i) for i in np.argsort(order))), aval)
+
+
+def _dot_general_transpose(ct, x, y, *, dimension_numbers, preferred_element_type):
+    (lc, rc), (lb, rb) = dimension_numbers
+    if is_undefined(x):
+        return [_dot_operand_ct(ct, y, x.aval, lc, rc, lb, rb, other_first=False), None]
+    return [None, _dot_operand_ct(ct, x, y.aval, rc, lc, rb, lb, other_first=True)]
+
+
+defjvp(dot_general_p, lambda t, ans, x, y, **p: dot_general_p.bind(t, y, **p),
+       lambda t, ans, x, y, **p: dot_general_p.bind(x, t, **p))
+transpose_rules[dot_general_p] = _dot_general_transpose
+
+
+# triangular_solve ---------------------------------------------------------------------------------
+def _solve(a, b, left_side=True, lower=True, transpose_a=False, conjugate_a=False, unit_diagonal=False):
+    return triangular_solve_p.bind(a, b, left_side=left_side, lower=lower, transpose_a=transpose_a,
+                                   conjugate_a=conjugate_a, unit_diagonal=unit_diagonal)
+
+
+def _triangular_solve_jvp_a(t, x, a, b, *, left_side, lower, transpose_a, conjugate_a, unit_diagonal):
+    # x = op(a)^-1 b gives dx = -op(a)^-1 op(da) x (x b op(a)^-1: dx = -x op(da) op(a)^-1), where
+    # da keeps only what the solve reads: its triangle, without the diagonal if that is taken as ones
+    da = _masked(t, ("strict_" if unit_diagonal else "") + ("lower" if lower else "upper"))
+    if conjugate_a and _complex(da.dtype):
+        da = conj(da)
+    if transpose_a:
+        da = _mT(da)
+    rhs = _matmul(da, x) if left_side else _matmul(x, da)
+    return neg(_solve(a, rhs, left_side, lower, transpose_a, conjugate_a, unit_diagonal))
+
+
+def _triangular_solve_transpose(ct, a, b, *, transpose_a, **params):
+    # b -> op(a)^-1 b has the transpose c -> op(a)^-T c: the same solve with transpose_a flipped
+    return [None, triangular_solve_p.bind(a, ct, transpose_a=not transpose_a, **params)]
+
+
+defjvp(triangular_solve_p, _triangular_solve_jvp_a, lambda t, x, a, b, **p: triangular_solve_p.bind(a, t, **p))
+transpose_rules[triangular_solve_p] = _triangular_solve_transpose
+
+
+# cholesky -------------------------------------------------------------------------------------
+def _cholesky_jvp(t, chol, a):
+    # a = L L^H gives dL = L Phi(L^-1 da L^-H), Phi taking the lower triangle with half the diagonal
+    da = _from_triangle(t, lower=True)
+    inner = _solve(chol, _solve(chol, da), left_side=False, transpose_a=True, conjugate_a=_complex(t.dtype))
+    return _matmul(chol, _masked(inner, "half_lower"))
+
+
+defjvp(cholesky_p, _cholesky_jvp)
+
+
+# lu -------------------------------------------------------------------------------------------
+def _lu_factors(packed):
+    """From the packed LU of an (m, n) matrix, L as a unit lower (m, m) matrix and U as an upper
+    (n, n) one: each square, padded with the identity where the packed form has no entries."""
+    m, n = packed.shape[-2:]
+    k = min(m, n)
+    lead = (0,) * (packed.ndim - 2)
+    no_pad = ((0, 0, 0),) * (packed.ndim - 2)
+    low = S.slice(packed, lead + (0, 0), packed.shape[:-2] + (m, k))
+    low = S.pad(low, 0, no_pad + ((0, 0, 0), (0, m - k, 0)))
+    up = S.slice(packed, lead + (0, 0), packed.shape[:-2] + (k, n))
+    up = S.pad(up, 0, no_pad + ((0, n - k, 0), (0, 0, 0)))
+    eye_m = _mask(m, m, packed.dtype, "eye")
+    l_full = add(_masked(low, "strict_lower"), eye_m)
+    u_full = _masked(up, "upper")
+    if k < n:  # ones on the diagonal of the rows U lacks keep it invertible
+        u_full = add(u_full, Array(np.diag((np.arange(n) >= k).astype(packed.dtype))))
+    return l_full, u_full
+
+
+def _permutation_matrix(perm, dt):
+    """One-hot rows: `P @ x == x[..., perm, :]`."""
+    m = perm.shape[-1]
+    hot = E.eq_p.bind(S.expand_dims(perm, (perm.ndim,)), S.iota(dtypes.int32, perm.shape + (m,), perm.ndim))
+    return E.convert_element_type_p.bind(hot, new_dtype=dt, weak=False)
+
+
+def _lu_jvp(primals, tangents):
+    (a,), (t,) = primals, tangents
+    packed, pivots, perm = out = lu_p.bind(a)
+    zeros = (Zero(pivots.aval), Zero(perm.aval))
+    if t.__class__ is Zero:
+        return out, (Zero(packed.aval),) + zeros
+    # P a = L U gives L^-1 P da U^-1 = L^-1 dL + dU U^-1: a strictly lower plus an upper part
+    l_full, u_full = _lu_factors(packed)
+    x = _solve(u_full, _solve(l_full, _matmul(_permutation_matrix(perm, t.dtype), t), unit_diagonal=True),
+               left_side=False, lower=False)
+    dl = _matmul(l_full, _masked(x, "strict_lower"))
+    du = _matmul(_masked(x, "upper"), u_full)
+    return out, (add(dl, du),) + zeros
+
+
+jvp_rules[lu_p] = _lu_jvp
+
+
+# qr -------------------------------------------------------------------------------------------
+def _qr_square_or_tall(q, r, dx):
+    """Tangents of q, r for x = q r with q (m, n) orthonormal columns and r (n, n) upper, m >= n.
+
+    With C = q^H dx r^-1 = q^H dq + dr r^-1, q^H dq is skew-Hermitian and dr r^-1 upper
+    triangular with a real diagonal, which splits C into the two.
+    """
+    dx_rinv = _solve(r, dx, left_side=False, lower=False)
+    c = _matmul(_H(q), dx_rinv)
+    low = _masked(c, "strict_lower")
+    omega = sub(low, _H(low))
+    if _complex(c.dtype):  # the imaginary part of C's diagonal belongs to q^H dq
+        omega = add(omega, _masked(mul(sub(c, conj(c)), S.full((), 0.5, c.dtype)), "eye"))
+    dq = add(_matmul(q, sub(omega, c)), dx_rinv)
+    dr = _matmul(sub(c, omega), r)
+    return dq, dr
+
+
+def _qr_jvp(primals, tangents, *, full_matrices):
+    (x,), (t,) = primals, tangents
+    m, n = x.shape[-2:]
+    if full_matrices and m > n:
+        raise op_error(NotImplementedError, "qr", f"the complete Q of a tall {m}x{n} matrix has no derivative: its "
+                       "last columns are any orthonormal basis of the complement, not a function of the input",
+                       "use full_matrices=False (fluxion.numpy.linalg.qr(x, mode='reduced'))")
+    q, r = out = qr_p.bind(x, full_matrices=full_matrices)
+    if t.__class__ is Zero:
+        return out, (Zero(q.aval), Zero(r.aval))
+    if m >= n:
+        return out, _qr_square_or_tall(q, r, t)
+    # a wide x = [x1 x2] has q r1 = x1 (square) and r2 = q^H x2
+    lead = (0,) * (x.ndim - 2)
+    first = lambda y: S.slice(y, lead + (0, 0), y.shape[:-2] + (m, m))  # noqa: E731
+    rest = lambda y: S.slice(y, lead + (0, m), y.shape)  # noqa: E731
+    dq, dr1 = _qr_square_or_tall(q, first(r), first(t))
+    dr2 = add(_matmul(_H(dq), rest(x)), _matmul(_H(q), rest(t)))
+    return out, (dq, S.concatenate([dr1, dr2], x.ndim - 1))
+
+
+jvp_rules[qr_p] = _qr_jvp
+
+
+# eigh -----------------------------------------------------------------------------------------
+def _inverse_gaps(w):
+    """F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it (inf where eigenvalues repeat)."""
+    n = w.shape[-1]
+    gaps = sub(S.expand_dims(w, (w.ndim - 1,)), S.expand_dims(w, (w.ndim,)))
+    eye = _mask(n, n, w.dtype, "eye")
+    return sub(div(S.full((), 1, w.dtype), add(gaps, eye)), eye)
+
+
+def _eigh_jvp(primals, tangents, *, lower):
+    (a,), (t,) = primals, tangents
+    v, w = out = eigh_p.bind(a, lower=lower)
+    if t.__class__ is Zero:
+        return out, (Zero(v.aval), Zero(w.aval))
+    # a V = V diag(w): with P = V^H da V, dw = diag(P) and dV = V (F * P)
+    da_v = _matmul(_from_triangle(t, lower), v)
+    p = _matmul(_H(v), da_v)
+    dw = _real(_diag_of_product(conj(v) if _complex(v.dtype) else v, da_v))
+    dv = _matmul(v, mul(_as(_inverse_gaps(w), v.dtype), p))
+    return out, (dv, dw)
+
+
+jvp_rules[eigh_p] = _eigh_jvp
+
+
+# svd ------------------------------------------------------------------------------------------
+def _svd_jvp(primals, tangents, *, full_matrices, compute_uv):
+    (a,), (t,) = primals, tangents
+    m, n = a.shape[-2:]
+    if compute_uv and full_matrices and m != n:
+        raise op_error(NotImplementedError, "svd", f"the full U or V of a non-square {m}x{n} matrix has no derivative: "
+                       "its extra columns are any orthonormal basis of a complement, not a function of the input",
+                       "pass full_matrices=False (fluxion.numpy.linalg.svd(x, full_matrices=False)), or "
+                       "compute_uv=False for singular values only")
+    u, s, vh = svd_p.bind(a, full_matrices=False, compute_uv=True)
+    if not compute_uv:
+        return (s,), ((Zero(s.aval),) if t.__class__ is Zero else (_svd_ds(u, vh, t),))
+    if t.__class__ is Zero:
+        return (u, s, vh), (Zero(u.aval), Zero(s.aval), Zero(vh.aval))
+    return (u, s, vh), _svd_tangents(u, s, vh, t)
+
+
+def _svd_ds(u, vh, t):
+    """ds = Re diag(U^H da V)."""
+    return _real(_diag_of_product(conj(u) if _complex(u.dtype) else u, _matmul(t, _H(vh))))
+
+
+def _svd_tangents(u, s, vh, t):
+    # with P = U^H da V, U^H dU and V^H dV are skew-Hermitian with off-diagonal parts
+    # F * (P S + S P^H) and F * (S P + P^H S), F[i, j] = 1 / (s_j^2 - s_i^2)
+    m, n = t.shape[-2:]
+    dt = t.dtype
+    v = _H(vh)
+    da_v = _matmul(t, v)
+    p = _matmul(_H(u), da_v)
+    ds = _real(_diag_of_product(conj(u) if _complex(dt) else u, da_v))
+    f = _as(_inverse_gaps(mul(s, s)), dt)
+    s_row = _as(S.expand_dims(s, (s.ndim - 1,)), dt)  # s[j] along each row
+    s_col = _as(S.expand_dims(s, (s.ndim,)), dt)  # s[i] down each column
+    p_s, s_p = mul(p, s_row), mul(s_col, p)
+    omega_u = mul(f, add(p_s, _H(p_s)))
+    omega_v = mul(f, add(s_p, _H(s_p)))
+    if _complex(dt):
+        # the imaginary part of diag(P) is a phase that only U and V together fix; it goes to U
+        k = s.shape[-1]
+        phase = mul(mul(sub(p, _H(p)), S.full((), 0.5, dt)), _mask(k, k, dt, "eye"))
+        nonzero = E.select_n_p.bind(E.eq_p.bind(s, S.full((), 0, s.dtype)), s, S.full(s.shape, 1, s.dtype))
+        omega_u = add(omega_u, div(phase, _as(S.expand_dims(nonzero, (s.ndim - 1,)), dt)))
+    du, dv = _matmul(u, omega_u), _matmul(v, omega_v)
+    # tall or wide: the columns of U (V) leave their span along (I - U U^H) da V / s
+    if m > n:
+        du = add(du, div(sub(da_v, _matmul(u, p)), s_row))
+    elif n > m:
+        dah_u = _matmul(_H(t), u)
+        dv = add(dv, div(sub(dah_u, _matmul(v, _H(p))), s_row))
+    return du, ds, _H(dv)
+
+
+jvp_rules[svd_p] = _svd_jvp

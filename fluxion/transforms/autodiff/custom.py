@@ -1,0 +1,508 @@
+"""User-defined derivative rules: `custom_jvp` and `custom_vjp`.
+
+A call of a function with a custom rule is one primitive whose parameters carry the Python
+functions (`custom_jvp_call`, `custom_vjp_call`): a `CallPrimitive`. Interpreters with a rule
+for it apply the rule; every other interpreter, eager included, runs the function itself. So
+the rules compose with every transformation:
+
+- the JVP interpreter calls the user's jvp rule on the primal values and tangents; reverse
+  mode transposes the tangent computation the rule made, which is why that computation must
+  be linear in the tangents; an outer differentiation differentiates the rule itself;
+- for a custom_vjp function the JVP interpreter runs `fwd` and emits `custom_lin`, a linear
+  primitive carrying `bwd` and the residuals, whose transpose rule calls `bwd`.
+
+A rule says how to differentiate with respect to the function's arguments only, so values
+being differentiated that the function closes over are refused with an error naming the fix.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+from typing import Callable, Sequence
+
+import numpy as np
+
+from ...core import tree
+from ...core.array import Array, Tracer, to_array
+from ...core.errors import DTypeError, ShapeError, TracerLeakError, op_error
+from ...core.interpreters import Interpreter, _ctx, push, use
+from ...core.primitive import Primitive, abstract_eval, transpose_rules
+from ...core.types import ArrayType
+from ...ops import elementwise as E
+from ...ops._ad import Zero, differentiable, instantiate
+from .jvp import JVPInterpreter, JVPTracer
+from .partial_eval import StagingInterpreter
+
+
+class Forwarding(Interpreter):
+    """An interpreter that looks at each call and passes it on to its parent."""
+
+    def forward(self, prim, args, params):
+        prev = _ctx.interp
+        _ctx.interp = self.parent
+        try:
+            return prim.bind(*args, **params)
+        finally:
+            _ctx.interp = prev
+
+
+class Substitute(Forwarding):
+    """Replaces, in every call it passes on, the tracers of JVP interpreter `owner` by
+    `replace(tracer)` (once per tracer, remembered in `done`).
+
+    A function with a custom rule runs below the interpreter differentiating it, so the
+    values of that interpreter it closes over must be swapped (or refused) before they reach
+    the interpreters below. A nested call of a function-carrying primitive may run its
+    functions further down, out of sight: they are passed on wrapped to run under the same
+    substitution.
+    """
+
+    def __init__(self, owner: JVPInterpreter, replace: Callable, done: dict | None = None):
+        self.owner, self.replace = owner, replace
+        self.done = {} if done is None else done
+
+    def swap(self, args):
+        owner = self.owner
+        if not any(a.__class__ is JVPTracer and a._interp is owner for a in args):
+            return args
+        out = []
+        for a in args:
+            if a.__class__ is JVPTracer and a._interp is owner:
+                hit = self.done.get(id(a))
+                if hit is None:  # the entry keeps `a` alive, so its id stays its own
+                    hit = self.done[id(a)] = (a, self.replace(a))
+                a = hit[1]
+            out.append(a)
+        return out
+
+    def within(self, prim, params: dict) -> dict:
+        """`params` with the functions a call carries made to run under this substitution."""
+        names = getattr(prim, "functions", ())
+        return {k: self._wrap(v) if k in names else v for k, v in params.items()} if names else params
+
+    def _wrap(self, fn):
+        owner, replace, done = self.owner, self.replace, self.done
+
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            with push(Substitute(owner, replace, done)):
+                return fn(*args, **kwargs)
+        return run
+
+    def process(self, prim, args, params):
+        return self.forward(prim, self.swap(args), self.within(prim, params))
+
+
+class CallPrimitive(Primitive):
+    """A primitive whose parameters named in `functions` carry Python functions; results are always a tuple.
+
+    Under a JVP interpreter, `jvp(interp, args, params)` handles it (it gets the interpreter,
+    because the function may close over that interpreter's values); the interpreters in
+    `handled_by` process it with their rule; a staging interpreter passes a call on known values
+    to its parent; any other interpreter runs `impl(*args, **params)`, which calls the Python
+    function on that interpreter, so the call dissolves into the operations the function makes.
+    """
+
+    __slots__ = ("impl", "jvp", "handled_by", "functions")
+
+    def __init__(self, name: str, impl: Callable, functions: tuple[str, ...], jvp: Callable | None = None,
+                 handled_by: tuple[type, ...] = ()):
+        super().__init__(name, multiple_results=True)
+        self.impl, self.jvp, self.functions = impl, jvp, functions
+        self.handled_by = handled_by + (Forwarding,) + ((JVPInterpreter,) if jvp is not None else ())
+
+    def bind(self, *args, **params):
+        interp = _ctx.interp
+        if isinstance(interp, self.handled_by):
+            if self.jvp is not None and isinstance(interp, JVPInterpreter):
+                return self.jvp(interp, args, params)
+            return interp.process(self, args, params)
+        if isinstance(interp, StagingInterpreter) and not any(map(interp.owns, args)):
+            with use(interp.parent):  # known values: an interpreter below may have a rule for the call
+                return self.bind(*args, **params)
+        return self.impl(*args, **params)
+
+    def inline(self, interp: Interpreter) -> bool:
+        """Whether a call on `interp` surely just runs the function (the fast path of eager calls)."""
+        return not isinstance(interp, self.handled_by) and not isinstance(interp, StagingInterpreter)
+
+
+def unpack(interp: JVPInterpreter, args) -> tuple[list, list]:
+    """Primal values and tangents (Zero where there is none) of `args` under `interp`."""
+    primals, tangents = [], []
+    for a in args:
+        p, t = interp.unpack(a)
+        primals.append(p)
+        tangents.append(Zero(p.aval) if t is None else t)
+    return primals, tangents
+
+
+def _closure_error(kind: str, name: str):
+    return op_error(TypeError, kind, f"{name} is differentiated with respect to a value it closes over (not one of "
+                    "its arguments); its rule only says how to differentiate with respect to its arguments",
+                    "pass that value to the function as an argument and adapt the rule")
+
+
+def _guarded(owner: JVPInterpreter, kind: str, name: str, fn: Callable, *args, **kwargs):
+    """`fn(*args, **kwargs)` (a custom function or rule) run below `owner`, refusing the values of
+    `owner` it closes over: where they meet an operation, or, inside a nested call that runs
+    further down, as a leaked tracer."""
+    def refuse(tracer):
+        raise _closure_error(kind, name)
+
+    try:
+        with push(Substitute(owner, refuse)):
+            return fn(*args, **kwargs)
+    except TracerLeakError as e:
+        raise _closure_error(kind, name) from e
+
+
+class Store:
+    """A slot a rule fills while it runs (e.g. the output structure, known only then)."""
+
+    __slots__ = ("value",)
+
+
+def _name(fun) -> str:
+    return getattr(fun, "__name__", type(fun).__name__)
+
+
+def _describe(x) -> str:
+    if isinstance(x, (tuple, list)):
+        return f"a {type(x).__name__} of length {len(x)}"
+    return f"a value of type {type(x).__name__}"
+
+
+def _pair(result, op: str, where: str, what: str):
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
+        raise op_error(TypeError, op, f"{where} returned {_describe(result)}; it must return a pair {what}",
+                       f"return {what} as a tuple of two")
+    return result
+
+
+def _like(x, aval: ArrayType, op: str, where: str, kind: str):
+    """`x` checked as a tangent or cotangent of a value of type `aval` (Zero if `aval` is not differentiable)."""
+    if not differentiable(aval):
+        return Zero(aval)
+    if x.__class__ is Zero:
+        return x
+    x = to_array(x)
+    if x.shape != aval.shape:
+        raise op_error(ShapeError, op, f"{where} returned a {kind} of shape {x.shape} for a value of shape "
+                       f"{aval.shape}", f"give each {kind} exactly the shape of its value")
+    if x.dtype != aval.dtype:
+        if not x.weak:
+            raise op_error(DTypeError, op, f"{where} returned a {kind} of dtype {x.dtype} for a value of dtype "
+                           f"{aval.dtype}", f"compute the {kind} in its value's dtype (e.g. .astype(x.dtype))")
+        x = E.convert_element_type_p.bind(x, new_dtype=aval.dtype, weak=aval.weak)
+    return x
+
+
+def _merge(nums: tuple[int, ...], nondiff: tuple, diff) -> list:
+    """The positional arguments: `diff` with the `nondiff` values put back at positions `nums` (ascending)."""
+    args = list(diff)
+    for n, v in zip(nums, nondiff):
+        args.insert(n, v)
+    return args
+
+
+def _call_impl(*leaves, fun, nums, nondiff, in_tree, out_tree, **_):
+    """A custom-rule call outside differentiation: the function itself."""
+    out = fun(*_merge(nums, nondiff, tree.unflatten(in_tree, leaves)))
+    out_leaves, out_tree.value = tree.flatten(out)
+    return tuple(out_leaves)
+
+
+class _Custom:
+    """What custom_jvp and custom_vjp share: the function, nondiff_argnums, argument handling."""
+
+    _kind = ""
+
+    def __init__(self, fun: Callable, nondiff_argnums: Sequence[int] = ()):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.nondiff_argnums = (nondiff_argnums,) if isinstance(nondiff_argnums, int) else tuple(nondiff_argnums)
+        self._signature = None
+
+    def _positional(self, args: tuple, kwargs: dict) -> tuple:
+        """All arguments as positional ones, defaults filled in, so a rule sees every primal."""
+        if self._signature is None:
+            try:
+                self._signature = inspect.signature(self.fun)
+            except (TypeError, ValueError):
+                self._signature = False
+        if self._signature is False:
+            if kwargs:
+                raise op_error(TypeError, self._kind, f"cannot match keyword arguments of {_name(self.fun)} to "
+                               "positions", "pass its arguments positionally")
+            return args
+        try:
+            bound = self._signature.bind(*args, **kwargs)
+        except TypeError as e:
+            raise op_error(TypeError, self._kind, f"{_name(self.fun)}: {e}", "call it with its parameters") from None
+        bound.apply_defaults()
+        if bound.kwargs:
+            raise op_error(TypeError, self._kind, f"{_name(self.fun)} has keyword-only parameters "
+                           f"{sorted(bound.kwargs)}", "make them positional parameters")
+        return bound.args
+
+    def _bind(self, prim: CallPrimitive, args: tuple, kwargs: dict, **rule_params):
+        args = self._positional(args, kwargs)
+        nargs = len(args)
+        for n in self.nondiff_argnums:
+            if not -nargs <= n < nargs:
+                raise op_error(ValueError, self._kind, f"nondiff_argnums {self.nondiff_argnums} is out of range for "
+                               f"{nargs} arguments of {_name(self.fun)}", f"use positions in [0, {nargs - 1}]")
+        nums = tuple(sorted({n % nargs for n in self.nondiff_argnums}))
+        nondiff = tuple(args[n] for n in nums)
+        for n, v in zip(nums, nondiff):
+            if any(isinstance(leaf, Tracer) for leaf in tree.leaves(v)):
+                raise op_error(TypeError, self._kind, f"argument {n} of {_name(self.fun)} is in nondiff_argnums but "
+                               "holds a traced array", "pass arrays as ordinary arguments; nondiff_argnums is for "
+                               "Python values such as functions, shapes and flags")
+        diff = tuple(a for i, a in enumerate(args) if i not in nums)
+        leaves, in_tree = tree.flatten(diff)
+        leaves = [self._leaf(x) for x in leaves]
+        out_tree = Store()
+        outs = prim.bind(*leaves, nums=nums, nondiff=nondiff, in_tree=in_tree, out_tree=out_tree, **rule_params)
+        return tree.unflatten(out_tree.value, outs)
+
+    def _leaf(self, x) -> Array:
+        if isinstance(x, (Array, np.ndarray, np.generic, bool, int, float, complex)):
+            return to_array(x)
+        raise op_error(TypeError, self._kind, f"an argument of {_name(self.fun)} holds a {type(x).__name__}, "
+                       "which is not an array", "list that argument's position in nondiff_argnums")
+
+
+class custom_jvp(_Custom):
+    """A function with a user-defined forward-mode derivative, which reverse mode transposes.
+
+    Define the rule with `defjvp` (or `defjvps`): `jvp(*nondiff_args, primals, tangents)`
+    returns `(primal_out, tangent_out)`. The tangent output must be linear in the tangents
+    (reverse mode transposes it); the rule is itself differentiated for higher orders.
+
+    Args:
+      fun: the function; it is what runs when no derivative is taken.
+      nondiff_argnums: positions of arguments that are not differentiated (Python values such
+        as functions or flags); the rule receives them first.
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> @fx.custom_jvp
+    ... def log1pexp(x):
+    ...     return fnp.log1p(fnp.exp(x))
+    >>> @log1pexp.defjvp
+    ... def log1pexp_jvp(primals, tangents):
+    ...     (x,), (t,) = primals, tangents
+    ...     return log1pexp(x), t * (1 - 1 / (1 + fnp.exp(x)))
+    >>> float(fx.grad(log1pexp)(100.0))
+    1.0
+    """
+
+    _kind = "custom_jvp"
+
+    def __init__(self, fun: Callable, nondiff_argnums: Sequence[int] = ()):
+        super().__init__(fun, nondiff_argnums)
+        self._jvp = None
+        self._zeros = False  # whether the rule accepts symbolic Zero tangents
+
+    def defjvp(self, jvp: Callable) -> Callable:
+        """Set the rule `jvp(*nondiff_args, primals, tangents) -> (primal_out, tangent_out)`; returns `jvp`.
+
+        `primals` and `tangents` are tuples with one entry per differentiable argument.
+
+        >>> import fluxion as fx, fluxion.numpy as fnp
+        >>> f = fx.custom_jvp(fnp.sin)
+        >>> _ = f.defjvp(lambda primals, tangents: (f(*primals), 2 * tangents[0]))
+        >>> float(fx.grad(f)(0.5))
+        2.0
+        """
+        self._jvp, self._zeros = jvp, False
+        return jvp
+
+    def defjvps(self, *jvps: Callable | None) -> None:
+        """Set the rule from one function per argument: `fn(tangent, primal_out, *primals)` is that
+        argument's contribution to the output tangent (None: the output does not depend on it).
+
+        >>> import fluxion as fx, fluxion.numpy as fnp
+        >>> f = fx.custom_jvp(lambda x, y: x * y)
+        >>> f.defjvps(lambda t, ans, x, y: t * y, lambda t, ans, x, y: x * t)
+        >>> [float(g) for g in fx.grad(f, argnums=(0, 1))(2.0, 3.0)]
+        [3.0, 2.0]
+        """
+        if self.nondiff_argnums:
+            raise op_error(TypeError, "custom_jvp", f"defjvps cannot be used with nondiff_argnums (on "
+                           f"{_name(self.fun)})", "write the rule with defjvp, which receives the nondiff arguments")
+        fun, name = self.fun, _name(self.fun)
+
+        def jvp(primals, tangents):
+            if len(jvps) != len(primals):
+                raise op_error(TypeError, "custom_jvp", f"defjvps got {len(jvps)} functions but {name} was called "
+                               f"with {len(primals)} arguments", "give one function (or None) per argument")
+            ans = fun(*primals)
+            out = None
+            for fn, t in zip(jvps, tangents):
+                if fn is None or all(leaf.__class__ is Zero for leaf in tree.leaves(t)):
+                    continue
+                term = fn(tree.map(instantiate, t), ans, *primals)
+                out = term if out is None else tree.map(lambda a, b: a + b, out, term)
+            return ans, tree.map(lambda a: Zero(to_array(a).aval), ans) if out is None else out
+
+        self._jvp, self._zeros = jvp, True
+
+    def __call__(self, *args, **kwargs):
+        if self._jvp is None:
+            raise op_error(TypeError, "custom_jvp", f"{_name(self.fun)} has no jvp rule",
+                           f"define one with @{_name(self.fun)}.defjvp (or .defjvps) before calling it")
+        if custom_jvp_call_p.inline(_ctx.interp):
+            return self.fun(*args, **kwargs)
+        return self._bind(custom_jvp_call_p, args, kwargs, fun=self.fun, jvp=self._jvp, zeros=self._zeros)
+
+
+class custom_vjp(_Custom):
+    """A function with a user-defined reverse-mode derivative.
+
+    Define it with `defvjp(fwd, bwd)`: `fwd(*args)` returns `(output, residuals)` (any pytree
+    of arrays and Python values); `bwd(*nondiff_args, residuals, output_cotangent)` returns a
+    tuple with one cotangent per differentiable argument (None for zero). Forward mode
+    (fx.jvp, fx.jacfwd) cannot differentiate such a function; use custom_jvp for that.
+
+    Args:
+      fun: the function; it is what runs when no derivative is taken.
+      nondiff_argnums: positions of arguments that are not differentiated; `fwd` receives
+        them in place, `bwd` receives them first.
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> @fx.custom_vjp
+    ... def clip_gradient(x):
+    ...     return x
+    >>> clip_gradient.defvjp(lambda x: (x, None),
+    ...                      lambda res, g: (fnp.clip(g, -1.0, 1.0),))
+    >>> float(fx.grad(lambda x: 5 * clip_gradient(x))(2.0))
+    1.0
+    """
+
+    _kind = "custom_vjp"
+
+    def __init__(self, fun: Callable, nondiff_argnums: Sequence[int] = ()):
+        super().__init__(fun, nondiff_argnums)
+        self._fwd = self._bwd = None
+
+    def defvjp(self, fwd: Callable, bwd: Callable) -> None:
+        """Set the rule: `fwd(*args) -> (output, residuals)`, `bwd(*nondiff_args, residuals, ct) -> cts`.
+
+        >>> import fluxion as fx, fluxion.numpy as fnp
+        >>> f = fx.custom_vjp(fnp.sin)
+        >>> f.defvjp(lambda x: (fnp.sin(x), fnp.cos(x)), lambda cos_x, g: (g * cos_x,))
+        >>> float(fx.grad(f)(0.0))
+        1.0
+        """
+        self._fwd, self._bwd = fwd, bwd
+
+    def __call__(self, *args, **kwargs):
+        if self._fwd is None:
+            raise op_error(TypeError, "custom_vjp", f"{_name(self.fun)} has no vjp rule",
+                           f"define one with {_name(self.fun)}.defvjp(fwd, bwd) before calling it")
+        if custom_vjp_call_p.inline(_ctx.interp):
+            return self.fun(*args, **kwargs)
+        return self._bind(custom_vjp_call_p, args, kwargs, fun=self.fun, fwd=self._fwd, bwd=self._bwd)
+
+
+# rules ---------------------------------------------------------------------------------------
+def _jvp_of_call(kind: str, rule: Callable) -> Callable:
+    """The JVP handling of a custom-rule call: `rule(interp, primals, tangents, **params)`, run on
+    the parent interpreter; values of `interp` the function closes over are refused."""
+    def jvp(interp, args, params):
+        primals, tangents = unpack(interp, args)
+        name = _name(params["fun"])
+        with use(interp.parent):
+            if all(t.__class__ is Zero for t in tangents):
+                return _guarded(interp, kind, name, _call_impl, *primals, **params)
+            outs, t_outs = _guarded(interp, kind, name, rule, interp, primals, tangents, **params)
+        return tuple(interp.wrap(o, t) for o, t in zip(outs, t_outs))
+    return jvp
+
+
+def _custom_jvp_rule(interp, primals, tangents, *, fun, jvp, zeros, nums, nondiff, in_tree, out_tree):
+    if not zeros:
+        tangents = [instantiate(t) for t in tangents]
+    where = f"the jvp rule of {_name(fun)}"
+    result = jvp(*nondiff, tree.unflatten(in_tree, primals), tree.unflatten(in_tree, tangents))
+    p_out, t_out = _pair(result, "custom_jvp", where, "(primal_out, tangent_out)")
+    p_leaves, p_tree = tree.flatten(p_out)
+    t_leaves, t_tree = tree.flatten(t_out)
+    if p_tree != t_tree:
+        raise op_error(ValueError, "custom_jvp", f"{where} returned tangents of structure {t_tree} for primal "
+                       f"outputs of structure {p_tree}", "return one tangent per output array, in the same structure")
+    p_leaves = [to_array(p) for p in p_leaves]
+    out_tree.value = p_tree
+    return p_leaves, [_like(t, p.aval, "custom_jvp", where, "tangent") for t, p in zip(t_leaves, p_leaves)]
+
+
+_DYNAMIC = object()  # marks a residual that travels as an operand of custom_lin
+
+
+def _custom_vjp_rule(interp, primals, tangents, *, fun, fwd, bwd, nums, nondiff, in_tree, out_tree):
+    name = _name(fun)
+    result = fwd(*_merge(nums, nondiff, tree.unflatten(in_tree, primals)))
+    out, res = _pair(result, "custom_vjp", f"the fwd rule of {name}", "(output, residuals)")
+    out_leaves, out_tree.value = tree.flatten(out)
+    out_leaves = [to_array(o) for o in out_leaves]
+    res_leaves, res_tree = tree.flatten(res)
+    res_leaves = [to_array(r) if isinstance(r, (np.ndarray, np.generic)) else r for r in res_leaves]
+    arrays = [r for r in res_leaves if isinstance(r, Array)]
+    live = tuple(i for i, t in enumerate(tangents) if t.__class__ is not Zero)
+    lin = custom_lin_p.bind(
+        *arrays, *[tangents[i] for i in live], num_res=len(arrays), bwd=bwd, name=name, owner=interp, nums=nums,
+        nondiff=nondiff, res_tree=res_tree, res_static=tuple(_DYNAMIC if isinstance(r, Array) else r for r in res_leaves),
+        in_tree=in_tree, in_avals=tuple(p.aval for p in primals), live=live, out_tree=out_tree.value,
+        out_avals=tuple(o.aval for o in out_leaves))
+    return out_leaves, [t if differentiable(o.aval) else Zero(o.aval) for o, t in zip(out_leaves, lin)]
+
+
+custom_jvp_call_p = CallPrimitive("custom_jvp_call", _call_impl, ("fun", "jvp"),
+                                  _jvp_of_call("custom_jvp", _custom_jvp_rule))
+custom_vjp_call_p = CallPrimitive("custom_vjp_call", _call_impl, ("fun", "fwd", "bwd"),
+                                  _jvp_of_call("custom_vjp", _custom_vjp_rule))
+
+
+def _custom_lin_impl(*args, name, **_):
+    raise op_error(TypeError, "custom_vjp", f"{name} has only a reverse-mode rule (defvjp), so forward mode "
+                   "(fx.jvp, fx.jacfwd, fx.linearize) cannot differentiate it",
+                   "use reverse mode (fx.grad, fx.vjp, fx.jacrev), or define the derivative with fx.custom_jvp, "
+                   "which serves both modes")
+
+
+def _custom_lin_transpose(cts, *args, num_res, bwd, name, owner, nums, nondiff, res_tree, res_static, in_tree,
+                          in_avals, live, out_tree, out_avals):
+    arrays = iter(args[:num_res])
+    res = tree.unflatten(res_tree, [next(arrays) if s is _DYNAMIC else s for s in res_static])
+    ct = tree.unflatten(out_tree, [instantiate(c) for c in cts])
+    result = _guarded(owner, "custom_vjp", name, bwd, *nondiff, res, ct)
+    in_cts = _bwd_cotangents(result, in_tree, in_avals, nums, f"the bwd rule of {name}")
+    return [None] * num_res + [in_cts[i] for i in live]
+
+
+def _bwd_cotangents(result, in_tree, in_avals, nums, where: str) -> list:
+    """The leaves of `bwd`'s result, checked against the differentiable arguments (None: zero)."""
+    arg_trees = in_tree.children
+    if not isinstance(result, (tuple, list)) or len(result) != len(arg_trees):
+        raise op_error(TypeError, "custom_vjp", f"{where} returned {_describe(result)}; it must return a tuple with "
+                       f"one cotangent per differentiable argument ({len(arg_trees)})",
+                       "return a tuple, e.g. (ct_x,) for one argument, with None for a zero cotangent")
+    positions = [i for i in range(len(arg_trees) + len(nums)) if i not in nums]
+    leaves: list = []
+    for pos, ct, t in zip(positions, result, arg_trees):
+        if ct is None:
+            leaves += [None] * t.num_leaves
+            continue
+        ct_leaves, ct_tree = tree.flatten(ct, is_leaf=lambda x: x is None)
+        if ct_tree != t:
+            raise op_error(ValueError, "custom_vjp", f"{where} returned a cotangent of structure {ct_tree} for "
+                           f"argument {pos}, which has structure {t}", "give each cotangent its argument's structure")
+        leaves += ct_leaves
+    return [Zero(a) if c is None else _like(c, a, "custom_vjp", where, "cotangent") for c, a in zip(leaves, in_avals)]
+
+
+custom_lin_p = CallPrimitive("custom_lin", _custom_lin_impl, ("bwd",), handled_by=(StagingInterpreter,))
+abstract_eval[custom_lin_p] = lambda *avals, out_avals, **_: out_avals
+transpose_rules[custom_lin_p] = _custom_lin_transpose

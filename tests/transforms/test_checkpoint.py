@@ -1,0 +1,292 @@
+"""Gradient checkpointing: fx.checkpoint (fx.remat), its policies and fx.saved_residuals.
+
+Oracles: the same function differentiated without checkpoint (gradients must agree), jax in
+float64, check_grads; the saved residuals and the number of matrix products run show that
+checkpointing keeps less and recomputes what it did not keep.
+"""
+import functools
+
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.numpy as fnp
+from fluxion.core.errors import FluxionError
+from fluxion.core.primitive import numpy_kernel
+from fluxion.ops import elementwise as E
+from fluxion.ops.linalg import dot_general_p
+from fluxion.test_util import check_grads
+
+POLICIES = [None, "nothing_saveable", "dots_saveable", "everything_saveable"]
+
+
+def _f64(*shape, seed=0):
+    return fnp.asarray(np.random.default_rng(seed).standard_normal(shape))
+
+
+def _params(sizes=(4, 5, 3), seed=0):
+    return [{"w": _f64(m, n, seed=seed + i) / np.sqrt(m), "b": _f64(n, seed=seed + 10 + i)}
+            for i, (m, n) in enumerate(zip(sizes[:-1], sizes[1:]))]
+
+
+def _layer(p, x):
+    h = x @ p["w"] + p["b"]
+    return h * fnp.tanh(fnp.log1p(fnp.exp(h)))  # mish: several intermediate values per layer
+
+
+def _mlp(params, x, layer=_layer):
+    for p in params:
+        x = layer(p, x)
+    return fnp.sum(x ** 2)
+
+
+def _assert_trees_close(a, b, tol=1e-12):
+    la, lb = fx.tree.leaves(a), fx.tree.leaves(b)
+    assert fx.tree.structure(a) == fx.tree.structure(b) and len(la) == len(lb)
+    for x, y in zip(la, lb):
+        np.testing.assert_allclose(np.asarray(x), np.asarray(y), rtol=tol, atol=tol)
+
+
+def _size(residuals):
+    return sum(int(np.prod(shape)) for shape, _ in residuals)
+
+
+@pytest.fixture
+def dot_calls(monkeypatch):
+    """Counts the matrix products the NumPy backend runs."""
+    count = {"n": 0}
+    kernel = numpy_kernel[dot_general_p]
+
+    def counting(*args, **params):
+        count["n"] += 1
+        return kernel(*args, **params)
+
+    monkeypatch.setitem(numpy_kernel, dot_general_p, counting)
+    return count
+
+
+# values and gradients ---------------------------------------------------------------------------
+def test_checkpoint_outside_differentiation_is_the_function():
+    params, x = _params(), _f64(2, 4)
+    _assert_trees_close(fx.checkpoint(_mlp)(params, x), _mlp(params, x), 0)
+    assert fx.remat is fx.checkpoint
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_checkpointed_layers_give_the_gradients_of_plain_differentiation(policy):
+    params, x = _params(), _f64(2, 4, seed=3)
+    layer = fx.checkpoint(_layer, policy=policy)
+    expected = fx.grad(_mlp, argnums=(0, 1))(params, x)
+    _assert_trees_close(fx.grad(_mlp, argnums=(0, 1))(params, x, layer), expected)
+    whole = fx.checkpoint(_mlp, policy=policy)
+    _assert_trees_close(fx.grad(whole, argnums=(0, 1))(params, x), expected)
+
+
+def test_checkpointed_mlp_gradients_match_jax():
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    jnp = jax.numpy
+
+    def jlayer(p, x):
+        h = x @ p["w"] + p["b"]
+        return h * jnp.tanh(jnp.log1p(jnp.exp(h)))
+
+    def jmlp(params, x):
+        for p in params:
+            x = jlayer(p, x)
+        return jnp.sum(x ** 2)
+
+    params, x = _params(), _f64(2, 4, seed=3)
+    ref = jax.grad(jmlp)(jax.tree.map(np.asarray, params), np.asarray(x))
+    got = fx.grad(_mlp)(params, x, fx.checkpoint(_layer, policy="dots_saveable"))
+    _assert_trees_close(got, jax.tree.map(np.asarray, ref), 1e-10)
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_checkpoint_passes_check_grads(policy):
+    f = fx.checkpoint(lambda w, x: fnp.sin(x @ w) * fnp.exp(x @ w).sum(), policy=policy)
+    check_grads(f, (_f64(3, 2), _f64(2, 3, seed=1)), order=2)
+
+
+@pytest.mark.parametrize("policy", ["nothing_saveable", "dots_saveable"])
+def test_higher_orders_and_forward_mode_through_checkpoint_match_plain(policy):
+    f = lambda x: fnp.sum(fnp.tanh(x @ x.T) * fnp.sin(x))  # noqa: E731
+    g = fx.checkpoint(f, policy=policy)
+    x = _f64(3, 3)
+    _assert_trees_close(fx.hessian(g)(x), fx.hessian(f)(x))
+    _assert_trees_close(fx.grad(lambda x: fx.grad(g)(x).sum())(x), fx.grad(lambda x: fx.grad(f)(x).sum())(x))
+    _assert_trees_close(fx.jacfwd(g)(x), fx.jacfwd(f)(x))
+    t = _f64(3, 3, seed=1)
+    _assert_trees_close(fx.jvp(g, (x,), (t,)), fx.jvp(f, (x,), (t,)))
+    _assert_trees_close(fx.linearize(g, x)[1](t), fx.linearize(f, x)[1](t))
+
+
+def test_checkpoint_with_pytree_output_integer_output_and_static_arguments():
+    def f(x, scale, *, activation):
+        y = activation(x) * scale
+        return {"y": y, "n": fnp.argmax(y)}
+
+    g = fx.checkpoint(f)
+    x = _f64(4)
+    loss = lambda f, x: f(x, 2.0, activation=fnp.tanh)["y"].sum()  # noqa: E731
+    _assert_trees_close(fx.grad(functools.partial(loss, g))(x), fx.grad(functools.partial(loss, f))(x))
+    assert int(g(x, 2.0, activation=fnp.tanh)["n"]) == int(np.argmax(np.tanh(np.asarray(x))))
+
+
+def test_nested_checkpoints_give_plain_gradients():
+    inner = fx.checkpoint(lambda x: fnp.sin(x) * fnp.cos(x))
+    outer = fx.checkpoint(lambda x: fnp.exp(inner(x)) * inner(2 * x), policy="dots_saveable")
+    plain = lambda x: fnp.exp(fnp.sin(x) * fnp.cos(x)) * (fnp.sin(2 * x) * fnp.cos(2 * x))  # noqa: E731
+    x = _f64(3)
+    _assert_trees_close(fx.grad(lambda x: outer(x).sum())(x), fx.grad(lambda x: plain(x).sum())(x))
+    _assert_trees_close(fx.hessian(lambda x: outer(x).sum())(x), fx.hessian(lambda x: plain(x).sum())(x))
+
+
+def test_custom_rules_inside_checkpoint_are_kept_when_recomputing():
+    @fx.custom_jvp
+    def log1pexp(x):
+        return fnp.log1p(fnp.exp(x))
+
+    log1pexp.defjvp(lambda p, t: (log1pexp(p[0]), t[0] * (1 - 1 / (1 + fnp.exp(p[0])))))
+
+    @fx.custom_vjp
+    def clip_gradient(x):
+        return x
+
+    clip_gradient.defvjp(lambda x: (x, None), lambda _, g: (fnp.clip(g, -1.0, 1.0),))
+    f = fx.checkpoint(lambda x: log1pexp(x) + 10 * clip_gradient(x), policy="dots_saveable")
+    assert float(fx.grad(f)(100.0)) == 2.0
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_checkpoint_of_a_closure_over_parameters_being_differentiated(policy):
+    params, x = _params(), _f64(2, 4, seed=3)
+
+    def closed(params, x):
+        for p in params:
+            x = fx.checkpoint(functools.partial(_layer, p), policy=policy)(x)
+        return fnp.sum(x ** 2)
+
+    _assert_trees_close(fx.grad(closed)(params, x), fx.grad(_mlp)(params, x))  # x is data: only closures are live
+    _assert_trees_close(fx.grad(closed, argnums=(0, 1))(params, x), fx.grad(_mlp, argnums=(0, 1))(params, x))
+    p = params[:1]
+    _assert_trees_close(fx.hessian(lambda b: closed([{"w": p[0]["w"], "b": b}], x))(p[0]["b"]),
+                        fx.hessian(lambda b: _mlp([{"w": p[0]["w"], "b": b}], x))(p[0]["b"]))
+    if policy != "everything_saveable":
+        saved = fx.saved_residuals(lambda w: closed([{"w": w, "b": p[0]["b"]}], x), p[0]["w"])
+        assert sorted(saved, key=str) == sorted([((2, 4), np.dtype("float64")), ((4, 5), np.dtype("float64")),
+                                                 ((5,), np.dtype("float64")), ((2, 5), np.dtype("float64"))]
+                                                + ([((2, 5), np.dtype("float64"))] if policy == "dots_saveable"
+                                                   else []), key=str)
+
+
+@pytest.mark.parametrize("policy", ["nothing_saveable", "dots_saveable"])
+def test_nested_checkpoints_closing_over_a_differentiated_value(policy):
+    def model(w, x):
+        inner = fx.checkpoint(lambda y: fnp.sin(y @ w), policy=policy)
+        return fx.checkpoint(lambda x: inner(x) * fnp.cos(x @ w), policy=policy)(x).sum()
+
+    def plain(w, x):
+        return (fnp.sin(x @ w) * fnp.cos(x @ w)).sum()
+
+    w, x = _f64(3, 3), _f64(2, 3, seed=1)
+    for transform in (fx.grad, fx.hessian, lambda f: fx.jacfwd(fx.grad(f))):
+        _assert_trees_close(transform(model)(w, x), transform(plain)(w, x))
+    assert len(fx.saved_residuals(model, w, x)) < len(fx.saved_residuals(plain, w, x))
+
+
+def test_reverse_over_forward_mode_recomputes_too():
+    f = lambda x: fnp.sum(fnp.sin(fnp.sin(x)) * x)  # noqa: E731
+    x, v = _f64(3), _f64(3, seed=1)
+    hvp = lambda f: (lambda x: fx.jvp(f, (x,), (v,))[1])  # noqa: E731
+    _assert_trees_close(fx.grad(hvp(fx.checkpoint(f)))(x), fx.grad(hvp(f))(x))
+    assert len(fx.saved_residuals(hvp(fx.checkpoint(f)), x)) < len(fx.saved_residuals(hvp(f), x))
+
+
+# what is saved ----------------------------------------------------------------------------------
+def test_saved_residuals_lists_what_plain_reverse_mode_keeps():
+    x = fnp.ones(3)
+    assert fx.saved_residuals(lambda x: fnp.exp(fnp.sin(x)), x) == [((3,), np.dtype("float32"))] * 2
+    assert fx.saved_residuals(lambda x: -x, x) == []
+
+
+def test_checkpoint_saves_only_the_inputs():
+    params, x = _params(), _f64(2, 4)
+    plain = fx.saved_residuals(_mlp, params, x)
+    saved = fx.saved_residuals(fx.checkpoint(_mlp), params, x)
+    inputs = [(leaf.shape, leaf.dtype) for leaf in fx.tree.leaves((params, x))]
+    assert sorted(saved, key=str) == sorted(inputs, key=str)
+    assert len(saved) < len(plain) and _size(saved) < _size(plain)
+
+
+def test_checkpointed_layers_save_fewer_residuals():
+    params, x = _params((4, 6, 6, 3)), _f64(2, 4)
+    plain = fx.saved_residuals(_mlp, params, x)
+    per_layer = fx.saved_residuals(lambda p, x: _mlp(p, x, fx.checkpoint(_layer)), params, x)
+    assert len(per_layer) < len(plain) and _size(per_layer) < _size(plain)
+
+
+def test_dots_saveable_saves_the_inputs_and_the_products():
+    params, x = _params(), _f64(2, 4)
+    saved = fx.saved_residuals(fx.checkpoint(_mlp, policy="dots_saveable"), params, x)
+    inputs = [(leaf.shape, leaf.dtype) for leaf in fx.tree.leaves((params, x))]
+    products = [((2, 5), np.dtype("float64")), ((2, 3), np.dtype("float64"))]
+    assert sorted(saved, key=str) == sorted(inputs + products, key=str)
+
+
+def test_everything_saveable_saves_what_plain_differentiation_saves():
+    params, x = _params(), _f64(2, 4)
+    everything = fx.saved_residuals(fx.checkpoint(_mlp, policy="everything_saveable"), params, x)
+    assert sorted(everything, key=str) == sorted(fx.saved_residuals(_mlp, params, x), key=str)
+
+
+def test_nothing_saveable_recomputes_the_products_and_dots_saveable_does_not(dot_calls):
+    params, x = _params(), _f64(2, 4)
+    runs = {}
+    for policy in ("plain", "nothing_saveable", "dots_saveable"):
+        f = _mlp if policy == "plain" else fx.checkpoint(_mlp, policy=policy)
+        dot_calls["n"] = 0
+        fx.grad(f)(params, x)
+        runs[policy] = dot_calls["n"]
+    assert runs["dots_saveable"] == runs["plain"]
+    assert runs["nothing_saveable"] == runs["plain"] + len(params)  # one product per layer, run again
+
+
+def test_a_custom_policy_chooses_what_is_saved():
+    save_tanh = lambda prim, *avals, **params: prim is E.tanh_p  # noqa: E731
+    f = lambda x: fnp.sin(fnp.tanh(x)) * fnp.tanh(fnp.exp(x))  # noqa: E731
+    x = _f64(3)
+    saved = fx.saved_residuals(fx.checkpoint(f, policy=save_tanh), x)
+    assert len(saved) == 3  # x and two tanh results
+    _assert_trees_close(fx.grad(lambda x: fx.checkpoint(f, policy=save_tanh)(x).sum())(x),
+                        fx.grad(lambda x: f(x).sum())(x))
+
+
+# errors -----------------------------------------------------------------------------------------
+def test_a_custom_function_inside_checkpoint_still_refuses_closed_over_values():
+    def loss(w, x):
+        f = fx.custom_jvp(lambda y: y * w)
+        f.defjvp(lambda p, t: (p[0] * w, t[0] * w))
+        return fx.checkpoint(lambda x: f(x))(x).sum()
+
+    with pytest.raises(TypeError, match=r"(?s)closes over.*as an argument"):
+        fx.grad(loss)(2.0, fnp.ones(3))
+
+
+def test_unknown_policy_names_the_choices():
+    with pytest.raises(ValueError, match=r"(?s)unknown policy 'dots'.*dots_saveable.*nothing_saveable"):
+        fx.checkpoint(fnp.sin, policy="dots")
+    with pytest.raises(TypeError, match=r"(?s)policy must be a function.*checkpoint_policies"):
+        fx.checkpoint(fnp.sin, policy=3)
+
+
+def test_a_function_that_changes_between_runs_raises():
+    state = {"calls": 0}
+
+    def f(x):
+        state["calls"] += 1
+        y = x @ x if state["calls"] == 1 else fnp.ones((2, 2, 2)) @ x
+        return fnp.sum(y)
+
+    with pytest.raises(FluxionError, match=r"(?s)ran different operations.*depend only on its arguments"):
+        fx.grad(fx.checkpoint(f, policy="dots_saveable"))(_f64(2, 2))

@@ -1,0 +1,268 @@
+"""Derivative rules of fft, conv_general_dilated and reduce_window: check_grads (forward and
+reverse, float64) on the primitives and through fluxion.numpy's fft, convolve and correlate;
+transposes against a dot-product identity and against jax's vjp; convolution and pooling
+gradients against jax and torch."""
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.numpy as fnp
+from fluxion.ops import conv as C
+from fluxion.ops import elementwise as E
+from fluxion.ops import fft as F
+from fluxion.test_util import check_grads
+
+
+def _real(*shape, seed=0, dtype=np.float64):
+    return fnp.asarray(np.random.default_rng(seed).standard_normal(shape).astype(dtype))
+
+
+def _complex(*shape, seed=0):
+    rng = np.random.default_rng(seed)
+    return fnp.asarray(rng.standard_normal(shape) + 1j * rng.standard_normal(shape))
+
+
+def _parts(z):
+    return fnp.real(z), fnp.imag(z)
+
+
+@pytest.fixture(scope="module")
+def jax():
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    return jax
+
+
+# fft ------------------------------------------------------------------------------------------
+LENGTHS = [(1,), (2,), (5,), (6,), (3, 4), (4, 3), (2, 3, 4), (3, 2, 5)]
+
+
+def _input(fft_type, lengths, seed=0):
+    """A batch of two inputs of the transform: real for "rfft", a half spectrum for "irfft"."""
+    if fft_type == "rfft":
+        return _real(2, *lengths, seed=seed)
+    if fft_type == "irfft":
+        return _complex(2, *lengths[:-1], lengths[-1] // 2 + 1, seed=seed)
+    return _complex(2, *lengths, seed=seed)
+
+
+@pytest.mark.parametrize("lengths", LENGTHS)
+@pytest.mark.parametrize("fft_type", F.FFT_TYPES)
+def test_fft_grads_match_finite_differences(fft_type, lengths):
+    # complex values enter and leave through their real and imaginary parts
+    def f(*parts):
+        x = parts[0] if fft_type == "rfft" else E.complex_p.bind(*parts)
+        y = F.fft(x, fft_type, lengths)
+        return y if fft_type == "irfft" else _parts(y)
+    x = _input(fft_type, lengths)
+    check_grads(f, (x,) if fft_type == "rfft" else _parts(x), order=1)
+
+
+@pytest.mark.parametrize("lengths", LENGTHS)
+@pytest.mark.parametrize("fft_type", F.FFT_TYPES)
+def test_fft_transposes_pass_the_dot_product_test(fft_type, lengths):
+    # a linear map f and its transpose f^T satisfy Re sum(f(x) * u) == Re sum(x * f^T(u))
+    x = _input(fft_type, lengths)
+    y, pullback = fx.vjp(lambda x: F.fft(x, fft_type, lengths), x)
+    u = _real(*y.shape, seed=1) if fft_type == "irfft" else _complex(*y.shape, seed=1)
+    (xt,) = pullback(u)
+    assert xt.dtype == x.dtype and xt.shape == x.shape
+    lhs = np.sum(np.asarray(y) * np.asarray(u)).real
+    rhs = np.sum(np.asarray(x) * np.asarray(xt)).real
+    np.testing.assert_allclose(lhs, rhs, rtol=1e-10)
+
+
+_JAX_FFTS = {"fft": "fftn", "ifft": "ifftn", "rfft": "rfftn", "irfft": "irfftn"}
+
+
+@pytest.mark.parametrize("lengths", LENGTHS)
+@pytest.mark.parametrize("fft_type", F.FFT_TYPES)
+def test_fft_transposes_match_jax(jax, fft_type, lengths):
+    x = _input(fft_type, lengths)
+    axes = tuple(range(-len(lengths), 0))
+    transform = getattr(jax.numpy.fft, _JAX_FFTS[fft_type])
+    y, theirs = jax.vjp(lambda v: transform(v, s=lengths, axes=axes), np.asarray(x))
+    u = np.asarray(_complex(*y.shape, seed=1) if y.dtype.kind == "c" else _real(*y.shape, seed=1))
+    _, ours = fx.vjp(lambda v: F.fft(v, fft_type, lengths), x)
+    np.testing.assert_allclose(np.asarray(ours(fnp.asarray(u))[0]), np.asarray(theirs(u)[0]), rtol=1e-10,
+                               atol=1e-12)
+
+
+FNP_FFTS = {
+    "fft": (lambda x: _parts(fnp.fft.fft(x)), (2, 5)),
+    "fft_padded_ortho": (lambda x: fnp.abs(fnp.fft.fft(x, n=8, norm="ortho")), (2, 5)),
+    "fft_cropped_forward": (lambda x: _parts(fnp.fft.fft(x, n=3, axis=0, norm="forward")), (5, 2)),
+    "ifft": (lambda x: _parts(fnp.fft.ifft(x, axis=0)), (4, 3)),
+    "rfft": (lambda x: _parts(fnp.fft.rfft(x)), (2, 6)),
+    "rfft_odd_ortho": (lambda x: _parts(fnp.fft.rfft(x, norm="ortho")), (2, 7)),
+    "irfft": (lambda x: fnp.fft.irfft(x * (1 + 2j), n=7), (2, 4)),
+    "fftn_axes": (lambda x: _parts(fnp.fft.fftn(x, axes=(0, 2))), (3, 2, 4)),
+    "fftn_four_axes": (lambda x: _parts(fnp.fft.fftn(x)), (2, 3, 2, 2)),
+    "rfftn_four_axes": (lambda x: _parts(fnp.fft.rfftn(x)), (2, 3, 2, 4)),
+    "irfftn_four_axes": (lambda x: fnp.fft.irfftn(x + 0.5j * x), (2, 3, 2, 3)),
+    "ifftn_sizes": (lambda x: _parts(fnp.fft.ifftn(x, s=(3, 5))), (2, 4)),
+}
+
+
+@pytest.mark.parametrize("name", FNP_FFTS)
+def test_fluxion_numpy_fft_grads_match_finite_differences(name):
+    f, shape = FNP_FFTS[name]
+    check_grads(f, (_real(*shape),))
+
+
+def test_fft_of_complex_input_grads_match_finite_differences():
+    check_grads(lambda re, im: _parts(fnp.fft.fftn(E.complex_p.bind(re, im), axes=(0, 1))), _parts(_complex(3, 4, 2)))
+
+
+def test_fft_float32_grads_match_finite_differences():
+    check_grads(lambda x: fnp.fft.irfft(fnp.fft.rfft(x) * (1 - 1j)), (_real(3, 6, dtype=np.float32),))
+
+
+# conv_general_dilated -----------------------------------------------------------------------------
+CONVS = [
+    dict(lhs=(2, 3, 7), rhs=(4, 3, 3)),
+    dict(lhs=(2, 3, 7), rhs=(4, 3, 3), window_strides=(2,), padding=((1, 2),)),
+    dict(lhs=(2, 3, 7), rhs=(4, 3, 2), window_strides=(3,), padding=((-1, 2),), lhs_dilation=(2,), rhs_dilation=(2,)),
+    dict(lhs=(2, 4, 6, 5), rhs=(6, 2, 3, 2), window_strides=(2, 1), padding=((1, 1), (0, 2)), feature_group_count=2),
+    dict(lhs=(2, 4, 5, 5), rhs=(4, 1, 3, 3), padding=((1, 1), (1, 1)), feature_group_count=4),  # depthwise
+    dict(lhs=(4, 3, 6), rhs=(6, 3, 3), batch_group_count=2, padding=((1, 0),)),
+    dict(lhs=(4, 6, 5, 5), rhs=(6, 3, 2, 3), feature_group_count=2, window_strides=(2, 2), rhs_dilation=(1, 2),
+         lhs_dilation=(2, 1), padding=((0, 1), (2, -1))),
+    dict(lhs=(6, 2, 5, 4), rhs=(6, 2, 2, 2), batch_group_count=3, window_strides=(1, 2), rhs_dilation=(2, 1),
+         padding=((1, 1), (1, 1))),
+    dict(lhs=(2, 5, 4, 3), rhs=(3, 2, 3, 4), dimension_numbers=("NHWC", "HWIO", "NHWC"), padding="SAME"),
+    dict(lhs=(5, 2, 4, 6), rhs=(4, 3, 2, 3), dimension_numbers=("HNWC", "OHWI", "WCNH"), window_strides=(2, 1),
+         padding=((1, 0), (0, 1)), feature_group_count=2),
+    dict(lhs=(5, 4, 4, 3), rhs=(4, 3, 2, 3), dimension_numbers=("HNWC", "OHWI", "WCNH"), window_strides=(2, 1),
+         padding=((1, 0), (0, 1)), batch_group_count=2),
+    dict(lhs=(2, 2, 3), rhs=(2, 2, 5), padding=((3, 3),), window_strides=(4,)),
+    dict(lhs=(1, 2, 2, 3, 3), rhs=(2, 2, 2, 1, 2), window_strides=(1, 2, 1), padding=((1, 0), (0, 0), (1, 1))),
+]
+
+
+def _conv_case(case):
+    params = dict(case)
+    return params.pop("lhs"), params.pop("rhs"), params
+
+
+@pytest.mark.parametrize("case", CONVS)
+def test_conv_grads_match_finite_differences(case):
+    lhs, rhs, params = _conv_case(case)
+    check_grads(lambda x, w: C.conv_general_dilated(x, w, **params), (_real(*lhs), _real(*rhs, seed=1)))
+
+
+@pytest.mark.parametrize("case", CONVS)
+def test_conv_transposes_match_jax(jax, case):
+    lhs, rhs, params = _conv_case(case)
+    x, w = np.asarray(_real(*lhs)), np.asarray(_real(*rhs, seed=1))
+    dims = C.conv_dimension_numbers(lhs, rhs, params.get("dimension_numbers"))
+    strides = params.get("window_strides", (1,) * (len(lhs) - 2))
+    padding = params.get("padding", "VALID")
+    if isinstance(padding, str):
+        padding = C.padtype_to_pads([lhs[d] for d in dims.lhs_spec[2:]], [rhs[d] for d in dims.rhs_spec[2:]],
+                                    strides, padding)
+    rest = {k: v for k, v in params.items() if k not in ("window_strides", "padding", "dimension_numbers")}
+    y, theirs = jax.vjp(lambda a, b: jax.lax.conv_general_dilated(
+        a, b, strides, padding, dimension_numbers=jax.lax.ConvDimensionNumbers(*dims), **rest), x, w)
+    y_ours, ours = fx.vjp(lambda a, b: C.conv_general_dilated(a, b, **params), fnp.asarray(x), fnp.asarray(w))
+    u = np.random.default_rng(2).standard_normal(y.shape)
+    np.testing.assert_allclose(np.asarray(y_ours), np.asarray(y), rtol=1e-10, atol=1e-12)
+    for got, want in zip(ours(fnp.asarray(u)), theirs(u)):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("stride, padding, dilation, groups", [(1, 0, 1, 1), (2, 1, 1, 1), (1, 2, 2, 1),
+                                                               (2, 1, 1, 2), (1, 1, 1, 4)])
+def test_conv2d_gradients_match_torch(stride, padding, dilation, groups):
+    torch = pytest.importorskip("torch")
+    x, w = np.asarray(_real(2, 4, 7, 6)), np.asarray(_real(8, 4 // groups, 3, 3, seed=1))
+    tx, tw = (torch.tensor(v, requires_grad=True) for v in (x, w))
+    torch.sin(torch.nn.functional.conv2d(tx, tw, stride=stride, padding=padding, dilation=dilation,
+                                         groups=groups)).sum().backward()
+
+    def f(a, b):
+        return fnp.sum(fnp.sin(C.conv_general_dilated(a, b, (stride, stride), ((padding, padding),) * 2,
+                                                      rhs_dilation=(dilation, dilation), feature_group_count=groups)))
+    gx, gw = fx.grad(f, argnums=(0, 1))(fnp.asarray(x), fnp.asarray(w))
+    np.testing.assert_allclose(np.asarray(gx), tx.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(np.asarray(gw), tw.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_conv_with_wider_accumulation_gives_cotangents_of_the_operand_dtype():
+    x, w = _real(2, 3, 5, dtype=np.float32), _real(2, 3, 2, seed=1, dtype=np.float32)
+    gx, gw = fx.grad(lambda a, b: fnp.sum(fnp.sin(C.conv_general_dilated(a, b, preferred_element_type=np.float64))),
+                     argnums=(0, 1))(x, w)
+    assert gx.dtype == gw.dtype == np.float32
+    check_grads(lambda a, b: C.conv_general_dilated(a, b, preferred_element_type=np.float64), (x, w), order=1)
+
+
+def test_conv_with_an_empty_output_has_zero_gradients():
+    gx, gw = fx.grad(lambda a, b: fnp.sum(C.conv_general_dilated(a, b)), argnums=(0, 1))(_real(1, 2, 3),
+                                                                                       _real(2, 2, 5))
+    assert gx.shape == (1, 2, 3) and gw.shape == (2, 2, 5) and not np.any(gx) and not np.any(gw)
+
+
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+@pytest.mark.parametrize("op", [fnp.convolve, fnp.correlate])
+@pytest.mark.parametrize("sizes", [(6, 3), (3, 5)])
+def test_convolve_and_correlate_grads_match_finite_differences(op, mode, sizes):
+    check_grads(lambda a, v: op(a, v, mode), (_real(sizes[0]), _real(sizes[1], seed=1)))
+
+
+@pytest.mark.parametrize("op", [fnp.convolve, fnp.correlate])
+def test_complex_convolve_and_correlate_grads_match_finite_differences(op):
+    def f(a_re, a_im, v_re, v_im):
+        return _parts(op(E.complex_p.bind(a_re, a_im), E.complex_p.bind(v_re, v_im), "full"))
+    check_grads(f, (*_parts(_complex(4)), *_parts(_complex(3, seed=1))))
+
+
+# reduce_window --------------------------------------------------------------------------------
+WINDOWS = [
+    dict(window_dimensions=(2, 2), window_strides=(2, 2)),
+    dict(window_dimensions=(3, 2), window_strides=(1, 2), padding=((1, 1), (0, 1))),
+    dict(window_dimensions=(2, 3), window_strides=(2, 1), padding=((1, -1), (2, 0)), base_dilation=(2, 1),
+         window_dilation=(1, 2)),
+    dict(window_dimensions=(1, 3, 2), window_strides=(1, 2, 1), padding="SAME"),
+]
+
+
+@pytest.mark.parametrize("computation", C.COMPUTATIONS)
+@pytest.mark.parametrize("window", WINDOWS)
+def test_reduce_window_grads_match_finite_differences(computation, window):
+    shape = (2, 5, 6) if len(window["window_dimensions"]) == 3 else (5, 6)
+    check_grads(lambda x: C.reduce_window(x, computation, **window), (_real(*shape),))
+
+
+@pytest.mark.parametrize("computation", C.COMPUTATIONS)
+@pytest.mark.parametrize("window", WINDOWS)
+def test_pooling_gradients_match_jax(jax, computation, window):
+    window = dict(window)
+    shape = (2, 5, 6) if len(window["window_dimensions"]) == 3 else (5, 6)
+    x = np.asarray(_real(*shape))
+    reducer, init = {"max": (jax.lax.max, -np.inf), "min": (jax.lax.min, np.inf), "sum": (jax.lax.add, 0.0)}[computation]
+    # jax's reverse mode lacks max pooling with window dilation; its forward mode has it
+    want = jax.jacfwd(lambda v: jax.numpy.sum(jax.numpy.sin(jax.lax.reduce_window(v, init, reducer, **window))))(x)
+    got = fx.grad(lambda v: fnp.sum(fnp.sin(C.reduce_window(v, computation, **window))))(fnp.asarray(x))
+    np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-10, atol=1e-12)
+
+
+def test_max_pooling_gradients_match_torch():
+    torch = pytest.importorskip("torch")
+    x = np.asarray(_real(2, 3, 7, 6))
+    tx = torch.tensor(x, requires_grad=True)
+    torch.sin(torch.nn.functional.max_pool2d(tx, 3, stride=2, padding=1)).sum().backward()
+    got = fx.grad(lambda v: fnp.sum(fnp.sin(C.reduce_window(v, "max", (1, 1, 3, 3), (1, 1, 2, 2),
+                                                             ((0, 0), (0, 0), (1, 1), (1, 1))))))(fnp.asarray(x))
+    np.testing.assert_allclose(np.asarray(got), tx.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_tied_window_maxima_share_the_derivative_equally():
+    x = fnp.asarray([[1.0, 3.0, 3.0], [0.0, 2.0, 3.0]], dtype=np.float64)
+    g = fx.grad(lambda v: fnp.sum(C.reduce_window(v, "max", (2, 3))))(x)
+    np.testing.assert_allclose(g, [[0, 1 / 3, 1 / 3], [0, 0, 1 / 3]])
+    g = fx.grad(lambda v: fnp.sum(C.reduce_window(v, "min", (1, 2))))(x)
+    np.testing.assert_allclose(g, [[1, 0.5, 0.5], [1, 1, 0]])
+
+
+def test_sum_pooling_float32_grads_match_finite_differences():
+    check_grads(lambda x: C.reduce_window(x, "sum", (2, 3), (1, 2), "SAME"), (_real(4, 5, dtype=np.float32),))
