@@ -32,8 +32,6 @@ from __future__ import annotations
 
 import itertools
 
-import numpy as np
-
 from ..core import dtypes
 from ..core.primitive import jvp_rules, transpose_rules
 from . import elementwise as E

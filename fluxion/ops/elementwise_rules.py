@@ -59,7 +59,7 @@ defjvp(E.polygamma_p, lambda t, ans, x, m: mul(t, E.polygamma_p.bind(x, m=m + 1)
 defjvp(E.square_p, lambda t, ans, x: mul(t, mul(x, _const(2, x))))
 defjvp(E.abs_p, lambda t, ans, x: _abs_jvp(t, ans, x))
 defjvp(E.integer_pow_p, lambda t, ans, x, y: _integer_pow_jvp(t, x, y))
-defzero(E.sign_p, E.floor_p, E.ceil_p, E.round_p, E.trunc_p, E.is_finite_p, E.not_p, E.population_count_p,
+defzero(E.floor_p, E.ceil_p, E.round_p, E.trunc_p, E.is_finite_p, E.not_p, E.population_count_p,
         E.clz_p, E.nextafter_p, E.and_p, E.or_p, E.xor_p, E.shift_left_p, E.shift_right_arithmetic_p,
         E.shift_right_logical_p, E.eq_p, E.ne_p, E.lt_p, E.le_p, E.gt_p, E.ge_p, E.bitcast_convert_type_p,
         E.stop_gradient_p)
@@ -71,6 +71,20 @@ def _abs_jvp(t, ans, x):
         re = E.real_p.bind(mul(E.conj_p.bind(x), t))
         return select(E.eq_p.bind(ans, _const(0, ans)), div(re, safe), _const(0, ans))
     return mul(t, _sign_real(x))  # sign(0) = 0: the subgradient of least norm
+
+
+def _sign_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    ans = E.sign_p.bind(x)
+    if x.dtype not in dtypes.COMPLEX or t.__class__ is Zero:  # real sign is piecewise constant
+        return ans, Zero(ans.aval)
+    # d(z/|z|) = (dz - s Re(conj(s) dz)) / |z| with s = z/|z|; 0 at z = 0
+    a = E.abs_p.bind(x)
+    zero = E.eq_p.bind(a, _const(0, a))
+    safe = select(zero, a, _const(1, a))
+    radial = E.complex_p.bind(E.real_p.bind(mul(E.conj_p.bind(ans), t)), _const(0, a))
+    d = div(sub(t, mul(ans, radial)), E.complex_p.bind(safe, _const(0, a)))
+    return ans, select(zero, d, _const(0, d))
 
 
 def _integer_pow_jvp(t, x, y):
@@ -197,3 +211,4 @@ def _select_jvp(primals, tangents):
 
 jvp_rules[E.select_n_p] = _select_jvp
 transpose_rules[E.select_n_p] = _select_transpose
+jvp_rules[E.sign_p] = _sign_jvp

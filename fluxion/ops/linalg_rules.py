@@ -74,16 +74,14 @@ def _matmul(a, b):
                               preferred_element_type=None)
 
 
-def _diag_of_product(a, b):
-    """The diagonal of `a^T @ b` per matrix, without forming it: `sum_j a[j, i] * b[j, i]`."""
+def _real_diag_of_product(a, b):
+    """Re diag(a^H @ b) per matrix, without forming the product: Re sum_j conj(a[j, i]) b[j, i]."""
     nd = a.ndim
     batch = tuple(range(nd - 2)) + (nd - 1,)
-    return dot_general_p.bind(a, b, dimension_numbers=(((nd - 2,), (nd - 2,)), (batch, batch)),
-                              preferred_element_type=None)
-
-
-def _real(x):
-    return E.real_p.bind(x) if _complex(x.dtype) else x
+    complex_ = _complex(a.dtype)
+    out = dot_general_p.bind(conj(a) if complex_ else a, b, dimension_numbers=(((nd - 2,), (nd - 2,)), (batch, batch)),
+                             preferred_element_type=None)
+    return E.real_p.bind(out) if complex_ else out
 
 
 def _as(x, dt):
@@ -101,6 +99,14 @@ def _mask(m: int, n: int, dt: np.dtype, kind: str) -> Array:
     value = {"lower": i >= j, "upper": i <= j, "strict_lower": i > j, "strict_upper": i < j, "eye": i == j,
              "half_lower": (i > j) + 0.5 * (i == j)}[kind]
     return Array(np.asarray(value, dtype=dt))
+
+
+@functools.lru_cache(maxsize=64)
+def _one_hot(n: int, i: int, dt: np.dtype) -> Array:
+    """The constant (n, n) matrix of `dt` with a single one, at (i, i)."""
+    value = np.zeros((n, n), dt)
+    value[i, i] = 1
+    return Array(value)
 
 
 def _masked(x, kind: str):
@@ -217,13 +223,21 @@ def _lu_jvp(primals, tangents):
     zeros = (Zero(pivots.aval), Zero(perm.aval))
     if t.__class__ is Zero:
         return out, (Zero(packed.aval),) + zeros
-    # P a = L U gives L^-1 P da U^-1 = L^-1 dL + dU U^-1: a strictly lower plus an upper part
+    # P a = L U gives X = L^-1 P da = dL' U + dU with dL' = L^-1 dL strictly lower and dU upper:
+    # dL' = tril(X U^-1, -1), dU = triu(X - dL' U), and dL = L dL'
+    m, n = a.shape[-2:]
     l_full, u_full = _lu_factors(packed)
-    x = _solve(u_full, _solve(l_full, _matmul(_permutation_matrix(perm, t.dtype), t), unit_diagonal=True),
-               left_side=False, lower=False)
-    dl = _matmul(l_full, _masked(x, "strict_lower"))
-    du = _matmul(_masked(x, "upper"), u_full)
-    return out, (add(dl, du),) + zeros
+    x = _solve(l_full, _matmul(_permutation_matrix(perm, t.dtype), t), unit_diagonal=True)
+    u_solve = u_full
+    if 0 < m <= n:
+        # the strict lower triangle of X U^-1 (m rows) lies in columns that never meet U's last
+        # pivot, so taking it as 1 changes nothing there and keeps the tangent of a matrix whose
+        # last pivot is 0 finite (such as det at rank n - 1, whose gradient is the adjugate)
+        last = _one_hot(n, m - 1, t.dtype)
+        u_solve = add(sub(u_full, mul(u_full, last)), last)
+    dl = _masked(_solve(u_solve, x, left_side=False, lower=False), "strict_lower")
+    du = _masked(sub(x, _matmul(dl, u_full)), "upper")
+    return out, (add(_matmul(l_full, dl), du),) + zeros
 
 
 jvp_rules[lu_p] = _lu_jvp
@@ -288,7 +302,7 @@ def _eigh_jvp(primals, tangents, *, lower):
     # a V = V diag(w): with P = V^H da V, dw = diag(P) and dV = V (F * P)
     da_v = _matmul(_from_triangle(t, lower), v)
     p = _matmul(_H(v), da_v)
-    dw = _real(_diag_of_product(conj(v) if _complex(v.dtype) else v, da_v))
+    dw = _real_diag_of_product(v, da_v)
     dv = _matmul(v, mul(_as(_inverse_gaps(w), v.dtype), p))
     return out, (dv, dw)
 
@@ -306,16 +320,11 @@ def _svd_jvp(primals, tangents, *, full_matrices, compute_uv):
                        "pass full_matrices=False (fluxion.numpy.linalg.svd(x, full_matrices=False)), or "
                        "compute_uv=False for singular values only")
     u, s, vh = svd_p.bind(a, full_matrices=False, compute_uv=True)
-    if not compute_uv:
-        return (s,), ((Zero(s.aval),) if t.__class__ is Zero else (_svd_ds(u, vh, t),))
+    if not compute_uv:  # ds = Re diag(U^H da V)
+        return (s,), ((Zero(s.aval),) if t.__class__ is Zero else (_real_diag_of_product(u, _matmul(t, _H(vh))),))
     if t.__class__ is Zero:
         return (u, s, vh), (Zero(u.aval), Zero(s.aval), Zero(vh.aval))
     return (u, s, vh), _svd_tangents(u, s, vh, t)
-
-
-def _svd_ds(u, vh, t):
-    """ds = Re diag(U^H da V)."""
-    return _real(_diag_of_product(conj(u) if _complex(u.dtype) else u, _matmul(t, _H(vh))))
 
 
 def _svd_tangents(u, s, vh, t):
@@ -326,7 +335,7 @@ def _svd_tangents(u, s, vh, t):
     v = _H(vh)
     da_v = _matmul(t, v)
     p = _matmul(_H(u), da_v)
-    ds = _real(_diag_of_product(conj(u) if _complex(dt) else u, da_v))
+    ds = _real_diag_of_product(u, da_v)
     f = _as(_inverse_gaps(mul(s, s)), dt)
     s_row = _as(S.expand_dims(s, (s.ndim - 1,)), dt)  # s[j] along each row
     s_col = _as(S.expand_dims(s, (s.ndim,)), dt)  # s[i] down each column
@@ -337,8 +346,9 @@ def _svd_tangents(u, s, vh, t):
         # the imaginary part of diag(P) is a phase that only U and V together fix; it goes to U
         k = s.shape[-1]
         phase = mul(mul(sub(p, _H(p)), S.full((), 0.5, dt)), _mask(k, k, dt, "eye"))
-        nonzero = E.select_n_p.bind(E.eq_p.bind(s, S.full((), 0, s.dtype)), s, S.full(s.shape, 1, s.dtype))
-        omega_u = add(omega_u, div(phase, _as(S.expand_dims(nonzero, (s.ndim - 1,)), dt)))
+        # (divided by s, with 1 for s = 0 so that the zeros off the diagonal stay zeros)
+        safe_s = E.select_n_p.bind(E.eq_p.bind(s, S.full((), 0, s.dtype)), s, S.full(s.shape, 1, s.dtype))
+        omega_u = add(omega_u, div(phase, _as(S.expand_dims(safe_s, (s.ndim - 1,)), dt)))
     du, dv = _matmul(u, omega_u), _matmul(v, omega_v)
     # tall or wide: the columns of U (V) leave their span along (I - U U^H) da V / s
     if m > n:

@@ -89,7 +89,8 @@ CASES = [
      [(3, 4)], True),
     ("take_along_axis", _twice(lambda m, o, x: m.take_along_axis(x, ORDER, axis=1)), [(3, 4)], True),
     ("get_fill", _twice(lambda m, o, x: x.at[np.array([1, 9])].get(mode="fill", fill_value=2.0)), [(3, 4)], True),
-    ("compress", _twice(lambda m, o, x: m.compress(np.array([True, False, True]), x, axis=0)), [(3, 4)], True),
+    # jnp.compress needs a concrete condition, which the jax oracle (compiled) does not give it
+    ("compress", _twice(lambda m, o, x: m.compress(np.array([True, False, True]), x, axis=0)), [(3, 4)], False),
     ("where", lambda m, o, x, y: m.where(x > 0, x * y, m.sin(y)), [(3, 4), (4,)], True),
     ("set", lambda m, o, x, y: m.sin(x).at[1, 1:3].set(y * y), [(3, 4), (2,)], True),
     ("set_duplicates", lambda m, o, x, y: m.sin(x).at[DUP].set(y * x[0]), [(3, 4), (5, 4)], True),

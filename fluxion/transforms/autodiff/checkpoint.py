@@ -34,7 +34,7 @@ from ...core.primitive import abstract_eval, transpose_rules
 from ...ops._ad import Zero, differentiable, instantiate
 from ...ops.linalg import dot_general_p
 from .api import _linearize, _unpack
-from .custom import CallPrimitive, Forwarding, Store, Substitute, unpack
+from .custom import CallPrimitive, Forwarding, Record, Store, Substitute, unpack
 from .jvp import JVPInterpreter, JVPTracer
 from .partial_eval import StagingInterpreter
 
@@ -267,9 +267,9 @@ def _remat_call_jvp(interp, args, params):
         live = tuple(i for i, t in enumerate(tangents) if t.__class__ is not Zero)
         if not live:
             return tuple(outs)
-        lin = remat_lin_p.bind(*primals, *forward.saved, *[tangents[i] for i in live], fun=fun, policy=policy,
-                               num_args=len(args), owner=interp, closed=closed, sigs=tuple(forward.sigs), live=live,
-                               out_avals=tuple(o.aval for o in outs))
+        call = Record(name=getattr(fun, "__name__", "checkpoint"), fun=fun, policy=policy, num_args=len(args),
+                      owner=interp, closed=closed, sigs=forward.sigs, live=live, out_avals=tuple(o.aval for o in outs))
+        lin = remat_lin_p.bind(*primals, *forward.saved, *[tangents[i] for i in live], call=call)
     return tuple(interp.wrap(o, t if differentiable(o.aval) else Zero(o.aval)) for o, t in zip(outs, lin))
 
 
@@ -304,36 +304,36 @@ def _remat_of_jvp(interp, args, fun, policy):
     return tuple(interp.wrap(o, t if differentiable(o.aval) else Zero(o.aval)) for o, t in zip(res[:m], res[m:]))
 
 
-def _split(args, num_args, closed, live):
+def _split(args, call):
     """The operands of remat_lin: input values, saved values, tangents of the live inputs."""
-    n = num_args + len(closed)
-    return list(args[:n]), args[n:len(args) - len(live)], args[len(args) - len(live):]
+    n, m = call.num_args + len(call.closed), len(args) - len(call.live)
+    return list(args[:n]), args[n:m], args[m:]
 
 
-def _remat_lin_impl(*args, fun, policy, num_args, owner, closed, sigs, live, out_avals):
+def _remat_lin_impl(*args, call):
     """The linear map applied to known tangents (forward mode): a JVP of the function."""
-    values, _, tangents = _split(args, num_args, closed, live)
-    _, t_outs = _jvp(lambda vs, _: _run(fun, vs, num_args, owner, closed), values, live, tangents)
-    return tuple(instantiate(t) for t in t_outs)
+    values, _, tangents = _split(args, call)
+    run = lambda vs, _: _run(call.fun, vs, call.num_args, call.owner, call.closed)  # noqa: E731
+    return tuple(instantiate(t) for t in _jvp(run, values, call.live, tangents)[1])
 
 
-def _remat_lin_transpose(cts, *args, fun, policy, num_args, owner, closed, sigs, live, out_avals):
-    values, saved, _ = _split(args, num_args, closed, live)
+def _remat_lin_transpose(cts, *args, call):
+    values, saved, _ = _split(args, call)
     below = _ReplayBelow()
-    replay = (below, policy, sigs, _group(saved, sigs)) if sigs else None
+    replay = (below, call.policy, call.sigs, _group(saved, call.sigs)) if call.sigs else None
 
     def at_live(*xs):
         full = list(values)
-        for i, x in zip(live, xs):
+        for i, x in zip(call.live, xs):
             full[i] = x
-        return _run(fun, full, num_args, owner, closed, replay)
+        return _run(call.fun, full, call.num_args, call.owner, call.closed, replay)
 
-    with push(below) if sigs else contextlib.nullcontext():
-        linear = _linearize(at_live, tuple(values[i] for i in live))[3]
-    return [None] * (len(args) - len(live)) + linear.backward(list(cts))
+    with push(below) if replay else contextlib.nullcontext():
+        linear = _linearize(at_live, tuple(values[i] for i in call.live))[3]
+    return [None] * (len(args) - len(call.live)) + linear.backward(list(cts))
 
 
 remat_call_p = CallPrimitive("remat_call", lambda *args, fun, policy: tuple(fun(*args)), ("fun",), _remat_call_jvp)
-remat_lin_p = CallPrimitive("remat_lin", _remat_lin_impl, ("fun",), handled_by=(StagingInterpreter,))
-abstract_eval[remat_lin_p] = lambda *avals, out_avals, **_: out_avals
+remat_lin_p = CallPrimitive("remat_lin", _remat_lin_impl, staged=True)
+abstract_eval[remat_lin_p] = lambda *avals, call: call.out_avals
 transpose_rules[remat_lin_p] = _remat_lin_transpose

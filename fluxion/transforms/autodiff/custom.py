@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import types
 from typing import Callable, Sequence
 
 import numpy as np
@@ -97,34 +98,46 @@ class CallPrimitive(Primitive):
     """A primitive whose parameters named in `functions` carry Python functions; results are always a tuple.
 
     Under a JVP interpreter, `jvp(interp, args, params)` handles it (it gets the interpreter,
-    because the function may close over that interpreter's values); the interpreters in
-    `handled_by` process it with their rule; a staging interpreter passes a call on known values
-    to its parent; any other interpreter runs `impl(*args, **params)`, which calls the Python
-    function on that interpreter, so the call dissolves into the operations the function makes.
+    because the function may close over that interpreter's values). A staging interpreter
+    records it if it is `staged` (a linear primitive with an abstract evaluation) and some
+    operand is staged, and passes a call on known values to its parent, which may have a rule
+    for it. Any other interpreter, eager included, runs `impl(*args, **params)`, which calls
+    the Python function on that interpreter: the call dissolves into the operations it makes.
     """
 
-    __slots__ = ("impl", "jvp", "handled_by", "functions")
+    __slots__ = ("impl", "jvp", "functions", "staged")
 
-    def __init__(self, name: str, impl: Callable, functions: tuple[str, ...], jvp: Callable | None = None,
-                 handled_by: tuple[type, ...] = ()):
+    def __init__(self, name: str, impl: Callable, functions: tuple[str, ...] = (), jvp: Callable | None = None,
+                 staged: bool = False):
         super().__init__(name, multiple_results=True)
-        self.impl, self.jvp, self.functions = impl, jvp, functions
-        self.handled_by = handled_by + (Forwarding,) + ((JVPInterpreter,) if jvp is not None else ())
+        self.impl, self.jvp, self.functions, self.staged = impl, jvp, functions, staged
 
     def bind(self, *args, **params):
         interp = _ctx.interp
-        if isinstance(interp, self.handled_by):
-            if self.jvp is not None and isinstance(interp, JVPInterpreter):
-                return self.jvp(interp, args, params)
+        if isinstance(interp, Forwarding):
             return interp.process(self, args, params)
-        if isinstance(interp, StagingInterpreter) and not any(map(interp.owns, args)):
-            with use(interp.parent):  # known values: an interpreter below may have a rule for the call
-                return self.bind(*args, **params)
+        if self.jvp is not None and isinstance(interp, JVPInterpreter):
+            return self.jvp(interp, args, params)
+        if isinstance(interp, StagingInterpreter):
+            if not any(map(interp.owns, args)):
+                with use(interp.parent):
+                    return self.bind(*args, **params)
+            if self.staged:
+                return interp.process(self, args, params)
         return self.impl(*args, **params)
 
     def inline(self, interp: Interpreter) -> bool:
         """Whether a call on `interp` surely just runs the function (the fast path of eager calls)."""
-        return not isinstance(interp, self.handled_by) and not isinstance(interp, StagingInterpreter)
+        return not (isinstance(interp, (Forwarding, StagingInterpreter))
+                    or self.jvp is not None and isinstance(interp, JVPInterpreter))
+
+
+class Record(types.SimpleNamespace):
+    """What one call's linear equation carries (functions, structures, types). It is per call,
+    so it is unhashable on purpose: it must never become the key of a cache."""
+
+    def __repr__(self):
+        return f"<{self.name}>"
 
 
 def unpack(interp: JVPInterpreter, args) -> tuple[list, list]:
@@ -438,7 +451,7 @@ def _custom_jvp_rule(interp, primals, tangents, *, fun, jvp, zeros, nums, nondif
     return p_leaves, [_like(t, p.aval, "custom_jvp", where, "tangent") for t, p in zip(t_leaves, p_leaves)]
 
 
-_DYNAMIC = object()  # marks a residual that travels as an operand of custom_lin
+_DYNAMIC = object()  # marks, among the residual leaves, one that travels as an operand of custom_lin
 
 
 def _custom_vjp_rule(interp, primals, tangents, *, fun, fwd, bwd, nums, nondiff, in_tree, out_tree):
@@ -451,35 +464,34 @@ def _custom_vjp_rule(interp, primals, tangents, *, fun, fwd, bwd, nums, nondiff,
     res_leaves = [to_array(r) if isinstance(r, (np.ndarray, np.generic)) else r for r in res_leaves]
     arrays = [r for r in res_leaves if isinstance(r, Array)]
     live = tuple(i for i, t in enumerate(tangents) if t.__class__ is not Zero)
-    lin = custom_lin_p.bind(
-        *arrays, *[tangents[i] for i in live], num_res=len(arrays), bwd=bwd, name=name, owner=interp, nums=nums,
-        nondiff=nondiff, res_tree=res_tree, res_static=tuple(_DYNAMIC if isinstance(r, Array) else r for r in res_leaves),
-        in_tree=in_tree, in_avals=tuple(p.aval for p in primals), live=live, out_tree=out_tree.value,
-        out_avals=tuple(o.aval for o in out_leaves))
+    call = Record(name=name, bwd=bwd, owner=interp, nums=nums, nondiff=nondiff, num_res=len(arrays),
+                  res_tree=res_tree, res_static=[_DYNAMIC if isinstance(r, Array) else r for r in res_leaves],
+                  in_tree=in_tree, in_avals=[p.aval for p in primals], live=live, out_tree=out_tree.value,
+                  out_avals=tuple(o.aval for o in out_leaves))
+    lin = custom_lin_p.bind(*arrays, *[tangents[i] for i in live], call=call)
     return out_leaves, [t if differentiable(o.aval) else Zero(o.aval) for o, t in zip(out_leaves, lin)]
 
 
 custom_jvp_call_p = CallPrimitive("custom_jvp_call", _call_impl, ("fun", "jvp"),
-                                  _jvp_of_call("custom_jvp", _custom_jvp_rule))
+                                  jvp=_jvp_of_call("custom_jvp", _custom_jvp_rule))
 custom_vjp_call_p = CallPrimitive("custom_vjp_call", _call_impl, ("fun", "fwd", "bwd"),
-                                  _jvp_of_call("custom_vjp", _custom_vjp_rule))
+                                  jvp=_jvp_of_call("custom_vjp", _custom_vjp_rule))
 
 
-def _custom_lin_impl(*args, name, **_):
-    raise op_error(TypeError, "custom_vjp", f"{name} has only a reverse-mode rule (defvjp), so forward mode "
+def _custom_lin_impl(*args, call):
+    raise op_error(TypeError, "custom_vjp", f"{call.name} has only a reverse-mode rule (defvjp), so forward mode "
                    "(fx.jvp, fx.jacfwd, fx.linearize) cannot differentiate it",
                    "use reverse mode (fx.grad, fx.vjp, fx.jacrev), or define the derivative with fx.custom_jvp, "
                    "which serves both modes")
 
 
-def _custom_lin_transpose(cts, *args, num_res, bwd, name, owner, nums, nondiff, res_tree, res_static, in_tree,
-                          in_avals, live, out_tree, out_avals):
-    arrays = iter(args[:num_res])
-    res = tree.unflatten(res_tree, [next(arrays) if s is _DYNAMIC else s for s in res_static])
-    ct = tree.unflatten(out_tree, [instantiate(c) for c in cts])
-    result = _guarded(owner, "custom_vjp", name, bwd, *nondiff, res, ct)
-    in_cts = _bwd_cotangents(result, in_tree, in_avals, nums, f"the bwd rule of {name}")
-    return [None] * num_res + [in_cts[i] for i in live]
+def _custom_lin_transpose(cts, *args, call):
+    arrays = iter(args[:call.num_res])
+    res = tree.unflatten(call.res_tree, [next(arrays) if s is _DYNAMIC else s for s in call.res_static])
+    ct = tree.unflatten(call.out_tree, [instantiate(c) for c in cts])
+    result = _guarded(call.owner, "custom_vjp", call.name, call.bwd, *call.nondiff, res, ct)
+    in_cts = _bwd_cotangents(result, call.in_tree, call.in_avals, call.nums, f"the bwd rule of {call.name}")
+    return [None] * call.num_res + [in_cts[i] for i in call.live]
 
 
 def _bwd_cotangents(result, in_tree, in_avals, nums, where: str) -> list:
@@ -503,6 +515,6 @@ def _bwd_cotangents(result, in_tree, in_avals, nums, where: str) -> list:
     return [Zero(a) if c is None else _like(c, a, "custom_vjp", where, "cotangent") for c, a in zip(leaves, in_avals)]
 
 
-custom_lin_p = CallPrimitive("custom_lin", _custom_lin_impl, ("bwd",), handled_by=(StagingInterpreter,))
-abstract_eval[custom_lin_p] = lambda *avals, out_avals, **_: out_avals
+custom_lin_p = CallPrimitive("custom_lin", _custom_lin_impl, staged=True)
+abstract_eval[custom_lin_p] = lambda *avals, call: call.out_avals
 transpose_rules[custom_lin_p] = _custom_lin_transpose
