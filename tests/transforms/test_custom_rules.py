@@ -313,6 +313,13 @@ def test_custom_vjp_integer_output_and_integer_input():
     assert float(fx.grad(lambda x: f(x, fnp.asarray(3))[0])(2.0)) == 3.0
 
 
+def test_a_tangent_of_known_zeros_passes_through_custom_vjp_as_zero():
+    flat = fx.custom_jvp(lambda x: x * 1.0)
+    flat.defjvps(lambda t, ans, x: fnp.zeros_like(x))  # a tangent that is not computed from the input tangent
+    assert float(fx.grad(lambda x: clip_gradient(flat(x)))(1.0)) == 0.0
+    assert float(fx.grad(lambda x: clip_gradient(flat(x)) + clip_gradient(x))(1.0)) == 1.0
+
+
 def test_custom_rules_compose_with_each_other():
     f = _custom_sin()
     g = lambda x: log1pexp(f(x)) * clip_gradient(x)  # noqa: E731

@@ -4,8 +4,6 @@ Oracles: central differences and the dot-product test (check_grads, to second or
 derivatives of the same program written with jax.numpy, and the dense Jacobian of each
 linear primitive (its transpose rule must be exactly the transposed matrix).
 """
-import pathlib
-import sys
 
 import numpy as np
 import pytest
@@ -19,9 +17,8 @@ from fluxion.ops import shape as S
 from fluxion.ops._ad import Zero
 from fluxion.test_util import check_grads
 
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from _jax_oracle import assert_derivatives_match_jax  # noqa: E402
-from _transpose_check import check_transpose  # noqa: E402
+from _jax_oracle import assert_derivatives_match_jax
+from _transpose_check import check_transpose
 
 jax = pytest.importorskip("jax")
 jax.config.update("jax_enable_x64", True)

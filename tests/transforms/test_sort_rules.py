@@ -5,8 +5,6 @@ Oracles: central differences and the dot-product test (check_grads, to second or
 first and second derivatives of the same program, and the permutation itself: a sorted
 output's tangent is the input tangent at the element the output holds.
 """
-import pathlib
-import sys
 
 import numpy as np
 import pytest
@@ -20,8 +18,7 @@ from fluxion.ops import sort as T
 from fluxion.ops._ad import Zero
 from fluxion.test_util import check_grads
 
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from _jax_oracle import assert_derivatives_match_jax, rand  # noqa: E402
+from _jax_oracle import assert_derivatives_match_jax, rand
 
 jax = pytest.importorskip("jax")
 jax.config.update("jax_enable_x64", True)

@@ -120,6 +120,7 @@ def checkpoint(fun: Callable, policy: Callable | str | None = None) -> Callable:
         static = [None if isinstance(x, Array) else x for x in leaves]
         out_tree = Store()
 
+        @functools.wraps(fun)
         def flat(*xs):
             full = list(static)
             for i, x in zip(dynamic, xs):
@@ -294,6 +295,7 @@ def _remat_of_jvp(interp, args, fun, policy):
         with push(Substitute(interp, lambda a: JVPTracer(inner, a.primal, a.tangent))):
             return fun(*values)
 
+    @functools.wraps(fun)
     def jvp_fun(*xs):
         outs, t_outs = _jvp(run, xs[:len(primals)], live, xs[len(primals):])
         return [*outs, *map(instantiate, t_outs)]

@@ -463,7 +463,11 @@ def _custom_vjp_rule(interp, primals, tangents, *, fun, fwd, bwd, nums, nondiff,
     res_leaves, res_tree = tree.flatten(res)
     res_leaves = [to_array(r) if isinstance(r, (np.ndarray, np.generic)) else r for r in res_leaves]
     arrays = [r for r in res_leaves if isinstance(r, Array)]
-    live = tuple(i for i, t in enumerate(tangents) if t.__class__ is not Zero)
+    staging = interp.parent if isinstance(interp.parent, StagingInterpreter) else None
+    # while staging, a tangent that is not staged depends on no input: by linearity it is zero
+    live = tuple(i for i, t in enumerate(tangents) if t.__class__ is not Zero and (staging is None or staging.owns(t)))
+    if not live:
+        return out_leaves, [Zero(o.aval) for o in out_leaves]
     call = Record(name=name, bwd=bwd, owner=interp, nums=nums, nondiff=nondiff, num_res=len(arrays),
                   res_tree=res_tree, res_static=[_DYNAMIC if isinstance(r, Array) else r for r in res_leaves],
                   in_tree=in_tree, in_avals=[p.aval for p in primals], live=live, out_tree=out_tree.value,
