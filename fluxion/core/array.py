@@ -18,7 +18,7 @@ from .types import ArrayType
 class Array:
     """An n-dimensional array. Arrays are values: updates rebind, slices copy."""
 
-    __slots__ = ("_value", "_weak", "__weakref__")
+    __slots__ = ("_value", "_weak", "_aval", "__weakref__")
     __array_priority__ = 100
     __hash__ = None
 
@@ -41,7 +41,12 @@ class Array:
 
     @property
     def aval(self) -> ArrayType:
-        return ArrayType(self.shape, self.dtype, self._weak)
+        try:  # cached: arrays are values (only _become rebinds, and it drops the cache)
+            return self._aval
+        except AttributeError:
+            v = self._value
+            self._aval = ArrayType(v.shape, v.dtype, self._weak)
+            return self._aval
 
     @property
     def ndim(self) -> int:
@@ -145,6 +150,10 @@ class Array:
     def _become(self, other: Array) -> Array:
         """Rebind this Python object to the value `other` (in-place update as a value)."""
         self._value, self._weak = other._value, other._weak
+        try:
+            del self._aval
+        except AttributeError:
+            pass
         return self
 
 

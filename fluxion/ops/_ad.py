@@ -38,8 +38,11 @@ def is_undefined(x) -> bool:
     return x.__class__ is UndefinedPrimal
 
 
+_FLOATING = frozenset(dtypes.FLOATING)
+
+
 def differentiable(aval: ArrayType) -> bool:
-    return aval.dtype in dtypes.FLOATING
+    return aval.dtype in _FLOATING
 
 
 def zeros(aval: ArrayType):

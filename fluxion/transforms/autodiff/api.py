@@ -7,7 +7,7 @@ from typing import Any, Callable, Sequence
 from ...core import dtypes, tree
 from ...core.array import Array, to_array
 from ...core.errors import DTypeError, ShapeError, op_error
-from ...core.interpreters import push
+from ...core.interpreters import _ctx, push
 from ...core.program import Program, evaluate
 from ...ops import elementwise as E
 from ...ops._ad import Zero, differentiable, instantiate, zeros
@@ -66,20 +66,25 @@ def _linearize(f: Callable, args: tuple, has_aux: bool = False):
     """Run `f` with tangents staged: primal outputs, the linear program and the structures."""
     leaves, in_tree = _leaves(args)
     staging, interp = StagingInterpreter(), JVPInterpreter()
-    with push(staging):
-        tangents = [staging.new_input(x.aval) if differentiable(x.aval) else None for x in leaves]
-        with push(interp):
-            ins = [x if t is None else JVPTracer(interp, x, t) for x, t in zip(leaves, tangents)]
-            out = f(*tree.unflatten(in_tree, ins))
-            aux = None
-            if has_aux:
-                if not (isinstance(out, tuple) and len(out) == 2):
-                    raise op_error(TypeError, "has_aux", "the function must return a pair (output, aux)",
-                                   "return (output, aux), or drop has_aux=True")
-                out, aux = out
-                aux = tree.map(lambda a: interp.unpack(a)[0], aux)
-            out_leaves, out_tree = tree.flatten(out)
-            primals_out, tangents_out = _unpack(interp, out_leaves)
+    staging.parent = prev = _ctx.interp
+    interp.parent = staging
+    _ctx.interp = staging  # push, without contextlib's cost on this hot path
+    try:
+        tangents = [staging.new_input(x.aval) if x.dtype in dtypes.FLOATING else None for x in leaves]
+        _ctx.interp = interp
+        ins = [x if t is None else JVPTracer(interp, x, t) for x, t in zip(leaves, tangents)]
+        out = f(*tree.unflatten(in_tree, ins))
+        aux = None
+        if has_aux:
+            if not (isinstance(out, tuple) and len(out) == 2):
+                raise op_error(TypeError, "has_aux", "the function must return a pair (output, aux)",
+                               "return (output, aux), or drop has_aux=True")
+            out, aux = out
+            aux = tree.map(lambda a: interp.unpack(a)[0], aux)
+        out_leaves, out_tree = tree.flatten(out)
+        primals_out, tangents_out = _unpack(interp, out_leaves)
+    finally:
+        _ctx.interp = prev
     live = [i for i, t in enumerate(tangents_out) if t.__class__ is not Zero]
     program = staging.program([tangents_out[i] for i in live])
     linear = _Linear(program, live, [t is not None for t in tangents], leaves, primals_out)
@@ -191,7 +196,7 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool 
                 full[n] = d
             return f(*full, **kwargs)
 
-        primals_out, out_tree, _, linear, aux = _linearize(g, tuple(args[n] for n in nums), has_aux)
+        primals_out, out_tree, in_tree, linear, aux = _linearize(g, tuple(args[n] for n in nums), has_aux)
         if out_tree.num_leaves != 1 or tree.structure(0) != out_tree:
             raise op_error(TypeError, "grad", f"the function must return a scalar, got a tree {out_tree}",
                            "return a single scalar (e.g. the sum of your terms), or use fx.vjp / fx.jacrev")
@@ -201,9 +206,7 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool 
                            "reduce the output to a scalar (e.g. .sum() or .mean()), or use fx.vjp / fx.jacrev for "
                            "non-scalar outputs")
         from ...ops.shape import full
-        cts = linear.backward([full((), 1, out.dtype)])
-        leaves, in_tree = _leaves(tuple(args[n] for n in nums))
-        grads = tree.unflatten(in_tree, cts)
+        grads = tree.unflatten(in_tree, linear.backward([full((), 1, out.dtype)]))
         grads = grads[0] if isinstance(argnums, int) else grads
         return ((out, aux) if has_aux else out), grads
 
