@@ -48,6 +48,23 @@ print("logsumexp([1000, 1000]) =", special.logsumexp(fnp.asarray([1000.0, 1000.0
 params = {"w": fnp.ones((2, 2)), "b": fnp.zeros(2)}
 print("tree.map(shape):", fx.tree.map(lambda p: p.shape, params))
 
+section("derivatives, to any order, through Python control flow")
+
+
+def f(x):
+    y = x
+    while y < 10.0:  # a data-dependent loop, differentiated eagerly
+        y = y * 2.0
+    return fnp.sin(y) * x
+
+
+print("grad(f)(1.5) =", fx.grad(f)(1.5))
+print("d3/dx3 sin(x) at 0 =", fx.grad(fx.grad(fx.grad(fnp.sin)))(0.0))
+w = fnp.asarray([[1.0, 2.0], [3.0, 4.0]])
+loss = lambda w, x: fnp.sum(fnp.tanh(w @ x) ** 2)
+print("grad of a loss w.r.t. a matrix:", fx.grad(loss)(w, fnp.asarray([0.5, -0.5])))
+print("hessian of sum(x**3):", fx.hessian(lambda x: fnp.sum(x ** 3))(fnp.asarray([1.0, 2.0])))
+
 section("errors name the fix")
 try:
     fnp.ones((2, 3)) + fnp.ones((4,))
