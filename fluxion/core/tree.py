@@ -102,6 +102,10 @@ class TreeDef:
             return next(it)
         return _rebuild(self.node, self.aux, [c._build(it) for c in self.children])
 
+    @property
+    def is_leaf(self) -> bool:
+        return self.node is _LEAF
+
     def _key(self):
         return (self.node, self.aux, tuple(c._key() for c in self.children))
 

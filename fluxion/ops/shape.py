@@ -264,6 +264,8 @@ def full(shape: Sequence[int], fill_value, dtype) -> Array:
         value = fill_value
     else:
         value = _scalar_array(fill_value, dtype)
+    if not shape and value.__class__ is Array:  # a 0-d constant needs no operation
+        return value
     return broadcast_in_dim_p.bind(value, shape=shape, broadcast_dimensions=())
 
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import functools
+
+import numpy as np
 from typing import Any, Callable, Sequence
 
 from ...core import dtypes, tree
@@ -197,7 +199,7 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool 
             return f(*full, **kwargs)
 
         primals_out, out_tree, in_tree, linear, aux = _linearize(g, tuple(args[n] for n in nums), has_aux)
-        if out_tree.num_leaves != 1 or tree.structure(0) != out_tree:
+        if not out_tree.is_leaf:
             raise op_error(TypeError, "grad", f"the function must return a scalar, got a tree {out_tree}",
                            "return a single scalar (e.g. the sum of your terms), or use fx.vjp / fx.jacrev")
         (out,) = primals_out
@@ -205,8 +207,7 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool 
             raise op_error(TypeError, "grad", f"the function must return a real scalar, got {out.aval}",
                            "reduce the output to a scalar (e.g. .sum() or .mean()), or use fx.vjp / fx.jacrev for "
                            "non-scalar outputs")
-        from ...ops.shape import full
-        grads = tree.unflatten(in_tree, linear.backward([full((), 1, out.dtype)]))
+        grads = tree.unflatten(in_tree, linear.backward([Array(np.ones((), out.dtype))]))
         grads = grads[0] if isinstance(argnums, int) else grads
         return ((out, aux) if has_aux else out), grads
 
