@@ -1,0 +1,1 @@
+"""XLA lowering of the reduce primitives."""
