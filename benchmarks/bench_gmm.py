@@ -57,14 +57,16 @@ def _jax(grad: bool):
     import jax
     import jax.numpy as jnp
     from jax.scipy.special import logsumexp
-    jax.config.update("jax_enable_x64", True)
-    args = [jnp.asarray(a) for a in _ARGS[:4]]
-    scatter = jnp.asarray(_SCATTER)
+    with jax.enable_x64(True):  # float64 like the other peers, without changing jax's default for later peers
+        args = [jnp.asarray(a) for a in _ARGS[:4]]
+        scatter = jnp.asarray(_SCATTER)
     f = lambda a, mu, q: gmm.objective(jnp, logsumexp, a, mu, q, args[3], _ARGS[4], _ARGS[5], scatter)
-    if grad:
-        vg = jax.value_and_grad(f, argnums=(0, 1, 2))
-        return lambda: jax.block_until_ready(vg(*args[:3]))
-    return lambda: jax.block_until_ready(f(*args[:3]))
+    g = jax.value_and_grad(f, argnums=(0, 1, 2)) if grad else f
+
+    def call():
+        with jax.enable_x64(True):
+            return jax.block_until_ready(g(*args[:3]))
+    return call
 
 
 def peers():

@@ -5,13 +5,15 @@
 
 Each benchmark module defines `NAME` and `peers()`, a dict from peer name to a setup
 function that returns the zero-argument callable to time. Peers that are not installed
-are skipped. Times are the best of several repeats, per call.
+are skipped. Times are the best of several repeats, per call; a module with
+`ONE_SHOT = True` (a first call, which compiles) is timed once per peer instead.
 """
 from __future__ import annotations
 
 import importlib
 import pathlib
 import sys
+import time
 import timeit
 
 HERE = pathlib.Path(__file__).parent
@@ -30,6 +32,13 @@ def time_per_call(fn, repeat: int = 7, min_time: float = 0.2) -> float:
     return min(timer.repeat(repeat, number)) / number
 
 
+def time_once(fn) -> float:
+    """Seconds taken by one call (no warm-up)."""
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
 def _fmt(seconds: float) -> str:
     for unit, scale in (("s", 1), ("ms", 1e-3), ("us", 1e-6), ("ns", 1e-9)):
         if seconds >= scale:
@@ -40,6 +49,7 @@ def _fmt(seconds: float) -> str:
 def run(module_name: str) -> list[tuple[str, float]]:
     mod = importlib.import_module(module_name)
     rows = []
+    timer = time_once if getattr(mod, "ONE_SHOT", False) else time_per_call
     for peer, setup in mod.peers().items():
         try:
             fn = setup()
@@ -47,7 +57,7 @@ def run(module_name: str) -> list[tuple[str, float]]:
             if peer == "fluxion":
                 raise
             continue
-        rows.append((peer, time_per_call(fn)))
+        rows.append((peer, timer(fn)))
     print(f"\n{mod.NAME}")
     base = dict(rows).get("fluxion")
     print(f"  {'peer':<28}{'time':>12}{'fluxion / peer':>16}")

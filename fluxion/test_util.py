@@ -82,6 +82,9 @@ def check_grads(f: Callable, args: Sequence, order: int = 2, modes: Sequence[str
             u = [_random_like(rng, o) for o in out]
             _, tangent = jvp(g, xs, v)
             cts = pullback(u)
+            for x, c in zip(xs, cts):
+                if c.shape != x.shape or c.dtype != x.dtype:
+                    raise AssertionError(f"check_grads: a cotangent has type {c.aval}, but its input has {x.aval}")
             lhs, rhs = _pair(tangent, u), _pair(v, cts)
             _check_close(f"reverse-mode derivatives of order {order - k + 1} (dot-product test)", lhs.real, rhs.real,
                          atol * max(1.0, abs(rhs)), rtol)

@@ -179,10 +179,12 @@ class Tracer(Array):
         return self.aval.weak
 
     def _concrete(self, why: str):
-        raise errors.op_error(
-            errors.ConcretizationError, why,
-            f"needs a concrete value, but got a traced value {self.aval}",
-            "make that argument static (static_argnums) or use fx.cond / fx.while_loop for control flow")
+        # an interpreter may say which arguments the value comes from: `origin(tracer) -> (what, fix)`
+        origin = getattr(getattr(self, "_interp", None), "origin", None)
+        what, fix = (origin and origin(self)) or (
+            "", "make that argument static (static_argnums) or use fx.cond / fx.while_loop for control flow")
+        raise errors.op_error(errors.ConcretizationError, why,
+                              f"needs a concrete value, but got a traced value {self.aval}{what}", fix)
 
     def __repr__(self):
         return f"{type(self).__name__}({self.aval})"

@@ -13,7 +13,7 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array, to_array
 from ..core.device import CPU, Device
-from ..core.errors import DTypeError, ShapeError, op_error
+from ..core.errors import ConcretizationError, DTypeError, ShapeError, op_error
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ._convert import convert, dtype_of
@@ -103,6 +103,8 @@ def _shape(op: str, shape) -> tuple[int, ...]:
         return shape
     try:
         shape = tuple(map(operator.index, shape)) if np.ndim(shape) else (operator.index(shape),)
+    except ConcretizationError:
+        raise  # a traced size: its message names the argument and the fix
     except TypeError:
         raise op_error(TypeError, op, f"shape must be an int or a sequence of ints, got {shape!r}",
                        "pass e.g. (2, 3)") from None

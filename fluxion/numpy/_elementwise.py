@@ -151,7 +151,10 @@ def _complex_expm1(z: Array) -> Array:
     a, b = E.real_p.bind(z), E.imag_p.bind(z)
     half = E.sin_p.bind(b * 0.5)
     re = E.expm1_p.bind(a) * E.cos_p.bind(b) - 2 * half * half
-    im = select(b == 0, b, E.exp_p.bind(a) * E.sin_p.bind(b))  # exp(a) may overflow; 0j stays 0j
+    # where b == 0, exp(a) * sin(b) keeps the sign of b (0j stays 0j) and the derivative exp(a)
+    # in b; only an overflowing exp(a) is replaced there, as inf * 0 would be NaN
+    ea = E.exp_p.bind(a)
+    im = select((b == 0) & (ea == math.inf), 1, ea) * E.sin_p.bind(b)
     finite = E.is_finite_p.bind(a) & E.is_finite_p.bind(b)
     return select(finite, E.complex_p.bind(re, im), E.exp_p.bind(z) - 1)
 
@@ -499,10 +502,15 @@ def hypot(x1, x2, /) -> Array:
 
 @in_float32
 def _hypot(x: Array, y: Array) -> Array:
+    # |hi| * sqrt(1 + (lo / hi)**2) with hi the operand of larger magnitude, chosen by a select
+    # rather than by max(|x|, |y|): the same value, and the derivatives of every order of the
+    # smooth function, also where |x| == |y| or where one operand is 0 (abs would lose the
+    # curvature there, and max and min would share it out at ties)
     a, b = E.abs_p.bind(x), E.abs_p.bind(y)
-    hi, lo = E.max_p.bind(a, b), E.min_p.bind(a, b)
-    ratio = lo / select(hi == 0, 1, hi)
-    out = hi * E.sqrt_p.bind(1 + ratio * ratio)
+    swap = a < b
+    hi, lo, big = select(swap, y, x), select(swap, x, y), select(swap, b, a)
+    ratio = lo / select(big == 0, 1, hi)
+    out = big * E.sqrt_p.bind(1 + ratio * ratio)
     return select((a == math.inf) | (b == math.inf), math.inf, out)
 
 
@@ -513,7 +521,7 @@ def logaddexp(x1, x2, /) -> Array:
     >>> fnp.logaddexp(fnp.asarray([0.0, 1000.0]), fnp.asarray([0.0, 1000.0])).tolist()
     [0.693147..., 1000.693...]
     """
-    return _log_add(*operands("logaddexp", REAL_FLOATING, x1, x2), exp_p=E.exp_p, scale=1.0)
+    return _log_add(*operands("logaddexp", REAL_FLOATING, x1, x2), exp_p=E.exp_p, log_base=1.0)
 
 
 def logaddexp2(x1, x2, /) -> Array:
@@ -523,13 +531,21 @@ def logaddexp2(x1, x2, /) -> Array:
     >>> fnp.logaddexp2(fnp.asarray([3.0]), fnp.asarray([3.0])).tolist()
     [4.0]
     """
-    return _log_add(*operands("logaddexp2", REAL_FLOATING, x1, x2), exp_p=E.exp2_p, scale=1 / math.log(2))
+    return _log_add(*operands("logaddexp2", REAL_FLOATING, x1, x2), exp_p=E.exp2_p, log_base=math.log(2))
 
 
 @in_float32
-def _log_add(x: Array, y: Array, *, exp_p, scale: float) -> Array:
-    gap = select(x == y, 0, -E.abs_p.bind(x - y))  # equal infinities would give inf - inf
-    return E.max_p.bind(x, y) + E.log1p_p.bind(exp_p.bind(gap)) * scale
+def _log_add(x: Array, y: Array, *, exp_p, log_base: float) -> Array:
+    # hi + log1p(exp(lo - hi)), written as m + log1p(exp(lo - m) + expm1(hi - m)) with m the value
+    # of hi held constant: the same value (hi - m is 0), and the derivatives of every order of
+    # the smooth function, also where x == y (through max and abs they would lose the curvature
+    # there). An infinite m is replaced by 0, so that inf - inf never appears.
+    swap = x < y
+    hi, lo = select(swap, y, x), select(swap, x, y)
+    m = E.stop_gradient_p.bind(select(E.is_finite_p.bind(hi), hi, 0))
+    top = hi - m if log_base == 1 else (hi - m) * log_base  # b**t - 1 == expm1(t log b)
+    out = E.log1p_p.bind(exp_p.bind(lo - m) + E.expm1_p.bind(top))
+    return m + (out if log_base == 1 else out * (1 / log_base))
 
 
 def clip(x, /, min=None, max=None) -> Array:  # noqa: A002

@@ -18,7 +18,7 @@ from ..core.errors import DTypeError, IndexOutOfBoundsError, ShapeError, op_erro
 from ..ops import elementwise as E
 from ..ops import indexing as I
 from ..ops import shape as S
-from ..ops._util import axis_index
+from ..ops._util import axis_index, broadcasts_to
 from ._convert import convert, promote
 from ._index_plan import ADVANCED, Plan, plan
 
@@ -155,11 +155,7 @@ def _values(op: str, x: Array, values, shape: tuple) -> Array:
     lead = v.ndim - len(shape)
     if lead > 0 and all(n == 1 for n in v.shape[:lead]):
         v = S.reshape(v, v.shape[lead:])
-    try:
-        ok = np.broadcast_shapes(v.shape, shape) == shape
-    except ValueError:
-        ok = False
-    if not ok:
+    if not broadcasts_to(v.shape, shape):
         raise op_error(ShapeError, op, f"values of shape {v.shape} cannot be broadcast to the indexed shape {shape}",
                        "give values that shape, or one that broadcasts to it (size-1 or missing leading axes)")
     return v

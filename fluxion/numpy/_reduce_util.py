@@ -8,6 +8,7 @@ from ..core.array import Array
 from ..core.errors import DTypeError, ShapeError, op_error
 from ..ops import elementwise as E
 from ..ops import shape as S
+from ..ops._util import broadcasts_to
 from ..ops.reduce import normalize_axes
 from ._convert import convert
 from ._creation import asarray
@@ -70,11 +71,7 @@ def bool_mask(op: str, where, shape: tuple) -> Array:
     where = as_array(where)
     if where.dtype != dtypes.bool_:
         where = E.ne_p.bind(where, const(0, where.dtype))
-    try:
-        ok = np.broadcast_shapes(where.shape, shape) == shape
-    except ValueError:
-        ok = False
-    if not ok:
+    if not broadcasts_to(where.shape, shape):
         raise op_error(ShapeError, op, f"where= of shape {where.shape} does not broadcast to the array's shape {shape}",
                        "pass a mask whose trailing axes are 1 or match the array's")
     return S.broadcast_to(where, shape)

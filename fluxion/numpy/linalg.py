@@ -435,7 +435,7 @@ def _matrix_norm(x: Array, ord) -> Array:
     """A matrix norm over the last two axes."""
     r, c = x.ndim - 2, x.ndim - 1
     if ord == "fro":
-        return E.sqrt_p.bind(_sum_abs(x, (r, c), 2))
+        return _root_at_zero(_sum_abs(x, (r, c), 2), E.sqrt_p.bind)
     if ord in ("nuc", 2, -2):
         s = L.svd(x, compute_uv=False)
         return (R.reduce_sum if ord == "nuc" else _max if ord == 2 else R.reduce_min)(s, _last(s))

@@ -21,6 +21,11 @@ def broadcast_shapes(op: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
                        "make each trailing dimension equal or 1 (e.g. x[:, None] adds an axis)") from None
 
 
+def broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    """Whether `shape` broadcasts (NumPy-style) to exactly `target`."""
+    return len(shape) <= len(target) and all(a in (1, b) for a, b in zip(shape[::-1], target[::-1]))
+
+
 def same_dtypes(op: str, avals: Sequence[ArrayType]) -> np.dtype:
     dt = avals[0].dtype
     if any(a.dtype != dt for a in avals[1:]):

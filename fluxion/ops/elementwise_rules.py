@@ -185,7 +185,8 @@ def _complex_parts_transpose(real_part: bool):
 
 
 def _complex_transpose(ct, x, y):
-    return [E.real_p.bind(ct) if is_undefined(x) else None, neg(E.imag_p.bind(ct)) if is_undefined(y) else None]
+    return [unbroadcast(E.real_p.bind(ct), x.aval) if is_undefined(x) else None,
+            unbroadcast(neg(E.imag_p.bind(ct)), y.aval) if is_undefined(y) else None]
 
 
 deflinear(E.neg_p, lambda ct, x: [neg(ct)])

@@ -12,11 +12,10 @@ from ..numpy._convert import convert
 from ..ops import elementwise as E
 from ..ops import reduce as R
 from ..ops import shape as S
-from ..ops._util import axis_index
+from ..ops._util import axis_index, broadcasts_to
 from ._continuous import gumbel, unit_floats
 from ._keys import flat_bits
-from ._util import (ArrayLike, DTypeLike, Shape, broadcasts_to, canonical_shape, const, float_param_dtype, param,
-                    sample_shape)
+from ._util import ArrayLike, DTypeLike, Shape, canonical_shape, const, float_param_dtype, param, sample_shape
 
 __all__ = ["bernoulli", "categorical", "randint"]
 

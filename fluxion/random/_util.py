@@ -10,6 +10,7 @@ from ..core import dtypes
 from ..core.array import Array, to_array
 from ..core.errors import DTypeError, ShapeError, op_error
 from ..numpy._convert import convert
+from ..ops._util import broadcasts_to
 
 # annotations of the public samplers
 Shape = Union[int, Sequence[int]]
@@ -68,11 +69,6 @@ def param(op: str, name: str, value, dt: np.dtype) -> Array:
     if x.dtype in dtypes.COMPLEX:
         raise op_error(DTypeError, f"random.{op}", f"{name} has complex dtype {x.dtype}", f"pass a real {name}")
     return convert(x, dt)
-
-
-def broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
-    """Whether `shape` broadcasts (NumPy-style) to exactly `target`."""
-    return len(shape) <= len(target) and all(a in (1, b) for a, b in zip(shape[::-1], target[::-1]))
 
 
 def sample_shape(op: str, shape, *shapes: tuple[int, ...]) -> tuple[int, ...]:

@@ -87,32 +87,45 @@ expit = _unary("expit", E.logistic_p, """The logistic sigmoid 1 / (1 + exp(-x)).
     """)
 
 
-def _x_times(log_fn, x: Array, y: Array) -> Array:
-    """x * log_fn(y) with SciPy's convention: 0 where x == 0, unless y is NaN (those lanes
-    take the log of 1, so that log(0) or log(-1) never enters a product that is thrown away)."""
+def _x_times(log_fn, x: Array, y: Array, low: float, neutral: float) -> Array:
+    """x * log_fn(y) with SciPy's convention: 0 where x == 0, unless y is NaN.
+
+    Where x == 0 the result is still x * log_fn(y), so its derivative in x is log_fn(y); only
+    where x == 0 and y is outside (low, inf), where that log is not finite (xlogy(0, 0)), does
+    y become `neutral` (log_fn(neutral) == 0): a zero result with finite derivatives, and no
+    log(0) or log(-1) in a product that is thrown away. `+ 0` makes the zeros positive, as SciPy's.
+    """
     use_zero = E.and_p.bind(E.eq_p.bind(x, _c(0, x)), E.eq_p.bind(y, y))
-    y = E.select_n_p.bind(use_zero, y, _c(1, y))
-    return E.select_n_p.bind(use_zero, E.mul_p.bind(x, log_fn(y)), _c(0, x))
+    inside = E.and_p.bind(E.gt_p.bind(y, _c(low, y)), E.is_finite_p.bind(y))
+    y = E.select_n_p.bind(E.and_p.bind(use_zero, E.not_p.bind(inside)), y, _c(neutral, y))
+    out = E.mul_p.bind(x, log_fn(y))
+    return E.select_n_p.bind(use_zero, out, E.add_p.bind(out, _c(0, out)))
 
 
 def xlogy(x, y) -> Array:
     """x * log(y), with 0 where x == 0 (unless y is NaN).
 
+    The derivative in x is log(y), also where x == 0; at x == 0 with y <= 0 both derivatives
+    are 0, so that entropies such as xlogy(p, p) have finite gradients where p == 0.
+
     >>> import fluxion.scipy.special as fsp
     >>> fsp.xlogy(0.0, 0.0).item()
     0.0
     """
-    return _x_times(E.log_p.bind, *_real("xlogy", x, y))
+    return _x_times(E.log_p.bind, *_real("xlogy", x, y), low=0, neutral=1)
 
 
 def xlog1py(x, y) -> Array:
     """x * log1p(y), with 0 where x == 0 (unless y is NaN).
 
+    The derivative in x is log1p(y), also where x == 0; at x == 0 with y <= -1 both
+    derivatives are 0.
+
     >>> import fluxion.scipy.special as fsp
     >>> fsp.xlog1py(0.0, -1.0).item()
     0.0
     """
-    return _x_times(E.log1p_p.bind, *_real("xlog1py", x, y))
+    return _x_times(E.log1p_p.bind, *_real("xlog1py", x, y), low=-1, neutral=0)
 
 
 def logit(p) -> Array:
@@ -203,8 +216,10 @@ def ndtri(p) -> Array:
     q = E.select_n_p.bind(upper, p, E.sub_p.bind(one, p))  # 1 - p is exact for p > 1/2
     tail = _lower_quantile(q)
     tail = E.select_n_p.bind(upper, tail, E.neg_p.bind(tail))
-    centre = E.mul_p.bind(E.erfinv_p.bind(E.sub_p.bind(E.add_p.bind(p, p), one)), _c(math.sqrt(2), p))
     in_centre = E.le_p.bind(E.abs_p.bind(E.sub_p.bind(p, half)), _c(0.25, p))
+    # the tails see 1/2 here: there 2p - 1 may round to -1, whose erfinv has an infinite derivative
+    pc = E.select_n_p.bind(in_centre, half, p)
+    centre = E.mul_p.bind(E.erfinv_p.bind(E.sub_p.bind(E.add_p.bind(pc, pc), one)), _c(math.sqrt(2), p))
     x = E.select_n_p.bind(in_centre, tail, centre)
     x = E.select_n_p.bind(inside, _c(np.nan, p), x)
     x = E.select_n_p.bind(E.eq_p.bind(p_all, _c(0, p)), x, _c(-np.inf, p))

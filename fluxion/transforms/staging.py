@@ -1,49 +1,116 @@
-"""Staging: record a function's primitive calls into a program (`make_program`), and `jit`."""
+"""Staging: record a function's primitive calls into a program (`make_program`), and `jit`.
+
+`jit` keeps one compiled program per signature of the arguments: the structure of the
+traced arguments, each leaf's (shape, dtype, weak), the static arguments and the device.
+A call whose positional arguments are all Arrays (and no static arguments) finds its
+program with a key made of the arguments' types alone; every other call takes the general
+path, which flattens the arguments.
+"""
 from __future__ import annotations
 
-import collections
 import functools
-import inspect
+import itertools
+import operator
 import sys
 from typing import Any, Callable, Sequence
 
+import numpy as np
+
 from .. import config
-from ..core import tree
-from ..core.array import Array, to_array
-from ..core.errors import op_error
+from ..core import dtypes, tree
+from ..core.array import Array, Tracer, to_array
+from ..core.errors import TracerLeakError, op_error
 from ..core.interpreters import EAGER, _ctx, push
 from ..core.program import Program
+from ..core.types import ArrayType
+from ._arguments import Arguments
 from .autodiff.partial_eval import StagingInterpreter
+from .passes import optimize
 
 
-def _split(args: tuple, static_argnums: tuple[int, ...]):
-    dynamic = tuple(a for i, a in enumerate(args) if i not in static_argnums)
-    static = tuple((i, args[i]) for i in static_argnums if i < len(args))
-    return dynamic, static
+def trace(f: Callable, args: tuple, kwargs: dict, static_argnums: Sequence[int] = (),
+          static_argnames: Sequence[str] = (), arguments: Arguments | None = None):
+    """Stage `f(*args, **kwargs)`: the program, and the structures of its traced inputs and outputs.
 
-
-def _merge(dynamic: Sequence, static: tuple, n: int) -> list:
-    out, it, fixed = [], iter(dynamic), dict(static)
-    for i in range(n):
-        out.append(fixed[i] if i in fixed else next(it))
-    return out
-
-
-def trace(f: Callable, args: tuple, kwargs: dict, static_argnums: tuple[int, ...] = ()):
-    """Stage `f(*args, **kwargs)`: the program, and the input and output structures."""
-    dynamic, static = _split(args, static_argnums)
-    leaves, in_tree = tree.flatten(dynamic)
-    leaves = [to_array(x) for x in leaves]
+    Arguments at `static_argnums` (non-negative positions) and keywords in `static_argnames`
+    are passed to `f` as they are; every leaf of the others becomes a program input.
+    """
+    arguments = arguments or Arguments(f)
+    dyn_args, dyn_kwargs = _dynamic(args, kwargs, static_argnums, static_argnames)
+    leaves, in_tree = tree.flatten((dyn_args, dyn_kwargs))
+    arrays = [_traceable(x, i, in_tree, args, static_argnums, arguments) for i, x in enumerate(leaves)]
     staging = StagingInterpreter()
+    staging.origin = functools.partial(_origin, staging, in_tree, len(args), static_argnums, arguments)
     with push(staging):
-        tracers = [staging.new_input(x.aval) for x in leaves]
-        out = f(*_merge(tree.unflatten(in_tree, tracers), static, len(args)), **kwargs)
+        tracers = [staging.new_input(x.aval) for x in arrays]
+        t_args, t_kwargs = tree.unflatten(in_tree, tracers)
+        it = iter(t_args)
+        full = [a if i in static_argnums else next(it) for i, a in enumerate(args)]
+        out = f(*full, **{**kwargs, **t_kwargs})
         out_leaves, out_tree = tree.flatten(out)
     return staging.program(out_leaves), in_tree, out_tree
 
 
-def make_program(f: Callable, static_argnums: int | Sequence[int] = ()) -> Callable[..., Program]:
+def _dynamic(args: tuple, kwargs: dict, static_argnums, static_argnames) -> tuple[tuple, dict]:
+    if static_argnums:
+        args = tuple(a for i, a in enumerate(args) if i not in static_argnums)
+    if static_argnames:
+        kwargs = {k: v for k, v in kwargs.items() if k not in static_argnames}
+    return args, kwargs
+
+
+def _traceable(x, i, in_tree, args, static_argnums, arguments) -> Array:
+    """Leaf `i` as an Array, or an error naming the argument it belongs to."""
+    if isinstance(x, Tracer):
+        raise op_error(TracerLeakError, "jit", f"got a traced value ({x.aval}) from a transformation that has "
+                       "finished", "return the value from the transformed function instead of storing it outside")
+    try:
+        return to_array(x)
+    except (TypeError, ValueError):
+        name, ref = arguments.leaves(in_tree, len(args), static_argnums)[i]
+        raise op_error(TypeError, "jit", f"argument `{name}` is a {type(x).__name__}, which is not an array",
+                       f"mark it static ({arguments.hint([ref])}) or pass an array") from None
+
+
+def _input(x, i, in_tree, args, static_argnums, arguments) -> Array:
+    """A leaf given to a compiled call as an Array; a NumPy array is only read during the call, so it is not copied."""
+    if x.__class__ is np.ndarray and x.dtype in dtypes.ALL:
+        out = Array.__new__(Array)
+        out._value, out._weak = x, False
+        return out
+    return _traceable(x, i, in_tree, args, static_argnums, arguments)
+
+
+def _origin(staging, in_tree, nargs, static_argnums, arguments, tracer) -> tuple[str, str] | None:
+    """Which arguments a traced value of `staging` depends on, and how to make them static."""
+    if not staging.owns(tracer):
+        return None
+    need = {tracer.var}
+    for eq in reversed(staging.equations):
+        if any(o in need for o in eq.outputs):
+            need.update(eq.inputs)
+    leaves = arguments.leaves(in_tree, nargs, static_argnums)
+    used = [leaves[i] for i, v in enumerate(staging.inputs) if v in need]
+    if not used:
+        return None
+    refs = list(dict.fromkeys(ref for _, ref in used))
+    what = f" that depends on argument{'s' if len(used) > 1 else ''} {_join([n for n, _ in used])}"
+    fix = (f"make {_join([arguments.name(r) for r in refs])} static ({arguments.hint(refs)}), "
+           "or use fx.cond / fx.while_loop for control flow on traced values")
+    return what, fix
+
+
+def _join(names: list[str]) -> str:
+    quoted = [f"`{n}`" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def make_program(f: Callable, static_argnums: int | Sequence[int] = (),
+                 static_argnames: str | Sequence[str] = ()) -> Callable[..., Program]:
     """`make_program(f)(*args)` is the typed program `f` runs on arguments like `args`.
+
+    Arrays that `f` uses without receiving them as arguments (closed-over values) become the
+    program's constants, listed before the `;`.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> print(fx.make_program(lambda x, y: fnp.sin(x) * y)(fnp.ones(3), fnp.ones(3)))
@@ -52,24 +119,30 @@ def make_program(f: Callable, static_argnums: int | Sequence[int] = ()) -> Calla
         d:f32[3] = mul c b
       in (d,) }
     """
-    static = _static_argnums(static_argnums)
+    arguments = Arguments(f)
+    nums, names = arguments.resolve_static(static_argnums, static_argnames)
 
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
-        return trace(f, args, kwargs, static)[0]
+        return trace(f, args, kwargs, arguments.positions(nums, len(args)), names, arguments)[0]
 
     return wrapped
 
 
-def _static_argnums(static_argnums) -> tuple[int, ...]:
-    return (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
-
-
 class _Entry:
-    __slots__ = ("executable", "out_tree")
+    """One compiled signature: the executable, how to rebuild the outputs, when it was last used."""
+
+    __slots__ = ("executable", "build", "used")
 
     def __init__(self, executable, out_tree):
-        self.executable, self.out_tree = executable, out_tree
+        self.executable = executable
+        if out_tree.is_leaf:
+            self.build = operator.itemgetter(0)
+        elif out_tree.node is tuple and all(c.is_leaf for c in out_tree.children):
+            self.build = tuple
+        else:
+            self.build = out_tree.unflatten
+        self.used = 0
 
 
 class Jitted:
@@ -78,89 +151,202 @@ class Jitted:
     def __init__(self, f: Callable, static_argnums, static_argnames, donate_argnums, device):
         functools.update_wrapper(self, f)
         self.fun = f
-        self.static_argnums = _static_argnums(static_argnums)
-        self.static_argnames = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames or ())
-        self.donate_argnums = _static_argnums(donate_argnums)
+        self._name = getattr(f, "__name__", type(f).__name__)
+        self._arguments = Arguments(f)
+        self._static_nums, self.static_argnames = self._arguments.resolve_static(static_argnums, static_argnames)
+        self.static_argnums = tuple(sorted(self._static_nums))
+        self.donate_argnums = _donated(donate_argnums, self._static_nums)
         self.device = device
-        self._cache: collections.OrderedDict = collections.OrderedDict()
-        self._signature = inspect.signature(f) if self.static_argnames else None
-
-    def _key(self, args: tuple, kwargs: dict):
-        if self.static_argnames:
-            bound = self._signature.bind(*args, **kwargs)
-            args = tuple(bound.arguments[p] for p in list(bound.arguments)[:len(bound.args)])
-        dynamic, static = _split(args, self.static_argnums)
-        leaves, in_tree = tree.flatten((dynamic, kwargs))
-        types = tuple(_signature(x) for x in leaves)
-        try:
-            key = (in_tree, types, static, self.device)
-            hash(key)
-        except TypeError:
-            bad = [i for i, v in static if not _hashable(v)]
-            raise op_error(TypeError, "jit", f"static argument {bad[0]} is not hashable",
-                           "pass a hashable value (a tuple instead of a list) for static arguments") from None
-        return key, leaves
+        self._cache: dict = {}  # signature -> _Entry
+        self._fast: dict = {}  # argument types -> _Entry, for calls with only positional Arrays
+        self._clock = itertools.count(1)
+        self._plain = not self._static_nums and not self.static_argnames
 
     def __call__(self, *args, **kwargs):
         if _ctx.interp is not EAGER:  # inside another transformation: let it see the operations
             return self.fun(*args, **kwargs)
-        key, leaves = self._key(args, kwargs)
+        if kwargs or not self._plain:
+            return self._call(args, kwargs)
+        try:
+            entry = self._fast[tuple([(a._value.shape, a._value.dtype, a._weak) for a in args])]
+        except (KeyError, AttributeError):  # a new signature, or not all Arrays
+            return self._call(args, kwargs)
+        entry.used = next(self._clock)
+        return entry.build(entry.executable.run(args))
+
+    def __get__(self, obj, objtype=None):
+        return self if obj is None else functools.partial(self, obj)
+
+    def _call(self, args: tuple, kwargs: dict):
+        key, arrays = self._key(args, kwargs)
         entry = self._cache.get(key)
         if entry is None:
             entry = self._compile(key, args, kwargs)
-        else:
-            self._cache.move_to_end(key)
-        outs = entry.executable(*[to_array(x)._value for x in leaves])
-        return tree.unflatten(entry.out_tree, outs)
+        elif self._plain and not kwargs and all(a.__class__ is Array for a in args):
+            self._fast[key[1]] = entry
+        entry.used = next(self._clock)
+        return entry.build(entry.executable.run(arrays))
+
+    def _key(self, args: tuple, kwargs: dict):
+        """The call's signature (see the module docstring) and the Arrays of its traced leaves."""
+        nums = self._arguments.positions(self._static_nums, len(args)) if self._static_nums else ()
+        static = (tuple((i, type(args[i]), args[i]) for i in sorted(nums)),
+                  tuple(sorted((k, type(v), v) for k, v in kwargs.items() if k in self.static_argnames)))
+        try:
+            hash(static)
+        except TypeError:
+            raise self._unhashable(static) from None
+        leaves, in_tree = tree.flatten(_dynamic(args, kwargs, nums, self.static_argnames))
+        arrays = [x if x.__class__ is Array else _input(x, i, in_tree, args, nums, self._arguments)
+                  for i, x in enumerate(leaves)]
+        types = tuple([(a._value.shape, a._value.dtype, a._weak) for a in arrays])
+        return (_Structure(in_tree), types, static, self.device), arrays
+
+    def _unhashable(self, static) -> TypeError:
+        for name, v in self._statics(static).items():
+            try:
+                hash(v)
+            except TypeError:
+                return _unhashable_error(name, v)
+        raise AssertionError("unreachable: some static argument is unhashable")
 
     def _compile(self, key, args, kwargs) -> _Entry:
         from ..backends import xla
         if config.explain_cache_misses and self._cache:
-            print(f"fx.jit: compiling {self.__name__} again: {_explain(next(reversed(self._cache)), key)}", file=sys.stderr)
+            print(f"fx.jit: compiling {self._name} again: {self._explain(key)}", file=sys.stderr)
         if config.log_compiles:
-            print(f"fx.jit: compiling {self.__name__} for {key[1]}", file=sys.stderr)
-        program, _, out_tree = trace(lambda *a: self.fun(*a, **kwargs), args, {}, self.static_argnums)
-        entry = _Entry(xla.compile(program), out_tree)
+            print(f"fx.jit: compiling {self._name} for ({self._describe(key)})", file=sys.stderr)
+        nums = key[2][0] and tuple(i for i, _, _ in key[2][0])
+        program, _, out_tree = trace(self.fun, args, kwargs, nums, self.static_argnames, self._arguments)
+        entry = _Entry(xla.compile(optimize(program)), out_tree)
+        entry.used = next(self._clock)
         self._cache[key] = entry
-        while len(self._cache) > config.jit_cache_size:
-            self._cache.popitem(last=False)
+        self._evict()
         return entry
 
+    def _evict(self):
+        """Drop the least recently used signatures beyond `fx.config.jit_cache_size`."""
+        if len(self._cache) > config.jit_cache_size:
+            self._fast.clear()
+            while len(self._cache) > max(config.jit_cache_size, 0):
+                del self._cache[min(self._cache, key=lambda k: self._cache[k].used)]
+
     def lower(self, *args, **kwargs):
-        """The staged program and its XLA computation, for inspection: `.program`, `.as_text()`, `.compile()`."""
+        """The staged program and its XLA computation, for inspection: `.program`, `.as_text()`, `.compile()`.
+
+        >>> import fluxion as fx, fluxion.numpy as fnp
+        >>> "stablehlo.sine" in fx.jit(fnp.sin).lower(fnp.ones(2)).as_text()
+        True
+        """
         from ..backends import xla
-        program, _, _ = trace(lambda *a: self.fun(*a, **kwargs), args, {}, self.static_argnums)
-        return xla.compile(program)
+        nums = self._arguments.positions(self._static_nums, len(args))
+        program, _, _ = trace(self.fun, args, kwargs, nums, self.static_argnames, self._arguments)
+        return xla.compile(optimize(program))
 
     @property
     def cache_size(self) -> int:
+        """How many signatures are compiled and kept."""
         return len(self._cache)
 
+    def clear_cache(self) -> None:
+        """Forget every compiled signature."""
+        self._cache.clear()
+        self._fast.clear()
 
-def _signature(x):
-    if isinstance(x, Array):
-        return (x.shape, x.dtype, x.weak)
-    a = to_array(x)
-    return (a.shape, a.dtype, a.weak)
+    # messages ----------------------------------------------------------------------------
+    def _statics(self, static) -> dict:
+        """The static arguments of a signature by name."""
+        positional, keyword = static
+        return {**{self._arguments.positional_name(i): v for i, _, v in positional}, **{k: v for k, _, v in keyword}}
+
+    def _leaves(self, key):
+        structure, types, static, _ = key
+        in_tree = structure.tree
+        nums = tuple(i for i, _, _ in static[0])
+        nargs = len(in_tree.children[0].children) + len(nums)
+        return [n for n, _ in self._arguments.leaves(in_tree, nargs, nums)], [ArrayType(*t) for t in types]
+
+    def _describe(self, key) -> str:
+        names, types = self._leaves(key)
+        parts = [f"{n}: {t}" for n, t in zip(names, types)]
+        parts += [f"{n}={v!r}" for n, v in self._statics(key[2]).items()]
+        return ", ".join(parts)
+
+    def _explain(self, key) -> str:
+        """What differs between `key` and the most similar signature compiled before."""
+        old = min(self._cache, key=lambda k: _distance(k, key))
+        if old[0] != key[0]:
+            (was, _), (now, _) = self._leaves(old), self._leaves(key)
+            if was == now:
+                return f"the argument containers changed from {old[0]} to {key[0]}"
+            return f"the traced arguments changed from ({', '.join(was)}) to ({', '.join(now)})"
+        if old[1] != key[1]:
+            names, types = self._leaves(key)
+            _, before = self._leaves(old)
+            return "; ".join(f"argument `{n}` changed from {a} to {b}"
+                             for n, a, b in zip(names, before, types) if a != b)
+        if old[2] != key[2]:
+            was, now = self._statics(old[2]), self._statics(key[2])
+            return "; ".join(f"static argument `{n}` changed from {was.get(n)!r} to {now.get(n)!r}"
+                             for n in dict.fromkeys([*was, *now]) if was.get(n, _MISSING) != now.get(n, _MISSING)
+                             or type(was.get(n)) is not type(now.get(n)))
+        return f"the device changed from {old[3]} to {key[3]}"
 
 
-def _hashable(v) -> bool:
-    try:
-        hash(v)
-        return True
-    except TypeError:
-        return False
+_MISSING = object()
 
 
-def _explain(old, new) -> str:
-    if old[0] != new[0]:
-        return f"the structure of the arguments changed from {old[0]} to {new[0]}"
-    for i, (a, b) in enumerate(zip(old[1], new[1])):
-        if a != b:
-            return f"argument leaf {i} changed from {a} to {b}"
-    if old[2] != new[2]:
-        return f"static arguments changed from {old[2]} to {new[2]}"
-    return "the device changed"
+class _Structure:
+    """A pytree structure as part of a cache key: hashed and compared as nested tuples, which is
+    much cheaper than comparing TreeDefs; it keeps the TreeDef for messages."""
+
+    __slots__ = ("_hash", "_nested", "tree")
+
+    def __init__(self, treedef):
+        self.tree = treedef
+        self._nested = _nested(treedef)
+        self._hash = hash(self._nested)
+
+    def __hash__(self):
+        return self._hash
+
+    def __eq__(self, other):
+        return isinstance(other, _Structure) and self._nested == other._nested
+
+    def __repr__(self):
+        return repr(self.tree)
+
+
+def _nested(td) -> tuple:
+    children = td.children
+    return (td.node, td.aux, tuple([_nested(c) for c in children])) if children else (td.node, td.aux)
+
+
+def _distance(a, b) -> int:
+    if a[0] != b[0]:
+        return 1 << 20
+    return sum(x != y for x, y in zip(a[1], b[1])) + (a[2] != b[2]) + (a[3] != b[3])
+
+
+def _unhashable_error(name: str, value) -> TypeError:
+    if isinstance(value, Array):
+        return op_error(TypeError, "jit", f"static argument `{name}` is an Array, which cannot be static",
+                        f"pass `{name}` as a traced argument (drop it from static_argnums / static_argnames), "
+                        "or pass a Python value such as a tuple")
+    return op_error(TypeError, "jit", f"static argument `{name}` is not hashable ({type(value).__name__})",
+                    "pass a hashable value, e.g. a tuple instead of a list")
+
+
+def _donated(donate_argnums, static: frozenset) -> tuple[int, ...]:
+    nums = (donate_argnums,) if isinstance(donate_argnums, int) else tuple(donate_argnums)
+    for i in nums:
+        if not isinstance(i, int) or isinstance(i, bool):
+            raise op_error(TypeError, "jit", f"donate_argnums must hold ints, got {i!r}",
+                           "pass positions, e.g. donate_argnums=(0,)")
+        if i in static:
+            raise op_error(ValueError, "jit", f"argument {i} is both static and donated",
+                           "donate only traced arguments (remove it from donate_argnums)")
+    return nums
 
 
 def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), static_argnames=(),
@@ -168,8 +354,15 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
     """Compile `f` with XLA: traced once per signature of its arguments, then cached.
 
     Arguments in `static_argnums` / `static_argnames` are Python values baked into the
-    program (a new value compiles again); the others are traced, so Python control flow on
-    them raises an error that names the fix.
+    program (they must be hashable; a new value compiles again); the others are traced, so
+    Python control flow on them raises an error that names the fix. Arrays the function
+    closes over become constants of the program when it is traced: pass a value that
+    changes as an argument. `donate_argnums` is accepted for compatibility; fluxion's arrays
+    live in host memory and each call gives XLA a copy, so nothing is donated and the inputs
+    stay usable. `fx.config.jit_cache_size` bounds how many signatures are kept.
+
+    Inside another transformation (grad, vmap, or an enclosing jit) the function is not
+    compiled on its own: its operations are seen by that transformation.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> f = fx.jit(lambda x: fnp.sin(x) * 2)

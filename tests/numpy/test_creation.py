@@ -10,23 +10,10 @@ from fluxion.core import dtypes
 from fluxion.core.device import Device
 from fluxion.core.errors import ConcretizationError, ShapeError
 
+from _arrays import check, raises
+
 DTYPES = dtypes.ALL
 shapes = hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4)
-
-
-def check(out, expected, dtype=None, rtol=0.0):
-    assert isinstance(out, fx.Array)
-    assert out.shape == expected.shape, (out.shape, expected.shape)
-    assert out.dtype == (expected.dtype if dtype is None else dtype), (out.dtype, expected.dtype)
-    if rtol:
-        np.testing.assert_allclose(np.asarray(out, np.complex128 if out.dtype.kind == "c" else np.float64),
-                                   expected, rtol=rtol, atol=rtol)
-    else:
-        np.testing.assert_array_equal(np.asarray(out), expected)
-
-
-def raises(cls, *words):
-    return pytest.raises(cls, match="(?s)" + "".join(f"(?=.*{w})" for w in words + ("fix:",)))
 
 
 # filled arrays -------------------------------------------------------------------------------

@@ -13,29 +13,13 @@ from fluxion.core import dtypes
 from fluxion.core.array import Array
 from fluxion.core.errors import ConcretizationError, DTypeError, ShapeError
 
+from _arrays import check, raises
 from _tracing import traced
 
 shapes = hnp.array_shapes(min_dims=1, max_dims=3, min_side=0, max_side=4)
 finite = st.floats(-100, 100, width=32)
 special = st.sampled_from([np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0])
 floats_with_specials = st.one_of(finite, special)
-
-
-def check(out, expected, dtype=None, rtol=0.0):
-    assert isinstance(out, Array)
-    expected = np.asarray(expected)
-    assert out.shape == expected.shape, (out.shape, expected.shape)
-    assert out.dtype == (expected.dtype if dtype is None else dtype), (out.dtype, expected.dtype)
-    if rtol:
-        kind = np.complex128 if out.dtype.kind == "c" else np.float64
-        np.testing.assert_allclose(np.asarray(out, kind), expected, rtol=rtol, atol=rtol)
-    else:
-        np.testing.assert_array_equal(np.asarray(out), expected)
-
-
-def raises(cls, *words):
-    """pytest.raises for `cls` whose message holds each of `words` and names a fix."""
-    return pytest.raises(cls, match="(?s)" + "".join(f"(?=.*{w})" for w in words + ("fix:",)))
 
 
 def same(a, b):

@@ -12,6 +12,7 @@ from fluxion.core import dtypes
 from fluxion.core.array import Array
 from fluxion.core.errors import DTypeError, ShapeError
 
+from _arrays import rand
 from _tracing import traced
 
 NORMS = ["backward", "ortho", "forward"]
@@ -19,14 +20,6 @@ REAL_IN = ("rfft", "ihfft", "rfftn", "rfft2")
 REAL_OUT = ("irfft", "hfft", "irfftn", "irfft2")
 ONE_D = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft"]
 N_D = ["fftn", "ifftn", "rfftn", "irfftn"]
-
-
-def sample(seed, shape, dtype):
-    rng = np.random.default_rng(seed)
-    v = rng.standard_normal(shape)
-    if np.dtype(dtype).kind == "c":
-        v = v + 1j * rng.standard_normal(shape)
-    return v.astype(dtype)
 
 
 def check(out, expected, name, single):
@@ -51,7 +44,7 @@ def test_one_dimensional_transforms_match_numpy(name, shape, n, axis_seed, norm,
     axis = axis_seed % (2 * len(shape)) - len(shape)
     if name in REAL_OUT and n is None and shape[axis] == 1:
         n = 2  # the default 2 * (m - 1) points would be none
-    x = sample(seed, shape, dtype)
+    x = rand(shape, seed, dtype)
     expected = getattr(np.fft, name)(x, n=n, axis=axis, norm=norm)
     out = getattr(fnp.fft, name)(fnp.asarray(x), n=n, axis=axis, norm=norm)
     check(out, expected, name, np.dtype(dtype) in (dtypes.float32, dtypes.complex64))
@@ -83,7 +76,7 @@ def test_n_dimensional_transforms_match_numpy(name, problem, norm, dtype, seed):
             axes = axes or tuple(range(len(shape)))
     if name in REAL_OUT and s is not None and s[-1] == -1:
         s = list(s[:-1]) + [4]  # -1 on the halved axis means NumPy's 2 * (m - 1) only where m > 1
-    x = sample(seed, shape, dtype)
+    x = rand(shape, seed, dtype)
     expected = getattr(np.fft, name)(x, s=s, axes=axes, norm=norm)
     out = getattr(fnp.fft, name)(fnp.asarray(x), s=s, axes=axes, norm=norm)
     check(out, expected, name, np.dtype(dtype) in (dtypes.float32, dtypes.complex64))

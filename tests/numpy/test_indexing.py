@@ -7,26 +7,14 @@ from hypothesis.extra import numpy as hnp
 
 import fluxion as fx
 import fluxion.numpy as fnp
+from _arrays import raises, sample, shapes
 from _tracing import traced
 from fluxion.core import dtypes
 from fluxion.core.errors import ConcretizationError, DTypeError, IndexOutOfBoundsError, ShapeError
 from fluxion.core.interpreters import Interpreter, push, use
 
 DTYPES = dtypes.ALL
-shapes = hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=4)
 UFUNC_AT = {"add": np.add.at, "mul": np.multiply.at, "min": np.minimum.at, "max": np.maximum.at}
-
-
-def sample(seed, shape, dtype) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    v = np.asarray(rng.standard_normal(shape)) * 10
-    if dtype == dtypes.bool_:
-        return np.asarray(v > 0)
-    if dtype in dtypes.COMPLEX:
-        v = v + 1j * np.asarray(rng.standard_normal(shape))
-    if dtype in dtypes.UNSIGNED:
-        v = np.abs(v)
-    return np.asarray(v.astype(dtype))
 
 
 def same(out, expected, dtype=None):
@@ -37,10 +25,6 @@ def same(out, expected, dtype=None):
     assert out.dtype == (dtype or expected.dtype), (out.dtype, expected.dtype)
     widen = (lambda v: v.astype(np.float32)) if out.dtype == dtypes.bfloat16 else (lambda v: v)
     np.testing.assert_array_equal(widen(np.asarray(out)), widen(expected.astype(out.dtype)))
-
-
-def raises(cls, *words):
-    return pytest.raises(cls, match="(?s)" + "".join(f"(?=.*{w})" for w in words + ("fix:",)))
 
 
 # index strategy --------------------------------------------------------------------------------

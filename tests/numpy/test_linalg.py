@@ -12,6 +12,7 @@ import fluxion.numpy as fnp
 from fluxion.core.errors import DTypeError, ShapeError
 from fluxion.ops import linalg as L
 
+from _arrays import posdef, rand
 from _tracing import traced
 
 LA = fnp.linalg
@@ -22,14 +23,6 @@ TOL = {np.dtype(np.float32): 2e-4, np.dtype(np.float64): 1e-9, np.dtype(np.compl
 BATCHES = [(), (3,), (2, 1)]
 
 
-def _random(shape, dt, seed=0):
-    rng = np.random.default_rng(seed)
-    x = rng.standard_normal(shape)
-    if np.dtype(dt).kind == "c":
-        x = x + 1j * rng.standard_normal(shape)
-    return x.astype(dt)
-
-
 def _wide(x):
     x = np.asarray(x)
     return x.astype(np.complex128 if x.dtype.kind == "c" else np.float64)
@@ -37,11 +30,6 @@ def _wide(x):
 
 def _ct(x):
     return np.conj(np.swapaxes(x, -1, -2))
-
-
-def _pd(shape, dt, seed=0):
-    x = _wide(_random(shape, dt, seed))
-    return (x @ _ct(x) + shape[-1] * np.eye(shape[-1])).astype(dt)
 
 
 def _close(got, want, dt=None, scale=1.0):
@@ -63,7 +51,7 @@ def _real(dt):
 @pytest.mark.parametrize("dt", FLOATS)
 @pytest.mark.parametrize("batch", BATCHES)
 def test_cholesky_lower_and_upper(dt, batch):
-    x = _pd(batch + (4, 4), dt)
+    x = posdef(batch + (4, 4), dtype=dt)
     _close(LA.cholesky(x), np.linalg.cholesky(_wide(x)), dt, 10)
     _close(LA.cholesky(x, upper=True), np.linalg.cholesky(_wide(x), upper=True), dt, 10)
 
@@ -76,7 +64,7 @@ def test_cholesky_of_an_indefinite_matrix_is_nan_not_an_error():
 @pytest.mark.parametrize("dt", FLOATS)
 @pytest.mark.parametrize("batch", BATCHES)
 def test_eigh_and_eigvalsh(dt, batch):
-    x = _pd(batch + (4, 4), dt) - 6 * np.eye(4).astype(dt)
+    x = posdef(batch + (4, 4), dtype=dt) - 6 * np.eye(4).astype(dt)
     res = LA.eigh(x)
     assert isinstance(res, LA.EighResult) and res._fields == ("eigenvalues", "eigenvectors")
     w = np.linalg.eigvalsh(_wide(x))
@@ -91,7 +79,7 @@ def test_eigh_and_eigvalsh(dt, batch):
 @pytest.mark.parametrize("shape", [(4, 3), (3, 4), (2, 3, 3)])
 @pytest.mark.parametrize("mode", ["reduced", "complete"])
 def test_qr_modes(dt, shape, mode):
-    x = _random(shape, dt)
+    x = rand(shape, dtype=dt)
     res = LA.qr(x, mode=mode)
     assert isinstance(res, LA.QRResult) and res._fields == ("Q", "R")
     want_q, want_r = np.linalg.qr(_wide(x), mode=mode)
@@ -107,7 +95,7 @@ def test_qr_modes(dt, shape, mode):
 @pytest.mark.parametrize("shape", [(4, 3), (3, 4), (2, 3, 3), (0, 3)])
 @pytest.mark.parametrize("full_matrices", [True, False])
 def test_svd_and_svdvals(dt, shape, full_matrices):
-    x = _random(shape, dt)
+    x = rand(shape, dtype=dt)
     res = LA.svd(x, full_matrices=full_matrices)
     assert isinstance(res, LA.SVDResult) and res._fields == ("U", "S", "Vh")
     want = np.linalg.svd(_wide(x), full_matrices=full_matrices)
@@ -125,7 +113,7 @@ def test_svd_and_svdvals(dt, shape, full_matrices):
 @pytest.mark.parametrize("batch", BATCHES)
 @pytest.mark.parametrize("n", [1, 2, 5])
 def test_det_and_slogdet(dt, batch, n):
-    x = _random(batch + (n, n), dt, seed=n)
+    x = rand(batch + (n, n), n, dt)
     _close(LA.det(x), np.linalg.det(_wide(x)), dt, 10)
     res = LA.slogdet(x)
     assert isinstance(res, LA.SlogdetResult) and res._fields == ("sign", "logabsdet")
@@ -168,8 +156,8 @@ def test_det_of_integer_input_is_float32():
                                              ((2, 3, 3), (2, 3, 1)), ((2, 1, 3, 3), (4, 3, 2)), ((3, 3), (5, 3, 2)),
                                              ((0, 0), (0,)), ((2, 2), (2, 0))])
 def test_solve_follows_array_api_broadcasting(dt, a_shape, b_shape):
-    a = _random(a_shape, dt) + 3 * np.eye(a_shape[-1]).astype(dt)
-    b = _random(b_shape, dt, seed=1)
+    a = rand(a_shape, dtype=dt) + 3 * np.eye(a_shape[-1]).astype(dt)
+    b = rand(b_shape, 1, dt)
     got = LA.solve(a, b)
     want = np.linalg.solve(_wide(a), _wide(b))
     _close(got, want, dt, 10)
@@ -198,13 +186,13 @@ def test_solve_and_inv_of_a_singular_matrix_give_non_finite_values_not_an_error(
 @pytest.mark.parametrize("dt", FLOATS)
 @pytest.mark.parametrize("shape", [(1, 1), (4, 4), (3, 2, 2), (0, 0), (2, 0, 0)])
 def test_inv(dt, shape):
-    x = _random(shape, dt) + 3 * np.eye(shape[-1]).astype(dt)
+    x = rand(shape, dtype=dt) + 3 * np.eye(shape[-1]).astype(dt)
     _close(LA.inv(x), np.linalg.inv(_wide(x)), dt, 10)
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 3, 6, -1, -2, -5])
 def test_matrix_power(n):
-    x = _random((2, 3, 3), np.float64) + 2 * np.eye(3)
+    x = rand((2, 3, 3)) + 2 * np.eye(3)
     _close(LA.matrix_power(x, n), np.linalg.matrix_power(x, n), np.float64, 100)
 
 
@@ -218,7 +206,7 @@ def test_matrix_power_keeps_integers_for_non_negative_exponents():
 
 # ranks, pseudo-inverses, least squares ---------------------------------------------------------------
 def _rank_deficient(shape, rank, dt=np.float64):
-    return (_random(shape[:-1] + (rank,), dt) @ _random(shape[:-2] + (rank, shape[-1]), dt, seed=1)).astype(dt)
+    return (rand(shape[:-1] + (rank,), dtype=dt) @ rand(shape[:-2] + (rank, shape[-1]), 1, dt)).astype(dt)
 
 
 @pytest.mark.parametrize("dt", FLOATS)
@@ -261,7 +249,7 @@ def test_pinv_rtol_and_rcond():
 @pytest.mark.parametrize("a_shape,b_shape", [((6, 3), (6,)), ((6, 3), (6, 2)), ((3, 3), (3,)), ((2, 4), (2, 3))])
 @pytest.mark.parametrize("dt", [np.float64, np.complex128, np.float32])
 def test_lstsq_matches_numpy_for_full_rank(a_shape, b_shape, dt):
-    a, b = _random(a_shape, dt), _random(b_shape, dt, seed=1)
+    a, b = rand(a_shape, dtype=dt), rand(b_shape, 1, dt)
     x, residuals, rank, s = LA.lstsq(a, b)
     want = np.linalg.lstsq(_wide(a), _wide(b))
     _close(x, want[0], dt, 100)
@@ -281,7 +269,7 @@ def test_lstsq_of_a_rank_deficient_matrix_gives_the_minimum_norm_solution_and_re
 @pytest.mark.parametrize("shapes", [[(3, 4), (4, 5)], [(3,), (3, 4), (4, 2), (2,)], [(10, 2), (2, 8), (8, 3), (3, 7)],
                                     [(2, 3), (3, 4), (4, 5), (5, 1)], [(4,), (4,)]])
 def test_multi_dot(shapes):
-    xs = [_random(s, np.float64, seed=i) for i, s in enumerate(shapes)]
+    xs = [rand(s, i) for i, s in enumerate(shapes)]
     _close(LA.multi_dot(xs), np.linalg.multi_dot(xs), np.float64, 10)
 
 
@@ -290,7 +278,7 @@ def test_multi_dot(shapes):
 @pytest.mark.parametrize("ord", ["fro", "nuc", 1, -1, 2, -2, np.inf, -np.inf])
 @pytest.mark.parametrize("keepdims", [False, True])
 def test_matrix_norm(dt, ord, keepdims):
-    x = _random((2, 3, 4), dt)
+    x = rand((2, 3, 4), dtype=dt)
     _close(LA.matrix_norm(x, ord=ord, keepdims=keepdims), np.linalg.matrix_norm(_wide(x), ord=ord, keepdims=keepdims),
            _real(dt), 10)
 
@@ -299,7 +287,7 @@ def test_matrix_norm(dt, ord, keepdims):
 @pytest.mark.parametrize("ord", [0, 1, 2, 3, 0.5, -1, -2, np.inf, -np.inf])
 @pytest.mark.parametrize("axis", [None, 0, -1, (0, 2), (2, 0, 1)])
 def test_vector_norm(dt, ord, axis):
-    x = _random((2, 3, 4), dt)
+    x = rand((2, 3, 4), dtype=dt)
     x[0, 0, 0] = 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # 0 ** -1 in negative orders
@@ -327,13 +315,13 @@ def test_norms_of_integers_are_float32_and_of_0d_arrays_work():
                                             ((2, 3, 4), None, -1), ((3, 4), np.inf, None), ((3, 4), -2, (1, 0))])
 @pytest.mark.parametrize("keepdims", [False, True])
 def test_numpy_norm(shape, ord, axis, keepdims):
-    x = _random(shape, np.float64)
+    x = rand(shape)
     _close(LA.norm(x, ord, axis, keepdims), np.linalg.norm(x, ord, axis, keepdims), np.float64, 10)
 
 
 @pytest.mark.parametrize("p", [None, 2, -2, 1, -1, np.inf, -np.inf, "fro", "nuc"])
 def test_cond(p):
-    x = _random((2, 3, 3), np.float64) + np.eye(3)
+    x = rand((2, 3, 3)) + np.eye(3)
     _close(LA.cond(x, p), np.linalg.cond(x, p), np.float64, 1e3)
 
 
@@ -352,7 +340,7 @@ def test_array_api_products_are_the_namespace_functions_or_their_strict_forms():
     _close(LA.trace(x, offset=-1), np.linalg.trace(x, offset=-1), np.float64)
     assert LA.trace(np.ones((2, 2), np.int8)).dtype == np.int64
     _close(LA.outer(np.arange(2.0), np.arange(3.0)), np.linalg.outer(np.arange(2.0), np.arange(3.0)), np.float64)
-    a, b = _random((4, 3), np.float64), _random((3,), np.float64)
+    a, b = rand((4, 3)), rand((3,))
     _close(LA.cross(a, b), np.linalg.cross(a, b), np.float64)
     _close(LA.cross(a.T, b[:, None], axis=0), np.linalg.cross(a.T, b[:, None], axis=0), np.float64)
 
@@ -439,13 +427,13 @@ def test_integers_are_promoted_before_reaching_the_float_only_primitives():
     LA.vector_norm, LA.norm, LA.cond, lambda x: LA.matrix_power(x, -3), lambda x: LA.multi_dot([x, x, x]), LA.trace,
 ])
 def test_linalg_runs_on_traced_values_like_eager(fn):
-    x = fnp.asarray(_pd((3, 3), np.float64))
+    x = fnp.asarray(posdef((3, 3)))
     _close(traced(fn, x), fn(x))
 
 
 @pytest.mark.parametrize("fn", [LA.solve, lambda a, b: LA.lstsq(a, b)[0], lambda a, b: LA.lstsq(a, b)[1]])
 def test_solves_run_on_traced_values_like_eager(fn):
-    a, b = fnp.asarray(_random((4, 3), np.float64)), fnp.asarray(_random((4,), np.float64, seed=1))
+    a, b = fnp.asarray(rand((4, 3))), fnp.asarray(rand((4,), 1))
     if fn is LA.solve:
-        a = fnp.asarray(_pd((4, 4), np.float64))
+        a = fnp.asarray(posdef((4, 4)))
     _close(traced(fn, a, b), fn(a, b))

@@ -4,49 +4,20 @@ import pytest
 from hypothesis import given, strategies as st
 from hypothesis.extra import numpy as hnp
 
-import fluxion as fx
 import fluxion.numpy as fnp
 from fluxion.core import dtypes
 from fluxion.core.errors import ShapeError
 
+from _arrays import arrays, check, raises, shapes
+
 DTYPES = dtypes.ALL
-shapes = hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=4)
 nd_shapes = hnp.array_shapes(min_dims=1, max_dims=4, min_side=0, max_side=4)
-
-
-def sample(seed, shape, dtype) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    v = rng.standard_normal(shape) * 10
-    if dtype == dtypes.bool_:
-        return v > 0
-    if dtype in dtypes.COMPLEX:
-        v = v + 1j * rng.standard_normal(shape)
-    if dtype in dtypes.UNSIGNED:
-        v = np.abs(v)
-    return v.astype(dtype)
-
-
-@st.composite
-def arrays(draw, shape=shapes, dtype=st.sampled_from(DTYPES)):
-    shape = draw(shape) if isinstance(shape, st.SearchStrategy) else shape
-    return sample(draw(st.integers(0, 2**16)), shape, draw(dtype) if isinstance(dtype, st.SearchStrategy) else dtype)
-
-
-def check(out, expected):
-    assert isinstance(out, fx.Array), type(out)
-    assert out.shape == expected.shape, (out.shape, expected.shape)
-    assert out.dtype == expected.dtype, (out.dtype, expected.dtype)
-    np.testing.assert_array_equal(np.asarray(out), expected)
 
 
 def check_all(outs, expected):
     assert len(outs) == len(expected)
     for o, e in zip(outs, expected):
         check(o, e)
-
-
-def raises(cls, *words):
-    return pytest.raises(cls, match="(?s)" + "".join(f"(?=.*{w})" for w in words + ("fix:",)))
 
 
 def axes_of(data, ndim, min_size=0):

@@ -8,23 +8,16 @@ from fluxion.core import dtypes
 from fluxion.core.array import Array
 from fluxion.core.errors import ShapeError
 
+from _arrays import sample
 from _tracing import traced
 
 DTYPES = [np.float32, np.float64, np.int32, np.int64, np.complex64, np.complex128, np.bool_]
 
 
-def sample(seed, n, dtype):
-    rng = np.random.default_rng(seed)
-    v = rng.standard_normal(n) * 4
-    if np.dtype(dtype).kind == "c":
-        v = v + 1j * rng.standard_normal(n)
-    return (v > 0) if dtype == np.bool_ else v.astype(dtype)
-
-
 @given(name=st.sampled_from(["convolve", "correlate"]), mode=st.sampled_from(["full", "same", "valid"]),
        m=st.integers(1, 9), n=st.integers(1, 9), dtype=st.sampled_from(DTYPES), seed=st.integers(0, 2**16))
 def test_convolve_and_correlate_match_numpy(name, mode, m, n, dtype, seed):
-    a, v = sample(seed, m, dtype), sample(seed + 1, n, dtype)
+    a, v = sample(seed, m, dtype, scale=4), sample(seed + 1, n, dtype, scale=4)
     expected = getattr(np, name)(a, v, mode)
     out = getattr(fnp, name)(fnp.asarray(a), fnp.asarray(v), mode)
     assert isinstance(out, Array)

@@ -1,13 +1,15 @@
 """fluxion.numpy sorting, searching and set functions against NumPy (and traced against eager)."""
+import functools
+
 import ml_dtypes
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
-from hypothesis.extra import numpy as hnp
 
 import fluxion.numpy as fnp
 from fluxion.core.errors import ConcretizationError, DTypeError, ShapeError
 
+from _arrays import arrays_with_ties
 from _tracing import traced
 
 BF16 = np.dtype(ml_dtypes.bfloat16)
@@ -15,23 +17,7 @@ LOW = (np.dtype(np.float16), BF16)
 REAL = [np.bool_, np.int8, np.int64, np.uint8, np.uint32, np.float16, BF16, np.float32, np.float64]
 ALL = REAL + [np.complex64, np.complex128]
 SPECIALS = [np.nan, np.inf, -np.inf, -0.0, 0.0]
-
-
-@st.composite
-def arrays(draw, dtypes, min_dims=1, max_dims=3, shape=None):
-    """Arrays with many ties: small integers, and for floats NaN, inf and signed zeros."""
-    dt = np.dtype(draw(st.sampled_from(dtypes)))
-    if shape is None:
-        shape = draw(hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=0, max_side=5))
-    if dt == np.bool_:
-        return draw(hnp.arrays(np.bool_, shape))
-    if dt.kind in "iu":
-        return draw(hnp.arrays(dt, shape, elements=st.integers(0 if dt.kind == "u" else -3, 3)))
-    elements = st.one_of(st.integers(-3, 3).map(float), st.sampled_from(SPECIALS))
-    value = draw(hnp.arrays(np.float64, shape, elements=elements))
-    if dt.kind == "c":
-        value = value + 1j * draw(hnp.arrays(np.float64, shape, elements=elements))
-    return value.astype(dt)
+arrays = functools.partial(arrays_with_ties, specials=SPECIALS)
 
 
 def _key(x):

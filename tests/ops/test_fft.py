@@ -8,15 +8,10 @@ from fluxion.core.array import Array
 from fluxion.core.errors import DTypeError, ShapeError
 from fluxion.ops.fft import fft
 
+from _arrays import rand
+
 ORACLE = {"fft": np.fft.fftn, "ifft": np.fft.ifftn, "rfft": np.fft.rfftn, "irfft": np.fft.irfftn}
 PRECISION = {"single": (dtypes.float32, dtypes.complex64, 1e-4), "double": (dtypes.float64, dtypes.complex128, 1e-12)}
-
-
-def sample(rng, shape, dtype):
-    v = rng.standard_normal(shape)
-    if dtype in dtypes.COMPLEX:
-        v = v + 1j * rng.standard_normal(shape)
-    return v.astype(dtype)
 
 
 @given(fft_type=st.sampled_from(list(ORACLE)), precision=st.sampled_from(list(PRECISION)),
@@ -26,7 +21,7 @@ def test_fft_matches_numpy_over_types_lengths_and_batches(fft_type, precision, l
     real, cplx, tol = PRECISION[precision]
     lengths = tuple(lengths)
     trailing = lengths[:-1] + (lengths[-1] // 2 + 1,) if fft_type == "irfft" else lengths
-    x = sample(np.random.default_rng(seed), tuple(batch) + trailing, real if fft_type == "rfft" else cplx)
+    x = rand(tuple(batch) + trailing, seed, real if fft_type == "rfft" else cplx)
     axes = tuple(range(-len(lengths), 0))
     expected = ORACLE[fft_type](x, s=lengths, axes=axes)
     out = fft(x, fft_type, lengths)
@@ -50,7 +45,7 @@ def test_irfft_round_trips_rfft_for_odd_and_even_lengths(rng):
 
 
 def test_fft_type_is_case_insensitive(rng):
-    x = sample(rng, (3, 4), dtypes.complex64)
+    x = rand((3, 4), rng, dtypes.complex64)
     np.testing.assert_allclose(np.asarray(fft(x, "FFT", (4,))), np.fft.fft(x), atol=1e-5)
 
 

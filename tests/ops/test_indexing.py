@@ -11,21 +11,11 @@ from fluxion.core.array import Array
 from fluxion.core.errors import DTypeError, ShapeError
 from fluxion.ops import indexing as I
 
+from _arrays import sample
+
 DTYPES = dtypes.ALL
 MODES = ("clip", "fill", "promise_in_bounds")
 shapes = hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4)
-
-
-def sample(seed: int, shape, dtype) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    v = np.asarray(rng.standard_normal(shape)) * 10
-    if dtype == dtypes.bool_:
-        return np.asarray(v > 0)
-    if dtype in dtypes.COMPLEX:
-        v = v + 1j * np.asarray(rng.standard_normal(shape))
-    if dtype in dtypes.UNSIGNED:
-        v = np.abs(v)
-    return np.asarray(v.astype(dtype))
 
 
 def same(out: Array, expected: np.ndarray) -> None:

@@ -12,18 +12,12 @@ import fluxion  # noqa: F401  (fills the kernel tables)
 from fluxion.core.errors import DTypeError, ShapeError
 from fluxion.ops import linalg as L
 
+from _arrays import posdef, rand
+
 BF16 = np.dtype(ml_dtypes.bfloat16)
 FLOATS = [np.float32, np.float64, np.complex64, np.complex128]
 TOL = {np.dtype(np.float32): 1e-4, np.dtype(np.float64): 1e-10, np.dtype(np.complex64): 1e-4,
        np.dtype(np.complex128): 1e-10, np.dtype(np.float16): 2e-2, BF16: 5e-2}
-
-
-def _random(rng, shape, dt):
-    dt = np.dtype(dt)
-    x = rng.standard_normal(shape)
-    if dt.kind == "c":
-        x = x + 1j * rng.standard_normal(shape)
-    return x.astype(dt)
 
 
 def _close(got, want, dt=None, scale=1.0):
@@ -37,12 +31,6 @@ def _close(got, want, dt=None, scale=1.0):
 
 def _ct(x):
     return np.conj(np.swapaxes(x, -1, -2))
-
-
-def _pd(rng, shape, dt):
-    """Well-conditioned Hermitian positive-definite matrices."""
-    x = _random(rng, shape, dt).astype(np.complex128 if np.dtype(dt).kind == "c" else np.float64)
-    return (x @ _ct(x) + shape[-1] * np.eye(shape[-1])).astype(dt)
 
 
 # dot_general -------------------------------------------------------------------------------
@@ -86,7 +74,7 @@ def test_dot_general_matches_einsum_over_layouts_and_dtypes(problem, seed):
         lhs = rng.integers(0, 5, lhs_shape).astype(dt)
         rhs = rng.integers(0, 5, rhs_shape).astype(dt)
     else:
-        lhs, rhs = _random(rng, lhs_shape, dt), _random(rng, rhs_shape, dt)
+        lhs, rhs = rand(lhs_shape, rng, dt), rand(rhs_shape, rng, dt)
     got = L.dot_general(lhs, rhs, dn)
     want = _einsum_oracle(lhs, rhs, dn).astype(dt)
     assert got.dtype == dt
@@ -174,20 +162,20 @@ def test_dot_general_rejects_mixed_and_boolean_dtypes():
 @pytest.mark.parametrize("dt", FLOATS)
 @pytest.mark.parametrize("shape", [(3, 3), (2, 4, 4), (2, 1, 5, 5), (1, 1)])
 def test_cholesky_matches_numpy_batched(dt, shape):
-    x = _pd(np.random.default_rng(1), shape, dt)
+    x = posdef(shape, 1, dt)
     out = L.cholesky(x)
     assert out.dtype == np.dtype(dt)
     _close(out, np.linalg.cholesky(x.astype(np.complex128 if np.dtype(dt).kind == "c" else np.float64)), dt, 10)
 
 
 def test_cholesky_reads_only_the_lower_triangle():
-    x = _pd(np.random.default_rng(2), (4, 4), np.float64)
+    x = posdef((4, 4), 2)
     garbage = x + np.triu(np.full((4, 4), 7.0), 1)
     _close(L.cholesky(garbage), np.linalg.cholesky(x))
 
 
 def test_cholesky_of_a_non_positive_definite_matrix_is_nan_only_in_that_matrix():
-    good = _pd(np.random.default_rng(3), (3, 3), np.float64)
+    good = posdef((3, 3), 3)
     bad = np.array([[1.0, 2.0, 0.0], [2.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
     out = np.asarray(L.cholesky(np.stack([good, bad])))
     _close(out[0], np.linalg.cholesky(good))
@@ -223,8 +211,8 @@ def _op(a, lower, transpose_a, conjugate_a, unit_diagonal):
 def test_triangular_solve_every_flag_combination_matches_a_dense_solve(left_side, lower, transpose_a, conjugate_a,
                                                                        unit_diagonal):
     rng = np.random.default_rng(4)
-    a = _random(rng, (2, 3, 3), np.complex128) + 4 * np.eye(3)  # garbage in the unread triangle too
-    b = _random(rng, (2, 3, 2) if left_side else (2, 2, 3), np.complex128)
+    a = rand((2, 3, 3), rng, np.complex128) + 4 * np.eye(3)  # garbage in the unread triangle too
+    b = rand((2, 3, 2) if left_side else (2, 2, 3), rng, np.complex128)
     out = L.triangular_solve(a, b, left_side=left_side, lower=lower, transpose_a=transpose_a,
                              conjugate_a=conjugate_a, unit_diagonal=unit_diagonal)
     ops = np.stack([_op(m, lower, transpose_a, conjugate_a, unit_diagonal) for m in a])
@@ -291,7 +279,7 @@ def _check_lu(x, packed, pivots, perm):
 @pytest.mark.parametrize("dt", FLOATS)
 @pytest.mark.parametrize("shape", [(4, 4), (3, 5, 5), (2, 2, 3, 3), (5, 3), (3, 5), (2, 4, 2)])
 def test_lu_reconstructs_the_permuted_matrix(dt, shape):
-    x = _random(np.random.default_rng(6), shape, dt)
+    x = rand(shape, 6, dt)
     _check_lu(x, *L.lu(x))
 
 
@@ -332,7 +320,7 @@ def test_lu_of_bfloat16_is_computed_in_float32():
 @pytest.mark.parametrize("shape", [(4, 4), (5, 3), (3, 5), (2, 4, 3), (2, 1, 3, 4)])
 @pytest.mark.parametrize("full_matrices", [True, False])
 def test_qr_factors_are_orthonormal_and_upper_triangular(dt, shape, full_matrices):
-    x = _random(np.random.default_rng(8), shape, dt)
+    x = rand(shape, 8, dt)
     q, r = L.qr(x, full_matrices=full_matrices)
     m, n = shape[-2:]
     k = m if full_matrices else min(m, n)
@@ -354,7 +342,7 @@ def test_qr_of_empty_matrices(shape):
 @pytest.mark.parametrize("dt", FLOATS)
 @pytest.mark.parametrize("shape", [(1, 1), (4, 4), (3, 3, 3)])
 def test_eigh_eigenvalues_ascend_and_eigenvectors_diagonalise(dt, shape):
-    x = _pd(np.random.default_rng(9), shape, dt) - 2 * shape[-1] * np.eye(shape[-1]).astype(dt)
+    x = posdef(shape, 9, dt) - 2 * shape[-1] * np.eye(shape[-1]).astype(dt)
     v, w = L.eigh(x)
     assert w.dtype == np.dtype(dt).type(0).real.dtype and v.dtype == np.dtype(dt)
     w, v = np.asarray(w), np.asarray(v)
@@ -365,7 +353,7 @@ def test_eigh_eigenvalues_ascend_and_eigenvectors_diagonalise(dt, shape):
 
 
 def test_eigh_reads_the_chosen_triangle():
-    x = _pd(np.random.default_rng(10), (3, 3), np.float64)
+    x = posdef((3, 3), 10)
     _, w_lower = L.eigh(np.tril(x) + np.triu(np.full((3, 3), 9.0), 1), lower=True)
     _, w_upper = L.eigh(np.triu(x) + np.tril(np.full((3, 3), 9.0), -1), lower=False)
     _close(w_lower, np.linalg.eigvalsh(x))
@@ -384,7 +372,7 @@ def test_eigh_of_nan_input_is_nan_and_empty_is_empty():
 @pytest.mark.parametrize("shape", [(4, 4), (5, 3), (3, 5), (2, 4, 3)])
 @pytest.mark.parametrize("full_matrices", [True, False])
 def test_svd_reconstructs_with_descending_singular_values(dt, shape, full_matrices):
-    x = _random(np.random.default_rng(11), shape, dt)
+    x = rand(shape, 11, dt)
     u, s, vh = L.svd(x, full_matrices=full_matrices)
     m, n = shape[-2:]
     k = min(m, n)

@@ -12,27 +12,9 @@ from fluxion.core.primitive import abstract_eval
 from fluxion.core.types import ArrayType
 from fluxion.ops import shape as S
 
+from _arrays import arrays, raises, sample, shapes
+
 DTYPES = dtypes.ALL
-shapes = hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=4)
-
-
-def sample(seed: int, shape, dtype) -> np.ndarray:
-    """Random values of any fluxion dtype (bfloat16 and bool included)."""
-    rng = np.random.default_rng(seed)
-    v = rng.standard_normal(shape) * 10
-    if dtype == dtypes.bool_:
-        return v > 0
-    if dtype in dtypes.COMPLEX:
-        v = v + 1j * rng.standard_normal(shape)
-    if dtype in dtypes.UNSIGNED:
-        v = np.abs(v)
-    return v.astype(dtype)
-
-
-@st.composite
-def arrays(draw, shape=shapes, dtype=st.sampled_from(DTYPES)):
-    shape = draw(shape) if isinstance(shape, st.SearchStrategy) else shape
-    return sample(draw(st.integers(0, 2**16)), shape, draw(dtype))
 
 
 def check(out: Array, expected: np.ndarray, weak: bool = False):
@@ -217,11 +199,6 @@ def test_negative_axes_are_normalised_in_the_parameters():
 
 
 # errors ------------------------------------------------------------------------------------
-def raises(cls, *words):
-    """pytest.raises that also checks the message names the operation and a fix."""
-    return pytest.raises(cls, match="(?s)" + "".join(f"(?=.*{w})" for w in words + ("fix:",)))
-
-
 def test_reshape_to_a_different_size_is_a_shape_error():
     with raises(ShapeError, "reshape", r"\(2, 3\)", "6 elements"):
         S.reshape(fnp.zeros((2, 3)), (4,))

@@ -1,38 +1,24 @@
 """Sorting primitives against NumPy: variadic stable sort and top_k."""
+import functools
+
 import ml_dtypes
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
-from hypothesis.extra import numpy as hnp
 
 import fluxion  # noqa: F401  (fills the kernel tables)
 from fluxion.core.array import Array
 from fluxion.core.errors import DTypeError, ShapeError
 from fluxion.ops import sort as S
 
+from _arrays import arrays_with_ties
+
 BF16 = np.dtype(ml_dtypes.bfloat16)
 LOW = (np.dtype(np.float16), BF16)
 KEYS = [np.bool_, np.int8, np.int32, np.int64, np.uint8, np.uint64, np.float16, BF16, np.float32, np.float64,
         np.complex64, np.complex128]
-SPECIALS = [np.nan, -np.nan, np.inf, -np.inf, -0.0, 0.0]
-
-
-@st.composite
-def arrays(draw, dtypes, min_dims=1, shape=None):
-    """Arrays with many ties: small integers, and for floats NaN (both signs), inf and signed zeros."""
-    dt = np.dtype(draw(st.sampled_from(dtypes)))
-    if shape is None:
-        shape = draw(hnp.array_shapes(min_dims=min_dims, max_dims=3, min_side=0, max_side=5))
-    if dt == np.bool_:
-        return draw(hnp.arrays(np.bool_, shape))
-    if dt.kind in "iu":
-        lo, hi = max(int(np.iinfo(dt).min), -3), min(int(np.iinfo(dt).max), 3)
-        return draw(hnp.arrays(dt, shape, elements=st.integers(lo, hi)))
-    elements = st.one_of(st.integers(-3, 3).map(float), st.sampled_from(SPECIALS))
-    value = draw(hnp.arrays(np.float64, shape, elements=elements))
-    if dt.kind == "c":
-        value = value + 1j * draw(hnp.arrays(np.float64, shape, elements=elements))
-    return value.astype(dt)
+SPECIALS = [np.nan, -np.nan, np.inf, -np.inf, -0.0, 0.0]  # NaN of both signs
+arrays = functools.partial(arrays_with_ties, specials=SPECIALS)
 
 
 def _key(x):

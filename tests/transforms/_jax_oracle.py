@@ -3,16 +3,42 @@
 `assert_derivatives_match_jax(f, jf, xs)` requires the values, a vjp with a random
 cotangent, a jvp along random tangents and a Hessian-vector product of <u, f(x)> to agree,
 so first and second derivatives are both compared. Used by the tests only (the oracle never
-enters fluxion).
+enters fluxion). `jax_x64()` gives the tests jax set up for the comparison, `twice(op)`
+builds their programs over a linear operation, and `check_float32_derivatives` checks them at
+float32 inputs.
 """
 import numpy as np
+import pytest
 
 import fluxion as fx
 import fluxion.numpy as fnp
+from fluxion.core import dtypes
+from fluxion.test_util import check_grads
+
+from _arrays import inputs, rand
 
 
-def rand(shape, seed=0, dtype=np.float64):
-    return np.random.default_rng(seed).standard_normal(shape).astype(dtype)
+def jax_x64():
+    """jax with 64-bit types enabled (the comparisons are in float64); skips the test without jax."""
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    return jax
+
+
+def twice(op):
+    """`op(x) * op(sin(x))` for a program `op(m, o, x)` over namespaces `m`, `o`: the operation on
+    both factors of a product, so that second derivatives go through its transpose too."""
+    return lambda m, o, x: op(m, o, x) * op(m, o, m.sin(x))
+
+
+def check_float32_derivatives(f, shapes, **options):
+    """check_grads(f, xs, **options) at float32 inputs `xs` of `shapes`; `f`'s output and its
+    cotangents must stay float32."""
+    xs = [fnp.asarray(x) for x in inputs(shapes, np.float32)]
+    check_grads(f, xs, **options)
+    out, pullback = fx.vjp(f, *xs)
+    assert out.dtype == dtypes.float32
+    assert all(g.dtype == dtypes.float32 for g in pullback(fnp.ones(out.shape, dtype=fnp.float32)))
 
 
 def _close(a, b, rtol, atol):

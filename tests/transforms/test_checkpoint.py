@@ -17,15 +17,14 @@ from fluxion.ops import elementwise as E
 from fluxion.ops.linalg import dot_general_p
 from fluxion.test_util import check_grads
 
+from _arrays import fx_rand
+from _jax_oracle import jax_x64
+
 POLICIES = [None, "nothing_saveable", "dots_saveable", "everything_saveable"]
 
 
-def _f64(*shape, seed=0):
-    return fnp.asarray(np.random.default_rng(seed).standard_normal(shape))
-
-
 def _params(sizes=(4, 5, 3), seed=0):
-    return [{"w": _f64(m, n, seed=seed + i) / np.sqrt(m), "b": _f64(n, seed=seed + 10 + i)}
+    return [{"w": fx_rand(m, n, seed=seed + i) / np.sqrt(m), "b": fx_rand(n, seed=seed + 10 + i)}
             for i, (m, n) in enumerate(zip(sizes[:-1], sizes[1:]))]
 
 
@@ -67,14 +66,14 @@ def dot_calls(monkeypatch):
 
 # values and gradients ---------------------------------------------------------------------------
 def test_checkpoint_outside_differentiation_is_the_function():
-    params, x = _params(), _f64(2, 4)
+    params, x = _params(), fx_rand(2, 4)
     _assert_trees_close(fx.checkpoint(_mlp)(params, x), _mlp(params, x), 0)
     assert fx.remat is fx.checkpoint
 
 
 @pytest.mark.parametrize("policy", POLICIES)
 def test_checkpointed_layers_give_the_gradients_of_plain_differentiation(policy):
-    params, x = _params(), _f64(2, 4, seed=3)
+    params, x = _params(), fx_rand(2, 4, seed=3)
     layer = fx.checkpoint(_layer, policy=policy)
     expected = fx.grad(_mlp, argnums=(0, 1))(params, x)
     _assert_trees_close(fx.grad(_mlp, argnums=(0, 1))(params, x, layer), expected)
@@ -83,8 +82,7 @@ def test_checkpointed_layers_give_the_gradients_of_plain_differentiation(policy)
 
 
 def test_checkpointed_mlp_gradients_match_jax():
-    jax = pytest.importorskip("jax")
-    jax.config.update("jax_enable_x64", True)
+    jax = jax_x64()
     jnp = jax.numpy
 
     def jlayer(p, x):
@@ -96,7 +94,7 @@ def test_checkpointed_mlp_gradients_match_jax():
             x = jlayer(p, x)
         return jnp.sum(x ** 2)
 
-    params, x = _params(), _f64(2, 4, seed=3)
+    params, x = _params(), fx_rand(2, 4, seed=3)
     ref = jax.grad(jmlp)(jax.tree.map(np.asarray, params), np.asarray(x))
     got = fx.grad(_mlp)(params, x, fx.checkpoint(_layer, policy="dots_saveable"))
     _assert_trees_close(got, jax.tree.map(np.asarray, ref), 1e-10)
@@ -106,18 +104,18 @@ def test_checkpointed_mlp_gradients_match_jax():
 @pytest.mark.parametrize("policy", POLICIES)
 def test_checkpoint_passes_check_grads(policy, dtype):
     f = fx.checkpoint(lambda w, x: fnp.sin(x @ w) * fnp.exp(x @ w).sum(), policy=policy)
-    check_grads(f, (_f64(3, 2).astype(dtype), _f64(2, 3, seed=1).astype(dtype)), order=2)
+    check_grads(f, (fx_rand(3, 2).astype(dtype), fx_rand(2, 3, seed=1).astype(dtype)), order=2)
 
 
 @pytest.mark.parametrize("policy", ["nothing_saveable", "dots_saveable"])
 def test_higher_orders_and_forward_mode_through_checkpoint_match_plain(policy):
     f = lambda x: fnp.sum(fnp.tanh(x @ x.T) * fnp.sin(x))  # noqa: E731
     g = fx.checkpoint(f, policy=policy)
-    x = _f64(3, 3)
+    x = fx_rand(3, 3)
     _assert_trees_close(fx.hessian(g)(x), fx.hessian(f)(x))
     _assert_trees_close(fx.grad(lambda x: fx.grad(g)(x).sum())(x), fx.grad(lambda x: fx.grad(f)(x).sum())(x))
     _assert_trees_close(fx.jacfwd(g)(x), fx.jacfwd(f)(x))
-    t = _f64(3, 3, seed=1)
+    t = fx_rand(3, 3, seed=1)
     _assert_trees_close(fx.jvp(g, (x,), (t,)), fx.jvp(f, (x,), (t,)))
     _assert_trees_close(fx.linearize(g, x)[1](t), fx.linearize(f, x)[1](t))
 
@@ -128,7 +126,7 @@ def test_checkpoint_with_pytree_output_integer_output_and_static_arguments():
         return {"y": y, "n": fnp.argmax(y)}
 
     g = fx.checkpoint(f)
-    x = _f64(4)
+    x = fx_rand(4)
     loss = lambda f, x: f(x, 2.0, activation=fnp.tanh)["y"].sum()  # noqa: E731
     _assert_trees_close(fx.grad(functools.partial(loss, g))(x), fx.grad(functools.partial(loss, f))(x))
     assert int(g(x, 2.0, activation=fnp.tanh)["n"]) == int(np.argmax(np.tanh(np.asarray(x))))
@@ -138,7 +136,7 @@ def test_nested_checkpoints_give_plain_gradients():
     inner = fx.checkpoint(lambda x: fnp.sin(x) * fnp.cos(x))
     outer = fx.checkpoint(lambda x: fnp.exp(inner(x)) * inner(2 * x), policy="dots_saveable")
     plain = lambda x: fnp.exp(fnp.sin(x) * fnp.cos(x)) * (fnp.sin(2 * x) * fnp.cos(2 * x))  # noqa: E731
-    x = _f64(3)
+    x = fx_rand(3)
     _assert_trees_close(fx.grad(lambda x: outer(x).sum())(x), fx.grad(lambda x: plain(x).sum())(x))
     _assert_trees_close(fx.hessian(lambda x: outer(x).sum())(x), fx.hessian(lambda x: plain(x).sum())(x))
 
@@ -161,7 +159,7 @@ def test_custom_rules_inside_checkpoint_are_kept_when_recomputing():
 
 @pytest.mark.parametrize("policy", POLICIES)
 def test_checkpoint_of_a_closure_over_parameters_being_differentiated(policy):
-    params, x = _params(), _f64(2, 4, seed=3)
+    params, x = _params(), fx_rand(2, 4, seed=3)
 
     def closed(params, x):
         for p in params:
@@ -189,7 +187,7 @@ def test_nested_checkpoints_closing_over_a_differentiated_value(policy):
     def plain(w, x):
         return (fnp.sin(x @ w) * fnp.cos(x @ w)).sum()
 
-    w, x = _f64(3, 3), _f64(2, 3, seed=1)
+    w, x = fx_rand(3, 3), fx_rand(2, 3, seed=1)
     for transform in (fx.grad, fx.hessian, lambda f: fx.jacfwd(fx.grad(f))):
         _assert_trees_close(transform(model)(w, x), transform(plain)(w, x))
     assert len(fx.saved_residuals(model, w, x)) < len(fx.saved_residuals(plain, w, x))
@@ -197,7 +195,7 @@ def test_nested_checkpoints_closing_over_a_differentiated_value(policy):
 
 def test_reverse_over_forward_mode_recomputes_too():
     f = lambda x: fnp.sum(fnp.sin(fnp.sin(x)) * x)  # noqa: E731
-    x, v = _f64(3), _f64(3, seed=1)
+    x, v = fx_rand(3), fx_rand(3, seed=1)
     hvp = lambda f: (lambda x: fx.jvp(f, (x,), (v,))[1])  # noqa: E731
     _assert_trees_close(fx.grad(hvp(fx.checkpoint(f)))(x), fx.grad(hvp(f))(x))
     assert len(fx.saved_residuals(hvp(fx.checkpoint(f)), x)) < len(fx.saved_residuals(hvp(f), x))
@@ -211,7 +209,7 @@ def test_saved_residuals_lists_what_plain_reverse_mode_keeps():
 
 
 def test_checkpoint_saves_only_the_inputs():
-    params, x = _params(), _f64(2, 4)
+    params, x = _params(), fx_rand(2, 4)
     plain = fx.saved_residuals(_mlp, params, x)
     saved = fx.saved_residuals(fx.checkpoint(_mlp), params, x)
     inputs = [(leaf.shape, leaf.dtype) for leaf in fx.tree.leaves((params, x))]
@@ -220,14 +218,14 @@ def test_checkpoint_saves_only_the_inputs():
 
 
 def test_checkpointed_layers_save_fewer_residuals():
-    params, x = _params((4, 6, 6, 3)), _f64(2, 4)
+    params, x = _params((4, 6, 6, 3)), fx_rand(2, 4)
     plain = fx.saved_residuals(_mlp, params, x)
     per_layer = fx.saved_residuals(lambda p, x: _mlp(p, x, fx.checkpoint(_layer)), params, x)
     assert len(per_layer) < len(plain) and _size(per_layer) < _size(plain)
 
 
 def test_dots_saveable_saves_the_inputs_and_the_products():
-    params, x = _params(), _f64(2, 4)
+    params, x = _params(), fx_rand(2, 4)
     saved = fx.saved_residuals(fx.checkpoint(_mlp, policy="dots_saveable"), params, x)
     inputs = [(leaf.shape, leaf.dtype) for leaf in fx.tree.leaves((params, x))]
     products = [((2, 5), np.dtype("float64")), ((2, 3), np.dtype("float64"))]
@@ -235,13 +233,13 @@ def test_dots_saveable_saves_the_inputs_and_the_products():
 
 
 def test_everything_saveable_saves_what_plain_differentiation_saves():
-    params, x = _params(), _f64(2, 4)
+    params, x = _params(), fx_rand(2, 4)
     everything = fx.saved_residuals(fx.checkpoint(_mlp, policy="everything_saveable"), params, x)
     assert sorted(everything, key=str) == sorted(fx.saved_residuals(_mlp, params, x), key=str)
 
 
 def test_nothing_saveable_recomputes_the_products_and_dots_saveable_does_not(dot_calls):
-    params, x = _params(), _f64(2, 4)
+    params, x = _params(), fx_rand(2, 4)
     runs = {}
     for policy in ("plain", "nothing_saveable", "dots_saveable"):
         f = _mlp if policy == "plain" else fx.checkpoint(_mlp, policy=policy)
@@ -255,7 +253,7 @@ def test_nothing_saveable_recomputes_the_products_and_dots_saveable_does_not(dot
 def test_a_custom_policy_chooses_what_is_saved():
     save_tanh = lambda prim, *avals, **params: prim is E.tanh_p  # noqa: E731
     f = lambda x: fnp.sin(fnp.tanh(x)) * fnp.tanh(fnp.exp(x))  # noqa: E731
-    x = _f64(3)
+    x = fx_rand(3)
     saved = fx.saved_residuals(fx.checkpoint(f, policy=save_tanh), x)
     assert len(saved) == 3  # x and two tanh results
     _assert_trees_close(fx.grad(lambda x: fx.checkpoint(f, policy=save_tanh)(x).sum())(x),
@@ -289,4 +287,4 @@ def test_a_function_that_changes_between_runs_raises():
         return fnp.sum(y)
 
     with pytest.raises(FluxionError, match=r"(?s)ran different operations.*depend only on its arguments"):
-        fx.grad(fx.checkpoint(f, policy="dots_saveable"))(_f64(2, 2))
+        fx.grad(fx.checkpoint(f, policy="dots_saveable"))(fx_rand(2, 2))

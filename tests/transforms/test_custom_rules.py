@@ -14,19 +14,12 @@ import fluxion.numpy as fnp
 from fluxion.errors import DTypeError, ShapeError
 from fluxion.test_util import check_grads
 
-
-def _f64(*shape, seed=0):
-    return fnp.asarray(np.random.default_rng(seed).standard_normal(shape))
+from _arrays import fx_rand
+from _jax_oracle import jax_x64
 
 
 def _close(a, b, tol=1e-10):
     np.testing.assert_allclose(np.asarray(a, np.float64), np.asarray(b, np.float64), rtol=tol, atol=tol)
-
-
-def _jax():
-    jax = pytest.importorskip("jax")
-    jax.config.update("jax_enable_x64", True)
-    return jax
 
 
 # examples -------------------------------------------------------------------------------------
@@ -98,7 +91,7 @@ def test_custom_jvp_passes_check_grads(dtype):
 
 
 def test_custom_jvp_hessian_matches_jax():
-    jax = _jax()
+    jax = jax_x64()
     jnp = jax.numpy
 
     @fx.custom_jvp
@@ -110,7 +103,7 @@ def test_custom_jvp_hessian_matches_jax():
         (x, y), (tx, ty) = primals, tangents
         return f(x, y), fnp.sum((1 - fnp.tanh(x) ** 2) * y * tx + fnp.tanh(x) * ty)
 
-    x, y = _f64(3), _f64(3, seed=1)
+    x, y = fx_rand(3), fx_rand(3, seed=1)
     ref = jax.hessian(lambda x, y: jnp.sum(jnp.tanh(x) * y), argnums=(0, 1))(np.asarray(x), np.asarray(y))
     got = fx.hessian(f, argnums=(0, 1))(x, y)
     for g_row, r_row in zip(got, ref):
@@ -130,7 +123,7 @@ def test_custom_jvp_with_pytree_inputs_and_outputs():
         out = f(p, x)
         return out, {"y": tp["w"] * fnp.sin(x) + p["w"] * fnp.cos(x) * tx, "z": (tp["b"] + tx,)}
 
-    p, x = {"w": _f64(3), "b": _f64(3, seed=1)}, _f64(3, seed=2)
+    p, x = {"w": fx_rand(3), "b": fx_rand(3, seed=1)}, fx_rand(3, seed=2)
     check_grads(f, (p, x), order=2)
     g = fx.grad(lambda p, x: f(p, x)["y"].sum() + f(p, x)["z"][0].sum())(p, x)
     _close(g["w"], np.sin(np.asarray(x)))
@@ -193,7 +186,7 @@ def test_custom_jvp_keyword_and_default_arguments_become_positional():
 def test_defjvps_gives_the_sum_of_per_argument_terms():
     f = fx.custom_jvp(lambda x, y: fnp.sin(x) * y)
     f.defjvps(lambda t, ans, x, y: fnp.cos(x) * y * t, lambda t, ans, x, y: fnp.sin(x) * t)
-    x, y = _f64(3), _f64(3, seed=1)
+    x, y = fx_rand(3), fx_rand(3, seed=1)
     check_grads(f, (x, y), order=2)
     gx, gy = fx.grad(lambda x, y: f(x, y).sum(), argnums=(0, 1))(x, y)
     _close(gx, np.cos(np.asarray(x)) * np.asarray(y))
@@ -237,9 +230,9 @@ def _custom_sin():
 
 
 def test_custom_vjp_matches_jax_in_reverse_mode_and_composes():
-    jax = _jax()
+    jax = jax_x64()
     f = _custom_sin()
-    x = _f64(4)
+    x = fx_rand(4)
     loss = lambda x: (f(x) * x).sum()  # noqa: E731
     jloss = lambda x: (jax.numpy.sin(x) * x).sum()  # noqa: E731
     _close(fx.grad(loss)(x), jax.grad(jloss)(np.asarray(x)))
@@ -263,7 +256,7 @@ def test_custom_vjp_with_pytrees_and_none_cotangents():
         return {"w": g * res["x"] * res["scale"], "b": None}, g * res["w"] + gx
 
     f.defvjp(f_fwd, f_bwd)
-    p, x = {"w": _f64(3), "b": _f64(3, seed=1)}, _f64(3, seed=2)
+    p, x = {"w": fx_rand(3), "b": fx_rand(3, seed=1)}, fx_rand(3, seed=2)
     gp, gx = fx.grad(lambda p, x: f(p, x)["out"].sum() + 2 * f(p, x)["aux"][0].sum(), argnums=(0, 1))(p, x)
     _close(gp["w"], x)
     _close(gp["b"], np.zeros(3))
@@ -299,7 +292,7 @@ def test_custom_vjp_fwd_sees_arguments_in_place_with_nondiff_in_the_middle():
 
 def test_custom_vjp_inside_grad_inside_jacfwd():
     f = _custom_sin()
-    x = _f64(3)
+    x = fx_rand(3)
     jac = fx.jacfwd(fx.grad(lambda x: f(x).sum()))(x)
     _close(jac, np.diag(-np.sin(np.asarray(x))))
 
@@ -340,7 +333,7 @@ def test_a_custom_function_inside_another_rule_keeps_its_rule_at_second_order():
 
 
 def test_forward_over_reverse_and_reverse_over_forward_use_the_rule():
-    x, v = _f64(3), _f64(3, seed=1)
+    x, v = fx_rand(3), fx_rand(3, seed=1)
     f = lambda x: fnp.sum(log1pexp(x) * x)  # noqa: E731
     s = _sigmoid(x)
     hess_v = (s * (1 - s) * np.asarray(x) + 2 * s) * np.asarray(v)  # diagonal Hessian times v

@@ -12,16 +12,8 @@ from fluxion.ops import elementwise as E
 from fluxion.ops import fft as F
 from fluxion.test_util import check_grads
 
-from _jax_oracle import assert_derivatives_match_jax
-
-
-def _real(*shape, seed=0, dtype=np.float64):
-    return fnp.asarray(np.random.default_rng(seed).standard_normal(shape).astype(dtype))
-
-
-def _complex(*shape, seed=0):
-    rng = np.random.default_rng(seed)
-    return fnp.asarray(rng.standard_normal(shape) + 1j * rng.standard_normal(shape))
+from _arrays import fx_rand, rand
+from _jax_oracle import assert_derivatives_match_jax, jax_x64
 
 
 def _parts(z):
@@ -30,9 +22,7 @@ def _parts(z):
 
 @pytest.fixture(scope="module")
 def jax():
-    jax = pytest.importorskip("jax")
-    jax.config.update("jax_enable_x64", True)
-    return jax
+    return jax_x64()
 
 
 # fft ------------------------------------------------------------------------------------------
@@ -42,10 +32,10 @@ LENGTHS = [(1,), (2,), (5,), (6,), (3, 4), (4, 3), (2, 3, 4), (3, 2, 5)]
 def _input(fft_type, lengths, seed=0):
     """A batch of two inputs of the transform: real for "rfft", a half spectrum for "irfft"."""
     if fft_type == "rfft":
-        return _real(2, *lengths, seed=seed)
+        return fx_rand(2, *lengths, seed=seed)
     if fft_type == "irfft":
-        return _complex(2, *lengths[:-1], lengths[-1] // 2 + 1, seed=seed)
-    return _complex(2, *lengths, seed=seed)
+        return fx_rand(2, *lengths[:-1], lengths[-1] // 2 + 1, seed=seed, dtype=np.complex128)
+    return fx_rand(2, *lengths, seed=seed, dtype=np.complex128)
 
 
 @pytest.mark.parametrize("lengths", LENGTHS)
@@ -66,7 +56,7 @@ def test_fft_transposes_pass_the_dot_product_test(fft_type, lengths):
     # a linear map f and its transpose f^T satisfy Re sum(f(x) * u) == Re sum(x * f^T(u))
     x = _input(fft_type, lengths)
     y, pullback = fx.vjp(lambda x: F.fft(x, fft_type, lengths), x)
-    u = _real(*y.shape, seed=1) if fft_type == "irfft" else _complex(*y.shape, seed=1)
+    u = fx_rand(*y.shape, seed=1, dtype=np.float64 if fft_type == "irfft" else np.complex128)
     (xt,) = pullback(u)
     assert xt.dtype == x.dtype and xt.shape == x.shape
     lhs = np.sum(np.asarray(y) * np.asarray(u)).real
@@ -84,7 +74,7 @@ def test_fft_transposes_match_jax(jax, fft_type, lengths):
     axes = tuple(range(-len(lengths), 0))
     transform = getattr(jax.numpy.fft, _JAX_FFTS[fft_type])
     y, theirs = jax.vjp(lambda v: transform(v, s=lengths, axes=axes), np.asarray(x))
-    u = np.asarray(_complex(*y.shape, seed=1) if y.dtype.kind == "c" else _real(*y.shape, seed=1))
+    u = rand(y.shape, seed=1, dtype=np.complex128 if y.dtype.kind == "c" else np.float64)
     _, ours = fx.vjp(lambda v: F.fft(v, fft_type, lengths), x)
     np.testing.assert_allclose(np.asarray(ours(fnp.asarray(u))[0]), np.asarray(theirs(u)[0]), rtol=1e-10,
                                atol=1e-12)
@@ -109,15 +99,16 @@ FNP_FFTS = {
 @pytest.mark.parametrize("name", FNP_FFTS)
 def test_fluxion_numpy_fft_grads_match_finite_differences(name):
     f, shape = FNP_FFTS[name]
-    check_grads(f, (_real(*shape),))
+    check_grads(f, (fx_rand(*shape),))
 
 
 def test_fft_of_complex_input_grads_match_finite_differences():
-    check_grads(lambda re, im: _parts(fnp.fft.fftn(E.complex_p.bind(re, im), axes=(0, 1))), _parts(_complex(3, 4, 2)))
+    check_grads(lambda re, im: _parts(fnp.fft.fftn(E.complex_p.bind(re, im), axes=(0, 1))),
+                _parts(fx_rand(3, 4, 2, dtype=np.complex128)))
 
 
 def test_fft_float32_grads_match_finite_differences():
-    check_grads(lambda x: fnp.fft.irfft(fnp.fft.rfft(x) * (1 - 1j)), (_real(3, 6, dtype=np.float32),))
+    check_grads(lambda x: fnp.fft.irfft(fnp.fft.rfft(x) * (1 - 1j)), (fx_rand(3, 6, dtype=np.float32),))
 
 
 # conv_general_dilated -----------------------------------------------------------------------------
@@ -150,7 +141,7 @@ def _conv_case(case):
 @pytest.mark.parametrize("case", CONVS)
 def test_conv_grads_match_finite_differences(case):
     lhs, rhs, params = _conv_case(case)
-    check_grads(lambda x, w: C.conv_general_dilated(x, w, **params), (_real(*lhs), _real(*rhs, seed=1)))
+    check_grads(lambda x, w: C.conv_general_dilated(x, w, **params), (fx_rand(*lhs), fx_rand(*rhs, seed=1)))
 
 
 @pytest.mark.parametrize("case", CONVS)
@@ -167,14 +158,14 @@ def test_conv_first_and_second_derivatives_match_jax(jax, case):
         lambda a, b: C.conv_general_dilated(a, b, **params),
         lambda a, b: jax.lax.conv_general_dilated(a, b, strides, padding,
                                                   dimension_numbers=jax.lax.ConvDimensionNumbers(*dims), **rest),
-        [np.asarray(_real(*lhs)), np.asarray(_real(*rhs, seed=1))])
+        [rand(lhs), rand(rhs, seed=1)])
 
 
 @pytest.mark.parametrize("stride, padding, dilation, groups", [(1, 0, 1, 1), (2, 1, 1, 1), (1, 2, 2, 1),
                                                                (2, 1, 1, 2), (1, 1, 1, 4)])
 def test_conv2d_gradients_match_torch(stride, padding, dilation, groups):
     torch = pytest.importorskip("torch")
-    x, w = np.asarray(_real(2, 4, 7, 6)), np.asarray(_real(8, 4 // groups, 3, 3, seed=1))
+    x, w = rand((2, 4, 7, 6)), rand((8, 4 // groups, 3, 3), seed=1)
     tx, tw = (torch.tensor(v, requires_grad=True) for v in (x, w))
     torch.sin(torch.nn.functional.conv2d(tx, tw, stride=stride, padding=padding, dilation=dilation,
                                          groups=groups)).sum().backward()
@@ -188,7 +179,7 @@ def test_conv2d_gradients_match_torch(stride, padding, dilation, groups):
 
 
 def test_conv_with_wider_accumulation_gives_cotangents_of_the_operand_dtype():
-    x, w = _real(2, 3, 5, dtype=np.float32), _real(2, 3, 2, seed=1, dtype=np.float32)
+    x, w = fx_rand(2, 3, 5, dtype=np.float32), fx_rand(2, 3, 2, seed=1, dtype=np.float32)
     gx, gw = fx.grad(lambda a, b: fnp.sum(fnp.sin(C.conv_general_dilated(a, b, preferred_element_type=np.float64))),
                      argnums=(0, 1))(x, w)
     assert gx.dtype == gw.dtype == np.float32
@@ -196,8 +187,8 @@ def test_conv_with_wider_accumulation_gives_cotangents_of_the_operand_dtype():
 
 
 def test_conv_with_an_empty_output_has_zero_gradients():
-    gx, gw = fx.grad(lambda a, b: fnp.sum(C.conv_general_dilated(a, b)), argnums=(0, 1))(_real(1, 2, 3),
-                                                                                       _real(2, 2, 5))
+    gx, gw = fx.grad(lambda a, b: fnp.sum(C.conv_general_dilated(a, b)), argnums=(0, 1))(fx_rand(1, 2, 3),
+                                                                                       fx_rand(2, 2, 5))
     assert gx.shape == (1, 2, 3) and gw.shape == (2, 2, 5) and not np.any(gx) and not np.any(gw)
 
 
@@ -205,14 +196,14 @@ def test_conv_with_an_empty_output_has_zero_gradients():
 @pytest.mark.parametrize("op", [fnp.convolve, fnp.correlate])
 @pytest.mark.parametrize("sizes", [(6, 3), (3, 5)])
 def test_convolve_and_correlate_grads_match_finite_differences(op, mode, sizes):
-    check_grads(lambda a, v: op(a, v, mode), (_real(sizes[0]), _real(sizes[1], seed=1)))
+    check_grads(lambda a, v: op(a, v, mode), (fx_rand(sizes[0]), fx_rand(sizes[1], seed=1)))
 
 
 @pytest.mark.parametrize("op", [fnp.convolve, fnp.correlate])
 def test_complex_convolve_and_correlate_grads_match_finite_differences(op):
     def f(a_re, a_im, v_re, v_im):
         return _parts(op(E.complex_p.bind(a_re, a_im), E.complex_p.bind(v_re, v_im), "full"))
-    check_grads(f, (*_parts(_complex(4)), *_parts(_complex(3, seed=1))))
+    check_grads(f, (*_parts(fx_rand(4, dtype=np.complex128)), *_parts(fx_rand(3, seed=1, dtype=np.complex128))))
 
 
 # reduce_window --------------------------------------------------------------------------------
@@ -229,14 +220,14 @@ WINDOWS = [
 @pytest.mark.parametrize("window", WINDOWS)
 def test_reduce_window_grads_match_finite_differences(computation, window):
     shape = (2, 5, 6) if len(window["window_dimensions"]) == 3 else (5, 6)
-    check_grads(lambda x: C.reduce_window(x, computation, **window), (_real(*shape),))
+    check_grads(lambda x: C.reduce_window(x, computation, **window), (fx_rand(*shape),))
 
 
 @pytest.mark.parametrize("computation", C.COMPUTATIONS)
 @pytest.mark.parametrize("window", WINDOWS)
 def test_pooling_gradients_match_jax(jax, computation, window):
     shape = (2, 5, 6) if len(window["window_dimensions"]) == 3 else (5, 6)
-    x = np.asarray(_real(*shape))
+    x = rand(shape)
     lax = jax.lax
     reducer, init = {"max": (lax.max, -np.inf), "min": (lax.min, np.inf), "sum": (lax.add, 0.0)}[computation]
     # jax's reverse mode lacks max pooling with window dilation; its forward mode has it
@@ -247,7 +238,7 @@ def test_pooling_gradients_match_jax(jax, computation, window):
 
 def test_max_pooling_gradients_match_torch():
     torch = pytest.importorskip("torch")
-    x = np.asarray(_real(2, 3, 7, 6))
+    x = rand((2, 3, 7, 6))
     tx = torch.tensor(x, requires_grad=True)
     torch.sin(torch.nn.functional.max_pool2d(tx, 3, stride=2, padding=1)).sum().backward()
     got = fx.grad(lambda v: fnp.sum(fnp.sin(C.reduce_window(v, "max", (1, 1, 3, 3), (1, 1, 2, 2),
@@ -264,4 +255,4 @@ def test_tied_window_maxima_share_the_derivative_equally():
 
 
 def test_sum_pooling_float32_grads_match_finite_differences():
-    check_grads(lambda x: C.reduce_window(x, "sum", (2, 3), (1, 2), "SAME"), (_real(4, 5, dtype=np.float32),))
+    check_grads(lambda x: C.reduce_window(x, "sum", (2, 3), (1, 2), "SAME"), (fx_rand(4, 5, dtype=np.float32),))

@@ -17,27 +17,18 @@ from fluxion.ops import indexing as I
 from fluxion.ops._ad import Zero
 from fluxion.test_util import check_grads
 
-from _jax_oracle import assert_derivatives_match_jax
+from _arrays import inputs, rand
+from _jax_oracle import assert_derivatives_match_jax, check_float32_derivatives, jax_x64, twice
 from _transpose_check import check_transpose
 
-jax = pytest.importorskip("jax")
-jax.config.update("jax_enable_x64", True)
+jax = jax_x64()
 jnp, lax = jax.numpy, jax.lax
-
-
-def _rand(shape, seed=0, dtype=np.float64):
-    return np.random.default_rng(seed).standard_normal(shape).astype(dtype)
-
-
-def _twice(op):
-    """`op(x) * op(sin(x))`: the indexing on both factors of a product."""
-    return lambda m, o, x: op(m, o, x) * op(m, o, m.sin(x))
 
 
 DUP = np.array([2, 0, 2, 1, 2])   # repeated indices
 ROWS = np.array([[0, 2], [2, 1]])
 MASK = np.array([[True, False, True, True], [False, False, True, False], [True, True, False, False]])
-ORDER = np.argsort(_rand((3, 4), seed=5), axis=1)
+ORDER = np.argsort(rand((3, 4), seed=5), axis=1)
 
 
 def _gdn(offset, collapsed, start, obatch=(), ibatch=()):
@@ -68,26 +59,26 @@ OVERLAP_IDX = np.array([[0], [1], [1], [3]])
 # (name, program of namespace m (fluxion.numpy / jax.numpy) and ops o (fluxion.ops.indexing /
 # jax.lax), input shapes, whether jax differentiates it the same way)
 CASES = [
-    ("int", _twice(lambda m, o, x: x[1]), [(3, 4)], True),
-    ("slices", _twice(lambda m, o, x: x[1:, ::-2]), [(3, 4)], True),
-    ("newaxis_ellipsis", _twice(lambda m, o, x: x[None, ..., -1]), [(2, 3, 4)], True),
-    ("array", _twice(lambda m, o, x: x[DUP]), [(3, 4)], True),
-    ("arrays_broadcast", _twice(lambda m, o, x: x[ROWS, np.array([3, -1])]), [(3, 4)], True),
-    ("negative_array", _twice(lambda m, o, x: x[:, np.array([-1, 0, -4])]), [(3, 4)], True),
-    ("mask", _twice(lambda m, o, x: x[MASK]), [(3, 4)], True),
-    ("mixed_slice_array", _twice(lambda m, o, x: x[1:, np.array([0, 2, 2])]), [(3, 4)], True),
-    ("mixed_separated", _twice(lambda m, o, x: x[np.array([0, 1]), :, np.array([1, 1])]), [(2, 3, 2)], True),
-    ("mixed_int_array", _twice(lambda m, o, x: x[..., np.array([1, 0]), 2]), [(2, 3, 4)], True),
-    ("take_flat", _twice(lambda m, o, x: m.take(x, np.array([5, 0, 11, 5]))), [(3, 4)], True),
-    ("take_axis", _twice(lambda m, o, x: m.take(x, DUP, axis=1)), [(3, 4)], True),
-    ("take_wrap", _twice(lambda m, o, x: m.take(x, np.array([-1, 5, 9]), axis=1, mode="wrap")), [(3, 4)], True),
-    ("take_clip", _twice(lambda m, o, x: m.take(x, np.array([-3, 1, 9]), axis=0, mode="clip")), [(3, 4)], True),
-    ("take_fill", _twice(lambda m, o, x: m.take(x, np.array([0, 7, 2]), axis=1, mode="fill", fill_value=-1.0)),
+    ("int", twice(lambda m, o, x: x[1]), [(3, 4)], True),
+    ("slices", twice(lambda m, o, x: x[1:, ::-2]), [(3, 4)], True),
+    ("newaxis_ellipsis", twice(lambda m, o, x: x[None, ..., -1]), [(2, 3, 4)], True),
+    ("array", twice(lambda m, o, x: x[DUP]), [(3, 4)], True),
+    ("arrays_broadcast", twice(lambda m, o, x: x[ROWS, np.array([3, -1])]), [(3, 4)], True),
+    ("negative_array", twice(lambda m, o, x: x[:, np.array([-1, 0, -4])]), [(3, 4)], True),
+    ("mask", twice(lambda m, o, x: x[MASK]), [(3, 4)], True),
+    ("mixed_slice_array", twice(lambda m, o, x: x[1:, np.array([0, 2, 2])]), [(3, 4)], True),
+    ("mixed_separated", twice(lambda m, o, x: x[np.array([0, 1]), :, np.array([1, 1])]), [(2, 3, 2)], True),
+    ("mixed_int_array", twice(lambda m, o, x: x[..., np.array([1, 0]), 2]), [(2, 3, 4)], True),
+    ("take_flat", twice(lambda m, o, x: m.take(x, np.array([5, 0, 11, 5]))), [(3, 4)], True),
+    ("take_axis", twice(lambda m, o, x: m.take(x, DUP, axis=1)), [(3, 4)], True),
+    ("take_wrap", twice(lambda m, o, x: m.take(x, np.array([-1, 5, 9]), axis=1, mode="wrap")), [(3, 4)], True),
+    ("take_clip", twice(lambda m, o, x: m.take(x, np.array([-3, 1, 9]), axis=0, mode="clip")), [(3, 4)], True),
+    ("take_fill", twice(lambda m, o, x: m.take(x, np.array([0, 7, 2]), axis=1, mode="fill", fill_value=-1.0)),
      [(3, 4)], True),
-    ("take_along_axis", _twice(lambda m, o, x: m.take_along_axis(x, ORDER, axis=1)), [(3, 4)], True),
-    ("get_fill", _twice(lambda m, o, x: x.at[np.array([1, 9])].get(mode="fill", fill_value=2.0)), [(3, 4)], True),
+    ("take_along_axis", twice(lambda m, o, x: m.take_along_axis(x, ORDER, axis=1)), [(3, 4)], True),
+    ("get_fill", twice(lambda m, o, x: x.at[np.array([1, 9])].get(mode="fill", fill_value=2.0)), [(3, 4)], True),
     # jnp.compress needs a concrete condition, which the jax oracle (compiled) does not give it
-    ("compress", _twice(lambda m, o, x: m.compress(np.array([True, False, True]), x, axis=0)), [(3, 4)], False),
+    ("compress", twice(lambda m, o, x: m.compress(np.array([True, False, True]), x, axis=0)), [(3, 4)], False),
     ("where", lambda m, o, x, y: m.where(x > 0, x * y, m.sin(y)), [(3, 4), (4,)], True),
     ("set", lambda m, o, x, y: m.sin(x).at[1, 1:3].set(y * y), [(3, 4), (2,)], True),
     ("set_duplicates", lambda m, o, x, y: m.sin(x).at[DUP].set(y * x[0]), [(3, 4), (5, 4)], True),
@@ -103,17 +94,17 @@ CASES = [
     ("min_duplicates", lambda m, o, x, y: m.sin(x).at[DUP].min(y * x[0]), [(3, 4), (5, 4)], True),
     ("max_duplicates", lambda m, o, x, y: m.sin(x).at[DUP].max(m.cos(y)), [(3, 4), (5, 4)], True),
     ("max_window", lambda m, o, x, y: (x * x).at[1:, 1:3].max(y), [(3, 4), (2, 2)], True),
-    ("dynamic_slice", _twice(lambda m, o, x: o.dynamic_slice(x, (2, 3), (2, 3))), [(3, 4)], True),
+    ("dynamic_slice", twice(lambda m, o, x: o.dynamic_slice(x, (2, 3), (2, 3))), [(3, 4)], True),
     ("dynamic_update_slice", lambda m, o, x, y: o.dynamic_update_slice(m.sin(x), y * y, (2, 3)), [(3, 4), (2, 2)],
      True),
-    ("gather_clip", _twice(lambda m, o, x: o.gather(x, ROW_IDX, ROWS_GATHER(o), (1, 4), mode="clip")), [(3, 4)], True),
-    ("gather_fill", _twice(lambda m, o, x: o.gather(x, ROW_IDX, ROWS_GATHER(o), (1, 4), mode="fill", fill_value=-2.0)),
+    ("gather_clip", twice(lambda m, o, x: o.gather(x, ROW_IDX, ROWS_GATHER(o), (1, 4), mode="clip")), [(3, 4)], True),
+    ("gather_fill", twice(lambda m, o, x: o.gather(x, ROW_IDX, ROWS_GATHER(o), (1, 4), mode="fill", fill_value=-2.0)),
      [(3, 4)], True),
-    ("gather_window_clip", _twice(lambda m, o, x: o.gather(x, WIN_IDX, WINDOW_GATHER(o), (2, 2), mode="clip")),
+    ("gather_window_clip", twice(lambda m, o, x: o.gather(x, WIN_IDX, WINDOW_GATHER(o), (2, 2), mode="clip")),
      [(5, 4)], True),
-    ("gather_window_fill", _twice(lambda m, o, x: o.gather(x, WIN_IDX, WINDOW_GATHER(o), (2, 2), mode="fill",
+    ("gather_window_fill", twice(lambda m, o, x: o.gather(x, WIN_IDX, WINDOW_GATHER(o), (2, 2), mode="fill",
                                                            fill_value=0.5)), [(5, 4)], True),
-    ("gather_batched", _twice(lambda m, o, x: o.gather(x, BATCH_IDX, BATCHED_GATHER(o), (1, 1, 3), mode="clip")),
+    ("gather_batched", twice(lambda m, o, x: o.gather(x, BATCH_IDX, BATCHED_GATHER(o), (1, 1, 3), mode="clip")),
      [(2, 4, 3)], True),
     ("scatter_add_drop", lambda m, o, x, y: o.scatter_add(m.sin(x), ROW_IDX, y * y, ROWS_SCATTER(o), mode="fill"),
      [(3, 4), (4, 4)], True),
@@ -129,41 +120,33 @@ CASES = [
 IDS = [c[0] for c in CASES]
 
 
-def _inputs(shapes, dtype=np.float64):
-    return [_rand(s, seed=k, dtype=dtype) for k, s in enumerate(shapes)]
-
-
 def _fluxion(program):
     return lambda *xs: program(fnp, I, *xs)
 
 
 @pytest.mark.parametrize("name,program,shapes,same_as_jax", CASES, ids=IDS)
 def test_second_derivatives_match_finite_differences_and_transpose(name, program, shapes, same_as_jax):
-    check_grads(_fluxion(program), [fnp.asarray(x) for x in _inputs(shapes)], order=2, modes=("fwd", "rev"))
+    check_grads(_fluxion(program), [fnp.asarray(x) for x in inputs(shapes)], order=2, modes=("fwd", "rev"))
 
 
 @pytest.mark.parametrize("name,program,shapes", [c[:3] for c in CASES if c[3]], ids=[c[0] for c in CASES if c[3]])
 def test_derivatives_match_jax(name, program, shapes):
-    assert_derivatives_match_jax(_fluxion(program), lambda *xs: program(jnp, lax, *xs), _inputs(shapes))
+    assert_derivatives_match_jax(_fluxion(program), lambda *xs: program(jnp, lax, *xs), inputs(shapes))
 
 
 @pytest.mark.parametrize("name", ["array", "mixed_separated", "take_fill", "set_duplicates", "add_duplicates",
                                   "mul_duplicates", "max_duplicates", "gather_window_fill", "dynamic_update_slice"])
 def test_float32_derivatives_match_finite_differences(name):
     _, program, shapes, _ = CASES[IDS.index(name)]
-    xs = [fnp.asarray(x) for x in _inputs(shapes, np.float32)]
-    check_grads(_fluxion(program), xs, order=1, modes=("fwd", "rev"))
-    out, pullback = fx.vjp(_fluxion(program), *xs)
-    assert out.dtype == dtypes.float32
-    assert all(g.dtype == dtypes.float32 for g in pullback(fnp.ones(out.shape, dtype=fnp.float32)))
+    check_float32_derivatives(_fluxion(program), shapes, order=1, modes=("fwd", "rev"))
 
 
 def test_mul_at_distinct_indices_matches_jax():
-    x, u = _rand((3, 4)), _rand((2, 4), seed=1)
+    x, u = rand((3, 4)), rand((2, 4), seed=1)
     idx = np.array([2, 0])
-    gx, gu = _vjp(lambda x, u: fnp.sin(x).at[idx].mul(u * u), x, u, ct=_rand((3, 4), seed=2))
+    gx, gu = _vjp(lambda x, u: fnp.sin(x).at[idx].mul(u * u), x, u, ct=rand((3, 4), seed=2))
     _, pullback = jax.vjp(lambda x, u: jnp.sin(x).at[idx].mul(u * u, unique_indices=True), x, u)
-    jgx, jgu = pullback(_rand((3, 4), seed=2))
+    jgx, jgu = pullback(rand((3, 4), seed=2))
     np.testing.assert_allclose(gx, jgx, rtol=1e-12)
     np.testing.assert_allclose(gu, jgu, rtol=1e-12)
 
@@ -172,7 +155,7 @@ def test_grad_through_indexing_and_updates_matches_jax_grad():
     def program(m, x):
         y = x.at[DUP].add(x[::-1][np.array([0, 1, 2, 0, 1])] ** 2).at[1:, ::2].set(m.sin(x[:2, 1::2]))
         return m.sum(m.take(y, np.array([3, 3, 0]), axis=1) * x[..., np.array([1, 2, 0])])
-    x = _rand((3, 4))
+    x = rand((3, 4))
     g = fx.grad(lambda x: program(fnp, x))(fnp.asarray(x))
     np.testing.assert_allclose(np.asarray(g), np.asarray(jax.grad(lambda x: program(jnp, x))(x)), rtol=1e-12)
 
@@ -283,7 +266,7 @@ def test_out_of_bounds_reads_and_dropped_writes_have_zero_derivatives():
 
 # integer indices are not differentiated ------------------------------------------------------
 def test_tangent_of_an_integer_index_argument_is_ignored():
-    x, tx = fnp.asarray(_rand((3, 4))), fnp.asarray(_rand((3, 4), seed=1))
+    x, tx = fnp.asarray(rand((3, 4))), fnp.asarray(rand((3, 4), seed=1))
     i = fnp.asarray([2, 0])
     _, t = fx.jvp(lambda x, i: x[i] * 2.0, (x, i), (tx, fnp.asarray([5, 7])))
     np.testing.assert_array_equal(np.asarray(t), 2.0 * np.asarray(tx)[[2, 0]])
@@ -309,8 +292,8 @@ RULE_CALLS = [
 
 @pytest.mark.parametrize("prim,make_args,params", RULE_CALLS, ids=[str(c[0]) for c in RULE_CALLS])
 def test_jvp_rules_ignore_a_tangent_given_for_integer_arguments(prim, make_args, params):
-    primals = make_args(fnp.asarray(_rand((3, 4))))
-    tangents = [fnp.asarray(_rand(p.shape, seed=k)) if p.dtype == dtypes.float64 else Zero(p.aval)
+    primals = make_args(fnp.asarray(rand((3, 4))))
+    tangents = [fnp.asarray(rand(p.shape, seed=k)) if p.dtype == dtypes.float64 else Zero(p.aval)
                 for k, p in enumerate(primals)]
     noisy = [fnp.full(p.shape, 3, dtype=p.dtype) if t.__class__ is Zero else t for p, t in zip(primals, tangents)]
     ans, t = jvp_rules[prim](primals, tangents, **params)

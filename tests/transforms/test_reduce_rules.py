@@ -20,11 +20,11 @@ from fluxion.ops import reduce as R
 from fluxion.ops._ad import Zero
 from fluxion.test_util import check_grads
 
-from _jax_oracle import assert_derivatives_match_jax, rand
+from _arrays import inputs, rand
+from _jax_oracle import assert_derivatives_match_jax, jax_x64
 from _transpose_check import check_transpose
 
-jax = pytest.importorskip("jax")
-jax.config.update("jax_enable_x64", True)
+jax = jax_x64()
 jnp, lax, jsp = jax.numpy, jax.lax, jax.scipy.special
 
 
@@ -345,19 +345,18 @@ def _jax(program):
 
 @pytest.mark.parametrize("name,program,shapes", NUMPY, ids=NUMPY_IDS)
 def test_numpy_second_derivatives_match_finite_differences(name, program, shapes):
-    check_grads(_fluxion(program), [fnp.asarray(rand(s, seed=k)) for k, s in enumerate(shapes)], order=2)
+    check_grads(_fluxion(program), [fnp.asarray(x) for x in inputs(shapes)], order=2)
 
 
 @pytest.mark.parametrize("name,program,shapes", NUMPY, ids=NUMPY_IDS)
 def test_numpy_derivatives_match_jax(name, program, shapes):
-    assert_derivatives_match_jax(_fluxion(program), _jax(program), [rand(s, seed=k) for k, s in enumerate(shapes)])
+    assert_derivatives_match_jax(_fluxion(program), _jax(program), inputs(shapes))
 
 
 @pytest.mark.parametrize("name", ["sum_axes", "prod", "amax_keepdims", "var", "cumprod", "logsumexp", "softmax"])
 def test_numpy_float32_derivatives(name):
     _, program, shapes = NUMPY[NUMPY_IDS.index(name)]
-    check_grads(_fluxion(program), [fnp.asarray(rand(s, seed=k, dtype=np.float32)) for k, s in enumerate(shapes)],
-                order=2)
+    check_grads(_fluxion(program), [fnp.asarray(x) for x in inputs(shapes, np.float32)], order=2)
 
 
 SPECIAL_INPUTS = [

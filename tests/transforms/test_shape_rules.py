@@ -17,76 +17,67 @@ from fluxion.ops import shape as S
 from fluxion.ops._ad import Zero
 from fluxion.test_util import check_grads
 
-from _jax_oracle import assert_derivatives_match_jax
+from _arrays import inputs, rand
+from _jax_oracle import assert_derivatives_match_jax, check_float32_derivatives, jax_x64, twice
 from _transpose_check import check_transpose
 
-jax = pytest.importorskip("jax")
-jax.config.update("jax_enable_x64", True)
+jax = jax_x64()
 jnp, lax = jax.numpy, jax.lax
-
-
-def _rand(shape, seed=0, dtype=np.float64):
-    return np.random.default_rng(seed).standard_normal(shape).astype(dtype)
 
 
 # (name, program written once for a namespace `m` (fluxion.numpy or jax.numpy) and its ops
 # (fluxion.ops.shape or jax.lax), input shapes). Each program is nonlinear in its inputs so
 # that second derivatives pass through the rules' transposes too.
-def _twice(op):
-    """`op(x) * op(sin(x))`: the shape operation on both factors of a product."""
-    return lambda m, o, x: op(m, o, x) * op(m, o, m.sin(x))
-
-
 CASES = [
-    ("reshape", _twice(lambda m, o, x: m.reshape(x, (3, 2))), [(2, 3)]),
-    ("reshape_infer", _twice(lambda m, o, x: m.reshape(x, (-1,))), [(2, 1, 3)]),
-    ("ravel", _twice(lambda m, o, x: m.ravel(x)), [(2, 3)]),
-    ("transpose", _twice(lambda m, o, x: m.transpose(x)), [(2, 3, 2)]),
-    ("permute_dims", _twice(lambda m, o, x: m.permute_dims(x, (1, 2, 0))), [(2, 3, 2)]),
-    ("matrix_transpose", _twice(lambda m, o, x: m.matrix_transpose(x)), [(2, 2, 3)]),
-    ("moveaxis", _twice(lambda m, o, x: m.moveaxis(x, 0, -1)), [(2, 3, 1)]),
-    ("swapaxes", _twice(lambda m, o, x: m.swapaxes(x, 0, 2)), [(2, 3, 2)]),
-    ("squeeze", _twice(lambda m, o, x: m.squeeze(x)), [(1, 3, 1)]),
-    ("squeeze_axis", _twice(lambda m, o, x: m.squeeze(x, axis=-1)), [(2, 3, 1)]),
-    ("expand_dims", _twice(lambda m, o, x: m.expand_dims(x, (0, 2))), [(2, 3)]),
-    ("flip", _twice(lambda m, o, x: m.flip(x)), [(2, 3)]),
-    ("flip_axis", _twice(lambda m, o, x: m.flip(x, axis=1)), [(2, 3)]),
-    ("rot90", _twice(lambda m, o, x: m.rot90(x, k=3)), [(2, 3)]),
-    ("roll", _twice(lambda m, o, x: m.roll(x, 2, axis=1)), [(2, 3)]),
-    ("roll_flat", _twice(lambda m, o, x: m.roll(x, -1)), [(2, 3)]),
-    ("roll_axes", _twice(lambda m, o, x: m.roll(x, (1, -2), axis=(0, 1))), [(2, 3)]),
+    ("reshape", twice(lambda m, o, x: m.reshape(x, (3, 2))), [(2, 3)]),
+    ("reshape_infer", twice(lambda m, o, x: m.reshape(x, (-1,))), [(2, 1, 3)]),
+    ("ravel", twice(lambda m, o, x: m.ravel(x)), [(2, 3)]),
+    ("transpose", twice(lambda m, o, x: m.transpose(x)), [(2, 3, 2)]),
+    ("permute_dims", twice(lambda m, o, x: m.permute_dims(x, (1, 2, 0))), [(2, 3, 2)]),
+    ("matrix_transpose", twice(lambda m, o, x: m.matrix_transpose(x)), [(2, 2, 3)]),
+    ("moveaxis", twice(lambda m, o, x: m.moveaxis(x, 0, -1)), [(2, 3, 1)]),
+    ("swapaxes", twice(lambda m, o, x: m.swapaxes(x, 0, 2)), [(2, 3, 2)]),
+    ("squeeze", twice(lambda m, o, x: m.squeeze(x)), [(1, 3, 1)]),
+    ("squeeze_axis", twice(lambda m, o, x: m.squeeze(x, axis=-1)), [(2, 3, 1)]),
+    ("expand_dims", twice(lambda m, o, x: m.expand_dims(x, (0, 2))), [(2, 3)]),
+    ("flip", twice(lambda m, o, x: m.flip(x)), [(2, 3)]),
+    ("flip_axis", twice(lambda m, o, x: m.flip(x, axis=1)), [(2, 3)]),
+    ("rot90", twice(lambda m, o, x: m.rot90(x, k=3)), [(2, 3)]),
+    ("roll", twice(lambda m, o, x: m.roll(x, 2, axis=1)), [(2, 3)]),
+    ("roll_flat", twice(lambda m, o, x: m.roll(x, -1)), [(2, 3)]),
+    ("roll_axes", twice(lambda m, o, x: m.roll(x, (1, -2), axis=(0, 1))), [(2, 3)]),
     ("concatenate", lambda m, o, x, y: m.concatenate([x * y[:2], m.sin(y), x], axis=0), [(2, 3), (4, 3)]),
     ("concatenate_flat", lambda m, o, x, y: m.concatenate([x, y * y], axis=None), [(2, 2), (3,)]),
     ("stack", lambda m, o, x, y: m.stack([x * y, m.cos(x)], axis=1), [(2, 3), (2, 3)]),
     ("hstack", lambda m, o, x, y: m.hstack([x * x, y]), [(2, 2), (2, 3)]),
     ("vstack", lambda m, o, x, y: m.vstack([x, y * x]), [(3,), (3,)]),
-    ("tile", _twice(lambda m, o, x: m.tile(x, (2, 1, 3))), [(2, 2)]),
-    ("repeat", _twice(lambda m, o, x: m.repeat(x, 2, axis=0)), [(2, 3)]),
-    ("repeat_flat", _twice(lambda m, o, x: m.repeat(x, 3)), [(2, 2)]),
-    ("broadcast_to", _twice(lambda m, o, x: m.broadcast_to(x, (2, 3, 3))), [(3, 1)]),
+    ("tile", twice(lambda m, o, x: m.tile(x, (2, 1, 3))), [(2, 2)]),
+    ("repeat", twice(lambda m, o, x: m.repeat(x, 2, axis=0)), [(2, 3)]),
+    ("repeat_flat", twice(lambda m, o, x: m.repeat(x, 3)), [(2, 2)]),
+    ("broadcast_to", twice(lambda m, o, x: m.broadcast_to(x, (2, 3, 3))), [(3, 1)]),
     ("broadcast_arrays", lambda m, o, x, y: m.stack(m.broadcast_arrays(x * y, y)) * x, [(2, 1), (3,)]),
-    ("tril", _twice(lambda m, o, x: m.tril(x, k=-1)), [(2, 3, 3)]),
-    ("triu", _twice(lambda m, o, x: m.triu(x, k=1)), [(3, 4)]),
-    ("atleast_3d", _twice(lambda m, o, x: m.atleast_3d(x)), [(3,)]),
+    ("tril", twice(lambda m, o, x: m.tril(x, k=-1)), [(2, 3, 3)]),
+    ("triu", twice(lambda m, o, x: m.triu(x, k=1)), [(3, 4)]),
+    ("atleast_3d", twice(lambda m, o, x: m.atleast_3d(x)), [(3,)]),
     ("split", lambda m, o, x: m.split(x, 2, axis=1)[1] * m.split(x, [1], axis=0)[0][:, :2], [(2, 4)]),
-    ("pad_constant", _twice(lambda m, o, x: m.pad(x, ((1, 2), (0, 1)))), [(2, 3)]),
+    ("pad_constant", twice(lambda m, o, x: m.pad(x, ((1, 2), (0, 1)))), [(2, 3)]),
     ("pad_constant_values",
-     _twice(lambda m, o, x: m.pad(x, ((1, 2), (2, 1)), constant_values=((1.5, -2.0), (3.0, 0.5)))), [(2, 3)]),
-    ("pad_edge", _twice(lambda m, o, x: m.pad(x, ((2, 1), (0, 3)), mode="edge")), [(2, 3)]),
-    ("pad_reflect", _twice(lambda m, o, x: m.pad(x, ((3, 4), (1, 2)), mode="reflect")), [(2, 3)]),
-    ("pad_symmetric", _twice(lambda m, o, x: m.pad(x, ((3, 1), (4, 2)), mode="symmetric")), [(2, 3)]),
-    ("pad_wrap", _twice(lambda m, o, x: m.pad(x, ((3, 4), (1, 5)), mode="wrap")), [(2, 3)]),
-    ("pad_reflect_single", _twice(lambda m, o, x: m.pad(x, ((2, 1), (0, 0)), mode="reflect")), [(1, 3)]),
+     twice(lambda m, o, x: m.pad(x, ((1, 2), (2, 1)), constant_values=((1.5, -2.0), (3.0, 0.5)))), [(2, 3)]),
+    ("pad_edge", twice(lambda m, o, x: m.pad(x, ((2, 1), (0, 3)), mode="edge")), [(2, 3)]),
+    ("pad_reflect", twice(lambda m, o, x: m.pad(x, ((3, 4), (1, 2)), mode="reflect")), [(2, 3)]),
+    ("pad_symmetric", twice(lambda m, o, x: m.pad(x, ((3, 1), (4, 2)), mode="symmetric")), [(2, 3)]),
+    ("pad_wrap", twice(lambda m, o, x: m.pad(x, ((3, 4), (1, 5)), mode="wrap")), [(2, 3)]),
+    ("pad_reflect_single", twice(lambda m, o, x: m.pad(x, ((2, 1), (0, 0)), mode="reflect")), [(1, 3)]),
     ("lax_pad", lambda m, o, x, v: o.pad(x * x, v * v, ((-1, 2, 1), (1, -2, 2))), [(3, 4), ()]),
     ("lax_pad_crop", lambda m, o, x, v: o.pad(m.sin(x), v * x[0, 0], ((2, -3, 0), (-1, -1, 1))), [(3, 4), ()]),
-    ("lax_slice", _twice(lambda m, o, x: o.slice(x, (0, 1), (3, 4), (2, 2))), [(3, 4)]),
-    ("lax_slice_unit", _twice(lambda m, o, x: o.slice(x, (1, 0), (2, 3))), [(3, 4)]),
-    ("lax_rev", _twice(lambda m, o, x: o.rev(x, (0, 2))), [(2, 1, 3)]),
-    ("lax_broadcast_in_dim", _twice(lambda m, o, x: o.broadcast_in_dim(x, (2, 1, 5, 3), (1, 3))), [(1, 3)]),
-    ("lax_broadcast_scalar", _twice(lambda m, o, x: o.broadcast_in_dim(x, (2, 3), ())), [()]),
-    ("lax_squeeze", _twice(lambda m, o, x: o.squeeze(x, (0, 2))), [(1, 3, 1)]),
-    ("lax_expand_dims", _twice(lambda m, o, x: o.expand_dims(x, (0, 3))), [(2, 3)]),
-    ("lax_transpose", _twice(lambda m, o, x: o.transpose(x, (2, 0, 1))), [(2, 3, 2)]),
+    ("lax_slice", twice(lambda m, o, x: o.slice(x, (0, 1), (3, 4), (2, 2))), [(3, 4)]),
+    ("lax_slice_unit", twice(lambda m, o, x: o.slice(x, (1, 0), (2, 3))), [(3, 4)]),
+    ("lax_rev", twice(lambda m, o, x: o.rev(x, (0, 2))), [(2, 1, 3)]),
+    ("lax_broadcast_in_dim", twice(lambda m, o, x: o.broadcast_in_dim(x, (2, 1, 5, 3), (1, 3))), [(1, 3)]),
+    ("lax_broadcast_scalar", twice(lambda m, o, x: o.broadcast_in_dim(x, (2, 3), ())), [()]),
+    ("lax_squeeze", twice(lambda m, o, x: o.squeeze(x, (0, 2))), [(1, 3, 1)]),
+    ("lax_expand_dims", twice(lambda m, o, x: o.expand_dims(x, (0, 3))), [(2, 3)]),
+    ("lax_transpose", twice(lambda m, o, x: o.transpose(x, (2, 0, 1))), [(2, 3, 2)]),
     ("lax_concatenate", lambda m, o, x, y: o.concatenate([x, y * y, x * y], 1), [(2, 2), (2, 2)]),
 ]
 IDS = [c[0] for c in CASES]
@@ -100,36 +91,28 @@ def _jax(program):
     return lambda *xs: program(jnp, lax, *xs)
 
 
-def _inputs(shapes, dtype=np.float64):
-    return [_rand(s, seed=k, dtype=dtype) for k, s in enumerate(shapes)]
-
-
 @pytest.mark.parametrize("name,program,shapes", CASES, ids=IDS)
 def test_second_derivatives_match_finite_differences_and_transpose(name, program, shapes):
-    check_grads(_fluxion(program), [fnp.asarray(x) for x in _inputs(shapes)], order=2, modes=("fwd", "rev"))
+    check_grads(_fluxion(program), [fnp.asarray(x) for x in inputs(shapes)], order=2, modes=("fwd", "rev"))
 
 
 @pytest.mark.parametrize("name,program,shapes", CASES, ids=IDS)
 def test_derivatives_match_jax(name, program, shapes):
-    assert_derivatives_match_jax(_fluxion(program), lambda *xs: program(jnp, lax, *xs), _inputs(shapes))
+    assert_derivatives_match_jax(_fluxion(program), _jax(program), inputs(shapes))
 
 
 @pytest.mark.parametrize("name", ["reshape", "transpose", "flip", "concatenate", "tile", "pad_reflect", "lax_pad",
                                   "lax_slice", "lax_broadcast_in_dim"])
 def test_float32_derivatives_match_finite_differences(name):
     _, program, shapes = CASES[IDS.index(name)]
-    xs = [fnp.asarray(x) for x in _inputs(shapes, np.float32)]
-    check_grads(_fluxion(program), xs, order=1, modes=("fwd", "rev"))
-    out, pullback = fx.vjp(_fluxion(program), *xs)
-    assert out.dtype == dtypes.float32
-    assert all(g.dtype == dtypes.float32 for g in pullback(fnp.ones(out.shape, dtype=fnp.float32)))
+    check_float32_derivatives(_fluxion(program), shapes, order=1, modes=("fwd", "rev"))
 
 
 def test_grad_of_a_scalar_program_matches_jax_grad():
     def program(m, x):
         y = m.pad(m.concatenate([x, m.flip(x, 0)], axis=1), ((1, 0), (2, 1)), mode="wrap")
         return m.sum(m.tile(y, (2, 1)) * m.roll(m.repeat(y, 2, axis=0), 1, axis=0) ** 2)
-    x = _rand((3, 2))
+    x = rand((3, 2))
     g = fx.grad(lambda x: program(fnp, x))(fnp.asarray(x))
     np.testing.assert_allclose(np.asarray(g), np.asarray(jax.grad(lambda x: program(jnp, x))(x)), rtol=1e-12)
 
@@ -137,7 +120,7 @@ def test_grad_of_a_scalar_program_matches_jax_grad():
 # transpose rules are exactly the transposed Jacobian ------------------------------------------
 def _check_transpose(prim, shapes, params, linear=None):
     linear = tuple(range(len(shapes))) if linear is None else linear
-    check_transpose(prim, [_rand(s, seed=3 + k) for k, s in enumerate(shapes)], linear, **params)
+    check_transpose(prim, [rand(s, seed=3 + k) for k, s in enumerate(shapes)], linear, **params)
 
 
 TRANSPOSES = [
@@ -223,7 +206,7 @@ def test_broadcast_in_dim_transpose_sums_over_new_and_stretched_axes(case):
 def test_iota_has_a_zero_tangent():
     ans, tangent = jvp_rules[S.iota_p]([], [], dtype=dtypes.float64, shape=(2, 3), dimension=1)
     assert tangent.__class__ is Zero and tangent.aval == ans.aval
-    x = _rand((2, 3))
+    x = rand((2, 3))
     g = fx.grad(lambda x: fnp.sum(x * fnp.arange(3.0, dtype=fnp.float64) ** 2))(fnp.asarray(x))
     np.testing.assert_array_equal(np.asarray(g), np.broadcast_to(np.arange(3.0) ** 2, (2, 3)))
 

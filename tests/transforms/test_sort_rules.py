@@ -18,10 +18,10 @@ from fluxion.ops import sort as T
 from fluxion.ops._ad import Zero
 from fluxion.test_util import check_grads
 
-from _jax_oracle import assert_derivatives_match_jax, rand
+from _arrays import inputs, rand
+from _jax_oracle import assert_derivatives_match_jax, jax_x64
 
-jax = pytest.importorskip("jax")
-jax.config.update("jax_enable_x64", True)
+jax = jax_x64()
 jnp, lax = jax.numpy, jax.lax
 
 
@@ -58,24 +58,20 @@ def _jax(program):
     return lambda *xs: program(lax, jnp, *xs)
 
 
-def _inputs(shapes, dtype=np.float64):
-    return [rand(s, seed=k, dtype=dtype) for k, s in enumerate(shapes)]
-
-
 @pytest.mark.parametrize("name,program,shapes", PRIMITIVES, ids=IDS)
 def test_primitive_second_derivatives_match_finite_differences(name, program, shapes):
-    check_grads(_fluxion(program), [fnp.asarray(x) for x in _inputs(shapes)], order=2)
+    check_grads(_fluxion(program), [fnp.asarray(x) for x in inputs(shapes)], order=2)
 
 
 @pytest.mark.parametrize("name,program,shapes", PRIMITIVES, ids=IDS)
 def test_primitive_derivatives_match_jax(name, program, shapes):
-    assert_derivatives_match_jax(_fluxion(program), _jax(program), _inputs(shapes))
+    assert_derivatives_match_jax(_fluxion(program), _jax(program), inputs(shapes))
 
 
 @pytest.mark.parametrize("name", ["sort", "sort_values_by_keys", "top_k"])
 def test_float32_derivatives(name):
     _, program, shapes = PRIMITIVES[IDS.index(name)]
-    xs = [fnp.asarray(x) for x in _inputs(shapes, np.float32)]
+    xs = [fnp.asarray(x) for x in inputs(shapes, np.float32)]
     check_grads(_fluxion(program), xs, order=2)
     out, pullback = fx.vjp(_fluxion(program), *xs)
     assert all(g.dtype == dtypes.float32 for g in pullback(fnp.ones(out.shape, dtype=fnp.float32)))
@@ -145,12 +141,12 @@ NUMPY_IDS = [c[0] for c in NUMPY]
 
 @pytest.mark.parametrize("name,program,shapes", NUMPY, ids=NUMPY_IDS)
 def test_numpy_second_derivatives_match_finite_differences(name, program, shapes):
-    check_grads(lambda *xs: program(fnp, *xs), [fnp.asarray(x) for x in _inputs(shapes)], order=2)
+    check_grads(lambda *xs: program(fnp, *xs), [fnp.asarray(x) for x in inputs(shapes)], order=2)
 
 
 @pytest.mark.parametrize("name,program,shapes", NUMPY, ids=NUMPY_IDS)
 def test_numpy_derivatives_match_jax(name, program, shapes):
-    assert_derivatives_match_jax(lambda *xs: program(fnp, *xs), lambda *xs: program(jnp, *xs), _inputs(shapes))
+    assert_derivatives_match_jax(lambda *xs: program(fnp, *xs), lambda *xs: program(jnp, *xs), inputs(shapes))
 
 
 @pytest.mark.parametrize("program", [

@@ -2,18 +2,39 @@
 
 This package is the only place that imports jax, which serves as the XLA toolchain: a
 program is lowered by interpreting it with `jax.lax` operations (one lowering rule per
-primitive, in `xla_lowering`) inside `jax.jit`, which builds, compiles and runs the XLA
+primitive, in `xla_lowering`) inside `jax.jit`, which builds and compiles the XLA
 computation. None of jax's transformations are used: fluxion's own are applied before.
+
+Programs are lowered and compiled with 64-bit types enabled, so float64 and int64 stay
+64-bit. A call goes through the compiled computation's own dispatcher; it switches 64-bit
+mode on (a thread-local flag) only for programs with 64-bit inputs, which the dispatcher
+would otherwise narrow.
+
+Transfers: the outputs are NumPy views of XLA's buffers (no copy on the CPU), and such a
+view given back as an input passes its buffer again, so values that go from one compiled
+call to the next are never copied. Other inputs are used in place when 64-byte aligned
+(what XLA needs to use host memory directly); a large unaligned one is first copied to an
+aligned buffer, which is much faster than XLA's own copy.
 """
 from __future__ import annotations
 
+import functools
+
 import jax
+import jax.numpy as jnp
 import numpy as np
+from jax import lax
 
 from ...core.array import Array
+from ...core.errors import op_error
 from ...core.program import Literal, Program
 from ...core.rules import xla_lowering
 from . import elementwise, indexing, linalg, reduce, shape, sort, spectral  # noqa: F401  (fill the table)
+
+_X64 = jax.enable_x64  # the 64-bit switch; `swap_local` / `set_local` are its cheap thread-local form
+_BUFFER = type(jax.device_put(np.zeros(())))  # the class of XLA's arrays
+_ALIGN = 64
+_LARGE = 1 << 14  # bytes from which an unaligned input is copied to an aligned buffer first
 
 
 def _interpret(program: Program, consts, args):
@@ -24,51 +45,145 @@ def _interpret(program: Program, consts, args):
         try:
             rule = xla_lowering[eq.prim]
         except KeyError:
-            from ...core.errors import op_error
             raise op_error(NotImplementedError, eq.prim.name, "has no XLA lowering, so it cannot be compiled",
                            "call the function without fx.jit") from None
         out = rule(*map(read, eq.inputs), **eq.params)
-        env.update(zip(eq.outputs, out if eq.prim.multiple_results else (out,)))
+        for var, value in zip(eq.outputs, out if eq.prim.multiple_results else (out,)):
+            env[var] = _declared(var, value, eq.prim)
     return [read(v) for v in program.outputs]
 
 
+def _declared(var, value, prim):
+    """`value` with the dtype abstract evaluation declared (as the eager interpreter casts kernel results)."""
+    t = var.aval
+    if not hasattr(value, "dtype"):  # a Python scalar
+        return jnp.asarray(value, t.dtype)
+    if value.shape != t.shape:
+        raise AssertionError(f"the XLA lowering of {prim.name} gave shape {value.shape}, expected {t.shape}")
+    return value if value.dtype == t.dtype else lax.convert_element_type(value, t.dtype)
+
+
+def _needs_x64(dtype: np.dtype) -> bool:
+    return dtype.itemsize == 8 or dtype.kind == "c" and dtype.itemsize == 16
+
+
 class Executable:
-    """A compiled program: call it with the program's input arrays."""
+    """A compiled program: call it with the program's input Arrays.
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> from fluxion.backends import xla
+    >>> exe = xla.compile(fx.make_program(lambda x: x * 2)(fnp.ones(2)))
+    >>> [y.tolist() for y in exe(fnp.ones(2))]
+    [[2.0, 2.0]]
+    >>> "stablehlo.multiply" in exe.as_text()
+    True
+    """
 
     def __init__(self, program: Program):
         self.program = program
         self.consts = [np.asarray(c) for c in program.consts]
-        self._jitted = jax.jit(lambda consts, *args: _interpret(program, consts, args))
-        self._types = [(v.aval.dtype, v.aval.weak) for v in program.outputs]
+        n = len(self.consts)
+        # one flat argument list, constants first; keep_unused keeps the parameters fixed
+        self._jitted = jax.jit(lambda *a: _interpret(program, a[:n], a[n:]), keep_unused=True)
+        self._out_weak = [v.aval.weak for v in program.outputs]
+        self._x64 = any(_needs_x64(v.aval.dtype) for v in program.inputs)
         self._compiled = None
 
     def lower(self):
-        args = [jax.ShapeDtypeStruct(v.aval.shape, v.aval.dtype) for v in self.program.inputs]
-        with jax.enable_x64(True):
-            return self._jitted.lower(self.consts, *args)
+        """jax's lowered computation (`.as_text()`, `.compile()`)."""
+        types = [*self.consts, *(v.aval for v in self.program.inputs)]
+        with _X64(True):
+            return self._jitted.lower(*[jax.ShapeDtypeStruct(t.shape, t.dtype) for t in types])
 
     def compile(self):
+        """jax's compiled computation, made once."""
         if self._compiled is None:
-            self._compiled = self.lower().compile()
+            lowered = self.lower()
+            with _X64(True):
+                self._compiled = lowered.compile()
         return self._compiled
 
     def as_text(self) -> str:
         """The XLA (StableHLO) text of the program."""
         return self.lower().as_text()
 
-    def __call__(self, *values) -> list[Array]:
-        compiled = self._compiled or self.compile()
-        with jax.enable_x64(True):
-            outs = compiled(self.consts, *values)
-        return [_wrap(o, dt, weak) for o, (dt, weak) in zip(outs, self._types)]
+    def run(self, arrays) -> list[Array]:
+        """The outputs for a sequence of input Arrays.
+
+        The first call puts the constants on the device and replaces this method by a runner
+        that goes straight to the compiled computation's dispatcher.
+        """
+        compiled = self.compile()
+        with _X64(True):  # the constants go to the device once, at their own width
+            consts = jax.device_put(self.consts)
+        outs = self._runner(compiled, consts)(arrays)
+        # after a first call, `_call` is the dispatcher without the Python method around it
+        self.run = self._runner(getattr(compiled, "_call", None) or compiled, consts)
+        return outs
+
+    def _runner(self, call, consts):
+        call = functools.partial(call, *consts) if consts else call
+        return _runner(_with_x64(call) if self._x64 else call, self._out_weak)
+
+    def __call__(self, *arrays: Array) -> list[Array]:
+        return self.run(arrays)
 
 
-def _wrap(value, dtype, weak) -> Array:
-    out = Array.__new__(Array)
+def _with_x64(call):
+    def call_x64(*values):
+        prev = _X64.swap_local(True)
+        try:
+            return call(*values)
+        finally:
+            _X64.set_local(prev)
+    return call_x64
+
+
+def _runner(call, out_weak: list[bool]):
+    """`run(arrays) -> outputs`; the common single-output case skips the loop."""
+    if len(out_weak) == 1:
+        weak = out_weak[0]
+
+        def run(arrays):
+            out = _new(Array)
+            out._value = np.asarray(call(*_inputs(arrays))[0])
+            out._weak = weak
+            return [out]
+    else:
+        def run(arrays):
+            return [_wrap(o, w) for o, w in zip(call(*_inputs(arrays)), out_weak)]
+    return run
+
+
+def _inputs(arrays) -> list:
+    return [v if (v := a._value).base is None and v.nbytes < _LARGE else _device_value(v) for a in arrays]
+
+
+def _device_value(v: np.ndarray):
+    """What to hand XLA for the NumPy value `v` (see the module docstring)."""
+    base = v.base
+    if base.__class__ is memoryview and base.obj.__class__ is _BUFFER and base.obj.shape == v.shape \
+            and base.obj.dtype == v.dtype:
+        return base.obj
+    if v.nbytes >= _LARGE and v.__array_interface__["data"][0] % _ALIGN:
+        out = np.empty(v.nbytes + _ALIGN, np.uint8)
+        start = -out.__array_interface__["data"][0] % _ALIGN
+        out = out[start:start + v.nbytes].view(v.dtype).reshape(v.shape)
+        np.copyto(out, v)
+        return out
+    return v
+
+
+_new = Array.__new__
+
+
+def _wrap(value, weak: bool) -> Array:
+    out = _new(Array)
     out._value = np.asarray(value)
     out._weak = weak
     return out
 
 
 def compile(program: Program) -> Executable:  # noqa: A001
+    """The program compiled with XLA (compilation happens at the first call or `.compile()`)."""
     return Executable(program)

@@ -1,21 +1,30 @@
-"""XLA lowering of the elementwise primitives."""
+"""XLA lowering of the elementwise primitives.
+
+Most primitives are one `jax.lax` operation. The rules that are more make XLA compute what
+the NumPy kernels compute where the two differ:
+
+- integers: division and remainder by zero give 0; powers are exact (wrapping), with the
+  truncated reciprocal for negative exponents; `population_count` counts the bits of |x|;
+- real floats: see `real_math` (sign of -0.0, exp2, sinh, cosh, log1p, atanh, the gamma
+  family); 16-bit floats are computed in float32 and rounded once, as NumPy's loops do;
+- complex numbers: see `complex_math` (division, powers, and C99's values at signed zeros,
+  infinities and NaN);
+- bitcasts to and from bool and complex dtypes, which XLA does not bitcast, go through bytes.
+
+NumPy-style broadcasting is made explicit: XLA's binary operations need equal shapes.
+"""
 from __future__ import annotations
 
 import jax.numpy as jnp
 from jax import lax
-import jax.scipy.special as jsp
 
+from ...core import dtypes as D
 from ...core.rules import xla_lowering
 from ...ops import elementwise as E
+from . import complex_math as C
+from . import real_math as R
 
-
-def _convert(x, *, new_dtype, weak=False):
-    return lax.convert_element_type(x, new_dtype)
-
-
-def _select_n(which, *cases):
-    shape = jnp.broadcast_shapes(which.shape, *(c.shape for c in cases))
-    return lax.select_n(jnp.broadcast_to(which, shape), *(jnp.broadcast_to(c, shape) for c in cases))
+_LOW = (D.float16, D.bfloat16)
 
 
 def _broadcasting(fn):
@@ -26,29 +35,163 @@ def _broadcasting(fn):
     return rule
 
 
+def _in_float32(fn):
+    """`fn` computed in float32 for 16-bit floats and rounded once, as the NumPy kernels do."""
+    def rule(*xs, **params):
+        dt = xs[0].dtype
+        if dt not in _LOW:
+            return fn(*xs, **params)
+        return lax.convert_element_type(fn(*(lax.convert_element_type(x, D.float32) for x in xs), **params), dt)
+    return rule
+
+
+def _by_kind(default, *, integer=None, complex_=None):
+    """A rule choosing its implementation by the kind of the operands' dtype."""
+    def rule(*xs, **params):
+        kind = D.kind(xs[0].dtype)
+        fn = complex_ if kind == D.COMPLEX_KIND else integer if kind in (D.INT, D.BOOL) else None
+        return (fn or default)(*xs, **params)
+    return rule
+
+
+_where = jnp.where  # selects with broadcasting of 0-d cases
+
+
+# integers ----------------------------------------------------------------------------------
+def _nonzero_divisor(fn):
+    """`fn(x, y)` for integers, 0 where y == 0 (XLA leaves that to the hardware; NumPy gives 0)."""
+    def rule(x, y):
+        zero = y == 0
+        return _where(zero, jnp.zeros_like(x), fn(x, _where(zero, R.const(1, y), y)))
+    return rule
+
+
+def _truncated_reciprocal(x, odd):
+    """x ** y for integers and y < 0, truncated as XLA does: 1 for base 1, +-1 for base -1, else 0."""
+    one = jnp.ones_like(x)
+    minus_one = x == -1 if not D.is_unsigned(x.dtype) else jnp.zeros(x.shape, bool)
+    return _where(x == one, one, _where(minus_one, _where(odd, -one, one), jnp.zeros_like(x)))
+
+
+def _int_pow(x, y):
+    """x ** y by squaring and multiplying over the bits of y (wrapping, as NumPy)."""
+    one = R.const(1, x)
+
+    def step(_, carry):
+        acc, base, e = carry
+        acc = _where((e & one) == one, acc * base, acc)
+        return acc, base * base, lax.shift_right_logical(e, one)
+
+    acc, _, _ = lax.fori_loop(0, 8 * x.dtype.itemsize, step, (jnp.ones_like(x), x, y))
+    if D.is_unsigned(x.dtype):
+        return acc
+    return _where(y < 0, _truncated_reciprocal(x, (y & one) == one), acc)
+
+
+def _integer_pow(x, *, y):
+    kind = D.kind(x.dtype)
+    if kind == D.INT:
+        return _truncated_reciprocal(x, y % 2 == 1) if y < 0 else lax.integer_pow(x, y)
+    if kind == D.COMPLEX_KIND:
+        return C.pow(x, jnp.full(x.shape, y, x.dtype))
+    if abs(y) > 4:
+        # NumPy's pow beyond small exponents: repeated products would accumulate an error
+        # growing with the exponent; the exponent in the base's dtype, as NumPy converts it
+        return _in_float32(lax.pow)(x, jnp.full(x.shape, y, x.dtype))
+    return _in_float32(lambda v: lax.integer_pow(v, y))(x)
+
+
+def _population_count(x):
+    # NumPy's bitwise_count counts the bits of |x|; |min| wraps to min, whose bits are |min|'s
+    return lax.population_count(lax.abs(x) if D.kind(x.dtype) == D.INT and not D.is_unsigned(x.dtype) else x)
+
+
+# bitcasts ----------------------------------------------------------------------------------
+def _to_bytes(x):
+    """The bytes of each element along a new last axis (XLA bitcasts neither bool nor complex)."""
+    if x.dtype == D.bool_:
+        return lax.convert_element_type(x, D.uint8)[..., None]
+    if D.kind(x.dtype) == D.COMPLEX_KIND:
+        parts = jnp.stack([lax.real(x), lax.imag(x)], -1)
+        return lax.bitcast_convert_type(parts, D.uint8).reshape(x.shape + (x.dtype.itemsize,))
+    return lax.bitcast_convert_type(x, D.uint8)
+
+
+def _from_bytes(b, dt):
+    """Elements of dtype `dt` from their bytes along the last axis."""
+    if dt == D.bool_:
+        return b[..., 0] != 0
+    if D.kind(dt) == D.COMPLEX_KIND:
+        half = D.real_dtype(dt)
+        parts = lax.bitcast_convert_type(b.reshape(b.shape[:-1] + (2, half.itemsize)), half)
+        return lax.complex(parts[..., 0], parts[..., 1])
+    return lax.bitcast_convert_type(b[..., 0] if dt.itemsize == 1 else b, dt)
+
+
+def _bitcast(x, *, new_dtype):
+    """NumPy's view: a narrower dtype adds a last axis, a wider one consumes it."""
+    if D.bool_ not in (x.dtype, new_dtype) and D.COMPLEX_KIND not in (D.kind(x.dtype), D.kind(new_dtype)):
+        return lax.bitcast_convert_type(x, new_dtype)
+    a, b = x.dtype.itemsize, new_dtype.itemsize
+    data = _to_bytes(x)  # (..., a)
+    if a < b:
+        data = data.reshape(x.shape[:-1] + (b,))
+    if a <= b:
+        return _from_bytes(data, new_dtype)
+    return _from_bytes(data.reshape(x.shape + (a // b, b)), new_dtype)
+
+
+# the table -----------------------------------------------------------------------------------
+def _div(x, y):
+    kind = D.kind(x.dtype)
+    if kind == D.INT:
+        return _nonzero_divisor(lax.div)(x, y)
+    return C.div(x, y) if kind == D.COMPLEX_KIND else lax.div(x, y)
+
+
+def _abs(x):
+    return x if D.is_unsigned(x.dtype) else lax.abs(x)
+
+
+def _real_or_complex(real, complex_):
+    """The rule `real` for real dtypes (16-bit floats computed in float32), `complex_` for complex."""
+    return _in_float32(_by_kind(real, complex_=complex_))
+
+
+_identity = lambda x: x  # noqa: E731
+_f = _real_or_complex
 xla_lowering.update({
-    E.neg_p: lax.neg, E.sign_p: lax.sign, E.abs_p: lax.abs, E.square_p: lax.square,
-    E.exp_p: lax.exp, E.exp2_p: lax.exp2, E.log_p: lax.log, E.log2_p: jnp.log2, E.log10_p: jnp.log10,
-    E.log1p_p: lax.log1p, E.expm1_p: lax.expm1, E.sqrt_p: lax.sqrt, E.rsqrt_p: lax.rsqrt,
-    E.sin_p: lax.sin, E.cos_p: lax.cos, E.tan_p: lax.tan, E.asin_p: lax.asin, E.acos_p: lax.acos,
-    E.atan_p: lax.atan, E.sinh_p: lax.sinh, E.cosh_p: lax.cosh, E.tanh_p: lax.tanh,
-    E.asinh_p: lax.asinh, E.acosh_p: lax.acosh, E.atanh_p: lax.atanh, E.logistic_p: lax.logistic,
-    E.cbrt_p: lax.cbrt, E.erf_p: lax.erf, E.erfc_p: lax.erfc, E.erfinv_p: lax.erf_inv, E.lgamma_p: lax.lgamma,
-    E.digamma_p: lax.digamma, E.polygamma_p: lambda x, *, m: jsp.polygamma(m, x),
+    E.neg_p: lax.neg, E.sign_p: _by_kind(R.sign, complex_=C.sign), E.abs_p: _by_kind(_abs, complex_=C.abs),
+    E.square_p: lax.square, E.exp_p: _f(lax.exp, C.exp), E.exp2_p: _f(R.exp2, C.exp2), E.log_p: _f(lax.log, C.log),
+    E.log2_p: _f(jnp.log2, C.log2), E.log10_p: _f(jnp.log10, C.log10), E.log1p_p: _f(R.log1p, C.log1p),
+    E.expm1_p: _f(lax.expm1, C.expm1), E.sqrt_p: _f(lax.sqrt, C.sqrt), E.rsqrt_p: _f(lax.rsqrt, C.rsqrt),
+    E.sin_p: _f(lax.sin, C.sin), E.cos_p: _f(lax.cos, C.cos), E.tan_p: _f(lax.tan, C.tan),
+    E.asin_p: _f(lax.asin, C.asin), E.acos_p: _f(lax.acos, C.acos), E.atan_p: _f(lax.atan, C.atan),
+    E.sinh_p: _f(R.sinh, C.sinh), E.cosh_p: _f(R.cosh, C.cosh), E.tanh_p: _f(lax.tanh, C.tanh),
+    E.asinh_p: _f(lax.asinh, C.asinh), E.acosh_p: _f(lax.acosh, C.acosh), E.atanh_p: _f(R.atanh, C.atanh),
+    E.logistic_p: _f(lax.logistic, C.logistic), E.cbrt_p: _f(lax.cbrt, None), E.erf_p: _f(lax.erf, None),
+    E.erfc_p: _f(lax.erfc, None), E.erfinv_p: _f(R.erfinv, None), E.lgamma_p: R.in_float64(R.lgamma),
+    E.digamma_p: R.in_float64(R.digamma), E.polygamma_p: R.in_float64(R.polygamma),
     E.floor_p: lax.floor, E.ceil_p: lax.ceil, E.round_p: lambda x: lax.round(x, lax.RoundingMethod.TO_NEAREST_EVEN),
-    E.trunc_p: jnp.trunc, E.is_finite_p: lax.is_finite, E.real_p: lax.real, E.imag_p: lax.imag, E.conj_p: lax.conj,
-    E.not_p: lax.bitwise_not, E.population_count_p: lax.population_count, E.clz_p: lax.clz,
+    E.trunc_p: jnp.trunc, E.is_finite_p: _by_kind(lax.is_finite, complex_=C.is_finite),
+    E.real_p: _by_kind(_identity, complex_=lax.real), E.imag_p: _by_kind(jnp.zeros_like, complex_=lax.imag),
+    E.conj_p: _by_kind(_identity, complex_=lax.conj),
+    E.not_p: lax.bitwise_not, E.population_count_p: _population_count, E.clz_p: lax.clz,
     E.add_p: _broadcasting(lax.add), E.sub_p: _broadcasting(lax.sub), E.mul_p: _broadcasting(lax.mul),
-    E.div_p: _broadcasting(lax.div), E.rem_p: _broadcasting(lax.rem), E.pow_p: _broadcasting(lax.pow),
-    E.integer_pow_p: lambda x, *, y: lax.integer_pow(x, y), E.max_p: _broadcasting(lax.max),
-    E.min_p: _broadcasting(lax.min), E.atan2_p: _broadcasting(lax.atan2), E.nextafter_p: _broadcasting(lax.nextafter),
-    E.copysign_p: _broadcasting(jnp.copysign), E.complex_p: _broadcasting(lax.complex),
-    E.and_p: _broadcasting(lax.bitwise_and), E.or_p: _broadcasting(lax.bitwise_or), E.xor_p: _broadcasting(lax.bitwise_xor),
-    E.shift_left_p: _broadcasting(lax.shift_left), E.shift_right_arithmetic_p: _broadcasting(lax.shift_right_arithmetic),
+    E.div_p: _broadcasting(_div), E.rem_p: _broadcasting(_by_kind(lax.rem, integer=_nonzero_divisor(lax.rem))),
+    E.pow_p: _broadcasting(_by_kind(_in_float32(lax.pow), integer=_int_pow, complex_=C.pow)),
+    E.integer_pow_p: _integer_pow, E.max_p: _broadcasting(_by_kind(lax.max, complex_=C.maximum)),
+    E.min_p: _broadcasting(_by_kind(lax.min, complex_=C.minimum)),
+    E.atan2_p: _broadcasting(_in_float32(lax.atan2)), E.nextafter_p: _broadcasting(lax.nextafter),
+    E.copysign_p: _broadcasting(R.copysign), E.complex_p: _broadcasting(lax.complex),
+    E.and_p: _broadcasting(lax.bitwise_and), E.or_p: _broadcasting(lax.bitwise_or),
+    E.xor_p: _broadcasting(lax.bitwise_xor), E.shift_left_p: _broadcasting(lax.shift_left),
+    E.shift_right_arithmetic_p: _broadcasting(lax.shift_right_arithmetic),
     E.shift_right_logical_p: _broadcasting(lax.shift_right_logical),
     E.eq_p: _broadcasting(lax.eq), E.ne_p: _broadcasting(lax.ne), E.lt_p: _broadcasting(lax.lt),
     E.le_p: _broadcasting(lax.le), E.gt_p: _broadcasting(lax.gt), E.ge_p: _broadcasting(lax.ge),
-    E.select_n_p: _select_n, E.convert_element_type_p: _convert,
-    E.bitcast_convert_type_p: lambda x, *, new_dtype: lax.bitcast_convert_type(x, new_dtype),
-    E.stop_gradient_p: lambda x: x,
+    E.select_n_p: _broadcasting(lax.select_n),
+    E.convert_element_type_p: lambda x, *, new_dtype, weak=False: lax.convert_element_type(x, new_dtype),
+    E.bitcast_convert_type_p: _bitcast,
+    E.stop_gradient_p: _identity,
 })

@@ -1,1 +1,83 @@
-"""XLA lowering of the indexing primitives."""
+"""XLA lowering of the indexing primitives.
+
+Index arithmetic happens in int64, as in the NumPy kernels: a narrow index dtype cannot
+hold every bound of a large operand, so clamping or bounds checks in it would wrap.
+`jax.lax.dynamic_slice` also counts negative starts from the end, which XLA does not, so
+starts are clamped here first and reach it already in range.
+"""
+from __future__ import annotations
+
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+from ...core import dtypes
+from ...core.rules import xla_lowering
+from ...ops import indexing as I
+
+_MODES = {"clip": lax.GatherScatterMode.CLIP, "fill": lax.GatherScatterMode.FILL_OR_DROP,
+          "promise_in_bounds": lax.GatherScatterMode.PROMISE_IN_BOUNDS}
+_INT64_MAX = np.iinfo(np.int64).max
+
+
+def _int64(i):
+    """Indices as int64; uint64 indices beyond int64's range saturate (they stay out of bounds)."""
+    if i.dtype == np.uint64:
+        i = lax.min(i, np.uint64(_INT64_MAX))
+    return lax.convert_element_type(i, np.int64)
+
+
+def _clamped(starts, shape, sizes) -> list:
+    """Window starts clamped so that windows of `sizes` fit `shape` (XLA's rule)."""
+    return [lax.clamp(np.int64(0), _int64(s), np.int64(n - k)) for s, n, k in zip(starts, shape, sizes)]
+
+
+def _dynamic_slice(x, *starts, slice_sizes):
+    return lax.dynamic_slice(x, _clamped(starts, x.shape, slice_sizes), slice_sizes)
+
+
+def _dynamic_update_slice(x, update, *starts):
+    return lax.dynamic_update_slice(x, update, _clamped(starts, x.shape, update.shape))
+
+
+def _gather(operand, indices, *, dimension_numbers, slice_sizes, mode, fill_value):
+    return lax.gather(operand, _int64(indices), lax.GatherDimensionNumbers(*dimension_numbers), slice_sizes,
+                      mode=_MODES[mode], fill_value=fill_value)
+
+
+# a boolean add is an OR and a boolean product an AND, which are max and min on booleans
+_ON_BOOL = {lax.scatter_add: lax.scatter_max, lax.scatter_mul: lax.scatter_min}
+_EXTREMA = (lax.scatter_min, lax.scatter_max)
+
+
+def _complex_nan_wins(out, operand, indices, updates, dn, mode):
+    """lax orders complex numbers lexicographically, and a NaN part loses its comparison, while
+    NumPy's maximum and minimum keep any complex NaN they meet: an element that holds a NaN
+    keeps it, and one that receives a NaN update becomes NaN."""
+    received = lax.scatter_max(jnp.zeros(operand.shape, bool), indices, jnp.isnan(updates), dn, mode=mode)
+    nan = jnp.full(operand.shape, complex(np.nan, np.nan), operand.dtype)
+    return lax.select(jnp.isnan(operand), operand, lax.select(received, nan, out))
+
+
+def _scatter(scatter):
+    def rule(operand, indices, updates, *, dimension_numbers, mode):
+        dn, mode, indices = lax.ScatterDimensionNumbers(*dimension_numbers), _MODES[mode], _int64(indices)
+        if operand.dtype == np.bool_:
+            return _ON_BOOL.get(scatter, scatter)(operand, indices, updates, dn, mode=mode)
+        out = scatter(operand, indices, updates, dn, mode=mode)
+        if scatter in _EXTREMA and operand.dtype in dtypes.COMPLEX:
+            return _complex_nan_wins(out, operand, indices, updates, dn, mode)
+        return out
+    return rule
+
+
+xla_lowering.update({
+    I.dynamic_slice_p: _dynamic_slice,
+    I.dynamic_update_slice_p: _dynamic_update_slice,
+    I.gather_p: _gather,
+    I.scatter_p: _scatter(lax.scatter),
+    I.scatter_add_p: _scatter(lax.scatter_add),
+    I.scatter_mul_p: _scatter(lax.scatter_mul),
+    I.scatter_min_p: _scatter(lax.scatter_min),
+    I.scatter_max_p: _scatter(lax.scatter_max),
+})

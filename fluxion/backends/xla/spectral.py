@@ -1,1 +1,55 @@
-"""XLA lowering of the spectral primitives."""
+"""XLA lowering of the spectral primitives: fft, conv_general_dilated and reduce_window.
+
+As in the NumPy kernels, 16-bit floats are convolved and window-summed in float32 and rounded
+once at the end, and convolutions multiply at the highest precision.
+"""
+from __future__ import annotations
+
+import jax.numpy as jnp
+from jax import lax
+
+from ...core import dtypes as D
+from ...core.rules import xla_lowering
+from ...ops import conv as C
+from ...ops import fft as F
+from ..numpy.conv import _identity  # what padding and holes hold: one definition for both backends
+
+_LOW = (D.float16, D.bfloat16)
+_FFT_TYPES = {"fft": lax.FftType.FFT, "ifft": lax.FftType.IFFT, "rfft": lax.FftType.RFFT,
+              "irfft": lax.FftType.IRFFT}
+
+
+def _fft(x, *, fft_type, fft_lengths):
+    return lax.fft(x, _FFT_TYPES[fft_type], fft_lengths)
+
+
+def _conv(lhs, rhs, *, window_strides, padding, lhs_dilation, rhs_dilation, dimension_numbers, feature_group_count,
+          batch_group_count, preferred_element_type):
+    out_dt = preferred_element_type or lhs.dtype
+    work = D.float32 if out_dt in _LOW else out_dt
+    lhs, rhs = (lax.convert_element_type(v, work) for v in (lhs, rhs))
+    out = lax.conv_general_dilated(
+        lhs, rhs, window_strides, padding, lhs_dilation=lhs_dilation, rhs_dilation=rhs_dilation,
+        dimension_numbers=lax.ConvDimensionNumbers(*dimension_numbers), feature_group_count=feature_group_count,
+        batch_group_count=batch_group_count, precision=lax.Precision.HIGHEST, preferred_element_type=work)
+    return lax.convert_element_type(out, out_dt)
+
+
+_REDUCERS = {"max": lax.max, "min": lax.min, "sum": lax.add}
+
+
+def _reduce_window(x, *, computation, window_dimensions, window_strides, padding, base_dilation, window_dilation):
+    dt = x.dtype
+    if dt in _LOW:  # summed in float32, as the kernel
+        x = lax.convert_element_type(x, D.float32)
+    init = jnp.asarray(_identity(computation, x.dtype), x.dtype)
+    out = lax.reduce_window(x, init, _REDUCERS[computation], window_dimensions, window_strides, padding,
+                            base_dilation, window_dilation)
+    return lax.convert_element_type(out, dt)
+
+
+xla_lowering.update({
+    F.fft_p: _fft,
+    C.conv_general_dilated_p: _conv,
+    C.reduce_window_p: _reduce_window,
+})

@@ -1,0 +1,33 @@
+"""Dispatch of a cached jitted call: `f(a, b) = a + b` on two 4x4 float32 arrays (target: at or
+below jax.jit's own overhead with NumPy inputs and outputs, which is fluxion's situation: its
+arrays live in host memory)."""
+import numpy as np
+
+NAME = "jit call, a + b, 4x4 float32, cached"
+
+
+def _fluxion():
+    import fluxion as fx
+    import fluxion.numpy as fnp
+    f = fx.jit(lambda a, b: a + b)
+    a, b = fnp.ones((4, 4)), fnp.ones((4, 4))
+    return lambda: f(a, b)
+
+
+def _jax_arrays():
+    import jax
+    import jax.numpy as jnp
+    f = jax.jit(lambda a, b: a + b)
+    a, b = jnp.ones((4, 4), jnp.float32), jnp.ones((4, 4), jnp.float32)
+    return lambda: f(a, b).block_until_ready()
+
+
+def _jax_numpy():
+    import jax
+    f = jax.jit(lambda a, b: a + b)
+    a, b = np.ones((4, 4), np.float32), np.ones((4, 4), np.float32)
+    return lambda: np.asarray(f(a, b))
+
+
+def peers():
+    return {"fluxion": _fluxion, "jax.jit, NumPy in and out": _jax_numpy, "jax.jit, jax arrays": _jax_arrays}

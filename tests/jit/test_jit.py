@@ -1,0 +1,354 @@
+"""fx.jit: the signature cache, static and donated arguments, errors, logging, nesting with grad,
+pytrees, and the printed program. Compiled results are compared with eager runs of the same
+function (the oracle), and traces are counted with a side effect in the traced function."""
+import functools
+
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.numpy as fnp
+
+
+def counting(f):
+    """`f` and a list whose length is the number of times `f` was traced (or run eagerly)."""
+    traces = []
+
+    @functools.wraps(f)
+    def wrapped(*args, **kwargs):
+        traces.append(1)
+        return f(*args, **kwargs)
+    return wrapped, traces
+
+
+def add(a, b):
+    return a + b
+
+
+# the signature cache ------------------------------------------------------------------------
+def test_traces_once_per_signature_and_matches_eager():
+    g, traces = counting(add)
+    f = fx.jit(g)
+    a, b = fnp.asarray(np.arange(16.0, dtype=np.float32).reshape(4, 4)), fnp.ones((4, 4))
+    for _ in range(3):
+        out = f(a, b)
+    assert len(traces) == 1 and f.cache_size == 1
+    assert out.dtype == np.float32 and not out.weak
+    np.testing.assert_array_equal(out, add(a, b))
+
+
+@pytest.mark.parametrize("change", ["shape", "dtype", "weak type", "pytree structure"])
+def test_a_new_signature_traces_again_and_the_old_one_stays_cached(change):
+    g, traces = counting(lambda x: fx.tree.map(lambda v: fnp.multiply(v, 2), x))
+    f = fx.jit(g)
+    base = (fnp.ones(3), fnp.asarray(1.0))
+    other = {"shape": (fnp.ones(4), fnp.asarray(1.0)),
+             "dtype": (fnp.ones(3, dtype=fnp.float64), fnp.asarray(1.0)),
+             "weak type": (fnp.ones(3), 1.0),
+             "pytree structure": [fnp.ones(3), fnp.asarray(1.0)]}[change]
+    f(base)
+    out = f(other)
+    f(base)
+    f(other)
+    assert len(traces) == 2 and f.cache_size == 2
+    assert type(out) is type(other)
+    for o, e in zip(out, g(other)):
+        assert o.dtype == e.dtype and o.weak == e.weak
+        np.testing.assert_array_equal(o, e)
+
+
+def test_arrays_numpy_arrays_and_python_scalars_with_the_same_type_share_a_signature():
+    g, traces = counting(add)
+    f = fx.jit(g)
+    f(fnp.ones(3), fnp.asarray(2.0))
+    out = f(np.ones(3, np.float32), np.float32(2.0))
+    assert len(traces) == 1
+    np.testing.assert_array_equal(out, [3.0, 3.0, 3.0])
+    weak = f(fnp.ones(3), 2.0)  # a Python float is weak: a signature of its own
+    assert len(traces) == 2 and weak.dtype == np.float32
+
+
+def test_64_bit_inputs_and_outputs_stay_64_bit():
+    f = fx.jit(lambda x, i: (x * 2, i + 1, x.astype(fnp.float32)))
+    x, i = np.array([1.0 + 2 ** -40, 3.0]), np.array([2 ** 40, -1])
+    y, j, z = f(x, i)
+    assert (y.dtype, j.dtype, z.dtype) == (np.float64, np.int64, np.float32)
+    np.testing.assert_array_equal(y, x * 2)
+    np.testing.assert_array_equal(j, i + 1)
+
+
+def test_outputs_fed_back_in_and_large_inputs_give_eager_results():
+    f = fx.jit(lambda x: x * 2 + 1)
+    x = fnp.asarray(np.arange(100_000, dtype=np.float32))  # large: passed through an aligned buffer
+    y = f(x)
+    z = f(y)  # an output of a compiled call: its buffer is passed again
+    np.testing.assert_array_equal(z, (np.arange(100_000, dtype=np.float32) * 2 + 1) * 2 + 1)
+    np.testing.assert_array_equal(x, np.arange(100_000, dtype=np.float32))
+
+
+def test_numpy_inputs_are_not_modified_and_outputs_do_not_share_their_memory():
+    f = fx.jit(lambda x: x)
+    x = np.arange(5000, dtype=np.float32)
+    y = f(x)
+    x[0] = -1.0
+    assert y[0].item() == 0.0
+
+
+def test_cache_is_bounded_by_config_and_drops_the_least_recently_used(monkeypatch):
+    monkeypatch.setattr(fx.config, "jit_cache_size", 2)
+    g, traces = counting(lambda x: x + 1)
+    f = fx.jit(g)
+    a, b, c = fnp.ones(1), fnp.ones(2), fnp.ones(3)
+    f(a), f(b), f(a), f(c)  # b is the least recently used when c arrives
+    assert f.cache_size == 2 and len(traces) == 3
+    f(a)
+    assert len(traces) == 3
+    f(b)
+    assert len(traces) == 4 and f.cache_size == 2
+    f.clear_cache()
+    assert f.cache_size == 0
+
+
+def test_closed_over_arrays_become_program_constants_without_retracing():
+    w = fnp.asarray([1.0, 2.0, 3.0])
+    g, traces = counting(lambda x: fnp.sin(x) * w + 1.0)
+    f = fx.jit(g)
+    x = fnp.asarray([0.5, 1.0, 1.5])
+    np.testing.assert_allclose(f(x), g(x), rtol=1e-6)
+    np.testing.assert_allclose(f(x * 2), g(x * 2), rtol=1e-6)
+    assert len(traces) == 2 + 1  # two eager oracle runs, one trace
+    program = fx.make_program(g)(x)
+    assert [str(v.aval) for v in program.constvars] == ["f32[3]", "f32[]"]
+    np.testing.assert_array_equal(program.consts[0], w)
+
+
+# static and donated arguments -----------------------------------------------------------
+def power(x, n):
+    out = x
+    for _ in range(n - 1):  # Python control flow on a static value
+        out = out * x
+    return out
+
+
+def test_static_argnums_are_python_values_and_each_value_compiles_once():
+    g, traces = counting(power)
+    f = fx.jit(g, static_argnums=1)
+    x = fnp.asarray([1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(f(x, 3), [1.0, 8.0, 27.0])
+    np.testing.assert_array_equal(f(x * 2, 3), [8.0, 64.0, 216.0])
+    np.testing.assert_array_equal(f(x, 2), [1.0, 4.0, 9.0])
+    assert len(traces) == 2
+    assert f.static_argnums == (1,) and f.static_argnames == ("n",)
+
+
+def test_static_argnames_and_keyword_calls_of_static_positions():
+    g, traces = counting(power)
+    by_name = fx.jit(g, static_argnames="n")
+    x = fnp.asarray([2.0])
+    assert by_name(x, n=3).tolist() == [8.0]
+    assert by_name(x, 3).tolist() == [8.0]  # the same parameter passed by position is static too
+    assert fx.jit(power, static_argnums=1)(x, n=4).tolist() == [16.0]
+    assert fx.jit(power, static_argnums=-1)(x, 2).tolist() == [4.0]
+    assert len(traces) == 2
+
+
+def test_unhashable_static_argument_is_a_clear_error():
+    f = fx.jit(lambda x, shape: fnp.reshape(x, shape), static_argnums=1)
+    with pytest.raises(TypeError, match=r"`shape` is not hashable \(list\)(.|\n)*tuple instead of a list"):
+        f(fnp.ones(4), [2, 2])
+    assert f(fnp.ones(4), (2, 2)).shape == (2, 2)
+    with pytest.raises(TypeError, match=r"static argument `shape` is an Array(.|\n)*static_argnums"):
+        f(fnp.ones(4), fnp.asarray([2, 2]))
+
+
+def test_bad_static_and_donate_specifications_name_the_fix():
+    with pytest.raises(ValueError, match=r"`m`, which is not a parameter(.|\n)*x, n"):
+        fx.jit(power, static_argnames="m")
+    with pytest.raises(TypeError, match="static_argnums must hold ints"):
+        fx.jit(power, static_argnums="n")
+    with pytest.raises(ValueError, match="both static and donated"):
+        fx.jit(power, static_argnums=1, donate_argnums=1)
+
+
+def test_donated_arguments_give_correct_results_and_stay_usable():
+    # fluxion's arrays live in host memory and XLA works on a copy, so nothing is donated
+    f = fx.jit(lambda p, g: p - 0.1 * g, donate_argnums=0)
+    p, g = fnp.asarray([1.0, 2.0]), fnp.asarray([10.0, 20.0])
+    out = f(p, g)
+    np.testing.assert_allclose(out, [0.0, 0.0], atol=1e-6)
+    np.testing.assert_array_equal(p, [1.0, 2.0])
+    np.testing.assert_allclose(f(p, g), out)
+    assert f.donate_argnums == (0,)
+
+
+def test_a_string_argument_that_is_not_static_names_the_fix():
+    f = fx.jit(lambda x, mode: x if mode == "id" else -x)
+    with pytest.raises(TypeError, match=r"argument `mode` is a str(.|\n)*static_argnums=\(1,\)"):
+        f(fnp.ones(2), "id")
+    assert fx.jit(f.fun, static_argnames="mode")(fnp.ones(2), "neg").tolist() == [-1.0, -1.0]
+
+
+# errors on traced values ----------------------------------------------------------------
+def test_python_if_on_a_traced_value_names_the_argument_and_the_fix():
+    def relu(x):
+        if x > 0:
+            return x
+        return 0 * x
+    with pytest.raises(fx.errors.ConcretizationError) as info:
+        fx.jit(relu)(fnp.asarray(1.0))
+    msg = str(info.value)
+    assert "depends on argument `x`" in msg and "static_argnums=(0,)" in msg and "fx.cond" in msg
+    assert "test_jit.py" in msg  # the user's line
+    assert fx.jit(relu, static_argnums=0)(1.0).item() == 1.0
+
+
+def test_a_shape_from_a_traced_argument_names_it_and_suggests_static_argnums():
+    f = fx.jit(lambda x, n: fnp.arange(n) * x)
+    with pytest.raises(fx.errors.ConcretizationError,
+                       match=r"depends on argument `n`(.|\n)*static_argnums=\(1,\)"):
+        f(2.0, 3)
+    assert fx.jit(f.fun, static_argnums=1)(2.0, 3).tolist() == [0.0, 2.0, 4.0]
+
+
+def test_zeros_with_a_traced_size_names_the_argument():
+    with pytest.raises(fx.errors.ConcretizationError, match=r"depends on argument `n`(.|\n)*static_argnums=\(1,\)"):
+        fx.jit(lambda x, n: fnp.zeros(n) + x)(1.0, 3)
+
+
+def test_a_value_from_several_pytree_leaves_names_them_all():
+    def f(params, scale):
+        return fnp.ones(int(params["w"].sum() + scale))
+    with pytest.raises(fx.errors.ConcretizationError,
+                       match=r"arguments `params\['w'\]` and `scale`(.|\n)*static_argnums=\(0, 1\)"):
+        fx.jit(f)({"w": fnp.ones(2), "b": fnp.ones(2)}, 1.0)
+
+
+# logging --------------------------------------------------------------------------------
+def test_log_compiles_and_explain_cache_misses_print_one_line_each(monkeypatch, capsys):
+    monkeypatch.setattr(fx.config, "log_compiles", True)
+    monkeypatch.setattr(fx.config, "explain_cache_misses", True)
+
+    def scaled(x, n, *, scale):
+        return x * n * scale
+    f = fx.jit(scaled, static_argnums=1)
+    f(fnp.ones(3), 2, scale=1.0)
+    f(fnp.ones(3), 2, scale=1.0)
+    f(fnp.ones(4), 2, scale=1.0)
+    f(fnp.ones(4), 3, scale=1.0)
+    f(fnp.ones(4), 3, scale=fnp.asarray(1.0))
+    assert capsys.readouterr().err.splitlines() == [
+        "fx.jit: compiling scaled for (x: f32[3], scale: ~f32[], n=2)",
+        "fx.jit: compiling scaled again: argument `x` changed from f32[3] to f32[4]",
+        "fx.jit: compiling scaled for (x: f32[4], scale: ~f32[], n=2)",
+        "fx.jit: compiling scaled again: static argument `n` changed from 2 to 3",
+        "fx.jit: compiling scaled for (x: f32[4], scale: ~f32[], n=3)",
+        "fx.jit: compiling scaled again: argument `scale` changed from ~f32[] to f32[]",
+        "fx.jit: compiling scaled for (x: f32[4], scale: f32[], n=3)",
+    ]
+
+
+def test_explain_cache_misses_reports_a_change_of_pytree_structure(monkeypatch, capsys):
+    monkeypatch.setattr(fx.config, "explain_cache_misses", True)
+
+    def first(d):
+        return d["a"]
+    f = fx.jit(first)
+    f({"a": fnp.ones(2)})
+    f({"a": fnp.ones(2), "b": fnp.ones(2)})
+    assert capsys.readouterr().err.splitlines() == [
+        "fx.jit: compiling first again: the traced arguments changed from (d['a']) to (d['a'], d['b'])"]
+
+
+# programs and lowering ------------------------------------------------------------------
+def test_make_program_prints_the_staged_program():
+    w = fnp.asarray([1.0, 2.0, 3.0])
+    program = fx.make_program(lambda x, n: fnp.sum(fnp.sin(x) * w) ** n, static_argnums=1)(fnp.ones(3), 2)
+    assert str(program) == (
+        "{ lambda a:f32[3] ; b:f32[3]. let\n"
+        "    c:f32[3] = sin b\n"
+        "    d:f32[3] = mul c a\n"
+        "    e:f32[] = reduce_sum[axes=(0,)] d\n"
+        "    f:f32[] = integer_pow[y=2] e\n"
+        "  in (f,) }")
+
+
+def test_lower_gives_stablehlo_text_and_the_program():
+    lowered = fx.jit(lambda x, y: fnp.sin(x) + y).lower(fnp.ones(3), fnp.ones(3))
+    text = lowered.as_text()
+    assert "stablehlo.sine" in text and "stablehlo.add" in text and "tensor<3xf32>" in text
+    assert [e.prim.name for e in lowered.program.equations] == ["sin", "add"]
+
+
+# nesting --------------------------------------------------------------------------------
+def loss(x):
+    return fnp.sum(fnp.sin(x) * x)
+
+
+def test_jit_of_jit_inlines_the_inner_function():
+    inner = fx.jit(lambda x: fnp.sin(x) * 2)
+    outer = fx.jit(lambda x: inner(x) + 1)
+    x = fnp.asarray([0.0, 1.0])
+    np.testing.assert_allclose(outer(x), np.sin([0.0, 1.0]) * 2 + 1, rtol=1e-6)
+    assert inner.cache_size == 0 and outer.cache_size == 1
+
+
+def test_grad_of_jit_and_jit_of_grad_match_eager_grad():
+    x = fnp.asarray([0.3, -1.2, 2.0])
+    expected = fx.grad(loss)(x)
+    np.testing.assert_allclose(fx.grad(fx.jit(loss))(x), expected, rtol=1e-6)
+    np.testing.assert_allclose(fx.jit(fx.grad(loss))(x), expected, rtol=1e-6)
+    np.testing.assert_allclose(expected, np.sin(x) + x._value * np.cos(x), rtol=1e-6)
+
+
+def test_value_and_grad_with_pytree_parameters_under_jit():
+    def objective(params, x):
+        return fnp.sum((x * params["w"] + params["b"]) ** 2)
+    params, x = {"w": fnp.asarray([1.0, -2.0]), "b": fnp.asarray(0.5)}, fnp.asarray([3.0, 4.0])
+    value, grads = fx.jit(fx.value_and_grad(objective))(params, x)
+    e_value, e_grads = fx.value_and_grad(objective)(params, x)
+    np.testing.assert_allclose(value, e_value, rtol=1e-6)
+    for k in params:
+        np.testing.assert_allclose(grads[k], e_grads[k], rtol=1e-6)
+
+
+# pytrees and keyword arguments ----------------------------------------------------------
+def test_pytree_inputs_and_outputs_with_none_leaves():
+    def f(tree):
+        a, (b, none) = tree["pair"]
+        return {"sum": a + b, "nothing": none, "both": (a * 2, [b])}
+    tree = {"pair": (fnp.ones(2), (fnp.asarray([1.0, 2.0]), None))}
+    out = fx.jit(f)(tree)
+    assert out.keys() == {"sum", "nothing", "both"} and out["nothing"] is None
+    np.testing.assert_array_equal(out["sum"], [2.0, 3.0])
+    assert isinstance(out["both"], tuple) and isinstance(out["both"][1], list)
+    np.testing.assert_array_equal(out["both"][1][0], [1.0, 2.0])
+
+
+def test_keyword_arguments_are_traced_and_a_new_value_needs_no_new_trace():
+    g, traces = counting(lambda x, *, bias, extra=None: x + bias if extra is None else x + bias + extra["v"])
+    f = fx.jit(g)
+    x = fnp.ones(2)
+    assert f(x, bias=fnp.asarray(1.0)).tolist() == [2.0, 2.0]
+    assert f(x, bias=fnp.asarray(5.0)).tolist() == [6.0, 6.0]
+    assert len(traces) == 1
+    assert f(x, bias=fnp.asarray(1.0), extra={"v": fnp.asarray(2.0)}).tolist() == [4.0, 4.0]
+    assert len(traces) == 2
+
+
+def test_functions_of_no_arguments_and_with_no_outputs():
+    assert fx.jit(lambda: fnp.ones(2) * 3)().tolist() == [3.0, 3.0]
+    assert fx.jit(lambda x: None)(fnp.ones(2)) is None
+
+
+def test_jit_as_a_method_decorator_binds_self():
+    class Scale:
+        def __init__(self, k):
+            self.k = k
+
+        @fx.jit
+        def __call__(self, x):
+            return x * self.k
+    with pytest.raises(TypeError, match="argument `self` is a Scale"):
+        Scale(3.0)(fnp.ones(2))
+    Scale.__call__ = fx.jit(Scale.__call__.fun, static_argnums=0)
+    assert Scale(3.0)(fnp.ones(2)).tolist() == [3.0, 3.0]

@@ -1,0 +1,245 @@
+"""fx.jit of reductions, statistics, sorting and searching equals eager execution.
+
+Each test compiles one program per dtype (the jitted functions live at module level, so
+hypothesis examples of one signature reuse it) and compares it with the same function run
+eagerly: same shapes, dtypes and weak flags; integer and boolean results bit for bit; sorted
+values bit for bit (signed zeros included); floating reductions within a few units in the
+last place, since XLA may sum in another order than NumPy.
+"""
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+import fluxion as fx
+import fluxion.numpy as fnp
+from fluxion.core import dtypes
+from fluxion.ops import reduce as R
+from fluxion.ops import sort as S
+
+ALL = ["bool", "int8", "uint8", "int32", "int64", "uint64", "float16", "bfloat16", "float32", "float64",
+       "complex64", "complex128"]
+REAL = [d for d in ALL if not d.startswith("complex")]
+INEXACT = ["float16", "bfloat16", "float32", "float64", "complex64", "complex128"]
+# relative tolerance of floating results, by the dtype of the result: 16-bit floats are
+# reduced in float32 and rounded once (so at most a unit in the last place apart), wider ones
+# may be summed in another order
+RTOL = {dtypes.float16: 1e-3, dtypes.bfloat16: 8e-3, dtypes.float32: 1e-5, dtypes.float64: 1e-12}
+SPECIAL = [0.0, -0.0, np.nan, -np.nan, np.inf, -np.inf, 0.5, 1e4]
+
+
+def _elements(dt: np.dtype, special: bool):
+    if dt == dtypes.bool_:
+        return st.booleans()
+    if dt in dtypes.INTEGER:
+        info = np.iinfo(dt)
+        return st.integers(int(info.min), int(info.max)) if special else st.integers(max(-9, info.min), 9)
+    # integers and halves keep sums exact, so only products and divisions round
+    real = st.integers(-18, 18).map(lambda k: k / 2)
+    real = st.sampled_from(SPECIAL) | real if special else real
+    return st.builds(complex, real, real) if dt in dtypes.COMPLEX else real
+
+
+def arrays(draw, shape: tuple, dtype, special: bool = True) -> fx.Array:
+    """A drawn array of `shape` and `dtype`; with `special`, NaN of both signs, signed zeros,
+    infinities and integer extremes (complex arrays never get them: where a product meets an
+    infinity, which parts become NaN depends on the order of the factors)."""
+    dt = dtypes.canonicalize(dtype)
+    size = int(np.prod(shape))
+    values = draw(st.lists(_elements(dt, special and dt not in dtypes.COMPLEX), min_size=size, max_size=size))
+    return fnp.asarray(np.array(values, dt).reshape(shape))
+
+
+def _parts(a: np.ndarray) -> list[np.ndarray]:
+    """Real arrays to compare: complex numbers by part, 16-bit floats in float32."""
+    a = a.astype(np.float32) if a.dtype in (dtypes.float16, dtypes.bfloat16) else a
+    return [a.real, a.imag] if a.dtype.kind == "c" else [a]
+
+
+def assert_matches(eager, jitted, rounding: float = 0.0, signed_zeros: bool = False) -> None:
+    """Same tree and, leaf by leaf, shape, dtype and weak flag; values equal (NaN matching any
+    NaN), or with `rounding`, floating leaves within `rounding` times the tolerance of their
+    dtype; with `signed_zeros`, zeros of the same sign."""
+    assert fx.tree.structure(eager) == fx.tree.structure(jitted)
+    for k, (e, j) in enumerate(zip(fx.tree.leaves(eager), fx.tree.leaves(jitted))):
+        assert isinstance(j, fx.Array), f"output {k} is a {type(j)}"
+        assert (j.shape, j.dtype, j.weak) == (e.shape, e.dtype, e.weak), f"output {k}"
+        rtol = rounding * RTOL.get(dtypes.real_dtype(e.dtype), 0)
+        for pe, pj in zip(_parts(np.asarray(e)), _parts(np.asarray(j))):
+            if rtol:
+                np.testing.assert_allclose(pj, pe, rtol=rtol, atol=rtol, err_msg=f"output {k}")
+            else:
+                np.testing.assert_array_equal(pj, pe, err_msg=f"output {k}")
+            if signed_zeros and pe.dtype.kind == "f":
+                assert np.array_equal(np.signbit(pe) | np.isnan(pe), np.signbit(pj) | np.isnan(pj)), \
+                    f"output {k} differs in the sign of a zero: {pe} {pj}"
+
+
+def check(jitted, *args, rounding: float = 0.0, signed_zeros: bool = False) -> None:
+    assert_matches(jitted.fun(*args), jitted(*args), rounding, signed_zeros)
+
+
+# reductions -------------------------------------------------------------------------------------
+@fx.jit
+def reduce(x):
+    """Reductions of a (2, 3, 4) array over no, one, several and all axes."""
+    # floating statistics of integers near the dtype's extremes cancel catastrophically, in an
+    # order that differs between NumPy and XLA: they see the low bits only
+    m = x & fnp.asarray(15, dtype=x.dtype) if x.dtype in dtypes.INTEGER else x
+    out = dict(
+        sum=(fnp.sum(x), fnp.sum(x, axis=1), fnp.sum(x, axis=(0, 2), keepdims=True)),
+        prod=(fnp.prod(x, axis=-1), fnp.prod(x[:, :2], axis=(0, 1))),
+        cumsum=(fnp.cumsum(x, axis=1), fnp.cumsum(x)), cumprod=fnp.cumprod(x[:, :2], axis=2),
+        cumulative_sum=fnp.cumulative_sum(x, axis=0, include_initial=True),
+        mean=(fnp.mean(m), fnp.mean(m, axis=(1, 2))), var=(fnp.var(m, axis=0), fnp.std(m, axis=-1, ddof=1)),
+        any=(fnp.any(x), fnp.any(x, axis=0)), all=(fnp.all(x, axis=(0, 1)), fnp.all(x, keepdims=True)),
+        count=fnp.count_nonzero(x, axis=1), nansum=fnp.nansum(x, axis=1), nanprod=fnp.nanprod(x[:1], axis=2),
+        nancumsum=fnp.nancumsum(x, axis=2),
+    )
+    if x.dtype != dtypes.bool_:
+        out.update(reverse=(R.cumsum(x, 2, reverse=True), R.cumprod(x[:1, :2], 1, reverse=True)))
+        if x.dtype not in dtypes.COMPLEX:
+            out.update(ptp=fnp.ptp(x, axis=1))
+    if x.dtype not in dtypes.COMPLEX:
+        out.update(
+            max=(fnp.max(x), fnp.max(x, axis=1), fnp.amax(x, axis=(0, 2), keepdims=True)),
+            min=(fnp.min(x, axis=0), fnp.amin(x, axis=-1)),
+            argmax=(fnp.argmax(x), fnp.argmax(x, axis=1), fnp.argmax(x, axis=0, keepdims=True),
+                    R.argmax(x, 2, fnp.uint8), R.argmax(x, 0, fnp.int32)),
+            argmin=(fnp.argmin(x, axis=-1), R.argmin(x, 1, fnp.int8)),
+            cummax=(R.cummax(x, 1), R.cummax(x, 2, reverse=True)), cummin=(R.cummin(x, 0), R.cummin(x, 1, True)),
+            nanmax=fnp.nanmax(x, axis=2), nanmin=fnp.nanmin(x, axis=0),
+        )
+    if x.dtype in dtypes.INTEGER or x.dtype == dtypes.bool_:
+        out.update(bits=[op(x, axes) for op in (R.reduce_and, R.reduce_or, R.reduce_xor) for axes in ((1,), (0, 2))])
+    if x.dtype in dtypes.REAL_FLOATING:
+        out.update(logsumexp=(fnp.logsumexp(x, axis=1), fnp.logsumexp(x)),
+                   cumlogsumexp=(R.cumlogsumexp(x, 2), R.cumlogsumexp(x, 1, reverse=True)),
+                   nanvar=fnp.nanvar(x, axis=2), nanmean=fnp.nanmean(x, axis=0))
+    return out
+
+
+@pytest.mark.parametrize("dtype", ALL)
+@given(data=st.data())
+def test_reductions_under_jit_match_eager(dtype, data):
+    check(reduce, arrays(data.draw, (2, 3, 4), dtype), rounding=1)
+
+
+@fx.jit
+def reduce_edges(empty, scalar):
+    """Reductions of a (0, 3) array (identities; empty results) and of a 0-d one."""
+    out = [fnp.sum(empty, axis=0), fnp.prod(empty, axis=0), fnp.sum(empty, axis=1), fnp.any(empty, axis=0),
+           fnp.all(empty), fnp.cumsum(empty, axis=0), fnp.mean(empty, axis=1), fnp.sum(scalar), fnp.prod(scalar),
+           fnp.cumsum(scalar), fnp.mean(scalar), fnp.all(scalar), fnp.sort(empty, axis=0), fnp.argsort(empty)]
+    if empty.dtype not in dtypes.COMPLEX:
+        out += [R.reduce_max(empty, (0,)), R.reduce_min(empty, (0,)), fnp.max(empty, axis=1), fnp.argmax(scalar),
+                fnp.max(scalar), R.cummax(empty, 0), S.top_k(empty, 0)[0]]
+    return out
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "uint64", "bfloat16", "float64", "complex64"])
+@given(data=st.data())
+def test_reductions_of_empty_and_0d_arrays_under_jit_match_eager(dtype, data):
+    check(reduce_edges, arrays(data.draw, (0, 3), dtype), arrays(data.draw, (), dtype), rounding=1)
+
+
+# statistics ------------------------------------------------------------------------------------
+@fx.jit
+def statistics(x, w, bins):
+    """Order statistics, weighted averages, covariances and counts of a (3, 5) array."""
+    q = fnp.asarray([0.0, 0.3, 1.0], dtype=fnp.float32)
+    return dict(
+        median=(fnp.median(x), fnp.median(x, axis=1), fnp.median(x, axis=0, keepdims=True)),
+        quantile=[fnp.quantile(x, 0.3, axis=1, method=m) for m in ("linear", "lower", "higher", "nearest",
+                                                                     "midpoint")] + [fnp.quantile(x, q, axis=0)],
+        percentile=fnp.percentile(x, 75), nanmedian=fnp.nanmedian(x, axis=1), nanquantile=fnp.nanquantile(x, q),
+        average=(fnp.average(x, axis=1, weights=w), fnp.average(x, weights=fnp.abs(x) + 1)),
+        cov=fnp.cov(x), cov_weighted=fnp.cov(x, aweights=w), corrcoef=fnp.corrcoef(x[:, :3], x[:, 2:]),
+        bincount=(fnp.bincount(bins, length=6), fnp.bincount(bins, weights=w, length=5)),
+        digitize=(fnp.digitize(x, fnp.sort(w)), fnp.digitize(x, fnp.sort(w), right=True)),
+    )
+
+
+@pytest.mark.parametrize("dtype", ["int32", "bfloat16", "float32", "float64"])
+@given(data=st.data())
+def test_statistics_under_jit_match_eager(dtype, data):
+    # eager checks that weights have a positive sum, which jit cannot: draw positive weights
+    x, w = arrays(data.draw, (3, 5), dtype), fnp.abs(arrays(data.draw, (5,), dtype, special=False)) + 1
+    bins = fnp.asarray(np.array(data.draw(st.lists(st.integers(0, 4), min_size=5, max_size=5))))
+    # covariances divide sums of products: allow a few more rounding steps
+    check(statistics, x, w, bins, rounding=10)
+
+
+# sorting and searching ---------------------------------------------------------------------------
+@fx.jit
+def order(x, y):
+    """Sorting of a (3, 5) array x with a companion y of one shape, and searches in a sorted row."""
+    a = fnp.sort(x[0])
+    out = dict(
+        sort=(fnp.sort(x), fnp.sort(x, axis=0), fnp.sort(x, axis=None), fnp.sort(x, descending=True)),
+        argsort=(fnp.argsort(x), fnp.argsort(x, axis=0), fnp.argsort(x, axis=None), fnp.argsort(x, descending=True)),
+        lexsort=(fnp.lexsort((x[0], x[1])), fnp.lexsort(x, axis=0)),
+        partition=(fnp.partition(x, 2), fnp.argpartition(x, 1, axis=0)),
+        together=S.sort((x, y), dimension=0), two_keys=S.sort((x, y, x), 1, num_keys=2),
+        # a total order (x, then position): the unstable sort has one answer
+        unstable=S.sort((x, fnp.broadcast_to(fnp.arange(5), (3, 5)), y), -1, is_stable=False, num_keys=2),
+    )
+    if x.dtype not in dtypes.COMPLEX:
+        out.update(searchsorted=(fnp.searchsorted(a, x[1:]), fnp.searchsorted(a, x[1:], side="right"),
+                                 fnp.searchsorted(a, x[0, 0])),
+                   top_k=(S.top_k(x, 3), S.top_k(x, 5), S.top_k(x.T, 1)))
+    return out
+
+
+@pytest.mark.parametrize("dtype", ALL)
+@given(data=st.data())
+def test_sorting_and_searching_under_jit_match_eager(dtype, data):
+    # sorting only moves values: they must come back bit for bit, signed zeros included;
+    # ties (and -0.0 against 0.0) keep their order in both
+    x, y = (arrays(data.draw, (3, 5), dtype) for _ in range(2))
+    check(order, x, y, signed_zeros=True)
+
+
+@fx.jit
+def order_complex_nan(x):
+    return fnp.sort(x), fnp.argsort(x, axis=0), fnp.sort(x, descending=True)
+
+
+@given(data=st.data())
+def test_complex_sorting_puts_nans_last_under_jit_as_eager(data):
+    parts = st.sampled_from([np.nan, np.inf, -np.inf, 0.0, 1.0, -1.0])
+    values = data.draw(st.lists(st.builds(complex, parts, parts), min_size=12, max_size=12))
+    check(order_complex_nan, fnp.asarray(np.array(values, np.complex128).reshape(3, 4)))
+
+
+# the primitives used above, checked to be the ones these tests compile ----------------------------
+def test_every_reduce_and_sort_primitive_is_compiled_by_these_tests():
+    x = fnp.ones((2, 3, 4))
+    programs = [fx.make_program(reduce.fun)(x), fx.make_program(reduce.fun)(x.astype(int)),
+                fx.make_program(order.fun)(fnp.ones((3, 5)), fnp.ones((3, 5)))]
+    seen = {eq.prim for p in programs for eq in p.equations}
+    family = {p for m in (R, S) for p in vars(m).values() if type(p).__name__ == "Primitive"}
+    assert family - seen == set()
+
+
+# derivatives compiled --------------------------------------------------------------------------
+def _loss(x):
+    s = fnp.sort(x, axis=1)
+    loss = fnp.sum(s * fnp.arange(4.0, dtype=x.dtype)) + fnp.sum(fnp.logsumexp(x, axis=0)) + fnp.median(x)
+    loss = loss + fnp.var(x) + fnp.sum(fnp.std(x, axis=1)) + fnp.sum(fnp.prod(x, axis=0)) + fnp.max(x)
+    loss = loss + fnp.sum(fnp.cumsum(x, axis=1) ** 2) + fnp.sum(fnp.cumprod(x[:, :3], axis=0))
+    return loss + fnp.sum(S.top_k(x, 2)[0] ** 2) + fnp.quantile(x, 0.3) + fnp.sum(R.cumlogsumexp(x, 1, True))
+
+
+_grad = fx.jit(fx.grad(_loss))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@given(data=st.data())
+def test_jit_of_grad_through_reductions_and_sorting_matches_eager_grad(dtype, data):
+    # XLA flushes subnormal numbers to zero, NumPy keeps them: draw normal ones
+    values = st.floats(-3, 3, width=32, allow_subnormal=False)
+    x = fnp.asarray(np.array(data.draw(st.lists(values, min_size=12, max_size=12)), dtype).reshape(3, 4))
+    eager, jitted = fx.grad(_loss)(x), _grad(x)
+    assert jitted.dtype == eager.dtype and jitted.shape == eager.shape
+    tol = 1e-4 if dtype == "float32" else 1e-10
+    np.testing.assert_allclose(np.asarray(jitted), np.asarray(eager), rtol=tol, atol=tol)
