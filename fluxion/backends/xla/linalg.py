@@ -1,10 +1,15 @@
 """XLA lowering of the linalg primitives.
 
 The NumPy kernels compute 16-bit floats in float32 (LAPACK has no 16-bit routines) and
-multiply at full precision; the rules here do the same, so that the two backends agree: a
-dot or factorization of float16/bfloat16 runs in float32 and rounds once at the end, and
-every dot asks for the highest precision (accelerators otherwise use reduced-precision
-multiplies for float32).
+multiply at full precision; the rules here do the same, so that the two backends agree:
+
+- a product of 16-bit floats accumulates in float32 and rounds once (their products are
+  exact in float32, so the multiplier may take them as they are, as tensor cores do), and
+  integers accumulate in the (wider) integer of the result;
+- other operands are converted to the result's dtype first, as the kernel converts them,
+  and multiplied at the highest precision (accelerators otherwise multiply float32 in
+  reduced precision);
+- factorizations of 16-bit floats run in float32.
 """
 from __future__ import annotations
 
@@ -35,13 +40,22 @@ def _in_float32(fn):
     return rule
 
 
+def product_operands(lhs, rhs, preferred):
+    """`(lhs, rhs, accumulation dtype, precision)` for a dot or convolution producing `preferred`
+    (None: the operands' dtype), with the kernels' semantics (see the module docstring)."""
+    work = _work_dtype(preferred or lhs.dtype)
+    # products of 16-bit floats are exact in float32, and of integers in a wider integer: those
+    # operands are multiplied as they are; others are converted first, as the kernels convert them
+    exact = lhs.dtype in _LOW or D.kind(lhs.dtype) == D.kind(work) == D.INT
+    if not exact:
+        lhs, rhs = (lax.convert_element_type(v, work) for v in (lhs, rhs))
+    return lhs, rhs, work, lax.Precision.DEFAULT if exact else lax.Precision.HIGHEST
+
+
 def _dot_general(lhs, rhs, *, dimension_numbers, preferred_element_type=None):
-    # operands are converted first, as the kernel does: integer inputs accumulated in a float
-    # (or a wider integer) are exact products of converted values
     out_dt = preferred_element_type or lhs.dtype
-    work = _work_dtype(out_dt)
-    lhs, rhs = (lax.convert_element_type(v, work) for v in (lhs, rhs))
-    out = lax.dot_general(lhs, rhs, dimension_numbers, precision=lax.Precision.HIGHEST, preferred_element_type=work)
+    lhs, rhs, work, precision = product_operands(lhs, rhs, preferred_element_type)
+    out = lax.dot_general(lhs, rhs, dimension_numbers, precision=precision, preferred_element_type=work)
     return lax.convert_element_type(out, out_dt)
 
 
@@ -51,7 +65,7 @@ def _cholesky(x):
     out = lax.linalg.cholesky(x, symmetrize_input=False)
     if D.kind(x.dtype) != D.COMPLEX_KIND:
         return out
-    failed = lax.real(out) != lax.real(out)
+    failed = jnp.isnan(lax.real(out))
     return lax.complex(lax.real(out), jnp.where(failed, jnp.zeros_like(lax.real(out)), lax.imag(out)))
 
 

@@ -1,7 +1,8 @@
 """XLA lowering of the spectral primitives: fft, conv_general_dilated and reduce_window.
 
-As in the NumPy kernels, 16-bit floats are convolved and window-summed in float32 and rounded
-once at the end, and convolutions multiply at the highest precision.
+Convolutions take their operands, accumulation dtype and precision as dots do (see
+`linalg.product_operands`); windows of 16-bit floats are summed in float32 and rounded once,
+as the NumPy kernels do, and padding and holes hold the kernels' identities.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ...core.rules import xla_lowering
 from ...ops import conv as C
 from ...ops import fft as F
 from ..numpy.conv import _identity  # what padding and holes hold: one definition for both backends
+from .linalg import product_operands
 
 _LOW = (D.float16, D.bfloat16)
 _FFT_TYPES = {"fft": lax.FftType.FFT, "ifft": lax.FftType.IFFT, "rfft": lax.FftType.RFFT,
@@ -26,12 +28,11 @@ def _fft(x, *, fft_type, fft_lengths):
 def _conv(lhs, rhs, *, window_strides, padding, lhs_dilation, rhs_dilation, dimension_numbers, feature_group_count,
           batch_group_count, preferred_element_type):
     out_dt = preferred_element_type or lhs.dtype
-    work = D.float32 if out_dt in _LOW else out_dt
-    lhs, rhs = (lax.convert_element_type(v, work) for v in (lhs, rhs))
+    lhs, rhs, work, precision = product_operands(lhs, rhs, preferred_element_type)
     out = lax.conv_general_dilated(
         lhs, rhs, window_strides, padding, lhs_dilation=lhs_dilation, rhs_dilation=rhs_dilation,
         dimension_numbers=lax.ConvDimensionNumbers(*dimension_numbers), feature_group_count=feature_group_count,
-        batch_group_count=batch_group_count, precision=lax.Precision.HIGHEST, preferred_element_type=work)
+        batch_group_count=batch_group_count, precision=precision, preferred_element_type=work)
     return lax.convert_element_type(out, out_dt)
 
 
