@@ -1,5 +1,5 @@
 """The first call of the jitted MLP training step of `bench_mlp_train`: tracing, compilation
-and one run, timed once per peer (target: at most 2x jax.jit)."""
+and one run, timed once per peer (target: at most jax.jit's)."""
 import mlp
 
 NAME = "first call (trace + compile + run) of the jitted MLP training step"

@@ -1,5 +1,5 @@
 """A jitted training step (forward, backward, Adam) of an MLP 784-512-512-10 at batch 128,
-float32: step time, each step's outputs feeding the next (target: at most 1.5x jax.jit)."""
+float32: step time, each step's outputs feeding the next (target: at most 1.05x jax.jit)."""
 import mlp
 
 NAME = "jitted MLP training step (784-512-512-10, batch 128, Adam), float32"
