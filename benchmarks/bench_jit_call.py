@@ -1,6 +1,6 @@
 """Dispatch of a cached jitted call: `f(a, b) = a + b` on two 4x4 float32 arrays (target: at or
-below jax.jit's own overhead with NumPy inputs and outputs, which is fluxion's situation: its
-arrays live in host memory)."""
+below jax.jit's call overhead). Both jax rows are shown: with NumPy inputs and outputs (as
+fluxion's eager arrays live in host memory) and with jax arrays."""
 import numpy as np
 
 NAME = "jit call, a + b, 4x4 float32, cached"
