@@ -18,14 +18,5 @@ def _setup(make, block):
     return run
 
 
-def _fluxion():
-    return _setup(mlp.fluxion_step, lambda loss: loss)
-
-
-def _jax():
-    import jax
-    return _setup(mlp.jax_step, jax.block_until_ready)
-
-
 def peers():
-    return {"fluxion": _fluxion, "jax.jit": _jax}
+    return mlp.peers(_setup)

@@ -57,3 +57,11 @@ def jax_step():
     import jax
     import jax.numpy as jnp
     return jax.jit(make_step(jnp, jax.value_and_grad, jax.tree.map)), jnp.asarray
+
+
+def peers(setup):
+    """The fluxion and jax.jit peers of a benchmark whose `setup(make_step, block)` returns the callable to time."""
+    def _jax():
+        import jax
+        return setup(jax_step, jax.block_until_ready)
+    return {"fluxion": lambda: setup(fluxion_step, lambda loss: loss), "jax.jit": _jax}
