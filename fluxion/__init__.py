@@ -16,6 +16,7 @@ from . import tree as tree
 from . import test_util as test_util
 from . import config as config
 from .transforms.staging import jit as jit, make_program as make_program
+from .transforms.batching import vmap as vmap
 from .core.array import Array as Array
 from .core.device import Device as Device, devices as devices
 from .core.program import Program as Program
@@ -28,4 +29,4 @@ from .transforms.autodiff import (checkpoint as checkpoint, checkpoint_policies 
 __version__ = "0.1.0"
 __all__ = ["config", "jit", "make_program", "Array", "Device", "Program", "checkpoint", "checkpoint_policies", "custom_jvp", "custom_vjp", "devices",
            "errors", "grad", "hessian", "jacfwd", "jacrev", "jvp", "linearize", "numpy", "random", "remat",
-           "saved_residuals", "stop_gradient", "test_util", "tree", "value_and_grad", "vjp"]
+           "saved_residuals", "stop_gradient", "test_util", "tree", "value_and_grad", "vjp", "vmap"]

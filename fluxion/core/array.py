@@ -149,6 +149,10 @@ class Array:
 
     def _become(self, other: Array) -> Array:
         """Rebind this Python object to the value `other` (in-place update as a value)."""
+        if isinstance(other, Tracer):
+            raise errors.op_error(errors.FluxionError, "in-place update",
+                                  f"a concrete array cannot take a traced value ({other.aval}) in place",
+                                  "write x = x.at[i].set(v) (or x = x + y), which makes a new array")
         self._value, self._weak = other._value, other._weak
         try:
             del self._aval

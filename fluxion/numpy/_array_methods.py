@@ -76,6 +76,8 @@ def _binary(name: str, prim=None, allowed=()):
         if out.shape != self.shape:
             raise op_error(ShapeError, f"in-place {name}", f"would change the shape from {self.shape} to {out.shape}",
                            f"write x = x {_SYMBOL.get(name, name)} y to allow broadcasting to a new shape")
+        if out.__class__ is not self.__class__ and self.__class__ is Array:
+            return out  # a concrete array updated with a traced value: the name takes the new value
         return self._become(out)
 
     return method, reflected, inplace

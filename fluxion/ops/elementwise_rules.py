@@ -6,8 +6,9 @@ from __future__ import annotations
 import math
 
 from ..core import dtypes
-from ..core.primitive import jvp_rules, transpose_rules
+from ..core.primitive import Primitive, jvp_rules, transpose_rules
 from . import elementwise as E
+from ._batch import defelementwise
 from ._ad import Zero, defjvp, deflinear, defzero, instantiate, is_undefined, unbroadcast
 
 _b = lambda p: p.bind  # noqa: E731
@@ -213,3 +214,7 @@ def _select_jvp(primals, tangents):
 jvp_rules[E.select_n_p] = _select_jvp
 transpose_rules[E.select_n_p] = _select_transpose
 jvp_rules[E.sign_p] = _sign_jvp
+
+
+# every primitive of the family (a bitcast's extra axis is last, behind the batch axis moved first)
+defelementwise(*(p for p in vars(E).values() if isinstance(p, Primitive)))

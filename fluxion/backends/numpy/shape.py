@@ -10,6 +10,7 @@ import numpy as np
 
 from ...core.primitive import numpy_kernel
 from ...ops import shape as S
+from ...ops.barrier import optimization_barrier_p
 
 
 def _broadcast_in_dim(x, *, shape, broadcast_dimensions):
@@ -63,3 +64,6 @@ numpy_kernel.update({
     S.slice_p: _slice,
     S.iota_p: _iota,
 })
+
+
+numpy_kernel[optimization_barrier_p] = lambda *xs: xs

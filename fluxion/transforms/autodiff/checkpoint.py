@@ -27,11 +27,12 @@ import functools
 from typing import Callable
 
 from ...core import tree
-from ...core.array import Array, to_array
+from ...core.array import Array, Tracer, to_array
 from ...core.errors import FluxionError, op_error
 from ...core.interpreters import _ctx, push, use
 from ...core.primitive import abstract_eval, transpose_rules
 from ...ops._ad import Zero, differentiable, instantiate
+from ...ops.barrier import optimization_barrier
 from ...ops.linalg import dot_general_p
 from .api import _linearize, _unpack
 from .custom import CallPrimitive, Forwarding, Record, Store, Substitute, unpack
@@ -321,6 +322,8 @@ def _remat_lin_impl(*args, call):
 
 def _remat_lin_transpose(cts, *args, call):
     values, saved, _ = _split(args, call)
+    if any(isinstance(v, Tracer) for v in values):  # staged: keep the recomputation apart from the forward pass
+        values = optimization_barrier(values)
     below = _ReplayBelow()
     replay = (below, call.policy, call.sigs, _group(saved, call.sigs)) if call.sigs else None
 

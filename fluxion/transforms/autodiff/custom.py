@@ -31,6 +31,8 @@ from ...core.primitive import Primitive, abstract_eval, transpose_rules
 from ...core.types import ArrayType
 from ...ops import elementwise as E
 from ...ops._ad import Zero, differentiable, instantiate
+from ...ops._batch import to_front
+from ..batching.interpreter import BatchInterpreter, BatchTracer
 from .jvp import JVPInterpreter, JVPTracer
 from .partial_eval import StagingInterpreter
 
@@ -118,6 +120,9 @@ class CallPrimitive(Primitive):
             return interp.process(self, args, params)
         if self.jvp is not None and isinstance(interp, JVPInterpreter):
             return self.jvp(interp, args, params)
+        if self.functions and isinstance(interp, BatchInterpreter) and any(interp.unpack(a)[1] is not None
+                                                                           for a in args):
+            return self._batched(interp, args, params)
         if isinstance(interp, StagingInterpreter):
             if not any(map(interp.owns, args)):
                 with use(interp.parent):
@@ -126,10 +131,37 @@ class CallPrimitive(Primitive):
                 return interp.process(self, args, params)
         return self.impl(*args, **params)
 
+    def _batched(self, interp: BatchInterpreter, args, params):
+        """The call made once on the stacked values, its functions run under `interp` (so a
+        rule keeps applying to the batch): every array argument batched along axis 0."""
+        size = interp.size
+        vals = [to_front(*interp.unpack(a), size) for a in args]
+        params = {k: _per_example(interp, v) if k in self.functions else v for k, v in params.items()}
+        with use(interp.parent):
+            outs = self.bind(*vals, **params)
+        return tuple(interp.wrap(o, 0) for o in outs)
+
     def inline(self, interp: Interpreter) -> bool:
         """Whether a call on `interp` surely just runs the function (the fast path of eager calls)."""
         return not (isinstance(interp, (Forwarding, StagingInterpreter))
-                    or self.jvp is not None and isinstance(interp, JVPInterpreter))
+                    or self.jvp is not None and isinstance(interp, JVPInterpreter)
+                    or self.functions and isinstance(interp, BatchInterpreter))
+
+
+def _per_example(interp: BatchInterpreter, fn: Callable) -> Callable:
+    """`fn` taking and returning stacked values (array leaves batched along axis 0), run per example under `interp`."""
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        # a rule may run later, elsewhere (a checkpointed function in the backward pass): batch on
+        # whatever interpreter is current then, still accepting the values `fn` closes over
+        inner = BatchInterpreter(interp.size, same_as=interp)
+        leaves, structure = tree.flatten((args, kwargs))
+        with push(inner):
+            a, k = tree.unflatten(structure, [BatchTracer(inner, x, 0) if isinstance(x, Array) else x for x in leaves])
+            out, out_tree = tree.flatten(fn(*a, **k))
+            out = [inner.unpack(o) if isinstance(o, Array) else o for o in out]
+        return tree.unflatten(out_tree, [to_front(*o, interp.size) if isinstance(o, tuple) else o for o in out])
+    return run
 
 
 class Record(types.SimpleNamespace):

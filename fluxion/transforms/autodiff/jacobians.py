@@ -4,27 +4,21 @@ from __future__ import annotations
 import functools
 from typing import Callable, Sequence
 
+import numpy as np
+
 from ...core import tree
-from ...core.array import to_array
+from ...core.array import Array, to_array
 from ...ops import elementwise as E
 from ...ops import shape as S
-from .api import _argnums, _check_float_inputs, _leaves, _linearize
+from ...ops._ad import zeros
+from ..batching import vmap
+from .api import _argnums, _check_float_inputs, _linearize
 
 
 def _basis(aval):
-    """The standard basis of a space of arrays of type `aval`, one array per element."""
-    import numpy as np
-    from ...core.array import Array
+    """The standard basis of the arrays of type `aval`, stacked: shape (size,) + aval.shape."""
     n = aval.size
-    eye = np.eye(n, dtype=aval.dtype).reshape((n,) + aval.shape)
-    return [Array(e) for e in eye]
-
-
-def _stack(rows, shape, dtype):
-    from ...ops.shape import full
-    if not rows:
-        return full(shape, 0, dtype)
-    return S.reshape(S.concatenate([S.reshape(r, (1,) + r.shape) for r in rows], 0), shape)
+    return Array(np.eye(n, dtype=aval.dtype).reshape((n,) + aval.shape))
 
 
 def _jacobian(f, argnums, has_aux, forward: bool, op: str):
@@ -39,29 +33,23 @@ def _jacobian(f, argnums, has_aux, forward: bool, op: str):
                 full[n] = d
             return f(*full, **kwargs)
 
-        diff_args = tuple(args[n] for n in nums)
-        out_leaves, out_tree, in_tree, linear, aux = _linearize(g, diff_args, has_aux)
-        in_types = linear.in_types
-        blocks = [[None] * len(in_types) for _ in out_leaves]  # blocks[o][i]: d out o / d in i
+        out_leaves, out_tree, in_tree, linear, aux = _linearize(g, tuple(args[n] for n in nums), has_aux)
+        ins, outs = linear.in_types, [y.aval for y in out_leaves]
+        # blocks[o][i] = d out o / d in i, of shape outs[o].shape + ins[i].shape: one batched
+        # linear map per input (forward) or output (reverse), over all its basis vectors at once
+        blocks = [[None] * len(ins) for _ in outs]
         if forward:
-            for i, a in enumerate(in_types):
-                cols = []
-                for e in _basis(a):
-                    tangents = [e if j == i else _zeros_of(b) for j, b in enumerate(in_types)]
-                    cols.append(linear.forward(tangents))
-                for o, y in enumerate(out_leaves):
-                    rows = [c[o] for c in cols]  # one per input element: shape y.shape
-                    stacked = _stack(rows, a.shape + y.shape, y.dtype)
-                    perm = tuple(range(a.ndim, a.ndim + y.ndim)) + tuple(range(a.ndim))
-                    blocks[o][i] = S.transpose(stacked, perm)
+            for i, a in enumerate(ins):
+                cols = vmap(lambda e: linear.forward([e if j == i else zeros(b) for j, b in enumerate(ins)]))(_basis(a))
+                for o, (y, col) in enumerate(zip(outs, cols)):  # col: (a.size,) + y.shape
+                    col = S.reshape(col, a.shape + y.shape)
+                    blocks[o][i] = S.transpose(col, tuple(range(a.ndim, a.ndim + y.ndim)) + tuple(range(a.ndim)))
         else:
-            for o, y in enumerate(out_leaves):
-                rows = []
-                for e in _basis(y.aval):
-                    cts = [e if k == o else _zeros_of(z.aval) for k, z in enumerate(out_leaves)]
-                    rows.append(linear.backward(cts))
-                for i, a in enumerate(in_types):
-                    blocks[o][i] = _stack([r[i] for r in rows], y.shape + a.shape, a.dtype)
+            for o, y in enumerate(outs):
+                rows = vmap(lambda e: linear.backward([e if k == o else zeros(z) for k, z in enumerate(outs)]))(
+                    _basis(y))
+                for i, (a, row) in enumerate(zip(ins, rows)):  # row: (y.size,) + a.shape
+                    blocks[o][i] = S.reshape(row, y.shape + a.shape)
         jac = tree.unflatten(out_tree, [tree.unflatten(in_tree, b) for b in blocks])
         if isinstance(argnums, int):
             jac = _first(jac, out_tree)
@@ -76,13 +64,8 @@ def _first(jac, out_tree):
     return tree.unflatten(out_tree, [blk[0] for blk in leaves])
 
 
-def _zeros_of(aval):
-    from ...ops._ad import zeros
-    return zeros(aval)
-
-
 def jacfwd(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
-    """The Jacobian of `f` by forward mode (one jvp per input element): shape out.shape + in.shape.
+    """The Jacobian of `f` by forward mode (a jvp per input element, batched with vmap): shape out.shape + in.shape.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> fx.jacfwd(lambda x: x ** 2)(fnp.asarray([1.0, 2.0])).tolist()
@@ -92,7 +75,7 @@ def jacfwd(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False)
 
 
 def jacrev(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
-    """The Jacobian of `f` by reverse mode (one vjp per output element): shape out.shape + in.shape.
+    """The Jacobian of `f` by reverse mode (a vjp per output element, batched with vmap): shape out.shape + in.shape.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> fx.jacrev(lambda x: x ** 2)(fnp.asarray([1.0, 2.0])).tolist()

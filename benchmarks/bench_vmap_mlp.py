@@ -1,0 +1,44 @@
+"""`jit(vmap(f))` for the forward pass of an MLP (784-512-512-10, batch 128, float32), where f
+is written for one example, against the same network written for the batch by hand (target:
+at most 1.1x the hand-batched jitted program), and jax.jit(jax.vmap(f)) beside it."""
+from mlp import data
+
+NAME = "jit(vmap(mlp forward)), 784-512-512-10, batch 128"
+
+
+def forward(np_like):
+    def f(params, x):  # one example, or a batch: x @ w serves both
+        for w, b in params[:-1]:
+            x = np_like.maximum(x @ w + b, 0.0)
+        w, b = params[-1]
+        return x @ w + b
+    return f
+
+
+def _setup(batched: bool, framework: str):
+    params, x, _ = data()
+    if framework == "fluxion":
+        import fluxion as fx
+        import fluxion.numpy as fnp
+        jit, vmap, np_like, asarray, block = fx.jit, fx.vmap, fnp, fnp.asarray, lambda y: y
+    else:
+        import jax
+        import jax.numpy as jnp
+        jit, vmap, np_like, asarray, block = jax.jit, jax.vmap, jnp, jnp.asarray, jax.block_until_ready
+    f = forward(np_like)
+    g = jit(f if batched else vmap(f, in_axes=(None, 0)))
+    params = [(asarray(w), asarray(b)) for w, b in params]
+    x = asarray(x)
+    return lambda: block(g(params, x))
+
+
+def peers():
+    return {"fluxion": lambda: _setup(False, "fluxion"),
+            "fluxion, hand-batched": lambda: _setup(True, "fluxion"),
+            "jax.jit(jax.vmap)": lambda: _setup(False, "jax"),
+            "jax.jit, hand-batched": lambda: _setup(True, "jax")}
+
+
+def report(times):
+    ratio = times["fluxion"] / times["fluxion, hand-batched"]
+    print(f"  vmap / hand-batched (fluxion): {ratio:.2f} (target <= 1.1)")

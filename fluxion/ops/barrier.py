@@ -1,0 +1,25 @@
+"""`optimization_barrier`: the identity on its operands, which program passes and XLA may not
+look through. Rematerialization puts it on the inputs of a recomputation, so the recomputed
+values are not merged back with the forward pass's (which would keep them alive again)."""
+from __future__ import annotations
+
+from ..core.primitive import batch_rules, jvp_rules, transpose_rules
+from ._ad import Zero
+from ._util import define
+
+optimization_barrier_p = define("optimization_barrier", lambda *avals: tuple(avals), multiple_results=True)
+
+
+def optimization_barrier(values: list) -> list:
+    return list(optimization_barrier_p.bind(*values)) if values else []
+
+
+def _jvp(primals, tangents):
+    # two barriers: one over tangents and primals would make reverse mode stage the primals too
+    it = iter(optimization_barrier([t for t in tangents if t.__class__ is not Zero]))
+    return optimization_barrier(list(primals)), [t if t.__class__ is Zero else next(it) for t in tangents]
+
+
+jvp_rules[optimization_barrier_p] = _jvp
+transpose_rules[optimization_barrier_p] = lambda cts, *args: list(cts)
+batch_rules[optimization_barrier_p] = lambda args, dims: (optimization_barrier(list(args)), dims)
