@@ -25,11 +25,12 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import op_error
-from ..core.primitive import jvp_rules, transpose_rules
+from ..core.primitive import batch_rules, jvp_rules, transpose_rules
 from ..core.types import ArrayType
 from . import elementwise as E
 from . import shape as S
 from ._ad import Zero, defjvp, is_undefined
+from ._batch import broadcast_batch, defleading, example_axes, moveaxis
 from .linalg import cholesky_p, dot_general_p, eigh_p, lu_p, qr_p, svd_p, triangular_solve_p
 
 _b = lambda p: p.bind  # noqa: E731
@@ -126,17 +127,25 @@ def _dot_operand_ct(ct, other, aval: ArrayType, contract, other_contract, batch,
     other's free dimensions, then laid out as the operand.
 
     The cotangent's dimensions are (batch, lhs free, rhs free); `other_first` says the other
-    operand is the lhs.
+    operand is the lhs. The product is taken in the operand order that needs no transpose
+    after it when there is one (an outer product, for instance).
     """
     kept = [d for d in range(aval.ndim) if d not in contract and d not in batch]
     other_kept = tuple(d for d in range(other.ndim) if d not in other_contract and d not in other_batch)
     nb = len(batch)
     start = nb if other_first else nb + len(kept)
-    dims = ((tuple(range(start, start + len(other_kept))), other_kept), (tuple(range(nb)), tuple(other_batch)))
-    out = dot_general_p.bind(ct, in_dtype(other, ct.dtype), dimension_numbers=dims, preferred_element_type=None)
-    # `out` has the batch dimensions, this operand's free ones, then its contracting ones in the
-    # order the other operand's contracting dimensions appear in the other operand
-    order = list(batch) + kept + [contract[other_contract.index(d)] for d in sorted(other_contract)]
+    ct_dims, other_b = tuple(range(start, start + len(other_kept))), tuple(other_batch)
+    # the result has the batch dimensions, then the free ones of its lhs, then those of its rhs;
+    # this operand's contracting dimensions come in the order of the other's matching dimensions
+    from_other = [contract[other_contract.index(d)] for d in sorted(other_contract)]
+    other = in_dtype(other, ct.dtype)
+    order = list(batch) + kept + from_other
+    if order != sorted(order) and list(batch) + from_other + kept == sorted(order):
+        out = dot_general_p.bind(other, ct, dimension_numbers=((other_kept, ct_dims), (other_b, tuple(range(nb)))),
+                                 preferred_element_type=None)
+        return cast_to(out, aval)
+    out = dot_general_p.bind(ct, other, dimension_numbers=((ct_dims, other_kept), (tuple(range(nb)), other_b)),
+                             preferred_element_type=None)
     return cast_to(S.transpose(out, tuple(int(i) for i in np.argsort(order))), aval)
 
 
@@ -360,3 +369,43 @@ def _svd_tangents(u, s, vh, t):
 
 
 jvp_rules[svd_p] = _svd_jvp
+
+
+# batching ---------------------------------------------------------------------------------------
+def _dot_general_batch(args, dims, *, dimension_numbers, preferred_element_type):
+    """Examples on both sides become one more batch dimension (the result's first); an example axis
+    on one side only is one more free dimension of that side."""
+    (x, y), (xd, yd) = args, dims
+    (lc, rc), (lb, rb) = dimension_numbers
+    if xd is not None and yd is not None:
+        dn = ((example_axes(lc, xd), example_axes(rc, yd)), ((xd,) + example_axes(lb, xd), (yd,) + example_axes(rb, yd)))
+        out_d = 0
+    elif xd is not None:
+        lc, lb = example_axes(lc, xd), example_axes(lb, xd)
+        dn = ((lc, rc), (lb, rb))
+        out_d = len(lb) + sum(d < xd for d in range(x.ndim) if d not in lc + lb)
+    else:
+        rc, rb = example_axes(rc, yd), example_axes(rb, yd)
+        dn = ((lc, rc), (lb, rb))
+        out_d = x.ndim - len(lc) + sum(d < yd for d in range(y.ndim) if d not in rc + rb)
+    return dot_general_p.bind(x, y, dimension_numbers=dn, preferred_element_type=preferred_element_type), out_d
+
+
+def _triangular_solve_batch(args, dims, *, left_side, **params):
+    (a, b), (ad, bd) = args, dims
+    if ad is None:  # the examples are more columns of b (rows when solving from the right) for one a
+        b = moveaxis(b, bd, b.ndim - 2 if left_side else b.ndim - 3)
+        shape = b.shape
+        folded = shape[:-3] + ((shape[-3], shape[-2] * shape[-1]) if left_side else (shape[-3] * shape[-2], shape[-1]))
+        out = triangular_solve_p.bind(a, S.reshape(b, folded), left_side=left_side, **params)
+        return S.reshape(out, shape), b.ndim - 2 if left_side else b.ndim - 3
+    if ad >= a.ndim - 2:
+        a, ad = moveaxis(a, ad, 0), 0
+    b = broadcast_batch(b, a.shape[ad], ad) if bd is None else moveaxis(b, bd, ad)
+    return triangular_solve_p.bind(a, b, left_side=left_side, **params), ad
+
+
+batch_rules[dot_general_p] = _dot_general_batch
+batch_rules[triangular_solve_p] = _triangular_solve_batch
+for _p in (cholesky_p, lu_p, qr_p, eigh_p, svd_p):
+    defleading(_p, lambda **params: 2)
