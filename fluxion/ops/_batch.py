@@ -8,7 +8,8 @@ The rule runs on the parent interpreter: it calls ordinary ops on the stacked va
 from __future__ import annotations
 
 from ..core.array import Array, to_array
-from ..core.primitive import Primitive, batch_rules
+from ..core.primitive import Primitive, abstract_eval, batch_rules
+from ..core.types import ArrayType
 
 
 def _arr(x) -> Array:
@@ -98,12 +99,28 @@ def same_bdim(args, dims) -> tuple[list, int]:
     return [broadcast_batch(a, size, t) if d is None else moveaxis(_arr(a), d, t) for a, d in zip(args, dims)], t
 
 
+def check_examples(prim: Primitive, args, dims, params: dict):
+    """Abstract evaluation of `prim` on one example (its result types), raising the error a call
+    outside vmap raises.
+
+    For rules whose stacked operands could pass where an example fails (0-d examples of sort,
+    top_k or concatenate are 1-d once stacked) or fail with a message about shapes the user
+    never wrote."""
+    return abstract_eval[prim](*(_arr(a).aval if d is None else _example_type(_arr(a).aval, d) for a, d in zip(args, dims)),
+                        **params)
+
+
+def _example_type(aval: ArrayType, d: int) -> ArrayType:
+    return ArrayType(aval.shape[:d] + aval.shape[d + 1:], aval.dtype, aval.weak)
+
+
 # shared by the linalg and fft families -----------------------------------------------------------
 def defleading(prim: Primitive, core) -> None:
     """Rule of a one-operand primitive that acts on its last `core(**params)` axes and maps over the
     axes before them (factorizations, transforms): the batch axis joins those leading axes (it moves
     to the front only from among the last ones), and every result keeps it there."""
     def rule(args, dims, **params):
+        check_examples(prim, args, dims, params)  # a stacked operand may have the axes an example lacks
         (x,), (d,) = args, dims
         if d >= x.ndim - core(**params):
             x, d = moveaxis(_arr(x), d, 0), 0

@@ -17,15 +17,21 @@ can be transposed and differentiated again to any order:
   `cumprod` needs no division (zeros are fine) and `cumlogsumexp` combines tangents with
   softmax weights in [0, 1] (no overflow; -inf inputs get finite derivatives).
 - `reduce_and/or/xor`, `argmax`, `argmin`: zero (their results are not differentiable).
+
+Batching: each reduction and running reduction acts on the batch axis as one more axis it does
+not reduce over. (reduce_window's rules, batching included, sit with the windowed primitives in
+conv_rules.py.)
 """
 from __future__ import annotations
 
 from ..core import dtypes
+from ..core.primitive import batch_rules
 from . import elementwise as E
 from . import indexing as I
 from . import reduce as R
 from . import shape as S
 from ._ad import defjvp, deflinear, defzero
+from ._batch import defunary_axes, example_axes
 
 _b = lambda p: p.bind  # noqa: E731
 add, sub, mul, div, neg, select = _b(E.add_p), _b(E.sub_p), _b(E.mul_p), _b(E.div_p), _b(E.neg_p), _b(E.select_n_p)
@@ -197,3 +203,27 @@ defjvp(R.cumlogsumexp_p, _scan_jvp(_logaddexp_pair))
 
 # not differentiable ----------------------------------------------------------------------------
 defzero(R.reduce_and_p, R.reduce_or_p, R.reduce_xor_p, R.argmax_p, R.argmin_p)
+
+
+# batching ----------------------------------------------------------------------------------------
+def _reduction_batch(prim):
+    def rule(args, dims, *, axes):
+        (x,), (d,) = args, dims
+        return prim.bind(x, axes=example_axes(axes, d)), d - sum(a < d for a in axes)
+    return rule
+
+
+def _arg_reduction_batch(prim):
+    def rule(args, dims, *, axis, index_dtype):
+        (x,), (d,) = args, dims
+        return prim.bind(x, axis=axis + (axis >= d), index_dtype=index_dtype), d - (axis < d)
+    return rule
+
+
+for _p in (R.reduce_sum_p, R.reduce_prod_p, R.reduce_max_p, R.reduce_min_p, R.reduce_and_p, R.reduce_or_p,
+           R.reduce_xor_p):
+    batch_rules[_p] = _reduction_batch(_p)
+for _p in (R.argmax_p, R.argmin_p):
+    batch_rules[_p] = _arg_reduction_batch(_p)
+for _p in (R.cumsum_p, R.cumprod_p, R.cummax_p, R.cummin_p, R.cumlogsumexp_p):
+    defunary_axes(_p, lambda d, *, axis, reverse: dict(axis=axis + (axis >= d), reverse=reverse))

@@ -5,14 +5,21 @@ Sorting only moves elements, so a tangent moves with its element: `sort` sorts t
 `top_k` gathers the tangent at the indices it returns. Integer and boolean operands, and the
 indices, get zero tangents. Ties are broken as the primal sort breaks them (stably), so the
 tangent follows the element that the primal result holds.
+
+Batching: `sort` sorts along the same axis of the stacked operands (unbatched operands are
+repeated per example, since all operands share one shape); `top_k` works on the last axis,
+so a batch axis found there moves to the front. Both first check one example, so 0-d examples
+are refused as outside vmap (their stacked values are 1-d, and would be sorted across the
+examples).
 """
 from __future__ import annotations
 
 from ..core import dtypes
-from ..core.primitive import jvp_rules
+from ..core.primitive import batch_rules, jvp_rules
 from . import shape as S
 from . import sort as T
 from ._ad import Zero
+from ._batch import check_examples, defleading, same_bdim
 from .reduce_rules import index_dtype, take_along_axis
 
 
@@ -36,3 +43,15 @@ def _top_k_jvp(primals, tangents, *, k):
 
 jvp_rules[T.sort_p] = _sort_jvp
 jvp_rules[T.top_k_p] = _top_k_jvp
+
+
+# batching ----------------------------------------------------------------------------------------
+def _sort_batch(args, dims, *, dimension, **params):
+    check_examples(T.sort_p, args, dims, dict(params, dimension=dimension))
+    args, d = same_bdim(args, dims)
+    outs = T.sort_p.bind(*args, dimension=dimension + (dimension >= d), **params)
+    return outs, (d,) * len(outs)
+
+
+batch_rules[T.sort_p] = _sort_batch
+defleading(T.top_k_p, lambda *, k: 1)

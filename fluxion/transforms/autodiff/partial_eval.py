@@ -16,7 +16,7 @@ from ...core.program import Equation, Program, Var
 _types: dict = {}
 
 
-def _out_types(prim, avals, params):
+def out_types(prim, avals, params):
     """Abstract evaluation, cached by signature as the eager interpreter caches it."""
     try:
         key = (prim, *[(a.shape, a.dtype, a.weak) for a in avals], *params.items())
@@ -79,8 +79,8 @@ class StagingInterpreter(Interpreter):
         else:  # nothing staged: the parent computes it (each interpreter sets the current one itself)
             return self.parent.process(prim, args, params)
         in_vars = [self.var_of(a) for a in args]
-        out_types = _out_types(prim, [v.aval for v in in_vars], params)
-        outs = [Var(t) for t in (out_types if prim.multiple_results else (out_types,))]
+        types = out_types(prim, [v.aval for v in in_vars], params)
+        outs = [Var(t) for t in (types if prim.multiple_results else (types,))]
         self.equations.append(Equation(prim, in_vars, outs, params))
         tracers = [StagedTracer(self, v) for v in outs]
         return tuple(tracers) if prim.multiple_results else tracers[0]

@@ -12,6 +12,7 @@ from ...core.array import Array, Tracer, to_array
 from ...core.interpreters import Interpreter, _ctx
 from ...core.primitive import batch_rules
 from ...core.types import ArrayType
+from ..autodiff.partial_eval import out_types
 
 
 class BatchTracer(Tracer):
@@ -64,6 +65,8 @@ class BatchInterpreter(Interpreter):
             dims.append(d)
         if all(d is None for d in dims):
             return self.parent.process(prim, vals, params)
+        # shape and dtype errors speak of one example, as they would without vmap
+        out_types(prim, [a.aval if isinstance(a, Array) else to_array(a).aval for a in args], params)
         try:
             rule = batch_rules[prim]
         except KeyError:
