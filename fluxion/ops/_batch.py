@@ -106,8 +106,8 @@ def check_examples(prim: Primitive, args, dims, params: dict):
     For rules whose stacked operands could pass where an example fails (0-d examples of sort,
     top_k or concatenate are 1-d once stacked) or fail with a message about shapes the user
     never wrote."""
-    return abstract_eval[prim](*(_arr(a).aval if d is None else _example_type(_arr(a).aval, d) for a, d in zip(args, dims)),
-                        **params)
+    avals = (_arr(a).aval if d is None else _example_type(_arr(a).aval, d) for a, d in zip(args, dims))
+    return abstract_eval[prim](*avals, **params)
 
 
 def _example_type(aval: ArrayType, d: int) -> ArrayType:

@@ -33,10 +33,11 @@ from __future__ import annotations
 import itertools
 
 from ..core import dtypes
-from ..core.primitive import jvp_rules, transpose_rules
+from ..core.primitive import batch_rules, jvp_rules, transpose_rules
 from . import elementwise as E
 from . import shape as S
 from ._ad import Zero, defjvp, is_undefined, zeros
+from ._batch import batch_size, check_examples, insert_at, moveaxis
 from .conv import ConvDimensionNumbers, conv_general_dilated_p, dilate_dim, reduce_window_p
 from .linalg_rules import cast_to, in_dtype
 
@@ -174,3 +175,75 @@ def _reduce_window_jvp(primals, tangents, *, computation, **window):
 
 jvp_rules[reduce_window_p] = _reduce_window_jvp
 transpose_rules[reduce_window_p] = _reduce_window_sum_transpose
+
+
+# batching ---------------------------------------------------------------------------------------
+# The examples join an axis of the convolution: the input's batch when only the input is batched,
+# the kernel's output features when only the kernel is, and when both are, the feature groups
+# (each example's input features meet only its own kernel) or, if the convolution already groups
+# its batch, the batch groups. Groups are group-major, so the examples go inside the groups.
+def _merge(x, d: int, axis: int, groups: int = 1):
+    """Batched `x` (batch axis `d`) as one example whose axis `axis` holds every example's
+    entries: (groups, examples, the rest of the axis) flattened."""
+    x = moveaxis(x, d, axis)  # (..., examples, axis, ...)
+    shape = x.shape
+    size, n = shape[axis], shape[axis + 1]
+    if groups > 1:
+        x = S.reshape(x, shape[:axis] + (size, groups, n // groups) + shape[axis + 2:])
+        x = moveaxis(x, axis, axis + 1)
+    return S.reshape(x, shape[:axis] + (size * n,) + shape[axis + 2:])
+
+
+def _split(y, axis: int, size: int, n: int, groups: int = 1):
+    """The inverse of `_merge`: axis `axis` of `y` (`size` examples of `n` entries) split into the
+    examples (the new axis `axis`) and the entries."""
+    shape = y.shape
+    if groups > 1:
+        y = S.reshape(y, shape[:axis] + (groups, size, n // groups) + shape[axis + 1:])
+        y = moveaxis(y, axis + 1, axis)
+    return S.reshape(y, shape[:axis] + (size, n) + shape[axis + 1:])
+
+
+def _conv_batch(args, dims, *, dimension_numbers, feature_group_count, batch_group_count, **params):
+    groups = dict(feature_group_count=feature_group_count, batch_group_count=batch_group_count)
+    example = check_examples(conv_general_dilated_p, args, dims, dict(params, dimension_numbers=dimension_numbers,
+                                                                      **groups))
+    (lhs, rhs), (ld, rd) = args, dims
+    lhs_spec, rhs_spec, out_spec = dimension_numbers
+    size = batch_size(args, dims)
+    if rd is None:  # more input batch; batch groups stay group-major
+        n = example.shape[out_spec[0]]
+        lhs = _merge(lhs, ld, lhs_spec[0], batch_group_count)
+        out = conv_general_dilated_p.bind(lhs, rhs, dimension_numbers=dimension_numbers, **groups, **params)
+        return _split(out, out_spec[0], size, n), out_spec[0]
+    features = example.shape[out_spec[1]]
+    kernel_groups = max(feature_group_count, batch_group_count)
+    if ld is None:  # more output features, inside their groups
+        rhs = _merge(rhs, rd, rhs_spec[0], kernel_groups)
+        out = conv_general_dilated_p.bind(lhs, rhs, dimension_numbers=dimension_numbers, **groups, **params)
+        return _split(out, out_spec[1], size, features, kernel_groups), out_spec[1]
+    if size == 0:  # no examples, and no group count of 0: the result is empty
+        return S.full((0,) + example.shape, 0, example.dtype), 0
+    # each example is a group of its own, outermost: the input's features (or batch, when the
+    # convolution groups its batch) and the kernel's output features split per example
+    key = "batch_group_count" if batch_group_count > 1 else "feature_group_count"
+    lhs = _merge(lhs, ld, lhs_spec[0] if key == "batch_group_count" else lhs_spec[1])
+    rhs = _merge(rhs, rd, rhs_spec[0])
+    groups[key] *= size
+    out = conv_general_dilated_p.bind(lhs, rhs, dimension_numbers=dimension_numbers, **groups, **params)
+    return _split(out, out_spec[1], size, features), out_spec[1]
+
+
+def _reduce_window_batch(args, dims, *, window_dimensions, window_strides, padding, base_dilation, window_dilation,
+                         computation):
+    """A window of one along the batch axis."""
+    window = dict(window_dimensions=window_dimensions, window_strides=window_strides, padding=padding,
+                  base_dilation=base_dilation, window_dilation=window_dilation)
+    check_examples(reduce_window_p, args, dims, dict(window, computation=computation))
+    (x,), (d,) = args, dims
+    window = {k: insert_at(v, d, (0, 0) if k == "padding" else 1) for k, v in window.items()}
+    return reduce_window_p.bind(x, computation=computation, **window), d
+
+
+batch_rules[conv_general_dilated_p] = _conv_batch
+batch_rules[reduce_window_p] = _reduce_window_batch

@@ -22,6 +22,7 @@ import numpy as np
 from ..core.array import Array
 from . import elementwise as E
 from ._ad import deflinear
+from ._batch import defleading
 from .fft import fft_p
 
 
@@ -48,3 +49,7 @@ def _fft_transpose(ct, x, *, fft_type, fft_lengths):
 
 
 deflinear(fft_p, _fft_transpose)
+
+
+# batching: the transform maps over the axes before its trailing ones
+defleading(fft_p, lambda *, fft_type, fft_lengths: len(fft_lengths))

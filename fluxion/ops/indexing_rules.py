@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from ..core import dtypes
 from ..core.errors import op_error
-from ..core.primitive import jvp_rules, transpose_rules
+from ..core.array import to_array
+from ..core.primitive import batch_rules, jvp_rules, transpose_rules
 from . import elementwise as E
 from . import indexing as I
 from . import shape as S
 from ._ad import Zero, differentiable, instantiate, is_undefined, zeros
+from ._batch import batch_size, broadcast_batch, check_examples, example_axes, insert_at, moveaxis, same_bdim
 
 _b = lambda p: p.bind  # noqa: E731
 mul, div, add, select, eq, ne = _b(E.mul_p), _b(E.div_p), _b(E.add_p), _b(E.select_n_p), _b(E.eq_p), _b(E.ne_p)
@@ -210,3 +212,134 @@ jvp_rules[I.scatter_mul_p] = _scatter_mul_jvp
 transpose_rules[I.scatter_mul_p] = _scatter_mul_transpose
 jvp_rules[I.scatter_min_p] = _extremal_jvp(I.scatter_min_p)
 jvp_rules[I.scatter_max_p] = _extremal_jvp(I.scatter_max_p)
+
+
+# batching ----------------------------------------------------------------------------------------
+# The examples' index vectors run in step with the examples' operands through the operand and
+# index batching axes of gather and scatter; an operand batched alone is one more window axis
+# taken whole; batched dynamic-slice starts become index vectors of a gather or scatter.
+def _slot(taken: tuple, rank: int) -> int:
+    """Where a new axis goes so that it is the `rank`-th of the axes at the sorted positions `taken`
+    once it joins them (the other axes keep their order)."""
+    return taken[rank - 1] + 1 if rank else 0
+
+
+def _free(n: int, taken) -> tuple[int, ...]:
+    return tuple(i for i in range(n) if i not in taken)
+
+
+def _index_batch_axis(indices, d: int):
+    """Batched indices whose batch axis is not their index-vector (last) axis."""
+    return (moveaxis(indices, d, 0), 0) if d == indices.ndim - 1 else (indices, d)
+
+
+def _paired(operand_axes, index_axes, od: int, idim: int):
+    """Batching axis pairs with the examples' pair (od, idim) added, ordered by operand axis."""
+    pairs = sorted(zip(example_axes(operand_axes, od) + (od,), example_axes(index_axes, idim) + (idim,)))
+    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+
+
+def _gather_batch(args, dims, *, dimension_numbers, slice_sizes, mode, fill_value):
+    params = dict(mode=mode, fill_value=fill_value)
+    check_examples(I.gather_p, args, dims, dict(params, dimension_numbers=dimension_numbers, slice_sizes=slice_sizes))
+    (operand, indices), (od, idim) = args, dims
+    offset, collapsed, start, obatch, ibatch = dimension_numbers
+    if idim is None:  # the batch axis is one more window, taken whole
+        windows = _free(operand.ndim - 1, collapsed + obatch)
+        p = _slot(offset, sum(w < od for w in windows))
+        dn = I.GatherDimensionNumbers(tuple(sorted(example_axes(offset, p) + (p,))), example_axes(collapsed, od),
+                                      example_axes(start, od), example_axes(obatch, od), ibatch)
+        sizes = insert_at(slice_sizes, od, operand.shape[od])
+        return I.gather_p.bind(operand, indices, dimension_numbers=dn, slice_sizes=sizes, **params), p
+    indices, idim = _index_batch_axis(indices, idim)
+    # the output's non-window axes follow the index batch axes, the examples' among them
+    p = _slot(_free(indices.ndim - 2 + len(offset), offset), idim)
+    if od is None:
+        dn = I.GatherDimensionNumbers(example_axes(offset, p), collapsed, start, obatch, example_axes(ibatch, idim))
+        return I.gather_p.bind(operand, indices, dimension_numbers=dn, slice_sizes=slice_sizes, **params), p
+    dn = I.GatherDimensionNumbers(example_axes(offset, p), example_axes(collapsed, od), example_axes(start, od),
+                                  *_paired(obatch, ibatch, od, idim))
+    sizes = insert_at(slice_sizes, od, min(1, operand.shape[od]))  # (0 for no examples)
+    return I.gather_p.bind(operand, indices, dimension_numbers=dn, slice_sizes=sizes, **params), p
+
+
+def _scatter_batch(prim):
+    def rule(args, dims, *, dimension_numbers, mode):
+        check_examples(prim, args, dims, dict(dimension_numbers=dimension_numbers, mode=mode))
+        (operand, indices, updates), (od, idim, ud) = args, dims
+        window, inserted, start, obatch, ibatch = dimension_numbers
+        size = batch_size(args, dims)
+        if od is None:  # every example writes into its own copy
+            operand, od = broadcast_batch(operand, size, 0), 0
+        rank = updates.ndim - (ud is not None)
+        if idim is None:  # the batch axis is one more window, written whole
+            p = _slot(window, sum(w < od for w in _free(operand.ndim - 1, inserted + obatch)))
+            dn = I.ScatterDimensionNumbers(tuple(sorted(example_axes(window, p) + (p,))), example_axes(inserted, od),
+                                           example_axes(start, od), example_axes(obatch, od), ibatch)
+        else:  # the update's scatter axes follow the index batch axes, the examples' among them
+            indices, idim = _index_batch_axis(indices, idim)
+            p = _slot(_free(rank, window), idim)
+            dn = I.ScatterDimensionNumbers(example_axes(window, p), example_axes(inserted, od),
+                                           example_axes(start, od), *_paired(obatch, ibatch, od, idim))
+        updates = broadcast_batch(updates, size, p) if ud is None else moveaxis(updates, ud, p)
+        return prim.bind(operand, indices, updates, dimension_numbers=dn, mode=mode), od
+    return rule
+
+
+def _index_vectors(starts, dims, size: int):
+    """Per-example start indices (0-d, or batched along axis 0) as one (size, len(starts)) array of
+    one integer dtype (int64 when they differ; uint64 starts beyond its range clamp to the end anyway)."""
+    starts = [to_array(s) for s in starts]
+    dt = starts[0].dtype if len({s.dtype for s in starts}) == 1 else dtypes.int64
+    columns = []
+    for s, d in zip(starts, dims):
+        if s.dtype != dt:
+            if s.dtype == dtypes.uint64:
+                s = E.min_p.bind(s, _scalar(2 ** 63 - 1, s.dtype))
+            s = E.convert_element_type_p.bind(s, new_dtype=dt, weak=False)
+        columns.append(S.broadcast_in_dim(s, (size, 1), () if d is None else (0,)))
+    return S.concatenate(columns, 1)
+
+
+def _starts_at(starts, d: int):
+    """Dynamic-slice starts for an operand batched along axis `d`, which starts at 0."""
+    return insert_at(tuple(starts), d, _scalar(0, dtypes.int32))
+
+
+def _dynamic_slice_batch(args, dims, *, slice_sizes):
+    check_examples(I.dynamic_slice_p, args, dims, dict(slice_sizes=slice_sizes))
+    (x, *starts), (xd, *sds) = args, dims
+    if all(d is None for d in sds):
+        sizes = insert_at(slice_sizes, xd, x.shape[xd])
+        return I.dynamic_slice_p.bind(x, *_starts_at(starts, xd), slice_sizes=sizes), xd
+    idx = _index_vectors(starts, sds, batch_size(args, dims))
+    if xd is None:  # gather each example's window from the one operand
+        n = len(starts)
+        dn = I.GatherDimensionNumbers(tuple(range(1, n + 1)), (), tuple(range(n)))
+        return I.gather_p.bind(x, idx, dimension_numbers=dn, slice_sizes=slice_sizes, mode="clip",
+                               fill_value=None), 0
+    axes = _free(x.ndim, (xd,))
+    dn = I.GatherDimensionNumbers(axes, (), axes, (xd,), (0,))
+    sizes = insert_at(slice_sizes, xd, min(1, x.shape[xd]))
+    return I.gather_p.bind(x, idx, dimension_numbers=dn, slice_sizes=sizes, mode="clip", fill_value=None), xd
+
+
+def _dynamic_update_slice_batch(args, dims):
+    check_examples(I.dynamic_update_slice_p, args, dims, {})
+    (x, update, *starts), (xd, ud, *sds) = args, dims
+    size = batch_size(args, dims)
+    if xd is None and ud is None:  # only the starts differ: each example writes into its own copy
+        x, xd = broadcast_batch(x, size, 0), 0
+    (x, update), d = same_bdim([x, update], [xd, ud])
+    if all(s is None for s in sds):
+        return I.dynamic_update_slice_p.bind(x, update, *_starts_at(starts, d)), d
+    axes = _free(x.ndim, (d,))
+    dn = I.ScatterDimensionNumbers(axes, (), axes, (d,), (0,))
+    return I.scatter_p.bind(x, _index_vectors(starts, sds, size), update, dimension_numbers=dn, mode="clip"), d
+
+
+batch_rules[I.gather_p] = _gather_batch
+batch_rules[I.dynamic_slice_p] = _dynamic_slice_batch
+batch_rules[I.dynamic_update_slice_p] = _dynamic_update_slice_batch
+for _p in I.SCATTERS.values():
+    batch_rules[_p] = _scatter_batch(_p)

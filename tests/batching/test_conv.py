@@ -130,6 +130,15 @@ def test_jit_of_vmap_equals_eager_vmap(where, rng):
     check_jit(cases, rtol=1e-4)
 
 
+def test_jit_of_vmap_of_an_empty_batch_equals_eager_vmap(rng):
+    cases = []
+    for name in ("conv_strided_padded_dilated", "conv_feature_groups", "conv_batch_groups", "max_pool_padded_strided"):
+        f, shapes, _ = CASES[name]
+        for axes in {positions(shapes, "first"), (None,) * (len(shapes) - 1) + (0,)}:
+            cases.append((f, batch_args(rng, shapes, "float32", axes, size=0), axes))
+    check_jit(cases)
+
+
 # one convolution, whatever is batched --------------------------------------------------------------
 def _convs(program) -> list:
     return [eq for eq in program.equations if eq.prim is C.conv_general_dilated_p]

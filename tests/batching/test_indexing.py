@@ -111,19 +111,6 @@ FLOAT = [name for name, case in CASES.items() if "float32" in case.dtypes]
 # cases whose results do not depend on the order of writes to one place (XLA's is unspecified)
 ORDER_FREE = [name for name in CASES if name not in SETS or name == "scatter_of_no_updates"]
 
-# The NumPy scatter kernel loses every update when its operand is not C-contiguous (a transposed
-# view, as moving a batch axis or transposing a cotangent gives): it copies the operand keeping its
-# layout (`np.array(operand, copy=True)`) and writes through `out.reshape(-1)`, which then copies.
-# Fix in fluxion/backends/numpy/indexing.py, _scatter: `np.array(operand, copy=True, order="C")`.
-# The derivatives of scatter, scatter_mul and dynamic_update_slice (a scatter once its starts are
-# batched) scatter into such cotangents under vmap. Remove the marks with the fix.
-SCATTER_LAYOUT = pytest.mark.xfail(strict=True, reason="the NumPy scatter kernel drops writes into operands that "
-                                   "are not C-contiguous (fluxion/backends/numpy/indexing.py needs order='C')")
-MEETS_SCATTER_LAYOUT = {f"{kind}_{case}" for kind in ("scatter", "scatter_mul")
-                        for case in ("rows_with_repeats_and_out_of_bounds", "overlapping_windows_clipped",
-                                     "with_batching_dims")} | {"dynamic_update_slice",
-                                                               "dynamic_update_slice_with_mixed_start_dtypes"}
-
 
 @pytest.mark.parametrize("where", ["first", "middle", "last"])
 @pytest.mark.parametrize("name", CASES)
@@ -169,8 +156,7 @@ def test_vmap_of_an_empty_batch_gives_empty_results(name, rng):
         check_vmap(f, *batch_args(rng, specs, "float32", axes, size=0), in_axes=axes)
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=SCATTER_LAYOUT) if n in MEETS_SCATTER_LAYOUT else n
-                                  for n in FLOAT])
+@pytest.mark.parametrize("name", FLOAT)
 def test_vmap_of_grad_and_grad_of_vmap_match_loops_of_gradients(name, rng):
     f, specs, _ = CASES[name]
     data = tuple(k for k, s in enumerate(specs) if not isinstance(s, Arg))
@@ -185,6 +171,16 @@ def test_jit_of_vmap_equals_eager_vmap(where, rng):
         f, specs, _ = CASES[name]
         axes = positions(specs, where)
         cases.append((f, batch_args(rng, specs, "float32", axes), axes))
+    check_jit(cases)
+
+
+def test_jit_of_vmap_of_an_empty_batch_equals_eager_vmap(rng):
+    names = ("gather_with_batching_dims", "scatter_add_with_batching_dims", "dynamic_slice", "dynamic_update_slice")
+    cases = []
+    for name in names:
+        f, specs, _ = CASES[name]
+        axes = positions(specs, "first")
+        cases.append((f, batch_args(rng, specs, "float32", axes, size=0), axes))
     check_jit(cases)
 
 
@@ -253,7 +249,6 @@ def test_per_example_gradients_of_an_embedding_lookup_match_loop(rng):
     assert_same(got, np.stack([np.asarray(grad(table, ids[k])) for k in range(4)]), rtol=1e-12)
 
 
-@SCATTER_LAYOUT
 def test_vmap_of_scatter_into_a_transposed_operand_matches_loop(rng):
     x = S.transpose(random_array(rng, (3, 4), "float32"), (1, 0))  # eagerly a transposed view
     i, u = rng.integers(0, 3, (4, 2, 1)), random_array(rng, (4, 2), "float32")

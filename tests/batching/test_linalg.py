@@ -116,23 +116,7 @@ def _dtype(name: str) -> str:
 
 TOL = dict(rtol=2e-5, atol=1e-6)  # a batched product may sum in another order than one example's
 
-# The NumPy lu kernel loses its results for a stack of matrices that is not C-contiguous (a batch
-# axis moved in front of the matrix axes is a transposed view): it writes through
-# `packed.reshape(-1, m, n)` of `packed = np.empty_like(x)`, which keeps x's layout, so the reshape
-# copies. Fix in fluxion/backends/numpy/linalg.py, _lu: `packed = np.empty(x.shape, x.dtype)`.
-# Stacks of examples (and nested vmaps) meet it. Remove the marks with the fix.
-LU_LAYOUT = pytest.mark.xfail(strict=True, reason="the NumPy lu kernel drops its results for stacks that are not "
-                              "C-contiguous (fluxion/backends/numpy/linalg.py needs np.empty(x.shape, x.dtype))")
-
-
-def _params(names, bugged=()) -> list:
-    """pytest params of `names` (tuples of arguments or single ones), LU_LAYOUT-marked where `bugged`."""
-    return [pytest.param(*(n if isinstance(n, tuple) else (n,)), marks=LU_LAYOUT) if n in bugged else n for n in names]
-
-
-@pytest.mark.parametrize(("name", "where"), _params(
-    [(name, where) for name in CASES for where in ("first", "middle", "last")],
-    {("lu_tall_stack", "middle"), ("lu_tall_stack", "last")}))
+@pytest.mark.parametrize(("name", "where"), [(name, where) for name in CASES for where in ("first", "middle", "last")])
 def test_vmap_matches_loop_for_each_batch_axis_position_and_dtype(name, where, rng):
     f, specs, dts, _ = CASES[name]
     axes = positions(specs, where)
@@ -148,14 +132,14 @@ def test_vmap_matches_loop_with_unbatched_operands(name, rng):
             check_vmap(f, *batch_args(rng, specs, _dtype(name), axes), in_axes=axes, **TOL)
 
 
-@pytest.mark.parametrize("name", _params(CASES, {"lu_tall_stack"}))
+@pytest.mark.parametrize("name", list(CASES))
 def test_vmap_places_the_batch_axis_last_with_out_axes(name, rng):
     f, specs, _, _ = CASES[name]
     axes = positions(specs, "middle")
     check_vmap(f, *batch_args(rng, specs, _dtype(name), axes), in_axes=axes, out_axes=-1, **TOL)
 
 
-@pytest.mark.parametrize("name", _params(CASES, {"lu_wide", "lu_tall_stack"}))
+@pytest.mark.parametrize("name", list(CASES))
 def test_nested_vmap_matches_nested_loops(name, rng):
     f, specs, _, _ = CASES[name]
     check_nested(f, rng, specs, _dtype(name), positions(specs, "last"), positions(specs, "first"), **TOL)
@@ -171,7 +155,7 @@ def test_vmap_of_an_empty_batch_gives_empty_results(name, rng):
         check_vmap(f, *batch_args(rng, specs, "float32", axes, size=0), in_axes=axes)
 
 
-@pytest.mark.parametrize("name", _params(GRAD, {"lu_tall_stack"}))
+@pytest.mark.parametrize("name", list(GRAD))
 def test_vmap_of_grad_and_grad_of_vmap_match_loops_of_gradients(name, rng):
     f, specs, _, _ = CASES[name]
     for axes in (positions(specs, "middle"), (None,) * (len(specs) - 1) + (-1,), positions(specs, "first")):
@@ -189,7 +173,7 @@ def _invariant(name: str, f: Callable) -> Callable:
     return f
 
 
-@pytest.mark.parametrize("where", _params(["first", "last"], {"last"}))
+@pytest.mark.parametrize("where", ["first", "last"])
 def test_jit_of_vmap_equals_eager_vmap(where, rng):
     cases = []
     for name, (f, specs, dts, _) in CASES.items():
@@ -236,7 +220,6 @@ def test_triangular_solve_with_one_matrix_for_many_right_hand_sides_does_not_cop
     check_vmap(f, a, b, in_axes=(None, 0), rtol=1e-12)
 
 
-@LU_LAYOUT
 def test_vmap_of_lu_with_the_batch_axis_among_the_matrix_axes_of_a_stack_matches_loop(rng):
     check_vmap(L.lu, random_array(rng, (2, 3, 4, 3), "float64"), in_axes=-1, rtol=1e-12)
 

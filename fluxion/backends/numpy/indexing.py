@@ -112,7 +112,7 @@ def _gather(operand, indices, *, dimension_numbers, slice_sizes, mode, fill_valu
 def _scatter(combine):
     """A scatter kernel; `combine` is a ufunc whose `.at` accumulates, or None to assign."""
     def kernel(operand, indices, updates, *, dimension_numbers, mode):
-        out = np.array(operand, copy=True)
+        out = np.array(operand, copy=True, order="C")  # written through reshaped views below
         indices, updates = np.asarray(indices), np.asarray(updates)
         dn = dimension_numbers
         batch, nw = indices.shape[:-1], len(dn.update_window_dims)

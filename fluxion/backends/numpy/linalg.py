@@ -108,7 +108,7 @@ def _permutation(pivots, m: int):
 def _lu(x):
     m, n = x.shape[-2:]
     k = min(m, n)
-    packed = np.empty_like(x)
+    packed = np.empty(x.shape, x.dtype)  # C order: written through reshaped views
     pivots = np.empty(x.shape[:-2] + (k,), np.int32)
     if x.size:
         # LAPACK getrf one matrix at a time; a singular matrix is a valid input (zeros on U's diagonal)
