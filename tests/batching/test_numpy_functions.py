@@ -1,0 +1,387 @@
+"""vmap of every public function of fluxion.numpy (with .linalg and .fft), fluxion.scipy.special
+and fluxion.random equals stacking the function's results over a Python loop of the examples.
+
+The functions are enumerated from the modules' `__all__`, so a new function is covered as soon as it
+exists: elementwise and special functions get a case from their arity, the others need an entry in
+CASES (the coverage test names the missing ones). Each case is a function of array arguments, each
+given by one example's shape or an Arg making valid values (indices in range, sorted bins, positive
+definite matrices, random keys). It is batched with the batch axes first, last (as -1, with
+out_axes -1), and with all but one argument unbatched (out_axes 1 where the results have an axis).
+Samplers of fluxion.random take keys made by fx.random.split, so vmap over keys must give the draws
+of a loop. Functions whose result shape depends on the data must raise a ConcretizationError that
+names the operation and a fix.
+"""
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from functools import partial
+from typing import NamedTuple
+
+import numpy as np
+import pytest
+from _loop import Arg, assert_same, batch_args, loop, positions, random_array
+
+import fluxion as fx
+import fluxion.numpy as fnp
+import fluxion.random as fr
+import fluxion.scipy.special as fsp
+from fluxion.errors import ConcretizationError
+from fluxion.numpy import (
+    _comparison,
+    _creation,
+    _differences,
+    _dtype_functions,
+    _elementwise,
+    _index_arithmetic,
+    _indexing,
+    _interpolation,
+    _linear,
+    _manipulation,
+    _reductions,
+    _sets,
+    _signal,
+    _sorting,
+    _statistics,
+)
+
+
+class Case(NamedTuple):
+    """`fn` of array arguments whose examples have `shapes` (a shape or an Arg each), drawn in `dtype`."""
+    fn: Callable
+    shapes: tuple
+    dtype: str = "float64"
+
+
+# argument makers: make(rng, shape, dtype), the leading axes of `shape` index examples ---------------
+def ints(lo: int, hi: int, *shape) -> Arg:
+    """Integers in [lo, hi): indices in range."""
+    return Arg(shape, lambda rng, s, dt: rng.integers(lo, hi, s))
+
+
+def uniform(lo: float, hi: float, *shape) -> Arg:
+    return Arg(shape, lambda rng, s, dt: rng.uniform(lo, hi, s).astype(dt))
+
+
+def ascending(*shape) -> Arg:
+    """Sorted along the last axis, without ties: bins and sample points."""
+    return Arg(shape, lambda rng, s, dt: np.cumsum(rng.uniform(0.5, 1.5, s), -1).astype(dt) - s[-1] / 2)
+
+
+def _with_nans(rng, shape, dtype):
+    x = random_array(rng, shape, dtype)
+    x[..., 0, 1] = x[..., 2, 3] = np.nan  # never a whole slice along either axis
+    return x
+
+
+def with_nans(*shape) -> Arg:
+    return Arg(shape, _with_nans)
+
+
+def _spd(rng, shape, dtype):
+    a = random_array(rng, shape, dtype)
+    return (a @ np.swapaxes(a, -1, -2) + shape[-1] * np.eye(shape[-1])).astype(dtype)
+
+
+def spd(*shape) -> Arg:
+    """Symmetric positive definite: cholesky, eigh, covariance."""
+    return Arg(shape, _spd)
+
+
+def dominant(*shape) -> Arg:
+    """A large diagonal: well conditioned for solve, inv, det."""
+    return Arg(shape, lambda rng, s, dt: (random_array(rng, s, dt) + 2 * s[-1] * np.eye(s[-1])).astype(dt))
+
+
+def _keys(rng, shape, dtype):
+    lead = shape[:-1]
+    keys = fr.split(fr.key(int(rng.integers(1 << 30))), int(np.prod(lead, dtype=int)))
+    return np.asarray(keys).reshape(shape)
+
+
+KEY = Arg((2,), _keys)  # a key of fluxion.random; batched, a key made by split per example
+
+
+# the functions that are not elementwise, by "module.name" ----------------------------------------
+M = (3, 4)  # a matrix example
+CASES = {
+    # comparison
+    "fnp.allclose": Case(fnp.allclose, ((4,), (4,)), "int64"),
+    "fnp.array_equal": Case(fnp.array_equal, ((2,), (2,)), "bool"),
+    "fnp.array_equiv": Case(fnp.array_equiv, ((2,), (1,)), "bool"),
+    "fnp.isclose": Case(fnp.isclose, ((2, 3), (3,))),
+    "fnp.isin": Case(fnp.isin, ((4,), (3,)), "int64"),
+    # creation from arrays
+    "fnp.array": Case(fnp.array, ((3,),)),
+    "fnp.asarray": Case(fnp.asarray, ((3,),)),
+    "fnp.copy": Case(fnp.copy, ((3,),)),
+    "fnp.empty_like": Case(lambda x: fnp.empty_like(x, dtype=bool) | True, ((2, 3),)),  # its values are unspecified
+    "fnp.full": Case(lambda v: fnp.full((2,), v), ((),)),
+    "fnp.full_like": Case(lambda x, v: fnp.full_like(x, v), ((2, 3), ())),
+    "fnp.ones_like": Case(fnp.ones_like, ((2, 3),)),
+    "fnp.zeros_like": Case(fnp.zeros_like, ((2, 3),)),
+    "fnp.linspace": Case(lambda a, b: fnp.linspace(a, b, 4), ((), (2,))),
+    "fnp.logspace": Case(lambda a, b: fnp.logspace(a, b, 4), ((), (2,))),
+    "fnp.geomspace": Case(lambda a, b: fnp.geomspace(a, b, 4), (uniform(0.5, 2), uniform(3, 5, 2))),
+    "fnp.meshgrid": Case(fnp.meshgrid, ((3,), (2,))),
+    "fnp.tril": Case(fnp.tril, (M,)),
+    "fnp.triu": Case(lambda x: fnp.triu(x, 1), (M,)),
+    "fnp.astype": Case(lambda x: fnp.astype(x, "int32"), (uniform(-9, 9, 2, 3),)),
+    # differences
+    "fnp.diff": Case(fnp.diff, ((5,),)),
+    "fnp.ediff1d": Case(lambda x, e: fnp.ediff1d(x, to_end=e), ((5,), (2,))),
+    "fnp.gradient": Case(lambda x: fnp.gradient(x, axis=0), (M,)),
+    "fnp.trapezoid": Case(fnp.trapezoid, ((5,), ascending(5))),
+    "fnp.unwrap": Case(lambda x: fnp.unwrap(4 * x), ((6,),)),
+    # index arithmetic (mode="raise" would need concrete indices)
+    "fnp.ravel_multi_index": Case(lambda r, c: fnp.ravel_multi_index((r, c), (2, 3), mode="clip"),
+                                  (ints(0, 2, 4), ints(0, 3, 4))),
+    "fnp.unravel_index": Case(lambda i: fnp.unravel_index(i, (2, 3)), (ints(0, 6, 4),)),
+    # indexing
+    "fnp.choose": Case(fnp.choose, (ints(0, 3, 4), (3, 4))),
+    "fnp.ix_": Case(fnp.ix_, (ints(0, 5, 2), ints(0, 5, 3))),
+    "fnp.put_along_axis": Case(lambda a, i, v: fnp.put_along_axis(a, i, v, axis=1), (M, ints(0, 4, 3, 1), (3, 1))),
+    "fnp.select": Case(lambda x, y: fnp.select([x > 0.5, y > 0], [x, y], -1.0), ((2, 3), (3,))),
+    "fnp.take": Case(lambda a, i: fnp.take(a, i, axis=1), (M, ints(0, 4, 2))),
+    "fnp.take_along_axis": Case(lambda a, i: fnp.take_along_axis(a, i, axis=1), (M, ints(0, 4, 3, 2))),
+    "fnp.where": Case(lambda x, y: fnp.where(x > 0, x, y), ((2, 3), (3,))),
+    # interpolation
+    "fnp.digitize": Case(fnp.digitize, ((5,), ascending(4))),
+    "fnp.interp": Case(fnp.interp, ((5,), ascending(4), (4,))),
+    "fnp.polyval": Case(fnp.polyval, ((3,), (4,))),
+    "fnp.vander": Case(lambda x: fnp.vander(x, 3), ((4,),)),
+    # linear
+    "fnp.cross": Case(fnp.cross, ((2, 3), (3,))),
+    "fnp.diagonal": Case(lambda x: fnp.diagonal(x, 1), (M,)),
+    "fnp.dot": Case(fnp.dot, ((2, 3), (3, 4))),
+    "fnp.einsum": Case(lambda a, b: fnp.einsum("ij,jk->ki", a, b), ((2, 3), (3, 4))),
+    "fnp.inner": Case(fnp.inner, ((2, 3), (4, 3))),
+    "fnp.kron": Case(fnp.kron, ((2,), (3,))),
+    "fnp.matmul": Case(fnp.matmul, ((2, 3), (3, 4))),
+    "fnp.outer": Case(fnp.outer, ((2,), (3,))),
+    "fnp.tensordot": Case(lambda a, b: fnp.tensordot(a, b, axes=1), ((2, 3), (3, 4))),
+    "fnp.trace": Case(fnp.trace, (M,)),
+    "fnp.vdot": Case(fnp.vdot, ((3,), (3,))),
+    "fnp.vecdot": Case(fnp.vecdot, ((2, 3), (3,))),
+    # manipulation
+    "fnp.array_split": Case(lambda x: fnp.array_split(x, 2, axis=1), ((2, 5),)),
+    "fnp.atleast_1d": Case(fnp.atleast_1d, ((),)),
+    "fnp.atleast_2d": Case(fnp.atleast_2d, ((3,),)),
+    "fnp.atleast_3d": Case(fnp.atleast_3d, ((3,),)),
+    "fnp.broadcast_arrays": Case(fnp.broadcast_arrays, ((3, 1), (4,))),
+    "fnp.broadcast_to": Case(lambda x: fnp.broadcast_to(x, (2, 3)), ((3,),)),
+    "fnp.column_stack": Case(lambda a, b: fnp.column_stack([a, b]), ((3,), (3, 2))),
+    "fnp.concat": Case(lambda a, b: fnp.concat([a, b], axis=1), ((2, 3), (2, 1))),
+    "fnp.concatenate": Case(lambda a, b: fnp.concatenate([a, b]), ((2,), (3,))),
+    "fnp.dstack": Case(lambda a, b: fnp.dstack([a, b]), ((2,), (2,))),
+    "fnp.expand_dims": Case(lambda x: fnp.expand_dims(x, 1), ((2, 3),)),
+    "fnp.flatten": Case(fnp.flatten, ((2, 3),)),
+    "fnp.flip": Case(lambda x: fnp.flip(x, 1), ((2, 3),)),
+    "fnp.hstack": Case(lambda a, b: fnp.hstack([a, b]), ((2,), (3,))),
+    "fnp.matrix_transpose": Case(fnp.matrix_transpose, ((2, 3, 4),)),
+    "fnp.moveaxis": Case(lambda x: fnp.moveaxis(x, 0, -1), ((2, 3, 4),)),
+    "fnp.pad": Case(lambda x: fnp.pad(x, ((1, 0), (0, 2))), ((2, 3),)),
+    "fnp.permute_dims": Case(lambda x: fnp.permute_dims(x, (2, 0, 1)), ((2, 3, 4),)),
+    "fnp.ravel": Case(fnp.ravel, ((2, 3),)),
+    "fnp.repeat": Case(lambda x: fnp.repeat(x, 2, axis=1), ((2, 3),)),
+    "fnp.reshape": Case(lambda x: fnp.reshape(x, (3, -1)), ((2, 3),)),
+    "fnp.roll": Case(lambda x: fnp.roll(x, 1, axis=1), ((2, 3),)),
+    "fnp.rot90": Case(fnp.rot90, ((2, 3),)),
+    "fnp.split": Case(lambda x: fnp.split(x, 2, axis=0), ((4, 3),)),
+    "fnp.squeeze": Case(fnp.squeeze, ((1, 3),)),
+    "fnp.stack": Case(lambda a, b: fnp.stack([a, b], axis=1), ((3,), (3,))),
+    "fnp.swapaxes": Case(lambda x: fnp.swapaxes(x, 0, 2), ((2, 3, 4),)),
+    "fnp.tile": Case(lambda x: fnp.tile(x, (2, 1)), ((2, 3),)),
+    "fnp.transpose": Case(fnp.transpose, ((2, 3),)),
+    "fnp.unstack": Case(lambda x: fnp.unstack(x, axis=1), ((2, 3),)),
+    "fnp.vstack": Case(lambda a, b: fnp.vstack([a, b]), ((3,), (2, 3))),
+    # reductions needing more than an axis (the others reduce axis 0 of an M example, below)
+    "fnp.average": Case(lambda x, w: fnp.average(x, axis=0, weights=w), (M, uniform(0.5, 2, 3))),
+    "fnp.logsumexp": Case(lambda x, b: fnp.logsumexp(x, axis=0, b=b), (M, uniform(0.5, 2, *M))),
+    **{f"fnp.{n}": Case(partial(getattr(fnp, n), q=0.3, axis=0), (M,))
+       for n in ("quantile", "nanquantile")},
+    **{f"fnp.{n}": Case(partial(getattr(fnp, n), q=30, axis=0), (M,))
+       for n in ("percentile", "nanpercentile")},
+    # signal
+    "fnp.convolve": Case(fnp.convolve, ((5,), (3,))),
+    "fnp.correlate": Case(lambda a, v: fnp.correlate(a, v, "same"), ((5,), (3,))),
+    # sorting
+    "fnp.argpartition": Case(lambda x: fnp.sort(fnp.argpartition(x, 2)[..., :2]), ((5,),)),  # the order is free
+    "fnp.argsort": Case(lambda x: fnp.argsort(x, axis=0), (M,)),
+    "fnp.lexsort": Case(fnp.lexsort, (ints(0, 3, 2, 5),)),
+    "fnp.partition": Case(lambda x: fnp.partition(x, 2)[..., 2], ((5,),)),  # the kth element is fixed
+    "fnp.searchsorted": Case(fnp.searchsorted, (ascending(5), (3,))),
+    "fnp.sort": Case(lambda x: fnp.sort(x, axis=0), (M,)),
+    # statistics
+    "fnp.bincount": Case(lambda x, w: fnp.bincount(x, w, length=5), (ints(0, 5, 6), (6,))),
+    "fnp.corrcoef": Case(fnp.corrcoef, (M,)),
+    "fnp.cov": Case(lambda m, w: fnp.cov(m, aweights=w), (M, uniform(0.5, 2, 4))),
+    # linalg
+    "linalg.cholesky": Case(fnp.linalg.cholesky, (spd(3, 3),)),
+    "linalg.cond": Case(fnp.linalg.cond, (dominant(3, 3),)),
+    "linalg.cross": Case(fnp.linalg.cross, ((2, 3), (3,))),
+    "linalg.det": Case(fnp.linalg.det, (dominant(3, 3),)),
+    "linalg.diagonal": Case(fnp.linalg.diagonal, ((2, 3, 4),)),
+    "linalg.eigh": Case(fnp.linalg.eigh, (spd(3, 3),)),
+    "linalg.eigvalsh": Case(fnp.linalg.eigvalsh, (spd(3, 3),)),
+    "linalg.inv": Case(fnp.linalg.inv, (dominant(3, 3),)),
+    "linalg.lstsq": Case(lambda a, b: fnp.linalg.lstsq(a, b)[0], ((4, 3), (4,))),
+    "linalg.matrix_norm": Case(fnp.linalg.matrix_norm, (M,)),
+    "linalg.matrix_power": Case(lambda x: fnp.linalg.matrix_power(x, 3), ((3, 3),)),
+    "linalg.matrix_rank": Case(lambda x: fnp.linalg.matrix_rank(x @ x[..., :2, :].T), (M,)),  # rank 2
+    "linalg.multi_dot": Case(lambda a, b, c: fnp.linalg.multi_dot([a, b, c]), ((2, 3), (3, 4), (4, 2))),
+    "linalg.norm": Case(lambda x: fnp.linalg.norm(x, axis=0), (M,)),
+    "linalg.outer": Case(fnp.linalg.outer, ((2,), (3,))),
+    "linalg.pinv": Case(fnp.linalg.pinv, ((4, 3),)),
+    "linalg.qr": Case(fnp.linalg.qr, ((4, 3),)),
+    "linalg.slogdet": Case(fnp.linalg.slogdet, (dominant(3, 3),)),
+    "linalg.solve": Case(fnp.linalg.solve, (dominant(3, 3), (3, 2))),
+    "linalg.svd": Case(fnp.linalg.svd, ((4, 3),)),
+    "linalg.svdvals": Case(fnp.linalg.svdvals, ((4, 3),)),
+    "linalg.trace": Case(fnp.linalg.trace, (M,)),
+    "linalg.vecdot": Case(fnp.linalg.vecdot, ((2, 3), (3,))),
+    "linalg.vector_norm": Case(lambda x: fnp.linalg.vector_norm(x, axis=1, ord=3), (M,)),
+    # fft: the 1-d ones along the last axis of a (2, 6) example, the n-d ones over a (3, 4) one
+    **{f"fft.{n}": Case(getattr(fnp.fft, n), ((2, 6),)) for n in ("fft", "ifft", "rfft", "irfft", "hfft", "ihfft")},
+    **{f"fft.{n}": Case(getattr(fnp.fft, n), (M,)) for n in ("fft2", "ifft2", "rfft2", "irfft2", "fftn", "ifftn",
+                                                            "rfftn", "irfftn")},
+    **{f"fft.{n}": Case(partial(getattr(fnp.fft, n), axes=1), ((2, 5),)) for n in ("fftshift",
+                                                                                            "ifftshift")},
+    # random: a key (or a seed) with the distribution's parameters
+    "random.key": Case(fr.key, (ints(0, 1000),)),
+    "random.split": Case(lambda k: fr.split(k, 3), (KEY,)),
+    "random.fold_in": Case(fr.fold_in, (KEY, ints(0, 100))),
+    "random.bits": Case(lambda k: fr.bits(k, (3,)), (KEY,)),
+    "random.normal": Case(lambda k: fr.normal(k, (3,)), (KEY,)),
+    "random.exponential": Case(lambda k: fr.exponential(k, (3,)), (KEY,)),
+    "random.gumbel": Case(lambda k: fr.gumbel(k, (3,), "float64"), (KEY,)),
+    "random.uniform": Case(lambda k, lo, hi: fr.uniform(k, (3,), minval=lo, maxval=hi), (KEY, (3,), uniform(3, 4, 3))),
+    "random.randint": Case(lambda k, lo, hi: fr.randint(k, (3,), lo, hi), (KEY, ints(-5, 0, 3), ints(1, 6, 3))),
+    "random.bernoulli": Case(fr.bernoulli, (KEY, uniform(0, 1, 3))),
+    "random.beta": Case(fr.beta, (KEY, uniform(0.5, 3, 3), uniform(0.5, 3, 3))),
+    "random.gamma": Case(fr.gamma, (KEY, uniform(0.3, 3, 3))),
+    "random.loggamma": Case(fr.loggamma, (KEY, uniform(0.3, 3, 3))),
+    "random.dirichlet": Case(fr.dirichlet, (KEY, uniform(0.5, 3, 3))),
+    "random.poisson": Case(fr.poisson, (KEY, uniform(0.5, 20, 3))),
+    "random.categorical": Case(fr.categorical, (KEY, (2, 4))),
+    "random.choice": Case(lambda k, a: fr.choice(k, a, (3,)), (KEY, (5,))),
+    "random.permutation": Case(fr.permutation, (KEY, (5,))),
+    "random.multivariate_normal": Case(fr.multivariate_normal, (KEY, (2,), spd(2, 2))),
+    "random.truncated_normal": Case(fr.truncated_normal, (KEY, uniform(-2, -0.5, 3), uniform(0.5, 2, 3))),
+}
+# integer operands only
+INTEGER_ELEMENTWISE = {"bitwise_and", "bitwise_count", "bitwise_invert", "bitwise_left_shift", "bitwise_not",
+                       "bitwise_or", "bitwise_right_shift", "bitwise_xor", "gcd", "invert", "lcm", "left_shift",
+                       "right_shift"}
+CASES["fnp.ldexp"] = Case(fnp.ldexp, ((2, 3), ints(-3, 4, 3)))
+CASES["fnp.left_shift"] = CASES["fnp.bitwise_left_shift"] = Case(fnp.left_shift, ((2, 3), ints(0, 4, 3)), "int64")
+CASES["fnp.right_shift"] = CASES["fnp.bitwise_right_shift"] = Case(fnp.right_shift, ((2, 3), ints(0, 4, 3)), "int64")
+
+# Their result's shape depends on the values: vmap cannot give them one shape for all examples,
+# and must say so (test_data_dependent_shapes_raise_a_clear_error). bincount and histogram are
+# in CASES / below with the arguments fixing the shape.
+DATA_DEPENDENT = {
+    "fnp.nonzero": fnp.nonzero, "fnp.argwhere": fnp.argwhere, "fnp.flatnonzero": fnp.flatnonzero,
+    "fnp.extract": lambda x: fnp.extract(x > 0, x), "fnp.compress": lambda x: fnp.compress(x > 0, x),
+    "fnp.unique": fnp.unique, "fnp.unique_all": fnp.unique_all, "fnp.unique_counts": fnp.unique_counts,
+    "fnp.unique_inverse": fnp.unique_inverse, "fnp.unique_values": fnp.unique_values,
+    "fnp.intersect1d": lambda x: fnp.intersect1d(x, x[::-1]), "fnp.setdiff1d": lambda x: fnp.setdiff1d(x, x[:1]),
+    "fnp.setxor1d": lambda x: fnp.setxor1d(x, x[:1]), "fnp.union1d": lambda x: fnp.union1d(x, x),
+    # NumPy computes the bin edges from concrete values (their count fixes the result's shape)
+    "fnp.histogram": lambda x: fnp.histogram(x, bins=3, range=(-1, 1)),
+    "fnp.histogram_bin_edges": lambda x: fnp.histogram_bin_edges(x, bins=3),
+    "boolean mask": lambda x: x[x > 0], "bincount without length": lambda x: fnp.bincount(fnp.abs(x).astype(int)),
+}
+# They take shapes, dtypes or Python numbers, not arrays: nothing to batch.
+NO_ARRAY_ARGUMENTS = {  # from_dlpack converts another library's arrays
+   "fnp.arange", "fnp.empty", "fnp.eye", "fnp.identity", "fnp.ones",
+                      "fnp.zeros", "fnp.tri", "fnp.indices", "fnp.broadcast_shapes", "fnp.from_dlpack",
+                      "fnp.__array_namespace_info__", "fnp.can_cast", "fnp.finfo", "fnp.iinfo", "fnp.isdtype",
+                      "fnp.issubdtype", "fnp.promote_types", "fnp.result_type", "fft.fftfreq", "fft.rfftfreq"}
+
+
+# enumeration: every public function of the modules, by "prefix.name" -------------------------------
+MODULES = [("fnp", m) for m in (_comparison, _creation, _differences, _dtype_functions, _elementwise, _index_arithmetic,
+                                _indexing, _interpolation, _linear, _manipulation, _reductions, _sets, _signal,
+                                _sorting, _statistics)] + [("linalg", fnp.linalg), ("fft", fnp.fft),
+                                                           ("special", fsp), ("random", fr)]
+
+
+def public_functions() -> dict[str, Callable]:
+    return {f"{prefix}.{name}": getattr(module, name) for prefix, module in MODULES for name in module.__all__
+            if not inspect.isclass(getattr(module, name))}  # linalg's result types
+
+
+def _arity(fn) -> int:
+    params = inspect.signature(fn).parameters.values()
+    return sum(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+
+
+def case_of(key: str, fn: Callable) -> Case | None:
+    """The entry of CASES, or the case made from the function's kind (None: no case)."""
+    prefix, name = key.split(".", 1)
+    if key in CASES:
+        return CASES[key]
+    if prefix == "linalg" and fn is getattr(fnp, name, None):
+        return CASES.get(f"fnp.{name}")
+    if prefix == "special" or name in _elementwise.__all__:
+        return Case(fn, (((2, 3),), ((2, 3), (3,)))[_arity(fn) - 1], "int64" if name in INTEGER_ELEMENTWISE else "float64")
+    if name in _reductions.__all__:  # along axis 0 of a matrix; NaNs for the nan-ignoring ones
+        return Case(lambda x: fn(x, axis=0), (with_nans(*M) if name.startswith("nan") else M,))
+    return None
+
+
+FUNCTIONS = public_functions()
+SWEEP = {k: c for k, fn in FUNCTIONS.items() if (c := case_of(k, fn)) is not None}
+TWO_OR_MORE = {k: c for k, c in SWEEP.items() if len(c.shapes) > 1}
+
+
+def test_every_public_function_is_swept_or_listed():
+    missing = [k for k in FUNCTIONS if k not in SWEEP and k not in DATA_DEPENDENT and k not in NO_ARRAY_ARGUMENTS]
+    assert not missing, f"add {missing} to CASES"
+    stale = [k for k in [*CASES, *DATA_DEPENDENT, *NO_ARRAY_ARGUMENTS] if k not in FUNCTIONS and " " not in k]
+    assert not stale, f"{stale} are no public functions"
+
+
+BATCH = 7  # no example has an axis of this size: a batch axis taken for another one changes shapes
+
+
+def _check(case: Case, in_axes, out_axes, seed: int) -> None:
+    args = batch_args(np.random.default_rng(seed), case.shapes, case.dtype, in_axes, size=BATCH)
+    fn = lambda *xs: case.fn(*map(fnp.asarray, xs))
+    got = fx.vmap(fn, in_axes=in_axes, out_axes=out_axes)(*args)
+    assert_same(got, loop(fn, *args, in_axes=in_axes, out_axes=out_axes), rtol=1e-6, atol=1e-12)
+
+
+def _example_ndim(case: Case) -> int:
+    """The fewest dimensions of one example's results."""
+    args = batch_args(np.random.default_rng(0), case.shapes, case.dtype, (None,) * len(case.shapes))
+    return min(np.ndim(leaf) for leaf in fx.tree.leaves(case.fn(*args)))
+
+
+@pytest.mark.parametrize("key", SWEEP)
+def test_vmap_along_axis_0_matches_a_loop(key):
+    _check(SWEEP[key], (0,) * len(SWEEP[key].shapes), 0, seed=1)
+
+
+@pytest.mark.parametrize("key", SWEEP)
+def test_vmap_along_the_last_axis_matches_a_loop(key):
+    case = SWEEP[key]
+    _check(case, positions(case.shapes, "last"), -1, seed=2)
+
+
+@pytest.mark.parametrize("key", TWO_OR_MORE)
+@pytest.mark.parametrize("batched", ["first", "last"])
+def test_vmap_with_unbatched_arguments_matches_a_loop(key, batched):
+    """One argument batched (in the middle of its axes), the others the same for every example."""
+    case = SWEEP[key]
+    k = 0 if batched == "first" else len(case.shapes) - 1
+    in_axes = tuple(positions(case.shapes, "middle")[i] if i == k else None for i in range(len(case.shapes)))
+    _check(case, in_axes, 1 if _example_ndim(case) >= 1 else 0, seed=3)
+
+
+@pytest.mark.parametrize("key", DATA_DEPENDENT)
+def test_data_dependent_shapes_raise_a_clear_error(key):
+    x = np.array([[0.5, -1.0, 2.0, 0.5], [1.5, 1.5, -2.0, 0.0]])
+    with pytest.raises(ConcretizationError, match=r"(?s)(vmap|traced).*fix: "):
+        fx.vmap(DATA_DEPENDENT[key])(x)
