@@ -17,8 +17,10 @@ from . import test_util as test_util
 from . import config as config
 from .transforms.staging import jit as jit, make_program as make_program
 from .transforms.batching import vmap as vmap
+from .control import (cond as cond, fori_loop as fori_loop, map as map, scan as scan, switch as switch,  # noqa: A004
+                      while_loop as while_loop)
 from .core.array import Array as Array
-from .core.device import Device as Device, devices as devices
+from .core.device import Device as Device, device_put as device_put, devices as devices
 from .core.program import Program as Program
 from .transforms.autodiff import (checkpoint as checkpoint, checkpoint_policies as checkpoint_policies,
                                   custom_jvp as custom_jvp, custom_vjp as custom_vjp, grad as grad,
@@ -27,6 +29,7 @@ from .transforms.autodiff import (checkpoint as checkpoint, checkpoint_policies 
                                   stop_gradient as stop_gradient, value_and_grad as value_and_grad, vjp as vjp)
 
 __version__ = "0.1.0"
-__all__ = ["config", "jit", "make_program", "Array", "Device", "Program", "checkpoint", "checkpoint_policies", "custom_jvp", "custom_vjp", "devices",
+__all__ = ["config", "jit", "make_program", "Array", "Device", "Program", "checkpoint", "checkpoint_policies", "custom_jvp", "custom_vjp", "device_put", "devices",
            "errors", "grad", "hessian", "jacfwd", "jacrev", "jvp", "linearize", "numpy", "random", "remat",
-           "saved_residuals", "stop_gradient", "test_util", "tree", "value_and_grad", "vjp", "vmap"]
+           "saved_residuals", "stop_gradient", "test_util", "tree", "value_and_grad", "vjp",
+           "cond", "switch", "while_loop", "fori_loop", "scan", "map", "vmap"]

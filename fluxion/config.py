@@ -7,6 +7,9 @@
   from f32[3] to f32[4]`.
 - `jit_cache_size`: how many signatures each jitted function keeps compiled; beyond it the
   least recently used is dropped.
+- `convert_control_flow`: under `jit` and `vmap`, Python `if` / `while` / `for` on traced
+  values become fx.cond / fx.while_loop / fx.scan (fluxion/control/convert). Set it to False
+  to trace functions as they are written (control flow on traced values then raises).
 
 >>> import fluxion as fx
 >>> fx.config.jit_cache_size
@@ -15,3 +18,4 @@
 log_compiles: bool = False
 explain_cache_misses: bool = False
 jit_cache_size: int = 256
+convert_control_flow: bool = True

@@ -1,4 +1,5 @@
 """fluxion's exceptions; each also subclasses the matching built-in."""
 from .core.errors import (AxisError as AxisError, ConcretizationError as ConcretizationError, DTypeError as DTypeError,
+                          DeviceError as DeviceError,
                           FluxionError as FluxionError, IndexOutOfBoundsError as IndexOutOfBoundsError,
                           ShapeError as ShapeError, TracerLeakError as TracerLeakError)

@@ -58,7 +58,12 @@ class Array:
 
     @property
     def device(self):
+        """The device the array lives on (`cpu:0` for NumPy-backed arrays; see `fx.devices()`)."""
         return CPU
+
+    def block_until_ready(self) -> Array:
+        """Wait until the value is computed (operations on XLA devices run asynchronously); returns the array."""
+        return self
 
     def __len__(self) -> int:
         if not self.shape:
@@ -129,7 +134,7 @@ class Array:
         return np.asarray(self._concrete("__dlpack_device__")).__dlpack_device__()
 
     def __repr__(self):
-        v = np.asarray(self._value)
+        v = np.asarray(self._concrete("printing"))
         extra = f", dtype={self.dtype}" + (", weak_type=True" if self._weak else "")
         if v.size == 0 and v.ndim > 1:
             return f"Array([], shape={v.shape}{extra})"
@@ -137,15 +142,15 @@ class Array:
         return f"Array({body}{extra})"
 
     def __str__(self):
-        return str(np.asarray(self._value))
+        return str(np.asarray(self._concrete("printing")))
 
     def __format__(self, spec):
         if self.ndim == 0:
             return format(self.item(), spec)
         return format(str(self), spec)
 
-    def __reduce__(self):
-        return (Array, (np.asarray(self._value), self._weak))
+    def __reduce__(self):  # arrays on other devices are pickled as host arrays
+        return (Array, (np.asarray(self._concrete("pickling")), self._weak))
 
     def _become(self, other: Array) -> Array:
         """Rebind this Python object to the value `other` (in-place update as a value)."""
@@ -153,6 +158,10 @@ class Array:
             raise errors.op_error(errors.FluxionError, "in-place update",
                                   f"a concrete array cannot take a traced value ({other.aval}) in place",
                                   "write x = x.at[i].set(v) (or x = x + y), which makes a new array")
+        if other.__class__ is not self.__class__:  # the value lives on another device
+            raise errors.op_error(errors.DeviceError, "in-place update",
+                                  f"the result is on {other.device}, the array on {self.device}",
+                                  "write x = x + y (or x = x.at[i].set(v)), which binds a new array")
         self._value, self._weak = other._value, other._weak
         try:
             del self._aval

@@ -1,9 +1,27 @@
-"""Devices. The NumPy backend provides `cpu:0`; the XLA backend adds its own."""
+"""Devices: where arrays live and operations run, and moving arrays between them.
+
+- `cpu:0` is the host: Arrays hold NumPy arrays and the NumPy backend runs their operations.
+  It is the default device; nothing else is loaded until asked for.
+- The XLA backend adds XLA's devices when `devices()` is first called (it loads jax):
+  `xla-cpu:0`, `xla-cpu:1`, ... (XLA's CPU devices) and, when jax sees an accelerator,
+  `gpu:0`, `gpu:1`, ... (or `tpu:0`, ...). An Array placed on one of them holds an XLA
+  buffer; operations on it run there, asynchronously, until a value is read on the host.
+
+Placement of an operation: it runs on the XLA device of its operands. Operands on the host
+(NumPy Arrays, Python scalars) follow it and are transferred; so do 0-d weak values (Python
+scalars made arrays) from another device. Operands on two different XLA devices are an
+error (`DeviceError`) that names both: move one with `device_put`.
+"""
 from __future__ import annotations
+
+from typing import Callable
+
+from . import tree
+from .errors import DeviceError, op_error
 
 
 class Device:
-    """A place where arrays live and kernels run."""
+    """A place where arrays live and kernels run; a backend's subclass moves arrays there."""
 
     __slots__ = ("platform", "id")
 
@@ -20,11 +38,103 @@ class Device:
     def __hash__(self):
         return hash((self.platform, self.id))
 
+    def put(self, x):
+        """The eager Array `x` as an Array on this device (`x` itself when it is there already)."""
+        raise op_error(DeviceError, "device_put", f"{self} belongs to no backend", "pass one of fx.devices()")
 
-CPU = Device("cpu", 0)
-_devices = [CPU]
+
+class _Host(Device):
+    """The host: NumPy arrays in host memory."""
+
+    __slots__ = ()
+
+    def put(self, x):
+        if x.device is self:
+            return x
+        from .array import Array  # array.py imports this module
+        return Array(x._concrete("a transfer to the host"), weak=x._weak)
+
+
+CPU = _Host("cpu", 0)
+_devices: list[Device] = [CPU]
+_loaders: list[Callable[[], list[Device]]] = []
+
+
+def add_backend(load: Callable[[], list[Device]]) -> None:
+    """Register a backend whose devices `load()` imports and lists, the first time devices are listed."""
+    _loaders.append(load)
 
 
 def devices(platform: str | None = None) -> list[Device]:
-    """The devices fluxion can place arrays on, optionally only those of one platform."""
+    """The devices fluxion can place arrays on (`cpu:0` first), optionally only those of one platform.
+
+    >>> import fluxion as fx
+    >>> fx.devices("cpu")
+    [cpu:0]
+    >>> fx.devices("xla-cpu")[0]
+    xla-cpu:0
+    """
+    if platform != "cpu":  # the host needs no backend loaded
+        while _loaders:
+            _devices.extend(_loaders.pop(0)())
     return [d for d in _devices if platform is None or d.platform == platform]
+
+
+def get(device: Device | str | None) -> Device:
+    """The device named by `device`: a Device, a name such as "xla-cpu:1" or "gpu" (id 0), or None (cpu:0)."""
+    if device is None:
+        return CPU
+    if isinstance(device, Device):
+        platform, index = device.platform, device.id
+    elif isinstance(device, str):
+        platform, _, index = device.partition(":")
+        try:
+            index = int(index or 0)
+        except ValueError:
+            raise op_error(DeviceError, "device", f"{device!r} is not a device name",
+                           "write platform:id, e.g. \"xla-cpu:0\", or pass one of fx.devices()") from None
+    else:
+        raise op_error(TypeError, "device", f"{device!r} is not a device", "pass one of fx.devices(), a name or None")
+    for d in devices(platform):
+        if d.id == index:
+            return d
+    raise op_error(DeviceError, "device", f"there is no device {platform}:{index}; the devices are {devices()}",
+                   "pass one of fx.devices()")
+
+
+def device_put(x, device: Device | str | None = None):
+    """`x` (an array, a scalar, or a pytree of them) with every array on `device` (default: cpu:0).
+
+    Arrays move between the host and XLA devices, and between XLA devices; the weak type of
+    Python scalars is kept. Inside a transformation (jit, grad, vmap) traced values are
+    returned as they are: the call that started the transformation decides where it runs.
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> x = fx.device_put(fnp.arange(3.0), "xla-cpu:0")
+    >>> x.device, (x * 2).device
+    (xla-cpu:0, xla-cpu:0)
+    >>> y = fx.device_put(x * 2)
+    >>> y.device, y.tolist()
+    (cpu:0, [0.0, 2.0, 4.0])
+    """
+    from .array import Tracer, to_array  # array.py imports this module
+    target = get(device)
+    return tree.map(lambda leaf: leaf if isinstance(leaf, Tracer) else target.put(to_array(leaf)), x)
+
+
+def placement(op: str, arrays) -> Device:
+    """The device an operation on the eager Arrays `arrays` runs on (see the module docstring)."""
+    first = committed = None  # the XLA devices of the first operand there, and of the first not 0-d weak one
+    for a in arrays:
+        d = a.device
+        if d is CPU:
+            continue
+        first = first or d
+        if a._weak and not a.shape:
+            continue
+        if committed is None:
+            committed = d
+        elif d is not committed:
+            raise op_error(DeviceError, op, f"got operands on different devices, {committed} and {d}",
+                           f"move them to one device first, e.g. fx.device_put(x, \"{committed}\")")
+    return committed or first or CPU

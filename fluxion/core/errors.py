@@ -35,6 +35,10 @@ class TracerLeakError(FluxionError, RuntimeError):
     """A traced value used after the transformation that made it has finished."""
 
 
+class DeviceError(FluxionError, ValueError):
+    """Operands on different devices, or a device that does not exist."""
+
+
 def user_frame() -> str:
     """`file:line` of the innermost caller outside the fluxion package, or ''."""
     f = sys._getframe(1)

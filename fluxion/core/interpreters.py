@@ -14,6 +14,7 @@ import numpy as np
 
 from . import errors
 from .array import Array, Tracer, to_array
+from .device import placement
 from .rules import abstract_eval, numpy_kernel
 from .types import ArrayType
 
@@ -78,8 +79,11 @@ class EagerInterpreter(Interpreter):
             out_type = None
         if out_type is None:  # outside the except block, so errors carry no chained KeyError
             args = [self._lift(prim, a) for a in args]
-            values = [a._value for a in args]
-            out_type = self._type_of(prim, args, params)
+            try:
+                values = [a._value for a in args]
+            except AttributeError:  # an Array on an XLA device: no host value
+                return self._placed(prim, args, params)
+            out_type = self._type_of(prim, [(a._value.shape, a._value.dtype, a._weak) for a in args], params)
         try:
             kernel = numpy_kernel[prim]
         except KeyError:
@@ -100,9 +104,15 @@ class EagerInterpreter(Interpreter):
                 "return the value from the transformed function instead of storing it outside")
         return to_array(a)
 
-    def _type_of(self, prim, arrays, params):
+    def _placed(self, prim, arrays, params):
+        """Run `prim` on the device of its operands (see core/device.py), which takes the others there."""
+        out_type = self._type_of(prim, [(a.shape, a.dtype, a._weak) for a in arrays], params)
+        return placement(prim.name, arrays).execute(prim, arrays, params, out_type)
+
+    def _type_of(self, prim, signature, params):
+        """The output type(s) for operands of `signature`, a list of (shape, dtype, weak)."""
         try:
-            key = (prim, *[(a._value.shape, a._value.dtype, a._weak) for a in arrays], *params.items())
+            key = (prim, *signature, *params.items())
             return self._types[key]
         except TypeError:  # unhashable params: evaluate without caching
             key = None
@@ -112,7 +122,7 @@ class EagerInterpreter(Interpreter):
             rule = abstract_eval[prim]
         except KeyError:
             raise errors.op_error(NotImplementedError, prim.name, "has no abstract evaluation rule") from None
-        out = rule(*[ArrayType(a._value.shape, a._value.dtype, a._weak) for a in arrays], **params)
+        out = rule(*[ArrayType(*s) for s in signature], **params)
         if key is not None:
             if len(self._types) > 100_000:
                 self._types.clear()

@@ -193,7 +193,6 @@ def install(ns) -> None:
     Array.__setitem__ = lambda self, idx, value: self._become(_ns._indexing.update(self, idx, value, "set"))
     Array.__array_namespace__ = lambda self, api_version=None: _check_version(api_version) or _ns
     Array.to_device = lambda self, device, stream=None: _ns.asarray(self, device=device)
-    Array.block_until_ready = lambda self: self
     Array.__divmod__ = lambda self, other: (self // other, self % other)
     Array.__rdivmod__ = lambda self, other: (other // self, other % self)
 

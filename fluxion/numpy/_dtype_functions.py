@@ -15,7 +15,7 @@ import numpy as np
 
 from ..core import dtypes as D
 from ..core.array import Array, to_array
-from ..core.device import Device, devices
+from ..core.device import CPU, Device, devices
 from ..core.errors import DTypeError, op_error
 from ..ops import elementwise as E
 
@@ -265,8 +265,8 @@ class _Info:
         return {"boolean indexing": True, "data-dependent shapes": True, "max dimensions": 64}
 
     def default_device(self) -> Device:
-        """The device arrays are created on."""
-        return devices()[0]
+        """The device arrays are created on (the host; listing every device would start XLA)."""
+        return CPU
 
     def devices(self) -> list[Device]:
         """The devices arrays can live on."""

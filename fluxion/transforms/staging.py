@@ -2,9 +2,14 @@
 
 `jit` keeps one compiled program per signature of the arguments: the structure of the
 traced arguments, each leaf's (shape, dtype, weak), the static arguments and the device.
-A call whose positional arguments are all Arrays (and no static arguments) finds its
+A call whose positional arguments are all host Arrays (and no static arguments) finds its
 program with a key made of the arguments' types alone; every other call takes the general
 path, which flattens the arguments.
+
+Devices: a jitted function runs on `device=` when given (arguments are moved there), else on
+the XLA device its array arguments are on (host arrays follow them; arrays on two XLA
+devices are an error), else, for host arrays, on XLA's CPU. Results are host Arrays when
+it runs for host arrays (or `device="cpu"`), and stay on the XLA device otherwise.
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ import numpy as np
 from .. import config
 from ..core import dtypes, tree
 from ..core.array import Array, Tracer, to_array
+from ..core.device import CPU, get as get_device, placement
 from ..core.errors import TracerLeakError, op_error
 from ..core.interpreters import EAGER, _ctx, push
 from ..core.program import Program
@@ -46,9 +52,15 @@ def trace(f: Callable, args: tuple, kwargs: dict, static_argnums: Sequence[int] 
         t_args, t_kwargs = tree.unflatten(in_tree, tracers)
         it = iter(t_args)
         full = [a if i in static_argnums else next(it) for i, a in enumerate(args)]
-        out = f(*full, **{**kwargs, **t_kwargs})
+        out = _converted(f)(*full, **{**kwargs, **t_kwargs})
         out_leaves, out_tree = tree.flatten(out)
     return staging.program(out_leaves), in_tree, out_tree
+
+
+def _converted(f: Callable) -> Callable:
+    """`f` with its Python control flow on traced values converted to primitives (fluxion/control/convert)."""
+    from ..control.convert import convert  # here, not at the top: fluxion.control builds on this package
+    return convert(f)
 
 
 def _dynamic(args: tuple, kwargs: dict, static_argnums, static_argnames) -> tuple[tuple, dict]:
@@ -156,20 +168,33 @@ class Jitted:
         self._static_nums, self.static_argnames = self._arguments.resolve_static(static_argnums, static_argnames)
         self.static_argnums = tuple(sorted(self._static_nums))
         self.donate_argnums = _donated(donate_argnums, self._static_nums)
-        self.device = device
+        self.device = None if device is None else get_device(device)
         self._cache: dict = {}  # signature -> _Entry
-        self._fast: dict = {}  # argument types -> _Entry, for calls with only positional Arrays
+        # for calls with only positional Arrays: their types -> _Entry (host arrays), or their
+        # (type, device) pairs -> _Entry (arrays on XLA devices)
+        self._fast: dict = {}
         self._clock = itertools.count(1)
         self._plain = not self._static_nums and not self.static_argnames
 
     def __call__(self, *args, **kwargs):
         if _ctx.interp is not EAGER:  # inside another transformation: let it see the operations
-            return self.fun(*args, **kwargs)
+            return _converted(self.fun)(*args, **kwargs)
         if kwargs or not self._plain:
             return self._call(args, kwargs)
         try:
             entry = self._fast[tuple([(a._value.shape, a._value.dtype, a._weak) for a in args])]
-        except (KeyError, AttributeError):  # a new signature, or not all Arrays
+        except KeyError:  # a new signature
+            return self._call(args, kwargs)
+        except AttributeError:  # not all host Arrays
+            return self._call_placed(args, kwargs)
+        entry.used = next(self._clock)
+        return entry.build(entry.executable.run(args))
+
+    def _call_placed(self, args: tuple, kwargs: dict):
+        """A call whose arguments may all be Arrays on XLA devices: the fast path of their kind."""
+        try:
+            entry = self._fast[tuple([(a.aval, a._device) for a in args])]
+        except (KeyError, AttributeError):
             return self._call(args, kwargs)
         entry.used = next(self._clock)
         return entry.build(entry.executable.run(args))
@@ -182,8 +207,11 @@ class Jitted:
         entry = self._cache.get(key)
         if entry is None:
             entry = self._compile(key, args, kwargs)
-        elif self._plain and not kwargs and all(a.__class__ is Array for a in args):
-            self._fast[key[1]] = entry
+        elif self._plain and not kwargs:
+            if all(a.__class__ is Array for a in args):
+                self._fast[key[1]] = entry
+            elif key[3] is not CPU and all(isinstance(a, Array) and a.device is not CPU for a in args):
+                self._fast[tuple([(a.aval, a.device) for a in args])] = entry
         entry.used = next(self._clock)
         return entry.build(entry.executable.run(arrays))
 
@@ -199,8 +227,15 @@ class Jitted:
         leaves, in_tree = tree.flatten(_dynamic(args, kwargs, nums, self.static_argnames))
         arrays = [x if x.__class__ is Array else _input(x, i, in_tree, args, nums, self._arguments)
                   for i, x in enumerate(leaves)]
-        types = tuple([(a._value.shape, a._value.dtype, a._weak) for a in arrays])
-        return (_Structure(in_tree), types, static, self.device), arrays
+        try:
+            types = tuple([(a._value.shape, a._value.dtype, a._weak) for a in arrays])
+            device = self.device or CPU
+        except AttributeError:  # some arrays live on an XLA device
+            types = tuple([(a.shape, a.dtype, a._weak) for a in arrays])
+            device = self.device or placement(f"jit of {self._name}", arrays)
+            if device is CPU:
+                arrays = [CPU.put(a) for a in arrays]
+        return (_Structure(in_tree), types, static, device), arrays
 
     def _unhashable(self, static) -> TypeError:
         for name, v in self._statics(static).items():
@@ -218,7 +253,7 @@ class Jitted:
             print(f"fx.jit: compiling {self._name} for ({self._describe(key)})", file=sys.stderr)
         nums = key[2][0] and tuple(i for i, _, _ in key[2][0])
         program, _, out_tree = trace(self.fun, args, kwargs, nums, self.static_argnames, self._arguments)
-        entry = _Entry(xla.compile(optimize(program)), out_tree)
+        entry = _Entry(xla.compile(optimize(_on_host(program)), _xla_device(key[3])), out_tree)
         entry.used = next(self._clock)
         self._cache[key] = entry
         self._evict()
@@ -241,7 +276,7 @@ class Jitted:
         from ..backends import xla
         nums = self._arguments.positions(self._static_nums, len(args))
         program, _, _ = trace(self.fun, args, kwargs, nums, self.static_argnames, self._arguments)
-        return xla.compile(optimize(program))
+        return xla.compile(optimize(_on_host(program)), _xla_device(self._key(args, kwargs)[0][3]))
 
     @property
     def cache_size(self) -> int:
@@ -294,6 +329,20 @@ class Jitted:
 
 
 _MISSING = object()
+
+
+def _xla_device(device):
+    """The XLA device a program is compiled for: None for the host (host arrays in and out)."""
+    return None if device is CPU else device
+
+
+def _on_host(program: Program) -> Program:
+    """`program` with its constants on the host, where the passes read them (the compiled
+    program takes them to its device)."""
+    if all(c.__class__ is Array for c in program.consts):
+        return program
+    return Program(program.constvars, [CPU.put(c) for c in program.consts], program.inputs, program.equations,
+                   program.outputs)
 
 
 class _Structure:
@@ -357,9 +406,14 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
     program (they must be hashable; a new value compiles again); the others are traced, so
     Python control flow on them raises an error that names the fix. Arrays the function
     closes over become constants of the program when it is traced: pass a value that
-    changes as an argument. `donate_argnums` is accepted for compatibility; fluxion's arrays
-    live in host memory and each call gives XLA a copy, so nothing is donated and the inputs
-    stay usable. `fx.config.jit_cache_size` bounds how many signatures are kept.
+    changes as an argument. `donate_argnums` is accepted for compatibility; nothing is
+    donated and the inputs stay usable. `fx.config.jit_cache_size` bounds how many
+    signatures are kept.
+
+    `device` (one of `fx.devices()` or a name such as "xla-cpu:0" or "gpu") is where it runs:
+    the arguments are moved there and the results stay there. Without it, a call on arrays
+    of an XLA device runs on that device and leaves its results there; a call on host arrays
+    runs on XLA's CPU and gives host arrays.
 
     Inside another transformation (grad, vmap, or an enclosing jit) the function is not
     compiled on its own: its operations are seen by that transformation.
@@ -368,6 +422,8 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
     >>> f = fx.jit(lambda x: fnp.sin(x) * 2)
     >>> f(fnp.zeros(3)).tolist()
     [0.0, 0.0, 0.0]
+    >>> f(fx.device_put(fnp.zeros(3), "xla-cpu:0")).device
+    xla-cpu:0
     """
     if f is None:
         return functools.partial(jit, static_argnums=static_argnums, static_argnames=static_argnames,

@@ -107,9 +107,13 @@ def test_out_axes_none_on_a_batched_output_names_the_fix():
         fx.vmap(fnp.sin, out_axes=None)(fnp.zeros(3))
 
 
-def test_python_control_flow_on_a_batched_value_names_the_fix():
+def test_python_if_on_a_batched_value_is_converted_or_names_the_fix(monkeypatch):
     def f(x):
-        return x if x > 0 else -x
+        if x > 0:
+            return x
+        return -x
+    np.testing.assert_allclose(fx.vmap(f)(fnp.asarray([1.0, -2.0])), [1.0, 2.0])
+    monkeypatch.setattr(fx.config, "convert_control_flow", False)
     with pytest.raises(ConcretizationError, match="(?s)differs per example.*fx.cond"):
         fx.vmap(f)(fnp.asarray([1.0, -1.0]))
 

@@ -189,11 +189,13 @@ def test_a_string_argument_that_is_not_static_names_the_fix():
 
 
 # errors on traced values ----------------------------------------------------------------
-def test_python_if_on_a_traced_value_names_the_argument_and_the_fix():
+def test_python_if_on_a_traced_value_names_the_argument_and_the_fix_without_conversion(monkeypatch):
     def relu(x):
         if x > 0:
             return x
         return 0 * x
+    assert fx.jit(relu)(fnp.asarray(-2.0)).item() == 0.0  # converted to fx.cond
+    monkeypatch.setattr(fx.config, "convert_control_flow", False)
     with pytest.raises(fx.errors.ConcretizationError) as info:
         fx.jit(relu)(fnp.asarray(1.0))
     msg = str(info.value)

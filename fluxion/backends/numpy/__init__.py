@@ -7,6 +7,6 @@ on the hot path, unlike `np.errstate`).
 """
 import warnings
 
-from . import conv, elementwise, fft, indexing, linalg, reduce, shape, sort  # noqa: F401
+from . import control, conv, elementwise, fft, indexing, linalg, reduce, shape, sort  # noqa: F401
 
 warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"fluxion(\.|$)")

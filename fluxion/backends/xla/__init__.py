@@ -10,6 +10,10 @@ Programs are lowered and compiled with 64-bit types enabled, so float64 and int6
 mode on (a thread-local flag) only for programs with 64-bit inputs, which the dispatcher
 would otherwise narrow.
 
+Placement: a program is compiled for one device. By default that is XLA's first CPU device,
+and the inputs and outputs are host (NumPy) Arrays; compiled for an XLA device of
+`devices.py`, its inputs are moved to that device and its outputs stay there.
+
 Transfers: the outputs are NumPy views of XLA's buffers (no copy on the CPU), and such a
 view given back as an input passes its buffer again, so values that go from one compiled
 call to the next are never copied. Other inputs are used in place when 64-byte aligned
@@ -24,12 +28,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
+from jax.sharding import SingleDeviceSharding
 
 from ...core.array import Array
 from ...core.errors import op_error
 from ...core.program import Literal, Program
 from ...core.rules import xla_lowering
-from . import elementwise, indexing, linalg, reduce, shape, sort, spectral  # noqa: F401  (fill the table)
+from . import control, elementwise, indexing, linalg, reduce, shape, sort, spectral  # noqa: F401  (fill the table)
 
 _X64 = jax.enable_x64  # the 64-bit switch; `swap_local` / `set_local` are its cheap thread-local form
 _BUFFER = type(jax.device_put(np.zeros(())))  # the class of XLA's arrays
@@ -79,8 +84,10 @@ class Executable:
     True
     """
 
-    def __init__(self, program: Program):
+    def __init__(self, program: Program, device=None):
         self.program = program
+        self.device = device  # an XLA device of devices.py, or None: host arrays in and out
+        self._sharding = SingleDeviceSharding(_host() if device is None else device.jax_device)
         self.consts = [np.asarray(c) for c in program.consts]
         n = len(self.consts)
         # one flat argument list, constants first; keep_unused keeps the parameters fixed
@@ -93,7 +100,8 @@ class Executable:
         """jax's lowered computation (`.as_text()`, `.compile()`)."""
         types = [*self.consts, *(v.aval for v in self.program.inputs)]
         with _X64(True):
-            return self._jitted.lower(*[jax.ShapeDtypeStruct(t.shape, t.dtype) for t in types])
+            return self._jitted.lower(*[jax.ShapeDtypeStruct(t.shape, t.dtype, sharding=self._sharding)
+                                        for t in types])
 
     def compile(self):
         """jax's compiled computation, made once."""
@@ -115,7 +123,7 @@ class Executable:
         """
         compiled = self.compile()
         with _X64(True):  # the constants go to the device once, at their own width
-            consts = jax.device_put(self.consts)
+            consts = jax.device_put(self.consts, self._sharding)
         outs = self._runner(compiled, consts)(arrays)
         # after a first call, `_call` is the dispatcher without the Python method around it
         self.run = self._runner(getattr(compiled, "_call", None) or compiled, consts)
@@ -123,10 +131,19 @@ class Executable:
 
     def _runner(self, call, consts):
         call = functools.partial(call, *consts) if consts else call
-        return _runner(_with_x64(call) if self._x64 else call, self._out_weak)
+        call = _with_x64(call) if self._x64 else call
+        if self.device is not None:
+            return self.device.runner(call, self._out_weak)
+        return _runner(call, self._out_weak)
 
     def __call__(self, *arrays: Array) -> list[Array]:
         return self.run(arrays)
+
+
+@functools.cache
+def _host():
+    """XLA's first CPU device, where programs on host arrays run."""
+    return jax.local_devices(backend="cpu")[0]
 
 
 def _with_x64(call):
@@ -184,6 +201,9 @@ def _wrap(value, weak: bool) -> Array:
     return out
 
 
-def compile(program: Program) -> Executable:  # noqa: A001
-    """The program compiled with XLA (compilation happens at the first call or `.compile()`)."""
-    return Executable(program)
+def compile(program: Program, device=None) -> Executable:  # noqa: A001
+    """The program compiled with XLA for `device` (an XLA device; None: host arrays in and out).
+
+    Compilation happens at the first call or `.compile()`.
+    """
+    return Executable(program, device)

@@ -1,0 +1,217 @@
+"""Programs derived from a sub-program for the rules of the control-flow primitives.
+
+- `jvp_program`: the program with tangents beside its primal values (forward mode);
+- `transpose_program`: for a program linear in some inputs, the program giving their
+  cotangents from the output cotangents (reverse mode);
+- `batch_program`: the program on values with a leading batch axis (vmap);
+- `select_outputs`, `reorder`: the same program with fewer outputs or inputs in another order.
+
+Each is made by tracing a Python function that runs the sub-program under the transformation's
+own interpreter, so the rules of every primitive inside apply (nested control flow included).
+Derived programs are cached by their arguments: programs are interned, so the keys repeat.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Callable, Sequence
+
+from ..core.array import Array, to_array
+from ..core.interpreters import _ctx, push, use
+from ..core.program import Program, evaluate
+from ..core.types import ArrayType
+from ..ops import elementwise as E
+from ..ops._ad import Zero, differentiable, instantiate, zeros
+from ..ops._batch import broadcast_batch, moveaxis
+from ..transforms.autodiff.api import _linearize, _unpack
+from ..transforms.autodiff.custom import Forwarding, custom_lin_p
+from ..transforms.autodiff.jvp import JVPInterpreter, JVPTracer
+from ..transforms.autodiff.partial_eval import StagingInterpreter
+from ..transforms.batching.interpreter import BatchInterpreter, BatchTracer
+from ..transforms.passes import dce
+from ._subprogram import Staged, flat_tree, make
+
+_CACHE_SIZE = 4096
+
+
+def cached(fn: Callable) -> Callable:
+    """`fn` memoised on its (hashable) arguments, in a bounded cache."""
+    return functools.lru_cache(maxsize=_CACHE_SIZE)(fn)
+
+
+def trace_program(name: str, fn: Callable, in_avals: Sequence[ArrayType]) -> Program:
+    """The program `fn` computes from inputs of types `in_avals`; the constants its rules make are kept inside."""
+    return Staged(name, "a derived program", fn, flat_tree(len(in_avals)), in_avals).constant()
+
+
+# forward mode ---------------------------------------------------------------------------------
+@cached
+def jvp_program(program: Program, live_in: tuple[bool, ...], force_out: tuple[bool, ...]
+                ) -> tuple[Program, tuple[bool, ...]]:
+    """The JVP of `program` and which outputs have a tangent.
+
+    Inputs: the primal inputs, then a tangent for each input marked in `live_in`. Outputs:
+    the primal outputs, then the tangents of the live outputs: those that depend on a live
+    input, and the differentiable ones marked in `force_out` (zeros where they do not).
+    """
+    n = len(program.inputs)
+    live_out: list[bool] = []
+
+    def run(*xs):
+        interp = JVPInterpreter()
+        tangents = iter(xs[n:])
+        with push(interp):
+            ins = [JVPTracer(interp, x, next(tangents)) if live else x for x, live in zip(xs[:n], live_in)]
+            primals, tangents_out = _unpack(interp, evaluate(program, *ins))
+        live_out[:] = [t.__class__ is not Zero or (f and differentiable(p.aval))
+                       for p, t, f in zip(primals, tangents_out, force_out)]
+        tangents_out = [like(instantiate(t), p.aval) for p, t, live in zip(primals, tangents_out, live_out) if live]
+        return [*primals, *tangents_out]
+
+    avals = program.in_types
+    out = trace_program("jvp", run, [*avals, *[a for a, live in zip(avals, live_in) if live]])
+    return out, tuple(live_out)
+
+
+def loop_fixpoint(derive: Callable, program: Program, flags: Sequence[bool], num_carry: int, carry_at: int
+                  ) -> tuple[Program, tuple[bool, ...], tuple[bool, ...]]:
+    """`derive(program, flags_in, force_out) -> (derived, flags_out)` (such as `jvp_program`)
+    for a loop body whose carry inputs start at input `carry_at` and are its first `num_carry`
+    outputs: a carry flagged (with a tangent, batched) in any iteration is flagged in all, in
+    and out. Returns the derived program and the flags of its inputs and outputs."""
+    flags = list(flags)
+    carry = slice(carry_at, carry_at + num_carry)
+    force = [False] * len(program.outputs)
+    while True:
+        force[:num_carry] = flags[carry]
+        out, flags_out = derive(program, tuple(flags), tuple(force))
+        again = [a or b for a, b in zip(flags[carry], flags_out[:num_carry])]
+        if again == flags[carry]:
+            return out, tuple(flags), flags_out
+        flags[carry] = again
+
+
+# reverse mode ---------------------------------------------------------------------------------
+@cached
+def transpose_program(program: Program, linear: tuple[bool, ...], ct_live: tuple[bool, ...]) -> Program:
+    """The transpose of `program` in its `linear` inputs (it must be linear in them).
+
+    Inputs: the other inputs, then the cotangents of the outputs marked in `ct_live` (the
+    others are zero). Outputs: the cotangents of the linear inputs. The program is linearized
+    in its linear inputs (at zero: any point will do) and the linear map transposed, so an
+    equation that computes primal values and tangents together (a joint loop) is split again
+    by its jvp rule; what only the primal values needed is dropped from the result.
+    """
+    num_known = linear.count(False)
+    lin_avals = [a for a, lin in zip(program.in_types, linear) if lin]
+
+    def run(*xs):
+        known, cts = iter(xs[:num_known]), iter(xs[num_known:])
+
+        def at(*u):
+            with push(_LinearAtZero(u[0]._interp)):
+                u = iter(u)
+                return evaluate(program, *[next(u) if lin else next(known) for lin in linear])
+
+        linear_map = _linearize(at, tuple(zeros_like(a) for a in lin_avals))[3]
+        cts = linear_map.backward([next(cts) if live else Zero(o) for o, live in zip(program.out_types, ct_live)])
+        return [like(c, a) for c, a in zip(cts, lin_avals)]
+
+    out_live = [o for o, live in zip(program.out_types, ct_live) if live]
+    return trace_program("transpose", run, [*[a for a, lin in zip(program.in_types, linear) if not lin], *out_live])
+
+
+class _LinearAtZero(Forwarding):
+    """Sits above the JVP interpreter of a linearization at zero: applies a linear primitive
+    that cannot be evaluated forward (custom_lin, whose rule is a vjp) to the tangents; its
+    value at zero is zero."""
+
+    def __init__(self, jvp: JVPInterpreter):
+        self.jvp = jvp
+
+    def process(self, prim, args, params):
+        if prim is not custom_lin_p:
+            return self.forward(prim, args, params)
+        call = params["call"]
+        tangents = [self.jvp.unpack(a)[1] for a in args[call.num_res:]]
+        zero = [zeros_like(a) for a in call.out_avals]
+        if all(t is None or t.__class__ is Zero for t in tangents):
+            return tuple(zero)
+        tangents = [zeros_like(a.aval) if t is None else instantiate(t) for a, t in zip(args[call.num_res:], tangents)]
+        with use(self.jvp.parent):
+            out = custom_lin_p.bind(*args[:call.num_res], *tangents, **params)
+        return tuple(self.jvp.wrap(z, t) for z, t in zip(zero, out))
+
+
+# batching -------------------------------------------------------------------------------------
+def batch_eval(program: Program, args: Sequence, batched: Sequence[bool], size: int, force_out: Sequence[bool]
+               ) -> tuple[list, list[bool]]:
+    """`program` on `args` (the batched ones with the batch axis first) on the current interpreter:
+    the outputs, batched ones (those depending on a batched input, and those marked in
+    `force_out`) with the batch axis first, and which are batched."""
+    interp = BatchInterpreter(size)
+    with push(interp):
+        ins = [BatchTracer(interp, x, 0) if b else x for x, b in zip(args, batched)]
+        outs = [interp.unpack(o) for o in evaluate(program, *ins)]
+    values, out_batched = [], []
+    for (v, d), force in zip(outs, force_out):
+        if d is None and force:
+            v, d = broadcast_batch(v, size), 0
+        values.append(v if d is None else moveaxis(v, d, 0))
+        out_batched.append(d is not None)
+    return values, out_batched
+
+
+@cached
+def batch_program(program: Program, batched: tuple[bool, ...], force_out: tuple[bool, ...], size: int
+                  ) -> tuple[Program, tuple[bool, ...]]:
+    """`program` on values whose `batched` inputs have a leading batch axis of `size`, and which
+    outputs are batched (leading axis too; see `batch_eval`)."""
+    out_batched: list[bool] = []
+
+    def run(*xs):
+        values, out_batched[:] = batch_eval(program, xs, batched, size, force_out)
+        return values
+
+    avals = [a.update(shape=(size, *a.shape)) if b else a for a, b in zip(program.in_types, batched)]
+    return trace_program("vmap", run, avals), tuple(out_batched)
+
+
+# plumbing -------------------------------------------------------------------------------------
+@cached
+def select_outputs(program: Program, keep: tuple[bool, ...]) -> Program:
+    """`program` computing only the outputs marked in `keep` (what they do not need is dropped)."""
+    p = dce(replace(program, outputs=[v for v, k in zip(program.outputs, keep) if k]))
+    return make(p.equations, p.inputs, p.outputs, p.constvars, p.consts)
+
+
+@cached
+def reorder(program: Program, inputs: tuple[int, ...], outputs: tuple[int, ...]) -> Program:
+    """`program` with inputs `[program.inputs[i] for i in inputs]` (inputs left out must be
+    unused) and outputs picked likewise."""
+    return replace(program, [program.inputs[i] for i in inputs], [program.outputs[i] for i in outputs])
+
+
+def replace(program: Program, inputs: Sequence | None = None, outputs: Sequence | None = None) -> Program:
+    """`program` with other input and output variables (the same equations and constants)."""
+    return make(program.equations, program.inputs if inputs is None else inputs,
+                program.outputs if outputs is None else outputs, program.constvars, program.consts)
+
+
+def like(x, aval: ArrayType) -> Array:
+    """`x` with the weakness of `aval`: a tangent or cotangent takes exactly its primal's type."""
+    x = to_array(x)
+    return x if x.weak == aval.weak else E.convert_element_type_p.bind(x, new_dtype=aval.dtype, weak=aval.weak)
+
+
+def zeros_like(aval: ArrayType) -> Array:
+    return like(zeros(aval), aval)
+
+
+def splits(primals: Sequence) -> bool:
+    """Whether a jvp rule, now running, must give the primal and the tangent computations as
+    separate equations: when its tangents are being staged into a linear program (reverse
+    mode), the primal values must be computed outside that program (one primitive giving both
+    would make the primal values staged ones). Under jit's staging the primal values are staged
+    too, and one joint primitive serves."""
+    parent = _ctx.interp
+    return isinstance(parent, StagingInterpreter) and not any(map(parent.owns, primals))

@@ -1,0 +1,82 @@
+"""Derivative and batching rules of `cond_p`.
+
+Forward mode runs the same conditional on the primal values and tangents, with each branch's
+JVP as the branch. In reverse mode the primal conditional and the tangent conditional are two
+equations: the second (branches: the tangent part of each JVP) is linear in the tangents and
+lands in the linear program. Its transpose is a conditional on the same index whose branches
+are the transposes of the branches. Under vmap, an unbatched index picks among batched
+branches; a batched index runs every branch and selects each example's result.
+"""
+from __future__ import annotations
+
+from ..core import dtypes
+from ..core.primitive import batch_rules, jvp_rules, transpose_rules
+from ..ops import elementwise as E
+from ..ops import shape as S
+from ..ops._ad import Zero, is_undefined
+from ..ops._batch import batch_size, moveaxis
+from ._derive import batch_eval, batch_program, jvp_program, like, select_outputs, splits, transpose_program
+from .cond import cond_p
+
+
+def _cond_jvp(primals, tangents, *, branches):
+    index, args = primals[0], primals[1:]
+    live_in = tuple(t.__class__ is not Zero for t in tangents[1:])
+    nout = len(branches[0].outputs)
+    live_out = (False,) * nout
+    for b in branches:  # an output has a tangent if any branch gives it one
+        live_out = tuple(map(max, live_out, jvp_program(b, live_in, live_out)[1]))
+    jvps = tuple(jvp_program(b, live_in, live_out)[0] for b in branches)
+    live_t = [like(t, a.aval) for t, a, live in zip(tangents[1:], args, live_in) if live]
+    if splits(primals):
+        outs = cond_p.bind(index, *args, branches=branches)
+        keep = (False,) * nout + (True,) * sum(live_out)
+        t_outs = cond_p.bind(index, *args, *live_t, branches=tuple(select_outputs(j, keep) for j in jvps))
+    else:
+        res = cond_p.bind(index, *args, *live_t, branches=jvps)
+        outs, t_outs = res[:nout], res[nout:]
+    t_outs = iter(t_outs)
+    return outs, tuple(next(t_outs) if live else Zero(o.aval) for o, live in zip(outs, live_out))
+
+
+def _cond_transpose(cts, index, *args, branches):
+    if is_undefined(index):
+        raise AssertionError("cond_p: the index of a linear conditional must be known")
+    linear = tuple(map(is_undefined, args))
+    ct_live = tuple(c.__class__ is not Zero for c in cts)
+    if not any(ct_live):
+        return [None] * (1 + len(args))
+    known = [a for a, lin in zip(args, linear) if not lin]
+    live_cts = [like(c, o) for c, o, live in zip(cts, branches[0].out_types, ct_live) if live]
+    out = iter(cond_p.bind(index, *known, *live_cts,
+                           branches=tuple(transpose_program(b, linear, ct_live) for b in branches)))
+    return [None] + [next(out) if lin else None for lin in linear]
+
+
+def _cond_batch(args, dims, *, branches):
+    size = batch_size(args, dims)
+    index, ops = args[0], [a if d is None else moveaxis(a, d, 0) for a, d in zip(args[1:], dims[1:])]
+    batched = tuple(d is not None for d in dims[1:])
+    nout = len(branches[0].outputs)
+    if dims[0] is not None:  # each example picks its own branch: run them all and select
+        index = moveaxis(index, dims[0], 0)
+        outs = [batch_eval(b, ops, batched, size, (True,) * nout)[0] for b in branches]
+        return [_select(index, [o[i] for o in outs]) for i in range(nout)], [0] * nout
+    force = (False,) * nout
+    for b in branches:  # an output is batched if any branch batches it
+        force = tuple(map(max, force, batch_program(b, batched, force, size)[1]))
+    progs = tuple(batch_program(b, batched, force, size)[0] for b in branches)
+    return cond_p.bind(index, *ops, branches=progs), [0 if f else None for f in force]
+
+
+def _select(index, cases):
+    """Per example (leading axis), the case `index` picks."""
+    which = S.broadcast_in_dim(index, cases[0].shape, (0,))
+    if index.dtype != dtypes.int32:
+        which = E.convert_element_type_p.bind(which, new_dtype=dtypes.int32, weak=False)
+    return E.select_n_p.bind(which, *cases)
+
+
+jvp_rules[cond_p] = _cond_jvp
+transpose_rules[cond_p] = _cond_transpose
+batch_rules[cond_p] = _cond_batch

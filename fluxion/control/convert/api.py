@@ -1,0 +1,173 @@
+"""`convert`: a user function with its Python control flow converted, cached.
+
+What is converted: functions from the user's files (not from fluxion, the standard library
+or installed packages), bound methods and `functools.partial` of them, and callable objects
+whose class's `__call__` is such a function. fluxion's transformation wrappers
+(`fx.grad(f)`, `fx.vmap(f)`, ...) are rebuilt around the converted function, so that
+`jit(grad(f))` and `vmap(grad(f))` convert `f`; fluxion's functions that take functions
+(`fx.cond`, `fx.scan`, `fx.grad`, ...) convert them when converted code calls them.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import site
+import sysconfig
+import types
+import weakref
+from typing import Callable
+
+from ... import config
+
+_converted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # function -> converted function
+_unchanged: weakref.WeakSet = weakref.WeakSet()  # functions conversion leaves as they are
+_codes: dict = {}  # code object -> (converted code, runtime name), or None when it cannot be converted
+_produced: set = set()  # code objects made here
+_rebuilding: set = set()  # transformation wrappers being rebuilt (a wrapper may close over itself)
+_higher_order: set | None = None
+
+_FLUXION = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_TRANSFORMS = os.path.join(_FLUXION, "transforms", "")
+_LIBRARY = tuple(dict.fromkeys(os.path.join(os.path.abspath(p), "") for p in (
+    _FLUXION, *(sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")),
+    *site.getsitepackages(), site.getusersitepackages()) if p))
+_OPAQUE = frozenset({types.BuiltinFunctionType, types.BuiltinMethodType, type, types.MethodWrapperType,
+                     types.WrapperDescriptorType, types.MethodDescriptorType})
+
+
+def convert(f: Callable) -> Callable:
+    """`f` with its Python `if`/`while`/`for` on traced values turned into fx.cond / fx.while_loop / fx.scan.
+
+    The converted function runs ordinary Python wherever conditions are concrete, so it
+    gives the same results as `f`; under `jit` and `vmap` its control flow on traced values
+    becomes primitives instead of failing. Functions it calls are converted as they are
+    called. Library code, and functions whose source cannot be found, come back unchanged;
+    so does everything when `fx.config.convert_control_flow` is False. Converting the same
+    function again returns the same converted function.
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> from fluxion.control.convert import convert
+    >>> def relu(x):
+    ...     if x > 0:
+    ...         return x
+    ...     return 0.0 * x
+    >>> g = convert(relu)
+    >>> g is convert(relu), float(fx.jit(relu)(fnp.asarray(-2.0)))
+    (True, -0.0)
+    """
+    if not config.convert_control_flow:
+        return f
+    t = type(f)
+    if t is types.FunctionType:
+        if f in _unchanged:
+            return f
+        try:
+            return _converted[f]
+        except KeyError:
+            return _function(f)
+    if t is types.MethodType:
+        g = convert(f.__func__)
+        return f if g is f.__func__ else types.MethodType(g, f.__self__)
+    if t in _OPAQUE or isinstance(f, type):
+        return f
+    return _callable(f)
+
+
+def _function(f: types.FunctionType) -> Callable:
+    code = f.__code__
+    out = f
+    if code in _produced:
+        pass
+    elif not code.co_filename.startswith(_LIBRARY):
+        out = _user_function(f)
+    elif f in _higher_order_functions():
+        out = _converting_arguments(f)
+    elif f.__closure__ and code.co_filename.startswith(_TRANSFORMS):
+        out = _rebuilt(f)
+    if out is f:
+        _unchanged.add(f)
+    else:
+        _converted[f] = out
+    return out
+
+
+def _user_function(f: types.FunctionType) -> Callable:
+    from . import source
+    code = f.__code__
+    if code.co_flags & (0x80 | 0x100 | 0x200):  # coroutines and async generators are not converted
+        return f
+    if code not in _codes:
+        made = source.compile_converted(f)
+        _codes[code] = made
+        if made is not None:
+            _produced.add(made[0])
+    made = _codes[code]
+    return (made and source.build(f, *made)) or f
+
+
+def _callable(f) -> Callable:
+    """A partial or a callable object with its function converted."""
+    if isinstance(f, functools.partial):
+        g = convert(f.func)
+        return f if g is f.func else functools.partial(g, *f.args, **f.keywords)
+    call = getattr(type(f), "__call__", None)
+    if type(call) is types.FunctionType:
+        g = convert(call)
+        return f if g is call else types.MethodType(g, f)
+    return f
+
+
+def _rebuilt(f: types.FunctionType) -> types.FunctionType:
+    """A transformation's wrapper closing over the converted functions instead of the originals."""
+    if f in _rebuilding:
+        return f
+    _rebuilding.add(f)
+    try:
+        cells, changed = [], False
+        for cell in f.__closure__:
+            try:
+                v = cell.cell_contents
+            except ValueError:  # an empty cell
+                cells.append(cell)
+                continue
+            w = convert(v) if callable(v) else v
+            changed = changed or w is not v
+            cells.append(types.CellType(w) if w is not v else cell)
+    finally:
+        _rebuilding.discard(f)
+    if not changed:
+        return f
+    g = types.FunctionType(f.__code__, f.__globals__, f.__name__, f.__defaults__, tuple(cells))
+    g.__kwdefaults__, g.__qualname__ = f.__kwdefaults__, f.__qualname__
+    g.__doc__, g.__module__ = f.__doc__, f.__module__
+    g.__dict__.update(f.__dict__)
+    return g
+
+
+def _higher_order_functions() -> set:
+    """fluxion's public functions that take the user's functions as arguments."""
+    global _higher_order
+    if _higher_order is None:
+        import fluxion as fx
+        names = ("cond", "switch", "while_loop", "fori_loop", "scan", "map", "grad", "value_and_grad", "jvp", "vjp",
+                 "linearize", "jacfwd", "jacrev", "hessian", "vmap", "checkpoint", "remat", "jit", "make_program")
+        _higher_order = {getattr(fx, n) for n in names if type(getattr(fx, n, None)) is types.FunctionType}
+        _higher_order.add(fx.tree.map)
+    return _higher_order
+
+
+def _argument(a):
+    if callable(a) and not isinstance(a, type):
+        return convert(a)
+    if type(a) in (list, tuple) and a and all(callable(x) and not isinstance(x, type) for x in a):
+        return type(a)(convert(x) for x in a)
+    return a
+
+
+def _converting_arguments(f: types.FunctionType) -> Callable:
+    """`f` converting the functions passed to it (a branch given to fx.cond, a loop body ...)."""
+    @functools.wraps(f)
+    def call(*args, **kwargs):
+        return f(*map(_argument, args), **{k: _argument(v) for k, v in kwargs.items()})
+
+    return call

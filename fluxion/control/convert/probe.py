@@ -1,0 +1,130 @@
+"""Tracing a converted statement's function once on the statement's state (`Probe`), and replaying it.
+
+The traced path of a statement (traced_if.py, traced_loop.py) traces each of its functions
+here on abstract values of the state's arrays; Python values in the state are passed as
+they are. The recorded program is replayed inside the primitive's functions (`Replay`), so
+the user's Python runs once per trace, and a nested statement is not traced again by each
+enclosing level. Recording uses fluxion.control's staging interpreter, which also records
+operations on closed-over values, so a branch computes only when it is taken.
+"""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import numpy as np
+
+from ...core import dtypes, tree
+from ...core.array import Array, to_array
+from ...core.interpreters import push
+from ...core.program import Program, evaluate
+from ...core.types import ArrayType
+from ...ops import elementwise as E
+from ...transforms.passes import dce
+from .._subprogram import _Recording, leaf_paths, scalar_predicate
+
+_NUMBERS = (bool, int, float, complex, np.generic, np.ndarray)
+
+
+def arraylike(x) -> bool:
+    """Whether `x` can be carried by a primitive (an array, or a number that becomes one)."""
+    return isinstance(x, (Array, *_NUMBERS))
+
+
+def as_array(x) -> Array:
+    """A Python number as an array; bools are strong (flags gain nothing from a weak type)."""
+    return to_array(x, dtypes.bool_) if isinstance(x, bool) else to_array(x)
+
+
+def aval(x) -> ArrayType:
+    return x.aval if isinstance(x, Array) else as_array(x).aval
+
+
+def same(a, b) -> bool:
+    """Whether two Python values are interchangeable (arrays never are: they are carried)."""
+    if a is b:
+        return True
+    if type(a) is not type(b) or isinstance(a, (Array, np.ndarray)):
+        return False
+    try:
+        return bool(a == b)
+    except Exception:  # an object whose comparison does not give a truth value
+        return False
+
+
+def zeros(a: ArrayType) -> Array:
+    return Array(np.zeros(a.shape, a.dtype), a.weak)
+
+
+def cast(x, a: ArrayType) -> Array:
+    x = as_array(x)
+    if x.dtype == a.dtype and x.weak == a.weak:
+        return x
+    return E.convert_element_type_p.bind(x, new_dtype=a.dtype, weak=a.weak)
+
+
+def truth(op: str, x) -> Array:
+    """A traced value as the 0-d bool that Python's `bool(x)` would give."""
+    return scalar_predicate(op, "the condition", x, allow_numbers=True)
+
+
+def describe(x) -> str:
+    return str(aval(x)) if arraylike(x) else f"a Python {type(x).__name__}"
+
+
+def label(path: str, name: str) -> str:
+    """How a message names a value: variable `acc[1]`, or a description such as the loop index."""
+    if name.isidentifier():
+        return f"variable `{path}`"
+    return name if path == name else f"{name} (its part {path[len(name):]})"
+
+
+def paths(name: str, treedef) -> list[str]:
+    """A path like `acc[1]` for each leaf of a variable's structure."""
+    return leaf_paths(treedef, name)
+
+
+def dynamic(values) -> tuple[list[bool], list[Array]]:
+    """Which leaves of `values` are arrays (a primitive carries them), and those arrays."""
+    leaves = tree.leaves(tuple(values))
+    dyn = [isinstance(x, Array) for x in leaves]
+    return dyn, [x for x, d in zip(leaves, dyn) if d]
+
+
+class Probe:
+    """A function traced once on `args`, whose leaves marked `dyn` are abstract; its outputs per name."""
+
+    def __init__(self, fn: Callable, args: tuple, dyn: Sequence[bool]):
+        leaves, in_tree = tree.flatten(args)
+        self.staging = staging = _Recording()
+        with push(staging):
+            ins = [staging.new_input(x.aval) if d else x for x, d in zip(leaves, dyn)]
+            self.out = fn(*tree.unflatten(in_tree, ins))
+        self.parts = [tree.flatten(v) for v in self.out]
+
+    def program(self, outputs: list) -> Program:
+        return dce(self.staging.program(outputs))
+
+
+class Replay:
+    """What one traced function gives the primitive: chosen output leaves in given types, or zeros."""
+
+    def __init__(self, probe: Probe):
+        self.probe = probe
+        self.picked: list = []
+        self.recipe: list[tuple[int | None, ArrayType]] = []
+
+    def take(self, leaf, a: ArrayType) -> None:
+        self.recipe.append((len(self.picked), a))
+        self.picked.append(leaf)
+
+    def zeros(self, a: ArrayType) -> None:
+        self.recipe.append((None, a))
+
+    def function(self) -> Callable:
+        program, recipe = self.probe.program(self.picked), self.recipe
+
+        def run(*ins):
+            outs = evaluate(program, *ins)
+            return tuple(zeros(a) if i is None else cast(outs[i], a) for i, a in recipe)
+
+        return run

@@ -1,0 +1,262 @@
+"""Rewriting a function's AST: `if`, `while` and `for` into calls of the runtime helpers.
+
+After `lower.py` has turned jumps into flags, each statement becomes functions of its state
+(the locals it may change) and one call that decides at run time how to run them:
+
+    if x > 0:                       def _cf_then_1(y):
+        y = f(y)                        y = _cf_rt.cv(f)(y)
+                           ->           return (y,)
+                                    def _cf_else_1(y):
+                                        return (y,)
+                                    (y,) = _cf_rt.if_stmt(x > 0, _cf_then_1, _cf_else_1, (y,), ('y',), (), 'f.py:3')
+
+`while` gives a test and a body function, `for` a body function of the item (and, when
+the loop can end early, a function telling whether to go on). Every call goes through
+`cv`, which converts user functions as they are called; `and`, `or`, `not`, `x if c else y`
+and chained comparisons become helpers that also accept traced values. Generated nodes take
+the line of the statement they replace, so tracebacks point at the user's lines.
+A generator cannot be split into functions: in one, only the conditions are checked.
+"""
+from __future__ import annotations
+
+import ast
+
+from .lower import Names, locate, lower_function, not_any, runtime
+from .scopes import Scope, changes
+
+# calls that depend on the calling frame (or are harmless builtins called very often)
+_KEEP = frozenset({"super", "locals", "globals", "vars", "eval", "exec", "dir", "isinstance", "len"})
+_COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Is: "is",
+            ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in"}
+_LABEL_LENGTH = 40
+
+
+def _lambda(body: ast.expr) -> ast.Lambda:
+    return ast.Lambda(ast.arguments([], [], None, [], [], None, []), body)
+
+
+def _unsafe(node: ast.AST) -> bool:
+    """Whether moving `node` into a lambda would change what it does (it assigns or yields)."""
+    return any(isinstance(n, (ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await)) for n in ast.walk(node))
+
+
+def _names(names: list[str], ctx) -> ast.Tuple:
+    return ast.Tuple([ast.Name(n, ctx()) for n in names], ctx())
+
+
+class _Expressions(ast.NodeTransformer):
+    """Calls through `cv`; boolean operators, conditional expressions, chained comparisons as helpers."""
+
+    def __init__(self, rewriter: Rewriter):
+        self.rw = rewriter
+
+    def rt(self, attr: str) -> ast.Attribute:
+        return runtime(self.rw.names, attr)
+
+    def visit_Lambda(self, node):  # converted on its own when it is called
+        return node
+
+    def visit_Call(self, node: ast.Call):
+        self.generic_visit(node)
+        f = node.func
+        if isinstance(f, ast.Name) and f.id == "super" and not node.args and self.rw.first_param:
+            # zero-argument super() finds its class and instance in the calling frame, which is
+            # a generated function once the call sits in a converted statement: name them
+            node.args = [ast.Name("__class__", ast.Load()), ast.Name(self.rw.first_param, ast.Load())]
+        if isinstance(f, ast.Name) and f.id in _KEEP or _is_runtime(f, self.rw.names):
+            return node
+        node.func = locate(ast.Call(self.rt("cv"), [f], []), f)
+        return node
+
+    def visit_BoolOp(self, node: ast.BoolOp):
+        if _unsafe(node):
+            return self.generic_visit(node)
+        helper = "and_" if isinstance(node.op, ast.And) else "or_"
+        values = [self.visit(v) for v in node.values]
+        out = values[-1]
+        for v in reversed(values[:-1]):
+            out = ast.Call(self.rt(helper), [v, _lambda(out)], [])
+        return locate(out, node)
+
+    def visit_UnaryOp(self, node: ast.UnaryOp):
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Not):
+            return locate(ast.Call(self.rt("not_"), [node.operand], []), node)
+        return node
+
+    def visit_IfExp(self, node: ast.IfExp):
+        if _unsafe(node):
+            return self.generic_visit(node)
+        label = ast.unparse(node)
+        label = label if len(label) <= _LABEL_LENGTH else label[:_LABEL_LENGTH - 3] + "..."
+        args = [self.visit(node.test), _lambda(self.visit(node.body)), _lambda(self.visit(node.orelse)),
+                ast.Constant(label), ast.Constant(self.rw.where(node))]
+        return locate(ast.Call(self.rt("ifexp"), args, []), node)
+
+    def visit_Compare(self, node: ast.Compare):
+        if len(node.ops) == 1 or _unsafe(node):
+            return self.generic_visit(node)
+        args = [self.visit(node.left)]
+        for op, right in zip(node.ops, node.comparators):
+            args += [ast.Constant(_COMPARE[type(op)]), _lambda(self.visit(right))]
+        return locate(ast.Call(self.rt("compare"), args, []), node)
+
+
+class Rewriter:
+    """Rewrites the statements of one function (nested functions are converted when called)."""
+
+    def __init__(self, node: ast.FunctionDef | ast.Lambda, filename: str, names: Names):
+        self.node, self.filename, self.names = node, filename, names
+        self.scope = Scope(node)
+        positional = node.args.posonlyargs + node.args.args
+        self.first_param = positional[0].arg if positional else None
+        self.expressions = _Expressions(self)
+        self.state: dict[str, None] = {}  # every name some statement carries (undefined at the start)
+
+    def where(self, node: ast.AST) -> str:
+        return f"{self.filename}:{node.lineno}"
+
+    def expr(self, node: ast.expr) -> ast.expr:
+        return self.expressions.visit(node)
+
+    def rt(self, attr: str) -> ast.Attribute:
+        return runtime(self.names, attr)
+
+    # the function ---------------------------------------------------------------------------
+    def function(self):
+        node = self.node
+        if isinstance(node, ast.Lambda):
+            node.body = self.expr(node.body)
+            return node
+        doc = node.body[:1] if _docstring(node.body) else []
+        body = node.body[len(doc):]
+        node.decorator_list = []
+        if not body:
+            return node
+        if not self.scope.generator:
+            body = lower_function(body, self.names)
+        self.scope.add_locals(changes(body).assigned)  # the flags the lowering made
+        body = self.stmts(body)
+        prologue = [locate(ast.Assign([ast.Name(n, ast.Store())], ast.Call(self.rt("undef"), [ast.Constant(n)], [])),
+                           body[0]) for n in self.state if n not in self.scope.params]
+        node.body = doc + prologue + body
+        return node
+
+    # statements -----------------------------------------------------------------------------
+    def stmts(self, stmts: list[ast.stmt]) -> list[ast.stmt]:
+        out = []
+        for s in stmts:
+            out.extend(locate(new, s) for new in self.stmt(s))
+        return out
+
+    def stmt(self, s: ast.stmt) -> list[ast.stmt]:
+        if self.scope.generator and isinstance(s, (ast.If, ast.While, ast.For)):  # stays a statement, checked
+            if isinstance(s, ast.For):
+                s.iter = self.expr(s.iter)
+            else:
+                s.test = ast.Call(self.rt("static_test"), [self.expr(s.test), ast.Constant(self.where(s))], [])
+            s.body, s.orelse = self.stmts(s.body), self.stmts(s.orelse)
+            return [s]
+        method = getattr(self, "stmt_" + type(s).__name__, None)
+        if method is not None:
+            return method(s)
+        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return [s]
+        return [self.expr(s)]
+
+    def _def(self, kind: str, params: list[str], cells: list[str], body: list[ast.stmt]) -> ast.FunctionDef:
+        decls = []
+        declared = [(ast.Global, [c for c in cells if c in self.scope.globals]),
+                    (ast.Nonlocal, [c for c in cells if c in self.scope.nonlocals])]
+        for cls, names in declared:
+            if names:
+                decls.append(cls(names))
+        args = ast.arguments([], [ast.arg(p) for p in params], None, [], [], None, [])
+        return ast.FunctionDef(self.names(kind), args, decls + body, [], None, None)
+
+    def _call(self, helper: str, args: list[ast.expr], state: list[str], cells: list[str], s: ast.stmt):
+        """`(state) = helper(*args, (state), names, cells, where)`."""
+        self.state.update(dict.fromkeys(state))
+        described = tuple(f"{'global' if c in self.scope.globals else 'nonlocal'} {c}" for c in cells)
+        labels = tuple(map(self.names.describe, state))
+        call = ast.Call(self.rt(helper), [*args, _names(state, ast.Load), ast.Constant(labels),
+                                          ast.Constant(described), ast.Constant(self.where(s))], [])
+        return ast.Assign([_names(state, ast.Store)], call) if state else ast.Expr(call)
+
+    def _returning(self, state: list[str], body: list[ast.stmt]) -> list[ast.stmt]:
+        return body + [ast.Return(_names(state, ast.Load))]
+
+    def stmt_If(self, s: ast.If):
+        state, cells = self.scope.split(changes(s.body + s.orelse))
+        then = self._def("then", state, cells, self._returning(state, self.stmts(s.body)))
+        orelse = self._def("else", state, cells, self._returning(state, self.stmts(s.orelse)))
+        args = [self.expr(s.test), ast.Name(then.name, ast.Load()), ast.Name(orelse.name, ast.Load())]
+        return [then, orelse, self._call("if_stmt", args, state, cells, s)]
+
+    def stmt_While(self, s: ast.While):
+        state, cells = self.scope.split(changes(s.body))
+        test = s.test
+        stops = getattr(s, "stops", [])
+        if stops:  # a break or return ends the loop: test the flags first, as Python would not test again
+            test = locate(ast.BoolOp(ast.And(), [not_any(self.names, stops), test]), s.test)
+        test_fn = self._def("test", state, [], [ast.Return(self.expr(test))])
+        body = self._def("body", state, cells, self._returning(state, self.stmts(s.body)))
+        args = [ast.Name(test_fn.name, ast.Load()), ast.Name(body.name, ast.Load())]
+        return [test_fn, body, self._call("while_stmt", args, state, cells, s)]  # lower.py moved `else` out
+
+    def stmt_For(self, s: ast.For):
+        state, cells = self.scope.split(changes([s.target, *s.body]))
+        item = self.names("item")
+        bind = locate(ast.Assign([s.target], ast.Name(item, ast.Load())), s.target)
+        body = self._def("body", [item, *state], cells, self._returning(state, [bind, *self.stmts(s.body)]))
+        out = [body]
+        stops = getattr(s, "stops", [])
+        more: ast.expr = ast.Constant(None)
+        if stops:
+            more_fn = self._def("more", state, [], [ast.Return(not_any(self.names, stops))])
+            out.append(more_fn)
+            more = ast.Name(more_fn.name, ast.Load())
+        args = [self._iterable(s.iter), more, ast.Name(body.name, ast.Load())]
+        return [*out, self._call("for_stmt", args, state, cells, s)]
+
+    def _iterable(self, it: ast.expr) -> ast.expr:
+        """`range(...)` as `range_(range, ...)`, which does not need concrete bounds."""
+        if (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range" and not it.keywords
+                and not any(isinstance(a, ast.Starred) for a in it.args)):
+            return locate(ast.Call(self.rt("range_"), [it.func, *map(self.expr, it.args)], []), it)
+        return self.expr(it)
+
+    def stmt_With(self, s: ast.With):
+        items = [ast.withitem(self.expr(i.context_expr), i.optional_vars) for i in s.items]
+        return [ast.With(items, self.stmts(s.body), s.type_comment)]
+
+    def stmt_Try(self, s: ast.Try):
+        handlers = [locate(ast.ExceptHandler(h.type, h.name, self.stmts(h.body)), h) for h in s.handlers]
+        return [ast.Try(self.stmts(s.body), handlers, self.stmts(s.orelse), self.stmts(s.finalbody))]
+
+    def stmt_Match(self, s: ast.Match):
+        cases = [ast.match_case(c.pattern, c.guard and self.expr(c.guard), self.stmts(c.body)) for c in s.cases]
+        return [ast.Match(self.expr(s.subject), cases)]
+
+    def stmt_Return(self, s: ast.Return):
+        if s.value is None or self.scope.generator:
+            return [s]
+        return [ast.Return(ast.Call(self.rt("result"), [self.expr(s.value)], []))]
+
+    def stmt_Delete(self, s: ast.Delete):
+        """`del x` leaves x without a value: the converted code carries that as an Undefined value."""
+        names = [t for t in s.targets if isinstance(t, ast.Name) and t.id in self.scope.locals]
+        out: list[ast.stmt] = [ast.Assign([ast.Name(t.id, ast.Store())], ast.Call(
+            self.rt("undef"), [ast.Constant(t.id)], [])) for t in names]
+        others = [t for t in s.targets if t not in names]
+        return out + ([ast.Delete(others)] if others else [])
+
+
+def _is_runtime(f: ast.expr, names: Names) -> bool:
+    """Whether `f` names a runtime helper (a call the conversion itself wrote)."""
+    return isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == f"{names.prefix}_rt"
+
+
+def _docstring(body: list[ast.stmt]) -> bool:
+    first = body[0]
+    return isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)

@@ -1,0 +1,242 @@
+"""The helpers converted code calls: each decides at run time between Python and a primitive.
+
+When the condition, the range bounds or the iterable is concrete (a Python value, an eager
+Array, or a value being differentiated whose primal is concrete), the statement runs as
+ordinary Python. When it is traced, traced_if.py and traced_loop.py build `fx.cond`,
+`fx.while_loop` or `fx.scan` from the statement's functions. A loop whose condition becomes
+traced part way (`while True: ... if err < tol: break`) hands the state it has reached to a
+traced loop.
+"""
+from __future__ import annotations
+
+import operator
+from typing import Callable
+
+from ...core import dtypes
+from ...core.array import Array, Tracer, to_array
+from ...core.errors import ConcretizationError, DTypeError, op_error
+from . import traced_if, traced_loop
+from .api import convert as cv  # noqa: F401  (converted code calls user functions through it)
+from .errors import UNSET, Undefined, conversion_error
+from .probe import truth
+
+_undefined: dict[str, Undefined] = {}
+_OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
+        ">=": operator.ge, "is": operator.is_, "is not": operator.is_not, "in": lambda a, b: a in b,
+        "not in": lambda a, b: a not in b}
+
+
+def is_traced(x) -> bool:
+    """Whether `x` is a traced value: one whose value is unknown until the program runs."""
+    if not isinstance(x, Tracer):
+        return False
+    if type(x)._concrete is Tracer._concrete:
+        return True
+    try:
+        x._concrete("control flow")
+    except ConcretizationError:
+        return True
+    return False
+
+
+def undef(name: str) -> Undefined:
+    """The value of local `name` before it is assigned."""
+    u = _undefined.get(name)
+    if u is None:
+        u = _undefined[name] = Undefined(name)
+    return u
+
+
+def result(value):
+    """What a converted `return` gives: None when no `return` ran; a variable without a value
+    (or a tuple holding one) raises here, at the user's `return`, as Python would."""
+    if value is UNSET:
+        return None
+    for v in value if type(value) is tuple else (value,):
+        if isinstance(v, Undefined):
+            raise v.error()
+    return value
+
+
+def _no_cells(cells: tuple, kind: str, where: str) -> None:
+    if cells:
+        raise conversion_error(kind, f"the {cells[0].replace(' ', ' name `')}` is assigned inside the `{kind}` at "
+                               f"{where}, whose condition is traced, so the assignment cannot be converted",
+                               "assign a local variable instead and return it (or pass the value in and out as an "
+                               "argument); the converted statement carries local variables")
+
+
+# statements --------------------------------------------------------------------------------------------
+def if_stmt(pred, then_fn: Callable, else_fn: Callable, state: tuple, names: tuple, cells: tuple, where: str):
+    if not is_traced(pred):
+        return then_fn(*state) if pred else else_fn(*state)
+    _no_cells(cells, "if", where)
+    return traced_if.cond(pred, (then_fn, else_fn), state, names, where, "if")
+
+
+def while_stmt(test_fn: Callable, body_fn: Callable, state: tuple, names: tuple, cells: tuple, where: str):
+    while True:
+        go = test_fn(*state)
+        if is_traced(go):
+            _no_cells(cells, "while", where)
+            return traced_loop.while_loop(test_fn, body_fn, state, names, where, "while")
+        if not go:
+            return state
+        state = body_fn(*state)
+
+
+class TracedRange:
+    """`range(start, stop, step)` with a traced bound."""
+
+    def __init__(self, *args):
+        self.start, self.stop, self.step = (0, args[0], 1) if len(args) == 1 else (*args, 1)[:3]
+
+
+def range_(callee, *args):
+    """`callee(*args)`, except that `range` of traced bounds is a TracedRange."""
+    if callee is range and any(map(is_traced, args)):
+        if not 1 <= len(args) <= 3:
+            raise TypeError(f"range expected 1 to 3 arguments, got {len(args)}")
+        for a in args:
+            if isinstance(a, Array) and a.dtype not in dtypes.INTEGER or isinstance(a, float):
+                raise op_error(DTypeError, "range", f"a bound is {to_array(a).aval}, but range takes integers",
+                               "convert it with .astype(int)")
+        return TracedRange(*args)
+    return callee(*args)
+
+
+def for_stmt(iterable, more_fn: Callable | None, body_fn: Callable, state: tuple, names: tuple, cells: tuple,
+             where: str):
+    if isinstance(iterable, TracedRange) or is_traced(iterable):
+        _no_cells(cells, "for", where)
+        return _traced_for(iterable, more_fn, body_fn, state, names, where)
+    if more_fn is None:
+        for item in iterable:
+            state = body_fn(item, *state)
+        return state
+    it, done = iter(iterable), 0
+    while True:  # test before taking the next item: after a break, Python does not advance the iterator
+        go = more_fn(*state)
+        if is_traced(go):
+            _no_cells(cells, "for", where)
+            return _rest_traced(iterable, it, done, more_fn, body_fn, state, names, where)
+        if not go:
+            return state
+        try:
+            item = next(it)
+        except StopIteration:
+            return state
+        state, done = body_fn(item, *state), done + 1
+
+
+def _traced_for(iterable, more_fn, body_fn, state, names, where):
+    if isinstance(iterable, TracedRange):
+        return _range_loop(iterable.start, iterable.stop, iterable.step, None, more_fn, body_fn, state, names, where)
+    if not iterable.shape:
+        raise TypeError("iteration over a 0-d array; use .item()")
+    if more_fn is None:
+        return traced_loop.scan(body_fn, iterable, state, names, where, "for")
+    return _range_loop(0, iterable.shape[0], 1, iterable, more_fn, body_fn, state, names, where)
+
+
+def _range_loop(start, stop, step, xs, more_fn, body_fn, state, names, where):
+    """The state after running the body for the indices of a range (or the rows of `xs`) as one while loop."""
+    from ... import numpy as fnp
+    up = step > 0 if not is_traced(step) else None
+
+    def test(i, *s):
+        inside = i < stop if up else i > stop if up is not None else fnp.where(step > 0, i < stop, i > stop)
+        return inside if more_fn is None else and_(inside, lambda: more_fn(*s))
+
+    def body(i, *s):
+        return (i + step, *body_fn(i if xs is None else xs[i], *s))
+
+    out = traced_loop.while_loop(test, body, (start, *state), ("the loop index", *names), where, "for")
+    return out[1:]
+
+
+def _rest_traced(iterable, it, done: int, more_fn, body_fn, state, names, where):
+    """The rest of a Python `for` loop once whether to go on depends on a traced value."""
+    if isinstance(iterable, range):
+        rest = iterable[done:]
+        return _range_loop(rest.start, rest.stop, rest.step, None, more_fn, body_fn, state, names, where)
+    if isinstance(iterable, Array):
+        rest = iterable[done:]
+        return _range_loop(0, rest.shape[0], 1, rest, more_fn, body_fn, state, names, where)
+    if not hasattr(iterable, "__len__"):
+        raise conversion_error("for", f"the `for` loop at {where} runs over a Python iterator "
+                               f"({type(iterable).__name__}) and a `break` or `return` in it depends on a traced "
+                               "value, so how many items it takes is not known", "loop over range(n) or an array")
+    for item in list(it):  # a sized Python sequence: one conditional per remaining item
+        go = more_fn(*state)
+        if not is_traced(go):
+            if not go:
+                return state
+            state = body_fn(item, *state)
+            continue
+        state = traced_if.cond(go, (lambda *s: body_fn(item, *s), lambda *s: s), state, names, where, "for")
+    return state
+
+
+def static_test(x, where: str):
+    """The condition of an `if` or `while` in a generator, which cannot be converted."""
+    if is_traced(x):
+        raise conversion_error("control flow conversion", f"the condition at {where} is traced, and it sits in a "
+                               "generator function (it has `yield`), which cannot be split into the functions "
+                               "fx.cond / fx.while_loop take", "return a list or an array instead of yielding, or "
+                               "call fx.cond / fx.while_loop yourself")
+    return x
+
+
+# expressions -----------------------------------------------------------------------------------------
+def _logical(name: str, *xs):
+    from ...numpy import logical_and, logical_or
+    out = truth(name, xs[0])
+    for x in xs[1:]:
+        out = (logical_and if name == "and" else logical_or)(out, truth(name, x))
+    return out
+
+
+def not_(x):
+    if not is_traced(x):
+        return not x
+    from ...numpy import logical_not
+    return logical_not(truth("not", x))
+
+
+def and_(a, b: Callable):
+    if not is_traced(a):
+        return b() if a else a
+    return _logical("and", a, b())
+
+
+def or_(a, b: Callable):
+    if not is_traced(a):
+        return a if a else b()
+    return _logical("or", a, b())
+
+
+def not_any(*flags):
+    """`not (f1 or f2 or ...)` for the flags of lowered jumps."""
+    if not any(map(is_traced, flags)):
+        return not any(flags)
+    return not_(_logical("or", *flags))
+
+
+def ifexp(pred, a: Callable, b: Callable, label: str, where: str):
+    if not is_traced(pred):
+        return a() if pred else b()
+    return traced_if.cond(pred, (lambda: (a(),), lambda: (b(),)), (), (f"the value of `{label}`",), where, "if")[0]
+
+
+def compare(left, *rest):
+    """A chained comparison `left op1 x1 op2 x2 ...`, `rest` alternating operators and functions giving operands."""
+    results = []
+    for op, right in zip(rest[::2], rest[1::2]):
+        right = right()
+        r = _OPS[op](left, right)
+        if not is_traced(r) and not r:
+            return r if not results else (r if not any(map(is_traced, results)) else _logical("and", *results, r))
+        results.append(r)
+        left = right
+    return results[-1] if not any(map(is_traced, results)) else _logical("and", *results)

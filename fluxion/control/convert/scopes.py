@@ -1,0 +1,158 @@
+"""Which names a piece of a function assigns, mutates or declares (static analysis of the AST).
+
+The converter turns a statement into functions of the variables the statement may change
+(its *state*); this module finds them. Nested functions, lambdas, classes and comprehensions
+are separate scopes: what they assign is not the statement's state, except the names they
+bind in the enclosing scope (a `def`'s name, a walrus inside a comprehension).
+"""
+from __future__ import annotations
+
+import ast
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+# methods that change a Python container in place: calling one on a variable counts as changing it
+_MUTATORS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem",
+                       "add", "discard", "sort", "reverse"})
+
+
+class Changes(ast.NodeVisitor):
+    """Names bound (`assigned`) and names whose object is changed in place (`mutated`), in order."""
+
+    def __init__(self):
+        self.assigned: dict[str, None] = {}
+        self.mutated: dict[str, None] = {}
+
+    def visit_Name(self, node: ast.Name):
+        if isinstance(node.ctx, (ast.Store, ast.Del)):
+            self.assigned[node.id] = None
+
+    def _bind(self, node):  # a def or class binds its name in the enclosing scope; its body is its own
+        self.assigned[node.name] = None
+        for d in node.decorator_list:
+            self.visit(d)
+
+    def visit_FunctionDef(self, node):
+        self._bind(node)
+        for d in node.args.defaults + [d for d in node.args.kw_defaults if d is not None]:
+            self.visit(d)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_ClassDef(self, node):
+        self._bind(node)
+        for b in node.bases + [k.value for k in node.keywords]:
+            self.visit(b)
+
+    def visit_Lambda(self, node):
+        for d in node.args.defaults + [d for d in node.args.kw_defaults if d is not None]:
+            self.visit(d)
+
+    def _comprehension(self, node):  # only walrus targets escape a comprehension
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.NamedExpr):
+                self.assigned[sub.target.id] = None
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _comprehension
+
+    def visit_alias(self, node: ast.alias):
+        name = node.asname or node.name.split(".")[0]
+        if name != "*":
+            self.assigned[name] = None
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler):
+        if node.name:
+            self.assigned[node.name] = None
+        self.generic_visit(node)
+
+    def visit_MatchAs(self, node):
+        if node.name:
+            self.assigned[node.name] = None
+        self.generic_visit(node)
+
+    def visit_MatchStar(self, node):
+        if node.name:
+            self.assigned[node.name] = None
+
+    def visit_MatchMapping(self, node):
+        if node.rest:
+            self.assigned[node.rest] = None
+        self.generic_visit(node)
+
+    def visit_Subscript(self, node: ast.Subscript):  # x[i] = v rebinds x (arrays are values)
+        if isinstance(node.ctx, (ast.Store, ast.Del)) and isinstance(node.value, ast.Name):
+            self.mutated[node.value.id] = None
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call):
+        f = node.func
+        if isinstance(f, ast.Attribute) and f.attr in _MUTATORS and isinstance(f.value, ast.Name):
+            self.mutated[f.value.id] = None
+        self.generic_visit(node)
+
+
+def changes(nodes) -> Changes:
+    """What the statements or expressions `nodes` assign and mutate."""
+    c = Changes()
+    for n in nodes:
+        c.visit(n)
+    return c
+
+
+class Scope:
+    """A function's own names: parameters, locals, and those declared global / nonlocal."""
+
+    def __init__(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+        a = node.args
+        self.params = [x.arg for x in a.posonlyargs + a.args + a.kwonlyargs]
+        self.params += [x.arg for x in (a.vararg, a.kwarg) if x is not None]
+        body = node.body if isinstance(node.body, list) else [node.body]
+        self.globals: set[str] = set()
+        self.nonlocals: set[str] = set()
+        self.generator = False
+        for sub in _own_nodes(body):
+            if isinstance(sub, ast.Global):
+                self.globals.update(sub.names)
+            elif isinstance(sub, ast.Nonlocal):
+                self.nonlocals.update(sub.names)
+            elif isinstance(sub, (ast.Yield, ast.YieldFrom, ast.Await)):
+                self.generator = True
+        assigned = changes(body).assigned
+        self.locals = (set(self.params) | set(assigned)) - self.globals - self.nonlocals
+
+    def add_locals(self, names) -> None:
+        self.locals.update(n for n in names if n not in self.globals and n not in self.nonlocals)
+
+    def split(self, c: Changes) -> tuple[list[str], list[str]]:
+        """(state, cells) of a statement: the locals it changes, and the global / nonlocal names it assigns.
+
+        A method call on an outer object (`opt.update(...)`) may well be pure, so only
+        assignments make an outer name a cell; a local changed in place is state like any other.
+        """
+        state = [n for n in dict.fromkeys([*c.assigned, *c.mutated]) if n in self.locals]
+        cells = [n for n in c.assigned if n not in self.locals]
+        return state, cells
+
+
+def _own_nodes(body):
+    """Every node of a function body that belongs to the function's own scope."""
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, _SCOPES + _COMPREHENSIONS):
+                stack.append(child)
+
+
+def identifiers(node) -> set[str]:
+    """Every identifier spelled anywhere in `node` (to pick names that cannot clash)."""
+    out = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name):
+            out.add(sub.id)
+        elif isinstance(sub, ast.arg):
+            out.add(sub.arg)
+        elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(sub.name)
+    return out

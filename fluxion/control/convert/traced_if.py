@@ -1,0 +1,107 @@
+"""The traced path of a converted `if` (and of `a if c else b`): one fx.cond.
+
+Both branches are traced on the state, and the results are joined name by name:
+
+- a value every branch leaves as the same Python object stays a Python value (a flag that
+  both branches set to True stays True; a Python object the branches do not touch stays);
+- arrays, and Python numbers that differ, become outputs of the cond, in their joined type
+  (a weak type joins a strong one; strong types must agree);
+- the return value of a branch that has not returned is zeros of the other branch's value
+  (the do-return flag guards it, see lower.py);
+- a variable that cannot be joined (assigned on one branch only, of two shapes, two
+  different strings...) has no value afterwards: an Undefined that raises, naming the `if`,
+  only where the program uses it.
+"""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from ...core import tree
+from ...core.array import Array
+from ...core.errors import FluxionError
+from .._subprogram import join
+from .errors import UNSET, Undefined, conversion_error
+from .probe import Probe, Replay, arraylike, aval, describe, dynamic, label, paths, same, truth
+
+
+class _Slot:
+    """A leaf of the joined state that the cond computes."""
+
+
+class _Joined:
+    """A name's joined value: a structure whose leaves are Python values or slots."""
+
+    def __init__(self, treedef, leaves: list):
+        self.treedef, self.leaves = treedef, leaves
+
+    def value(self, outs=None):
+        return tree.unflatten(self.treedef, [next(outs) if isinstance(x, _Slot) else x for x in self.leaves])
+
+
+def _branch(fn: Callable, state: tuple, dyn: list[bool], where: str, kind: str) -> Probe:
+    """A branch traced; an exception it raises (other than fluxion's own errors, which name
+    their line and fix) is one the traced condition cannot express."""
+    try:
+        return Probe(fn, state, dyn)
+    except FluxionError:
+        raise
+    except Exception as e:
+        raise conversion_error(kind, f"a branch of the `{kind}` at {where} raised {type(e).__name__}: {e}; its "
+                               "condition is traced, so every branch is traced, whichever one will run, and a branch "
+                               "cannot raise", "check such values outside the traced function (where they are "
+                               "concrete), or make sure every branch runs on any value") from e
+
+
+def cond(pred, fns: Sequence[Callable], state: tuple, names: Sequence[str], where: str, kind: str) -> tuple:
+    """The state after `fns[0]` if traced `pred` else `fns[1]`, as one fx.cond."""
+    from ..cond import cond as fx_cond
+    dyn, operands = dynamic(state)
+    replays = [Replay(_branch(fn, state, dyn, where, kind)) for fn in fns]
+    joined = [_join_name(name, [r.probe for r in replays], replays, i, where, kind) for i, name in enumerate(names)]
+    if not any(isinstance(leaf, _Slot) for j in joined if isinstance(j, _Joined) for leaf in j.leaves):
+        return tuple(j.value() if isinstance(j, _Joined) else j for j in joined)
+    outs = iter(fx_cond(truth(kind, pred), *[r.function() for r in replays], *operands))
+    return tuple(j.value(outs) if isinstance(j, _Joined) else j for j in joined)
+
+
+def _join_name(name: str, probes: list[Probe], replays: list[Replay], i: int, where: str, kind: str):
+    """The value of state entry `i` after the branches: the same Python value, slots for the
+    cond's outputs, or an Undefined that says why it has none."""
+    values = [p.out[i] for p in probes]
+    first = values[0]
+    if all(v is first for v in values):
+        return first
+    after = f"the `{kind}` at {where}, whose condition is traced"
+    for v in values:
+        if isinstance(v, Undefined) and v.problem:  # a value that already has no value: keep the first reason
+            return v
+    if any(isinstance(v, Undefined) for v in values):
+        return Undefined(name, f"{label(name, name)} is assigned on only one branch of {after}, so it has no value "
+                         "after it", "assign it before the `if` (or on every branch), e.g. with a default value")
+    given = [k for k, v in enumerate(values) if v is not UNSET]
+    treedef, leaves = probes[given[0]].parts[i][1], []
+    for k in given[1:]:
+        if probes[k].parts[i][1] != treedef:
+            return Undefined(name, f"{label(name, name)} has structure {treedef} on one branch but "
+                             f"{probes[k].parts[i][1]} on another of {after}",
+                             "give it the same structure (containers, list lengths) on every branch")
+    for j, path in enumerate(paths(name, treedef)):
+        xs = [probes[k].parts[i][0][j] for k in given]
+        if not any(isinstance(x, Array) for x in xs) and all(same(xs[0], x) for x in xs):
+            leaves.append(xs[0])  # one Python value on every branch (a branch that did not return agrees)
+            continue
+        joined = aval(xs[0]) if all(map(arraylike, xs)) else None
+        for x in xs[1:]:
+            joined = joined and join(joined, aval(x))
+        if joined is None:
+            return Undefined(name, f"{label(path, name)} is {' on one branch but '.join(map(describe, xs))} on "
+                             f"another of {after}, so it has no one type after it",
+                             "give it one shape and dtype on every branch (e.g. with .astype(...)); a Python value "
+                             "other than a number must be the same on every branch")
+        for k, r in enumerate(replays):
+            if k in given:
+                r.take(probes[k].parts[i][0][j], joined)
+            else:
+                r.zeros(joined)
+        leaves.append(_Slot())
+    return _Joined(treedef, leaves)

@@ -1,0 +1,133 @@
+"""The traced path of a converted loop: one fx.while_loop, or one fx.scan over a traced array.
+
+The carried state settles first: the body is traced, and a Python number it changes becomes
+an array, a weak initial value takes the type the body gives it, a return value not set
+before the loop starts from zeros of the one the body sets; then the body is traced again,
+until nothing changes. A variable that cannot be carried from pass to pass (it grows, or
+changes type, or exists only inside the loop) becomes an Undefined saying why: the body may
+still assign and use it within a pass, and using it elsewhere raises, naming the loop.
+"""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import numpy as np
+
+from ...core import dtypes, tree
+from ...core.array import Array
+from ...core.types import ArrayType
+from .._subprogram import join
+from .errors import UNSET, Undefined, conversion_error
+from .probe import Probe, Replay, arraylike, as_array, aval, cast, describe, dynamic, label, paths, same, truth, zeros
+
+_ROUNDS = 8  # a carried type changes at most a few times (Python number -> weak array -> strong array)
+
+
+def _settle(fn: Callable, prefix: tuple, state: list, names: Sequence[str], where: str, kind: str):
+    """Trace `fn(*prefix, *state)` until the types of the carried variables stop changing;
+    returns the last trace and the settled initial state."""
+    loop = f"the `{kind}` loop at {where}"
+    for i, v in enumerate(state):
+        if isinstance(v, Undefined):  # a variable the loop defines
+            state[i] = Undefined(names[i], f"{label(names[i], names[i])} is read in {loop} before it is assigned "
+                                 "there; its value from the previous pass is not carried, because the loop's "
+                                 "condition is traced", "assign it before the loop")
+    for _ in range(_ROUNDS):
+        dyn, _ = dynamic((*prefix, *state))
+        probe = Probe(fn, (*prefix, *state), dyn)
+        changed = False
+        for i, name in enumerate(names):
+            new = _settle_name(name, state[i], probe.out[i], probe.parts[i], loop)
+            if new is not state[i]:
+                state[i], changed = new, True
+        if not changed:
+            return probe, state
+    raise conversion_error(kind, f"the types of the variables carried by {loop} keep changing (its condition is "
+                           "traced)", "give each carried variable its final shape and dtype before the loop")
+
+
+def _settle_name(name: str, v, out, parts, loop: str):
+    """The initial value of a carried variable once it fits what the body makes of it."""
+    if isinstance(v, Undefined) or out is v:
+        return v
+    if v is UNSET:  # a return inside the loop: start from zeros of the value it returns
+        return UNSET if out is UNSET else tree.map(lambda x: zeros(aval(x)) if arraylike(x) else x, out)
+    traced = f"{loop}, whose condition is traced"
+    leaves, treedef = tree.flatten(v)
+    if parts[1] != treedef:
+        if type(v) is list and type(out) is list:
+            return Undefined(name, f"the Python list `{name}` changes length (from {len(v)} to {len(out)} items) in "
+                             f"a pass of {traced}", "collect the values in an array: write into one made before the "
+                             "loop (acc = acc.at[i].set(v)), or loop with fx.scan, whose outputs are stacked")
+        return Undefined(name, f"{label(name, name)} has structure {treedef} before {traced}, but {parts[1]} after a "
+                         "pass", "keep its structure (containers, list lengths) the same in every pass")
+    new, changed = [], False
+    for path, a, b in zip(paths(name, treedef), leaves, parts[0]):
+        if isinstance(a, Array):
+            fit = join(a.aval, aval(b)) if arraylike(b) else None
+            if fit is None:
+                return Undefined(name, f"{label(path, name)} enters {loop} as {a.aval} but a pass makes it "
+                                 f"{describe(b)}; the loop's condition is traced, so it must keep one type",
+                                 "give it its final shape and dtype before the loop (e.g. fnp.zeros(shape, dtype) "
+                                 "or x.astype(...)), and keep it in every pass")
+            if fit != a.aval:
+                a, changed = cast(a, fit), True
+        elif not same(a, b):
+            if not (arraylike(a) and arraylike(b)):
+                return Undefined(name, f"{label(path, name)} is a Python {type(a).__name__} that a pass of {traced} "
+                                 "changes", "make it an array before the loop (e.g. fnp.asarray(...)) so it can be "
+                                 "carried, or change it outside the loop")
+            a, changed = as_array(a), True
+        new.append(a)
+    return tree.unflatten(treedef, new) if changed else v
+
+
+def _body(probe: Probe, state: list) -> Callable:
+    """The replayed body: the carried leaves (the state's arrays) in, the same leaves out."""
+    replay = Replay(probe)
+    for i, v in enumerate(state):
+        if isinstance(v, Undefined) or v is UNSET:
+            continue
+        for a, b in zip(tree.leaves(v), probe.parts[i][0]):
+            if isinstance(a, Array):
+                replay.take(b, a.aval)
+    return replay.function()
+
+
+def _after(entry: tuple, state: list, outs, names: Sequence[str], where: str, kind: str) -> tuple:
+    """The state after the loop: carried leaves from `outs`; a variable the loop alone defines has no value."""
+    outs = iter(outs)
+    result = []
+    for name, before, v in zip(names, entry, state):
+        if isinstance(before, Undefined):
+            v = Undefined(name, f"{label(name, name)} is assigned only inside the `{kind}` loop at {where}, whose "
+                          "condition is traced, so it has no value after it", "assign it before the loop")
+        elif not isinstance(v, Undefined) and v is not UNSET:
+            v = tree.map(lambda x: next(outs) if isinstance(x, Array) else x, v)
+        result.append(v)
+    return tuple(result)
+
+
+def while_loop(test: Callable, body: Callable, state: tuple, names: Sequence[str], where: str, kind: str) -> tuple:
+    """The state after `while test(*state): state = body(*state)`, as one fx.while_loop."""
+    from ..loops import while_loop as fx_while
+    probe, settled = _settle(body, (), list(state), names, where, kind)
+    dyn, carry = dynamic(settled)
+    run_body = _body(probe, settled)
+    test_probe = Probe(lambda *s: (truth(kind, test(*s)),), tuple(settled), dyn)
+    replay = Replay(test_probe)
+    replay.take(test_probe.out[0], ArrayType((), dtypes.bool_))
+    run_test = replay.function()
+    outs = fx_while(lambda c: run_test(*c)[0], lambda c: run_body(*c), tuple(carry))
+    return _after(state, settled, outs, names, where, kind)
+
+
+def scan(body: Callable, xs: Array, state: tuple, names: Sequence[str], where: str, kind: str) -> tuple:
+    """The state after `for x in xs: state = body(x, *state)`, as one fx.scan over traced `xs`."""
+    from ..scan import scan as fx_scan
+    item = Array(np.zeros(xs.shape[1:], xs.dtype), xs.weak)  # stands for a slice while the body is traced
+    probe, settled = _settle(body, (item,), list(state), names, where, kind)
+    _, carry = dynamic(settled)
+    run_body = _body(probe, settled)
+    outs, _ = fx_scan(lambda c, x: (run_body(x, *c), None), tuple(carry), xs)
+    return _after(state, settled, outs, names, where, kind)

@@ -1,0 +1,149 @@
+"""`while_loop` and `fori_loop`, and the primitive `while_p`.
+
+The primitive:
+
+    carry_out = while_p.bind(*cond_consts, *body_consts, *init,
+                             cond=Program, body=Program, cond_nconsts=int, body_nconsts=int,
+                             capacity=int)
+
+- `cond` is a closed program (no constvars) with inputs `[*cond_consts, *carry]` and one
+  output, a 0-d bool;
+- `body` is a closed program with inputs `[*body_consts, *carry]` and outputs `carry`, of
+  exactly the carry's types (shape, dtype and weakness; `while_loop` settles weak initial
+  values before binding);
+- the operands are the values the two functions close over (`cond_nconsts`, then
+  `body_nconsts` of them), then the initial carry; the results are the final carry;
+- `capacity` (an int) is for reverse mode: how many loop states its forward sweep keeps.
+
+Programs are interned (`_subprogram.intern`), so binding the same functions again gives
+params that compare equal. Eagerly, with no transformation active, `while_loop` runs the
+Python functions directly.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ..core import dtypes, tree
+from ..core.array import Array, Tracer, to_array
+from ..core.errors import op_error
+from ..core.interpreters import EAGER, _ctx
+from ..core.program import Program
+from ..core.types import ArrayType
+from ..ops._util import define
+from ._subprogram import (Staged, args_tree, arrays, as_type, check_carry, check_functions, join, same_structure,
+                          scalar_predicate, stage_body)
+
+DEFAULT_CAPACITY = 64
+
+
+def _while_abstract(*avals: ArrayType, cond: Program, body: Program, cond_nconsts: int, body_nconsts: int,
+                    capacity: int) -> tuple[ArrayType, ...]:
+    carry = avals[cond_nconsts + body_nconsts:]
+    if list(carry) != body.out_types or [*avals[:cond_nconsts], *carry] != cond.in_types:
+        raise AssertionError(f"while_p: operand types {list(avals)} do not match its programs")
+    return tuple(carry)
+
+
+while_p = define("while", _while_abstract, multiple_results=True)
+
+
+def _check_capacity(capacity) -> None:
+    if not isinstance(capacity, int) or isinstance(capacity, bool) or capacity < 2:
+        raise op_error(ValueError, "while_loop", f"capacity must be an int >= 2, got {capacity!r}",
+                       f"pass e.g. capacity={DEFAULT_CAPACITY}")
+
+
+def _eager_while(cond_fun, body_fun, val, init_avals, in_tree):
+    """The loop run by Python (no transformation active), checking the carry's types as staging would."""
+    while bool(scalar_predicate("while_loop", "cond_fun's result", cond_fun(val), allow_numbers=False)):
+        val = body_fun(val)
+        leaves, out_tree = arrays("while_loop", "the carry body_fun returns", val)
+        if not same_structure(out_tree, in_tree) or any(join(a, x.aval) is None for a, x in zip(init_avals, leaves)):
+            check_carry("while_loop", "body_fun", in_tree, init_avals, out_tree, [x.aval for x in leaves])
+        val = tree.unflatten(out_tree, leaves)
+    return val
+
+
+def while_loop(cond_fun: Callable, body_fun: Callable, init_val: Any, *, capacity: int = DEFAULT_CAPACITY) -> Any:
+    """Repeat `val = body_fun(val)` while `cond_fun(val)` is true, from `init_val`; return the final `val`.
+
+    `val` is any pytree of arrays; `body_fun` must return one of the same structure and types.
+    Unlike in JAX, the loop can be differentiated in reverse mode, with a trip count that
+    depends on the data: `capacity` bounds how many loop states reverse mode keeps (states it
+    dropped are recomputed from the kept ones).
+
+    Args:
+      cond_fun: `val -> scalar bool`.
+      body_fun: `val -> val`.
+      init_val: the initial value.
+      capacity: the number of loop states reverse mode keeps (an int >= 2).
+
+    Returns:
+      The value when `cond_fun` first returns False.
+
+    >>> import fluxion as fx
+    >>> int(fx.while_loop(lambda i: i < 10, lambda i: i * 2, 1))
+    16
+    """
+    check_functions("while_loop", cond_fun=cond_fun, body_fun=body_fun)
+    _check_capacity(capacity)
+    init, in_tree = arrays("while_loop", "init_val", init_val)
+    if _ctx.interp is EAGER:
+        return _eager_while(cond_fun, body_fun, tree.unflatten(in_tree, init), [x.aval for x in init], in_tree)
+    body, carry_avals, _ = stage_body("while_loop", "body_fun", body_fun, in_tree, [x.aval for x in init])
+    cond = Staged("while_loop", "cond_fun", lambda v: scalar_predicate(
+        "while_loop", "cond_fun's result", cond_fun(v), allow_numbers=False), args_tree(in_tree), carry_avals)
+    cond_prog, cond_consts = cond.close()
+    body_prog, body_consts = body.close()
+    init = [as_type(x, a) for x, a in zip(init, carry_avals)]
+    outs = while_p.bind(*cond_consts, *body_consts, *init, cond=cond_prog, body=body_prog,
+                        cond_nconsts=len(cond_consts), body_nconsts=len(body_consts), capacity=capacity)
+    return tree.unflatten(in_tree, outs)
+
+
+def fori_loop(lower, upper, body_fun: Callable, init_val: Any) -> Any:
+    """`val = body_fun(i, val)` for i in range(lower, upper), from `init_val`; return the final `val`.
+
+    With bounds known in Python (ints, or arrays not being traced) the loop is a `scan` of
+    `upper - lower` steps; with traced bounds, a `while_loop`. `i` has the dtype of the bounds.
+
+    >>> import fluxion as fx
+    >>> int(fx.fori_loop(0, 5, lambda i, total: total + i, 0))
+    10
+    """
+    from .scan import scan
+    check_functions("fori_loop", body_fun=body_fun)
+    lo, hi = _bound(lower, "lower"), _bound(upper, "upper")
+    dt, weak = dtypes.result_type((lo.dtype, lo.weak), (hi.dtype, hi.weak))
+    lo, hi = _as(lo, dt, weak), _as(hi, dt, weak)
+    if not isinstance(lo, Tracer) and not isinstance(hi, Tracer):
+        start, stop = int(lo), int(hi)
+
+        def step(carry, _):
+            i, val = carry
+            return (i + 1, body_fun(i, val)), None
+
+        (_, out), _ = scan(step, (lo, init_val), None, length=max(stop - start, 0))
+        return out
+
+    def cond(carry):
+        return carry[0] < carry[1]
+
+    def body(carry):
+        i, stop, val = carry
+        return i + 1, stop, body_fun(i, val)
+
+    return while_loop(cond, body, (lo, hi, init_val))[2]
+
+
+def _bound(x, name: str) -> Array:
+    x = to_array(x)
+    if x.ndim or x.dtype not in dtypes.INTEGER:
+        raise op_error(TypeError, "fori_loop", f"{name} must be a scalar integer, got {x.aval}",
+                       "pass an int, or convert with .astype(int)")
+    return x
+
+
+def _as(x: Array, dt, weak: bool) -> Array:
+    from ..ops import elementwise as E
+    return x if x.dtype == dt and x.weak == weak else E.convert_element_type_p.bind(x, new_dtype=dt, weak=weak)

@@ -1,0 +1,220 @@
+"""Reverse mode through `while_loop`, whose trip count depends on the data, with bounded memory.
+
+A loop runs states s_0, s_1 = body(s_0), ... until cond(s_n) is false. Reverse mode needs,
+for i = n-1 ... 0, the vjp of the body at s_i. With capacity C (a keyword of `while_loop`):
+
+- Forward. When the tangents are being staged into a linear program (reverse mode), the jvp
+  rule of `while_p` runs the loop with a tape of C states (while_tape.py): it keeps s_i when
+  i is a multiple of the stride and, when it is full, drops every other state and doubles
+  the stride. It emits `while_lin`, linear in the tangents of the initial carry and of the
+  body's closed-over values; its other operands (the residuals) are those values, the tape
+  and n. Only the carried values the differentiated ones depend on are taped (a loop
+  counter used only by the condition is not).
+- Reverse. The transpose of `while_lin` walks i = n-1 ... 0 over a stack of `levels(C)`
+  tapes, level 0 being the forward one. To reach s_i it takes the deepest level's last state
+  s_q; if q < i it recomputes s_q ... s_i into the next level, a tape of the same kind (so a
+  segment longer than C is kept at a stride again and its gaps are recomputed one level
+  deeper). Then it applies the body's vjp at s_i and drops that state. Each level computes a
+  state at most once, so the work is O(n log n) steps of the body and the memory
+  levels(C) * (C + 1) states, for any trip count below 2**31.
+- Forward evaluation of `while_lin` (linearize's jvp) runs the body's JVP n times from s_0.
+
+All of it is `while_loop`, `cond` and array operations, so it runs eagerly, stages under jit
+and lowers to XLA with no rules of its own, and is differentiated again for higher orders.
+"""
+from __future__ import annotations
+
+import functools
+
+from ..core.interpreters import _ctx, push, use
+from ..core.primitive import abstract_eval, jvp_rules, transpose_rules, xla_lowering
+from ..core.program import Program, evaluate
+from ..ops import elementwise as E
+from ..ops import reduce as R
+from ..ops import shape as S
+from ..ops._ad import Zero, differentiable, instantiate
+from ..transforms.autodiff.api import jvp, vjp
+from ..transforms.autodiff.custom import CallPrimitive, Record
+from ..transforms.autodiff.partial_eval import StagingInterpreter
+from . import while_tape as T
+from ._derive import like, reorder, select_outputs, splits, zeros_like
+from .loops import while_loop, while_p
+from .loops_rules import joint_jvp
+
+
+def _while_jvp(primals, tangents, **params):
+    if not splits(primals):  # forward mode, or jit's staging: one loop over values and tangents
+        return joint_jvp(primals, tangents, **params)
+    return _taped_jvp(primals, tangents, **params)
+
+
+@functools.lru_cache(maxsize=1024)
+def _restricted(body: Program, num_consts: int, diff: tuple[int, ...]) -> tuple[Program, tuple[int, ...]]:
+    """The body computing only the carried values that the differentiated ones `diff` depend on
+    in some iteration, from the closed-over values and those: the program (inputs: closed-over
+    values, then those carried values; outputs: their next values) and their carry indices."""
+    saved = set(diff)
+    while True:
+        program = select_outputs(body, tuple(k in saved for k in range(len(body.outputs))))
+        used = {x for eq in program.equations for x in eq.inputs} | set(program.outputs)
+        grown = saved | {k for k, v in enumerate(body.inputs[num_consts:]) if v in used}
+        if grown == saved:
+            break
+        saved = grown
+    saved = tuple(sorted(saved))
+    return reorder(program, (*range(num_consts), *[num_consts + k for k in saved]), tuple(range(len(saved)))), saved
+
+
+def _taped_jvp(primals, tangents, *, cond, body, cond_nconsts, body_nconsts, capacity):
+    staging = _ctx.interp
+    nk = cond_nconsts + body_nconsts
+    cond_consts, consts, init = primals[:cond_nconsts], primals[cond_nconsts:nk], primals[nk:]
+    # while staging, a tangent that is not staged depends on no input: by linearity it is zero
+    live = [staging.owns(t) and differentiable(p.aval) for p, t in zip(primals[cond_nconsts:], tangents[cond_nconsts:])]
+    live_consts = tuple(k for k in range(body_nconsts) if live[k])
+    diff = tuple(k for k, x in enumerate(init) if differentiable(x.aval))
+    live_init = tuple(j for j, k in enumerate(diff) if live[body_nconsts + k])
+    if not diff or not live_consts and not live_init:
+        outs = while_p.bind(*primals, cond=cond, body=body, cond_nconsts=cond_nconsts, body_nconsts=body_nconsts,
+                            capacity=capacity)
+        return outs, [Zero(x.aval) for x in init]
+    step, saved = _restricted(body, body_nconsts, diff)
+    with use(staging.parent):  # the primal loop computes with known values only
+        rows = T.empty([init[k].aval for k in saved], 1, capacity, T.false_from(init))
+        outs, n, (rows, stride, count) = T.taped_loop(
+            lambda s, i: evaluate(cond, *cond_consts, *s)[0], lambda s: evaluate(body, *consts, *s), list(init),
+            (rows, T.i32(1), T.i32(0)), T.i32(0), capacity, lambda s: [s[k] for k in saved])
+    operands = [*consts, *rows, stride, count, n, *[tangents[nk + diff[j]] for j in live_init],
+                *[tangents[cond_nconsts + k] for k in live_consts]]
+    call = Record(name="while_loop", step=step, capacity=capacity, levels=T.levels(capacity), num_consts=body_nconsts,
+                  num_saved=len(saved), diff=tuple(saved.index(k) for k in diff), live_consts=live_consts,
+                  live_init=live_init, in_avals=[x.aval for x in operands], out_avals=tuple(init[k].aval for k in diff))
+    lin = while_lin_p.bind(*operands, call=call)
+    t_out = dict(zip(diff, lin))
+    return outs, [t_out[k] if k in t_out else Zero(x.aval) for k, x in enumerate(init)]
+
+
+# the linear primitive ---------------------------------------------------------------------------
+def _operands(args, call):
+    """The operands of while_lin: closed-over values, tape rows, stride, count, trip count, tangents."""
+    nc, ns = call.num_consts, call.num_saved
+    stride, count, n = args[nc + ns:nc + ns + 3]
+    return list(args[:nc]), args[nc:nc + ns], stride, count, n, args[nc + ns + 3:]
+
+
+def _at(call, consts, state, xs, cs) -> list:
+    """The (restricted) body at `state` and `consts`, their differentiated entries replaced by `xs` and `cs`."""
+    consts, state = list(consts), list(state)
+    for k, c in zip(call.live_consts, cs):
+        consts[k] = c
+    for k, x in zip(call.diff, xs):
+        state[k] = x
+    return evaluate(call.step, *consts, *state)
+
+
+def _while_lin_impl(*args, call):
+    """The tangents of the final carry: the body's JVP run n times from s_0."""
+    consts, rows, _, _, n, tangents = _operands(args, call)
+    t_init = dict(zip(call.live_init, tangents[:len(call.live_init)]))
+    t_consts = list(tangents[len(call.live_init):])
+    t0 = [like(t_init[j], a) if j in t_init else zeros_like(a) for j, a in enumerate(call.out_avals)]
+
+    def step(carry):
+        i, state, t = carry
+        xs, cs = [state[k] for k in call.diff], [consts[k] for k in call.live_consts]
+        out, t_out = jvp(lambda xs, cs: _at(call, consts, state, xs, cs), (xs, cs), (t, t_consts))
+        return i + 1, out, [like(t_out[k], a) for k, a in zip(call.diff, call.out_avals)]
+
+    state = T.read(rows, T.i32(0), T.i32(0))
+    return tuple(while_loop(lambda c: c[0] < n, step, (T.i32(0), state, t0), capacity=call.capacity)[2])
+
+
+def _body_vjp(call, consts, state, ct):
+    """Cotangents of the differentiated carried values and closed-over values of one iteration at `state`."""
+    xs, cs = [state[k] for k in call.diff], [consts[k] for k in call.live_consts]
+    _, pullback = vjp(lambda xs, cs: [_at(call, consts, state, xs, cs)[k] for k in call.diff], xs, cs)
+    ct_xs, ct_cs = pullback(ct)
+    return ([like(c, a) for c, a in zip(ct_xs, call.out_avals)],
+            [like(c, consts[k].aval) for c, k in zip(ct_cs, call.live_consts)])
+
+
+def _while_lin_transpose(cts, *args, call):
+    consts, rows0, stride0, count0, n, tangents = _operands(args, call)
+    none = [None] * (len(args) - len(tangents))
+    if all(c.__class__ is Zero for c in cts):
+        return none + [None] * len(tangents)
+    ct = [like(instantiate(c), a) for c, a in zip(cts, call.out_avals)]
+    ct_consts = [zeros_like(consts[k].aval) for k in call.live_consts]
+    ct, ct_consts = _sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts)
+    return none + [ct[j] for j in call.live_init] + list(ct_consts)
+
+
+def _back(call, consts, rows, d, first, stride, p, j, ct, ct_consts):
+    """Iterations p, p - 1, ... back, while their states are kept consecutively at level d (from
+    row j down): the body's vjp at each. Returns p, j and the cotangents after them."""
+    def one(c):
+        p, j, ct, ct_consts = c
+        ct, dct = _body_vjp(call, consts, T.read(rows, d, j), ct)
+        return p - 1, j - 1, ct, [a + b for a, b in zip(ct_consts, dct)]
+
+    return while_loop(lambda c: (c[1] >= 0) & (first + c[1] * stride == c[0]), one, (p, j, ct, ct_consts),
+                      capacity=call.capacity)
+
+
+def _sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts):
+    """The cotangents after going back over all n iterations: `_back` over the states kept
+    consecutively at the deepest level, after recomputing those the tapes dropped into deeper levels."""
+    cap, num_levels = call.capacity, call.levels
+    step = lambda s: evaluate(call.step, *consts, *s)  # noqa: E731
+    false = T.false_from(ct)
+    deeper = T.empty([r.aval.update(shape=r.shape[2:]) for r in rows0], num_levels - 1, cap, false)
+    rows = tuple(S.concatenate([r, z], 0) for r, z in zip(rows0, deeper))
+    base = T.zeros((num_levels,), T.I32, false)
+    strides = T.put(S.broadcast_in_dim(T.i32(1), (num_levels,), ()), T.i32(0), stride0)
+    counts = T.put(base, T.i32(0), count0)
+    level_ids = S.iota(T.I32, (num_levels,), 0)
+
+    def last(d, tapes):
+        """The iteration of the last state kept at level d."""
+        _, base, strides, counts = tapes
+        return T.get(base, d) + (T.get(counts, d) - 1) * T.get(strides, d)
+
+    def descend(p, carry):
+        """Recompute the states from the last one kept at level d up to state p into level d + 1."""
+        d, (rows, base, strides, counts) = carry
+        q, j = last(d, (rows, base, strides, counts)), T.get(counts, d) - 1
+        start, counts, d = T.read(rows, d, j), T.put(counts, d, j), d + 1
+        state, i, tape = T.taped_loop(lambda s, i: i < p - q, step, start, (rows, T.i32(1), T.i32(0)), d, cap)
+        rows, stride, count = T.store(tape, d, i, state, cap)
+        return d, (rows, T.put(base, d, q), T.put(strides, d, stride), T.put(counts, d, count))
+
+    def segment(carry):
+        p, d, tapes, ct, ct_consts = carry
+        nonempty = (level_ids <= d) & (tapes[3] > 0)  # the deepest level still holding states
+        d = R.reduce_max(E.select_n_p.bind(nonempty, S.full((num_levels,), 0, T.I32), level_ids), (0,))
+        d, tapes = while_loop(lambda c: last(*c) != p, lambda c: descend(p, c), (d, tapes), capacity=cap)
+        rows, base, strides, counts = tapes
+        p, j, ct, ct_consts = _back(call, consts, rows, d, T.get(base, d), T.get(strides, d), p, T.get(counts, d) - 1,
+                                    ct, ct_consts)
+        return p, d, (rows, base, strides, T.put(counts, d, j + 1)), ct, ct_consts
+
+    carry = (n - 1, T.i32(0), (rows, base, strides, counts), ct, ct_consts)
+    return while_loop(lambda c: c[0] >= 0, segment, carry, capacity=cap)[3:]
+
+
+def _while_lin_lowering(*args, call):
+    """while_lin in a compiled program (as when a jitted function evaluates a linearized one, e.g.
+    linearize's jvp function): its forward evaluation, staged and lowered in its place."""
+    from ..backends.xla.control import _lower  # runs only while the XLA backend lowers a program
+
+    staging = StagingInterpreter()
+    with push(staging):
+        outs = _while_lin_impl(*[staging.new_input(a) for a in call.in_avals], call=call)
+    return tuple(_lower(staging.program(list(outs)), args))
+
+
+while_lin_p = CallPrimitive("while_lin", _while_lin_impl, staged=True)
+abstract_eval[while_lin_p] = lambda *avals, call: call.out_avals
+transpose_rules[while_lin_p] = _while_lin_transpose
+xla_lowering[while_lin_p] = _while_lin_lowering
+jvp_rules[while_p] = _while_jvp

@@ -1,0 +1,156 @@
+"""Tapes of loop states for reverse mode through `while_loop` (see while_grad.py).
+
+A tape keeps some of the states a loop passes through, in rows of fixed capacity C: one
+array per carried value, of shape (levels, C + 1, *value.shape), holding `levels` tapes
+side by side (the forward loop uses one, the reverse sweep stacks more), the last row of
+each being scratch. A tape is `(rows, stride, count)`: it holds the states whose step number
+in the segment being recorded is a multiple of `stride`, in rows 0 .. count - 1. When a
+state is to be kept and the tape is full, every other row is dropped and the stride doubles,
+so a tape holds at most C states, whatever the length of the segment.
+
+Everything here is array operations, `cond` and `while_loop`, so it runs eagerly and
+compiles, and is differentiated like any other code.
+"""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from ..core import dtypes
+from ..core.array import Tracer
+from ..core.types import ArrayType
+from ..ops import elementwise as E
+from ..ops import indexing as I
+from ..ops import reduce as R
+from ..ops import shape as S
+from .cond import cond
+from .loops import while_loop
+
+I32 = dtypes.int32
+_MAX_TRIPS = 2 ** 31 - 1  # the step counters are int32
+
+
+def levels(capacity: int) -> int:
+    """How many tapes of `capacity` states the reverse sweep stacks for any trip count below 2**31.
+
+    A segment of m > capacity states is kept at the smallest power-of-two stride that fits;
+    the states from one kept state to the next, at most a stride of them, are a segment of the
+    next level.
+
+    >>> levels(64), levels(4096), levels(2)
+    (6, 3, 31)
+    """
+    count, m = 1, _MAX_TRIPS
+    while m > capacity:
+        m = 1 << (-(-m // capacity) - 1).bit_length()
+        count += 1
+    return count
+
+
+def i32(value):
+    """A 0-d int32."""
+    return S.full((), value, I32)
+
+
+def get(vector, k):
+    """`vector[k]` for a traced index k."""
+    return S.reshape(I.dynamic_slice(vector, (k,), (1,)), ())
+
+
+def put(vector, k, value):
+    """`vector` with `vector[k] = value`, for a traced index k."""
+    return I.dynamic_update_slice(vector, S.reshape(value, (1,)), (k,))
+
+
+def false_from(values: Sequence):
+    """A 0-d False computed from `values` (from a traced one among them, if any).
+
+    Arrays made from it are computed by a compiled program instead of being kept in it as
+    constants, which a loop writing into them would copy at every call."""
+    x = next((v for v in values if isinstance(v, Tracer)), values[0])
+    same = E.eq_p.bind(x, x)
+    return R.reduce_or(E.and_p.bind(same, E.not_p.bind(same)), tuple(range(x.ndim)))
+
+
+def zeros(shape: tuple, dtype, false, weak: bool = False):
+    """Zeros made from `false` (see `false_from`)."""
+    return S.broadcast_in_dim(E.convert_element_type_p.bind(false, new_dtype=dtype, weak=weak), shape, ())
+
+
+def empty(avals: Sequence[ArrayType], num_levels: int, capacity: int, false) -> tuple:
+    """Rows for `num_levels` tapes of values of types `avals` (weak types stay weak, so the
+    states read back have exactly the types of the states written)."""
+    return tuple(zeros((num_levels, capacity + 1, *a.shape), a.dtype, false, a.weak) for a in avals)
+
+
+def _origin(rows, level, row) -> tuple:
+    zero = i32(0)
+    return (level, row, *[zero] * (rows.ndim - 2))
+
+
+def read(rows: Sequence, level, row) -> list:
+    """The state in `row` of the tape at `level`."""
+    return [S.reshape(I.dynamic_slice(r, _origin(r, level, row), (1, 1, *r.shape[2:])), r.shape[2:]) for r in rows]
+
+
+def _at_stride(i, stride):
+    """Whether step i is a multiple of the (power-of-two) stride."""
+    return (i & (stride - 1)) == 0
+
+
+def _halve(level, capacity: int, rows, stride, count):
+    """The tape at `level` with every other state dropped (those at odd multiples of the stride)."""
+    def keep_even(r):
+        tape = I.dynamic_slice(r, _origin(r, level, i32(0)), (1, *r.shape[1:]))
+        even = S.slice(tape, (0,) * r.ndim, tape.shape, (1, 2, *[1] * (r.ndim - 2)))
+        return I.dynamic_update_slice(r, even, _origin(r, level, i32(0)))
+    return tuple(map(keep_even, rows)), stride * 2, i32((capacity + 1) // 2)
+
+
+def _unchanged(rows, stride, count):
+    return rows, stride, count
+
+
+def _halve_if(full, tape: tuple, level, capacity: int) -> tuple:
+    return cond(full, lambda *t: _halve(level, capacity, *t), _unchanged, *tape)
+
+
+def _write(tape: tuple, level, i, state: Sequence, capacity: int) -> tuple:
+    """The tape with state i written to its next row if i is a multiple of the stride (to the
+    scratch row otherwise, so that the step does not branch); the tape must have room."""
+    rows, stride, count = tape
+    keep = _at_stride(i, stride)
+    row = E.select_n_p.bind(keep, i32(capacity), count)
+    rows = tuple(I.dynamic_update_slice(r, S.reshape(x, (1, 1, *x.shape)), _origin(r, level, row))
+                 for r, x in zip(rows, state))
+    return rows, stride, count + E.convert_element_type_p.bind(keep, new_dtype=I32, weak=False)
+
+
+def store(tape: tuple, level, i, state: Sequence, capacity: int) -> tuple:
+    """The tape at `level` after step i: state i kept if i is a multiple of the stride, the tape
+    halved first if it is full."""
+    _, stride, count = tape
+    tape = _halve_if(_at_stride(i, stride) & (count == capacity), tape, level, capacity)
+    return _write(tape, level, i, state, capacity)
+
+
+def taped_loop(keep_going: Callable, step: Callable, state: list, tape: tuple, level, capacity: int,
+               taped: Callable = list):
+    """Run `state = step(state)` while `keep_going(state, i)`, i counting the steps, storing
+    `taped(state)` into the tape at `level` before each step: (last state, steps, tape).
+
+    The steps run in an inner loop that stops when the tape is full at a state to keep, and an
+    outer loop halves the tape then, so that the steps themselves never branch."""
+    def room(carry):
+        state, i, (_, stride, count) = carry
+        return keep_going(state, i) & ((count < capacity) | ~_at_stride(i, stride))
+
+    def record(carry):
+        state, i, tape = carry
+        return step(state), i + 1, _write(tape, level, i, taped(state), capacity)
+
+    def run(carry):
+        state, i, tape = carry
+        tape = _halve_if(tape[2] == capacity, tape, level, capacity)
+        return while_loop(room, record, (state, i, tape), capacity=capacity)
+
+    return while_loop(lambda c: keep_going(c[0], c[1]), run, (state, i32(0), tape), capacity=capacity)

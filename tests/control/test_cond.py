@@ -1,0 +1,215 @@
+"""fx.cond and fx.switch: values, derivatives, jit, vmap and errors.
+
+Oracles: the same function written with a Python `if` (run eagerly, also under fx.grad),
+NumPy, central finite differences (check_grads), eager against jit, vmap against a loop.
+"""
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.numpy as fnp
+from fluxion.control.cond import cond_p
+from fluxion.core.primitive import numpy_kernel
+from fluxion.ops import elementwise as E
+from fluxion.errors import DTypeError, ShapeError
+from fluxion.test_util import check_grads
+
+F64 = fnp.float64
+
+
+def _vec(*values):
+    return fnp.asarray(values, dtype=F64)
+
+
+def _branchy(x, w):
+    """A conditional with operands, a closed-over array, pytree outputs and an integer output."""
+    return fx.cond(fnp.sum(x) > 0,
+                   lambda a: {"v": fnp.sin(a) * w, "n": fnp.asarray(1)},
+                   lambda a: {"v": a ** 2 + w, "n": fnp.asarray(2)}, x)
+
+
+def _branchy_python(x, w):
+    if fnp.sum(x) > 0:
+        return {"v": fnp.sin(x) * w, "n": fnp.asarray(1)}
+    return {"v": x ** 2 + w, "n": fnp.asarray(2)}
+
+
+def _loss(f):
+    return lambda x, w: fnp.sum(f(x, w)["v"] ** 2)
+
+
+X_POS, X_NEG, W = _vec(0.5, 1.5, -0.2), _vec(-0.5, 0.3, -1.1), _vec(0.7, -1.3, 2.0)
+
+
+# values ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("x", [X_POS, X_NEG])
+def test_cond_matches_python_if_eagerly_and_under_jit(x):
+    expected = _branchy_python(x, W)
+    for got in (_branchy(x, W), fx.jit(_branchy)(x, W)):
+        np.testing.assert_allclose(got["v"], expected["v"], rtol=1e-14)
+        assert int(got["n"]) == int(expected["n"])
+
+
+def test_cond_accepts_python_bools_size_one_arrays_and_numbers():
+    for pred, expected in [(True, 1.0), (False, 2.0), (fnp.asarray([True]), 1.0), (fnp.asarray([[0]]), 2.0),
+                           (3, 1.0), (fnp.asarray(0.0), 2.0)]:
+        assert float(fx.cond(pred, lambda: 1.0, lambda: 2.0)) == expected
+        assert float(fx.jit(lambda p: fx.cond(p, lambda: 1.0, lambda: 2.0))(fnp.asarray(pred))) == expected
+
+
+def test_cond_joins_a_weak_python_scalar_with_a_strong_array():
+    x = fnp.asarray(2.0, dtype=fnp.float16)
+    out = fx.jit(lambda x: fx.cond(x > 0, lambda: x, lambda: 1.0))(x)
+    assert out.dtype == fnp.float16 and not out.weak and float(out) == 2.0
+
+
+def test_switch_clamps_the_index_like_jax():
+    branches = [lambda x: x + 1.0, lambda x: x * 10.0, lambda x: -x]
+    expected = {-5: 3.0, 0: 3.0, 1: 20.0, 2: -2.0, 9: -2.0}
+    jitted = fx.jit(lambda i, x: fx.switch(i, branches, x))
+    for i, want in expected.items():
+        assert float(fx.switch(i, branches, 2.0)) == want
+        assert float(jitted(fnp.asarray(i, dtype=fnp.int32), fnp.asarray(2.0))) == want
+
+
+def test_switch_with_one_branch_calls_it():
+    assert float(fx.jit(lambda i: fx.switch(i, [lambda: 4.0]))(fnp.asarray(3))) == 4.0
+
+
+def test_branches_compute_only_when_taken(monkeypatch):
+    # under grad the predicate is concrete, but the conditional is still a primitive: the branch
+    # not taken, which closes over the differentiated value, must not run
+    calls = []
+    sin = numpy_kernel[E.sin_p]
+    monkeypatch.setitem(numpy_kernel, E.sin_p, lambda x: calls.append(1) or sin(x))
+
+    def f(x):
+        return fx.cond(x > 0, lambda: fnp.sin(x) * 2.0, lambda: x * 3.0)
+
+    assert float(fx.grad(f)(fnp.asarray(-1.0, dtype=F64))) == 3.0
+    assert calls == []
+    np.testing.assert_allclose(fx.grad(f)(fnp.asarray(0.5, dtype=F64)), 2 * np.cos(0.5), rtol=1e-15)
+    assert calls
+
+
+def test_closed_over_values_become_operands_and_programs_are_interned():
+    def f(x, w):
+        return fx.cond(x > 0, lambda: fnp.sin(x) * w, lambda: w)
+
+    x, w = fnp.asarray(1.0), fnp.asarray(2.0)
+    p1, p2 = fx.make_program(f)(x, w), fx.make_program(f)(x, w)
+    (eq1,), (eq2,) = [[e for e in p.equations if e.prim is cond_p] for p in (p1, p2)]
+    assert all(a is b for a, b in zip(eq1.params["branches"], eq2.params["branches"]))
+    assert len(eq1.inputs) == 3  # index, then x and w, closed over by the branches
+    assert "stablehlo.case" in fx.jit(f).lower(x, w).as_text()
+
+
+# derivatives ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("x", [X_POS, X_NEG])
+def test_cond_derivatives_match_finite_differences(x):
+    check_grads(_loss(_branchy), (x, W), order=2)
+
+
+@pytest.mark.parametrize("x", [X_POS, X_NEG])
+def test_cond_gradients_match_python_if_under_grad_eager_and_jit(x):
+    expected = fx.grad(_loss(_branchy_python), argnums=(0, 1))(x, W)
+    eager = fx.grad(_loss(_branchy), argnums=(0, 1))(x, W)
+    jitted = fx.jit(fx.grad(_loss(_branchy), argnums=(0, 1)))(x, W)
+    for got in (eager, jitted):
+        for g, e in zip(got, expected):
+            np.testing.assert_allclose(g, e, rtol=1e-12)
+
+
+@pytest.mark.parametrize("x", [X_POS, X_NEG])
+def test_cond_second_derivatives_match_python_if(x):
+    hess = fx.jit(fx.hessian(_loss(_branchy)))(x, W)
+    np.testing.assert_allclose(hess, fx.hessian(_loss(_branchy_python))(x, W), rtol=1e-10)
+    fwd_over_rev = fx.jacfwd(fx.grad(_loss(_branchy), argnums=1), argnums=1)(x, W)
+    np.testing.assert_allclose(fwd_over_rev, fx.hessian(_loss(_branchy_python), argnums=1)(x, W), rtol=1e-10)
+
+
+def test_switch_derivatives_match_finite_differences_in_every_branch():
+    def f(i, x):
+        return fx.switch(i, [fnp.sin, lambda y: y ** 3, lambda y: fnp.exp(y) * y], x)
+
+    for i in range(3):
+        loss = lambda x, i=i: fnp.sum(f(i, x))  # noqa: E731
+        check_grads(loss, (X_POS,), order=2)
+        np.testing.assert_allclose(fx.jit(fx.grad(loss))(X_POS), fx.grad(loss)(X_POS), rtol=1e-13)
+
+
+def test_gradient_flows_only_through_the_taken_branch():
+    # sqrt of a negative number in the untaken branch must not poison the gradient
+    f = fx.grad(lambda x: fx.cond(x > 0, lambda: fnp.sqrt(x), lambda: x * 3.0))
+    assert float(f(fnp.asarray(-4.0, dtype=F64))) == 3.0
+
+
+# vmap -----------------------------------------------------------------------------------------
+def test_vmap_with_a_batched_predicate_selects_per_example():
+    xs = fnp.asarray(np.random.default_rng(1).standard_normal((6, 3)))
+    out = fx.vmap(_branchy, in_axes=(0, None))(xs, W)
+    for k, x in enumerate(xs):
+        expected = _branchy_python(x, W)
+        np.testing.assert_allclose(out["v"][k], expected["v"], rtol=1e-14)
+        assert int(out["n"][k]) == int(expected["n"])
+
+
+def test_vmap_with_a_shared_predicate_batches_the_branches():
+    ws = fnp.asarray(np.random.default_rng(2).standard_normal((4, 3)))
+    for x in (X_POS, X_NEG):
+        out = fx.vmap(_branchy, in_axes=(None, 0))(x, ws)
+        program = fx.make_program(fx.vmap(_branchy, in_axes=(None, 0)))(x, ws)
+        assert any(e.prim is cond_p for e in program.equations)
+        for k, w in enumerate(ws):
+            np.testing.assert_allclose(out["v"][k], _branchy_python(x, w)["v"], rtol=1e-14)
+
+
+def test_vmap_of_switch_and_of_the_gradient_match_a_loop():
+    idx = fnp.asarray([0, 2, 1, 5, -1])
+    xs = fnp.asarray(np.linspace(-1, 1, 5))
+    branches = [fnp.sin, lambda y: y ** 3, fnp.cos]
+
+    def f(i, x):
+        return fx.switch(i, branches, x)
+
+    np.testing.assert_allclose(fx.vmap(f)(idx, xs), [float(f(i, x)) for i, x in zip(idx, xs)], rtol=1e-14)
+    g = fx.jit(fx.vmap(fx.grad(f, argnums=1)))(idx, xs)
+    np.testing.assert_allclose(g, [float(fx.grad(f, argnums=1)(i, x)) for i, x in zip(idx, xs)], rtol=1e-14)
+
+
+# errors ---------------------------------------------------------------------------------------
+def test_a_predicate_with_several_elements_is_an_error_naming_the_fix():
+    with pytest.raises(TypeError, match=r"(?s)cond: pred must be a scalar .*bool\[2\].*fix: reduce it"):
+        fx.cond(fnp.asarray([True, False]), lambda: 1.0, lambda: 2.0)
+    with pytest.raises(TypeError, match="pred must be a scalar"):
+        fx.jit(lambda p: fx.cond(p, lambda: 1.0, lambda: 2.0))(fnp.zeros(3) > 0)
+
+
+def test_branches_with_different_structures_are_an_error():
+    with pytest.raises(TypeError, match=r"cond: the result of true_fun has structure tuple\(\*, \*\), expected \*"):
+        fx.jit(lambda x: fx.cond(x > 0, lambda: (x, x), lambda: x))(fnp.asarray(1.0))
+
+
+def test_branches_with_different_types_name_the_leaf():
+    with pytest.raises(DTypeError, match=r"(?s)output\['b'\] is f32\[\] in false_fun but i64\[\] in true_fun.*astype"):
+        fx.jit(lambda x: fx.cond(x > 0, lambda: {"a": x, "b": fnp.asarray(1)},
+                                 lambda: {"a": x, "b": x}))(fnp.asarray(1.0))
+    with pytest.raises(ShapeError, match=r"switch: output is f32\[3\] in branches\[0\] but f32\[2\] in branches\[1\]"):
+        fx.jit(lambda i: fx.switch(i, [lambda: fnp.zeros(3), lambda: fnp.zeros(2)]))(fnp.asarray(0))
+
+
+def test_a_branch_returning_a_non_array_is_an_error():
+    with pytest.raises(TypeError, match="the result of false_fun holds a str, which is not an array"):
+        fx.jit(lambda x: fx.cond(x > 0, lambda: "yes", lambda: "no"))(fnp.asarray(1.0))
+
+
+def test_branches_must_be_functions():
+    with pytest.raises(TypeError, match="(?s)cond: false_fun must be a function, got float.*fix: pass a function"):
+        fx.cond(True, lambda: 1.0, 2.0)
+
+
+def test_switch_arguments_are_checked():
+    with pytest.raises(TypeError, match="switch: branches must be a non-empty sequence of functions"):
+        fx.switch(0, [], 1.0)
+    with pytest.raises(TypeError, match=r"switch: index must be a scalar integer, got f32\[\]"):
+        fx.switch(fnp.asarray(1.0), [lambda: 1.0, lambda: 2.0])

@@ -1,0 +1,272 @@
+"""Reverse mode through fx.while_loop with data-dependent trip counts, eagerly and under jit.
+
+Oracles: the same loop written as a Python loop, differentiated eagerly by fx.grad (which
+records every iteration); central finite differences (check_grads); eager against jit.
+"""
+import importlib.util
+import pathlib
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import fluxion as fx
+import fluxion.numpy as fnp
+from fluxion.control.while_tape import levels
+from fluxion.core.primitive import jvp_rules, numpy_kernel
+from fluxion.ops._util import define
+from fluxion.test_util import check_grads
+
+EXAMPLES = pathlib.Path(__file__).parents[2] / "examples"
+F64 = fnp.float64
+CAP = 8
+X = fnp.asarray([0.3, -0.7, 1.1], dtype=F64)
+W = fnp.asarray(0.9, dtype=F64)
+COEF = fnp.asarray([1.0, -2.0, 0.5], dtype=F64)
+
+
+def _decay(x, w, n, capacity=CAP):
+    """n iterations of a smooth map; n may be traced; w is closed over by the body."""
+    def body(c):
+        i, v = c
+        return i + 1, fnp.sin(v) * w + 0.5 * v
+
+    return fx.while_loop(lambda c: c[0] < n, body, (0, x), capacity=capacity)[1]
+
+
+def _decay_python(x, w, n):
+    for _ in range(int(n)):
+        x = fnp.sin(x) * w + 0.5 * x
+    return x
+
+
+def _loss(x, w, n, capacity=CAP):
+    return (_decay(x, w, n, capacity) * COEF).sum()
+
+
+def _loss_python(x, w, n):
+    return (_decay_python(x, w, n) * COEF).sum()
+
+
+_grad = fx.grad(_loss, argnums=(0, 1))
+_jit_grad = fx.jit(_grad, static_argnums=(3,))
+_grad_jit = fx.grad(fx.jit(_loss, static_argnums=(3,)), argnums=(0, 1))
+_grad_python = fx.grad(_loss_python, argnums=(0, 1))
+
+
+def _close(got, expected, rtol=1e-10):
+    for g, e in zip(got, expected):
+        np.testing.assert_allclose(np.asarray(g), np.asarray(e), rtol=rtol, atol=1e-12)
+
+
+# trip counts around and far past the capacity ---------------------------------------------------
+@pytest.mark.parametrize("n", [0, 1, CAP - 1, CAP, CAP + 1, 100 * CAP])
+def test_grad_of_while_loop_matches_the_python_loop_at_trip_counts_around_the_capacity(n):
+    expected = _grad_python(X, W, n)
+    _close(_grad(X, W, n), expected)
+    _close(_jit_grad(X, W, fnp.asarray(n), CAP), expected)
+    _close(_grad_jit(X, W, fnp.asarray(n), CAP), expected)
+
+
+@given(n=st.integers(0, 70), capacity=st.integers(2, 9))
+def test_grad_of_while_loop_is_exact_for_any_trip_count_and_capacity(n, capacity):
+    _close(_grad(X, W, n, capacity), _grad_python(X, W, n))
+
+
+def test_grad_of_while_loop_under_jit_serves_every_trip_count_with_one_compilation():
+    f = fx.jit(_grad, static_argnums=(3,))
+    for n in (3, 40, 200):
+        _close(f(X, W, fnp.asarray(n), 4), _grad_python(X, W, n))
+    assert f.cache_size == 1
+
+
+def test_reverse_mode_keeps_a_tape_of_capacity_states_whatever_the_trip_count():
+    def residuals(n):
+        return fx.saved_residuals(lambda x: _loss(x, W, n), X)
+
+    assert residuals(10 * CAP) == residuals(100 * CAP)
+    # one tape (C rows and a scratch row) of the differentiated value; the loop counter, which
+    # only the condition reads, is not taped
+    assert [s for s, _ in residuals(100 * CAP) if len(s) > 1] == [(1, CAP + 1, X.size)]
+
+
+# the work is O(n log n) steps of the body ---------------------------------------------------------
+_evaluations = [0]
+_count_p = define("test_count_evaluations", lambda x: x)
+numpy_kernel[_count_p] = lambda x: (_evaluations.__setitem__(0, _evaluations[0] + 1), x)[1]
+jvp_rules[_count_p] = lambda primals, tangents: (_count_p.bind(*primals), tangents[0])
+
+
+@pytest.mark.parametrize("capacity, n", [(8, 800), (4, 300), (64, 60)])
+def test_reverse_sweep_recomputes_each_state_at_most_once_per_level(capacity, n):
+    def body(c):
+        i, v = c
+        return i + 1, fnp.sin(_count_p.bind(v)) * W
+
+    loss = lambda x: fx.while_loop(lambda c: c[0] < n, body, (0, x), capacity=capacity)[1].sum()  # noqa: E731
+    _evaluations[0] = 0
+    fx.grad(loss)(X)
+    deepest, m = 0, n  # the levels of tapes this trip count needs
+    while m > capacity:
+        m, deepest = 1 << (-(-m // capacity) - 1).bit_length(), deepest + 1
+    # the forward loop and the vjp at each state evaluate the body n times each; recomputation
+    # evaluates each state at most once per level below the first
+    assert 2 * n <= _evaluations[0] <= (2 + deepest) * n
+
+
+def test_levels_cover_every_int32_trip_count():
+    for capacity in (2, 3, 8, 64, 1000):
+        m, count = 2 ** 31 - 1, 1
+        while m > capacity:
+            m, count = -(-m // capacity), count + 1
+        assert levels(capacity) >= count
+
+
+# data-dependent trip counts, closed-over values, pytrees ------------------------------------------
+def _grow(x, a, threshold):
+    """Multiply until past a threshold: the trip count depends on x, a and the threshold."""
+    def body(c):
+        k, y = c
+        return k + 1, y * a + 0.1 * fnp.sin(y)
+
+    k, y = fx.while_loop(lambda c: c[1] < threshold, body, (0, x), capacity=4)
+    return y * k
+
+
+def _grow_python(x, a, threshold):
+    k, y = 0, x
+    while y < threshold:
+        k, y = k + 1, y * a + 0.1 * fnp.sin(y)
+    return y * k
+
+
+@pytest.mark.parametrize("x", [0.05, 0.5, 3.0, 20.0])
+def test_grad_through_a_data_dependent_trip_count_matches_python_and_finite_differences(x):
+    x, a, t = fnp.asarray(x, dtype=F64), fnp.asarray(1.3, dtype=F64), fnp.asarray(10.0, dtype=F64)
+    expected = fx.grad(_grow_python, argnums=(0, 1, 2))(x, a, t)
+    _close(fx.grad(_grow, argnums=(0, 1, 2))(x, a, t), expected)
+    _close(fx.jit(fx.grad(_grow, argnums=(0, 1, 2)))(x, a, t), expected)
+    assert float(expected[2]) == 0.0  # the threshold only sets the trip count
+    check_grads(lambda x, a: _grow(x, a, t), (x, a), order=2, modes=("rev",))
+
+
+def _pytree_loop(y, rate):
+    """A dict carry with a float32 clock, a float64 state, an int32 counter and a bool flag."""
+    def cond(c):
+        return ~c["done"]
+
+    def body(c):
+        y = c["y"] + c["t"].astype(F64) * rate * fnp.cos(c["y"])
+        k = c["k"] + 1
+        return {"t": c["t"] + 0.25, "y": y, "k": k, "done": (k >= 13) | (y.sum() > 50.0)}
+
+    init = {"t": fnp.asarray(0.0, dtype=fnp.float32), "y": y, "k": fnp.asarray(0, dtype=fnp.int32),
+            "done": fnp.asarray(False)}
+    out = fx.while_loop(cond, body, init, capacity=3)
+    return (out["y"] ** 2).sum() + out["t"].astype(F64) * out["k"]
+
+
+def _pytree_python(y, rate):
+    t, k, done = fnp.asarray(0.0, dtype=fnp.float32), 0, False
+    while not done:
+        y = y + t.astype(F64) * rate * fnp.cos(y)
+        t, k = t + 0.25, k + 1
+        done = k >= 13 or float(y.sum()) > 50.0
+    return (y ** 2).sum() + t.astype(F64) * k
+
+
+def test_grad_of_a_pytree_carry_with_integer_boolean_and_float32_leaves():
+    rate = fnp.asarray(0.3, dtype=F64)
+    expected = fx.grad(_pytree_python, argnums=(0, 1))(X, rate)
+    _close(fx.grad(_pytree_loop, argnums=(0, 1))(X, rate), expected)
+    _close(fx.jit(fx.grad(_pytree_loop, argnums=(0, 1)))(X, rate), expected, rtol=1e-6)
+
+
+@fx.custom_vjp
+def _clip_gradient(x):
+    return x
+
+
+_clip_gradient.defvjp(lambda x: (x, None), lambda _, g: (fnp.clip(g, -0.5, 0.5),))
+
+
+def test_custom_rules_inside_the_body_apply_in_the_reverse_sweep():
+    def loss(x, looped):
+        step = lambda v: fnp.sin(_clip_gradient(v)) * 1.5 + fx.checkpoint(fnp.cos)(v)  # noqa: E731
+        if looped:
+            return fx.while_loop(lambda c: c[0] < 7, lambda c: (c[0] + 1, step(c[1])), (0, x), capacity=3)[1].sum()
+        for _ in range(7):
+            x = step(x)
+        return x.sum()
+
+    expected = fx.grad(loss)(X, False)
+    _close([fx.grad(loss)(X, True), fx.jit(fx.grad(loss), static_argnums=(1,))(X, True)], [expected] * 2)
+
+
+def test_vjp_and_jacrev_of_a_vector_valued_loop():
+    f = lambda x, w: _decay(x, w, 11)  # noqa: E731
+    g = lambda x, w: _decay_python(x, w, 11)  # noqa: E731
+    out, pullback = fx.vjp(f, X, W)
+    expected_out, expected_pullback = fx.vjp(g, X, W)
+    _close([out], [expected_out])
+    _close(pullback(COEF), expected_pullback(COEF))
+    _close([fx.jacrev(f)(X, W)], [fx.jacrev(g)(X, W)])
+    _close([fx.jit(fx.jacrev(f))(X, W)], [fx.jacrev(g)(X, W)])
+
+
+def test_vmap_of_grad_with_lanes_of_very_different_trip_counts():
+    xs = fnp.asarray([0.01, 0.5, 9.0, 2.0], dtype=F64)
+    a, t = fnp.asarray(1.2, dtype=F64), fnp.asarray(10.0, dtype=F64)
+    expected = [float(fx.grad(_grow_python)(x, a, t)) for x in xs]
+    got = fx.vmap(fx.grad(_grow), in_axes=(0, None, None))(xs, a, t)
+    np.testing.assert_allclose(np.asarray(got), expected, rtol=1e-10)
+
+
+# higher orders and forward mode ---------------------------------------------------------------------
+def _second_order(loss):
+    """Reverse over reverse: the gradient of d loss / d w."""
+    return fx.grad(lambda x, w, n: fx.grad(loss, argnums=(0, 1))(x, w, n)[1], argnums=(0, 1))
+
+
+def _hvp(loss, n):
+    """Forward over reverse: the Hessian of loss in x times COEF."""
+    return fx.jvp(lambda x: fx.grad(loss)(x, W, n), (X,), (COEF,))[1]
+
+
+def test_second_order_derivatives_match_the_python_loop():
+    jitted = fx.jit(_second_order(_loss))  # one compilation serves every trip count
+    for n in (0, 3, 3 * CAP + 2):
+        expected = _second_order(_loss_python)(X, W, n)
+        _close(_second_order(_loss)(X, W, n), expected)
+        _close(jitted(X, W, fnp.asarray(n)), expected)
+        _close([_hvp(_loss, n)], [_hvp(_loss_python, n)])
+
+
+def test_forward_mode_and_linearize_match_the_python_loop():
+    f = lambda x: _decay(x, W, 2 * CAP + 3)  # noqa: E731
+    g = lambda x: _decay_python(x, W, 2 * CAP + 3)  # noqa: E731
+    expected = fx.jvp(g, (X,), (COEF,))
+    _close(fx.jvp(f, (X,), (COEF,)), expected)
+    _close([fx.jacfwd(f)(X)], [fx.jacfwd(g)(X)])
+    f_jvp = fx.linearize(f, X)[1]
+    _close([f_jvp(COEF), fx.jit(f_jvp)(COEF)], [expected[1]] * 2)
+    # under jit, the tangent traced but the point fixed: the linear loop is compiled too
+    _close([fx.jit(lambda t: fx.jvp(f, (X,), (t,))[1])(COEF)], [expected[1]])
+
+
+def test_grad_of_vmap_of_a_loop_matches_a_loop_over_examples():
+    xs = fnp.stack([X, 2 * X, -X])
+    expected = fx.grad(lambda xs: sum(_loss_python(x, W, 9) for x in xs))(xs)
+    _close([fx.grad(lambda xs: fx.vmap(lambda x: _loss(x, W, 9))(xs).sum())(xs)], [expected])
+
+
+def test_check_grads_of_a_loop_past_its_capacity():
+    check_grads(lambda x, w: _loss(x, w, 3 * CAP + 1), (X, W), order=2)
+
+
+def test_adaptive_ode_example_agrees_with_finite_differences():
+    spec = importlib.util.spec_from_file_location("ode_adaptive", EXAMPLES / "ode_adaptive.py")
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    assert example.main() < 1e-6
