@@ -111,6 +111,7 @@ def _unchanged(rows, stride, count):
 
 
 def _halve_if(full, tape: tuple, level, capacity: int) -> tuple:
+    """The tape, halved if `full` (a branch: halving copies the whole tape, and it is rare)."""
     return cond(full, lambda *t: _halve(level, capacity, *t), _unchanged, *tape)
 
 
