@@ -29,6 +29,13 @@ def _evaluate(eq: Equation, values: list):
     return out
 
 
+def _runs_programs(eq: Equation) -> bool:
+    """Control flow (params holding sub-programs): folding would run a whole loop, maybe an endless
+    one, while compiling; XLA runs it instead."""
+    return any(isinstance(v, Program) or isinstance(v, tuple) and any(isinstance(u, Program) for u in v)
+               for v in eq.params.values())
+
+
 def fold(program: Program, max_elements: int = MAX_FOLDED_ELEMENTS) -> Program:
     """`program` with every equation whose inputs are all constants replaced by its value.
 
@@ -51,7 +58,7 @@ def fold(program: Program, max_elements: int = MAX_FOLDED_ELEMENTS) -> Program:
     b = Rebuild(program)
     for eq in program.equations:
         eq = b.substituted(eq)
-        values = None if opaque(eq.prim) else [b.value(x) for x in eq.inputs]
+        values = None if opaque(eq.prim) or _runs_programs(eq) else [b.value(x) for x in eq.inputs]
         if values is not None and all(v is not None for v in values):
             limit = max([max_elements] + [v.size for v in values])
             out = _evaluate(eq, values) if all(v.aval.size <= limit for v in eq.outputs) else None
