@@ -1,5 +1,6 @@
 """fluxion's exceptions; each also subclasses the matching built-in."""
-from .core.errors import (AxisError as AxisError, ConcretizationError as ConcretizationError, DTypeError as DTypeError,
+from .core.errors import (AxisError as AxisError, ConcretizationError as ConcretizationError,
+                          ConversionError as ConversionError, DTypeError as DTypeError,
                           DeviceError as DeviceError,
                           FluxionError as FluxionError, IndexOutOfBoundsError as IndexOutOfBoundsError,
                           ShapeError as ShapeError, TracerLeakError as TracerLeakError)

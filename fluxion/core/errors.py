@@ -35,6 +35,10 @@ class TracerLeakError(FluxionError, RuntimeError):
     """A traced value used after the transformation that made it has finished."""
 
 
+class ConversionError(ConcretizationError):
+    """Python control flow on a traced value that cannot be converted into fx.cond / fx.while_loop / fx.scan."""
+
+
 class DeviceError(FluxionError, ValueError):
     """Operands on different devices, or a device that does not exist."""
 

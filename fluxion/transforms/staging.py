@@ -403,9 +403,10 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
     """Compile `f` with XLA: traced once per signature of its arguments, then cached.
 
     Arguments in `static_argnums` / `static_argnames` are Python values baked into the
-    program (they must be hashable; a new value compiles again); the others are traced, so
-    Python control flow on them raises an error that names the fix. Arrays the function
-    closes over become constants of the program when it is traced: pass a value that
+    program (they must be hashable; a new value compiles again); the others are traced, and
+    Python control flow on them is converted to fx.cond / fx.while_loop / fx.scan (or raises
+    an error naming the fix when it cannot be). Arrays the function closes over become
+    constants of the program when it is traced: pass a value that
     changes as an argument. `donate_argnums` is accepted for compatibility; nothing is
     donated and the inputs stay usable. `fx.config.jit_cache_size` bounds how many
     signatures are kept.

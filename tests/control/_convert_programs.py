@@ -77,6 +77,16 @@ def first_above(xs, level):
     return level * 0.0
 
 
+def doubling_steps(x):
+    """A `while True` left only by a return."""
+    n = 0.0
+    while True:
+        x = x * 2.0
+        n = n + 1.0
+        if x > 10.0:
+            return x + n
+
+
 def _soft(x):
     if x < 1.0:
         return x

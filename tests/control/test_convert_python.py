@@ -221,7 +221,7 @@ class Model(Base):
         self.__offset = 3
 
     def scale(self, x, *rest, power=1, **extra):
-        if x > 0:
+        if x > 0 and isinstance(self, Model):
             return super().scale(x) ** power + self.__offset + sum(rest) + len(extra)
         return x
 

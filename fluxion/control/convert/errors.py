@@ -1,11 +1,7 @@
 """ConversionError, and the values that stand for variables without a value."""
 from __future__ import annotations
 
-from ...core.errors import ConcretizationError, op_error
-
-
-class ConversionError(ConcretizationError):
-    """Python control flow on a traced value that cannot be converted into fx.cond / fx.while_loop / fx.scan."""
+from ...core.errors import ConversionError, op_error
 
 
 def conversion_error(op: str, problem: str, fix: str) -> ConversionError:

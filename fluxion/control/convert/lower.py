@@ -220,7 +220,23 @@ def _always_jumps(stmts: list[ast.stmt]) -> bool:
     last = stmts[-1]
     if isinstance(last, _JUMPS + (ast.Raise,)):
         return True
+    if isinstance(last, ast.While):  # `while True:` without a break is left only by return or raise
+        return isinstance(last.test, ast.Constant) and last.test.value is True and not _breaks(last.body)
     return isinstance(last, ast.If) and _always_jumps(last.body) and _always_jumps(last.orelse)
+
+
+def _breaks(body: list[ast.stmt]) -> bool:
+    """Whether a `break` in `body` leaves the loop whose body it is (not a loop nested in it)."""
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Break):
+            return True
+        if not isinstance(node, _NESTED + (ast.expr, ast.For, ast.While, ast.AsyncFor)):
+            stack.extend(ast.iter_child_nodes(node))
+        elif isinstance(node, (ast.For, ast.While, ast.AsyncFor)):
+            stack.extend(node.orelse)  # a loop's `else` belongs to the enclosing loop
+    return False
 
 
 def _nested_return(body: list[ast.stmt]) -> bool:

@@ -68,6 +68,7 @@ def _no_cells(cells: tuple, kind: str, where: str) -> None:
 
 # statements --------------------------------------------------------------------------------------------
 def if_stmt(pred, then_fn: Callable, else_fn: Callable, state: tuple, names: tuple, cells: tuple, where: str):
+    """The state after `if pred: state = then_fn(*state) else: state = else_fn(*state)`."""
     if not is_traced(pred):
         return then_fn(*state) if pred else else_fn(*state)
     _no_cells(cells, "if", where)
@@ -75,6 +76,7 @@ def if_stmt(pred, then_fn: Callable, else_fn: Callable, state: tuple, names: tup
 
 
 def while_stmt(test_fn: Callable, body_fn: Callable, state: tuple, names: tuple, cells: tuple, where: str):
+    """The state after `while test_fn(*state): state = body_fn(*state)`."""
     while True:
         go = test_fn(*state)
         if is_traced(go):
@@ -107,6 +109,8 @@ def range_(callee, *args):
 
 def for_stmt(iterable, more_fn: Callable | None, body_fn: Callable, state: tuple, names: tuple, cells: tuple,
              where: str):
+    """The state after `for item in iterable: state = body_fn(item, *state)`, stopping early
+    (before taking the next item) once `more_fn(*state)` is false."""
     if isinstance(iterable, TracedRange) or is_traced(iterable):
         _no_cells(cells, "for", where)
         return _traced_for(iterable, more_fn, body_fn, state, names, where)
@@ -130,6 +134,8 @@ def for_stmt(iterable, more_fn: Callable | None, body_fn: Callable, state: tuple
 
 
 def _traced_for(iterable, more_fn, body_fn, state, names, where):
+    """A `for` over a traced range (a while loop) or a traced array (a scan; a while loop over
+    its rows when the loop can stop early)."""
     if isinstance(iterable, TracedRange):
         return _range_loop(iterable.start, iterable.stop, iterable.step, None, more_fn, body_fn, state, names, where)
     if not iterable.shape:
@@ -190,6 +196,7 @@ def static_test(x, where: str):
 
 # expressions -----------------------------------------------------------------------------------------
 def _logical(name: str, *xs):
+    """The logical `name` ("and" / "or") of the truth values of `xs`, some traced."""
     from ...numpy import logical_and, logical_or
     out = truth(name, xs[0])
     for x in xs[1:]:
@@ -198,6 +205,7 @@ def _logical(name: str, *xs):
 
 
 def not_(x):
+    """`not x`."""
     if not is_traced(x):
         return not x
     from ...numpy import logical_not
@@ -205,12 +213,14 @@ def not_(x):
 
 
 def and_(a, b: Callable):
+    """`a and b()`: Python's when `a` is concrete, a logical and of the truth values when traced."""
     if not is_traced(a):
         return b() if a else a
     return _logical("and", a, b())
 
 
 def or_(a, b: Callable):
+    """`a or b()`: Python's when `a` is concrete, a logical or of the truth values when traced."""
     if not is_traced(a):
         return a if a else b()
     return _logical("or", a, b())
@@ -224,6 +234,7 @@ def not_any(*flags):
 
 
 def ifexp(pred, a: Callable, b: Callable, label: str, where: str):
+    """`a() if pred else b()`; one fx.cond when `pred` is traced."""
     if not is_traced(pred):
         return a() if pred else b()
     return traced_if.cond(pred, (lambda: (a(),), lambda: (b(),)), (), (f"the value of `{label}`",), where, "if")[0]

@@ -79,12 +79,23 @@ def find(f: types.FunctionType):
     return nodes[0] if len(nodes) == 1 else None
 
 
-def _class_of(qualname: str) -> str | None:
-    """The class whose body (lexically) holds a function, from its qualified name."""
+def _mangling_class(qualname: str, taken: set[str]) -> str | None:
+    """The name of a class to compile a method in, so that its private names (`self.__x`) are
+    mangled as in the class that (lexically) holds it; None for a function outside classes.
+
+    Mangling drops the class name's leading underscores, so a name with more of them mangles
+    the same and does not hide the real class from the method (`isinstance(x, Model)`).
+    """
     parts = qualname.split(".")
     for i in range(len(parts) - 2, -1, -1):
         if parts[i] != "<locals>" and parts[i + 1] != "<locals>":
-            return parts[i]
+            stripped = parts[i].lstrip("_")
+            if not stripped:  # a class named only by underscores mangles nothing
+                return None
+            name = "_" + parts[i]
+            while name in taken:
+                name = "_" + name
+            return name
     return None
 
 
@@ -112,7 +123,7 @@ def compile_converted(f: types.FunctionType) -> tuple[types.CodeType, str] | Non
         target = f"{prefix}_fn"
     else:
         inner, target = [new], new.name
-    cls = _class_of(f.__qualname__)
+    cls = _mangling_class(f.__qualname__, identifiers(node) | set(code.co_names))
     result: ast.expr = ast.Name(target, ast.Load())
     if cls is not None:
         inner = [ast.ClassDef(cls, [], [], inner, [])]
@@ -122,7 +133,10 @@ def compile_converted(f: types.FunctionType) -> tuple[types.CodeType, str] | Non
     factory = ast.FunctionDef(f"{prefix}_factory", params, inner + [ast.Return(result)], [], None, None)
     module = ast.Module([ast.copy_location(factory, node)], [])
     ast.fix_missing_locations(module)
-    compiled = compile(module, code.co_filename, "exec", flags=code.co_flags & _FUTURE, dont_inherit=True)
+    try:
+        compiled = compile(module, code.co_filename, "exec", flags=code.co_flags & _FUTURE, dont_inherit=True)
+    except (SyntaxError, ValueError, TypeError):  # a construct the rewriting cannot carry: leave f as it was
+        return None
     found = _find_code(compiled, "<lambda>" if isinstance(new, ast.Lambda) else new.name, node.lineno)
     return None if found is None else (found, f"{prefix}_rt")
 

@@ -1,7 +1,7 @@
 """The traced path of a converted loop: one fx.while_loop, or one fx.scan over a traced array.
 
 The carried state settles first: the body is traced, and a Python number it changes becomes
-an array, a weak initial value takes the type the body gives it, a return value not set
+an array of the type the body gives it, a weak initial value takes the type the body gives it, a return value not set
 before the loop starts from zeros of the one the body sets; then the body is traced again,
 until nothing changes. A variable that cannot be carried from pass to pass (it grows, or
 changes type, or exists only inside the loop) becomes an Undefined saying why: the body may
@@ -18,7 +18,7 @@ from ...core.array import Array
 from ...core.types import ArrayType
 from .._subprogram import join
 from .errors import UNSET, Undefined, conversion_error
-from .probe import Probe, Replay, arraylike, as_array, aval, cast, describe, dynamic, label, paths, same, truth, zeros
+from .probe import Probe, Replay, arraylike, aval, cast, describe, dynamic, label, paths, same, truth, zeros
 
 _ROUNDS = 8  # a carried type changes at most a few times (Python number -> weak array -> strong array)
 
@@ -63,21 +63,22 @@ def _settle_name(name: str, v, out, parts, loop: str):
                          "pass", "keep its structure (containers, list lengths) the same in every pass")
     new, changed = [], False
     for path, a, b in zip(paths(name, treedef), leaves, parts[0]):
-        if isinstance(a, Array):
-            fit = join(a.aval, aval(b)) if arraylike(b) else None
-            if fit is None:
-                return Undefined(name, f"{label(path, name)} enters {loop} as {a.aval} but a pass makes it "
-                                 f"{describe(b)}; the loop's condition is traced, so it must keep one type",
-                                 "give it its final shape and dtype before the loop (e.g. fnp.zeros(shape, dtype) "
-                                 "or x.astype(...)), and keep it in every pass")
-            if fit != a.aval:
-                a, changed = cast(a, fit), True
-        elif not same(a, b):
-            if not (arraylike(a) and arraylike(b)):
-                return Undefined(name, f"{label(path, name)} is a Python {type(a).__name__} that a pass of {traced} "
-                                 "changes", "make it an array before the loop (e.g. fnp.asarray(...)) so it can be "
-                                 "carried, or change it outside the loop")
-            a, changed = as_array(a), True
+        if not isinstance(a, Array) and same(a, b):  # a Python value the body leaves alone stays Python
+            new.append(a)
+            continue
+        if not isinstance(a, Array) and not (arraylike(a) and arraylike(b)):
+            return Undefined(name, f"{label(path, name)} is a Python {type(a).__name__} that a pass of {traced} "
+                             "changes", "make it an array before the loop (e.g. fnp.asarray(...)) so it can be "
+                             "carried, or change it outside the loop")
+        # a number the body changes is carried at once in the type the body gives it (as `x += y` needs)
+        fit = join(aval(a), aval(b)) if arraylike(b) else None
+        if fit is None:
+            return Undefined(name, f"{label(path, name)} enters {loop} as {describe(a)} but a pass makes it "
+                             f"{describe(b)}; the loop's condition is traced, so it must keep one type",
+                             "give it its final shape and dtype before the loop (e.g. fnp.zeros(shape, dtype) "
+                             "or x.astype(...)), and keep it in every pass")
+        if not isinstance(a, Array) or fit != a.aval:
+            a, changed = cast(a, fit), True
         new.append(a)
     return tree.unflatten(treedef, new) if changed else v
 

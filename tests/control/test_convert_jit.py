@@ -1,0 +1,186 @@
+"""Python control flow on traced values under jit: converted into fx.cond / fx.while_loop / fx.scan.
+
+Oracle: the same function run eagerly (plain Python on concrete values), for values and for
+gradients (fx.grad eagerly differentiates the Python the function ran), forward and reverse,
+order 2 where meaningful.
+"""
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+import fluxion as fx
+import fluxion.numpy as fnp
+
+import _convert_programs as P
+
+
+def _a(*values):
+    return fnp.asarray(values[0] if len(values) == 1 else values, dtype=fnp.float64)
+
+
+def _close(got, expected, rtol=1e-6):
+    for g, e in zip(fx.tree.leaves(got), fx.tree.leaves(expected)):
+        np.testing.assert_allclose(np.asarray(g), np.asarray(e), rtol=rtol, atol=1e-12)
+
+
+def _primitives(f, *args) -> set:
+    """The primitives of f's top-level program under jit."""
+    return {eq.prim.name for eq in fx.make_program(f)(*args).equations}
+
+
+# (function, argument sets, primitive the traced statement becomes)
+SCALAR_CASES = [
+    (P.relu_square, [(_a(1.5),), (_a(-2.0),)], "cond"),
+    (P.piecewise, [(_a(-3.0),), (_a(-0.5),), (_a(0.5),), (_a(4.0),)], "cond"),
+    (P.newton_sqrt, [(_a(2.0),), (_a(50.0),)], "while"),
+    (P.halve_until_small, [(_a(0.7),), (_a(37.0),)], "while"),
+    (P.soft_sign, [(_a(0.3),), (_a(5.0),), (_a(-5.0),)], "cond"),
+    (P.both_positive, [(_a(1.0), _a(2.0)), (_a(1.0), _a(-2.0)), (_a(-1.0), _a(2.0)), (_a(-1.0), _a(-2.0))], "cond"),
+    (P.in_unit_interval, [(_a(0.5),), (_a(1.5),), (_a(-0.5),)], "cond"),
+    (P.cube_root, [(_a(8.0),), (_a(0.3),)], "while"),
+    (P.doubling_steps, [(_a(0.3),), (_a(20.0),)], "while"),
+]
+ARRAY_CASES = [
+    # a break: a while loop over the indices, which can stop early
+    (P.sum_until_negative, [(_a(1.0, 2.0, 3.0),), (_a(1.0, -1.0, 2.0),), (_a(1.0, -3.0, 5.0),)], "while"),
+    (P.first_above, [(_a(0.1, 0.2, 0.9, 0.3), _a(0.5)), (_a(0.1, 0.2), _a(0.5))], "cond"),
+    (P.sum_soft_signs, [(_a(0.5, 3.0, -4.0),)], "scan"),
+]
+
+
+@pytest.mark.parametrize("f, arg_sets, prim", SCALAR_CASES + ARRAY_CASES, ids=lambda c: getattr(c, "__name__", ""))
+def test_jit_gives_the_eager_values_with_the_traced_statement_as_one_primitive(f, arg_sets, prim):
+    jitted = fx.jit(f)
+    for args in arg_sets:
+        _close(jitted(*args), f(*args))
+    assert prim in _primitives(f, *arg_sets[0])
+
+
+@pytest.mark.parametrize("f, arg_sets, prim", SCALAR_CASES[:5] + ARRAY_CASES, ids=lambda c: getattr(c, "__name__", ""))
+def test_jit_of_grad_gives_the_eager_gradient(f, arg_sets, prim):
+    g = fx.jit(fx.grad(f))
+    for args in arg_sets:
+        _close(g(*args), fx.grad(f)(*args), rtol=1e-5)
+
+
+def test_second_order_and_forward_mode_under_jit_match_eager():
+    for f, x in ((P.piecewise, _a(0.5)), (P.soft_sign, _a(4.0))):
+        _close(fx.jit(fx.grad(fx.grad(f)))(x), fx.grad(fx.grad(f))(x), rtol=1e-5)
+    for f, x in ((P.piecewise, _a(0.5)), (P.newton_sqrt, _a(3.0)), (P.sum_soft_signs, _a(0.5, 3.0, -4.0))):
+        _close(fx.jit(lambda x: fx.jvp(f, (x,), (fnp.ones_like(x),)))(x), fx.jvp(f, (x,), (fnp.ones_like(x),)),
+               rtol=1e-5)
+
+
+def test_gradients_match_finite_differences():
+    """The eager oracle's gradients are themselves those of the function: central differences."""
+    for f, x in ((P.piecewise, 0.5), (P.newton_sqrt, 3.0), (P.halve_until_small, 37.0), (P.cube_root, 8.0)):
+        h = 1e-6
+        fd = (float(f(_a(x + h))) - float(f(_a(x - h)))) / (2 * h)
+        np.testing.assert_allclose(float(fx.jit(fx.grad(f))(_a(x))), fd, rtol=1e-4, atol=1e-6)
+
+
+def test_range_with_a_traced_bound_is_a_while_loop_with_the_eager_values_and_gradient():
+    f = fx.jit(P.exp_series)
+    for n in (0, 1, 5, 12):
+        _close(f(_a(0.5), n), P.exp_series(_a(0.5), n))
+    assert "while" in _primitives(P.exp_series, _a(0.5), 3)
+    g = fx.jit(fx.grad(P.exp_series))
+    _close(g(_a(0.5), 12), fx.grad(P.exp_series)(_a(0.5), 12))
+    # with a static bound the loop is ordinary Python: unrolled, no loop primitive
+    assert "while" not in _primitives(lambda x: P.exp_series(x, 3), _a(0.5))
+
+
+def test_functions_inside_other_transformations_are_converted():
+    x = _a(0.5)
+    _close(fx.grad(fx.jit(P.piecewise))(x), fx.grad(P.piecewise)(x))
+    xs = _a(-3.0, -0.5, 0.5, 4.0)
+    expected = np.array([P.piecewise(x) for x in xs])
+    _close(fx.jit(fx.vmap(P.piecewise))(xs), expected)  # jit rebuilds the vmap wrapper around the converted f
+    _close(fx.jit(fx.vmap(fx.jit(P.piecewise)))(xs), expected)
+    _close(fx.jit(fx.vmap(fx.grad(P.piecewise)))(xs), np.array([fx.grad(P.piecewise)(x) for x in xs]))
+
+
+def scan_with_python_if(xs):
+    def step(carry, x):
+        if x > carry:
+            carry = x
+        return carry, carry * 2.0
+    return fx.scan(step, xs[0], xs)
+
+
+def pairs(ps):
+    total = 0.0
+    for a, b in ps:
+        total = total + a * b
+    return total
+
+
+def test_functions_given_to_fluxion_control_flow_and_tuple_targets_are_converted():
+    xs = _a(1.0, 3.0, 2.0, 5.0)
+    _close(fx.jit(scan_with_python_if)(xs), scan_with_python_if(xs))
+    ps = _a([[1.0, 2.0], [3.0, 4.0]])
+    _close(fx.jit(pairs)(ps), pairs(ps))
+    assert "scan" in _primitives(pairs, ps)
+
+
+def loop_from_concrete_to_traced(x):
+    """A concrete range whose break becomes traced in the first pass: the rest runs as one loop."""
+    for i in range(1000):
+        x = x * 1.5
+        if x > 100.0:
+            break
+    return x, i
+
+
+def test_a_concrete_loop_whose_break_becomes_traced_continues_as_a_traced_loop():
+    f = fx.jit(loop_from_concrete_to_traced)
+    for x in (_a(1.0), _a(99.0), _a(500.0)):
+        got, expected = f(x), loop_from_concrete_to_traced(x)
+        _close(got[0], expected[0])
+        assert int(got[1]) == expected[1]
+    assert "while" in _primitives(loop_from_concrete_to_traced, _a(1.0))
+
+
+def integrate(y0, t_end):
+    """An adaptive-step integrator of dy/dt = -y as a plain Python while loop."""
+    t, y, h = 0.0 * t_end, y0, 0.1 + 0.0 * t_end
+    while t < t_end:
+        h = fnp.minimum(h, t_end - t)
+        full = y * fnp.exp(-h)
+        half = y * fnp.exp(-h / 2) * fnp.exp(-h / 2) * (1.0 + 1e-3 * h)
+        if fnp.abs(full - half) < 1e-4:
+            y, t = half, t + h
+            h = h * 1.5
+        else:
+            h = h * 0.5
+    return y
+
+
+def test_a_python_adaptive_step_integrator_matches_eager_under_jit_of_grad():
+    args = (_a(2.0), _a(1.5))
+    _close(fx.jit(integrate)(*args), integrate(*args))
+    _close(fx.jit(fx.grad(integrate))(*args), fx.grad(integrate)(*args), rtol=1e-5)
+
+
+def jumps(xs):
+    total = 0.0
+    for x in xs:
+        if x == 0:
+            continue
+        if x < -3:
+            return -total
+        total += x
+        if total > 10:
+            break
+    else:
+        total += 100
+    return total
+
+
+JUMPS = fx.jit(jumps)
+
+
+@given(st.lists(st.integers(-5, 5), min_size=1, max_size=5))
+def test_continue_return_break_and_loop_else_on_traced_values_match_eager(values):
+    xs = _a(*values) if len(values) > 1 else fnp.asarray(values, dtype=fnp.float64)
+    assert float(JUMPS(xs)) == float(jumps(xs))
