@@ -80,7 +80,7 @@ def interp(x, xp, fp, left=None, right=None, period=None) -> Array:
         res = slope * (x - x0) + y0
         # as NumPy: where the left form gives NaN (an infinite slope) try the right form, then a flat segment
         res = fnp.where(fnp.isnan(res), slope * (x - x1) + y1, res)
-        res = fnp.where(fnp.isnan(res) & (y0 == y1), y0, res)
+        res = fnp.where(fnp.isnan(res) & (y0 == y1) & ~fnp.isnan(x), y0, res)
         res = fnp.where(x == x0, y0, res)
         res = fnp.where(x == _at(xp, n - 1), last, res)
     res = fnp.where(x < _at(xp, 0), first if left is None else left, res)

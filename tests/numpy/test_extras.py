@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import assume, given, strategies as st
 from hypothesis.extra import numpy as hnp
 
 import fluxion as fx
@@ -484,7 +484,10 @@ def test_histogram_matches_numpy(a, dtype, bins, range_, density, weighted):
     values = a.astype(np.float32) if a.dtype.kind == "i" else a
     w = np.linspace(0, 2, a.size).astype(np.float32) if weighted and bins != "auto" else None
     with np.errstate(all="ignore"):
-        counts, edges = np.histogram(values, bins, range_, density, w)
+        try:
+            counts, edges = np.histogram(values, bins, range_, density, w)
+        except (MemoryError, ValueError):  # "auto" bins for a tiny spread in a wide range: too many for NumPy
+            assume(False)
     out_counts, out_edges = fnp.histogram(fnp.asarray(a), bins, range_, density, None if w is None else fnp.asarray(w))
     ctype = values.dtype if density else (np.int64 if w is None else np.float32)
     check(out_counts, counts.astype(ctype), rtol=1e-6 if density or w is not None else 0.0)

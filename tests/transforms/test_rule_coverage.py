@@ -6,8 +6,8 @@ _STAGED_LINEAR = {"custom_lin", "remat_lin", "while_lin"}
 
 
 def test_every_primitive_has_a_kernel_and_a_jvp_rule():
-    missing = sorted(p.name for p in abstract_eval if p.name not in _STAGED_LINEAR
-                     and (p not in numpy_kernel or p not in jvp_rules))
+    ours = [p for p in abstract_eval if abstract_eval[p].__module__.startswith("fluxion")]  # tests define their own
+    missing = sorted(p.name for p in ours if p.name not in _STAGED_LINEAR and (p not in numpy_kernel or p not in jvp_rules))
     assert missing == []
 
 
