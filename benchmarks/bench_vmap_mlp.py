@@ -1,6 +1,7 @@
 """`jit(vmap(f))` for the forward pass of an MLP (784-512-512-10, batch 128, float32), where f
 is written for one example, against the same network written for the batch by hand (target:
 at most 1.1x the hand-batched jitted program), and jax.jit(jax.vmap(f)) beside it."""
+from frameworks import framework
 from mlp import data
 
 NAME = "jit(vmap(mlp forward)), 784-512-512-10, batch 128"
@@ -15,21 +16,14 @@ def forward(np_like):
     return f
 
 
-def _setup(batched: bool, framework: str):
+def _setup(batched: bool, name: str):
     params, x, _ = data()
-    if framework == "fluxion":
-        import fluxion as fx
-        import fluxion.numpy as fnp
-        jit, vmap, np_like, asarray, block = fx.jit, fx.vmap, fnp, fnp.asarray, lambda y: y
-    else:
-        import jax
-        import jax.numpy as jnp
-        jit, vmap, np_like, asarray, block = jax.jit, jax.vmap, jnp, jnp.asarray, jax.block_until_ready
-    f = forward(np_like)
-    g = jit(f if batched else vmap(f, in_axes=(None, 0)))
-    params = [(asarray(w), asarray(b)) for w, b in params]
-    x = asarray(x)
-    return lambda: block(g(params, x))
+    fw = framework(name)
+    f = forward(fw.np)
+    g = fw.jit(f if batched else fw.vmap(f, in_axes=(None, 0)))
+    params = [(fw.asarray(w), fw.asarray(b)) for w, b in params]
+    x = fw.asarray(x)
+    return lambda: fw.block(g(params, x))
 
 
 def peers():

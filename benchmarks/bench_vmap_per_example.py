@@ -3,6 +3,7 @@ float32): `jit(vmap(grad(loss), in_axes=(None, 0, 0)))` against the same gradien
 hand (backpropagation written with einsum over the batch); target: at most 1.1x the hand-batched
 jitted program. jax.jit(jax.vmap(jax.grad)) runs beside it."""
 import numpy as np
+from frameworks import framework
 
 NAME = "jit(vmap(grad)), per-example gradients, 64-128-10, batch 256"
 SIZES, BATCH = (64, 128, 10), 256
@@ -35,21 +36,13 @@ def _by_hand(np_like):
     return grads
 
 
-def _setup(by_hand: bool, framework: str):
+def _setup(by_hand: bool, name: str):
     params, x, y = _data()
-    if framework == "fluxion":
-        import fluxion as fx
-        import fluxion.numpy as fnp
-        jit, vmap, grad, np_like, asarray, block = fx.jit, fx.vmap, fx.grad, fnp, fnp.asarray, lambda g: g
-    else:
-        import jax
-        import jax.numpy as jnp
-        jit, vmap, grad, np_like = jax.jit, jax.vmap, jax.grad, jnp
-        asarray, block = jnp.asarray, jax.block_until_ready
-    g = jit(_by_hand(np_like) if by_hand else vmap(grad(_loss(np_like)), in_axes=(None, 0, 0)))
-    params = tuple(asarray(w) for w in params)
-    x, y = asarray(x), asarray(y)
-    return lambda: block(g(params, x, y))
+    fw = framework(name)
+    g = fw.jit(_by_hand(fw.np) if by_hand else fw.vmap(fw.grad(_loss(fw.np)), in_axes=(None, 0, 0)))
+    params = tuple(fw.asarray(w) for w in params)
+    x, y = fw.asarray(x), fw.asarray(y)
+    return lambda: fw.block(g(params, x, y))
 
 
 def peers():

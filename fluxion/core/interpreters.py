@@ -27,6 +27,25 @@ class Interpreter:
     def process(self, prim, args: tuple, params: dict):
         raise NotImplementedError
 
+    def apply(self, rules: dict, prim, missing: tuple[str, str], *rule_args, **params):
+        """`rules[prim](*rule_args, **params)` run on the parent interpreter; its result, a pair
+        (outputs, one extra per output), is wrapped into this interpreter's values by
+        `self.wrap(output, extra)`. `missing` is the (problem, fix) of the error for a primitive
+        without a rule."""
+        try:
+            rule = rules[prim]
+        except KeyError:
+            raise errors.op_error(NotImplementedError, prim.name, *missing) from None
+        prev = _ctx.interp
+        _ctx.interp = self.parent
+        try:
+            out, extra = rule(*rule_args, **params)
+        finally:
+            _ctx.interp = prev
+        if prim.multiple_results:
+            return tuple(map(self.wrap, out, extra))
+        return self.wrap(out, extra)
+
 
 class _Ctx(threading.local):
     interp: Interpreter  # set below, once EAGER exists

@@ -99,13 +99,8 @@ def same_bdim(args, dims) -> tuple[list, int]:
     return [broadcast_batch(a, size, t) if d is None else moveaxis(_arr(a), d, t) for a, d in zip(args, dims)], t
 
 
-def check_examples(prim: Primitive, args, dims, params: dict):
-    """Abstract evaluation of `prim` on one example (its result types), raising the error a call
-    outside vmap raises.
-
-    For rules whose stacked operands could pass where an example fails (0-d examples of sort,
-    top_k or concatenate are 1-d once stacked) or fail with a message about shapes the user
-    never wrote."""
+def example_types(prim: Primitive, args, dims, params: dict):
+    """The result types of `prim` on one example (vmap has already checked the call on one example)."""
     avals = (_arr(a).aval if d is None else _example_type(_arr(a).aval, d) for a, d in zip(args, dims))
     return abstract_eval[prim](*avals, **params)
 
@@ -120,7 +115,6 @@ def defleading(prim: Primitive, core) -> None:
     axes before them (factorizations, transforms): the batch axis joins those leading axes (it moves
     to the front only from among the last ones), and every result keeps it there."""
     def rule(args, dims, **params):
-        check_examples(prim, args, dims, params)  # a stacked operand may have the axes an example lacks
         (x,), (d,) = args, dims
         if d >= x.ndim - core(**params):
             x, d = moveaxis(_arr(x), d, 0), 0

@@ -37,7 +37,7 @@ from ..core.primitive import batch_rules, jvp_rules, transpose_rules
 from . import elementwise as E
 from . import shape as S
 from ._ad import Zero, defjvp, is_undefined, zeros
-from ._batch import batch_size, check_examples, insert_at, moveaxis
+from ._batch import batch_size, example_types, insert_at, moveaxis
 from .conv import ConvDimensionNumbers, conv_general_dilated_p, dilate_dim, reduce_window_p
 from .linalg_rules import cast_to, in_dtype
 
@@ -206,7 +206,7 @@ def _split(y, axis: int, size: int, n: int, groups: int = 1):
 
 def _conv_batch(args, dims, *, dimension_numbers, feature_group_count, batch_group_count, **params):
     groups = dict(feature_group_count=feature_group_count, batch_group_count=batch_group_count)
-    example = check_examples(conv_general_dilated_p, args, dims, dict(params, dimension_numbers=dimension_numbers,
+    example = example_types(conv_general_dilated_p, args, dims, dict(params, dimension_numbers=dimension_numbers,
                                                                       **groups))
     (lhs, rhs), (ld, rd) = args, dims
     lhs_spec, rhs_spec, out_spec = dimension_numbers
@@ -239,7 +239,6 @@ def _reduce_window_batch(args, dims, *, window_dimensions, window_strides, paddi
     """A window of one along the batch axis."""
     window = dict(window_dimensions=window_dimensions, window_strides=window_strides, padding=padding,
                   base_dilation=base_dilation, window_dilation=window_dilation)
-    check_examples(reduce_window_p, args, dims, dict(window, computation=computation))
     (x,), (d,) = args, dims
     window = {k: insert_at(v, d, (0, 0) if k == "padding" else 1) for k, v in window.items()}
     return reduce_window_p.bind(x, computation=computation, **window), d

@@ -21,7 +21,7 @@ from . import elementwise as E
 from . import indexing as I
 from . import shape as S
 from ._ad import Zero, differentiable, instantiate, is_undefined, zeros
-from ._batch import batch_size, broadcast_batch, check_examples, example_axes, insert_at, moveaxis, same_bdim
+from ._batch import batch_size, broadcast_batch, example_axes, insert_at, moveaxis, same_bdim
 
 _b = lambda p: p.bind  # noqa: E731
 mul, div, add, select, eq, ne = _b(E.mul_p), _b(E.div_p), _b(E.add_p), _b(E.select_n_p), _b(E.eq_p), _b(E.ne_p)
@@ -241,7 +241,6 @@ def _paired(operand_axes, index_axes, od: int, idim: int):
 
 def _gather_batch(args, dims, *, dimension_numbers, slice_sizes, mode, fill_value):
     params = dict(mode=mode, fill_value=fill_value)
-    check_examples(I.gather_p, args, dims, dict(params, dimension_numbers=dimension_numbers, slice_sizes=slice_sizes))
     (operand, indices), (od, idim) = args, dims
     offset, collapsed, start, obatch, ibatch = dimension_numbers
     if idim is None:  # the batch axis is one more window, taken whole
@@ -265,7 +264,6 @@ def _gather_batch(args, dims, *, dimension_numbers, slice_sizes, mode, fill_valu
 
 def _scatter_batch(prim):
     def rule(args, dims, *, dimension_numbers, mode):
-        check_examples(prim, args, dims, dict(dimension_numbers=dimension_numbers, mode=mode))
         (operand, indices, updates), (od, idim, ud) = args, dims
         window, inserted, start, obatch, ibatch = dimension_numbers
         size = batch_size(args, dims)
@@ -307,7 +305,6 @@ def _starts_at(starts, d: int):
 
 
 def _dynamic_slice_batch(args, dims, *, slice_sizes):
-    check_examples(I.dynamic_slice_p, args, dims, dict(slice_sizes=slice_sizes))
     (x, *starts), (xd, *sds) = args, dims
     if all(d is None for d in sds):
         sizes = insert_at(slice_sizes, xd, x.shape[xd])
@@ -325,7 +322,6 @@ def _dynamic_slice_batch(args, dims, *, slice_sizes):
 
 
 def _dynamic_update_slice_batch(args, dims):
-    check_examples(I.dynamic_update_slice_p, args, dims, {})
     (x, update, *starts), (xd, ud, *sds) = args, dims
     size = batch_size(args, dims)
     if xd is None and ud is None:  # only the starts differ: each example writes into its own copy

@@ -30,7 +30,7 @@ from ..core.types import ArrayType
 from . import elementwise as E
 from . import shape as S
 from ._ad import Zero, defjvp, is_undefined
-from ._batch import broadcast_batch, check_examples, defleading, example_axes, moveaxis
+from ._batch import broadcast_batch, defleading, example_axes, moveaxis
 from .linalg import cholesky_p, dot_general_p, eigh_p, lu_p, qr_p, svd_p, triangular_solve_p
 
 _b = lambda p: p.bind  # noqa: E731
@@ -375,8 +375,6 @@ jvp_rules[svd_p] = _svd_jvp
 def _dot_general_batch(args, dims, *, dimension_numbers, preferred_element_type):
     """Examples on both sides become one more batch dimension (the result's first); an example axis
     on one side only is one more free dimension of that side."""
-    check_examples(dot_general_p, args, dims, dict(dimension_numbers=dimension_numbers,
-                                                   preferred_element_type=preferred_element_type))
     (x, y), (xd, yd) = args, dims
     (lc, rc), (lb, rb) = dimension_numbers
     if xd is not None and yd is not None:
@@ -395,7 +393,6 @@ def _dot_general_batch(args, dims, *, dimension_numbers, preferred_element_type)
 
 
 def _triangular_solve_batch(args, dims, *, left_side, **params):
-    check_examples(triangular_solve_p, args, dims, dict(params, left_side=left_side))
     (a, b), (ad, bd) = args, dims
     if ad is None:  # the examples are more columns of b (rows when solving from the right) for one a
         b = moveaxis(b, bd, b.ndim - 2 if left_side else b.ndim - 3)

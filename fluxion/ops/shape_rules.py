@@ -21,7 +21,7 @@ from . import elementwise as E
 from . import reduce as R
 from . import shape as S
 from ._ad import deflinear, defzero, is_undefined
-from ._batch import check_examples, defunary_axes, example_axes, insert_at, moveaxis, same_bdim
+from ._batch import defunary_axes, example_axes, insert_at, moveaxis, same_bdim
 
 
 def _broadcast_in_dim_transpose(ct, x, *, shape, broadcast_dimensions):
@@ -126,7 +126,6 @@ def _expand_dims_batch(args, dims, *, dimensions):
 
 
 def _concatenate_batch(args, dims, *, dimension):
-    check_examples(S.concatenate_p, args, dims, dict(dimension=dimension))
     args, d = same_bdim(args, dims)
     return S.concatenate_p.bind(*args, dimension=dimension + (dimension >= d)), d
 
@@ -137,7 +136,6 @@ def _pad_batch(args, dims, *, padding_config):
         return S.pad_p.bind(x, value, padding_config=insert_at(padding_config, d, (0, 0, 0))), d
     # a padding value per example: pad with any value, then put each example's value (`value` is
     # 1-d) where padding went, along the batch axis of x (or a new first one)
-    check_examples(S.pad_p, args, dims, dict(padding_config=padding_config))
     out = 0 if d is None else d
     example = x.shape if d is None else x.shape[:d] + x.shape[d + 1:]
     config = padding_config if d is None else insert_at(padding_config, d, (0, 0, 0))

@@ -179,6 +179,20 @@ def _check_float_inputs(op: str, args, nums) -> None:
                                "or move the argument out of argnums")
 
 
+def _linearize_argnums(f: Callable, args: tuple, kwargs: dict, argnums, has_aux: bool, op: str):
+    """`_linearize` of `f(*args, **kwargs)` with respect to the arguments at `argnums` (checked)."""
+    nums = _argnums(argnums, len(args), op)
+    _check_float_inputs(op, args, nums)
+
+    def g(*diff):
+        full = list(args)
+        for n, d in zip(nums, diff):
+            full[n] = d
+        return f(*full, **kwargs)
+
+    return _linearize(g, tuple(args[n] for n in nums), has_aux)
+
+
 def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
     """A function returning `f(*args)` and its gradient with respect to the `argnums` arguments.
 
@@ -189,16 +203,7 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool 
     """
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
-        nums = _argnums(argnums, len(args), "grad")
-        _check_float_inputs("grad", args, nums)
-
-        def g(*diff):
-            full = list(args)
-            for n, d in zip(nums, diff):
-                full[n] = d
-            return f(*full, **kwargs)
-
-        primals_out, out_tree, in_tree, linear, aux = _linearize(g, tuple(args[n] for n in nums), has_aux)
+        primals_out, out_tree, in_tree, linear, aux = _linearize_argnums(f, args, kwargs, argnums, has_aux, "grad")
         if not out_tree.is_leaf:
             raise op_error(TypeError, "grad", f"the function must return a scalar, got a tree {out_tree}",
                            "return a single scalar (e.g. the sum of your terms), or use fx.vjp / fx.jacrev")

@@ -12,7 +12,7 @@ from ...ops import elementwise as E
 from ...ops import shape as S
 from ...ops._ad import zeros
 from ..batching import vmap
-from .api import _argnums, _check_float_inputs, _linearize
+from .api import _linearize_argnums
 
 
 def _basis(aval):
@@ -24,16 +24,7 @@ def _basis(aval):
 def _jacobian(f, argnums, has_aux, forward: bool, op: str):
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
-        nums = _argnums(argnums, len(args), op)
-        _check_float_inputs(op, args, nums)
-
-        def g(*diff):
-            full = list(args)
-            for n, d in zip(nums, diff):
-                full[n] = d
-            return f(*full, **kwargs)
-
-        out_leaves, out_tree, in_tree, linear, aux = _linearize(g, tuple(args[n] for n in nums), has_aux)
+        out_leaves, out_tree, in_tree, linear, aux = _linearize_argnums(f, args, kwargs, argnums, has_aux, op)
         ins, outs = linear.in_types, [y.aval for y in out_leaves]
         # blocks[o][i] = d out o / d in i, of shape outs[o].shape + ins[i].shape: one batched
         # linear map per input (forward) or output (reverse), over all its basis vectors at once

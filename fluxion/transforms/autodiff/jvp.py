@@ -1,9 +1,8 @@
 """Forward mode: the JVP interpreter carries a tangent beside each primal value."""
 from __future__ import annotations
 
-from ...core import errors
 from ...core.array import Array, Tracer, to_array
-from ...core.interpreters import Interpreter, _ctx
+from ...core.interpreters import Interpreter
 from ...core.primitive import jvp_rules
 from ...ops._ad import Zero
 
@@ -33,6 +32,10 @@ class JVPTracer(Tracer):
         return self
 
 
+_NO_RULE = ("has no jvp rule, so it cannot be differentiated",
+            "wrap the call in fx.stop_gradient, or define a rule with fx.custom_jvp")
+
+
 class JVPInterpreter(Interpreter):
     """Applies each primitive's jvp rule, binding the rule's operations on the parent."""
 
@@ -54,21 +57,8 @@ class JVPInterpreter(Interpreter):
                 tangents.append(None)
         if not live:  # nothing to differentiate: the parent computes the value
             return self.parent.process(prim, primals, params)
-        prev = _ctx.interp
-        _ctx.interp = self.parent
-        try:
-            tangents = [Zero(_aval(p)) if t is None else t for p, t in zip(primals, tangents)]
-            try:
-                rule = jvp_rules[prim]
-            except KeyError:
-                raise errors.op_error(NotImplementedError, prim.name, "has no jvp rule, so it cannot be differentiated",
-                                      "wrap the call in fx.stop_gradient, or define a rule with fx.custom_jvp") from None
-            out, tangent = rule(primals, tangents, **params)
-        finally:
-            _ctx.interp = prev
-        if prim.multiple_results:
-            return tuple(self.wrap(o, t) for o, t in zip(out, tangent))
-        return self.wrap(out, tangent)
+        tangents = [Zero(_aval(p)) if t is None else t for p, t in zip(primals, tangents)]
+        return self.apply(jvp_rules, prim, _NO_RULE, primals, tangents, **params)
 
     def wrap(self, primal, tangent):
         if tangent.__class__ is Zero:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ...core import errors
 from ...core.array import Array, Tracer, to_array
-from ...core.interpreters import Interpreter, _ctx
+from ...core.interpreters import Interpreter
 from ...core.primitive import batch_rules
 from ...core.types import ArrayType
 from ..autodiff.partial_eval import out_types
@@ -44,6 +44,10 @@ class BatchTracer(Tracer):
         return self
 
 
+_NO_RULE = ("has no batching rule, so it cannot run under vmap",
+            "call it outside vmap (e.g. in a Python loop over the examples)")
+
+
 class BatchInterpreter(Interpreter):
     """Applies batching rules; `size` is the number of examples."""
 
@@ -67,20 +71,7 @@ class BatchInterpreter(Interpreter):
             return self.parent.process(prim, vals, params)
         # shape and dtype errors speak of one example, as they would without vmap
         out_types(prim, [a.aval if isinstance(a, Array) else to_array(a).aval for a in args], params)
-        try:
-            rule = batch_rules[prim]
-        except KeyError:
-            raise errors.op_error(NotImplementedError, prim.name, "has no batching rule, so it cannot run under vmap",
-                                  "call it outside vmap (e.g. in a Python loop over the examples)") from None
-        prev = _ctx.interp
-        _ctx.interp = self.parent
-        try:
-            out, out_dim = rule(vals, dims, **params)
-        finally:
-            _ctx.interp = prev
-        if prim.multiple_results:
-            return tuple(self.wrap(o, d) for o, d in zip(out, out_dim))
-        return self.wrap(out, out_dim)
+        return self.apply(batch_rules, prim, _NO_RULE, vals, dims, **params)
 
     def wrap(self, val, bdim):
         if bdim is None:
