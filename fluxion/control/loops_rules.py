@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import functools
 
-from ..core.primitive import batch_rules, jvp_rules
+from ..core.primitive import batch_rules
 from ..core.program import Program, Var, evaluate
 from ..ops import elementwise as E
 from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._ad import Zero, instantiate
 from ..ops._batch import batch_size, broadcast_batch, moveaxis
-from ._derive import batch_program, cached, jvp_program, like, loop_fixpoint, reorder, replace, splits, trace_program
+from ._derive import batch_program, cached, jvp_program, like, loop_fixpoint, reorder, replace, trace_program
 from .loops import while_p
 
 
@@ -52,13 +52,6 @@ def joint_jvp(primals, tangents, *, cond, body, cond_nconsts, body_nconsts, capa
 def _ignoring(program: Program, avals: tuple) -> Program:
     """`program` taking extra trailing inputs of types `avals` that it does not use."""
     return replace(program, inputs=[*program.inputs, *map(Var, avals)])
-
-
-def _while_jvp(primals, tangents, **params):
-    outs, t_outs = joint_jvp(primals, tangents, **params)
-    if splits(primals):  # the joint loop lands in the linear program: the primal values come from a loop of their own
-        outs = while_p.bind(*primals, **params)
-    return outs, t_outs
 
 
 def _while_batch(args, dims, *, cond, body, cond_nconsts, body_nconsts, capacity):
@@ -108,5 +101,4 @@ def _frozen(cond: Program, body: Program, cond_nconsts: int, body_nconsts: int) 
     return trace_program("vmap", step, [*cond.in_types[:cond_nconsts], *body.in_types])
 
 
-jvp_rules[while_p] = _while_jvp
 batch_rules[while_p] = _while_batch
