@@ -212,6 +212,6 @@ def splits(primals: Sequence) -> bool:
     separate equations: when its tangents are being staged into a linear program (reverse
     mode), the primal values must be computed outside that program (one primitive giving both
     would make the primal values staged ones). Under jit's staging the primal values are staged
-    too, and one joint primitive serves."""
+    too, or known constants, and one joint primitive serves."""
     parent = _ctx.interp
-    return isinstance(parent, StagingInterpreter) and not any(map(parent.owns, primals))
+    return isinstance(parent, StagingInterpreter) and parent.linearizes(primals)

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import functools
 
-from ..core.interpreters import _ctx, push, use
-from ..core.primitive import abstract_eval, jvp_rules, transpose_rules, xla_lowering
+from ..core.interpreters import _ctx, use
+from ..core.primitive import abstract_eval, jvp_rules, transpose_rules
 from ..core.program import Program, evaluate
 from ..ops import elementwise as E
 from ..ops import reduce as R
@@ -35,7 +35,6 @@ from ..ops import shape as S
 from ..ops._ad import Zero, differentiable, instantiate
 from ..transforms.autodiff.api import jvp, vjp
 from ..transforms.autodiff.custom import CallPrimitive, Record
-from ..transforms.autodiff.partial_eval import StagingInterpreter
 from . import while_tape as T
 from ._derive import like, reorder, select_outputs, splits, zeros_like
 from .loops import while_loop, while_p
@@ -69,7 +68,7 @@ def _taped_jvp(primals, tangents, *, cond, body, cond_nconsts, body_nconsts, cap
     staging = _ctx.interp
     nk = cond_nconsts + body_nconsts
     cond_consts, consts, init = primals[:cond_nconsts], primals[cond_nconsts:nk], primals[nk:]
-    # while staging, a tangent that is not staged depends on no input: by linearity it is zero
+    # while linearizing, a tangent that is not staged depends on no input: by linearity it is zero
     live = [staging.owns(t) and differentiable(p.aval) for p, t in zip(primals[cond_nconsts:], tangents[cond_nconsts:])]
     live_consts = tuple(k for k in range(body_nconsts) if live[k])
     diff = tuple(k for k, x in enumerate(init) if differentiable(x.aval))
@@ -88,7 +87,7 @@ def _taped_jvp(primals, tangents, *, cond, body, cond_nconsts, body_nconsts, cap
                 *[tangents[cond_nconsts + k] for k in live_consts]]
     call = Record(name="while_loop", step=step, capacity=capacity, levels=T.levels(capacity), num_consts=body_nconsts,
                   num_saved=len(saved), diff=tuple(saved.index(k) for k in diff), live_consts=live_consts,
-                  live_init=live_init, in_avals=[x.aval for x in operands], out_avals=tuple(init[k].aval for k in diff))
+                  live_init=live_init, out_avals=tuple(init[k].aval for k in diff))
     lin = while_lin_p.bind(*operands, call=call)
     t_out = dict(zip(diff, lin))
     return outs, [t_out[k] if k in t_out else Zero(x.aval) for k, x in enumerate(init)]
@@ -202,19 +201,7 @@ def _sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts):
     return while_loop(lambda c: c[0] >= 0, segment, carry, capacity=cap)[3:]
 
 
-def _while_lin_lowering(*args, call):
-    """while_lin in a compiled program (as when a jitted function evaluates a linearized one, e.g.
-    linearize's jvp function): its forward evaluation, staged and lowered in its place."""
-    from ..backends.xla.control import _lower  # runs only while the XLA backend lowers a program
-
-    staging = StagingInterpreter()
-    with push(staging):
-        outs = _while_lin_impl(*[staging.new_input(a) for a in call.in_avals], call=call)
-    return tuple(_lower(staging.program(list(outs)), args))
-
-
 while_lin_p = CallPrimitive("while_lin", _while_lin_impl, staged=True)
 abstract_eval[while_lin_p] = lambda *avals, call: call.out_avals
 transpose_rules[while_lin_p] = _while_lin_transpose
-xla_lowering[while_lin_p] = _while_lin_lowering
 jvp_rules[while_p] = _while_jvp

@@ -65,6 +65,16 @@ class Array:
         """Wait until the value is computed (operations on XLA devices run asynchronously); returns the array."""
         return self
 
+    def is_deleted(self) -> bool:
+        """Whether the array was donated to a compiled call on an XLA device, so it has no value
+        (`fx.jit`'s `donate_argnums` shows an example).
+
+        >>> import fluxion.numpy as fnp
+        >>> fnp.ones(3).is_deleted()
+        False
+        """
+        return False
+
     def __len__(self) -> int:
         if not self.shape:
             raise TypeError("len() of a 0-d array; use .item() or .shape")

@@ -10,14 +10,18 @@
 Placement of an operation: it runs on the XLA device of its operands. Operands on the host
 (NumPy Arrays, Python scalars) follow it and are transferred; so do 0-d weak values (Python
 scalars made arrays) from another device. Operands on two different XLA devices are an
-error (`DeviceError`) that names both: move one with `device_put`.
+error (`DeviceError`) that names both: move one with `device_put`. A value made from scratch
+for arrays on a device (a derivative's seed, zeros) goes to their device with `like`.
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import tree
 from .errors import DeviceError, op_error
+
+if TYPE_CHECKING:
+    from .array import Array
 
 
 class Device:
@@ -80,8 +84,11 @@ def devices(platform: str | None = None) -> list[Device]:
     return [d for d in _devices if platform is None or d.platform == platform]
 
 
-def get(device: Device | str | None) -> Device:
-    """The device named by `device`: a Device, a name such as "xla-cpu:1" or "gpu" (id 0), or None (cpu:0)."""
+def get(device: Device | str | None, op: str = "device") -> Device:
+    """The device named by `device`: a Device, a name such as "xla-cpu:1" or "gpu" (id 0), or None (cpu:0).
+
+    Errors name `op`, the operation that was given `device`.
+    """
     if device is None:
         return CPU
     if isinstance(device, Device):
@@ -91,14 +98,14 @@ def get(device: Device | str | None) -> Device:
         try:
             index = int(index or 0)
         except ValueError:
-            raise op_error(DeviceError, "device", f"{device!r} is not a device name",
+            raise op_error(DeviceError, op, f"{device!r} is not a device name",
                            "write platform:id, e.g. \"xla-cpu:0\", or pass one of fx.devices()") from None
     else:
-        raise op_error(TypeError, "device", f"{device!r} is not a device", "pass one of fx.devices(), a name or None")
+        raise op_error(TypeError, op, f"{device!r} is not a device", "pass one of fx.devices(), a name or None")
     for d in devices(platform):
         if d.id == index:
             return d
-    raise op_error(DeviceError, "device", f"there is no device {platform}:{index}; the devices are {devices()}",
+    raise op_error(DeviceError, op, f"there is no device {platform}:{index}; the devices are {devices()}",
                    "pass one of fx.devices()")
 
 
@@ -117,9 +124,34 @@ def device_put(x, device: Device | str | None = None):
     >>> y.device, y.tolist()
     (cpu:0, [0.0, 2.0, 4.0])
     """
+    return _put(x, get(device))
+
+
+def _put(x: Any, device: Device) -> Any:
+    """`device_put` to a resolved device."""
     from .array import Tracer, to_array  # array.py imports this module
-    target = get(device)
-    return tree.map(lambda leaf: leaf if isinstance(leaf, Tracer) else target.put(to_array(leaf)), x)
+    return tree.map(lambda leaf: leaf if isinstance(leaf, Tracer) else device.put(to_array(leaf)), x)
+
+
+def like(value: Any, ref: Array) -> Any:
+    """`value` (an Array or a pytree of them, e.g. a seed or zeros just made on the host) on the
+    device of the Array `ref`.
+
+    For a `ref` on the host (or a traced one, whose device its transformation's caller decides)
+    this is `value` itself, after one check; so derivatives and other values made from scratch
+    for arrays on an XLA device can follow them there at no cost on the host. Traced parts of
+    `value` are left as they are (see `device_put`).
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> from fluxion.core.device import like
+    >>> like(fnp.zeros(2), fx.device_put(fnp.ones(3), "xla-cpu")).device
+    xla-cpu:0
+    >>> x = fnp.zeros(2)
+    >>> like(x, fnp.ones(3)) is x
+    True
+    """
+    device = ref.device
+    return value if device is CPU else _put(value, device)
 
 
 def placement(op: str, arrays) -> Device:

@@ -43,10 +43,22 @@ class DeviceError(FluxionError, ValueError):
     """Operands on different devices, or a device that does not exist."""
 
 
+# packages whose frames are not the user's either: an error raised while a program is lowered
+# to XLA passes through jax's tracing machinery before it reaches the user's call
+_TOOLCHAIN = frozenset({"jax", "jaxlib"})
+
+
+def _internal(frame) -> bool:
+    if frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        return True
+    module = frame.f_globals.get("__name__")
+    return isinstance(module, str) and module.partition(".")[0] in _TOOLCHAIN
+
+
 def user_frame() -> str:
-    """`file:line` of the innermost caller outside the fluxion package, or ''."""
+    """`file:line` of the innermost caller outside the fluxion package (and jax, jaxlib), or ''."""
     f = sys._getframe(1)
-    while f is not None and f.f_code.co_filename.startswith(_PACKAGE_DIR):
+    while f is not None and _internal(f):
         f = f.f_back
     return "" if f is None else f"{f.f_code.co_filename}:{f.f_lineno}"
 

@@ -85,6 +85,9 @@ def evaluate(program: Program, *args):
 
 
 class _Printer:
+    """Prints a program, one equation a line; the sub-programs an equation carries (branches,
+    loop bodies) print on the lines below it, indented one level deeper; every variable has its own name."""
+
     def __init__(self):
         self.names: dict[Var, str] = {}
 
@@ -99,9 +102,13 @@ class _Printer:
     def typed(self, v: Var) -> str:
         return f"{self.name(v)}:{v.aval}"
 
-    def param(self, value) -> str:
+    def param(self, value, indent: str) -> str:
+        """A parameter of an equation of a program printed at `indent`."""
         if isinstance(value, Program):
-            return "\n" + self.program(value, "      ")
+            return "\n" + self.program(value, indent + _NESTED)
+        if isinstance(value, tuple) and value and all(isinstance(v, Program) for v in value):
+            programs = ",".join("\n" + self.program(v, indent + _NESTED) for v in value)
+            return f"({programs}{',' if len(value) == 1 else ''})"
         return repr(value)
 
     def program(self, p: Program, indent: str) -> str:
@@ -109,11 +116,14 @@ class _Printer:
         lines = [f"{indent}{{ lambda {head.strip()}. let"]
         for eq in p.equations:
             outs = " ".join(map(self.typed, eq.outputs))
-            params = " ".join(f"{k}={self.param(v)}" for k, v in eq.params.items())
+            params = " ".join(f"{k}={self.param(v, indent)}" for k, v in eq.params.items())
             args = " ".join(map(self.name, eq.inputs))
             lines.append(f"{indent}    {outs} = {eq.prim.name}{'[' + params + ']' if params else ''} {args}")
         lines.append(f"{indent}  in ({', '.join(map(self.name, p.outputs))}{',' if len(p.outputs) == 1 else ''}) }}")
         return "\n".join(lines)
+
+
+_NESTED = "      "  # how much deeper a sub-program prints than the program whose equation carries it
 
 
 def _letters(i: int) -> str:

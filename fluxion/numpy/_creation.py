@@ -1,7 +1,9 @@
 """Array creation: conversion (asarray), filled arrays, ranges, and matrices built from iota.
 
 Computed results (ranges, eye, tri, ...) are built from primitives, so that they work under
-every transformation; sizes, counts and offsets are static Python ints.
+every transformation; sizes, counts and offsets are static Python ints. `device=` (one of
+`fx.devices()`, a name such as "xla-cpu:0", or None) places the result (see _placement.py);
+the `*_like` functions without it put theirs on the device of their argument.
 """
 from __future__ import annotations
 
@@ -12,11 +14,11 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.array import Array, to_array
-from ..core.device import CPU, Device
 from ..core.errors import ConcretizationError, DTypeError, ShapeError, op_error
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ._convert import convert, dtype_of
+from ._placement import place, resolve
 
 __all__ = ["arange", "array", "asarray", "copy", "empty", "empty_like", "eye", "from_dlpack", "full", "full_like",
            "geomspace", "identity", "linspace", "logspace", "meshgrid", "ones", "ones_like", "tri", "tril", "triu",
@@ -25,26 +27,26 @@ __all__ = ["arange", "array", "asarray", "copy", "empty", "empty_like", "eye", "
 _SCALARS = (bool, int, float, complex)
 
 
-def _check_device(device, op: str = "asarray") -> None:
-    if device is None or device == CPU or device == "cpu":
-        return
-    if isinstance(device, Device):
-        raise op_error(ValueError, op, f"device {device} is not available to the NumPy backend",
-                       "use fx.device_put(x, device) with the XLA backend, or device=None")
-    raise op_error(TypeError, op, f"{device!r} is not a device", "pass one of fx.devices(), \"cpu\" or None")
-
-
 def asarray(obj, /, *, dtype=None, device=None, copy: bool | None = None) -> Array:
     """Convert `obj` (an Array, NumPy array, nested sequence or Python scalar) to an Array.
 
     Python floats become float32 and ints int64 unless `dtype` says otherwise; NumPy arrays
-    keep their dtype (float64 stays float64).
+    keep their dtype (float64 stays float64). An Array stays on its device unless `device`
+    names another (moving it is a copy, so `copy=False` forbids it).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.asarray([1, 2.5]).dtype
     dtype('float32')
+    >>> fnp.asarray([1, 2], device="xla-cpu:0").device
+    xla-cpu:0
     """
-    _check_device(device)
+    if device is None:  # the common case: no placement to check
+        return _asarray(obj, dtype, copy)
+    device = resolve("asarray", device)
+    return place("asarray", _asarray(obj, dtype, copy), device, copy)
+
+
+def _asarray(obj, dtype, copy: bool | None) -> Array:
     if dtype is not None:
         dtype = dtypes.canonicalize(dtype)
     if isinstance(obj, Array):
@@ -92,8 +94,8 @@ def from_dlpack(x, /, *, device=None, copy: bool | None = None) -> Array:
     >>> fnp.from_dlpack(np.arange(3)).tolist()
     [0, 1, 2]
     """
-    _check_device(device, "from_dlpack")
-    return asarray(np.from_dlpack(x), copy=copy is not False)
+    device = resolve("from_dlpack", device)
+    return place("from_dlpack", _asarray(np.from_dlpack(x), None, copy is not False), device, copy)
 
 
 # filled arrays ------------------------------------------------------------------------------
@@ -136,8 +138,8 @@ def _fill_dtype(fill_value) -> np.dtype:
 
 
 def _constant(op: str, shape, value: int, dtype, device) -> Array:
-    _check_device(device, op)
-    return S.full(_shape(op, shape), value, _dtype(dtype, dtypes.default_float))
+    device = resolve(op, device)
+    return place(op, S.full(_shape(op, shape), value, _dtype(dtype, dtypes.default_float)), device)
 
 
 def zeros(shape, dtype=None, *, device=None) -> Array:
@@ -146,6 +148,8 @@ def zeros(shape, dtype=None, *, device=None) -> Array:
     >>> import fluxion.numpy as fnp
     >>> fnp.zeros((2, 2), dtype=fnp.int32).tolist()
     [[0, 0], [0, 0]]
+    >>> fnp.zeros(3, device="xla-cpu").device
+    xla-cpu:0
     """
     return _constant("zeros", shape, 0, dtype, device)
 
@@ -180,15 +184,16 @@ def full(shape, fill_value, dtype=None, *, device=None) -> Array:
     >>> fnp.full((2,), 7).tolist(), fnp.full((2,), 7).dtype
     ([7, 7], dtype('int64'))
     """
-    _check_device(device, "full")
+    device = resolve("full", device)
     dt = _dtype(dtype, None) or _fill_dtype(fill_value)
-    return _fill("full", _shape("full", shape), fill_value, dt)
+    return place("full", _fill("full", _shape("full", shape), fill_value, dt), device)
 
 
 def _like(op: str, x, dtype, shape, device):
-    _check_device(device, op)
+    """The shape, dtype and device of a result like `x` (each given, or taken from `x`)."""
+    device = resolve(op, device)
     x = x if isinstance(x, Array) else asarray(x)
-    return _shape(op, x.shape if shape is None else shape), _dtype(dtype, x.dtype)
+    return _shape(op, x.shape if shape is None else shape), _dtype(dtype, x.dtype), device or x.device
 
 
 def zeros_like(x, /, dtype=None, *, shape=None, device=None) -> Array:
@@ -198,8 +203,8 @@ def zeros_like(x, /, dtype=None, *, shape=None, device=None) -> Array:
     >>> fnp.zeros_like(fnp.asarray([1, 2])).tolist()
     [0, 0]
     """
-    shape, dt = _like("zeros_like", x, dtype, shape, device)
-    return S.full(shape, 0, dt)
+    shape, dt, device = _like("zeros_like", x, dtype, shape, device)
+    return place("zeros_like", S.full(shape, 0, dt), device)
 
 
 def ones_like(x, /, dtype=None, *, shape=None, device=None) -> Array:
@@ -209,8 +214,8 @@ def ones_like(x, /, dtype=None, *, shape=None, device=None) -> Array:
     >>> fnp.ones_like(fnp.zeros((2, 1), dtype=fnp.bool)).tolist()
     [[True], [True]]
     """
-    shape, dt = _like("ones_like", x, dtype, shape, device)
-    return S.full(shape, 1, dt)
+    shape, dt, device = _like("ones_like", x, dtype, shape, device)
+    return place("ones_like", S.full(shape, 1, dt), device)
 
 
 def empty_like(x, /, dtype=None, *, shape=None, device=None) -> Array:
@@ -220,8 +225,8 @@ def empty_like(x, /, dtype=None, *, shape=None, device=None) -> Array:
     >>> fnp.empty_like(fnp.zeros(3)).shape
     (3,)
     """
-    shape, dt = _like("empty_like", x, dtype, shape, device)
-    return S.full(shape, 0, dt)
+    shape, dt, device = _like("empty_like", x, dtype, shape, device)
+    return place("empty_like", S.full(shape, 0, dt), device)
 
 
 def full_like(x, /, fill_value, dtype=None, *, shape=None, device=None) -> Array:
@@ -231,8 +236,8 @@ def full_like(x, /, fill_value, dtype=None, *, shape=None, device=None) -> Array
     >>> fnp.full_like(fnp.zeros(2, dtype=fnp.int32), 2.7).tolist()
     [2, 2]
     """
-    shape, dt = _like("full_like", x, dtype, shape, device)
-    return _fill("full_like", shape, fill_value, dt)
+    shape, dt, device = _like("full_like", x, dtype, shape, device)
+    return place("full_like", _fill("full_like", shape, fill_value, dt), device)
 
 
 # ranges -------------------------------------------------------------------------------------
@@ -261,7 +266,7 @@ def arange(start, /, stop=None, step=1, dtype=None, *, device=None) -> Array:
     >>> fnp.arange(5).tolist(), fnp.arange(3, 0, -1).tolist(), fnp.arange(0, 1, 0.25).tolist()
     ([0, 1, 2, 3, 4], [3, 2, 1], [0.0, 0.25, 0.5, 0.75])
     """
-    _check_device(device, "arange")
+    device = resolve("arange", device)
     if stop is None:
         start, stop = 0, start
     lo, hi, st = (_number("arange", v) for v in (start, stop, step))
@@ -278,10 +283,10 @@ def arange(start, /, stop=None, step=1, dtype=None, *, device=None) -> Array:
                        "pass finite numbers")
     n = max(-((lo - hi) // st) if exact else math.ceil((hi - lo) / st), 0)
     if lo == 0 and st == 1 and dt != dtypes.bool_:
-        return S.iota(dt, (n,), 0)
+        return place("arange", S.iota(dt, (n,), 0), device)
     work = dtypes.int64 if exact and dt.kind in "iu" else dtypes.float64
     values = E.add_p.bind(E.mul_p.bind(S.iota(work, (n,), 0), _const(st, work)), _const(lo, work))
-    return convert(values, dt)
+    return place("arange", convert(values, dt), device)
 
 
 def _inexact(dt: np.dtype) -> np.dtype:
@@ -350,11 +355,11 @@ def linspace(start, stop, /, num: int = 50, *, endpoint: bool = True, retstep: b
     >>> fnp.linspace(0, 1, 5).tolist()
     [0.0, 0.25, 0.5, 0.75, 1.0]
     """
-    _check_device(device, "linspace")
+    device = resolve("linspace", device)
     start, stop, dt = _endpoints(start, stop, dtype)
     values, step = _interpolate("linspace", start, stop, operator.index(num), endpoint)
-    out = _to_result(_move_first_axis(values, axis), dt)
-    return (out, convert(step, _inexact(dt))) if retstep else out
+    out = place("linspace", _to_result(_move_first_axis(values, axis), dt), device)
+    return (out, place("linspace", convert(step, _inexact(dt)), device)) if retstep else out
 
 
 def logspace(start, stop, /, num: int = 50, *, endpoint: bool = True, base=10.0, dtype=None, axis: int = 0,
@@ -365,11 +370,11 @@ def logspace(start, stop, /, num: int = 50, *, endpoint: bool = True, base=10.0,
     >>> fnp.logspace(0, 2, 3).tolist()
     [1.0, 10.0, 100.0]
     """
-    _check_device(device, "logspace")
+    device = resolve("logspace", device)
     start, stop, dt = _endpoints(start, stop, dtype)
     exponents, _ = _interpolate("logspace", start, stop, operator.index(num), endpoint)
     values = E.pow_p.bind(convert(base, exponents.dtype), exponents)
-    return _to_result(_move_first_axis(values, axis), dt)
+    return place("logspace", _to_result(_move_first_axis(values, axis), dt), device)
 
 
 def geomspace(start, stop, /, num: int = 50, *, endpoint: bool = True, dtype=None, axis: int = 0,
@@ -382,7 +387,7 @@ def geomspace(start, stop, /, num: int = 50, *, endpoint: bool = True, dtype=Non
     >>> fnp.geomspace(1, 1000, 4).tolist()
     [1.0, 10.0, 100.0, 1000.0]
     """
-    _check_device(device, "geomspace")
+    device = resolve("geomspace", device)
     start, stop, dt = _endpoints(start, stop, dtype)
     # eager ends are checked as NumPy checks them; traced ones have no value to check
     if any(v.__class__ is Array and not np.all(v._value) for v in (start, stop)):
@@ -395,7 +400,7 @@ def geomspace(start, stop, /, num: int = 50, *, endpoint: bool = True, dtype=Non
     values = E.exp_p.bind(logs)
     if num:
         values = _with_ends(values, start, stop if endpoint and num > 1 else None)
-    return _to_result(_move_first_axis(E.mul_p.bind(values, sign), axis), dt)
+    return place("geomspace", _to_result(_move_first_axis(E.mul_p.bind(values, sign), axis), dt), device)
 
 
 # matrices ----------------------------------------------------------------------------------
@@ -413,9 +418,9 @@ def eye(n_rows: int, n_cols: int | None = None, /, k: int = 0, dtype=None, *, de
     >>> fnp.eye(2, 3, k=1).tolist()
     [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
     """
-    _check_device(device, "eye")
+    device = resolve("eye", device)
     n, m = _shape("eye", (n_rows, n_rows if n_cols is None else n_cols))
-    return convert(_band(n, m, k, E.eq_p), _dtype(dtype, dtypes.default_float))
+    return place("eye", convert(_band(n, m, k, E.eq_p), _dtype(dtype, dtypes.default_float)), device)
 
 
 def identity(n: int, dtype=None, *, device=None) -> Array:
@@ -435,9 +440,9 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype=None, *, device=None) ->
     >>> fnp.tri(2, 3, dtype=fnp.int32).tolist()
     [[1, 0, 0], [1, 1, 0]]
     """
-    _check_device(device, "tri")
+    device = resolve("tri", device)
     n, m = _shape("tri", (N, N if M is None else M))
-    return convert(_band(n, m, k, E.le_p), _dtype(dtype, dtypes.default_float))
+    return place("tri", convert(_band(n, m, k, E.le_p), _dtype(dtype, dtypes.default_float)), device)
 
 
 def _triangle(op: str, x, k: int, prim) -> Array:

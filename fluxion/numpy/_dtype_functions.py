@@ -18,6 +18,7 @@ from ..core.array import Array, to_array
 from ..core.device import CPU, Device, devices
 from ..core.errors import DTypeError, op_error
 from ..ops import elementwise as E
+from ._placement import place, resolve
 
 __all__ = ["__array_namespace_info__", "astype", "can_cast", "finfo", "iinfo", "isdtype", "issubdtype",
            "promote_types", "result_type"]
@@ -40,7 +41,7 @@ def astype(x, dtype, /, *, copy: bool = True, device: Device | None = None) -> A
     As in JAX: complex to real keeps the real part (with NumPy's ComplexWarning); float to
     integer truncates toward zero, saturates at the integer range and sends NaN to 0 (XLA's
     conversion, where NumPy's is undefined). With `copy=False` an array already of `dtype`
-    comes back as it is.
+    comes back as it is. `device` (a device or its name) moves the result there.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.astype(fnp.asarray([1.7, -1.7, float('nan'), 1e10]), fnp.int32).tolist()
@@ -48,15 +49,13 @@ def astype(x, dtype, /, *, copy: bool = True, device: Device | None = None) -> A
     """
     x = to_array(x)
     dt = _dtype("astype", dtype)
-    if device is not None and device != x.device:
-        raise op_error(ValueError, "astype", f"cannot move an array from {x.device} to {device}",
-                       "use x.to_device(device) or fx.device_put, or leave device=None")
+    device = resolve("astype", device)
     if dt == x.dtype and not x.weak and not copy:
-        return x
+        return place("astype", x, device, copy)
     if x.dtype in D.COMPLEX and dt not in D.COMPLEX:
         warnings.warn(f"astype: casting {x.dtype} to {dt} discards the imaginary part", np.exceptions.ComplexWarning,
                       stacklevel=2)
-    return E.convert_element_type_p.bind(x, new_dtype=dt, weak=False)
+    return place("astype", E.convert_element_type_p.bind(x, new_dtype=dt, weak=False), device)
 
 
 # limits -------------------------------------------------------------------------------------

@@ -171,11 +171,18 @@ def sign(x, /) -> Array:
     (x,) = operands("sign", NUMERIC, x)
     if x.dtype not in D.COMPLEX:
         return E.sign_p.bind(x)
-    # each part divided by the real magnitude: exact for subnormal x, and the standard's rules of
-    # division by a real number for infinite x
+    # each part divided by the real magnitude: the standard's rules of division by a real number
+    # for infinite x. Where |x| would be subnormal (so rounded to few bits) or would overflow,
+    # both parts are first scaled by a power of two, which is exact and leaves x / |x| unchanged.
+    re, im = E.real_p.bind(x), E.imag_p.bind(x)
+    info = np.finfo(re.dtype)
     magnitude = E.abs_p.bind(x)
+    unscaled = select(magnitude > float(info.max) / 2, 0.5, convert(1, re.dtype))
+    scale = select(magnitude < float(info.tiny), 2.0 ** (info.nmant + 1), unscaled)
+    re, im = re * scale, im * scale
+    magnitude = E.abs_p.bind(E.complex_p.bind(re, im))
     magnitude = select(magnitude == 0, 1, magnitude)
-    return E.complex_p.bind(E.real_p.bind(x) / magnitude, E.imag_p.bind(x) / magnitude)
+    return E.complex_p.bind(re / magnitude, im / magnitude)
 
 
 def positive(x, /) -> Array:

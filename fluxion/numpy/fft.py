@@ -23,8 +23,9 @@ from ..ops import fft as F
 from ..ops import shape as S
 from ..ops._util import axis_index
 from ._convert import convert
-from ._creation import _check_device, asarray
+from ._creation import asarray
 from ._manipulation import roll
+from ._placement import place, resolve
 
 __all__ = ["fft", "fft2", "fftfreq", "fftn", "fftshift", "hfft", "ifft", "ifft2", "ifftn", "ifftshift", "ihfft",
            "irfft", "irfft2", "irfftn", "rfft", "rfft2", "rfftfreq", "rfftn"]
@@ -277,9 +278,9 @@ def irfft2(x, /, s: Sequence[int] | None = None, axes: Sequence[int] = (-2, -1),
     return _transform("irfft2", x, "irfft", s, axes, norm)
 
 
-def _frequencies(op: str, n, d, dtype, device) -> tuple[int, float, object]:
-    """Checked `n`, the spacing 1 / (n * d) of the frequencies, and the result dtype."""
-    _check_device(device, op)
+def _frequencies(op: str, n, d, dtype, device) -> tuple[int, float, object, object]:
+    """Checked `n`, the spacing 1 / (n * d) of the frequencies, the result dtype and device."""
+    device = resolve(op, device)
     n = operator.index(n)
     if n < 1:
         raise op_error(ValueError, op, f"n={n} is not a positive number of samples", "pass n >= 1")
@@ -287,11 +288,11 @@ def _frequencies(op: str, n, d, dtype, device) -> tuple[int, float, object]:
     if dtype not in dtypes.REAL_FLOATING:
         raise op_error(DTypeError, op, f"returns real floating-point frequencies, not {dtype}",
                        "pass a real floating dtype such as fluxion.numpy.float32")
-    return n, 1.0 / (n * float(d)), dtype
+    return n, 1.0 / (n * float(d)), dtype, device
 
 
-def _scaled(k: Array, scale: float, dtype) -> Array:
-    return E.mul_p.bind(convert(k, dtype), convert(scale, dtype))
+def _scaled(op: str, k: Array, scale: float, dtype, device) -> Array:
+    return place(op, E.mul_p.bind(convert(k, dtype), convert(scale, dtype)), device)
 
 
 def fftfreq(n: int, /, *, d: float = 1.0, dtype=None, device=None) -> Array:
@@ -301,12 +302,12 @@ def fftfreq(n: int, /, *, d: float = 1.0, dtype=None, device=None) -> Array:
     >>> fnp.fft.fftfreq(4).tolist()
     [0.0, 0.25, -0.5, -0.25]
     """
-    n, scale, dtype = _frequencies("fftfreq", n, d, dtype, device)
+    n, scale, dtype, device = _frequencies("fftfreq", n, d, dtype, device)
     half = convert(n // 2, dtypes.int64)
     # ((k + n // 2) mod n) - n // 2 runs 0, 1, ..., then wraps to the negative frequencies
     k = E.add_p.bind(S.iota(dtypes.int64, (n,), 0), half)
     k = E.sub_p.bind(E.rem_p.bind(k, convert(n, dtypes.int64)), half)
-    return _scaled(k, scale, dtype)
+    return _scaled("fftfreq", k, scale, dtype, device)
 
 
 def rfftfreq(n: int, /, *, d: float = 1.0, dtype=None, device=None) -> Array:
@@ -316,8 +317,8 @@ def rfftfreq(n: int, /, *, d: float = 1.0, dtype=None, device=None) -> Array:
     >>> fnp.fft.rfftfreq(4).tolist()
     [0.0, 0.25, 0.5]
     """
-    n, scale, dtype = _frequencies("rfftfreq", n, d, dtype, device)
-    return _scaled(S.iota(dtypes.int64, (n // 2 + 1,), 0), scale, dtype)
+    n, scale, dtype, device = _frequencies("rfftfreq", n, d, dtype, device)
+    return _scaled("rfftfreq", S.iota(dtypes.int64, (n // 2 + 1,), 0), scale, dtype, device)
 
 
 def _shift(op: str, x, axes, sign: int) -> Array:

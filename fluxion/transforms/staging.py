@@ -10,6 +10,11 @@ Devices: a jitted function runs on `device=` when given (arguments are moved the
 the XLA device its array arguments are on (host arrays follow them; arrays on two XLA
 devices are an error), else, for host arrays, on XLA's CPU. Results are host Arrays when
 it runs for host arrays (or `device="cpu"`), and stay on the XLA device otherwise.
+
+Donation (`donate_argnums`) happens only where a program runs on an XLA device: its compiled
+call takes the buffers of the donated arguments' leaves (devices.py deletes those arrays).
+A program for host arrays never takes them: its inputs may share memory with NumPy arrays
+and with earlier results, which must keep their values.
 """
 from __future__ import annotations
 
@@ -45,7 +50,7 @@ def trace(f: Callable, args: tuple, kwargs: dict, static_argnums: Sequence[int] 
     dyn_args, dyn_kwargs = _dynamic(args, kwargs, static_argnums, static_argnames)
     leaves, in_tree = tree.flatten((dyn_args, dyn_kwargs))
     arrays = [_traceable(x, i, in_tree, args, static_argnums, arguments) for i, x in enumerate(leaves)]
-    staging = StagingInterpreter()
+    staging = StagingInterpreter()  # a whole function: its call primitives dissolve as it runs
     staging.origin = functools.partial(_origin, staging, in_tree, len(args), static_argnums, arguments)
     with push(staging):
         tracers = [staging.new_input(x.aval) for x in arrays]
@@ -246,14 +251,13 @@ class Jitted:
         raise AssertionError("unreachable: some static argument is unhashable")
 
     def _compile(self, key, args, kwargs) -> _Entry:
-        from ..backends import xla
         if config.explain_cache_misses and self._cache:
             print(f"fx.jit: compiling {self._name} again: {self._explain(key)}", file=sys.stderr)
         if config.log_compiles:
             print(f"fx.jit: compiling {self._name} for ({self._describe(key)})", file=sys.stderr)
         nums = key[2][0] and tuple(i for i, _, _ in key[2][0])
         program, _, out_tree = trace(self.fun, args, kwargs, nums, self.static_argnames, self._arguments)
-        entry = _Entry(xla.compile(optimize(_on_host(program)), _xla_device(key[3])), out_tree)
+        entry = _Entry(self._compiled(program, key, len(args)), out_tree)
         entry.used = next(self._clock)
         self._cache[key] = entry
         self._evict()
@@ -273,10 +277,28 @@ class Jitted:
         >>> "stablehlo.sine" in fx.jit(fnp.sin).lower(fnp.ones(2)).as_text()
         True
         """
-        from ..backends import xla
         nums = self._arguments.positions(self._static_nums, len(args))
         program, _, _ = trace(self.fun, args, kwargs, nums, self.static_argnames, self._arguments)
-        return xla.compile(optimize(_on_host(program)), _xla_device(self._key(args, kwargs)[0][3]))
+        return self._compiled(program, self._key(args, kwargs)[0], len(args))
+
+    def _compiled(self, program: Program, key, nargs: int):
+        """The XLA executable of `program` for the call signature `key`, which says the device."""
+        from ..backends import xla
+        device = _xla_device(key[3])
+        donated = self._donated_leaves(key, nargs) if device is not None else ()
+        return xla.compile(optimize(_on_host(program)), device, donated)
+
+    def _donated_leaves(self, key, nargs: int) -> tuple[tuple[int, str], ...]:
+        """(index, name for messages) of the traced leaves of the donated arguments; a donated
+        parameter passed by keyword is donated too."""
+        if not self.donate_argnums:
+            return ()
+        nums = self._arguments.positions(frozenset(self.donate_argnums), nargs)
+        positional = self._arguments.positional
+        names = {positional[i] for i in self.donate_argnums if 0 <= i < len(positional)}
+        leaves = self._arguments.leaves(key[0].tree, nargs, tuple(i for i, _, _ in key[2][0]))
+        return tuple((k, f"argument `{name}` of the jitted {self._name}") for k, (name, (kind, which))
+                     in enumerate(leaves) if (which in nums if kind == "static_argnums" else which in names))
 
     @property
     def cache_size(self) -> int:
@@ -407,14 +429,20 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
     Python control flow on them is converted to fx.cond / fx.while_loop / fx.scan (or raises
     an error naming the fix when it cannot be). Arrays the function closes over become
     constants of the program when it is traced: pass a value that
-    changes as an argument. `donate_argnums` is accepted for compatibility; nothing is
-    donated and the inputs stay usable. `fx.config.jit_cache_size` bounds how many
-    signatures are kept.
+    changes as an argument. `fx.config.jit_cache_size` bounds how many signatures are kept.
 
     `device` (one of `fx.devices()` or a name such as "xla-cpu:0" or "gpu") is where it runs:
     the arguments are moved there and the results stay there. Without it, a call on arrays
     of an XLA device runs on that device and leaves its results there; a call on host arrays
     runs on XLA's CPU and gives host arrays.
+
+    `donate_argnums` (positions; such a parameter passed by keyword counts too) hands the
+    arguments' memory to XLA, which may write results into it (a training step updating its
+    parameters needs no second copy of them). When the function runs on an XLA device, the
+    donated arrays that were on it are deleted by the call: using one afterwards raises an
+    error naming the argument (`x.is_deleted()` tells); donated host arrays and arrays of other
+    devices reach XLA as copies and stay usable. For host arrays (the NumPy cpu:0 device)
+    donation does nothing: the call reads the inputs where they are, and they keep their values.
 
     Inside another transformation (grad, vmap, or an enclosing jit) the function is not
     compiled on its own: its operations are seen by that transformation.
@@ -425,6 +453,11 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
     [0.0, 0.0, 0.0]
     >>> f(fx.device_put(fnp.zeros(3), "xla-cpu:0")).device
     xla-cpu:0
+    >>> step = fx.jit(lambda w, g: w - 0.1 * g, donate_argnums=0)
+    >>> w = fx.device_put(fnp.ones(3), "xla-cpu:0")
+    >>> new_w = step(w, fnp.ones(3))
+    >>> w.is_deleted(), new_w.tolist()
+    (True, [0.9, 0.9, 0.9])
     """
     if f is None:
         return functools.partial(jit, static_argnums=static_argnums, static_argnames=static_argnames,

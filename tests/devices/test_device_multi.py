@@ -105,6 +105,38 @@ def check_grad_on_the_second_device_matches_the_host():
     np.testing.assert_allclose(np.asarray(placed), np.asarray(host), rtol=1e-12)
 
 
+def check_creation_functions_place_their_results_on_the_second_device():
+    fx, _, d1 = _two_devices()
+    fnp = fx.numpy
+    x = fnp.zeros((2, 3), device=d1)
+    created = {"zeros": x, "arange": fnp.arange(4, device="xla-cpu:1"), "eye": fnp.eye(2, device=d1),
+               "asarray": fnp.asarray([1.0, 2.0], device=d1), "to_device": fnp.ones(2).to_device(d1),
+               "zeros_like of an array there": fnp.zeros_like(x)}
+    for name, out in created.items():
+        assert out.device is d1 and out._buffer.device == d1.jax_device, name
+    np.testing.assert_array_equal(np.asarray(created["arange"]), np.arange(4))
+    np.testing.assert_array_equal(np.asarray(created["eye"]), np.eye(2, dtype=np.float32))
+
+
+def check_a_donated_array_of_another_device_is_copied_and_stays_usable():
+    fx, d0, d1 = _two_devices()
+    fnp = fx.numpy
+    step = fx.jit(lambda w, g: w - g, donate_argnums=0, device=d1)
+    elsewhere, here = fx.device_put(fnp.arange(3.0), d0), fx.device_put(fnp.arange(3.0), d1)
+    out = step(elsewhere, 1.0)
+    assert out.device is d1 and out.tolist() == [-1.0, 0.0, 1.0]
+    assert not elsewhere.is_deleted() and elsewhere.tolist() == [0.0, 1.0, 2.0]
+    step(here, 1.0)
+    assert here.is_deleted()
+
+
+def check_like_places_values_on_the_second_device():
+    fx, _, d1 = _two_devices()
+    from fluxion.core.device import like
+    out = like(fx.numpy.ones(2), fx.device_put(fx.numpy.zeros(3), d1))
+    assert out.device is d1 and out._buffer.device == d1.jax_device
+
+
 CHECKS = [check for name, check in sorted(globals().items()) if name.startswith("check_")]
 
 

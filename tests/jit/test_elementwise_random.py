@@ -152,14 +152,6 @@ def _complex_zero_or_not_finite(dt, x, y=None):
 
 KNOWN = {
     # deviations of the NumPy kernels (fluxion/backends/numpy/elementwise.py) from XLA's semantics
-    "complex_kernel": Known(
-        "the complex kernel computes x + 1j * y, which loses -0.0 parts and turns an infinite imaginary part "
-        "into a NaN real part; XLA's Complex builds the number exactly",
-        frozenset({"fnp.round", "fnp.round(decimals=2)", "fnp.round(decimals=-1)", "fnp.rint", "fnp.sign", "fnp.nan_to_num",
-                   "fnp.nan_to_num(nan=1, posinf=2, neginf=-3)", "fnp.expm1", "prim.complex"}),
-        lambda dt, *xs: _complex_not_finite(D.complex_dtype(dt) if dt in D.REAL_FLOATING else dt, *xs),
-        (E.complex_p.bind, [-0.0, 1.0], [0.0, math.inf]),
-        zero_signs=False),
     "max_min_zeros": Known(
         "np.maximum / np.minimum return either zero for max(0.0, -0.0) (SIMD dependent); XLA orders -0.0 below 0.0",
         frozenset({"fnp.maximum", "fnp.minimum", "fnp.fmax", "fnp.fmin", "prim.max", "prim.min",

@@ -42,6 +42,13 @@ def _sign(x):
     return np.sign(x)
 
 
+def _complex(x, y):
+    # parts assigned, not re + 1j * im: that makes the real part NaN where im is infinite, and drops -0.0
+    out = np.empty(np.broadcast_shapes(x.shape, y.shape), np.result_type(x.dtype, np.complex64))
+    out.real, out.imag = x, y
+    return out
+
+
 def _round(x):
     return np.round(x)
 
@@ -136,7 +143,7 @@ numpy_kernel.update({
     E.add_p: np.add, E.sub_p: np.subtract, E.mul_p: np.multiply, E.div_p: _div, E.rem_p: np.fmod,
     E.pow_p: _pow, E.integer_pow_p: _integer_pow, E.max_p: np.maximum, E.min_p: np.minimum,
     E.atan2_p: np.arctan2, E.nextafter_p: _nextafter, E.copysign_p: np.copysign,
-    E.complex_p: lambda x, y: x + 1j * y,
+    E.complex_p: _complex,
     E.and_p: np.bitwise_and, E.or_p: np.bitwise_or, E.xor_p: np.bitwise_xor,
     E.shift_left_p: np.left_shift, E.shift_right_arithmetic_p: np.right_shift,
     E.shift_right_logical_p: _shift_right_logical,

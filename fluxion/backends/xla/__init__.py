@@ -1,9 +1,10 @@
 """The XLA backend: lowering of fluxion programs to XLA, compilation and execution.
 
 This package is the only place that imports jax, which serves as the XLA toolchain: a
-program is lowered by interpreting it with `jax.lax` operations (one lowering rule per
-primitive, in `xla_lowering`) inside `jax.jit`, which builds and compiles the XLA
-computation. None of jax's transformations are used: fluxion's own are applied before.
+program is lowered by interpreting it with `jax.lax` operations (lower.py: one lowering rule
+per primitive, in `xla_lowering`; a call primitive's function inlined) inside `jax.jit`, which
+builds and compiles the XLA computation. None of jax's transformations are used: fluxion's
+own are applied before.
 
 Programs are lowered and compiled with 64-bit types enabled, so float64 and int64 stay
 64-bit. A call goes through the compiled computation's own dispatcher; it switches 64-bit
@@ -23,49 +24,21 @@ aligned buffer, which is much faster than XLA's own copy.
 from __future__ import annotations
 
 import functools
+import warnings
 
 import jax
-import jax.numpy as jnp
 import numpy as np
-from jax import lax
 from jax.sharding import SingleDeviceSharding
 
 from ...core.array import Array
-from ...core.errors import op_error
-from ...core.program import Literal, Program
-from ...core.rules import xla_lowering
+from ...core.program import Program
 from . import control, elementwise, indexing, linalg, reduce, shape, sort, spectral  # noqa: F401  (fill the table)
+from .lower import lower_program
 
 _X64 = jax.enable_x64  # the 64-bit switch; `swap_local` / `set_local` are its cheap thread-local form
 _BUFFER = type(jax.device_put(np.zeros(())))  # the class of XLA's arrays
 _ALIGN = 64
 _LARGE = 1 << 14  # bytes from which an unaligned input is copied to an aligned buffer first
-
-
-def _interpret(program: Program, consts, args):
-    env = dict(zip(program.constvars, consts))
-    env.update(zip(program.inputs, args))
-    read = lambda x: x.value if isinstance(x, Literal) else env[x]  # noqa: E731
-    for eq in program.equations:
-        try:
-            rule = xla_lowering[eq.prim]
-        except KeyError:
-            raise op_error(NotImplementedError, eq.prim.name, "has no XLA lowering, so it cannot be compiled",
-                           "call the function without fx.jit") from None
-        out = rule(*map(read, eq.inputs), **eq.params)
-        for var, value in zip(eq.outputs, out if eq.prim.multiple_results else (out,)):
-            env[var] = _declared(var, value, eq.prim)
-    return [read(v) for v in program.outputs]
-
-
-def _declared(var, value, prim):
-    """`value` with the dtype abstract evaluation declared (as the eager interpreter casts kernel results)."""
-    t = var.aval
-    if not hasattr(value, "dtype"):  # a Python scalar
-        return jnp.asarray(value, t.dtype)
-    if value.shape != t.shape:
-        raise AssertionError(f"the XLA lowering of {prim.name} gave shape {value.shape}, expected {t.shape}")
-    return value if value.dtype == t.dtype else lax.convert_element_type(value, t.dtype)
 
 
 def _needs_x64(dtype: np.dtype) -> bool:
@@ -84,14 +57,18 @@ class Executable:
     True
     """
 
-    def __init__(self, program: Program, device=None):
+    def __init__(self, program: Program, device=None, donated: tuple[tuple[int, str], ...] = ()):
         self.program = program
         self.device = device  # an XLA device of devices.py, or None: host arrays in and out
+        # donation: (input index, name for messages) of the inputs whose buffers XLA may reuse
+        # for outputs; only for an XLA device, whose runner deletes the donated arrays
+        self.donated = donated
         self._sharding = SingleDeviceSharding(_host() if device is None else device.jax_device)
         self.consts = [np.asarray(c) for c in program.consts]
         n = len(self.consts)
         # one flat argument list, constants first; keep_unused keeps the parameters fixed
-        self._jitted = jax.jit(lambda *a: _interpret(program, a[:n], a[n:]), keep_unused=True)
+        self._jitted = jax.jit(lambda *a: lower_program(program, a[n:], a[:n]), keep_unused=True,
+                               donate_argnums=tuple(n + i for i, _ in donated))
         self._out_weak = [v.aval.weak for v in program.outputs]
         self._x64 = any(_needs_x64(v.aval.dtype) for v in program.inputs)
         self._compiled = None
@@ -99,7 +76,9 @@ class Executable:
     def lower(self):
         """jax's lowered computation (`.as_text()`, `.compile()`)."""
         types = [*self.consts, *(v.aval for v in self.program.inputs)]
-        with _X64(True):
+        with _X64(True), warnings.catch_warnings():
+            # a donated buffer no output can reuse is freed all the same (devices.py deletes the array)
+            warnings.filterwarnings("ignore", "Some donated buffers were not usable")
             return self._jitted.lower(*[jax.ShapeDtypeStruct(t.shape, t.dtype, sharding=self._sharding)
                                         for t in types])
 
@@ -133,7 +112,7 @@ class Executable:
         call = functools.partial(call, *consts) if consts else call
         call = _with_x64(call) if self._x64 else call
         if self.device is not None:
-            return self.device.runner(call, self._out_weak)
+            return self.device.runner(call, self._out_weak, self.donated)
         return _runner(call, self._out_weak)
 
     def __call__(self, *arrays: Array) -> list[Array]:
@@ -201,9 +180,11 @@ def _wrap(value, weak: bool) -> Array:
     return out
 
 
-def compile(program: Program, device=None) -> Executable:  # noqa: A001
+def compile(program: Program, device=None,  # noqa: A001
+            donated: tuple[tuple[int, str], ...] = ()) -> Executable:
     """The program compiled with XLA for `device` (an XLA device; None: host arrays in and out).
 
-    Compilation happens at the first call or `.compile()`.
+    `donated` lists (input index, name for messages) of the inputs XLA may take over (on an
+    XLA device only). Compilation happens at the first call or `.compile()`.
     """
-    return Executable(program, device)
+    return Executable(program, device, donated)

@@ -10,6 +10,11 @@ compiled kernels (eager.py), asynchronously: reading the value on the host (`np.
 printing, `.tolist()`, `float()`) waits for it. It has no host value `_value`, so the host's
 fast paths (the eager interpreter's, the operators') pass it to their general paths, which
 send the operation to its device.
+
+Donation: a compiled call may take the buffers of some inputs (`fx.jit(donate_argnums=)`),
+so that XLA can write results into them. The donated arrays that lived on the call's device
+are then deleted: their `_buffer` becomes a `_Donated` marker, and any use of them raises
+an error naming the argument they were donated as.
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ import numpy as np
 from ...core import tree
 from ...core.array import Array
 from ...core.device import Device
+from ...core.errors import DeviceError, op_error
 from ...core.types import ArrayType
 from . import eager
 
@@ -55,6 +61,9 @@ class XlaArray(Array):
         self._buffer.block_until_ready()
         return self
 
+    def is_deleted(self) -> bool:
+        return self._buffer.__class__ is _Donated
+
     def _concrete(self, why: str) -> np.ndarray:
         return np.asarray(self._buffer)
 
@@ -73,6 +82,33 @@ class XlaArray(Array):
         except AttributeError:
             pass
         return self
+
+    def __repr__(self):
+        b = self._buffer
+        if b.__class__ is _Donated:  # printing must not fail, e.g. in a debugger
+            return f"Array(<deleted: donated as {b._what}>, shape={b._aval.shape}, dtype={b._aval.dtype})"
+        return Array.__repr__(self)
+
+    def _donate(self, what: str) -> None:
+        """Give the buffer away (to a compiled call, as `what`): later uses raise an error naming it."""
+        self._buffer = _Donated(what, self.aval)
+        del self._aval  # recomputed from the buffer, so that the jit cache's key raises too
+
+
+class _Donated:
+    """The buffer of a donated array: every attribute lookup (shape, dtype, a transfer, a read
+    by NumPy or jax) raises the error that names the argument and the fix."""
+
+    __slots__ = ("_aval", "_what")  # private names, so that no library mistakes the marker for an array
+
+    def __init__(self, what: str, aval: ArrayType):
+        self._what, self._aval = what, aval
+
+    def __getattr__(self, name):
+        raise op_error(DeviceError, "use of a donated array", f"the array was donated as {self._what}, so XLA "
+                       "may have reused its memory for a result and it has no value any more",
+                       "pass a copy instead (x.copy()) to keep using the array, or do not donate it "
+                       "(remove it from donate_argnums)") from None
 
 
 tree._LEAF_TYPES.add(XlaArray)
@@ -109,13 +145,42 @@ class XlaDevice(Device):
         """`prim` applied to `arrays` (here, on the host, or moved here from elsewhere); its results stay here."""
         return eager.execute(self, prim, arrays, params, out_type)
 
-    def runner(self, call, out_weak: list[bool]):
-        """`run(arrays) -> outputs` for the compiled `call`: arguments moved here, results left here."""
+    def runner(self, call, out_weak: list[bool], donated: tuple[tuple[int, str], ...] = ()):
+        """`run(arrays) -> outputs` for the compiled `call`: arguments moved here, results left here.
+
+        `donated` holds (input index, name for messages) of the inputs whose buffers `call`
+        takes: those that are arrays of this device are deleted by the call; others (host
+        arrays, arrays of other devices) reach it as copies and stay usable.
+        """
         def run(arrays):
             outs = call(*[a._buffer if a.__class__ is XlaArray and a._device is self else self._operand(a)
                           for a in arrays])
             return [placed(o, self, w) for o, w in zip(outs, out_weak)]
-        return run
+
+        if not donated:
+            return run
+
+        def run_donating(arrays):
+            taken = self._taken(arrays, donated)
+            outs = run(arrays)
+            for a, what in taken:
+                a._donate(what)
+            return outs
+        return run_donating
+
+    def _taken(self, arrays, donated) -> list[tuple[XlaArray, str]]:
+        """The donated arrays whose buffers are here, with their names; XLA refuses a buffer that
+        is donated and passed again in the same call, so that is an error naming the fix."""
+        taken = [(arrays[i], what) for i, what in donated
+                 if arrays[i].__class__ is XlaArray and arrays[i]._device is self]
+        buffers = [id(a._buffer) for a in arrays if a.__class__ is XlaArray]
+        if len(set(buffers)) < len(buffers):  # some buffer is passed twice: is it a donated one?
+            for a, what in taken:
+                if buffers.count(id(a._buffer)) > 1:
+                    raise op_error(DeviceError, "jit", f"{what} is donated, and the same array is passed again "
+                                   "in this call", "pass a copy (x.copy()) in one of the places, or do not donate "
+                                   "it (remove it from donate_argnums)")
+        return taken
 
     def _operand(self, a: Array):
         """What a compiled call on this device takes for `a`: a host value as it is (the call

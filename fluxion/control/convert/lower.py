@@ -27,7 +27,9 @@ _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 _KINDS = {"ret": "the return value", "do_ret": "whether the function has returned",
           "brk": "whether the loop broke off", "cont": "whether the pass skipped ahead (continue)",
-          "exit": "whether the loop's condition failed"}
+          "exit": "whether the loop's condition failed", "subject": "the subject of a `match`",
+          "case": "which case of a `match` matched"}
+RETURN_VALUE, RETURNED = _KINDS["ret"], _KINDS["do_ret"]  # how the state's labels name them (see traced_if.py)
 
 
 class Names:
@@ -148,7 +150,9 @@ class _Lowering:
     def lower_If(self, s: ast.If):
         body, f1 = self.block(s.body)
         orelse, f2 = self.block(s.orelse)
-        return [ast.If(s.test, body or [ast.Pass()], orelse)], _union(f1, f2)
+        new = ast.If(s.test, body or [ast.Pass()], orelse)
+        new.kind = getattr(s, "kind", "if")  # a `case` of a match.py chain keeps its name for messages
+        return [new], _union(f1, f2)
 
     def _loop(self, s, fields: dict):
         outer, self.loop = self.loop, _Loop(self.names)
@@ -199,14 +203,6 @@ class _Lowering:
         orelse, f2 = self.block(s.orelse)
         final, f3 = self.block(s.finalbody)
         return [ast.Try(body or [ast.Pass()], handlers, orelse, final)], _union(f1, fh, f2, f3)
-
-    def lower_Match(self, s: ast.Match):
-        cases, flags = [], []
-        for c in s.cases:
-            body, f = self.block(c.body)
-            cases.append(ast.match_case(c.pattern, c.guard, body or [ast.Pass()]))
-            flags = _union(flags, f)
-        return [ast.Match(s.subject, cases)], flags
 
 
 def _union(*lists) -> list[str]:

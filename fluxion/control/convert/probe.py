@@ -14,7 +14,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ...core import dtypes, tree
-from ...core.array import Array, to_array
+from ...core.array import Array, Tracer, to_array
+from ...core.errors import ConcretizationError
 from ...core.interpreters import push
 from ...core.program import Program, evaluate
 from ...core.types import ArrayType
@@ -60,6 +61,19 @@ def cast(x, a: ArrayType) -> Array:
     if x.dtype == a.dtype and x.weak == a.weak:
         return x
     return E.convert_element_type_p.bind(x, new_dtype=a.dtype, weak=a.weak)
+
+
+def is_traced(x) -> bool:
+    """Whether `x` is a traced value: one whose value is unknown until the program runs."""
+    if not isinstance(x, Tracer):
+        return False
+    if type(x)._concrete is Tracer._concrete:
+        return True
+    try:
+        x._concrete("control flow")
+    except ConcretizationError:
+        return True
+    return False
 
 
 def truth(op: str, x) -> Array:

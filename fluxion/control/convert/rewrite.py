@@ -13,8 +13,10 @@ After `lower.py` has turned jumps into flags, each statement becomes functions o
 `while` gives a test and a body function, `for` a body function of the item (and, when
 the loop can end early, a function telling whether to go on). Every call goes through
 `cv`, which converts user functions as they are called; `and`, `or`, `not`, `x if c else y`
-and chained comparisons become helpers that also accept traced values. Generated nodes take
-the line of the statement they replace, so tracebacks point at the user's lines.
+and chained comparisons become helpers that also accept traced values; `assert` tests and
+comprehension filters go through checks that refuse traced values. `match` statements were
+made `if` chains before (match.py). Generated nodes take the line of the statement they
+replace, so tracebacks point at the user's lines.
 A generator cannot be split into functions: in one, only the conditions are checked.
 """
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import ast
 
 from .lower import Names, locate, lower_function, not_any, runtime
+from .match import desugar_matches
 from .scopes import Scope, changes
 
 # calls that depend on the calling frame (or are harmless builtins called very often)
@@ -29,6 +32,12 @@ _KEEP = frozenset({"super", "locals", "globals", "vars", "eval", "exec", "dir", 
 _COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Is: "is",
             ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in"}
 _LABEL_LENGTH = 40
+
+
+def _label(node: ast.expr) -> str:
+    """An expression's source, shortened, for messages."""
+    label = ast.unparse(node)
+    return label if len(label) <= _LABEL_LENGTH else label[:_LABEL_LENGTH - 3] + "..."
 
 
 def _lambda(body: ast.expr) -> ast.Lambda:
@@ -72,10 +81,11 @@ class _Expressions(ast.NodeTransformer):
         if _unsafe(node):
             return self.generic_visit(node)
         helper = "and_" if isinstance(node.op, ast.And) else "or_"
+        described = [ast.Constant(_label(node)), ast.Constant(self.rw.where(node))]
         values = [self.visit(v) for v in node.values]
         out = values[-1]
         for v in reversed(values[:-1]):
-            out = ast.Call(self.rt(helper), [v, _lambda(out)], [])
+            out = ast.Call(self.rt(helper), [v, _lambda(out), *described], [])
         return locate(out, node)
 
     def visit_UnaryOp(self, node: ast.UnaryOp):
@@ -87,11 +97,16 @@ class _Expressions(ast.NodeTransformer):
     def visit_IfExp(self, node: ast.IfExp):
         if _unsafe(node):
             return self.generic_visit(node)
-        label = ast.unparse(node)
-        label = label if len(label) <= _LABEL_LENGTH else label[:_LABEL_LENGTH - 3] + "..."
         args = [self.visit(node.test), _lambda(self.visit(node.body)), _lambda(self.visit(node.orelse)),
-                ast.Constant(label), ast.Constant(self.rw.where(node))]
+                ast.Constant(_label(node)), ast.Constant(self.rw.where(node))]
         return locate(ast.Call(self.rt("ifexp"), args, []), node)
+
+    def visit_comprehension(self, node: ast.comprehension):
+        """A filter must be concrete: a traced one would make the result's length depend on data."""
+        self.generic_visit(node)
+        node.ifs = [locate(ast.Call(self.rt("filter_test"), [f, ast.Constant(self.rw.where(f))], []), f)
+                    for f in node.ifs]
+        return node
 
     def visit_Compare(self, node: ast.Compare):
         if len(node.ops) == 1 or _unsafe(node):
@@ -133,9 +148,10 @@ class Rewriter:
         node.decorator_list = []
         if not body:
             return node
+        body = desugar_matches(body, self.names, self.filename)
         if not self.scope.generator:
             body = lower_function(body, self.names)
-        self.scope.add_locals(changes(body).assigned)  # the flags the lowering made
+        self.scope.add_locals(changes(body).assigned)  # the flags and temporaries match.py and lowering made
         body = self.stmts(body)
         prologue = [locate(ast.Assign([ast.Name(n, ast.Store())], ast.Call(self.rt("undef"), [ast.Constant(n)], [])),
                            body[0]) for n in self.state if n not in self.scope.params]
@@ -191,7 +207,11 @@ class Rewriter:
         then = self._def("then", state, cells, self._returning(state, self.stmts(s.body)))
         orelse = self._def("else", state, cells, self._returning(state, self.stmts(s.orelse)))
         args = [self.expr(s.test), ast.Name(then.name, ast.Load()), ast.Name(orelse.name, ast.Load())]
-        return [then, orelse, self._call("if_stmt", args, state, cells, s)]
+        call = self._call("if_stmt", args, state, cells, s)
+        kind = getattr(s, "kind", "if")
+        if kind != "if":
+            call.value.keywords.append(ast.keyword("kind", ast.Constant(kind)))
+        return [then, orelse, call]
 
     def stmt_While(self, s: ast.While):
         state, cells = self.scope.split(changes(s.body))
@@ -237,6 +257,11 @@ class Rewriter:
     def stmt_Match(self, s: ast.Match):
         cases = [ast.match_case(c.pattern, c.guard and self.expr(c.guard), self.stmts(c.body)) for c in s.cases]
         return [ast.Match(self.expr(s.subject), cases)]
+
+    def stmt_Assert(self, s: ast.Assert):
+        """The test must be concrete (runtime.assert_test says why); the message is built only on failure."""
+        test = ast.Call(self.rt("assert_test"), [self.expr(s.test), ast.Constant(self.where(s))], [])
+        return [ast.Assert(test, s.msg and self.expr(s.msg))]
 
     def stmt_Return(self, s: ast.Return):
         if s.value is None or self.scope.generator:

@@ -13,30 +13,18 @@ import operator
 from typing import Callable
 
 from ...core import dtypes
-from ...core.array import Array, Tracer, to_array
-from ...core.errors import ConcretizationError, DTypeError, op_error
+from ...core.array import Array, to_array
+from ...core.errors import ConcretizationError, DTypeError, op_error  # noqa: F401  (match.py's `except` names it)
 from . import traced_if, traced_loop
 from .api import convert as cv  # noqa: F401  (converted code calls user functions through it)
+from .checks import assert_test, filter_test, match_failed, static_test  # noqa: F401  (called by converted code)
 from .errors import UNSET, Undefined, conversion_error
-from .probe import truth
+from .probe import is_traced, truth
 
 _undefined: dict[str, Undefined] = {}
 _OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
         ">=": operator.ge, "is": operator.is_, "is not": operator.is_not, "in": lambda a, b: a in b,
         "not in": lambda a, b: a not in b}
-
-
-def is_traced(x) -> bool:
-    """Whether `x` is a traced value: one whose value is unknown until the program runs."""
-    if not isinstance(x, Tracer):
-        return False
-    if type(x)._concrete is Tracer._concrete:
-        return True
-    try:
-        x._concrete("control flow")
-    except ConcretizationError:
-        return True
-    return False
 
 
 def undef(name: str) -> Undefined:
@@ -67,12 +55,14 @@ def _no_cells(cells: tuple, kind: str, where: str) -> None:
 
 
 # statements --------------------------------------------------------------------------------------------
-def if_stmt(pred, then_fn: Callable, else_fn: Callable, state: tuple, names: tuple, cells: tuple, where: str):
-    """The state after `if pred: state = then_fn(*state) else: state = else_fn(*state)`."""
+def if_stmt(pred, then_fn: Callable, else_fn: Callable, state: tuple, names: tuple, cells: tuple, where: str,
+            kind: str = "if"):
+    """The state after `if pred: state = then_fn(*state) else: state = else_fn(*state)`; `kind`
+    names the statement in messages (a `case` of a match that match.py made an `if`)."""
     if not is_traced(pred):
         return then_fn(*state) if pred else else_fn(*state)
-    _no_cells(cells, "if", where)
-    return traced_if.cond(pred, (then_fn, else_fn), state, names, where, "if")
+    _no_cells(cells, kind, where)
+    return traced_if.cond(pred, (then_fn, else_fn), state, names, where, kind)
 
 
 def while_stmt(test_fn: Callable, body_fn: Callable, state: tuple, names: tuple, cells: tuple, where: str):
@@ -152,7 +142,7 @@ def _range_loop(start, stop, step, xs, more_fn, body_fn, state, names, where):
 
     def test(i, *s):
         inside = i < stop if up else i > stop if up is not None else fnp.where(step > 0, i < stop, i > stop)
-        return inside if more_fn is None else and_(inside, lambda: more_fn(*s))
+        return inside if more_fn is None else and_(inside, lambda: more_fn(*s), "the loop's condition", where)
 
     def body(i, *s):
         return (i + step, *body_fn(i if xs is None else xs[i], *s))
@@ -184,16 +174,6 @@ def _rest_traced(iterable, it, done: int, more_fn, body_fn, state, names, where)
     return state
 
 
-def static_test(x, where: str):
-    """The condition of an `if` or `while` in a generator, which cannot be converted."""
-    if is_traced(x):
-        raise conversion_error("control flow conversion", f"the condition at {where} is traced, and it sits in a "
-                               "generator function (it has `yield`), which cannot be split into the functions "
-                               "fx.cond / fx.while_loop take", "return a list or an array instead of yielding, or "
-                               "call fx.cond / fx.while_loop yourself")
-    return x
-
-
 # expressions -----------------------------------------------------------------------------------------
 def _logical(name: str, *xs):
     """The logical `name` ("and" / "or") of the truth values of `xs`, some traced."""
@@ -212,18 +192,35 @@ def not_(x):
     return logical_not(truth("not", x))
 
 
-def and_(a, b: Callable):
-    """`a and b()`: Python's when `a` is concrete, a logical and of the truth values when traced."""
+def and_(a, b: Callable, label: str, where: str):
+    """`a and b()`: `b()` if `a` is true, else `a`, as Python gives (see _pick for traced `a`)."""
     if not is_traced(a):
         return b() if a else a
-    return _logical("and", a, b())
+    return _pick("and", a, b, label, where)
 
 
-def or_(a, b: Callable):
-    """`a or b()`: Python's when `a` is concrete, a logical or of the truth values when traced."""
+def or_(a, b: Callable, label: str, where: str):
+    """`a or b()`: `a` if `a` is true, else `b()`, as Python gives (see _pick for traced `a`)."""
     if not is_traced(a):
         return a if a else b()
-    return _logical("or", a, b())
+    return _pick("or", a, b, label, where)
+
+
+def _pick(op: str, a, b: Callable, label: str, where: str):
+    """The operand that `a and b()` / `a or b()` gives, for traced `a`: on booleans (the usual
+    case, a condition) the logical operation, which has the same value; otherwise one fx.cond."""
+    if _boolean(a):
+        right = b()
+        if _boolean(right):
+            return _logical(op, a, right)
+        b = lambda: right  # already evaluated: the cond takes it as it is
+    when_true, when_false = (b, lambda: a) if op == "and" else (lambda: a, b)
+    branches = (lambda: (when_true(),), lambda: (when_false(),))
+    return traced_if.cond(a, branches, (), (f"the value of `{label}`",), where, op)[0]
+
+
+def _boolean(x) -> bool:
+    return isinstance(x, bool) or isinstance(x, Array) and x.dtype == dtypes.bool_
 
 
 def not_any(*flags):

@@ -8,6 +8,9 @@ Both branches are traced on the state, and the results are joined name by name:
   (a weak type joins a strong one; strong types must agree);
 - the return value of a branch that has not returned is zeros of the other branch's value
   (the do-return flag guards it, see lower.py);
+- after a branch that has surely returned, only the return value is read, so its other
+  variables do not take part (in `if a: y = 1 / elif b: return x / else: y = 2`, `y` is
+  joined from the first and last branches only);
 - a variable that cannot be joined (assigned on one branch only, of two shapes, two
   different strings...) has no value afterwards: an Undefined that raises, naming the `if`,
   only where the program uses it.
@@ -21,6 +24,7 @@ from ...core.array import Array
 from ...core.errors import FluxionError
 from .._subprogram import join
 from .errors import UNSET, Undefined, conversion_error
+from .lower import RETURN_VALUE, RETURNED
 from .probe import Probe, Replay, arraylike, aval, describe, dynamic, label, paths, same, truth
 
 
@@ -57,20 +61,33 @@ def cond(pred, fns: Sequence[Callable], state: tuple, names: Sequence[str], wher
     from ..cond import cond as fx_cond
     dyn, operands = dynamic(state)
     replays = [Replay(_branch(fn, state, dyn, where, kind)) for fn in fns]
-    joined = [_join_name(name, [r.probe for r in replays], replays, i, where, kind) for i, name in enumerate(names)]
+    probes = [r.probe for r in replays]
+    every, live = range(len(probes)), _live(probes, names)
+    joined = [_join_name(name, probes, replays, i, every if name in (RETURN_VALUE, RETURNED) else live, where, kind)
+              for i, name in enumerate(names)]
     if not any(isinstance(leaf, _Slot) for j in joined if isinstance(j, _Joined) for leaf in j.leaves):
         return tuple(j.value() if isinstance(j, _Joined) else j for j in joined)
     outs = iter(fx_cond(truth(kind, pred), *[r.function() for r in replays], *operands))
     return tuple(j.value(outs) if isinstance(j, _Joined) else j for j in joined)
 
 
-def _join_name(name: str, probes: list[Probe], replays: list[Replay], i: int, where: str, kind: str):
-    """The value of state entry `i` after the branches: the same Python value, slots for the
-    cond's outputs, or an Undefined that says why it has none."""
-    values = [p.out[i] for p in probes]
-    first = values[0]
-    if all(v is first for v in values):
+def _live(probes: list[Probe], names: Sequence[str]) -> Sequence[int]:
+    """The branches whose variables can still be read: those that have not surely returned."""
+    every = range(len(probes))
+    if RETURNED not in names:
+        return every
+    i = names.index(RETURNED)
+    return [k for k in every if probes[k].out[i] is not True] or every
+
+
+def _join_name(name: str, probes: list[Probe], replays: list[Replay], i: int, live: Sequence[int], where: str,
+               kind: str):
+    """The value of state entry `i` after the branches `live` (the others give zeros): the same
+    Python value, slots for the cond's outputs, or an Undefined that says why it has none."""
+    first = probes[0].out[i]
+    if all(p.out[i] is first for p in probes):
         return first
+    values = [probes[k].out[i] for k in live]
     after = f"the `{kind}` at {where}, whose condition is traced"
     for v in values:
         if isinstance(v, Undefined) and v.problem:  # a value that already has no value: keep the first reason
@@ -78,7 +95,7 @@ def _join_name(name: str, probes: list[Probe], replays: list[Replay], i: int, wh
     if any(isinstance(v, Undefined) for v in values):
         return Undefined(name, f"{label(name, name)} is assigned on only one branch of {after}, so it has no value "
                          "after it", "assign it before the `if` (or on every branch), e.g. with a default value")
-    given = [k for k, v in enumerate(values) if v is not UNSET]
+    given = [k for k in live if probes[k].out[i] is not UNSET]
     treedef, leaves = probes[given[0]].parts[i][1], []
     for k in given[1:]:
         if probes[k].parts[i][1] != treedef:

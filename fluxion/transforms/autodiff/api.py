@@ -8,11 +8,13 @@ from typing import Any, Callable, Sequence
 
 from ...core import dtypes, tree
 from ...core.array import Array, to_array
+from ...core.device import like
 from ...core.errors import DTypeError, ShapeError, op_error
-from ...core.interpreters import _ctx, push
+from ...core.interpreters import EAGER, _ctx, push
 from ...core.program import Program, evaluate
 from ...ops import elementwise as E
 from ...ops._ad import Zero, differentiable, instantiate, zeros
+from .blocks import EagerLinearizer, eager_backward
 from .jvp import JVPInterpreter, JVPTracer
 from .partial_eval import StagingInterpreter
 from .transpose import backward_pass
@@ -52,11 +54,11 @@ def jvp(f: Callable, primals: Sequence, tangents: Sequence) -> tuple[Any, Any]:
                            "give each tangent its primal's shape")
     interp = JVPInterpreter()
     with push(interp):
-        ins = [JVPTracer(interp, p, _as_type(t, p.aval)) if differentiable(p.aval) else p for p, t in zip(p_leaves, t_leaves)]
+        ins = [JVPTracer(interp, p, like(_as_type(t, p.aval), p)) if differentiable(p.aval) else p for p, t in zip(p_leaves, t_leaves)]
         out = f(*tree.unflatten(p_tree, ins))
         out_leaves, out_tree = tree.flatten(out)
         primals_out, tangents_out = _unpack(interp, out_leaves)
-    return tree.unflatten(out_tree, primals_out), tree.unflatten(out_tree, [instantiate(t) for t in tangents_out])
+    return tree.unflatten(out_tree, primals_out), tree.unflatten(out_tree, [like(instantiate(t), p) for t, p in zip(tangents_out, primals_out)])
 
 
 def _as_type(t: Array, aval):
@@ -67,8 +69,9 @@ def _as_type(t: Array, aval):
 def _linearize(f: Callable, args: tuple, has_aux: bool = False):
     """Run `f` with tangents staged: primal outputs, the linear program and the structures."""
     leaves, in_tree = _leaves(args)
-    staging, interp = StagingInterpreter(), JVPInterpreter()
-    staging.parent = prev = _ctx.interp
+    prev = _ctx.interp
+    staging, interp = StagingInterpreter(linear=True), EagerLinearizer() if prev is EAGER else JVPInterpreter()
+    staging.parent = prev
     interp.parent = staging
     _ctx.interp = staging  # push, without contextlib's cost on this hot path
     try:
@@ -89,30 +92,34 @@ def _linearize(f: Callable, args: tuple, has_aux: bool = False):
         _ctx.interp = prev
     live = [i for i, t in enumerate(tangents_out) if t.__class__ is not Zero]
     program = staging.program([tangents_out[i] for i in live])
-    linear = _Linear(program, live, [t is not None for t in tangents], leaves, primals_out)
+    linear = _Linear(program, live, [t is not None for t in tangents], leaves, primals_out,
+                     interp.__class__ is EagerLinearizer)
     return primals_out, out_tree, in_tree, linear, aux
 
 
 class _Linear:
     """The linear map from input tangents to output tangents recorded by `_linearize`."""
 
-    def __init__(self, program: Program, live: list[int], diff_inputs: list[bool], inputs, outputs):
-        self.program, self.live, self.diff_inputs = program, live, diff_inputs
+    def __init__(self, program: Program, live: list[int], diff_inputs: list[bool], inputs, outputs, eager: bool):
+        self.program, self.live, self.diff_inputs, self.eager = program, live, diff_inputs, eager
         self.in_types = [x.aval for x in inputs]
         self.out_types = [x.aval for x in outputs]
+        self.inputs, self.outputs = inputs, outputs  # where derivatives made from scratch go
 
     def forward(self, tangents: list) -> list:
         ins = [t for t, d in zip(tangents, self.diff_inputs) if d]
         outs = evaluate(self.program, *ins)
-        result = [zeros(a) for a in self.out_types]
+        result = [like(zeros(a), y) for a, y in zip(self.out_types, self.outputs)]
         for i, o in zip(self.live, outs):
-            result[i] = o
+            result[i] = like(o, self.outputs[i])
         return result
 
     def backward(self, cotangents: list) -> list:
-        cts = backward_pass(self.program, [cotangents[i] for i in self.live])
+        run = eager_backward if self.eager and _ctx.interp is EAGER else backward_pass
+        cts = run(self.program, [cotangents[i] for i in self.live])
         it = iter(cts)
-        return [instantiate(next(it)) if d else zeros(a) for d, a in zip(self.diff_inputs, self.in_types)]
+        return [like(instantiate(next(it)) if d else zeros(a), x)
+                for d, a, x in zip(self.diff_inputs, self.in_types, self.inputs)]
 
 
 def linearize(f: Callable, *primals) -> tuple[Any, Callable]:
@@ -212,7 +219,7 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool 
             raise op_error(TypeError, "grad", f"the function must return a real scalar, got {out.aval}",
                            "reduce the output to a scalar (e.g. .sum() or .mean()), or use fx.vjp / fx.jacrev for "
                            "non-scalar outputs")
-        grads = tree.unflatten(in_tree, linear.backward([Array(np.ones((), out.dtype))]))
+        grads = tree.unflatten(in_tree, linear.backward([like(Array(np.ones((), out.dtype)), out)]))
         grads = grads[0] if isinstance(argnums, int) else grads
         return ((out, aux) if has_aux else out), grads
 

@@ -35,6 +35,7 @@ from ...ops._ad import Zero, differentiable, instantiate
 from ...ops.barrier import optimization_barrier
 from ...ops.linalg import dot_general_p
 from .api import _linearize, _unpack
+from .blocks import residuals
 from .custom import CallPrimitive, Forwarding, Record, Store, Substitute, unpack
 from .jvp import JVPInterpreter, JVPTracer
 from .partial_eval import StagingInterpreter
@@ -146,8 +147,7 @@ def saved_residuals(f: Callable, *args) -> list[tuple[tuple[int, ...], object]]:
     >>> fx.saved_residuals(lambda x: fnp.exp(fnp.sin(x)), fnp.ones(3))  # cos(x) and exp(sin(x))
     [((3,), dtype('float32')), ((3,), dtype('float32'))]
     """
-    linear = _linearize(f, args)[3]
-    return [(c.shape, c.dtype) for c in linear.program.consts]
+    return [(c.shape, c.dtype) for c in residuals(_linearize(f, args)[3].program)]
 
 
 # running the function again -------------------------------------------------------------------
@@ -256,10 +256,11 @@ def _remat_call_jvp(interp, args, params):
     fun, policy = params["fun"], params["policy"]
     if policy is checkpoint_policies.everything_saveable:
         return tuple(fun(*args))  # differentiate as usual
-    if not isinstance(interp.parent, StagingInterpreter):
-        return _remat_of_jvp(interp, args, fun, policy)
     primals, tangents = unpack(interp, args)
-    with use(interp.parent):
+    staging = interp.parent
+    if not (isinstance(staging, StagingInterpreter) and staging.linearizes(primals)):  # forward mode
+        return _remat_of_jvp(interp, primals, tangents, fun, policy)
+    with use(staging):
         forward = _Forward(interp, policy)
         with push(forward):
             outs = fun(*primals)
@@ -286,10 +287,11 @@ def _jvp(run: Callable, values: list, live, tangents) -> tuple[list, list]:
         return _unpack(interp, run(values, interp))
 
 
-def _remat_of_jvp(interp, args, fun, policy):
+def _remat_of_jvp(interp, primals, tangents, fun, policy):
     """Forward mode: a checkpointed call of the function's JVP, on the parent, so that reverse
-    mode below (over this forward mode) still recomputes instead of saving."""
-    primals, tangents = unpack(interp, args)
+    mode below (over this forward mode) still recomputes instead of saving. Under jit, this
+    call dissolves into the program there and then, while the values the function closes over
+    are still being traced."""
     live = [i for i, t in enumerate(tangents) if t.__class__ is not Zero]
 
     def run(values, inner):  # the values of `interp` the function closes over carry their tangents in

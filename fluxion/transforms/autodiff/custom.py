@@ -100,11 +100,13 @@ class CallPrimitive(Primitive):
     """A primitive whose parameters named in `functions` carry Python functions; results are always a tuple.
 
     Under a JVP interpreter, `jvp(interp, args, params)` handles it (it gets the interpreter,
-    because the function may close over that interpreter's values). A staging interpreter
-    records it if it is `staged` (a linear primitive with an abstract evaluation) and some
-    operand is staged, and passes a call on known values to its parent, which may have a rule
-    for it. Any other interpreter, eager included, runs `impl(*args, **params)`, which calls
-    the Python function on that interpreter: the call dissolves into the operations it makes.
+    because the function may close over that interpreter's values). A linear staging (the
+    tangents of reverse mode) records it if it is `staged` (a linear primitive with an
+    abstract evaluation, transposed later) and some operand is staged; a staging passes a call
+    on known values to its parent, which may have a rule for it. Any other interpreter, eager
+    and the staging of a whole function (jit) included, runs `impl(*args, **params)`, which
+    calls the Python function on that interpreter: the call dissolves into the operations it
+    makes, while the values it closes over are still alive.
     """
 
     __slots__ = ("impl", "jvp", "functions", "staged")
@@ -127,7 +129,7 @@ class CallPrimitive(Primitive):
             if not any(map(interp.owns, args)):
                 with use(interp.parent):
                     return self.bind(*args, **params)
-            if self.staged:
+            if self.staged and interp.linear:
                 return interp.process(self, args, params)
         return self.impl(*args, **params)
 
@@ -495,9 +497,10 @@ def _custom_vjp_rule(interp, primals, tangents, *, fun, fwd, bwd, nums, nondiff,
     res_leaves, res_tree = tree.flatten(res)
     res_leaves = [to_array(r) if isinstance(r, (np.ndarray, np.generic)) else r for r in res_leaves]
     arrays = [r for r in res_leaves if isinstance(r, Array)]
-    staging = interp.parent if isinstance(interp.parent, StagingInterpreter) else None
-    # while staging, a tangent that is not staged depends on no input: by linearity it is zero
-    live = tuple(i for i, t in enumerate(tangents) if t.__class__ is not Zero and (staging is None or staging.owns(t)))
+    staging = interp.parent
+    # while linearizing, a tangent that is not staged depends on no input: by linearity it is zero
+    linear = isinstance(staging, StagingInterpreter) and staging.linearizes(primals)
+    live = tuple(i for i, t in enumerate(tangents) if t.__class__ is not Zero and (not linear or staging.owns(t)))
     if not live:
         return out_leaves, [Zero(o.aval) for o in out_leaves]
     call = Record(name=name, bwd=bwd, owner=interp, nums=nums, nondiff=nondiff, num_res=len(arrays),

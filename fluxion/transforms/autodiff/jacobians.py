@@ -8,6 +8,7 @@ import numpy as np
 
 from ...core import tree
 from ...core.array import Array, to_array
+from ...core.device import like
 from ...ops import elementwise as E
 from ...ops import shape as S
 from ...ops._ad import zeros
@@ -31,14 +32,15 @@ def _jacobian(f, argnums, has_aux, forward: bool, op: str):
         blocks = [[None] * len(ins) for _ in outs]
         if forward:
             for i, a in enumerate(ins):
-                cols = vmap(lambda e: linear.forward([e if j == i else zeros(b) for j, b in enumerate(ins)]))(_basis(a))
+                cols = vmap(lambda e: linear.forward([e if j == i else zeros(b) for j, b in enumerate(ins)]))(
+                    like(_basis(a), linear.inputs[i]))
                 for o, (y, col) in enumerate(zip(outs, cols)):  # col: (a.size,) + y.shape
                     col = S.reshape(col, a.shape + y.shape)
                     blocks[o][i] = S.transpose(col, tuple(range(a.ndim, a.ndim + y.ndim)) + tuple(range(a.ndim)))
         else:
             for o, y in enumerate(outs):
                 rows = vmap(lambda e: linear.backward([e if k == o else zeros(z) for k, z in enumerate(outs)]))(
-                    _basis(y))
+                    like(_basis(y), out_leaves[o]))
                 for i, (a, row) in enumerate(zip(ins, rows)):  # row: (y.size,) + a.shape
                     blocks[o][i] = S.reshape(row, y.shape + a.shape)
         jac = tree.unflatten(out_tree, [tree.unflatten(in_tree, b) for b in blocks])

@@ -19,6 +19,14 @@ class JVPTracer(Tracer):
     def aval(self):
         return self.primal.aval
 
+    @property
+    def shape(self):
+        return self.primal.shape
+
+    @property
+    def dtype(self):
+        return self.primal.dtype
+
     def _concrete(self, why: str):
         # Python control flow on a value being differentiated uses its primal value
         primal = self.primal

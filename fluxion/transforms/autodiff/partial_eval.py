@@ -4,6 +4,13 @@ While differentiating in reverse mode, tangents are staged values: each operatio
 becomes an equation of a linear program, while operations on known values (the primal
 computation) run on the parent interpreter at once. The known values an equation uses are
 the residuals the backward pass reads.
+
+jit stages a whole function with the same interpreter: then its staged values are the
+function's values, primal ones included. `linear` says which of the two a staging does, for
+the rules whose result differs: a linear staging records the linear call primitives (they
+are transposed later), and a tangent it does not own is a constant, so zero by linearity; a
+staging of a whole function runs those calls at once, and a tangent it does not own is
+simply a value that is known now.
 """
 from __future__ import annotations
 
@@ -48,9 +55,15 @@ class StagedTracer(Tracer):
 
 
 class StagingInterpreter(Interpreter):
-    """Records operations on its own tracers into a program; others go to the parent."""
+    """Records operations on its own tracers into a program; others go to the parent.
 
-    def __init__(self):
+    Args:
+      linear: whether it stages the tangents of a linearization rather than (the default) a
+        whole function (jit, make_program).
+    """
+
+    def __init__(self, linear: bool = False):
+        self.linear = linear
         self.inputs: list[Var] = []
         self.equations: list[Equation] = []
         self.constvars: dict[int, tuple[Var, object]] = {}  # id(value) -> (var, value)
@@ -62,6 +75,15 @@ class StagingInterpreter(Interpreter):
 
     def owns(self, x) -> bool:
         return x.__class__ is StagedTracer and x._interp is self
+
+    def linearizes(self, primals) -> bool:
+        """Whether a jvp rule on `primals`, running on this staging, has its tangents staged into
+        a linear program: then the rule must compute the primal values apart, on the parent.
+
+        A staging that owns one of the primal values stages the primal computation too, so it
+        is not linearizing, whatever `linear` says.
+        """
+        return self.linear and not any(map(self.owns, primals))
 
     def var_of(self, x) -> Var:
         if self.owns(x):

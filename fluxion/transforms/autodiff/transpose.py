@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...core import errors
 from ...core.primitive import transpose_rules
-from ...core.program import Literal, Program
+from ...core.program import Equation, Literal, Program
 from ...ops._ad import UndefinedPrimal, Zero, add_tangents
 
 
@@ -24,22 +24,31 @@ def backward_pass(program: Program, cotangents: list) -> list:
     for v, ct in zip(program.outputs, cotangents):
         add_ct(v, ct)
     for eq in reversed(program.equations):
-        if eq.prim.multiple_results:
-            cts = [ct_env.pop(v, None) for v in eq.outputs]
-            if all(c is None for c in cts):
-                continue
-            ct = [Zero(v.aval) if c is None else c for v, c in zip(eq.outputs, cts)]
-        else:
-            ct = ct_env.pop(eq.outputs[0], None)
-            if ct is None:
-                continue
-        args = [x.value if x.__class__ is Literal else known[x] if x in known else UndefinedPrimal(x.aval)
-                for x in eq.inputs]
-        try:
-            rule = transpose_rules[eq.prim]
-        except KeyError:
-            raise errors.op_error(NotImplementedError, eq.prim.name, "has no transpose rule, so reverse mode cannot "
-                                  "pass through it", "use forward mode (fx.jvp, fx.jacfwd) for this function") from None
-        for x, c in zip(eq.inputs, rule(ct, *args, **eq.params)):
-            add_ct(x, c)
+        ct = output_cotangent(eq, ct_env)
+        if ct is not None:
+            for x, c in zip(eq.inputs, transpose_equation(eq, ct, known)):
+                add_ct(x, c)
     return [ct_env.get(v, Zero(v.aval)) for v in program.inputs]
+
+
+def output_cotangent(eq: Equation, ct_env: dict):
+    """The cotangent of `eq`'s output (a list of them, Zero for missing ones, for a
+    multiple-result primitive) taken out of `ct_env`; None if it has none."""
+    if eq.prim.multiple_results:
+        cts = [ct_env.pop(v, None) for v in eq.outputs]
+        if all(c is None for c in cts):
+            return None
+        return [Zero(v.aval) if c is None else c for v, c in zip(eq.outputs, cts)]
+    return ct_env.pop(eq.outputs[0], None)
+
+
+def transpose_equation(eq: Equation, ct, known: dict) -> list:
+    """The cotangents of `eq`'s inputs (None or Zero for those it has none for)."""
+    args = [x.value if x.__class__ is Literal else known[x] if x in known else UndefinedPrimal(x.aval)
+            for x in eq.inputs]
+    try:
+        rule = transpose_rules[eq.prim]
+    except KeyError:
+        raise errors.op_error(NotImplementedError, eq.prim.name, "has no transpose rule, so reverse mode cannot "
+                              "pass through it", "use forward mode (fx.jvp, fx.jacfwd) for this function") from None
+    return rule(ct, *args, **eq.params)

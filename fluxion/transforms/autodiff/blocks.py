@@ -1,0 +1,326 @@
+"""Linear blocks: the derivative of one primitive call, derived once per signature.
+
+Reverse mode in eager mode differentiates each primitive call as it runs. Applying the jvp
+rule and transposing its tangent equations afresh at every call costs more than the
+computation itself on small arrays, so for a primitive's signature (input types, which
+inputs carry tangents, parameters) the rule is applied once, to staged values. That splits
+it into three programs:
+
+    forward   primal inputs -> primal outputs and residuals    (the rule's primal part)
+    linear    residuals, input tangents -> output tangents     (the rule's tangent part)
+    backward  residuals, output cotangents -> input cotangents (the transpose of linear)
+
+An eager call then runs `forward` as a list of NumPy kernels and records one `linear_block`
+equation, whose transpose runs `backward` the same way. The rules stay the only definition
+of a derivative; blocks replay them.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from ...core.array import Array
+from ...core.interpreters import EAGER, _ctx, _wrap
+from ...core.primitive import Primitive, abstract_eval, jvp_rules, numpy_kernel, transpose_rules
+from ...core.program import Equation, Literal, Program, Var, evaluate
+from ...core.types import ArrayType
+from ...ops._ad import Zero, add_tangents
+from .custom import CallPrimitive
+from .jvp import JVPInterpreter, JVPTracer
+from .partial_eval import StagedTracer, StagingInterpreter
+from .transpose import backward_pass, output_cotangent, transpose_equation
+
+_blocks: dict = {}
+_new = Array.__new__
+_opaque: set = set()  # primitives whose parameters carry programs or functions: applied by their rules
+# a block keeps the constants its rule made (arrays of its operands' shapes, say) for as long as
+# it is cached: signatures whose constants are larger apply their rules at each call instead
+_MAX_CONST_BYTES = 1 << 20
+
+
+def kernels(program: Program) -> Callable[..., list]:
+    """`program` compiled to a Python function of NumPy arrays that calls the NumPy kernels in
+    order, with no interpreter in between: `kernels(program)(*arrays) -> list of arrays`."""
+    names, env = {}, {"kernel": numpy_kernel, "ndarray": np.ndarray, "fix": _fix}
+
+    def name(x, prefix: str, value=None) -> str:
+        names[x] = n = f"{prefix}{len(names)}"
+        if value is not None:
+            env[n] = value
+        return n
+
+    for v, c in zip(program.constvars, program.consts):
+        name(v, "c", c._value)
+    args = [name(v, "x") for v in program.inputs]
+    lines = []
+    for i, eq in enumerate(program.equations):
+        for x in eq.inputs:
+            if x not in names:  # a literal
+                name(x, "l", np.asarray(x.value, x.aval.dtype))
+        env[f"p{i}"], env[f"P{i}"] = eq.prim, eq.params
+        outs = [name(v, "t") for v in eq.outputs]
+        call = f"kernel[p{i}]({', '.join(names[x] for x in eq.inputs)}, **P{i})"
+        lines.append(f"{', '.join(outs)}, = {call}" if eq.prim.multiple_results else f"{outs[0]} = {call}")
+        for o, v in zip(outs, eq.outputs):  # kernels may return NumPy scalars or other dtypes
+            env[f"d{o}"] = v.aval.dtype
+            lines.append(f"if {o}.__class__ is not ndarray or {o}.dtype is not d{o}: {o} = fix({o}, d{o})")
+    lines.append(f"return [{', '.join(names[v] for v in program.outputs)}]")
+    source = f"def run({', '.join(args)}):\n" + "".join(f"    {line}\n" for line in lines)
+    exec(compile(source, "<linear block>", "exec"), env)
+    return env["run"]
+
+
+def _fix(value, dtype):
+    return np.asarray(value, dtype)
+
+
+class Block:
+    """The three programs of one signature (see the module docstring) and what calls need of them."""
+
+    def __init__(self, prim: Primitive, avals, mask, params):
+        primal = StagingInterpreter()
+        tangent = StagingInterpreter(linear=True)
+        primal.parent, tangent.parent = EAGER, primal
+        primals = [primal.new_input(a) for a in avals]
+        tangents = [tangent.new_input(a) if m else Zero(a) for a, m in zip(avals, mask)]
+        prev, _ctx.interp = _ctx.interp, tangent
+        try:
+            out, t_out = jvp_rules[prim](primals, tangents, **params)
+        finally:
+            _ctx.interp = prev
+        outs, t_outs = (out, t_out) if prim.multiple_results else ((out,), (t_out,))
+        self.live = [i for i, t in enumerate(t_outs) if tangent.owns(t)]  # other tangents are zeros
+        known = list(tangent.constvars.values())
+        residuals = [(v, x) for v, x in known if primal.owns(x)]
+        consts = [(v, x) for v, x in known if not primal.owns(x)]
+        res_vars = [v for v, _ in residuals]
+        forward = primal.program([*outs, *(x for _, x in residuals)])
+        self.forward, self.forward_const_bytes = kernels(forward), _const_bytes(forward)
+        self.out_types = [o.aval for o in outs]
+        self.out_weak = [t.weak for t in self.out_types]
+        self.res_types = [v.aval for v in res_vars]
+        self.tangent_types = [t_outs[i].aval for i in self.live]
+        out_vars = [t_outs[i].var for i in self.live]
+        self.linear = Program([v for v, _ in consts], [x for _, x in consts], [*res_vars, *tangent.inputs],
+                              tangent.equations, out_vars)
+        self._transposed = ([*res_vars, *(v for v, _ in consts)], [x for _, x in consts], tangent.inputs,
+                            tangent.equations, out_vars)
+        self._backward: dict = {}
+
+    def backward(self, has_ct: tuple[bool, ...]) -> Backward:
+        """The backward program for cotangents of the outputs where `has_ct` is true (the others are
+        zero: leaving them out keeps their paths, which may hold infinities, out of the result)."""
+        try:
+            return self._backward[has_ct]
+        except KeyError:
+            pass
+        staged = StagingInterpreter()
+        staged.parent = EAGER
+        constvars, consts, inputs, equations, outputs = self._transposed
+        res = [staged.new_input(a) for a in self.res_types]
+        program = Program(constvars, [*res, *consts], inputs, equations, outputs)
+        cts = [staged.new_input(a) if h else Zero(a) for a, h in zip(self.tangent_types, has_ct)]
+        prev, _ctx.interp = _ctx.interp, staged
+        try:
+            cts = backward_pass(program, cts)
+        finally:
+            _ctx.interp = prev
+        out = Backward(staged, cts)
+        if _const_bytes(out.program) <= _MAX_CONST_BYTES:  # else made again at each use, not kept
+            self._backward[has_ct] = out
+        return out
+
+
+class Backward:
+    """A block's backward program for one set of output cotangents: `run` takes the residuals and
+    those cotangents; `live` are the tangent inputs it gives cotangents for, of types `types`."""
+
+    def __init__(self, staged: StagingInterpreter, cts: list):
+        self.live = [i for i, c in enumerate(cts) if c.__class__ is not Zero]
+        self.program = staged.program([cts[i] for i in self.live])
+        self.run = kernels(self.program)
+        self.types = self.program.out_types
+
+
+def derive(prim: Primitive, avals, mask, params) -> Block | None:
+    """The block of a signature, or None where the rule cannot be replayed (it then runs itself)."""
+    if any(isinstance(v, (Program, tuple)) and _carries_program(v) or callable(v) for v in params.values()):
+        _opaque.add(prim)
+        return None
+    try:
+        block = Block(prim, avals, mask, params)
+    except Exception:  # an error of the user's call: applying the rule reports it
+        return None
+    return block if _const_bytes(block.linear) + block.forward_const_bytes <= _MAX_CONST_BYTES else None
+
+
+def _const_bytes(program: Program) -> int:
+    return sum(c.size * c.dtype.itemsize for c in program.consts)
+
+
+def _carries_program(v) -> bool:
+    return isinstance(v, Program) or isinstance(v, tuple) and any(map(_carries_program, v))
+
+
+class _Call:
+    """One call's block and residual values (a parameter of its equation: never a cache key)."""
+
+    __slots__ = ("block", "residuals")
+    __hash__ = None
+
+    def __init__(self, block: Block, residuals: list):
+        self.block, self.residuals = block, residuals
+
+    def __repr__(self):
+        return "<block>"
+
+    def residual_arrays(self) -> list:
+        return [_wrap(v, t) for v, t in zip(self.residuals, self.block.res_types)]
+
+
+def _impl(*tangents, call: _Call):
+    return tuple(evaluate(call.block.linear, *call.residual_arrays(), *tangents))
+
+
+def _transpose(cts, *tangents, call: _Call):
+    has_ct = tuple(c.__class__ is not Zero for c in cts)
+    backward = call.block.backward(has_ct)
+    live_cts = [c for c, h in zip(cts, has_ct) if h]
+    if _ctx.interp is EAGER and all(c.__class__ is Array for c in live_cts):  # NumPy arrays: run the kernels
+        values = backward.run(*call.residuals, *[c._value for c in live_cts])
+        outs = [_wrap(v, t) for v, t in zip(values, backward.types)]
+    else:
+        outs = evaluate(backward.program, *call.residual_arrays(), *live_cts)
+    result = [None] * len(tangents)
+    for i, o in zip(backward.live, outs):
+        result[i] = o
+    return result
+
+
+linear_block_p = CallPrimitive("linear_block", _impl, staged=True)
+abstract_eval[linear_block_p] = lambda *avals, call: tuple(call.block.tangent_types)
+transpose_rules[linear_block_p] = _transpose
+
+
+class EagerLinearizer(JVPInterpreter):
+    """The JVP interpreter of reverse mode on eager values: each call of a plain primitive on
+    NumPy-backed arrays replays its signature's block; anything else applies its rule."""
+
+    def process(self, prim, args, params):
+        if prim.__class__ is Primitive and prim not in _opaque:
+            out = self._replay(prim, args, params)
+            if out is not None:
+                return out
+        return JVPInterpreter.process(self, prim, args, params)
+
+    def _replay(self, prim, args, params):
+        staging = self.parent
+        key, values, tangents = [prim], [], []
+        for a in args:
+            live = False
+            if a.__class__ is JVPTracer and a._interp is self:
+                p, t = a.primal, a.tangent
+                if t.__class__ is not Zero:
+                    live = True
+                    tangents.append(t.var if t.__class__ is StagedTracer and t._interp is staging
+                                    else staging.var_of(t))
+            else:
+                p = a
+            if p.__class__ is not Array:  # a Python scalar, an array on an XLA device, a tracer
+                return None
+            v = p._value
+            values.append(v)
+            key.append((v.shape, v.dtype, p._weak, live))
+        if not tangents:
+            return None
+        if params:
+            key.extend(params.items())
+        try:
+            block = _blocks[tuple(key)]
+        except TypeError:  # unhashable parameters
+            return None
+        except KeyError:
+            block = self._derive(tuple(key), prim, len(args), params)
+        if block is None:
+            return None
+        computed = block.forward(*values)
+        n = len(block.out_types)
+        outs = []
+        for v, weak in zip(computed, block.out_weak):  # the kernels made them of the right types
+            out = _new(Array)
+            out._value, out._weak = v, weak
+            outs.append(out)
+        out_vars = [Var(t) for t in block.tangent_types]
+        staging.equations.append(Equation(linear_block_p, tangents, out_vars, {"call": _Call(block, computed[n:])}))
+        for i, v in zip(block.live, out_vars):
+            outs[i] = JVPTracer(self, outs[i], StagedTracer(staging, v))
+        return tuple(outs) if prim.multiple_results else outs[0]
+
+    @staticmethod
+    def _derive(key, prim, nargs, params):
+        if len(_blocks) > 10_000:
+            _blocks.clear()
+        sig = key[1:nargs + 1]
+        block = _blocks[key] = derive(prim, [ArrayType(*k[:3]) for k in sig], [k[3] for k in sig], params)
+        return block
+
+
+def eager_backward(program: Program, cotangents: list) -> list:
+    """`backward_pass` of a program recorded by EagerLinearizer, while no transformation is
+    active: cotangents stay NumPy arrays from block to block, whose backward kernels take them
+    directly; other equations are transposed by their rules."""
+    known = dict(zip(program.constvars, program.consts))
+    env: dict = {}
+
+    def add(var, ct):
+        if ct is None or ct.__class__ is Zero or var.__class__ is Literal or var in known:
+            return
+        if ct.__class__ is Array:
+            ct = ct._value
+        old = env.get(var)
+        if old is None:
+            env[var] = ct
+        elif old.__class__ is np.ndarray and ct.__class__ is np.ndarray:
+            env[var] = np.asarray(old + ct)
+        else:
+            env[var] = add_tangents(_array(old, var.aval), _array(ct, var.aval))
+
+    for v, ct in zip(program.outputs, cotangents):
+        add(v, ct)
+    for eq in reversed(program.equations):
+        if eq.prim is linear_block_p:
+            given = [env.pop(v, None) for v in eq.outputs]
+            has_ct = tuple(c is not None for c in given)
+            if True not in has_ct:
+                continue
+            cts = [c for c in given if c is not None]
+            if all(c.__class__ is np.ndarray for c in cts):
+                call = eq.params["call"]
+                backward = call.block.backward(has_ct)
+                for i, o in zip(backward.live, backward.run(*call.residuals, *cts)):
+                    add(eq.inputs[i], o)
+                continue
+            env.update((v, c) for v, c in zip(eq.outputs, given) if c is not None)
+        for v in eq.outputs:
+            if v in env:
+                env[v] = _array(env[v], v.aval)
+        ct = output_cotangent(eq, env)
+        if ct is not None:
+            for x, c in zip(eq.inputs, transpose_equation(eq, ct, known)):
+                add(x, c)
+    return [_array(env[v], v.aval) if v in env else Zero(v.aval) for v in program.inputs]
+
+
+def _array(x, aval):
+    return _wrap(x, aval) if x.__class__ is np.ndarray else x
+
+
+def residuals(program: Program) -> list:
+    """The values the backward pass of a linear program reads: its constants and its blocks'
+    residuals, each once."""
+    values = {id(getattr(c, "_value", c)): c for c in program.consts}
+    for eq in program.equations:
+        if eq.prim is linear_block_p:
+            values.update((id(r), r) for r in eq.params["call"].residuals)
+    return list(values.values())

@@ -1,0 +1,45 @@
+"""The line an error message points the user to: their own, not fluxion's or jax's."""
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.numpy as fnp
+from fluxion.core.errors import user_frame
+from fluxion.core.primitive import numpy_kernel
+from fluxion.ops._util import define
+
+
+def _line_of(marker: str) -> str:
+    """`file:line` of the line of this file holding `marker` (written in a comment there)."""
+    with open(__file__) as f:
+        (line,) = [i for i, text in enumerate(f, 1) if text.rstrip().endswith(f"# {marker}")]
+    return f"{__file__}:{line}"
+
+
+def _called_from(module: str) -> str:
+    """`user_frame()` as seen from a function defined in a module named `module`."""
+    scope = {"__name__": module, "user_frame": user_frame}
+    exec("def inner():\n    return user_frame()\n", scope)
+    return scope["inner"]()  # called here
+
+
+@pytest.mark.parametrize("module", ["jax._src.interpreters.partial_eval", "jax", "jaxlib.xla_client"])
+def test_user_frame_skips_the_frames_of_jax_and_jaxlib(module):
+    assert _called_from(module) == _line_of("called here")
+
+
+@pytest.mark.parametrize("module", ["jaxtyping", "my_jax", "__main__"])
+def test_user_frame_stops_at_modules_that_only_resemble_jax(module):
+    assert _called_from(module) == "<string>:2"
+
+
+def test_error_raised_while_lowering_names_the_users_line():
+    unlowered = define("unlowered_double", lambda x: x)
+    numpy_kernel[unlowered] = lambda x: x * 2
+    f = fx.jit(lambda x: unlowered.bind(x) + 1)
+    np.testing.assert_array_equal(unlowered.bind(fnp.ones(2)), [2.0, 2.0])  # it runs eagerly
+    with pytest.raises(NotImplementedError) as info:
+        f(fnp.ones(2))  # lowered here
+    message = str(info.value)
+    assert f"at {_line_of('lowered here')}\n" in message
+    assert "unlowered_double: has no XLA lowering" in message and "fix: call the function without fx.jit" in message

@@ -1,0 +1,122 @@
+"""Eager reverse mode replays each primitive signature's derived block (forward, linear and
+backward programs) instead of applying its jvp rule at every call.
+
+Oracles: the same gradients with blocks switched off (every call applies its rule, as under
+any other transformation), finite differences, and jit / vmap of the recorded linear maps
+against their eager values.
+"""
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.numpy as fnp
+from fluxion.numpy import linalg as LA
+from fluxion.transforms.autodiff import blocks
+from fluxion.test_util import check_grads
+
+from _arrays import fx_rand
+
+
+@pytest.fixture
+def rules_only(monkeypatch):
+    """Switch blocks off: the eager linearizer applies each call's rule."""
+    def switch():
+        monkeypatch.setattr(blocks.EagerLinearizer, "_replay", lambda self, prim, args, params: None)
+    return switch
+
+
+FUNCTIONS = {
+    "elementwise": lambda x: fnp.sum(fnp.sin(x) * x + fnp.exp(-x) / (1 + x * x)),
+    "weak scalars and integers": lambda x: fnp.sum(2.0 * x ** 3 + fnp.arange(x.shape[-1]) * x),
+    "reductions with parameters": lambda x: fnp.sum(fnp.max(x, axis=0) + fnp.mean(x, axis=-1, keepdims=True)),
+    "shapes and indexing": lambda x: fnp.sum(fnp.reshape(x, (-1,))[::2] * fnp.flip(x.T, 0)[0, 0]),
+    "matmul": lambda x: fnp.sum(fnp.tanh(x @ x.T)),
+    "several results, one used": lambda x: fnp.sum(LA.eigh(x @ x.T + fnp.eye(x.shape[0]))[0]),
+    "several results, all used": lambda x: fnp.sum(LA.qr(x)[0] * 2) + fnp.sum(LA.qr(x)[1]),
+    "sort and where": lambda x: fnp.sum(fnp.where(x > 0, fnp.sort(x, axis=-1), x * x)),
+    "logsumexp": lambda x: fnp.sum(fx.scipy.special.logsumexp(x, axis=1)),
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_gradients_with_blocks_equal_the_rules_gradients(name, dtype, rules_only):
+    f, x = FUNCTIONS[name], fx_rand(3, 3, dtype=dtype, seed=1)
+    with_blocks = fx.value_and_grad(f)(x)
+    rules_only()
+    with_rules = fx.value_and_grad(f)(x)
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    for a, b in zip(with_blocks, with_rules):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_gradients_with_blocks_match_finite_differences(name):
+    check_grads(FUNCTIONS[name], (fx_rand(3, 3, dtype=np.float64, seed=2),), order=2, modes=("rev",))
+
+
+def test_a_signature_is_derived_once(monkeypatch):
+    derived = []
+    derive = blocks.derive
+    monkeypatch.setattr(blocks, "derive", lambda *a: derived.append(a[0]) or derive(*a))
+    monkeypatch.setattr(blocks, "_blocks", {})
+    g = fx.grad(lambda x: fnp.sum(fnp.cos(x) * x))
+    x = fx_rand(5, dtype=np.float64, seed=3)
+    first = g(x)
+    n = len(derived)
+    g(fx_rand(5, dtype=np.float64, seed=4))
+    assert n > 0 and len(derived) == n  # same signatures: nothing derived again
+    g(fx_rand(6, dtype=np.float64, seed=4))
+    assert len(derived) > n  # a new shape is a new signature
+    v = np.asarray(x)
+    np.testing.assert_allclose(np.asarray(first), np.cos(v) - v * np.sin(v), rtol=1e-12)
+
+
+def test_calls_of_programs_apply_their_rules():
+    def f(x):
+        return fx.cond(fnp.sum(x) > 0, lambda x: fnp.sin(x), lambda x: fnp.cos(x), x).sum()
+    x = fx_rand(4, dtype=np.float64, seed=5)
+    np.testing.assert_allclose(np.asarray(fx.grad(f)(x)), np.cos(np.asarray(x)) if float(fnp.sum(x)) > 0
+                               else -np.sin(np.asarray(x)), rtol=1e-12)
+    assert not any(k[0].name == "cond" for k, b in blocks._blocks.items() if b is not None)
+
+
+def test_an_unused_result_with_infinite_derivative_leaves_no_nan():
+    # the eigenvectors of the identity are not differentiable, but the trace of the eigenvalues is
+    g = fx.grad(lambda x: fnp.sum(LA.eigvalsh(x)))(fnp.eye(3, dtype=np.float64))
+    np.testing.assert_allclose(np.asarray(g), np.eye(3), atol=1e-12)
+
+
+def test_recorded_linear_maps_run_under_jit_and_vmap():
+    x = fx_rand(3, 4, dtype=np.float64, seed=6)
+    f = lambda x: fnp.tanh(x) * fnp.sum(x ** 2, axis=1, keepdims=True)
+    y, f_vjp = fx.vjp(f, x)
+    _, f_jvp = fx.linearize(f, x)
+    cts = fx_rand(5, 3, 4, dtype=np.float64, seed=7)
+    eager_vjp = np.stack([np.asarray(f_vjp(c)[0]) for c in cts])
+    eager_jvp = np.stack([np.asarray(f_jvp(c)) for c in cts])
+    np.testing.assert_allclose(np.asarray(fx.vmap(lambda c: f_vjp(c)[0])(cts)), eager_vjp, rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(fx.jit(lambda c: f_vjp(c)[0])(cts[0])), eager_vjp[0], rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(fx.vmap(f_jvp)(cts)), eager_jvp, rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(fx.jit(f_jvp)(cts[0])), eager_jvp[0], rtol=1e-12)
+    # the dot-product test: <f_jvp(t), c> == <t, f_vjp(c)>
+    np.testing.assert_allclose(np.sum(eager_jvp[0] * np.asarray(cts[1])), np.sum(np.asarray(cts[0]) * eager_vjp[1]),
+                               rtol=1e-12)
+
+
+def test_grad_of_grad_differentiates_the_inner_rules_through_blocks():
+    x = fx_rand(4, dtype=np.float64, seed=8)
+    h = fx.grad(lambda x: fnp.sum(fx.grad(lambda x: fnp.sum(fnp.sin(x) ** 2))(x)))(x)
+    np.testing.assert_allclose(np.asarray(h), 2 * np.cos(2 * np.asarray(x)), rtol=1e-12)
+
+
+def test_signatures_whose_rules_make_large_constants_are_not_kept(monkeypatch):
+    monkeypatch.setattr(blocks, "_blocks", {})
+    monkeypatch.setattr(blocks, "_MAX_CONST_BYTES", 4)  # below the 8-byte zero of select_n's tangent rule
+    f = lambda x: fnp.sum(fnp.where(x > 0, x, 0.0) * x)
+    x = fx_rand(100, dtype=np.float64, seed=9)
+    v = np.asarray(x)
+    np.testing.assert_allclose(np.asarray(fx.grad(f)(x)), np.where(v > 0, 2 * v, 0.0), rtol=1e-12)
+    kept = {k[0].name: b for k, b in blocks._blocks.items()}
+    assert kept["select_n"] is None and kept["mul"] is not None
