@@ -72,8 +72,27 @@ atan = unary("atan", E.atan_p, FLOATING, "The inverse tangent.", "fnp.atan(fnp.a
 sinh = unary("sinh", E.sinh_p, FLOATING, "The hyperbolic sine.", "fnp.sinh(fnp.asarray([0.0])).tolist()", "[0.0]")
 cosh = unary("cosh", E.cosh_p, FLOATING, "The hyperbolic cosine.", "fnp.cosh(fnp.asarray([0.0])).tolist()",
              "[1.0]")
-tanh = unary("tanh", E.tanh_p, FLOATING, "The hyperbolic tangent.",
-             "fnp.tanh(fnp.asarray([0.0, float('inf')])).tolist()", "[0.0, 1.0]")
+
+
+def tanh(x, /) -> Array:
+    """The hyperbolic tangent.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.tanh(fnp.asarray([0.0, float('inf')])).tolist()
+    [0.0, 1.0]
+    """
+    (x,) = operands("tanh", FLOATING, x)
+    out = E.tanh_p.bind(x)
+    if x.dtype not in D.COMPLEX:
+        return out
+    # the standard's special case tanh(+-inf + yj) = +-1 + 0j with the sign of y for finite y
+    # (C99 and the kernels give the zero the sign of sin(2y))
+    re, im = E.real_p.bind(x), E.imag_p.bind(x)
+    at_infinity = E.is_finite_p.bind(im) & (E.abs_p.bind(re) == np.inf)
+    zero = E.copysign_p.bind(convert(0, im.dtype), im)
+    return select(at_infinity, E.complex_p.bind(E.real_p.bind(out), zero), out)
+
+
 asinh = unary("asinh", E.asinh_p, FLOATING, "The inverse hyperbolic sine.", "fnp.asinh(fnp.asarray([0.0])).tolist()",
               "[0.0]")
 acosh = unary("acosh", E.acosh_p, FLOATING, "The inverse hyperbolic cosine.",
@@ -181,8 +200,9 @@ def sign(x, /) -> Array:
     scale = select(magnitude < float(info.tiny), 2.0 ** (info.nmant + 1), unscaled)
     re, im = re * scale, im * scale
     magnitude = E.abs_p.bind(E.complex_p.bind(re, im))
-    magnitude = select(magnitude == 0, 1, magnitude)
-    return E.complex_p.bind(re / magnitude, im / magnitude)
+    zero = magnitude == 0  # sign(+-0 +-0j) is 0 + 0j, whatever the signs of the zeros
+    magnitude = select(zero, 1, magnitude)
+    return E.complex_p.bind(select(zero, 0, re / magnitude), select(zero, 0, im / magnitude))
 
 
 def positive(x, /) -> Array:

@@ -205,9 +205,11 @@ def _build(op: str, shape: tuple, items: list, advanced: bool, explicit_mode: bo
         if k == _BOOL:  # True adds an axis of length 1 and False one of length 0, advanced
             adv_shapes.append((int(v),))
         elif k == _MASK:
-            if v.shape != shape[d:d + v.ndim]:
+            axes = shape[d:d + v.ndim]
+            # an axis of length 0 selects nothing, whatever the length of the axis it indexes (the standard's rule)
+            if len(axes) != v.ndim or any(m not in (n, 0) for m, n in zip(v.shape, axes)):
                 raise op_error(IndexError, op, f"boolean index of shape {v.shape} does not match the indexed array's "
-                               f"axes {tuple(shape[d:d + v.ndim])} (from axis {d})",
+                               f"axes {tuple(axes)} (from axis {d})",
                                "give a mask of the same shape as the axes it selects")
             for j, nz in enumerate(np.nonzero(v)):
                 _whole_axis(p, d + j, shape[d + j], nz.astype(np.int64))

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+import fluxion as fx
 import fluxion.numpy as fnp
 from fluxion.core import dtypes as D
 from fluxion.errors import DTypeError, ShapeError
@@ -348,6 +349,23 @@ def test_complex_special_values_match_numpy(name):
     else:
         ok = _same_bits(out, expected) if out.dtype.kind == "f" else out == expected
     assert ok.all(), list(zip(z[~ok], out[~ok], expected[~ok]))
+
+
+@pytest.mark.parametrize("y", [3.0, -3.0, 1.0302054439365774e154, 0.5, -0.0])
+@pytest.mark.parametrize("re", [math.inf, -math.inf])
+def test_complex_tanh_at_infinite_real_part_has_the_zero_of_the_standard(re, y):
+    # the standard: tanh(+-inf + yj) = +-1 + 0j with the sign of y (C99, NumPy and XLA use the sign of sin(2y))
+    z = fnp.asarray(np.array([complex(re, y)]))
+    for out in (fnp.tanh(z), fx.jit(fnp.tanh)(z)):
+        w = complex(np.asarray(out)[0])
+        assert w.real == math.copysign(1.0, re) and w.imag == 0 and math.copysign(1.0, w.imag) == math.copysign(1.0, y)
+
+
+def test_complex_sign_of_signed_zeros_is_positive_zero():
+    z = np.array([complex(-0.0, -0.0), complex(0.0, -0.0), complex(-0.0, 0.0)])
+    for out in (fnp.sign(fnp.asarray(z)), fx.jit(fnp.sign)(fnp.asarray(z))):
+        v = np.asarray(out)
+        assert not np.signbit(v.real).any() and not np.signbit(v.imag).any() and (v == 0).all()
 
 
 def test_hypot_does_not_overflow_or_underflow():

@@ -578,3 +578,17 @@ def test_ix_builds_an_open_mesh_like_numpy():
         fnp.ix_([[0]])
     with raises(DTypeError, "dtype"):
         fnp.ix_([0.5])
+
+
+@pytest.mark.parametrize("mask_shape", [(0,), (2, 0), (0, 3), (0, 0)])
+def test_a_mask_axis_of_length_zero_selects_nothing(mask_shape):
+    # the array API standard allows a mask axis of length 0 against any axis length; the result is empty
+    # (NumPy itself raises here, so the oracle is the rule: no element selected, the other axes kept)
+    x = np.arange(6.0).reshape(2, 3)
+    out = fnp.asarray(x)[fnp.zeros(mask_shape, dtype=bool)]
+    same(out, np.zeros((0,) + x.shape[len(mask_shape):]))
+
+
+def test_a_mask_axis_of_another_nonzero_length_raises():
+    with raises(IndexError, r"boolean index of shape \(3,\)", "same shape"):
+        fnp.arange(2.0)[fnp.ones(3, dtype=bool)]
