@@ -84,16 +84,19 @@ def _rebuild(t, aux, children):
 class TreeDef:
     """The structure of a pytree: node types and aux data, without the leaves."""
 
-    __slots__ = ("node", "aux", "children", "num_leaves")
+    __slots__ = ("node", "aux", "children", "num_leaves", "_flat")
 
     def __init__(self, node, aux, children: tuple[TreeDef, ...]):
         self.node, self.aux, self.children = node, aux, children
         self.num_leaves = 1 if node is _LEAF else sum(c.num_leaves for c in children)
+        self._flat = node is tuple and all(c.node is _LEAF for c in children)  # a tuple of leaves
 
     def unflatten(self, leaves):
         leaves = list(leaves)
         if len(leaves) != self.num_leaves:
             raise ValueError(f"tree structure has {self.num_leaves} leaves, got {len(leaves)}")
+        if self._flat:
+            return tuple(leaves)
         it = iter(leaves)
         return self._build(it)
 
@@ -124,6 +127,7 @@ class TreeDef:
 
 _LEAF = object()
 _LEAF_DEF = TreeDef(_LEAF, None, ())
+_FLAT: dict[int, TreeDef] = {}  # tuples of n leaves
 _LEAF_TYPES = {float, int, complex, bool}  # Array joins when fluxion.core.array is imported
 
 
@@ -145,6 +149,13 @@ def _flatten(x, leaves, is_leaf):
     if x.__class__ in _LEAF_TYPES:  # the common leaves, without the container checks
         leaves.append(x)
         return _LEAF_DEF
+    if x.__class__ is tuple and is_leaf is None and all(c.__class__ in _LEAF_TYPES for c in x):
+        leaves.extend(x)  # a tuple of common leaves (function arguments): its structure is shared
+        try:
+            return _FLAT[len(x)]
+        except KeyError:
+            _FLAT[len(x)] = out = TreeDef(tuple, None, (_LEAF_DEF,) * len(x))
+            return out
     node = None if is_leaf is not None and is_leaf(x) else _node_of(x)
     if node is None:
         leaves.append(x)

@@ -170,6 +170,7 @@ def _complex_expm1(z: Array) -> Array:
     a, b = E.real_p.bind(z), E.imag_p.bind(z)
     half = E.sin_p.bind(b * 0.5)
     re = E.expm1_p.bind(a) * E.cos_p.bind(b) - 2 * half * half
+    re = select(re == 0, 0, re)  # e**(-0 + 0j) - 1 is 0 + 0j, not -0 + 0j
     # where b == 0, exp(a) * sin(b) keeps the sign of b (0j stays 0j) and the derivative exp(a)
     # in b; only an overflowing exp(a) is replaced there, as inf * 0 would be NaN
     ea = E.exp_p.bind(a)

@@ -35,6 +35,11 @@ _ALLOWED = {
 }
 
 
+# the dtypes a lone array of each kind is taken in unchanged (floating kinds promote integers to float)
+_FAST = {kind: frozenset(dts) for kind, dts in _ALLOWED.items()}
+_FAST[FLOATING], _FAST[REAL_FLOATING] = frozenset(D.FLOATING), frozenset(D.REAL_FLOATING)
+
+
 def _fix(dt, kind: str) -> str:
     if dt == D.bool_:
         return "convert booleans with .astype(int) (or use the logical_* functions for logic)"
@@ -45,6 +50,11 @@ def _fix(dt, kind: str) -> str:
 
 def operands(name: str, kind: str, *args) -> list[Array]:
     """`args` promoted to one dtype, checked to be of `kind` (one of the constants above)."""
+    first = args[0]
+    if isinstance(first, Array):  # the common case, kept fast: arrays of one dtype that `kind` takes
+        dt = first.dtype
+        if dt in _FAST[kind] and all(isinstance(a, Array) and a.dtype == dt for a in args[1:]):
+            return args
     if kind is FLOATING or kind is REAL_FLOATING:
         return promote_inexact(name, *args, complex_ok=kind is FLOATING)
     xs = promote(name, *args)

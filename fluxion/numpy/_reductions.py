@@ -33,6 +33,9 @@ __all__ = [
 
 
 # accumulation dtypes --------------------------------------------------------------------------
+_INEXACT = frozenset(dtypes.FLOATING)
+
+
 def _accumulation_dtype(dt: np.dtype) -> np.dtype:
     if dt == dtypes.bool_ or dt in dtypes.SIGNED:
         return dtypes.int64
@@ -45,6 +48,8 @@ def _accumulation_input(a, dtype) -> tuple[Array, np.dtype | None]:
     """`a` in the dtype a sum or product accumulates in, and the requested result dtype (or None)."""
     x = as_array(a)
     if dtype is None:
+        if x.dtype in _INEXACT:  # the common case, kept fast: floats accumulate in their own dtype
+            return x, None
         return convert(x, _accumulation_dtype(x.dtype), x.weak), None
     dt = dtypes.canonicalize(dtype)
     # a boolean accumulator is a logical reduction: count in int64, then test for nonzero
@@ -64,14 +69,14 @@ def _without_nans(a, value) -> Array:
 
 
 # sum and prod ---------------------------------------------------------------------------------
-def _arithmetic(name: str, reduce, combine, identity: int):
+def _arithmetic(name: str, reduce_p, combine, identity: int):
     def f(a, axis=None, dtype=None, out=None, keepdims: bool = False, initial=None, where=None) -> Array:
         no_out(name, out)
         x, dt = _accumulation_input(a, dtype)
         axes = normalize_axes(name, axis, x.ndim)
         if where is not None:
             x = select(bool_mask(name, where, x.shape), x, const(identity, x.dtype))
-        r = reduce(x, axes)
+        r = reduce_p.bind(x, axes=axes) if axes else x  # the axes are normalized already
         if initial is not None:
             r = combine.bind(r, convert(initial, r.dtype))
         return keep_dims(_as_requested(r, dt), x.shape, axes, keepdims)
@@ -79,7 +84,7 @@ def _arithmetic(name: str, reduce, combine, identity: int):
     return f
 
 
-sum = _arithmetic("sum", R.reduce_sum, E.add_p, 0)  # noqa: A001
+sum = _arithmetic("sum", R.reduce_sum_p, E.add_p, 0)  # noqa: A001
 sum.__doc__ = """Sum of elements over `axis` (all axes when None).
 
     Booleans and signed integers sum in int64, unsigned integers in uint64, unless `dtype` says
@@ -89,7 +94,7 @@ sum.__doc__ = """Sum of elements over `axis` (all axes when None).
     >>> fnp.sum(fnp.asarray([[1, 2], [3, 4]]), axis=0).tolist()
     [4, 6]
     """
-prod = _arithmetic("prod", R.reduce_prod, E.mul_p, 1)
+prod = _arithmetic("prod", R.reduce_prod_p, E.mul_p, 1)
 prod.__doc__ = """Product of elements over `axis` (accumulation dtypes as `sum`).
 
     >>> import fluxion.numpy as fnp

@@ -368,6 +368,13 @@ def test_complex_sign_of_signed_zeros_is_positive_zero():
         assert not np.signbit(v.real).any() and not np.signbit(v.imag).any() and (v == 0).all()
 
 
+def test_complex_expm1_of_signed_zeros_has_a_positive_zero_real_part():
+    z = np.array([complex(-0.0, 0.0), complex(-0.0, -0.0), complex(0.0, -0.0)])
+    for out in (fnp.expm1(fnp.asarray(z)), fx.jit(fnp.expm1)(fnp.asarray(z))):
+        v = np.asarray(out)
+        assert (v == 0).all() and not np.signbit(v.real).any() and (np.signbit(v.imag) == np.signbit(z.imag)).all()
+
+
 def test_hypot_does_not_overflow_or_underflow():
     x, y = np.float32([1e38, 1e-40, 3e-45]), np.float32([1e38, 1e-40, 4e-45])
     out = fnp.hypot(fnp.asarray(x), fnp.asarray(y))
