@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -259,7 +258,7 @@ def _draw_transpose(draw, values):
 
 
 def expand_squeeze(x, form, axis):
-    return fnp.expand_dims(x, axis) if form == "expand_dims" else fnp.squeeze(x, axis)
+    return fnp.expand_dims(x, axis=axis) if form == "expand_dims" else fnp.squeeze(x, axis=axis)
 
 
 def _draw_expand_squeeze(draw, values):
@@ -274,7 +273,7 @@ def _draw_expand_squeeze(draw, values):
 
 
 def reorder(x, form, axis, shift):
-    return fnp.roll(x, shift, axis) if form == "roll" else fnp.flip(x, axis)
+    return fnp.roll(x, shift, axis=axis) if form == "roll" else fnp.flip(x, axis=axis)
 
 
 def _draw_reorder(draw, values):
@@ -369,7 +368,7 @@ def _draw_sort(draw, values):
 
 
 def concatenate(a, b, form, axis):
-    return fnp.stack([a, b], axis) if form == "stack" else fnp.concatenate([a, b], axis)
+    return fnp.stack([a, b], axis=axis) if form == "stack" else fnp.concatenate([a, b], axis=axis)
 
 
 def _joinable(sa, sb) -> bool:
@@ -393,7 +392,7 @@ def matmul(a, b, form):
 
 def _matmul_ok(sa, sb) -> bool:
     try:
-        out = np.matmul(np.empty(sa), np.empty(sb))
+        out = np.matmul(np.zeros(sa), np.zeros(sb))
     except ValueError:
         return False
     return out.size <= MAX_SIZE
@@ -493,8 +492,9 @@ def cond(a, b, form, thresholds, branches):
 def _draw_cond(draw, values):
     means = [float(np.mean(x)) for x in values[0]]
     form = draw(st.sampled_from(["cond", "switch", "python"]))
-    thresholds = tuple(sorted({_away(means, target=t) for t in (np.median(means), draw(
-        st.floats(-1, 1)))}))[:1 if form != "switch" else 2]
+    thresholds = (_away(means, target=float(np.median(means))),)  # splits the input sets
+    if form == "switch":
+        thresholds = tuple(sorted({*thresholds, _away(means, target=draw(st.floats(-1, 1)))}))
     n = len(thresholds) + 1
     return {"form": form, "thresholds": thresholds,
             "branches": tuple(draw(st.lists(st.integers(0, len(BRANCHES) - 1), min_size=n, max_size=n)))}
@@ -506,8 +506,8 @@ def _grow(t, rate):
 
 def loop_while(a, b, form, limit, rate, capacity):
     """A loop whose trip count depends on `a`: t grows from 0.5 + mean(a**2) past `limit`."""
-    t = 0.5 + fnp.mean(a * a)
-    scale = fnp.tanh(fnp.mean(a))  # closed over by the body
+    t = (0.5 + fnp.mean(a * a)).astype(b.dtype)  # the carry keeps its dtype when a's and b's differ
+    scale = fnp.tanh(fnp.mean(a)).astype(b.dtype)  # closed over by the body
 
     def body(carry):
         t, v = carry
@@ -535,7 +535,7 @@ def _draw_while(draw, values):
 
 
 def scan(a, b, reverse, unroll):
-    w = fnp.cos(fnp.mean(b))  # closed over by the body
+    w = fnp.cos(fnp.mean(b)).astype(a.dtype)  # closed over by the body; the carry keeps a's dtype
 
     def step(c, x):
         c = fnp.tanh(c * 0.9 + x * w)
@@ -612,20 +612,24 @@ OPS = {
 }
 
 
+# elementwise operations come up more often: they have the most functions
+_MENU = ["unary"] * 4 + ["binary"] * 3 + ["reduce"] * 2 + sorted(set(OPS) - {"unary", "binary", "reduce"})
+
+
 class Step(NamedTuple):
     op: str
     args: tuple[int, ...]
     params: dict
+    results: int  # how many values it adds
 
 
-@dataclass(eq=False)
 class RandomProgram:
     """`program(*inputs)` runs the steps and returns the weighted sum of the unused values."""
-    shapes: list[tuple[int, ...]]
-    steps: list[Step]
-    outputs: list[int]
-    weights: list[np.ndarray]
-    batch: list[list[np.ndarray]]  # BATCH input sets
+
+    def __init__(self, shapes: list[tuple[int, ...]], steps: list[Step], outputs: list[int],
+                 weights: list[np.ndarray], batch: list[list[np.ndarray]]):
+        self.shapes, self.steps, self.outputs, self.weights = shapes, steps, outputs, weights
+        self.batch = batch  # BATCH input sets
 
     def __call__(self, *xs):
         values = list(xs)
@@ -648,17 +652,12 @@ class RandomProgram:
         lines = [f"v{i}: input of shape {s}" for i, s in enumerate(self.shapes)]
         n = len(self.shapes)
         for step in self.steps:
-            k = len(_outputs_of(self, step))
-            names = ", ".join(f"v{n + j}" for j in range(k))
+            names = ", ".join(f"v{n + j}" for j in range(step.results))
             params = ", ".join(f"{key}={_show(v)}" for key, v in step.params.items())
             lines.append(f"{names} = {step.op}({', '.join(f'v{i}' for i in step.args)}, {params})")
-            n += k
+            n += step.results
         lines.append("loss = " + " + ".join(f"sum(v{i} * w{j})" for j, i in enumerate(self.outputs)))
         return "RandomProgram:\n  " + "\n  ".join(lines)
-
-
-def _outputs_of(program: RandomProgram, step: Step) -> tuple:
-    return step.params.get("_outputs", ())
 
 
 def _show(v):
@@ -667,3 +666,70 @@ def _show(v):
     if isinstance(v, tuple):
         return "(" + ", ".join(map(_show, v)) + ("," if len(v) == 1 else "") + ")"
     return repr(v)
+
+
+# drawing --------------------------------------------------------------------------------------
+@st.composite
+def _shapes(draw):
+    """1 to 3 input shapes, mostly broadcasting against a common one."""
+    dims = st.lists(st.integers(1, 4), max_size=3)
+    base = draw(dims)
+    shapes = []
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["same", "suffix", "ones", "free"]))
+        if kind == "suffix":
+            shape = base[draw(st.integers(0, len(base))):]
+        elif kind == "ones":
+            shape = [n if draw(st.booleans()) else 1 for n in base]
+        else:
+            shape = draw(dims) if kind == "free" else base
+        shapes.append(tuple(shape))
+    return shapes
+
+
+def _results(out) -> list[np.ndarray]:
+    return [np.asarray(o) for o in (out if isinstance(out, tuple) else (out,))]
+
+
+def _acceptable(values: list[np.ndarray]) -> bool:
+    return all(0 < v.size <= MAX_SIZE and v.ndim <= MAX_NDIM and np.all(np.isfinite(v)) and np.max(np.abs(v)) <= BOUND
+               for v in values)
+
+
+def _draw_step(draw, values: list) -> tuple[Step, list] | None:
+    """One step on `values` (each a list over the input sets) and its results, or None."""
+    name = draw(st.sampled_from(_MENU))
+    op = OPS[name]
+    args = (len(values) - 1 - draw(st.integers(0, len(values) - 1)),)  # shrinks towards the newest value
+    if op.partner is not None:
+        shape = values[args[0]][0].shape
+        partners = [j for j in range(len(values)) if op.partner(shape, values[j][0].shape)]
+        if not partners:
+            return None
+        args += (draw(st.sampled_from(partners[::-1])),)
+    params = op.draw(draw, [values[i] for i in args])
+    if params is None:
+        return None
+    results = [_results(op.apply(*[fnp.asarray(values[i][k]) for i in args], **params)) for k in range(BATCH)]
+    if not all(_acceptable(r) for r in results):
+        return None
+    return Step(name, args, params, len(results[0])), [list(r) for r in zip(*results)]
+
+
+@st.composite
+def programs(draw, min_steps: int = 3, max_steps: int = 14) -> RandomProgram:
+    """Random programs of `min_steps` to `max_steps` steps (some drawn steps may not apply: see the module docstring)."""
+    shapes = draw(_shapes())
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 16)))
+    batch = [[rng.uniform(-2, 2, s) for s in shapes] for _ in range(BATCH)]
+    values = [[x[i] for x in batch] for i in range(len(shapes))]
+    steps = []
+    for _ in range(draw(st.integers(min_steps, max_steps))):
+        drawn = _draw_step(draw, values)
+        if drawn is not None:
+            steps.append(drawn[0])
+            values.extend(drawn[1])
+    used = {i for step in steps for i in step.args}
+    outputs = [i for i in range(len(values)) if i not in used]
+    weights = [np.round(rng.uniform(-1, 1, values[i][0].shape), 2) for i in outputs]
+    return RandomProgram(shapes, steps, outputs, weights, batch)

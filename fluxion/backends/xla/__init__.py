@@ -39,6 +39,7 @@ _X64 = jax.enable_x64  # the 64-bit switch; `swap_local` / `set_local` are its c
 _BUFFER = type(jax.device_put(np.zeros(())))  # the class of XLA's arrays
 _ALIGN = 64
 _LARGE = 1 << 14  # bytes from which an unaligned input is copied to an aligned buffer first
+_INLINE = 256  # elements up to which a constant is written into the computation
 
 
 def _needs_x64(dtype: np.dtype) -> bool:
@@ -64,11 +65,20 @@ class Executable:
         # for outputs; only for an XLA device, whose runner deletes the donated arrays
         self.donated = donated
         self._sharding = SingleDeviceSharding(_host() if device is None else device.jax_device)
-        self.consts = [np.asarray(c) for c in program.consts]
+        consts = [np.asarray(c) for c in program.consts]
+        # small real constants are written into the computation, where XLA can fold them; large
+        # ones are parameters, so that the computation stays small, and so are complex ones (XLA
+        # simplifies a division by a known complex number with other signs of zero than NumPy)
+        inline = [c.size <= _INLINE and c.dtype.kind != "c" for c in consts]
+        self.consts = [c for c, i in zip(consts, inline) if not i]
         n = len(self.consts)
-        # one flat argument list, constants first; keep_unused keeps the parameters fixed
-        self._jitted = jax.jit(lambda *a: lower_program(program, a[n:], a[:n]), keep_unused=True,
-                               donate_argnums=tuple(n + i for i, _ in donated))
+
+        def lowered(*a):
+            passed = iter(a[:n])
+            return lower_program(program, a[n:], [c if i else next(passed) for c, i in zip(consts, inline)])
+
+        # one flat argument list, parameter constants first; keep_unused keeps the parameters fixed
+        self._jitted = jax.jit(lowered, keep_unused=True, donate_argnums=tuple(n + i for i, _ in donated))
         self._out_weak = [v.aval.weak for v in program.outputs]
         self._x64 = any(_needs_x64(v.aval.dtype) for v in program.inputs)
         self._compiled = None
