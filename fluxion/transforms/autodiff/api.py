@@ -167,6 +167,24 @@ def vjp(f: Callable, *primals, has_aux: bool = False):
     return (out, f_vjp, aux) if has_aux else (out, f_vjp)
 
 
+_FLOATING = frozenset(dtypes.FLOATING)
+
+
+def _one(dtype: np.dtype) -> Array:
+    """The seed of a gradient: a new Array (it may be returned, and then updated in place) on a
+    shared read-only 1."""
+    out = Array.__new__(Array)
+    out._value, out._weak = _ones(dtype), False
+    return out
+
+
+@functools.cache
+def _ones(dtype: np.dtype) -> np.ndarray:
+    one = np.ones((), dtype)
+    one.flags.writeable = False
+    return one
+
+
 def _argnums(argnums, nargs: int, op: str) -> tuple[int, ...]:
     nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
     for n in nums:
@@ -178,7 +196,10 @@ def _argnums(argnums, nargs: int, op: str) -> tuple[int, ...]:
 
 def _check_float_inputs(op: str, args, nums) -> None:
     for n in nums:
-        for leaf in tree.leaves(args[n]):
+        arg = args[n]
+        if arg.__class__ is Array and arg._value.dtype in _FLOATING:  # the common case, kept fast
+            continue
+        for leaf in tree.leaves(arg):
             dt = to_array(leaf).dtype
             if dt not in dtypes.FLOATING:
                 raise op_error(DTypeError, op, f"argument {n} has a leaf of dtype {dt}; differentiation needs "
@@ -190,6 +211,8 @@ def _linearize_argnums(f: Callable, args: tuple, kwargs: dict, argnums, has_aux:
     """`_linearize` of `f(*args, **kwargs)` with respect to the arguments at `argnums` (checked)."""
     nums = _argnums(argnums, len(args), op)
     _check_float_inputs(op, args, nums)
+    if not kwargs and len(nums) == len(args) and nums == tuple(range(len(args))):
+        return _linearize(f, args, has_aux)  # every argument, in order: nothing to put back
 
     def g(*diff):
         full = list(args)
@@ -219,7 +242,7 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool 
             raise op_error(TypeError, "grad", f"the function must return a real scalar, got {out.aval}",
                            "reduce the output to a scalar (e.g. .sum() or .mean()), or use fx.vjp / fx.jacrev for "
                            "non-scalar outputs")
-        grads = tree.unflatten(in_tree, linear.backward([like(Array(np.ones((), out.dtype)), out)]))
+        grads = tree.unflatten(in_tree, linear.backward([like(_one(out.dtype), out)]))
         grads = grads[0] if isinstance(argnums, int) else grads
         return ((out, aux) if has_aux else out), grads
 
