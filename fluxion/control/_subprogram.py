@@ -28,7 +28,7 @@ from ..ops import elementwise as E
 from ..ops import shape as S
 from ..transforms.autodiff.custom import CallPrimitive, Forwarding
 from ..transforms.autodiff.partial_eval import StagedTracer, StagingInterpreter
-from ..transforms.passes import dce
+from ..transforms.passes import cse, dce
 
 _ARRAYLIKE = (Array, np.ndarray, np.generic, bool, int, float, complex)
 _INTERNED: dict = {}
@@ -93,8 +93,11 @@ class Staged:
             self.outs[i] = as_type(self.outs[i], aval)
 
     def close(self) -> tuple[Program, list]:
-        """The closed program (inputs: the closed-over values, then the arguments) and those values."""
-        p = dce(self.staging.program(self.outs))  # also drops closed-over values the program does not use
+        """The closed program (inputs: the closed-over values, then the arguments) and those values.
+
+        Repeated computations are merged, and so are equal constants: the function makes many
+        (a counter's 0 and 1, a stride), and each enclosing loop would carry every copy again."""
+        p = dce(cse(self.staging.program(self.outs)))  # dce also drops closed-over values the program does not use
         return make(p.equations, [*p.constvars, *p.inputs], p.outputs), p.consts
 
     def constant(self) -> Program:
