@@ -213,5 +213,14 @@ def splits(primals: Sequence) -> bool:
     mode), the primal values must be computed outside that program (one primitive giving both
     would make the primal values staged ones). Under jit's staging the primal values are staged
     too, or known constants, and one joint primitive serves."""
-    parent = _ctx.interp
+    parent = staging_below()
     return isinstance(parent, StagingInterpreter) and parent.linearizes(primals)
+
+
+def staging_below():
+    """The interpreter a rule's operations reach: the current one, past those that only pass
+    operations on (a custom rule runs under one, below the interpreter differentiating it)."""
+    interp = _ctx.interp
+    while isinstance(interp, Forwarding) and not isinstance(interp, StagingInterpreter):
+        interp = interp.parent
+    return interp

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 
-from ..core.interpreters import _ctx, use
+from ..core.interpreters import use
 from ..core.primitive import abstract_eval, jvp_rules, transpose_rules
 from ..core.program import Program, evaluate
 from ..ops import elementwise as E
@@ -36,7 +36,7 @@ from ..ops._ad import Zero, differentiable, instantiate
 from ..transforms.autodiff.api import jvp, vjp
 from ..transforms.autodiff.custom import CallPrimitive, Record
 from . import while_tape as T
-from ._derive import like, reorder, select_outputs, splits, zeros_like
+from ._derive import like, reorder, select_outputs, splits, staging_below, zeros_like
 from .loops import while_loop, while_p
 from .loops_rules import joint_jvp
 
@@ -65,7 +65,7 @@ def _restricted(body: Program, num_consts: int, diff: tuple[int, ...]) -> tuple[
 
 
 def _taped_jvp(primals, tangents, *, cond, body, cond_nconsts, body_nconsts, capacity):
-    staging = _ctx.interp
+    staging = staging_below()
     nk = cond_nconsts + body_nconsts
     cond_consts, consts, init = primals[:cond_nconsts], primals[cond_nconsts:nk], primals[nk:]
     # while linearizing, a tangent that is not staged depends on no input: by linearity it is zero

@@ -35,7 +35,7 @@ def away(values, target: float = 0.0, kinks=(0.0,)) -> float:
     return min(ok, key=lambda c: abs(c - target))
 
 
-def lift(values, low: float = 0.5) -> float:
+def _lift(values, low: float = 0.5) -> float:
     """The shift (a multiple of 0.1) that brings every value to at least `low`."""
     least = min(float(np.min(x)) for x in values)
     return math.ceil((low - least) * 10) / 10 if least < low else 0.0
@@ -48,15 +48,14 @@ def _groups(x: np.ndarray, axis) -> np.ndarray:
     return np.transpose(x, rest + list(axes)).reshape(-1, math.prod(x.shape[a] for a in axes))
 
 
-def _jitter(draw, values, axis, separated: Callable) -> np.ndarray | None:
-    """Constant offsets (or None) that make `separated(rows)` hold for `values` grouped over
-    `axis`; None if no scale tried does."""
-    shape = values[0].shape
-    noise = np.round(np.random.default_rng(draw(st.integers(0, 99))).uniform(size=shape), 2)
+def _untie(draw, values, axis, separated: Callable) -> tuple[bool, np.ndarray | None]:
+    """Constant offsets (None: none needed) that make `separated(rows)` hold for `values` sorted
+    within their groups over `axis`, and whether any scale tried does."""
+    noise = np.round(np.random.default_rng(draw(st.integers(0, 99))).uniform(size=values[0].shape), 2)
     for scale in (0.0, 0.05, 0.3):
         if all(separated(np.sort(_groups(x + scale * noise, axis), axis=1)) for x in values):
-            return scale * noise if scale else None
-    return None
+            return True, scale * noise if scale else None
+    return False, None
 
 
 def _top_gap(rows):
@@ -71,15 +70,16 @@ def _all_gaps(rows):
     return rows.shape[1] < 2 or np.min(np.diff(rows, axis=1)) >= MARGIN
 
 
-def _const(c, like):
-    return None if c is None else fnp.asarray(c, dtype=like.dtype)
+def _jittered(x, jitter):
+    """x plus the constant offsets `_untie` chose (in x's dtype)."""
+    return x if jitter is None else x + fnp.asarray(jitter, dtype=x.dtype)
 
 
-def _broadcast(values_a, values_b, fn=lambda a, b: a - b):
-    return [fn(a, b) for a, b in zip(values_a, values_b)]
+def _differences(values_a, values_b):
+    return [a - b for a, b in zip(values_a, values_b)]
 
 
-def draw_axis(draw, ndim: int, many: bool = True):
+def _draw_axis(draw, ndim: int, many: bool = True):
     """None, an axis (maybe negative) or, with `many`, a tuple of distinct axes."""
     if ndim == 0:
         return None
@@ -89,7 +89,8 @@ def draw_axis(draw, ndim: int, many: bool = True):
         return None
     if kind == "one":
         return draw(st.integers(-ndim, ndim - 1))
-    return tuple(sorted(draw(st.sets(st.integers(0, ndim - 1), min_size=0, max_size=ndim))))
+    axes = draw(st.permutations(range(ndim)))[:draw(st.integers(0, ndim))]
+    return tuple(a - ndim if draw(st.booleans()) else a for a in axes)  # in any order, some negative
 
 
 # elementwise ----------------------------------------------------------------------------------
@@ -112,7 +113,7 @@ def _draw_unary(draw, values):
     fn = draw(st.sampled_from(sorted(UNARY)))
     (xs,) = values
     if fn in POSITIVE:
-        return {"fn": fn, "shift": lift(xs)}
+        return {"fn": fn, "shift": _lift(xs)}
     if fn in KINKED:
         return {"fn": fn, "shift": -away(xs, kinks=KINKED[fn][1])}
     return {"fn": fn, "shift": 0.0}
@@ -147,11 +148,11 @@ def _draw_binary(draw, values):
     fn = draw(st.sampled_from(sorted(BINARY)))
     how, which = _BINARY_SHIFT.get(fn, (None, None))
     if how == "lift":
-        return {"fn": fn, "shift": lift(values[which])}
+        return {"fn": fn, "shift": _lift(values[which])}
     if how == "zero":
         return {"fn": fn, "shift": away(values[which])}
     if how == "tie":  # the kink is at a == b + s
-        return {"fn": fn, "shift": away(_broadcast(*values))}
+        return {"fn": fn, "shift": away(_differences(*values))}
     return {"fn": fn, "shift": 0.0}
 
 
@@ -170,26 +171,20 @@ REDUCTIONS = {"sum": fnp.sum, "mean": fnp.mean, "max": fnp.max, "min": fnp.min, 
 
 
 def reduce(x, fn, axis, keepdims, jitter):
-    if jitter is not None:
-        x = x + _const(jitter, x)
-    return REDUCTIONS[fn](x, axis=axis, keepdims=keepdims)
+    return REDUCTIONS[fn](_jittered(x, jitter), axis=axis, keepdims=keepdims)
 
 
 def _draw_reduce(draw, values):
     (xs,) = values
     fn = draw(st.sampled_from(sorted(REDUCTIONS)))
-    axis = draw_axis(draw, xs[0].ndim)
-    if fn == "norm" and isinstance(axis, tuple) and len(axis) not in (1, 2) or axis == () and fn in ("norm",):
+    axis = _draw_axis(draw, xs[0].ndim)
+    if fn == "norm" and isinstance(axis, tuple) and len(axis) not in (1, 2):  # vector or matrix norms only
         axis = None
-    params = {"fn": fn, "axis": axis, "keepdims": draw(st.booleans()), "jitter": None}
-    if fn in ("max", "min"):
-        params["jitter"] = _jitter(draw, xs, axis, _top_gap if fn == "max" else _bottom_gap)
-        if params["jitter"] is None and not all((_top_gap if fn == "max" else _bottom_gap)(
-                np.sort(_groups(x, axis), axis=1)) for x in xs):
-            return None
-    if "norm" in fn and min(np.min(np.linalg.norm(_groups(x, axis), axis=1)) for x in xs) < 10 * MARGIN:
-        return None  # the norm's kink at zero
-    return params
+    ok, jitter = _untie(draw, xs, axis, _top_gap if fn == "max" else _bottom_gap) if fn in ("max", "min") else (
+        True, None)
+    if not ok or "norm" in fn and min(np.min(np.linalg.norm(_groups(x, axis), axis=1)) for x in xs) < 10 * MARGIN:
+        return None  # a tie for the extreme value, or the norm's kink at zero
+    return {"fn": fn, "axis": axis, "keepdims": draw(st.booleans()), "jitter": jitter}
 
 
 def softmax(x, fn, axis):
@@ -197,7 +192,7 @@ def softmax(x, fn, axis):
 
 
 def _draw_softmax(draw, values):
-    return {"fn": draw(st.sampled_from(["softmax", "log_softmax"])), "axis": draw_axis(draw, values[0][0].ndim, False)}
+    return {"fn": draw(st.sampled_from(["softmax", "log_softmax"])), "axis": _draw_axis(draw, values[0][0].ndim, False)}
 
 
 # shapes ---------------------------------------------------------------------------------------
@@ -206,10 +201,8 @@ def reshape(x, shape):
 
 
 def _draw_reshape(draw, values):
-    size = values[0][0].size
-    factors = [p for p in range(2, size + 1) for _ in range(_multiplicity(size, p))]
     dims = [1] * draw(st.integers(0, 1))
-    for p in draw(st.permutations(factors)):
+    for p in draw(st.permutations(_prime_factors(values[0][0].size))):
         if dims and draw(st.booleans()):
             dims[-1] *= p
         else:
@@ -221,13 +214,14 @@ def _draw_reshape(draw, values):
     return {"shape": tuple(dims)}
 
 
-def _multiplicity(n: int, p: int) -> int:
-    if any(p % q == 0 for q in range(2, p)):
-        return 0
-    k = 0
-    while n % p == 0:
-        n, k = n // p, k + 1
-    return k
+def _prime_factors(n: int) -> list[int]:
+    factors, p = [], 2
+    while n > 1:
+        while n % p == 0:
+            factors.append(p)
+            n //= p
+        p += 1
+    return factors
 
 
 def transpose(x, form, axes):
@@ -274,7 +268,7 @@ def reorder(x, form, axis, shift):
 def _draw_reorder(draw, values):
     ndim = values[0][0].ndim
     form = draw(st.sampled_from(["roll", "flip"]))
-    axis = draw_axis(draw, ndim, many=form == "flip")
+    axis = _draw_axis(draw, ndim, many=form == "flip")
     return {"form": form, "axis": axis, "shift": draw(st.integers(-3, 3))}
 
 
@@ -283,7 +277,7 @@ def cumulative(x, fn, axis):
 
 
 def _draw_cumulative(draw, values):
-    return {"fn": draw(st.sampled_from(["cumsum", "cumprod"])), "axis": draw_axis(draw, values[0][0].ndim, many=False)}
+    return {"fn": draw(st.sampled_from(["cumsum", "cumprod"])), "axis": _draw_axis(draw, values[0][0].ndim, many=False)}
 
 
 def restructure(x, form, arg, axis):
@@ -314,7 +308,7 @@ def _draw_restructure(draw, values):
     if form == "tile":
         arg = tuple(draw(st.lists(st.integers(1, 2), min_size=1, max_size=2)))
     elif form == "repeat":
-        arg, axis = draw(st.integers(1, 2)), draw_axis(draw, x.ndim, many=False)
+        arg, axis = draw(st.integers(1, 2)), _draw_axis(draw, x.ndim, many=False)
     elif form == "pad":
         arg = draw(st.sampled_from(["constant", "edge", "reflect", "symmetric", "wrap"]))
     elif form == "diff":
@@ -324,24 +318,7 @@ def _draw_restructure(draw, values):
         arg = draw(st.integers(-1, 1))
         if form in ("diagonal", "trace"):
             axis = tuple(draw(st.permutations(range(x.ndim)))[:2])
-    try:
-        out = _numpy_restructure(x, form, arg, axis)
-    except ValueError:  # a diagonal offset outside the matrix, reflecting an axis of length 1
-        return None
-    return {"form": form, "arg": arg, "axis": axis} if 0 < out.size <= MAX_SIZE and out.ndim <= MAX_NDIM else None
-
-
-def _numpy_restructure(x, form, arg, axis):
-    """NumPy's result of `restructure` (for its shape)."""
-    if form in ("diagonal", "trace"):
-        return np.asarray(getattr(np, form)(x, arg, *axis))
-    if form == "pad":
-        return np.pad(x, 1, mode=arg)
-    if form in ("triu", "tril"):
-        return getattr(np, form)(x, arg)
-    if form == "diff":
-        return np.diff(x, arg, axis)
-    return np.repeat(x, arg, axis) if form == "repeat" else np.tile(x, arg)
+    return {"form": form, "arg": arg, "axis": axis}  # (results too large or empty are dropped when drawn)
 
 
 def broadcast(x, lead):
@@ -349,9 +326,7 @@ def broadcast(x, lead):
 
 
 def _draw_broadcast(draw, values):
-    x = values[0][0]
-    lead = draw(st.integers(1, 3))
-    return {"lead": lead} if x.ndim < MAX_NDIM and x.size * lead <= MAX_SIZE else None
+    return {"lead": draw(st.integers(1, 3))}
 
 
 def index(x, key):
@@ -359,7 +334,13 @@ def index(x, key):
 
 
 def _draw_index(draw, values):
-    shape = values[0][0].shape
+    key = _draw_key(draw, values[0][0].shape)
+    return None if key is None else {"key": key}
+
+
+def _draw_key(draw, shape):
+    """An index of `shape` (ints, slices, constant int arrays, None, Ellipsis) whose result is
+    not empty, or None."""
     key, arrays = [], 0
     for n in shape:
         kind = draw(st.sampled_from(["all", "slice", "int", "array", "newaxis"]))
@@ -385,7 +366,40 @@ def _draw_index(draw, values):
         out = np.empty(shape)[key]
     except IndexError:  # index arrays of different lengths that do not broadcast
         return None
-    return {"key": key} if 0 < out.size <= MAX_SIZE and out.ndim <= MAX_NDIM else None
+    return key if 0 < out.size <= MAX_SIZE and out.ndim <= MAX_NDIM else None
+
+
+def _fill(x, shape):
+    """An array of `shape` filled with `x`'s elements (repeated as needed)."""
+    size = math.prod(shape)
+    return fnp.reshape(fnp.tile(fnp.reshape(x, (-1,)), size)[:size], shape)
+
+
+def update(x, y, form, key, shape):
+    """x with x[key] set to, increased by or multiplied by y's elements (filled into `shape`,
+    the shape of x[key]); or x + y by `+=`."""
+    value = _fill(y, shape).astype(x.dtype)  # (`+=` keeps x's dtype: it refuses a wider y)
+    if form == "setitem":
+        out = fnp.copy(x)
+        out[key] = value  # a functional update: `out` becomes a new value
+        return out
+    if form == "iadd":
+        out = fnp.copy(x)  # `+=` changes the object itself, which x's other uses must not see
+        out += _fill(y, x.shape).astype(x.dtype)
+        return out
+    return getattr(x.at[key], form)(value)
+
+
+def _draw_update(draw, values):
+    shape = values[0][0].shape
+    key = _draw_key(draw, shape)
+    if key is None:
+        return None
+    form = draw(st.sampled_from(["set", "setitem", "add", "mul", "iadd"]))
+    positions = np.arange(math.prod(shape)).reshape(shape)[key]
+    if form in ("set", "setitem") and len(np.unique(positions)) < positions.size:
+        return None  # which of the repeated positions' values wins is unspecified
+    return {"form": form, "key": key, "shape": positions.shape}
 
 
 def take(x, indices, axis):
@@ -394,19 +408,16 @@ def take(x, indices, axis):
 
 def _draw_take(draw, values):
     x = values[0][0]
-    axis = draw_axis(draw, x.ndim, many=False)
+    axis = _draw_axis(draw, x.ndim, many=False)
     n = x.size if axis is None else x.shape[axis]
     shape = draw(st.sampled_from([(), (2,), (3,), (2, 2)]))
     indices = np.asarray(draw(st.lists(st.integers(0, n - 1), min_size=math.prod(shape),
                                        max_size=math.prod(shape)))).reshape(shape)
-    out = np.take(x, indices, axis=axis)
-    return {"indices": indices, "axis": axis} if out.size <= MAX_SIZE and out.ndim <= MAX_NDIM else None
+    return {"indices": indices, "axis": axis}
 
 
 def sort(x, axis, jitter):
-    if jitter is not None:
-        x = x + _const(jitter, x)
-    return fnp.sort(x, axis=axis)
+    return fnp.sort(_jittered(x, jitter), axis=axis)
 
 
 def _draw_sort(draw, values):
@@ -414,10 +425,8 @@ def _draw_sort(draw, values):
     if xs[0].ndim == 0:
         return None
     axis = draw(st.integers(-xs[0].ndim, xs[0].ndim - 1))
-    jitter = _jitter(draw, xs, axis, _all_gaps)
-    if jitter is None and not all(_all_gaps(np.sort(_groups(x, axis), axis=1)) for x in xs):
-        return None
-    return {"axis": axis, "jitter": jitter}
+    ok, jitter = _untie(draw, xs, axis, _all_gaps)
+    return {"axis": axis, "jitter": jitter} if ok else None
 
 
 def concatenate(a, b, form, axis):
@@ -445,10 +454,10 @@ def matmul(a, b, form):
 
 def _matmul_ok(sa, sb) -> bool:
     try:
-        out = np.matmul(np.zeros(sa), np.zeros(sb))
+        np.matmul(np.zeros(sa), np.zeros(sb))
     except ValueError:
         return False
-    return out.size <= MAX_SIZE
+    return True
 
 
 def _draw_matmul(draw, values):
@@ -473,7 +482,7 @@ def _draw_einsum(draw, values):
     """A random contraction: axes of equal size may share a letter (within or across the two
     operands); the output keeps a random subset of the letters in a random order."""
     sa, sb = values[0][0].shape, values[1][0].shape
-    letters, sizes = [], {}
+    sizes = {}
 
     def name(n):
         same = [c for c, m in sizes.items() if m == n]
@@ -487,25 +496,16 @@ def _draw_einsum(draw, values):
     right = "".join(name(n) for n in sb)
     letters = sorted(set(left + right))
     out = "".join(draw(st.permutations(letters))[:draw(st.integers(0, len(letters)))])
-    if math.prod(sizes[c] for c in out) > MAX_SIZE:
-        return None
     return {"spec": f"{left},{right}->{out}"}
-
-
-def _square(x, n: int):
-    """An n x n matrix filled from `x`'s elements (repeated as needed)."""
-    flat = fnp.reshape(x, (-1,))
-    return fnp.reshape(fnp.tile(flat, n * n)[:n * n], (n, n))
 
 
 def _dominant(x, n: int):
     """A strictly diagonally dominant matrix made from `x`: well conditioned for any values."""
-    return 2.0 * fnp.eye(n, dtype=x.dtype) + (0.5 / n) * fnp.tanh(_square(x, n))
+    return 2.0 * fnp.eye(n, dtype=x.dtype) + (0.5 / n) * fnp.tanh(_fill(x, (n, n)))
 
 
 def solve(a, b, n, cols):
-    rhs = fnp.tile(fnp.reshape(b, (-1,)), n * (cols or 1))[:n * (cols or 1)]
-    return fnp.linalg.solve(_dominant(a, n), rhs if cols is None else fnp.reshape(rhs, (n, cols)))
+    return fnp.linalg.solve(_dominant(a, n), _fill(b, (n,) if cols is None else (n, cols)))
 
 
 def _draw_solve(draw, values):
@@ -514,7 +514,7 @@ def _draw_solve(draw, values):
 
 def factor(x, form, n):
     if form == "cholesky":
-        m = fnp.tanh(_square(x, n))
+        m = fnp.tanh(_fill(x, (n, n)))
         return fnp.linalg.cholesky(m @ m.T + fnp.eye(n, dtype=x.dtype))
     if form == "det":
         return fnp.linalg.det(_dominant(x, n))
@@ -578,6 +578,7 @@ OPS = {
     "broadcast": Op(broadcast, _draw_broadcast),
     "restructure": Op(restructure, _draw_restructure),
     "index": Op(index, _draw_index),
+    "update": Op(update, _draw_update, anything),
     "take": Op(take, _draw_take),
     "sort": Op(sort, _draw_sort),
     "concatenate": Op(concatenate, _draw_concatenate, _joinable),
