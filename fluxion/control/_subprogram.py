@@ -77,10 +77,12 @@ class Staged:
 
     def __init__(self, op: str, what: str, fn: Callable, in_tree: TreeDef, in_avals: Sequence[ArrayType]):
         """Trace `fn(*args)`; `in_tree` is the structure of the tuple `args`, `in_avals` the types of its leaves."""
+        from .convert import convert  # here: the conversion builds on this module
         self.staging = staging = _Recording()
         with push(staging):
             args = [staging.new_input(a) for a in in_avals]
-            out = fn(*tree.unflatten(in_tree, args))
+            # the function's Python control flow on its traced arguments converts, under any transformation
+            out = convert(fn)(*tree.unflatten(in_tree, args))
         self.outs, self.out_tree = arrays(op, f"the result of {what}", out)
 
     @property
