@@ -266,6 +266,9 @@ class EagerLinearizer(JVPInterpreter):
         return block
 
 
+_ONE_CT = (True,)
+
+
 def eager_backward(program: Program, cotangents: list) -> list:
     """`backward_pass` of a program recorded by EagerLinearizer, while no transformation is
     active: cotangents stay NumPy arrays from block to block, whose backward kernels take them
@@ -290,11 +293,18 @@ def eager_backward(program: Program, cotangents: list) -> list:
         add(v, ct)
     for eq in reversed(program.equations):
         if eq.prim is linear_block_p:
-            given = [env.pop(v, None) for v in eq.outputs]
-            has_ct = tuple(c is not None for c in given)
-            if True not in has_ct:
-                continue
-            cts = [c for c in given if c is not None]
+            outs = eq.outputs
+            if len(outs) == 1:  # the common case, kept fast
+                given = [env.pop(outs[0], None)]
+                if given[0] is None:
+                    continue
+                has_ct, cts = _ONE_CT, given
+            else:
+                given = [env.pop(v, None) for v in outs]
+                has_ct = tuple(c is not None for c in given)
+                if True not in has_ct:
+                    continue
+                cts = [c for c in given if c is not None]
             if all(c.__class__ is np.ndarray for c in cts):
                 call = eq.params["call"]
                 backward = call.block.backward(has_ct)
