@@ -9,6 +9,7 @@ compositions with fx.grad, and fx.jit of vmap against eager vmap.
 """
 from __future__ import annotations
 
+import itertools
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -126,6 +127,26 @@ def positions(shapes, where: str) -> tuple:
     return tuple({"first": 0, "middle": (len(spec_shape(s)) + 1) // 2, "last": -1}[where] for s in shapes)
 
 
+def check_positions(f, rng, shapes, dtypes, where: str, **tol) -> None:
+    """vmap against the loop with every argument batched at `where` (see `positions`), for each dtype."""
+    axes = positions(shapes, where)
+    for dt in dtypes:
+        check_vmap(f, *batch_args(rng, shapes, dt, axes), in_axes=axes, **tol)
+
+
+def check_unbatched(f, rng, shapes, dtype, **tol) -> None:
+    """vmap against the loop for every mix of unbatched arguments and batch axes first and last."""
+    for axes in itertools.product((None, 0, -1), repeat=len(shapes)):
+        if any(a is not None for a in axes):
+            check_vmap(f, *batch_args(rng, shapes, dtype, axes), in_axes=axes, **tol)
+
+
+def check_empty_batch(f, rng, shapes, dtype) -> list:
+    """vmap against the loop on a batch of 0 examples, batch axes first and then last; the two results."""
+    return [check_vmap(f, *batch_args(rng, shapes, dtype, axes, size=0), in_axes=axes)
+            for axes in (positions(shapes, "first"), positions(shapes, "last"))]
+
+
 def check_nested(f, rng, shapes, dtype, inner, outer, sizes=(2, 3), rtol: float = 1e-6, atol: float = 0.0):
     """vmap of vmap of `f` (two batch axes) equals the loop of the loop of `f`."""
     args = [make_arg(rng, s, dtype, (i, o), sizes) for s, i, o in zip(shapes, inner, outer)]
@@ -160,6 +181,12 @@ def check_jit(cases, rtol: float = 1e-6):
         return [fx.vmap(f, in_axes=a)(*xs) for (f, _, a), xs in zip(cases, arg_lists)]
     arg_lists = [list(xs) for _, xs, _ in cases]
     assert_same(fx.jit(batched)(arg_lists), batched(arg_lists), rtol)
+
+
+def check_jit_at(rng, cases, where: str, rtol: float = 1e-6):
+    """`check_jit` for each `(f, shapes, dtype)` of `cases`, random arguments batched at `where`."""
+    check_jit([(f, batch_args(rng, shapes, dt, positions(shapes, where)), positions(shapes, where))
+               for f, shapes, dt in cases], rtol)
 
 
 def check_same_error(f, *args, in_axes=0):

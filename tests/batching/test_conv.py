@@ -21,8 +21,8 @@ import fluxion as fx
 from fluxion.core import dtypes
 from fluxion.ops import conv as C
 
-from _loop import (batch_args, check_grad_compositions, check_jit, check_nested, check_same_error, check_vmap,
-                   positions, random_array)
+from _loop import (batch_args, check_grad_compositions, check_jit, check_jit_at, check_nested, check_positions,
+                   check_same_error, check_vmap, positions, random_array)
 
 DTYPES = ("float32", "int32", "complex64", "bfloat16")
 ORDERED = ("float32", "int32", "bfloat16", "bool")
@@ -76,9 +76,8 @@ def _tol(dt: str) -> dict:
 @pytest.mark.parametrize("name", CASES)
 def test_vmap_matches_loop_for_each_batch_axis_position_and_dtype(name, where, rng):
     f, shapes, dts = CASES[name]
-    axes = positions(shapes, where)
     for dt in dts:
-        check_vmap(f, *batch_args(rng, shapes, dt, axes), in_axes=axes, **_tol(dt))
+        check_positions(f, rng, shapes, [dt], where, **_tol(dt))
 
 
 @pytest.mark.parametrize("name", MULTI)
@@ -123,11 +122,8 @@ def test_vmap_of_grad_and_grad_of_vmap_match_loops_of_gradients(name, rng):
 
 @pytest.mark.parametrize("where", ["first", "last"])
 def test_jit_of_vmap_equals_eager_vmap(where, rng):
-    cases = []
-    for f, shapes, dts in CASES.values():
-        axes = positions(shapes, where)
-        cases.append((f, batch_args(rng, shapes, "float32" if "float32" in dts else dts[0], axes), axes))
-    check_jit(cases, rtol=1e-4)
+    check_jit_at(rng, [(f, shapes, "float32" if "float32" in dts else dts[0]) for f, shapes, dts in CASES.values()],
+                 where, rtol=1e-4)
 
 
 def test_jit_of_vmap_of_an_empty_batch_equals_eager_vmap(rng):

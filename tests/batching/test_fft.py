@@ -16,7 +16,7 @@ import fluxion as fx
 import fluxion.numpy as fnp
 from fluxion.ops import fft as F
 
-from _loop import (batch_args, check_grad_compositions, check_jit, check_nested, check_same_error, check_vmap,
+from _loop import (batch_args, check_grad_compositions, check_jit_at, check_nested, check_same_error, check_vmap,
                    positions, random_array)
 
 COMPLEX = ("complex64", "complex128")
@@ -94,11 +94,7 @@ def test_vmap_of_grad_and_grad_of_vmap_match_loops_of_gradients(name, rng):
 
 @pytest.mark.parametrize("where", ["first", "last"])
 def test_jit_of_vmap_equals_eager_vmap(where, rng):
-    cases = []
-    for f, shape, dts in CASES.values():
-        axes = positions([shape], where)
-        cases.append((f, batch_args(rng, [shape], dts[0], axes), axes))
-    check_jit(cases, rtol=1e-4)
+    check_jit_at(rng, [(f, [shape], dts[0]) for f, shape, dts in CASES.values()], where, rtol=1e-4)
 
 
 @pytest.mark.parametrize("axis", [0, 1, -1])

@@ -10,7 +10,6 @@ structural tests check that the batched program has no more indexing operations 
 example's. A sweep over drawn dimension numbers places window axes anywhere among the output's,
 and invalid examples must raise the errors they raise outside vmap.
 """
-import itertools
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -21,8 +20,9 @@ import fluxion as fx
 from fluxion.ops import indexing as I
 from fluxion.ops import shape as S
 
-from _loop import (Arg, assert_same, batch_args, check_grad_compositions, check_jit, check_nested, check_same_error,
-                   check_vmap, positions, random_array, spec_shape)
+from _loop import (Arg, assert_same, batch_args, check_empty_batch, check_grad_compositions, check_jit, check_jit_at,
+                   check_nested, check_positions, check_same_error, check_unbatched, check_vmap, positions,
+                   random_array, spec_shape)
 
 DTYPES = ("float32", "int32", "complex64", "bfloat16", "bool")
 ORDERED = ("float32", "int32", "bfloat16")  # min and max over complex numbers are not what a test should pin
@@ -116,17 +116,13 @@ ORDER_FREE = [name for name in CASES if name not in SETS or name == "scatter_of_
 @pytest.mark.parametrize("name", CASES)
 def test_vmap_matches_loop_for_each_batch_axis_position_and_dtype(name, where, rng):
     f, specs, dts = CASES[name]
-    axes = positions(specs, where)
-    for dt in dts:
-        check_vmap(f, *batch_args(rng, specs, dt, axes), in_axes=axes)
+    check_positions(f, rng, specs, dts, where)
 
 
 @pytest.mark.parametrize("name", CASES)
 def test_vmap_matches_loop_with_unbatched_operands_or_indices(name, rng):
     f, specs, _ = CASES[name]
-    for axes in itertools.product((None, 0, -1), repeat=len(specs)):
-        if any(a is not None for a in axes):
-            check_vmap(f, *batch_args(rng, specs, "float32", axes), in_axes=axes)
+    check_unbatched(f, rng, specs, "float32")
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -151,9 +147,7 @@ def test_nested_vmap_matches_nested_loops(name, rng):
 @pytest.mark.parametrize("name", CASES)
 def test_vmap_of_an_empty_batch_gives_empty_results(name, rng):
     f, specs, _ = CASES[name]
-    for where in ("first", "last"):
-        axes = positions(specs, where)
-        check_vmap(f, *batch_args(rng, specs, "float32", axes, size=0), in_axes=axes)
+    check_empty_batch(f, rng, specs, "float32")
 
 
 @pytest.mark.parametrize("name", FLOAT)
@@ -166,12 +160,7 @@ def test_vmap_of_grad_and_grad_of_vmap_match_loops_of_gradients(name, rng):
 
 @pytest.mark.parametrize("where", ["first", "last"])
 def test_jit_of_vmap_equals_eager_vmap(where, rng):
-    cases = []
-    for name in ORDER_FREE:
-        f, specs, _ = CASES[name]
-        axes = positions(specs, where)
-        cases.append((f, batch_args(rng, specs, "float32", axes), axes))
-    check_jit(cases)
+    check_jit_at(rng, [(CASES[name].f, CASES[name].args, "float32") for name in ORDER_FREE], where)
 
 
 def test_jit_of_vmap_of_an_empty_batch_equals_eager_vmap(rng):

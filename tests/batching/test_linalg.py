@@ -9,7 +9,6 @@ the factorization needs it). A batched dot_general is one dot_general (batch dim
 loop), and a factorization of a batch is one factorization of the stack. A sweep draws
 dot_general dimension numbers; invalid examples must raise the errors they raise outside vmap.
 """
-import itertools
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -21,8 +20,8 @@ import fluxion.numpy as fnp
 from fluxion.core import dtypes
 from fluxion.ops import linalg as L
 
-from _loop import (Arg, assert_same, batch_args, check_grad_compositions, check_jit, check_nested, check_same_error,
-                   check_vmap, positions, random_array)
+from _loop import (Arg, assert_same, batch_args, check_empty_batch, check_grad_compositions, check_jit_at, check_nested,
+                   check_same_error, check_unbatched, check_vmap, positions, random_array)
 
 DTYPES = ("float32", "float64", "complex64")
 
@@ -127,9 +126,7 @@ def test_vmap_matches_loop_for_each_batch_axis_position_and_dtype(name, where, r
 @pytest.mark.parametrize("name", MULTI)
 def test_vmap_matches_loop_with_unbatched_operands(name, rng):
     f, specs, _, _ = CASES[name]
-    for axes in itertools.product((None, 0, -1), repeat=len(specs)):
-        if any(a is not None for a in axes):
-            check_vmap(f, *batch_args(rng, specs, _dtype(name), axes), in_axes=axes, **TOL)
+    check_unbatched(f, rng, specs, _dtype(name), **TOL)
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -150,9 +147,7 @@ def test_nested_vmap_matches_nested_loops(name, rng):
 @pytest.mark.parametrize("name", CASES)
 def test_vmap_of_an_empty_batch_gives_empty_results(name, rng):
     f, specs, _, _ = CASES[name]
-    for where in ("first", "last"):
-        axes = positions(specs, where)
-        check_vmap(f, *batch_args(rng, specs, "float32", axes, size=0), in_axes=axes)
+    check_empty_batch(f, rng, specs, "float32")
 
 
 @pytest.mark.parametrize("name", list(GRAD))
@@ -175,12 +170,8 @@ def _invariant(name: str, f: Callable) -> Callable:
 
 @pytest.mark.parametrize("where", ["first", "last"])
 def test_jit_of_vmap_equals_eager_vmap(where, rng):
-    cases = []
-    for name, (f, specs, dts, _) in CASES.items():
-        axes = positions(specs, where)
-        dt = "float32" if "float32" in dts else dts[0]
-        cases.append((_invariant(name, f), batch_args(rng, specs, dt, axes), axes))
-    check_jit(cases, rtol=2e-4)
+    check_jit_at(rng, [(_invariant(name, f), specs, "float32" if "float32" in dts else dts[0])
+                       for name, (f, specs, dts, _) in CASES.items()], where, rtol=2e-4)
 
 
 # one batched operation, not a loop -------------------------------------------------------------------

@@ -18,8 +18,8 @@ from fluxion.core import dtypes
 from fluxion.ops import conv as C
 from fluxion.ops import reduce as R
 
-from _loop import (batch_args, batched_shape, check_grad_compositions, check_jit, check_nested, check_vmap, positions,
-                   random_array)
+from _loop import (batch_args, batched_shape, check_empty_batch, check_grad_compositions, check_jit_at, check_nested,
+                   check_vmap, positions, random_array)
 
 NUMERIC = ("float32", "int32", "uint8", "complex64", "bfloat16")
 ORDERED = ("float32", "int32", "bool", "bfloat16")
@@ -95,9 +95,7 @@ def test_nested_vmap_matches_nested_loops(name, rng):
 @pytest.mark.parametrize("name", CASES)
 def test_vmap_of_an_empty_batch_gives_empty_results(name, rng):
     f, shape, dts = CASES[name]
-    for where in ("first", "last"):
-        axes = positions([shape], where)
-        out = check_vmap(f, *batch_args(rng, [shape], dts[0], axes, size=0), in_axes=axes)
+    for out in check_empty_batch(f, rng, [shape], dts[0]):
         assert 0 in out.shape
 
 
@@ -111,11 +109,7 @@ def test_vmap_of_grad_and_grad_of_vmap_match_loops_of_gradients(name, rng):
 
 @pytest.mark.parametrize("where", ["first", "last"])
 def test_jit_of_vmap_equals_eager_vmap(where, rng):
-    cases = []
-    for f, shape, dts in CASES.values():
-        axes = positions([shape], where)
-        cases.append((f, batch_args(rng, [shape], dts[0], axes), axes))
-    check_jit(cases, rtol=1e-5)
+    check_jit_at(rng, [(f, [shape], dts[0]) for f, shape, dts in CASES.values()], where, rtol=1e-5)
 
 
 def test_reductions_with_nan_match_loop(rng):

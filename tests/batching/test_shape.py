@@ -6,7 +6,6 @@ over empty batches, 0-d and empty examples and several dtypes, compose it with f
 compile it with fx.jit. The rules keep the batch axis in place, so the programs they give hold
 no transpose the example did not ask for.
 """
-import itertools
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -18,8 +17,8 @@ from fluxion.core import dtypes
 from fluxion.errors import ShapeError
 from fluxion.ops import shape as S
 
-from _loop import (assert_same, batch_args, batched_shape, check_grad_compositions, check_jit, check_nested, check_vmap,
-                   positions, random_array)
+from _loop import (assert_same, batch_args, batched_shape, check_empty_batch, check_grad_compositions, check_jit_at,
+                   check_nested, check_positions, check_unbatched, check_vmap, positions, random_array)
 
 DTYPES = ("float32", "int32", "bool", "complex64", "bfloat16")
 NUMERIC = ("float32", "int32", "complex64", "bfloat16")
@@ -64,17 +63,13 @@ FLOAT = [name for name, case in CASES.items() if "float32" in case.dtypes]
 @pytest.mark.parametrize("name", CASES)
 def test_vmap_matches_loop_for_each_batch_axis_position_and_dtype(name, where, rng):
     f, shapes, dts = CASES[name]
-    axes = positions(shapes, where)
-    for dt in dts:
-        check_vmap(f, *batch_args(rng, shapes, dt, axes), in_axes=axes)
+    check_positions(f, rng, shapes, dts, where)
 
 
 @pytest.mark.parametrize("name", MULTI)
 def test_vmap_matches_loop_with_unbatched_operands(name, rng):
     f, shapes, _ = CASES[name]
-    for axes in itertools.product((None, 0, -1), repeat=len(shapes)):
-        if any(a is not None for a in axes):
-            check_vmap(f, *batch_args(rng, shapes, "float32", axes), in_axes=axes)
+    check_unbatched(f, rng, shapes, "float32")
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -96,9 +91,8 @@ def test_nested_vmap_matches_nested_loops(name, rng):
 @pytest.mark.parametrize("name", CASES)
 def test_vmap_of_an_empty_batch_gives_empty_results(name, rng):
     f, shapes, _ = CASES[name]
-    for where in ("first", "last"):
-        axes = positions(shapes, where)
-        assert fx.tree.leaves(check_vmap(f, *batch_args(rng, shapes, "float32", axes, size=0), in_axes=axes))
+    for out in check_empty_batch(f, rng, shapes, "float32"):
+        assert fx.tree.leaves(out)
 
 
 @pytest.mark.parametrize("name", FLOAT)
@@ -110,11 +104,7 @@ def test_vmap_of_grad_and_grad_of_vmap_match_loops_of_gradients(name, rng):
 
 @pytest.mark.parametrize("where", ["first", "last"])
 def test_jit_of_vmap_equals_eager_vmap(where, rng):
-    cases = []
-    for f, shapes, _ in CASES.values():
-        axes = positions(shapes, where)
-        cases.append((f, batch_args(rng, shapes, "float32", axes), axes))
-    check_jit(cases)
+    check_jit_at(rng, [(f, shapes, "float32") for f, shapes, _ in CASES.values()], where)
 
 
 def test_padding_value_per_example_matches_loop_and_keeps_the_operand_weak_flag(rng):

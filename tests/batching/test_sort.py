@@ -6,7 +6,6 @@ over empty batches and empty examples and several dtypes (small integers, so key
 stability shows), compose it with fx.grad, and compile it with fx.jit. Sorting moves values
 without arithmetic, so results match exactly.
 """
-import itertools
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -19,8 +18,8 @@ from fluxion.core import dtypes
 from fluxion.errors import ShapeError
 from fluxion.ops import sort as T
 
-from _loop import (batch_args, batched_shape, check_grad_compositions, check_jit, check_nested, check_vmap, positions,
-                   random_array)
+from _loop import (batch_args, batched_shape, check_empty_batch, check_grad_compositions, check_jit_at, check_nested,
+                   check_positions, check_unbatched, check_vmap, positions, random_array)
 
 KEYS = ("float32", "int32", "uint8", "bool", "bfloat16", "complex64")
 ORDERED = ("float32", "int32", "bool", "bfloat16")
@@ -53,17 +52,13 @@ GRAD = ["sort_last_axis", "sort_first_axis", "sort_with_values", "sort_by_two_ke
 @pytest.mark.parametrize("name", CASES)
 def test_vmap_matches_loop_for_each_batch_axis_position_and_dtype(name, where, rng):
     f, shapes, dts = CASES[name]
-    axes = positions(shapes, where)
-    for dt in dts:
-        check_vmap(f, *batch_args(rng, shapes, dt, axes), in_axes=axes)
+    check_positions(f, rng, shapes, dts, where)
 
 
 @pytest.mark.parametrize("name", MULTI)
 def test_vmap_matches_loop_with_unbatched_operands(name, rng):
     f, shapes, _ = CASES[name]
-    for axes in itertools.product((None, 0, -1), repeat=len(shapes)):
-        if any(a is not None for a in axes):
-            check_vmap(f, *batch_args(rng, shapes, "int32", axes), in_axes=axes)
+    check_unbatched(f, rng, shapes, "int32")
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -84,10 +79,8 @@ def test_nested_vmap_matches_nested_loops(name, rng):
 @pytest.mark.parametrize("name", CASES)
 def test_vmap_of_an_empty_batch_gives_empty_results(name, rng):
     f, shapes, _ = CASES[name]
-    for where in ("first", "last"):
-        axes = positions(shapes, where)
-        assert all(0 in y.shape for y in fx.tree.leaves(
-            check_vmap(f, *batch_args(rng, shapes, "float32", axes, size=0), in_axes=axes)))
+    for out in check_empty_batch(f, rng, shapes, "float32"):
+        assert all(0 in y.shape for y in fx.tree.leaves(out))
 
 
 @pytest.mark.parametrize("name", GRAD)
@@ -99,12 +92,9 @@ def test_vmap_of_grad_and_grad_of_vmap_match_loops_of_gradients(name, rng):
 
 @pytest.mark.parametrize("where", ["first", "last"])
 def test_jit_of_vmap_equals_eager_vmap(where, rng):
-    cases = []
-    for name, (f, shapes, _) in CASES.items():
-        if name != "sort_unstable":  # XLA may order equal keys either way
-            axes = positions(shapes, where)
-            cases.append((f, batch_args(rng, shapes, "int32", axes), axes))
-    check_jit(cases)
+    # XLA may order equal keys of an unstable sort either way
+    check_jit_at(rng, [(f, shapes, "int32") for name, (f, shapes, _) in CASES.items() if name != "sort_unstable"],
+                 where)
 
 
 def test_nans_sort_last_and_count_as_largest_in_top_k_under_vmap(rng):

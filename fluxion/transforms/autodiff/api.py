@@ -167,9 +167,6 @@ def vjp(f: Callable, *primals, has_aux: bool = False):
     return (out, f_vjp, aux) if has_aux else (out, f_vjp)
 
 
-_FLOATING = frozenset(dtypes.FLOATING)
-
-
 def _one(dtype: np.dtype) -> Array:
     """The seed of a gradient: a new Array (it may be returned, and then updated in place) on a
     shared read-only 1."""
@@ -197,7 +194,7 @@ def _argnums(argnums, nargs: int, op: str) -> tuple[int, ...]:
 def _check_float_inputs(op: str, args, nums) -> None:
     for n in nums:
         arg = args[n]
-        if arg.__class__ is Array and arg._value.dtype in _FLOATING:  # the common case, kept fast
+        if arg.__class__ is Array and differentiable(arg.aval):  # the common case, kept fast
             continue
         for leaf in tree.leaves(arg):
             dt = to_array(leaf).dtype

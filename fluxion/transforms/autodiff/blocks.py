@@ -97,8 +97,7 @@ class Block:
         res_vars = [v for v, _ in residuals]
         forward = primal.program([*outs, *(x for _, x in residuals)])
         self.forward, self.forward_const_bytes = kernels(forward), _const_bytes(forward)
-        self.out_types = [o.aval for o in outs]
-        self.out_weak = [t.weak for t in self.out_types]
+        self.out_weak = [o.aval.weak for o in outs]
         self.res_types = [v.aval for v in res_vars]
         self.tangent_types = [t_outs[i].aval for i in self.live]
         out_vars = [t_outs[i].var for i in self.live]
@@ -145,7 +144,7 @@ class Backward:
 
 def derive(prim: Primitive, avals, mask, params) -> Block | None:
     """The block of a signature, or None where the rule cannot be replayed (it then runs itself)."""
-    if any(isinstance(v, (Program, tuple)) and _carries_program(v) or callable(v) for v in params.values()):
+    if any(_carries_program(v) or callable(v) for v in params.values()):
         _opaque.add(prim)
         return None
     try:
@@ -245,7 +244,7 @@ class EagerLinearizer(JVPInterpreter):
         if block is None:
             return None
         computed = block.forward(*values)
-        n = len(block.out_types)
+        n = len(block.out_weak)
         outs = []
         for v, weak in zip(computed, block.out_weak):  # the kernels made them of the right types
             out = _new(Array)
