@@ -26,6 +26,10 @@ class Array:
         self._value = np.asarray(value)
         self._weak = weak
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        tree._LEAF_TYPES.add(cls)  # every kind of array (tracers, device arrays) is a leaf
+
     # metadata -------------------------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:

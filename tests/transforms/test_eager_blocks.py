@@ -120,3 +120,58 @@ def test_signatures_whose_rules_make_large_constants_are_not_kept(monkeypatch):
     np.testing.assert_allclose(np.asarray(fx.grad(f)(x)), np.where(v > 0, 2 * v, 0.0), rtol=1e-12)
     kept = {k[0].name: b for k, b in blocks._blocks.items()}
     assert kept["select_n"] is None and kept["mul"] is not None
+
+
+def _vjp_grads(f, args, argnums):
+    """The gradient by the general path: fx.vjp of f in the argnums arguments."""
+    nums = (argnums,) if isinstance(argnums, int) else argnums
+
+    def g(*diff):
+        full = list(args)
+        for n, d in zip(nums, diff):
+            full[n] = d
+        return f(*full)
+
+    value, f_vjp = fx.vjp(g, *[args[n] for n in nums])
+    grads = f_vjp(fnp.ones((), value.dtype))
+    return value, grads[0] if isinstance(argnums, int) else grads
+
+
+ARGS = ({"w": fx_rand(3, dtype=np.float32, seed=3), "b": (2.0, fx_rand(2, 3, seed=4))}, fx_rand(3, seed=5))
+
+
+@pytest.mark.parametrize("argnums", [0, 1, -1, (0, 1), (1, 0), [1], (0, 0)])
+def test_eager_value_and_grad_matches_the_general_path(argnums):
+    def f(p, x):
+        return fnp.sum(fnp.sin(p["w"] * x) * p["b"][0]) + fnp.sum(p["b"][1] @ x)
+
+    value, grads = fx.value_and_grad(f, argnums)(*ARGS)
+    expected_value, expected = _vjp_grads(f, ARGS, argnums)
+    np.testing.assert_allclose(np.asarray(value), np.asarray(expected_value), rtol=1e-6)
+    assert fx.tree.structure(grads) == fx.tree.structure(expected)
+    for g, e in zip(fx.tree.leaves(grads), fx.tree.leaves(expected)):
+        assert g.dtype == e.dtype and g.shape == e.shape
+        np.testing.assert_allclose(np.asarray(g), np.asarray(e), rtol=1e-6)
+
+
+def test_eager_grad_of_a_function_ignoring_or_returning_its_input():
+    x = fnp.asarray(3.0)
+    assert float(fx.grad(lambda x: x)(x)) == 1.0
+    assert float(fx.grad(lambda x: fnp.asarray(2.0))(x)) == 0.0
+    g = fx.grad(lambda x, y: x * 2.0, argnums=(0, 1))(x, fnp.ones(2))
+    np.testing.assert_array_equal(np.asarray(g[1]), np.zeros(2))
+    seed_before = float(fx.grad(lambda x: x)(x))
+    g = fx.grad(lambda x: x)(x)
+    g += 1  # the gradient is the caller's: updating it changes no later gradient
+    assert float(fx.grad(lambda x: x)(x)) == seed_before
+
+
+@pytest.mark.parametrize("f, args, argnums, error", [
+    (lambda x: x * fnp.ones(2), (1.0,), 0, TypeError),
+    (lambda x: (x, x), (1.0,), 0, TypeError),
+    (lambda x: x, (fnp.arange(3),), 0, fx.errors.DTypeError),
+    (lambda x: x, (1.0,), 3, ValueError),
+])
+def test_eager_grad_errors_name_the_problem(f, args, argnums, error):
+    with pytest.raises(error):
+        fx.grad(f, argnums)(*args)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import jax
 import numpy as np
 
-from ...core import tree
 from ...core.array import Array
 from ...core.device import Device
 from ...core.errors import DeviceError, op_error
@@ -111,7 +110,6 @@ class _Donated:
                        "(remove it from donate_argnums)") from None
 
 
-tree._LEAF_TYPES.add(XlaArray)
 _new = Array.__new__
 
 

@@ -10,11 +10,11 @@ from ...core import dtypes, tree
 from ...core.array import Array, to_array
 from ...core.device import like
 from ...core.errors import DTypeError, ShapeError, op_error
-from ...core.interpreters import EAGER, _ctx, push
+from ...core.interpreters import EAGER, _ctx, _wrap, push
 from ...core.program import Program, evaluate
 from ...ops import elementwise as E
 from ...ops._ad import Zero, differentiable, instantiate, zeros
-from .blocks import EagerLinearizer, eager_backward
+from .blocks import EagerLinearizer, backward_env, eager_backward
 from .jvp import JVPInterpreter, JVPTracer
 from .partial_eval import StagingInterpreter
 from .transpose import backward_pass
@@ -220,6 +220,74 @@ def _linearize_argnums(f: Callable, args: tuple, kwargs: dict, argnums, has_aux:
     return _linearize(g, tuple(args[n] for n in nums), has_aux)
 
 
+def _scalar_output(out_tree, out) -> Array:
+    """The output `out` of a function given to grad (of structure `out_tree`) as an Array,
+    checked to be one real scalar."""
+    if not out_tree.is_leaf:
+        raise op_error(TypeError, "grad", f"the function must return a scalar, got a tree {out_tree}",
+                       "return a single scalar (e.g. the sum of your terms), or use fx.vjp / fx.jacrev")
+    out = to_array(out)
+    if out.shape != () or out.dtype not in dtypes.REAL_FLOATING:
+        raise op_error(TypeError, "grad", f"the function must return a real scalar, got {out.aval}",
+                       "reduce the output to a scalar (e.g. .sum() or .mean()), or use fx.vjp / fx.jacrev for "
+                       "non-scalar outputs")
+    return out
+
+
+def _eager_value_and_grad(f: Callable, args: tuple, argnums, has_aux: bool):
+    """value_and_grad of `f(*args)` with no transformation active and every differentiated leaf
+    a float on the host (the eager training loop), or None where that is not so. The general
+    path's structures are skipped: the staging's equations are the tape that `backward_env`
+    runs back at once."""
+    nums = (argnums,) if argnums.__class__ is int else argnums
+    full = list(args)
+    staging, interp = StagingInterpreter(linear=True), EagerLinearizer()
+    staging.parent, interp.parent = EAGER, staging
+    trees = []
+    try:
+        for n in nums:
+            leaves, treedef = tree.flatten(args[n])
+            ins = []
+            for x in leaves:
+                if x.__class__ is not Array:
+                    x = to_array(x)
+                if x.__class__ is not Array or x._value.dtype not in dtypes.FLOATING:
+                    return None  # an array on an XLA device, or an error the general path reports
+                ins.append(JVPTracer(interp, x, staging.new_input(x.aval)))
+            full[n] = treedef.unflatten(ins)
+            trees.append(treedef)
+    except (IndexError, TypeError):  # bad argnums: the general path reports them
+        return None
+    _ctx.interp = interp
+    try:
+        out = f(*full)
+        aux = None
+        if has_aux:
+            if not (isinstance(out, tuple) and len(out) == 2):
+                raise op_error(TypeError, "has_aux", "the function must return a pair (output, aux)",
+                               "return (output, aux), or drop has_aux=True")
+            out, aux = out
+            aux = tree.map(lambda a: interp.unpack(a)[0], aux)
+    finally:
+        _ctx.interp = EAGER
+    value, t = interp.unpack(out)
+    value = _scalar_output(tree.structure(out), value)
+    env = {}
+    if t is not None and t.__class__ is not Zero:
+        outputs = [staging.var_of(t)]
+        env = backward_env(dict(staging.constvars.values()), staging.equations, outputs, [_ones(value.dtype)])
+    grads, it = [], iter(staging.inputs)
+    for treedef in trees:
+        gs = []
+        for _ in range(treedef.num_leaves):
+            v = next(it)
+            g = env.get(v)
+            gs.append(zeros(v.aval) if g is None else _wrap(g, v.aval) if g.__class__ is np.ndarray else g)
+        grads.append(treedef.unflatten(gs))
+    grads = grads[0] if argnums.__class__ is int else tuple(grads)
+    return ((value, aux) if has_aux else value), grads
+
+
 def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
     """A function returning `f(*args)` and its gradient with respect to the `argnums` arguments.
 
@@ -230,15 +298,12 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool 
     """
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
+        if _ctx.interp is EAGER and not kwargs:
+            result = _eager_value_and_grad(f, args, argnums, has_aux)
+            if result is not None:
+                return result
         primals_out, out_tree, in_tree, linear, aux = _linearize_argnums(f, args, kwargs, argnums, has_aux, "grad")
-        if not out_tree.is_leaf:
-            raise op_error(TypeError, "grad", f"the function must return a scalar, got a tree {out_tree}",
-                           "return a single scalar (e.g. the sum of your terms), or use fx.vjp / fx.jacrev")
-        (out,) = primals_out
-        if out.shape != () or out.dtype not in dtypes.REAL_FLOATING:
-            raise op_error(TypeError, "grad", f"the function must return a real scalar, got {out.aval}",
-                           "reduce the output to a scalar (e.g. .sum() or .mean()), or use fx.vjp / fx.jacrev for "
-                           "non-scalar outputs")
+        out = _scalar_output(out_tree, primals_out[0] if out_tree.is_leaf else None)
         grads = tree.unflatten(in_tree, linear.backward([like(_one(out.dtype), out)]))
         grads = grads[0] if isinstance(argnums, int) else grads
         return ((out, aux) if has_aux else out), grads

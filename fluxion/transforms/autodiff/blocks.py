@@ -272,7 +272,13 @@ def eager_backward(program: Program, cotangents: list) -> list:
     """`backward_pass` of a program recorded by EagerLinearizer, while no transformation is
     active: cotangents stay NumPy arrays from block to block, whose backward kernels take them
     directly; other equations are transposed by their rules."""
-    known = dict(zip(program.constvars, program.consts))
+    env = backward_env(dict(zip(program.constvars, program.consts)), program.equations, program.outputs, cotangents)
+    return [_array(env[v], v.aval) if v in env else Zero(v.aval) for v in program.inputs]
+
+
+def backward_env(known: dict, equations: list, outputs: list, cotangents: list) -> dict:
+    """The cotangents of `eager_backward`, by variable (NumPy arrays or Arrays), given the
+    program's pieces: `known` maps its constant variables to their values."""
     env: dict = {}
 
     def add(var, ct):
@@ -288,9 +294,9 @@ def eager_backward(program: Program, cotangents: list) -> list:
         else:
             env[var] = add_tangents(_array(old, var.aval), _array(ct, var.aval))
 
-    for v, ct in zip(program.outputs, cotangents):
+    for v, ct in zip(outputs, cotangents):
         add(v, ct)
-    for eq in reversed(program.equations):
+    for eq in reversed(equations):
         if eq.prim is linear_block_p:
             outs = eq.outputs
             if len(outs) == 1:  # the common case, kept fast
@@ -318,7 +324,7 @@ def eager_backward(program: Program, cotangents: list) -> list:
         if ct is not None:
             for x, c in zip(eq.inputs, transpose_equation(eq, ct, known)):
                 add(x, c)
-    return [_array(env[v], v.aval) if v in env else Zero(v.aval) for v in program.inputs]
+    return env
 
 
 def _array(x, aval):
