@@ -91,6 +91,7 @@ class Block:
             _ctx.interp = prev
         outs, t_outs = (out, t_out) if prim.multiple_results else ((out,), (t_out,))
         self.live = [i for i, t in enumerate(t_outs) if tangent.owns(t)]  # other tangents are zeros
+        self.single = not prim.multiple_results and self.live == [0]
         known = list(tangent.constvars.values())
         residuals = [(v, x) for v, x in known if primal.owns(x)]
         consts = [(v, x) for v, x in known if not primal.owns(x)]
@@ -244,6 +245,12 @@ class EagerLinearizer(JVPInterpreter):
         if block is None:
             return None
         computed = block.forward(*values)
+        if block.single:  # the common case, kept fast
+            out = _new(Array)
+            out._value, out._weak = computed[0], block.out_weak[0]
+            var = Var(block.tangent_types[0])
+            staging.equations.append(Equation(linear_block_p, tangents, [var], {"call": _Call(block, computed[1:])}))
+            return JVPTracer(self, out, StagedTracer(staging, var))
         n = len(block.out_weak)
         outs = []
         for v, weak in zip(computed, block.out_weak):  # the kernels made them of the right types
@@ -300,23 +307,34 @@ def backward_env(known: dict, equations: list, outputs: list, cotangents: list) 
         if eq.prim is linear_block_p:
             outs = eq.outputs
             if len(outs) == 1:  # the common case, kept fast
-                given = [env.pop(outs[0], None)]
-                if given[0] is None:
+                ct = env.pop(outs[0], None)
+                if ct is None:
                     continue
-                has_ct, cts = _ONE_CT, given
+                if ct.__class__ is np.ndarray:
+                    call = eq.params["call"]
+                    backward = call.block.backward(_ONE_CT)
+                    inputs = eq.inputs
+                    for i, o in zip(backward.live, backward.run(*call.residuals, ct)):
+                        x = inputs[i]  # a variable (a tangent), never a literal
+                        if x in env:
+                            add(x, o)
+                        else:
+                            env[x] = o
+                    continue
+                given = [ct]
             else:
                 given = [env.pop(v, None) for v in outs]
                 has_ct = tuple(c is not None for c in given)
                 if True not in has_ct:
                     continue
                 cts = [c for c in given if c is not None]
-            if all(c.__class__ is np.ndarray for c in cts):
-                call = eq.params["call"]
-                backward = call.block.backward(has_ct)
-                for i, o in zip(backward.live, backward.run(*call.residuals, *cts)):
-                    add(eq.inputs[i], o)
-                continue
-            env.update((v, c) for v, c in zip(eq.outputs, given) if c is not None)
+                if all(c.__class__ is np.ndarray for c in cts):
+                    call = eq.params["call"]
+                    backward = call.block.backward(has_ct)
+                    for i, o in zip(backward.live, backward.run(*call.residuals, *cts)):
+                        add(eq.inputs[i], o)
+                    continue
+            env.update((v, c) for v, c in zip(outs, given) if c is not None)
         for v in eq.outputs:
             if v in env:
                 env[v] = _array(env[v], v.aval)
