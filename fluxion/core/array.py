@@ -18,7 +18,8 @@ from .types import ArrayType
 class Array:
     """An n-dimensional array. Arrays are values: updates rebind, slices copy."""
 
-    __slots__ = ("_value", "_weak", "_aval", "__weakref__")
+    # _buffer: the value as a compiled program's input, made by the backend at its first use
+    __slots__ = ("_value", "_weak", "_aval", "_buffer", "__weakref__")
     __array_priority__ = 100
     __hash__ = None
 
@@ -177,10 +178,11 @@ class Array:
                                   f"the result is on {other.device}, the array on {self.device}",
                                   "write x = x + y (or x = x.at[i].set(v)), which binds a new array")
         self._value, self._weak = other._value, other._weak
-        try:
-            del self._aval
-        except AttributeError:
-            pass
+        for cached in ("_aval", "_buffer"):
+            try:
+                delattr(self, cached)
+            except AttributeError:
+                pass
         return self
 
 

@@ -86,6 +86,30 @@ def test_outputs_fed_back_in_and_large_inputs_give_eager_results():
     np.testing.assert_array_equal(x, np.arange(100_000, dtype=np.float32))
 
 
+def test_inputs_keep_their_buffers_and_in_place_updates_reach_later_calls():
+    f = fx.jit(lambda x: x * 2)
+    x = fnp.arange(4.0)
+    np.testing.assert_array_equal(f(x), [0, 2, 4, 6])
+    np.testing.assert_array_equal(f(x), [0, 2, 4, 6])  # the buffer kept from the first call
+    x += 1
+    np.testing.assert_array_equal(f(x), [2, 4, 6, 8])
+    x[0] = 10.0
+    np.testing.assert_array_equal(f(x), [20, 4, 6, 8])
+
+
+@pytest.mark.parametrize("view", [lambda v: v[1:], lambda v: v[:15].reshape(3, 5).T, lambda v: v[::2]],
+                         ids=["unaligned", "transposed", "strided"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_inputs_in_memory_xla_cannot_use_give_eager_results(view, dtype):
+    from fluxion.core.array import Array
+    x = Array(view(np.arange(16, dtype=dtype)))  # a view, as kernels may make
+    expected = np.asarray(x) * 2 + 1
+    f = fx.jit(lambda x: x * 2 + 1)
+    for _ in range(2):
+        np.testing.assert_array_equal(f(x), expected)
+    np.testing.assert_array_equal(x, expected // 2)  # the Array's value is the same
+
+
 def test_numpy_inputs_are_not_modified_and_outputs_do_not_share_their_memory():
     f = fx.jit(lambda x: x)
     x = np.arange(5000, dtype=np.float32)

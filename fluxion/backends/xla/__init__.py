@@ -17,9 +17,10 @@ and the inputs and outputs are host (NumPy) Arrays; compiled for an XLA device o
 
 Transfers: the outputs are NumPy views of XLA's buffers (no copy on the CPU), and such a
 view given back as an input passes its buffer again, so values that go from one compiled
-call to the next are never copied. Other inputs are used in place when 64-byte aligned
-(what XLA needs to use host memory directly); a large unaligned one is first copied to an
-aligned buffer, which is much faster than XLA's own copy.
+call to the next are never copied. Other inputs are used in place: XLA needs host memory
+64-byte aligned and contiguous, so an input that is not is first copied to memory that is,
+which the Array then keeps as its value (the same value, so a later call copies nothing).
+Each Array keeps the buffer made at its first use, so passing it again costs nothing.
 """
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ import warnings
 
 import jax
 import numpy as np
+from jax._src import core as jax_core
+from jax._src.lib import _jax as xc
 from jax.sharding import SingleDeviceSharding
 
 from ...core.array import Array
@@ -38,7 +41,6 @@ from .lower import lower_program
 _X64 = jax.enable_x64  # the 64-bit switch; `swap_local` / `set_local` are its cheap thread-local form
 _BUFFER = type(jax.device_put(np.zeros(())))  # the class of XLA's arrays
 _ALIGN = 64
-_LARGE = 1 << 14  # bytes from which an unaligned input is copied to an aligned buffer first
 _INLINE = 256  # elements up to which a constant is written into the computation
 
 
@@ -162,22 +164,49 @@ def _runner(call, out_weak: list[bool]):
 
 
 def _inputs(arrays) -> list:
-    return [v if (v := a._value).base is None and v.nbytes < _LARGE else _device_value(v) for a in arrays]
+    try:
+        return [a._buffer for a in arrays]
+    except AttributeError:
+        return [_buffer(a) for a in arrays]
 
 
-def _device_value(v: np.ndarray):
-    """What to hand XLA for the NumPy value `v` (see the module docstring)."""
+def _buffer(a: Array):
+    """XLA's buffer of the host Array `a`, made at its first use and kept on it (see the module
+    docstring): the buffer its value is a view of, or one on the Array's own memory."""
+    try:
+        return a._buffer
+    except AttributeError:
+        pass
+    v = a._value
     base = v.base
     if base.__class__ is memoryview and base.obj.__class__ is _BUFFER and base.obj.shape == v.shape \
             and base.obj.dtype == v.dtype:
-        return base.obj
-    if v.nbytes >= _LARGE and v.__array_interface__["data"][0] % _ALIGN:
+        a._buffer = base.obj
+        return a._buffer
+    if v.__array_interface__["data"][0] % _ALIGN or not v.flags.c_contiguous:
+        # the same value in memory XLA can use in place: the Array takes it, so the two never differ
         out = np.empty(v.nbytes + _ALIGN, np.uint8)
         start = -out.__array_interface__["data"][0] % _ALIGN
         out = out[start:start + v.nbytes].view(v.dtype).reshape(v.shape)
         np.copyto(out, v)
-        return out
-    return v
+        out.flags.writeable = v.flags.writeable
+        a._value = v = out
+    a._buffer = _put(_aval(v.shape, v.dtype), _host_sharding(), [v], [_host()])
+    return a._buffer
+
+
+_put = functools.partial(xc.batched_device_put, committed=False, host_buffer_semantics=xc.HostBufferSemantics.ZERO_COPY,
+                         enable_x64=True)  # 64-bit values stay 64-bit
+
+
+@functools.cache
+def _aval(shape, dtype):
+    return jax_core.ShapedArray(shape, dtype)
+
+
+@functools.cache
+def _host_sharding():
+    return SingleDeviceSharding(_host())
 
 
 _new = Array.__new__
