@@ -16,14 +16,14 @@ import functools
 from typing import Callable, Sequence
 
 from ..core.array import Array, to_array
-from ..core.interpreters import _ctx, push, use
+from ..core.interpreters import _ctx, push
 from ..core.program import Program, evaluate
 from ..core.types import ArrayType
 from ..ops import elementwise as E
 from ..ops._ad import Zero, differentiable, instantiate, zeros
 from ..ops._batch import broadcast_batch, moveaxis
 from ..transforms.autodiff.api import _linearize, _unpack
-from ..transforms.autodiff.custom import Forwarding, custom_lin_p
+from ..transforms.autodiff.custom import Forwarding
 from ..transforms.autodiff.jvp import JVPInterpreter, JVPTracer
 from ..transforms.autodiff.partial_eval import StagingInterpreter
 from ..transforms.batching.interpreter import BatchInterpreter, BatchTracer
@@ -108,9 +108,8 @@ def transpose_program(program: Program, linear: tuple[bool, ...], ct_live: tuple
         known, cts = iter(xs[:num_known]), iter(xs[num_known:])
 
         def at(*u):
-            with push(_LinearAtZero(u[0]._interp)):
-                u = iter(u)
-                return evaluate(program, *[next(u) if lin else next(known) for lin in linear])
+            u = iter(u)
+            return evaluate(program, *[next(u) if lin else next(known) for lin in linear])
 
         linear_map = _linearize(at, tuple(zeros_like(a) for a in lin_avals))[3]
         cts = linear_map.backward([next(cts) if live else Zero(o) for o, live in zip(program.out_types, ct_live)])
@@ -118,28 +117,6 @@ def transpose_program(program: Program, linear: tuple[bool, ...], ct_live: tuple
 
     out_live = [o for o, live in zip(program.out_types, ct_live) if live]
     return trace_program("transpose", run, [*[a for a, lin in zip(program.in_types, linear) if not lin], *out_live])
-
-
-class _LinearAtZero(Forwarding):
-    """Sits above the JVP interpreter of a linearization at zero: applies a linear primitive
-    that cannot be evaluated forward (custom_lin, whose rule is a vjp) to the tangents; its
-    value at zero is zero."""
-
-    def __init__(self, jvp: JVPInterpreter):
-        self.jvp = jvp
-
-    def process(self, prim, args, params):
-        if prim is not custom_lin_p:
-            return self.forward(prim, args, params)
-        call = params["call"]
-        tangents = [self.jvp.unpack(a)[1] for a in args[call.num_res:]]
-        zero = [zeros_like(a) for a in call.out_avals]
-        if all(t is None or t.__class__ is Zero for t in tangents):
-            return tuple(zero)
-        tangents = [zeros_like(a.aval) if t is None else instantiate(t) for a, t in zip(args[call.num_res:], tangents)]
-        with use(self.jvp.parent):
-            out = custom_lin_p.bind(*args[:call.num_res], *tangents, **params)
-        return tuple(self.jvp.wrap(z, t) for z, t in zip(zero, out))
 
 
 # batching -------------------------------------------------------------------------------------

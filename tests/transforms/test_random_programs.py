@@ -8,7 +8,7 @@ for programs forward mode cannot differentiate (custom_vjp), differences of the 
 its gradient; the eager gradient against jit of the gradient, the gradient of jit, and vmap of
 the gradient (compiled or not) against a Python loop; eager gradients from replayed blocks
 against the rules applied at each call; float32 gradients against float64 ones. The last tests
-are failures the random programs found, reduced (xfail until fixed).
+are failures the random programs found, reduced.
 """
 from unittest import mock
 
@@ -154,11 +154,9 @@ def test_custom_jvp_rule_may_differentiate_control_flow(name, use):
                                rtol=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason="transpose_program linearizes a branch or body at zero with custom_lin "
-                   "handled only at its top level (fluxion/control/_derive.py _LinearAtZero), not inside nested "
-                   "control flow, where a jvp_program evaluates custom_lin forward")
-@pytest.mark.parametrize("outer", ["cond", "scan"])
-def test_custom_vjp_function_in_nested_control_flow_has_a_gradient(outer):
+@pytest.mark.parametrize("jit", [False, True])
+@pytest.mark.parametrize("outer", ["cond", "scan", "while_loop"])
+def test_custom_vjp_function_in_nested_control_flow_has_a_gradient(outer, jit):
     """A custom_vjp function inside a cond inside `outer` differentiates in reverse mode like the
     function itself (reduced from a random program)."""
     def fn(x):
@@ -173,8 +171,10 @@ def test_custom_vjp_function_in_nested_control_flow_has_a_gradient(outer):
 
         if outer == "cond":
             return lambda x: fnp.sum(fx.cond(fnp.sum(x) > -10, inner, lambda y: 2.0 * y, x))
+        if outer == "while_loop":
+            return lambda x: fnp.sum(fx.while_loop(lambda c: c[0] < 2, lambda c: (c[0] + 1, inner(c[1])), (0, x))[1])
         return lambda x: fnp.sum(fx.scan(lambda c, _: (inner(c), None), x, None, length=2)[0])
 
     x = fnp.asarray([0.3, 0.5, 0.7], dtype=np.float64)
-    np.testing.assert_allclose(np.asarray(fx.grad(program(custom))(x)), np.asarray(fx.grad(program(fn))(x)),
-                               rtol=1e-12)
+    grad = fx.jit(fx.grad(program(custom))) if jit else fx.grad(program(custom))
+    np.testing.assert_allclose(np.asarray(grad(x)), np.asarray(fx.grad(program(fn))(x)), rtol=1e-12)

@@ -200,8 +200,8 @@ _put = functools.partial(xc.batched_device_put, committed=False, host_buffer_sem
 
 
 @functools.cache
-def _aval(shape, dtype):
-    return jax_core.ShapedArray(shape, dtype)
+def _aval(dims: tuple, dtype):
+    return jax_core.ShapedArray(dims, dtype)
 
 
 @functools.cache

@@ -30,7 +30,7 @@ from ...core.interpreters import Interpreter, _ctx, push, use
 from ...core.primitive import Primitive, abstract_eval, transpose_rules
 from ...core.types import ArrayType
 from ...ops import elementwise as E
-from ...ops._ad import Zero, differentiable, instantiate
+from ...ops._ad import Zero, differentiable, instantiate, zeros
 from ...ops._batch import to_front
 from ..batching.interpreter import BatchInterpreter, BatchTracer
 from .jvp import JVPInterpreter, JVPTracer
@@ -554,6 +554,25 @@ def _bwd_cotangents(result, in_tree, in_avals, nums, where: str) -> list:
     return [Zero(a) if c is None else _like(c, a, "custom_vjp", where, "cotangent") for c, a in zip(leaves, in_avals)]
 
 
-custom_lin_p = CallPrimitive("custom_lin", _custom_lin_impl, staged=True)
+def _custom_lin_jvp(interp, args, params):
+    """custom_lin appears only in linear programs, whose one forward evaluation is the
+    linearization at zero that transposes them (control flow's transpose rules): there its value
+    is zero and its tangent is itself, applied to the input tangents (recorded, to be transposed
+    later). Anywhere else applying it forward raises, as the impl does."""
+    call = params["call"]
+    primals, tangents = zip(*map(interp.unpack, args))
+    if any(t is not None and t.__class__ is not Zero for t in tangents[:call.num_res]):
+        return _custom_lin_impl(call=call)
+    zero = [zeros(a) for a in call.out_avals]
+    lin = tangents[call.num_res:]
+    if all(t is None or t.__class__ is Zero for t in lin):
+        return tuple(zero)
+    lin = [zeros(p.aval) if t is None else instantiate(t) for p, t in zip(primals[call.num_res:], lin)]
+    with use(interp.parent):
+        out = custom_lin_p.bind(*primals[:call.num_res], *lin, call=call)
+    return tuple(interp.wrap(z, t) for z, t in zip(zero, out))
+
+
+custom_lin_p = CallPrimitive("custom_lin", _custom_lin_impl, staged=True, jvp=_custom_lin_jvp)
 abstract_eval[custom_lin_p] = lambda *avals, call: call.out_avals
 transpose_rules[custom_lin_p] = _custom_lin_transpose
