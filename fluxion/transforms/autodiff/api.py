@@ -78,14 +78,7 @@ def _linearize(f: Callable, args: tuple, has_aux: bool = False):
         tangents = [staging.new_input(x.aval) if x.dtype in dtypes.FLOATING else None for x in leaves]
         _ctx.interp = interp
         ins = [x if t is None else JVPTracer(interp, x, t) for x, t in zip(leaves, tangents)]
-        out = f(*tree.unflatten(in_tree, ins))
-        aux = None
-        if has_aux:
-            if not (isinstance(out, tuple) and len(out) == 2):
-                raise op_error(TypeError, "has_aux", "the function must return a pair (output, aux)",
-                               "return (output, aux), or drop has_aux=True")
-            out, aux = out
-            aux = tree.map(lambda a: interp.unpack(a)[0], aux)
+        out, aux = _split_aux(interp, f(*tree.unflatten(in_tree, ins)), has_aux)
         out_leaves, out_tree = tree.flatten(out)
         primals_out, tangents_out = _unpack(interp, out_leaves)
     finally:
@@ -95,6 +88,16 @@ def _linearize(f: Callable, args: tuple, has_aux: bool = False):
     linear = _Linear(program, live, [t is not None for t in tangents], leaves, primals_out,
                      interp.__class__ is EagerLinearizer)
     return primals_out, out_tree, in_tree, linear, aux
+
+
+def _split_aux(interp: JVPInterpreter, out, has_aux: bool) -> tuple:
+    """(output, aux) of a function's result; aux's values are taken out of `interp`'s tracers."""
+    if not has_aux:
+        return out, None
+    if not (isinstance(out, tuple) and len(out) == 2):
+        raise op_error(TypeError, "has_aux", "the function must return a pair (output, aux)",
+                       "return (output, aux), or drop has_aux=True")
+    return out[0], tree.map(lambda a: interp.unpack(a)[0], out[1])
 
 
 class _Linear:
@@ -260,14 +263,7 @@ def _eager_value_and_grad(f: Callable, args: tuple, argnums, has_aux: bool):
         return None
     _ctx.interp = interp
     try:
-        out = f(*full)
-        aux = None
-        if has_aux:
-            if not (isinstance(out, tuple) and len(out) == 2):
-                raise op_error(TypeError, "has_aux", "the function must return a pair (output, aux)",
-                               "return (output, aux), or drop has_aux=True")
-            out, aux = out
-            aux = tree.map(lambda a: interp.unpack(a)[0], aux)
+        out, aux = _split_aux(interp, f(*full), has_aux)
     finally:
         _ctx.interp = EAGER
     value, t = interp.unpack(out)
