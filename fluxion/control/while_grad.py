@@ -201,7 +201,28 @@ def _sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts):
     return while_loop(lambda c: c[0] >= 0, segment, carry, capacity=cap)[3:]
 
 
-while_lin_p = CallPrimitive("while_lin", _while_lin_impl, staged=True)
+def _while_lin_jvp(interp, args, params):
+    """while_lin is linear in its tangent operands: with the residuals known (no tangents, as in
+    the linearization of a linear program that transposes it), its tangent is itself applied to
+    the operands' tangents, transposed later by its own rule; its value, computed on the parent,
+    is dropped there when unused. Otherwise the forward loop is differentiated."""
+    call = params["call"]
+    primals, tangents = zip(*map(interp.unpack, args))
+    num_res = len(args) - len(call.live_init) - len(call.live_consts)
+    if any(t is not None and t.__class__ is not Zero for t in tangents[:num_res]):
+        return _while_lin_impl(*args, call=call)
+    with use(interp.parent):
+        out = while_lin_p.bind(*primals, call=call)
+    lin = tangents[num_res:]
+    if all(t is None or t.__class__ is Zero for t in lin):
+        return out
+    lin = [zeros_like(p.aval) if t is None else instantiate(t) for p, t in zip(primals[num_res:], lin)]
+    with use(interp.parent):
+        t_out = while_lin_p.bind(*primals[:num_res], *lin, call=call)
+    return tuple(interp.wrap(o, t) for o, t in zip(out, t_out))
+
+
+while_lin_p = CallPrimitive("while_lin", _while_lin_impl, staged=True, jvp=_while_lin_jvp)
 abstract_eval[while_lin_p] = lambda *avals, call: call.out_avals
 transpose_rules[while_lin_p] = _while_lin_transpose
 jvp_rules[while_p] = _while_jvp
