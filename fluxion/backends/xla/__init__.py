@@ -153,10 +153,7 @@ def _runner(call, out_weak: list[bool]):
         weak = out_weak[0]
 
         def run(arrays):
-            out = _new(Array)
-            out._value = np.asarray(call(*_inputs(arrays))[0])
-            out._weak = weak
-            return [out]
+            return [_wrap(call(*_inputs(arrays))[0], weak)]
     else:
         def run(arrays):
             return [_wrap(o, w) for o, w in zip(call(*_inputs(arrays)), out_weak)]
@@ -212,10 +209,12 @@ def _host_sharding():
 _new = Array.__new__
 
 
-def _wrap(value, weak: bool) -> Array:
+def _wrap(buffer, weak: bool) -> Array:
+    """The host Array of an output buffer: a NumPy view of it, which keeps it for the next call."""
     out = _new(Array)
-    out._value = np.asarray(value)
+    out._value = np.asarray(buffer)
     out._weak = weak
+    out._buffer = buffer
     return out
 
 
