@@ -84,12 +84,14 @@ def _rebuild(t, aux, children):
 class TreeDef:
     """The structure of a pytree: node types and aux data, without the leaves."""
 
-    __slots__ = ("node", "aux", "children", "num_leaves", "_flat")
+    # _key: the structure as nested tuples, compared and hashed (once, into _hash) in C
+    __slots__ = ("node", "aux", "children", "num_leaves", "_flat", "_key", "_hash")
 
     def __init__(self, node, aux, children: tuple[TreeDef, ...]):
         self.node, self.aux, self.children = node, aux, children
-        self.num_leaves = 1 if node is _LEAF else sum(c.num_leaves for c in children)
-        self._flat = node is tuple and all(c.node is _LEAF for c in children)  # a tuple of leaves
+        self.num_leaves = 1 if node is _LEAF else sum([c.num_leaves for c in children])
+        self._flat = node is tuple and all([c.node is _LEAF for c in children])  # a tuple of leaves
+        self._key = (node, aux, tuple([c._key for c in children])) if children else (node, aux)
 
     def unflatten(self, leaves):
         leaves = list(leaves)
@@ -109,14 +111,15 @@ class TreeDef:
     def is_leaf(self) -> bool:
         return self.node is _LEAF
 
-    def _key(self):
-        return (self.node, self.aux, tuple(c._key() for c in self.children))
-
     def __eq__(self, other):
-        return isinstance(other, TreeDef) and self._key() == other._key()
+        return self is other or isinstance(other, TreeDef) and self._key == other._key
 
     def __hash__(self):
-        return hash(self._key())
+        try:
+            return self._hash
+        except AttributeError:
+            self._hash = hash(self._key)
+            return self._hash
 
     def __repr__(self):
         if self.node is _LEAF:
@@ -156,7 +159,12 @@ def _flatten(x, leaves, is_leaf):
         except KeyError:
             _FLAT[len(x)] = out = TreeDef(tuple, None, (_LEAF_DEF,) * len(x))
             return out
-    node = None if is_leaf is not None and is_leaf(x) else _node_of(x)
+    if is_leaf is not None and is_leaf(x):
+        node = None
+    elif x.__class__ is tuple or x.__class__ is list:  # the common containers, kept fast
+        return TreeDef(x.__class__, None, tuple([_flatten(c, leaves, is_leaf) for c in x]))
+    else:
+        node = _node_of(x)
     if node is None:
         leaves.append(x)
         return TreeDef(_LEAF, None, ())

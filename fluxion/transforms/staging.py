@@ -240,7 +240,7 @@ class Jitted:
             device = self.device or placement(f"jit of {self._name}", arrays)
             if device is CPU:
                 arrays = [CPU.put(a) for a in arrays]
-        return (_Structure(in_tree), types, static, device), arrays
+        return (in_tree, types, static, device), arrays
 
     def _unhashable(self, static) -> TypeError:
         for name, v in self._statics(static).items():
@@ -296,7 +296,7 @@ class Jitted:
         nums = self._arguments.positions(frozenset(self.donate_argnums), nargs)
         positional = self._arguments.positional
         names = {positional[i] for i in self.donate_argnums if 0 <= i < len(positional)}
-        leaves = self._arguments.leaves(key[0].tree, nargs, tuple(i for i, _, _ in key[2][0]))
+        leaves = self._arguments.leaves(key[0], nargs, tuple(i for i, _, _ in key[2][0]))
         return tuple((k, f"argument `{name}` of the jitted {self._name}") for k, (name, (kind, which))
                      in enumerate(leaves) if (which in nums if kind == "static_argnums" else which in names))
 
@@ -317,8 +317,7 @@ class Jitted:
         return {**{self._arguments.positional_name(i): v for i, _, v in positional}, **{k: v for k, _, v in keyword}}
 
     def _leaves(self, key):
-        structure, types, static, _ = key
-        in_tree = structure.tree
+        in_tree, types, static, _ = key
         nums = tuple(i for i, _, _ in static[0])
         nargs = len(in_tree.children[0].children) + len(nums)
         return [n for n, _ in self._arguments.leaves(in_tree, nargs, nums)], [ArrayType(*t) for t in types]
@@ -365,32 +364,6 @@ def _on_host(program: Program) -> Program:
         return program
     return Program(program.constvars, [CPU.put(c) for c in program.consts], program.inputs, program.equations,
                    program.outputs)
-
-
-class _Structure:
-    """A pytree structure as part of a cache key: hashed and compared as nested tuples, which is
-    much cheaper than comparing TreeDefs; it keeps the TreeDef for messages."""
-
-    __slots__ = ("_hash", "_nested", "tree")
-
-    def __init__(self, treedef):
-        self.tree = treedef
-        self._nested = _nested(treedef)
-        self._hash = hash(self._nested)
-
-    def __hash__(self):
-        return self._hash
-
-    def __eq__(self, other):
-        return isinstance(other, _Structure) and self._nested == other._nested
-
-    def __repr__(self):
-        return repr(self.tree)
-
-
-def _nested(td) -> tuple:
-    children = td.children
-    return (td.node, td.aux, tuple([_nested(c) for c in children])) if children else (td.node, td.aux)
 
 
 def _distance(a, b) -> int:
