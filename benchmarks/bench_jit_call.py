@@ -11,7 +11,7 @@ def _fluxion():
     import fluxion.numpy as fnp
     f = fx.jit(lambda a, b: a + b)
     a, b = fnp.ones((4, 4)), fnp.ones((4, 4))
-    return lambda: f(a, b)
+    return lambda: f(a, b).block_until_ready()  # compiled calls return before XLA is done, as jax's do
 
 
 def _jax_arrays():

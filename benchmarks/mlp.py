@@ -64,4 +64,4 @@ def peers(setup):
     def _jax():
         import jax
         return setup(jax_step, jax.block_until_ready)
-    return {"fluxion": lambda: setup(fluxion_step, lambda loss: loss), "jax.jit": _jax}
+    return {"fluxion": lambda: setup(fluxion_step, lambda loss: loss.block_until_ready()), "jax.jit": _jax}

@@ -67,7 +67,9 @@ class Array:
         return CPU
 
     def block_until_ready(self) -> Array:
-        """Wait until the value is computed (operations on XLA devices run asynchronously); returns the array."""
+        """Wait until the value is computed (compiled calls and operations on XLA devices run
+        asynchronously); returns the array."""
+        self._value  # noqa: B018  (reading the value waits for it: see PendingArray)
         return self
 
     def is_deleted(self) -> bool:
@@ -173,7 +175,7 @@ class Array:
             raise errors.op_error(errors.FluxionError, "in-place update",
                                   f"a concrete array cannot take a traced value ({other.aval}) in place",
                                   "write x = x.at[i].set(v) (or x = x + y), which makes a new array")
-        if other.__class__ is not self.__class__:  # the value lives on another device
+        if other.__class__ not in HOST or self.__class__ not in HOST:  # one of them lives on an XLA device
             raise errors.op_error(errors.DeviceError, "in-place update",
                                   f"the result is on {other.device}, the array on {self.device}",
                                   "write x = x + y (or x = x.at[i].set(v)), which binds a new array")
@@ -225,6 +227,40 @@ class Tracer(Array):
 
     def __reduce__(self):
         raise TypeError("a traced value cannot be pickled")
+
+
+_VALUE = Array._value  # the slot, which PendingArray's property stands in front of
+
+
+class PendingArray(Array):
+    """A host Array whose value a compiled call may still be computing: it holds the call's
+    output buffer (`_buffer`) and type (`_aval`), so it can be passed to the next compiled call
+    at once. Its first read waits for the value, makes it a NumPy view of the buffer and turns
+    the object into a plain Array (the class has no slots of its own, so it can change)."""
+
+    __slots__ = ()
+
+    @property
+    def _value(self):
+        value = np.asarray(self._buffer)
+        self._value = value
+        return value
+
+    @_value.setter
+    def _value(self, value):
+        _VALUE.__set__(self, value)
+        self.__class__ = Array
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._aval.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._aval.dtype
+
+
+HOST = frozenset([Array, PendingArray])  # the classes of arrays in host memory
 
 
 _SCALARS = (bool, int, float, complex)

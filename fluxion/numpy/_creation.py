@@ -13,7 +13,7 @@ import operator
 import numpy as np
 
 from ..core import dtypes
-from ..core.array import Array, to_array
+from ..core.array import HOST, Array, to_array
 from ..core.errors import ConcretizationError, DTypeError, ShapeError, op_error
 from ..ops import elementwise as E
 from ..ops import shape as S
@@ -390,7 +390,7 @@ def geomspace(start, stop, /, num: int = 50, *, endpoint: bool = True, dtype=Non
     device = resolve("geomspace", device)
     start, stop, dt = _endpoints(start, stop, dtype)
     # eager ends are checked as NumPy checks them; traced ones have no value to check
-    if any(v.__class__ is Array and not np.all(v._value) for v in (start, stop)):
+    if any(v.__class__ in HOST and not np.all(v._value) for v in (start, stop)):
         raise op_error(ValueError, "geomspace", "a geometric sequence cannot start or end at zero",
                        "use non-zero start and stop (or linspace)")
     num = operator.index(num)

@@ -28,7 +28,7 @@ import numpy as np
 
 from .. import config
 from ..core import dtypes, tree
-from ..core.array import Array, Tracer, to_array
+from ..core.array import HOST, Array, Tracer, to_array
 from ..core.device import CPU, get as get_device, placement
 from ..core.errors import TracerLeakError, op_error
 from ..core.interpreters import EAGER, _ctx, push
@@ -186,12 +186,11 @@ class Jitted:
             return _converted(self.fun)(*args, **kwargs)
         if kwargs or not self._plain:
             return self._call(args, kwargs)
-        try:
-            entry = self._fast[tuple([(a._value.shape, a._value.dtype, a._weak) for a in args])]
-        except KeyError:  # a new signature
-            return self._call(args, kwargs)
-        except AttributeError:  # not all host Arrays
+        if not all([a.__class__ in HOST for a in args]):
             return self._call_placed(args, kwargs)
+        entry = self._fast.get(_signature(args))
+        if entry is None:  # a new signature
+            return self._call(args, kwargs)
         entry.used = next(self._clock)
         return entry.build(entry.executable.run(args))
 
@@ -213,7 +212,7 @@ class Jitted:
         if entry is None:
             entry = self._compile(key, args, kwargs)
         elif self._plain and not kwargs:
-            if all(a.__class__ is Array for a in args):
+            if all(a.__class__ in HOST for a in args):
                 self._fast[key[1]] = entry
             elif key[3] is not CPU and all(isinstance(a, Array) and a.device is not CPU for a in args):
                 self._fast[tuple([(a.aval, a.device) for a in args])] = entry
@@ -230,12 +229,12 @@ class Jitted:
         except TypeError:
             raise self._unhashable(static) from None
         leaves, in_tree = tree.flatten(_dynamic(args, kwargs, nums, self.static_argnames))
-        arrays = [x if x.__class__ is Array else _input(x, i, in_tree, args, nums, self._arguments)
+        arrays = [x if x.__class__ in HOST else _input(x, i, in_tree, args, nums, self._arguments)
                   for i, x in enumerate(leaves)]
-        try:
-            types = tuple([(a._value.shape, a._value.dtype, a._weak) for a in arrays])
+        if all([a.__class__ in HOST for a in arrays]):
+            types = _signature(arrays)
             device = self.device or CPU
-        except AttributeError:  # some arrays live on an XLA device
+        else:  # some arrays live on an XLA device
             types = tuple([(a.shape, a.dtype, a._weak) for a in arrays])
             device = self.device or placement(f"jit of {self._name}", arrays)
             if device is CPU:
@@ -364,6 +363,12 @@ def _on_host(program: Program) -> Program:
         return program
     return Program(program.constvars, [CPU.put(c) for c in program.consts], program.inputs, program.equations,
                    program.outputs)
+
+
+def _signature(arrays) -> tuple:
+    """(shape, dtype, weak) of each host Array, from its type: the output of a compiled call
+    may still be computed, and this does not wait for it."""
+    return tuple([((t := a.aval).shape, t.dtype, t.weak) for a in arrays])
 
 
 def _distance(a, b) -> int:

@@ -110,6 +110,22 @@ def test_inputs_in_memory_xla_cannot_use_give_eager_results(view, dtype):
     np.testing.assert_array_equal(x, expected // 2)  # the Array's value is the same
 
 
+def test_outputs_fed_to_the_next_call_before_they_are_read_give_the_eager_results():
+    step = lambda x, w: fnp.tanh(x @ w) + 0.5 * x  # noqa: E731
+    f = fx.jit(step)
+    x0 = fnp.asarray(np.linspace(-1, 1, 256 * 64, dtype=np.float32).reshape(256, 64))
+    w = fnp.asarray(np.eye(64, dtype=np.float32) * 0.9)
+    x, expected = x0, x0
+    for _ in range(20):  # each call may return before XLA has computed its output
+        x, expected = f(x, w), step(expected, w)
+        assert isinstance(x, fx.Array) and x.shape == (256, 64) and x.dtype == np.float32 and x.ndim == 2
+    assert x.block_until_ready() is x and type(x) is fx.Array
+    np.testing.assert_allclose(np.asarray(x), np.asarray(expected), rtol=1e-5, atol=1e-6)
+    y = f(x0, w)
+    y += 1  # an in-place update of an output still being computed
+    np.testing.assert_allclose(np.asarray(y), np.asarray(step(x0, w)) + 1, rtol=1e-5, atol=1e-6)
+
+
 def test_numpy_inputs_are_not_modified_and_outputs_do_not_share_their_memory():
     f = fx.jit(lambda x: x)
     x = np.arange(5000, dtype=np.float32)

@@ -15,12 +15,15 @@ Placement: a program is compiled for one device. By default that is XLA's first 
 and the inputs and outputs are host (NumPy) Arrays; compiled for an XLA device of
 `devices.py`, its inputs are moved to that device and its outputs stay there.
 
-Transfers: the outputs are NumPy views of XLA's buffers (no copy on the CPU), and such a
-view given back as an input passes its buffer again, so values that go from one compiled
-call to the next are never copied. Other inputs are used in place: XLA needs host memory
+Transfers: each host Array keeps the XLA buffer of its value, made at its first use as an
+input, so passing it again costs nothing. Inputs are used in place: XLA needs host memory
 64-byte aligned and contiguous, so an input that is not is first copied to memory that is,
 which the Array then keeps as its value (the same value, so a later call copies nothing).
-Each Array keeps the buffer made at its first use, so passing it again costs nothing.
+
+Asynchrony: a call returns as soon as XLA has the work, as jax's calls do. An output not
+computed yet is a PendingArray holding XLA's buffer: given to the next compiled call it goes
+as that buffer, so a training loop dispatches step n + 1 while step n runs; its first read
+waits and makes its value a NumPy view of the buffer (no copy on the CPU).
 """
 from __future__ import annotations
 
@@ -33,8 +36,9 @@ from jax._src import core as jax_core
 from jax._src.lib import _jax as xc
 from jax.sharding import SingleDeviceSharding
 
-from ...core.array import Array
+from ...core.array import Array, PendingArray
 from ...core.program import Program
+from ...core.types import ArrayType
 from . import control, elementwise, indexing, linalg, reduce, shape, sort, spectral  # noqa: F401  (fill the table)
 from .lower import lower_program
 
@@ -125,7 +129,7 @@ class Executable:
         call = _with_x64(call) if self._x64 else call
         if self.device is not None:
             return self.device.runner(call, self._out_weak, self.donated)
-        return _runner(call, self._out_weak)
+        return _runner(call, [v.aval for v in self.program.outputs])
 
     def __call__(self, *arrays: Array) -> list[Array]:
         return self.run(arrays)
@@ -147,16 +151,16 @@ def _with_x64(call):
     return call_x64
 
 
-def _runner(call, out_weak: list[bool]):
+def _runner(call, out_types: list[ArrayType]):
     """`run(arrays) -> outputs`; the common single-output case skips the loop."""
-    if len(out_weak) == 1:
-        weak = out_weak[0]
+    if len(out_types) == 1:
+        out_type = out_types[0]
 
         def run(arrays):
-            return [_wrap(call(*_inputs(arrays))[0], weak)]
+            return [_wrap(call(*_inputs(arrays))[0], out_type)]
     else:
         def run(arrays):
-            return [_wrap(o, w) for o, w in zip(call(*_inputs(arrays)), out_weak)]
+            return [_wrap(o, t) for o, t in zip(call(*_inputs(arrays)), out_types)]
     return run
 
 
@@ -209,12 +213,15 @@ def _host_sharding():
 _new = Array.__new__
 
 
-def _wrap(buffer, weak: bool) -> Array:
-    """The host Array of an output buffer: a NumPy view of it, which keeps it for the next call."""
-    out = _new(Array)
-    out._value = np.asarray(buffer)
-    out._weak = weak
-    out._buffer = buffer
+def _wrap(buffer, t: ArrayType) -> Array:
+    """The host Array of an output buffer, returned while XLA may still compute it (a
+    PendingArray); passed to another compiled call, it goes as the buffer."""
+    if buffer.is_ready():  # small programs often finish within the call: the value is made now
+        out = _new(Array)
+        out._value = np.asarray(buffer)
+    else:
+        out = _new(PendingArray)
+    out._buffer, out._weak, out._aval = buffer, t.weak, t
     return out
 
 
