@@ -6,7 +6,7 @@ NAME = "jitted MLP training step (784-512-512-10, batch 128, Adam), float32"
 
 
 def _setup(make, block):
-    step, asarray = make()
+    step, asarray, _ = make()
     params, x, y = mlp.data()
     carry = list(mlp.state(asarray, params))
     x, y = asarray(x), asarray(y)

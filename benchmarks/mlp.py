@@ -48,15 +48,16 @@ def state(asarray, params):
 
 
 def fluxion_step():
+    """(the jitted step, asarray, jit)."""
     import fluxion as fx
     import fluxion.numpy as fnp
-    return fx.jit(make_step(fnp, fx.value_and_grad, fx.tree.map)), fnp.asarray
+    return fx.jit(make_step(fnp, fx.value_and_grad, fx.tree.map)), fnp.asarray, fx.jit
 
 
 def jax_step():
     import jax
     import jax.numpy as jnp
-    return jax.jit(make_step(jnp, jax.value_and_grad, jax.tree.map)), jnp.asarray
+    return jax.jit(make_step(jnp, jax.value_and_grad, jax.tree.map)), jnp.asarray, jax.jit
 
 
 def peers(setup):
