@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
+
 from ..core import dtypes as D
 from ..core.array import Array
 from ..core.errors import DTypeError, op_error
+from ..core.interpreters import EAGER, _ctx, _wrap
+from ..core.primitive import numpy_kernel
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ._convert import convert, promote, promote_inexact
+
+_NO_PARAMS: dict = {}
+_new = Array.__new__
 
 # operand kinds ------------------------------------------------------------------------------
 FLOATING = "floating-point"            # integers and booleans are promoted to float32
@@ -114,7 +121,16 @@ def named(f, name: str, summary: str, call: str, result: str):
 
 def unary(name: str, prim, kind: str, summary: str, call: str, result: str):
     """A one-operand function that binds `prim` on an operand of `kind`."""
+    fast = _FAST[kind]
+
     def f(x, /) -> Array:
+        if x.__class__ is Array and _ctx.interp is EAGER and (v := x._value).dtype in fast:  # kept fast:
+            out = numpy_kernel[prim](v)  # the kernel on an eager array of a dtype `kind` takes
+            if out.__class__ is np.ndarray and out.dtype is v.dtype:
+                y = _new(Array)
+                y._value, y._weak = out, x._weak
+                return y
+            return _wrap(out, EAGER._type_of(prim, [(v.shape, v.dtype, x._weak)], _NO_PARAMS))
         return prim.bind(*operands(name, kind, x))
     return named(f, name, summary, call, result)
 
