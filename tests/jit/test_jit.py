@@ -394,3 +394,12 @@ def test_jit_as_a_method_decorator_binds_self():
         Scale(3.0)(fnp.ones(2))
     Scale.__call__ = fx.jit(Scale.__call__.fun, static_argnums=0)
     assert Scale(3.0)(fnp.ones(2)).tolist() == [3.0, 3.0]
+
+
+def test_eager_gradients_of_outputs_still_being_computed_match_those_of_their_values():
+    f = fx.jit(lambda w: w * 0.5 + fnp.tanh(w @ w.T) @ w)
+    w = fnp.asarray(np.linspace(-1, 1, 512 * 256, dtype=np.float32).reshape(512, 256))
+    loss = lambda w: fnp.sum(fnp.sin(w) * w)  # noqa: E731
+    pending, done = f(w), np.asarray(f(w))
+    np.testing.assert_allclose(np.asarray(fx.grad(loss)(pending)), np.asarray(fx.grad(loss)(fnp.asarray(done))),
+                               rtol=1e-6)

@@ -7,7 +7,7 @@ import numpy as np
 from typing import Any, Callable, Sequence
 
 from ...core import dtypes, tree
-from ...core.array import Array, to_array
+from ...core.array import Array, PendingArray, to_array
 from ...core.device import like
 from ...core.errors import DTypeError, ShapeError, op_error
 from ...core.interpreters import EAGER, _ctx, _wrap, push
@@ -254,6 +254,8 @@ def _eager_value_and_grad(f: Callable, args: tuple, argnums, has_aux: bool):
             for x in leaves:
                 if x.__class__ is not Array:
                     x = to_array(x)
+                    if x.__class__ is PendingArray:  # an output of a compiled call: its value is needed
+                        x.block_until_ready()
                 if x.__class__ is not Array or x._value.dtype not in dtypes.FLOATING:
                     return None  # an array on an XLA device, or an error the general path reports
                 ins.append(JVPTracer(interp, x, staging.new_input(x.aval)))
