@@ -172,6 +172,37 @@ def _flatten(x, leaves, is_leaf):
     return TreeDef(t, aux, tuple(_flatten(c, leaves, is_leaf) for c in children))
 
 
+def builder(treedef: TreeDef) -> Callable[[list], Any]:
+    """`treedef.unflatten` made into one expression over the list of leaves, for a structure
+    rebuilt many times (the outputs of a compiled function): trees of tuples, lists, dicts and
+    None compile to a function with no walk over the structure; others keep `unflatten`."""
+    env: dict = {}
+    count = iter(range(treedef.num_leaves))
+
+    def expr(td: TreeDef, depth: int) -> str:
+        if td.node is _LEAF:
+            return f"l[{next(count)}]"
+        if depth > 50 or td.node not in (tuple, list, dict, None):
+            raise LookupError
+        items = [expr(c, depth + 1) for c in td.children]
+        if td.node is tuple:
+            return "(" + "".join(f"{e}, " for e in items) + ")"
+        if td.node is list:
+            return "[" + ", ".join(items) + "]"
+        if td.node is dict:
+            keys = [f"k{len(env) + i}" for i in range(len(items))]
+            env.update(zip(keys, td.aux))
+            return "{" + ", ".join(f"{k}: {e}" for k, e in zip(keys, items)) + "}"
+        return "None"
+
+    if treedef.num_leaves > 10_000:
+        return treedef.unflatten
+    try:
+        return eval(f"lambda l: {expr(treedef, 0)}", env)  # noqa: S307  (source made above from the structure)
+    except LookupError:
+        return treedef.unflatten
+
+
 def unflatten(treedef: TreeDef, leaves) -> Any:
     """Rebuild a pytree of structure `treedef` from `leaves`."""
     return treedef.unflatten(leaves)

@@ -153,12 +153,7 @@ class _Entry:
 
     def __init__(self, executable, out_tree):
         self.executable = executable
-        if out_tree.is_leaf:
-            self.build = operator.itemgetter(0)
-        elif out_tree.node is tuple and all(c.is_leaf for c in out_tree.children):
-            self.build = tuple
-        else:
-            self.build = out_tree.unflatten
+        self.build = operator.itemgetter(0) if out_tree.is_leaf else tree.builder(out_tree)
         self.used = 0
 
 

@@ -83,3 +83,14 @@ def test_arrays_are_leaves():
     import fluxion.numpy as fnp
     x = fnp.asarray([1.0, 2.0])
     assert fx.tree.leaves({"a": x})[0] is x
+
+
+@pytest.mark.parametrize("value", [
+    ((1, 2), [3, {"b": 4, "a": (5, None)}], None, 6), [], (), {}, {"x": ()}, (1,), [[1]], 7,
+    collections.namedtuple("P", "x y")(1, [2, 3]),
+])
+def test_a_compiled_builder_rebuilds_what_unflatten_rebuilds(value):
+    from fluxion.core.tree import builder
+    leaves, treedef = fx.tree.flatten(value)
+    rebuilt = builder(treedef)(leaves)
+    assert rebuilt == treedef.unflatten(leaves) and type(rebuilt) is type(value)

@@ -157,10 +157,13 @@ def _runner(call, out_types: list[ArrayType]):
         out_type = out_types[0]
 
         def run(arrays):
-            return [_wrap(call(*_inputs(arrays))[0], out_type)]
+            out = call(*_inputs(arrays))[0]
+            return [_wrap(out, out_type, out.is_ready())]
     else:
         def run(arrays):
-            return [_wrap(o, t) for o, t in zip(call(*_inputs(arrays)), out_types)]
+            outs = call(*_inputs(arrays))
+            ready = outs[0].is_ready() if outs else True  # the outputs of one run are ready together
+            return [_wrap(o, t, ready) for o, t in zip(outs, out_types)]
     return run
 
 
@@ -213,10 +216,10 @@ def _host_sharding():
 _new = Array.__new__
 
 
-def _wrap(buffer, t: ArrayType) -> Array:
+def _wrap(buffer, t: ArrayType, ready: bool) -> Array:
     """The host Array of an output buffer, returned while XLA may still compute it (a
     PendingArray); passed to another compiled call, it goes as the buffer."""
-    if buffer.is_ready():  # small programs often finish within the call: the value is made now
+    if ready:  # small programs often finish within the call: the value is made now
         out = _new(Array)
         out._value = np.asarray(buffer)
     else:
