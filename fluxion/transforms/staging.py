@@ -175,19 +175,24 @@ class Jitted:
         self._fast: dict = {}
         self._clock = itertools.count(1)
         self._plain = not self._static_nums and not self.static_argnames
+        # the leaves of arguments in the containers of the last call that took the slow path
+        self._flat, self._flat_tree = _no_leaves, None
 
     def __call__(self, *args, **kwargs):
         if _ctx.interp is not EAGER:  # inside another transformation: let it see the operations
             return _converted(self.fun)(*args, **kwargs)
         if kwargs or not self._plain:
             return self._call(args, kwargs)
-        if not all([a.__class__ in HOST for a in args]):
+        if all([a.__class__ in HOST for a in args]):
+            arrays, entry = args, self._fast.get(_signature(args))
+        elif (arrays := self._flat((args, kwargs))) is not None:  # the containers of the last call
+            entry = self._fast.get((self._flat, _signature(arrays)))
+        else:
             return self._call_placed(args, kwargs)
-        entry = self._fast.get(_signature(args))
         if entry is None:  # a new signature
             return self._call(args, kwargs)
         entry.used = next(self._clock)
-        return entry.build(entry.executable.run(args))
+        return entry.build(entry.executable.run(arrays))
 
     def _call_placed(self, args: tuple, kwargs: dict):
         """A call whose arguments may all be Arrays on XLA devices: the fast path of their kind."""
@@ -211,8 +216,23 @@ class Jitted:
                 self._fast[key[1]] = entry
             elif key[3] is not CPU and all(isinstance(a, Array) and a.device is not CPU for a in args):
                 self._fast[tuple([(a.aval, a.device) for a in args])] = entry
+            elif all(a.__class__ in HOST for a in arrays):  # containers of host arrays
+                self._fast_containers(key, entry)
         entry.used = next(self._clock)
         return entry.build(entry.executable.run(arrays))
+
+    def _fast_containers(self, key, entry) -> None:
+        """Make calls with the containers of signature `key` take the fast path: `_flat` gives
+        the leaves of arguments with those containers (and None for others)."""
+        if self._flat_tree != key[0]:
+            try:
+                flat = tree.flattener(key[0], HOST)
+            except LookupError:  # containers the generated code does not know
+                return
+            old = self._flat
+            self._fast = {k: e for k, e in self._fast.items() if k[0] is not old}  # unreachable now
+            self._flat, self._flat_tree = flat, key[0]
+        self._fast[(self._flat, key[1])] = entry
 
     def _key(self, args: tuple, kwargs: dict):
         """The call's signature (see the module docstring) and the Arrays of its traced leaves."""
@@ -358,6 +378,10 @@ def _on_host(program: Program) -> Program:
         return program
     return Program(program.constvars, [CPU.put(c) for c in program.consts], program.inputs, program.equations,
                    program.outputs)
+
+
+def _no_leaves(x) -> None:
+    return None
 
 
 def _signature(arrays) -> tuple:

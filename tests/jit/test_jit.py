@@ -403,3 +403,18 @@ def test_eager_gradients_of_outputs_still_being_computed_match_those_of_their_va
     pending, done = f(w), np.asarray(f(w))
     np.testing.assert_allclose(np.asarray(fx.grad(loss)(pending)), np.asarray(fx.grad(loss)(fnp.asarray(done))),
                                rtol=1e-6)
+
+
+def test_calls_with_containers_that_change_between_calls_give_eager_results():
+    def f(p, x):
+        return {"sum": sum(fx.tree.leaves(p)) * x, "n": len(fx.tree.leaves(p))}
+
+    g = fx.jit(f)
+    a, b, x = fnp.ones(2), fnp.full(2, 2.0), fnp.full(2, 3.0)
+    calls = [({"w": a, "b": (b, None)}, x), ({"w": a, "b": (b, None)}, x), ({"w": a, "c": (b, None)}, x),
+             ({"w": a, "b": [b, None]}, x), ({"w": a, "b": (b, a)}, x), ({"w": a, "b": (b, None)}, 3.0),
+             ({"w": a, "b": (b, None)}, x), ([a, b], x), ([a, b], x), ([a, b, a], x)]
+    for p, x_ in calls:
+        got, expected = g(p, x_), f(p, x_)
+        assert got["n"] == expected["n"]
+        np.testing.assert_allclose(np.asarray(got["sum"]), np.asarray(expected["sum"]))
