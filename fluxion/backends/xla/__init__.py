@@ -203,7 +203,7 @@ _put = functools.partial(xc.batched_device_put, committed=False, host_buffer_sem
                          enable_x64=True)  # 64-bit values stay 64-bit
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)
 def _aval(dims: tuple, dtype):
     return jax_core.ShapedArray(dims, dtype)
 
