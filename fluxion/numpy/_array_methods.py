@@ -10,9 +10,8 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import DTypeError, ShapeError, op_error
-from ..core.interpreters import EAGER, _ctx
-from ..core.primitive import numpy_kernel
 from ..ops import elementwise as E
+from ._elementwise_base import direct
 
 _ns = None  # fluxion.numpy, bound when this module is installed
 
@@ -22,33 +21,7 @@ def _is_operand(x) -> bool:
 
 
 def _binary(name: str, prim=None, allowed=()):
-    kernel = numpy_kernel.get(prim)
-    allowed = frozenset(allowed)
-    # dtypes a weak Python scalar keeps (NumPy 2 treats Python scalars as weak, as fluxion does)
-    keeps = {float: allowed & frozenset(dtypes.FLOATING), int: allowed - {dtypes.bool_}}
-    keeps = {t: ds - {dtypes.bfloat16} for t, ds in keeps.items()}  # ml_dtypes widens bfloat16 + scalar
-    if not isinstance(kernel, np.ufunc):  # only ufuncs take Python scalars as they are
-        keeps = {float: frozenset(), int: frozenset()}
-    new = Array.__new__
-
-    def fast(self, other, reflect):
-        """The kernel's result for eager operands needing no promotion or broadcasting, else None."""
-        if self.__class__ is not Array or _ctx.interp is not EAGER:
-            return None
-        a = self._value
-        if other.__class__ is Array:
-            b = other._value
-            if a.dtype is not b.dtype or a.shape != b.shape or a.dtype not in allowed:
-                return None
-            weak = self._weak and other._weak
-        elif (other.__class__ is float or other.__class__ is int) and a.dtype in keeps[other.__class__]:
-            b, weak = other, self._weak
-        else:
-            return None
-        out = new(Array)
-        out._value = kernel(b, a) if reflect else kernel(a, b)
-        out._weak = weak
-        return out
+    fast = direct(prim, allowed)
 
     def method(self, other):
         out = fast(self, other, False)

@@ -7,6 +7,7 @@ the function takes, raising an error that names the function and the fix.
 from __future__ import annotations
 
 import functools
+from typing import Callable
 
 import numpy as np
 
@@ -111,6 +112,43 @@ def in_float32(fn):
     return wrapped
 
 
+def direct(prim, allowed) -> Callable:
+    """`fast(a, b, reflect)`: the kernel of `prim` called on `a` (an eager Array of a dtype in
+    `allowed`) and `b` (an Array of its dtype and shape, or a Python scalar that keeps that dtype),
+    `b` first if `reflect`; None where promotion or broadcasting is needed. Eager dispatch is a
+    feature: this skips both, and abstract evaluation."""
+    kernel = numpy_kernel.get(prim)
+    allowed = frozenset(allowed)
+    # dtypes a weak Python scalar keeps (NumPy 2 treats Python scalars as weak, as fluxion does)
+    keeps = {float: allowed & frozenset(D.FLOATING), int: allowed - {D.bool_}}
+    keeps = {t: ds - {D.bfloat16} for t, ds in keeps.items()}  # ml_dtypes widens bfloat16 + scalar
+    if not isinstance(kernel, np.ufunc):  # only ufuncs take Python scalars as they are
+        keeps = {float: frozenset(), int: frozenset()}
+
+    def fast(self, other, reflect):
+        if self.__class__ is not Array or _ctx.interp is not EAGER:
+            return None
+        a = self._value
+        if other.__class__ is Array:
+            b = other._value
+            if a.dtype is not b.dtype or a.shape != b.shape or a.dtype not in allowed:
+                return None
+            weak = self._weak and other._weak
+        elif (other.__class__ is float or other.__class__ is int) and a.dtype in keeps[other.__class__]:
+            b, weak = other, self._weak
+        else:
+            return None
+        try:
+            value = kernel(b, a) if reflect else kernel(a, b)
+        except OverflowError:  # a Python int out of the dtype's range: the general path says so
+            return None
+        out = _new(Array)
+        out._value, out._weak = value, weak
+        return out
+
+    return fast
+
+
 # functions that bind one primitive ----------------------------------------------------------
 def named(f, name: str, summary: str, call: str, result: str):
     """Give a generated function its name and a docstring with a runnable example."""
@@ -137,6 +175,11 @@ def unary(name: str, prim, kind: str, summary: str, call: str, result: str):
 
 def binary(name: str, prim, kind: str, summary: str, call: str, result: str):
     """A two-operand function that binds `prim` on operands promoted to one dtype of `kind`."""
+    fast = direct(prim, _FAST[kind])
+
     def f(x1, x2, /) -> Array:
+        out = fast(x1, x2, False)
+        if out is not None:
+            return out
         return prim.bind(*operands(name, kind, x1, x2))
     return named(f, name, summary, call, result)
