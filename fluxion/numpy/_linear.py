@@ -9,6 +9,7 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import DTypeError, ShapeError, op_error
+from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..ops import linalg as L
 from ..ops import reduce as R
@@ -41,6 +42,9 @@ def _broadcast_batch(op: str, x1: Array, x2: Array, core1: int, core2: int) -> t
     return x1, x2, tuple(range(len(batch)))
 
 
+_DIRECT = frozenset([dtypes.float32, dtypes.float64, dtypes.complex64, dtypes.complex128])
+
+
 def matmul(x1, x2, /) -> Array:
     """Matrix product with broadcast batch axes; a 1-D operand is a row (x1) or column (x2) vector.
 
@@ -48,6 +52,12 @@ def matmul(x1, x2, /) -> Array:
     >>> fnp.matmul(fnp.ones((5, 2, 3)), fnp.ones(3)).shape
     (5, 2)
     """
+    if x1.__class__ is Array and x2.__class__ is Array and _ctx.interp is EAGER:  # the common case, kept fast:
+        a, b = x1._value, x2._value  # matrices of one dtype NumPy's matmul computes as the kernel would
+        if a.ndim == 2 and b.ndim == 2 and a.dtype is b.dtype and a.dtype in _DIRECT and a.shape[1] == b.shape[0]:
+            out = Array.__new__(Array)
+            out._value, out._weak = np.matmul(a, b), x1._weak and x2._weak
+            return out
     (x1, x2), back = operands("matmul", x1, x2)
     n1, n2 = len(x1.shape), len(x2.shape)
     if not n1 or not n2:

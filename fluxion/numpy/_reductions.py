@@ -14,6 +14,8 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import DTypeError, ShapeError, op_error
+from ..core.interpreters import EAGER, _ctx
+from ..core.primitive import numpy_kernel
 from ..ops import elementwise as E
 from ..ops import reduce as R
 from ..ops import shape as S
@@ -34,6 +36,7 @@ __all__ = [
 
 # accumulation dtypes --------------------------------------------------------------------------
 _INEXACT = frozenset(dtypes.FLOATING)
+_DIRECT = frozenset([dtypes.float32, dtypes.float64, dtypes.complex64, dtypes.complex128])  # reduced as they are
 
 
 def _accumulation_dtype(dt: np.dtype) -> np.dtype:
@@ -71,6 +74,11 @@ def _without_nans(a, value) -> Array:
 # sum and prod ---------------------------------------------------------------------------------
 def _arithmetic(name: str, reduce_p, combine, identity: int):
     def f(a, axis=None, dtype=None, out=None, keepdims: bool = False, initial=None, where=None) -> Array:
+        if (a.__class__ is Array and axis is None and dtype is out is initial is where is None and not keepdims
+                and _ctx.interp is EAGER and (v := a._value).dtype in _DIRECT and v.ndim):  # kept fast:
+            y = Array.__new__(Array)  # the kernel over every axis of an eager array of a wide dtype
+            y._value, y._weak = np.asarray(numpy_kernel[reduce_p](v, axes=tuple(range(v.ndim)))), a._weak
+            return y
         no_out(name, out)
         x, dt = _accumulation_input(a, dtype)
         axes = normalize_axes(name, axis, x.ndim)
