@@ -1,4 +1,4 @@
-"""A short tour of fluxion's arrays, fluxion.numpy, random numbers and errors.
+"""A short tour of fluxion's arrays, fluxion.numpy, random numbers, derivatives, vmap, jit and errors.
 
 Run: python examples/tour.py
 """
@@ -64,6 +64,23 @@ w = fnp.asarray([[1.0, 2.0], [3.0, 4.0]])
 loss = lambda w, x: fnp.sum(fnp.tanh(w @ x) ** 2)
 print("grad of a loss w.r.t. a matrix:", fx.grad(loss)(w, fnp.asarray([0.5, -0.5])))
 print("hessian of sum(x**3):", fx.hessian(lambda x: fnp.sum(x ** 3))(fnp.asarray([1.0, 2.0])))
+
+section("batching and compilation")
+per_example = fx.vmap(fx.grad(loss), in_axes=(None, 0))  # one gradient per row of xs
+xs = fnp.asarray([[0.5, -0.5], [1.0, 0.0], [0.0, 2.0]])
+print("vmap(grad) over 3 examples, shape:", per_example(w, xs).shape)
+
+
+@fx.jit
+def clipped_steps(x):
+    n = 0
+    while fnp.max(fnp.abs(x)) > 1.0:  # Python control flow on traced values becomes fx.while_loop
+        x, n = x * 0.5, n + 1
+    return x, n
+
+
+print("jit with a data-dependent while loop:", clipped_steps(fnp.asarray([3.0, -8.0])))
+print("jit(grad) through it:", fx.jit(fx.grad(lambda x: fnp.sum(clipped_steps(x)[0] ** 2)))(fnp.asarray([3.0, -8.0])))
 
 section("errors name the fix")
 try:
