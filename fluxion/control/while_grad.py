@@ -34,7 +34,7 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._ad import Zero, differentiable, instantiate
 from ..transforms.autodiff.api import jvp, vjp
-from ..transforms.autodiff.custom import CallPrimitive, Record
+from ..transforms.autodiff.custom import CallPrimitive, Record, linear_call_jvp
 from . import while_tape as T
 from ._derive import like, reorder, select_outputs, splits, staging_below, zeros_like
 from .loops import while_loop, while_p
@@ -87,7 +87,8 @@ def _taped_jvp(primals, tangents, *, cond, body, cond_nconsts, body_nconsts, cap
                 *[tangents[cond_nconsts + k] for k in live_consts]]
     call = Record(name="while_loop", step=step, capacity=capacity, levels=T.levels(capacity), num_consts=body_nconsts,
                   num_saved=len(saved), diff=tuple(saved.index(k) for k in diff), live_consts=live_consts,
-                  live_init=live_init, out_avals=tuple(init[k].aval for k in diff))
+                  live_init=live_init, out_avals=tuple(init[k].aval for k in diff),
+                  num_res=len(operands) - len(live_init) - len(live_consts))
     lin = while_lin_p.bind(*operands, call=call)
     t_out = dict(zip(diff, lin))
     return outs, [t_out[k] if k in t_out else Zero(x.aval) for k, x in enumerate(init)]
@@ -201,28 +202,8 @@ def _sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts):
     return while_loop(lambda c: c[0] >= 0, segment, carry, capacity=cap)[3:]
 
 
-def _while_lin_jvp(interp, args, params):
-    """while_lin is linear in its tangent operands: with the residuals known (no tangents, as in
-    the linearization of a linear program that transposes it), its tangent is itself applied to
-    the operands' tangents, transposed later by its own rule; its value, computed on the parent,
-    is dropped there when unused. Otherwise the forward loop is differentiated."""
-    call = params["call"]
-    primals, tangents = zip(*map(interp.unpack, args))
-    num_res = len(args) - len(call.live_init) - len(call.live_consts)
-    if any(t is not None and t.__class__ is not Zero for t in tangents[:num_res]):
-        return _while_lin_impl(*args, call=call)
-    with use(interp.parent):
-        out = while_lin_p.bind(*primals, call=call)
-    lin = tangents[num_res:]
-    if all(t is None or t.__class__ is Zero for t in lin):
-        return out
-    lin = [zeros_like(p.aval) if t is None else instantiate(t) for p, t in zip(primals[num_res:], lin)]
-    with use(interp.parent):
-        t_out = while_lin_p.bind(*primals[:num_res], *lin, call=call)
-    return tuple(interp.wrap(o, t) for o, t in zip(out, t_out))
-
-
-while_lin_p = CallPrimitive("while_lin", _while_lin_impl, staged=True, jvp=_while_lin_jvp)
+while_lin_p = CallPrimitive("while_lin", _while_lin_impl, staged=True)
+linear_call_jvp(while_lin_p, lambda primals, call: while_lin_p.bind(*primals, call=call))
 abstract_eval[while_lin_p] = lambda *avals, call: call.out_avals
 transpose_rules[while_lin_p] = _while_lin_transpose
 jvp_rules[while_p] = _while_jvp

@@ -26,6 +26,7 @@ INTEGER = SIGNED + UNSIGNED
 REAL_FLOATING = (bfloat16, float16, float32, float64)
 COMPLEX = (complex64, complex128)
 FLOATING = REAL_FLOATING + COMPLEX
+WIDE_FLOATING = (float32, float64) + COMPLEX  # computed as they are by NumPy (16-bit ones go via float32)
 NUMERIC = INTEGER + FLOATING
 ALL = (bool_,) + NUMERIC
 

@@ -42,7 +42,7 @@ def _broadcast_batch(op: str, x1: Array, x2: Array, core1: int, core2: int) -> t
     return x1, x2, tuple(range(len(batch)))
 
 
-_DIRECT = frozenset([dtypes.float32, dtypes.float64, dtypes.complex64, dtypes.complex128])
+_DIRECT = frozenset(dtypes.WIDE_FLOATING)
 
 
 def matmul(x1, x2, /) -> Array:

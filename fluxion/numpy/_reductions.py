@@ -36,7 +36,7 @@ __all__ = [
 
 # accumulation dtypes --------------------------------------------------------------------------
 _INEXACT = frozenset(dtypes.FLOATING)
-_DIRECT = frozenset([dtypes.float32, dtypes.float64, dtypes.complex64, dtypes.complex128])  # reduced as they are
+_DIRECT = frozenset(dtypes.WIDE_FLOATING)
 
 
 def _accumulation_dtype(dt: np.dtype) -> np.dtype:

@@ -175,8 +175,9 @@ class Jitted:
         self._fast: dict = {}
         self._clock = itertools.count(1)
         self._plain = not self._static_nums and not self.static_argnames
-        # the leaves of arguments in the containers of the last call that took the slow path
-        self._flat, self._flat_tree = _no_leaves, None
+        # the leaves of arguments in the containers of the last call that took the slow path, and
+        # the fast path of calls with those containers: the types of the leaves -> _Entry
+        self._flat, self._flat_tree, self._flat_fast = _no_leaves, None, {}
 
     def __call__(self, *args, **kwargs):
         if _ctx.interp is not EAGER:  # inside another transformation: let it see the operations
@@ -186,7 +187,7 @@ class Jitted:
         if all([a.__class__ in HOST for a in args]):
             arrays, entry = args, self._fast.get(_signature(args))
         elif (arrays := self._flat((args, kwargs))) is not None:  # the containers of the last call
-            entry = self._fast.get((self._flat, _signature(arrays)))
+            entry = self._flat_fast.get(_signature(arrays))
         else:
             return self._call_placed(args, kwargs)
         if entry is None:  # a new signature
@@ -226,13 +227,11 @@ class Jitted:
         the leaves of arguments with those containers (and None for others)."""
         if self._flat_tree != key[0]:
             try:
-                flat = tree.flattener(key[0], HOST)
+                self._flat = tree.flattener(key[0], HOST)
             except LookupError:  # containers the generated code does not know
                 return
-            old = self._flat
-            self._fast = {k: e for k, e in self._fast.items() if k[0] is not old}  # unreachable now
-            self._flat, self._flat_tree = flat, key[0]
-        self._fast[(self._flat, key[1])] = entry
+            self._flat_tree, self._flat_fast = key[0], {}
+        self._flat_fast[key[1]] = entry
 
     def _key(self, args: tuple, kwargs: dict):
         """The call's signature (see the module docstring) and the Arrays of its traced leaves."""
@@ -281,6 +280,7 @@ class Jitted:
         """Drop the least recently used signatures beyond `fx.config.jit_cache_size`."""
         if len(self._cache) > config.jit_cache_size:
             self._fast.clear()
+            self._flat_fast.clear()
             while len(self._cache) > max(config.jit_cache_size, 0):
                 del self._cache[min(self._cache, key=lambda k: self._cache[k].used)]
 
@@ -323,6 +323,7 @@ class Jitted:
         """Forget every compiled signature."""
         self._cache.clear()
         self._fast.clear()
+        self._flat_fast.clear()
 
     # messages ----------------------------------------------------------------------------
     def _statics(self, static) -> dict:

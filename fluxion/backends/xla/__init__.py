@@ -43,7 +43,6 @@ from . import control, elementwise, indexing, linalg, reduce, shape, sort, spect
 from .lower import lower_program
 
 _X64 = jax.enable_x64  # the 64-bit switch; `swap_local` / `set_local` are its cheap thread-local form
-_BUFFER = type(jax.device_put(np.zeros(())))  # the class of XLA's arrays
 _ALIGN = 64
 _INLINE = 256  # elements up to which a constant is written into the computation
 
@@ -176,17 +175,12 @@ def _inputs(arrays) -> list:
 
 def _buffer(a: Array):
     """XLA's buffer of the host Array `a`, made at its first use and kept on it (see the module
-    docstring): the buffer its value is a view of, or one on the Array's own memory."""
+    docstring): one on the Array's own memory (outputs of compiled calls keep theirs)."""
     try:
         return a._buffer
     except AttributeError:
         pass
     v = a._value
-    base = v.base
-    if base.__class__ is memoryview and base.obj.__class__ is _BUFFER and base.obj.shape == v.shape \
-            and base.obj.dtype == v.dtype:
-        a._buffer = base.obj
-        return a._buffer
     if v.__array_interface__["data"][0] % _ALIGN or not v.flags.c_contiguous:
         # the same value in memory XLA can use in place: the Array takes it, so the two never differ
         out = np.empty(v.nbytes + _ALIGN, np.uint8)

@@ -310,30 +310,20 @@ def backward_env(known: dict, equations: list, outputs: list, cotangents: list) 
                 ct = env.pop(outs[0], None)
                 if ct is None:
                     continue
-                if ct.__class__ is np.ndarray:
-                    call = eq.params["call"]
-                    backward = call.block.backward(_ONE_CT)
-                    inputs = eq.inputs
-                    for i, o in zip(backward.live, backward.run(*call.residuals, ct)):
-                        x = inputs[i]  # a variable (a tangent), never a literal
-                        if x in env:
-                            add(x, o)
-                        else:
-                            env[x] = o
-                    continue
-                given = [ct]
+                given = cts = [ct]
+                has_ct = _ONE_CT
             else:
                 given = [env.pop(v, None) for v in outs]
                 has_ct = tuple(c is not None for c in given)
                 if True not in has_ct:
                     continue
                 cts = [c for c in given if c is not None]
-                if all(c.__class__ is np.ndarray for c in cts):
-                    call = eq.params["call"]
-                    backward = call.block.backward(has_ct)
-                    for i, o in zip(backward.live, backward.run(*call.residuals, *cts)):
-                        add(eq.inputs[i], o)
-                    continue
+            if all([c.__class__ is np.ndarray for c in cts]):
+                call = eq.params["call"]
+                backward = call.block.backward(has_ct)
+                for i, o in zip(backward.live, backward.run(*call.residuals, *cts)):
+                    add(eq.inputs[i], o)
+                continue
             env.update((v, c) for v, c in zip(outs, given) if c is not None)
         for v in eq.outputs:
             if v in env:

@@ -554,25 +554,33 @@ def _bwd_cotangents(result, in_tree, in_avals, nums, where: str) -> list:
     return [Zero(a) if c is None else _like(c, a, "custom_vjp", where, "cotangent") for c, a in zip(leaves, in_avals)]
 
 
-def _custom_lin_jvp(interp, args, params):
-    """custom_lin appears only in linear programs, whose one forward evaluation is the
-    linearization at zero that transposes them (control flow's transpose rules): there its value
-    is zero and its tangent is itself, applied to the input tangents (recorded, to be transposed
-    later). Anywhere else applying it forward raises, as the impl does."""
-    call = params["call"]
-    primals, tangents = zip(*map(interp.unpack, args))
-    if any(t is not None and t.__class__ is not Zero for t in tangents[:call.num_res]):
-        return _custom_lin_impl(call=call)
-    zero = [zeros(a) for a in call.out_avals]
-    lin = tangents[call.num_res:]
-    if all(t is None or t.__class__ is Zero for t in lin):
-        return tuple(zero)
-    lin = [zeros(p.aval) if t is None else instantiate(t) for p, t in zip(primals[call.num_res:], lin)]
-    with use(interp.parent):
-        out = custom_lin_p.bind(*primals[:call.num_res], *lin, call=call)
-    return tuple(interp.wrap(z, t) for z, t in zip(zero, out))
+def linear_call_jvp(prim: CallPrimitive, value: Callable) -> None:
+    """Give `prim`, a call primitive linear in its operands after the first `call.num_res` (its
+    residuals), its jvp. With no residual tangents (as in the linearization of a linear program,
+    which transposes it) the tangent is the call on the operands' tangents, recorded to be
+    transposed later, and the value is `value(primals, call)`; both are made on the parent.
+    With residual tangents the impl runs under the JVP interpreter, which differentiates it
+    (or the impl raises, where it cannot run forward)."""
+    def jvp(interp, args, params):
+        call = params["call"]
+        primals, tangents = zip(*map(interp.unpack, args))
+        if any(t is not None and t.__class__ is not Zero for t in tangents[:call.num_res]):
+            return prim.impl(*args, **params)
+        lin = tangents[call.num_res:]
+        with use(interp.parent):
+            out = tuple(value(primals, call))
+            if all(t is None or t.__class__ is Zero for t in lin):
+                return out
+            lin = [zeros(p.aval) if t is None else instantiate(t) for p, t in zip(primals[call.num_res:], lin)]
+            t_out = prim.bind(*primals[:call.num_res], *lin, **params)
+        return tuple(interp.wrap(o, t) for o, t in zip(out, t_out))
+
+    prim.jvp = jvp
 
 
-custom_lin_p = CallPrimitive("custom_lin", _custom_lin_impl, staged=True, jvp=_custom_lin_jvp)
+custom_lin_p = CallPrimitive("custom_lin", _custom_lin_impl, staged=True)
+# custom_lin appears only in linear programs; where they are linearized (at zero, to be
+# transposed) its value is zero, and anywhere else running it forward raises
+linear_call_jvp(custom_lin_p, lambda primals, call: [zeros(a) for a in call.out_avals])
 abstract_eval[custom_lin_p] = lambda *avals, call: call.out_avals
 transpose_rules[custom_lin_p] = _custom_lin_transpose
