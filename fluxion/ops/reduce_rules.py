@@ -114,8 +114,9 @@ defjvp(R.reduce_prod_p, lambda t, ans, x, *, axes: R.reduce_sum(mul(t, _others_p
 
 # extrema ---------------------------------------------------------------------------------------
 def _extremum_jvp(t, ans, x, *, axes):
-    at = E.convert_element_type_p.bind(_same(x, S.broadcast_in_dim(ans, x.shape, _kept(x.ndim, axes))),
-                                       new_dtype=x.dtype, weak=False)
+    # the positions attaining the extremum; a NaN attains it (NaN propagates to the extremum)
+    at = E.or_p.bind(eq(x, S.broadcast_in_dim(ans, x.shape, _kept(x.ndim, axes))), ne(x, x))
+    at = E.convert_element_type_p.bind(at, new_dtype=x.dtype, weak=False)
     # an empty slice has no position attaining its extremum (the identity): its tangent is 0
     count = E.max_p.bind(R.reduce_sum(at, axes), _const(1, x))
     return div(R.reduce_sum(mul(t, at), axes), count)

@@ -162,6 +162,29 @@ def test_closed_over_arrays_become_program_constants_without_retracing():
     np.testing.assert_array_equal(program.consts[0], w)
 
 
+@pytest.mark.parametrize("value", [
+    np.full((30, 40), -0.0, np.float32), np.full((30, 40), np.nan), np.ones((50, 50), bool), np.full(300, 7, np.int8),
+    np.tile(np.array([0.0, -0.0], np.float32), 200),  # equal values, not one bit pattern: passed in as they are
+    np.arange(1000.0),
+])
+def test_large_constants_of_one_value_are_written_as_broadcasts_bit_for_bit(value):
+    c = fnp.asarray(value)
+    f = fx.jit(lambda x: (x, c))
+    x = fnp.zeros(2)
+    got = f(x)[1]
+    assert got.dtype == value.dtype and np.asarray(got).tobytes() == value.tobytes()
+    exe = f.lower(x)
+    one_value = value.reshape(-1)[:1].tobytes() * value.size == value.tobytes()
+    assert len(exe.consts) == (0 if one_value else 1)
+
+
+def test_the_gradient_of_a_mean_is_a_broadcast_in_the_compiled_program():
+    x = fnp.asarray(np.linspace(-1.0, 1.0, 10_000, dtype=np.float32).reshape(100, 100))
+    f = fx.jit(fx.grad(lambda x: (x * x).mean()))
+    np.testing.assert_allclose(f(x), 2 * np.asarray(x) / x.size, rtol=1e-6)
+    assert f.lower(x).consts == []  # the cotangent of the mean, a host constant, is not passed in
+
+
 # static and donated arguments -----------------------------------------------------------
 def power(x, n):
     out = x

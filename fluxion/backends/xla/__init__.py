@@ -32,6 +32,7 @@ import warnings
 
 import jax
 import numpy as np
+from jax import lax
 from jax._src import core as jax_core
 from jax._src.lib import _jax as xc
 from jax.sharding import SingleDeviceSharding
@@ -49,6 +50,18 @@ _INLINE = 256  # elements up to which a constant is written into the computation
 
 def _needs_x64(dtype: np.dtype) -> bool:
     return dtype.itemsize == 8 or dtype.kind == "c" and dtype.itemsize == 16
+
+
+def _written(c: np.ndarray):
+    """A function making the value of constant `c` in the computation being built, or None when
+    `c` is to be passed in."""
+    if c.size <= _INLINE:
+        return lambda: c
+    flat = c.reshape(-1)
+    one = flat[:1]
+    if one.tobytes() == flat[-1:].tobytes() and (flat.view(np.uint8).reshape(c.size, -1) == one.view(np.uint8)).all():
+        return lambda: lax.broadcast(one.reshape(()), c.shape)  # every element is one value, bit for bit
+    return None
 
 
 class Executable:
@@ -71,16 +84,18 @@ class Executable:
         self.donated = donated
         self._sharding = SingleDeviceSharding(_host() if device is None else device.jax_device)
         consts = [np.asarray(c) for c in program.consts]
-        # small real constants are written into the computation, where XLA can fold them; large
-        # ones are parameters, so that the computation stays small, and so are complex ones (XLA
-        # simplifies a division by a known complex number with other signs of zero than NumPy)
-        inline = [c.size <= _INLINE and c.dtype.kind != "c" for c in consts]
-        self.consts = [c for c, i in zip(consts, inline) if not i]
+        # real constants are written into the computation, where XLA can fold and fuse them: small
+        # ones in full, and those of one repeated value (a broadcast computed on the host, zeros)
+        # as a broadcast of it; other large ones are parameters, so that the computation stays
+        # small, and so are complex ones (XLA simplifies a division by a known complex number
+        # with other signs of zero than NumPy)
+        written = [None if c.dtype.kind == "c" else _written(c) for c in consts]
+        self.consts = [c for c, w in zip(consts, written) if w is None]
         n = len(self.consts)
 
         def lowered(*a):
             passed = iter(a[:n])
-            return lower_program(program, a[n:], [c if i else next(passed) for c, i in zip(consts, inline)])
+            return lower_program(program, a[n:], [next(passed) if w is None else w() for w in written])
 
         # one flat argument list, parameter constants first; keep_unused keeps the parameters fixed
         self._jitted = jax.jit(lowered, keep_unused=True, donate_argnums=tuple(n + i for i, _ in donated))

@@ -30,8 +30,11 @@ _LOW = (D.float16, D.bfloat16)
 def _broadcasting(fn):
     """XLA's binary operations need equal shapes; fluxion's broadcast like NumPy."""
     def rule(*xs):
-        shape = jnp.broadcast_shapes(*(x.shape for x in xs))
-        return fn(*(jnp.broadcast_to(x, shape) for x in xs))
+        shape = xs[0].shape
+        if any(x.shape != shape for x in xs):
+            shape = jnp.broadcast_shapes(*(x.shape for x in xs))
+            xs = [x if x.shape == shape else jnp.broadcast_to(x, shape) for x in xs]
+        return fn(*xs)
     return rule
 
 
