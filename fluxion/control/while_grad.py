@@ -37,6 +37,7 @@ from ..transforms.autodiff.api import jvp, vjp
 from ..transforms.autodiff.custom import CallPrimitive, Record, linear_call_jvp
 from . import while_tape as T
 from ._derive import like, reorder, select_outputs, splits, staging_below, zeros_like
+from .cond import switch
 from .loops import while_loop, while_p
 from .loops_rules import joint_jvp
 
@@ -145,7 +146,8 @@ def _while_lin_transpose(cts, *args, call):
         return none + [None] * len(tangents)
     ct = [like(instantiate(c), a) for c, a in zip(cts, call.out_avals)]
     ct_consts = [zeros_like(consts[k].aval) for k in call.live_consts]
-    ct, ct_consts = _sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts)
+    outs = while_sweep_p.bind(*consts, *rows0, stride0, count0, n, *ct, *ct_consts, call=call)
+    ct, ct_consts = outs[:len(ct)], outs[len(ct):]
     return none + [ct[j] for j in call.live_init] + list(ct_consts)
 
 
@@ -161,7 +163,7 @@ def _back(call, consts, rows, d, first, stride, p, j, ct, ct_consts):
                       capacity=call.capacity)
 
 
-def _sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts):
+def _nested_sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts):
     """The cotangents after going back over all n iterations: `_back` over the states kept
     consecutively at the deepest level, after recomputing those the tapes dropped into deeper levels."""
     cap, num_levels = call.capacity, call.levels
@@ -200,6 +202,93 @@ def _sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts):
 
     carry = (n - 1, T.i32(0), (rows, base, strides, counts), ct, ct_consts)
     return while_loop(lambda c: c[0] >= 0, segment, carry, capacity=cap)[3:]
+
+
+_BACK, _STEP, _START = 0, 1, 2  # what an iteration of the flat sweep does
+
+
+def _int(flag):
+    return E.convert_element_type_p.bind(flag, new_dtype=T.I32, weak=False)
+
+
+def _flat_sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts):
+    """The cotangents after going back over all n iterations p = n - 1 ... 0.
+
+    One loop, each of whose iterations does one of three things. If the deepest level holding
+    states has state p last, it applies the body's vjp there, drops that state and goes down
+    to p - 1 (back). Else it pops that level's last state q to head a segment recomputing
+    q ... p into the next level, at the stride at which those states fit (start). While a
+    segment is recorded, it steps the body once and keeps the new state if its step is a
+    multiple of the stride (step). The loop's body holds no loop, so that differentiating the
+    sweep again (higher orders) differentiates one loop, not loops inside loops; and every
+    iteration writes the tape after reading it, through values computed from the read, so
+    that XLA updates the tape in place."""
+    cap, num_levels = call.capacity, call.levels
+    false = T.false_from(ct)
+    deeper = T.empty([r.aval.update(shape=r.shape[2:]) for r in rows0], num_levels - 1, cap, false)
+    rows = tuple(S.concatenate([r, z], 0) for r, z in zip(rows0, deeper))
+    zeros = T.zeros((num_levels,), T.I32, false)
+    strides = T.put(S.broadcast_in_dim(T.i32(1), (num_levels,), ()), T.i32(0), stride0)
+    counts = T.put(zeros, T.i32(0), count0)
+    level_ids = S.iota(T.I32, (num_levels,), 0)
+    select = E.select_n_p.bind  # select(pred, value if false, value if true)
+
+    def back(top, state, ct, ct_consts):
+        ct, dct = _body_vjp(call, consts, top, ct)
+        return state, ct, [a + b for a, b in zip(ct_consts, dct)]
+
+    def step(top, state, ct, ct_consts):
+        return evaluate(call.step, *consts, *state), ct, ct_consts
+
+    def start(top, state, ct, ct_consts):
+        return top, ct, ct_consts
+
+    def iteration(c):
+        p, d, i, goal, recording, state, (rows, base, strides, counts), ct, ct_consts = c
+        # not recording: d is the deepest level still holding states (the deeper ones are empty)
+        nonempty = (level_ids <= d) & (counts > 0)
+        d = select(recording, R.reduce_max(select(nonempty, zeros, level_ids), (0,)), d)
+        j = E.max_p.bind(T.get(counts, d) - 1, T.i32(0))
+        top, q = T.read(rows, d, j), T.get(base, d) + j * T.get(strides, d)  # level d's last state, its iteration
+        at_p = ~recording & (q == p)
+        starting = ~recording & ~at_p
+        kind = select(at_p, select(recording, T.i32(_START), T.i32(_STEP)), T.i32(_BACK))
+        state, ct, ct_consts = switch(kind, [back, step, start], top, state, ct, ct_consts)
+        counts = select(recording, T.put(counts, d, j), counts)  # back and start drop level d's last state
+        # start: level d + 1 records the segment q ... p from its state 0, q
+        d, i = select(starting, d, d + 1), select(starting, i + 1, T.i32(0))
+        goal = select(starting, goal, p - q)
+        base = select(starting, base, T.put(base, d, q))
+        strides = select(starting, strides, T.put(strides, d, T.stride_for(p - q, cap)))
+        counts = select(starting, counts, T.put(counts, d, T.i32(0)))
+        # start and step: state i is kept at level d if i is a multiple of the stride (the scratch row
+        # takes it otherwise); the segment ends with its state goal, p
+        recording = recording | starting
+        rows, _, count = T.write((rows, T.get(strides, d), T.get(counts, d)), d, i, state, cap, recording)
+        return (p - _int(at_p), d, i, goal, recording & (i < goal), state, (rows, base, strides, T.put(counts, d, count)),
+                ct, ct_consts)
+
+    state = T.read(rows, T.i32(0), T.i32(0))
+    carry = (n - 1, T.i32(0), T.i32(0), T.i32(0), false, state, (rows, zeros, strides, counts), ct, ct_consts)
+    return while_loop(lambda c: c[0] >= 0, iteration, carry, capacity=cap)[7:]
+
+
+def _sweep_of(sweep):
+    """A sweep as the function of while_sweep's operands: closed-over values, tape rows, stride,
+    count, trip count, cotangents of the carried values and of the closed-over values."""
+    def run(*args, call):
+        consts, rows0, stride0, count0, n, cts = _operands(args, call)
+        nd = len(call.diff)
+        ct, ct_consts = sweep(call, consts, rows0, stride0, count0, n, list(cts[:nd]), list(cts[nd:]))
+        return (*ct, *ct_consts)
+    return run
+
+
+# The reverse sweep is a call: run, staged and batched, it is the nested sweep, whose inner loops
+# step without branching; differentiated (higher orders), it is the flat sweep, one loop whose
+# derivative stays one loop, where the nested one's derivatives nest loops inside loops
+while_sweep_p = CallPrimitive("while_sweep", _sweep_of(_nested_sweep), jvp=lambda interp, args, params:
+                              _sweep_of(_flat_sweep)(*args, **params))
 
 
 while_lin_p = CallPrimitive("while_lin", _while_lin_impl, staged=True)

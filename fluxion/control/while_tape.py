@@ -115,11 +115,11 @@ def _halve_if(full, tape: tuple, level, capacity: int) -> tuple:
     return cond(full, lambda *t: _halve(level, capacity, *t), _unchanged, *tape)
 
 
-def _write(tape: tuple, level, i, state: Sequence, capacity: int) -> tuple:
-    """The tape with state i written to its next row if i is a multiple of the stride (to the
-    scratch row otherwise, so that the step does not branch); the tape must have room."""
+def write(tape: tuple, level, i, state: Sequence, capacity: int, active=True) -> tuple:
+    """The tape with state i written to its next row if i is a multiple of the stride and
+    `active` (to the scratch row otherwise, so that the step does not branch); the tape must have room."""
     rows, stride, count = tape
-    keep = _at_stride(i, stride)
+    keep = _at_stride(i, stride) & active
     row = E.select_n_p.bind(keep, i32(capacity), count)
     rows = tuple(I.dynamic_update_slice(r, S.reshape(x, (1, 1, *x.shape)), _origin(r, level, row))
                  for r, x in zip(rows, state))
@@ -131,7 +131,20 @@ def store(tape: tuple, level, i, state: Sequence, capacity: int) -> tuple:
     halved first if it is full."""
     _, stride, count = tape
     tape = _halve_if(_at_stride(i, stride) & (count == capacity), tape, level, capacity)
-    return _write(tape, level, i, state, capacity)
+    return write(tape, level, i, state, capacity)
+
+
+def stride_for(steps, capacity: int):
+    """The stride at which a tape of `capacity` rows keeps states 0 ... steps (an int32 >= 0):
+    the smallest power of two at which they fit, which is where `store` ends by halving."""
+    powers = S.full((31,), 1, I32) << S.iota(I32, (31,), 0)
+
+    def bit_length(x):
+        return R.reduce_sum(E.convert_element_type_p.bind(x >= powers, new_dtype=I32, weak=False), (0,))
+
+    shift = E.max_p.bind(bit_length(steps) - (capacity - 1).bit_length(), i32(0))
+    shift = shift + E.convert_element_type_p.bind((steps >> shift) > capacity - 1, new_dtype=I32, weak=False)
+    return i32(1) << shift
 
 
 def taped_loop(keep_going: Callable, step: Callable, state: list, tape: tuple, level, capacity: int,
@@ -147,7 +160,7 @@ def taped_loop(keep_going: Callable, step: Callable, state: list, tape: tuple, l
 
     def record(carry):
         state, i, tape = carry
-        return step(state), i + 1, _write(tape, level, i, taped(state), capacity)
+        return step(state), i + 1, write(tape, level, i, taped(state), capacity)
 
     def run(carry):
         state, i, tape = carry

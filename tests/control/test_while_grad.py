@@ -243,6 +243,50 @@ def test_second_order_derivatives_match_the_python_loop():
         _close([_hvp(_loss, n)], [_hvp(_loss_python, n)])
 
 
+def _in_cond(loss):
+    return lambda x, w, n: fx.cond(w > 0, lambda x: loss(x, w, n), lambda x: (x * x).sum() * w, x)
+
+
+def _in_scan(loss):
+    def run(x, w, n):
+        def step(carry, k):
+            return carry + loss(x * k, w, n), None
+        return fx.scan(step, fnp.zeros((), F64), fnp.asarray([1.0, -0.5], dtype=F64))[0]
+    return run
+
+
+@pytest.mark.parametrize("wrap", [_in_cond, _in_scan])
+def test_second_order_derivatives_through_a_loop_inside_cond_and_scan_match_the_python_loop(wrap):
+    n = 2 * CAP + 3  # past the capacity: the reverse sweep recomputes states
+    expected = _second_order(wrap(_loss_python))(X, W, n)
+    _close(_second_order(wrap(_loss))(X, W, n), expected)
+
+
+def test_second_order_under_jit_through_a_loop_inside_cond_matches_the_python_loop():
+    n = 2 * CAP + 3
+    expected = _second_order(_in_cond(_loss_python))(X, W, n)
+    _close(fx.jit(_second_order(_in_cond(_loss)))(X, W, fnp.asarray(n)), expected)
+
+
+def test_third_order_derivative_matches_the_python_loop():
+    def third(loss):
+        return fx.grad(lambda w: fx.grad(lambda w: fx.grad(loss, argnums=1)(X, w, CAP + 3))(w))
+    np.testing.assert_allclose(np.asarray(third(_loss)(W)), np.asarray(third(_loss_python)(W)), rtol=1e-9)
+
+
+def test_the_reverse_sweep_differentiated_again_is_one_loop_deep():
+    # differentiating the sweep differentiates one loop with no loop inside, so the second-order
+    # program nests loops no deeper than the first-order one does (a sweep over a sweep)
+    def depth(program):
+        return max([1 + max([depth(s) for v in eq.params.values() for s in (v if isinstance(v, tuple) else (v,))
+                             if hasattr(s, "equations")] or [0]) for eq in program.equations if eq.prim.name == "while"]
+                   or [0])
+
+    first = depth(fx.make_program(fx.grad(_loss, argnums=(0, 1)))(X, W, fnp.asarray(5)))
+    second = depth(fx.make_program(_second_order(_loss))(X, W, fnp.asarray(5)))
+    assert second <= first + 2
+
+
 def test_forward_mode_and_linearize_match_the_python_loop():
     f = lambda x: _decay(x, W, 2 * CAP + 3)  # noqa: E731
     g = lambda x: _decay_python(x, W, 2 * CAP + 3)  # noqa: E731
