@@ -16,7 +16,12 @@ for i = n-1 ... 0, the vjp of the body at s_i. With capacity C (a keyword of `wh
   segment longer than C is kept at a stride again and its gaps are recomputed one level
   deeper). Then it applies the body's vjp at s_i and drops that state. Each level computes a
   state at most once, so the work is O(n log n) steps of the body and the memory
-  levels(C) * (C + 1) states, for any trip count below 2**31.
+  levels(C) * (C + 1) states, for any trip count below 2**31. This sweep is the call
+  `while_sweep`: run, it nests loops (recomputing a segment, stepping back over the states
+  kept in a row) whose iterations do not branch; differentiated again (higher orders), it is
+  the same walk as one loop whose iteration branches between a step back, a step of
+  recomputation and the start of a segment, so that each order adds one loop level instead
+  of multiplying the nested ones.
 - Forward evaluation of `while_lin` (linearize's jvp) runs the body's JVP n times from s_0.
 
 All of it is `while_loop`, `cond` and array operations, so it runs eagerly, stages under jit
