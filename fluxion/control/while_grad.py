@@ -212,10 +212,6 @@ def _nested_sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts):
 _BACK, _STEP, _START = 0, 1, 2  # what an iteration of the flat sweep does
 
 
-def _int(flag):
-    return E.convert_element_type_p.bind(flag, new_dtype=T.I32, weak=False)
-
-
 def _flat_sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts):
     """The cotangents after going back over all n iterations p = n - 1 ... 0.
 
@@ -270,7 +266,7 @@ def _flat_sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts):
         # takes it otherwise); the segment ends with its state goal, p
         recording = recording | starting
         rows, _, count = T.write((rows, T.get(strides, d), T.get(counts, d)), d, i, state, cap, recording)
-        return (p - _int(at_p), d, i, goal, recording & (i < goal), state, (rows, base, strides, T.put(counts, d, count)),
+        return (p - T.as_i32(at_p), d, i, goal, recording & (i < goal), state, (rows, base, strides, T.put(counts, d, count)),
                 ct, ct_consts)
 
     state = T.read(rows, T.i32(0), T.i32(0))

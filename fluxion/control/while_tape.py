@@ -51,6 +51,11 @@ def i32(value):
     return S.full((), value, I32)
 
 
+def as_i32(flag):
+    """A boolean as an int32 0 or 1."""
+    return E.convert_element_type_p.bind(flag, new_dtype=I32, weak=False)
+
+
 def get(vector, k):
     """`vector[k]` for a traced index k."""
     return S.reshape(I.dynamic_slice(vector, (k,), (1,)), ())
@@ -123,7 +128,7 @@ def write(tape: tuple, level, i, state: Sequence, capacity: int, active=True) ->
     row = E.select_n_p.bind(keep, i32(capacity), count)
     rows = tuple(I.dynamic_update_slice(r, S.reshape(x, (1, 1, *x.shape)), _origin(r, level, row))
                  for r, x in zip(rows, state))
-    return rows, stride, count + E.convert_element_type_p.bind(keep, new_dtype=I32, weak=False)
+    return rows, stride, count + as_i32(keep)
 
 
 def store(tape: tuple, level, i, state: Sequence, capacity: int) -> tuple:
@@ -140,10 +145,10 @@ def stride_for(steps, capacity: int):
     powers = S.full((31,), 1, I32) << S.iota(I32, (31,), 0)
 
     def bit_length(x):
-        return R.reduce_sum(E.convert_element_type_p.bind(x >= powers, new_dtype=I32, weak=False), (0,))
+        return R.reduce_sum(as_i32(x >= powers), (0,))
 
     shift = E.max_p.bind(bit_length(steps) - (capacity - 1).bit_length(), i32(0))
-    shift = shift + E.convert_element_type_p.bind((steps >> shift) > capacity - 1, new_dtype=I32, weak=False)
+    shift = shift + as_i32((steps >> shift) > capacity - 1)
     return i32(1) << shift
 
 
