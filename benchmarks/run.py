@@ -51,9 +51,10 @@ def run(module_name: str) -> list[tuple[str, float]]:
     one_shot = getattr(mod, "ONE_SHOT", False)
     peers = list(mod.peers().items())
     times: dict[str, float] = {}
-    # a first call is timed with a fresh setup in two rounds, the second in the reverse order,
-    # and each peer keeps its best: whichever runs first in a process pays for warming it up
-    for round_peers in (peers, peers[::-1]) if one_shot else (peers,):
+    # a first call is timed with a fresh setup in four rounds, in alternating order, and each
+    # peer keeps its best: whichever runs first in a process pays for warming it up, and one
+    # compilation varies by a tenth from run to run
+    for round_peers in (peers, peers[::-1]) * 2 if one_shot else (peers,):
         for peer, setup in round_peers:
             try:
                 fn = setup()
