@@ -101,7 +101,8 @@ def _transpose(self, *axes):
 
 
 class _At:
-    """`x.at[idx]`: functional updates, `x.at[idx].set(v)`, `.add`, `.mul`, `.min`, `.max`, `.get`."""
+    """`x.at[idx]`: functional updates, `x.at[idx].set(v)`, `.add`, `.subtract`, `.mul` (or `.multiply`),
+    `.min`, `.max`, `.get`."""
 
     __slots__ = ("x",)
 
@@ -127,8 +128,14 @@ class _AtIndex:
     def add(self, values, *, mode=None):
         return _ns._indexing.update(self.x, self.idx, values, "add", mode=mode)
 
+    def subtract(self, values, *, mode=None):
+        return _ns._indexing.update(self.x, self.idx, _ns.negative(_ns.asarray(values, dtype=self.x.dtype)), "add",
+                                    mode=mode)
+
     def mul(self, values, *, mode=None):
         return _ns._indexing.update(self.x, self.idx, values, "mul", mode=mode)
+
+    multiply = mul
 
     def min(self, values, *, mode=None):
         return _ns._indexing.update(self.x, self.idx, values, "min", mode=mode)

@@ -580,13 +580,20 @@ def clip(x, /, min=None, max=None) -> Array:  # noqa: A002
     """x limited to [min, max]; either bound may be None, a Python scalar or an array.
 
     The result has x's dtype (the bounds are converted to it; Python ints outside an integer
-    dtype's range are first brought inside). NaN in x or a bound gives NaN.
+    dtype's range are first brought inside), except that integer x with a floating bound is
+    promoted with it first, as by `maximum`, rather than the bound truncated. NaN in x or a
+    bound gives NaN.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.clip(fnp.asarray([-2, 5, 9]), 0, 6).tolist()
     [0, 5, 6]
+    >>> fnp.clip(fnp.asarray([0, 1, 3]), 0.5, 2.5).tolist()
+    [0.5, 1.0, 2.5]
     """
     (x,) = operands("clip", REAL_NUMERIC, x)
+    floating = [b for b in (min, max) if isinstance(b, float) or isinstance(b, Array) and b.dtype in D.FLOATING]
+    if x.dtype in D.INTEGER and floating:
+        x = operands("clip", REAL_NUMERIC, x, *floating)[0]
     out = x
     if min is not None:
         out = E.max_p.bind(out, _bound(min, x))

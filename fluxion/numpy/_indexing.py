@@ -43,8 +43,9 @@ def getitem(x: Array, idx, mode: str | None = None, fill_value=None) -> Array:
     """`x[idx]` with NumPy's rules; also `x.at[idx].get(mode=..., fill_value=...)`.
 
     Out-of-bounds integers raise IndexError unless `mode` is "clip" (clamp), "fill" (read
-    `fill_value`, NaN by default for floats) or "promise_in_bounds" (traced indices are
-    not checked; they are clamped).
+    `fill_value`, NaN by default for floats) or "promise_in_bounds" (not checked; clamped).
+    Traced index arrays (under jit or vmap) cannot be checked: with no mode they are clamped,
+    as with "clip"; pass mode="fill" to read a fill value instead.
 
     >>> import fluxion.numpy as fnp
     >>> x = fnp.arange(6).reshape(2, 3)
@@ -128,7 +129,8 @@ def update(x: Array, idx, values, op: str, mode: str | None = None) -> Array:
     `op` is "set", "add", "mul", "min" or "max"; `values` broadcast to the shape of `x[idx]`
     and are cast to `x`'s dtype. Repeated indices all apply for add/mul/min/max. Out-of-bounds
     integers raise IndexError unless `mode` is "drop" (skip them), "clip" or
-    "promise_in_bounds".
+    "promise_in_bounds". Traced index arrays (under jit or vmap) cannot be checked: with no
+    mode their out-of-bounds entries are skipped, as with "drop".
 
     >>> import fluxion.numpy as fnp
     >>> x = fnp.zeros(4, dtype=int)

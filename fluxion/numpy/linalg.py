@@ -491,16 +491,23 @@ def norm(x, ord=None, axis=None, keepdims: bool = False) -> Array:
 def cond(x, p=None) -> Array:
     """Condition number in the norm `p` (the 2-norm ratio of singular values by default).
 
+    A singular matrix has condition number inf (as NumPy gives), also in the norms that go
+    through its inverse; NaN stays for matrices holding NaN.
+
     >>> import fluxion.numpy as fnp
     >>> fnp.linalg.cond(fnp.asarray([[2.0, 0.0], [0.0, 0.5]])).item()
     4.0
+    >>> fnp.linalg.cond(fnp.asarray([[1.0, 2.0], [2.0, 4.0]]), 1).item()
+    inf
     """
     x = _matrices("cond", x, square=p not in (None, 2, -2))
     if p in (None, 2, -2):
         s = svdvals(x)
         big, small = R.reduce_max(s, _last(s)), R.reduce_min(s, _last(s))
         return E.div_p.bind(small, big) if p == -2 else E.div_p.bind(big, small)
-    return E.mul_p.bind(_matrix_norm(x, p), _matrix_norm(inv(x), p))
+    c = E.mul_p.bind(_matrix_norm(x, p), _matrix_norm(inv(x), p))
+    singular = E.ne_p.bind(c, c) & ~R.reduce_or(E.ne_p.bind(x, x), (x.ndim - 2, x.ndim - 1))
+    return _where(singular, convert(math.inf, c.dtype), c)
 
 
 def multi_dot(arrays: Sequence, *, out=None) -> Array:

@@ -500,6 +500,16 @@ def test_clip_keeps_the_dtype_of_x_and_broadcasts_array_bounds():
     assert fnp.clip(fnp.asarray([1.5], dtype=fnp.float16), 0, 1).dtype == fnp.float16
 
 
+@pytest.mark.parametrize("lo, hi", [(0.5, 2.5), (np.nan, 2), (None, 1.5), (np.array([0.5, 1.5, 2.5]), None)])
+def test_clip_of_integers_with_a_floating_bound_promotes_like_maximum_instead_of_truncating_the_bound(lo, hi):
+    x = np.array([0, 1, 3], np.int8)
+    bound = lambda b: fnp.asarray(b, dtype=fnp.float32) if isinstance(b, np.ndarray) else b  # noqa: E731
+    out = fnp.clip(fnp.asarray(x), bound(lo), bound(hi))
+    assert out.dtype == fnp.float32
+    np.testing.assert_array_equal(out, np.clip(x, lo, hi).astype(np.float32))
+    np.testing.assert_array_equal(fx.jit(lambda x: fnp.clip(x, bound(lo), bound(hi)))(fnp.asarray(x)), out)
+
+
 def test_clip_without_bounds_returns_a_new_array_with_equal_values():
     x = fnp.asarray([1, 2])
     out = fnp.clip(x)

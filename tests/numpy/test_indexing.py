@@ -592,3 +592,14 @@ def test_a_mask_axis_of_length_zero_selects_nothing(mask_shape):
 def test_a_mask_axis_of_another_nonzero_length_raises():
     with raises(IndexError, r"boolean index of shape \(3,\)", "same shape"):
         fnp.arange(2.0)[fnp.ones(3, dtype=bool)]
+
+
+def test_at_subtract_and_multiply_are_the_jax_names_of_the_updates():
+    x = np.arange(5.0)
+    idx = np.array([1, 1, 3])
+    expected = x.copy()
+    np.subtract.at(expected, idx, 2.0)
+    np.testing.assert_array_equal(fnp.asarray(x).at[fnp.asarray(idx)].subtract(2.0), expected)
+    np.testing.assert_array_equal(fnp.asarray(x).at[1:3].multiply(3.0), fnp.asarray(x).at[1:3].mul(3.0))
+    u = fnp.asarray(np.arange(5, dtype=np.uint8))
+    assert u.at[2].subtract(1).tolist() == [0, 1, 1, 3, 4]

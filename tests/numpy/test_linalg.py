@@ -437,3 +437,13 @@ def test_solves_run_on_traced_values_like_eager(fn):
     if fn is LA.solve:
         a = fnp.asarray(posdef((4, 4)))
     _close(traced(fn, a, b), fn(a, b))
+
+
+@pytest.mark.parametrize("p", [1, -1, "fro", np.inf, -np.inf])
+def test_cond_of_a_singular_matrix_is_inf_and_of_a_matrix_with_nan_is_nan_as_numpy(p):
+    singular = np.array([[1.0, 2, 3], [2, 4, 6], [1, 0, 1]])
+    stacked = np.stack([singular, np.diag([2.0, 1.0, 0.5]), np.array([[1.0, np.nan, 0], [0, 1, 0], [0, 0, 1]])])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = np.linalg.cond(stacked, p)
+    np.testing.assert_allclose(fnp.linalg.cond(fnp.asarray(stacked), p), expected, rtol=1e-12)
