@@ -109,16 +109,38 @@ maximum = binary("maximum", E.max_p, REAL, "The larger of x1 and x2; NaN if eith
                  "fnp.maximum(fnp.asarray([1.0, float('nan')]), 1.5).tolist()", "[1.5, nan]")
 minimum = binary("minimum", E.min_p, REAL, "The smaller of x1 and x2; NaN if either is NaN.",
                  "fnp.minimum(fnp.asarray([1.0, float('nan')]), 1.5).tolist()", "[1.0, nan]")
-equal = binary("equal", E.eq_p, ANY, "x1 == x2.", "fnp.equal(fnp.asarray([1, 2]), 2).tolist()", "[False, True]")
-not_equal = binary("not_equal", E.ne_p, ANY, "x1 != x2.", "fnp.not_equal(fnp.asarray([1, 2]), 2).tolist()",
-                   "[True, False]")
-less = binary("less", E.lt_p, REAL, "x1 < x2.", "fnp.less(fnp.asarray([1, 2]), 2).tolist()", "[True, False]")
-less_equal = binary("less_equal", E.le_p, REAL, "x1 <= x2.", "fnp.less_equal(fnp.asarray([1, 3]), 2).tolist()",
-                    "[True, False]")
-greater = binary("greater", E.gt_p, REAL, "x1 > x2.", "fnp.greater(fnp.asarray([1, 3]), 2).tolist()",
-                 "[False, True]")
-greater_equal = binary("greater_equal", E.ge_p, REAL, "x1 >= x2.",
-                       "fnp.greater_equal(fnp.asarray([1, 2]), 2).tolist()", "[False, True]")
+# x OP c for a Python int c above x's integer range (below it: the same for == and !=, the
+# negation for the orderings); c OP x is x OP' c with OP' the mirrored comparison
+_ABOVE_RANGE = {E.eq_p: False, E.ne_p: True, E.lt_p: True, E.le_p: True, E.gt_p: False, E.ge_p: False}
+_MIRRORED = {E.eq_p: E.eq_p, E.ne_p: E.ne_p, E.lt_p: E.gt_p, E.le_p: E.ge_p, E.gt_p: E.lt_p, E.ge_p: E.le_p}
+
+
+def _comparison(name: str, prim, kind: str, summary: str, call: str, result: str):
+    """A comparison; an integer array compared with a Python int outside its dtype's range gives the
+    exact answer (as NumPy 2), a constant, instead of failing to convert the int."""
+    compare = binary(name, prim, kind, summary, call, result)
+
+    def f(x1, x2, /) -> Array:
+        for x, c, op in ((x1, x2, prim), (x2, x1, _MIRRORED[prim])):
+            if type(c) is int and getattr(x, "dtype", None) in D.INTEGER:
+                info = np.iinfo(x.dtype)
+                if not info.min <= c <= info.max:
+                    above = _ABOVE_RANGE[op]
+                    return full_like(x, above if c > info.max or op in (E.eq_p, E.ne_p) else not above, D.bool_)
+        return compare(x1, x2)
+    return named(f, name, summary, call, result)
+
+
+equal = _comparison("equal", E.eq_p, ANY, "x1 == x2.", "fnp.equal(fnp.asarray([1, 2]), 2).tolist()", "[False, True]")
+not_equal = _comparison("not_equal", E.ne_p, ANY, "x1 != x2.", "fnp.not_equal(fnp.asarray([1, 2]), 2).tolist()",
+                        "[True, False]")
+less = _comparison("less", E.lt_p, REAL, "x1 < x2.", "fnp.less(fnp.asarray([1, 2]), 2).tolist()", "[True, False]")
+less_equal = _comparison("less_equal", E.le_p, REAL, "x1 <= x2.", "fnp.less_equal(fnp.asarray([1, 3]), 2).tolist()",
+                         "[True, False]")
+greater = _comparison("greater", E.gt_p, REAL, "x1 > x2.", "fnp.greater(fnp.asarray([1, 3]), 2).tolist()",
+                      "[False, True]")
+greater_equal = _comparison("greater_equal", E.ge_p, REAL, "x1 >= x2.",
+                            "fnp.greater_equal(fnp.asarray([1, 2]), 2).tolist()", "[False, True]")
 bitwise_and = binary("bitwise_and", E.and_p, INTEGRAL, "x1 & x2.",
                      "fnp.bitwise_and(fnp.asarray([12]), 10).tolist()", "[8]")
 bitwise_or = binary("bitwise_or", E.or_p, INTEGRAL, "x1 | x2.", "fnp.bitwise_or(fnp.asarray([12]), 10).tolist()",

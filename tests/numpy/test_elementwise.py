@@ -680,3 +680,16 @@ def test_non_array_operands_are_rejected():
     with pytest.raises(TypeError):
         fnp.add(fnp.asarray([1]), "a")
     assert fnp.asarray([1]).__add__(object()) is NotImplemented
+
+
+@pytest.mark.parametrize("c", [300, -300, -1, 256, 10**30, 5])
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int64])
+def test_comparisons_with_python_ints_outside_the_dtype_range_are_exact_eagerly_and_under_jit(c, dtype):
+    x = np.array([np.iinfo(dtype).min, 0, 1, np.iinfo(dtype).max], dtype)
+    for name in ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal"):
+        f, ref = getattr(fnp, name), getattr(np, name)
+        for got, expected in ((f(fnp.asarray(x), c), ref(x, c)), (f(c, fnp.asarray(x)), ref(c, x)),
+                              (fx.jit(lambda a: f(a, c))(fnp.asarray(x)), ref(x, c)),
+                              (fx.jit(lambda a: f(c, a))(fnp.asarray(x)), ref(c, x))):
+            assert got.dtype == np.bool_
+            np.testing.assert_array_equal(got, expected)
