@@ -20,6 +20,9 @@ input, so passing it again costs nothing. Inputs are used in place: XLA needs ho
 64-byte aligned and contiguous, so an input that is not is first copied to memory that is,
 which the Array then keeps as its value (the same value, so a later call copies nothing).
 
+Numerics: XLA's CPU runtime flushes subnormal floats to zero, in inputs and results (as
+jax's calls do); the eager NumPy kernels keep them. No compile option turns this off.
+
 Asynchrony: a call returns as soon as XLA has the work, as jax's calls do. An output not
 computed yet is a PendingArray holding XLA's buffer: given to the next compiled call it goes
 as that buffer, so a training loop dispatches step n + 1 while step n runs; its first read
