@@ -70,9 +70,16 @@ def _asarray(obj, dtype, copy: bool | None) -> Array:
     return Array(value)
 
 
-def array(obj, dtype=None, *, copy: bool = True, device=None) -> Array:
-    """NumPy's `array`: like `asarray` (fluxion arrays never share mutable memory)."""
-    return asarray(obj, dtype=dtype, copy=copy, device=device)
+def array(obj, dtype=None, *, copy: bool = True, ndmin: int = 0, device=None) -> Array:
+    """NumPy's `array`: like `asarray` (fluxion arrays never share mutable memory), with at least
+    `ndmin` dimensions (ones put in front).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.array([1, 2], ndmin=3).shape
+    (1, 1, 2)
+    """
+    out = asarray(obj, dtype=dtype, copy=copy, device=device)
+    return out.reshape((1,) * (ndmin - out.ndim) + out.shape) if out.ndim < ndmin else out
 
 
 def copy(a, /) -> Array:

@@ -293,3 +293,10 @@ def test_creation_from_arrays_works_on_traced_values(name):
     assert len(listed(eager)) == len(listed(through))
     for e, t in zip(listed(eager), listed(through)):
         check(t, np.asarray(e))
+
+
+@pytest.mark.parametrize("obj, ndmin", [([1, 2], 3), (5.0, 2), ([[1]], 1), ([], 2), (np.ones((2, 3)), 0)])
+def test_array_ndmin_puts_ones_in_front_as_numpy(obj, ndmin):
+    got, expected = fnp.array(obj, ndmin=ndmin), np.array(obj, ndmin=ndmin)
+    assert got.shape == expected.shape
+    np.testing.assert_array_equal(got, expected)
