@@ -170,16 +170,19 @@ def _numpy_call(op: str, fn, *args, **kwargs):
 
 
 def histogram(a, bins=10, range=None, density: bool | None = None, weights=None) -> tuple[Array, Array]:  # noqa: A002
-    """Counts of `a` in `bins` and the bin edges (eager only: the bins depend on the data).
+    """Counts of `a` in `bins` and the bin edges.
 
     Counts are int64 (the weights' dtype with `weights`, floating with `density`); edges are
-    float32 for integer data and keep a floating dtype.
+    float32 for integer data and keep a floating dtype. Traced data (under jit, vmap or grad)
+    needs edges that do not depend on it: `bins` as edges, or a number of bins with `range`.
 
     >>> import fluxion.numpy as fnp
     >>> counts, edges = fnp.histogram(fnp.asarray([1, 2, 2, 3]), bins=2)
     >>> counts.tolist(), edges.tolist()
     ([1, 3], [1.0, 2.0, 3.0])
     """
+    if isinstance(a, Tracer) or isinstance(weights, Tracer):
+        return _traced_histogram(a, bins, range, density, weights)
     values, bins, range, w, dt = _histogram_args("histogram", a, bins, range, weights)
     counts, edges = _numpy_call("histogram", np.histogram, values, bins=bins, range=range, density=density, weights=w)
     if density:
@@ -189,6 +192,30 @@ def histogram(a, bins=10, range=None, density: bool | None = None, weights=None)
     else:
         cdt = dtypes.default_int
     return Array(counts.astype(cdt)), Array(edges.astype(dt))
+
+
+def _traced_histogram(a, bins, range, density, weights):  # noqa: A002
+    """`histogram` of traced data, from edges known without it: each value's bin found among the edges."""
+    a = _array(a)
+    _check_no_complex("histogram", "a", a)
+    dt = _inexact_dtype(a)
+    if isinstance(bins, str) or isinstance(bins, (int, np.integer)) and range is None:
+        raise op_error(ConcretizationError, "histogram", "the bins depend on the traced data",
+                       "pass range=(lo, hi) with a number of bins, or the bin edges")
+    edges = histogram_bin_edges(np.zeros(0, dt), bins, range)
+    x = fnp.ravel(convert(a, dt))
+    n = edges.shape[0] - 1
+    bin_of = fnp.searchsorted(edges, x, side="right") - 1  # bins are [e_i, e_i+1); the last one is closed
+    bin_of = fnp.where(x == edges[-1], n - 1, bin_of)
+    inside = (x >= edges[0]) & (x <= edges[-1])  # NaN is in no bin
+    w = fnp.ones(x.shape, dtypes.default_int) if weights is None else fnp.ravel(_array(weights))
+    counts = bincount(fnp.where(inside, bin_of, 0), fnp.where(inside, w, 0), length=n)
+    if weights is None:
+        counts = convert(counts, dtypes.default_int)
+    if density:
+        counts = convert(counts, dt)
+        counts = counts / fnp.sum(counts) / fnp.diff(edges)
+    return counts, edges
 
 
 def histogram_bin_edges(a, bins=10, range=None, weights=None) -> Array:  # noqa: A002

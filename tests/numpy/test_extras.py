@@ -502,8 +502,8 @@ def test_histogram_takes_a_0d_array_as_the_number_of_bins():
     check(edges, np.array([0.0, 1.0, 2.0, 3.0], np.float32))
 
 
-def test_histogram_is_eager_only():
-    with raises(ConcretizationError, "fnp.histogram", "concrete"):
+def test_histogram_of_traced_data_needs_bins_that_do_not_depend_on_it():
+    with raises(ConcretizationError, "histogram", "traced data", "range="):
         traced(fnp.histogram, fnp.zeros(3))
     with raises(ConcretizationError, "fnp.histogram_bin_edges"):
         traced(lambda bins: fnp.histogram_bin_edges(fnp.zeros(3), bins), fnp.zeros(4))
@@ -678,3 +678,20 @@ def test_every_public_name_is_exported():
         for name in module.__all__:
             assert getattr(fnp, name) is getattr(module, name)
     assert fx.Array is Array
+
+
+@pytest.mark.parametrize("bins, range_", [(5, (0.0, 1.0)), (np.array([0.0, 0.1, 0.5, 1.0]), None), (3, (0.2, 0.4))])
+@pytest.mark.parametrize("density", [None, True])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_histogram_of_traced_data_with_edges_known_beforehand_matches_numpy(bins, range_, density, weighted):
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.random(200), [0.0, 1.0, np.nan, -0.5, 1.5, 0.2, 0.4]])
+    w = rng.random(x.size) if weighted else None
+    expected = np.histogram(x, bins=bins, range=range_, density=density, weights=w)
+    f = fx.jit(lambda x, w: fnp.histogram(x, bins=bins, range=range_, density=density, weights=w))
+    counts, edges = f(fnp.asarray(x), None if w is None else fnp.asarray(w))
+    eager = fnp.histogram(fnp.asarray(x), bins=bins, range=range_, density=density, weights=w)
+    assert counts.dtype == eager[0].dtype and edges.dtype == eager[1].dtype
+    np.testing.assert_allclose(counts, expected[0], rtol=1e-12)
+    np.testing.assert_allclose(edges, expected[1], rtol=1e-12)
+
