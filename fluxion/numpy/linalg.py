@@ -402,7 +402,9 @@ def _vector_norm(x: Array, axes: tuple, ord) -> Array:
         return _sum_abs(x, axes, 1)
     if ord == 2:
         return _root_at_zero(_sum_abs(x, axes, 2), E.sqrt_p.bind)
-    return _root_at_zero(_sum_abs(x, axes, ord), lambda s: E.pow_p.bind(s, convert(1 / ord, rdt)))
+    root = lambda s: E.pow_p.bind(s, convert(1 / ord, rdt))  # noqa: E731
+    # for ord < 0 a zero sum (no elements, or all infinite) has the root inf, as it should
+    return root(_sum_abs(x, axes, ord)) if ord < 0 else _root_at_zero(_sum_abs(x, axes, ord), root)
 
 
 def _root_at_zero(s: Array, root) -> Array:

@@ -447,3 +447,12 @@ def test_cond_of_a_singular_matrix_is_inf_and_of_a_matrix_with_nan_is_nan_as_num
         warnings.simplefilter("ignore")
         expected = np.linalg.cond(stacked, p)
     np.testing.assert_allclose(fnp.linalg.cond(fnp.asarray(stacked), p), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("ord_", [-1, -2, -0.5])
+def test_vector_norm_of_negative_order_is_inf_over_no_elements_and_zero_with_a_zero_element(ord_):
+    for x in (np.zeros((3, 0)), np.array([[1.0, 2.0, 0.0]]), np.array([[np.inf, np.inf]]), np.array([[3.0, -4.0]])):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = np.linalg.vector_norm(x, ord=ord_, axis=-1)
+        np.testing.assert_allclose(fnp.linalg.vector_norm(fnp.asarray(x), ord=ord_, axis=-1), expected, rtol=1e-12)
