@@ -273,9 +273,10 @@ def unique_all(x, /) -> UniqueAllResult:
 
 
 def unique(ar, return_index: bool = False, return_inverse: bool = False, return_counts: bool = False,
-           axis=None, *, equal_nan: bool = True):
+           axis=None, *, equal_nan: bool = True, sorted: bool = True):  # noqa: A002  (NumPy's name)
     """NumPy's unique: sorted distinct elements (or rows along `axis`), optionally with the first
     indices, inverse indices and counts. NaNs count as one value unless `equal_nan=False`. Eager only.
+    `sorted=False` allows any order (the result is sorted all the same).
 
     >>> import fluxion.numpy as fnp
     >>> values, counts = fnp.unique(fnp.asarray([2, 1, 2]), return_counts=True)
