@@ -288,7 +288,7 @@ DATA_DEPENDENT = {
     "fnp.intersect1d": lambda x: fnp.intersect1d(x, x[::-1]), "fnp.setdiff1d": lambda x: fnp.setdiff1d(x, x[:1]),
     "fnp.setxor1d": lambda x: fnp.setxor1d(x, x[:1]), "fnp.union1d": lambda x: fnp.union1d(x, x),
     # NumPy computes the bin edges from concrete values (their count fixes the result's shape)
-    "fnp.histogram": lambda x: fnp.histogram(x, bins=3, range=(-1, 1)),
+    "fnp.histogram": lambda x: fnp.histogram(x, bins=3),
     "fnp.histogram_bin_edges": lambda x: fnp.histogram_bin_edges(x, bins=3),
     "boolean mask": lambda x: x[x > 0], "bincount without length": lambda x: fnp.bincount(fnp.abs(x).astype(int)),
 }
@@ -385,3 +385,13 @@ def test_data_dependent_shapes_raise_a_clear_error(key):
     x = np.array([[0.5, -1.0, 2.0, 0.5], [1.5, 1.5, -2.0, 0.0]])
     with pytest.raises(ConcretizationError, match=r"(?s)(vmap|traced).*fix: "):
         fx.vmap(DATA_DEPENDENT[key])(x)
+
+
+def test_histogram_with_edges_known_beforehand_matches_a_loop():
+    x = np.array([[0.5, -1.0, 2.0, 0.5], [1.5, 1.5, -2.0, 0.0]])
+    f = lambda x: fnp.histogram(x, bins=3, range=(-1, 1))  # noqa: E731
+    counts, edges = fx.vmap(f)(x)
+    for k in range(len(x)):
+        want = np.histogram(x[k], bins=3, range=(-1, 1))
+        np.testing.assert_array_equal(counts[k], want[0])
+        np.testing.assert_allclose(edges[k], want[1])
