@@ -268,6 +268,15 @@ def test_second_order_under_jit_through_a_loop_inside_cond_matches_the_python_lo
     _close(fx.jit(_second_order(_in_cond(_loss)))(X, W, fnp.asarray(n)), expected)
 
 
+def test_vmap_of_second_order_with_lanes_of_different_trip_counts_past_the_capacity():
+    ns = np.array([3, CAP + 1, 3 * CAP + 2])
+    xs = fnp.stack([X, -X, 0.5 * X])
+    second = lambda x, n: _second_order(_loss)(x, W, n)  # noqa: E731
+    got = fx.vmap(second)(xs, fnp.asarray(ns))
+    for k, n in enumerate(ns):
+        _close([g[k] for g in got], _second_order(_loss_python)(xs[k], W, int(n)))
+
+
 def test_third_order_derivative_matches_the_python_loop():
     def third(loss):
         return fx.grad(lambda w: fx.grad(lambda w: fx.grad(loss, argnums=1)(X, w, CAP + 3))(w))
