@@ -27,15 +27,22 @@ from . import real_math as R
 _LOW = (D.float16, D.bfloat16)
 
 
-def _broadcasting(fn):
-    """XLA's binary operations need equal shapes; fluxion's broadcast like NumPy."""
+def _broadcasting(fn, scalars: bool = False):
+    """XLA's binary operations need equal shapes; fluxion's broadcast like NumPy. With `scalars`,
+    `fn` broadcasts 0-d operands itself."""
     def rule(*xs):
         shape = xs[0].shape
         if any(x.shape != shape for x in xs):
             shape = jnp.broadcast_shapes(*(x.shape for x in xs))
-            xs = [x if x.shape == shape else jnp.broadcast_to(x, shape) for x in xs]
+            xs = [x if x.shape == shape or scalars and not x.shape else jnp.broadcast_to(x, shape) for x in xs]
         return fn(*xs)
     return rule
+
+
+def _lax_binary(fn):
+    """A jax.lax binary operation (for real operands), which takes a 0-d operand with another of
+    any shape as it is: the computation then holds fewer steps to lower."""
+    return _broadcasting(fn, scalars=True)
 
 
 def _in_float32(fn):
@@ -180,19 +187,20 @@ xla_lowering.update({
     E.real_p: _by_kind(_identity, complex_=lax.real), E.imag_p: _by_kind(jnp.zeros_like, complex_=lax.imag),
     E.conj_p: _by_kind(_identity, complex_=lax.conj),
     E.not_p: lax.bitwise_not, E.population_count_p: _population_count, E.clz_p: lax.clz,
-    E.add_p: _broadcasting(lax.add), E.sub_p: _broadcasting(lax.sub), E.mul_p: _broadcasting(lax.mul),
+    E.add_p: _lax_binary(lax.add), E.sub_p: _lax_binary(lax.sub), E.mul_p: _lax_binary(lax.mul),
     E.div_p: _broadcasting(_div), E.rem_p: _broadcasting(_by_kind(lax.rem, integer=_nonzero_divisor(lax.rem))),
     E.pow_p: _broadcasting(_by_kind(_in_float32(lax.pow), integer=_int_pow, complex_=C.pow)),
-    E.integer_pow_p: _integer_pow, E.max_p: _broadcasting(_by_kind(lax.max, complex_=C.maximum)),
-    E.min_p: _broadcasting(_by_kind(lax.min, complex_=C.minimum)),
+    E.integer_pow_p: _integer_pow,
+    E.max_p: _lax_binary(_by_kind(lax.max, complex_=_broadcasting(C.maximum))),
+    E.min_p: _lax_binary(_by_kind(lax.min, complex_=_broadcasting(C.minimum))),
     E.atan2_p: _broadcasting(_in_float32(lax.atan2)), E.nextafter_p: _broadcasting(lax.nextafter),
     E.copysign_p: _broadcasting(R.copysign), E.complex_p: _broadcasting(lax.complex),
-    E.and_p: _broadcasting(lax.bitwise_and), E.or_p: _broadcasting(lax.bitwise_or),
-    E.xor_p: _broadcasting(lax.bitwise_xor), E.shift_left_p: _broadcasting(lax.shift_left),
+    E.and_p: _lax_binary(lax.bitwise_and), E.or_p: _lax_binary(lax.bitwise_or), E.xor_p: _lax_binary(lax.bitwise_xor),
+    E.shift_left_p: _broadcasting(lax.shift_left),
     E.shift_right_arithmetic_p: _broadcasting(lax.shift_right_arithmetic),
     E.shift_right_logical_p: _broadcasting(lax.shift_right_logical),
-    E.eq_p: _broadcasting(lax.eq), E.ne_p: _broadcasting(lax.ne), E.lt_p: _broadcasting(lax.lt),
-    E.le_p: _broadcasting(lax.le), E.gt_p: _broadcasting(lax.gt), E.ge_p: _broadcasting(lax.ge),
+    E.eq_p: _lax_binary(lax.eq), E.ne_p: _lax_binary(lax.ne), E.lt_p: _lax_binary(lax.lt),
+    E.le_p: _lax_binary(lax.le), E.gt_p: _lax_binary(lax.gt), E.ge_p: _lax_binary(lax.ge),
     E.select_n_p: _broadcasting(lax.select_n),
     E.convert_element_type_p: lambda x, *, new_dtype, weak=False: lax.convert_element_type(x, new_dtype),
     E.bitcast_convert_type_p: _bitcast,
