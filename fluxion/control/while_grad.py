@@ -156,6 +156,18 @@ def _while_lin_transpose(cts, *args, call):
     return none + [ct[j] for j in call.live_init] + list(ct_consts)
 
 
+def _stack(call, rows0, stride0, count0, ct) -> tuple:
+    """The sweep's stack of `levels` tapes, the forward one (rows0, stride0, count0) at level 0:
+    its rows, and per level the first iteration kept (zeros), the stride, the count; and the level numbers."""
+    num_levels = call.levels
+    false = T.false_from(ct)
+    deeper = T.empty([r.aval.update(shape=r.shape[2:]) for r in rows0], num_levels - 1, call.capacity, false)
+    rows = tuple(S.concatenate([r, z], 0) for r, z in zip(rows0, deeper))
+    zeros = T.zeros((num_levels,), T.I32, false)
+    strides = T.put(S.broadcast_in_dim(T.i32(1), (num_levels,), ()), T.i32(0), stride0)
+    return rows, zeros, strides, T.put(zeros, T.i32(0), count0), S.iota(T.I32, (num_levels,), 0)
+
+
 def _back(call, consts, rows, d, first, stride, p, j, ct, ct_consts):
     """Iterations p, p - 1, ... back, while their states are kept consecutively at level d (from
     row j down): the body's vjp at each. Returns p, j and the cotangents after them."""
@@ -173,13 +185,7 @@ def _nested_sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts):
     consecutively at the deepest level, after recomputing those the tapes dropped into deeper levels."""
     cap, num_levels = call.capacity, call.levels
     step = lambda s: evaluate(call.step, *consts, *s)  # noqa: E731
-    false = T.false_from(ct)
-    deeper = T.empty([r.aval.update(shape=r.shape[2:]) for r in rows0], num_levels - 1, cap, false)
-    rows = tuple(S.concatenate([r, z], 0) for r, z in zip(rows0, deeper))
-    base = T.zeros((num_levels,), T.I32, false)
-    strides = T.put(S.broadcast_in_dim(T.i32(1), (num_levels,), ()), T.i32(0), stride0)
-    counts = T.put(base, T.i32(0), count0)
-    level_ids = S.iota(T.I32, (num_levels,), 0)
+    rows, base, strides, counts, level_ids = _stack(call, rows0, stride0, count0, ct)
 
     def last(d, tapes):
         """The iteration of the last state kept at level d."""
@@ -224,14 +230,8 @@ def _flat_sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts):
     sweep again (higher orders) differentiates one loop, not loops inside loops; and every
     iteration writes the tape after reading it, through values computed from the read, so
     that XLA updates the tape in place."""
-    cap, num_levels = call.capacity, call.levels
-    false = T.false_from(ct)
-    deeper = T.empty([r.aval.update(shape=r.shape[2:]) for r in rows0], num_levels - 1, cap, false)
-    rows = tuple(S.concatenate([r, z], 0) for r, z in zip(rows0, deeper))
-    zeros = T.zeros((num_levels,), T.I32, false)
-    strides = T.put(S.broadcast_in_dim(T.i32(1), (num_levels,), ()), T.i32(0), stride0)
-    counts = T.put(zeros, T.i32(0), count0)
-    level_ids = S.iota(T.I32, (num_levels,), 0)
+    cap = call.capacity
+    rows, zeros, strides, counts, level_ids = _stack(call, rows0, stride0, count0, ct)
     select = E.select_n_p.bind  # select(pred, value if false, value if true)
 
     def back(top, state, ct, ct_consts):
@@ -266,11 +266,11 @@ def _flat_sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts):
         # takes it otherwise); the segment ends with its state goal, p
         recording = recording | starting
         rows, _, count = T.write((rows, T.get(strides, d), T.get(counts, d)), d, i, state, cap, recording)
-        return (p - T.as_i32(at_p), d, i, goal, recording & (i < goal), state, (rows, base, strides, T.put(counts, d, count)),
-                ct, ct_consts)
+        tapes = (rows, base, strides, T.put(counts, d, count))
+        return p - T.as_i32(at_p), d, i, goal, recording & (i < goal), state, tapes, ct, ct_consts
 
     state = T.read(rows, T.i32(0), T.i32(0))
-    carry = (n - 1, T.i32(0), T.i32(0), T.i32(0), false, state, (rows, zeros, strides, counts), ct, ct_consts)
+    carry = (n - 1, T.i32(0), T.i32(0), T.i32(0), T.false_from(ct), state, (rows, zeros, strides, counts), ct, ct_consts)
     return while_loop(lambda c: c[0] >= 0, iteration, carry, capacity=cap)[7:]
 
 

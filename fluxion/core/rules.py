@@ -1,8 +1,6 @@
 """The rule tables, keyed by primitive (see primitive.py)."""
 from __future__ import annotations
 
-from typing import Callable
-
 abstract_eval: dict = {}
 numpy_kernel: dict = {}
 xla_lowering: dict = {}

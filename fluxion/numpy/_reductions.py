@@ -141,8 +141,8 @@ def _check_initial(name: str, shape: tuple, axes: tuple, initial, where) -> None
                        "pass initial=, the value such slices get")
     if builtins.any(shape[i] == 0 for i in axes):
         raise op_error(ShapeError, name, f"cannot take the {word} over an empty axis (shape {shape}, axes {axes})",
-                       f"pass initial=, the value an empty slice gets (with where= to mask elements), "
-                       f"or reduce over non-empty axes")
+                       "pass initial=, the value an empty slice gets (with where= to mask elements), "
+                       "or reduce over non-empty axes")
 
 
 def _extremum(name: str, reduce, identity, combine, ignore_nan: bool = False):

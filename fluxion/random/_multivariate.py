@@ -1,6 +1,7 @@
 """The multivariate normal distribution."""
 from __future__ import annotations
 
+from ..core.array import Array
 from ..core.errors import ShapeError, op_error
 from ..numpy._convert import convert
 from ..numpy._linear import matmul

@@ -24,8 +24,6 @@ def test_no_perturbation_confusion():
 
 
 def test_forward_over_reverse_hessian_vector_product():
-    a = np.array([[2.0, 1.0], [1.0, 3.0]])
-    f = lambda x: 0.5 * fnp.sum(x * fnp.matmul(fnp.asarray(a), x)) if hasattr(fnp, "matmul") else None
     x, v = fnp.asarray([0.5, -1.0], dtype=fnp.float64), fnp.asarray([1.0, 2.0], dtype=fnp.float64)
     g = lambda x: x * x * x
     _, hvp = fx.jvp(fx.grad(lambda x: fnp.sum(g(x))), (x,), (v,))
