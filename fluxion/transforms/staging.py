@@ -245,11 +245,10 @@ class Jitted:
         leaves, in_tree = tree.flatten(_dynamic(args, kwargs, nums, self.static_argnames))
         arrays = [x if x.__class__ in HOST else _input(x, i, in_tree, args, nums, self._arguments)
                   for i, x in enumerate(leaves)]
+        types = _signature(arrays)
         if all([a.__class__ in HOST for a in arrays]):
-            types = _signature(arrays)
             device = self.device or CPU
         else:  # some arrays live on an XLA device
-            types = tuple([(a.shape, a.dtype, a._weak) for a in arrays])
             device = self.device or placement(f"jit of {self._name}", arrays)
             if device is CPU:
                 arrays = [CPU.put(a) for a in arrays]
@@ -386,8 +385,8 @@ def _no_leaves(x) -> None:
 
 
 def _signature(arrays) -> tuple:
-    """(shape, dtype, weak) of each host Array, from its type: the output of a compiled call
-    may still be computed, and this does not wait for it."""
+    """(shape, dtype, weak) of each Array, from its type: the output of a compiled call may
+    still be computed, and this does not wait for it."""
     return tuple([((t := a.aval).shape, t.dtype, t.weak) for a in arrays])
 
 
