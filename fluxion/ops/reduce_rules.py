@@ -8,8 +8,8 @@ can be transposed and differentiated again to any order:
   slice, taken as (exclusive running product before it) * (exclusive running product after
   it), so zeros in the input need no division.
 - `reduce_max` / `reduce_min`: the mean of the tangents at the positions that attain the
-  extremum (ties share it equally, as in JAX; a NaN result takes the tangents of the NaNs;
-  an empty slice gets 0).
+  extremum (ties share it equally, as in JAX; a NaN result takes the tangents of the NaNs and
+  of any infinities of its sign, +inf for the maximum; an empty slice gets 0).
 - `cummax` / `cummin`: the tangent at the running arg-extremum, the first position (in the
   direction of accumulation) that attains the running extremum; NaN counts as the extremum
   from its first occurrence on, as `argmax` counts it.
@@ -23,6 +23,8 @@ not reduce over. (reduce_window's rules, batching included, sit with the windowe
 conv_rules.py.)
 """
 from __future__ import annotations
+
+from functools import partial
 
 from ..core import dtypes
 from ..core.primitive import batch_rules
@@ -113,10 +115,13 @@ defjvp(R.reduce_prod_p, lambda t, ans, x, *, axes: R.reduce_sum(mul(t, _others_p
 
 
 # extrema ---------------------------------------------------------------------------------------
-def _extremum_jvp(t, ans, x, *, axes):
-    # the positions attaining the extremum; a NaN attains it (NaN propagates to the extremum)
-    at = E.or_p.bind(eq(x, S.broadcast_in_dim(ans, x.shape, _kept(x.ndim, axes))), ne(x, x))
-    at = E.convert_element_type_p.bind(at, new_dtype=x.dtype, weak=False)
+def _extremum_jvp(t, ans, x, *, axes, largest: bool):
+    # the positions attaining the extremum are those not beyond it (a single test, which XLA
+    # recomputes in each kernel that reads it); a NaN extremum is taken as +inf for the maximum
+    # (-inf for the minimum), so the NaNs attain it, with any infinities of that sign
+    ans = select(ne(ans, ans), ans, _const(float("inf") if largest else -float("inf"), ans))
+    beyond = (E.gt_p if largest else E.lt_p).bind(S.broadcast_in_dim(ans, x.shape, _kept(x.ndim, axes)), x)
+    at = E.convert_element_type_p.bind(E.not_p.bind(beyond), new_dtype=x.dtype, weak=False)
     # an empty slice has no position attaining its extremum (the identity): its tangent is 0
     count = E.max_p.bind(R.reduce_sum(at, axes), _const(1, x))
     return div(R.reduce_sum(mul(t, at), axes), count)
@@ -133,8 +138,8 @@ def _running_extremum_jvp(t, ans, x, *, axis, reverse):
     return take_along_axis(t, arg, axis)
 
 
-defjvp(R.reduce_max_p, _extremum_jvp)
-defjvp(R.reduce_min_p, _extremum_jvp)
+defjvp(R.reduce_max_p, partial(_extremum_jvp, largest=True))
+defjvp(R.reduce_min_p, partial(_extremum_jvp, largest=False))
 defjvp(R.cummax_p, _running_extremum_jvp)
 defjvp(R.cummin_p, _running_extremum_jvp)
 

@@ -159,6 +159,8 @@ def test_prod_over_an_empty_axis_has_a_zero_derivative():
     (fnp.amax, [[1.0, 2.0], [2.0, 0.0]], [[0, 0.5], [0.5, 0]]),
     (fnp.max, [1.0, np.nan, 2.0, np.nan], [0, 0.5, 0, 0.5]),
     (fnp.min, [1.0, np.nan, 0.0], [0, 1, 0]),
+    (fnp.max, [np.inf, np.nan, -np.inf], [0.5, 0.5, 0]),  # a NaN extremum counts as +inf for max
+    (fnp.min, [np.inf, np.nan, -np.inf], [0, 0.5, 0.5]),
     (fnp.max, [-np.inf, -np.inf], [0.5, 0.5]),
     (fnp.max, [7.0], [1.0]),
 ])
