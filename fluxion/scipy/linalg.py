@@ -1,0 +1,291 @@
+"""fluxion.scipy.linalg: SciPy's linear algebra names over fluxion's factorizations.
+
+Factorizations come from the primitives (`cholesky`, `lu`, `triangular_solve`, `eigh`), so
+every function here is differentiable, batches over leading axes and compiles. As in
+`fluxion.numpy.linalg`, a singular or indefinite input gives inf/NaN values, not an error.
+SciPy's `overwrite_*` and `check_finite` arguments are accepted and have no effect (arrays
+are immutable; compiled code cannot check values).
+
+>>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
+>>> fsl.solve_triangular(fnp.asarray([[2.0, 0.0], [1.0, 1.0]]), fnp.asarray([2.0, 3.0]), lower=True).tolist()
+[1.0, 2.0]
+"""
+from __future__ import annotations
+
+import math
+
+from .. import numpy as fnp
+from ..control import fori_loop
+from ..core.errors import ShapeError, op_error
+from ..numpy._convert import promote_inexact
+from ..ops import linalg as L
+from ..ops._util import broadcast_shapes
+
+__all__ = ["block_diag", "cho_factor", "cho_solve", "cholesky", "det", "eigh", "expm", "inv", "lu", "lu_factor",
+           "lu_solve", "solve", "solve_triangular"]
+
+det, inv = fnp.linalg.det, fnp.linalg.inv
+
+
+def _square(op: str, a):
+    (a,) = promote_inexact(op, a)
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise op_error(ShapeError, op, f"needs a stack of square matrices (shape (..., M, M)), got shape {a.shape}",
+                       "pass an array whose last two axes form square matrices")
+    return a
+
+
+def _ct(x):
+    return fnp.conj(fnp.matrix_transpose(x))
+
+
+def _trans(op: str, trans) -> int:
+    modes = {0: 0, "N": 0, 1: 1, "T": 1, 2: 2, "C": 2}
+    if trans not in modes:
+        raise op_error(ValueError, op, f"trans must be 0, 1, 2 or 'N', 'T', 'C', got {trans!r}",
+                       "pass trans=0 (a x = b), 1 (a^T x = b) or 2 (a^H x = b)")
+    return modes[trans]
+
+
+def _triangular(op: str, a, b, *, lower: bool, trans=0, unit_diagonal: bool = False):
+    """Solve op(a) x = b for triangular stacks `a`, `b` a vector (..., M) or matrices (..., M, K)."""
+    mode = _trans(op, trans)
+    a, b = promote_inexact(op, a, b)
+    a = _square(op, a)
+    m = a.shape[-1]
+    vector = b.ndim == 1
+    b = fnp.expand_dims(b, -1) if vector else b
+    if b.ndim < 2 or b.shape[-2] != m:
+        raise op_error(ShapeError, op, f"a has shape {a.shape} so b must have shape ({m},) or (..., {m}, K), "
+                       f"got {b.shape if not vector else b.shape[:-1]}", "give b as many rows as a has columns")
+    batch = broadcast_shapes(op, a.shape[:-2], b.shape[:-2])
+    x = L.triangular_solve(fnp.broadcast_to(a, batch + a.shape[-2:]), fnp.broadcast_to(b, batch + b.shape[-2:]),
+                           left_side=True, lower=lower, transpose_a=mode > 0, conjugate_a=mode == 2,
+                           unit_diagonal=unit_diagonal)
+    return x[..., 0] if vector else x
+
+
+def solve_triangular(a, b, trans=0, lower: bool = False, unit_diagonal: bool = False, overwrite_b: bool = False,
+                     check_finite: bool = True):
+    """Solve `a x = b` for triangular `a` (only its `lower` or upper triangle is read);
+    `trans` 1 or 'T' solves `a^T x = b`, 2 or 'C' `a^H x = b`. `b` is (M,) or (..., M, K).
+
+    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
+    >>> fsl.solve_triangular(fnp.asarray([[2.0, 1.0], [0.0, 1.0]]), fnp.asarray([3.0, 1.0])).tolist()
+    [1.0, 1.0]
+    """
+    return _triangular("solve_triangular", a, b, lower=lower, trans=trans, unit_diagonal=unit_diagonal)
+
+
+def cholesky(a, lower: bool = False, overwrite_a: bool = False, check_finite: bool = True):
+    """The Cholesky factor of Hermitian positive-definite matrices: upper `U` with
+    `a = U^H U` (SciPy's default), or lower `L` with `a = L L^H`; NaN if not positive definite.
+
+    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
+    >>> fsl.cholesky(fnp.asarray([[4.0, 2.0], [2.0, 5.0]])).tolist()
+    [[2.0, 1.0], [0.0, 2.0]]
+    """
+    c = fnp.linalg.cholesky(_square("cholesky", a))
+    return c if lower else _ct(c)
+
+
+def cho_factor(a, lower: bool = False, overwrite_a: bool = False, check_finite: bool = True):
+    """`(c, lower)` for `cho_solve`: `c` is `cholesky(a, lower)` (zeros in the other triangle).
+
+    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
+    >>> c, lower = fsl.cho_factor(fnp.asarray([[4.0, 2.0], [2.0, 5.0]]))
+    >>> lower
+    False
+    """
+    return cholesky(a, lower), bool(lower)
+
+
+def cho_solve(c_and_lower, b, overwrite_b: bool = False, check_finite: bool = True):
+    """Solve `a x = b` given `cho_factor(a)`; `b` is (M,) or (..., M, K).
+
+    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
+    >>> a = fnp.asarray([[4.0, 2.0], [2.0, 5.0]])
+    >>> fsl.cho_solve(fsl.cho_factor(a), a @ fnp.asarray([1.0, -1.0])).tolist()
+    [1.0, -1.0]
+    """
+    c, lower = c_and_lower
+    # a = L L^H: solve L y = b, then L^H x = y; a = U^H U: solve U^H y = b, then U x = y
+    y = _triangular("cho_solve", c, b, lower=lower, trans=0 if lower else 2)
+    return _triangular("cho_solve", c, y, lower=lower, trans=2 if lower else 0)
+
+
+def lu_factor(a, overwrite_a: bool = False, check_finite: bool = True):
+    """`(lu, piv)`: L (unit diagonal, below) and U packed in one matrix, and the pivots (row
+    i was swapped with row `piv[i]`, 0-based) of partial pivoting.
+
+    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
+    >>> lu, piv = fsl.lu_factor(fnp.asarray([[1.0, 2.0], [3.0, 4.0]]))
+    >>> piv.tolist()
+    [1, 1]
+    """
+    packed, pivots, _ = L.lu(_square("lu_factor", a))
+    return packed, pivots
+
+
+def _permutation(piv):
+    """The row permutation the pivots' swaps make, applied in order: `a[perm] == L @ U`."""
+    m = piv.shape[-1]
+    perm = fnp.broadcast_to(fnp.arange(m, dtype=piv.dtype), piv.shape)
+
+    def swap(i, perm):
+        j = fnp.expand_dims(piv[..., i], -1)
+        pi, pj = fnp.expand_dims(perm[..., i], -1), fnp.take_along_axis(perm, j, axis=-1)
+        return fnp.put_along_axis(fnp.put_along_axis(perm, j, pi, axis=-1), fnp.full_like(j, i), pj,
+                                  axis=-1)
+    return fori_loop(0, m, swap, perm)
+
+
+def lu_solve(lu_and_piv, b, trans=0, overwrite_b: bool = False, check_finite: bool = True):
+    """Solve `a x = b` (or `a^T x = b` with `trans` 1, `a^H x = b` with 2) given `lu_factor(a)`.
+
+    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
+    >>> a = fnp.asarray([[1.0, 2.0], [3.0, 4.0]])
+    >>> fsl.lu_solve(fsl.lu_factor(a), a @ fnp.asarray([1.0, 2.0])).tolist()
+    [1.0, 2.0]
+    """
+    packed, piv = lu_and_piv
+    mode = _trans("lu_solve", trans)
+    perm = _permutation(piv)
+    (b,) = promote_inexact("lu_solve", b)
+    vector = b.ndim == 1
+    b = fnp.expand_dims(b, -1) if vector else b
+    p = fnp.expand_dims(perm, -1)
+    if mode == 0:  # P a = L U: x = U^-1 L^-1 (P b)
+        pb = fnp.take_along_axis(b, fnp.broadcast_to(p, p.shape[:-1] + b.shape[-1:]), axis=-2)
+        x = _triangular("lu_solve", packed, _triangular("lu_solve", packed, pb, lower=True, unit_diagonal=True),
+                        lower=False)
+    else:  # a^T = U^T L^T P: x = P^T L^-T U^-T b
+        y = _triangular("lu_solve", packed, b, lower=False, trans=mode)
+        y = _triangular("lu_solve", packed, y, lower=True, trans=mode, unit_diagonal=True)
+        x = fnp.put_along_axis(fnp.zeros_like(y), fnp.broadcast_to(p, p.shape[:-1] + y.shape[-1:]), y, axis=-2)
+    return x[..., 0] if vector else x
+
+
+def lu(a, permute_l: bool = False, overwrite_a: bool = False, check_finite: bool = True, p_indices: bool = False):
+    """`(p, l, u)` with `a = p @ l @ u` (`p` a permutation matrix, or with `p_indices` the row
+    indices with `a = l[p] @ u`); `(p @ l, u)` with `permute_l`. `a` is (..., M, N).
+
+    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
+    >>> p, l, u = fsl.lu(fnp.asarray([[1.0, 2.0], [2.0, 2.0]]))
+    >>> p.tolist(), l.tolist(), u.tolist()
+    ([[0.0, 1.0], [1.0, 0.0]], [[1.0, 0.0], [0.5, 1.0]], [[2.0, 2.0], [0.0, 1.0]])
+    """
+    (a,) = promote_inexact("lu", a)
+    packed, _, perm = L.lu(a)
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    lower = fnp.tril(packed[..., :, :k], -1) + fnp.eye(m, k, dtype=a.dtype)
+    upper = fnp.triu(packed[..., :k, :])
+    inverse = fnp.argsort(perm, axis=-1).astype(perm.dtype)  # l[inverse] @ u == a
+    if permute_l:
+        return fnp.take_along_axis(lower, fnp.broadcast_to(inverse[..., None], inverse.shape + (k,)), axis=-2), upper
+    if p_indices:
+        return inverse, lower, upper
+    # p[i, j] = 1 where row i of a is row j of l @ u, that is where perm[j] == i
+    p = (perm[..., None, :] == fnp.arange(m, dtype=perm.dtype)[:, None]).astype(a.dtype)
+    return p, lower, upper
+
+
+def solve(a, b, lower: bool = False, overwrite_a: bool = False, overwrite_b: bool = False, check_finite: bool = True,
+          assume_a: str = "gen", transposed: bool = False):
+    """Solve `a x = b`; `assume_a="pos"` uses the Cholesky factor of `a`'s `lower` (or upper)
+    triangle, other kinds ("gen", "sym", "her", ...) LU. `b` is (M,) or (..., M, K).
+
+    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
+    >>> fsl.solve(fnp.asarray([[4.0, 2.0], [2.0, 5.0]]), fnp.asarray([6.0, 7.0]), assume_a="pos").tolist()
+    [1.0, 1.0]
+    """
+    a = _square("solve", a)
+    if transposed:
+        a = fnp.matrix_transpose(a)
+    if assume_a in ("pos", "positive definite"):
+        c = fnp.linalg.cholesky(a if lower else _ct(a))
+        return cho_solve((c, True), b)
+    return lu_solve(lu_factor(a), b)
+
+
+def eigh(a, b=None, lower: bool = True, eigvals_only: bool = False, overwrite_a: bool = False,
+         overwrite_b: bool = False, check_finite: bool = True):
+    """Eigenvalues `w` (ascending) and eigenvectors `v` of Hermitian `a` (reading its `lower`
+    or upper triangle), or of the generalized problem `a v = w b v` for positive-definite `b`
+    (then `v^H b v = I`); only `w` with `eigvals_only`.
+
+    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
+    >>> fsl.eigh(fnp.asarray([[2.0, 1.0], [1.0, 2.0]]), eigvals_only=True).tolist()
+    [1.0, 3.0]
+    """
+    a = _square("eigh", a)
+    full = fnp.where(fnp.tri(a.shape[-1], dtype=bool), a, _ct(a)) if lower else \
+        fnp.where(fnp.tri(a.shape[-1], dtype=bool).T, a, _ct(a))
+    if b is None:
+        v, w = L.eigh(full)
+    else:
+        c = cholesky(b, lower=True)  # b = C C^H: solve (C^-1 a C^-H) y = w y, v = C^-H y
+        inner = _triangular("eigh", c, _ct(_triangular("eigh", c, full, lower=True)), lower=True)
+        y, w = L.eigh(inner)
+        v = _triangular("eigh", c, y, lower=True, trans=2)
+    return w if eigvals_only else (w, v)
+
+
+# Padé approximant of degree 13 (numerator coefficients; the denominator's alternate in sign)
+_PADE13 = (64764752532480000, 32382376266240000, 7771770303897600, 1187353796428800, 129060195264000,
+           10559470521600, 670442572800, 33522128640, 1323241920, 40840800, 960960, 16380, 182, 1)
+_THETA13 = 5.371920351148152  # the largest 1-norm for which it is accurate to double precision
+
+
+def expm(A):
+    """The matrix exponential of each square matrix, by scaling and squaring: the matrix is
+    scaled by 2**-s so its 1-norm is at most 5.37, exponentiated by the degree-13 Padé
+    approximant, and squared s times (s per matrix; a matrix holding inf/NaN gives NaN).
+
+    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
+    >>> fsl.expm(fnp.asarray([[0.0, 1.0], [0.0, 0.0]])).tolist()
+    [[1.0, 1.0], [0.0, 1.0]]
+    """
+    a = _square("expm", A)
+    norm = fnp.max(fnp.sum(fnp.abs(a), axis=-2), axis=-1, initial=0)
+    finite = fnp.isfinite(norm)
+    s = fnp.where(finite & (norm > _THETA13), fnp.ceil(fnp.log2(norm / _THETA13)), 0).astype(fnp.int32)
+    a = a * fnp.ldexp(fnp.ones_like(norm), -s)[..., None, None]
+    b = _PADE13
+    eye = fnp.broadcast_to(fnp.eye(a.shape[-1], dtype=a.dtype), a.shape)
+    a2 = a @ a
+    a4 = a2 @ a2
+    a6 = a4 @ a2
+    u = a @ (a6 @ (b[13] * a6 + b[11] * a4 + b[9] * a2) + b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * eye)
+    v = a6 @ (b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * eye
+    r = fnp.linalg.solve(v - u, v + u)
+
+    def square(i, r):
+        return fnp.where((i < s)[..., None, None], r @ r, r)
+    r = fori_loop(0, fnp.max(s, initial=0), square, r)
+    return fnp.where(finite[..., None, None], r, math.nan)
+
+
+def block_diag(*arrs):
+    """The matrix with `arrs` (0-d, 1-d taken as one row, or 2-d) on its diagonal, zeros elsewhere.
+
+    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
+    >>> fsl.block_diag(fnp.asarray([[1, 2]]), fnp.asarray(3)).tolist()
+    [[1, 2, 0], [0, 0, 3]]
+    """
+    if not arrs:
+        return fnp.zeros((1, 0))
+    blocks = [fnp.atleast_2d(fnp.asarray(a)) for a in arrs]
+    bad = [b.shape for b in blocks if b.ndim > 2]
+    if bad:
+        raise op_error(ShapeError, "block_diag", f"takes arrays of at most 2 dimensions, got shapes {bad}",
+                       "reshape each block to a matrix")
+    dt = fnp.result_type(*blocks)
+    cols = sum(b.shape[1] for b in blocks)
+    rows, start = [], 0
+    for b in blocks:
+        rows.append(fnp.pad(b.astype(dt), ((0, 0), (start, cols - start - b.shape[1]))))
+        start += b.shape[1]
+    return fnp.concatenate(rows, axis=0)
+
