@@ -34,7 +34,7 @@ from ._manipulation import matrix_transpose
 __all__ = ["EighResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "cond", "cross", "det", "diagonal",
            "eigh", "eigvalsh", "inv", "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank",
            "matrix_transpose", "multi_dot", "norm", "outer", "pinv", "qr", "slogdet", "solve", "svd", "svdvals",
-           "tensordot", "trace", "vecdot", "vector_norm"]
+           "tensordot", "tensorinv", "tensorsolve", "trace", "vecdot", "vector_norm"]
 
 
 class EighResult(NamedTuple):
@@ -510,6 +510,44 @@ def cond(x, p=None) -> Array:
     c = E.mul_p.bind(_matrix_norm(x, p), _matrix_norm(inv(x), p))
     singular = E.ne_p.bind(c, c) & ~R.reduce_or(E.ne_p.bind(x, x), (x.ndim - 2, x.ndim - 1))
     return _where(singular, convert(math.inf, c.dtype), c)
+
+
+def tensorinv(a, ind: int = 2) -> Array:
+    """The inverse of `a` as a tensor: `tensordot(tensorinv(a, ind), a, ind)` is the identity
+    on `a.shape[ind:]`; the product of `a.shape[:ind]` must equal that of `a.shape[ind:]`.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.tensorinv(fnp.eye(4).reshape(4, 2, 2), ind=1).shape
+    (2, 2, 4)
+    """
+    (a,) = promote_inexact("tensorinv", a)
+    ind = operator.index(ind)
+    rows, cols = math.prod(a.shape[:ind]), math.prod(a.shape[ind:])
+    if ind <= 0 or rows != cols:
+        raise op_error(ShapeError, "tensorinv", f"needs prod(a.shape[:ind]) == prod(a.shape[ind:]) with ind > 0, got "
+                       f"shape {a.shape} and ind={ind}", "pick ind so that the leading and trailing axes hold "
+                       "equally many elements")
+    return S.reshape(inv(S.reshape(a, (rows, cols))), a.shape[ind:] + a.shape[:ind])
+
+
+def tensorsolve(a, b, axes=None) -> Array:
+    """The tensor `x` with `tensordot(a, x, x.ndim) == b`; `x` has shape `a.shape[b.ndim:]` (after
+    moving the axes `axes` of `a` to the end), whose size must equal `b.size`.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.tensorsolve(2 * fnp.eye(4).reshape(2, 2, 4), fnp.ones((2, 2))).tolist()
+    [0.5, 0.5, 0.5, 0.5]
+    """
+    a, b = promote_inexact("tensorsolve", a, b)
+    if axes is not None:
+        moved = [axis_index("tensorsolve", i, a.ndim) for i in ([axes] if isinstance(axes, int) else axes)]
+        a = S.transpose(a, tuple(i for i in range(a.ndim) if i not in moved) + tuple(moved))
+    shape = a.shape[b.ndim:]
+    if a.shape[:b.ndim] != b.shape or math.prod(shape) != b.size:
+        raise op_error(ShapeError, "tensorsolve", f"a of shape {a.shape} does not match b of shape {b.shape}: a's "
+                       "leading axes must be b's shape and its other axes must hold b.size elements",
+                       "pass a whose shape is b.shape + the shape of the solution")
+    return S.reshape(solve(S.reshape(a, (b.size, b.size)), S.reshape(b, (b.size,))), shape)
 
 
 def multi_dot(arrays: Sequence, *, out=None) -> Array:

@@ -11,6 +11,7 @@ from hypothesis.extra import numpy as hnp
 import fluxion.numpy as fnp
 from fluxion.core.errors import DTypeError, ShapeError
 from fluxion.ops import linalg as L
+from fluxion.test_util import check_grads
 
 from _arrays import posdef, rand
 from _tracing import traced
@@ -456,3 +457,24 @@ def test_vector_norm_of_negative_order_is_inf_over_no_elements_and_zero_with_a_z
             warnings.simplefilter("ignore")
             expected = np.linalg.vector_norm(x, ord=ord_, axis=-1)
         np.testing.assert_allclose(fnp.linalg.vector_norm(fnp.asarray(x), ord=ord_, axis=-1), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("shape,ind", [((6, 2, 3), 1), ((2, 3, 3, 2), 2), ((4, 4), 1), ((2, 2, 2, 2, 2, 2), 3)])
+def test_tensorinv_matches_numpy(shape, ind):
+    a = np.random.default_rng(1).normal(size=shape)
+    np.testing.assert_allclose(np.asarray(fnp.linalg.tensorinv(fnp.asarray(a), ind)), np.linalg.tensorinv(a, ind),
+                               rtol=1e-9, atol=1e-11)
+    with pytest.raises(ValueError, match="pick ind"):
+        fnp.linalg.tensorinv(fnp.asarray(a), 0)
+
+
+@pytest.mark.parametrize("shape,bshape,axes", [((2, 3, 6), (2, 3), None), ((6, 2, 3), (2, 3), (0,)),
+                                               ((3, 2, 3, 2), (3, 2), None), ((4, 4), (4,), None)])
+def test_tensorsolve_matches_numpy_and_differentiates(shape, bshape, axes):
+    rng = np.random.default_rng(2)
+    a, b = rng.normal(size=shape), rng.normal(size=bshape)
+    np.testing.assert_allclose(np.asarray(fnp.linalg.tensorsolve(fnp.asarray(a), fnp.asarray(b), axes)),
+                               np.linalg.tensorsolve(a, b, axes), rtol=1e-9, atol=1e-11)
+    check_grads(lambda a, b: fnp.linalg.tensorsolve(a, b, axes), (fnp.asarray(a), fnp.asarray(b)), order=1)
+    with pytest.raises(ValueError, match="b.shape"):
+        fnp.linalg.tensorsolve(fnp.asarray(a), fnp.ones(b.size + 1))
