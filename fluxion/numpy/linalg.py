@@ -31,13 +31,18 @@ from ._linear import cross as _cross
 from ._linear import matmul, outer as _outer, sum_dtype, tensordot, vecdot
 from ._manipulation import matrix_transpose
 
-__all__ = ["EighResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "cond", "cross", "det", "diagonal",
-           "eigh", "eigvalsh", "inv", "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank",
+__all__ = ["EigResult", "EighResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "cond", "cross", "det",
+           "diagonal", "eig", "eigh", "eigvals", "eigvalsh", "inv", "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank",
            "matrix_transpose", "multi_dot", "norm", "outer", "pinv", "qr", "slogdet", "solve", "svd", "svdvals",
            "tensordot", "tensorinv", "tensorsolve", "trace", "vecdot", "vector_norm"]
 
 
 class EighResult(NamedTuple):
+    eigenvalues: Array
+    eigenvectors: Array
+
+
+class EigResult(NamedTuple):
     eigenvalues: Array
     eigenvectors: Array
 
@@ -123,6 +128,30 @@ def eigh(x, /, UPLO: str = "L") -> EighResult:
         raise op_error(ValueError, "eigh", f"UPLO must be 'L' or 'U', got {UPLO!r}", "pass UPLO='L' or UPLO='U'")
     v, w = L.eigh(_matrices("eigh", x, square=True), lower=UPLO == "L")
     return EighResult(w, v)
+
+
+def eig(x, /) -> EigResult:
+    """Eigenvalues and right eigenvectors (unit columns, `x @ v == v * w`) of general square
+    matrices; always complex, also where every eigenvalue is real (NumPy then gives real
+    arrays, but a compiled program cannot choose its dtype by value). Computed on the CPU.
+
+    >>> import fluxion.numpy as fnp
+    >>> w, v = fnp.linalg.eig(fnp.asarray([[2.0, 0.0], [0.0, 3.0]]))
+    >>> w.tolist()
+    [(2+0j), (3+0j)]
+    """
+    w, v = L.eig(_matrices("eig", x, square=True))
+    return EigResult(w, v)
+
+
+def eigvals(x, /) -> Array:
+    """The eigenvalues of general square matrices, complex (see `eig`).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.linalg.eigvals(fnp.asarray([[0.0, 1.0], [-1.0, 0.0]])).tolist()
+    [1j, -1j]
+    """
+    return L.eig(_matrices("eigvals", x, square=True), vectors=False)[0]
 
 
 def eigvalsh(x, /, UPLO: str = "L") -> Array:

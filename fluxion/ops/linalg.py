@@ -131,6 +131,13 @@ def _eigh_rule(x: ArrayType, *, lower: bool):
     return ArrayType(x.shape, x.dtype), ArrayType(x.shape[:-1], D.real_dtype(x.dtype))
 
 
+def _eig_rule(x: ArrayType, *, vectors: bool):
+    _matrices("eig", x)
+    dt = D.complex_dtype(x.dtype)
+    w = ArrayType(x.shape[:-1], dt)
+    return (w, ArrayType(x.shape, dt)) if vectors else (w,)
+
+
 def _svd_rule(x: ArrayType, *, full_matrices: bool, compute_uv: bool):
     m, n = _matrices("svd", x, square=False)
     batch, k = x.shape[:-2], min(m, n)
@@ -146,6 +153,7 @@ triangular_solve_p = define("triangular_solve", _triangular_solve_rule)
 lu_p = define("lu", _lu_rule, multiple_results=True)
 qr_p = define("qr", _qr_rule, multiple_results=True)
 eigh_p = define("eigh", _eigh_rule, multiple_results=True)
+eig_p = define("eig", _eig_rule, multiple_results=True)
 svd_p = define("svd", _svd_rule, multiple_results=True)
 
 
@@ -215,6 +223,18 @@ def eigh(x, lower: bool = True):
     [1.0, 3.0]
     """
     return eigh_p.bind(x, lower=bool(lower))
+
+
+def eig(x, vectors: bool = True):
+    """Eigenvalues `w` and right eigenvectors `v` (columns of unit norm, `x @ v == v * w`) of
+    general square matrices, complex whatever the input's dtype; only `(w,)` without `vectors`.
+
+    >>> import numpy as np
+    >>> w, v = eig(np.array([[0.0, -1.0], [1.0, 0.0]]))
+    >>> sorted(w.tolist(), key=lambda z: z.imag)
+    [-1j, 1j]
+    """
+    return eig_p.bind(x, vectors=bool(vectors))
 
 
 def svd(x, full_matrices: bool = True, compute_uv: bool = True):

@@ -28,10 +28,11 @@ from ..core.errors import op_error
 from ..core.primitive import batch_rules, jvp_rules, transpose_rules
 from ..core.types import ArrayType
 from . import elementwise as E
+from . import reduce as R
 from . import shape as S
 from ._ad import Zero, defjvp, is_undefined
 from ._batch import broadcast_batch, defleading, example_axes, moveaxis
-from .linalg import cholesky_p, dot_general_p, eigh_p, lu_p, qr_p, svd_p, triangular_solve_p
+from .linalg import cholesky_p, dot_general_p, eig_p, eigh_p, lu_p, qr_p, svd_p, triangular_solve_p
 
 _b = lambda p: p.bind  # noqa: E731
 add, sub, mul, div, neg, conj = _b(E.add_p), _b(E.sub_p), _b(E.mul_p), _b(E.div_p), _b(E.neg_p), _b(E.conj_p)
@@ -319,6 +320,32 @@ def _eigh_jvp(primals, tangents, *, lower):
 jvp_rules[eigh_p] = _eigh_jvp
 
 
+# eig ------------------------------------------------------------------------------------------
+def _eig_jvp(primals, tangents, *, vectors):
+    (a,), (t,) = primals, tangents
+    w, v = eig_p.bind(a, vectors=True)
+    out = (w, v) if vectors else (w,)
+    if t.__class__ is Zero:
+        return out, tuple(Zero(o.aval) for o in out)
+    # a V = V diag(w): with P = V^-1 da V, dw = diag(P) and dV = V (F * P), less each column's
+    # component along itself that would change its norm (the columns stay unit vectors)
+    packed, _, perm = lu_p.bind(v)
+    l_full, u_full = _lu_factors(packed)
+    da_v = _matmul(_as(t, v.dtype), v)
+    p = _solve(u_full, _solve(l_full, _matmul(_permutation_matrix(perm, v.dtype), da_v), unit_diagonal=True),
+               lower=False)
+    dw = R.reduce_sum(_masked(p, "eye"), (p.ndim - 1,))
+    if not vectors:
+        return out, (dw,)
+    dv = _matmul(v, mul(_inverse_gaps(w), p))
+    along = E.real_p.bind(R.reduce_sum(mul(conj(v), dv), (v.ndim - 2,)))
+    return out, (dw, sub(dv, mul(v, _as(S.broadcast_in_dim(along, v.shape, tuple(range(v.ndim - 2)) + (v.ndim - 1,)),
+                                               v.dtype))))
+
+
+jvp_rules[eig_p] = _eig_jvp
+
+
 # svd ------------------------------------------------------------------------------------------
 def _svd_jvp(primals, tangents, *, full_matrices, compute_uv):
     (a,), (t,) = primals, tangents
@@ -408,5 +435,5 @@ def _triangular_solve_batch(args, dims, *, left_side, **params):
 
 batch_rules[dot_general_p] = _dot_general_batch
 batch_rules[triangular_solve_p] = _triangular_solve_batch
-for _p in (cholesky_p, lu_p, qr_p, eigh_p, svd_p):
+for _p in (cholesky_p, lu_p, qr_p, eigh_p, eig_p, svd_p):
     defleading(_p, lambda **params: 2)

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, strategies as st
 from hypothesis.extra import numpy as hnp
 
+import fluxion as fx
 import fluxion.numpy as fnp
 from fluxion.core.errors import DTypeError, ShapeError
 from fluxion.ops import linalg as L
@@ -478,3 +479,49 @@ def test_tensorsolve_matches_numpy_and_differentiates(shape, bshape, axes):
     check_grads(lambda a, b: fnp.linalg.tensorsolve(a, b, axes), (fnp.asarray(a), fnp.asarray(b)), order=1)
     with pytest.raises(ValueError, match="b.shape"):
         fnp.linalg.tensorsolve(fnp.asarray(a), fnp.ones(b.size + 1))
+
+
+def _by_value(w):
+    return np.sort_complex(np.round(np.asarray(w), 9))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "complex128"])
+def test_eig_matches_numpy_and_satisfies_its_equation(dtype):
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=(2, 5, 5)) + (1j * rng.normal(size=(2, 5, 5)) if dtype == "complex128" else 0)
+    a = a.astype(dtype)
+    w, v = fnp.linalg.eig(fnp.asarray(a))
+    assert w.dtype == v.dtype == np.result_type(dtype, np.complex64)
+    tol = 1e-4 if dtype == "float32" else 1e-10
+    for mine, theirs in zip(np.asarray(w), np.linalg.eigvals(a)):
+        np.testing.assert_allclose(np.sort_complex(mine), np.sort_complex(theirs), rtol=tol, atol=tol)
+    w, v = np.asarray(w), np.asarray(v)
+    np.testing.assert_allclose(a @ v, v * w[..., None, :], rtol=tol, atol=tol)
+    np.testing.assert_allclose(np.linalg.norm(v, axis=-2), 1, rtol=tol)
+    np.testing.assert_allclose(np.asarray(fnp.linalg.eigvals(fnp.asarray(a))), w, rtol=tol, atol=tol)
+
+
+def test_eig_under_jit_and_vmap_and_at_edges():
+    a = np.random.default_rng(4).normal(size=(3, 4, 4))
+    w = np.asarray(fnp.linalg.eigvals(fnp.asarray(a)))
+    np.testing.assert_allclose(np.asarray(fx.jit(fnp.linalg.eigvals)(fnp.asarray(a))), w, rtol=1e-10, atol=1e-12)
+    loop = [np.asarray(fnp.linalg.eigvals(fnp.asarray(m))) for m in a]
+    np.testing.assert_allclose(np.asarray(fx.vmap(fnp.linalg.eigvals)(fnp.asarray(a))), loop, rtol=1e-10)
+    assert fnp.linalg.eig(fnp.ones((2, 0, 0))).eigenvectors.shape == (2, 0, 0)
+    for f in (fnp.linalg.eigvals, fx.jit(fnp.linalg.eigvals)):
+        assert np.isnan(np.asarray(f(fnp.asarray([[np.nan, 0.0], [0.0, 1.0]])))).all()
+    with pytest.raises(ShapeError, match="square"):
+        fnp.linalg.eig(fnp.ones((2, 3)))
+
+
+def test_eig_derivatives_against_finite_differences_and_jit():
+    rng = np.random.default_rng(5)
+    a, c = rng.normal(size=(4, 4)), rng.normal(size=(3, 3)) + 1j * rng.normal(size=(3, 3))
+    check_grads(lambda a: fnp.real(fnp.linalg.eigvals(a)), (fnp.asarray(a),), order=2)
+    check_grads(lambda a: fnp.linalg.eigvals(a), (fnp.asarray(c),), order=1)
+    # |v| does not depend on the eigenvectors' phase, so it is differentiable
+    magnitude = lambda a: fnp.sum(fnp.abs(fnp.linalg.eig(a).eigenvectors) ** 4)  # noqa: E731
+    check_grads(magnitude, (fnp.asarray(a),), order=1)
+    check_grads(magnitude, (fnp.asarray(c),), order=1)
+    np.testing.assert_allclose(np.asarray(fx.jit(fx.grad(magnitude))(fnp.asarray(a))),
+                               np.asarray(fx.grad(magnitude)(fnp.asarray(a))), rtol=1e-9)

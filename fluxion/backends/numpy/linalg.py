@@ -133,6 +133,16 @@ def _eigh(x, *, lower):
 
 
 @via_float32
+def _eig(x, *, vectors):
+    dt = np.result_type(x.dtype, np.complex64)
+
+    def fn(m):
+        w, v = np.linalg.eig(m)  # real when every eigenvalue is real: made complex
+        return (w.astype(dt), v.astype(dt)) if vectors else (w.astype(dt),)
+    return _nan_where_failed(fn, x, lambda m: tuple(np.full_like(o, complex(np.nan, np.nan)) for o in fn(np.zeros_like(m))))
+
+
+@via_float32
 def _svd(x, *, full_matrices, compute_uv):
     def fn(m):
         out = np.linalg.svd(m, full_matrices=full_matrices, compute_uv=compute_uv)
@@ -142,5 +152,5 @@ def _svd(x, *, full_matrices, compute_uv):
 
 numpy_kernel.update({
     L.dot_general_p: _dot_general, L.cholesky_p: _cholesky, L.triangular_solve_p: _triangular_solve,
-    L.lu_p: _lu, L.qr_p: _qr, L.eigh_p: _eigh, L.svd_p: _svd,
+    L.lu_p: _lu, L.qr_p: _qr, L.eigh_p: _eigh, L.eig_p: _eig, L.svd_p: _svd,
 })

@@ -74,6 +74,11 @@ def _eigh(x, *, lower):
     return v, w
 
 
+def _eig(x, *, vectors):
+    # XLA's eig runs on the CPU only (LAPACK geev), as in jax
+    return tuple(lax.linalg.eig(x, compute_left_eigenvectors=False, compute_right_eigenvectors=vectors))
+
+
 def _svd(x, *, full_matrices, compute_uv):
     out = lax.linalg.svd(x, full_matrices=full_matrices, compute_uv=compute_uv)
     return tuple(out) if compute_uv else (out,)
@@ -86,5 +91,6 @@ xla_lowering.update({
     L.lu_p: _in_float32(lambda x: tuple(lax.linalg.lu(x))),
     L.qr_p: _in_float32(lambda x, *, full_matrices: tuple(lax.linalg.qr(x, full_matrices=full_matrices))),
     L.eigh_p: _in_float32(_eigh),
+    L.eig_p: _in_float32(_eig),
     L.svd_p: _in_float32(_svd),
 })
