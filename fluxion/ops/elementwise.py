@@ -63,6 +63,8 @@ erfc_p = _elementwise("erfc", _REAL)
 erfinv_p = _elementwise("erfinv", _REAL)
 lgamma_p = _elementwise("lgamma", _REAL)
 digamma_p = _elementwise("digamma", _REAL)
+bessel_i0e_p = _elementwise("bessel_i0e", _REAL)  # exp(-|x|) I0(x)
+bessel_i1e_p = _elementwise("bessel_i1e", _REAL)  # exp(-|x|) I1(x)
 floor_p = _elementwise("floor", _REAL)
 ceil_p = _elementwise("ceil", _REAL)
 round_p = _elementwise("round", _REAL)  # halves to even, as NumPy
@@ -102,6 +104,11 @@ lt_p = _elementwise("lt", _REAL_NUM + (D.bool_,), _bool)
 le_p = _elementwise("le", _REAL_NUM + (D.bool_,), _bool)
 gt_p = _elementwise("gt", _REAL_NUM + (D.bool_,), _bool)
 ge_p = _elementwise("ge", _REAL_NUM + (D.bool_,), _bool)
+# special functions of several real operands
+igamma_p = _elementwise("igamma", _REAL)  # igamma(a, x): the regularized lower incomplete gamma P(a, x)
+igammac_p = _elementwise("igammac", _REAL)  # igammac(a, x) = 1 - P(a, x), accurate where it is small
+betainc_p = _elementwise("betainc", _REAL)  # betainc(a, b, x): the regularized incomplete beta I_x(a, b)
+zeta_p = _elementwise("zeta", _REAL)  # zeta(x, q): the Hurwitz zeta function, sum of (k + q)**-x over k >= 0
 
 
 def _integer_pow_rule(x: ArrayType, *, y: int) -> ArrayType:

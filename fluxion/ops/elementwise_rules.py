@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from ..core import dtypes
+from ..core.errors import op_error
 from ..core.primitive import Primitive, jvp_rules, transpose_rules
 from . import elementwise as E
 from ._batch import defelementwise
@@ -57,6 +58,8 @@ defjvp(E.erfinv_p, lambda t, ans, x: mul(t, mul(_const(math.sqrt(math.pi) / 2, x
 defjvp(E.lgamma_p, lambda t, ans, x: mul(t, E.digamma_p.bind(x)))
 defjvp(E.digamma_p, lambda t, ans, x: mul(t, E.polygamma_p.bind(x, m=1)))
 defjvp(E.polygamma_p, lambda t, ans, x, m: mul(t, E.polygamma_p.bind(x, m=m + 1)))
+defjvp(E.bessel_i0e_p, lambda t, ans, x: mul(t, sub(E.bessel_i1e_p.bind(x), mul(_sign_real(x), ans))))
+defjvp(E.bessel_i1e_p, lambda t, ans, x: mul(t, _i1e_derivative(ans, x)))
 defjvp(E.square_p, lambda t, ans, x: mul(t, mul(x, _const(2, x))))
 defjvp(E.abs_p, lambda t, ans, x: _abs_jvp(t, ans, x))
 defjvp(E.integer_pow_p, lambda t, ans, x, y: _integer_pow_jvp(t, x, y))
@@ -86,6 +89,14 @@ def _sign_jvp(primals, tangents):
     radial = E.complex_p.bind(E.real_p.bind(mul(E.conj_p.bind(ans), t)), _const(0, a))
     d = div(sub(t, mul(ans, radial)), E.complex_p.bind(safe, _const(0, a)))
     return ans, select(zero, d, _const(0, d))
+
+
+def _i1e_derivative(ans, x):
+    """i0e(x) - sign(x) i1e(x) - i1e(x) / x, whose limit at 0 is 1/2."""
+    zero = E.eq_p.bind(x, _const(0, x))
+    safe = select(zero, x, _const(1, x))
+    d = sub(sub(E.bessel_i0e_p.bind(x), mul(_sign_real(x), ans)), div(ans, safe))
+    return select(zero, d, _const(0.5, x))
 
 
 def _integer_pow_jvp(t, x, y):
@@ -129,6 +140,44 @@ def _pow_jvp_y(t, ans, x):
     zero = E.eq_p.bind(x, _const(0, x))
     safe_log = log(select(zero, x, _const(1, x)))
     return mul(t, select(zero, mul(safe_log, ans), _const(0, ans)))
+
+
+# special functions of several operands ---------------------------------------------------------
+def _log_power(c, x, log_fn):
+    """c * log_fn(x), 0 where c == 0 (the factor x**0 of a density is 1, also at x == 0)."""
+    zero = E.eq_p.bind(c, _const(0, c))
+    return select(zero, mul(c, log_fn(select(zero, x, _const(0.5, x)))), _const(0, c))
+
+
+def _gamma_density(a, x):
+    """d/dx igamma(a, x) = x**(a - 1) exp(-x) / Gamma(a)."""
+    return exp(sub(sub(_log_power(sub(a, _const(1, a)), x, log), x), E.lgamma_p.bind(a)))
+
+
+def _beta_density(a, b, x):
+    """d/dx betainc(a, b, x) = x**(a - 1) (1 - x)**(b - 1) / B(a, b)."""
+    one = _const(1, x)
+    log_beta = sub(add(E.lgamma_p.bind(a), E.lgamma_p.bind(b)), E.lgamma_p.bind(add(a, b)))
+    powers = add(_log_power(sub(a, one), x, log), _log_power(sub(b, one), neg(x), E.log1p_p.bind))
+    return exp(sub(powers, log_beta))
+
+
+def _not_differentiable(function: str, argument: str):
+    """A jvp term that refuses: the derivative in a shape parameter is not implemented."""
+    def rule(t, ans, *primals):
+        raise op_error(NotImplementedError, function, f"has no derivative in its argument `{argument}` yet "
+                       "(only in the continuous argument)",
+                       f"if `{argument}` need not be differentiated, pass fx.stop_gradient({argument}); otherwise "
+                       "differentiate by finite differences")
+    return rule
+
+
+defjvp(E.igamma_p, _not_differentiable("gammainc", "a"), lambda t, ans, a, x: mul(t, _gamma_density(a, x)))
+defjvp(E.igammac_p, _not_differentiable("gammaincc", "a"), lambda t, ans, a, x: neg(mul(t, _gamma_density(a, x))))
+defjvp(E.betainc_p, _not_differentiable("betainc", "a"), _not_differentiable("betainc", "b"),
+       lambda t, ans, a, b, x: mul(t, _beta_density(a, b, x)))
+defjvp(E.zeta_p, _not_differentiable("zeta", "x"),
+       lambda t, ans, x, q: neg(mul(t, mul(x, E.zeta_p.bind(add(x, _const(1, x)), q)))))
 
 
 # linear ----------------------------------------------------------------------------------------

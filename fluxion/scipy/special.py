@@ -21,8 +21,10 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import broadcast_shapes
 
-__all__ = ["digamma", "erf", "erfc", "erfinv", "expit", "gammaln", "log_softmax", "logit", "logsumexp", "ndtr",
-           "ndtri", "softmax", "xlog1py", "xlogy"]
+__all__ = ["beta", "betainc", "betaln", "boxcox", "boxcox1p", "digamma", "entr", "erf", "erfc", "erfcx", "erfinv",
+           "expit", "factorial", "gamma", "gammainc", "gammaincc", "gammaln", "gammasgn", "i0", "i0e", "i1", "i1e",
+           "inv_boxcox", "inv_boxcox1p", "kl_div", "log_ndtr", "log_softmax", "loggamma", "logit", "logsumexp",
+           "multigammaln", "ndtr", "ndtri", "poch", "polygamma", "rel_entr", "softmax", "xlog1py", "xlogy", "zeta"]
 
 _LOW = (dtypes.float16, dtypes.bfloat16)
 
@@ -307,3 +309,482 @@ def log_softmax(x, axis=None) -> Array:
     log_total = E.log_p.bind(R.reduce_sum(E.exp_p.bind(shifted), axes))
     out = E.sub_p.bind(shifted, S.expand_dims(log_total, axes))
     return convert(out, x_in.dtype, x_in.weak)
+
+
+# the gamma family ------------------------------------------------------------------------------
+def _where(cond: Array, x: Array, y: Array) -> Array:
+    """`x` where `cond` holds, else `y` (NumPy's argument order)."""
+    return E.select_n_p.bind(cond, y, x)
+
+
+def _is_nan(x: Array) -> Array:
+    return E.ne_p.bind(x, x)
+
+
+def _pole(x: Array) -> Array:
+    """Where x is a pole of the gamma function: 0, a negative integer or -inf."""
+    return E.and_p.bind(E.le_p.bind(x, _c(0, x)), E.eq_p.bind(E.floor_p.bind(x), x))
+
+
+def _exact(x: Array) -> Array:
+    """`x` in float64, for functions that exponentiate sums of lgamma's (gamma = exp(lgamma)
+    multiplies lgamma's rounding error by |lgamma|) or whose factors over- or underflow in
+    float32: float64 keeps the error below float32's precision, and the result is rounded once."""
+    return convert(x, dtypes.float64, x.weak)
+
+
+def _gammasgn(x: Array) -> Array:
+    odd = E.ne_p.bind(E.rem_p.bind(E.floor_p.bind(x), _c(2, x)), _c(0, x))
+    out = _where(E.gt_p.bind(x, _c(0, x)), _c(1, x), _where(odd, _c(-1, x), _c(1, x)))
+    out = _where(E.eq_p.bind(x, _c(0, x)), E.copysign_p.bind(_c(1, x), x), out)  # the sign of gamma(+-0) = +-inf
+    negative_pole = E.and_p.bind(_pole(x), E.lt_p.bind(x, _c(0, x)))
+    return _where(E.or_p.bind(negative_pole, _is_nan(x)), _c(np.nan, x), out)
+
+
+def _odd_sign(n: Array) -> Array:
+    """(-1)**n for an integer n."""
+    return _where(E.eq_p.bind(E.rem_p.bind(n, _c(2, n)), _c(0, n)), _c(1, n), _c(-1, n))
+
+
+def gammasgn(x) -> Array:
+    """The sign of the gamma function: 1 or -1 (the sign of a zero at 0), NaN at the poles.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> fsp.gammasgn([0.5, -0.5, -1.5]).tolist()
+    [1.0, -1.0, 1.0]
+    """
+    return _gammasgn(*_real("gammasgn", x))
+
+
+def gamma(x) -> Array:
+    """The gamma function, sign * exp(gammaln(x)): inf at 0 (-inf at -0.0), NaN at negative integers.
+
+    Computed in float64 and rounded once; float64 results are within some |gammaln(x)| ulps.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> fsp.gamma(5.0).item()
+    24.0
+    """
+    (x_in,) = _real("gamma", x)
+    x = _exact(x_in)
+    out = E.mul_p.bind(_gammasgn(x), E.exp_p.bind(E.lgamma_p.bind(x)))
+    return convert(out, x_in.dtype, x_in.weak)
+
+
+def loggamma(x) -> Array:
+    """log(gamma(x)) for real x: inf at 0, NaN for x < 0 (complex inputs are not supported).
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.loggamma(0.5).item(), 4)
+    0.5724
+    """
+    (x,) = _real("loggamma", x)
+    return _where(E.lt_p.bind(x, _c(0, x)), _c(np.nan, x), E.lgamma_p.bind(x))
+
+
+# Stirling's series of lgamma(x) - ((x - 1/2) log x - x + log(2 pi) / 2): its next term is below
+# float64's precision for x >= 100
+_STIRLING = (1 / 12, -1 / 360, 1 / 1260, -1 / 1680)
+_STIRLING_FROM = 100.0
+
+
+def _stirling_rest(x: Array) -> Array:
+    r = E.div_p.bind(_c(1, x), x)
+    return E.mul_p.bind(r, _poly(E.mul_p.bind(r, r), _STIRLING))
+
+
+def _log_gamma_ratio(a: Array, b: Array) -> Array:
+    """lgamma(a + b) - lgamma(a): where a and a + b are large, Stirling's series, in which the
+    large terms cancel exactly; elsewhere the difference."""
+    c = E.add_p.bind(a, b)
+    large = E.and_p.bind(E.ge_p.bind(E.min_p.bind(a, c), _c(_STIRLING_FROM, a)), E.is_finite_p.bind(c))
+    a_l, b_l = _where(large, a, _c(_STIRLING_FROM, a)), _where(large, b, _c(1, b))
+    c_l = E.add_p.bind(a_l, b_l)
+    # (c - 1/2) log c - c - (a - 1/2) log a + a, with log c = log a + log1p(b / a)
+    log1p_ratio = E.log1p_p.bind(E.div_p.bind(b_l, a_l))
+    main = E.sub_p.bind(E.add_p.bind(E.mul_p.bind(E.sub_p.bind(c_l, _c(0.5, c)), log1p_ratio),
+                                     E.mul_p.bind(b_l, E.log_p.bind(a_l))), b_l)
+    stirling = E.add_p.bind(main, E.sub_p.bind(_stirling_rest(c_l), _stirling_rest(a_l)))
+    direct = E.sub_p.bind(E.lgamma_p.bind(c), E.lgamma_p.bind(a))
+    return _where(large, stirling, direct)
+
+
+def _beta_parts(a: Array, b: Array) -> tuple[Array, Array]:
+    """(sign, log|B(a, b)|) with SciPy's values at the poles of gamma(a) and gamma(b)."""
+    big, small = E.max_p.bind(a, b), E.min_p.bind(a, b)
+    log_abs = E.sub_p.bind(E.lgamma_p.bind(small), _log_gamma_ratio(big, small))
+    c = E.add_p.bind(a, b)
+    c_sign = _where(_pole(c), _c(1, c), _gammasgn(c))  # B is 0 where a + b is a pole
+    sign = E.mul_p.bind(E.mul_p.bind(_gammasgn(a), _gammasgn(b)), c_sign)
+    # where one argument is a pole, SciPy takes the limit (-1)**o B(1 - a - b, o) if the other, o,
+    # is a positive integer with a + b <= 0, and inf otherwise (-inf for odd b where both are poles)
+    a_pole, b_pole = _pole(a), _pole(b)
+    at_pole, both = E.or_p.bind(a_pole, b_pole), E.and_p.bind(a_pole, b_pole)
+    o = _where(a_pole, b, a)
+    finite = E.and_p.bind(E.and_p.bind(at_pole, E.le_p.bind(c, _c(0, c))),
+                          E.and_p.bind(E.gt_p.bind(o, _c(0, o)), E.eq_p.bind(E.floor_p.bind(o), o)))
+    o_f = _where(finite, o, _c(1, o))
+    one_minus_c = _where(finite, E.sub_p.bind(_c(1, c), c), _c(1, c))
+    log_limit = E.sub_p.bind(E.lgamma_p.bind(o_f), _log_gamma_ratio(one_minus_c, o_f))
+    log_abs = _where(at_pole, _where(finite, log_limit, _c(np.inf, c)), log_abs)
+    pole_sign = _where(finite, _odd_sign(o_f), _where(both, _odd_sign(_where(both, b, _c(0, b))), _c(1, c)))
+    sign = _where(at_pole, pole_sign, sign)
+    # an infinite argument and a finite positive other one make B zero
+    log_abs = _where(E.and_p.bind(E.eq_p.bind(big, _c(np.inf, big)),
+                                  E.and_p.bind(E.gt_p.bind(small, _c(0, small)), E.is_finite_p.bind(small))),
+                     _c(-np.inf, c), log_abs)
+    return sign, log_abs
+
+
+def beta(a, b) -> Array:
+    """The beta function gamma(a) gamma(b) / gamma(a + b), from logarithms (no overflow between).
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.beta(2.0, 3.0).item(), 4)
+    0.0833
+    """
+    a_in, b_in = _real("beta", a, b)
+    sign, log_abs = _beta_parts(_exact(a_in), _exact(b_in))
+    out = E.mul_p.bind(sign, E.exp_p.bind(log_abs))
+    return convert(out, a_in.dtype, a_in.weak and b_in.weak)
+
+
+def betaln(a, b) -> Array:
+    """log|beta(a, b)|, accurate also where one argument is large (no cancellation of gammaln's).
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.betaln(2.0, 3.0).item(), 4)
+    -2.4849
+    """
+    a, b = _real("betaln", a, b)
+    return convert(_beta_parts(_exact(a), _exact(b))[1], a.dtype, a.weak and b.weak)
+
+
+def poch(z, m) -> Array:
+    """The rising factorial gamma(z + m) / gamma(z); 1 for m == 0.
+
+    Where z and z + m are both poles, the limit (-1)**m gamma(1 - z) / gamma(1 - z - m); 0 where
+    only z is one, inf where only z + m is.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> fsp.poch(3.0, 2.0).item()
+    12.0
+    """
+    z_in, m_in = _real("poch", z, m)
+    z, m = _exact(z_in), _exact(m_in)
+    zm = E.add_p.bind(z, m)
+    z_pole, zm_pole = _pole(z), _pole(zm)
+    both = E.and_p.bind(z_pole, zm_pole)
+    sign = E.mul_p.bind(_gammasgn(zm), _gammasgn(z))
+    out = E.mul_p.bind(sign, E.exp_p.bind(_log_gamma_ratio(z, m)))
+    # 1 - z and 1 - z - m are positive integers where both are poles; (-1)**m is exact there
+    zr, mr = _where(both, E.sub_p.bind(_c(1, z), z), _c(1, z)), _where(both, E.neg_p.bind(m), _c(0, m))
+    limit = E.mul_p.bind(_odd_sign(m), E.exp_p.bind(E.neg_p.bind(_log_gamma_ratio(zr, mr))))
+    out = _where(both, limit, _where(z_pole, _c(0, z), _where(zm_pole, _c(np.inf, z), out)))
+    inf_z = E.and_p.bind(E.eq_p.bind(z, _c(np.inf, z)), E.gt_p.bind(m, _c(0, m)))  # inf - inf in the logs
+    out = _where(inf_z, _c(np.inf, z), _where(E.eq_p.bind(m, _c(-np.inf, m)), _c(np.nan, z), out))
+    out = _where(E.eq_p.bind(m, _c(0, m)), _c(1, z), out)
+    return convert(out, z_in.dtype, z_in.weak and m_in.weak)
+
+
+def factorial(n, exact: bool = False) -> Array:
+    """n! = gamma(n + 1) as a float; 0 for n < 0.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> fsp.factorial(5).item()
+    120.0
+    """
+    if exact:
+        raise ValueError("factorial: exact=True (arbitrary-precision integers) is not supported: "
+                         "use math.factorial for exact values, or exact=False for floats")
+    (n,) = _real("factorial", n)
+    return _where(E.lt_p.bind(n, _c(0, n)), _c(0, n), gamma(E.add_p.bind(n, _c(1, n))))
+
+
+def multigammaln(a, d: int) -> Array:
+    """The log of the multivariate gamma function of dimension `d`:
+    d (d - 1) / 4 log(pi) + sum of gammaln(a - j / 2) for j < d. NaN where a <= (d - 1) / 2.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.multigammaln(3.0, 2).item(), 4)
+    1.5502
+    """
+    if not isinstance(d, (int, np.integer)) or isinstance(d, bool) or d < 1:
+        raise ValueError(f"multigammaln: the dimension d must be a positive Python int, got {d!r}")
+    (a,) = _real("multigammaln", a)
+    out = _c(d * (d - 1) / 4 * math.log(math.pi), a)
+    for j in range(d):
+        out = E.add_p.bind(out, E.lgamma_p.bind(E.sub_p.bind(a, _c(j / 2, a))))
+    return _where(E.gt_p.bind(a, _c((d - 1) / 2, a)), out, _c(np.nan, a))
+
+
+def _binary(name: str, prim, doc: str):
+    def f(a, x) -> Array:
+        return prim.bind(*_real(name, a, x))
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f
+
+
+gammainc = _binary("gammainc", E.igamma_p, """The regularized lower incomplete gamma function P(a, x).
+
+    Differentiable in x; the derivative in `a` raises NotImplementedError (wrap `a` in
+    fx.stop_gradient where it is not differentiated).
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.gammainc(1.0, 1.0).item(), 4)
+    0.6321
+    """)
+gammaincc = _binary("gammaincc", E.igammac_p, """The regularized upper incomplete gamma function 1 - P(a, x).
+
+    Differentiable in x; the derivative in `a` raises NotImplementedError.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.gammaincc(1.0, 1.0).item(), 4)
+    0.3679
+    """)
+
+
+def betainc(a, b, x) -> Array:
+    """The regularized incomplete beta function I_x(a, b).
+
+    Differentiable in x; the derivatives in `a` and `b` raise NotImplementedError.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> fsp.betainc(1.0, 1.0, 0.25).item()
+    0.25
+    """
+    return E.betainc_p.bind(*_real("betainc", a, b, x))
+
+
+def polygamma(n, x) -> Array:
+    """The n-th derivative of digamma, (-1)**(n + 1) n! zeta(n + 1, x) for n >= 1.
+
+    A Python int `n` makes one primitive; an array `n` is computed through zeta.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.polygamma(1, 1.0).item(), 4)
+    1.6449
+    """
+    if isinstance(n, (int, np.integer)) and not isinstance(n, bool):
+        if n < 0:
+            raise ValueError(f"polygamma: the order n must be >= 0, got {n}")
+        (x,) = _real("polygamma", x)
+        return E.polygamma_p.bind(x, m=int(n))
+    n_in, x_in = _real("polygamma", n, x)
+    n, x = _exact(n_in), _exact(x_in)  # n! zeta(n + 1, x) may overflow and underflow in float32
+    n1 = E.add_p.bind(n, _c(1, n))
+    factor = E.mul_p.bind(E.pow_p.bind(_c(-1, n), n1), gamma(n1))
+    out = E.mul_p.bind(factor, E.zeta_p.bind(n1, x))
+    out = _where(E.eq_p.bind(n, _c(0, n)), E.digamma_p.bind(x), out)
+    return convert(out, x_in.dtype, n_in.weak and x_in.weak)
+
+
+def zeta(x, q) -> Array:
+    """The Hurwitz zeta function, the sum of (k + q)**-x over k >= 0; for x > 1 (NaN for x < 1).
+
+    Differentiable in q (d/dq = -x zeta(x + 1, q)); the derivative in x raises NotImplementedError.
+    The Riemann zeta function is zeta(x, 1), for x > 1.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.zeta(2.0, 1.0).item(), 4)
+    1.6449
+    """
+    return E.zeta_p.bind(*_real("zeta", x, q))
+
+
+# Bessel functions ---------------------------------------------------------------------------------
+i0e = _unary("i0e", E.bessel_i0e_p, """The exponentially scaled modified Bessel function exp(-|x|) I0(x).
+
+    >>> import fluxion.scipy.special as fsp
+    >>> fsp.i0e(0.0).item()
+    1.0
+    """)
+i1e = _unary("i1e", E.bessel_i1e_p, """The exponentially scaled modified Bessel function exp(-|x|) I1(x).
+
+    >>> import fluxion.scipy.special as fsp
+    >>> fsp.i1e(0.0).item()
+    0.0
+    """)
+
+
+def _unscaled(name: str, prim, doc: str):
+    def f(x) -> Array:
+        (x,) = _real(name, x)
+        # as SciPy: exp(|x|) times the scaled function (inf for |x| past exp's range, NaN at inf)
+        return E.mul_p.bind(E.exp_p.bind(E.abs_p.bind(x)), prim.bind(x))
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f
+
+
+i0 = _unscaled("i0", E.bessel_i0e_p, """The modified Bessel function of the first kind of order 0.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.i0(1.0).item(), 4)
+    1.2661
+    """)
+i1 = _unscaled("i1", E.bessel_i1e_p, """The modified Bessel function of the first kind of order 1.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.i1(1.0).item(), 4)
+    0.5652
+    """)
+
+
+# the normal tail -----------------------------------------------------------------------------------
+_CF_FROM, _CF_DEPTH = 3.0, 30  # erfcx's continued fraction converges to float64's precision from x = 3
+
+
+def erfcx(x) -> Array:
+    """The scaled complementary error function exp(x**2) erfc(x), without underflow for large x.
+
+    Below x = 3 it is that product; above, the continued fraction
+    erfc(x) exp(x**2) sqrt(pi) = 1 / (x + (1/2) / (x + 1 / (x + (3/2) / (x + ...)))).
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.erfcx(1.0).item(), 4)
+    0.4276
+    """
+    (x_in,) = _real("erfcx", x)
+    x = _wide(x_in)
+    tail = E.ge_p.bind(x, _c(_CF_FROM, x))
+    xt = _where(tail, x, _c(_CF_FROM, x))
+    t = xt
+    for k in range(_CF_DEPTH, 0, -1):
+        t = E.add_p.bind(xt, E.div_p.bind(_c(k / 2, x), t))
+    fraction = E.div_p.bind(_c(1 / math.sqrt(math.pi), x), t)
+    xd = _where(tail, _c(0, x), x)
+    direct = E.mul_p.bind(E.exp_p.bind(E.mul_p.bind(xd, xd)), E.erfc_p.bind(xd))
+    return convert(_where(tail, fraction, direct), x_in.dtype, x_in.weak)
+
+
+def log_ndtr(x) -> Array:
+    """log(ndtr(x)), accurate in both tails: -x**2/2 + log(erfcx(-x/sqrt(2)) / 2) for x < 0,
+    log1p(-ndtr(-x)) otherwise.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.log_ndtr(-40.0).item(), 2)
+    -804.61
+    """
+    (x_in,) = _real("log_ndtr", x)
+    x = _wide(x_in)
+    lower = E.lt_p.bind(x, _c(0, x))
+    # each branch sees only its own half, so a discarded one has no infinite derivative
+    xl, xr = _where(lower, x, _c(-1, x)), _where(lower, _c(0, x), x)
+    scaled = E.mul_p.bind(erfcx(E.mul_p.bind(xl, _c(-_SQRT_HALF, x))), _c(0.5, x))
+    left = E.sub_p.bind(E.log_p.bind(scaled), E.mul_p.bind(E.mul_p.bind(xl, xl), _c(0.5, x)))
+    right = E.log1p_p.bind(E.neg_p.bind(ndtr(E.neg_p.bind(xr))))
+    return convert(_where(lower, left, right), x_in.dtype, x_in.weak)
+
+
+# entropies -----------------------------------------------------------------------------------------
+def _nan_where_nan(out: Array, *args: Array) -> Array:
+    for a in args:
+        out = _where(_is_nan(a), _c(np.nan, out), out)
+    return out
+
+
+def entr(x) -> Array:
+    """-x log(x) elementwise: 0 at 0, -inf for x < 0.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.entr(0.5).item(), 4)
+    0.3466
+    """
+    (x,) = _real("entr", x)
+    negative = E.lt_p.bind(x, _c(0, x))
+    xs = _where(negative, _c(1, x), x)  # no log of a negative number, even in a discarded lane
+    return _where(negative, _c(-np.inf, x), E.neg_p.bind(xlogy(xs, xs)))
+
+
+def _relative(name: str, x, y, extra):
+    """x log(x / y) + extra(x, y) for x, y > 0; extra(0, y) for x == 0 <= y; inf elsewhere."""
+    x, y = _real(name, x, y)
+    positive = E.and_p.bind(E.gt_p.bind(x, _c(0, x)), E.gt_p.bind(y, _c(0, y)))
+    zero = E.and_p.bind(E.eq_p.bind(x, _c(0, x)), E.ge_p.bind(y, _c(0, y)))
+    xs, ys = _where(positive, x, _c(1, x)), _where(positive, y, _c(1, y))
+    inside = E.mul_p.bind(xs, E.log_p.bind(E.div_p.bind(xs, ys)))
+    if extra is not None:
+        inside = E.add_p.bind(inside, extra(xs, ys))
+    at_zero = _c(0, x) if extra is None else extra(_c(0, x), _where(zero, y, _c(0, y)))
+    out = _where(positive, inside, _where(zero, at_zero, _c(np.inf, inside)))
+    return _nan_where_nan(out, x, y)
+
+
+def rel_entr(x, y) -> Array:
+    """x log(x / y) for x, y > 0; 0 for x == 0 <= y; inf otherwise.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.rel_entr(1.0, 2.0).item(), 4)
+    -0.6931
+    """
+    return _relative("rel_entr", x, y, None)
+
+
+def kl_div(x, y) -> Array:
+    """x log(x / y) - x + y for x, y > 0; y for x == 0 <= y; inf otherwise.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.kl_div(1.0, 2.0).item(), 4)
+    0.3069
+    """
+    return _relative("kl_div", x, y, lambda x, y: E.sub_p.bind(y, x))
+
+
+# Box-Cox transforms -------------------------------------------------------------------------------
+def _boxcox(name: str, log_fn, x, lmbda) -> Array:
+    """expm1(lmbda log_fn(x)) / lmbda, and log_fn(x) for |lmbda| < 1e-19 (as SciPy)."""
+    x, lmbda = _real(name, x, lmbda)
+    log_x = log_fn(x)
+    tiny = E.lt_p.bind(E.abs_p.bind(lmbda), _c(1e-19, lmbda))
+    safe = _where(tiny, _c(1, lmbda), lmbda)
+    return _where(tiny, log_x, E.div_p.bind(E.expm1_p.bind(E.mul_p.bind(safe, log_x)), safe))
+
+
+def _inv_boxcox(name: str, exp_fn, y, lmbda) -> Array:
+    """exp_fn(log1p(lmbda y) / lmbda), and exp_fn(y) for lmbda == 0 (as SciPy)."""
+    y, lmbda = _real(name, y, lmbda)
+    zero = E.eq_p.bind(lmbda, _c(0, lmbda))
+    safe = _where(zero, _c(1, lmbda), lmbda)
+    return exp_fn(_where(zero, y, E.div_p.bind(E.log1p_p.bind(E.mul_p.bind(safe, y)), safe)))
+
+
+def boxcox(x, lmbda) -> Array:
+    """The Box-Cox transform (x**lmbda - 1) / lmbda, log(x) for lmbda == 0.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> fsp.boxcox(4.0, 0.5).item()
+    2.0
+    """
+    return _boxcox("boxcox", E.log_p.bind, x, lmbda)
+
+
+def boxcox1p(x, lmbda) -> Array:
+    """The Box-Cox transform of 1 + x, accurate for small x: ((1 + x)**lmbda - 1) / lmbda.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> fsp.boxcox1p(3.0, 0.5).item()
+    2.0
+    """
+    return _boxcox("boxcox1p", E.log1p_p.bind, x, lmbda)
+
+
+def inv_boxcox(y, lmbda) -> Array:
+    """The inverse of boxcox: (1 + lmbda y)**(1 / lmbda), exp(y) for lmbda == 0.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> fsp.inv_boxcox(2.0, 0.5).item()
+    4.0
+    """
+    return _inv_boxcox("inv_boxcox", E.exp_p.bind, y, lmbda)
+
+
+def inv_boxcox1p(y, lmbda) -> Array:
+    """The inverse of boxcox1p: (1 + lmbda y)**(1 / lmbda) - 1, expm1(y) for lmbda == 0.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> fsp.inv_boxcox1p(2.0, 0.5).item()
+    3.0
+    """
+    return _inv_boxcox("inv_boxcox1p", E.expm1_p.bind, y, lmbda)

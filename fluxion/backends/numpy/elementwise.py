@@ -79,6 +79,16 @@ def _logistic(x):
     return sp.expit(x) if x.dtype.kind == "f" else 1 / (1 + np.exp(-x))
 
 
+def _in_float64(fn):
+    """`fn` computed in float64, as the XLA lowering computes it (SciPy's single-precision loops
+    of betainc and gammainc compute in float32 and overflow early); the eager interpreter rounds
+    the result to the operation's dtype."""
+    def kernel(*xs):
+        return fn(*(np.asarray(x, np.float64) for x in xs))
+    kernel.__name__ = fn.__name__
+    return kernel
+
+
 def _select_n(which, *cases):
     if which.dtype == np.bool_:
         return np.where(which, cases[1], cases[0])
@@ -137,6 +147,9 @@ numpy_kernel.update({
     E.logistic_p: via_float32(_logistic), E.cbrt_p: np.cbrt,
     E.erf_p: via_float32(sp.erf), E.erfc_p: via_float32(sp.erfc), E.erfinv_p: via_float32(sp.erfinv),
     E.lgamma_p: via_float32(sp.gammaln), E.digamma_p: via_float32(sp.digamma),
+    E.bessel_i0e_p: _in_float64(sp.i0e), E.bessel_i1e_p: _in_float64(sp.i1e),
+    E.igamma_p: _in_float64(sp.gammainc), E.igammac_p: _in_float64(sp.gammaincc),
+    E.betainc_p: _in_float64(sp.betainc), E.zeta_p: _in_float64(sp.zeta),
     E.floor_p: np.floor, E.ceil_p: np.ceil, E.round_p: _round, E.trunc_p: np.trunc,
     E.is_finite_p: np.isfinite, E.real_p: np.real, E.imag_p: np.imag, E.conj_p: np.conjugate,
     E.not_p: np.invert, E.population_count_p: np.bitwise_count, E.clz_p: _clz,

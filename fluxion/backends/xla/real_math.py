@@ -5,9 +5,9 @@
 - `sinh` and `cosh` halve exp(|x|) exactly (XLA adds log(1/2) to the argument first);
 - float64 `log1p` and `atanh` are log(u) x / (u - 1) with u = 1 + x beyond small |x| (XLA's
   float64 log1p is some 100 ulps off there: its simplifier folds the correction term away);
-- `lgamma`, `digamma` and `polygamma` compute in float64, as SciPy's kernels do, with SciPy's
-  values at the poles and infinities;
-- `sign(-0.0)` and `erfinv(-0.0)` are +0.0, as NumPy and SciPy give.
+- `lgamma`, `digamma`, `polygamma` and the other special functions compute in float64, as
+  SciPy's kernels do, with SciPy's values at the poles and infinities;
+- `sign(-0.0)`, `erfinv(-0.0)` and `bessel_i1e(-0.0)` are +0.0, as NumPy and SciPy give.
 """
 from __future__ import annotations
 
@@ -105,12 +105,13 @@ atanh = _float64_only(_atanh, lax.atanh)
 def in_float64(fn):
     """`fn` computed in float64 and rounded once (SciPy's gamma-family kernels compute in
     double; XLA's single-precision ones are tens of ulps off, and off zero at lgamma's roots)."""
-    def rule(x, **params):
-        if x.dtype == D.float64:
-            return fn(x, **params)
-        out = fn(lax.convert_element_type(x, D.float64), **params)
+    def rule(*xs, **params):
+        dt = xs[0].dtype
+        if dt == D.float64:
+            return fn(*xs, **params)
+        out = fn(*(lax.convert_element_type(x, D.float64) for x in xs), **params)
         # 16-bit floats through float32, as the kernels round them
-        return lax.convert_element_type(lax.convert_element_type(out, D.float32), x.dtype)
+        return lax.convert_element_type(lax.convert_element_type(out, D.float32), dt)
     return rule
 
 
@@ -135,6 +136,25 @@ def polygamma(x, *, m):
     sign_ = 1.0 if m % 2 else -1.0
     out = _where(_pole(x), jnp.full_like(x, sign_ * math.inf), jsp.polygamma(m, x))
     return _where(x == math.inf, jnp.full_like(x, sign_ * 0.0), out)
+
+
+def igamma(a, x):
+    # SciPy: 0 for a = inf and finite x >= 0 (XLA: NaN)
+    return _where((a == math.inf) & (x >= 0) & (x < math.inf), jnp.zeros_like(x), lax.igamma(a, x))
+
+
+def igammac(a, x):
+    return _where((a == math.inf) & (x >= 0) & (x < math.inf), jnp.ones_like(x), lax.igammac(a, x))
+
+
+def zeta(x, q):
+    # SciPy: 0 at q = inf and inf at q = -0.0 (XLA: NaN)
+    out = _where((q == 0) & (x > 1), jnp.full_like(x, math.inf), lax.zeta(x, q))
+    return _where((q == math.inf) & (x > 1), jnp.zeros_like(x), out)
+
+
+def bessel_i1e(x):
+    return _where(x == 0, jnp.zeros_like(x), lax.bessel_i1e(x))  # +0.0 at -0.0, as SciPy
 
 
 def erfinv(x):
