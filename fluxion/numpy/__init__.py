@@ -9,24 +9,35 @@ from __future__ import annotations
 
 import math as _math
 
+import numpy as _np
+
 from ..core import dtypes as _dt
 from ..core.array import Array
 from . import _array_methods, _indexing, fft, linalg
+from ._bits import *  # noqa: F401,F403
 from ._comparison import *  # noqa: F401,F403
 from ._creation import *  # noqa: F401,F403
+from ._diagonals import *  # noqa: F401,F403
 from ._differences import *  # noqa: F401,F403
 from ._dtype_functions import *  # noqa: F401,F403
 from ._elementwise import *  # noqa: F401,F403
+from ._functional import *  # noqa: F401,F403
+from ._histogramdd import *  # noqa: F401,F403
 from ._index_arithmetic import *  # noqa: F401,F403
+from ._index_tricks import *  # noqa: F401,F403
 from ._indexing import *  # noqa: F401,F403
+from ._inspection import *  # noqa: F401,F403
 from ._interpolation import *  # noqa: F401,F403
 from ._linear import *  # noqa: F401,F403
 from ._manipulation import *  # noqa: F401,F403
+from ._manipulation_numpy import *  # noqa: F401,F403
+from ._polynomial import *  # noqa: F401,F403
 from ._reductions import *  # noqa: F401,F403
 from ._sets import *  # noqa: F401,F403
 from ._signal import *  # noqa: F401,F403
 from ._sorting import *  # noqa: F401,F403
 from ._statistics import *  # noqa: F401,F403
+from ._windows import *  # noqa: F401,F403
 
 __array_api_version__ = "2024.12"
 
@@ -36,7 +47,17 @@ uint8, uint16, uint32, uint64 = _dt.uint8, _dt.uint16, _dt.uint32, _dt.uint64
 float16, bfloat16, float32, float64 = _dt.float16, _dt.bfloat16, _dt.float32, _dt.float64
 complex64, complex128 = _dt.complex64, _dt.complex128
 ndarray = Array
+dtype = _np.dtype
+# NumPy's names for the default-sized types, and its abstract type hierarchy (for issubdtype)
+bool_, int_, uint, single, double, csingle, cdouble = _dt.bool_, _dt.int64, _dt.uint64, _dt.float32, _dt.float64, \
+    _dt.complex64, _dt.complex128
+float_, complex_ = _dt.float64, _dt.complex128
+generic, number, integer, signedinteger, unsignedinteger = (_np.generic, _np.number, _np.integer, _np.signedinteger,
+                                                             _np.unsignedinteger)
+inexact, floating, complexfloating, flexible, character = (_np.inexact, _np.floating, _np.complexfloating,
+                                                           _np.flexible, _np.character)
 
 e, pi, inf, nan, newaxis = _math.e, _math.pi, _math.inf, _math.nan, None
+euler_gamma = 0.5772156649015329
 
 _array_methods.install(__import__(__name__, fromlist=["_"]))

@@ -102,7 +102,7 @@ def _transpose(self, *axes):
 
 class _At:
     """`x.at[idx]`: functional updates, `x.at[idx].set(v)`, `.add`, `.subtract`, `.mul` (or `.multiply`),
-    `.min`, `.max`, `.get`."""
+    `.divide`, `.power`, `.min`, `.max`, `.get`."""
 
     __slots__ = ("x",)
 
@@ -136,6 +136,29 @@ class _AtIndex:
         return _ns._indexing.update(self.x, self.idx, values, "mul", mode=mode)
 
     multiply = mul
+
+    def _factors(self, values, mode):
+        """Ones shaped like `x`, times `values` at `idx` (repeated indices multiply): what jax
+        divides by or raises to in `.divide` / `.power`."""
+        return _ns._indexing.update(_ns.ones_like(self.x), self.idx, values, "mul", mode=mode)
+
+    def divide(self, values, *, mode=None):
+        """`x` with `x[idx] / values`; repeated indices divide again, and integers give floats (as jax).
+
+        >>> import fluxion.numpy as fnp
+        >>> fnp.asarray([8.0, 8.0, 8.0]).at[fnp.asarray([0, 0, 2])].divide(2.0).tolist()
+        [2.0, 8.0, 4.0]
+        """
+        return _ns.divide(self.x, self._factors(values, mode))
+
+    def power(self, values, *, mode=None):
+        """`x` with `x[idx] ** values`; a repeated index raises to the product of its values (as jax).
+
+        >>> import fluxion.numpy as fnp
+        >>> fnp.asarray([2.0, 2.0, 2.0]).at[fnp.asarray([0, 0, 2])].power(2.0).tolist()
+        [16.0, 2.0, 4.0]
+        """
+        return _ns.power(self.x, self._factors(values, mode))
 
     def min(self, values, *, mode=None):
         return _ns._indexing.update(self.x, self.idx, values, "min", mode=mode)

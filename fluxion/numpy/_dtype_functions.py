@@ -229,7 +229,7 @@ def can_cast(from_, to, /, casting: str = "safe") -> bool:
 
 _ABSTRACT = {np.generic: D.ALL, np.number: D.NUMERIC, np.integer: D.INTEGER, np.signedinteger: D.SIGNED,
              np.unsignedinteger: D.UNSIGNED, np.inexact: D.FLOATING, np.floating: D.REAL_FLOATING,
-             np.complexfloating: D.COMPLEX}
+             np.complexfloating: D.COMPLEX, np.flexible: (), np.character: ()}
 
 
 def issubdtype(arg1, arg2, /) -> bool:

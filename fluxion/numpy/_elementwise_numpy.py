@@ -13,8 +13,9 @@ from ._elementwise_base import (ANY, FLOATING, INTEGER, NUMERIC, REAL, REAL_FLOA
                                 in_float32, named, nonzero_divisor, operands, select, unary)
 
 __all__ = [
-    "angle", "deg2rad", "degrees", "fabs", "float_power", "fmax", "fmin", "fmod", "frexp", "gcd", "heaviside",
-    "iscomplex", "isneginf", "isposinf", "isreal", "lcm", "ldexp", "nan_to_num", "rad2deg", "radians", "sinc",
+    "angle", "deg2rad", "degrees", "fabs", "float_power", "fmax", "fmin", "fmod", "frexp", "gcd", "heaviside", "i0",
+    "iscomplex", "isneginf", "isposinf", "isreal", "lcm", "ldexp", "modf", "nan_to_num", "rad2deg", "radians", "sinc",
+    "spacing",
 ]
 
 fabs = unary("fabs", E.abs_p, REAL_FLOATING, "|x| for real numbers (integers become float32).",
@@ -288,3 +289,41 @@ def frexp(x, /) -> tuple[Array, Array]:
     mantissa = E.copysign_p.bind(_ldexp(magnitude, -e), x)
     return select(regular, mantissa, x), select(regular, e, 0)
 
+
+
+def modf(x, /) -> tuple[Array, Array]:
+    """(fractional part, integral part) of x, both with the sign of x; infinities have fraction 0.
+
+    >>> import fluxion.numpy as fnp
+    >>> [a.tolist() for a in fnp.modf(fnp.asarray([2.5, -1.25, float("inf")]))]
+    [[0.5, -0.25, 0.0], [2.0, -1.0, inf]]
+    """
+    (x,) = operands("modf", REAL_FLOATING, x)
+    whole = E.trunc_p.bind(x)
+    fraction = select(E.is_finite_p.bind(x), x - whole, select(x != x, x, 0))
+    return E.copysign_p.bind(fraction, x), whole
+
+
+def spacing(x, /) -> Array:
+    """The distance from x to the next representable number away from zero (negative for
+    negative x; the smallest subnormal for 0 and -0; NaN for infinities and NaN).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.spacing(fnp.asarray([1.0, -1.0])).tolist()
+    [1.1920928955078125e-07, -1.1920928955078125e-07]
+    """
+    (x,) = operands("spacing", REAL_FLOATING, x)
+    away = select(x < 0, -math.inf, full_like(x, math.inf))
+    return E.stop_gradient_p.bind(E.nextafter_p.bind(x, away) - x)  # a step function: its derivative is 0
+
+
+def i0(x, /) -> Array:
+    """The modified Bessel function of the first kind of order 0, for real x.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.round(fnp.i0(fnp.asarray([0.0, 1.0])), 4).tolist()
+    [1.0, 1.2661]
+    """
+    (x,) = operands("i0", REAL_FLOATING, x)
+    # exp(|x|) times the scaled function: exact scaling, inf past exp's range
+    return E.exp_p.bind(E.abs_p.bind(x)) * E.bessel_i0e_p.bind(x)

@@ -17,13 +17,14 @@ from ..core.array import Array, Tracer, to_array
 from ..core.errors import DTypeError, IndexOutOfBoundsError, ShapeError, op_error
 from ..ops import elementwise as E
 from ..ops import indexing as I
+from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import axis_index, broadcasts_to
 from ._convert import convert, promote
 from ._index_plan import ADVANCED, Plan, plan
 
-__all__ = ["argwhere", "choose", "compress", "extract", "flatnonzero", "ix_", "nonzero", "put_along_axis", "select",
-           "take", "take_along_axis", "where"]
+__all__ = ["argwhere", "choose", "compress", "extract", "flatnonzero", "ix_", "nonzero", "place", "put",
+           "put_along_axis", "select", "take", "take_along_axis", "where"]
 
 _GET_FIX = "use an index in [{lo}, {hi}], or read with x.at[idx].get(mode='fill') or mode='clip'"
 _SET_FIX = "use an index in [{lo}, {hi}], or pass mode='drop' (skip it) or mode='clip' to x.at[idx].set/add/..."
@@ -308,19 +309,92 @@ def take_along_axis(arr, indices, axis: int | None = -1, mode: str | None = None
     return getitem(arr, _along_axis("take_along_axis", arr, indices, axis), mode=mode, fill_value=fill_value)
 
 
-def put_along_axis(arr, indices, values, axis: int | None, *, mode: str | None = None) -> Array:
+def put_along_axis(arr, indices, values, axis: int | None, *, mode: str | None = None,
+                   inplace: bool = False) -> Array:
     """A copy of `arr` with `values` written at `indices` along `axis` (functional: `arr` is
     unchanged; NumPy's version writes in place).
+
+    Arrays are values, so `inplace=True` is refused; jax-style calls pass `inplace=False`,
+    which is also the default here.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.put_along_axis(fnp.zeros((2, 2), dtype=int), fnp.asarray([[1], [0]]), 5, axis=1).tolist()
     [[0, 5], [5, 0]]
     """
+    _not_inplace("put_along_axis", inplace)
     arr = to_array(arr)
     flat = arr if axis is not None else _ravel(arr)
     out = update(flat, _along_axis("put_along_axis", flat, indices, 0 if axis is None else axis), values, "set",
                  mode=mode)
     return S.reshape(out, arr.shape)
+
+
+def _not_inplace(op: str, inplace: bool) -> None:
+    if inplace:
+        raise op_error(ValueError, op, "fluxion arrays are values and cannot be changed in place",
+                       f"pass inplace=False and use the returned array: a = fnp.{op}(a, ..., inplace=False)")
+
+
+def _cycled(op: str, values, like: Array, n: int) -> Array:
+    """The flattened `values` as `like`'s dtype, repeated to length `n` (NumPy's put/place rule)."""
+    v = _ravel(convert(to_array(values), like.dtype))
+    if v.size == 0 and n:
+        raise op_error(ValueError, op, "got no values to write", "pass at least one value")
+    reps = -(-n // v.size) if v.size else 0
+    return S.slice_in_dim(S.concatenate([v] * reps, 0), 0, n) if reps else S.full((0,), 0, like.dtype)
+
+
+def put(a, ind, v, mode: str | None = None, *, inplace: bool = True) -> Array:
+    """A copy of `a` with the flat positions `ind` set to `v` (repeated as needed).
+
+    Arrays are values, so pass `inplace=False` and use the result. `mode`: None / "raise"
+    (out-of-bounds raises), "wrap" or "clip", as in `take`.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.put(fnp.zeros((2, 2), dtype=int), [0, 3], [5, 6], inplace=False).tolist()
+    [[5, 0], [0, 6]]
+    """
+    _not_inplace("put", inplace)
+    a = to_array(a)
+    mode = _mode("put", mode, _TAKE_MODES)
+    flat = _ravel(a)
+    i = _index_operand("put", ind)
+    if mode in ("wrap", "clip"):
+        if flat.shape[0] == 0:
+            raise op_error(IndexOutOfBoundsError, "put", f"cannot put with mode={mode!r} into an empty array",
+                           "put into a non-empty array")
+        i, mode = (_wrapped if mode == "wrap" else _clipped)(i, flat.shape[0]), None
+    i = _ravel(to_array(i))
+    values = _cycled("put", v, a, i.shape[0])
+    return S.reshape(update(flat, i, values, "set", mode=mode), a.shape)
+
+
+def place(arr, mask, vals, *, inplace: bool = True) -> Array:
+    """A copy of `arr` whose elements where `mask` holds are, in order, the elements of `vals`
+    (repeated as needed). Arrays are values, so pass `inplace=False` and use the result.
+
+    >>> import fluxion.numpy as fnp
+    >>> x = fnp.arange(5)
+    >>> fnp.place(x, x > 1, [10, 20], inplace=False).tolist()
+    [0, 1, 10, 20, 10]
+    """
+    _not_inplace("place", inplace)
+    arr = to_array(arr)
+    m = _ravel(to_array(mask))
+    if m.shape[0] != arr.size:
+        raise op_error(ShapeError, "place", f"mask of shape {to_array(mask).shape} does not match arr of shape "
+                       f"{arr.shape}", "pass one mask entry per element of arr")
+    m = convert(m, dtypes.bool_)
+    v = _ravel(convert(to_array(vals), arr.dtype))
+    if v.size == 0:
+        if isinstance(m, Tracer) or np.any(m._concrete("fnp.place")):
+            raise op_error(ValueError, "place", "got no values for the selected elements", "pass at least one value")
+        return arr
+    # the k-th selected element takes vals[k % len(vals)]; k counts the selected elements before it
+    k = E.sub_p.bind(R.cumsum(convert(m, dtypes.int64), 0), convert(1, dtypes.int64))
+    picked = getitem(v, (E.rem_p.bind(E.max_p.bind(k, convert(0, dtypes.int64)), convert(v.size, dtypes.int64)),),
+                     mode="promise_in_bounds")
+    return S.reshape(E.select_n_p.bind(m, _ravel(arr), picked), arr.shape)
 
 
 def where(condition, x=None, y=None, /):

@@ -20,8 +20,8 @@ from ._convert import convert, promote
 from ._creation import asarray
 from ._einsum import einsum
 
-__all__ = ["cross", "diagonal", "dot", "einsum", "inner", "kron", "matmul", "outer", "tensordot",
-           "trace", "vdot", "vecdot"]
+__all__ = ["cross", "diagonal", "dot", "einsum", "inner", "kron", "matmul", "matvec", "outer", "tensordot",
+           "trace", "vdot", "vecdot", "vecmat"]
 
 
 def _at_least_1d(op: str, *xs: Array) -> None:
@@ -147,6 +147,48 @@ def vecdot(x1, x2, /, *, axis: int = -1) -> Array:
     return back(contract("vecdot", x1, x2, (n,), (n,), batch, batch))
 
 
+
+
+def _matrix_vector(op: str, m: Array, v: Array, row: bool) -> tuple[Array, Array, tuple]:
+    """Check stacks of matrices `m` against stacks of vectors `v` (as long as the matrices'
+    rows when `row`, else their columns) and broadcast their batch axes."""
+    if m.ndim < 2 or v.ndim < 1:
+        raise op_error(ShapeError, op, f"needs a matrix (at least 2-d) and a vector (at least 1-d), got shapes "
+                       f"{m.shape} and {v.shape}", "use matmul for other products")
+    if m.shape[-2 if row else -1] != v.shape[-1]:
+        what = "rows" if row else "columns"
+        raise op_error(ShapeError, op, f"matrices of shape {m.shape} have {m.shape[-2 if row else -1]} {what} but "
+                       f"the vectors of shape {v.shape} have {v.shape[-1]} elements",
+                       f"give the vectors one element per matrix {what[:-1]}")
+    return _broadcast_batch(op, m, v, 2, 1)
+
+
+def matvec(x1, x2, /) -> Array:
+    """Matrix-vector products `x1 @ x2` of stacks of matrices x1 (..., m, n) and vectors
+    x2 (..., n), batch axes broadcast (NumPy 2.2).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.matvec(fnp.asarray([[1.0, 2.0], [3.0, 4.0]]), fnp.asarray([1.0, 1.0])).tolist()
+    [3.0, 7.0]
+    """
+    (x1, x2), back = operands("matvec", x1, x2)
+    x1, x2, batch = _matrix_vector("matvec", x1, x2, row=False)
+    n = len(batch)
+    return back(contract("matvec", x1, x2, (n + 1,), (n,), batch, batch))
+
+
+def vecmat(x1, x2, /) -> Array:
+    """Vector-matrix products conj(x1) @ x2 of stacks of vectors x1 (..., m) and matrices
+    x2 (..., m, n), batch axes broadcast; complex vectors are conjugated (NumPy 2.2).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.vecmat(fnp.asarray([1.0, 1.0]), fnp.asarray([[1.0, 2.0], [3.0, 4.0]])).tolist()
+    [4.0, 6.0]
+    """
+    (x1, x2), back = operands("vecmat", x1, x2)
+    x2, x1, batch = _matrix_vector("vecmat", x2, conj(x1), row=True)
+    n = len(batch)
+    return back(contract("vecmat", x1, x2, (n,), (n,), batch, batch))
 
 
 def dot(a, b, /) -> Array:

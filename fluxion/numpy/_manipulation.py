@@ -13,13 +13,14 @@ from typing import Sequence
 import numpy as np
 
 from ..core import dtypes
-from ..core.array import Array
-from ..core.errors import ShapeError, op_error
+from ..core.array import Array, Tracer
+from ..core.errors import ConcretizationError, ShapeError, op_error
+from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import broadcast_shapes as _broadcast_shapes
-from . import _indexing
+from . import _elementwise, _indexing, _reductions
 from ._convert import convert, promote
-from ._creation import _shape, asarray
+from ._creation import _shape, arange, asarray
 
 __all__ = ["array_split", "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_arrays", "broadcast_shapes",
            "broadcast_to", "column_stack", "concat", "concatenate", "dstack", "expand_dims", "flatten", "flip",
@@ -477,36 +478,66 @@ def tile(A, reps) -> Array:
     return S.reshape(grown, tuple(r * n for r, n in zip(reps, x.shape)))
 
 
-def repeat(x, repeats, /, *, axis: int | None = None) -> Array:
+def _traced_positions(repeats: Array, n: int, total: int) -> Array:
+    """For each of `total` output positions, which of the `n` elements a traced count array
+    puts there; positions past the repeated elements take the last one (as jax does)."""
+    counts = S.broadcast_to(S.reshape(convert(repeats, dtypes.int64), (repeats.size,)), (n,))
+    starts = R.cumsum(counts, 0) - counts
+    # a 1 where each element's run starts (runs starting past the end are dropped); the running
+    # count of starts, less one, is then the element at each position
+    marks = _indexing.update(S.full((total,), 0, dtypes.int64), (starts,), 1, "add", mode="drop")
+    return R.cumsum(marks, 0) - 1
+
+
+def repeat(x, repeats, /, axis: int | None = None, *, total_repeat_length: int | None = None) -> Array:
     """Repeat each element `repeats` times along `axis` (the flattened array when None).
 
-    `repeats` is an int, or a sequence/array of one count per element; counts must be
-    concrete (the output shape depends on them), so an array of counts works eagerly and
-    under transformations only when it is not traced.
+    `repeats` is an int, or a sequence/array of one count per element. The output's shape
+    depends on the counts, so they must be concrete unless `total_repeat_length` (the output's
+    length along `axis`, as in jax) is given: then `repeats` may be traced (under jit or vmap),
+    and the repeated elements are cut to that length or padded with the last element.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.repeat(fnp.asarray([1, 2]), 2).tolist(), fnp.repeat(fnp.asarray([1, 2]), [1, 3]).tolist()
     ([1, 1, 2, 2], [1, 2, 2, 2])
+    >>> fnp.repeat(fnp.asarray([1, 2, 3]), fnp.asarray([2, 0, 1]), total_repeat_length=5).tolist()
+    [1, 1, 3, 3, 3]
     """
     x = _arr(x)
     if axis is None or x.ndim == 0:
         x = S.reshape(x, (x.size,))
         axis = 0 if axis is None else axis
     (axis,) = _axes("repeat", axis, x.ndim)
+    n = x.shape[axis]
+    if total_repeat_length is not None:
+        total = operator.index(total_repeat_length)
+        if total < 0:
+            raise op_error(ValueError, "repeat", f"total_repeat_length={total} is negative",
+                           "pass the output's length along the axis, >= 0")
+        if n == 0:  # nothing to repeat or pad with (jax also returns the empty array)
+            return x
+        if isinstance(repeats, Tracer):
+            return _indexing.take(x, _traced_positions(repeats, n, total), axis=axis, mode="clip")
+    elif isinstance(repeats, Tracer):
+        raise op_error(ConcretizationError, "repeat", f"needs concrete repeat counts, got a traced {repeats.aval}",
+                       "pass total_repeat_length= (the output's length along the axis), or make repeats static")
     counts = np.asarray(repeats._concrete("fnp.repeat") if isinstance(repeats, Array) else repeats)
     counts = counts.astype(np.int64) if counts.size == 0 else counts
     if counts.dtype.kind not in "iub" or counts.ndim > 1 or np.any(counts < 0):
         raise op_error(ValueError, "repeat", f"repeats must be non-negative integers, got {repeats!r}",
                        "pass an int or one non-negative int count per element")
-    n = x.shape[axis]
+    if counts.size != 1 and counts.shape != (n,):
+        raise op_error(ValueError, "repeat", f"got {counts.size} repeat counts for an axis of size {n}",
+                       "pass one count per element along the axis, or a single int")
+    if total_repeat_length is not None:
+        positions = np.repeat(np.arange(n), np.broadcast_to(counts.reshape(-1), (n,)))[:total]
+        positions = np.concatenate([positions, np.full(total - positions.size, n - 1)])
+        return _indexing.take(x, Array(positions), axis=axis)
     if counts.size == 1:
         r = int(counts.reshape(()))
         shape = x.shape[:axis + 1] + (r,) + x.shape[axis + 1:]
         grown = S.broadcast_in_dim(x, shape, tuple(i for i in range(x.ndim + 1) if i != axis + 1))
         return S.reshape(grown, x.shape[:axis] + (n * r,) + x.shape[axis + 1:])
-    if counts.shape != (n,):
-        raise op_error(ValueError, "repeat", f"got {counts.size} repeat counts for an axis of size {n}",
-                       "pass one count per element along the axis, or a single int")
     return _indexing.take(x, Array(np.repeat(np.arange(n), counts)), axis=axis)
 
 
@@ -539,9 +570,10 @@ def roll(x, /, shift, *, axis=None) -> Array:
 
 
 # padding ------------------------------------------------------------------------------------
-_PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap", "empty")
-_NUMPY_ONLY_PAD_MODES = ("linear_ramp", "maximum", "mean", "median", "minimum")
-_PAD_KEYWORDS = {"constant": {"constant_values"}, "reflect": {"reflect_type"}, "symmetric": {"reflect_type"}}
+_STAT_MODES = ("maximum", "mean", "median", "minimum")
+_PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap", "empty", "linear_ramp") + _STAT_MODES
+_PAD_KEYWORDS = {"constant": {"constant_values"}, "reflect": {"reflect_type"}, "symmetric": {"reflect_type"},
+                 "linear_ramp": {"end_values"}, **{m: {"stat_length"} for m in _STAT_MODES}}
 
 
 def _pairs(op: str, what: str, value, ndim: int, integral: bool) -> np.ndarray:
@@ -567,10 +599,14 @@ def _periodic(x: Array, axis: int, period: Array, before: int, after: int) -> Ar
     return S.slice_in_dim(tile(period, reps), start, start + before + n + after, axis=axis)
 
 
+def _spread(piece: Array, axis: int, size: int) -> Array:
+    """`piece` (of size 1 along `axis`) repeated `size` times along it."""
+    return S.broadcast_to(piece, piece.shape[:axis] + (size,) + piece.shape[axis + 1:])
+
+
 def _edge(x: Array, axis: int, index: int, size: int) -> Array:
     """Element `index` along `axis`, repeated `size` times."""
-    piece = S.slice_in_dim(x, index, index + 1, axis=axis)
-    return S.broadcast_to(piece, x.shape[:axis] + (size,) + x.shape[axis + 1:])
+    return _spread(S.slice_in_dim(x, index, index + 1, axis=axis), axis, size)
 
 
 def _axis_config(ndim: int, axis: int, before: int, after: int) -> list[tuple[int, int, int]]:
@@ -581,11 +617,8 @@ def _axis_config(ndim: int, axis: int, before: int, after: int) -> list[tuple[in
 
 
 def _extend(x: Array, axis: int, before: int, after: int, mode: str) -> Array:
-    """`x` padded along one axis by a non-constant mode."""
+    """`x` padded along one (non-empty) axis by a periodic mode or edge."""
     n = x.shape[axis]
-    if n == 0:
-        raise op_error(ValueError, "pad", f"cannot extend the empty axis {axis} with mode {mode!r}",
-                       "use mode='constant' for empty axes")
     if mode == "edge" or (mode == "reflect" and n == 1):
         return S.concatenate([_edge(x, axis, 0, before), x, _edge(x, axis, n - 1, after)], axis)
     if mode == "wrap":
@@ -597,21 +630,95 @@ def _extend(x: Array, axis: int, before: int, after: int, mode: str) -> Array:
     return _periodic(x, axis, period, before, after)
 
 
+def _statistic(x: Array, axis: int, start: int, stop: int, mode: str) -> Array:
+    """The `mode` statistic of `x[start:stop]` along `axis`, that axis kept with size 1; as in
+    NumPy, integer (and bool) means and medians are taken in float64, integers then rounded
+    to the nearest (halves to even)."""
+    chunk = S.slice_in_dim(x, start, stop, axis=axis)
+    if mode in ("maximum", "minimum"):
+        return (_reductions.max if mode == "maximum" else _reductions.min)(chunk, axis=axis, keepdims=True)
+    if x.dtype not in dtypes.FLOATING:
+        chunk = convert(chunk, dtypes.float64)
+    stat = (_reductions.mean if mode == "mean" else _reductions.median)(chunk, axis=axis, keepdims=True)
+    return convert(_elementwise.round(stat) if x.dtype in dtypes.INTEGER else stat, x.dtype)
+
+
+def _by_statistic(x: Array, axis: int, before: int, after: int, mode: str, lengths) -> Array:
+    """`x` padded along `axis` with the statistic of its first / last `lengths` elements
+    (None: all of them)."""
+    n = x.shape[axis]
+    first, last = (n if k is None else min(int(k), n) for k in lengths)
+    left = _statistic(x, axis, 0, first, mode)
+    right = left if first == last == n else _statistic(x, axis, n - last, n, mode)
+    return S.concatenate([_spread(left, axis, before), x, _spread(right, axis, after)], axis)
+
+
+def _ramp(x: Array, axis: int, edge: int, width: int, end) -> Array:
+    """`width` values along `axis` going linearly from `end` towards `x`'s element `edge`,
+    stopping one step short of it (NumPy's linspace with endpoint=False)."""
+    if width == 0:
+        return S.slice_in_dim(x, 0, 0, axis=axis)
+    stop = S.slice_in_dim(x, edge, edge + 1, axis=axis)
+    along = (1,) * axis + (width,) + (1,) * (x.ndim - axis - 1)
+    if x.dtype in dtypes.INTEGER and not isinstance(end, complex) and float(end).is_integer():
+        # NumPy rounds its float samples down; exact integers give the same values (bar float
+        # roundings just below an integer) also under jit, where XLA divides less exactly
+        start = convert(int(end), dtypes.int64)
+        steps = S.reshape(arange(width, dtype=dtypes.int64), along)
+        ramp = _elementwise.floor_divide(steps * (convert(stop, dtypes.int64) - start), width) + start
+        return convert(ramp, x.dtype)
+    wide = dtypes.complex128 if x.dtype in dtypes.COMPLEX else dtypes.float64  # NumPy ramps in double precision
+    start = convert(end, wide)
+    delta = convert(stop, wide) - start
+    steps = S.reshape(arange(width, dtype=wide), along)
+    step = delta / width
+    # NumPy's linspace scales by delta after dividing when any step is 0; its roundings then differ
+    ramp = _indexing.where(_reductions.any(step == 0), steps / width * delta, steps * step) + start
+    if x.dtype in dtypes.INTEGER:
+        ramp = _elementwise.floor(ramp)
+    return convert(ramp, x.dtype)
+
+
+def _linear_ramps(x: Array, axis: int, before: int, after: int, ends) -> Array:
+    """`x` padded along `axis` with ramps from `ends` (before, after) to its edge elements."""
+    n = x.shape[axis]
+    right = S.rev(_ramp(x, axis, n - 1, after, ends[1].item()), (axis,))
+    return S.concatenate([_ramp(x, axis, 0, before, ends[0].item()), x, right], axis)
+
+
+def _stat_lengths(stat_length, mode: str, ndim: int):
+    """stat_length as (before, after) pairs per axis; None stands for the whole axis."""
+    if stat_length is None:
+        return [(None, None)] * ndim
+    lengths = _pairs("pad", "stat_length", stat_length, ndim, integral=True)
+    if np.any(lengths <= 0):
+        raise op_error(ValueError, "pad", f"stat_length {stat_length!r} must be positive: a length of 0 or less "
+                       f"leaves no values to take the {mode} of", "pass stat_length >= 1, or None for the whole axis")
+    return lengths
+
+
 def pad(array, pad_width, mode: str = "constant", **kwargs) -> Array:
-    """Pad an array, as NumPy's pad, with modes constant, edge, reflect, symmetric, wrap, empty.
+    """Pad an array, as NumPy's pad: modes constant, edge, reflect, symmetric, wrap, empty,
+    linear_ramp, maximum, mean, median and minimum.
 
     `pad_width` is an int, a (before, after) pair, or one pair per axis; `constant_values`
-    (mode="constant") takes the same forms. Axes are padded in order, so corners take the
-    later axis's value.
+    (mode="constant"), `end_values` (mode="linear_ramp", default 0) and `stat_length` (the
+    statistic modes: how many edge elements to summarize, None for the whole axis) take the
+    same forms. Axes are padded in order, so corners take the later axis's value, and a
+    later axis's statistics include the padding of the earlier ones. For integer arrays mean
+    and median round halves to even, and linear_ramp rounds down, as NumPy does.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.pad(fnp.asarray([1, 2, 3]), (2, 1), mode="reflect").tolist()
     [3, 2, 1, 2, 3, 2]
+    >>> fnp.pad(fnp.asarray([1.0, 2.0, 6.0]), 1, mode="mean", stat_length=2).tolist()
+    [1.5, 1.0, 2.0, 6.0, 4.0]
+    >>> fnp.pad(fnp.asarray([4, 4]), (2, 0), mode="linear_ramp", end_values=1).tolist()
+    [1, 2, 4, 4]
     """
     x = _arr(array)
     if mode not in _PAD_MODES:
-        cls = NotImplementedError if mode in _NUMPY_ONLY_PAD_MODES else ValueError
-        raise op_error(cls, "pad", f"mode {mode!r} is not supported", f"use one of {', '.join(_PAD_MODES)}")
+        raise op_error(ValueError, "pad", f"mode {mode!r} is not supported", f"use one of {', '.join(_PAD_MODES)}")
     allowed = _PAD_KEYWORDS.get(mode, set())
     if set(kwargs) - allowed:
         raise op_error(ValueError, "pad", f"unsupported keyword arguments for mode {mode!r}: "
@@ -634,6 +741,22 @@ def pad(array, pad_width, mode: str = "constant", **kwargs) -> Array:
             x = S.pad(x, convert(va.item(), x.dtype), _axis_config(x.ndim, axis, 0, int(a)))
         return x
     for axis, (b, a) in enumerate(widths):
-        if b or a:
+        if x.shape[axis] == 0 and (b or a):
+            raise op_error(ValueError, "pad", f"cannot extend the empty axis {axis} with mode {mode!r}",
+                           "use mode='constant' for empty axes")
+    if x.size == 0:  # another axis is empty: the result is too, only its shape matters
+        return S.pad(x, convert(0, x.dtype), [(int(b), int(a), 0) for b, a in widths])
+    if mode == "linear_ramp":
+        ends = _pairs("pad", "end_values", kwargs.get("end_values", 0), x.ndim, integral=False)
+    elif mode in _STAT_MODES:
+        lengths = _stat_lengths(kwargs.get("stat_length"), mode, x.ndim)
+    for axis, (b, a) in enumerate(widths):
+        if not (b or a):
+            continue
+        if mode == "linear_ramp":
+            x = _linear_ramps(x, axis, int(b), int(a), ends[axis])
+        elif mode in _STAT_MODES:
+            x = _by_statistic(x, axis, int(b), int(a), mode, lengths[axis])
+        else:
             x = _extend(x, axis, int(b), int(a), mode)
     return x

@@ -22,7 +22,7 @@ from ._convert import convert, promote
 from ._reduce_util import as_array, check_real, const, flatten, isnan, one_axis
 
 __all__ = [
-    "argpartition", "argsort", "lexsort", "partition", "searchsorted", "sort", "unique", "unique_all",
+    "argpartition", "argsort", "lexsort", "partition", "searchsorted", "sort", "sort_complex", "unique", "unique_all",
     "unique_counts", "unique_inverse", "unique_values",
 ]
 
@@ -63,6 +63,18 @@ def sort(a, axis=-1, kind=None, order=None, *, descending: bool = False, stable:
         return S.rev(_sort.sort(S.rev(x, (ax,)), ax), (ax,))
     return _sort.sort(x, ax)
 
+
+
+def sort_complex(a) -> Array:
+    """`a` sorted along its last axis by real part, then imaginary part, as a complex array
+    (complex64 unless `a` is float64 or complex128).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.sort_complex(fnp.asarray([3.0, 1.0, 2.0])).tolist()
+    [(1+0j), (2+0j), (3+0j)]
+    """
+    x = as_array(a)
+    return sort(convert(x, dtypes.complex_dtype(x.dtype)), axis=-1)
 
 def argsort(a, axis=-1, kind=None, order=None, *, descending: bool = False, stable: bool | None = None) -> Array:
     """Indices (int64) that sort `a` along `axis`; equal elements keep their order (stable).

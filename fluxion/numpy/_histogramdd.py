@@ -1,0 +1,113 @@
+"""Multidimensional histograms: histogramdd and histogram2d.
+
+Each dimension gets its edges as `histogram_bin_edges` finds them, then every sample its bin
+by a search among the edges and one `bincount` over the flat bin numbers. Traced samples
+(under jit, vmap or grad) need edges that do not depend on them: edges, or counts with a range.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import numpy as fnp
+from ..core import dtypes
+from ..core.array import Array, Tracer
+from ..core.errors import ConcretizationError, ShapeError, op_error
+from ._convert import convert
+from ._statistics import _inexact_dtype, bincount, histogram_bin_edges
+
+__all__ = ["histogram2d", "histogramdd"]
+
+
+def _per_dimension(op: str, value, d: int, what: str) -> list:
+    """`value` given once for all dimensions, or as one entry per dimension."""
+    if value is None or isinstance(value, (int, np.integer, str)) or (isinstance(value, Array) and value.ndim == 0):
+        return [value] * d
+    value = list(value)
+    if len(value) != d:
+        raise op_error(ValueError, op, f"{what} has {len(value)} entries for {d} dimensions",
+                       f"pass one {what} entry per dimension, or a single one for all")
+    return value
+
+
+def _edges(op: str, column: Array, bins, range_, dt) -> Array:  # noqa: A002
+    if isinstance(column, Tracer) and (isinstance(bins, str) or np.ndim(bins) == 0) and range_ is None:
+        raise op_error(ConcretizationError, op, "the bins depend on the traced data",
+                       "pass range=[(lo, hi), ...] with numbers of bins, or the bin edges")
+    data = column if not isinstance(column, Tracer) else np.zeros(0, dt)
+    return convert(histogram_bin_edges(data, bins, range_), dt)
+
+
+def histogramdd(sample, bins=10, range=None, density: bool | None = None, weights=None):  # noqa: A002
+    """Counts of the N points of a D-dimensional `sample` in a grid of bins, and the edges.
+
+    `sample` is an (N, D) array or a sequence of D arrays of N coordinates. `bins` is a count
+    or edges, for all dimensions or one per dimension; `range` one (lo, hi) per dimension.
+    Bins are half-open except the last of each dimension; points outside are dropped. Counts
+    are floating (as NumPy's), of the sample's inexact dtype (float32 for integers).
+
+    >>> import fluxion.numpy as fnp
+    >>> h, edges = fnp.histogramdd(fnp.asarray([[0.0, 0.0], [1.0, 1.0], [1.0, 0.0]]), bins=2)
+    >>> h.tolist(), edges[0].tolist()
+    ([[1.0, 0.0], [1.0, 1.0]], [0.0, 0.5, 1.0])
+    """
+    if isinstance(sample, (list, tuple)):
+        sample = fnp.stack([fnp.ravel(fnp.asarray(c)) for c in sample], axis=1)
+    sample = sample if isinstance(sample, Array) else fnp.asarray(sample)
+    if sample.ndim == 1:
+        sample = sample[:, None]
+    if sample.ndim != 2:
+        raise op_error(ShapeError, "histogramdd", f"sample must be (N, D), got shape {sample.shape}",
+                       "pass an (N, D) array or a list of D 1-d arrays")
+    n, d = sample.shape
+    dt = _inexact_dtype(sample) if weights is None else _inexact_dtype(sample, weights)
+    sample = convert(sample, _inexact_dtype(sample))
+    bins_per = _per_dimension("histogramdd", bins, d, "bins")
+    ranges = _per_dimension("histogramdd", range, d, "range")
+    edges = [_edges("histogramdd", sample[:, i], b, r, sample.dtype) for i, (b, r) in enumerate(zip(bins_per, ranges))]
+    counts = tuple(e.shape[0] - 1 for e in edges)
+    flat, inside = fnp.zeros((n,), dtypes.int64), fnp.ones((n,), dtypes.bool_)
+    for i, e in enumerate(edges):
+        x = sample[:, i]
+        k = fnp.searchsorted(e, x, side="right") - 1  # bins are [e_j, e_j+1), the last one closed
+        k = fnp.where(x == e[-1], counts[i] - 1, k)
+        inside = inside & (x >= e[0]) & (x <= e[-1])  # NaN lies in no bin
+        flat = flat * counts[i] + fnp.clip(k, 0, max(counts[i] - 1, 0))
+    if weights is None:
+        w = fnp.ones((n,), dt)
+    else:
+        w = convert(weights if isinstance(weights, Array) else fnp.asarray(weights), dt)
+        if w.shape != (n,):
+            raise op_error(ShapeError, "histogramdd", f"weights of shape {w.shape} do not match {n} samples",
+                           "pass one weight per sample")
+    hist = bincount(fnp.where(inside, flat, 0), fnp.where(inside, w, 0), length=math.prod(counts))
+    hist = fnp.reshape(hist, counts)
+    if density:
+        volume = fnp.ones((), dt)
+        for i, e in enumerate(edges):
+            volume = volume[..., None] * convert(fnp.diff(e), dt)
+        hist = hist / fnp.sum(hist) / volume
+    return hist, edges
+
+
+def histogram2d(x, y, bins=10, range=None, density: bool | None = None, weights=None):  # noqa: A002
+    """Counts of the points (x[i], y[i]) in a grid of bins, and the x and y edges (see histogramdd).
+
+    `bins` is a count or edges for both axes, or a pair of those.
+
+    >>> import fluxion.numpy as fnp
+    >>> h, xe, ye = fnp.histogram2d(fnp.asarray([0.0, 1.0, 1.0]), fnp.asarray([0.0, 1.0, 0.0]), bins=2)
+    >>> h.tolist()
+    [[1.0, 0.0], [1.0, 1.0]]
+    """
+    x, y = (v if isinstance(v, Array) else fnp.asarray(v) for v in (x, y))
+    if x.ndim != 1 or x.shape != y.shape:
+        raise op_error(ShapeError, "histogram2d", f"x and y must be 1-d of one length, got shapes {x.shape} and "
+                       f"{y.shape}", "pass the coordinates as two 1-d arrays of equal length")
+    if not isinstance(bins, (int, np.integer, str)) and not (isinstance(bins, Array) and bins.ndim == 0) \
+            and len(bins) != 2:
+        bins = [bins, bins]  # one array of edges for both axes
+    hist, (xedges, yedges) = histogramdd([x, y], bins, range, density, weights)
+    return hist, xedges, yedges
+
