@@ -79,14 +79,16 @@ def solve_triangular(a, b, trans=0, lower: bool = False, unit_diagonal: bool = F
 
 def cholesky(a, lower: bool = False, overwrite_a: bool = False, check_finite: bool = True):
     """The Cholesky factor of Hermitian positive-definite matrices: upper `U` with
-    `a = U^H U` (SciPy's default), or lower `L` with `a = L L^H`; NaN if not positive definite.
+    `a = U^H U` (SciPy's default), or lower `L` with `a = L L^H`, reading only that triangle of
+    `a`; NaN if not positive definite.
 
     >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
     >>> fsl.cholesky(fnp.asarray([[4.0, 2.0], [2.0, 5.0]])).tolist()
     [[2.0, 1.0], [0.0, 2.0]]
     """
-    c = fnp.linalg.cholesky(_square("cholesky", a))
-    return c if lower else _ct(c)
+    a = _square("cholesky", a)
+    # the upper factor reads the upper triangle: it is the lower factor of the conjugate transpose
+    return fnp.linalg.cholesky(a) if lower else _ct(fnp.linalg.cholesky(_ct(a)))
 
 
 def cho_factor(a, lower: bool = False, overwrite_a: bool = False, check_finite: bool = True):
@@ -204,8 +206,7 @@ def solve(a, b, lower: bool = False, overwrite_a: bool = False, overwrite_b: boo
     if transposed:
         a = fnp.matrix_transpose(a)
     if assume_a in ("pos", "positive definite"):
-        c = fnp.linalg.cholesky(a if lower else _ct(a))
-        return cho_solve((c, True), b)
+        return cho_solve(cho_factor(a, lower), b)
     return lu_solve(lu_factor(a), b)
 
 

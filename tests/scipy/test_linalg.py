@@ -51,6 +51,12 @@ def test_solve_triangular_batches_broadcast_and_refuse_bad_shapes():
 @pytest.mark.parametrize("lower", [False, True])
 def test_cholesky_and_cho_solve(lower):
     a, b = _spd(4), rng.normal(size=(4, 2))
+    # only the triangle named by `lower` is read: the other one holds garbage
+    garbled = np.tril(a) + np.triu(rng.normal(size=(4, 4)), 1) if lower else np.triu(a) + np.tril(rng.normal(size=(4, 4)), -1)
+    _close(fsl.cholesky(fnp.asarray(garbled), lower=lower), sl.cholesky(garbled, lower=lower))
+    _close(fsl.cho_solve(fsl.cho_factor(fnp.asarray(garbled), lower=lower), fnp.asarray(b)),
+           sl.cho_solve(sl.cho_factor(garbled, lower=lower), b))
+    _close(fsl.solve(fnp.asarray(garbled), fnp.asarray(b), assume_a="pos", lower=lower), np.linalg.solve(a, b))
     _close(fsl.cholesky(fnp.asarray(a), lower=lower), sl.cholesky(a, lower=lower))
     c = fsl.cho_factor(fnp.asarray(a), lower=lower)
     assert c[1] is lower

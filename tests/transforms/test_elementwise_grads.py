@@ -164,6 +164,38 @@ FUNCTIONS = [
     ("logsumexp_weights", lambda m, sp, x, b: sp.logsumexp(x, b=b), [REAL, POSITIVE]),
     ("softmax", lambda m, sp, x: sp.softmax(x, axis=-1 if x.ndim else None) * x, [REAL]),
     ("log_softmax", lambda m, sp, x: sp.log_softmax(x, axis=-1 if x.ndim else None) * x, [REAL]),
+    ("gamma", lambda m, sp, x: sp.gamma(x), [NOT_INTEGER]),
+    ("loggamma", lambda m, sp, x: sp.loggamma(x), [POSITIVE]),
+    ("gammasgn", lambda m, sp, x: sp.gammasgn(x) * x, [NOT_INTEGER]),
+    ("beta", lambda m, sp, x, y: sp.beta(x, y), [POSITIVE, POSITIVE]),
+    ("betaln", lambda m, sp, x, y: sp.betaln(x, y), [POSITIVE, POSITIVE]),
+    ("poch", lambda m, sp, x, y: sp.poch(x, y), [POSITIVE, POSITIVE]),
+    ("factorial", lambda m, sp, x: sp.factorial(x), [POSITIVE]),
+    ("multigammaln", lambda m, sp, x: sp.multigammaln(x, 3), [uniform(1.2, 3)]),
+    # the incomplete functions and zeta are differentiated in their continuous argument only
+    ("gammainc", lambda m, sp, x: sp.gammainc(2.5, x), [POSITIVE]),
+    ("gammaincc", lambda m, sp, x: sp.gammaincc(0.7, x), [POSITIVE]),
+    ("betainc", lambda m, sp, x: sp.betainc(2.0, 3.5, x), [uniform(0.05, 0.95)]),
+    ("zeta", lambda m, sp, x: sp.zeta(3.0, x), [POSITIVE]),
+    ("polygamma", lambda m, sp, x: sp.polygamma(1, x) + sp.polygamma(0, x), [NOT_INTEGER]),
+    ("i0", lambda m, sp, x: sp.i0(x) + m.i0(x), [REAL]),
+    ("i0e", lambda m, sp, x: sp.i0e(x), [NONZERO]),
+    ("i1", lambda m, sp, x: sp.i1(x), [REAL]),
+    ("i1e", lambda m, sp, x: sp.i1e(x), [NONZERO]),
+    ("log_ndtr", lambda m, sp, x: sp.log_ndtr(x * 4), [REAL]),
+    ("erfcx", lambda m, sp, x: sp.erfcx(x * 2), [REAL]),
+    ("entr", lambda m, sp, x: sp.entr(x), [POSITIVE]),
+    ("rel_entr", lambda m, sp, x, y: sp.rel_entr(x, y), [POSITIVE, POSITIVE]),
+    ("kl_div", lambda m, sp, x, y: sp.kl_div(x, y), [POSITIVE, POSITIVE]),
+    ("boxcox", lambda m, sp, x, y: sp.boxcox(x, y), [POSITIVE, REAL]),
+    ("boxcox1p", lambda m, sp, x, y: sp.boxcox1p(x, y), [POSITIVE, REAL]),
+    # jax has no inverse Box-Cox: its side is the formula, (1 + lmbda y) ** (1 / lmbda) (- 1)
+    ("inv_boxcox", lambda m, sp, x: sp.inv_boxcox(x, 0.5) if sp is fsp else (1 + 0.5 * x) ** 2, [POSITIVE]),
+    ("inv_boxcox1p", lambda m, sp, x: sp.inv_boxcox1p(x, 0.5) if sp is fsp else (1 + 0.5 * x) ** 2 - 1, [POSITIVE]),
+    ("modf", lambda m, sp, x: m.modf(x)[0] * x + m.modf(x)[1] * x, [off_lattice]),
+    # a step function (jax has no derivative for it: its side is stopped)
+    ("spacing", lambda m, sp, x: (m.spacing(x) if m is fnp else m.spacing(lax.stop_gradient(x))) * x + x,
+     [powers_of_two_apart]),
 ]
 FUNCTION_IDS = [c[0] for c in FUNCTIONS]
 

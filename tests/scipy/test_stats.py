@@ -1,0 +1,138 @@
+"""fluxion.scipy.stats against scipy.stats: values over the support, its edges and outside it,
+invalid parameters, NaN; jit against eager; derivatives against finite differences."""
+import warnings
+
+import numpy as np
+import pytest
+import scipy.stats as ss
+
+import fluxion as fx
+import fluxion.numpy as fnp
+import fluxion.scipy.stats as fs
+from fluxion.test_util import check_grads
+
+X = np.array([-3.0, -1.0, 0.0, 0.3, 1.0, 2.5, 10.0, np.nan])
+K = np.array([-1.0, 0.0, 1.0, 2.0, 3.0, 5.0, 2.5, np.nan])
+Q = np.array([0.0, 0.1, 0.5, 0.9, 1.0, 1.5, -0.2, np.nan])
+
+CONTINUOUS = [("norm", ()), ("expon", ()), ("uniform", ()), ("laplace", ()), ("logistic", ()), ("cauchy", ()),
+              ("t", (3.0,)), ("gamma", (2.5,)), ("gamma", (0.5,)), ("gamma", (1.0,)), ("chi2", (3.0,)),
+              ("beta", (2.0, 3.0)), ("beta", (0.5, 0.5))]
+DISCRETE = [("poisson", (3.0,)), ("poisson", (0.0,)), ("bernoulli", (0.3,)), ("binom", (5.0, 0.3)), ("geom", (0.3,))]
+LOCATION_SCALE = [{}, {"loc": 0.5, "scale": 2.0}, {"scale": -1.0}, {"loc": -1.0, "scale": 3.0}]
+
+
+def _scipy(fn, *args, **kwargs):
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return fn(*args, **kwargs)
+
+
+def _close(mine, theirs, rtol=1e-9):
+    np.testing.assert_allclose(np.asarray(mine), theirs, rtol=rtol, atol=1e-12, equal_nan=True)
+
+
+@pytest.mark.parametrize("name,shape", CONTINUOUS, ids=lambda v: str(v))
+@pytest.mark.parametrize("kwargs", LOCATION_SCALE, ids=str)
+def test_continuous_functions_match_scipy(name, shape, kwargs):
+    mine, theirs = getattr(fs, name), getattr(ss, name)
+    for fn in ("logpdf", "pdf", "cdf", "sf", "logcdf", "logsf"):
+        if hasattr(mine, fn):
+            _close(getattr(mine, fn)(fnp.asarray(X), *shape, **kwargs), _scipy(getattr(theirs, fn), X, *shape, **kwargs),
+                   rtol=1e-7)
+    if hasattr(mine, "ppf"):
+        _close(mine.ppf(fnp.asarray(Q), *shape, **kwargs), _scipy(theirs.ppf, Q, *shape, **kwargs))
+
+
+@pytest.mark.parametrize("name,params", DISCRETE, ids=str)
+def test_discrete_functions_match_scipy(name, params):
+    mine, theirs = getattr(fs, name), getattr(ss, name)
+    for fn in ("logpmf", "pmf", "cdf"):
+        if hasattr(mine, fn):
+            _close(getattr(mine, fn)(fnp.asarray(K), *params), _scipy(getattr(theirs, fn), K, *params), rtol=1e-7)
+    _close(mine.logpmf(fnp.asarray(K), *params, loc=1.0), _scipy(theirs.logpmf, K, *params, loc=1.0), rtol=1e-7)
+
+
+@pytest.mark.parametrize("name,bad", [("poisson", (-1.0,)), ("bernoulli", (1.5,)), ("binom", (5.0, -0.1)),
+                                      ("binom", (2.5, 0.3)), ("geom", (0.0,)), ("gamma", (-1.0,)), ("beta", (1.0, 0.0)),
+                                      ("t", (0.0,))])
+def test_invalid_shape_parameters_give_nan(name, bad):
+    fn = getattr(getattr(fs, name), "logpmf" if name in dict(DISCRETE) else "logpdf")
+    assert np.isnan(np.asarray(fn(fnp.asarray([0.0, 1.0, 2.0]), *bad))).all()
+
+
+def test_multivariate_normal_matches_scipy():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(3, 3))
+    cov, mean, x = a @ a.T + np.eye(3), rng.normal(size=3), rng.normal(size=(2, 5, 3))
+    _close(fs.multivariate_normal.logpdf(fnp.asarray(x), fnp.asarray(mean), fnp.asarray(cov)),
+           ss.multivariate_normal.logpdf(x, mean, cov))
+    _close(fs.multivariate_normal.pdf(fnp.asarray(x[0, 0]), fnp.asarray(mean), fnp.asarray(cov)),
+           ss.multivariate_normal.pdf(x[0, 0], mean, cov))
+    _close(fs.multivariate_normal.logpdf(fnp.asarray(x), fnp.asarray(mean), fnp.asarray([1.0, 2.0, 3.0])),
+           ss.multivariate_normal.logpdf(x, mean, np.diag([1.0, 2.0, 3.0])))
+    _close(fs.multivariate_normal.logpdf(fnp.asarray(x), cov=2.0), ss.multivariate_normal.logpdf(x, np.zeros(3), 2.0))
+    with pytest.raises(ValueError, match="do not agree"):
+        fs.multivariate_normal.logpdf(fnp.ones(4), fnp.asarray(mean), fnp.asarray(cov))
+    check_grads(lambda x, m, c: fs.multivariate_normal.logpdf(x, m, c @ c.T + fnp.eye(3)),
+                (fnp.asarray(x[0]), fnp.asarray(mean), fnp.asarray(a)), order=2)
+
+
+def test_dirichlet_matches_scipy_and_is_minus_inf_off_the_simplex():
+    rng = np.random.default_rng(1)
+    alpha = np.array([1.5, 2.0, 3.0])
+    x = rng.dirichlet(alpha, size=4).T
+    _close(fs.dirichlet.logpdf(fnp.asarray(x), fnp.asarray(alpha)), ss.dirichlet.logpdf(x, alpha))
+    _close(fs.dirichlet.pdf(fnp.asarray(x[:, 0]), fnp.asarray(alpha)), ss.dirichlet.pdf(x[:, 0], alpha))
+    assert np.asarray(fs.dirichlet.logpdf(fnp.asarray([0.5, 0.6, 0.1]), fnp.asarray(alpha))) == -np.inf
+    assert np.isnan(np.asarray(fs.dirichlet.logpdf(fnp.asarray(x[:, 0]), fnp.asarray([1.0, 0.0, 2.0]))))
+    with pytest.raises(ValueError, match="first axis"):
+        fs.dirichlet.logpdf(fnp.asarray(x.T), fnp.asarray(alpha))
+
+
+def test_float32_and_jit_and_vmap():
+    x32 = fnp.asarray(X[:-1], dtype=fnp.float32)
+    out = fs.gamma.logpdf(x32, 2.5, scale=2.0)
+    assert out.dtype == fnp.float32
+    _close(out, _scipy(ss.gamma.logpdf, X[:-1], 2.5, scale=2.0), rtol=1e-5)
+    for f in (lambda x: fs.norm.logcdf(x, 1.0, 2.0), lambda x: fs.beta.cdf(x, 2.0, 3.0, scale=11.0),
+              lambda x: fs.poisson.logpmf(x, 3.0), lambda x: fs.t.logpdf(x, 4.0)):
+        _close(fx.jit(f)(fnp.asarray(X)), np.asarray(f(fnp.asarray(X))), rtol=1e-12)
+    locs = fnp.asarray([0.0, 1.0, -2.0])
+    batched = fx.vmap(lambda loc: fs.laplace.logpdf(fnp.asarray(X), loc, 1.5))(locs)
+    _close(batched, np.stack([_scipy(ss.laplace.logpdf, X, loc, 1.5) for loc in (0.0, 1.0, -2.0)]))
+
+
+@pytest.mark.parametrize("f,args", [
+    (lambda x, m, s: fs.norm.logpdf(x, m, s), (0.3, 0.1, 1.7)),
+    (lambda x, m, s: fs.norm.logcdf(x, m, s), (-2.0, 0.5, 0.8)),
+    (lambda x, m, s: fs.laplace.logpdf(x, m, s), (0.3, -0.1, 1.2)),
+    (lambda x, m, s: fs.logistic.logpdf(x, m, s), (0.3, 0.1, 1.7)),
+    (lambda x, m, s: fs.cauchy.logpdf(x, m, s), (0.3, 0.1, 1.7)),
+    (lambda x, m, s: fs.expon.logpdf(x, m, s), (2.0, 0.1, 1.7)),
+    (lambda x, a, s: fs.gamma.logpdf(x, a, scale=s), (2.0, 2.5, 1.3)),
+    (lambda x, a, b: fs.beta.logpdf(x, a, b), (0.3, 2.0, 3.5)),
+    (lambda x, d, s: fs.t.logpdf(x, d, scale=s), (0.3, 3.5, 1.3)),
+    (lambda mu, p, q: fs.poisson.logpmf(3.0, mu) + fs.bernoulli.logpmf(1.0, p) + fs.geom.logpmf(2.0, q), (2.5, 0.3, 0.4)),
+    (lambda p, mu, x: fs.binom.logpmf(2.0, 5.0, p) + fs.poisson.cdf(4.0, mu) + fs.norm.ppf(x), (0.3, 2.5, 0.2)),
+    (lambda x, d, s: fs.chi2.cdf(x, 3.0, scale=s) + fs.t.cdf(x, 2.0) + d, (1.3, 0.0, 1.2)),
+])
+def test_derivatives_inside_the_support(f, args):
+    check_grads(f, tuple(fnp.asarray(a, dtype=fnp.float64) for a in args), order=2)
+
+
+def test_gradient_is_finite_at_points_outside_the_support():
+    g = fx.grad(lambda x: fnp.sum(fnp.exp(fs.gamma.logpdf(x, 2.0)) + fs.uniform.pdf(x)))(fnp.asarray([-1.0, 0.5, 2.0]))
+    assert np.isfinite(np.asarray(g)).all()
+
+
+def test_scipy_call_forms_and_argument_errors():
+    x = fnp.asarray(X[:-1])
+    _close(fs.norm.logpdf(x, 1.0, 2.0), ss.norm.logpdf(X[:-1], 1.0, 2.0))
+    _close(fs.gamma.cdf(x, 2.0, 1.0, 3.0), ss.gamma.cdf(X[:-1], 2.0, 1.0, 3.0))
+    _close(fs.gamma.cdf(x, a=2.0, scale=3.0), ss.gamma.cdf(X[:-1], a=2.0, scale=3.0))
+    _close(fs.poisson.logpmf(fnp.asarray(K[:-1]), 3.0, 1.0), ss.poisson.logpmf(K[:-1], 3.0, 1.0))
+    for bad in (lambda: fs.gamma.logpdf(x), lambda: fs.norm.logpdf(x, 0.0, 1.0, 2.0),
+                lambda: fs.norm.logpdf(x, 0.0, loc=1.0), lambda: fs.beta.pdf(x, 1.0, c=2.0)):
+        with pytest.raises(TypeError, match="takes"):
+            bad()
