@@ -111,8 +111,10 @@ def fori_loop(lower, upper, body_fun: Callable, init_val: Any) -> Any:
     >>> int(fx.fori_loop(0, 5, lambda i, total: total + i, 0))
     10
     """
+    from .convert import convert
     from .scan import scan
     check_functions("fori_loop", body_fun=body_fun)
+    body_fun = convert(body_fun)  # staged inside a wrapper of this module, which is not converted
     lo, hi = _bound(lower, "lower"), _bound(upper, "upper")
     dt, weak = dtypes.result_type((lo.dtype, lo.weak), (hi.dtype, hi.weak))
     lo, hi = _as(lo, dt, weak), _as(hi, dt, weak)

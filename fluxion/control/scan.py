@@ -130,15 +130,19 @@ def _eager(f, init: list[Array], carry_tree, x_leaves: list[Array], x_tree, leng
             check_carry("scan", "f", carry_tree, init_avals, out_tree, [x.aval for x in leaves])
         carry = tree.unflatten(out_tree, leaves)
         y_leaves, y_tree = arrays("scan", "the y f returns", y)
-        if y_first is None:
-            y_first = (y_tree, [v.aval for v in y_leaves])
-        elif not same_structure(y_tree, y_first[0]) or [v.aval for v in y_leaves] != y_first[1]:
-            raise op_error(TypeError, "scan", f"f returned y of structure {y_tree} with types "
-                           f"{[v.aval for v in y_leaves]} at step {i}, but {y_first[0]} with types {y_first[1]} before",
-                           "return y of the same structure, shapes and dtypes at every step")
+        avals = [v.aval for v in y_leaves]
+        if y_first is not None:
+            # a y computed from a weak initial carry joins the later ones, as in the staged loop
+            joined = [join(a, b) for a, b in zip(avals, y_first[1])] if same_structure(y_tree, y_first[0]) else [None]
+            if None in joined:
+                raise op_error(TypeError, "scan", f"f returned y of structure {y_tree} with types {avals} at step {i}, "
+                               f"but {y_first[0]} with types {y_first[1]} before",
+                               "return y of the same structure, shapes and dtypes at every step")
+            avals = joined
+        y_first = (y_tree, avals)
         ys[i] = [v._value for v in y_leaves]
     y_tree, y_avals = y_first
-    stacked = [Array(np.stack([y[k] for y in ys]), a.weak) for k, a in enumerate(y_avals)]
+    stacked = [Array(np.stack([y[k] for y in ys]).astype(a.dtype, copy=False), a.weak) for k, a in enumerate(y_avals)]
     return carry, tree.unflatten(y_tree, stacked)
 
 
@@ -155,4 +159,6 @@ def map(f: Callable, xs: Any) -> Any:  # the name of jax.lax.map
     >>> fx.map(lambda x: x * x, fnp.arange(3.0)).tolist()
     [0.0, 1.0, 4.0]
     """
+    from .convert import convert
+    f = convert(f)  # staged inside a wrapper of this module, which is not converted
     return scan(lambda _, x: ((), f(x)), (), xs)[1]

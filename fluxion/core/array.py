@@ -220,6 +220,12 @@ class Tracer(Array):
     def __repr__(self):
         return f"{type(self).__name__}({self.aval})"
 
+    def __str__(self):  # print() shows a traced value's type, or its value where one is at hand
+        try:
+            return super().__str__()
+        except errors.ConcretizationError:
+            return repr(self)
+
     def _become(self, other):
         raise errors.op_error(errors.FluxionError, "in-place update",
                               f"{type(self).__name__} values cannot be rebound in place",

@@ -62,3 +62,29 @@ def test_grad_of_a_cond_branch_and_scan_body_with_python_ifs():
     for v in (np.array([0.5, -0.2, 1.4]), np.array([0.2, 0.3, -0.1])):
         x = fnp.asarray(v)
         np.testing.assert_allclose(np.asarray(fx.grad(f)(x)), np.asarray(fx.grad(python)(x)), rtol=1e-12)
+
+
+def halve_or_double(c):
+    if c > 5.0:  # traced in every body below
+        return c * 0.5
+    return c * 2.0
+
+
+def test_bodies_given_to_wrapping_loops_convert_under_eager_derivatives():
+    # fori_loop and map run the user's function inside a wrapper of their own: it is converted
+    # all the same, under eager grad as under jit
+    def f(x):
+        looped = fx.fori_loop(0, 5, lambda i, c: halve_or_double(c) + i, x)
+        return looped + fx.map(halve_or_double, fnp.stack([x, 3 * x]))[1]
+
+    def python(x):
+        c = x
+        for i in range(5):
+            c = (c * 0.5 if c > 5.0 else c * 2.0) + i
+        return c + (3 * x * 0.5 if 3 * x > 5.0 else 3 * x * 2.0)
+    x = fnp.asarray(2.0, dtype=fnp.float64)
+    np.testing.assert_allclose(float(f(x)), python(2.0))
+    h = 1e-6
+    numeric = (python(2.0 + h) - python(2.0 - h)) / (2 * h)
+    for grad in (fx.grad(f), fx.jit(fx.grad(f))):
+        np.testing.assert_allclose(float(grad(x)), numeric, rtol=1e-6)

@@ -184,3 +184,19 @@ JUMPS = fx.jit(jumps)
 def test_continue_return_break_and_loop_else_on_traced_values_match_eager(values):
     xs = _a(*values) if len(values) > 1 else fnp.asarray(values, dtype=fnp.float64)
     assert float(JUMPS(xs)) == float(jumps(xs))
+
+
+def doubling_recursion(x, n):
+    if n == 0:
+        return x
+    if x > 0:  # traced: converted in every level of the recursion
+        x = x * 2.0
+    return doubling_recursion(x, n - 1)
+
+
+def test_a_function_calling_itself_is_converted():
+    x = _a(0.5, -1.0)
+    expected = [float(doubling_recursion(_a(v), 3)) for v in (0.5, -1.0)]
+    _close(fx.vmap(lambda x: doubling_recursion(x, 3))(x), _a(*expected))
+    _close(fx.jit(doubling_recursion, static_argnums=1)(x[0], 3), _a(expected[0]))
+    _close(fx.jit(fx.grad(doubling_recursion), static_argnums=1)(x[0], 3), fx.grad(doubling_recursion)(x[0], 3))

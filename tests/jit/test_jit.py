@@ -441,3 +441,15 @@ def test_calls_with_containers_that_change_between_calls_give_eager_results():
         got, expected = g(p, x_), f(p, x_)
         assert got["n"] == expected["n"]
         np.testing.assert_allclose(np.asarray(got["sum"]), np.asarray(expected["sum"]))
+
+
+def test_print_of_a_traced_value_shows_its_type(capsys):
+    def f(x):
+        print("x is", x)
+        return x * 2
+    assert float(fx.jit(f)(fnp.asarray(1.5))) == 3.0
+    assert float(fx.grad(f)(fnp.asarray(1.5))) == 2.0  # eager grad: the value is at hand
+    fx.vmap(f)(fnp.ones(2))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("x is ") and "f32[]" in lines[0]
+    assert lines[1] == "x is 1.5" and "f32[]" in lines[2]

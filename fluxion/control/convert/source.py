@@ -133,6 +133,9 @@ def compile_converted(f: types.FunctionType) -> tuple[types.CodeType, str] | Non
         inner: list[ast.stmt] = [ast.Assign([ast.Name(f"{prefix}_fn", ast.Store())], new)]
         target = f"{prefix}_fn"
     else:
+        # defined under a fresh name: the factory would otherwise bind the function's own name,
+        # and a recursive call would read that binding instead of the global the original reads
+        new.name = f"{prefix}_def"
         inner, target = [new], new.name
     cls = _mangling_class(f.__qualname__, identifiers(node) | set(code.co_names))
     result: ast.expr = ast.Name(target, ast.Load())
@@ -149,7 +152,7 @@ def compile_converted(f: types.FunctionType) -> tuple[types.CodeType, str] | Non
     except (SyntaxError, ValueError, TypeError):  # a construct the rewriting cannot carry: leave f as it was
         return None
     found = _find_code(compiled, "<lambda>" if isinstance(new, ast.Lambda) else new.name, node.lineno)
-    return None if found is None else (found, f"{prefix}_rt")
+    return None if found is None else (found.replace(co_name=code.co_name, co_qualname=code.co_qualname), f"{prefix}_rt")
 
 
 def _find_code(code: types.CodeType, name: str, line: int) -> types.CodeType | None:
