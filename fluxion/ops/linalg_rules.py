@@ -274,13 +274,19 @@ def _qr_square_or_tall(q, r, dx):
 def _qr_jvp(primals, tangents, *, full_matrices):
     (x,), (t,) = primals, tangents
     m, n = x.shape[-2:]
-    if full_matrices and m > n:
-        raise op_error(NotImplementedError, "qr", f"the complete Q of a tall {m}x{n} matrix has no derivative: its "
-                       "last columns are any orthonormal basis of the complement, not a function of the input",
-                       "use full_matrices=False (fluxion.numpy.linalg.qr(x, mode='reduced'))")
     q, r = out = qr_p.bind(x, full_matrices=full_matrices)
     if t.__class__ is Zero:
         return out, (Zero(q.aval), Zero(r.aval))
+    if full_matrices and m > n:
+        # the complete Q of a tall x = [q1 q2] [r1; 0]: q1 and r1 as in the reduced form; q2 is any
+        # orthonormal basis of the complement, and is taken to turn only as much as keeping it
+        # orthogonal to q1 needs (dq2 = -q1 dq1^H q2); r's zero rows stay zero
+        lead = (0,) * (x.ndim - 2)
+        q1, q2 = S.slice(q, lead + (0, 0), q.shape[:-1] + (n,)), S.slice(q, lead + (0, n), q.shape)
+        dq1, dr1 = _qr_square_or_tall(q1, S.slice(r, lead + (0, 0), r.shape[:-2] + (n, n)), t)
+        dq2 = neg(_matmul(q1, _matmul(_H(dq1), q2)))
+        no_pad = ((0, 0, 0),) * (x.ndim - 2)
+        return out, (S.concatenate([dq1, dq2], x.ndim - 1), S.pad(dr1, 0, no_pad + ((0, m - n, 0), (0, 0, 0))))
     if m >= n:
         return out, _qr_square_or_tall(q, r, t)
     # a wide x = [x1 x2] has q r1 = x1 (square) and r2 = q^H x2

@@ -100,7 +100,7 @@ def test_or_of_a_traced_number_and_a_string_names_the_expression_and_the_fix():
     with pytest.raises(ConversionError) as info:
         fx.jit(lambda x: x or "default")(_f64(1.0))  # or-string
     msg = str(info.value)
-    assert "the value of `x or 'default'` is f64[] on one branch but a Python str" in msg
+    assert "the value of `x or 'default'` is f64[] on one branch but the Python str 'default'" in msg
     assert f"the `or` at {__file__}:{line_of('or-string')}" in msg and ".astype" in msg
 
 

@@ -200,3 +200,23 @@ def test_a_function_calling_itself_is_converted():
     _close(fx.vmap(lambda x: doubling_recursion(x, 3))(x), _a(*expected))
     _close(fx.jit(doubling_recursion, static_argnums=1)(x[0], 3), _a(expected[0]))
     _close(fx.jit(fx.grad(doubling_recursion), static_argnums=1)(x[0], 3), fx.grad(doubling_recursion)(x[0], 3))
+
+
+def horner_reversed(x, k, a):
+    s = 0.0 * x
+    for i in reversed(range(k)):
+        s = s * x + i
+    for i in reversed(range(a, k, 3)):
+        s = s * x - i
+    return s
+
+
+@pytest.mark.parametrize("k,a", [(0, 0), (1, 0), (4, 0), (7, -5), (2, 6)])
+def test_reversed_range_of_traced_bounds(k, a):
+    x = _a(1.5)
+    expected = horner_reversed(x, k, a)  # eager: Python's reversed(range())
+    _close(fx.jit(horner_reversed)(x, k, a), expected)
+    _close(fx.jit(fx.grad(horner_reversed))(x, k, a), fx.grad(horner_reversed)(x, k, a))
+    ks = fnp.asarray([k, k + 1])
+    _close(fx.vmap(horner_reversed, in_axes=(None, 0, None))(x, ks, a),
+           fnp.stack([horner_reversed(x, k, a), horner_reversed(x, k + 1, a)]))

@@ -151,9 +151,19 @@ def test_qr_complex_grads_match_finite_differences(shape):
     check_complex(lambda x: L.qr(x, full_matrices=False), fx_rand(*shape, dtype=np.complex128))
 
 
-def test_qr_of_a_tall_matrix_with_full_matrices_says_to_use_the_reduced_form():
-    with pytest.raises(NotImplementedError, match=r"full_matrices=False.*mode='reduced'"):
-        fx.grad(lambda x: fnp.sum(LA.qr(x, mode="complete").Q))(fx_rand(4, 3))
+@pytest.mark.parametrize("batch", [(), (2,)])
+def test_qr_complete_of_a_tall_matrix_differentiates_r_and_the_complement_projector(batch):
+    # q's completion columns are a basis of the complement, fixed only up to a rotation: R, the
+    # first columns and the projector onto the complement are functions of x
+    def f(x):
+        q, r = LA.qr(x, mode="complete")
+        rest = q[..., 3:]
+        return r, q[..., :3], rest @ fnp.swapaxes(rest, -1, -2)
+    check_grads(f, (fx_rand(*batch, 5, 3),), order=2)
+    q, _ = LA.qr(fx_rand(5, 3), mode="complete")
+    _, dq = fx.jvp(lambda x: LA.qr(x, mode="complete").Q, (fx_rand(5, 3),), (fx_rand(5, 3, seed=1),))
+    skew = np.asarray(q).T @ np.asarray(dq)  # q^T dq is skew: q stays orthogonal
+    np.testing.assert_allclose(skew, -skew.T, atol=1e-12)
 
 
 @pytest.mark.parametrize("lower, batch", [(True, ()), (False, ()), (True, (2,))])

@@ -82,7 +82,10 @@ def truth(op: str, x) -> Array:
 
 
 def describe(x) -> str:
-    return str(aval(x)) if arraylike(x) else f"a Python {type(x).__name__}"
+    if arraylike(x):
+        return str(aval(x))
+    shown = repr(x)
+    return f"the Python {type(x).__name__} {shown}" if len(shown) <= 40 else f"a Python {type(x).__name__}"
 
 
 def label(path: str, name: str) -> str:

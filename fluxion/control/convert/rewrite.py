@@ -240,10 +240,12 @@ class Rewriter:
         return [*out, self._call("for_stmt", args, state, cells, s)]
 
     def _iterable(self, it: ast.expr) -> ast.expr:
-        """`range(...)` as `range_(range, ...)`, which does not need concrete bounds."""
-        if (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range" and not it.keywords
-                and not any(isinstance(a, ast.Starred) for a in it.args)):
+        """`range(...)` as `range_(range, ...)`, which does not need concrete bounds, and
+        `reversed(range(...))` as `range_(reversed, range_(range, ...))`."""
+        if _call_of(it, "range") and not any(isinstance(a, ast.Starred) for a in it.args):
             return locate(ast.Call(self.rt("range_"), [it.func, *map(self.expr, it.args)], []), it)
+        if _call_of(it, "reversed") and len(it.args) == 1 and _call_of(it.args[0], "range"):
+            return locate(ast.Call(self.rt("range_"), [it.func, self._iterable(it.args[0])], []), it)
         return self.expr(it)
 
     def stmt_With(self, s: ast.With):
@@ -285,3 +287,8 @@ def _is_runtime(f: ast.expr, names: Names) -> bool:
 def _docstring(body: list[ast.stmt]) -> bool:
     first = body[0]
     return isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
+
+
+def _call_of(node: ast.expr, name: str) -> bool:
+    """Whether `node` is a call `name(...)` of a plain name, without keywords."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name and not node.keywords

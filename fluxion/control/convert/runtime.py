@@ -85,7 +85,13 @@ class TracedRange:
 
 
 def range_(callee, *args):
-    """`callee(*args)`, except that `range` of traced bounds is a TracedRange."""
+    """`callee(*args)`, except that `range` of traced bounds is a TracedRange, and so is
+    `reversed` of one."""
+    if callee is reversed and len(args) == 1 and isinstance(args[0], TracedRange):
+        from ... import numpy as fnp  # here: fluxion.numpy builds on the control flow
+        r = args[0]
+        n = fnp.maximum(-((r.start - r.stop) // r.step), 0)  # the number of items
+        return TracedRange(r.start + (n - 1) * r.step, r.start - r.step, -r.step)
     if callee is range and any(map(is_traced, args)):
         if not 1 <= len(args) <= 3:
             raise TypeError(f"range expected 1 to 3 arguments, got {len(args)}")
