@@ -138,7 +138,8 @@ def polydiv(u, v, *, trim_leading_zeros: bool = True) -> tuple[Array, Array]:
     try:
         lead = fnp.asarray(r)._concrete("fnp.polydiv")
     except ConcretizationError:
-        raise op_error(ConcretizationError, "polydiv", "trimming the remainder's leading zeros needs its values",
+        raise op_error(ConcretizationError, "polydiv",
+                       "trimming the remainder's leading zeros needs its values, which are traced",
                        "pass trim_leading_zeros=False under jit, vmap or grad") from None
     start = 0
     while start < lead.shape[0] - 1 and abs(lead[start]) <= 1e-8:  # NumPy's test: allclose(r[0], 0, rtol=1e-14)
@@ -236,7 +237,8 @@ def roots(p, *, strip_zeros: bool = True) -> Array:
         try:
             v = p._concrete("fnp.roots")
         except ConcretizationError:
-            raise op_error(ConcretizationError, "roots", "dropping zero coefficients needs their values",
+            raise op_error(ConcretizationError, "roots",
+                           "dropping zero coefficients needs their values, which are traced",
                            "pass strip_zeros=False under jit, vmap or grad") from None
         nonzero = [i for i, c in enumerate(v.tolist()) if c != 0]
         if not nonzero:

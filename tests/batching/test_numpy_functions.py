@@ -1,5 +1,6 @@
-"""vmap of every public function of fluxion.numpy (with .linalg and .fft), fluxion.scipy.special
-and fluxion.random equals stacking the function's results over a Python loop of the examples.
+"""vmap of every public function of fluxion.numpy (with .linalg and .fft), fluxion.scipy.special,
+fluxion.scipy.linalg and fluxion.random equals stacking the function's results over a Python loop of
+the examples; so does vmap of a few fluxion.scipy.stats densities over their parameters.
 
 The functions are enumerated from the modules' `__all__`, so a new function is covered as soon as it
 exists: elementwise and special functions get a case from their arity, the others need an entry in
@@ -9,7 +10,8 @@ definite matrices, random keys). It is batched with the batch axes first, last (
 out_axes -1), and with all but one argument unbatched (out_axes 1 where the results have an axis).
 Samplers of fluxion.random take keys made by fx.random.split, so vmap over keys must give the draws
 of a loop. Functions whose result shape depends on the data must raise a ConcretizationError that
-names the operation and a fix.
+names the operation and a fix. Functions returning Python values of an array's metadata (ndim, shape)
+must see one example.
 """
 from __future__ import annotations
 
@@ -25,25 +27,36 @@ from _loop import Arg, assert_same, batch_args, loop, positions, random_array
 import fluxion as fx
 import fluxion.numpy as fnp
 import fluxion.random as fr
+import fluxion.scipy.linalg as fsl
 import fluxion.scipy.special as fsp
 from fluxion.errors import ConcretizationError
 from fluxion.numpy import (
+    _bits,
     _comparison,
     _creation,
+    _diagonals,
     _differences,
     _dtype_functions,
     _elementwise,
+    _functional,
+    _histogramdd,
     _index_arithmetic,
+    _index_tricks,
     _indexing,
+    _inspection,
     _interpolation,
     _linear,
     _manipulation,
+    _manipulation_numpy,
+    _polynomial,
     _reductions,
     _sets,
     _signal,
     _sorting,
     _statistics,
+    _windows,
 )
+from fluxion.scipy import stats
 
 
 class Case(NamedTuple):
@@ -97,6 +110,16 @@ def _keys(rng, shape, dtype):
     lead = shape[:-1]
     keys = fr.split(fr.key(int(rng.integers(1 << 30))), int(np.prod(lead, dtype=int)))
     return np.asarray(keys).reshape(shape)
+
+
+def simplex(*shape) -> Arg:
+    """Positive, summing to 1 along the last axis: points of a Dirichlet distribution."""
+    return Arg(shape, lambda rng, s, dt: rng.dirichlet(np.ones(s[-1]), s[:-1]).astype(dt))
+
+
+def uint8s(*shape) -> Arg:
+    """Bytes over their whole range: every bit pattern."""
+    return Arg(shape, lambda rng, s, dt: rng.integers(0, 256, s).astype(np.uint8))
 
 
 KEY = Arg((2,), _keys)  # a key of fluxion.random; batched, a key made by split per example
@@ -284,6 +307,73 @@ CASES = {
     "random.permutation": Case(fr.permutation, (KEY, (5,))),
     "random.multivariate_normal": Case(fr.multivariate_normal, (KEY, (2,), spd(2, 2))),
     "random.truncated_normal": Case(fr.truncated_normal, (KEY, uniform(-2, -0.5, 3), uniform(0.5, 2, 3))),
+    # bits
+    "fnp.packbits": Case(fnp.packbits, ((2, 11),), "bool"),  # flattened: 22 bits in 3 bytes
+    "fnp.unpackbits": Case(lambda x: fnp.unpackbits(x, axis=1, count=13), (uint8s(2, 3),)),
+    # diagonals (the index arrays of a shape are constants: broadcast along the batch)
+    "fnp.diag": Case(lambda v, m: (fnp.diag(v, 1), fnp.diag(m, -1)), ((3,), M)),
+    "fnp.diagflat": Case(lambda v: fnp.diagflat(v, -1), ((2, 2),)),
+    "fnp.fill_diagonal": Case(lambda a, v: fnp.fill_diagonal(a, v, wrap=True, inplace=False), ((7, 3), (2,))),
+    "fnp.diag_indices_from": Case(fnp.diag_indices_from, ((3, 3),)),
+    "fnp.tril_indices_from": Case(lambda x: fnp.tril_indices_from(x, -1), (M,)),
+    "fnp.triu_indices_from": Case(lambda x: fnp.triu_indices_from(x, 1), (M,)),
+    # functional: the function applied is itself batched (a vmap inside the vmap)
+    "fnp.apply_along_axis": Case(lambda x: fnp.apply_along_axis(lambda r: r[:2] * fnp.sum(r), 1, x), (M,)),
+    "fnp.apply_over_axes": Case(lambda x: fnp.apply_over_axes(fnp.sum, x, [0, 2]), ((2, 3, 4),)),
+    "fnp.fromfunction": Case(lambda c: fnp.fromfunction(lambda i, j: i * c + j, (2, 3), dtype=float), ((),)),
+    "fnp.piecewise": Case(lambda x: fnp.piecewise(x, [x < 0, x > 1], [lambda v: -v, 1.0, lambda v: v / 2]),
+                          ((2, 3),)),
+    "fnp.vectorize": Case(lambda a, b, c: (fnp.vectorize(fnp.dot, signature="(n),(n)->()")(a, b),
+                                           fnp.vectorize(lambda x, lo: fnp.maximum(x, lo), excluded={1})(a, 0.5),
+                                           fnp.vectorize(lambda x, y: x * y + 1)(a, c)),
+                          ((2, 3), (3,), (2, 1))),
+    # histograms with the edges fixed beforehand (else DATA_DEPENDENT below)
+    "fnp.histogramdd": Case(lambda s, w: fnp.histogramdd(s, bins=3, range=[(-1, 1), (-1, 1)], weights=w),
+                            ((6, 2), (6,))),
+    "fnp.histogram2d": Case(lambda x, y: fnp.histogram2d(x, y, bins=(3, 2), range=[(-1, 1), (-1, 1)]),
+                            ((6,), (6,))),
+    # index tricks: r_ and c_ join arrays (mgrid, ogrid, s_ and index_exp take slices of numbers)
+    "fnp.r_": Case(lambda a, b: fnp.r_[a, 0:2, b], ((3,), (2,))),
+    "fnp.c_": Case(lambda a, b: fnp.c_[a, b], ((3,), (3, 2))),
+    # manipulation beyond the standard (positions static)
+    "fnp.append": Case(fnp.append, ((2, 3), (2,))),  # both flattened
+    "fnp.block": Case(lambda a, b, c: fnp.block([[a, b], [c]]), ((2, 2), (2, 1), (1, 3))),
+    "fnp.delete": Case(lambda x: fnp.delete(x, [0, 2], axis=1), ((2, 4),)),
+    "fnp.dsplit": Case(lambda x: fnp.dsplit(x, 2), ((1, 2, 4),)),
+    "fnp.fliplr": Case(fnp.fliplr, (M,)),
+    "fnp.flipud": Case(fnp.flipud, (M,)),
+    "fnp.hsplit": Case(lambda x: fnp.hsplit(x, [1]), (M,)),
+    "fnp.insert": Case(lambda x, v: fnp.insert(x, [0, 2], v, axis=1), ((2, 3), (2,))),
+    "fnp.resize": Case(lambda x: fnp.resize(x, (2, 4)), ((3,),)),
+    "fnp.rollaxis": Case(lambda x: fnp.rollaxis(x, 2), ((2, 3, 4),)),
+    "fnp.vsplit": Case(lambda x: fnp.vsplit(x, 2), ((4, 3),)),
+    # polynomials (value-dependent trimming switched off; with it, DATA_DEPENDENT below)
+    "fnp.poly": Case(lambda r, m: (fnp.poly(r), fnp.poly(m)), ((3,), (3, 3))),
+    "fnp.polyadd": Case(fnp.polyadd, ((2,), (4,))),
+    "fnp.polysub": Case(fnp.polysub, ((4,), (2,))),
+    "fnp.polymul": Case(fnp.polymul, ((3,), (2,))),
+    "fnp.polyder": Case(lambda p: fnp.polyder(p, 2), ((5,),)),
+    "fnp.polyint": Case(lambda p, k: fnp.polyint(p, 2, k), ((3,), (2,))),
+    "fnp.polydiv": Case(lambda u, v: fnp.polydiv(u, v, trim_leading_zeros=False), ((5,), uniform(0.5, 2, 3))),
+    "fnp.polyfit": Case(lambda x, y: fnp.polyfit(x, y, 2), (ascending(6), (6,))),
+    "fnp.roots": Case(lambda p: fnp.roots(p, strip_zeros=False), (uniform(0.5, 2, 4),)),
+    # windows: only kaiser's beta can be an array
+    "fnp.kaiser": Case(lambda b: fnp.kaiser(5, b), (uniform(0, 8),)),
+    # scipy.linalg (det and inv are fluxion.numpy.linalg's)
+    "scipy.linalg.block_diag": Case(fsl.block_diag, ((2, 2), (1, 3))),
+    "scipy.linalg.cho_factor": Case(lambda a: fsl.cho_factor(a)[0], (spd(3, 3),)),  # [1] is the Python bool `lower`
+    "scipy.linalg.cho_solve": Case(lambda a, b: fsl.cho_solve(fsl.cho_factor(a, lower=True), b), (spd(3, 3), (3, 2))),
+    "scipy.linalg.cholesky": Case(fsl.cholesky, (spd(3, 3),)),
+    "scipy.linalg.det": Case(fsl.det, (dominant(3, 3),)),
+    "scipy.linalg.eigh": Case(fsl.eigh, (spd(3, 3), spd(3, 3))),  # the generalized problem
+    "scipy.linalg.expm": Case(lambda a: fsl.expm(3 * a), ((3, 3),)),  # some scaled and squared, some not
+    "scipy.linalg.inv": Case(fsl.inv, (dominant(3, 3),)),
+    "scipy.linalg.lu": Case(fsl.lu, ((3, 4),)),
+    "scipy.linalg.lu_factor": Case(fsl.lu_factor, ((3, 3),)),
+    "scipy.linalg.lu_solve": Case(lambda a, b: fsl.lu_solve(fsl.lu_factor(a), b, trans=1), (dominant(3, 3), (3,))),
+    "scipy.linalg.solve": Case(lambda a, b: (fsl.solve(a, b), fsl.solve(a, b, assume_a="pos")), (spd(3, 3), (3, 2))),
+    "scipy.linalg.solve_triangular": Case(lambda a, b: fsl.solve_triangular(a, b, lower=True),
+                                          (dominant(3, 3), (3, 2))),
 }
 # integer operands only
 INTEGER_ELEMENTWISE = {"bitwise_and", "bitwise_count", "bitwise_invert", "bitwise_left_shift", "bitwise_not",
@@ -307,25 +397,37 @@ DATA_DEPENDENT = {
     "fnp.histogram": lambda x: fnp.histogram(x, bins=3),
     "fnp.histogram_bin_edges": lambda x: fnp.histogram_bin_edges(x, bins=3),
     "boolean mask": lambda x: x[x > 0], "bincount without length": lambda x: fnp.bincount(fnp.abs(x).astype(int)),
+    "histogramdd without range": lambda x: fnp.histogramdd(x, bins=3),
+    "fnp.trim_zeros": fnp.trim_zeros,
+    # NumPy drops the (near-)zero leading coefficients: pass trim_leading_zeros / strip_zeros=False
+    "polydiv trimming the remainder": lambda x: fnp.polydiv(x, x[:2]), "roots stripping zeros": fnp.roots,
 }
 # They take shapes, dtypes or Python numbers, not arrays: nothing to batch.
 NO_ARRAY_ARGUMENTS = {  # from_dlpack converts another library's arrays
    "fnp.arange", "fnp.empty", "fnp.eye", "fnp.identity", "fnp.ones",
                       "fnp.zeros", "fnp.tri", "fnp.indices", "fnp.broadcast_shapes", "fnp.from_dlpack",
                       "fnp.__array_namespace_info__", "fnp.can_cast", "fnp.finfo", "fnp.iinfo", "fnp.isdtype",
-                      "fnp.issubdtype", "fnp.promote_types", "fnp.result_type", "fft.fftfreq", "fft.rfftfreq"}
+                      "fnp.issubdtype", "fnp.promote_types", "fnp.result_type", "fft.fftfreq", "fft.rfftfreq",
+                      "fnp.diag_indices", "fnp.tril_indices", "fnp.triu_indices", "fnp.mgrid", "fnp.ogrid", "fnp.s_",
+                      "fnp.index_exp", "fnp.bartlett", "fnp.blackman", "fnp.hamming", "fnp.hanning"}
+# They read an array's shape or dtype and return Python values: under vmap they see one example
+# (test_metadata_functions_see_one_example), there is nothing to stack.
+METADATA = {"fnp.iscomplexobj", "fnp.isrealobj", "fnp.isscalar", "fnp.iterable", "fnp.ndim", "fnp.shape", "fnp.size"}
 
 
 # enumeration: every public function of the modules, by "prefix.name" -------------------------------
-MODULES = [("fnp", m) for m in (_comparison, _creation, _differences, _dtype_functions, _elementwise, _index_arithmetic,
-                                _indexing, _interpolation, _linear, _manipulation, _reductions, _sets, _signal,
-                                _sorting, _statistics)] + [("linalg", fnp.linalg), ("fft", fnp.fft),
-                                                           ("special", fsp), ("random", fr)]
+MODULES = [("fnp", m) for m in (_bits, _comparison, _creation, _diagonals, _differences, _dtype_functions,
+                                _elementwise, _functional, _histogramdd, _index_arithmetic, _index_tricks, _indexing,
+                                _inspection, _interpolation, _linear, _manipulation, _manipulation_numpy,
+                                _polynomial, _reductions, _sets, _signal, _sorting, _statistics, _windows)] + [
+    ("linalg", fnp.linalg), ("fft", fnp.fft), ("special", fsp), ("random", fr), ("scipy.linalg", fsl)]
 
 
 def public_functions() -> dict[str, Callable]:
+    """The public names of MODULES but classes (linalg's result types); the objects indexed like
+    functions (mgrid, r_, s_, ...) are kept, their cases index them."""
     return {f"{prefix}.{name}": getattr(module, name) for prefix, module in MODULES for name in module.__all__
-            if not inspect.isclass(getattr(module, name))}  # linalg's result types
+            if not inspect.isclass(getattr(module, name))}
 
 
 def _arity(fn) -> int:
@@ -335,7 +437,7 @@ def _arity(fn) -> int:
 
 def case_of(key: str, fn: Callable) -> Case | None:
     """The entry of CASES, or the case made from the function's kind (None: no case)."""
-    prefix, name = key.split(".", 1)
+    prefix, name = key.rsplit(".", 1)
     if key in CASES:
         return CASES[key]
     if prefix == "linalg" and fn is getattr(fnp, name, None):
@@ -353,9 +455,11 @@ TWO_OR_MORE = {k: c for k, c in SWEEP.items() if len(c.shapes) > 1}
 
 
 def test_every_public_function_is_swept_or_listed():
-    missing = [k for k in FUNCTIONS if k not in SWEEP and k not in DATA_DEPENDENT and k not in NO_ARRAY_ARGUMENTS]
+    listed = {*SWEEP, *DATA_DEPENDENT, *NO_ARRAY_ARGUMENTS, *METADATA}
+    missing = [k for k in FUNCTIONS if k not in listed]
     assert not missing, f"add {missing} to CASES"
-    stale = [k for k in [*CASES, *DATA_DEPENDENT, *NO_ARRAY_ARGUMENTS] if k not in FUNCTIONS and " " not in k]
+    stale = [k for k in [*CASES, *DATA_DEPENDENT, *NO_ARRAY_ARGUMENTS, *METADATA]
+             if k not in FUNCTIONS and " " not in k]
     assert not stale, f"{stale} are no public functions"
 
 
@@ -411,3 +515,33 @@ def test_histogram_with_edges_known_beforehand_matches_a_loop():
         want = np.histogram(x[k], bins=3, range=(-1, 1))
         np.testing.assert_array_equal(counts[k], want[0])
         np.testing.assert_allclose(edges[k], want[1])
+
+
+@pytest.mark.parametrize("key", sorted(METADATA))
+@pytest.mark.parametrize("shape", [(), (2, 3)])
+def test_metadata_functions_see_one_example(key, shape):
+    fn, seen = FUNCTIONS[key], []
+
+    def record(x):
+        seen.append(fn(x))
+        return x
+    fx.vmap(record)(np.zeros((BATCH, *shape), "complex64"))
+    assert seen and all(v == fn(fnp.zeros(shape, "complex64")) for v in seen), seen
+
+
+# fluxion.scipy.stats: a case and the in_axes of a batch over the parameters alone
+STATS = {
+    "norm.logpdf": (Case(stats.norm.logpdf, ((4,), (), uniform(0.5, 2))), (None, 0, 0)),
+    "gamma.logpdf": (Case(stats.gamma.logpdf, (uniform(0.1, 5, 4), uniform(0.5, 3))), (None, 0)),
+    "poisson.logpmf": (Case(stats.poisson.logpmf, (ints(0, 10, 4), uniform(0.5, 5))), (None, 0)),
+    "multivariate_normal.logpdf": (Case(stats.multivariate_normal.logpdf, ((4, 3), (3,), spd(3, 3))), (None, 0, None)),
+    "dirichlet.logpdf": (Case(stats.dirichlet.logpdf, (simplex(3), uniform(0.5, 3, 3))), (None, 0)),
+}
+
+
+@pytest.mark.parametrize("key", STATS)
+def test_vmap_of_scipy_stats_matches_a_loop(key):
+    case, over_parameters = STATS[key]
+    _check(case, (0,) * len(case.shapes), 0, seed=4)
+    _check(case, positions(case.shapes, "last"), -1, seed=5)
+    _check(case, over_parameters, 0, seed=6)
