@@ -11,6 +11,7 @@ from . import backends as _backends  # noqa: F401  (fills the kernel tables)
 from .backends import numpy as _numpy_backend  # noqa: F401
 from . import errors as errors
 from . import numpy as numpy
+from . import nn as nn
 from . import random as random
 from . import tree as tree
 from . import test_util as test_util
@@ -20,7 +21,8 @@ from .transforms.batching import vmap as vmap
 from .control import (cond as cond, fori_loop as fori_loop, map as map, scan as scan, switch as switch,  # noqa: A004
                       while_loop as while_loop)
 from .core.array import Array as Array
-from .core.device import Device as Device, device_put as device_put, devices as devices
+from .core.device import (Device as Device, block_until_ready as block_until_ready, device_put as device_put,
+                          devices as devices)
 from .core.program import Program as Program
 from .transforms.autodiff import (checkpoint as checkpoint, checkpoint_policies as checkpoint_policies,
                                   custom_jvp as custom_jvp, custom_vjp as custom_vjp, grad as grad,
@@ -28,8 +30,10 @@ from .transforms.autodiff import (checkpoint as checkpoint, checkpoint_policies 
                                   linearize as linearize, remat as remat, saved_residuals as saved_residuals,
                                   stop_gradient as stop_gradient, value_and_grad as value_and_grad, vjp as vjp)
 
+jacobian = jacrev  # jax's other name for it
+
 __version__ = "0.1.0"
-__all__ = ["config", "jit", "make_program", "Array", "Device", "Program", "checkpoint", "checkpoint_policies", "custom_jvp", "custom_vjp", "device_put", "devices",
-           "errors", "grad", "hessian", "jacfwd", "jacrev", "jvp", "linearize", "numpy", "random", "remat",
+__all__ = ["config", "jit", "make_program", "Array", "Device", "Program", "block_until_ready", "checkpoint", "checkpoint_policies", "custom_jvp", "custom_vjp", "device_put", "devices",
+           "errors", "grad", "hessian", "jacfwd", "jacobian", "jacrev", "jvp", "linearize", "nn", "numpy", "random", "remat",
            "saved_residuals", "stop_gradient", "test_util", "tree", "value_and_grad", "vjp",
            "cond", "switch", "while_loop", "fori_loop", "scan", "map", "vmap"]

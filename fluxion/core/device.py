@@ -127,6 +127,19 @@ def device_put(x, device: Device | str | None = None):
     return _put(x, get(device))
 
 
+def block_until_ready(x: Any) -> Any:
+    """`x` (an array or a pytree of them) once every array in it has its value computed.
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> fx.block_until_ready({"a": fx.jit(lambda x: x * 2)(fnp.ones(2))})["a"].tolist()
+    [2.0, 2.0]
+    """
+    for leaf in tree.leaves(x):
+        if hasattr(leaf, "block_until_ready"):
+            leaf.block_until_ready()
+    return x
+
+
 def _put(x: Any, device: Device) -> Any:
     """`device_put` to a resolved device."""
     from .array import Tracer, to_array  # array.py imports this module

@@ -1,0 +1,321 @@
+"""fluxion.nn: the activation functions and helpers of neural networks, with jax.nn's names,
+arguments and values (softmax over the last axis by default, `gelu` in its tanh form by default,
+`relu`'s derivative 0 at 0).
+
+Each is written with fluxion.numpy, so it is differentiable to any order, batches and compiles.
+The saturating ones are written so that neither values nor derivatives overflow: `softplus(x)`
+is `logaddexp(x, 0)`, `log_sigmoid(x)` is `-softplus(-x)`.
+
+>>> import fluxion.numpy as fnp, fluxion.nn as nn
+>>> nn.relu(fnp.asarray([-1.0, 2.0])).tolist()
+[0.0, 2.0]
+"""
+from __future__ import annotations
+
+import math
+
+from . import numpy as fnp
+from .core.errors import ShapeError, op_error
+from .numpy._convert import promote_inexact
+from .scipy import special as _special
+
+__all__ = ["celu", "elu", "gelu", "glu", "hard_sigmoid", "hard_silu", "hard_swish", "hard_tanh", "leaky_relu",
+           "log_sigmoid", "log_softmax", "logsumexp", "mish", "one_hot", "relu", "relu6", "selu", "sigmoid", "silu",
+           "soft_sign", "softmax", "softplus", "sparse_plus", "squareplus", "standardize", "swish", "tanh"]
+
+logsumexp = _special.logsumexp
+tanh = fnp.tanh
+
+
+def _float(name: str, x):
+    return promote_inexact(name, x)[0]
+
+
+def relu(x):
+    """max(x, 0); its derivative at 0 is 0.
+
+    >>> import fluxion.numpy as fnp, fluxion.nn as nn
+    >>> nn.relu(fnp.asarray([-2, 0, 3])).tolist()
+    [0, 0, 3]
+    """
+    x = fnp.asarray(x)
+    return fnp.where(x > 0, x, fnp.zeros_like(x))
+
+
+def relu6(x):
+    """min(max(x, 0), 6); derivative 0 at 0 and at 6.
+
+    >>> import fluxion.numpy as fnp, fluxion.nn as nn
+    >>> nn.relu6(fnp.asarray([-1.0, 3.0, 9.0])).tolist()
+    [0.0, 3.0, 6.0]
+    """
+    x = fnp.asarray(x)
+    return fnp.where((x > 0) & (x < 6), x, fnp.where(x >= 6, fnp.full_like(x, 6), fnp.zeros_like(x)))
+
+
+def sigmoid(x):
+    """1 / (1 + exp(-x)).
+
+    >>> import fluxion.nn as nn
+    >>> nn.sigmoid(0.0).item()
+    0.5
+    """
+    return _special.expit(x)
+
+
+def softplus(x):
+    """log(1 + exp(x)), as logaddexp(x, 0).
+
+    >>> import fluxion.nn as nn
+    >>> round(nn.softplus(0.0).item(), 4)
+    0.6931
+    """
+    return fnp.logaddexp(_float("softplus", x), 0.0)
+
+
+def log_sigmoid(x):
+    """log(sigmoid(x)) = -softplus(-x), accurate for large |x|.
+
+    >>> import fluxion.nn as nn
+    >>> round(nn.log_sigmoid(0.0).item(), 4)
+    -0.6931
+    """
+    return -softplus(-_float("log_sigmoid", x))
+
+
+def soft_sign(x):
+    """x / (|x| + 1).
+
+    >>> import fluxion.nn as nn
+    >>> nn.soft_sign(1.0).item()
+    0.5
+    """
+    x = _float("soft_sign", x)
+    return x / (fnp.abs(x) + 1)
+
+
+def silu(x):
+    """x * sigmoid(x) (also called swish).
+
+    >>> import fluxion.nn as nn
+    >>> nn.silu(0.0).item()
+    0.0
+    """
+    x = _float("silu", x)
+    return x * sigmoid(x)
+
+
+swish = silu
+
+
+def gelu(x, approximate: bool = True):
+    """The Gaussian error linear unit x * Phi(x): with `approximate`, its tanh form
+    0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x**3))), else exact through erf.
+
+    >>> import fluxion.nn as nn
+    >>> round(nn.gelu(1.0).item(), 4), round(nn.gelu(1.0, approximate=False).item(), 4)
+    (0.8412, 0.8413)
+    """
+    x = _float("gelu", x)
+    if approximate:  # 1 + tanh(z) is 2 sigmoid(2 z), which does not cancel for negative x
+        return x * sigmoid(2 * math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3))
+    return 0.5 * x * _special.erfc(-x / math.sqrt(2))  # 1 + erf(x), without its cancellation
+
+
+def _negative_part(x, alpha, scale_inside: bool):
+    """alpha * expm1(x) (or alpha * expm1(x / alpha)) for x <= 0, computed at 0 for x > 0 so that
+    large positive x neither overflows nor gives NaN derivatives."""
+    safe = fnp.where(x > 0, 0.0, x)
+    return alpha * fnp.expm1(safe / alpha if scale_inside else safe)
+
+
+def elu(x, alpha=1.0):
+    """x for x > 0, alpha * (exp(x) - 1) otherwise.
+
+    >>> import fluxion.nn as nn
+    >>> round(nn.elu(-1.0).item(), 4)
+    -0.6321
+    """
+    x = _float("elu", x)
+    return fnp.where(x > 0, x, _negative_part(x, alpha, False))
+
+
+def celu(x, alpha=1.0):
+    """x for x > 0, alpha * (exp(x / alpha) - 1) otherwise.
+
+    >>> import fluxion.nn as nn
+    >>> round(nn.celu(-1.0, alpha=2.0).item(), 4)
+    -0.7869
+    """
+    x = _float("celu", x)
+    return fnp.where(x > 0, x, _negative_part(x, alpha, True))
+
+
+_SELU_ALPHA, _SELU_SCALE = 1.6732632423543772, 1.0507009873554805
+
+
+def selu(x):
+    """scale * elu(x, alpha) with the self-normalizing constants alpha = 1.67326..., scale = 1.05070....
+
+    >>> import fluxion.nn as nn
+    >>> round(nn.selu(1.0).item(), 4)
+    1.0507
+    """
+    return _SELU_SCALE * elu(x, _SELU_ALPHA)
+
+
+def leaky_relu(x, negative_slope=0.01):
+    """x for x >= 0, negative_slope * x otherwise.
+
+    >>> import fluxion.nn as nn
+    >>> nn.leaky_relu(-2.0, 0.5).item()
+    -1.0
+    """
+    x = _float("leaky_relu", x)
+    return fnp.where(x >= 0, x, negative_slope * x)
+
+
+def hard_tanh(x):
+    """x clipped to [-1, 1].
+
+    >>> import fluxion.numpy as fnp, fluxion.nn as nn
+    >>> nn.hard_tanh(fnp.asarray([-3.0, 0.5, 2.0])).tolist()
+    [-1.0, 0.5, 1.0]
+    """
+    x = _float("hard_tanh", x)
+    return fnp.where(x > 1, fnp.ones_like(x), fnp.where(x < -1, -fnp.ones_like(x), x))
+
+
+def hard_sigmoid(x):
+    """relu6(x + 3) / 6.
+
+    >>> import fluxion.nn as nn
+    >>> nn.hard_sigmoid(0.0).item()
+    0.5
+    """
+    return relu6(_float("hard_sigmoid", x) + 3.0) / 6.0
+
+
+def hard_silu(x):
+    """x * hard_sigmoid(x) (also called hard_swish).
+
+    >>> import fluxion.nn as nn
+    >>> nn.hard_silu(3.0).item()
+    3.0
+    """
+    x = _float("hard_silu", x)
+    return x * hard_sigmoid(x)
+
+
+hard_swish = hard_silu
+
+
+def mish(x):
+    """x * tanh(softplus(x)).
+
+    >>> import fluxion.nn as nn
+    >>> round(nn.mish(1.0).item(), 4)
+    0.8651
+    """
+    x = _float("mish", x)
+    return x * fnp.tanh(softplus(x))
+
+
+def squareplus(x, b=4.0):
+    """(x + sqrt(x**2 + b)) / 2, a smooth relu.
+
+    >>> import fluxion.nn as nn
+    >>> nn.squareplus(0.0).item()
+    1.0
+    """
+    x = _float("squareplus", x)
+    return (x + fnp.sqrt(x * x + b)) / 2
+
+
+def sparse_plus(x):
+    """0 for x <= -1, (x + 1)**2 / 4 for -1 < x < 1, x for x >= 1.
+
+    >>> import fluxion.numpy as fnp, fluxion.nn as nn
+    >>> nn.sparse_plus(fnp.asarray([-2.0, 0.0, 2.0])).tolist()
+    [0.0, 0.25, 2.0]
+    """
+    x = _float("sparse_plus", x)
+    return fnp.where(x <= -1, fnp.zeros_like(x), fnp.where(x >= 1, x, (x + 1) ** 2 / 4))
+
+
+def glu(x, axis: int = -1):
+    """Gated linear unit: the first half of `x` along `axis` times sigmoid of the second half.
+
+    >>> import fluxion.numpy as fnp, fluxion.nn as nn
+    >>> nn.glu(fnp.asarray([2.0, 0.0])).tolist()
+    [1.0]
+    """
+    x = _float("glu", x)
+    n = x.shape[axis] if x.ndim else 0
+    if n % 2:
+        raise op_error(ShapeError, "glu", f"axis {axis} of shape {x.shape} has odd length {n}, which does not "
+                       "split in two halves", "pass an array with an even length along axis")
+    a, b = fnp.split(x, 2, axis=axis)
+    return a * sigmoid(b)
+
+
+def _masked(x, where):
+    return x if where is None else fnp.where(where, x, -math.inf)
+
+
+def softmax(x, axis=-1, where=None):
+    """exp(x) / sum(exp(x)) along `axis` (the last by default; None: all axes); entries where
+    `where` is False take no part and come out 0.
+
+    >>> import fluxion.numpy as fnp, fluxion.nn as nn
+    >>> nn.softmax(fnp.asarray([0.0, 0.0])).tolist()
+    [0.5, 0.5]
+    """
+    x = _float("softmax", x)
+    out = _special.softmax(_masked(x, where), axis=axis)
+    return out if where is None else fnp.where(where, out, 0.0)
+
+
+def log_softmax(x, axis=-1, where=None):
+    """x - logsumexp(x) along `axis` (the last by default; None: all axes); entries where
+    `where` is False take no part and come out -inf.
+
+    >>> import fluxion.numpy as fnp, fluxion.nn as nn
+    >>> [round(v, 4) for v in nn.log_softmax(fnp.asarray([0.0, 0.0])).tolist()]
+    [-0.6931, -0.6931]
+    """
+    x = _float("log_softmax", x)
+    out = _special.log_softmax(_masked(x, where), axis=axis)
+    return out if where is None else fnp.where(where, out, -math.inf)
+
+
+def standardize(x, axis=-1, mean=None, variance=None, epsilon=1e-5, where=None):
+    """(x - mean) / sqrt(variance + epsilon), the mean and variance taken along `axis` unless given.
+
+    >>> import fluxion.numpy as fnp, fluxion.nn as nn
+    >>> nn.standardize(fnp.asarray([1.0, 3.0]), epsilon=0.0).tolist()
+    [-1.0, 1.0]
+    """
+    x = _float("standardize", x)
+    if mean is None:
+        mean = fnp.mean(x, axis=axis, keepdims=True, where=where)
+    if variance is None:
+        variance = fnp.mean(fnp.square(x - mean), axis=axis, keepdims=True, where=where)
+    return (x - mean) / fnp.sqrt(variance + epsilon)
+
+
+def one_hot(x, num_classes: int, *, dtype=fnp.float32, axis=-1):
+    """1 where the integers `x` equal each class index 0 .. num_classes - 1, along a new axis
+    (`axis`, the last by default); a value out of range gives a row of zeros.
+
+    >>> import fluxion.numpy as fnp, fluxion.nn as nn
+    >>> nn.one_hot(fnp.asarray([0, 2]), 3).tolist()
+    [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    """
+    x = fnp.asarray(x)
+    out_axis = axis if axis >= 0 else x.ndim + 1 + axis
+    if not 0 <= out_axis <= x.ndim:
+        raise op_error(ValueError, "one_hot", f"axis {axis} is out of range for a result of {x.ndim + 1} "
+                       "dimensions", f"pass an axis in [{-x.ndim - 1}, {x.ndim}]")
+    classes = fnp.arange(num_classes).reshape((num_classes,) + (1,) * (x.ndim - out_axis))
+    return (fnp.expand_dims(x, out_axis) == classes).astype(dtype)

@@ -1,0 +1,85 @@
+"""fluxion.nn against jax.nn: values over negative, zero and positive inputs (extremes included),
+first and second derivatives, jit against eager."""
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.nn as nn
+import fluxion.numpy as fnp
+from fluxion.test_util import check_grads
+
+jax = pytest.importorskip("jax")
+jax.config.update("jax_enable_x64", True)
+jnn, jnp = jax.nn, jax.numpy
+
+X = np.array([-1e4, -30.0, -6.0, -2.5, -1.0, -0.3, 0.0, 0.3, 1.0, 2.5, 6.0, 30.0, 1e4])
+SMOOTH = np.array([-3.7, -1.3, -0.4, 0.2, 0.9, 2.2, 4.1])  # away from the kinks
+
+ACTIVATIONS = ["relu", "relu6", "sigmoid", "log_sigmoid", "softplus", "soft_sign", "silu", "swish", "gelu", "elu",
+               "celu", "selu", "leaky_relu", "hard_tanh", "hard_sigmoid", "hard_silu", "hard_swish", "mish",
+               "squareplus", "sparse_plus", "tanh"]
+
+
+def _close(mine, theirs, rtol=1e-12, atol=1e-300):
+    np.testing.assert_allclose(np.asarray(mine), np.asarray(theirs), rtol=rtol, atol=atol)
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_activation_values_and_derivatives_match_jax(name):
+    mine, theirs = getattr(nn, name), getattr(jnn, name)
+    # (jax's tanh form of gelu cancels for negative x: there it is 1e-5 off in relative terms)
+    _close(mine(fnp.asarray(X)), theirs(X), rtol=1e-10, atol=1e-15)
+    _close(fx.jit(mine)(fnp.asarray(X)), theirs(X), rtol=1e-10, atol=1e-15)
+    g = fx.vmap(fx.grad(mine))(fnp.asarray(X))
+    _close(g, jax.vmap(jax.grad(theirs))(X), rtol=1e-9, atol=1e-14)
+    assert np.isfinite(np.asarray(g)).all()  # no overflow in the derivative at +-1e4
+    h = fx.vmap(fx.grad(fx.grad(mine)))(fnp.asarray(SMOOTH))
+    _close(h, jax.vmap(jax.grad(jax.grad(theirs)))(SMOOTH), rtol=1e-8)
+    check_grads(mine, (fnp.asarray(SMOOTH),), order=2)
+
+
+def test_gelu_exact_and_parameters():
+    _close(nn.gelu(fnp.asarray(X), approximate=False), jnn.gelu(X, approximate=False), rtol=1e-12)
+    _close(nn.elu(fnp.asarray(X), 0.5), jnn.elu(X, 0.5))
+    _close(nn.celu(fnp.asarray(X), 2.0), jnn.celu(X, 2.0))
+    _close(nn.leaky_relu(fnp.asarray(X), 0.2), jnn.leaky_relu(X, 0.2))
+    _close(nn.squareplus(fnp.asarray(X), 1.0), jnn.squareplus(X, 1.0))
+    assert nn.relu(fnp.asarray([-2, 3])).dtype == fnp.int64
+    assert nn.sigmoid(fnp.asarray([1.0], dtype=fnp.float32)).dtype == fnp.float32
+
+
+@pytest.mark.parametrize("axis", [-1, 0, None, (0, 1)])
+def test_softmax_and_log_softmax_match_jax(axis):
+    x = np.random.default_rng(0).normal(size=(3, 4, 5)) * 5
+    x[0, 0, 0] = -np.inf
+    for mine, theirs in ((nn.softmax, jnn.softmax), (nn.log_softmax, jnn.log_softmax)):
+        _close(mine(fnp.asarray(x), axis=axis), theirs(x, axis=axis), rtol=1e-10)
+    w = np.random.default_rng(1).normal(size=x.shape)
+    f = lambda m, n: lambda x: m.sum(n.softmax(x, axis=axis) * w) + m.sum(m.where(m.isfinite(x), n.log_softmax(x, axis=axis), 0) * w)  # noqa: E731
+    _close(fx.grad(f(fnp, nn))(fnp.asarray(x)), jax.grad(f(jnp, jnn))(x), rtol=1e-9)
+
+
+def test_masked_softmax_matches_jax():
+    x = np.random.default_rng(2).normal(size=(2, 5))
+    where = np.array([[True, False, True, True, False], [True, True, True, True, True]])
+    _close(nn.softmax(fnp.asarray(x), where=fnp.asarray(where)), jnn.softmax(x, where=where), rtol=1e-12)
+    mine = nn.log_softmax(fnp.asarray(x), where=fnp.asarray(where))
+    _close(np.where(where, np.asarray(mine), 0), np.where(where, jnn.log_softmax(x, where=where), 0), rtol=1e-12)
+    assert (np.asarray(mine)[~where] == -np.inf).all()
+
+
+def test_glu_standardize_one_hot_logsumexp():
+    x = np.random.default_rng(3).normal(size=(3, 4))
+    _close(nn.glu(fnp.asarray(x)), jnn.glu(x))
+    with pytest.raises(ValueError, match="odd length"):
+        nn.glu(fnp.ones(3))
+    _close(nn.standardize(fnp.asarray(x)), jnn.standardize(x), rtol=1e-10)
+    _close(nn.standardize(fnp.asarray(x), axis=0, epsilon=0.1), jnn.standardize(x, axis=0, epsilon=0.1), rtol=1e-10)
+    labels = np.array([[0, 2], [3, -1]])
+    for axis in (-1, 0, 1, -2):
+        _close(nn.one_hot(fnp.asarray(labels), 3, axis=axis), jnn.one_hot(labels, 3, axis=axis))
+    assert nn.one_hot(fnp.asarray(1), 4).tolist() == [0.0, 1.0, 0.0, 0.0]
+    assert nn.one_hot(fnp.asarray([1]), 2, dtype=fnp.int32).dtype == fnp.int32
+    _close(fx.jit(lambda y: nn.one_hot(y, 3))(fnp.asarray(labels)), jnn.one_hot(labels, 3))
+    _close(nn.logsumexp(fnp.asarray(x), axis=1), jnn.logsumexp(x, axis=1))
+    check_grads(lambda x: nn.standardize(x), (fnp.asarray(x),), order=2)
