@@ -119,7 +119,8 @@ class Array:
 
     def __index__(self) -> int:
         if not (dtypes.is_integer(self.dtype) or self.dtype == dtypes.bool_):
-            raise TypeError(f"only integer arrays can be used as an index, got {self.dtype}; use .astype(int)")
+            raise errors.op_error(errors.DTypeError, "index", f"only integer arrays can be used as an index (or as a "
+                                  f"count, as in range()), got {self.dtype}", "convert it with .astype(int)")
         return int(self._scalar("index"))
 
     def item(self):
