@@ -16,7 +16,7 @@ from . import random as random
 from . import tree as tree
 from . import test_util as test_util
 from . import config as config
-from .transforms.staging import jit as jit, make_program as make_program
+from .transforms.staging import eval_shape as eval_shape, jit as jit, make_program as make_program
 from .transforms.batching import vmap as vmap
 from .control import (cond as cond, fori_loop as fori_loop, map as map, scan as scan, switch as switch,  # noqa: A004
                       while_loop as while_loop)
@@ -34,6 +34,6 @@ jacobian = jacrev  # jax's other name for it
 
 __version__ = "0.1.0"
 __all__ = ["config", "jit", "make_program", "Array", "Device", "Program", "block_until_ready", "checkpoint", "checkpoint_policies", "custom_jvp", "custom_vjp", "device_put", "devices",
-           "errors", "grad", "hessian", "jacfwd", "jacobian", "jacrev", "jvp", "linearize", "nn", "numpy", "random", "remat",
+           "errors", "eval_shape", "grad", "hessian", "jacfwd", "jacobian", "jacrev", "jvp", "linearize", "nn", "numpy", "random", "remat",
            "saved_residuals", "stop_gradient", "test_util", "tree", "value_and_grad", "vjp",
            "cond", "switch", "while_loop", "fori_loop", "scan", "map", "vmap"]

@@ -146,6 +146,33 @@ def make_program(f: Callable, static_argnums: int | Sequence[int] = (),
     return wrapped
 
 
+def eval_shape(f: Callable, *args, **kwargs) -> Any:
+    """The types (`ArrayType`: `.shape`, `.dtype`) of `f(*args, **kwargs)`'s outputs, found by
+    tracing `f` without computing anything. Arguments are arrays, Python scalars or anything with
+    `.shape` and `.dtype` (an `ArrayType`, a `jax.ShapeDtypeStruct`, a NumPy array).
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> from fluxion.core.types import ArrayType
+    >>> fx.eval_shape(lambda x: {"y": x @ x.T}, ArrayType((1000, 3), fnp.float32))
+    {'y': f32[1000,1000]}
+    """
+    leaves, in_tree = tree.flatten((args, kwargs))
+    staging = StagingInterpreter()
+    with push(staging):
+        tracers = [staging.new_input(_aval(x)) for x in leaves]
+        t_args, t_kwargs = tree.unflatten(in_tree, tracers)
+        out = _converted(f)(*t_args, **t_kwargs)
+    return tree.map(lambda o: to_array(o).aval, out)
+
+
+def _aval(x) -> ArrayType:
+    if isinstance(x, ArrayType):
+        return x
+    if not isinstance(x, (Array, np.ndarray)) and hasattr(x, "shape") and hasattr(x, "dtype"):
+        return ArrayType(tuple(x.shape), dtypes.canonicalize(x.dtype))
+    return to_array(x).aval
+
+
 class _Entry:
     """One compiled signature: the executable, how to rebuild the outputs, when it was last used."""
 

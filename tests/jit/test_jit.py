@@ -453,3 +453,20 @@ def test_print_of_a_traced_value_shows_its_type(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("x is ") and "f32[]" in lines[0]
     assert lines[1] == "x is 1.5" and "f32[]" in lines[2]
+
+
+def _flip_if_negative(x):
+    if x.sum() > 0:  # traced: converted
+        return {"out": x, "total": x.sum()}
+    return {"out": -x, "total": -x.sum()}
+
+
+def test_eval_shape_gives_the_output_types_without_computing():
+    from fluxion.core.types import ArrayType
+    big = ArrayType((100_000, 100_000), fnp.float32)  # 40 GB if it were made
+    out = fx.eval_shape(lambda x, y: (x @ y, fnp.sum(y)), big, np.ones((100_000, 2), np.float64))
+    assert (out[0].shape, out[0].dtype, out[1].shape, out[1].dtype) == ((100_000, 2), fnp.float64, (), fnp.float64)
+    types = fx.eval_shape(_flip_if_negative, fnp.ones(3))
+    assert types["out"].shape == (3,) and types["total"].shape == () and types["out"].dtype == fnp.float32
+    g = fx.eval_shape(fx.grad(lambda x: fnp.sum(x ** 2)), ArrayType((2, 2), fnp.float64))
+    assert (g.shape, g.dtype) == ((2, 2), fnp.float64)
