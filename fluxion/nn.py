@@ -32,14 +32,14 @@ def _float(name: str, x):
 
 
 def relu(x):
-    """max(x, 0); its derivative at 0 is 0.
+    """max(x, 0) (NaN stays NaN); its derivative at 0 is 0.
 
     >>> import fluxion.numpy as fnp, fluxion.nn as nn
     >>> nn.relu(fnp.asarray([-2, 0, 3])).tolist()
     [0, 0, 3]
     """
     x = fnp.asarray(x)
-    return fnp.where(x > 0, x, fnp.zeros_like(x))
+    return fnp.where(x <= 0, fnp.zeros_like(x), x)
 
 
 def relu6(x):
@@ -50,7 +50,7 @@ def relu6(x):
     [0.0, 3.0, 6.0]
     """
     x = fnp.asarray(x)
-    return fnp.where((x > 0) & (x < 6), x, fnp.where(x >= 6, fnp.full_like(x, 6), fnp.zeros_like(x)))
+    return fnp.where(x <= 0, fnp.zeros_like(x), fnp.where(x >= 6, fnp.full_like(x, 6), x))
 
 
 def sigmoid(x):

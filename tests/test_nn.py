@@ -13,6 +13,7 @@ jax.config.update("jax_enable_x64", True)
 jnn, jnp = jax.nn, jax.numpy
 
 X = np.array([-1e4, -30.0, -6.0, -2.5, -1.0, -0.3, 0.0, 0.3, 1.0, 2.5, 6.0, 30.0, 1e4])
+EXTREMES = np.array([np.nan, np.inf, -np.inf])
 SMOOTH = np.array([-3.7, -1.3, -0.4, 0.2, 0.9, 2.2, 4.1])  # away from the kinks
 
 ACTIVATIONS = ["relu", "relu6", "sigmoid", "log_sigmoid", "softplus", "soft_sign", "silu", "swish", "gelu", "elu",
@@ -30,6 +31,7 @@ def test_activation_values_and_derivatives_match_jax(name):
     # (jax's tanh form of gelu cancels for negative x: there it is 1e-5 off in relative terms)
     _close(mine(fnp.asarray(X)), theirs(X), rtol=1e-10, atol=1e-15)
     _close(fx.jit(mine)(fnp.asarray(X)), theirs(X), rtol=1e-10, atol=1e-15)
+    _close(mine(fnp.asarray(EXTREMES)), theirs(EXTREMES))  # NaN stays NaN
     g = fx.vmap(fx.grad(mine))(fnp.asarray(X))
     _close(g, jax.vmap(jax.grad(theirs))(X), rtol=1e-9, atol=1e-14)
     assert np.isfinite(np.asarray(g)).all()  # no overflow in the derivative at +-1e4

@@ -11,6 +11,8 @@ import operator
 import re
 from typing import Callable
 
+import numpy as np
+
 from .. import numpy as fnp
 from ..core import dtypes
 from ..core.array import Array
@@ -186,8 +188,9 @@ def piecewise(x, condlist, funclist, *args, **kw) -> Array:
     [2.0, 0.25, 1.0]
     """
     x = _arr(x)
-    single = isinstance(condlist, (bool, Array)) and (not isinstance(condlist, Array) or condlist.ndim == x.ndim)
-    if single or (isinstance(condlist, list) and condlist and isinstance(condlist[0], bool) and x.ndim):
+    # one condition (a bool, or an array of x's dimensions), or a list of them, as NumPy decides
+    if isinstance(condlist, (bool, np.bool_)) or (hasattr(condlist, "ndim") and condlist.ndim == x.ndim) or (
+            isinstance(condlist, list) and condlist and isinstance(condlist[0], (bool, np.bool_)) and x.ndim):
         condlist = [condlist]
     conds = [fnp.broadcast_to(fnp.asarray(c, dtype=dtypes.bool_), x.shape) for c in condlist]
     if len(funclist) == len(conds) + 1:

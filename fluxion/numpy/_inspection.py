@@ -9,6 +9,7 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.array import Array
+from ..ops._util import axis_index
 from ._convert import dtype_of
 
 __all__ = ["iscomplexobj", "isrealobj", "isscalar", "iterable", "ndim", "shape", "size"]
@@ -47,7 +48,10 @@ def size(a, axis: int | None = None) -> int:
     (6, 3)
     """
     s = shape(a)
-    return int(np.prod(s, dtype=np.int64)) if axis is None else s[operator.index(axis)]
+    if axis is None:
+        return int(np.prod(s, dtype=np.int64))
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    return int(np.prod([s[axis_index("size", operator.index(i), len(s))] for i in axes], dtype=np.int64))
 
 
 def isscalar(element) -> bool:

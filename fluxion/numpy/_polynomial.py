@@ -215,8 +215,8 @@ def poly(seq_of_zeros) -> Array:
     if z.shape[0] == 0:
         return fnp.ones((), z.dtype)
     a = fnp.ones((1,), z.dtype)
-    for i in range(z.shape[0]):
-        a = fnp.pad(a, (0, 1)) - z[i] * fnp.pad(a, (1, 0))
+    for i in range(z.shape[0]):  # times (t - z[i]); the leading 1 is kept apart (inf * 0 would make it NaN)
+        a = fnp.concatenate([a[:1], a[1:] - z[i] * a[:-1], -z[i] * a[-1:]])
     return a
 
 

@@ -47,17 +47,22 @@ def _trans(op: str, trans) -> int:
     return modes[trans]
 
 
+def _rhs(op: str, a, b):
+    """`b` as matrices (..., M, K) for square `a` (..., M, M), and whether it was one vector (M,)."""
+    m = a.shape[-1]
+    vector = b.ndim == 1
+    if b.ndim < 1 or (b.shape[0] if vector else b.shape[-2] if b.ndim > 1 else None) != m:
+        raise op_error(ShapeError, op, f"a has shape {a.shape} so b must have shape ({m},) or (..., {m}, K), "
+                       f"got {b.shape}", "give b as many rows as a has columns")
+    return (fnp.expand_dims(b, -1) if vector else b), vector
+
+
 def _triangular(op: str, a, b, *, lower: bool, trans=0, unit_diagonal: bool = False):
     """Solve op(a) x = b for triangular stacks `a`, `b` a vector (..., M) or matrices (..., M, K)."""
     mode = _trans(op, trans)
     a, b = promote_inexact(op, a, b)
     a = _square(op, a)
-    m = a.shape[-1]
-    vector = b.ndim == 1
-    b = fnp.expand_dims(b, -1) if vector else b
-    if b.ndim < 2 or b.shape[-2] != m:
-        raise op_error(ShapeError, op, f"a has shape {a.shape} so b must have shape ({m},) or (..., {m}, K), "
-                       f"got {b.shape if not vector else b.shape[:-1]}", "give b as many rows as a has columns")
+    b, vector = _rhs(op, a, b)
     batch = broadcast_shapes(op, a.shape[:-2], b.shape[:-2])
     x = L.triangular_solve(fnp.broadcast_to(a, batch + a.shape[-2:]), fnp.broadcast_to(b, batch + b.shape[-2:]),
                            left_side=True, lower=lower, transpose_a=mode > 0, conjugate_a=mode == 2,
@@ -154,17 +159,18 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b: bool = False, check_finite: bo
     mode = _trans("lu_solve", trans)
     perm = _permutation(piv)
     (b,) = promote_inexact("lu_solve", b)
-    vector = b.ndim == 1
-    b = fnp.expand_dims(b, -1) if vector else b
-    p = fnp.expand_dims(perm, -1)
+    b, vector = _rhs("lu_solve", _square("lu_solve", packed), b)
+    batch = broadcast_shapes("lu_solve", packed.shape[:-2], b.shape[:-2])
+    b = fnp.broadcast_to(b, batch + b.shape[-2:])
+    rows = fnp.broadcast_to(fnp.expand_dims(perm, -1), b.shape)  # the row of b each row of P b is
     if mode == 0:  # P a = L U: x = U^-1 L^-1 (P b)
-        pb = fnp.take_along_axis(b, fnp.broadcast_to(p, p.shape[:-1] + b.shape[-1:]), axis=-2)
+        pb = fnp.take_along_axis(b, rows, axis=-2)
         x = _triangular("lu_solve", packed, _triangular("lu_solve", packed, pb, lower=True, unit_diagonal=True),
                         lower=False)
     else:  # a^T = U^T L^T P: x = P^T L^-T U^-T b
         y = _triangular("lu_solve", packed, b, lower=False, trans=mode)
         y = _triangular("lu_solve", packed, y, lower=True, trans=mode, unit_diagonal=True)
-        x = fnp.put_along_axis(fnp.zeros_like(y), fnp.broadcast_to(p, p.shape[:-1] + y.shape[-1:]), y, axis=-2)
+        x = fnp.put_along_axis(fnp.zeros_like(y), rows, y, axis=-2)
     return x[..., 0] if vector else x
 
 

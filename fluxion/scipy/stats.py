@@ -149,7 +149,7 @@ def _laplace() -> SimpleNamespace:
         "laplace", "The Laplace (double exponential) distribution.", logpdf=logpdf, pdf=pdf,
         cdf=_function("laplace.cdf", lambda y: fnp.where(y < 0, half_tail(y), 1 - half_tail(y))),
         sf=_function("laplace.sf", lambda y: fnp.where(y > 0, half_tail(y), 1 - half_tail(y))),
-        ppf=_quantile("laplace.ppf", lambda q: -fnp.sign(q - 0.5) * fnp.log1p(-2 * fnp.abs(q - 0.5))))
+        ppf=_quantile("laplace.ppf", lambda q: fnp.where(q <= 0.5, fnp.log(2 * q), -fnp.log(2 - 2 * q))))
 
 
 def _logistic() -> SimpleNamespace:
@@ -168,18 +168,38 @@ def _cauchy() -> SimpleNamespace:
         "cauchy", "The Cauchy distribution.", logpdf=logpdf, pdf=pdf,
         cdf=_function("cauchy.cdf", lambda y: 0.5 + fnp.arctan(y) / math.pi),
         sf=_function("cauchy.sf", lambda y: 0.5 - fnp.arctan(y) / math.pi),
-        ppf=_quantile("cauchy.ppf", lambda q: fnp.where(q == 0, -math.inf, fnp.where(
-            q == 1, math.inf, fnp.tan(math.pi * (q - 0.5))))))
+        ppf=_quantile("cauchy.ppf", _cauchy_ppf))
+
+
+def _cauchy_ppf(q):
+    # tan(pi (q - 1/2)) in the middle; in the tails -1 / tan(pi q) and 1 / tan(pi (1 - q)), which
+    # keep the relative accuracy of small q and of small 1 - q
+    low, high = q < 0.25, q > 0.75
+    middle = fnp.tan(math.pi * (_safe(low | high, 0.5, q) - 0.5))
+    lower = -1 / fnp.tan(math.pi * _safe(low, q, 0.25))
+    upper = 1 / fnp.tan(math.pi * (1 - _safe(high, q, 0.75)))
+    return fnp.where(low, lower, fnp.where(high, upper, middle))
 
 
 def _t() -> SimpleNamespace:
+    # with B = betaln(df / 2, 1 / 2), the log density is -B - log(df) / 2 - (df + 1) / 2 log1p(y**2 / df);
+    # B has no cancellation at large df (the gammaln difference does); df = inf is the normal
     def log_standard(y, df):
-        return (sp.gammaln((df + 1) / 2) - sp.gammaln(df / 2) - 0.5 * fnp.log(df * math.pi)
-                - (df + 1) / 2 * fnp.log1p(y * y / df))
+        finite = fnp.isfinite(df)
+        df = _safe(finite, df, 1)
+        t = -sp.betaln(df / 2, 0.5) - 0.5 * fnp.log(df) - (df + 1) / 2 * fnp.log1p(y * y / df)
+        return fnp.where(finite, t, -0.5 * y * y - 0.5 * _LOG_2PI)
 
     def cdf(y, df):
-        tail = 0.5 * sp.betainc(df / 2, 0.5, df / (df + y * y))
-        return fnp.where(y < 0, tail, 1 - tail)
+        # the tail 1/2 I_x(df/2, 1/2) at x = df / (df + y**2), taken as 1/2 (1 - I_{1-x}(1/2, df/2)) where
+        # x is near 1, so that 1 - x = y**2 / (df + y**2) keeps its digits
+        finite = fnp.isfinite(df)
+        df = _safe(finite, df, 1)
+        x, rest = df / (df + y * y), y * y / (df + y * y)
+        near_one = x > 0.5
+        tail = 0.5 * fnp.where(near_one, 1 - sp.betainc(0.5, df / 2, _safe(near_one, rest, 0.5)),
+                               sp.betainc(df / 2, 0.5, _safe(near_one, 0.5, x)))
+        return fnp.where(finite, fnp.where(y < 0, tail, 1 - tail), sp.ndtr(y))
     logpdf, pdf = _density("t.logpdf", log_standard, _everywhere)
     return _distribution("t", "Student's t distribution with df degrees of freedom.", ("df",),
                          logpdf=_positive_shapes(logpdf), pdf=_positive_shapes(pdf),
@@ -261,9 +281,12 @@ def _named(name: str, doc: str, **fns) -> SimpleNamespace:
 
 def _multivariate_normal() -> SimpleNamespace:
     def logpdf(x, mean=None, cov=1, allow_singular: bool = False):
-        x, cov = promote_inexact("multivariate_normal.logpdf", x, cov)
-        mean = fnp.zeros(x.shape[-1:], x.dtype) if mean is None else promote_inexact("multivariate_normal", mean)[0]
-        d = mean.shape[-1] if mean.ndim else (x.shape[-1] if x.ndim else 1)
+        x, cov, mean = promote_inexact("multivariate_normal.logpdf", x, cov, 0 if mean is None else mean)
+        # the dimension, as SciPy finds it: the mean's length, else the covariance's (1 for scalars)
+        d = mean.shape[-1] if mean.ndim else (cov.shape[-1] if cov.ndim else 1)
+        mean = fnp.broadcast_to(mean, (d,)) if mean.ndim == 0 else mean
+        if d == 1 and (x.ndim == 0 or x.shape[-1] != 1):  # points of one dimension, as scalars
+            x = fnp.expand_dims(x, -1)
         cov = cov * fnp.eye(d, dtype=cov.dtype) if cov.ndim == 0 else (fnp.diag(cov) if cov.ndim == 1 else cov)
         if cov.shape[-2:] != (d, d) or (x.ndim and x.shape[-1] != d):
             raise ValueError(f"multivariate_normal.logpdf: x of shape {x.shape}, mean of shape {mean.shape} and cov of "

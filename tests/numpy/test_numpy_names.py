@@ -580,3 +580,17 @@ def test_traceable_names_give_the_same_under_jit():
 ])
 def test_grad_matches_central_differences(name, f, shape):
     grad_matches_differences(f, rand(shape, seed=3))
+
+
+def test_piecewise_takes_numpy_conditions_and_poly_stays_monic_and_size_checks_axes():
+    x = np.array([-1.0, 2.0])
+    np.testing.assert_array_equal(np.asarray(fnp.piecewise(x, x < 0, [lambda v: -v, 7.0])),
+                                  np.piecewise(x, x < 0, [lambda v: -v, 7.0]))
+    zero_d = np.array(2.0)
+    assert float(fnp.piecewise(zero_d, zero_d > 0, [lambda v: v * 3])) == 6.0
+    for roots in ([np.inf], [2.0, np.nan], [1.0, 2.0, 3.0], [-0.5]):
+        np.testing.assert_array_equal(np.asarray(fnp.poly(np.array(roots))), np.poly(roots))
+    a = np.zeros((2, 3))
+    assert fnp.size(a, axis=(0, 1)) == 6 and fnp.size(a, axis=-1) == 3
+    with pytest.raises(IndexError, match="out of range"):
+        fnp.size(a, axis=2)

@@ -163,3 +163,16 @@ def test_expm_gradient_through_the_squarings_under_jit():
         e[i, j] = h
         numeric[i, j] = np.sum((sl.expm(a + e) - sl.expm(a - e)) * w) / (2 * h)
     _close(grad, numeric, rtol=1e-6, atol=1e-6 * np.abs(numeric).max())
+
+
+def test_solvers_refuse_a_right_hand_side_of_the_wrong_length_and_broadcast_batches():
+    m = fnp.asarray(_general(3))
+    for solve in (lambda b: fsl.solve(m, b), lambda b: fsl.lu_solve(fsl.lu_factor(m), b),
+                  lambda b: fsl.cho_solve(fsl.cho_factor(fnp.asarray(_spd(3))), b), fx.jit(lambda b: fsl.solve(m, b))):
+        for bad in (fnp.ones(4), fnp.ones(2), fnp.ones((2, 2)), fnp.ones(())):
+            with pytest.raises(ValueError, match="b must have shape"):
+                solve(bad)
+    b = rng.normal(size=(2, 3, 1))
+    for trans in (0, 1):
+        _close(fsl.lu_solve(fsl.lu_factor(m), fnp.asarray(b), trans=trans),
+               np.linalg.solve(np.asarray(m).T if trans else np.asarray(m), b))

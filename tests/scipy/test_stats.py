@@ -71,7 +71,8 @@ def test_multivariate_normal_matches_scipy():
            ss.multivariate_normal.pdf(x[0, 0], mean, cov))
     _close(fs.multivariate_normal.logpdf(fnp.asarray(x), fnp.asarray(mean), fnp.asarray([1.0, 2.0, 3.0])),
            ss.multivariate_normal.logpdf(x, mean, np.diag([1.0, 2.0, 3.0])))
-    _close(fs.multivariate_normal.logpdf(fnp.asarray(x), cov=2.0), ss.multivariate_normal.logpdf(x, np.zeros(3), 2.0))
+    _close(fs.multivariate_normal.logpdf(fnp.asarray(x), fnp.zeros(3), cov=2.0),
+           ss.multivariate_normal.logpdf(x, np.zeros(3), 2.0))
     with pytest.raises(ValueError, match="do not agree"):
         fs.multivariate_normal.logpdf(fnp.ones(4), fnp.asarray(mean), fnp.asarray(cov))
     check_grads(lambda x, m, c: fs.multivariate_normal.logpdf(x, m, c @ c.T + fnp.eye(3)),
@@ -136,3 +137,26 @@ def test_scipy_call_forms_and_argument_errors():
                 lambda: fs.norm.logpdf(x, 0.0, loc=1.0), lambda: fs.beta.pdf(x, 1.0, c=2.0)):
         with pytest.raises(TypeError, match="takes"):
             bad()
+
+
+def test_t_at_large_and_infinite_degrees_of_freedom_in_float32_and_float64():
+    for df in (1e3, 1e7, 1e8, np.inf):
+        for x in (0.5, -3.0, 40.0):
+            for dt, rtol in ((np.float32, 2e-5), (np.float64, 1e-11)):
+                args = (np.asarray(x, dt), np.asarray(df, dt))
+                _close(fs.t.logpdf(*args), ss.t.logpdf(x, df), rtol=rtol)
+                _close(fs.t.cdf(*args), ss.t.cdf(x, df), rtol=rtol)
+
+
+def test_quantiles_keep_their_accuracy_in_the_tails():
+    q = np.array([1e-300, 1e-17, 1e-10, 0.1, 0.3, 0.5, 0.7, 0.9, 1 - 1e-10])
+    for name in ("laplace", "cauchy", "logistic", "norm", "expon"):
+        _close(getattr(fs, name).ppf(fnp.asarray(q)), _scipy(getattr(ss, name).ppf, q), rtol=1e-9)
+    assert np.isclose(float(fs.laplace.ppf(np.float32(1e-10))), ss.laplace.ppf(1e-10), rtol=1e-6)
+
+
+def test_multivariate_normal_of_one_dimension_takes_scalars_as_points():
+    _close(fs.multivariate_normal.logpdf(0.5, 0.0, 2.0), ss.multivariate_normal.logpdf(0.5, 0.0, 2.0), rtol=1e-6)
+    x = np.array([0.5, 1.0, -2.0])
+    _close(fs.multivariate_normal.logpdf(fnp.asarray(x), 1.0, 2.0), ss.multivariate_normal.logpdf(x, 1.0, 2.0))
+    _close(fs.multivariate_normal.logpdf(fnp.asarray(x), cov=fnp.asarray(2.0)), ss.multivariate_normal.logpdf(x, cov=2.0))
