@@ -10,13 +10,20 @@ import operator
 from .. import numpy as fnp
 from ..core import dtypes
 from ..core.array import Array
+from ..core.errors import op_error
 
 __all__ = ["bartlett", "blackman", "hamming", "hanning", "kaiser"]
 
 
 def _window(M: int, shape) -> Array:
     """`shape(t)` for t = 2 pi n / (M - 1), n = 0..M-1, as the default float dtype."""
-    M = operator.index(M)
+    if isinstance(M, float) and M.is_integer():  # NumPy takes a whole float
+        M = int(M)
+    try:
+        M = operator.index(M)
+    except TypeError:
+        raise op_error(TypeError, "window", f"the length M must be a whole number, got {M!r}",
+                       "pass an int (a concrete one: the window's shape depends on it)") from None
     if M <= 1:
         return fnp.ones((max(M, 0),), dtypes.default_float)
     t = fnp.arange(M, dtype=dtypes.float64) * (2 * fnp.pi / (M - 1))
