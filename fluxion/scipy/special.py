@@ -429,11 +429,14 @@ def _beta_parts(a: Array, b: Array) -> tuple[Array, Array]:
     log_abs = _where(at_pole, _where(finite, log_limit, _c(np.inf, c)), log_abs)
     pole_sign = _where(finite, _odd_sign(o_f), _where(both, _odd_sign(_where(both, b, _c(0, b))), _c(1, c)))
     sign = _where(at_pole, pole_sign, sign)
-    # an infinite argument and a finite positive other one make B zero
-    log_abs = _where(E.and_p.bind(E.eq_p.bind(big, _c(np.inf, big)),
-                                  E.and_p.bind(E.gt_p.bind(small, _c(0, small)), E.is_finite_p.bind(small))),
-                     _c(-np.inf, c), log_abs)
-    return sign, log_abs
+    # SciPy at infinities: B(inf, o) is 0 for a finite o > 0 and infinite for a finite o <= 0
+    # (with gamma(o)'s sign off the poles); an argument -inf makes B inf
+    inf_big = E.and_p.bind(E.eq_p.bind(big, _c(np.inf, big)), E.is_finite_p.bind(small))
+    positive = E.gt_p.bind(small, _c(0, small))
+    log_abs = _where(inf_big, _where(positive, _c(-np.inf, c), _c(np.inf, c)), log_abs)
+    sign = _where(inf_big, _where(_pole(small), _c(1, c), _gammasgn(small)), sign)
+    minus_inf = E.or_p.bind(E.eq_p.bind(a, _c(-np.inf, a)), E.eq_p.bind(b, _c(-np.inf, b)))
+    return _where(minus_inf, _c(1, c), sign), _where(minus_inf, _c(np.inf, c), log_abs)
 
 
 def beta(a, b) -> Array:
@@ -481,8 +484,18 @@ def poch(z, m) -> Array:
     zr, mr = _where(both, E.sub_p.bind(_c(1, z), z), _c(1, z)), _where(both, E.neg_p.bind(m), _c(0, m))
     limit = E.mul_p.bind(_odd_sign(m), E.exp_p.bind(E.neg_p.bind(_log_gamma_ratio(zr, mr))))
     out = _where(both, limit, _where(z_pole, _c(0, z), _where(zm_pole, _c(np.inf, z), out)))
-    inf_z = E.and_p.bind(E.eq_p.bind(z, _c(np.inf, z)), E.gt_p.bind(m, _c(0, m)))  # inf - inf in the logs
-    out = _where(inf_z, _c(np.inf, z), _where(E.eq_p.bind(m, _c(-np.inf, m)), _c(np.nan, z), out))
+    # SciPy at infinities, where the logs above make inf - inf: for m = -inf, 0 at the finite poles
+    # and NaN elsewhere; for z = inf, the limits 0 and inf for 0 < |m| <= 2 and NaN beyond (its
+    # recurrence steps m down to where it does make inf - inf); for z = -inf, z at m = 1,
+    # 1 / (z - 1) = -0.0 at m = -1 and NaN elsewhere
+    finite_pole = E.and_p.bind(z_pole, E.is_finite_p.bind(z))
+    out = _where(E.eq_p.bind(m, _c(-np.inf, m)), _where(finite_pole, _c(0, z), _c(np.nan, z)), out)
+    near = E.le_p.bind(E.abs_p.bind(m), _c(2, m))
+    at_inf = _where(near, _where(E.gt_p.bind(m, _c(0, m)), _c(np.inf, z), _c(0, z)), _c(np.nan, z))
+    out = _where(E.eq_p.bind(z, _c(np.inf, z)), at_inf, out)
+    at_minus_inf = _where(E.eq_p.bind(m, _c(1, m)), _c(-np.inf, z),
+                          _where(E.eq_p.bind(m, _c(-1, m)), _c(-0.0, z), _c(np.nan, z)))
+    out = _where(E.eq_p.bind(z, _c(-np.inf, z)), at_minus_inf, out)
     out = _where(E.eq_p.bind(m, _c(0, m)), _c(1, z), out)
     return convert(out, z_in.dtype, z_in.weak and m_in.weak)
 

@@ -7,15 +7,18 @@
   float64 log1p is some 100 ulps off there: its simplifier folds the correction term away);
 - `lgamma`, `digamma`, `polygamma` and the other special functions compute in float64, as
   SciPy's kernels do, with SciPy's values at the poles and infinities;
+- `igammac` for small a and x is SciPy's series, not XLA's 1 - P, which cancels there;
 - `sign(-0.0)`, `erfinv(-0.0)` and `bessel_i1e(-0.0)` are +0.0, as NumPy and SciPy give.
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import jax.numpy as jnp
 import jax.scipy.special as jsp
 import numpy as np
+import scipy.special as sp
 from jax import lax
 
 from ...core import dtypes as D
@@ -138,19 +141,62 @@ def polygamma(x, *, m):
     return _where(x == math.inf, jnp.full_like(x, sign_ * 0.0), out)
 
 
-def igamma(a, x):
-    # SciPy: 0 for a = inf and finite x >= 0 (XLA: NaN)
-    return _where((a == math.inf) & (x >= 0) & (x < math.inf), jnp.zeros_like(x), lax.igamma(a, x))
+def _incomplete_gamma(xla, lower):
+    """XLA's regularized incomplete gamma with SciPy's values where they differ: P(0, x > 0) = 1,
+    P(inf, x) = 0 for finite x >= 0 and NaN at a = x = inf (XLA: NaN, NaN and 1); `lower`
+    says whether the function is P or Q = 1 - P."""
+    def rule(a, x):
+        inf_a = (a == math.inf) & (x >= 0)
+        edge = ((a == 0) & (x > 0)) | inf_a
+        p = _where(inf_a, _where(x == math.inf, jnp.full_like(x, math.nan), jnp.zeros_like(x)), jnp.ones_like(x))
+        return _where(edge, p if lower else const(1, p) - p, xla(a, x))
+    return rule
 
 
-def igammac(a, x):
-    return _where((a == math.inf) & (x >= 0) & (x < math.inf), jnp.ones_like(x), lax.igammac(a, x))
+# log(gamma(1 + a)) = -euler a + sum of (-a)**n zeta(n) / n over n >= 2: for a <= 1/4, 26 terms
+# reach float64's precision (coefficients highest order first, for Horner's rule)
+_ORDERS = np.arange(27, 1, -1)
+_LGAMMA1P = tuple(float(c) for c in (-1.0) ** _ORDERS * sp.zeta(_ORDERS) / _ORDERS)
+_EULER = 0.5772156649015329
+_SMALL_A, _SMALL_X, _SERIES_TERMS = 0.25, 1.1, 20
+
+
+def _igammac_small_a(a, x):
+    """Q(a, x) for 0 < a <= 1/4 and 0 < x <= 1.1 from DLMF 8.7.3, as SciPy's igamc_series:
+    Q = -expm1(t) - a exp(t) sum_{n>=1} (-x)**n / (n! (a + n)), t = a log x - log(gamma(1 + a)).
+    XLA's 1 - P cancels there (1e-6 relative at a = x = 1e-10)."""
+    lgamma1p_over_a = const(_LGAMMA1P[0], a)
+    for c in _LGAMMA1P[1:] + (-_EULER,):
+        lgamma1p_over_a = lgamma1p_over_a * a + const(c, a)
+    t = a * (lax.log(x) - lgamma1p_over_a)
+    total, term = jnp.zeros_like(x), jnp.ones_like(x)
+    for n in range(1, _SERIES_TERMS + 1):
+        term = term * (-x / const(n, x))
+        total = total + term / (a + const(n, a))
+    return -lax.expm1(t) - a * lax.exp(t) * total
+
+
+def _igammac(a, x):
+    small = (a > 0) & (a <= _SMALL_A) & (x > 0) & (x <= _SMALL_X)
+    series = _igammac_small_a(_where(small, a, const(_SMALL_A, a)), _where(small, x, const(1, x)))
+    return _where(small, series, lax.igammac(a, x))
+
+
+igamma = _incomplete_gamma(lax.igamma, lower=True)
+igammac = _incomplete_gamma(_igammac, lower=False)
 
 
 def zeta(x, q):
-    # SciPy: 0 at q = inf and inf at q = -0.0 (XLA: NaN)
-    out = _where((q == 0) & (x > 1), jnp.full_like(x, math.inf), lax.zeta(x, q))
-    return _where((q == math.inf) & (x > 1), jnp.zeros_like(x), out)
+    """XLA's Hurwitz zeta with SciPy's values: inf at x = 1 and, for x > 1 or NaN, at q = 0, a
+    negative integer or -inf; NaN for x < 1; at x = inf, the limit (inf below q = 1, 1 at
+    q = 1) where SciPy's sum has one, 0 for q > 1e8 (its asymptotic branch) and NaN between."""
+    full = functools.partial(jnp.full_like, x)
+    at_inf = _where(q < 1, full(math.inf), _where(q == 1, full(1), _where(q > 1e8, full(0), full(math.nan))))
+    out = _where(x == math.inf, at_inf, lax.zeta(x, q))
+    out = _where(q == math.inf, _where(x > 1, full(0), out), out)
+    out = _where(_pole(q), full(math.inf), out)
+    out = _where(x < 1, full(math.nan), out)
+    return _where(x == 1, full(math.inf), out)
 
 
 def bessel_i1e(x):
