@@ -209,9 +209,9 @@ def _t() -> SimpleNamespace:
 
 def _gamma_functions() -> dict:
     logpdf, pdf = _density("gamma.logpdf", lambda y, a: sp.xlogy(a - 1, y) - y - sp.gammaln(a), _positive)
-    return dict(logpdf=_positive_shapes(logpdf), pdf=_positive_shapes(pdf),
-                cdf=_positive_shapes(_function("gamma.cdf", lambda y, a: sp.gammainc(a, fnp.maximum(y, 0)))),
-                sf=_positive_shapes(_function("gamma.sf", lambda y, a: sp.gammaincc(a, fnp.maximum(y, 0)))))
+    return {"logpdf": _positive_shapes(logpdf), "pdf": _positive_shapes(pdf),
+            "cdf": _positive_shapes(_function("gamma.cdf", lambda y, a: sp.gammainc(a, fnp.maximum(y, 0)))),
+            "sf": _positive_shapes(_function("gamma.sf", lambda y, a: sp.gammaincc(a, fnp.maximum(y, 0))))}
 
 
 def _chi2() -> SimpleNamespace:

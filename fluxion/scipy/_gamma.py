@@ -1,0 +1,313 @@
+"""The gamma family of fluxion.scipy.special: gamma and its logarithms and sign, beta, the
+Pochhammer symbol, factorial, the multivariate log-gamma, the incomplete gamma and beta
+functions, polygamma and Hurwitz zeta, with SciPy's values at poles and infinities."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.array import Array
+from ..numpy._convert import convert
+from ..ops import elementwise as E
+from ._util import _c, _is_nan, _poly, _real, _unary, _where
+
+# gamma and its logarithms ----------------------------------------------------------------------
+gammaln = _unary("gammaln", E.lgamma_p, """log|Gamma(x)|.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.gammaln(5.0).item(), 4)
+    3.1781
+    """)
+digamma = _unary("digamma", E.digamma_p, """The logarithmic derivative of the gamma function.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.digamma(1.0).item(), 4)
+    -0.5772
+    """)
+
+
+def _pole(x: Array) -> Array:
+    """Where x is a pole of the gamma function: 0, a negative integer or -inf."""
+    return E.and_p.bind(E.le_p.bind(x, _c(0, x)), E.eq_p.bind(E.floor_p.bind(x), x))
+
+
+def _exact(x: Array) -> Array:
+    """`x` in float64, for functions that exponentiate sums of lgamma's (gamma = exp(lgamma)
+    multiplies lgamma's rounding error by |lgamma|) or whose factors over- or underflow in
+    float32: float64 keeps the error below float32's precision, and the result is rounded once."""
+    return convert(x, dtypes.float64, x.weak)
+
+
+def _gammasgn(x: Array) -> Array:
+    odd = E.ne_p.bind(E.rem_p.bind(E.floor_p.bind(x), _c(2, x)), _c(0, x))
+    out = _where(E.gt_p.bind(x, _c(0, x)), _c(1, x), _where(odd, _c(-1, x), _c(1, x)))
+    out = _where(E.eq_p.bind(x, _c(0, x)), E.copysign_p.bind(_c(1, x), x), out)  # the sign of gamma(+-0) = +-inf
+    negative_pole = E.and_p.bind(_pole(x), E.lt_p.bind(x, _c(0, x)))
+    return _where(E.or_p.bind(negative_pole, _is_nan(x)), _c(np.nan, x), out)
+
+
+def _odd_sign(n: Array) -> Array:
+    """(-1)**n for an integer n."""
+    return _where(E.eq_p.bind(E.rem_p.bind(n, _c(2, n)), _c(0, n)), _c(1, n), _c(-1, n))
+
+
+def gammasgn(x) -> Array:
+    """The sign of the gamma function: 1 or -1 (the sign of a zero at 0), NaN at the poles.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> fsp.gammasgn([0.5, -0.5, -1.5]).tolist()
+    [1.0, -1.0, 1.0]
+    """
+    return _gammasgn(*_real("gammasgn", x))
+
+
+def gamma(x) -> Array:
+    """The gamma function, sign * exp(gammaln(x)): inf at 0 (-inf at -0.0), NaN at negative integers.
+
+    Computed in float64 and rounded once; float64 results are within some |gammaln(x)| ulps.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> fsp.gamma(5.0).item()
+    24.0
+    """
+    (x_in,) = _real("gamma", x)
+    x = _exact(x_in)
+    out = E.mul_p.bind(_gammasgn(x), E.exp_p.bind(E.lgamma_p.bind(x)))
+    return convert(out, x_in.dtype, x_in.weak)
+
+
+def loggamma(x) -> Array:
+    """log(gamma(x)) for real x: inf at 0, NaN for x < 0 (complex inputs are not supported).
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.loggamma(0.5).item(), 4)
+    0.5724
+    """
+    (x,) = _real("loggamma", x)
+    return _where(E.lt_p.bind(x, _c(0, x)), _c(np.nan, x), E.lgamma_p.bind(x))
+
+
+# Stirling's series of lgamma(x) - ((x - 1/2) log x - x + log(2 pi) / 2): its next term is below
+# float64's precision for x >= 100
+_STIRLING = (1 / 12, -1 / 360, 1 / 1260, -1 / 1680)
+_STIRLING_FROM = 100.0
+
+
+def _stirling_rest(x: Array) -> Array:
+    r = E.div_p.bind(_c(1, x), x)
+    return E.mul_p.bind(r, _poly(E.mul_p.bind(r, r), _STIRLING))
+
+
+def _log_gamma_ratio(a: Array, b: Array) -> Array:
+    """lgamma(a + b) - lgamma(a): where a and a + b are large, Stirling's series, in which the
+    large terms cancel exactly; elsewhere the difference."""
+    c = E.add_p.bind(a, b)
+    large = E.and_p.bind(E.ge_p.bind(E.min_p.bind(a, c), _c(_STIRLING_FROM, a)), E.is_finite_p.bind(c))
+    a_l, b_l = _where(large, a, _c(_STIRLING_FROM, a)), _where(large, b, _c(1, b))
+    c_l = E.add_p.bind(a_l, b_l)
+    # (c - 1/2) log c - c - (a - 1/2) log a + a, with log c = log a + log1p(b / a)
+    log1p_ratio = E.log1p_p.bind(E.div_p.bind(b_l, a_l))
+    main = E.sub_p.bind(E.add_p.bind(E.mul_p.bind(E.sub_p.bind(c_l, _c(0.5, c)), log1p_ratio),
+                                     E.mul_p.bind(b_l, E.log_p.bind(a_l))), b_l)
+    stirling = E.add_p.bind(main, E.sub_p.bind(_stirling_rest(c_l), _stirling_rest(a_l)))
+    direct = E.sub_p.bind(E.lgamma_p.bind(c), E.lgamma_p.bind(a))
+    return _where(large, stirling, direct)
+
+
+def _beta_parts(a: Array, b: Array) -> tuple[Array, Array]:
+    """(sign, log|B(a, b)|) with SciPy's values at the poles of gamma(a) and gamma(b)."""
+    big, small = E.max_p.bind(a, b), E.min_p.bind(a, b)
+    log_abs = E.sub_p.bind(E.lgamma_p.bind(small), _log_gamma_ratio(big, small))
+    c = E.add_p.bind(a, b)
+    c_sign = _where(_pole(c), _c(1, c), _gammasgn(c))  # B is 0 where a + b is a pole
+    sign = E.mul_p.bind(E.mul_p.bind(_gammasgn(a), _gammasgn(b)), c_sign)
+    # where one argument is a pole, SciPy takes the limit (-1)**o B(1 - a - b, o) if the other, o,
+    # is a positive integer with a + b <= 0, and inf otherwise (-inf for odd b where both are poles)
+    a_pole, b_pole = _pole(a), _pole(b)
+    at_pole, both = E.or_p.bind(a_pole, b_pole), E.and_p.bind(a_pole, b_pole)
+    o = _where(a_pole, b, a)
+    finite = E.and_p.bind(E.and_p.bind(at_pole, E.le_p.bind(c, _c(0, c))),
+                          E.and_p.bind(E.gt_p.bind(o, _c(0, o)), E.eq_p.bind(E.floor_p.bind(o), o)))
+    o_f = _where(finite, o, _c(1, o))
+    one_minus_c = _where(finite, E.sub_p.bind(_c(1, c), c), _c(1, c))
+    log_limit = E.sub_p.bind(E.lgamma_p.bind(o_f), _log_gamma_ratio(one_minus_c, o_f))
+    log_abs = _where(at_pole, _where(finite, log_limit, _c(np.inf, c)), log_abs)
+    pole_sign = _where(finite, _odd_sign(o_f), _where(both, _odd_sign(_where(both, b, _c(0, b))), _c(1, c)))
+    sign = _where(at_pole, pole_sign, sign)
+    # SciPy at infinities: B(inf, o) is 0 for a finite o > 0 and infinite for a finite o <= 0
+    # (with gamma(o)'s sign off the poles); an argument -inf makes B inf
+    inf_big = E.and_p.bind(E.eq_p.bind(big, _c(np.inf, big)), E.is_finite_p.bind(small))
+    positive = E.gt_p.bind(small, _c(0, small))
+    log_abs = _where(inf_big, _where(positive, _c(-np.inf, c), _c(np.inf, c)), log_abs)
+    sign = _where(inf_big, _where(_pole(small), _c(1, c), _gammasgn(small)), sign)
+    minus_inf = E.or_p.bind(E.eq_p.bind(a, _c(-np.inf, a)), E.eq_p.bind(b, _c(-np.inf, b)))
+    return _where(minus_inf, _c(1, c), sign), _where(minus_inf, _c(np.inf, c), log_abs)
+
+
+def beta(a, b) -> Array:
+    """The beta function gamma(a) gamma(b) / gamma(a + b), from logarithms (no overflow between).
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.beta(2.0, 3.0).item(), 4)
+    0.0833
+    """
+    a_in, b_in = _real("beta", a, b)
+    sign, log_abs = _beta_parts(_exact(a_in), _exact(b_in))
+    out = E.mul_p.bind(sign, E.exp_p.bind(log_abs))
+    return convert(out, a_in.dtype, a_in.weak and b_in.weak)
+
+
+def betaln(a, b) -> Array:
+    """log|beta(a, b)|, accurate also where one argument is large (no cancellation of gammaln's).
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.betaln(2.0, 3.0).item(), 4)
+    -2.4849
+    """
+    a, b = _real("betaln", a, b)
+    return convert(_beta_parts(_exact(a), _exact(b))[1], a.dtype, a.weak and b.weak)
+
+
+def poch(z, m) -> Array:
+    """The rising factorial gamma(z + m) / gamma(z); 1 for m == 0.
+
+    Where z and z + m are both poles, the limit (-1)**m gamma(1 - z) / gamma(1 - z - m); 0 where
+    only z is one, inf where only z + m is.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> fsp.poch(3.0, 2.0).item()
+    12.0
+    """
+    z_in, m_in = _real("poch", z, m)
+    z, m = _exact(z_in), _exact(m_in)
+    zm = E.add_p.bind(z, m)
+    z_pole, zm_pole = _pole(z), _pole(zm)
+    both = E.and_p.bind(z_pole, zm_pole)
+    sign = E.mul_p.bind(_gammasgn(zm), _gammasgn(z))
+    out = E.mul_p.bind(sign, E.exp_p.bind(_log_gamma_ratio(z, m)))
+    # 1 - z and 1 - z - m are positive integers where both are poles; (-1)**m is exact there
+    zr, mr = _where(both, E.sub_p.bind(_c(1, z), z), _c(1, z)), _where(both, E.neg_p.bind(m), _c(0, m))
+    limit = E.mul_p.bind(_odd_sign(m), E.exp_p.bind(E.neg_p.bind(_log_gamma_ratio(zr, mr))))
+    out = _where(both, limit, _where(z_pole, _c(0, z), _where(zm_pole, _c(np.inf, z), out)))
+    # SciPy at infinities, where the logs above make inf - inf: for m = -inf, 0 at the finite poles
+    # and NaN elsewhere; for z = inf, the limits 0 and inf for 0 < |m| <= 2 and NaN beyond (its
+    # recurrence steps m down to where it does make inf - inf); for z = -inf, z at m = 1,
+    # 1 / (z - 1) = -0.0 at m = -1 and NaN elsewhere
+    finite_pole = E.and_p.bind(z_pole, E.is_finite_p.bind(z))
+    out = _where(E.eq_p.bind(m, _c(-np.inf, m)), _where(finite_pole, _c(0, z), _c(np.nan, z)), out)
+    near = E.le_p.bind(E.abs_p.bind(m), _c(2, m))
+    at_inf = _where(near, _where(E.gt_p.bind(m, _c(0, m)), _c(np.inf, z), _c(0, z)), _c(np.nan, z))
+    out = _where(E.eq_p.bind(z, _c(np.inf, z)), at_inf, out)
+    at_minus_inf = _where(E.eq_p.bind(m, _c(1, m)), _c(-np.inf, z),
+                          _where(E.eq_p.bind(m, _c(-1, m)), _c(-0.0, z), _c(np.nan, z)))
+    out = _where(E.eq_p.bind(z, _c(-np.inf, z)), at_minus_inf, out)
+    out = _where(E.eq_p.bind(m, _c(0, m)), _c(1, z), out)
+    return convert(out, z_in.dtype, z_in.weak and m_in.weak)
+
+
+def factorial(n, exact: bool = False) -> Array:
+    """n! = gamma(n + 1) as a float; 0 for n < 0.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> fsp.factorial(5).item()
+    120.0
+    """
+    if exact:
+        raise ValueError("factorial: exact=True (arbitrary-precision integers) is not supported: "
+                         "use math.factorial for exact values, or exact=False for floats")
+    (n,) = _real("factorial", n)
+    return _where(E.lt_p.bind(n, _c(0, n)), _c(0, n), gamma(E.add_p.bind(n, _c(1, n))))
+
+
+def multigammaln(a, d: int) -> Array:
+    """The log of the multivariate gamma function of dimension `d`:
+    d (d - 1) / 4 log(pi) + sum of gammaln(a - j / 2) for j < d. NaN where a <= (d - 1) / 2.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.multigammaln(3.0, 2).item(), 4)
+    1.5502
+    """
+    if not isinstance(d, (int, np.integer)) or isinstance(d, bool) or d < 1:
+        raise ValueError(f"multigammaln: the dimension d must be a positive Python int, got {d!r}")
+    (a,) = _real("multigammaln", a)
+    out = _c(d * (d - 1) / 4 * math.log(math.pi), a)
+    for j in range(d):
+        out = E.add_p.bind(out, E.lgamma_p.bind(E.sub_p.bind(a, _c(j / 2, a))))
+    return _where(E.gt_p.bind(a, _c((d - 1) / 2, a)), out, _c(np.nan, a))
+
+
+def _binary(name: str, prim, doc: str):
+    def f(a, x) -> Array:
+        return prim.bind(*_real(name, a, x))
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f
+
+
+gammainc = _binary("gammainc", E.igamma_p, """The regularized lower incomplete gamma function P(a, x).
+
+    Differentiable in x; the derivative in `a` raises NotImplementedError (wrap `a` in
+    fx.stop_gradient where it is not differentiated).
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.gammainc(1.0, 1.0).item(), 4)
+    0.6321
+    """)
+gammaincc = _binary("gammaincc", E.igammac_p, """The regularized upper incomplete gamma function 1 - P(a, x).
+
+    Differentiable in x; the derivative in `a` raises NotImplementedError.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.gammaincc(1.0, 1.0).item(), 4)
+    0.3679
+    """)
+
+
+def betainc(a, b, x) -> Array:
+    """The regularized incomplete beta function I_x(a, b).
+
+    Differentiable in x; the derivatives in `a` and `b` raise NotImplementedError.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> fsp.betainc(1.0, 1.0, 0.25).item()
+    0.25
+    """
+    return E.betainc_p.bind(*_real("betainc", a, b, x))
+
+
+def polygamma(n, x) -> Array:
+    """The n-th derivative of digamma, (-1)**(n + 1) n! zeta(n + 1, x) for n >= 1.
+
+    A Python int `n` makes one primitive; an array `n` is computed through zeta.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.polygamma(1, 1.0).item(), 4)
+    1.6449
+    """
+    if isinstance(n, (int, np.integer)) and not isinstance(n, bool):
+        if n < 0:
+            raise ValueError(f"polygamma: the order n must be >= 0, got {n}")
+        (x,) = _real("polygamma", x)
+        return E.polygamma_p.bind(x, m=int(n))
+    n_in, x_in = _real("polygamma", n, x)
+    n, x = _exact(n_in), _exact(x_in)  # n! zeta(n + 1, x) may overflow and underflow in float32
+    n1 = E.add_p.bind(n, _c(1, n))
+    factor = E.mul_p.bind(E.pow_p.bind(_c(-1, n), n1), gamma(n1))
+    out = E.mul_p.bind(factor, E.zeta_p.bind(n1, x))
+    out = _where(E.eq_p.bind(n, _c(0, n)), E.digamma_p.bind(x), out)
+    return convert(out, x_in.dtype, n_in.weak and x_in.weak)
+
+
+def zeta(x, q) -> Array:
+    """The Hurwitz zeta function, the sum of (k + q)**-x over k >= 0; for x > 1 (NaN for x < 1).
+
+    Differentiable in q (d/dq = -x zeta(x + 1, q)); the derivative in x raises NotImplementedError.
+    The Riemann zeta function is zeta(x, 1), for x > 1.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.zeta(2.0, 1.0).item(), 4)
+    1.6449
+    """
+    return E.zeta_p.bind(*_real("zeta", x, q))

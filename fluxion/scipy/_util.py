@@ -1,0 +1,49 @@
+"""Helpers of fluxion.scipy's special functions: promotion, constants, selection, polynomials."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.array import Array
+from ..numpy._convert import convert, promote_inexact
+from ..ops import elementwise as E
+
+_LOW = (dtypes.float16, dtypes.bfloat16)
+
+
+def _real(op: str, *args) -> list[Array]:
+    return promote_inexact(op, *args, complex_ok=False)
+
+
+def _wide(x: Array) -> Array:
+    """`x` in the dtype multi-step functions compute in (float32 for 16-bit floats)."""
+    return convert(x, dtypes.float32, x.weak) if x.dtype in _LOW else x
+
+
+def _c(value, like: Array) -> Array:
+    """A weak constant of `like`'s dtype (it never changes the weak flag of a result)."""
+    return Array(np.array(value, like.dtype), weak=True)
+
+
+def _unary(name: str, prim, doc: str):
+    def f(x) -> Array:
+        return prim.bind(*_real(name, x))
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f
+
+
+def _poly(t: Array, coefficients) -> Array:
+    out = _c(coefficients[-1], t)
+    for c in coefficients[-2::-1]:
+        out = E.add_p.bind(E.mul_p.bind(out, t), _c(c, t))
+    return out
+
+
+def _where(cond: Array, x: Array, y: Array) -> Array:
+    """`x` where `cond` holds, else `y` (NumPy's argument order)."""
+    return E.select_n_p.bind(cond, y, x)
+
+
+def _is_nan(x: Array) -> Array:
+    return E.ne_p.bind(x, x)
