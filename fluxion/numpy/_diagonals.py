@@ -15,13 +15,10 @@ from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
 from ._convert import convert
+from ._manipulation import _arr
 
 __all__ = ["diag", "diag_indices", "diag_indices_from", "diagflat", "fill_diagonal", "tril_indices",
            "tril_indices_from", "triu_indices", "triu_indices_from"]
-
-
-def _arr(x) -> Array:
-    return x if isinstance(x, Array) else fnp.asarray(x)
 
 
 def diag(v, k: int = 0) -> Array:

@@ -18,16 +18,15 @@ from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
 from ..ops._util import axis_index
+from ._manipulation import _arr
 
 __all__ = ["apply_along_axis", "apply_over_axes", "fromfunction", "piecewise", "vectorize"]
 
 
-def _arr(x) -> Array:
-    return x if isinstance(x, Array) else fnp.asarray(x)
-
-
 def _vmap(f: Callable, in_axes=0) -> Callable:
-    from ..transforms.batching import vmap  # here: the transformations build on fluxion.numpy
+    from ..transforms.batching import (
+        vmap,  # here: the transformations build on fluxion.numpy
+    )
     return vmap(f, in_axes=in_axes)
 
 

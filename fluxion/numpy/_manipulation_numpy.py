@@ -16,14 +16,10 @@ from ..core.array import Array
 from ..core.errors import ShapeError, op_error
 from ..ops._util import axis_index
 from ._convert import convert, promote
-from ._manipulation import _axes
+from ._manipulation import _arr, _axes
 
 __all__ = ["append", "block", "delete", "dsplit", "fliplr", "flipud", "hsplit", "insert", "resize", "rollaxis",
            "trim_zeros", "vsplit"]
-
-
-def _arr(x) -> Array:
-    return x if isinstance(x, Array) else fnp.asarray(x)
 
 
 def _need_ndim(op: str, x: Array, ndim: int, fix: str) -> None:

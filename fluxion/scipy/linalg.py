@@ -18,6 +18,7 @@ from .. import numpy as fnp
 from ..control import fori_loop
 from ..core.errors import ShapeError, op_error
 from ..numpy._convert import promote_inexact
+from ..numpy.linalg import _ct, _matrices
 from ..ops import linalg as L
 from ..ops._util import broadcast_shapes
 
@@ -25,18 +26,6 @@ __all__ = ["block_diag", "cho_factor", "cho_solve", "cholesky", "det", "eigh", "
            "lu_solve", "solve", "solve_triangular"]
 
 det, inv = fnp.linalg.det, fnp.linalg.inv
-
-
-def _square(op: str, a):
-    (a,) = promote_inexact(op, a)
-    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
-        raise op_error(ShapeError, op, f"needs a stack of square matrices (shape (..., M, M)), got shape {a.shape}",
-                       "pass an array whose last two axes form square matrices")
-    return a
-
-
-def _ct(x):
-    return fnp.conj(fnp.matrix_transpose(x))
 
 
 def _trans(op: str, trans) -> int:
@@ -61,7 +50,7 @@ def _triangular(op: str, a, b, *, lower: bool, trans=0, unit_diagonal: bool = Fa
     """Solve op(a) x = b for triangular stacks `a`, `b` a vector (..., M) or matrices (..., M, K)."""
     mode = _trans(op, trans)
     a, b = promote_inexact(op, a, b)
-    a = _square(op, a)
+    a = _matrices(op, a, square=True)
     b, vector = _rhs(op, a, b)
     batch = broadcast_shapes(op, a.shape[:-2], b.shape[:-2])
     x = L.triangular_solve(fnp.broadcast_to(a, batch + a.shape[-2:]), fnp.broadcast_to(b, batch + b.shape[-2:]),
@@ -91,7 +80,7 @@ def cholesky(a, lower: bool = False, overwrite_a: bool = False, check_finite: bo
     >>> fsl.cholesky(fnp.asarray([[4.0, 2.0], [2.0, 5.0]])).tolist()
     [[2.0, 1.0], [0.0, 2.0]]
     """
-    a = _square("cholesky", a)
+    a = _matrices("cholesky", a, square=True)
     # the upper factor reads the upper triangle: it is the lower factor of the conjugate transpose
     return fnp.linalg.cholesky(a) if lower else _ct(fnp.linalg.cholesky(_ct(a)))
 
@@ -130,7 +119,7 @@ def lu_factor(a, overwrite_a: bool = False, check_finite: bool = True):
     >>> piv.tolist()
     [1, 1]
     """
-    packed, pivots, _ = L.lu(_square("lu_factor", a))
+    packed, pivots, _ = L.lu(_matrices("lu_factor", a, square=True))
     return packed, pivots
 
 
@@ -159,7 +148,7 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b: bool = False, check_finite: bo
     mode = _trans("lu_solve", trans)
     perm = _permutation(piv)
     (b,) = promote_inexact("lu_solve", b)
-    b, vector = _rhs("lu_solve", _square("lu_solve", packed), b)
+    b, vector = _rhs("lu_solve", _matrices("lu_solve", packed, square=True), b)
     batch = broadcast_shapes("lu_solve", packed.shape[:-2], b.shape[:-2])
     b = fnp.broadcast_to(b, batch + b.shape[-2:])
     rows = fnp.broadcast_to(fnp.expand_dims(perm, -1), b.shape)  # the row of b each row of P b is
@@ -208,7 +197,7 @@ def solve(a, b, lower: bool = False, overwrite_a: bool = False, overwrite_b: boo
     >>> fsl.solve(fnp.asarray([[4.0, 2.0], [2.0, 5.0]]), fnp.asarray([6.0, 7.0]), assume_a="pos").tolist()
     [1.0, 1.0]
     """
-    a = _square("solve", a)
+    a = _matrices("solve", a, square=True)
     if transposed:
         a = fnp.matrix_transpose(a)
     if assume_a in ("pos", "positive definite"):
@@ -226,7 +215,7 @@ def eigh(a, b=None, lower: bool = True, eigvals_only: bool = False, overwrite_a:
     >>> fsl.eigh(fnp.asarray([[2.0, 1.0], [1.0, 2.0]]), eigvals_only=True).tolist()
     [1.0, 3.0]
     """
-    a = _square("eigh", a)
+    a = _matrices("eigh", a, square=True)
     full = fnp.where(fnp.tri(a.shape[-1], dtype=bool), a, _ct(a)) if lower else \
         fnp.where(fnp.tri(a.shape[-1], dtype=bool).T, a, _ct(a))
     if b is None:
@@ -254,7 +243,7 @@ def expm(A):
     >>> fsl.expm(fnp.asarray([[0.0, 1.0], [0.0, 0.0]])).tolist()
     [[1.0, 1.0], [0.0, 1.0]]
     """
-    a = _square("expm", A)
+    a = _matrices("expm", A, square=True)
     norm = fnp.max(fnp.sum(fnp.abs(a), axis=-2), axis=-1, initial=0)
     finite = fnp.isfinite(norm)
     s = fnp.where(finite & (norm > _THETA13), fnp.ceil(fnp.log2(norm / _THETA13)), 0).astype(fnp.int32)
