@@ -217,13 +217,13 @@ def _lu_parts(x: Array) -> tuple[Array, Array, Array]:
 def det(x, /) -> Array:
     """Determinant (1 for 0x0 matrices, 0 for singular ones), from LU.
 
+    Its derivative, the adjugate, is exact also at singular matrices.
+
     >>> import fluxion.numpy as fnp
     >>> round(fnp.linalg.det(fnp.asarray([[1.0, 2.0], [3.0, 4.0]])).item(), 4)
     -2.0
     """
-    d, odd, _ = _lu_parts(_matrices("det", x, square=True))
-    p = R.reduce_prod(d, _last(d))
-    return _where(odd, E.neg_p.bind(p), p)
+    return L.det(_matrices("det", x, square=True))
 
 
 def slogdet(x, /) -> SlogdetResult:

@@ -119,6 +119,11 @@ def _lu_rule(x: ArrayType):
     return (x.update(weak=False), ArrayType(batch + (min(m, n),), D.int32), ArrayType(batch + (m,), D.int32))
 
 
+def _det_rule(x: ArrayType) -> ArrayType:
+    _matrices("det", x)
+    return ArrayType(x.shape[:-2], x.dtype)
+
+
 def _qr_rule(x: ArrayType, *, full_matrices: bool):
     m, n = _matrices("qr", x, square=False)
     k = m if full_matrices else min(m, n)
@@ -151,6 +156,7 @@ def _svd_rule(x: ArrayType, *, full_matrices: bool, compute_uv: bool):
 cholesky_p = define("cholesky", _cholesky_rule)
 triangular_solve_p = define("triangular_solve", _triangular_solve_rule)
 lu_p = define("lu", _lu_rule, multiple_results=True)
+det_p = define("det", _det_rule)
 qr_p = define("qr", _qr_rule, multiple_results=True)
 eigh_p = define("eigh", _eigh_rule, multiple_results=True)
 eig_p = define("eig", _eig_rule, multiple_results=True)
@@ -185,6 +191,19 @@ def triangular_solve(a, b, *, left_side: bool = False, lower: bool = False, tran
     """
     return triangular_solve_p.bind(a, b, left_side=bool(left_side), lower=bool(lower), transpose_a=bool(transpose_a),
                                    conjugate_a=bool(conjugate_a), unit_diagonal=bool(unit_diagonal))
+
+
+def det(x):
+    """Determinant of each square matrix (from LU; 1 for 0x0 matrices).
+
+    A primitive of its own for its derivative, the adjugate, which stays exact at singular
+    matrices, where LU is not differentiable (see linalg_rules).
+
+    >>> import numpy as np
+    >>> det(np.array([[1.0, 2.0], [3.0, 4.0]])).round(6).item()
+    -2.0
+    """
+    return det_p.bind(x)
 
 
 def lu(x):

@@ -32,7 +32,7 @@ from . import reduce as R
 from . import shape as S
 from ._ad import Zero, defjvp, is_undefined
 from ._batch import broadcast_batch, defleading, example_axes, moveaxis
-from .linalg import cholesky_p, dot_general_p, eig_p, eigh_p, lu_p, qr_p, svd_p, triangular_solve_p
+from .linalg import cholesky_p, det_p, dot_general_p, eig_p, eigh_p, lu_p, qr_p, svd_p, triangular_solve_p
 
 _b = lambda p: p.bind  # noqa: E731
 add, sub, mul, div, neg, conj = _b(E.add_p), _b(E.sub_p), _b(E.mul_p), _b(E.div_p), _b(E.neg_p), _b(E.conj_p)
@@ -253,6 +253,78 @@ def _lu_jvp(primals, tangents):
 jvp_rules[lu_p] = _lu_jvp
 
 
+# det ------------------------------------------------------------------------------------------
+def _det_jvp(primals, tangents):
+    """d det(A) = tr(adj(A) dA), with the adjugate from LU, exact also where A is singular.
+
+    With P A = L U and F = L^-1 P dA, det(A + dA) = sign det(U + F): the tangent is
+    sign tr(adj(U) F), which `_adjugate_trace` computes without dividing by U's pivots.
+    """
+    (a,), (t,) = primals, tangents
+    out = det_p.bind(a)
+    if t.__class__ is Zero or a.shape[-1] == 0:
+        return out, Zero(out.aval)
+    packed, pivots, perm = lu_p.bind(a)
+    l_full, u_full = _lu_factors(packed)
+    f = _solve(l_full, _matmul(_permutation_matrix(perm, a.dtype), t), unit_diagonal=True)
+    tangent = _adjugate_trace(u_full, f)
+    k = pivots.ndim - 1
+    odd = R.reduce_xor(E.ne_p.bind(pivots, S.iota(dtypes.int32, pivots.shape, k)), (k,))
+    return out, E.select_n_p.bind(odd, tangent, neg(tangent))
+
+
+def _adjugate_trace(u, f):
+    """tr(adj(u) f) for upper triangular (n, n) matrices u (n >= 1), also where pivots are 0.
+
+    Let u1 be u with its zero pivots (at s_1 < ... < s_m) taken as 1, w its inverse and p
+    the product of the other pivots. Then adj(u) = p w when m = 0 and, when m >= 1, the
+    rank-one p c (w e_s1)(e_sm^T w), where c is the product of the w[s_i, s_i+1]. For m = 1
+    that is p (z w + (1 - z) w e_s1 e_s1^T w) at z = u[s_1, s_1] = 0, written so that a
+    second derivative sees z move. (LU has no derivative where a zero pivot is not the last
+    one, so second derivatives there are NaN.)
+    """
+    nd, n, dt = u.ndim, u.shape[-1], u.dtype
+    row, col = nd - 2, nd - 1
+    batch, vec = tuple(range(nd - 2)), (nd - 2,)  # vec: the axis of (..., n) vectors
+
+    def spread(v, axis):  # a (..., n) vector along `axis` of an (..., n, n) matrix
+        return S.broadcast_in_dim(v, u.shape, batch + (axis,))
+
+    def fill(like, value):
+        return S.full(like.shape, value, like.dtype)
+
+    def ints(b):
+        return E.convert_element_type_p.bind(b, new_dtype=dtypes.int32, weak=False)
+
+    def floats(b):
+        return E.convert_element_type_p.bind(b, new_dtype=dt, weak=False)
+
+    eye = S.broadcast_in_dim(_mask(n, n, dtypes.bool_, "eye"), u.shape, (row, col))
+    d = R.reduce_sum(mul(u, floats(eye)), (row,))
+    zero = E.eq_p.bind(d, fill(d, 0))
+    w = _solve(E.select_n_p.bind(E.and_p.bind(spread(zero, col), eye), u, fill(u, 1)), floats(eye), lower=False)
+    p = R.reduce_prod(E.select_n_p.bind(zero, d, fill(d, 1)), vec)
+    trace_wf = R.reduce_sum(mul(_mT(w), f), (row, col))
+    # the zero pivots numbered in order: the first, the last, and each with the next one
+    rank = R.cumsum_p.bind(ints(zero), axis=nd - 2, reverse=False)
+    m = S.slice_in_dim(rank, n - 1, n, axis=nd - 2)
+    first = E.and_p.bind(zero, E.eq_p.bind(rank, fill(rank, 1)))
+    last = E.and_p.bind(zero, E.eq_p.bind(rank, S.broadcast_to(m, rank.shape)))
+    pairs = E.and_p.bind(E.and_p.bind(spread(zero, row), spread(zero, col)),
+                         E.eq_p.bind(spread(rank, col), E.add_p.bind(spread(rank, row), S.full(u.shape, 1, dtypes.int32))))
+    c = R.reduce_prod(E.select_n_p.bind(pairs, fill(u, 1), w), (row, col))
+    w_first = R.reduce_sum(mul(w, spread(floats(first), col)), (col,))  # w e_s1
+    w_last = R.reduce_sum(mul(spread(floats(last), row), w), (row,))  # e_sm^T w
+    rank_one = R.reduce_sum(mul(mul(spread(w_last, row), f), spread(w_first, col)), (row, col))
+    z = R.reduce_sum(mul(d, floats(first)), vec)
+    singular = mul(p, add(mul(z, trace_wf), mul(mul(sub(fill(z, 1), z), c), rank_one)))
+    regular = mul(p, trace_wf)
+    return E.select_n_p.bind(E.eq_p.bind(S.squeeze(m, vec), S.full(m.shape[:-1], 0, dtypes.int32)), singular, regular)
+
+
+jvp_rules[det_p] = _det_jvp
+
+
 # qr -------------------------------------------------------------------------------------------
 def _qr_square_or_tall(q, r, dx):
     """Tangents of q, r for x = q r with q (m, n) orthonormal columns and r (n, n) upper, m >= n.
@@ -441,5 +513,5 @@ def _triangular_solve_batch(args, dims, *, left_side, **params):
 
 batch_rules[dot_general_p] = _dot_general_batch
 batch_rules[triangular_solve_p] = _triangular_solve_batch
-for _p in (cholesky_p, lu_p, qr_p, eigh_p, eig_p, svd_p):
+for _p in (cholesky_p, lu_p, det_p, qr_p, eigh_p, eig_p, svd_p):
     defleading(_p, lambda **params: 2)

@@ -347,3 +347,56 @@ def test_first_and_second_derivatives_match_jax(name):
 def test_determinant_derivatives_at_rank_deficient_matrices_match_jax(matrix):
     # the gradient of det at a matrix of rank n - 1 is its (nonzero) adjugate, not NaN
     assert_derivatives_match_jax(LA.det, jax_x64().numpy.linalg.det, [np.asarray(matrix)], rtol=1e-9, atol=1e-11)
+
+
+def _cofactors(a):
+    """The cofactor matrix from NumPy's determinants of the minors: the gradient of det."""
+    n = len(a)
+    minor = lambda i, j: np.delete(np.delete(a, i, 0), j, 1)  # noqa: E731
+    return np.array([[(-1) ** (i + j) * np.linalg.det(minor(i, j)) for j in range(n)] for i in range(n)])
+
+
+SINGULAR = {  # zero pivots of LU: where they fall decides what the LU derivative can give
+    "last pivot zero": [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [0.0, 0.0, 0.0]],
+    "zero first column": [[0.0, 2.0], [0.0, 3.0]],
+    "zero first column 3x3": [[0.0, 1.0, 2.0], [0.0, 3.0, 4.0], [0.0, 5.0, 7.0]],
+    "nilpotent, two zero pivots": [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0]],
+    "rank 1": np.outer([1.0, 2.0, 3.0], [4.0, 5.0, 6.0]).tolist(),
+    "rank 1, exact in float32": [[36.0, -42.0, 18.0], [-42.0, 49.0, -21.0], [18.0, -21.0, 9.0]],
+    "zeros": np.zeros((3, 3)).tolist(),
+    "1x1 zero": [[0.0]],
+}
+
+
+@pytest.mark.parametrize("name", SINGULAR)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_determinant_gradient_at_singular_matrices_is_the_cofactor_matrix(name, dtype):
+    a = np.asarray(SINGULAR[name], dtype)
+    want = _cofactors(a.astype(np.float64))
+    tol = 1e-12 if dtype == np.float64 else 1e-4
+    for grad in (fx.grad(LA.det), fx.jit(fx.grad(LA.det))):
+        np.testing.assert_allclose(np.asarray(grad(fnp.asarray(a))), want, rtol=tol, atol=tol)
+    batched = fx.vmap(fx.grad(LA.det))(fnp.asarray(np.stack([a, np.eye(len(a), dtype=dtype)])))
+    np.testing.assert_allclose(np.asarray(batched)[0], want, rtol=tol, atol=tol)
+
+
+def _hessian_by_differences(a, h=1e-4):
+    n, flat = len(a), a.ravel()
+    det = lambda v: np.linalg.det(v.reshape(n, n))  # noqa: E731
+    steps = np.eye(flat.size) * h
+    return np.array([[(det(flat + e + d) - det(flat + e - d) - det(flat - e + d) + det(flat - e - d)) / (4 * h * h)
+                      for d in steps] for e in steps])
+
+
+@pytest.mark.parametrize("name", ["last pivot zero", "1x1 zero"])
+def test_determinant_hessian_at_singular_matrices_whose_last_pivot_is_zero(name):
+    a = np.asarray(SINGULAR[name])
+    hessian = np.asarray(fx.hessian(LA.det)(fnp.asarray(a))).reshape(a.size, a.size)
+    np.testing.assert_allclose(hessian, _hessian_by_differences(a), atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["zero first column", "nilpotent, two zero pivots", "rank 1"])
+def test_determinant_hessian_is_nan_where_lu_has_no_derivative(name):
+    # a zero pivot before the last one: the second derivative says it is unknown, never a wrong number
+    hessian = np.asarray(fx.hessian(LA.det)(fnp.asarray(SINGULAR[name])))
+    assert np.isnan(hessian).all()

@@ -120,6 +120,14 @@ def _lu(x):
 
 
 @via_float32
+def _det(x):
+    packed, pivots, _ = _lu(x)
+    d = np.diagonal(packed, axis1=-2, axis2=-1).prod(axis=-1)
+    odd = (pivots != np.arange(x.shape[-1], dtype=np.int32)).sum(axis=-1) % 2 == 1
+    return np.where(odd, -d, d)
+
+
+@via_float32
 def _qr(x, *, full_matrices):
     return tuple(np.linalg.qr(x, mode="complete" if full_matrices else "reduced"))
 
@@ -152,5 +160,5 @@ def _svd(x, *, full_matrices, compute_uv):
 
 numpy_kernel.update({
     L.dot_general_p: _dot_general, L.cholesky_p: _cholesky, L.triangular_solve_p: _triangular_solve,
-    L.lu_p: _lu, L.qr_p: _qr, L.eigh_p: _eigh, L.eig_p: _eig, L.svd_p: _svd,
+    L.lu_p: _lu, L.det_p: _det, L.qr_p: _qr, L.eigh_p: _eigh, L.eig_p: _eig, L.svd_p: _svd,
 })

@@ -79,6 +79,13 @@ def _eig(x, *, vectors):
     return tuple(lax.linalg.eig(x, compute_left_eigenvectors=False, compute_right_eigenvectors=vectors))
 
 
+def _det(x):
+    packed, pivots, _ = lax.linalg.lu(x)
+    d = jnp.prod(jnp.diagonal(packed, axis1=-2, axis2=-1), axis=-1)
+    odd = jnp.sum(pivots != jnp.arange(x.shape[-1], dtype=pivots.dtype), axis=-1) % 2 == 1
+    return jnp.where(odd, -d, d)
+
+
 def _svd(x, *, full_matrices, compute_uv):
     out = lax.linalg.svd(x, full_matrices=full_matrices, compute_uv=compute_uv)
     return tuple(out) if compute_uv else (out,)
@@ -89,6 +96,7 @@ xla_lowering.update({
     L.cholesky_p: _in_float32(_cholesky),
     L.triangular_solve_p: _in_float32(lax.linalg.triangular_solve),
     L.lu_p: _in_float32(lambda x: tuple(lax.linalg.lu(x))),
+    L.det_p: _in_float32(_det),
     L.qr_p: _in_float32(lambda x, *, full_matrices: tuple(lax.linalg.qr(x, full_matrices=full_matrices))),
     L.eigh_p: _in_float32(_eigh),
     L.eig_p: _in_float32(_eig),
