@@ -286,10 +286,12 @@ def _mean(x: Array, axes: tuple, mask: Array | None, count: Array) -> Array:
 def _var(x: Array, axes: tuple, mask: Array | None, correction, nan_policy: bool) -> Array:
     count = _count(x, axes, mask)
     d = E.sub_p.bind(x, S.reshape(_mean(x, axes, mask, count), kept_shape(x.shape, axes)))
+    if mask is not None:  # before squaring: the square's derivative at a masked NaN would give NaN * 0
+        d = select(mask, d, const(0, d.dtype))
     sq = E.add_p.bind(E.square_p.bind(E.real_p.bind(d)), E.square_p.bind(E.imag_p.bind(d))) \
         if x.dtype in dtypes.COMPLEX else E.square_p.bind(d)
     real = sq.dtype
-    total = R.reduce_sum(sq if mask is None else select(mask, sq, const(0, real)), axes)
+    total = R.reduce_sum(sq, axes)
     dof = E.sub_p.bind(count, const(correction, real))
     if nan_policy:  # NumPy's nanvar gives NaN where the degrees of freedom are not positive
         return select(E.gt_p.bind(dof, const(0, real)), E.div_p.bind(total, dof), const(np.nan, real))

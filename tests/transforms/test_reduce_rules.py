@@ -370,6 +370,8 @@ SPECIAL_INPUTS = [
     ("nansum", lambda m, x: m.nansum(x * x, axis=0), [[1.0, np.nan], [2.0, 3.0]]),
     ("nanmean", lambda m, x: m.nanmean(m.sin(x), axis=1), [[1.0, np.nan, 0.5], [2.0, 3.0, -1.0]]),
     ("nanmax", lambda m, x: m.nanmax(x * x, axis=1), [[1.0, np.nan, 0.5], [2.0, 3.0, -1.0]]),
+    ("nanvar", lambda m, x: m.nanvar(m.sin(x), axis=1, ddof=1), [[1.0, np.nan, 0.5], [2.0, 3.0, -1.0]]),
+    ("nanstd_all", lambda m, x: m.nanstd(x * x), [[1.0, np.nan, 0.5], [2.0, 3.0, -1.0]]),
     ("logsumexp_minus_inf", lambda m, x: m.sum(jsp.logsumexp(x, axis=1) if m is jnp else fsp.logsumexp(x, axis=1)),
      [[-np.inf, 0.0, 1.0], [2.0, -np.inf, -1.0]]),
     ("softmax_minus_inf", lambda m, x: (jsp if m is jnp else fsp).softmax(x, axis=-1) * x[..., :1],
@@ -382,6 +384,17 @@ def test_numpy_derivatives_at_special_inputs_match_jax(name, program, x):
     x = np.asarray(x)
     assert_derivatives_match_jax(lambda x: program(fnp, x), lambda x: program(jnp, x), [x],
                                  second_order=not np.isinf(x).any())
+
+
+def test_var_gradient_ignores_values_that_where_leaves_out():
+    # d var / d x_i = 2 (x_i - mean) / (n - ddof) over the kept values, 0 elsewhere, even when
+    # a left-out value is inf or NaN
+    x = np.array([1.0, np.inf, 2.0, np.nan, -0.5])
+    keep = np.isfinite(x)
+    g = fx.grad(lambda x: fnp.var(x, where=keep, ddof=1))(_arr(x))
+    k = x[keep]
+    np.testing.assert_allclose(np.asarray(g)[keep], 2 * (k - k.mean()) / (k.size - 1), rtol=1e-12)
+    np.testing.assert_array_equal(np.asarray(g)[~keep], 0.0)
 
 
 @given(st.data())
