@@ -130,8 +130,10 @@ defjvp(E.copysign_p, lambda t, ans, x, y: mul(t, mul(E.copysign_p.bind(_const(1,
 
 
 def _pow_jvp_x(t, x, y):
-    # y * x ** (y - 1), written so that x = 0, y = 0 gives 0 rather than NaN
-    safe = select(E.eq_p.bind(y, _const(0, y)), E.pow_p.bind(x, sub(y, _const(1, y))), y)
+    # y * x ** (y - 1), written so that x = 0, y = 0 gives 0 rather than NaN; there the unused
+    # power is of 1, not 0, so that its own derivative (reverse over reverse) is not 0 * inf
+    y_zero = E.eq_p.bind(y, _const(0, y))
+    safe = select(y_zero, E.pow_p.bind(select(y_zero, x, _const(1, x)), sub(y, _const(1, y))), y)
     return mul(t, mul(y, safe))
 
 

@@ -351,6 +351,20 @@ def test_hypot_second_derivatives_at_ties_are_those_of_the_euclidean_norm():
     np.testing.assert_allclose(hessian, np.array([[y * y, -x * y], [-x * y, x * x]]) / r ** 3, rtol=1e-14)
 
 
+@pytest.mark.parametrize("mode", ["rev_rev", "fwd_rev", "rev_fwd"])
+def test_second_derivatives_of_powers_at_zero_are_finite(mode):
+    # d2/dx2 x**n = n (n - 1) x**(n - 2): 0 at x = 0 for n = 0, 1, 3 and 2 for n = 2, also when
+    # the exponent is an array (the pow primitive, not integer_pow)
+    n = np.array([0.0, 1.0, 2.0, 3.0, 0.0, 2.5])
+    x = np.array([0.0, 0.0, 0.0, 0.0, 1.5, 2.0])
+    outer, inner = {"rev_rev": (fx.jacrev, fx.jacrev), "fwd_rev": (fx.jacfwd, fx.jacrev),
+                    "rev_fwd": (fx.jacrev, fx.jacfwd)}[mode]
+    h = np.asarray(outer(inner(lambda x: fnp.sum(x ** fnp.asarray(n))))(fnp.asarray(x)))
+    c = n * (n - 1)
+    np.testing.assert_allclose(np.diag(h), np.where(c == 0, 0.0, c * x ** (n - 2)), rtol=1e-12)
+    np.testing.assert_array_equal(h - np.diag(np.diag(h)), 0.0)
+
+
 # complex numbers ------------------------------------------------------------------------------
 def complex_domain(re, im):
     return lambda rng, shape: re(rng, shape) + 1j * im(rng, shape)
