@@ -62,7 +62,7 @@ def take_along_axis(x, indices, axis: int):
     >>> take_along_axis(fnp.asarray([[1, 2, 3]]), fnp.asarray([[2, 0]]), 1).tolist()
     [[3, 1]]
     """
-    if x.shape[axis] == 0:  # no element to read, so `indices` is empty too
+    if 0 in x.shape:  # no element to read, so `indices` (shaped as `x` off `axis`) is empty too
         return S.reshape(x, indices.shape)
     batch = _kept(x.ndim, (axis,))
     dn = I.GatherDimensionNumbers(offset_dims=(), collapsed_slice_dims=(axis,), start_index_map=(axis,),

@@ -115,6 +115,21 @@ def test_empty_sorts_and_top_k_differentiate():
     np.testing.assert_array_equal(np.asarray(g), [0.0, 0.0])
 
 
+@pytest.mark.parametrize("axis", [0, 1])
+def test_sorts_of_arrays_empty_off_the_sorted_axis_differentiate(axis):
+    empty = fnp.zeros((2, 0), dtype=fnp.float64)
+    _, tangent = fx.jvp(lambda x: fnp.sort(x, axis=axis), [empty], [empty])
+    assert tangent.shape == (2, 0)
+    assert fx.jit(fx.grad(lambda x: fnp.sum(fnp.sort(x, axis=axis))))(empty).shape == (2, 0)
+
+
+def test_solve_with_no_right_hand_sides_differentiates():
+    a, b = np.array([[2.0, 1.0], [0.5, 3.0]]), np.zeros((2, 0))
+    ga = fx.grad(lambda a, b: fnp.sum(fnp.linalg.solve(a, b)) + fnp.sum(a), argnums=(0, 1))(_arr(a), _arr(b))
+    np.testing.assert_array_equal(np.asarray(ga[0]), np.ones((2, 2)))  # only the sum of a depends on a
+    assert ga[1].shape == np.linalg.solve(a, b).shape
+
+
 # the functions users call ---------------------------------------------------------------------
 NUMPY = [
     ("sort", lambda m, x: m.sort(x * m.sin(x), axis=0), [(4, 3)]),
