@@ -130,11 +130,12 @@ defjvp(E.copysign_p, lambda t, ans, x, y: mul(t, mul(E.copysign_p.bind(_const(1,
 
 
 def _pow_jvp_x(t, x, y):
-    # y * x ** (y - 1), written so that x = 0, y = 0 gives 0 rather than NaN; there the unused
-    # power is of 1, not 0, so that its own derivative (reverse over reverse) is not 0 * inf
-    y_zero = E.eq_p.bind(y, _const(0, y))
-    safe = select(y_zero, E.pow_p.bind(select(y_zero, x, _const(1, x)), sub(y, _const(1, y))), y)
-    return mul(t, mul(y, safe))
+    # y * x ** (y - 1), with x taken as 1 at x = 0, y = 0: that gives 0 there rather than
+    # 0 * inf, and keeps the derivatives of this expression finite, while everywhere else
+    # (y = 0 included, where its derivative in y is 1 / x) it is the formula itself
+    both_zero = E.and_p.bind(E.eq_p.bind(x, _const(0, x)), E.eq_p.bind(y, _const(0, y)))
+    safe_x = select(both_zero, x, _const(1, x))
+    return mul(t, mul(y, E.pow_p.bind(safe_x, sub(y, _const(1, y)))))
 
 
 def _pow_jvp_y(t, ans, x):

@@ -365,6 +365,16 @@ def test_second_derivatives_of_powers_at_zero_are_finite(mode):
     np.testing.assert_array_equal(h - np.diag(np.diag(h)), 0.0)
 
 
+@pytest.mark.parametrize("x", [0.5, 1.0, 2.0])
+def test_hessian_of_power_at_a_zero_exponent_is_symmetric(x):
+    # x**y at y = 0: d2/dx2 = 0, d2/dxdy = 1 / x, d2/dy2 = log(x)**2
+    args = fnp.asarray(x, dtype=fnp.float64), fnp.asarray(0.0, dtype=fnp.float64)
+    expected = np.array([[0.0, 1 / x], [1 / x, np.log(x) ** 2]])
+    for hessian in (fx.hessian(lambda a, b: a ** b, argnums=(0, 1)),
+                    fx.jacrev(fx.jacrev(lambda a, b: a ** b, argnums=(0, 1)), argnums=(0, 1))):
+        np.testing.assert_allclose(np.asarray(hessian(*args)), expected, rtol=1e-12)
+
+
 # complex numbers ------------------------------------------------------------------------------
 def complex_domain(re, im):
     return lambda rng, shape: re(rng, shape) + 1j * im(rng, shape)
