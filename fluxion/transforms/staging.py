@@ -102,7 +102,7 @@ def _origin(staging, in_tree, nargs, static_argnums, arguments, tracer) -> tuple
     """Which arguments a traced value of `staging` depends on, and how to make them static."""
     if not staging.owns(tracer):
         return None
-    need = {tracer.var}
+    need = {tracer._var}
     for eq in reversed(staging.equations):
         if any(o in need for o in eq.outputs):
             need.update(eq.inputs)

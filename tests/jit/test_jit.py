@@ -470,3 +470,25 @@ def test_eval_shape_gives_the_output_types_without_computing():
     assert types["out"].shape == (3,) and types["total"].shape == () and types["out"].dtype == fnp.float32
     g = fx.eval_shape(fx.grad(lambda x: fnp.sum(x ** 2)), ArrayType((2, 2), fnp.float64))
     assert (g.shape, g.dtype) == ((2, 2), fnp.float64)
+
+
+# methods of traced arrays -------------------------------------------------------------------
+_METHOD_CALLS = [("sum", (), {"axis": 0}), ("prod", (), {}), ("mean", (), {"axis": -1}), ("std", (), {"ddof": 1}),
+                 ("var", (), {}), ("var", (), {"axis": 0, "keepdims": True}), ("max", (), {}), ("min", (), {"axis": 1}),
+                 ("argmax", (), {"axis": 0}), ("argmin", (), {}), ("any", (), {}), ("all", (), {"axis": 1}),
+                 ("cumsum", (), {"axis": 1}), ("cumprod", (), {}), ("clip", (-0.5, 0.5), {}), ("round", (1,), {}),
+                 ("conj", (), {}), ("conjugate", (), {}), ("argsort", (), {"axis": 0}), ("swapaxes", (0, 1), {}),
+                 ("take", (2,), {}), ("repeat", (2,), {"axis": 0}), ("diagonal", (), {}), ("trace", (), {}),
+                 ("ravel", (), {}), ("flatten", (), {}), ("reshape", (4, 3), {}), ("transpose", (), {}),
+                 ("astype", ("float32",), {})]
+
+
+@pytest.mark.parametrize("name, args, kwargs", _METHOD_CALLS, ids=lambda v: str(v))
+def test_array_methods_of_traced_arrays_match_numpy_methods(name, args, kwargs):
+    """Every method works on a traced array as on a concrete one (the tracer's own attributes
+    must not hide them) and gives what NumPy's method of the same name gives."""
+    x = np.random.default_rng(0).standard_normal((3, 4))
+    expected = getattr(x, name)(*args, **kwargs)
+    got = fx.jit(lambda a: getattr(a, name)(*args, **kwargs))(fnp.asarray(x))
+    assert got.shape == expected.shape and got.dtype == expected.dtype
+    np.testing.assert_allclose(np.asarray(got), expected, rtol=1e-12)

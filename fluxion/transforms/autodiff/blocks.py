@@ -101,7 +101,7 @@ class Block:
         self.out_weak = [o.aval.weak for o in outs]
         self.res_types = [v.aval for v in res_vars]
         self.tangent_types = [t_outs[i].aval for i in self.live]
-        out_vars = [t_outs[i].var for i in self.live]
+        out_vars = [t_outs[i]._var for i in self.live]
         self.linear = Program([v for v, _ in consts], [x for _, x in consts], [*res_vars, *tangent.inputs],
                               tangent.equations, out_vars)
         self._transposed = ([*res_vars, *(v for v, _ in consts)], [x for _, x in consts], tangent.inputs,
@@ -223,7 +223,7 @@ class EagerLinearizer(JVPInterpreter):
                 p, t = a.primal, a.tangent
                 if t.__class__ is not Zero:
                     live = True
-                    tangents.append(t.var if t.__class__ is StagedTracer and t._interp is staging
+                    tangents.append(t._var if t.__class__ is StagedTracer and t._interp is staging
                                     else staging.var_of(t))
             else:
                 p = a

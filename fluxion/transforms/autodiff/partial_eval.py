@@ -40,17 +40,17 @@ def out_types(prim, avals, params):
 class StagedTracer(Tracer):
     """A value known only by its type; it stands for a program variable."""
 
-    __slots__ = ("var",)
+    __slots__ = ("_var",)  # private: a public name would hide the Array method of that name (x.var())
 
     def __init__(self, interp, var: Var):
-        self._interp, self.var = interp, var
+        self._interp, self._var = interp, var
 
     @property
     def aval(self):
-        return self.var.aval
+        return self._var.aval
 
     def _become(self, other):
-        self.var = self._interp.var_of(other)
+        self._var = self._interp.var_of(other)
         return self
 
 
@@ -87,7 +87,7 @@ class StagingInterpreter(Interpreter):
 
     def var_of(self, x) -> Var:
         if self.owns(x):
-            return x.var
+            return x._var
         key = id(x)
         if key not in self.constvars:
             value = x if isinstance(x, Array) else to_array(x)
