@@ -97,10 +97,12 @@ class Array:
         return self._value
 
     def _scalar(self, why: str):
-        v = np.asarray(self._concrete(why))
-        if v.size != 1:
-            raise TypeError(f"{why} needs an array of size 1, got shape {v.shape}; index or reduce it first")
-        return v.reshape(()).item()
+        """The value of a 0-d array as a Python scalar. As in NumPy 2, an array with axes is an
+        error even when it holds one element: int(x) of a shape-(1,) x hides a missing index."""
+        if self.shape:
+            raise TypeError(f"{why} needs a 0-d array, got shape {self.shape}; index it (x[0]), reduce it, "
+                            f"or use x.item() for any array of one element")
+        return np.asarray(self._concrete(why)).item()
 
     def __bool__(self) -> bool:
         v = np.asarray(self._concrete("bool()"))
@@ -124,8 +126,11 @@ class Array:
         return int(self._scalar("index"))
 
     def item(self):
-        """The value of a size-1 array as a Python scalar."""
-        return self._scalar("item()")
+        """The value of a size-1 array (of any shape) as a Python scalar."""
+        v = np.asarray(self._concrete("item()"))
+        if v.size != 1:
+            raise ValueError(f"item() needs an array of size 1, got shape {v.shape}; index or reduce it first")
+        return v.reshape(()).item()
 
     def tolist(self):
         """The array as nested Python lists (a scalar for a 0-d array)."""

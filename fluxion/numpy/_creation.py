@@ -249,7 +249,7 @@ def full_like(x, /, fill_value, dtype=None, *, shape=None, device=None) -> Array
 
 # ranges -------------------------------------------------------------------------------------
 def _number(op: str, v):
-    """A concrete Python number from a scalar or a size-1 array (ConcretizationError when traced)."""
+    """A concrete Python number from a scalar or a 0-d array (ConcretizationError when traced)."""
     if isinstance(v, Array):
         return v._scalar(op)
     if isinstance(v, np.generic):

@@ -1,3 +1,4 @@
+import operator
 import pickle
 import threading
 
@@ -22,17 +23,35 @@ def test_metadata_and_numpy_conversion_match_numpy(value):
     assert x.device == fx.devices()[0]
 
 
-def test_python_scalar_conversions_need_size_one():
-    assert float(fnp.asarray([2.5])) == 2.5
+def test_python_scalar_conversions_need_0d_arrays():
+    assert float(fnp.asarray(2.5)) == 2.5
     assert int(fnp.asarray(7)) == 7
     assert complex(fnp.asarray(1.0)) == 1 + 0j
     assert [10, 20][fnp.asarray(1)] == 20
-    with pytest.raises(TypeError, match="size 1"):
+    with pytest.raises(TypeError, match="0-d"):
         float(fnp.asarray([1.0, 2.0]))
     with pytest.raises(TypeError, match="integer"):
         [1, 2][fnp.asarray(1.0)]
     with pytest.raises(ValueError, match="ambiguous"):
         bool(fnp.asarray([True, False]))
+
+
+@pytest.mark.parametrize("convert", [int, float, complex, operator.index], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("value", [np.array([3]), np.array([[3]])], ids=["1-d", "2-d"])
+def test_python_scalar_conversions_of_one_element_arrays_with_axes_raise_as_numpy(convert, value):
+    with pytest.raises(TypeError):
+        convert(value)
+    with pytest.raises(TypeError, match="0-d"):
+        convert(fnp.asarray(value))
+    assert fnp.asarray(value).item() == value.item()
+
+
+def test_item_of_an_array_of_other_than_one_element_raises_value_error_as_numpy():
+    for value in (np.zeros(0), np.arange(2.0)):
+        with pytest.raises(ValueError):
+            value.item()
+        with pytest.raises(ValueError, match="size 1"):
+            fnp.asarray(value).item()
 
 
 def test_len_and_iteration_follow_the_first_axis():
