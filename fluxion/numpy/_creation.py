@@ -418,13 +418,23 @@ def _band(n: int, m: int, k: int, prim) -> Array:
     return prim.bind(offsets, _const(k, dtypes.int64))
 
 
-def eye(n_rows: int, n_cols: int | None = None, /, k: int = 0, dtype=None, *, device=None) -> Array:
+def eye(n_rows: int, n_cols: int | None = None, /, k: int = 0, dtype=None, *, M: int | None = None,
+        device=None) -> Array:
     """A 2-d array with ones on the `k`-th diagonal and zeros elsewhere.
+
+    `M` is NumPy's (and JAX's) keyword for `n_cols`, so that `eye(3, M=4)` works as there.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.eye(2, 3, k=1).tolist()
     [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+    >>> fnp.eye(1, M=2).tolist()
+    [[1.0, 0.0]]
     """
+    if M is not None:
+        if n_cols is not None:
+            raise op_error(TypeError, "eye", f"got the number of columns twice (n_cols={n_cols}, M={M})",
+                           "pass one of them")
+        n_cols = M
     device = resolve("eye", device)
     n, m = _shape("eye", (n_rows, n_rows if n_cols is None else n_cols))
     return place("eye", convert(_band(n, m, k, E.eq_p), _dtype(dtype, dtypes.default_float)), device)

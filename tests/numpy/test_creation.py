@@ -188,6 +188,13 @@ def test_eye_and_tri_match_numpy(n, m, k, dtype):
     check(fnp.tri(n, m, k, dtype=dtype), np.tri(n, m, k, dtype=dtype))
 
 
+def test_eye_takes_the_number_of_columns_as_numpys_keyword_m():
+    check(fnp.eye(3, M=4, k=1, dtype=np.int32), np.eye(3, M=4, k=1, dtype=np.int32))
+    check(fnp.eye(2, M=0), np.eye(2, M=0, dtype=np.float32))
+    with pytest.raises(TypeError, match="pass one of them"):
+        fnp.eye(2, 3, M=3)
+
+
 def test_eye_tri_and_tril_accept_offsets_beyond_int64():
     check(fnp.eye(2, k=2**63), np.zeros((2, 2), np.float32))
     check(fnp.tri(2, k=-2**70), np.zeros((2, 2), np.float32))
