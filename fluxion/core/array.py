@@ -341,10 +341,20 @@ def _sequence_dtype(leaves: list):
 
 
 def scalar_value(x, dt: np.dtype) -> np.ndarray:
-    """A 0-d NumPy array of dtype `dt` holding Python scalar `x`; OverflowError if it cannot."""
+    """A 0-d NumPy array of dtype `dt` holding Python scalar `x`.
+
+    Where `x` has no value of `dt`, the error is the one NumPy raises (OverflowError for an int
+    out of range or an infinity into integers, ValueError for NaN into integers, TypeError for a
+    complex into a real dtype), with a message that names the fix, which NumPy's do not.
+    """
     if isinstance(x, int) and not isinstance(x, bool) and dt.kind in "iu":
         info = np.iinfo(dt)
         if not info.min <= x <= info.max:
             raise OverflowError(f"Python int {x} does not fit in {dt} (range {info.min}..{info.max}); "
                                 f"fix: use a dtype wide enough for it (e.g. x.astype(...) before the operation)")
+    elif isinstance(x, float) and dt.kind in "iu" and not math.isfinite(x):
+        raise (ValueError if math.isnan(x) else OverflowError)(
+            f"Python float {x} has no {dt} value; fix: use a floating-point dtype, or replace it first")
+    elif isinstance(x, complex) and dt not in dtypes.COMPLEX and dt != dtypes.bool_:
+        raise TypeError(f"Python complex {x} has no {dt} value; fix: pass its .real, or use a complex dtype")
     return np.array(x, dtype=dt)

@@ -307,3 +307,13 @@ def test_array_ndmin_puts_ones_in_front_as_numpy(obj, ndmin):
     got, expected = fnp.array(obj, ndmin=ndmin), np.array(obj, ndmin=ndmin)
     assert got.shape == expected.shape
     np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("value, dtype", [(1j, np.int32), (2 - 1j, np.float32), (float("nan"), np.int8),
+                                          (float("inf"), np.int64), (-float("inf"), np.uint8)], ids=str)
+def test_a_python_scalar_without_a_value_of_the_dtype_raises_numpys_error_naming_the_fix(value, dtype):
+    with pytest.raises(Exception) as expected:
+        np.asarray(value, dtype=dtype)
+    for make in (lambda: fnp.asarray(value, dtype=dtype), lambda: fnp.full(2, value, dtype=dtype)):
+        with pytest.raises(expected.type, match="fix:"):
+            make()
