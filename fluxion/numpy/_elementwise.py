@@ -149,8 +149,20 @@ bitwise_xor = binary("bitwise_xor", E.xor_p, INTEGRAL, "x1 ^ x2.",
                      "fnp.bitwise_xor(fnp.asarray([12]), 10).tolist()", "[6]")
 bitwise_invert = unary("bitwise_invert", E.not_p, INTEGRAL, "~x: every bit flipped (logical not for booleans).",
                        "fnp.bitwise_invert(fnp.asarray([0, 5])).tolist()", "[-1, -6]")
-bitwise_count = unary("bitwise_count", E.population_count_p, INTEGER, "The number of 1 bits in each integer.",
-                      "fnp.bitwise_count(fnp.asarray([7, 8])).tolist()", "[3, 1]")
+
+
+def bitwise_count(x, /) -> Array:
+    """The number of 1 bits in the magnitude of each integer, as uint8.
+
+    The count never exceeds 64, so uint8 holds it whatever the input's width, as in NumPy.
+
+    >>> import fluxion.numpy as fnp
+    >>> out = fnp.bitwise_count(fnp.asarray([7, 8, -1]))
+    >>> out.tolist(), out.dtype
+    ([3, 1, 1], dtype('uint8'))
+    """
+    (x,) = operands("bitwise_count", INTEGER, x)
+    return convert(E.population_count_p.bind(x), D.uint8)
 
 
 def bitwise_left_shift(x1, x2, /) -> Array:

@@ -60,7 +60,8 @@ class Case(NamedTuple):
     ref: Callable
     dtypes: tuple
     out: str = "same"        # result dtype: "same" as the input, "float" (integers give float32), "real"
-                             # (of a complex input), "real float" (both), "float64" (or complex128), "bool"
+                             # (of a complex input), "real float" (both), "float64" (or complex128), "bool",
+                             # "uint8"
     wide: bool = True        # compute the reference in float64/complex128 and round once
     prep: Callable | None = None  # makes inputs valid for the reference (e.g. non-negative powers)
     bounded: bool = False    # draw finite inputs of moderate size
@@ -69,8 +70,8 @@ class Case(NamedTuple):
 
 
 def _out_dtype(case: Case, dt: np.dtype) -> np.dtype:
-    if case.out == "bool":
-        return D.bool_
+    if case.out in ("bool", "uint8"):
+        return np.dtype(case.out)
     dt = _compute_dtype(case, dt)
     return D.real_dtype(dt) if case.out in ("real", "real float") else dt
 
@@ -162,7 +163,7 @@ UNARY = [
     Case("real", np.real, NUMERIC, "real"), Case("imag", np.imag, NUMERIC, "real"),
     Case("conj", np.conj, NUMERIC), Case("conjugate", np.conj, NUMERIC),
     Case("bitwise_invert", np.invert, BOOL + INTS), Case("bitwise_not", np.invert, BOOL + INTS),
-    Case("bitwise_count", np.bitwise_count, INTS),
+    Case("bitwise_count", np.bitwise_count, INTS, "uint8"),
 ]
 
 BINARY = [
