@@ -85,6 +85,20 @@ def test_grad_errors_name_the_fix():
         fx.grad(lambda x: x, has_aux=True)(1.0)
 
 
+def test_a_tangent_the_value_cannot_carry_is_refused_not_dropped():
+    assert fx.jvp(lambda x, n: x * n, (2.0, 3), (1.0, 0))[1].tolist() == 3.0  # integer zero: accepted
+    with pytest.raises(fx.errors.DTypeError, match="float32 tangent[\\s\\S]*int32[\\s\\S]*fix"):
+        fx.jvp(lambda x: x * 2, (fnp.asarray(3, dtype=fnp.int32),), (fnp.asarray(1.0, dtype=fnp.float32),))
+    with pytest.raises(fx.errors.DTypeError, match="complex64 tangent"):
+        fx.jvp(fnp.sin, (1.0,), (1j,))
+    _, f_jvp = fx.linearize(lambda n: n * 2, fnp.asarray(3, dtype=fnp.int32))
+    with pytest.raises(fx.errors.DTypeError, match="linearize"):
+        f_jvp(fnp.asarray(1.0, dtype=fnp.float32))
+    _, f_vjp = fx.vjp(lambda x: fnp.argmax(x), fnp.asarray([1.0, 3.0]))
+    with pytest.raises(fx.errors.DTypeError, match="vjp"):
+        f_vjp(1.0)
+
+
 def test_non_differentiable_operations_give_zero_not_errors():
     f = lambda x: fnp.floor(x) + fnp.sign(x) + (x > 0).astype(fnp.float32) * 0.0 + x * 0.0
     assert float(fx.grad(f)(1.5)) == 0.0

@@ -54,15 +54,23 @@ def jvp(f: Callable, primals: Sequence, tangents: Sequence) -> tuple[Any, Any]:
                            "give each tangent its primal's shape")
     interp = JVPInterpreter()
     with push(interp):
-        ins = [JVPTracer(interp, p, like(_as_type(t, p.aval), p)) if differentiable(p.aval) else p for p, t in zip(p_leaves, t_leaves)]
+        ts = [_as_type("jvp", t, p.aval) for p, t in zip(p_leaves, t_leaves)]
+        ins = [JVPTracer(interp, p, like(t, p)) if differentiable(p.aval) else p for p, t in zip(p_leaves, ts)]
         out = f(*tree.unflatten(p_tree, ins))
         out_leaves, out_tree = tree.flatten(out)
         primals_out, tangents_out = _unpack(interp, out_leaves)
     return tree.unflatten(out_tree, primals_out), tree.unflatten(out_tree, [like(instantiate(t), p) for t, p in zip(tangents_out, primals_out)])
 
 
-def _as_type(t: Array, aval):
-    """A tangent or cotangent given by the user, in the dtype of the value it belongs to."""
+def _as_type(op: str, t: Array, aval):
+    """A tangent or cotangent given by the user, in the dtype of the value it belongs to.
+
+    An integer or boolean value has no tangent but zero: a floating one for it is refused, as is
+    a complex one for a real value, since casting would drop it silently."""
+    if t.dtype.kind in "fc" and not differentiable(aval) or t.dtype.kind == "c" and aval.dtype.kind != "c":
+        raise op_error(DTypeError, op, f"a {t.dtype} tangent or cotangent was given for a value of dtype {aval.dtype}, "
+                       "which cannot carry it", f"give the value a {t.dtype} dtype to differentiate in it "
+                       f"(e.g. x.astype({t.dtype.name})), or pass a zero {aval.dtype} tangent")
     return t if t.dtype == aval.dtype else E.convert_element_type_p.bind(t, new_dtype=aval.dtype, weak=aval.weak)
 
 
@@ -140,7 +148,7 @@ def linearize(f: Callable, *primals) -> tuple[Any, Callable]:
         if t_tree != in_tree:
             raise op_error(ValueError, "linearize", f"tangents have structure {t_tree}, expected {in_tree}",
                            "pass tangents shaped like the primals")
-        return tree.unflatten(out_tree, linear.forward([_as_type(t, a) for t, a in zip(t_leaves, linear.in_types)]))
+        return tree.unflatten(out_tree, linear.forward([_as_type("linearize", t, a) for t, a in zip(t_leaves, linear.in_types)]))
 
     return tree.unflatten(out_tree, primals_out), f_jvp
 
@@ -164,7 +172,7 @@ def vjp(f: Callable, *primals, has_aux: bool = False):
             if c.shape != a.shape:
                 raise op_error(ShapeError, "vjp", f"a cotangent has shape {c.shape} but its output has shape {a.shape}",
                                "give each cotangent its output's shape")
-        return tree.unflatten(in_tree, linear.backward([_as_type(c, a) for c, a in zip(ct_leaves, linear.out_types)]))
+        return tree.unflatten(in_tree, linear.backward([_as_type("vjp", c, a) for c, a in zip(ct_leaves, linear.out_types)]))
 
     out = tree.unflatten(out_tree, primals_out)
     return (out, f_vjp, aux) if has_aux else (out, f_vjp)
