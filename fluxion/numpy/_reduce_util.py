@@ -82,3 +82,20 @@ def one_axis(op: str, axis, ndim: int) -> int:
     if not isinstance(axis, (int, np.integer)):
         raise op_error(TypeError, op, f"axis must be an int, got {axis!r}", "pass one axis as a Python int")
     return normalize_axes(op, axis, ndim)[0]
+
+
+def weights_like(op: str, x: Array, w: Array, axis, axes: tuple) -> Array:
+    """Weights broadcast to the shape of `x`: given in its shape, or in the shape of the reduced axes
+    `axes` in the order `axis` names them (as NumPy's average and quantile take them)."""
+    if w.shape == x.shape:
+        return w
+    if axis is None:
+        raise op_error(TypeError, op, f"weights of shape {w.shape} differ from a's shape {x.shape} and no "
+                       "axis was given", "pass axis=, the axes the weights run along")
+    order = tuple(a % x.ndim for a in ((axis,) if isinstance(axis, (int, np.integer)) else axis))
+    if w.shape != tuple(x.shape[i] for i in order):
+        raise op_error(ShapeError, op, f"weights of shape {w.shape} do not match a's shape {x.shape} along "
+                       f"axis {axis}", f"pass weights of shape {tuple(x.shape[i] for i in order)} or {x.shape}")
+    # weights axis k runs along order[k]; put them in increasing order before broadcasting
+    w = S.transpose(w, tuple(sorted(range(len(order)), key=order.__getitem__)))
+    return S.broadcast_in_dim(w, x.shape, axes)

@@ -24,7 +24,7 @@ from ..ops.reduce import normalize_axes
 from ._convert import convert, promote_inexact
 from ._quantiles import median, nanmedian, nanpercentile, nanquantile, percentile, quantile
 from ._reduce_util import (as_array, bool_mask, check_real, const, flatten, isnan, keep_dims, kept_shape, no_out,
-                           one_axis, select)
+                           one_axis, select, weights_like)
 
 __all__ = [
     "all", "amax", "amin", "any", "argmax", "argmin", "average", "count_nonzero", "cumprod", "cumsum",
@@ -404,29 +404,13 @@ def average(a, axis=None, weights=None, returned: bool = False, *, keepdims: boo
     else:
         x, w = promote_inexact("average", as_array(a), as_array(weights))
         axes = normalize_axes("average", axis, x.ndim)
-        w = _weights_like(x, w, axis, axes)
+        w = weights_like("average", x, w, axis, axes)
         scale = R.reduce_sum(w, axes)
         avg = E.div_p.bind(R.reduce_sum(E.mul_p.bind(x, w), axes), scale)
         avg = keep_dims(avg, x.shape, axes, keepdims)
     if not returned:
         return avg
     return avg, S.broadcast_to(convert(scale, avg.dtype), avg.shape)
-
-
-def _weights_like(x: Array, w: Array, axis, axes: tuple) -> Array:
-    """Weights broadcast to the shape of `x`."""
-    if w.shape == x.shape:
-        return w
-    if axis is None:
-        raise op_error(TypeError, "average", f"weights of shape {w.shape} differ from a's shape {x.shape} and no "
-                       "axis was given", "pass axis=, the axes the weights run along")
-    order = tuple(a % x.ndim for a in ((axis,) if isinstance(axis, (int, np.integer)) else axis))
-    if w.shape != tuple(x.shape[i] for i in order):
-        raise op_error(ShapeError, "average", f"weights of shape {w.shape} do not match a's shape {x.shape} along "
-                       f"axis {axis}", f"pass weights of shape {tuple(x.shape[i] for i in order)} or {x.shape}")
-    # weights axis k runs along order[k]; put them in increasing order before broadcasting
-    w = S.transpose(w, tuple(sorted(range(len(order)), key=order.__getitem__)))
-    return S.broadcast_in_dim(w, x.shape, axes)
 
 
 # cumulative reductions ------------------------------------------------------------------------
