@@ -1,10 +1,13 @@
 """Order statistics: median, quantile and percentile, and their NaN-ignoring forms.
 
-The reduced axes are moved to the end, merged and sorted (NaNs sort last). Each quantile
-then gathers its neighbouring order statistics and combines them as NumPy's `method` says.
-Positions are computed in float64 so that the discrete methods pick the same elements as NumPy.
+The reduced axes are moved to the end, merged and sorted (NaNs sort last). Each quantile then
+lies at a position among the sorted values, and the method picks the order statistic there or
+interpolates between its neighbours, as NumPy's `method` says (the table `_METHODS`). Positions
+are computed in float64 so that the discrete methods pick the same elements as NumPy.
 """
 from __future__ import annotations
+
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -18,15 +21,59 @@ from ..ops import shape as S
 from ..ops.sort import sort
 from ._convert import convert, promote_inexact
 from ._creation import asarray
-from ._reduce_util import as_array, check_real, const, isnan, kept_shape, no_out, select, to_last
+from ._reduce_util import (as_array, check_real, const, isnan, kept_shape, no_out, select, to_last,
+                           weights_like)
 
 __all__ = ["median", "nanmedian", "nanpercentile", "nanquantile", "percentile", "quantile"]
 
-_METHODS = ("linear", "lower", "higher", "nearest", "midpoint")
 _F64 = dtypes.float64
 
 
-def _positions(op: str, q, scale: float) -> Array:
+def _plus_one(v: Array) -> Array:
+    return E.add_p.bind(v, const(1.0, _F64))
+
+
+def _even_rank(v: Array) -> Array:
+    """The nearest order statistic, at a tie the one of even rank counted from 1 (v + 1 is that rank)."""
+    return E.sub_p.bind(E.round_p.bind(_plus_one(v)), const(1.0, _F64))
+
+
+def _fraction(v: Array, lo: Array) -> Array:
+    return E.sub_p.bind(v, lo)
+
+
+def _if_whole(at_whole: float, between: float) -> Callable:
+    """A weight that is `at_whole` where the position is an order statistic and `between` elsewhere."""
+    return lambda v, lo: select(E.eq_p.bind(lo, v), const(at_whole, _F64), const(between, _F64))
+
+
+class _Method(NamedTuple):
+    """Where q lies among the n sorted values, and how the order statistics there give the quantile."""
+    place: tuple | None  # NumPy's (alpha, beta): 0-based position n*q + alpha + q*(1-alpha-beta) - 1; None: (n-1)*q
+    pick: Callable | None = None  # position -> index of the one order statistic taken (keeps integer dtypes)
+    weight: Callable | None = None  # (position, index of the lower neighbour) -> weight of the upper one
+
+
+_INVERTED_CDF = (0.0, 1.0)  # position n*q - 1
+_METHODS = {
+    "inverted_cdf": _Method(_INVERTED_CDF, pick=E.ceil_p.bind),
+    "averaged_inverted_cdf": _Method(_INVERTED_CDF, weight=_if_whole(0.5, 1.0)),
+    "closest_observation": _Method(_INVERTED_CDF, pick=_even_rank),
+    "interpolated_inverted_cdf": _Method(_INVERTED_CDF, weight=_fraction),
+    "hazen": _Method((0.5, 0.5), weight=_fraction),
+    "weibull": _Method((0.0, 0.0), weight=_fraction),
+    "linear": _Method(None, weight=_fraction),
+    "median_unbiased": _Method((1 / 3, 1 / 3), weight=_fraction),
+    "normal_unbiased": _Method((3 / 8, 3 / 8), weight=_fraction),
+    "lower": _Method(None, pick=E.floor_p.bind),
+    "higher": _Method(None, pick=E.ceil_p.bind),
+    "nearest": _Method(None, pick=E.round_p.bind),  # halves to even, as NumPy
+    "midpoint": _Method(None, weight=_if_whole(0.0, 0.5)),
+}
+_MEDIAN = _Method(None)  # neither: the mean of the middle pair, so [1, inf] has median inf (interpolation: NaN)
+
+
+def _fractions(op: str, q, scale: float) -> Array:
     """`q` as float64 fractions in [0, 1] (checked when its value is known)."""
     q = convert(q, _F64) if isinstance(q, Array) else asarray(q, dtype=_F64)
     if not isinstance(q, Tracer):
@@ -35,6 +82,43 @@ def _positions(op: str, q, scale: float) -> Array:
             raise op_error(ValueError, op, f"q must lie in [0, {scale:g}], got {v.tolist()}",
                            f"pass {'percentiles' if scale == 100 else 'quantiles'} between 0 and {scale:g}")
     return q if scale == 1 else E.div_p.bind(q, const(float(scale), _F64))
+
+
+def _position(q: Array, n: Array, place: tuple | None) -> Array:
+    """The float64 position of the fractions `q` among `n` sorted values, summed in NumPy's order so that
+    positions at order statistics round alike."""
+    if place is None:
+        return E.mul_p.bind(q, E.sub_p.bind(n, const(1.0, _F64)))
+    alpha, beta = place
+    offset = E.add_p.bind(const(alpha, _F64), E.mul_p.bind(q, const(1.0 - alpha - beta, _F64)))
+    return E.sub_p.bind(E.add_p.bind(E.mul_p.bind(n, q), offset), const(1.0, _F64))
+
+
+def _weights(op: str, x: Array, weights, axis, axes: tuple, method: str) -> Array:
+    """`weights` in the shape of `x`, in float64 (NumPy accumulates weights of every dtype in float64)."""
+    if method != "inverted_cdf":
+        raise op_error(ValueError, op, f"weights= is defined only for method='inverted_cdf', got {method!r}",
+                       "pass method='inverted_cdf', or drop weights=")
+    w = weights_like(op, x, as_array(weights), axis, axes)
+    if not isinstance(w, Tracer) and np.any(w._concrete(op) < 0):
+        raise op_error(ValueError, op, "weights must be non-negative", "pass weights >= 0 (counts or shares)")
+    return convert(w, _F64)
+
+
+def _weighted_position(op: str, w: Array, q: Array, count: Array) -> Array:
+    """The index of the first sorted value whose cumulative share of the weight reaches `q` (for q = 0,
+    the first of positive weight), as float64; `w` holds the weights in the sorted order of the last axis."""
+    last = w.ndim - 1
+    cdf = R.cumsum(w, last)
+    total = S.slice_in_dim(cdf, w.shape[-1] - 1, w.shape[-1], axis=last)
+    if not isinstance(total, Tracer) and not isinstance(count, Tracer):
+        t, c = total._concrete(op)[..., 0], count._concrete(op)
+        if np.any(~(np.isfinite(t) & (t > 0)) & (c > 0)):
+            raise op_error(ValueError, op, "the weights of a slice are all zero or include NaN or inf",
+                           "give every slice a positive, finite total weight")
+    cdf = E.div_p.bind(cdf, total)
+    below = E.or_p.bind(E.lt_p.bind(cdf, S.expand_dims(q, (q.ndim,))), E.eq_p.bind(cdf, const(0.0, _F64)))
+    return R.reduce_sum(convert(below, _F64), (below.ndim - 1,))
 
 
 def _pick(y: Array, index: Array) -> Array:
@@ -57,34 +141,38 @@ def _lerp(a: Array, b: Array, t: Array) -> Array:
     return select(E.ge_p.bind(t, const(0.5, t.dtype)), from_b, E.add_p.bind(a, E.mul_p.bind(d, t)))
 
 
-def _combine(y: Array, v: Array, last: Array, method: str) -> Array:
-    """The `method` quantile at float64 positions `v` of the sorted last axis of `y`."""
+def _combine(y: Array, v: Array, last: Array, spec: _Method) -> Array:
+    """The quantile at float64 positions `v` of the sorted last axis of `y`; positions outside [0, last]
+    take the first or last value."""
     zero = const(0.0, _F64)
     clip = lambda i: E.max_p.bind(E.min_p.bind(i, last), zero)  # noqa: E731
+    if spec.pick:
+        return _pick(y, clip(spec.pick(v)))
     lo = E.floor_p.bind(v)
-    if method in ("lower", "higher", "nearest"):
-        prim = {"lower": E.floor_p, "higher": E.ceil_p, "nearest": E.round_p}[method]  # round: halves to even
-        return _pick(y, clip(prim.bind(v)))
-    a, b = _pick(y, clip(lo)), _pick(y, clip(E.ceil_p.bind(v) if method == "median" else
-                                              E.add_p.bind(lo, const(1.0, _F64))))
-    if method == "median":  # NumPy averages the middle pair
-        pair = E.mul_p.bind(E.add_p.bind(a, b), const(0.5, y.dtype))
-        return select(E.eq_p.bind(lo, v), a, pair)
-    t = E.sub_p.bind(v, lo) if method == "linear" else select(E.eq_p.bind(lo, v), zero, const(0.5, _F64))
-    return _lerp(a, b, convert(t, y.dtype))
+    a, b, lo = _pick(y, clip(lo)), _pick(y, clip(_plus_one(lo))), clip(lo)
+    if spec.weight:  # measured from the neighbour taken: negative before the first, as NumPy's (-0.0 stays)
+        return _lerp(a, b, convert(spec.weight(v, lo), y.dtype))
+    pair = E.mul_p.bind(E.add_p.bind(a, b), const(0.5, y.dtype))
+    return select(E.eq_p.bind(lo, v), a, pair)
 
 
-def _quantile(op: str, a, q, axis, method: str, keepdims: bool, ignore_nan: bool, scale: float = 1) -> Array:
-    if method not in _METHODS and not op.endswith("median"):
+def _quantile(op: str, a, q, axis, method: str, keepdims: bool, ignore_nan: bool, scale: float = 1,
+              weights=None) -> Array:
+    if op.endswith("median"):
+        spec = _MEDIAN
+    elif method in _METHODS:
+        spec = _METHODS[method]
+    else:
         raise op_error(ValueError, op, f"method {method!r} is not supported", f"use one of {', '.join(_METHODS)}")
     x = as_array(a)
     check_real(op, x)
     if x.dtype == dtypes.bool_:
         raise op_error(DTypeError, op, "does not accept boolean arrays", "convert with .astype(int) first")
-    if method in ("linear", "midpoint", "median"):
+    if not spec.pick:
         (x,) = promote_inexact(op, x)
-    q = _positions(op, q, scale)
+    q = _fractions(op, q, scale)
     y, axes = to_last(op, x, axis)
+    w = None if weights is None else to_last(op, _weights(op, x, weights, axis, axes, method), axis)[0]
     out_shape = q.shape + (kept_shape(x.shape, axes) if keepdims else y.shape[:-1])
     n = y.shape[-1]
     if n == 0:
@@ -92,68 +180,89 @@ def _quantile(op: str, a, q, axis, method: str, keepdims: bool, ignore_nan: bool
             raise op_error(ShapeError, op, f"has no {method} value over an empty axis of shape {x.shape}",
                            "reduce over non-empty axes, or convert to a float dtype to get NaN")
         return S.full(out_shape, np.nan, x.dtype)
-    y = sort(y, dimension=-1)
+    if w is None:
+        y = sort(y, dimension=-1)
+    else:
+        y, w = sort((y, w), dimension=-1)
     floating = x.dtype in dtypes.FLOATING
     if ignore_nan and floating:
         count = R.reduce_sum(convert(E.not_p.bind(isnan(y)), _F64), (y.ndim - 1,))
+        w = None if w is None else select(isnan(y), const(0.0, _F64), w)
     else:
         count = const(float(n), _F64)
-    last = E.sub_p.bind(count, const(1.0, _F64))
-    v = E.mul_p.bind(S.reshape(q, q.shape + (1,) * (y.ndim - 1)), last)
-    r = _combine(y, v, last, method)
+    q = S.reshape(q, q.shape + (1,) * (y.ndim - 1))
+    # a weighted position is an order statistic already, which inverted_cdf's ceil keeps
+    v = _position(q, count, spec.place) if w is None else _weighted_position(op, w, q, count)
+    r = _combine(y, v, E.sub_p.bind(count, const(1.0, _F64)), spec)
     if floating and not ignore_nan:  # NaNs sort last: the slice holds one if its last element is NaN
         r = select(R.reduce_or(isnan(y), (y.ndim - 1,)), const(np.nan, x.dtype), r)
     return S.reshape(r, out_shape)
 
 
 def quantile(a, q, axis=None, out=None, overwrite_input: bool = False, method: str = "linear",
-             keepdims: bool = False) -> Array:
+             keepdims: bool = False, *, weights=None) -> Array:
     """The `q`-th quantiles (q in [0, 1]) over `axis`; output axes are q's, then the kept ones.
 
-    `method` is one of NumPy's linear, lower, higher, nearest, midpoint. Slices holding NaN give NaN.
+    `method` is one of NumPy's (Hyndman and Fan's 1-9, then NumPy's own): inverted_cdf,
+    averaged_inverted_cdf, closest_observation, interpolated_inverted_cdf, hazen, weibull, linear
+    (the default), median_unbiased, normal_unbiased, lower, higher, nearest, midpoint. The methods
+    that pick one element (inverted_cdf, closest_observation, lower, higher, nearest) keep an integer
+    dtype; the others give the default float. Slices holding NaN give NaN.
+
+    `weights` (only with method="inverted_cdf", as NumPy) has the shape of `a` or of the reduced axes;
+    the quantile is then the first sorted value whose share of the total weight reaches q. Negative
+    weights and slices of zero total weight raise where the values are known (not under jit).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.quantile(fnp.asarray([1.0, 2.0, 3.0, 4.0]), [0.0, 0.5]).tolist()
     [1.0, 2.5]
+    >>> fnp.quantile(fnp.asarray([1.0, 2.0, 3.0, 4.0]), 0.5, method="weibull").item()
+    2.5
+    >>> fnp.quantile(fnp.asarray([1, 2, 3]), 0.5, method="inverted_cdf", weights=fnp.asarray([1, 1, 3])).item()
+    3
     """
     no_out("quantile", out)
-    return _quantile("quantile", a, q, axis, method, keepdims, False)
+    return _quantile("quantile", a, q, axis, method, keepdims, False, weights=weights)
 
 
 def nanquantile(a, q, axis=None, out=None, overwrite_input: bool = False, method: str = "linear",
-                keepdims: bool = False) -> Array:
-    """`quantile` ignoring NaNs (NaN where a slice holds only NaNs).
+                keepdims: bool = False, *, weights=None) -> Array:
+    """`quantile` ignoring NaNs and their weights (NaN where a slice holds only NaNs).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.nanquantile(fnp.asarray([1.0, fnp.nan, 3.0]), 0.5).item()
     2.0
+    >>> fnp.nanquantile(fnp.asarray([1.0, fnp.nan, 3.0, 4.0]), 0.5, method="closest_observation").item()
+    3.0
     """
     no_out("nanquantile", out)
-    return _quantile("nanquantile", a, q, axis, method, keepdims, True)
+    return _quantile("nanquantile", a, q, axis, method, keepdims, True, weights=weights)
 
 
 def percentile(a, q, axis=None, out=None, overwrite_input: bool = False, method: str = "linear",
-               keepdims: bool = False) -> Array:
+               keepdims: bool = False, *, weights=None) -> Array:
     """`quantile` with q in percent ([0, 100]).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.percentile(fnp.asarray([1.0, 2.0, 3.0]), 50, method="lower").item()
     2.0
+    >>> fnp.percentile(fnp.asarray([1.0, 2.0, 3.0, 4.0]), 25, method="hazen").item()
+    1.5
     """
     no_out("percentile", out)
-    return _quantile("percentile", a, q, axis, method, keepdims, False, 100)
+    return _quantile("percentile", a, q, axis, method, keepdims, False, 100, weights)
 
 
 def nanpercentile(a, q, axis=None, out=None, overwrite_input: bool = False, method: str = "linear",
-                  keepdims: bool = False) -> Array:
-    """`percentile` ignoring NaNs.
+                  keepdims: bool = False, *, weights=None) -> Array:
+    """`percentile` ignoring NaNs and their weights.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.nanpercentile(fnp.asarray([fnp.nan, 1.0, 3.0]), 100).item()
     3.0
     """
     no_out("nanpercentile", out)
-    return _quantile("nanpercentile", a, q, axis, method, keepdims, True, 100)
+    return _quantile("nanpercentile", a, q, axis, method, keepdims, True, 100, weights)
 
 
 def median(a, axis=None, out=None, overwrite_input: bool = False, keepdims: bool = False) -> Array:

@@ -341,7 +341,9 @@ def test_nanargmax_prefers_minus_inf_over_nan():
 
 
 # quantiles ------------------------------------------------------------------------------------
-METHODS = ["linear", "lower", "higher", "nearest", "midpoint"]
+PICKING = ["inverted_cdf", "closest_observation", "lower", "higher", "nearest"]  # keep the input dtype
+METHODS = PICKING + ["averaged_inverted_cdf", "interpolated_inverted_cdf", "hazen", "weibull", "linear",
+                     "median_unbiased", "normal_unbiased", "midpoint"]
 
 
 @pytest.mark.parametrize("name", ["quantile", "nanquantile", "percentile", "nanpercentile"])
@@ -349,7 +351,7 @@ METHODS = ["linear", "lower", "higher", "nearest", "midpoint"]
 def test_quantiles_match_numpy_for_every_method(name, data):
     method = data.draw(st.sampled_from(METHODS))
     # interpolating next to an infinity with a tiny weight gives inf or NaN depending on NumPy's rounding
-    specials = [np.nan, -0.0] if method in ("linear", "midpoint") else True
+    specials = True if method in PICKING else [np.nan, -0.0]
     x = data.draw(arrays([np.float32, np.float64, np.int32] + ([np.float16] if method != "nearest" else []),
                          small_ints=True, specials=specials,
                          nan_rate=name.startswith("nan") and data.draw(st.booleans())))
@@ -362,7 +364,7 @@ def test_quantiles_match_numpy_for_every_method(name, data):
     with _quiet():
         want = getattr(np, name)(x, q, axis=axis, method=method, keepdims=keepdims)
     got = getattr(fnp, name)(fnp.asarray(x), q, axis=axis, method=method, keepdims=keepdims)
-    out_dt = _statistic(x.dtype) if method in ("linear", "midpoint") else x.dtype
+    out_dt = x.dtype if method in PICKING else _statistic(x.dtype)
     _check(got, np.asarray(want).astype(out_dt), out_dt, tol=TOL.get(np.dtype(out_dt), 0) * 10)
 
 
@@ -488,7 +490,8 @@ ERRORS = [
     (lambda: fnp.cumulative_sum(np.float32(1)), ShapeError, "0-d"),
     (lambda: fnp.cumulative_prod(X2), ShapeError, "axis="),
     (lambda: fnp.cumsum(X2, axis=(0,)), TypeError, "int"),
-    (lambda: fnp.quantile(X2, 0.5, method="weibull"), ValueError, "linear"),
+    (lambda: fnp.quantile(X2, 0.5, method="cubic"), ValueError, "weibull"),
+    (lambda: fnp.quantile(X2, 0.5, weights=np.ones((2, 3))), ValueError, "inverted_cdf"),
     (lambda: fnp.quantile(X2, 1.5), ValueError, r"\[0, 1\]"),
     (lambda: fnp.percentile(X2, [-1, 50]), ValueError, r"\[0, 100\]"),
     (lambda: fnp.quantile(np.array([True]), 0.5), DTypeError, "boolean"),
