@@ -101,8 +101,11 @@ def test_every_method_gives_the_same_result_under_jit_as_eager():
     w = fnp.asarray([1.0, 0.0, 2.0, 1.0, 3.0])
 
     def every_method(x, q, w):
-        # not percentile: XLA divides by the constant 100 as a product with its rounded reciprocal
+        # known percentiles are divided eagerly, so they pick the elements eager picks (a traced q / 100
+        # is compiled as q * 0.01, which rounds differently)
         return dict(quantile=[fnp.quantile(x, q, axis=1, method=m) for m in METHODS],
+                    percentile=[fnp.percentile(x, [0.0, 20.0, 100 / 3, 50.0, 100.0], axis=1, method=m)
+                                for m in METHODS],
                     nanquantile=[fnp.nanquantile(x, q, axis=0, method=m, keepdims=True) for m in METHODS],
                     weighted=(fnp.quantile(x, q, axis=1, method="inverted_cdf", weights=w),
                               fnp.nanquantile(x, q, axis=1, method="inverted_cdf", weights=w)))
