@@ -8,13 +8,15 @@ whose result's shape depends on the data (boolean masks, nonzero...) need concre
 """
 from __future__ import annotations
 
+import math
+import operator
 from typing import Sequence
 
 import numpy as np
 
 from ..core import dtypes
 from ..core.array import Array, Tracer, to_array
-from ..core.errors import DTypeError, IndexOutOfBoundsError, ShapeError, op_error
+from ..core.errors import ConcretizationError, DTypeError, IndexOutOfBoundsError, ShapeError, op_error
 from ..ops import elementwise as E
 from ..ops import indexing as I
 from ..ops import reduce as R
@@ -397,17 +399,20 @@ def place(arr, mask, vals, *, inplace: bool = True) -> Array:
     return S.reshape(E.select_n_p.bind(m, _ravel(arr), picked), arr.shape)
 
 
-def where(condition, x=None, y=None, /):
+def where(condition, x=None, y=None, /, *, size: int | None = None, fill_value=None):
     """Elements of `x` where `condition` holds, of `y` elsewhere (broadcast, promoted).
 
-    With only `condition`, the same as `nonzero(condition)` (concrete values only).
+    With only `condition`, the same as `nonzero(condition, size=size, fill_value=fill_value)`.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.where(fnp.asarray([True, False]), fnp.asarray([1, 2]), 0).tolist()
     [1, 0]
     """
     if x is None and y is None:
-        return nonzero(condition)
+        return nonzero(condition, size=size, fill_value=fill_value)
+    if size is not None or fill_value is not None:
+        raise op_error(TypeError, "where", "size= and fill_value= apply only to where(condition) without x and y",
+                       "drop size= and fill_value=, or call fnp.nonzero(condition, size=...)")
     if x is None or y is None:
         raise op_error(ValueError, "where", "either both or neither of x and y should be given",
                        "pass both x and y, or only the condition")
@@ -426,38 +431,103 @@ def _concrete(op: str, x) -> np.ndarray:
     return np.asarray(x._concrete(f"fnp.{op}")) if isinstance(x, Array) else np.asarray(x)
 
 
-def nonzero(x, /) -> tuple[Array, ...]:
-    """The indices of the non-zero elements, one int64 array per axis (concrete values only).
+def _nonzero_concrete(op: str, x) -> np.ndarray:
+    """The value of `x` for a function whose result's length is its number of non-zeros."""
+    if isinstance(x, Tracer):
+        raise op_error(ConcretizationError, op, f"returns as many indices as {x.aval} has non-zero elements, "
+                       "which a traced value does not tell", "pass size=N, the number of indices to return "
+                       "(the first N; slots past the last non-zero take fill_value, 0 by default)")
+    return _concrete(op, x)
+
+
+def _sized(op: str, x: Array, size, fill_value) -> tuple[Array, ...]:
+    """The indices, one array per axis of `x`, of its first `size` non-zero elements (C order);
+    the slots past the last non-zero hold `fill_value` (one value, or one per axis)."""
+    size = operator.index(size)
+    if size < 0:
+        raise op_error(ValueError, op, f"size must be >= 0, got {size}", "pass the number of indices to return")
+    fills = fill_value if isinstance(fill_value, (tuple, list)) else (fill_value,) * x.ndim
+    if len(fills) != x.ndim:
+        raise op_error(ValueError, op, f"got {len(fills)} fill values for an array of {x.ndim} axes",
+                       "pass one fill value, or one per axis")
+    i64 = dtypes.int64
+    m = _ravel(_truth(x))
+    # the k-th non-zero goes to slot k; the others to slot `size`, past the end, and are dropped
+    slot = E.sub_p.bind(R.cumsum(convert(m, i64), 0), convert(1, i64))
+    slot = E.select_n_p.bind(m, S.full(m.shape, size, i64), slot)
+    flat = update(S.full((size,), 0, i64), (slot,), S.iota(i64, m.shape, 0), "set", mode="drop")
+    filled = E.lt_p.bind(S.iota(i64, (size,), 0), R.reduce_sum(convert(m, i64), (0,)))
+    out = []
+    for k, (d, fill) in enumerate(zip(x.shape, fills)):
+        stride = max(math.prod(x.shape[k + 1:]), 1)  # an empty array has no non-zeros: every slot is filled
+        i = E.rem_p.bind(E.div_p.bind(flat, convert(stride, i64)), convert(max(d, 1), i64))
+        fill = convert(0 if fill is None else to_array(fill), i64)
+        if fill.ndim:
+            raise op_error(ShapeError, op, f"a fill value must be a scalar, got shape {fill.shape}",
+                           "pass one scalar per axis")
+        out.append(E.select_n_p.bind(filled, S.broadcast_to(fill, (size,)), i))
+    return tuple(out)
+
+
+def nonzero(x, /, *, size: int | None = None, fill_value=None) -> tuple[Array, ...]:
+    """The indices of the non-zero elements, one int64 array per axis.
+
+    Their number depends on the values, so they must be concrete, unless `size` fixes it (as
+    under `fx.jit`): then the first `size` indices are returned, and the slots past the last
+    non-zero hold `fill_value` (0 by default; one value, or a tuple of one per axis).
 
     >>> import fluxion.numpy as fnp
     >>> [i.tolist() for i in fnp.nonzero(fnp.asarray([[0, 1], [2, 0]]))]
     [[0, 1], [1, 0]]
+    >>> fnp.nonzero(fnp.asarray([0, 3, 0, 4]), size=3, fill_value=-1)[0].tolist()
+    [1, 3, -1]
     """
-    v = _concrete("nonzero", x)
-    if v.ndim == 0:
+    x = to_array(x)
+    if x.ndim == 0:
         raise op_error(ValueError, "nonzero", "a 0-d array has no axes to index",
                        "call fnp.atleast_1d(x) first, or use bool(x)")
-    return tuple(Array(i.astype(np.int64)) for i in np.nonzero(v))
+    if size is not None:
+        return _sized("nonzero", x, size, fill_value)
+    _no_fill("nonzero", fill_value)
+    return tuple(Array(i.astype(np.int64)) for i in np.nonzero(_nonzero_concrete("nonzero", x)))
 
 
-def argwhere(a) -> Array:
-    """The indices of the non-zero elements, one row per element (concrete values only).
+def _no_fill(op: str, fill_value) -> None:
+    if fill_value is not None:
+        raise op_error(TypeError, op, "fill_value= pads a result of fixed size, so it needs size=",
+                       "pass size= too, or drop fill_value=")
+
+
+def argwhere(a, *, size: int | None = None, fill_value=None) -> Array:
+    """The indices of the non-zero elements, one row per element; `size` and `fill_value` as in
+    `nonzero` (a 0-d array counts as one element with no axes).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.argwhere(fnp.asarray([[0, 1], [2, 0]])).tolist()
     [[0, 1], [1, 0]]
     """
-    return Array(np.argwhere(_concrete("argwhere", a)).astype(np.int64))
+    a = to_array(a)
+    if size is None:
+        _no_fill("argwhere", fill_value)
+        return Array(np.argwhere(_nonzero_concrete("argwhere", a)).astype(np.int64))
+    if a.ndim == 0:
+        return S.full((operator.index(size), 0), 0, dtypes.int64)
+    return S.concatenate([S.expand_dims(i, (1,)) for i in _sized("argwhere", a, size, fill_value)], 1)
 
 
-def flatnonzero(a) -> Array:
-    """The indices of the non-zero elements of the flattened array (concrete values only).
+def flatnonzero(a, *, size: int | None = None, fill_value=None) -> Array:
+    """The indices of the non-zero elements of the flattened array; `size` and `fill_value` as
+    in `nonzero`.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.flatnonzero(fnp.asarray([[0, 1], [2, 0]])).tolist()
     [1, 2]
     """
-    return Array(np.flatnonzero(_concrete("flatnonzero", a)).astype(np.int64))
+    a = to_array(a)
+    if size is None:
+        _no_fill("flatnonzero", fill_value)
+        return Array(np.flatnonzero(_nonzero_concrete("flatnonzero", a)).astype(np.int64))
+    return _sized("flatnonzero", _ravel(a), size, fill_value)[0]
 
 
 def _selected(op: str, condition, n: int) -> np.ndarray:

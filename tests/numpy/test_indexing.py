@@ -554,6 +554,48 @@ def test_nonzero_of_a_0d_array_raises():
     same(fnp.argwhere(fnp.asarray(1)), np.argwhere(1).astype(np.int64))
 
 
+def _padded(indices: np.ndarray, size: int, fill) -> np.ndarray:
+    """NumPy's indices cut or padded with `fill` to `size`: what size= gives."""
+    return np.concatenate([indices[:size], np.full(max(size - len(indices), 0), fill)]).astype(np.int64)
+
+
+@given(hnp.arrays(st.sampled_from([np.bool_, np.int32, np.float32]),
+                  hnp.array_shapes(min_dims=1, max_dims=3, min_side=0, max_side=4), elements=st.sampled_from([0, 1])),
+       st.integers(0, 12), st.sampled_from([None, -1, 7]))
+def test_nonzero_with_size_cuts_or_pads_numpys_indices_eager_jit_and_vmap(x, size, fill):
+    expected = [_padded(i, size, 0 if fill is None else fill) for i in np.nonzero(x)]
+    per_axis = tuple(range(-1, -1 - x.ndim, -1))
+    sized = lambda a: (fnp.nonzero(a, size=size, fill_value=fill), fnp.where(a, size=size, fill_value=fill),  # noqa: E731
+                       fnp.argwhere(a, size=size, fill_value=fill), fnp.flatnonzero(a, size=size, fill_value=fill),
+                       fnp.nonzero(a, size=size, fill_value=per_axis))
+    for nz, wh, aw, flat, per in (sized(fnp.asarray(x)), fx.jit(sized)(fnp.asarray(x))):
+        for out, out_where, e in zip(nz, wh, expected):
+            same(out, e)
+            same(out_where, e)
+        same(aw, np.stack(expected, 1).reshape(size, x.ndim))
+        same(flat, _padded(np.flatnonzero(x), size, 0 if fill is None else fill))
+        for out, i, f in zip(per, np.nonzero(x), per_axis):
+            same(out, _padded(i, size, f))
+    batch = np.stack([x, 1 - x]) if x.dtype != np.bool_ else np.stack([x, ~x])
+    rows = fx.vmap(lambda a: fnp.flatnonzero(a, size=size, fill_value=fill))(fnp.asarray(batch))
+    for row, out in zip(batch, rows):
+        same(out, _padded(np.flatnonzero(row), size, 0 if fill is None else fill))
+
+
+def test_nonzero_of_a_traced_array_names_size_and_fill_value_needs_size():
+    with raises(ConcretizationError, "size=N"):
+        fx.jit(fnp.nonzero)(fnp.ones(3))
+    with raises(ConcretizationError, "size=N"):
+        fx.jit(fnp.argwhere)(fnp.ones(3))
+    with raises(TypeError, "needs size="):
+        fnp.flatnonzero(fnp.ones(3), fill_value=0)
+    with raises(ValueError, "one per axis"):
+        fnp.nonzero(fnp.ones((2, 2)), size=2, fill_value=(1, 2, 3))
+    with raises(TypeError, "without x and y"):
+        fnp.where(fnp.ones(2) > 0, 1, 2, size=2)
+    same(fnp.argwhere(fnp.asarray(1), size=2), np.zeros((2, 0), np.int64))
+
+
 def test_compress_and_extract_match_numpy():
     x = np.arange(12).reshape(3, 4)
     for axis in (None, 0, 1, -1):
