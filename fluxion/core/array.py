@@ -62,6 +62,16 @@ class Array:
         return math.prod(self.shape)
 
     @property
+    def itemsize(self) -> int:
+        """Bytes per element."""
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of all the elements."""
+        return self.size * self.dtype.itemsize
+
+    @property
     def device(self):
         """The device the array lives on (`cpu:0` for NumPy-backed arrays; see `fx.devices()`)."""
         return CPU

@@ -11,6 +11,8 @@ from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import DTypeError, ShapeError, op_error
 from ..ops import elementwise as E
+from ..ops import shape as S
+from ._dtype_functions import _dtype
 from ._elementwise_base import direct
 
 _ns = None  # fluxion.numpy, bound when this module is installed
@@ -100,6 +102,35 @@ def _transpose(self, *axes):
     return _ns.permute_dims(self, axes or tuple(reversed(range(self.ndim))))
 
 
+def _view(self, dtype=None):
+    """The same bits read as `dtype`; a narrower dtype lengthens the last axis and a wider one
+    shortens it, as NumPy's `view`.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.asarray([1.0], dtype=fnp.float32).view(fnp.uint32).tolist()
+    [1065353216]
+    """
+    if dtype is None:
+        return self
+    new = _dtype("view", dtype)
+    old = self.dtype
+    if new == dtypes.bool_ and old != new:  # bytes other than 0 and 1 are no booleans
+        raise op_error(DTypeError, "view", f"cannot view {old} bits as bool", "compare instead: x != 0")
+    if new.itemsize == old.itemsize:
+        return E.bitcast_convert_type_p.bind(self, new_dtype=new)
+    n = self.shape[-1] if self.shape else 0
+    if not self.shape or new.itemsize > old.itemsize and n * old.itemsize % new.itemsize:
+        raise op_error(ValueError, "view", f"cannot view {self.shape} {old} as {new}: the last axis holds "
+                       f"{n * old.itemsize} bytes, not a multiple of {new.itemsize}" if self.shape else
+                       f"a 0-d {old} array cannot be viewed as {new}, of another size",
+                       "view an array whose last axis holds a whole number of the new elements, or use astype")
+    if new.itemsize < old.itemsize:
+        out = E.bitcast_convert_type_p.bind(self, new_dtype=new)
+        return S.reshape(out, self.shape[:-1] + (n * old.itemsize // new.itemsize,))
+    ratio = new.itemsize // old.itemsize
+    return E.bitcast_convert_type_p.bind(S.reshape(self, self.shape[:-1] + (n // ratio, ratio)), new_dtype=new)
+
+
 class _At:
     """`x.at[idx]`: functional updates, `x.at[idx].set(v)`, `.add`, `.subtract`, `.mul` (or `.multiply`),
     `.divide`, `.power`, `.min`, `.max`, `.get`."""
@@ -184,6 +215,7 @@ def install(ns) -> None:
     for name in _FORWARDED:
         setattr(Array, name, _forward(name))
     Array.reshape = _reshape
+    Array.view = _view
     Array.transpose = _transpose
     Array.T = property(lambda self: _ns.permute_dims(self, tuple(reversed(range(self.ndim)))))
     Array.mT = property(lambda self: _ns.matrix_transpose(self))

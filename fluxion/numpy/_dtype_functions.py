@@ -74,11 +74,21 @@ class FInfo:
     maxexp: int
     minexp: int
     nmant: int
+    epsneg: float
+    smallest_subnormal: float
+    machep: int
+    negep: int
+    nexp: int
 
     @property
     def tiny(self) -> float:
         """NumPy's name for `smallest_normal`."""
         return self.smallest_normal
+
+    @property
+    def iexp(self) -> int:
+        """NumPy's name for `nexp`, the number of exponent bits."""
+        return self.nexp
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,7 +106,9 @@ def _finfo(dt: np.dtype) -> FInfo:
     i = ml_dtypes.finfo(dt)  # knows bfloat16, and the standard dtypes as np.finfo does
     return FInfo(bits=int(i.bits), eps=float(i.eps), max=float(i.max), min=float(i.min),
                  smallest_normal=float(i.smallest_normal), dtype=dt, resolution=float(i.resolution),
-                 precision=int(i.precision), maxexp=int(i.maxexp), minexp=int(i.minexp), nmant=int(i.nmant))
+                 precision=int(i.precision), maxexp=int(i.maxexp), minexp=int(i.minexp), nmant=int(i.nmant),
+                 epsneg=float(i.epsneg), smallest_subnormal=float(i.smallest_subnormal), machep=int(i.machep),
+                 negep=int(i.negep), nexp=int(i.nexp))
 
 
 def finfo(type, /) -> FInfo:  # noqa: A002

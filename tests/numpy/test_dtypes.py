@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
+import fluxion as fx
 import fluxion.numpy as fnp
 from fluxion.core import dtypes as D
 from fluxion.errors import DTypeError
@@ -210,10 +211,11 @@ def test_finfo_gives_python_numbers_of_the_real_dtype(dt):
         info = fnp.finfo(arg)
         ref = ml_dtypes.finfo(D.real_dtype(dt))
         assert type(info.bits) is int and info.bits == ref.bits
-        for name in ("eps", "max", "min", "smallest_normal", "resolution"):
+        for name in ("eps", "epsneg", "max", "min", "smallest_normal", "smallest_subnormal", "resolution"):
             assert type(getattr(info, name)) is float and getattr(info, name) == float(getattr(ref, name))
         assert info.tiny == info.smallest_normal and info.dtype == D.real_dtype(dt)
-        assert info.minexp == ref.minexp and info.maxexp == ref.maxexp and info.nmant == ref.nmant
+        for name in ("minexp", "maxexp", "nmant", "machep", "negep", "nexp", "iexp", "precision"):
+            assert type(getattr(info, name)) is int and getattr(info, name) == getattr(ref, name), name
 
 
 def test_finfo_of_bfloat16_and_float16():
@@ -306,3 +308,25 @@ def test_namespace_info_dtypes_lists_the_standard_dtypes_of_a_kind(kind):
 def test_namespace_info_rejects_an_unknown_device():
     with pytest.raises(ValueError, match="unknown device[\\s\\S]*devices()"):
         fnp.__array_namespace_info__().dtypes(device="tpu:7")
+
+
+# view, itemsize, nbytes --------------------------------------------------------------------------
+@pytest.mark.parametrize("src", [np.float32, np.float64, np.int8, np.uint16, np.complex64, np.float16, np.bool_])
+def test_view_reads_the_same_bits_as_numpys_view_eager_and_jit(src):
+    rng = np.random.default_rng(0)
+    as_bytes = lambda a: np.ascontiguousarray(np.asarray(a)).reshape(-1).view(np.uint8)  # noqa: E731
+    for dst in (np.float32, np.float64, np.int8, np.uint16, np.int64, np.complex64, np.float16, np.uint8):
+        for shape in ((4,), (2, 8), (0,), (3, 0), ()):
+            x = (rng.random(shape) * 10).astype(src)
+            try:
+                expected = x.view(dst)
+            except ValueError:
+                with pytest.raises(ValueError, match="view"):
+                    fnp.asarray(x).view(dst)
+                continue
+            for out in (fnp.asarray(x).view(dst), fx.jit(lambda a: a.view(dst))(fnp.asarray(x))):
+                assert out.shape == expected.shape and out.dtype == expected.dtype, (src, dst, shape)
+                assert np.array_equal(as_bytes(out), as_bytes(expected)), (src, dst, shape)
+            assert fnp.asarray(x).itemsize == x.itemsize and fnp.asarray(x).nbytes == x.nbytes
+    with pytest.raises(DTypeError, match="bool[\\s\\S]*x != 0"):
+        fnp.ones(2).view(bool)
