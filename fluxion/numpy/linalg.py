@@ -363,9 +363,12 @@ def matrix_rank(x, /, tol=None, hermitian: bool = False, *, rtol=None) -> Array:
     return R.reduce_sum(convert(above, dtypes.default_int), _last(s))
 
 
-def pinv(x, /, rcond=None, *, rtol=None) -> Array:
+def pinv(x, /, rcond=None, hermitian: bool = False, *, rtol=None) -> Array:
     """Moore-Penrose pseudo-inverse from the SVD; singular values at most `rtol` times the
     largest count as zero (`rtol` defaults to `max(M, N) * eps`; `rcond` is NumPy's name).
+
+    `hermitian=True` takes `x` as Hermitian (reading its lower triangle) and inverts its
+    eigenvalues, whose magnitudes are the singular values.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.linalg.pinv(fnp.asarray([[2.0, 0.0], [0.0, 0.0]])).tolist()
@@ -373,9 +376,16 @@ def pinv(x, /, rcond=None, *, rtol=None) -> Array:
     """
     if rcond is not None and rtol is not None:
         raise op_error(TypeError, "pinv", "got both rcond and rtol", "pass only rtol (rcond is its NumPy name)")
-    x = _matrices("pinv", x)
-    u, s, vh = L.svd(x, full_matrices=False)
-    sinv = _inverse_values(s, _cutoff("pinv", s, x.shape, rtol if rcond is None else rcond))
+    x = _matrices("pinv", x, square=hermitian)
+    rtol = rtol if rcond is None else rcond
+    if hermitian:
+        v, w = L.eigh(x)
+        s = _abs(w)
+        sinv = E.mul_p.bind(_inverse_values(s, _cutoff("pinv", s, x.shape, rtol)), E.sign_p.bind(w))
+        u, vh = v, _ct(v)
+    else:
+        u, s, vh = L.svd(x, full_matrices=False)
+        sinv = _inverse_values(s, _cutoff("pinv", s, x.shape, rtol))
     scaled = E.mul_p.bind(_ct(vh), S.expand_dims(convert(sinv, x.dtype), (s.ndim - 1,)))
     return matmul(scaled, _ct(u))
 

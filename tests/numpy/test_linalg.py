@@ -241,6 +241,20 @@ def test_pinv(dt, shape, rank):
     _close(LA.pinv(x, rtol=rtol), np.linalg.pinv(_wide(x), rtol=rtol), dt, 100)
 
 
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("shape,rank", [((4, 4), 4), ((4, 4), 2), ((2, 3, 3), 3), ((1, 1), 1), ((0, 0), 0)])
+def test_pinv_of_hermitian_matrices_matches_numpy_and_the_svd_route(dt, shape, rank):
+    x = _rank_deficient(shape, rank, dt) if rank else np.zeros(shape, dt)
+    x = x @ np.conj(np.swapaxes(x, -1, -2)) - np.eye(shape[-1], dtype=dt) * (rank == shape[-1])  # indefinite if full rank
+    rtol = 1e-5 if np.dtype(dt) in (np.float32, np.complex64) else None
+    # the lower triangle is read: a different upper one changes nothing
+    skewed = x + np.triu(np.ones(shape[-2:], dt), 1)
+    expected = np.linalg.pinv(_wide(x), rtol=rtol, hermitian=True)
+    _close(LA.pinv(skewed, rtol=rtol, hermitian=True), expected, dt, 100)
+    _close(fx.jit(lambda a: LA.pinv(a, rtol=rtol, hermitian=True))(skewed), expected, dt, 100)
+    _close(LA.pinv(x, rtol=rtol), expected, dt, 100)
+
+
 def test_pinv_rtol_and_rcond():
     x = np.diag([1.0, 1e-3])
     _close(LA.pinv(x, rtol=1e-2), np.diag([1.0, 0.0]))
@@ -390,6 +404,7 @@ def test_solve_rejects_unbroadcastable_batches():
     (lambda: LA.qr(np.eye(2), mode="raw"), ValueError, "mode"),
     (lambda: LA.matrix_power(np.eye(2), 1.5), TypeError, "integer"),
     (lambda: LA.pinv(np.eye(2), 1e-3, rtol=1e-3), TypeError, "both"),
+    (lambda: LA.pinv(np.ones((2, 3)), hermitian=True), ShapeError, "square"),
     (lambda: LA.matrix_rank(np.eye(2), 1e-3, rtol=1e-3), TypeError, "both"),
     (lambda: LA.lstsq(np.ones((3, 2)), np.ones(2)), ShapeError, "rows"),
     (lambda: LA.lstsq(np.ones((2, 3, 2)), np.ones(3)), ShapeError, r"\(M, N\)"),
