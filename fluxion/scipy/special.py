@@ -14,8 +14,8 @@ import math
 import numpy as np
 
 from ..core import dtypes
-from ..core.array import Array
-from ..numpy._convert import convert
+from ..core.array import Array, to_array
+from ..numpy._convert import convert, promote_inexact
 from ..ops import elementwise as E
 from ..ops import reduce as R
 from ..ops import shape as S
@@ -203,40 +203,55 @@ def _finite_max(x: Array, axes: tuple[int, ...]) -> Array:
     return E.select_n_p.bind(E.is_finite_p.bind(m), _c(0, m), m)
 
 
-def logsumexp(a, axis=None, b=None, keepdims: bool = False, return_sign: bool = False):
+def logsumexp(a, axis=None, b=None, keepdims: bool = False, return_sign: bool = False, where=None):
     """log(sum(b * exp(a))) over `axis`, without overflow (the maximum is factored out).
 
-    Terms with b == 0 are left out. With `return_sign`, returns `(log|s|, sign(s))`;
-    otherwise a negative sum gives NaN. A slice of all -inf gives -inf.
+    Terms with b == 0, or where `where` is False, are left out; a slice with none gives -inf.
+    With `return_sign`, returns `(log|s|, sign(s))`; otherwise a negative sum gives NaN. Complex
+    `a` (or `b`) gives the principal complex logarithm, or with `return_sign` the real log|s| and
+    the complex unit s / |s|, as SciPy.
 
     >>> import fluxion.scipy.special as fsp
     >>> round(fsp.logsumexp([0.0, 0.0]).item(), 4)
     0.6931
+    >>> round(fsp.logsumexp([0.0, 5.0, 0.0], where=[True, False, True]).item(), 4)
+    0.6931
     """
-    if b is None:
-        (a_in,) = _real("logsumexp", a)
-        a = _wide(a_in)
-    else:
-        a_in, b = _real("logsumexp", a, b)
-        a, b = _wide(a_in), _wide(b)
-        shape = broadcast_shapes("logsumexp", a.shape, b.shape)
-        a, b = S.broadcast_to(a, shape), S.broadcast_to(b, shape)
-        a = E.select_n_p.bind(E.eq_p.bind(b, _c(0, b)), a, _c(-np.inf, a))
+    a_in, *b = promote_inexact("logsumexp", a, *([] if b is None else [b]))
+    a, b = _wide(a_in), _wide(b[0]) if b else None
+    keep = None if where is None else convert(to_array(where), dtypes.bool_)
+    if b is not None or keep is not None:
+        parts = [x for x in (a, b, keep) if x is not None]
+        shape = broadcast_shapes("logsumexp", *(x.shape for x in parts))
+        a, b, keep = (None if x is None else S.broadcast_to(x, shape) for x in (a, b, keep))
+        if b is not None:
+            nonzero = E.ne_p.bind(b, _c(0, b))
+            keep = nonzero if keep is None else E.and_p.bind(keep, nonzero)
+        a = E.select_n_p.bind(keep, _c(-np.inf, a), a)
     axes = R.normalize_axes("logsumexp", axis, a.ndim)
-    m = E.stop_gradient_p.bind(_finite_max(a, axes))  # the shift cancels: its derivative is not needed
-    terms = E.exp_p.bind(E.sub_p.bind(a, m))
+    cx = a.dtype in dtypes.COMPLEX
+    # the shift cancels: its derivative is not needed
+    m = E.stop_gradient_p.bind(_finite_max(E.real_p.bind(a) if cx else a, axes))
+    terms = E.exp_p.bind(E.sub_p.bind(a, convert(m, a.dtype) if cx else m))
     if b is not None:
         terms = E.mul_p.bind(terms, b)
     total = R.reduce_sum(terms, axes)
     m = S.squeeze(m, axes)
-    out = E.add_p.bind(E.log_p.bind(E.abs_p.bind(total)), m)
-    sign = E.sign_p.bind(total)
-    if not return_sign:
-        out = E.select_n_p.bind(E.lt_p.bind(total, _c(0, total)), out, _c(np.nan, out))
-    out = _keep(convert(out, a_in.dtype, a_in.weak), axes, keepdims)
+    size = E.abs_p.bind(total)
+    out = E.add_p.bind(E.log_p.bind(size), m)
     if return_sign:
-        return out, _keep(convert(sign, a_in.dtype, a_in.weak), axes, keepdims)
-    return out
+        if cx:  # s / |s|, and 0 for s = 0
+            sign = E.div_p.bind(total, convert(_where(E.eq_p.bind(size, _c(0, size)), _c(1, size), size), total.dtype))
+        else:
+            sign = E.sign_p.bind(total)
+        real_in = a_in.dtype if not cx else dtypes.real_dtype(a_in.dtype)
+        return (_keep(convert(out, real_in, a_in.weak), axes, keepdims),
+                _keep(convert(sign, a_in.dtype, a_in.weak), axes, keepdims))
+    if cx:
+        out = E.add_p.bind(E.log_p.bind(total), convert(m, total.dtype))
+    else:
+        out = E.select_n_p.bind(E.lt_p.bind(total, _c(0, total)), out, _c(np.nan, out))
+    return _keep(convert(out, a_in.dtype, a_in.weak), axes, keepdims)
 
 
 def _prepare(op: str, x, axis) -> tuple[Array, Array, tuple[int, ...]]:

@@ -97,7 +97,7 @@ def test_integers_and_booleans_are_promoted_to_float32(fn):
     assert out.dtype == np.float32 and out.weak
 
 
-@pytest.mark.parametrize("fn", [fsp.erf, fsp.ndtri, fsp.logit, fsp.xlogy, fsp.logsumexp, fsp.softmax])
+@pytest.mark.parametrize("fn", [fsp.erf, fsp.ndtri, fsp.logit, fsp.xlogy, fsp.softmax])
 def test_complex_inputs_are_rejected(fn):
     z = np.array([1 + 1j], np.complex64)
     with pytest.raises(DTypeError, match="complex"):
@@ -177,6 +177,41 @@ def test_logsumexp_special_values_follow_scipy(a, b):
                                    theirs if not return_sign else theirs[0], rtol=1e-12)
         if return_sign and a.size:  # (SciPy gives sign -1 for an empty sum; fluxion gives 0, as for any zero sum)
             np.testing.assert_array_equal(np.asarray(ours[1]), theirs[1])
+
+
+@pytest.mark.parametrize("axis", [None, 1])
+def test_logsumexp_of_complex_inputs_matches_scipy(axis, rng):
+    a = rng.normal(size=(3, 4)) * 3 + 1j * rng.normal(size=(3, 4))
+    b = rng.normal(size=(3, 4))
+    for kw in (dict(), dict(b=b), dict(b=b * 1j)):
+        np.testing.assert_allclose(np.asarray(fsp.logsumexp(a, axis=axis, **kw)), sp.logsumexp(a, axis=axis, **kw),
+                                   rtol=1e-12)
+        ours, theirs = fsp.logsumexp(a, axis=axis, return_sign=True, **kw), sp.logsumexp(a, axis=axis, return_sign=True, **kw)
+        assert ours[0].dtype == np.float64 and ours[1].dtype == np.complex128
+        for o, t in zip(ours, theirs):
+            np.testing.assert_allclose(np.asarray(o), t, rtol=1e-12)
+    sign = fsp.logsumexp(np.zeros(2, np.complex64), b=np.array([1, -1]), return_sign=True)[1]
+    assert sign.item() == 0 and sign.dtype == np.complex64
+    assert fsp.logsumexp(np.zeros(2, np.complex64)).dtype == np.complex64
+
+
+def test_logsumexp_where_leaves_terms_out_as_scipy_on_the_selection(rng):
+    import fluxion as fx
+    x = rng.normal(size=(4, 5)) * 5
+    keep = rng.random((4, 5)) < 0.6
+    keep[0] = False
+    expected = [sp.logsumexp(row[k]) if k.any() else -np.inf for row, k in zip(x, keep)]
+    np.testing.assert_allclose(np.asarray(fsp.logsumexp(x, axis=1, where=keep)), expected, rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(fx.jit(lambda x: fsp.logsumexp(x, axis=1, where=keep))(x)), expected,
+                               rtol=1e-12)
+    x_nan = np.where(keep, x, np.nan)  # left-out NaNs change neither the value nor the gradient
+    grad = np.asarray(fx.grad(lambda x: fsp.logsumexp(x[1:], where=keep[1:]))(x_nan))
+    expected_grad = np.where(keep, np.exp(x - sp.logsumexp(x[1:][keep[1:]])), 0.0)
+    expected_grad[0] = 0.0
+    np.testing.assert_allclose(grad, expected_grad, rtol=1e-12)
+    b = rng.normal(size=(4, 5))
+    np.testing.assert_allclose(np.asarray(fsp.logsumexp(x[1:], b=b[1:], where=keep[1:], return_sign=True)[0]),
+                               sp.logsumexp(x[1:][keep[1:]], b=b[1:][keep[1:]], return_sign=True)[0], rtol=1e-12)
 
 
 def test_logsumexp_keeps_dtypes_and_promotes_integers():
