@@ -2,7 +2,7 @@
 
 Sorting is always stable and orders as NumPy does: NaNs last, -0.0 equal to 0.0, complex
 numbers by real then imaginary part. The unique family is eager only: the size of its result
-depends on the values, so it cannot be traced.
+depends on the values, so it cannot be traced, except `unique` given the `size` of its result.
 """
 from __future__ import annotations
 
@@ -285,16 +285,33 @@ def unique_all(x, /) -> UniqueAllResult:
 
 
 def unique(ar, return_index: bool = False, return_inverse: bool = False, return_counts: bool = False,
-           axis=None, *, equal_nan: bool = True, sorted: bool = True):  # noqa: A002  (NumPy's name)
+           axis=None, *, equal_nan: bool = True, sorted: bool = True, size: int | None = None,  # noqa: A002
+           fill_value=None):
     """NumPy's unique: sorted distinct elements (or rows along `axis`), optionally with the first
-    indices, inverse indices and counts. NaNs count as one value unless `equal_nan=False`. Eager only.
+    indices, inverse indices and counts. NaNs count as one value unless `equal_nan=False`.
     `sorted=False` allows any order (the result is sorted all the same).
+
+    The number of distinct elements depends on the values, so they must be concrete, unless
+    `size` fixes it (as under `fx.jit`; flattened arrays only): then the first `size` distinct
+    values are returned, padded with `fill_value` (the smallest value by default), and the
+    padding's first indices are the smallest's and its counts 0.
 
     >>> import fluxion.numpy as fnp
     >>> values, counts = fnp.unique(fnp.asarray([2, 1, 2]), return_counts=True)
     >>> values.tolist(), counts.tolist()
     ([1, 2], [1, 2])
+    >>> fnp.unique(fnp.asarray([2, 1, 2]), size=3, fill_value=-1).tolist()
+    [1, 2, -1]
     """
+    if size is not None:
+        if axis is not None:
+            raise op_error(NotImplementedError, "unique", "size= is supported for flattened arrays only",
+                           "drop axis= (unique of the flattened array), or drop size= (concrete values)")
+        out = _unique_sized(as_array(ar), size, fill_value, equal_nan, return_index, return_inverse, return_counts)
+        return out if len(out) > 1 else out[0]
+    if fill_value is not None:
+        raise op_error(TypeError, "unique", "fill_value= pads a result of fixed size, so it needs size=",
+                       "pass size= too, or drop fill_value=")
     dt, v = _values_of("unique", ar)
     if axis is not None:
         axis = one_axis("unique", axis, v.ndim)
@@ -302,3 +319,44 @@ def unique(ar, return_index: bool = False, return_inverse: bool = False, return_
     if not isinstance(out, tuple):
         return _results(dt, out)[0]
     return _results(dt, *out)
+
+
+def _unique_sized(x: Array, size, fill_value, equal_nan: bool, *want: bool) -> tuple[Array, ...]:
+    """`unique` of the flattened `x` with a fixed number of values, from primitives (traceable)."""
+    from ._indexing import getitem, update
+    size, n, i64 = operator.index(size), x.size, dtypes.int64
+    if size < 0:
+        raise op_error(ValueError, "unique", f"size must be >= 0, got {size}", "pass the number of values to return")
+    if n == 0 and size and fill_value is None:
+        raise op_error(ValueError, "unique", "an empty array has no smallest value to pad with",
+                       "pass fill_value= with size=")
+    if n == 0:  # nothing to find: all padding
+        fill = convert(as_array(0 if fill_value is None else fill_value), x.dtype)
+        zeros = S.full((size,), 0, i64)
+        return (S.broadcast_to(fill, (size,)), *[z for z, w in zip((zeros, S.full(x.shape, 0, i64), zeros), want) if w])
+    flat = flatten(x)
+    perm = _argsort(flat, 0)
+    s = getitem(flat, (perm,))
+    # `start`: the sorted elements that differ from the one before, the first of each distinct value
+    later, earlier = S.slice_in_dim(s, 1, n), S.slice_in_dim(s, 0, n - 1)
+    new = E.ne_p.bind(later, earlier)
+    if equal_nan and x.dtype in dtypes.FLOATING:
+        new = E.and_p.bind(new, E.not_p.bind(E.and_p.bind(isnan(later), isnan(earlier))))
+    start = S.concatenate([S.full((1,), True, dtypes.bool_), new], 0)
+    run = E.sub_p.bind(R.cumsum(convert(start, i64), 0), const(1, i64))  # the distinct value of each sorted element
+    # the sorted position of the first element of each distinct value, and of one more; n past the last
+    bounds = update(S.full((size + 1,), n, i64), (E.select_n_p.bind(start, S.full((n,), size + 1, i64), run),),
+                    S.iota(i64, (n,), 0), "set", mode="drop")
+    first = S.slice_in_dim(bounds, 0, size)
+    filled = E.lt_p.bind(S.iota(i64, (size,), 0), R.reduce_sum(convert(start, i64), (0,)))
+    at = E.select_n_p.bind(filled, S.full((size,), 0, i64), first)
+    fill = getitem(s, 0) if fill_value is None else convert(as_array(fill_value), x.dtype)
+    out = [E.select_n_p.bind(filled, S.broadcast_to(fill, (size,)), getitem(s, (at,), mode="clip"))]
+    if want[0]:
+        out.append(getitem(perm, (at,), mode="clip"))
+    if want[1]:
+        out.append(S.reshape(update(S.full((n,), 0, i64), (perm,), run, "set"), x.shape))
+    if want[2]:
+        counts = E.sub_p.bind(S.slice_in_dim(bounds, 1, size + 1), first)
+        out.append(E.select_n_p.bind(filled, S.full((size,), 0, i64), counts))
+    return tuple(out)

@@ -1,11 +1,13 @@
 """fluxion.numpy sorting, searching and set functions against NumPy (and traced against eager)."""
 import functools
+import itertools
 
 import ml_dtypes
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
+import fluxion as fx
 import fluxion.numpy as fnp
 from fluxion.core.errors import ConcretizationError, DTypeError, ShapeError
 
@@ -224,3 +226,48 @@ def test_errors_name_the_problem_and_the_fix(call, error, match):
     with pytest.raises(error, match=match) as e:
         call()
     assert "fix:" in str(e.value)
+
+
+def _unique_padded(x, size, fill, equal_nan):
+    """NumPy's unique values, first indices and counts cut or padded to `size` (values with `fill`, or
+    the smallest; indices with the smallest's; counts with 0), and its inverse."""
+    v, i, inv, c = np.unique(x, True, True, True, equal_nan=equal_nan)
+    pad = max(size - len(v), 0)
+    fill = (v[0] if len(v) else 0) if fill is None else fill
+    return (np.concatenate([v[:size], np.full(pad, fill, x.dtype)]),
+            np.concatenate([i[:size], np.full(pad, i[0] if len(v) else 0)]).astype(np.int64),
+            inv.reshape(x.shape).astype(np.int64), np.concatenate([c[:size], np.zeros(pad, np.int64)]))
+
+
+@pytest.mark.parametrize("dt", [np.float32, np.float64, np.int32, np.complex64, np.bool_])
+@pytest.mark.parametrize("shape", [(7,), (3, 4), (1,), (2, 0, 3)])
+def test_unique_with_size_cuts_or_pads_numpys_result_eager_and_under_jit(dt, shape):
+    rng = np.random.default_rng(0)
+    for size, fill, equal_nan in itertools.product((0, 1, 3, 15), (None, 5), (True, False)):
+        x = rng.integers(0, 4, shape).astype(dt)
+        if np.dtype(dt).kind == "f" and x.size:
+            x.flat[rng.integers(0, x.size, 2)] = np.nan
+            x.flat[0] = -0.0
+        if x.size == 0 and fill is None and size:
+            continue
+        f = lambda a: fnp.unique(a, True, True, True, size=size, fill_value=fill, equal_nan=equal_nan)  # noqa: E731
+        expected = _unique_padded(x, size, fill, equal_nan)
+        traced = (fx.jit(f)(fnp.asarray(x)),) if size == 3 and equal_nan else ()  # compiled once per case
+        for out in (f(fnp.asarray(x)), *traced):
+            for o, e in zip(out, expected):
+                assert o.shape == e.shape and o.dtype == e.dtype, (size, fill, equal_nan, o, e)
+                np.testing.assert_array_equal(np.asarray(o), e)
+    rows = np.array([[1, 1, 2], [3, 3, 3]])
+    np.testing.assert_array_equal(np.asarray(fx.vmap(lambda a: fnp.unique(a, size=3))(fnp.asarray(rows))),
+                                  [_unique_padded(r, 3, None, True)[0] for r in rows])
+
+
+def test_unique_with_size_errors_name_the_fix():
+    with pytest.raises(ValueError, match="fill_value"):
+        fnp.unique(fnp.zeros(0), size=2)
+    with pytest.raises(TypeError, match="needs size="):
+        fnp.unique(fnp.ones(2), fill_value=0)
+    with pytest.raises(NotImplementedError, match="drop axis="):
+        fnp.unique(fnp.ones((2, 2)), axis=0, size=2)
+    with pytest.raises(fx.errors.ConcretizationError):
+        fx.jit(fnp.unique)(fnp.ones(2))
