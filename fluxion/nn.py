@@ -17,11 +17,14 @@ import math
 from . import numpy as fnp
 from .core.errors import ShapeError, op_error
 from .numpy._convert import promote_inexact
+from ._attention import dot_product_attention
 from .scipy import special as _special
 
-__all__ = ["celu", "elu", "gelu", "glu", "hard_sigmoid", "hard_silu", "hard_swish", "hard_tanh", "leaky_relu",
-           "log_sigmoid", "log_softmax", "logsumexp", "mish", "one_hot", "relu", "relu6", "selu", "sigmoid", "silu",
-           "soft_sign", "softmax", "softplus", "sparse_plus", "squareplus", "standardize", "swish", "tanh"]
+__all__ = ["celu", "dot_product_attention", "elu", "gelu", "glu", "hard_sigmoid", "hard_silu", "hard_swish",
+           "hard_tanh", "identity", "leaky_relu", "log1mexp", "log_sigmoid", "log_softmax", "logmeanexp",
+           "logsumexp", "mish", "one_hot", "relu", "relu6", "selu", "sigmoid", "silu", "soft_sign",
+           "softmax", "softplus", "sparse_plus", "sparse_sigmoid", "squareplus", "standardize", "swish",
+           "tanh"]
 
 logsumexp = _special.logsumexp
 tanh = fnp.tanh
@@ -241,6 +244,51 @@ def sparse_plus(x):
     """
     x = _float("sparse_plus", x)
     return fnp.where(x <= -1, fnp.zeros_like(x), fnp.where(x >= 1, x, (x + 1) ** 2 / 4))
+
+
+def sparse_sigmoid(x):
+    """The derivative of sparse_plus: 0 for x <= -1, (x + 1) / 2 for -1 < x < 1, 1 for x >= 1.
+
+    >>> import fluxion.numpy as fnp, fluxion.nn as nn
+    >>> nn.sparse_sigmoid(fnp.asarray([-2.0, 0.0, 2.0])).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    return 0.5 * fnp.clip(_float("sparse_sigmoid", x) + 1, 0, 2)
+
+
+def identity(x):
+    """x itself: the activation that does nothing.
+
+    >>> import fluxion.nn as nn
+    >>> nn.identity(2.0)
+    2.0
+    """
+    return x
+
+
+def log1mexp(x):
+    """log(1 - exp(-x)) for x >= 0, accurate near 0 and for large x (-inf at 0, NaN below).
+
+    >>> import fluxion.nn as nn
+    >>> round(nn.log1mexp(1.0).item(), 4)
+    -0.4587
+    """
+    x = _float("log1mexp", x)
+    small = x < math.log(2)  # log(-expm1(-x)) where exp(-x) is near 1, log1p(-exp(-x)) where it is small
+    return fnp.where(small, fnp.log(-fnp.expm1(-fnp.where(small, x, 1.0))), fnp.log1p(-fnp.exp(-fnp.where(small, 1.0, x))))
+
+
+def logmeanexp(x, axis=None, where=None, keepdims: bool = False):
+    """log(mean(exp(x))) over `axis`, without overflow; entries where `where` is False take no part.
+
+    >>> import fluxion.numpy as fnp, fluxion.nn as nn
+    >>> nn.logmeanexp(fnp.asarray([0.0, 0.0])).item()
+    0.0
+    """
+    x = _float("logmeanexp", x)
+    ones = fnp.ones_like(x) if where is None else fnp.where(where, 1.0, 0.0).astype(x.dtype)
+    count = fnp.sum(fnp.broadcast_to(ones, x.shape), axis=axis, keepdims=keepdims)
+    return logsumexp(x, axis=axis, keepdims=keepdims, where=where) - fnp.log(count)
 
 
 def glu(x, axis: int = -1):

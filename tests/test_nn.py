@@ -85,3 +85,56 @@ def test_glu_standardize_one_hot_logsumexp():
     _close(fx.jit(lambda y: nn.one_hot(y, 3))(fnp.asarray(labels)), jnn.one_hot(labels, 3))
     _close(nn.logsumexp(fnp.asarray(x), axis=1), jnn.logsumexp(x, axis=1))
     check_grads(lambda x: nn.standardize(x), (fnp.asarray(x),), order=2)
+
+
+def test_sparse_sigmoid_identity_log1mexp_and_logmeanexp_match_jax():
+    for name in ("sparse_sigmoid", "identity"):
+        mine, theirs = getattr(nn, name), getattr(jnn, name)
+        _close(mine(fnp.asarray(X)), theirs(X))
+        _close(fx.vmap(fx.grad(mine))(fnp.asarray(X)), jax.vmap(jax.grad(theirs))(X))
+    x = np.array([0.0, 1e-300, 1e-10, 0.3, np.log(2), 0.7, 1.0, 5.0, 50.0, 800.0, np.inf, -1.0, np.nan])
+    _close(nn.log1mexp(fnp.asarray(x)), jnn.log1mexp(x))
+    _close(fx.jit(nn.log1mexp)(fnp.asarray(x)), jnn.log1mexp(x))
+    _close(fx.vmap(fx.grad(nn.log1mexp))(fnp.asarray(SMOOTH[SMOOTH > 0])), jax.vmap(jax.grad(jnn.log1mexp))(SMOOTH[SMOOTH > 0]))
+    check_grads(nn.log1mexp, (fnp.asarray([0.1, 0.6, 0.8, 3.0]),), order=2)
+    a = np.random.default_rng(0).normal(size=(3, 4)) * 30
+    keep = a > -10
+    for kw in (dict(), dict(axis=1), dict(axis=0, keepdims=True), dict(axis=1, where=keep)):
+        _close(nn.logmeanexp(fnp.asarray(a), **kw), jnn.logmeanexp(a, **kw))
+
+
+def test_dot_product_attention_matches_jax():
+    # jax computes the logits in float32 whatever the inputs: compare in float32, and float64 with NumPy
+    rng = np.random.default_rng(0)
+    q, k, v = (rng.normal(size=s).astype(np.float32) for s in [(2, 3, 4, 8), (2, 5, 2, 8), (2, 5, 2, 8)])
+    bias, mask = rng.normal(size=(1, 4, 3, 5)).astype(np.float32), rng.random((2, 1, 3, 5)) < 0.5
+    mask[0, 0, 1] = False  # a query that sees no key
+    cases = [dict(), dict(is_causal=True), dict(local_window_size=(1, 0)), dict(local_window_size=1),
+             dict(query_seq_lengths=np.array([1, 3], np.int32), key_value_seq_lengths=np.array([2, 5], np.int32)),
+             dict(bias=bias, mask=mask, scale=0.3), dict(return_residual=True, mask=mask)]
+    for kw in cases:
+        expected = jnn.dot_product_attention(q, k, v, **kw)
+        for out in (nn.dot_product_attention(q, k, v, **kw),
+                    fx.jit(lambda q, k, v: nn.dot_product_attention(q, k, v, **kw))(q, k, v)):
+            for o, e in zip(*((out, expected) if kw.get("return_residual") else ((out,), (expected,)))):
+                assert o.dtype == e.dtype
+                _close(o, e, rtol=1e-5, atol=1e-6)
+    _close(nn.dot_product_attention(q[0], k[0], v[0], is_causal=True),
+           jnn.dot_product_attention(q[0], k[0], v[0], is_causal=True), rtol=1e-5, atol=1e-6)
+    loss = lambda q, k, v: fnp.sum(nn.dot_product_attention(q, k, v, bias=bias, is_causal=True) ** 2)  # noqa: E731
+    theirs = jax.grad(lambda q, k, v: jnp.sum(jnn.dot_product_attention(q, k, v, bias=bias, is_causal=True) ** 2),
+                      argnums=(0, 1, 2))(q, k, v)
+    for g, t in zip(fx.grad(loss, argnums=(0, 1, 2))(q, k, v), theirs):
+        _close(g, t, rtol=1e-4, atol=1e-5)
+    q64, k64, v64 = (x.astype(np.float64) for x in (q, k, v))
+    logits = np.einsum("btkgh,bskh->bkgts", q64.reshape(2, 3, 2, 2, 8), k64).reshape(2, 4, 3, 5) / np.sqrt(8)
+    probs = np.exp(logits - logits.max(-1, keepdims=True))
+    probs /= probs.sum(-1, keepdims=True)
+    expected = np.einsum("bkgts,bskh->btkgh", probs.reshape(2, 2, 2, 3, 5), v64).reshape(2, 3, 4, 8)
+    _close(nn.dot_product_attention(q64, k64, v64), expected, rtol=1e-12, atol=1e-14)
+    check_grads(lambda q: nn.dot_product_attention(q, k64, v64, is_causal=True), (fnp.asarray(q64),), order=2)
+    half = nn.dot_product_attention(*(x.astype(np.float16) for x in (q, k, v)))
+    assert half.dtype == np.float16
+    _close(half, jnn.dot_product_attention(q, k, v), rtol=0, atol=1e-2)
+    with pytest.raises(fx.errors.ShapeError, match="multiple of K"):
+        nn.dot_product_attention(q, k[:, :, :1].repeat(3, 2), v[:, :, :1].repeat(3, 2))
