@@ -22,8 +22,13 @@ from ..numpy.linalg import _ct, _matrices
 from ..ops import linalg as L
 from ..ops._util import broadcast_shapes
 
-__all__ = ["block_diag", "cho_factor", "cho_solve", "cholesky", "det", "eigh", "expm", "inv", "lu", "lu_factor",
-           "lu_solve", "solve", "solve_triangular"]
+from ._special_matrices import (circulant, companion, convolution_matrix, dft, fiedler, hadamard, hankel, helmert,
+                                hilbert, invhilbert, invpascal, leslie, pascal, toeplitz)
+
+__all__ = ["block_diag", "cho_factor", "cho_solve", "cholesky", "circulant", "companion", "convolution_matrix", "det",
+           "dft", "eigh", "expm", "fiedler", "hadamard", "hankel", "helmert", "hilbert", "inv", "invhilbert",
+           "invpascal", "leslie", "lu", "lu_factor", "lu_solve", "pascal", "polar", "qr", "solve", "solve_triangular",
+           "svd", "toeplitz"]
 
 det, inv = fnp.linalg.det, fnp.linalg.inv
 
@@ -285,3 +290,54 @@ def block_diag(*arrs):
         start += b.shape[1]
     return fnp.concatenate(rows, axis=0)
 
+
+
+def qr(a, overwrite_a: bool = False, lwork=None, mode: str = "full", pivoting: bool = False,
+       check_finite: bool = True):
+    """SciPy's QR: `(Q, R)` with complete Q for mode 'full', reduced for 'economic', `(R,)` for 'r'
+    (R of a's shape, as in mode 'full').
+
+    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
+    >>> q, r = fsl.qr(fnp.asarray([[3.0], [4.0]]), mode="economic")
+    >>> [round(v, 4) for v in fnp.abs(r).ravel().tolist()]
+    [5.0]
+    """
+    modes = {"full": "complete", "economic": "reduced", "r": "r"}
+    if pivoting or mode not in modes:
+        raise op_error(NotImplementedError, "qr", f"mode={mode!r}, pivoting={pivoting} is not available",
+                       "use mode 'full', 'economic' or 'r' without pivoting")
+    out = fnp.linalg.qr(a, mode=modes[mode])
+    if mode != "r":
+        return tuple(out)
+    extra = fnp.asarray(a).shape[-2] - out.shape[-2]  # the zero rows below R of a tall a
+    return (fnp.pad(out, [(0, 0)] * (out.ndim - 2) + [(0, extra), (0, 0)]),)
+
+
+def svd(a, full_matrices: bool = True, compute_uv: bool = True, overwrite_a: bool = False,
+        check_finite: bool = True, lapack_driver: str = "gesdd"):
+    """SciPy's SVD: `(U, s, Vh)`, or the singular values alone when not `compute_uv`.
+
+    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
+    >>> fsl.svd(fnp.asarray([[3.0, 0.0], [0.0, -4.0]]), compute_uv=False).tolist()
+    [4.0, 3.0]
+    """
+    if not compute_uv:
+        return fnp.linalg.svdvals(a)
+    return tuple(fnp.linalg.svd(a, full_matrices=full_matrices))
+
+
+def polar(a, side: str = "right", *, method: str = "svd", eps=None, max_iterations=None):
+    """The polar decomposition a = u p ('right') or p u ('left'): u with orthonormal columns (rows
+    for a wide `a`), p Hermitian positive semidefinite; from the SVD whatever `method` says.
+
+    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
+    >>> u, p = fsl.polar(fnp.asarray([[2.0, 0.0], [0.0, -3.0]]))
+    >>> u.tolist(), p.tolist()
+    ([[1.0, 0.0], [0.0, -1.0]], [[2.0, 0.0], [0.0, 3.0]])
+    """
+    if side not in ("right", "left"):
+        raise op_error(ValueError, "polar", f"side must be 'right' or 'left', got {side!r}", "pass one of them")
+    w, s, vh = fnp.linalg.svd(_matrices("polar", a), full_matrices=False)
+    u = w @ vh
+    p = _ct(vh) @ (s[..., :, None] * vh) if side == "right" else w @ (s[..., :, None] * _ct(w))
+    return u, p
