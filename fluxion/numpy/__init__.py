@@ -23,6 +23,7 @@ from ._dtype_functions import *  # noqa: F401,F403
 from ._elementwise import *  # noqa: F401,F403
 from ._functional import *  # noqa: F401,F403
 from ._histogramdd import *  # noqa: F401,F403
+from ._host import *  # noqa: F401,F403
 from ._index_arithmetic import *  # noqa: F401,F403
 from ._index_tricks import *  # noqa: F401,F403
 from ._indexing import *  # noqa: F401,F403
