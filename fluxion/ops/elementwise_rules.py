@@ -153,8 +153,11 @@ def _log_power(c, x, log_fn):
 
 
 def _gamma_density(a, x):
-    """d/dx igamma(a, x) = x**(a - 1) exp(-x) / Gamma(a)."""
-    return exp(sub(sub(_log_power(sub(a, _const(1, a)), x, log), x), E.lgamma_p.bind(a)))
+    """d/dx igamma(a, x) = x**(a - 1) exp(-x) / Gamma(a), 0 at x = inf (not exp(inf - inf))."""
+    at_inf = E.eq_p.bind(x, _const(math.inf, x))
+    x = select(at_inf, x, _const(1, x))  # finite where unused, so that no NaN flows back
+    density = exp(sub(sub(_log_power(sub(a, _const(1, a)), x, log), x), E.lgamma_p.bind(a)))
+    return select(at_inf, density, _const(0, density))
 
 
 def _beta_density(a, b, x):

@@ -228,6 +228,16 @@ def test_second_derivatives_match_central_differences_of_the_first(name, fn, poi
     np.testing.assert_allclose(float(second), _d(first, point, 1e-5), rtol=1e-6, err_msg=name)
 
 
+@pytest.mark.parametrize("fn", [fsp.gammainc, fsp.gammaincc], ids=lambda f: f.__name__)
+def test_derivative_in_x_at_infinity_is_zero(fn):
+    x = fnp.asarray([inf, inf, inf], dtype=fnp.float64)
+    a = fnp.asarray([0.5, 1.0, 2.5], dtype=fnp.float64)
+    for grad in (fx.grad(lambda x: fn(a, x).sum()), fx.jit(fx.grad(lambda x: fn(a, x).sum()))):
+        np.testing.assert_array_equal(np.asarray(grad(x)), 0.0)
+    second = fx.grad(fx.grad(lambda x: fn(2.5, x)))(fnp.asarray(inf, dtype=fnp.float64))
+    assert float(second) == 0.0
+
+
 @pytest.mark.parametrize("fn, argnum, argument", [
     (fsp.gammainc, 0, "a"), (fsp.gammaincc, 0, "a"), (fsp.betainc, 0, "a"), (fsp.betainc, 1, "b"), (fsp.zeta, 0, "x")])
 def test_derivatives_in_shape_parameters_raise_and_name_the_workaround(fn, argnum, argument):
