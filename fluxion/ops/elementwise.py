@@ -107,6 +107,7 @@ ge_p = _elementwise("ge", _REAL_NUM + (D.bool_,), _bool)
 # special functions of several real operands
 igamma_p = _elementwise("igamma", _REAL)  # igamma(a, x): the regularized lower incomplete gamma P(a, x)
 igammac_p = _elementwise("igammac", _REAL)  # igammac(a, x) = 1 - P(a, x), accurate where it is small
+igamma_grad_a_p = _elementwise("igamma_grad_a", _REAL)  # igamma_grad_a(a, x): the derivative of P(a, x) in a
 betainc_p = _elementwise("betainc", _REAL)  # betainc(a, b, x): the regularized incomplete beta I_x(a, b)
 zeta_p = _elementwise("zeta", _REAL)  # zeta(x, q): the Hurwitz zeta function, sum of (k + q)**-x over k >= 0
 

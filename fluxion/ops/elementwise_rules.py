@@ -146,9 +146,10 @@ def _pow_jvp_y(t, ans, x):
 
 
 # special functions of several operands ---------------------------------------------------------
-def _log_power(c, x, log_fn):
-    """c * log_fn(x), 0 where c == 0 (the factor x**0 of a density is 1, also at x == 0)."""
-    zero = E.eq_p.bind(c, _const(0, c))
+def _log_power(c, x, log_fn, pole):
+    """c * log_fn(x), 0 where c == 0 and x == pole, where log_fn is infinite (the factor x**0 of a
+    density is 1, also at x == 0); elsewhere, c == 0 included, its derivative in c is log_fn(x)."""
+    zero = E.and_p.bind(E.eq_p.bind(c, _const(0, c)), E.eq_p.bind(x, _const(pole, x)))
     return select(zero, mul(c, log_fn(select(zero, x, _const(0.5, x)))), _const(0, c))
 
 
@@ -156,7 +157,7 @@ def _gamma_density(a, x):
     """d/dx igamma(a, x) = x**(a - 1) exp(-x) / Gamma(a), 0 at x = inf (not exp(inf - inf))."""
     at_inf = E.eq_p.bind(x, _const(math.inf, x))
     x = select(at_inf, x, _const(1, x))  # finite where unused, so that no NaN flows back
-    density = exp(sub(sub(_log_power(sub(a, _const(1, a)), x, log), x), E.lgamma_p.bind(a)))
+    density = exp(sub(sub(_log_power(sub(a, _const(1, a)), x, log, 0), x), E.lgamma_p.bind(a)))
     return select(at_inf, density, _const(0, density))
 
 
@@ -164,7 +165,7 @@ def _beta_density(a, b, x):
     """d/dx betainc(a, b, x) = x**(a - 1) (1 - x)**(b - 1) / B(a, b)."""
     one = _const(1, x)
     log_beta = sub(add(E.lgamma_p.bind(a), E.lgamma_p.bind(b)), E.lgamma_p.bind(add(a, b)))
-    powers = add(_log_power(sub(a, one), x, log), _log_power(sub(b, one), neg(x), E.log1p_p.bind))
+    powers = add(_log_power(sub(a, one), x, log, 0), _log_power(sub(b, one), neg(x), E.log1p_p.bind, -1))
     return exp(sub(powers, log_beta))
 
 
@@ -178,8 +179,27 @@ def _not_differentiable(function: str, argument: str):
     return rule
 
 
-defjvp(E.igamma_p, _not_differentiable("gammainc", "a"), lambda t, ans, a, x: mul(t, _gamma_density(a, x)))
-defjvp(E.igammac_p, _not_differentiable("gammaincc", "a"), lambda t, ans, a, x: neg(mul(t, _gamma_density(a, x))))
+def _gamma_density_grad_a(a, x):
+    """d/da of the density, d/dx igamma_grad_a(a, x): the density times log x - digamma(a), 0 where
+    the density is (x = inf, or x = 0 for a > 1)."""
+    density = _gamma_density(a, x)
+    zero = E.eq_p.bind(density, _const(0, density))
+    log_x = log(select(zero, x, _const(1, x)))  # finite where unused, so that no NaN flows back
+    return select(zero, mul(density, sub(log_x, E.digamma_p.bind(a))), _const(0, density))
+
+
+def _igamma_second_derivative_in_a(t, ans, a, x):
+    raise op_error(NotImplementedError, "igamma_grad_a", "the second derivative of gammainc or gammaincc in "
+                   "`a` is not implemented (the first derivative in `a` is, and its derivatives in `x`)",
+                   "stop the gradient of `a` in one of the two differentiations (fx.stop_gradient), or take "
+                   "finite differences of the first derivative in `a`")
+
+
+defjvp(E.igamma_p, lambda t, ans, a, x: mul(t, E.igamma_grad_a_p.bind(a, x)),
+       lambda t, ans, a, x: mul(t, _gamma_density(a, x)))
+defjvp(E.igammac_p, lambda t, ans, a, x: neg(mul(t, E.igamma_grad_a_p.bind(a, x))),
+       lambda t, ans, a, x: neg(mul(t, _gamma_density(a, x))))
+defjvp(E.igamma_grad_a_p, _igamma_second_derivative_in_a, lambda t, ans, a, x: mul(t, _gamma_density_grad_a(a, x)))
 defjvp(E.betainc_p, _not_differentiable("betainc", "a"), _not_differentiable("betainc", "b"),
        lambda t, ans, a, b, x: mul(t, _beta_density(a, b, x)))
 defjvp(E.zeta_p, _not_differentiable("zeta", "x"),

@@ -248,20 +248,26 @@ def _binary(name: str, prim, doc: str):
 
 gammainc = _binary("gammainc", E.igamma_p, """The regularized lower incomplete gamma function P(a, x).
 
-    Differentiable in x; the derivative in `a` raises NotImplementedError (wrap `a` in
-    fx.stop_gradient where it is not differentiated).
+    Differentiable in x to any order, and in a to first order (the derivatives of that in x
+    too); a second derivative in a raises NotImplementedError.
 
+    >>> import fluxion as fx
     >>> import fluxion.scipy.special as fsp
     >>> round(fsp.gammainc(1.0, 1.0).item(), 4)
     0.6321
+    >>> round(fx.grad(fsp.gammainc)(1.0, 1.0).item(), 4)
+    -0.4317
     """)
 gammaincc = _binary("gammaincc", E.igammac_p, """The regularized upper incomplete gamma function 1 - P(a, x).
 
-    Differentiable in x; the derivative in `a` raises NotImplementedError.
+    Differentiable as gammainc, with the opposite sign.
 
+    >>> import fluxion as fx
     >>> import fluxion.scipy.special as fsp
     >>> round(fsp.gammaincc(1.0, 1.0).item(), 4)
     0.3679
+    >>> round(fx.grad(fsp.gammaincc)(1.0, 1.0).item(), 4)
+    0.4317
     """)
 
 

@@ -77,8 +77,8 @@ _BINARY_PRIMS = {"add", "sub", "mul", "div", "rem", "pow", "max", "min", "atan2"
                  "and", "or", "xor", "shift_left", "shift_right_arithmetic", "shift_right_logical", "eq", "ne", "lt",
                  "le", "gt", "ge"}
 # XLA's expansions of these take minutes to compile over every pair of special values: their
-# jit-against-eager test is in tests/scipy/test_special_more.py
-_SWEPT_ELSEWHERE = {"igamma", "igammac", "betainc", "zeta"}
+# jit-against-eager tests are in tests/scipy/test_special_more.py and test_gammainc_grad_a.py
+_SWEPT_ELSEWHERE = {"igamma", "igammac", "igamma_grad_a", "betainc", "zeta"}
 _WITH_PARAMETERS = (E.select_n_p, E.convert_element_type_p, E.bitcast_convert_type_p, E.integer_pow_p, E.polygamma_p)
 
 

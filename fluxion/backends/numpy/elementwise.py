@@ -8,6 +8,7 @@ from ...core import dtypes
 from ...core.primitive import numpy_kernel
 from ...ops import elementwise as E
 from ._util import via_float32
+from .incomplete_gamma import igamma_grad_a
 
 
 def _div(x, y):
@@ -148,7 +149,7 @@ numpy_kernel.update({
     E.erf_p: via_float32(sp.erf), E.erfc_p: via_float32(sp.erfc), E.erfinv_p: via_float32(sp.erfinv),
     E.lgamma_p: via_float32(sp.gammaln), E.digamma_p: via_float32(sp.digamma),
     E.bessel_i0e_p: _in_float64(sp.i0e), E.bessel_i1e_p: _in_float64(sp.i1e),
-    E.igamma_p: _in_float64(sp.gammainc), E.igammac_p: _in_float64(sp.gammaincc),
+    E.igamma_p: _in_float64(sp.gammainc), E.igammac_p: _in_float64(sp.gammaincc), E.igamma_grad_a_p: igamma_grad_a,
     E.betainc_p: _in_float64(sp.betainc), E.zeta_p: _in_float64(sp.zeta),
     E.floor_p: np.floor, E.ceil_p: np.ceil, E.round_p: _round, E.trunc_p: np.trunc,
     E.is_finite_p: np.isfinite, E.real_p: np.real, E.imag_p: np.imag, E.conj_p: np.conjugate,

@@ -184,6 +184,7 @@ xla_lowering.update({
     E.digamma_p: R.in_float64(R.digamma), E.polygamma_p: R.in_float64(R.polygamma),
     E.bessel_i0e_p: R.in_float64(lax.bessel_i0e), E.bessel_i1e_p: R.in_float64(R.bessel_i1e),
     E.igamma_p: _broadcasting(R.in_float64(R.igamma)), E.igammac_p: _broadcasting(R.in_float64(R.igammac)),
+    E.igamma_grad_a_p: _broadcasting(R.in_float64(R.igamma_grad_a)),
     E.betainc_p: _broadcasting(R.in_float64(lax.betainc)), E.zeta_p: _broadcasting(R.in_float64(R.zeta)),
     E.floor_p: lax.floor, E.ceil_p: lax.ceil, E.round_p: lambda x: lax.round(x, lax.RoundingMethod.TO_NEAREST_EVEN),
     E.trunc_p: jnp.trunc, E.is_finite_p: _by_kind(lax.is_finite, complex_=C.is_finite),
