@@ -25,6 +25,12 @@ _EULER = 0.57721566490153286061  # Euler's constant, -digamma(1)
 _PI2_6 = math.pi ** 2 / 6
 
 
+def _in_wide(name: str, fn, x) -> Array:
+    """`fn` of real `x`, computed in float32 for 16-bit floats and rounded once."""
+    (x_in,) = _real(name, x)
+    return convert(fn(_wide(x_in)), x_in.dtype, x_in.weak)
+
+
 def _terms(x: Array, float64: int, float32: int) -> int:
     """How many terms a series needs for full precision in `x`'s dtype."""
     return float64 if x.dtype == dtypes.float64 else float32
@@ -148,9 +154,7 @@ def exp1(x) -> Array:
     >>> round(fsp.exp1(1.0).item(), 4)
     0.2194
     """
-    (x_in,) = _real("exp1", x)
-    x = _wide(x_in)
-    return convert(_exp1(x), x_in.dtype, x_in.weak)
+    return _in_wide("exp1", _exp1, x)
 
 
 # Ei(x) = -(principal value of) the integral of exp(-t) / t over t >= -x ---------------------------
@@ -232,9 +236,7 @@ def expi(x) -> Array:
     >>> round(fsp.expi(1.0).item(), 4)
     1.8951
     """
-    (x_in,) = _real("expi", x)
-    x = _wide(x_in)
-    return convert(_expi(x), x_in.dtype, x_in.weak)
+    return _in_wide("expi", _expi, x)
 
 
 # spence(z) = the integral of log(t) / (1 - t) from 1 to z = Li2(1 - z) ------------------------------
@@ -308,6 +310,4 @@ def spence(z) -> Array:
     >>> round(fsp.spence(0.0).item(), 4)
     1.6449
     """
-    (z_in,) = _real("spence", z)
-    z = _wide(z_in)
-    return convert(_spence(z), z_in.dtype, z_in.weak)
+    return _in_wide("spence", _spence, z)
