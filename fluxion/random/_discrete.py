@@ -1,4 +1,4 @@
-"""Discrete distributions: bernoulli, categorical (Gumbel-max) and randint."""
+"""Discrete distributions: bernoulli, rademacher, categorical (Gumbel-max) and randint."""
 from __future__ import annotations
 
 import operator
@@ -17,7 +17,7 @@ from ._continuous import gumbel, unit_floats
 from ._keys import flat_bits
 from ._util import ArrayLike, DTypeLike, Shape, canonical_shape, const, float_param_dtype, param, sample_shape
 
-__all__ = ["bernoulli", "categorical", "randint"]
+__all__ = ["bernoulli", "categorical", "rademacher", "randint"]
 
 
 def bernoulli(key: ArrayLike, p: ArrayLike = 0.5, shape: Shape | None = None) -> Array:
@@ -31,6 +31,23 @@ def bernoulli(key: ArrayLike, p: ArrayLike = 0.5, shape: Shape | None = None) ->
     p = param("bernoulli", "p", p, float_param_dtype(p))
     shape = sample_shape("bernoulli", shape, p.shape)
     return E.lt_p.bind(unit_floats("bernoulli", key, shape, p.dtype), p)
+
+
+def rademacher(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.int64) -> Array:
+    """-1 or 1 with probability 1/2 each, of `shape` and a signed integer or real float `dtype`.
+
+    >>> import fluxion as fx
+    >>> sorted(set(fx.random.rademacher(fx.random.key(0), (100,)).tolist()))
+    [-1, 1]
+    """
+    dt = dtypes.canonicalize(dtype)
+    if dt not in dtypes.SIGNED and dt not in dtypes.REAL_FLOATING:
+        raise op_error(DTypeError, "random.rademacher", f"dtype {dt} has no -1",
+                       "pass a signed integer dtype such as fnp.int32, or a float dtype")
+    shape = canonical_shape("random.rademacher", shape)
+    low_bit = E.and_p.bind(flat_bits("rademacher", key, shape, dtypes.uint8), const(1, dtypes.uint8))
+    sign = E.sub_p.bind(E.add_p.bind(convert(low_bit, dt), convert(low_bit, dt)), const(1, dt))
+    return S.reshape(sign, shape)
 
 
 def categorical(key: ArrayLike, logits: ArrayLike, axis: int = -1, shape: Shape | None = None) -> Array:

@@ -80,7 +80,9 @@ def gamma(key: ArrayLike, a: ArrayLike, shape: Shape | None = None, dtype: DType
     return convert(E.mul_p.bind(E.mul_p.bind(d, v), E.exp_p.bind(log_boost)), dt)
 
 
-def _loggamma(op: str, key, a: Array, shape: tuple[int, ...]) -> Array:
+def sample_loggamma(op: str, key, a: Array, shape: tuple[int, ...]) -> Array:
+    """log of Gamma(a) samples of `shape` (`a`, in the compute dtype, broadcasts to it), for the
+    samplers built on gamma; differentiable in `a` through the accepted proposals."""
     d, v, log_boost = _marsaglia_tsang(op, key, a, shape)
     return E.add_p.bind(E.add_p.bind(E.log_p.bind(d), E.log_p.bind(v)), log_boost)
 
@@ -93,7 +95,7 @@ def loggamma(key: ArrayLike, a: ArrayLike, shape: Shape | None = None, dtype: DT
     True
     """
     dt, a, shape = _setup("loggamma", a, shape, dtype)
-    return convert(_loggamma("loggamma", key, a, shape), dt)
+    return convert(sample_loggamma("loggamma", key, a, shape), dt)
 
 
 def beta(key: ArrayLike, a: ArrayLike, b: ArrayLike, shape: Shape | None = None,
@@ -110,7 +112,7 @@ def beta(key: ArrayLike, a: ArrayLike, b: ArrayLike, shape: Shape | None = None,
     a, b = param("beta", "a", a, cdt), param("beta", "b", b, cdt)
     shape = sample_shape("beta", shape, a.shape, b.shape)
     k_a, k_b = subkeys("beta", key, 2)
-    log_a, log_b = _loggamma("beta", k_a, a, shape), _loggamma("beta", k_b, b, shape)
+    log_a, log_b = sample_loggamma("beta", k_a, a, shape), sample_loggamma("beta", k_b, b, shape)
     return convert(E.logistic_p.bind(E.sub_p.bind(log_a, log_b)), dt)
 
 
@@ -131,4 +133,4 @@ def dirichlet(key: ArrayLike, alpha: ArrayLike, shape: Shape | None = None, dtyp
         raise op_error(ShapeError, "random.dirichlet", "alpha is 0-d; it needs a last axis of categories",
                        "pass alpha with one concentration per category, e.g. shape (k,)")
     shape = sample_shape("dirichlet", shape, alpha.shape[:-1]) + alpha.shape[-1:]
-    return convert(softmax(_loggamma("dirichlet", key, alpha, shape), axis=-1), dt)
+    return convert(softmax(sample_loggamma("dirichlet", key, alpha, shape), axis=-1), dt)

@@ -1,4 +1,5 @@
-"""Keys and raw bits: `key`, `split`, `fold_in`, `bits`.
+"""Keys and raw bits: `key` (alias `PRNGKey`), `split`, `fold_in`, `bits`, and the key-data
+functions `key_data`, `wrap_key_data`, `clone`.
 
 A key is a uint32 array of shape (2,), the two key words of Threefry-2x32. The words a call
 draws are the encryptions of the counters 0, 1, 2, ... (the row-major positions of the
@@ -84,6 +85,56 @@ def key(seed: ArrayLike) -> Array:
     """
     hi, lo = _integer_words("key", seed)
     return _join(hi, lo)
+
+
+PRNGKey = key  # jax's older name
+
+
+def _keys(op: str, keys) -> Array:
+    """`keys` checked to be a uint32 array of keys (shape (..., 2))."""
+    keys = to_array(keys)
+    if keys.dtype != dtypes.uint32 or keys.shape[-1:] != (2,):
+        raise op_error(ShapeError if keys.dtype == dtypes.uint32 else DTypeError, f"random.{op}",
+                       f"keys are uint32 arrays of shape (..., 2), got dtype {keys.dtype} and shape {keys.shape}",
+                       _KEY_FIX)
+    return keys
+
+
+def key_data(keys: ArrayLike) -> Array:
+    """The uint32 data of `keys` (shape (..., 2)); a fluxion key is its data, so this returns it.
+
+    >>> import fluxion as fx
+    >>> fx.random.key_data(fx.random.key(7)).tolist()
+    [0, 7]
+    """
+    return _keys("key_data", keys)
+
+
+def wrap_key_data(key_bits_array: ArrayLike, *, impl: str | None = None) -> Array:
+    """Keys from their uint32 data (shape (..., 2)), the inverse of `key_data`; `impl` may only be
+    None or "threefry2x32", the one generator fluxion has.
+
+    >>> import fluxion as fx
+    >>> import fluxion.numpy as fnp
+    >>> k = fx.random.wrap_key_data(fnp.asarray([0, 7], dtype=fnp.uint32))
+    >>> bool((fx.random.normal(k, (2,)) == fx.random.normal(fx.random.key(7), (2,))).all())
+    True
+    """
+    if impl not in (None, "threefry2x32"):
+        raise op_error(ValueError, "random.wrap_key_data", f"impl {impl!r} is not available",
+                       "pass impl=None (keys are Threefry-2x32 keys)")
+    return _keys("wrap_key_data", key_bits_array)
+
+
+def clone(key: ArrayLike) -> Array:
+    """`key` itself: keys are immutable values, so there is nothing to copy (kept for jax code
+    that clones keys before reuse).
+
+    >>> import fluxion as fx
+    >>> fx.random.clone(fx.random.key(1)).tolist()
+    [0, 1]
+    """
+    return _keys("clone", key)
 
 
 def counters(shape: tuple[int, ...]) -> tuple[Array, Array]:

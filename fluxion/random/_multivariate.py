@@ -1,6 +1,10 @@
-"""The multivariate normal distribution."""
+"""The multivariate normal distribution and Haar-random orthogonal (unitary) matrices."""
 from __future__ import annotations
 
+import operator
+
+from .. import numpy as fnp
+from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
 from ..numpy._convert import convert
@@ -9,9 +13,9 @@ from ..ops import elementwise as E
 from ..ops import linalg as L
 from ..ops import shape as S
 from ._continuous import normal
-from ._util import ArrayLike, DTypeLike, Shape, compute_dtype, float_dtype, param, sample_shape
+from ._util import ArrayLike, DTypeLike, Shape, canonical_shape, compute_dtype, float_dtype, param, sample_shape
 
-__all__ = ["multivariate_normal"]
+__all__ = ["multivariate_normal", "orthogonal"]
 
 
 def _cholesky(cov):
@@ -66,3 +70,41 @@ def multivariate_normal(key: ArrayLike, mean: ArrayLike, cov: ArrayLike, shape: 
     az = S.reshape(matmul(z, S.transpose(factor, tuple(range(factor.ndim - 2)) + (factor.ndim - 1, factor.ndim - 2))),
                    shape + (n,))
     return convert(E.add_p.bind(az, mean), dt)
+
+
+def _size(name: str, value) -> int:
+    size = operator.index(value)
+    if size < 0:
+        raise op_error(ShapeError, "random.orthogonal", f"{name}={size} is negative", f"pass {name} >= 0")
+    return size
+
+
+def orthogonal(key: ArrayLike, n: int, shape: Shape = (), dtype: DTypeLike = dtypes.float32,
+               m: int | None = None) -> Array:
+    """Haar-random orthogonal matrices (unitary for complex `dtype`): an array of shape
+    `shape + (n, n)`, or with `m`, `shape + (n, m)` matrices with orthonormal columns (n >= m) or
+    rows (n < m), uniform over all such matrices.
+
+    Mezzadri's method ("How to generate random matrices from the classical compact groups",
+    2007): the Q of a QR decomposition of a standard normal matrix, with each column multiplied
+    by the phase (the sign, for real matrices) of the matching diagonal entry of R, so that the
+    result does not depend on the QR routine's sign convention.
+
+    >>> import fluxion as fx
+    >>> import fluxion.numpy as fnp
+    >>> q = fx.random.orthogonal(fx.random.key(0), 3)
+    >>> bool(fnp.allclose(q @ q.T, fnp.eye(3), atol=1e-5))
+    True
+    """
+    n = _size("n", n)
+    m = n if m is None else _size("m", m)
+    dt = float_dtype("orthogonal", dtype, complex_ok=True)
+    cdt = dt if dt in dtypes.COMPLEX else compute_dtype(dt)
+    shape = canonical_shape("random.orthogonal", shape)
+    z = normal(key, shape + (max(n, m), min(n, m)), cdt)
+    q, r = L.qr(z, full_matrices=False)
+    diagonal = fnp.diagonal(r, axis1=-2, axis2=-1)
+    size = fnp.abs(diagonal)
+    phase = fnp.where(size > 0, diagonal / fnp.where(size > 0, size, 1), 1)
+    q = q * fnp.expand_dims(phase, -2)
+    return convert(q if n >= m else fnp.swapaxes(q, -1, -2), dt)

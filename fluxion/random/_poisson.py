@@ -29,6 +29,7 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ._continuous import stream_floats
 from ._rejection import first_accepted
+from ._saddle import STIRLING_FROM, bd0, stirling_series
 from ._util import ArrayLike, DTypeLike, Shape, float_param_dtype, like, param, sample_shape
 
 __all__ = ["poisson"]
@@ -36,7 +37,6 @@ __all__ = ["poisson"]
 _KNUTH_BELOW = 10.0
 _KNUTH_ROUNDS = 52
 _PTRS_ROUNDS = 32
-_STIRLING_FROM = 10.0  # below, log k! comes from lgamma directly (no large terms to cancel)
 
 
 
@@ -45,36 +45,15 @@ def _knuth(lam: Array, u: Array) -> Array:
     return R.reduce_sum(convert(E.lt_p.bind(arrivals, lam), lam.dtype), (0,))
 
 
-def _bd0(k: Array, lam: Array) -> Array:
-    """k log(k / lam) + lam - k (k > 0) without cancellation: Loader's series in v = (k - lam) / (k + lam)
-    for |v| < 1/4, the direct formula elsewhere."""
-    diff = E.sub_p.bind(k, lam)
-    v = E.div_p.bind(diff, E.add_p.bind(k, lam))
-    v2 = E.mul_p.bind(v, v)
-    terms = 6 if lam.dtype == dtypes.float32 else 13
-    series = like(1 / (2 * terms + 1), v)
-    for j in range(terms - 1, 0, -1):  # sum over j >= 1 of v**(2j) / (2j + 1), by Horner
-        series = E.add_p.bind(E.mul_p.bind(series, v2), like(1 / (2 * j + 1), v))
-    series = E.mul_p.bind(series, v2)
-    near = E.add_p.bind(E.mul_p.bind(diff, v), E.mul_p.bind(E.mul_p.bind(like(2, k), k), E.mul_p.bind(v, series)))
-    far = E.sub_p.bind(E.mul_p.bind(k, E.log_p.bind(E.div_p.bind(k, lam))), diff)
-    return E.select_n_p.bind(E.lt_p.bind(E.abs_p.bind(v), like(0.25, v)), far, near)
-
-
 def _log_pmf(k: Array, lam: Array) -> Array:
     """log P(K = k) for K ~ Poisson(lam), for integer-valued k >= 0."""
-    safe_k = E.max_p.bind(k, like(_STIRLING_FROM, k))
-    inv = E.div_p.bind(like(1, k), safe_k)
-    inv2 = E.mul_p.bind(inv, inv)
-    # lgamma(k + 1) - (k + 1/2) log k + k - log(2 pi)/2, by its asymptotic series
-    stirling_error = E.mul_p.bind(inv, E.add_p.bind(like(1 / 12, k), E.mul_p.bind(inv2, E.add_p.bind(
-        like(-1 / 360, k), E.mul_p.bind(inv2, like(1 / 1260, k))))))
-    saddle = E.neg_p.bind(E.add_p.bind(E.add_p.bind(_bd0(safe_k, lam), stirling_error), E.mul_p.bind(
+    safe_k = E.max_p.bind(k, like(STIRLING_FROM, k))
+    saddle = E.neg_p.bind(E.add_p.bind(E.add_p.bind(bd0(safe_k, lam), stirling_series(safe_k)), E.mul_p.bind(
         like(0.5, k), E.log_p.bind(E.mul_p.bind(like(2 * math.pi, k), safe_k)))))
     small_k = E.max_p.bind(k, like(0, k))
     direct = E.sub_p.bind(E.sub_p.bind(E.mul_p.bind(small_k, E.log_p.bind(lam)), lam),
                           E.lgamma_p.bind(E.add_p.bind(small_k, like(1, k))))
-    return E.select_n_p.bind(E.lt_p.bind(k, like(_STIRLING_FROM, k)), saddle, direct)
+    return E.select_n_p.bind(E.lt_p.bind(k, like(STIRLING_FROM, k)), saddle, direct)
 
 
 def _ptrs(lam: Array, u: Array, v: Array) -> Array:

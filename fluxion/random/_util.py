@@ -85,3 +85,16 @@ def sample_shape(op: str, shape, *shapes: tuple[int, ...]) -> tuple[int, ...]:
             problem = f"parameters of shapes {', '.join(map(str, shapes))} do not broadcast together"
     raise op_error(ShapeError, f"random.{op}", problem,
                    "make the parameters broadcast together and pass a shape they broadcast to (or shape=None)")
+
+
+def float_params(op: str, dtype, shape, params: dict, joint: bool = False) -> tuple[np.dtype, tuple[int, ...], list]:
+    """The setup of a float sampler: its dtype, its output shape and its parameters as Arrays of
+    the compute dtype. `joint=True` broadcasts `shape` with the parameters' shapes (for samplers
+    whose `shape` defaults to ()), instead of requiring them to broadcast to it."""
+    dt = float_dtype(op, dtype)
+    arrays = [param(op, name, value, compute_dtype(dt)) for name, value in params.items()]
+    shapes = [x.shape for x in arrays]
+    if joint:
+        shapes.append(canonical_shape(f"random.{op}", shape))
+        shape = None
+    return dt, sample_shape(op, shape, *shapes), arrays
