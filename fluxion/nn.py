@@ -4,7 +4,8 @@ arguments and values (softmax over the last axis by default, `gelu` in its tanh 
 
 Each is written with fluxion.numpy, so it is differentiable to any order, batches and compiles.
 The saturating ones are written so that neither values nor derivatives overflow: `softplus(x)`
-is `logaddexp(x, 0)`, `log_sigmoid(x)` is `-softplus(-x)`.
+is `logaddexp(x, 0)`, `log_sigmoid(x)` is `-softplus(-x)`. `nn.initializers` holds the weight
+initializers of jax.nn.initializers.
 
 >>> import fluxion.numpy as fnp, fluxion.nn as nn
 >>> nn.relu(fnp.asarray([-1.0, 2.0])).tolist()
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import math
 
+from . import _initializers as initializers
 from . import numpy as fnp
 from .core.errors import ShapeError, op_error
 from .numpy._convert import promote_inexact
@@ -21,10 +23,9 @@ from ._attention import dot_product_attention
 from .scipy import special as _special
 
 __all__ = ["celu", "dot_product_attention", "elu", "gelu", "glu", "hard_sigmoid", "hard_silu", "hard_swish",
-           "hard_tanh", "identity", "leaky_relu", "log1mexp", "log_sigmoid", "log_softmax", "logmeanexp",
-           "logsumexp", "mish", "one_hot", "relu", "relu6", "selu", "sigmoid", "silu", "soft_sign",
-           "softmax", "softplus", "sparse_plus", "sparse_sigmoid", "squareplus", "standardize", "swish",
-           "tanh"]
+           "hard_tanh", "identity", "initializers", "leaky_relu", "log1mexp", "log_sigmoid", "log_softmax",
+           "logmeanexp", "logsumexp", "mish", "one_hot", "relu", "relu6", "selu", "sigmoid", "silu", "soft_sign",
+           "softmax", "softplus", "sparse_plus", "sparse_sigmoid", "squareplus", "standardize", "swish", "tanh"]
 
 logsumexp = _special.logsumexp
 tanh = fnp.tanh
