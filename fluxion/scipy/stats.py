@@ -5,7 +5,8 @@ Each distribution is a namespace of functions: `stats.norm.logpdf(x, loc, scale)
 SciPy, a point outside the support has density 0 (log density -inf) and invalid parameters
 (a scale that is not positive, a probability outside [0, 1]) give NaN. Every function is
 composed from fluxion.numpy and fluxion.scipy.special, so it is differentiable, batches and
-compiles; derivatives are finite inside the support.
+compiles; derivatives are finite inside the support. The helpers that build the namespaces live in
+`_stats_util.py`.
 
 >>> import fluxion.scipy.stats as stats
 >>> round(stats.norm.logpdf(0.0).item(), 4)
@@ -20,155 +21,70 @@ from .. import numpy as fnp
 from ..numpy._convert import promote_inexact
 from . import linalg as _linalg
 from . import special as sp
+from ._stats_util import (LOG_2PI, _checked, _density, _discrete, _distribution, _everywhere, _function, _named,
+                          _positive, _quantile, _safe, _unit)
 
 __all__ = ["bernoulli", "beta", "binom", "cauchy", "chi2", "dirichlet", "expon", "gamma", "geom", "laplace",
            "logistic", "multivariate_normal", "norm", "poisson", "t", "uniform"]
 
-_LOG_2PI = math.log(2 * math.pi)
-
-
-def _safe(ok, x, fill):
-    """`x` where `ok`, else `fill`: the masked entries are replaced before a function that would
-    make them NaN or inf, so that neither values nor derivatives pick them up."""
-    return fnp.where(ok, x, fill)
-
-
-def _distribution(name: str, doc: str, shapes: tuple = (), defaults=(0, 1), **fns) -> SimpleNamespace:
-    """A namespace of SciPy-style functions f(x, *shapes, loc=0, scale=1) (loc and scale may also
-    come by position, after the shape parameters) from functions of (x, shapes, loc, scale)."""
-    tail = ("loc", "scale")[:len(defaults)]
-    signature = ", ".join(("x",) + shapes + tuple(f"{t}={d}" for t, d in zip(tail, defaults)))
-
-    def public(fn_name, fn):
-        def f(x, *args, **kwargs):
-            given = dict(zip(shapes + tail, args))
-            if len(args) > len(shapes + tail) or set(given) & set(kwargs) or set(kwargs) - set(shapes + tail) \
-                    or not set(shapes) <= set(given) | set(kwargs):
-                raise TypeError(f"{name}.{fn_name} takes ({signature}), got {len(args) + 1} positional arguments "
-                                f"and the keywords {sorted(kwargs)}")
-            given.update(kwargs)
-            return fn(x, [given[s] for s in shapes], given.get("loc", defaults[0]), given.get("scale", defaults[-1]))
-        f.__name__ = f.__qualname__ = f"{name}.{fn_name}"
-        f.__doc__ = f"{name}.{fn_name}({signature}). {doc}"
-        return f
-    out = SimpleNamespace(**{k: public(k, fn) for k, fn in fns.items()})
-    out.__doc__ = doc
-    return out
-
-
-def _standard(name: str, x, shape, loc, scale):
-    """(y = (x - loc) / scale, scale, whether the scale is valid, shape parameters) in one floating dtype."""
-    x, loc, scale, *shape = promote_inexact(name, x, loc, scale, *shape)
-    valid = scale > 0
-    scale = _safe(valid, scale, 1)
-    return (x - loc) / scale, scale, valid, shape
-
-
-def _density(name: str, log_standard, support):
-    """logpdf and pdf of a location-scale family from the standard log density on its support."""
-    def logpdf(x, shape, loc, scale):
-        y, scale, valid, shape = _standard(name, x, shape, loc, scale)
-        inside = support(y, *shape)
-        out = fnp.where(inside, log_standard(_safe(inside, y, 0.5), *shape) - fnp.log(scale), -math.inf)
-        return fnp.where(valid & ~fnp.isnan(y), out, math.nan)
-
-    def pdf(x, shape, loc, scale):
-        return fnp.exp(logpdf(x, shape, loc, scale))
-    return logpdf, pdf
-
-
-def _function(name: str, standard_fn):
-    """A function of (x, shapes, loc, scale) from a function of the standardized point."""
-    def fn(x, shape, loc, scale):
-        y, _, valid, shape = _standard(name, x, shape, loc, scale)
-        return fnp.where(valid & ~fnp.isnan(y), standard_fn(y, *shape), math.nan)
-    return fn
-
-
-def _quantile(name: str, standard_ppf):
-    def ppf(q, shape, loc, scale):
-        q, loc, scale, *shape = promote_inexact(name, q, loc, scale, *shape)
-        ok = (q >= 0) & (q <= 1) & (scale > 0)
-        return fnp.where(ok, loc + scale * standard_ppf(_safe(ok, q, 0.5), *shape), math.nan)
-    return ppf
-
-
-def _positive_shapes(fn):
-    """`fn` with NaN where a shape parameter is not positive."""
-    def checked(x, shape, loc, scale):
-        ok = fnp.asarray(True)
-        for s in shape:
-            ok = ok & (fnp.asarray(s) > 0)
-        return fnp.where(ok, fn(x, [_safe(ok, s, 1) for s in shape], loc, scale), math.nan)
-    return checked
-
-
-def _everywhere(y, *shape):
-    return fnp.ones_like(y, dtype=bool)
-
-
-def _positive(y, *shape):
-    return y >= 0
-
 
 # continuous location-scale families --------------------------------------------------------------
 def _norm() -> SimpleNamespace:
-    logpdf, pdf = _density("norm.logpdf", lambda y: -0.5 * y * y - 0.5 * _LOG_2PI, _everywhere)
+    logpdf, pdf = _density(lambda y: -0.5 * y * y - 0.5 * LOG_2PI, _everywhere)
     return _distribution(
         "norm", "The normal distribution N(loc, scale**2).", logpdf=logpdf, pdf=pdf,
-        cdf=_function("norm.cdf", sp.ndtr), logcdf=_function("norm.logcdf", sp.log_ndtr),
-        sf=_function("norm.sf", lambda y: sp.ndtr(-y)), logsf=_function("norm.logsf", lambda y: sp.log_ndtr(-y)),
-        ppf=_quantile("norm.ppf", sp.ndtri), isf=_quantile("norm.isf", lambda q: -sp.ndtri(q)))
+        cdf=_function(sp.ndtr), logcdf=_function(sp.log_ndtr),
+        sf=_function(lambda y: sp.ndtr(-y)), logsf=_function(lambda y: sp.log_ndtr(-y)),
+        ppf=_quantile(sp.ndtri), isf=_quantile(lambda q: -sp.ndtri(q)))
 
 
 def _expon() -> SimpleNamespace:
-    logpdf, pdf = _density("expon.logpdf", lambda y: -y, _positive)
+    logpdf, pdf = _density(lambda y: -y, _positive)
     return _distribution(
         "expon", "The exponential distribution of rate 1 / scale, starting at loc.", logpdf=logpdf, pdf=pdf,
-        cdf=_function("expon.cdf", lambda y: -fnp.expm1(-fnp.maximum(y, 0))),
-        logcdf=_function("expon.logcdf", lambda y: fnp.where(y > 0, fnp.log(-fnp.expm1(-fnp.maximum(y, 0))),
-                                                              -math.inf)),
-        sf=_function("expon.sf", lambda y: fnp.exp(-fnp.maximum(y, 0))),
-        logsf=_function("expon.logsf", lambda y: -fnp.maximum(y, 0)),
-        ppf=_quantile("expon.ppf", lambda q: -fnp.log1p(-q)))
+        cdf=_function(lambda y: -fnp.expm1(-fnp.maximum(y, 0))),
+        logcdf=_function(lambda y: fnp.where(y > 0, fnp.log(-fnp.expm1(-fnp.maximum(y, 0))), -math.inf)),
+        sf=_function(lambda y: fnp.exp(-fnp.maximum(y, 0))),
+        logsf=_function(lambda y: -fnp.maximum(y, 0)),
+        ppf=_quantile(lambda q: -fnp.log1p(-q)))
 
 
 def _uniform() -> SimpleNamespace:
-    logpdf, pdf = _density("uniform.logpdf", lambda y: fnp.zeros_like(y), lambda y: (y >= 0) & (y <= 1))
+    logpdf, pdf = _density(lambda y: fnp.zeros_like(y), lambda y: (y >= 0) & (y <= 1))
     return _distribution(
         "uniform", "The uniform distribution on [loc, loc + scale].", logpdf=logpdf, pdf=pdf,
-        cdf=_function("uniform.cdf", lambda y: fnp.clip(y, 0, 1)),
-        sf=_function("uniform.sf", lambda y: 1 - fnp.clip(y, 0, 1)),
-        ppf=_quantile("uniform.ppf", lambda q: q))
+        cdf=_function(lambda y: fnp.clip(y, 0, 1)),
+        sf=_function(lambda y: 1 - fnp.clip(y, 0, 1)),
+        ppf=_quantile(lambda q: q))
 
 
 def _laplace() -> SimpleNamespace:
-    logpdf, pdf = _density("laplace.logpdf", lambda y: -fnp.abs(y) - math.log(2), _everywhere)
+    logpdf, pdf = _density(lambda y: -fnp.abs(y) - math.log(2), _everywhere)
     half_tail = lambda y: 0.5 * fnp.exp(-fnp.abs(y))  # noqa: E731
     return _distribution(
         "laplace", "The Laplace (double exponential) distribution.", logpdf=logpdf, pdf=pdf,
-        cdf=_function("laplace.cdf", lambda y: fnp.where(y < 0, half_tail(y), 1 - half_tail(y))),
-        sf=_function("laplace.sf", lambda y: fnp.where(y > 0, half_tail(y), 1 - half_tail(y))),
-        ppf=_quantile("laplace.ppf", lambda q: fnp.where(q <= 0.5, fnp.log(2 * q), -fnp.log(2 - 2 * q))))
+        cdf=_function(lambda y: fnp.where(y < 0, half_tail(y), 1 - half_tail(y))),
+        sf=_function(lambda y: fnp.where(y > 0, half_tail(y), 1 - half_tail(y))),
+        ppf=_quantile(lambda q: fnp.where(q <= 0.5, fnp.log(2 * q), -fnp.log(2 - 2 * q))))
 
 
 def _logistic() -> SimpleNamespace:
-    logpdf, pdf = _density("logistic.logpdf", lambda y: -fnp.abs(y) - 2 * fnp.log1p(fnp.exp(-fnp.abs(y))), _everywhere)
+    logpdf, pdf = _density(lambda y: -fnp.abs(y) - 2 * fnp.log1p(fnp.exp(-fnp.abs(y))), _everywhere)
     return _distribution(
         "logistic", "The logistic distribution.", logpdf=logpdf, pdf=pdf,
-        cdf=_function("logistic.cdf", sp.expit), sf=_function("logistic.sf", lambda y: sp.expit(-y)),
-        logcdf=_function("logistic.logcdf", lambda y: -fnp.logaddexp(0, -y)),
-        logsf=_function("logistic.logsf", lambda y: -fnp.logaddexp(0, y)),
-        ppf=_quantile("logistic.ppf", sp.logit))
+        cdf=_function(sp.expit), sf=_function(lambda y: sp.expit(-y)),
+        logcdf=_function(lambda y: -fnp.logaddexp(0, -y)),
+        logsf=_function(lambda y: -fnp.logaddexp(0, y)),
+        ppf=_quantile(sp.logit))
 
 
 def _cauchy() -> SimpleNamespace:
-    logpdf, pdf = _density("cauchy.logpdf", lambda y: -math.log(math.pi) - fnp.log1p(y * y), _everywhere)
+    logpdf, pdf = _density(lambda y: -math.log(math.pi) - fnp.log1p(y * y), _everywhere)
     return _distribution(
         "cauchy", "The Cauchy distribution.", logpdf=logpdf, pdf=pdf,
-        cdf=_function("cauchy.cdf", lambda y: 0.5 + fnp.arctan(y) / math.pi),
-        sf=_function("cauchy.sf", lambda y: 0.5 - fnp.arctan(y) / math.pi),
-        ppf=_quantile("cauchy.ppf", _cauchy_ppf))
+        cdf=_function(lambda y: 0.5 + fnp.arctan(y) / math.pi),
+        sf=_function(lambda y: 0.5 - fnp.arctan(y) / math.pi),
+        ppf=_quantile(_cauchy_ppf))
 
 
 def _cauchy_ppf(q):
@@ -188,7 +104,7 @@ def _t() -> SimpleNamespace:
         finite = fnp.isfinite(df)
         df = _safe(finite, df, 1)
         t = -sp.betaln(df / 2, 0.5) - 0.5 * fnp.log(df) - (df + 1) / 2 * fnp.log1p(y * y / df)
-        return fnp.where(finite, t, -0.5 * y * y - 0.5 * _LOG_2PI)
+        return fnp.where(finite, t, -0.5 * y * y - 0.5 * LOG_2PI)
 
     def cdf(y, df):
         # the tail 1/2 I_x(df/2, 1/2) at x = df / (df + y**2), taken as 1/2 (1 - I_{1-x}(1/2, df/2)) where
@@ -200,23 +116,23 @@ def _t() -> SimpleNamespace:
         tail = 0.5 * fnp.where(near_one, 1 - sp.betainc(0.5, df / 2, _safe(near_one, rest, 0.5)),
                                sp.betainc(df / 2, 0.5, _safe(near_one, 0.5, x)))
         return fnp.where(finite, fnp.where(y < 0, tail, 1 - tail), sp.ndtr(y))
-    logpdf, pdf = _density("t.logpdf", log_standard, _everywhere)
+    logpdf, pdf = _density(log_standard, _everywhere)
     return _distribution("t", "Student's t distribution with df degrees of freedom.", ("df",),
-                         logpdf=_positive_shapes(logpdf), pdf=_positive_shapes(pdf),
-                         cdf=_positive_shapes(_function("t.cdf", cdf)),
-                         sf=_positive_shapes(_function("t.sf", lambda y, df: cdf(-y, df))))
+                         logpdf=_checked(logpdf), pdf=_checked(pdf),
+                         cdf=_checked(_function(cdf)),
+                         sf=_checked(_function(lambda y, df: cdf(-y, df))))
 
 
 def _gamma_functions() -> dict:
-    logpdf, pdf = _density("gamma.logpdf", lambda y, a: sp.xlogy(a - 1, y) - y - sp.gammaln(a), _positive)
-    return {"logpdf": _positive_shapes(logpdf), "pdf": _positive_shapes(pdf),
-            "cdf": _positive_shapes(_function("gamma.cdf", lambda y, a: sp.gammainc(a, fnp.maximum(y, 0)))),
-            "sf": _positive_shapes(_function("gamma.sf", lambda y, a: sp.gammaincc(a, fnp.maximum(y, 0))))}
+    logpdf, pdf = _density(lambda y, a: sp.xlogy(a - 1, y) - y - sp.gammaln(a), _positive)
+    return {"logpdf": _checked(logpdf), "pdf": _checked(pdf),
+            "cdf": _checked(_function(lambda y, a: sp.gammainc(a, fnp.maximum(y, 0)))),
+            "sf": _checked(_function(lambda y, a: sp.gammaincc(a, fnp.maximum(y, 0))))}
 
 
 def _chi2() -> SimpleNamespace:
     def as_gamma(fn):  # chi2(df) is gamma(df / 2) at twice the scale
-        return lambda x, shape, loc, scale: fn(x, [fnp.asarray(shape[0]) / 2], loc, 2 * fnp.asarray(scale))
+        return lambda x, shape, loc, scale: fn(x, [shape[0] / 2], loc, 2 * scale)
     return _distribution("chi2", "The chi-squared distribution with df degrees of freedom.", ("df",),
                          **{k: as_gamma(fn) for k, fn in _gamma_functions().items()})
 
@@ -224,61 +140,20 @@ def _chi2() -> SimpleNamespace:
 def _beta() -> SimpleNamespace:
     def log_standard(y, a, b):
         return sp.xlogy(a - 1, y) + sp.xlog1py(b - 1, -y) - sp.betaln(a, b)
-    logpdf, pdf = _density("beta.logpdf", log_standard, lambda y, a, b: (y >= 0) & (y <= 1))
+    logpdf, pdf = _density(log_standard, lambda y, a, b: (y >= 0) & (y <= 1))
     return _distribution(
         "beta", "The beta distribution on [loc, loc + scale].", ("a", "b"),
-        logpdf=_positive_shapes(logpdf), pdf=_positive_shapes(pdf),
-        cdf=_positive_shapes(_function("beta.cdf", lambda y, a, b: sp.betainc(a, b, fnp.clip(y, 0, 1)))),
-        sf=_positive_shapes(_function("beta.sf", lambda y, a, b: sp.betainc(b, a, fnp.clip(1 - y, 0, 1)))))
+        logpdf=_checked(logpdf), pdf=_checked(pdf),
+        cdf=_checked(_function(lambda y, a, b: sp.betainc(a, b, fnp.clip(y, 0, 1)))),
+        sf=_checked(_function(lambda y, a, b: sp.betainc(b, a, fnp.clip(1 - y, 0, 1)))))
 
 
 # discrete distributions -------------------------------------------------------------------------
-def _discrete(name: str, shapes: tuple, doc: str, log_mass, support, valid, safe: tuple, **more):
-    """A discrete distribution of integers k (shifted by loc) from its log mass on the support."""
-    def logpmf(k, params, loc, _):
-        k, loc, *params = promote_inexact(name, k, loc, *params)
-        k = k - loc
-        ok = valid(*params)
-        params = [_safe(ok, p, s) for p, s in zip(params, safe)]
-        inside = (k == fnp.floor(k)) & support(k, *params)
-        out = fnp.where(inside, log_mass(_safe(inside, k, 0), *params), -math.inf)
-        return fnp.where(ok & ~fnp.isnan(k), out, math.nan)
-
-    def pmf(k, params, loc, _):
-        return fnp.exp(logpmf(k, params, loc, _))
-    return _distribution(name, doc, shapes, (0,), logpmf=logpmf, pmf=pmf, **more)
-
-
-def _unit(p):
-    return (p >= 0) & (p <= 1)
-
-
-def _poisson_cdf(k, params, loc, _):
-    k, mu, loc = promote_inexact("poisson.cdf", k, params[0], loc)
-    k = fnp.floor(k - loc)
-    out = fnp.where(k >= 0, sp.gammaincc(fnp.maximum(k, 0) + 1, mu), 0)
-    return fnp.where((mu >= 0) & ~fnp.isnan(k), out, math.nan)
-
-
-def _bernoulli_cdf(k, params, loc, _):
-    k, p, loc = promote_inexact("bernoulli.cdf", k, params[0], loc)
-    k = k - loc
-    return fnp.where(_unit(p) & ~fnp.isnan(k), fnp.where(k < 0, 0, fnp.where(k < 1, 1 - p, 1)), math.nan)
-
-
 def _binomial_log_mass(k, n, p):
     return sp.gammaln(n + 1) - sp.gammaln(k + 1) - sp.gammaln(n - k + 1) + sp.xlogy(k, p) + sp.xlog1py(n - k, -p)
 
 
 # multivariate ------------------------------------------------------------------------------------
-def _named(name: str, doc: str, **fns) -> SimpleNamespace:
-    for fn_name, fn in fns.items():
-        fn.__name__ = fn.__qualname__ = f"{name}.{fn_name}"
-    out = SimpleNamespace(**fns)
-    out.__doc__ = doc
-    return out
-
-
 def _multivariate_normal() -> SimpleNamespace:
     def logpdf(x, mean=None, cov=1, allow_singular: bool = False):
         x, cov, mean = promote_inexact("multivariate_normal.logpdf", x, cov, 0 if mean is None else mean)
@@ -298,7 +173,7 @@ def _multivariate_normal() -> SimpleNamespace:
         chol = fnp.linalg.cholesky(cov)
         z = _linalg.solve_triangular(chol, fnp.expand_dims(x - mean, -1), lower=True)[..., 0]
         half_logdet = fnp.sum(fnp.log(fnp.diagonal(chol, axis1=-2, axis2=-1)), axis=-1)
-        return -0.5 * fnp.sum(z * z, axis=-1) - half_logdet - 0.5 * d * _LOG_2PI
+        return -0.5 * fnp.sum(z * z, axis=-1) - half_logdet - 0.5 * d * LOG_2PI
 
     def pdf(x, mean=None, cov=1, allow_singular: bool = False):
         return fnp.exp(logpdf(x, mean, cov, allow_singular))
@@ -331,12 +206,13 @@ t, chi2, beta = _t(), _chi2(), _beta()
 gamma = _distribution("gamma", "The gamma distribution of shape a.", ("a",), **_gamma_functions())
 poisson = _discrete("poisson", ("mu",), "The Poisson distribution of mean mu.",
                     lambda k, mu: sp.xlogy(k, mu) - sp.gammaln(k + 1) - mu, lambda k, mu: k >= 0, lambda mu: mu >= 0,
-                    (1.0,), cdf=_poisson_cdf)
+                    (1.0,), cdf=lambda k, mu: sp.gammaincc(k + 1, mu))
 bernoulli = _discrete("bernoulli", ("p",), "The Bernoulli distribution: 1 with probability p.",
                       lambda k, p: sp.xlogy(k, p) + sp.xlog1py(1 - k, -p), lambda k, p: (k == 0) | (k == 1), _unit,
-                      (0.5,), cdf=_bernoulli_cdf)
+                      (0.5,), cdf=lambda k, p: fnp.where(k < 1, 1 - p, 1))
 binom = _discrete("binom", ("n", "p"), "The binomial distribution of n trials.", _binomial_log_mass,
-                  lambda k, n, p: (k >= 0) & (k <= n), lambda n, p: (n >= 0) & (n == fnp.floor(n)) & _unit(p), (1.0, 0.5))
+                  lambda k, n, p: (k >= 0) & (k <= n), lambda n, p: (n >= 0) & (n == fnp.floor(n)) & _unit(p),
+                  (1.0, 0.5))
 geom = _discrete("geom", ("p",), "The geometric distribution: the trial of the first success, from 1.",
                  lambda k, p: sp.xlog1py(k - 1, -p) + fnp.log(p), lambda k, p: k >= 1, lambda p: (p > 0) & (p <= 1),
                  (0.5,))

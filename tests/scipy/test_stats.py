@@ -139,6 +139,14 @@ def test_scipy_call_forms_and_argument_errors():
             bad()
 
 
+def test_python_float_parameters_keep_float64_digits():
+    x = fnp.asarray([0.4, 0.7], dtype=fnp.float64)
+    _close(fs.gamma.logpdf(x, 0.3), ss.gamma.logpdf([0.4, 0.7], 0.3), rtol=1e-14)
+    _close(fs.chi2.logpdf(x, 3.3, scale=1.1), ss.chi2.logpdf([0.4, 0.7], 3.3, scale=1.1), rtol=1e-14)
+    _close(fs.beta.logpdf(x, 0.3, 1.1), ss.beta.logpdf([0.4, 0.7], 0.3, 1.1), rtol=1e-14)
+    _close(fs.t.logpdf(x, 3.3), ss.t.logpdf([0.4, 0.7], 3.3), rtol=1e-14)
+
+
 def test_t_at_large_and_infinite_degrees_of_freedom_in_float32_and_float64():
     for df in (1e3, 1e7, 1e8, np.inf):
         for x in (0.5, -3.0, 40.0):
