@@ -5,6 +5,10 @@ Gamma(a) uses Marsaglia and Tsang's method ("A simple method for generating gamm
 standard normal x and accept when v > 0 and log(u) < x**2/2 + d - d v + d log(v); the sample
 is d v. For a < 1 it samples Gamma(a + 1) and multiplies by U**(1/a).
 
+Derivatives in `a` are implicit (reparameterized through the CDF): a sample g is held at its
+quantile u = P(a, g) as `a` moves, so dg/da = -(dP/da)(a, g) / p(a, g), with p the density. The
+derivative of the rejection steps themselves would be biased, since acceptance depends on `a`.
+
 The rejection loop has no data-dependent control flow: every element gets `_ROUNDS`
 proposals at once and takes the first accepted one. A proposal is rejected with probability
 at most 0.0484 (at a = 1; less for larger a), so all rounds reject with probability below
@@ -23,6 +27,7 @@ from ..numpy._convert import convert
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ..scipy.special import softmax
+from ..transforms.autodiff.custom import custom_jvp
 from ._continuous import normal_from_unit, stream_floats, unit_floats
 from ._keys import subkeys
 from ._rejection import first_accepted
@@ -61,6 +66,44 @@ def _marsaglia_tsang(op: str, key, a: Array, shape: tuple[int, ...]) -> tuple[Ar
     return d, v, log_boost
 
 
+def _log_slope(a: Array, log_g: Array) -> Array:
+    """d log(g) / da for g ~ Gamma(a) held at its quantile: -(dP/da)(a, g) / (g p(a, g)), where
+    g p(a, g) = exp(a log g - g - lgamma(a)); where g underflows to 0, the limit of small g,
+    -(log g - digamma(a + 1)) / a (from P(a, g) ~ g**a / Gamma(a + 1))."""
+    g = E.exp_p.bind(log_g)
+    held = E.gt_p.bind(g, like(0, g))
+    g_safe = E.select_n_p.bind(held, like(1, g), g)  # no NaN from the unused branch flows back
+    log_gp = E.sub_p.bind(E.sub_p.bind(E.mul_p.bind(a, log_g), g_safe), E.lgamma_p.bind(a))
+    exact = E.neg_p.bind(E.mul_p.bind(E.igamma_grad_a_p.bind(a, g_safe), E.exp_p.bind(E.neg_p.bind(log_gp))))
+    small = E.neg_p.bind(E.div_p.bind(E.sub_p.bind(log_g, E.digamma_p.bind(E.add_p.bind(a, like(1, a)))), a))
+    return E.select_n_p.bind(held, small, exact)
+
+
+@custom_jvp
+def _held_log(a: Array, log_g: Array) -> Array:
+    """log Gamma(a) samples `log_g`, differentiated in `a` implicitly (`log_g` carries no tangent)."""
+    return log_g
+
+
+_held_log.defjvps(lambda t, out, a, log_g: E.mul_p.bind(t, _log_slope(a, out)), None)
+
+
+@custom_jvp
+def _held(a: Array, g: Array) -> Array:
+    """Gamma(a) samples `g`, differentiated in `a` implicitly (0 where g underflows)."""
+    return g
+
+
+def _slope(a: Array, g: Array) -> Array:
+    """dg/da, g times d log(g) / da; 0 where g underflows to 0."""
+    held = E.gt_p.bind(g, like(0, g))
+    slope = E.mul_p.bind(g, _log_slope(a, E.log_p.bind(E.select_n_p.bind(held, like(1, g), g))))
+    return E.select_n_p.bind(held, like(0, g), slope)
+
+
+_held.defjvps(lambda t, out, a, g: E.mul_p.bind(t, _slope(a, out)), None)
+
+
 def _setup(op: str, a, shape, dtype) -> tuple[np.dtype, Array, tuple[int, ...]]:
     dt = float_dtype(op, dtype)
     a = param(op, "a", a, compute_dtype(dt))
@@ -76,15 +119,17 @@ def gamma(key: ArrayLike, a: ArrayLike, shape: Shape | None = None, dtype: DType
     True
     """
     dt, a, shape = _setup("gamma", a, shape, dtype)
-    d, v, log_boost = _marsaglia_tsang("gamma", key, a, shape)
-    return convert(E.mul_p.bind(E.mul_p.bind(d, v), E.exp_p.bind(log_boost)), dt)
+    d, v, log_boost = _marsaglia_tsang("gamma", key, E.stop_gradient_p.bind(a), shape)
+    g = E.mul_p.bind(E.mul_p.bind(d, v), E.exp_p.bind(log_boost))
+    return convert(_held(S.broadcast_to(a, shape), g), dt)
 
 
 def sample_loggamma(op: str, key, a: Array, shape: tuple[int, ...]) -> Array:
     """log of Gamma(a) samples of `shape` (`a`, in the compute dtype, broadcasts to it), for the
-    samplers built on gamma; differentiable in `a` through the accepted proposals."""
-    d, v, log_boost = _marsaglia_tsang(op, key, a, shape)
-    return E.add_p.bind(E.add_p.bind(E.log_p.bind(d), E.log_p.bind(v)), log_boost)
+    samplers built on gamma; differentiable in `a` implicitly."""
+    d, v, log_boost = _marsaglia_tsang(op, key, E.stop_gradient_p.bind(a), shape)
+    log_g = E.add_p.bind(E.add_p.bind(E.log_p.bind(d), E.log_p.bind(v)), log_boost)
+    return _held_log(S.broadcast_to(a, shape), log_g)
 
 
 def loggamma(key: ArrayLike, a: ArrayLike, shape: Shape | None = None, dtype: DTypeLike = dtypes.float32) -> Array:
