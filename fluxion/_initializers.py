@@ -212,72 +212,27 @@ def variance_scaling(scale: float, mode: str, distribution: str, in_axis: Axes =
     return init
 
 
-def glorot_uniform(in_axis: Axes = -2, out_axis: Axes = -1, batch_axis: Axes = (),
-                   dtype: Any = dtypes.float32) -> Initializer:
-    """Glorot (Xavier) uniform: `variance_scaling(1.0, "fan_avg", "uniform", ...)`.
+def _preset(name: str, title: str, scale: float, mode: str, distribution: str):
+    """One of the named forms of `variance_scaling`."""
+    def init(in_axis: Axes = -2, out_axis: Axes = -1, batch_axis: Axes = (),
+             dtype: Any = dtypes.float32) -> Initializer:
+        return variance_scaling(scale, mode, distribution, in_axis, out_axis, batch_axis, dtype)
+    init.__name__ = init.__qualname__ = name
+    init.__doc__ = f"""{title}: `variance_scaling({scale}, "{mode}", "{distribution}", ...)`.
 
     >>> import fluxion as fx, fluxion.nn as nn
-    >>> nn.initializers.glorot_uniform()(fx.random.key(0), (3, 4)).shape
+    >>> nn.initializers.{name}()(fx.random.key(0), (3, 4)).shape
     (3, 4)
     """
-    return variance_scaling(1.0, "fan_avg", "uniform", in_axis, out_axis, batch_axis, dtype)
+    return init
 
 
-def glorot_normal(in_axis: Axes = -2, out_axis: Axes = -1, batch_axis: Axes = (),
-                  dtype: Any = dtypes.float32) -> Initializer:
-    """Glorot (Xavier) normal: `variance_scaling(1.0, "fan_avg", "truncated_normal", ...)`.
-
-    >>> import fluxion as fx, fluxion.nn as nn
-    >>> nn.initializers.glorot_normal()(fx.random.key(0), (3, 4)).shape
-    (3, 4)
-    """
-    return variance_scaling(1.0, "fan_avg", "truncated_normal", in_axis, out_axis, batch_axis, dtype)
-
-
-def lecun_uniform(in_axis: Axes = -2, out_axis: Axes = -1, batch_axis: Axes = (),
-                  dtype: Any = dtypes.float32) -> Initializer:
-    """LeCun uniform: `variance_scaling(1.0, "fan_in", "uniform", ...)`.
-
-    >>> import fluxion as fx, fluxion.nn as nn
-    >>> nn.initializers.lecun_uniform()(fx.random.key(0), (3, 4)).shape
-    (3, 4)
-    """
-    return variance_scaling(1.0, "fan_in", "uniform", in_axis, out_axis, batch_axis, dtype)
-
-
-def lecun_normal(in_axis: Axes = -2, out_axis: Axes = -1, batch_axis: Axes = (),
-                 dtype: Any = dtypes.float32) -> Initializer:
-    """LeCun normal: `variance_scaling(1.0, "fan_in", "truncated_normal", ...)`.
-
-    >>> import fluxion as fx, fluxion.nn as nn
-    >>> nn.initializers.lecun_normal()(fx.random.key(0), (3, 4)).shape
-    (3, 4)
-    """
-    return variance_scaling(1.0, "fan_in", "truncated_normal", in_axis, out_axis, batch_axis, dtype)
-
-
-def he_uniform(in_axis: Axes = -2, out_axis: Axes = -1, batch_axis: Axes = (),
-               dtype: Any = dtypes.float32) -> Initializer:
-    """He (Kaiming) uniform: `variance_scaling(2.0, "fan_in", "uniform", ...)`.
-
-    >>> import fluxion as fx, fluxion.nn as nn
-    >>> nn.initializers.he_uniform()(fx.random.key(0), (3, 4)).shape
-    (3, 4)
-    """
-    return variance_scaling(2.0, "fan_in", "uniform", in_axis, out_axis, batch_axis, dtype)
-
-
-def he_normal(in_axis: Axes = -2, out_axis: Axes = -1, batch_axis: Axes = (),
-              dtype: Any = dtypes.float32) -> Initializer:
-    """He (Kaiming) normal: `variance_scaling(2.0, "fan_in", "truncated_normal", ...)`.
-
-    >>> import fluxion as fx, fluxion.nn as nn
-    >>> nn.initializers.he_normal()(fx.random.key(0), (3, 4)).shape
-    (3, 4)
-    """
-    return variance_scaling(2.0, "fan_in", "truncated_normal", in_axis, out_axis, batch_axis, dtype)
-
-
+glorot_uniform = _preset("glorot_uniform", "Glorot (Xavier) uniform", 1.0, "fan_avg", "uniform")
+glorot_normal = _preset("glorot_normal", "Glorot (Xavier) normal", 1.0, "fan_avg", "truncated_normal")
+lecun_uniform = _preset("lecun_uniform", "LeCun uniform", 1.0, "fan_in", "uniform")
+lecun_normal = _preset("lecun_normal", "LeCun normal", 1.0, "fan_in", "truncated_normal")
+he_uniform = _preset("he_uniform", "He (Kaiming) uniform", 2.0, "fan_in", "uniform")
+he_normal = _preset("he_normal", "He (Kaiming) normal", 2.0, "fan_in", "truncated_normal")
 xavier_uniform, xavier_normal = glorot_uniform, glorot_normal
 kaiming_uniform, kaiming_normal = he_uniform, he_normal
 

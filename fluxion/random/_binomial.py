@@ -29,14 +29,15 @@ import numpy as np
 from .. import numpy as fnp
 from ..control.scan import scan
 from ..core import dtypes
-from ..core.array import Array, to_array
-from ..core.errors import DTypeError, ShapeError, op_error
+from ..core.array import Array
+from ..core.errors import ShapeError, op_error
 from ..numpy._convert import convert
 from ._continuous import stream_floats, unit_floats
 from ._keys import split
 from ._rejection import first_accepted
 from ._saddle import bd0, stirling_error
-from ._util import ArrayLike, DTypeLike, Shape, compute_dtype, float_dtype, float_param_dtype, param, sample_shape
+from ._util import (ArrayLike, DTypeLike, Shape, compute_dtype, count_params, float_dtype, param,
+                    sample_shape)
 
 __all__ = ["binomial", "geometric", "multinomial"]
 
@@ -62,13 +63,7 @@ def geometric(key: ArrayLike, p: ArrayLike, shape: Shape | None = None, dtype: D
     >>> 3.9 < float(x.mean()) < 4.1
     True
     """
-    dt = dtypes.canonicalize(dtype)
-    if dt not in dtypes.SIGNED:
-        raise op_error(DTypeError, "random.geometric", f"dtype {dt} is not a signed integer dtype",
-                       "pass dtype=fnp.int64 or fnp.int32 (invalid probabilities give -1)")
-    p = to_array(p)
-    p = param("geometric", "p", p, float_param_dtype(p))
-    shape = sample_shape("geometric", shape, p.shape)
+    dt, shape, p = count_params("geometric", dtype, shape, "p", p, "invalid probabilities")
     valid = (p > 0) & (p <= 1)
     trials = _waiting_times(unit_floats("geometric", key, shape, p.dtype), fnp.where(valid, p, 0.5))
     top = np.iinfo(dt).max

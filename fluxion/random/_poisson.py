@@ -21,8 +21,7 @@ import math
 import numpy as np
 
 from ..core import dtypes
-from ..core.array import Array, to_array
-from ..core.errors import DTypeError, op_error
+from ..core.array import Array
 from ..numpy._convert import convert
 from ..ops import elementwise as E
 from ..ops import reduce as R
@@ -30,7 +29,7 @@ from ..ops import shape as S
 from ._continuous import stream_floats
 from ._rejection import first_accepted
 from ._saddle import STIRLING_FROM, bd0, stirling_series
-from ._util import ArrayLike, DTypeLike, Shape, float_param_dtype, like, param, sample_shape
+from ._util import ArrayLike, DTypeLike, Shape, count_params, like
 
 __all__ = ["poisson"]
 
@@ -87,13 +86,7 @@ def poisson(key: ArrayLike, lam: ArrayLike, shape: Shape | None = None, dtype: D
     >>> 2.8 < float(x.mean()) < 3.2
     True
     """
-    dt = dtypes.canonicalize(dtype)
-    if dt not in dtypes.SIGNED:
-        raise op_error(DTypeError, "random.poisson", f"dtype {dt} is not a signed integer dtype",
-                       "pass dtype=fnp.int64 or fnp.int32 (invalid rates give -1)")
-    lam = to_array(lam)
-    lam = param("poisson", "lam", lam, float_param_dtype(lam))
-    shape = sample_shape("poisson", shape, lam.shape)
+    dt, shape, lam = count_params("poisson", dtype, shape, "lam", lam, "invalid rates")
     lam = S.broadcast_to(lam, shape)
     valid = E.and_p.bind(E.ge_p.bind(lam, like(0, lam)), E.is_finite_p.bind(lam))
     lam = E.select_n_p.bind(valid, like(1, lam), lam)  # invalid rates give -1 below; keep their lanes finite

@@ -98,3 +98,15 @@ def float_params(op: str, dtype, shape, params: dict, joint: bool = False) -> tu
         shapes.append(canonical_shape(f"random.{op}", shape))
         shape = None
     return dt, sample_shape(op, shape, *shapes), arrays
+
+
+def count_params(op: str, dtype, shape, name: str, value, invalid: str) -> tuple[np.dtype, tuple[int, ...], Array]:
+    """The setup of a sampler of counts: its signed integer dtype, its output shape and its one
+    parameter in its own float dtype (`invalid` names the parameters that give -1)."""
+    dt = dtypes.canonicalize(dtype)
+    if dt not in dtypes.SIGNED:
+        raise op_error(DTypeError, f"random.{op}", f"dtype {dt} is not a signed integer dtype",
+                       f"pass dtype=fnp.int64 or fnp.int32 ({invalid} give -1)")
+    x = to_array(value)
+    x = param(op, name, x, float_param_dtype(x))
+    return dt, sample_shape(op, shape, x.shape), x
