@@ -9,6 +9,7 @@ from _differential import assert_matches, eager_and_jit
 from _tracing import traced
 
 import fluxion as fx
+from _fit import chi2_pvalue
 import fluxion.numpy as fnp
 from fluxion.errors import DTypeError, ShapeError
 
@@ -18,28 +19,6 @@ N = 20000
 
 def _f64(x):
     return np.asarray(x).astype(np.float64)
-
-
-def _chi2_pvalue(x, dist, lo=None, hi=None):
-    """Chi-square of integer samples against a scipy.stats discrete `dist`, with bins of >= 20 expected."""
-    x = np.asarray(x).astype(np.int64)
-    lo = int(dist.ppf(1e-7)) if lo is None else lo
-    hi = int(dist.isf(1e-7)) + 1 if hi is None else hi
-    values = np.arange(lo, hi + 1)
-    probs = dist.pmf(values)
-    probs[0] += dist.cdf(lo - 1)
-    probs[-1] += dist.sf(hi)
-    counts = np.bincount(np.clip(x, lo, hi) - lo, minlength=len(values))
-    observed, expected, o, e = [], [], 0, 0.0
-    for c, p in zip(counts, probs * len(x)):
-        o, e = o + c, e + p
-        if e >= 20:
-            observed.append(o), expected.append(e)
-            o, e = 0, 0.0
-    observed[-1] += o
-    expected[-1] += e
-    expected = np.array(expected) * len(x) / np.sum(expected)
-    return stats.chisquare(observed, expected).pvalue
 
 
 # continuous samplers against scipy.stats ------------------------------------------------------------------
@@ -232,7 +211,7 @@ def test_rademacher_is_plus_or_minus_one_equally_often():
 def test_geometric_matches_scipy(p):
     x = np.asarray(R.geometric(R.key(12), p, (N,)))
     assert x.dtype == np.int64 and x.min() >= 1
-    assert _chi2_pvalue(x, stats.geom(p)) > 1e-3
+    assert chi2_pvalue(x, stats.geom(p)) > 1e-3
 
 
 def test_geometric_gives_minus_one_for_invalid_p_and_saturates():
@@ -245,7 +224,7 @@ def test_geometric_gives_minus_one_for_invalid_p_and_saturates():
 def test_binomial_matches_scipy_in_both_regimes(n, p):
     x = _f64(R.binomial(R.key(13), n, p, (N,)))
     assert (x == np.round(x)).all() and x.min() >= 0 and x.max() <= n
-    assert _chi2_pvalue(x, stats.binom(n, p)) > 1e-3
+    assert chi2_pvalue(x, stats.binom(n, p)) > 1e-3
 
 
 def test_binomial_edges_and_invalid_parameters():
@@ -268,7 +247,7 @@ def test_multinomial_counts_sum_to_n_and_have_binomial_marginals():
     x = _f64(R.multinomial(R.key(15), 20, p, shape=(N,)))
     assert x.shape == (N, 4) and (x.sum(-1) == 20).all()
     for i in range(4):
-        assert _chi2_pvalue(x[:, i], stats.binom(20, p[i])) > 1e-3
+        assert chi2_pvalue(x[:, i], stats.binom(20, p[i])) > 1e-3
     np.testing.assert_allclose(np.cov(x.T)[0, 1], -20 * p[0] * p[1], atol=0.05)
 
 

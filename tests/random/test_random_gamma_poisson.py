@@ -7,6 +7,7 @@ import scipy.stats as stats
 from scipy.special import gammainc, gammaln
 
 import fluxion as fx
+from _fit import chi2_pvalue
 from fluxion.errors import DTypeError, ShapeError
 
 N = 20000
@@ -14,26 +15,6 @@ N = 20000
 
 def _f64(x):
     return np.asarray(x).astype(np.float64)
-
-
-def _poisson_chi2_pvalue(x, lam):
-    """Chi-square of integer samples against Poisson(lam), with bins merged to >= 20 expected."""
-    dist = stats.poisson(lam)
-    values = np.arange(int(dist.ppf(1e-7)), int(dist.isf(1e-7)) + 2)
-    probs = dist.pmf(values)
-    probs[0] += dist.cdf(values[0] - 1)
-    probs[-1] += dist.sf(values[-1])
-    counts = np.bincount(np.clip(x, values[0], values[-1]) - values[0], minlength=len(values))
-    observed, expected, o, e = [], [], 0, 0.0
-    for c, p in zip(counts, probs * len(x)):
-        o, e = o + c, e + p
-        if e >= 20:
-            observed.append(o), expected.append(e)
-            o, e = 0, 0.0
-    observed[-1] += o
-    expected[-1] += e
-    expected = np.array(expected) * len(x) / np.sum(expected)
-    return stats.chisquare(observed, expected).pvalue
 
 
 @pytest.mark.parametrize("a", [0.2, 0.5, 1.0, 2.5, 30.0])
@@ -109,13 +90,13 @@ def test_dirichlet_batches_and_errors():
 def test_poisson_passes_a_chi_square_test_on_both_sides_of_the_method_switch(lam):
     x = np.asarray(fx.random.poisson(fx.random.key(0), lam, (N,)))
     assert x.dtype == np.int64
-    assert _poisson_chi2_pvalue(x, lam) > 1e-3
+    assert chi2_pvalue(x, stats.poisson(lam)) > 1e-3
 
 
 def test_poisson_of_a_float64_rate_above_2_to_the_24():
     lam = 1e8
     x = np.asarray(fx.random.poisson(fx.random.key(0), np.float64(lam), (N,)))
-    assert _poisson_chi2_pvalue(x, lam) > 1e-3
+    assert chi2_pvalue(x, stats.poisson(lam)) > 1e-3
 
 
 def test_poisson_edge_rates_and_broadcasting():
