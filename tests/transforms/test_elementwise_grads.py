@@ -262,6 +262,12 @@ NOT_DIFFERENTIABLE = {
     "logical_and", "logical_not", "logical_or", "logical_xor", "nextafter", "not_equal", "right_shift", "signbit"}
 
 
+# jax is no oracle for these: its exp1, expi and expn fail under vmap(grad), its spence is NaN above 1;
+# tests/scipy/test_exponential_integrals.py checks their derivatives against the closed forms and
+# finite differences, to second order
+OTHER_ORACLES = {"exp1", "expi", "expn", "spence"}
+
+
 def _covered(name):
     return any(i == name or i.startswith(name + "_") for i in FUNCTION_IDS)
 
@@ -271,7 +277,7 @@ def test_every_elementwise_and_special_function_is_in_the_table():
         assert getattr(fnp, alias) is getattr(fnp, name), alias
     aliases = {a for a, _ in ALIASES}
     missing = [n for n in _elementwise.__all__ if n not in aliases | NOT_DIFFERENTIABLE and not _covered(n)]
-    missing += [n for n in fsp.__all__ if not _covered(n)]
+    missing += [n for n in fsp.__all__ if not _covered(n) and n not in OTHER_ORACLES]
     assert not missing, f"add {missing} to FUNCTIONS"
 
 
