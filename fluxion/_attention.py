@@ -18,7 +18,7 @@ def _check(q, k, v) -> None:
         raise op_error(ShapeError, _OP, f"query, key and value must all be (batch, length, heads, features) or all "
                        f"(length, heads, features), got shapes {q.shape}, {k.shape}, {v.shape}",
                        "give the three the same number of axes, 3 or 4")
-    (b, _, n, h), (bk, s, kh, hk) = q.shape, k.shape
+    (b, _, n, h), (bk, _, kh, hk) = q.shape, k.shape
     if bk != b or v.shape[:3] != k.shape[:3] or hk != h or kh == 0 or n % kh:
         raise op_error(ShapeError, _OP, f"shapes {q.shape}, {k.shape}, {v.shape} do not fit (B, T, N, H), (B, S, K, H), "
                        "(B, S, K, H_v) with N a multiple of K", "give key and value the same batch, length and "

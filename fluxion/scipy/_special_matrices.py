@@ -13,16 +13,12 @@ from .. import numpy as fnp
 from ..core.errors import ShapeError, op_error
 
 
-def _vectors(op: str, *xs):
+def _vectors(*xs):
     """The arrays as vectors (a 0-d one as one element) of one dtype, with leading axes broadcast."""
     xs = [fnp.atleast_1d(fnp.asarray(x)) for x in xs]
     dt = fnp.result_type(*xs)
     lead = np.broadcast_shapes(*(x.shape[:-1] for x in xs))
     return [fnp.broadcast_to(x.astype(dt), lead + x.shape[-1:]) for x in xs]
-
-
-def _take(values, index: np.ndarray):
-    return values[..., index]
 
 
 def toeplitz(c, r=None):
@@ -33,10 +29,10 @@ def toeplitz(c, r=None):
     >>> fsl.toeplitz([1, 2, 3], [1, 4, 5]).tolist()
     [[1, 4, 5], [2, 1, 4], [3, 2, 1]]
     """
-    c, r = _vectors("toeplitz", c, fnp.conj(fnp.asarray(c)) if r is None else r)
+    c, r = _vectors(c, fnp.conj(fnp.asarray(c)) if r is None else r)
     m, n = c.shape[-1], r.shape[-1]
     values = fnp.concatenate([fnp.flip(r[..., 1:], -1), c], -1)
-    return _take(values, n - 1 + np.arange(m)[:, None] - np.arange(n)[None, :])
+    return values[..., n - 1 + np.arange(m)[:, None] - np.arange(n)[None, :]]
 
 
 def hankel(c, r=None):
@@ -47,9 +43,9 @@ def hankel(c, r=None):
     >>> fsl.hankel([1, 2, 3], [3, 4]).tolist()
     [[1, 2], [2, 3], [3, 4]]
     """
-    c, r = _vectors("hankel", c, fnp.zeros_like(fnp.atleast_1d(fnp.asarray(c))) if r is None else r)
+    c, r = _vectors(c, fnp.zeros_like(fnp.atleast_1d(fnp.asarray(c))) if r is None else r)
     m, n = c.shape[-1], r.shape[-1]
-    return _take(fnp.concatenate([c, r[..., 1:]], -1), np.arange(m)[:, None] + np.arange(n)[None, :])
+    return fnp.concatenate([c, r[..., 1:]], -1)[..., np.arange(m)[:, None] + np.arange(n)[None, :]]
 
 
 def circulant(c):
@@ -59,17 +55,14 @@ def circulant(c):
     >>> fsl.circulant([1, 2, 3]).tolist()
     [[1, 3, 2], [2, 1, 3], [3, 2, 1]]
     """
-    (c,) = _vectors("circulant", c)
+    (c,) = _vectors(c)
     n = c.shape[-1]
-    return _take(c, (np.arange(n)[:, None] - np.arange(n)[None, :]) % max(n, 1))
+    return c[..., (np.arange(n)[:, None] - np.arange(n)[None, :]) % max(n, 1)]
 
 
-def _coefficients(op: str, a, at_least: int = 2):
-    (a,) = _vectors(op, a)
-    if a.shape[-1] < at_least:
-        raise op_error(ValueError, op, f"needs at least {at_least} coefficients, got {a.shape[-1]}",
-                       f"pass a vector of length >= {at_least}")
-    return a
+def _at_least_two(op: str, n: int) -> None:
+    if n < 2:
+        raise op_error(ValueError, op, f"needs at least 2 coefficients, got {n}", "pass a vector of length >= 2")
 
 
 def companion(a):
@@ -80,7 +73,8 @@ def companion(a):
     >>> fsl.companion([1.0, -3.0, 2.0]).tolist()
     [[3.0, -2.0], [1.0, 0.0]]
     """
-    a = _coefficients("companion", a)
+    (a,) = _vectors(a)
+    _at_least_two("companion", a.shape[-1])
     a = a.astype(fnp.result_type(a, 1.0))
     n = a.shape[-1] - 1
     first = -a[..., 1:] / a[..., :1]
@@ -95,9 +89,9 @@ def leslie(f, s):
     >>> fsl.leslie([0.5, 1.0], [0.8]).tolist()
     [[0.5, 1.0], [0.800000011920929, 0.0]]
     """
-    f = _coefficients("leslie", f)
-    f, s = _vectors("leslie", f, s)
+    f, s = _vectors(f, s)
     n = f.shape[-1]
+    _at_least_two("leslie", n)
     if s.shape[-1] != n - 1:
         raise op_error(ShapeError, "leslie", f"s must have one entry fewer than f ({n - 1}), got {s.shape[-1]}",
                        "pass n fecundities and n - 1 survival rates")
@@ -112,7 +106,7 @@ def fiedler(a):
     >>> fsl.fiedler([1, 4, 2]).tolist()
     [[0, 3, 1], [3, 0, 2], [1, 2, 0]]
     """
-    (a,) = _vectors("fiedler", a)
+    (a,) = _vectors(a)
     return fnp.abs(a[..., :, None] - a[..., None, :])
 
 
@@ -123,7 +117,7 @@ def convolution_matrix(a, n: int, mode: str = "full"):
     >>> fsl.convolution_matrix([1, 2], 2).tolist()
     [[1, 0], [2, 1], [0, 2]]
     """
-    (a,) = _vectors("convolution_matrix", a)
+    (a,) = _vectors(a)
     m, n = a.shape[-1], operator.index(n)
     if m == 0 or n <= 0:
         raise op_error(ValueError, "convolution_matrix", f"needs a non-empty a and n > 0, got {m} and {n}",
@@ -135,7 +129,7 @@ def convolution_matrix(a, n: int, mode: str = "full"):
     start, count = rows[mode]
     shift = start + np.arange(count)[:, None] - np.arange(n)[None, :]  # A[i, j] = a[i - j] in the full matrix
     padded = fnp.concatenate([a, fnp.zeros_like(a[..., :1])], -1)
-    return _take(padded, np.where((shift >= 0) & (shift < m), shift, m))
+    return padded[..., np.where((shift >= 0) & (shift < m), shift, m)]
 
 
 def _order(op: str, n) -> int:
