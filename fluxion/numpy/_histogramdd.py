@@ -2,7 +2,7 @@
 
 Each dimension gets its edges as `histogram_bin_edges` finds them, then every sample its bin
 by a search among the edges and one `bincount` over the flat bin numbers. Traced samples
-(under jit, vmap or grad) need edges that do not depend on them: edges, or counts with a range.
+(under jit, vmap or grad) take counts or edges, not method names.
 """
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import numpy as np
 
 from .. import numpy as fnp
 from ..core import dtypes
-from ..core.array import Array, Tracer
-from ..core.errors import ConcretizationError, ShapeError, op_error
+from ..core.array import Array
+from ..core.errors import ShapeError, op_error
 from ._convert import convert
-from ._statistics import _inexact_dtype, bincount, histogram_bin_edges
+from ._statistics import _bin_edges, _inexact_dtype, bincount
 
 __all__ = ["histogram2d", "histogramdd"]
 
@@ -29,14 +29,6 @@ def _per_dimension(op: str, value, d: int, what: str) -> list:
         raise op_error(ValueError, op, f"{what} has {len(value)} entries for {d} dimensions",
                        f"pass one {what} entry per dimension, or a single one for all")
     return value
-
-
-def _edges(op: str, column: Array, bins, range_, dt) -> Array:  # noqa: A002
-    if isinstance(column, Tracer) and (isinstance(bins, str) or np.ndim(bins) == 0) and range_ is None:
-        raise op_error(ConcretizationError, op, "the bins depend on the traced data",
-                       "pass range=[(lo, hi), ...] with numbers of bins, or the bin edges")
-    data = column if not isinstance(column, Tracer) else np.zeros(0, dt)
-    return convert(histogram_bin_edges(data, bins, range_), dt)
 
 
 def histogramdd(sample, bins=10, range=None, density: bool | None = None, weights=None):  # noqa: A002
@@ -65,7 +57,8 @@ def histogramdd(sample, bins=10, range=None, density: bool | None = None, weight
     sample = convert(sample, _inexact_dtype(sample))
     bins_per = _per_dimension("histogramdd", bins, d, "bins")
     ranges = _per_dimension("histogramdd", range, d, "range")
-    edges = [_edges("histogramdd", sample[:, i], b, r, sample.dtype) for i, (b, r) in enumerate(zip(bins_per, ranges))]
+    edges = [convert(_bin_edges("histogramdd", sample[:, i], b, r), sample.dtype)
+             for i, (b, r) in enumerate(zip(bins_per, ranges))]
     counts = tuple(e.shape[0] - 1 for e in edges)
     flat, inside = fnp.zeros((n,), dtypes.int64), fnp.ones((n,), dtypes.bool_)
     for i, e in enumerate(edges):

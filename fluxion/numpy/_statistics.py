@@ -174,7 +174,8 @@ def histogram(a, bins=10, range=None, density: bool | None = None, weights=None)
 
     Counts are int64 (the weights' dtype with `weights`, floating with `density`); edges are
     float32 for integer data and keep a floating dtype. Traced data (under jit, vmap or grad)
-    needs edges that do not depend on it: `bins` as edges, or a number of bins with `range`.
+    takes `bins` as a count or as edges, not as a method name; a count without `range` spans
+    the data as NumPy's does, and NaN or inf data (which NumPy refuses) then gives NaN edges.
 
     >>> import fluxion.numpy as fnp
     >>> counts, edges = fnp.histogram(fnp.asarray([1, 2, 2, 3]), bins=2)
@@ -199,10 +200,7 @@ def _traced_histogram(a, bins, range, density, weights):  # noqa: A002
     a = _array(a)
     _check_no_complex("histogram", "a", a)
     dt = _inexact_dtype(a)
-    if isinstance(bins, str) or isinstance(bins, (int, np.integer)) and range is None:
-        raise op_error(ConcretizationError, "histogram", "the bins depend on the traced data",
-                       "pass range=(lo, hi) with a number of bins, or the bin edges")
-    edges = histogram_bin_edges(np.zeros(0, dt), bins, range)
+    edges = _bin_edges("histogram", a, bins, range)
     x = fnp.ravel(convert(a, dt))
     n = edges.shape[0] - 1
     bin_of = fnp.searchsorted(edges, x, side="right") - 1  # bins are [e_i, e_i+1); the last one is closed
@@ -219,15 +217,33 @@ def _traced_histogram(a, bins, range, density, weights):  # noqa: A002
 
 
 def histogram_bin_edges(a, bins=10, range=None, weights=None) -> Array:  # noqa: A002
-    """The bin edges `histogram` would use (eager only).
+    """The bin edges `histogram` would use.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.histogram_bin_edges(fnp.asarray([0.0, 1.0]), bins=4).tolist()
     [0.0, 0.25, 0.5, 0.75, 1.0]
     """
-    values, bins, range, w, dt = _histogram_args("histogram_bin_edges", a, bins, range, weights)
-    edges = _numpy_call("histogram_bin_edges", np.histogram_bin_edges, values, bins=bins, range=range, weights=w)
-    return Array(edges.astype(dt))
+    return _bin_edges("histogram_bin_edges", a, bins, range, weights)
+
+
+def _bin_edges(op: str, a, bins, range, weights=None) -> Array:  # noqa: A002
+    """`histogram_bin_edges`; for traced `a`, a count of bins without `range` spans its data:
+    NumPy's edges from its min to its max (a half wider either side where they are equal),
+    found in float64 as NumPy's, and (0, 1) for no data."""
+    if not isinstance(a, Tracer):
+        values, bins, range, w, dt = _histogram_args(op, a, bins, range, weights)
+        return Array(_numpy_call(op, np.histogram_bin_edges, values, bins=bins, range=range, weights=w).astype(dt))
+    _check_no_complex(op, "a", a)
+    dt = _inexact_dtype(a)
+    if isinstance(bins, str):
+        raise op_error(ConcretizationError, op, f"bins={bins!r} chooses the bins from the traced data",
+                       "pass a number of bins or the bin edges")
+    edges = _bin_edges(op, np.zeros(0, dt), bins, range)  # checks bins and range
+    if range is not None or np.ndim(bins) != 0 or a.size == 0:
+        return edges
+    lo, hi = convert(fnp.min(a), dtypes.float64), convert(fnp.max(a), dtypes.float64)
+    same = lo == hi
+    return convert(fnp.linspace(fnp.where(same, lo - 0.5, lo), fnp.where(same, hi + 0.5, hi), edges.shape[0]), dt)
 
 
 def bincount(x, weights=None, minlength: int = 0, *, length: int | None = None) -> Array:

@@ -352,9 +352,11 @@ CASES = {
                                            fnp.vectorize(lambda x, lo: fnp.maximum(x, lo), excluded={1})(a, 0.5),
                                            fnp.vectorize(lambda x, y: x * y + 1)(a, c)),
                           ((2, 3), (3,), (2, 1))),
-    # histograms with the edges fixed beforehand (else DATA_DEPENDENT below)
-    "fnp.histogramdd": Case(lambda s, w: fnp.histogramdd(s, bins=3, range=[(-1, 1), (-1, 1)], weights=w),
-                            ((6, 2), (6,))),
+    # histograms: edges fixed beforehand, or a count of bins spanning each example's data
+    "fnp.histogramdd": Case(lambda s, w: (fnp.histogramdd(s, bins=3, range=[(-1, 1), (-1, 1)], weights=w),
+                                          fnp.histogramdd(s, bins=(2, 3), weights=w)), ((6, 2), (6,))),
+    "fnp.histogram": Case(lambda x: (fnp.histogram(x, bins=3), fnp.histogram(x, bins=3, range=(-1, 1))), ((7,),)),
+    "fnp.histogram_bin_edges": Case(lambda x: fnp.histogram_bin_edges(x, bins=4), ((5,),)),
     "fnp.histogram2d": Case(lambda x, y: fnp.histogram2d(x, y, bins=(3, 2), range=[(-1, 1), (-1, 1)]),
                             ((6,), (6,))),
     # index tricks: r_ and c_ join arrays (mgrid, ogrid, s_ and index_exp take slices of numbers)
@@ -428,11 +430,9 @@ DATA_DEPENDENT = {
     "fnp.unique_inverse": fnp.unique_inverse, "fnp.unique_values": fnp.unique_values,
     "fnp.intersect1d": lambda x: fnp.intersect1d(x, x[::-1]), "fnp.setdiff1d": lambda x: fnp.setdiff1d(x, x[:1]),
     "fnp.setxor1d": lambda x: fnp.setxor1d(x, x[:1]), "fnp.union1d": lambda x: fnp.union1d(x, x),
-    # NumPy computes the bin edges from concrete values (their count fixes the result's shape)
-    "fnp.histogram": lambda x: fnp.histogram(x, bins=3),
-    "fnp.histogram_bin_edges": lambda x: fnp.histogram_bin_edges(x, bins=3),
+    # a method name picks the number of bins from the values
+    "histogram choosing its bins": lambda x: fnp.histogram(x, bins="auto"),
     "boolean mask": lambda x: x[x > 0], "bincount without length": lambda x: fnp.bincount(fnp.abs(x).astype(int)),
-    "histogramdd without range": lambda x: fnp.histogramdd(x, bins=3),
     "fnp.trim_zeros": fnp.trim_zeros,
     # NumPy drops the (near-)zero leading coefficients: pass trim_leading_zeros / strip_zeros=False
     "polydiv trimming the remainder": lambda x: fnp.polydiv(x, x[:2]), "roots stripping zeros": fnp.roots,

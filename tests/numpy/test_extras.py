@@ -503,10 +503,29 @@ def test_histogram_takes_a_0d_array_as_the_number_of_bins():
 
 
 def test_histogram_of_traced_data_needs_bins_that_do_not_depend_on_it():
-    with raises(ConcretizationError, "histogram", "traced data", "range="):
-        traced(fnp.histogram, fnp.zeros(3))
+    with raises(ConcretizationError, "histogram", "'auto'", "traced data", "number of bins"):
+        traced(lambda x: fnp.histogram(x, bins="auto"), fnp.zeros(3))
     with raises(ConcretizationError, "fnp.histogram_bin_edges"):
         traced(lambda bins: fnp.histogram_bin_edges(fnp.zeros(3), bins), fnp.zeros(4))
+
+
+@pytest.mark.parametrize("x", [np.random.default_rng(1).normal(size=50), np.float32([3.1, -0.7, 0.1, 2.9, 0.3]),
+                               np.arange(11), np.full(4, 2.5), np.zeros(0), np.float32([7.0])])
+@pytest.mark.parametrize("bins", [1, 7])
+def test_histogram_of_traced_data_spans_it_as_numpy(x, bins):
+    expected = np.histogram(x, bins=bins)
+    counts, edges = fx.jit(lambda x: fnp.histogram(x, bins=bins))(fnp.asarray(x))
+    np.testing.assert_array_equal(counts, expected[0])
+    assert edges.dtype == fnp.histogram(fnp.asarray(x), bins=bins)[1].dtype
+    # XLA may fuse the multiply and add of each edge into one rounding
+    np.testing.assert_allclose(edges, expected[1], rtol=4 * np.finfo(edges.dtype).eps)
+    np.testing.assert_array_equal(fx.jit(lambda x: fnp.histogram_bin_edges(x, bins))(fnp.asarray(x)), edges)
+    if x.size:
+        h, dd_edges = fx.jit(lambda s: fnp.histogramdd(s, bins=(bins, 2)))(fnp.asarray(np.stack([x, -x], 1)))
+        want, want_edges = np.histogramdd(np.stack([x, -x], 1), bins=(bins, 2))
+        np.testing.assert_array_equal(h, want)
+        for e, w in zip(dd_edges, want_edges):
+            np.testing.assert_allclose(e, w, rtol=1e-6)
 
 
 def test_histogram_errors_name_the_fix():
