@@ -38,6 +38,8 @@ from ._sets import *  # noqa: F401,F403
 from ._signal import *  # noqa: F401,F403
 from ._sorting import *  # noqa: F401,F403
 from ._statistics import *  # noqa: F401,F403
+from . import _ufunc
+from ._ufunc import *  # noqa: F401,F403
 from ._windows import *  # noqa: F401,F403
 
 __array_api_version__ = "2024.12"
@@ -62,3 +64,4 @@ e, pi, inf, nan, newaxis = _math.e, _math.pi, _math.inf, _math.nan, None
 euler_gamma = 0.5772156649015329
 
 _array_methods.install(__import__(__name__, fromlist=["_"]))
+_ufunc.install(__import__(__name__, fromlist=["_"]))

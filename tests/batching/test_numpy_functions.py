@@ -54,6 +54,7 @@ from fluxion.numpy import (
     _signal,
     _sorting,
     _statistics,
+    _ufunc,
     _windows,
 )
 from fluxion.scipy import stats
@@ -359,6 +360,11 @@ CASES = {
     "fnp.histogram_bin_edges": Case(lambda x: fnp.histogram_bin_edges(x, bins=4), ((5,),)),
     "fnp.histogram2d": Case(lambda x, y: fnp.histogram2d(x, y, bins=(3, 2), range=[(-1, 1), (-1, 1)]),
                             ((6,), (6,))),
+    # a ufunc of a scalar function, and the ufunc methods of a built-in one
+    "fnp.frompyfunc": Case(lambda a, b: (fnp.frompyfunc(lambda x, y: x * y - x, 2, 1)(a, b),
+                                         fnp.frompyfunc(lambda x, y: x * y - x, 2, 1).accumulate(a),
+                                         fnp.subtract.reduce(a), fnp.add.outer(a, b), fnp.maximum.reduceat(a, [0, 2]),
+                                         fnp.add.at(a, fnp.asarray([0, 0]), b[:2], inplace=False)), ((4,), (4,))),
     # index tricks: r_ and c_ join arrays (mgrid, ogrid, s_ and index_exp take slices of numbers)
     "fnp.r_": Case(lambda a, b: fnp.r_[a, 0:2, b], ((3,), (2,))),
     "fnp.c_": Case(lambda a, b: fnp.c_[a, b], ((3,), (3, 2))),
@@ -455,7 +461,7 @@ METADATA = {"fnp.iscomplexobj", "fnp.isrealobj", "fnp.isscalar", "fnp.iterable",
 MODULES = [("fnp", m) for m in (_bits, _comparison, _creation, _diagonals, _differences, _dtype_functions,
                                 _elementwise, _functional, _histogramdd, _index_arithmetic, _index_tricks, _indexing,
                                 _inspection, _interpolation, _linear, _manipulation, _manipulation_numpy,
-                                _polynomial, _reductions, _sets, _signal, _sorting, _statistics, _windows)] + [
+                                _polynomial, _reductions, _sets, _signal, _sorting, _statistics, _ufunc, _windows)] + [
     ("linalg", fnp.linalg), ("fft", fnp.fft), ("special", fsp), ("random", fr), ("scipy.linalg", fsl)]
 
 

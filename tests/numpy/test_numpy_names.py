@@ -473,12 +473,12 @@ def test_histogramdd_and_histogram2d_match_numpy():
     close(h, np.histogram2d([0, 1, 1, 2], [0, 0, 1, 2], 2)[0].astype(np.float32))
 
 
-def test_histogramdd_traced_needs_known_edges():
+def test_histogramdd_traced_takes_edges_or_counts_of_bins():
     s = fnp.asarray(rand((20, 2)))
-    f = lambda a: fnp.histogramdd(a, 3, [(-2, 2), (-2, 2)], True)[0]  # noqa: E731
-    same_under_jit(f, s)
-    with raises(ConcretizationError, "histogramdd", "range"):
-        fx.jit(lambda a: fnp.histogramdd(a, 3)[0])(s)
+    same_under_jit(lambda a: fnp.histogramdd(a, 3, [(-2, 2), (-2, 2)], True)[0], s)
+    same_under_jit(lambda a: fnp.histogramdd(a, 3)[0], s)
+    with raises(ConcretizationError, "histogramdd", "'auto'", "number of bins"):
+        fx.jit(lambda a: fnp.histogramdd(a, "auto")[0])(s)
 
 
 # bits ---------------------------------------------------------------------------------------
