@@ -23,13 +23,14 @@ from ..ops._util import broadcast_shapes
 from ._exponential_integrals import exp1, expi, expn, spence
 from ._gamma import (beta, betainc, betaln, digamma, factorial, gamma, gammainc, gammaincc, gammaln, gammasgn,
                      loggamma, multigammaln, poch, polygamma, zeta)
+from ._oscillatory_integrals import dawsn, fresnel, sici
 from ._util import _c, _is_nan, _poly, _real, _unary, _where, _wide
 
-__all__ = ["beta", "betainc", "betaln", "boxcox", "boxcox1p", "digamma", "entr", "erf", "erfc", "erfcx", "erfinv",
-           "exp1", "expi", "expit", "expn", "factorial", "gamma", "gammainc", "gammaincc", "gammaln", "gammasgn",
-           "i0", "i0e", "i1", "i1e", "inv_boxcox", "inv_boxcox1p", "kl_div", "log_ndtr", "log_softmax", "loggamma",
-           "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "poch", "polygamma", "rel_entr", "softmax",
-           "spence", "xlog1py", "xlogy", "zeta"]
+__all__ = ["beta", "betainc", "betaln", "boxcox", "boxcox1p", "dawsn", "digamma", "entr", "erf", "erfc", "erfcx",
+           "erfinv", "exp1", "expi", "expit", "expn", "factorial", "fresnel", "gamma", "gammainc", "gammaincc",
+           "gammaln", "gammasgn", "i0", "i0e", "i1", "i1e", "inv_boxcox", "inv_boxcox1p", "kl_div", "log_ndtr",
+           "log_softmax", "loggamma", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "poch", "polygamma",
+           "rel_entr", "sici", "softmax", "spence", "xlog1py", "xlogy", "zeta"]
 
 
 erf = _unary("erf", E.erf_p, """The error function, 2/sqrt(pi) * integral of exp(-t**2) from 0 to x.

@@ -1,0 +1,157 @@
+"""Writes `_tables.py`: the piecewise polynomial approximations of fluxion.scipy's oscillatory
+integrals (Dawson's, Fresnel's, the sine and cosine integrals), computed with mpmath.
+
+Run `python -m fluxion.scipy._make_tables` (mpmath needed; fluxion itself does not use it). On each
+interval [lo, hi] a function is interpolated at Chebyshev points in t = (x - mid) / half on
+[-1, 1], in 60-digit arithmetic, and the interpolant is written as a polynomial in t. The degree
+is the smallest whose interpolant (before its coefficients are rounded) is within `tolerance` of
+the function in relative terms (or, for functions with zeros, of the interval's largest value) at
+200 points of every interval.
+"""
+from __future__ import annotations
+
+import pathlib
+
+import mpmath as mp
+
+mp.mp.dps = 60
+PI = mp.pi
+
+
+def _chebyshev_monomials(f, lo, hi, degree):
+    """The coefficients (constant first) in t of the interpolant of f at degree + 1 Chebyshev points."""
+    mid, half = (mp.mpf(lo) + hi) / 2, (mp.mpf(hi) - lo) / 2
+    n = degree + 1
+    nodes = [mp.cos(PI * (k + mp.mpf(0.5)) / n) for k in range(n)]
+    values = [f(mid + half * t) for t in nodes]
+    cheb = [2 * mp.fsum(v * mp.cos(PI * j * (k + mp.mpf(0.5)) / n) for k, v in enumerate(values)) / n
+            for j in range(n)]
+    cheb[0] /= 2
+    # T_j in monomials, by T_{j+1} = 2 t T_j - T_{j-1}
+    basis = [[mp.mpf(1)], [mp.mpf(0), mp.mpf(1)]]
+    while len(basis) < n:
+        prev, cur = basis[-2], basis[-1]
+        basis.append([2 * a - (prev[i] if i < len(prev) else 0) for i, a in enumerate([mp.mpf(0)] + cur)])
+    out = [mp.mpf(0)] * n
+    for c, poly in zip(cheb, basis):
+        for i, a in enumerate(poly):
+            out[i] += c * a
+    return out
+
+
+def _horner(coefficients, t):
+    out = mp.mpf(0)
+    for c in reversed(coefficients):
+        out = out * t + c
+    return out
+
+
+def fit(f, breaks, tolerance, absolute=False):
+    """One row of float coefficients per interval, all of the smallest degree meeting `tolerance`."""
+    for degree in range(4, 60):
+        rows, ok = [], True
+        for lo, hi in zip(breaks, breaks[1:]):
+            coefficients = _chebyshev_monomials(f, lo, hi, degree)
+            mid, half = (mp.mpf(lo) + hi) / 2, (mp.mpf(hi) - lo) / 2
+            ts = [mp.mpf(-1) + 2 * mp.mpf(k) / 199 for k in range(200)]
+            exact = [f(mid + half * t) for t in ts]
+            scale = max(abs(v) for v in exact)
+            err = max(abs(_horner(coefficients, t) - v) / (scale if absolute else abs(v)) for t, v in zip(ts, exact))
+            if err > tolerance:
+                ok = False
+                break
+            rows.append([float(c) for c in coefficients])
+        if ok:
+            return rows
+    raise ValueError("no degree below 60 meets the tolerance")
+
+
+# the functions, in the variables the tables are in -------------------------------------------------
+def dawson(x):
+    return mp.sqrt(PI) / 2 * mp.exp(-x * x) * mp.erfi(x)
+
+
+def dawson_small(u):
+    """dawsn(x) / x as a function of u = x**2 (so that it is exact in relative terms near 0)."""
+    return mp.mpf(1) if u == 0 else dawson(mp.sqrt(u)) / mp.sqrt(u)
+
+
+def fresnel_s_small(u):
+    """S(x) / x**3 as a function of u = x**4."""
+    x = mp.root(u, 4)
+    return PI / 6 if u == 0 else mp.fresnels(x) / x ** 3
+
+
+def fresnel_c_small(u):
+    """C(x) / x as a function of u = x**4."""
+    x = mp.root(u, 4)
+    return mp.mpf(1) if u == 0 else mp.fresnelc(x) / x
+
+
+def fresnel_f(x):
+    """The auxiliary functions of DLMF 7.2.10: S = 1/2 - f cos(pi x**2 / 2) - g sin(...)."""
+    z = PI * x * x / 2
+    return (mp.mpf(0.5) - mp.fresnels(x)) * mp.cos(z) - (mp.mpf(0.5) - mp.fresnelc(x)) * mp.sin(z)
+
+
+def fresnel_g(x):
+    z = PI * x * x / 2
+    return (mp.mpf(0.5) - mp.fresnelc(x)) * mp.cos(z) + (mp.mpf(0.5) - mp.fresnels(x)) * mp.sin(z)
+
+
+def si_small(u):
+    """Si(x) / x as a function of u = x**2."""
+    return mp.mpf(1) if u == 0 else mp.si(mp.sqrt(u)) / mp.sqrt(u)
+
+
+def cin_small(u):
+    """Ci(x) - euler - log(x) as a function of u = x**2 (an entire function of u)."""
+    return mp.mpf(0) if u == 0 else mp.ci(mp.sqrt(u)) - mp.euler - mp.log(u) / 2
+
+
+def sici_f(x):
+    """The auxiliary functions of DLMF 6.2.17: Si = pi/2 - f cos x - g sin x, Ci = f sin x - g cos x."""
+    return mp.ci(x) * mp.sin(x) - (mp.si(x) - PI / 2) * mp.cos(x)
+
+
+def sici_g(x):
+    return -mp.ci(x) * mp.cos(x) - (mp.si(x) - PI / 2) * mp.sin(x)
+
+
+TOLERANCE = {"float64": 2.0 ** -56, "float32": 2.0 ** -27}
+TABLES = {  # name: (function, breaks, absolute)
+    "dawsn_small": (dawson_small, [0, 1], False),
+    "dawsn": (dawson, [1, 2, 4, 8, 16], False),
+    "fresnel_s_small": (fresnel_s_small, [0, 1], False),
+    "fresnel_c_small": (fresnel_c_small, [0, 1], False),
+    "fresnel_f": (fresnel_f, [1, 2, 4, 8], False),
+    "fresnel_g": (fresnel_g, [1, 2, 4, 8], False),
+    "si_small": (si_small, [0, 4], False),
+    "cin_small": (cin_small, [0, 4], True),
+    "sici_f": (sici_f, [2, 4, 8, 16, 32, 64], False),
+    "sici_g": (sici_g, [2, 4, 8, 16, 32, 64], False),
+}
+
+
+def main() -> None:
+    lines = ['"""Piecewise polynomial tables of fluxion.scipy\'s oscillatory integrals, written by',
+             '`python -m fluxion.scipy._make_tables` (see there): name -> dtype -> (breaks, rows), one row of',
+             'coefficients in t = (x - mid) / half, constant first, per interval between consecutive breaks."""',
+             "", "TABLES = {"]
+    for name, (f, breaks, absolute) in TABLES.items():
+        lines.append(f"    {name!r}: {{")
+        for dtype, tolerance in TOLERANCE.items():
+            rows = fit(f, breaks, tolerance, absolute)
+            lines.append(f"        {dtype!r}: ({[float(b) for b in breaks]!r}, [")
+            for row in rows:
+                lines.append(f"            {[float.fromhex(float(c).hex()) for c in row]!r},")
+            lines.append("        ]),")
+            print(name, dtype, "degree", len(rows[0]) - 1)
+        lines.append("    },")
+    lines.append("}")
+    path = pathlib.Path(__file__).with_name("_tables.py")
+    path.write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
