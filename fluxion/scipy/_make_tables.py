@@ -10,6 +10,7 @@ the function in relative terms (or, for functions with zeros, of the interval's 
 """
 from __future__ import annotations
 
+import itertools
 import pathlib
 
 import mpmath as mp
@@ -50,7 +51,7 @@ def fit(f, breaks, tolerance, absolute=False):
     """One row of float coefficients per interval, all of the smallest degree meeting `tolerance`."""
     for degree in range(4, 60):
         rows, ok = [], True
-        for lo, hi in zip(breaks, breaks[1:]):
+        for lo, hi in itertools.pairwise(breaks):
             coefficients = _chebyshev_monomials(f, lo, hi, degree)
             mid, half = (mp.mpf(lo) + hi) / 2, (mp.mpf(hi) - lo) / 2
             ts = [mp.mpf(-1) + 2 * mp.mpf(k) / 199 for k in range(200)]

@@ -248,7 +248,7 @@ def sici(x) -> tuple[Array, Array]:
 
     >>> import fluxion.scipy.special as fsp
     >>> [round(v.item(), 4) for v in fsp.sici(1.0)]
-    [0.9461, 0.337]
+    [0.9461, 0.3374]
     """
     (x_in,) = _real("sici", x)
     si, ci = _sici(_wide(x_in))

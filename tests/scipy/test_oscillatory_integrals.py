@@ -232,7 +232,7 @@ def test_derivatives_match_closed_forms_and_central_differences(name, fn, points
 
 def test_derivatives_at_zero_are_the_limits():
     zero = fnp.asarray(0.0, dtype=fnp.float64)
-    si = lambda v: fsp.sici(v)[0]  # noqa: E731
+    si = lambda v: fsp.sici(v)[0]
     assert [float(g(zero)) for g in (fx.grad(si), fx.grad(fx.grad(si)), fx.grad(fx.grad(fx.grad(si))))] == \
         pytest.approx([1.0, 0.0, -1 / 3], abs=1e-15)
     assert float(fx.grad(fsp.dawsn)(zero)) == 1.0
@@ -243,7 +243,7 @@ def test_derivatives_at_zero_are_the_limits():
 def test_gradients_are_finite_and_equal_under_jit(name):
     x = fnp.asarray(_sweep(name, np.float64)[:1200], dtype=fnp.float64)
     x = x[fnp.abs(x) > 1e-90]
-    total = lambda v: sum(o.sum() for o in FUNCTIONS[name][0](v))  # noqa: E731
+    total = lambda v: sum(o.sum() for o in FUNCTIONS[name][0](v))
     eager, jitted = np.asarray(fx.grad(total)(x)), np.asarray(fx.jit(fx.grad(total))(x))
     assert np.isfinite(eager).all()
     np.testing.assert_allclose(jitted, eager, rtol=8 * EPS64, atol=1e-15)
