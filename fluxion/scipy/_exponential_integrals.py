@@ -244,7 +244,7 @@ def _bernoulli(count: int) -> list[Fraction]:
     """B_0 .. B_{count-1} (B_1 = -1/2), from sum over j <= m of binomial(m + 1, j) B_j = 0."""
     b: list[Fraction] = []
     for m in range(count):
-        b.append(Fraction(int(m == 0)) - sum(math.comb(m + 1, j) * b[j] for j in range(m)) / (m + 1))
+        b.append(Fraction(int(m == 0)) - sum((math.comb(m + 1, j) * b[j] for j in range(m)), Fraction(0)) / (m + 1))
     return b
 
 

@@ -9,24 +9,27 @@ combine several steps compute 16-bit floats in float32 and round once at the end
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 
 from ..core import dtypes
-from ..core.array import Array, to_array
+from ..core.array import Array, Tracer, to_array
+from ..core.errors import op_error
+from ..numpy import asarray, result_type
 from ..numpy._convert import convert, promote_inexact
 from ..ops import elementwise as E
 from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import broadcast_shapes
-from ._exponential_integrals import exp1, expi, expn, spence
+from ._exponential_integrals import _bernoulli, exp1, expi, expn, spence
 from ._gamma import (beta, betainc, betaln, digamma, factorial, gamma, gammainc, gammaincc, gammaln, gammasgn,
                      loggamma, multigammaln, poch, polygamma, zeta)
 from ._oscillatory_integrals import dawsn, fresnel, sici
 from ._util import _c, _is_nan, _poly, _real, _unary, _where, _wide
 
-__all__ = ["beta", "betainc", "betaln", "boxcox", "boxcox1p", "dawsn", "digamma", "entr", "erf", "erfc", "erfcx",
+__all__ = ["bernoulli", "beta", "betainc", "betaln", "boxcox", "boxcox1p", "dawsn", "digamma", "entr", "erf", "erfc", "erfcx",
            "erfinv", "exp1", "expi", "expit", "expn", "factorial", "fresnel", "gamma", "gammainc", "gammaincc",
            "gammaln", "gammasgn", "i0", "i0e", "i1", "i1e", "inv_boxcox", "inv_boxcox1p", "kl_div", "log_ndtr",
            "log_softmax", "loggamma", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "poch", "polygamma",
@@ -488,3 +491,39 @@ def inv_boxcox1p(y, lmbda) -> Array:
     3.0
     """
     return _inv_boxcox("inv_boxcox1p", E.expm1_p.bind, y, lmbda)
+
+
+# Bernoulli numbers ---------------------------------------------------------------------------------
+_BERNOULLI_FINITE = 260  # B_260 is the first beyond float64's range; from there on they are +-inf or 0
+
+
+@functools.lru_cache(maxsize=1)
+def _bernoulli_floats() -> np.ndarray:
+    """B_0 .. B_259 as float64, each rounded once from its exact rational value."""
+    return np.array([float(b) for b in _bernoulli(_BERNOULLI_FINITE)])
+
+
+def bernoulli(n: int, dtype=None) -> Array:
+    """The Bernoulli numbers B_0 .. B_n (B_1 = -1/2, as SciPy), each correctly rounded.
+
+    `n` is a Python number (a float is truncated, as SciPy does); the result has n + 1 entries,
+    in float32 unless `dtype` asks for float64. Past float64's range the even ones are +-inf, the
+    odd ones (but B_1) 0.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> fsp.bernoulli(4).tolist()
+    [1.0, -0.5, 0.1666666716337204, 0.0, -0.03333333507180214]
+    """
+    if isinstance(n, Tracer):
+        raise op_error(TypeError, "bernoulli", "the count n must be a Python number, got a traced value (the "
+                       "result's length depends on it)", "pass n as a static argument (static_argnums) or a constant")
+    if np.ndim(n) != 0 or not n >= 0:
+        raise op_error(ValueError, "bernoulli", f"n must be a non-negative integer, got {n!r}",
+                       "pass a non-negative Python int")
+    n = int(n)
+    out = _bernoulli_floats()[:n + 1]
+    if n >= _BERNOULLI_FINITE:
+        k = np.arange(_BERNOULLI_FINITE, n + 1)
+        out = np.concatenate([out, np.where(k % 2, 0.0, np.where(k % 4, np.inf, -np.inf))])
+    with np.errstate(over="ignore"):
+        return asarray(out, dtype=result_type(float) if dtype is None else dtype)

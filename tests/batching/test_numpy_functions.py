@@ -451,7 +451,8 @@ NO_ARRAY_ARGUMENTS = {  # from_dlpack converts another library's arrays
                       "fnp.__array_namespace_info__", "fnp.can_cast", "fnp.finfo", "fnp.iinfo", "fnp.isdtype",
                       "fnp.issubdtype", "fnp.promote_types", "fnp.result_type", "fft.fftfreq", "fft.rfftfreq",
                       "fnp.diag_indices", "fnp.tril_indices", "fnp.triu_indices", "fnp.mgrid", "fnp.ogrid", "fnp.s_",
-                      "fnp.index_exp", "fnp.bartlett", "fnp.blackman", "fnp.hamming", "fnp.hanning"}
+                      "fnp.index_exp", "fnp.bartlett", "fnp.blackman", "fnp.hamming", "fnp.hanning",
+                      "special.bernoulli"}
 # They read an array's shape or dtype and return Python values: under vmap they see one example
 # (test_metadata_functions_see_one_example), there is nothing to stack.
 METADATA = {"fnp.iscomplexobj", "fnp.isrealobj", "fnp.isscalar", "fnp.iterable", "fnp.ndim", "fnp.shape", "fnp.size"}
@@ -492,7 +493,7 @@ def case_of(key: str, fn: Callable) -> Case | None:
 
 
 FUNCTIONS = public_functions()
-SWEEP = {k: c for k, fn in FUNCTIONS.items() if (c := case_of(k, fn)) is not None}
+SWEEP = {k: c for k, fn in FUNCTIONS.items() if k not in NO_ARRAY_ARGUMENTS and (c := case_of(k, fn)) is not None}
 TWO_OR_MORE = {k: c for k, c in SWEEP.items() if len(c.shapes) > 1}
 
 
