@@ -3,7 +3,7 @@ fluxion.scipy.special, with SciPy's values at 0, at infinities and for negative 
 
 Each is odd or even, so it is computed at |x|. Near 0 it is a polynomial in x**2 (or x**4) times
 a power of x, so that it keeps its relative precision down to the smallest floats; in the middle
-a piecewise polynomial (`_tables.py`, fitted by `_make_tables.py`); for large x its asymptotic
+a piecewise polynomial (`_tables.py`, fitted by `tools/make_special_tables.py`); for large x its asymptotic
 series, stopped where its terms are below the dtype's precision. The oscillating ones are written
 through smooth auxiliary functions f and g times sin and cos, whose arguments are reduced exactly
 (x**2 is split into exact parts before the reduction modulo the period). Derivatives are the

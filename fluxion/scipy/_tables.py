@@ -1,5 +1,5 @@
 """Piecewise polynomial tables of fluxion.scipy's oscillatory integrals, written by
-`python -m fluxion.scipy._make_tables` (see there): name -> dtype -> (breaks, rows), one row of
+`python tools/make_special_tables.py` (see there): name -> dtype -> (breaks, rows), one row of
 coefficients in t = (x - mid) / half, constant first, per interval between consecutive breaks."""
 
 TABLES = {

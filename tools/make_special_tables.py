@@ -1,7 +1,7 @@
 """Writes `_tables.py`: the piecewise polynomial approximations of fluxion.scipy's oscillatory
 integrals (Dawson's, Fresnel's, the sine and cosine integrals), computed with mpmath.
 
-Run `python -m fluxion.scipy._make_tables` (mpmath needed; fluxion itself does not use it). On each
+Run `python tools/make_special_tables.py` (mpmath needed; fluxion itself does not use it). On each
 interval [lo, hi] a function is interpolated at Chebyshev points in t = (x - mid) / half on
 [-1, 1], in 60-digit arithmetic, and the interpolant is written as a polynomial in t. The degree
 is the smallest whose interpolant (before its coefficients are rounded) is within `tolerance` of
@@ -136,7 +136,7 @@ TABLES = {  # name: (function, breaks, absolute)
 
 def main() -> None:
     lines = ['"""Piecewise polynomial tables of fluxion.scipy\'s oscillatory integrals, written by',
-             '`python -m fluxion.scipy._make_tables` (see there): name -> dtype -> (breaks, rows), one row of',
+             '`python tools/make_special_tables.py` (see there): name -> dtype -> (breaks, rows), one row of',
              'coefficients in t = (x - mid) / half, constant first, per interval between consecutive breaks."""',
              "", "TABLES = {"]
     for name, (f, breaks, absolute) in TABLES.items():
@@ -150,7 +150,7 @@ def main() -> None:
             print(name, dtype, "degree", len(rows[0]) - 1)
         lines.append("    },")
     lines.append("}")
-    path = pathlib.Path(__file__).with_name("_tables.py")
+    path = pathlib.Path(__file__).parents[1] / "fluxion" / "scipy" / "_tables.py"
     path.write_text("\n".join(lines) + "\n")
 
 
