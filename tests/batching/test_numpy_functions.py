@@ -415,6 +415,10 @@ CASES = {
     "scipy.linalg.lu_factor": Case(fsl.lu_factor, ((3, 3),)),
     "scipy.linalg.lu_solve": Case(lambda a, b: fsl.lu_solve(fsl.lu_factor(a), b, trans=1), (dominant(3, 3), (3,))),
     "scipy.linalg.solve": Case(lambda a, b: (fsl.solve(a, b), fsl.solve(a, b, assume_a="pos")), (spd(3, 3), (3, 2))),
+    "scipy.linalg.solve_sylvester": Case(fsl.solve_sylvester, (dominant(3, 3), dominant(2, 2), (3, 2))),
+    "scipy.linalg.sqrtm": Case(fsl.sqrtm, (spd(3, 3),)),
+    "scipy.linalg.schur": Case(lambda a: (fsl.schur(a), fsl.schur(a, output="complex")), ((3, 3),)),
+    "scipy.linalg.hessenberg": Case(lambda a: fsl.hessenberg(a, calc_q=True), ((4, 4),)),
     "scipy.linalg.solve_triangular": Case(lambda a, b: fsl.solve_triangular(a, b, lower=True),
                                           (dominant(3, 3), (3, 2))),
 }

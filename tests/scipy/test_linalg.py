@@ -176,3 +176,122 @@ def test_solvers_refuse_a_right_hand_side_of_the_wrong_length_and_broadcast_batc
     for trans in (0, 1):
         _close(fsl.lu_solve(fsl.lu_factor(m), fnp.asarray(b), trans=trans),
                np.linalg.solve(np.asarray(m).T if trans else np.asarray(m), b))
+
+
+# Schur-based functions ------------------------------------------------------------------------
+def _draw(shape, dtype):
+    x = rng.normal(size=shape)
+    if np.dtype(dtype).kind == "c":
+        x = x + 1j * rng.normal(size=shape)
+    return x.astype(dtype)
+
+
+def _tol(dtype):
+    return {"rtol": 2e-4, "atol": 2e-4} if np.dtype(dtype) in (np.float32, np.complex64) else {"rtol": 1e-9, "atol": 1e-11}
+
+
+def _stacked(fn, *xs):
+    """scipy's `fn` over the leading axes of `xs` (one loop)."""
+    batch = np.broadcast_shapes(*(x.shape[:-2] for x in xs))
+    xs = [np.broadcast_to(x, batch + x.shape[-2:]) for x in xs]
+    out = [fn(*(x[i] for x in xs)) for i in np.ndindex(batch)]
+    return np.stack(out).reshape(batch + out[0].shape) if batch else out[0]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128, np.float32])
+@pytest.mark.parametrize("shapes", [((1, 1), (1, 1), (1, 1)), ((3, 3), (2, 2), (3, 2)),
+                                    ((2, 4, 4), (3, 3), (1, 4, 3))])
+def test_solve_sylvester_matches_scipy_eager_and_compiled(dtype, shapes):
+    a, b, q = (_draw(s, dtype) for s in shapes)
+    a, b = (x + (3 * np.eye(x.shape[-1])).astype(dtype) for x in (a, b))  # a and -b share no eigenvalue
+    expected = _stacked(sl.solve_sylvester, a, b, q)
+    args = [fnp.asarray(x) for x in (a, b, q)]
+    for got in (fsl.solve_sylvester(*args), fx.jit(fsl.solve_sylvester)(*args)):
+        assert got.dtype == np.dtype(dtype) and got.shape == expected.shape
+        _close(got, expected, **_tol(dtype))
+
+
+def test_solve_sylvester_refuses_mismatched_shapes_and_differentiates():
+    a, b = fnp.asarray(_general(3)), fnp.asarray(_general(2))
+    with pytest.raises(ValueError, match="q must have shape"):
+        fsl.solve_sylvester(a, b, fnp.ones((2, 3)))
+    with pytest.raises(ValueError, match="square"):
+        fsl.solve_sylvester(fnp.ones((3, 2)), b, fnp.ones((3, 2)))
+    q = fnp.asarray(rng.normal(size=(3, 2)))
+    check_grads(fsl.solve_sylvester, (a, b, q), order=2)
+    c = fnp.asarray(_general(2) + 1j * rng.normal(size=(2, 2)))
+    check_grads(fsl.solve_sylvester, (c, c, c), order=1)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128, np.float32])
+@pytest.mark.parametrize("shape", [(1, 1), (4, 4), (2, 3, 3)])
+def test_sqrtm_matches_scipy_eager_and_compiled(dtype, shape):
+    x = _draw(shape, dtype)
+    a = (x @ np.conj(np.swapaxes(x, -1, -2)) + np.eye(shape[-1]) + 0.3 * _draw(shape, dtype)).astype(dtype)
+    expected = _stacked(sl.sqrtm, a)
+    assert expected.dtype == np.dtype(dtype)  # no negative real eigenvalue: a real root for a real a
+    for got in (fsl.sqrtm(fnp.asarray(a)), fx.jit(fsl.sqrtm)(fnp.asarray(a))):
+        assert got.dtype == np.dtype(dtype)
+        _close(got, expected, **_tol(dtype))
+
+
+def test_sqrtm_of_a_real_matrix_without_a_real_root_is_nan_and_complex_input_gives_the_complex_root():
+    a = np.array([[-4.0, 1.0], [0.0, 9.0]])
+    for got in (fsl.sqrtm(fnp.asarray(a)), fx.jit(fsl.sqrtm)(fnp.asarray(a))):
+        assert np.isnan(np.asarray(got)).all()
+    _close(fsl.sqrtm(fnp.asarray(a, dtype=fnp.complex128)), sl.sqrtm(a))
+    _, err = fsl.sqrtm(fnp.asarray(_spd(3)), disp=False)
+    assert 0 <= float(err) < 1e-25
+    with pytest.raises(ValueError, match="square"):
+        fsl.sqrtm(fnp.ones((2, 3)))
+
+
+def test_sqrtm_derivatives_solve_a_sylvester_equation():
+    check_grads(fsl.sqrtm, (fnp.asarray(_spd(3)),), order=2)
+    check_grads(fsl.sqrtm, (fnp.asarray(_general(3) + 1j * rng.normal(size=(3, 3))),), order=1)
+    a = fnp.asarray(_spd(3, 2))
+    grad = fx.grad(lambda a: fnp.sum(fsl.sqrtm(a) * fnp.arange(9.0).reshape(3, 3)))
+    _close(fx.jit(fx.vmap(grad))(a), np.stack([np.asarray(grad(m)) for m in a]), rtol=1e-9)
+
+
+@pytest.mark.parametrize("output", ["real", "complex"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128])
+def test_schur_matches_scipy_and_reconstructs(output, dtype):
+    a = _draw((2, 4, 4), dtype)
+    t_expected, z_expected = _stacked(lambda m: sl.schur(m, output=output)[0], a), \
+        _stacked(lambda m: sl.schur(m, output=output)[1], a)
+    for t, z in (fsl.schur(fnp.asarray(a), output), fx.jit(lambda a: fsl.schur(a, output))(fnp.asarray(a))):
+        assert t.dtype == t_expected.dtype
+        _close(t, t_expected, **_tol(dtype))
+        _close(z, z_expected, **_tol(dtype))
+        t, z = np.asarray(t), np.asarray(z)
+        _close(z @ t @ np.conj(np.swapaxes(z, -1, -2)), a, **_tol(dtype))
+    t, _ = fsl.schur(fnp.asarray(a[0, :1, :1]), output)
+    _close(t, a[0, :1, :1])
+
+
+def test_schur_and_hessenberg_refuse_derivatives_and_bad_arguments_naming_the_fix():
+    a = fnp.asarray(_general(3))
+    with pytest.raises(NotImplementedError, match="stop_gradient"):
+        fx.grad(lambda a: fnp.sum(fsl.schur(a)[0]))(a)
+    with pytest.raises(NotImplementedError, match="stop_gradient"):
+        fx.jacfwd(lambda a: fsl.hessenberg(a))(a)
+    assert fx.grad(lambda a: fnp.sum(fsl.schur(fx.stop_gradient(a))[0]) * fnp.sum(a))(a).shape == (3, 3)
+    with pytest.raises(ValueError, match="output"):
+        fsl.schur(a, output="upper")
+    with pytest.raises(NotImplementedError, match="sort"):
+        fsl.schur(a, sort="lhp")
+    with pytest.raises(ValueError, match="square"):
+        fsl.hessenberg(fnp.ones((2, 3)))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128])
+@pytest.mark.parametrize("n", [1, 2, 5])
+def test_hessenberg_matches_scipy(dtype, n):
+    a = _draw((n, n), dtype)
+    h_expected, q_expected = sl.hessenberg(a, calc_q=True)
+    _close(fsl.hessenberg(fnp.asarray(a)), h_expected, **_tol(dtype))
+    for h, q in (fsl.hessenberg(fnp.asarray(a), calc_q=True),
+                 fx.jit(lambda a: fsl.hessenberg(a, calc_q=True))(fnp.asarray(a))):
+        _close(h, h_expected, **_tol(dtype))
+        _close(q, q_expected, **_tol(dtype))
