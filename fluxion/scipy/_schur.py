@@ -1,15 +1,20 @@
 """SciPy's Schur-based linear algebra: the Schur and Hessenberg decompositions, the
-Sylvester equation and the matrix square root.
+Sylvester equation, the matrix square root and general matrix functions.
 
 `schur`, `hessenberg`, `solve_sylvester` and `sqrtm` are primitives (fluxion/ops/linalg_schur);
-`solve_sylvester` and `sqrtm` are differentiable; the decompositions are not.
+`rsf2csf` and `funm` are compositions over the Schur form. `solve_sylvester` and `sqrtm` are
+differentiable; the decompositions, and `funm` (which goes through one), are not.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from .. import numpy as fnp
+from ..control import fori_loop
 from ..core.errors import ShapeError, op_error
 from ..numpy._convert import promote_inexact
-from ..numpy.linalg import _matrices
+from ..numpy.linalg import _ct, _matrices
+from ..ops import linalg as L
 from ..ops import linalg_schur as LS
 from ..ops._util import broadcast_shapes
 
@@ -30,6 +35,42 @@ def schur(a, output: str = "real", lwork=None, overwrite_a: bool = False, sort=N
         raise op_error(NotImplementedError, "schur", "sort (reordering the eigenvalues) is not available",
                        "pass sort=None, and sort the eigenvalues of fluxion.numpy.linalg.eigvals if that is the aim")
     return LS.schur(_matrices("schur", a, square=True), complex_output=output[0] == "c")
+
+
+def rsf2csf(T, Z, check_finite: bool = True):
+    """The complex Schur form `(T, Z)` from the real one `schur(a)` gives: each 2x2 block on
+    the diagonal of `T` is made triangular by a rotation of its two rows and columns.
+
+    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
+    >>> t, z = fsl.rsf2csf(*fsl.schur(fnp.asarray([[0.0, -1.0], [1.0, 0.0]])))
+    >>> abs(t[1, 0]).item(), sorted(round(w.imag) for w in fnp.diag(t).tolist())
+    (0.0, [-1, 1])
+    """
+    t, z = promote_inexact("rsf2csf", T, Z)
+    t, z = _matrices("rsf2csf", t, square=True), _matrices("rsf2csf", z, square=True)
+    if t.shape[-1] != z.shape[-1]:
+        raise op_error(ShapeError, "rsf2csf", f"T has shape {t.shape} and Z {z.shape}", "pass the two factors of "
+                       "one Schur decomposition, square matrices of one size")
+    batch = broadcast_shapes("rsf2csf", t.shape[:-2], z.shape[:-2])
+    dt = fnp.result_type(t.dtype, fnp.complex64)
+    t, z = (fnp.broadcast_to(x, batch + x.shape[-2:]).astype(dt) for x in (t, z))
+    eps = np.finfo(dt).eps
+    for m in range(t.shape[-1] - 1, 0, -1):
+        a, b, c, d = t[..., m - 1, m - 1], t[..., m - 1, m], t[..., m, m - 1], t[..., m, m]
+        # a block is split where its subdiagonal entry is more than rounding of its diagonal
+        split = fnp.abs(c) > eps * (fnp.abs(a) + fnp.abs(d))
+        # mu: the eigenvalue of the block with positive imaginary part; (mu - d, c) its eigenvector,
+        # which the rotation g turns into the first unit vector, so that g block g^H is triangular
+        mu = (a + d) / 2 + fnp.sqrt(((a - d) / 2) ** 2 + b * c)
+        r = fnp.hypot(fnp.abs(mu - d), fnp.abs(c))
+        cs, sn = fnp.where(split, (mu - d) / fnp.where(split, r, 1), 1), fnp.where(split, c / fnp.where(split, r, 1), 0)
+        g = fnp.stack([fnp.stack([fnp.conj(cs), fnp.conj(sn)], axis=-1), fnp.stack([-sn, cs], axis=-1)], axis=-2)
+        rows = g @ t[..., m - 1:m + 1, :]
+        t = fnp.concatenate([t[..., :m - 1, :], rows, t[..., m + 1:, :]], axis=-2)
+        t = fnp.concatenate([t[..., :m - 1], t[..., m - 1:m + 1] @ _ct(g), t[..., m + 1:]], axis=-1)
+        z = fnp.concatenate([z[..., :m - 1], z[..., m - 1:m + 1] @ _ct(g), z[..., m + 1:]], axis=-1)
+        t = t.at[..., m, m - 1].set(fnp.where(split, 0, t[..., m, m - 1]))
+    return t, z
 
 
 def hessenberg(a, calc_q: bool = False, overwrite_a: bool = False, check_finite: bool = True):
@@ -84,3 +125,50 @@ def sqrtm(A, disp: bool = True, blocksize: int = 64):
     frob = lambda x: fnp.sqrt(fnp.sum(fnp.abs(x) ** 2, axis=(-2, -1)))
     return root, frob(root @ root - a) ** 2 / frob(a)
 
+
+def funm(A, func, disp: bool = True):
+    """The matrix function of each square matrix given by `func`, a function of arrays applied
+    elementwise to the eigenvalues, by the Schur-Parlett method: with the complex Schur form
+    a = Z T Z^H, F = Z f(T) Z^H, where f(T) has f of T's diagonal on its diagonal and commutes
+    with T, which fixes it column by column. For a real matrix the result is its real part.
+    Eigenvalues that repeat make the method inexact, as in SciPy. With `disp=False`,
+    `(F, errest)`, errest bounding the relative error by the eigenvalues' least separation.
+    Not differentiable (it goes through the Schur form).
+
+    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
+    >>> fsl.funm(fnp.asarray([[1.0, 1.0], [0.0, 2.0]]), lambda x: x * x).tolist()
+    [[1.0, 3.0], [0.0, 4.0]]
+    """
+    a = _matrices("funm", A, square=True)
+    t, z = LS.schur(a, complex_output=True)
+    n = t.shape[-1]
+    w = fnp.diagonal(t, axis1=-2, axis2=-1)
+    fw = fnp.broadcast_to(fnp.asarray(func(w)).astype(t.dtype), w.shape)
+    index = fnp.arange(n)
+    eye = fnp.eye(n, dtype=t.dtype)
+
+    def column(j, f):
+        # T F = F T, read at (i, j) for i < j: (t_jj - t_ii) f_ij - sum_{i<k<j} t_ik f_kj
+        #   = f_jj t_ij - sum_{i<=k<j} f_ik t_kj, a triangular system in column j above the diagonal
+        at_j = index == j
+        above = index < j
+        t_j = fnp.sum(t * at_j, axis=-1)
+        t_jj, f_jj = fnp.sum(t_j * at_j, axis=-1), fnp.sum(fw * at_j, axis=-1)
+        block = fnp.where(above[:, None] & above[None, :], t_jj[..., None, None] * eye - t, eye)
+        # a zero gap (a repeated eigenvalue) leaves the numerator undivided, as SciPy does
+        block = fnp.where((block == 0) & (eye == 1), 1, block)
+        rhs = fnp.where(above, f_jj[..., None] * t_j - fnp.sum(f * t_j[..., None, :], axis=-1), 0)
+        x = L.triangular_solve(block, rhs[..., None], left_side=True, lower=False)
+        return f + x * at_j
+    f = fori_loop(1, n, column, fw[..., None, :] * eye)
+    out = z @ f @ _ct(z)
+    if not fnp.iscomplexobj(a):
+        out = fnp.real(out)
+    if disp:
+        return out
+    eps = np.finfo(t.dtype).eps
+    gaps = fnp.abs(w[..., :, None] - w[..., None, :]) + fnp.where(eye == 1, fnp.inf, 0).real
+    least = fnp.min(gaps, axis=(-2, -1), initial=fnp.inf)
+    least = fnp.where(least == 0, eps, least)
+    norm1 = fnp.max(fnp.sum(fnp.abs(fnp.triu(t, 1)), axis=-2), axis=-1, initial=0)
+    return out, fnp.minimum(1, fnp.maximum(eps, eps / least * norm1))

@@ -419,6 +419,8 @@ CASES = {
     "scipy.linalg.sqrtm": Case(fsl.sqrtm, (spd(3, 3),)),
     "scipy.linalg.schur": Case(lambda a: (fsl.schur(a), fsl.schur(a, output="complex")), ((3, 3),)),
     "scipy.linalg.hessenberg": Case(lambda a: fsl.hessenberg(a, calc_q=True), ((4, 4),)),
+    "scipy.linalg.rsf2csf": Case(lambda a: fsl.rsf2csf(*fsl.schur(a)), ((3, 3),)),
+    "scipy.linalg.funm": Case(lambda a: fsl.funm(a, fnp.exp), ((3, 3),)),
     "scipy.linalg.solve_triangular": Case(lambda a, b: fsl.solve_triangular(a, b, lower=True),
                                           (dominant(3, 3), (3, 2))),
 }

@@ -276,6 +276,8 @@ def test_schur_and_hessenberg_refuse_derivatives_and_bad_arguments_naming_the_fi
         fx.grad(lambda a: fnp.sum(fsl.schur(a)[0]))(a)
     with pytest.raises(NotImplementedError, match="stop_gradient"):
         fx.jacfwd(lambda a: fsl.hessenberg(a))(a)
+    with pytest.raises(NotImplementedError, match="stop_gradient"):
+        fx.grad(lambda a: fnp.sum(fsl.funm(a, fnp.exp)))(a)
     assert fx.grad(lambda a: fnp.sum(fsl.schur(fx.stop_gradient(a))[0]) * fnp.sum(a))(a).shape == (3, 3)
     with pytest.raises(ValueError, match="output"):
         fsl.schur(a, output="upper")
@@ -295,3 +297,29 @@ def test_hessenberg_matches_scipy(dtype, n):
                  fx.jit(lambda a: fsl.hessenberg(a, calc_q=True))(fnp.asarray(a))):
         _close(h, h_expected, **_tol(dtype))
         _close(q, q_expected, **_tol(dtype))
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 6])
+def test_rsf2csf_matches_scipy(n):
+    a = rng.normal(size=(2, n, n))
+    real = [sl.schur(m) for m in a]
+    expected = [sl.rsf2csf(t, z) for t, z in real]
+    t, z = (fnp.asarray(np.stack([f[i] for f in real])) for i in (0, 1))
+    for got in (fsl.rsf2csf(t, z), fx.jit(fsl.rsf2csf)(t, z)):
+        for i in (0, 1):
+            _close(got[i], np.stack([e[i] for e in expected]), atol=1e-13)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128, np.float32])
+@pytest.mark.parametrize("n", [1, 2, 5])
+def test_funm_matches_scipy(dtype, n):
+    a = _draw((n, n), dtype)
+    for func, scipy_func in ((fnp.exp, np.exp), (lambda x: x ** 3 - 2 * x, lambda x: x ** 3 - 2 * x)):
+        expected = sl.funm(a, scipy_func)
+        for got in (fsl.funm(fnp.asarray(a), func), fx.jit(lambda a, func=func: fsl.funm(a, func))(fnp.asarray(a))):
+            assert got.dtype == np.dtype(dtype)
+            _close(got, expected, **(_tol(dtype) if dtype == np.float32 else {"rtol": 1e-8, "atol": 1e-11}))
+    _close(fsl.funm(fnp.asarray(a), fnp.exp, disp=False)[1], sl.funm(a, np.exp, disp=False)[1], rtol=1e-3, atol=1e-6)
+    batch = _draw((3, n, n), dtype)
+    _close(fx.vmap(lambda a: fsl.funm(a, fnp.sin))(fnp.asarray(batch)), np.stack([sl.funm(m, np.sin) for m in batch]),
+           **(_tol(dtype) if dtype == np.float32 else {"rtol": 1e-8, "atol": 1e-11}))
