@@ -82,6 +82,30 @@ def companion(a):
     return fnp.concatenate([first[..., None, :], below], -2)
 
 
+def fiedler_companion(a):
+    """The Fiedler companion matrix of the polynomial a[0] x**n + ... + a[n], pentadiagonal with
+    the roots as eigenvalues: with b = -a[1:] / a[0], b[0] at (0, 0) and b[j] at
+    (2 floor(j / 2), 2 floor((j + 1) / 2) - 1), ones at (2k, 2k + 2), (1, 0) and (2k + 1, 2k - 1).
+    Fewer than 2 coefficients give an empty array, as in SciPy.
+
+    >>> import fluxion.scipy.linalg as fsl
+    >>> fsl.fiedler_companion([1.0, -3.0, 2.0]).tolist()
+    [[3.0, -2.0], [1.0, 0.0]]
+    """
+    (a,) = _vectors(a)
+    a = a.astype(fnp.result_type(a, 1.0))
+    n = a.shape[-1] - 1
+    if n < 1:
+        return fnp.zeros(a.shape[:-1] + (0,), a.dtype)
+    j = np.arange(n)
+    rows, cols = 2 * (j // 2), np.maximum(2 * ((j + 1) // 2) - 1, 0)
+    ones = np.zeros((n, n))
+    ones[j[:-2:2], j[:-2:2] + 2] = 1
+    ones[j[1::2], np.maximum(j[1::2] - 2, 0)] = 1
+    out = fnp.broadcast_to(fnp.asarray(ones, dtype=a.dtype), a.shape[:-1] + (n, n))
+    return out.at[..., rows, cols].set(-a[..., 1:] / a[..., :1])
+
+
 def leslie(f, s):
     """The Leslie matrix: fecundities `f` (n) in the first row, survival rates `s` (n - 1) below the diagonal.
 

@@ -22,11 +22,11 @@ from ..numpy.linalg import _ct, _matrices
 from ..ops import linalg as L
 from ..ops._util import broadcast_shapes
 from ._schur import funm, hessenberg, rsf2csf, schur, solve_sylvester, sqrtm
-from ._special_matrices import (circulant, companion, convolution_matrix, dft, fiedler, hadamard, hankel, helmert,
-                                hilbert, invhilbert, invpascal, leslie, pascal, toeplitz)
+from ._special_matrices import (circulant, companion, convolution_matrix, dft, fiedler, fiedler_companion, hadamard,
+                                hankel, helmert, hilbert, invhilbert, invpascal, leslie, pascal, toeplitz)
 
 __all__ = ["block_diag", "cho_factor", "cho_solve", "cholesky", "circulant", "companion", "convolution_matrix", "det",
-           "dft", "eigh", "expm", "fiedler", "funm", "hadamard", "hankel", "helmert", "hessenberg", "hilbert", "inv",
+           "dft", "eigh", "expm", "fiedler", "fiedler_companion", "funm", "hadamard", "hankel", "helmert", "hessenberg", "hilbert", "inv",
            "invhilbert", "invpascal", "leslie", "lu", "lu_factor", "lu_solve", "pascal", "polar", "qr", "rsf2csf", "schur",
            "solve", "solve_sylvester", "solve_triangular", "sqrtm", "svd", "toeplitz"]
 

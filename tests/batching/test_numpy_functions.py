@@ -400,6 +400,7 @@ CASES = {
     "scipy.linalg.companion": Case(fsl.companion, (uniform(1, 2, 4),)),
     "scipy.linalg.leslie": Case(fsl.leslie, ((3,), (2,))),
     "scipy.linalg.fiedler": Case(fsl.fiedler, ((4,),)),
+    "scipy.linalg.fiedler_companion": Case(fsl.fiedler_companion, (uniform(1, 2, 5),)),
     "scipy.linalg.convolution_matrix": Case(lambda a: fsl.convolution_matrix(a, 4, "same"), ((3,),)),
     "scipy.linalg.qr": Case(lambda a: fsl.qr(a, mode="economic"), ((4, 3),)),
     "scipy.linalg.svd": Case(lambda a: fsl.svd(a, compute_uv=False), ((4, 3),)),

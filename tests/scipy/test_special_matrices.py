@@ -13,6 +13,8 @@ BUILT = [("toeplitz", ([1, 2, 3], [1, 4, 5, 6])), ("toeplitz", ([1, 2, 3],)), ("
          ("hankel", ([1, 2], [9, 4, 5, 6])), ("circulant", ([1, 2, 3, 4],)), ("companion", ([2.0, -3.0, 1.0, 5.0],)),
          ("companion", ([1, 2],)), ("leslie", ([0.1, 2.0, 1.0, 0.1], [0.2, 0.8, 0.7])),
          ("fiedler", ([1, 4, 12, 45, 77],))]
+BUILT += [("fiedler_companion", (c,)) for c in ([2.0], [2.0, 3.0], [2.0, -3.0, 1.0], [1, 2, 3, 4],
+                                                 [0.5, 1.0, -2.0, 3.0, 4.0, -1.0, 2.0, 0.25], np.ones((2, 3, 6)))]
 BUILT += [("convolution_matrix", (a, n, mode)) for mode in ("full", "same", "valid")
           for a, n in (([1, 2, 3], 5), ([1, 2, 3, 4, 5], 3), ([1, 2], 2), ([3], 4))]
 FIXED = [(name, (n, *rest)) for n in (0, 1, 2, 5, 9) for name, rest in
@@ -37,6 +39,10 @@ def test_built_matrices_batch_compile_and_differentiate():
                                [sl.companion(ci + 3) for ci in c], rtol=1e-12)
     check_grads(lambda c, r: fsl.toeplitz(c, r) @ fsl.circulant(c), (fnp.asarray(c[0]), fnp.asarray(r[0])), order=2)
     check_grads(lambda a: fsl.convolution_matrix(a, 3, "same").sum() * fsl.fiedler(a), (fnp.asarray(c[0]),))
+    expected = [sl.fiedler_companion(ci + 3) for ci in c]
+    np.testing.assert_allclose(np.asarray(fx.jit(fx.vmap(fsl.fiedler_companion))(fnp.asarray(c) + 3)), expected,
+                               rtol=1e-12)
+    check_grads(fsl.fiedler_companion, (fnp.asarray(c[0]) + 3,), order=2)
 
 
 def test_qr_svd_and_polar_follow_scipy():
