@@ -92,7 +92,8 @@ def solve_sylvester(a, b, q):
     eigenvalue. Differentiable in all three.
 
     >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
-    >>> fsl.solve_sylvester(fnp.asarray([[2.0, 0.0], [0.0, 3.0]]), fnp.asarray([[1.0]]), fnp.asarray([[3.0], [8.0]])).tolist()
+    >>> a, b = fnp.asarray([[2.0, 0.0], [0.0, 3.0]]), fnp.asarray([[1.0]])
+    >>> fsl.solve_sylvester(a, b, fnp.asarray([[3.0], [8.0]])).tolist()
     [[1.0], [2.0]]
     """
     a, b, q = promote_inexact("solve_sylvester", a, b, q)

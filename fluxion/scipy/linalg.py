@@ -1,7 +1,9 @@
 """fluxion.scipy.linalg: SciPy's linear algebra names over fluxion's factorizations.
 
-Factorizations come from the primitives (`cholesky`, `lu`, `triangular_solve`, `eigh`), so
-every function here is differentiable, batches over leading axes and compiles. As in
+Factorizations come from the primitives (`cholesky`, `lu`, `triangular_solve`, `eigh`, and the
+Schur-based ones of `_schur.py`), so every function here batches over leading axes and compiles,
+and all but the Schur and Hessenberg decompositions (and `funm`, through the Schur form) are
+differentiable. As in
 `fluxion.numpy.linalg`, a singular or indefinite input gives inf/NaN values, not an error.
 SciPy's `overwrite_*` and `check_finite` arguments are accepted and have no effect (arrays
 are immutable; compiled code cannot check values).
@@ -21,14 +23,16 @@ from ..numpy._convert import promote_inexact
 from ..numpy.linalg import _ct, _matrices
 from ..ops import linalg as L
 from ..ops._util import broadcast_shapes
+from ..transforms.autodiff.jacobians import stop_gradient
 from ._schur import funm, hessenberg, rsf2csf, schur, solve_sylvester, sqrtm
 from ._special_matrices import (circulant, companion, convolution_matrix, dft, fiedler, fiedler_companion, hadamard,
                                 hankel, helmert, hilbert, invhilbert, invpascal, leslie, pascal, toeplitz)
 
 __all__ = ["block_diag", "cho_factor", "cho_solve", "cholesky", "circulant", "companion", "convolution_matrix", "det",
-           "dft", "eigh", "expm", "fiedler", "fiedler_companion", "funm", "hadamard", "hankel", "helmert", "hessenberg", "hilbert", "inv",
-           "invhilbert", "invpascal", "leslie", "lu", "lu_factor", "lu_solve", "pascal", "polar", "qr", "rsf2csf", "schur",
-           "solve", "solve_sylvester", "solve_triangular", "sqrtm", "svd", "toeplitz"]
+           "dft", "eigh", "eigh_tridiagonal", "expm", "expm_frechet", "fiedler", "fiedler_companion", "funm",
+           "hadamard", "hankel", "helmert", "hessenberg", "hilbert", "inv", "invhilbert", "invpascal", "leslie", "lu",
+           "lu_factor", "lu_solve", "pascal", "polar", "qr", "qr_multiply", "rsf2csf", "schur", "solve",
+           "solve_sylvester", "solve_triangular", "sqrtm", "svd", "toeplitz"]
 
 det, inv = fnp.linalg.det, fnp.linalg.inv
 
@@ -268,6 +272,33 @@ def expm(A):
     return fnp.where(finite[..., None, None], r, math.nan)
 
 
+def expm_frechet(A, E, method=None, compute_expm: bool = True, check_finite: bool = True):
+    """The Frechet derivative of the matrix exponential at `A` in the direction `E`,
+    L(A, E) = d/dt expm(A + t E) at t = 0, with `expm(A)` first when `compute_expm`:
+    `(expm(A), L)`. Both are blocks of the exponential of [[A, E], [0, A]] (E scaled to unit
+    1-norm there, which the result's linearity in E undoes), so they are differentiable and
+    batch as `expm` does. `method` is accepted for SciPy's signature.
+
+    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
+    >>> fsl.expm_frechet(fnp.zeros((2, 2)), fnp.eye(2), compute_expm=False).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    a, e = promote_inexact("expm_frechet", A, E)
+    a, e = _matrices("expm_frechet", a, square=True), _matrices("expm_frechet", e, square=True)
+    if a.shape[-1] != e.shape[-1]:
+        raise op_error(ShapeError, "expm_frechet", f"A has shape {a.shape} and E {e.shape}",
+                       "pass a direction E of A's matrix shape")
+    batch = broadcast_shapes("expm_frechet", a.shape[:-2], e.shape[:-2])
+    a, e = (fnp.broadcast_to(x, batch + x.shape[-2:]) for x in (a, e))
+    n = a.shape[-1]
+    norm = stop_gradient(fnp.max(fnp.sum(fnp.abs(e), axis=-2), axis=-1, initial=0))
+    scale = fnp.where(norm > 0, norm, 1)[..., None, None]
+    big = fnp.concatenate([fnp.concatenate([a, e / scale], -1), fnp.concatenate([fnp.zeros_like(a), a], -1)], -2)
+    out = expm(big)
+    frechet = out[..., :n, n:] * scale
+    return (out[..., :n, :n], frechet) if compute_expm else frechet
+
+
 def block_diag(*arrs):
     """The matrix with `arrs` (0-d, 1-d taken as one row, or 2-d) on its diagonal, zeros elsewhere.
 
@@ -341,3 +372,76 @@ def polar(a, side: str = "right", *, method: str = "svd", eps=None, max_iteratio
     u = w @ vh
     p = _ct(vh) @ (s[..., :, None] * vh) if side == "right" else w @ (s[..., :, None] * _ct(w))
     return u, p
+
+
+def qr_multiply(a, c, mode: str = "right", pivoting: bool = False, conjugate: bool = False, overwrite_a: bool = False,
+                overwrite_c: bool = False):
+    """`(Q @ c, R)` for mode 'left', `(c @ Q, R)` for 'right', with the economic QR `a = Q R`
+    (Q (M, K), R (K, N), K = min(M, N)); `conjugate` multiplies by conj(Q). A vector `c` is a
+    column for 'left' (K,), a row for 'right' (M,), and the product a vector again.
+
+    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
+    >>> qc, r = fsl.qr_multiply(fnp.asarray([[3.0], [4.0]]), fnp.asarray([[1.0, 0.0]]))
+    >>> [round(abs(v), 4) for v in qc.ravel().tolist()], [round(abs(v), 4) for v in r.ravel().tolist()]
+    ([0.6], [5.0])
+    """
+    if mode not in ("left", "right"):
+        raise op_error(ValueError, "qr_multiply", f"mode must be 'left' or 'right', got {mode!r}",
+                       "pass mode='left' for Q @ c or mode='right' for c @ Q")
+    if pivoting:
+        raise op_error(NotImplementedError, "qr_multiply", "pivoting is not available",
+                       "pass pivoting=False (fluxion.scipy.linalg.qr has no pivoting either)")
+    a, c = promote_inexact("qr_multiply", a, c)
+    q, r = fnp.linalg.qr(_matrices("qr_multiply", a), mode="reduced")
+    if conjugate:
+        q = fnp.conj(q)
+    m, k = q.shape[-2:]
+    need, axis = (k, 0 if c.ndim == 1 else -2) if mode == "left" else (m, -1)
+    if c.ndim == 0 or c.shape[axis] != need:
+        where = "rows" if mode == "left" and c.ndim > 1 else "entries" if c.ndim == 1 else "columns"
+        raise op_error(ShapeError, "qr_multiply", f"a has shape {a.shape}, so for mode {mode!r} c needs {need} "
+                       f"{where}, got shape {c.shape}", f"pass c with {need} {where}" + (
+                           " (min(a.shape) for 'left')" if mode == "left" else " (a.shape[0] for 'right')"))
+    return (q @ c if mode == "left" else c @ q), r
+
+
+def eigh_tridiagonal(d, e, eigvals_only: bool = False, select: str = "a", select_range=None,
+                     check_finite: bool = True, tol: float = 0.0, lapack_driver: str = "auto"):
+    """Eigenvalues `w` (ascending) and eigenvectors `v` (columns) of the real symmetric tridiagonal
+    matrix with diagonal `d` (..., N) and off-diagonal `e` (..., N - 1); only `w` with
+    `eigvals_only`. `select` 'a' keeps all, 'i' those of indices `select_range = (lo, hi)`
+    (inclusive), 'v' those in the interval (lo, hi] (a number known only from the values: not
+    under jit or vmap). Through `eigh` of the matrix, so differentiable; `tol` and
+    `lapack_driver` are accepted for SciPy's signature.
+
+    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
+    >>> fsl.eigh_tridiagonal(fnp.asarray([2.0, 2.0]), fnp.asarray([1.0]), eigvals_only=True).tolist()
+    [1.0, 3.0]
+    """
+    d, e = promote_inexact("eigh_tridiagonal", d, e, complex_ok=False)
+    if d.ndim < 1 or e.ndim < 1 or e.shape[-1] != max(d.shape[-1] - 1, 0):
+        raise op_error(ShapeError, "eigh_tridiagonal", f"d has shape {d.shape}, so e must have shape "
+                       f"(..., {max(d.shape[-1] - 1, 0) if d.ndim else 'N - 1'}), got {e.shape}",
+                       "pass the diagonal d (N entries) and the off-diagonal e (N - 1 entries)")
+    if select not in ("a", "all", 0, "i", "index", 2, "v", "value", 1):
+        raise op_error(ValueError, "eigh_tridiagonal", f"select must be 'a', 'i' or 'v', got {select!r}",
+                       "pass select='a' (all), 'i' (indices select_range) or 'v' (values in select_range)")
+    n = d.shape[-1]
+    batch = broadcast_shapes("eigh_tridiagonal", d.shape[:-1], e.shape[:-1])
+    d, e = fnp.broadcast_to(d, batch + (n,)), fnp.broadcast_to(e, batch + (max(n - 1, 0),))
+    # eigh reads the lower triangle: d on the diagonal, e below it
+    below = fnp.concatenate([e, fnp.zeros(batch + (min(n, 1),), e.dtype)], -1)
+    w_v = L.eigh(d[..., :, None] * fnp.eye(n, dtype=d.dtype) + below[..., None, :] * fnp.eye(n, k=-1, dtype=d.dtype))
+    v, w = w_v
+    if select in ("i", "index", 2):
+        lo, hi = (int(i) for i in select_range)
+        if not 0 <= lo <= hi < n:
+            raise op_error(ValueError, "eigh_tridiagonal", f"select_range {select_range} is no range of indices of "
+                           f"{n} eigenvalues", f"pass (lo, hi) with 0 <= lo <= hi <= {n - 1}")
+        w, v = w[..., lo:hi + 1], v[..., lo:hi + 1]
+    elif select in ("v", "value", 1):
+        lo, hi = select_range
+        keep = (w > lo) & (w <= hi)
+        w, v = w[keep], v[:, keep]
+    return w if eigvals_only else (w, v)
+

@@ -422,6 +422,9 @@ CASES = {
     "scipy.linalg.hessenberg": Case(lambda a: fsl.hessenberg(a, calc_q=True), ((4, 4),)),
     "scipy.linalg.rsf2csf": Case(lambda a: fsl.rsf2csf(*fsl.schur(a)), ((3, 3),)),
     "scipy.linalg.funm": Case(lambda a: fsl.funm(a, fnp.exp), ((3, 3),)),
+    "scipy.linalg.expm_frechet": Case(lambda a, e: fsl.expm_frechet(3 * a, e), ((3, 3), (3, 3))),
+    "scipy.linalg.eigh_tridiagonal": Case(lambda d, e: fsl.eigh_tridiagonal(d, e)[0], ((4,), (3,))),
+    "scipy.linalg.qr_multiply": Case(lambda a, c: fsl.qr_multiply(a, c), ((4, 3), (2, 4))),
     "scipy.linalg.solve_triangular": Case(lambda a, b: fsl.solve_triangular(a, b, lower=True),
                                           (dominant(3, 3), (3, 2))),
 }
