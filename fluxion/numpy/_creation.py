@@ -267,7 +267,8 @@ def arange(start, /, stop=None, step=1, dtype=None, *, device=None) -> Array:
     """Evenly spaced values in `[start, stop)` with spacing `step` (`arange(n)`: 0..n-1).
 
     Python ints give int64 and floats float32 unless `dtype` says otherwise; the length is
-    `ceil((stop - start) / step)`.
+    `ceil((stop - start) / step)`. An integer `dtype` with a float start or step counts, as in
+    NumPy, from `dtype(start)` by `dtype(start + step) - dtype(start)`.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.arange(5).tolist(), fnp.arange(3, 0, -1).tolist(), fnp.arange(0, 1, 0.25).tolist()
@@ -289,6 +290,9 @@ def arange(start, /, stop=None, step=1, dtype=None, *, device=None) -> Array:
         raise op_error(ValueError, "arange", f"needs finite start, stop and step, got {lo}, {hi}, {st}",
                        "pass finite numbers")
     n = max(-((lo - hi) // st) if exact else math.ceil((hi - lo) / st), 0)
+    if not exact and dt.kind in "iu":
+        # NumPy's (and JAX's) integer range: start and the step cast as `dtype(start + step) - dtype(start)`
+        lo, st, exact = int(lo), int(lo + st) - int(lo), True
     if lo == 0 and st == 1 and dt != dtypes.bool_:
         return place("arange", S.iota(dt, (n,), 0), device)
     work = dtypes.int64 if exact and dt.kind in "iu" else dtypes.float64

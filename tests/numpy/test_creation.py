@@ -96,6 +96,14 @@ def test_arange_takes_a_dtype(dtype):
     check(fnp.arange(5, dtype=dtype), np.arange(5).astype(dtype))
 
 
+@pytest.mark.parametrize("args", [(0, 5, 1.5), (0, 5, 0.5), (-0.5, 3, 1.5), (2.7, -3, -1.2), (0.5, 3), (1.5,)])
+@pytest.mark.parametrize("dtype", [np.int64, np.int8, np.uint8])
+def test_integer_arange_of_float_arguments_steps_as_numpy(args, dtype):
+    if dtype == np.uint8 and min(args) < 0:
+        pytest.skip("negative values do not fit")
+    check(fnp.arange(*args, dtype=dtype), np.arange(*args, dtype=dtype))
+
+
 def test_arange_infers_float_from_any_float_argument_and_keeps_numpy_float64():
     assert fnp.arange(5.0).dtype == np.float32
     assert fnp.arange(0, 1, 0.5).dtype == np.float32
