@@ -37,13 +37,18 @@ def _axes(op: str, axis, ndim: int, distinct: bool = True) -> tuple[int, ...]:
     return S.normalize_axes(op, tuple(axis) if isinstance(axis, Sequence) else axis, ndim, distinct)
 
 
+def _ints(v) -> tuple[int, ...]:
+    """Concrete ints from an int, a sequence of ints or a 1-d array of them (as NumPy takes)."""
+    return tuple(map(operator.index, v)) if np.ndim(v) else (operator.index(v),)
+
+
 # reshaping ----------------------------------------------------------------------------------
 def _infer_shape(x: Array, shape) -> tuple[int, ...]:
     """`shape` with its one -1 replaced by the size that keeps the elements of `x`."""
     if shape.__class__ is tuple and -1 not in shape:
         return shape  # the primitive checks the sizes
     size = math.prod(x.shape)
-    shape = tuple(map(operator.index, shape)) if isinstance(shape, Sequence) else (operator.index(shape),)
+    shape = _ints(shape)
     unknown = [i for i, d in enumerate(shape) if d == -1]
     if len(unknown) > 1 or any(d < -1 for d in shape):
         raise op_error(ShapeError, "reshape", f"shape {shape} may hold one -1 and otherwise sizes >= 0",
@@ -336,7 +341,7 @@ def concatenate(arrays, axis: int | None = 0, *, dtype=None) -> Array:
     return S.concatenate(xs, axis)
 
 
-def stack(arrays, /, *, axis: int = 0, dtype=None) -> Array:
+def stack(arrays, /, axis: int = 0, *, dtype=None) -> Array:
     """Join arrays of one shape along a new axis `axis`; dtypes promote.
 
     >>> import fluxion.numpy as fnp
@@ -467,7 +472,7 @@ def tile(A, reps) -> Array:
     [[1, 2, 1, 2], [1, 2, 1, 2]]
     """
     x = _arr(A)
-    reps = tuple(map(operator.index, reps)) if isinstance(reps, Sequence) else (operator.index(reps),)
+    reps = _ints(reps)
     if any(r < 0 for r in reps):
         raise op_error(ValueError, "tile", f"reps {reps} must be >= 0", "pass non-negative repetition counts")
     d = max(len(reps), x.ndim)
@@ -541,7 +546,7 @@ def repeat(x, repeats, /, axis: int | None = None, *, total_repeat_length: int |
     return _indexing.take(x, Array(np.repeat(np.arange(n), counts)), axis=axis)
 
 
-def roll(x, /, shift, *, axis=None) -> Array:
+def roll(x, /, shift, axis=None) -> Array:
     """Shift elements along `axis` cyclically (the flattened array when None).
 
     `shift` and `axis` may be tuples (paired up, a single value broadcasting).
@@ -553,7 +558,7 @@ def roll(x, /, shift, *, axis=None) -> Array:
     x = _arr(x)
     if axis is None:
         return S.reshape(roll(S.reshape(x, (x.size,)), shift, axis=0), x.shape)
-    shifts = tuple(map(operator.index, shift)) if isinstance(shift, Sequence) else (operator.index(shift),)
+    shifts = _ints(shift)
     axes = _axes("roll", axis, x.ndim, distinct=False)
     if len(shifts) != len(axes) and 1 not in (len(shifts), len(axes)):
         raise op_error(ValueError, "roll", f"shift {shift} and axis {axis} have different lengths",

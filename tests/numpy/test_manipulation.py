@@ -377,6 +377,15 @@ def test_roll_matches_numpy(x, data):
         check(fnp.roll(fnp.asarray(x), tuple(shifts), axis=axes[0]), np.roll(x, shifts, axes[0]))
 
 
+def test_axis_positional_and_integer_arrays_as_counts_are_taken_as_numpy():
+    x = np.arange(24).reshape(2, 3, 4)
+    check(fnp.roll(fnp.asarray(x), 1, 0), np.roll(x, 1, 0))
+    check(fnp.roll(fnp.asarray(x), fnp.asarray([1, 2]), (0, 2)), np.roll(x, np.array([1, 2]), (0, 2)))
+    check(fnp.stack([fnp.asarray(x), fnp.asarray(x)], -1), np.stack([x, x], -1))
+    check(fnp.tile(fnp.asarray(x), fnp.asarray([2, 1, 1, 2])), np.tile(x, np.array([2, 1, 1, 2])))
+    check(fnp.reshape(fnp.asarray(x), fnp.asarray([4, -1])), np.reshape(x, np.array([4, -1])))
+
+
 def test_roll_errors():
     with raises(ValueError, "roll", "lengths"):
         fnp.roll(fnp.zeros((2, 2)), (1, 2, 3), axis=(0, 1))
