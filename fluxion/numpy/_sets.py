@@ -5,7 +5,8 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.array import Array
-from ._differences import _arrays
+from ._convert import dtype_of
+from ._differences import _arrays, _operands
 from ._interpolation import _concrete
 
 __all__ = ["intersect1d", "setdiff1d", "setxor1d", "union1d"]
@@ -30,13 +31,14 @@ def intersect1d(ar1, ar2, assume_unique: bool = False, return_indices: bool = Fa
 
 
 def setdiff1d(ar1, ar2, assume_unique: bool = False) -> Array:
-    """The unique values of `ar1` not in `ar2`, sorted (eager only).
+    """The unique values of `ar1` not in `ar2`, sorted, in the dtype of `ar1` (eager only).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.setdiff1d(fnp.asarray([3, 1, 2, 1]), fnp.asarray([2])).tolist()
     [1, 3]
     """
-    return Array(np.setdiff1d(*_set_operands("setdiff1d", ar1, ar2), assume_unique))
+    out = np.setdiff1d(*_set_operands("setdiff1d", ar1, ar2), assume_unique)
+    return Array(out.astype(dtype_of(_operands((ar1,))[0])[0]))  # values of ar1: the cast is exact
 
 
 def setxor1d(ar1, ar2, assume_unique: bool = False) -> Array:
