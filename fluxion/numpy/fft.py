@@ -295,7 +295,7 @@ def _scaled(op: str, k: Array, scale: float, dtype, device) -> Array:
     return place(op, E.mul_p.bind(convert(k, dtype), convert(scale, dtype)), device)
 
 
-def fftfreq(n: int, /, *, d: float = 1.0, dtype=None, device=None) -> Array:
+def fftfreq(n: int, /, d: float = 1.0, *, dtype=None, device=None) -> Array:
     """The sample frequencies of an `n`-point `fft` with sample spacing `d`: [0, 1, ..., -2, -1] / (d n).
 
     >>> import fluxion.numpy as fnp
@@ -310,7 +310,7 @@ def fftfreq(n: int, /, *, d: float = 1.0, dtype=None, device=None) -> Array:
     return _scaled("fftfreq", k, scale, dtype, device)
 
 
-def rfftfreq(n: int, /, *, d: float = 1.0, dtype=None, device=None) -> Array:
+def rfftfreq(n: int, /, d: float = 1.0, *, dtype=None, device=None) -> Array:
     """The sample frequencies of an `n`-point `rfft`: [0, 1, ..., n // 2] / (d n).
 
     >>> import fluxion.numpy as fnp

@@ -166,6 +166,8 @@ def test_fftfreq_and_rfftfreq_match_numpy(n, d):
         out = getattr(fnp.fft, name)(n, d=d, dtype=fnp.float64, device="cpu")
         assert out.dtype == dtypes.float64
         np.testing.assert_allclose(np.asarray(out), getattr(np.fft, name)(n, d=d), rtol=1e-15)
+        # NumPy (and JAX) also take the spacing positionally
+        np.testing.assert_allclose(np.asarray(getattr(fnp.fft, name)(n, d)), getattr(np.fft, name)(n, d), rtol=1e-6)
 
 
 @given(x=hnp.arrays(st.sampled_from([np.float32, np.int64, np.complex64, np.bool_]),
