@@ -1,6 +1,7 @@
 """Helpers shared by the primitive families: type checks that raise errors naming the fix."""
 from __future__ import annotations
 
+import operator
 from typing import Sequence
 
 import numpy as np
@@ -47,6 +48,10 @@ def check_dtype(op: str, dt: np.dtype, allowed: tuple) -> None:
 
 def axis_index(op: str, axis: int, ndim: int) -> int:
     """Normalise a possibly negative axis, raising an error that names the fix when out of range."""
+    if axis.__class__ is not int:
+        if isinstance(axis, (Sequence, np.ndarray)) or not hasattr(axis, "__index__"):
+            raise op_error(DTypeError, op, f"axis must be an int, got {axis!r}", "pass one axis as a Python int")
+        axis = operator.index(axis)
     if not -ndim <= axis < max(ndim, 1) or (ndim == 0 and axis not in (0, -1)):
         raise op_error(AxisError, op, f"axis {axis} is out of range for an array of {ndim} dimensions",
                        f"use an axis in [{-ndim}, {ndim - 1}]")

@@ -65,6 +65,14 @@ def test_diff_errors_name_the_fix():
         fnp.diff(fnp.zeros((2, 2)), prepend=fnp.zeros((3, 1)))
 
 
+
+@pytest.mark.parametrize("f", [fnp.diff, fnp.unwrap, fnp.trapezoid, lambda x, axis: fnp.take(x, 0, axis=axis)])
+def test_single_axis_functions_name_a_tuple_or_float_axis(f):
+    for axis in ((0, 1), 1.0):
+        with raises(DTypeError, "axis must be an int", "one axis"):
+            f(fnp.zeros((2, 2)), axis=axis)
+    check(f(fnp.asarray(np.eye(2)), axis=np.int64(-1)), f(fnp.asarray(np.eye(2)), axis=-1))
+
 def test_diff_works_traced():
     x = fnp.asarray([[1.0, 4.0, 9.0], [2.0, 2.0, 5.0]])
     same(traced(fnp.diff, x, n=2, axis=1, prepend=0.0), fnp.diff(x, n=2, axis=1, prepend=0.0))
