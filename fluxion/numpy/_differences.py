@@ -110,10 +110,11 @@ def _ediff1d_edge(name: str, v, dt: np.dtype) -> list[Array]:
 
 
 def gradient(f, *varargs, axis=None, edge_order: int = 1):
-    """The gradient of samples `f` on a uniform grid, by central differences inside and
-    one-sided differences of order `edge_order` (1 or 2) at the ends.
+    """The gradient of samples `f`, by central differences inside and one-sided differences
+    of order `edge_order` (1 or 2) at the ends.
 
-    `varargs` holds the spacing: nothing (1), one scalar for every axis, or one per axis.
+    `varargs` holds the spacing: nothing (1), one for every axis, or one per axis; each is a
+    scalar (a uniform grid) or, as in NumPy, the 1-d coordinates of the samples along its axis.
     Returns one array for one axis, else a tuple with one array per axis.
 
     >>> import fluxion.numpy as fnp
@@ -139,14 +140,12 @@ def gradient(f, *varargs, axis=None, edge_order: int = 1):
 
 
 def _gradient_along(f: Array, axis: int, dx, edge_order: int) -> Array:
-    if not isinstance(dx, _SCALARS) and _array(dx).ndim != 0:
-        raise op_error(NotImplementedError, "gradient",
-                       f"spacing of shape {_array(dx).shape} (coordinates) is not supported",
-                       "pass a scalar spacing per axis (a uniform grid)")
     n = f.shape[axis]
     if n < edge_order + 1:
         raise op_error(ShapeError, "gradient", f"axis {axis} has {n} samples; edge_order={edge_order} needs at least "
                        f"{edge_order + 1}", "pass more samples or a lower edge_order")
+    if not isinstance(dx, _SCALARS) and _array(dx).ndim != 0:
+        return _gradient_at_coordinates(f, axis, _array(dx), edge_order)
     # a Python spacing stays a Python number, so that the coefficients below are exact as NumPy's
     f, dx = _inexact("gradient", f, dx) if isinstance(dx, Array) else (_inexact("gradient", f)[0], dx)
     at = lambda i: _part(f, axis, i % n, i % n + 1)  # noqa: E731  (one sample, axis kept)
@@ -158,6 +157,30 @@ def _gradient_along(f: Array, axis: int, dx, edge_order: int) -> Array:
     else:
         first = over(-1.5) * at(0) + over(2.0) * at(1) + over(-0.5) * at(2)
         last = over(0.5) * at(-3) + over(-2.0) * at(-2) + over(1.5) * at(-1)
+    return S.concatenate([first, inner, last], axis)
+
+
+def _gradient_at_coordinates(f: Array, axis: int, x: Array, edge_order: int) -> Array:
+    """NumPy's second-order differences on a non-uniform grid whose coordinates along `axis` are `x`."""
+    n = f.shape[axis]
+    if x.shape != (n,):
+        raise op_error(ShapeError, "gradient", f"coordinates of shape {x.shape} do not match the {n} samples "
+                       f"along axis {axis}", f"pass a scalar spacing or {n} coordinates")
+    f, x = _inexact("gradient", f, x)
+    h = S.reshape(diff(x), tuple(n - 1 if a == axis else 1 for a in range(f.ndim)))  # spacings, along axis
+    dx1, dx2 = _part(h, axis, 0, n - 2), _part(h, axis, 1, n - 1)
+    inner = (-dx2 / (dx1 * (dx1 + dx2)) * _part(f, axis, 0, n - 2) + (dx2 - dx1) / (dx1 * dx2) * _part(f, axis, 1, n - 1)
+             + dx1 / (dx2 * (dx1 + dx2)) * _part(f, axis, 2, n))
+    if edge_order == 1:
+        first = (_part(f, axis, 1, 2) - _part(f, axis, 0, 1)) / _part(h, axis, 0, 1)
+        last = (_part(f, axis, n - 1, n) - _part(f, axis, n - 2, n - 1)) / _part(h, axis, n - 2, n - 1)
+    else:
+        d1, d2 = _part(h, axis, 0, 1), _part(h, axis, 1, 2)
+        first = (-(2 * d1 + d2) / (d1 * (d1 + d2)) * _part(f, axis, 0, 1) + (d1 + d2) / (d1 * d2) * _part(f, axis, 1, 2)
+                 - d1 / (d2 * (d1 + d2)) * _part(f, axis, 2, 3))
+        d1, d2 = _part(h, axis, n - 3, n - 2), _part(h, axis, n - 2, n - 1)
+        last = (d2 / (d1 * (d1 + d2)) * _part(f, axis, n - 3, n - 2) - (d2 + d1) / (d1 * d2) * _part(f, axis, n - 2, n - 1)
+                + (2 * d2 + d1) / (d2 * (d1 + d2)) * _part(f, axis, n - 1, n))
     return S.concatenate([first, inner, last], axis)
 
 

@@ -121,6 +121,19 @@ def test_gradient_takes_one_spacing_per_axis_in_the_order_of_axis():
         check(o, e, rtol=1e-12)
 
 
+
+@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=3, min_side=3, max_side=5), elements=finite),
+       st.sampled_from([1, 2]), st.data())
+def test_gradient_matches_numpy_at_non_uniform_coordinates(f, edge_order, data):
+    steps = st.floats(0.1, 3)
+    coords = [np.cumsum(data.draw(st.lists(steps, min_size=n, max_size=n))) for n in f.shape]
+    spacing = [c if data.draw(st.booleans()) else 0.5 for c in coords]  # coordinates mixed with scalars
+    out = fnp.gradient(fnp.asarray(f), *[fnp.asarray(c) if isinstance(c, np.ndarray) else c for c in spacing],
+                       edge_order=edge_order)
+    expected = np.gradient(f, *spacing, edge_order=edge_order)
+    for o, e in zip(out if f.ndim > 1 else [out], expected if f.ndim > 1 else [expected]):
+        check(o, e, rtol=1e-9)
+
 def test_gradient_promotes_integers_to_float32_and_keeps_floats():
     assert fnp.gradient(fnp.asarray([1, 4, 9])).dtype == np.float32
     assert fnp.gradient(fnp.asarray([1, 4, 9], dtype=fnp.float16)).dtype == np.float16
@@ -140,8 +153,8 @@ def test_gradient_errors_name_the_fix():
         fnp.gradient(fnp.asarray([1.0, 2.0, 3.0, 4.0]), edge_order=3)
     with raises(TypeError, "2 spacings for 3 axes"):
         fnp.gradient(fnp.zeros((3, 3, 3)), 1.0, 2.0)
-    with raises(NotImplementedError, "coordinates", "scalar spacing"):
-        fnp.gradient(fnp.asarray([1.0, 2.0, 3.0]), fnp.asarray([0.0, 1.0, 3.0]))
+    with raises(ShapeError, "coordinates of shape", "3 coordinates"):
+        fnp.gradient(fnp.asarray([1.0, 2.0, 3.0]), fnp.asarray([0.0, 1.0]))
     with raises(ShapeError, "repeats"):
         fnp.gradient(fnp.zeros((3, 3)), axis=(0, -2))
 
