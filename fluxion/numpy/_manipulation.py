@@ -621,18 +621,25 @@ def _axis_config(ndim: int, axis: int, before: int, after: int) -> list[tuple[in
     return config
 
 
-def _extend(x: Array, axis: int, before: int, after: int, mode: str) -> Array:
-    """`x` padded along one (non-empty) axis by a periodic mode or edge."""
+def _extend(x: Array, axis: int, before: int, after: int, mode: str, odd: bool = False) -> Array:
+    """`x` padded along one (non-empty) axis by a periodic mode or edge; `odd` reflects about
+    the edge values (reflect_type='odd') instead of mirroring them."""
     n = x.shape[axis]
     if mode == "edge" or (mode == "reflect" and n == 1):
         return S.concatenate([_edge(x, axis, 0, before), x, _edge(x, axis, n - 1, after)], axis)
     if mode == "wrap":
-        period = x
-    elif mode == "reflect":  # x then its inner elements backwards: period 2n - 2
-        period = S.concatenate([x, S.slice_in_dim(S.rev(x, (axis,)), 1, n - 1, axis=axis)], axis)
-    else:  # symmetric: x then x backwards, period 2n
-        period = S.concatenate([x, S.rev(x, (axis,))], axis)
-    return _periodic(x, axis, period, before, after)
+        return _periodic(x, axis, x, before, after)
+    # reflect: x then its inner elements backwards (period 2n - 2); symmetric: x backwards (2n)
+    back = S.rev(x, (axis,)) if mode == "symmetric" else S.slice_in_dim(S.rev(x, (axis,)), 1, n - 1, axis=axis)
+    if not odd:
+        return _periodic(x, axis, S.concatenate([x, back], axis), before, after)
+    first, last = S.slice_in_dim(x, 0, 1, axis=axis), S.slice_in_dim(x, n - 1, n, axis=axis)
+    period = S.concatenate([x, 2 * last - back], axis)
+    # the odd extension is periodic but for a rise of 2 * (last - first) per period
+    p = period.shape[axis]
+    turns = _elementwise.floor_divide(arange(-before, n + after), p)
+    turns = convert(S.reshape(turns, (1,) * axis + turns.shape + (1,) * (x.ndim - axis - 1)), x.dtype)
+    return _periodic(x, axis, period, before, after) + turns * (2 * (last - first))
 
 
 def _statistic(x: Array, axis: int, start: int, stop: int, mode: str) -> Array:
@@ -706,7 +713,8 @@ def pad(array, pad_width, mode: str = "constant", **kwargs) -> Array:
     """Pad an array, as NumPy's pad: modes constant, edge, reflect, symmetric, wrap, empty,
     linear_ramp, maximum, mean, median and minimum.
 
-    `pad_width` is an int, a (before, after) pair, or one pair per axis; `constant_values`
+    `pad_width` is an int, a (before, after) pair, or one pair per axis; `reflect_type='odd'`
+    (modes reflect and symmetric) reflects about the edge values, `2 * edge - mirrored`; `constant_values`
     (mode="constant"), `end_values` (mode="linear_ramp", default 0) and `stat_length` (the
     statistic modes: how many edge elements to summarize, None for the whole axis) take the
     same forms. Axes are padded in order, so corners take the later axis's value, and a
@@ -728,9 +736,9 @@ def pad(array, pad_width, mode: str = "constant", **kwargs) -> Array:
     if set(kwargs) - allowed:
         raise op_error(ValueError, "pad", f"unsupported keyword arguments for mode {mode!r}: "
                        f"{sorted(set(kwargs) - allowed)}", f"mode {mode!r} takes {sorted(allowed) or 'no keywords'}")
-    if kwargs.get("reflect_type", "even") != "even":
-        raise op_error(NotImplementedError, "pad", f"reflect_type={kwargs['reflect_type']!r} is not supported",
-                       "use reflect_type='even' (the default)")
+    if kwargs.get("reflect_type", "even") not in ("even", "odd"):
+        raise op_error(ValueError, "pad", f"reflect_type={kwargs['reflect_type']!r} is not supported",
+                       "use reflect_type='even' (the default) or 'odd'")
     widths = _pairs("pad", "pad_width", pad_width, x.ndim, integral=True)
     if np.any(widths < 0):
         raise op_error(ValueError, "pad", f"pad_width {pad_width!r} has negative entries",
@@ -763,5 +771,5 @@ def pad(array, pad_width, mode: str = "constant", **kwargs) -> Array:
         elif mode in _STAT_MODES:
             x = _by_statistic(x, axis, int(b), int(a), mode, lengths[axis])
         else:
-            x = _extend(x, axis, int(b), int(a), mode)
+            x = _extend(x, axis, int(b), int(a), mode, kwargs.get("reflect_type") == "odd")
     return x

@@ -402,6 +402,15 @@ def test_pad_matches_numpy_in_every_mode(data, mode):
     check(fnp.pad(fnp.asarray(x), widths, mode=mode), np.pad(x, widths, mode=mode))
 
 
+
+@given(st.data(), st.sampled_from(["reflect", "symmetric"]),
+       st.sampled_from([np.int8, np.uint8, np.int32, np.int64, np.float32, np.float64, np.complex64]))
+def test_odd_reflections_match_numpy(data, mode, dtype):
+    shape = data.draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4))
+    x = data.draw(hnp.arrays(np.int8, shape, elements=st.integers(0, 9))).astype(dtype)  # exact sums
+    widths = [(data.draw(st.integers(0, 9)), data.draw(st.integers(0, 9))) for _ in x.shape]
+    check(fnp.pad(fnp.asarray(x), widths, mode=mode, reflect_type="odd"), np.pad(x, widths, mode, reflect_type="odd"))
+
 @pytest.mark.parametrize("width", [2, (2,), (1, 3), [[1, 2]], ((0, 1), (2, 0)), np.array([[1, 1], [0, 2]])])
 @pytest.mark.parametrize("mode", ["constant", "edge", "reflect", "symmetric", "wrap"])
 def test_pad_width_forms_match_numpy(width, mode):
@@ -426,8 +435,8 @@ def test_pad_errors():
     x = fnp.zeros((2, 2))
     with raises(ValueError, "pad", "not supported"):
         fnp.pad(x, 1, mode="bogus")
-    with raises(NotImplementedError, "pad", "reflect_type"):
-        fnp.pad(x, 1, mode="reflect", reflect_type="odd")
+    with raises(ValueError, "pad", "reflect_type", "'odd'"):
+        fnp.pad(x, 1, mode="reflect", reflect_type="bogus")
     with raises(ValueError, "pad", "keyword"):
         fnp.pad(x, 1, mode="edge", constant_values=1)
     with raises(TypeError, "pad", "integers"):
