@@ -7,6 +7,7 @@ import numpy as np
 
 from .core import dtypes, tree
 from .core.array import Array, to_array
+from .core.errors import ArgumentTypeError
 from .transforms.autodiff import jvp, vjp
 
 _EPS = {dtypes.float64: 1e-6, dtypes.complex128: 1e-6, dtypes.float32: 1e-3, dtypes.complex64: 1e-3}
@@ -55,7 +56,8 @@ def check_grads(f: Callable, args: Sequence, order: int = 2, modes: Sequence[str
     leaves = [to_array(x) for x in leaves]
     bad = [x.dtype for x in leaves if x.dtype not in dtypes.FLOATING]
     if bad:
-        raise TypeError(f"check_grads needs floating-point arguments, got {bad}; fix: convert them with .astype(float)")
+        raise ArgumentTypeError(f"check_grads needs floating-point arguments, got {bad}; "
+                                "fix: convert them with .astype(float)")
     dt = min((x.dtype for x in leaves), key=lambda d: d.itemsize, default=dtypes.float64)
     eps = eps if eps is not None else _EPS.get(dt, 1e-2)
     atol = atol if atol is not None else _TOL.get(dt, _LOW)

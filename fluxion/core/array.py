@@ -12,6 +12,7 @@ import numpy as np
 
 from . import dtypes, errors, tree
 from .device import CPU
+from .errors import ArgumentTypeError, InvalidArgumentError
 from .types import ArrayType
 
 
@@ -94,12 +95,12 @@ class Array:
 
     def __len__(self) -> int:
         if not self.shape:
-            raise TypeError("len() of a 0-d array; use .item() or .shape")
+            raise ArgumentTypeError("len() of a 0-d array; use .item() or .shape")
         return self.shape[0]
 
     def __iter__(self):
         if not self.shape:
-            raise TypeError("iteration over a 0-d array; use .item()")
+            raise ArgumentTypeError("iteration over a 0-d array; use .item()")
         return (self[i] for i in range(self.shape[0]))
 
     # conversion to Python and NumPy -----------------------------------------------------
@@ -110,14 +111,15 @@ class Array:
         """The value of a 0-d array as a Python scalar. As in NumPy 2, an array with axes is an
         error even when it holds one element: int(x) of a shape-(1,) x hides a missing index."""
         if self.shape:
-            raise TypeError(f"{why} needs a 0-d array, got shape {self.shape}; index it (x[0]), reduce it, "
-                            f"or use x.item() for any array of one element")
+            raise ArgumentTypeError(f"{why} needs a 0-d array, got shape {self.shape}; index it (x[0]), reduce it, "
+                                    f"or use x.item() for any array of one element")
         return np.asarray(self._concrete(why)).item()
 
     def __bool__(self) -> bool:
         v = np.asarray(self._concrete("bool()"))
         if v.size != 1:
-            raise ValueError(f"the truth value of an array of shape {v.shape} is ambiguous; use .any() or .all()")
+            raise InvalidArgumentError(f"the truth value of an array of shape {v.shape} is ambiguous; "
+                                       "use .any() or .all()")
         return bool(v.reshape(()))
 
     def __float__(self) -> float:
@@ -139,7 +141,8 @@ class Array:
         """The value of a size-1 array (of any shape) as a Python scalar."""
         v = np.asarray(self._concrete("item()"))
         if v.size != 1:
-            raise ValueError(f"item() needs an array of size 1, got shape {v.shape}; index or reduce it first")
+            raise InvalidArgumentError(f"item() needs an array of size 1, got shape {v.shape}; "
+                                       "index or reduce it first")
         return v.reshape(()).item()
 
     def tolist(self):
@@ -150,7 +153,7 @@ class Array:
         v = np.asarray(self._concrete("conversion to a NumPy array"))
         if dtype is not None and v.dtype != dtype:
             if copy is False:
-                raise ValueError("conversion to another dtype needs a copy")
+                raise InvalidArgumentError("conversion to another dtype needs a copy")
             return v.astype(dtype)
         return v.copy() if copy else v
 
@@ -248,7 +251,7 @@ class Tracer(Array):
                               "write x = x.at[i].set(v) (or x = x + y) instead")
 
     def __reduce__(self):
-        raise TypeError("a traced value cannot be pickled")
+        raise ArgumentTypeError("a traced value cannot be pickled")
 
 
 _VALUE = Array._value  # the slot, which PendingArray's property stands in front of
@@ -366,5 +369,5 @@ def scalar_value(x, dt: np.dtype) -> np.ndarray:
         raise (ValueError if math.isnan(x) else OverflowError)(
             f"Python float {x} has no {dt} value; fix: use a floating-point dtype, or replace it first")
     elif isinstance(x, complex) and dt not in dtypes.COMPLEX and dt != dtypes.bool_:
-        raise TypeError(f"Python complex {x} has no {dt} value; fix: pass its .real, or use a complex dtype")
+        raise ArgumentTypeError(f"Python complex {x} has no {dt} value; fix: pass its .real, or use a complex dtype")
     return np.array(x, dtype=dt)

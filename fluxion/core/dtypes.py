@@ -13,6 +13,8 @@ import functools
 import ml_dtypes
 import numpy as np
 
+from .errors import ArgumentTypeError
+
 bool_ = np.dtype(np.bool_)
 int8, int16, int32, int64 = (np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64))
 uint8, uint16, uint32, uint64 = (np.dtype(t) for t in (np.uint8, np.uint16, np.uint32, np.uint64))
@@ -148,7 +150,7 @@ def scalar_dtype(x) -> np.dtype:
         return default_float
     if isinstance(x, complex):
         return default_complex
-    raise TypeError(f"{type(x).__name__} is not a Python scalar")
+    raise ArgumentTypeError(f"{type(x).__name__} is not a Python scalar")
 
 
 def short_name(dt: np.dtype) -> str:

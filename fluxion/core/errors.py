@@ -1,6 +1,7 @@
 """fluxion's exceptions. Each also subclasses the built-in a user would catch."""
 from __future__ import annotations
 
+import functools
 import os
 import sys
 
@@ -43,6 +44,23 @@ class DeviceError(FluxionError, ValueError):
     """Operands on different devices, or a device that does not exist."""
 
 
+class InvalidArgumentError(FluxionError, ValueError):
+    """An argument value an operation does not accept (a negative count, an unknown mode)."""
+
+
+class ArgumentTypeError(FluxionError, TypeError):
+    """An argument of a kind an operation does not take."""
+
+
+class UnsupportedError(FluxionError, NotImplementedError):
+    """A case fluxion does not provide (the message names what to use instead)."""
+
+
+# the fluxion error raised where an operation names a built-in class
+_FLUXION_KIND = {ValueError: InvalidArgumentError, TypeError: ArgumentTypeError,
+                 NotImplementedError: UnsupportedError, IndexError: IndexOutOfBoundsError}
+
+
 # packages whose frames are not the user's either: an error raised while a program is lowered
 # to XLA passes through jax's tracing machinery before it reaches the user's call
 _TOOLCHAIN = frozenset({"jax", "jaxlib"})
@@ -63,12 +81,21 @@ def user_frame() -> str:
     return "" if f is None else f"{f.f_code.co_filename}:{f.f_lineno}"
 
 
-def op_error(cls: type[FluxionError], op: str, problem: str, fix: str = "") -> FluxionError:
-    """An error naming the operation, the problem, the user's line and the fix."""
+def op_error(cls: type[Exception], op: str, problem: str, fix: str = "") -> FluxionError:
+    """An error naming the operation, the problem, the user's line and the fix: of `cls`, or for a
+    built-in `cls` of the FluxionError that subclasses it too."""
     where = user_frame()
     msg = f"{op}: {problem}"
     if where:
         msg += f"\n  at {where}"
     if fix:
         msg += f"\n  fix: {fix}"
+    if not issubclass(cls, FluxionError):
+        cls = _FLUXION_KIND.get(cls) or _fluxion_kind(cls)
     return cls(msg)
+
+
+@functools.cache
+def _fluxion_kind(builtin: type[Exception]) -> type[FluxionError]:
+    """A FluxionError that is also the rarer built-in `builtin` (OverflowError, ZeroDivisionError...)."""
+    return type(builtin.__name__, (FluxionError, builtin), {"__module__": __name__})

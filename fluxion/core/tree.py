@@ -8,6 +8,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Callable, Hashable
 
+from .errors import InvalidArgumentError
+
 _registry: dict[type, tuple[Callable, Callable]] = {}
 
 
@@ -96,7 +98,7 @@ class TreeDef:
     def unflatten(self, leaves):
         leaves = list(leaves)
         if len(leaves) != self.num_leaves:
-            raise ValueError(f"tree structure has {self.num_leaves} leaves, got {len(leaves)}")
+            raise InvalidArgumentError(f"tree structure has {self.num_leaves} leaves, got {len(leaves)}")
         if self._flat:
             return tuple(leaves)
         it = iter(leaves)
@@ -265,6 +267,6 @@ def map(f: Callable, tree, *rest, is_leaf=None):
     for r in rest:
         rl, rdef = flatten(r, is_leaf)
         if rdef != treedef:
-            raise ValueError(f"tree.map: structures differ: {treedef} and {rdef}")
+            raise InvalidArgumentError(f"tree.map: structures differ: {treedef} and {rdef}")
         others.append(rl)
     return treedef.unflatten(f(*args) for args in zip(xs, *others))

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.array import Array
-from ..core.errors import DTypeError, ShapeError, op_error
+from ..core.errors import DTypeError, InvalidArgumentError, ShapeError, op_error
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ._dtype_functions import _dtype
@@ -234,4 +234,5 @@ def install(ns) -> None:
 
 def _check_version(api_version):
     if api_version not in (None, "2021.12", "2022.12", "2023.12", "2024.12"):
-        raise ValueError(f"array API version {api_version!r} is not supported; fluxion.numpy implements 2024.12")
+        raise InvalidArgumentError(f"array API version {api_version!r} is not supported; "
+                                   "fluxion.numpy implements 2024.12")

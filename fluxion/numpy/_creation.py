@@ -14,7 +14,13 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.array import HOST, Array, to_array
-from ..core.errors import ConcretizationError, DTypeError, ShapeError, op_error
+from ..core.errors import (
+    ConcretizationError,
+    DTypeError,
+    InvalidArgumentError,
+    ShapeError,
+    op_error,
+)
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ._convert import convert, dtype_of
@@ -53,14 +59,15 @@ def _asarray(obj, dtype, copy: bool | None) -> Array:
         if dtype is None or dtype == obj.dtype:
             return obj.copy() if copy else obj
         if copy is False:
-            raise ValueError(f"asarray: converting {obj.dtype} to {dtype} needs a copy, but copy=False was passed")
+            raise InvalidArgumentError(f"asarray: converting {obj.dtype} to {dtype} needs a copy, "
+                                       "but copy=False was passed")
         return convert(obj, dtype)
     if isinstance(obj, _SCALARS) and not isinstance(obj, np.generic):
         return convert(obj, dtype or dtypes.scalar_dtype(obj))
     if isinstance(obj, (list, tuple)):
         return to_array(obj, dtype)
     if copy is False and dtype is not None and np.asarray(obj).dtype != dtype:
-        raise ValueError(f"asarray: converting to {dtype} needs a copy, but copy=False was passed")
+        raise InvalidArgumentError(f"asarray: converting to {dtype} needs a copy, but copy=False was passed")
     value = np.array(obj, dtype=dtype, copy=copy is not False)
     if value.dtype not in dtypes.ALL:
         if value.dtype == object or value.dtype.kind in "USVMm":

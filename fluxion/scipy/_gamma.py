@@ -9,6 +9,7 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.array import Array
+from ..core.errors import op_error
 from ..numpy._convert import convert
 from ..ops import elementwise as E
 from ._util import _c, _is_nan, _poly, _real, _unary, _where
@@ -215,8 +216,8 @@ def factorial(n, exact: bool = False) -> Array:
     120.0
     """
     if exact:
-        raise ValueError("factorial: exact=True (arbitrary-precision integers) is not supported: "
-                         "use math.factorial for exact values, or exact=False for floats")
+        raise op_error(ValueError, "factorial", "exact=True (arbitrary-precision integers) is not supported",
+                       "use math.factorial for exact values, or exact=False for floats")
     (n,) = _real("factorial", n)
     return _where(E.lt_p.bind(n, _c(0, n)), _c(0, n), gamma(E.add_p.bind(n, _c(1, n))))
 
@@ -230,7 +231,8 @@ def multigammaln(a, d: int) -> Array:
     1.5502
     """
     if not isinstance(d, (int, np.integer)) or isinstance(d, bool) or d < 1:
-        raise ValueError(f"multigammaln: the dimension d must be a positive Python int, got {d!r}")
+        raise op_error(ValueError, "multigammaln", f"the dimension d must be a positive Python int, got {d!r}",
+                       "pass d as an int >= 1")
     (a,) = _real("multigammaln", a)
     out = _c(d * (d - 1) / 4 * math.log(math.pi), a)
     for j in range(d):
@@ -294,7 +296,7 @@ def polygamma(n, x) -> Array:
     """
     if isinstance(n, (int, np.integer)) and not isinstance(n, bool):
         if n < 0:
-            raise ValueError(f"polygamma: the order n must be >= 0, got {n}")
+            raise op_error(ValueError, "polygamma", f"the order n must be >= 0, got {n}", "pass n >= 0")
         (x,) = _real("polygamma", x)
         return E.polygamma_p.bind(x, m=int(n))
     n_in, x_in = _real("polygamma", n, x)

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from .. import numpy as fnp
 from ..core import dtypes
 from ..core.array import Array
+from ..core.errors import UnsupportedError, op_error
 from ..numpy._convert import promote_inexact
 
 # the rank of each sorted entry from the first and last positions of its run of ties and the run's number
@@ -30,11 +31,11 @@ class ModeResult(NamedTuple):
 
 def _check_nan_policy(op: str, nan_policy: str) -> None:
     if nan_policy == "raise":
-        raise NotImplementedError(f"{op}: nan_policy='raise' would need the values before compiling\n  fix: check "
-                                  "fnp.isnan(a).any() before the call, or pass nan_policy='propagate' or 'omit'")
+        raise op_error(UnsupportedError, op, "nan_policy='raise' would need the values before compiling",
+                       "check fnp.isnan(a).any() before the call, or pass nan_policy='propagate' or 'omit'")
     if nan_policy not in ("propagate", "omit"):
-        raise ValueError(f"{op}: nan_policy={nan_policy!r} is not one of 'propagate', 'omit', 'raise'\n"
-                         "  fix: pass nan_policy='propagate' (NaN in, NaN out) or 'omit' (NaNs left out)")
+        raise op_error(ValueError, op, f"nan_policy={nan_policy!r} is not one of 'propagate', 'omit', 'raise'",
+                       "pass nan_policy='propagate' (NaN in, NaN out) or 'omit' (NaNs left out)")
 
 
 def _runs(s: Array, nan_equal: bool) -> tuple[Array, Array, Array]:
@@ -101,8 +102,8 @@ def rankdata(a, method: str = "average", *, axis: int | None = None, nan_policy:
     [3, 1, 3, 2]
     """
     if method not in _RANKS and method != "ordinal":
-        raise ValueError(f"rankdata: unknown method {method!r}\n  fix: pass one of 'average', 'min', 'max', "
-                         "'dense', 'ordinal'")
+        raise op_error(ValueError, "rankdata", f"unknown method {method!r}",
+                       "pass one of 'average', 'min', 'max', 'dense', 'ordinal'")
     _check_nan_policy("rankdata", nan_policy)
     a = fnp.asarray(a)
     if axis is None:

@@ -8,6 +8,7 @@ import math
 from types import SimpleNamespace
 
 from .. import numpy as fnp
+from ..core.errors import ArgumentTypeError
 from ..numpy._convert import promote_inexact
 
 LOG_2PI = math.log(2 * math.pi)
@@ -31,8 +32,8 @@ def _distribution(name: str, doc: str, shapes: tuple = (), defaults=(0, 1), **fn
             given = dict(zip(shapes + tail, args))
             if len(args) > len(shapes + tail) or set(given) & set(kwargs) or set(kwargs) - set(shapes + tail) \
                     or not set(shapes) <= set(given) | set(kwargs):
-                raise TypeError(f"{name}.{fn_name} takes ({signature}), got {len(args) + 1} positional arguments "
-                                f"and the keywords {sorted(kwargs)}")
+                raise ArgumentTypeError(f"{name}.{fn_name} takes ({signature}), got {len(args) + 1} positional "
+                                        f"arguments and the keywords {sorted(kwargs)}")
             given.update(kwargs)
             # promoted together, so that a Python float parameter keeps its digits next to a float64 x
             x, loc, scale, *params = promote_inexact(f"{name}.{fn_name}", x, given.get("loc", defaults[0]),

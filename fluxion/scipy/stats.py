@@ -19,6 +19,7 @@ import math
 from types import SimpleNamespace
 
 from .. import numpy as fnp
+from ..core.errors import ShapeError, UnsupportedError, op_error
 from ..numpy._convert import promote_inexact
 from . import linalg as _linalg
 from . import special as sp
@@ -170,12 +171,13 @@ def _multivariate_normal() -> SimpleNamespace:
             x = fnp.expand_dims(x, -1)
         cov = cov * fnp.eye(d, dtype=cov.dtype) if cov.ndim == 0 else (fnp.diag(cov) if cov.ndim == 1 else cov)
         if cov.shape[-2:] != (d, d) or (x.ndim and x.shape[-1] != d):
-            raise ValueError(f"multivariate_normal.logpdf: x of shape {x.shape}, mean of shape {mean.shape} and cov of "
-                             f"shape {cov.shape} do not agree\n  fix: give x a last axis of the mean's length d, and "
-                             "cov shape (d, d) (or (d,) for a diagonal, or a scalar)")
+            raise op_error(ShapeError, "multivariate_normal.logpdf", f"x of shape {x.shape}, mean of shape "
+                           f"{mean.shape} and cov of shape {cov.shape} do not agree",
+                           "give x a last axis of the mean's length d, and cov shape (d, d) (or (d,) for a diagonal, "
+                           "or a scalar)")
         if allow_singular:
-            raise NotImplementedError("multivariate_normal.logpdf: allow_singular=True is not supported\n"
-                                      "  fix: pass a positive-definite cov (add a small multiple of the identity)")
+            raise op_error(UnsupportedError, "multivariate_normal.logpdf", "allow_singular=True is not supported",
+                           "pass a positive-definite cov (add a small multiple of the identity)")
         chol = fnp.linalg.cholesky(cov)
         z = _linalg.solve_triangular(chol, fnp.expand_dims(x - mean, -1), lower=True)[..., 0]
         half_logdet = fnp.sum(fnp.log(fnp.diagonal(chol, axis1=-2, axis2=-1)), axis=-1)
@@ -191,9 +193,9 @@ def _dirichlet() -> SimpleNamespace:
     def logpdf(x, alpha):
         x, alpha = promote_inexact("dirichlet.logpdf", x, alpha)
         if alpha.ndim != 1 or x.shape[:1] != alpha.shape:
-            raise ValueError(f"dirichlet.logpdf: x of shape {x.shape} does not match alpha of shape {alpha.shape}\n"
-                             "  fix: pass alpha as a vector of K concentrations and x with K components on its first "
-                             "axis (as SciPy)")
+            raise op_error(ShapeError, "dirichlet.logpdf", f"x of shape {x.shape} does not match alpha of shape "
+                           f"{alpha.shape}", "pass alpha as a vector of K concentrations and x with K components on "
+                           "its first axis (as SciPy)")
         a = fnp.reshape(alpha, alpha.shape + (1,) * (x.ndim - 1))
         tol = 1e-4 if x.dtype in (fnp.float16, fnp.bfloat16, fnp.float32) else 1e-9
         inside = fnp.all((x >= 0) & (x <= 1), axis=0) & (fnp.abs(fnp.sum(x, axis=0) - 1) <= tol)

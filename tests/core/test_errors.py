@@ -4,6 +4,8 @@ import pytest
 
 import fluxion as fx
 import fluxion.numpy as fnp
+import fluxion.scipy.special as fsp
+import fluxion.scipy.stats as fst
 from fluxion.core.errors import user_frame
 from fluxion.core.primitive import numpy_kernel
 from fluxion.ops._util import define
@@ -43,3 +45,22 @@ def test_error_raised_while_lowering_names_the_users_line():
     message = str(info.value)
     assert f"at {_line_of('lowered here')}\n" in message
     assert "unlowered_double: has no XLA lowering" in message and "fix: call the function without fx.jit" in message
+
+
+@pytest.mark.parametrize("call, builtin", [
+    (lambda: fnp.histogram(fnp.zeros(3), bins=0), ValueError),
+    (lambda: fnp.add.at(fnp.zeros(3), 0, 1.0), ValueError),
+    (lambda: fnp.arange(3.0)[:, None].item(), ValueError),
+    (lambda: len(fnp.asarray(1.0)), TypeError),
+    (lambda: bool(fnp.zeros(2)), ValueError),
+    (lambda: fx.tree.map(lambda a, b: a, (1, 2), (1,)), ValueError),
+    (lambda: fsp.polygamma(-1, 1.0), ValueError),
+    (lambda: fst.rankdata(fnp.zeros(2), method="mean"), ValueError),
+    (lambda: fst.rankdata(fnp.zeros(2), nan_policy="raise"), NotImplementedError),
+    (lambda: fnp.cov(fnp.ones((2, 3)), fweights=fnp.zeros(3, dtype=int)), ZeroDivisionError),
+    (lambda: fnp.take(fnp.zeros(3), 5), IndexError),
+])
+def test_errors_are_fluxion_errors_and_the_matching_builtins(call, builtin):
+    with pytest.raises(builtin) as e:
+        call()
+    assert isinstance(e.value, fx.errors.FluxionError), type(e.value).__mro__

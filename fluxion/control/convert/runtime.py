@@ -14,7 +14,8 @@ from typing import Callable
 
 from ...core import dtypes
 from ...core.array import Array, to_array
-from ...core.errors import ConcretizationError, DTypeError, op_error  # noqa: F401  (match.py's `except` names it)
+from ...core.errors import (ArgumentTypeError, ConcretizationError,  # noqa: F401  (match.py's `except` names it)
+                            DTypeError, op_error)
 from . import traced_if, traced_loop
 from .api import convert as cv  # noqa: F401  (converted code calls user functions through it)
 from .checks import assert_test, filter_test, match_failed, static_test  # noqa: F401  (called by converted code)
@@ -94,7 +95,7 @@ def range_(callee, *args):
         return TracedRange(r.start + (n - 1) * r.step, r.start - r.step, -r.step)
     if callee is range and any(map(is_traced, args)):
         if not 1 <= len(args) <= 3:
-            raise TypeError(f"range expected 1 to 3 arguments, got {len(args)}")
+            raise ArgumentTypeError(f"range expected 1 to 3 arguments, got {len(args)}")
         for a in args:
             if isinstance(a, Array) and a.dtype not in dtypes.INTEGER or isinstance(a, float):
                 raise op_error(DTypeError, "range", f"a bound is {to_array(a).aval}, but range takes integers",
@@ -135,7 +136,7 @@ def _traced_for(iterable, more_fn, body_fn, state, names, where):
     if isinstance(iterable, TracedRange):
         return _range_loop(iterable.start, iterable.stop, iterable.step, None, more_fn, body_fn, state, names, where)
     if not iterable.shape:
-        raise TypeError("iteration over a 0-d array; use .item()")
+        raise ArgumentTypeError("iteration over a 0-d array; use .item()")
     if more_fn is None:
         return traced_loop.scan(body_fn, iterable, state, names, where, "for")
     return _range_loop(0, iterable.shape[0], 1, iterable, more_fn, body_fn, state, names, where)
