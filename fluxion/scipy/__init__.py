@@ -1,3 +1,4 @@
 """fluxion.scipy: SciPy-compatible functions."""
+from . import fft as fft
 from . import linalg as linalg
 from . import special as special

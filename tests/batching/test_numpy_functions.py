@@ -1,5 +1,5 @@
 """vmap of every public function of fluxion.numpy (with .linalg and .fft), fluxion.scipy.special,
-fluxion.scipy.linalg and fluxion.random equals stacking the function's results over a Python loop of
+fluxion.scipy.linalg, fluxion.scipy.fft and fluxion.random equals stacking the function's results over a Python loop of
 the examples; so does vmap of a few fluxion.scipy.stats densities over their parameters.
 
 The functions are enumerated from the modules' `__all__`, so a new function is covered as soon as it
@@ -27,6 +27,7 @@ from _loop import Arg, assert_same, batch_args, loop, positions, random_array
 import fluxion as fx
 import fluxion.numpy as fnp
 import fluxion.random as fr
+import fluxion.scipy.fft as fsf
 import fluxion.scipy.linalg as fsl
 import fluxion.scipy.special as fsp
 from fluxion.errors import ConcretizationError
@@ -425,6 +426,11 @@ CASES = {
     "scipy.linalg.expm_frechet": Case(lambda a, e: fsl.expm_frechet(3 * a, e), ((3, 3), (3, 3))),
     "scipy.linalg.eigh_tridiagonal": Case(lambda d, e: fsl.eigh_tridiagonal(d, e)[0], ((4,), (3,))),
     "scipy.linalg.qr_multiply": Case(lambda a, c: fsl.qr_multiply(a, c), ((4, 3), (2, 4))),
+    # scipy.fft: every type along the last axis of a (2, 6) example, the n-d ones over a (3, 4) one
+    **{f"scipy.fft.{n}": Case(lambda x, f=getattr(fsf, n): [f(x, t) for t in (1, 2, 3, 4)], ((2, 6),))
+       for n in ("dct", "idct")},
+    **{f"scipy.fft.{n}": Case(lambda x, f=getattr(fsf, n): [f(x, t, norm="ortho") for t in (1, 2, 3, 4)], (M,))
+       for n in ("dctn", "idctn")},
     "scipy.linalg.solve_triangular": Case(lambda a, b: fsl.solve_triangular(a, b, lower=True),
                                           (dominant(3, 3), (3, 2))),
 }
@@ -473,7 +479,8 @@ MODULES = [("fnp", m) for m in (_bits, _comparison, _creation, _diagonals, _diff
                                 _elementwise, _functional, _histogramdd, _index_arithmetic, _index_tricks, _indexing,
                                 _inspection, _interpolation, _linear, _manipulation, _manipulation_numpy,
                                 _polynomial, _reductions, _sets, _signal, _sorting, _statistics, _ufunc, _windows)] + [
-    ("linalg", fnp.linalg), ("fft", fnp.fft), ("special", fsp), ("random", fr), ("scipy.linalg", fsl)]
+    ("linalg", fnp.linalg), ("fft", fnp.fft), ("special", fsp), ("random", fr), ("scipy.linalg", fsl),
+    ("scipy.fft", fsf)]
 
 
 def public_functions() -> dict[str, Callable]:
