@@ -1,4 +1,5 @@
 """fluxion.scipy: SciPy-compatible functions."""
 from . import fft as fft
 from . import linalg as linalg
+from . import signal as signal
 from . import special as special

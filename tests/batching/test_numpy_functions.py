@@ -1,5 +1,5 @@
 """vmap of every public function of fluxion.numpy (with .linalg and .fft), fluxion.scipy.special,
-fluxion.scipy.linalg, fluxion.scipy.fft and fluxion.random equals stacking the function's results over a Python loop of
+fluxion.scipy.linalg, fluxion.scipy.fft, fluxion.scipy.signal and fluxion.random equals stacking the function's results over a Python loop of
 the examples; so does vmap of a few fluxion.scipy.stats densities over their parameters.
 
 The functions are enumerated from the modules' `__all__`, so a new function is covered as soon as it
@@ -29,6 +29,7 @@ import fluxion.numpy as fnp
 import fluxion.random as fr
 import fluxion.scipy.fft as fsf
 import fluxion.scipy.linalg as fsl
+import fluxion.scipy.signal as fss
 import fluxion.scipy.special as fsp
 from fluxion.errors import ConcretizationError
 from fluxion.numpy import (
@@ -427,10 +428,25 @@ CASES = {
     "scipy.linalg.eigh_tridiagonal": Case(lambda d, e: fsl.eigh_tridiagonal(d, e)[0], ((4,), (3,))),
     "scipy.linalg.qr_multiply": Case(lambda a, c: fsl.qr_multiply(a, c), ((4, 3), (2, 4))),
     # scipy.fft: every type along the last axis of a (2, 6) example, the n-d ones over a (3, 4) one
-    **{f"scipy.fft.{n}": Case(lambda x, f=getattr(fsf, n): [f(x, t) for t in (1, 2, 3, 4)], ((2, 6),))
+    **{f"scipy.fft.{n}": Case(partial(lambda x, f: [f(x, t) for t in (1, 2, 3, 4)], f=getattr(fsf, n)), ((2, 6),))
        for n in ("dct", "idct")},
-    **{f"scipy.fft.{n}": Case(lambda x, f=getattr(fsf, n): [f(x, t, norm="ortho") for t in (1, 2, 3, 4)], (M,))
-       for n in ("dctn", "idctn")},
+    **{f"scipy.fft.{n}": Case(partial(lambda x, f: [f(x, t, norm="ortho") for t in (1, 2, 3, 4)], f=getattr(fsf, n)),
+                              (M,)) for n in ("dctn", "idctn")},
+    # scipy.signal: signals of 12 samples, kernels of 3, images of (3, 4)
+    "scipy.signal.convolve": Case(lambda a, b: [fss.convolve(a, b, m, "direct") for m in ("full", "same", "valid")]
+                                  + [fss.convolve(a, b, "same", "fft")], ((12,), (3,))),
+    "scipy.signal.correlate": Case(lambda a, b: [fss.correlate(a, b, m, "fft") for m in ("full", "same", "valid")]
+                                   + [fss.correlate(a, b, "same", "direct")], ((12,), (3,))),
+    "scipy.signal.fftconvolve": Case(lambda a, b: fss.fftconvolve(a, b, "same", axes=1), ((3, 4), (1, 2))),
+    "scipy.signal.convolve2d": Case(lambda a, b: [fss.convolve2d(a, b, "same", boundary)
+                                                  for boundary in ("fill", "wrap", "symm")], ((3, 4), (2, 2))),
+    "scipy.signal.correlate2d": Case(lambda a, b: fss.correlate2d(a, b, boundary="fill", fillvalue=1.5),
+                                     ((3, 4), (2, 2))),
+    "scipy.signal.detrend": Case(lambda x: (fss.detrend(x, bp=[5]), fss.detrend(x, type="constant")), ((12,),)),
+    "scipy.signal.stft": Case(lambda x: fss.stft(x, nperseg=4)[2], ((12,),)),
+    "scipy.signal.istft": Case(lambda z: fss.istft(z, nperseg=4)[1], ((3, 4),), "complex128"),
+    "scipy.signal.welch": Case(lambda x: fss.welch(x, nperseg=4, average="median")[1], ((12,),)),
+    "scipy.signal.csd": Case(lambda x, y: fss.csd(x, y, nperseg=4)[1], ((12,), (12,))),
     "scipy.linalg.solve_triangular": Case(lambda a, b: fsl.solve_triangular(a, b, lower=True),
                                           (dominant(3, 3), (3, 2))),
 }
@@ -480,7 +496,7 @@ MODULES = [("fnp", m) for m in (_bits, _comparison, _creation, _diagonals, _diff
                                 _inspection, _interpolation, _linear, _manipulation, _manipulation_numpy,
                                 _polynomial, _reductions, _sets, _signal, _sorting, _statistics, _ufunc, _windows)] + [
     ("linalg", fnp.linalg), ("fft", fnp.fft), ("special", fsp), ("random", fr), ("scipy.linalg", fsl),
-    ("scipy.fft", fsf)]
+    ("scipy.fft", fsf), ("scipy.signal", fss)]
 
 
 def public_functions() -> dict[str, Callable]:
