@@ -13,7 +13,6 @@ import operator
 import warnings
 
 import numpy as np
-import scipy.signal as _host_signal
 
 from .. import numpy as fnp
 from ..core import dtypes
@@ -97,7 +96,10 @@ def _window(op: str, window, nperseg: int | None, length: int, clip: bool) -> tu
             warnings.warn(f"nperseg = {nperseg} is greater than input length = {length}, using nperseg = {length}",
                           stacklevel=4)
             nperseg = length
-        return _host_signal.get_window(window, nperseg), nperseg
+        # imported here, so that importing fluxion does not load scipy.signal
+        from scipy.signal import get_window
+
+        return get_window(window, nperseg), nperseg
     win = fnp.asarray(window)
     if win.ndim != 1:
         raise op_error(ShapeError, op, f"window must be 1-D, got shape {win.shape}", "pass a 1-D array or a name")
