@@ -2,4 +2,5 @@
 from . import fft as fft
 from . import linalg as linalg
 from . import signal as signal
+from . import sparse as sparse
 from . import special as special
