@@ -1,5 +1,6 @@
 """fluxion.scipy: SciPy-compatible functions."""
 from . import fft as fft
+from . import integrate as integrate
 from . import linalg as linalg
 from . import signal as signal
 from . import sparse as sparse
