@@ -3,5 +3,6 @@ from . import fft as fft
 from . import integrate as integrate
 from . import linalg as linalg
 from . import signal as signal
+from . import ndimage as ndimage
 from . import sparse as sparse
 from . import special as special
