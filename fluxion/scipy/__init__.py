@@ -1,6 +1,7 @@
 """fluxion.scipy: SciPy-compatible functions."""
 from . import fft as fft
 from . import integrate as integrate
+from . import interpolate as interpolate
 from . import linalg as linalg
 from . import signal as signal
 from . import ndimage as ndimage
