@@ -1,5 +1,6 @@
 """fluxion.scipy: SciPy-compatible functions."""
 from . import fft as fft
+from . import cluster as cluster
 from . import integrate as integrate
 from . import interpolate as interpolate
 from . import linalg as linalg
