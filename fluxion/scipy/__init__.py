@@ -1,5 +1,7 @@
 """fluxion.scipy: SciPy-compatible functions."""
 from . import fft as fft
+import importlib
+
 from . import cluster as cluster
 from . import integrate as integrate
 from . import interpolate as interpolate
@@ -8,3 +10,11 @@ from . import signal as signal
 from . import ndimage as ndimage
 from . import sparse as sparse
 from . import special as special
+
+
+def __getattr__(name: str):
+    # stats builds on fluxion.nn and fluxion.random, which import fluxion.scipy.special: it is
+    # imported when first used
+    if name == "stats":
+        return importlib.import_module(f"{__name__}.stats")
+    raise AttributeError(f"module 'fluxion.scipy' has no attribute {name!r}")

@@ -7,7 +7,7 @@ SciPy, a point outside the support has density 0 (log density -inf) and invalid 
 composed from fluxion.numpy and fluxion.scipy.special, so it is differentiable, batches and
 compiles; derivatives are finite inside the support. The helpers that build the namespaces live in
 `_stats_util.py`, further distributions in `_stats_more.py`, and the statistics of samples (`sem`,
-`rankdata`, `mode`) in `_stats_samples.py`.
+`rankdata`, `mode`) in `_stats_samples.py`, and the kernel density estimate `gaussian_kde` in `_kde.py`.
 
 >>> import fluxion.scipy.stats as stats
 >>> round(stats.norm.logpdf(0.0).item(), 4)
@@ -23,13 +23,14 @@ from ..core.errors import ShapeError, UnsupportedError, op_error
 from ..numpy._convert import promote_inexact
 from . import linalg as _linalg
 from . import special as sp
+from ._kde import gaussian_kde
 from ._stats_more import (betabinom, gennorm, gumbel_l, gumbel_r, multinomial, nbinom, pareto, truncnorm, vonmises,
                           wrapcauchy)
 from ._stats_samples import mode, rankdata, sem
 from ._stats_util import (LOG_2PI, _checked, _density, _discrete, _distribution, _everywhere, _function, _named,
                           _positive, _quantile, _safe, _unit)
 
-__all__ = ["bernoulli", "beta", "betabinom", "binom", "cauchy", "chi2", "dirichlet", "expon", "gamma", "gennorm",
+__all__ = ["bernoulli", "beta", "betabinom", "binom", "cauchy", "chi2", "dirichlet", "expon", "gamma", "gaussian_kde", "gennorm",
            "geom", "gumbel_l", "gumbel_r", "laplace", "logistic", "mode", "multinomial", "multivariate_normal",
            "nbinom", "norm", "pareto", "poisson", "rankdata", "sem", "t", "truncnorm", "uniform", "vonmises",
            "wrapcauchy"]
