@@ -1,13 +1,13 @@
 """fluxion.scipy: SciPy-compatible functions."""
-from . import fft as fft
 import importlib
 
 from . import cluster as cluster
+from . import fft as fft
 from . import integrate as integrate
 from . import interpolate as interpolate
 from . import linalg as linalg
-from . import signal as signal
 from . import ndimage as ndimage
+from . import signal as signal
 from . import sparse as sparse
 from . import special as special
 

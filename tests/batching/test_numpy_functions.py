@@ -1,6 +1,7 @@
 """vmap of every public function of fluxion.numpy (with .linalg and .fft), fluxion.scipy.special,
-fluxion.scipy.linalg, fluxion.scipy.fft, fluxion.scipy.signal and fluxion.random equals stacking the function's results over a Python loop of
-the examples; so does vmap of a few fluxion.scipy.stats densities over their parameters.
+.linalg, .fft, .signal, .sparse.linalg, .integrate, .ndimage, .cluster.vq and fluxion.random equals
+stacking the function's results over a Python loop of the examples; so does vmap of a few
+fluxion.scipy.stats densities over their parameters.
 
 The functions are enumerated from the modules' `__all__`, so a new function is covered as soon as it
 exists: elementwise and special functions get a case from their arity, the others need an entry in
@@ -27,9 +28,13 @@ from _loop import Arg, assert_same, batch_args, loop, positions, random_array
 import fluxion as fx
 import fluxion.numpy as fnp
 import fluxion.random as fr
+import fluxion.scipy.cluster.vq as fvq
 import fluxion.scipy.fft as fsf
+import fluxion.scipy.integrate as fint
 import fluxion.scipy.linalg as fsl
+import fluxion.scipy.ndimage as fnd
 import fluxion.scipy.signal as fss
+import fluxion.scipy.sparse.linalg as fssl
 import fluxion.scipy.special as fsp
 from fluxion.errors import ConcretizationError
 from fluxion.numpy import (
@@ -449,6 +454,14 @@ CASES = {
     "scipy.signal.csd": Case(lambda x, y: fss.csd(x, y, nperseg=4)[1], ((12,), (12,))),
     "scipy.linalg.solve_triangular": Case(lambda a, b: fsl.solve_triangular(a, b, lower=True),
                                           (dominant(3, 3), (3, 2))),
+    # the iterative solvers batch their while loops: each example stops on its own
+    "scipy.sparse.linalg.cg": Case(lambda a, b: fssl.cg(a, b, tol=1e-10), (spd(3, 3), (3,))),
+    "scipy.sparse.linalg.bicgstab": Case(lambda a, b: fssl.bicgstab(a, b, tol=1e-10), (dominant(3, 3), (3,))),
+    "scipy.sparse.linalg.gmres": Case(lambda a, b: fssl.gmres(a, b, tol=1e-10, restart=2), (dominant(3, 3), (3,))),
+    "scipy.integrate.trapezoid": Case(lambda y, x: fint.trapezoid(y, x=x), ((2, 4), ascending(4))),
+    "scipy.ndimage.map_coordinates": Case(lambda a, c: fnd.map_coordinates(a, c, order=1, mode="mirror"),
+                                          ((3, 4), uniform(-2, 5, 2, 5))),
+    "scipy.cluster.vq.vq": Case(fvq.vq, ((5, 2), (3, 2))),
 }
 # integer operands only
 INTEGER_ELEMENTWISE = {"bitwise_and", "bitwise_count", "bitwise_invert", "bitwise_left_shift", "bitwise_not",
@@ -496,7 +509,8 @@ MODULES = [("fnp", m) for m in (_bits, _comparison, _creation, _diagonals, _diff
                                 _inspection, _interpolation, _linear, _manipulation, _manipulation_numpy,
                                 _polynomial, _reductions, _sets, _signal, _sorting, _statistics, _ufunc, _windows)] + [
     ("linalg", fnp.linalg), ("fft", fnp.fft), ("special", fsp), ("random", fr), ("scipy.linalg", fsl),
-    ("scipy.fft", fsf), ("scipy.signal", fss)]
+    ("scipy.fft", fsf), ("scipy.signal", fss),
+    ("scipy.sparse.linalg", fssl), ("scipy.integrate", fint), ("scipy.ndimage", fnd), ("scipy.cluster.vq", fvq)]
 
 
 def public_functions() -> dict[str, Callable]:
