@@ -98,15 +98,21 @@ def dawsn(x) -> Array:
 _SPLIT = {dtypes.float64: (np.dtype(np.int64), 27), dtypes.float32: (np.dtype(np.int32), 12)}
 
 
-def _square_mod_4(x: Array) -> Array:
-    """x**2 modulo 4, for |x| below 2**55 (2**26 in float32): x = hi + lo with hi's low bits
-    cleared, so that hi**2 and 2 hi lo are exact and each is reduced exactly; lo**2 is below
-    x**2 * eps**2, whose rounding costs less than the amplitude 1/x of the terms it multiplies."""
+def _split(x: Array) -> tuple[Array, Array]:
+    """x = hi + lo with hi's low bits cleared, so that hi**2 and 2 hi lo are exact (|x| below 2**55,
+    2**26 in float32)."""
     int_type, bits = _SPLIT[x.dtype]
     mask = Array(np.array(~((1 << bits) - 1), int_type))
     hi = E.bitcast_convert_type_p.bind(E.and_p.bind(E.bitcast_convert_type_p.bind(x, new_dtype=int_type), mask),
                                        new_dtype=x.dtype)
-    lo = E.sub_p.bind(x, hi)
+    return hi, E.sub_p.bind(x, hi)
+
+
+def _square_mod_4(x: Array) -> Array:
+    """x**2 modulo 4, for |x| below 2**55 (2**26 in float32): x = hi + lo (`_split`), hi**2 and
+    2 hi lo reduced exactly; lo**2 is below x**2 * eps**2, whose rounding costs less than the
+    amplitude 1/x of the terms it multiplies."""
+    hi, lo = _split(x)
     four = _c(4, x)
     r = E.add_p.bind(E.rem_p.bind(E.mul_p.bind(hi, hi), four), E.rem_p.bind(E.mul_p.bind(E.mul_p.bind(hi, lo), _c(2, x)),
                                                                              four))

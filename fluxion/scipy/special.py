@@ -26,13 +26,14 @@ from ..ops._util import broadcast_shapes
 from ._exponential_integrals import _bernoulli, exp1, expi, expn, spence
 from ._gamma import (beta, betainc, betaln, digamma, factorial, gamma, gammainc, gammaincc, gammaln, gammasgn,
                      loggamma, multigammaln, poch, polygamma, zeta)
+from ._normal_integrals import erfcx, owens_t
 from ._oscillatory_integrals import dawsn, fresnel, sici
 from ._util import _c, _is_nan, _poly, _real, _unary, _where, _wide
 
 __all__ = ["bernoulli", "beta", "betainc", "betaln", "boxcox", "boxcox1p", "dawsn", "digamma", "entr", "erf", "erfc", "erfcx",
            "erfinv", "exp1", "expi", "expit", "expn", "factorial", "fresnel", "gamma", "gammainc", "gammaincc",
            "gammaln", "gammasgn", "i0", "i0e", "i1", "i1e", "inv_boxcox", "inv_boxcox1p", "kl_div", "log_ndtr",
-           "log_softmax", "loggamma", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "poch", "polygamma",
+           "log_softmax", "loggamma", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "owens_t", "poch", "polygamma",
            "rel_entr", "sici", "softmax", "spence", "xlog1py", "xlogy", "zeta"]
 
 
@@ -336,32 +337,6 @@ i1 = _unscaled("i1", E.bessel_i1e_p, """The modified Bessel function of the firs
 
 
 # the normal tail -----------------------------------------------------------------------------------
-_CF_FROM, _CF_DEPTH = 3.0, 30  # erfcx's continued fraction converges to float64's precision from x = 3
-
-
-def erfcx(x) -> Array:
-    """The scaled complementary error function exp(x**2) erfc(x), without underflow for large x.
-
-    Below x = 3 it is that product; above, the continued fraction
-    erfc(x) exp(x**2) sqrt(pi) = 1 / (x + (1/2) / (x + 1 / (x + (3/2) / (x + ...)))).
-
-    >>> import fluxion.scipy.special as fsp
-    >>> round(fsp.erfcx(1.0).item(), 4)
-    0.4276
-    """
-    (x_in,) = _real("erfcx", x)
-    x = _wide(x_in)
-    tail = E.ge_p.bind(x, _c(_CF_FROM, x))
-    xt = _where(tail, x, _c(_CF_FROM, x))
-    t = xt
-    for k in range(_CF_DEPTH, 0, -1):
-        t = E.add_p.bind(xt, E.div_p.bind(_c(k / 2, x), t))
-    fraction = E.div_p.bind(_c(1 / math.sqrt(math.pi), x), t)
-    xd = _where(tail, _c(0, x), x)
-    direct = E.mul_p.bind(E.exp_p.bind(E.mul_p.bind(xd, xd)), E.erfc_p.bind(xd))
-    return convert(_where(tail, fraction, direct), x_in.dtype, x_in.weak)
-
-
 def log_ndtr(x) -> Array:
     """log(ndtr(x)), accurate in both tails: -x**2/2 + log(erfcx(-x/sqrt(2)) / 2) for x < 0,
     log1p(-ndtr(-x)) otherwise.
