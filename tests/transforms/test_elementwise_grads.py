@@ -189,6 +189,7 @@ FUNCTIONS = [
     ("fresnel", lambda m, sp, x: sp.fresnel(x * 3)[0] + sp.fresnel(x * 3)[1] * x, [REAL]),
     ("sici", lambda m, sp, x: sp.sici(x * 10)[0] + sp.sici(x * 10)[1] * x, [POSITIVE]),
     ("owens_t", lambda m, sp, h, a: sp.owens_t(h * 2, a * 2), [REAL, REAL]),
+    ("bessel_jn", lambda m, sp, x: sp.bessel_jn(x * 5, v=3).sum(0), [REAL]),
     ("entr", lambda m, sp, x: sp.entr(x), [POSITIVE]),
     ("rel_entr", lambda m, sp, x, y: sp.rel_entr(x, y), [POSITIVE, POSITIVE]),
     ("kl_div", lambda m, sp, x, y: sp.kl_div(x, y), [POSITIVE, POSITIVE]),
