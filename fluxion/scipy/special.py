@@ -24,6 +24,7 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import broadcast_shapes
 from ._bessel import bessel_jn
+from ._binomial import comb
 from ._exponential_integrals import _bernoulli, exp1, expi, expn, spence
 from ._gamma import (beta, betainc, betaln, digamma, factorial, gamma, gammainc, gammaincc, gammaln, gammasgn,
                      loggamma, multigammaln, poch, polygamma, zeta)
@@ -31,7 +32,7 @@ from ._normal_integrals import erfcx, owens_t
 from ._oscillatory_integrals import dawsn, fresnel, sici
 from ._util import _c, _is_nan, _poly, _real, _unary, _where, _wide
 
-__all__ = ["bernoulli", "bessel_jn", "beta", "betainc", "betaln", "boxcox", "boxcox1p", "dawsn", "digamma", "entr", "erf", "erfc", "erfcx",
+__all__ = ["bernoulli", "bessel_jn", "beta", "betainc", "betaln", "boxcox", "boxcox1p", "comb", "dawsn", "digamma", "entr", "erf", "erfc", "erfcx",
            "erfinv", "exp1", "expi", "expit", "expn", "factorial", "fresnel", "gamma", "gammainc", "gammaincc",
            "gammaln", "gammasgn", "i0", "i0e", "i1", "i1e", "inv_boxcox", "inv_boxcox1p", "kl_div", "log_ndtr",
            "log_softmax", "loggamma", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "owens_t", "poch", "polygamma",

@@ -284,6 +284,7 @@ CASES = {
     "special.gammainc": Case(fsp.gammainc, (uniform(0.5, 3, 2, 3), uniform(0.1, 3, 3))),
     "special.gammaincc": Case(fsp.gammaincc, (uniform(0.5, 3, 2, 3), uniform(0.1, 3, 3))),
     "special.zeta": Case(fsp.zeta, (uniform(1.5, 4, 2, 3), uniform(0.3, 3, 3))),
+    "special.comb": Case(fsp.comb, (uniform(3, 30, 2, 3), uniform(0, 3, 3))),
     "special.bessel_jn": Case(lambda z: fsp.bessel_jn(z, v=3), ((2, 3),)),  # orders on a leading axis
     "linalg.svdvals": Case(fnp.linalg.svdvals, ((4, 3),)),
     "linalg.trace": Case(fnp.linalg.trace, (M,)),

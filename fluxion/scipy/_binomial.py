@@ -1,0 +1,116 @@
+"""The binomial coefficient of fluxion.scipy.special (comb), with SciPy's values outside 0 <= k <= N.
+
+Where the smaller side k' = min(k, N - k) = j + f has an integer part j below 60 it is
+C(N, f) (from log B, whose logarithm is small) times the j factors (N - f - i + 1) / (f + i), one
+rounding per factor (within a few ulps for integers); otherwise
+1 / ((N + 1) B(N - k + 1, k + 1)) from log B, whose Stirling form cancels the large terms exactly
+(so the error is that of exp at log C: some |log C| ulps, as SciPy's). Computed in float64 and
+rounded once. The derivatives are those of the composition (the product's in N, the beta
+function's in both arguments).
+"""
+from __future__ import annotations
+
+import math
+import operator
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.array import Array, Tracer
+from ..core.errors import op_error
+from ..numpy._convert import convert
+from ..ops import elementwise as E
+from ._gamma import _beta_parts
+from ._util import _c, _is_nan, _real, _where
+
+_PRODUCT_BELOW = 60  # the most factors of the product form
+
+
+def _is_integer(x: Array) -> Array:
+    return E.eq_p.bind(E.floor_p.bind(x), x)
+
+
+def _beta_form(n: Array, k: Array) -> Array:
+    """1 / ((n + 1) B(n - k + 1, k + 1)), with B's sign."""
+    one = _c(1, n)
+    sign, log_b = _beta_parts(E.add_p.bind(E.sub_p.bind(n, k), one), E.add_p.bind(k, one))
+    n1 = E.add_p.bind(n, one)
+    return E.div_p.bind(E.exp_p.bind(E.neg_p.bind(E.add_p.bind(E.log_p.bind(E.abs_p.bind(n1)), log_b))),
+                        E.mul_p.bind(sign, E.sign_p.bind(n1)))
+
+
+def _binom(n: Array, k: Array) -> Array:
+    """SciPy's binom(n, k) for float64 n, k: NaN at negative integer n."""
+    zero, one = _c(0, n), _c(1, n)
+    k_int, n_int = _is_integer(k), E.and_p.bind(_is_integer(n), E.is_finite_p.bind(n))
+    # by symmetry the smaller side, where n >= 0
+    mirror = E.and_p.bind(E.and_p.bind(E.is_finite_p.bind(n), E.ge_p.bind(n, zero)),
+                          E.gt_p.bind(k, E.mul_p.bind(n, _c(0.5, n))))
+    kk = _where(mirror, E.sub_p.bind(n, k), k)
+    # kk = j + f with an integer j < 60: C(n, f) (whose logarithm is small) times the factors
+    # C(n, f + i) / C(n, f + i - 1) = (n - f - i + 1) / (f + i) for i = 1 .. j
+    whole = E.floor_p.bind(kk)
+    use_product = E.and_p.bind(E.ge_p.bind(kk, zero), E.lt_p.bind(whole, _c(_PRODUCT_BELOW, kk)))
+    j = _where(use_product, whole, zero)
+    f = _where(use_product, E.sub_p.bind(kk, whole), zero)
+    n_p = _where(use_product, n, one)
+    fractional = E.gt_p.bind(f, zero)
+    product = _where(fractional, _beta_form(_where(fractional, n_p, one), _where(fractional, f, _c(0.5, f))), one)
+    top = E.add_p.bind(E.sub_p.bind(n_p, f), one)
+    for i in range(1, _PRODUCT_BELOW):
+        factor = E.div_p.bind(E.sub_p.bind(top, _c(i, n)), E.add_p.bind(f, _c(i, n)))
+        product = _where(E.le_p.bind(_c(i, j), j), E.mul_p.bind(product, factor), product)
+    out = _where(use_product, product, _beta_form(n, k))
+    # an integer k beyond a non-negative integer n, or below 0: no subsets
+    none = E.and_p.bind(k_int, E.or_p.bind(E.lt_p.bind(k, zero), E.and_p.bind(E.and_p.bind(n_int, E.ge_p.bind(n, zero)),
+                                                                            E.gt_p.bind(k, n))))
+    out = _where(none, zero, out)
+    return _where(E.and_p.bind(n_int, E.lt_p.bind(n, zero)), _c(np.nan, n), out)
+
+
+def _comb_exact(N, k, repetition: bool) -> int:
+    if isinstance(N, Tracer) or isinstance(k, Tracer):
+        raise op_error(TypeError, "comb", "exact=True gives a Python int, which a traced value cannot",
+                       "pass exact=False for floats under jit, vmap or grad")
+    try:
+        n_val, k_val = (operator.index(v) if isinstance(v, (int, np.integer)) else np.asarray(v).item()
+                        for v in (N, k))
+    except ValueError as e:
+        raise op_error(ValueError, "comb", "exact=True takes scalars", "pass exact=False for arrays") from e
+    if int(n_val) != n_val or int(k_val) != k_val:
+        raise op_error(ValueError, "comb", "non-integer N and k with exact=True are not supported",
+                       "pass integers, or exact=False")
+    n_val, k_val = int(n_val), int(k_val)
+    if repetition:
+        if k_val == 0 and n_val >= 0:
+            return 1
+        n_val = n_val + k_val - 1
+    return math.comb(n_val, k_val) if 0 <= k_val <= n_val else 0
+
+
+def comb(N, k, exact: bool = False, repetition: bool = False):
+    """The number of combinations of N things taken k at a time, "N choose k".
+
+    As SciPy: 0 unless 0 <= k <= N (and NaN for NaN); non-integer N and k give the binomial
+    coefficient gamma(N + 1) / (gamma(k + 1) gamma(N - k + 1)). With `repetition`, the number of
+    combinations with repetition, comb(N + k - 1, k) (1 for k = 0 and N >= 0). With `exact`, a
+    Python int from integer scalars (not under transformations).
+
+    >>> import fluxion.scipy.special as fsp
+    >>> fsp.comb(10, 3).item()
+    120.0
+    >>> fsp.comb(10, 3, exact=True), fsp.comb(5, 2, repetition=True).item()
+    (120, 15.0)
+    """
+    if exact:
+        return _comb_exact(N, k, repetition)
+    n_in, k_in = _real("comb", N, k)
+    n, k = convert(n_in, dtypes.float64, n_in.weak), convert(k_in, dtypes.float64, k_in.weak)
+    zero = _c(0, n)
+    if repetition:
+        out = _binom(E.sub_p.bind(E.add_p.bind(n, k), _c(1, n)), k)
+        out = _where(E.and_p.bind(E.eq_p.bind(k, zero), E.ge_p.bind(n, zero)), _c(1, n), out)
+    else:
+        valid = E.and_p.bind(E.and_p.bind(E.le_p.bind(k, n), E.ge_p.bind(n, zero)), E.ge_p.bind(k, zero))
+        out = _where(valid, _binom(_where(valid, n, _c(1, n)), _where(valid, k, zero)), zero)
+    return convert(out, n_in.dtype, n_in.weak and k_in.weak)
