@@ -5,8 +5,8 @@ C(N, f) (from log B, whose logarithm is small) times the j factors (N - f - i + 
 rounding per factor (within a few ulps for integers); otherwise
 1 / ((N + 1) B(N - k + 1, k + 1)) from log B, whose Stirling form cancels the large terms exactly
 (so the error is that of exp at log C: some |log C| ulps, as SciPy's). Computed in float64 and
-rounded once. The derivatives are those of the composition (the product's in N, the beta
-function's in both arguments).
+rounded once. The derivatives are the closed forms C (digamma(N + 1) - digamma(N - k + 1)) in N
+and C (digamma(N - k + 1) - digamma(k + 1)) in k, given by `custom_jvp`.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from ..core.array import Array, Tracer
 from ..core.errors import op_error
 from ..numpy._convert import convert
 from ..ops import elementwise as E
+from ..transforms.autodiff.custom import custom_jvp
 from ._gamma import _beta_parts
 from ._util import _c, _is_nan, _real, _where
 
@@ -68,6 +69,23 @@ def _binom(n: Array, k: Array) -> Array:
     return _where(E.and_p.bind(n_int, E.lt_p.bind(n, zero)), _c(np.nan, n), out)
 
 
+def _log_derivatives(n: Array, k: Array, out: Array) -> tuple[Array, Array]:
+    """d/dn and d/dk of binom(n, k) = out: out (digamma(n + 1) - digamma(n - k + 1)) and
+    out (digamma(n - k + 1) - digamma(k + 1)); 0 where out is 0 (no subsets, or a pole)."""
+    one = _c(1, n)
+    zero_out = E.eq_p.bind(out, _c(0, out))
+    psi_nk = E.digamma_p.bind(E.add_p.bind(E.sub_p.bind(n, k), one))
+    dn = E.mul_p.bind(out, E.sub_p.bind(E.digamma_p.bind(E.add_p.bind(n, one)), psi_nk))
+    dk = E.mul_p.bind(out, E.sub_p.bind(psi_nk, E.digamma_p.bind(E.add_p.bind(k, one))))
+    return _where(zero_out, _c(0, out), dn), _where(zero_out, _c(0, out), dk)
+
+
+_binom_d = custom_jvp(_binom)
+# the rules call _binom_d itself (not the primal result) so that their own derivatives are closed forms too
+_binom_d.defjvps(lambda t, out, n, k: E.mul_p.bind(t, _log_derivatives(n, k, _binom_d(n, k))[0]),
+                 lambda t, out, n, k: E.mul_p.bind(t, _log_derivatives(n, k, _binom_d(n, k))[1]))
+
+
 def _comb_exact(N, k, repetition: bool) -> int:
     if isinstance(N, Tracer) or isinstance(k, Tracer):
         raise op_error(TypeError, "comb", "exact=True gives a Python int, which a traced value cannot",
@@ -108,9 +126,9 @@ def comb(N, k, exact: bool = False, repetition: bool = False):
     n, k = convert(n_in, dtypes.float64, n_in.weak), convert(k_in, dtypes.float64, k_in.weak)
     zero = _c(0, n)
     if repetition:
-        out = _binom(E.sub_p.bind(E.add_p.bind(n, k), _c(1, n)), k)
+        out = _binom_d(E.sub_p.bind(E.add_p.bind(n, k), _c(1, n)), k)
         out = _where(E.and_p.bind(E.eq_p.bind(k, zero), E.ge_p.bind(n, zero)), _c(1, n), out)
     else:
         valid = E.and_p.bind(E.and_p.bind(E.le_p.bind(k, n), E.ge_p.bind(n, zero)), E.ge_p.bind(k, zero))
-        out = _where(valid, _binom(_where(valid, n, _c(1, n)), _where(valid, k, zero)), zero)
+        out = _where(valid, _binom_d(_where(valid, n, _c(1, n)), _where(valid, k, zero)), zero)
     return convert(out, n_in.dtype, n_in.weak and k_in.weak)

@@ -78,5 +78,8 @@ def test_jit_vmap_and_derivatives():
     want = np.stack([np.asarray(fsp.comb(ns[i], ks[i])) for i in range(3)])
     np.testing.assert_array_equal(np.asarray(fx.vmap(fsp.comb)(ns, ks)), want)
     check_grads(fsp.comb, [fnp.asarray([5.5, 12.25, 30.0]), fnp.asarray([2.5, 3.75, 7.5])], order=2)
-    # d/dN C(N, 2) = N - 1/2
+    # d/dN C(N, 2) = N - 1/2; at integer k the derivative in k is C (digamma(N - k + 1) - digamma(k + 1))
     np.testing.assert_allclose(float(fx.grad(lambda v: fsp.comb(v, 2.0))(fnp.asarray(7.0, dtype=fnp.float64))), 6.5, rtol=1e-14)
+    dk = float(fx.grad(lambda v: fsp.comb(10.0, v))(fnp.asarray(3.0, dtype=fnp.float64)))
+    np.testing.assert_allclose(dk, 120 * (sp.digamma(8) - sp.digamma(4)), rtol=1e-13)
+    check_grads(fsp.comb, [fnp.asarray([10.0, 40.0]), fnp.asarray([3.0, 7.0])], order=2)
