@@ -12,11 +12,12 @@ import numpy as np
 from ..core.array import Array
 from ._creation import asarray
 
-__all__ = ["array2string", "array_repr", "array_str", "einsum_path", "frombuffer", "fromiter", "fromstring",
-           "get_printoptions", "load", "mask_indices", "printoptions", "save", "savez", "savez_compressed",
-           "set_printoptions"]
+__all__ = ["ComplexWarning", "array2string", "array_repr", "array_str", "einsum_path", "frombuffer", "fromfile",
+           "fromiter", "fromstring", "get_printoptions", "load", "mask_indices", "printoptions", "save", "savez",
+           "savez_compressed", "set_printoptions"]
 
 get_printoptions, set_printoptions, printoptions = np.get_printoptions, np.set_printoptions, np.printoptions
+ComplexWarning = np.exceptions.ComplexWarning
 
 
 def _host(x):
@@ -52,6 +53,12 @@ def fromstring(string: str, dtype=float, count: int = -1, *, sep: str) -> Array:
     [1, 2, 3]
     """
     return asarray(np.fromstring(string, dtype=dtype, count=count, sep=sep))
+
+
+def fromfile(file, dtype=float, count: int = -1, sep: str = "", offset: int = 0) -> Array:
+    """A 1-d array of the values in `file` (a path or an open file): raw bytes of `dtype`, or text
+    numbers separated by `sep`, read as NumPy's fromfile reads them."""
+    return asarray(np.fromfile(file, dtype=dtype, count=count, sep=sep, offset=offset))
 
 
 def load(file, *args, **kwargs):

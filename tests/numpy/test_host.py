@@ -30,6 +30,14 @@ def test_save_load_and_savez_round_trip(tmp_path):
         np.testing.assert_array_equal(archive["x"], np.asarray(x))
 
 
+def test_fromfile_reads_bytes_and_text_as_numpy(tmp_path):
+    np.arange(5, dtype=np.int16).tofile(tmp_path / "raw")
+    _same(fnp.fromfile(tmp_path / "raw", dtype=np.int16, count=3, offset=2), np.arange(1, 4, dtype=np.int16))
+    (tmp_path / "text").write_text("1.5 2 3")
+    _same(fnp.fromfile(tmp_path / "text", sep=" "), np.fromfile(tmp_path / "text", sep=" "))
+    assert fnp.ComplexWarning is np.exceptions.ComplexWarning
+
+
 def test_printing_einsum_path_and_mask_indices_match_numpy():
     x = np.linspace(0, 1, 7).reshape(7, 1)
     for f in ("array2string", "array_str", "array_repr"):
