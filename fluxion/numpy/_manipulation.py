@@ -18,6 +18,7 @@ from ..core.errors import ConcretizationError, ShapeError, op_error
 from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import broadcast_shapes as _broadcast_shapes
+from ..ops._util import broadcasts_to as _broadcasts_to
 from . import _elementwise, _indexing, _reductions
 from ._convert import convert, promote
 from ._creation import _shape, arange, asarray
@@ -586,11 +587,14 @@ def _pairs(op: str, what: str, value, ndim: int, integral: bool) -> np.ndarray:
     v = np.asarray(value._concrete(op) if isinstance(value, Array) else value)
     if integral and v.dtype.kind not in "iu":
         raise op_error(TypeError, op, f"{what} must be integers, got {value!r}", f"pass {what} as ints")
-    try:
-        return np.broadcast_to(v, (ndim, 2))
-    except ValueError:
+    _check_pairs(op, what, value, v.shape, ndim)
+    return np.broadcast_to(v, (ndim, 2))
+
+
+def _check_pairs(op: str, what: str, value, shape: tuple[int, ...], ndim: int) -> None:
+    if not _broadcasts_to(shape, (ndim, 2)):
         raise op_error(ValueError, op, f"{what} {value!r} does not fit an array of {ndim} dimensions",
-                       "pass a scalar, a (before, after) pair, or one pair per axis") from None
+                       "pass a scalar, a (before, after) pair, or one pair per axis")
 
 
 def _periodic(x: Array, axis: int, period: Array, before: int, after: int) -> Array:
@@ -709,6 +713,27 @@ def _stat_lengths(stat_length, mode: str, ndim: int):
     return lengths
 
 
+def _constant_pad(x: Array, widths: np.ndarray, constant_values) -> Array:
+    """`x` padded with `constant_values`. Values given as an array stay operands of the padding
+    (never read as constants), so derivatives with respect to them, and jit, go through."""
+    if isinstance(constant_values, Array):
+        _check_pairs("pad", "constant_values", constant_values, constant_values.shape, x.ndim)
+        if constant_values.ndim == 0:
+            return S.pad(x, convert(constant_values, x.dtype, x.weak), [(int(b), int(a), 0) for b, a in widths])
+        values = S.broadcast_to(convert(constant_values, x.dtype), (x.ndim, 2))
+        pairs = [[S.reshape(S.slice(values, (axis, side), (axis + 1, side + 1)), ()) for side in (0, 1)]
+                 for axis in range(x.ndim)]
+    else:
+        values = _pairs("pad", "constant_values", constant_values, x.ndim, integral=False)
+        if np.all(values == values.flat[0]):
+            return S.pad(x, convert(values.flat[0].item(), x.dtype, x.weak), [(int(b), int(a), 0) for b, a in widths])
+        pairs = [[convert(v.item(), x.dtype) for v in row] for row in values]
+    for axis, ((b, a), (vb, va)) in enumerate(zip(widths, pairs)):
+        x = S.pad(x, vb, _axis_config(x.ndim, axis, int(b), 0))
+        x = S.pad(x, va, _axis_config(x.ndim, axis, 0, int(a)))
+    return x
+
+
 def pad(array, pad_width, mode: str = "constant", **kwargs) -> Array:
     """Pad an array, as NumPy's pad: modes constant, edge, reflect, symmetric, wrap, empty,
     linear_ramp, maximum, mean, median and minimum.
@@ -746,13 +771,7 @@ def pad(array, pad_width, mode: str = "constant", **kwargs) -> Array:
     if x.ndim == 0:
         return x
     if mode in ("constant", "empty"):
-        values = _pairs("pad", "constant_values", kwargs.get("constant_values", 0), x.ndim, integral=False)
-        if np.all(values == values.flat[0]):
-            return S.pad(x, convert(values.flat[0].item(), x.dtype, x.weak), [(int(b), int(a), 0) for b, a in widths])
-        for axis, ((b, a), (vb, va)) in enumerate(zip(widths, values)):
-            x = S.pad(x, convert(vb.item(), x.dtype), _axis_config(x.ndim, axis, int(b), 0))
-            x = S.pad(x, convert(va.item(), x.dtype), _axis_config(x.ndim, axis, 0, int(a)))
-        return x
+        return _constant_pad(x, widths, kwargs.get("constant_values", 0))
     for axis, (b, a) in enumerate(widths):
         if x.shape[axis] == 0 and (b or a):
             raise op_error(ValueError, "pad", f"cannot extend the empty axis {axis} with mode {mode!r}",

@@ -154,6 +154,24 @@ def test_grad_of_pad_matches_finite_differences(mode, kwargs):
     np.testing.assert_allclose(np.asarray(fx.grad(f)(fnp.asarray(x))), numeric_grad(f, x), rtol=1e-6, atol=1e-7)
 
 
+@pytest.mark.parametrize("values", [1.5, [1.5, -2.0], [[1.5, -2.0], [0.5, 3.0]]])
+def test_grad_of_pad_with_array_constant_values_matches_jax_eagerly_and_under_jit(jnp, values):
+    import jax
+
+    x = sample(5, (3, 4), np.float64) / 10
+    c = np.asarray(values)
+    weights = sample(6, (6, 5), np.float64)
+
+    def program(m, x, c):
+        return m.sum(m.sin(m.pad(x, ((1, 2), (0, 1)), constant_values=c)) * weights)
+
+    expected = jax.grad(lambda x, c: program(jnp, x, c), argnums=(0, 1))(x, c)
+    f = fx.grad(lambda x, c: program(fnp, x, c), argnums=(0, 1))
+    for got in (f(fnp.asarray(x), fnp.asarray(c)), fx.jit(f)(fnp.asarray(x), fnp.asarray(c))):
+        for g, e in zip(got, expected):
+            np.testing.assert_allclose(np.asarray(g), np.asarray(e), rtol=1e-12, atol=1e-14)
+
+
 # repeat: total_repeat_length ------------------------------------------------------------------
 REPEATS = [([1, 2, 3], [2, 0, 1], None, 5), ([1, 2, 3], [2, 0, 1], None, 2), ([1, 2, 3], [2, 0, 1], None, 0),
            ([1, 2, 3], [0, 0, 0], None, 2), ([1, 2, 3], 2, None, 5), ([1, 2, 3], 2, None, 7), ([1, 2, 3], [2], None, 4),
