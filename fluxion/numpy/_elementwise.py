@@ -19,8 +19,8 @@ from ..ops import elementwise as E
 from . import _elementwise_numpy
 from ._convert import convert, promote
 from ._elementwise_base import (ANY, FLOATING, INTEGER, INTEGRAL, NUMERIC, REAL, REAL_FLOATING, REAL_NUMERIC,
-                                binary, copy, full_like, in_float32, named, nonzero_divisor, operands, select,
-                                unary)
+                                binary, copy, full_like, in_float32, named, nonzero_divisor, operands,
+                                plus_derivative, select, unary)
 from ._elementwise_numpy import *  # noqa: F401,F403
 
 __all__ = [
@@ -483,7 +483,8 @@ def _float_floor_divide(x: Array, y: Array) -> Array:
 def _float_remainder(x: Array, y: Array) -> Array:
     r = E.rem_p.bind(x, y)
     r = select(_wrong_sign(r, y), r + y, r)
-    return select(r == 0, E.copysign_p.bind(convert(0, x.dtype), y), r)
+    # a zero takes the divisor's sign but keeps r's derivative (1 in x, as on either side)
+    return select(r == 0, plus_derivative(E.copysign_p.bind(convert(0, x.dtype), y), r), r)
 
 
 def floor_divide(x1, x2, /) -> Array:

@@ -82,6 +82,12 @@ def select(cond: Array, a, b) -> Array:
     return E.select_n_p.bind(cond, b, a)
 
 
+def plus_derivative(value: Array, t: Array) -> Array:
+    """`value` bit for bit (a zero keeps its sign), with the derivative of the finite `t` added
+    to its own: `stop_gradient(t) - t` is a +0, and z - (+0) is z for every z."""
+    return value - (E.stop_gradient_p.bind(t) - t)
+
+
 def full_like(x: Array, value, dtype=None) -> Array:
     """An array of `x`'s shape filled with `value` (of `dtype`, default `x`'s)."""
     return S.full(x.shape, value, x.dtype if dtype is None else dtype)

@@ -87,6 +87,19 @@ def test_clip_at_a_bound_splits_the_derivative_as_maximum_and_minimum_do():
                                  second_order=False)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_remainder_at_multiples_of_the_divisor_has_the_derivative_of_either_side(dtype):
+    # x % y jumps at multiples of y but has slope 1 in x on both sides (zeros of either sign too)
+    x = np.array([-4.0, 0.0, -0.0, 4.0, 6.0, 3.0, 5.5])
+    y = np.array([4.0, 4.0, -2.0, -4.0, 3.0, 1.5, -1.5])
+    _assert_both_modes(lambda x: fnp.remainder(x, _arr(y, dtype)), _arr(x, dtype), 1.0)
+    _assert_both_modes(lambda x: x % 2.0, _arr(x, dtype), 1.0)
+    assert_derivatives_match_jax(fnp.remainder, jnp.remainder, [x, y], second_order=False)
+    # the zeros keep the divisor's sign, as NumPy's
+    np.testing.assert_array_equal(np.signbit(np.asarray(fnp.remainder(_arr(x, dtype), _arr(y, dtype)))),
+                                  np.signbit(np.remainder(x.astype(dtype), y.astype(dtype))))
+
+
 # sqrt at 0, norms at 0 --------------------------------------------------------------------------
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_sqrt_has_an_infinite_derivative_at_zero(dtype):
