@@ -14,6 +14,7 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ._convert import convert, dtype_of
 from ._differences import _SCALARS, _array, _arrays, _inexact, _part
+from ._elementwise_base import plus_derivative
 
 __all__ = ["digitize", "interp", "polyval", "vander"]
 
@@ -81,8 +82,11 @@ def interp(x, xp, fp, left=None, right=None, period=None) -> Array:
         # as NumPy: where the left form gives NaN (an infinite slope) try the right form, then a flat segment
         res = fnp.where(fnp.isnan(res), slope * (x - x1) + y1, res)
         res = fnp.where(fnp.isnan(res) & (y0 == y1) & ~fnp.isnan(x), y0, res)
-        res = fnp.where(x == x0, y0, res)
-        res = fnp.where(x == _at(xp, n - 1), last, res)
+        # NumPy's exact values at the sample points, each with the slope of the segment `j` (the one
+        # right of the point, the last one at the end) as its derivative, rather than none at all
+        slope = fnp.where(fnp.isfinite(slope), slope, 0)
+        res = fnp.where(x == x0, plus_derivative(y0, slope * (x - x0)), res)
+        res = fnp.where(x == _at(xp, n - 1), plus_derivative(last, slope * (x - x1)), res)
     res = fnp.where(x < _at(xp, 0), first if left is None else left, res)
     res = fnp.where(x > _at(xp, n - 1), last if right is None else right, res)
     return convert(res, fp.dtype)

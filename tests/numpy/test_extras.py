@@ -1,4 +1,4 @@
-"""fluxion.numpy's NumPy extras against NumPy: values, dtypes, tracing and every error."""
+"""fluxion.numpy's NumPy extras against NumPy: values, dtypes, tracing and every error (interp's derivatives against jax)."""
 import math
 import warnings
 
@@ -318,6 +318,25 @@ def test_interp_with_a_period_matches_numpy():
     x = np.array([-180.0, -170.0, -185.0, 185.0, -10.0, -5.0, 0.0, 365.0])
     check(fnp.interp(fnp.asarray(x), fnp.asarray(xp), fnp.asarray(fp), period=360), np.interp(x, xp, fp, period=360),
           rtol=1e-12)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"left": -2.0, "right": 5.0}, {"period": 4.0}])
+def test_interp_derivatives_at_the_sample_points_are_those_of_the_segment_taken_as_jax(kwargs):
+    # at xp[k] the segment right of it (the last one at xp[-1]), not 0
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    xp, fp = np.array([-1.0, 0.0, 0.5, 2.0]), np.array([0.0, 1.0, -1.0, 3.0])
+    x = np.array([-3.0, -1.0, 0.0, 0.5, 2.0, 3.0, 0.25, -6.0])
+    expected = jax.grad(lambda x, xp, fp: jax.numpy.interp(x, xp, fp, **kwargs).sum(), argnums=(0, 1, 2))(x, xp, fp)
+    f = fx.grad(lambda x, xp, fp: fnp.interp(x, xp, fp, **kwargs).sum(), argnums=(0, 1, 2))
+    args = [fnp.asarray(a) for a in (x, xp, fp)]
+    for got in (f(*args), fx.jit(f)(*args)):
+        for g, e in zip(got, expected):
+            np.testing.assert_allclose(np.asarray(g), np.asarray(e), rtol=1e-12, atol=1e-14)
+    # the values there stay NumPy's, signed zeros included
+    fp = np.array([-0.0, 1.0, -0.0, -0.0])
+    np.testing.assert_array_equal(np.signbit(np.asarray(fnp.interp(fnp.asarray(x), fnp.asarray(xp), fnp.asarray(fp)))),
+                                  np.signbit(np.interp(x, xp, fp)))
 
 
 def test_interp_with_one_point_gives_it_inside_and_left_right_outside():
