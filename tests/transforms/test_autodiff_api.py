@@ -75,8 +75,13 @@ def test_argnums_and_has_aux():
 
 
 def test_grad_errors_name_the_fix():
-    with pytest.raises(TypeError, match="real scalar[\\s\\S]*fix"):
+    with pytest.raises(TypeError, match="real scalar[\\s\\S]*fix: reduce the output to a scalar"):
         fx.grad(lambda x: x * 2.0)(fnp.asarray([1.0, 2.0]))
+    # a scalar of the wrong dtype is told what to do instead of to reduce it
+    with pytest.raises(TypeError, match="real scalar, got c64\\[\\][\\s\\S]*fix: return a real loss[\\s\\S]*holomorphic"):
+        fx.grad(lambda x: fnp.sum(x * 1j))(fnp.asarray([1.0, 2.0]))
+    with pytest.raises(TypeError, match="real scalar, got bool\\[\\][\\s\\S]*fix: an integer or boolean output"):
+        fx.grad(lambda x: fnp.sum(x) > 0)(fnp.asarray([1.0, 2.0]))
     with pytest.raises(fx.errors.DTypeError, match="floating-point[\\s\\S]*fix"):
         fx.grad(lambda x: x * 2)(3)
     with pytest.raises(ValueError, match="argnums"):

@@ -238,11 +238,17 @@ def _scalar_output(out_tree, out) -> Array:
         raise op_error(TypeError, "grad", f"the function must return a scalar, got a tree {out_tree}",
                        "return a single scalar (e.g. the sum of your terms), or use fx.vjp / fx.jacrev")
     out = to_array(out)
-    if out.shape != () or out.dtype not in dtypes.REAL_FLOATING:
-        raise op_error(TypeError, "grad", f"the function must return a real scalar, got {out.aval}",
-                       "reduce the output to a scalar (e.g. .sum() or .mean()), or use fx.vjp / fx.jacrev for "
-                       "non-scalar outputs")
-    return out
+    if out.shape != ():
+        fix = "reduce the output to a scalar (e.g. .sum() or .mean()), or use fx.vjp / fx.jacrev for non-scalar outputs"
+    elif out.dtype in dtypes.COMPLEX:
+        fix = ("return a real loss (e.g. fnp.abs(z) ** 2 or fnp.real(z)), or use fx.jacrev / fx.vjp for the "
+               "complex derivative of a holomorphic function")
+    elif out.dtype not in dtypes.REAL_FLOATING:
+        fix = ("an integer or boolean output has no derivative: compute it in floating point (e.g. with fnp.where "
+               "instead of a comparison)")
+    else:
+        return out
+    raise op_error(TypeError, "grad", f"the function must return a real scalar, got {out.aval}", fix)
 
 
 def _eager_value_and_grad(f: Callable, args: tuple, argnums, has_aux: bool):
