@@ -602,13 +602,17 @@ def _log_add(x: Array, y: Array, *, exp_p, log_base: float) -> Array:
     # hi + log1p(exp(lo - hi)), written as m + log1p(exp(lo - m) + expm1(hi - m)) with m the value
     # of hi held constant: the same value (hi - m is 0), and the derivatives of every order of
     # the smooth function, also where x == y (through max and abs they would lose the curvature
-    # there). An infinite m is replaced by 0, so that inf - inf never appears.
+    # there). An infinite m is replaced by 0, so that inf - inf never appears. Where hi is +inf
+    # the result is hi, with the limits of the derivatives (1 for hi, 0 for lo); the formula runs
+    # on zeros there, so that no inf / inf reaches the derivatives.
     swap = x < y
     hi, lo = select(swap, y, x), select(swap, x, y)
-    m = E.stop_gradient_p.bind(select(E.is_finite_p.bind(hi), hi, 0))
-    top = hi - m if log_base == 1 else (hi - m) * log_base  # b**t - 1 == expm1(t log b)
+    infinite = (hi == math.inf) & ~isnan(lo)  # a NaN lo gives NaN
+    finite_hi, lo = select(infinite, 0, hi), select(infinite, 0, lo)
+    m = E.stop_gradient_p.bind(select(E.is_finite_p.bind(finite_hi), finite_hi, 0))
+    top = finite_hi - m if log_base == 1 else (finite_hi - m) * log_base  # b**t - 1 == expm1(t log b)
     out = E.log1p_p.bind(exp_p.bind(lo - m) + E.expm1_p.bind(top))
-    return m + (out if log_base == 1 else out * (1 / log_base))
+    return select(infinite, hi, m + (out if log_base == 1 else out * (1 / log_base)))
 
 
 def clip(x, /, min=None, max=None) -> Array:  # noqa: A002

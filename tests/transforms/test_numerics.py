@@ -3,7 +3,7 @@
 Kinks (abs at 0, ties of maximum and minimum, relu at 0), sqrt at 0, norms at the zero
 vector, `where` with an unused branch that is NaN or infinite (and the double-where pattern
 that avoids it), logsumexp with -inf entries and huge values, xlogy at (0, 0), softplus at large
-|x|, and 16-bit floats. Oracles: closed forms, and jax where it made the same decision.
+|x| and logaddexp at +inf, and 16-bit floats. Oracles: closed forms, and jax where it made the same decision.
 """
 
 import numpy as np
@@ -237,6 +237,21 @@ def test_softplus_with_logaddexp_has_finite_derivatives_at_large_magnitudes(x, d
     second = np.asarray(fx.grad(lambda x: fnp.sum(fx.grad(lambda x: fnp.sum(softplus(x)))(x)))(_arr(x, dtype)))
     assert second.dtype == dtype
     np.testing.assert_allclose(second, s * (1 - s), rtol=1e-5, atol=1e-30)
+
+
+@pytest.mark.parametrize("f", [fnp.logaddexp, fnp.logaddexp2])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_logaddexp_with_a_plus_infinite_argument_has_the_limits_of_its_derivatives(f, dtype):
+    # d/dx log(e^x + e^y) = expit(x - y): 1 for x = +inf and 0 for y there, not inf / inf = NaN
+    x, y = np.array([np.inf, np.inf, 1.0, -np.inf]), np.array([2.0, -np.inf, np.inf, np.inf])
+    for mode in (lambda g: fx.grad(g, argnums=(0, 1)), lambda g: fx.jacfwd(g, argnums=(0, 1))):
+        dx, dy = mode(lambda x, y: fnp.sum(f(x, y)))(_arr(x, dtype), _arr(y, dtype))
+        np.testing.assert_array_equal(np.asarray(dx), scipy.special.expit(x - np.where(np.isinf(x), 0, y)))
+        np.testing.assert_array_equal(np.asarray(dy), scipy.special.expit(y - np.where(np.isinf(y), 0, x)))
+    # so softplus and log_sigmoid at the infinities, as jax gives them
+    z = np.array([-np.inf, np.inf], dtype)
+    _assert_both_modes(fx.nn.softplus, _arr(z), np.asarray(jax.vmap(jax.grad(jax.nn.softplus))(z)))
+    _assert_both_modes(fx.nn.log_sigmoid, _arr(z), np.asarray(jax.vmap(jax.grad(jax.nn.log_sigmoid))(z)))
 
 
 # 16-bit floats -------------------------------------------------------------------------------------
