@@ -126,8 +126,11 @@ def logit(p) -> Array:
     pc = E.select_n_p.bind(centre, _c(0.5, p), p)
     inner = E.log1p_p.bind(E.div_p.bind(E.sub_p.bind(E.add_p.bind(pc, pc), one), E.sub_p.bind(one, pc)))
     x = E.select_n_p.bind(inside, _c(np.nan, p), E.select_n_p.bind(centre, outer, inner))
-    x = E.select_n_p.bind(E.eq_p.bind(p_all, zero), x, _c(-np.inf, p))
-    return convert(E.select_n_p.bind(E.eq_p.bind(p_all, one), x, _c(np.inf, p)), p_in.dtype, p_in.weak)
+    # -inf at 0 and inf at 1 as log(p) - log1p(-p), which has there the infinite derivative
+    # 1 / (p (1 - p)) of the limit (as arctanh at ±1), and finite ones elsewhere
+    ends = E.sub_p.bind(E.log_p.bind(p_all), E.log1p_p.bind(E.neg_p.bind(p_all)))
+    x = E.select_n_p.bind(E.eq_p.bind(p_all, zero), x, ends)
+    return convert(E.select_n_p.bind(E.eq_p.bind(p_all, one), x, ends), p_in.dtype, p_in.weak)
 
 
 _SQRT_HALF = math.sqrt(0.5)

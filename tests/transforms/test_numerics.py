@@ -1,6 +1,6 @@
 """The numerics decided in fluxion/transforms/autodiff/README.md, checked in both modes.
 
-Kinks (abs at 0, ties of maximum and minimum, relu at 0), sqrt at 0, norms at the zero
+Kinks (abs at 0, ties of maximum and minimum, relu at 0), sqrt at 0, logit at 0 and 1, norms at the zero
 vector, `where` with an unused branch that is NaN or infinite (and the double-where pattern
 that avoids it), logsumexp with -inf entries and huge values, xlogy at (0, 0), softplus at large
 |x| and logaddexp at +inf, and 16-bit floats. Oracles: closed forms, and jax where it made the same decision.
@@ -105,6 +105,15 @@ def test_remainder_at_multiples_of_the_divisor_has_the_derivative_of_either_side
 def test_sqrt_has_an_infinite_derivative_at_zero(dtype):
     _assert_both_modes(fnp.sqrt, _arr([0.0, 4.0], dtype), [np.inf, 0.25])
     _assert_both_modes(lambda x: x ** 0.5, _arr([0.0, 4.0], dtype), [np.inf, 0.25])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_logit_has_an_infinite_derivative_at_zero_and_one(dtype):
+    # the limit of 1 / (p (1 - p)), as jax gives it (and as arctanh at -1 and 1, of which logit is a scaling)
+    p = np.array([0.0, 1.0, 0.25, 0.5], dtype)
+    expected = np.asarray(jax.vmap(jax.grad(jsp.logit))(p))
+    np.testing.assert_array_equal(expected[:2], np.inf)
+    _assert_both_modes(fsp.logit, _arr(p), expected, rtol=1e-6)
 
 
 NORMS = [
