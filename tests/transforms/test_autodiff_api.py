@@ -8,6 +8,8 @@ import fluxion as fx
 import fluxion.numpy as fnp
 from fluxion.test_util import check_grads
 
+from _jax_oracle import jax_x64
+
 
 def test_grad_of_grad_matches_the_closed_form():
     f = lambda x: x ** 3 + fnp.sin(x)
@@ -144,3 +146,32 @@ def test_memory_does_not_grow_across_eager_grad_calls():
     second, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert second - first < 64 * 1024, f"grew by {second - first} bytes over 3000 calls"
+
+
+def test_holomorphic_derivatives_match_jax():
+    jax = jax_x64()
+    jnp = jax.numpy
+    z = np.array([0.3 + 0.7j, -1.1 + 0.2j])
+    for fx_fn, jax_fn in [(fx.grad, jax.grad), (fx.jacfwd, jax.jacfwd), (fx.jacrev, jax.jacrev),
+                          (fx.hessian, jax.hessian)]:
+        ours = fx_fn(lambda v: fnp.sum(fnp.sin(v) * v[0] ** 2), holomorphic=True)(fnp.asarray(z))
+        theirs = jax_fn(lambda v: jnp.sum(jnp.sin(v) * v[0] ** 2), holomorphic=True)(jnp.asarray(z))
+        np.testing.assert_allclose(np.asarray(ours), np.asarray(theirs), rtol=1e-13)
+    ours = fx.jit(fx.grad(lambda w: fnp.exp(w) / w, holomorphic=True))(fnp.asarray(z[0]))
+    np.testing.assert_allclose(complex(ours), complex(jax.grad(lambda w: jnp.exp(w) / w, holomorphic=True)(z[0])))
+
+
+def test_holomorphic_needs_complex_inputs_and_outputs():
+    with pytest.raises(TypeError, match="holomorphic=True needs complex inputs[\\s\\S]*fix: pass complex inputs"):
+        fx.grad(fnp.sin, holomorphic=True)(1.0)
+    with pytest.raises(TypeError, match="holomorphic=True needs complex outputs"):
+        fx.jacrev(fnp.abs, holomorphic=True)(fnp.asarray([1j]))
+    with pytest.raises(TypeError, match="scalar[\\s\\S]*holomorphic=True"):
+        fx.grad(lambda z: z * 2, holomorphic=True)(fnp.asarray([1j, 2j]))
+
+
+def test_hessian_takes_has_aux():
+    x = fnp.asarray([1.0, 2.0])
+    h, aux = fx.hessian(lambda v: (fnp.sum(v ** 3), v[0] * 2), has_aux=True)(x)
+    np.testing.assert_allclose(h, np.diag(6 * np.asarray(x)))
+    assert float(aux) == 2.0

@@ -231,17 +231,23 @@ def _linearize_argnums(f: Callable, args: tuple, kwargs: dict, argnums, has_aux:
     return _linearize(g, tuple(args[n] for n in nums), has_aux)
 
 
-def _scalar_output(out_tree, out) -> Array:
+def _scalar_output(out_tree, out, holomorphic: bool = False) -> Array:
     """The output `out` of a function given to grad (of structure `out_tree`) as an Array,
-    checked to be one real scalar."""
+    checked to be one real scalar (one complex scalar if `holomorphic`)."""
     if not out_tree.is_leaf:
         raise op_error(TypeError, "grad", f"the function must return a scalar, got a tree {out_tree}",
                        "return a single scalar (e.g. the sum of your terms), or use fx.vjp / fx.jacrev")
     out = to_array(out)
+    if holomorphic:
+        if out.shape != ():
+            raise op_error(TypeError, "grad", f"the function must return a scalar, got {out.aval}",
+                           "reduce the output to a scalar, or use fx.jacrev(f, holomorphic=True)")
+        _complex_only("grad", [out.aval], "output")
+        return out
     if out.shape != ():
         fix = "reduce the output to a scalar (e.g. .sum() or .mean()), or use fx.vjp / fx.jacrev for non-scalar outputs"
     elif out.dtype in dtypes.COMPLEX:
-        fix = ("return a real loss (e.g. fnp.abs(z) ** 2 or fnp.real(z)), or use fx.jacrev / fx.vjp for the "
+        fix = ("return a real loss (e.g. fnp.abs(z) ** 2 or fnp.real(z)), or pass holomorphic=True for the "
                "complex derivative of a holomorphic function")
     elif out.dtype not in dtypes.REAL_FLOATING:
         fix = ("an integer or boolean output has no derivative: compute it in floating point (e.g. with fnp.where "
@@ -249,6 +255,15 @@ def _scalar_output(out_tree, out) -> Array:
     else:
         return out
     raise op_error(TypeError, "grad", f"the function must return a real scalar, got {out.aval}", fix)
+
+
+def _complex_only(op: str, types, what: str) -> None:
+    """With holomorphic=True, every one of `types` (the inputs or outputs) must be complex, as in jax."""
+    for t in types:
+        if t.dtype not in dtypes.COMPLEX:
+            raise op_error(TypeError, op, f"holomorphic=True needs complex {what}s, got one of type {t}",
+                           f"pass complex {what}s (e.g. x.astype(fnp.complex64)), or leave out holomorphic=True "
+                           "for a function of real values")
 
 
 def _eager_value_and_grad(f: Callable, args: tuple, argnums, has_aux: bool):
@@ -300,22 +315,29 @@ def _eager_value_and_grad(f: Callable, args: tuple, argnums, has_aux: bool):
     return ((value, aux) if has_aux else value), grads
 
 
-def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
+                   holomorphic: bool = False) -> Callable:
     """A function returning `f(*args)` and its gradient with respect to the `argnums` arguments.
+    With `holomorphic=True`, `f` maps complex inputs to a complex scalar and the result is its
+    complex derivative f'(z) (as jax's).
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> value, g = fx.value_and_grad(lambda x: (x ** 2).sum())(fnp.asarray([1.0, 2.0]))
     >>> float(value), g.tolist()
     (5.0, [2.0, 4.0])
+    >>> complex(fx.grad(lambda z: z ** 2, holomorphic=True)(fnp.asarray(1.0 + 2.0j)))
+    (2+4j)
     """
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
-        if _ctx.interp is EAGER and not kwargs:
+        if _ctx.interp is EAGER and not kwargs and not holomorphic:
             result = _eager_value_and_grad(f, args, argnums, has_aux)
             if result is not None:
                 return result
         primals_out, out_tree, in_tree, linear, aux = _linearize_argnums(f, args, kwargs, argnums, has_aux, "grad")
-        out = _scalar_output(out_tree, primals_out[0] if out_tree.is_leaf else None)
+        if holomorphic:
+            _complex_only("grad", linear.in_types, "input")
+        out = _scalar_output(out_tree, primals_out[0] if out_tree.is_leaf else None, holomorphic)
         grads = tree.unflatten(in_tree, linear.backward([like(_one(out.dtype), out)]))
         grads = grads[0] if isinstance(argnums, int) else grads
         return ((out, aux) if has_aux else out), grads
@@ -323,8 +345,9 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool 
     return wrapped
 
 
-def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
-    """The gradient of a real scalar function with respect to the `argnums` arguments.
+def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, holomorphic: bool = False) -> Callable:
+    """The gradient of a real scalar function with respect to the `argnums` arguments (the complex
+    derivative of a holomorphic one with `holomorphic=True`, see value_and_grad).
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> float(fx.grad(fnp.sin)(0.0))
@@ -332,7 +355,7 @@ def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -
     >>> float(fx.grad(fx.grad(lambda x: x ** 3))(2.0))
     12.0
     """
-    vg = value_and_grad(f, argnums, has_aux)
+    vg = value_and_grad(f, argnums, has_aux, holomorphic)
 
     @functools.wraps(f)
     def wrapped(*args, **kwargs):

@@ -13,7 +13,7 @@ from ...ops import elementwise as E
 from ...ops import shape as S
 from ...ops._ad import zeros
 from ..batching import vmap
-from .api import _linearize_argnums
+from .api import _complex_only, _linearize_argnums
 
 
 def _basis(aval):
@@ -22,11 +22,14 @@ def _basis(aval):
     return Array(np.eye(n, dtype=aval.dtype).reshape((n,) + aval.shape))
 
 
-def _jacobian(f, argnums, has_aux, forward: bool, op: str):
+def _jacobian(f, argnums, has_aux, holomorphic: bool, forward: bool, op: str):
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
         out_leaves, out_tree, in_tree, linear, aux = _linearize_argnums(f, args, kwargs, argnums, has_aux, op)
         ins, outs = linear.in_types, [y.aval for y in out_leaves]
+        if holomorphic:
+            _complex_only(op, ins, "input")
+            _complex_only(op, outs, "output")
         # blocks[o][i] = d out o / d in i, of shape outs[o].shape + ins[i].shape: one batched
         # linear map per input (forward) or output (reverse), over all its basis vectors at once
         blocks = [[None] * len(ins) for _ in outs]
@@ -57,34 +60,39 @@ def _first(jac, out_tree):
     return tree.unflatten(out_tree, [blk[0] for blk in leaves])
 
 
-def jacfwd(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+def jacfwd(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, holomorphic: bool = False) -> Callable:
     """The Jacobian of `f` by forward mode (a jvp per input element, batched with vmap): shape out.shape + in.shape.
+    Of complex functions it is the complex (holomorphic) Jacobian; `holomorphic=True` checks that
+    inputs and outputs are complex, as jax's.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> fx.jacfwd(lambda x: x ** 2)(fnp.asarray([1.0, 2.0])).tolist()
     [[2.0, 0.0], [0.0, 4.0]]
     """
-    return _jacobian(f, argnums, has_aux, True, "jacfwd")
+    return _jacobian(f, argnums, has_aux, holomorphic, True, "jacfwd")
 
 
-def jacrev(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+def jacrev(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, holomorphic: bool = False) -> Callable:
     """The Jacobian of `f` by reverse mode (a vjp per output element, batched with vmap): shape out.shape + in.shape.
+    `holomorphic` as in jacfwd.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> fx.jacrev(lambda x: x ** 2)(fnp.asarray([1.0, 2.0])).tolist()
     [[2.0, 0.0], [0.0, 4.0]]
     """
-    return _jacobian(f, argnums, has_aux, False, "jacrev")
+    return _jacobian(f, argnums, has_aux, holomorphic, False, "jacrev")
 
 
-def hessian(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
-    """The Hessian of a scalar function: forward over reverse mode.
+def hessian(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
+            holomorphic: bool = False) -> Callable:
+    """The Hessian of a scalar function: forward over reverse mode (`has_aux` and `holomorphic` as
+    in jacfwd).
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> fx.hessian(lambda x: (x ** 3).sum())(fnp.asarray([1.0, 2.0])).tolist()
     [[6.0, 0.0], [0.0, 12.0]]
     """
-    return jacfwd(jacrev(f, argnums), argnums)
+    return jacfwd(jacrev(f, argnums, has_aux, holomorphic), argnums, has_aux, holomorphic)
 
 
 def stop_gradient(x):
