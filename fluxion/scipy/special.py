@@ -19,6 +19,7 @@ from ..core.array import Array, Tracer, to_array
 from ..core.errors import op_error
 from ..numpy import asarray, result_type
 from ..numpy._convert import convert, promote_inexact
+from ..numpy._elementwise_base import plus_derivative
 from ..ops import elementwise as E
 from ..ops import reduce as R
 from ..ops import shape as S
@@ -126,11 +127,13 @@ def logit(p) -> Array:
     pc = E.select_n_p.bind(centre, _c(0.5, p), p)
     inner = E.log1p_p.bind(E.div_p.bind(E.sub_p.bind(E.add_p.bind(pc, pc), one), E.sub_p.bind(one, pc)))
     x = E.select_n_p.bind(inside, _c(np.nan, p), E.select_n_p.bind(centre, outer, inner))
-    # -inf at 0 and inf at 1 as log(p) - log1p(-p), which has there the infinite derivative
-    # 1 / (p (1 - p)) of the limit (as arctanh at ±1), and finite ones elsewhere
-    ends = E.sub_p.bind(E.log_p.bind(p_all), E.log1p_p.bind(E.neg_p.bind(p_all)))
-    x = E.select_n_p.bind(E.eq_p.bind(p_all, zero), x, ends)
-    return convert(E.select_n_p.bind(E.eq_p.bind(p_all, one), x, ends), p_in.dtype, p_in.weak)
+    # -inf at 0 and inf at 1, with the infinite derivative of the limit 1 / (p (1 - p)) (as arctanh
+    # at ±1): that of sqrt(q) - sqrt(1 - q), q = p clipped to [0, 1], which is finite elsewhere
+    q = E.min_p.bind(E.max_p.bind(p_all, zero), one)
+    slope = E.sub_p.bind(E.sqrt_p.bind(q), E.sqrt_p.bind(E.sub_p.bind(one, q)))
+    x = E.select_n_p.bind(E.eq_p.bind(p_all, zero), x, plus_derivative(_c(-np.inf, p), slope))
+    x = E.select_n_p.bind(E.eq_p.bind(p_all, one), x, plus_derivative(_c(np.inf, p), slope))
+    return convert(x, p_in.dtype, p_in.weak)
 
 
 _SQRT_HALF = math.sqrt(0.5)
