@@ -220,3 +220,30 @@ def test_reversed_range_of_traced_bounds(k, a):
     ks = fnp.asarray([k, k + 1])
     _close(fx.vmap(horner_reversed, in_axes=(None, 0, None))(x, ks, a),
            fnp.stack([horner_reversed(x, k, a), horner_reversed(x, k + 1, a)]))
+
+
+def counts_with_a_nested_nonlocal(x):
+    n = 0.0
+
+    def bump():
+        nonlocal n  # belongs to bump: n stays a local of the outer function
+        n = n + 1.0
+
+    def items(v):
+        yield v  # makes items a generator, not the outer function
+
+    bump()
+    if x > 0:
+        n = n + sum(items(x))
+        return n * x
+    return n - x
+
+
+def test_a_nested_def_with_nonlocal_or_yield_leaves_the_outer_function_converted():
+    for v in (2.0, -1.5):
+        x = _a(v)
+        _close(fx.jit(counts_with_a_nested_nonlocal)(x), counts_with_a_nested_nonlocal(x))
+        _close(fx.jit(fx.grad(counts_with_a_nested_nonlocal))(x), fx.grad(counts_with_a_nested_nonlocal)(x))
+    xs = _a(2.0, -1.5)
+    _close(fx.vmap(counts_with_a_nested_nonlocal)(xs),
+           fnp.stack([counts_with_a_nested_nonlocal(x) for x in xs]))

@@ -135,8 +135,9 @@ class Scope:
 
 
 def _own_nodes(body):
-    """Every node of a function body that belongs to the function's own scope."""
-    stack = list(body)
+    """Every node of a function body that belongs to the function's own scope (not the body of a
+    nested def, lambda, class or comprehension, at the top level of `body` or deeper)."""
+    stack = [node for node in body if not isinstance(node, _SCOPES + _COMPREHENSIONS)]
     while stack:
         node = stack.pop()
         yield node
