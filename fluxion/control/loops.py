@@ -101,11 +101,12 @@ def while_loop(cond_fun: Callable, body_fun: Callable, init_val: Any, *, capacit
     return tree.unflatten(in_tree, outs)
 
 
-def fori_loop(lower, upper, body_fun: Callable, init_val: Any) -> Any:
+def fori_loop(lower, upper, body_fun: Callable, init_val: Any, *, unroll: int | bool | None = None) -> Any:
     """`val = body_fun(i, val)` for i in range(lower, upper), from `init_val`; return the final `val`.
 
     With bounds known in Python (ints, or arrays not being traced) the loop is a `scan` of
-    `upper - lower` steps; with traced bounds, a `while_loop`. `i` has the dtype of the bounds.
+    `upper - lower` steps, which `unroll` passes to; with traced bounds, a `while_loop`, which
+    takes no `unroll`. `i` has the dtype of the bounds.
 
     >>> import fluxion as fx
     >>> int(fx.fori_loop(0, 5, lambda i, total: total + i, 0))
@@ -125,8 +126,12 @@ def fori_loop(lower, upper, body_fun: Callable, init_val: Any) -> Any:
             i, val = carry
             return (i + 1, body_fun(i, val)), None
 
-        (_, out), _ = scan(step, (lo, init_val), None, length=max(stop - start, 0))
+        (_, out), _ = scan(step, (lo, init_val), None, length=max(stop - start, 0),
+                           unroll=1 if unroll is None else unroll)
         return out
+    if unroll is not None and unroll is not False:
+        raise op_error(ValueError, "fori_loop", "unroll needs bounds known in Python, but a bound is traced",
+                       "make the bounds static (static_argnums) or drop unroll")
 
     def cond(carry):
         return carry[0] < carry[1]

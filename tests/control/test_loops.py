@@ -98,6 +98,24 @@ def test_fori_loop_with_static_bounds_is_a_scan_and_with_traced_bounds_a_while_l
     assert [e.prim for e in traced.equations if e.prim in (scan_p, while_p)] == [while_p]
 
 
+def test_fori_loop_takes_unroll_like_jax_with_static_bounds_only():
+    def f(x, unroll):
+        return fx.fori_loop(1, 8, lambda i, v: fnp.sin(v) * i + v, x, unroll=unroll)
+
+    def f_python(x):
+        for i in range(1, 8):
+            x = fnp.sin(x) * i + x
+        return x
+
+    x = fnp.asarray([0.3, -1.2], dtype=F64)
+    for unroll in (1, 3, 7, 20, True, False):
+        np.testing.assert_allclose(fx.jit(f, static_argnums=1)(x, unroll), f_python(x), rtol=1e-12)
+        np.testing.assert_allclose(fx.jit(fx.jacrev(f), static_argnums=1)(x, unroll), fx.jacrev(f_python)(x),
+                                   rtol=1e-10)
+    with pytest.raises(ValueError, match="fori_loop: unroll needs bounds known in Python"):
+        fx.jit(lambda x, hi: fx.fori_loop(0, hi, lambda i, v: v + i, x, unroll=2))(x, 3)
+
+
 def test_fori_loop_passes_the_index_in_the_dtype_of_the_bounds():
     seen = []
     fx.fori_loop(fnp.asarray(0, dtype=fnp.int32), 2, lambda i, v: seen.append(i.dtype) or v, 0.0)
