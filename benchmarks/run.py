@@ -7,6 +7,8 @@ Each benchmark module defines `NAME` and `peers()`, a dict from peer name to a s
 function that returns the zero-argument callable to time. Peers that are not installed
 are skipped. Times are the best of several repeats, per call; a module with
 `ONE_SHOT = True` (a first call, which compiles) is timed once per peer and round instead.
+A module with `CASES`, a dict from an operation to such a dict of peers, prints one row per
+operation instead: the time of each peer, then fluxion / peer for each of the others.
 """
 from __future__ import annotations
 
@@ -46,10 +48,9 @@ def _fmt(seconds: float) -> str:
     return f"{seconds * 1e9:.3g} ns"
 
 
-def run(module_name: str) -> list[tuple[str, float]]:
-    mod = importlib.import_module(module_name)
-    one_shot = getattr(mod, "ONE_SHOT", False)
-    peers = list(mod.peers().items())
+def _time_peers(peers: dict, one_shot: bool = False) -> dict[str, float]:
+    """The time of each installed peer (the best of the rounds for a first call)."""
+    peers = list(peers.items())
     times: dict[str, float] = {}
     # a first call is timed with a fresh setup in four rounds, in alternating order, and each
     # peer keeps its best: whichever runs first in a process pays for warming it up, and one
@@ -64,7 +65,33 @@ def run(module_name: str) -> list[tuple[str, float]]:
                 continue
             t = (time_once if one_shot else time_per_call)(fn)
             times[peer] = min(t, times.get(peer, t))
-    rows = [(peer, times[peer]) for peer, _ in peers if peer in times]
+    return {peer: times[peer] for peer, _ in peers if peer in times}
+
+
+def run_cases(mod) -> dict[str, dict[str, float]]:
+    """One row per operation of `mod.CASES`: each peer's time, then fluxion / each other peer."""
+    names = list(dict.fromkeys(peer for peers in mod.CASES.values() for peer in peers))
+    others = [peer for peer in names if peer != "fluxion"]
+    width = max(map(len, mod.CASES)) + 2
+    print(f"\n{mod.NAME}")
+    print(f"  {'operation':<{width}}" + "".join(f"{peer:>15}" for peer in names)
+          + "".join(f"{'/ ' + peer:>17}" for peer in others))
+    table = {}
+    for op, peers in mod.CASES.items():
+        times = table[op] = _time_peers(peers)
+        base = times.get("fluxion")
+        cells = [_fmt(times[peer]) if peer in times else "-" for peer in names]
+        ratios = [f"{base / times[peer]:.2f}" if base and peer in times else "-" for peer in others]
+        print(f"  {op:<{width}}" + "".join(f"{c:>15}" for c in cells) + "".join(f"{r:>17}" for r in ratios),
+              flush=True)
+    return table
+
+
+def run(module_name: str) -> list[tuple[str, float]]:
+    mod = importlib.import_module(module_name)
+    if hasattr(mod, "CASES"):
+        return run_cases(mod)
+    rows = list(_time_peers(mod.peers(), getattr(mod, "ONE_SHOT", False)).items())
     print(f"\n{mod.NAME}")
     base = dict(rows).get("fluxion")
     print(f"  {'peer':<28}{'time':>12}{'fluxion / peer':>16}")
