@@ -5,6 +5,8 @@ Basic indices (integers, slices, None, ...) become one `slice`, one `rev` and on
 only advanced indices (integer arrays, masks) go through `gather`. Updates of windows
 with unit steps become `dynamic_update_slice`; the others become a `scatter`. Functions
 whose result's shape depends on the data (boolean masks, nonzero...) need concrete values.
+Eager reads and `.set` writes with a basic index seen before, and eager reads with one integer
+array, skip all that and let NumPy apply the index to the value (see "eager fast paths").
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array, Tracer, to_array
 from ..core.errors import ConcretizationError, DTypeError, IndexOutOfBoundsError, ShapeError, op_error
+from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..ops import indexing as I
 from ..ops import reduce as R
@@ -57,6 +60,10 @@ def getitem(x: Array, idx, mode: str | None = None, fill_value=None) -> Array:
     >>> fnp.arange(3.0).at[fnp.asarray([0, 5])].get(mode="fill", fill_value=-1.0).tolist()
     [0.0, -1.0]
     """
+    if mode is None and x.__class__ is Array and _ctx.interp is EAGER:  # the common case, kept fast
+        out = _eager_getitem(x, idx)
+        if out is not None:
+            return out
     mode = _mode("indexing", mode, _GET_MODES)
     p = plan(x.shape, idx, "indexing", mode is not None, _GET_FIX)
     lo, hi, stride, flip = p.slice_args()
@@ -66,6 +73,108 @@ def getitem(x: Array, idx, mode: str | None = None, fill_value=None) -> Array:
     if p.advanced:
         y = _gather(y, p, mode, fill_value)
     return S.reshape(y, p.out_shape)
+
+
+# eager fast paths ----------------------------------------------------------------------------
+# An eager read or write with a basic index (Python ints, slices of ints, None) checked before
+# skips the plan and the primitives: NumPy applies the index itself, by the same rules. Every
+# other case (and every error) takes the general path.
+_CHECKED: dict = {}  # (shape, index key) -> (whole, window, out_shape) of indices planned without error
+
+
+def _slice_key(s: slice):
+    if all(b is None or b.__class__ is int for b in (s.start, s.stop, s.step)):
+        return "s", s.start, s.stop, s.step  # a str never begins the key of an index tuple
+    return None
+
+
+def _basic_key(idx):
+    """A hashable key for an index of Python ints, slices of ints and None; None otherwise
+    (booleans, NumPy scalars, floats, ellipses and arrays have rules of their own)."""
+    cls = idx.__class__
+    if cls is int:
+        return idx
+    if cls is slice:
+        return _slice_key(idx)
+    if cls is not tuple:
+        return None
+    key = []
+    for it in idx:
+        cls = it.__class__
+        if cls is int or it is None:
+            key.append(it)
+        elif cls is slice and (k := _slice_key(it)) is not None:
+            key.append(k)
+        else:
+            return None
+    return tuple(key)
+
+
+def _checked(shape: tuple, idx, op: str, fix: str):
+    """For a basic index, planned (and checked) on first use: whether it selects the whole array
+    (where the general path returns x itself), the counts of the window it writes (None where
+    a step is not 1) and the result's shape. None for other indices."""
+    k = _basic_key(idx)
+    if k is None:
+        return None
+    try:
+        return _CHECKED[shape, k]
+    except KeyError:
+        pass
+    p = plan(shape, idx, op, False, fix)  # raises the general path's errors
+    lo, hi, stride, _ = p.slice_args()
+    whole = all(s == 1 for s in stride) and not any(lo) and tuple(hi) == shape
+    entry = whole, tuple(p.counts) if p.unit_steps else None, p.out_shape
+    if len(_CHECKED) > 10_000:
+        _CHECKED.clear()
+    _CHECKED[shape, k] = entry
+    return entry
+
+
+def _eager_getitem(x: Array, idx):
+    """`x[idx]` of an eager Array for a basic index or one integer array; None for other indices."""
+    v = x._value
+    if idx.__class__ is Array:
+        i = idx._value
+        if not (v.ndim and i.ndim and i.dtype.kind in "iu"):
+            return None
+        try:  # NumPy's bounds are the plan's: [-n, n)
+            out = v[i]
+        except IndexError:  # the general path names the index and the fix
+            return None
+    else:
+        c = _checked(v.shape, idx, "indexing", _GET_FIX)
+        if c is None or c[0]:
+            return None
+        out = np.array(v[idx])  # a copy, as the slice kernel's (and 0-d where NumPy gives a scalar)
+    y = Array.__new__(Array)
+    y._value, y._weak = out, x._weak
+    return y
+
+
+def _eager_set(x: Array, idx, values):
+    """`x.at[idx].set(values)` of an eager Array for a basic index with unit steps and values of
+    its dtype and of the indexed shape (or a Python float into a float array); None otherwise."""
+    v = x._value
+    if values.__class__ is Array:
+        u = values._value
+        if u.dtype is not v.dtype:
+            return None
+    elif values.__class__ is float and v.dtype in _WIDE_REAL:
+        u = values
+    else:
+        return None
+    c = _checked(v.shape, idx, "x.at[...].set", _SET_FIX)
+    if c is None or c[0] or c[1] is None or 0 in c[1] or u.__class__ is not float and u.ndim and u.shape != c[2]:
+        return None
+    out = v.copy()
+    out[idx] = u
+    y = Array.__new__(Array)
+    y._value, y._weak = out, x._weak
+    return y
+
+
+_WIDE_REAL = frozenset((dtypes.float32, dtypes.float64))
 
 
 def _gather(y: Array, p: Plan, mode, fill_value) -> Array:
@@ -140,6 +249,10 @@ def update(x: Array, idx, values, op: str, mode: str | None = None) -> Array:
     >>> x.at[1:3].set(7).tolist(), x.at[fnp.asarray([0, 0, 3])].add(1).tolist()
     ([0, 7, 7, 0], [2, 0, 0, 1])
     """
+    if op == "set" and mode is None and x.__class__ is Array and _ctx.interp is EAGER:  # the common case, kept fast
+        out = _eager_set(x, idx, values)
+        if out is not None:
+            return out
     name = f"x.at[...].{op}"
     if op not in I.SCATTERS:
         raise op_error(ValueError, "update", f"op {op!r} is not one of {tuple(I.SCATTERS)}", "pass 'set' or 'add'")
