@@ -37,6 +37,22 @@ __all__ = [
 # accumulation dtypes --------------------------------------------------------------------------
 _INEXACT = frozenset(dtypes.FLOATING)
 _DIRECT = frozenset(dtypes.WIDE_FLOATING)
+_DIRECT_REAL = frozenset((dtypes.float32, dtypes.float64))
+
+
+def _eager_axes(a: Array, axis, direct=_DIRECT) -> tuple[int, ...] | None:
+    """The axes of a reduction the kernel can take at once: over every axis (axis=None) or one
+    axis (a Python int in range) of an eager array of at least one axis and a dtype in `direct`;
+    None in every other case, which goes the general way."""
+    v = a._value
+    n = v.ndim
+    if not n or v.dtype not in direct:
+        return None
+    if axis is None:
+        return tuple(range(n))
+    if axis.__class__ is int and -n <= axis < n:
+        return (axis + n if axis < 0 else axis,)
+    return None
 
 
 def _accumulation_dtype(dt: np.dtype) -> np.dtype:
@@ -74,10 +90,10 @@ def _without_nans(a, value) -> Array:
 # sum and prod ---------------------------------------------------------------------------------
 def _arithmetic(name: str, reduce_p, combine, identity: int):
     def f(a, axis=None, dtype=None, out=None, keepdims: bool = False, initial=None, where=None) -> Array:
-        if (a.__class__ is Array and axis is None and dtype is out is initial is where is None and not keepdims
-                and _ctx.interp is EAGER and (v := a._value).dtype in _DIRECT and v.ndim):  # kept fast:
-            y = Array.__new__(Array)  # the kernel over every axis of an eager array of a wide dtype
-            y._value, y._weak = np.asarray(numpy_kernel[reduce_p](v, axes=tuple(range(v.ndim)))), a._weak
+        if (a.__class__ is Array and dtype is out is initial is where is None and not keepdims
+                and _ctx.interp is EAGER and (axes := _eager_axes(a, axis)) is not None):  # kept fast:
+            y = Array.__new__(Array)  # the kernel over all axes or one of an eager array of a wide dtype
+            y._value, y._weak = np.asarray(numpy_kernel[reduce_p](a._value, axes=axes)), a._weak
             return y
         no_out(name, out)
         x, dt = _accumulation_input(a, dtype)
@@ -308,6 +324,14 @@ def _mask(name: str, x: Array, where, ignore_nan: bool) -> Array | None:
 
 def _mean_fn(name: str, ignore_nan: bool):
     def f(a, axis=None, dtype=None, out=None, keepdims: bool = False, *, where=None) -> Array:
+        if (a.__class__ is Array and not ignore_nan and dtype is out is where is None and not keepdims
+                and _ctx.interp is EAGER and (axes := _eager_axes(a, axis, _DIRECT_REAL)) is not None):
+            v = a._value  # kept fast: the kernels of the general path's sum and division, on a real float array
+            count = np.array(float(v.size if axis is None else v.shape[axes[0]]), v.dtype)
+            y = Array.__new__(Array)  # strong, as the general path's count is
+            total = np.asarray(numpy_kernel[R.reduce_sum_p](v, axes=axes))
+            y._value, y._weak = np.asarray(numpy_kernel[E.div_p](total, count), v.dtype), False
+            return y
         no_out(name, out)
         x, out_dt = _statistic_input(a, dtype)
         axes = normalize_axes(name, axis, x.ndim)
