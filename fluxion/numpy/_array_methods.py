@@ -10,6 +10,7 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import DTypeError, InvalidArgumentError, ShapeError, op_error
+from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ._dtype_functions import _dtype
@@ -94,6 +95,14 @@ def _reshape(self, *shape, **kwargs):
     if len(shape) == 1 and not isinstance(shape[0], int):
         shape = shape[0]
     return _ns.reshape(self, shape, **kwargs)
+
+
+def _T(self):
+    if self.__class__ is Array and _ctx.interp is EAGER and (v := self._value).ndim > 1:  # kept fast:
+        y = Array.__new__(Array)  # the transpose kernel's view of an eager array
+        y._value, y._weak = v.transpose(), self._weak
+        return y
+    return _ns.permute_dims(self, tuple(reversed(range(self.ndim))))
 
 
 def _transpose(self, *axes):
@@ -217,7 +226,7 @@ def install(ns) -> None:
     Array.reshape = _reshape
     Array.view = _view
     Array.transpose = _transpose
-    Array.T = property(lambda self: _ns.permute_dims(self, tuple(reversed(range(self.ndim)))))
+    Array.T = property(_T)
     Array.mT = property(lambda self: _ns.matrix_transpose(self))
     Array.real = property(lambda self: _ns.real(self))
     Array.imag = property(lambda self: _ns.imag(self))

@@ -15,6 +15,7 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array, Tracer
 from ..core.errors import ConcretizationError, ShapeError, op_error
+from ..core.interpreters import EAGER, _ctx
 from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import broadcast_shapes as _broadcast_shapes
@@ -63,6 +64,15 @@ def _infer_shape(x: Array, shape) -> tuple[int, ...]:
     return tuple(size // known if d == -1 else d for d in shape)
 
 
+def _eager_reshape_ok(v: np.ndarray, shape: tuple) -> bool:
+    """Whether `shape` (a tuple) is new sizes of Python ints >= 0 holding the elements of `v`,
+    and not its shape (where the general path returns the array itself)."""
+    for d in shape:
+        if d.__class__ is not int or d < 0:
+            return False
+    return shape != v.shape and math.prod(shape) == v.size
+
+
 def reshape(x, /, shape, order: str = "C", *, copy: bool | None = None) -> Array:
     """`x` with a new shape holding the same elements; one size may be -1 (inferred).
 
@@ -73,6 +83,11 @@ def reshape(x, /, shape, order: str = "C", *, copy: bool | None = None) -> Array
     >>> fnp.reshape(fnp.arange(6), (2, -1)).tolist()
     [[0, 1, 2], [3, 4, 5]]
     """
+    if (x.__class__ is Array and shape.__class__ is tuple and order == "C" and _ctx.interp is EAGER
+            and _eager_reshape_ok(v := x._value, shape)):  # the common case, kept fast: the kernel's view
+        y = Array.__new__(Array)
+        y._value, y._weak = v.reshape(shape), x._weak
+        return y
     x = _arr(x)
     shape = _infer_shape(x, shape)
     if order in ("C", "A"):
