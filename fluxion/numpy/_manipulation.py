@@ -344,6 +344,30 @@ def concat(arrays, /, *, axis: int | None = 0) -> Array:
     return concatenate(arrays, axis)
 
 
+def _eager_concatenate(arrays, axis: int) -> Array | None:
+    """The kernel's join of two or more eager Arrays of one dtype with at least one axis, along
+    an axis in range; None in every other case (and where the shapes do not fit), which goes the
+    general way."""
+    if len(arrays) < 2:
+        return None
+    values, weak = [], True
+    for a in arrays:
+        if a.__class__ is not Array:
+            return None
+        values.append(a._value)
+        weak = weak and a._weak
+    dt, n = values[0].dtype, values[0].ndim
+    if not -n <= axis < n or any(v.dtype is not dt for v in values):
+        return None
+    try:
+        value = np.concatenate(values, axis)
+    except ValueError:  # axes that differ: the general path says which
+        return None
+    y = Array.__new__(Array)
+    y._value, y._weak = value, weak
+    return y
+
+
 def concatenate(arrays, axis: int | None = 0, *, dtype=None) -> Array:
     """NumPy's concatenate: join arrays along `axis`; dtypes promote (or convert to `dtype`).
 
@@ -351,6 +375,10 @@ def concatenate(arrays, axis: int | None = 0, *, dtype=None) -> Array:
     >>> fnp.concatenate([fnp.zeros((1, 2)), fnp.ones((2, 2))]).shape
     (3, 2)
     """
+    if dtype is None and axis.__class__ is int and _ctx.interp is EAGER and arrays.__class__ in (list, tuple):
+        out = _eager_concatenate(arrays, axis)  # the common case, kept fast
+        if out is not None:
+            return out
     xs = _promoted("concatenate", arrays, dtype)
     if axis is None:
         xs, axis = [S.reshape(x, (x.size,)) for x in xs], 0
