@@ -25,10 +25,14 @@ _EULER = 0.57721566490153286061  # Euler's constant, -digamma(1)
 _PI2_6 = math.pi ** 2 / 6
 
 
-def _in_wide(name: str, fn, x) -> Array:
-    """`fn` of real `x`, computed in float32 for 16-bit floats and rounded once."""
+def _in_wide(name: str, fn, x):
+    """`fn` of real `x` (an Array or a tuple of them), computed in float32 for 16-bit floats and
+    rounded once."""
     (x_in,) = _real(name, x)
-    return convert(fn(_wide(x_in)), x_in.dtype, x_in.weak)
+    out = fn(_wide(x_in))
+    if isinstance(out, tuple):
+        return tuple(convert(o, x_in.dtype, x_in.weak) for o in out)
+    return convert(out, x_in.dtype, x_in.weak)
 
 
 def _terms(x: Array, float64: int, float32: int) -> int:

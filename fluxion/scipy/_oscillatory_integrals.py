@@ -23,7 +23,7 @@ from ..ops import elementwise as E
 from ..transforms.autodiff.custom import custom_jvp
 from ._exponential_integrals import _EULER, _in_wide, _terms
 from ._tables import TABLES
-from ._util import _c, _is_nan, _poly, _real, _where, _wide
+from ._util import _c, _is_nan, _poly, _where
 
 
 def _piecewise(x: Array, name: str) -> Array:
@@ -195,9 +195,7 @@ def fresnel(z) -> tuple[Array, Array]:
     >>> [round(v.item(), 4) for v in fsp.fresnel(1.0)]
     [0.4383, 0.7799]
     """
-    (z_in,) = _real("fresnel", z)
-    s, c = _fresnel(_wide(z_in))
-    return convert(s, z_in.dtype, z_in.weak), convert(c, z_in.dtype, z_in.weak)
+    return _in_wide("fresnel", _fresnel, z)
 
 
 # Si(x), Ci(x): the integral of sin(t) / t from 0 to x, and euler + log x + integral of (cos(t) - 1) / t
@@ -256,6 +254,4 @@ def sici(x) -> tuple[Array, Array]:
     >>> [round(v.item(), 4) for v in fsp.sici(1.0)]
     [0.9461, 0.3374]
     """
-    (x_in,) = _real("sici", x)
-    si, ci = _sici(_wide(x_in))
-    return convert(si, x_in.dtype, x_in.weak), convert(ci, x_in.dtype, x_in.weak)
+    return _in_wide("sici", _sici, x)
