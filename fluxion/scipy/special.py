@@ -27,6 +27,7 @@ from ..ops._util import broadcast_shapes
 from ._bessel import bessel_jn
 from ._binomial import comb
 from ._exponential_integrals import _bernoulli, exp1, expi, expn, spence
+from ._faddeeva import wofz
 from ._gamma import (beta, betainc, betaln, digamma, factorial, gamma, gammainc, gammaincc, gammaln, gammasgn,
                      loggamma, multigammaln, poch, polygamma, zeta)
 from ._normal_integrals import erfcx, owens_t
@@ -37,7 +38,7 @@ __all__ = ["bernoulli", "bessel_jn", "beta", "betainc", "betaln", "boxcox", "box
            "erfinv", "exp1", "expi", "expit", "expn", "factorial", "fresnel", "gamma", "gammainc", "gammaincc",
            "gammaln", "gammasgn", "i0", "i0e", "i1", "i1e", "inv_boxcox", "inv_boxcox1p", "kl_div", "log_ndtr",
            "log_softmax", "loggamma", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "owens_t", "poch", "polygamma",
-           "rel_entr", "sici", "softmax", "spence", "xlog1py", "xlogy", "zeta"]
+           "rel_entr", "sici", "softmax", "spence", "wofz", "xlog1py", "xlogy", "zeta"]
 
 
 erf = _unary("erf", E.erf_p, """The error function, 2/sqrt(pi) * integral of exp(-t**2) from 0 to x.

@@ -286,6 +286,7 @@ CASES = {
     "special.zeta": Case(fsp.zeta, (uniform(1.5, 4, 2, 3), uniform(0.3, 3, 3))),
     "special.comb": Case(fsp.comb, (uniform(3, 30, 2, 3), uniform(0, 3, 3))),
     "special.bessel_jn": Case(lambda z: fsp.bessel_jn(z, v=3), ((2, 3),)),  # orders on a leading axis
+    "special.wofz": Case(fsp.wofz, ((2, 3),), "complex128"),
     "linalg.svdvals": Case(fnp.linalg.svdvals, ((4, 3),)),
     "linalg.trace": Case(fnp.linalg.trace, (M,)),
     "linalg.vecdot": Case(fnp.linalg.vecdot, ((2, 3), (3,))),

@@ -271,8 +271,8 @@ NOT_DIFFERENTIABLE = {
 
 # jax is no oracle for these: its exp1, expi and expn fail under vmap(grad), its spence is NaN above 1;
 # tests/scipy/test_exponential_integrals.py checks their derivatives against the closed forms and
-# finite differences, to second order
-OTHER_ORACLES = {"exp1", "expi", "expn", "spence"}
+# finite differences, to second order; jax has no wofz (tests/scipy/test_wofz.py does the same for it)
+OTHER_ORACLES = {"exp1", "expi", "expn", "spence", "wofz"}
 # functions of Python numbers only, with nothing to differentiate
 NO_ARRAY_ARGUMENTS = {"bernoulli"}
 
