@@ -287,6 +287,7 @@ CASES = {
     "special.comb": Case(fsp.comb, (uniform(3, 30, 2, 3), uniform(0, 3, 3))),
     "special.bessel_jn": Case(lambda z: fsp.bessel_jn(z, v=3), ((2, 3),)),  # orders on a leading axis
     "special.wofz": Case(fsp.wofz, ((2, 3),), "complex128"),
+    "special.hyp1f1": Case(fsp.hyp1f1, (uniform(-3, 3, 2, 3), uniform(0.5, 3, 3), uniform(-20, 20, 2, 3))),
     "linalg.svdvals": Case(fnp.linalg.svdvals, ((4, 3),)),
     "linalg.trace": Case(fnp.linalg.trace, (M,)),
     "linalg.vecdot": Case(fnp.linalg.vecdot, ((2, 3), (3,))),
