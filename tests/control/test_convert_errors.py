@@ -148,6 +148,34 @@ def test_a_global_or_nonlocal_assigned_under_a_traced_condition_names_it_and_the
     assert "the nonlocal name `count`" in msg and f":{line_of('nonlocal-if')}" in msg
 
 
+class Box:
+    def __init__(self, value):
+        self.value = value
+
+
+def sets_an_attribute(x):
+    box = Box(x)
+    if x > 0:  # attribute-if
+        box.value = box.value * 2
+    return box.value
+
+
+def sets_an_attribute_of_its_own_object(x):
+    if x > 0:
+        scaled = Box(x)
+        scaled.value = scaled.value * 2  # an object made inside the branch: its attributes are its own
+        x = scaled.value
+    return x
+
+
+def test_an_attribute_set_under_a_traced_condition_names_it_and_the_fix():
+    msg = raises(sets_an_attribute, x3())
+    assert "the attribute `box.value` is assigned inside the `if`" in msg and f":{line_of('attribute-if')}" in msg
+    assert "set the outer name or attribute from it after the statement" in msg
+    assert float(fx.jit(sets_an_attribute_of_its_own_object)(x3())) == 2 * float(x3())
+    assert float(fx.jit(sets_an_attribute_of_its_own_object)(-x3())) == -float(x3())
+
+
 def breaks_out_of_an_iterator(x):
     for k in iter([1.0, 2.0, 3.0]):  # iterator-loop
         x = x * k

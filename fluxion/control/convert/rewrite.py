@@ -193,7 +193,8 @@ class Rewriter:
     def _call(self, helper: str, args: list[ast.expr], state: list[str], cells: list[str], s: ast.stmt):
         """`(state) = helper(*args, (state), names, cells, where)`."""
         self.state.update(dict.fromkeys(state))
-        described = tuple(f"{'global' if c in self.scope.globals else 'nonlocal'} {c}" for c in cells)
+        described = tuple(f"attribute `{c}`" if "." in c else
+                          f"{'global' if c in self.scope.globals else 'nonlocal'} name `{c}`" for c in cells)
         labels = tuple(map(self.names.describe, state))
         call = ast.Call(self.rt(helper), [*args, _names(state, ast.Load), ast.Constant(labels),
                                           ast.Constant(described), ast.Constant(self.where(s))], [])

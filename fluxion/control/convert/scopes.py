@@ -17,11 +17,13 @@ _MUTATORS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "
 
 
 class Changes(ast.NodeVisitor):
-    """Names bound (`assigned`) and names whose object is changed in place (`mutated`), in order."""
+    """Names bound (`assigned`), names whose object is changed in place (`mutated`) and attributes
+    of named objects set or deleted (`attributes`, as "name.attr"), in order."""
 
     def __init__(self):
         self.assigned: dict[str, None] = {}
         self.mutated: dict[str, None] = {}
+        self.attributes: dict[str, None] = {}
 
     def visit_Name(self, node: ast.Name):
         if isinstance(node.ctx, (ast.Store, ast.Del)):
@@ -84,6 +86,11 @@ class Changes(ast.NodeVisitor):
             self.mutated[node.value.id] = None
         self.generic_visit(node)
 
+    def visit_Attribute(self, node: ast.Attribute):
+        if isinstance(node.ctx, (ast.Store, ast.Del)) and isinstance(node.value, ast.Name):
+            self.attributes[f"{node.value.id}.{node.attr}"] = None
+        self.generic_visit(node)
+
     def visit_Call(self, node: ast.Call):
         f = node.func
         if isinstance(f, ast.Attribute) and f.attr in _MUTATORS and isinstance(f.value, ast.Name):
@@ -124,13 +131,15 @@ class Scope:
         self.locals.update(n for n in names if n not in self.globals and n not in self.nonlocals)
 
     def split(self, c: Changes) -> tuple[list[str], list[str]]:
-        """(state, cells) of a statement: the locals it changes, and the global / nonlocal names it assigns.
+        """(state, cells) of a statement: the locals it changes, and the global / nonlocal names and
+        the attributes ("name.attr") of objects made before it that it assigns.
 
         A method call on an outer object (`opt.update(...)`) may well be pure, so only
         assignments make an outer name a cell; a local changed in place is state like any other.
         """
         state = [n for n in dict.fromkeys([*c.assigned, *c.mutated]) if n in self.locals]
         cells = [n for n in c.assigned if n not in self.locals]
+        cells += [a for a in c.attributes if a.partition(".")[0] not in c.assigned]
         return state, cells
 
 
