@@ -247,3 +247,52 @@ def test_a_nested_def_with_nonlocal_or_yield_leaves_the_outer_function_converted
     xs = _a(2.0, -1.5)
     _close(fx.vmap(counts_with_a_nested_nonlocal)(xs),
            fnp.stack([counts_with_a_nested_nonlocal(x) for x in xs]))
+
+
+def fills_rows(x):
+    out = fnp.zeros((3, 2), dtype=x.dtype)
+    for i in range(3):
+        out[i, :] = x[i] * 2
+        out[i, 1] += x[i] ** 2
+    out[1:, 0] -= 1.0
+    if x[0] > 0:
+        out[0] = x[1:]
+    pair = [0.0, 0.0]
+    pair[1] = x[2]  # a list is updated by Python
+    return out, pair[1]
+
+
+def test_item_assignment_of_a_local_array_takes_traced_values_under_jit_vmap_and_their_grads():
+    xs = np.array([[0.5, -1.0, 2.0], [-0.3, 0.7, 1.1]])
+    for x in xs:
+        eager = fills_rows(_a(*x))
+        _close(fx.jit(fills_rows)(_a(*x)), eager)
+        # the eager oracle of the derivative: the same program written with .at[]
+        def functional(v):
+            out = fnp.zeros((3, 2), dtype=v.dtype)
+            for i in range(3):
+                out = out.at[i, :].set(v[i] * 2).at[i, 1].add(v[i] ** 2)
+            out = out.at[1:, 0].add(-1.0)
+            out = fnp.where(v[0] > 0, out.at[0].set(v[1:]), out)
+            return fnp.sum(out * fnp.arange(1.0, 7.0).reshape(3, 2))
+        _close(fx.jit(fx.grad(lambda v: fnp.sum(fills_rows(v)[0] * fnp.arange(1.0, 7.0).reshape(3, 2))))(_a(*x)),
+               fx.grad(functional)(_a(*x)))
+    batched = fx.vmap(fills_rows)(fnp.asarray(xs))
+    for k, x in enumerate(xs):
+        _close((batched[0][k], batched[1][k]), fills_rows(_a(*x)))
+
+
+def aliases(x):
+    y = fnp.ones(3, dtype=x.dtype)
+    z = y
+    y[0] = 5.0  # a concrete value: y changes in place, and so does z, as in NumPy
+    y[1] = x  # a traced one under jit: y is bound to the updated array, z keeps its value
+    return y, z
+
+
+def test_item_assignment_changes_a_concrete_array_in_place_and_rebinds_it_for_a_traced_value():
+    y, z = fx.jit(aliases)(_a(2.0))
+    _close(y, np.array([5.0, 2.0, 1.0]))
+    _close(z, np.array([5.0, 1.0, 1.0]))
+    y, z = aliases(_a(2.0))
+    _close(z, np.array([5.0, 2.0, 1.0]))

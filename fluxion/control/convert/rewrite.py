@@ -261,6 +261,38 @@ class Rewriter:
         cases = [ast.match_case(c.pattern, c.guard and self.expr(c.guard), self.stmts(c.body)) for c in s.cases]
         return [ast.Match(self.expr(s.subject), cases)]
 
+    def _local_item(self, target: ast.expr) -> bool:
+        """Whether `target` is `x[...]` of a local x (which the statement can rebind)."""
+        return (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
+                and target.value.id in self.scope.locals)
+
+    def _index(self, node: ast.expr) -> ast.expr:
+        """The index of a subscript as a value: its slices `a:b:c` as slice(a, b, c)."""
+        if isinstance(node, ast.Slice):
+            return ast.Call(self.rt("slice_"), [self.expr(b) if b is not None else ast.Constant(None)
+                                                for b in (node.lower, node.upper, node.step)], [])
+        if isinstance(node, ast.Tuple):
+            return ast.Tuple([self._index(e) for e in node.elts], ast.Load())
+        return self.expr(node)
+
+    def _set_item(self, target: ast.Subscript, value: ast.expr, op: str | None) -> list[ast.stmt]:
+        """`x = setitem(x, index, value, op)` for `x[index] = value` (op None) or `x[index] op= value`."""
+        name = target.value.id
+        call = ast.Call(self.rt("setitem"), [ast.Name(name, ast.Load()), self._index(target.slice), self.expr(value),
+                                             ast.Constant(op)], [])
+        return [ast.Assign([ast.Name(name, ast.Store())], call)]
+
+    def stmt_Assign(self, s: ast.Assign):
+        """`x[i] = v` of a local array rebinds x (runtime.setitem), so that x may take a traced value."""
+        if len(s.targets) == 1 and self._local_item(s.targets[0]):
+            return self._set_item(s.targets[0], s.value, None)
+        return [self.expr(s)]
+
+    def stmt_AugAssign(self, s: ast.AugAssign):
+        if self._local_item(s.target):
+            return self._set_item(s.target, s.value, type(s.op).__name__)
+        return [self.expr(s)]
+
     def stmt_Assert(self, s: ast.Assert):
         """The test must be concrete (runtime.assert_test says why); the message is built only on failure."""
         test = ast.Call(self.rt("assert_test"), [self.expr(s.test), ast.Constant(self.where(s))], [])

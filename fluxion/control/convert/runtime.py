@@ -13,7 +13,7 @@ import operator
 from typing import Callable
 
 from ...core import dtypes
-from ...core.array import Array, to_array
+from ...core.array import Array, Tracer, to_array
 from ...core.errors import (ArgumentTypeError, ConcretizationError,  # noqa: F401  (match.py's `except` names it)
                             DTypeError, op_error)
 from . import traced_if, traced_loop
@@ -26,6 +26,30 @@ _undefined: dict[str, Undefined] = {}
 _OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
         ">=": operator.ge, "is": operator.is_, "is not": operator.is_not, "in": lambda a, b: a in b,
         "not in": lambda a, b: a not in b}
+
+
+slice_ = slice  # converted code writes the slices of an index as calls (the user may shadow `slice`)
+# the in-place operator of each augmented assignment, by the name of its ast operator
+_INPLACE = {"Add": operator.iadd, "Sub": operator.isub, "Mult": operator.imul, "Div": operator.itruediv,
+            "FloorDiv": operator.ifloordiv, "Mod": operator.imod, "Pow": operator.ipow, "MatMult": operator.imatmul,
+            "LShift": operator.ilshift, "RShift": operator.irshift, "BitAnd": operator.iand, "BitOr": operator.ior,
+            "BitXor": operator.ixor}
+
+
+def setitem(x, index, value, op: str | None):
+    """`x[index] = value` (or `x[index] op= value`) of a local x, which converted code writes as
+    `x = setitem(x, index, value, op)`: an Array takes the new value in place where it can (so
+    that its other names see it, as in NumPy), and where it cannot, because the value is traced
+    and the array is not, the name is bound to the updated array. Other objects (lists, dicts)
+    are updated by Python."""
+    if op is not None:
+        value = _INPLACE[op](x[index], value)
+    if not isinstance(x, Array) or isinstance(value, Undefined):
+        x[index] = value
+        return x
+    from ...numpy._indexing import update  # here: fluxion.numpy builds on the control flow
+    new = update(x, index, value, "set")
+    return x._become(new) if type(x) is Array and not isinstance(new, Tracer) else new
 
 
 def undef(name: str) -> Undefined:
