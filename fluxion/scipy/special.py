@@ -28,6 +28,7 @@ from ._bessel import bessel_jn
 from ._binomial import comb
 from ._exponential_integrals import _bernoulli, exp1, expi, expn, spence
 from ._faddeeva import wofz
+from ._gauss_hypergeometric import hyp2f1
 from ._hypergeometric import hyp1f1
 from ._gamma import (beta, betainc, betaln, digamma, factorial, gamma, gammainc, gammaincc, gammaln, gammasgn,
                      loggamma, multigammaln, poch, polygamma, zeta)
@@ -37,7 +38,7 @@ from ._util import _c, _is_nan, _poly, _real, _unary, _where, _wide
 
 __all__ = ["bernoulli", "bessel_jn", "beta", "betainc", "betaln", "boxcox", "boxcox1p", "comb", "dawsn", "digamma", "entr", "erf", "erfc", "erfcx",
            "erfinv", "exp1", "expi", "expit", "expn", "factorial", "fresnel", "gamma", "gammainc", "gammaincc",
-           "gammaln", "gammasgn", "hyp1f1", "i0", "i0e", "i1", "i1e", "inv_boxcox", "inv_boxcox1p", "kl_div", "log_ndtr",
+           "gammaln", "gammasgn", "hyp1f1", "hyp2f1", "i0", "i0e", "i1", "i1e", "inv_boxcox", "inv_boxcox1p", "kl_div", "log_ndtr",
            "log_softmax", "loggamma", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "owens_t", "poch", "polygamma",
            "rel_entr", "sici", "softmax", "spence", "wofz", "xlog1py", "xlogy", "zeta"]
 

@@ -192,6 +192,7 @@ FUNCTIONS = [
     ("bessel_jn", lambda m, sp, x: sp.bessel_jn(x * 5, v=3).sum(0), [REAL]),
     # in x only (neither has a derivative in a or b); jax's values are inaccurate for x < 0
     ("hyp1f1", lambda m, sp, x: sp.hyp1f1(1.5, 2.5, x * 3), [POSITIVE]),
+    ("hyp2f1", lambda m, sp, x: sp.hyp2f1(1.5, 2.5, 3.2, x * 0.3), [POSITIVE]),
     # comb in N and k (jax's comb is exp of log-gamma differences: the same derivatives)
     ("comb", lambda m, sp, x, y: sp.comb(x * 4 + 9, y + 3), [REAL, REAL]),
     ("entr", lambda m, sp, x: sp.entr(x), [POSITIVE]),

@@ -1,0 +1,110 @@
+"""hyp2f1 of fluxion.scipy.special against high-precision values and scipy.special.hyp2f1: jax's domain
+(no value missing), near x = 1 with c - a - b an integer or not, x < 0 down to -1e6, general parameters
+(a value or NaN, never a wrong one), polynomials, edges, jit, vmap and the derivative in x (closed form,
+finite differences, second order); the derivatives in a, b and c raise an error naming the fix."""
+import numpy as np
+import pytest
+import scipy.special as sp
+
+import fluxion as fx
+import fluxion.numpy as fnp
+import fluxion.scipy.special as fsp
+from fluxion.errors import FluxionError
+from fluxion.test_util import check_grads
+
+inf, nan = np.inf, np.nan
+
+
+def _reference(a, b, c, x):
+    mp = pytest.importorskip("mpmath")
+    mp.mp.dps = 30
+    return np.array([float(mp.hyp2f1(*(mp.mpf(float(v)) for v in t))) for t in zip(a, b, c, x)])
+
+
+def _check(a, b, c, x, given_at_least, rtol=1e-13):
+    want = _reference(a, b, c, x)
+    got = np.asarray(fsp.hyp2f1(a, b, c, x))
+    given = ~np.isnan(got)
+    assert given.mean() >= given_at_least
+    np.testing.assert_allclose(got[given], want[given], rtol=rtol, atol=0)
+
+
+def test_values_in_jaxs_domain_are_all_given():
+    rng = np.random.default_rng(0)
+    a, b, c, x = rng.uniform(0, 5, 200), rng.uniform(0, 5, 200), rng.uniform(0.1, 10, 200), rng.uniform(0, 1, 200)
+    x[:50] = 1 - 10 ** rng.uniform(-12, -1, 50)
+    _check(a, b, c, x, given_at_least=0.9)
+    _check(a[50:], b[50:], c[50:], x[50:], given_at_least=1.0)
+
+
+def test_values_near_one_with_an_integer_c_minus_a_minus_b():
+    rng = np.random.default_rng(1)
+    a, b = rng.integers(1, 320, 120) / 64, rng.integers(1, 320, 120) / 64  # a + b + m is exact
+    c = a + b + rng.integers(-4, 5, 120)
+    x = 1 - 10 ** rng.uniform(-14, -0.3, 120)
+    x[:30] = -(10 ** rng.uniform(0, 8, 30))
+    _check(a, b, c, x, given_at_least=1.0)
+
+
+def test_negative_x_and_general_parameters_are_right_or_nan():
+    rng = np.random.default_rng(2)
+    a, b, c = rng.uniform(-10, 10, 200), rng.uniform(-10, 10, 200), rng.uniform(-10, 10, 200)
+    x = -(10 ** rng.uniform(-2, 6, 200))
+    _check(a, b, c, x, given_at_least=0.85)
+    a, b, c, x = rng.uniform(-20, 20, 200), rng.uniform(-20, 20, 200), rng.uniform(-20, 20, 200), rng.uniform(-1, 1, 200)
+    _check(a, b, c, x, given_at_least=0.75)
+
+
+def test_polynomials_at_every_real_x():
+    rng = np.random.default_rng(3)
+    a = -rng.integers(0, 12, 60).astype(float)
+    b, c, x = rng.uniform(-5, 5, 60), rng.uniform(0.5, 5, 60), rng.uniform(-50, 50, 60)
+    _check(a, b, c, x, given_at_least=1.0, rtol=1e-12)
+    _check(b, a, c, x, given_at_least=1.0, rtol=1e-12)
+
+
+def test_values_match_scipy():
+    # SciPy is off by up to 1e-10 here for x < -2 (the high-precision values agree with ours)
+    rng = np.random.default_rng(4)
+    a, b, c, x = rng.uniform(0, 5, 300), rng.uniform(0, 5, 300), rng.uniform(0.1, 10, 300), rng.uniform(-5, 0.95, 300)
+    got = np.asarray(fsp.hyp2f1(a, b, c, x))
+    given = ~np.isnan(got)
+    assert given.mean() > 0.98
+    np.testing.assert_allclose(got[given], sp.hyp2f1(a, b, c, x)[given], rtol=1e-9, atol=0)
+
+
+def test_edges():
+    rows = [(1, 1, 2, 1.0, inf), (1, 2, 3.5, 1.0, 5.0), (1, 2, 2.5, 1.0, inf), (-5, 2, 3, 1.0, 1 / 21),
+            (1, 1, -2, 0.5, inf), (-3, 1, -2, 0.5, inf), (1, 1, 0, 0.0, 1.0), (0, 1, 2, 7.0, 1.0),
+            (-2, 1, 2, 7.0, 31 / 3), (-2, 1, -2, 0.5, 1.75),  # the polynomial (SciPy: (1 - x)**-b = 2)
+            (nan, 1, 2, 0.5, nan), (1, 1, 2, inf, nan), (1, 1, 2, 1.5, nan), (1, 1, 2, -1.0, np.log(2)),
+            (2, 3, 4, -1e300, 0.0)]
+    a, b, c, x, want = (np.array(v, float) for v in zip(*rows))
+    np.testing.assert_allclose(np.asarray(fsp.hyp2f1(a, b, c, x)), want, rtol=1e-13, atol=0)
+    assert fsp.hyp2f1(np.float32(1), 1.0, 2.0, 0.5).dtype == np.float32
+
+
+def test_jit_and_vmap_match_eager():
+    rng = np.random.default_rng(5)
+    a, b, c = rng.uniform(-5, 5, 24), rng.uniform(-5, 5, 24), rng.uniform(0.5, 8, 24)
+    x = np.concatenate([rng.uniform(-20, 1, 16), 1 - 10 ** rng.uniform(-10, -1, 8)])
+    eager = np.asarray(fsp.hyp2f1(a, b, c, x))
+    np.testing.assert_allclose(np.asarray(fx.jit(fsp.hyp2f1)(a, b, c, x)), eager, rtol=1e-13)
+    a, b, c, x = (v.reshape(4, 6) for v in (a, b, c, x))
+    want = np.stack([np.asarray(fsp.hyp2f1(a[i], b[i], c[i], x[i])) for i in range(4)])
+    np.testing.assert_allclose(np.asarray(fx.vmap(fsp.hyp2f1)(a, b, c, x)), want, rtol=1e-15)
+
+
+def test_derivative_in_x_is_the_closed_form_and_matches_finite_differences():
+    a, b, c = np.array([1.5, -2.3, 0.7, 4.0, 2.0]), np.array([2.5, 1.2, 3.0, 0.8, 2.0]), np.array([3.5, 1.7, 2.2, 6.1, 3.0])
+    x = np.array([0.7, -3.0, 0.95, -40.0, 0.3])
+    got = fx.vmap(fx.grad(fsp.hyp2f1, argnums=3))(a, b, c, x)
+    np.testing.assert_allclose(np.asarray(got), a * b / c * sp.hyp2f1(a + 1, b + 1, c + 1, x), rtol=1e-12)
+    check_grads(lambda x: fsp.hyp2f1(fnp.asarray(a[:3]), fnp.asarray(b[:3]), fnp.asarray(c[:3]), x), [fnp.asarray(x[:3])],
+                order=2, modes=("fwd",))
+
+
+@pytest.mark.parametrize("argnum,name", [(0, "a"), (1, "b"), (2, "c")])
+def test_derivatives_in_a_b_and_c_raise_an_error_naming_the_fix(argnum, name):
+    with pytest.raises(FluxionError, match=f"fx.stop_gradient\\({name}\\)"):
+        fx.grad(fsp.hyp2f1, argnums=argnum)(1.5, 2.5, 3.5, 0.7)
