@@ -34,13 +34,14 @@ from ._gamma import (beta, betainc, betaln, digamma, factorial, gamma, gammainc,
                      loggamma, multigammaln, poch, polygamma, zeta)
 from ._normal_integrals import erfcx, owens_t
 from ._oscillatory_integrals import dawsn, fresnel, sici
+from ._spherical_harmonics import sph_harm_y
 from ._util import _c, _is_nan, _poly, _real, _unary, _where, _wide
 
 __all__ = ["bernoulli", "bessel_jn", "beta", "betainc", "betaln", "boxcox", "boxcox1p", "comb", "dawsn", "digamma", "entr", "erf", "erfc", "erfcx",
            "erfinv", "exp1", "expi", "expit", "expn", "factorial", "fresnel", "gamma", "gammainc", "gammaincc",
            "gammaln", "gammasgn", "hyp1f1", "hyp2f1", "i0", "i0e", "i1", "i1e", "inv_boxcox", "inv_boxcox1p", "kl_div", "log_ndtr",
            "log_softmax", "loggamma", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "owens_t", "poch", "polygamma",
-           "rel_entr", "sici", "softmax", "spence", "wofz", "xlog1py", "xlogy", "zeta"]
+           "rel_entr", "sici", "softmax", "sph_harm_y", "spence", "wofz", "xlog1py", "xlogy", "zeta"]
 
 
 erf = _unary("erf", E.erf_p, """The error function, 2/sqrt(pi) * integral of exp(-t**2) from 0 to x.

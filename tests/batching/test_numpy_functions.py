@@ -288,6 +288,7 @@ CASES = {
     "special.bessel_jn": Case(lambda z: fsp.bessel_jn(z, v=3), ((2, 3),)),  # orders on a leading axis
     "special.wofz": Case(fsp.wofz, ((2, 3),), "complex128"),
     "special.hyp1f1": Case(fsp.hyp1f1, (uniform(-3, 3, 2, 3), uniform(0.5, 3, 3), uniform(-20, 20, 2, 3))),
+    "special.sph_harm_y": Case(lambda t, p: fsp.sph_harm_y(3, -2, t, p, n_max=3), (uniform(0, 3, 2, 3), uniform(0, 6, 3))),
     "special.hyp2f1": Case(fsp.hyp2f1, (uniform(-3, 3, 2, 3), uniform(0, 3, 3), uniform(0.5, 4, 2, 1), uniform(-5, 0.9, 3))),
     "linalg.svdvals": Case(fnp.linalg.svdvals, ((4, 3),)),
     "linalg.trace": Case(fnp.linalg.trace, (M,)),

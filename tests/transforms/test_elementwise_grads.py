@@ -193,6 +193,10 @@ FUNCTIONS = [
     # in x only (neither has a derivative in a or b); jax's values are inaccurate for x < 0
     ("hyp1f1", lambda m, sp, x: sp.hyp1f1(1.5, 2.5, x * 3), [POSITIVE]),
     ("hyp2f1", lambda m, sp, x: sp.hyp2f1(1.5, 2.5, 3.2, x * 0.3), [POSITIVE]),
+    # real and imaginary parts of Y_3^2 in theta and phi (jax's takes 1-d arrays and n_max)
+    ("sph_harm_y", lambda m, sp, x, y: (lambda x, y: (lambda v: m.real(v) + m.imag(v) * x)(sp.sph_harm_y(
+        m.full(x.shape, 3), m.full(x.shape, 2), x, y, n_max=3)))(*(m.ravel(v) for v in m.broadcast_arrays(x, y))),
+     [REAL, REAL]),
     # comb in N and k (jax's comb is exp of log-gamma differences: the same derivatives)
     ("comb", lambda m, sp, x, y: sp.comb(x * 4 + 9, y + 3), [REAL, REAL]),
     ("entr", lambda m, sp, x: sp.entr(x), [POSITIVE]),
