@@ -521,6 +521,10 @@ def where(condition, x=None, y=None, /, *, size: int | None = None, fill_value=N
     >>> fnp.where(fnp.asarray([True, False]), fnp.asarray([1, 2]), 0).tolist()
     [1, 0]
     """
+    if condition.__class__ is Array and _ctx.interp is EAGER and size is None and fill_value is None:
+        out = _eager_where(condition, x, y)  # the common case, kept fast
+        if out is not None:
+            return out
     if x is None and y is None:
         return nonzero(condition, size=size, fill_value=fill_value)
     if size is not None or fill_value is not None:
@@ -531,6 +535,57 @@ def where(condition, x=None, y=None, /, *, size: int | None = None, fill_value=N
                        "pass both x and y, or only the condition")
     x, y = promote("where", x, y)
     return E.select_n_p.bind(_truth(condition), y, x)
+
+
+def _eager_where(condition: Array, x, y) -> Array | None:
+    """The kernel's `where` of an eager boolean condition between two eager Arrays of one dtype,
+    or an eager Array of a strong dtype that a Python float or int keeps and that scalar; None in
+    every other case (and where the shapes do not broadcast), which goes the general way."""
+    c = condition._value
+    if c.dtype is not dtypes.bool_:
+        return None
+    if x.__class__ is Array:
+        a = x._value
+        if y.__class__ is Array:
+            b = y._value
+            if a.dtype is not b.dtype:
+                return None
+            weak = x._weak and y._weak
+        elif x._weak or not _takes(a.dtype, y):
+            return None
+        else:
+            b, weak = y, False
+    elif y.__class__ is Array:
+        b = y._value
+        if y._weak or not _takes(b.dtype, x):
+            return None
+        a, weak = x, False
+    else:
+        return None
+    try:
+        value = np.where(c, a, b)
+    except (ValueError, OverflowError):  # shapes that do not broadcast, an int out of range: the general path says so
+        return None
+    out = Array.__new__(Array)
+    out._value, out._weak = value, weak
+    return out
+
+
+def _takes(dt: np.dtype, s) -> bool:
+    """Whether a strong array of `dt` keeps its dtype beside Python float or int `s`, and NumPy
+    converts `s` to it as `convert` does (NumPy does not check an int's range: done here)."""
+    if s.__class__ is float:
+        return dt in _INEXACT
+    if s.__class__ is not int:
+        return False
+    if dt in _INEXACT:
+        return True
+    r = _INT_RANGE.get(dt)
+    return r is not None and r[0] <= s <= r[1]
+
+
+_INEXACT = frozenset(dtypes.FLOATING) - {dtypes.bfloat16}  # ml_dtypes widens bfloat16 beside a Python scalar
+_INT_RANGE = {dt: (int(np.iinfo(dt).min), int(np.iinfo(dt).max)) for dt in dtypes.INTEGER}
 
 
 def _truth(condition) -> Array:

@@ -1,5 +1,7 @@
 """Indexing against NumPy: x[idx] == np_x[idx], x.at[idx].op(v) == NumPy's copy-then-assign (or
 ufunc.at), the selection functions, the modes for out-of-bounds indices, traced indices and errors."""
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
@@ -500,6 +502,40 @@ def test_where_with_python_scalars_keeps_the_array_dtype_and_nonbool_conditions_
          np.asarray([1.0, -2.0], np.float32))
     with raises(ValueError, "both or neither"):
         fnp.where(x > 1, x)
+
+
+def _weakly(x, weak):
+    return fx.Array(np.asarray(x), weak)
+
+
+@pytest.mark.parametrize("dt", [np.bool_, np.int8, np.uint8, np.int64, np.float16, dtypes.bfloat16, np.float32,
+                                np.float64, np.complex64])
+@pytest.mark.parametrize("shapes", [((), (), ()), ((0,), (0,), (0,)), ((2, 1), (1, 3), (3,)), ((2, 3), (), (2, 3))])
+@pytest.mark.parametrize("other", ["array", "weak array", 0.0, -0.0, float("nan"), 3, -1, 300, 2**70])
+def test_eager_where_of_arrays_and_python_scalars_matches_the_traced_general_path(dt, shapes, other):
+    sc, sx, sy = shapes
+    c = fnp.asarray(sample(0, sc, dtypes.bool_))
+    x = fnp.asarray(sample(1, sx, dt).astype(dt))
+    y = fnp.asarray(sample(2, sy, dt).astype(dt)) if other == "array" else \
+        _weakly(sample(2, sy, dt).astype(dt), True) if other == "weak array" else other
+    for args in ((c, x, y), (c, y, x)):
+        try:
+            want = traced(fnp.where, *args)
+        except Exception as e:  # an int out of the dtype's range: the same error eagerly
+            with pytest.raises(type(e), match=re.escape(str(e))):
+                fnp.where(*args)
+            continue
+        got = fnp.where(*args)
+        same(got, want)
+        assert got.weak == want.weak
+
+
+def test_eager_where_falls_back_for_weak_arrays_and_mismatched_shapes():
+    c = fnp.asarray([True, False])
+    assert fnp.where(c, _weakly(np.float16([1, 2]), True), 1.0).dtype == np.float32  # weak float16 meets a float
+    same(fnp.where(c, _weakly(np.int32([1, 2]), True), 3), np.int64([1, 3]))
+    with raises(ShapeError, "select_n"):
+        fnp.where(c, fnp.ones(3), fnp.ones(3))
 
 
 def test_select_picks_the_first_true_condition():
