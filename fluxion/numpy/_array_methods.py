@@ -15,6 +15,7 @@ from ..ops import elementwise as E
 from ..ops import shape as S
 from ._dtype_functions import _dtype
 from ._elementwise_base import direct
+from ._linear import eager_matmul
 
 _ns = None  # fluxion.numpy, bound when this module is installed
 
@@ -23,8 +24,8 @@ def _is_operand(x) -> bool:
     return isinstance(x, (Array, np.ndarray, np.generic, bool, int, float, complex))
 
 
-def _binary(name: str, prim=None, allowed=()):
-    fast = direct(prim, allowed)
+def _binary(name: str, prim=None, allowed=(), fast=None):
+    fast = fast or direct(prim, allowed)
 
     def method(self, other):
         out = fast(self, other, False)
@@ -57,6 +58,13 @@ def _binary(name: str, prim=None, allowed=()):
         return self._become(out)
 
     return method, reflected, inplace
+
+
+def _matmul_fast(self, other, reflect):
+    """`self @ other` (`other @ self` if `reflect`) of two eager Arrays the way matmul's fast path takes them."""
+    if self.__class__ is not Array or other.__class__ is not Array or _ctx.interp is not EAGER:
+        return None
+    return eager_matmul(other, self) if reflect else eager_matmul(self, other)
 
 
 _SYMBOL = {"add": "+", "subtract": "-", "multiply": "*", "divide": "/", "floor_divide": "//", "remainder": "%",
@@ -211,7 +219,7 @@ def install(ns) -> None:
     global _ns
     _ns = ns
     for name, (prim, allowed) in _BINARY.items():
-        method, reflected, inplace = _binary(name, prim, allowed)
+        method, reflected, inplace = _binary(name, prim, allowed, _matmul_fast if name == "matmul" else None)
         d = _DUNDER[name]
         setattr(Array, f"__{d}__", method)
         setattr(Array, f"__r{d}__", reflected)

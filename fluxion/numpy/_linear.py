@@ -45,6 +45,25 @@ def _broadcast_batch(op: str, x1: Array, x2: Array, core1: int, core2: int) -> t
 _DIRECT = frozenset(dtypes.WIDE_FLOATING)
 
 
+def eager_matmul(x1: Array, x2: Array) -> Array | None:
+    """NumPy's matmul of two eager Arrays of one wide float dtype and at least one axis each,
+    which the kernel calls for every such product (batch axes broadcast, a 1-D operand a
+    vector); None in every other case (and where the shapes do not fit), which goes the
+    general way."""
+    a, b = x1._value, x2._value
+    if a.dtype is not b.dtype or a.dtype not in _DIRECT or not a.ndim or not b.ndim:
+        return None
+    try:
+        value = np.matmul(a, b)
+    except ValueError:  # sizes that do not fit: the general path names them and the fix
+        return None
+    if value.__class__ is not np.ndarray:  # two vectors give a NumPy scalar
+        value = np.asarray(value)
+    out = Array.__new__(Array)
+    out._value, out._weak = value, x1._weak and x2._weak
+    return out
+
+
 def matmul(x1, x2, /) -> Array:
     """Matrix product with broadcast batch axes; a 1-D operand is a row (x1) or column (x2) vector.
 
@@ -52,11 +71,9 @@ def matmul(x1, x2, /) -> Array:
     >>> fnp.matmul(fnp.ones((5, 2, 3)), fnp.ones(3)).shape
     (5, 2)
     """
-    if x1.__class__ is Array and x2.__class__ is Array and _ctx.interp is EAGER:  # the common case, kept fast:
-        a, b = x1._value, x2._value  # matrices of one dtype NumPy's matmul computes as the kernel would
-        if a.ndim == 2 and b.ndim == 2 and a.dtype is b.dtype and a.dtype in _DIRECT and a.shape[1] == b.shape[0]:
-            out = Array.__new__(Array)
-            out._value, out._weak = np.matmul(a, b), x1._weak and x2._weak
+    if x1.__class__ is Array and x2.__class__ is Array and _ctx.interp is EAGER:  # the common case, kept fast
+        out = eager_matmul(x1, x2)
+        if out is not None:
             return out
     (x1, x2), back = operands("matmul", x1, x2)
     n1, n2 = len(x1.shape), len(x2.shape)

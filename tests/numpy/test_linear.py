@@ -57,6 +57,38 @@ def test_matmul_one_dimensional_operands_and_batch_broadcasting(s1, s2):
     _same(fnp.asarray(a) @ fnp.asarray(b), a @ b)
 
 
+@pytest.mark.parametrize("dt", [np.float32, np.float64, np.complex64, np.float16, np.int32])
+@pytest.mark.parametrize("s1,s2", [((3,), (3,)), ((2, 3), (3,)), ((3,), (5, 3, 4)), ((5, 2, 3), (3, 4)),
+                                   ((1, 2, 3), (5, 3, 4)), ((6, 1, 2, 3), (5, 3, 4)), ((0, 3), (3, 4)), ((2, 0), (0, 4))])
+@pytest.mark.parametrize("weak", [(False, False), (True, False), (True, True)])
+def test_eager_matmul_matches_the_traced_general_path_bit_for_bit(dt, s1, s2, weak):
+    rng = np.random.default_rng(3)
+    a, b = (fnp.asarray(rng.standard_normal(s).astype(dt)) for s in (s1, s2))
+    if a.size and a.dtype.kind in "fc":
+        a = a.at[(0,) * a.ndim].set(np.nan)  # a NaN spreads along its row
+    a, b = (fnp.Array(np.asarray(v), w) for v, w in zip((a, b), weak))
+    want = traced(lambda x, y: x @ y, a, b)
+    for got in (a @ b, fnp.matmul(a, b)):
+        assert (got.shape, got.dtype, got.weak) == (want.shape, want.dtype, want.weak)
+        assert np.asarray(got).tobytes() == np.asarray(want).tobytes()
+        assert got._value.__class__ is np.ndarray  # also for two vectors, where NumPy gives a scalar
+    if want.shape == a.shape and want.dtype == a.dtype:
+        c = fnp.Array(np.asarray(a), weak[0])
+        c @= b
+        assert np.asarray(c).tobytes() == np.asarray(want).tobytes()
+
+
+def test_eager_matmul_errors_are_the_general_paths():
+    with pytest.raises(ShapeError, match="columns"):
+        fnp.ones((2, 3)) @ fnp.ones((4, 5))
+    with pytest.raises(ShapeError, match="columns"):
+        fnp.ones(3) @ fnp.ones(4)
+    with pytest.raises(ShapeError, match="broadcast"):
+        fnp.ones((2, 2, 3)) @ fnp.ones((3, 3, 4))
+    with pytest.raises(ShapeError, match="at least one dimension"):
+        fnp.ones(()) @ fnp.ones(())
+
+
 def test_matmul_promotes_mixed_dtypes():
     out = fnp.matmul(fnp.ones((2, 2), dtype=fnp.int32), fnp.ones((2, 2), dtype=fnp.float32))
     assert out.dtype == np.float32
