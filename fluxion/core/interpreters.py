@@ -84,16 +84,27 @@ class EagerInterpreter(Interpreter):
         self._types: dict = {}
 
     def process(self, prim, args, params):
-        key = [prim]
-        values = []
-        try:  # the hot path: Arrays whose signature was seen before
-            for a in args:
+        try:  # the hot path: Arrays whose signature was seen before (the key `_type_of` caches)
+            if len(args) == 1:  # one or two operands, the common cases, build the key at once
+                a, = args
                 v = a._value
-                values.append(v)
-                key.append((v.shape, v.dtype, a._weak))
+                values = (v,)
+                key = (prim, (v.shape, v.dtype, a._weak))
+            elif len(args) == 2:
+                a, b = args
+                v, w = a._value, b._value
+                values = (v, w)
+                key = (prim, (v.shape, v.dtype, a._weak), (w.shape, w.dtype, b._weak))
+            else:
+                key, values = [prim], []
+                for a in args:
+                    v = a._value
+                    values.append(v)
+                    key.append((v.shape, v.dtype, a._weak))
+                key = tuple(key)
             if params:
-                key.extend(params.items())
-            out_type = self._types[tuple(key)]
+                key += tuple(params.items())
+            out_type = self._types[key]
         except (AttributeError, KeyError, TypeError):
             out_type = None
         if out_type is None:  # outside the except block, so errors carry no chained KeyError

@@ -112,6 +112,28 @@ def test_a_traced_value_reaching_the_eager_interpreter_is_a_leak():
         neg_p.bind(t)
 
 
+def test_eager_calls_of_one_two_and_three_operands_match_numpy_on_first_and_cached_calls():
+    from fluxion.ops import elementwise as E, reduce as R
+    x = fnp.asarray(np.arange(6, dtype=np.float32).reshape(2, 3))
+    w = fx.Array(np.float32([1.0, -2.0, 3.0]), True)  # weak: part of the cached signature
+    c = fnp.asarray(np.array([True, False, True]))
+    t = _Traced(ArrayType((3,), fnp.float32))
+    for _ in range(2):  # the second round finds each signature cached
+        cases = [(E.neg_p.bind(x), -x._value, False), (E.add_p.bind(w, w), 2 * w._value, True),
+                 (E.add_p.bind(w, fnp.asarray(w._value)), 2 * w._value, False),  # the weak flag of each is read
+                 (E.mul_p.bind(x, fnp.asarray(np.float32(2))), 2 * x._value, False),
+                 (E.select_n_p.bind(c, w, w), w._value, True),
+                 (R.reduce_sum_p.bind(x, axes=(1,)), x._value.sum(1), False),
+                 (E.add_p.bind(w, np.float32(1)), w._value + 1, False)]  # a NumPy scalar is lifted (strong)
+        for out, want, weak in cases:
+            assert out.__class__ is fx.Array and out.weak is weak
+            assert out.dtype == want.dtype and out.shape == want.shape
+            np.testing.assert_array_equal(np.asarray(out), want)
+        for args in ((t,), (w, t), (c, w, t)):  # a leaked tracer in any place, before and after caching
+            with pytest.raises(fx.errors.TracerLeakError, match="after the transformation"):
+                (E.neg_p if len(args) == 1 else E.add_p if len(args) == 2 else E.select_n_p).bind(*args)
+
+
 def test_interpreter_stack_is_per_thread():
     seen = []
 
