@@ -350,15 +350,18 @@ def _eager_concatenate(arrays, axis: int) -> Array | None:
     general way."""
     if len(arrays) < 2:
         return None
+    first = arrays[0]
+    if first.__class__ is not Array:
+        return None
+    dt, n = first._value.dtype, first._value.ndim
+    if not -n <= axis < n:
+        return None
     values, weak = [], True
     for a in arrays:
-        if a.__class__ is not Array:
+        if a.__class__ is not Array or (v := a._value).dtype is not dt:
             return None
-        values.append(a._value)
+        values.append(v)
         weak = weak and a._weak
-    dt, n = values[0].dtype, values[0].ndim
-    if not -n <= axis < n or any(v.dtype is not dt for v in values):
-        return None
     try:
         value = np.concatenate(values, axis)
     except ValueError:  # axes that differ: the general path says which

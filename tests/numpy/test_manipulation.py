@@ -250,6 +250,18 @@ def test_concatenate_takes_a_dtype_and_lists():
     check(fnp.concat([fnp.zeros(()), fnp.ones((2,))], axis=None), np.array([0, 1, 1], np.float32))
 
 
+def test_eager_concatenate_promotes_whatever_place_the_odd_operand_has_and_keeps_weak_types():
+    a, w = fnp.asarray(np.float32([[1, 2]])), fnp.Array(np.float32([[3, 4]]), True)
+    i, h = fnp.asarray(np.int32([[5, 6]])), fnp.asarray(np.float16([[7, 8]]))
+    for parts, dt in [([a, w, i], np.float32), ([i, a], np.float32), ([h, a], np.float32), ([a, np.int8([[1, 2]])], np.float32)]:
+        check(fnp.concatenate(parts), np.concatenate([np.asarray(p) for p in parts]).astype(dt))
+    assert fnp.concatenate([w, w], axis=-1).weak and not fnp.concatenate([w, a]).weak
+    with raises(ShapeError, "out of range"):
+        fnp.concatenate([a, w], axis=2)
+    with pytest.raises(ShapeError):
+        fnp.concatenate([fnp.asarray(np.float32(1)), a])
+
+
 @given(joinable(same_shape=True, min_dims=0), st.data())
 def test_stack_matches_numpy_on_every_axis(case, data):
     parts, _ = case
