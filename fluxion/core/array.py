@@ -139,6 +139,8 @@ class Array:
 
     def item(self):
         """The value of a size-1 array (of any shape) as a Python scalar."""
+        if self.__class__ is Array and self._value.size == 1:  # the common case, kept fast
+            return self._value.item()
         v = np.asarray(self._concrete("item()"))
         if v.size != 1:
             raise InvalidArgumentError(f"item() needs an array of size 1, got shape {v.shape}; "
