@@ -6,7 +6,7 @@ only advanced indices (integer arrays, masks) go through `gather`. Updates of wi
 with unit steps become `dynamic_update_slice`; the others become a `scatter`. Functions
 whose result's shape depends on the data (boolean masks, nonzero...) need concrete values.
 Eager reads and `.set` writes with a basic index seen before, and eager reads with one integer
-array, skip all that and let NumPy apply the index to the value (see "eager fast paths").
+array, skip all that and let NumPy apply the index to the value (_eager_indexing.py).
 """
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import axis_index, broadcasts_to
 from ._convert import convert, promote
+from ._eager_indexing import eager_getitem, eager_set, eager_where
 from ._index_plan import ADVANCED, Plan, plan
 
 __all__ = ["argwhere", "choose", "compress", "extract", "flatnonzero", "ix_", "nonzero", "place", "put",
@@ -61,7 +62,7 @@ def getitem(x: Array, idx, mode: str | None = None, fill_value=None) -> Array:
     [0.0, -1.0]
     """
     if mode is None and x.__class__ is Array and _ctx.interp is EAGER:  # the common case, kept fast
-        out = _eager_getitem(x, idx)
+        out = eager_getitem(x, idx, _GET_FIX)
         if out is not None:
             return out
     mode = _mode("indexing", mode, _GET_MODES)
@@ -73,108 +74,6 @@ def getitem(x: Array, idx, mode: str | None = None, fill_value=None) -> Array:
     if p.advanced:
         y = _gather(y, p, mode, fill_value)
     return S.reshape(y, p.out_shape)
-
-
-# eager fast paths ----------------------------------------------------------------------------
-# An eager read or write with a basic index (Python ints, slices of ints, None) checked before
-# skips the plan and the primitives: NumPy applies the index itself, by the same rules. Every
-# other case (and every error) takes the general path.
-_CHECKED: dict = {}  # (shape, index key) -> (whole, window, out_shape) of indices planned without error
-
-
-def _slice_key(s: slice):
-    if all(b is None or b.__class__ is int for b in (s.start, s.stop, s.step)):
-        return "s", s.start, s.stop, s.step  # a str never begins the key of an index tuple
-    return None
-
-
-def _basic_key(idx):
-    """A hashable key for an index of Python ints, slices of ints and None; None otherwise
-    (booleans, NumPy scalars, floats, ellipses and arrays have rules of their own)."""
-    cls = idx.__class__
-    if cls is int:
-        return idx
-    if cls is slice:
-        return _slice_key(idx)
-    if cls is not tuple:
-        return None
-    key = []
-    for it in idx:
-        cls = it.__class__
-        if cls is int or it is None:
-            key.append(it)
-        elif cls is slice and (k := _slice_key(it)) is not None:
-            key.append(k)
-        else:
-            return None
-    return tuple(key)
-
-
-def _checked(shape: tuple, idx, op: str, fix: str):
-    """For a basic index, planned (and checked) on first use: whether it selects the whole array
-    (where the general path returns x itself), the counts of the window it writes (None where
-    a step is not 1) and the result's shape. None for other indices."""
-    k = _basic_key(idx)
-    if k is None:
-        return None
-    try:
-        return _CHECKED[shape, k]
-    except KeyError:
-        pass
-    p = plan(shape, idx, op, False, fix)  # raises the general path's errors
-    lo, hi, stride, _ = p.slice_args()
-    whole = all(s == 1 for s in stride) and not any(lo) and tuple(hi) == shape
-    entry = whole, tuple(p.counts) if p.unit_steps else None, p.out_shape
-    if len(_CHECKED) > 10_000:
-        _CHECKED.clear()
-    _CHECKED[shape, k] = entry
-    return entry
-
-
-def _eager_getitem(x: Array, idx):
-    """`x[idx]` of an eager Array for a basic index or one integer array; None for other indices."""
-    v = x._value
-    if idx.__class__ is Array:
-        i = idx._value
-        if not (v.ndim and i.ndim and i.dtype.kind in "iu"):
-            return None
-        try:  # NumPy's bounds are the plan's: [-n, n)
-            out = v[i]
-        except IndexError:  # the general path names the index and the fix
-            return None
-    else:
-        c = _checked(v.shape, idx, "indexing", _GET_FIX)
-        if c is None or c[0]:
-            return None
-        out = np.array(v[idx])  # a copy, as the slice kernel's (and 0-d where NumPy gives a scalar)
-    y = Array.__new__(Array)
-    y._value, y._weak = out, x._weak
-    return y
-
-
-def _eager_set(x: Array, idx, values):
-    """`x.at[idx].set(values)` of an eager Array for a basic index with unit steps and values of
-    its dtype and of the indexed shape (or a Python float into a float array); None otherwise."""
-    v = x._value
-    if values.__class__ is Array:
-        u = values._value
-        if u.dtype is not v.dtype:
-            return None
-    elif values.__class__ is float and v.dtype in _WIDE_REAL:
-        u = values
-    else:
-        return None
-    c = _checked(v.shape, idx, "x.at[...].set", _SET_FIX)
-    if c is None or c[0] or c[1] is None or 0 in c[1] or u.__class__ is not float and u.ndim and u.shape != c[2]:
-        return None
-    out = v.copy()
-    out[idx] = u
-    y = Array.__new__(Array)
-    y._value, y._weak = out, x._weak
-    return y
-
-
-_WIDE_REAL = frozenset((dtypes.float32, dtypes.float64))
 
 
 def _gather(y: Array, p: Plan, mode, fill_value) -> Array:
@@ -250,7 +149,7 @@ def update(x: Array, idx, values, op: str, mode: str | None = None) -> Array:
     ([0, 7, 7, 0], [2, 0, 0, 1])
     """
     if op == "set" and mode is None and x.__class__ is Array and _ctx.interp is EAGER:  # the common case, kept fast
-        out = _eager_set(x, idx, values)
+        out = eager_set(x, idx, values, _SET_FIX)
         if out is not None:
             return out
     name = f"x.at[...].{op}"
@@ -522,7 +421,7 @@ def where(condition, x=None, y=None, /, *, size: int | None = None, fill_value=N
     [1, 0]
     """
     if condition.__class__ is Array and _ctx.interp is EAGER and size is None and fill_value is None:
-        out = _eager_where(condition, x, y)  # the common case, kept fast
+        out = eager_where(condition, x, y)  # the common case, kept fast
         if out is not None:
             return out
     if x is None and y is None:
@@ -535,57 +434,6 @@ def where(condition, x=None, y=None, /, *, size: int | None = None, fill_value=N
                        "pass both x and y, or only the condition")
     x, y = promote("where", x, y)
     return E.select_n_p.bind(_truth(condition), y, x)
-
-
-def _eager_where(condition: Array, x, y) -> Array | None:
-    """The kernel's `where` of an eager boolean condition between two eager Arrays of one dtype,
-    or an eager Array of a strong dtype that a Python float or int keeps and that scalar; None in
-    every other case (and where the shapes do not broadcast), which goes the general way."""
-    c = condition._value
-    if c.dtype is not dtypes.bool_:
-        return None
-    if x.__class__ is Array:
-        a = x._value
-        if y.__class__ is Array:
-            b = y._value
-            if a.dtype is not b.dtype:
-                return None
-            weak = x._weak and y._weak
-        elif x._weak or not _takes(a.dtype, y):
-            return None
-        else:
-            b, weak = y, False
-    elif y.__class__ is Array:
-        b = y._value
-        if y._weak or not _takes(b.dtype, x):
-            return None
-        a, weak = x, False
-    else:
-        return None
-    try:
-        value = np.where(c, a, b)
-    except (ValueError, OverflowError):  # shapes that do not broadcast, an int out of range: the general path says so
-        return None
-    out = Array.__new__(Array)
-    out._value, out._weak = value, weak
-    return out
-
-
-def _takes(dt: np.dtype, s) -> bool:
-    """Whether a strong array of `dt` keeps its dtype beside Python float or int `s`, and NumPy
-    converts `s` to it as `convert` does (NumPy does not check an int's range: done here)."""
-    if s.__class__ is float:
-        return dt in _INEXACT
-    if s.__class__ is not int:
-        return False
-    if dt in _INEXACT:
-        return True
-    r = _INT_RANGE.get(dt)
-    return r is not None and r[0] <= s <= r[1]
-
-
-_INEXACT = frozenset(dtypes.FLOATING) - {dtypes.bfloat16}  # ml_dtypes widens bfloat16 beside a Python scalar
-_INT_RANGE = {dt: (int(np.iinfo(dt).min), int(np.iinfo(dt).max)) for dt in dtypes.INTEGER}
 
 
 def _truth(condition) -> Array:

@@ -1,4 +1,5 @@
-"""Array manipulation: reshaping, axis permutation, broadcasting, joining, splitting, tiling, padding.
+"""Array manipulation: reshaping, axis permutation, broadcasting, joining, splitting, tiling
+(padding is in _padding.py).
 
 Everything is built on the shape primitives with static parameters; sizes, axes, shifts
 and repeat counts must be concrete Python ints (or concrete arrays where noted).
@@ -19,14 +20,13 @@ from ..core.interpreters import EAGER, _ctx
 from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import broadcast_shapes as _broadcast_shapes
-from ..ops._util import broadcasts_to as _broadcasts_to
-from . import _elementwise, _indexing, _reductions
+from . import _indexing
 from ._convert import convert, promote
-from ._creation import _shape, arange, asarray
+from ._creation import _shape, asarray
 
 __all__ = ["array_split", "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_arrays", "broadcast_shapes",
            "broadcast_to", "column_stack", "concat", "concatenate", "dstack", "expand_dims", "flatten", "flip",
-           "hstack", "matrix_transpose", "moveaxis", "pad", "permute_dims", "ravel", "repeat", "reshape", "roll",
+           "hstack", "matrix_transpose", "moveaxis", "permute_dims", "ravel", "repeat", "reshape", "roll",
            "rot90", "split", "squeeze", "stack", "swapaxes", "tile", "transpose", "unstack", "vstack"]
 
 
@@ -618,223 +618,4 @@ def roll(x, /, shift, axis=None) -> Array:
         s = s % n if n else 0
         if s:
             x = S.concatenate([S.slice_in_dim(x, n - s, n, axis=a), S.slice_in_dim(x, 0, n - s, axis=a)], a)
-    return x
-
-
-# padding ------------------------------------------------------------------------------------
-_STAT_MODES = ("maximum", "mean", "median", "minimum")
-_PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap", "empty", "linear_ramp") + _STAT_MODES
-_PAD_KEYWORDS = {"constant": {"constant_values"}, "reflect": {"reflect_type"}, "symmetric": {"reflect_type"},
-                 "linear_ramp": {"end_values"}, **{m: {"stat_length"} for m in _STAT_MODES}}
-
-
-def _pairs(op: str, what: str, value, ndim: int, integral: bool) -> np.ndarray:
-    """`value` (a scalar, a pair, or one pair per axis) as an (ndim, 2) NumPy array."""
-    v = np.asarray(value._concrete(op) if isinstance(value, Array) else value)
-    if integral and v.dtype.kind not in "iu":
-        raise op_error(TypeError, op, f"{what} must be integers, got {value!r}", f"pass {what} as ints")
-    _check_pairs(op, what, value, v.shape, ndim)
-    return np.broadcast_to(v, (ndim, 2))
-
-
-def _check_pairs(op: str, what: str, value, shape: tuple[int, ...], ndim: int) -> None:
-    if not _broadcasts_to(shape, (ndim, 2)):
-        raise op_error(ValueError, op, f"{what} {value!r} does not fit an array of {ndim} dimensions",
-                       "pass a scalar, a (before, after) pair, or one pair per axis")
-
-
-def _periodic(x: Array, axis: int, period: Array, before: int, after: int) -> Array:
-    """Extend `x` along `axis` by reading `period` (whose first n entries are x) cyclically."""
-    n, p = x.shape[axis], period.shape[axis]
-    first = -(-before // p)  # periods needed before the start of x
-    copies = first + -(-(n + after) // p)
-    reps = [1] * x.ndim
-    reps[axis] = copies
-    start = first * p - before
-    return S.slice_in_dim(tile(period, reps), start, start + before + n + after, axis=axis)
-
-
-def _spread(piece: Array, axis: int, size: int) -> Array:
-    """`piece` (of size 1 along `axis`) repeated `size` times along it."""
-    return S.broadcast_to(piece, piece.shape[:axis] + (size,) + piece.shape[axis + 1:])
-
-
-def _edge(x: Array, axis: int, index: int, size: int) -> Array:
-    """Element `index` along `axis`, repeated `size` times."""
-    return _spread(S.slice_in_dim(x, index, index + 1, axis=axis), axis, size)
-
-
-def _axis_config(ndim: int, axis: int, before: int, after: int) -> list[tuple[int, int, int]]:
-    """A padding_config that pads only `axis`."""
-    config = [(0, 0, 0)] * ndim
-    config[axis] = (before, after, 0)
-    return config
-
-
-def _extend(x: Array, axis: int, before: int, after: int, mode: str, odd: bool = False) -> Array:
-    """`x` padded along one (non-empty) axis by a periodic mode or edge; `odd` reflects about
-    the edge values (reflect_type='odd') instead of mirroring them."""
-    n = x.shape[axis]
-    if mode == "edge" or (mode == "reflect" and n == 1):
-        return S.concatenate([_edge(x, axis, 0, before), x, _edge(x, axis, n - 1, after)], axis)
-    if mode == "wrap":
-        return _periodic(x, axis, x, before, after)
-    # reflect: x then its inner elements backwards (period 2n - 2); symmetric: x backwards (2n)
-    back = S.rev(x, (axis,)) if mode == "symmetric" else S.slice_in_dim(S.rev(x, (axis,)), 1, n - 1, axis=axis)
-    if not odd:
-        return _periodic(x, axis, S.concatenate([x, back], axis), before, after)
-    first, last = S.slice_in_dim(x, 0, 1, axis=axis), S.slice_in_dim(x, n - 1, n, axis=axis)
-    period = S.concatenate([x, 2 * last - back], axis)
-    # the odd extension is periodic but for a rise of 2 * (last - first) per period
-    p = period.shape[axis]
-    turns = _elementwise.floor_divide(arange(-before, n + after), p)
-    turns = convert(S.reshape(turns, (1,) * axis + turns.shape + (1,) * (x.ndim - axis - 1)), x.dtype)
-    return _periodic(x, axis, period, before, after) + turns * (2 * (last - first))
-
-
-def _statistic(x: Array, axis: int, start: int, stop: int, mode: str) -> Array:
-    """The `mode` statistic of `x[start:stop]` along `axis`, that axis kept with size 1; as in
-    NumPy, integer (and bool) means and medians are taken in float64, integers then rounded
-    to the nearest (halves to even)."""
-    chunk = S.slice_in_dim(x, start, stop, axis=axis)
-    if mode in ("maximum", "minimum"):
-        return (_reductions.max if mode == "maximum" else _reductions.min)(chunk, axis=axis, keepdims=True)
-    if x.dtype not in dtypes.FLOATING:
-        chunk = convert(chunk, dtypes.float64)
-    stat = (_reductions.mean if mode == "mean" else _reductions.median)(chunk, axis=axis, keepdims=True)
-    return convert(_elementwise.round(stat) if x.dtype in dtypes.INTEGER else stat, x.dtype)
-
-
-def _by_statistic(x: Array, axis: int, before: int, after: int, mode: str, lengths) -> Array:
-    """`x` padded along `axis` with the statistic of its first / last `lengths` elements
-    (None: all of them)."""
-    n = x.shape[axis]
-    first, last = (n if k is None else min(int(k), n) for k in lengths)
-    left = _statistic(x, axis, 0, first, mode)
-    right = left if first == last == n else _statistic(x, axis, n - last, n, mode)
-    return S.concatenate([_spread(left, axis, before), x, _spread(right, axis, after)], axis)
-
-
-def _ramp(x: Array, axis: int, edge: int, width: int, end) -> Array:
-    """`width` values along `axis` going linearly from `end` towards `x`'s element `edge`,
-    stopping one step short of it (NumPy's linspace with endpoint=False)."""
-    if width == 0:
-        return S.slice_in_dim(x, 0, 0, axis=axis)
-    stop = S.slice_in_dim(x, edge, edge + 1, axis=axis)
-    along = (1,) * axis + (width,) + (1,) * (x.ndim - axis - 1)
-    if x.dtype in dtypes.INTEGER and not isinstance(end, complex) and float(end).is_integer():
-        # NumPy rounds its float samples down; exact integers give the same values (bar float
-        # roundings just below an integer) also under jit, where XLA divides less exactly
-        start = convert(int(end), dtypes.int64)
-        steps = S.reshape(arange(width, dtype=dtypes.int64), along)
-        ramp = _elementwise.floor_divide(steps * (convert(stop, dtypes.int64) - start), width) + start
-        return convert(ramp, x.dtype)
-    wide = dtypes.complex128 if x.dtype in dtypes.COMPLEX else dtypes.float64  # NumPy ramps in double precision
-    start = convert(end, wide)
-    delta = convert(stop, wide) - start
-    steps = S.reshape(arange(width, dtype=wide), along)
-    step = delta / width
-    # NumPy's linspace scales by delta after dividing when any step is 0; its roundings then differ
-    ramp = _indexing.where(_reductions.any(step == 0), steps / width * delta, steps * step) + start
-    if x.dtype in dtypes.INTEGER:
-        ramp = _elementwise.floor(ramp)
-    return convert(ramp, x.dtype)
-
-
-def _linear_ramps(x: Array, axis: int, before: int, after: int, ends) -> Array:
-    """`x` padded along `axis` with ramps from `ends` (before, after) to its edge elements."""
-    n = x.shape[axis]
-    right = S.rev(_ramp(x, axis, n - 1, after, ends[1].item()), (axis,))
-    return S.concatenate([_ramp(x, axis, 0, before, ends[0].item()), x, right], axis)
-
-
-def _stat_lengths(stat_length, mode: str, ndim: int):
-    """stat_length as (before, after) pairs per axis; None stands for the whole axis."""
-    if stat_length is None:
-        return [(None, None)] * ndim
-    lengths = _pairs("pad", "stat_length", stat_length, ndim, integral=True)
-    if np.any(lengths <= 0):
-        raise op_error(ValueError, "pad", f"stat_length {stat_length!r} must be positive: a length of 0 or less "
-                       f"leaves no values to take the {mode} of", "pass stat_length >= 1, or None for the whole axis")
-    return lengths
-
-
-def _constant_pad(x: Array, widths: np.ndarray, constant_values) -> Array:
-    """`x` padded with `constant_values`. Values given as an array stay operands of the padding
-    (never read as constants), so derivatives with respect to them, and jit, go through."""
-    if isinstance(constant_values, Array):
-        _check_pairs("pad", "constant_values", constant_values, constant_values.shape, x.ndim)
-        if constant_values.ndim == 0:
-            return S.pad(x, convert(constant_values, x.dtype, x.weak), [(int(b), int(a), 0) for b, a in widths])
-        values = S.broadcast_to(convert(constant_values, x.dtype), (x.ndim, 2))
-        pairs = [[S.reshape(S.slice(values, (axis, side), (axis + 1, side + 1)), ()) for side in (0, 1)]
-                 for axis in range(x.ndim)]
-    else:
-        values = _pairs("pad", "constant_values", constant_values, x.ndim, integral=False)
-        if np.all(values == values.flat[0]):
-            return S.pad(x, convert(values.flat[0].item(), x.dtype, x.weak), [(int(b), int(a), 0) for b, a in widths])
-        pairs = [[convert(v.item(), x.dtype) for v in row] for row in values]
-    for axis, ((b, a), (vb, va)) in enumerate(zip(widths, pairs)):
-        x = S.pad(x, vb, _axis_config(x.ndim, axis, int(b), 0))
-        x = S.pad(x, va, _axis_config(x.ndim, axis, 0, int(a)))
-    return x
-
-
-def pad(array, pad_width, mode: str = "constant", **kwargs) -> Array:
-    """Pad an array, as NumPy's pad: modes constant, edge, reflect, symmetric, wrap, empty,
-    linear_ramp, maximum, mean, median and minimum.
-
-    `pad_width` is an int, a (before, after) pair, or one pair per axis; `reflect_type='odd'`
-    (modes reflect and symmetric) reflects about the edge values, `2 * edge - mirrored`; `constant_values`
-    (mode="constant"), `end_values` (mode="linear_ramp", default 0) and `stat_length` (the
-    statistic modes: how many edge elements to summarize, None for the whole axis) take the
-    same forms. Axes are padded in order, so corners take the later axis's value, and a
-    later axis's statistics include the padding of the earlier ones. For integer arrays mean
-    and median round halves to even, and linear_ramp rounds down, as NumPy does.
-
-    >>> import fluxion.numpy as fnp
-    >>> fnp.pad(fnp.asarray([1, 2, 3]), (2, 1), mode="reflect").tolist()
-    [3, 2, 1, 2, 3, 2]
-    >>> fnp.pad(fnp.asarray([1.0, 2.0, 6.0]), 1, mode="mean", stat_length=2).tolist()
-    [1.5, 1.0, 2.0, 6.0, 4.0]
-    >>> fnp.pad(fnp.asarray([4, 4]), (2, 0), mode="linear_ramp", end_values=1).tolist()
-    [1, 2, 4, 4]
-    """
-    x = _arr(array)
-    if mode not in _PAD_MODES:
-        raise op_error(ValueError, "pad", f"mode {mode!r} is not supported", f"use one of {', '.join(_PAD_MODES)}")
-    allowed = _PAD_KEYWORDS.get(mode, set())
-    if set(kwargs) - allowed:
-        raise op_error(ValueError, "pad", f"unsupported keyword arguments for mode {mode!r}: "
-                       f"{sorted(set(kwargs) - allowed)}", f"mode {mode!r} takes {sorted(allowed) or 'no keywords'}")
-    if kwargs.get("reflect_type", "even") not in ("even", "odd"):
-        raise op_error(ValueError, "pad", f"reflect_type={kwargs['reflect_type']!r} is not supported",
-                       "use reflect_type='even' (the default) or 'odd'")
-    widths = _pairs("pad", "pad_width", pad_width, x.ndim, integral=True)
-    if np.any(widths < 0):
-        raise op_error(ValueError, "pad", f"pad_width {pad_width!r} has negative entries",
-                       "pass widths >= 0 (crop with slicing)")
-    if x.ndim == 0:
-        return x
-    if mode in ("constant", "empty"):
-        return _constant_pad(x, widths, kwargs.get("constant_values", 0))
-    for axis, (b, a) in enumerate(widths):
-        if x.shape[axis] == 0 and (b or a):
-            raise op_error(ValueError, "pad", f"cannot extend the empty axis {axis} with mode {mode!r}",
-                           "use mode='constant' for empty axes")
-    if x.size == 0:  # another axis is empty: the result is too, only its shape matters
-        return S.pad(x, convert(0, x.dtype), [(int(b), int(a), 0) for b, a in widths])
-    if mode == "linear_ramp":
-        ends = _pairs("pad", "end_values", kwargs.get("end_values", 0), x.ndim, integral=False)
-    elif mode in _STAT_MODES:
-        lengths = _stat_lengths(kwargs.get("stat_length"), mode, x.ndim)
-    for axis, (b, a) in enumerate(widths):
-        if not (b or a):
-            continue
-        if mode == "linear_ramp":
-            x = _linear_ramps(x, axis, int(b), int(a), ends[axis])
-        elif mode in _STAT_MODES:
-            x = _by_statistic(x, axis, int(b), int(a), mode, lengths[axis])
-        else:
-            x = _extend(x, axis, int(b), int(a), mode, kwargs.get("reflect_type") == "odd")
     return x
