@@ -134,10 +134,11 @@ def bessel_jn(z, *, v: int, n_iter: int = 50) -> Array:
 
     As jax.scipy.special.bessel_jn: the result has shape (v + 1, *z.shape) and z's dtype; `v` and
     `n_iter` are Python ints. `n_iter` is the order the backward recurrence starts from (at least
-    v + 30 and 58 are used); all orders are accurate for |z| <= (n_iter - 30) / 1.1 (to a few ulps of the
-    larger of |J_0(z)|, |J_1(z)|, and relatively for orders above |z|). Beyond, they are Hankel's
-    expansion of J_0 and J_1 carried up by the forward recurrence, accurate for orders below |z|
-    only: raise `n_iter` to 1.1 |z| + 30 for higher orders of larger z. J_n(-z) = (-1)**n J_n(z); NaN at +-inf (as SciPy's jv). Computed in float64 and rounded once.
+    v + 30 and 58 are used); all orders are accurate for |z| <= (n_iter - 30) / 1.1 (to a few ulps
+    of the larger of |J_0(z)|, |J_1(z)|, and relatively for orders above |z|). Beyond, they are
+    Hankel's expansion of J_0 and J_1 carried up by the forward recurrence, accurate for orders
+    below |z| only: raise `n_iter` to 1.1 |z| + 30 for higher orders of larger z.
+    J_n(-z) = (-1)**n J_n(z); NaN at +-inf (as SciPy's jv). Computed in float64 and rounded once.
     dJ_n/dz = (J_{n-1}(z) - J_{n+1}(z)) / 2.
 
     >>> import fluxion.scipy.special as fsp
@@ -149,7 +150,8 @@ def bessel_jn(z, *, v: int, n_iter: int = 50) -> Array:
             raise op_error(TypeError, "bessel_jn", f"`{name}` must be a Python int, got {value!r}",
                            f"pass `{name}` as a Python int (a static argument under jit)")
         if value < 0:
-            raise op_error(ValueError, "bessel_jn", f"`{name}` must be >= 0, got {value}", f"pass a non-negative `{name}`")
+            raise op_error(ValueError, "bessel_jn", f"`{name}` must be >= 0, got {value}",
+                           f"pass a non-negative `{name}`")
     (z_in,) = _real("bessel_jn", z)
     # the backward recurrence serves up to |z| = 25, where Hankel's expansion takes over
     start = max(int(n_iter), int(v) + _MARGIN, math.ceil(1.1 * _HANKEL_FROM) + _MARGIN)

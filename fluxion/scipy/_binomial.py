@@ -22,7 +22,7 @@ from ..numpy._convert import convert
 from ..ops import elementwise as E
 from ..transforms.autodiff.custom import custom_jvp
 from ._gamma import _beta_parts
-from ._util import _c, _is_nan, _real, _where
+from ._util import _c, _real, _where
 
 _PRODUCT_BELOW = 60  # the most factors of the product form
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..control import fori_loop
-from ..core import dtypes
 from ..core.array import Array
 from ..numpy._convert import convert
 from ..ops import elementwise as E
@@ -39,7 +38,7 @@ from ..ops.elementwise_rules import _not_differentiable
 from ..transforms.autodiff.custom import custom_jvp
 from ._gamma import _gammasgn, _pole
 from ._hypergeometric import _reciprocal_sign, _signed_exp
-from ._util import _c, _is_nan, _real, _where
+from ._util import _c, _in_float64, _where
 
 # the lengths of the power series and of the logarithmic series, the error bound accepted (relative)
 _COUNT, _LOG_COUNT, _TOLERANCE = 1500, 300, 1e-13
@@ -322,6 +321,4 @@ def hyp2f1(a, b, c, x) -> Array:
     >>> round(fsp.hyp2f1(1.0, 1.0, 2.0, 0.5).item(), 6)  # -log(1 - x) / x
     1.386294
     """
-    args = _real("hyp2f1", a, b, c, x)
-    out = _hyp2f1(*(convert(v, dtypes.float64, v.weak) for v in args))
-    return convert(out, args[0].dtype, all(v.weak for v in args))
+    return _in_float64("hyp2f1", _hyp2f1, a, b, c, x)

@@ -24,7 +24,6 @@ import math
 import numpy as np
 
 from ..control import fori_loop
-from ..core import dtypes
 from ..core.array import Array
 from ..numpy._convert import convert
 from ..ops import elementwise as E
@@ -33,7 +32,7 @@ from ..ops._util import broadcast_shapes
 from ..ops.elementwise_rules import _not_differentiable
 from ..transforms.autodiff.custom import custom_jvp
 from ._gamma import _gammasgn, _pole
-from ._util import _c, _is_nan, _real, _where
+from ._util import _c, _in_float64, _is_nan, _where
 
 # the series' length, the most cancellation it may suffer (sum of moduli over modulus of the sum), the
 # asymptotic series' length, the y from which they are tried, and the cancellation they may suffer
@@ -183,14 +182,13 @@ def hyp1f1(a, b, x) -> Array:
     for x < 0. Elsewhere (where 1F1 may have zeros, and for b < 0) a value is given only where the
     series or the asymptotic expansion bounds its own error below a few hundred ulps; otherwise the
     result is NaN rather than a wrong value. 1 at x = 0 or a = 0; inf where b is a pole of the gamma
-    function (as SciPy; NaN where a is moreover an integer from b to 0); the limits at x = +-inf. dM/dx = (a / b) 1F1(a + 1; b + 1; x); there is no
-    derivative in a or b (differentiating in them raises an error naming the fix).
+    function (as SciPy; NaN where a is moreover an integer from b to 0); the limits at x = +-inf.
+    dM/dx = (a / b) 1F1(a + 1; b + 1; x); there is no derivative in a or b (differentiating in
+    them raises an error naming the fix).
 
     >>> import fluxion.scipy.special as fsp
     >>> round(fsp.hyp1f1(1.0, 2.0, 1.0).item(), 6)
     1.718282
     """
-    a_in, b_in, x_in = _real("hyp1f1", a, b, x)
-    # float64 throughout, rounded once: no overflow of the series' terms where the result is finite
-    out = _hyp1f1(*(convert(v, dtypes.float64, v.weak) for v in (a_in, b_in, x_in)))
-    return convert(out, a_in.dtype, a_in.weak and b_in.weak and x_in.weak)
+    # float64 throughout: no overflow of the series' terms where the result is finite
+    return _in_float64("hyp1f1", _hyp1f1, a, b, x)

@@ -20,6 +20,13 @@ def _wide(x: Array) -> Array:
     return convert(x, dtypes.float32, x.weak) if x.dtype in _LOW else x
 
 
+def _in_float64(op: str, fn, *args) -> Array:
+    """`fn` of the real `args`, promoted together, computed in float64 and rounded once to their dtype."""
+    args = _real(op, *args)
+    out = fn(*(convert(v, dtypes.float64, v.weak) for v in args))
+    return convert(out, args[0].dtype, all(v.weak for v in args))
+
+
 def _c(value, like: Array) -> Array:
     """A weak constant of `like`'s dtype (it never changes the weak flag of a result)."""
     return Array(np.array(value, like.dtype), weak=True)
