@@ -24,6 +24,7 @@ from .. import numpy as fnp
 from ..core.array import Tracer
 from ..core.errors import ConcretizationError, ShapeError, op_error
 from ..ops import reduce as R
+from ..ops import shape as S
 
 __all__ = ["frompyfunc", "ufunc"]
 
@@ -83,7 +84,7 @@ class ufunc:  # noqa: N801  (NumPy's name)
         self._binary("reduce")
         _no_out(op, out)
         x = _cast(array, dtype)
-        axes = tuple(range(x.ndim)) if axis is None else _axes(op, axis, x.ndim)
+        axes = tuple(range(x.ndim)) if axis is None else S.normalize_axes(op, axis, x.ndim)
         if len(axes) > 1 and not self._reorderable:
             raise op_error(ValueError, op, f"{self.__name__} is not reorderable, so it reduces one axis at a time",
                            "pass a single axis, or reduce the axes one after another")
@@ -145,7 +146,7 @@ class ufunc:  # noqa: N801  (NumPy's name)
         x = _cast(array, dtype)
         if x.ndim == 0:
             raise op_error(ShapeError, op, "cannot accumulate a 0-d array", "pass an array with at least one axis")
-        (axis,) = _axes(op, axis, x.ndim)
+        (axis,) = S.normalize_axes(op, axis, x.ndim)
         result_dtype = self(x[:0], x[:0]).dtype
         if self._accumulate is not None and result_dtype == x.dtype and x.dtype != fnp.bool_:
             return self._accumulate(x, axis=axis)
@@ -190,7 +191,7 @@ class ufunc:  # noqa: N801  (NumPy's name)
         self._binary("reduceat")
         _no_out(op, out)
         x = _cast(array, dtype)
-        (axis,) = _axes(op, axis, x.ndim)
+        (axis,) = S.normalize_axes(op, axis, x.ndim)
         if isinstance(indices, Tracer):
             raise ConcretizationError(f"{op}: the indices are traced, and they fix the slices\n"
                                       "  fix: pass indices known before tracing (a NumPy array or list)")
@@ -222,21 +223,6 @@ def _filled(value, dtype, shape):
 def _cast(array, dtype):
     x = fnp.asarray(array)
     return x if dtype is None else fnp.astype(x, dtype)
-
-
-def _axes(op: str, axis, ndim: int) -> tuple[int, ...]:
-    """`axis` (an int or a tuple) as non-negative axes of an array of `ndim` dimensions."""
-    axes = (axis,) if not isinstance(axis, (tuple, list)) else tuple(axis)
-    out = []
-    for a in axes:
-        a = operator.index(a)
-        if not -ndim <= a < ndim:
-            raise op_error(ShapeError, op, f"axis {a} is out of range for an array of {ndim} dimensions",
-                           f"use an axis in [{-ndim}, {ndim - 1}]" if ndim else "a 0-d array has no axis")
-        out.append(a % ndim)
-    if len(set(out)) != len(out):
-        raise op_error(ValueError, op, f"axis {axis} repeats an axis", "name each axis once")
-    return tuple(out)
 
 
 def frompyfunc(func, /, nin: int, nout: int, *, identity=None) -> ufunc:
