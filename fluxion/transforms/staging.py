@@ -35,6 +35,7 @@ from ..core.interpreters import EAGER, _ctx, push
 from ..core.program import Program
 from ..core.types import ArrayType
 from ._arguments import Arguments
+from ._convert import converted
 from .autodiff.partial_eval import StagingInterpreter
 from .passes import optimize
 
@@ -57,15 +58,9 @@ def trace(f: Callable, args: tuple, kwargs: dict, static_argnums: Sequence[int] 
         t_args, t_kwargs = tree.unflatten(in_tree, tracers)
         it = iter(t_args)
         full = [a if i in static_argnums else next(it) for i, a in enumerate(args)]
-        out = _converted(f)(*full, **{**kwargs, **t_kwargs})
+        out = converted(f)(*full, **{**kwargs, **t_kwargs})
         out_leaves, out_tree = tree.flatten(out)
     return staging.program(out_leaves), in_tree, out_tree
-
-
-def _converted(f: Callable) -> Callable:
-    """`f` with its Python control flow on traced values converted to primitives (fluxion/control/convert)."""
-    from ..control.convert import convert  # here, not at the top: fluxion.control builds on this package
-    return convert(f)
 
 
 def _dynamic(args: tuple, kwargs: dict, static_argnums, static_argnames) -> tuple[tuple, dict]:
@@ -161,7 +156,7 @@ def eval_shape(f: Callable, *args, **kwargs) -> Any:
     with push(staging):
         tracers = [staging.new_input(_aval(x)) for x in leaves]
         t_args, t_kwargs = tree.unflatten(in_tree, tracers)
-        out = _converted(f)(*t_args, **t_kwargs)
+        out = converted(f)(*t_args, **t_kwargs)
     return tree.map(lambda o: to_array(o).aval, out)
 
 
@@ -208,7 +203,7 @@ class Jitted:
 
     def __call__(self, *args, **kwargs):
         if _ctx.interp is not EAGER:  # inside another transformation: let it see the operations
-            return _converted(self.fun)(*args, **kwargs)
+            return converted(self.fun)(*args, **kwargs)
         if kwargs or not self._plain:
             return self._call(args, kwargs)
         if all([a.__class__ in HOST for a in args]):

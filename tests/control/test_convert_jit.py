@@ -287,12 +287,60 @@ def aliases(x):
     z = y
     y[0] = 5.0  # a concrete value: y changes in place, and so does z, as in NumPy
     y[1] = x  # a traced one under jit: y is bound to the updated array, z keeps its value
-    return y, z
+    w = y * 1.0
+    v = w
+    w[2] = x  # a traced array takes it in place: v sees it too
+    return y, z, v
 
 
-def test_item_assignment_changes_a_concrete_array_in_place_and_rebinds_it_for_a_traced_value():
-    y, z = fx.jit(aliases)(_a(2.0))
+def test_item_assignment_changes_an_array_in_place_where_it_can_and_else_rebinds_it():
+    y, z, v = fx.jit(aliases)(_a(2.0))
     _close(y, np.array([5.0, 2.0, 1.0]))
     _close(z, np.array([5.0, 1.0, 1.0]))
-    y, z = aliases(_a(2.0))
+    _close(v, np.array([5.0, 2.0, 2.0]))
+    y, z, v = aliases(_a(2.0))
     _close(z, np.array([5.0, 2.0, 1.0]))
+    _close(v, np.array([5.0, 2.0, 2.0]))
+
+
+def test_eager_derivatives_see_item_assignment_of_a_local_array():
+    def functional(v):  # the oracle: fills_rows written with .at[]
+        out = fnp.zeros((3, 2), dtype=v.dtype)
+        for i in range(3):
+            out = out.at[i, :].set(v[i] * 2).at[i, 1].add(v[i] ** 2)
+        out = out.at[1:, 0].add(-1.0)
+        out = fnp.where(v[0] > 0, out.at[0].set(v[1:]), out)
+        return fnp.sum(out * fnp.arange(1.0, 7.0).reshape(3, 2))
+
+    def loss(v):
+        return fnp.sum(fills_rows(v)[0] * fnp.arange(1.0, 7.0).reshape(3, 2))
+
+    for x in ([0.5, -1.0, 2.0], [-0.3, 0.7, 1.1]):
+        x = _a(*x)
+        _close(fx.grad(loss)(x), fx.grad(functional)(x))
+        _close(fx.grad(lambda v: loss(v) * 2.0)(x), 2.0 * fx.grad(functional)(x))  # through a closure
+        _close(fx.jacfwd(loss)(x), fx.grad(functional)(x))
+        _close(fx.jvp(loss, (x,), (fnp.ones(3),))[1], fnp.sum(fx.grad(functional)(x)))
+
+
+def fill_first(b, v):
+    b[0] = v
+
+
+def fills_through_a_helper(x, traced_buffer):
+    buf = fnp.zeros(3, dtype=x.dtype)
+    if traced_buffer:
+        buf = buf * x
+    fill_first(buf, x)  # the helper's update must reach buf
+    return fnp.sum(buf * fnp.arange(1.0, 4.0))
+
+
+def test_a_helper_updating_its_parameter_in_place_reaches_the_callers_array_or_raises():
+    x = _a(2.0)
+    _close(fx.jit(fills_through_a_helper, static_argnums=1)(x, True), fills_through_a_helper(x, True))
+    _close(fx.grad(fills_through_a_helper)(x, True), np.float64(1.0))
+    # a concrete array cannot hold the traced value: rebinding the parameter would lose the update
+    with pytest.raises(fx.errors.ConversionError, match="parameter `b` cannot take the traced value.*caller"):
+        fx.grad(fills_through_a_helper)(x, False)
+    with pytest.raises(fx.errors.ConversionError, match="parameter `b`"):
+        fx.jit(fills_through_a_helper, static_argnums=1)(x, False)

@@ -36,12 +36,13 @@ _INPLACE = {"Add": operator.iadd, "Sub": operator.isub, "Mult": operator.imul, "
             "BitXor": operator.ixor}
 
 
-def setitem(x, index, value, op: str | None):
+def setitem(x, index, value, op: str | None, shared: str | None = None):
     """`x[index] = value` (or `x[index] op= value`) of a local x, which converted code writes as
-    `x = setitem(x, index, value, op)`: an Array takes the new value in place where it can (so
-    that its other names see it, as in NumPy), and where it cannot, because the value is traced
-    and the array is not, the name is bound to the updated array. Other objects (lists, dicts)
-    are updated by Python."""
+    `x = setitem(x, index, value, op, shared)`. An array takes the new value in place where it
+    can, so that its other names see it, as in NumPy. A concrete array cannot take a traced
+    value: then the name is bound to the updated array, unless x is a parameter the function
+    never rebinds (`shared` names it), whose caller would not see the update. Other objects
+    (lists, dicts) are updated by Python."""
     if op is not None:
         value = _INPLACE[op](x[index], value)
     if not isinstance(x, Array) or isinstance(value, Undefined):
@@ -49,7 +50,15 @@ def setitem(x, index, value, op: str | None):
         return x
     from ...numpy._indexing import update  # here: fluxion.numpy builds on the control flow
     new = update(x, index, value, "set")
-    return x._become(new) if type(x) is Array and not isinstance(new, Tracer) else new
+    if isinstance(new, Tracer) and not (new.__class__ is x.__class__ and new._interp is x._interp):
+        # x cannot hold the traced value: it is concrete, or a value of an outer transformation
+        if shared:
+            raise conversion_error("in-place update", f"{shared} cannot take the traced value {new.aval} in "
+                                   "place, so the caller's array would not see the update",
+                                   "return the updated array and assign it in the caller, or write "
+                                   "x = x.at[i].set(v) and use the new x")
+        return new
+    return x._become(new)  # in place: the array's other names see the update
 
 
 def undef(name: str) -> Undefined:

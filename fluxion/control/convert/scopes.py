@@ -126,6 +126,8 @@ class Scope:
                 self.generator = True
         assigned = changes(body).assigned
         self.locals = (set(self.params) | set(assigned)) - self.globals - self.nonlocals
+        # parameters the body never rebinds: their arrays are the caller's too
+        self.shared = set(self.params) - set(assigned)
 
     def add_locals(self, names) -> None:
         self.locals.update(n for n in names if n not in self.globals and n not in self.nonlocals)

@@ -14,6 +14,7 @@ from ...core.interpreters import EAGER, _ctx, _wrap, push
 from ...core.program import Program, evaluate
 from ...ops import elementwise as E
 from ...ops._ad import Zero, differentiable, instantiate, zeros
+from .._convert import converted_for_updates
 from .blocks import EagerLinearizer, backward_env, eager_backward
 from .jvp import JVPInterpreter, JVPTracer
 from .partial_eval import StagingInterpreter
@@ -56,7 +57,7 @@ def jvp(f: Callable, primals: Sequence, tangents: Sequence) -> tuple[Any, Any]:
     with push(interp):
         ts = [_as_type("jvp", t, p.aval) for p, t in zip(p_leaves, t_leaves)]
         ins = [JVPTracer(interp, p, like(t, p)) if differentiable(p.aval) else p for p, t in zip(p_leaves, ts)]
-        out = f(*tree.unflatten(p_tree, ins))
+        out = converted_for_updates(f)(*tree.unflatten(p_tree, ins))
         out_leaves, out_tree = tree.flatten(out)
         primals_out, tangents_out = _unpack(interp, out_leaves)
     return tree.unflatten(out_tree, primals_out), tree.unflatten(out_tree, [like(instantiate(t), p) for t, p in zip(tangents_out, primals_out)])
@@ -86,7 +87,7 @@ def _linearize(f: Callable, args: tuple, has_aux: bool = False):
         tangents = [staging.new_input(x.aval) if x.dtype in dtypes.FLOATING else None for x in leaves]
         _ctx.interp = interp
         ins = [x if t is None else JVPTracer(interp, x, t) for x, t in zip(leaves, tangents)]
-        out, aux = _split_aux(interp, f(*tree.unflatten(in_tree, ins)), has_aux)
+        out, aux = _split_aux(interp, converted_for_updates(f)(*tree.unflatten(in_tree, ins)), has_aux)
         out_leaves, out_tree = tree.flatten(out)
         primals_out, tangents_out = _unpack(interp, out_leaves)
     finally:
@@ -294,7 +295,7 @@ def _eager_value_and_grad(f: Callable, args: tuple, argnums, has_aux: bool):
         return None
     _ctx.interp = interp
     try:
-        out, aux = _split_aux(interp, f(*full), has_aux)
+        out, aux = _split_aux(interp, converted_for_updates(f)(*full), has_aux)
     finally:
         _ctx.interp = EAGER
     value, t = interp.unpack(out)

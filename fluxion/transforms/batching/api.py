@@ -10,6 +10,7 @@ from ...core.errors import ShapeError, op_error
 from ...core.interpreters import push
 from ...core.tree import TreeDef, _node_of
 from ...ops._batch import broadcast_batch, moveaxis
+from .._convert import converted
 from .interpreter import BatchInterpreter, BatchTracer
 
 
@@ -92,19 +93,13 @@ def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None
         with push(interp):
             ins = [x if a is None else BatchTracer(interp, x, a) for x, a in zip(arrays, axes)]
             a_in, k_in = tree.unflatten(in_tree, ins)
-            out = _converted(f)(*a_in, **k_in)
+            out = converted(f)(*a_in, **k_in)
             out_leaves, out_tree = tree.flatten(out)
             unpacked = [interp.unpack(o) for o in out_leaves]
         outs = _prefix_leaves(out_axes, out_tree, "out_axes")
         return tree.unflatten(out_tree, [_place(v, d, a, size) for (v, d), a in zip(unpacked, outs)])
 
     return batched
-
-
-def _converted(f: Callable) -> Callable:
-    """`f` with Python control flow on batched values turned into primitives (fluxion/control/convert)."""
-    from ...control.convert import convert  # here, not at the top: fluxion.control builds on this package
-    return convert(f)
 
 
 def _place(val, bdim, axis, size):
