@@ -262,21 +262,26 @@ def fills_rows(x):
     return out, pair[1]
 
 
+def rows_loss(v):
+    return fnp.sum(fills_rows(v)[0] * fnp.arange(1.0, 7.0).reshape(3, 2))
+
+
+def rows_loss_functional(v):
+    """The oracle of rows_loss's derivatives: the same program written with .at[]."""
+    out = fnp.zeros((3, 2), dtype=v.dtype)
+    for i in range(3):
+        out = out.at[i, :].set(v[i] * 2).at[i, 1].add(v[i] ** 2)
+    out = out.at[1:, 0].add(-1.0)
+    out = fnp.where(v[0] > 0, out.at[0].set(v[1:]), out)
+    return fnp.sum(out * fnp.arange(1.0, 7.0).reshape(3, 2))
+
+
 def test_item_assignment_of_a_local_array_takes_traced_values_under_jit_vmap_and_their_grads():
     xs = np.array([[0.5, -1.0, 2.0], [-0.3, 0.7, 1.1]])
     for x in xs:
         eager = fills_rows(_a(*x))
         _close(fx.jit(fills_rows)(_a(*x)), eager)
-        # the eager oracle of the derivative: the same program written with .at[]
-        def functional(v):
-            out = fnp.zeros((3, 2), dtype=v.dtype)
-            for i in range(3):
-                out = out.at[i, :].set(v[i] * 2).at[i, 1].add(v[i] ** 2)
-            out = out.at[1:, 0].add(-1.0)
-            out = fnp.where(v[0] > 0, out.at[0].set(v[1:]), out)
-            return fnp.sum(out * fnp.arange(1.0, 7.0).reshape(3, 2))
-        _close(fx.jit(fx.grad(lambda v: fnp.sum(fills_rows(v)[0] * fnp.arange(1.0, 7.0).reshape(3, 2))))(_a(*x)),
-               fx.grad(functional)(_a(*x)))
+        _close(fx.jit(fx.grad(rows_loss))(_a(*x)), fx.grad(rows_loss_functional)(_a(*x)))
     batched = fx.vmap(fills_rows)(fnp.asarray(xs))
     for k, x in enumerate(xs):
         _close((batched[0][k], batched[1][k]), fills_rows(_a(*x)))
@@ -304,23 +309,13 @@ def test_item_assignment_changes_an_array_in_place_where_it_can_and_else_rebinds
 
 
 def test_eager_derivatives_see_item_assignment_of_a_local_array():
-    def functional(v):  # the oracle: fills_rows written with .at[]
-        out = fnp.zeros((3, 2), dtype=v.dtype)
-        for i in range(3):
-            out = out.at[i, :].set(v[i] * 2).at[i, 1].add(v[i] ** 2)
-        out = out.at[1:, 0].add(-1.0)
-        out = fnp.where(v[0] > 0, out.at[0].set(v[1:]), out)
-        return fnp.sum(out * fnp.arange(1.0, 7.0).reshape(3, 2))
-
-    def loss(v):
-        return fnp.sum(fills_rows(v)[0] * fnp.arange(1.0, 7.0).reshape(3, 2))
-
     for x in ([0.5, -1.0, 2.0], [-0.3, 0.7, 1.1]):
         x = _a(*x)
-        _close(fx.grad(loss)(x), fx.grad(functional)(x))
-        _close(fx.grad(lambda v: loss(v) * 2.0)(x), 2.0 * fx.grad(functional)(x))  # through a closure
-        _close(fx.jacfwd(loss)(x), fx.grad(functional)(x))
-        _close(fx.jvp(loss, (x,), (fnp.ones(3),))[1], fnp.sum(fx.grad(functional)(x)))
+        expected = fx.grad(rows_loss_functional)(x)
+        _close(fx.grad(rows_loss)(x), expected)
+        _close(fx.grad(lambda v: rows_loss(v) * 2.0)(x), 2.0 * expected)  # through a wrapper
+        _close(fx.jacfwd(rows_loss)(x), expected)
+        _close(fx.jvp(rows_loss, (x,), (fnp.ones(3),))[1], fnp.sum(expected))
 
 
 def fill_first(b, v):
