@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dis
 import weakref
-from types import CodeType, FunctionType
+from types import CodeType, FunctionType, MethodType
 from typing import Callable
 
 _DEPTH = 3  # calls followed from a function to find an item assignment
@@ -19,15 +19,16 @@ def converted(f: Callable) -> Callable:
 
 
 def converted_for_updates(f: Callable) -> Callable:
-    """`f` converted if it, or a user function it names (a global or a closure), assigns items
+    """`f` converted if it (a function or a method), or a user function it names (a global or a closure), assigns items
     (`x[i] = v`, which needs the conversion when v is traced and x is not); else `f` itself:
     derivatives of concrete values need nothing else converted, and the converted code's calls
     cost about a microsecond more."""
-    if f.__class__ is not FunctionType:
+    fun = f.__func__ if f.__class__ is MethodType else f
+    if fun.__class__ is not FunctionType:
         return converted(f)
-    found = _found.get(f)
+    found = _found.get(fun)
     if found is None:
-        found = _found[f] = _assigns_items(f, _DEPTH)
+        found = _found[fun] = _assigns_items(fun, _DEPTH)
     return converted(f) if found else f
 
 

@@ -276,8 +276,8 @@ class Rewriter:
         return self.expr(node)
 
     def _set_item(self, target: ast.Subscript, value: ast.expr, op: str | None) -> list[ast.stmt]:
-        """`x = setitem(x, index, value, op, where)` for `x[index] = value` (op None) or `x[index] op= value`;
-        `where` names a parameter's update, which must reach the caller's array."""
+        """`x = setitem(x, index, value, op, shared)` for `x[index] = value` (op None) or `x[index] op= value`;
+        `shared` names a parameter, whose update must reach the caller's array."""
         name = target.value.id
         shared = f"parameter `{name}`" if name in self.scope.shared else None
         call = ast.Call(self.rt("setitem"), [ast.Name(name, ast.Load()), self._index(target.slice), self.expr(value),
