@@ -190,6 +190,14 @@ class Array:
     def __reduce__(self):  # arrays on other devices are pickled as host arrays
         return (Array, (np.asarray(self._concrete("pickling")), self._weak))
 
+    def _snapshot(self) -> tuple[tuple, Array]:
+        """(key, copy): another object with this array's value now, which an in-place update of
+        this one leaves as it is (`_become` gives this object a new value object), and a key
+        that names that value while the copy lives: what a staged program keeps as a constant."""
+        out = Array.__new__(Array)
+        out._value, out._weak = self._value, self._weak
+        return (id(out._value), out._weak), out
+
     def _become(self, other: Array) -> Array:
         """Rebind this Python object to the value `other` (in-place update as a value)."""
         if isinstance(other, Tracer):

@@ -162,6 +162,21 @@ def test_closed_over_arrays_become_program_constants_without_retracing():
     np.testing.assert_array_equal(program.consts[0], w)
 
 
+def test_an_array_updated_in_place_after_a_staged_use_gives_that_use_its_old_value():
+    def f(x):
+        buf = fnp.zeros(3)
+        alias = buf
+        y = x + buf  # staged with buf as it is now
+        buf[0] = 5.0  # a concrete update: buf and alias see it, y does not
+        z = x * alias
+        buf += 1.0
+        return y.sum() + z.sum() + alias.sum() + (x - buf).sum()
+
+    x = fnp.asarray([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(fx.jit(f)(x), f(x), rtol=1e-6)
+    np.testing.assert_allclose(fx.jit(fx.grad(f))(x), fx.grad(f)(x), rtol=1e-6)
+
+
 @pytest.mark.parametrize("value", [
     np.full((30, 40), -0.0, np.float32), np.full((30, 40), np.nan), np.ones((50, 50), bool), np.full(300, 7, np.int8),
     np.tile(np.array([0.0, -0.0], np.float32), 200),  # equal values, not one bit pattern: passed in as they are

@@ -72,6 +72,11 @@ class XlaArray(Array):
     def __dlpack_device__(self):
         return self._buffer.__dlpack_device__()
 
+    def _snapshot(self) -> tuple[tuple, XlaArray]:
+        out = _new(XlaArray)
+        out._buffer, out._device, out._weak = self._buffer, self._device, self._weak
+        return (id(out._buffer), out._weak), out
+
     def _become(self, other: Array) -> Array:
         if other.__class__ is not XlaArray:
             return Array._become(self, other)  # a traced value or another device: its error

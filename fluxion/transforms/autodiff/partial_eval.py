@@ -14,7 +14,7 @@ simply a value that is known now.
 """
 from __future__ import annotations
 
-from ...core.array import Array, Tracer, to_array
+from ...core.array import Tracer, to_array
 from ...core.interpreters import Interpreter
 from ...core.primitive import abstract_eval
 from ...core.program import Equation, Program, Var
@@ -88,9 +88,11 @@ class StagingInterpreter(Interpreter):
     def var_of(self, x) -> Var:
         if self.owns(x):
             return x._var
-        key = id(x)
+        if isinstance(x, Tracer):  # a value of an outer transformation
+            key, value = id(x), x
+        else:  # a concrete value, kept as it is now: an in-place update later must not change it
+            key, value = to_array(x)._snapshot()
         if key not in self.constvars:
-            value = x if isinstance(x, Array) else to_array(x)
             self.constvars[key] = (Var(value.aval), value)
         return self.constvars[key][0]
 
