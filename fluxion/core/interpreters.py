@@ -27,6 +27,10 @@ class Interpreter:
     def process(self, prim, args: tuple, params: dict):
         raise NotImplementedError
 
+    def at_exit(self, fn) -> None:
+        """Call `fn()` when this interpreter's `push` block ends (its transformation is done)."""
+        self.__dict__.setdefault("_exits", []).append(fn)
+
     def apply(self, rules: dict, prim, missing: tuple[str, str], *rule_args, **params):
         """`rules[prim](*rule_args, **params)` run on the parent interpreter; its result, a pair
         (outputs, one extra per output), is wrapped into this interpreter's values by
@@ -73,8 +77,20 @@ def use(interp: Interpreter):
 def push(interp: Interpreter):
     """Push a new interpreter on top of the current one for the block."""
     interp.parent = _ctx.interp
-    with use(interp):
-        yield interp
+    try:
+        with use(interp):
+            yield interp
+    finally:
+        finish(interp)
+
+
+def finish(interp: Interpreter) -> None:
+    """Call what `interp.at_exit` was given: its transformation is done (`push` calls this; code
+    that sets `_ctx.interp` itself calls it too)."""
+    exits = interp.__dict__.pop("_exits", None)
+    if exits:
+        for fn in exits:
+            fn()
 
 
 class EagerInterpreter(Interpreter):

@@ -60,7 +60,7 @@ def trace(f: Callable, args: tuple, kwargs: dict, static_argnums: Sequence[int] 
         full = [a if i in static_argnums else next(it) for i, a in enumerate(args)]
         out = converted(f)(*full, **{**kwargs, **t_kwargs})
         out_leaves, out_tree = tree.flatten(out)
-    return staging.program(out_leaves), in_tree, out_tree
+        return staging.program(out_leaves), in_tree, out_tree
 
 
 def _dynamic(args: tuple, kwargs: dict, static_argnums, static_argnames) -> tuple[tuple, dict]:
@@ -157,7 +157,7 @@ def eval_shape(f: Callable, *args, **kwargs) -> Any:
         tracers = [staging.new_input(_aval(x)) for x in leaves]
         t_args, t_kwargs = tree.unflatten(in_tree, tracers)
         out = converted(f)(*t_args, **t_kwargs)
-    return tree.map(lambda o: to_array(o).aval, out)
+        return tree.map(lambda o: to_array(o).aval, out)
 
 
 def _aval(x) -> ArrayType:

@@ -287,25 +287,43 @@ def test_item_assignment_of_a_local_array_takes_traced_values_under_jit_vmap_and
         _close((batched[0][k], batched[1][k]), fills_rows(_a(*x)))
 
 
-def aliases(x):
+def aliases(x, use_old_name=False):
     y = fnp.ones(3, dtype=x.dtype)
     z = y
     y[0] = 5.0  # a concrete value: y changes in place, and so does z, as in NumPy
-    y[1] = x  # a traced one under jit: y is bound to the updated array, z keeps its value
+    y[1] = x  # a traced one under jit: y is bound to the updated array, and z is retired
     w = y * 1.0
     v = w
     w[2] = x  # a traced array takes it in place: v sees it too
-    return y, z, v
+    return (y, v, z) if use_old_name else (y, v)
 
 
 def test_item_assignment_changes_an_array_in_place_where_it_can_and_else_rebinds_it():
-    y, z, v = fx.jit(aliases)(_a(2.0))
-    _close(y, np.array([5.0, 2.0, 1.0]))
-    _close(z, np.array([5.0, 1.0, 1.0]))
-    _close(v, np.array([5.0, 2.0, 2.0]))
-    y, z, v = aliases(_a(2.0))
-    _close(z, np.array([5.0, 2.0, 1.0]))
-    _close(v, np.array([5.0, 2.0, 2.0]))
+    for run in (aliases, fx.jit(aliases)):
+        y, v = run(_a(2.0))
+        _close(y, np.array([5.0, 2.0, 1.0]))
+        _close(v, np.array([5.0, 2.0, 2.0]))
+    _close(fx.vmap(aliases)(_a(2.0, 3.0))[1], np.array([[5.0, 2.0, 2.0], [5.0, 3.0, 3.0]]))
+
+
+G = fnp.ones(3)
+
+
+def updates_a_global_through_another_name(x):
+    h = G
+    h[1] = x
+    return fnp.sum(h) + fnp.sum(G)  # NumPy's G would have the update
+
+
+def test_another_name_of_a_concrete_array_that_took_a_traced_value_raises_where_it_is_used():
+    z = aliases(_a(2.0), True)[2]
+    _close(z, np.array([5.0, 2.0, 1.0]))  # eager: z is y
+    for transform in (fx.jit, fx.vmap, fx.grad, fx.jacfwd):
+        with pytest.raises(fx.errors.ConversionError, match="took a traced value .* at .*test_convert_jit"):
+            transform(lambda x: fnp.sum(aliases(x, True)[2]))(_a(2.0) if transform is not fx.vmap else _a(1.0, 2.0))
+        with pytest.raises(fx.errors.ConversionError, match="only the name assigned there has the new value"):
+            transform(updates_a_global_through_another_name)(_a(2.0) if transform is not fx.vmap else _a(1.0, 2.0))
+        _close(G, np.ones(3))  # arrays made outside the transformation keep their values
 
 
 def test_eager_derivatives_see_item_assignment_of_a_local_array():
@@ -322,11 +340,22 @@ def fill_first(b, v):
     b[0] = v
 
 
+def fill_second(b, v):
+    b[1] = v
+    return b
+
+
 def fills_through_a_helper(x, traced_buffer):
     buf = fnp.zeros(3, dtype=x.dtype)
     if traced_buffer:
         buf = buf * x
     fill_first(buf, x)  # the helper's update must reach buf
+    return fnp.sum(buf * fnp.arange(1.0, 4.0))
+
+
+def fills_through_a_helper_that_returns_it(x):
+    buf = fnp.zeros(3, dtype=x.dtype)
+    buf = fill_second(buf, x * x)
     return fnp.sum(buf * fnp.arange(1.0, 4.0))
 
 
@@ -339,3 +368,10 @@ def test_a_helper_updating_its_parameter_in_place_reaches_the_callers_array_or_r
         fx.grad(fills_through_a_helper)(x, False)
     with pytest.raises(fx.errors.ConversionError, match="parameter `b`"):
         fx.jit(fills_through_a_helper, static_argnums=1)(x, False)
+
+
+def test_a_helper_that_updates_its_parameter_and_returns_it_gives_the_eager_result():
+    for x in (_a(2.0), _a(-0.5)):
+        _close(fx.jit(fills_through_a_helper_that_returns_it)(x), fills_through_a_helper_that_returns_it(x))
+        _close(fx.grad(fills_through_a_helper_that_returns_it)(x), 4.0 * x)  # d/dx of 2 x^2
+    _close(fx.vmap(fills_through_a_helper_that_returns_it)(_a(2.0, -0.5)), np.array([8.0, 0.5]))

@@ -126,8 +126,12 @@ class Scope:
                 self.generator = True
         assigned = changes(body).assigned
         self.locals = (set(self.params) | set(assigned)) - self.globals - self.nonlocals
-        # parameters the body never rebinds: their arrays are the caller's too
-        self.shared = set(self.params) - set(assigned)
+        # parameters the body neither rebinds nor returns: their arrays are the caller's too, and
+        # the caller has no other way to see an update
+        returned = {e.id for sub in _own_nodes(body) if isinstance(sub, ast.Return) and sub.value is not None
+                    for e in (sub.value.elts if isinstance(sub.value, (ast.Tuple, ast.List)) else [sub.value])
+                    if isinstance(e, ast.Name)}
+        self.shared = set(self.params) - set(assigned) - returned
 
     def add_locals(self, names) -> None:
         self.locals.update(n for n in names if n not in self.globals and n not in self.nonlocals)

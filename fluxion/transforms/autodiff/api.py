@@ -10,7 +10,7 @@ from ...core import dtypes, tree
 from ...core.array import Array, PendingArray, to_array
 from ...core.device import like
 from ...core.errors import DTypeError, ShapeError, op_error
-from ...core.interpreters import EAGER, _ctx, _wrap, push
+from ...core.interpreters import EAGER, _ctx, _wrap, finish, push
 from ...core.program import Program, evaluate
 from ...ops import elementwise as E
 from ...ops._ad import Zero, differentiable, instantiate, zeros
@@ -92,6 +92,7 @@ def _linearize(f: Callable, args: tuple, has_aux: bool = False):
         primals_out, tangents_out = _unpack(interp, out_leaves)
     finally:
         _ctx.interp = prev
+        finish(staging)
     live = [i for i, t in enumerate(tangents_out) if t.__class__ is not Zero]
     program = staging.program([tangents_out[i] for i in live])
     linear = _Linear(program, live, [t is not None for t in tangents], leaves, primals_out,
@@ -298,6 +299,7 @@ def _eager_value_and_grad(f: Callable, args: tuple, argnums, has_aux: bool):
         out, aux = _split_aux(interp, converted_for_updates(f)(*full), has_aux)
     finally:
         _ctx.interp = EAGER
+        finish(staging)
     value, t = interp.unpack(out)
     value = _scalar_output(tree.structure(out), value)
     env = {}

@@ -96,8 +96,8 @@ def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None
             out = converted(f)(*a_in, **k_in)
             out_leaves, out_tree = tree.flatten(out)
             unpacked = [interp.unpack(o) for o in out_leaves]
-        outs = _prefix_leaves(out_axes, out_tree, "out_axes")
-        return tree.unflatten(out_tree, [_place(v, d, a, size) for (v, d), a in zip(unpacked, outs)])
+            outs = _prefix_leaves(out_axes, out_tree, "out_axes")
+            return tree.unflatten(out_tree, [_place(v, d, a, size) for (v, d), a in zip(unpacked, outs)])
 
     return batched
 
