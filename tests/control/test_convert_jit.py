@@ -375,3 +375,24 @@ def test_a_helper_that_updates_its_parameter_and_returns_it_gives_the_eager_resu
         _close(fx.jit(fills_through_a_helper_that_returns_it)(x), fills_through_a_helper_that_returns_it(x))
         _close(fx.grad(fills_through_a_helper_that_returns_it)(x), 4.0 * x)  # d/dx of 2 x^2
     _close(fx.vmap(fills_through_a_helper_that_returns_it)(_a(2.0, -0.5)), np.array([8.0, 0.5]))
+
+
+def python_builtins(x):
+    step = min(x * 2, 3.0)
+    lo = max(x, 0.5, -x)
+    peak = max(fnp.sin(fnp.arange(3.0) * x))
+    low = min([x, x * x, 1.5])
+    if any(v > 1.0 for v in [x, x * x]):
+        step = step + 1
+    if all(fnp.cos(fnp.arange(2.0) * x) > -2):
+        step = step * 2
+    return step + lo + peak + low + min(3, 4) + max([1, 2], key=lambda v: -v)
+
+
+def test_max_min_any_and_all_of_traced_values_give_the_eager_values_and_gradients():
+    xs = np.array([0.3, 0.9, 1.7, -2.0])
+    for x in xs:
+        _close(fx.jit(python_builtins)(np.float64(x)), python_builtins(np.float64(x)))
+        fd = (python_builtins(np.float64(x + 1e-6)) - python_builtins(np.float64(x - 1e-6))) / 2e-6
+        np.testing.assert_allclose(fx.grad(python_builtins)(np.float64(x)), fd, rtol=1e-6)
+    _close(fx.vmap(python_builtins)(xs), np.array([python_builtins(x) for x in xs]))

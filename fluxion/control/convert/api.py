@@ -68,6 +68,9 @@ def convert(f: Callable) -> Callable:
     if t is types.MethodType:
         g = convert(f.__func__)
         return f if g is f.__func__ else types.MethodType(g, f.__self__)
+    if t is types.BuiltinFunctionType:
+        from .builtins import TRACED  # max, min, any and all of traced values
+        return TRACED.get(f, f)
     if t in _OPAQUE or isinstance(f, type):
         return f
     return _callable(f)
