@@ -1,17 +1,23 @@
 """The gamma family of fluxion.scipy.special: gamma and its logarithms and sign, beta, the
 Pochhammer symbol, factorial, the multivariate log-gamma, the incomplete gamma and beta
-functions, polygamma and Hurwitz zeta, with SciPy's values at poles and infinities."""
+functions, polygamma and the Hurwitz and Riemann zeta functions, with SciPy's values at poles and
+infinities."""
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 
+from ..control import fori_loop
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import op_error
 from ..numpy._convert import convert
 from ..ops import elementwise as E
+from ..ops import reduce as R
+from ..ops import shape as S
+from ..ops._util import broadcast_shapes
 from ._util import _c, _is_nan, _poly, _real, _unary, _where
 
 # gamma and its logarithms ----------------------------------------------------------------------
@@ -171,27 +177,73 @@ def betaln(a, b) -> Array:
     return convert(_beta_parts(_exact(a), _exact(b))[1], a.dtype, a.weak and b.weak)
 
 
+_PRODUCT_STEPS = 64  # the largest |m| for which poch multiplies out the integer part of m
+
+
+def _rising(z: Array, n: Array) -> Array:
+    """gamma(z + n) / gamma(z) for integers |n| <= _PRODUCT_STEPS as a product of |n| factors:
+    z (z + 1) ... (z + n - 1) for n >= 0, 1 / ((z - 1) (z - 2) ... (z + n)) for n < 0."""
+    one = _c(1, z)
+
+    def factor(k, state):
+        up, down = state
+        kf = convert(k, z.dtype)
+        up = _where(E.lt_p.bind(kf, n), E.mul_p.bind(up, E.add_p.bind(z, kf)), up)
+        k1 = E.add_p.bind(kf, one)
+        down = _where(E.le_p.bind(k1, E.neg_p.bind(n)), E.mul_p.bind(down, E.sub_p.bind(z, k1)), down)
+        return up, down
+
+    ones = S.broadcast_to(one, z.shape)
+    up, down = fori_loop(0, _PRODUCT_STEPS, factor, (ones, ones))
+    return E.div_p.bind(up, down)
+
+
 def poch(z, m) -> Array:
     """The rising factorial gamma(z + m) / gamma(z); 1 for m == 0.
 
     Where z and z + m are both poles, the limit (-1)**m gamma(1 - z) / gamma(1 - z - m); 0 where
-    only z is one, inf where only z + m is.
+    only z is one, inf where only z + m is. For an integer m with |m| <= 64, the product of the |m|
+    factors z + k (or of their reciprocals), which keeps its digits also where z is tiny and z + m rounds
+    to a pole; for a more negative integer m and z < 1/2, the reflection above; elsewhere from the
+    logarithms of the gamma functions.
 
     >>> import fluxion.scipy.special as fsp
     >>> fsp.poch(3.0, 2.0).item()
     12.0
+    >>> fsp.poch(1e-300, -1.0).item()
+    -1.0
     """
     z_in, m_in = _real("poch", z, m)
     z, m = _exact(z_in), _exact(m_in)
-    zm = E.add_p.bind(z, m)
-    z_pole, zm_pole = _pole(z), _pole(zm)
-    both = E.and_p.bind(z_pole, zm_pole)
-    sign = E.mul_p.bind(_gammasgn(zm), _gammasgn(z))
-    out = E.mul_p.bind(sign, E.exp_p.bind(_log_gamma_ratio(z, m)))
-    # 1 - z and 1 - z - m are positive integers where both are poles; (-1)**m is exact there
-    zr, mr = _where(both, E.sub_p.bind(_c(1, z), z), _c(1, z)), _where(both, E.neg_p.bind(m), _c(0, m))
-    limit = E.mul_p.bind(_odd_sign(m), E.exp_p.bind(E.neg_p.bind(_log_gamma_ratio(zr, mr))))
-    out = _where(both, limit, _where(z_pole, _c(0, z), _where(zm_pole, _c(np.inf, z), out)))
+    shape = broadcast_shapes("poch", z.shape, m.shape)
+    z, m = S.broadcast_to(z, shape), S.broadcast_to(m, shape)
+    zero, one = _c(0, z), _c(1, z)
+    # gamma(z + m) / gamma(z) = _rising(z, n) gamma(w + f) / gamma(w), w = z + n, f = m - n: n = m for an
+    # integer m with |m| <= _PRODUCT_STEPS, else 0 (all from logs). For f = 0 the second factor is exactly
+    # 1 (w taken as 1 where it rounds to a pole), with the derivative in m psi(z + m) times the result
+    integer_m = E.eq_p.bind(E.floor_p.bind(m), m)
+    product = E.and_p.bind(integer_m, E.le_p.bind(E.abs_p.bind(m), _c(_PRODUCT_STEPS, m)))
+    n = _where(product, E.round_p.bind(m), zero)  # (round: no derivative in m)
+    f, w = E.sub_p.bind(m, n), E.add_p.bind(z, n)
+    w = _where(E.and_p.bind(E.eq_p.bind(f, zero), _pole(w)), one, w)
+    sign = E.mul_p.bind(_gammasgn(E.add_p.bind(w, f)), _gammasgn(w))
+    out = E.mul_p.bind(_rising(z, n), E.mul_p.bind(sign, E.exp_p.bind(_log_gamma_ratio(w, f))))
+    # beyond the product, for an integer m where z and z + m are poles, or m < 0 and z < 1/2 (where z + m
+    # may be near a pole or round to one), the reflection (-1)**m gamma(1 - z) / gamma(1 - z - m)
+    z_pole, zm_pole = _pole(z), _pole(E.add_p.bind(z, m))
+    integer_z = E.eq_p.bind(E.floor_p.bind(z), z)
+    reflect = E.and_p.bind(E.and_p.bind(integer_m, E.not_p.bind(product)),
+                           E.or_p.bind(E.and_p.bind(z_pole, zm_pole),
+                                       E.and_p.bind(E.lt_p.bind(m, zero), E.lt_p.bind(z, _c(0.5, z)))))
+    zr, mr = _where(reflect, E.sub_p.bind(one, z), one), _where(reflect, E.neg_p.bind(m), zero)
+    sign = E.mul_p.bind(_odd_sign(m), E.mul_p.bind(_gammasgn(zr), _gammasgn(E.add_p.bind(zr, mr))))
+    limit = E.mul_p.bind(sign, E.exp_p.bind(E.neg_p.bind(_log_gamma_ratio(zr, mr))))
+    # elsewhere 0 where only z is a pole, inf where only z + m is (not where it only rounds to one, for an
+    # integer m and a non-integer z); where both are, the product is the limit
+    zm_pole = E.and_p.bind(zm_pole, E.or_p.bind(integer_z, E.not_p.bind(integer_m)))
+    poles = _where(E.and_p.bind(z_pole, E.not_p.bind(zm_pole)), zero,
+                   _where(E.and_p.bind(zm_pole, E.not_p.bind(z_pole)), _c(np.inf, z), out))
+    out = _where(reflect, limit, poles)
     # SciPy at infinities, where the logs above make inf - inf: for m = -inf, 0 at the finite poles
     # and NaN elsewhere; for z = inf, the limits 0 and inf for 0 < |m| <= 2 and NaN beyond (its
     # recurrence steps m down to where it does make inf - inf); for z = -inf, z at m = 1,
@@ -308,14 +360,61 @@ def polygamma(n, x) -> Array:
     return convert(out, x_in.dtype, n_in.weak and x_in.weak)
 
 
-def zeta(x, q) -> Array:
+def _eta_weights(n: int) -> np.ndarray:
+    """Borwein's weights w_k, k < n, of Dirichlet's eta(s) = sum_k w_k (k + 1)**-s, within
+    3 / (3 + sqrt(8))**n for real s >= 0: (-1)**k (d_n - d_k) / d_n with
+    d_k = n sum_{i <= k} (n + i - 1)! 4**i / ((n - i)! (2i)!)."""
+    d, total = [], Fraction(0)
+    for i in range(n + 1):
+        total += Fraction(n * math.factorial(n + i - 1) * 4 ** i, math.factorial(n - i) * math.factorial(2 * i))
+        d.append(total)
+    return np.array([float((-1) ** k * (d[n] - d[k]) / d[n]) for k in range(n)])
+
+
+_ETA_WEIGHTS = _eta_weights(22)  # within 5e-17
+
+
+def _riemann_zeta(x: Array) -> Array:
+    """The Riemann zeta function: zeta(x, 1) for x >= 1; eta(x) / (1 - 2**(1 - x)) for -1/2 <= x < 1;
+    below, the reflection 2 (2 pi)**(x - 1) sin(pi x / 2) gamma(1 - x) zeta(1 - x), its size from
+    logarithms (not from -1/2 to 0, where zeta(1 - x) would be near its pole)."""
+    zero, one = _c(0, x), _c(1, x)
+    reflect, below_one = E.lt_p.bind(x, _c(-0.5, x)), E.lt_p.bind(x, one)
+    # eta from Borwein's weights
+    xe = _where(E.and_p.bind(below_one, E.not_p.bind(reflect)), x, _c(0.5, x))
+    shape = x.shape + _ETA_WEIGHTS.shape
+    log_k = S.broadcast_to(Array(np.log(np.arange(1.0, len(_ETA_WEIGHTS) + 1)).astype(x.dtype)), shape)
+    powers = E.exp_p.bind(E.mul_p.bind(log_k, E.neg_p.bind(S.broadcast_in_dim(xe, shape, tuple(range(x.ndim))))))
+    eta = R.reduce_sum_p.bind(E.mul_p.bind(powers, Array(_ETA_WEIGHTS.astype(x.dtype))), axes=(x.ndim,))
+    near = E.div_p.bind(eta, E.neg_p.bind(E.expm1_p.bind(E.mul_p.bind(E.sub_p.bind(one, xe), _c(math.log(2), x)))))
+    # the reflection: sin(pi x / 2) = (-1)**n sin(pi f) for x / 2 = n + f, exactly 0 at the even negative integers
+    xr = _where(reflect, x, _c(-1, x))
+    half = E.mul_p.bind(xr, _c(0.5, x))
+    n = E.round_p.bind(half)
+    sine = E.mul_p.bind(_odd_sign(n), E.sin_p.bind(E.mul_p.bind(E.sub_p.bind(half, n), _c(math.pi, x))))
+    one_minus = E.sub_p.bind(one, xr)
+    log_size = E.sub_p.bind(E.add_p.bind(_c(math.log(2), x), E.lgamma_p.bind(one_minus)),
+                            E.mul_p.bind(one_minus, _c(math.log(2 * math.pi), x)))
+    reflected = E.mul_p.bind(E.mul_p.bind(sine, E.exp_p.bind(log_size)), E.zeta_p.bind(one_minus, one))
+    reflected = _where(E.eq_p.bind(sine, zero), zero, reflected)  # (where exp overflows too)
+    return _where(reflect, reflected, _where(below_one, near, E.zeta_p.bind(_where(below_one, _c(2, x), x), one)))
+
+
+def zeta(x, q=None) -> Array:
     """The Hurwitz zeta function, the sum of (k + q)**-x over k >= 0; for x > 1 (NaN for x < 1).
 
+    Without `q`, the Riemann zeta function (q = 1), continued to every real x as SciPy's: for
+    -1/2 <= x < 1 from Dirichlet's eta function by Borwein's algorithm, below by the reflection formula
+    (0 at the even negative integers, +-inf where it overflows); computed in float64 and rounded once.
     Differentiable in q (d/dq = -x zeta(x + 1, q)); the derivative in x raises NotImplementedError.
-    The Riemann zeta function is zeta(x, 1), for x > 1.
 
     >>> import fluxion.scipy.special as fsp
     >>> round(fsp.zeta(2.0, 1.0).item(), 4)
     1.6449
+    >>> round(fsp.zeta(-1.0).item(), 6)  # -1/12
+    -0.083333
     """
+    if q is None:
+        (x_in,) = _real("zeta", x)
+        return convert(_riemann_zeta(_exact(x_in)), x_in.dtype, x_in.weak)
     return E.zeta_p.bind(*_real("zeta", x, q))

@@ -22,6 +22,12 @@ A series' error bound is its rounding (eps times the sum of its terms' moduli, e
 number of roundings in it) plus its tail, bounded by a geometric series from the last term; the
 factors' bound adds eps times the size of the logarithms they are exponentials of. At x = 1 the Gauss
 sum Gamma(c) Gamma(s) / (Gamma(c - a) Gamma(c - b)) for s > 0 (inf for s <= 0, as SciPy).
+
+A polynomial (a or b = -n, n < 1500, and c no pole or one below it, as SciPy) where no bound is met (at a
+zero of it, say) is its power series in x, whatever its cancellation, or at x = 1 the Gauss sum
+(Chu-Vandermonde) where c and s are no poles; where c is a pole it is always its series in x, as the
+transformations' series there stop where their limit in c does not (their terms are 0 / 0).
+
 dF/dx = (a b / c) F(a + 1, b + 1; c + 1; x), given by `custom_jvp`; there is no derivative in a, b, c.
 """
 from __future__ import annotations
@@ -38,7 +44,7 @@ from ..ops.elementwise_rules import _not_differentiable
 from ..transforms.autodiff.custom import custom_jvp
 from ._gamma import _gammasgn, _pole
 from ._hypergeometric import _reciprocal_sign, _signed_exp
-from ._util import _c, _in_float64, _where
+from ._util import _c, _in_float64, _is_nan, _where
 
 # the lengths of the power series and of the logarithmic series, the error bound accepted (relative)
 _COUNT, _LOG_COUNT, _TOLERANCE = 1500, 300, 1e-13
@@ -173,8 +179,9 @@ def _logarithmic(p: Array, q: Array, m: Array, w: Array, log_w: Array) -> tuple[
     return out, E.add_p.bind(err1, err2)
 
 
-def _core(a: Array, b: Array, c: Array, x: Array) -> Array:
-    """F(a, b; c; x) for finite arguments, c not a pole; NaN where no branch bounds its error."""
+def _core(a: Array, b: Array, c: Array, x: Array) -> tuple[Array, Array]:
+    """F(a, b; c; x) for finite arguments, NaN where no branch bounds its error; and the power series in x
+    itself (for polynomials; where c is a pole, only that is meaningful)."""
     zero, one = _c(0, x), _c(1, x)
     eps = float(np.finfo(x.dtype).eps)
     negative = E.lt_p.bind(x, zero)
@@ -260,7 +267,8 @@ def _core(a: Array, b: Array, c: Array, x: Array) -> Array:
         ratio = _where(E.eq_p.bind(bound, zero), zero, E.div_p.bind(bound, E.abs_p.bind(value)))
         better = E.lt_p.bind(ratio, best_ratio)  # False for a NaN ratio
         best, best_ratio = _where(better, value, best), _where(better, ratio, best_ratio)
-    return _where(E.le_p.bind(best_ratio, _c(_TOLERANCE, x)), best, _c(np.nan, x))
+    bounded = _where(E.le_p.bind(best_ratio, _c(_TOLERANCE, x)), best, _c(np.nan, x))
+    return bounded, _where(negative, f_x, f_a)
 
 
 @custom_jvp
@@ -270,20 +278,31 @@ def _hyp2f1(a: Array, b: Array, c: Array, x: Array) -> Array:
     zero, one = _c(0, x), _c(1, x)
     finite = E.and_p.bind(E.and_p.bind(E.is_finite_p.bind(a), E.is_finite_p.bind(b)),
                           E.and_p.bind(E.is_finite_p.bind(c), E.is_finite_p.bind(x)))
-    # a polynomial of degree -a (or -b) reaches no pole of (c)_k where c is a pole beyond it
-    a_poly, b_poly = E.and_p.bind(_pole(a), E.ge_p.bind(a, c)), E.and_p.bind(_pole(b), E.ge_p.bind(b, c))
-    polynomial = E.or_p.bind(a_poly, b_poly)
     c_pole = _pole(c)
+
+    def stops(v):  # a polynomial of degree -v below the series' length, c no pole or one beyond it (as SciPy)
+        return E.and_p.bind(E.and_p.bind(_pole(v), E.gt_p.bind(v, _c(-_COUNT, v))),
+                            E.or_p.bind(E.not_p.bind(c_pole), E.ge_p.bind(v, c)))
+    polynomial = E.or_p.bind(stops(a), stops(b))
     usable = E.and_p.bind(finite, E.or_p.bind(E.not_p.bind(c_pole), polynomial))
     a_s, b_s, x_s = (_where(usable, v, zero) for v in (a, b, x))
     c_s = _where(usable, c, one)
-    out = _core(a_s, b_s, c_s, x_s)
-    # at x = 1 the Gauss sum for c - a - b > 0, inf otherwise (as SciPy), polynomials by their sum above
+    out, series = _core(a_s, b_s, c_s, x_s)
+    # at x = 1 the Gauss sum Gamma(c) Gamma(s) / (Gamma(c - a) Gamma(c - b)) for s = c - a - b > 0, inf
+    # otherwise (as SciPy); for a polynomial also for s <= 0 (Chu-Vandermonde), where c and s are no poles
     s = E.sub_p.bind(E.sub_p.bind(c_s, a_s), b_s)
     s_pos = E.gt_p.bind(s, zero)
-    log, sign, _ = _log_gamma_ratio([c_s, _where(s_pos, s, one)], [E.sub_p.bind(c_s, a_s), E.sub_p.bind(c_s, b_s)])
-    gauss = _where(s_pos, _signed_exp(log, sign), _c(np.inf, x))
-    out = _where(E.and_p.bind(E.eq_p.bind(x, one), E.not_p.bind(polynomial)), gauss, out)
+    gauss_ok = E.and_p.bind(E.not_p.bind(_pole(c_s)),
+                            E.or_p.bind(s_pos, E.and_p.bind(polynomial, E.not_p.bind(_pole(s)))))
+    c_g, s_g = _where(gauss_ok, c_s, one), _where(gauss_ok, s, one)
+    log, sign, _ = _log_gamma_ratio([c_g, s_g], [E.sub_p.bind(c_g, a_s), E.sub_p.bind(c_g, b_s)])
+    gauss = _where(gauss_ok, _signed_exp(log, sign), _c(np.inf, x))
+    at_one = E.eq_p.bind(x, one)
+    # a polynomial where no branch bounds its error: that sum at x = 1, else its series in x; where c is a
+    # pole, always its series (the transformations' series stop where their limit in c does not: their
+    # terms are 0 / 0 there)
+    fallback = _where(E.and_p.bind(at_one, gauss_ok), gauss, series)
+    out = _where(polynomial, _where(E.or_p.bind(c_pole, _is_nan(out)), fallback, out), _where(at_one, gauss, out))
     # c a pole of the gamma function: inf (as SciPy), unless the series stops before it
     out = _where(E.and_p.bind(c_pole, E.not_p.bind(polynomial)), _c(np.inf, x), out)
     out = _where(E.or_p.bind(E.or_p.bind(E.eq_p.bind(a, zero), E.eq_p.bind(b, zero)), E.eq_p.bind(x, zero)), one, out)
@@ -310,8 +329,10 @@ def hyp2f1(a, b, c, x) -> Array:
     integer). Each element is given only where the branch chosen bounds its own error below about 1e-13
     relative, else NaN rather than a wrong value: so for x > 1 (where 2F1 is complex unless it is a
     polynomial), near x = 1 where c - a - b is close to but not an integer, and where large parameters
-    make every branch cancel. Polynomials (a or b a non-positive integer) at every real x. At x = 1
-    the Gauss sum Gamma(c) Gamma(c - a - b) / (Gamma(c - a) Gamma(c - b)) for c > a + b, inf otherwise;
+    make every branch cancel. Polynomials (a or b a non-positive integer) at every real x: where no
+    branch bounds its error, their finite sum, which like SciPy's loses digits where its terms cancel. At
+    x = 1 the Gauss sum Gamma(c) Gamma(c - a - b) / (Gamma(c - a) Gamma(c - b)) for c > a + b (and
+    for polynomials), inf otherwise;
     inf where c is a pole of the gamma function (as SciPy), unless a or b is an integer from c to 0
     (then the polynomial: SciPy gives (1 - x)**-b for a = c); NaN at infinite arguments.
     dF/dx = (a b / c) 2F1(a + 1, b + 1; c + 1; x); there is no derivative in a, b or c

@@ -14,7 +14,12 @@ branches below see y = |x| and c = a or b - a:
   terms, weighted by their factors, stay below 100 ulps of the result; for x < 0 the factor e**x is
   folded into the exponents, so nothing overflows that the result does not.
 
-Elements that neither branch serves are NaN: rather no value than a wrong one. dM/dx =
+A polynomial (a = -n, n < 1500, and b no pole or one below a, as SciPy) is its series in x itself (Kummer's
+series need not stop before a pole b), where that keeps its digits or for x < 0; otherwise, for x > 0,
+where its terms alternate, the recurrence in a (DLMF 13.3.1) from M(0, b, x) = 1 and M(-1, b, x), a loop
+of 1500 steps: it keeps the digits that the series loses to cancellation, and is given whatever its error.
+
+Other elements that neither branch serves are NaN: rather no value than a wrong one. dM/dx =
 (a / b) M(a + 1, b + 1, x), given by `custom_jvp`; there is no derivative in a and b.
 """
 from __future__ import annotations
@@ -48,8 +53,11 @@ def _series(c: Array, b: Array, y: Array) -> tuple[Array, Array]:
     def term(k, state):
         t, total, moduli = state
         kf = convert(k, y.dtype)
-        t = E.mul_p.bind(t, E.div_p.bind(E.mul_p.bind(E.add_p.bind(c, kf), y),
-                                         E.mul_p.bind(E.add_p.bind(b, kf), E.add_p.bind(kf, one))))
+        up = E.mul_p.bind(E.add_p.bind(c, kf), y)
+        # from a zero term on (a polynomial) nothing more, not even 0 / 0 where b + k = 0
+        zero = _c(0, y)
+        t = _where(E.or_p.bind(E.eq_p.bind(t, zero), E.eq_p.bind(up, zero)), zero,
+                   E.mul_p.bind(t, E.div_p.bind(up, E.mul_p.bind(E.add_p.bind(b, kf), E.add_p.bind(kf, one)))))
         return t, E.add_p.bind(total, t), E.add_p.bind(moduli, E.abs_p.bind(t))
 
     ones = S.broadcast_to(one, y.shape)
@@ -118,26 +126,57 @@ def _asymptotic(c: Array, b: Array, y: Array, positive: Array) -> tuple[Array, A
     return out, E.le_p.bind(err, bound)
 
 
+def _recurrence(n: Array, b: Array, x: Array) -> Array:
+    """M(-n, b, x) for integers 0 <= n < _COUNT, by the recurrence in a (DLMF 13.3.1)
+    (b + k) M(-k - 1) = (2k + b - x) M(-k) - k M(1 - k) from M(0) = 1 and M(-1) = 1 - x / b, which keeps
+    the digits that the series loses to cancellation for x > 0."""
+    one = _c(1, x)
+
+    def step(k, state):
+        before, current = state
+        kf = convert(k, x.dtype)
+        factor = E.sub_p.bind(E.add_p.bind(E.mul_p.bind(_c(2, x), kf), b), x)
+        following = E.div_p.bind(E.sub_p.bind(E.mul_p.bind(factor, current), E.mul_p.bind(kf, before)),
+                                 E.add_p.bind(b, kf))
+        more = E.lt_p.bind(kf, n)
+        return _where(more, current, before), _where(more, following, current)
+
+    _, out = fori_loop(1, _COUNT, step, (S.broadcast_to(one, x.shape), E.sub_p.bind(one, E.div_p.bind(x, b))))
+    return _where(E.eq_p.bind(n, _c(0, n)), one, out)
+
+
 @custom_jvp
 def _hyp1f1(a: Array, b: Array, x: Array) -> Array:
     shape = broadcast_shapes("hyp1f1", a.shape, b.shape, x.shape)
     a, b, x = (S.broadcast_to(v, shape) for v in (a, b, x))
     zero, one = _c(0, x), _c(1, x)
     finite = E.and_p.bind(E.and_p.bind(E.is_finite_p.bind(a), E.is_finite_p.bind(b)), E.is_finite_p.bind(x))
-    a_ok, b_ok = _where(finite, a, one), _where(E.and_p.bind(finite, E.not_p.bind(_pole(b))), b, one)
+    # a polynomial of degree n = -a below the series' length, where b is no pole or one beyond its last
+    # term (as SciPy)
+    polynomial = E.and_p.bind(E.and_p.bind(_pole(a), E.gt_p.bind(a, _c(-_COUNT, a))),
+                              E.or_p.bind(E.not_p.bind(_pole(b)), E.ge_p.bind(a, b)))
+    a_ok = _where(finite, a, one)
+    b_ok = _where(E.and_p.bind(finite, E.or_p.bind(E.not_p.bind(_pole(b)), polynomial)), b, one)
     xs = _where(finite, x, zero)
     positive = E.ge_p.bind(xs, zero)
     y = E.abs_p.bind(xs)
-    c = _where(positive, a_ok, E.sub_p.bind(b_ok, a_ok))
-    total, series_ok = _series(c, b_ok, y)
+    # (a polynomial's series is taken in x itself: Kummer's series need not stop before a pole b)
+    direct = E.or_p.bind(positive, polynomial)
+    c = _where(direct, a_ok, E.sub_p.bind(b_ok, a_ok))
+    total, series_ok = _series(c, b_ok, _where(polynomial, xs, y))
     # Kummer's factor e**x, where x < 0 (no overflow: the series serves y below exp's range)
-    series = _where(positive, total, E.mul_p.bind(total, E.exp_p.bind(xs)))
+    series = _where(direct, total, E.mul_p.bind(total, E.exp_p.bind(xs)))
     far = E.ge_p.bind(y, _c(_ASYMPTOTIC_FROM, y))
     y_far = _where(far, y, _c(_ASYMPTOTIC_FROM, y))
     asymptotic, asymptotic_ok = _asymptotic(c, b_ok, y_far, positive)
     use_asymptotic = E.and_p.bind(E.and_p.bind(far, asymptotic_ok), E.not_p.bind(series_ok))
     out = _where(series_ok, series, _where(use_asymptotic, asymptotic, _c(np.nan, x)))
-    # where M is a polynomial or 1
+    # a polynomial is its series where that keeps its digits, or for x < 0 (where its terms have one sign
+    # for b > 0); else, for x > 0, where its terms alternate, it comes from the recurrence in a
+    n = _where(polynomial, E.neg_p.bind(a_ok), zero)
+    recurrence = _recurrence(n, b_ok, xs)
+    out = _where(polynomial, _where(E.or_p.bind(series_ok, E.le_p.bind(xs, zero)), total, recurrence), out)
+    # 1 at x = 0 and a = 0
     out = _where(E.or_p.bind(E.eq_p.bind(x, zero), E.eq_p.bind(a, zero)), one, out)
     # the limits at x = +-inf: e**x x**(a - b) Gamma(b) / Gamma(a) and Gamma(b) / Gamma(b - a) |x|**-a
     # (0 or inf with the gamma functions' signs; NaN where they vanish)
@@ -145,11 +184,11 @@ def _hyp1f1(a: Array, b: Array, x: Array) -> Array:
     a_p = _where(parameters, a, one)
     b_p = _where(E.and_p.bind(parameters, E.not_p.bind(_pole(b))), b, one)
     sign_b = _gammasgn(b_p)
+    odd = _where(E.eq_p.bind(E.rem_p.bind(a_p, _c(2, x)), zero), one, _c(-1, x))  # (-1)**n for a = -n
+    # the sign of Gamma(b) / Gamma(b - a); for a = -n and a pole b <= a, that of 1 / (b)_n, (-1)**n
+    sign_down = _where(_pole(b), odd, E.mul_p.bind(sign_b, _reciprocal_sign(E.sub_p.bind(b_p, a_p))))
     # a = -n: the polynomial's leading term (-x)**n Gamma(b) / Gamma(b + n)
-    leading = E.mul_p.bind(_where(E.eq_p.bind(E.rem_p.bind(a_p, _c(2, x)), zero), one, _c(-1, x)),
-                           _reciprocal_sign(E.sub_p.bind(b_p, a_p)))
-    sign_up = E.mul_p.bind(sign_b, _where(_pole(a_p), leading, _reciprocal_sign(a_p)))
-    sign_down = E.mul_p.bind(sign_b, _reciprocal_sign(E.sub_p.bind(b_p, a_p)))
+    sign_up = _where(_pole(a_p), E.mul_p.bind(odd, sign_down), E.mul_p.bind(sign_b, _reciprocal_sign(a_p)))
     inf = _c(np.inf, x)
     at_plus = _where(E.eq_p.bind(sign_up, zero), _c(np.nan, x), E.mul_p.bind(sign_up, inf))
     at_minus = _where(E.gt_p.bind(a, zero), zero,
@@ -157,9 +196,8 @@ def _hyp1f1(a: Array, b: Array, x: Array) -> Array:
     infinite_x = E.and_p.bind(parameters, E.not_p.bind(E.is_finite_p.bind(x)))
     limits = _where(E.gt_p.bind(x, zero), at_plus, at_minus)
     out = _where(E.and_p.bind(infinite_x, E.ne_p.bind(a, zero)), limits, out)
-    # b a pole of Gamma: inf as SciPy (NaN where a is an integer from b to 0, where M may be a polynomial)
-    polynomial = E.and_p.bind(_pole(a), E.ge_p.bind(a, b))
-    out = _where(_pole(b), _where(polynomial, _c(np.nan, x), inf), out)
+    # b a pole of Gamma: inf as SciPy, unless the series stops before it
+    out = _where(E.and_p.bind(_pole(b), E.not_p.bind(polynomial)), inf, out)
     # infinite a or b: NaN (as SciPy for a; SciPy gives 1 for b = inf, the limit for finite a and x)
     out = _where(E.is_finite_p.bind(a), out, _c(np.nan, x))
     out = _where(E.eq_p.bind(E.abs_p.bind(b), inf), _where(E.is_finite_p.bind(E.add_p.bind(a, x)), one, _c(np.nan, x)), out)
@@ -181,8 +219,10 @@ def hyp1f1(a, b, x) -> Array:
     |a| <= 50, |x| <= 700 where the terms of its series do not alternate: a >= 0 for x >= 0, a <= b
     for x < 0. Elsewhere (where 1F1 may have zeros, and for b < 0) a value is given only where the
     series or the asymptotic expansion bounds its own error below a few hundred ulps; otherwise the
-    result is NaN rather than a wrong value. 1 at x = 0 or a = 0; inf where b is a pole of the gamma
-    function (as SciPy; NaN where a is moreover an integer from b to 0); the limits at x = +-inf.
+    result is NaN rather than a wrong value. Polynomials (a a non-positive integer) at every x, by the
+    series or a recurrence in a, like SciPy's to some ulps where their terms cancel (more for b < 0).
+    1 at x = 0 or a = 0; inf where b is a pole of the gamma function, unless a is an integer from b to 0
+    (as SciPy: then the polynomial); the limits at x = +-inf.
     dM/dx = (a / b) 1F1(a + 1; b + 1; x); there is no derivative in a or b (differentiating in
     them raises an error naming the fix).
 

@@ -55,7 +55,7 @@ def _gumbel() -> tuple[SimpleNamespace, SimpleNamespace]:
         return lambda y: fnp.where(y < low(y), -math.inf, fn(y))
 
     def logsf(y):  # log(1 - exp(-e)); beyond y = 20, where e may underflow, -y - e / 2 (next: e**2 / 24)
-        near = fnp.log(-fnp.expm1(-e(fnp.minimum(y, 20))))
+        near = log1mexp(e(fnp.minimum(y, 20)))
         return fnp.where(y > 20, -y - 0.5 * e(fnp.maximum(y, 20)), near)
     right = {"logpdf": minus_inf_below(lambda y: -y - e(y)), "logcdf": minus_inf_below(lambda y: -e(y)),
              "cdf": lambda y: fnp.exp(-e(y)), "sf": lambda y: -fnp.expm1(-e(y)), "logsf": logsf,
@@ -212,8 +212,10 @@ def _wrapcauchy() -> SimpleNamespace:
 
 # discrete -----------------------------------------------------------------------------------------
 def _nbinom_log_mass(k, n, p):
-    # log binom(k + n - 1, k) as -log(k + n) - betaln(n, k + 1): no cancellation of large gammaln values
-    return -fnp.log(k + n) - sp.betaln(n, k + 1) + n * fnp.log(p) + sp.xlog1py(k, -p)
+    # log binom(k + n - 1, k) as -log(k + n) - betaln(n, k + 1): no cancellation of large gammaln values;
+    # exactly 0 at k = 0 (where those two terms cancel only to rounding)
+    log_binom = fnp.where(k > 0, -fnp.log(k + n) - sp.betaln(n, k + 1), 0)
+    return log_binom + n * fnp.log(p) + sp.xlog1py(k, -p)
 
 
 def _betabinom_log_mass(k, n, a, b):

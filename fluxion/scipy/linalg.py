@@ -199,19 +199,36 @@ def lu(a, permute_l: bool = False, overwrite_a: bool = False, check_finite: bool
 
 def solve(a, b, lower: bool = False, overwrite_a: bool = False, overwrite_b: bool = False, check_finite: bool = True,
           assume_a: str = "gen", transposed: bool = False):
-    """Solve `a x = b`; `assume_a="pos"` uses the Cholesky factor of `a`'s `lower` (or upper)
-    triangle, other kinds ("gen", "sym", "her", ...) LU. `b` is (M,) or (..., M, K).
+    """Solve `a x = b` (`a^T x = b` if `transposed`); `b` is (M,) or (..., M, K).
+
+    As SciPy, `assume_a` "sym", "her" and "pos" read only `a`'s `lower` (or upper) triangle, as the
+    symmetric, Hermitian or Hermitian positive-definite matrix it defines; "pos" solves with its
+    Cholesky factor, the other kinds ("gen", "sym", "her", ...) with LU.
 
     >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
     >>> fsl.solve(fnp.asarray([[4.0, 2.0], [2.0, 5.0]]), fnp.asarray([6.0, 7.0]), assume_a="pos").tolist()
     [1.0, 1.0]
+    >>> fsl.solve(fnp.asarray([[4.0, 2.0], [0.0, 5.0]]), fnp.asarray([6.0, 7.0]), assume_a="sym").tolist()
+    [1.0, 1.0]
     """
     a = _matrices("solve", a, square=True)
+    if assume_a in ("sym", "symmetric", "her", "hermitian", "pos", "positive definite"):
+        a = _from_triangle(a, lower, hermitian=assume_a not in ("sym", "symmetric"))
     if transposed:
         a = fnp.matrix_transpose(a)
     if assume_a in ("pos", "positive definite"):
         return cho_solve(cho_factor(a, lower), b)
     return lu_solve(lu_factor(a), b)
+
+
+def _from_triangle(a, lower: bool, hermitian: bool = True):
+    """The symmetric (or Hermitian, with a real diagonal) matrix that `a`'s `lower` (or upper)
+    triangle defines: the part of `a` that LAPACK's symmetric and Hermitian routines read."""
+    keep = fnp.tri(a.shape[-1], dtype=bool)
+    full = fnp.where(keep if lower else keep.T, a, _ct(a) if hermitian else fnp.matrix_transpose(a))
+    if hermitian and fnp.iscomplexobj(full):
+        full = fnp.where(fnp.eye(a.shape[-1], dtype=bool), fnp.real(full), full)
+    return full
 
 
 def eigh(a, b=None, lower: bool = True, eigvals_only: bool = False, overwrite_a: bool = False,
@@ -225,8 +242,7 @@ def eigh(a, b=None, lower: bool = True, eigvals_only: bool = False, overwrite_a:
     [1.0, 3.0]
     """
     a = _matrices("eigh", a, square=True)
-    full = fnp.where(fnp.tri(a.shape[-1], dtype=bool), a, _ct(a)) if lower else \
-        fnp.where(fnp.tri(a.shape[-1], dtype=bool).T, a, _ct(a))
+    full = _from_triangle(a, lower)
     if b is None:
         v, w = L.eigh(full)
     else:

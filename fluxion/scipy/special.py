@@ -17,7 +17,7 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array, Tracer, to_array
 from ..core.errors import op_error
-from ..numpy import asarray, result_type
+from ..numpy import asarray, finfo, result_type
 from ..numpy._convert import convert, promote_inexact
 from ..numpy._elementwise_base import plus_derivative
 from ..ops import elementwise as E
@@ -394,7 +394,13 @@ def _relative(name: str, x, y, extra):
     positive = E.and_p.bind(E.gt_p.bind(x, _c(0, x)), E.gt_p.bind(y, _c(0, y)))
     zero = E.and_p.bind(E.eq_p.bind(x, _c(0, x)), E.ge_p.bind(y, _c(0, y)))
     xs, ys = _where(positive, x, _c(1, x)), _where(positive, y, _c(1, y))
-    inside = E.mul_p.bind(xs, E.log_p.bind(E.div_p.bind(xs, ys)))
+    # log(x / y) where x / y is a finite normal number; where it would over- or underflow, log x - log y
+    log_ratio = E.sub_p.bind(E.log_p.bind(xs), E.log_p.bind(ys))
+    info = finfo(x.dtype)
+    fits = E.and_p.bind(E.gt_p.bind(log_ratio, _c(math.log(info.tiny), x)),
+                        E.lt_p.bind(log_ratio, _c(math.log(info.max), x)))
+    ratio = E.div_p.bind(_where(fits, xs, _c(1, x)), _where(fits, ys, _c(1, y)))
+    inside = E.mul_p.bind(xs, _where(fits, E.log_p.bind(ratio), log_ratio))
     if extra is not None:
         inside = E.add_p.bind(inside, extra(xs, ys))
     at_zero = _c(0, x) if extra is None else extra(_c(0, x), _where(zero, y, _c(0, y)))

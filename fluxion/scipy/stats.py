@@ -20,6 +20,7 @@ from types import SimpleNamespace
 
 from .. import numpy as fnp
 from ..core.errors import ShapeError, UnsupportedError, op_error
+from ..nn import log1mexp
 from ..numpy._convert import promote_inexact
 from . import linalg as _linalg
 from . import special as sp
@@ -51,7 +52,7 @@ def _expon() -> SimpleNamespace:
     return _distribution(
         "expon", "The exponential distribution of rate 1 / scale, starting at loc.", logpdf=logpdf, pdf=pdf,
         cdf=_function(lambda y: -fnp.expm1(-fnp.maximum(y, 0))),
-        logcdf=_function(lambda y: fnp.where(y > 0, fnp.log(-fnp.expm1(-fnp.maximum(y, 0))), -math.inf)),
+        logcdf=_function(lambda y: fnp.where(y > 0, log1mexp(fnp.maximum(y, 0)), -math.inf)),
         sf=_function(lambda y: fnp.exp(-fnp.maximum(y, 0))),
         logsf=_function(lambda y: -fnp.maximum(y, 0)),
         ppf=_quantile(lambda q: -fnp.log1p(-q)))
@@ -90,9 +91,15 @@ def _cauchy() -> SimpleNamespace:
     logpdf, pdf = _density(lambda y: -math.log(math.pi) - fnp.log1p(y * y), _everywhere)
     return _distribution(
         "cauchy", "The Cauchy distribution.", logpdf=logpdf, pdf=pdf,
-        cdf=_function(lambda y: 0.5 + fnp.arctan(y) / math.pi),
-        sf=_function(lambda y: 0.5 - fnp.arctan(y) / math.pi),
+        cdf=_function(_cauchy_cdf), sf=_function(lambda y: _cauchy_cdf(-y)),
         ppf=_quantile(_cauchy_ppf))
+
+
+def _cauchy_cdf(y):
+    # 1/2 + arctan(y) / pi; for y < -1, where that cancels, arctan(-1 / y) / pi, and 1 minus that for y > 1
+    tail = fnp.abs(y) > 1
+    outer = fnp.arctan(-1 / _safe(tail, y, -2)) / math.pi
+    return fnp.where(tail, fnp.where(y < 0, outer, 1 + outer), 0.5 + fnp.arctan(_safe(tail, 0, y)) / math.pi)
 
 
 def _cauchy_ppf(q):
@@ -114,21 +121,41 @@ def _t() -> SimpleNamespace:
         t = -sp.betaln(df / 2, 0.5) - 0.5 * fnp.log(df) - (df + 1) / 2 * fnp.log1p(y * y / df)
         return fnp.where(finite, t, -0.5 * y * y - 0.5 * LOG_2PI)
 
-    def cdf(y, df):
-        # the tail 1/2 I_x(df/2, 1/2) at x = df / (df + y**2), taken as 1/2 (1 - I_{1-x}(1/2, df/2)) where
-        # x is near 1, so that 1 - x = y**2 / (df + y**2) keeps its digits
-        finite = fnp.isfinite(df)
-        df = _safe(finite, df, 1)
-        x, rest = df / (df + y * y), y * y / (df + y * y)
-        near_one = x > 0.5
-        tail = 0.5 * fnp.where(near_one, 1 - sp.betainc(0.5, df / 2, _safe(near_one, rest, 0.5)),
-                               sp.betainc(df / 2, 0.5, _safe(near_one, 0.5, x)))
-        return fnp.where(finite, fnp.where(y < 0, tail, 1 - tail), sp.ndtr(y))
+    def tail(y, df):
+        # P(T < -|y|) = 1/2 I_x(a, 1/2), x = df / (df + y**2), a = df / 2: each tail directly (1 minus the
+        # other would lose it). For x >= 1/2 the rounding of x, d = (1 - x) - z (1 - x is exact there; z =
+        # 1 / (1 + df / y**2) within two ulps), moves I_x by some a ulps: its first-order effect d I_x' with
+        # I_x' = x**(a - 1) z**(-1/2) / B(a, 1/2) is added back where its relative size s is below sqrt(eps).
+        # (Below x = 1/2 the tail underflows unless df < 2000, and a ulps are below 1e-13.) Where y**2 < 1
+        # (x may round to 1; the tail is above 0.15) or s is larger (a huge df), the complement
+        # 1/2 (1 - I_z(1/2, a)) with z = y**2 / (df + y**2), which keeps what digits the cancellation leaves
+        a, y2 = df / 2, y * y
+        y2_far = _safe(y2 < 1, 1, y2)
+        x, z = df / (df + y2_far), 1 / (1 + df / y2_far)
+        d, fix = (1 - x) - z, x >= 0.5
+        slope = fnp.exp((1 - a) * fnp.log1p(y2_far / df) - 0.5 * fnp.log(z) - sp.betaln(a, 0.5))
+        outer = sp.betainc(a, 0.5, x) + fnp.where(fix, d * slope, 0)
+        near = (y2 < 1) | (fix & ((a + 0.5 / z) * fnp.abs(d) > math.sqrt(fnp.finfo(y.dtype).eps)))
+        y2_near = _safe(near, y2, 0.5)
+        inner = 1 - sp.betainc(0.5, a, y2_near / (df + y2_near))
+        return 0.5 * fnp.where(near, inner, outer)
+
+    def from_tail(lower, upper, normal):
+        # `lower` of the tail at y < 0, `upper` of it at y >= 0 (the other side, by symmetry); df = inf is
+        # the normal distribution
+        def fn(y, df):
+            finite = fnp.isfinite(df)
+            t = tail(y, _safe(finite, df, 1))
+            return fnp.where(finite, fnp.where(y < 0, lower(t), upper(t)), normal(y))
+        return fn
     logpdf, pdf = _density(log_standard, _everywhere)
+    cdf = from_tail(lambda t: t, lambda t: 1 - t, sp.ndtr)
+    logcdf = from_tail(fnp.log, lambda t: fnp.log1p(-t), sp.log_ndtr)
     return _distribution("t", "Student's t distribution with df degrees of freedom.", ("df",),
                          logpdf=_checked(logpdf), pdf=_checked(pdf),
-                         cdf=_checked(_function(cdf)),
-                         sf=_checked(_function(lambda y, df: cdf(-y, df))))
+                         cdf=_checked(_function(cdf)), logcdf=_checked(_function(logcdf)),
+                         sf=_checked(_function(lambda y, df: cdf(-y, df))),
+                         logsf=_checked(_function(lambda y, df: logcdf(-y, df))))
 
 
 def _gamma_functions() -> dict:

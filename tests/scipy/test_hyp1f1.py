@@ -2,6 +2,8 @@
 guaranteed domain (no value missing, 1e-13 relative), outside it (a value or NaN, never a wrong one),
 edges, jit, vmap and the derivative in x (closed form, finite differences, second order); the
 derivatives in a and b raise an error naming the fix."""
+from fractions import Fraction
+
 import numpy as np
 import pytest
 import scipy.special as sp
@@ -92,3 +94,63 @@ def test_derivative_in_x_is_the_closed_form_and_matches_finite_differences():
 def test_derivatives_in_a_and_b_raise_an_error_naming_the_fix(argnum, name):
     with pytest.raises(FluxionError, match=f"fx.stop_gradient\\({name}\\)"):
         fx.grad(fsp.hyp1f1, argnums=argnum)(1.5, 2.5, 0.7)
+
+
+def _finite_sum(a, b, x):
+    """The terminating series of 1F1 (a a non-positive integer, b no pole before it stops) in exact
+    rational arithmetic, and the sum of its terms' moduli."""
+    a, b, x = (Fraction(float(v)) for v in (a, b, x))
+    term, total, moduli, k = Fraction(1), Fraction(1), Fraction(1), 0
+    while (a + k) * x != 0:
+        term *= (a + k) * x / ((b + k) * (k + 1))
+        total, moduli, k = total + term, moduli + abs(term), k + 1
+    return float(total), float(moduli)
+
+
+def _polynomial_cases(n, seed):
+    rng = np.random.default_rng(seed)
+    a = -rng.integers(0, 25, n).astype(float)
+    a[: n // 4], a[n // 4: n // 2] = -10, -3
+    b, x = rng.uniform(0.05, 30, n), rng.uniform(-50, 50, n)
+    b[n // 2: 2 * n // 3] = rng.uniform(-30, -0.1, 2 * n // 3 - n // 2)
+    poles = slice(2 * n // 3, 3 * n // 4)  # b a pole of the gamma function beyond the polynomial's last term
+    b[poles] = np.minimum(-rng.integers(0, 30, 3 * n // 4 - 2 * n // 3), a[poles])
+    x[3 * n // 4:] = rng.uniform(-1000, 1000, n - 3 * n // 4)
+    return a, b, x
+
+
+def test_polynomials_match_their_exact_finite_sums():
+    a, b, x = _polynomial_cases(400, seed=5)
+    want, moduli = np.array([_finite_sum(*t) for t in zip(a, b, x)]).T
+    got = np.asarray(fsp.hyp1f1(a, b, x))
+    # b > 0: within some ulps (by the recurrence in a where the series' terms alternate); b < 0: the series'
+    # rounding where its terms cancel
+    positive = b > 0
+    np.testing.assert_allclose(got[positive], want[positive], rtol=1e-12, atol=0)
+    error, bound = np.abs(got - want)[~positive], (1e-12 * np.abs(want) + 1e-14 * moduli)[~positive]
+    np.testing.assert_array_less(error, bound)
+
+
+def test_polynomials_on_grids_match_scipy():
+    a, b, x = np.meshgrid([-10.0, -3.0], [0.5, 1.0, 2.0, 7.5], np.linspace(-30, 30, 25), indexing="ij")
+    np.testing.assert_allclose(np.asarray(fsp.hyp1f1(a, b, x)), sp.hyp1f1(a, b, x), rtol=1e-11, atol=0)
+    # (-10, 1, 5): the Laguerre polynomial L_10(5); b a pole beyond the last term; b = -2 before it: inf
+    a, b, x = np.array([-10.0, -3.0, -3.0, -3.0]), np.array([1.0, -3.0, -4.0, -2.0]), np.array([5.0, 1.0, 1.0, 1.0])
+    np.testing.assert_allclose(np.asarray(fsp.hyp1f1(a, b, x)), [1.7562761794532627, 8 / 3, 49 / 24, inf], rtol=1e-14)
+    out = fsp.hyp1f1(np.float32(-10), np.float32(1), np.float32(5))
+    assert out.dtype == np.float32 and np.isclose(float(out), 1.7562761794532627, rtol=1e-6)
+
+
+def test_polynomials_tend_to_the_sign_of_their_leading_term_at_infinite_x():
+    # (-3)_3 / (b)_3 x**3 / 3!: b = -4 gives +x**3 / 24, b = 2 gives -x**3 / 24
+    a, b = np.array([-3.0, -3.0, -3.0, -3.0, -2.0]), np.array([-4.0, -4.0, 2.0, 2.0, -4.0])
+    x = np.array([inf, -inf, inf, -inf, -inf])
+    np.testing.assert_array_equal(np.asarray(fsp.hyp1f1(a, b, x)), [inf, -inf, -inf, inf, inf])
+
+
+def test_polynomials_under_jit_match_eager_and_differentiate_in_x():
+    a, b, x = _polynomial_cases(40, seed=6)
+    eager = np.asarray(fsp.hyp1f1(a, b, x))
+    np.testing.assert_allclose(np.asarray(fx.jit(fsp.hyp1f1)(a, b, x)), eager, rtol=1e-12, atol=1e-300)
+    a, b, x = np.array([-10.0, -3.0, -4.0]), np.array([1.0, -5.0, 2.5]), np.array([5.0, 2.0, -7.0])
+    check_grads(lambda x: fsp.hyp1f1(fnp.asarray(a), fnp.asarray(b), x), [fnp.asarray(x)], order=2)

@@ -2,6 +2,8 @@
 (no value missing), near x = 1 with c - a - b an integer or not, x < 0 down to -1e6, general parameters
 (a value or NaN, never a wrong one), polynomials, edges, jit, vmap and the derivative in x (closed form,
 finite differences, second order); the derivatives in a, b and c raise an error naming the fix."""
+from fractions import Fraction
+
 import numpy as np
 import pytest
 import scipy.special as sp
@@ -108,3 +110,59 @@ def test_derivative_in_x_is_the_closed_form_and_matches_finite_differences():
 def test_derivatives_in_a_b_and_c_raise_an_error_naming_the_fix(argnum, name):
     with pytest.raises(FluxionError, match=f"fx.stop_gradient\\({name}\\)"):
         fx.grad(fsp.hyp2f1, argnums=argnum)(1.5, 2.5, 3.5, 0.7)
+
+
+def _finite_sum(a, b, c, x):
+    """The terminating series of 2F1 (a or b a non-positive integer, c no pole before it stops) in exact
+    rational arithmetic, and the sum of its terms' moduli."""
+    a, b, c, x = (Fraction(float(v)) for v in (a, b, c, x))
+    term, total, moduli, k = Fraction(1), Fraction(1), Fraction(1), 0
+    while (a + k) * (b + k) * x != 0:
+        term *= (a + k) * (b + k) * x / ((c + k) * (k + 1))
+        total, moduli, k = total + term, moduli + abs(term), k + 1
+    return float(total), float(moduli)
+
+
+def _polynomial_cases(n, seed):
+    rng = np.random.default_rng(seed)
+    a = -rng.integers(0, 15, n).astype(float)
+    b, c, x = rng.uniform(-10, 10, n), rng.uniform(-10, 10, n), rng.uniform(-3, 3, n)
+    x[: n // 5] = 1.0
+    x[n // 5: n // 3] = rng.uniform(-100, 100, n // 3 - n // 5)
+    poles = slice(n // 3, n // 2)  # c a pole of the gamma function beyond the polynomial's last term
+    c[poles] = np.minimum(-rng.integers(0, 20, n // 2 - n // 3), a[poles])
+    return a, b, c, x
+
+
+@pytest.mark.parametrize("swap", [False, True], ids=["a", "b"])
+def test_polynomials_match_their_exact_finite_sums(swap):
+    a, b, c, x = _polynomial_cases(300, seed=6)
+    want, moduli = np.array([_finite_sum(*t) for t in zip(a, b, c, x)]).T
+    got = np.asarray(fsp.hyp2f1(b, a, c, x) if swap else fsp.hyp2f1(a, b, c, x))
+    # where no branch bounds its error, the series itself: off by its rounding where its terms cancel
+    np.testing.assert_array_less(np.abs(got - want), 1e-13 * np.abs(want) + 1e-14 * moduli)
+
+
+def test_polynomials_at_one_at_their_zeros_and_with_a_pole_c_follow_scipy():
+    # at x = 1 (Chu-Vandermonde) (c - b)_3 / (c)_3 = 7 and (c - a)_2 / (c)_2 = 8/3; the terms 1 - 9 + 12 - 4;
+    # with a pole c beyond the last term 1 + 6/5 + 6/5 + 4/5 and 1 + 2/3 + 1/3; inf where c = -2 comes first
+    rows = [(-3, 1, -2.5, 1.0, 7.0), (2.5, -2, 0.5, 1.0, 8 / 3), (-3, 3, 0.5, 0.5, 0.0), (-3, 1, -5, 2.0, 21 / 5),
+            (-2, 1, -3, 1.0, 2.0), (-3, 1, -2, 0.5, inf)]
+    a, b, c, x, want = (np.array(v, float) for v in zip(*rows))
+    np.testing.assert_allclose(np.asarray(fsp.hyp2f1(a, b, c, x)), want, rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(np.asarray(fsp.hyp2f1(a, b, c, x)), sp.hyp2f1(a, b, c, x), rtol=1e-14, atol=1e-15)
+    out = fsp.hyp2f1(np.float32(-3), np.float32(1), np.float32(-2.5), np.float32(1))
+    assert out.dtype == np.float32 and float(out) == 7.0
+
+
+def test_polynomials_under_jit_match_eager():
+    a, b, c, x = _polynomial_cases(40, seed=7)
+    eager = np.asarray(fsp.hyp2f1(a, b, c, x))
+    np.testing.assert_allclose(np.asarray(fx.jit(fsp.hyp2f1)(a, b, c, x)), eager, rtol=1e-12, atol=1e-300)
+
+
+def test_derivative_of_a_polynomial_in_x_matches_finite_differences():
+    a, b, c = np.array([-4.0, -3.0, 2.5]), np.array([2.5, 1.5, -2.0]), np.array([-1.5, -5.0, 0.5])
+    x = np.array([0.3, 2.0, -3.0])
+    check_grads(lambda x: fsp.hyp2f1(fnp.asarray(a), fnp.asarray(b), fnp.asarray(c), x), [fnp.asarray(x)], order=2,
+                modes=("fwd",))

@@ -98,6 +98,39 @@ def test_solve(assume_a, lower):
     _close(fsl.solve(fnp.asarray(g), fnp.asarray(b), transposed=True), np.linalg.solve(g.T, b))
 
 
+@pytest.mark.parametrize("assume_a", ["sym", "her", "pos"])
+@pytest.mark.parametrize("lower", [False, True])
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128], ids=lambda d: d.__name__)
+def test_structured_solve_reads_one_triangle_as_scipy(assume_a, lower, dtype):
+    # a matrix that is not symmetric (nor Hermitian): SciPy reads only its `lower` (or upper) triangle
+    a = _spd(4) + np.triu(rng.normal(size=(4, 4)), 1)
+    if dtype == np.complex128:
+        a = a + 0.3j * rng.normal(size=(4, 4))
+    b = rng.normal(size=(4, 2))
+    want = sl.solve(a, b, assume_a=assume_a, lower=lower)
+    _close(fsl.solve(fnp.asarray(a), fnp.asarray(b), assume_a=assume_a, lower=lower), want)
+    _close(fx.jit(lambda a, b: fsl.solve(a, b, assume_a=assume_a, lower=lower))(fnp.asarray(a), fnp.asarray(b)), want)
+    if dtype == np.float64:
+        _close(fsl.solve(fnp.asarray(a), fnp.asarray(b), assume_a=assume_a, lower=lower, transposed=True),
+               sl.solve(a, b, assume_a=assume_a, lower=lower, transposed=True))
+
+
+@pytest.mark.parametrize("assume_a", ["sym", "pos"])
+@pytest.mark.parametrize("lower", [False, True])
+def test_structured_solve_gradient_is_that_of_the_triangle_it_reads(assume_a, lower):
+    a, b = _spd(4) + np.triu(rng.normal(size=(4, 4)), 1), rng.normal(size=(4, 2))
+    f = lambda a: fnp.sum(fsl.solve(a, fnp.asarray(b), assume_a=assume_a, lower=lower) ** 2)  # noqa: E731
+    got = np.asarray(fx.grad(f)(fnp.asarray(a)))
+    h, want = 1e-6, np.zeros_like(a)
+    for i, j in np.ndindex(a.shape):  # central differences of SciPy's solve, entry by entry
+        e = np.zeros_like(a)
+        e[i, j] = h
+        want[i, j] = (np.sum(sl.solve(a + e, b, assume_a=assume_a, lower=lower) ** 2)
+                      - np.sum(sl.solve(a - e, b, assume_a=assume_a, lower=lower) ** 2)) / (2 * h)
+    _close(got, want, rtol=1e-6, atol=1e-8)
+    assert not np.any(np.triu(got, 1) if lower else np.tril(got, -1))  # the other triangle is not read
+
+
 @pytest.mark.parametrize("lower", [False, True])
 def test_eigh_standard_and_generalized(lower):
     a, b = _spd(4) - 3 * np.eye(4), _spd(4)

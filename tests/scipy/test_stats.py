@@ -1,5 +1,6 @@
 """fluxion.scipy.stats against scipy.stats: values over the support, its edges and outside it,
 invalid parameters, NaN; jit against eager; derivatives against finite differences."""
+import math
 import warnings
 
 import numpy as np
@@ -168,3 +169,45 @@ def test_multivariate_normal_of_one_dimension_takes_scalars_as_points():
     x = np.array([0.5, 1.0, -2.0])
     _close(fs.multivariate_normal.logpdf(fnp.asarray(x), 1.0, 2.0), ss.multivariate_normal.logpdf(x, 1.0, 2.0))
     _close(fs.multivariate_normal.logpdf(fnp.asarray(x), cov=fnp.asarray(2.0)), ss.multivariate_normal.logpdf(x, cov=2.0))
+
+
+def _t_log_tails(x, df):
+    """SciPy's log cdf of t from its cdf of the lower tail: log of it below 0, log1p of minus it above."""
+    lower = ss.t.cdf(-np.abs(x), df)
+    return np.where(x < 0, np.log(lower), np.log1p(-lower))
+
+
+def test_t_tails_keep_their_digits_at_large_degrees_of_freedom():
+    # 1 - I_x(df/2, 1/2) would lose the tail (t.cdf(-10, 1000) = 8.3e-23), and x's rounding about df/2 ulps
+    x = np.array([-40.0, -10.0, -8.0, -3.0, -1.5, -0.99, -0.5, 0.0, 0.5, 1.5, 8.0, 10.0, 40.0])
+    for df in (0.7, 3.0, 100.0, 1e3, 1e4, 1e6):
+        args = (fnp.asarray(x, dtype=fnp.float64), df)
+        np.testing.assert_allclose(np.asarray(fs.t.cdf(*args)), ss.t.cdf(x, df), rtol=1e-12, atol=0)
+        np.testing.assert_allclose(np.asarray(fs.t.sf(*args)), ss.t.sf(x, df), rtol=1e-12, atol=0)
+        with np.errstate(divide="ignore"):
+            np.testing.assert_allclose(np.asarray(fs.t.logcdf(*args)), _t_log_tails(x, df), rtol=1e-12, atol=0)
+            np.testing.assert_allclose(np.asarray(fs.t.logsf(*args)), _t_log_tails(-x, df), rtol=1e-12, atol=0)
+    out = fs.t.cdf(np.float32(-8), np.float32(100))
+    assert out.dtype == np.float32
+    _close(out, ss.t.cdf(-8.0, 100.0), rtol=1e-5)
+    f = lambda x: fs.t.logcdf(x, 1e3) + fs.t.sf(x, 100.0)  # noqa: E731
+    _close(fx.jit(f)(fnp.asarray(x)), np.asarray(f(fnp.asarray(x))), rtol=1e-11)  # (XLA's betainc)
+    check_grads(lambda x: fs.t.logcdf(x, 100.0) + fs.t.logsf(x, 1e3) + fs.t.cdf(x, 1e6),
+                (fnp.asarray([-8.0, -2.0, -0.5, 0.7, 3.0], dtype=fnp.float64),), order=2)
+
+
+def test_expon_log_cdf_and_cauchy_tails_keep_their_digits():
+    y = np.array([1e-10, 0.5, math.log(2), 2.0, 40.0, 700.0])
+    np.testing.assert_allclose(np.asarray(fs.expon.logcdf(fnp.asarray(y, dtype=fnp.float64))), ss.expon.logcdf(y),
+                               rtol=1e-14, atol=0)
+    # log(1 - e**-40) = -e**-40 to all digits; the Cauchy tails arctan(1 / |x|) / pi = 1 / (pi |x|) at 1e10
+    assert float(fs.expon.logcdf(np.float64(40.0))) == -math.exp(-40.0)
+    x = np.array([-1e300, -1e10, -3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0, 1e10, 1e300, -np.inf, np.inf])
+    for fn in ("cdf", "sf"):
+        np.testing.assert_allclose(np.asarray(getattr(fs.cauchy, fn)(fnp.asarray(x, dtype=fnp.float64))),
+                                   getattr(ss.cauchy, fn)(x), rtol=1e-14, atol=0)
+    np.testing.assert_allclose(float(fs.cauchy.cdf(np.float64(-1e10))), 1 / (math.pi * 1e10), rtol=1e-15)
+    f = lambda x: fs.cauchy.cdf(x) + fs.expon.logcdf(-x)  # noqa: E731
+    _close(fx.jit(f)(fnp.asarray(x[:-2])), np.asarray(f(fnp.asarray(x[:-2]))), rtol=1e-14)
+    check_grads(lambda x: fs.cauchy.cdf(x) + fs.cauchy.sf(2 * x) + fs.expon.logcdf(x + 5),
+                (fnp.asarray([-3.0, -0.5, 0.3, 1.7], dtype=fnp.float64),), order=2)

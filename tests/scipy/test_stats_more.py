@@ -325,3 +325,23 @@ def test_sample_statistics_batch_under_vmap_and_name_their_fixes():
         fs.sem(a, nan_policy="raise")
     with pytest.raises(ValueError, match="nan_policy='propagate'"):
         fs.mode(a, nan_policy="ignore")
+
+
+def test_gumbel_log_tails_near_zero_keep_their_digits():
+    # log(1 - exp(-e**4)) = -exp(-e**4) to all digits; gumbel_r's log sf at -y is gumbel_l's log cdf at y
+    y = np.array([-5.0, -1.0, 0.0, 0.5, 2.0, 4.0, 6.0])
+    _close(fs.gumbel_l.logcdf(_f64(y)), ss.gumbel_l.logcdf(y), rtol=1e-14, atol=0)
+    _close(fs.gumbel_r.logsf(_f64(-y)), ss.gumbel_r.logsf(-y), rtol=1e-14, atol=0)
+    assert float(fs.gumbel_l.logcdf(_f64(4.0))) == -math.exp(-math.exp(4.0))
+    f = lambda x: fs.gumbel_l.logcdf(x) + fs.gumbel_r.logsf(-x)  # noqa: E731
+    _close(fx.jit(f)(_f64(y)), np.asarray(f(_f64(y))), rtol=1e-14, atol=0)
+    _grads_match_differences(f, (3.0,))
+
+
+def test_nbinom_mass_at_zero_is_p_to_the_n():
+    # binom(n - 1, 0) = 1: log mass n log p, exactly 0 for p = 1
+    assert float(fs.nbinom.logpmf(_f64(0.0), 10.0, 1.0)) == 0.0
+    n, p = np.array([10.0, 2.5, 0.5]), np.array([1.0, 0.3, 0.9])
+    _close(fs.nbinom.logpmf(_f64(0.0), _f64(n), _f64(p)), n * np.log(p), rtol=1e-15, atol=0)
+    _close(fs.nbinom.pmf(np.float32(0), np.float32(3), np.float32(1)), 1.0, atol=0)
+    _grads_match_differences(lambda n, p: fs.nbinom.logpmf(0.0, n, p), (2.5, 0.3))
