@@ -142,11 +142,15 @@ def _t() -> SimpleNamespace:
 
     def from_tail(lower, upper, normal):
         # `lower` of the tail at y < 0, `upper` of it at y >= 0 (the other side, by symmetry); df = inf is
-        # the normal distribution
+        # the normal distribution. Where y**2 underflows (|y| < 1e-154, y = 0 too) `lower` of 1/2 + y pdf(0):
+        # the tail, a function of y**2, has no derivative there
         def fn(y, df):
             finite = fnp.isfinite(df)
-            t = tail(y, _safe(finite, df, 1))
-            return fnp.where(finite, fnp.where(y < 0, lower(t), upper(t)), normal(y))
+            df = _safe(finite, df, 1)
+            centre = y * y == 0
+            t = tail(_safe(centre, 1, y), df)
+            middle = lower(0.5 + y * fnp.exp(-sp.betaln(df / 2, 0.5)) / fnp.sqrt(df))
+            return fnp.where(finite, fnp.where(centre, middle, fnp.where(y < 0, lower(t), upper(t))), normal(y))
         return fn
     logpdf, pdf = _density(log_standard, _everywhere)
     cdf = from_tail(lambda t: t, lambda t: 1 - t, sp.ndtr)

@@ -196,6 +196,18 @@ def test_t_tails_keep_their_digits_at_large_degrees_of_freedom():
                 (fnp.asarray([-8.0, -2.0, -0.5, 0.7, 3.0], dtype=fnp.float64),), order=2)
 
 
+def test_t_cdf_derivatives_at_the_centre_are_the_density():
+    x = np.array([0.0, 1e-300, -1e-300, 1e-20])  # where x**2 underflows the tail has no derivative
+    for df in (1.0, 3.5, 30.0):
+        for fn, sign in (("cdf", 1), ("sf", -1)):
+            g = fx.vmap(fx.grad(lambda v: getattr(fs.t, fn)(v, df)))(fnp.asarray(x))
+            np.testing.assert_allclose(np.asarray(g), sign * ss.t.pdf(x, df), rtol=1e-13)
+            g = fx.grad(lambda v: getattr(fs.t, fn)(v, df, loc=0.2, scale=1.1))(np.float64(0.2))
+            np.testing.assert_allclose(float(g), sign * ss.t.pdf(0.2, df, loc=0.2, scale=1.1), rtol=1e-13)
+        g = fx.jit(fx.grad(lambda v: fs.t.logcdf(v, df)))(np.float64(0.0))
+        np.testing.assert_allclose(float(g), 2 * ss.t.pdf(0.0, df), rtol=1e-13)
+
+
 def test_expon_log_cdf_and_cauchy_tails_keep_their_digits():
     y = np.array([1e-10, 0.5, math.log(2), 2.0, 40.0, 700.0])
     np.testing.assert_allclose(np.asarray(fs.expon.logcdf(fnp.asarray(y, dtype=fnp.float64))), ss.expon.logcdf(y),
