@@ -5,6 +5,8 @@ evaluation and call the kernel directly: eager dispatch is a feature.
 """
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 from ..core import dtypes
@@ -148,6 +150,39 @@ def _view(self, dtype=None):
     return E.bitcast_convert_type_p.bind(S.reshape(self, self.shape[:-1] + (n // ratio, ratio)), new_dtype=new)
 
 
+_size_one_item = Array.item
+
+
+def _item(self, *args):
+    """The element at a flat index (`x.item(4)`) or at one index per axis (`x.item(1, 0)`,
+    `x.item((1, 0))`) as a Python scalar; with no arguments, the only element of a size-1 array.
+
+    >>> import fluxion.numpy as fnp
+    >>> x = fnp.arange(6).reshape(2, 3)
+    >>> x.item(4), x.item(-1), x.item(1, 0)
+    (4, 5, 3)
+    """
+    if not args:
+        return _size_one_item(self)
+    if len(args) == 1 and isinstance(args[0], tuple):
+        args = args[0]
+    index = tuple(operator.index(i) for i in args)
+    if len(index) == 1:
+        return _size_one_item(_ns.ravel(self)[index])
+    if len(index) != self.ndim:
+        raise op_error(ValueError, "item", f"takes one flat index or one index per axis ({self.ndim}), "
+                       f"got {len(index)}", "pass a flat index, or as many indices as the array has axes")
+    return _size_one_item(self[index])
+
+
+def _round(self, ndigits=None):
+    """`round(x)`: a Python int for a 0-d array, as for a NumPy scalar; `round(x, ndigits)`:
+    `fnp.round(x, ndigits)`."""
+    if ndigits is None:
+        return round(self._scalar("round()"))
+    return _ns.round(self, ndigits)
+
+
 class _At:
     """`x.at[idx]`: functional updates, `x.at[idx].set(v)`, `.add`, `.subtract`, `.mul` (or `.multiply`),
     `.divide`, `.power`, `.min`, `.max`, `.get`."""
@@ -245,6 +280,11 @@ def install(ns) -> None:
     Array.__setitem__ = lambda self, idx, value: self._become(_ns._indexing.update(self, idx, value, "set"))
     Array.__array_namespace__ = lambda self, api_version=None: _check_version(api_version) or _ns
     Array.to_device = lambda self, device, stream=None: _ns.asarray(self, device=device)
+    Array.item = _item
+    Array.tobytes = lambda self, order="C": np.asarray(self._concrete("tobytes()")).tobytes(order)
+    Array.compress = lambda self, condition, axis=None: _ns.compress(condition, self, axis)
+    Array.__contains__ = lambda self, value: bool(_ns.any(self == value))
+    Array.__round__ = _round
     Array.__divmod__ = lambda self, other: (self // other, self % other)
     Array.__rdivmod__ = lambda self, other: (other // self, other % self)
 

@@ -273,7 +273,8 @@ def _const(v, dt: np.dtype) -> Array:
 def arange(start, /, stop=None, step=1, dtype=None, *, device=None) -> Array:
     """Evenly spaced values in `[start, stop)` with spacing `step` (`arange(n)`: 0..n-1).
 
-    Python ints give int64 and floats float32 unless `dtype` says otherwise; the length is
+    Python ints give int64 and floats float32 unless `dtype` says otherwise; as in NumPy, the
+    dtype is at least int64 (`arange(np.int8(3))` gives int64); the length is
     `ceil((stop - start) / step)`. An integer `dtype` with a float start or step counts, as in
     NumPy, from `dtype(start)` by `dtype(start + step) - dtype(start)`.
 
@@ -289,9 +290,8 @@ def arange(start, /, stop=None, step=1, dtype=None, *, device=None) -> Array:
         raise op_error(DTypeError, "arange", "takes real start, stop and step", "use linspace for complex ranges")
     if st == 0:
         raise op_error(ValueError, "arange", "step must not be zero", "pass a positive or negative step")
-    dt = _dtype(dtype, None) or dtypes.result_type(*map(dtype_of, (start, stop, step)))[0]
-    if dt == dtypes.bool_ and dtype is None:
-        dt = dtypes.default_int
+    at_least_int64 = (dtypes.default_int, False)
+    dt = _dtype(dtype, None) or dtypes.result_type(at_least_int64, *map(dtype_of, (start, stop, step)))[0]
     exact = all(isinstance(v, int) for v in (lo, hi, st))
     if not exact and not all(map(math.isfinite, (lo, hi, st))):
         raise op_error(ValueError, "arange", f"needs finite start, stop and step, got {lo}, {hi}, {st}",
@@ -462,29 +462,33 @@ def identity(n: int, dtype=None, *, device=None) -> Array:
 
 
 def tri(N: int, M: int | None = None, k: int = 0, dtype=None, *, device=None) -> Array:
-    """An (N, M) array with ones at and below the `k`-th diagonal, zeros above.
+    """An (N, M) array with ones at and below the `k`-th diagonal, zeros above (a negative size
+    counts as 0, as in NumPy).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.tri(2, 3, dtype=fnp.int32).tolist()
     [[1, 0, 0], [1, 1, 0]]
     """
     device = resolve("tri", device)
-    n, m = _shape("tri", (N, N if M is None else M))
+    n, m = (max(operator.index(d), 0) for d in (N, N if M is None else M))
     return place("tri", convert(_band(n, m, k, E.le_p), _dtype(dtype, dtypes.default_float)), device)
 
 
 def _triangle(op: str, x, k: int, prim) -> Array:
     x = x if isinstance(x, Array) else asarray(x)
-    if x.ndim < 2:
-        raise op_error(ShapeError, op, f"needs an array of at least 2 dimensions, got shape {x.shape}",
-                       "add an axis (x[None]) or build the matrix with fnp.tri")
+    if x.ndim == 0:
+        raise op_error(ShapeError, op, "needs an array of at least 1 dimension, got a 0-d array",
+                       "pass a vector or a matrix, or build the matrix with fnp.tri")
+    if x.ndim == 1:  # as NumPy: the rows of a square matrix
+        x = S.broadcast_to(x, x.shape * 2)
     keep = S.broadcast_in_dim(_band(*x.shape[-2:], k, prim), x.shape, (x.ndim - 2, x.ndim - 1))
     zeros = S.broadcast_to(Array(np.zeros((), x.dtype), x.weak), x.shape)
     return E.select_n_p.bind(keep, zeros, x)
 
 
 def tril(x, /, k: int = 0) -> Array:
-    """`x` with the elements above the `k`-th diagonal (of the last two axes) set to zero.
+    """`x` with the elements above the `k`-th diagonal (of the last two axes) set to zero; a 1-d `x`
+    is taken as the rows of a square matrix, as in NumPy.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.tril(fnp.ones((2, 2), dtype=fnp.int32)).tolist()
@@ -494,7 +498,8 @@ def tril(x, /, k: int = 0) -> Array:
 
 
 def triu(x, /, k: int = 0) -> Array:
-    """`x` with the elements below the `k`-th diagonal (of the last two axes) set to zero.
+    """`x` with the elements below the `k`-th diagonal (of the last two axes) set to zero; a 1-d `x`
+    is taken as the rows of a square matrix, as in NumPy.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.triu(fnp.ones((2, 2), dtype=fnp.int32)).tolist()

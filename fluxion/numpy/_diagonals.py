@@ -113,12 +113,9 @@ def diag_indices_from(arr) -> tuple[Array, ...]:
     return diag_indices(arr.shape[0], arr.ndim)
 
 
-def _triangle_indices(op: str, n: int, k: int, m: int | None, lower: bool) -> tuple[Array, Array]:
-    n, k = operator.index(n), operator.index(k)
-    m = n if m is None else operator.index(m)
-    if n < 0 or m < 0:
-        raise op_error(ValueError, op, f"sizes n={n} and m={m} must be >= 0", "pass sizes >= 0")
-    inside = fnp.tri(n, m, k if lower else k - 1, dtype=dtypes.bool_)
+def _triangle_indices(n: int, k: int, m: int | None, lower: bool) -> tuple[Array, Array]:
+    k = operator.index(k)
+    inside = fnp.tri(n, m, k if lower else k - 1, dtype=dtypes.bool_)  # empty for negative sizes, as NumPy
     return fnp.nonzero(inside if lower else ~inside)
 
 
@@ -129,7 +126,7 @@ def tril_indices(n: int, k: int = 0, m: int | None = None) -> tuple[Array, Array
     >>> [i.tolist() for i in fnp.tril_indices(2)]
     [[0, 1, 1], [0, 0, 1]]
     """
-    return _triangle_indices("tril_indices", n, k, m, lower=True)
+    return _triangle_indices(n, k, m, lower=True)
 
 
 def triu_indices(n: int, k: int = 0, m: int | None = None) -> tuple[Array, Array]:
@@ -139,7 +136,7 @@ def triu_indices(n: int, k: int = 0, m: int | None = None) -> tuple[Array, Array
     >>> [i.tolist() for i in fnp.triu_indices(2)]
     [[0, 0, 1], [0, 1, 1]]
     """
-    return _triangle_indices("triu_indices", n, k, m, lower=False)
+    return _triangle_indices(n, k, m, lower=False)
 
 
 def _matrix(op: str, arr) -> Array:

@@ -166,8 +166,9 @@ def _quantile(op: str, a, q, axis, method: str, keepdims: bool, ignore_nan: bool
         raise op_error(ValueError, op, f"method {method!r} is not supported", f"use one of {', '.join(_METHODS)}")
     x = as_array(a)
     check_real(op, x)
-    if x.dtype == dtypes.bool_:
-        raise op_error(DTypeError, op, "does not accept boolean arrays", "convert with .astype(int) first")
+    if x.dtype == dtypes.bool_ and spec.weight:  # as NumPy's, which cannot subtract booleans
+        raise op_error(DTypeError, op, f"method {method!r} interpolates between boolean elements",
+                       "convert with .astype(int) first, or pick elements (method='lower', 'higher', 'nearest')")
     if not spec.pick:
         (x,) = promote_inexact(op, x)
     q = _fractions(op, q, scale)
@@ -207,7 +208,8 @@ def quantile(a, q, axis=None, out=None, overwrite_input: bool = False, method: s
     averaged_inverted_cdf, closest_observation, interpolated_inverted_cdf, hazen, weibull, linear
     (the default), median_unbiased, normal_unbiased, lower, higher, nearest, midpoint. The methods
     that pick one element (inverted_cdf, closest_observation, lower, higher, nearest) keep an integer
-    dtype; the others give the default float. Slices holding NaN give NaN.
+    or boolean dtype; the others give the default float (and refuse booleans, as NumPy's). Slices
+    holding NaN give NaN.
 
     `weights` (only with method="inverted_cdf", as NumPy) has the shape of `a` or of the reduced axes;
     the quantile is then the first sorted value whose share of the total weight reaches q. Negative

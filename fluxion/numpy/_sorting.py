@@ -31,7 +31,8 @@ _SCALARS = (bool, int, float, complex)
 
 
 def _along(op: str, a, axis, kind, order) -> tuple[Array, int]:
-    """The array to sort and its axis (the flattened array for axis=None)."""
+    """The array to sort and its axis (the flattened array for axis=None, and for a 0-d array in the
+    index-returning sorts, which NumPy's take as 1-d)."""
     if kind not in _KINDS and not (op.endswith("partition") and kind == "introselect"):
         raise op_error(ValueError, op, f"kind={kind!r} is not a sort kind",
                        "omit kind= (fluxion's sort is always stable) or pass 'stable'")
@@ -39,7 +40,7 @@ def _along(op: str, a, axis, kind, order) -> tuple[Array, int]:
         raise op_error(TypeError, op, "order= sorts structured arrays by field, and fluxion arrays have no fields",
                        "sort several arrays together with fnp.lexsort")
     x = as_array(a)
-    if axis is None:
+    if axis is None or x.ndim == 0 and op.startswith("arg") and axis in (0, -1):
         return flatten(x), 0
     return x, one_axis(op, axis, x.ndim)
 

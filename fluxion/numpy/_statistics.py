@@ -129,14 +129,17 @@ def corrcoef(x, y=None, rowvar: bool = True, *, dtype=None) -> Array:
 
 
 def _histogram_args(op: str, a, bins, range, weights):  # noqa: A002  (NumPy's name)
-    """Concrete NumPy inputs for np.histogram*, and the dtype of the edges."""
+    """Concrete NumPy inputs for np.histogram*, the data's floating dtype and the edges' dtype: that
+    of given edges, as NumPy's (Python floats read at the data's), else the data's."""
     a = _array(a)
     _check_no_complex(op, "a", a)
-    dt = _inexact_dtype(a)
+    dt = edges_dt = _inexact_dtype(a)
     values = _concrete(op, a).astype(dt)
     if isinstance(bins, Array) and bins.ndim == 0:
         bins = operator.index(bins)
     if not isinstance(bins, (str, int, np.integer)):
+        given = dtype_of(bins)[0]
+        edges_dt = dt if given.kind == "f" and not hasattr(bins, "dtype") else given
         bins = _concrete(op, bins)
         if bins.ndim != 1:
             raise op_error(ShapeError, op, f"bins must be an int or 1-d edges, got shape {bins.shape}",
@@ -158,7 +161,7 @@ def _histogram_args(op: str, a, bins, range, weights):  # noqa: A002  (NumPy's n
             raise op_error(ShapeError, op, f"weights of shape {w.shape} do not match a of shape {a.shape}",
                            "pass one weight per element of a")
         w = _concrete(op, w)
-    return values, bins, range, w, dt
+    return values, bins, range, w, dt, edges_dt
 
 
 def _numpy_call(op: str, fn, *args, **kwargs):
@@ -172,8 +175,9 @@ def _numpy_call(op: str, fn, *args, **kwargs):
 def histogram(a, bins=10, range=None, density: bool | None = None, weights=None) -> tuple[Array, Array]:  # noqa: A002
     """Counts of `a` in `bins` and the bin edges.
 
-    Counts are int64 (the weights' dtype with `weights`, floating with `density`); edges are
-    float32 for integer data and keep a floating dtype. Traced data (under jit, vmap or grad)
+    Counts are int64 (the weights' dtype with `weights`, floating with `density`); edges given as
+    an array or as integers keep their dtype, as in NumPy, and other edges are float32 for
+    integer data and keep a floating dtype. Traced data (under jit, vmap or grad)
     takes `bins` as a count or as edges, not as a method name; a count without `range` spans
     the data as NumPy's does, and NaN or inf data (which NumPy refuses) then gives NaN edges.
 
@@ -184,7 +188,7 @@ def histogram(a, bins=10, range=None, density: bool | None = None, weights=None)
     """
     if isinstance(a, Tracer) or isinstance(weights, Tracer):
         return _traced_histogram(a, bins, range, density, weights)
-    values, bins, range, w, dt = _histogram_args("histogram", a, bins, range, weights)
+    values, bins, range, w, dt, edges_dt = _histogram_args("histogram", a, bins, range, weights)
     counts, edges = _numpy_call("histogram", np.histogram, values, bins=bins, range=range, density=density, weights=w)
     if density:
         cdt = dt
@@ -192,7 +196,7 @@ def histogram(a, bins=10, range=None, density: bool | None = None, weights=None)
         cdt = w.dtype
     else:
         cdt = dtypes.default_int
-    return Array(counts.astype(cdt)), Array(edges.astype(dt))
+    return Array(counts.astype(cdt)), Array(edges.astype(edges_dt))
 
 
 def _traced_histogram(a, bins, range, density, weights):  # noqa: A002
@@ -231,8 +235,9 @@ def _bin_edges(op: str, a, bins, range, weights=None) -> Array:  # noqa: A002
     NumPy's edges from its min to its max (a half wider either side where they are equal),
     found in float64 as NumPy's, and (0, 1) for no data."""
     if not isinstance(a, Tracer):
-        values, bins, range, w, dt = _histogram_args(op, a, bins, range, weights)
-        return Array(_numpy_call(op, np.histogram_bin_edges, values, bins=bins, range=range, weights=w).astype(dt))
+        values, bins, range, w, _, edges_dt = _histogram_args(op, a, bins, range, weights)
+        edges = _numpy_call(op, np.histogram_bin_edges, values, bins=bins, range=range, weights=w)
+        return Array(edges.astype(edges_dt))
     _check_no_complex(op, "a", a)
     dt = _inexact_dtype(a)
     if isinstance(bins, str):

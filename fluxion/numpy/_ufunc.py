@@ -16,6 +16,7 @@ Arrays are immutable: `at` returns the updated array, and `out=` is refused.
 """
 from __future__ import annotations
 
+import math
 import operator
 
 import numpy as np
@@ -30,12 +31,24 @@ __all__ = ["frompyfunc", "ufunc"]
 
 # binary ufuncs whose reductions may group and reorder their operands (up to rounding)
 _REORDERABLE = {"add", "multiply", "maximum", "minimum", "fmax", "fmin", "logical_and", "logical_or", "logical_xor",
-                "bitwise_and", "bitwise_or", "bitwise_xor", "gcd", "lcm", "logaddexp", "logaddexp2"}
+                "bitwise_and", "bitwise_or", "bitwise_xor", "gcd", "lcm", "hypot", "logaddexp", "logaddexp2"}
+
+
+def _with_initial(reduction, combine):
+    """`reduction` (fnp.all or fnp.any, which have no initial=) taking a ufunc reduction's `initial`:
+    each slice's result combined with it, which is what starting from it gives."""
+    def reduce(x, *, initial=None, **kwargs):
+        r = reduction(x, **kwargs)
+        return r if initial is None else combine(r, initial)
+    return reduce
+
+
 # name: (reduction, accumulation, scatter method of Array.at) of the ufuncs that have them
 _FAST = {"add": (fnp.sum, fnp.cumsum, "add"), "multiply": (fnp.prod, fnp.cumprod, "multiply"),
          "subtract": (None, None, "subtract"),
          "maximum": (fnp.max, R.cummax, "max"), "minimum": (fnp.min, R.cummin, "min"),
-         "logical_and": (fnp.all, None, None), "logical_or": (fnp.any, None, None),
+         "logical_and": (_with_initial(fnp.all, fnp.logical_and), None, None),
+         "logical_or": (_with_initial(fnp.any, fnp.logical_or), None, None),
          "fmax": (fnp.nanmax, None, None), "fmin": (fnp.nanmin, None, None)}
 
 
@@ -96,12 +109,12 @@ class ufunc:  # noqa: N801  (NumPy's name)
             return result if dtype is None else fnp.astype(result, dtype)
         if not axes:
             return x
-        # the reduced axes flattened into one leading axis
+        # the reduced axes flattened into one leading axis, sized: -1 has no size when the kept axes hold nothing
         rest = [d for d in range(x.ndim) if d not in axes]
-        kept = tuple(x.shape[d] for d in rest)
-        x = fnp.reshape(fnp.transpose(x, axes + tuple(rest)), (-1,) + kept)
+        shape = (math.prod(x.shape[d] for d in axes),) + tuple(x.shape[d] for d in rest)
+        x = fnp.reshape(fnp.transpose(x, axes + tuple(rest)), shape)
         mask = None if where is True else fnp.reshape(
-            fnp.transpose(fnp.broadcast_to(fnp.asarray(where), array.shape), axes + tuple(rest)), (-1,) + kept)
+            fnp.transpose(fnp.broadcast_to(fnp.asarray(where), array.shape), axes + tuple(rest)), shape)
         result = self._fold(op, x, initial, mask)
         if keepdims:
             result = fnp.expand_dims(result, axes)

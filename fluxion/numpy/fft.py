@@ -1,9 +1,9 @@
 """fluxion.numpy.fft: the array API's fft extension (and NumPy's 2-D helpers) on the fft primitive.
 
 Every transform is one recipe: convert the input (real -> complex, or integers -> float32),
-crop or zero-pad each transformed axis to its requested length, move the transformed axes
-to the end, apply the fft primitive (at most three axes per call, as XLA), move them back
-and scale for `norm`.
+crop or zero-pad each transformed axis to its requested length (-1 in `s`: the input's own, as
+in NumPy), move the transformed axes to the end, apply the fft primitive (at most three axes
+per call, as XLA), move them back and scale for `norm`.
 
 >>> import fluxion.numpy as fnp
 >>> fnp.fft.fft(fnp.asarray([1.0, 0.0, 0.0, 0.0])).tolist()
@@ -75,11 +75,22 @@ def _plan(op: str, x: Array, s, axes, kind: str) -> tuple[tuple[int, ...], tuple
         if len(s) != len(axes):
             raise op_error(ValueError, op, f"s={s} has {len(s)} entries for {len(axes)} axes {axes}",
                            "give one length per transformed axis")
-        sizes = [size if n == -1 else n for n, size in zip(s, sizes)]
+        sizes = [x.shape[a] if n == -1 else n for n, a in zip(s, axes)]  # -1: the input's length, as NumPy
     if any(n < 1 for n in sizes):
         raise op_error(ValueError, op, f"invalid number of FFT data points {tuple(sizes)} along axes {axes}",
                        "pass lengths of at least 1 (n= or s=), and non-empty input along transformed axes")
     return axes, tuple(sizes)
+
+
+def _length(op: str, n: int | None) -> tuple[int] | None:
+    """The `n` of a 1-D transform as an `s`; only `s` gives -1 the meaning "the input's length"."""
+    if n is None:
+        return None
+    n = operator.index(n)
+    if n < 1:
+        raise op_error(ValueError, op, f"invalid number of FFT data points ({n})",
+                       "pass n >= 1, or leave n out for the default length")
+    return (n,)
 
 
 def _resize(x: Array, axes: tuple[int, ...], sizes: Sequence[int]) -> Array:
@@ -139,7 +150,7 @@ def fft(x, /, *, n: int | None = None, axis: int = -1, norm: str = "backward") -
     >>> fnp.fft.fft(fnp.asarray([1.0, 2.0, 3.0, 4.0])).tolist()
     [(10+0j), (-2+2j), (-2+0j), (-2-2j)]
     """
-    return _transform("fft", x, "fft", None if n is None else (n,), (axis,), norm)
+    return _transform("fft", x, "fft", _length("fft", n), (axis,), norm)
 
 
 def ifft(x, /, *, n: int | None = None, axis: int = -1, norm: str = "backward") -> Array:
@@ -149,7 +160,7 @@ def ifft(x, /, *, n: int | None = None, axis: int = -1, norm: str = "backward") 
     >>> fnp.fft.ifft(fnp.asarray([4.0, 0.0, 0.0, 0.0])).tolist()
     [(1+0j), (1+0j), (1+0j), (1+0j)]
     """
-    return _transform("ifft", x, "ifft", None if n is None else (n,), (axis,), norm)
+    return _transform("ifft", x, "ifft", _length("ifft", n), (axis,), norm)
 
 
 def fftn(x, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None, norm: str = "backward") -> Array:
@@ -180,7 +191,7 @@ def rfft(x, /, *, n: int | None = None, axis: int = -1, norm: str = "backward") 
     >>> fnp.fft.rfft(fnp.asarray([1.0, 2.0, 3.0, 4.0])).tolist()
     [(10+0j), (-2+2j), (-2+0j)]
     """
-    return _transform("rfft", x, "rfft", None if n is None else (n,), (axis,), norm)
+    return _transform("rfft", x, "rfft", _length("rfft", n), (axis,), norm)
 
 
 def irfft(x, /, *, n: int | None = None, axis: int = -1, norm: str = "backward") -> Array:
@@ -190,7 +201,7 @@ def irfft(x, /, *, n: int | None = None, axis: int = -1, norm: str = "backward")
     >>> fnp.fft.irfft(fnp.asarray([10, -2 + 2j, -2])).tolist()
     [1.0, 2.0, 3.0, 4.0]
     """
-    return _transform("irfft", x, "irfft", None if n is None else (n,), (axis,), norm)
+    return _transform("irfft", x, "irfft", _length("irfft", n), (axis,), norm)
 
 
 def rfftn(x, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
@@ -223,7 +234,7 @@ def hfft(x, /, *, n: int | None = None, axis: int = -1, norm: str = "backward") 
     [1.0, 1.0, 1.0, 1.0]
     """
     norm = _check_norm("hfft", norm)
-    return _transform("hfft", E.conj_p.bind(_complex_input(asarray(x))), "irfft", None if n is None else (n,),
+    return _transform("hfft", E.conj_p.bind(_complex_input(asarray(x))), "irfft", _length("hfft", n),
                       (axis,), _SWAPPED[norm])
 
 
@@ -235,7 +246,7 @@ def ihfft(x, /, *, n: int | None = None, axis: int = -1, norm: str = "backward")
     [(1-0j), -0j, -0j]
     """
     norm = _check_norm("ihfft", norm)
-    return E.conj_p.bind(_transform("ihfft", x, "rfft", None if n is None else (n,), (axis,), _SWAPPED[norm]))
+    return E.conj_p.bind(_transform("ihfft", x, "rfft", _length("ihfft", n), (axis,), _SWAPPED[norm]))
 
 
 def fft2(x, /, s: Sequence[int] | None = None, axes: Sequence[int] = (-2, -1), norm: str = "backward") -> Array:

@@ -111,6 +111,13 @@ def test_arange_infers_float_from_any_float_argument_and_keeps_numpy_float64():
     assert fnp.arange(fnp.asarray(3)).tolist() == [0, 1, 2]
 
 
+@pytest.mark.parametrize("args", [(np.int8(3),), (np.uint8(1), np.uint8(4)), (np.int32(0), 5, np.int16(2)),
+                                  (np.uint32(3),), (np.uint64(3),), (fnp.asarray(3, dtype=fnp.int8),), (np.True_,)])
+def test_arange_of_numpy_integers_counts_at_least_in_int64_as_numpy(args):
+    expected = np.arange(*(np.asarray(a) for a in args))
+    check(fnp.arange(*args), expected)
+
+
 def test_arange_errors():
     with raises(ValueError, "arange", "zero"):
         fnp.arange(0, 5, 0)
@@ -196,6 +203,11 @@ def test_eye_and_tri_match_numpy(n, m, k, dtype):
     check(fnp.tri(n, m, k, dtype=dtype), np.tri(n, m, k, dtype=dtype))
 
 
+@pytest.mark.parametrize("n, m", [(-1, None), (-1, 3), (3, -2), (-2, -2)])
+def test_tri_of_a_negative_size_is_empty_as_numpys(n, m):
+    check(fnp.tri(n, m), np.tri(n, m, dtype=np.float32))
+
+
 def test_eye_takes_the_number_of_columns_as_numpys_keyword_m():
     check(fnp.eye(3, M=4, k=1, dtype=np.int32), np.eye(3, M=4, k=1, dtype=np.int32))
     check(fnp.eye(2, M=0), np.eye(2, M=0, dtype=np.float32))
@@ -222,10 +234,17 @@ def test_tril_and_triu_match_numpy_on_stacks(shape, k, dtype):
     check(fnp.triu(fnp.asarray(x), k), np.triu(x, k))
 
 
-def test_tril_keeps_weak_type_and_rejects_1d():
+@pytest.mark.parametrize("k", [-4, -1, 0, 2, 5])
+def test_tril_and_triu_of_a_vector_are_numpys_square_matrices(k):
+    x = np.arange(1, 5, dtype=np.int32)
+    check(fnp.tril(fnp.asarray(x), k), np.tril(x, k))
+    check(fnp.triu(fnp.asarray(x), k), np.triu(x, k))
+
+
+def test_tril_keeps_weak_type_and_rejects_0d():
     assert fnp.tril(fx.Array(np.ones((2, 2), np.float32), weak=True)).weak
-    with raises(ShapeError, "tril", "2 dimensions"):
-        fnp.tril(fnp.zeros(3))
+    with raises(ShapeError, "tril", "1 dimension"):
+        fnp.tril(fnp.zeros(()))
 
 
 @pytest.mark.parametrize("indexing", ["xy", "ij"])

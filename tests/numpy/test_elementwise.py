@@ -306,6 +306,27 @@ def test_round_with_decimals_matches_numpy(dt, decimals, rng):
     np.testing.assert_allclose(np.asarray(out, np.float64), np.round(x, decimals).astype(np.float64), rtol=1e-6)
 
 
+@pytest.mark.parametrize("decimals", [-2, 1, 2, 3])
+@pytest.mark.parametrize("dt", [D.float32, D.float64])
+def test_round_with_decimals_under_jit_equals_numpy_bit_for_bit(dt, decimals, rng):
+    # XLA divides by a constant as a product with its reciprocal, which is an ulp off for many x
+    x = (rng.standard_normal(4096) * 10.0 ** rng.integers(-2, 5, 4096)).astype(dt)
+    x[:8] = [-46.042656, 62.65405, 250.0, -350.0, 0.125, 2.5, -0.0, 1e30]
+    expected = np.round(x, decimals)
+    rounded = lambda a: fnp.round(a, decimals)  # noqa: E731
+    for f in (rounded, fx.jit(rounded), fx.jit(fx.vmap(rounded))):
+        out = np.asarray(f(fnp.asarray(x)))
+        assert out.dtype == dt and _same_bits(out, expected).all(), f
+
+
+@pytest.mark.parametrize("dt", [D.float32, D.float64])
+def test_division_by_a_constant_under_jit_equals_numpys_division(dt, rng):
+    x = rng.standard_normal((64, 64)).astype(dt)
+    for divisor in (3.0, np.linspace(1.0, 7.0, 64).astype(dt)):
+        out = fx.jit(lambda a: a / divisor)(fnp.asarray(x))
+        assert _same_bits(np.asarray(out), x / np.asarray(divisor, dt)).all()
+
+
 def test_round_of_complex_rounds_each_part():
     out = fnp.round(fnp.asarray([0.5 + 1.5j, -2.5 - 0.4j], dtype=fnp.complex64), decimals=0)
     assert out.dtype == fnp.complex64 and out.tolist() == [2j, -2 - 0j]

@@ -536,6 +536,18 @@ def test_histogram_matches_numpy(a, dtype, bins, range_, density, weighted):
           .astype(values.dtype))
 
 
+@pytest.mark.parametrize("bins", [[0, 2, 8], (1, 3, 4, 9), np.array([0, 2, 8], np.int8), np.array([0, 5, 8], np.uint8),
+                                  np.array([0.0, 2.5, 8.0], np.float32)])
+def test_histogram_keeps_the_dtype_of_given_edges_as_numpy(bins):
+    a = np.array([1, 2, 3, 7, 8, 0])
+    counts, edges = np.histogram(a, bins)
+    for out_counts, out_edges in (fnp.histogram(fnp.asarray(a), bins),
+                                  fx.jit(lambda x: fnp.histogram(x, bins))(fnp.asarray(a))):
+        check(out_counts, counts)
+        check(out_edges, edges)
+    check(fnp.histogram_bin_edges(fnp.asarray(a), bins), np.histogram_bin_edges(a, bins))
+
+
 def test_histogram_takes_a_0d_array_as_the_number_of_bins():
     counts, edges = fnp.histogram(fnp.asarray([0.0, 1.0, 3.0]), bins=fnp.asarray(3))
     check(counts, np.array([1, 1, 1]))

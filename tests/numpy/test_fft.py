@@ -12,7 +12,7 @@ from fluxion.core import dtypes
 from fluxion.core.array import Array
 from fluxion.core.errors import DTypeError, ShapeError
 
-from _arrays import rand
+from _arrays import rand, raises
 from _tracing import traced
 
 NORMS = ["backward", "ortho", "forward"]
@@ -74,8 +74,6 @@ def test_n_dimensional_transforms_match_numpy(name, problem, norm, dtype, seed):
             s = [-1] * (len(shape) if axes is None else len(axes))
             s[-1] = 3
             axes = axes or tuple(range(len(shape)))
-    if name in REAL_OUT and s is not None and s[-1] == -1:
-        s = list(s[:-1]) + [4]  # -1 on the halved axis means NumPy's 2 * (m - 1) only where m > 1
     x = rand(shape, seed, dtype)
     expected = getattr(np.fft, name)(x, s=s, axes=axes, norm=norm)
     out = getattr(fnp.fft, name)(fnp.asarray(x), s=s, axes=axes, norm=norm)
@@ -101,6 +99,28 @@ def test_transforms_over_more_than_three_axes_match_numpy(name, rng):
     s = (3, 2, 3, 3, 6) if name == "irfftn" else None
     check(getattr(fnp.fft, name)(x, s=s, axes=axes), getattr(np.fft, name)(x, s=s, axes=axes), name, False)
     check(getattr(fnp.fft, name)(x), getattr(np.fft, name)(x), name, False)
+
+
+@pytest.mark.parametrize("name", N_D)
+def test_minus_one_in_s_is_the_input_length_along_that_axis_as_numpys(name, rng):
+    x = rng.standard_normal((3, 4, 5))
+    for s in [(-1, -1), (-1, 6), (2, -1)]:
+        check(getattr(fnp.fft, name)(x, s=s, axes=(0, 2)), getattr(np.fft, name)(x, s=s, axes=(0, 2)), name, False)
+    for s in [(0, 3), (-2, 3)]:
+        with pytest.raises(ValueError, match="Invalid number of FFT data points"):
+            getattr(np.fft, name)(x, s=s, axes=(0, 2))
+        with raises(ValueError, name, "invalid number of FFT data points"):
+            getattr(fnp.fft, name)(x, s=s, axes=(0, 2))
+
+
+@pytest.mark.parametrize("n", [-1, 0, -3])
+@pytest.mark.parametrize("name", ONE_D)
+def test_one_dimensional_transforms_refuse_n_below_one_as_numpys(name, n):
+    x = np.arange(4.0)
+    with pytest.raises(ValueError, match="Invalid number of FFT data points"):
+        getattr(np.fft, name)(x, n=n)
+    with raises(ValueError, name, "invalid number of FFT data points", "pass n >= 1"):
+        getattr(fnp.fft, name)(x, n=n)
 
 
 def test_s_without_axes_transforms_the_last_axes(rng):
@@ -197,7 +217,7 @@ def test_ifftshift_undoes_fftshift_for_odd_lengths():
 @pytest.mark.parametrize("call, error, words", [
     (lambda: fnp.fft.fft(np.ones(4), norm="none"), ValueError, "'backward', 'ortho', 'forward'"),
     (lambda: fnp.fft.hfft(np.ones(4), norm="unitary"), ValueError, "'backward', 'ortho', 'forward'"),
-    (lambda: fnp.fft.fft(np.ones(4), n=0), ValueError, "lengths of at least 1"),
+    (lambda: fnp.fft.fft(np.ones(4), n=0), ValueError, "pass n >= 1"),
     (lambda: fnp.fft.fft(np.ones(0)), ValueError, "non-empty input"),
     (lambda: fnp.fft.irfft(np.ones(1)), ValueError, "lengths of at least 1"),
     (lambda: fnp.fft.fft(np.ones(4), axis=1), ShapeError, "use an axis in [-1, 0]"),

@@ -165,12 +165,13 @@ def test_trim_zeros_under_jit_and_bad_trim_raise():
 
 
 # diagonals and triangles --------------------------------------------------------------------
-@pytest.mark.parametrize("n, k, m", [(3, 0, None), (3, 1, None), (3, -1, 5), (4, 2, 2), (0, 0, None), (2, -5, 3)])
+@pytest.mark.parametrize("n, k, m", [(3, 0, None), (3, 1, None), (3, -1, 5), (4, 2, 2), (0, 0, None), (2, -5, 3),
+                                     (-1, 0, None), (-2, 1, 3), (3, 0, -1)])
 def test_triangle_indices_match_numpy(n, k, m):
     for ours, theirs in ((fnp.tril_indices, np.tril_indices), (fnp.triu_indices, np.triu_indices)):
         for o, e in zip(ours(n, k, m), theirs(n, k, m)):
             check(o, e.astype(np.int64))
-    x = np.zeros((n, n if m is None else m))
+    x = np.zeros((max(n, 0), max(n if m is None else m, 0)))
     for ours, theirs in ((fnp.tril_indices_from, np.tril_indices_from), (fnp.triu_indices_from, np.triu_indices_from)):
         for o, e in zip(ours(fnp.asarray(x), k), theirs(x, k)):
             check(o, e.astype(np.int64))

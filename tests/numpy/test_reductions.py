@@ -382,6 +382,22 @@ def test_medians_match_numpy(name, data):
     _check(getattr(fnp, name)(fnp.asarray(x), axis=axis, keepdims=keepdims), want, _statistic(x.dtype))
 
 
+@pytest.mark.parametrize("name", ["median", "nanmedian"])
+def test_median_of_booleans_is_a_float_as_numpys(name):
+    for x, axis in ((np.array([True, False, True]), None), (np.array([[True, False], [True, True]]), 0),
+                    (np.array([[True, False, False, True]]), 1), (np.zeros(0, bool), None)):
+        with _quiet():
+            want = getattr(np, name)(x, axis=axis)
+        _check(getattr(fnp, name)(fnp.asarray(x), axis=axis), want, np.float32)
+
+
+@pytest.mark.parametrize("method", ["lower", "higher", "nearest", "inverted_cdf", "closest_observation"])
+def test_quantiles_that_pick_an_element_keep_booleans_as_numpys(method):
+    x = np.array([True, False, True, False, False])
+    out = fnp.quantile(fnp.asarray(x), [0.25, 0.5, 0.9], method=method)
+    assert out.dtype == np.bool_ and out.tolist() == np.quantile(x, [0.25, 0.5, 0.9], method=method).tolist()
+
+
 def test_median_of_infinities_averages_like_numpy():
     x = np.array([1.0, np.inf, -np.inf, 5.0])
     np.testing.assert_array_equal(np.asarray(fnp.median(fnp.asarray(x))), np.median(x))

@@ -94,6 +94,19 @@ def test_partition_puts_the_kth_element_in_place(data):
     np.testing.assert_array_equal(np.take_along_axis(x, idx, axis), got)
 
 
+@pytest.mark.parametrize("axis", [-1, 0, None, 1])
+def test_argsorts_of_a_0d_array_index_it_as_one_element_and_sorts_refuse_an_axis_as_numpy(axis):
+    x = np.array(2.5)
+    for name, args in (("argsort", ()), ("argpartition", (0,)), ("sort", ()), ("partition", (0,))):
+        try:
+            want = getattr(np, name)(x, *args, axis=axis)
+        except np.exceptions.AxisError:
+            with pytest.raises(ShapeError, match="out of range"):
+                getattr(fnp, name)(fnp.asarray(x), *args, axis=axis)
+            continue
+        _same(getattr(fnp, name)(fnp.asarray(x), *args, axis=axis), want)
+
+
 @pytest.mark.parametrize("fn", [fnp.partition, fnp.argpartition])
 def test_partition_rejects_kth_out_of_range(fn):
     with pytest.raises(ShapeError, match="kth") as e:

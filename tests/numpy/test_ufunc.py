@@ -61,12 +61,49 @@ def test_reduce_accumulate_outer_and_reduceat_match_numpy(name, dtype):
     cases = [lambda m: m.reduce(x), lambda m: m.reduce(x, axis=1, keepdims=True),
              lambda m: m.accumulate(x, axis=1), lambda m: m.accumulate(x), lambda m: m.outer(x[0], x[:, 1]),
              lambda m: m.reduceat(x, [0, 2, 1], axis=1), lambda m: m.reduce(x[:, :0], axis=1)]
-    if name in {"add", "multiply", "maximum", "minimum", "logical_and", "logical_or", "bitwise_or", "gcd"}:
+    if name in {"add", "multiply", "maximum", "minimum", "logical_and", "logical_or", "bitwise_or", "gcd", "hypot"}:
         cases += [lambda m: m.reduce(x, axis=None), lambda m: m.reduce(x, axis=(0, 1), keepdims=True)]
     for case in cases:
         expected = _numpy(lambda: case(ref if name not in _OUT_OF_ORDER else _LeftFold(ref)))
         if expected is not None:
             _same(case(fn), expected, x.dtype)
+
+
+@pytest.mark.parametrize("name", BINARY)
+def test_methods_over_arrays_with_an_empty_axis_match_numpy(name):
+    x = np.zeros((0, 3))
+    fn, ref = getattr(fnp, name), getattr(np, name)
+    try:
+        fn(x, x)
+    except DTypeError:
+        pytest.skip(f"fnp.{name} refuses float64")
+    cases = [lambda m: m.reduce(x, axis=1), lambda m: m.reduce(x.T, axis=1, keepdims=True),
+             lambda m: m.reduce(x, axis=0), lambda m: m.reduceat(x, [0, 1], axis=1),
+             lambda m: m.reduceat(x.T, [0, 2], axis=0), lambda m: m.accumulate(x, axis=1),
+             lambda m: m.accumulate(x, axis=0)]
+    for case in cases:
+        try:
+            expected = case(ref)
+        except TypeError:  # NumPy has no such loop for floats (a comparison's reduction)
+            continue
+        except ValueError:  # an empty reduction of a ufunc without an identity
+            with pytest.raises(ValueError):
+                case(fn)
+            continue
+        _same(case(fn), expected)
+
+
+@pytest.mark.parametrize("initial", [True, False])
+@pytest.mark.parametrize("name", ["logical_and", "logical_or"])
+def test_logical_reductions_take_initial_and_where_as_numpy(name, initial):
+    x = np.array([[0.0, 1.0, 2.0], [3.0, 0.0, 5.0]])
+    fn, ref = getattr(fnp, name), getattr(np, name)
+    for kwargs in ({}, {"axis": 1}, {"axis": None}, {"axis": 0, "keepdims": True},
+                   {"axis": 1, "where": np.array([True, False, True])}):
+        _same(fn.reduce(x, initial=initial, **kwargs), ref.reduce(x, initial=initial, **kwargs))
+    _same(fn.reduce(x[:, :0], axis=1, initial=initial), ref.reduce(x[:, :0], axis=1, initial=initial))
+    compiled = fx.jit(lambda v: fn.reduce(v, axis=1, initial=initial))(fnp.asarray(x))
+    _same(compiled, ref.reduce(x, axis=1, initial=initial))
 
 
 class _LeftFold:

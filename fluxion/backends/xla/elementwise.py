@@ -6,7 +6,8 @@ the NumPy kernels compute where the two differ:
 - integers: division and remainder by zero give 0; powers are exact (wrapping), with the
   truncated reciprocal for negative exponents; `population_count` counts the bits of |x|;
 - real floats: see `real_math` (sign of -0.0, exp2, sinh, cosh, log1p, atanh, the gamma
-  family); 16-bit floats are computed in float32 and rounded once, as NumPy's loops do;
+  family); 16-bit floats are computed in float32 and rounded once, as NumPy's loops do; a
+  division by a constant stays a division (`_exact_divisor`);
 - complex numbers: see `complex_math` (division, powers, and C99's values at signed zeros,
   infinities and NaN);
 - bitcasts to and from bool and complex dtypes, which XLA does not bitcast, go through bytes.
@@ -15,6 +16,7 @@ NumPy-style broadcasting is made explicit: XLA's binary operations need equal sh
 """
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 from jax import lax
 
@@ -159,6 +161,18 @@ def _div(x, y):
     return C.div(x, y) if kind == D.COMPLEX_KIND else lax.div(x, y)
 
 
+def _exact_divisor(div):
+    """`div` with a real constant divisor hidden behind an optimization barrier (broadcast first,
+    since on CPUs XLA treats a division by any broadcast value so): XLA divides by a constant as
+    a product with its reciprocal, which rounds otherwise than NumPy's division and shows in
+    fnp.round(x, 2). A division by a computed value keeps XLA's rewrite (within an ulp)."""
+    def rule(x, y):
+        if D.kind(y.dtype) == D.FLOAT and not isinstance(y, jax.core.Tracer):
+            y = lax.optimization_barrier(jnp.broadcast_to(y, jnp.broadcast_shapes(x.shape, y.shape)))
+        return div(x, y)
+    return rule
+
+
 def _abs(x):
     return x if D.is_unsigned(x.dtype) else lax.abs(x)
 
@@ -192,7 +206,8 @@ xla_lowering.update({
     E.conj_p: _by_kind(_identity, complex_=lax.conj),
     E.not_p: lax.bitwise_not, E.population_count_p: _population_count, E.clz_p: lax.clz,
     E.add_p: _lax_binary(lax.add), E.sub_p: _lax_binary(lax.sub), E.mul_p: _lax_binary(lax.mul),
-    E.div_p: _broadcasting(_div), E.rem_p: _broadcasting(_by_kind(lax.rem, integer=_nonzero_divisor(lax.rem))),
+    E.div_p: _exact_divisor(_broadcasting(_div)),
+    E.rem_p: _broadcasting(_by_kind(lax.rem, integer=_nonzero_divisor(lax.rem))),
     E.pow_p: _broadcasting(_by_kind(_in_float32(lax.pow), integer=_int_pow, complex_=C.pow)),
     E.integer_pow_p: _integer_pow,
     E.max_p: _lax_binary(_by_kind(lax.max, complex_=_broadcasting(C.maximum))),

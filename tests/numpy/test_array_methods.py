@@ -1,0 +1,84 @@
+"""NumPy's ndarray methods and protocols on fluxion's Array (item, tobytes, compress, `in`, round)
+against NumPy's arrays and scalars, and what they do with traced values."""
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.numpy as fnp
+from fluxion.core.errors import ConcretizationError
+
+from _arrays import check, raises
+
+A = np.arange(6, dtype=np.int32).reshape(2, 3) * 10 - 7
+
+
+@pytest.mark.parametrize("args", [(4,), (-1,), (0,), (1, 2), ((1, 0),), ((5,),), (np.int64(3),)])
+def test_item_picks_by_flat_index_or_index_tuple_as_numpy(args):
+    out, expected = fnp.asarray(A).item(*args), A.item(*args)
+    assert out == expected and type(out) is type(expected)
+
+
+def test_item_of_a_0d_array_and_of_one_element():
+    assert fnp.asarray(2.5).item(()) == np.array(2.5).item(()) == fnp.asarray(2.5).item(0)
+    assert fnp.asarray([7]).item() == 7
+
+
+@pytest.mark.parametrize("args, error", [((6,), IndexError), ((1, 0, 0), ValueError), ((1.0,), TypeError),
+                                         ((), ValueError)], ids=["out of range", "too many", "float", "size 6"])
+def test_item_refuses_what_numpy_refuses(args, error):
+    with pytest.raises(error):
+        A.item(*args)
+    with pytest.raises(error):
+        fnp.asarray(A).item(*args)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int64, np.bool_, np.complex64])
+def test_tobytes_gives_numpys_bytes_in_either_order(dtype):
+    x = (np.arange(6).reshape(2, 3) % 4).astype(dtype)
+    for order in ("C", "F"):
+        assert fnp.asarray(x).tobytes(order) == x.tobytes(order)
+
+
+@pytest.mark.parametrize("condition, axis", [([True, False], 0), ([False, True, True], 1), ([1, 0, 1, 1], None),
+                                             ([False, True], None)])
+def test_compress_method_matches_numpy(condition, axis):
+    check(fnp.asarray(A).compress(condition, axis=axis), A.compress(condition, axis=axis))
+    check(fx.jit(lambda x: x.compress(condition, axis))(fnp.asarray(A)), A.compress(condition, axis=axis))
+
+
+@pytest.mark.parametrize("value", [3, 13, -7, 23, 2.0, np.int32(43), "a"])
+def test_in_is_any_element_equal_as_numpy(value):
+    assert (value in fnp.asarray(A)) == (value in A)
+
+
+@pytest.mark.parametrize("value", [2.5, 3.5, -0.5, 7, np.nan])
+def test_round_of_a_0d_array_is_a_python_int_as_for_numpy_scalars(value):
+    for dtype in (np.float32, np.float64) if isinstance(value, float) else (np.int8, np.int64):
+        scalar = dtype(value)
+        if np.isnan(value):
+            with pytest.raises(ValueError):
+                round(scalar)
+            with pytest.raises(ValueError):
+                round(fnp.asarray(scalar))
+            continue
+        out = round(fnp.asarray([scalar])[0])
+        assert out == round(scalar) and type(out) is int
+
+
+@pytest.mark.parametrize("ndigits", [-1, 0, 2])
+def test_round_with_ndigits_is_fnp_round(ndigits):
+    x = np.array([1.25, -2.355, 1234.5], np.float32)
+    check(round(fnp.asarray(x), ndigits), np.round(x, ndigits))
+    check(round(fnp.asarray(x[1]), ndigits), np.round(x[1], ndigits))
+
+
+def test_round_without_ndigits_needs_a_0d_array():
+    with pytest.raises(TypeError, match="0-d array"):
+        round(fnp.asarray([2.5]))
+
+
+@pytest.mark.parametrize("use", [lambda x: x.item(1), lambda x: x.tobytes(), lambda x: 1 in x,
+                                 lambda x: round(x[0])], ids=["item", "tobytes", "in", "round"])
+def test_traced_values_have_no_python_item_bytes_membership_or_round(use):
+    with raises(ConcretizationError, "concrete value"):
+        fx.jit(use)(fnp.asarray([1.0, 2.0]))
