@@ -36,35 +36,26 @@ def _items(args: tuple, kwargs: dict):
     return None
 
 
-def _extremum(builtin, reduce: str, pairwise: str):
+def _traced(builtin, whole: str, pairwise: str | None = None):
+    """`builtin` taking traced values: `fnp.<whole>` of a 1-d array; of several values, `fnp.<pairwise>`
+    folded over them (max, min), or `fnp.<whole>` of their truths (any, all)."""
     @functools.wraps(builtin)
-    def extremum(*args, **kwargs):
+    def call(*args, **kwargs):
         if len(args) == 1 and not isinstance(args[0], (Array, list, tuple)):
             args = (list(args[0]),)  # a generator or another iterable, read once
-        items = _items(args, kwargs)
+        items = _items(args, kwargs) if pairwise or len(args) == 1 else None
         if items is None:
             return builtin(*args, **kwargs)
         fnp = _numpy()
         if isinstance(items, Array):
-            return getattr(fnp, reduce)(items)
-        return functools.reduce(getattr(fnp, pairwise), items)
-    return extremum
+            return getattr(fnp, whole)(items)
+        if pairwise:
+            return functools.reduce(getattr(fnp, pairwise), items)
+        return getattr(fnp, whole)(fnp.stack([fnp.asarray(v, dtype=bool) for v in items]))
+    return call
 
 
-def _truth(builtin, reduce: str):
-    @functools.wraps(builtin)
-    def truth(iterable):
-        if not isinstance(iterable, Array):
-            iterable = list(iterable)  # a generator, read once
-        items = _items((iterable,), {})
-        if items is None:
-            return builtin(iterable)
-        fnp = _numpy()
-        return getattr(fnp, reduce)(items if isinstance(items, Array) else fnp.stack([fnp.asarray(v, dtype=bool) for v in items]))
-    return truth
-
-
-TRACED = {builtins.max: _extremum(builtins.max, "max", "maximum"),
-          builtins.min: _extremum(builtins.min, "min", "minimum"),
-          builtins.any: _truth(builtins.any, "any"),
-          builtins.all: _truth(builtins.all, "all")}
+TRACED = {builtins.max: _traced(builtins.max, "max", "maximum"),
+          builtins.min: _traced(builtins.min, "min", "minimum"),
+          builtins.any: _traced(builtins.any, "any"),
+          builtins.all: _traced(builtins.all, "all")}
