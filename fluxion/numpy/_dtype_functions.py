@@ -219,12 +219,13 @@ _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
 def can_cast(from_, to, /, casting: str = "safe") -> bool:
     """Whether `from_` (a dtype or array) can be cast to `to` under `casting`.
 
-    'safe' (the standard's rule): `from_` promotes to `to`. 'same_kind': also downcasts within
+    'safe' (the standard's rule): `from_` promotes to `to`, and an integer type goes to a
+    floating type only where NumPy allows it (int16 to float32, not int32). 'same_kind': also downcasts within
     the order bool < unsigned < signed < float < complex. 'no'/'equiv': equal dtypes only.
     'unsafe': always.
 
     >>> import fluxion.numpy as fnp
-    >>> fnp.can_cast(fnp.int8, fnp.int16), fnp.can_cast(fnp.int16, fnp.int8), fnp.can_cast(fnp.uint8, fnp.int8)
+    >>> fnp.can_cast(fnp.int8, fnp.int16), fnp.can_cast(fnp.int16, fnp.int8), fnp.can_cast(fnp.int64, fnp.float32)
     (True, False, False)
     """
     src, dst = _dtype("can_cast", from_), _dtype("can_cast", to)
@@ -235,7 +236,8 @@ def can_cast(from_, to, /, casting: str = "safe") -> bool:
     if casting in ("no", "equiv"):
         return src == dst
     if promote_types(src, dst) == dst:
-        return True
+        # promotion takes integers to any float (as jax does); a safe cast keeps their values
+        return _KIND_RANK[src] > 2 or _KIND_RANK[dst] <= 2 or casting == "same_kind" or bool(np.can_cast(src, dst))
     return casting == "same_kind" and _KIND_RANK[src] <= _KIND_RANK[dst]
 
 

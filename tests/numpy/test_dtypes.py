@@ -126,6 +126,13 @@ def test_can_cast_modes(src, dst, casting, expected):
     assert fnp.can_cast(src, dst, casting=casting) is expected
 
 
+@pytest.mark.parametrize("casting", ["safe", "same_kind"])
+def test_can_cast_agrees_with_numpy_on_its_dtypes(casting):
+    names = "bool uint8 uint16 uint32 uint64 int8 int16 int32 int64 float16 float32 float64 complex64 complex128"
+    for a, b in itertools.product(names.split(), repeat=2):
+        assert fnp.can_cast(getattr(fnp, a), getattr(fnp, b), casting=casting) == np.can_cast(a, b, casting), (a, b)
+
+
 def test_can_cast_rejects_an_unknown_casting_mode():
     with pytest.raises(ValueError, match="unknown casting 'sometimes'[\\s\\S]*same_kind"):
         fnp.can_cast(fnp.int8, fnp.int16, casting="sometimes")
