@@ -20,6 +20,7 @@ from ..core.errors import DTypeError, ShapeError, op_error
 from ..numpy._convert import convert
 from ..ops import elementwise as E
 from ..ops import shape as S
+from ..ops.barrier import optimization_barrier
 from ._threefry import threefry2x32, u32
 from ._util import ArrayLike, DTypeLike, Shape, canonical_shape, const
 
@@ -40,6 +41,10 @@ def check_key(op: str, key) -> tuple[Array, Array]:
     if key.shape != (2,):
         fix = ("pick one key, e.g. keys[0] of fx.random.split(key, n)" if key.shape[-1:] == (2,) else _KEY_FIX)
         raise op_error(ShapeError, f"random.{op}", f"a key is a uint32 array of shape (2,), got shape {key.shape}", fix)
+    # the key is made before its words are read: a key derived by another Threefry (split, fold_in,
+    # a sampler's streams) would otherwise be fused into the consuming Threefry's XLA kernel,
+    # which takes XLA's CPU compiler seconds for a gamma sampler where it takes a fraction otherwise
+    key, = optimization_barrier([key])
     return (S.reshape(S.slice(key, (0,), (1,)), ()), S.reshape(S.slice(key, (1,), (2,)), ()))
 
 
