@@ -44,6 +44,31 @@ def test_threefry2x32_matches_jax_on_arrays_of_counters(key, counters):
     np.testing.assert_array_equal(np.concatenate([np.asarray(o) for o in ours]), np.asarray(theirs))
 
 
+def test_threefry2x32_gives_the_same_words_under_jit_and_vmap_for_any_broadcast():
+    rng = np.random.default_rng(0)
+    keys = rng.integers(0, 2 ** 32, (3, 2), dtype=U32)
+    x0, x1 = rng.integers(0, 2 ** 32, (2, 3, 4), dtype=U32)
+    jitted = fx.jit(threefry2x32)
+    for args in [(keys[0, 0], keys[0, 1], x0[0, 0], x1[0, 0]),  # 0-d
+                 (keys[0, 0], keys[0, 1], x0[0], x1[0, :1]),  # counters broadcast
+                 (keys[:, :1], keys[:, 1:], x0, x1)]:  # a key per row
+        args = [_u32(a) for a in args]
+        eager = [np.asarray(w) for w in threefry2x32(*args)]
+        shape = np.broadcast_shapes(*(a.shape for a in args))
+        k0, k1 = (np.broadcast_to(np.asarray(k), shape).ravel() for k in args[:2])
+        c0, c1 = (np.broadcast_to(np.asarray(c), shape).ravel() for c in args[2:])
+        theirs = [jax_threefry(np.array([a, b], U32), np.array([c, d], U32)) for a, b, c, d in zip(k0, k1, c0, c1)]
+        for i, w in enumerate(eager):
+            assert w.shape == shape
+            np.testing.assert_array_equal(w.ravel(), [np.asarray(t)[i] for t in theirs])
+            np.testing.assert_array_equal(np.asarray(jitted(*args)[i]), w)
+    batched = fx.vmap(threefry2x32)(_u32(keys[:, 0]), _u32(keys[:, 1]), _u32(x0), _u32(x1))
+    for row in range(3):
+        one = threefry2x32(*(_u32(a) for a in (keys[row, 0], keys[row, 1], x0[row], x1[row])))
+        for b, o in zip(batched, one):
+            np.testing.assert_array_equal(np.asarray(b)[row], np.asarray(o))
+
+
 @pytest.mark.parametrize("seed", [0, 1, 42, 2 ** 31 - 1, 123456789])
 def test_key_matches_jax_key_data(seed):
     ours = fx.random.key(seed)

@@ -7,6 +7,7 @@ import scipy.special as sp
 from ...core import dtypes
 from ...core.primitive import numpy_kernel
 from ...ops import elementwise as E
+from ...ops.threefry import rounds, threefry2x32_p
 from ._util import via_float32
 from .incomplete_gamma import igamma_grad_a
 
@@ -166,3 +167,14 @@ numpy_kernel.update({
     E.polygamma_p: via_float32(lambda x, *, m: sp.polygamma(m, x)), E.stop_gradient_p: lambda x: x,
     E.select_n_p: _select_n, E.convert_element_type_p: _convert, E.bitcast_convert_type_p: _bitcast,
 })
+
+
+def _threefry2x32(k0, k1, x0, x1):
+    shape = np.broadcast_shapes(k0.shape, k1.shape, x0.shape, x1.shape)
+    # fresh counters of the output's shape, and keys, at least 1-d: 0-d arithmetic gives NumPy
+    # scalars, which warn where the additions wrap
+    x0, x1 = (np.array(np.broadcast_to(x, shape), ndmin=1) for x in (x0, x1))
+    return tuple(w.reshape(shape) for w in rounds(np.atleast_1d(k0), np.atleast_1d(k1), x0, x1))
+
+
+numpy_kernel[threefry2x32_p] = _threefry2x32

@@ -23,6 +23,7 @@ from jax import lax
 from ...core import dtypes as D
 from ...core.rules import xla_lowering
 from ...ops import elementwise as E
+from ...ops.threefry import rounds, threefry2x32_p
 from . import complex_math as C
 from . import real_math as R
 
@@ -225,3 +226,11 @@ xla_lowering.update({
     E.bitcast_convert_type_p: _bitcast,
     E.stop_gradient_p: _identity,
 })
+
+
+def _threefry2x32(k0, k1, x0, x1):
+    shape = jnp.broadcast_shapes(k0.shape, k1.shape, x0.shape, x1.shape)
+    return rounds(k0, k1, jnp.broadcast_to(x0, shape), jnp.broadcast_to(x1, shape))
+
+
+xla_lowering[threefry2x32_p] = _threefry2x32
