@@ -40,10 +40,11 @@ def _hankel_terms(nu: int, count: int) -> list[float]:
     return out
 
 
-def _hankel(x: Array) -> tuple[Array, Array]:
-    """J_0(x), J_1(x) for x >= 25: sqrt(2 / (pi x)) (P cos chi - Q sin chi), chi = x - (nu / 2 + 1/4) pi,
-    P = sum (-1)**j a_2j / x**2j, Q = sum (-1)**j a_2j+1 / x**(2j + 1) (DLMF 10.17.3), with cos chi and
-    sin chi from cos x and sin x (so that x - chi is not rounded)."""
+def _hankel(x: Array) -> tuple[tuple[Array, Array], tuple[Array, Array]]:
+    """(J_0(x), Y_0(x)), (J_1(x), Y_1(x)) for x >= 25: sqrt(2 / (pi x)) (P cos chi - Q sin chi) and
+    sqrt(2 / (pi x)) (P sin chi + Q cos chi), chi = x - (nu / 2 + 1/4) pi, P = sum (-1)**j a_2j / x**2j,
+    Q = sum (-1)**j a_2j+1 / x**(2j + 1) (DLMF 10.17.3, 10.17.4), with cos chi and sin chi from cos x
+    and sin x (so that x - chi is not rounded)."""
     r = E.div_p.bind(_c(1, x), x)
     r2 = E.mul_p.bind(r, r)
     count = _terms(x, 36, 16)
@@ -58,7 +59,9 @@ def _hankel(x: Array) -> tuple[Array, Array]:
         a = _hankel_terms(nu, count)
         p = _poly(r2, [(-1) ** j * a[2 * j] for j in range(count // 2)])
         q = E.mul_p.bind(r, _poly(r2, [(-1) ** j * a[2 * j + 1] for j in range(count // 2)]))
-        out.append(E.mul_p.bind(amplitude, E.sub_p.bind(E.mul_p.bind(p, cos_chi), E.mul_p.bind(q, sin_chi))))
+        j = E.mul_p.bind(amplitude, E.sub_p.bind(E.mul_p.bind(p, cos_chi), E.mul_p.bind(q, sin_chi)))
+        y = E.mul_p.bind(amplitude, E.add_p.bind(E.mul_p.bind(p, sin_chi), E.mul_p.bind(q, cos_chi)))
+        out.append((j, y))
     return out[0], out[1]
 
 
@@ -82,7 +85,7 @@ def _bessel_orders(x: Array, v: int, start: int) -> list[Array]:
     top = max(v, 1)
     ratios, w = _ratios(x, start, top)
     large = E.ge_p.bind(x, _c(_HANKEL_FROM, x))
-    j0h, j1h = _hankel(_where(large, x, _c(_HANKEL_FROM, x)))
+    (j0h, _), (j1h, _) = _hankel(_where(large, x, _c(_HANKEL_FROM, x)))
     # below 25 the sum rule; beyond, the larger of Hankel's J_0 and J_1, the other by the ratio r_1
     from_sum = E.div_p.bind(_c(1, x), E.add_p.bind(_c(1, x), E.add_p.bind(w, w)))
     by_j1 = E.gt_p.bind(E.abs_p.bind(j1h), E.abs_p.bind(j0h))

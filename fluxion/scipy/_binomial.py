@@ -1,4 +1,5 @@
-"""The binomial coefficient of fluxion.scipy.special (comb), with SciPy's values outside 0 <= k <= N.
+"""The binomial coefficients of fluxion.scipy.special: comb, with SciPy's values outside 0 <= k <= N,
+and binom, SciPy's binomial coefficient of real n and k (its branches and their values).
 
 Where the smaller side k' = min(k, N - k) = j + f has an integer part j below 60 it is
 C(N, f) (from log B, whose logarithm is small) times the j factors (N - f - i + 1) / (f + i), one
@@ -7,6 +8,14 @@ rounding per factor (within a few ulps for integers); otherwise
 (so the error is that of exp at log C: some |log C| ulps, as SciPy's). Computed in float64 and
 rounded once. The derivatives are the closed forms C (digamma(N + 1) - digamma(N - k + 1)) in N
 and C (digamma(N - k + 1) - digamma(k + 1)) in k, given by `custom_jvp`.
+
+binom follows SciPy's cases: NaN at negative integer n and at k = inf; for an integer k the
+product of the k' < 60 factors (n + (i - k')) / i, k' = min(k, n - k) for a positive integer n
+(SciPy stops at 20 and leaves out tiny nonzero n, where its values lose digits); for
+0 < 1e10 k <= n, 1 / ((n + 1) B(n - k + 1, k + 1)) from log B; for k > 1e8 |n| the leading terms
+of the expansion in 1 / k, gamma(1 + n) (1 / k + n / (2 k**2)) sin(pi (k - n)) / (pi k**n), the
+sine from k reduced modulo 2 exactly (so that it keeps its digits for huge k, where SciPy's
+values lose them); otherwise 1 / ((n + 1) B(n - k + 1, k + 1)), 0 at the poles of B.
 """
 from __future__ import annotations
 
@@ -21,8 +30,8 @@ from ..core.errors import op_error
 from ..numpy._convert import convert
 from ..ops import elementwise as E
 from ..transforms.autodiff.custom import custom_jvp
-from ._gamma import _beta_parts
-from ._util import _c, _real, _where
+from ._gamma import _beta_parts, _gammasgn
+from ._util import _c, _is_nan, _real, _where
 
 _PRODUCT_BELOW = 60  # the most factors of the product form
 
@@ -84,6 +93,86 @@ _binom_d = custom_jvp(_binom)
 # the rules call _binom_d itself (not the primal result) so that their own derivatives are closed forms too
 _binom_d.defjvps(lambda t, out, n, k: E.mul_p.bind(t, _log_derivatives(n, k, _binom_d(n, k))[0]),
                  lambda t, out, n, k: E.mul_p.bind(t, _log_derivatives(n, k, _binom_d(n, k))[1]))
+
+
+def _mod_2(z: Array) -> Array:
+    """z minus the nearest even integer, in [-1, 1] (exact)."""
+    return E.sub_p.bind(z, E.mul_p.bind(E.round_p.bind(E.mul_p.bind(z, _c(0.5, z))), _c(2, z)))
+
+
+def _sin_pi(z: Array) -> Array:
+    """sin(pi z) from z reduced to [-1/2, 1/2] exactly (so 0 at the integers)."""
+    r = _mod_2(z)
+    r = _where(E.gt_p.bind(r, _c(0.5, z)), E.sub_p.bind(_c(1, z), r),
+               _where(E.lt_p.bind(r, _c(-0.5, z)), E.sub_p.bind(_c(-1, z), r), r))
+    return E.sin_p.bind(E.mul_p.bind(r, _c(math.pi, z)))
+
+
+def _scipy_binom(n: Array, k: Array) -> Array:
+    """SciPy's binom(n, k) for float64 n, k (see the module's docstring)."""
+    zero, one = _c(0, n), _c(1, n)
+    n_int, k_int = _is_integer(n), _is_integer(k)
+    # an integer k: the product of kx < 60 factors (n + (i - kx)) / i, kx = min(k, n - k) for a positive
+    # integer n (SciPy stops at 20 and leaves out tiny nonzero n; n + (i - kx) keeps their digits)
+    mirror = E.and_p.bind(E.and_p.bind(n_int, E.gt_p.bind(n, zero)), E.gt_p.bind(k, E.mul_p.bind(n, _c(0.5, n))))
+    kx = _where(mirror, E.sub_p.bind(n, k), k)
+    product = E.and_p.bind(k_int, E.and_p.bind(E.ge_p.bind(kx, zero), E.lt_p.bind(kx, _c(_PRODUCT_BELOW, kx))))
+    kp, n_p = _where(product, kx, zero), _where(product, n, zero)
+    num, den = one, one
+    for i in range(1, _PRODUCT_BELOW):
+        used = E.le_p.bind(_c(i, kp), kp)
+        num = _where(used, E.mul_p.bind(num, E.add_p.bind(n_p, E.sub_p.bind(_c(i, n), kp))), num)
+        den = _where(used, E.mul_p.bind(den, _c(i, n)), den)
+        big = E.gt_p.bind(E.abs_p.bind(num), _c(1e50, num))  # as SciPy: divide out before overflow
+        num, den = _where(big, E.div_p.bind(num, den), num), _where(big, one, den)
+    by_product = E.div_p.bind(num, den)
+    # 0 < k <= n / 1e10: from log B, without the over- and underflows of B
+    large_n = E.and_p.bind(E.ge_p.bind(n, E.mul_p.bind(k, _c(1e10, k))), E.gt_p.bind(k, zero))
+    n_l, k_l = _where(large_n, n, one), _where(large_n, k, one)
+    log_b = _beta_parts(E.add_p.bind(E.sub_p.bind(n_l, k_l), one), E.add_p.bind(k_l, one))[1]
+    by_large_n = E.exp_p.bind(E.neg_p.bind(E.add_p.bind(log_b, E.log_p.bind(E.add_p.bind(n_l, one)))))
+    # k > 1e8 |n|: gamma(1 + n) (1 / k + n / (2 k**2)) sin(pi (k - n)) / (pi k**n), where
+    # sin(pi (k - n)) = (-1)**k sin(-pi n) for an integer k
+    large_k = E.gt_p.bind(k, E.mul_p.bind(E.abs_p.bind(n), _c(1e8, n)))
+    n_k, k_k = _where(large_k, n, zero), _where(large_k, k, one)
+    n1 = E.add_p.bind(n_k, one)
+    size = E.exp_p.bind(E.sub_p.bind(E.lgamma_p.bind(n1), E.mul_p.bind(n_k, E.log_p.bind(k_k))))
+    series = E.add_p.bind(E.div_p.bind(one, k_k), E.div_p.bind(n_k, E.mul_p.bind(E.mul_p.bind(k_k, k_k), _c(2, n))))
+    k_mod_2 = _mod_2(k_k)
+    sine = _sin_pi(E.sub_p.bind(_where(k_int, zero, k_mod_2), n_k))
+    sine = _where(E.and_p.bind(k_int, E.ne_p.bind(k_mod_2, zero)), E.neg_p.bind(sine), sine)
+    by_large_k = E.mul_p.bind(E.mul_p.bind(E.mul_p.bind(_gammasgn(n1), size), series),
+                              E.mul_p.bind(sine, _c(1 / math.pi, n)))
+    out = _where(product, by_product, _where(large_n, by_large_n, _where(large_k, by_large_k, _beta_form(n, k))))
+    # NaN at negative integer n, at k = inf, for NaN, and (as SciPy, whose product stops there) at n = inf
+    # for integers k >= 20
+    undefined = E.or_p.bind(E.and_p.bind(n_int, E.lt_p.bind(n, zero)), E.eq_p.bind(k, _c(np.inf, k)))
+    undefined = E.or_p.bind(undefined, E.and_p.bind(E.eq_p.bind(n, _c(np.inf, n)),
+                                                    E.and_p.bind(k_int, E.ge_p.bind(k, _c(20, k)))))
+    undefined = E.or_p.bind(undefined, E.or_p.bind(_is_nan(n), _is_nan(k)))
+    return _where(undefined, _c(np.nan, n), out)
+
+
+_scipy_binom_d = custom_jvp(_scipy_binom)
+_scipy_binom_d.defjvps(lambda t, out, n, k: E.mul_p.bind(t, _log_derivatives(n, k, _scipy_binom_d(n, k))[0]),
+                       lambda t, out, n, k: E.mul_p.bind(t, _log_derivatives(n, k, _scipy_binom_d(n, k))[1]))
+
+
+def binom(n, k) -> Array:
+    """The binomial coefficient gamma(n + 1) / (gamma(k + 1) gamma(n - k + 1)) of real n and k, as SciPy's binom.
+
+    NaN at negative integer n; an integer k beyond a non-negative integer n, or below 0, gives 0
+    (the poles of gamma(k + 1) or gamma(n - k + 1)). Computed in float64 and rounded once. The
+    derivatives are binom (digamma(n + 1) - digamma(n - k + 1)) in n and
+    binom (digamma(n - k + 1) - digamma(k + 1)) in k (0 where binom is 0).
+
+    >>> import fluxion.scipy.special as fsp
+    >>> fsp.binom(5.0, 2.0).item(), fsp.binom(-2.5, 2.0).item(), fsp.binom(2.5, 1.5).item()
+    (10.0, 4.375, 2.5)
+    """
+    n_in, k_in = _real("binom", n, k)
+    out = _scipy_binom_d(convert(n_in, dtypes.float64, n_in.weak), convert(k_in, dtypes.float64, k_in.weak))
+    return convert(out, n_in.dtype, n_in.weak and k_in.weak)
 
 
 def _comb_exact(N, k, repetition: bool) -> int:

@@ -1,5 +1,6 @@
 """Integrals of the normal density in fluxion.scipy.special: the scaled complementary error
-function erfcx and Owen's T function, with SciPy's values at 0, at infinities and for NaN.
+function erfcx and Owen's T function, with SciPy's values at 0, at infinities and for NaN, and the
+lower-tail normal quantile that ndtri, erfcinv and the inverse incomplete gamma function share.
 
 Owen's T is an integral over [0, a] of a smooth function whose only singularities are the poles
 at +-i: for |a| <= 1 and a h small, a fixed Gauss-Legendre rule over [0, 1] reaches the dtype's
@@ -24,7 +25,7 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ..transforms.autodiff.custom import custom_jvp
 from ._oscillatory_integrals import _split
-from ._util import _c, _is_nan, _real, _where, _wide
+from ._util import _c, _is_nan, _poly, _real, _where, _wide
 
 # the normal tail -----------------------------------------------------------------------------------
 _CF_FROM, _CF_DEPTH = 3.0, 30  # erfcx's continued fraction converges to float64's precision from x = 3
@@ -51,6 +52,28 @@ def erfcx(x) -> Array:
     xd = _where(tail, _c(0, x), x)
     direct = E.mul_p.bind(E.exp_p.bind(E.mul_p.bind(xd, xd)), E.erfc_p.bind(xd))
     return convert(_where(tail, fraction, direct), x_in.dtype, x_in.weak)
+
+
+# Abramowitz & Stegun 26.2.23: the lower-tail quantile to within 4.5e-4, a start for Newton's method
+_AS_NUM = (2.515517, 0.802853, 0.010328)
+_AS_DEN = (1.0, 1.432788, 0.189269, 0.001308)
+
+
+def _lower_quantile(log_q: Array) -> Array:
+    """The x <= 0 with ndtr(x) = q, for log(q) = log_q <= log(1/2): a rational start refined by Newton
+    steps on log(ndtr(x)) - log(q), whose derivative ndtr'(x)/ndtr(x) keeps the steps well scaled in
+    the tail. (Taking log(q) lets erfcinv pass log(y) - log(2) where y / 2 would underflow.)"""
+    t = E.sqrt_p.bind(E.mul_p.bind(log_q, _c(-2, log_q)))
+    x = E.sub_p.bind(E.div_p.bind(_poly(t, _AS_NUM), _poly(t, _AS_DEN)), t)
+    for _ in range(2 if log_q.dtype == dtypes.float32 else 3):  # quadratic convergence from 4.5e-4
+        # ndtr(x) = erfcx(-x / sqrt(2)) exp(-x**2 / 2) / 2, whose logarithm never underflows, and
+        # ndtr(x) / ndtr'(x) = erfcx(-x / sqrt(2)) sqrt(pi / 2)
+        scaled = erfcx(E.mul_p.bind(x, _c(-math.sqrt(0.5), x)))
+        log_cdf = E.sub_p.bind(E.log_p.bind(E.mul_p.bind(scaled, _c(0.5, x))),
+                               E.mul_p.bind(E.mul_p.bind(x, x), _c(0.5, x)))
+        step = E.mul_p.bind(E.sub_p.bind(log_cdf, log_q), E.mul_p.bind(scaled, _c(math.sqrt(math.pi / 2), x)))
+        x = E.sub_p.bind(x, step)
+    return x
 
 
 def _exp_half_square(x: Array) -> Array:

@@ -22,12 +22,13 @@ from ..numpy._convert import convert
 from ..ops import elementwise as E
 from ..transforms.autodiff.custom import custom_jvp
 from ._exponential_integrals import _EULER, _in_wide, _terms
-from ._tables import TABLES
+from ._tables import TABLES, ZEROS
 from ._util import _c, _is_nan, _poly, _where
 
 
 def _piecewise(x: Array, name: str) -> Array:
-    """The polynomial of table `name` on the interval holding x (x inside the table's breaks)."""
+    """The polynomial of table `name` on the interval holding x (x inside the table's breaks),
+    times (x - hi) - lo where the table gives that interval a zero hi + lo (ZEROS)."""
     breaks, rows = TABLES[name][np.dtype(x.dtype).name]
     rows = np.array(rows, x.dtype)
     if len(rows) == 1:
@@ -37,11 +38,17 @@ def _piecewise(x: Array, name: str) -> Array:
     for b in breaks[2:-1]:
         index = E.add_p.bind(index, convert(E.ge_p.bind(x, _c(b, x)), dtypes.int32))
     lo, hi = np.array(breaks[:-1], x.dtype), np.array(breaks[1:], x.dtype)
-    # the breaks are powers of two apart: mid and half are exact, and so is x - mid
+    # the breaks are powers of two apart, or even numbers from 2 on: mid and half are exact, and so
+    # is x - mid
     t = E.div_p.bind(E.sub_p.bind(x, take((lo + hi) / 2, index)), take((hi - lo) / 2, index))
     out = take(rows[:, -1], index)
     for k in range(rows.shape[1] - 2, -1, -1):
         out = E.add_p.bind(E.mul_p.bind(out, t), take(rows[:, k], index))
+    if name in ZEROS:
+        pairs = np.array([z or (0.0, 0.0) for z in ZEROS[name]], x.dtype)
+        factor = E.sub_p.bind(E.sub_p.bind(x, take(pairs[:, 0], index)), take(pairs[:, 1], index))
+        has_zero = take(np.array([z is not None for z in ZEROS[name]]), index)
+        out = E.mul_p.bind(out, _where(has_zero, factor, _c(1, x)))
     return out
 
 

@@ -24,24 +24,31 @@ from ..ops import elementwise as E
 from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import broadcast_shapes
+from ..transforms.autodiff.custom import custom_jvp
 from ._bessel import bessel_jn
-from ._binomial import comb
-from ._exponential_integrals import _bernoulli, exp1, expi, expn, spence
+from ._bessel_01 import j0, j1, k0, k0e, k1, k1e, y0, y1
+from ._binomial import binom, comb
+from ._distribution_functions import bdtr, bdtrc, chdtr, chdtrc, pdtr, pdtrc, stdtr
+from ._exponential_integrals import _bernoulli, _in_wide, exp1, expi, expn, spence
 from ._faddeeva import wofz
 from ._gauss_hypergeometric import hyp2f1
 from ._hypergeometric import hyp1f1
 from ._gamma import (beta, betainc, betaln, digamma, factorial, gamma, gammainc, gammaincc, gammaln, gammasgn,
                      loggamma, multigammaln, poch, polygamma, zeta)
-from ._normal_integrals import erfcx, owens_t
+from ._incomplete_inverses import betaincinv, gammainccinv, gammaincinv
+from ._normal_integrals import _lower_quantile, erfcx, owens_t
 from ._oscillatory_integrals import dawsn, fresnel, sici
 from ._spherical_harmonics import sph_harm_y
-from ._util import _c, _is_nan, _poly, _real, _unary, _where, _wide
+from ._util import _c, _is_nan, _real, _unary, _where, _wide
 
-__all__ = ["bernoulli", "bessel_jn", "beta", "betainc", "betaln", "boxcox", "boxcox1p", "comb", "dawsn", "digamma", "entr", "erf", "erfc", "erfcx",
+__all__ = ["bdtr", "bdtrc", "bernoulli", "bessel_jn", "beta", "betainc", "betaincinv", "betaln", "binom", "boxcox",
+           "boxcox1p", "chdtr", "chdtrc", "comb", "dawsn", "digamma", "entr", "erf", "erfc", "erfcinv", "erfcx",
            "erfinv", "exp1", "expi", "expit", "expn", "factorial", "fresnel", "gamma", "gammainc", "gammaincc",
-           "gammaln", "gammasgn", "hyp1f1", "hyp2f1", "i0", "i0e", "i1", "i1e", "inv_boxcox", "inv_boxcox1p", "kl_div", "log_ndtr",
-           "log_softmax", "loggamma", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "owens_t", "poch", "polygamma",
-           "rel_entr", "sici", "softmax", "sph_harm_y", "spence", "wofz", "xlog1py", "xlogy", "zeta"]
+           "gammainccinv", "gammaincinv", "gammaln", "gammasgn", "hyp1f1", "hyp2f1", "i0", "i0e", "i1", "i1e",
+           "inv_boxcox", "inv_boxcox1p", "j0", "j1", "k0", "k0e", "k1", "k1e", "kl_div", "log_expit", "log_ndtr",
+           "log_softmax", "loggamma", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "owens_t", "pdtr",
+           "pdtrc", "poch", "polygamma", "rel_entr", "sici", "softmax", "spence", "sph_harm_y", "stdtr", "wofz",
+           "xlog1py", "xlogy", "y0", "y1", "zeta"]
 
 
 erf = _unary("erf", E.erf_p, """The error function, 2/sqrt(pi) * integral of exp(-t**2) from 0 to x.
@@ -68,6 +75,27 @@ expit = _unary("expit", E.logistic_p, """The logistic sigmoid 1 / (1 + exp(-x)).
     >>> fsp.expit(0.0).item()
     0.5
     """)
+
+
+@custom_jvp
+def _log_expit(x: Array) -> Array:
+    # min(x, 0) - log1p(exp(-|x|)): exp never overflows, and log1p keeps the small values for large x
+    return E.sub_p.bind(E.min_p.bind(x, _c(0, x)), E.log1p_p.bind(E.exp_p.bind(E.neg_p.bind(E.abs_p.bind(x)))))
+
+
+_log_expit.defjvps(lambda t, out, x: E.mul_p.bind(t, E.logistic_p.bind(E.neg_p.bind(x))))
+
+
+def log_expit(x) -> Array:
+    """log(expit(x)) = -log(1 + exp(-x)), without overflow or loss of the small values for large x.
+
+    The derivative is 1 - expit(x) = expit(-x).
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.log_expit(0.0).item(), 4), fsp.log_expit(-1000.0).item()
+    (-0.6931, -1000.0)
+    """
+    return _in_wide("log_expit", _log_expit, x)
 
 
 def _x_times(log_fn, x: Array, y: Array, low: float, neutral: float) -> Array:
@@ -154,31 +182,6 @@ def ndtr(x) -> Array:
     return E.mul_p.bind(E.erfc_p.bind(E.mul_p.bind(x, _c(-_SQRT_HALF, x))), _c(0.5, x))
 
 
-# Abramowitz & Stegun 26.2.23: the lower-tail quantile to within 4.5e-4, a start for Newton's method
-_AS_NUM = (2.515517, 0.802853, 0.010328)
-_AS_DEN = (1.0, 1.432788, 0.189269, 0.001308)
-_LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
-
-
-
-
-def _lower_quantile(q: Array) -> Array:
-    """The x <= 0 with ndtr(x) = q, for 0 < q <= 1/2: a rational start refined by Newton steps on
-    log(ndtr(x)) - log(q), whose derivative ndtr'(x)/ndtr(x) keeps the steps well scaled in the tail."""
-    t = E.sqrt_p.bind(E.mul_p.bind(E.log_p.bind(q), _c(-2, q)))
-    x = E.sub_p.bind(E.div_p.bind(_poly(t, _AS_NUM), _poly(t, _AS_DEN)), t)
-    log_q = E.log_p.bind(q)
-    for _ in range(2 if q.dtype == dtypes.float32 else 3):  # quadratic convergence from 4.5e-4
-        cdf = E.mul_p.bind(E.erfc_p.bind(E.mul_p.bind(x, _c(-_SQRT_HALF, x))), _c(0.5, x))
-        log_cdf = E.log_p.bind(E.max_p.bind(cdf, _c(np.finfo(cdf.dtype).smallest_subnormal, cdf)))
-        # ndtr(x) / ndtr'(x), in logs so that neither underflows
-        ratio = E.exp_p.bind(E.add_p.bind(E.add_p.bind(log_cdf, E.mul_p.bind(E.mul_p.bind(x, x), _c(0.5, x))),
-                                          _c(_LOG_SQRT_2PI, x)))
-        step = E.mul_p.bind(E.sub_p.bind(log_cdf, log_q), ratio)
-        x = E.select_n_p.bind(E.gt_p.bind(cdf, _c(0, cdf)), x, E.sub_p.bind(x, step))
-    return x
-
-
 def ndtri(p) -> Array:
     """The inverse of ndtr: the x with ndtr(x) = p; -inf at 0, inf at 1, NaN outside [0, 1].
 
@@ -197,7 +200,7 @@ def ndtri(p) -> Array:
     p = E.select_n_p.bind(inside, half, p_all)
     upper = E.gt_p.bind(p, half)
     q = E.select_n_p.bind(upper, p, E.sub_p.bind(one, p))  # 1 - p is exact for p > 1/2
-    tail = _lower_quantile(q)
+    tail = _lower_quantile(E.log_p.bind(q))
     tail = E.select_n_p.bind(upper, tail, E.neg_p.bind(tail))
     in_centre = E.le_p.bind(E.abs_p.bind(E.sub_p.bind(p, half)), _c(0.25, p))
     # the tails see 1/2 here: there 2p - 1 may round to -1, whose erfinv has an infinite derivative
@@ -208,6 +211,48 @@ def ndtri(p) -> Array:
     x = E.select_n_p.bind(E.eq_p.bind(p_all, _c(0, p)), x, _c(-np.inf, p))
     x = E.select_n_p.bind(E.eq_p.bind(p_all, one), x, _c(np.inf, p))
     return convert(x, p_in.dtype, p_in.weak)
+
+
+_SQRT_PI_2 = math.sqrt(math.pi) / 2
+
+
+@custom_jvp
+def _erfcinv(y: Array) -> Array:
+    one, two = _c(1, y), _c(2, y)
+    inside = E.and_p.bind(E.gt_p.bind(y, _c(0, y)), E.lt_p.bind(y, two))
+    # by erfcinv(2 - y) = -erfcinv(y), the tail for y > 3/2 is that of 2 - y (exact there)
+    upper = E.gt_p.bind(y, one)
+    v = _where(inside, _where(upper, E.sub_p.bind(two, y), y), one)
+    # for v < 1/2, -ndtri(v / 2) / sqrt(2), from log(v) - log(2) (v / 2 may underflow)
+    in_tail = E.lt_p.bind(v, _c(0.5, v))
+    log_half_v = E.sub_p.bind(E.log_p.bind(_where(in_tail, v, _c(0.5, v))), _c(math.log(2), v))
+    tail = E.mul_p.bind(_lower_quantile(log_half_v), _c(-_SQRT_HALF, v))
+    # in the centre erfinv(1 - v), 1 - v exact
+    centre = E.erfinv_p.bind(E.sub_p.bind(one, _where(in_tail, one, v)))
+    x = _where(in_tail, tail, centre)
+    x = _where(upper, E.neg_p.bind(x), x)
+    x = _where(inside, x, _c(np.nan, y))
+    x = _where(E.eq_p.bind(y, _c(0, y)), _c(np.inf, y), x)
+    return _where(E.eq_p.bind(y, two), _c(-np.inf, y), x)
+
+
+# d/dy erfcinv(y) = -sqrt(pi) / 2 exp(erfcinv(y)**2)
+_erfcinv.defjvps(lambda t, out, y: E.mul_p.bind(t, E.mul_p.bind(E.exp_p.bind(E.mul_p.bind(out, out)),
+                                                                _c(-_SQRT_PI_2, y))))
+
+
+def erfcinv(y) -> Array:
+    """The inverse of erfc on (0, 2): inf at 0, -inf at 2, NaN outside [0, 2].
+
+    For y < 1/2 it is -ndtri(y / 2) / sqrt(2), from log(y) so that tiny y keep their relative
+    precision; in the centre erfinv(1 - y); above 3/2, -erfcinv(2 - y).
+
+    >>> import numpy as np
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.erfcinv(0.5).item(), 4), round(fsp.erfcinv(np.float64(1e-300)).item(), 4)
+    (0.4769, 26.2095)
+    """
+    return _in_wide("erfcinv", _erfcinv, y)
 
 
 # reductions ------------------------------------------------------------------------------------
