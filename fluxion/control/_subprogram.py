@@ -286,8 +286,9 @@ def scalar_predicate(op: str, what: str, x, allow_numbers: bool) -> Array:
     ok = x.dtype == dtypes.bool_ or allow_numbers and x.dtype in dtypes.NUMERIC
     if not ok or x.size != 1:
         kind = "a boolean" + (" or a number" if allow_numbers else "")
-        raise op_error(TypeError, op, f"{what} must be a scalar ({kind}), got {x.aval}",
-                       "reduce it to one value, e.g. (x > 0).all() or x[0] > 0")
+        fix = ("reduce it to one value, e.g. (x > 0).all() or x[0] > 0" if x.size != 1 else
+               "make it a comparison, e.g. x < 3.0 rather than 3.0 - x")
+        raise op_error(TypeError, op, f"{what} must be a scalar ({kind}), got {x.aval}", fix)
     if x.ndim:
         x = S.reshape(x, ())
     if x.dtype != dtypes.bool_:

@@ -70,6 +70,24 @@ def _restricted(body: Program, num_consts: int, diff: tuple[int, ...]) -> tuple[
     return reorder(program, (*range(num_consts), *[num_consts + k for k in saved]), tuple(range(len(saved)))), saved
 
 
+@functools.lru_cache(maxsize=1024)
+def _reached(body: Program, num_consts: int, live_consts: tuple[int, ...],
+             live_carry: tuple[int, ...]) -> frozenset[int]:
+    """The carried values that depend, in some iteration, on the closed-over values `live_consts`
+    or the carried values `live_carry`: the others have no tangent. (In the loop over values and
+    tangents that forward mode makes, the values never depend on the tangents.)"""
+    reached = set(live_carry)
+    while True:
+        marked = {body.inputs[k] for k in live_consts} | {body.inputs[num_consts + k] for k in reached}
+        for eq in body.equations:
+            if any(x in marked for x in eq.inputs):
+                marked.update(eq.outputs)
+        grown = reached | {k for k, v in enumerate(body.outputs) if v in marked}
+        if grown == reached:
+            return frozenset(reached)
+        reached = grown
+
+
 def _taped_jvp(primals, tangents, *, cond, body, cond_nconsts, body_nconsts, capacity):
     staging = staging_below()
     nk = cond_nconsts + body_nconsts
@@ -77,7 +95,8 @@ def _taped_jvp(primals, tangents, *, cond, body, cond_nconsts, body_nconsts, cap
     # while linearizing, a tangent that is not staged depends on no input: by linearity it is zero
     live = [staging.owns(t) and differentiable(p.aval) for p, t in zip(primals[cond_nconsts:], tangents[cond_nconsts:])]
     live_consts = tuple(k for k in range(body_nconsts) if live[k])
-    diff = tuple(k for k, x in enumerate(init) if differentiable(x.aval))
+    reached = _reached(body, body_nconsts, live_consts, tuple(k for k in range(len(init)) if live[body_nconsts + k]))
+    diff = tuple(k for k, x in enumerate(init) if k in reached and differentiable(x.aval))
     live_init = tuple(j for j, k in enumerate(diff) if live[body_nconsts + k])
     if not diff or not live_consts and not live_init:
         outs = while_p.bind(*primals, cond=cond, body=body, cond_nconsts=cond_nconsts, body_nconsts=body_nconsts,

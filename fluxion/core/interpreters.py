@@ -23,6 +23,7 @@ class Interpreter:
     """Base of every interpreter: `process` handles one primitive call."""
 
     parent: Interpreter | None = None
+    finished = False  # set when its transformation is done: a value of it met afterwards has leaked
 
     def process(self, prim, args: tuple, params: dict):
         raise NotImplementedError
@@ -87,6 +88,7 @@ def push(interp: Interpreter):
 def finish(interp: Interpreter) -> None:
     """Call what `interp.at_exit` was given: its transformation is done (`push` calls this; code
     that sets `_ctx.interp` itself calls it too)."""
+    interp.finished = True
     exits = interp.__dict__.pop("_exits", None)
     if exits:
         for fn in exits:
@@ -144,10 +146,7 @@ class EagerInterpreter(Interpreter):
         if a.__class__ is Array:
             return a
         if isinstance(a, Tracer):
-            raise errors.op_error(
-                errors.TracerLeakError, prim.name,
-                f"got a traced value ({a.aval}) after the transformation that made it has finished",
-                "return the value from the transformed function instead of storing it outside")
+            raise leak_error(prim.name, a)
         return to_array(a)
 
     def _placed(self, prim, arrays, params):
@@ -174,6 +173,19 @@ class EagerInterpreter(Interpreter):
                 self._types.clear()
             self._types[key] = out
         return out
+
+
+def leak_error(op: str, tracer: Tracer) -> errors.TracerLeakError:
+    return errors.op_error(errors.TracerLeakError, op,
+                           f"got a traced value ({tracer.aval}) after the transformation that made it has finished",
+                           "return the value from the transformed function instead of storing it outside (e.g. "
+                           "in a list or dict that a branch or loop body of traced control flow updates)")
+
+
+def check_live(op: str, x) -> None:
+    """Refuse `x` if it is a traced value of a transformation that has finished."""
+    if isinstance(x, Tracer) and x._interp.finished:
+        raise leak_error(op, x)
 
 
 def _wrap(value, t: ArrayType) -> Array:

@@ -1,10 +1,12 @@
 """Pytrees: nested containers of arrays that transformations flatten and rebuild.
 
-Containers are tuples, lists, dicts (keys in sorted order), None (a node with no leaves),
-namedtuples, dataclasses and classes registered with `register`. Everything else is a leaf.
+Containers are tuples, lists, dicts and defaultdicts (keys in sorted order), OrderedDicts (keys
+in their order), None (a node with no leaves), namedtuples, dataclasses and classes registered
+with `register`. Everything else is a leaf.
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
 from typing import Any, Callable, Hashable
 
@@ -41,6 +43,18 @@ def _sorted_keys(d: dict) -> list:
         return sorted(d)
     except TypeError:
         return sorted(d, key=repr)
+
+
+def _defaultdict_children(d: collections.defaultdict) -> tuple[list, Hashable]:
+    keys = _sorted_keys(d)
+    return [d[k] for k in keys], (d.default_factory, tuple(keys))
+
+
+# the dict subclasses jax takes apart too: an OrderedDict keeps its order, a defaultdict its factory
+register(collections.OrderedDict, lambda d: (list(d.values()), tuple(d)),
+         lambda keys, children: collections.OrderedDict(zip(keys, children)))
+register(collections.defaultdict, _defaultdict_children,
+         lambda aux, children: collections.defaultdict(aux[0], zip(aux[1], children)))
 
 
 def _node_of(x) -> tuple[Any, list, Hashable] | None:

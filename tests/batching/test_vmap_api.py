@@ -92,6 +92,8 @@ def test_inconsistent_batch_sizes_name_the_sizes():
 def test_axes_errors_name_the_fix():
     with pytest.raises(ValueError, match="out of range"):
         fx.vmap(fnp.sin, in_axes=2)(fnp.zeros((2, 2)))
+    with pytest.raises(ValueError, match="(?s)0 dimensions.*fix: a 0-d value has no axis to map over: give it None"):
+        fx.vmap(lambda a, s: a * s)(fnp.zeros(2), fnp.asarray(3.0))
     with pytest.raises(ValueError, match="one in_axes entry per positional argument"):
         fx.vmap(lambda a, b: a, in_axes=(0,))(fnp.zeros(2), fnp.zeros(2))
     with pytest.raises(ValueError, match="axis_size"):

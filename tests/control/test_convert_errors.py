@@ -269,6 +269,34 @@ def test_conversion_errors_are_concretization_errors_and_type_errors():
     assert issubclass(ConversionError, fx.errors.ConcretizationError) and issubclass(ConversionError, TypeError)
 
 
+def squares_into(acc, v):
+    acc["total"] = acc["total"] + v ** 2
+
+
+def accumulates_through_a_helper(x):
+    acc = {"total": 0.0}
+    if x > 0:
+        squares_into(acc, x)  # the helper updates the dict the branch cannot see
+    return acc["total"]
+
+
+def test_a_container_a_helper_updates_under_a_traced_condition_is_a_leak_not_a_wrong_result():
+    x = fnp.asarray(0.5, dtype=fnp.float64)
+    assert float(fx.grad(accumulates_through_a_helper)(x)) == 2 * 0.5  # eager: Python's if, d(x^2)/dx
+    for transform in (fx.jit, lambda f: fx.jit(fx.grad(f)), lambda f: fx.jit(fx.jacfwd(f)), fx.vmap):
+        with pytest.raises(fx.errors.TracerLeakError, match="after the transformation that made it has finished"):
+            transform(accumulates_through_a_helper)(x if transform is not fx.vmap else x[None])
+
+
+def test_a_traced_value_kept_from_a_finished_transformation_is_a_leak_in_jit():
+    kept = []
+    fx.jit(lambda x: kept.append(x) or x)(x3())
+    fx.grad(lambda x: kept.append(x) or x)(x3())
+    for leaked in kept:
+        with pytest.raises(fx.errors.TracerLeakError, match="after the transformation that made it has finished"):
+            fx.jit(lambda y: y * leaked)(x3())
+
+
 # tracebacks -------------------------------------------------------------------------------------------
 def fails_in_a_branch(x):
     if x > 0:

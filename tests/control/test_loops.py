@@ -207,6 +207,9 @@ def test_a_condition_that_is_not_a_scalar_bool_is_an_error():
             fx.while_loop(cond, lambda v: v + 1, fnp.zeros(2))
         with pytest.raises(TypeError, match=r"cond_fun's result must be a scalar"):
             fx.jit(lambda x: fx.while_loop(cond, lambda v: v + 1, x))(fnp.zeros(2))
+    # one number that is not a boolean is told to compare, not to reduce
+    with pytest.raises(TypeError, match=r"(?s)got f32\[\].*fix: make it a comparison"):
+        fx.while_loop(lambda v: 3.0 - v, lambda v: v + 1, fnp.zeros(()))
 
 
 def test_loop_arguments_are_checked():

@@ -204,6 +204,30 @@ def test_custom_rules_inside_the_body_apply_in_the_reverse_sweep():
     _close([fx.grad(loss)(X, True), fx.jit(fx.grad(loss), static_argnums=(1,))(X, True)], [expected] * 2)
 
 
+def test_a_custom_vjp_of_a_loops_result_inside_a_scan_body_matches_jax():
+    # reverse mode transposes the scan body's forward-mode derivative: there the loop runs over
+    # values and tangents together, and the values it gives (the custom_vjp's residuals) have no tangent
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    jnp = jax.numpy
+
+    def with_rule(custom):
+        sq = custom(lambda v: v * v)
+        sq.defvjp(lambda v: (v * v, v), lambda v, g: (2 * v * g,))
+        return sq
+
+    fsq, jsq = with_rule(fx.custom_vjp), with_rule(jax.custom_vjp)
+    step = lambda s: (s[0] + 1, fnp.sin(s[1]) * W + 0.1)  # noqa: E731
+    loop = lambda c: fx.while_loop(lambda s: s[0] < 3, step, (0, c), capacity=2)[1]  # noqa: E731
+    jloop = lambda c: jax.lax.fori_loop(0, 3, lambda i, v: jnp.sin(v) * float(W) + 0.1, c)  # noqa: E731
+    f = lambda x: fx.scan(lambda c, w: (fsq(loop(c)) * w, c), x[0], x[1:])[0]  # noqa: E731
+    jf = lambda x: jax.lax.scan(lambda c, w: (jsq(jloop(c)) * w, c), x[0], x[1:])[0]  # noqa: E731
+    xs = np.array([[0.7, 0.8, 1.2], [-0.3, 1.1, 0.4]])
+    want = jax.vmap(jax.grad(jf))(xs)
+    _close([np.stack([fx.grad(f)(fnp.asarray(x)) for x in xs]), fx.jit(fx.vmap(fx.grad(f)))(fnp.asarray(xs))],
+           [want] * 2)
+
+
 def test_vjp_and_jacrev_of_a_vector_valued_loop():
     f = lambda x, w: _decay(x, w, 11)  # noqa: E731
     g = lambda x, w: _decay_python(x, w, 11)  # noqa: E731

@@ -40,6 +40,8 @@ TREES = [
     Frozen(a={"z": 1, "y": 2}),
     Registered(1, [2, 3], tag="t"),
     [{"k": Point(None, 1)}, (Registered(None, 2, 0),)],
+    collections.OrderedDict([("z", 1), ("a", [2, 3])]),
+    collections.defaultdict(list, {"b": 1, "a": (2, None)}),
 ]
 
 
@@ -110,3 +112,18 @@ def test_a_compiled_flattener_gives_the_leaves_of_its_structure_and_none_for_oth
         assert flat(other) is None
     with pytest.raises(LookupError):
         flattener(fx.tree.structure(Point(1.0, 2.0)), [float])
+
+
+def test_ordered_dicts_and_defaultdicts_are_containers_as_in_jax():
+    jax = pytest.importorskip("jax")
+    od = collections.OrderedDict([("z", 1.0), ("a", 2.0)])
+    dd = collections.defaultdict(list, {"z": 1.0, "a": 2.0})
+    for tree in (od, dd, {"p": od, "q": [dd]}):
+        leaves, treedef = fx.tree.flatten(tree)
+        assert leaves == jax.tree_util.tree_leaves(tree)
+        rebuilt = fx.tree.unflatten(treedef, leaves)
+        assert rebuilt == tree and type(rebuilt) is type(tree)
+    assert fx.tree.unflatten(fx.tree.structure(dd), [3.0, 4.0]).default_factory is list
+    grads = fx.grad(lambda p: p["z"] * 3.0 + p["a"] ** 2)(od)
+    assert type(grads) is collections.OrderedDict and list(grads) == ["z", "a"]
+    assert (float(grads["z"]), float(grads["a"])) == (3.0, 4.0)

@@ -1,3 +1,4 @@
+import collections
 import gc
 import tracemalloc
 
@@ -175,3 +176,45 @@ def test_hessian_takes_has_aux():
     h, aux = fx.hessian(lambda v: (fnp.sum(v ** 3), v[0] * 2), has_aux=True)(x)
     np.testing.assert_allclose(h, np.diag(6 * np.asarray(x)))
     assert float(aux) == 2.0
+
+
+def test_jacobians_of_tuple_and_namedtuple_outputs_and_arguments_match_jax():
+    jax = jax_x64()
+    jnp = jax.numpy
+    Pair = collections.namedtuple("Pair", "w b")
+    x = np.array([0.5, -1.0, 2.0])
+    outputs = [(lambda m: lambda v: (m.sin(v), v[0] * v)), (lambda m: lambda v: Pair(m.sin(v), {"k": (v[0], v * 2)}))]
+    for fx_fn, jax_fn in [(fx.jacfwd, jax.jacfwd), (fx.jacrev, jax.jacrev)]:
+        for make in outputs:
+            ours = fx_fn(make(fnp))(fnp.asarray(x))
+            theirs = jax_fn(make(jnp))(jnp.asarray(x))
+            assert type(ours) is type(theirs)
+            for a, b in zip(fx.tree.leaves(ours), jax.tree_util.tree_leaves(theirs)):
+                np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-13)
+    # the gradient of a namedtuple argument is a namedtuple, so its Hessian has one in its output too
+    loss = lambda m: lambda p, v: m.sum(m.tanh(p.w @ v + p.b["u"]) ** 2) + p.b["s"] ** 2
+    p = Pair(np.arange(6.0).reshape(2, 3) / 7, {"u": np.array([0.1, -0.2]), "s": np.array(0.7)})
+    ours = fx.hessian(loss(fnp))(fx.tree.map(fnp.asarray, p), fnp.asarray(x))
+    theirs = jax.hessian(loss(jnp))(jax.tree_util.tree_map(jnp.asarray, p), jnp.asarray(x))
+    for a, b in zip(fx.tree.leaves(ours), jax.tree_util.tree_leaves(theirs), strict=True):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-12, atol=1e-14)
+
+
+def test_hessian_errors_name_hessian():
+    with pytest.raises(fx.errors.DTypeError, match="hessian: argument 0[\\s\\S]*floating-point"):
+        fx.hessian(lambda x: fnp.sum(x * 2.0))(fnp.asarray([1, 2]))
+
+
+def test_forward_mode_refuses_a_real_function_of_complex_inputs_that_reverse_mode_differentiates():
+    jax = jax_x64()
+    jnp = jax.numpy
+    z = np.array([1 + 2j, -0.5 + 0.3j])
+    loss = lambda m: lambda v: m.sum(m.abs(v) ** 2 * m.real(v))
+    np.testing.assert_allclose(np.asarray(fx.jacrev(loss(fnp))(fnp.asarray(z))),
+                               np.asarray(jax.jacrev(loss(jnp))(jnp.asarray(z))), rtol=1e-13)
+    for transform in (fx.jacfwd, fx.hessian):  # forward mode's complex derivative does not exist here
+        with pytest.raises(TypeError, match="real output of complex inputs[\\s\\S]*fix: use fx.jacrev or fx.grad"):
+            transform(loss(fnp))(fnp.asarray(z))
+    ours = fx.jacfwd(lambda v: fnp.sin(v) * v[0])(fnp.asarray(z))  # holomorphic: forward mode's complex Jacobian
+    np.testing.assert_allclose(np.asarray(ours), np.asarray(
+        jax.jacfwd(lambda v: jnp.sin(v) * v[0], holomorphic=True)(jnp.asarray(z))), rtol=1e-13)

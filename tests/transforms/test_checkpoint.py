@@ -201,6 +201,30 @@ def test_reverse_over_forward_mode_recomputes_too():
     assert len(fx.saved_residuals(hvp(fx.checkpoint(f)), x)) < len(fx.saved_residuals(hvp(f), x))
 
 
+@pytest.mark.parametrize("policy", [None, "dots_saveable"])
+def test_a_custom_vjp_of_a_checkpoints_output_in_a_scan_body_matches_jax(policy):
+    # reverse mode transposes the scan body's forward-mode derivative, where the checkpoint's
+    # primal output is the custom_vjp's residual: a known value, not a tangent
+    jax = jax_x64()
+    jnp = jax.numpy
+
+    def with_rule(custom):
+        sq = custom(lambda v: v * v)
+        sq.defvjp(lambda v: (v * v, v), lambda v, g: (2 * v * g,))
+        return sq
+
+    fsq, jsq = with_rule(fx.custom_vjp), with_rule(jax.custom_vjp)
+    step = fx.checkpoint(lambda c, w: fnp.tanh(c * w) + 0.3 * c, policy=policy)
+    jstep = jax.checkpoint(lambda c, w: jnp.tanh(c * w) + 0.3 * c)
+    f = lambda x: fx.scan(lambda c, w: (fsq(step(c, w)), c), x[0], x[1:])[0]  # noqa: E731
+    jf = lambda x: jax.lax.scan(lambda c, w: (jsq(jstep(c, w)), c), x[0], x[1:])[0]  # noqa: E731
+    xs = np.array([[0.7, 0.8, 1.2, -0.4], [0.3, -1.1, 0.5, 0.9]])
+    want = jax.vmap(jax.grad(jf))(xs)
+    for grads in (lambda: [fx.grad(f)(fnp.asarray(x)) for x in xs], lambda: fx.vmap(fx.grad(f))(fnp.asarray(xs)),
+                  lambda: fx.jit(fx.vmap(fx.grad(f)))(fnp.asarray(xs))):
+        np.testing.assert_allclose(np.stack([np.asarray(g) for g in grads()]), want, rtol=1e-12)
+
+
 # what is saved ----------------------------------------------------------------------------------
 def test_saved_residuals_lists_what_plain_reverse_mode_keeps():
     x = fnp.ones(3)

@@ -10,7 +10,7 @@ from ...core import dtypes, tree
 from ...core.array import Array, PendingArray, to_array
 from ...core.device import like
 from ...core.errors import DTypeError, ShapeError, op_error
-from ...core.interpreters import EAGER, _ctx, _wrap, finish, push
+from ...core.interpreters import EAGER, _ctx, _wrap, check_live, finish, push
 from ...core.program import Program, evaluate
 from ...ops import elementwise as E
 from ...ops._ad import Zero, differentiable, instantiate, zeros
@@ -30,6 +30,7 @@ def _unpack(interp: JVPInterpreter, outs) -> tuple[list, list]:
     primals, tangents = [], []
     for o in outs:
         p, t = interp.unpack(o)
+        check_live("differentiation", p)
         p = to_array(p)
         primals.append(p)
         tangents.append(Zero(p.aval) if t is None else t)
@@ -93,6 +94,7 @@ def _linearize(f: Callable, args: tuple, has_aux: bool = False):
     finally:
         _ctx.interp = prev
         finish(staging)
+        finish(interp)
     live = [i for i, t in enumerate(tangents_out) if t.__class__ is not Zero]
     program = staging.program([tangents_out[i] for i in live])
     linear = _Linear(program, live, [t is not None for t in tangents], leaves, primals_out,
@@ -300,6 +302,7 @@ def _eager_value_and_grad(f: Callable, args: tuple, argnums, has_aux: bool):
     finally:
         _ctx.interp = EAGER
         finish(staging)
+        finish(interp)
     value, t = interp.unpack(out)
     value = _scalar_output(tree.structure(out), value)
     env = {}

@@ -273,7 +273,12 @@ def _remat_call_jvp(interp, args, params):
         call = Record(name=getattr(fun, "__name__", "checkpoint"), fun=fun, policy=policy, num_args=len(args),
                       owner=interp, closed=closed, sigs=forward.sigs, live=live, out_avals=tuple(o.aval for o in outs))
         lin = remat_lin_p.bind(*primals, *forward.saved, *[tangents[i] for i in live], call=call)
-    return tuple(interp.wrap(o, t if differentiable(o.aval) else Zero(o.aval)) for o, t in zip(outs, lin))
+    # the JVP that forward mode checkpoints, linearized in its tangents alone (to transpose it): its
+    # primal outputs have no tangent, so that what reads them (a custom_vjp's residuals) sees known values
+    n = getattr(fun, "primal_inputs", None)
+    known = len(outs) // 2 if n is not None and all(n <= i < len(args) for i in live) else 0
+    return tuple(interp.wrap(o, t if k >= known and differentiable(o.aval) else Zero(o.aval))
+                 for k, (o, t) in enumerate(zip(outs, lin)))
 
 
 def _jvp(run: Callable, values: list, live, tangents) -> tuple[list, list]:
@@ -302,6 +307,8 @@ def _remat_of_jvp(interp, primals, tangents, fun, policy):
     def jvp_fun(*xs):
         outs, t_outs = _jvp(run, xs[:len(primals)], live, xs[len(primals):])
         return [*outs, *map(instantiate, t_outs)]
+
+    jvp_fun.primal_inputs = len(primals)  # outputs [*outs, *tangents]: the outs read only these first inputs
 
     with use(interp.parent):
         res = remat_call_p.bind(*primals, *[tangents[i] for i in live], fun=jvp_fun, policy=policy)

@@ -6,9 +6,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ...core import tree
+from ...core import dtypes, tree
 from ...core.array import Array, to_array
 from ...core.device import like
+from ...core.errors import op_error
 from ...ops import elementwise as E
 from ...ops import shape as S
 from ...ops._ad import zeros
@@ -30,6 +31,8 @@ def _jacobian(f, argnums, has_aux, holomorphic: bool, forward: bool, op: str):
         if holomorphic:
             _complex_only(op, ins, "input")
             _complex_only(op, outs, "output")
+        elif op != "jacrev":  # jacfwd and hessian take the complex derivative in forward mode
+            _holomorphic_possible(op, ins, outs)
         # blocks[o][i] = d out o / d in i, of shape outs[o].shape + ins[i].shape: one batched
         # linear map per input (forward) or output (reverse), over all its basis vectors at once
         blocks = [[None] * len(ins) for _ in outs]
@@ -46,18 +49,22 @@ def _jacobian(f, argnums, has_aux, holomorphic: bool, forward: bool, op: str):
                     like(_basis(y), out_leaves[o]))
                 for i, (a, row) in enumerate(zip(ins, rows)):  # row: (y.size,) + a.shape
                     blocks[o][i] = S.reshape(row, y.shape + a.shape)
-        jac = tree.unflatten(out_tree, [tree.unflatten(in_tree, b) for b in blocks])
-        if isinstance(argnums, int):
-            jac = _first(jac, out_tree)
+        per_output = [tree.unflatten(in_tree, b) for b in blocks]
+        if isinstance(argnums, int):  # drop the argnums tuple level
+            per_output = [d[0] for d in per_output]
+        jac = tree.unflatten(out_tree, per_output)
         return (jac, aux) if has_aux else jac
 
     return wrapped
 
 
-def _first(jac, out_tree):
-    """Drop the argnums tuple level for an integer argnums."""
-    leaves = tree.flatten(jac, is_leaf=lambda t: isinstance(t, tuple))[0]
-    return tree.unflatten(out_tree, [blk[0] for blk in leaves])
+def _holomorphic_possible(op: str, ins, outs) -> None:
+    """Refuse a real output of complex inputs: no such function (but a constant) is holomorphic, so
+    the complex derivative that forward mode takes does not exist."""
+    if any(a.dtype in dtypes.COMPLEX for a in ins) and any(y.dtype in dtypes.REAL_FLOATING for y in outs):
+        raise op_error(TypeError, op, "a real output of complex inputs has no complex derivative (the function is "
+                       "not holomorphic)", "use fx.jacrev or fx.grad for the gradient of a real function of complex "
+                       "inputs, or differentiate with respect to their real and imaginary parts")
 
 
 def jacfwd(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, holomorphic: bool = False) -> Callable:
@@ -92,7 +99,8 @@ def hessian(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False
     >>> fx.hessian(lambda x: (x ** 3).sum())(fnp.asarray([1.0, 2.0])).tolist()
     [[6.0, 0.0], [0.0, 12.0]]
     """
-    return jacfwd(jacrev(f, argnums, has_aux, holomorphic), argnums, has_aux, holomorphic)
+    gradient = _jacobian(f, argnums, has_aux, holomorphic, False, "hessian")
+    return _jacobian(gradient, argnums, has_aux, holomorphic, True, "hessian")
 
 
 def stop_gradient(x):

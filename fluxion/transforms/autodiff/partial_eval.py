@@ -15,7 +15,7 @@ simply a value that is known now.
 from __future__ import annotations
 
 from ...core.array import Tracer, to_array
-from ...core.interpreters import Interpreter
+from ...core.interpreters import Interpreter, check_live
 from ...core.primitive import abstract_eval
 from ...core.program import Equation, Program, Var
 
@@ -89,6 +89,7 @@ class StagingInterpreter(Interpreter):
         if self.owns(x):
             return x._var
         if isinstance(x, Tracer):  # a value of an outer transformation
+            check_live("tracing", x)
             key, value = id(x), x
         else:  # a concrete value, kept as it is now: an in-place update later must not change it
             key, value = to_array(x)._snapshot()

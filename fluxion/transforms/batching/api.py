@@ -30,8 +30,9 @@ def _prefix_leaves(prefix, treedef: TreeDef, what: str) -> list:
 
 def _axis(axis: int, ndim: int, what: str) -> int:
     if not -ndim <= axis < ndim:
+        fix = f"use an axis in [{-ndim}, {ndim - 1}]" if ndim else "a 0-d value has no axis to map over: give it None"
         raise op_error(ValueError, "vmap", f"{what} {axis} is out of range for a value of {ndim} dimensions "
-                       f"(with the batch axis)", f"use an axis in [{-ndim}, {ndim - 1}]")
+                       f"(with the batch axis)", fix)
     return axis % ndim
 
 
