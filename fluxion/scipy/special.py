@@ -428,9 +428,24 @@ def entr(x) -> Array:
     0.3466
     """
     (x,) = _real("entr", x)
+    return _entr(x)
+
+
+@custom_jvp
+def _entr(x: Array) -> Array:
     negative = E.lt_p.bind(x, _c(0, x))
     xs = _where(negative, _c(1, x), x)  # no log of a negative number, even in a discarded lane
     return _where(negative, _c(-np.inf, x), E.neg_p.bind(xlogy(xs, xs)))
+
+
+# -(log(x) + 1): inf at 0, where entr rises vertically; 0 left of it, where entr is constant
+def _entr_slope(x: Array) -> Array:
+    negative = E.lt_p.bind(x, _c(0, x))
+    log_x = E.log_p.bind(_where(negative, _c(1, x), x))
+    return _where(negative, _c(0, x), E.neg_p.bind(E.add_p.bind(log_x, _c(1, x))))
+
+
+_entr.defjvps(lambda t, out, x: E.mul_p.bind(t, _entr_slope(x)))
 
 
 def _relative(name: str, x, y, extra):

@@ -333,3 +333,17 @@ def test_zeta_without_q_is_riemanns_everywhere():
     assert fsp.zeta(np.float32(0.5)).dtype == np.float32
     with pytest.raises(NotImplementedError, match="stop_gradient"):
         fx.grad(fsp.zeta)(np.float64(0.5))
+
+
+def test_entr_derivatives_are_minus_log_x_minus_one_and_infinite_at_zero():
+    # entr(x) = -x log x rises vertically at 0 (a one-sided derivative of +inf, as jax's and the
+    # finite differences (entr(h) - entr(0)) / h give) and is the constant -inf left of it
+    x = np.array([0.0, 1e-300, 0.3, 1.0, 2.5, -1.0])
+    first = np.asarray(fx.vmap(fx.grad(fsp.entr))(fnp.asarray(x)))
+    second = np.asarray(fx.vmap(fx.grad(fx.grad(fsp.entr)))(fnp.asarray(x)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.testing.assert_allclose(first, np.where(x < 0, 0.0, -np.log(x) - 1), rtol=1e-14)
+        np.testing.assert_allclose(second, np.where(x < 0, 0.0, -1 / x), rtol=1e-14)
+    h = 1e-12
+    assert (sp.entr(h) - sp.entr(0.0)) / h > 20 and first[0] == np.inf
+    np.testing.assert_array_equal(np.asarray(fx.jit(fx.vmap(fx.grad(fsp.entr)))(fnp.asarray(x))), first)
