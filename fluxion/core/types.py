@@ -15,7 +15,7 @@ class ArrayType:
 
     def __init__(self, shape: tuple[int, ...], dtype: np.dtype, weak: bool = False):
         self.shape = tuple(shape)
-        self.dtype = dtype
+        self.dtype = dtype if isinstance(dtype, np.dtype) else np.dtype(dtype)  # fnp.float32 is a scalar type
         self.weak = weak
 
     @property

@@ -42,20 +42,22 @@ from ._statistics import *  # noqa: F401,F403
 from . import _ufunc
 from ._ufunc import *  # noqa: F401,F403
 from ._windows import *  # noqa: F401,F403
+from ._scalar_types import scalar_type as _scalar_type
 
 __array_api_version__ = "2024.12"
 
-bool = _dt.bool_  # noqa: A001
-int8, int16, int32, int64 = _dt.int8, _dt.int16, _dt.int32, _dt.int64
-uint8, uint16, uint32, uint64 = _dt.uint8, _dt.uint16, _dt.uint32, _dt.uint64
-float16, bfloat16, float32, float64 = _dt.float16, _dt.bfloat16, _dt.float32, _dt.float64
-complex64, complex128 = _dt.complex64, _dt.complex128
+# the dtypes, as NumPy's scalar types are: dtypes that convert when called (_scalar_types.py)
+bool = _scalar_type("bool", _dt.bool_)  # noqa: A001
+int8, int16, int32, int64 = (_scalar_type(f"int{n}", _np.dtype(f"int{n}")) for n in (8, 16, 32, 64))
+uint8, uint16, uint32, uint64 = (_scalar_type(f"uint{n}", _np.dtype(f"uint{n}")) for n in (8, 16, 32, 64))
+float16, float32, float64 = (_scalar_type(f"float{n}", _np.dtype(f"float{n}")) for n in (16, 32, 64))
+bfloat16 = _scalar_type("bfloat16", _dt.bfloat16)
+complex64, complex128 = _scalar_type("complex64", _dt.complex64), _scalar_type("complex128", _dt.complex128)
 ndarray = Array
 dtype = _np.dtype
 # NumPy's names for the default-sized types, and its abstract type hierarchy (for issubdtype)
-bool_, int_, uint, single, double, csingle, cdouble = _dt.bool_, _dt.int64, _dt.uint64, _dt.float32, _dt.float64, \
-    _dt.complex64, _dt.complex128
-float_, complex_ = _dt.float64, _dt.complex128
+bool_, int_, uint, single, double, csingle, cdouble = bool, int64, uint64, float32, float64, complex64, complex128
+float_, complex_ = float64, complex128
 generic, number, integer, signedinteger, unsignedinteger = (_np.generic, _np.number, _np.integer, _np.signedinteger,
                                                              _np.unsignedinteger)
 inexact, floating, complexfloating, flexible, character = (_np.inexact, _np.floating, _np.complexfloating,

@@ -31,5 +31,5 @@ def test_evaluating_a_program_matches_numpy():
 def test_params_print_by_name():
     f32 = ArrayType((3,), fnp.float32)
     a, b = Var(f32), Var(ArrayType((3,), fnp.int32))
-    p = Program([], [], [a], [Equation(E.convert_element_type_p, [a], [b], {"new_dtype": fnp.int32})], [b])
+    p = Program([], [], [a], [Equation(E.convert_element_type_p, [a], [b], {"new_dtype": np.dtype("int32")})], [b])
     assert "convert_element_type[new_dtype=dtype('int32')] a" in str(p)
