@@ -414,8 +414,9 @@ def geomspace(start, stop, /, num: int = 50, *, endpoint: bool = True, dtype=Non
     num = operator.index(num)
     sign = E.sign_p.bind(start)
     start, stop = E.div_p.bind(start, sign), E.div_p.bind(stop, sign)
-    logs, _ = _interpolate("geomspace", E.log_p.bind(start), E.log_p.bind(stop), num, endpoint)
-    values = E.exp_p.bind(logs)
+    # powers of ten, as NumPy computes them, so that decades come out exact (1, 10, 100, ...)
+    logs, _ = _interpolate("geomspace", E.log10_p.bind(start), E.log10_p.bind(stop), num, endpoint)
+    values = E.pow_p.bind(convert(10.0, logs.dtype), logs)
     if num:
         values = _with_ends(values, start, stop if endpoint and num > 1 else None)
     return place("geomspace", _to_result(_move_first_axis(E.mul_p.bind(values, sign), axis), dt), device)

@@ -38,9 +38,10 @@ def _dtype(op: str, x) -> np.dtype:
 def astype(x, dtype, /, *, copy: bool = True, device: Device | None = None) -> Array:
     """`x` converted to `dtype`.
 
-    As in JAX: complex to real keeps the real part (with NumPy's ComplexWarning); float to
-    integer truncates toward zero, saturates at the integer range and sends NaN to 0 (XLA's
-    conversion, where NumPy's is undefined). With `copy=False` an array already of `dtype`
+    As in JAX: complex to real keeps the real part (with NumPy's ComplexWarning; to bool, a
+    number is True when either part is nonzero); float to integer truncates toward zero,
+    saturates at the integer range and sends NaN to 0 (XLA's conversion, where NumPy's is
+    undefined). With `copy=False` an array already of `dtype`
     comes back as it is. `device` (a device or its name) moves the result there.
 
     >>> import fluxion.numpy as fnp
@@ -52,7 +53,7 @@ def astype(x, dtype, /, *, copy: bool = True, device: Device | None = None) -> A
     device = resolve("astype", device)
     if dt == x.dtype and not x.weak and not copy:
         return place("astype", x, device, copy)
-    if x.dtype in D.COMPLEX and dt not in D.COMPLEX:
+    if x.dtype in D.COMPLEX and dt not in D.COMPLEX and dt != D.bool_:
         warnings.warn(f"astype: casting {x.dtype} to {dt} discards the imaginary part", np.exceptions.ComplexWarning,
                       stacklevel=2)
     return place("astype", E.convert_element_type_p.bind(x, new_dtype=dt, weak=False), device)
@@ -255,6 +256,8 @@ def issubdtype(arg1, arg2, /) -> bool:
     >>> fnp.issubdtype(fnp.bfloat16, np.floating), fnp.issubdtype(fnp.int8, np.unsignedinteger)
     (True, False)
     """
+    # Python's types name NumPy's here (float is float64, not fluxion's default float32), as in NumPy
+    arg1, arg2 = (np.dtype(a) if any(a is t for t in _SCALARS) else a for a in (arg1, arg2))
     if isinstance(arg1, type) and arg1 in _ABSTRACT:
         return np.issubdtype(arg1, arg2)
     dt = _dtype("issubdtype", arg1)

@@ -180,6 +180,8 @@ def histogram(a, bins=10, range=None, density: bool | None = None, weights=None)
     integer data and keep a floating dtype. Traced data (under jit, vmap or grad)
     takes `bins` as a count or as edges, not as a method name; a count without `range` spans
     the data as NumPy's does, and NaN or inf data (which NumPy refuses) then gives NaN edges.
+    Compiled with `jit`, such an edge can differ from NumPy's in its last bit (XLA fuses its
+    multiply and add), so that a value lying exactly on it is counted in the neighbouring bin.
 
     >>> import fluxion.numpy as fnp
     >>> counts, edges = fnp.histogram(fnp.asarray([1, 2, 2, 3]), bins=2)
@@ -233,7 +235,7 @@ def histogram_bin_edges(a, bins=10, range=None, weights=None) -> Array:  # noqa:
 def _bin_edges(op: str, a, bins, range, weights=None) -> Array:  # noqa: A002
     """`histogram_bin_edges`; for traced `a`, a count of bins without `range` spans its data:
     NumPy's edges from its min to its max (a half wider either side where they are equal),
-    found in float64 as NumPy's, and (0, 1) for no data."""
+    rounded as NumPy's, and (0, 1) for no data."""
     if not isinstance(a, Tracer):
         values, bins, range, w, _, edges_dt = _histogram_args(op, a, bins, range, weights)
         edges = _numpy_call(op, np.histogram_bin_edges, values, bins=bins, range=range, weights=w)
@@ -246,9 +248,15 @@ def _bin_edges(op: str, a, bins, range, weights=None) -> Array:  # noqa: A002
     edges = _bin_edges(op, np.zeros(0, dt), bins, range)  # checks bins and range
     if range is not None or np.ndim(bins) != 0 or a.size == 0:
         return edges
-    lo, hi = convert(fnp.min(a), dtypes.float64), convert(fnp.max(a), dtypes.float64)
+    # NumPy's linspace in NumPy's type (the data's float type; float64 for integers), rounded as
+    # it rounds: i * step, then + lo (which XLA's CPU code may fuse into one multiply-add, moving
+    # an edge by one rounding)
+    work = a.dtype if a.dtype in dtypes.FLOATING else dtypes.float64
+    lo, hi = convert(fnp.min(a), work), convert(fnp.max(a), work)
     same = lo == hi
-    return convert(fnp.linspace(fnp.where(same, lo - 0.5, lo), fnp.where(same, hi + 0.5, hi), edges.shape[0]), dt)
+    lo, hi = fnp.where(same, lo - 0.5, lo), fnp.where(same, hi + 0.5, hi)
+    i = fnp.arange(edges.shape[0], dtype=work)
+    return convert(fnp.where(i == edges.shape[0] - 1, hi, i * ((hi - lo) / (edges.shape[0] - 1)) + lo), dt)
 
 
 def bincount(x, weights=None, minlength: int = 0, *, length: int | None = None) -> Array:

@@ -52,6 +52,13 @@ _FAST = {"add": (fnp.sum, fnp.cumsum, "add"), "multiply": (fnp.prod, fnp.cumprod
          "fmax": (fnp.nanmax, None, None), "fmin": (fnp.nanmin, None, None)}
 
 
+
+def _one_axis(op: str, axis, ndim: int) -> int:
+    axes = S.normalize_axes(op, axis, ndim)
+    if len(axes) != 1:
+        raise op_error(ValueError, op, f"works along one axis, got axis={axis!r}", "pass a single int axis")
+    return axes[0]
+
 class ufunc:  # noqa: N801  (NumPy's name)
     """A function of `nin` broadcast arrays with `nout` results, and NumPy's ufunc methods.
 
@@ -159,7 +166,7 @@ class ufunc:  # noqa: N801  (NumPy's name)
         x = _cast(array, dtype)
         if x.ndim == 0:
             raise op_error(ShapeError, op, "cannot accumulate a 0-d array", "pass an array with at least one axis")
-        (axis,) = S.normalize_axes(op, axis, x.ndim)
+        axis = _one_axis(op, axis, x.ndim)
         result_dtype = self(x[:0], x[:0]).dtype
         if self._accumulate is not None and result_dtype == x.dtype and x.dtype != fnp.bool_:
             return self._accumulate(x, axis=axis)
@@ -204,7 +211,7 @@ class ufunc:  # noqa: N801  (NumPy's name)
         self._binary("reduceat")
         _no_out(op, out)
         x = _cast(array, dtype)
-        (axis,) = S.normalize_axes(op, axis, x.ndim)
+        axis = _one_axis(op, axis, x.ndim)
         if isinstance(indices, Tracer):
             raise ConcretizationError(f"{op}: the indices are traced, and they fix the slices\n"
                                       "  fix: pass indices known before tracing (a NumPy array or list)")

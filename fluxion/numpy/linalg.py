@@ -410,6 +410,8 @@ def lstsq(a, b, rcond=None) -> tuple[Array, Array, Array, Array]:
     bm = S.expand_dims(b, (1,)) if vector else b
     u, s, vh = L.svd(a, full_matrices=False)
     m, n = a.shape
+    if isinstance(rcond, (int, float)) and rcond < 0:  # LAPACK's meaning, which NumPy keeps: machine precision
+        rcond = float(ml_dtypes.finfo(s.dtype).eps)
     cutoff = _cutoff("lstsq", s, a.shape, rcond)
     sinv = convert(_inverse_values(s, cutoff), a.dtype)
     x = matmul(_ct(vh), E.mul_p.bind(S.expand_dims(sinv, (1,)), matmul(_ct(u), bm)))
@@ -545,8 +547,10 @@ def cond(x, p=None) -> Array:
     if p in (None, 2, -2):
         s = svdvals(x)
         big, small = R.reduce_max(s, _last(s)), R.reduce_min(s, _last(s))
-        return E.div_p.bind(small, big) if p == -2 else E.div_p.bind(big, small)
-    c = E.mul_p.bind(_matrix_norm(x, p), _matrix_norm(inv(x), p))
+        c = E.div_p.bind(small, big) if p == -2 else E.div_p.bind(big, small)
+    else:
+        c = E.mul_p.bind(_matrix_norm(x, p), _matrix_norm(inv(x), p))
+    # NaN from a singular matrix (0 / 0, or its inverse's) is inf, as NumPy makes it
     singular = E.ne_p.bind(c, c) & ~R.reduce_or(E.ne_p.bind(x, x), (x.ndim - 2, x.ndim - 1))
     return _where(singular, convert(math.inf, c.dtype), c)
 

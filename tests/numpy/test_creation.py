@@ -344,3 +344,17 @@ def test_a_python_scalar_without_a_value_of_the_dtype_raises_numpys_error_naming
     for make in (lambda: fnp.asarray(value, dtype=dtype), lambda: fnp.full(2, value, dtype=dtype)):
         with pytest.raises(expected.type, match="fix:"):
             make()
+
+
+@pytest.mark.parametrize("start,stop,num,dtype", [(1, 1000, 4, np.int64), (2, 32, 5, np.int32), (1.0, 1e6, 7, np.float64),
+                                                  (1.0, 1e6, 7, np.float32), (-1.0, -1e3, 4, np.float64),
+                                                  (1j, 1000j, 4, np.complex128), (5, 5e-4, 5, np.float64)])
+def test_geomspace_gives_numpys_exact_powers_of_ten_and_integers(start, stop, num, dtype):
+    expected = np.geomspace(start, stop, num, dtype=dtype)
+    for out in (fnp.geomspace(start, stop, num, dtype=dtype),
+                fx.jit(lambda s: fnp.geomspace(s, stop, num, dtype=dtype))(fnp.asarray(start, dtype=fnp.result_type(start, stop)))):
+        assert out.dtype == expected.dtype
+        if expected.dtype.kind == "i" or stop in (1e6, -1e3):  # integers, and decades: exactly NumPy's
+            np.testing.assert_array_equal(np.asarray(out), expected)
+        else:
+            np.testing.assert_allclose(np.asarray(out), expected, rtol=2 * np.finfo(expected.real.dtype).eps, atol=0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 
 import hypothesis.extra.numpy as hnp
 import ml_dtypes
@@ -337,3 +338,31 @@ def test_view_reads_the_same_bits_as_numpys_view_eager_and_jit(src):
             assert fnp.asarray(x).itemsize == x.itemsize and fnp.asarray(x).nbytes == x.nbytes
     with pytest.raises(DTypeError, match="bool[\\s\\S]*x != 0"):
         fnp.ones(2).view(bool)
+
+
+@pytest.mark.parametrize("target", [np.int8, np.uint8, np.int16, np.int32, np.int64, np.uint32, np.uint64])
+def test_bfloat16_to_integers_saturates_and_sends_nan_to_zero_eagerly_as_compiled(target):
+    values = np.array([300.0, -1.0, 1e10, np.nan, -1e30, 2.5, -0.0], np.float32)
+    x = fnp.asarray(values.astype(ml_dtypes.bfloat16))
+    eager, compiled = x.astype(target), fx.jit(lambda a: a.astype(target))(x)
+    # the float32 values are the bfloat16 ones, whose conversion is the float32 one
+    via_float32 = fnp.asarray(values.astype(ml_dtypes.bfloat16).astype(np.float32)).astype(target)
+    np.testing.assert_array_equal(np.asarray(eager), np.asarray(compiled))
+    np.testing.assert_array_equal(np.asarray(eager), np.asarray(via_float32))
+
+
+def test_complex_to_bool_is_true_where_either_part_is_nonzero_as_numpy():
+    z = np.array([0j, 1j, 2 + 0j, complex("nan"), -0.0 - 0.0j])
+    expected = z.astype(bool)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ComplexWarning: nothing is discarded
+        for out in (fnp.asarray(z).astype(bool), fx.jit(lambda a: a.astype(fnp.bool))(fnp.asarray(z)),
+                    fnp.bool(fnp.asarray(z)), fnp.asarray(z.astype(np.complex64)).astype(bool)):
+            np.testing.assert_array_equal(np.asarray(out), expected)
+
+
+@pytest.mark.parametrize("arg1", [np.float64, np.float32, np.complex128, np.complex64, np.int64, np.int32, np.bool_,
+                                  float, int, complex, bool])
+@pytest.mark.parametrize("arg2", [float, int, complex, bool, np.floating, np.integer, np.complexfloating])
+def test_issubdtype_reads_python_types_as_numpy_does(arg1, arg2):
+    assert fnp.issubdtype(arg1, arg2) == np.issubdtype(arg1, arg2)

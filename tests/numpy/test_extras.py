@@ -766,3 +766,16 @@ def test_histogram_of_traced_data_with_edges_known_beforehand_matches_numpy(bins
     np.testing.assert_allclose(counts, expected[0], rtol=1e-12)
     np.testing.assert_allclose(edges, expected[1], rtol=1e-12)
 
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_traced_histogram_makes_numpys_edges_bit_for_bit(dtype):
+    # decimal data puts values on the edges, where a rounding of an edge would move them to another bin
+    rng = np.random.default_rng(1)
+    for _ in range(40):
+        a = np.round(rng.normal(size=int(rng.integers(1, 20))), int(rng.integers(0, 3))).astype(dtype)
+        bins = int(rng.integers(1, 12))
+        counts, edges = np.histogram(a, bins=bins)
+        out_counts, out_edges = fx.vmap(lambda x: fnp.histogram(x, bins=bins))(fnp.asarray(a[None]))
+        np.testing.assert_array_equal(np.asarray(out_edges[0]), edges.astype(dtype))
+        np.testing.assert_array_equal(np.asarray(out_counts[0]), counts)

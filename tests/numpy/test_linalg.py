@@ -540,3 +540,21 @@ def test_eig_derivatives_against_finite_differences_and_jit():
     check_grads(magnitude, (fnp.asarray(c),), order=1)
     np.testing.assert_allclose(np.asarray(fx.jit(fx.grad(magnitude))(fnp.asarray(a))),
                                np.asarray(fx.grad(magnitude)(fnp.asarray(a))), rtol=1e-9)
+
+
+@pytest.mark.parametrize("p", [None, 2, -2, 1, "fro", np.inf])
+def test_cond_of_a_zero_matrix_is_inf_as_numpy_eagerly_and_compiled(p):
+    zeros = np.zeros((2, 2))
+    expected = np.linalg.cond(zeros, p)
+    assert np.isinf(expected)
+    check_value = [fnp.linalg.cond(fnp.asarray(zeros), p), fx.jit(lambda x: fnp.linalg.cond(x, p))(fnp.asarray(zeros))]
+    np.testing.assert_array_equal(np.asarray(check_value), [expected, expected])
+
+
+@pytest.mark.parametrize("rcond", [-1, None, 1e-20, 0.1])
+def test_lstsq_rcond_as_numpy_with_a_negative_one_meaning_machine_precision(rcond):
+    a, b = np.diag([1.0, 1e-17, 2.0]), np.array([1.0, 1.0, 1.0])
+    x, _, rank, s = np.linalg.lstsq(a, b, rcond=rcond)
+    got = fnp.linalg.lstsq(fnp.asarray(a), fnp.asarray(b), rcond=rcond)
+    np.testing.assert_allclose(np.asarray(got[0]), x, rtol=1e-12)
+    assert got[2].item() == rank

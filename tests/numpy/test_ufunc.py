@@ -228,3 +228,13 @@ def test_errors_name_the_fix():
         fnp.add.reduceat(x, [0, 3], axis=1)
     with pytest.raises(ConcretizationError, match="(?s)add.reduceat.*fix: "):
         fx.jit(lambda v, i: fnp.add.reduceat(v, i, axis=1))(x, fnp.asarray([0, 1]))
+
+
+@pytest.mark.parametrize("method", ["accumulate", "reduceat"])
+def test_one_axis_methods_refuse_several_axes_as_numpy(method):
+    x = np.ones((2, 2))
+    args = (x, [0]) if method == "reduceat" else (x,)
+    with pytest.raises(ValueError):
+        getattr(np.add, method)(*args, axis=(0, 1))
+    with raises(ValueError, f"add.{method}", "one axis", "single int axis"):
+        getattr(fnp.add, method)(*(fnp.asarray(a) for a in args), axis=(0, 1))

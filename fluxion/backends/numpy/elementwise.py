@@ -98,17 +98,19 @@ def _select_n(which, *cases):
 
 
 def _convert(x, *, new_dtype, weak=False):
+    if new_dtype == np.bool_:
+        return x != 0  # a complex number is True when either part is nonzero
     if x.dtype.kind == "c" and new_dtype.kind != "c":
         x = x.real
-    if new_dtype.kind in "iu" and x.dtype.kind == "f":
-        # NaN -> 0 and saturation at the integer range, as XLA converts
+    if new_dtype.kind in "iu" and x.dtype in dtypes.REAL_FLOATING:
+        # NaN -> 0 and saturation at the integer range, as XLA converts (bfloat16 via float32,
+        # exactly: NumPy's nan_to_num does not see it as a float)
+        x = x.astype(np.float32) if x.dtype == dtypes.bfloat16 else x
         info = np.iinfo(new_dtype)
         x = np.nan_to_num(x, nan=0, posinf=info.max, neginf=info.min)
         x = np.clip(np.trunc(x), float(info.min), float(info.max))
         big = x >= float(info.max)
         return np.where(big, info.max, x.astype(new_dtype)).astype(new_dtype)
-    if new_dtype == np.bool_:
-        return x != 0
     return np.asarray(x).astype(new_dtype)
 
 

@@ -185,6 +185,12 @@ def _real_or_complex(real, complex_):
 
 _identity = lambda x: x  # noqa: E731
 _f = _real_or_complex
+def _convert(x, *, new_dtype, weak=False):
+    if new_dtype == D.bool_ and jnp.iscomplexobj(x):  # XLA's conversion would drop the imaginary part
+        return lax.ne(x, lax.full_like(x, 0))
+    return lax.convert_element_type(x, new_dtype)
+
+
 xla_lowering.update({
     E.neg_p: lax.neg, E.sign_p: _by_kind(R.sign, complex_=C.sign), E.abs_p: _by_kind(_abs, complex_=C.abs),
     E.square_p: lax.square, E.exp_p: _f(lax.exp, C.exp), E.exp2_p: _f(R.exp2, C.exp2), E.log_p: _f(lax.log, C.log),
@@ -222,7 +228,7 @@ xla_lowering.update({
     E.eq_p: _lax_binary(lax.eq), E.ne_p: _lax_binary(lax.ne), E.lt_p: _lax_binary(lax.lt),
     E.le_p: _lax_binary(lax.le), E.gt_p: _lax_binary(lax.gt), E.ge_p: _lax_binary(lax.ge),
     E.select_n_p: _broadcasting(lax.select_n),
-    E.convert_element_type_p: lambda x, *, new_dtype, weak=False: lax.convert_element_type(x, new_dtype),
+    E.convert_element_type_p: _convert,
     E.bitcast_convert_type_p: _bitcast,
     E.stop_gradient_p: _identity,
 })
