@@ -178,12 +178,6 @@ KNOWN = {
         frozenset({"prim.clz"}),
         lambda dt, x, y=None: (x.view(np.dtype(f"uint{8 * dt.itemsize}")) >= 2 ** 53) if dt.itemsize == 8 else False,
         (E.clz_p.bind, np.array([-1, 2 ** 63 - 1], np.int64))),
-    "convert_bfloat16": Known(
-        "the conversion kernel saturates floats converted to integers only for dtype kind 'f', and bfloat16's "
-        "kind is 'V': NumPy's undefined cast gives 0 for inf and NaN and wraps out-of-range values",
-        frozenset(f"astype({dt})" for dt in D.INTEGER),
-        lambda dt, x, y=None: ~((x.astype(np.float32) >= 0) & (x.astype(np.float32) < 100)) if dt == D.bfloat16 else False,
-        (lambda x: fnp.astype(x, fnp.int8), np.array([math.inf, 300.0], D.bfloat16))),
     "shift_right_arithmetic_unsigned": Known(
         "the shift_right_arithmetic kernel shifts unsigned integers logically (np.right_shift); XLA's "
         "ShiftRightArithmetic fills with the top bit for every integer type",
