@@ -223,13 +223,14 @@ def _multivariate_normal() -> SimpleNamespace:
 
 def _dirichlet() -> SimpleNamespace:
     def logpdf(x, alpha):
+        # the simplex tolerance of x's own precision: a float32 x promoted to float64 keeps its rounding
+        tol = 1e-9 if fnp.asarray(x).dtype == fnp.float64 else 1e-4
         x, alpha = promote_inexact("dirichlet.logpdf", x, alpha)
         if alpha.ndim != 1 or x.shape[:1] != alpha.shape:
             raise op_error(ShapeError, "dirichlet.logpdf", f"x of shape {x.shape} does not match alpha of shape "
                            f"{alpha.shape}", "pass alpha as a vector of K concentrations and x with K components on "
                            "its first axis (as SciPy)")
         a = fnp.reshape(alpha, alpha.shape + (1,) * (x.ndim - 1))
-        tol = 1e-4 if x.dtype in (fnp.float16, fnp.bfloat16, fnp.float32) else 1e-9
         inside = fnp.all((x >= 0) & (x <= 1), axis=0) & (fnp.abs(fnp.sum(x, axis=0) - 1) <= tol)
         norm = fnp.sum(sp.gammaln(alpha)) - sp.gammaln(fnp.sum(alpha))
         out = fnp.sum(sp.xlogy(a - 1, x), axis=0) - norm

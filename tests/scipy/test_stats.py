@@ -223,3 +223,11 @@ def test_expon_log_cdf_and_cauchy_tails_keep_their_digits():
     _close(fx.jit(f)(fnp.asarray(x[:-2])), np.asarray(f(fnp.asarray(x[:-2]))), rtol=1e-14)
     check_grads(lambda x: fs.cauchy.cdf(x) + fs.cauchy.sf(2 * x) + fs.expon.logcdf(x + 5),
                 (fnp.asarray([-3.0, -0.5, 0.3, 1.7], dtype=fnp.float64),), order=2)
+
+
+def test_dirichlet_of_a_float32_point_with_float64_concentrations_matches_scipy():
+    x, alpha = np.array([0.2, 0.3, 0.5], np.float32), np.array([0.3, 1.7, 4.2])  # x sums to 1 in float32 only
+    expected = ss.dirichlet.logpdf(x, alpha)
+    for got in (fs.dirichlet.logpdf(fnp.asarray(x), fnp.asarray(alpha)),
+                fx.jit(fs.dirichlet.logpdf)(fnp.asarray(x), fnp.asarray(alpha))):
+        np.testing.assert_allclose(np.asarray(got), expected, rtol=1e-12)
