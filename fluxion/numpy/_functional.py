@@ -18,6 +18,7 @@ from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
 from ..ops._util import axis_index
+from ..transforms._convert import converted
 from ._manipulation import _arr
 
 __all__ = ["apply_along_axis", "apply_over_axes", "fromfunction", "piecewise", "vectorize"]
@@ -96,7 +97,8 @@ def vectorize(pyfunc: Callable, *, excluded=frozenset(), signature: str | None =
         def one(*parts):
             it = iter(parts[:n_pos])
             pos = [fixed[i] if i in fixed else next(it) for i in range(len(args))]
-            out = pyfunc(*pos, **fixed_kw, **dict(zip(names, parts[n_pos:])))
+            # converted, as fx.vmap converts: an `if` on an element is a select
+            out = converted(pyfunc)(*pos, **fixed_kw, **dict(zip(names, parts[n_pos:])))
             if outs is not None:
                 results = out if len(outs) > 1 else (out,)
                 if not isinstance(results, tuple) or len(results) != len(outs):
@@ -149,7 +151,7 @@ def apply_along_axis(func1d: Callable, axis: int, arr, *args, **kwargs):
 
 
 def _call_1d(func1d: Callable, args: tuple, kwargs: dict, a: Array) -> Array:
-    return _arr(func1d(a, *args, **kwargs))
+    return _arr(converted(func1d)(a, *args, **kwargs))
 
 
 def apply_over_axes(func: Callable, a, axes) -> Array:

@@ -595,3 +595,25 @@ def test_piecewise_takes_numpy_conditions_and_poly_stays_monic_and_size_checks_a
     assert fnp.size(a, axis=(0, 1)) == 6 and fnp.size(a, axis=-1) == 3
     with pytest.raises(IndexError, match="out of range"):
         fnp.size(a, axis=2)
+
+
+def _leaky_relu(t):
+    if t > 0:
+        return t * 2.0
+    return t * 0.1
+
+
+def _flip_negative_rows(r):
+    return r if fnp.sum(r) > 0 else -r
+
+
+def test_vectorize_and_apply_along_axis_convert_python_branches_as_numpy_runs_them():
+    x = np.array([1.5, -1.0, 0.0, 3.0])
+    expected = np.vectorize(_leaky_relu)(x)
+    for got in (fnp.vectorize(_leaky_relu)(x), fx.jit(fnp.vectorize(_leaky_relu))(fnp.asarray(x))):
+        np.testing.assert_allclose(np.asarray(got), expected)
+    np.testing.assert_allclose(np.asarray(fx.grad(lambda v: fnp.sum(fnp.vectorize(_leaky_relu)(v)))(fnp.asarray(x))),
+                               np.where(x > 0, 2.0, 0.1))
+    rows = np.array([[1.0, 2.0], [-3.0, 1.0]])
+    np.testing.assert_allclose(np.asarray(fnp.apply_along_axis(_flip_negative_rows, 1, rows)),
+                               np.apply_along_axis(_flip_negative_rows, 1, rows))
