@@ -48,11 +48,10 @@ __array_api_version__ = "2024.12"
 
 # the dtypes, as NumPy's scalar types are: dtypes that convert when called (_scalar_types.py)
 bool = _scalar_type("bool", _dt.bool_)  # noqa: A001
-int8, int16, int32, int64 = (_scalar_type(f"int{n}", _np.dtype(f"int{n}")) for n in (8, 16, 32, 64))
-uint8, uint16, uint32, uint64 = (_scalar_type(f"uint{n}", _np.dtype(f"uint{n}")) for n in (8, 16, 32, 64))
-float16, float32, float64 = (_scalar_type(f"float{n}", _np.dtype(f"float{n}")) for n in (16, 32, 64))
-bfloat16 = _scalar_type("bfloat16", _dt.bfloat16)
-complex64, complex128 = _scalar_type("complex64", _dt.complex64), _scalar_type("complex128", _dt.complex128)
+int8, int16, int32, int64, uint8, uint16, uint32, uint64, float16, bfloat16, float32, float64, complex64, complex128 = (
+    _scalar_type(name, getattr(_dt, name)) for name in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+                                                        "uint64", "float16", "bfloat16", "float32", "float64",
+                                                        "complex64", "complex128"))
 ndarray = Array
 dtype = _np.dtype
 # NumPy's names for the default-sized types, and its abstract type hierarchy (for issubdtype)

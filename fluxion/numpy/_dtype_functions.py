@@ -41,8 +41,8 @@ def astype(x, dtype, /, *, copy: bool = True, device: Device | None = None) -> A
     As in JAX: complex to real keeps the real part (with NumPy's ComplexWarning; to bool, a
     number is True when either part is nonzero); float to integer truncates toward zero,
     saturates at the integer range and sends NaN to 0 (XLA's conversion, where NumPy's is
-    undefined). With `copy=False` an array already of `dtype`
-    comes back as it is. `device` (a device or its name) moves the result there.
+    undefined). With `copy=False` an array already of `dtype` comes back as it is. `device`
+    (a device or its name) moves the result there.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.astype(fnp.asarray([1.7, -1.7, float('nan'), 1e10]), fnp.int32).tolist()

@@ -52,12 +52,12 @@ _FAST = {"add": (fnp.sum, fnp.cumsum, "add"), "multiply": (fnp.prod, fnp.cumprod
          "fmax": (fnp.nanmax, None, None), "fmin": (fnp.nanmin, None, None)}
 
 
-
 def _one_axis(op: str, axis, ndim: int) -> int:
     axes = S.normalize_axes(op, axis, ndim)
     if len(axes) != 1:
         raise op_error(ValueError, op, f"works along one axis, got axis={axis!r}", "pass a single int axis")
     return axes[0]
+
 
 class ufunc:  # noqa: N801  (NumPy's name)
     """A function of `nin` broadcast arrays with `nout` results, and NumPy's ufunc methods.

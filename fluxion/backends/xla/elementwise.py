@@ -185,6 +185,8 @@ def _real_or_complex(real, complex_):
 
 _identity = lambda x: x  # noqa: E731
 _f = _real_or_complex
+
+
 def _convert(x, *, new_dtype, weak=False):
     if new_dtype == D.bool_ and jnp.iscomplexobj(x):  # XLA's conversion would drop the imaginary part
         return lax.ne(x, lax.full_like(x, 0))
