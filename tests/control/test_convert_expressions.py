@@ -104,6 +104,90 @@ def test_or_of_a_traced_number_and_a_string_names_the_expression_and_the_fix():
     assert f"the `or` at {__file__}:{line_of('or-string')}" in msg and ".astype" in msg
 
 
+# := inside and / or / a if c else b / a chained comparison ------------------------------------------------
+def walrus_first(x):
+    return (y := x * 2) > 1 and y < 5
+
+
+def walrus_in_branch(x):
+    y = fnp.cos(x)
+    r = (y := fnp.sin(x)) if x > 0 else -x  # taken only when x > 0: y keeps its value otherwise
+    return r * y
+
+
+def walrus_in_chain(x):
+    z = 1.0
+    r = -1 < (y := x + 1) - 1 < (z := 2 * x) + 1  # z is assigned only when the first comparison holds
+    return fnp.where(r, y * z, 2 * z)
+
+
+def walrus_in_operands(x):
+    y = 2.0 * x
+    u = (x or (y := x + 5)) * y  # y is assigned only when x == 0
+    v = x > 0 and ((w := x * x) > 1 or (w := -x) < 0)
+    return u + fnp.where(v, y, 1.0)
+
+
+def test_a_walrus_in_the_first_operand_binds_the_variable_the_others_read():
+    xs = _f64(SIGNS + [2.4, 3.0])
+    expected = _per_example(walrus_first, xs)
+    np.testing.assert_array_equal([bool(fx.jit(walrus_first)(x)) for x in xs], expected)
+    np.testing.assert_array_equal(np.asarray(fx.vmap(walrus_first)(xs)), expected)
+
+
+def walrus_in_loop(x):
+    y = 0.0
+    while x < 10:  # a traced loop carries y, which the walrus assigns on some passes only
+        x = (y := x * 2) if x > 1 else x + 1.5
+    return x + y
+
+
+@pytest.mark.parametrize("f", [walrus_in_branch, walrus_in_chain, walrus_in_operands, walrus_in_loop],
+                         ids=lambda f: f.__name__)
+def test_an_assignment_in_an_operand_python_may_skip_gives_the_eager_values_and_gradients(f):
+    xs = _f64(SIGNS)
+    expected = _per_example(f, xs)
+    np.testing.assert_array_equal([np.asarray(fx.jit(f)(x)) for x in xs], expected)
+    np.testing.assert_array_equal(np.asarray(fx.vmap(f)(xs)), expected)
+    assert _primitives(f, xs[0]) & {"cond", "while"}
+    grads = _per_example(fx.grad(f), xs)
+    np.testing.assert_allclose([float(fx.jit(fx.grad(f))(x)) for x in xs], grads, rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(fx.vmap(fx.grad(f))(xs)), grads, rtol=1e-12)
+    for x in (-1.5, 0.7, 1.5):  # away from the kinks
+        fx.test_util.check_grads(fx.jit(f), (_f64(x),), order=2)
+
+
+def walrus_one_branch(x):
+    r = (y := fnp.sin(x)) if x > 0 else -x  # one-branch
+    return r + y
+
+
+COUNT = 0.0
+
+
+def walrus_global(x):
+    global COUNT
+    return x > 0 and (COUNT := COUNT + x) > 1  # global-walrus
+
+
+def test_a_variable_a_walrus_assigns_on_one_branch_only_or_a_global_names_the_line_and_the_fix():
+    assert float(walrus_one_branch(_f64(1.0))) == 2 * np.sin(1.0)
+    with pytest.raises(UnboundLocalError):  # Python: y has no value when x <= 0
+        walrus_one_branch(_f64(-1.0))
+    for transform, arg in ((fx.jit, _f64(1.0)), (fx.vmap, _f64([1.0, -1.0]))):
+        with pytest.raises(ConversionError) as info:
+            transform(walrus_one_branch)(arg)
+        msg = str(info.value)
+        assert f"variable `y` is assigned on only one branch of the `if` at {__file__}:{line_of('one-branch')}" in msg
+        assert "assign it before the `if`" in msg
+        with pytest.raises(ConversionError) as info:
+            transform(walrus_global)(arg)
+        msg = str(info.value)
+        assert f"the global name `COUNT` is assigned inside the `and` at {__file__}:{line_of('global-walrus')}" in msg
+        assert "assign a local variable instead" in msg
+    assert COUNT == 0.0
+
+
 # comprehensions ---------------------------------------------------------------------------------------------
 def positive_sum(xs):
     return sum([x for x in xs if x > 0])  # list-filter

@@ -9,6 +9,7 @@ import math
 import types
 
 import numpy as np
+import pytest
 from hypothesis import given, strategies as st
 
 import fluxion as fx
@@ -124,6 +125,61 @@ def walrus_loop(data):
 def test_an_assignment_in_a_while_condition_matches_the_original():
     _same(walrus_loop, [1, 2, 3])
     _same(walrus_loop, [])
+
+
+COUNTER = 0
+
+
+def walrus_operands(c, d, x):
+    """Each walrus binds its variable only where Python evaluates it."""
+    y, w = -1, None
+    r1 = c and (y := x * 2) > 1
+    r2 = (y := y + 1) if d else (z := x - 1)
+    r3 = 0 < (v := x + 1) < (w := 3) <= (u := w + v)
+    r4 = c and d and (y + (y := 2) + y)  # reads the old y, then the new one
+    r5 = [((q := k) if c else -k) for k in range(x)]
+    return r1, r2, r3, r4, r5, y, w, v
+
+
+def walrus_leaving_unbound(c, x):
+    r = (y := x) if c else 0
+    return r, y
+
+
+def walrus_global(c, x):
+    global COUNTER
+    return (COUNTER := COUNTER + x) if c else -x, COUNTER
+
+
+def walrus_nonlocal():
+    n = 10
+
+    def step(c, x):
+        nonlocal n
+        return c or (n := n + x), n
+    return step
+
+
+walrus_lambda = lambda c, y: ((y := y + 1) if c else y, c and (z := 2 * y))  # noqa: E731
+
+
+def test_an_assignment_in_an_operand_python_may_skip_matches_the_original():
+    for c, d, x in itertools.product((0, 1), (0, 1), (0, 2, 3)):
+        _same(walrus_operands, c, d, x)
+        _same(walrus_lambda, c, x)
+        original, step = walrus_nonlocal(), walrus_nonlocal()
+        converted = convert(step)
+        assert converted is not step and [converted(c, x), converted(c, x)] == [original(c, x), original(c, x)]
+    _same(walrus_leaving_unbound, 1, 2)
+    for f in (walrus_leaving_unbound, convert(walrus_leaving_unbound)):  # the branch that binds y is not taken
+        with pytest.raises(UnboundLocalError):
+            f(0, 2)
+    global COUNTER
+    for c in (0, 1):
+        COUNTER = 0
+        expected = walrus_global(c, 5), COUNTER
+        COUNTER = 0
+        assert (convert(walrus_global)(c, 5), COUNTER) == expected
 
 
 def guarded(xs):

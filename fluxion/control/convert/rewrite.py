@@ -13,7 +13,8 @@ After `lower.py` has turned jumps into flags, each statement becomes functions o
 `while` gives a test and a body function, `for` a body function of the item (and, when
 the loop can end early, a function telling whether to go on). Every call goes through
 `cv`, which converts user functions as they are called; `and`, `or`, `not`, `x if c else y`
-and chained comparisons become helpers that also accept traced values; `assert` tests and
+and chained comparisons become helpers that also accept traced values (an operand holding a
+walrus gives back the variables it assigns, see _Expressions); `assert` tests and
 comprehension filters go through checks that refuse traced values. `match` statements were
 made `if` chains before (match.py). Generated nodes take the line of the statement they
 replace, so tracebacks point at the user's lines.
@@ -40,13 +41,13 @@ def _label(node: ast.expr) -> str:
     return label if len(label) <= _LABEL_LENGTH else label[:_LABEL_LENGTH - 3] + "..."
 
 
-def _lambda(body: ast.expr) -> ast.Lambda:
-    return ast.Lambda(ast.arguments([], [], None, [], [], None, []), body)
+def _lambda(body: ast.expr, params: list[str] = ()) -> ast.Lambda:
+    return ast.Lambda(ast.arguments([], [ast.arg(p) for p in params], None, [], [], None, []), body)
 
 
-def _unsafe(node: ast.AST) -> bool:
-    """Whether moving `node` into a lambda would change what it does (it assigns or yields)."""
-    return any(isinstance(n, (ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await)) for n in ast.walk(node))
+def _suspends(node: ast.AST) -> bool:
+    """Whether moving part of `node` into a lambda would change what it does (it yields or awaits)."""
+    return any(isinstance(n, (ast.Yield, ast.YieldFrom, ast.Await)) for n in ast.walk(node))
 
 
 def _names(names: list[str], ctx) -> ast.Tuple:
@@ -54,7 +55,13 @@ def _names(names: list[str], ctx) -> ast.Tuple:
 
 
 class _Expressions(ast.NodeTransformer):
-    """Calls through `cv`; boolean operators, conditional expressions, chained comparisons as helpers."""
+    """Calls through `cv`; boolean operators, conditional expressions, chained comparisons as helpers.
+
+    An operand that Python evaluates only sometimes becomes a lambda. A walrus in it would bind
+    the lambda's variable, so such an operand is `lambda y: (operand, y)` for the variables `y`
+    it assigns: the helper gives their values back with the expression's, and a walrus outside
+    the lambda binds them, `(t := helper(..., state=(y,)), y := t[1], t[0])[-1]`.
+    """
 
     def __init__(self, rewriter: Rewriter):
         self.rw = rewriter
@@ -77,16 +84,43 @@ class _Expressions(ast.NodeTransformer):
         node.func = locate(ast.Call(self.rt("cv"), [f], []), f)
         return node
 
+    def _helper(self, helper: str, args: list[ast.expr], state: list[str], label: str, node: ast.expr) -> ast.Call:
+        """`helper(*args, label=, where=)`, with `state=` (the variables that the lambdas in `args` assign);
+        `label` is `node`'s source, taken before its parts were rewritten."""
+        keywords = [ast.keyword("label", ast.Constant(label)), ast.keyword("where", ast.Constant(self.rw.where(node)))]
+        if state:
+            cells = [n for n in state if n not in self.rw.scope.locals]
+            keywords += [ast.keyword("state", _names(state, ast.Load)),
+                         ast.keyword("names", ast.Constant(tuple(map(self.rw.names.describe, state)))),
+                         ast.keyword("cells", ast.Constant(self.rw.describe_cells(cells)))]
+        return ast.Call(self.rt(helper), args, keywords)
+
+    def _bind(self, call: ast.Call, state: list[str], node: ast.expr) -> ast.expr:
+        """The value of a helper's `call`, binding the variables of its `state` to what it gives."""
+        if state:
+            self.rw.state.update(dict.fromkeys(n for n in state if n in self.rw.scope.locals))  # undefined at first
+            out = self.rw.names("value")
+            item = lambda i: ast.Subscript(ast.Name(out, ast.Load()), ast.Constant(i), ast.Load())
+            parts = [ast.NamedExpr(ast.Name(out, ast.Store()), call)]
+            parts += [ast.NamedExpr(ast.Name(n, ast.Store()), item(i)) for i, n in enumerate(state, 1)]
+            call = ast.Subscript(ast.Tuple([*parts, item(0)], ast.Load()), ast.Constant(-1), ast.Load())
+        return locate(call, node)
+
+    def _lazy(self, node: ast.expr, state: list[str]) -> ast.Lambda:
+        """An operand evaluated only sometimes, as a function of `state` (see the class)."""
+        body = self.visit(node)
+        return _lambda(ast.Tuple([body, *_names(state, ast.Load).elts], ast.Load()) if state else body, state)
+
     def visit_BoolOp(self, node: ast.BoolOp):
-        if _unsafe(node):
+        if _suspends(node):
             return self.generic_visit(node)
-        helper = "and_" if isinstance(node.op, ast.And) else "or_"
-        described = [ast.Constant(_label(node)), ast.Constant(self.rw.where(node))]
-        values = [self.visit(v) for v in node.values]
-        out = values[-1]
-        for v in reversed(values[:-1]):
-            out = ast.Call(self.rt(helper), [v, _lambda(out), *described], [])
-        return locate(out, node)
+        helper, label = "and_" if isinstance(node.op, ast.And) else "or_", _label(node)
+        state = _assigned(node.values[1:])
+        first = self.visit(node.values[0])
+        out = self._lazy(node.values[-1], state)
+        for v in reversed(node.values[1:-1]):  # `a and b and c` is `a and (b and c)`: the inner helper gives the state
+            out = _lambda(self._helper(helper, [self.visit(v), out], state, label, node), state)
+        return self._bind(self._helper(helper, [first, out], state, label, node), state, node)
 
     def visit_UnaryOp(self, node: ast.UnaryOp):
         self.generic_visit(node)
@@ -95,11 +129,11 @@ class _Expressions(ast.NodeTransformer):
         return node
 
     def visit_IfExp(self, node: ast.IfExp):
-        if _unsafe(node):
+        if _suspends(node):
             return self.generic_visit(node)
-        args = [self.visit(node.test), _lambda(self.visit(node.body)), _lambda(self.visit(node.orelse)),
-                ast.Constant(_label(node)), ast.Constant(self.rw.where(node))]
-        return locate(ast.Call(self.rt("ifexp"), args, []), node)
+        state, label = _assigned([node.body, node.orelse]), _label(node)
+        args = [self.visit(node.test), self._lazy(node.body, state), self._lazy(node.orelse, state)]
+        return self._bind(self._helper("ifexp", args, state, label, node), state, node)
 
     def visit_comprehension(self, node: ast.comprehension):
         """A filter must be concrete: a traced one would make the result's length depend on data."""
@@ -109,12 +143,19 @@ class _Expressions(ast.NodeTransformer):
         return node
 
     def visit_Compare(self, node: ast.Compare):
-        if len(node.ops) == 1 or _unsafe(node):
+        """`a < b < c`: `b` is always evaluated, `c` only when `a < b` holds."""
+        if len(node.ops) == 1 or _suspends(node):
             return self.generic_visit(node)
-        args = [self.visit(node.left)]
-        for op, right in zip(node.ops, node.comparators):
-            args += [ast.Constant(_COMPARE[type(op)]), _lambda(self.visit(right))]
-        return locate(ast.Call(self.rt("compare"), args, []), node)
+        state, label = _assigned(node.comparators[1:]), _label(node)
+        args = [self.visit(node.left), ast.Constant(_COMPARE[type(node.ops[0])]), self.visit(node.comparators[0])]
+        for op, right in zip(node.ops[1:], node.comparators[1:]):
+            args += [ast.Constant(_COMPARE[type(op)]), self._lazy(right, state)]
+        return self._bind(self._helper("compare", args, state, label, node), state, node)
+
+
+def _assigned(nodes: list[ast.expr]) -> list[str]:
+    """The variables that walrus expressions in `nodes` assign (in the scope around them)."""
+    return list(changes(nodes).assigned)
 
 
 class Rewriter:
@@ -126,10 +167,15 @@ class Rewriter:
         positional = node.args.posonlyargs + node.args.args
         self.first_param = positional[0].arg if positional else None
         self.expressions = _Expressions(self)
-        self.state: dict[str, None] = {}  # every name some statement carries (undefined at the start)
+        self.state: dict[str, None] = {}  # every name a statement or an operand carries (undefined at the start)
 
     def where(self, node: ast.AST) -> str:
         return f"{self.filename}:{node.lineno}"
+
+    def describe_cells(self, cells: list[str]) -> tuple[str, ...]:
+        """How messages name global and nonlocal names, and attributes ("name.attr")."""
+        return tuple(f"attribute `{c}`" if "." in c else
+                     f"{'global' if c in self.scope.globals else 'nonlocal'} name `{c}`" for c in cells)
 
     def expr(self, node: ast.expr) -> ast.expr:
         return self.expressions.visit(node)
@@ -141,7 +187,12 @@ class Rewriter:
     def function(self):
         node = self.node
         if isinstance(node, ast.Lambda):
-            node.body = self.expr(node.body)
+            body = self.expr(node.body)
+            first = [ast.NamedExpr(ast.Name(n, ast.Store()), self._undefined(n)) for n in self.state
+                     if n not in self.scope.params]  # a walrus's variables: undefined at first, as in a function
+            if first:
+                body = locate(ast.Subscript(ast.Tuple([*first, body], ast.Load()), ast.Constant(-1), ast.Load()), body)
+            node.body = body
             return node
         doc = node.body[:1] if _docstring(node.body) else []
         body = node.body[len(doc):]
@@ -153,10 +204,13 @@ class Rewriter:
             body = lower_function(body, self.names)
         self.scope.add_locals(changes(body).assigned)  # the flags and temporaries match.py and lowering made
         body = self.stmts(body)
-        prologue = [locate(ast.Assign([ast.Name(n, ast.Store())], ast.Call(self.rt("undef"), [ast.Constant(n)], [])),
-                           body[0]) for n in self.state if n not in self.scope.params]
+        prologue = [locate(ast.Assign([ast.Name(n, ast.Store())], self._undefined(n)), body[0])
+                    for n in self.state if n not in self.scope.params]
         node.body = doc + prologue + body
         return node
+
+    def _undefined(self, name: str) -> ast.Call:
+        return ast.Call(self.rt("undef"), [ast.Constant(name)], [])
 
     # statements -----------------------------------------------------------------------------
     def stmts(self, stmts: list[ast.stmt]) -> list[ast.stmt]:
@@ -193,11 +247,9 @@ class Rewriter:
     def _call(self, helper: str, args: list[ast.expr], state: list[str], cells: list[str], s: ast.stmt):
         """`(state) = helper(*args, (state), names, cells, where)`."""
         self.state.update(dict.fromkeys(state))
-        described = tuple(f"attribute `{c}`" if "." in c else
-                          f"{'global' if c in self.scope.globals else 'nonlocal'} name `{c}`" for c in cells)
         labels = tuple(map(self.names.describe, state))
         call = ast.Call(self.rt(helper), [*args, _names(state, ast.Load), ast.Constant(labels),
-                                          ast.Constant(described), ast.Constant(self.where(s))], [])
+                                          ast.Constant(self.describe_cells(cells)), ast.Constant(self.where(s))], [])
         return ast.Assign([_names(state, ast.Store)], call) if state else ast.Expr(call)
 
     def _returning(self, state: list[str], body: list[ast.stmt]) -> list[ast.stmt]:
@@ -308,8 +360,7 @@ class Rewriter:
     def stmt_Delete(self, s: ast.Delete):
         """`del x` leaves x without a value: the converted code carries that as an Undefined value."""
         names = [t for t in s.targets if isinstance(t, ast.Name) and t.id in self.scope.locals]
-        out: list[ast.stmt] = [ast.Assign([ast.Name(t.id, ast.Store())], ast.Call(
-            self.rt("undef"), [ast.Constant(t.id)], [])) for t in names]
+        out: list[ast.stmt] = [ast.Assign([ast.Name(t.id, ast.Store())], self._undefined(t.id)) for t in names]
         others = [t for t in s.targets if t not in names]
         return out + ([ast.Delete(others)] if others else [])
 

@@ -253,6 +253,29 @@ def _rest_traced(iterable, it, done: int, more_fn, body_fn, state, names, where)
 
 
 # expressions -----------------------------------------------------------------------------------------
+# An operand that Python evaluates only sometimes is passed as a function. When a walrus in it
+# assigns variables, the helper also takes their values (`state`, a tuple), the function takes
+# them and returns (its value, *their new values), and so does the helper; `names` labels them
+# and `cells` describes those that are global or nonlocal, which a traced condition cannot carry.
+def _run(fn: Callable, state: tuple | None):
+    return fn() if state is None else fn(*state)
+
+
+def _given(value, state: tuple | None):
+    """What an operand that is not evaluated leaves: `value` (and the variables as they are)."""
+    return value if state is None else (value, *state)
+
+
+def _choose(kind: str, pred, fns: tuple, label: str, where: str, state: tuple | None, names: tuple, cells: tuple):
+    """`fns[0]` if traced `pred` else `fns[1]` (see above), by one fx.cond."""
+    value = (f"the value of `{label}`",)
+    if state is None:
+        branches = tuple(lambda fn=fn: (fn(),) for fn in fns)
+        return traced_if.cond(pred, branches, (), value, where, kind)[0]
+    _no_cells(cells, kind, where)
+    return traced_if.cond(pred, fns, state, value + names, where, kind)
+
+
 def _logical(name: str, *xs):
     """The logical `name` ("and" / "or") of the truth values of `xs`, some traced."""
     from ...numpy import logical_and, logical_or
@@ -270,31 +293,31 @@ def not_(x):
     return logical_not(truth("not", x))
 
 
-def and_(a, b: Callable, label: str, where: str):
+def and_(a, b: Callable, label: str, where: str, state: tuple | None = None, names: tuple = (), cells: tuple = ()):
     """`a and b()`: `b()` if `a` is true, else `a`, as Python gives (see _pick for traced `a`)."""
     if not is_traced(a):
-        return b() if a else a
-    return _pick("and", a, b, label, where)
+        return _run(b, state) if a else _given(a, state)
+    return _pick("and", a, b, label, where, state, names, cells)
 
 
-def or_(a, b: Callable, label: str, where: str):
+def or_(a, b: Callable, label: str, where: str, state: tuple | None = None, names: tuple = (), cells: tuple = ()):
     """`a or b()`: `a` if `a` is true, else `b()`, as Python gives (see _pick for traced `a`)."""
     if not is_traced(a):
-        return a if a else b()
-    return _pick("or", a, b, label, where)
+        return _given(a, state) if a else _run(b, state)
+    return _pick("or", a, b, label, where, state, names, cells)
 
 
-def _pick(op: str, a, b: Callable, label: str, where: str):
+def _pick(op: str, a, b: Callable, label: str, where: str, state: tuple | None, names: tuple, cells: tuple):
     """The operand that `a and b()` / `a or b()` gives, for traced `a`: on booleans (the usual
-    case, a condition) the logical operation, which has the same value; otherwise one fx.cond."""
-    if _boolean(a):
+    case, a condition) the logical operation, which has the same value; otherwise, or when `b`
+    assigns variables (which must keep their values where Python would not evaluate it), one fx.cond."""
+    if state is None and _boolean(a):
         right = b()
         if _boolean(right):
             return _logical(op, a, right)
         b = lambda: right  # already evaluated: the cond takes it as it is
-    when_true, when_false = (b, lambda: a) if op == "and" else (lambda: a, b)
-    branches = (lambda: (when_true(),), lambda: (when_false(),))
-    return traced_if.cond(a, branches, (), (f"the value of `{label}`",), where, op)[0]
+    keep = (lambda: a) if state is None else (lambda *s: (a, *s))
+    return _choose(op, a, (b, keep) if op == "and" else (keep, b), label, where, state, names, cells)
 
 
 def _boolean(x) -> bool:
@@ -308,21 +331,33 @@ def not_any(*flags):
     return not_(_logical("or", *flags))
 
 
-def ifexp(pred, a: Callable, b: Callable, label: str, where: str):
+def ifexp(pred, a: Callable, b: Callable, label: str, where: str, state: tuple | None = None, names: tuple = (),
+          cells: tuple = ()):
     """`a() if pred else b()`; one fx.cond when `pred` is traced."""
     if not is_traced(pred):
-        return a() if pred else b()
-    return traced_if.cond(pred, (lambda: (a(),), lambda: (b(),)), (), (f"the value of `{label}`",), where, "if")[0]
+        return _run(a if pred else b, state)
+    return _choose("if", pred, (a, b), label, where, state, names, cells)
 
 
-def compare(left, *rest):
-    """A chained comparison `left op1 x1 op2 x2 ...`, `rest` alternating operators and functions giving operands."""
-    results = []
-    for op, right in zip(rest[::2], rest[1::2]):
-        right = right()
-        r = _OPS[op](left, right)
-        if not is_traced(r) and not r:
-            return r if not results else (r if not any(map(is_traced, results)) else _logical("and", *results, r))
-        results.append(r)
-        left = right
-    return results[-1] if not any(map(is_traced, results)) else _logical("and", *results)
+def compare(left, op: str, right, *rest, label: str, where: str, state: tuple | None = None, names: tuple = (),
+            cells: tuple = ()):
+    """A chained comparison `left op right op2 x2 ...`: `rest` alternates operators and functions
+    giving the later operands, which Python evaluates only while the comparisons hold. On a
+    traced comparison the rest are compared too and the results joined by `and` (the same
+    value), or, when they assign variables, chosen by one fx.cond."""
+    r = _OPS[op](left, right)
+    if not rest:
+        return _given(r, state)
+
+    def more(*s):
+        if state is None:
+            return compare(right, rest[0], rest[1](), *rest[2:], label=label, where=where)
+        after, *s = rest[1](*s)
+        return compare(right, rest[0], after, *rest[2:], label=label, where=where, state=tuple(s), names=names,
+                       cells=cells)
+
+    if not is_traced(r):
+        return _run(more, state) if r else _given(r, state)
+    if state is None:
+        return _logical("and", r, more())
+    return _choose("and", r, (more, lambda *s: (r, *s)), label, where, state, names, cells)
