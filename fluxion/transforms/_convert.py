@@ -3,6 +3,7 @@ values, and their in-place updates of local arrays, converted (fluxion/control/c
 from __future__ import annotations
 
 import dis
+import functools
 import weakref
 from types import CodeType, FunctionType, MethodType
 from typing import Callable
@@ -18,18 +19,34 @@ def converted(f: Callable) -> Callable:
     return convert(f)
 
 
+@functools.cache
+def custom_class() -> type:
+    """The class of custom_jvp and custom_vjp functions (imported here, not at the top: it builds on this package)."""
+    from .autodiff.custom import _Custom
+    return _Custom
+
+
 def converted_for_updates(f: Callable) -> Callable:
-    """`f` converted if it (a function or a method), or a user function it names (a global or a closure), assigns items
-    (`x[i] = v`, which needs the conversion when v is traced and x is not); else `f` itself:
-    derivatives of concrete values need nothing else converted, and the converted code's calls
-    cost about a microsecond more."""
+    """`f` converted if it (a function or a method; a custom_jvp or custom_vjp function and its
+    rule), or a user function it names (a global or a closure), assigns items (`x[i] = v`, which
+    needs the conversion when v is traced and x is not); else `f` itself: derivatives of concrete
+    values need nothing else converted, and the converted code's calls cost about a microsecond more."""
     fun = f.__func__ if f.__class__ is MethodType else f
-    if fun.__class__ is not FunctionType:
-        return converted(f)
+    if fun.__class__ is FunctionType:
+        return converted(f) if _updates(fun) else f
+    if isinstance(fun, custom_class()):  # a custom_jvp or custom_vjp function: its function and rule decide
+        for g in fun._functions():
+            if g.__class__ is FunctionType and _updates(g):
+                return converted(f)
+        return f
+    return converted(f)
+
+
+def _updates(fun: FunctionType) -> bool:
     found = _found.get(fun)
     if found is None:
         found = _found[fun] = _assigns_items(fun, _DEPTH)
-    return converted(f) if found else f
+    return found
 
 
 def _assigns_items(f: FunctionType, depth: int) -> bool:

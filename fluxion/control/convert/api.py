@@ -5,7 +5,9 @@ or installed packages), bound methods and `functools.partial` of them, and calla
 whose class's `__call__` is such a function. fluxion's transformation wrappers
 (`fx.grad(f)`, `fx.vmap(f)`, ...) are rebuilt around the converted function, so that
 `jit(grad(f))` and `vmap(grad(f))` convert `f`; fluxion's functions that take functions
-(`fx.cond`, `fx.scan`, `fx.grad`, ...) convert them when converted code calls them.
+(`fx.cond`, `fx.scan`, `fx.grad`, ...) convert them when converted code calls them, and so do
+`map` and `functools.reduce`; a custom_jvp / custom_vjp function is copied with its function
+and rule converted.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import weakref
 from typing import Callable
 
 from ... import config
+from ...transforms._convert import custom_class
 
 _converted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # function -> converted function
 _unchanged: weakref.WeakSet = weakref.WeakSet()  # functions conversion leaves as they are
@@ -68,9 +71,8 @@ def convert(f: Callable) -> Callable:
     if t is types.MethodType:
         g = convert(f.__func__)
         return f if g is f.__func__ else types.MethodType(g, f.__self__)
-    if t is types.BuiltinFunctionType:
-        from .builtins import TRACED  # max, min, any and all of traced values
-        return TRACED.get(f, f)
+    if t is types.BuiltinFunctionType or t is type:
+        return _builtins().get(f, f)
     if t in _OPAQUE or isinstance(f, type):
         return f
     return _callable(f)
@@ -113,6 +115,8 @@ def _callable(f) -> Callable:
     if isinstance(f, functools.partial):
         g = convert(f.func)
         return f if g is f.func else functools.partial(g, *f.args, **f.keywords)
+    if isinstance(f, custom_class()):  # custom_jvp, custom_vjp: a copy with the function and rule converted
+        return f._converted(_argument)
     call = getattr(type(f), "__call__", None)
     if type(call) is types.FunctionType:
         g = convert(call)
@@ -133,7 +137,7 @@ def _rebuilt(f: types.FunctionType) -> types.FunctionType:
             except ValueError:  # an empty cell
                 cells.append(cell)
                 continue
-            w = convert(v) if callable(v) else v
+            w = _argument(v) if callable(v) or type(v) is tuple else v  # (a list may be shared: it stays)
             changed = changed or w is not v
             cells.append(types.CellType(w) if w is not v else cell)
     finally:
@@ -145,6 +149,14 @@ def _rebuilt(f: types.FunctionType) -> types.FunctionType:
     g.__doc__, g.__module__ = f.__doc__, f.__module__
     g.__dict__.update(f.__dict__)
     return g
+
+
+@functools.cache
+def _builtins() -> dict:
+    """What converted code calls in place of built-ins: max, min, any and all taking traced
+    values; map and reduce converting their function (builtins.py)."""
+    from .builtins import REPLACED
+    return REPLACED
 
 
 def _higher_order_functions() -> set:
@@ -160,9 +172,11 @@ def _higher_order_functions() -> set:
 
 
 def _argument(a):
+    """A function converted; so are the functions of a list or tuple of functions (and Nones)."""
     if callable(a) and not isinstance(a, type):
         return convert(a)
-    if type(a) in (list, tuple) and a and all(callable(x) and not isinstance(x, type) for x in a):
+    if type(a) in (list, tuple) and any(x is not None for x in a) and all(
+            x is None or callable(x) and not isinstance(x, type) for x in a):
         return type(a)(convert(x) for x in a)
     return a
 

@@ -6,13 +6,20 @@ operands promote, where Python would keep one of them as it is), `max(x)` of a t
 array is `fnp.max(x)`, and `any(x)` is `fnp.any(x)`, a traced bool that a converted `if` takes.
 Everything else (concrete values, `key=`, arrays of two or more dimensions, whose rows Python
 would compare) goes to the built-in.
+
+`map`, `itertools.starmap` and `functools.reduce` call the function they are given converted,
+as fluxion's own functions that take functions do. (A `key=` of `sorted`, `min` or `max`, or
+the predicate of `filter`, gives values that Python compares or tests, which a traced value
+cannot be: converting them would not help.)
 """
 from __future__ import annotations
 
 import builtins
 import functools
+import itertools
 
 from ...core.array import Array
+from .api import convert
 from .probe import is_traced
 
 
@@ -55,7 +62,17 @@ def _traced(builtin, whole: str, pairwise: str | None = None):
     return call
 
 
-TRACED = {builtins.max: _traced(builtins.max, "max", "maximum"),
-          builtins.min: _traced(builtins.min, "min", "minimum"),
-          builtins.any: _traced(builtins.any, "any"),
-          builtins.all: _traced(builtins.all, "all")}
+def _converting(builtin):
+    """`builtin(function, ...)` calling `function` converted."""
+    @functools.wraps(builtin, updated=())
+    def call(function, *args, **kwargs):
+        return builtin(convert(function), *args, **kwargs)
+    return call
+
+
+# what converted code calls in place of each built-in
+REPLACED = {builtins.max: _traced(builtins.max, "max", "maximum"),
+            builtins.min: _traced(builtins.min, "min", "minimum"),
+            builtins.any: _traced(builtins.any, "any"),
+            builtins.all: _traced(builtins.all, "all"),
+            **{f: _converting(f) for f in (builtins.map, itertools.starmap, functools.reduce)}}

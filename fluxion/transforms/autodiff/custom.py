@@ -16,6 +16,7 @@ being differentiated that the function closes over are refused with an error nam
 """
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 import types
@@ -264,12 +265,36 @@ class _Custom:
     """What custom_jvp and custom_vjp share: the function, nondiff_argnums, argument handling."""
 
     _kind = ""
+    _rules: tuple[str, ...] = ()  # the attributes holding the rule's functions
 
     def __init__(self, fun: Callable, nondiff_argnums: Sequence[int] = ()):
         functools.update_wrapper(self, fun)
         self.fun = fun
         self.nondiff_argnums = (nondiff_argnums,) if isinstance(nondiff_argnums, int) else tuple(nondiff_argnums)
         self._signature = None
+        self._conversion = None  # (functions, the copy `converted` made of them, or None when it is this)
+
+    def _functions(self) -> tuple:
+        """The function and its rule's functions (None where not defined yet)."""
+        return (self.fun, *[getattr(self, n) for n in self._rules])
+
+    def _converted(self, convert: Callable) -> _Custom:
+        """This function with `convert` applied to its function and rule's functions: a copy, or
+        itself when `convert` changes none (cached until a rule is defined again). jit and vmap
+        use it to convert their Python control flow (fluxion.control.convert)."""
+        functions = self._functions()
+        done = self._conversion
+        if done is None or any(a is not b for a, b in zip(done[0], functions)):
+            converted = tuple(map(convert, functions))
+            new = None
+            if any(a is not b for a, b in zip(converted, functions)):
+                new = copy.copy(self)
+                new.fun, *rules = converted
+                for name, rule in zip(self._rules, rules):
+                    setattr(new, name, rule)
+                new._conversion = None
+            done = self._conversion = (functions, new)
+        return self if done[1] is None else done[1]
 
     def _positional(self, args: tuple, kwargs: dict) -> tuple:
         """All arguments as positional ones, defaults filled in, so a rule sees every primal."""
@@ -346,6 +371,7 @@ class custom_jvp(_Custom):
     """
 
     _kind = "custom_jvp"
+    _rules = ("_jvp",)
 
     def __init__(self, fun: Callable, nondiff_argnums: Sequence[int] = ()):
         super().__init__(fun, nondiff_argnums)
@@ -429,6 +455,7 @@ class custom_vjp(_Custom):
     """
 
     _kind = "custom_vjp"
+    _rules = ("_fwd", "_bwd")
 
     def __init__(self, fun: Callable, nondiff_argnums: Sequence[int] = ()):
         super().__init__(fun, nondiff_argnums)
