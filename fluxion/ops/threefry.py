@@ -4,8 +4,8 @@ as 1, 2, 3", 2011), the keyed bijection of pairs of uint32 words that fluxion.ra
 One primitive rather than its hundred integer operations, so that an eager draw is one NumPy
 kernel instead of a hundred primitive calls. `rounds` is the algorithm on arrays with NumPy's
 operators (`+` wrapping modulo 2**32, `^`, `<<`, `>>`, `|` on uint32), which NumPy arrays and
-jax's have alike: the NumPy kernel and the XLA lowering run the same code, so they give the
-same bits.
+jax's have alike: the XLA lowering and the NumPy kernel run the same code, so they give the
+same bits (the kernel runs small inputs on Python integers instead: backends/numpy/threefry.py).
 """
 from __future__ import annotations
 
@@ -17,21 +17,23 @@ from ._batch import elementwise_rule
 from ._util import broadcast_shapes, check_dtype, define
 
 # rotation distances of the eight rounds of a cycle, and the key-schedule parity constant
-_ROTATIONS = ((13, 15, 26, 6), (17, 29, 16, 24))
-_PARITY = 0x1BD11BDA
+ROTATIONS = ((13, 15, 26, 6), (17, 29, 16, 24))
+PARITY = 0x1BD11BDA
 
 
 def rounds(k0, k1, x0, x1):
     """The counter words `(x0, x1)` encrypted under the key words `(k0, k1)`: uint32 arrays, the
     counters of the output's shape (fresh arrays, which this may update in place), the key words
     broadcasting to it."""
-    schedule = (k0, k1, k0 ^ k1 ^ _PARITY)
+    schedule = (k0, k1, k0 ^ k1 ^ PARITY)
     x0 += k0
     x1 += k1
     for cycle in range(5):
-        for r in _ROTATIONS[cycle % 2]:
+        for r in ROTATIONS[cycle % 2]:
             x0 += x1
-            x1 = (x1 << r) | (x1 >> (32 - r))
+            spill = x1 >> (32 - r)  # x1 rotated left by r, in place where the arrays allow it
+            x1 <<= r
+            x1 |= spill
             x1 ^= x0
         # key injection after every four rounds: the next key words plus the injection count
         x0 += schedule[(cycle + 1) % 3]

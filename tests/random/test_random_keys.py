@@ -5,6 +5,7 @@ from hypothesis import given, strategies as st
 
 import fluxion as fx
 import fluxion.numpy as fnp
+from fluxion.backends.numpy.threefry import SMALL, threefry2x32 as numpy_threefry2x32
 from fluxion.core.array import Array
 from fluxion.errors import DTypeError, ShapeError
 from fluxion.random._threefry import threefry2x32
@@ -67,6 +68,22 @@ def test_threefry2x32_gives_the_same_words_under_jit_and_vmap_for_any_broadcast(
         one = threefry2x32(*(_u32(a) for a in (keys[row, 0], keys[row, 1], x0[row], x1[row])))
         for b, o in zip(batched, one):
             np.testing.assert_array_equal(np.asarray(b)[row], np.asarray(o))
+
+
+@pytest.mark.parametrize("n", [1, 2, 17, SMALL - 1, SMALL, SMALL + 1])
+@pytest.mark.parametrize("key_shape", [(), (1,), "n"])
+def test_threefry2x32_kernel_gives_jax_words_on_either_side_of_its_switch_to_arrays(n, key_shape):
+    rng = np.random.default_rng(n)
+    shape = (n,) if key_shape == "n" else key_shape
+    k0, k1 = rng.integers(0, 2 ** 32, (2,) + shape, dtype=U32)
+    x0, x1 = rng.integers(0, 2 ** 32, (2, n), dtype=U32)
+    x0[:2] = x1[:2] = 2 ** 32 - 1  # every carry and rotation spill at once
+    ours = numpy_threefry2x32(k0, k1, x0, x1)
+    keys = np.broadcast_to(np.stack([k0, k1], -1), (n, 2))
+    theirs = np.stack([jax_threefry(k, np.array(c, U32)) for k, c in zip(keys, zip(x0, x1))])
+    for i, w in enumerate(ours):
+        assert w.dtype == U32 and w.shape == (n,)
+        np.testing.assert_array_equal(w, theirs[:, i])
 
 
 @pytest.mark.parametrize("seed", [0, 1, 42, 2 ** 31 - 1, 123456789])

@@ -7,7 +7,6 @@ import scipy.special as sp
 from ...core import dtypes
 from ...core.primitive import numpy_kernel
 from ...ops import elementwise as E
-from ...ops.threefry import rounds, threefry2x32_p
 from ._util import via_float32
 from .incomplete_gamma import igamma_grad_a
 
@@ -21,6 +20,8 @@ def _div(x, y):
 
 
 def _shift_right_logical(x, y):
+    if x.dtype.kind == "u" and y.dtype == x.dtype:  # the common case, kept fast: NumPy's shift is logical
+        return np.right_shift(x, y)
     u = np.dtype(f"uint{8 * x.dtype.itemsize}")
     return np.right_shift(x.view(u) if isinstance(x, np.ndarray) else u.type(x), y.astype(u)).astype(x.dtype)
 
@@ -170,13 +171,3 @@ numpy_kernel.update({
     E.select_n_p: _select_n, E.convert_element_type_p: _convert, E.bitcast_convert_type_p: _bitcast,
 })
 
-
-def _threefry2x32(k0, k1, x0, x1):
-    shape = np.broadcast_shapes(k0.shape, k1.shape, x0.shape, x1.shape)
-    # fresh counters of the output's shape, and keys, at least 1-d: 0-d arithmetic gives NumPy
-    # scalars, which warn where the additions wrap
-    x0, x1 = (np.array(np.broadcast_to(x, shape), ndmin=1) for x in (x0, x1))
-    return tuple(w.reshape(shape) for w in rounds(np.atleast_1d(k0), np.atleast_1d(k1), x0, x1))
-
-
-numpy_kernel[threefry2x32_p] = _threefry2x32
