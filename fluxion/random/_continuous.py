@@ -7,6 +7,7 @@ mantissa of a float in [1, 2), from which 1 is subtracted, so every value is a m
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import ml_dtypes
@@ -19,6 +20,7 @@ from ..ops import elementwise as E
 from ..ops import shape as S
 from ..scipy import special as _special
 from ._keys import flat_bits, flat_words, subkeys
+from ._ops import BIND, ops_for
 from ._util import (ArrayLike, DTypeLike, Shape, canonical_shape, compute_dtype, const, float_dtype, param,
                     sample_shape)
 
@@ -26,22 +28,29 @@ __all__ = ["exponential", "gumbel", "normal", "truncated_normal", "uniform"]
 
 
 
-def _mantissa_floats(word: Array, dt: np.dtype) -> Array:
-    """Floats of `dt` in [0, 1) from the top mantissa bits of the unsigned random words `word`."""
-    info = ml_dtypes.finfo(dt)
+@functools.lru_cache(maxsize=None)
+def _mantissa_layout(dt: np.dtype) -> tuple[np.dtype, np.dtype, int, int]:
+    """For floats of `dt` from random words: the unsigned dtype of the words drawn (a byte
+    suffices for bfloat16's 7 mantissa bits), the unsigned dtype of `dt`'s width, the number of
+    mantissa bits and the bits of 1.0."""
+    nmant = ml_dtypes.finfo(dt).nmant
     uint = np.dtype(f"uint{8 * dt.itemsize}")
-    shift = const(8 * word.dtype.itemsize - info.nmant, uint)
-    word = convert(word, uint)
-    one_bits = const(np.array(1, dt).view(uint), uint)
-    mantissa = E.or_p.bind(E.shift_right_logical_p.bind(word, shift), one_bits)
-    return E.sub_p.bind(E.bitcast_convert_type_p.bind(mantissa, new_dtype=dt), const(1, dt))
+    return (dtypes.uint8 if nmant < 8 else uint), uint, nmant, int(np.array(1, dt).view(uint))
 
 
-def unit_floats(op: str, key, shape: tuple[int, ...], dt: np.dtype) -> Array:
+def _mantissa_floats(word: Array, dt: np.dtype, ops=BIND) -> Array:
+    """Floats of `dt` in [0, 1) from the top mantissa bits of the unsigned random words `word`."""
+    _, uint, nmant, one_bits = _mantissa_layout(dt)
+    shift = ops.const(8 * word.dtype.itemsize - nmant, uint)
+    word = ops.convert(word, uint)
+    mantissa = ops.or_(ops.shift_right(word, shift), ops.const(one_bits, uint))
+    return ops.sub(ops.bitcast(mantissa, new_dtype=dt), ops.const(1, dt))
+
+
+def unit_floats(op: str, key, shape: tuple[int, ...], dt: np.dtype, ops=BIND) -> Array:
     """Uniform floats of `dt` in [0, 1) with the shape `shape`, from mantissa bits."""
-    # bfloat16 has 7 mantissa bits: a byte of randomness suffices
-    draw = dtypes.uint8 if ml_dtypes.finfo(dt).nmant < 8 else np.dtype(f"uint{8 * dt.itemsize}")
-    return S.reshape(_mantissa_floats(flat_bits(op, key, shape, draw), dt), shape)
+    draw = _mantissa_layout(dt)[0]
+    return ops.reshape(_mantissa_floats(flat_bits(op, key, shape, draw, ops), dt, ops), shape)
 
 
 def stream_floats(op: str, key, shape: tuple[int, ...], dt: np.dtype) -> Array:
@@ -52,12 +61,17 @@ def stream_floats(op: str, key, shape: tuple[int, ...], dt: np.dtype) -> Array:
     return S.reshape(_mantissa_floats(word, dt), shape)
 
 
-def normal_from_unit(u: Array) -> Array:
+@functools.lru_cache(maxsize=None)
+def _above_minus_one(dt: np.dtype) -> float:
+    return float(np.nextafter(np.array(-1, dt), np.array(0, dt)))
+
+
+def normal_from_unit(u: Array, ops=BIND) -> Array:
     """Standard normal values from uniform floats in [0, 1), by the inverse CDF (finite: 2u - 1
     is kept above -1)."""
-    lowest = const(np.nextafter(np.array(-1, u.dtype), np.array(0, u.dtype)), u.dtype)
-    centred = E.max_p.bind(E.sub_p.bind(E.add_p.bind(u, u), const(1, u.dtype)), lowest)
-    return E.mul_p.bind(E.erfinv_p.bind(centred), const(math.sqrt(2), u.dtype))
+    dt = u.dtype
+    centred = ops.max(ops.sub(ops.add(u, u), ops.const(1, dt)), ops.const(_above_minus_one(dt), dt))
+    return ops.mul(ops.erfinv(centred), ops.const(math.sqrt(2), dt))
 
 
 def _is_default(value, default: float) -> bool:
@@ -75,14 +89,17 @@ def uniform(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32
     """
     dt = float_dtype("uniform", dtype)
     if _is_default(minval, 0.0) and _is_default(maxval, 1.0):
-        return unit_floats("uniform", key, canonical_shape("random.uniform", shape), dt)
+        ops = ops_for(key)
+        return ops.result(unit_floats("uniform", key, canonical_shape("random.uniform", shape), dt, ops))
     lo, hi = param("uniform", "minval", minval, dt), param("uniform", "maxval", maxval, dt)
     shape = sample_shape("uniform", shape, lo.shape, hi.shape)
-    u = unit_floats("uniform", key, shape, dt)
-    x = E.add_p.bind(E.mul_p.bind(u, E.sub_p.bind(hi, lo)), lo)
+    ops = ops_for(key, lo, hi)
+    lo, hi = ops.read(lo), ops.read(hi)
+    u = unit_floats("uniform", key, shape, dt, ops)
+    x = ops.add(ops.mul(u, ops.sub(hi, lo)), lo)
     # rounding may reach maxval: step back to the largest float below it
-    below_hi = E.nextafter_p.bind(hi, const(-np.inf, dt))
-    return E.max_p.bind(E.min_p.bind(x, below_hi), lo)
+    below_hi = ops.nextafter(hi, ops.const(-np.inf, dt))
+    return ops.result(ops.max(ops.min(x, below_hi), lo))
 
 
 def normal(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32) -> Array:
@@ -107,7 +124,8 @@ def normal(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32)
 
 
 def _real_normal(key, shape: tuple[int, ...], dt: np.dtype) -> Array:
-    return convert(normal_from_unit(unit_floats("normal", key, shape, compute_dtype(dt))), dt)
+    ops = ops_for(key)
+    return ops.result(ops.convert(normal_from_unit(unit_floats("normal", key, shape, compute_dtype(dt), ops), ops), dt))
 
 
 def truncated_normal(key: ArrayLike, lower: ArrayLike, upper: ArrayLike, shape: Shape | None = None,

@@ -1,6 +1,7 @@
 """Discrete distributions: bernoulli, rademacher, categorical (Gumbel-max) and randint."""
 from __future__ import annotations
 
+import functools
 import operator
 
 import numpy as np
@@ -15,6 +16,7 @@ from ..ops import shape as S
 from ..ops._util import axis_index, broadcasts_to
 from ._continuous import gumbel, unit_floats
 from ._keys import flat_bits
+from ._ops import ops_for
 from ._util import ArrayLike, DTypeLike, Shape, canonical_shape, const, float_param_dtype, param, sample_shape
 
 __all__ = ["bernoulli", "categorical", "rademacher", "randint"]
@@ -30,7 +32,8 @@ def bernoulli(key: ArrayLike, p: ArrayLike = 0.5, shape: Shape | None = None) ->
     p = to_array(p)
     p = param("bernoulli", "p", p, float_param_dtype(p))
     shape = sample_shape("bernoulli", shape, p.shape)
-    return E.lt_p.bind(unit_floats("bernoulli", key, shape, p.dtype), p)
+    ops = ops_for(key, p)
+    return ops.result(ops.lt(unit_floats("bernoulli", key, shape, p.dtype, ops), ops.read(p)))
 
 
 def rademacher(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.int64) -> Array:
@@ -87,23 +90,23 @@ def categorical(key: ArrayLike, logits: ArrayLike, axis: int = -1, shape: Shape 
 
 # randint ------------------------------------------------------------------------------------------
 _U64 = dtypes.uint64
-_LOW32 = const(0xFFFFFFFF, np.uint64)
-_SHIFT32 = const(32, np.uint64)
+_iinfo = functools.lru_cache(maxsize=None)(np.iinfo)
 
 
-def _mulhi(r: Array, s: Array) -> Array:
+def _mulhi(r: Array, s: Array, ops) -> Array:
     """floor(r * s / 2**64) for uint64 arrays, by 32-bit limbs (every partial product fits in 64 bits)."""
-    mul, add, shr, band = E.mul_p.bind, E.add_p.bind, E.shift_right_logical_p.bind, E.and_p.bind
-    r_hi, r_lo, s_hi, s_lo = shr(r, _SHIFT32), band(r, _LOW32), shr(s, _SHIFT32), band(s, _LOW32)
+    mul, add, shr, band = ops.mul, ops.add, ops.shift_right, ops.and_
+    low32, shift32 = ops.const(0xFFFFFFFF, _U64), ops.const(32, _U64)
+    r_hi, r_lo, s_hi, s_lo = shr(r, shift32), band(r, low32), shr(s, shift32), band(s, low32)
     hh, hl, lh, ll = mul(r_hi, s_hi), mul(r_hi, s_lo), mul(r_lo, s_hi), mul(r_lo, s_lo)
-    carry = shr(add(add(band(hl, _LOW32), band(lh, _LOW32)), shr(ll, _SHIFT32)), _SHIFT32)
-    return add(add(add(hh, shr(hl, _SHIFT32)), shr(lh, _SHIFT32)), carry)
+    carry = shr(add(add(band(hl, low32), band(lh, low32)), shr(ll, shift32)), shift32)
+    return add(add(add(hh, shr(hl, shift32)), shr(lh, shift32)), carry)
 
 
 def _wide(op: str, name: str, x, wide: np.dtype) -> Array:
     """An integer bound as an Array of `wide` (int64 or uint64), saturating instead of wrapping."""
     if isinstance(x, int) and not isinstance(x, bool):
-        info = np.iinfo(wide)
+        info = _iinfo(wide)
         return const(min(max(x, int(info.min)), int(info.max)), wide)
     x = to_array(x)
     if x.dtype not in dtypes.INTEGER:
@@ -116,9 +119,9 @@ def _wide(op: str, name: str, x, wide: np.dtype) -> Array:
     return convert(x, wide)
 
 
-def _clip(x: Array, info) -> Array:
-    lo, hi = const(int(info.min), x.dtype), const(int(info.max), x.dtype)
-    return E.min_p.bind(E.max_p.bind(x, lo), hi)
+def _clip(x: Array, info, ops) -> Array:
+    lo, hi = ops.const(int(info.min), x.dtype), ops.const(int(info.max), x.dtype)
+    return ops.min(ops.max(x, lo), hi)
 
 
 def randint(key: ArrayLike, shape: Shape, minval: ArrayLike, maxval: ArrayLike,
@@ -139,15 +142,17 @@ def randint(key: ArrayLike, shape: Shape, minval: ArrayLike, maxval: ArrayLike,
         raise op_error(DTypeError, "random.randint", f"dtype {dt} is not an integer dtype",
                        "pass an integer dtype such as fnp.int32; for floats use fx.random.uniform")
     wide = _U64 if dt == _U64 else dtypes.int64
-    info = np.iinfo(dt)
+    info = _iinfo(dt)
     lo_w, hi_w = _wide("randint", "minval", minval, wide), _wide("randint", "maxval", maxval, wide)
     shape = sample_shape("randint", shape, lo_w.shape, hi_w.shape)
-    valid = E.gt_p.bind(hi_w, lo_w)
-    lo = convert(_clip(lo_w, info), _U64)
-    top = convert(_clip(E.sub_p.bind(hi_w, const(1, wide)), info), _U64)  # the largest value allowed
-    span_less_one = E.select_n_p.bind(valid, const(0, _U64), E.sub_p.bind(top, lo))
-    r = S.reshape(flat_bits("randint", key, shape, _U64), shape)
-    full_range = E.eq_p.bind(span_less_one, const(2 ** 64 - 1, _U64))
-    span = E.add_p.bind(span_less_one, const(1, _U64))  # wraps to 0 only for the full range
-    offset = E.select_n_p.bind(full_range, _mulhi(r, span), r)
-    return convert(E.add_p.bind(lo, offset), dt)
+    ops = ops_for(key, lo_w, hi_w)
+    lo_w, hi_w = ops.read(lo_w), ops.read(hi_w)
+    valid = ops.gt(hi_w, lo_w)
+    lo = ops.convert(_clip(lo_w, info, ops), _U64)
+    top = ops.convert(_clip(ops.sub(hi_w, ops.const(1, wide)), info, ops), _U64)  # the largest value allowed
+    span_less_one = ops.select(valid, ops.const(0, _U64), ops.sub(top, lo))
+    r = ops.reshape(flat_bits("randint", key, shape, _U64, ops), shape)
+    full_range = ops.eq(span_less_one, ops.const(2 ** 64 - 1, _U64))
+    span = ops.add(span_less_one, ops.const(1, _U64))  # wraps to 0 only for the full range
+    offset = ops.select(full_range, _mulhi(r, span, ops), r)
+    return ops.result(ops.convert(ops.add(lo, offset), dt))

@@ -21,7 +21,8 @@ from ..numpy._convert import convert
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ..ops.barrier import optimization_barrier
-from ._threefry import threefry2x32, u32
+from ._ops import BIND, KERNELS, ops_for
+from ._threefry import u32
 from ._util import ArrayLike, DTypeLike, Shape, canonical_shape, const
 
 _KEY_FIX = "make keys with fx.random.key(seed) and derive new ones with fx.random.split(key)"
@@ -29,8 +30,12 @@ _MASK32 = 0xFFFFFFFF
 _U64_SHIFT = const(32, dtypes.uint64)
 
 
-def check_key(op: str, key) -> tuple[Array, Array]:
-    """The two uint32 words of `key`, or an error saying what a key is."""
+def check_key(op: str, key, ops=BIND) -> tuple[Array, Array]:
+    """The two uint32 words of `key`, or an error saying what a key is (`ops_for` has checked
+    a key it gives `KERNELS` for)."""
+    if ops is KERNELS:
+        v = key._value
+        return v[..., 0], v[..., 1]
     if isinstance(key, (bool, int, float)):
         raise op_error(TypeError, f"random.{op}", f"got the number {key!r} where a key was expected",
                        f"pass fx.random.key({key!r}) instead; {_KEY_FIX}")
@@ -46,12 +51,6 @@ def check_key(op: str, key) -> tuple[Array, Array]:
     # which takes XLA's CPU compiler seconds for a gamma sampler where it takes a fraction otherwise
     key, = optimization_barrier([key])
     return (S.reshape(S.slice(key, (0,), (1,)), ()), S.reshape(S.slice(key, (1,), (2,)), ()))
-
-
-def _join(w0: Array, w1: Array) -> Array:
-    """Stack two word arrays of one shape into keys along a new last axis."""
-    last = w0.ndim
-    return S.concatenate([S.expand_dims(w0, (last,)), S.expand_dims(w1, (last,))], last)
 
 
 def _integer_words(op: str, value) -> tuple[Array, Array]:
@@ -89,7 +88,7 @@ def key(seed: ArrayLike) -> Array:
     [0, 42]
     """
     hi, lo = _integer_words("key", seed)
-    return _join(hi, lo)
+    return BIND.join(hi, lo)
 
 
 PRNGKey = key  # jax's older name
@@ -142,26 +141,26 @@ def clone(key: ArrayLike) -> Array:
     return _keys("clone", key)
 
 
-def counters(shape: tuple[int, ...]) -> tuple[Array, Array]:
+def counters(shape: tuple[int, ...], ops=BIND) -> tuple[Array, Array]:
     """The 64-bit row-major positions 0..n-1 of `shape`, as flat high and low uint32 words."""
     n = math.prod(shape)
     if n <= 2 ** 32:
-        return u32(0), S.iota(dtypes.uint32, (n,), 0)
-    wide = S.iota(dtypes.uint64, (n,), 0)
-    hi = E.shift_right_logical_p.bind(wide, _U64_SHIFT)
-    return convert(hi, dtypes.uint32), convert(wide, dtypes.uint32)
+        return ops.const(0, dtypes.uint32), ops.iota(dtypes.uint32, n)
+    wide = ops.iota(dtypes.uint64, n)
+    hi = ops.shift_right(wide, ops.const(32, dtypes.uint64))
+    return ops.convert(hi, dtypes.uint32), ops.convert(wide, dtypes.uint32)
 
 
-def random_words(op: str, key, shape: tuple[int, ...]) -> tuple[Array, Array]:
+def random_words(op: str, key, shape: tuple[int, ...], ops=BIND) -> tuple[Array, Array]:
     """Two flat uint32 word arrays, one word pair per position of `shape`."""
-    k0, k1 = check_key(op, key)
-    return threefry2x32(k0, k1, *counters(shape))
+    k0, k1 = check_key(op, key, ops)
+    return tuple(ops.threefry(k0, k1, *counters(shape, ops)))
 
 
 def subkeys(op: str, key, n: int) -> list[Array]:
     """`n` independent keys from `key` (the rows of `split(key, n)`), for samplers that need several streams."""
     w0, w1 = random_words(op, key, (n,))
-    keys = _join(w0, w1)
+    keys = BIND.join(w0, w1)
     return [S.reshape(S.slice(keys, (i, 0), (i + 1, 2)), (2,)) for i in range(n)]
 
 
@@ -174,8 +173,9 @@ def split(key: ArrayLike, num: Shape = 2) -> Array:
     (3, 2)
     """
     shape = canonical_shape("random.split", num)
-    w0, w1 = random_words("split", key, shape)
-    return S.reshape(_join(w0, w1), shape + (2,))
+    ops = ops_for(key)
+    w0, w1 = random_words("split", key, shape, ops)
+    return ops.result(ops.reshape(ops.join(w0, w1), shape + (2,)))
 
 
 def fold_in(key: ArrayLike, data: ArrayLike) -> Array:
@@ -189,24 +189,26 @@ def fold_in(key: ArrayLike, data: ArrayLike) -> Array:
     >>> (fx.random.fold_in(k, 1) != fx.random.fold_in(k, 2)).any().item()
     True
     """
-    k0, k1 = check_key("fold_in", key)
-    return _join(*threefry2x32(k0, k1, *_integer_words("fold_in", data)))
+    hi, lo = _integer_words("fold_in", data)
+    ops = ops_for(key, hi, lo)
+    k0, k1 = check_key("fold_in", key, ops)
+    return ops.result(ops.join(*ops.threefry(k0, k1, ops.read(hi), ops.read(lo))))
 
 
 _BIT_DTYPES = dtypes.UNSIGNED
 
 
-def flat_bits(op: str, key, shape: tuple[int, ...], dtype: np.dtype) -> Array:
+def flat_bits(op: str, key, shape: tuple[int, ...], dtype: np.dtype, ops=BIND) -> Array:
     """Random bits of an unsigned `dtype`, flat: one element per position of `shape`."""
-    w0, w1 = random_words(op, key, shape)
+    w0, w1 = random_words(op, key, shape, ops)
     if dtype == dtypes.uint64:
-        hi = convert(w0, dtypes.uint64)
-        lo = convert(w1, dtypes.uint64)
-        return E.or_p.bind(E.shift_left_p.bind(hi, _U64_SHIFT), lo)
-    word = E.xor_p.bind(w0, w1)
+        hi = ops.convert(w0, dtypes.uint64)
+        lo = ops.convert(w1, dtypes.uint64)
+        return ops.or_(ops.shift_left(hi, ops.const(32, dtypes.uint64)), lo)
+    word = ops.xor(w0, w1)
     if dtype == dtypes.uint32:
         return word
-    return convert(word, dtype)  # keeps the low bits
+    return ops.convert(word, dtype)  # keeps the low bits
 
 
 def flat_words(op: str, key, n: int) -> Array:
@@ -229,4 +231,5 @@ def bits(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.uint32) ->
     if dt not in _BIT_DTYPES:
         raise op_error(DTypeError, "random.bits", f"dtype {dt} is not an unsigned integer dtype",
                        "pass dtype=fnp.uint8, uint16, uint32 or uint64")
-    return S.reshape(flat_bits("bits", key, shape, dt), shape)
+    ops = ops_for(key)
+    return ops.result(ops.reshape(flat_bits("bits", key, shape, dt, ops), shape))

@@ -48,3 +48,32 @@ def test_sampler_runs_traced_and_matches_eager(name):
 def test_a_traced_population_size_needs_a_concrete_value():
     with pytest.raises(ConcretizationError):
         traced(lambda n: R.permutation(KEY, n), fnp.asarray(4))
+
+
+# eager draws from a host key call the kernels directly (fluxion/random/_ops.py); traced ones bind primitives
+EAGER_CASES = {
+    "split": lambda k, s, dt: R.split(k, s),
+    "fold_in": lambda k, s, dt: R.fold_in(k, 2 ** 40 + 3),
+    "fold_in an array": lambda k, s, dt: R.fold_in(k, fnp.asarray(-5, dtype=fnp.int8)),
+    "bits": lambda k, s, dt: R.bits(k, s, {"float16": fnp.uint16, "bfloat16": fnp.uint8}.get(dt, fnp.uint64)),
+    "uniform": lambda k, s, dt: R.uniform(k, s, dt),
+    "uniform between bounds": lambda k, s, dt: R.uniform(k, s, dt, -2.0, fnp.asarray([0.5, 3.0, 7.0])[-1]),
+    "normal": lambda k, s, dt: R.normal(k, s, dt),
+    "complex normal": lambda k, s, dt: R.normal(k, s, fnp.complex64),
+    "bernoulli": lambda k, s, dt: R.bernoulli(k, fnp.asarray(0.3, dtype=dt), s),
+    "randint": lambda k, s, dt: R.randint(k, s, -7, 2 ** 40),
+    "randint of int8": lambda k, s, dt: R.randint(k, s, fnp.asarray(-300), 100, fnp.int8),
+    "randint of uint64": lambda k, s, dt: R.randint(k, s, 0, 2 ** 64 - 1, fnp.uint64),
+    "randint, empty range": lambda k, s, dt: R.randint(k, s, 5, 5),
+}
+
+
+@pytest.mark.parametrize("shape", [(), (1,), (3, 5), (300,)])
+@pytest.mark.parametrize("dt", ["float32", "float64", "float16", "bfloat16"])
+@pytest.mark.parametrize("name", sorted(EAGER_CASES))
+def test_eager_draws_equal_traced_draws_bit_for_bit(name, dt, shape):
+    fn = EAGER_CASES[name]
+    eager, traced_out = fn(KEY, shape, dt), traced(lambda k: fn(k, shape, dt), KEY)
+    assert (eager.__class__, eager.dtype, eager.shape, eager.weak) == (
+        fx.Array, traced_out.dtype, traced_out.shape, traced_out.weak)
+    assert np.asarray(eager).tobytes() == np.asarray(traced_out).tobytes()
