@@ -1,6 +1,8 @@
 """Programs derived from a sub-program for the rules of the control-flow primitives.
 
 - `jvp_program`: the program with tangents beside its primal values (forward mode);
+- `linearize_program`: the program split into a primal part that also gives the residuals
+  and a tangent part linear in the tangents, which reads them (reverse mode);
 - `transpose_program`: for a program linear in some inputs, the program giving their
   cotangents from the output cotangents (reverse mode);
 - `batch_program`: the program on values with a leading batch axis (vmap);
@@ -15,7 +17,7 @@ from __future__ import annotations
 import functools
 from typing import Callable, Sequence
 
-from ..core.array import Array, to_array
+from ..core.array import Array, Tracer, to_array
 from ..core.interpreters import _ctx, push
 from ..core.program import Program, evaluate
 from ..core.types import ArrayType
@@ -28,7 +30,7 @@ from ..transforms.autodiff.jvp import JVPInterpreter, JVPTracer
 from ..transforms.autodiff.partial_eval import StagingInterpreter
 from ..transforms.batching.interpreter import BatchInterpreter, BatchTracer
 from ..transforms.passes import dce
-from ._subprogram import Staged, flat_tree, make
+from ._subprogram import Staged, _Recording, flat_tree, make
 
 _CACHE_SIZE = 4096
 
@@ -91,6 +93,43 @@ def loop_fixpoint(derive: Callable, program: Program, flags: Sequence[bool], num
 
 
 # reverse mode ---------------------------------------------------------------------------------
+@cached
+def linearize_program(program: Program, live_in: tuple[bool, ...], force_out: tuple[bool, ...]
+                      ) -> tuple[Program, Program, tuple[bool, ...]]:
+    """`program` split for reverse mode, as linearizing it in place would split it: the primal
+    part, the tangent part, and which outputs have a tangent (see `jvp_program`).
+
+    The primal part takes the program's inputs and gives its outputs, then the residuals (the
+    primal values the tangents need). The tangent part takes the residuals, then the tangents
+    of the inputs marked in `live_in`, and gives the tangents of the live outputs; it is linear
+    in the tangents, and a loop in it is the tangent part of its own split (`while_lin`), so
+    transposing it recomputes none of the primal part.
+    """
+    primal, tangent, interp = _Recording(), StagingInterpreter(linear=True), JVPInterpreter()
+    with push(primal):
+        xs = [primal.new_input(a) for a in program.in_types]
+        with push(tangent):
+            ts = [tangent.new_input(a) for a, live in zip(program.in_types, live_in) if live]
+            with push(interp):
+                it = iter(ts)
+                ins = [JVPTracer(interp, x, next(it)) if live else x for x, live in zip(xs, live_in)]
+                outs, t_outs = _unpack(interp, evaluate(program, *ins))
+            # a tangent that is not staged depends on no input tangent: by linearity it is zero
+            live_out = tuple(tangent.owns(t) or f and differentiable(o.aval)
+                             for o, t, f in zip(outs, t_outs, force_out))
+            t_outs = [like(t, o.aval) if tangent.owns(t) else zeros_like(o.aval)
+                      for o, t, live in zip(outs, t_outs, live_out) if live]
+            linear = tangent.program(t_outs)
+    residuals = [(v, x) for v, x in zip(linear.constvars, linear.consts) if primal.owns(x)]
+    consts = [(v, x) for v, x in zip(linear.constvars, linear.consts) if not primal.owns(x)]
+    if any(isinstance(x, Tracer) for _, x in consts):
+        raise AssertionError("a derived program closed over a traced value")
+    forward = primal.program([*outs, *(x for _, x in residuals)])
+    linear = Program([v for v, _ in consts], [x for _, x in consts], [*(v for v, _ in residuals), *linear.inputs],
+                     linear.equations, linear.outputs)
+    return _pruned(forward), _pruned(linear), live_out
+
+
 @cached
 def transpose_program(program: Program, linear: tuple[bool, ...], ct_live: tuple[bool, ...]) -> Program:
     """The transpose of `program` in its `linear` inputs (it must be linear in them).
@@ -157,7 +196,12 @@ def batch_program(program: Program, batched: tuple[bool, ...], force_out: tuple[
 @cached
 def select_outputs(program: Program, keep: tuple[bool, ...]) -> Program:
     """`program` computing only the outputs marked in `keep` (what they do not need is dropped)."""
-    p = dce(replace(program, outputs=[v for v, k in zip(program.outputs, keep) if k]))
+    return _pruned(replace(program, outputs=[v for v, k in zip(program.outputs, keep) if k]))
+
+
+def _pruned(program: Program) -> Program:
+    """`program` without what its outputs do not need (interned if it has no constants)."""
+    p = dce(program)
     return make(p.equations, p.inputs, p.outputs, p.constvars, p.consts)
 
 

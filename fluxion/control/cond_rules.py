@@ -1,21 +1,26 @@
 """Derivative and batching rules of `cond_p`.
 
 Forward mode runs the same conditional on the primal values and tangents, with each branch's
-JVP as the branch. In reverse mode the primal conditional and the tangent conditional are two
-equations: the second (branches: the tangent part of each JVP) is linear in the tangents and
-lands in the linear program. Its transpose is a conditional on the same index whose branches
-are the transposes of the branches. Under vmap, an unbatched index picks among batched
-branches; a batched index runs every branch and selects each example's result.
+JVP as the branch. In reverse mode each branch is split into its primal part, which also gives
+the residuals, and its tangent part, which reads them (`linearize_program`): the primal
+conditional gives the outputs and residuals of the branch taken, and the tangent conditional,
+linear in the tangents, lands in the linear program. Its transpose is a conditional on the
+same index whose branches are the transposes of the tangent parts, so it recomputes nothing
+of the primal branch (a loop in it is taped once, by the primal conditional). Under vmap, an
+unbatched index picks among batched branches; a batched index runs every branch and selects
+each example's result.
 """
 from __future__ import annotations
 
 from ..core import dtypes
 from ..core.primitive import batch_rules, jvp_rules, transpose_rules
+from ..core.program import Program, Var, evaluate
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ..ops._ad import Zero, is_undefined
 from ..ops._batch import batch_size, moveaxis
-from ._derive import batch_eval, batch_program, jvp_program, like, select_outputs, splits, transpose_program
+from ._derive import (batch_eval, batch_program, cached, jvp_program, like, linearize_program, replace, splits,
+                      trace_program, transpose_program, zeros_like)
 from .cond import cond_p
 
 
@@ -23,20 +28,73 @@ def _cond_jvp(primals, tangents, *, branches):
     index, args = primals[0], primals[1:]
     live_in = tuple(t.__class__ is not Zero for t in tangents[1:])
     nout = len(branches[0].outputs)
+    derive = linearize_program if splits(primals) else jvp_program
     live_out = (False,) * nout
     for b in branches:  # an output has a tangent if any branch gives it one
-        live_out = tuple(map(max, live_out, jvp_program(b, live_in, live_out)[1]))
-    jvps = tuple(jvp_program(b, live_in, live_out)[0] for b in branches)
+        live_out = tuple(map(max, live_out, derive(b, live_in, live_out)[-1]))
     live_t = [like(t, a.aval) for t, a, live in zip(tangents[1:], args, live_in) if live]
-    if splits(primals):
-        outs = cond_p.bind(index, *args, branches=branches)
-        keep = (False,) * nout + (True,) * sum(live_out)
-        t_outs = cond_p.bind(index, *args, *live_t, branches=tuple(select_outputs(j, keep) for j in jvps))
+    if derive is linearize_program:
+        outs, t_outs = _split(index, args, live_t, [linearize_program(b, live_in, live_out) for b in branches], nout)
     else:
-        res = cond_p.bind(index, *args, *live_t, branches=jvps)
+        res = cond_p.bind(index, *args, *live_t, branches=tuple(jvp_program(b, live_in, live_out)[0] for b in branches))
         outs, t_outs = res[:nout], res[nout:]
     t_outs = iter(t_outs)
     return outs, tuple(next(t_outs) if live else Zero(o.aval) for o, live in zip(outs, live_out))
+
+
+def _split(index, args, live_t, splits, nout: int):
+    """A primal conditional that also gives the residuals of the branch taken, and a tangent
+    conditional on them, linear in the tangents (`splits`: each branch's `linearize_program`).
+
+    The branches' residuals share slots of their types; a branch gives zeros in those it does
+    not fill."""
+    slots, places = _slots([lin.in_types[:len(lin.inputs) - len(live_t)] for _, lin, _ in splits])
+    res = cond_p.bind(index, *args, branches=tuple(_giving(fwd, nout, tuple(slots), tuple(place))
+                                                   for (fwd, _, _), place in zip(splits, places)))
+    t_outs = cond_p.bind(index, *res[nout:], *live_t, branches=tuple(_reading(lin, tuple(slots), tuple(place))
+                                                                      for (_, lin, _), place in zip(splits, places)))
+    return res[:nout], t_outs
+
+
+def _slots(res_types: list) -> tuple[list, list[list[int]]]:
+    """Slots for residuals of the types `res_types` (per branch), those of one type shared by
+    the branches: the slots' types and, per branch, the slot of each of its residuals."""
+    slots, places = [], []
+    for types in res_types:
+        free = {}  # type -> the slots of that type this branch has not filled yet
+        for k, t in enumerate(slots):
+            free.setdefault(t, []).append(k)
+        place = []
+        for t in types:
+            if free.get(t):
+                place.append(free[t].pop(0))
+            else:
+                place.append(len(slots))
+                slots.append(t)
+        places.append(place)
+    return slots, places
+
+
+@cached
+def _giving(forward: Program, nout: int, slots: tuple, place: tuple) -> Program:
+    """A branch's primal part giving its outputs, then its residuals in their `place`s among
+    `slots` (zeros in the others)."""
+    def run(*xs):
+        out = evaluate(forward, *xs)
+        res = dict(zip(place, out[nout:]))
+        return [*out[:nout], *[res[k] if k in res else zeros_like(t) for k, t in enumerate(slots)]]
+
+    return trace_program("linearize", run, forward.in_types)
+
+
+@cached
+def _reading(linear: Program, slots: tuple, place: tuple) -> Program:
+    """A branch's tangent part taking every slot (see `_giving`), then the tangents."""
+    nres = len(place)
+    ins = [Var(t) for t in slots]
+    for k, v in zip(place, linear.inputs[:nres]):
+        ins[k] = v
+    return replace(linear, inputs=[*ins, *linear.inputs[nres:]])
 
 
 def _cond_transpose(cts, index, *args, branches):

@@ -78,3 +78,19 @@ def test_merged_programs_give_the_derivatives_of_the_python_loop():
                                rtol=1e-12)
     second = fx.jit(fx.grad(_sum_of_grad(_loop)))(X)
     np.testing.assert_allclose(np.asarray(second), np.asarray(fx.grad(_sum_of_grad(_loop_python))(X)), rtol=1e-10)
+
+
+def _in_cond(f):
+    return lambda x: fx.cond(fnp.sum(x) > 0, f, lambda x: fnp.sum(x * 2.0), x)
+
+
+def _xla_loops(f) -> int:
+    return fx.jit(f).lower(X).as_text().count("stablehlo.while")
+
+
+def test_second_order_reverse_mode_through_a_loop_inside_cond_compiles_no_more_loops_than_without():
+    # the tangent conditional reads the primal one's residuals (the loop's tape): transposed and
+    # differentiated again, it recomputes no loop (it ran the loop again, over values and tangents)
+    assert _xla_loops(fx.grad(_sum_of_grad(_in_cond(_loop)))) <= _xla_loops(fx.grad(_sum_of_grad(_loop)))
+    second = fx.jit(fx.grad(_sum_of_grad(_in_cond(_loop))))(X)
+    np.testing.assert_allclose(np.asarray(second), np.asarray(fx.grad(_sum_of_grad(_loop_python))(X)), rtol=1e-10)
