@@ -124,6 +124,21 @@ def _det_rule(x: ArrayType) -> ArrayType:
     return ArrayType(x.shape[:-2], x.dtype)
 
 
+def _cofactors_rule(x: ArrayType) -> ArrayType:
+    _matrices("cofactors", x)
+    return x.update(weak=False)
+
+
+def _cofactors_jvp_rule(x: ArrayType, s: ArrayType) -> ArrayType:
+    _matrices("cofactors_jvp", x)
+    same_dtypes("cofactors_jvp", (x, s))
+    if s.shape[s.ndim - x.ndim:] != x.shape:
+        want = ", ".join(map(str, x.shape))
+        raise op_error(ShapeError, "cofactors_jvp", f"x has shape {x.shape}, so s must have shape (..., {want}), got "
+                       f"{s.shape}", "give s the shape of x, with any leading dimensions for more directions")
+    return s.update(weak=False)
+
+
 def _qr_rule(x: ArrayType, *, full_matrices: bool):
     m, n = _matrices("qr", x, square=False)
     k = m if full_matrices else min(m, n)
@@ -157,6 +172,8 @@ cholesky_p = define("cholesky", _cholesky_rule)
 triangular_solve_p = define("triangular_solve", _triangular_solve_rule)
 lu_p = define("lu", _lu_rule, multiple_results=True)
 det_p = define("det", _det_rule)
+cofactors_p = define("cofactors", _cofactors_rule)
+cofactors_jvp_p = define("cofactors_jvp", _cofactors_jvp_rule)
 qr_p = define("qr", _qr_rule, multiple_results=True)
 eigh_p = define("eigh", _eigh_rule, multiple_results=True)
 eig_p = define("eig", _eig_rule, multiple_results=True)
@@ -196,14 +213,38 @@ def triangular_solve(a, b, *, left_side: bool = False, lower: bool = False, tran
 def det(x):
     """Determinant of each square matrix (from LU; 1 for 0x0 matrices).
 
-    A primitive of its own for its derivative, the adjugate, which stays exact at singular
-    matrices, where LU is not differentiable (see linalg_rules).
+    A primitive of its own for its derivatives: the gradient is `cofactors(x)`, whose derivative
+    is `cofactors_jvp`, both exact also at singular matrices, where LU is not differentiable
+    (see linalg_rules).
 
     >>> import numpy as np
     >>> det(np.array([[1.0, 2.0], [3.0, 4.0]])).round(6).item()
     -2.0
     """
     return det_p.bind(x)
+
+
+def cofactors(x):
+    """The cofactor matrix of each square matrix, adj(x)^T: the gradient of det, from LU, exact
+    also at singular matrices.
+
+    >>> import numpy as np
+    >>> cofactors(np.array([[1.0, 2.0], [2.0, 4.0]])).tolist()
+    [[4.0, -2.0], [-2.0, 1.0]]
+    """
+    return cofactors_p.bind(x)
+
+
+def cofactors_jvp(x, s):
+    """The derivative of `cofactors` at `x` along `s` (the Hessian of det applied to `s`), exact
+    also at singular matrices; `s` may have leading dimensions beyond those of `x`, for several
+    directions at each matrix.
+
+    >>> import numpy as np
+    >>> cofactors_jvp(np.zeros((2, 2)), np.array([[1.0, 2.0], [3.0, 4.0]])).tolist()
+    [[4.0, -3.0], [-2.0, 1.0]]
+    """
+    return cofactors_jvp_p.bind(x, s)
 
 
 def lu(x):

@@ -32,7 +32,8 @@ from . import reduce as R
 from . import shape as S
 from ._ad import Zero, defjvp, is_undefined
 from ._batch import broadcast_batch, defleading, example_axes, moveaxis
-from .linalg import cholesky_p, det_p, dot_general_p, eig_p, eigh_p, lu_p, qr_p, svd_p, triangular_solve_p
+from .linalg import (cholesky_p, cofactors_jvp_p, cofactors_p, det_p, dot_general_p, eig_p, eigh_p, lu_p, qr_p, svd_p,
+                     triangular_solve_p)
 
 _b = lambda p: p.bind  # noqa: E731
 add, sub, mul, div, neg, conj = _b(E.add_p), _b(E.sub_p), _b(E.mul_p), _b(E.div_p), _b(E.neg_p), _b(E.conj_p)
@@ -96,10 +97,11 @@ def _as(x, dt):
 @functools.lru_cache(maxsize=256)
 def _mask(m: int, n: int, dt: np.dtype, kind: str) -> Array:
     """A constant (m, n) matrix of `dt`: "lower"/"upper" triangles (with the diagonal),
-    "strict_lower"/"strict_upper", "eye", or "half_lower" (strict lower triangle, 1/2 on the diagonal)."""
+    "strict_lower"/"strict_upper", "eye", "off_diagonal", or "half_lower" (strict lower triangle,
+    1/2 on the diagonal)."""
     i, j = np.arange(m)[:, None], np.arange(n)[None, :]
     value = {"lower": i >= j, "upper": i <= j, "strict_lower": i > j, "strict_upper": i < j, "eye": i == j,
-             "half_lower": (i > j) + 0.5 * (i == j)}[kind]
+             "off_diagonal": i != j, "half_lower": (i > j) + 0.5 * (i == j)}[kind]
     return Array(np.asarray(value, dtype=dt))
 
 
@@ -241,8 +243,8 @@ def _lu_jvp(primals, tangents):
     u_solve = u_full
     if 0 < m <= n:
         # the strict lower triangle of X U^-1 (m rows) lies in columns that never meet U's last
-        # pivot, so taking it as 1 changes nothing there and keeps the tangent of a matrix whose
-        # last pivot is 0 finite (such as det at rank n - 1, whose gradient is the adjugate)
+        # pivot, so taking it as 1 changes nothing there and keeps the tangent finite where that
+        # pivot is 0
         last = _one_hot(n, m - 1, t.dtype)
         u_solve = add(sub(u_full, mul(u_full, last)), last)
     dl = _masked(_solve(u_solve, x, left_side=False, lower=False), "strict_lower")
@@ -254,75 +256,41 @@ jvp_rules[lu_p] = _lu_jvp
 
 
 # det ------------------------------------------------------------------------------------------
-def _det_jvp(primals, tangents):
-    """d det(A) = tr(adj(A) dA), with the adjugate from LU, exact also where A is singular.
-
-    With P A = L U and F = L^-1 P dA, det(A + dA) = sign det(U + F): the tangent is
-    sign tr(adj(U) F), which `_adjugate_trace` computes without dividing by U's pivots.
-    """
-    (a,), (t,) = primals, tangents
-    out = det_p.bind(a)
-    if t.__class__ is Zero or a.shape[-1] == 0:
-        return out, Zero(out.aval)
-    packed, pivots, perm = lu_p.bind(a)
-    l_full, u_full = _lu_factors(packed)
-    f = _solve(l_full, _matmul(_permutation_matrix(perm, a.dtype), t), unit_diagonal=True)
-    tangent = _adjugate_trace(u_full, f)
-    k = pivots.ndim - 1
-    odd = R.reduce_xor(E.ne_p.bind(pivots, S.iota(dtypes.int32, pivots.shape, k)), (k,))
-    return out, E.select_n_p.bind(odd, tangent, neg(tangent))
+# The gradient of det is the cofactor matrix C, and the derivative of C along s is the Hessian of
+# det applied to s: primitives of their own, computed from LU without dividing by a zero pivot
+# (backends/_cofactors.py), so that every order is exact, also at singular matrices, where LU has
+# no derivative. The Hessian's entry for x[i, j] and x[l, k] is the cofactor (i, j) of x with
+# column k replaced by e_l (k != j), so the Hessian's own derivative is n^2 Hessians of those.
+def _det_jvp(t, ans, x):
+    nd = x.ndim
+    return R.reduce_sum(mul(cofactors_p.bind(x), t), (nd - 2, nd - 1))
 
 
-def _adjugate_trace(u, f):
-    """tr(adj(u) f) for upper triangular (n, n) matrices u (n >= 1), also where pivots are 0.
-
-    Let u1 be u with its zero pivots (at s_1 < ... < s_m) taken as 1, w its inverse and p
-    the product of the other pivots. Then adj(u) = p w when m = 0 and, when m >= 1, the
-    rank-one p c (w e_s1)(e_sm^T w), where c is the product of the w[s_i, s_i+1]. For m = 1
-    that is p (z w + (1 - z) w e_s1 e_s1^T w) at z = u[s_1, s_1] = 0, written so that a
-    second derivative sees z move. (LU has no derivative where a zero pivot is not the last
-    one, so second derivatives there are NaN.)
-    """
-    nd, n, dt = u.ndim, u.shape[-1], u.dtype
-    row, col = nd - 2, nd - 1
-    batch, vec = tuple(range(nd - 2)), (nd - 2,)  # vec: the axis of (..., n) vectors
-
-    def spread(v, axis):  # a (..., n) vector along `axis` of an (..., n, n) matrix
-        return S.broadcast_in_dim(v, u.shape, batch + (axis,))
-
-    def fill(like, value):
-        return S.full(like.shape, value, like.dtype)
-
-    def ints(b):
-        return E.convert_element_type_p.bind(b, new_dtype=dtypes.int32, weak=False)
-
-    def floats(b):
-        return E.convert_element_type_p.bind(b, new_dtype=dt, weak=False)
-
-    eye = S.broadcast_in_dim(_mask(n, n, dtypes.bool_, "eye"), u.shape, (row, col))
-    d = R.reduce_sum(mul(u, floats(eye)), (row,))
-    zero = E.eq_p.bind(d, fill(d, 0))
-    w = _solve(E.select_n_p.bind(E.and_p.bind(spread(zero, col), eye), u, fill(u, 1)), floats(eye), lower=False)
-    p = R.reduce_prod(E.select_n_p.bind(zero, d, fill(d, 1)), vec)
-    trace_wf = R.reduce_sum(mul(_mT(w), f), (row, col))
-    # the zero pivots numbered in order: the first, the last, and each with the next one
-    rank = R.cumsum_p.bind(ints(zero), axis=nd - 2, reverse=False)
-    m = S.slice_in_dim(rank, n - 1, n, axis=nd - 2)
-    first = E.and_p.bind(zero, E.eq_p.bind(rank, fill(rank, 1)))
-    last = E.and_p.bind(zero, E.eq_p.bind(rank, S.broadcast_to(m, rank.shape)))
-    pairs = E.and_p.bind(E.and_p.bind(spread(zero, row), spread(zero, col)),
-                         E.eq_p.bind(spread(rank, col), E.add_p.bind(spread(rank, row), S.full(u.shape, 1, dtypes.int32))))
-    c = R.reduce_prod(E.select_n_p.bind(pairs, fill(u, 1), w), (row, col))
-    w_first = R.reduce_sum(mul(w, spread(floats(first), col)), (col,))  # w e_s1
-    w_last = R.reduce_sum(mul(spread(floats(last), row), w), (row,))  # e_sm^T w
-    rank_one = R.reduce_sum(mul(mul(spread(w_last, row), f), spread(w_first, col)), (row, col))
-    z = R.reduce_sum(mul(d, floats(first)), vec)
-    singular = mul(p, add(mul(z, trace_wf), mul(mul(sub(fill(z, 1), z), c), rank_one)))
-    regular = mul(p, trace_wf)
-    return E.select_n_p.bind(E.eq_p.bind(S.squeeze(m, vec), S.full(m.shape[:-1], 0, dtypes.int32)), singular, regular)
+def _cofactors_jvp_jvp(t, ans, x, s):
+    nd, n = x.ndim, x.shape[-1]
+    batch = tuple(range(nd - 2))
+    shape = x.shape[:-2] + (n,) * 4  # [..., l, k, i, j]: x with column k replaced by e_l
+    l, k, i, j = range(nd - 2, nd + 2)
+    at = lambda c, dims: S.broadcast_in_dim(c, shape, dims)  # noqa: E731
+    eye, keep = _mask(n, n, x.dtype, "eye"), at(_mask(n, n, x.dtype, "off_diagonal"), (k, j))
+    replaced = add(mul(at(x, batch + (i, j)), keep), mul(at(eye, (l, i)), at(eye, (k, j))))
+    # column k of those matrices does not move with x: t's is zeroed
+    hessians = mul(cofactors_jvp_p.bind(replaced, mul(at(t, batch + (i, j)), keep)), keep)
+    # s[..., l, k] contracted with them; s's leading direction axes come first again after the batch ones
+    extra = s.ndim - nd
+    out = dot_general_p.bind(s, hessians, dimension_numbers=(((s.ndim - 2, s.ndim - 1), (l, k)),
+                                                             (tuple(range(extra, s.ndim - 2)), batch)),
+                             preferred_element_type=None)
+    if not extra:
+        return out
+    return S.transpose(out, tuple(range(nd - 2, nd - 2 + extra)) + batch + (out.ndim - 2, out.ndim - 1))
 
 
-jvp_rules[det_p] = _det_jvp
+defjvp(det_p, _det_jvp)
+defjvp(cofactors_p, lambda t, ans, x: cofactors_jvp_p.bind(x, t))
+defjvp(cofactors_jvp_p, _cofactors_jvp_jvp, lambda t, ans, x, s: cofactors_jvp_p.bind(x, t))
+# the Hessian is symmetric: s -> H s is its own (linear) transpose
+transpose_rules[cofactors_jvp_p] = lambda ct, x, s: [None, cofactors_jvp_p.bind(x, ct)]
 
 
 # qr -------------------------------------------------------------------------------------------
@@ -511,7 +479,18 @@ def _triangular_solve_batch(args, dims, *, left_side, **params):
     return triangular_solve_p.bind(a, b, left_side=left_side, **params), ad
 
 
+def _cofactors_jvp_batch(args, dims):
+    (x, s), (xd, sd) = args, dims
+    if xd is None:  # the examples are more directions at each matrix
+        return cofactors_jvp_p.bind(x, moveaxis(s, sd, 0)), 0
+    extra = s.ndim - (sd is not None) - (x.ndim - 1)  # the direction axes of one example
+    x = moveaxis(x, xd, 0)
+    s = broadcast_batch(s, x.shape[0], extra) if sd is None else moveaxis(s, sd, extra)
+    return cofactors_jvp_p.bind(x, s), extra
+
+
 batch_rules[dot_general_p] = _dot_general_batch
 batch_rules[triangular_solve_p] = _triangular_solve_batch
-for _p in (cholesky_p, lu_p, det_p, qr_p, eigh_p, eig_p, svd_p):
+batch_rules[cofactors_jvp_p] = _cofactors_jvp_batch
+for _p in (cholesky_p, lu_p, det_p, cofactors_p, qr_p, eigh_p, eig_p, svd_p):
     defleading(_p, lambda **params: 2)

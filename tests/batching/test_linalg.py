@@ -1,5 +1,5 @@
 """vmap of the linear algebra primitives (dot_general, cholesky, triangular_solve, lu, qr, eigh,
-svd) equals a Python loop over the examples.
+svd, cofactors, cofactors_jvp) equals a Python loop over the examples.
 
 Each case is a function of one example's operands; the tests batch it with the batch axes first,
 in the middle and last (as -1), with unbatched operands, with out_axes -1, nested, over empty
@@ -43,6 +43,13 @@ def _hermitian(rng, shape, dtype):
 def _dominant(rng, shape, dtype):
     """A matrix whose every triangle is well conditioned: a large diagonal."""
     return (random_array(rng, shape, dtype) + 2 * shape[-1] * np.eye(shape[-1])).astype(dtype)
+
+
+def _rank_deficient(rng, shape, dtype):
+    """Matrices of rank n - 2 (two zero columns), where LU meets two zero pivots."""
+    a = random_array(rng, shape, dtype)
+    a[..., :, :2] = 0
+    return a
 
 
 def spd(*shape) -> Arg:
@@ -103,6 +110,9 @@ CASES = {
     "svd_reduced": Case(lambda x: L.svd(x, full_matrices=False), ((4, 3),)),
     "svd_full_of_square_stack": Case(lambda x: L.svd(x, full_matrices=True), ((2, 3, 3),)),
     "svd_values_only_of_wide": Case(lambda x: L.svd(x, compute_uv=False), ((2, 4),)),
+    "cofactors_of_a_stack": Case(L.cofactors, ((2, 3, 3),)),
+    "cofactors_jvp_along_two_directions": Case(L.cofactors_jvp, ((3, 3), (2, 3, 3))),
+    "cofactors_jvp_at_rank_deficient_matrices": Case(L.cofactors_jvp, (Arg((3, 3), _rank_deficient), (3, 3))),
 }
 MULTI = [name for name, case in CASES.items() if len(case.args) > 1]
 GRAD = [name for name, case in CASES.items() if case.grad and "float64" in case.dtypes]

@@ -1,9 +1,9 @@
 """fx.jit equals eager for linear algebra, FFTs, convolutions and windowed reductions.
 
-The primitives (dot_general, cholesky, triangular_solve, lu, qr, eigh, svd, fft,
-conv_general_dilated, reduce_window) are swept over their parameters and dtypes, and the
-functions built on them (fluxion.numpy.linalg, fluxion.numpy.fft, matmul, einsum, tensordot
-and friends, convolve and correlate) are compared as users call them. Each test compiles one
+The primitives (dot_general, cholesky, triangular_solve, lu, qr, eigh, svd, cofactors,
+cofactors_jvp, fft, conv_general_dilated, reduce_window) are swept over their parameters and
+dtypes, and the functions built on them (fluxion.numpy.linalg, fluxion.numpy.fft, matmul, einsum,
+tensordot and friends, convolve and correlate) are compared as users call them. Each test compiles one
 program holding many calls. Results must agree as `_differential.assert_matches` says, within
 a tolerance relative to the operands' scale (a factorization's rounding depends on the
 algorithm); eigenvectors and singular vectors are compared up to the phase of each vector,
@@ -142,12 +142,15 @@ def _factorization_inputs(dt):
     failing[1, 0, 0] = -1  # not positive definite: NaN below the diagonal
     singular = random((3, 3), dt, 7)
     singular[2] = singular[0] + singular[1]
+    rank_deficient = random((2, 4, 4), dt, 9)
+    rank_deficient[0, :, :2] = 0  # LU meets two zero pivots in one matrix of the stack, none in the other
     return {
         "spd": spd_batch, "not_positive_definite": failing, "lower_only": np.tril(_spd(4, dt)) + np.triu(
             np.full((4, 4), 99), 1).astype(dt),
         "tri": _triangular(4, dt), "rhs_left": random((4, 2), dt, 3), "rhs_right": random((2, 4), dt, 4),
         "square": random((2, 4, 4), dt, 5), "tall": random((5, 3), dt, 6), "wide": random((3, 5), dt, 8),
         "singular": singular, "empty": np.zeros((0, 3, 3), dt), "zero_by_zero": np.zeros((2, 0, 0), dt),
+        "rank_deficient": rank_deficient, "directions": random((3, 2, 4, 4), dt, 10),
         # a Hermitian matrix in one triangle and junk in the other, which eigh must not read
         "hermitian(lower)": (np.tril(_hermitian_distinct(4, dt)) + np.triu(np.full((4, 4), 7), 1)).astype(dt),
         "hermitian(upper)": (np.triu(_hermitian_distinct(4, dt)) + np.tril(np.full((4, 4), -7), -1)).astype(dt),
@@ -173,6 +176,10 @@ def _factorize(x):
     out["eigh(lower)"] = L.eigh(x["hermitian(lower)"], lower=True)
     out["eigh(upper)"] = L.eigh(x["hermitian(upper)"], lower=False)
     out["eigh(empty)"], out["svd(empty)"] = L.eigh(x["zero_by_zero"]), L.svd(x["zero_by_zero"])
+    for name in ("square", "rank_deficient", "zero_by_zero"):
+        out[f"cofactors({name})"] = L.cofactors(x[name])
+    for name in ("square", "rank_deficient"):
+        out[f"cofactors_jvp({name})"] = L.cofactors_jvp(x[name], x["directions"])
     return out
 
 

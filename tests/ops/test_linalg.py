@@ -1,4 +1,5 @@
-"""Linear algebra primitives against NumPy/SciPy: dot_general, cholesky, triangular_solve, lu, qr, eigh, svd."""
+"""Linear algebra primitives against NumPy/SciPy: dot_general, cholesky, triangular_solve, lu, qr, eigh, svd,
+cofactors and cofactors_jvp."""
 import itertools
 import string
 
@@ -406,15 +407,74 @@ def test_svd_of_empty_matrices(shape):
     assert u.shape == shape[:-2] + (m, m) and s.shape == shape[:-2] + (0,) and vh.shape == shape[:-2] + (n, n)
 
 
+# cofactors ---------------------------------------------------------------------------------------------
+_COFACTOR_CASES = [  # LU meets no zero pivot, a zero last pivot, one before the last, several
+    [[2.0, 1.0, 0.5], [1.0, 3.0, 1.0], [0.0, 1.0, 4.0]],
+    [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [0.0, 0.0, 0.0]],
+    [[0.0, 1.0, 2.0], [0.0, 3.0, 4.0], [0.0, 5.0, 7.0]],
+    [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0]],
+    [[36.0, -42.0, 18.0], [-42.0, 49.0, -21.0], [18.0, -21.0, 9.0]],
+    np.zeros((3, 3)),
+]
+
+
+def _signed_minors(a):
+    """The cofactor matrices of a stack, from NumPy's determinants of the minors (in 64 bits)."""
+    a = a.astype(np.complex128 if a.dtype.kind == "c" else np.float64)
+    n = a.shape[-1]
+    out = np.empty_like(a)
+    for i, j in itertools.product(range(n), repeat=2):
+        out[..., i, j] = (-1) ** (i + j) * np.linalg.det(np.delete(np.delete(a, i, -2), j, -1))
+    return out
+
+
+def _hessian_of_det_times(a, s):
+    """The Hessian of det at each matrix of `a` applied to `s`: a cofactor is affine in each entry,
+    so its derivative along E_kl is exactly the difference of the cofactors of a + E_kl and a."""
+    n, c = a.shape[-1], _signed_minors(a)
+    out = 0
+    for k, l in itertools.product(range(n), repeat=2):
+        out = out + s[..., k, l, None, None] * (_signed_minors(a + np.eye(n)[k][:, None] * np.eye(n)[l]) - c)
+    return out
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+def test_cofactors_are_the_signed_minors_also_of_singular_matrices(dt):
+    x = np.asarray(_COFACTOR_CASES, dt)
+    _close(L.cofactors(x), _signed_minors(x), dt, 100)
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+def test_cofactors_jvp_is_the_hessian_of_det_along_each_direction(dt):
+    x = np.asarray(_COFACTOR_CASES, dt)
+    s = rand((2,) + x.shape, 3, dt)  # two directions at each matrix
+    got = L.cofactors_jvp(x, s)
+    assert got.shape == s.shape and got.dtype == np.dtype(dt)
+    _close(got, _hessian_of_det_times(x, s), dt, 100)
+
+
+@pytest.mark.parametrize("shape", [(0, 0), (2, 0, 0), (1, 1), (2, 1, 1)])
+def test_cofactors_of_empty_and_1x1_matrices(shape):
+    x = rand(shape, 4)
+    _close(L.cofactors(x), np.ones(shape))
+    _close(L.cofactors_jvp(x, rand(shape, 5)), np.zeros(shape))
+
+
+def test_cofactors_jvp_rejects_directions_shaped_otherwise():
+    with pytest.raises(ShapeError, match=r"cofactors_jvp.*\(3, 2\)") as e:
+        L.cofactors_jvp(np.eye(3), np.ones((3, 2)))
+    assert "fix:" in str(e.value)
+
+
 # errors shared by the factorizations ------------------------------------------------------------------
-@pytest.mark.parametrize("fn", [L.cholesky, L.eigh])
+@pytest.mark.parametrize("fn", [L.cholesky, L.eigh, L.cofactors])
 def test_square_factorizations_reject_non_square_input(fn):
     with pytest.raises(ShapeError, match=r"square.*\(2, 3\)") as e:
         fn(np.ones((2, 3)))
     assert "fix:" in str(e.value)
 
 
-@pytest.mark.parametrize("fn", [L.cholesky, L.eigh, L.lu, L.qr, L.svd])
+@pytest.mark.parametrize("fn", [L.cholesky, L.eigh, L.lu, L.qr, L.svd, L.cofactors])
 def test_factorizations_reject_vectors_and_integer_dtypes(fn):
     with pytest.raises(ShapeError, match="matrices"):
         fn(np.ones(3))

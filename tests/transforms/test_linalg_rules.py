@@ -1,6 +1,7 @@
 """Derivative rules of the linear algebra primitives: check_grads (forward and reverse, up to
 order 2, float64) on each primitive and through fluxion.numpy's products and linalg functions;
-complex inputs through their real and imaginary parts; gradients against jax's as an oracle."""
+complex inputs through their real and imaginary parts; gradients against jax's as an oracle;
+det's derivatives of the first few orders against exact ones, at singular matrices above all."""
 import itertools
 
 import numpy as np
@@ -356,7 +357,7 @@ def _cofactors(a):
     return np.array([[(-1) ** (i + j) * np.linalg.det(minor(i, j)) for j in range(n)] for i in range(n)])
 
 
-SINGULAR = {  # zero pivots of LU: where they fall decides what the LU derivative can give
+SINGULAR = {  # LU meets zero pivots, in various places: where one precedes the last, LU has no derivative
     "last pivot zero": [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [0.0, 0.0, 0.0]],
     "zero first column": [[0.0, 2.0], [0.0, 3.0]],
     "zero first column 3x3": [[0.0, 1.0, 2.0], [0.0, 3.0, 4.0], [0.0, 5.0, 7.0]],
@@ -364,7 +365,10 @@ SINGULAR = {  # zero pivots of LU: where they fall decides what the LU derivativ
     "rank 1": np.outer([1.0, 2.0, 3.0], [4.0, 5.0, 6.0]).tolist(),
     "rank 1, exact in float32": [[36.0, -42.0, 18.0], [-42.0, 49.0, -21.0], [18.0, -21.0, 9.0]],
     "zeros": np.zeros((3, 3)).tolist(),
+    "zeros 2x2": np.zeros((2, 2)).tolist(),
     "1x1 zero": [[0.0]],
+    "rank 2 of 4": [[1.0, 2.0, 3.0, 4.0], [2.0, 4.0, 6.0, 8.0], [0.0, 1.0, 0.0, 1.0], [0.0, 2.0, 0.0, 2.0]],
+    "shift 4x4, rank 3 with every pivot zero": np.eye(4, k=1).tolist(),
 }
 
 
@@ -380,23 +384,88 @@ def test_determinant_gradient_at_singular_matrices_is_the_cofactor_matrix(name, 
     np.testing.assert_allclose(np.asarray(batched)[0], want, rtol=tol, atol=tol)
 
 
-def _hessian_by_differences(a, h=1e-4):
-    n, flat = len(a), a.ravel()
-    det = lambda v: np.linalg.det(v.reshape(n, n))  # noqa: E731
-    steps = np.eye(flat.size) * h
-    return np.array([[(det(flat + e + d) - det(flat + e - d) - det(flat - e + d) + det(flat - e - d)) / (4 * h * h)
-                      for d in steps] for e in steps])
+def _unit(n, k):
+    e = np.zeros(n * n)
+    e[k] = 1.0
+    return e.reshape(n, n)
 
 
-@pytest.mark.parametrize("name", ["last pivot zero", "1x1 zero"])
-def test_determinant_hessian_at_singular_matrices_whose_last_pivot_is_zero(name):
-    a = np.asarray(SINGULAR[name])
-    hessian = np.asarray(fx.hessian(LA.det)(fnp.asarray(a))).reshape(a.size, a.size)
-    np.testing.assert_allclose(hessian, _hessian_by_differences(a), atol=1e-6)
+def _hessian_of_det(a):
+    """The Hessian of det, [i, j, k, l]: a cofactor is affine in each entry, so its derivative
+    along E_kl is exactly the difference of the cofactors of a + E_kl and of a."""
+    n, c = len(a), _cofactors(a)
+    return np.stack([_cofactors(a + _unit(n, k)) - c for k in range(n * n)], -1).reshape((n,) * 4)
 
 
-@pytest.mark.parametrize("name", ["zero first column", "nilpotent, two zero pivots", "rank 1"])
-def test_determinant_hessian_is_nan_where_lu_has_no_derivative(name):
-    # a zero pivot before the last one: the second derivative says it is unknown, never a wrong number
-    hessian = np.asarray(fx.hessian(LA.det)(fnp.asarray(SINGULAR[name])))
-    assert np.isnan(hessian).all()
+def _third_derivative_of_det(a):
+    """The third derivative of det, [i, j, k, l, p, q]: mixed second differences of the cofactors,
+    exact for the same reason."""
+    n, c = len(a), _cofactors(a)
+    steps = [_unit(n, k) for k in range(n * n)]
+    diffs = [[_cofactors(a + d + e) - _cofactors(a + d) - _cofactors(a + e) + c for e in steps] for d in steps]
+    return np.asarray(diffs).transpose(2, 3, 0, 1).reshape((n,) * 6)
+
+
+@pytest.mark.parametrize("name", SINGULAR)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_determinant_hessian_at_singular_matrices_is_exact(name, dtype):
+    # det is a polynomial: its Hessian exists everywhere, also where LU has no derivative
+    a = np.asarray(SINGULAR[name], dtype)
+    want = _hessian_of_det(a.astype(np.float64))
+    tol = 1e-12 if dtype == np.float64 else 1e-4
+    compiled = [fx.jit(fx.hessian(LA.det))] if dtype == np.float64 else []  # (compiling takes most of the time)
+    for hessian in [fx.hessian(LA.det), fx.jacrev(fx.jacrev(LA.det))] + compiled:
+        got = hessian(fnp.asarray(a))
+        assert got.dtype == dtype
+        np.testing.assert_allclose(np.asarray(got), want, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("name", [name for name, a in SINGULAR.items() if len(a) <= 3] + ["regular"])
+def test_determinant_third_derivatives_are_exact(name):
+    a = np.asarray(SINGULAR[name]) if name in SINGULAR else np.asarray(fx_rand(3, 3))
+    want = _third_derivative_of_det(a)
+    for third in (fx.jacfwd(fx.hessian(LA.det)), fx.jacrev(fx.jacrev(fx.jacrev(LA.det)))):
+        np.testing.assert_allclose(np.asarray(third(fnp.asarray(a))), want, atol=1e-12)
+
+
+@pytest.mark.parametrize("n", [2, 3, 4])
+def test_nth_derivative_of_det_at_the_zero_matrix_is_the_sign_of_each_permutation(n):
+    # det(sum of s_k E_k) has the term s_1 ... s_n exactly when the entries E_k are those of a permutation
+    derivative = fx.jacrev(LA.det)
+    for _ in range(n - 1):
+        derivative = fx.jacfwd(derivative)
+    want = np.zeros((n * n,) * n)
+    for perm in itertools.permutations(range(n)):
+        sign = np.linalg.det(np.eye(n)[list(perm)])
+        for order in itertools.permutations(range(n)):
+            want[tuple(i * n + perm[i] for i in order)] = sign
+    np.testing.assert_array_equal(np.asarray(derivative(fnp.zeros((n, n)))).reshape(want.shape), want)
+
+
+def test_determinant_derivatives_of_a_stack_under_vmap_and_jit():
+    # matrices with no zero pivot, with one, and with several: the ways of computing the Hessian, side by side
+    names = ["zeros", "zero first column 3x3", "last pivot zero", "rank 1"]
+    stack = np.stack([np.asarray(SINGULAR[name]) for name in names] + [np.asarray(fx_rand(3, 3))])
+    want = np.stack([_hessian_of_det(a) for a in stack])
+    for hessians in (fx.vmap(fx.hessian(LA.det)), fx.jit(fx.vmap(fx.hessian(LA.det)))):
+        np.testing.assert_allclose(np.asarray(hessians(fnp.asarray(stack))), want, atol=1e-12)
+    # the determinants of a stack: each depends on its own matrix only
+    whole = np.asarray(fx.hessian(lambda x: fnp.sum(LA.det(x)))(fnp.asarray(stack)))
+    np.testing.assert_allclose(np.stack([whole[b, :, :, b] for b in range(len(stack))]), want, atol=1e-12)
+    third = fx.vmap(fx.jacfwd(fx.hessian(LA.det)))(fnp.asarray(stack))
+    np.testing.assert_allclose(np.asarray(third), np.stack([_third_derivative_of_det(a) for a in stack]), atol=1e-12)
+
+
+@pytest.mark.parametrize("matrix", [np.zeros((3, 3), complex), [[0.0, 1j, 2.0], [0.0, 3.0, 4j], [0.0, 5.0, 7.0]],
+                                    np.outer([1.0, 2j, 3.0], [4.0, 5.0, 6j])])
+def test_complex_determinant_hessian_at_singular_matrices_is_exact(matrix):
+    a = np.asarray(matrix, np.complex128)
+    hessian = fx.jacfwd(fx.jacfwd(LA.det, holomorphic=True), holomorphic=True)
+    np.testing.assert_allclose(np.asarray(hessian(fnp.asarray(a))), _hessian_of_det(a), atol=1e-12)
+
+
+@pytest.mark.parametrize("name", [name for name, a in SINGULAR.items() if 2 <= len(a) <= 3])
+def test_determinant_derivatives_at_singular_matrices_match_jax(name):
+    # jax's det of a 2x2 or 3x3 matrix is its explicit polynomial, so all its derivatives are exact
+    assert_derivatives_match_jax(LA.det, jax_x64().numpy.linalg.det, [np.asarray(SINGULAR[name])],
+                                 rtol=1e-9, atol=1e-11)

@@ -14,6 +14,7 @@ from scipy.linalg import blas
 
 from ...core.primitive import numpy_kernel
 from ...ops import linalg as L
+from .._cofactors import Backend, cofactors, cofactors_jvp
 from ._util import _LOW, via_float32
 
 
@@ -158,7 +159,21 @@ def _svd(x, *, full_matrices, compute_uv):
     return _nan_where_failed(fn, x)
 
 
+_COFACTORS = Backend(np, _lu, _triangular_solve, lambda pred, f, g: f() if pred else g())
+
+
+@via_float32
+def _cofactors(x):
+    return cofactors(_COFACTORS, x)
+
+
+@via_float32
+def _cofactors_jvp(x, s):
+    return cofactors_jvp(_COFACTORS, x, s)
+
+
 numpy_kernel.update({
     L.dot_general_p: _dot_general, L.cholesky_p: _cholesky, L.triangular_solve_p: _triangular_solve,
     L.lu_p: _lu, L.det_p: _det, L.qr_p: _qr, L.eigh_p: _eigh, L.eig_p: _eig, L.svd_p: _svd,
+    L.cofactors_p: _cofactors, L.cofactors_jvp_p: _cofactors_jvp,
 })

@@ -13,12 +13,14 @@ multiply at full precision; the rules here do the same, so that the two backends
 """
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 from jax import lax
 
 from ...core import dtypes as D
 from ...core.rules import xla_lowering
 from ...ops import linalg as L
+from .._cofactors import Backend, cofactors, cofactors_jvp
 
 _LOW = (D.float16, D.bfloat16)
 
@@ -86,6 +88,17 @@ def _det(x):
     return jnp.where(odd, -d, d)
 
 
+_COFACTORS = Backend(jnp, lax.linalg.lu, lax.linalg.triangular_solve, lax.cond)
+
+
+def _cofactor_kernel(fn):
+    """A kernel of backends/_cofactors.py, its products at full precision."""
+    def rule(*args):
+        with jax.default_matmul_precision("highest"):
+            return fn(_COFACTORS, *args)
+    return _in_float32(rule)
+
+
 def _svd(x, *, full_matrices, compute_uv):
     out = lax.linalg.svd(x, full_matrices=full_matrices, compute_uv=compute_uv)
     return tuple(out) if compute_uv else (out,)
@@ -101,4 +114,6 @@ xla_lowering.update({
     L.eigh_p: _in_float32(_eigh),
     L.eig_p: _in_float32(_eig),
     L.svd_p: _in_float32(_svd),
+    L.cofactors_p: _cofactor_kernel(cofactors),
+    L.cofactors_jvp_p: _cofactor_kernel(cofactors_jvp),
 })
