@@ -173,6 +173,34 @@ def test_custom_vjp_rule_still_applies_under_vmap():
     np.testing.assert_allclose(fx.grad(lambda x: fx.vmap(g)(x).sum())(xs), 3 * np.cos(xs), rtol=1e-6)
     np.testing.assert_allclose(fx.vmap(fx.grad(g))(xs), 3 * np.cos(xs), rtol=1e-6)
 
+@pytest.mark.parametrize("transform", [lambda f: f, fx.jit], ids=["eager", "jit"])
+def test_custom_rules_apply_under_vmap_to_an_unbatched_differentiated_argument(transform):
+    # the rules (deliberately unlike the functions' derivatives) must apply although x, which an outer
+    # derivative differentiates, is not batched; the function and rule may close over batched values
+    es = np.array([1.0, 2.0, 3.0])
+    f = fx.custom_jvp(fnp.sin)
+    f.defjvp(lambda p, t: (f(p[0]), 100.0 * t[0]))
+    g = fx.custom_vjp(fnp.sin)
+    g.defvjp(lambda x: (fnp.sin(x), None), lambda r, ct: (7.0 * ct,))
+
+    def closing(x):
+        def per(e):
+            @fx.custom_jvp
+            def h(x):
+                return fnp.sin(x) * e
+            h.defjvp(lambda p, t: (h(p[0]), 5.0 * t[0] * e))
+            return h(x)
+        return fx.vmap(per)(es)
+
+    x, total = 0.5, es.sum()
+    _, tangent = fx.jvp(lambda x: fx.vmap(lambda e: f(x) * e)(es), (x,), (1.0,))
+    np.testing.assert_allclose(tangent, 100.0 * es)
+    np.testing.assert_allclose(transform(fx.grad(lambda x: fx.vmap(lambda e: f(x) * e)(es).sum()))(x), 100.0 * total)
+    np.testing.assert_allclose(transform(fx.grad(lambda x: fx.vmap(lambda e: g(x) * e)(es).sum()))(x), 7.0 * total)
+    np.testing.assert_allclose(transform(fx.grad(lambda x: closing(x).sum()))(x), 5.0 * total)
+    np.testing.assert_allclose(transform(closing)(x), np.sin(x) * es, rtol=1e-6)
+
+
 
 def test_checkpoint_under_vmap_keeps_gradients_and_saves_only_inputs():
     h = fx.checkpoint(lambda x: fnp.sin(fnp.sin(x)))

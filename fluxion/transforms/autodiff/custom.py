@@ -123,9 +123,9 @@ class CallPrimitive(Primitive):
             return interp.process(self, args, params)
         if self.jvp is not None and isinstance(interp, JVPInterpreter):
             return self.jvp(interp, args, params)
-        if self.functions and isinstance(interp, BatchInterpreter) and any(interp.unpack(a)[1] is not None
-                                                                           for a in args):
-            return self._batched(interp, args, params)
+        if self.functions and isinstance(interp, BatchInterpreter):
+            if any(interp.unpack(a)[1] is not None for a in args) or _differentiating(interp):
+                return self._batched(interp, args, params)
         if isinstance(interp, StagingInterpreter):
             if not any(map(interp.owns, args)):
                 with use(interp.parent):
@@ -136,7 +136,9 @@ class CallPrimitive(Primitive):
 
     def _batched(self, interp: BatchInterpreter, args, params):
         """The call made once on the stacked values, its functions run under `interp` (so a
-        rule keeps applying to the batch): every array argument batched along axis 0."""
+        rule keeps applying to the batch): every array argument batched along axis 0. (Also
+        where no argument is batched but a derivative is being taken: its rule must apply, and
+        the functions may close over batched values.)"""
         size = interp.size
         vals = [to_front(*interp.unpack(a), size) for a in args]
         params = {k: _per_example(interp, v) if k in self.functions else v for k, v in params.items()}
@@ -151,13 +153,22 @@ class CallPrimitive(Primitive):
                     or self.functions and isinstance(interp, BatchInterpreter))
 
 
+def _differentiating(interp: Interpreter) -> bool:
+    """Whether an interpreter below `interp` takes derivatives."""
+    while interp is not None:
+        if isinstance(interp, JVPInterpreter):
+            return True
+        interp = interp.parent
+    return False
+
+
 def _per_example(interp: BatchInterpreter, fn: Callable) -> Callable:
     """`fn` taking and returning stacked values (array leaves batched along axis 0), run per example under `interp`."""
     @functools.wraps(fn)
     def run(*args, **kwargs):
         # a rule may run later, elsewhere (a checkpointed function in the backward pass): batch on
         # whatever interpreter is current then, still accepting the values `fn` closes over
-        inner = BatchInterpreter(interp.size, same_as=interp)
+        inner = BatchInterpreter(interp.size, same_as=(interp, *interp.same_as))
         leaves, structure = tree.flatten((args, kwargs))
         with push(inner):
             a, k = tree.unflatten(structure, [BatchTracer(inner, x, 0) if isinstance(x, Array) else x for x in leaves])

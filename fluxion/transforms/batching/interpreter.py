@@ -51,13 +51,13 @@ _NO_RULE = ("has no batching rule, so it cannot run under vmap",
 class BatchInterpreter(Interpreter):
     """Applies batching rules; `size` is the number of examples."""
 
-    def __init__(self, size: int, same_as: BatchInterpreter | None = None):
+    def __init__(self, size: int, same_as: tuple[BatchInterpreter, ...] = ()):
         self.size = size
-        self.same_as = same_as  # an interpreter whose values this one treats as its own
+        self.same_as = same_as  # interpreters whose values this one treats as its own
 
     def unpack(self, x):
         """(value, batch axis or None) of `x` as this interpreter sees it."""
-        if x.__class__ is BatchTracer and (x._interp is self or x._interp is self.same_as and self.same_as):
+        if x.__class__ is BatchTracer and (x._interp is self or x._interp in self.same_as):
             return x.val, x.bdim
         return x, None
 
