@@ -78,7 +78,7 @@ def _laplace() -> SimpleNamespace:
 
 
 def _logistic() -> SimpleNamespace:
-    logpdf, pdf = _density(lambda y: -fnp.abs(y) - 2 * fnp.log1p(fnp.exp(-fnp.abs(y))), _everywhere)
+    logpdf, pdf = _density(lambda y: sp.log_expit(y) + sp.log_expit(-y), _everywhere)
     return _distribution(
         "logistic", "The logistic distribution.", logpdf=logpdf, pdf=pdf,
         cdf=_function(sp.expit), sf=_function(lambda y: sp.expit(-y)),

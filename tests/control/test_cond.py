@@ -213,3 +213,16 @@ def test_switch_arguments_are_checked():
         fx.switch(0, [], 1.0)
     with pytest.raises(TypeError, match=r"switch: index must be a scalar integer, got f32\[\]"):
         fx.switch(fnp.asarray(1.0), [lambda: 1.0, lambda: 2.0])
+
+
+def test_forward_jacobians_through_control_flow_at_a_python_number():
+    # the tangents of a Python float are weak-typed as the float is, which the branches expect
+    c = lambda x: fx.cond(x > 0, lambda x: x ** 3, fnp.sin, x)
+    x = 0.5
+    np.testing.assert_allclose(fx.hessian(c)(x), 6 * x, rtol=1e-6)
+    np.testing.assert_allclose(fx.jacfwd(c)(x), 3 * x ** 2, rtol=1e-6)
+    np.testing.assert_allclose(fx.linearize(c, x)[1](fnp.float32(1.0)), 3 * x ** 2, rtol=1e-6)
+    np.testing.assert_allclose(fx.hessian(lambda x: fx.fori_loop(0, 3, lambda i, c: c * x, x))(1.5), 12 * 1.5 ** 2,
+                               rtol=1e-6)
+    both = fx.jacfwd(lambda a, b: fx.cond(a > 0, lambda a, b: a * b, lambda a, b: a, a, b), argnums=(0, 1))
+    np.testing.assert_allclose(both(np.float32(1.0), 2.0), [2.0, 1.0])

@@ -558,3 +558,17 @@ def test_lstsq_rcond_as_numpy_with_a_negative_one_meaning_machine_precision(rcon
     got = fnp.linalg.lstsq(fnp.asarray(a), fnp.asarray(b), rcond=rcond)
     np.testing.assert_allclose(np.asarray(got[0]), x, rtol=1e-12)
     assert got[2].item() == rank
+
+
+def test_hessians_of_2_norms_at_a_zero_component_are_exact():
+    # d2 |x| / dx_i^2 = 1/|x| - x_i^2/|x|^3, also where x_i = 0; |x|^2 has Hessian 2 I
+    x = np.array([0.0, 3.0, 4.0])
+    r = np.linalg.norm(x)
+    expected = np.eye(3) / r - np.outer(x, x) / r ** 3
+    np.testing.assert_allclose(fx.hessian(fnp.linalg.norm)(x), expected, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(fx.hessian(lambda v: fnp.linalg.vector_norm(v) ** 2)(x), 2 * np.eye(3), atol=1e-12)
+    m = x.reshape(1, 3)
+    np.testing.assert_allclose(fx.hessian(lambda a: fnp.linalg.norm(a, "fro") ** 2)(m).reshape(3, 3), 2 * np.eye(3),
+                               atol=1e-12)
+    z = np.array([0.0, 3.0 + 1.0j, 4.0])
+    np.testing.assert_allclose(fnp.linalg.norm(z), np.linalg.norm(z), rtol=1e-15)

@@ -231,3 +231,13 @@ def test_dirichlet_of_a_float32_point_with_float64_concentrations_matches_scipy(
     for got in (fs.dirichlet.logpdf(fnp.asarray(x), fnp.asarray(alpha)),
                 fx.jit(fs.dirichlet.logpdf)(fnp.asarray(x), fnp.asarray(alpha))):
         np.testing.assert_allclose(np.asarray(got), expected, rtol=1e-12)
+
+
+def test_logistic_density_second_derivatives_at_zero_are_exact():
+    # logpdf(y) = -y - 2 log(1 + e^-y): its second derivative is -2 s(y) (1 - s(y)), -1/2 at 0;
+    # pdf(y) = s(y)(1 - s(y)), whose second derivative at 0 is -1/8
+    from fluxion.scipy import stats
+    np.testing.assert_allclose(fx.grad(fx.grad(stats.logistic.logpdf))(0.0), -0.5, rtol=1e-6)
+    np.testing.assert_allclose(fx.grad(fx.grad(stats.logistic.pdf))(0.0), -0.125, rtol=1e-6)
+    y = np.array([-100.0, -3.0, 0.0, 3.0, 100.0])
+    np.testing.assert_allclose(stats.logistic.logpdf(y), ss.logistic.logpdf(y), rtol=1e-12)

@@ -458,3 +458,13 @@ def test_non_array_argument_must_be_in_nondiff_argnums():
     f.defjvp(lambda p, t: (p[0], t[0]))
     with pytest.raises(TypeError, match=r"(?s)holds a str.*nondiff_argnums"):
         fx.grad(f)(1.0, "fast")
+
+
+def test_defjvps_answer_carries_the_rule_at_higher_orders():
+    # `ans` is the custom function's value, so its derivative is the rule's: exp'' = exp
+    @fx.custom_jvp
+    def e(x):
+        return fx.stop_gradient(fnp.exp(x))
+    e.defjvps(lambda t, ans, x: t * ans)
+    np.testing.assert_allclose(fx.grad(fx.grad(e))(np.float64(0.3)), np.exp(0.3), rtol=1e-12)
+    np.testing.assert_allclose(fx.grad(fx.grad(fx.grad(e)))(np.float64(0.3)), np.exp(0.3), rtol=1e-12)

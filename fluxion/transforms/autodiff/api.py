@@ -122,7 +122,9 @@ class _Linear:
         self.inputs, self.outputs = inputs, outputs  # where derivatives made from scratch go
 
     def forward(self, tangents: list) -> list:
-        ins = [t for t, d in zip(tangents, self.diff_inputs) if d]
+        # a tangent takes its input's weak type (a Python number's), which control flow's sub-programs check
+        ins = [t if t.weak == a.weak else E.convert_element_type_p.bind(t, new_dtype=a.dtype, weak=a.weak)
+               for t, a, d in zip(tangents, self.in_types, self.diff_inputs) if d]
         outs = evaluate(self.program, *ins)
         result = [like(zeros(a), y) for a, y in zip(self.out_types, self.outputs)]
         for i, o in zip(self.live, outs):

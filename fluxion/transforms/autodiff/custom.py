@@ -416,13 +416,13 @@ class custom_jvp(_Custom):
         if self.nondiff_argnums:
             raise op_error(TypeError, "custom_jvp", f"defjvps cannot be used with nondiff_argnums (on "
                            f"{_name(self.fun)})", "write the rule with defjvp, which receives the nondiff arguments")
-        fun, name = self.fun, _name(self.fun)
+        name = _name(self.fun)
 
         def jvp(primals, tangents):
             if len(jvps) != len(primals):
                 raise op_error(TypeError, "custom_jvp", f"defjvps got {len(jvps)} functions but {name} was called "
                                f"with {len(primals)} arguments", "give one function (or None) per argument")
-            ans = fun(*primals)
+            ans = self(*primals)  # through the rule, so that a higher derivative of `ans` is the rule's
             out = None
             for fn, t in zip(jvps, tangents):
                 if fn is None or all(leaf.__class__ is Zero for leaf in tree.leaves(t)):
