@@ -431,9 +431,10 @@ def lstsq(a, b, rcond=None) -> tuple[Array, Array, Array, Array]:
 def _sum_abs(x: Array, axes: tuple, p: float) -> Array:
     """sum(|x|**p) over axes, for p in 1 and 2 without a power (p = 2 without |x|, whose kink at 0
     would make the second derivative there 0)."""
+    if p == 2 and x.dtype in dtypes.COMPLEX:
+        return R.reduce_sum(E.real_p.bind(E.mul_p.bind(x, E.conj_p.bind(x))), axes)
     if p == 2:
-        squares = E.mul_p.bind(x, x) if x.dtype not in dtypes.COMPLEX else E.real_p.bind(E.mul_p.bind(x, E.conj_p.bind(x)))
-        return R.reduce_sum(squares, axes)
+        return R.reduce_sum(E.mul_p.bind(x, x), axes)
     a = _abs(x)
     return R.reduce_sum(a if p == 1 else E.pow_p.bind(a, convert(p, a.dtype)), axes)
 
