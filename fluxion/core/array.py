@@ -107,13 +107,18 @@ class Array:
     def _concrete(self, why: str) -> np.ndarray:
         return self._value
 
-    def _scalar(self, why: str):
+    def _host(self, why: str) -> np.ndarray:
+        """The value for a conversion that leaves fluxion (float(), NumPy), where a derivative would be lost."""
+        return self._concrete(why)
+
+    def _scalar(self, why: str, leaving: bool = False):
         """The value of a 0-d array as a Python scalar. As in NumPy 2, an array with axes is an
-        error even when it holds one element: int(x) of a shape-(1,) x hides a missing index."""
+        error even when it holds one element: int(x) of a shape-(1,) x hides a missing index.
+        `leaving`: the scalar is a float or complex, which would carry no derivative."""
         if self.shape:
             raise ArgumentTypeError(f"{why} needs a 0-d array, got shape {self.shape}; index it (x[0]), reduce it, "
                                     f"or use x.item() for any array of one element")
-        return np.asarray(self._concrete(why)).item()
+        return np.asarray(self._host(why) if leaving else self._concrete(why)).item()
 
     def __bool__(self) -> bool:
         v = np.asarray(self._concrete("bool()"))
@@ -123,13 +128,13 @@ class Array:
         return bool(v.reshape(()))
 
     def __float__(self) -> float:
-        return float(self._scalar("float()"))
+        return float(self._scalar("float()", leaving=True))
 
     def __int__(self) -> int:
         return int(self._scalar("int()"))
 
     def __complex__(self) -> complex:
-        return complex(self._scalar("complex()"))
+        return complex(self._scalar("complex()", leaving=True))
 
     def __index__(self) -> int:
         if not (dtypes.is_integer(self.dtype) or self.dtype == dtypes.bool_):
@@ -149,10 +154,10 @@ class Array:
 
     def tolist(self):
         """The array as nested Python lists (a scalar for a 0-d array)."""
-        return np.asarray(self._concrete("tolist()")).tolist()
+        return np.asarray(self._host("tolist()")).tolist()
 
     def __array__(self, dtype=None, copy=None):
-        v = np.asarray(self._concrete("conversion to a NumPy array"))
+        v = np.asarray(self._host("conversion to a NumPy array"))
         if dtype is not None and v.dtype != dtype:
             if copy is False:
                 raise InvalidArgumentError("conversion to another dtype needs a copy")
@@ -160,7 +165,7 @@ class Array:
         return v.copy() if copy else v
 
     def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
-        v = np.asarray(self._concrete("__dlpack__"))
+        v = np.asarray(self._host("__dlpack__"))
         kwargs = {} if max_version is None else {"max_version": max_version}
         if dl_device is not None:
             kwargs["dl_device"] = dl_device

@@ -281,7 +281,7 @@ def install(ns) -> None:
     Array.__array_namespace__ = lambda self, api_version=None: _check_version(api_version) or _ns
     Array.to_device = lambda self, device, stream=None: _ns.asarray(self, device=device)
     Array.item = _item
-    Array.tobytes = lambda self, order="C": np.asarray(self._concrete("tobytes()")).tobytes(order)
+    Array.tobytes = lambda self, order="C": np.asarray(self._host("tobytes()")).tobytes(order)
     Array.compress = lambda self, condition, axis=None: _ns.compress(condition, self, axis)
     Array.__contains__ = lambda self, value: bool(_ns.any(self == value))
     Array.__round__ = _round

@@ -21,7 +21,7 @@ def _loop(x):
 
 def _python_loop(x):
     out = x
-    while float(fnp.sum(out)) < 10.0:
+    while fnp.sum(out) < 10.0:
         out = _body(out)
     return fnp.sum(out ** 2)
 
@@ -52,10 +52,10 @@ def test_grad_of_a_cond_branch_and_scan_body_with_python_ifs():
         return fnp.sum(fx.scan(step, fnp.sum(y), x)[1])
 
     def python(x):
-        y = branch(x) if float(fnp.sum(x)) > 0 else -x
+        y = branch(x) if fnp.sum(x) > 0 else -x
         c, ys = fnp.sum(y), []
         for v in x:
-            c, out = step(c, v) if float(v) > 0 else (c - v, c)
+            c, out = step(c, v) if v > 0 else (c - v, c)
             ys.append(out)
         return fnp.sum(fnp.stack(ys))
 

@@ -172,7 +172,7 @@ def _pytree_python(y, rate):
     while not done:
         y = y + t.astype(F64) * rate * fnp.cos(y)
         t, k = t + 0.25, k + 1
-        done = k >= 13 or float(y.sum()) > 50.0
+        done = k >= 13 or y.sum() > 50.0
     return (y ** 2).sum() + t.astype(F64) * k
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ...core.array import Array, Tracer, to_array
+from ...core.errors import ConcretizationError, op_error
 from ...core.interpreters import Interpreter
 from ...core.primitive import jvp_rules
 from ...ops._ad import Zero
@@ -31,6 +32,13 @@ class JVPTracer(Tracer):
         # Python control flow on a value being differentiated uses its primal value
         primal = self.primal
         return primal._concrete(why) if isinstance(primal, Array) else primal
+
+    def _host(self, why: str):
+        raise op_error(ConcretizationError, why, f"would drop the derivative of a value being differentiated "
+                       f"({self.aval}), so the result would be silently wrong",
+                       "compute with fluxion.numpy (fnp) instead of NumPy or math, compare the array itself "
+                       "in a condition (`if x > 0:`), or convert fx.stop_gradient(x) to use the value without "
+                       "its derivative")
 
     def _become(self, other):
         if isinstance(other, JVPTracer) and other._interp is self._interp:
