@@ -12,13 +12,16 @@ each example's result.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..core import dtypes
+from ..core.array import to_array
 from ..core.primitive import batch_rules, jvp_rules, transpose_rules
 from ..core.program import Program, Var, evaluate
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ..ops._ad import Zero, is_undefined
-from ..ops._batch import batch_size, moveaxis
+from ..ops._batch import batch_size, broadcast_batch, moveaxis
 from ._derive import (batch_eval, batch_program, cached, jvp_program, like, linearize_program, replace, splits,
                       trace_program, transpose_program, zeros_like)
 from .cond import cond_p
@@ -118,7 +121,14 @@ def _cond_batch(args, dims, *, branches):
     nout = len(branches[0].outputs)
     if dims[0] is not None:  # each example picks its own branch: run them all and select
         index = moveaxis(index, dims[0], 0)
-        outs = [batch_eval(b, ops, batched, size, (True,) * nout)[0] for b in branches]
+        if index.dtype != dtypes.int32:
+            index = E.convert_element_type_p.bind(index, new_dtype=dtypes.int32, weak=False)
+        outs = []
+        for i, b in enumerate(branches):
+            taken = E.eq_p.bind(index, to_array(np.int32(i)))
+            guarded = [_guard(taken, x, d, size) for x, d in zip(ops, batched)]
+            outs.append(batch_eval(b, guarded, [d or x is not g for x, d, g in zip(ops, batched, guarded)],
+                                   size, (True,) * nout)[0])
         return [_select(index, [o[i] for o in outs]) for i in range(nout)], [0] * nout
     force = (False,) * nout
     for b in branches:  # an output is batched if any branch batches it
@@ -128,11 +138,19 @@ def _cond_batch(args, dims, *, branches):
 
 
 def _select(index, cases):
-    """Per example (leading axis), the case `index` picks."""
-    which = S.broadcast_in_dim(index, cases[0].shape, (0,))
-    if index.dtype != dtypes.int32:
-        which = E.convert_element_type_p.bind(which, new_dtype=dtypes.int32, weak=False)
-    return E.select_n_p.bind(which, *cases)
+    """Per example (leading axis), the case `index` (int32) picks."""
+    return E.select_n_p.bind(S.broadcast_in_dim(index, cases[0].shape, (0,)), *cases)
+
+
+def _guard(taken, x, batched: bool, size: int):
+    """A branch's operand `x`: itself for the examples that `taken` marks, and without its
+    derivative for the others, so that the branch an example does not take cannot send back a
+    NaN derivative (0 * inf, as of sqrt at a negative number). Integer operands have none."""
+    if dtypes.kind(x.dtype) < dtypes.FLOAT:
+        return x
+    if not batched:
+        x = broadcast_batch(x, size)
+    return E.select_n_p.bind(S.broadcast_in_dim(taken, x.shape, (0,)), E.stop_gradient_p.bind(x), x)
 
 
 jvp_rules[cond_p] = _cond_jvp

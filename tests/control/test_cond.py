@@ -177,6 +177,25 @@ def test_vmap_of_switch_and_of_the_gradient_match_a_loop():
     np.testing.assert_allclose(g, [float(fx.grad(f, argnums=1)(i, x)) for i, x in zip(idx, xs)], rtol=1e-14)
 
 
+def test_under_vmap_the_branch_an_example_does_not_take_sends_back_no_nan():
+    # each example runs both branches; sqrt's derivative at a negative number (NaN) must not
+    # leak into its gradient, nor into the gradient of the shared w (summed over examples)
+    def f(x, w):
+        return fx.cond(x > 0, lambda: fnp.sqrt(x * w), lambda: x * 0.0)
+
+    xs, w = _vec(4.0, -1.0, 2.0, 0.0), fnp.asarray(1.5, dtype=F64)
+    loss = lambda xs, w: fnp.sum(fx.vmap(f, in_axes=(0, None))(xs, w))
+    pos = np.asarray(xs) > 0
+    gx = np.where(pos, np.sqrt(1.5) / (2 * np.sqrt(np.where(pos, xs, 1.0))), 0.0)
+    gw = np.sum(np.where(pos, np.sqrt(np.where(pos, xs, 1.0)), 0.0)) / (2 * np.sqrt(1.5))
+    for g in (fx.grad(loss, (0, 1)), fx.jit(fx.grad(loss, (0, 1)))):
+        dx, dw = g(xs, w)
+        np.testing.assert_allclose(dx, gx, rtol=1e-14)
+        np.testing.assert_allclose(dw, gw, rtol=1e-14)
+    hx = np.where(pos, -np.sqrt(1.5) / (4 * np.where(pos, xs, 1.0) ** 1.5), 0.0)
+    np.testing.assert_allclose(fx.hessian(lambda xs: loss(xs, w))(xs), np.diag(hx), rtol=1e-14)
+
+
 # errors ---------------------------------------------------------------------------------------
 def test_a_predicate_with_several_elements_is_an_error_naming_the_fix():
     with pytest.raises(TypeError, match=r"(?s)cond: pred must be a scalar .*bool\[2\].*fix: reduce it"):

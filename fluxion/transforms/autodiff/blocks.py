@@ -42,7 +42,8 @@ _MAX_CONST_BYTES = 1 << 20
 def kernels(program: Program) -> Callable[..., list]:
     """`program` compiled to a Python function of NumPy arrays that calls the NumPy kernels in
     order, with no interpreter in between: `kernels(program)(*arrays) -> list of arrays`."""
-    names, env = {}, {"kernel": numpy_kernel, "ndarray": np.ndarray, "fix": _fix}
+    # this module's name: NumPy's RuntimeWarnings are silenced for fluxion's modules (see backends.numpy)
+    names, env = {}, {"kernel": numpy_kernel, "ndarray": np.ndarray, "fix": _fix, "__name__": __name__}
 
     def name(x, prefix: str, value=None) -> str:
         names[x] = n = f"{prefix}{len(names)}"
