@@ -19,6 +19,26 @@ def test_grad_of_grad_matches_the_closed_form():
         assert np.isclose(float(fx.grad(fx.grad(fx.grad(f)))(x)), 6 - np.cos(x), rtol=1e-5)
 
 
+def test_numpy_and_math_calls_on_a_differentiated_value_are_errors_naming_fnp():
+    # they would see the value without its derivative and give a silently wrong result
+    import math
+    for f in (lambda x: np.sin(x), lambda x: math.exp(x) * x, lambda x: float(x) * x, lambda x: complex(x)):
+        for d in (fx.grad, fx.jacfwd):
+            with pytest.raises(fx.errors.ConcretizationError, match=r"(?s)derivative.*fix: compute with fluxion.numpy"):
+                d(f)(1.0)
+    # the value without its derivative, Python control flow, int() and item() (as in jax) still work
+    assert float(fx.grad(lambda x: float(fx.stop_gradient(x)) * x)(3.0)) == 3.0
+    assert float(fx.grad(lambda x: x * x if x > 0 else -x)(3.0)) == 6.0
+    assert float(fx.grad(lambda x: int(x) * x + x.item() * x)(3.0)) == 6.0
+
+
+def test_a_gradient_has_its_input_type_eager_and_under_jit():
+    for x in (1.0, fnp.float32(1.0), fnp.asarray([1.0, 2.0])):
+        for g in (fx.grad(lambda w: fnp.sum(w * 2.0)), fx.grad(lambda w: fnp.sum(w * w))):
+            for out in (g(x), fx.jit(g)(x)):
+                assert (out.dtype, out.weak) == (fnp.asarray(x).dtype, isinstance(x, float))
+
+
 def test_no_perturbation_confusion():
     # d/dx [x * d/dy (x + y)] = 1
     assert float(fx.grad(lambda x: x * fx.grad(lambda y: x + y)(1.0))(3.0)) == 1.0

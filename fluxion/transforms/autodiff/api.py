@@ -122,9 +122,7 @@ class _Linear:
         self.inputs, self.outputs = inputs, outputs  # where derivatives made from scratch go
 
     def forward(self, tangents: list) -> list:
-        # a tangent takes its input's weak type (a Python number's), which control flow's sub-programs check
-        ins = [t if t.weak == a.weak else E.convert_element_type_p.bind(t, new_dtype=a.dtype, weak=a.weak)
-               for t, a, d in zip(tangents, self.in_types, self.diff_inputs) if d]
+        ins = [_typed(t, a) for t, a, d in zip(tangents, self.in_types, self.diff_inputs) if d]
         outs = evaluate(self.program, *ins)
         result = [like(zeros(a), y) for a, y in zip(self.out_types, self.outputs)]
         for i, o in zip(self.live, outs):
@@ -135,8 +133,15 @@ class _Linear:
         run = eager_backward if self.eager and _ctx.interp is EAGER else backward_pass
         cts = run(self.program, [cotangents[i] for i in self.live])
         it = iter(cts)
-        return [like(instantiate(next(it)) if d else zeros(a), x)
+        return [like(_typed(instantiate(next(it)), a) if d else zeros(a), x)
                 for d, a, x in zip(self.diff_inputs, self.in_types, self.inputs)]
+
+
+def _typed(t, aval) -> Array:
+    """A tangent or cotangent with its value's weak type (a Python number's), as control flow's
+    sub-programs check and as a gradient of a Python number is returned."""
+    t = to_array(t)
+    return t if t.weak == aval.weak else E.convert_element_type_p.bind(t, new_dtype=aval.dtype, weak=aval.weak)
 
 
 def linearize(f: Callable, *primals) -> tuple[Any, Callable]:
