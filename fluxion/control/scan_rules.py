@@ -1,12 +1,15 @@
 """Derivative and batching rules of `scan_p`.
 
 Forward mode is one scan over the primal values and tangents, whose body is the JVP of the
-body (a carry has a tangent once any step gives it one). In reverse mode the primal scan also
-outputs, stacked, the carries each step started from (those the tangent computation reads),
-and a second scan, linear in the tangents, computes the tangents from them: that one lands in
-the linear program. Its transpose is a scan in the other direction whose step is the
-transpose of the tangent step: it carries the cotangent of the carry and sums those of the
-values every step shares. Under vmap the body is batched; a batched `xs` has its batch axis
+body (a carry has a tangent once any step gives it one). In reverse mode the body is split
+into its primal part, which also gives the residuals, and its tangent part, which reads them
+(`linearize_program`): the primal scan also outputs, stacked, the residuals of each step, and a
+second scan, linear in the tangents, computes the tangents from them: that one lands in the
+linear program, and recomputes nothing of the primal body (a loop in it is taped once).
+Residuals that depend on no carry or xs are computed once, before the loop, and not stacked.
+The tangent scan's transpose is a scan in the other direction whose step is the transpose of
+the tangent step: it carries the cotangent of the carry and sums those of the values every
+step shares. Under vmap the body is batched; a batched `xs` has its batch axis
 second (the first is the scan's).
 """
 from __future__ import annotations
@@ -20,8 +23,8 @@ from ..core.program import Program, evaluate
 from ..ops import elementwise as E
 from ..ops._ad import Zero, instantiate, is_undefined
 from ..ops._batch import batch_size, broadcast_batch, moveaxis
-from ._derive import (batch_program, cached, jvp_program, like, loop_fixpoint, reorder, replace, select_outputs,
-                      splits, trace_program, transpose_program, zeros_like)
+from ._derive import (batch_program, cached, jvp_program, like, linearize_program, loop_fixpoint, reorder, replace,
+                      select_outputs, splits, trace_program, transpose_program, zeros_like)
 from .scan import scan_p
 
 
@@ -32,48 +35,72 @@ def _aval(x):
 def _scan_jvp(primals, tangents, *, body, length, reverse, unroll, num_consts, num_carry):
     nc, nh = num_consts, num_carry
     n, nout = len(primals), len(body.outputs)
-    jvp, live_in, live_out = loop_fixpoint(jvp_program, body, [t.__class__ is not Zero for t in tangents], nh,
-                                           carry_at=nc)
-    # the JVP program's inputs are the primal values, then the tangents of the live inputs; outputs likewise
-    t_in = dict(zip([i for i, lv in enumerate(live_in) if lv], range(n, n + sum(live_in))))
-    t_out = [nout + k for k in range(sum(live_out))]
+    split = splits(primals)
+    derived, live_in, live_out = loop_fixpoint(_linearized if split else jvp_program, body,
+                                               [t.__class__ is not Zero for t in tangents], nh, carry_at=nc)
     groups = (range(nc), range(nc, nc + nh), range(nc + nh, n))  # consts, carry, xs
-    t_pos = [[t_in[i] for i in g if i in t_in] for g in groups]
     tans = [like(instantiate(t), p.aval) for t, p, lv in zip(tangents, primals, live_in) if lv]
-    tc, th, tx = ([tans[j - n] for j in pos] for pos in t_pos)
+    counts = [sum(live_in[i] for i in g) for g in groups]
+    tc, th, tx = tans[:counts[0]], tans[counts[0]:counts[0] + counts[1]], tans[counts[0] + counts[1]:]
     params = {"length": length, "reverse": reverse, "unroll": unroll}
-    if not splits(primals):  # one scan: consts, carry and xs each followed by their tangents
+    if split:
+        outs, t_res = _split(primals, tc, th, tx, *derived, nc, nh, nout, params)
+    else:  # one scan: consts, carry and xs each followed by their tangents
+        # the JVP program's inputs are the primal values, then the tangents of the live inputs; outputs likewise
+        t_pos = [[n + k for k in range(sum(counts[:g]), sum(counts[:g + 1]))] for g in range(3)]
         order_in = [j for g, pos in zip(groups, t_pos) for j in (*g, *pos)]
+        t_out = [nout + k for k in range(sum(live_out))]
         order_out = [*range(nh), *t_out[:len(th)], *range(nh, nout), *t_out[len(th):]]
         res = scan_p.bind(*primals[:nc], *tc, *primals[nc:nc + nh], *th, *primals[nc + nh:], *tx,
-                          body=reorder(jvp, tuple(order_in), tuple(order_out)), num_consts=nc + len(tc),
+                          body=reorder(derived, tuple(order_in), tuple(order_out)), num_consts=nc + len(tc),
                           num_carry=nh + len(th), **params)
         lh, ny = len(th), nout - nh  # res: carry, carry tangents, ys, ys' tangents
         outs = [*res[:nh], *res[nh + lh:nh + lh + ny]]
-        t_res = iter([*res[nh:nh + lh], *res[nh + lh + ny:]])
-    else:  # a primal scan that stacks the carries the tangent step reads, then a tangent scan
-        tangent = select_outputs(jvp, (False,) * nout + (True,) * sum(live_out))
-        used = _used_inputs(tangent)
-        c_used, h_used, x_used = ([i for i in g if used[i]] for g in groups)
-        res = scan_p.bind(*primals, body=_with_carries_out(body, tuple(h_used)), num_consts=nc, num_carry=nh,
-                          **params)
-        outs, carries = res[:nout], res[nout:]
-        order_in = [*c_used, *t_pos[0], *t_pos[1], *x_used, *h_used, *t_pos[2]]
-        t_res = iter(scan_p.bind(*[primals[i] for i in c_used], *tc, *th, *[primals[i] for i in x_used], *carries,
-                                 *tx, body=reorder(tangent, tuple(order_in), tuple(range(len(tangent.outputs)))),
-                                 num_consts=len(c_used) + len(tc), num_carry=len(th), **params))
+        t_res = [*res[nh:nh + lh], *res[nh + lh + ny:]]
+    t_res = iter(t_res)
     return outs, [next(t_res) if lv else Zero(o.aval) for o, lv in zip(outs, live_out)]
 
 
-def _used_inputs(program: Program) -> list[bool]:
-    used = {x for eq in program.equations for x in eq.inputs} | set(program.outputs)
-    return [v in used for v in program.inputs]
+def _linearized(body: Program, live_in: tuple[bool, ...], force_out: tuple[bool, ...]):
+    forward, linear, live_out = linearize_program(body, live_in, force_out)
+    return (forward, linear), live_out
+
+
+def _split(primals, tc, th, tx, forward: Program, linear: Program, nc: int, nh: int, nout: int, params: dict):
+    """A primal scan that also stacks the residuals of each step, and a tangent scan on them,
+    linear in the tangents (`forward`, `linear`: the body's `linearize_program`). Residuals
+    that no carry or xs reaches are computed once, before the loop, and one that is an xs is
+    that xs: neither is stacked."""
+    stepped, before, source = _residuals(forward, nc, nh, nout)
+    res = scan_p.bind(*primals, body=stepped, num_consts=nc, num_carry=nh, **params)
+    shared, stacked = iter(evaluate(before, *primals[:nc])), iter(res[nout:])
+    known = [next(shared) if s == "shared" else next(stacked) if s == "stacked" else primals[s] for s in source]
+    once = [k for k, s in enumerate(source) if s == "shared"]
+    each = [k for k, s in enumerate(source) if s != "shared"]
+    x_tangents = len(source) + len(tc) + len(th)  # the linear part's inputs: residuals, then tc, th, tx
+    order_in = [*once, *range(len(source), x_tangents), *each, *range(x_tangents, len(linear.inputs))]
+    t_res = scan_p.bind(*[known[k] for k in once], *tc, *th, *[known[k] for k in each], *tx,
+                        body=reorder(linear, tuple(order_in), tuple(range(len(linear.outputs)))),
+                        num_consts=len(once) + len(tc), num_carry=len(th), **params)
+    return res[:nout], t_res
 
 
 @cached
-def _with_carries_out(body: Program, carries: tuple[int, ...]) -> Program:
-    """`body` also giving its inputs `carries` (the carries each step starts from) as outputs."""
-    return replace(body, outputs=[*body.outputs, *[body.inputs[i] for i in carries]])
+def _residuals(forward: Program, nc: int, nh: int, nout: int) -> tuple[Program, Program, tuple]:
+    """The body `forward` (giving `nout` outputs, then residuals) split by where its residuals
+    come from: the body giving its outputs and the residuals that change from step to step;
+    the program computing the others from the consts; and per residual, "shared" (one value
+    for every step), "stacked" (one per step, from the loop) or the index of the xs it is."""
+    varying = set(forward.inputs[nc:])
+    for eq in forward.equations:
+        if any(x in varying for x in eq.inputs):
+            varying.update(eq.outputs)
+    xs = {v: nc + nh + k for k, v in enumerate(forward.inputs[nc + nh:])}
+    res = forward.outputs[nout:]
+    source = tuple("shared" if v not in varying else xs.get(v, "stacked") for v in res)
+    stepped = select_outputs(forward, (True,) * nout + tuple(s == "stacked" for s in source))
+    before = select_outputs(forward, (False,) * nout + tuple(s == "shared" for s in source))
+    return stepped, replace(before, inputs=before.inputs[:nc]), source
 
 
 def _scan_transpose(cts, *args, body, length, reverse, unroll, num_consts, num_carry):
