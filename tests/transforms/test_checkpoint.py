@@ -132,6 +132,22 @@ def test_checkpoint_with_pytree_output_integer_output_and_static_arguments():
     assert int(g(x, 2.0, activation=fnp.tanh)["n"]) == int(np.argmax(np.tanh(np.asarray(x))))
 
 
+def test_static_argnums_pass_an_array_as_it_is_for_python_control_flow():
+    def f(x, n):
+        for _ in range(int(n)):  # int() of a traced n would be an error
+            x = fnp.sin(x) * 1.5
+        return fnp.sum(x)
+
+    x, n = fx_rand(3), fnp.asarray(3)
+    expected = fx.grad(f)(x, 3)
+    for static in (1, (1,), -1):
+        g = fx.grad(fx.checkpoint(f, static_argnums=static))
+        _assert_trees_close(g(x, n), expected)
+        _assert_trees_close(fx.jit(lambda x: g(x, n))(x), expected)
+    with pytest.raises(FluxionError, match="static_argnums"):
+        fx.jit(fx.grad(fx.checkpoint(f)))(x, n)
+
+
 def test_nested_checkpoints_give_plain_gradients():
     inner = fx.checkpoint(lambda x: fnp.sin(x) * fnp.cos(x))
     outer = fx.checkpoint(lambda x: fnp.exp(inner(x)) * inner(2 * x), policy="dots_saveable")

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from typing import Callable
+from typing import Callable, Sequence
 
 from ...core import tree
 from ...core.array import Array, Tracer, to_array
@@ -88,7 +88,8 @@ def _policy(policy) -> Callable:
 
 
 # the API -------------------------------------------------------------------------------------
-def checkpoint(fun: Callable, policy: Callable | str | None = None) -> Callable:
+def checkpoint(fun: Callable, policy: Callable | str | None = None, static_argnums: int | Sequence[int] = ()
+               ) -> Callable:
     """`fun`, made to save less for reverse mode: its intermediate values are recomputed in the
     backward pass instead of being kept, except those the `policy` lets it save.
 
@@ -100,6 +101,8 @@ def checkpoint(fun: Callable, policy: Callable | str | None = None) -> Callable:
       fun: the function to checkpoint.
       policy: a function of `checkpoint_policies` (or its name, e.g. "dots_saveable"), or
         your own `(prim, *avals, **params) -> bool`; None saves nothing but the inputs.
+      static_argnums: positional arguments passed to `fun` as they are, arrays included (their
+        values, not traced ones, as for Python control flow on them).
 
     Returns:
       A function with `fun`'s signature.
@@ -112,12 +115,15 @@ def checkpoint(fun: Callable, policy: Callable | str | None = None) -> Callable:
     (2, 1)
     """
     policy = _policy(policy)
+    statics = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
 
     @functools.wraps(fun)
     def wrapped(*args, **kwargs):
         if remat_call_p.inline(_ctx.interp):
             return fun(*args, **kwargs)
-        leaves, in_tree = tree.flatten((args, kwargs))
+        static_args = {i % len(args) for i in statics if -len(args) <= i < len(args)}
+        leaves, in_tree = tree.flatten((tuple(_Static(a) if i in static_args else a for i, a in enumerate(args)),
+                                        kwargs))
         dynamic = [i for i, x in enumerate(leaves) if isinstance(x, Array)]
         static = [None if isinstance(x, Array) else x for x in leaves]
         out_tree = Store()
@@ -128,6 +134,7 @@ def checkpoint(fun: Callable, policy: Callable | str | None = None) -> Callable:
             for i, x in zip(dynamic, xs):
                 full[i] = x
             a, k = tree.unflatten(in_tree, full)
+            a = [x.value if isinstance(x, _Static) else x for x in a]
             out_leaves, out_tree.value = tree.flatten(fun(*a, **k))
             return [to_array(o) for o in out_leaves]
 
@@ -138,6 +145,15 @@ def checkpoint(fun: Callable, policy: Callable | str | None = None) -> Callable:
 
 
 remat = checkpoint
+
+
+class _Static:
+    """An argument passed to the checkpointed function as it is (a leaf that is not an Array)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
 
 
 def saved_residuals(f: Callable, *args) -> list[tuple[tuple[int, ...], object]]:
