@@ -377,6 +377,21 @@ def test_hypot_second_derivatives_at_ties_are_those_of_the_euclidean_norm():
     np.testing.assert_allclose(hessian, np.array([[y * y, -x * y], [-x * y, x * x]]) / r ** 3, rtol=1e-14)
 
 
+def test_cbrt_derivatives_at_zero_are_the_infinite_limits():
+    # cbrt^(k)(x) = c_k x**(1/3 - k): +inf, -inf, +inf at 0+ (the sign of c_k); NaN was 0 * inf
+    x = fnp.asarray([0.0, 2.0, -3.0], dtype=fnp.float64)
+    g = lambda x: fnp.sum(fnp.cbrt(x))  # noqa: E731
+    g1, g2, g3 = fx.grad(g), fx.grad(lambda x: fnp.sum(fx.grad(g)(x))), fx.jacfwd(fx.jacfwd(fx.grad(g)))
+
+    def exact(c, k):
+        with np.errstate(divide="ignore"):
+            return np.where(np.asarray(x) == 0, np.sign(c) * np.inf, c * np.cbrt(np.asarray(x)) ** (1 - 3 * k))
+
+    np.testing.assert_allclose(g1(x), exact(1 / 3, 1), rtol=1e-14)
+    np.testing.assert_allclose(g2(x), exact(-2 / 9, 2), rtol=1e-14)
+    np.testing.assert_allclose(np.diagonal(np.diagonal(g3(x))), exact(10 / 27, 3), rtol=1e-14)
+
+
 @pytest.mark.parametrize("mode", ["rev_rev", "fwd_rev", "rev_fwd"])
 def test_second_derivatives_of_powers_at_zero_are_finite(mode):
     # d2/dx2 x**n = n (n - 1) x**(n - 2): 0 at x = 0 for n = 0, 1, 3 and 2 for n = 2, also when
