@@ -196,6 +196,16 @@ def test_under_vmap_the_branch_an_example_does_not_take_sends_back_no_nan():
     np.testing.assert_allclose(fx.hessian(lambda xs: loss(xs, w))(xs), np.diag(hx), rtol=1e-14)
 
 
+def test_under_vmap_a_shared_operand_not_differentiated_is_not_copied_per_example():
+    w = fnp.asarray(np.random.default_rng(3).standard_normal((5, 5)))
+    f = lambda x, w: fx.cond(fnp.sum(x) > 0, lambda: fnp.tanh(x @ w), lambda: x @ w.T)  # noqa: E731
+    xs = fnp.asarray(np.random.default_rng(4).standard_normal((7, 5)))
+    program = fx.make_program(fx.vmap(f, in_axes=(0, None)))(xs, w)
+    assert all(v.aval.shape != (7, 5, 5) for eq in program.equations for v in eq.outputs)
+    expected = np.stack([np.tanh(x @ w) if x.sum() > 0 else x @ np.asarray(w).T for x in np.asarray(xs)])
+    np.testing.assert_allclose(fx.jit(fx.vmap(f, in_axes=(0, None)))(xs, w), expected, rtol=1e-14)
+
+
 # errors ---------------------------------------------------------------------------------------
 def test_a_predicate_with_several_elements_is_an_error_naming_the_fix():
     with pytest.raises(TypeError, match=r"(?s)cond: pred must be a scalar .*bool\[2\].*fix: reduce it"):
