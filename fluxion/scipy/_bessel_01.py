@@ -1,5 +1,5 @@
 """The Bessel functions of orders 0 and 1 of a real argument in fluxion.scipy.special: j0, j1, y0,
-y1, k0, k1 and the scaled k0e, k1e, with SciPy's values at 0, for x < 0 and at infinities.
+y1, k0, k1, the scaled k0e, k1e, and i0, i1, with SciPy's values at 0, for x < 0 and at infinities.
 
 - Near 0 the power series (DLMF 10.2.2, 10.8.1, 10.25.2, 10.31.1-2), whose logarithmic terms are
   written out: for x < 1 (J, K, Y_1) and x < 1/2 (Y_0, whose first zero is 0.89), with ten terms.
@@ -12,10 +12,12 @@ y1, k0, k1 and the scaled k0e, k1e, with SciPy's values at 0, for x < 0 and at i
   within a few ulps of the oscillation's amplitude sqrt(2 / (pi x)). (SciPy's values are off by
   some x ulps of it: 1e-6 of the amplitude at x = 1e10.)
 - K for x > 1: sqrt(x) exp(x) K(x) as a piecewise polynomial in 1 / x.
+- I: exp(|x|) times the scaled primitives i0e, i1e, in the argument's dtype.
 
-Everything is computed in float64 and rounded once. Derivatives are the closed forms J_0' = -J_1,
-J_1' = J_0 - J_1 / x, Y likewise, K_0' = -K_1, K_1' = -K_0 - K_1 / x (and those of the scaled
-functions), given by `custom_jvp`, so they hold at every order.
+The others are computed in float64 and rounded once. Derivatives are the closed forms J_0' = -J_1,
+J_1' = J_0 - J_1 / x, I_0' = I_1, I_1' = I_0 - I_1 / x, Y like J, K_0' = -K_1, K_1' = -K_0 - K_1 / x
+(and those of the scaled functions), given by `custom_jvp`, so they hold at every order; J_1 / x and
+I_1 / x are power series in x**2 near 0, so also there.
 """
 from __future__ import annotations
 
@@ -26,11 +28,12 @@ import numpy as np
 
 from .. import numpy as fnp
 from ..core.array import Array
+from ..ops import elementwise as E
 from ..transforms.autodiff.custom import custom_jvp
 from ._bessel import _hankel
 from ._exponential_integrals import _EULER, _exp_times
 from ._oscillatory_integrals import _piecewise
-from ._util import _in_float64, _poly
+from ._util import _in_float64, _poly, _real
 
 _SERIES_BELOW = 1.0  # the power series serve x below this (Y_0: below 1/2)
 _Y0_SERIES_BELOW = 0.5
@@ -160,16 +163,32 @@ _j0_d, _j1_d, _y0_d, _y1_d = (custom_jvp(f) for f in (_j0, _j1, _y0, _y1))
 _k0_d, _k1_d, _k0e_d, _k1e_d = (custom_jvp(f) for f in (_k0, _k1, _k0e, _k1e))
 
 
-def _j1_over_x(x):
-    """J_1(x) / x, 1/2 at 0."""
-    zero = x == 0
-    return fnp.where(zero, 0.5, _j1_d(x) / fnp.where(zero, 1.0, x))
+def _i0(x):
+    # as SciPy: exp(|x|) times the scaled function (inf for |x| past exp's range, NaN at inf). The
+    # product is smooth, but not its factors at 0: its derivatives are the closed forms below
+    return fnp.exp(fnp.abs(x)) * E.bessel_i0e_p.bind(x)
 
 
-# J_1' = J_0 - J_1 / x (1/2 at 0), Y_1' = Y_0 - Y_1 / x, K_1' = -K_0 - K_1 / x, and for the scaled
-# functions (exp(x) K)' = exp(x) (K + K')
+def _i1(x):
+    return fnp.exp(fnp.abs(x)) * E.bessel_i1e_p.bind(x)
+
+
+_i0_d, _i1_d = custom_jvp(_i0), custom_jvp(_i1)
+
+
+def _over_x(f, x, sign):
+    """f / x for f = J_1(x) (sign = -1) or I_1(x) (sign = 1): for |x| < 1 the power series in
+    sign x**2 / 4, so that every derivative holds at 0 too."""
+    small = fnp.abs(x) < _SERIES_BELOW
+    return fnp.where(small, _poly(sign * (x * x) / 4, _ORDER_1) / 2, f / fnp.where(small, 1.0, x))
+
+
+# J_1' = J_0 - J_1 / x, I_1' = I_0 - I_1 / x (both 1/2 at 0), Y_1' = Y_0 - Y_1 / x, K_1' = -K_0 - K_1 / x,
+# and for the scaled functions (exp(x) K)' = exp(x) (K + K')
 _j0_d.defjvps(lambda t, out, x: -t * _j1_d(x))
-_j1_d.defjvps(lambda t, out, x: t * (_j0_d(x) - _j1_over_x(x)))
+_j1_d.defjvps(lambda t, out, x: t * (_j0_d(x) - _over_x(out, x, -1)))
+_i0_d.defjvps(lambda t, out, x: t * _i1_d(x))
+_i1_d.defjvps(lambda t, out, x: t * (_i0_d(x) - _over_x(out, x, 1)))
 _y0_d.defjvps(lambda t, out, x: -t * _y1_d(x))
 _y1_d.defjvps(lambda t, out, x: t * (_y0_d(x) - _y1_d(x) / x))
 _k0_d.defjvps(lambda t, out, x: -t * _k1_d(x))
@@ -196,6 +215,26 @@ def j1(x) -> Array:
     0.440051
     """
     return _in_float64("j1", _j1_d, x)
+
+
+def i0(x) -> Array:
+    """The modified Bessel function of the first kind of order 0.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.i0(1.0).item(), 4)
+    1.2661
+    """
+    return _i0_d(*_real("i0", x))
+
+
+def i1(x) -> Array:
+    """The modified Bessel function of the first kind of order 1.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.i1(1.0).item(), 4)
+    0.5652
+    """
+    return _i1_d(*_real("i1", x))
 
 
 def y0(x) -> Array:

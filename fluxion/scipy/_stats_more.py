@@ -23,9 +23,13 @@ from ._stats_util import (LOG_2PI, _checked, _density, _discrete, _distribution,
 
 
 def _gennorm() -> SimpleNamespace:
-    def power(y, b):  # |y|**b, with derivatives finite at y = 0
+    def power(y, b):
+        # |y|**b, with derivatives finite at y = 0: there they are 0 below order b (infinite beyond, given
+        # as 0), but for even b those of y**b (the second is 2 for b = 2)
         a = fnp.abs(y)
-        return fnp.where(a > 0, fnp.exp(b * fnp.log(_safe(a > 0, a, 1))), 0)
+        even = b % 2 == 0
+        at_zero = fnp.where(even, fnp.power(_safe(a == 0, y, 0), _safe(even, b, 2)), 0)
+        return fnp.where(a > 0, fnp.exp(b * fnp.log(_safe(a > 0, a, 1))), at_zero)
 
     def cdf(y, b):
         # each tail is half the regularized upper incomplete gamma function Q(1/b, |y|**b). Where |y|**b

@@ -26,7 +26,7 @@ from ..ops import shape as S
 from ..ops._util import broadcast_shapes
 from ..transforms.autodiff.custom import custom_jvp
 from ._bessel import bessel_jn
-from ._bessel_01 import j0, j1, k0, k0e, k1, k1e, y0, y1
+from ._bessel_01 import i0, i1, j0, j1, k0, k0e, k1, k1e, y0, y1
 from ._binomial import binom, comb
 from ._distribution_functions import bdtr, bdtrc, chdtr, chdtrc, pdtr, pdtrc, stdtr
 from ._exponential_integrals import _bernoulli, _in_wide, exp1, expi, expn, spence
@@ -354,7 +354,7 @@ def log_softmax(x, axis=None) -> Array:
 
 
 
-# Bessel functions ---------------------------------------------------------------------------------
+# Bessel functions (i0 and i1, exp(|x|) times these, in _bessel_01.py) ------------------------------
 i0e = _unary("i0e", E.bessel_i0e_p, """The exponentially scaled modified Bessel function exp(-|x|) I0(x).
 
     >>> import fluxion.scipy.special as fsp
@@ -366,30 +366,6 @@ i1e = _unary("i1e", E.bessel_i1e_p, """The exponentially scaled modified Bessel 
     >>> import fluxion.scipy.special as fsp
     >>> fsp.i1e(0.0).item()
     0.0
-    """)
-
-
-def _unscaled(name: str, prim, doc: str):
-    def f(x) -> Array:
-        (x,) = _real(name, x)
-        # as SciPy: exp(|x|) times the scaled function (inf for |x| past exp's range, NaN at inf)
-        return E.mul_p.bind(E.exp_p.bind(E.abs_p.bind(x)), prim.bind(x))
-    f.__name__ = f.__qualname__ = name
-    f.__doc__ = doc
-    return f
-
-
-i0 = _unscaled("i0", E.bessel_i0e_p, """The modified Bessel function of the first kind of order 0.
-
-    >>> import fluxion.scipy.special as fsp
-    >>> round(fsp.i0(1.0).item(), 4)
-    1.2661
-    """)
-i1 = _unscaled("i1", E.bessel_i1e_p, """The modified Bessel function of the first kind of order 1.
-
-    >>> import fluxion.scipy.special as fsp
-    >>> round(fsp.i1(1.0).item(), 4)
-    0.5652
     """)
 
 

@@ -239,6 +239,39 @@ def test_derivatives_at_zero_are_the_limits():
     assert [float(fx.grad(lambda v, k=k: fsp.fresnel(v)[k])(zero)) for k in (0, 1)] == [0.0, 1.0]
 
 
+def _nth(transform, fn, n):
+    for _ in range(n):
+        fn = transform(fn)
+    return fn
+
+
+def test_dawsn_derivatives_to_fourth_order_follow_the_recurrence_at_zero_and_beyond():
+    # F' = 1 - 2 x F, so F^(n+1) = -2 n F^(n-1) - 2 x F^(n); at 0 they are 1, 0, -4, 0
+    mp = pytest.importorskip("mpmath")
+    mp.mp.dps = 30
+    points = [0.0, -0.0, 1e-3, -0.5, 0.999, 1.0, 3.0, -15.9, 16.1, 40.0]
+    want = []
+    for p in points:
+        x = mp.mpf(p)
+        f = [mp.sqrt(mp.pi) / 2 * mp.exp(-x * x) * mp.erfi(x)]
+        f.append(1 - 2 * x * f[0])
+        for n in range(1, 4):
+            f.append(-2 * n * f[n - 1] - 2 * x * f[n])
+        want.append([float(v) for v in f[1:]])
+    want = np.array(want)
+    np.testing.assert_array_equal(want[:2], [[1.0, 0.0, -4.0, 0.0]] * 2)
+    x = fnp.asarray(points, dtype=fnp.float64)
+    for n in range(1, 5):
+        # the recurrence cancels terms up to (2 x)**(n - 1) in size for large x
+        tolerance = 1e-13 * np.abs(want[:, n - 1]) + 8 * EPS64 * (1 + 2 * np.abs(points)) ** (n - 1)
+        for transform in (fx.grad, fx.jacfwd):
+            d = _nth(transform, fsp.dawsn, n)
+            assert float(d(fnp.asarray(0.0, dtype=fnp.float64))) == want[0, n - 1]
+            for g in (fx.vmap(d), fx.jit(fx.vmap(d))):
+                error = np.abs(np.asarray(g(x)) - want[:, n - 1])
+                assert (error <= tolerance).all(), (n, transform.__name__, error / tolerance)
+
+
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))
 def test_gradients_are_finite_and_equal_under_jit(name):
     x = fnp.asarray(_sweep(name, np.float64)[:1200], dtype=fnp.float64)

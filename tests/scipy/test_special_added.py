@@ -405,6 +405,30 @@ def test_bessel_parity_second_derivative_and_the_limit_at_zero():
     np.testing.assert_allclose(float(fx.grad(fx.grad(fsp.k1))(np.float64(2.5))), _central(first, 2.5, 1e-5), rtol=1e-7)
 
 
+def test_bessel_derivatives_to_fourth_order_match_mpmath_at_zero_and_beyond():
+    # at 0: J_1''' = -3/8, I_1''' = 3/8, J_0'''' = I_0'''' = 3/8 (the closed forms' limits J_1 / x -> 1/2
+    # and I_1 / x -> 1/2 must keep their own derivatives there)
+    mp = pytest.importorskip("mpmath")
+    mp.mp.dps = 30
+    x = np.array([0.0, -0.0, 1e-8, 0.4, -0.9, 0.999, 1.0, -1.001, 1.5, -3.0, 12.0, 30.0])
+
+    def nth(f, sign, order, n, v):  # DLMF 10.6.7, 10.29.5: 2**-n sum over k of C(n, k) sign**k f_{order-n+2k}
+        return sum(math.comb(n, k) * sign ** k * mp.re(f(order - n + 2 * k, mp.mpf(v))) for k in range(n + 1)) / 2 ** n
+    functions = {"j0": (mp.besselj, -1, 0), "j1": (mp.besselj, -1, 1), "i0": (mp.besseli, 1, 0),
+                 "i1": (mp.besseli, 1, 1)}
+    for name, (f, sign, order) in functions.items():
+        for n in range(1, 5):
+            want = np.array([float(nth(f, sign, order, n, v)) for v in x])
+            for transform in (fx.grad, fx.jacfwd):
+                d = getattr(fsp, name)
+                for _ in range(n):
+                    d = transform(d)
+                message = f"{name} order {n}, {transform.__name__}"
+                assert float(d(np.float64(0.0))) == pytest.approx(want[0], abs=1e-15), message
+                for g in (fx.vmap(d), fx.jit(fx.vmap(d))):
+                    np.testing.assert_allclose(np.asarray(g(x)), want, rtol=1e-13, atol=1e-15, err_msg=message)
+
+
 def test_bessel_functions_under_jit_and_vmap_match_eager():
     x = np.array([-3.0, -0.0, 0.0, 1e-300, 0.4, 0.9, 1.0, 5.0, 25.99, 26.01, 300.0, inf, nan])
 

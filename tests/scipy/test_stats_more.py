@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.special
 import scipy.stats as ss
 
 import fluxion as fx
@@ -245,6 +246,42 @@ def test_distribution_functions_built_on_gammainc_differentiate_in_their_shape()
 def test_derivative_of_the_cdf_is_the_density(name, shape, x):
     dist, x = getattr(fs, name), _f64(x)
     _close(fx.vmap(fx.grad(lambda x: dist.cdf(x, *shape)))(x), np.asarray(dist.pdf(x, *shape)), rtol=1e-9)
+
+
+def _abs_power_derivative(beta, n, y):
+    """The n-th derivative of |y|**beta: that of y**beta for even beta (smooth at 0 too), else
+    beta (beta - 1) ... (beta - n + 1) |y|**(beta - n) sign(y)**n (at 0 only for n < beta)."""
+    falling = math.prod(beta - k for k in range(n))
+    if beta % 2 == 0:
+        return falling * y ** (beta - n) if falling else 0.0
+    return falling * abs(y) ** (beta - n) * math.copysign(1.0, y) ** n
+
+
+@pytest.mark.parametrize("beta", [2.0, 4.0, 3.0, 2.5, 1.5])
+def test_gennorm_derivatives_in_x_are_those_of_abs_y_to_the_beta_also_at_the_mode(beta):
+    # logpdf = log(beta / (2 Gamma(1 / beta))) - |y|**beta - log(scale), y = (x - loc) / scale; at y = 0 its
+    # second derivative is -2 / scale**2 for beta = 2, 0 for beta > 2 (and infinite for beta < 2: not checked)
+    y = np.array([0.0, -0.0, 0.3, -1.2, 2.0])
+    for loc, scale in ((0.0, 1.0), (0.5, 2.0)):
+        x = _f64(loc + scale * y)
+        for n in range(1, 5):
+            at = slice(0 if beta % 2 == 0 or n < beta else 2, None)
+            want = [-_abs_power_derivative(beta, n, v) / scale ** n for v in y[at]]
+            for transform in (fx.grad, fx.jacfwd):
+                d = lambda x: fs.gennorm.logpdf(x, beta, loc, scale)
+                for _ in range(n):
+                    d = transform(d)
+                for g in (fx.vmap(d), fx.jit(fx.vmap(d))):
+                    _close(g(x[at]), want, rtol=1e-12, atol=1e-12)
+    # the density's second derivative at the mode, pdf * (logpdf'' + logpdf'**2), and the derivative in beta
+    # there, 1 / beta + digamma(1 / beta) / beta**2
+    zero = _f64(0.0)
+    density = math.exp(-math.lgamma(1 / beta)) * beta / 2
+    if beta >= 2:
+        want = -_abs_power_derivative(beta, 2, 0.0) * density
+        _close(fx.grad(fx.grad(lambda x: fs.gennorm.pdf(x, beta)))(zero), want, rtol=1e-14, atol=0)
+    in_beta = fx.grad(lambda b: fs.gennorm.logpdf(zero, b))(_f64(beta))
+    _close(in_beta, 1 / beta + float(scipy.special.digamma(1 / beta)) / beta ** 2, rtol=1e-13, atol=0)
 
 
 def test_multinomial_derivative_in_p_matches_finite_differences():
