@@ -240,6 +240,11 @@ def test_i0_matches_numpy():
     close(fnp.i0(fnp.asarray(x)), np.i0(x), rtol=1e-12)
     close(fnp.i0(fnp.asarray(x[:4], dtype=fnp.float32)), np.i0(x[:4]).astype(np.float32), rtol=1e-5)
     assert fnp.i0(fnp.zeros((2, 0))).shape == (2, 0)
+    # I0(x) = 1 + x**2 / 4 + x**4 / 64 + ...: its even derivatives at 0 are 1/2 and 3/8, odd ones 0
+    d = fnp.i0
+    for want in (0.0, 0.5, 0.0, 0.375):
+        d = fx.grad(d)
+        assert float(d(fnp.asarray(0.0, dtype=fnp.float64))) == want
 
 
 def test_sort_complex_matches_numpy():
