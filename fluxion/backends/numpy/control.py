@@ -1,5 +1,7 @@
-"""NumPy kernels of the control-flow primitives: the sub-programs are evaluated eagerly, in a Python loop."""
+"""NumPy kernels of the control-flow primitives: a Python loop over the sub-programs, each run as its kernels in order."""
 from __future__ import annotations
+
+from typing import Callable
 
 import numpy as np
 
@@ -10,6 +12,28 @@ from ...core.array import Array, to_array
 from ...core.interpreters import EAGER, use
 from ...core.primitive import numpy_kernel
 from ...core.program import evaluate
+from .program import kernels
+
+_runners: dict = {}  # program -> its runner, the most recent ones
+_MAX_RUNNERS = 1024
+
+
+def _runner(program) -> Callable[..., list]:
+    """`program` as a function of NumPy values giving NumPy values: its kernels called in order
+    (see `kernels`), or, where a primitive has none (a call of a custom rule), evaluated eagerly."""
+    run = _runners.get(program)
+    if run is None:
+        if all(eq.prim in numpy_kernel for eq in program.equations):
+            run = kernels(program)
+        else:
+            def run(*values):
+                with use(EAGER):  # the kernel may be called while another interpreter is current
+                    arrays = [_array(v, a) for v, a in zip(values, program.in_types)]
+                    return [to_array(o)._value for o in evaluate(program, *arrays)]
+        if len(_runners) >= _MAX_RUNNERS:
+            _runners.pop(next(iter(_runners)))
+        _runners[program] = run
+    return run
 
 
 def _array(value, aval) -> Array:
@@ -18,44 +42,30 @@ def _array(value, aval) -> Array:
     return out
 
 
-def _arrays(values, avals) -> list[Array]:
-    return [_array(v, a) for v, a in zip(values, avals)]
-
-
-def _values(arrays) -> tuple:
-    return tuple(to_array(a)._value for a in arrays)
-
-
 def _cond(index, *args, branches):
-    program = branches[min(max(int(index), 0), len(branches) - 1)]
-    with use(EAGER):  # the kernel may be called while another interpreter is current
-        return _values(evaluate(program, *_arrays(args, program.in_types)))
+    return tuple(_runner(branches[min(max(int(index), 0), len(branches) - 1)])(*args))
 
 
 def _while(*args, cond, body, cond_nconsts, body_nconsts, capacity):
     n = cond_nconsts + body_nconsts
-    cond_consts = _arrays(args[:cond_nconsts], cond.in_types)
-    body_consts = _arrays(args[cond_nconsts:n], body.in_types)
-    carry = _arrays(args[n:], body.in_types[body_nconsts:])
-    with use(EAGER):
-        while evaluate(cond, *cond_consts, *carry)[0]._value:
-            carry = evaluate(body, *body_consts, *carry)
-    return _values(carry)
+    cond_consts, body_consts, carry = args[:cond_nconsts], args[cond_nconsts:n], args[n:]
+    test, step = _runner(cond), _runner(body)
+    while test(*cond_consts, *carry)[0]:
+        carry = step(*body_consts, *carry)
+    return tuple(carry)
 
 
 def _scan(*args, body, length, reverse, unroll, num_consts, num_carry):
     n = num_consts + num_carry
-    consts = _arrays(args[:num_consts], body.in_types)
-    carry = _arrays(args[num_consts:n], body.in_types[num_consts:])
-    xs, x_avals = args[n:], body.in_types[n:]
+    consts, carry, xs = args[:num_consts], args[num_consts:n], args[n:]
     ys = [np.empty((length, *a.shape), a.dtype) for a in body.out_types[num_carry:]]
-    with use(EAGER):
-        for i in (range(length - 1, -1, -1) if reverse else range(length)):
-            out = evaluate(body, *consts, *carry, *[_array(x[i], a) for x, a in zip(xs, x_avals)])
-            carry = out[:num_carry]
-            for y, o in zip(ys, out[num_carry:]):
-                y[i] = to_array(o)._value
-    return (*_values(carry), *ys)
+    step = _runner(body)
+    for i in (range(length - 1, -1, -1) if reverse else range(length)):
+        out = step(*consts, *carry, *[np.asarray(x[i]) for x in xs])
+        carry = out[:num_carry]
+        for y, o in zip(ys, out[num_carry:]):
+            y[i] = o
+    return (*carry, *ys)
 
 
 numpy_kernel.update({cond_p: _cond, while_p: _while, scan_p: _scan})

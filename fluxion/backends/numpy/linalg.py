@@ -32,10 +32,24 @@ def _is_matmul(lhs_ndim: int, rhs_ndim: int, dimension_numbers) -> bool:
     return lhs_ndim == rhs_ndim == nb + 2 and rc == (nb,)
 
 
+@functools.lru_cache(maxsize=1024)
+def _matrix_transposes(lhs_ndim: int, rhs_ndim: int, dimension_numbers):
+    """For two matrices contracted over one axis each, whether each must be transposed for
+    `np.matmul` (a view: BLAS reads it as it is); None for other DotGenerals."""
+    (lc, rc), (lb, _) = dimension_numbers
+    if lhs_ndim != 2 or rhs_ndim != 2 or lb or len(lc) != 1:
+        return None
+    return lc == (0,), rc == (1,)
+
+
 def _dot_general(lhs, rhs, *, dimension_numbers, preferred_element_type=None):
     dt = preferred_element_type or lhs.dtype
-    if dt == lhs.dtype and dt not in _LOW and _is_matmul(lhs.ndim, rhs.ndim, dimension_numbers):
-        return np.matmul(lhs, rhs)
+    if dt == lhs.dtype and dt not in _LOW:
+        if _is_matmul(lhs.ndim, rhs.ndim, dimension_numbers):
+            return np.matmul(lhs, rhs)
+        transposes = _matrix_transposes(lhs.ndim, rhs.ndim, dimension_numbers)
+        if transposes is not None:  # the contractions of reverse mode: x.T @ g, g @ w.T
+            return np.matmul(lhs.T if transposes[0] else lhs, rhs.T if transposes[1] else rhs)
     (lc, rc), (lb, rb) = dimension_numbers
     lhs, rhs = np.asarray(lhs), np.asarray(rhs)
     work = np.float32 if dt in _LOW else dt

@@ -16,13 +16,12 @@ of a derivative; blocks replay them.
 """
 from __future__ import annotations
 
-from typing import Callable
-
 import numpy as np
 
+from ...backends.numpy.program import kernels
 from ...core.array import Array
 from ...core.interpreters import EAGER, _ctx, _wrap
-from ...core.primitive import Primitive, abstract_eval, jvp_rules, numpy_kernel, transpose_rules
+from ...core.primitive import Primitive, abstract_eval, jvp_rules, transpose_rules
 from ...core.program import Equation, Literal, Program, Var, evaluate
 from ...core.types import ArrayType
 from ...ops._ad import Zero, add_tangents
@@ -37,43 +36,6 @@ _opaque: set = set()  # primitives whose parameters carry programs or functions:
 # a block keeps the constants its rule made (arrays of its operands' shapes, say) for as long as
 # it is cached: signatures whose constants are larger apply their rules at each call instead
 _MAX_CONST_BYTES = 1 << 20
-
-
-def kernels(program: Program) -> Callable[..., list]:
-    """`program` compiled to a Python function of NumPy arrays that calls the NumPy kernels in
-    order, with no interpreter in between: `kernels(program)(*arrays) -> list of arrays`."""
-    # this module's name: NumPy's RuntimeWarnings are silenced for fluxion's modules (see backends.numpy)
-    names, env = {}, {"kernel": numpy_kernel, "ndarray": np.ndarray, "fix": _fix, "__name__": __name__}
-
-    def name(x, prefix: str, value=None) -> str:
-        names[x] = n = f"{prefix}{len(names)}"
-        if value is not None:
-            env[n] = value
-        return n
-
-    for v, c in zip(program.constvars, program.consts):
-        name(v, "c", c._value)
-    args = [name(v, "x") for v in program.inputs]
-    lines = []
-    for i, eq in enumerate(program.equations):
-        for x in eq.inputs:
-            if x not in names:  # a literal
-                name(x, "l", np.asarray(x.value, x.aval.dtype))
-        env[f"p{i}"], env[f"P{i}"] = eq.prim, eq.params
-        outs = [name(v, "t") for v in eq.outputs]
-        call = f"kernel[p{i}]({', '.join(names[x] for x in eq.inputs)}, **P{i})"
-        lines.append(f"{', '.join(outs)}, = {call}" if eq.prim.multiple_results else f"{outs[0]} = {call}")
-        for o, v in zip(outs, eq.outputs):  # kernels may return NumPy scalars or other dtypes
-            env[f"d{o}"] = v.aval.dtype
-            lines.append(f"if {o}.__class__ is not ndarray or {o}.dtype is not d{o}: {o} = fix({o}, d{o})")
-    lines.append(f"return [{', '.join(names[v] for v in program.outputs)}]")
-    source = f"def run({', '.join(args)}):\n" + "".join(f"    {line}\n" for line in lines)
-    exec(compile(source, "<linear block>", "exec"), env)
-    return env["run"]
-
-
-def _fix(value, dtype):
-    return np.asarray(value, dtype)
 
 
 class Block:
