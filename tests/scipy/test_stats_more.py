@@ -280,6 +280,8 @@ def test_gennorm_derivatives_in_x_are_those_of_abs_y_to_the_beta_also_at_the_mod
     if beta >= 2:
         want = -_abs_power_derivative(beta, 2, 0.0) * density
         _close(fx.grad(fx.grad(lambda x: fs.gennorm.pdf(x, beta)))(zero), want, rtol=1e-14, atol=0)
+        # and the cdf's third derivative there is the density's second
+        _close(fx.grad(fx.grad(fx.grad(lambda x: fs.gennorm.cdf(x, beta))))(zero), want, rtol=1e-14, atol=0)
     in_beta = fx.grad(lambda b: fs.gennorm.logpdf(zero, b))(_f64(beta))
     _close(in_beta, 1 / beta + float(scipy.special.digamma(1 / beta)) / beta ** 2, rtol=1e-13, atol=0)
 
