@@ -329,6 +329,8 @@ def to_array(x, dtype=None) -> Array:
             for leaf in leaves:
                 if isinstance(leaf, int) and _is_scalar(leaf):
                     scalar_value(leaf, dtype)  # raises OverflowError if it does not fit
+        if any(isinstance(leaf, Tracer) for leaf in leaves):
+            return _stacked(x, dtype)
         if any(isinstance(leaf, Array) for leaf in leaves):
             x = _replace_arrays(x)
     v = np.array(x, dtype=dtype)
@@ -353,6 +355,23 @@ def _replace_arrays(obj):
     if isinstance(obj, (list, tuple)):
         return [_replace_arrays(o) for o in obj]
     return np.asarray(obj._concrete("conversion of a list to an array")) if isinstance(obj, Array) else obj
+
+
+def _stacked(obj, dtype) -> Array:
+    """Nested sequences holding traced values (`[x, 2 * x]` under grad or jit), stacked level by
+    level with the primitives, so that the values keep their derivatives."""
+    from ..ops import elementwise as E, shape as S
+    if not isinstance(obj, (list, tuple)):
+        x = to_array(obj)
+        return x if x.dtype == dtype and not x.weak else E.convert_element_type_p.bind(x, new_dtype=dtype, weak=False)
+    parts = [_stacked(o, dtype) for o in obj]
+    shapes = {p.shape for p in parts}
+    if len(shapes) > 1:
+        raise errors.ShapeError(f"cannot make an array from a sequence of elements of different shapes "
+                                f"{sorted(shapes)}; fix: give every element the same shape")
+    if not parts:
+        return Array(np.zeros((0,), dtype))
+    return S.concatenate([S.reshape(p, (1, *p.shape)) for p in parts], 0)
 
 
 def _sequence_dtype(leaves: list):

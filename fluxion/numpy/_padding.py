@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import dtypes
-from ..core.array import Array
+from ..core.array import Array, Tracer
 from ..core.errors import op_error
 from ..ops import shape as S
 from ..ops._util import broadcasts_to as _broadcasts_to
@@ -24,7 +24,11 @@ _PAD_KEYWORDS = {"constant": {"constant_values"}, "reflect": {"reflect_type"}, "
 
 
 def _pairs(op: str, what: str, value, ndim: int, integral: bool) -> np.ndarray:
-    """`value` (a scalar, a pair, or one pair per axis) as an (ndim, 2) NumPy array."""
+    """`value` (a scalar, a pair, or one pair per axis) as an (ndim, 2) NumPy array; traced values
+    that are not counts stay an (ndim, 2) Array, so that they keep their derivatives."""
+    if isinstance(value, Tracer) and not integral:
+        _check_pairs(op, what, value, value.shape, ndim)
+        return S.broadcast_to(value, (ndim, 2))
     v = np.asarray(value._concrete(op) if isinstance(value, Array) else value)
     if integral and v.dtype.kind not in "iu":
         raise op_error(TypeError, op, f"{what} must be integers, got {value!r}", f"pass {what} as ints")
@@ -139,8 +143,9 @@ def _ramp(x: Array, axis: int, edge: int, width: int, end) -> Array:
 def _linear_ramps(x: Array, axis: int, before: int, after: int, ends) -> Array:
     """`x` padded along `axis` with ramps from `ends` (before, after) to its edge elements."""
     n = x.shape[axis]
-    right = S.rev(_ramp(x, axis, n - 1, after, ends[1].item()), (axis,))
-    return S.concatenate([_ramp(x, axis, 0, before, ends[0].item()), x, right], axis)
+    first, last = (e if isinstance(e, Tracer) else e.item() for e in ends)
+    right = S.rev(_ramp(x, axis, n - 1, after, last), (axis,))
+    return S.concatenate([_ramp(x, axis, 0, before, first), x, right], axis)
 
 
 def _stat_lengths(stat_length, mode: str, ndim: int):

@@ -59,6 +59,19 @@ def test_like_functions_accept_nested_lists_and_a_new_shape():
     check(fnp.zeros_like(fnp.zeros(2), shape=(3, 1)), np.zeros((3, 1), np.float32))
 
 
+def test_asarray_of_sequences_holding_traced_values_stacks_them_with_their_derivatives():
+    f = lambda x: fnp.asarray([[x, 1.0], (2 * x, 3)])  # noqa: E731
+    x = fnp.asarray(1.5, dtype=fnp.float64)
+    check(fx.jit(f)(x), np.array([[1.5, 1.0], [3.0, 3.0]]))
+    check(fx.vmap(f)(fnp.asarray([1.0, 2.0])), np.array([[[1.0, 1.0], [2.0, 3.0]], [[2.0, 1.0], [4.0, 3.0]]], np.float32))
+    check(fx.jacfwd(f)(x), np.array([[1.0, 0.0], [2.0, 0.0]]))
+    for g in (fx.grad(lambda x: fnp.sum(f(x))), fx.jit(fx.grad(lambda x: fnp.sum(f(x))))):
+        assert float(g(x)) == 3.0  # the derivative was dropped: 0
+    assert fx.jit(lambda x: fnp.asarray([x, 2], dtype=fnp.int32))(x).dtype == np.int32
+    with pytest.raises(ShapeError, match="different shapes"):
+        fx.jit(lambda x: fnp.asarray([x, fnp.stack([x, x])]))(x)
+
+
 def test_copy_and_from_dlpack_give_equal_independent_values():
     a = fnp.asarray([1.0, 2.0])
     b = fnp.copy(a)

@@ -141,6 +141,16 @@ def test_pad_integer_linear_ramps_under_jit_match_numpy():
         check(f(fnp.asarray(x)), np.pad(x, widths, "linear_ramp", end_values=ends))
 
 
+def test_traced_ramp_ends_are_operands_with_derivatives():
+    # the ramps go linearly from the ends to the edges: d/de of sum(pad(ones(2), 2, ramp to e)) is 1 + 1/2 per side
+    f = lambda e: fnp.sum(fnp.pad(fnp.ones(2, dtype=fnp.float64), 2, mode="linear_ramp", end_values=e))  # noqa: E731
+    e = fnp.asarray(3.0, dtype=fnp.float64)
+    assert float(fx.grad(f)(e)) == float(fx.jit(fx.grad(f))(e)) == 3.0
+    ends = fnp.asarray([[3.0, 6.0], [-1.0, 2.0]])
+    check(fx.jit(lambda e: fnp.pad(fnp.ones((2, 2)), 1, mode="linear_ramp", end_values=e))(ends),
+          np.pad(np.ones((2, 2), np.float32), 1, mode="linear_ramp", end_values=np.asarray(ends)))
+
+
 @pytest.mark.parametrize("mode, kwargs", [("mean", {}), ("mean", {"stat_length": 2}), ("maximum", {}),
                                           ("maximum", {"stat_length": (1, 2)}), ("linear_ramp", {}),
                                           ("linear_ramp", {"end_values": (0.5, -2.0)}), ("median", {})])
