@@ -1,19 +1,32 @@
-"""Set operations on flattened arrays (eager only: the output size depends on the data)."""
+"""Set operations on flattened arrays (eager only: the output size depends on the data; their
+values are taken from the inputs, so they are differentiable)."""
 from __future__ import annotations
 
 import numpy as np
 
 from ..core import dtypes
-from ..core.array import Array
-from ._convert import dtype_of
+from ..core.array import Array, Tracer
+from ._convert import convert, dtype_of
 from ._differences import _arrays, _operands
+from ._indexing import take
 from ._interpolation import _concrete
+from ._manipulation import concatenate, ravel
 
 __all__ = ["intersect1d", "setdiff1d", "setxor1d", "union1d"]
 
-def _set_operands(op: str, ar1, ar2) -> tuple[np.ndarray, np.ndarray]:
+def _set_operands(op: str, ar1, ar2) -> tuple[list[Array], np.ndarray, np.ndarray]:
     a, b = _arrays(op, ar1, ar2)
-    return _concrete(op, a), _concrete(op, b)
+    return [a, b], _concrete(op, a), _concrete(op, b)
+
+
+def _taken(values: np.ndarray, arrays: list[Array]) -> Array:
+    """`values`, elements of the flattened `arrays`: taken from them where one is differentiated,
+    so that they keep their derivatives."""
+    if not any(isinstance(a, Tracer) for a in arrays):
+        return Array(values)
+    pool = concatenate([ravel(a) for a in arrays])
+    distinct, first = np.unique(np.asarray(pool._concrete("a set operation")), return_index=True)
+    return convert(take(pool, first[np.searchsorted(distinct, values)]), values.dtype)
 
 
 def intersect1d(ar1, ar2, assume_unique: bool = False, return_indices: bool = False):
@@ -24,10 +37,11 @@ def intersect1d(ar1, ar2, assume_unique: bool = False, return_indices: bool = Fa
     >>> fnp.intersect1d(fnp.asarray([3, 1, 2]), fnp.asarray([2, 3, 4])).tolist()
     [2, 3]
     """
-    out = np.intersect1d(*_set_operands("intersect1d", ar1, ar2), assume_unique, return_indices)
+    arrays, a, b = _set_operands("intersect1d", ar1, ar2)
+    out = np.intersect1d(a, b, assume_unique, return_indices)
     if return_indices:
-        return tuple(Array(v if i == 0 else v.astype(dtypes.default_int)) for i, v in enumerate(out))
-    return Array(out)
+        return (_taken(out[0], arrays[:1]), *(Array(v.astype(dtypes.default_int)) for v in out[1:]))
+    return _taken(out, arrays[:1])
 
 
 def setdiff1d(ar1, ar2, assume_unique: bool = False) -> Array:
@@ -37,8 +51,9 @@ def setdiff1d(ar1, ar2, assume_unique: bool = False) -> Array:
     >>> fnp.setdiff1d(fnp.asarray([3, 1, 2, 1]), fnp.asarray([2])).tolist()
     [1, 3]
     """
-    out = np.setdiff1d(*_set_operands("setdiff1d", ar1, ar2), assume_unique)
-    return Array(out.astype(dtype_of(_operands((ar1,))[0])[0]))  # values of ar1: the cast is exact
+    arrays, a, b = _set_operands("setdiff1d", ar1, ar2)
+    out = np.setdiff1d(a, b, assume_unique)
+    return _taken(out.astype(dtype_of(_operands((ar1,))[0])[0]), arrays[:1])  # values of ar1: the cast is exact
 
 
 def setxor1d(ar1, ar2, assume_unique: bool = False) -> Array:
@@ -48,7 +63,8 @@ def setxor1d(ar1, ar2, assume_unique: bool = False) -> Array:
     >>> fnp.setxor1d(fnp.asarray([1, 2, 3]), fnp.asarray([2, 3, 4])).tolist()
     [1, 4]
     """
-    return Array(np.setxor1d(*_set_operands("setxor1d", ar1, ar2), assume_unique))
+    arrays, a, b = _set_operands("setxor1d", ar1, ar2)
+    return _taken(np.setxor1d(a, b, assume_unique), arrays)
 
 
 def union1d(ar1, ar2) -> Array:
@@ -58,4 +74,5 @@ def union1d(ar1, ar2) -> Array:
     >>> fnp.union1d(fnp.asarray([3, 1]), fnp.asarray([2, 1])).tolist()
     [1, 2, 3]
     """
-    return Array(np.union1d(*_set_operands("union1d", ar1, ar2)))
+    arrays, a, b = _set_operands("union1d", ar1, ar2)
+    return _taken(np.union1d(a, b), arrays)

@@ -12,7 +12,7 @@ from typing import NamedTuple, Sequence
 import numpy as np
 
 from ..core import dtypes
-from ..core.array import Array
+from ..core.array import Array, Tracer
 from ..core.errors import DTypeError, ShapeError, op_error
 from ..ops import elementwise as E
 from ..ops import reduce as R
@@ -235,12 +235,22 @@ def _results(dt: np.dtype, values, *indices) -> tuple[Array, ...]:
     return (Array(np.asarray(values).astype(dt)), *(Array(np.asarray(i).astype(np.int64)) for i in indices))
 
 
+def _taken(x, values: Array, first: np.ndarray, axis=None) -> Array:
+    """The distinct `values` of `x`, taken from it (at the `first` index of each) where it is
+    differentiated, so that they keep their derivatives."""
+    if not isinstance(x, Tracer):
+        return values
+    from ._indexing import take
+    return take(x, Array(first.astype(np.int64)), axis=axis)
+
+
 def _unique_all(op: str, x) -> UniqueAllResult:
     """The array API's unique: sorted values, NaNs distinct, inverse indices of the shape of `x`."""
     dt, v = _values_of(op, x)
     values, indices, inverse, counts = np.unique(v, return_index=True, return_inverse=True, return_counts=True,
                                                  equal_nan=False)
-    return UniqueAllResult(*_results(dt, values, indices, np.reshape(inverse, v.shape), counts))
+    out = _results(dt, values, indices, np.reshape(inverse, v.shape), counts)
+    return UniqueAllResult(_taken(x, out[0], indices), *out[1:])
 
 
 def unique_values(x, /) -> Array:
@@ -316,10 +326,10 @@ def unique(ar, return_index: bool = False, return_inverse: bool = False, return_
     dt, v = _values_of("unique", ar)
     if axis is not None:
         axis = one_axis("unique", axis, v.ndim)
-    out = np.unique(v, return_index, return_inverse, return_counts, axis=axis, equal_nan=equal_nan)
-    if not isinstance(out, tuple):
-        return _results(dt, out)[0]
-    return _results(dt, *out)
+    values, first, *rest = np.unique(v, True, return_inverse, return_counts, axis=axis, equal_nan=equal_nan)
+    out = _results(dt, values, *([first] if return_index else []), *rest)
+    out = (_taken(ar, out[0], first, axis), *out[1:])
+    return out if len(out) > 1 else out[0]
 
 
 def _unique_sized(x: Array, size, fill_value, equal_nan: bool, *want: bool) -> tuple[Array, ...]:

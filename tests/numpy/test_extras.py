@@ -678,6 +678,20 @@ def test_set_operations_promote_like_arithmetic_and_are_eager_only():
             traced(f, fnp.asarray([1, 2]), fnp.asarray([1]))
 
 
+def test_set_operations_take_their_values_from_the_inputs_with_their_derivatives():
+    # each value is an element of an input (the first occurrence, ar1 first): its derivative is 1 there
+    a, b = np.array([3.0, 1.0, 2.0, 3.0]), np.array([2.0, 3.0, 4.0])
+    pool = np.concatenate([a, b])
+    for f, npf in ((fnp.intersect1d, np.intersect1d), (fnp.union1d, np.union1d), (fnp.setxor1d, np.setxor1d),
+                   (fnp.setdiff1d, np.setdiff1d)):
+        values = npf(a, b)
+        first = np.array([np.flatnonzero(pool == v)[0] for v in values])
+        want = np.zeros((values.size, pool.size))
+        want[np.arange(values.size), first] = 1.0
+        ja, jb = fx.jacrev(f, argnums=(0, 1))(fnp.asarray(a), fnp.asarray(b))
+        check(fnp.concatenate([ja, jb], axis=1), want)
+
+
 # index grids and index arithmetic --------------------------------------------------------------
 @pytest.mark.parametrize("dims", [(2, 3), (3,), (), (2, 0, 2), (1, 2, 3)])
 @pytest.mark.parametrize("dtype", [int, np.int32, np.float32])

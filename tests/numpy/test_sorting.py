@@ -190,6 +190,18 @@ def test_numpy_unique_matches_numpy(data):
         _same(g, w.astype(np.int64))
 
 
+def test_unique_values_are_taken_from_the_input_with_their_derivatives():
+    x = np.array([3.0, 1.0, 3.0, np.nan, 2.0, np.nan])
+    for f, distinct_nans in ((fnp.unique, False), (fnp.unique_values, True), (lambda x: fnp.unique_all(x).values, True)):
+        values, first = np.unique(x, return_index=True, equal_nan=not distinct_nans)
+        want = np.zeros((values.size, x.size))
+        want[np.arange(values.size), first] = 1.0
+        np.testing.assert_array_equal(fx.jacrev(f)(fnp.asarray(x)), want)
+    rows = fnp.asarray([[1.0, 2.0], [1.0, 2.0], [0.0, 5.0]])
+    g = fx.grad(lambda m: fnp.sum(fnp.unique(m, axis=0) * fnp.asarray([[1.0, 2.0], [3.0, 4.0]])))(rows)
+    np.testing.assert_array_equal(g, [[3.0, 4.0], [0.0, 0.0], [1.0, 2.0]])  # rows 2 and 0 are the distinct ones
+
+
 @pytest.mark.parametrize("fn", [fnp.unique, fnp.unique_values, fnp.unique_all, fnp.unique_counts, fnp.unique_inverse])
 def test_unique_is_eager_only_and_says_so_under_tracing(fn):
     with pytest.raises(ConcretizationError, match=f"fnp.{fn.__name__}") as e:
