@@ -17,11 +17,13 @@ from __future__ import annotations
 import functools
 from typing import Callable, Sequence
 
+from ..core import dtypes
 from ..core.array import Array, Tracer, to_array
 from ..core.interpreters import _ctx, push
 from ..core.program import Program, evaluate
 from ..core.types import ArrayType
 from ..ops import elementwise as E
+from ..ops import shape as S
 from ..ops._ad import Zero, differentiable, instantiate, zeros
 from ..ops._batch import broadcast_batch, moveaxis
 from ..transforms.autodiff.api import _linearize, _unpack
@@ -226,6 +228,15 @@ def like(x, aval: ArrayType) -> Array:
 
 def zeros_like(aval: ArrayType) -> Array:
     return like(zeros(aval), aval)
+
+
+def guarded(which, x):
+    """Per example (leading axis), `x` where `which` holds, else `x` without its derivative:
+    a batched branch or loop step an example does not take runs all the same, and must not
+    send back a NaN derivative (0 * inf, as of sqrt at a negative number). Integers have none."""
+    if dtypes.kind(x.dtype) < dtypes.FLOAT:
+        return x
+    return E.select_n_p.bind(S.broadcast_in_dim(which, x.shape, (0,)), E.stop_gradient_p.bind(x), x)
 
 
 def splits(primals: Sequence) -> bool:

@@ -23,8 +23,8 @@ from ..ops import shape as S
 from ..ops._ad import Zero, is_undefined
 from ..ops._batch import batch_size, broadcast_batch, moveaxis
 from ..transforms.autodiff.jvp import JVPTracer
-from ._derive import (batch_eval, batch_program, cached, jvp_program, like, linearize_program, replace, splits,
-                      trace_program, transpose_program, zeros_like)
+from ._derive import (batch_eval, batch_program, cached, guarded, jvp_program, like, linearize_program, replace,
+                      splits, trace_program, transpose_program, zeros_like)
 from .cond import cond_p
 
 
@@ -144,19 +144,14 @@ def _select(index, cases):
 
 
 def _guard(taken, x, batched: bool, size: int):
-    """A branch's operand `x`: itself for the examples that `taken` marks, and without its
-    derivative for the others, so that the branch an example does not take cannot send back a
-    NaN derivative (0 * inf, as of sqrt at a negative number). Integer operands have none.
-
-    Guarded are the operands being differentiated, and batched ones being staged (a staged
-    program may be differentiated later). An unbatched operand is batched by the guard, so it
-    is guarded only while differentiated: one shared by the examples (a weight matrix) would
-    otherwise be copied per example, and its products computed per example."""
+    """A branch's operand `x`, `guarded` by the examples that take the branch: the operands
+    being differentiated, and batched ones being staged (a staged program may be differentiated
+    later). An unbatched operand is batched by the guard, so it is guarded only while
+    differentiated: one shared by the examples (a weight matrix) would otherwise be copied per
+    example, and its products computed per example."""
     if dtypes.kind(x.dtype) < dtypes.FLOAT or not (isinstance(x, JVPTracer) or batched and isinstance(x, Tracer)):
         return x
-    if not batched:
-        x = broadcast_batch(x, size)
-    return E.select_n_p.bind(S.broadcast_in_dim(taken, x.shape, (0,)), E.stop_gradient_p.bind(x), x)
+    return guarded(taken, x if batched else broadcast_batch(x, size))
 
 
 jvp_rules[cond_p] = _cond_jvp

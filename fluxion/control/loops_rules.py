@@ -9,7 +9,9 @@ transposed: reverse mode needs the loop states of every iteration (`while_grad.p
 Under vmap, a condition that is the same for every example gives a loop of the batched body.
 A batched condition gives a loop that runs while any example's condition holds; each
 iteration computes every example's next state and keeps it only where that example's
-condition still holds, so finished examples stay frozen.
+condition still holds, so finished examples stay frozen. The step a finished example still
+runs sees its values without their derivatives, so that it sends back no NaN in reverse mode
+(a value the examples share and a derivative is taken of is made per example for that).
 """
 from __future__ import annotations
 
@@ -22,7 +24,9 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._ad import Zero, instantiate
 from ..ops._batch import batch_size, broadcast_batch, moveaxis
-from ._derive import batch_program, cached, jvp_program, like, loop_fixpoint, reorder, replace, trace_program
+from ._derive import (batch_program, cached, guarded, jvp_program, like, loop_fixpoint, reorder, replace,
+                      trace_program)
+from ..transforms.autodiff.jvp import JVPTracer
 from .loops import while_p
 
 
@@ -68,10 +72,16 @@ def _while_batch(args, dims, *, cond, body, cond_nconsts, body_nconsts, capacity
         if pred_batched and not all(carry):
             carry = [True] * len(carry)  # frozen examples need a state of their own
             continue
+        shared = [i for i in range(cond_nconsts, nk) if not batched[i] and isinstance(vals[i], JVPTracer)]
+        if pred_batched and shared:  # differentiated values the body shares are guarded per example (`_frozen`)
+            for i in shared:
+                vals[i], batched[i] = broadcast_batch(vals[i], size), True
+            continue
         break
     h = [broadcast_batch(v, size) if b and not bb else v for v, b, bb in zip(vals[nk:], carry, batched[nk:])]
     if pred_batched:
-        cond_b, body_b = _any(cond_b), _frozen(cond_b, body_b, cond_nconsts, body_nconsts)
+        body_b = _frozen(cond_b, body_b, cond_nconsts, body_nconsts, tuple(batched[cond_nconsts:nk]))
+        cond_b = _any(cond_b)
         outs = while_p.bind(*vals[:cond_nconsts], *vals[:nk], *h, cond=cond_b, body=body_b,
                             cond_nconsts=cond_nconsts, body_nconsts=nk, capacity=capacity)
     else:
@@ -87,15 +97,17 @@ def _any(cond: Program) -> Program:
 
 
 @cached
-def _frozen(cond: Program, body: Program, cond_nconsts: int, body_nconsts: int) -> Program:
+def _frozen(cond: Program, body: Program, cond_nconsts: int, body_nconsts: int, batched_consts: tuple) -> Program:
     """A batched body that leaves the examples whose condition no longer holds as they are.
-    Inputs: the condition's values, the body's values, the (batched) carry."""
+    Inputs: the condition's values, the body's values, the (batched) carry. The step a frozen
+    example still runs sees its carry and batched values without their derivatives (`guarded`)."""
     nk = cond_nconsts + body_nconsts
 
     def step(*xs):
         carry = xs[nk:]
         (pred,) = evaluate(cond, *xs[:cond_nconsts], *carry)
-        new = evaluate(body, *xs[cond_nconsts:nk], *carry)
+        consts = [guarded(pred, c) if b else c for c, b in zip(xs[cond_nconsts:nk], batched_consts)]
+        new = evaluate(body, *consts, *[guarded(pred, c) for c in carry])
         return [E.select_n_p.bind(S.broadcast_in_dim(pred, c.shape, (0,)), c, n) for c, n in zip(carry, new)]
 
     return trace_program("vmap", step, [*cond.in_types[:cond_nconsts], *body.in_types])

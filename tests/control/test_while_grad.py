@@ -338,6 +338,26 @@ def test_grad_of_vmap_of_a_loop_matches_a_loop_over_examples():
     _close([fx.grad(lambda xs: fx.vmap(lambda x: _loss(x, W, 9))(xs).sum())(xs)], [expected])
 
 
+def test_grad_of_vmap_sends_no_nan_back_from_the_steps_of_finished_examples():
+    # a finished example still runs each step, at a carry where sqrt(w - x) is NaN; its
+    # derivative must not reach the example's gradient nor that of the shared w
+    def f(x, w):
+        return fx.while_loop(lambda x: x < 9.0, lambda x: x + 1.0 + 0.1 * fnp.sqrt(w - x), x)
+
+    def python(x, w):
+        while x < 9.0:
+            x = x + 1.0 + 0.1 * fnp.sqrt(w - x)
+        return x
+
+    xs, w = fnp.asarray([1.0, 8.8, 5.0], dtype=F64), fnp.asarray(9.6, dtype=F64)
+    loss = lambda xs, w: fnp.sum(fx.vmap(f, (0, None))(xs, w))  # noqa: E731
+    expected = fx.grad(lambda xs, w: sum(python(x, w) for x in xs), (0, 1))(xs, w)
+    for g in (fx.grad(loss, (0, 1)), fx.jit(fx.grad(loss, (0, 1))), fx.grad(fx.jit(loss), (0, 1))):
+        _close(g(xs, w), expected)
+    second = fx.grad(fx.grad(lambda xs, w: sum(python(x, w) for x in xs), 1), 1)(xs, w)
+    _close([fx.hessian(loss, 1)(xs, w)], [second])
+
+
 def test_check_grads_of_a_loop_past_its_capacity():
     check_grads(lambda x, w: _loss(x, w, 3 * CAP + 1), (X, W), order=2)
 
