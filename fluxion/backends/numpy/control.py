@@ -1,6 +1,7 @@
 """NumPy kernels of the control-flow primitives: a Python loop over the sub-programs, each run as its kernels in order."""
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 import numpy as np
@@ -14,25 +15,17 @@ from ...core.primitive import numpy_kernel
 from ...core.program import evaluate
 from .program import kernels
 
-_runners: dict = {}  # program -> its runner, the most recent ones
-_MAX_RUNNERS = 1024
-
-
+@functools.lru_cache(maxsize=1024)
 def _runner(program) -> Callable[..., list]:
     """`program` as a function of NumPy values giving NumPy values: its kernels called in order
     (see `kernels`), or, where a primitive has none (a call of a custom rule), evaluated eagerly."""
-    run = _runners.get(program)
-    if run is None:
-        if all(eq.prim in numpy_kernel for eq in program.equations):
-            run = kernels(program)
-        else:
-            def run(*values):
-                with use(EAGER):  # the kernel may be called while another interpreter is current
-                    arrays = [_array(v, a) for v, a in zip(values, program.in_types)]
-                    return [to_array(o)._value for o in evaluate(program, *arrays)]
-        if len(_runners) >= _MAX_RUNNERS:
-            _runners.pop(next(iter(_runners)))
-        _runners[program] = run
+    if all(eq.prim in numpy_kernel for eq in program.equations):
+        return kernels(program)
+
+    def run(*values):
+        with use(EAGER):  # the kernel may be called while another interpreter is current
+            arrays = [_array(v, a) for v, a in zip(values, program.in_types)]
+            return [to_array(o)._value for o in evaluate(program, *arrays)]
     return run
 
 
