@@ -468,7 +468,8 @@ def _int_remainder(x: Array, y: Array) -> Array:
 @in_float32
 def _float_floor_divide(x: Array, y: Array) -> Array:
     """Python's floor division (exact: from the remainder, not from the rounded quotient), with
-    the standard's special cases: where y is 0 or an operand is not finite, x / y (its own floor)."""
+    the standard's special cases: where y is 0 or an operand is not finite, x / y (its own floor).
+    A step function: its derivative is 0 everywhere, also where it is x / y."""
     quotient = x / y
     mod = E.rem_p.bind(x, y)
     div = (x - mod) / y  # within rounding of an integer, since x - mod is a multiple of y
@@ -476,7 +477,7 @@ def _float_floor_divide(x: Array, y: Array) -> Array:
     # the floor has the sign of the quotient, also when it is zero
     out = E.copysign_p.bind(E.round_p.bind(div), quotient)
     regular = E.is_finite_p.bind(x) & E.is_finite_p.bind(y) & (y != 0)
-    return select(regular, out, quotient)
+    return E.stop_gradient_p.bind(select(regular, out, quotient))
 
 
 @in_float32

@@ -46,8 +46,11 @@ def differentiable(aval: ArrayType) -> bool:
 
 
 def zeros(aval: ArrayType):
+    """Zeros of `aval`'s type, weak when it is (a Python number's tangent)."""
+    from .elementwise import convert_element_type_p
     from .shape import full
-    return full(aval.shape, 0, aval.dtype)
+    out = full(aval.shape, 0, aval.dtype)
+    return convert_element_type_p.bind(out, new_dtype=aval.dtype, weak=True) if aval.weak else out
 
 
 def instantiate(t):
