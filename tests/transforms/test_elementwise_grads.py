@@ -664,3 +664,11 @@ def test_gradients_come_back_in_the_input_dtype(dtype):
         out, pullback = fx.vjp(f, x)
         (g,) = pullback(fnp.ones_like(out))
         assert g.dtype == dtype
+
+
+def test_floor_division_is_a_step_function_with_derivative_zero():
+    # also where the quotient is x / y (a zero or infinite divisor), as jax
+    x, y = fnp.asarray([3.0, -3.0, 1.0, 7.5, fnp.inf]), fnp.asarray([0.0, 0.0, fnp.inf, 2.0, 2.0])
+    for f in (fx.grad(lambda x, y: fnp.sum(x // y), (0, 1)), fx.jit(fx.grad(lambda x, y: fnp.sum(x // y), (0, 1)))):
+        for g in f(x, y):
+            assert np.array_equal(np.asarray(g), np.zeros(5))
