@@ -14,6 +14,7 @@ from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import op_error
 from ..numpy._convert import convert
+from ..numpy._elementwise_base import plus_derivative
 from ..ops import elementwise as E
 from ..ops import reduce as R
 from ..ops import shape as S
@@ -241,7 +242,9 @@ def poch(z, m) -> Array:
     # elsewhere 0 where only z is a pole, inf where only z + m is (not where it only rounds to one, for an
     # integer m and a non-integer z); where both are, the product is the limit
     zm_pole = E.and_p.bind(zm_pole, E.or_p.bind(integer_z, E.not_p.bind(integer_m)))
-    poles = _where(E.and_p.bind(z_pole, E.not_p.bind(zm_pole)), zero,
+    # (the product is 0 there too, with its derivative in z, which the +0 keeps: gamma(m) at z = 0)
+    only_z = E.and_p.bind(z_pole, E.not_p.bind(zm_pole))
+    poles = _where(only_z, plus_derivative(zero, _where(product, out, zero)),
                    _where(E.and_p.bind(zm_pole, E.not_p.bind(z_pole)), _c(np.inf, z), out))
     out = _where(reflect, limit, poles)
     # SciPy at infinities, where the logs above make inf - inf: for m = -inf, 0 at the finite poles
@@ -256,7 +259,9 @@ def poch(z, m) -> Array:
     at_minus_inf = _where(E.eq_p.bind(m, _c(1, m)), _c(-np.inf, z),
                           _where(E.eq_p.bind(m, _c(-1, m)), _c(-0.0, z), _c(np.nan, z)))
     out = _where(E.eq_p.bind(z, _c(-np.inf, z)), at_minus_inf, out)
-    out = _where(E.eq_p.bind(m, _c(0, m)), _c(1, z), out)
+    # 1 at m = 0, with the derivative psi(z) in m where z is finite and not a pole
+    regular = E.and_p.bind(E.is_finite_p.bind(z), E.not_p.bind(z_pole))
+    out = _where(E.eq_p.bind(m, _c(0, m)), plus_derivative(one, _where(regular, out, one)), out)
     return convert(out, z_in.dtype, z_in.weak and m_in.weak)
 
 

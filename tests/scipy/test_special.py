@@ -9,6 +9,7 @@ import scipy.special as sp
 from _tracing import traced
 from hypothesis import given, strategies as st
 
+import fluxion as fx
 import fluxion.numpy as fnp
 import fluxion.scipy.special as fsp
 from fluxion.errors import DTypeError, ShapeError
@@ -83,6 +84,16 @@ def test_ndtri_keeps_relative_precision_deep_in_both_tails():
     q = np.logspace(-37, np.log10(0.5), 2000).astype(np.float32)
     np.testing.assert_allclose(np.asarray(fsp.ndtri(q)), _oracle(sp.ndtri, q), rtol=4e-6)
 
+
+def test_ndtri_derivative_is_nan_where_its_value_is():
+    nan = np.nan
+    # 1 / ndtr'(ndtri(p)) inside (0, 1), NaN outside [0, 1], 0 at the ends (as jax)
+    p = np.array([-0.5, 0.0, 0.3, 0.975, 1.0, 1.5, nan])
+    x = sp.ndtri(np.clip(p, 0.01, 0.99))
+    want = np.where((p > 0) & (p < 1), np.sqrt(2 * np.pi) * np.exp(x * x / 2), np.where((p == 0) | (p == 1), 0.0, nan))
+    for d in (fx.grad(lambda p: fnp.sum(fsp.ndtri(p))), fx.jit(fx.grad(lambda p: fnp.sum(fsp.ndtri(p)))),
+              lambda p: fx.jacfwd(fsp.ndtri)(p).diagonal()):
+        np.testing.assert_allclose(np.asarray(d(p)), want, rtol=1e-12)
 
 def test_ndtri_inverts_ndtr_where_ndtr_keeps_the_information():
     x = np.linspace(-30, 1, 1001)  # above, ndtr(x) rounds towards 1 and loses digits of x

@@ -305,6 +305,22 @@ def test_poch_under_jit_and_its_derivatives_at_an_integer_m():
         np.testing.assert_allclose(float(dm), sp.poch(zi, mi) * sp.digamma(zi + mi), rtol=1e-12)
 
 
+
+def test_poch_derivatives_at_m_zero_and_at_poles_of_z():
+    # poch(z, 0) = 1 for every z, but its derivative in m is digamma(z); at a pole z = -k with z + m
+    # not one, poch(z, m) = z (z + 1) ... (z + m - 1) is 0 with the derivative of that product
+    for z in (0.5, 3.0, -2.5, 40.0):
+        for f in (fx.grad(fsp.poch, argnums=(0, 1)), fx.jit(fx.grad(fsp.poch, argnums=(0, 1)))):
+            dz, dm = f(np.float64(z), np.float64(0.0))
+            assert float(dz) == 0.0
+            np.testing.assert_allclose(float(dm), sp.digamma(z), rtol=1e-13)
+    for z, m in ((0.0, 2.0), (-1.0, 3.0), (-2.0, 4.0), (0.0, 1.0)):
+        product = np.polynomial.Polynomial.fromroots(-np.arange(m))  # z (z + 1) ... (z + m - 1)
+        value = fsp.poch(np.float64(z), np.float64(m))
+        assert float(value) == 0.0 and not np.signbit(float(value))
+        dz = fx.grad(fsp.poch)(np.float64(z), np.float64(m))
+        np.testing.assert_allclose(float(dz), product.deriv()(z), rtol=1e-14)
+
 def test_rel_entr_and_kl_div_where_x_over_y_over_or_underflows():
     # x log(x / y) with log(x / y) = 310 log 10 and -600 log 10; kl_div adds y - x
     x, y = np.array([1e10, 1e-300, 2.0]), np.array([1e-300, 1e300, 3.0])
