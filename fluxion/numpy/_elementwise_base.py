@@ -88,6 +88,14 @@ def plus_derivative(value: Array, t: Array) -> Array:
     return value - (E.stop_gradient_p.bind(t) - t)
 
 
+def root_at_zero(s: Array, root) -> Array:
+    """root(s) with zero derivatives of every order where s == 0: the norm's subgradient of least
+    norm at 0, instead of the 0 * inf = NaN that differentiating root at 0 would give, and then
+    zero (as abs has, the norm of one element)."""
+    zero = E.eq_p.bind(s, convert(0, s.dtype))
+    return E.select_n_p.bind(zero, root(E.select_n_p.bind(zero, s, convert(1, s.dtype))), E.stop_gradient_p.bind(s))
+
+
 def full_like(x: Array, value, dtype=None) -> Array:
     """An array of `x`'s shape filled with `value` (of `dtype`, default `x`'s)."""
     return S.full(x.shape, value, x.dtype if dtype is None else dtype)

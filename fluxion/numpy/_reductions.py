@@ -22,6 +22,7 @@ from ..ops import shape as S
 from ..ops._util import broadcast_shapes
 from ..ops.reduce import normalize_axes
 from ._convert import convert, promote_inexact
+from ._elementwise_base import root_at_zero
 from ._quantiles import median, nanmedian, nanpercentile, nanquantile, percentile, quantile
 from ._reduce_util import (as_array, bool_mask, check_real, const, flatten, isnan, keep_dims, kept_shape, no_out,
                            one_axis, select, weights_like)
@@ -358,8 +359,8 @@ def _var_fn(name: str, ignore_nan: bool, root: bool):
         x, out_dt = _statistic_input(a, dtype)
         axes = normalize_axes(name, axis, x.ndim)
         r = _var(x, axes, _mask(name, x, where, ignore_nan), c, ignore_nan)
-        if root:
-            r = E.sqrt_p.bind(r)
+        if root:  # the derivative at a zero variance is 0, as the 2-norm's at 0
+            r = root_at_zero(r, E.sqrt_p.bind)
         return keep_dims(convert(r, dtypes.real_dtype(out_dt), r.weak), x.shape, axes, keepdims)
     f.__name__ = f.__qualname__ = name
     return f

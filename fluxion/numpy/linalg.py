@@ -27,6 +27,7 @@ from ..ops._util import axis_index, broadcast_shapes
 from ..ops.sort import sort
 from ._contract import conj, diagonal as _diagonal
 from ._convert import convert, promote, promote_inexact
+from ._elementwise_base import root_at_zero
 from ._linear import cross as _cross
 from ._linear import matmul, outer as _outer, sum_dtype, tensordot, vecdot
 from ._manipulation import matrix_transpose
@@ -450,17 +451,10 @@ def _vector_norm(x: Array, axes: tuple, ord) -> Array:
     if ord == 1:
         return _sum_abs(x, axes, 1)
     if ord == 2:
-        return _root_at_zero(_sum_abs(x, axes, 2), E.sqrt_p.bind)
+        return root_at_zero(_sum_abs(x, axes, 2), E.sqrt_p.bind)
     root = lambda s: E.pow_p.bind(s, convert(1 / ord, rdt))  # noqa: E731
     # for ord < 0 a zero sum (no elements, or all infinite) has the root inf, as it should
-    return root(_sum_abs(x, axes, ord)) if ord < 0 else _root_at_zero(_sum_abs(x, axes, ord), root)
-
-
-def _root_at_zero(s: Array, root) -> Array:
-    """root(s) with a zero derivative where s == 0 (the norm's subgradient of least norm at 0,
-    instead of the 0 * inf = NaN that differentiating root at 0 would give)."""
-    zero = E.eq_p.bind(s, convert(0, s.dtype))
-    return E.select_n_p.bind(zero, root(E.select_n_p.bind(zero, s, convert(1, s.dtype))), s)
+    return root(_sum_abs(x, axes, ord)) if ord < 0 else root_at_zero(_sum_abs(x, axes, ord), root)
 
 
 def vector_norm(x, /, *, axis=None, keepdims: bool = False, ord=2) -> Array:
@@ -486,7 +480,7 @@ def _matrix_norm(x: Array, ord) -> Array:
     """A matrix norm over the last two axes."""
     r, c = x.ndim - 2, x.ndim - 1
     if ord == "fro":
-        return _root_at_zero(_sum_abs(x, (r, c), 2), E.sqrt_p.bind)
+        return root_at_zero(_sum_abs(x, (r, c), 2), E.sqrt_p.bind)
     if ord in ("nuc", 2, -2):
         s = L.svd(x, compute_uv=False)
         return (R.reduce_sum if ord == "nuc" else _max if ord == 2 else R.reduce_min)(s, _last(s))

@@ -1,7 +1,7 @@
 """The numerics decided in fluxion/transforms/autodiff/README.md, checked in both modes.
 
 Kinks (abs at 0, ties of maximum and minimum, relu at 0), sqrt at 0, logit at 0 and 1, norms at the zero
-vector, `where` with an unused branch that is NaN or infinite (and the double-where pattern
+vector and std of a constant, `where` with an unused branch that is NaN or infinite (and the double-where pattern
 that avoids it), logsumexp with -inf entries and huge values, xlogy at (0, 0), softplus at large
 |x| and logaddexp at +inf, and 16-bit floats. Oracles: closed forms, and jax where it made the same decision.
 """
@@ -138,6 +138,20 @@ def test_norms_have_derivative_zero_at_the_zero_vector(name, norm, dtype):
     assert g.dtype == dtype
     np.testing.assert_array_equal(g, 0.0)
     np.testing.assert_array_equal(np.asarray(fx.jacfwd(norm)(zero)), 0.0)
+    # and so are the second derivatives, as abs's are (the norm of one element)
+    np.testing.assert_array_equal(np.asarray(fx.hessian(norm)(zero)), 0.0)
+
+
+@pytest.mark.parametrize("std", [fnp.std, fnp.nanstd, lambda x: fnp.std(x, ddof=1)], ids=["std", "nanstd", "ddof"])
+def test_std_of_a_constant_has_the_central_difference_derivative_zero(std):
+    c = _arr([2.5, 2.5, 2.5, 2.5])
+    h = 1e-6 * np.eye(4)
+    central = [(float(std(_arr(c + e))) - float(std(_arr(c - e)))) / 2e-6 for e in h]
+    np.testing.assert_allclose(central, 0.0, atol=1e-12)
+    for d in (fx.grad(std), fx.jit(fx.grad(std)), fx.jacfwd(std), fx.hessian(std)):
+        np.testing.assert_array_equal(np.asarray(d(c)), 0.0)
+    x = np.array([1.0, 2.0, 4.0, 0.5])  # elsewhere (x - mean) / (n std)
+    np.testing.assert_allclose(np.asarray(fx.grad(fnp.std)(_arr(x))), (x - x.mean()) / (4 * x.std()), rtol=1e-14)
 
 
 def test_norm_derivatives_near_and_beside_zero_are_finite_and_exact():
