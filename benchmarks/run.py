@@ -6,7 +6,8 @@
 Each benchmark module defines `NAME` and `peers()`, a dict from peer name to a setup
 function that returns the zero-argument callable to time. Peers that are not installed
 are skipped. Times are the best of several repeats, per call; a module with
-`ONE_SHOT = True` (a first call, which compiles) is timed once per peer and round instead.
+`ONE_SHOT = True` (a first call, which compiles) is timed once per peer and round instead,
+and then also as a user meets it, in fresh processes: the median of five each.
 A module with `CASES`, a dict from an operation to such a dict of peers, prints one row per
 operation instead: the time of each peer, then fluxion / peer for each of the others.
 """
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import importlib
 import pathlib
+import statistics
+import subprocess
 import sys
 import time
 import timeit
@@ -68,6 +71,23 @@ def _time_peers(peers: dict, one_shot: bool = False) -> dict[str, float]:
     return {peer: times[peer] for peer, _ in peers if peer in times}
 
 
+def first_call(module_name: str, peer: str) -> float:
+    """Seconds of `peer`'s first call in this process (run in a fresh one by `_fresh_processes`)."""
+    return time_once(importlib.import_module(module_name).peers()[peer]())
+
+
+def _fresh_processes(module_name: str, peers: list[str], runs: int = 5) -> dict[str, float]:
+    """The median first-call time of each peer over `runs` fresh processes, the peers alternating."""
+    times: dict[str, list[float]] = {peer: [] for peer in peers}
+    for _ in range(runs):
+        for peer in peers:
+            code = (f"import sys; sys.path[:0] = {[str(HERE), str(HERE.parent)]!r}; import run; "
+                    f"print(run.first_call({module_name!r}, {peer!r}))")
+            done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+            times[peer].append(float(done.stdout.split()[-1]))
+    return {peer: statistics.median(ts) for peer, ts in times.items()}
+
+
 def run_cases(mod) -> dict[str, dict[str, float]]:
     """One row per operation of `mod.CASES`: each peer's time, then fluxion / each other peer."""
     names = list(dict.fromkeys(peer for peers in mod.CASES.values() for peer in peers))
@@ -98,6 +118,12 @@ def run(module_name: str) -> list[tuple[str, float]]:
     for peer, t in rows:
         ratio = f"{base / t:.2f}" if base else "-"
         print(f"  {peer:<28}{_fmt(t):>12}{ratio:>16}")
+    if getattr(mod, "ONE_SHOT", False):
+        fresh = _fresh_processes(module_name, [peer for peer, _ in rows])
+        own = fresh.get("fluxion")
+        print("  in fresh processes (median of 5): " + ", ".join(
+            f"{peer} {_fmt(t)}" + (f" (fluxion / peer {own / t:.2f})" if own and peer != "fluxion" else "")
+            for peer, t in fresh.items()))
     if hasattr(mod, "report"):
         mod.report(dict(rows))
     return rows
