@@ -201,8 +201,7 @@ defjvp(E.igamma_p, lambda t, ans, a, x: mul(t, E.igamma_grad_a_p.bind(a, x)),
 defjvp(E.igammac_p, lambda t, ans, a, x: neg(mul(t, E.igamma_grad_a_p.bind(a, x))),
        lambda t, ans, a, x: neg(mul(t, _gamma_density(a, x))))
 defjvp(E.igamma_grad_a_p, _igamma_second_derivative_in_a, lambda t, ans, a, x: mul(t, _gamma_density_grad_a(a, x)))
-defjvp(E.betainc_p, _not_differentiable("betainc", "a"), _not_differentiable("betainc", "b"),
-       lambda t, ans, a, b, x: mul(t, _beta_density(a, b, x)))
+# betainc's rule is in fluxion/scipy/_incomplete_beta.py: its derivatives in a and b run a loop
 defjvp(E.zeta_p, _not_differentiable("zeta", "x"),
        lambda t, ans, x, q: neg(mul(t, mul(x, E.zeta_p.bind(add(x, _const(1, x)), q)))))
 

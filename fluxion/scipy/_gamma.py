@@ -333,7 +333,7 @@ gammaincc = _binary("gammaincc", E.igammac_p, """The regularized upper incomplet
 def betainc(a, b, x) -> Array:
     """The regularized incomplete beta function I_x(a, b).
 
-    Differentiable in x; the derivatives in `a` and `b` raise NotImplementedError.
+    Differentiable in x, and in `a` and `b` (from its continued fraction, _incomplete_beta.py).
 
     >>> import fluxion.scipy.special as fsp
     >>> fsp.betainc(1.0, 1.0, 0.25).item()

@@ -27,7 +27,7 @@ it is 0 (1 for the mirror of the beta function).
 
 The derivative in y is the reciprocal of the density at the result, by the rule for inverse
 functions; gammaincinv and gammainccinv are differentiable in `a` too (implicitly, -dP/da over the
-density), betaincinv is not in `a` and `b` (betainc has no derivatives in them).
+density), and so is betaincinv in `a` and `b` (with betainc's derivatives in them).
 """
 from __future__ import annotations
 
@@ -38,9 +38,9 @@ import numpy as np
 from .. import numpy as fnp
 from ..control import fori_loop
 from ..core.array import Array
-from ..core.errors import op_error
 from ..ops import elementwise as E
 from ..transforms.autodiff.custom import custom_jvp
+from ._incomplete_beta import grads as incomplete_beta_grads
 from ._gamma import _beta_parts
 from ._normal_integrals import _lower_quantile
 from ._util import _in_float64
@@ -328,21 +328,21 @@ def _betaincinv(a, b, y):
     return fnp.where((a > 0) & (b > 0), out, np.nan)
 
 
-def _not_differentiable(argument: str):
-    def rule(t, out, a, b, y):
-        raise op_error(NotImplementedError, "betaincinv", f"has no derivative in `{argument}` (betainc has none "
-                       "in its shape parameters; only the derivative in y is implemented)",
-                       f"if `{argument}` need not be differentiated, pass fx.stop_gradient({argument}); otherwise "
-                       "differentiate by finite differences")
-    return rule
-
-
 def _beta_density(a, b, x):
     return fnp.exp((a - 1) * fnp.log(x) + (b - 1) * fnp.log1p(-x) - _beta_parts(a, b)[1])
 
 
+def _beta_inverse_d(which: int):
+    """dx/da or dx/db = -(dI/da or dI/db) / (dI/dx) at the result; 0 where it is 0 or 1 for every a, b."""
+    def rule(t, out, a, b, y):
+        x = _betaincinv_d(a, b, y)
+        d = -incomplete_beta_grads(a, b, x)[which] / _beta_density(a, b, x)
+        return t * fnp.where((y == 0) | (y == 1), 0.0, d)
+    return rule
+
+
 _betaincinv_d = custom_jvp(_betaincinv)
-_betaincinv_d.defjvps(_not_differentiable("a"), _not_differentiable("b"),
+_betaincinv_d.defjvps(_beta_inverse_d(0), _beta_inverse_d(1),
                       lambda t, out, a, b, y: t / _beta_density(a, b, _betaincinv_d(a, b, y)))
 
 
@@ -353,8 +353,8 @@ def betaincinv(a, b, y) -> Array:
     where a or b is inf. Float64 results are within some 1e-13 relative of the exact inverse for
     a, b from 1e-3 to 1e3 and every y where betainc keeps its precision (its relative error moves
     log(x / (1 - x)) by that error over the slope of log betainc there). Differentiable in y
-    (1 / the density of the beta distribution at x); the derivatives in `a` and `b` raise
-    NotImplementedError.
+    (1 / the density of the beta distribution at x), and in `a` and `b` (-dI/da / the density,
+    by the rule for implicit functions).
 
     >>> import fluxion.scipy.special as fsp
     >>> round(fsp.betaincinv(2.0, 3.0, 0.5).item(), 6)

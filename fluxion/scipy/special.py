@@ -33,6 +33,7 @@ from ._exponential_integrals import _bernoulli, _in_wide, exp1, expi, expn, spen
 from ._faddeeva import wofz
 from ._gauss_hypergeometric import hyp2f1
 from ._hypergeometric import hyp1f1
+from . import _incomplete_beta  # noqa: F401  (betainc's derivatives)
 from ._gamma import (beta, betainc, betaln, digamma, factorial, gamma, gammainc, gammaincc, gammaln, gammasgn,
                      loggamma, multigammaln, poch, polygamma, zeta)
 from ._incomplete_inverses import betaincinv, gammainccinv, gammaincinv
