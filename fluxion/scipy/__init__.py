@@ -7,6 +7,7 @@ from . import integrate as integrate
 from . import interpolate as interpolate
 from . import linalg as linalg
 from . import ndimage as ndimage
+from . import optimize as optimize
 from . import signal as signal
 from . import sparse as sparse
 from . import special as special
