@@ -10,6 +10,7 @@ from . import ndimage as ndimage
 from . import optimize as optimize
 from . import signal as signal
 from . import sparse as sparse
+from . import spatial as spatial
 from . import special as special
 
 

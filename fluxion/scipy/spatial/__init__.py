@@ -1,0 +1,2 @@
+"""fluxion.scipy.spatial: `transform` (Rotation, Slerp)."""
+from . import transform as transform
