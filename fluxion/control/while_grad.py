@@ -224,7 +224,9 @@ def _nested_sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts):
         p, d, tapes, ct, ct_consts = carry
         nonempty = (level_ids <= d) & (tapes[3] > 0)  # the deepest level still holding states
         d = R.reduce_max(E.select_n_p.bind(nonempty, S.full((num_levels,), 0, T.I32), level_ids), (0,))
-        d, tapes = while_loop(lambda c: last(*c) != p, lambda c: descend(p, c), (d, tapes), capacity=cap)
+        # until level d's last state is p (under vmap an example already back at the start, p = -1,
+        # runs this body too, frozen: its loop must end as well)
+        d, tapes = while_loop(lambda c: (last(*c) < p) & (p >= 0), lambda c: descend(p, c), (d, tapes), capacity=cap)
         rows, base, strides, counts = tapes
         p, j, ct, ct_consts = _back(call, consts, rows, d, T.get(base, d), T.get(strides, d), p, T.get(counts, d) - 1,
                                     ct, ct_consts)

@@ -247,6 +247,22 @@ def test_vmap_of_grad_with_lanes_of_very_different_trip_counts():
     np.testing.assert_allclose(np.asarray(got), expected, rtol=1e-10)
 
 
+
+def test_vmap_of_grad_of_a_loop_in_a_branch_some_examples_do_not_take():
+    # vmap runs the branch's reverse sweep for every example; one that has gone back to the start
+    # runs the sweep's body too (frozen): its inner loops must end (they used to spin forever)
+    def loop(x):
+        n = 1 + fnp.sum(fnp.stack([x > t for t in (0.2, 0.6, 1.0, 1.4)]).astype(fnp.int32))
+        return fx.fori_loop(0, n, lambda i, v: v * 0.9 + 0.2 * fnp.sin(v + i * 0.3), x)
+
+    def f(x):
+        return fx.cond(x > 0.5, loop, lambda x: x * 2.0, x)
+
+    xs = fnp.asarray([0.3, 1.5, 0.9], dtype=F64)
+    expected = [float(fx.grad(f)(x)) for x in xs]
+    for batched in (fx.vmap(fx.grad(f)), fx.jit(fx.vmap(fx.grad(f)))):
+        np.testing.assert_allclose(np.asarray(batched(xs)), expected, rtol=1e-12)
+
 # higher orders and forward mode ---------------------------------------------------------------------
 def _second_order(loss):
     """Reverse over reverse: the gradient of d loss / d w."""
