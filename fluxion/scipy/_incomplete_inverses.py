@@ -334,8 +334,7 @@ def _beta_density(a, b, x):
 
 def _beta_inverse_d(which: int):
     """dx/da or dx/db = -(dI/da or dI/db) / (dI/dx) at the result; 0 where it is 0 or 1 for every a, b."""
-    def rule(t, out, a, b, y):
-        x = _betaincinv_d(a, b, y)
+    def rule(t, x, a, b, y):
         d = -incomplete_beta_grads(a, b, x)[which] / _beta_density(a, b, x)
         return t * fnp.where((y == 0) | (y == 1), 0.0, d)
     return rule
@@ -343,7 +342,7 @@ def _beta_inverse_d(which: int):
 
 _betaincinv_d = custom_jvp(_betaincinv)
 _betaincinv_d.defjvps(_beta_inverse_d(0), _beta_inverse_d(1),
-                      lambda t, out, a, b, y: t / _beta_density(a, b, _betaincinv_d(a, b, y)))
+                      lambda t, x, a, b, y: t / _beta_density(a, b, x))
 
 
 def betaincinv(a, b, y) -> Array:
