@@ -24,9 +24,9 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._ad import Zero, instantiate
 from ..ops._batch import batch_size, broadcast_batch, moveaxis
+from ..transforms.autodiff.jvp import JVPTracer
 from ._derive import (batch_program, cached, guarded, jvp_program, like, loop_fixpoint, reorder, replace,
                       trace_program)
-from ..transforms.autodiff.jvp import JVPTracer
 from .loops import while_p
 
 

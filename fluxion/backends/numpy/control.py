@@ -15,6 +15,7 @@ from ...core.primitive import numpy_kernel
 from ...core.program import evaluate
 from .program import kernels
 
+
 @functools.lru_cache(maxsize=1024)
 def _runner(program) -> Callable[..., list]:
     """`program` as a function of NumPy values giving NumPy values: its kernels called in order
