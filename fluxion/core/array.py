@@ -299,6 +299,10 @@ class PendingArray(Array):
     def dtype(self) -> np.dtype:
         return self._aval.dtype
 
+    def block_until_ready(self) -> Array:
+        self._buffer.block_until_ready()  # the value is made when first read
+        return self
+
 
 HOST = frozenset([Array, PendingArray])  # the classes of arrays in host memory
 

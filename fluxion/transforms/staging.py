@@ -206,25 +206,26 @@ class Jitted:
             return converted(self.fun)(*args, **kwargs)
         if kwargs or not self._plain:
             return self._call(args, kwargs)
-        if all([a.__class__ in HOST for a in args]):
-            arrays, entry = args, self._fast.get(_signature(args))
-        elif (arrays := self._flat((args, kwargs))) is not None:  # the containers of the last call
+        entry = self._fast.get(_host_signature(args))
+        if entry is None:
+            return self._call_other(args, kwargs)
+        entry.used = next(self._clock)
+        return entry.build(entry.executable.run(args))
+
+    def _call_other(self, args: tuple, kwargs: dict):
+        """A call off the fast path of host Arrays: the other fast paths (containers of host
+        Arrays as in the last call, Arrays on XLA devices), else a new signature."""
+        if (arrays := self._flat((args, kwargs))) is not None:  # the containers of the last call
             entry = self._flat_fast.get(_signature(arrays))
         else:
-            return self._call_placed(args, kwargs)
+            try:
+                arrays, entry = args, self._fast.get(tuple([(a.aval, a._device) for a in args]))
+            except AttributeError:  # not all on XLA devices
+                entry = None
         if entry is None:  # a new signature
             return self._call(args, kwargs)
         entry.used = next(self._clock)
         return entry.build(entry.executable.run(arrays))
-
-    def _call_placed(self, args: tuple, kwargs: dict):
-        """A call whose arguments may all be Arrays on XLA devices: the fast path of their kind."""
-        try:
-            entry = self._fast[tuple([(a.aval, a._device) for a in args])]
-        except (KeyError, AttributeError):
-            return self._call(args, kwargs)
-        entry.used = next(self._clock)
-        return entry.build(entry.executable.run(args))
 
     def __get__(self, obj, objtype=None):
         return self if obj is None else functools.partial(self, obj)
@@ -410,6 +411,11 @@ def _signature(arrays) -> tuple:
     """(shape, dtype, weak) of each Array, from its type: the output of a compiled call may
     still be computed, and this does not wait for it."""
     return tuple([((t := a.aval).shape, t.dtype, t.weak) for a in arrays])
+
+
+def _host_signature(args) -> tuple:
+    """`_signature(args)` where the arguments are host Arrays; elsewhere a None, which no signature has."""
+    return tuple([((t := a.aval).shape, t.dtype, t.weak) if a.__class__ in HOST else None for a in args])
 
 
 def _distance(a, b) -> int:

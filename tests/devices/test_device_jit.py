@@ -35,7 +35,7 @@ def test_jit_on_device_arrays_runs_there_and_leaves_the_result_there(rng):
 def test_jit_on_host_arrays_gives_host_arrays(rng):
     x, y = _args(rng)
     out = fx.jit(_f)(x, y)
-    assert out.device is CPU and type(out) is fx.Array
+    assert out.device is CPU and isinstance(out, fx.Array)
     assert_matches(_f(x, y), out, ulps=16, floor=1.0, zero_signs=False)
 
 
@@ -64,7 +64,7 @@ def test_jit_on_the_host_device_brings_device_arguments_to_the_host(rng):
     f = fx.jit(_f, device="cpu")
     for _ in range(3):  # the first call compiles, the next ones take the cached program
         out = f(*fx.device_put((x, y), XLA))
-        assert out.device is CPU and type(out) is fx.Array
+        assert out.device is CPU and isinstance(out, fx.Array)
         assert_matches(_f(x, y), out, ulps=16, floor=1.0, zero_signs=False)
 
 

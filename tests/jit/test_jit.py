@@ -119,7 +119,7 @@ def test_outputs_fed_to_the_next_call_before_they_are_read_give_the_eager_result
     for _ in range(20):  # each call may return before XLA has computed its output
         x, expected = f(x, w), step(expected, w)
         assert isinstance(x, fx.Array) and x.shape == (256, 64) and x.dtype == np.float32 and x.ndim == 2
-    assert x.block_until_ready() is x and type(x) is fx.Array
+    assert x.block_until_ready() is x and isinstance(x, fx.Array) and x.device is fx.devices("cpu")[0]
     np.testing.assert_allclose(np.asarray(x), np.asarray(expected), rtol=1e-5, atol=1e-6)
     y = f(x0, w)
     y += 1  # an in-place update of an output still being computed

@@ -23,10 +23,10 @@ which the Array then keeps as its value (the same value, so a later call copies 
 Numerics: XLA's CPU runtime flushes subnormal floats to zero, in inputs and results (as
 jax's calls do); the eager NumPy kernels keep them. No compile option turns this off.
 
-Asynchrony: a call returns as soon as XLA has the work, as jax's calls do. An output not
-computed yet is a PendingArray holding XLA's buffer: given to the next compiled call it goes
-as that buffer, so a training loop dispatches step n + 1 while step n runs; its first read
-waits and makes its value a NumPy view of the buffer (no copy on the CPU).
+Asynchrony: a call returns as soon as XLA has the work, as jax's calls do. Its outputs are
+PendingArrays holding XLA's buffers: given to the next compiled call one goes as its buffer,
+so a training loop dispatches step n + 1 while step n runs; its first read waits and makes its
+value a NumPy view of the buffer (no copy on the CPU).
 """
 from __future__ import annotations
 
@@ -174,13 +174,10 @@ def _runner(call, out_types: list[ArrayType]):
         out_type = out_types[0]
 
         def run(arrays):
-            out = call(*_inputs(arrays))[0]
-            return [_wrap(out, out_type, out.is_ready())]
+            return [_wrap(call(*_inputs(arrays))[0], out_type)]
     else:
         def run(arrays):
-            outs = call(*_inputs(arrays))
-            ready = outs[0].is_ready() if outs else True  # the outputs of one run are ready together
-            return [_wrap(o, t, ready) for o, t in zip(outs, out_types)]
+            return [_wrap(o, t) for o, t in zip(call(*_inputs(arrays)), out_types)]
     return run
 
 
@@ -228,14 +225,10 @@ def _host_sharding():
 _new = Array.__new__
 
 
-def _wrap(buffer, t: ArrayType, ready: bool) -> Array:
+def _wrap(buffer, t: ArrayType) -> Array:
     """The host Array of an output buffer, returned while XLA may still compute it (a
     PendingArray); passed to another compiled call, it goes as the buffer."""
-    if ready:  # small programs often finish within the call: the value is made now
-        out = _new(Array)
-        out._value = np.asarray(buffer)
-    else:
-        out = _new(PendingArray)
+    out = _new(PendingArray)
     out._buffer, out._weak, out._aval = buffer, t.weak, t
     return out
 
