@@ -1,4 +1,4 @@
-"""fluxion.numpy: the Python array API standard (2024.12) and the NumPy names users reach for.
+"""fluxion.numpy: the Python array API standard (2025.12) and the NumPy names users reach for.
 
 >>> import fluxion.numpy as fnp
 >>> x = fnp.asarray([1.0, 2.0, 3.0])
@@ -44,7 +44,7 @@ from ._ufunc import *  # noqa: F401,F403
 from ._windows import *  # noqa: F401,F403
 from ._scalar_types import scalar_type as _scalar_type
 
-__array_api_version__ = "2024.12"
+__array_api_version__ = "2025.12"
 
 # the dtypes, as NumPy's scalar types are: dtypes that convert when called (_scalar_types.py)
 bool = _scalar_type("bool", _dt.bool_)  # noqa: A001

@@ -290,6 +290,6 @@ def install(ns) -> None:
 
 
 def _check_version(api_version):
-    if api_version not in (None, "2021.12", "2022.12", "2023.12", "2024.12"):
+    if api_version not in (None, "2021.12", "2022.12", "2023.12", "2024.12", "2025.12"):
         raise InvalidArgumentError(f"array API version {api_version!r} is not supported; "
-                                   "fluxion.numpy implements 2024.12")
+                                   "fluxion.numpy implements 2025.12")

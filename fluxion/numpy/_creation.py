@@ -509,8 +509,9 @@ def triu(x, /, k: int = 0) -> Array:
     return _triangle("triu", x, k, E.ge_p)
 
 
-def meshgrid(*arrays, indexing: str = "xy", sparse: bool = False, copy: bool = True) -> list[Array]:
-    """Coordinate arrays from 1-d coordinate vectors.
+def meshgrid(*arrays, indexing: str = "xy", sparse: bool = False, copy: bool = True) -> tuple[Array, ...]:
+    """Coordinate arrays from 1-d coordinate vectors, as a tuple (as NumPy 2 and the array API
+    standard 2025.12 return).
 
     `indexing="xy"` (Cartesian) swaps the first two output axes; `"ij"` (matrix) does not.
     With `sparse=True` each output keeps size 1 on the other axes. `copy` is accepted for
@@ -533,5 +534,5 @@ def meshgrid(*arrays, indexing: str = "xy", sparse: bool = False, copy: bool = T
     for x, d in zip(xs, dims):
         shape[d] = x.size
     if sparse:
-        return [S.reshape(x, tuple(x.size if i == d else 1 for i in range(len(xs)))) for x, d in zip(xs, dims)]
-    return [S.broadcast_in_dim(x, shape, (d,)) for x, d in zip(xs, dims)]
+        return tuple(S.reshape(x, tuple(x.size if i == d else 1 for i in range(len(xs)))) for x, d in zip(xs, dims))
+    return tuple(S.broadcast_in_dim(x, shape, (d,)) for x, d in zip(xs, dims))

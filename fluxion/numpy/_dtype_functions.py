@@ -284,9 +284,9 @@ class _Info:
         """The device arrays are created on (the host; listing every device would start XLA)."""
         return CPU
 
-    def devices(self) -> list[Device]:
+    def devices(self) -> tuple[Device, ...]:
         """The devices arrays can live on."""
-        return devices()
+        return tuple(devices())
 
     def default_dtypes(self, *, device: Device | None = None) -> dict:
         """The dtypes Python floats, complex numbers, ints and indices take."""

@@ -1,4 +1,4 @@
-"""Elementwise functions of the array API standard (2024.12), with NumPy's names for them.
+"""Elementwise functions of the array API standard (2025.12), with NumPy's names for them.
 
 Each function promotes its operands (Python scalars are weak), checks that the promoted dtype
 is one the standard allows, and binds elementwise primitives. Booleans are rejected where the

@@ -60,7 +60,7 @@ class _Grid:
         if single:
             return axes[0]
         grids = fnp.meshgrid(*axes, indexing="ij", sparse=self.sparse)
-        return tuple(grids) if self.sparse else fnp.stack(grids)
+        return grids if self.sparse else fnp.stack(grids)
 
     def __repr__(self):
         return f"fluxion.numpy.{self.name}"

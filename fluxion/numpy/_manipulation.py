@@ -310,8 +310,9 @@ def broadcast_shapes(*shapes) -> tuple[int, ...]:
     return _broadcast_shapes("broadcast_shapes", *(_shape("broadcast_shapes", s) for s in shapes))
 
 
-def broadcast_arrays(*arrays) -> list[Array]:
-    """The inputs broadcast to their common shape.
+def broadcast_arrays(*arrays) -> tuple[Array, ...]:
+    """The inputs broadcast to their common shape, as a tuple (as NumPy 2 and the array API
+    standard 2025.12 return).
 
     >>> import fluxion.numpy as fnp
     >>> [a.shape for a in fnp.broadcast_arrays(fnp.zeros((2, 1)), fnp.zeros(3))]
@@ -319,7 +320,7 @@ def broadcast_arrays(*arrays) -> list[Array]:
     """
     xs = [_arr(a) for a in arrays]
     shape = broadcast_shapes(*(x.shape for x in xs))
-    return [S.broadcast_to(x, shape) for x in xs]
+    return tuple(S.broadcast_to(x, shape) for x in xs)
 
 
 # joining ------------------------------------------------------------------------------------
