@@ -34,7 +34,8 @@ class _ScalarType(type):
         return astype(x, cls.dtype) if isinstance(x, Array) else asarray(x, dtype=cls.dtype)
 
     def __eq__(cls, other) -> bool:
-        return cls is other or cls.dtype == other
+        # (not NumPy's dtype(None), which is float64: a missing dtype is no dtype)
+        return cls is other or other is not None and cls.dtype == other
 
     def __hash__(cls) -> int:
         return hash(cls.dtype)

@@ -546,6 +546,8 @@ def test_scalar_type_names_and_hierarchy():
         (fnp.bool, fnp.int64, fnp.uint64, fnp.float32, fnp.float64, fnp.complex64, fnp.complex128)
     assert (fnp.float_, fnp.complex_) == (fnp.float64, fnp.complex128)
     assert fnp.dtype("float32") == fnp.float32 and fnp.zeros(2, dtype=fnp.double).dtype == np.float64
+    # as NumPy's scalar types (not its dtypes, where dtype(None) is float64): None is no dtype
+    assert all((t == None) is (getattr(np, t.__name__) == None) is False for t in (fnp.float64, fnp.int32))  # noqa: E711
     assert fnp.euler_gamma == pytest.approx(np.euler_gamma, abs=0)
     x = fnp.ones(3)
     assert fnp.issubdtype(x.dtype, fnp.floating) and fnp.issubdtype(x.dtype, fnp.inexact)
