@@ -305,6 +305,7 @@ class PendingArray(Array):
 
 
 HOST = frozenset([Array, PendingArray])  # the classes of arrays in host memory
+PYTHON_SCALARS = frozenset([bool, int, float, complex])  # the classes of Python scalars, which take weak dtypes
 
 
 _SCALARS = (bool, int, float, complex)

@@ -28,7 +28,7 @@ import numpy as np
 
 from .. import config
 from ..core import dtypes, tree
-from ..core.array import HOST, Array, Tracer, to_array
+from ..core.array import HOST, PYTHON_SCALARS, Array, Tracer, to_array
 from ..core.device import CPU, get as get_device, placement
 from ..core.errors import TracerLeakError, op_error
 from ..core.interpreters import EAGER, _ctx, push
@@ -238,6 +238,8 @@ class Jitted:
         elif self._plain and not kwargs:
             if all(a.__class__ in HOST for a in args):
                 self._fast[key[1]] = entry
+            elif key[3] is CPU and None not in (signature := _host_signature(args)):  # and Python scalars
+                self._fast[signature] = entry
             elif key[3] is not CPU and all(isinstance(a, Array) and a.device is not CPU for a in args):
                 self._fast[tuple([(a.aval, a.device) for a in args])] = entry
             elif all(a.__class__ in HOST for a in arrays):  # containers of host arrays
@@ -414,8 +416,10 @@ def _signature(arrays) -> tuple:
 
 
 def _host_signature(args) -> tuple:
-    """`_signature(args)` where the arguments are host Arrays; elsewhere a None, which no signature has."""
-    return tuple([((t := a.aval).shape, t.dtype, t.weak) if a.__class__ in HOST else None for a in args])
+    """`_signature(args)` where the arguments are host Arrays, and the type of those that are
+    Python scalars (which fixes their weak dtype); elsewhere a None, which no signature has."""
+    return tuple([((t := a.aval).shape, t.dtype, t.weak) if a.__class__ in HOST
+                  else a.__class__ if a.__class__ in PYTHON_SCALARS else None for a in args])
 
 
 def _distance(a, b) -> int:

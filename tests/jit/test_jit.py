@@ -68,6 +68,24 @@ def test_arrays_numpy_arrays_and_python_scalars_with_the_same_type_share_a_signa
     assert len(traces) == 2 and weak.dtype == np.float32
 
 
+def test_python_scalar_arguments_give_eager_results_from_one_trace_per_type():
+    g, traces = counting(lambda x, s: fnp.divide(x, s))
+    f = fx.jit(g)
+    x = fnp.asarray([1.0, -2.0, 3.0])
+    values = [2.0, 0.0, -0.0, 0.0, -0.0, float("nan"), -float("inf"), 1e300, 3, -3, 0, True, False]
+    for _ in range(2):  # the first round compiles (once per Python type), the second is cached
+        for s in values:
+            out, expected = f(x, s), g(x, s)
+            assert out.dtype == expected.dtype and out.weak == expected.weak
+            np.testing.assert_array_equal(out, expected)  # -0.0 is not 0.0: the signs of the infinities
+    assert len(traces) - 2 * len(values) == 3  # eager calls of g counted too; float, int, bool traced once each
+    with pytest.raises(OverflowError, match="does not fit in int64"):
+        f(x, 2 ** 64)
+    c = fx.jit(lambda x, s: x * s)
+    np.testing.assert_array_equal(c(x, 1j), x * 1j)
+    np.testing.assert_array_equal(c(x, -0.0 + 2j), x * (-0.0 + 2j))
+
+
 def test_64_bit_inputs_and_outputs_stay_64_bit():
     f = fx.jit(lambda x, i: (x * 2, i + 1, x.astype(fnp.float32)))
     x, i = np.array([1.0 + 2 ** -40, 3.0]), np.array([2 ** 40, -1])

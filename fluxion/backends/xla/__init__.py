@@ -31,6 +31,7 @@ value a NumPy view of the buffer (no copy on the CPU).
 from __future__ import annotations
 
 import functools
+import math
 import warnings
 
 import jax
@@ -40,7 +41,7 @@ from jax._src import core as jax_core
 from jax._src.lib import _jax as xc
 from jax.sharding import SingleDeviceSharding
 
-from ...core.array import Array, PendingArray
+from ...core.array import PYTHON_SCALARS, Array, PendingArray, to_array
 from ...core.program import Program
 from ...core.types import ArrayType
 from . import control, elementwise, indexing, linalg, linalg_schur, reduce, shape, sort, spectral  # noqa: F401  (fill the table)
@@ -190,11 +191,15 @@ def _inputs(arrays) -> list:
 
 def _buffer(a: Array):
     """XLA's buffer of the host Array `a`, made at its first use and kept on it (see the module
-    docstring): one on the Array's own memory (outputs of compiled calls keep theirs)."""
+    docstring): one on the Array's own memory (outputs of compiled calls keep theirs). A Python
+    scalar's is made once per value."""
     try:
         return a._buffer
     except AttributeError:
         pass
+    if a.__class__ in PYTHON_SCALARS:
+        signs = (math.copysign(1, a.real), math.copysign(1, a.imag)) if a.__class__ in (float, complex) else ()
+        return _scalar(a.__class__, a, signs)._buffer  # (the signs tell 0.0 from -0.0, which are equal)
     v = a._value
     if v.__array_interface__["data"][0] % _ALIGN or not v.flags.c_contiguous:
         # the same value in memory XLA can use in place: the Array takes it, so the two never differ
@@ -206,6 +211,14 @@ def _buffer(a: Array):
         a._value = v = out
     a._buffer = _put(_aval(v.shape, v.dtype), _host_sharding(), [v], [_host()])
     return a._buffer
+
+
+@functools.lru_cache(maxsize=256)
+def _scalar(cls: type, x, signs: tuple) -> Array:
+    """The weak Array of Python scalar `x` with its buffer (`cls` tells 1 from 1.0 and True)."""
+    a = to_array(x)
+    _buffer(a)
+    return a
 
 
 _put = functools.partial(xc.batched_device_put, committed=False, host_buffer_semantics=xc.HostBufferSemantics.ZERO_COPY,
