@@ -305,10 +305,10 @@ class PendingArray(Array):
 
 
 HOST = frozenset([Array, PendingArray])  # the classes of arrays in host memory
-PYTHON_SCALARS = frozenset([bool, int, float, complex])  # the classes of Python scalars, which take weak dtypes
 
 
 _SCALARS = (bool, int, float, complex)
+PYTHON_SCALARS = frozenset(_SCALARS)  # the exact classes of Python scalars, which take weak dtypes
 tree._LEAF_TYPES.add(Array)
 
 
