@@ -416,10 +416,13 @@ def _signature(arrays) -> tuple:
 
 
 def _host_signature(args) -> tuple:
-    """`_signature(args)` where the arguments are host Arrays, and the type of those that are
-    Python scalars (which fixes their weak dtype); elsewhere a None, which no signature has."""
+    """`_signature(args)` where the arguments are host Arrays or NumPy arrays, and the type of
+    those that are Python scalars (which fixes their weak dtype); elsewhere a None, which no
+    signature has."""
     return tuple([((t := a.aval).shape, t.dtype, t.weak) if a.__class__ in HOST
-                  else a.__class__ if a.__class__ in PYTHON_SCALARS else None for a in args])
+                  else a.__class__ if a.__class__ in PYTHON_SCALARS
+                  else (a.shape, a.dtype, False) if a.__class__ is np.ndarray and a.dtype in dtypes.ALL
+                  else None for a in args])
 
 
 def _distance(a, b) -> int:

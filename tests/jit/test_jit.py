@@ -144,6 +144,18 @@ def test_outputs_fed_to_the_next_call_before_they_are_read_give_the_eager_result
     np.testing.assert_allclose(np.asarray(y), np.asarray(step(x0, w)) + 1, rtol=1e-5, atol=1e-6)
 
 
+def test_cached_calls_on_numpy_arrays_read_their_values_at_each_call():
+    f = fx.jit(lambda x, y: x * y + 1)
+    x, base = np.arange(12, dtype=np.float32).reshape(3, 4), np.ones(64, np.float32)
+    for y in [x + 1, x.T.copy().T, x[:, ::-1], base[1:13].reshape(3, 4), x[::2].repeat(2, 0)[:3]]:
+        for _ in range(2):  # compiled for the first, cached after
+            np.testing.assert_array_equal(f(x, y), x * y + 1)
+        y += 2  # mutated between calls: the next call reads the new values
+        np.testing.assert_array_equal(f(x, y), x * y + 1)
+    np.testing.assert_array_equal(f(x, fnp.asarray(x)), x * x + 1)  # an Array of the same type: one signature
+    assert f.cache_size == 1
+
+
 def test_numpy_inputs_are_not_modified_and_outputs_do_not_share_their_memory():
     f = fx.jit(lambda x: x)
     x = np.arange(5000, dtype=np.float32)

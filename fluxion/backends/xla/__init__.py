@@ -200,17 +200,25 @@ def _buffer(a: Array):
     if a.__class__ in PYTHON_SCALARS:
         signs = (math.copysign(1, a.real), math.copysign(1, a.imag)) if a.__class__ in (float, complex) else ()
         return _scalar(a.__class__, a, signs)._buffer  # (the signs tell 0.0 from -0.0, which are equal)
+    if a.__class__ is np.ndarray:  # a NumPy array passed to a compiled call: read during the call
+        return _put(_aval(a.shape, a.dtype), _host_sharding(), [_aligned(a)], [_host()])
     v = a._value
-    if v.__array_interface__["data"][0] % _ALIGN or not v.flags.c_contiguous:
-        # the same value in memory XLA can use in place: the Array takes it, so the two never differ
-        out = np.empty(v.nbytes + _ALIGN, np.uint8)
-        start = -out.__array_interface__["data"][0] % _ALIGN
-        out = out[start:start + v.nbytes].view(v.dtype).reshape(v.shape)
-        np.copyto(out, v)
-        out.flags.writeable = v.flags.writeable
-        a._value = v = out
+    # the same value in memory XLA can use in place: the Array takes it, so the two never differ
+    a._value = v = _aligned(v)
     a._buffer = _put(_aval(v.shape, v.dtype), _host_sharding(), [v], [_host()])
     return a._buffer
+
+
+def _aligned(v: np.ndarray) -> np.ndarray:
+    """`v`, or a copy of it in memory XLA can use in place (64-byte aligned and contiguous)."""
+    if not v.__array_interface__["data"][0] % _ALIGN and v.flags.c_contiguous:
+        return v
+    out = np.empty(v.nbytes + _ALIGN, np.uint8)
+    start = -out.__array_interface__["data"][0] % _ALIGN
+    out = out[start:start + v.nbytes].view(v.dtype).reshape(v.shape)
+    np.copyto(out, v)
+    out.flags.writeable = v.flags.writeable
+    return out
 
 
 @functools.lru_cache(maxsize=256)
