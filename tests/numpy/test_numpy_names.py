@@ -501,8 +501,10 @@ def test_packbits_and_unpackbits_match_numpy(shape, axis, bitorder):
             with raises(ValueError, "unpackbits", "count"):
                 fnp.unpackbits(fnp.asarray(packed), axis=axis, count=count)
             continue
-        check(fnp.unpackbits(fnp.asarray(packed), axis=axis, count=count, bitorder=bitorder),
-              np.unpackbits(packed, axis=axis, count=count, bitorder=bitorder))
+        expected = np.unpackbits(packed, axis=axis, count=count, bitorder=bitorder)
+        if not packed.size:  # NumPy (2.4) leaves the padding bits of an empty input uninitialized: they are 0
+            expected = np.zeros_like(expected)
+        check(fnp.unpackbits(fnp.asarray(packed), axis=axis, count=count, bitorder=bitorder), expected)
     same_under_jit(lambda v: fnp.unpackbits(fnp.packbits(v, axis=axis), axis=axis), fnp.asarray(x))
 
 
