@@ -87,6 +87,8 @@ def canonicalize(dt) -> np.dtype:
     except TypeError as e:
         from .errors import DTypeError
         raise DTypeError(f"{dt!r} is not a dtype; use one of fluxion.numpy's dtypes, e.g. fluxion.numpy.float32") from e
+    if not out.isnative:  # big-endian data (as some file formats store it) takes the native order
+        out = out.newbyteorder("=")
     if out not in ALL:
         from .errors import DTypeError
         raise DTypeError(f"dtype {out} is not supported; supported dtypes are {', '.join(str(d) for d in ALL)}")

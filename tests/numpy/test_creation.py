@@ -342,6 +342,17 @@ def test_creation_from_arrays_works_on_traced_values(name):
         check(t, np.asarray(e))
 
 
+@pytest.mark.parametrize("dtype", [">f4", ">f8", ">i2", ">u4", ">c8", "<f4"])
+def test_arrays_of_either_byte_order_take_the_native_one(dtype):
+    x = np.arange(-3, 3).astype(dtype)
+    native = x.dtype.newbyteorder("=")
+    got = fnp.asarray(x)
+    assert got.dtype == native and np.asarray(got).dtype.isnative
+    np.testing.assert_array_equal(got, x)
+    np.testing.assert_array_equal(fx.jit(lambda v: v * 2)(x), x * 2)
+    assert fnp.zeros(2, dtype=dtype).dtype == native and fnp.asarray([1, 2], dtype=dtype).dtype == native
+
+
 @pytest.mark.parametrize("obj, ndmin", [([1, 2], 3), (5.0, 2), ([[1]], 1), ([], 2), (np.ones((2, 3)), 0)])
 def test_array_ndmin_puts_ones_in_front_as_numpy(obj, ndmin):
     got, expected = fnp.array(obj, ndmin=ndmin), np.array(obj, ndmin=ndmin)
