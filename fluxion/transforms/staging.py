@@ -236,9 +236,8 @@ class Jitted:
         if entry is None:
             entry = self._compile(key, args, kwargs)
         elif self._plain and not kwargs:
-            if all(a.__class__ in HOST for a in args):
-                self._fast[key[1]] = entry
-            elif key[3] is CPU and None not in (signature := _host_signature(args)):  # and Python scalars
+            signature = _host_signature(args)  # (a program for an XLA device takes only host Arrays there)
+            if None not in signature and (key[3] is CPU or all(a.__class__ in HOST for a in args)):
                 self._fast[signature] = entry
             elif key[3] is not CPU and all(isinstance(a, Array) and a.device is not CPU for a in args):
                 self._fast[tuple([(a.aval, a.device) for a in args])] = entry
