@@ -38,7 +38,8 @@ def register(cls: type, flatten: Callable[[Any], tuple[list, Hashable]],
     return cls
 
 
-def _sorted_keys(d: dict) -> list:
+def sorted_keys(d: dict) -> list:
+    """The keys of dict `d` in the order of its children: sorted (by `repr` where they do not compare)."""
     try:
         return sorted(d)
     except TypeError:
@@ -46,7 +47,7 @@ def _sorted_keys(d: dict) -> list:
 
 
 def _defaultdict_children(d: collections.defaultdict) -> tuple[list, Hashable]:
-    keys = _sorted_keys(d)
+    keys = sorted_keys(d)
     return [d[k] for k in keys], (d.default_factory, tuple(keys))
 
 
@@ -63,7 +64,7 @@ def _node_of(x) -> tuple[Any, list, Hashable] | None:
     if t is tuple or t is list:
         return t, list(x), None
     if t is dict:
-        keys = _sorted_keys(x)
+        keys = sorted_keys(x)
         return dict, [x[k] for k in keys], tuple(keys)
     if x is None:
         return None, [], None

@@ -2,9 +2,12 @@
 
 `jit` keeps one compiled program per signature of the arguments: the structure of the
 traced arguments, each leaf's (shape, dtype, weak), the static arguments and the device.
-A call whose positional arguments are all host Arrays (and no static arguments) finds its
-program with a key made of the arguments' types alone; every other call takes the general
-path, which flattens the arguments.
+A jit without static arguments or `device=` is called through XLA's own dispatcher
+(backends/xla/dispatch.py), which makes the calls of the host programs it has seen
+without entering Python; other calls reach `Jitted`. There, a call whose positional
+arguments are all host Arrays, NumPy arrays or Python scalars finds its program with a key
+made of the arguments' types alone; every other call takes the general path, which
+flattens the arguments.
 
 Devices: a jitted function runs on `device=` when given (arguments are moved there), else on
 the XLA device its array arguments are on (host arrays follow them; arrays on two XLA
@@ -200,19 +203,36 @@ class Jitted:
         # the leaves of arguments in the containers of the last call that took the slow path, and
         # the fast path of calls with those containers: the types of the leaves -> _Entry
         self._flat, self._flat_tree, self._flat_fast = _no_leaves, None, {}
+        self._forget = _no_leaves  # drops the signatures XLA's dispatcher keeps (see `jit`)
 
     def __call__(self, *args, **kwargs):
         if _ctx.interp is not EAGER:  # inside another transformation: let it see the operations
             return converted(self.fun)(*args, **kwargs)
+        entry, arrays = self._find(args, kwargs)
+        return entry.build(entry.executable.run(arrays))
+
+    def _dispatched(self, *args, **kwargs):
+        """A call that XLA's dispatcher does not know (see `jit`): the outputs, and the
+        Executable that made them with its inputs (None, None when none ran)."""
+        if _ctx.interp is not EAGER:
+            return converted(self.fun)(*args, **kwargs), None, None
+        entry, arrays = self._find(args, kwargs)
+        outs = entry.build(entry.executable.run(arrays))
+        if len(self._cache) >= config.jit_cache_size:  # full: calls stay here, where recency is kept
+            return outs, None, None
+        return outs, entry.executable, arrays
+
+    def _find(self, args: tuple, kwargs: dict) -> tuple[_Entry, Sequence]:
+        """The compiled signature for the call, compiled now if new, and its input Arrays."""
         if kwargs or not self._plain:
             return self._call(args, kwargs)
         entry = self._fast.get(_host_signature(args))
         if entry is None:
             return self._call_other(args, kwargs)
         entry.used = next(self._clock)
-        return entry.build(entry.executable.run(args))
+        return entry, args
 
-    def _call_other(self, args: tuple, kwargs: dict):
+    def _call_other(self, args: tuple, kwargs: dict) -> tuple[_Entry, Sequence]:
         """A call off the fast path of host Arrays: the other fast paths (containers of host
         Arrays as in the last call, Arrays on XLA devices), else a new signature."""
         if (arrays := self._flat((args, kwargs))) is not None:  # the containers of the last call
@@ -225,12 +245,12 @@ class Jitted:
         if entry is None:  # a new signature
             return self._call(args, kwargs)
         entry.used = next(self._clock)
-        return entry.build(entry.executable.run(arrays))
+        return entry, arrays
 
     def __get__(self, obj, objtype=None):
         return self if obj is None else functools.partial(self, obj)
 
-    def _call(self, args: tuple, kwargs: dict):
+    def _call(self, args: tuple, kwargs: dict) -> tuple[_Entry, Sequence]:
         key, arrays = self._key(args, kwargs)
         entry = self._cache.get(key)
         if entry is None:
@@ -244,7 +264,7 @@ class Jitted:
             elif all(a.__class__ in HOST for a in arrays):  # containers of host arrays
                 self._fast_containers(key, entry)
         entry.used = next(self._clock)
-        return entry.build(entry.executable.run(arrays))
+        return entry, arrays
 
     def _fast_containers(self, key, entry) -> None:
         """Make calls with the containers of signature `key` take the fast path: `_flat` gives
@@ -300,7 +320,10 @@ class Jitted:
         return entry
 
     def _evict(self):
-        """Drop the least recently used signatures beyond `fx.config.jit_cache_size`."""
+        """Drop the least recently used signatures beyond `fx.config.jit_cache_size`. Calls
+        of a full cache go through Python, which counts their recency (XLA's dispatcher does not)."""
+        if len(self._cache) >= config.jit_cache_size:
+            self._forget()
         if len(self._cache) > config.jit_cache_size:
             self._fast.clear()
             self._flat_fast.clear()
@@ -337,7 +360,6 @@ class Jitted:
         return tuple((k, f"argument `{name}` of the jitted {self._name}") for k, (name, (kind, which))
                      in enumerate(leaves) if (which in nums if kind == "static_argnums" else which in names))
 
-    @property
     def cache_size(self) -> int:
         """How many signatures are compiled and kept."""
         return len(self._cache)
@@ -347,6 +369,7 @@ class Jitted:
         self._cache.clear()
         self._fast.clear()
         self._flat_fast.clear()
+        self._forget()
 
     # messages ----------------------------------------------------------------------------
     def _statics(self, static) -> dict:
@@ -476,7 +499,11 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
     donation does nothing: the call reads the inputs where they are, and they keep their values.
 
     Inside another transformation (grad, vmap, or an enclosing jit) the function is not
-    compiled on its own: its operations are seen by that transformation.
+    compiled on its own: its operations are seen by that transformation (a call on
+    constants only may run its compiled program, whose results are constants there too).
+
+    The result has `lower(*args)`, `cache_size()` and `clear_cache()`, and the function's
+    name and docstring.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> f = fx.jit(lambda x: fnp.sin(x) * 2)
@@ -493,4 +520,17 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
     if f is None:
         return functools.partial(jit, static_argnums=static_argnums, static_argnames=static_argnames,
                                  donate_argnums=donate_argnums, device=device)
-    return Jitted(f, static_argnums, static_argnames, donate_argnums, device)
+    jitted = Jitted(f, static_argnums, static_argnames, donate_argnums, device)
+    if not jitted._plain or jitted.device is not None:
+        return jitted
+    # without static arguments or a device, calls go through XLA's dispatcher, which runs the
+    # programs of the signatures it has seen without entering Python (backends/xla/dispatch.py)
+    from ..backends.xla import dispatch
+    dispatched = functools.update_wrapper(dispatch.dispatcher(jitted._name, f, jitted._dispatched), f)
+    for name in _PUBLIC:
+        setattr(dispatched, name, getattr(jitted, name))
+    jitted._forget = dispatched.forget
+    return dispatched
+
+
+_PUBLIC = ("fun", "static_argnums", "static_argnames", "donate_argnums", "device", "lower", "cache_size", "clear_cache")

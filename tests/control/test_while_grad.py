@@ -78,7 +78,7 @@ def test_grad_of_while_loop_under_jit_serves_every_trip_count_with_one_compilati
     f = fx.jit(_grad, static_argnums=(3,))
     for n in (3, 40, 200):
         _close(f(X, W, fnp.asarray(n), 4), _grad_python(X, W, n))
-    assert f.cache_size == 1
+    assert f.cache_size() == 1
 
 
 def test_reverse_mode_keeps_a_tape_of_capacity_states_whatever_the_trip_count():

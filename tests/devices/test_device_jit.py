@@ -86,7 +86,7 @@ def test_one_trace_per_signature_and_device(rng, capsys):
     for _ in range(3):
         assert g(host).device is CPU
         assert g(placed).device is XLA
-    assert len(traces) == 2 and g.cache_size == 2
+    assert len(traces) == 2 and g.cache_size() == 2
     g(fx.device_put(fnp.ones(4), XLA))
     assert len(traces) == 3
 

@@ -83,7 +83,7 @@ def check_jit_runs_on_the_device_of_its_arguments():
         out = f(*fx.device_put((fnp.asarray(a), fnp.asarray(a.T)), device))
         assert out.device is device and out._buffer.device == device.jax_device
         np.testing.assert_allclose(np.asarray(out), a @ a.T)
-    assert f.cache_size == 2
+    assert f.cache_size() == 2
 
 
 def check_jit_with_a_device_moves_arguments_from_another_device():

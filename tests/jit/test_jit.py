@@ -32,7 +32,7 @@ def test_traces_once_per_signature_and_matches_eager():
     a, b = fnp.asarray(np.arange(16.0, dtype=np.float32).reshape(4, 4)), fnp.ones((4, 4))
     for _ in range(3):
         out = f(a, b)
-    assert len(traces) == 1 and f.cache_size == 1
+    assert len(traces) == 1 and f.cache_size() == 1
     assert out.dtype == np.float32 and not out.weak
     np.testing.assert_array_equal(out, add(a, b))
 
@@ -50,7 +50,7 @@ def test_a_new_signature_traces_again_and_the_old_one_stays_cached(change):
     out = f(other)
     f(base)
     f(other)
-    assert len(traces) == 2 and f.cache_size == 2
+    assert len(traces) == 2 and f.cache_size() == 2
     assert type(out) is type(other)
     for o, e in zip(out, g(other)):
         assert o.dtype == e.dtype and o.weak == e.weak
@@ -153,7 +153,7 @@ def test_cached_calls_on_numpy_arrays_read_their_values_at_each_call():
         y += 2  # mutated between calls: the next call reads the new values
         np.testing.assert_array_equal(f(x, y), x * y + 1)
     np.testing.assert_array_equal(f(x, fnp.asarray(x)), x * x + 1)  # an Array of the same type: one signature
-    assert f.cache_size == 1
+    assert f.cache_size() == 1
 
 
 def test_numpy_inputs_are_not_modified_and_outputs_do_not_share_their_memory():
@@ -170,13 +170,13 @@ def test_cache_is_bounded_by_config_and_drops_the_least_recently_used(monkeypatc
     f = fx.jit(g)
     a, b, c = fnp.ones(1), fnp.ones(2), fnp.ones(3)
     f(a), f(b), f(a), f(c)  # b is the least recently used when c arrives
-    assert f.cache_size == 2 and len(traces) == 3
+    assert f.cache_size() == 2 and len(traces) == 3
     f(a)
     assert len(traces) == 3
     f(b)
-    assert len(traces) == 4 and f.cache_size == 2
+    assert len(traces) == 4 and f.cache_size() == 2
     f.clear_cache()
-    assert f.cache_size == 0
+    assert f.cache_size() == 0
 
 
 def test_closed_over_arrays_become_program_constants_without_retracing():
@@ -399,7 +399,7 @@ def test_jit_of_jit_inlines_the_inner_function():
     outer = fx.jit(lambda x: inner(x) + 1)
     x = fnp.asarray([0.0, 1.0])
     np.testing.assert_allclose(outer(x), np.sin([0.0, 1.0]) * 2 + 1, rtol=1e-6)
-    assert inner.cache_size == 0 and outer.cache_size == 1
+    assert inner.cache_size() == 0 and outer.cache_size() == 1
 
 
 def test_grad_of_jit_and_jit_of_grad_match_eager_grad():

@@ -9,7 +9,8 @@ own are applied before.
 Programs are lowered and compiled with 64-bit types enabled, so float64 and int64 stay
 64-bit. A call goes through the compiled computation's own dispatcher; it switches 64-bit
 mode on (a thread-local flag) only for programs with 64-bit inputs, which the dispatcher
-would otherwise narrow.
+would otherwise narrow. `fx.jit` may also call a program through dispatch.py, which takes
+its inputs as they are.
 
 Placement: a program is compiled for one device. By default that is XLA's first CPU device,
 and the inputs and outputs are host (NumPy) Arrays; compiled for an XLA device of
@@ -137,6 +138,7 @@ class Executable:
         compiled = self.compile()
         with _X64(True):  # the constants go to the device once, at their own width
             consts = jax.device_put(self.consts, self._sharding)
+        self.device_consts = consts  # (for dispatch.py)
         outs = self._runner(compiled, consts)(arrays)
         # after a first call, `_call` is the dispatcher without the Python method around it
         self.run = self._runner(getattr(compiled, "_call", None) or compiled, consts)

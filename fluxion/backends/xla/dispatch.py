@@ -1,0 +1,135 @@
+"""Calls of jitted functions through XLA's own dispatcher, which is written in C++.
+
+`dispatcher(name, fun, call)` is a callable that remembers, per signature of its arguments
+(their containers, and each leaf's shape, dtype, weak type and placement), the compiled
+program that ran for it: a later call with that signature runs it without entering Python.
+Any other call goes to `call(*args, **kwargs)`, which returns the outputs, the Executable
+that made them and its input Arrays (or None for the executable when none ran), and the
+signature is remembered when the dispatcher can make the same call on its own:
+
+- the program runs on the host (host Arrays in and out) and the call has no keywords;
+- each leaf the dispatcher sees is the buffer the call passed for that input, or a value it
+  converts itself to the input's type (a NumPy array, a NumPy scalar, a Python float).
+
+The dispatcher sees an Array as its XLA buffer (made at its first use, as for any compiled
+call) and its weak flag; anything it does not know (Tracers, Python ints, whose weak type is
+64-bit in fluxion, the arrays of XLA devices) sends the call to `call`. Signatures that
+`call` cannot hand over run through it every time; `forget()` drops all remembered ones.
+"""
+from __future__ import annotations
+
+import numpy as np
+from jax._src import core as jax_core
+from jax._src.interpreters import pxla
+from jax._src.lib import _jax, pytree
+
+from ...core import tree
+from ...core.array import Array, PendingArray, to_array
+from ...core.types import ArrayType
+
+
+class _Opaque:
+    """A leaf the dispatcher does not know, standing for an Array without an XLA buffer."""
+
+
+_OPAQUE = _Opaque()
+
+
+def _children(a: Array):
+    try:
+        return (a._buffer,), a._weak
+    except AttributeError:
+        pass
+    from . import _buffer
+    try:
+        return (_buffer(a),), a._weak
+    except Exception:  # the general path makes (or explains) it
+        return (_OPAQUE,), None
+
+
+def _unused(aux, children):
+    raise AssertionError("arguments are never rebuilt")
+
+
+class _Out:
+    """Output `i` of a call, of type `t`: unflattened, a PendingArray."""
+
+    __slots__ = ("i", "t")
+
+    def __init__(self, i: int, t: ArrayType):
+        self.i, self.t = i, t
+
+
+def _pending(t: ArrayType, children) -> PendingArray:
+    out = _new(PendingArray)
+    out._buffer, out._weak, out._aval = children[0], t.weak, t
+    return out
+
+
+_new = Array.__new__
+def _dict_children(d: dict):
+    keys = tree.sorted_keys(d)  # (fluxion's order, which takes keys that do not compare)
+    return [d[k] for k in keys], tuple(keys)
+
+
+_registry = pytree.PyTreeRegistry(enable_none=True, enable_tuple=True, enable_namedtuple=True, enable_list=True,
+                                  enable_dict=False)
+_registry.register_node(dict, _dict_children, lambda keys, children: dict(zip(keys, children)))
+_registry.register_node(Array, _children, _unused)
+_registry.register_dataclass_node(PendingArray, ["_buffer"], ["_weak"])  # (a PendingArray has its buffer)
+_registry.register_node(_Out, lambda o: ((o.i,), o.t), _pending)
+
+
+def dispatcher(name: str, fun, call):
+    """`fun` called through XLA's dispatcher (see the module docstring), with `forget()`."""
+    cache = _jax.PjitFunctionCache()
+
+    def miss(*args, **kwargs):
+        try:
+            outs, executable, arrays = call(*args, **kwargs)
+        except BaseException:
+            cache.clear()  # else the signature would stay with the general path
+            raise
+        fast = None if executable is None or kwargs else _fastpath(executable, args, arrays, outs)
+        if executable is None:
+            cache.clear()  # no program ran (another transformation saw the call): ask again next time
+        return outs, fast, False
+
+    f = _jax.pjit(name, fun, miss, [], [], pxla.JitGlobalCppCacheKeys(), _registry, pxla.cc_shard_arg, cache)
+    f.forget = cache.clear
+    return f
+
+
+def _fastpath(executable, args: tuple, arrays, outs):
+    """What the dispatcher needs to make this call again, or None where it cannot."""
+    if executable.device is not None:
+        return None
+    leaves = _registry.flatten(args)[0]
+    if len(leaves) != len(arrays) or not all(map(_same, leaves, arrays)):
+        return None
+    out_leaves, out_tree = tree.flatten(outs)
+    if not all(o.__class__ is PendingArray for o in out_leaves):
+        return None
+    order, out_def = _registry.flatten(tree.unflatten(out_tree, [_Out(i, o._aval) for i, o in enumerate(out_leaves)]))
+    if order != list(range(len(out_leaves))):
+        return None
+    compiled, consts = executable.compile()._executable, executable.device_consts
+    buffers = [o._buffer for o in out_leaves]
+    return pxla.MeshExecutableFastpathData(
+        compiled.xla_executable, out_def, compiled._in_shardings, compiled._out_shardings,
+        [b.aval for b in buffers], [b._committed for b in buffers], [True] * (len(consts) + len(leaves)),
+        compiled._dispatch_in_layouts, consts)
+
+
+def _same(leaf, a) -> bool:
+    """Whether the dispatcher, given `leaf`, passes what the call passed for input `a` (an
+    Array, or a NumPy array or Python scalar that the call converted)."""
+    if leaf.__class__ in (float, complex) or (leaf.__class__ is np.ndarray or isinstance(leaf, np.generic)) \
+            and leaf.dtype.isnative:
+        try:
+            t = jax_core.shaped_abstractify(leaf)  # the type the dispatcher converts it to
+        except TypeError:
+            return False
+        want = to_array(a).aval
+        return (t.shape, t.dtype, t.weak_type) == (want.shape, want.dtype, want.weak)
+    return leaf is getattr(a, "_buffer", None)

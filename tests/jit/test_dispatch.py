@@ -1,0 +1,159 @@
+"""Cached jit calls through XLA's dispatcher (backends/xla/dispatch.py): which calls it makes
+without Python, and that every call, made by it or by Python, gives the eager result (the oracle)."""
+import collections
+
+import jax
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.numpy as fnp
+from fluxion.core.array import to_array
+from fluxion.transforms import staging
+
+
+@pytest.fixture
+def python_calls(monkeypatch):
+    """A list with one entry per jit call that reached Python."""
+    calls = []
+    find = staging.Jitted._find
+
+    def counted(self, args, kwargs):
+        calls.append(1)
+        return find(self, args, kwargs)
+    monkeypatch.setattr(staging.Jitted, "_find", counted)
+    return calls
+
+
+def check(out, expected, rtol=0):
+    for o, e in zip(fx.tree.leaves(out), map(to_array, fx.tree.leaves(expected))):
+        assert isinstance(o, fx.Array) and o.dtype == e.dtype and o.weak == e.weak and o.device is fx.devices()[0]
+        np.testing.assert_allclose(o, e, rtol=rtol)
+    assert fx.tree.structure(out) == fx.tree.structure(expected)
+
+
+Pair = collections.namedtuple("Pair", "a b")
+ARGS = {
+    "arrays": lambda: (fnp.arange(6.0).reshape(2, 3), fnp.ones(3)),
+    "64-bit": lambda: (fnp.arange(4, dtype=fnp.float64) / 3, fnp.arange(4, dtype=fnp.int64)),
+    "weak": lambda: (fnp.asarray(2.5), fnp.ones(2, dtype=fnp.bfloat16)),
+    "numpy arrays": lambda: (np.arange(3, dtype=np.float32), np.ones((2, 1), np.int32)),
+    "numpy scalars": lambda: (np.float32(1.5), np.int16(-3)),
+    "python floats": lambda: (fnp.ones(2), -0.0),
+    "complex": lambda: (fnp.ones(2, dtype=fnp.complex64), 1 - 2j),
+    "containers": lambda: ({"w": fnp.ones(2), "b": [fnp.zeros(2), None]}, Pair(fnp.ones(2), 3.0)),
+    "empty": lambda: (fnp.zeros((0, 3)), fnp.zeros(3)),
+}
+
+
+def body(x, y):
+    leaves = [fnp.asarray(v) if isinstance(v, (np.ndarray, np.generic)) else v for v in fx.tree.leaves((x, y))]
+    total = sum(fnp.sum(v) for v in leaves)
+    return {"total": total, "first": leaves[0] * 2, "pair": (leaves[-1] + 1, None)}
+
+
+@pytest.mark.parametrize("kind", ARGS)
+@pytest.mark.parametrize("jax_x64", [False, True])
+def test_repeated_calls_give_eager_results(kind, jax_x64, python_calls):
+    # jax's 64-bit mode (set by a program using jax) makes the dispatcher convert Python floats
+    # to 64 bits, so calls with them go through Python then
+    f = fx.jit(body)
+    expected = body(*ARGS[kind]())
+    with jax.enable_x64(jax_x64):
+        for _ in range(3):
+            check(f(*ARGS[kind]()), expected)
+    python_floats = kind in ("python floats", "complex", "containers")
+    assert len(python_calls) == (3 if jax_x64 and python_floats else 1) and f.cache_size() == 1
+
+
+@pytest.mark.parametrize("x", [0.0, -0.0, np.nan, np.inf, -np.inf, 1e-30, 1e300, 3.4e38])
+def test_python_float_values_give_eager_results(x):
+    f = fx.jit(lambda a, s: a * s)
+    a = fnp.ones(2)
+    f(a, 1.0)
+    with np.errstate(over="ignore"):
+        out, expected = f(a, x), a * x
+    check(out, expected)
+    np.testing.assert_array_equal(np.signbit(out), np.signbit(expected))
+
+
+@pytest.mark.parametrize("args", [(fnp.ones(2), 3), (fnp.ones(2), True), (fnp.ones(2), np.float64(0.1)),
+                                  (fnp.ones(2), np.ones(2)), ({1: fnp.ones(2), "a": fnp.ones(2)}, 1.0)])
+def test_arguments_the_dispatcher_converts_differently_take_python_each_call(args, python_calls):
+    # Python ints are 64-bit weak in fluxion; float64 NumPy values and keys that do not sort are
+    # left to Python too
+    f = fx.jit(body)
+    expected = body(*args)
+    for _ in range(3):
+        check(f(*args), expected)
+    assert f.cache_size() == 1
+
+
+def test_keyword_calls_and_outputs_fed_back_give_eager_results():
+    f = fx.jit(lambda x, y=1.0: (x * y, x - y))
+    x = fnp.linspace(0, 1, 5)
+    for _ in range(3):
+        a, b = f(x, y=2.0)
+        check((a, b), (x * 2.0, x - 2.0))
+        x = f(a)[1]  # an output of a compiled call, not yet read
+    np.testing.assert_allclose(x, (np.linspace(0, 1, 5) * 8 - 7) * 1, rtol=1e-6)
+
+
+def test_large_constants_reach_cached_calls(python_calls):
+    c = fnp.asarray(np.random.default_rng(0).normal(size=(40, 40)).astype(np.float32))
+    f = fx.jit(lambda x: x @ c + 1)
+    x = fnp.ones((3, 40))
+    for _ in range(3):
+        check(f(x), x @ c + 1, rtol=1e-5)
+    assert len(python_calls) == 1
+
+
+def test_a_call_under_another_transformation_then_eager_calls(python_calls):
+    f = fx.jit(lambda x: fnp.sin(x) * x)
+    c = fnp.asarray([0.5, 1.5])
+    g = fx.grad(lambda t: fnp.sum(f(c) * t + f(c * t)))(2.0)
+    np.testing.assert_allclose(g, fx.grad(lambda t: fnp.sum(fnp.sin(c) * c * t + fnp.sin(c * t) * c * t))(2.0),
+                               rtol=1e-6)
+    calls = len(python_calls)
+    for _ in range(3):
+        check(f(c), fnp.sin(c) * c)
+    assert len(python_calls) == calls + 1
+
+
+def test_a_call_that_raised_can_succeed_later(python_calls):
+    state = {"fail": True}
+
+    def h(x):
+        if state["fail"]:
+            raise RuntimeError("not yet")
+        return x + 1
+    f = fx.jit(h)
+    with pytest.raises(RuntimeError, match="not yet"):
+        f(fnp.ones(2))
+    state["fail"] = False
+    for _ in range(3):
+        check(f(fnp.ones(2)), fnp.ones(2) + 1)
+    assert len(python_calls) == 2
+
+
+def test_clear_cache_and_eviction_forget_the_dispatchers_signatures(monkeypatch, python_calls):
+    f = fx.jit(lambda x: x * 2)
+    a = fnp.ones(2)
+    f(a), f(a)
+    f.clear_cache()
+    check(f(a), a * 2)
+    assert len(python_calls) == 2 and f.cache_size() == 1
+    monkeypatch.setattr(fx.config, "jit_cache_size", 1)
+    f(fnp.ones(3))  # evicts the first signature
+    check(f(a), a * 2)
+    assert f.cache_size() == 1
+
+
+def test_the_jitted_function_keeps_its_name_and_attributes():
+    def scale(x):
+        """Twice x."""
+        return 2 * x
+    f = fx.jit(scale)
+    assert f.__name__ == "scale" and f.__doc__ == "Twice x." and f.__wrapped__ is scale and f.fun is scale
+    assert f.static_argnums == () and f.donate_argnums == () and f.device is None
+    assert "stablehlo.multiply" in f.lower(fnp.ones(2)).as_text()
