@@ -2,9 +2,9 @@
 
 `jit` keeps one compiled program per signature of the arguments: the structure of the
 traced arguments, each leaf's (shape, dtype, weak), the static arguments and the device.
-A jit without static arguments or `device=` is called through XLA's own dispatcher
-(backends/xla/dispatch.py), which makes the calls of the host programs it has seen
-without entering Python; other calls reach `Jitted`. There, a call whose positional
+A jit without static arguments is called through XLA's own dispatcher
+(backends/xla/dispatch.py), which makes the calls of the signatures it has seen without
+entering Python; other calls reach `Jitted`. There, a call whose positional
 arguments are all host Arrays, NumPy arrays or Python scalars finds its program with a key
 made of the arguments' types alone; every other call takes the general path, which
 flattens the arguments.
@@ -521,10 +521,10 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
         return functools.partial(jit, static_argnums=static_argnums, static_argnames=static_argnames,
                                  donate_argnums=donate_argnums, device=device)
     jitted = Jitted(f, static_argnums, static_argnames, donate_argnums, device)
-    if not jitted._plain or jitted.device is not None:
+    if not jitted._plain:
         return jitted
-    # without static arguments or a device, calls go through XLA's dispatcher, which runs the
-    # programs of the signatures it has seen without entering Python (backends/xla/dispatch.py)
+    # without static arguments, calls go through XLA's dispatcher, which runs the programs of
+    # the signatures it has seen without entering Python (backends/xla/dispatch.py)
     from ..backends.xla import dispatch
     dispatched = functools.update_wrapper(dispatch.dispatcher(jitted._name, f, jitted._dispatched), f)
     for name in _PUBLIC:

@@ -9,6 +9,7 @@ import pytest
 import fluxion as fx
 import fluxion.numpy as fnp
 from fluxion.core.array import to_array
+from fluxion.errors import DeviceError
 from fluxion.transforms import staging
 
 
@@ -147,6 +148,33 @@ def test_clear_cache_and_eviction_forget_the_dispatchers_signatures(monkeypatch,
     f(fnp.ones(3))  # evicts the first signature
     check(f(a), a * 2)
     assert f.cache_size() == 1
+
+
+@pytest.mark.parametrize("device", [None, "xla-cpu:0"])
+def test_calls_on_arrays_of_an_xla_device_stay_there_without_python(device, python_calls):
+    xla = fx.devices("xla-cpu")[0]
+    f = fx.jit(body, device=device)
+    x, y = ARGS["containers"]()
+    expected = body(x, y)
+    x = fx.device_put(x, xla)
+    for _ in range(3):
+        out = f(x, y)
+        assert all(o.device is xla for o in fx.tree.leaves(out))
+        check(fx.device_put(out, fx.devices()[0]), expected)
+    assert len(python_calls) == 1
+
+
+def test_donating_calls_on_an_xla_device_take_python_and_delete_the_donated_arrays(python_calls):
+    xla = fx.devices("xla-cpu")[0]
+    f = fx.jit(lambda w, g: w - g, donate_argnums=0)
+    w = fx.device_put(fnp.ones(3), xla)
+    for i in range(3):
+        old, w = w, f(w, fnp.ones(3))
+        assert old.is_deleted()
+    with pytest.raises(DeviceError, match="donated"):
+        f(old, fnp.ones(3))
+    check(fx.device_put(w, fx.devices()[0]), fnp.full(3, -2.0))
+    assert len(python_calls) == 4
 
 
 def test_the_jitted_function_keeps_its_name_and_attributes():

@@ -7,13 +7,14 @@ Any other call goes to `call(*args, **kwargs)`, which returns the outputs, the E
 that made them and its input Arrays (or None for the executable when none ran), and the
 signature is remembered when the dispatcher can make the same call on its own:
 
-- the program runs on the host (host Arrays in and out) and the call has no keywords;
+- the call has no keywords, and donates nothing (on an XLA device, fluxion marks donated
+  arrays deleted);
 - each leaf the dispatcher sees is the buffer the call passed for that input, or a value it
   converts itself to the input's type (a NumPy array, a NumPy scalar, a Python float).
 
 The dispatcher sees an Array as its XLA buffer (made at its first use, as for any compiled
 call) and its weak flag; anything it does not know (Tracers, Python ints, whose weak type is
-64-bit in fluxion, the arrays of XLA devices) sends the call to `call`. Signatures that
+64-bit in fluxion, deleted arrays) sends the call to `call`. Signatures that
 `call` cannot hand over run through it every time; `forget()` drops all remembered ones.
 """
 from __future__ import annotations
@@ -26,6 +27,7 @@ from jax._src.lib import _jax, pytree
 from ...core import tree
 from ...core.array import Array, PendingArray, to_array
 from ...core.types import ArrayType
+from .devices import XlaArray, placed
 
 
 class _Opaque:
@@ -52,12 +54,21 @@ def _unused(aux, children):
 
 
 class _Out:
-    """Output `i` of a call, of type `t`: unflattened, a PendingArray."""
+    """Output `i` of a call on the host, of type `t`: unflattened, a PendingArray."""
 
     __slots__ = ("i", "t")
 
     def __init__(self, i: int, t: ArrayType):
         self.i, self.t = i, t
+
+
+class _OutOn:
+    """Output `i` of a call on an XLA device: unflattened, an XlaArray there."""
+
+    __slots__ = ("i", "device", "weak")
+
+    def __init__(self, i: int, device, weak: bool):
+        self.i, self.device, self.weak = i, device, weak
 
 
 def _pending(t: ArrayType, children) -> PendingArray:
@@ -76,8 +87,10 @@ _registry = pytree.PyTreeRegistry(enable_none=True, enable_tuple=True, enable_na
                                   enable_dict=False)
 _registry.register_node(dict, _dict_children, lambda keys, children: dict(zip(keys, children)))
 _registry.register_node(Array, _children, _unused)
-_registry.register_dataclass_node(PendingArray, ["_buffer"], ["_weak"])  # (a PendingArray has its buffer)
+for _cls in (PendingArray, XlaArray):  # (these always have a buffer: a deleted one's is a marker)
+    _registry.register_dataclass_node(_cls, ["_buffer"], ["_weak"])
 _registry.register_node(_Out, lambda o: ((o.i,), o.t), _pending)
+_registry.register_node(_OutOn, lambda o: ((o.i,), (o.device, o.weak)), lambda aux, ch: placed(ch[0], *aux))
 
 
 def dispatcher(name: str, fun, call):
@@ -102,15 +115,19 @@ def dispatcher(name: str, fun, call):
 
 def _fastpath(executable, args: tuple, arrays, outs):
     """What the dispatcher needs to make this call again, or None where it cannot."""
-    if executable.device is not None:
+    if executable.donated:
         return None
     leaves = _registry.flatten(args)[0]
     if len(leaves) != len(arrays) or not all(map(_same, leaves, arrays)):
         return None
     out_leaves, out_tree = tree.flatten(outs)
-    if not all(o.__class__ is PendingArray for o in out_leaves):
+    if all(o.__class__ is PendingArray for o in out_leaves):
+        marks = [_Out(i, o._aval) for i, o in enumerate(out_leaves)]
+    elif all(o.__class__ is XlaArray for o in out_leaves):
+        marks = [_OutOn(i, o._device, o._weak) for i, o in enumerate(out_leaves)]
+    else:
         return None
-    order, out_def = _registry.flatten(tree.unflatten(out_tree, [_Out(i, o._aval) for i, o in enumerate(out_leaves)]))
+    order, out_def = _registry.flatten(tree.unflatten(out_tree, marks))
     if order != list(range(len(out_leaves))):
         return None
     compiled, consts = executable.compile()._executable, executable.device_consts
