@@ -27,14 +27,11 @@ from jax._src.lib import _jax, pytree
 from ...core import tree
 from ...core.array import Array, PendingArray, to_array
 from ...core.types import ArrayType
+from . import _buffer
 from .devices import XlaArray, placed
 
-
-class _Opaque:
-    """A leaf the dispatcher does not know, standing for an Array without an XLA buffer."""
-
-
-_OPAQUE = _Opaque()
+_OPAQUE = object()  # a leaf the dispatcher does not know, for an Array without an XLA buffer
+_new = Array.__new__
 
 
 def _children(a: Array):
@@ -42,7 +39,6 @@ def _children(a: Array):
         return (a._buffer,), a._weak
     except AttributeError:
         pass
-    from . import _buffer
     try:
         return (_buffer(a),), a._weak
     except Exception:  # the general path makes (or explains) it
@@ -77,7 +73,6 @@ def _pending(t: ArrayType, children) -> PendingArray:
     return out
 
 
-_new = Array.__new__
 def _dict_children(d: dict):
     keys = tree.sorted_keys(d)  # (fluxion's order, which takes keys that do not compare)
     return [d[k] for k in keys], tuple(keys)
@@ -128,7 +123,7 @@ def _fastpath(executable, args: tuple, arrays, outs):
     else:
         return None
     order, out_def = _registry.flatten(tree.unflatten(out_tree, marks))
-    if order != list(range(len(out_leaves))):
+    if order != list(range(len(out_leaves))):  # (the dispatcher must give the outputs in fluxion's order)
         return None
     compiled, consts = executable.compile()._executable, executable.device_consts
     buffers = [o._buffer for o in out_leaves]
