@@ -13,8 +13,10 @@ signature is remembered when the dispatcher can make the same call on its own:
   converts itself to the input's type (a NumPy array, a NumPy scalar, a Python float).
 
 The dispatcher sees an Array as its XLA buffer (made at its first use, as for any compiled
-call) and its weak flag; anything it does not know (Tracers, Python ints, whose weak type is
-64-bit in fluxion, deleted arrays) sends the call to `call`. Signatures that
+call) and its weak flag, and a Python int or bool as the buffer of its weak fluxion type
+(made once per value, as for any compiled call: the dispatcher would make an int 32-bit);
+anything it does not know (Tracers, deleted arrays, ints that do not fit) sends the call to
+`call`. Signatures that
 `call` cannot hand over run through it every time; `forget()` drops all remembered ones.
 """
 from __future__ import annotations
@@ -27,7 +29,7 @@ from jax._src.lib import _jax, pytree
 from ...core import tree
 from ...core.array import Array, PendingArray, to_array
 from ...core.types import ArrayType
-from . import _buffer
+from . import _buffer, _scalar
 from .devices import XlaArray, placed
 
 _OPAQUE = object()  # a leaf the dispatcher does not know, for an Array without an XLA buffer
@@ -45,17 +47,25 @@ def _children(a: Array):
         return (_OPAQUE,), None
 
 
+def _int_children(n):
+    try:
+        return (_scalar(n.__class__, n, ())._buffer,), None
+    except Exception:  # too large: the general path explains
+        return (_OPAQUE,), None
+
+
 def _unused(aux, children):
     raise AssertionError("arguments are never rebuilt")
 
 
 class _Out:
-    """Output `i` of a call on the host, of type `t`: unflattened, a PendingArray."""
+    """Output `i` of a call on the host, of type `t`: unflattened, a PendingArray. (Its leaf
+    is `str(i)`: an int is not a leaf here.)"""
 
     __slots__ = ("i", "t")
 
     def __init__(self, i: int, t: ArrayType):
-        self.i, self.t = i, t
+        self.i, self.t = str(i), t
 
 
 class _OutOn:
@@ -64,7 +74,7 @@ class _OutOn:
     __slots__ = ("i", "device", "weak")
 
     def __init__(self, i: int, device, weak: bool):
-        self.i, self.device, self.weak = i, device, weak
+        self.i, self.device, self.weak = str(i), device, weak
 
 
 def _pending(t: ArrayType, children) -> PendingArray:
@@ -82,6 +92,8 @@ _registry = pytree.PyTreeRegistry(enable_none=True, enable_tuple=True, enable_na
                                   enable_dict=False)
 _registry.register_node(dict, _dict_children, lambda keys, children: dict(zip(keys, children)))
 _registry.register_node(Array, _children, _unused)
+for _cls in (int, bool):
+    _registry.register_node(_cls, _int_children, _unused)
 for _cls in (PendingArray, XlaArray):  # (these always have a buffer: a deleted one's is a marker)
     _registry.register_dataclass_node(_cls, ["_buffer"], ["_weak"])
 _registry.register_node(_Out, lambda o: ((o.i,), o.t), _pending)
@@ -113,7 +125,7 @@ def _fastpath(executable, args: tuple, arrays, outs):
     if executable.donated:
         return None
     leaves = _registry.flatten(args)[0]
-    if len(leaves) != len(arrays) or not all(map(_same, leaves, arrays)):
+    if len(leaves) != len(arrays) or not all(map(_same, leaves, tree.leaves(args), arrays)):
         return None
     out_leaves, out_tree = tree.flatten(outs)
     if all(o.__class__ is PendingArray for o in out_leaves):
@@ -123,7 +135,7 @@ def _fastpath(executable, args: tuple, arrays, outs):
     else:
         return None
     order, out_def = _registry.flatten(tree.unflatten(out_tree, marks))
-    if order != list(range(len(out_leaves))):  # (the dispatcher must give the outputs in fluxion's order)
+    if order != [str(i) for i in range(len(out_leaves))]:  # (the dispatcher must give the outputs in fluxion's order)
         return None
     compiled, consts = executable.compile()._executable, executable.device_consts
     buffers = [o._buffer for o in out_leaves]
@@ -133,9 +145,11 @@ def _fastpath(executable, args: tuple, arrays, outs):
         compiled._dispatch_in_layouts, consts)
 
 
-def _same(leaf, a) -> bool:
-    """Whether the dispatcher, given `leaf`, passes what the call passed for input `a` (an
-    Array, or a NumPy array or Python scalar that the call converted)."""
+def _same(leaf, arg, a) -> bool:
+    """Whether the dispatcher, given `leaf` for argument leaf `arg`, passes what the call
+    passed for input `a` (an Array, or a NumPy array or Python scalar that the call converted)."""
+    if arg.__class__ in (int, bool):  # `leaf` is the buffer of its value, of its fluxion type
+        return leaf is not _OPAQUE and to_array(arg).aval == to_array(a).aval
     if leaf.__class__ in (float, complex) or (leaf.__class__ is np.ndarray or isinstance(leaf, np.generic)) \
             and leaf.dtype.isnative:
         try:
