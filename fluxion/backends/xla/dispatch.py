@@ -16,8 +16,8 @@ The dispatcher sees an Array as its XLA buffer (made at its first use, as for an
 call) and its weak flag, and a Python int or bool as the buffer of its weak fluxion type
 (made once per value, as for any compiled call: the dispatcher would make an int 32-bit);
 anything it does not know (Tracers, deleted arrays, ints that do not fit) sends the call to
-`call`. Signatures that
-`call` cannot hand over run through it every time; `forget()` drops all remembered ones.
+`call`. Signatures that `call` cannot hand over run through it every time; `forget()` drops
+all remembered ones.
 """
 from __future__ import annotations
 
