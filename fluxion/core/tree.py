@@ -220,41 +220,6 @@ def builder(treedef: TreeDef) -> Callable[[list], Any]:
         return treedef.unflatten
 
 
-def flattener(treedef: TreeDef, leaf_types) -> Callable[[Any], list | None]:
-    """A function giving the leaves of a tree of structure `treedef` whose leaves are all of
-    `leaf_types` (classes), and None for any other tree: `flatten` made into straight-line code
-    for one structure of tuples, lists, dicts and None (others raise LookupError)."""
-    env: dict = {"T": frozenset(leaf_types), "M": object()}
-    lines: list[str] = []
-    leaves: list[str] = []
-    names = iter(range(1 << 30))
-
-    def visit(td: TreeDef, var: str, depth: int) -> None:
-        if td.node is _LEAF:
-            lines.append(f"if {var}.__class__ not in T: return None")
-            leaves.append(var)
-            return
-        if depth > 50 or td.node not in (tuple, list, dict, None):
-            raise LookupError
-        if td.node is None:
-            lines.append(f"if {var} is not None: return None")
-            return
-        lines.append(f"if {var}.__class__ is not {td.node.__name__} or len({var}) != {len(td.children)}: return None")
-        for i, c in enumerate(td.children):
-            child = f"v{next(names)}"
-            if td.node is dict:  # the same number of keys, each of them present: the same keys
-                env[f"k{child}"] = td.aux[i]
-                lines.append(f"{child} = {var}.get(k{child}, M)")
-            else:
-                lines.append(f"{child} = {var}[{i}]")
-            visit(c, child, depth + 1)
-
-    visit(treedef, "x", 0)
-    source = "def flat(x):\n" + "".join(f"    {line}\n" for line in lines) + f"    return [{', '.join(leaves)}]\n"
-    exec(compile(source, "<flattener>", "exec"), env)  # noqa: S102  (source made above from the structure)
-    return env["flat"]
-
-
 def unflatten(treedef: TreeDef, leaves) -> Any:
     """Rebuild a pytree of structure `treedef` from `leaves`."""
     return treedef.unflatten(leaves)

@@ -200,21 +200,15 @@ class Jitted:
         self._fast: dict = {}
         self._clock = itertools.count(1)
         self._plain = not self._static_nums and not self.static_argnames
-        # the leaves of arguments in the containers of the last call that took the slow path, and
-        # the fast path of calls with those containers: the types of the leaves -> _Entry
-        self._flat, self._flat_tree, self._flat_fast = _no_leaves, None, {}
-        self._forget = _no_leaves  # drops the signatures XLA's dispatcher keeps (see `jit`)
+        self._forget = _nothing  # drops the signatures XLA's dispatcher keeps (see `jit`)
 
     def __call__(self, *args, **kwargs):
-        if _ctx.interp is not EAGER:  # inside another transformation: let it see the operations
-            return converted(self.fun)(*args, **kwargs)
-        entry, arrays = self._find(args, kwargs)
-        return entry.build(entry.executable.run(arrays))
+        return self._dispatched(*args, **kwargs)[0]
 
     def _dispatched(self, *args, **kwargs):
         """A call that XLA's dispatcher does not know (see `jit`): the outputs, and the
         Executable that made them with its inputs (None, None when none ran)."""
-        if _ctx.interp is not EAGER:
+        if _ctx.interp is not EAGER:  # inside another transformation: let it see the operations
             return converted(self.fun)(*args, **kwargs), None, None
         entry, arrays = self._find(args, kwargs)
         outs = entry.build(entry.executable.run(arrays))
@@ -233,19 +227,16 @@ class Jitted:
         return entry, args
 
     def _call_other(self, args: tuple, kwargs: dict) -> tuple[_Entry, Sequence]:
-        """A call off the fast path of host Arrays: the other fast paths (containers of host
-        Arrays as in the last call, Arrays on XLA devices), else a new signature."""
-        if (arrays := self._flat((args, kwargs))) is not None:  # the containers of the last call
-            entry = self._flat_fast.get(_signature(arrays))
-        else:
-            try:
-                arrays, entry = args, self._fast.get(tuple([(a.aval, a._device) for a in args]))
-            except AttributeError:  # not all on XLA devices
-                entry = None
-        if entry is None:  # a new signature
+        """A call off the fast path of host values: that of Arrays on XLA devices, else the
+        general path."""
+        try:
+            entry = self._fast.get(tuple([(a.aval, a._device) for a in args]))
+        except AttributeError:  # not all on XLA devices
+            entry = None
+        if entry is None:
             return self._call(args, kwargs)
         entry.used = next(self._clock)
-        return entry, arrays
+        return entry, args
 
     def __get__(self, obj, objtype=None):
         return self if obj is None else functools.partial(self, obj)
@@ -261,21 +252,8 @@ class Jitted:
                 self._fast[signature] = entry
             elif key[3] is not CPU and all(isinstance(a, Array) and a.device is not CPU for a in args):
                 self._fast[tuple([(a.aval, a.device) for a in args])] = entry
-            elif all(a.__class__ in HOST for a in arrays):  # containers of host arrays
-                self._fast_containers(key, entry)
         entry.used = next(self._clock)
         return entry, arrays
-
-    def _fast_containers(self, key, entry) -> None:
-        """Make calls with the containers of signature `key` take the fast path: `_flat` gives
-        the leaves of arguments with those containers (and None for others)."""
-        if self._flat_tree != key[0]:
-            try:
-                self._flat = tree.flattener(key[0], HOST)
-            except LookupError:  # containers the generated code does not know
-                return
-            self._flat_tree, self._flat_fast = key[0], {}
-        self._flat_fast[key[1]] = entry
 
     def _key(self, args: tuple, kwargs: dict):
         """The call's signature (see the module docstring) and the Arrays of its traced leaves."""
@@ -326,7 +304,6 @@ class Jitted:
             self._forget()
         if len(self._cache) > config.jit_cache_size:
             self._fast.clear()
-            self._flat_fast.clear()
             while len(self._cache) > max(config.jit_cache_size, 0):
                 del self._cache[min(self._cache, key=lambda k: self._cache[k].used)]
 
@@ -368,7 +345,6 @@ class Jitted:
         """Forget every compiled signature."""
         self._cache.clear()
         self._fast.clear()
-        self._flat_fast.clear()
         self._forget()
 
     # messages ----------------------------------------------------------------------------
@@ -427,8 +403,8 @@ def _on_host(program: Program) -> Program:
                    program.outputs)
 
 
-def _no_leaves(x) -> None:
-    return None
+def _nothing() -> None:
+    pass
 
 
 def _signature(arrays) -> tuple:

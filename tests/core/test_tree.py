@@ -98,22 +98,6 @@ def test_a_compiled_builder_rebuilds_what_unflatten_rebuilds(value):
     assert rebuilt == treedef.unflatten(leaves) and type(rebuilt) is type(value)
 
 
-def test_a_compiled_flattener_gives_the_leaves_of_its_structure_and_none_for_others():
-    from fluxion.core.tree import flattener
-    value = ((1.0, 2.0), [3.0, {"b": 4.0, "a": (5.0, None)}], None, 6.0)
-    leaves, treedef = fx.tree.flatten(value)
-    flat = flattener(treedef, [float])
-    assert flat(value) == leaves
-    for other in [((1.0, 2.0), [3.0, {"b": 4.0, "c": (5.0, None)}], None, 6.0),  # another key
-                  ((1.0, 2), [3.0, {"b": 4.0, "a": (5.0, None)}], None, 6.0),  # a leaf of another type
-                  ((1.0, 2.0), [3.0, {"b": 4.0, "a": [5.0, None]}], None, 6.0),  # another container
-                  ((1.0, 2.0), [3.0, {"b": 4.0, "a": (5.0, 1.0)}], None, 6.0),  # a leaf where None was
-                  ((1.0, 2.0, 0.0), [3.0, {"b": 4.0, "a": (5.0, None)}], None, 6.0)]:  # another length
-        assert flat(other) is None
-    with pytest.raises(LookupError):
-        flattener(fx.tree.structure(Point(1.0, 2.0)), [float])
-
-
 def test_ordered_dicts_and_defaultdicts_are_containers_as_in_jax():
     jax = pytest.importorskip("jax")
     od = collections.OrderedDict([("z", 1.0), ("a", 2.0)])

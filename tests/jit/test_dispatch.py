@@ -190,6 +190,18 @@ def test_donating_calls_on_an_xla_device_take_python_and_delete_the_donated_arra
     assert len(python_calls) == 4
 
 
+def test_jits_with_static_arguments_stay_in_python_and_clear_and_evict_alike(monkeypatch):
+    f = fx.jit(lambda x, k: x * k, static_argnums=1)
+    x = fnp.ones(2)
+    check(f(x, 2), x * 2)
+    f.clear_cache()
+    assert f.cache_size() == 0
+    monkeypatch.setattr(fx.config, "jit_cache_size", 1)
+    check(f(x, 3), x * 3)
+    check(f(x, 4), x * 4)  # evicts k=3
+    assert f.cache_size() == 1
+
+
 def test_the_jitted_function_keeps_its_name_and_attributes():
     def scale(x):
         """Twice x."""
