@@ -497,12 +497,13 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
         return functools.partial(jit, static_argnums=static_argnums, static_argnames=static_argnames,
                                  donate_argnums=donate_argnums, device=device)
     jitted = Jitted(f, static_argnums, static_argnames, donate_argnums, device)
-    if not jitted._plain:
+    if any(i < 0 for i in jitted._static_nums):  # (a position from the end depends on the call)
         return jitted
-    # without static arguments, calls go through XLA's dispatcher, which runs the programs of
-    # the signatures it has seen without entering Python (backends/xla/dispatch.py)
+    # calls go through XLA's dispatcher, which runs the programs of the signatures it has seen
+    # without entering Python (backends/xla/dispatch.py)
     from ..backends.xla import dispatch
-    dispatched = functools.update_wrapper(dispatch.dispatcher(jitted._name, f, jitted._dispatched), f)
+    dispatched = functools.update_wrapper(
+        dispatch.dispatcher(jitted._name, f, jitted._dispatched, jitted.static_argnums, jitted.static_argnames), f)
     for name in _PUBLIC:
         setattr(dispatched, name, getattr(jitted, name))
     jitted._forget = dispatched.forget

@@ -190,16 +190,49 @@ def test_donating_calls_on_an_xla_device_take_python_and_delete_the_donated_arra
     assert len(python_calls) == 4
 
 
-def test_jits_with_static_arguments_stay_in_python_and_clear_and_evict_alike(monkeypatch):
+def test_static_arguments_by_position_and_name_reach_the_dispatcher(python_calls):
+    f = fx.jit(lambda x, k, scale=1.0: x * k * scale, static_argnums=1, static_argnames="scale")
+    x = fnp.arange(3.0)
+    values = [(2, 1.0), (2.0, 1.0), (True, 1.0), (2, 0.5)]  # 2, 2.0 and True are distinct signatures
+    for _ in range(3):
+        for k, scale in values:
+            check(f(x, k, scale=scale), x * k * scale)
+        check(f(x, k=3), x * 3)  # a static position passed by keyword
+    assert len(python_calls) == f.cache_size() == 5
+
+
+def test_a_dynamic_keyword_or_a_position_from_the_end_takes_python(python_calls):
+    f = fx.jit(lambda x, k, y=0.0: x * k + y, static_argnums=1)
+    g = fx.jit(lambda x, k: x * k, static_argnums=-1)
+    x = fnp.arange(3.0)
+    for _ in range(3):
+        check(f(x, 2, y=fnp.ones(3)), x * 2 + 1)
+        check(g(x, 3), x * 3)
+    assert len(python_calls) == 6 and f.cache_size() == g.cache_size() == 1
+
+
+@pytest.mark.parametrize("k", [[1, 2], fnp.ones(2), {"a": 1}])
+def test_an_unhashable_static_argument_is_named(k):
+    f = fx.jit(lambda x, k: x, static_argnums=1)
+    with pytest.raises(TypeError, match="static argument `k`"):
+        f(fnp.ones(2), k)
+    with pytest.raises(TypeError, match="static argument `k`"):
+        fx.jit(lambda x, k: x, static_argnames="k")(fnp.ones(2), k=k)
+    check(f(fnp.ones(2), (1, 2)), fnp.ones(2))
+
+
+def test_jits_with_static_arguments_clear_and_evict(monkeypatch, python_calls):
     f = fx.jit(lambda x, k: x * k, static_argnums=1)
     x = fnp.ones(2)
     check(f(x, 2), x * 2)
     f.clear_cache()
     assert f.cache_size() == 0
+    check(f(x, 2), x * 2)
     monkeypatch.setattr(fx.config, "jit_cache_size", 1)
     check(f(x, 3), x * 3)
     check(f(x, 4), x * 4)  # evicts k=3
-    assert f.cache_size() == 1
+    check(f(x, 3), x * 3)
+    assert f.cache_size() == 1 and len(python_calls) == 5
 
 
 def test_the_jitted_function_keeps_its_name_and_attributes():

@@ -7,8 +7,8 @@ Any other call goes to `call(*args, **kwargs)`, which returns the outputs, the E
 that made them and its input Arrays (or None for the executable when none ran), and the
 signature is remembered when the dispatcher can make the same call on its own:
 
-- the call has no keywords, and donates nothing (on an XLA device, fluxion marks donated
-  arrays deleted);
+- its keywords (if any) are static arguments, and it donates nothing (on an XLA device,
+  fluxion marks donated arrays deleted);
 - each leaf the dispatcher sees is the buffer the call passed for that input, or a value it
   converts itself to the input's type (a NumPy array, a NumPy scalar, a Python float).
 
@@ -100,8 +100,9 @@ _registry.register_node(_Out, lambda o: ((o.i,), o.t), _pending)
 _registry.register_node(_OutOn, lambda o: ((o.i,), (o.device, o.weak)), lambda aux, ch: placed(ch[0], *aux))
 
 
-def dispatcher(name: str, fun, call):
-    """`fun` called through XLA's dispatcher (see the module docstring), with `forget()`."""
+def dispatcher(name: str, fun, call, static_argnums: tuple[int, ...] = (), static_argnames: tuple[str, ...] = ()):
+    """`fun` called through XLA's dispatcher (see the module docstring), with `forget()`.
+    Static arguments (positions >= 0, names) are part of the signature, by type and value."""
     cache = _jax.PjitFunctionCache()
 
     def miss(*args, **kwargs):
@@ -110,14 +111,32 @@ def dispatcher(name: str, fun, call):
         except BaseException:
             cache.clear()  # else the signature would stay with the general path
             raise
-        fast = None if executable is None or kwargs else _fastpath(executable, args, arrays, outs)
+        fast = None
+        if executable is not None and all(k in static_argnames for k in kwargs):
+            dynamic = tuple(a for i, a in enumerate(args) if i not in static_argnums)
+            fast = _fastpath(executable, dynamic, arrays, outs)
         if executable is None:
             cache.clear()  # no program ran (another transformation saw the call): ask again next time
         return outs, fast, False
 
-    f = _jax.pjit(name, fun, miss, [], [], pxla.JitGlobalCppCacheKeys(), _registry, pxla.cc_shard_arg, cache)
+    f = _jax.pjit(name, fun, miss, list(static_argnums), list(static_argnames), pxla.JitGlobalCppCacheKeys(),
+                  _registry, pxla.cc_shard_arg, cache)
+    if static_argnums or static_argnames:
+        f = _named_unhashable(f, call)
     f.forget = cache.clear
     return f
+
+
+def _named_unhashable(f, call):
+    """`f`, whose error for an unhashable static argument is `call`'s, which names the argument."""
+    def jitted(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except ValueError as e:
+            if not str(e).startswith("Non-hashable static arguments"):
+                raise
+        return call(*args, **kwargs)[0]
+    return jitted
 
 
 def _fastpath(executable, args: tuple, arrays, outs):
