@@ -186,7 +186,6 @@ class Jitted:
     """A function compiled with XLA once per signature of its arguments (see `jit`)."""
 
     def __init__(self, f: Callable, static_argnums, static_argnames, donate_argnums, device):
-        functools.update_wrapper(self, f)
         self.fun = f
         self._name = getattr(f, "__name__", type(f).__name__)
         self._arguments = Arguments(f)
@@ -201,9 +200,6 @@ class Jitted:
         self._clock = itertools.count(1)
         self._plain = not self._static_nums and not self.static_argnames
         self._forget = _nothing  # drops the signatures XLA's dispatcher keeps (see `jit`)
-
-    def __call__(self, *args, **kwargs):
-        return self._dispatched(*args, **kwargs)[0]
 
     def _dispatched(self, *args, **kwargs):
         """A call that XLA's dispatcher does not know (see `jit`): the outputs, and the
@@ -237,9 +233,6 @@ class Jitted:
             return self._call(args, kwargs)
         entry.used = next(self._clock)
         return entry, args
-
-    def __get__(self, obj, objtype=None):
-        return self if obj is None else functools.partial(self, obj)
 
     def _call(self, args: tuple, kwargs: dict) -> tuple[_Entry, Sequence]:
         key, arrays = self._key(args, kwargs)
@@ -497,8 +490,6 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
         return functools.partial(jit, static_argnums=static_argnums, static_argnames=static_argnames,
                                  donate_argnums=donate_argnums, device=device)
     jitted = Jitted(f, static_argnums, static_argnames, donate_argnums, device)
-    if any(i < 0 for i in jitted._static_nums):  # (a position from the end depends on the call)
-        return jitted
     # calls go through XLA's dispatcher, which runs the programs of the signatures it has seen
     # without entering Python (backends/xla/dispatch.py)
     from ..backends.xla import dispatch

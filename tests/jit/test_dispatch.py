@@ -201,14 +201,17 @@ def test_static_arguments_by_position_and_name_reach_the_dispatcher(python_calls
     assert len(python_calls) == f.cache_size() == 5
 
 
-def test_a_dynamic_keyword_or_a_position_from_the_end_takes_python(python_calls):
-    f = fx.jit(lambda x, k, y=0.0: x * k + y, static_argnums=1)
-    g = fx.jit(lambda x, k: x * k, static_argnums=-1)
-    x = fnp.arange(3.0)
-    for _ in range(3):
-        check(f(x, 2, y=fnp.ones(3)), x * 2 + 1)
-        check(g(x, 3), x * 3)
-    assert len(python_calls) == 6 and f.cache_size() == g.cache_size() == 1
+def test_traced_keywords_in_any_order_and_static_positions_from_the_end(python_calls):
+    f = fx.jit(lambda x, k, *, zeta, alpha=0.0, mid=None: x * k + zeta * 10 + alpha + (0 if mid is None else mid.sum()),
+               static_argnums=-1)
+    x, z, a, m = fnp.arange(3.0), fnp.full(3, 2.0), fnp.full(3, 3.0), fnp.ones((2, 4))
+    for _ in range(3):  # (the dispatcher takes keywords by name, whatever their order in the call)
+        check(f(x, 2, zeta=z, alpha=a, mid=m), x * 2 + 31)
+        check(f(x, 2, mid=m, alpha=a, zeta=z), x * 2 + 31)
+        check(f(x, 2, zeta=z, mid=m), x * 2 + 28)
+        check(f(x, 2, alpha=a, zeta=z), x * 2 + 23)
+        check(f(x, -1, zeta=z), -x + 20)
+    assert len(python_calls) == f.cache_size() == 4
 
 
 @pytest.mark.parametrize("k", [[1, 2], fnp.ones(2), {"a": 1}])

@@ -7,8 +7,7 @@ Any other call goes to `call(*args, **kwargs)`, which returns the outputs, the E
 that made them and its input Arrays (or None for the executable when none ran), and the
 signature is remembered when the dispatcher can make the same call on its own:
 
-- its keywords (if any) are static arguments, and it donates nothing (on an XLA device,
-  fluxion marks donated arrays deleted);
+- it donates nothing (on an XLA device, fluxion marks donated arrays deleted);
 - each leaf the dispatcher sees is the buffer the call passed for that input, or a value it
   converts itself to the input's type (a NumPy array, a NumPy scalar, a Python float).
 
@@ -102,8 +101,16 @@ _registry.register_node(_OutOn, lambda o: ((o.i,), (o.device, o.weak)), lambda a
 
 def dispatcher(name: str, fun, call, static_argnums: tuple[int, ...] = (), static_argnames: tuple[str, ...] = ()):
     """`fun` called through XLA's dispatcher (see the module docstring), with `forget()`.
-    Static arguments (positions >= 0, names) are part of the signature, by type and value."""
+    Static arguments (positions, from the end where negative, and names) are part of the
+    signature, by type and value."""
     cache = _jax.PjitFunctionCache()
+
+    def traced(args: tuple, kwargs: dict) -> tuple:
+        """The arguments the dispatcher flattens, in its order: those of the other positions,
+        then those of the other keywords by name."""
+        static = {i + len(args) if i < 0 else i for i in static_argnums}
+        return (*[a for i, a in enumerate(args) if i not in static],
+                {k: v for k, v in kwargs.items() if k not in static_argnames})
 
     def miss(*args, **kwargs):
         try:
@@ -111,10 +118,7 @@ def dispatcher(name: str, fun, call, static_argnums: tuple[int, ...] = (), stati
         except BaseException:
             cache.clear()  # else the signature would stay with the general path
             raise
-        fast = None
-        if executable is not None and all(k in static_argnames for k in kwargs):
-            dynamic = tuple(a for i, a in enumerate(args) if i not in static_argnums)
-            fast = _fastpath(executable, dynamic, arrays, outs)
+        fast = None if executable is None else _fastpath(executable, traced(args, kwargs), arrays, outs)
         if executable is None:
             cache.clear()  # no program ran (another transformation saw the call): ask again next time
         return outs, fast, False
@@ -140,7 +144,8 @@ def _named_unhashable(f, call):
 
 
 def _fastpath(executable, args: tuple, arrays, outs):
-    """What the dispatcher needs to make this call again, or None where it cannot."""
+    """What the dispatcher needs to make this call again (of traced arguments `args`), or None
+    where it cannot."""
     if executable.donated:
         return None
     leaves = _registry.flatten(args)[0]
