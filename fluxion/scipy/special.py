@@ -40,7 +40,7 @@ from ._incomplete_inverses import betaincinv, gammainccinv, gammaincinv
 from ._normal_integrals import _lower_quantile, erfcx, owens_t
 from ._oscillatory_integrals import dawsn, fresnel, sici
 from ._spherical_harmonics import sph_harm_y
-from ._util import _c, _is_nan, _real, _unary, _where, _wide
+from ._util import _c, _is_nan, _poly, _real, _unary, _where, _wide
 
 __all__ = ["bdtr", "bdtrc", "bernoulli", "bessel_jn", "beta", "betainc", "betaincinv", "betaln", "binom", "boxcox",
            "boxcox1p", "chdtr", "chdtrc", "comb", "dawsn", "digamma", "entr", "erf", "erfc", "erfcinv", "erfcx",
@@ -470,20 +470,33 @@ def kl_div(x, y) -> Array:
 
 # Box-Cox transforms -------------------------------------------------------------------------------
 def _boxcox(name: str, log_fn, x, lmbda) -> Array:
-    """expm1(lmbda log_fn(x)) / lmbda, and log_fn(x) for |lmbda| < 1e-19 (as SciPy)."""
+    """expm1(lmbda log_fn(x)) / lmbda, and log_fn(x) for |lmbda| < 1e-19 (as SciPy); where
+    |lmbda log_fn(x)| < 1e-4, the series in lmbda, whose derivatives in lmbda are accurate."""
     x, lmbda = _real(name, x, lmbda)
     log_x = log_fn(x)
-    tiny = E.lt_p.bind(E.abs_p.bind(lmbda), _c(1e-19, lmbda))
-    safe = _where(tiny, _c(1, lmbda), lmbda)
-    return _where(tiny, log_x, E.div_p.bind(E.expm1_p.bind(E.mul_p.bind(safe, log_x)), safe))
+    near = E.or_p.bind(_below(lmbda, 1e-19), _below(E.mul_p.bind(lmbda, log_x), 1e-4))
+    safe = _where(near, _c(1, lmbda), lmbda)
+    series = E.mul_p.bind(log_x, _poly(_times_finite(lmbda, log_x), (1, 1 / 2, 1 / 6, 1 / 24)))
+    return _where(near, series, E.div_p.bind(E.expm1_p.bind(E.mul_p.bind(safe, log_x)), safe))
 
 
 def _inv_boxcox(name: str, exp_fn, y, lmbda) -> Array:
-    """exp_fn(log1p(lmbda y) / lmbda), and exp_fn(y) for lmbda == 0 (as SciPy)."""
+    """exp_fn(log1p(lmbda y) / lmbda), and exp_fn(y) for lmbda == 0 (as SciPy); where
+    |lmbda y| < 1e-4, the series in lmbda, whose derivatives in lmbda are accurate."""
     y, lmbda = _real(name, y, lmbda)
-    zero = E.eq_p.bind(lmbda, _c(0, lmbda))
-    safe = _where(zero, _c(1, lmbda), lmbda)
-    return exp_fn(_where(zero, y, E.div_p.bind(E.log1p_p.bind(E.mul_p.bind(safe, y)), safe)))
+    near = E.or_p.bind(E.eq_p.bind(lmbda, _c(0, lmbda)), _below(E.mul_p.bind(lmbda, y), 1e-4))
+    safe = _where(near, _c(1, lmbda), lmbda)
+    series = E.mul_p.bind(y, _poly(_times_finite(lmbda, y), (1, -1 / 2, 1 / 3, -1 / 4)))
+    return exp_fn(_where(near, series, E.div_p.bind(E.log1p_p.bind(E.mul_p.bind(safe, y)), safe)))
+
+
+def _below(x: Array, bound: float) -> Array:
+    return E.lt_p.bind(E.abs_p.bind(x), _c(bound, x))
+
+
+def _times_finite(a: Array, b: Array) -> Array:
+    """a * b, with 0 for b where b is inf or NaN (so that 0 * inf does not make a NaN)."""
+    return E.mul_p.bind(a, _where(E.is_finite_p.bind(b), b, _c(0, b)))
 
 
 def boxcox(x, lmbda) -> Array:

@@ -203,7 +203,10 @@ GRADS = [  # (name, function of one float64 argument, points, SciPy function for
     ("kl_div(x)", lambda x: fsp.kl_div(x, 0.4), [0.2, 1.5], lambda x: sp.kl_div(x, 0.4)),
     ("poch(z)", lambda z: fsp.poch(z, 2.5), [0.5, 300.0], lambda z: sp.poch(z, 2.5)),
     ("factorial", fsp.factorial, [2.5, 4.0], sp.factorial),
-    ("boxcox(lmbda)", lambda lm: fsp.boxcox(2.0, lm), [0.5, -1.0], lambda lm: sp.boxcox(2.0, lm)),
+    ("boxcox(lmbda)", lambda lm: fsp.boxcox(2.0, lm), [0.5, -1.0, 0.0], lambda lm: sp.boxcox(2.0, lm)),
+    ("boxcox1p(lmbda)", lambda lm: fsp.boxcox1p(1.5, lm), [0.5, 0.0], lambda lm: sp.boxcox1p(1.5, lm)),
+    ("inv_boxcox(lmbda)", lambda lm: fsp.inv_boxcox(0.5, lm), [0.5, 0.0], lambda lm: sp.inv_boxcox(0.5, lm)),
+    ("inv_boxcox1p(lmbda)", lambda lm: fsp.inv_boxcox1p(0.5, lm), [-0.3, 0.0], lambda lm: sp.inv_boxcox1p(0.5, lm)),
     ("inv_boxcox1p(y)", lambda y: fsp.inv_boxcox1p(y, 0.5), [0.5, 2.0], lambda y: sp.inv_boxcox1p(y, 0.5)),
     ("multigammaln", lambda a: fsp.multigammaln(a, 3), [1.5, 4.0], lambda a: sp.multigammaln(a, 3)),
 ]
@@ -220,7 +223,8 @@ def test_grad_matches_central_differences(name, fn, points, oracle):
 @pytest.mark.parametrize("name, fn, point", [
     ("i1e", fsp.i1e, 0.7), ("i0e", fsp.i0e, -1.3), ("gammainc(x)", lambda x: fsp.gammainc(2.5, x), 0.7),
     ("betainc(x)", lambda x: fsp.betainc(2.0, 3.0, x), 0.4), ("zeta(q)", lambda q: fsp.zeta(2.5, q), 1.5),
-    ("log_ndtr", fsp.log_ndtr, -5.0), ("gamma", fsp.gamma, 2.5)])
+    ("log_ndtr", fsp.log_ndtr, -5.0), ("gamma", fsp.gamma, 2.5),
+    ("boxcox(lmbda) at 0", lambda lm: fsp.boxcox(2.0, lm), 0.0), ("inv_boxcox(lmbda) at 0", lambda lm: fsp.inv_boxcox(0.5, lm), 0.0)])
 def test_second_derivatives_match_central_differences_of_the_first(name, fn, point):
     x = fnp.asarray(point, dtype=fnp.float64)
     second = fx.grad(fx.grad(fn))(x)
