@@ -10,8 +10,8 @@ import operator
 import numpy as np
 
 from ..core import dtypes
-from ..core.array import Array
-from ..core.errors import DTypeError, InvalidArgumentError, ShapeError, op_error
+from ..core.array import Array, Tracer
+from ..core.errors import DTypeError, FluxionError, InvalidArgumentError, ShapeError, op_error
 from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..ops import shape as S
@@ -23,7 +23,9 @@ _ns = None  # fluxion.numpy, bound when this module is installed
 
 
 def _is_operand(x) -> bool:
-    return isinstance(x, (Array, np.ndarray, np.generic, bool, int, float, complex))
+    """Whether an operator takes `x` as an array (nested lists and tuples too, as NumPy does,
+    so that `x == [1, 2]` compares elementwise rather than giving Python's False)."""
+    return isinstance(x, (Array, np.ndarray, np.generic, bool, int, float, complex, list, tuple))
 
 
 def _binary(name: str, prim=None, allowed=(), fast=None):
@@ -89,7 +91,7 @@ _COMPARE = {"equal": ("eq", E.eq_p), "not_equal": ("ne", E.ne_p), "less": ("lt",
 _UNARY = {"__neg__": "negative", "__pos__": "positive", "__abs__": "abs", "__invert__": "bitwise_invert"}
 # methods that forward to the fluxion.numpy function of the same name (x.f(*a) == fnp.f(x, *a))
 _FORWARDED = ("sum", "prod", "mean", "std", "var", "max", "min", "argmax", "argmin", "any", "all", "cumsum",
-              "cumprod", "clip", "round", "conj", "conjugate", "sort", "argsort", "nonzero", "squeeze",
+              "cumprod", "clip", "round", "conj", "conjugate", "argsort", "nonzero", "squeeze",
               "swapaxes", "take", "repeat", "diagonal", "trace", "dot", "ravel", "flatten",
               "ptp", "searchsorted")
 
@@ -99,6 +101,17 @@ def _forward(name):
         return getattr(_ns, name)(self, *args, **kwargs)
     method.__name__ = name
     return method
+
+
+def _sort(self, axis: int = -1, **kwargs) -> None:
+    """Sort in place along `axis`, as NumPy's `ndarray.sort` (`fnp.sort(x)` returns a sorted copy)."""
+    if isinstance(self, Tracer):
+        raise op_error(FluxionError, "x.sort()", "sorts in place, which a traced value cannot be",
+                       "write x = fnp.sort(x), which returns the sorted array")
+    if axis is None:
+        raise op_error(TypeError, "x.sort()", "sorts in place along an axis, so axis=None would change the shape",
+                       "write x = fnp.sort(x, axis=None) for the sorted flattened array")
+    self._become(_ns.sort(self, axis, **kwargs))
 
 
 def _reshape(self, *shape, **kwargs):
@@ -249,6 +262,10 @@ class _AtIndex:
     def max(self, values, *, mode=None):
         return _ns._indexing.update(self.x, self.idx, values, "max", mode=mode)
 
+    def __getattr__(self, name: str):
+        methods = ", ".join(m for m, v in vars(_AtIndex).items() if callable(v) and not m.startswith("_"))
+        raise op_error(AttributeError, "x.at[...]", f"has no method {name!r}", f"use one of {methods}")
+
 
 def install(ns) -> None:
     global _ns
@@ -281,6 +298,7 @@ def install(ns) -> None:
     Array.__array_namespace__ = lambda self, api_version=None: _check_version(api_version) or _ns
     Array.to_device = lambda self, device, stream=None: _ns.asarray(self, device=device)
     Array.item = _item
+    Array.sort = _sort
     Array.tobytes = lambda self, order="C": np.asarray(self._host("tobytes()")).tobytes(order)
     Array.compress = lambda self, condition, axis=None: _ns.compress(condition, self, axis)
     Array.__contains__ = lambda self, value: bool(_ns.any(self == value))

@@ -13,7 +13,7 @@ import operator
 import numpy as np
 
 from ..core import dtypes as D
-from ..core.array import Array
+from ..core.array import Array, Tracer
 from ..core.errors import op_error
 from ..ops import elementwise as E
 from . import _elementwise_numpy
@@ -117,18 +117,30 @@ _MIRRORED = {E.eq_p: E.eq_p, E.ne_p: E.ne_p, E.lt_p: E.gt_p, E.le_p: E.ge_p, E.g
 
 def _comparison(name: str, prim, kind: str, summary: str, call: str, result: str):
     """A comparison; an integer array compared with a Python int outside its dtype's range gives the
-    exact answer (as NumPy 2), a constant, instead of failing to convert the int."""
+    exact answer (as NumPy 2), a constant, instead of failing to convert the int. A traced Python
+    int (a jit argument, whose value is not known) is compared in 64 bits, so that it is exact too."""
     compare = binary(name, prim, kind, summary, call, result)
 
     def f(x1, x2, /) -> Array:
         for x, c, op in ((x1, x2, prim), (x2, x1, _MIRRORED[prim])):
-            if type(c) is int and getattr(x, "dtype", None) in D.INTEGER:
-                info = np.iinfo(x.dtype)
+            dt = getattr(x, "dtype", None)
+            if type(c) is int and dt in D.INTEGER:
+                info = np.iinfo(dt)
                 if not info.min <= c <= info.max:
-                    above = _ABOVE_RANGE[op]
-                    return full_like(x, above if c > info.max or op in (E.eq_p, E.ne_p) else not above, D.bool_)
+                    return full_like(x, _outside(op, c > info.max), D.bool_)
+            if dt in D.INTEGER and dt != D.int64 and not x.weak and isinstance(c, Tracer) and c.weak \
+                    and c.dtype == D.int64:
+                if dt == D.uint64:  # (a negative int is below its range; the others fit it)
+                    return select(c < 0, _outside(op, False), compare(x1, x2))
+                wide = convert(x, D.int64)
+                return compare(wide, c) if x is x1 else compare(c, wide)
         return compare(x1, x2)
     return named(f, name, summary, call, result)
+
+
+def _outside(op, above: bool) -> bool:
+    """`x op c` for every x of an integer dtype, where c is above (or below) its range."""
+    return _ABOVE_RANGE[op] if above or op in (E.eq_p, E.ne_p) else not _ABOVE_RANGE[op]
 
 
 equal = _comparison("equal", E.eq_p, ANY, "x1 == x2.", "fnp.equal(fnp.asarray([1, 2]), 2).tolist()", "[False, True]")

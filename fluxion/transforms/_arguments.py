@@ -30,10 +30,16 @@ class Arguments:
         """The static positions and keyword names; a parameter named by one is static by the other too."""
         nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums or ())
         names = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames or ())
+        k = len(self.positional)
         for i in nums:
             if not isinstance(i, int) or isinstance(i, bool):
                 raise op_error(TypeError, "jit", f"static_argnums must hold ints, got {i!r}",
                                "pass positions, e.g. static_argnums=(1,)")
+            if self.known and not self.varargs and not -k <= i < k:
+                raise op_error(ValueError, "jit", f"static_argnums names position {i}, but the function takes "
+                               f"{k} positional argument{'s' if k != 1 else ''}",
+                               "pass one of its positions: " + ", ".join(f"{j} ({p})" for j, p in enumerate(self.positional))
+                               if k else "drop static_argnums")
         for n in names:
             if not isinstance(n, str):
                 raise op_error(TypeError, "jit", f"static_argnames must hold strings, got {n!r}",
@@ -42,7 +48,6 @@ class Arguments:
                 known = ", ".join(dict.fromkeys(self.positional + sorted(self.by_keyword)))
                 raise op_error(ValueError, "jit", f"static_argnames names `{n}`, which is not a parameter of "
                                "the function", f"use one of its parameters: {known}")
-        k = len(self.positional)
         names += tuple(self.positional[i] for i in nums if -k <= i < k and self.positional[i] in self.by_keyword)
         nums += tuple(self.positional.index(n) for n in names if n in self.positional)
         return frozenset(nums), tuple(dict.fromkeys(names))

@@ -276,6 +276,10 @@ def test_bad_static_and_donate_specifications_name_the_fix():
         fx.jit(power, static_argnums="n")
     with pytest.raises(ValueError, match="both static and donated"):
         fx.jit(power, static_argnums=1, donate_argnums=1)
+    for i in (2, -3):
+        with pytest.raises(ValueError, match=rf"position {i}, but the function takes 2(.|\n)*0 \(x\), 1 \(n\)"):
+            fx.jit(power, static_argnums=i)
+    fx.jit(lambda *xs: xs[0], static_argnums=5)  # (any position may be passed to *args)
 
 
 def test_donated_arguments_give_correct_results_and_stay_usable():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import operator
 from typing import Callable, NamedTuple
 
 import hypothesis.extra.numpy as hnp
@@ -13,7 +14,7 @@ from hypothesis import given, settings, strategies as st
 import fluxion as fx
 import fluxion.numpy as fnp
 from fluxion.core import dtypes as D
-from fluxion.errors import DTypeError, ShapeError
+from fluxion.errors import DTypeError, FluxionError, ShapeError
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
@@ -607,6 +608,32 @@ def test_in_place_broadcasting_to_a_new_shape_raises():
         x += fnp.asarray([[1.0], [2.0]])
 
 
+@pytest.mark.parametrize("op", ["==", "!=", "<", "+", "*"])
+def test_operators_take_nested_lists_and_tuples_as_numpy_does(op):
+    a, rows = np.array([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]], np.float32), [[0.0, 1.0, 2.0]]
+    x = fnp.asarray(a)
+    for other in ([0.0, 1.0, 2.0], (0, 1, 2), rows):
+        for out, expected in ((eval(f"x {op} other"), eval(f"a {op} np.asarray(other, np.float32)")),
+                              (eval(f"other {op} x"), eval(f"np.asarray(other, np.float32) {op} a"))):
+            assert isinstance(out, fx.Array) and out.dtype == expected.dtype
+            np.testing.assert_array_equal(out, expected)
+    assert (x == None) is False and (x != "a") is True  # noqa: E711  (other objects compare as Python's)
+
+
+def test_sort_method_sorts_in_place_as_numpy_and_a_traced_value_names_the_fix():
+    values = np.array([[3, 1, 2], [0, 9, -4]])
+    for axis in (-1, 0, 1):
+        x, expected = fnp.asarray(values), values.copy()
+        kept = x
+        assert x.sort(axis=axis) is None and kept is x
+        expected.sort(axis=axis)
+        np.testing.assert_array_equal(x, expected)
+    with pytest.raises(TypeError, match=r"axis=None"):
+        x.sort(axis=None)
+    with pytest.raises(FluxionError, match=r"fnp.sort\(x\)"):
+        fx.jit(lambda x: x.sort())(fnp.ones(3))
+
+
 def test_unary_operators():
     x = fnp.asarray([-1.5, 2.0])
     assert (-x).tolist() == [1.5, -2.0] and (+x).tolist() == [-1.5, 2.0] and abs(x).tolist() == [1.5, 2.0]
@@ -715,3 +742,16 @@ def test_comparisons_with_python_ints_outside_the_dtype_range_are_exact_eagerly_
                               (fx.jit(lambda a: f(c, a))(fnp.asarray(x)), ref(c, x))):
             assert got.dtype == np.bool_
             np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("dt", INTS)
+def test_comparisons_with_python_ints_outside_the_range_are_exact_eager_and_with_traced_ints(dt):
+    info = np.iinfo(dt)
+    a = np.array([info.min, 0, 1, info.max], dtype=dt)
+    for op in [operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne]:
+        for f in (lambda x, c: op(x, c), lambda x, c: op(c, x)):
+            jitted = fx.jit(f)  # (c is traced there: one program for every value)
+            for c in [-2**63, -2**40, -129, -1, 0, 127, 128, 256, 2**31, 2**63 - 1]:
+                expected = f(a, c)  # NumPy 2 compares Python ints exactly
+                np.testing.assert_array_equal(f(fnp.asarray(a), c), expected)
+                np.testing.assert_array_equal(jitted(fnp.asarray(a), c), expected)

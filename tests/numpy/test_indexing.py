@@ -681,3 +681,8 @@ def test_at_subtract_and_multiply_are_the_jax_names_of_the_updates():
     np.testing.assert_array_equal(fnp.asarray(x).at[1:3].multiply(3.0), fnp.asarray(x).at[1:3].mul(3.0))
     u = fnp.asarray(np.arange(5, dtype=np.uint8))
     assert u.at[2].subtract(1).tolist() == [0, 1, 1, 3, 4]
+
+
+def test_an_unknown_at_method_names_the_methods():
+    with pytest.raises(AttributeError, match=r"has no method 'append'(.|\n)*set, add"):
+        fnp.ones(3).at[0].append(1.0)
