@@ -12,7 +12,7 @@ y1, k0, k1, the scaled k0e, k1e, and i0, i1, with SciPy's values at 0, for x < 0
   within a few ulps of the oscillation's amplitude sqrt(2 / (pi x)). (SciPy's values are off by
   some x ulps of it: 1e-6 of the amplitude at x = 1e10.)
 - K for x > 1: sqrt(x) exp(x) K(x) as a piecewise polynomial in 1 / x.
-- I: exp(|x|) times the scaled primitives i0e, i1e, in the argument's dtype.
+- I: exp(|x|) times the scaled primitives i0e, i1e, in the argument's dtype, finite wherever I is.
 
 The others are computed in float64 and rounded once. Derivatives are the closed forms J_0' = -J_1,
 J_1' = J_0 - J_1 / x, I_0' = I_1, I_1' = I_0 - I_1 / x, Y like J, K_0' = -K_1, K_1' = -K_0 - K_1 / x
@@ -163,14 +163,23 @@ _j0_d, _j1_d, _y0_d, _y1_d = (custom_jvp(f) for f in (_j0, _j1, _y0, _y1))
 _k0_d, _k1_d, _k0e_d, _k1e_d = (custom_jvp(f) for f in (_k0, _k1, _k0e, _k1e))
 
 
+def _exp_abs_times(x, scaled):
+    """exp(|x|) * scaled, through exp(|x| / 2) twice where exp(|x|) alone overflows but the
+    product need not (float32's I_0 is finite up to 91.9, exp up to 88.7); one exp elsewhere,
+    which rounds less."""
+    a = fnp.abs(x)
+    e = fnp.exp(a)
+    return fnp.where(fnp.isinf(e), _exp_times(a, scaled), e * scaled)
+
+
 def _i0(x):
-    # as SciPy: exp(|x|) times the scaled function (inf for |x| past exp's range, NaN at inf). The
-    # product is smooth, but not its factors at 0: its derivatives are the closed forms below
-    return fnp.exp(fnp.abs(x)) * E.bessel_i0e_p.bind(x)
+    # as SciPy: exp(|x|) times the scaled function (NaN at inf). The product is smooth, but not
+    # its factors at 0: its derivatives are the closed forms below
+    return _exp_abs_times(x, E.bessel_i0e_p.bind(x))
 
 
 def _i1(x):
-    return fnp.exp(fnp.abs(x)) * E.bessel_i1e_p.bind(x)
+    return _exp_abs_times(x, E.bessel_i1e_p.bind(x))
 
 
 _i0_d, _i1_d = custom_jvp(_i0), custom_jvp(_i1)

@@ -7,6 +7,8 @@
   float64 log1p is some 100 ulps off there: its simplifier folds the correction term away);
 - `lgamma`, `digamma`, `polygamma` and the other special functions compute in float64, as
   SciPy's kernels do, with SciPy's values at the poles and infinities;
+- `zeta` for q < 0 reflects the negative terms to positive q (XLA's sum is only right for q >= 0),
+  and `polygamma` is computed through it;
 - `igammac` for small a and x is SciPy's series, not XLA's 1 - P, which cancels there;
 - `igamma_grad_a` is XLA's, whose relative error grows with a (1e-12 at a = 1e3, 1e-10 at
   1e5, 1e-5 at 1e10; the NumPy kernel's stays within some ulps), and which underflows to 0
@@ -19,7 +21,6 @@ import functools
 import math
 
 import jax.numpy as jnp
-import jax.scipy.special as jsp
 import numpy as np
 import scipy.special as sp
 from jax import lax
@@ -138,10 +139,10 @@ def digamma(x):
 def polygamma(x, *, m):
     if m == 0:
         return digamma(x)
-    # SciPy: (-1)**(m + 1) inf at the poles and at -inf, (-1)**(m + 1) 0 at inf (XLA: NaN)
-    sign_ = 1.0 if m % 2 else -1.0
-    out = _where(_pole(x), jnp.full_like(x, sign_ * math.inf), jsp.polygamma(m, x))
-    return _where(x == math.inf, jnp.full_like(x, sign_ * 0.0), out)
+    # SciPy's (-1)**(m + 1) gamma(m + 1) zeta(m + 1, x), through zeta's values at the poles, at
+    # +-inf and for x < 0 (XLA's polygamma uses its own zeta, wrong for x < 0)
+    factor = (1.0 if m % 2 else -1.0) * float(sp.gamma(m + 1))
+    return const(factor, x) * zeta(const(m + 1, x), x)
 
 
 def _incomplete_gamma(xla, lower):
@@ -196,13 +197,31 @@ def igamma_grad_a(a, x):
     return _where(flat, jnp.zeros_like(x), lax.igamma_grad_a(a, x))
 
 
+def _hurwitz(x, q):
+    """XLA's Hurwitz zeta, whose Euler-Maclaurin tail starts from q + 9, so it is only accurate
+    for q >= 0 (2e-13 off at q = -5.5, 2e-7 at -7.4, diverging below -8). For q < 0 the
+    terms q + k < 0 are g - j, j >= 0, with g = q - ceil(q) in (-1, 0) (exact), so for integer x
+    zeta(x, q) = zeta(x, g + 1) + (-1)**x (zeta(x, -g) - zeta(x, 1 - q)), all at positive q
+    (SciPy sums them one by one); NaN for non-integer x, whose terms there are not real."""
+    negative = q < 0
+    g = _where(negative, q - lax.ceil(q), const(-0.5, q))
+    positive = lax.zeta(x, _where(negative, g + const(1, q), q))
+    half = x * const(0.5, x)
+    sign = _where(lax.floor(half) == half, const(1, x), const(-1, x))
+    # zeta(x, g + 1) and zeta(x, -g) first: for odd x they cancel where the result is near 0
+    shifted = (positive + sign * lax.zeta(x, -g)) - sign * lax.zeta(x, const(1, q) - q)
+    shifted = _where(lax.floor(x) == x, shifted, jnp.full_like(x, math.nan))
+    return _where(negative, shifted, positive)
+
+
 def zeta(x, q):
-    """XLA's Hurwitz zeta with SciPy's values: inf at x = 1 and, for x > 1 or NaN, at q = 0, a
-    negative integer or -inf; NaN for x < 1; at x = inf, the limit (inf below q = 1, 1 at
-    q = 1) where SciPy's sum has one, 0 for q > 1e8 (its asymptotic branch) and NaN between."""
+    """XLA's Hurwitz zeta (continued to q < 0 as above) with SciPy's values: inf at x = 1 and,
+    for x > 1 or NaN, at q = 0, a negative integer or -inf; NaN for x < 1; at x = inf, the limit
+    (inf below q = 1, 1 at q = 1) where SciPy's sum has one, 0 for q > 1e8 (its asymptotic
+    branch) and NaN between."""
     full = functools.partial(jnp.full_like, x)
     at_inf = _where(q < 1, full(math.inf), _where(q == 1, full(1), _where(q > 1e8, full(0), full(math.nan))))
-    out = _where(x == math.inf, at_inf, lax.zeta(x, q))
+    out = _where(x == math.inf, at_inf, _hurwitz(x, q))
     out = _where(q == math.inf, _where(x > 1, full(0), out), out)
     out = _where(_pole(q), full(math.inf), out)
     out = _where(x < 1, full(math.nan), out)
