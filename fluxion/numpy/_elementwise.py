@@ -16,6 +16,7 @@ from ..core import dtypes as D
 from ..core.array import Array, Tracer
 from ..core.errors import op_error
 from ..ops import elementwise as E
+from ..transforms.autodiff.custom import custom_jvp
 from . import _elementwise_numpy
 from ._convert import convert, promote
 from ._elementwise_base import (ANY, FLOATING, INTEGER, INTEGRAL, NUMERIC, REAL, REAL_FLOATING, REAL_NUMERIC,
@@ -569,25 +570,45 @@ def pow(x1, x2, /) -> Array:  # noqa: A001
 def hypot(x1, x2, /) -> Array:
     """sqrt(x1**2 + x2**2) without overflow or underflow in between; inf if either is infinite.
 
+    The derivatives x1 / hypot and x2 / hypot are computed without overflow or underflow too;
+    at (0, 0) the derivatives of every order are 0.
+
     >>> import fluxion.numpy as fnp
     >>> fnp.hypot(fnp.asarray([3.0, 3e30]), fnp.asarray([4.0, 4e30])).tolist()
     [5.0, 4.99999...e+30]
     """
-    return _hypot(*operands("hypot", REAL_FLOATING, x1, x2))
+    return _hypot_any(*operands("hypot", REAL_FLOATING, x1, x2))
 
 
-@in_float32
+@custom_jvp
 def _hypot(x: Array, y: Array) -> Array:
-    # |hi| * sqrt(1 + (lo / hi)**2) with hi the operand of larger magnitude, chosen by a select
-    # rather than by max(|x|, |y|): the same value, and the derivatives of every order of the
-    # smooth function, also where |x| == |y| or where one operand is 0 (abs would lose the
-    # curvature there, and max and min would share it out at ties)
+    # |hi| * sqrt(1 + (lo / hi)**2) with hi the operand of larger magnitude
     a, b = E.abs_p.bind(x), E.abs_p.bind(y)
     swap = a < b
     hi, lo, big = select(swap, y, x), select(swap, x, y), select(swap, b, a)
     ratio = lo / select(big == 0, 1, hi)
     out = big * E.sqrt_p.bind(1 + ratio * ratio)
     return select((a == math.inf) | (b == math.inf), math.inf, out)
+
+
+@_hypot.defjvp
+def _hypot_jvp(primals, tangents):
+    # d h = (x dx + y dy) / h, written with the cosines x / h and y / h: no square of an operand
+    # and no second division by h (the derivative of the formula above had both), which overflow
+    # or underflow for huge or tiny operands where the derivatives do not
+    (x, y), (dx, dy) = primals, tangents
+    h = _hypot(x, y)  # through the rule, so that the higher derivatives are the rule's too
+    return h, _cosine(x, h) * dx + _cosine(y, h) * dy
+
+
+def _cosine(x: Array, h: Array) -> Array:
+    """x / h, and 0 with zero derivatives of every order at h == 0 (x == y == 0): the
+    subgradient of least norm there."""
+    zero = h == 0
+    return select(zero, 0, x / select(zero, 1, h))
+
+
+_hypot_any = in_float32(_hypot)
 
 
 def logaddexp(x1, x2, /) -> Array:

@@ -118,7 +118,9 @@ def _max_weight(x, y):
 
 
 defjvp(E.mul_p, lambda t, ans, x, y: mul(t, y), lambda t, ans, x, y: mul(x, t))
-defjvp(E.div_p, lambda t, ans, x, y: div(t, y), lambda t, ans, x, y: neg(mul(t, div(ans, y))))
+# -(t * ans) / y, not -t * (ans / y): with ans = x / y, XLA rewrites (x / y) / y into x / (y * y),
+# and y * y overflows (|y| > 1.8e19 in float32) or underflows where the derivative does not
+defjvp(E.div_p, lambda t, ans, x, y: div(t, y), lambda t, ans, x, y: neg(div(mul(t, ans), y)))
 defjvp(E.rem_p, lambda t, ans, x, y: t,
        lambda t, ans, x, y: neg(mul(t, E.trunc_p.bind(div(sub(x, ans), y)))))
 defjvp(E.pow_p, lambda t, ans, x, y: _pow_jvp_x(t, x, y), lambda t, ans, x, y: _pow_jvp_y(t, ans, x))

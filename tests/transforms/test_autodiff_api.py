@@ -129,6 +129,67 @@ def test_a_tangent_the_value_cannot_carry_is_refused_not_dropped():
         f_vjp(1.0)
 
 
+def test_a_tangent_or_cotangent_of_another_dtype_is_refused_as_in_jax():
+    # it used to be cast silently: a float64 tangent rounded to float32, an int32 cotangent made a float
+    jax = jax_x64()
+    x32, t64 = np.ones(2, np.float32), np.ones(2, np.float64)
+    with pytest.raises(TypeError, match="dtypes must be equal"):
+        jax.jvp(lambda x: x * 2, (x32,), (t64,))
+    with pytest.raises(fx.errors.DTypeError,
+                       match=r"jvp: tangents\[0\] has dtype float64 but its primal has dtype float32[\s\S]*"
+                             r"fix: cast the tangent: t.astype\(fnp.float32\)"):
+        fx.jvp(lambda x: x * 2, (fnp.asarray(x32),), (fnp.asarray(t64),))
+    with pytest.raises(fx.errors.DTypeError, match=r"jvp: leaf 1 of tangents\[1\] has dtype float64 but its primal "
+                                                   r"has dtype float32"):
+        x = fnp.ones(2)
+        fx.jvp(lambda a, p: a * p[0] * p[1], (1.0, (x, x)), (1.0, (x, fnp.asarray(t64))))
+    # a narrower tangent of the same kind converts exactly, and is taken
+    x64 = fnp.asarray(t64)
+    _, t = fx.jvp(lambda x: x * 2, (x64,), (fnp.asarray(x32),))
+    assert t.dtype == fnp.float64 and t.tolist() == [2.0, 2.0]
+    with pytest.raises(fx.errors.DTypeError, match=r"linearize: tangents\[0\] has dtype float64[\s\S]*fix: cast"):
+        fx.linearize(lambda x: x * 2, fnp.asarray(x32))[1](fnp.asarray(t64))
+
+    _, jax_pullback = jax.vjp(lambda x: x * 2, x32)
+    with pytest.raises(ValueError, match="got int32.*expected float32"):
+        jax_pullback(np.ones(2, np.int32))
+    _, pullback = fx.vjp(lambda x: x * 2, fnp.asarray(x32))
+    with pytest.raises(fx.errors.DTypeError, match=r"vjp: the cotangent has dtype int32 but its output has dtype "
+                                                   r"float32[\s\S]*fix: cast the cotangent: t.astype\(fnp.float32\)"):
+        pullback(fnp.ones(2, dtype=fnp.int32))
+    _, pullback = fx.vjp(lambda x: (x, x * 3), fnp.asarray(x32))
+    with pytest.raises(fx.errors.DTypeError, match=r"vjp: leaf 1 of the cotangents has dtype float64 but its output "
+                                                   r"has dtype float32"):
+        pullback((fnp.ones(2), fnp.asarray(t64)))
+
+
+def test_tangents_and_cotangents_of_the_right_dtype_or_python_numbers_are_accepted():
+    x64 = fnp.asarray([1.0, 2.0], dtype=fnp.float64)
+    _, t = fx.jvp(lambda x: x * x, (x64,), (fnp.ones(2, dtype=fnp.float64),))
+    assert t.dtype == fnp.float64 and t.tolist() == [2.0, 4.0]
+    # a Python number is weak: it takes the value's dtype, as in arithmetic
+    _, t = fx.jvp(lambda x: x * x, (fnp.asarray(3.0, dtype=fnp.float64),), (1.0,))
+    assert t.dtype == fnp.float64 and float(t) == 6.0
+    _, pullback = fx.vjp(lambda x: x * x, fnp.asarray(3.0, dtype=fnp.float64))
+    (ct,) = pullback(2)
+    assert ct.dtype == fnp.float64 and float(ct) == 12.0
+    # an integer value takes an integer tangent (it has no derivative), of any integer dtype
+    _, t = fx.jvp(lambda x, n: x * n, (2.0, fnp.asarray(3)), (1.0, fnp.asarray(0, dtype=fnp.int32)))
+    assert float(t) == 3.0
+
+
+def test_a_tangent_or_cotangent_of_another_shape_is_refused_naming_it():
+    with pytest.raises(fx.errors.ShapeError, match=r"jvp: tangents\[1\] has shape \(3,\) but its primal has shape "
+                                                   r"\(2,\)[\s\S]*fix"):
+        fx.jvp(lambda x, y: x * y, (fnp.ones(2), fnp.ones(2)), (fnp.ones(2), fnp.ones(3)))
+    # linearize used to broadcast it silently
+    with pytest.raises(fx.errors.ShapeError, match=r"linearize: tangents\[0\] has shape \(3,\)"):
+        fx.linearize(lambda x: x * 2, fnp.ones(2))[1](fnp.ones(3))
+    with pytest.raises(fx.errors.ShapeError, match=r"vjp: the cotangent has shape \(3,\) but its output has shape "
+                                                   r"\(2,\)[\s\S]*fix"):
+        fx.vjp(lambda x: x * 2, fnp.ones(2))[1](fnp.ones(3))
+
+
 def test_non_differentiable_operations_give_zero_not_errors():
     f = lambda x: fnp.floor(x) + fnp.sign(x) + (x > 0).astype(fnp.float32) * 0.0 + x * 0.0
     assert float(fx.grad(f)(1.5)) == 0.0

@@ -377,6 +377,76 @@ def test_hypot_second_derivatives_at_ties_are_those_of_the_euclidean_norm():
     np.testing.assert_allclose(hessian, np.array([[y * y, -x * y], [-x * y, x * x]]) / r ** 3, rtol=1e-14)
 
 
+def _forward(f, wrt):
+    """The derivative of the elementwise f(x, y) in argument `wrt`, by forward mode."""
+    def df(x, y):
+        ones = (fnp.ones_like(x), fnp.zeros_like(y)) if wrt == 0 else (fnp.zeros_like(x), fnp.ones_like(y))
+        return fx.jvp(f, (x, y), ones)[1]
+    return df
+
+
+def _reverse(f, wrt):
+    """The derivative of the elementwise f(x, y) in argument `wrt`, by reverse mode."""
+    return lambda x, y: fx.grad(lambda x, y: fnp.sum(f(x, y)), argnums=wrt)(x, y)
+
+
+def _hypot_derivatives(inner, outer):
+    """(dx, dy, dxx, dxy, dyy) of hypot, each entry of the elementwise Hessian by `outer` of `inner`."""
+    dx, dy = inner(fnp.hypot, 0), inner(fnp.hypot, 1)
+    return lambda x, y: (dx(x, y), dy(x, y), outer(dx, 0)(x, y), outer(dx, 1)(x, y), outer(dy, 1)(x, y))
+
+
+def _hypot_central_differences(x, y):
+    """(dx, dy, dxx, dxy, dyy) of np.hypot at float64 x, y by central differences with a relative step."""
+    h = 1e-4 * np.maximum(np.abs(x), np.abs(y))
+    dx = lambda f: lambda x, y: (f(x + h, y) - f(x - h, y)) / (2 * h)  # noqa: E731
+    dy = lambda f: lambda x, y: (f(x, y + h) - f(x, y - h)) / (2 * h)  # noqa: E731
+    return tuple(d(x, y) for d in (dx(np.hypot), dy(np.hypot), dx(dx(np.hypot)), dy(dx(np.hypot)), dy(dy(np.hypot))))
+
+
+MODES = {"rev_rev": (_reverse, _reverse), "fwd_rev": (_reverse, _forward), "rev_fwd": (_forward, _reverse),
+         "fwd_fwd": (_forward, _forward)}
+
+
+# magnitudes where the square of an operand overflows or underflows, while the derivatives do not
+@pytest.mark.parametrize("dtype,scale", [(np.float64, 1e-300), (np.float64, 1e300), (np.float32, 1e-30),
+                                         (np.float32, 1e20), (np.float32, 1e30)])
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("jit", [False, True], ids=["eager", "jit"])
+def test_hypot_derivatives_at_huge_and_tiny_magnitudes_match_finite_differences(dtype, scale, mode, jit):
+    # under jit a derivative with (x / h) / h became x / (h * h) (XLA's simplification) and overflowed
+    x = (np.array([1.0, -3.0, 2.0, 0.0, -5.0, 0.5]) * scale).astype(dtype)
+    y = (np.array([3.0, 4.0, -2.0, 5.0, 0.0, -7.0]) * scale).astype(dtype)
+    derivatives = _hypot_derivatives(*MODES[mode])
+    got = (fx.jit(derivatives) if jit else derivatives)(fnp.asarray(x), fnp.asarray(y))
+    expected = _hypot_central_differences(x.astype(np.float64), y.astype(np.float64))
+    rtol = 1e-7 if dtype == np.float64 else 1e-5
+    for order, g, e in zip((1, 1, 2, 2, 2), got, expected):
+        assert g.dtype == dtype
+        np.testing.assert_allclose(np.asarray(g, np.float64), e, rtol=rtol, atol=rtol / scale ** (order - 1))
+
+
+@pytest.mark.parametrize("dtype,scale", [(np.float32, 1e20), (np.float32, 1e-20), (np.float64, 1e200)])
+def test_derivative_of_a_quotient_in_the_divisor_under_jit_matches_eager_where_the_divisor_squared_overflows(
+        dtype, scale):
+    # -(x / y) / y was rewritten by XLA into -x / (y * y)
+    x = fnp.asarray(np.array([2.0, -3.0]) * scale, dtype=dtype)
+    y = fnp.asarray(np.array([4.0, 5.0]) * scale, dtype=dtype)
+    d = fx.grad(lambda x, y: fnp.sum(x / y), argnums=1)
+    expected = -np.asarray(x, np.float64) / np.asarray(y, np.float64) / np.asarray(y, np.float64)
+    for got in (d(x, y), fx.jit(d)(x, y)):
+        np.testing.assert_allclose(np.asarray(got, np.float64), expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_hypot_derivatives_of_every_order_are_zero_at_the_origin(mode):
+    zeros = fnp.zeros(3, dtype=fnp.float64)
+    derivatives = _hypot_derivatives(*MODES[mode])
+    for d in (derivatives, fx.jit(derivatives)):
+        for g in d(zeros, zeros):
+            np.testing.assert_array_equal(np.asarray(g), np.zeros(3))
+
+
 def test_cbrt_derivatives_at_zero_are_the_infinite_limits():
     # cbrt^(k)(x) = c_k x**(1/3 - k): +inf, -inf, +inf at 0+ (the sign of c_k); NaN was 0 * inf
     x = fnp.asarray([0.0, 2.0, -3.0], dtype=fnp.float64)

@@ -50,13 +50,10 @@ def jvp(f: Callable, primals: Sequence, tangents: Sequence) -> tuple[Any, Any]:
     if p_tree != t_tree:
         raise op_error(ValueError, "jvp", f"primals and tangents have different structures: {p_tree} and {t_tree}",
                        "pass tangents shaped like the primals")
-    for p, t in zip(p_leaves, t_leaves):
-        if p.shape != t.shape:
-            raise op_error(ShapeError, "jvp", f"a tangent has shape {t.shape} but its primal has shape {p.shape}",
-                           "give each tangent its primal's shape")
     interp = JVPInterpreter()
     with push(interp):
-        ts = [_as_type("jvp", t, p.aval) for p, t in zip(p_leaves, t_leaves)]
+        ts = [_as_type("jvp", "tangent", t, p.aval, lambda i=i: _leaf_name("tangents", tuple(tangents), i))
+              for i, (p, t) in enumerate(zip(p_leaves, t_leaves))]
         ins = [JVPTracer(interp, p, like(t, p)) if differentiable(p.aval) else p for p, t in zip(p_leaves, ts)]
         out = converted_for_updates(f)(*tree.unflatten(p_tree, ins))
         out_leaves, out_tree = tree.flatten(out)
@@ -64,16 +61,42 @@ def jvp(f: Callable, primals: Sequence, tangents: Sequence) -> tuple[Any, Any]:
     return tree.unflatten(out_tree, primals_out), tree.unflatten(out_tree, [like(instantiate(t), p) for t, p in zip(tangents_out, primals_out)])
 
 
-def _as_type(op: str, t: Array, aval):
-    """A tangent or cotangent given by the user, in the dtype of the value it belongs to.
+def _as_type(op: str, kind: str, t: Array, aval, name: Callable[[], str]):
+    """A tangent or cotangent (`kind`) given by the user, checked against the type `aval` of the
+    value it belongs to; `name()` says which one it is, for errors.
 
-    An integer or boolean value has no tangent but zero: a floating one for it is refused, as is
-    a complex one for a real value, since casting would drop it silently."""
+    It must have the value's shape, and its dtype or a narrower one of its kind that converts
+    exactly (a float32 tangent for a float64 value): other casts would round it (float64 to
+    float32) or make up a derivative (an integer cotangent) silently, and jax refuses them too.
+    A Python number (weak) takes the value's dtype, as in arithmetic. An integer or boolean value has no tangent but
+    zero: any integer one is accepted, a floating one refused, as is a complex one for a real
+    value, since casting would drop it."""
+    owner = "primal" if kind == "tangent" else "output"
+    if t.shape != aval.shape:
+        raise op_error(ShapeError, op, f"{name()} has shape {t.shape} but its {owner} has shape {aval.shape}",
+                       f"give each {kind} its {owner}'s shape")
+    if t.dtype == aval.dtype:
+        return t
     if t.dtype.kind in "fc" and not differentiable(aval) or t.dtype.kind == "c" and aval.dtype.kind != "c":
-        raise op_error(DTypeError, op, f"a {t.dtype} tangent or cotangent was given for a value of dtype {aval.dtype}, "
+        raise op_error(DTypeError, op, f"a {t.dtype} {kind} ({name()}) was given for a value of dtype {aval.dtype}, "
                        "which cannot carry it", f"give the value a {t.dtype} dtype to differentiate in it "
-                       f"(e.g. x.astype({t.dtype.name})), or pass a zero {aval.dtype} tangent")
-    return t if t.dtype == aval.dtype else E.convert_element_type_p.bind(t, new_dtype=aval.dtype, weak=aval.weak)
+                       f"(e.g. x.astype({t.dtype.name})), or pass a zero {aval.dtype} {kind}")
+    exact = t.dtype.kind == aval.dtype.kind and np.can_cast(t.dtype, aval.dtype, "safe")
+    if differentiable(aval) and not t.weak and not exact:
+        raise op_error(DTypeError, op, f"{name()} has dtype {t.dtype} but its {owner} has dtype {aval.dtype}; a "
+                       f"{kind} must have the dtype of its {owner} (or a narrower one of its kind)", f"cast the {kind}: t.astype(fnp.{aval.dtype.name})")
+    return E.convert_element_type_p.bind(t, new_dtype=aval.dtype, weak=aval.weak)
+
+
+def _leaf_name(label: str, args: tuple, i: int) -> str:
+    """Leaf `i` of the user's arguments `args` (called `label`) as an error names it: `tangents[1]`
+    or `leaf 0 of tangents[1]`."""
+    for k, a in enumerate(args):
+        leaves, treedef = tree.flatten(a)
+        if i < len(leaves):
+            return f"{label}[{k}]" if treedef.is_leaf else f"leaf {i} of {label}[{k}]"
+        i -= len(leaves)
+    return label
 
 
 def _linearize(f: Callable, args: tuple, has_aux: bool = False):
@@ -159,7 +182,9 @@ def linearize(f: Callable, *primals) -> tuple[Any, Callable]:
         if t_tree != in_tree:
             raise op_error(ValueError, "linearize", f"tangents have structure {t_tree}, expected {in_tree}",
                            "pass tangents shaped like the primals")
-        return tree.unflatten(out_tree, linear.forward([_as_type("linearize", t, a) for t, a in zip(t_leaves, linear.in_types)]))
+        return tree.unflatten(out_tree, linear.forward([
+            _as_type("linearize", "tangent", t, a, lambda i=i: _leaf_name("tangents", tangents, i))
+            for i, (t, a) in enumerate(zip(t_leaves, linear.in_types))]))
 
     return tree.unflatten(out_tree, primals_out), f_jvp
 
@@ -179,11 +204,9 @@ def vjp(f: Callable, *primals, has_aux: bool = False):
         if ct_tree != out_tree:
             raise op_error(ValueError, "vjp", f"cotangents have structure {ct_tree}, expected {out_tree}",
                            "pass one cotangent per output, shaped like it")
-        for c, a in zip(ct_leaves, linear.out_types):
-            if c.shape != a.shape:
-                raise op_error(ShapeError, "vjp", f"a cotangent has shape {c.shape} but its output has shape {a.shape}",
-                               "give each cotangent its output's shape")
-        return tree.unflatten(in_tree, linear.backward([_as_type("vjp", c, a) for c, a in zip(ct_leaves, linear.out_types)]))
+        return tree.unflatten(in_tree, linear.backward([
+            _as_type("vjp", "cotangent", c, a, lambda i=i: "the cotangent" if ct_tree.is_leaf
+                     else f"leaf {i} of the cotangents") for i, (c, a) in enumerate(zip(ct_leaves, linear.out_types))]))
 
     out = tree.unflatten(out_tree, primals_out)
     return (out, f_vjp, aux) if has_aux else (out, f_vjp)
