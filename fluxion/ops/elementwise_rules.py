@@ -172,11 +172,12 @@ def _beta_density(a, b, x):
     return exp(sub(powers, log_beta))
 
 
-def _not_differentiable(function: str, argument: str):
-    """A jvp term that refuses: the derivative in a shape parameter is not implemented."""
+def _not_differentiable(function: str, argument: str, differentiable: str):
+    """A jvp term that refuses: the derivative in `argument` is not implemented (that in
+    `differentiable` is)."""
     def rule(t, ans, *primals):
         raise op_error(NotImplementedError, function, f"has no derivative in its argument `{argument}` yet "
-                       "(only in the continuous argument)",
+                       f"(only in `{differentiable}`)",
                        f"if `{argument}` need not be differentiated, pass fx.stop_gradient({argument}); otherwise "
                        "differentiate by finite differences")
     return rule
@@ -204,7 +205,7 @@ defjvp(E.igammac_p, lambda t, ans, a, x: neg(mul(t, E.igamma_grad_a_p.bind(a, x)
        lambda t, ans, a, x: neg(mul(t, _gamma_density(a, x))))
 defjvp(E.igamma_grad_a_p, _igamma_second_derivative_in_a, lambda t, ans, a, x: mul(t, _gamma_density_grad_a(a, x)))
 # betainc's rule is in fluxion/scipy/_incomplete_beta.py: its derivatives in a and b run a loop
-defjvp(E.zeta_p, _not_differentiable("zeta", "x"),
+defjvp(E.zeta_p, _not_differentiable("zeta", "x", "q"),
        lambda t, ans, x, q: neg(mul(t, mul(x, E.zeta_p.bind(add(x, _const(1, x)), q)))))
 
 

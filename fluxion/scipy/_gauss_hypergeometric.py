@@ -317,8 +317,8 @@ def _hyp2f1_dx(t: Array, out: Array, a: Array, b: Array, c: Array, x: Array) -> 
                                                          E.add_p.bind(c, one), x)))
 
 
-_hyp2f1.defjvps(_not_differentiable("hyp2f1", "a"), _not_differentiable("hyp2f1", "b"),
-                _not_differentiable("hyp2f1", "c"), _hyp2f1_dx)
+_hyp2f1.defjvps(_not_differentiable("hyp2f1", "a", "x"), _not_differentiable("hyp2f1", "b", "x"),
+                _not_differentiable("hyp2f1", "c", "x"), _hyp2f1_dx)
 
 
 def hyp2f1(a, b, c, x) -> Array:

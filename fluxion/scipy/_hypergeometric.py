@@ -209,7 +209,7 @@ def _hyp1f1_dx(t: Array, out: Array, a: Array, b: Array, x: Array) -> Array:
     return E.mul_p.bind(t, E.mul_p.bind(E.div_p.bind(a, b), _hyp1f1(E.add_p.bind(a, one), E.add_p.bind(b, one), x)))
 
 
-_hyp1f1.defjvps(_not_differentiable("hyp1f1", "a"), _not_differentiable("hyp1f1", "b"), _hyp1f1_dx)
+_hyp1f1.defjvps(_not_differentiable("hyp1f1", "a", "x"), _not_differentiable("hyp1f1", "b", "x"), _hyp1f1_dx)
 
 
 def hyp1f1(a, b, x) -> Array:

@@ -84,7 +84,8 @@ def _as_type(op: str, kind: str, t: Array, aval, name: Callable[[], str]):
     exact = t.dtype.kind == aval.dtype.kind and np.can_cast(t.dtype, aval.dtype, "safe")
     if differentiable(aval) and not t.weak and not exact:
         raise op_error(DTypeError, op, f"{name()} has dtype {t.dtype} but its {owner} has dtype {aval.dtype}; a "
-                       f"{kind} must have the dtype of its {owner} (or a narrower one of its kind)", f"cast the {kind}: t.astype(fnp.{aval.dtype.name})")
+                       f"{kind} must have the dtype of its {owner} (or a narrower one of its kind)",
+                       f"cast the {kind}: t.astype(fnp.{aval.dtype.name})")
     return E.convert_element_type_p.bind(t, new_dtype=aval.dtype, weak=aval.weak)
 
 
