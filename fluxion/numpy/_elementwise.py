@@ -129,8 +129,8 @@ def _comparison(name: str, prim, kind: str, summary: str, call: str, result: str
                 info = np.iinfo(dt)
                 if not info.min <= c <= info.max:
                     return full_like(x, _outside(op, c > info.max), D.bool_)
-            if dt in D.INTEGER and dt != D.int64 and not x.weak and isinstance(c, Tracer) and c.weak \
-                    and c.dtype == D.int64:
+            if isinstance(c, Tracer) and c.weak and c.dtype == D.int64 and isinstance(x, Array) and not x.weak \
+                    and dt in D.INTEGER and dt != D.int64:
                 if dt == D.uint64:  # (a negative int is below its range; the others fit it)
                     return select(c < 0, _outside(op, False), compare(x1, x2))
                 wide = convert(x, D.int64)
