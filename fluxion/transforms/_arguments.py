@@ -36,10 +36,10 @@ class Arguments:
                 raise op_error(TypeError, "jit", f"static_argnums must hold ints, got {i!r}",
                                "pass positions, e.g. static_argnums=(1,)")
             if self.known and not self.varargs and not -k <= i < k:
+                positions = ", ".join(f"{j} ({p})" for j, p in enumerate(self.positional))
                 raise op_error(ValueError, "jit", f"static_argnums names position {i}, but the function takes "
                                f"{k} positional argument{'s' if k != 1 else ''}",
-                               "pass one of its positions: " + ", ".join(f"{j} ({p})" for j, p in enumerate(self.positional))
-                               if k else "drop static_argnums")
+                               f"pass one of its positions: {positions}" if k else "drop static_argnums")
         for n in names:
             if not isinstance(n, str):
                 raise op_error(TypeError, "jit", f"static_argnames must hold strings, got {n!r}",

@@ -2,9 +2,9 @@
 
 `jit` keeps one compiled program per signature of the arguments: the structure of the
 traced arguments, each leaf's (shape, dtype, weak), the static arguments and the device.
-A jit without static arguments is called through XLA's own dispatcher
-(backends/xla/dispatch.py), which makes the calls of the signatures it has seen without
-entering Python; other calls reach `Jitted`. There, a call whose positional
+A jitted function is called through XLA's own dispatcher (backends/xla/dispatch.py), which
+makes the calls of the signatures it has seen without entering Python; other calls reach
+`Jitted`. There, a call whose positional
 arguments are all host Arrays, NumPy arrays or Python scalars finds its program with a key
 made of the arguments' types alone; every other call takes the general path, which
 flattens the arguments.

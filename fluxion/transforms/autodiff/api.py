@@ -68,9 +68,9 @@ def _as_type(op: str, kind: str, t: Array, aval, name: Callable[[], str]):
     It must have the value's shape, and its dtype or a narrower one of its kind that converts
     exactly (a float32 tangent for a float64 value): other casts would round it (float64 to
     float32) or make up a derivative (an integer cotangent) silently, and jax refuses them too.
-    A Python number (weak) takes the value's dtype, as in arithmetic. An integer or boolean value has no tangent but
-    zero: any integer one is accepted, a floating one refused, as is a complex one for a real
-    value, since casting would drop it."""
+    A Python number (weak) takes the value's dtype, as in arithmetic. An integer or boolean
+    value has no tangent but zero: any integer one is accepted, a floating one refused, as is a
+    complex one for a real value, since casting would drop it."""
     owner = "primal" if kind == "tangent" else "output"
     if t.shape != aval.shape:
         raise op_error(ShapeError, op, f"{name()} has shape {t.shape} but its {owner} has shape {aval.shape}",
