@@ -35,15 +35,16 @@ _OPAQUE = object()  # a leaf the dispatcher does not know, for an Array without 
 _new = Array.__new__
 
 
-def _children(a: Array):
+def _input(a: Array):
+    """The leaf the dispatcher sees for eager Array `a`: its XLA buffer, made at its first use."""
     try:
-        return (a._buffer,), a._weak
+        return a._buffer
     except AttributeError:
         pass
     try:
-        return (_buffer(a),), a._weak
+        return _buffer(a)
     except Exception:  # the general path makes (or explains) it
-        return (_OPAQUE,), None
+        return _OPAQUE
 
 
 def _int_children(n):
@@ -90,7 +91,8 @@ def _dict_children(d: dict):
 _registry = pytree.PyTreeRegistry(enable_none=True, enable_tuple=True, enable_namedtuple=True, enable_list=True,
                                   enable_dict=False)
 _registry.register_node(dict, _dict_children, lambda keys, children: dict(zip(keys, children)))
-_registry.register_node(Array, _children, _unused)
+Array._dispatched = property(_input)  # (a property the dispatcher reads in C, cheaper than a callback)
+_registry.register_dataclass_node(Array, ["_dispatched"], ["_weak"])
 for _cls in (int, bool):
     _registry.register_node(_cls, _int_children, _unused)
 for _cls in (PendingArray, XlaArray):  # (these always have a buffer: a deleted one's is a marker)
