@@ -126,10 +126,20 @@ defjvp(E.rem_p, lambda t, ans, x, y: t,
 defjvp(E.pow_p, lambda t, ans, x, y: _pow_jvp_x(t, x, y), lambda t, ans, x, y: _pow_jvp_y(t, ans, x))
 defjvp(E.max_p, lambda t, ans, x, y: mul(t, _max_weight(x, y)), lambda t, ans, x, y: mul(t, _max_weight(y, x)))
 defjvp(E.min_p, lambda t, ans, x, y: mul(t, _max_weight(y, x)), lambda t, ans, x, y: mul(t, _max_weight(x, y)))
-defjvp(E.atan2_p, lambda t, ans, x, y: mul(t, div(y, add(square(x), square(y)))),
-       lambda t, ans, x, y: neg(mul(t, div(x, add(square(x), square(y))))))
+defjvp(E.atan2_p, lambda t, ans, x, y: mul(t, _over_squares(y, x, y)),
+       lambda t, ans, x, y: neg(mul(t, _over_squares(x, x, y))))
 defjvp(E.copysign_p, lambda t, ans, x, y: mul(t, mul(E.copysign_p.bind(_const(1, x), x), E.copysign_p.bind(_const(1, ans), ans))),
        None)
+
+
+def _over_squares(z, x, y):
+    """z / (x*x + y*y) for z one of x, y (atan2's derivatives), formed on the operands scaled by
+    s = max(|x|, |y|) as (z/s) / q * (1/s), q = (x/s)**2 + (y/s)**2 in [1, 2]: the squares of the
+    operands overflow (|x| > 1.8e19 in float32) or underflow where the quotient does not. (Not
+    (z/s) / (s*q): XLA rewrites a quotient divided again into a / (b*c), which is s*s*q.)"""
+    s = E.max_p.bind(E.abs_p.bind(x), E.abs_p.bind(y))
+    q = add(square(div(x, s)), square(div(y, s)))
+    return mul(div(div(z, s), q), div(_const(1, s), s))
 
 
 def _pow_jvp_x(t, x, y):

@@ -390,18 +390,18 @@ def _reverse(f, wrt):
     return lambda x, y: fx.grad(lambda x, y: fnp.sum(f(x, y)), argnums=wrt)(x, y)
 
 
-def _hypot_derivatives(inner, outer):
-    """(dx, dy, dxx, dxy, dyy) of hypot, each entry of the elementwise Hessian by `outer` of `inner`."""
-    dx, dy = inner(fnp.hypot, 0), inner(fnp.hypot, 1)
+def _derivatives(f, inner, outer):
+    """(dx, dy, dxx, dxy, dyy) of the elementwise f(x, y), each entry of the Hessian by `outer` of `inner`."""
+    dx, dy = inner(f, 0), inner(f, 1)
     return lambda x, y: (dx(x, y), dy(x, y), outer(dx, 0)(x, y), outer(dx, 1)(x, y), outer(dy, 1)(x, y))
 
 
-def _hypot_central_differences(x, y):
-    """(dx, dy, dxx, dxy, dyy) of np.hypot at float64 x, y by central differences with a relative step."""
+def _central_differences(f, x, y):
+    """(dx, dy, dxx, dxy, dyy) of the NumPy function f at float64 x, y by central differences with a relative step."""
     h = 1e-4 * np.maximum(np.abs(x), np.abs(y))
     dx = lambda f: lambda x, y: (f(x + h, y) - f(x - h, y)) / (2 * h)  # noqa: E731
     dy = lambda f: lambda x, y: (f(x, y + h) - f(x, y - h)) / (2 * h)  # noqa: E731
-    return tuple(d(x, y) for d in (dx(np.hypot), dy(np.hypot), dx(dx(np.hypot)), dy(dx(np.hypot)), dy(dy(np.hypot))))
+    return tuple(d(x, y) for d in (dx(f), dy(f), dx(dx(f)), dy(dx(f)), dy(dy(f))))
 
 
 MODES = {"rev_rev": (_reverse, _reverse), "fwd_rev": (_reverse, _forward), "rev_fwd": (_forward, _reverse),
@@ -417,13 +417,34 @@ def test_hypot_derivatives_at_huge_and_tiny_magnitudes_match_finite_differences(
     # under jit a derivative with (x / h) / h became x / (h * h) (XLA's simplification) and overflowed
     x = (np.array([1.0, -3.0, 2.0, 0.0, -5.0, 0.5]) * scale).astype(dtype)
     y = (np.array([3.0, 4.0, -2.0, 5.0, 0.0, -7.0]) * scale).astype(dtype)
-    derivatives = _hypot_derivatives(*MODES[mode])
+    derivatives = _derivatives(fnp.hypot, *MODES[mode])
     got = (fx.jit(derivatives) if jit else derivatives)(fnp.asarray(x), fnp.asarray(y))
-    expected = _hypot_central_differences(x.astype(np.float64), y.astype(np.float64))
+    expected = _central_differences(np.hypot, x.astype(np.float64), y.astype(np.float64))
     rtol = 1e-7 if dtype == np.float64 else 1e-5
     for order, g, e in zip((1, 1, 2, 2, 2), got, expected):
         assert g.dtype == dtype
         np.testing.assert_allclose(np.asarray(g, np.float64), e, rtol=rtol, atol=rtol / scale ** (order - 1))
+
+
+# magnitudes where the squares of the operands overflow or underflow, while the derivatives of
+# the order checked (1/scale**order) do not
+@pytest.mark.parametrize("dtype,scale,orders", [(np.float64, 1e-300, 1), (np.float64, 1e300, 1), (np.float32, 1e-30, 1),
+                                                (np.float32, 1e20, 1), (np.float32, 1e30, 1), (np.float64, 1e-100, 2),
+                                                (np.float64, 1e100, 2), (np.float32, 1e-15, 2), (np.float32, 1e15, 2)])
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("jit", [False, True], ids=["eager", "jit"])
+def test_arctan2_derivatives_at_huge_and_tiny_magnitudes_match_finite_differences(dtype, scale, orders, mode, jit):
+    # the derivatives y / (x*x + y*y) and -x / (x*x + y*y) were formed with the squares
+    x = (np.array([1.0, -3.0, 2.0, 0.0, -5.0, 0.5]) * scale).astype(dtype)
+    y = (np.array([3.0, 4.0, -2.0, 5.0, 0.0, -7.0]) * scale).astype(dtype)
+    derivatives = _derivatives(fnp.arctan2, *MODES[mode])
+    got = (fx.jit(derivatives) if jit else derivatives)(fnp.asarray(x), fnp.asarray(y))
+    expected = _central_differences(np.arctan2, x.astype(np.float64), y.astype(np.float64))
+    rtol = 1e-7 if dtype == np.float64 else 1e-5
+    for order, g, e in zip((1, 1, 2, 2, 2), got, expected):
+        if order <= orders:
+            assert g.dtype == dtype
+            np.testing.assert_allclose(np.asarray(g, np.float64), e, rtol=rtol, atol=rtol / scale ** order)
 
 
 @pytest.mark.parametrize("dtype,scale", [(np.float32, 1e20), (np.float32, 1e-20), (np.float64, 1e200)])
@@ -441,7 +462,7 @@ def test_derivative_of_a_quotient_in_the_divisor_under_jit_matches_eager_where_t
 @pytest.mark.parametrize("mode", MODES)
 def test_hypot_derivatives_of_every_order_are_zero_at_the_origin(mode):
     zeros = fnp.zeros(3, dtype=fnp.float64)
-    derivatives = _hypot_derivatives(*MODES[mode])
+    derivatives = _derivatives(fnp.hypot, *MODES[mode])
     for d in (derivatives, fx.jit(derivatives)):
         for g in d(zeros, zeros):
             np.testing.assert_array_equal(np.asarray(g), np.zeros(3))
