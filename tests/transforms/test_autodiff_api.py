@@ -301,3 +301,19 @@ def test_forward_mode_refuses_a_real_function_of_complex_inputs_that_reverse_mod
     ours = fx.jacfwd(lambda v: fnp.sin(v) * v[0])(fnp.asarray(z))  # holomorphic: forward mode's complex Jacobian
     np.testing.assert_allclose(np.asarray(ours), np.asarray(
         jax.jacfwd(lambda v: jnp.sin(v) * v[0], holomorphic=True)(jnp.asarray(z))), rtol=1e-13)
+
+
+def test_reverse_mode_jacobians_refuse_integer_and_boolean_outputs_as_jax_does():
+    jax = jax_x64()
+    jnp = jax.numpy
+    x = np.array([0.5, 1.5, -2.0])
+    ours = fx.jacfwd(lambda v: fnp.floor(v).astype(fnp.int32))(fnp.asarray(x))  # zeros of the output's dtype
+    theirs = jax.jacfwd(lambda v: jnp.floor(v).astype(jnp.int32))(x)
+    np.testing.assert_array_equal(np.asarray(ours), np.asarray(theirs), strict=True)
+    with pytest.raises(TypeError):
+        jax.jacrev(lambda v: jnp.floor(v).astype(jnp.int32))(x)
+    for f in (lambda v: fnp.floor(v).astype(fnp.int32), lambda v: (v * 2, v > 0)):
+        with pytest.raises(TypeError, match="jacrev: an output of type .* has no derivative[\\s\\S]*fx.jacfwd"):
+            fx.jacrev(f)(fnp.asarray(x))
+    with pytest.raises(TypeError, match="hessian: an output of type i32"):
+        fx.hessian(lambda v: fnp.sum(v).astype(fnp.int32))(fnp.asarray(x))

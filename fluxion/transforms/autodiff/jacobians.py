@@ -33,6 +33,8 @@ def _jacobian(f, argnums, has_aux, holomorphic: bool, forward: bool, op: str):
             _complex_only(op, outs, "output")
         elif op != "jacrev":  # jacfwd and hessian take the complex derivative in forward mode
             _holomorphic_possible(op, ins, outs)
+        if not forward:
+            _floating_outputs(op, outs)
         # blocks[o][i] = d out o / d in i, of shape outs[o].shape + ins[i].shape: one batched
         # linear map per input (forward) or output (reverse), over all its basis vectors at once
         blocks = [[None] * len(ins) for _ in outs]
@@ -65,6 +67,15 @@ def _holomorphic_possible(op: str, ins, outs) -> None:
         raise op_error(TypeError, op, "a real output of complex inputs has no complex derivative (the function is "
                        "not holomorphic)", "use fx.jacrev or fx.grad for the gradient of a real function of complex "
                        "inputs, or differentiate with respect to their real and imaginary parts")
+
+
+def _floating_outputs(op: str, outs) -> None:
+    """Refuse integer and boolean outputs in reverse mode, as jax does: no cotangent flows into them."""
+    for y in outs:
+        if y.dtype not in dtypes.FLOATING:
+            also = ", or use fx.jacfwd, which gives its Jacobian of zeros" if op == "jacrev" else ""
+            raise op_error(TypeError, op, f"an output of type {y} has no derivative in reverse mode",
+                           f"compute it in floating point (e.g. with fnp.where instead of a comparison){also}")
 
 
 def jacfwd(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, holomorphic: bool = False) -> Callable:
