@@ -186,8 +186,15 @@ def test_numpy_unique_matches_numpy(data):
         got, want = (got,), (want,)
     assert len(got) == len(want)
     _same(got[0], want[0].astype(x.dtype))
-    for g, w in zip(got[1:], want[1:]):
-        _same(g, w.astype(np.int64))
+    inverse = 1 + flags[0] if flags[1] else None
+    for i, (g, w) in enumerate(zip(got, want)):
+        if i == inverse and not equal_nan and np.isnan(_key(x)).sum() > 1:
+            # NumPy's sort, not stable here, numbers distinct NaNs in any order: the inverse must rebuild x
+            values, g = np.asarray(got[0]), np.asarray(g)
+            rebuilt = values[g] if axis is None else np.take(values, g.ravel(), axis=0)
+            _same(rebuilt, x.reshape(rebuilt.shape))
+        elif i:
+            _same(g, w.astype(np.int64))
 
 
 def test_unique_values_are_taken_from_the_input_with_their_derivatives():
