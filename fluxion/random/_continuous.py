@@ -96,7 +96,11 @@ def uniform(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32
     ops = ops_for(key, lo, hi)
     lo, hi = ops.read(lo), ops.read(hi)
     u = unit_floats("uniform", key, shape, dt, ops)
-    x = ops.add(ops.mul(u, ops.sub(hi, lo)), lo)
+    # on the bounds halved, maxval - minval cannot overflow (as for -3e38, 3e38 in float32);
+    # halving and doubling are exact, so other bounds give the same numbers
+    half, two = ops.const(0.5, dt), ops.const(2, dt)
+    lo_half, hi_half = ops.mul(lo, half), ops.mul(hi, half)
+    x = ops.mul(ops.add(ops.mul(u, ops.sub(hi_half, lo_half)), lo_half), two)
     # rounding may reach maxval: step back to the largest float below it
     below_hi = ops.nextafter(hi, ops.const(-np.inf, dt))
     return ops.result(ops.max(ops.min(x, below_hi), lo))

@@ -129,18 +129,21 @@ def pareto(key: ArrayLike, b: ArrayLike, shape: Shape | None = None, dtype: DTyp
 def rayleigh(key: ArrayLike, scale: ArrayLike, shape: Shape | None = None,
              dtype: DTypeLike = dtypes.float32) -> Array:
     """Rayleigh samples with `scale` (density x / scale**2 exp(-x**2 / (2 scale**2))): scale sqrt(2 E).
+    NaN where scale < 0 (scale = 0 gives 0, as in NumPy).
 
     >>> import fluxion as fx
     >>> bool((fx.random.rayleigh(fx.random.key(0), 2.0, (5,)) > 0).all())
     True
     """
     dt, shape, (scale,) = float_params("rayleigh", dtype, shape, {"scale": scale})
-    return convert(scale * fnp.sqrt(2.0 * open_exponential("rayleigh", key, shape, scale.dtype)), dt)
+    x = scale * fnp.sqrt(2.0 * open_exponential("rayleigh", key, shape, scale.dtype))
+    return convert(fnp.where(scale >= 0, x, np.nan), dt)
 
 
 def weibull_min(key: ArrayLike, scale: ArrayLike, concentration: ArrayLike, shape: Shape = (),
                 dtype: DTypeLike = dtypes.float32) -> Array:
-    """Weibull samples scale E**(1 / concentration) for standard exponential E.
+    """Weibull samples scale E**(1 / concentration) for standard exponential E; NaN where
+    concentration <= 0 or scale < 0.
 
     The output shape is `shape` broadcast with the shapes of `scale` and `concentration`.
 
@@ -151,7 +154,8 @@ def weibull_min(key: ArrayLike, scale: ArrayLike, concentration: ArrayLike, shap
     """
     dt, shape, (scale, k) = float_params("weibull_min", dtype, shape, {"scale": scale, "concentration": concentration},
                                          joint=True)
-    return convert(scale * fnp.exp(fnp.log(open_exponential("weibull_min", key, shape, k.dtype)) / k), dt)
+    x = scale * fnp.exp(fnp.log(open_exponential("weibull_min", key, shape, k.dtype)) / k)
+    return convert(fnp.where((k > 0) & (scale >= 0), x, np.nan), dt)
 
 
 def double_sided_maxwell(key: ArrayLike, loc: ArrayLike, scale: ArrayLike, shape: Shape = (),

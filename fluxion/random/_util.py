@@ -68,7 +68,8 @@ def param(op: str, name: str, value, dt: np.dtype) -> Array:
     x = to_array(value)
     if x.dtype in dtypes.COMPLEX:
         raise op_error(DTypeError, f"random.{op}", f"{name} has complex dtype {x.dtype}", f"pass a real {name}")
-    return convert(x, dt)
+    # Python numbers and sequences convert to `dt` exactly (as float32, `x` may have rounded them)
+    return convert(x if isinstance(value, Array) else to_array(value, dt), dt)
 
 
 def sample_shape(op: str, shape, *shapes: tuple[int, ...]) -> tuple[int, ...]:
