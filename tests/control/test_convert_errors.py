@@ -75,6 +75,21 @@ def test_a_python_value_that_differs_between_traced_branches_is_an_error_only_wh
     assert float(fx.jit(mode_by_branch, static_argnums=1)(x3(), False)) == 3.0
 
 
+def function_by_branch(x):
+    if x > 0:  # function-if
+        f = lambda v: v * 2  # noqa: E731
+    else:
+        f = lambda v: v * 3  # noqa: E731
+    return f(x)
+
+
+def test_a_python_function_chosen_by_a_traced_condition_is_an_error_that_says_to_call_it_on_each_branch():
+    msg = raises(function_by_branch, x3())
+    assert "variable `f` is a Python function on every branch, but not the same one" in msg
+    assert f":{line_of('function-if')}" in msg and "fix: use it on each branch instead" in msg
+    assert "astype" not in msg
+
+
 def shapes_by_branch(x):
     if x > 0:  # shapes-if
         return fnp.zeros(3)
@@ -355,3 +370,15 @@ def float_range(x, n):
 def test_range_of_a_traced_float_is_a_type_error_as_in_python():
     with pytest.raises(fx.errors.DTypeError, match=r"range(.|\n)*takes integers(.|\n)*astype\(int\)"):
         fx.jit(float_range)(x3(), x3())
+
+
+def test_a_range_of_a_traced_bound_other_than_a_for_header_says_which_range_is_converted():
+    def f(x, n):
+        for i, j in enumerate(range(n)):
+            x = x + j
+        return x
+
+    with pytest.raises(fx.errors.ConcretizationError, match="range\\(\\) other than `for i in range\\(n\\)`[\\s\\S]*"
+                       "static_argnums=\\(1,\\)"):
+        fx.jit(f)(x3(), 3)
+    assert float(fx.jit(f, static_argnums=1)(x3(), 3)) == 6.0

@@ -111,10 +111,14 @@ def _join_name(name: str, probes: list[Probe], replays: list[Replay], i: int, li
         for x in xs[1:]:
             joined = joined and join(joined, aval(x))
         if joined is None:
-            return Undefined(name, f"{label(path, name)} is {' on one branch but '.join(map(describe, xs))} on "
-                             f"another of {after}, so it has no one type after it",
-                             "give it one shape and dtype on every branch (e.g. with .astype(...)); a Python value "
-                             "other than a number must be the same on every branch")
+            shown = [describe(x) for x in xs]
+            what = " on one branch but ".join(shown) + " on another" if len(set(shown)) > 1 else \
+                f"{shown[0]} on every branch, but not the same one,"
+            fix = ("give it one shape and dtype on every branch (e.g. with .astype(...)); a Python value other than a "
+                   "number must be the same on every branch") if any(map(arraylike, xs)) else \
+                ("use it on each branch instead (e.g. y = f(x) inside the `if`), or make the condition static "
+                 "(static_argnums): a traced condition chooses only between arrays")
+            return Undefined(name, f"{label(path, name)} is {what} of {after}, so it has no one value after it", fix)
         for k, r in enumerate(replays):
             if k in given:
                 r.take(probes[k].parts[i][0][j], joined)
