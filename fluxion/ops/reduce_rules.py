@@ -121,10 +121,13 @@ def _extremum_jvp(t, ans, x, *, axes, largest: bool):
     # (-inf for the minimum), so the NaNs attain it, with any infinities of that sign
     ans = select(ne(ans, ans), ans, _const(float("inf") if largest else -float("inf"), ans))
     beyond = (E.gt_p if largest else E.lt_p).bind(S.broadcast_in_dim(ans, x.shape, _kept(x.ndim, axes)), x)
-    at = E.convert_element_type_p.bind(E.not_p.bind(beyond), new_dtype=x.dtype, weak=False)
+    at = E.not_p.bind(beyond)
     # an empty slice has no position attaining its extremum (the identity): its tangent is 0
-    count = E.max_p.bind(R.reduce_sum(at, axes), _const(1, x))
-    return div(R.reduce_sum(mul(t, at), axes), count)
+    count = E.max_p.bind(R.reduce_sum(E.convert_element_type_p.bind(at, new_dtype=x.dtype, weak=False), axes),
+                         _const(1, x))
+    # the tangents chosen by a select, not multiplied by 0 or 1: a NaN elsewhere does not reach the
+    # result (XLA makes that product a select; eager mode would give NaN * 0 = NaN)
+    return div(R.reduce_sum(select(at, _const(0, t), t), axes), count)
 
 
 def _running_extremum_jvp(t, ans, x, *, axis, reverse):

@@ -179,6 +179,16 @@ def test_extremum_gradient_at_ties_matches_jax():
                                      second_order=False)
 
 
+@pytest.mark.parametrize("f", [fnp.max, fnp.min])
+def test_a_nan_cotangent_of_an_extremum_reaches_only_the_positions_attaining_it_eager_and_under_jit(f):
+    # NaN * 0 gave NaN at every position eagerly, while XLA makes that product a select (0 there)
+    x = _arr([1.0, np.nan, 3.0, 2.0])
+    g = fx.grad(lambda x: fnp.sin(f(x)))
+    expected = [0.0, np.nan, 0.0, 0.0]
+    np.testing.assert_array_equal(np.asarray(g(x)), expected)
+    np.testing.assert_array_equal(np.asarray(fx.jit(g)(x)), expected)
+
+
 def test_extremum_over_an_empty_axis_has_a_zero_tangent():
     x = fnp.zeros((0, 2), dtype=fnp.float64)
     value, tangent = fx.jvp(lambda x: R.reduce_max(x, (0,)), (x,), (x,))
