@@ -122,6 +122,9 @@ def gradient(f, *varargs, axis=None, edge_order: int = 1):
     [1.0, 1.5, 2.5, 3.0]
     """
     f = _array(f)
+    if f.dtype == dtypes.bool_:  # as NumPy, which cannot subtract booleans
+        raise op_error(DTypeError, "gradient", "booleans have no differences to divide",
+                       "convert with f.astype(float) first, or use fnp.diff for not_equal of neighbours")
     if axis is None:
         axes = tuple(range(f.ndim))
     else:

@@ -13,7 +13,7 @@ from .. import numpy as fnp
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import op_error
-from ._convert import convert
+from ._convert import promote
 
 __all__ = ["c_", "index_exp", "mgrid", "ogrid", "r_", "s_"]
 
@@ -91,7 +91,7 @@ class _Concatenator:
             raise op_error(NotImplementedError, self.name, f"directive strings such as {item!r} are not supported",
                            "build the array with fnp.concatenate / fnp.stack and an explicit axis")
         if isinstance(item, (bool, int, float, complex)):
-            return convert(item, dtypes.scalar_dtype(item), weak=True)
+            return item  # weak: `promote` gives it the arrays' dtype, raising where it does not fit
         return item if isinstance(item, Array) else fnp.asarray(item)
 
     def __getitem__(self, key):
@@ -101,6 +101,7 @@ class _Concatenator:
         pieces = [self._piece(item, dt) for item in items]
         if not pieces:
             raise op_error(ValueError, self.name, "got nothing to join", f"write e.g. fnp.{self.name}[1:3, 5]")
+        pieces = promote(self.name, *pieces)
         if not self.columns:
             return fnp.concatenate([fnp.atleast_1d(p) for p in pieces])
         # c_: 1-d pieces become columns, scalars 1 x 1 blocks; then join along the last axis

@@ -84,9 +84,11 @@ def interp(x, xp, fp, left=None, right=None, period=None) -> Array:
         res = fnp.where(fnp.isnan(res) & (y0 == y1) & ~fnp.isnan(x), y0, res)
         # NumPy's exact values at the sample points, each with the slope of the segment `j` (the one
         # right of the point, the last one at the end) as its derivative, rather than none at all
+        # (no derivative at an infinite x, where x - x0 would be inf - inf = NaN)
         slope = fnp.where(fnp.isfinite(slope), slope, 0)
-        res = fnp.where(x == x0, plus_derivative(y0, slope * (x - x0)), res)
-        res = fnp.where(x == _at(xp, n - 1), plus_derivative(last, slope * (x - x1)), res)
+        finite = fnp.isfinite(x)
+        res = fnp.where(x == x0, plus_derivative(y0, slope * fnp.where(finite, x - x0, 0)), res)
+        res = fnp.where(x == _at(xp, n - 1), plus_derivative(last, slope * fnp.where(finite, x - x1, 0)), res)
     res = fnp.where(x < _at(xp, 0), first if left is None else left, res)
     res = fnp.where(x > _at(xp, n - 1), last if right is None else right, res)
     return convert(res, fp.dtype)

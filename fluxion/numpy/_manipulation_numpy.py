@@ -124,7 +124,8 @@ def insert(arr, obj, values, axis: int | None = None) -> Array:
         raise op_error(IndexError, "insert", f"indices {idx.tolist()} are out of range for an axis of size {n}",
                        f"use indices in [{-n}, {n}]")
     idx = np.where(idx < 0, idx + n, idx)
-    values = convert(_arr(values), arr.dtype)
+    # as NumPy's np.array(values, dtype=arr.dtype): a Python int that does not fit raises
+    values = convert(values, arr.dtype) if isinstance(values, Array) else fnp.asarray(values, dtype=arr.dtype)
     if values.ndim < arr.ndim:
         values = fnp.reshape(values, (1,) * (arr.ndim - values.ndim) + values.shape)
     if idx.size == 1:  # one position: a block of values.shape[axis] slices (an int index takes axis 0 of values)

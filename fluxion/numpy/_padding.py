@@ -82,6 +82,15 @@ def _extend(x: Array, axis: int, before: int, after: int, mode: str, odd: bool =
     back = S.rev(x, (axis,)) if mode == "symmetric" else S.slice_in_dim(S.rev(x, (axis,)), 1, n - 1, axis=axis)
     if not odd:
         return _periodic(x, axis, S.concatenate([x, back], axis), before, after)
+    if x.dtype == dtypes.bool_:
+        # as NumPy: 2 * edge - mirrored in integers, then nonzero is True, at most one mirror image
+        # a time, each mirroring the booleans padded so far
+        step = n if mode == "symmetric" else n - 1
+        while before or after:
+            b, a = min(before, step), min(after, step)
+            x = convert(_extend(convert(x, dtypes.int64), axis, b, a, mode, odd), dtypes.bool_)
+            before, after = before - b, after - a
+        return x
     first, last = S.slice_in_dim(x, 0, 1, axis=axis), S.slice_in_dim(x, n - 1, n, axis=axis)
     period = S.concatenate([x, 2 * last - back], axis)
     # the odd extension is periodic but for a rise of 2 * (last - first) per period

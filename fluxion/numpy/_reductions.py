@@ -12,7 +12,7 @@ import builtins
 import numpy as np
 
 from ..core import dtypes
-from ..core.array import Array
+from ..core.array import Array, Tracer
 from ..core.errors import DTypeError, ShapeError, op_error
 from ..core.interpreters import EAGER, _ctx
 from ..core.primitive import numpy_kernel
@@ -431,8 +431,12 @@ def average(a, axis=None, weights=None, returned: bool = False, *, keepdims: boo
         axes = normalize_axes("average", axis, x.ndim)
         w = weights_like("average", x, w, axis, axes)
         scale = R.reduce_sum(w, axes)
+        if not isinstance(scale, Tracer) and np.any(np.asarray(scale._concrete("average")) == 0):
+            raise op_error(ZeroDivisionError, "average", "the weights sum to zero, so they cannot be normalized",
+                           "pass weights with a nonzero sum along each reduced axis")
         avg = E.div_p.bind(R.reduce_sum(E.mul_p.bind(x, w), axes), scale)
         avg = keep_dims(avg, x.shape, axes, keepdims)
+        scale = keep_dims(scale, x.shape, axes, keepdims)
     if not returned:
         return avg
     return avg, S.broadcast_to(convert(scale, avg.dtype), avg.shape)

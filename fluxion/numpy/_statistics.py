@@ -192,13 +192,16 @@ def histogram(a, bins=10, range=None, density: bool | None = None, weights=None)
         return _traced_histogram(a, bins, range, density, weights)
     values, bins, range, w, dt, edges_dt = _histogram_args("histogram", a, bins, range, weights)
     counts, edges = _numpy_call("histogram", np.histogram, values, bins=bins, range=range, density=density, weights=w)
+    return Array(counts.astype(_counts_dtype(dt, density, weights))), Array(edges.astype(edges_dt))
+
+
+def _counts_dtype(dt: np.dtype, density, weights) -> np.dtype:
+    """The dtype of histogram counts: the data's floating `dt` with `density`, else that of the
+    weights (int64 for none or booleans)."""
     if density:
-        cdt = dt
-    elif w is not None and w.dtype != np.bool_:
-        cdt = w.dtype
-    else:
-        cdt = dtypes.default_int
-    return Array(counts.astype(cdt)), Array(edges.astype(edges_dt))
+        return dt
+    wdt = None if weights is None else dtype_of(weights)[0]
+    return dtypes.default_int if wdt is None or wdt == dtypes.bool_ else wdt
 
 
 def _traced_histogram(a, bins, range, density, weights):  # noqa: A002
@@ -214,12 +217,10 @@ def _traced_histogram(a, bins, range, density, weights):  # noqa: A002
     inside = (x >= edges[0]) & (x <= edges[-1])  # NaN is in no bin
     w = fnp.ones(x.shape, dtypes.default_int) if weights is None else fnp.ravel(_array(weights))
     counts = bincount(fnp.where(inside, bin_of, 0), fnp.where(inside, w, 0), length=n)
-    if weights is None:
-        counts = convert(counts, dtypes.default_int)
     if density:
         counts = convert(counts, dt)
         counts = counts / fnp.sum(counts) / fnp.diff(edges)
-    return counts, edges
+    return convert(counts, _counts_dtype(dt, density, weights)), edges
 
 
 def histogram_bin_edges(a, bins=10, range=None, weights=None) -> Array:  # noqa: A002
