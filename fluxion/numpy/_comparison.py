@@ -9,9 +9,13 @@ from ..core.array import Array
 from ..core.errors import op_error
 from ..ops import reduce as R
 from ..ops import shape as S
-from ._differences import _arrays, _inexact
+from ._convert import dtype_of
+from ._differences import _arrays, _inexact, _operands
 
 __all__ = ["allclose", "array_equal", "array_equiv", "isclose", "isin"]
+
+_TABLE_DTYPES = {dtypes.bool_, *dtypes.INTEGER}
+
 
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan: bool = False) -> Array:
     """Elementwise `|a - b| <= atol + rtol * |b|`; infinities are close only to themselves.
@@ -74,7 +78,9 @@ def isin(element, test_elements, assume_unique: bool = False, invert: bool = Fal
     """Whether each element of `element` occurs in `test_elements` (the negation when `invert`).
 
     NaN is in no array. `assume_unique` and `kind` (None, 'sort' or 'table') are accepted for
-    NumPy compatibility; the result does not depend on them.
+    NumPy compatibility; the result does not depend on them, but 'table' takes only integer and
+    boolean arrays, as in NumPy. Values are compared exactly (see `equal`): one that does not fit
+    the other's dtype matches nothing.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.isin(fnp.asarray([1, 2, 3]), [3, 1]).tolist()
@@ -82,6 +88,11 @@ def isin(element, test_elements, assume_unique: bool = False, invert: bool = Fal
     """
     if kind not in (None, "sort", "table"):
         raise op_error(ValueError, "isin", f"kind={kind!r} is not a method", "pass kind=None, 'sort' or 'table'")
-    e, t = _arrays("isin", element, test_elements)
-    hits = R.reduce_or(S.expand_dims(e, (e.ndim,)) == S.reshape(t, (t.size,)), (e.ndim,))
+    # a Python scalar test value stays one, so that `equal` can compare it exactly with any dtype
+    e, (t,) = fnp.asarray(element), _operands([test_elements])
+    if kind == "table" and not {e.dtype, t_dtype := dtype_of(t)[0]} <= _TABLE_DTYPES:
+        raise op_error(ValueError, "isin", f"kind='table' takes only integer and boolean arrays, not "
+                       f"{e.dtype} and {t_dtype}", "pass kind=None or 'sort'")
+    flat = S.reshape(t, (t.size,)) if isinstance(t, Array) else t
+    hits = R.reduce_or(fnp.equal(S.expand_dims(e, (e.ndim,)), flat), (e.ndim,))
     return ~hits if invert else hits

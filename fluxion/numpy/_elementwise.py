@@ -119,7 +119,8 @@ _MIRRORED = {E.eq_p: E.eq_p, E.ne_p: E.ne_p, E.lt_p: E.gt_p, E.le_p: E.ge_p, E.g
 def _comparison(name: str, prim, kind: str, summary: str, call: str, result: str):
     """A comparison; an integer array compared with a Python int outside its dtype's range gives the
     exact answer (as NumPy 2), a constant, instead of failing to convert the int. A traced Python
-    int (a jit argument, whose value is not known) is compared in 64 bits, so that it is exact too."""
+    int (a jit argument, whose value is not known) is compared in 64 bits, so that it is exact too.
+    uint64 against a signed integer array is exact as well (promotion would round both to float64)."""
     compare = binary(name, prim, kind, summary, call, result)
 
     def f(x1, x2, /) -> Array:
@@ -129,10 +130,13 @@ def _comparison(name: str, prim, kind: str, summary: str, call: str, result: str
                 info = np.iinfo(dt)
                 if not info.min <= c <= info.max:
                     return full_like(x, _outside(op, c > info.max), D.bool_)
+            if dt == D.uint64 and not x.weak and isinstance(c, Array) and c.dtype in D.SIGNED:
+                # a negative c is below x's range; the others fit it
+                below, u = c < 0, convert(c, D.uint64)
+                exact = compare(x, u) if x is x1 else compare(u, x)
+                return exact | below if _outside(op, False) else exact & ~below
             if isinstance(c, Tracer) and c.weak and c.dtype == D.int64 and isinstance(x, Array) and not x.weak \
                     and dt in D.INTEGER and dt != D.int64:
-                if dt == D.uint64:  # (a negative int is below its range; the others fit it)
-                    return select(c < 0, _outside(op, False), compare(x1, x2))
                 wide = convert(x, D.int64)
                 return compare(wide, c) if x is x1 else compare(c, wide)
         return compare(x1, x2)

@@ -164,16 +164,18 @@ def digitize(x, bins, right: bool = False) -> Array:
     x, bins = _arrays("digitize", x, bins)
     _check_no_complex("digitize", "x", x)
     _check_ndim("digitize", "bins", bins, 1)
-    if not isinstance(bins, Tracer):
-        steps = np.diff(_concrete("digitize", bins))
-        if not (np.all(steps >= 0) or np.all(steps <= 0)):
-            raise op_error(ValueError, "digitize", "bins are neither increasing nor decreasing",
-                           "sort bins (fnp.sort) before digitizing")
     n = bins.shape[0]
     side = "left" if right else "right"
     up = fnp.searchsorted(bins, x, side=side)
     if n < 2:
         return up
+    # NumPy's direction, NaN included: increasing unless the first value unequal to bins[0] is not above it
+    differs = bins != bins[0]
+    increasing = ~fnp.any(differs) | (bins[0] < bins[fnp.argmax(differs)])
+    if not isinstance(bins, Tracer):
+        steps = np.diff(_concrete("digitize", bins))
+        if np.any(steps < 0 if increasing else steps > 0):  # (a NaN step breaks neither direction)
+            raise op_error(ValueError, "digitize", "bins are neither increasing nor decreasing",
+                           "sort bins (fnp.sort) before digitizing")
     down = n - fnp.searchsorted(S.rev(bins, (0,)), x, side=side)
-    increasing = S.reshape(_part(bins, 0, n - 1, n), ()) >= S.reshape(_part(bins, 0, 0, 1), ())
     return fnp.where(increasing, up, down)

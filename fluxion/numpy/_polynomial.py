@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import operator
 
+import numpy as np
+
 from .. import numpy as fnp
 from ..core import dtypes
-from ..core.array import Array
+from ..core.array import Array, Tracer
 from ..core.errors import ConcretizationError, DTypeError, ShapeError, op_error
 from ._convert import convert, promote, promote_inexact
 from ._dtype_functions import finfo
@@ -60,12 +62,24 @@ def polysub(a1, a2) -> Array:
 def polymul(a1, a2) -> Array:
     """The product of two polynomials (the convolution of their coefficients).
 
+    As NumPy, each factor first loses its leading zeros (an empty or all-zero one becomes [0]).
+    Under a transformation the length cannot depend on traced values: traced factors keep their
+    leading zeros, so the product has len(a1) + len(a2) - 1 coefficients.
+
     >>> import fluxion.numpy as fnp
-    >>> fnp.polymul(fnp.asarray([1, 1]), fnp.asarray([1, -1])).tolist()
+    >>> fnp.polymul(fnp.asarray([0, 1, 1]), fnp.asarray([1, -1])).tolist()
     [1, 0, -1]
     """
     a1, a2 = _coefficients("polymul", a1, a2)
-    return fnp.convolve(a1, a2)
+    return fnp.convolve(_trim_leading_zeros(a1), _trim_leading_zeros(a2))
+
+
+def _trim_leading_zeros(p: Array) -> Array:
+    """`p` from its first non-zero coefficient on ([0] if none), as NumPy's poly1d; a traced `p` as it is."""
+    if isinstance(p, Tracer):
+        return p if p.shape[0] else fnp.zeros((1,), p.dtype)
+    nonzero = np.flatnonzero(p._concrete("fnp.polymul"))
+    return p[nonzero[0]:] if nonzero.size else fnp.zeros((1,), p.dtype)
 
 
 def _order(op: str, m) -> int:
@@ -162,10 +176,10 @@ def polyfit(x, y, deg: int, rcond=None, full: bool = False, w=None, cov: bool = 
     if cov:
         raise op_error(NotImplementedError, "polyfit", "cov=True is not supported",
                        "compute the covariance from the returned residuals, or call with cov=False")
-    deg = operator.index(deg)
-    x, y = promote_inexact("polyfit", x, y)
     if deg < 0:
         raise op_error(ValueError, "polyfit", f"deg={deg} is negative", "pass a degree >= 0")
+    deg = int(deg)  # as NumPy's, a float degree is truncated
+    x, y = promote_inexact("polyfit", x, y)
     if x.ndim != 1 or x.shape[0] == 0:
         raise op_error(ShapeError, "polyfit", f"x must be a non-empty 1-d array, got shape {x.shape}",
                        "pass the sample positions as a 1-d array")

@@ -3,13 +3,16 @@
 Both slide one sequence over the other, zero-padded: `correlate(a, v)[k] = sum_n a[n + k] *
 conj(v[n])`, and `convolve(a, v)` correlates the longer sequence with the shorter one reversed.
 `mode` picks which shifts k are kept: "full" every overlap, "same" as many as the longer input
-(centred as NumPy centres them), "valid" only where one input covers the other.
+(centred as NumPy centres them), "valid" only where one input covers the other; NumPy's
+integer modes 0, 1 and 2 name "valid", "same" and "full".
 
 Unlike NumPy, which sums only the overlapping products, the padding takes part in the sums
 (as in XLA's convolution): an infinity that meets the zero padding gives NaN in "full" and
 "same" mode.
 """
 from __future__ import annotations
+
+import numpy as np
 
 from ..core import dtypes
 from ..core.array import Array
@@ -21,12 +24,15 @@ from ._convert import convert, promote
 
 __all__ = ["convolve", "correlate"]
 
-_MODES = ("full", "same", "valid")
+_MODES = ("valid", "same", "full")  # in the order of NumPy's integer modes 0, 1, 2
 
 
-def _inputs(op: str, a, v, mode: str) -> tuple[Array, Array]:
+def _inputs(op: str, a, v, mode: str | int) -> tuple[Array, Array, str]:
+    if isinstance(mode, (int, np.integer)) and not isinstance(mode, bool) and 0 <= mode < len(_MODES):
+        mode = _MODES[mode]
     if mode not in _MODES:
-        raise op_error(ValueError, op, f"unknown mode {mode!r}", f"use one of {', '.join(map(repr, _MODES))}")
+        raise op_error(ValueError, op, f"unknown mode {mode!r}",
+                       f"use one of {', '.join(map(repr, _MODES))} (or NumPy's 0, 1, 2 for them)")
     a, v = promote(op, a, v)
     out = []
     for name, x in (("a", a), ("v", v)):
@@ -37,7 +43,7 @@ def _inputs(op: str, a, v, mode: str) -> tuple[Array, Array]:
         if x.shape[0] == 0:
             raise op_error(ValueError, op, f"{name} is empty", "pass sequences of at least one element")
         out.append(x)
-    return out[0], out[1]
+    return out[0], out[1], mode
 
 
 def _length(mode: str, m: int, n: int) -> int:
@@ -56,14 +62,14 @@ def _slide(x: Array, kernel: Array, lo: int, length: int) -> Array:
     return E.ne_p.bind(out, convert(0, dtypes.int64)) if boolean else out
 
 
-def convolve(a, v, mode: str = "full") -> Array:
+def convolve(a, v, mode: str | int = "full") -> Array:
     """The discrete linear convolution of two one-dimensional sequences.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.convolve(fnp.asarray([1.0, 2.0, 3.0]), fnp.asarray([0.0, 1.0, 0.5])).tolist()
     [0.0, 1.0, 2.5, 4.0, 1.5]
     """
-    a, v = _inputs("convolve", a, v, mode)
+    a, v, mode = _inputs("convolve", a, v, mode)
     if v.shape[0] > a.shape[0]:
         a, v = v, a
     m, n = a.shape[0], v.shape[0]
@@ -71,14 +77,14 @@ def convolve(a, v, mode: str = "full") -> Array:
     return _slide(a, S.rev(v, (0,)), lo, _length(mode, m, n))
 
 
-def correlate(a, v, mode: str = "valid") -> Array:
+def correlate(a, v, mode: str | int = "valid") -> Array:
     """The cross-correlation `c[k] = sum_n a[n + k] * conj(v[n])` of two one-dimensional sequences.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.correlate(fnp.asarray([1.0, 2.0, 3.0]), fnp.asarray([0.0, 1.0, 0.5]), "full").tolist()
     [0.5, 2.0, 3.5, 3.0, 0.0]
     """
-    a, v = _inputs("correlate", a, v, mode)
+    a, v, mode = _inputs("correlate", a, v, mode)
     m, n = a.shape[0], v.shape[0]
     if v.dtype in dtypes.COMPLEX:
         v = E.conj_p.bind(v)

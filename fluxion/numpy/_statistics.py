@@ -134,7 +134,13 @@ def _histogram_args(op: str, a, bins, range, weights):  # noqa: A002  (NumPy's n
     a = _array(a)
     _check_no_complex(op, "a", a)
     dt = edges_dt = _inexact_dtype(a)
-    values = _concrete(op, a).astype(dt)
+    values = _concrete(op, a)
+    # NumPy sees integers as they are (its bin rules make their bins at least 1 wide, and their
+    # edges float64); booleans it reads as uint8, as here, but with a warning
+    if values.dtype == np.bool_:
+        values = values.astype(np.uint8)
+    elif values.dtype.kind not in "iu":
+        values = values.astype(dt)
     if isinstance(bins, Array) and bins.ndim == 0:
         bins = operator.index(bins)
     if not isinstance(bins, (str, int, np.integer)):

@@ -1,7 +1,12 @@
 """Edge cases found by probing fluxion.numpy against NumPy: weighted averages with keepdims
 and returned, histogram counts under jit, odd reflection of booleans, interp at infinite
-sample points, gradient of booleans and r_ / c_ with Python ints. NumPy is the oracle;
-each value is checked eagerly and under jit."""
+sample points, gradient of booleans, r_ / c_ with Python ints, isin with values outside the
+dtype, histogram bin rules for integer data, polymul's leading zeros, integer convolve modes,
+float polyfit degrees and digitize with NaN bins. NumPy is the oracle; each value is checked
+eagerly and under jit."""
+import operator
+import warnings
+
 import numpy as np
 import pytest
 
@@ -98,3 +103,105 @@ def test_insert_refuses_python_ints_that_do_not_fit_the_dtype_as_numpy():
             fnp.insert(fnp.asarray(small), 1, values)
     for values in (7, [5, -6], np.array([300]), 2.7):  # in range, or cast as NumPy casts arrays and floats
         check(fnp.insert(fnp.asarray(small), 1, values), np.insert(small, 1, values))
+
+
+# isin and comparisons of integers -------------------------------------------------------------
+_U64 = np.array([1, 2**63, 2**64 - 1], np.uint64)
+_I64 = np.array([1, 2**63 - 1, -1])
+
+
+@pytest.mark.parametrize("invert", [False, True])
+@pytest.mark.parametrize("element, test", [(np.array([1, 2], np.int8), 300), (np.array([1, 2], np.int8), -300),
+                                           (np.array([1, 2], np.uint8), -1), (np.array([1, 2], np.uint8), [-1, 2]),
+                                           (_U64, _I64), (_I64, _U64), (_U64, -1), (_U64, 2**64 - 1)])
+def test_isin_values_that_do_not_fit_the_dtype_match_nothing_as_numpy(element, test, invert):
+    want = np.isin(element, test, invert=invert)
+    for out in eager_and_jit(lambda e: fnp.isin(e, test, invert=invert), element):
+        check(out, want)
+
+
+@pytest.mark.parametrize("dtype, value", [(np.int8, 300), (np.uint8, -1), (np.uint64, -1)])
+def test_isin_with_a_traced_python_int_outside_the_dtype_matches_nothing_as_numpy(dtype, value):
+    element = np.array([1, 2], dtype)
+    check(fx.jit(lambda e, t: fnp.isin(e, t, invert=True))(element, value), np.isin(element, value, invert=True))
+
+
+@pytest.mark.parametrize("op", [operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge])
+def test_comparison_of_uint64_with_signed_integers_is_exact_as_numpy(op):
+    u = np.array([2**63, 2**64 - 1, 2**63 + 1, 5, 0], np.uint64)
+    i = np.array([2**63 - 1, -1, 2**63 - 1, 5, -3])
+    for x, y in ((u, i), (i, u), (u, i.astype(np.int8))):
+        for out in eager_and_jit(op, x, y):
+            check(out, op(x, y))
+
+
+def test_isin_table_kind_takes_only_integer_and_boolean_arrays_as_numpy():
+    floats, ints = np.array([1.0, 2.0]), np.array([1, 2])
+    with pytest.raises(ValueError):
+        np.isin(floats, ints, kind="table")
+    with raises(ValueError, "isin", "'table'", "float"):
+        fnp.isin(fnp.asarray(floats), fnp.asarray(ints), kind="table")
+    with raises(ValueError, "isin", "'table'", "float"):
+        fx.jit(lambda e, t: fnp.isin(e, t, kind="table"))(floats, ints)
+    flags = np.array([True, False])
+    for out in eager_and_jit(lambda e, t: fnp.isin(e, t, kind="table"), flags, ints):
+        check(out, np.isin(flags, ints, kind="table"))
+
+
+# histogram bin rules ----------------------------------------------------------------------------
+@pytest.mark.parametrize("bins", ["auto", "fd", "doane", "scott", "rice", "sturges", "sqrt"])
+@pytest.mark.parametrize("a, range_", [(np.array([1, 2, 2, 3, 9]), (0, 5)), (np.array([1, 2, 2, 3, 9]), None),
+                                       (np.array([3, 1, 4, 1, 5, 9, 2, 6], np.uint8), None),
+                                       (np.array([True, False, True]), None)])
+def test_histogram_of_integer_data_follows_numpys_bin_rules(a, bins, range_):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # NumPy's note that it reads booleans as uint8
+        counts, edges = np.histogram(a, bins, range_)
+        want_edges = np.histogram_bin_edges(a, bins, range_)
+    out_counts, out_edges = fnp.histogram(fnp.asarray(a), bins, range_)
+    check(out_counts, counts)
+    check(out_edges, edges.astype(np.float32))  # fluxion's edges for integer data are float32
+    check(fnp.histogram_bin_edges(fnp.asarray(a), bins, range_), want_edges.astype(np.float32))
+
+
+# polymul ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("a1, a2", [([0, 0, 1, 2], [1, 2, 3]), ([1, 2, 3], []), ([], []), ([0, 0], [1, 2]),
+                                    ([0, 0, 3], [0, 2])])
+@pytest.mark.parametrize("dtype", [np.float32, np.int64])
+def test_polymul_drops_leading_zeros_as_numpy(a1, a2, dtype):
+    a1, a2 = np.array(a1, dtype), np.array(a2, dtype)
+    want = np.polymul(a1, a2)
+    check(fnp.polymul(fnp.asarray(a1), fnp.asarray(a2)), want)
+    # traced factors keep their leading zeros: the same product, padded in front to a static length
+    length = max(a1.size, 1) + max(a2.size, 1) - 1
+    check(fx.jit(fnp.polymul)(a1, a2), np.pad(want, (length - want.size, 0)))
+
+
+# convolve and correlate -------------------------------------------------------------------------
+@pytest.mark.parametrize("mode", [0, 1, 2, np.int64(1)])
+@pytest.mark.parametrize("name", ["convolve", "correlate"])
+def test_convolve_and_correlate_take_numpys_integer_modes(name, mode):
+    a, v = np.array([1.0, 2.0, 3.0, 4.0]), np.array([0.0, 1.0, 0.5])
+    for out in eager_and_jit(lambda a, v: getattr(fnp, name)(a, v, mode), a, v):
+        check(out, getattr(np, name)(a, v, mode))
+    with pytest.raises(ValueError):
+        getattr(np, name)(a, v, 3)
+    with raises(ValueError, name, "mode 3"):
+        getattr(fnp, name)(fnp.asarray(a), fnp.asarray(v), 3)
+
+
+# polyfit ----------------------------------------------------------------------------------------
+def test_polyfit_truncates_a_float_degree_as_numpy():
+    x = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
+    y = x * x + 1
+    for out in eager_and_jit(lambda x, y: fnp.polyfit(x, y, 2.5), x, y):
+        check(out, np.polyfit(x, y, 2.5), rtol=1e-6)
+
+
+# digitize ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("bins", [[0.0, 1.0, np.nan], [np.nan, 1.0, 0.0], [np.nan, 1.0], [np.nan, np.nan], [np.nan]])
+@pytest.mark.parametrize("right", [False, True])
+def test_digitize_with_nan_bins_matches_numpy(bins, right):
+    x, bins = np.array([-1.0, 0.0, 0.5, 1.0, 3.0, np.inf, np.nan]), np.array(bins)
+    for out in eager_and_jit(lambda x, b: fnp.digitize(x, b, right), x, bins):
+        check(out, np.digitize(x, bins, right))

@@ -71,7 +71,7 @@ def test_convolution_works_on_traced_values(name, rng):
 
 @pytest.mark.parametrize("name", ["convolve", "correlate"])
 @pytest.mark.parametrize("args, error, words", [
-    (([1.0, 2.0], [1.0], "circular"), ValueError, "'full', 'same', 'valid'"),
+    (([1.0, 2.0], [1.0], "circular"), ValueError, "'valid', 'same', 'full'"),
     ((np.ones((2, 2)), [1.0], "full"), ShapeError, "ravel it"),
     (([1.0], np.ones((1, 2)), "full"), ShapeError, "v must be one-dimensional"),
     ((np.ones(0), [1.0], "full"), ValueError, "a is empty"),
