@@ -19,7 +19,7 @@ from ..nn import log1mexp
 from ..numpy._convert import promote_inexact
 from . import special as sp
 from ._stats_util import (LOG_2PI, _checked, _density, _discrete, _distribution, _everywhere, _function, _named,
-                          _quantile, _safe)
+                          _quantile, _safe, _wide)
 
 
 def _gennorm() -> SimpleNamespace:
@@ -243,7 +243,10 @@ def _multinomial() -> SimpleNamespace:
         valid = valid & ~fnp.any(fnp.isnan(x), axis=-1)
         x = _safe(inside[..., None], x, 0)
         p = _safe(valid[..., None], p, 1 / p.shape[-1])
-        out = sp.gammaln(n + 1) + fnp.sum(sp.xlogy(x, p) - sp.gammaln(x + 1), axis=-1)
+
+        def log_mass(x, n, p):
+            return sp.gammaln(n + 1) + fnp.sum(sp.xlogy(x, p) - sp.gammaln(x + 1), axis=-1)
+        out = _wide("multinomial.logpmf", log_mass)(x, n, p)
         out = fnp.where(inside, out, -math.inf)
         return fnp.where(valid, out, math.nan)
 

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from .. import numpy as fnp
 from ..core.errors import ArgumentTypeError
 from ..numpy._convert import promote_inexact
+from ._util import _in_float64
 
 LOG_2PI = math.log(2 * math.pi)
 
@@ -18,6 +19,13 @@ def _safe(ok, x, fill):
     """`x` where `ok`, else `fill`: the masked entries are replaced before a function that would
     make them NaN or inf, so that neither values nor derivatives pick them up."""
     return fnp.where(ok, x, fill)
+
+
+def _wide(name: str, fn):
+    """`fn` computed in float64 and rounded once: log densities that add gammaln's of large
+    parameters cancel in float32 (poisson.logpmf(1e6, 1e6) keeps one digit), where SciPy computes
+    in double."""
+    return lambda *args: _in_float64(name, fn, *args)
 
 
 def _distribution(name: str, doc: str, shapes: tuple = (), defaults=(0, 1), **fns) -> SimpleNamespace:
@@ -114,6 +122,8 @@ def _unit(p):
 def _discrete(name: str, shapes: tuple, doc: str, log_mass, support, valid, safe: tuple, cdf=None) -> SimpleNamespace:
     """A discrete distribution of integers k (shifted by loc) from its log mass on the support and,
     if given, its distribution function `cdf(k, *params)` at integers k >= 0 (0 below them)."""
+    log_mass = _wide(f"{name}.logpmf", log_mass)
+
     def checked(fn):
         def f(k, params, loc, _):
             k, ok = k - loc, valid(*params)

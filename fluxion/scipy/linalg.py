@@ -231,11 +231,30 @@ def _from_triangle(a, lower: bool, hermitian: bool = True):
     return full
 
 
+def _subset(op: str, arg: str, w, v, by_index, by_value):
+    """The eigenpairs of indices `by_index = (lo, hi)` (inclusive), or of values in `by_value =
+    (lo, hi]` (a number known only from the values: not under jit or vmap), or all; `arg` names
+    the argument that gave the indices."""
+    if by_index is not None:
+        lo, hi = (int(i) for i in by_index)
+        n = w.shape[-1]
+        if not 0 <= lo <= hi < n:
+            raise op_error(ValueError, op, f"{arg} {tuple(by_index)} is no range of indices of {n} eigenvalues",
+                           f"pass (lo, hi) with 0 <= lo <= hi <= {n - 1}")
+        return w[..., lo:hi + 1], v[..., lo:hi + 1]
+    if by_value is not None:
+        lo, hi = by_value
+        keep = (w > lo) & (w <= hi)
+        return w[keep], v[:, keep]
+    return w, v
+
+
 def eigh(a, b=None, lower: bool = True, eigvals_only: bool = False, overwrite_a: bool = False,
-         overwrite_b: bool = False, check_finite: bool = True):
+         overwrite_b: bool = False, check_finite: bool = True, subset_by_index=None, subset_by_value=None):
     """Eigenvalues `w` (ascending) and eigenvectors `v` of Hermitian `a` (reading its `lower`
     or upper triangle), or of the generalized problem `a v = w b v` for positive-definite `b`
-    (then `v^H b v = I`); only `w` with `eigvals_only`.
+    (then `v^H b v = I`); only `w` with `eigvals_only`. `subset_by_index=(lo, hi)` keeps the
+    pairs lo..hi, `subset_by_value=(lo, hi)` those with values in (lo, hi] (not under jit or vmap).
 
     >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
     >>> fsl.eigh(fnp.asarray([[2.0, 1.0], [1.0, 2.0]]), eigvals_only=True).tolist()
@@ -250,6 +269,7 @@ def eigh(a, b=None, lower: bool = True, eigvals_only: bool = False, overwrite_a:
         inner = _triangular("eigh", c, _ct(_triangular("eigh", c, full, lower=True)), lower=True)
         y, w = L.eigh(inner)
         v = _triangular("eigh", c, y, lower=True, trans=2)
+    w, v = _subset("eigh", "subset_by_index", w, v, subset_by_index, subset_by_value)
     return w if eigvals_only else (w, v)
 
 
@@ -449,15 +469,7 @@ def eigh_tridiagonal(d, e, eigvals_only: bool = False, select: str = "a", select
     below = fnp.concatenate([e, fnp.zeros(batch + (min(n, 1),), e.dtype)], -1)
     w_v = L.eigh(d[..., :, None] * fnp.eye(n, dtype=d.dtype) + below[..., None, :] * fnp.eye(n, k=-1, dtype=d.dtype))
     v, w = w_v
-    if select in ("i", "index", 2):
-        lo, hi = (int(i) for i in select_range)
-        if not 0 <= lo <= hi < n:
-            raise op_error(ValueError, "eigh_tridiagonal", f"select_range {select_range} is no range of indices of "
-                           f"{n} eigenvalues", f"pass (lo, hi) with 0 <= lo <= hi <= {n - 1}")
-        w, v = w[..., lo:hi + 1], v[..., lo:hi + 1]
-    elif select in ("v", "value", 1):
-        lo, hi = select_range
-        keep = (w > lo) & (w <= hi)
-        w, v = w[keep], v[:, keep]
+    w, v = _subset("eigh_tridiagonal", "select_range", w, v, select_range if select in ("i", "index", 2) else None,
+                   select_range if select in ("v", "value", 1) else None)
     return w if eigvals_only else (w, v)
 

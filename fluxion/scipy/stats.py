@@ -29,7 +29,7 @@ from ._stats_more import (betabinom, gennorm, gumbel_l, gumbel_r, multinomial, n
                           wrapcauchy)
 from ._stats_samples import mode, rankdata, sem
 from ._stats_util import (LOG_2PI, _checked, _density, _discrete, _distribution, _everywhere, _function, _named,
-                          _positive, _quantile, _safe, _unit)
+                          _positive, _quantile, _safe, _unit, _wide)
 
 __all__ = ["bernoulli", "beta", "betabinom", "binom", "cauchy", "chi2", "dirichlet", "expon", "gamma", "gaussian_kde", "gennorm",
            "geom", "gumbel_l", "gumbel_r", "laplace", "logistic", "mode", "multinomial", "multivariate_normal",
@@ -151,7 +151,8 @@ def _t() -> SimpleNamespace:
             t = tail(_safe(centre, 1, y), df)
             middle = lower(0.5 + y * fnp.exp(-sp.betaln(df / 2, 0.5)) / fnp.sqrt(df))
             return fnp.where(finite, fnp.where(centre, middle, fnp.where(y < 0, lower(t), upper(t))), normal(y))
-        return fn
+        # in float32 the rounding of x = df / (df + y**2) costs the tail a digit per decade of df
+        return _wide("t.cdf", fn)
     logpdf, pdf = _density(log_standard, _everywhere)
     cdf = from_tail(lambda t: t, lambda t: 1 - t, sp.ndtr)
     logcdf = from_tail(fnp.log, lambda t: fnp.log1p(-t), sp.log_ndtr)
@@ -163,7 +164,7 @@ def _t() -> SimpleNamespace:
 
 
 def _gamma_functions() -> dict:
-    logpdf, pdf = _density(lambda y, a: sp.xlogy(a - 1, y) - y - sp.gammaln(a), _positive)
+    logpdf, pdf = _density(_wide("gamma.logpdf", lambda y, a: sp.xlogy(a - 1, y) - y - sp.gammaln(a)), _positive)
     return {"logpdf": _checked(logpdf), "pdf": _checked(pdf),
             "cdf": _checked(_function(lambda y, a: sp.gammainc(a, fnp.maximum(y, 0)))),
             "sf": _checked(_function(lambda y, a: sp.gammaincc(a, fnp.maximum(y, 0))))}
@@ -179,7 +180,7 @@ def _chi2() -> SimpleNamespace:
 def _beta() -> SimpleNamespace:
     def log_standard(y, a, b):
         return sp.xlogy(a - 1, y) + sp.xlog1py(b - 1, -y) - sp.betaln(a, b)
-    logpdf, pdf = _density(log_standard, lambda y, a, b: (y >= 0) & (y <= 1))
+    logpdf, pdf = _density(_wide("beta.logpdf", log_standard), lambda y, a, b: (y >= 0) & (y <= 1))
     return _distribution(
         "beta", "The beta distribution on [loc, loc + scale].", ("a", "b"),
         logpdf=_checked(logpdf), pdf=_checked(pdf),
@@ -232,8 +233,10 @@ def _dirichlet() -> SimpleNamespace:
                            "its first axis (as SciPy)")
         a = fnp.reshape(alpha, alpha.shape + (1,) * (x.ndim - 1))
         inside = fnp.all((x >= 0) & (x <= 1), axis=0) & (fnp.abs(fnp.sum(x, axis=0) - 1) <= tol)
-        norm = fnp.sum(sp.gammaln(alpha)) - sp.gammaln(fnp.sum(alpha))
-        out = fnp.sum(sp.xlogy(a - 1, x), axis=0) - norm
+
+        def log_density(x, a, alpha):
+            return fnp.sum(sp.xlogy(a - 1, x), axis=0) - fnp.sum(sp.gammaln(alpha)) + sp.gammaln(fnp.sum(alpha))
+        out = _wide("dirichlet.logpdf", log_density)(x, a, alpha)
         return fnp.where(fnp.all(alpha > 0), fnp.where(inside, out, -math.inf), math.nan)
 
     def pdf(x, alpha):

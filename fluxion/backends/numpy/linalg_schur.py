@@ -42,8 +42,14 @@ def _sylvester(a, b, q):
 def _sqrtm(x):
     def root(m):
         r = sl.sqrtm(m)
-        # a real matrix with a negative real eigenvalue has no real principal root
-        return (np.full_like(m, np.nan) if np.iscomplexobj(r) and not np.iscomplexobj(m) else r,)
+        if np.iscomplexobj(m) or not np.iscomplexobj(r):
+            return (r,)
+        # a real matrix with a negative real eigenvalue has no real principal root; SciPy also goes
+        # complex for one within rounding of 0 (a singular PSD matrix's), which is 0, as in the XLA kernel
+        w = np.linalg.eigvals(m)
+        tol = 10 * m.shape[-1] * np.finfo(m.dtype).eps * np.max(np.abs(w))
+        negative = np.any((w.real < -tol) & (np.abs(w.imag) <= tol))
+        return (np.full_like(m, np.nan) if negative else r.real,)
     (out,) = _each(root, [x], [(x.shape, x.dtype)])
     return out
 

@@ -65,8 +65,12 @@ def _triangular_sqrt(t):
         above = index < j  # the rows (and columns) of the block solved for
         r_jj = lax.dynamic_index_in_dim(d, j, axis=d.ndim - 1, keepdims=True)[..., None]
         block = jnp.where(above[:, None] & above[None, :], r, 0) + jnp.where(above[:, None], r_jj, 1) * eye
-        x = lax.linalg.triangular_solve(block, jnp.where(above[:, None], _column(t, j), 0), left_side=True,
-                                        lower=False)
+        # r_ii + r_jj is 0 where both eigenvalues are exactly 0 (a diagonal matrix with zeros): SciPy's
+        # 0 / 0 is 0 there and its num / 0 inf, so those rows solve with 1 on the diagonal instead
+        zero = jnp.diagonal(block, axis1=-2, axis2=-1)[..., None] == 0
+        x = lax.linalg.triangular_solve(block + zero * eye, jnp.where(above[:, None], _column(t, j), 0),
+                                        left_side=True, lower=False)
+        x = jnp.where(zero & (x != 0), x * np.inf, x)
         return r + x * (index == j)
     return lax.fori_loop(1, n, column, d[..., None, :] * eye)
 
@@ -91,7 +95,8 @@ def _sqrtm(x):
     # complex Schur form gives real eigenvalues imaginary parts of the order of rounding errors
     w = jnp.diagonal(t, axis1=-2, axis2=-1)
     tol = 10 * x.shape[-1] * np.finfo(x.dtype).eps * jnp.max(jnp.abs(w), axis=-1, keepdims=True)
-    negative = jnp.any((jnp.real(w) < 0) & (jnp.abs(jnp.imag(w)) <= tol), axis=-1)
+    # (an eigenvalue within rounding of 0, as a singular PSD matrix has, is 0, not negative)
+    negative = jnp.any((jnp.real(w) < -tol) & (jnp.abs(jnp.imag(w)) <= tol), axis=-1)
     return jnp.where(negative[..., None, None], jnp.nan, jnp.real(root))
 
 
