@@ -39,6 +39,7 @@ from ..core.program import Program
 from ..core.types import ArrayType
 from ._arguments import Arguments
 from ._convert import converted
+from ._lowered import Lowered
 from .autodiff.partial_eval import StagingInterpreter
 from .passes import optimize
 
@@ -300,16 +301,34 @@ class Jitted:
             while len(self._cache) > max(config.jit_cache_size, 0):
                 del self._cache[min(self._cache, key=lambda k: self._cache[k].used)]
 
-    def lower(self, *args, **kwargs):
-        """The staged program and its XLA computation, for inspection: `.program`, `.as_text()`, `.compile()`.
+    def lower(self, *args, **kwargs) -> Lowered:
+        """The staged program and its XLA computation, for inspection (`.program`, `.as_text()`),
+        and `.compile()`, which is called with the traced arguments of such a call (as in jax).
 
         >>> import fluxion as fx, fluxion.numpy as fnp
         >>> "stablehlo.sine" in fx.jit(fnp.sin).lower(fnp.ones(2)).as_text()
         True
         """
         nums = self._arguments.positions(self._static_nums, len(args))
-        program, _, _ = trace(self.fun, args, kwargs, nums, self.static_argnames, self._arguments)
-        return self._compiled(program, self._key(args, kwargs)[0], len(args))
+        program, _, out_tree = trace(self.fun, args, kwargs, nums, self.static_argnames, self._arguments)
+        key = self._key(args, kwargs)[0]
+        entry = _Entry(self._compiled(program, key, len(args)), out_tree)
+        static_args = {i: args[i] for i in sorted(nums)}
+        static_kwargs = {k: v for k, v in kwargs.items() if k in self.static_argnames}
+
+        def call(dyn_args: tuple, dyn_kwargs: dict):
+            full = list(dyn_args)
+            for i, a in static_args.items():
+                full.insert(i, a)
+            now, arrays = self._key(tuple(full), {**static_kwargs, **dyn_kwargs})
+            if now != key:
+                raise op_error(TypeError, "jit", f"the compiled {self._name} was called with other arguments than "
+                               f"those it was lowered for: {self._difference(key, now)}",
+                               "pass arguments of the lowered signature (without its static arguments), or call "
+                               "the jitted function, which compiles for each signature")
+            return entry.build(entry.executable.run(arrays))
+
+        return Lowered(entry.executable, call)
 
     def _compiled(self, program: Program, key, nargs: int):
         """The XLA executable of `program` for the call signature `key`, which says the device."""
@@ -346,11 +365,14 @@ class Jitted:
         positional, keyword = static
         return {**{self._arguments.positional_name(i): v for i, _, v in positional}, **{k: v for k, _, v in keyword}}
 
-    def _leaves(self, key):
-        in_tree, types, static, _ = key
+    def _refs(self, key) -> list[tuple[str, tuple[str, object]]]:
+        """Each traced leaf of a signature: its name, and how it is passed (see `Arguments.leaves`)."""
+        in_tree, _, static, _ = key
         nums = tuple(i for i, _, _ in static[0])
-        nargs = len(in_tree.children[0].children) + len(nums)
-        return [n for n, _ in self._arguments.leaves(in_tree, nargs, nums)], [ArrayType(*t) for t in types]
+        return self._arguments.leaves(in_tree, len(in_tree.children[0].children) + len(nums), nums)
+
+    def _leaves(self, key):
+        return [n for n, _ in self._refs(key)], [ArrayType(*t) for t in key[1]]
 
     def _describe(self, key) -> str:
         names, types = self._leaves(key)
@@ -360,11 +382,16 @@ class Jitted:
 
     def _explain(self, key) -> str:
         """What differs between `key` and the most similar signature compiled before."""
-        old = min(self._cache, key=lambda k: _distance(k, key))
+        return self._difference(min(self._cache, key=lambda k: _distance(k, key)), key)
+
+    def _difference(self, old, key) -> str:
+        """What differs between the signatures `old` and `key`."""
         if old[0] != key[0]:
             (was, _), (now, _) = self._leaves(old), self._leaves(key)
             if was == now:
-                return f"the argument containers changed from {old[0]} to {key[0]}"
+                moved = [f"argument `{n}` is passed {_how(b)} now, {_how(a)} before" for n, a, b
+                         in zip(now, _kinds(self._refs(old)), _kinds(self._refs(key))) if a != b]
+                return "; ".join(moved) or f"the argument containers changed from {old[0]} to {key[0]}"
             return f"the traced arguments changed from ({', '.join(was)}) to ({', '.join(now)})"
         if old[1] != key[1]:
             names, types = self._leaves(key)
@@ -372,14 +399,37 @@ class Jitted:
             return "; ".join(f"argument `{n}` changed from {a} to {b}"
                              for n, a, b in zip(names, before, types) if a != b)
         if old[2] != key[2]:
-            was, now = self._statics(old[2]), self._statics(key[2])
-            return "; ".join(f"static argument `{n}` changed from {was.get(n)!r} to {now.get(n)!r}"
-                             for n in dict.fromkeys([*was, *now]) if was.get(n, _MISSING) != now.get(n, _MISSING)
-                             or type(was.get(n)) is not type(now.get(n)))
+            was, now = self._passed(old[2]), self._passed(key[2])
+            return "; ".join(_static_change(n, was.get(n), now.get(n)) for n in dict.fromkeys([*was, *now])
+                             if was.get(n) != now.get(n))
         return f"the device changed from {old[3]} to {key[3]}"
 
+    def _passed(self, static) -> dict:
+        """The static arguments of a signature by name: (type, value, how it is passed)."""
+        positional, keyword = static
+        return {**{self._arguments.positional_name(i): (t, v, "static_argnums") for i, t, v in positional},
+                **{k: (t, v, "static_argnames") for k, t, v in keyword}}
 
-_MISSING = object()
+
+def _kinds(refs) -> list[str]:
+    return [kind for _, (kind, _) in refs]
+
+
+def _how(kind: str) -> str:
+    """How an argument is passed, from the kind of its `Arguments.leaves` reference."""
+    return "by position" if kind == "static_argnums" else "by keyword"
+
+
+def _static_change(name: str, was, now) -> str:
+    """How static argument `name` changed between two signatures: each is (type, value, how
+    it is passed), or None where it is not passed (its default, if any, is used)."""
+    if was is None:
+        return f"static argument `{name}` is passed now ({now[1]!r}), it was not before"
+    if now is None:
+        return f"static argument `{name}` is not passed now, it was {was[1]!r} before"
+    if was[:2] != now[:2]:
+        return f"static argument `{name}` changed from {was[1]!r} to {now[1]!r}"
+    return f"static argument `{name}` is passed {_how(now[2])} now, {_how(was[2])} before"
 
 
 def _xla_device(device):

@@ -1,0 +1,79 @@
+"""Regressions found by probing the jit API as a jax user would use it."""
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.numpy as fnp
+
+
+# lower(...).compile() is callable, as jax's --------------------------------------------------
+def test_compiled_lowering_takes_the_traced_arguments_and_gives_the_jitted_outputs():
+    traces = []
+
+    def f(d, n, *, scale):
+        traces.append(1)
+        return {"y": d["a"] * n * scale, "z": (d["b"],)}
+    jitted = fx.jit(f, static_argnums=1, static_argnames="scale")
+    x = fnp.arange(4.0)
+    compiled = jitted.lower({"a": x, "b": 1.0}, 3, scale=2).compile()
+    assert "HloModule" in compiled.as_text()
+    out = compiled({"a": x + 1, "b": 5.0})
+    want = f({"a": x + 1, "b": 5.0}, 3, scale=2)
+    assert fx.tree.structure(out) == fx.tree.structure(want)
+    np.testing.assert_array_equal(out["y"], want["y"])
+    np.testing.assert_array_equal(out["z"][0], want["z"][0])
+    np.testing.assert_array_equal(compiled({"a": np.ones(4, np.float32), "b": 0.5})["y"], np.full(4, 6.0))
+    assert len(traces) == 2  # lower traced once (and the eager oracle once); the calls did not
+    assert jitted.cache_size() == 0
+
+
+def test_compiled_lowering_on_an_xla_device_gives_arrays_there():
+    xla = fx.devices()[-1]
+    x = fx.device_put(fnp.ones(3), xla)
+    out = fx.jit(lambda a: a * 2).lower(x).compile()(x)
+    assert out.device == xla and out.tolist() == [2.0, 2.0, 2.0]
+
+
+@pytest.mark.parametrize("args, kwargs, change", [
+    ((fnp.ones(3),), {"n": 2}, "argument `x` changed from f32[4] to f32[3]"),
+    ((fnp.ones(4, dtype=fnp.float64),), {"n": 2}, "argument `x` changed from f32[4] to f64[4]"),
+    ((fnp.ones(4),), {"n": 5}, "static argument `n` changed from 2 to 5"),
+])
+def test_compiled_lowering_called_with_another_signature_names_the_change(args, kwargs, change):
+    compiled = fx.jit(lambda x, *, n: x * n, static_argnames="n").lower(fnp.ones(4), n=2).compile()
+    with pytest.raises(TypeError, match=change.replace("[", r"\[").replace("]", r"\]")):
+        compiled(*args, **kwargs)
+
+
+# explain_cache_misses says how arguments are passed --------------------------------------------
+def test_explain_cache_misses_names_a_static_argument_passed_another_way_or_not_at_all(monkeypatch, capsys):
+    monkeypatch.setattr(fx.config, "explain_cache_misses", True)
+
+    def scaled(x, n=1):
+        return x * n
+    f = fx.jit(scaled, static_argnames="n")
+    x = fnp.ones(3)
+    f(x, n=2)
+    f(x, 2)
+    f(x)
+    g = fx.jit(scaled, static_argnames="n")
+    g(x)
+    g(x, n=1.0)
+    assert capsys.readouterr().err.splitlines() == [
+        "fx.jit: compiling scaled again: static argument `n` is passed by position now, by keyword before",
+        "fx.jit: compiling scaled again: static argument `n` is not passed now, it was 2 before",
+        "fx.jit: compiling scaled again: static argument `n` is passed now (1.0), it was not before",
+    ]
+
+
+def test_explain_cache_misses_names_a_traced_argument_passed_by_keyword(monkeypatch, capsys):
+    monkeypatch.setattr(fx.config, "explain_cache_misses", True)
+
+    def add(a, b):
+        return a + b
+    f = fx.jit(add)
+    x = fnp.ones(3)
+    f(x, x)
+    f(x, b=x)
+    assert capsys.readouterr().err.splitlines() == [
+        "fx.jit: compiling add again: argument `b` is passed by keyword now, by position before"]
