@@ -41,14 +41,16 @@ def _axes(op: str, axis, ndim: int, distinct: bool = True) -> tuple[int, ...]:
 
 def _ints(v) -> tuple[int, ...]:
     """Concrete ints from an int, a sequence of ints or a 1-d array of them (as NumPy takes)."""
-    return tuple(map(operator.index, v)) if np.ndim(v) else (operator.index(v),)
+    if v.__class__ in (tuple, list) or np.ndim(v):  # (a tuple is not given to NumPy: it may hold traced sizes)
+        return tuple(map(operator.index, v))
+    return (operator.index(v),)
 
 
 # reshaping ----------------------------------------------------------------------------------
 def _infer_shape(x: Array, shape) -> tuple[int, ...]:
     """`shape` with its one -1 replaced by the size that keeps the elements of `x`."""
-    if shape.__class__ is tuple and -1 not in shape:
-        return shape  # the primitive checks the sizes
+    if shape.__class__ is tuple and all(d.__class__ is int for d in shape) and -1 not in shape:
+        return shape  # the primitive checks the sizes (a traced size is refused by _ints, naming it)
     size = math.prod(x.shape)
     shape = _ints(shape)
     unknown = [i for i, d in enumerate(shape) if d == -1]

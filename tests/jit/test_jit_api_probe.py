@@ -77,3 +77,11 @@ def test_explain_cache_misses_names_a_traced_argument_passed_by_keyword(monkeypa
     f(x, b=x)
     assert capsys.readouterr().err.splitlines() == [
         "fx.jit: compiling add again: argument `b` is passed by keyword now, by position before"]
+
+
+def test_a_traced_reshape_size_is_refused_naming_the_argument_and_static_argnums():
+    # the -1 test compared the traced size with -1 and reported bool()
+    with pytest.raises(fx.errors.ConcretizationError, match="a size[\\s\\S]*argument `n`[\\s\\S]*static_argnums=\\(1,\\)"):
+        fx.jit(lambda a, n: a.reshape(n, -1))(fnp.arange(4.0), 2)
+    np.testing.assert_array_equal(fx.jit(lambda a, n: a.reshape(n, -1), static_argnums=1)(fnp.arange(4.0), 2),
+                                  np.arange(4.0).reshape(2, -1))
