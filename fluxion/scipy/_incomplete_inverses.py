@@ -319,10 +319,17 @@ def _beta_inverse(a, b, p, q):
     return fnp.where(log_r < _LOG_SMALLEST, 0.0, fnp.where(log_rc < _LOG_SMALLEST, 1.0, x))
 
 
+def _at_limit(a, b, y):
+    """Where SciPy's closed forms y**(1/a) at b = 1 and 1 - (1 - y)**(1/b) at a = 1 reach their limits
+    1 and 0 as the other argument is inf (constant in a, b and y there)."""
+    return (y > 0) & (y < 1) & (((a == np.inf) & (b == 1)) | ((a == 1) & (b == np.inf)))
+
+
 def _betaincinv(a, b, y):
     inside = (y > 0) & (y < 1) & (a > 0) & (a < np.inf) & (b > 0) & (b < np.inf)
     a_s, b_s, y_s = fnp.where(inside, a, 1.0), fnp.where(inside, b, 1.0), fnp.where(inside, y, 0.5)
     out = fnp.where(inside, _beta_inverse(a_s, b_s, y_s, 1 - y_s), np.nan)
+    out = fnp.where(_at_limit(a, b, y), fnp.where(a == 1, 0.0, 1.0), out)
     # SciPy: 0 and 1 at the ends for a, b > 0 (inf included); NaN for a or b <= 0 or NaN
     out = fnp.where(y == 0, 0.0, fnp.where(y == 1, 1.0, out))
     return fnp.where((a > 0) & (b > 0), out, np.nan)
@@ -336,24 +343,25 @@ def _beta_inverse_d(which: int):
     """dx/da or dx/db = -(dI/da or dI/db) / (dI/dx) at the result; 0 where it is 0 or 1 for every a, b."""
     def rule(t, x, a, b, y):
         d = -incomplete_beta_grads(a, b, x)[which] / _beta_density(a, b, x)
-        return t * fnp.where((y == 0) | (y == 1), 0.0, d)
+        return t * fnp.where((y == 0) | (y == 1) | _at_limit(a, b, y), 0.0, d)
     return rule
 
 
 _betaincinv_d = custom_jvp(_betaincinv)
 _betaincinv_d.defjvps(_beta_inverse_d(0), _beta_inverse_d(1),
-                      lambda t, x, a, b, y: t / _beta_density(a, b, x))
+                      lambda t, x, a, b, y: t * fnp.where(_at_limit(a, b, y), 0.0, 1 / _beta_density(a, b, x)))
 
 
 def betaincinv(a, b, y) -> Array:
     """The inverse of betainc in x: the x in [0, 1] with betainc(a, b, x) = y.
 
     0 at y = 0 and 1 at y = 1 (for a, b > 0); NaN for a or b <= 0, y outside [0, 1], and 0 < y < 1
-    where a or b is inf. Float64 results are within some 1e-13 relative of the exact inverse for
-    a, b from 1e-3 to 1e3 and every y where betainc keeps its precision (its relative error moves
-    log(x / (1 - x)) by that error over the slope of log betainc there). Differentiable in y
-    (1 / the density of the beta distribution at x), and in `a` and `b` (-dI/da / the density,
-    by the rule for implicit functions).
+    where a or b is inf, but for the limits 1 at (a, b) = (inf, 1) and 0 at (1, inf) (as SciPy).
+    Float64 results are within some 1e-13 relative of the exact inverse for a, b from 1e-3 to 1e3
+    and every y where betainc keeps its precision (its relative error moves log(x / (1 - x)) by
+    that error over the slope of log betainc there). Differentiable in y (1 / the density of the
+    beta distribution at x), and in `a` and `b` (-dI/da / the density, by the rule for implicit
+    functions).
 
     >>> import fluxion.scipy.special as fsp
     >>> round(fsp.betaincinv(2.0, 3.0, 0.5).item(), 6)
