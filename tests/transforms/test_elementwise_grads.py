@@ -415,15 +415,23 @@ MODES = {"rev_rev": (_reverse, _reverse), "fwd_rev": (_reverse, _forward), "rev_
 @pytest.mark.parametrize("jit", [False, True], ids=["eager", "jit"])
 def test_hypot_derivatives_at_huge_and_tiny_magnitudes_match_finite_differences(dtype, scale, mode, jit):
     # under jit a derivative with (x / h) / h became x / (h * h) (XLA's simplification) and overflowed
+    _check_derivatives_at_scale(fnp.hypot, np.hypot, 1, dtype, scale, 2, mode, jit)
+
+
+def _check_derivatives_at_scale(f, oracle, degree, dtype, scale, orders, mode, jit):
+    """The derivatives of `f` up to order `orders` at points of magnitude `scale` against central
+    differences of the NumPy `oracle`; `f` is homogeneous of `degree` (its derivatives of order k
+    scale as scale**(degree - k), which sets the absolute tolerance)."""
     x = (np.array([1.0, -3.0, 2.0, 0.0, -5.0, 0.5]) * scale).astype(dtype)
     y = (np.array([3.0, 4.0, -2.0, 5.0, 0.0, -7.0]) * scale).astype(dtype)
-    derivatives = _derivatives(fnp.hypot, *MODES[mode])
+    derivatives = _derivatives(f, *MODES[mode])
     got = (fx.jit(derivatives) if jit else derivatives)(fnp.asarray(x), fnp.asarray(y))
-    expected = _central_differences(np.hypot, x.astype(np.float64), y.astype(np.float64))
+    expected = _central_differences(oracle, x.astype(np.float64), y.astype(np.float64))
     rtol = 1e-7 if dtype == np.float64 else 1e-5
     for order, g, e in zip((1, 1, 2, 2, 2), got, expected):
-        assert g.dtype == dtype
-        np.testing.assert_allclose(np.asarray(g, np.float64), e, rtol=rtol, atol=rtol / scale ** (order - 1))
+        if order <= orders:
+            assert g.dtype == dtype
+            np.testing.assert_allclose(np.asarray(g, np.float64), e, rtol=rtol, atol=rtol * scale ** (degree - order))
 
 
 # magnitudes where the squares of the operands overflow or underflow, while the derivatives of
@@ -435,16 +443,7 @@ def test_hypot_derivatives_at_huge_and_tiny_magnitudes_match_finite_differences(
 @pytest.mark.parametrize("jit", [False, True], ids=["eager", "jit"])
 def test_arctan2_derivatives_at_huge_and_tiny_magnitudes_match_finite_differences(dtype, scale, orders, mode, jit):
     # the derivatives y / (x*x + y*y) and -x / (x*x + y*y) were formed with the squares
-    x = (np.array([1.0, -3.0, 2.0, 0.0, -5.0, 0.5]) * scale).astype(dtype)
-    y = (np.array([3.0, 4.0, -2.0, 5.0, 0.0, -7.0]) * scale).astype(dtype)
-    derivatives = _derivatives(fnp.arctan2, *MODES[mode])
-    got = (fx.jit(derivatives) if jit else derivatives)(fnp.asarray(x), fnp.asarray(y))
-    expected = _central_differences(np.arctan2, x.astype(np.float64), y.astype(np.float64))
-    rtol = 1e-7 if dtype == np.float64 else 1e-5
-    for order, g, e in zip((1, 1, 2, 2, 2), got, expected):
-        if order <= orders:
-            assert g.dtype == dtype
-            np.testing.assert_allclose(np.asarray(g, np.float64), e, rtol=rtol, atol=rtol / scale ** order)
+    _check_derivatives_at_scale(fnp.arctan2, np.arctan2, 0, dtype, scale, orders, mode, jit)
 
 
 @pytest.mark.parametrize("dtype,scale", [(np.float32, 1e20), (np.float32, 1e-20), (np.float64, 1e200)])
