@@ -6,12 +6,14 @@ from __future__ import annotations
 import math
 import string
 
+from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
 from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops.linalg import dot_general_p
 from ._contract import diagonal, operands
+from ._convert import convert
 
 _LETTERS = string.ascii_letters
 
@@ -135,12 +137,13 @@ def _from_sublists(args: tuple) -> tuple[str, tuple]:
     return ",".join(subs), xs
 
 
-def einsum(subscripts, /, *operands_, optimize="greedy") -> Array:
+def einsum(subscripts, /, *operands_, optimize="greedy", dtype=None) -> Array:
     """Einstein summation, e.g. `einsum("bij,bjk->bik", x, y)`; '...' broadcasts.
 
     Without '->' the output is the ellipsis axes, then the letters used once in alphabetical
     order. Operands are contracted pairwise, smallest intermediate first; `optimize` is
-    accepted for NumPy compatibility and does not change that order.
+    accepted for NumPy compatibility and does not change that order. `dtype` converts the
+    operands before the products (NumPy's forced calculation dtype).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.einsum("ii", fnp.asarray([[1, 2], [3, 4]])).item()
@@ -152,6 +155,8 @@ def einsum(subscripts, /, *operands_, optimize="greedy") -> Array:
         subscripts, operands_ = _from_sublists((subscripts,) + operands_)
     if not operands_:
         raise _error("needs at least one operand", "pass the arrays after the subscripts")
+    if dtype is not None:
+        operands_ = tuple(convert(x, dtypes.canonicalize(dtype)) for x in operands_)
     xs, back = operands("einsum", *operands_)
     labels, out = _parse(subscripts, [x.ndim for x in xs])
     sizes = _sizes(xs, labels)

@@ -143,7 +143,7 @@ def _normalise(x: Array, n: int, norm: str, inverse: bool) -> Array:
     return E.mul_p.bind(x, convert(scale, x.dtype))
 
 
-def fft(x, /, *, n: int | None = None, axis: int = -1, norm: str = "backward") -> Array:
+def fft(x, /, n: int | None = None, axis: int = -1, norm: str = "backward") -> Array:
     """The discrete Fourier transform along `axis`, cropped or zero-padded to `n` points.
 
     >>> import fluxion.numpy as fnp
@@ -153,7 +153,7 @@ def fft(x, /, *, n: int | None = None, axis: int = -1, norm: str = "backward") -
     return _transform("fft", x, "fft", _length("fft", n), (axis,), norm)
 
 
-def ifft(x, /, *, n: int | None = None, axis: int = -1, norm: str = "backward") -> Array:
+def ifft(x, /, n: int | None = None, axis: int = -1, norm: str = "backward") -> Array:
     """The inverse of `fft` along `axis`.
 
     >>> import fluxion.numpy as fnp
@@ -163,7 +163,7 @@ def ifft(x, /, *, n: int | None = None, axis: int = -1, norm: str = "backward") 
     return _transform("ifft", x, "ifft", _length("ifft", n), (axis,), norm)
 
 
-def fftn(x, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None, norm: str = "backward") -> Array:
+def fftn(x, /, s: Sequence[int] | None = None, axes: Sequence[int] | None = None, norm: str = "backward") -> Array:
     """The n-dimensional discrete Fourier transform over `axes` (all by default), with lengths `s`.
 
     >>> import fluxion.numpy as fnp
@@ -173,7 +173,7 @@ def fftn(x, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = N
     return _transform("fftn", x, "fft", s, axes, norm)
 
 
-def ifftn(x, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
+def ifftn(x, /, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
           norm: str = "backward") -> Array:
     """The inverse of `fftn`.
 
@@ -184,7 +184,7 @@ def ifftn(x, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = 
     return _transform("ifftn", x, "ifft", s, axes, norm)
 
 
-def rfft(x, /, *, n: int | None = None, axis: int = -1, norm: str = "backward") -> Array:
+def rfft(x, /, n: int | None = None, axis: int = -1, norm: str = "backward") -> Array:
     """The Fourier transform of a real signal: its `n // 2 + 1` non-negative frequencies.
 
     >>> import fluxion.numpy as fnp
@@ -194,7 +194,7 @@ def rfft(x, /, *, n: int | None = None, axis: int = -1, norm: str = "backward") 
     return _transform("rfft", x, "rfft", _length("rfft", n), (axis,), norm)
 
 
-def irfft(x, /, *, n: int | None = None, axis: int = -1, norm: str = "backward") -> Array:
+def irfft(x, /, n: int | None = None, axis: int = -1, norm: str = "backward") -> Array:
     """The inverse of `rfft`: a real signal of `n` points (default `2 * (m - 1)` for m frequencies).
 
     >>> import fluxion.numpy as fnp
@@ -204,7 +204,7 @@ def irfft(x, /, *, n: int | None = None, axis: int = -1, norm: str = "backward")
     return _transform("irfft", x, "irfft", _length("irfft", n), (axis,), norm)
 
 
-def rfftn(x, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
+def rfftn(x, /, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
           norm: str = "backward") -> Array:
     """The n-dimensional transform of a real array; the last of `axes` keeps `s[-1] // 2 + 1` frequencies.
 
@@ -215,7 +215,7 @@ def rfftn(x, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = 
     return _transform("rfftn", x, "rfft", s, axes, norm)
 
 
-def irfftn(x, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
+def irfftn(x, /, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
            norm: str = "backward") -> Array:
     """The inverse of `rfftn` (the last axis defaults to `2 * (m - 1)` points).
 
@@ -226,7 +226,7 @@ def irfftn(x, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None =
     return _transform("irfftn", x, "irfft", s, axes, norm)
 
 
-def hfft(x, /, *, n: int | None = None, axis: int = -1, norm: str = "backward") -> Array:
+def hfft(x, /, n: int | None = None, axis: int = -1, norm: str = "backward") -> Array:
     """The transform of a Hermitian-symmetric signal given by its first half: a real spectrum of `n` points.
 
     >>> import fluxion.numpy as fnp
@@ -238,7 +238,7 @@ def hfft(x, /, *, n: int | None = None, axis: int = -1, norm: str = "backward") 
                       (axis,), _SWAPPED[norm])
 
 
-def ihfft(x, /, *, n: int | None = None, axis: int = -1, norm: str = "backward") -> Array:
+def ihfft(x, /, n: int | None = None, axis: int = -1, norm: str = "backward") -> Array:
     """The inverse of `hfft`: the first half of a Hermitian-symmetric signal from a real one.
 
     >>> import fluxion.numpy as fnp
@@ -344,7 +344,7 @@ def _shift(op: str, x, axes, sign: int) -> Array:
     return roll(x, tuple(sign * (x.shape[a] // 2) for a in axes), axis=axes)
 
 
-def fftshift(x, /, *, axes: int | Sequence[int] | None = None) -> Array:
+def fftshift(x, /, axes: int | Sequence[int] | None = None) -> Array:
     """Move the zero frequency to the centre of `axes` (all by default).
 
     >>> import fluxion.numpy as fnp
@@ -354,7 +354,7 @@ def fftshift(x, /, *, axes: int | Sequence[int] | None = None) -> Array:
     return _shift("fftshift", x, axes, 1)
 
 
-def ifftshift(x, /, *, axes: int | Sequence[int] | None = None) -> Array:
+def ifftshift(x, /, axes: int | Sequence[int] | None = None) -> Array:
     """The inverse of `fftshift` (they differ for odd lengths).
 
     >>> import fluxion.numpy as fnp

@@ -125,9 +125,9 @@ def eigh(x, /, UPLO: str = "L") -> EighResult:
     >>> fnp.linalg.eigh(fnp.asarray([[2.0, 1.0], [1.0, 2.0]])).eigenvalues.tolist()
     [1.0, 3.0]
     """
-    if UPLO not in ("L", "U"):
+    if not isinstance(UPLO, str) or UPLO.upper() not in ("L", "U"):
         raise op_error(ValueError, "eigh", f"UPLO must be 'L' or 'U', got {UPLO!r}", "pass UPLO='L' or UPLO='U'")
-    v, w = L.eigh(_matrices("eigh", x, square=True), lower=UPLO == "L")
+    v, w = L.eigh(_matrices("eigh", x, square=True), lower=UPLO.upper() == "L")
     return EighResult(w, v)
 
 
@@ -183,17 +183,38 @@ def qr(x, /, mode: str = "reduced") -> QRResult | Array:
     return r if mode == "r" else QRResult(q, r)
 
 
-def svd(x, /, full_matrices: bool = True, compute_uv: bool = True) -> SVDResult | Array:
+def svd(x, /, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False) -> SVDResult | Array:
     """Singular value decomposition `x = U @ diag(S) @ Vh`, S descending (only S if not `compute_uv`).
+
+    `hermitian=True` takes `x` as Hermitian (reading its lower triangle) and computes the SVD
+    from its eigendecomposition, as NumPy does.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.linalg.svd(fnp.asarray([[3.0, 0.0], [0.0, -4.0]])).S.tolist()
     [4.0, 3.0]
     """
-    x = _matrices("svd", x)
+    x = _matrices("svd", x, square=hermitian)
+    if hermitian:
+        return _hermitian_svd(x, compute_uv)
     if not compute_uv:
         return L.svd(x, compute_uv=False)
     return SVDResult(*L.svd(x, full_matrices=full_matrices))
+
+
+def _hermitian_svd(x: Array, compute_uv: bool) -> SVDResult | Array:
+    """The SVD of Hermitian matrices: S the eigenvalues' magnitudes, descending, U the eigenvectors
+    and Vh their conjugate transpose with each row signed like its eigenvalue."""
+    v, w = L.eigh(x)
+    key = E.neg_p.bind(_abs(w))  # sorting -|w| ascending puts the magnitudes in descending order
+    s = E.neg_p.bind(sort(key, dimension=w.ndim - 1))
+    if not compute_uv:
+        return s
+    sign = _where(E.lt_p.bind(w, convert(0, w.dtype)), convert(-1, v.dtype), convert(1, v.dtype))
+    columns = tuple(range(w.ndim - 1)) + (v.ndim - 1,)  # w's axes in v: the batch and the column axis
+    # each row of v holds the same keys, so one stable sort gives every row the same column order
+    _, u, signed = sort((S.broadcast_in_dim(key, v.shape, columns), v,
+                         E.mul_p.bind(v, S.broadcast_in_dim(sign, v.shape, columns))), dimension=v.ndim - 1)
+    return SVDResult(u, s, _ct(signed))
 
 
 def svdvals(x, /) -> Array:
@@ -419,7 +440,7 @@ def lstsq(a, b, rcond=None) -> tuple[Array, Array, Array, Array]:
     cutoff = _cutoff("lstsq", s, a.shape, rcond)
     sinv = convert(_inverse_values(s, cutoff), a.dtype)
     x = matmul(_ct(vh), E.mul_p.bind(S.expand_dims(sinv, (1,)), matmul(_ct(u), bm)))
-    rank = R.reduce_sum(convert(E.gt_p.bind(s, cutoff), dtypes.default_int), (0,))
+    rank = R.reduce_sum(convert(E.gt_p.bind(s, cutoff), dtypes.int32), (0,))  # int32, as NumPy (LAPACK's int)
     if m > n:
         r = _abs(E.sub_p.bind(bm, matmul(a, x)))
         residuals = R.reduce_sum(E.mul_p.bind(r, r), (0,))
