@@ -14,7 +14,7 @@ import numpy as np
 
 from ..core import dtypes as D
 from ..core.array import Array, to_array
-from ..core.errors import ShapeError, op_error
+from ..core.errors import AxisError, ShapeError, op_error
 from ..core.types import ArrayType
 from ._util import check_dtype, define
 
@@ -51,7 +51,7 @@ def normalize_axes(op: str, axis, ndim: int) -> tuple[int, ...]:
 
 def _out_of_range(op: str, axis: int, ndim: int):
     fix = f"use an axis in [{-ndim}, {ndim - 1}]" if ndim else "a 0-d array has no axes; pass axis=None"
-    raise op_error(ShapeError, op, f"axis {axis} is out of range for an array of {ndim} dimensions", fix)
+    raise op_error(AxisError, op, f"axis {axis} is out of range for an array of {ndim} dimensions", fix)
 
 
 def _check_canonical(op: str, axes: tuple, ndim: int) -> None:

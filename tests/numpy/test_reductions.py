@@ -526,6 +526,17 @@ def test_errors_name_the_problem_and_the_fix(call, error, match):
     assert "fix:" in str(e.value)
 
 
+@pytest.mark.parametrize("name, kwargs", [("sum", {"axis": 2}), ("max", {"axis": -3}), ("argmin", {"axis": 2}),
+                                          ("sort", {"axis": 2}), ("cumsum", {"axis": 2}), ("mean", {"axis": (0, 2)})])
+def test_an_axis_out_of_range_is_an_index_error_as_in_numpy(name, kwargs):
+    with pytest.raises(IndexError):  # NumPy's AxisError is an IndexError and a ValueError
+        getattr(np, name)(X2, **kwargs)
+    with pytest.raises(IndexError, match="out of range"):
+        getattr(fnp, name)(X2, **kwargs)
+    with pytest.raises(IndexError, match="out of range"):
+        fnp.linalg.norm(X2, axis=(0, 2))
+
+
 def test_python_lists_and_scalars_are_accepted():
     assert fnp.sum([1, 2, 3]).item() == 6
     assert fnp.max(3.5).item() == 3.5
