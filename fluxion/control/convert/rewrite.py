@@ -293,9 +293,11 @@ class Rewriter:
         return [*out, self._call("for_stmt", args, state, cells, s)]
 
     def _iterable(self, it: ast.expr) -> ast.expr:
-        """`range(...)` as `range_(range, ...)`, which does not need concrete bounds, and
-        `reversed(range(...))` as `range_(reversed, range_(range, ...))`."""
-        if _call_of(it, "range") and not any(isinstance(a, ast.Starred) for a in it.args):
+        """`range(...)` as `range_(range, ...)`, which does not need concrete bounds,
+        `reversed(range(...))` as `range_(reversed, range_(range, ...))`, and `enumerate(...)`
+        and `zip(...)` as `range_(enumerate, ...)` and `range_(zip, ...)`, which know their length."""
+        if (any(_call_of(it, f) for f in ("range", "enumerate", "zip"))
+                and not any(isinstance(a, ast.Starred) for a in it.args)):
             return locate(ast.Call(self.rt("range_"), [it.func, *map(self.expr, it.args)], []), it)
         if _call_of(it, "reversed") and len(it.args) == 1 and _call_of(it.args[0], "range"):
             return locate(ast.Call(self.rt("range_"), [it.func, self._iterable(it.args[0])], []), it)

@@ -156,9 +156,27 @@ class TracedRange:
         self.start, self.stop, self.step = (0, args[0], 1) if len(args) == 1 else (*args, 1)[:3]
 
 
+class Sized:
+    """`enumerate` or `zip` of sized iterables, with their length: a loop over it that a
+    traced `break` or `return` stops takes one conditional per item, as over a list."""
+
+    def __init__(self, items, n: int):
+        self.items, self.n = items, n
+
+    def __iter__(self):
+        return self.items
+
+    def __len__(self):
+        return self.n
+
+
 def range_(callee, *args):
     """`callee(*args)`, except that `range` of traced bounds is a TracedRange, and so is
-    `reversed` of one."""
+    `reversed` of one; `enumerate` and `zip` of sized iterables are Sized."""
+    sized = args[:1] if callee is enumerate else args if callee is zip else ()
+    if sized and all(hasattr(a, "__len__") for a in sized):
+        items = callee(*args)  # first: it raises Python's error for an argument that is not iterable
+        return Sized(items, min(map(len, sized)))
     if callee is reversed and len(args) == 1 and isinstance(args[0], TracedRange):
         from ... import numpy as fnp  # here: fluxion.numpy builds on the control flow
         r = args[0]
@@ -209,7 +227,12 @@ def _traced_for(iterable, more_fn, body_fn, state, names, where):
     if not iterable.shape:
         raise ArgumentTypeError("iteration over a 0-d array; use .item()")
     if more_fn is None:
-        return traced_loop.scan(body_fn, iterable, state, names, where, "for")
+        out = traced_loop.scan(body_fn, iterable, state, names, where, "for")
+        if out is not None:
+            return out
+        for item in iterable:  # a list grows by an item per row: Python's loop over the rows, as eagerly
+            state = body_fn(item, *state)
+        return state
     return _range_loop(0, iterable.shape[0], 1, iterable, more_fn, body_fn, state, names, where)
 
 

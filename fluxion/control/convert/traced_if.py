@@ -99,8 +99,8 @@ def _join_name(name: str, probes: list[Probe], replays: list[Replay], i: int, li
     treedef, leaves = probes[given[0]].parts[i][1], []
     for k in given[1:]:
         if probes[k].parts[i][1] != treedef:
-            return Undefined(name, f"{label(name, name)} is {_structure(treedef)} on one branch but "
-                             f"{_structure(probes[k].parts[i][1])} on another of {after}",
+            return Undefined(name, f"{label(name, name)} is {_structure(treedef, name)} on one branch but "
+                             f"{_structure(probes[k].parts[i][1], name)} on another of {after}",
                              "give it the same structure (containers, list lengths) on every branch")
     for j, path in enumerate(paths(name, treedef)):
         xs = [probes[k].parts[i][0][j] for k in given]
@@ -128,8 +128,10 @@ def _join_name(name: str, probes: list[Probe], replays: list[Replay], i: int, li
     return _Joined(treedef, leaves)
 
 
-def _structure(treedef) -> str:
-    """A pytree structure in words: one value, None (what a path without `return` gives), or its form."""
+def _structure(treedef, name: str) -> str:
+    """A pytree structure in words: one value, None (for the return value, what a path without
+    `return` gives), or its form."""
     shown = str(treedef)
-    return {"*": "one value", "None()": "None (as when no return statement is reached)"}.get(
-        shown, f"of structure {shown}")
+    if shown == "None()" and not name.isidentifier():
+        return "None (as when no return statement is reached)"
+    return {"*": "one value", "None()": "None"}.get(shown, f"of structure {shown}")

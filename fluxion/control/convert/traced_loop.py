@@ -23,38 +23,46 @@ from .probe import Probe, Replay, arraylike, aval, cast, describe, dynamic, labe
 _ROUNDS = 8  # a carried type changes at most a few times (Python number -> weak array -> strong array)
 
 
-def _settle(fn: Callable, prefix: tuple, state: list, names: Sequence[str], where: str, kind: str):
+def _settle(fn: Callable, prefix: tuple, state: list, names: Sequence[str], where: str, kind: str, why: str,
+            grows: bool = False):
     """Trace `fn(*prefix, *state)` until the types of the carried variables stop changing;
-    returns the last trace and the settled initial state."""
+    returns the last trace and the settled initial state. `why` says why the loop is traced.
+    With `grows`, a Python list that a pass lengthens gives (None, state) at once."""
     loop = f"the `{kind}` loop at {where}"
     for i, v in enumerate(state):
         if isinstance(v, Undefined):  # a variable the loop defines
             state[i] = Undefined(names[i], f"{label(names[i], names[i])} is read in {loop} before it is assigned "
-                                 "there; its value from the previous pass is not carried, because the loop's "
-                                 "condition is traced", "assign it before the loop")
+                                 f"there; its value from the previous pass is not carried, because {why}",
+                                 "assign it before the loop")
     for _ in range(_ROUNDS):
         dyn, _ = dynamic((*prefix, *state))
         probe = Probe(fn, (*prefix, *state), dyn)
         changed = False
         for i, name in enumerate(names):
-            new = _settle_name(name, state[i], probe.out[i], probe.parts[i], loop)
+            if grows and type(state[i]) is list and type(probe.out[i]) is list and len(probe.out[i]) != len(state[i]):
+                return None, state
+            new = _settle_name(name, state[i], probe.out[i], probe.parts[i], loop, why)
             if new is not state[i]:
                 state[i], changed = new, True
         if not changed:
             return probe, state
-    raise conversion_error(kind, f"the types of the variables carried by {loop} keep changing (its condition is "
-                           "traced)", "give each carried variable its final shape and dtype before the loop")
+    raise conversion_error(kind, f"the types of the variables carried by {loop} keep changing ({why})",
+                           "give each carried variable its final shape and dtype before the loop")
 
 
-def _settle_name(name: str, v, out, parts, loop: str):
+def _settle_name(name: str, v, out, parts, loop: str, why: str):
     """The initial value of a carried variable once it fits what the body makes of it."""
     if isinstance(v, Undefined) or out is v:
         return v
     if v is UNSET:  # a return inside the loop: start from zeros of the value it returns
         return UNSET if out is UNSET else tree.map(lambda x: zeros(aval(x)) if arraylike(x) else x, out)
-    traced = f"{loop}, whose condition is traced"
+    traced = f"{loop} ({why})"
     leaves, treedef = tree.flatten(v)
     if parts[1] != treedef:
+        if v is None:
+            return Undefined(name, f"{label(name, name)} is None before {traced}, but a pass makes it {describe(out)}",
+                             "start it from a value of the type the loop gives it (e.g. fnp.zeros(shape, dtype)), "
+                             "not None")
         if type(v) is list and type(out) is list:
             return Undefined(name, f"the Python list `{name}` changes length (from {len(v)} to {len(out)} items) in "
                              f"a pass of {traced}", "collect the values in an array: write into one made before the "
@@ -74,7 +82,7 @@ def _settle_name(name: str, v, out, parts, loop: str):
         fit = join(aval(a), aval(b)) if arraylike(b) else None
         if fit is None:
             return Undefined(name, f"{label(path, name)} enters {loop} as {describe(a)} but a pass makes it "
-                             f"{describe(b)}; the loop's condition is traced, so it must keep one type",
+                             f"{describe(b)}; {why}, so it must keep one type",
                              "give it its final shape and dtype before the loop (e.g. fnp.zeros(shape, dtype) "
                              "or x.astype(...)), and keep it in every pass")
         if not isinstance(a, Array) or fit != a.aval:
@@ -95,14 +103,14 @@ def _body(probe: Probe, state: list) -> Callable:
     return replay.function()
 
 
-def _after(entry: tuple, state: list, outs, names: Sequence[str], where: str, kind: str) -> tuple:
+def _after(entry: tuple, state: list, outs, names: Sequence[str], where: str, kind: str, why: str) -> tuple:
     """The state after the loop: carried leaves from `outs`; a variable the loop alone defines has no value."""
     outs = iter(outs)
     result = []
     for name, before, v in zip(names, entry, state):
         if isinstance(before, Undefined):
-            v = Undefined(name, f"{label(name, name)} is assigned only inside the `{kind}` loop at {where}, whose "
-                          "condition is traced, so it has no value after it", "assign it before the loop")
+            v = Undefined(name, f"{label(name, name)} is assigned only inside the `{kind}` loop at {where} ({why}), "
+                          "so it has no value after it", "assign it before the loop")
         elif not isinstance(v, Undefined) and v is not UNSET:
             v = tree.map(lambda x: next(outs) if isinstance(x, Array) else x, v)
         result.append(v)
@@ -112,7 +120,8 @@ def _after(entry: tuple, state: list, outs, names: Sequence[str], where: str, ki
 def while_loop(test: Callable, body: Callable, state: tuple, names: Sequence[str], where: str, kind: str) -> tuple:
     """The state after `while test(*state): state = body(*state)`, as one fx.while_loop."""
     from ..loops import while_loop as fx_while
-    probe, settled = _settle(body, (), list(state), names, where, kind)
+    why = "the loop's condition is traced"
+    probe, settled = _settle(body, (), list(state), names, where, kind, why)
     dyn, carry = dynamic(settled)
     run_body = _body(probe, settled)
     test_probe = Probe(lambda *s: (truth(kind, test(*s)),), tuple(settled), dyn)
@@ -120,15 +129,19 @@ def while_loop(test: Callable, body: Callable, state: tuple, names: Sequence[str
     replay.take(test_probe.out[0], ArrayType((), dtypes.bool_))
     run_test = replay.function()
     outs = fx_while(lambda c: run_test(*c)[0], lambda c: run_body(*c), tuple(carry))
-    return _after(state, settled, outs, names, where, kind)
+    return _after(state, settled, outs, names, where, kind, why)
 
 
-def scan(body: Callable, xs: Array, state: tuple, names: Sequence[str], where: str, kind: str) -> tuple:
-    """The state after `for x in xs: state = body(x, *state)`, as one fx.scan over traced `xs`."""
+def scan(body: Callable, xs: Array, state: tuple, names: Sequence[str], where: str, kind: str) -> tuple | None:
+    """The state after `for x in xs: state = body(x, *state)`, as one fx.scan over traced `xs`;
+    None when a pass appends to a Python list (a scan cannot carry it)."""
     from ..scan import scan as fx_scan
     item = Array(np.zeros(xs.shape[1:], xs.dtype), xs.weak)  # stands for a slice while the body is traced
-    probe, settled = _settle(body, (item,), list(state), names, where, kind)
+    why = "the loop runs over a traced array"
+    probe, settled = _settle(body, (item,), list(state), names, where, kind, why, grows=True)
+    if probe is None:
+        return None
     _, carry = dynamic(settled)
     run_body = _body(probe, settled)
     outs, _ = fx_scan(lambda c, x: (run_body(x, *c), None), tuple(carry), xs)
-    return _after(state, settled, outs, names, where, kind)
+    return _after(state, settled, outs, names, where, kind, why)

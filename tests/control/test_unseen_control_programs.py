@@ -1,0 +1,160 @@
+"""Programs with Python control flow on traced values, each checked against an oracle: the same
+program run eagerly on concrete values, central finite differences, and a loop over examples."""
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.numpy as fnp
+
+
+def _a(v):
+    return fnp.asarray(v, dtype=fnp.float64)
+
+
+def _fd(f, x, eps=1e-5):
+    """Central finite differences of scalar f at x."""
+    x = np.asarray(x, dtype=np.float64)
+    g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[i] = eps
+        g[i] = (float(f(_a(x + e))) - float(f(_a(x - e)))) / (2 * eps)
+    return g
+
+
+def _check(f, examples, rtol=1e-6):
+    """jit against eager, grad (eager and under jit) against finite differences, vmap against a loop."""
+    xs = _a(examples)
+    values = np.stack([np.asarray(f(x)) for x in xs])
+    grads = np.stack([_fd(f, x) for x in xs])
+    for x, v, g in zip(xs, values, grads):
+        np.testing.assert_allclose(np.asarray(fx.jit(f)(x)), v, rtol=rtol)
+        np.testing.assert_allclose(np.asarray(fx.grad(f)(x)), g, rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(np.asarray(fx.jit(fx.grad(f))(x)), g, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(np.asarray(fx.vmap(f)(xs)), values, rtol=rtol)
+    np.testing.assert_allclose(np.asarray(fx.jit(fx.vmap(fx.grad(f)))(xs)), grads, rtol=1e-5, atol=1e-7)
+
+
+def first_above_one_weighted(xs):
+    for i, v in enumerate(xs):
+        if v * xs[0] > 1.0:
+            return v * (i + 1)
+    return fnp.sum(xs)
+
+
+def dot_until_large(x):
+    columns = [x, 2 * x, 3 * x]
+    for u, v in zip(columns, fnp.stack([x * x, x, -x])):
+        x = x + u * v
+        if x > 2.0:
+            break
+    return x
+
+
+def test_a_traced_return_in_a_loop_over_enumerate_of_an_array():
+    _check(first_above_one_weighted, [[0.5, 0.9, 1.5, 2.5], [2.0, 0.1, 0.1, 0.1], [0.1, 0.1, 0.2, 0.3]])
+
+
+def test_a_traced_break_in_a_loop_over_zip_of_a_list_and_an_array():
+    _check(dot_until_large, [0.5, 1.3, 3.0])
+
+
+def test_a_traced_break_over_enumerate_of_a_generator_still_names_the_fix():
+    def f(x):
+        for i, k in enumerate(v for v in (1.0, 2.0)):
+            x = x * k
+            if x > 5:
+                break
+        return x
+    with pytest.raises(fx.errors.ConversionError, match=r"Python iterator \(enumerate\)"):
+        fx.jit(f)(_a(3.0))
+
+
+def test_a_carried_type_change_in_a_loop_over_a_traced_array_says_why_the_loop_is_traced():
+    def f(xs):
+        acc = fnp.zeros(())  # float32, while xs is float64
+        for x in xs:
+            acc = acc + x
+        return acc
+    assert float(f(_a([1.0, 2.0]))) == 3.0  # eagerly the type changes after the first pass
+    with pytest.raises(fx.errors.ConversionError) as info:
+        fx.jit(f)(_a([1.0, 2.0]))
+    msg = str(info.value)
+    assert "as f32[] but a pass makes it f64[]; the loop runs over a traced array" in msg
+    assert "condition" not in msg and "fnp.zeros(shape, dtype)" in msg
+
+
+def best_so_far_from_none(x):
+    best = None
+    while x < 10:
+        x = x * 2
+        best = x
+    return best
+
+
+def set_when_large(x):
+    best = None
+    if x > 1:
+        best = x
+    return best
+
+
+def test_a_variable_that_starts_as_none_names_the_fix_in_a_traced_loop_and_if():
+    assert float(best_so_far_from_none(_a(1.5))) == 12.0  # the oracle: eagerly it just works
+    with pytest.raises(fx.errors.ConversionError) as info:
+        fx.jit(best_so_far_from_none)(_a(1.5))
+    assert "variable `best` is None before the `while` loop" in str(info.value)
+    assert "f64[]" in str(info.value) and "not None" in str(info.value)
+    with pytest.raises(fx.errors.ConversionError) as info:
+        fx.jit(set_when_large)(_a(1.5))
+    assert "variable `best` is one value on one branch but None on another" in str(info.value)
+    assert "no return statement" not in str(info.value)  # said only of the return value
+
+
+def clipped_prefix_sums(xs):
+    out = []
+    acc = fnp.zeros((), xs.dtype)
+    for x in xs:
+        acc = acc + x
+        out.append(fnp.maximum(acc, 0.0))
+    return fnp.sum(fnp.stack(out) ** 2)
+
+
+def doubled_rows_by_sign(m):
+    out = []
+    for row in m:
+        if fnp.sum(row) > 0:
+            out.append(row * 2.0)
+        else:
+            out.append(-row)
+    return fnp.sum(fnp.stack(out) ** 2)
+
+
+def test_appending_to_a_list_in_a_loop_over_a_traced_array_then_stacking():
+    _check(clipped_prefix_sums, [[0.5, -1.0, 2.0], [-1.0, -1.0, 3.0]])
+    _check(doubled_rows_by_sign, [[[0.5, -1.0], [2.0, 1.0], [-3.0, 1.0]], [[1.0, 1.0], [1.0, -3.0], [0.1, 0.2]]])
+
+
+def test_a_list_that_grows_in_a_loop_over_an_array_with_a_traced_break_still_names_the_fix():
+    def f(xs):
+        out = []
+        for x in xs:
+            if x > 1:
+                break
+            out.append(x)
+        return fnp.stack(out)
+    with pytest.raises(fx.errors.ConversionError, match="variable `out`"):
+        fx.jit(f)(_a([0.5, 2.0, 0.1]))
+
+
+def test_a_variable_read_before_it_is_assigned_in_a_traced_loop_says_why_the_loop_is_traced():
+    def f(x):
+        while x < 10:
+            y = y + 1 if x > 3 else x  # noqa: F821 (y comes from the previous pass)
+            x = x * 2
+        return x
+    assert float(f(_a(1.0))) == 16.0  # eagerly `y` is set by an earlier pass before it is read
+    with pytest.raises(fx.errors.ConversionError) as info:
+        fx.jit(f)(_a(1.0))
+    assert "is read in the `while` loop" in str(info.value)
+    assert "because the loop's condition is traced" in str(info.value) and "{why}" not in str(info.value)
