@@ -140,7 +140,10 @@ class Array:
         if not (dtypes.is_integer(self.dtype) or self.dtype == dtypes.bool_):
             raise errors.op_error(errors.DTypeError, "index", f"only integer arrays can be used as an index (or as a "
                                   f"count, as in range()), got {self.dtype}", "convert it with .astype(int)")
-        return int(self._scalar("a Python int (an index, a size, or a range() other than `for i in range(n)`)"))
+        try:
+            return int(self._scalar("a Python int (an index, a size, or a range() other than `for i in range(n)`)"))
+        except errors.ConcretizationError as e:
+            raise type(e)(f"{e}; to index a Python list or tuple, make it an array: fnp.asarray(items)[i]") from None
 
     def item(self):
         """The value of a size-1 array (of any shape) as a Python scalar."""

@@ -158,3 +158,14 @@ def test_a_variable_read_before_it_is_assigned_in_a_traced_loop_says_why_the_loo
         fx.jit(f)(_a(1.0))
     assert "is read in the `while` loop" in str(info.value)
     assert "because the loop's condition is traced" in str(info.value) and "{why}" not in str(info.value)
+
+
+def test_a_python_list_indexed_by_a_traced_int_names_the_array_fix():
+    ws = [1.0, 2.0, 3.0]
+
+    def f(x, i):
+        return x * ws[i]
+
+    with pytest.raises(fx.errors.ConcretizationError, match=r"fnp\.asarray\(items\)\[i\]"):
+        fx.jit(f)(_a(2.0), fnp.asarray(1))
+    np.testing.assert_allclose(fx.jit(lambda x, i: x * fnp.asarray(ws)[i])(_a(2.0), fnp.asarray(1)), f(2.0, 1))
