@@ -95,12 +95,14 @@ class Array:
 
     def __len__(self) -> int:
         if not self.shape:
-            raise ArgumentTypeError("len() of a 0-d array; use .item() or .shape")
+            raise errors.op_error(TypeError, "len()", "a 0-d array has no length",
+                                  "use x.shape or x.size, or x.item() for its value")
         return self.shape[0]
 
     def __iter__(self):
         if not self.shape:
-            raise ArgumentTypeError("iteration over a 0-d array; use .item()")
+            raise errors.op_error(TypeError, "iteration", "a 0-d array has no elements to iterate over",
+                                  "use x.item() for its value, or x.reshape(-1) for a 1-d array")
         return (self[i] for i in range(self.shape[0]))
 
     # conversion to Python and NumPy -----------------------------------------------------
@@ -116,15 +118,15 @@ class Array:
         error even when it holds one element: int(x) of a shape-(1,) x hides a missing index.
         `leaving`: the scalar is a float or complex, which would carry no derivative."""
         if self.shape:
-            raise ArgumentTypeError(f"{why} needs a 0-d array, got shape {self.shape}; index it (x[0]), reduce it, "
-                                    f"or use x.item() for any array of one element")
+            raise errors.op_error(TypeError, why, f"needs a 0-d array, got shape {self.shape}",
+                                  "index it (x[0]), reduce it, or use x.item() for any array of one element")
         return np.asarray(self._host(why) if leaving else self._concrete(why)).item()
 
     def __bool__(self) -> bool:
         v = np.asarray(self._concrete("bool()"))
         if v.size != 1:
-            raise InvalidArgumentError(f"the truth value of an array of shape {v.shape} is ambiguous; "
-                                       "use .any() or .all()")
+            raise errors.op_error(ValueError, "bool()", f"the truth value of an array of shape {v.shape} is "
+                                  "ambiguous", "use .any() or .all(), or fnp.where for an elementwise choice")
         return bool(v.reshape(()))
 
     def __float__(self) -> float:
@@ -341,13 +343,37 @@ def to_array(x, dtype=None) -> Array:
             return _stacked(x, dtype)
         if any(isinstance(leaf, Array) for leaf in leaves):
             x = _replace_arrays(x)
-    v = np.array(x, dtype=dtype)
+    try:
+        v = np.array(x, dtype=dtype)
+    except ValueError:
+        where = _ragged(x) if isinstance(x, (list, tuple)) else None
+        if where is None:
+            raise
+        raise errors.op_error(errors.ShapeError, "conversion to an array", f"the nested sequences are ragged: "
+                              f"{where}", "give the sequences at each depth one length (pad the short ones), "
+                              "or keep them as a list of arrays") from None
     if v.dtype not in dtypes.ALL:
         if v.dtype == object or v.dtype.kind in "USVMm":
-            raise errors.DTypeError(f"cannot make an array of dtype {v.dtype} from {type(x).__name__}; "
-                                    "fix: pass numbers, booleans, or arrays of a numeric dtype")
+            raise errors.op_error(errors.DTypeError, "conversion to an array", f"cannot make an array of dtype "
+                                  f"{v.dtype} from {type(x).__name__}", "pass numbers, booleans, or arrays of a "
+                                  "numeric dtype")
         v = v.astype(dtypes.canonicalize(v.dtype))
     return Array(v)
+
+
+def _ragged(obj) -> str | None:
+    """Where nested sequences stop having one shape, in words (None where they have one)."""
+    level, depth = [obj], 0
+    while level:
+        name = "x" + "".join(f"[{i}]" for i in "ijklmn"[:depth])
+        nested = [isinstance(o, (list, tuple)) or np.ndim(o) > 0 for o in level]
+        if not all(nested):
+            return f"the elements {name} mix sequences and scalars" if any(nested) else None
+        lengths = sorted({len(o) for o in level})
+        if len(lengths) > 1:
+            return f"the sequences {name} have lengths {', '.join(map(str, lengths))}"
+        level, depth = [e for o in level for e in o], depth + 1
+    return None
 
 
 def _leaves(obj, out: list) -> list:
@@ -375,8 +401,9 @@ def _stacked(obj, dtype) -> Array:
     parts = [_stacked(o, dtype) for o in obj]
     shapes = {p.shape for p in parts}
     if len(shapes) > 1:
-        raise errors.ShapeError(f"cannot make an array from a sequence of elements of different shapes "
-                                f"{sorted(shapes)}; fix: give every element the same shape")
+        raise errors.op_error(errors.ShapeError, "conversion to an array", f"the elements of a sequence have "
+                              f"different shapes {sorted(shapes)}", "give every element the same shape (pad the "
+                              "short ones), or keep them as a list of arrays")
     if not parts:
         return Array(np.zeros((0,), dtype))
     return S.concatenate([S.reshape(p, (1, *p.shape)) for p in parts], 0)
@@ -405,11 +432,13 @@ def scalar_value(x, dt: np.dtype) -> np.ndarray:
     if isinstance(x, int) and not isinstance(x, bool) and dt.kind in "iu":
         info = np.iinfo(dt)
         if not info.min <= x <= info.max:
-            raise OverflowError(f"Python int {x} does not fit in {dt} (range {info.min}..{info.max}); "
-                                f"fix: use a dtype wide enough for it (e.g. x.astype(...) before the operation)")
+            raise errors.op_error(OverflowError, "conversion to an array", f"Python int {x} does not fit in {dt} "
+                                  f"(range {info.min}..{info.max})", "use a dtype wide enough for it "
+                                  "(e.g. x.astype(...) before the operation)")
     elif isinstance(x, float) and dt.kind in "iu" and not math.isfinite(x):
-        raise (ValueError if math.isnan(x) else OverflowError)(
-            f"Python float {x} has no {dt} value; fix: use a floating-point dtype, or replace it first")
+        raise errors.op_error(ValueError if math.isnan(x) else OverflowError, "conversion to an array",
+                              f"Python float {x} has no {dt} value", "use a floating-point dtype, or replace it first")
     elif isinstance(x, complex) and dt not in dtypes.COMPLEX and dt != dtypes.bool_:
-        raise ArgumentTypeError(f"Python complex {x} has no {dt} value; fix: pass its .real, or use a complex dtype")
+        raise errors.op_error(TypeError, "conversion to an array", f"Python complex {x} has no {dt} value",
+                              "pass its .real, or use a complex dtype")
     return np.array(x, dtype=dt)

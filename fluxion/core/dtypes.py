@@ -13,7 +13,7 @@ import functools
 import ml_dtypes
 import numpy as np
 
-from .errors import ArgumentTypeError
+from .errors import ArgumentTypeError, DTypeError, op_error
 
 bool_ = np.dtype(np.bool_)
 int8, int16, int32, int64 = (np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64))
@@ -85,13 +85,13 @@ def canonicalize(dt) -> np.dtype:
     try:
         out = np.dtype(dt)
     except TypeError as e:
-        from .errors import DTypeError
-        raise DTypeError(f"{dt!r} is not a dtype; use one of fluxion.numpy's dtypes, e.g. fluxion.numpy.float32") from e
+        raise op_error(DTypeError, "dtype", f"{dt!r} is not a dtype",
+                       "use one of fluxion.numpy's dtypes, e.g. fluxion.numpy.float32, or its name 'float32'") from e
     if not out.isnative:  # big-endian data (as some file formats store it) takes the native order
         out = out.newbyteorder("=")
     if out not in ALL:
-        from .errors import DTypeError
-        raise DTypeError(f"dtype {out} is not supported; supported dtypes are {', '.join(str(d) for d in ALL)}")
+        raise op_error(DTypeError, "dtype", f"{out} is not supported",
+                       f"use one of the supported dtypes: {', '.join(str(d) for d in ALL)}")
     return out
 
 

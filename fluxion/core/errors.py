@@ -95,6 +95,18 @@ def op_error(cls: type[Exception], op: str, problem: str, fix: str = "") -> Flux
     return cls(msg)
 
 
+def require_callable(op: str, f) -> None:
+    """The error for a transformation given something it cannot call (often `f(x)` for `f`)."""
+    if not callable(f):
+        raise op_error(TypeError, op, f"expects a function, got {type(f).__name__} {_short(f)}",
+                       f"pass the function itself: fx.{op}(f), not fx.{op}(f(x))")
+
+
+def _short(x, width: int = 40) -> str:
+    text = " ".join(repr(x).split())
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
 @functools.cache
 def _fluxion_kind(builtin: type[Exception]) -> type[FluxionError]:
     """A FluxionError that is also the rarer built-in `builtin` (OverflowError, ZeroDivisionError...)."""

@@ -10,7 +10,7 @@ import collections
 import dataclasses
 from typing import Any, Callable, Hashable
 
-from .errors import InvalidArgumentError
+from .errors import InvalidArgumentError, op_error
 
 _registry: dict[type, tuple[Callable, Callable]] = {}
 
@@ -113,7 +113,8 @@ class TreeDef:
     def unflatten(self, leaves):
         leaves = list(leaves)
         if len(leaves) != self.num_leaves:
-            raise InvalidArgumentError(f"tree structure has {self.num_leaves} leaves, got {len(leaves)}")
+            raise op_error(InvalidArgumentError, "tree.unflatten", f"the structure {self!r} has {self.num_leaves} "
+                           f"leaves, got {len(leaves)}", "pass one leaf per * of the structure")
         if self._flat:
             return tuple(leaves)
         it = iter(leaves)
@@ -141,8 +142,19 @@ class TreeDef:
     def __repr__(self):
         if self.node is _LEAF:
             return "*"
+        if self.node is dict:
+            return "{" + ", ".join(f"{k!r}: {c!r}" for k, c in zip(self.aux, self.children)) + "}"
         name = "None" if self.node is None else self.node.__name__
         return f"{name}({', '.join(map(repr, self.children))})"
+
+    def difference(self, other: TreeDef, path: str = "") -> str:
+        """Where `other` first differs from this structure, in words (for errors)."""
+        if self.node is not other.node or self.aux != other.aux or len(self.children) != len(other.children):
+            return f"at {path or 'the root'}: {self!r} vs {other!r}"
+        for i, (a, b) in enumerate(zip(self.children, other.children)):
+            if a != b:
+                return a.difference(b, path + (f"[{self.aux[i]!r}]" if self.node is dict else f"[{i}]"))
+        return "nowhere"
 
 
 _LEAF = object()
@@ -247,6 +259,8 @@ def map(f: Callable, tree, *rest, is_leaf=None):
     for r in rest:
         rl, rdef = flatten(r, is_leaf)
         if rdef != treedef:
-            raise InvalidArgumentError(f"tree.map: structures differ: {treedef} and {rdef}")
+            raise op_error(InvalidArgumentError, "tree.map", f"structures differ {treedef.difference(rdef)}",
+                           "pass trees of one structure (the same containers, dict keys and lengths), or mark "
+                           "subtrees as leaves with is_leaf=...")
         others.append(rl)
     return treedef.unflatten(f(*args) for args in zip(xs, *others))

@@ -53,7 +53,7 @@ def _fix(dt, kind: str) -> str:
         return "convert booleans with .astype(int) (or use the logical_* functions for logic)"
     if dt in D.COMPLEX:
         return "pass real arrays, e.g. x.real, x.imag or abs(x)"
-    return f"convert with .astype(...) to a {kind} dtype"
+    return f"convert with .astype(...) to {'an' if kind[0] in 'aeiou' else 'a'} {kind} dtype"
 
 
 def operands(name: str, kind: str, *args) -> list[Array]:

@@ -39,11 +39,17 @@ def _axes(op: str, axis, ndim: int, distinct: bool = True) -> tuple[int, ...]:
     return S.normalize_axes(op, tuple(axis) if isinstance(axis, Sequence) else axis, ndim, distinct)
 
 
-def _ints(v) -> tuple[int, ...]:
+def _ints(op: str, what: str, v) -> tuple[int, ...]:
     """Concrete ints from an int, a sequence of ints or a 1-d array of them (as NumPy takes)."""
-    if v.__class__ in (tuple, list) or np.ndim(v):  # (a tuple is not given to NumPy: it may hold traced sizes)
-        return tuple(map(operator.index, v))
-    return (operator.index(v),)
+    try:
+        if v.__class__ in (tuple, list) or np.ndim(v):  # (a tuple is not given to NumPy: it may hold traced sizes)
+            return tuple(map(operator.index, v))
+        return (operator.index(v),)
+    except TypeError as e:
+        if isinstance(e, ConcretizationError):  # a traced size: its own message names the argument
+            raise
+        raise op_error(TypeError, op, f"{what} must be integers, got {v!r}",
+                       "pass Python ints (convert a computed size with int(...))") from None
 
 
 # reshaping ----------------------------------------------------------------------------------
@@ -52,7 +58,7 @@ def _infer_shape(x: Array, shape) -> tuple[int, ...]:
     if shape.__class__ is tuple and all(d.__class__ is int for d in shape) and -1 not in shape:
         return shape  # the primitive checks the sizes (a traced size is refused by _ints, naming it)
     size = math.prod(x.shape)
-    shape = _ints(shape)
+    shape = _ints("reshape", "shape", shape)
     unknown = [i for i, d in enumerate(shape) if d == -1]
     if len(unknown) > 1 or any(d < -1 for d in shape):
         raise op_error(ShapeError, "reshape", f"shape {shape} may hold one -1 and otherwise sizes >= 0",
@@ -522,7 +528,7 @@ def tile(A, reps) -> Array:
     [[1, 2, 1, 2], [1, 2, 1, 2]]
     """
     x = _arr(A)
-    reps = _ints(reps)
+    reps = _ints("tile", "reps", reps)
     if any(r < 0 for r in reps):
         raise op_error(ValueError, "tile", f"reps {reps} must be >= 0", "pass non-negative repetition counts")
     d = max(len(reps), x.ndim)
@@ -608,7 +614,7 @@ def roll(x, /, shift, axis=None) -> Array:
     x = _arr(x)
     if axis is None:
         return S.reshape(roll(S.reshape(x, (x.size,)), shift, axis=0), x.shape)
-    shifts = _ints(shift)
+    shifts = _ints("roll", "shift", shift)
     axes = _axes("roll", axis, x.ndim, distinct=False)
     if len(shifts) != len(axes) and 1 not in (len(shifts), len(axes)):
         raise op_error(ValueError, "roll", f"shift {shift} and axis {axis} have different lengths",

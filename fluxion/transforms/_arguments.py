@@ -31,15 +31,7 @@ class Arguments:
         nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums or ())
         names = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames or ())
         k = len(self.positional)
-        for i in nums:
-            if not isinstance(i, int) or isinstance(i, bool):
-                raise op_error(TypeError, "jit", f"static_argnums must hold ints, got {i!r}",
-                               "pass positions, e.g. static_argnums=(1,)")
-            if self.known and not self.varargs and not -k <= i < k:
-                positions = ", ".join(f"{j} ({p})" for j, p in enumerate(self.positional))
-                raise op_error(ValueError, "jit", f"static_argnums names position {i}, but the function takes "
-                               f"{k} positional argument{'s' if k != 1 else ''}",
-                               f"pass one of its positions: {positions}" if k else "drop static_argnums")
+        self.check_positions("static_argnums", nums)
         for n in names:
             if not isinstance(n, str):
                 raise op_error(TypeError, "jit", f"static_argnames must hold strings, got {n!r}",
@@ -51,6 +43,19 @@ class Arguments:
         names += tuple(self.positional[i] for i in nums if -k <= i < k and self.positional[i] in self.by_keyword)
         nums += tuple(self.positional.index(n) for n in names if n in self.positional)
         return frozenset(nums), tuple(dict.fromkeys(names))
+
+    def check_positions(self, kind: str, nums: Sequence) -> None:
+        """The error for an entry of `static_argnums` / `donate_argnums` (`kind`) that is not a position of `f`."""
+        k = len(self.positional)
+        for i in nums:
+            if not isinstance(i, int) or isinstance(i, bool):
+                raise op_error(TypeError, "jit", f"{kind} must hold ints, got {i!r}",
+                               f"pass positions, e.g. {kind}=(1,)")
+            if self.known and not self.varargs and not -k <= i < k:
+                positions = ", ".join(f"{j} ({p})" for j, p in enumerate(self.positional))
+                raise op_error(ValueError, "jit", f"{kind} names position {i}, but the function takes "
+                               f"{k} positional argument{'s' if k != 1 else ''}",
+                               f"pass one of its positions: {positions}" if k else f"drop {kind}")
 
     @staticmethod
     def positions(nums: frozenset, nargs: int) -> frozenset:

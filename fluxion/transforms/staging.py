@@ -33,7 +33,7 @@ from .. import config
 from ..core import dtypes, tree
 from ..core.array import HOST, PYTHON_SCALARS, Array, Tracer, to_array
 from ..core.device import CPU, get as get_device, placement
-from ..core.errors import TracerLeakError, op_error
+from ..core.errors import TracerLeakError, op_error, require_callable
 from ..core.interpreters import EAGER, _ctx, push
 from ..core.program import Program
 from ..core.types import ArrayType
@@ -64,7 +64,15 @@ def trace(f: Callable, args: tuple, kwargs: dict, static_argnums: Sequence[int] 
         full = [a if i in static_argnums else next(it) for i, a in enumerate(args)]
         out = converted(f)(*full, **{**kwargs, **t_kwargs})
         out_leaves, out_tree = tree.flatten(out)
-        return staging.program(out_leaves), in_tree, out_tree
+        try:
+            return staging.program(out_leaves), in_tree, out_tree
+        except (TypeError, ValueError):
+            bad = [x for x in out_leaves if not isinstance(x, (Array, np.ndarray, np.generic, *PYTHON_SCALARS))]
+            if not bad:
+                raise
+            raise op_error(TypeError, "jit", f"the function returned a {type(bad[0]).__name__} ({bad[0]!r:.40}), "
+                           "which is not an array", "return only arrays and numbers (in tuples, lists or dicts); "
+                           "compute other values outside the jitted function") from None
 
 
 def _dynamic(args: tuple, kwargs: dict, static_argnums, static_argnames) -> tuple[tuple, dict]:
@@ -135,6 +143,7 @@ def make_program(f: Callable, static_argnums: int | Sequence[int] = (),
         d:f32[3] = mul c b
       in (d,) }
     """
+    require_callable("make_program", f)
     arguments = Arguments(f)
     nums, names = arguments.resolve_static(static_argnums, static_argnames)
 
@@ -192,7 +201,7 @@ class Jitted:
         self._arguments = Arguments(f)
         self._static_nums, self.static_argnames = self._arguments.resolve_static(static_argnums, static_argnames)
         self.static_argnums = tuple(sorted(self._static_nums))
-        self.donate_argnums = _donated(donate_argnums, self._static_nums)
+        self.donate_argnums = _donated(donate_argnums, self._static_nums, self._arguments)
         self.device = None if device is None else get_device(device)
         self._cache: dict = {}  # signature -> _Entry
         # for calls with only positional Arrays: their types -> _Entry (host arrays), or their
@@ -481,12 +490,10 @@ def _unhashable_error(name: str, value) -> TypeError:
                     "pass a hashable value, e.g. a tuple instead of a list")
 
 
-def _donated(donate_argnums, static: frozenset) -> tuple[int, ...]:
+def _donated(donate_argnums, static: frozenset, arguments: Arguments) -> tuple[int, ...]:
     nums = (donate_argnums,) if isinstance(donate_argnums, int) else tuple(donate_argnums)
+    arguments.check_positions("donate_argnums", nums)
     for i in nums:
-        if not isinstance(i, int) or isinstance(i, bool):
-            raise op_error(TypeError, "jit", f"donate_argnums must hold ints, got {i!r}",
-                           "pass positions, e.g. donate_argnums=(0,)")
         if i in static:
             raise op_error(ValueError, "jit", f"argument {i} is both static and donated",
                            "donate only traced arguments (remove it from donate_argnums)")
@@ -539,6 +546,7 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
     if f is None:
         return functools.partial(jit, static_argnums=static_argnums, static_argnames=static_argnames,
                                  donate_argnums=donate_argnums, device=device)
+    require_callable("jit", f)
     jitted = Jitted(f, static_argnums, static_argnames, donate_argnums, device)
     # calls go through XLA's dispatcher, which runs the programs of the signatures it has seen
     # without entering Python (backends/xla/dispatch.py)

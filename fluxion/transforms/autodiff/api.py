@@ -9,7 +9,7 @@ from typing import Any, Callable, Sequence
 from ...core import dtypes, tree
 from ...core.array import Array, PendingArray, to_array
 from ...core.device import like
-from ...core.errors import DTypeError, ShapeError, op_error
+from ...core.errors import DTypeError, ShapeError, op_error, require_callable
 from ...core.interpreters import EAGER, _ctx, _wrap, check_live, finish, push
 from ...core.program import Program, evaluate
 from ...ops import elementwise as E
@@ -45,6 +45,11 @@ def jvp(f: Callable, primals: Sequence, tangents: Sequence) -> tuple[Any, Any]:
     >>> float(y), float(dy)
     (0.0, 2.0)
     """
+    require_callable("jvp", f)
+    for what, value in (("primals", primals), ("tangents", tangents)):
+        if not isinstance(value, (tuple, list)):
+            raise op_error(TypeError, "jvp", f"{what} must be a tuple or list with one entry per argument of the "
+                           f"function, got {type(value).__name__}", "wrap them: fx.jvp(f, (x,), (t,))")
     p_leaves, p_tree = _leaves(tuple(primals))
     t_leaves, t_tree = _leaves(tuple(tangents))
     if p_tree != t_tree:
@@ -228,12 +233,29 @@ def _ones(dtype: np.dtype) -> np.ndarray:
     return one
 
 
-def _argnums(argnums, nargs: int, op: str) -> tuple[int, ...]:
-    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+def _argnum_tuple(argnums, op: str) -> tuple[int, ...]:
+    """`argnums` as a tuple, checked to hold ints (as a transformation is made, before it is called)."""
+    nums = (argnums,) if isinstance(argnums, (int, np.integer)) else tuple(argnums) \
+        if isinstance(argnums, (tuple, list)) else (None,)
+    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in nums):
+        raise op_error(TypeError, op, f"argnums must be an int or a tuple of ints, got {argnums!r}",
+                       "pass positions of arguments, e.g. argnums=0 or argnums=(0, 1)")
+    if not nums:
+        raise op_error(ValueError, op, "argnums is empty, so there is nothing to differentiate",
+                       "pass at least one position, e.g. argnums=0")
+    return nums
+
+
+def _argnums(argnums, nargs: int, op: str, kwargs: dict) -> tuple[int, ...]:
+    nums = _argnum_tuple(argnums, op)
     for n in nums:
         if not -nargs <= n < nargs:
-            raise op_error(ValueError, op, f"argnums {argnums} is out of range for {nargs} positional arguments",
-                           f"use argnums in [0, {nargs - 1}]")
+            fix = f"use argnums in [0, {nargs - 1}]" if nargs else "pass the arguments to differentiate"
+            if kwargs:
+                fix = f"arguments passed by keyword ({', '.join(kwargs)}) are not differentiated: pass them " \
+                      "positionally, f(x) rather than f(x=x)"
+            raise op_error(ValueError, op, f"argnums {argnums} is out of range for {nargs} positional "
+                           f"argument{'s' if nargs != 1 else ''}", fix)
     return tuple(n % nargs for n in nums)
 
 
@@ -243,7 +265,12 @@ def _check_float_inputs(op: str, args, nums) -> None:
         if arg.__class__ is Array and differentiable(arg.aval):  # the common case, kept fast
             continue
         for leaf in tree.leaves(arg):
-            dt = to_array(leaf).dtype
+            try:
+                dt = to_array(leaf).dtype
+            except TypeError:
+                raise op_error(TypeError, op, f"argument {n} has a leaf of type {type(leaf).__name__}, which is not "
+                               "an array", "pass arrays or numbers in the arguments of argnums; pass other values "
+                               "in arguments outside argnums") from None
             if dt not in dtypes.FLOATING:
                 raise op_error(DTypeError, op, f"argument {n} has a leaf of dtype {dt}; differentiation needs "
                                "floating-point inputs", "pass floats (e.g. x.astype(float) or 1.0 instead of 1), "
@@ -252,7 +279,7 @@ def _check_float_inputs(op: str, args, nums) -> None:
 
 def _linearize_argnums(f: Callable, args: tuple, kwargs: dict, argnums, has_aux: bool, op: str):
     """`_linearize` of `f(*args, **kwargs)` with respect to the arguments at `argnums` (checked)."""
-    nums = _argnums(argnums, len(args), op)
+    nums = _argnums(argnums, len(args), op, kwargs)
     _check_float_inputs(op, args, nums)
     if not kwargs and len(nums) == len(args) and nums == tuple(range(len(args))):
         return _linearize(f, args, has_aux)  # every argument, in order: nothing to put back
@@ -365,6 +392,9 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool 
     >>> complex(fx.grad(lambda z: z ** 2, holomorphic=True)(fnp.asarray(1.0 + 2.0j)))
     (2+4j)
     """
+    require_callable("value_and_grad", f)
+    _argnum_tuple(argnums, "grad")
+
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
         if _ctx.interp is EAGER and not kwargs and not holomorphic:
@@ -392,6 +422,7 @@ def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, h
     >>> float(fx.grad(fx.grad(lambda x: x ** 3))(2.0))
     12.0
     """
+    require_callable("grad", f)
     vg = value_and_grad(f, argnums, has_aux, holomorphic)
 
     @functools.wraps(f)

@@ -28,7 +28,7 @@ from typing import Callable, Sequence
 
 from ...core import tree
 from ...core.array import Array, Tracer, to_array
-from ...core.errors import FluxionError, op_error
+from ...core.errors import FluxionError, op_error, require_callable
 from ...core.interpreters import _ctx, push, use
 from ...core.primitive import abstract_eval, transpose_rules
 from ...ops._ad import Zero, differentiable, instantiate
@@ -114,14 +114,21 @@ def checkpoint(fun: Callable, policy: Callable | str | None = None, static_argnu
     >>> len(fx.saved_residuals(f, 0.5)), len(fx.saved_residuals(fx.checkpoint(f), 0.5))
     (2, 1)
     """
+    require_callable("checkpoint", fun)
     policy = _policy(policy)
     statics = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
 
     @functools.wraps(fun)
     def wrapped(*args, **kwargs):
+        for i in statics:
+            if not -len(args) <= i < len(args):
+                raise op_error(ValueError, "checkpoint", f"static_argnums names position {i}, but the call passes "
+                               f"{len(args)} positional argument{'s' if len(args) != 1 else ''}",
+                               "name positions of arguments passed positionally (keyword arguments that are not "
+                               "arrays are passed as they are anyway)")
         if remat_call_p.inline(_ctx.interp):
             return fun(*args, **kwargs)
-        static_args = {i % len(args) for i in statics if -len(args) <= i < len(args)}
+        static_args = {i % len(args) for i in statics}
         leaves, in_tree = tree.flatten((tuple(_Static(a) if i in static_args else a for i, a in enumerate(args)),
                                         kwargs))
         dynamic = [i for i, x in enumerate(leaves) if isinstance(x, Array)]

@@ -9,12 +9,12 @@ import numpy as np
 from ...core import dtypes, tree
 from ...core.array import Array, to_array
 from ...core.device import like
-from ...core.errors import op_error
+from ...core.errors import op_error, require_callable
 from ...ops import elementwise as E
 from ...ops import shape as S
 from ...ops._ad import zeros
 from ..batching import vmap
-from .api import _complex_only, _linearize_argnums
+from .api import _argnum_tuple, _complex_only, _linearize_argnums
 
 
 def _basis(aval):
@@ -24,6 +24,9 @@ def _basis(aval):
 
 
 def _jacobian(f, argnums, has_aux, holomorphic: bool, forward: bool, op: str):
+    require_callable(op, f)
+    _argnum_tuple(argnums, op)
+
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
         out_leaves, out_tree, in_tree, linear, aux = _linearize_argnums(f, args, kwargs, argnums, has_aux, op)

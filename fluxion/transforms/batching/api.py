@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from ...core import tree
 from ...core.array import Array, to_array
-from ...core.errors import ShapeError, op_error
+from ...core.errors import ShapeError, op_error, require_callable
 from ...core.interpreters import push
 from ...core.tree import TreeDef, _node_of
 from ...ops._batch import broadcast_batch, moveaxis
@@ -74,7 +74,12 @@ def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None
     >>> fx.vmap(lambda x, y: x + y, in_axes=(0, None))(fnp.arange(3.0), 1.0).tolist()
     [1.0, 2.0, 3.0]
     """
-    if not (in_axes is None or isinstance(in_axes, (int, tuple, list, dict)) or _node_of(in_axes) is not None):
+    require_callable("vmap", f)
+    if isinstance(in_axes, dict):
+        raise op_error(TypeError, "vmap", "in_axes is a dict, but it takes one entry per positional argument "
+                       "(keyword arguments are batched along axis 0)", "pass a tuple, e.g. in_axes=(0, None); "
+                       "for a dict argument, put the dict in the tuple: in_axes=({'w': None, 'x': 0},)")
+    if not (in_axes is None or isinstance(in_axes, (int, tuple, list)) or _node_of(in_axes) is not None):
         raise op_error(TypeError, "vmap", f"in_axes must be an int, None or a tuple of those per argument, got "
                        f"{type(in_axes).__name__}", "pass e.g. in_axes=(0, None)")
 
