@@ -155,7 +155,8 @@ def multinomial(key: ArrayLike, n: ArrayLike, p: ArrayLike, *, shape: Shape | No
 
     Each count is a binomial draw given the earlier ones: the count of outcome i is
     Binomial(n - earlier counts, p_i / (p_i + ... + p_k)), so p needs no normalising. `unroll`
-    is passed to the `scan` over the outcomes.
+    is passed to the `scan` over the outcomes. A draw is all NaN where n is not a non-negative
+    integer, or where its p has a negative, infinite or NaN entry or sums to 0.
 
     >>> import fluxion as fx
     >>> import fluxion.numpy as fnp
@@ -181,4 +182,6 @@ def multinomial(key: ArrayLike, n: ArrayLike, p: ArrayLike, *, shape: Shape | No
         return remaining - count, count
 
     left, counts = scan(draw, fnp.broadcast_to(n, shape), (split(key, k - 1), share[:-1]), unroll=unroll)
-    return convert(fnp.moveaxis(fnp.concatenate([counts, left[None]], 0), 0, -1), dt)
+    valid = ((p >= 0) & fnp.isfinite(p)).all(0) & (remaining_mass[0] > 0)
+    counts = fnp.where(valid, fnp.concatenate([counts, left[None]], 0), np.nan)
+    return convert(fnp.moveaxis(counts, 0, -1), dt)

@@ -25,6 +25,7 @@ from ..core.array import Array
 from ..core.errors import ShapeError, op_error
 from ..numpy._convert import convert
 from ..ops import elementwise as E
+from ..ops import reduce as R
 from ..ops import shape as S
 from ..scipy.special import softmax
 from ..transforms.autodiff.custom import custom_jvp
@@ -163,7 +164,8 @@ def beta(key: ArrayLike, a: ArrayLike, b: ArrayLike, shape: Shape | None = None,
 
 def dirichlet(key: ArrayLike, alpha: ArrayLike, shape: Shape | None = None, dtype: DTypeLike = dtypes.float32) -> Array:
     """Dirichlet(alpha) samples: `alpha` has the categories on its last axis; the output has
-    shape `shape + (k,)` (`shape` defaults to alpha's batch shape `alpha.shape[:-1]`).
+    shape `shape + (k,)` (`shape` defaults to alpha's batch shape `alpha.shape[:-1]`). A sample
+    is all NaN where a concentration of its alpha is <= 0 or NaN.
 
     Normalises log-gamma samples with a softmax, so tiny concentrations stay exact.
 
@@ -178,4 +180,8 @@ def dirichlet(key: ArrayLike, alpha: ArrayLike, shape: Shape | None = None, dtyp
         raise op_error(ShapeError, "random.dirichlet", "alpha is 0-d; it needs a last axis of categories",
                        "pass alpha with one concentration per category, e.g. shape (k,)")
     shape = sample_shape("dirichlet", shape, alpha.shape[:-1]) + alpha.shape[-1:]
-    return convert(softmax(sample_loggamma("dirichlet", key, alpha, shape), axis=-1), dt)
+    x = softmax(sample_loggamma("dirichlet", key, alpha, shape), axis=-1)
+    # (NaN set after the softmax, so that every entry of an invalid sample is NaN)
+    valid = R.reduce_and(E.gt_p.bind(alpha, like(0, alpha)), (alpha.ndim - 1,))
+    valid = S.expand_dims(valid, (valid.ndim,))
+    return convert(E.select_n_p.bind(S.broadcast_to(valid, shape), like(np.nan, x), x), dt)

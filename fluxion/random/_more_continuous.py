@@ -102,7 +102,8 @@ def _maxwell(op: str, key, shape: tuple[int, ...], dt: np.dtype) -> Array:
 
 def lognormal(key: ArrayLike, sigma: ArrayLike = 1.0, shape: Shape | None = None,
               dtype: DTypeLike = dtypes.float32) -> Array:
-    """Log-normal samples exp(sigma z) for standard normal z (`sigma` broadcasts to `shape`).
+    """Log-normal samples exp(sigma z) for standard normal z (`sigma` broadcasts to `shape`); NaN
+    where sigma < 0.
 
     >>> import fluxion as fx
     >>> bool((fx.random.lognormal(fx.random.key(0), 0.5, (5,)) > 0).all())
@@ -110,7 +111,7 @@ def lognormal(key: ArrayLike, sigma: ArrayLike = 1.0, shape: Shape | None = None
     """
     dt, shape, (sigma,) = float_params("lognormal", dtype, shape, {"sigma": sigma})
     z = normal_from_unit(unit_floats("lognormal", key, shape, sigma.dtype))
-    return convert(fnp.exp(sigma * z), dt)
+    return convert(fnp.where(sigma >= 0, fnp.exp(sigma * z), np.nan), dt)
 
 
 def pareto(key: ArrayLike, b: ArrayLike, shape: Shape | None = None, dtype: DTypeLike = dtypes.float32) -> Array:
@@ -160,7 +161,8 @@ def weibull_min(key: ArrayLike, scale: ArrayLike, concentration: ArrayLike, shap
 
 def double_sided_maxwell(key: ArrayLike, loc: ArrayLike, scale: ArrayLike, shape: Shape = (),
                          dtype: DTypeLike = dtypes.float32) -> Array:
-    """Double-sided Maxwell samples loc + scale s M, for a Maxwell sample M and a random sign s.
+    """Double-sided Maxwell samples loc + scale s M, for a Maxwell sample M and a random sign s;
+    NaN where scale < 0.
 
     The output shape is `shape` broadcast with the shapes of `loc` and `scale`.
 
@@ -172,7 +174,8 @@ def double_sided_maxwell(key: ArrayLike, loc: ArrayLike, scale: ArrayLike, shape
                                            joint=True)
     k_size, k_sign = subkeys("double_sided_maxwell", key, 2)
     size = _maxwell("double_sided_maxwell", k_size, shape, loc.dtype)
-    return convert(loc + scale * rademacher(k_sign, shape, loc.dtype) * size, dt)
+    x = loc + scale * rademacher(k_sign, shape, loc.dtype) * size
+    return convert(fnp.where(scale >= 0, x, np.nan), dt)
 
 
 def triangular(key: ArrayLike, left: ArrayLike, mode: ArrayLike, right: ArrayLike, shape: Shape | None = None,

@@ -25,6 +25,9 @@ def _cholesky(cov):
 def _eigh(cov):
     vectors, values = L.eigh(cov)
     roots = E.sqrt_p.bind(E.max_p.bind(values, convert(0, values.dtype)))  # clip rounding below 0
+    # an eigenvalue below the rounding of the largest one means cov is not positive semi-definite
+    tolerance = values.shape[-1] * fnp.finfo(values.dtype).eps * fnp.abs(values).max(-1, keepdims=True)
+    roots = fnp.where((values >= -tolerance).all(-1, keepdims=True), roots, fnp.nan)
     return E.mul_p.bind(vectors, S.expand_dims(roots, (-2,)))
 
 
@@ -44,8 +47,9 @@ def multivariate_normal(key: ArrayLike, mean: ArrayLike, cov: ArrayLike, shape: 
 
     The sample is mean + A z for standard normal z and a factor A with A A^T = cov: the
     Cholesky factor (`method="cholesky"`, NaN unless cov is positive definite), or
-    V sqrt(w) from an eigendecomposition (`"eigh"`) or U sqrt(s) from an SVD (`"svd"`),
-    which also accept positive semi-definite cov. `dtype` defaults to float32.
+    V sqrt(w) from an eigendecomposition (`"eigh"`, NaN where cov has an eigenvalue below
+    the rounding error of its largest) or U sqrt(s) from an SVD (`"svd"`), which also accept
+    positive semi-definite cov. `dtype` defaults to float32.
 
     >>> import fluxion as fx
     >>> import fluxion.numpy as fnp
