@@ -465,3 +465,15 @@ def test_keys_from_traced_seeds_match_eager():
 
     eager, jitted = eager_and_jit(f, seeds)
     assert_matches(eager, jitted, what="random.key")
+
+
+@pytest.mark.parametrize("name", ["exp", "exp2", "logaddexp", "softmax", "logsumexp"])
+@pytest.mark.parametrize("size", [3, 64])
+def test_a_nan_constant_folded_into_exp_gives_nan_as_eagerly(name, size):
+    # XLA's float32 exp gave arbitrary numbers for exp(x * nan) with nan a compile-time constant
+    f = {"exp": fnp.exp, "exp2": fnp.exp2, "logaddexp": lambda x: fnp.logaddexp(x, x),
+         "softmax": fx.nn.softmax, "logsumexp": lambda x: fsp.logsumexp(x)}[name]
+    g = lambda x: f(x * np.float32(np.nan))
+    x = fnp.ones(size, dtype=fnp.float32)
+    np.testing.assert_array_equal(np.asarray(fx.jit(g)(x)), np.asarray(g(x)))  # NaN in the same places
+    assert np.isnan(np.asarray(g(x))).all()

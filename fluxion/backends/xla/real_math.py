@@ -2,6 +2,8 @@
 
 - `exp2` is 2**n * 2**f with n = round(x): exact at integers and accurate for large |x|
   (XLA computes exp(x log 2), whose rounding grows with |x|);
+- `exp` and `exp2` are NaN where x is: XLA's float32 exp is not where a NaN constant has been
+  folded into x (exp(x * nan) gave arbitrary numbers);
 - `sinh` and `cosh` halve exp(|x|) exactly (XLA adds log(1/2) to the argument first);
 - float64 `log1p` and `atanh` are log(u) x / (u - 1) with u = 1 + x beyond small |x| (XLA's
   float64 log1p is some 100 ulps off there: its simplifier folds the correction term away);
@@ -52,8 +54,18 @@ def _pow2(n, dt):
     return lax.bitcast_convert_type(lax.shift_left(biased, jnp.asarray(info.nmant, ibits)), dt)
 
 
+def keep_nan(x, out):
+    """`out`, NaN where `x` is. XLA's float32 exp gives arbitrary values (or leaves its output
+    unwritten) where the compiler has folded a NaN constant into its input, as in exp(x * nan)."""
+    return lax.select(lax.ne(x, x), x, out)
+
+
+def exp(x):
+    return keep_nan(x, lax.exp(x))
+
+
 def exp2(x):
-    info = np.finfo(x.dtype)
+    given, info = x, np.finfo(x.dtype)
     low, high = info.minexp - info.nmant - 2, info.maxexp + 1  # beyond these the result is 0 or inf
     x = lax.clamp(const(low, x), x, const(high, x))
     n = lax.round(x, lax.RoundingMethod.TO_NEAREST_EVEN)
@@ -61,7 +73,7 @@ def exp2(x):
     n = lax.convert_element_type(n, D.int32)
     # two factors, each a normal number, so only the last product rounds into the subnormals
     first = lax.clamp(np.int32(info.minexp), n, np.int32(info.maxexp - 1))
-    return frac * _pow2(first, x.dtype) * _pow2(n - first, x.dtype)
+    return keep_nan(given, frac * _pow2(first, x.dtype) * _pow2(n - first, x.dtype))
 
 
 def _exp_halves(a):
