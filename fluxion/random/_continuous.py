@@ -136,9 +136,10 @@ def truncated_normal(key: ArrayLike, lower: ArrayLike, upper: ArrayLike, shape: 
                      dtype: DTypeLike = dtypes.float32) -> Array:
     """Standard normal samples conditioned on lower < x < upper (bounds broadcast to `shape`).
 
-    Inverts the normal CDF between the bounds; intervals on the positive side are mirrored to
-    the negative side, where the CDF is small and keeps its relative precision, so narrow
-    intervals far in a tail sample correctly. Where lower >= upper the result is NaN.
+    Inverts the normal CDF between the bounds, in log space; intervals on the positive side are
+    mirrored to the negative side, where the CDF is small and keeps its relative precision, so
+    narrow intervals far in a tail (where the CDF underflows) sample correctly. Where lower >=
+    upper the result is NaN.
 
     >>> import fluxion as fx
     >>> x = fx.random.truncated_normal(fx.random.key(0), 3.0, 4.0, (100,))
@@ -152,9 +153,12 @@ def truncated_normal(key: ArrayLike, lower: ArrayLike, upper: ArrayLike, shape: 
     mirror = E.gt_p.bind(lo, E.neg_p.bind(hi))  # lower + upper > 0, without inf - inf
     a = E.select_n_p.bind(mirror, lo, E.neg_p.bind(hi))
     b = E.select_n_p.bind(mirror, hi, E.neg_p.bind(lo))
-    cdf_a, cdf_b = _special.ndtr(a), _special.ndtr(b)
+    log_a, log_b = _special.log_ndtr(a), _special.log_ndtr(b)
     u = unit_floats("truncated_normal", key, shape, cdt)
-    x = _special.ndtri(E.add_p.bind(cdf_a, E.mul_p.bind(u, E.sub_p.bind(cdf_b, cdf_a))))
+    # log(ndtr(a) + u (ndtr(b) - ndtr(a))) = log_b + log(u + (1 - u) ndtr(a) / ndtr(b)): no underflow
+    ratio = E.exp_p.bind(E.sub_p.bind(log_a, log_b))
+    share = E.add_p.bind(u, E.mul_p.bind(E.sub_p.bind(const(1, cdt), u), ratio))
+    x = _special.ndtri_exp(E.add_p.bind(log_b, E.log_p.bind(share)))
     x = convert(E.select_n_p.bind(mirror, x, E.neg_p.bind(x)), dt)
     lo, hi = convert(lo, dt), convert(hi, dt)
     x = E.max_p.bind(E.min_p.bind(x, E.nextafter_p.bind(hi, lo)), E.nextafter_p.bind(lo, hi))

@@ -47,7 +47,7 @@ __all__ = ["bdtr", "bdtrc", "bernoulli", "bessel_jn", "beta", "betainc", "betain
            "erfinv", "exp1", "expi", "expit", "expn", "factorial", "fresnel", "gamma", "gammainc", "gammaincc",
            "gammainccinv", "gammaincinv", "gammaln", "gammasgn", "hyp1f1", "hyp2f1", "i0", "i0e", "i1", "i1e",
            "inv_boxcox", "inv_boxcox1p", "j0", "j1", "k0", "k0e", "k1", "k1e", "kl_div", "log_expit", "log_ndtr",
-           "log_softmax", "loggamma", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "owens_t", "pdtr",
+           "log_softmax", "loggamma", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "ndtri_exp", "owens_t", "pdtr",
            "pdtrc", "poch", "polygamma", "rel_entr", "sici", "softmax", "spence", "sph_harm_y", "stdtr", "wofz",
            "xlog1py", "xlogy", "y0", "y1", "zeta"]
 
@@ -215,6 +215,43 @@ def ndtri(p) -> Array:
     x = E.select_n_p.bind(E.eq_p.bind(p_all, _c(0, p)), x, _c(-np.inf, p))
     x = E.select_n_p.bind(E.eq_p.bind(p_all, one), x, _c(np.inf, p))
     return convert(x, p_in.dtype, p_in.weak)
+
+
+@custom_jvp
+def _ndtri_exp(y: Array) -> Array:
+    log_half = _c(-math.log(2), y)
+    in_tail = E.le_p.bind(y, log_half)
+    # each branch sees only its own half (and the tail no -inf), so a discarded one has no NaN derivative
+    tail = _lower_quantile(_where(in_tail, E.max_p.bind(y, _c(np.finfo(y.dtype).min, y)), log_half))
+    upper = E.neg_p.bind(ndtri(E.neg_p.bind(E.expm1_p.bind(_where(in_tail, log_half, y)))))  # 1 - p = -expm1(y)
+    x = _where(in_tail, tail, upper)
+    x = _where(E.eq_p.bind(y, _c(-np.inf, y)), _c(-np.inf, y), x)
+    return _where(E.gt_p.bind(y, _c(0, y)), _c(np.nan, y), x)
+
+
+def _ndtri_exp_slope(x: Array, y: Array) -> Array:
+    """d/dy ndtri_exp(y) = ndtr(x) / ndtr'(x): sqrt(pi / 2) erfcx(-x / sqrt(2)) for x < 0 (where
+    y + x**2 / 2 would cancel), sqrt(2 pi) exp(y + x**2 / 2) otherwise."""
+    lower = E.lt_p.bind(x, _c(0, x))
+    xl, xr, yr = _where(lower, x, _c(-1, x)), _where(lower, _c(0, x), x), _where(lower, _c(0, y), y)
+    left = E.mul_p.bind(erfcx(E.mul_p.bind(xl, _c(-_SQRT_HALF, x))), _c(math.sqrt(math.pi / 2), x))
+    right = E.mul_p.bind(E.exp_p.bind(E.add_p.bind(yr, E.mul_p.bind(E.mul_p.bind(xr, xr), _c(0.5, x)))),
+                         _c(math.sqrt(2 * math.pi), x))
+    return _where(lower, left, right)
+
+
+_ndtri_exp.defjvps(lambda t, out, y: E.mul_p.bind(t, _ndtri_exp_slope(out, y)))
+
+
+def ndtri_exp(y) -> Array:
+    """The inverse of log_ndtr: the x with log(ndtr(x)) = y, for y <= 0 (NaN above); it keeps its
+    precision where exp(y) underflows.
+
+    >>> import fluxion.scipy.special as fsp
+    >>> round(fsp.ndtri_exp(-1000.0).item(), 3)
+    -44.576
+    """
+    return _in_wide("ndtri_exp", _ndtri_exp, y)
 
 
 _SQRT_PI_2 = math.sqrt(math.pi) / 2
@@ -385,12 +422,15 @@ def log_ndtr(x) -> Array:
     (x_in,) = _real("log_ndtr", x)
     x = _wide(x_in)
     lower = E.lt_p.bind(x, _c(0, x))
-    # each branch sees only its own half, so a discarded one has no infinite derivative
-    xl, xr = _where(lower, x, _c(-1, x)), _where(lower, _c(0, x), x)
+    # each branch sees only its own half, so a discarded one has no infinite derivative, and
+    # the left one no -inf (set at the end, without log(0))
+    xl = _where(E.and_p.bind(lower, E.gt_p.bind(x, _c(-np.inf, x))), x, _c(-1, x))
+    xr = _where(lower, _c(0, x), x)
     scaled = E.mul_p.bind(erfcx(E.mul_p.bind(xl, _c(-_SQRT_HALF, x))), _c(0.5, x))
     left = E.sub_p.bind(E.log_p.bind(scaled), E.mul_p.bind(E.mul_p.bind(xl, xl), _c(0.5, x)))
     right = E.log1p_p.bind(E.neg_p.bind(ndtr(E.neg_p.bind(xr))))
-    return convert(_where(lower, left, right), x_in.dtype, x_in.weak)
+    out = _where(E.eq_p.bind(x, _c(-np.inf, x)), _c(-np.inf, x), _where(lower, left, right))
+    return convert(out, x_in.dtype, x_in.weak)
 
 
 # entropies -----------------------------------------------------------------------------------------

@@ -83,3 +83,12 @@ def test_multivariate_normal_by_eigh_of_a_singular_cov_matches_its_covariance(dt
     x = np.asarray(R.multivariate_normal(KEY, np.zeros(3, dtype), cov, (20000,), dtype, method="eigh"), np.float64)
     assert np.isfinite(x).all()
     np.testing.assert_allclose(np.cov(x.T), cov, atol=0.15)
+
+
+@pytest.mark.parametrize("lower, upper, dtype", [(20.0, 21.0, np.float32), (-21.0, -20.0, np.float32),
+                                                 (40.0, 41.0, np.float64), (-np.inf, -30.0, np.float32)])
+def test_truncated_normal_far_in_a_tail_where_the_cdf_underflows_keeps_its_distribution(lower, upper, dtype):
+    eager, jitted = _eager_and_jit(lambda k: R.truncated_normal(k, lower, upper, (20000,), dtype=dtype))
+    np.testing.assert_allclose(jitted, eager, rtol=4 * np.finfo(dtype).eps)
+    assert ((eager > lower) & (eager < upper)).all()
+    assert stats.kstest(eager.astype(np.float64), stats.truncnorm(lower, upper).cdf).pvalue > 1e-3

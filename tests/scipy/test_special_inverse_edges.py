@@ -110,3 +110,32 @@ def test_gammainc_derivative_in_x_for_large_a_is_the_density_under_jit():
     density = np.exp((a - 1) * np.log(x) - x - sp.gammaln(a))
     got = fx.jit(fx.vmap(fx.grad(fsp.gammainc, argnums=1)))(fnp.asarray(a), fnp.asarray(x))
     _same(got, density, rtol=1e-9)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_ndtri_exp_inverts_log_ndtr_where_exp_underflows_as_scipy(mode, dtype):
+    y = np.array([-np.inf, -1e300, -1e10, -2000.0, -800.0, -100.0, -10.0, -1.0, -0.69, -0.5, -1e-3, -1e-10,
+                  0.0, 1e-3, np.nan]).astype(dtype)
+    want = _scipy(sp.ndtri_exp, y.astype(np.float64)).astype(dtype)
+    got = MODES[mode](fsp.ndtri_exp)(fnp.asarray(y))
+    if dtype == np.float64:
+        _same(got, want, rtol=1e-14)
+    else:  # near y = log(1/2), where x is near 0, float32's rounding of 1 - exp(y) is absolute
+        assert got.dtype == want.dtype
+        np.testing.assert_allclose(got, want, rtol=2e-6, atol=1e-6, equal_nan=True)
+
+
+def test_ndtri_exp_derivative_matches_finite_differences_in_both_tails():
+    y = np.array([-1e300, -1e10, -800.0, -10.0, -1.0, -0.69, -0.5, -1e-3])
+    h = 1e-6 * np.abs(y)
+    want = (sp.ndtri_exp(y + h) - sp.ndtri_exp(y - h)) / (2 * h)
+    for mode in MODES.values():
+        np.testing.assert_allclose(mode(fx.vmap(fx.grad(fsp.ndtri_exp)))(fnp.asarray(y)), want, rtol=1e-7)
+
+
+def test_log_ndtr_of_minus_infinity_is_minus_infinity_without_a_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = fsp.log_ndtr(fnp.asarray([-np.inf, -40.0, np.inf]))
+    np.testing.assert_array_equal(got, _scipy(sp.log_ndtr, np.array([-np.inf, -40.0, np.inf])).astype(np.float32))
