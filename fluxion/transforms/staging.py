@@ -33,7 +33,7 @@ from .. import config
 from ..core import dtypes, tree
 from ..core.array import HOST, PYTHON_SCALARS, Array, Tracer, to_array
 from ..core.device import CPU, get as get_device, placement
-from ..core.errors import TracerLeakError, op_error, require_callable
+from ..core.errors import ConcretizationError, TracerLeakError, op_error, require_callable
 from ..core.interpreters import EAGER, _ctx, push
 from ..core.program import Program
 from ..core.types import ArrayType
@@ -66,9 +66,9 @@ def trace(f: Callable, args: tuple, kwargs: dict, static_argnums: Sequence[int] 
         out_leaves, out_tree = tree.flatten(out)
         try:
             return staging.program(out_leaves), in_tree, out_tree
-        except (TypeError, ValueError):
+        except (TypeError, ValueError) as e:
             bad = [x for x in out_leaves if not isinstance(x, (Array, np.ndarray, np.generic, *PYTHON_SCALARS))]
-            if not bad:
+            if not bad or isinstance(e, ConcretizationError):  # (such as an undefined variable's own error)
                 raise
             raise op_error(TypeError, "jit", f"the function returned a {type(bad[0]).__name__} ({bad[0]!r:.40}), "
                            "which is not an array", "return only arrays and numbers (in tuples, lists or dicts); "

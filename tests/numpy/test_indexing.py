@@ -521,8 +521,8 @@ def test_eager_where_of_arrays_and_python_scalars_matches_the_traced_general_pat
     for args in ((c, x, y), (c, y, x)):
         try:
             want = traced(fnp.where, *args)
-        except Exception as e:  # an int out of the dtype's range: the same error eagerly
-            with pytest.raises(type(e), match=re.escape(str(e))):
+        except Exception as e:  # an int out of the dtype's range: the same error eagerly (from another line)
+            with pytest.raises(type(e), match=re.escape(str(e).split("\n")[0])):
                 fnp.where(*args)
             continue
         got = fnp.where(*args)
