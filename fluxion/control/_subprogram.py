@@ -29,6 +29,7 @@ from ..ops import shape as S
 from ..transforms.autodiff.custom import CallPrimitive, Forwarding
 from ..transforms.autodiff.partial_eval import StagedTracer, StagingInterpreter
 from ..transforms.passes import cse, dce
+from ._closure import close_over
 
 _ARRAYLIKE = (Array, np.ndarray, np.generic, bool, int, float, complex)
 _INTERNED: dict = {}
@@ -39,8 +40,8 @@ class _Recording(StagingInterpreter, Forwarding):
     """A staging interpreter that records every operation, also those on values that are not
     its own. A call of a function with a custom derivative rule (custom_jvp, custom_vjp,
     checkpoint) is recorded as one equation, so that the rule applies when the program is
-    differentiated; it is run inline instead if the function closes over a traced value,
-    which could not be run again later."""
+    differentiated. A function that closes over traced values, which are dead when it runs
+    again later, takes them as leading operands (`_closure.py`)."""
 
     def process(self, prim, args, params):
         if isinstance(prim, CallPrimitive) and not prim.staged:
@@ -51,24 +52,38 @@ class _Recording(StagingInterpreter, Forwarding):
 
     def _call(self, prim, args, params):
         probe = _Probe()
-        with push(probe):  # learns the output types, and whether the function closes over a traced value
+        with push(probe):  # learns the output types, and the traced values the function closes over
             outs = prim.impl(*[probe.new_input(to_array(a).aval) for a in args], **params)
         if probe.foreign:
-            return prim.impl(*args, **params)
+            closed = list(probe.foreign.values())
+            closing = close_over(prim, params, closed)
+            if closing is None:
+                return prim.impl(*args, **params)
+            self.closes_over(closed)
+            args, params = [*closed, *args], closing
         out_vars = [Var(to_array(o).aval) for o in outs]
         self.equations.append(Equation(prim, [self.var_of(a) for a in args], out_vars, params))
         return tuple(StagedTracer(self, v) for v in out_vars)
 
+    def closes_over(self, tracers) -> None:
+        """Note that the call being recorded closes over `tracers`."""
+
 
 class _Probe(_Recording):
-    """A recording that notes operations on traced values that are not its own."""
+    """A recording that notes the traced values that are not its own its operations use (by id)."""
 
-    foreign = False
+    def __init__(self):
+        super().__init__()
+        self.foreign: dict = {}
 
     def process(self, prim, args, params):
-        if any(isinstance(a, Tracer) and not self.owns(a) for a in args):
-            self.foreign = True
+        self.closes_over(args)
         return super().process(prim, args, params)
+
+    def closes_over(self, tracers) -> None:
+        for a in tracers:
+            if isinstance(a, Tracer) and not self.owns(a):
+                self.foreign[id(a)] = a
 
 
 class Staged:

@@ -169,3 +169,78 @@ def test_a_python_list_indexed_by_a_traced_int_names_the_array_fix():
     with pytest.raises(fx.errors.ConcretizationError, match=r"fnp\.asarray\(items\)\[i\]"):
         fx.jit(f)(_a(2.0), fnp.asarray(1))
     np.testing.assert_allclose(fx.jit(lambda x, i: x * fnp.asarray(ws)[i])(_a(2.0), fnp.asarray(1)), f(2.0, 1))
+
+
+def doubled_until_three_with_rule(kind):
+    """A loop calling a function with a custom rule (derivative 3, not the function's 2 * s)
+    that closes over `s`, an argument that is not differentiated."""
+    def f(x, s):
+        if kind == "jvp":
+            g = fx.custom_jvp(lambda z: z * 2.0 * s)
+            g.defjvp(lambda primals, tangents: (g(*primals), tangents[0] * 3.0))
+        else:
+            g = fx.custom_vjp(lambda z: z * 2.0 * s)
+            g.defvjp(lambda z: (z * 2.0 * s, None), lambda _, ct: (ct * 3.0,))
+        y = x
+        while y < 3.0:
+            y = g(y) + 0.5
+        return y
+    return f
+
+
+def _derivative_by_the_rule(x, s):
+    y, d = x, 1.0
+    while y < 3.0:
+        y, d = y * 2.0 * s + 0.5, d * 3.0
+    return d
+
+
+@pytest.mark.parametrize("kind", ["jvp", "vjp"])
+def test_a_custom_rule_closing_over_a_traced_value_applies_inside_a_traced_loop(kind):
+    f = doubled_until_three_with_rule(kind)
+    s = _a(1.1)
+    for x in (0.2, 1.7):
+        want = _derivative_by_the_rule(x, 1.1)
+        assert float(fx.grad(f)(_a(x), s)) == pytest.approx(want)  # eagerly the loop is Python's
+        assert float(fx.jit(fx.grad(f))(_a(x), s)) == pytest.approx(want)
+        np.testing.assert_allclose(np.asarray(fx.jit(fx.vmap(fx.grad(f), in_axes=(0, None)))(_a([x]), s)), [want])
+    if kind == "jvp":
+        assert float(fx.jit(fx.jacfwd(f))(_a(0.2), s)) == pytest.approx(_derivative_by_the_rule(0.2, 1.1))
+
+
+@pytest.mark.parametrize("kind", ["jvp", "vjp"])
+def test_a_custom_rule_closing_over_a_differentiated_body_value_is_refused_as_eagerly(kind):
+    def f(x):
+        y = x
+        while y < 3.0:
+            c = y * 0.1
+            if kind == "jvp":
+                g = fx.custom_jvp(lambda z: z * (1.0 + c))
+                g.defjvp(lambda primals, tangents: (g(*primals), tangents[0] * (1.0 + c)))
+            else:
+                g = fx.custom_vjp(lambda z: z * (1.0 + c))
+                g.defvjp(lambda z: (z * (1.0 + c), None), lambda _, ct: (ct * (1.0 + c),))
+            y = g(y) + 0.5
+        return y
+    for grad in (fx.grad(f), fx.jit(fx.grad(f))):
+        with pytest.raises(TypeError, match="differentiated with respect to a value it closes over"):
+            grad(_a(0.2))
+
+
+def scaled_until_large(xs, c):
+    acc = c
+    for v in xs:
+        acc = acc * v + c
+        if acc > 10:
+            break
+    return acc
+
+
+def test_a_loop_with_a_traced_break_over_an_empty_traced_array_makes_no_pass():
+    xs, c = _a(np.zeros((0,))), _a(2.0)
+    assert float(scaled_until_large(xs, c)) == 2.0  # the oracle: eagerly the body never runs
+    assert float(fx.jit(scaled_until_large)(xs, c)) == 2.0
+    assert float(fx.jit(fx.grad(scaled_until_large, argnums=1))(xs, c)) == 1.0
+    rows = _a(np.zeros((0, 3)))
+    assert float(fx.jit(lambda m, c: scaled_until_large(fnp.sum(m, axis=1), c))(rows, c)) == 2.0
+    _check(lambda c: scaled_until_large(_a([0.5, 3.0, 2.0]), c), [0.5, 2.5])

@@ -225,7 +225,7 @@ def _traced_for(iterable, more_fn, body_fn, state, names, where):
     if isinstance(iterable, TracedRange):
         return _range_loop(iterable.start, iterable.stop, iterable.step, None, more_fn, body_fn, state, names, where)
     if not iterable.shape:
-        raise ArgumentTypeError("iteration over a 0-d array; use .item()")
+        iter(iterable)  # raises the error Python's loop over a 0-d array raises eagerly
     if more_fn is None:
         out = traced_loop.scan(body_fn, iterable, state, names, where, "for")
         if out is not None:
@@ -239,6 +239,8 @@ def _traced_for(iterable, more_fn, body_fn, state, names, where):
 def _range_loop(start, stop, step, xs, more_fn, body_fn, state, names, where):
     """The state after running the body for the indices of a range (or the rows of `xs`) as one while loop."""
     from ... import numpy as fnp
+    if xs is not None and not xs.shape[0]:  # no rows: no pass, as eagerly (and no row to trace the body on)
+        return state
     up = step > 0 if not is_traced(step) else None
 
     def test(i, *s):

@@ -495,10 +495,15 @@ class custom_vjp(_Custom):
 # rules ---------------------------------------------------------------------------------------
 def _jvp_of_call(kind: str, rule: Callable) -> Callable:
     """The JVP handling of a custom-rule call: `rule(interp, primals, tangents, **params)`, run on
-    the parent interpreter; values of `interp` the function closes over are refused."""
+    the parent interpreter; values of `interp` the function closes over are refused, and so are
+    tangents of its first `closed` operands (values it closed over, passed as operands where
+    the call runs again later: fluxion.control._closure)."""
     def jvp(interp, args, params):
         primals, tangents = unpack(interp, args)
         name = _name(params["fun"])
+        closed = params.get("closed", 0)
+        if closed and any(map(_live(interp, primals), tangents[:closed])):
+            raise _closure_error(kind, name)
         with use(interp.parent):
             if all(t.__class__ is Zero for t in tangents):
                 return _guarded(interp, kind, name, _call_impl, *primals, **params)
@@ -507,7 +512,15 @@ def _jvp_of_call(kind: str, rule: Callable) -> Callable:
     return jvp
 
 
-def _custom_jvp_rule(interp, primals, tangents, *, fun, jvp, zeros, nums, nondiff, in_tree, out_tree):
+def _live(interp: JVPInterpreter, primals) -> Callable:
+    """Whether a tangent of the call on `primals` is not zero."""
+    staging = interp.parent
+    # while linearizing, a tangent that is not staged depends on no input: by linearity it is zero
+    linear = isinstance(staging, StagingInterpreter) and staging.linearizes(primals)
+    return lambda t: t.__class__ is not Zero and (not linear or staging.owns(t))
+
+
+def _custom_jvp_rule(interp, primals, tangents, *, fun, jvp, zeros, nums, nondiff, in_tree, out_tree, closed=0):
     if not zeros:
         tangents = [instantiate(t) for t in tangents]
     where = f"the jvp rule of {_name(fun)}"
@@ -526,7 +539,7 @@ def _custom_jvp_rule(interp, primals, tangents, *, fun, jvp, zeros, nums, nondif
 _DYNAMIC = object()  # marks, among the residual leaves, one that travels as an operand of custom_lin
 
 
-def _custom_vjp_rule(interp, primals, tangents, *, fun, fwd, bwd, nums, nondiff, in_tree, out_tree):
+def _custom_vjp_rule(interp, primals, tangents, *, fun, fwd, bwd, nums, nondiff, in_tree, out_tree, closed=0):
     name = _name(fun)
     result = fwd(*_merge(nums, nondiff, tree.unflatten(in_tree, primals)))
     out, res = _pair(result, "custom_vjp", f"the fwd rule of {name}", "(output, residuals)")
@@ -535,10 +548,8 @@ def _custom_vjp_rule(interp, primals, tangents, *, fun, fwd, bwd, nums, nondiff,
     res_leaves, res_tree = tree.flatten(res)
     res_leaves = [to_array(r) if isinstance(r, (np.ndarray, np.generic)) else r for r in res_leaves]
     arrays = [r for r in res_leaves if isinstance(r, Array)]
-    staging = interp.parent
-    # while linearizing, a tangent that is not staged depends on no input: by linearity it is zero
-    linear = isinstance(staging, StagingInterpreter) and staging.linearizes(primals)
-    live = tuple(i for i, t in enumerate(tangents) if t.__class__ is not Zero and (not linear or staging.owns(t)))
+    is_live = _live(interp, primals)
+    live = tuple(i for i, t in enumerate(tangents) if is_live(t))
     if not live:
         return out_leaves, [Zero(o.aval) for o in out_leaves]
     call = Record(name=name, bwd=bwd, owner=interp, nums=nums, nondiff=nondiff, num_res=len(arrays),
