@@ -249,7 +249,7 @@ def ndtri_exp(y) -> Array:
 
     >>> import fluxion.scipy.special as fsp
     >>> round(fsp.ndtri_exp(-1000.0).item(), 3)
-    -44.576
+    -44.616
     """
     return _in_wide("ndtri_exp", _ndtri_exp, y)
 

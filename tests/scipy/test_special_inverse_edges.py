@@ -139,3 +139,11 @@ def test_log_ndtr_of_minus_infinity_is_minus_infinity_without_a_warning():
         warnings.simplefilter("error")
         got = fsp.log_ndtr(fnp.asarray([-np.inf, -40.0, np.inf]))
     np.testing.assert_array_equal(got, _scipy(sp.log_ndtr, np.array([-np.inf, -40.0, np.inf])).astype(np.float32))
+
+
+def test_ndtri_exp_second_derivative_matches_finite_differences():
+    y = np.array([-800.0, -10.0, -1.0, -0.5, -1e-2])
+    h = 1e-4 * np.abs(y)
+    want = (sp.ndtri_exp(y + h) - 2 * sp.ndtri_exp(y) + sp.ndtri_exp(y - h)) / h ** 2
+    got = fx.vmap(fx.grad(fx.grad(fsp.ndtri_exp)))(fnp.asarray(y))
+    np.testing.assert_allclose(got, want, rtol=1e-5)

@@ -279,10 +279,11 @@ NOT_DIFFERENTIABLE = {
 # jax is no oracle for these: its exp1, expi and expn fail under vmap(grad), its spence is NaN above 1;
 # tests/scipy/test_exponential_integrals.py checks their derivatives against the closed forms and
 # finite differences, to second order; jax has no wofz (tests/scipy/test_wofz.py does the same for it),
-# nor the functions of tests/scipy/test_special_added.py, which checks them the same way
+# nor the functions of tests/scipy/test_special_added.py, which checks them the same way, nor ndtri_exp
+# (tests/scipy/test_special_inverse_edges.py: its derivative against finite differences of SciPy's)
 OTHER_ORACLES = {"exp1", "expi", "expn", "spence", "wofz", "bdtr", "bdtrc", "betaincinv", "binom", "chdtr", "chdtrc",
-                 "erfcinv", "gammainccinv", "gammaincinv", "j0", "j1", "k0", "k0e", "k1", "k1e", "log_expit", "pdtr",
-                 "pdtrc", "stdtr", "y0", "y1"}
+                 "erfcinv", "gammainccinv", "gammaincinv", "j0", "j1", "k0", "k0e", "k1", "k1e", "log_expit",
+                 "ndtri_exp", "pdtr", "pdtrc", "stdtr", "y0", "y1"}
 # functions of Python numbers only, with nothing to differentiate
 NO_ARRAY_ARGUMENTS = {"bernoulli"}
 
