@@ -247,7 +247,9 @@ def _argnum_tuple(argnums, op: str) -> tuple[int, ...]:
 
 
 def _argnums(argnums, nargs: int, op: str, kwargs: dict) -> tuple[int, ...]:
-    nums = _argnum_tuple(argnums, op)
+    """`argnums` (checked by `_argnum_tuple` as the transformation was made) for a call with `nargs`
+    positional arguments, as non-negative positions."""
+    nums = (argnums,) if isinstance(argnums, (int, np.integer)) else tuple(argnums)
     for n in nums:
         if not -nargs <= n < nargs:
             fix = f"use argnums in [0, {nargs - 1}]" if nargs else "pass the arguments to differentiate"
