@@ -293,7 +293,7 @@ def install(ns) -> None:
     Array.at = property(_At)
     Array.astype = lambda self, dtype, copy=True, device=None: _ns.astype(self, dtype, copy=copy, device=device)
     Array.copy = lambda self: E.convert_element_type_p.bind(self, new_dtype=self.dtype, weak=self.weak)
-    Array.__getitem__ = lambda self, idx: _ns._indexing.getitem(self, idx)
+    Array.__getitem__ = ns._indexing.getitem
     Array.__setitem__ = lambda self, idx, value: self._become(_ns._indexing.update(self, idx, value, "set"))
     Array.__array_namespace__ = lambda self, api_version=None: _check_version(api_version) or _ns
     Array.to_device = lambda self, device, stream=None: _ns.asarray(self, device=device)

@@ -1,10 +1,11 @@
 """Eager fast paths of indexing and `where`, for plain host Arrays with no transformation active.
 
-An eager read or write with a basic index (Python ints, slices of ints, None) checked before,
-or a read with one integer array, skips the plan and the primitives: NumPy applies the index
-itself, by the same rules. `where` of a boolean condition between Arrays of one dtype (or one
-and a Python scalar it keeps) calls NumPy's. Every other case, and every error, takes the
-general path in _indexing.py; `fix` is that path's advice for an index out of bounds.
+An eager read with a basic index (Python ints, slices of ints, None) or one integer array, or
+a write with a basic index checked before, skips the plan and the primitives: NumPy applies
+the index itself, by the same rules. `where` of a boolean condition between Arrays of one
+dtype (or one and a Python scalar it keeps) calls NumPy's. Every other case, and every error
+(NumPy's included), takes the general path in _indexing.py; `fix` is that path's advice for
+an index out of bounds.
 """
 from __future__ import annotations
 
@@ -17,32 +18,37 @@ from ._index_plan import plan
 _CHECKED: dict = {}  # (shape, index key) -> (whole, window, out_shape) of indices planned without error
 
 
-def _slice_key(s: slice):
-    if all(b is None or b.__class__ is int for b in (s.start, s.stop, s.step)):
-        return "s", s.start, s.stop, s.step  # a str never begins the key of an index tuple
-    return None
+def _int_slice(s: slice) -> bool:
+    a, b, c = s.start, s.stop, s.step
+    return (a is None or a.__class__ is int) and (b is None or b.__class__ is int) and (c is None or c.__class__ is int)
+
+
+def _basic(idx) -> bool:
+    """Whether `idx` is a basic index: Python ints, slices of ints and None, alone or in a
+    tuple (booleans, NumPy scalars, floats, ellipses and arrays have rules of their own)."""
+    cls = idx.__class__
+    if cls is int:
+        return True
+    if cls is slice:
+        return _int_slice(idx)
+    if cls is not tuple:
+        return False
+    for it in idx:
+        cls = it.__class__
+        if not (cls is int or it is None or cls is slice and _int_slice(it)):
+            return False
+    return True
 
 
 def _basic_key(idx):
-    """A hashable key for an index of Python ints, slices of ints and None; None otherwise
-    (booleans, NumPy scalars, floats, ellipses and arrays have rules of their own)."""
-    cls = idx.__class__
-    if cls is int:
-        return idx
-    if cls is slice:
-        return _slice_key(idx)
-    if cls is not tuple:
+    """A hashable key for a basic index (slices are not hashable); None for other indices."""
+    if not _basic(idx):
         return None
-    key = []
-    for it in idx:
-        cls = it.__class__
-        if cls is int or it is None:
-            key.append(it)
-        elif cls is slice and (k := _slice_key(it)) is not None:
-            key.append(k)
-        else:
-            return None
-    return tuple(key)
+    if idx.__class__ is slice:
+        return "s", idx.start, idx.stop, idx.step  # a str never begins the key of an index tuple
+    if idx.__class__ is int:
+        return idx
+    return tuple(("s", it.start, it.stop, it.step) if it.__class__ is slice else it for it in idx)
 
 
 def _checked(shape: tuple, idx, op: str, fix: str):
@@ -66,7 +72,7 @@ def _checked(shape: tuple, idx, op: str, fix: str):
     return entry
 
 
-def eager_getitem(x: Array, idx, fix: str):
+def eager_getitem(x: Array, idx):
     """`x[idx]` of an eager Array for a basic index or one integer array; None for other indices."""
     v = x._value
     if idx.__class__ is Array:
@@ -77,11 +83,15 @@ def eager_getitem(x: Array, idx, fix: str):
             out = v[i]
         except IndexError:  # the general path names the index and the fix
             return None
-    else:
-        c = _checked(v.shape, idx, "indexing", fix)
-        if c is None or c[0]:
+    elif _basic(idx):
+        try:
+            out = v[idx]
+        except (IndexError, ValueError):  # the general path names the index and the fix
             return None
-        out = np.array(v[idx])  # a copy, as the slice kernel's (and 0-d where NumPy gives a scalar)
+        # a copy, as the slice kernel's (and 0-d where NumPy gives a scalar)
+        out = out.copy() if out.__class__ is np.ndarray else np.array(out)
+    else:
+        return None
     y = Array.__new__(Array)
     y._value, y._weak = out, x._weak
     return y

@@ -62,7 +62,7 @@ def getitem(x: Array, idx, mode: str | None = None, fill_value=None) -> Array:
     [0.0, -1.0]
     """
     if mode is None and x.__class__ is Array and _ctx.interp is EAGER:  # the common case, kept fast
-        out = eager_getitem(x, idx, _GET_FIX)
+        out = eager_getitem(x, idx)
         if out is not None:
             return out
     mode = _mode("indexing", mode, _GET_MODES)

@@ -43,6 +43,7 @@ def _broadcast_batch(op: str, x1: Array, x2: Array, core1: int, core2: int) -> t
 
 
 _DIRECT = frozenset(dtypes.WIDE_FLOATING)
+_REAL = frozenset((dtypes.float32, dtypes.float64))
 
 
 def eager_matmul(x1: Array, x2: Array) -> Array | None:
@@ -53,8 +54,8 @@ def eager_matmul(x1: Array, x2: Array) -> Array | None:
     a, b = x1._value, x2._value
     if a.dtype is not b.dtype or a.dtype not in _DIRECT or not a.ndim or not b.ndim:
         return None
-    try:
-        value = np.matmul(a, b)
+    try:  # (NumPy's dot is the same product of two real matrices, and costs less per call)
+        value = a.dot(b) if a.ndim == 2 == b.ndim and a.dtype in _REAL else np.matmul(a, b)
     except ValueError:  # sizes that do not fit: the general path names them and the fix
         return None
     if value.__class__ is not np.ndarray:  # two vectors give a NumPy scalar

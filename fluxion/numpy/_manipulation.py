@@ -357,23 +357,17 @@ def _eager_concatenate(arrays, axis: int) -> Array | None:
     """The kernel's join of two or more eager Arrays of one dtype with at least one axis, along
     an axis in range; None in every other case (and where the shapes do not fit), which goes the
     general way."""
-    if len(arrays) < 2:
-        return None
-    first = arrays[0]
-    if first.__class__ is not Array:
-        return None
-    dt, n = first._value.dtype, first._value.ndim
-    if not -n <= axis < n:
-        return None
     values, weak = [], True
     for a in arrays:
-        if a.__class__ is not Array or (v := a._value).dtype is not dt:
+        if a.__class__ is not Array:
             return None
-        values.append(v)
+        values.append(a._value)
         weak = weak and a._weak
-    try:
-        value = np.concatenate(values, axis)
-    except ValueError:  # axes that differ: the general path says which
+    if len(values) < 2:
+        return None
+    try:  # (NumPy's errors, e.g. for dtypes that differ, which it would not cast, send it the general way)
+        value = np.concatenate(values, axis, casting="no")
+    except (TypeError, ValueError):
         return None
     y = Array.__new__(Array)
     y._value, y._weak = value, weak

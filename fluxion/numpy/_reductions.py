@@ -327,11 +327,11 @@ def _mean_fn(name: str, ignore_nan: bool):
     def f(a, axis=None, dtype=None, out=None, keepdims: bool = False, *, where=None) -> Array:
         if (a.__class__ is Array and not ignore_nan and dtype is out is where is None and not keepdims
                 and _ctx.interp is EAGER and (axes := _eager_axes(a, axis, _DIRECT_REAL)) is not None):
-            v = a._value  # kept fast: the kernels of the general path's sum and division, on a real float array
-            count = np.array(float(v.size if axis is None else v.shape[axes[0]]), v.dtype)
+            v = a._value  # kept fast: the general path's sum and division, on a real float array
+            total = np.add.reduce(v, axes)
+            value = total / v.dtype.type(v.size if axis is None else v.shape[axes[0]])
             y = Array.__new__(Array)  # strong, as the general path's count is
-            total = np.asarray(numpy_kernel[R.reduce_sum_p](v, axes=axes))
-            y._value, y._weak = np.asarray(numpy_kernel[E.div_p](total, count), v.dtype), False
+            y._value, y._weak = value if value.__class__ is np.ndarray else np.array(value), False
             return y
         no_out(name, out)
         x, out_dt = _statistic_input(a, dtype)
