@@ -254,7 +254,8 @@ class Tracer(Array):
         what, fix = (origin and origin(self)) or (
             "", "make that argument static (static_argnums) or use fx.cond / fx.while_loop for control flow")
         raise errors.op_error(errors.ConcretizationError, why,
-                              f"needs a concrete value, but got a traced value {self.aval}{what}", fix)
+                              f"needs a concrete value, but got a traced value {self.aval}{what}",
+                              errors.control_flow_fix(why, fix))
 
     def __repr__(self):
         return f"{type(self).__name__}({self.aval})"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import os
+import linecache
 import sys
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -79,6 +80,16 @@ def user_frame() -> str:
     while f is not None and _internal(f):
         f = f.f_back
     return "" if f is None else f"{f.f_code.co_filename}:{f.f_lineno}"
+
+
+def control_flow_fix(why: str, fix: str) -> str:
+    """`fix` for a traced value used where Python needs a concrete one (`why`), telling, for a
+    truth value, that Python control flow is converted only where its source can be read."""
+    file = user_frame().rpartition(":")[0]
+    if why != "bool()" or not file or linecache.getlines(file):
+        return fix
+    return (f"{fix}; fluxion converts Python if/while/and/or on traced values only in functions whose source it "
+            f"can read, which {file} is not: define the function in a file or a notebook cell")
 
 
 def op_error(cls: type[Exception], op: str, problem: str, fix: str = "") -> FluxionError:

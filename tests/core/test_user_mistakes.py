@@ -165,3 +165,16 @@ def test_vmap_with_a_dict_for_in_axes_says_it_takes_a_tuple():
             "in_axes=({'w': None, 'x': 0},)")
     with pytest.raises(TypeError):
         jax.vmap(lambda x: x, in_axes={"x": 0})(x=jnp.ones(3))
+
+
+@pytest.mark.parametrize("transform", [fx.jit, fx.vmap])
+def test_an_if_on_a_traced_value_in_code_without_source_says_why_it_is_not_converted(transform):
+    namespace = {}
+    exec(compile("def f(x):\n    return x if x.sum() > 0 else -x\n", "<typed in>", "exec"), namespace)
+    with pytest.raises(fx.errors.ConcretizationError) as info:
+        transform(namespace["f"])(fnp.ones((2, 3)))
+    message = str(info.value)
+    assert "at <typed in>:2" in message and "which <typed in> is not: define the function in a file" in message, message
+    with pytest.raises(fx.errors.ConcretizationError) as info:  # code with a source is converted; float() still needs a value
+        fx.jit(lambda x: float(x.sum()))(fnp.ones(3))
+    assert "define the function" not in str(info.value)

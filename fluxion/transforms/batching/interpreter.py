@@ -33,7 +33,7 @@ class BatchTracer(Tracer):
         raise errors.op_error(
             errors.ConcretizationError, why,
             f"needs one concrete value, but under vmap this value differs per example ({self.aval})",
-            "use fnp.where for elementwise choices, or fx.cond / fx.while_loop for control flow")
+            errors.control_flow_fix(why, "use fnp.where for elementwise choices, or fx.cond / fx.while_loop for control flow"))
 
     def _become(self, other):
         if isinstance(other, BatchTracer) and other._interp is self._interp:
