@@ -15,9 +15,10 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import axis_index, broadcasts_to
 from ._continuous import gumbel, unit_floats
-from ._keys import flat_bits
+from ._keys import flat_bits, random_words
 from ._ops import ops_for
-from ._util import ArrayLike, DTypeLike, Shape, canonical_shape, const, float_param_dtype, param, sample_shape
+from ._util import (ArrayLike, DTypeLike, Shape, canonical_dtype, canonical_shape, const, float_param_dtype, param,
+                    sample_shape)
 
 __all__ = ["bernoulli", "categorical", "rademacher", "randint"]
 
@@ -29,8 +30,9 @@ def bernoulli(key: ArrayLike, p: ArrayLike = 0.5, shape: Shape | None = None) ->
     >>> fx.random.bernoulli(fx.random.key(0), 0.5, (3,)).dtype
     dtype('bool')
     """
-    p = to_array(p)
-    p = param("bernoulli", "p", p, float_param_dtype(p))
+    # `param` gets `p` itself: a Python number becomes a strong Array at once, where the weak
+    # Array of `to_array` would take a conversion
+    p = param("bernoulli", "p", p, float_param_dtype(to_array(p)))
     shape = sample_shape("bernoulli", shape, p.shape)
     ops = ops_for(key, p)
     return ops.result(ops.lt(unit_floats("bernoulli", key, shape, p.dtype, ops), ops.read(p)))
@@ -43,7 +45,7 @@ def rademacher(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.int6
     >>> sorted(set(fx.random.rademacher(fx.random.key(0), (100,)).tolist()))
     [-1, 1]
     """
-    dt = dtypes.canonicalize(dtype)
+    dt = canonical_dtype(dtype)
     if dt not in dtypes.SIGNED and dt not in dtypes.REAL_FLOATING:
         raise op_error(DTypeError, "random.rademacher", f"dtype {dt} has no -1",
                        "pass a signed integer dtype such as fnp.int32, or a float dtype")
@@ -90,24 +92,32 @@ def categorical(key: ArrayLike, logits: ArrayLike, axis: int = -1, shape: Shape 
 
 # randint ------------------------------------------------------------------------------------------
 _U64 = dtypes.uint64
-_iinfo = functools.lru_cache(maxsize=None)(np.iinfo)
 
 
-def _mulhi(r: Array, s: Array, ops) -> Array:
-    """floor(r * s / 2**64) for uint64 arrays, by 32-bit limbs (every partial product fits in 64 bits)."""
+@functools.lru_cache(maxsize=None)
+def _range(dt: np.dtype) -> tuple[int, int]:
+    """The smallest and largest values of the integer dtype `dt`, as Python ints (iinfo's
+    properties compute them anew on each read)."""
+    info = np.iinfo(dt)
+    return int(info.min), int(info.max)
+
+
+def _mulhi(r_hi: Array, r_lo: Array, s: Array, ops) -> Array:
+    """floor(r * s / 2**64) for the uint64 arrays s and r = r_hi * 2**32 + r_lo (r_hi, r_lo below
+    2**32), by 32-bit limbs: each sum of a partial product and a 32-bit carry fits in 64 bits."""
     mul, add, shr, band = ops.mul, ops.add, ops.shift_right, ops.and_
     low32, shift32 = ops.const(0xFFFFFFFF, _U64), ops.const(32, _U64)
-    r_hi, r_lo, s_hi, s_lo = shr(r, shift32), band(r, low32), shr(s, shift32), band(s, low32)
-    hh, hl, lh, ll = mul(r_hi, s_hi), mul(r_hi, s_lo), mul(r_lo, s_hi), mul(r_lo, s_lo)
-    carry = shr(add(add(band(hl, low32), band(lh, low32)), shr(ll, shift32)), shift32)
-    return add(add(add(hh, shr(hl, shift32)), shr(lh, shift32)), carry)
+    s_hi, s_lo = shr(s, shift32), band(s, low32)
+    middle = add(mul(r_lo, s_hi), shr(mul(r_lo, s_lo), shift32))
+    upper = add(mul(r_hi, s_lo), band(middle, low32))
+    return add(add(mul(r_hi, s_hi), shr(middle, shift32)), shr(upper, shift32))
 
 
 def _wide(op: str, name: str, x, wide: np.dtype) -> Array:
     """An integer bound as an Array of `wide` (int64 or uint64), saturating instead of wrapping."""
     if isinstance(x, int) and not isinstance(x, bool):
-        info = _iinfo(wide)
-        return const(min(max(x, int(info.min)), int(info.max)), wide)
+        lo, hi = _range(wide)
+        return const(min(max(x, lo), hi), wide)
     x = to_array(x)
     if x.dtype not in dtypes.INTEGER:
         raise op_error(DTypeError, f"random.{op}", f"{name} must be an integer, got dtype {x.dtype}",
@@ -119,9 +129,12 @@ def _wide(op: str, name: str, x, wide: np.dtype) -> Array:
     return convert(x, wide)
 
 
-def _clip(x: Array, info, ops) -> Array:
-    lo, hi = ops.const(int(info.min), x.dtype), ops.const(int(info.max), x.dtype)
-    return ops.min(ops.max(x, lo), hi)
+def _clip(x: Array, dt: np.dtype, ops) -> Array:
+    """`x` (of dtype int64 or uint64) clipped to the range of `dt`: nothing to do where it is `x`'s."""
+    if dt == x.dtype:
+        return x
+    lo, hi = _range(dt)
+    return ops.min(ops.max(x, ops.const(lo, x.dtype)), ops.const(hi, x.dtype))
 
 
 def randint(key: ArrayLike, shape: Shape, minval: ArrayLike, maxval: ArrayLike,
@@ -137,22 +150,21 @@ def randint(key: ArrayLike, shape: Shape, minval: ArrayLike, maxval: ArrayLike,
     >>> sorted(set(x.tolist()))
     [3, 4, 5, 6]
     """
-    dt = dtypes.canonicalize(dtype)
+    dt = canonical_dtype(dtype)
     if dt not in dtypes.INTEGER:
         raise op_error(DTypeError, "random.randint", f"dtype {dt} is not an integer dtype",
                        "pass an integer dtype such as fnp.int32; for floats use fx.random.uniform")
     wide = _U64 if dt == _U64 else dtypes.int64
-    info = _iinfo(dt)
     lo_w, hi_w = _wide("randint", "minval", minval, wide), _wide("randint", "maxval", maxval, wide)
     shape = sample_shape("randint", shape, lo_w.shape, hi_w.shape)
     ops = ops_for(key, lo_w, hi_w)
     lo_w, hi_w = ops.read(lo_w), ops.read(hi_w)
     valid = ops.gt(hi_w, lo_w)
-    lo = ops.convert(_clip(lo_w, info, ops), _U64)
-    top = ops.convert(_clip(ops.sub(hi_w, ops.const(1, wide)), info, ops), _U64)  # the largest value allowed
-    span_less_one = ops.select(valid, ops.const(0, _U64), ops.sub(top, lo))
-    r = ops.reshape(flat_bits("randint", key, shape, _U64, ops), shape)
-    full_range = ops.eq(span_less_one, ops.const(2 ** 64 - 1, _U64))
-    span = ops.add(span_less_one, ops.const(1, _U64))  # wraps to 0 only for the full range
-    offset = ops.select(full_range, _mulhi(r, span, ops), r)
-    return ops.result(ops.convert(ops.add(lo, offset), dt))
+    lo = ops.convert(_clip(lo_w, dt, ops), _U64)
+    top = ops.convert(_clip(ops.sub(hi_w, ops.const(1, wide)), dt, ops), _U64)  # the largest value allowed
+    # top is below the largest value of `wide` (maxval saturates there and is excluded), so
+    # top - lo + 1 < 2**64: the span never wraps to 0
+    span = ops.add(ops.select(valid, ops.const(0, _U64), ops.sub(top, lo)), ops.const(1, _U64))
+    # r's high and low words (the 64 bits `bits` would give), kept apart for `_mulhi`
+    r_hi, r_lo = (ops.reshape(ops.convert(w, _U64), shape) for w in random_words("randint", key, shape, ops))
+    return ops.result(ops.convert(ops.add(lo, _mulhi(r_hi, r_lo, span, ops)), dt))

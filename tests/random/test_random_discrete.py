@@ -94,6 +94,19 @@ def test_randint_is_uniform_over_its_range(dtype):
     assert _chi2_pvalue(np.bincount((x.astype(np.int64) - lo)), np.full(7, 1 / 7)) > 1e-3
 
 
+@pytest.mark.parametrize("dtype, lo, hi", [(np.int64, -7, 2 ** 40), (np.int8, -300, 100), (np.uint32, 5, 2 ** 32 + 9),
+                                          (np.int64, -2 ** 63, 2 ** 63), (np.uint64, 0, 2 ** 64)])
+def test_randint_is_minval_plus_the_high_64_bits_of_the_span_times_random_bits(dtype, lo, hi):
+    key = fx.random.key(3)
+    wide = np.iinfo(np.uint64 if dtype == np.uint64 else np.int64)
+    info = np.iinfo(dtype)
+    first = max(lo, int(info.min))
+    span = min(min(hi, int(wide.max)) - 1, int(info.max)) - first + 1  # bounds saturate, then clip to the dtype
+    r = np.asarray(fx.random.bits(key, (64,), np.uint64)).tolist()
+    expected = [first + (w * span >> 64) for w in r]
+    assert np.asarray(fx.random.randint(key, (64,), lo, hi, dtype)).tolist() == expected
+
+
 @pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16])
 def test_randint_covers_the_whole_range_of_small_dtypes(dtype):
     info = np.iinfo(dtype)

@@ -5,9 +5,10 @@ from hypothesis import given, strategies as st
 
 import fluxion as fx
 import fluxion.numpy as fnp
-from fluxion.backends.numpy.threefry import SMALL, threefry2x32 as numpy_threefry2x32
+from fluxion.backends.numpy.threefry import CHUNK, SMALL, threefry2x32 as numpy_threefry2x32
 from fluxion.core.array import Array
 from fluxion.errors import DTypeError, ShapeError
+from fluxion.ops.threefry import rounds
 from fluxion.random._threefry import threefry2x32
 
 jax = pytest.importorskip("jax")
@@ -84,6 +85,19 @@ def test_threefry2x32_kernel_gives_jax_words_on_either_side_of_its_switch_to_arr
     for i, w in enumerate(ours):
         assert w.dtype == U32 and w.shape == (n,)
         np.testing.assert_array_equal(w, theirs[:, i])
+
+
+@pytest.mark.parametrize("key_shape", [(), (1, 1), (3, 1), (3, CHUNK // 2 + 1)])
+def test_threefry2x32_kernel_gives_the_words_of_whole_arrays_across_its_chunks(key_shape):
+    shape = (3, CHUNK // 2 + 1)  # some chunks, the last one short, across the rows
+    rng = np.random.default_rng(len(key_shape))
+    k0, k1 = rng.integers(0, 2 ** 32, (2,) + key_shape, dtype=U32)
+    x0, x1 = rng.integers(0, 2 ** 32, (2,) + shape, dtype=U32)
+    ours = numpy_threefry2x32(k0, k1, x0, x1)
+    whole = rounds(*(np.array(np.broadcast_to(w, shape)) for w in (k0, k1, x0, x1)))
+    for o, w in zip(ours, whole):
+        assert o.dtype == U32 and o.shape == shape
+        np.testing.assert_array_equal(o, w)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 42, 2 ** 31 - 1, 123456789])

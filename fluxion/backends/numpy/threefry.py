@@ -6,8 +6,9 @@ therefore runs the rounds on Python integers that hold every word in a 64-bit la
 own (word i in bits 64 i to 64 i + 31): one integer operation updates all the words, as a
 NumPy call would. The upper half of each lane takes what spills out of the low 32 bits (an
 addition's carry, the bits a rotation moves) and a mask clears it, so it never reaches the
-next lane. Larger inputs run `rounds` on uint32 arrays, the function the XLA lowering runs;
-tests/random/test_random_keys.py checks that the two give the same words.
+next lane. Larger inputs run `rounds` on uint32 arrays, the function the XLA lowering runs, a
+cache-sized chunk at a time; tests/random/test_random_keys.py checks that the two give the
+same words.
 """
 from __future__ import annotations
 
@@ -20,25 +21,28 @@ from ...core.primitive import numpy_kernel
 from ...ops.threefry import PARITY, ROTATIONS, rounds, threefry2x32_p
 
 SMALL = 256  # words; from here on NumPy's calls cost less than the lanes' longer integers
+CHUNK = 32768  # words; a chunk's arrays stay in a core's cache through the rounds
 _DOUBLE = 2 ** 32 + 1  # multiplying a lane's word by this puts a copy of it in the upper half
+_SHIFTS = tuple(tuple(32 - r for r in cycle) for cycle in ROTATIONS)  # right shifts that rotate left by r
 
 
 def threefry2x32(k0, k1, x0, x1):
     shape = _broadcast_shape(k0.shape, k1.shape, x0.shape, x1.shape)
     n = math.prod(shape)
-    if 0 < n < SMALL:
-        return tuple(w.reshape(shape) for w in _in_lanes(n, shape, k0, k1, x0, x1))
-    # fresh counters of the output's shape, and keys, at least 1-d: 0-d arithmetic gives NumPy
-    # scalars, which warn where the additions wrap
-    x0, x1 = (np.array(np.broadcast_to(x, shape), ndmin=1) for x in (x0, x1))
-    return tuple(w.reshape(shape) for w in rounds(np.atleast_1d(k0), np.atleast_1d(k1), x0, x1))
+    w0, w1 = _in_lanes(n, shape, k0, k1, x0, x1) if 0 < n < SMALL else _in_chunks(n, shape, k0, k1, x0, x1)
+    return w0.reshape(shape), w1.reshape(shape)
 
 
 def _broadcast_shape(*shapes: tuple[int, ...]) -> tuple[int, ...]:
-    out = max(shapes, key=len)
-    if all(s == out or not s for s in shapes):  # the usual case, kept fast: 0-d keys with counters
-        return out
-    return np.broadcast_shapes(*shapes)
+    """The shapes broadcast together; the usual call, 0-d keys with counters of one shape,
+    without NumPy's function, which costs more."""
+    out = ()
+    for s in shapes:
+        if s and s != out:
+            if out:
+                return np.broadcast_shapes(*shapes)
+            out = s
+    return out
 
 
 @functools.lru_cache(maxsize=None)
@@ -57,10 +61,6 @@ def _pack(x: np.ndarray, shape: tuple[int, ...], ones: int) -> int:
     return int.from_bytes(x.astype("<u8").tobytes(), "little")
 
 
-def _unpack(lanes: int, n: int) -> np.ndarray:
-    return np.frombuffer(lanes.to_bytes(8 * n, "little"), "<u8").astype(np.uint32)  # the low 32 bits
-
-
 def _in_lanes(n, shape, k0, k1, x0, x1):
     """`rounds` with every word in a lane of a Python integer. x1 is kept below 2**32 in each
     lane, which its rotation needs; x0 is only reduced at the end: its 26 additions of words
@@ -71,14 +71,33 @@ def _in_lanes(n, shape, k0, k1, x0, x1):
     x0 += k0
     x1 = (x1 + k1) & mask
     for cycle in range(5):
-        for r in ROTATIONS[cycle % 2]:
+        for shift in _SHIFTS[cycle % 2]:
             x0 += x1
             # the word doubled, shifted right: its rotation in the low half; the next lane's
             # low bits arrive in the upper half, which the mask clears
-            x1 = (((x1 * _DOUBLE) >> (32 - r)) ^ x0) & mask
+            x1 = (((x1 * _DOUBLE) >> shift) ^ x0) & mask
         x0 += schedule[(cycle + 1) % 3]
         x1 = (x1 + schedule[(cycle + 2) % 3] + counts[cycle]) & mask
-    return _unpack(x0, n), _unpack(x1, n)
+    # both words in one integer, x1's lanes above x0's, so that one conversion unpacks them;
+    # casting each 64-bit lane to uint32 keeps its low 32 bits, which drops x0's carries
+    words = np.frombuffer(((x1 << (64 * n)) | x0).to_bytes(16 * n, "little"), "<u8").astype(np.uint32)
+    return words[:n], words[n:]
+
+
+def _in_chunks(n, shape, k0, k1, x0, x1):
+    """`rounds` on the flat words a chunk at a time: some 20% faster over 10**6 words than on the
+    whole arrays, whose hundred passes each go out to memory."""
+    # key words at least 1-d (0-d arithmetic gives NumPy scalars, which warn where the
+    # additions wrap), flat where they vary
+    k0, k1 = (k.reshape(1) if k.size == 1 else np.broadcast_to(k, shape).reshape(-1) for k in (k0, k1))
+    x0, x1 = (np.broadcast_to(x, shape).reshape(-1) for x in (x0, x1))
+    w0, w1 = np.empty(n, np.uint32), np.empty(n, np.uint32)
+    for start in range(0, n, CHUNK):
+        part = slice(start, start + CHUNK)
+        keys = (k if k.size == 1 else k[part] for k in (k0, k1))
+        # fresh counters, which `rounds` updates in place
+        w0[part], w1[part] = rounds(*keys, np.array(x0[part]), np.array(x1[part]))
+    return w0, w1
 
 
 numpy_kernel[threefry2x32_p] = threefry2x32
