@@ -78,7 +78,7 @@ _SYMBOL = {"add": "+", "subtract": "-", "multiply": "*", "divide": "/", "floor_d
 _NUM = dtypes.INTEGER + dtypes.FLOATING
 _BINARY = {
     "add": (E.add_p, _NUM), "subtract": (E.sub_p, _NUM), "multiply": (E.mul_p, _NUM),
-    "divide": (E.div_p, dtypes.FLOATING), "floor_divide": (None, ()), "remainder": (None, ()), "pow": (None, ()),
+    "divide": (E.div_p, dtypes.FLOATING), "floor_divide": (None, ()), "remainder": (None, ()), "pow": (E.pow_p, dtypes.FLOATING),
     "matmul": (None, ()), "bitwise_and": (E.and_p, dtypes.INTEGER + (dtypes.bool_,)),
     "bitwise_or": (E.or_p, dtypes.INTEGER + (dtypes.bool_,)), "bitwise_xor": (E.xor_p, dtypes.INTEGER + (dtypes.bool_,)),
     "bitwise_left_shift": (None, ()), "bitwise_right_shift": (None, ()),
@@ -279,8 +279,8 @@ def install(ns) -> None:
     for name, (d, prim) in _COMPARE.items():
         allowed = dtypes.ALL if d in ("eq", "ne") else tuple(t for t in dtypes.ALL if t not in dtypes.COMPLEX)
         setattr(Array, f"__{d}__", _binary(name, prim, allowed)[0])
-    for dunder, name in _UNARY.items():
-        setattr(Array, dunder, _forward(name))
+    for dunder, name in _UNARY.items():  # the functions themselves (they take one operand), with no forwarding call
+        setattr(Array, dunder, getattr(ns, name))
     for name in _FORWARDED:
         setattr(Array, name, _forward(name))
     Array.reshape = _reshape

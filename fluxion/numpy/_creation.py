@@ -21,6 +21,7 @@ from ..core.errors import (
     ShapeError,
     op_error,
 )
+from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ._convert import convert, dtype_of
@@ -152,6 +153,14 @@ def _fill_dtype(fill_value) -> np.dtype:
 
 
 def _constant(op: str, shape, value: int, dtype, device) -> Array:
+    if device is None and _ctx.interp is EAGER:  # kept fast: a filled NumPy array of a valid shape
+        if shape.__class__ is int:
+            shape = (shape,)
+        if shape.__class__ is tuple and all(d.__class__ is int and d >= 0 for d in shape):
+            y = Array.__new__(Array)
+            y._value, y._weak = np.empty(shape, _dtype(dtype, dtypes.default_float)), False
+            y._value.fill(value)
+            return y
     device = resolve(op, device)
     return place(op, S.full(_shape(op, shape), value, _dtype(dtype, dtypes.default_float)), device)
 

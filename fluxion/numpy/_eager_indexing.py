@@ -24,10 +24,11 @@ def _int_slice(s: slice) -> bool:
 
 
 def _basic(idx) -> bool:
-    """Whether `idx` is a basic index: Python ints, slices of ints and None, alone or in a
-    tuple (booleans, NumPy scalars, floats, ellipses and arrays have rules of their own)."""
+    """Whether `idx` is a basic index: Python ints, slices of ints, None and ellipses, alone or
+    in a tuple (booleans, NumPy scalars, floats and arrays have rules of their own; NumPy
+    refuses a second ellipsis, as the plan does)."""
     cls = idx.__class__
-    if cls is int:
+    if cls is int or idx is None or idx is Ellipsis:
         return True
     if cls is slice:
         return _int_slice(idx)
@@ -35,7 +36,7 @@ def _basic(idx) -> bool:
         return False
     for it in idx:
         cls = it.__class__
-        if not (cls is int or it is None or cls is slice and _int_slice(it)):
+        if not (cls is int or it is None or cls is slice and _int_slice(it) or it is Ellipsis):
             return False
     return True
 
@@ -46,7 +47,7 @@ def _basic_key(idx):
         return None
     if idx.__class__ is slice:
         return "s", idx.start, idx.stop, idx.step  # a str never begins the key of an index tuple
-    if idx.__class__ is int:
+    if idx.__class__ is int or idx is None or idx is Ellipsis:
         return idx
     return tuple(("s", it.start, it.stop, it.step) if it.__class__ is slice else it for it in idx)
 
@@ -73,11 +74,12 @@ def _checked(shape: tuple, idx, op: str, fix: str):
 
 
 def eager_getitem(x: Array, idx):
-    """`x[idx]` of an eager Array for a basic index or one integer array; None for other indices."""
+    """`x[idx]` of an eager Array for a basic index, one integer array or one boolean mask of the
+    leading axes; None for other indices."""
     v = x._value
     if idx.__class__ is Array:
         i = idx._value
-        if not (v.ndim and i.ndim and i.dtype.kind in "iu"):
+        if not (v.ndim and i.ndim and (i.dtype.kind in "iu" or i.dtype is _BOOL and i.shape == v.shape[:i.ndim])):
             return None
         try:  # NumPy's bounds are the plan's: [-n, n)
             out = v[i]
@@ -120,6 +122,7 @@ def eager_set(x: Array, idx, values, fix: str):
 
 
 _WIDE_REAL = frozenset((dtypes.float32, dtypes.float64))
+_BOOL = dtypes.bool_
 
 
 def eager_where(condition: Array, x, y) -> Array | None:

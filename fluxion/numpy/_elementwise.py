@@ -20,8 +20,8 @@ from ..transforms.autodiff.custom import custom_jvp
 from . import _elementwise_numpy
 from ._convert import convert, promote
 from ._elementwise_base import (ANY, FLOATING, INTEGER, INTEGRAL, NUMERIC, REAL, REAL_FLOATING, REAL_NUMERIC,
-                                binary, copy, full_like, in_float32, named, nonzero_divisor, operands,
-                                plus_derivative, select, unary)
+                                binary, copy, direct, eager_unary, full_like, in_float32, named, nonzero_divisor,
+                                operands, plus_derivative, select, unary)
 from ._elementwise_numpy import *  # noqa: F401,F403
 
 __all__ = [
@@ -75,6 +75,9 @@ cosh = unary("cosh", E.cosh_p, FLOATING, "The hyperbolic cosine.", "fnp.cosh(fnp
              "[1.0]")
 
 
+_REAL_FLOATING = frozenset(D.REAL_FLOATING)
+
+
 def tanh(x, /) -> Array:
     """The hyperbolic tangent.
 
@@ -82,6 +85,9 @@ def tanh(x, /) -> Array:
     >>> fnp.tanh(fnp.asarray([0.0, float('inf')])).tolist()
     [0.0, 1.0]
     """
+    out = eager_unary(E.tanh_p, x, _REAL_FLOATING)  # kept fast: the special case below is complex only
+    if out is not None:
+        return out
     (x,) = operands("tanh", FLOATING, x)
     out = E.tanh_p.bind(x)
     if x.dtype not in D.COMPLEX:
@@ -320,8 +326,14 @@ def isnan(x, /) -> Array:
     >>> fnp.isnan(fnp.asarray([1.0, float('nan')])).tolist()
     [False, True]
     """
+    out = _unequal(x, x, False)  # kept fast
+    if out is not None:
+        return out
     (x,) = operands("isnan", NUMERIC, x)
     return E.ne_p.bind(x, x)  # NaN is the only value unequal to itself
+
+
+_unequal = direct(E.ne_p, D.NUMERIC)
 
 
 def isinf(x, /) -> Array:
@@ -375,7 +387,12 @@ def _truth(name: str, x) -> Array:
 
 
 def _logical(name: str, prim, symbol: str):
+    fast = direct(prim, (D.bool_,))  # on booleans, the kernel's bitwise operation is the logical one
+
     def f(x1, x2, /) -> Array:
+        out = fast(x1, x2, False)
+        if out is not None:
+            return out
         return prim.bind(_truth(name, x1), _truth(name, x2))
     return named(f, name, f"x1 {symbol} x2 on truth values (nonzero is True); any dtype, boolean result.",
                  f"fnp.{name}(fnp.asarray([True, False]), fnp.asarray([1, 1])).tolist()",

@@ -126,17 +126,26 @@ def in_float32(fn):
     return wrapped
 
 
+# kernels that are a NumPy ufunc on the dtypes given (they handle integers their own way)
+_UFUNC_ON = {E.div_p: (np.true_divide, frozenset(D.FLOATING)), E.pow_p: (np.power, frozenset(D.FLOATING))}
+
+
 def direct(prim, allowed) -> Callable:
     """`fast(a, b, reflect)`: the kernel of `prim` called on `a` (an eager Array of a dtype in
-    `allowed`) and `b` (an Array of its dtype and shape, or a Python scalar that keeps that dtype),
-    `b` first if `reflect`; None where promotion or broadcasting is needed. Eager dispatch is a
-    feature: this skips both, and abstract evaluation."""
+    `allowed`) and `b` (an Array of its dtype, or a Python scalar that keeps that dtype), `b`
+    first if `reflect`; None where promotion is needed. A ufunc kernel broadcasts as the general
+    path's broadcast would. Eager dispatch is a feature: this skips promotion, broadcasting and
+    abstract evaluation."""
     kernel = numpy_kernel.get(prim)
     allowed = frozenset(allowed)
+    ufunc, on = _UFUNC_ON.get(prim, (None, frozenset()))
+    if allowed <= on:
+        kernel = ufunc
+    is_ufunc = isinstance(kernel, np.ufunc)  # only ufuncs broadcast and take Python scalars as they are
     # dtypes a weak Python scalar keeps (NumPy 2 treats Python scalars as weak, as fluxion does)
     keeps = {float: allowed & frozenset(D.FLOATING), int: allowed - {D.bool_}}
     keeps = {t: ds - {D.bfloat16} for t, ds in keeps.items()}  # ml_dtypes widens bfloat16 + scalar
-    if not isinstance(kernel, np.ufunc):  # only ufuncs take Python scalars as they are
+    if not is_ufunc:
         keeps = {float: frozenset(), int: frozenset()}
 
     def fast(self, other, reflect):
@@ -145,7 +154,7 @@ def direct(prim, allowed) -> Callable:
         a = self._value
         if other.__class__ is Array:
             b = other._value
-            if a.dtype is not b.dtype or a.shape != b.shape or a.dtype not in allowed:
+            if a.dtype is not b.dtype or a.dtype not in allowed or a.shape != b.shape and not is_ufunc:
                 return None
             weak = self._weak and other._weak
         elif (other.__class__ is float or other.__class__ is int) and a.dtype in keeps[other.__class__]:
@@ -154,10 +163,10 @@ def direct(prim, allowed) -> Callable:
             return None
         try:
             value = kernel(b, a) if reflect else kernel(a, b)
-        except OverflowError:  # a Python int out of the dtype's range: the general path says so
+        except (OverflowError, ValueError):  # an int out of range, shapes that do not broadcast: the general path says so
             return None
-        out = _new(Array)
-        out._value, out._weak = value, weak
+        out = _new(Array)  # (a ufunc gives a NumPy scalar for 0-d operands)
+        out._value, out._weak = value if value.__class__ is np.ndarray else np.asarray(value), weak
         return out
 
     return fast
@@ -171,18 +180,27 @@ def named(f, name: str, summary: str, call: str, result: str):
     return f
 
 
+def eager_unary(prim, x, dts) -> Array | None:
+    """The kernel of `prim` on `x`, an eager Array of a dtype in `dts` that the primitive takes
+    as it is; None for any other `x`."""
+    if x.__class__ is not Array or _ctx.interp is not EAGER or (v := x._value).dtype not in dts:
+        return None
+    out = numpy_kernel[prim](v)
+    if out.__class__ is np.ndarray and out.dtype is v.dtype:
+        y = _new(Array)
+        y._value, y._weak = out, x._weak
+        return y
+    return _wrap(out, EAGER._type_of(prim, [(v.shape, v.dtype, x._weak)], _NO_PARAMS))
+
+
 def unary(name: str, prim, kind: str, summary: str, call: str, result: str):
     """A one-operand function that binds `prim` on an operand of `kind`."""
     fast = _FAST[kind]
 
     def f(x, /) -> Array:
-        if x.__class__ is Array and _ctx.interp is EAGER and (v := x._value).dtype in fast:  # kept fast:
-            out = numpy_kernel[prim](v)  # the kernel on an eager array of a dtype `kind` takes
-            if out.__class__ is np.ndarray and out.dtype is v.dtype:
-                y = _new(Array)
-                y._value, y._weak = out, x._weak
-                return y
-            return _wrap(out, EAGER._type_of(prim, [(v.shape, v.dtype, x._weak)], _NO_PARAMS))
+        out = eager_unary(prim, x, fast)  # kept fast
+        if out is not None:
+            return out
         return prim.bind(*operands(name, kind, x))
     return named(f, name, summary, call, result)
 

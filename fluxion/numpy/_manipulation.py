@@ -72,13 +72,32 @@ def _infer_shape(x: Array, shape) -> tuple[int, ...]:
     return tuple(size // known if d == -1 else d for d in shape)
 
 
-def _eager_reshape_ok(v: np.ndarray, shape: tuple) -> bool:
-    """Whether `shape` (a tuple) is new sizes of Python ints >= 0 holding the elements of `v`,
-    and not its shape (where the general path returns the array itself)."""
+def _eager_shape(v: np.ndarray, shape: tuple) -> tuple | None:
+    """`shape` (a tuple of Python ints >= 0, or one -1 among them) with its -1 inferred, where it
+    holds the elements of `v`; None otherwise (the general path names the error)."""
     for d in shape:
-        if d.__class__ is not int or d < 0:
-            return False
-    return shape != v.shape and math.prod(shape) == v.size
+        if d.__class__ is not int or d < -1:
+            return None
+    if -1 in shape:
+        if len(shape) == 1:  # flattening, the most common
+            return (v.size,)
+        known = -math.prod(shape)
+        if shape.count(-1) > 1 or known == 0 or v.size % known:
+            return None
+        return tuple(v.size // known if d == -1 else d for d in shape)
+    return shape if math.prod(shape) == v.size else None
+
+
+def _eager(x) -> bool:
+    """Whether `x` is a plain eager Array, which a fast path may give to its kernel at once."""
+    return x.__class__ is Array and _ctx.interp is EAGER
+
+
+def _view(x: Array, value: np.ndarray) -> Array:
+    """An Array of `value`, a kernel's view of the value of eager `x`, with its weak type."""
+    y = Array.__new__(Array)
+    y._value, y._weak = value, x._weak
+    return y
 
 
 def reshape(x, /, shape, order: str = "C", *, copy: bool | None = None) -> Array:
@@ -91,11 +110,12 @@ def reshape(x, /, shape, order: str = "C", *, copy: bool | None = None) -> Array
     >>> fnp.reshape(fnp.arange(6), (2, -1)).tolist()
     [[0, 1, 2], [3, 4, 5]]
     """
-    if (x.__class__ is Array and shape.__class__ is tuple and order == "C" and _ctx.interp is EAGER
-            and _eager_reshape_ok(v := x._value, shape)):  # the common case, kept fast: the kernel's view
-        y = Array.__new__(Array)
-        y._value, y._weak = v.reshape(shape), x._weak
-        return y
+    if (shape.__class__ is tuple and order == "C" and _eager(x)
+            and (new := _eager_shape(v := x._value, shape)) is not None):  # the common case, kept fast:
+        if new != v.shape:  # the kernel's view
+            return _view(x, v.reshape(new))
+        if not copy:  # as the general path
+            return x
     x = _arr(x)
     shape = _infer_shape(x, shape)
     if order in ("C", "A"):
@@ -134,6 +154,12 @@ def squeeze(x, /, axis=None) -> Array:
     >>> fnp.squeeze(fnp.zeros((1, 3, 1))).shape, fnp.squeeze(fnp.zeros((1, 3, 1)), axis=-1).shape
     ((3,), (1, 3))
     """
+    if _eager(x):  # kept fast: the kernel's view, for all axes of size 1 or one axis in range
+        v = x._value
+        if axis is None:
+            return _view(x, v.squeeze()) if 1 in v.shape else x
+        if axis.__class__ is int and -v.ndim <= axis < v.ndim and v.shape[axis] == 1:
+            return _view(x, v.squeeze(axis))
     x = _arr(x)
     axes = tuple(i for i, d in enumerate(x.shape) if d == 1) if axis is None else _axes("squeeze", axis, x.ndim)
     return S.squeeze(x, axes)
@@ -146,6 +172,10 @@ def expand_dims(x, /, axis=0) -> Array:
     >>> fnp.expand_dims(fnp.zeros((2, 3)), axis=(0, -1)).shape
     (1, 2, 3, 1)
     """
+    if axis.__class__ is int and _eager(x) and -(n := x._value.ndim) - 1 <= axis <= n:  # kept fast: the kernel's view
+        v = x._value
+        i = axis if axis >= 0 else axis + n + 1
+        return _view(x, v.reshape(v.shape[:i] + (1,) + v.shape[i:]))
     x = _arr(x)
     axes = tuple(axis) if isinstance(axis, Sequence) else (axis,)
     return S.expand_dims(x, _axes("expand_dims", axes, x.ndim + len(axes)))
@@ -212,6 +242,8 @@ def transpose(a, axes: Sequence[int] | None = None) -> Array:
     >>> fnp.transpose(fnp.zeros((2, 3))).shape
     (3, 2)
     """
+    if axes is None and _eager(a):  # kept fast: the kernel's view (a 0-d or 1-d array is its own transpose)
+        return _view(a, a._value.transpose()) if a._value.ndim > 1 else a
     a = _arr(a)
     return S.transpose(a, tuple(range(a.ndim))[::-1] if axes is None else axes)
 
@@ -237,6 +269,10 @@ def swapaxes(x, axis1: int, axis2: int) -> Array:
     >>> fnp.swapaxes(fnp.zeros((2, 3, 4)), 0, -1).shape
     (4, 3, 2)
     """
+    if axis1.__class__ is int and axis2.__class__ is int and _eager(x):  # kept fast: the kernel's view
+        n = x._value.ndim
+        if -n <= axis1 < n and -n <= axis2 < n:
+            return x if axis1 % n == axis2 % n else _view(x, x._value.swapaxes(axis1, axis2))
     x = _arr(x)
     (a,), (b,) = _axes("swapaxes", axis1, x.ndim), _axes("swapaxes", axis2, x.ndim)
     perm = list(range(x.ndim))
@@ -303,6 +339,18 @@ def broadcast_to(x, /, shape) -> Array:
     >>> fnp.broadcast_to(fnp.asarray([1, 2]), (2, 2)).tolist()
     [[1, 2], [1, 2]]
     """
+    if shape.__class__ is tuple and _eager(x):  # kept fast: the kernel's filled array
+        v = x._value
+        if shape == v.shape:
+            return x
+        if all(d.__class__ is int and d >= 0 for d in shape):
+            try:
+                value = np.empty(shape, v.dtype)
+                value[...] = v  # as the kernel fills it (NumPy's broadcasting rules are the general path's)
+            except ValueError:  # shapes that do not broadcast: the general path says so
+                pass
+            else:
+                return _view(x, value)
     return S.broadcast_to(_arr(x), _shape("broadcast_to", shape))
 
 
@@ -391,6 +439,32 @@ def concatenate(arrays, axis: int | None = 0, *, dtype=None) -> Array:
     return S.concatenate(xs, axis)
 
 
+def _eager_stack(arrays, axis: int) -> Array | None:
+    """The kernels' join of one or more eager Arrays of one dtype and shape along a new axis in
+    range; None in every other case, which goes the general way."""
+    if not arrays or arrays[0].__class__ is not Array:
+        return None
+    v = arrays[0]._value
+    n = v.ndim
+    if not -n - 1 <= axis <= n:
+        return None
+    axis = axis if axis >= 0 else axis + n + 1
+    shape = v.shape[:axis] + (1,) + v.shape[axis:]
+    values, weak = [], True
+    for a in arrays:
+        if a.__class__ is not Array or a._value.shape != v.shape:
+            return None
+        values.append(a._value.reshape(shape))
+        weak = weak and a._weak
+    try:  # (dtypes that differ, which NumPy would not cast, send it the general way)
+        value = np.concatenate(values, axis, casting="no")
+    except TypeError:
+        return None
+    y = Array.__new__(Array)
+    y._value, y._weak = value, weak
+    return y
+
+
 def stack(arrays, /, axis: int = 0, *, dtype=None) -> Array:
     """Join arrays of one shape along a new axis `axis`; dtypes promote.
 
@@ -398,6 +472,10 @@ def stack(arrays, /, axis: int = 0, *, dtype=None) -> Array:
     >>> fnp.stack([fnp.zeros(3), fnp.ones(3)], axis=1).shape
     (3, 2)
     """
+    if dtype is None and axis.__class__ is int and _ctx.interp is EAGER and arrays.__class__ in (list, tuple):
+        out = _eager_stack(arrays, axis)  # the common case, kept fast
+        if out is not None:
+            return out
     xs = _promoted("stack", arrays, dtype)
     if any(x.shape != xs[0].shape for x in xs):
         raise op_error(ShapeError, "stack", f"arrays must have one shape, got {', '.join(str(x.shape) for x in xs)}",

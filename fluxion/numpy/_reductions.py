@@ -39,6 +39,8 @@ __all__ = [
 _INEXACT = frozenset(dtypes.FLOATING)
 _DIRECT = frozenset(dtypes.WIDE_FLOATING)
 _DIRECT_REAL = frozenset((dtypes.float32, dtypes.float64))
+_EXTREMA = frozenset((dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64))  # kernels keep their dtype
+_BOOL = frozenset((dtypes.bool_,))
 
 
 def _eager_axes(a: Array, axis, direct=_DIRECT) -> tuple[int, ...] | None:
@@ -89,12 +91,14 @@ def _without_nans(a, value) -> Array:
 
 
 # sum and prod ---------------------------------------------------------------------------------
-def _arithmetic(name: str, reduce_p, combine, identity: int):
+def _arithmetic(name: str, reduce_p, combine, identity: int, ufunc):
     def f(a, axis=None, dtype=None, out=None, keepdims: bool = False, initial=None, where=None) -> Array:
-        if (a.__class__ is Array and dtype is out is initial is where is None and not keepdims
-                and _ctx.interp is EAGER and (axes := _eager_axes(a, axis)) is not None):  # kept fast:
-            y = Array.__new__(Array)  # the kernel over all axes or one of an eager array of a wide dtype
-            y._value, y._weak = np.asarray(numpy_kernel[reduce_p](a._value, axes=axes)), a._weak
+        if (a.__class__ is Array and dtype is out is initial is where is None and _ctx.interp is EAGER
+                and (axes := _eager_axes(a, axis)) is not None):  # kept fast: the kernel's ufunc (a wide
+            # dtype is its own accumulator) over all axes (None to NumPy too) or one of an eager array
+            value = ufunc.reduce(a._value, None if axis is None else axes, None, None, keepdims)
+            y = Array.__new__(Array)
+            y._value, y._weak = np.asarray(value), a._weak
             return y
         no_out(name, out)
         x, dt = _accumulation_input(a, dtype)
@@ -109,7 +113,7 @@ def _arithmetic(name: str, reduce_p, combine, identity: int):
     return f
 
 
-sum = _arithmetic("sum", R.reduce_sum_p, E.add_p, 0)  # noqa: A001
+sum = _arithmetic("sum", R.reduce_sum_p, E.add_p, 0, np.add)  # noqa: A001
 sum.__doc__ = """Sum of elements over `axis` (all axes when None).
 
     Booleans and signed integers sum in int64, unsigned integers in uint64, unless `dtype` says
@@ -119,7 +123,7 @@ sum.__doc__ = """Sum of elements over `axis` (all axes when None).
     >>> fnp.sum(fnp.asarray([[1, 2], [3, 4]]), axis=0).tolist()
     [4, 6]
     """
-prod = _arithmetic("prod", R.reduce_prod_p, E.mul_p, 1)
+prod = _arithmetic("prod", R.reduce_prod_p, E.mul_p, 1, np.multiply)
 prod.__doc__ = """Product of elements over `axis` (accumulation dtypes as `sum`).
 
     >>> import fluxion.numpy as fnp
@@ -162,8 +166,16 @@ def _check_initial(name: str, shape: tuple, axes: tuple, initial, where) -> None
                        "or reduce over non-empty axes")
 
 
-def _extremum(name: str, reduce, identity, combine, ignore_nan: bool = False):
+def _extremum(name: str, reduce, identity, combine, ignore_nan: bool = False, ufunc=None):
+    initials = {dt: identity(dt).item() for dt in _EXTREMA}  # the kernel's initial value of each dtype
+
     def f(a, axis=None, out=None, keepdims: bool = False, initial=None, where=None) -> Array:
+        if (ufunc is not None and a.__class__ is Array and out is initial is where is None and _ctx.interp is EAGER
+                and a._value.size and (axes := _eager_axes(a, axis, initials)) is not None):  # kept fast:
+            v = a._value  # the kernel's reduction of a non-empty eager array over all axes or one
+            y = Array.__new__(Array)
+            y._value, y._weak = np.asarray(ufunc.reduce(v, axes, None, None, keepdims, initials[v.dtype])), a._weak
+            return y
         no_out(name, out)
         x = as_array(a)
         check_real(name, x)
@@ -184,7 +196,7 @@ def _extremum(name: str, reduce, identity, combine, ignore_nan: bool = False):
     return f
 
 
-max = _extremum("max", R.reduce_max, R.lowest, E.max_p)  # noqa: A001
+max = _extremum("max", R.reduce_max, R.lowest, E.max_p, ufunc=np.maximum)  # noqa: A001
 max.__doc__ = """Largest element over `axis` (NaN propagates).
 
     An empty reduction needs `initial=`, the value it gives; `where=` (with `initial=`) masks
@@ -194,7 +206,7 @@ max.__doc__ = """Largest element over `axis` (NaN propagates).
     >>> fnp.max(fnp.asarray([[1, 5], [3, 2]]), axis=1).tolist()
     [5, 3]
     """
-min = _extremum("min", R.reduce_min, R.highest, E.min_p)  # noqa: A001
+min = _extremum("min", R.reduce_min, R.highest, E.min_p, ufunc=np.minimum)  # noqa: A001
 min.__doc__ = """Smallest element over `axis` (NaN propagates); see `max`.
 
     >>> import fluxion.numpy as fnp
@@ -233,8 +245,13 @@ def ptp(a, axis=None, out=None, keepdims: bool = False) -> Array:
 
 
 # any and all ----------------------------------------------------------------------------------
-def _logical(name: str, reduce, identity: bool):
+def _logical(name: str, reduce, identity: bool, ufunc):
     def f(a, axis=None, out=None, keepdims: bool = False, *, where=None) -> Array:
+        if (a.__class__ is Array and out is where is None and _ctx.interp is EAGER
+                and (axes := _eager_axes(a, axis, _BOOL)) is not None):  # kept fast: the kernel's
+            y = Array.__new__(Array)  # reduction of an eager boolean array over all axes or one
+            y._value, y._weak = np.asarray(ufunc.reduce(a._value, axes, None, None, keepdims)), a._weak
+            return y
         no_out(name, out)
         x = as_array(a)
         if x.dtype != dtypes.bool_:
@@ -247,14 +264,14 @@ def _logical(name: str, reduce, identity: bool):
     return f
 
 
-any = _logical("any", R.reduce_or, False)  # noqa: A001
+any = _logical("any", R.reduce_or, False, np.logical_or)  # noqa: A001
 any.__doc__ = """Whether any element over `axis` is true (nonzero; NaN counts as true).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.any(fnp.asarray([[0, 1], [0, 0]]), axis=1).tolist()
     [True, False]
     """
-all = _logical("all", R.reduce_and, True)  # noqa: A001
+all = _logical("all", R.reduce_and, True, np.logical_and)  # noqa: A001
 all.__doc__ = """Whether every element over `axis` is true (nonzero).
 
     >>> import fluxion.numpy as fnp
@@ -351,9 +368,34 @@ def _correction(name: str, ddof, correction):
     return correction
 
 
+def _eager_var(a: Array, axis, c, keepdims: bool, root: bool) -> Array | None:
+    """The general path's variance (or its root) of an eager real float array over all axes or
+    one, with the same kernels in the same order; None in every other case."""
+    axes = _eager_axes(a, axis, _DIRECT_REAL)
+    if axes is None or c.__class__ is not int and c.__class__ is not float:
+        return None
+    v = a._value
+    dt = v.dtype.type
+    count = dt(v.size if axis is None else v.shape[axes[0]])
+    kept = kept_shape(v.shape, axes)
+    d = np.subtract(v, np.reshape(np.add.reduce(v, axes) / count, kept))
+    dof = np.maximum(count - dt(c), dt(0))
+    r = np.add.reduce(np.square(d), axes, None, None, keepdims) / dof
+    if root:  # as root_at_zero: a zero is kept, and sqrt keeps it too
+        r = np.sqrt(r)
+    y = Array.__new__(Array)  # strong, as the general path's count is
+    y._value, y._weak = np.asarray(r), False
+    return y
+
+
 def _var_fn(name: str, ignore_nan: bool, root: bool):
     def f(a, axis=None, dtype=None, out=None, ddof=0, keepdims: bool = False, *, where=None,
           correction=None) -> Array:
+        if (a.__class__ is Array and not ignore_nan and dtype is out is where is correction is None
+                and _ctx.interp is EAGER):  # kept fast
+            y = _eager_var(a, axis, ddof, keepdims, root)
+            if y is not None:
+                return y
         no_out(name, out)
         c = _correction(name, ddof, correction)
         x, out_dt = _statistic_input(a, dtype)
@@ -479,8 +521,17 @@ cumulative_prod.__doc__ = """Running product along `axis` (array API); `include_
     """
 
 
-def _cumulative_numpy(name: str, accumulate, nan_value=None):
+def _cumulative_numpy(name: str, accumulate, prim, nan_value=None):
+    kernel = numpy_kernel[prim]
+
     def f(a, axis=None, dtype=None, out=None) -> Array:
+        if (nan_value is None and a.__class__ is Array and dtype is out is None and _ctx.interp is EAGER
+                and (axes := _eager_axes(a, axis)) is not None):  # kept fast: the kernel on an eager
+            v = a._value  # array of a wide dtype (flattened for axis=None)
+            y = Array.__new__(Array)
+            y._value = kernel(v.reshape(-1) if axis is None else v, axis=0 if axis is None else axes[0], reverse=False)
+            y._weak = a._weak
+            return y
         no_out(name, out)
         x, dt = _accumulation_input(a if nan_value is None else _without_nans(a, nan_value), dtype)
         if axis is None:
@@ -490,28 +541,28 @@ def _cumulative_numpy(name: str, accumulate, nan_value=None):
     return f
 
 
-cumsum = _cumulative_numpy("cumsum", R.cumsum)
+cumsum = _cumulative_numpy("cumsum", R.cumsum, R.cumsum_p)
 cumsum.__doc__ = """Running sum along `axis` (NumPy; axis=None runs over the flattened array).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.cumsum(fnp.asarray([[1, 2], [3, 4]])).tolist()
     [1, 3, 6, 10]
     """
-cumprod = _cumulative_numpy("cumprod", R.cumprod)
+cumprod = _cumulative_numpy("cumprod", R.cumprod, R.cumprod_p)
 cumprod.__doc__ = """Running product along `axis` (NumPy; axis=None runs over the flattened array).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.cumprod(fnp.asarray([[1, 2], [3, 4]]), axis=1).tolist()
     [[1, 2], [3, 12]]
     """
-nancumsum = _cumulative_numpy("nancumsum", R.cumsum, 0)
+nancumsum = _cumulative_numpy("nancumsum", R.cumsum, R.cumsum_p, 0)
 nancumsum.__doc__ = """`cumsum` treating NaNs as 0.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.nancumsum(fnp.asarray([1.0, fnp.nan, 2.0])).tolist()
     [1.0, 1.0, 3.0]
     """
-nancumprod = _cumulative_numpy("nancumprod", R.cumprod, 1)
+nancumprod = _cumulative_numpy("nancumprod", R.cumprod, R.cumprod_p, 1)
 nancumprod.__doc__ = """`cumprod` treating NaNs as 1.
 
     >>> import fluxion.numpy as fnp
@@ -521,9 +572,18 @@ nancumprod.__doc__ = """`cumprod` treating NaNs as 1.
 
 
 # argmax and argmin ----------------------------------------------------------------------------
-def _arg_extremum(name: str, arg_reduce, reduce=None, identity=None):
+def _arg_extremum(name: str, arg_reduce, prim, reduce=None, identity=None):
     """argmax/argmin; with `reduce`, the NaN-ignoring form (-1 where a slice holds only NaNs)."""
+    kernel = numpy_kernel[prim]
     def f(a, axis=None, out=None, *, keepdims: bool = False) -> Array:
+        if (reduce is None and a.__class__ is Array and out is None and not keepdims and _ctx.interp is EAGER
+                and a._value.size and (axes := _eager_axes(a, axis, _EXTREMA)) is not None):  # kept fast:
+            v = a._value  # the kernel on a non-empty eager array (flattened for axis=None)
+            r = kernel(v.reshape(-1) if axis is None else v, axis=0 if axis is None else axes[0],
+                       index_dtype=dtypes.int64)
+            y = Array.__new__(Array)
+            y._value, y._weak = np.asarray(r), False
+            return y
         no_out(name, out)
         x = as_array(a)
         check_real(name, x)
@@ -543,7 +603,7 @@ def _arg_extremum(name: str, arg_reduce, reduce=None, identity=None):
     return f
 
 
-argmax = _arg_extremum("argmax", R.argmax)
+argmax = _arg_extremum("argmax", R.argmax, R.argmax_p)
 argmax.__doc__ = """Index of the largest element along `axis` (of the flattened array when None).
 
     The first NaN counts as the largest; ties give the first index.
@@ -552,21 +612,21 @@ argmax.__doc__ = """Index of the largest element along `axis` (of the flattened 
     >>> fnp.argmax(fnp.asarray([[1, 5], [7, 2]]), axis=1).tolist()
     [1, 0]
     """
-argmin = _arg_extremum("argmin", R.argmin)
+argmin = _arg_extremum("argmin", R.argmin, R.argmin_p)
 argmin.__doc__ = """Index of the smallest element along `axis` (of the flattened array when None).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.argmin(fnp.asarray([[1, 5], [7, 2]]), axis=0).tolist()
     [0, 1]
     """
-nanargmax = _arg_extremum("nanargmax", R.argmax, R.reduce_max, R.lowest)
+nanargmax = _arg_extremum("nanargmax", R.argmax, R.argmax_p, R.reduce_max, R.lowest)
 nanargmax.__doc__ = """`argmax` ignoring NaNs; -1 where a slice holds only NaNs (NumPy raises there).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.nanargmax(fnp.asarray([fnp.nan, 2.0, 1.0])).item()
     1
     """
-nanargmin = _arg_extremum("nanargmin", R.argmin, R.reduce_min, R.highest)
+nanargmin = _arg_extremum("nanargmin", R.argmin, R.argmin_p, R.reduce_min, R.highest)
 nanargmin.__doc__ = """`argmin` ignoring NaNs; -1 where a slice holds only NaNs (NumPy raises there).
 
     >>> import fluxion.numpy as fnp

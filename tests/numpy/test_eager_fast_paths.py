@@ -1,0 +1,127 @@
+"""The eager fast paths give what the general path gives, bit for bit: the same dtype, weak type,
+shape and bits (0-d results are 0-d ndarrays), for weak and strong operands, NaN, empty and
+0-d arrays. The general path is run on tracers (`traced`), which no fast path takes."""
+import numpy as np
+import pytest
+
+import fluxion.numpy as fnp
+from fluxion.core.array import Array
+
+from _tracing import traced
+
+_RNG = np.random.default_rng(0)
+
+
+def _values(dt, shape):
+    v = (_RNG.standard_normal(shape) * 3).astype(dt)
+    if v.dtype.kind == "f" and v.size > 2:
+        v.flat[1], v.flat[2] = np.nan, -0.0
+    return v
+
+
+def _inputs():
+    """Strong float32 and float64 arrays (4x4 with a NaN and a -0.0, 10 elements, 0-d, empty, large
+    and transposed), an int array, and weak arrays (from Python scalars)."""
+    out = [fnp.asarray(_values(dt, s)) for dt in (np.float32, np.float64) for s in ((4, 4), (10,), (), (0, 3))]
+    out += [fnp.asarray(_values(np.float32, (300, 7))), fnp.asarray(_values(np.float32, (5, 6))).T]
+    out += [fnp.asarray(_RNG.integers(-5, 5, (3, 4))), fnp.broadcast_to(fnp.asarray(1.5), (2, 3)), fnp.asarray(2.5)]
+    return out
+
+
+INPUTS = _inputs()
+
+
+def same(fast, general):
+    """Equal dtype, weak type, shape and bits, with an ndarray (also 0-d) inside."""
+    assert fast.__class__ is Array and fast._value.__class__ is np.ndarray
+    assert (fast.dtype, fast.weak, fast.shape) == (general.dtype, general.weak, general.shape)
+    a, b = np.ascontiguousarray(fast._value), np.ascontiguousarray(np.asarray(general))
+    assert a.tobytes() == b.tobytes()
+
+
+def check(f, x, *args):
+    """`f(x, *args)` eagerly against the general path, or the same error type from both."""
+    try:
+        general = traced(f, x, *args)
+    except Exception as e:  # noqa: BLE001 (the error must be the general path's)
+        with pytest.raises(type(e)):
+            f(x, *args)
+        return
+    same(f(x, *args), general)
+
+
+UNARY = {
+    "sum": lambda x: fnp.sum(x), "sum0": lambda x: fnp.sum(x, axis=0), "sum-1kd": lambda x: fnp.sum(x, -1, keepdims=True),
+    "prod": lambda x: fnp.prod(x, axis=-1), "max": lambda x: fnp.max(x), "min0": lambda x: fnp.min(x, axis=0),
+    "max-1kd": lambda x: fnp.max(x, axis=-1, keepdims=True), "argmax": lambda x: fnp.argmax(x),
+    "argmin-1": lambda x: fnp.argmin(x, axis=-1), "any": lambda x: fnp.any(x > 0), "all0": lambda x: fnp.all(x > 0, 0),
+    "var": lambda x: fnp.var(x), "var0": lambda x: fnp.var(x, axis=0), "std-1kd": lambda x: fnp.std(x, -1, keepdims=True),
+    "std ddof": lambda x: fnp.std(x, ddof=1), "var ddof big": lambda x: fnp.var(x, axis=0, ddof=20),
+    "cumsum": lambda x: fnp.cumsum(x), "cumsum0": lambda x: fnp.cumsum(x, axis=0), "cumprod-1": lambda x: fnp.cumprod(x, -1),
+    "reshape-1": lambda x: x.reshape(-1), "reshape(-1, 2)": lambda x: fnp.reshape(x, (-1, 2)),
+    "flatten": lambda x: x.flatten(), "ravel": lambda x: fnp.ravel(x), "squeeze": lambda x: fnp.squeeze(x[None]),
+    "squeeze0": lambda x: fnp.squeeze(x, 0), "expand_dims": lambda x: fnp.expand_dims(x, -1),
+    "transpose": lambda x: fnp.transpose(x), "swapaxes": lambda x: fnp.swapaxes(x, 0, -1),
+    "broadcast_to": lambda x: fnp.broadcast_to(x, (2, 4, 4)), "broadcast_to 10": lambda x: fnp.broadcast_to(x, (3, 10)),
+    "stack": lambda x: fnp.stack([x, x]), "stack-1": lambda x: fnp.stack([x, x, x], axis=-1),
+    "x[None]": lambda x: x[None], "x[...,0]": lambda x: x[..., 0], "x[0, ...]": lambda x: x[0, ...],
+    "x[..., None, ...]": lambda x: x[..., None, ...], "tanh": fnp.tanh, "isnan": fnp.isnan,
+    "logical_and": lambda x: fnp.logical_and(x > 0, x < 1), "x / 2.0": lambda x: x / 2.0, "2.0 / x": lambda x: 2.0 / x,
+    "x ** 2": lambda x: x ** 2, "x ** 3.0": lambda x: x ** 3.0, "2 ** x": lambda x: 2 ** x, "x ** x": lambda x: x ** x,
+    "x ** -1": lambda x: x ** -1, "x + x[0]": lambda x: x + x[0], "x * x[:1]": lambda x: x * x[:1], "-x": lambda x: -x,
+    "abs": abs, "x < x[0]": lambda x: x < x[0], "x + 1": lambda x: x + 1, "maximum(x, x[0])": lambda x: fnp.maximum(x, x[0]),
+}
+
+
+@pytest.mark.parametrize("name", list(UNARY))
+@pytest.mark.parametrize("i", range(len(INPUTS)))
+def test_fast_path_matches_the_general_path_bit_for_bit(name, i):
+    check(UNARY[name], INPUTS[i])
+
+
+@pytest.mark.parametrize("i", range(len(INPUTS)))
+def test_boolean_mask_read_matches_numpy(i):
+    x = INPUTS[i]
+    if not x.ndim:
+        return
+    v = np.asarray(x)
+    for m in (v > 0, (v > 0).any(axis=tuple(range(1, v.ndim))), np.isnan(v)):
+        out = x[fnp.asarray(m)]
+        same(out, Array(v[m], x.weak))
+
+
+def test_fast_paths_give_0d_ndarrays_for_0d_operands():
+    s = fnp.asarray(np.float32(1.5))
+    for out in (s + s, s * 2.0, s ** 2, fnp.maximum(s, s), s < s, fnp.isnan(s), fnp.sum(s), s / s):
+        assert out._value.__class__ is np.ndarray and out.shape == ()
+
+
+def test_errors_of_the_general_path_are_kept():
+    x = fnp.ones((4, 4))
+    for f in (lambda: x.reshape(-1, 3), lambda: x.reshape(-1, -1), lambda: fnp.squeeze(x, 0), lambda: fnp.expand_dims(x, 3),
+              lambda: fnp.swapaxes(x, 0, 2), lambda: fnp.broadcast_to(x, (3, 3)), lambda: fnp.stack([x, x[0]]),
+              lambda: fnp.max(fnp.ones((0, 3)), axis=0), lambda: fnp.argmax(fnp.ones((0,))), lambda: x + x[:3],
+              lambda: x[..., ..., 0], lambda: x[fnp.asarray([True, False])], lambda: fnp.sum(x, axis=2)):
+        with pytest.raises(Exception) as e:
+            f()
+        assert e.type.__module__.startswith("fluxion") or isinstance(e.value, (TypeError, ValueError, IndexError))
+
+
+def test_stack_promotes_dtypes_that_differ():
+    out = fnp.stack([fnp.ones(2, dtype=fnp.float32), fnp.ones(2, dtype=fnp.float64)])
+    assert out.dtype == np.float64 and not out.weak
+
+
+@pytest.mark.parametrize("call", [lambda: fnp.zeros((4, 4)), lambda: fnp.ones(10), lambda: fnp.zeros(0),
+                                  lambda: fnp.ones((), dtype=fnp.int32), lambda: fnp.zeros((2, 0, 3), fnp.bool_),
+                                  lambda: fnp.ones(3, dtype=fnp.complex64), lambda: fnp.ones(2, dtype=fnp.bfloat16)])
+def test_zeros_and_ones_match_the_general_path(call):
+    same(call(), traced(call))
+
+
+def test_zeros_keeps_the_general_path_errors():
+    for shape in (-1, (2, -1), (2.0,)):
+        with pytest.raises(Exception) as eager:
+            fnp.zeros(shape)
+        with pytest.raises(eager.type):
+            traced(lambda: fnp.zeros(shape))
