@@ -15,12 +15,18 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from . import _initializers as initializers
 from . import numpy as fnp
+from .core import dtypes
+from .core.array import Array
 from .core.errors import ShapeError, op_error
+from .core.interpreters import EAGER, _ctx
 from .numpy._convert import promote_inexact
 from ._attention import dot_product_attention
 from .scipy import special as _special
+from .scipy.special import _eager
 
 __all__ = ["celu", "dot_product_attention", "elu", "gelu", "glu", "hard_sigmoid", "hard_silu", "hard_swish",
            "hard_tanh", "identity", "initializers", "leaky_relu", "log1mexp", "log_sigmoid", "log_softmax",
@@ -29,9 +35,12 @@ __all__ = ["celu", "dot_product_attention", "elu", "gelu", "glu", "hard_sigmoid"
 
 logsumexp = _special.logsumexp
 tanh = fnp.tanh
+_RELU_FAST = frozenset((dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64))
 
 
 def _float(name: str, x):
+    if x.__class__ is Array and x._value.dtype in dtypes.FLOATING:  # kept fast: promotion keeps it as it is
+        return x
     return promote_inexact(name, x)[0]
 
 
@@ -42,6 +51,9 @@ def relu(x):
     >>> nn.relu(fnp.asarray([-2, 0, 3])).tolist()
     [0, 0, 3]
     """
+    if x.__class__ is Array and _ctx.interp is EAGER and (v := x._value).dtype in _RELU_FAST:
+        # kept fast: the general path's comparison and selection; strong, as its zeros are
+        return _eager(np.where(np.less_equal(v, 0), v.dtype.type(0), v), False)
     x = fnp.asarray(x)
     return fnp.where(x <= 0, fnp.zeros_like(x), x)
 

@@ -636,6 +636,19 @@ nanargmin.__doc__ = """`argmin` ignoring NaNs; -1 where a slice holds only NaNs 
 
 
 # logsumexp ------------------------------------------------------------------------------------
+def eager_finite_max(v: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """The kernels of the general path's shift of a log-sum-exp: the maximum of `v` over `axes`
+    (kept as size-1 axes), 0 where it is not finite."""
+    m = np.maximum.reduce(v, axes, keepdims=True, initial=-np.inf)
+    return np.where(np.isfinite(m), m, v.dtype.type(0))
+
+
+def eager_kept(out: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
+    """`out`, reduced over `axes` that are kept as size-1 axes, without those unless `keepdims`
+    (the fast paths reduce with keepdims, as NumPy gives arrays then, not scalars)."""
+    return out if keepdims else out.reshape([d for i, d in enumerate(out.shape) if i not in axes])
+
+
 def logsumexp(a, axis=None, keepdims: bool = False, b=None, return_sign: bool = False):
     """log(sum(b * exp(a))) over `axis`, computed without overflow (as scipy.special.logsumexp).
 
@@ -645,6 +658,14 @@ def logsumexp(a, axis=None, keepdims: bool = False, b=None, return_sign: bool = 
     >>> round(fnp.logsumexp(fnp.asarray([1000.0, 1000.0])).item(), 3)
     1000.693
     """
+    if (a.__class__ is Array and b is None and not return_sign and _ctx.interp is EAGER
+            and (axes := _eager_axes(a, axis, _DIRECT_REAL)) is not None):
+        v = a._value  # kept fast: the general path's kernels below, in its order
+        top = eager_finite_max(v, axes)
+        out = np.add(np.log(np.add.reduce(np.exp(np.subtract(v, top)), axes, v.dtype, None, True)), top)
+        y = Array.__new__(Array)
+        y._value, y._weak = eager_kept(out, axes, keepdims), False  # strong, as the shift's 0 is
+        return y
     if b is None:
         (x,) = promote_inexact("logsumexp", as_array(a), complex_ok=False)
     else:

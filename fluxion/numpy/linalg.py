@@ -19,6 +19,7 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
+from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..ops import linalg as L
 from ..ops import reduce as R
@@ -31,6 +32,7 @@ from ._elementwise_base import root_at_zero
 from ._linear import cross as _cross
 from ._linear import matmul, outer as _outer, sum_dtype, tensordot, vecdot
 from ._manipulation import matrix_transpose
+from ._reductions import _DIRECT_REAL, _eager_axes
 
 __all__ = ["EigResult", "EighResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "cond", "cross", "det",
            "diagonal", "eig", "eigh", "eigvals", "eigvalsh", "inv", "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank",
@@ -478,6 +480,20 @@ def _vector_norm(x: Array, axes: tuple, ord) -> Array:
     return root(_sum_abs(x, axes, ord)) if ord < 0 else root_at_zero(_sum_abs(x, axes, ord), root)
 
 
+def _eager_norm2(x, axis, keepdims: bool) -> Array | None:
+    """The 2-norm over all axes or one (an int) of an eager float32 or float64 array, with the
+    general path's kernels; None in every other case, which goes the general way."""
+    if x.__class__ is not Array or _ctx.interp is not EAGER or (axes := _eager_axes(x, axis, _DIRECT_REAL)) is None:
+        return None
+    v = x._value
+    # root_at_zero's selections keep a zero sum as it is, and a sum of squares is never -0.0, so
+    # its root is that same +0.0
+    s = np.sqrt(np.add.reduce(np.multiply(v, v), axes, v.dtype, None, keepdims))
+    y = Array.__new__(Array)  # strong, as root_at_zero's constants are
+    y._value, y._weak = s if s.__class__ is np.ndarray else np.asarray(s), False
+    return y
+
+
 def vector_norm(x, /, *, axis=None, keepdims: bool = False, ord=2) -> Array:
     """p-norm over `axis` (all axes by default): `ord` any real number (0 counts non-zeros), inf or -inf.
 
@@ -485,6 +501,8 @@ def vector_norm(x, /, *, axis=None, keepdims: bool = False, ord=2) -> Array:
     >>> fnp.linalg.vector_norm(fnp.asarray([3.0, -4.0])).item()
     5.0
     """
+    if (ord.__class__ is int or ord.__class__ is float) and ord == 2 and (y := _eager_norm2(x, axis, keepdims)) is not None:
+        return y  # kept fast
     (x,) = promote_inexact("vector_norm", x)
     if isinstance(ord, str) or not isinstance(ord, (int, float, np.number)):
         raise op_error(ValueError, "vector_norm", f"ord must be a number, got {ord!r}",
@@ -532,6 +550,8 @@ def norm(x, ord=None, axis=None, keepdims: bool = False) -> Array:
     >>> fnp.linalg.norm(fnp.asarray([[1.0, 2.0], [2.0, 4.0]])).item()
     5.0
     """
+    if ord is None and (y := _eager_norm2(x, axis, keepdims)) is not None:
+        return y  # kept fast
     (x,) = promote_inexact("norm", x)
     if axis is None:
         if ord is None:

@@ -17,9 +17,11 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array, Tracer, to_array
 from ..core.errors import op_error
+from ..core.interpreters import EAGER, _ctx
 from ..numpy import asarray, finfo, result_type
 from ..numpy._convert import convert, promote_inexact
-from ..numpy._elementwise_base import plus_derivative
+from ..numpy._elementwise_base import eager_unary, plus_derivative
+from ..numpy._reductions import _DIRECT_REAL, _eager_axes, eager_finite_max, eager_kept
 from ..ops import elementwise as E
 from ..ops import reduce as R
 from ..ops import shape as S
@@ -70,12 +72,17 @@ erfinv = _unary("erfinv", E.erfinv_p, """The inverse of erf on (-1, 1); -inf and
     >>> round(fsp.erfinv(0.5).item(), 4)
     0.4769
     """)
-expit = _unary("expit", E.logistic_p, """The logistic sigmoid 1 / (1 + exp(-x)).
+
+
+def expit(x) -> Array:
+    """The logistic sigmoid 1 / (1 + exp(-x)).
 
     >>> import fluxion.scipy.special as fsp
     >>> fsp.expit(0.0).item()
     0.5
-    """)
+    """
+    out = eager_unary(E.logistic_p, x, _DIRECT_REAL)  # kept fast
+    return E.logistic_p.bind(*_real("expit", x)) if out is None else out
 
 
 @custom_jvp
@@ -297,6 +304,21 @@ def erfcinv(y) -> Array:
 
 
 # reductions ------------------------------------------------------------------------------------
+def _eager_axes_of(x, axis) -> tuple[int, ...] | None:
+    """The axes over `axis` (all, or one int) of an eager float32 or float64 array `x`, for the
+    fast paths below, which call the general path's kernels in its order; None for any other
+    `x` or `axis`, which go the general way."""
+    if x.__class__ is Array and _ctx.interp is EAGER:
+        return _eager_axes(x, axis, _DIRECT_REAL)
+    return None
+
+
+def _eager(value, weak: bool) -> Array:
+    y = Array.__new__(Array)
+    y._value, y._weak = value if value.__class__ is np.ndarray else np.asarray(value), weak
+    return y
+
+
 def _keep(x: Array, axes: tuple[int, ...], keepdims: bool) -> Array:
     return S.expand_dims(x, axes) if keepdims else x
 
@@ -322,6 +344,12 @@ def logsumexp(a, axis=None, b=None, keepdims: bool = False, return_sign: bool = 
     >>> round(fsp.logsumexp([0.0, 5.0, 0.0], where=[True, False, True]).item(), 4)
     0.6931
     """
+    if b is where is None and not return_sign and (axes := _eager_axes_of(a, axis)) is not None:
+        v = a._value  # kept fast
+        m = eager_finite_max(v, axes)
+        total = np.add.reduce(np.exp(np.subtract(v, m)), axes, v.dtype, None, True)
+        out = np.where(np.less(total, 0), v.dtype.type(np.nan), np.add(np.log(np.abs(total)), m))
+        return _eager(eager_kept(out, axes, keepdims), a._weak)
     a_in, *b = promote_inexact("logsumexp", a, *([] if b is None else [b]))
     a, b = _wide(a_in), _wide(b[0]) if b else None
     keep = None if where is None else convert(to_array(where), dtypes.bool_)
@@ -373,6 +401,10 @@ def softmax(x, axis=None) -> Array:
     >>> fsp.softmax([0.0, 0.0]).tolist()
     [0.5, 0.5]
     """
+    if (axes := _eager_axes_of(x, axis)) is not None:
+        v = x._value  # kept fast
+        e = np.exp(np.subtract(v, np.maximum.reduce(v, axes, keepdims=True, initial=-np.inf)))
+        return _eager(np.true_divide(e, np.add.reduce(e, axes, v.dtype, None, True)), x._weak)
     x_in, x, axes = _prepare("softmax", x, axis)
     e = E.exp_p.bind(E.sub_p.bind(x, S.expand_dims(R.reduce_max(x, axes), axes)))
     out = E.div_p.bind(e, S.expand_dims(R.reduce_sum(e, axes), axes))
@@ -386,6 +418,11 @@ def log_softmax(x, axis=None) -> Array:
     >>> [round(v, 4) for v in fsp.log_softmax([0.0, 0.0]).tolist()]
     [-0.6931, -0.6931]
     """
+    if (axes := _eager_axes_of(x, axis)) is not None:
+        v = x._value  # kept fast
+        shifted = np.subtract(v, eager_finite_max(v, axes))
+        log_total = np.log(np.add.reduce(np.exp(shifted), axes, v.dtype, None, True))
+        return _eager(np.subtract(shifted, log_total), x._weak)
     x_in, x, axes = _prepare("log_softmax", x, axis)
     shifted = E.sub_p.bind(x, _finite_max(x, axes))
     log_total = E.log_p.bind(R.reduce_sum(E.exp_p.bind(shifted), axes))
