@@ -103,15 +103,31 @@ def _forward(name):
     return method
 
 
+def _in_place(self, name: str, call: str, axis, result) -> None:
+    """Rebind `self` to `result()`, the value of NumPy's in-place method `name` along `axis`
+    (`call` is the fluxion.numpy call that returns it instead)."""
+    if isinstance(self, Tracer):
+        raise op_error(FluxionError, f"x.{name}()", "works in place, which a traced value cannot",
+                       f"write x = {call}, which returns the new array")
+    if axis is None:
+        raise op_error(TypeError, f"x.{name}()", "works in place along an axis, so axis=None would change the shape",
+                       f"write x = {call[:-1]}, axis=None) for the result on the flattened array")
+    self._become(result())
+
+
 def _sort(self, axis: int = -1, **kwargs) -> None:
     """Sort in place along `axis`, as NumPy's `ndarray.sort` (`fnp.sort(x)` returns a sorted copy)."""
-    if isinstance(self, Tracer):
-        raise op_error(FluxionError, "x.sort()", "sorts in place, which a traced value cannot be",
-                       "write x = fnp.sort(x), which returns the sorted array")
-    if axis is None:
-        raise op_error(TypeError, "x.sort()", "sorts in place along an axis, so axis=None would change the shape",
-                       "write x = fnp.sort(x, axis=None) for the sorted flattened array")
-    self._become(_ns.sort(self, axis, **kwargs))
+    _in_place(self, "sort", "fnp.sort(x)", axis, lambda: _ns.sort(self, axis, **kwargs))
+
+
+def _partition(self, kth, axis: int = -1, **kwargs) -> None:
+    """Partition in place along `axis`, as NumPy's `ndarray.partition` (see `fnp.partition`)."""
+    _in_place(self, "partition", "fnp.partition(x, kth)", axis, lambda: _ns.partition(self, kth, axis, **kwargs))
+
+
+def _fill(self, value) -> None:
+    """Set every element to the scalar `value` (cast to the array's dtype), as NumPy's `ndarray.fill`."""
+    self._become(_ns.full_like(self, value))
 
 
 def _reshape(self, *shape, **kwargs):
@@ -299,6 +315,8 @@ def install(ns) -> None:
     Array.to_device = lambda self, device, stream=None: _ns.asarray(self, device=device)
     Array.item = _item
     Array.sort = _sort
+    Array.partition = _partition
+    Array.fill = _fill
     Array.tobytes = lambda self, order="C": np.asarray(self._host("tobytes()")).tobytes(order)
     Array.compress = lambda self, condition, axis=None: _ns.compress(condition, self, axis)
     Array.__contains__ = lambda self, value: bool(_ns.any(self == value))

@@ -13,7 +13,7 @@ import operator
 import numpy as np
 
 from ..core import dtypes
-from ..core.array import HOST, Array, to_array
+from ..core.array import HOST, Array, scalar_value, to_array
 from ..core.errors import (
     ConcretizationError,
     DTypeError,
@@ -34,12 +34,13 @@ __all__ = ["arange", "array", "asarray", "copy", "empty", "empty_like", "eye", "
 _SCALARS = (bool, int, float, complex)
 
 
-def asarray(obj, /, *, dtype=None, device=None, copy: bool | None = None) -> Array:
+def asarray(obj, /, dtype=None, *, device=None, copy: bool | None = None) -> Array:
     """Convert `obj` (an Array, NumPy array, nested sequence or Python scalar) to an Array.
 
-    Python floats become float32 and ints int64 unless `dtype` says otherwise; NumPy arrays
-    keep their dtype (float64 stays float64). An Array stays on its device unless `device`
-    names another (moving it is a copy, so `copy=False` forbids it).
+    Python floats become float32 and ints int64 unless `dtype` (which may be given by position,
+    as in NumPy) says otherwise; NumPy arrays keep their dtype (float64 stays float64). An
+    Array stays on its device unless `device` names another (moving it is a copy, so
+    `copy=False` forbids it).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.asarray([1, 2.5]).dtype
@@ -53,7 +54,21 @@ def asarray(obj, /, *, dtype=None, device=None, copy: bool | None = None) -> Arr
     return place("asarray", _asarray(obj, dtype, copy), device, copy)
 
 
+# the dtype of a flat list of Python scalars of these types (ints and floats promote to the float)
+_FLAT = {frozenset((float,)): dtypes.default_float, frozenset((int, float)): dtypes.default_float,
+         frozenset((int,)): dtypes.default_int}
+
+
 def _asarray(obj, dtype, copy: bool | None) -> Array:
+    if obj.__class__ is list and dtype is None and _ctx.interp is EAGER:  # the common case, kept fast
+        dt = _FLAT.get(frozenset(map(type, obj)))
+        if dt is not None:
+            try:
+                value = np.array(obj, dt)
+            except OverflowError:  # an int out of range: the general path names it
+                pass
+            else:
+                return Array(value)
     if dtype is not None:
         dtype = dtypes.canonicalize(dtype)
     if isinstance(obj, Array):
@@ -152,15 +167,27 @@ def _fill_dtype(fill_value) -> np.dtype:
     return dtype_of(fill_value)[0]
 
 
+def _eager_shape(shape) -> tuple | None:
+    """`shape` as a tuple where it is an int or a tuple of ints >= 0, as the fast paths take it; else None."""
+    if shape.__class__ is int:
+        shape = (shape,)
+    if shape.__class__ is tuple and all(d.__class__ is int and d >= 0 for d in shape):
+        return shape
+    return None
+
+
+def _filled(shape: tuple, dt: np.dtype, value) -> Array:
+    """A NumPy array of `shape` and `dt` filled with `value` (0 or 1, or a 0-d array of `dt`), as
+    the general path's filled constant is."""
+    y = Array.__new__(Array)
+    y._value, y._weak = np.empty(shape, dt), False
+    y._value.fill(value)
+    return y
+
+
 def _constant(op: str, shape, value: int, dtype, device) -> Array:
-    if device is None and _ctx.interp is EAGER:  # kept fast: a filled NumPy array of a valid shape
-        if shape.__class__ is int:
-            shape = (shape,)
-        if shape.__class__ is tuple and all(d.__class__ is int and d >= 0 for d in shape):
-            y = Array.__new__(Array)
-            y._value, y._weak = np.empty(shape, _dtype(dtype, dtypes.default_float)), False
-            y._value.fill(value)
-            return y
+    if device is None and _ctx.interp is EAGER and (valid := _eager_shape(shape)) is not None:  # kept fast
+        return _filled(valid, _dtype(dtype, dtypes.default_float), value)
     device = resolve(op, device)
     return place(op, S.full(_shape(op, shape), value, _dtype(dtype, dtypes.default_float)), device)
 
@@ -207,9 +234,22 @@ def full(shape, fill_value, dtype=None, *, device=None) -> Array:
     >>> fnp.full((2,), 7).tolist(), fnp.full((2,), 7).dtype
     ([7, 7], dtype('int64'))
     """
+    if (fill_value.__class__ in _SCALARS and device is None and _ctx.interp is EAGER
+            and (valid := _eager_shape(shape)) is not None):  # the common case, kept fast
+        dt = dtypes.scalar_dtype(fill_value) if dtype is None else dtypes.canonicalize(dtype)
+        return _filled(valid, dt, scalar_value(fill_value, dt))
     device = resolve("full", device)
     dt = _dtype(dtype, None) or _fill_dtype(fill_value)
     return place("full", _fill("full", _shape("full", shape), fill_value, dt), device)
+
+
+def _eager_like(x, dtype, shape, device) -> tuple[tuple, np.dtype] | None:
+    """The shape and dtype (or `dtype`) of eager `x`, for a fast path; None where another shape or
+    a device is asked for, which goes the general way."""
+    if x.__class__ is not Array or shape is not None or device is not None or _ctx.interp is not EAGER:
+        return None
+    v = x._value
+    return v.shape, v.dtype if dtype is None else dtypes.canonicalize(dtype)
 
 
 def _like(op: str, x, dtype, shape, device):
@@ -226,6 +266,8 @@ def zeros_like(x, /, dtype=None, *, shape=None, device=None) -> Array:
     >>> fnp.zeros_like(fnp.asarray([1, 2])).tolist()
     [0, 0]
     """
+    if (like := _eager_like(x, dtype, shape, device)) is not None:  # the common case, kept fast
+        return _filled(*like, 0)
     shape, dt, device = _like("zeros_like", x, dtype, shape, device)
     return place("zeros_like", S.full(shape, 0, dt), device)
 
@@ -237,6 +279,8 @@ def ones_like(x, /, dtype=None, *, shape=None, device=None) -> Array:
     >>> fnp.ones_like(fnp.zeros((2, 1), dtype=fnp.bool)).tolist()
     [[True], [True]]
     """
+    if (like := _eager_like(x, dtype, shape, device)) is not None:  # the common case, kept fast
+        return _filled(*like, 1)
     shape, dt, device = _like("ones_like", x, dtype, shape, device)
     return place("ones_like", S.full(shape, 1, dt), device)
 
@@ -248,6 +292,8 @@ def empty_like(x, /, dtype=None, *, shape=None, device=None) -> Array:
     >>> fnp.empty_like(fnp.zeros(3)).shape
     (3,)
     """
+    if (like := _eager_like(x, dtype, shape, device)) is not None:  # the common case, kept fast
+        return _filled(*like, 0)
     shape, dt, device = _like("empty_like", x, dtype, shape, device)
     return place("empty_like", S.full(shape, 0, dt), device)
 
@@ -259,6 +305,8 @@ def full_like(x, /, fill_value, dtype=None, *, shape=None, device=None) -> Array
     >>> fnp.full_like(fnp.zeros(2, dtype=fnp.int32), 2.7).tolist()
     [2, 2]
     """
+    if fill_value.__class__ in _SCALARS and (like := _eager_like(x, dtype, shape, device)) is not None:
+        return _filled(*like, scalar_value(fill_value, like[1]))  # the common case, kept fast
     shape, dt, device = _like("full_like", x, dtype, shape, device)
     return place("full_like", _fill("full_like", shape, fill_value, dt), device)
 
@@ -291,6 +339,11 @@ def arange(start, /, stop=None, step=1, dtype=None, *, device=None) -> Array:
     >>> fnp.arange(5).tolist(), fnp.arange(3, 0, -1).tolist(), fnp.arange(0, 1, 0.25).tolist()
     ([0, 1, 2, 3, 4], [3, 2, 1], [0.0, 0.25, 0.5, 0.75])
     """
+    if (dtype is None and device is None and _ctx.interp is EAGER and start.__class__ is int
+            and stop.__class__ in (int, type(None)) and step.__class__ is int and step):  # the common case, kept fast
+        y = Array.__new__(Array)
+        y._value, y._weak = np.arange(*((0, start) if stop is None else (start, stop)), step, dtypes.int64), False
+        return y
     device = resolve("arange", device)
     if stop is None:
         start, stop = 0, start
@@ -371,8 +424,24 @@ def _to_result(values: Array, dt: np.dtype) -> Array:
     return convert(values, dt)
 
 
-def linspace(start, stop, /, num: int = 50, *, endpoint: bool = True, retstep: bool = False, dtype=None,
-             axis: int = 0, device=None):
+_REAL = (int, float)
+_REAL_FLOATING = frozenset(dtypes.REAL_FLOATING)
+
+
+def _eager_linspace(start: float, stop: float, num: int, endpoint: bool, dt: np.dtype) -> Array:
+    """`_interpolate`'s samples (num > 1) computed by its kernels on float64 values, as `dt`."""
+    values = np.arange(num, dtype=np.float64)
+    values *= (stop - start) / (num - 1 if endpoint else num)
+    values += start
+    if endpoint:
+        values[-1] = stop
+    y = Array.__new__(Array)
+    y._value, y._weak = values.astype(dt), False
+    return y
+
+
+def linspace(start, stop, /, num: int = 50, endpoint: bool = True, retstep: bool = False, dtype=None,
+             axis: int = 0, *, device=None):
     """`num` evenly spaced samples from `start` to `stop` (inclusive unless `endpoint=False`).
 
     `start` and `stop` may be arrays; the samples then run along `axis`. With `retstep=True`
@@ -382,6 +451,11 @@ def linspace(start, stop, /, num: int = 50, *, endpoint: bool = True, retstep: b
     >>> fnp.linspace(0, 1, 5).tolist()
     [0.0, 0.25, 0.5, 0.75, 1.0]
     """
+    if (start.__class__ in _REAL and stop.__class__ in _REAL and num.__class__ is int and num > 1 and not retstep
+            and axis == 0 and device is None and _ctx.interp is EAGER):  # the common case, kept fast
+        dt = dtypes.default_float if dtype is None else dtypes.canonicalize(dtype)
+        if dt in _REAL_FLOATING:
+            return _eager_linspace(float(start), float(stop), num, endpoint, dt)
     device = resolve("linspace", device)
     start, stop, dt = _endpoints(start, stop, dtype)
     values, step = _interpolate("linspace", start, stop, operator.index(num), endpoint)
@@ -456,8 +530,15 @@ def eye(n_rows: int, n_cols: int | None = None, /, k: int = 0, dtype=None, *, M:
             raise op_error(TypeError, "eye", f"got the number of columns twice (n_cols={n_cols}, M={M})",
                            "pass one of them")
         n_cols = M
+    if n_cols is None:
+        n_cols = n_rows
+    if (n_rows.__class__ is int and n_cols.__class__ is int and k.__class__ is int and n_rows >= 0 and n_cols >= 0
+            and device is None and _ctx.interp is EAGER):  # the common case, kept fast
+        y = Array.__new__(Array)
+        y._value, y._weak = np.eye(n_rows, n_cols, k, _dtype(dtype, dtypes.default_float)), False
+        return y
     device = resolve("eye", device)
-    n, m = _shape("eye", (n_rows, n_rows if n_cols is None else n_cols))
+    n, m = _shape("eye", (n_rows, n_cols))
     return place("eye", convert(_band(n, m, k, E.eq_p), _dtype(dtype, dtypes.default_float)), device)
 
 

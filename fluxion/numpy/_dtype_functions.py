@@ -17,6 +17,7 @@ from ..core import dtypes as D
 from ..core.array import Array, to_array
 from ..core.device import CPU, Device, devices
 from ..core.errors import DTypeError, op_error
+from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ._placement import place, resolve
 
@@ -24,10 +25,16 @@ __all__ = ["__array_namespace_info__", "astype", "can_cast", "finfo", "iinfo", "
            "promote_types", "result_type"]
 
 _SCALARS = (bool, int, float, complex)
+_KNOWN = {name: D.canonicalize(name) for dt in D.ALL for name in (dt, dt.type)} | {
+    t: D.canonicalize(t) for t in _SCALARS}
 
 
 def _dtype(op: str, x) -> np.dtype:
     """The dtype that a dtype-like names, or that an array carries."""
+    try:  # the common names, looked up rather than canonicalized each time
+        return _KNOWN[x]
+    except (KeyError, TypeError):  # (TypeError: unhashable, as arrays are)
+        pass
     if isinstance(x, (Array, np.ndarray, np.generic)):
         return D.canonicalize(x.dtype)
     if x is None or isinstance(x, _SCALARS):
@@ -48,6 +55,10 @@ def astype(x, dtype, /, *, copy: bool = True, device: Device | None = None) -> A
     >>> fnp.astype(fnp.asarray([1.7, -1.7, float('nan'), 1e10]), fnp.int32).tolist()
     [1, -1, 0, 2147483647]
     """
+    if x.__class__ is Array and device is None and _ctx.interp is EAGER and copy is True:  # kept fast
+        out = _eager_astype(x._value, _dtype("astype", dtype))
+        if out is not None:
+            return out
     x = to_array(x)
     dt = _dtype("astype", dtype)
     device = resolve("astype", device)
@@ -57,6 +68,32 @@ def astype(x, dtype, /, *, copy: bool = True, device: Device | None = None) -> A
         warnings.warn(f"astype: casting {x.dtype} to {dt} discards the imaginary part", np.exceptions.ComplexWarning,
                       stacklevel=2)
     return place("astype", E.convert_element_type_p.bind(x, new_dtype=dt, weak=False), device)
+
+
+def _eager_astype(v: np.ndarray, dt: np.dtype) -> Array | None:
+    """`v` converted to `dt` by NumPy, where that is the kernel's conversion: not to bool or from
+    complex or bfloat16, and from a float to an integer only when every value is finite and in
+    range (NumPy's cast is undefined elsewhere, where the kernel saturates); None otherwise."""
+    kind = v.dtype.kind
+    if dt == D.bool_ or kind == "c" or v.dtype == D.bfloat16:
+        return None
+    if kind == "f" and dt.kind in "iu":
+        if not v.size:
+            return None
+        high = _HIGH[dt]
+        if dt.kind == "i":  # below the largest int in magnitude: in range on both sides
+            fits = np.maximum.reduce(abs(v), None) < high
+        else:
+            fits = np.minimum.reduce(v, None) > -1 and np.maximum.reduce(v, None) < high
+        if not fits:  # (NaN fits nowhere)
+            return None
+    out = Array.__new__(Array)
+    out._value, out._weak = v.astype(dt), False
+    return out
+
+
+# the largest integer of each dtype as a float, which floats below it truncate under
+_HIGH = {dt: float(np.iinfo(dt).max) for dt in D.INTEGER}
 
 
 # limits -------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import numpy as np
 from ..core import dtypes as D
 from ..core.array import Array, Tracer
 from ..core.errors import op_error
+from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..transforms.autodiff.custom import custom_jvp
 from . import _elementwise_numpy
@@ -684,6 +685,8 @@ def clip(x, /, min=None, max=None) -> Array:  # noqa: A002
     >>> fnp.clip(fnp.asarray([0, 1, 3]), 0.5, 2.5).tolist()
     [0.5, 1.0, 2.5]
     """
+    if x.__class__ is Array and _ctx.interp is EAGER and (out := _eager_clip(x, min, max)) is not None:  # kept fast
+        return out
     (x,) = operands("clip", REAL_NUMERIC, x)
     floating = [b for b in (min, max) if isinstance(b, float) or isinstance(b, Array) and b.dtype in D.FLOATING]
     if x.dtype in D.INTEGER and floating:
@@ -694,6 +697,30 @@ def clip(x, /, min=None, max=None) -> Array:  # noqa: A002
     if max is not None:
         out = E.min_p.bind(out, _bound(max, x))
     return copy(x) if out is x else out
+
+
+# the dtypes of x that keep their dtype with a Python bound of each type (no promotion, as NumPy 2 computes)
+_CLIP_KEEPS = {float: frozenset((D.float16, D.float32, D.float64))}
+_CLIP_KEEPS[int] = _CLIP_KEEPS[float] | frozenset(D.INTEGER)
+
+
+def _eager_clip(x: Array, low, high) -> Array | None:
+    """NumPy's maximum and minimum of eager `x` with Python scalar bounds that keep its dtype (at
+    least one given); None otherwise (and for an int bound out of range), which goes the general way."""
+    v = x._value
+    if low is None and high is None:
+        return None
+    for b in (low, high):
+        if b is not None and v.dtype not in _CLIP_KEEPS.get(b.__class__, ()):
+            return None
+    try:
+        value = v if low is None else np.maximum(v, low)
+        value = value if high is None else np.minimum(value, high)
+    except OverflowError:  # an int bound outside an integer dtype: the general path brings it inside
+        return None
+    out = Array.__new__(Array)
+    out._value, out._weak = value if value.__class__ is np.ndarray else np.asarray(value), x._weak
+    return out
 
 
 def _bound(b, x: Array) -> Array:

@@ -44,6 +44,7 @@ def _broadcast_batch(op: str, x1: Array, x2: Array, core1: int, core2: int) -> t
 
 _DIRECT = frozenset(dtypes.WIDE_FLOATING)
 _REAL = frozenset((dtypes.float32, dtypes.float64))
+_PRODUCT = frozenset(dtypes.INTEGER + dtypes.FLOATING)  # where the general product is NumPy's multiply
 
 
 def eager_matmul(x1: Array, x2: Array) -> Array | None:
@@ -217,6 +218,11 @@ def dot(a, b, /) -> Array:
     >>> fnp.dot(fnp.ones((2, 3)), fnp.ones((4, 3, 5))).shape
     (2, 4, 5)
     """
+    if (a.__class__ is Array and b.__class__ is Array and _ctx.interp is EAGER
+            and a._value.ndim <= 2 and b._value.ndim <= 2):  # the common case, kept fast: matmul's product there
+        out = eager_matmul(a, b)
+        if out is not None:
+            return out
     (a, b), back = operands("dot", a, b)
     if a.ndim == 0 or b.ndim == 0:
         return back(E.mul_p.bind(a, b))
@@ -243,6 +249,11 @@ def outer(a, b, /) -> Array:
     >>> fnp.outer(fnp.asarray([1, 2]), fnp.asarray([1, 10, 100])).tolist()
     [[1, 10, 100], [2, 20, 200]]
     """
+    if (a.__class__ is Array and b.__class__ is Array and _ctx.interp is EAGER
+            and (u := a._value).dtype is (w := b._value).dtype and u.dtype in _PRODUCT):  # the common case, kept fast
+        out = Array.__new__(Array)
+        out._value, out._weak = np.multiply(u.reshape(-1, 1), w.reshape(1, -1)), a._weak and b._weak
+        return out
     (a, b), back = operands("outer", a, b)
     return back(E.mul_p.bind(S.reshape(a, (a.size, 1)), S.reshape(b, (1, b.size))))
 

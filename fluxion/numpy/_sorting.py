@@ -14,6 +14,7 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array, Tracer
 from ..core.errors import DTypeError, ShapeError, op_error
+from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..ops import reduce as R
 from ..ops import shape as S
@@ -45,6 +46,23 @@ def _along(op: str, a, axis, kind, order) -> tuple[Array, int]:
     return x, one_axis(op, axis, x.ndim)
 
 
+def _eager_sort(a, axis, kind, order, indices: bool) -> Array | None:
+    """NumPy's stable sort (or its indices) of an eager Array of a dtype NumPy orders as the kernel
+    does (NaNs last), along an axis in range; None in every other case, which goes the general way."""
+    if a.__class__ is not Array or _ctx.interp is not EAGER or axis.__class__ is not int or order is not None:
+        return None
+    v = a._value
+    if v.dtype in _LOW or not -v.ndim <= axis < v.ndim or kind not in _KINDS:
+        return None
+    y = Array.__new__(Array)
+    if indices:
+        y._value, y._weak = v.argsort(axis, "stable"), False
+    else:
+        y._value, y._weak = v.copy(), a._weak
+        y._value.sort(axis, "stable")
+    return y
+
+
 def _argsort(x: Array, axis: int) -> Array:
     return _sort.sort((x, S.iota(dtypes.int64, x.shape, axis)), axis)[1]
 
@@ -59,6 +77,8 @@ def sort(a, axis=-1, kind=None, order=None, *, descending: bool = False, stable:
     >>> fnp.sort(fnp.asarray([3.0, fnp.nan, 1.0])).tolist()
     [1.0, 3.0, nan]
     """
+    if not descending and (out := _eager_sort(a, axis, kind, order, False)) is not None:  # the common case, kept fast
+        return out
     x, ax = _along("sort", a, axis, kind, order)
     if descending:  # reversing before and after a stable sort keeps equal elements in their order
         return S.rev(_sort.sort(S.rev(x, (ax,)), ax), (ax,))
@@ -86,6 +106,8 @@ def argsort(a, axis=-1, kind=None, order=None, *, descending: bool = False, stab
     >>> fnp.argsort(fnp.asarray([3, 1, 2, 1]), descending=True).tolist()
     [0, 2, 1, 3]
     """
+    if not descending and (out := _eager_sort(a, axis, kind, order, True)) is not None:  # the common case, kept fast
+        return out
     x, ax = _along("argsort", a, axis, kind, order)
     if not descending:
         return _argsort(x, ax)

@@ -82,3 +82,30 @@ def test_round_without_ndigits_needs_a_0d_array():
 def test_traced_values_have_no_python_item_bytes_membership_or_round(use):
     with raises(ConcretizationError, "concrete value"):
         fx.jit(use)(fnp.asarray([1.0, 2.0]))
+
+
+@pytest.mark.parametrize("dtype, value", [(np.float32, 2.5), (np.int32, 2.7), (np.int64, -3), (np.bool_, 1),
+                                          (np.float64, np.float64(0.1))])
+def test_fill_sets_every_element_in_place_as_numpy(dtype, value):
+    x, expected = fnp.asarray(A.astype(dtype)), A.astype(dtype)
+    kept = x
+    assert x.fill(value) is None and kept is x
+    expected.fill(value)
+    check(x, expected)
+
+
+@pytest.mark.parametrize("kth, axis", [(1, -1), (0, 0), ((0, 2), 1)])
+def test_partition_method_partitions_in_place_as_numpy(kth, axis):
+    values = np.array([[5, 1, 4], [2, 9, 0]], np.int32)
+    x, expected = fnp.asarray(values), values.copy()
+    kept = x
+    assert x.partition(kth, axis=axis) is None and kept is x
+    expected.partition(kth, axis=axis)
+    for k in np.atleast_1d(kth):  # the kth elements are in their sorted places
+        np.testing.assert_array_equal(np.take(np.asarray(x), k, axis), np.take(expected, k, axis))
+    np.testing.assert_array_equal(np.sort(np.asarray(x), axis), np.sort(expected, axis))
+
+
+def test_partition_method_of_a_traced_value_names_the_fix():
+    with pytest.raises(fx.errors.FluxionError, match=r"fnp.partition\(x, kth\)"):
+        fx.jit(lambda x: x.partition(1))(fnp.ones(3))

@@ -175,6 +175,22 @@ def test_linspace_dtypes():
     assert fnp.linspace(0, 1, 3, dtype=fnp.bfloat16).dtype == fnp.bfloat16
 
 
+def test_linspace_takes_numpys_arguments_by_position():
+    for args in [(0, 1, 5, False), (0, 10, 4, True, False, np.int32), (0, 1, 3, True, False, None)]:
+        out, expected = fnp.linspace(*args), np.linspace(*args)
+        check(out, expected if "int" in str(expected.dtype) else expected.astype(np.float32), rtol=1e-6)
+    start, stop = np.array([0.0, 1.0]), np.array([2.0, 3.0])
+    check(fnp.linspace(start, stop, 3, True, False, np.float64, 1), np.linspace(start, stop, 3, True, False, None, 1))
+    out, step = fnp.linspace(0, 1, 5, True, True, np.float64)
+    check(out, np.linspace(0, 1, 5))
+    assert float(step) == 0.25
+
+
+def test_asarray_takes_the_dtype_by_position_as_numpy():
+    for obj in ([1, 2], 3, np.arange(3, dtype=np.int8), fnp.asarray([1.5])):
+        check(fnp.asarray(obj, np.float64), np.asarray(obj, np.float64))
+
+
 def test_linspace_errors():
     with raises(ValueError, "linspace", "num"):
         fnp.linspace(0, 1, -1)

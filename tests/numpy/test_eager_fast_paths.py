@@ -70,6 +70,18 @@ UNARY = {
     "x ** 2": lambda x: x ** 2, "x ** 3.0": lambda x: x ** 3.0, "2 ** x": lambda x: 2 ** x, "x ** x": lambda x: x ** x,
     "x ** -1": lambda x: x ** -1, "x + x[0]": lambda x: x + x[0], "x * x[:1]": lambda x: x * x[:1], "-x": lambda x: -x,
     "abs": abs, "x < x[0]": lambda x: x < x[0], "x + 1": lambda x: x + 1, "maximum(x, x[0])": lambda x: fnp.maximum(x, x[0]),
+    "sort": fnp.sort, "sort0": lambda x: fnp.sort(x, axis=0), "sort stable": lambda x: fnp.sort(x, kind="stable"),
+    "argsort": fnp.argsort, "argsort0": lambda x: fnp.argsort(x, 0), "argsort ints": lambda x: fnp.argsort(x > 0),
+    "dot": lambda x: fnp.dot(x, x.T), "dot vector": lambda x: fnp.dot(x, x[..., 0]), "outer": lambda x: fnp.outer(x, x),
+    "outer ints": lambda x: fnp.outer(x > 0, fnp.astype(x, fnp.int32)),
+    "astype float64": lambda x: fnp.astype(x, fnp.float64), "astype int32": lambda x: x.astype(fnp.int32),
+    "astype uint8": lambda x: x.astype(fnp.uint8), "astype int64": lambda x: x.astype(fnp.int64),
+    "astype bool": lambda x: x.astype(bool), "astype float16": lambda x: x.astype(fnp.float16),
+    "astype int32 of big": lambda x: (x * 1e9).astype(fnp.int32), "astype same": lambda x: x.astype(x.dtype),
+    "clip": lambda x: fnp.clip(x, 0.2, 0.8), "clip low": lambda x: fnp.clip(x, -1.0), "clip high": lambda x: fnp.clip(x, max=1),
+    "clip arrays": lambda x: fnp.clip(x, x[..., :1], 2.0), "clip int": lambda x: fnp.clip(fnp.astype(x, fnp.int32), -2, 3),
+    "clip int float": lambda x: fnp.clip(fnp.astype(x, fnp.int8), 0.5, 300), "zeros_like": fnp.zeros_like,
+    "ones_like int": lambda x: fnp.ones_like(x, fnp.int32), "full_like": lambda x: fnp.full_like(x, 2.5),
 }
 
 
@@ -117,6 +129,31 @@ def test_stack_promotes_dtypes_that_differ():
                                   lambda: fnp.ones(3, dtype=fnp.complex64), lambda: fnp.ones(2, dtype=fnp.bfloat16)])
 def test_zeros_and_ones_match_the_general_path(call):
     same(call(), traced(call))
+
+
+@pytest.mark.parametrize("call", [
+    lambda: fnp.full((4, 4), 2.0), lambda: fnp.full(3, 7), lambda: fnp.full((), True), lambda: fnp.full(2, 1j),
+    lambda: fnp.full((2, 3), 2.7, fnp.int32), lambda: fnp.full(2, 0.1, fnp.bfloat16), lambda: fnp.full((0, 2), -1.5),
+    lambda: fnp.eye(4), lambda: fnp.eye(3, 5, 2), lambda: fnp.eye(4, k=-1, dtype=fnp.int8), lambda: fnp.eye(2, 3, 9),
+    lambda: fnp.eye(0), lambda: fnp.eye(3, dtype=fnp.bool_), lambda: fnp.eye(2, M=3, k=-7, dtype=fnp.bfloat16),
+    lambda: fnp.arange(10), lambda: fnp.arange(-3), lambda: fnp.arange(2, 11, 3), lambda: fnp.arange(5, -7, -2),
+    lambda: fnp.arange(7, step=2),
+    lambda: fnp.linspace(0, 1, 10), lambda: fnp.linspace(-2.5, 7, 7, endpoint=False), lambda: fnp.linspace(3, 1, 2),
+    lambda: fnp.linspace(0.1, 0.7, 13, dtype=fnp.float64), lambda: fnp.linspace(1e-3, 1e3, 5, dtype=fnp.bfloat16),
+    lambda: fnp.asarray([1.0, 2.5, 0.1]), lambda: fnp.asarray([1, 2, -3]), lambda: fnp.asarray([1, 2.5]),
+    lambda: fnp.asarray([1e300, 2.0]), lambda: fnp.asarray([True, 2.0]), lambda: fnp.asarray([2 ** 62, 1])])
+def test_creation_matches_the_general_path(call):
+    same(call(), traced(call))
+
+
+def test_creation_keeps_the_general_path_errors():
+    for call in (lambda: fnp.full(2, 2 ** 40, fnp.int32), lambda: fnp.full(2, float("nan"), fnp.int8),
+                 lambda: fnp.full(-1, 2.0), lambda: fnp.eye(-1), lambda: fnp.arange(0, 3, 0),
+                 lambda: fnp.asarray([2 ** 64, 1]), lambda: fnp.linspace(0, 1, -2)):
+        with pytest.raises(Exception) as eager:
+            call()
+        with pytest.raises(eager.type):
+            traced(call)
 
 
 def test_zeros_keeps_the_general_path_errors():
