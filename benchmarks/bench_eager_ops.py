@@ -25,7 +25,9 @@ def _arrays(asarray, idx_dtype=None):
 
 def _fluxion(op):
     import fluxion as fx
+    import fluxion.nn  # noqa: F401
     import fluxion.numpy as fnp
+    import fluxion.scipy.special as fsp
     x, y, c, v, idx, s, r = _arrays(fnp.asarray)
     g = fx.grad(lambda a: (fnp.sin(a) * a).sum())
     return {
@@ -47,10 +49,23 @@ def _fluxion(op):
         "float(v[0])": lambda: float(v[0]),
         "s.item()": lambda: s.item(),
         "grad(sum(sin(v) * v))": lambda: g(v),
+        "x / 2.0": lambda: x / 2.0,
+        "x ** 2": lambda: x ** 2,
+        "max(x, axis=-1)": lambda: fnp.max(x, axis=-1),
+        "std(x)": lambda: fnp.std(x),
+        "x.astype(int32)": lambda: x.astype(fnp.int32),
+        "clip(x, -1, 1)": lambda: fnp.clip(x, -1.0, 1.0),
+        "sort(v)": lambda: fnp.sort(v),
+        "arange(10)": lambda: fnp.arange(10),
+        "norm(v)": lambda: fnp.linalg.norm(v),
+        "relu(x)": lambda: fx.nn.relu(x),
+        "softmax(x, -1)": lambda: fx.nn.softmax(x, axis=-1),
+        "logsumexp(v)": lambda: fsp.logsumexp(v),
     }[op]
 
 
 def _numpy(op):
+    from scipy import special
     x, y, c, v, idx, s, r = _arrays(np.asarray)
 
     def at_set():
@@ -75,6 +90,18 @@ def _numpy(op):
         "asarray(ndarray)": lambda: np.asarray(X),
         "float(v[0])": lambda: float(v[0]),
         "s.item()": lambda: s.item(),
+        "x / 2.0": lambda: x / 2.0,
+        "x ** 2": lambda: x ** 2,
+        "max(x, axis=-1)": lambda: np.max(x, axis=-1),
+        "std(x)": lambda: np.std(x),
+        "x.astype(int32)": lambda: x.astype(np.int32),
+        "clip(x, -1, 1)": lambda: np.clip(x, -1.0, 1.0),
+        "sort(v)": lambda: np.sort(v),
+        "arange(10)": lambda: np.arange(10),
+        "norm(v)": lambda: np.linalg.norm(v),
+        "relu(x)": lambda: np.maximum(x, 0),
+        "softmax(x, -1)": lambda: special.softmax(x, axis=-1),
+        "logsumexp(v)": lambda: special.logsumexp(v),
     }[op]
 
 
@@ -110,12 +137,25 @@ def _torch(op):
         "float(v[0])": lambda: float(v[0]),
         "s.item()": lambda: s.item(),
         "grad(sum(sin(v) * v))": grad,
+        "x / 2.0": lambda: x / 2.0,
+        "x ** 2": lambda: x ** 2,
+        "max(x, axis=-1)": lambda: torch.amax(x, dim=-1),
+        "std(x)": lambda: torch.std(x, correction=0),
+        "x.astype(int32)": lambda: x.to(torch.int32),
+        "clip(x, -1, 1)": lambda: torch.clamp(x, -1.0, 1.0),
+        "sort(v)": lambda: torch.sort(v).values,
+        "arange(10)": lambda: torch.arange(10),
+        "norm(v)": lambda: torch.linalg.vector_norm(v),
+        "relu(x)": lambda: torch.relu(x),
+        "softmax(x, -1)": lambda: torch.softmax(x, -1),
+        "logsumexp(v)": lambda: torch.logsumexp(v, 0),
     }[op]
 
 
 def _jax(op):
     import jax
     import jax.numpy as jnp
+    import jax.scipy.special  # noqa: F401
     x, y, c, v, idx, s, r = _arrays(jnp.asarray)
     g = jax.grad(lambda a: (jnp.sin(a) * a).sum())
     block = jax.block_until_ready
@@ -138,13 +178,27 @@ def _jax(op):
         "float(v[0])": lambda: float(v[0]),
         "s.item()": lambda: s.item(),
         "grad(sum(sin(v) * v))": lambda: block(g(v)),
+        "x / 2.0": lambda: block(x / 2.0),
+        "x ** 2": lambda: block(x ** 2),
+        "max(x, axis=-1)": lambda: block(jnp.max(x, axis=-1)),
+        "std(x)": lambda: block(jnp.std(x)),
+        "x.astype(int32)": lambda: block(x.astype(jnp.int32)),
+        "clip(x, -1, 1)": lambda: block(jnp.clip(x, -1.0, 1.0)),
+        "sort(v)": lambda: block(jnp.sort(v)),
+        "arange(10)": lambda: block(jnp.arange(10)),
+        "norm(v)": lambda: block(jnp.linalg.norm(v)),
+        "relu(x)": lambda: block(jax.nn.relu(x)),
+        "softmax(x, -1)": lambda: block(jax.nn.softmax(x, axis=-1)),
+        "logsumexp(v)": lambda: block(jax.scipy.special.logsumexp(v)),
     }[op]
 
 
 _PEERS = {"fluxion": _fluxion, "numpy": _numpy, "torch": _torch, "jax (blocked)": _jax}
 OPS = ["x[1:3]", "x[idx]", "x.at[1].set(r)", "sum(x, axis=0)", "mean(x)", "x @ y", "exp(x)", "where(c, x, y)",
        "concatenate([x, y])", "x.reshape(2, 8)", "x.T", "maximum(x, 0.0)", "x * 2.0", "x > 0", "asarray(ndarray)",
-       "float(v[0])", "s.item()", "grad(sum(sin(v) * v))"]
+       "float(v[0])", "s.item()", "grad(sum(sin(v) * v))", "x / 2.0", "x ** 2", "max(x, axis=-1)", "std(x)",
+       "x.astype(int32)", "clip(x, -1, 1)", "sort(v)", "arange(10)", "norm(v)", "relu(x)", "softmax(x, -1)",
+       "logsumexp(v)"]
 NUMPY_LESS = {"grad(sum(sin(v) * v))"}  # NumPy has no autodiff
 
 
