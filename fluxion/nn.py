@@ -52,8 +52,12 @@ def relu(x):
     [0, 0, 3]
     """
     if x.__class__ is Array and _ctx.interp is EAGER and (v := x._value).dtype in _RELU_FAST:
-        # kept fast: the general path's comparison and selection; strong, as its zeros are
-        return _eager(np.where(np.less_equal(v, 0), v.dtype.type(0), v), False)
+        # kept fast: the general path's selection of 0 where x <= 0, as NumPy's maximum with 0
+        # (NaN kept), to which adding 0 turns a -0.0 into its 0.0; strong, as its zeros are
+        zero = v.dtype.type(0)
+        out = np.maximum(v, zero)
+        out += zero
+        return _eager(out, False)
     x = fnp.asarray(x)
     return fnp.where(x <= 0, fnp.zeros_like(x), x)
 
