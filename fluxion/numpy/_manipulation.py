@@ -401,18 +401,30 @@ def concat(arrays, /, *, axis: int | None = 0) -> Array:
     return concatenate(arrays, axis)
 
 
-def _eager_concatenate(arrays, axis: int) -> Array | None:
-    """The kernel's join of two or more eager Arrays of one dtype with at least one axis, along
-    an axis in range; None in every other case (and where the shapes do not fit), which goes the
-    general way."""
+def _eager_join(arrays, axis: int, new_axis: bool) -> Array | None:
+    """The kernels' join of eager Arrays of one dtype along `axis`, an existing axis (two or more
+    arrays of at least one axis) or, with `new_axis`, a new one (one or more arrays of one shape);
+    None in every other case (axes out of range, shapes that do not fit), which goes the general
+    way."""
     values, weak = [], True
     for a in arrays:
         if a.__class__ is not Array:
             return None
         values.append(a._value)
         weak = weak and a._weak
-    if len(values) < 2:
+    if len(values) < 2 - new_axis:
         return None
+    if new_axis:
+        shape = values[0].shape
+        n = len(shape)
+        if not -n - 1 <= axis <= n:
+            return None
+        axis %= n + 1
+        expanded = shape[:axis] + (1,) + shape[axis:]
+        for i, v in enumerate(values):
+            if v.shape != shape:
+                return None
+            values[i] = v.reshape(expanded)
     try:  # (NumPy's errors, e.g. for dtypes that differ, which it would not cast, send it the general way)
         value = np.concatenate(values, axis, casting="no")
     except (TypeError, ValueError):
@@ -430,39 +442,13 @@ def concatenate(arrays, axis: int | None = 0, *, dtype=None) -> Array:
     (3, 2)
     """
     if dtype is None and axis.__class__ is int and _ctx.interp is EAGER and arrays.__class__ in (list, tuple):
-        out = _eager_concatenate(arrays, axis)  # the common case, kept fast
+        out = _eager_join(arrays, axis, False)  # the common case, kept fast
         if out is not None:
             return out
     xs = _promoted("concatenate", arrays, dtype)
     if axis is None:
         xs, axis = [S.reshape(x, (x.size,)) for x in xs], 0
     return S.concatenate(xs, axis)
-
-
-def _eager_stack(arrays, axis: int) -> Array | None:
-    """The kernels' join of one or more eager Arrays of one dtype and shape along a new axis in
-    range; None in every other case, which goes the general way."""
-    if not arrays or arrays[0].__class__ is not Array:
-        return None
-    v = arrays[0]._value
-    n = v.ndim
-    if not -n - 1 <= axis <= n:
-        return None
-    axis = axis if axis >= 0 else axis + n + 1
-    shape = v.shape[:axis] + (1,) + v.shape[axis:]
-    values, weak = [], True
-    for a in arrays:
-        if a.__class__ is not Array or a._value.shape != v.shape:
-            return None
-        values.append(a._value.reshape(shape))
-        weak = weak and a._weak
-    try:  # (dtypes that differ, which NumPy would not cast, send it the general way)
-        value = np.concatenate(values, axis, casting="no")
-    except TypeError:
-        return None
-    y = Array.__new__(Array)
-    y._value, y._weak = value, weak
-    return y
 
 
 def stack(arrays, /, axis: int = 0, *, dtype=None) -> Array:
@@ -473,7 +459,7 @@ def stack(arrays, /, axis: int = 0, *, dtype=None) -> Array:
     (3, 2)
     """
     if dtype is None and axis.__class__ is int and _ctx.interp is EAGER and arrays.__class__ in (list, tuple):
-        out = _eager_stack(arrays, axis)  # the common case, kept fast
+        out = _eager_join(arrays, axis, True)  # the common case, kept fast
         if out is not None:
             return out
     xs = _promoted("stack", arrays, dtype)

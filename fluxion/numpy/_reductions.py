@@ -43,10 +43,12 @@ _EXTREMA = frozenset((dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64
 _BOOL = frozenset((dtypes.bool_,))
 
 
-def _eager_axes(a: Array, axis, direct=_DIRECT) -> tuple[int, ...] | None:
+def _eager_axes(a, axis, direct=_DIRECT) -> tuple[int, ...] | None:
     """The axes of a reduction the kernel can take at once: over every axis (axis=None) or one
-    axis (a Python int in range) of an eager array of at least one axis and a dtype in `direct`;
-    None in every other case, which goes the general way."""
+    axis (a Python int in range) of `a`, a plain eager Array (no transformation active) of at
+    least one axis and a dtype in `direct`; None in every other case, which goes the general way."""
+    if a.__class__ is not Array or _ctx.interp is not EAGER:
+        return None
     v = a._value
     n = v.ndim
     if not n or v.dtype not in direct:
@@ -93,8 +95,7 @@ def _without_nans(a, value) -> Array:
 # sum and prod ---------------------------------------------------------------------------------
 def _arithmetic(name: str, reduce_p, combine, identity: int, ufunc):
     def f(a, axis=None, dtype=None, out=None, keepdims: bool = False, initial=None, where=None) -> Array:
-        if (a.__class__ is Array and dtype is out is initial is where is None and _ctx.interp is EAGER
-                and (axes := _eager_axes(a, axis)) is not None):  # kept fast: the kernel's ufunc (a wide
+        if dtype is out is initial is where is None and (axes := _eager_axes(a, axis)) is not None:  # kept fast: the kernel's ufunc (a wide
             # dtype is its own accumulator) over all axes (None to NumPy too) or one of an eager array
             value = ufunc.reduce(a._value, None if axis is None else axes, None, None, keepdims)
             y = Array.__new__(Array)
@@ -170,8 +171,8 @@ def _extremum(name: str, reduce, identity, combine, ignore_nan: bool = False, uf
     initials = {dt: identity(dt).item() for dt in _EXTREMA}  # the kernel's initial value of each dtype
 
     def f(a, axis=None, out=None, keepdims: bool = False, initial=None, where=None) -> Array:
-        if (ufunc is not None and a.__class__ is Array and out is initial is where is None and _ctx.interp is EAGER
-                and a._value.size and (axes := _eager_axes(a, axis, initials)) is not None):  # kept fast:
+        if (ufunc is not None and out is initial is where is None
+                and (axes := _eager_axes(a, axis, initials)) is not None and a._value.size):  # kept fast:
             v = a._value  # the kernel's reduction of a non-empty eager array over all axes or one
             y = Array.__new__(Array)
             y._value, y._weak = np.asarray(ufunc.reduce(v, axes, None, None, keepdims, initials[v.dtype])), a._weak
@@ -247,8 +248,7 @@ def ptp(a, axis=None, out=None, keepdims: bool = False) -> Array:
 # any and all ----------------------------------------------------------------------------------
 def _logical(name: str, reduce, identity: bool, ufunc):
     def f(a, axis=None, out=None, keepdims: bool = False, *, where=None) -> Array:
-        if (a.__class__ is Array and out is where is None and _ctx.interp is EAGER
-                and (axes := _eager_axes(a, axis, _BOOL)) is not None):  # kept fast: the kernel's
+        if out is where is None and (axes := _eager_axes(a, axis, _BOOL)) is not None:  # kept fast: the kernel's
             y = Array.__new__(Array)  # reduction of an eager boolean array over all axes or one
             y._value, y._weak = np.asarray(ufunc.reduce(a._value, axes, None, None, keepdims)), a._weak
             return y
@@ -342,8 +342,8 @@ def _mask(name: str, x: Array, where, ignore_nan: bool) -> Array | None:
 
 def _mean_fn(name: str, ignore_nan: bool):
     def f(a, axis=None, dtype=None, out=None, keepdims: bool = False, *, where=None) -> Array:
-        if (a.__class__ is Array and not ignore_nan and dtype is out is where is None and not keepdims
-                and _ctx.interp is EAGER and (axes := _eager_axes(a, axis, _DIRECT_REAL)) is not None):
+        if (not ignore_nan and dtype is out is where is None and not keepdims
+                and (axes := _eager_axes(a, axis, _DIRECT_REAL)) is not None):
             v = a._value  # kept fast: the general path's sum and division, on a real float array
             total = np.add.reduce(v, axes)
             value = total / v.dtype.type(v.size if axis is None else v.shape[axes[0]])
@@ -391,8 +391,7 @@ def _eager_var(a: Array, axis, c, keepdims: bool, root: bool) -> Array | None:
 def _var_fn(name: str, ignore_nan: bool, root: bool):
     def f(a, axis=None, dtype=None, out=None, ddof=0, keepdims: bool = False, *, where=None,
           correction=None) -> Array:
-        if (a.__class__ is Array and not ignore_nan and dtype is out is where is correction is None
-                and _ctx.interp is EAGER):  # kept fast
+        if not ignore_nan and dtype is out is where is correction is None:  # kept fast
             y = _eager_var(a, axis, ddof, keepdims, root)
             if y is not None:
                 return y
@@ -525,8 +524,7 @@ def _cumulative_numpy(name: str, accumulate, prim, nan_value=None):
     kernel = numpy_kernel[prim]
 
     def f(a, axis=None, dtype=None, out=None) -> Array:
-        if (nan_value is None and a.__class__ is Array and dtype is out is None and _ctx.interp is EAGER
-                and (axes := _eager_axes(a, axis)) is not None):  # kept fast: the kernel on an eager
+        if nan_value is None and dtype is out is None and (axes := _eager_axes(a, axis)) is not None:  # kept fast: the kernel on an eager
             v = a._value  # array of a wide dtype (flattened for axis=None)
             y = Array.__new__(Array)
             y._value = kernel(v.reshape(-1) if axis is None else v, axis=0 if axis is None else axes[0], reverse=False)
@@ -576,8 +574,8 @@ def _arg_extremum(name: str, arg_reduce, prim, reduce=None, identity=None):
     """argmax/argmin; with `reduce`, the NaN-ignoring form (-1 where a slice holds only NaNs)."""
     kernel = numpy_kernel[prim]
     def f(a, axis=None, out=None, *, keepdims: bool = False) -> Array:
-        if (reduce is None and a.__class__ is Array and out is None and not keepdims and _ctx.interp is EAGER
-                and a._value.size and (axes := _eager_axes(a, axis, _EXTREMA)) is not None):  # kept fast:
+        if (reduce is None and out is None and not keepdims
+                and (axes := _eager_axes(a, axis, _EXTREMA)) is not None and a._value.size):  # kept fast:
             v = a._value  # the kernel on a non-empty eager array (flattened for axis=None)
             r = kernel(v.reshape(-1) if axis is None else v, axis=0 if axis is None else axes[0],
                        index_dtype=dtypes.int64)
@@ -658,8 +656,7 @@ def logsumexp(a, axis=None, keepdims: bool = False, b=None, return_sign: bool = 
     >>> round(fnp.logsumexp(fnp.asarray([1000.0, 1000.0])).item(), 3)
     1000.693
     """
-    if (a.__class__ is Array and b is None and not return_sign and _ctx.interp is EAGER
-            and (axes := _eager_axes(a, axis, _DIRECT_REAL)) is not None):
+    if b is None and not return_sign and (axes := _eager_axes(a, axis, _DIRECT_REAL)) is not None:
         v = a._value  # kept fast: the general path's kernels below, in its order
         top = eager_finite_max(v, axes)
         out = np.add(np.log(np.add.reduce(np.exp(np.subtract(v, top)), axes, v.dtype, None, True)), top)

@@ -19,7 +19,6 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
-from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..ops import linalg as L
 from ..ops import reduce as R
@@ -483,7 +482,7 @@ def _vector_norm(x: Array, axes: tuple, ord) -> Array:
 def _eager_norm2(x, axis, keepdims: bool) -> Array | None:
     """The 2-norm over all axes or one (an int) of an eager float32 or float64 array, with the
     general path's kernels; None in every other case, which goes the general way."""
-    if x.__class__ is not Array or _ctx.interp is not EAGER or (axes := _eager_axes(x, axis, _DIRECT_REAL)) is None:
+    if (axes := _eager_axes(x, axis, _DIRECT_REAL)) is None:
         return None
     v = x._value
     # root_at_zero's selections keep a zero sum as it is, and a sum of squares is never -0.0, so

@@ -17,7 +17,6 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array, Tracer, to_array
 from ..core.errors import op_error
-from ..core.interpreters import EAGER, _ctx
 from ..numpy import asarray, finfo, result_type
 from ..numpy._convert import convert, promote_inexact
 from ..numpy._elementwise_base import eager_unary, plus_derivative
@@ -304,15 +303,6 @@ def erfcinv(y) -> Array:
 
 
 # reductions ------------------------------------------------------------------------------------
-def _eager_axes_of(x, axis) -> tuple[int, ...] | None:
-    """The axes over `axis` (all, or one int) of an eager float32 or float64 array `x`, for the
-    fast paths below, which call the general path's kernels in its order; None for any other
-    `x` or `axis`, which go the general way."""
-    if x.__class__ is Array and _ctx.interp is EAGER:
-        return _eager_axes(x, axis, _DIRECT_REAL)
-    return None
-
-
 def _eager(value, weak: bool) -> Array:
     y = Array.__new__(Array)
     y._value, y._weak = value if value.__class__ is np.ndarray else np.asarray(value), weak
@@ -344,7 +334,7 @@ def logsumexp(a, axis=None, b=None, keepdims: bool = False, return_sign: bool = 
     >>> round(fsp.logsumexp([0.0, 5.0, 0.0], where=[True, False, True]).item(), 4)
     0.6931
     """
-    if b is where is None and not return_sign and (axes := _eager_axes_of(a, axis)) is not None:
+    if b is where is None and not return_sign and (axes := _eager_axes(a, axis, _DIRECT_REAL)) is not None:
         v = a._value  # kept fast
         m = eager_finite_max(v, axes)
         total = np.add.reduce(np.exp(np.subtract(v, m)), axes, v.dtype, None, True)
@@ -401,7 +391,7 @@ def softmax(x, axis=None) -> Array:
     >>> fsp.softmax([0.0, 0.0]).tolist()
     [0.5, 0.5]
     """
-    if (axes := _eager_axes_of(x, axis)) is not None:
+    if (axes := _eager_axes(x, axis, _DIRECT_REAL)) is not None:
         v = x._value  # kept fast
         e = np.exp(np.subtract(v, np.maximum.reduce(v, axes, keepdims=True, initial=-np.inf)))
         return _eager(np.true_divide(e, np.add.reduce(e, axes, v.dtype, None, True)), x._weak)
@@ -418,7 +408,7 @@ def log_softmax(x, axis=None) -> Array:
     >>> [round(v, 4) for v in fsp.log_softmax([0.0, 0.0]).tolist()]
     [-0.6931, -0.6931]
     """
-    if (axes := _eager_axes_of(x, axis)) is not None:
+    if (axes := _eager_axes(x, axis, _DIRECT_REAL)) is not None:
         v = x._value  # kept fast
         shifted = np.subtract(v, eager_finite_max(v, axes))
         log_total = np.log(np.add.reduce(np.exp(shifted), axes, v.dtype, None, True))
