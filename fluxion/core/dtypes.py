@@ -72,6 +72,19 @@ def complex_dtype(dt: np.dtype) -> np.dtype:
     return complex128 if dt in (float64, complex128) else complex64
 
 
+# fluxion's dtypes by identity, of themselves, NumPy's scalar types and the aliases below (which
+# live as long as the program, so an id names one of them), and by name: NumPy's parsing of a
+# dtype-like costs more than most eager calls
+_BY_ID = {id(key): d for d in ALL for key in (d, d.type)}
+_BY_NAME = {str(d): d for d in ALL}
+
+
+def alias(key, dt: np.dtype) -> None:
+    """Let `canonicalize` look `key` up as `dt`: for objects that live as long as the program and
+    stand for a dtype, such as fluxion.numpy's scalar types."""
+    _BY_ID[id(key)] = dt
+
+
 def canonicalize(dt) -> np.dtype:
     """Turn anything NumPy accepts as a dtype (or a Python type) into one of fluxion's dtypes."""
     if dt is float:
@@ -82,6 +95,11 @@ def canonicalize(dt) -> np.dtype:
         return default_complex
     if dt is bool:
         return bool_
+    out = _BY_ID.get(id(dt))  # the usual arguments, looked up
+    if out is None and dt.__class__ is str:
+        out = _BY_NAME.get(dt)
+    if out is not None:
+        return out
     try:
         out = np.dtype(dt)
     except TypeError as e:

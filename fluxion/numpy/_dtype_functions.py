@@ -25,16 +25,10 @@ __all__ = ["__array_namespace_info__", "astype", "can_cast", "finfo", "iinfo", "
            "promote_types", "result_type"]
 
 _SCALARS = (bool, int, float, complex)
-_KNOWN = {name: D.canonicalize(name) for dt in D.ALL for name in (dt, dt.type)} | {
-    t: D.canonicalize(t) for t in _SCALARS}
 
 
 def _dtype(op: str, x) -> np.dtype:
     """The dtype that a dtype-like names, or that an array carries."""
-    try:  # the common names, looked up rather than canonicalized each time
-        return _KNOWN[x]
-    except (KeyError, TypeError):  # (TypeError: unhashable, as arrays are)
-        pass
     if isinstance(x, (Array, np.ndarray, np.generic)):
         return D.canonicalize(x.dtype)
     if x is None or isinstance(x, _SCALARS):

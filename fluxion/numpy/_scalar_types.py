@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core import dtypes
 from ..core.array import Array
 from ._creation import asarray
 from ._dtype_functions import astype
@@ -48,5 +49,7 @@ class _ScalarType(type):
 
 def scalar_type(name: str, dtype: np.dtype) -> type:
     """The scalar type `fluxion.numpy.<name>` standing for `dtype`."""
-    return _ScalarType(name, (), {"dtype": dtype, "__module__": "fluxion.numpy",
-                                  "__doc__": f"The {dtype} dtype; called, converts its argument to it."})
+    cls = _ScalarType(name, (), {"dtype": dtype, "__module__": "fluxion.numpy",
+                                 "__doc__": f"The {dtype} dtype; called, converts its argument to it."})
+    dtypes.alias(cls, dtype)
+    return cls

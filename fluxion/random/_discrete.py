@@ -17,7 +17,7 @@ from ..ops._util import axis_index, broadcasts_to
 from ._continuous import gumbel, unit_floats
 from ._keys import flat_bits, random_words
 from ._ops import ops_for
-from ._util import (ArrayLike, DTypeLike, Shape, canonical_dtype, canonical_shape, const, float_param_dtype, param,
+from ._util import (ArrayLike, DTypeLike, Shape, canonical_shape, const, float_param_dtype, param,
                     sample_shape)
 
 __all__ = ["bernoulli", "categorical", "rademacher", "randint"]
@@ -45,7 +45,7 @@ def rademacher(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.int6
     >>> sorted(set(fx.random.rademacher(fx.random.key(0), (100,)).tolist()))
     [-1, 1]
     """
-    dt = canonical_dtype(dtype)
+    dt = dtypes.canonicalize(dtype)
     if dt not in dtypes.SIGNED and dt not in dtypes.REAL_FLOATING:
         raise op_error(DTypeError, "random.rademacher", f"dtype {dt} has no -1",
                        "pass a signed integer dtype such as fnp.int32, or a float dtype")
@@ -150,7 +150,7 @@ def randint(key: ArrayLike, shape: Shape, minval: ArrayLike, maxval: ArrayLike,
     >>> sorted(set(x.tolist()))
     [3, 4, 5, 6]
     """
-    dt = canonical_dtype(dtype)
+    dt = dtypes.canonicalize(dtype)
     if dt not in dtypes.INTEGER:
         raise op_error(DTypeError, "random.randint", f"dtype {dt} is not an integer dtype",
                        "pass an integer dtype such as fnp.int32; for floats use fx.random.uniform")

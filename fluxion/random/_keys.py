@@ -23,7 +23,7 @@ from ..ops import shape as S
 from ..ops.barrier import optimization_barrier
 from ._ops import BIND, KERNELS, ops_for
 from ._threefry import u32
-from ._util import ArrayLike, DTypeLike, Shape, canonical_dtype, canonical_shape, const
+from ._util import ArrayLike, DTypeLike, Shape, canonical_shape, const
 
 _KEY_FIX = "make keys with fx.random.key(seed) and derive new ones with fx.random.split(key)"
 _MASK32 = 0xFFFFFFFF
@@ -227,7 +227,7 @@ def bits(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.uint32) ->
     dtype('uint8')
     """
     shape = canonical_shape("random.bits", shape)
-    dt = canonical_dtype(dtype)
+    dt = dtypes.canonicalize(dtype)
     if dt not in _BIT_DTYPES:
         raise op_error(DTypeError, "random.bits", f"dtype {dt} is not an unsigned integer dtype",
                        "pass dtype=fnp.uint8, uint16, uint32 or uint64")

@@ -1,7 +1,6 @@
 """Checks shared by the samplers: shapes, dtypes and parameters, with errors that name the fix."""
 from __future__ import annotations
 
-import functools
 import operator
 from typing import Any, Sequence, Union
 
@@ -41,27 +40,9 @@ def canonical_shape(op: str, shape) -> tuple[int, ...]:
     return out
 
 
-# typed: `float` (which means float32 here) and NumPy's float64 dtype compare equal
-@functools.lru_cache(maxsize=64, typed=True)
-def _canonical(dtype) -> np.dtype:
-    return dtypes.canonicalize(dtype)
-
-
-def canonical_dtype(dtype) -> np.dtype:
-    """`dtypes.canonicalize(dtype)`, remembered for the arguments seen before (its checks cost
-    a small draw a tenth of its time)."""
-    try:
-        return _canonical(dtype)
-    except DTypeError:
-        raise
-    except TypeError:  # an unhashable argument, which is not remembered
-        pass
-    return dtypes.canonicalize(dtype)
-
-
 def float_dtype(op: str, dtype, complex_ok: bool = False) -> np.dtype:
     """`dtype` canonicalised; a DTypeError unless it is a real (or, if allowed, complex) float."""
-    dt = canonical_dtype(dtype)
+    dt = dtypes.canonicalize(dtype)
     allowed = dtypes.FLOATING if complex_ok else dtypes.REAL_FLOATING
     if dt not in allowed:
         kinds = "floating-point" if complex_ok else "real floating-point"
@@ -123,7 +104,7 @@ def float_params(op: str, dtype, shape, params: dict, joint: bool = False) -> tu
 def count_params(op: str, dtype, shape, name: str, value, invalid: str) -> tuple[np.dtype, tuple[int, ...], Array]:
     """The setup of a sampler of counts: its signed integer dtype, its output shape and its one
     parameter in its own float dtype (`invalid` names the parameters that give -1)."""
-    dt = canonical_dtype(dtype)
+    dt = dtypes.canonicalize(dtype)
     if dt not in dtypes.SIGNED:
         raise op_error(DTypeError, f"random.{op}", f"dtype {dt} is not a signed integer dtype",
                        f"pass dtype=fnp.int64 or fnp.int32 ({invalid} give -1)")
