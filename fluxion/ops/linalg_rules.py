@@ -311,6 +311,12 @@ def _qr_square_or_tall(q, r, dx):
     return dq, dr
 
 
+def _turn_of_complement(q1, dq1, q2):
+    """dq2 for an orthonormal basis q2 of the complement of orthonormal q1's span: any basis of it
+    is as good, and q2 turns only as much as keeping it orthogonal to q1 needs."""
+    return neg(_matmul(q1, _matmul(_H(dq1), q2)))
+
+
 def _qr_jvp(primals, tangents, *, full_matrices):
     (x,), (t,) = primals, tangents
     m, n = x.shape[-2:]
@@ -318,15 +324,14 @@ def _qr_jvp(primals, tangents, *, full_matrices):
     if t.__class__ is Zero:
         return out, (Zero(q.aval), Zero(r.aval))
     if full_matrices and m > n:
-        # the complete Q of a tall x = [q1 q2] [r1; 0]: q1 and r1 as in the reduced form; q2 is any
-        # orthonormal basis of the complement, and is taken to turn only as much as keeping it
-        # orthogonal to q1 needs (dq2 = -q1 dq1^H q2); r's zero rows stay zero
+        # the complete Q of a tall x = [q1 q2] [r1; 0]: q1 and r1 as in the reduced form, q2 a basis
+        # of the complement; r's zero rows stay zero
         lead = (0,) * (x.ndim - 2)
         q1, q2 = S.slice(q, lead + (0, 0), q.shape[:-1] + (n,)), S.slice(q, lead + (0, n), q.shape)
         dq1, dr1 = _qr_square_or_tall(q1, S.slice(r, lead + (0, 0), r.shape[:-2] + (n, n)), t)
-        dq2 = neg(_matmul(q1, _matmul(_H(dq1), q2)))
         no_pad = ((0, 0, 0),) * (x.ndim - 2)
-        return out, (S.concatenate([dq1, dq2], x.ndim - 1), S.pad(dr1, 0, no_pad + ((0, m - n, 0), (0, 0, 0))))
+        dq = S.concatenate([dq1, _turn_of_complement(q1, dq1, q2)], x.ndim - 1)
+        return out, (dq, S.pad(dr1, 0, no_pad + ((0, m - n, 0), (0, 0, 0))))
     if m >= n:
         return out, _qr_square_or_tall(q, r, t)
     # a wide x = [x1 x2] has q r1 = x1 (square) and r2 = q^H x2
@@ -396,17 +401,25 @@ jvp_rules[eig_p] = _eig_jvp
 def _svd_jvp(primals, tangents, *, full_matrices, compute_uv):
     (a,), (t,) = primals, tangents
     m, n = a.shape[-2:]
-    if compute_uv and full_matrices and m != n:
-        raise op_error(NotImplementedError, "svd", f"the full U or V of a non-square {m}x{n} matrix has no derivative: "
-                       "its extra columns are any orthonormal basis of a complement, not a function of the input",
-                       "pass full_matrices=False (fluxion.numpy.linalg.svd(x, full_matrices=False)), or "
-                       "compute_uv=False for singular values only")
-    u, s, vh = svd_p.bind(a, full_matrices=False, compute_uv=True)
+    full = compute_uv and full_matrices and m != n
+    u, s, vh = out = svd_p.bind(a, full_matrices=full, compute_uv=True)
     if not compute_uv:  # ds = Re diag(U^H da V)
         return (s,), ((Zero(s.aval),) if t.__class__ is Zero else (_real_diag_of_product(u, _matmul(t, _H(vh))),))
     if t.__class__ is Zero:
-        return (u, s, vh), (Zero(u.aval), Zero(s.aval), Zero(vh.aval))
-    return (u, s, vh), _svd_tangents(u, s, vh, t)
+        return out, (Zero(u.aval), Zero(s.aval), Zero(vh.aval))
+    if not full:
+        return out, _svd_tangents(u, s, vh, t)
+    # the full U of a tall matrix (V of a wide one) is [U1 U2]: U1 as in the reduced form, U2 any
+    # orthonormal basis of the complement (as for a complete QR)
+    lead, k = (0,) * (a.ndim - 2), min(m, n)
+    if m > n:
+        u1, u2 = S.slice(u, lead + (0, 0), u.shape[:-1] + (k,)), S.slice(u, lead + (0, k), u.shape)
+        du1, ds, dvh = _svd_tangents(u1, s, vh, t)
+        return out, (S.concatenate([du1, _turn_of_complement(u1, du1, u2)], a.ndim - 1), ds, dvh)
+    vh1, vh2 = S.slice(vh, lead + (0, 0), vh.shape[:-2] + (k, n)), S.slice(vh, lead + (k, 0), vh.shape)
+    du, ds, dvh1 = _svd_tangents(u, s, vh1, t)
+    dv2 = _turn_of_complement(_H(vh1), _H(dvh1), _H(vh2))
+    return out, (du, ds, S.concatenate([dvh1, _H(dv2)], a.ndim - 2))
 
 
 def _svd_tangents(u, s, vh, t):

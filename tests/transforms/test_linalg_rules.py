@@ -225,9 +225,28 @@ def test_svd_complex_grads_match_finite_differences(shape):
     check_complex(_gauge_free_svd, fx_rand(*shape, dtype=np.complex128))
 
 
-def test_svd_with_full_matrices_of_a_non_square_matrix_says_to_use_the_reduced_form():
-    with pytest.raises(NotImplementedError, match=r"full_matrices=False"):
-        fx.grad(lambda x: fnp.sum(LA.svd(x).U))(fx_rand(4, 3))
+@pytest.mark.parametrize("shape, dtype", [((5, 3), np.float64), ((3, 5), np.float64), ((2, 4, 3), np.float64),
+                                          ((4, 3), np.complex128), ((3, 4), np.complex128)])
+def test_full_svd_of_a_non_square_matrix_differentiates_what_the_input_determines(shape, dtype):
+    # the extra columns of U (rows of V^H) are a basis of the complement, fixed only up to a
+    # rotation: s, the reduced factors' product and the projector onto the complement are functions of x
+    k = min(shape[-2:])
+    weights = fnp.asarray([1.0, 2.0, 3.0]).astype(dtype)
+
+    def f(x):
+        u, s, vh = LA.svd(x)  # (full_matrices=True, as in NumPy)
+        u1, u2, vh1, vh2 = u[..., :k], u[..., k:], vh[..., :k, :], vh[..., k:, :]
+        return s, (u1 * weights) @ vh1, u2 @ fnp.conj(fnp.swapaxes(u2, -1, -2)), \
+            fnp.conj(fnp.swapaxes(vh2, -1, -2)) @ vh2
+    if dtype is np.complex128:
+        check_complex(f, fx_rand(*shape, dtype=dtype))
+    else:
+        check_grads(f, (fx_rand(*shape),), order=2)
+    x, t = fx_rand(*shape, dtype=dtype), fx_rand(*shape, dtype=dtype, seed=1)
+    (u, _, vh), (du, _, dvh) = fx.jvp(LA.svd, (x,), (t,))
+    for q, dq in ((u, du), (np.conj(np.swapaxes(vh, -1, -2)), np.conj(np.swapaxes(dvh, -1, -2)))):
+        skew = np.conj(np.swapaxes(q, -1, -2)) @ np.asarray(dq)  # U and V stay unitary
+        np.testing.assert_allclose(skew, -np.conj(np.swapaxes(skew, -1, -2)), atol=1e-12)
 
 
 @pytest.mark.parametrize("f", [L.cholesky, lambda x: L.eigh(x)[1], lambda x: L.svd(x, compute_uv=False),
