@@ -323,6 +323,22 @@ def test_third_order_derivative_matches_the_python_loop():
     np.testing.assert_allclose(np.asarray(third(_loss)(W)), np.asarray(third(_loss_python)(W)), rtol=1e-9)
 
 
+def _size(program) -> int:
+    """The equations of `program` and of the programs inside them."""
+    return sum(1 + sum(_size(s) for v in eq.params.values() for s in (v if isinstance(v, tuple) else (v,))
+                       if hasattr(s, "equations")) for eq in program.equations)
+
+
+def test_derivatives_of_any_order_in_one_number_take_forward_mode_and_keep_no_tape():
+    # grad in one number is one JVP: the third derivative under jit nests three JVPs of the loop,
+    # smaller than the first-order reverse sweep (its tape, halving and recomputation)
+    def third(loss):
+        return fx.grad(lambda w: fx.grad(lambda w: fx.grad(loss, argnums=1)(X, w, CAP + 3))(w))
+    np.testing.assert_allclose(np.asarray(fx.jit(third(_loss))(W)), np.asarray(third(_loss_python)(W)), rtol=1e-9)
+    reverse = _size(fx.make_program(lambda x: _grad(x, W, CAP + 3)[0])(X))
+    assert _size(fx.make_program(third(_loss))(W)) < reverse
+
+
 def test_the_reverse_sweep_differentiated_again_is_one_loop_deep():
     # differentiating the sweep differentiates one loop with no loop inside, so the second-order
     # program nests loops no deeper than the first-order one does (a sweep over a sweep)

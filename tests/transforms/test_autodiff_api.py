@@ -41,6 +41,30 @@ def test_a_gradient_has_its_input_type_eager_and_under_jit():
                 assert (out.dtype, out.weak) == (fnp.asarray(x).dtype, isinstance(x, float))
 
 
+def test_a_gradient_in_one_number_has_its_input_type_and_matches_reverse_mode():
+    # grad in one number takes forward mode (one JVP); its result is still shaped and typed like
+    # the input, and equals the reverse-mode vjp
+    f = lambda w, k: (fnp.sin(w.astype(fnp.float64) * k) ** 2).sum()  # noqa: E731
+    for x in (0.7, fnp.float32(0.7), fnp.asarray([[0.7]], dtype=fnp.float32), fnp.asarray([0.7])):
+        expected = fx.vjp(lambda w: f(w, 3.0), x)[1](fnp.asarray(1.0))[0]
+        for g in (fx.grad(f)(x, 3.0), fx.jit(fx.grad(f))(x, 3.0), fx.grad(f, argnums=(0,))(x, k=3.0)[0]):
+            assert (g.shape, g.dtype, g.weak) == (expected.shape, expected.dtype, expected.weak)
+            np.testing.assert_allclose(np.asarray(g), np.asarray(expected), rtol=1e-6)
+    (out, aux), g = fx.jit(fx.value_and_grad(lambda w: (w ** 3, w + 1), has_aux=True))(2.0)
+    assert (float(out), float(aux), float(g)) == (8.0, 3.0, 12.0)
+
+
+def test_a_custom_vjp_inside_a_gradient_in_one_number_applies_its_rule():
+    @fx.custom_vjp
+    def scaled(x):
+        return fnp.sin(x)
+    scaled.defvjp(lambda x: (fnp.sin(x), fnp.cos(x)), lambda cos_x, g: (10 * g * cos_x,))
+    for g in (fx.grad(scaled), fx.jit(fx.grad(scaled)), fx.jit(fx.grad(lambda x: fx.grad(scaled)(x)))):
+        assert np.isfinite(float(g(0.5)))
+    np.testing.assert_allclose(float(fx.jit(fx.grad(scaled))(0.5)), 10 * np.cos(0.5), rtol=1e-6)
+    np.testing.assert_allclose(float(fx.jit(fx.grad(lambda x: fx.grad(scaled)(x)))(0.5)), -10 * np.sin(0.5), rtol=1e-6)
+
+
 def test_no_perturbation_confusion():
     # d/dx [x * d/dy (x + y)] = 1
     assert float(fx.grad(lambda x: x * fx.grad(lambda y: x + y)(1.0))(3.0)) == 1.0

@@ -16,6 +16,7 @@ from ...ops import elementwise as E
 from ...ops._ad import Zero, differentiable, instantiate, zeros
 from .._convert import converted_for_updates
 from .blocks import EagerLinearizer, backward_env, eager_backward
+from .custom import ReverseOnlyError, refusing_reverse_only
 from .jvp import JVPInterpreter, JVPTracer
 from .partial_eval import StagingInterpreter
 from .transpose import backward_pass
@@ -171,6 +172,13 @@ def _typed(t, aval) -> Array:
     sub-programs check and as a gradient of a Python number is returned."""
     t = to_array(t)
     return t if t.weak == aval.weak else E.convert_element_type_p.bind(t, new_dtype=aval.dtype, weak=aval.weak)
+
+
+def _retyped(t, aval) -> Array:
+    """`t` of size 1 with the shape, dtype and weak type of `aval`."""
+    if t.dtype != aval.dtype or t.weak != aval.weak:
+        t = E.convert_element_type_p.bind(t, new_dtype=aval.dtype, weak=aval.weak)
+    return t if t.shape == aval.shape else t.reshape(aval.shape)
 
 
 def linearize(f: Callable, *primals) -> tuple[Any, Callable]:
@@ -381,11 +389,42 @@ def _eager_value_and_grad(f: Callable, args: tuple, argnums, has_aux: bool):
     return ((value, aux) if has_aux else value), grads
 
 
+def _forward_value_and_grad(f: Callable, args: tuple, kwargs: dict, argnums, has_aux: bool):
+    """value_and_grad of `f(*args, **kwargs)` by forward mode, where what is differentiated is one
+    real float of size 1: one JVP is the whole gradient, and a loop keeps no tape of its states
+    for a reverse sweep (derivatives of any order through while loops stay small). None where
+    that is not so, or where `f` calls a custom_vjp function (which has only a reverse-mode rule)."""
+    try:
+        nums = _argnums(argnums, len(args), "grad", kwargs)
+        leaves, in_tree = tree.flatten(tuple(args[n] for n in nums))
+        x = to_array(leaves[0]) if len(leaves) == 1 else None
+    except (ValueError, TypeError):  # the general path reports it
+        return None
+    if x is None or x.dtype not in dtypes.REAL_FLOATING or x.size != 1:
+        return None
+    seed = like(_retyped(_one(x.dtype), x.aval), x)
+    full, interp = list(args), JVPInterpreter()
+    try:
+        with refusing_reverse_only(), push(interp):
+            for n, a in zip(nums, tree.unflatten(in_tree, [JVPTracer(interp, x, seed)])):
+                full[n] = a
+            out, aux = _split_aux(interp, converted_for_updates(f)(*full, **kwargs), has_aux)
+            out_leaves, out_tree = tree.flatten(out)
+            values, tangents = _unpack(interp, out_leaves)
+    except ReverseOnlyError:
+        return None
+    value = _scalar_output(out_tree, values[0] if out_tree.is_leaf else None)
+    grads = tree.unflatten(in_tree, [like(_retyped(instantiate(tangents[0]), x.aval), x)])
+    return ((value, aux) if has_aux else value), (grads[0] if isinstance(argnums, int) else grads)
+
+
 def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
                    holomorphic: bool = False) -> Callable:
     """A function returning `f(*args)` and its gradient with respect to the `argnums` arguments.
     With `holomorphic=True`, `f` maps complex inputs to a complex scalar and the result is its
-    complex derivative f'(z) (as jax's).
+    complex derivative f'(z) (as jax's). A gradient in one real number is one JVP (forward mode:
+    no tape, so derivatives of any order through loops stay small), unless `f` calls a
+    custom_vjp function, whose rule is reverse-mode only.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> value, g = fx.value_and_grad(lambda x: (x ** 2).sum())(fnp.asarray([1.0, 2.0]))
@@ -401,6 +440,10 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool 
     def wrapped(*args, **kwargs):
         if _ctx.interp is EAGER and not kwargs and not holomorphic:
             result = _eager_value_and_grad(f, args, argnums, has_aux)
+            if result is not None:
+                return result
+        if not holomorphic:
+            result = _forward_value_and_grad(f, args, kwargs, argnums, has_aux)
             if result is not None:
                 return result
         primals_out, out_tree, in_tree, linear, aux = _linearize_argnums(f, args, kwargs, argnums, has_aux, "grad")

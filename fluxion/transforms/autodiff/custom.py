@@ -16,9 +16,11 @@ being differentiated that the function closes over are refused with an error nam
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import inspect
+import threading
 import types
 from typing import Callable, Sequence
 
@@ -26,7 +28,7 @@ import numpy as np
 
 from ...core import tree
 from ...core.array import Array, Tracer, to_array
-from ...core.errors import DTypeError, ShapeError, TracerLeakError, op_error
+from ...core.errors import ArgumentTypeError, DTypeError, ShapeError, TracerLeakError, op_error
 from ...core.interpreters import Interpreter, _ctx, push, use
 from ...core.primitive import Primitive, abstract_eval, transpose_rules
 from ...core.types import ArrayType
@@ -541,6 +543,8 @@ _DYNAMIC = object()  # marks, among the residual leaves, one that travels as an 
 
 def _custom_vjp_rule(interp, primals, tangents, *, fun, fwd, bwd, nums, nondiff, in_tree, out_tree, closed=0):
     name = _name(fun)
+    if _refusing.on:
+        raise _reverse_only(name)
     result = fwd(*_merge(nums, nondiff, tree.unflatten(in_tree, primals)))
     out, res = _pair(result, "custom_vjp", f"the fwd rule of {name}", "(output, residuals)")
     out_leaves, out_tree.value = tree.flatten(out)
@@ -566,11 +570,38 @@ custom_vjp_call_p = CallPrimitive("custom_vjp_call", _call_impl, ("fun", "fwd", 
                                   jvp=_jvp_of_call("custom_vjp", _custom_vjp_rule))
 
 
+class ReverseOnlyError(ArgumentTypeError):
+    """Forward mode met a custom_vjp function, which has a reverse-mode rule only."""
+
+
+def _reverse_only(name: str) -> ReverseOnlyError:
+    return op_error(ReverseOnlyError, "custom_vjp", f"{name} has only a reverse-mode rule (defvjp), so forward mode "
+                    "(fx.jvp, fx.jacfwd, fx.linearize) cannot differentiate it",
+                    "use reverse mode (fx.grad, fx.vjp, fx.jacrev), or define the derivative with fx.custom_jvp, "
+                    "which serves both modes")
+
+
+class _Refusing(threading.local):
+    on = False
+
+
+_refusing = _Refusing()
+
+
+@contextlib.contextmanager
+def refusing_reverse_only():
+    """While a gradient is tried in forward mode: differentiating a custom_vjp function raises
+    ReverseOnlyError at once (inside a loop's body its forward part would be staged and fail only
+    when compiled)."""
+    before, _refusing.on = _refusing.on, True
+    try:
+        yield
+    finally:
+        _refusing.on = before
+
+
 def _custom_lin_impl(*args, call):
-    raise op_error(TypeError, "custom_vjp", f"{call.name} has only a reverse-mode rule (defvjp), so forward mode "
-                   "(fx.jvp, fx.jacfwd, fx.linearize) cannot differentiate it",
-                   "use reverse mode (fx.grad, fx.vjp, fx.jacrev), or define the derivative with fx.custom_jvp, "
-                   "which serves both modes")
+    raise _reverse_only(call.name)
 
 
 def _custom_lin_transpose(cts, *args, call):
