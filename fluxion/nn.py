@@ -23,6 +23,8 @@ from .core import dtypes
 from .core.array import Array
 from .core.errors import ShapeError, op_error
 from .core.interpreters import EAGER, _ctx
+from .core.primitive import numpy_kernel
+from .ops import elementwise as E
 from .numpy._convert import promote_inexact
 from ._attention import dot_product_attention
 from .scipy import special as _special
@@ -36,6 +38,16 @@ __all__ = ["celu", "dot_product_attention", "elu", "gelu", "glu", "hard_sigmoid"
 logsumexp = _special.logsumexp
 tanh = fnp.tanh
 _RELU_FAST = frozenset((dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64))
+_REAL = frozenset((dtypes.float32, dtypes.float64))
+_GELU_SCALE = 2 * math.sqrt(2 / math.pi)
+
+
+def _eager_real(x) -> np.ndarray | None:
+    """The value of `x` if it is an eager float32 or float64 Array, which the fast paths below
+    take: there the general path's kernels, called on it in the same order, give its result."""
+    if x.__class__ is Array and _ctx.interp is EAGER and x._value.dtype in _REAL:
+        return x._value
+    return None
 
 
 def _float(name: str, x):
@@ -136,9 +148,15 @@ def gelu(x, approximate: bool = True):
     >>> round(nn.gelu(1.0).item(), 4), round(nn.gelu(1.0, approximate=False).item(), 4)
     (0.8412, 0.8413)
     """
+    if (v := _eager_real(x)) is not None:  # kept fast
+        if approximate:
+            z = np.multiply(_GELU_SCALE, np.add(v, np.multiply(0.044715, numpy_kernel[E.integer_pow_p](v, y=3))))
+            return _eager(np.multiply(v, numpy_kernel[E.logistic_p](z)), x._weak)
+        erfc = numpy_kernel[E.erfc_p](np.true_divide(np.negative(v), math.sqrt(2)))
+        return _eager(np.multiply(np.multiply(0.5, v), erfc), x._weak)
     x = _float("gelu", x)
     if approximate:  # 1 + tanh(z) is 2 sigmoid(2 z), which does not cancel for negative x
-        return x * sigmoid(2 * math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3))
+        return x * sigmoid(_GELU_SCALE * (x + 0.044715 * x ** 3))
     return 0.5 * x * _special.erfc(-x / math.sqrt(2))  # 1 + erf(x), without its cancellation
 
 
@@ -156,6 +174,10 @@ def elu(x, alpha=1.0):
     >>> round(nn.elu(-1.0).item(), 4)
     -0.6321
     """
+    if (v := _eager_real(x)) is not None and alpha.__class__ is float:  # kept fast
+        positive = np.greater(v, 0)
+        negative = np.multiply(alpha, np.expm1(np.where(positive, v.dtype.type(0), v)))
+        return _eager(np.where(positive, v, negative), x._weak)
     x = _float("elu", x)
     return fnp.where(x > 0, x, _negative_part(x, alpha, False))
 
@@ -191,6 +213,8 @@ def leaky_relu(x, negative_slope=0.01):
     >>> nn.leaky_relu(-2.0, 0.5).item()
     -1.0
     """
+    if (v := _eager_real(x)) is not None and negative_slope.__class__ is float:  # kept fast
+        return _eager(np.where(np.greater_equal(v, 0), v, np.multiply(negative_slope, v)), x._weak)
     x = _float("leaky_relu", x)
     return fnp.where(x >= 0, x, negative_slope * x)
 

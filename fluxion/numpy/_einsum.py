@@ -3,6 +3,7 @@ labels no one else needs are summed, then operands are contracted two at a time 
 `dot_general`, always the pair whose result is smallest (greedy)."""
 from __future__ import annotations
 
+import functools
 import math
 import string
 
@@ -60,12 +61,12 @@ def _parse(subscripts: str, ndims: list[int]) -> tuple[list[list[str]], list[str
     return labels, result
 
 
-def _sizes(xs: list[Array], labels: list[list[str]]) -> dict[str, int]:
+def _sizes(shapes: tuple, labels: list[list[str]]) -> dict[str, int]:
     """The size of each label; a size-1 axis broadcasts against any size, as NumPy."""
     sizes: dict[str, int] = {}
-    for i, (x, ls) in enumerate(zip(xs, labels)):
+    for i, (shape, ls) in enumerate(zip(shapes, labels)):
         mine: dict[str, int] = {}
-        for lab, n in zip(ls, x.shape):
+        for lab, n in zip(ls, shape):
             if mine.setdefault(lab, n) != n:
                 raise _error(f"label '{_show(lab)}' repeats in operand {i} over axes of sizes {mine[lab]} and {n}",
                              "a repeated label takes a diagonal, so its axes must have equal sizes")
@@ -81,42 +82,63 @@ def _show(lab: str) -> str:
     return "..." if lab[0] == "." else lab
 
 
-def _prepare(x: Array, ls: list[str], sizes: dict[str, int]) -> tuple[Array, list[str]]:
-    """Take diagonals of repeated labels and drop broadcast (size-1) axes."""
+def _prepare(shape: tuple, ls: list[str], sizes: dict[str, int]) -> tuple[list, tuple, list[str]]:
+    """The diagonals to take (pairs of axes) for repeated labels, then the broadcast (size-1)
+    axes to drop, and the labels left."""
+    diagonals, shape = [], list(shape)
     while len(set(ls)) != len(ls):
         lab = next(lab for lab in ls if ls.count(lab) > 1)
         i = ls.index(lab)
         j = ls.index(lab, i + 1)
-        x = diagonal(x, 0, i, j)
+        diagonals.append((i, j))
         ls = [m for k, m in enumerate(ls) if k not in (i, j)] + [lab]
-    ones = tuple(d for d, lab in enumerate(ls) if x.shape[d] == 1 and sizes[lab] != 1)
-    return S.squeeze(x, ones), [lab for d, lab in enumerate(ls) if d not in ones]
-
-
-def _sum_unneeded(x: Array, ls: list[str], needed: set[str]) -> tuple[Array, list[str]]:
-    axes = tuple(d for d, lab in enumerate(ls) if lab not in needed)
-    return R.reduce_sum(x, axes), [lab for lab in ls if lab in needed]
+        shape = [n for k, n in enumerate(shape) if k not in (i, j)] + [shape[i]]
+    ones = tuple(d for d, lab in enumerate(ls) if shape[d] == 1 and sizes[lab] != 1)
+    return diagonals, ones, [lab for d, lab in enumerate(ls) if d not in ones]
 
 
 def _needed(terms: list, i: int, j: int, out: list[str]) -> set[str]:
     """Labels wanted after contracting terms i and j: the output's and the other operands'."""
-    return set(out).union(*(ls for k, (_, ls) in enumerate(terms) if k not in (i, j)))
+    return set(out).union(*(ls for k, ls in enumerate(terms) if k not in (i, j)))
 
 
 def _result_size(terms: list, i: int, j: int, out: list[str], sizes: dict[str, int]) -> int:
     needed = _needed(terms, i, j, out)
-    la, lb = set(terms[i][1]), set(terms[j][1])
+    la, lb = set(terms[i]), set(terms[j])
     return math.prod(sizes[lab] for lab in la | lb if lab in needed or lab not in la & lb)
 
 
-def _contract(a, la, b, lb, needed: set[str]):
+def _contraction(la: list[str], lb: list[str], needed: set[str]) -> tuple[tuple, list[str]]:
+    """The dimension numbers of `dot_general` for operands labelled `la`, `lb`, and its result's labels."""
     shared = [lab for lab in la if lab in lb]
     batch = [lab for lab in shared if lab in needed]
     summed = [lab for lab in shared if lab not in needed]
     dn = ((tuple(map(la.index, summed)), tuple(map(lb.index, summed))),
           (tuple(map(la.index, batch)), tuple(map(lb.index, batch))))
-    out = dot_general_p.bind(a, b, dimension_numbers=dn, preferred_element_type=None)
-    return out, batch + [lab for lab in la if lab not in shared] + [lab for lab in lb if lab not in shared]
+    return dn, batch + [lab for lab in la if lab not in shared] + [lab for lab in lb if lab not in shared]
+
+
+@functools.lru_cache(maxsize=256)
+def _plan(subscripts: str, shapes: tuple) -> tuple[list, list, tuple | None]:
+    """What einsum does to operands of `shapes`, which depends on nothing else (so it is kept):
+    per operand its diagonals, dropped axes and summed axes, then the contractions (i, j,
+    dimension numbers) and the final permutation (None if there is none)."""
+    labels, out = _parse(subscripts, [len(s) for s in shapes])
+    sizes = _sizes(shapes, labels)
+    prepared = [_prepare(s, ls, sizes) for s, ls in zip(shapes, labels)]
+    terms = [ls for _, _, ls in prepared]
+    summed = [tuple(d for d, lab in enumerate(ls) if lab not in _needed(terms, i, i, out)) for i, ls in enumerate(terms)]
+    terms = [[lab for d, lab in enumerate(ls) if d not in axes] for ls, axes in zip(terms, summed)]
+    steps = []
+    while len(terms) > 1:
+        pairs = [(i, j) for i in range(len(terms)) for j in range(i + 1, len(terms))]
+        i, j = min(pairs, key=lambda p: _result_size(terms, *p, out, sizes))
+        dn, ls = _contraction(terms[i], terms[j], _needed(terms, i, j, out))
+        steps.append((i, j, dn))
+        terms = [t for k, t in enumerate(terms) if k not in (i, j)] + [ls]
+    prepared = [(diagonals, ones, axes) for (diagonals, ones, _), axes in zip(prepared, summed)]
+    permutation = tuple(map(terms[0].index, out))
+    return prepared, steps, None if permutation == tuple(range(len(out))) else permutation
 
 
 def _from_sublists(args: tuple) -> tuple[str, tuple]:
@@ -158,14 +180,14 @@ def einsum(subscripts, /, *operands_, optimize="greedy", dtype=None) -> Array:
     if dtype is not None:
         operands_ = tuple(convert(x, dtypes.canonicalize(dtype)) for x in operands_)
     xs, back = operands("einsum", *operands_)
-    labels, out = _parse(subscripts, [x.ndim for x in xs])
-    sizes = _sizes(xs, labels)
-    terms = [_prepare(x, ls, sizes) for x, ls in zip(xs, labels)]
-    terms = [_sum_unneeded(x, ls, _needed(terms, i, i, out)) for i, (x, ls) in enumerate(terms)]
-    while len(terms) > 1:
-        pairs = [(i, j) for i in range(len(terms)) for j in range(i + 1, len(terms))]
-        i, j = min(pairs, key=lambda p: _result_size(terms, *p, out, sizes))
-        needed = _needed(terms, i, j, out)
-        terms = [t for k, t in enumerate(terms) if k not in (i, j)] + [_contract(*terms[i], *terms[j], needed)]
-    x, ls = terms[0]
-    return back(S.transpose(x, tuple(map(ls.index, out))))
+    prepared, steps, permutation = _plan(subscripts, tuple(x.shape for x in xs))
+    terms = []
+    for x, (diagonals, ones, summed) in zip(xs, prepared):
+        for i, j in diagonals:
+            x = diagonal(x, 0, i, j)
+        x = S.squeeze(x, ones) if ones else x
+        terms.append(R.reduce_sum(x, summed) if summed else x)
+    for i, j, dn in steps:
+        out = dot_general_p.bind(terms[i], terms[j], dimension_numbers=dn, preferred_element_type=None)
+        terms = [t for k, t in enumerate(terms) if k not in (i, j)] + [out]
+    return back(terms[0] if permutation is None else S.transpose(terms[0], permutation))

@@ -640,7 +640,22 @@ def logaddexp(x1, x2, /) -> Array:
     >>> fnp.logaddexp(fnp.asarray([0.0, 1000.0]), fnp.asarray([0.0, 1000.0])).tolist()
     [0.693147..., 1000.693...]
     """
+    out = _eager_log_add(x1, x2, False)  # kept fast
+    if out is not None:
+        return out
     return _log_add(*operands("logaddexp", REAL_FLOATING, x1, x2), exp_p=E.exp_p, log_base=1.0)
+
+
+def _log_add_kernel(x: np.ndarray, y) -> np.ndarray:
+    """`_log_add`'s value in NumPy: where hi = max(x, y) is finite, its shift m is hi and
+    expm1(hi - m) is 0, leaving hi + log1p(exp(lo - hi)). Elsewhere the result is hi (+-inf or
+    NaN), which this gives too: lo - hi is NaN only there (inf - inf or a NaN), and fmin makes
+    it 0, so that hi plus the finite log1p(1) is hi."""
+    hi, lo = np.maximum(x, y), np.minimum(x, y)
+    return np.add(hi, np.log1p(np.exp(np.fmin(np.subtract(lo, hi), 0))))
+
+
+_eager_log_add = direct(None, (D.float32, D.float64), _log_add_kernel)
 
 
 def logaddexp2(x1, x2, /) -> Array:

@@ -130,18 +130,21 @@ def in_float32(fn):
 _UFUNC_ON = {E.div_p: (np.true_divide, frozenset(D.FLOATING)), E.pow_p: (np.power, frozenset(D.FLOATING))}
 
 
-def direct(prim, allowed) -> Callable:
+def direct(prim, allowed, kernel=None) -> Callable:
     """`fast(a, b, reflect)`: the kernel of `prim` called on `a` (an eager Array of a dtype in
     `allowed`) and `b` (an Array of its dtype, or a Python scalar that keeps that dtype), `b`
     first if `reflect`; None where promotion is needed. A ufunc kernel broadcasts as the general
-    path's broadcast would. Eager dispatch is a feature: this skips promotion, broadcasting and
-    abstract evaluation."""
-    kernel = numpy_kernel.get(prim)
+    path's broadcast would, and so must `kernel`, a composition of ufuncs given in place of the
+    primitive's. Eager dispatch is a feature: this skips promotion, broadcasting and abstract
+    evaluation."""
     allowed = frozenset(allowed)
-    ufunc, on = _UFUNC_ON.get(prim, (None, frozenset()))
-    if allowed <= on:
-        kernel = ufunc
-    is_ufunc = isinstance(kernel, np.ufunc)  # only ufuncs broadcast and take Python scalars as they are
+    # only ufuncs (and compositions of them) broadcast and take Python scalars as they are
+    is_ufunc = kernel is not None
+    if kernel is None:
+        kernel = numpy_kernel.get(prim)
+        ufunc, on = _UFUNC_ON.get(prim, (None, frozenset()))
+        kernel = ufunc if allowed <= on else kernel
+        is_ufunc = isinstance(kernel, np.ufunc)
     # dtypes a weak Python scalar keeps (NumPy 2 treats Python scalars as weak, as fluxion does)
     keeps = {float: allowed & frozenset(D.FLOATING), int: allowed - {D.bool_}}
     keeps = {t: ds - {D.bfloat16} for t, ds in keeps.items()}  # ml_dtypes widens bfloat16 + scalar

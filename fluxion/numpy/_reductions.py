@@ -377,9 +377,8 @@ def _eager_var(a: Array, axis, c, keepdims: bool, root: bool) -> Array | None:
     v = a._value
     dt = v.dtype.type
     count = dt(v.size if axis is None else v.shape[axes[0]])
-    kept = kept_shape(v.shape, axes)
-    d = np.subtract(v, np.reshape(np.add.reduce(v, axes) / count, kept))
-    dof = np.maximum(count - dt(c), dt(0))
+    d = np.subtract(v, np.add.reduce(v, axes, None, None, True) / count)
+    dof = builtins.max(count - dt(c), dt(0))  # as np.maximum: NaN for a NaN c
     r = np.add.reduce(np.square(d), axes, None, None, keepdims) / dof
     if root:  # as root_at_zero: a zero is kept, and sqrt keeps it too
         r = np.sqrt(r)

@@ -6,9 +6,11 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array
 from ..numpy._convert import convert, promote_inexact
+from ..numpy._elementwise_base import eager_unary
 from ..ops import elementwise as E
 
 _LOW = (dtypes.float16, dtypes.bfloat16)
+_FAST = frozenset((dtypes.float32, dtypes.float64))
 
 
 def _real(op: str, *args) -> list[Array]:
@@ -34,7 +36,8 @@ def _c(value, like: Array) -> Array:
 
 def _unary(name: str, prim, doc: str):
     def f(x) -> Array:
-        return prim.bind(*_real(name, x))
+        out = eager_unary(prim, x, _FAST)  # kept fast
+        return prim.bind(*_real(name, x)) if out is None else out
     f.__name__ = f.__qualname__ = name
     f.__doc__ = doc
     return f

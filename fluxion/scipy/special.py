@@ -337,8 +337,8 @@ def logsumexp(a, axis=None, b=None, keepdims: bool = False, return_sign: bool = 
     if b is where is None and not return_sign and (axes := _eager_axes(a, axis, _DIRECT_REAL)) is not None:
         v = a._value  # kept fast
         m = eager_finite_max(v, axes)
-        total = np.add.reduce(np.exp(np.subtract(v, m)), axes, v.dtype, None, True)
-        out = np.where(np.less(total, 0), v.dtype.type(np.nan), np.add(np.log(np.abs(total)), m))
+        total = np.add.reduce(np.exp(np.subtract(v, m)), axes, v.dtype, None, True)  # never below 0, so
+        out = np.add(np.log(np.abs(total)), m)  # the general path's NaN for a negative sum is left out
         return _eager(eager_kept(out, axes, keepdims), a._weak)
     a_in, *b = promote_inexact("logsumexp", a, *([] if b is None else [b]))
     a, b = _wide(a_in), _wide(b[0]) if b else None
