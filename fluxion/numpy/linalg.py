@@ -19,6 +19,8 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
+from ..core.interpreters import EAGER, _ctx
+from ..core.primitive import numpy_kernel
 from ..ops import elementwise as E
 from ..ops import linalg as L
 from ..ops import reduce as R
@@ -105,6 +107,35 @@ def _max(a: Array, axes: tuple) -> Array:
     return out
 
 
+_LAPACK = frozenset(dtypes.WIDE_FLOATING)  # the dtypes the kernels take as they are
+
+
+def _eager_matrices(x, square: bool = True) -> np.ndarray | None:
+    """The value of `x` where it is a plain eager Array (no transformation active) of (square)
+    matrices of a dtype the kernels take as they are; None in every other case, which goes the
+    general way (promotion, errors, tracing)."""
+    if x.__class__ is not Array or _ctx.interp is not EAGER:
+        return None
+    v = x._value
+    if v.dtype not in _LAPACK or v.ndim < 2 or square and v.shape[-1] != v.shape[-2]:
+        return None
+    return v
+
+
+def _strong(v) -> Array:
+    """An eager Array of the kernel's result, strong as the factorizations' results are."""
+    y = Array.__new__(Array)
+    y._value, y._weak = v if v.__class__ is np.ndarray else np.asarray(v), False
+    return y
+
+
+def _kernel(prim, v: np.ndarray, **params):
+    """`prim`'s kernel on `v`, as the eager interpreter would call it: the same results, without
+    promotion, checks and abstract evaluation."""
+    out = numpy_kernel[prim](v, **params)
+    return tuple(map(_strong, out)) if prim.multiple_results else _strong(out)
+
+
 # factorizations -----------------------------------------------------------------------------
 def cholesky(x, /, *, upper: bool = False) -> Array:
     """Cholesky factor L (`x = L @ L^H`), or U = L^H when `upper`; reads the lower triangle.
@@ -115,6 +146,8 @@ def cholesky(x, /, *, upper: bool = False) -> Array:
     >>> fnp.linalg.cholesky(fnp.asarray([[4.0, 2.0], [2.0, 5.0]])).tolist()
     [[2.0, 0.0], [1.0, 2.0]]
     """
+    if not upper and (v := _eager_matrices(x)) is not None:
+        return _kernel(L.cholesky_p, v)  # kept fast
     lower = L.cholesky(_matrices("cholesky", x, square=True))
     return _ct(lower) if upper else lower
 
@@ -126,6 +159,9 @@ def eigh(x, /, UPLO: str = "L") -> EighResult:
     >>> fnp.linalg.eigh(fnp.asarray([[2.0, 1.0], [1.0, 2.0]])).eigenvalues.tolist()
     [1.0, 3.0]
     """
+    if (UPLO == "L" or UPLO == "U") and (v := _eager_matrices(x)) is not None:
+        v, w = _kernel(L.eigh_p, v, lower=UPLO == "L")  # kept fast
+        return EighResult(w, v)
     if not isinstance(UPLO, str) or UPLO.upper() not in ("L", "U"):
         raise op_error(ValueError, "eigh", f"UPLO must be 'L' or 'U', got {UPLO!r}", "pass UPLO='L' or UPLO='U'")
     v, w = L.eigh(_matrices("eigh", x, square=True), lower=UPLO.upper() == "L")
@@ -142,6 +178,8 @@ def eig(x, /) -> EigResult:
     >>> w.tolist()
     [(2+0j), (3+0j)]
     """
+    if (m := _eager_matrices(x)) is not None:
+        return EigResult(*_kernel(L.eig_p, m, vectors=True))  # kept fast
     w, v = L.eig(_matrices("eig", x, square=True))
     return EigResult(w, v)
 
@@ -153,6 +191,8 @@ def eigvals(x, /) -> Array:
     >>> fnp.linalg.eigvals(fnp.asarray([[0.0, 1.0], [-1.0, 0.0]])).tolist()
     [1j, -1j]
     """
+    if (v := _eager_matrices(x)) is not None:
+        return _kernel(L.eig_p, v, vectors=False)[0]  # kept fast
     return L.eig(_matrices("eigvals", x, square=True), vectors=False)[0]
 
 
@@ -180,7 +220,10 @@ def qr(x, /, mode: str = "reduced") -> QRResult | Array:
     if mode not in _QR_MODES:
         raise op_error(ValueError, "qr", f"mode {mode!r} is not supported",
                        f"use one of {', '.join(map(repr, _QR_MODES))}")
-    q, r = L.qr(_matrices("qr", x), full_matrices=mode == "complete")
+    if (v := _eager_matrices(x, square=False)) is not None:
+        q, r = _kernel(L.qr_p, v, full_matrices=mode == "complete")  # kept fast
+    else:
+        q, r = L.qr(_matrices("qr", x), full_matrices=mode == "complete")
     return r if mode == "r" else QRResult(q, r)
 
 
@@ -194,6 +237,9 @@ def svd(x, /, full_matrices: bool = True, compute_uv: bool = True, hermitian: bo
     >>> fnp.linalg.svd(fnp.asarray([[3.0, 0.0], [0.0, -4.0]])).S.tolist()
     [4.0, 3.0]
     """
+    if not hermitian and (v := _eager_matrices(x, square=False)) is not None:  # kept fast
+        out = _kernel(L.svd_p, v, full_matrices=bool(full_matrices), compute_uv=bool(compute_uv))
+        return SVDResult(*out) if compute_uv else out[0]
     x = _matrices("svd", x, square=hermitian)
     if hermitian:
         return _hermitian_svd(x, compute_uv)
@@ -225,6 +271,8 @@ def svdvals(x, /) -> Array:
     >>> fnp.linalg.svdvals(fnp.asarray([[0.0, 2.0], [1.0, 0.0]])).tolist()
     [2.0, 1.0]
     """
+    if (v := _eager_matrices(x, square=False)) is not None:
+        return _kernel(L.svd_p, v, full_matrices=True, compute_uv=False)[0]  # kept fast
     return L.svd(_matrices("svdvals", x), compute_uv=False)
 
 
@@ -249,6 +297,8 @@ def det(x, /) -> Array:
     >>> round(fnp.linalg.det(fnp.asarray([[1.0, 2.0], [3.0, 4.0]])).item(), 4)
     -2.0
     """
+    if (v := _eager_matrices(x)) is not None:
+        return _kernel(L.det_p, v)  # kept fast
     return L.det(_matrices("det", x, square=True))
 
 
@@ -260,16 +310,30 @@ def slogdet(x, /) -> SlogdetResult:
     >>> sign.item(), round(logabsdet.item(), 4)
     (-1.0, 1.7918)
     """
+    if (v := _eager_matrices(x)) is not None and v.dtype in _DIRECT_REAL:
+        return _eager_slogdet(v)
     d, odd, _ = _lu_parts(_matrices("slogdet", x, square=True))
     sign = R.reduce_prod(E.sign_p.bind(d), _last(d))
     logabsdet = R.reduce_sum(E.log_p.bind(_abs(d)), _last(d))
     return SlogdetResult(_where(odd, E.neg_p.bind(sign), sign), logabsdet)
 
 
-def _substitute(packed: Array, pb: Array) -> Array:
-    """Solve L U x = pb with the packed LU factors (same batch axes)."""
-    y = L.triangular_solve(packed, pb, left_side=True, lower=True, unit_diagonal=True)
-    return L.triangular_solve(packed, y, left_side=True, lower=False)
+def _eager_slogdet(v: np.ndarray) -> SlogdetResult:
+    """slogdet of real matrices with the general path's kernels: NumPy's ufuncs after LU."""
+    packed, pivots, _ = numpy_kernel[L.lu_p](v)
+    d = np.diagonal(packed, 0, -2, -1)
+    odd = np.logical_xor.reduce(pivots != np.arange(pivots.shape[-1], dtype=np.int32), -1)
+    sign = np.multiply.reduce(np.sign(d), -1, v.dtype)
+    return SlogdetResult(_strong(np.where(odd, -sign, sign)), _strong(np.add.reduce(np.log(np.abs(d)), -1, v.dtype)))
+
+
+def _substitute(packed, pb, triangular_solve=L.triangular_solve):
+    """Solve L U x = pb with the packed LU factors (same batch axes), by `triangular_solve`: the
+    primitive's function, or on NumPy values its kernel."""
+    y = triangular_solve(packed, pb, left_side=True, lower=True, transpose_a=False, conjugate_a=False,
+                         unit_diagonal=True)
+    return triangular_solve(packed, y, left_side=True, lower=False, transpose_a=False, conjugate_a=False,
+                            unit_diagonal=False)
 
 
 def _permute_rows(b: Array, perm: Array) -> Array:
@@ -288,6 +352,10 @@ def solve(x1, x2, /) -> Array:
     >>> fnp.linalg.solve(fnp.asarray([[2.0, 0.0], [0.0, 4.0]]), fnp.asarray([2.0, 2.0])).tolist()
     [1.0, 0.5]
     """
+    if (a := _eager_matrices(x1)) is not None and x2.__class__ is Array:  # kept fast: the same kernels
+        packed, _, perm = numpy_kernel[L.lu_p](a)
+        if (x := eager_lu_solve(packed, perm, x2._value)) is not None:
+            return x
     x1, x2 = promote_inexact("solve", x1, x2)
     a = _matrices("solve", x1, square=True)
     vector = x2.ndim == 1
@@ -303,6 +371,25 @@ def solve(x1, x2, /) -> Array:
     return S.squeeze(x, _last(x)) if vector else x
 
 
+def eager_lu_solve(packed: np.ndarray, perm: np.ndarray, b: np.ndarray) -> Array | None:
+    """Solve `a x = b` from the LU factors of `a` (`a[..., perm, :] == L @ U`) with the general
+    path's kernels, for `b` a vector (M,) or matrices (..., M, K) of the factors' dtype; None
+    where b's dtype or shape does not fit."""
+    if b.dtype is not packed.dtype or not b.ndim or b.shape[-2 if b.ndim > 1 else 0] != packed.shape[-1]:
+        return None
+    if b.ndim > 1 and packed.shape[:-2] != b.shape[:-2]:
+        try:
+            batch = np.broadcast_shapes(packed.shape[:-2], b.shape[:-2])
+        except ValueError:
+            return None
+        packed, b = np.broadcast_to(packed, batch + packed.shape[-2:]), np.broadcast_to(b, batch + b.shape[-2:])
+        perm = np.broadcast_to(perm, batch + perm.shape[-1:])
+    # the rows of b in the order of perm: an exact gather, as the general path's sort
+    pb = b[perm, None] if b.ndim == 1 else b[perm] if b.ndim == 2 else np.take_along_axis(b, perm[..., None], -2)
+    x = _substitute(packed, pb, numpy_kernel[L.triangular_solve_p])
+    return _strong(x[..., 0] if b.ndim == 1 else x)
+
+
 def inv(x, /) -> Array:
     """Inverse of each square matrix; a singular matrix gives inf/NaN (not an error).
 
@@ -310,6 +397,10 @@ def inv(x, /) -> Array:
     >>> fnp.linalg.inv(fnp.asarray([[2.0, 0.0], [0.0, 4.0]])).tolist()
     [[0.5, 0.0], [0.0, 0.25]]
     """
+    if (v := _eager_matrices(x)) is not None:  # kept fast: the same kernels
+        packed, _, perm = numpy_kernel[L.lu_p](v)
+        p = (perm[..., None] == np.arange(v.shape[-1], dtype=np.int32)).astype(v.dtype)
+        return _strong(_substitute(packed, p, numpy_kernel[L.triangular_solve_p]))
     x = _matrices("inv", x, square=True)
     _, _, (packed, perm) = _lu_parts(x)
     # the identity with its rows permuted is the one-hot encoding of the permutation
@@ -480,10 +571,16 @@ def _vector_norm(x: Array, axes: tuple, ord) -> Array:
 
 
 def _eager_norm2(x, axis, keepdims: bool) -> Array | None:
-    """The 2-norm over all axes or one (an int) of an eager float32 or float64 array, with the
-    general path's kernels; None in every other case, which goes the general way."""
-    if (axes := _eager_axes(x, axis, _DIRECT_REAL)) is None:
+    """The 2-norm over all axes, one (an int) or the last two (a tuple naming them in order: the
+    Frobenius norm) of an eager float32 or float64 array, with the general path's kernels; None
+    in every other case, which goes the general way."""
+    if (axes := _eager_axes(x, None if axis.__class__ is tuple else axis, _DIRECT_REAL)) is None:
         return None
+    if axis.__class__ is tuple:
+        n = len(axes)
+        if tuple(a + n if a.__class__ is int and -n <= a < 0 else a for a in axis) != axes[-2:]:
+            return None
+        axes = axes[-2:]
     v = x._value
     # root_at_zero's selections keep a zero sum as it is, and a sum of squares is never -0.0, so
     # its root is that same +0.0
@@ -536,6 +633,8 @@ def matrix_norm(x, /, *, keepdims: bool = False, ord="fro") -> Array:
     >>> fnp.linalg.matrix_norm(fnp.asarray([[1.0, -2.0], [3.0, 4.0]]), ord=1).item()
     6.0
     """
+    if ord.__class__ is str and ord == "fro" and (y := _eager_norm2(x, (-2, -1), keepdims)) is not None:
+        return y  # kept fast
     x = _matrices("matrix_norm", x)
     out = _matrix_norm(x, ord)
     return S.expand_dims(out, (x.ndim - 2, x.ndim - 1)) if keepdims else out
@@ -549,7 +648,8 @@ def norm(x, ord=None, axis=None, keepdims: bool = False) -> Array:
     >>> fnp.linalg.norm(fnp.asarray([[1.0, 2.0], [2.0, 4.0]])).item()
     5.0
     """
-    if ord is None and (y := _eager_norm2(x, axis, keepdims)) is not None:
+    fro = ord is None or ord.__class__ is str and ord == "fro" and axis.__class__ is tuple
+    if fro and (y := _eager_norm2(x, axis, keepdims)) is not None:
         return y  # kept fast
     (x,) = promote_inexact("norm", x)
     if axis is None:

@@ -261,6 +261,19 @@ def lu(x):
     return lu_p.bind(x)
 
 
+def pivot_permutation(pivots: list[int], m: int) -> list[int]:
+    """The permutation of `m` rows that `lu`'s `pivots` make (its swaps applied in order), for
+    kernels and eager code that hold the pivots as Python ints.
+
+    >>> pivot_permutation([1, 1], 2)
+    [1, 0]
+    """
+    perm = list(range(m))
+    for i, j in enumerate(pivots):
+        perm[i], perm[j] = perm[j], perm[i]
+    return perm
+
+
 def qr(x, full_matrices: bool = True):
     """QR decomposition `(q, r)`; `full_matrices=False` gives the reduced form.
 

@@ -16,11 +16,16 @@ are immutable; compiled code cannot check values).
 """
 from __future__ import annotations
 
+import numpy as np
+
 from .. import numpy as fnp
 from ..control import fori_loop
+from ..core.array import Array
 from ..core.errors import ShapeError, op_error
+from ..core.interpreters import EAGER, _ctx
+from ..core.primitive import numpy_kernel
 from ..numpy._convert import promote_inexact
-from ..numpy.linalg import _ct, _inverse_values, _matrices
+from ..numpy.linalg import _ct, _eager_matrices, _inverse_values, _kernel, _matrices, _strong, eager_lu_solve
 from ..ops import linalg as L
 from ..ops._util import broadcast_shapes
 from ._matfuncs import (coshm, cosm, expm, expm_frechet, fractional_matrix_power, logm, signm, sinhm, sinm,
@@ -64,6 +69,9 @@ def _rhs(op: str, a, b):
 def _triangular(op: str, a, b, *, lower: bool, trans=0, unit_diagonal: bool = False):
     """Solve op(a) x = b for triangular stacks `a`, `b` a vector (..., M) or matrices (..., M, K)."""
     mode = _trans(op, trans)
+    if (v := _eager_matrices(a)) is not None and b.__class__ is Array:
+        if (x := _eager_triangular(v, b._value, bool(lower), mode, bool(unit_diagonal))) is not None:
+            return x  # kept fast: the same kernel
     a, b = promote_inexact(op, a, b)
     a = _matrices(op, a, square=True)
     b, vector = _rhs(op, a, b)
@@ -72,6 +80,23 @@ def _triangular(op: str, a, b, *, lower: bool, trans=0, unit_diagonal: bool = Fa
                            left_side=True, lower=lower, transpose_a=mode > 0, conjugate_a=mode == 2,
                            unit_diagonal=unit_diagonal)
     return x[..., 0] if vector else x
+
+
+def _eager_triangular(a: np.ndarray, b: np.ndarray, lower: bool, mode: int, unit_diagonal: bool) -> Array | None:
+    """`_triangular` with the kernel, on values of one dtype whose shapes fit; else None."""
+    if b.dtype is not a.dtype or not b.ndim or b.shape[-2 if b.ndim > 1 else 0] != a.shape[-1]:
+        return None
+    vector = b.ndim == 1
+    b = b[:, None] if vector else b
+    if a.shape[:-2] != b.shape[:-2]:
+        try:
+            batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        except ValueError:
+            return None
+        a, b = np.broadcast_to(a, batch + a.shape[-2:]), np.broadcast_to(b, batch + b.shape[-2:])
+    x = numpy_kernel[L.triangular_solve_p](a, b, left_side=True, lower=lower, transpose_a=mode > 0,
+                                           conjugate_a=mode == 2, unit_diagonal=unit_diagonal)
+    return _strong(x[..., 0] if vector else x)
 
 
 def solve_triangular(a, b, trans=0, lower: bool = False, unit_diagonal: bool = False, overwrite_b: bool = False,
@@ -95,6 +120,10 @@ def cholesky(a, lower: bool = False, overwrite_a: bool = False, check_finite: bo
     >>> fsl.cholesky(fnp.asarray([[4.0, 2.0], [2.0, 5.0]])).tolist()
     [[2.0, 1.0], [0.0, 2.0]]
     """
+    if (v := _eager_matrices(a)) is not None:  # kept fast: the same kernel
+        if lower:
+            return _kernel(L.cholesky_p, v)
+        return _strong(np.conj(np.swapaxes(numpy_kernel[L.cholesky_p](np.conj(np.swapaxes(v, -1, -2))), -1, -2)))
     a = _matrices("cholesky", a, square=True)
     # the upper factor reads the upper triangle: it is the lower factor of the conjugate transpose
     return fnp.linalg.cholesky(a) if lower else _ct(fnp.linalg.cholesky(_ct(a)))
@@ -134,12 +163,16 @@ def lu_factor(a, overwrite_a: bool = False, check_finite: bool = True):
     >>> piv.tolist()
     [1, 1]
     """
+    if (v := _eager_matrices(a)) is not None:
+        return _kernel(L.lu_p, v)[:2]  # kept fast
     packed, pivots, _ = L.lu(_matrices("lu_factor", a, square=True))
     return packed, pivots
 
 
 def _permutation(piv):
     """The row permutation the pivots' swaps make, applied in order: `a[perm] == L @ U`."""
+    if (perm := _eager_permutation(piv)) is not None:
+        return perm
     m = piv.shape[-1]
     perm = fnp.broadcast_to(fnp.arange(m, dtype=piv.dtype), piv.shape)
 
@@ -149,6 +182,18 @@ def _permutation(piv):
         return fnp.put_along_axis(fnp.put_along_axis(perm, j, pi, axis=-1), fnp.full_like(j, i), pj,
                                   axis=-1)
     return fori_loop(0, m, swap, perm)
+
+
+def _eager_permutation(piv) -> Array | None:
+    """`_permutation` of eager integer pivots, each in range, by Python's swaps; else None."""
+    if piv.__class__ is not Array or _ctx.interp is not EAGER or piv.dtype.kind != "i" or not piv._value.size:
+        return None
+    m = piv._value.shape[-1]
+    rows = piv._value.reshape(-1, m).tolist()
+    if not all(0 <= j < m for row in rows for j in row):
+        return None
+    perm = np.array([L.pivot_permutation(row, m) for row in rows], piv._value.dtype).reshape(piv._value.shape)
+    return _strong(perm)
 
 
 def lu_solve(lu_and_piv, b, trans=0, overwrite_b: bool = False, check_finite: bool = True):
@@ -162,6 +207,9 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b: bool = False, check_finite: bo
     packed, piv = lu_and_piv
     mode = _trans("lu_solve", trans)
     perm = _permutation(piv)
+    if (mode == 0 and (v := _eager_matrices(packed)) is not None and b.__class__ is Array and perm.__class__ is Array
+            and perm.shape == v.shape[:-1] and (x := eager_lu_solve(v, perm._value, b._value)) is not None):
+        return x  # kept fast: the same kernels
     (b,) = promote_inexact("lu_solve", b)
     b, vector = _rhs("lu_solve", _matrices("lu_solve", packed, square=True), b)
     batch = broadcast_shapes("lu_solve", packed.shape[:-2], b.shape[:-2])

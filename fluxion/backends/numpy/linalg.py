@@ -90,6 +90,11 @@ def _cholesky(x):
     return out
 
 
+@functools.lru_cache(maxsize=None)
+def _trsm(dtype):
+    return blas.get_blas_funcs("trsm", dtype=dtype)
+
+
 @via_float32
 def _triangular_solve(a, b, *, left_side, lower, transpose_a, conjugate_a, unit_diagonal):
     if b.size == 0:
@@ -97,41 +102,35 @@ def _triangular_solve(a, b, *, left_side, lower, transpose_a, conjugate_a, unit_
     if conjugate_a and not transpose_a:
         a = np.conj(a)
     # BLAS trsm, not LAPACK trtrs: a zero on the diagonal divides by zero, as XLA does, instead of raising
-    trsm = blas.get_blas_funcs("trsm", (a, b))
-    flags = dict(side=0 if left_side else 1, lower=int(lower), diag=int(unit_diagonal),
-                 trans_a=(2 if conjugate_a else 1) if transpose_a else 0)
+    trsm = _trsm(a.dtype)
+    side, trans = 0 if left_side else 1, (2 if conjugate_a else 1) if transpose_a else 0
+    if b.ndim == 2:
+        return np.ascontiguousarray(trsm(1.0, a, b, side=side, lower=lower, trans_a=trans, diag=unit_diagonal))
     flat_a, flat_b = a.reshape((-1,) + a.shape[-2:]), b.reshape((-1,) + b.shape[-2:])
     out = np.empty_like(flat_b)
     for i in range(len(flat_b)):
-        out[i] = trsm(1.0, flat_a[i], flat_b[i], **flags)
+        out[i] = trsm(1.0, flat_a[i], flat_b[i], side=side, lower=lower, trans_a=trans, diag=unit_diagonal)
     return out.reshape(b.shape)
-
-
-def _permutation(pivots, m: int):
-    """The row permutation that applying the row swaps `pivots` in order makes."""
-    batch, k = pivots.shape[:-1], pivots.shape[-1]
-    perm = np.tile(np.arange(m, dtype=np.int32), (math.prod(batch), 1))
-    piv = pivots.reshape(len(perm), k)
-    rows = np.arange(len(perm))
-    for i in range(k):
-        j = piv[:, i]
-        perm[rows, i], perm[rows, j] = perm[rows, j], perm[rows, i]
-    return perm.reshape(batch + (m,))
 
 
 @via_float32
 def _lu(x):
     m, n = x.shape[-2:]
-    k = min(m, n)
+    batch, k = x.shape[:-2], min(m, n)
+    if not x.size:
+        perm = np.tile(np.arange(m, dtype=np.int32), batch + (1,))
+        return np.empty(x.shape, x.dtype), np.empty(batch + (k,), np.int32), perm
     packed = np.empty(x.shape, x.dtype)  # C order: written through reshaped views
-    pivots = np.empty(x.shape[:-2] + (k,), np.int32)
-    if x.size:
-        # LAPACK getrf one matrix at a time; a singular matrix is a valid input (zeros on U's diagonal)
-        getrf = sl.get_lapack_funcs("getrf", (x,))
-        flat_x, flat_lu, flat_piv = x.reshape(-1, m, n), packed.reshape(-1, m, n), pivots.reshape(-1, k)
-        for i in range(len(flat_x)):
-            flat_lu[i], flat_piv[i], _ = getrf(flat_x[i])
-    return packed, pivots, _permutation(pivots, m)
+    pivots = np.empty(batch + (k,), np.int32)
+    perm = np.empty(batch + (m,), np.int32)
+    # LAPACK getrf one matrix at a time; a singular matrix is a valid input (zeros on U's diagonal)
+    getrf = sl.get_lapack_funcs("getrf", (x,))
+    flat_x, flat_lu = x.reshape(-1, m, n), packed.reshape(-1, m, n)
+    flat_piv, flat_perm = pivots.reshape(-1, k), perm.reshape(-1, m)
+    for i in range(len(flat_x)):
+        flat_lu[i], piv, _ = getrf(flat_x[i])
+        flat_piv[i], flat_perm[i] = piv, L.pivot_permutation(piv.tolist(), m)
+    return packed, pivots, perm
 
 
 @via_float32
