@@ -16,7 +16,7 @@ from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ._dtype_functions import _dtype
-from ._elementwise_base import direct
+from ._elementwise_base import copy, direct
 from ._linear import eager_matmul
 
 _ns = None  # fluxion.numpy, bound when this module is installed
@@ -308,7 +308,7 @@ def install(ns) -> None:
     Array.imag = property(lambda self: _ns.imag(self))
     Array.at = property(_At)
     Array.astype = lambda self, dtype, copy=True, device=None: _ns.astype(self, dtype, copy=copy, device=device)
-    Array.copy = lambda self: E.convert_element_type_p.bind(self, new_dtype=self.dtype, weak=self.weak)
+    Array.copy = copy
     Array.__getitem__ = ns._indexing.getitem
     Array.__setitem__ = lambda self, idx, value: self._become(_ns._indexing.update(self, idx, value, "set"))
     Array.__array_namespace__ = lambda self, api_version=None: _check_version(api_version) or _ns

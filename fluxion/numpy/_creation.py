@@ -7,6 +7,7 @@ the `*_like` functions without it put theirs on the device of their argument.
 """
 from __future__ import annotations
 
+import functools
 import math
 import operator
 
@@ -565,7 +566,25 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype=None, *, device=None) ->
     return place("tri", convert(_band(n, m, k, E.le_p), _dtype(dtype, dtypes.default_float)), device)
 
 
+def band_mask(n: int, m: int, k: int, lower: bool) -> np.ndarray:
+    """The (n, m) boolean NumPy mask of `_band(n, m, k, le_p)` (lower) or `ge_p` (upper), read-only."""
+    k = min(max(k, -n), m)  # as in _band
+    return (_small_band if n * m <= 4096 else _small_band.__wrapped__)(n, m, k, lower)
+
+
+@functools.lru_cache(maxsize=256)
+def _small_band(n: int, m: int, k: int, lower: bool) -> np.ndarray:
+    mask = np.tri(n, m, k, bool) if lower else ~np.tri(n, m, k - 1, bool)
+    mask.flags.writeable = False
+    return mask
+
+
 def _triangle(op: str, x, k: int, prim) -> Array:
+    if k.__class__ is int and x.__class__ is Array and _ctx.interp is EAGER and (v := x._value).ndim:  # kept fast:
+        y = Array.__new__(Array)  # the kernel's selection between x and zeros
+        n, m = v.shape[-2:] if v.ndim > 1 else v.shape * 2
+        y._value, y._weak = np.where(band_mask(n, m, k, prim is E.le_p), v, np.zeros((), v.dtype)), x._weak
+        return y
     x = x if isinstance(x, Array) else asarray(x)
     if x.ndim == 0:
         raise op_error(ShapeError, op, "needs an array of at least 1 dimension, got a 0-d array",
@@ -616,13 +635,28 @@ def meshgrid(*arrays, indexing: str = "xy", sparse: bool = False, copy: bool = T
         raise op_error(ValueError, "meshgrid", f"indexing must be 'xy' or 'ij', got {indexing!r}",
                        "pass indexing='xy' (Cartesian) or 'ij' (matrix)")
     xs = [x if isinstance(x, Array) else asarray(x) for x in arrays]
-    xs = [S.reshape(x, (x.size,)) for x in xs]
     dims = list(range(len(xs)))
     if indexing == "xy" and len(xs) > 1:
         dims[0], dims[1] = 1, 0
     shape = [0] * len(xs)
     for x, d in zip(xs, dims):
         shape[d] = x.size
+    if _ctx.interp is EAGER and all(x.__class__ is Array for x in xs):  # kept fast: the kernels' copies (or views)
+        return tuple(_meshgrid_axis(x, [x.size if i == d else 1 for i in range(len(xs))], shape, sparse)
+                     for x, d in zip(xs, dims))
+    xs = [S.reshape(x, (x.size,)) for x in xs]
     if sparse:
         return tuple(S.reshape(x, tuple(x.size if i == d else 1 for i in range(len(xs)))) for x, d in zip(xs, dims))
     return tuple(S.broadcast_in_dim(x, shape, (d,)) for x, d in zip(xs, dims))
+
+
+def _meshgrid_axis(x: Array, along: list, shape: list, sparse: bool) -> Array:
+    """An eager `x` laid `along` one axis, and (unless `sparse`) copied to `shape`."""
+    y = Array.__new__(Array)
+    value = x._value.reshape(along)
+    if not sparse:
+        full = np.empty(shape, value.dtype)
+        full[...] = value
+        value = full
+    y._value, y._weak = value, x._weak
+    return y

@@ -14,8 +14,10 @@ from .. import numpy as fnp
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
+from ..core.interpreters import EAGER, _ctx
 from ._convert import convert
-from ._manipulation import _arr
+from ._creation import band_mask
+from ._manipulation import _arr, _eager, _view
 
 __all__ = ["diag", "diag_indices", "diag_indices_from", "diagflat", "fill_diagonal", "tril_indices",
            "tril_indices_from", "triu_indices", "triu_indices_from"]
@@ -28,6 +30,9 @@ def diag(v, k: int = 0) -> Array:
     >>> fnp.diag(fnp.asarray([1, 2]), k=1).tolist(), fnp.diag(fnp.asarray([[1, 2], [3, 4]])).tolist()
     ([[0, 1, 0], [0, 0, 2], [0, 0, 0]], [1, 4])
     """
+    if k.__class__ is int and _eager(v) and 1 <= v._value.ndim <= 2:  # kept fast: the kernels' diagonal (a copy)
+        value = v._value
+        return _view(v, np.diagonal(value, k).copy() if value.ndim == 2 else np.diag(value, k))
     v, k = _arr(v), operator.index(k)
     if v.ndim == 2:
         return fnp.diagonal(v, offset=k)
@@ -114,6 +119,10 @@ def diag_indices_from(arr) -> tuple[Array, ...]:
 
 
 def _triangle_indices(n: int, k: int, m: int | None, lower: bool) -> tuple[Array, Array]:
+    if (n.__class__ is k.__class__ is int and (m is None or m.__class__ is int and m >= 0) and n >= 0
+            and _ctx.interp is EAGER):  # kept fast: NumPy's nonzeros of the same triangle
+        inside = band_mask(n, n if m is None else m, k, lower)
+        return tuple(Array(i.astype(np.int64, copy=False)) for i in np.nonzero(inside))
     k = operator.index(k)
     inside = fnp.tri(n, m, k if lower else k - 1, dtype=dtypes.bool_)  # empty for negative sizes, as NumPy
     return fnp.nonzero(inside if lower else ~inside)

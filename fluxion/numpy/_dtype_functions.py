@@ -50,7 +50,7 @@ def astype(x, dtype, /, *, copy: bool = True, device: Device | None = None) -> A
     [1, -1, 0, 2147483647]
     """
     if x.__class__ is Array and device is None and _ctx.interp is EAGER and copy is True:  # kept fast
-        out = _eager_astype(x._value, _dtype("astype", dtype))
+        out = _eager_astype(x._value, D.canonicalize(dtype) if isinstance(dtype, _DTYPES) else _dtype("astype", dtype))
         if out is not None:
             return out
     x = to_array(x)
@@ -71,23 +71,33 @@ def _eager_astype(v: np.ndarray, dt: np.dtype) -> Array | None:
     kind = v.dtype.kind
     if dt == D.bool_ or kind == "c" or v.dtype == D.bfloat16:
         return None
-    if kind == "f" and dt.kind in "iu":
-        if not v.size:
-            return None
-        high = _HIGH[dt]
-        if dt.kind == "i":  # below the largest int in magnitude: in range on both sides
-            fits = np.maximum.reduce(abs(v), None) < high
-        else:
-            fits = np.minimum.reduce(v, None) > -1 and np.maximum.reduce(v, None) < high
-        if not fits:  # (NaN fits nowhere)
-            return None
+    if kind == "f" and dt.kind in "iu" and not _fits(v, dt):
+        return None
     out = Array.__new__(Array)
     out._value, out._weak = v.astype(dt), False
     return out
 
 
+def _fits(v: np.ndarray, dt: np.dtype) -> bool:
+    """Whether every value of float `v` is finite and truncates into integer dtype `dt` (NaN fits nowhere)."""
+    # one pass for the common targets: every rounded square is at most the rounded sum of squares,
+    # and |v| < 2**(b-1) exactly when the rounded square of v is below the representable 2**(2b-2)
+    squares_below = _SQUARES_BELOW.get(dt)
+    if squares_below and v.dtype in _WIDE and np.vdot(v, v) < squares_below:
+        return True
+    if not v.size:
+        return False
+    high = _HIGH[dt]
+    if dt.kind == "i":  # below the largest int in magnitude: in range on both sides
+        return np.maximum.reduce(abs(v), None) < high
+    return np.minimum.reduce(v, None) > -1 and np.maximum.reduce(v, None) < high
+
+
 # the largest integer of each dtype as a float, which floats below it truncate under
 _HIGH = {dt: float(np.iinfo(dt).max) for dt in D.INTEGER}
+_SQUARES_BELOW = {D.int32: 2.0 ** 62, D.int64: 2.0 ** 126}
+_WIDE = frozenset((D.float32, D.float64))
+_DTYPES = (type, np.dtype)  # dtype-likes that canonicalize takes as they are
 
 
 # limits -------------------------------------------------------------------------------------

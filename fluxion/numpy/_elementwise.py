@@ -21,8 +21,8 @@ from ..transforms.autodiff.custom import custom_jvp
 from . import _elementwise_numpy
 from ._convert import convert, promote
 from ._elementwise_base import (ANY, FLOATING, INTEGER, INTEGRAL, NUMERIC, REAL, REAL_FLOATING, REAL_NUMERIC,
-                                binary, copy, direct, eager_unary, full_like, in_float32, named, nonzero_divisor,
-                                operands, plus_derivative, select, unary)
+                                binary, copy, direct, eager_array, eager_unary, full_like, in_float32, named,
+                                nonzero_divisor, operands, plus_derivative, select, unary)
 from ._elementwise_numpy import *  # noqa: F401,F403
 
 __all__ = [
@@ -77,6 +77,7 @@ cosh = unary("cosh", E.cosh_p, FLOATING, "The hyperbolic cosine.", "fnp.cosh(fnp
 
 
 _REAL_FLOATING = frozenset(D.REAL_FLOATING)
+_REAL_NUMERIC = frozenset(D.INTEGER + D.REAL_FLOATING)
 
 
 def tanh(x, /) -> Array:
@@ -246,6 +247,9 @@ def sign(x, /) -> Array:
     >>> fnp.sign(fnp.asarray([3 + 4j])).tolist()
     [(0.6...+0.8...j)]
     """
+    out = eager_unary(E.sign_p, x, _REAL_NUMERIC)  # kept fast: the special case below is complex only
+    if out is not None:
+        return out
     (x,) = operands("sign", NUMERIC, x)
     if x.dtype not in D.COMPLEX:
         return E.sign_p.bind(x)
@@ -281,8 +285,14 @@ def reciprocal(x, /) -> Array:
     >>> fnp.reciprocal(fnp.asarray([2, 0])).tolist()
     [0.5, inf]
     """
+    out = _divided(x, 1, True)  # kept fast
+    if out is not None:
+        return out
     (x,) = operands("reciprocal", FLOATING, x)
     return E.div_p.bind(convert(1, x.dtype, x.weak), x)
+
+
+_divided = direct(E.div_p, D.FLOATING)
 
 
 # complex parts ------------------------------------------------------------------------------
@@ -344,6 +354,8 @@ def isinf(x, /) -> Array:
     >>> fnp.isinf(fnp.asarray([1.0, -float('inf')])).tolist()
     [False, True]
     """
+    if x.__class__ is Array and _ctx.interp is EAGER and x._value.dtype in _REAL_FLOATING:  # kept fast
+        return eager_array(np.isinf(x._value), x._weak)  # (|x| == inf, of x's weak type)
     (x,) = operands("isinf", NUMERIC, x)
     if x.dtype in D.COMPLEX:
         return isinf(E.real_p.bind(x)) | isinf(E.imag_p.bind(x))
@@ -359,6 +371,9 @@ def isfinite(x, /) -> Array:
     >>> fnp.isfinite(fnp.asarray([1.0, float('inf'), float('nan')])).tolist()
     [True, False, False]
     """
+    out = eager_unary(E.is_finite_p, x, _REAL_FLOATING)  # kept fast
+    if out is not None:
+        return out
     (x,) = operands("isfinite", NUMERIC, x)
     if x.dtype in D.COMPLEX:
         return isfinite(E.real_p.bind(x)) & isfinite(E.imag_p.bind(x))
@@ -374,6 +389,8 @@ def signbit(x, /) -> Array:
     >>> fnp.signbit(fnp.asarray([-0.0, 0.0, -2.0])).tolist()
     [True, False, True]
     """
+    if x.__class__ is Array and _ctx.interp is EAGER and x._value.dtype in _REAL_FLOATING:  # kept fast: the sign
+        return eager_array(np.signbit(x._value), False)  # bit, as copysign reads it
     (x,) = operands("signbit", REAL_NUMERIC, x)
     if x.dtype in D.REAL_FLOATING:
         return E.copysign_p.bind(convert(1, x.dtype), x) < 0  # copysign reads the sign bit, also of -0.0 and NaN
@@ -419,6 +436,9 @@ def logical_not(x, /) -> Array:
 def _rounding(name: str, prim, summary: str, result: str):
     """floor, ceil, trunc: integers are already integer-valued and come back unchanged."""
     def f(x, /) -> Array:
+        out = eager_unary(prim, x, _REAL_FLOATING)  # kept fast
+        if out is not None:
+            return out
         (x,) = operands(name, REAL_NUMERIC, x)
         return prim.bind(x) if x.dtype in D.REAL_FLOATING else copy(x)
     return named(f, name, summary + " Integer input keeps its dtype.", f"fnp.{name}({_V}).tolist()", result)
@@ -441,6 +461,8 @@ def round(x, /, decimals: int = 0) -> Array:  # noqa: A001
     >>> fnp.round(fnp.asarray([15, 25, 1234]), decimals=-1).tolist()
     [20, 20, 1230]
     """
+    if decimals.__class__ is int and decimals == 0 and (out := eager_unary(E.round_p, x, _REAL_FLOATING)) is not None:
+        return out  # kept fast
     (x,) = operands("round", NUMERIC, x)
     decimals = operator.index(decimals)
     if x.dtype in D.COMPLEX:
@@ -599,6 +621,9 @@ def hypot(x1, x2, /) -> Array:
     >>> fnp.hypot(fnp.asarray([3.0, 3e30]), fnp.asarray([4.0, 4e30])).tolist()
     [5.0, 4.99999...e+30]
     """
+    out = _eager_hypot(x1, x2, False)  # kept fast
+    if out is not None and not np.isnan(np.add.reduce(out._value, None)):  # (the result is >= 0: no inf - inf)
+        return out
     return _hypot_any(*operands("hypot", REAL_FLOATING, x1, x2))
 
 
@@ -631,6 +656,24 @@ def _cosine(x: Array, h: Array) -> Array:
 
 
 _hypot_any = in_float32(_hypot)
+
+
+def _hypot_kernel(x, y) -> np.ndarray:
+    """`_hypot`'s value where no operand is NaN (a Python scalar taken as the other's dtype): the
+    ratio there has the magnitude of min(|x|, |y|) / max(|x|, |y|), and where that is 0 / 0 or
+    inf / inf, taking 1 gives the general path's 0 and inf. A NaN operand gives NaN here, and
+    its sign and payload are the general path's to give."""
+    if y.__class__ is not np.ndarray:
+        y = np.asarray(y, x.dtype)
+    elif x.__class__ is not np.ndarray:
+        x = np.asarray(x, y.dtype)
+    a, b = np.abs(x), np.abs(y)
+    big = np.maximum(a, b)
+    ratio = np.fmin(np.minimum(a, b) / big, 1)
+    return big * np.sqrt(1 + ratio * ratio)
+
+
+_eager_hypot = direct(None, (D.float32, D.float64), _hypot_kernel)
 
 
 def logaddexp(x1, x2, /) -> Array:

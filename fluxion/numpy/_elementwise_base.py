@@ -103,7 +103,16 @@ def full_like(x: Array, value, dtype=None) -> Array:
 
 def copy(x: Array) -> Array:
     """A new Array with `x`'s value (so that an in-place update of one never shows in the other)."""
+    if x.__class__ is Array and _ctx.interp is EAGER:  # kept fast: the kernel's copy
+        return eager_array(x._value.copy(), x._weak)
     return E.convert_element_type_p.bind(x, new_dtype=x.dtype, weak=x.weak)
+
+
+def eager_array(value, weak: bool) -> Array:
+    """An eager Array of a kernel's `value` (a NumPy scalar, from a ufunc on 0-d operands, made 0-d)."""
+    y = _new(Array)
+    y._value, y._weak = value if value.__class__ is np.ndarray else np.asarray(value), weak
+    return y
 
 
 def nonzero_divisor(x: Array, y: Array, fn) -> Array:

@@ -271,6 +271,36 @@ def _clipped(i, n: int):
     return E.min_p.bind(E.max_p.bind(i, convert(0, dtypes.int64)), convert(n - 1, dtypes.int64))
 
 
+_NP_TAKE_MODES = {None: "raise", "raise": "raise", "wrap": "wrap", "clip": "clip"}
+
+
+def _eager_indices(a, indices) -> np.ndarray | None:
+    """The value of `indices`, an eager Array of an integer dtype (or a list of Python ints), where
+    `a` is an eager Array to take from; None otherwise."""
+    if a.__class__ is not Array or _ctx.interp is not EAGER:
+        return None
+    if indices.__class__ is Array:
+        i = indices._value
+    elif indices.__class__ is list and indices and all(k.__class__ is int for k in indices):
+        try:
+            i = np.asarray(indices)
+        except OverflowError:  # too large for int64: the general path says so
+            return None
+    else:
+        return None
+    return i if i.dtype in _INTEGER else None
+
+
+def _eager_result(x: Array, value) -> Array:
+    """An Array of a kernel's `value` (a NumPy scalar for 0-d results) with eager `x`'s weak type."""
+    y = Array.__new__(Array)
+    y._value, y._weak = value if value.__class__ is np.ndarray else np.asarray(value), x._weak
+    return y
+
+
+_INTEGER = frozenset(dtypes.INTEGER)
+
+
 def take(a, indices, axis: int | None = None, mode: str | None = None, fill_value=None) -> Array:
     """Elements of `a` at `indices` along `axis` (of the flattened array when `axis` is None).
 
@@ -283,6 +313,14 @@ def take(a, indices, axis: int | None = None, mode: str | None = None, fill_valu
     >>> fnp.take(fnp.arange(3), [-1, 4], mode="wrap").tolist()
     [2, 1]
     """
+    if (fill_value is None and (mode is None or mode.__class__ is str) and (np_mode := _NP_TAKE_MODES.get(mode))
+            and (i := _eager_indices(a, indices)) is not None
+            and (axis is None or axis.__class__ is int and -a._value.ndim <= axis < a._value.ndim)
+            and (np_mode == "raise" or a._value.size and (axis is None or a._value.shape[axis]))):  # the common case,
+        try:  # kept fast: NumPy's take has the same modes (raise: out of bounds is the general path's error)
+            return _eager_result(a, np.take(a._value, i, axis, None, np_mode))
+        except (IndexError, TypeError):  # (NumPy casts no uint64 indices)
+            pass
     a = to_array(a)
     mode = _mode("take", mode, _TAKE_MODES)
     if axis is None:
@@ -316,6 +354,13 @@ def take_along_axis(arr, indices, axis: int | None = -1, mode: str | None = None
     >>> fnp.take_along_axis(x, fnp.argsort(x, axis=1), axis=1).tolist()
     [[10, 20, 30], [40, 50, 60]]
     """
+    if mode is fill_value is None and (i := _eager_indices(arr, indices)) is not None and (
+            axis is None and i.ndim == 1
+            or axis.__class__ is int and i.ndim == arr._value.ndim and -i.ndim <= axis < i.ndim):
+        try:  # kept fast: NumPy's take_along_axis is the same index (out of bounds: the general path's error)
+            return _eager_result(arr, np.take_along_axis(arr._value, i, axis))
+        except (IndexError, ValueError, TypeError):  # (shapes that do not broadcast, uint64 indices)
+            pass
     arr = to_array(arr)
     if axis is None:
         arr, axis = _ravel(arr), 0

@@ -100,6 +100,22 @@ def _view(x: Array, value: np.ndarray) -> Array:
     return y
 
 
+def _eager_axis(x, axis) -> int | None:
+    """`axis` as a non-negative int where `x` is a plain eager Array and `axis` a Python int in
+    range of its axes; None otherwise (the general path checks it)."""
+    if axis.__class__ is int and x.__class__ is Array and _ctx.interp is EAGER and -(n := x._value.ndim) <= axis < n:
+        return axis + n if axis < 0 else axis
+    return None
+
+
+_REVERSED = builtins.slice(None, None, -1)
+
+
+def _along(axis: int, index) -> tuple:
+    """A basic index that applies `index` (an int or a slice) to axis `axis`."""
+    return (builtins.slice(None),) * axis + (index,)
+
+
 def reshape(x, /, shape, order: str = "C", *, copy: bool | None = None) -> Array:
     """`x` with a new shape holding the same elements; one size may be -1 (inferred).
 
@@ -182,6 +198,8 @@ def expand_dims(x, /, axis=0) -> Array:
 
 
 def _at_least(x, ndim: int, where) -> Array:
+    if _eager(x) and x._value.ndim < ndim:  # kept fast: the kernel's view
+        return _view(x, x._value.reshape(where(x._value.shape)))
     x = _arr(x)
     return x if x.ndim >= ndim else S.reshape(x, where(x.shape))
 
@@ -232,6 +250,11 @@ def permute_dims(x, /, axes: Sequence[int]) -> Array:
     >>> fnp.permute_dims(fnp.zeros((2, 3, 4)), (2, 0, 1)).shape
     (4, 2, 3)
     """
+    if axes.__class__ is tuple and _eager(x) and all(a.__class__ is int for a in axes):  # kept fast: the kernel's view
+        try:
+            return _view(x, x._value.transpose(axes))
+        except ValueError:  # not a permutation of the axes: the general path says so
+            pass
     return S.transpose(_arr(x), axes)
 
 
@@ -255,6 +278,8 @@ def matrix_transpose(x, /) -> Array:
     >>> fnp.matrix_transpose(fnp.zeros((5, 2, 3))).shape
     (5, 3, 2)
     """
+    if _eager(x) and x._value.ndim > 1:  # kept fast: the kernel's view
+        return _view(x, x._value.swapaxes(-1, -2))
     x = _arr(x)
     if x.ndim < 2:
         raise op_error(ShapeError, "matrix_transpose", f"needs at least 2 dimensions, got shape {x.shape}",
@@ -287,6 +312,10 @@ def moveaxis(x, source, destination) -> Array:
     >>> fnp.moveaxis(fnp.zeros((2, 3, 4)), 0, -1).shape
     (3, 4, 2)
     """
+    if (src := _eager_axis(x, source)) is not None and (dst := _eager_axis(x, destination)) is not None:  # kept fast:
+        perm = list(range(x._value.ndim))  # the kernel's view
+        perm.insert(dst, perm.pop(src))
+        return _view(x, x._value.transpose(perm))
     x = _arr(x)
     src, dst = _axes("moveaxis", source, x.ndim), _axes("moveaxis", destination, x.ndim)
     if len(src) != len(dst):
@@ -305,6 +334,11 @@ def flip(x, /, axis=None) -> Array:
     >>> fnp.flip(fnp.asarray([[1, 2], [3, 4]]), axis=1).tolist()
     [[2, 1], [4, 3]]
     """
+    if axis is None and _eager(x):  # kept fast: the kernel's view
+        v = x._value
+        return _view(x, v[(_REVERSED,) * v.ndim]) if v.ndim else x
+    if (a := _eager_axis(x, axis)) is not None:
+        return _view(x, x._value[_along(a, _REVERSED)])
     x = _arr(x)
     return S.rev(x, tuple(range(x.ndim)) if axis is None else _axes("flip", axis, x.ndim))
 
@@ -316,6 +350,15 @@ def rot90(m, k: int = 1, axes: tuple[int, int] = (0, 1)) -> Array:
     >>> fnp.rot90(fnp.asarray([[1, 2], [3, 4]])).tolist()
     [[2, 4], [1, 3]]
     """
+    if (k.__class__ is int and axes.__class__ is tuple and len(axes) == 2 and (a := _eager_axis(m, axes[0])) is not None
+            and (b := _eager_axis(m, axes[1])) is not None and a != b and m._value.ndim > 1):  # kept fast: the kernels'
+        v, k = m._value, k % 4  # views, of the same flips and transposition
+        if k == 2:
+            return _view(m, v[_along(a, _REVERSED)][_along(b, _REVERSED)])
+        if k:
+            turned = v[_along(b, _REVERSED)].swapaxes(a, b) if k == 1 else v.swapaxes(a, b)[_along(b, _REVERSED)]
+            return _view(m, turned)
+        return m
     m = _arr(m)
     if len(axes) != 2 or m.ndim < 2:
         raise op_error(ValueError, "rot90", f"needs 2 axes of an array of at least 2 dimensions, got axes {axes} "
@@ -470,6 +513,16 @@ def stack(arrays, /, axis: int = 0, *, dtype=None) -> Array:
     return S.concatenate([S.expand_dims(x, (axis,)) for x in xs], axis)
 
 
+def _eager_stack(tup, dtype, at_least, axis) -> Array | None:
+    """`_eager_join` of eager Arrays made `at_least` so deep, along `axis(arrays)`; None where that
+    does not apply (other operands, `dtype` given, dtypes that differ), which goes the general way."""
+    if dtype is None and _ctx.interp is EAGER and tup.__class__ in (list, tuple) and tup and all(
+            a.__class__ is Array for a in tup):
+        xs = [at_least(a) for a in tup]
+        return _eager_join(xs, axis(xs), False)
+    return None
+
+
 def vstack(tup, *, dtype=None) -> Array:
     """Stack rows: 1-d arrays become rows, then join along axis 0.
 
@@ -477,6 +530,8 @@ def vstack(tup, *, dtype=None) -> Array:
     >>> fnp.vstack([fnp.zeros(3), fnp.ones(3)]).shape
     (2, 3)
     """
+    if (out := _eager_stack(tup, dtype, atleast_2d, lambda xs: 0)) is not None:  # the common case, kept fast
+        return out
     return S.concatenate([atleast_2d(x) for x in _promoted("vstack", tup, dtype)], 0)
 
 
@@ -487,6 +542,8 @@ def hstack(tup, *, dtype=None) -> Array:
     >>> fnp.hstack([fnp.zeros((2, 1)), fnp.ones((2, 2))]).shape
     (2, 3)
     """
+    if (out := _eager_stack(tup, dtype, atleast_1d, lambda xs: 0 if xs[0].ndim == 1 else 1)) is not None:  # kept fast
+        return out
     xs = [atleast_1d(x) for x in _promoted("hstack", tup, dtype)]
     return S.concatenate(xs, 0 if xs[0].ndim == 1 else 1)
 
@@ -519,13 +576,18 @@ def _split_at(x: Array, bounds: list[int], axis: int) -> list[Array]:
     pieces = []
     for lo, hi in zip(bounds, bounds[1:]):
         start, stop, _ = builtins.slice(lo, hi).indices(n)
-        pieces.append(S.slice_in_dim(x, start, max(start, stop), axis=axis))
+        if _eager(x):  # kept fast: the kernel's view
+            pieces.append(_view(x, x._value[_along(axis, builtins.slice(start, max(start, stop)))]))
+        else:
+            pieces.append(S.slice_in_dim(x, start, max(start, stop), axis=axis))
     return pieces
 
 
 def _split(op: str, x, indices_or_sections, axis: int, equal: bool) -> list[Array]:
-    x = _arr(x)
-    (axis,) = _axes(op, axis, x.ndim)
+    if (a := _eager_axis(x, axis)) is None:
+        x = _arr(x)
+        (a,) = _axes(op, axis, x.ndim)
+    axis = a
     n = x.shape[axis]
     if isinstance(indices_or_sections, (int, np.integer)) or (
             isinstance(indices_or_sections, Array) and indices_or_sections.ndim == 0):
@@ -572,6 +634,9 @@ def unstack(x, /, *, axis: int = 0) -> tuple[Array, ...]:
     >>> [a.tolist() for a in fnp.unstack(fnp.asarray([[1, 2], [3, 4]]), axis=1)]
     [[1, 3], [2, 4]]
     """
+    if (a := _eager_axis(x, axis)) is not None:  # kept fast: the kernel's views
+        v = x._value
+        return tuple(_view(x, v[_along(a, i) + (...,)]) for i in range(v.shape[a]))
     x = _arr(x)
     (axis,) = _axes("unstack", axis, x.ndim)
     return tuple(S.squeeze(S.slice_in_dim(x, i, i + 1, axis=axis), (axis,)) for i in range(x.shape[axis]))
@@ -585,6 +650,9 @@ def tile(A, reps) -> Array:
     >>> fnp.tile(fnp.asarray([1, 2]), (2, 2)).tolist()
     [[1, 2, 1, 2], [1, 2, 1, 2]]
     """
+    if (reps.__class__ is int and reps >= 0 or reps.__class__ is tuple and all(
+            r.__class__ is int and r >= 0 for r in reps)) and _eager(A):  # kept fast: NumPy's tile is the same copies
+        return _view(A, np.tile(A._value, reps))
     x = _arr(A)
     reps = _ints("tile", "reps", reps)
     if any(r < 0 for r in reps):
@@ -622,6 +690,9 @@ def repeat(x, repeats, /, axis: int | None = None, *, total_repeat_length: int |
     >>> fnp.repeat(fnp.asarray([1, 2, 3]), fnp.asarray([2, 0, 1]), total_repeat_length=5).tolist()
     [1, 1, 3, 3, 3]
     """
+    if repeats.__class__ is int and repeats >= 0 and total_repeat_length is None and _eager(x) and (
+            axis is None or _eager_axis(x, axis) is not None):  # kept fast: NumPy's repeat is the same copies
+        return _view(x, np.repeat(x._value, repeats, axis))
     x = _arr(x)
     if axis is None or x.ndim == 0:
         x = S.reshape(x, (x.size,))
@@ -669,6 +740,16 @@ def roll(x, /, shift, axis=None) -> Array:
     >>> fnp.roll(fnp.arange(5), 2).tolist()
     [3, 4, 0, 1, 2]
     """
+    if shift.__class__ is int and (axis is None and _eager(x) or (a := _eager_axis(x, axis)) is not None):  # kept
+        v = x._value  # fast: the kernel's two slices, joined
+        flat = v.reshape(-1) if axis is None else v
+        a = 0 if axis is None else a
+        n = flat.shape[a]
+        s = shift % n if n else 0
+        if not s:
+            return x
+        out = np.concatenate((flat[_along(a, builtins.slice(n - s, None))], flat[_along(a, builtins.slice(n - s))]), a)
+        return _view(x, out.reshape(v.shape))
     x = _arr(x)
     if axis is None:
         return S.reshape(roll(S.reshape(x, (x.size,)), shift, axis=0), x.shape)

@@ -13,7 +13,8 @@ from ..ops._util import broadcasts_to as _broadcasts_to
 from . import _elementwise, _indexing, _reductions
 from ._convert import convert
 from ._creation import arange
-from ._manipulation import _arr, tile
+from ._eager_indexing import _takes
+from ._manipulation import _arr, _eager, _view, tile
 
 __all__ = ["pad"]
 
@@ -189,6 +190,43 @@ def _constant_pad(x: Array, widths: np.ndarray, constant_values) -> Array:
     return x
 
 
+_COPYING_MODES = ("edge", "reflect", "symmetric", "wrap")  # whose padding is copied elements of the array
+
+
+def _eager_widths(w, ndim: int) -> tuple | None:
+    """Python-int `pad_width` (w, (before, after) or one pair per axis) as one pair per axis; None
+    for other forms and negative widths, which the general path reads."""
+    if w.__class__ is int:
+        pairs = ((w, w),) * ndim
+    elif w.__class__ is tuple and len(w) == 2 and w[0].__class__ is int and w[1].__class__ is int:
+        pairs = (w,) * ndim
+    elif w.__class__ is tuple and len(w) == ndim and all(
+            p.__class__ is tuple and len(p) == 2 and p[0].__class__ is int and p[1].__class__ is int for p in w):
+        pairs = w
+    else:
+        return None
+    return pairs if all(b >= 0 and a >= 0 for b, a in pairs) else None
+
+
+def _eager_pad(x: Array, pad_width, mode: str, kwargs: dict) -> Array | None:
+    """`x` (eager, of at least one axis) padded by NumPy, for mode constant with no value, 0 or a
+    Python scalar that `x`'s dtype takes as it is, and the copying modes with no keywords (on a
+    non-empty `x`); None in every other case, which goes the general way."""
+    v = x._value
+    if not v.ndim or (pairs := _eager_widths(pad_width, v.ndim)) is None:
+        return None
+    if mode == "constant" and set(kwargs) <= {"constant_values"}:
+        c = kwargs.get("constant_values", 0)
+        if not (c.__class__ is int and c == 0 or _takes(v.dtype, c)):
+            return None
+        out = np.full(tuple(b + d + a for (b, a), d in zip(pairs, v.shape)), c, v.dtype)
+        out[tuple(slice(b, b + d) for (b, _), d in zip(pairs, v.shape))] = v
+        return _view(x, out)
+    if mode in _COPYING_MODES and not kwargs and v.size:
+        return _view(x, np.pad(v, pairs, mode))
+    return None
+
+
 def pad(array, pad_width, mode: str = "constant", **kwargs) -> Array:
     """Pad an array, as NumPy's pad: modes constant, edge, reflect, symmetric, wrap, empty,
     linear_ramp, maximum, mean, median and minimum.
@@ -209,6 +247,8 @@ def pad(array, pad_width, mode: str = "constant", **kwargs) -> Array:
     >>> fnp.pad(fnp.asarray([4, 4]), (2, 0), mode="linear_ramp", end_values=1).tolist()
     [1, 2, 4, 4]
     """
+    if _eager(array) and (out := _eager_pad(array, pad_width, mode, kwargs)) is not None:  # the common case, kept fast
+        return out
     x = _arr(array)
     if mode not in _PAD_MODES:
         raise op_error(ValueError, "pad", f"mode {mode!r} is not supported", f"use one of {', '.join(_PAD_MODES)}")

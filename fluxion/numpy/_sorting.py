@@ -137,9 +137,7 @@ def partition(a, kth, axis=-1, kind: str = "introselect", order=None) -> Array:
     >>> fnp.partition(fnp.asarray([5, 1, 4, 2]), 1).tolist()[1]
     2
     """
-    x, ax = _along("partition", a, axis, kind, order)
-    _kth("partition", kth, x.shape[ax])
-    return _sort.sort(x, ax)
+    return _partitioned("partition", a, kth, axis, kind, order, False)
 
 
 def argpartition(a, kth, axis=-1, kind: str = "introselect", order=None) -> Array:
@@ -149,9 +147,19 @@ def argpartition(a, kth, axis=-1, kind: str = "introselect", order=None) -> Arra
     >>> fnp.argpartition(fnp.asarray([5, 1, 4, 2]), 1).tolist()[1]
     3
     """
-    x, ax = _along("argpartition", a, axis, kind, order)
-    _kth("argpartition", kth, x.shape[ax])
-    return _argsort(x, ax)
+    return _partitioned("argpartition", a, kth, axis, kind, order, True)
+
+
+def _partitioned(op: str, a, kth, axis, kind, order, indices: bool) -> Array:
+    """The stable sort (or its indices) that `partition` (`argpartition`) returns, after checking `kth`."""
+    if kind in _KINDS or kind == "introselect":  # the common case, kept fast
+        out = _eager_sort(a, axis, None, order, indices)
+        if out is not None:
+            _kth(op, kth, a._value.shape[axis])
+            return out
+    x, ax = _along(op, a, axis, kind, order)
+    _kth(op, kth, x.shape[ax])
+    return _argsort(x, ax) if indices else _sort.sort(x, ax)
 
 
 def lexsort(keys, axis=-1) -> Array:
@@ -194,6 +202,8 @@ def searchsorted(a, v, side: str = "left", sorter=None) -> Array:
     >>> fnp.searchsorted(fnp.asarray([1, 2, 2, 4]), fnp.asarray([2, 3]), side="right").tolist()
     [3, 3]
     """
+    if sorter is None and (out := _eager_searchsorted(a, v, side)) is not None:  # the common case, kept fast
+        return out
     if side not in ("left", "right"):
         raise op_error(ValueError, "searchsorted", f"side={side!r} must be 'left' or 'right'",
                        "pass side='left' or 'right'")
@@ -214,6 +224,38 @@ def searchsorted(a, v, side: str = "left", sorter=None) -> Array:
         extra = E.and_p.bind(nan_v, E.not_p.bind(isnan(elements))) if side == "left" else nan_v
         before = E.or_p.bind(before, extra)
     return R.reduce_sum(convert(before, dtypes.int64), (v.ndim,))
+
+
+def _eager_searchsorted(a, v, side) -> Array | None:
+    """The general path's count, by NumPy, for eager 1-d `a` and `v` of one real dtype the kernels
+    order as NumPy does (or a Python scalar that `a`'s dtype keeps); None otherwise."""
+    if a.__class__ is not Array or _ctx.interp is not EAGER or (e := a._value).ndim != 1 or e.dtype not in _SEARCHED:
+        return None
+    if v.__class__ is Array:
+        if (w := v._value).dtype is not e.dtype:
+            return None
+    elif (v.__class__ is float or v.__class__ is int) and e.dtype in _INEXACT:
+        w = np.asarray(v, e.dtype)
+    else:
+        return None
+    values = w[..., None]
+    if side == "left":
+        before = e < values
+        if e.dtype in _INEXACT:  # a NaN goes after every number
+            before |= (values != values) & (e == e)
+    elif side == "right":
+        before = e <= values
+        if e.dtype in _INEXACT:
+            before |= values != values
+    else:
+        return None
+    out = Array.__new__(Array)
+    out._value, out._weak = np.asarray(before.sum(-1, np.int64)), False
+    return out
+
+
+_INEXACT = frozenset((dtypes.float32, dtypes.float64))
+_SEARCHED = _INEXACT | frozenset(dtypes.INTEGER)
 
 
 def _check_sorter(sorter: Array, shape: tuple) -> None:
