@@ -11,7 +11,6 @@ import pytest
 import fluxion.numpy as fnp
 from fluxion.core.array import Array
 
-from _tracing import traced
 from test_eager_fast_paths import check, same
 
 _RNG = np.random.default_rng(3)
