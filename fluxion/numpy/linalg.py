@@ -3,6 +3,7 @@ and multi_dot.
 
 Everything is composed from the factorization primitives (lu, triangular_solve, cholesky,
 qr, eigh, svd) and the products of `_linear`, so derivatives come from the primitives' rules.
+The norms are in `_norms.py`, the helpers shared with fluxion.scipy.linalg in `_linalg_util.py`.
 As in compiled code, a singular or indefinite input gives inf/NaN values, never an error:
 `inv` and `solve` of a singular matrix give inf/NaN, `cholesky` of a matrix that is not
 positive definite gives NaN, `det` of a singular matrix gives 0.
@@ -19,7 +20,6 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
-from ..core.interpreters import EAGER, _ctx
 from ..core.primitive import numpy_kernel
 from ..ops import elementwise as E
 from ..ops import linalg as L
@@ -27,13 +27,14 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import axis_index, broadcast_shapes
 from ..ops.sort import sort
-from ._contract import conj, diagonal as _diagonal
+from ._contract import diagonal as _diagonal
 from ._convert import convert, promote, promote_inexact
-from ._elementwise_base import root_at_zero
 from ._linear import cross as _cross
 from ._linear import matmul, outer as _outer, sum_dtype, tensordot, vecdot
+from ._linalg_util import _abs, _ct, _eager_matrices, _eye, _kernel, _last, _matrices, _strong, _where
 from ._manipulation import matrix_transpose
-from ._reductions import _DIRECT_REAL, _eager_axes
+from ._norms import _matrix_norm, matrix_norm, norm, vector_norm
+from ._reductions import _DIRECT_REAL
 
 __all__ = ["EigResult", "EighResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "cond", "cross", "det",
            "diagonal", "eig", "eigh", "eigvals", "eigvalsh", "inv", "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank",
@@ -65,75 +66,6 @@ class SVDResult(NamedTuple):
     U: Array
     S: Array
     Vh: Array
-
-
-# helpers ------------------------------------------------------------------------------------
-def _matrices(op: str, x, square: bool = False) -> Array:
-    """`x` as a floating stack of (square) matrices; integers and booleans become float32."""
-    (x,) = promote_inexact(op, x)
-    if x.ndim < 2 or (square and x.shape[-1] != x.shape[-2]):
-        what = "square matrices (shape (..., M, M))" if square else "matrices (shape (..., M, N))"
-        raise op_error(ShapeError, op, f"needs a stack of {what}, got shape {x.shape}",
-                       "pass an array whose last two axes form " + ("square matrices" if square else "the matrices"))
-    return x
-
-
-def _ct(x: Array) -> Array:
-    """Conjugate transpose of the matrices in `x`."""
-    return matrix_transpose(conj(x))
-
-
-def _last(x: Array) -> tuple[int]:
-    return (x.ndim - 1,)
-
-
-def _abs(x: Array) -> Array:
-    return E.abs_p.bind(x)
-
-
-def _eye(n: int, dt) -> Array:
-    return convert(E.eq_p.bind(S.iota(dtypes.int32, (n, n), 0), S.iota(dtypes.int32, (n, n), 1)), dt)
-
-
-def _where(cond: Array, yes: Array, no: Array) -> Array:
-    return E.select_n_p.bind(cond, no, yes)
-
-
-def _max(a: Array, axes: tuple) -> Array:
-    """Maximum of non-negative values over `axes`; 0 over no elements, as a norm should be."""
-    out = R.reduce_max(a, axes)
-    if any(a.shape[d] == 0 for d in axes):
-        out = E.max_p.bind(out, convert(0, out.dtype))
-    return out
-
-
-_LAPACK = frozenset(dtypes.WIDE_FLOATING)  # the dtypes the kernels take as they are
-
-
-def _eager_matrices(x, square: bool = True) -> np.ndarray | None:
-    """The value of `x` where it is a plain eager Array (no transformation active) of (square)
-    matrices of a dtype the kernels take as they are; None in every other case, which goes the
-    general way (promotion, errors, tracing)."""
-    if x.__class__ is not Array or _ctx.interp is not EAGER:
-        return None
-    v = x._value
-    if v.dtype not in _LAPACK or v.ndim < 2 or square and v.shape[-1] != v.shape[-2]:
-        return None
-    return v
-
-
-def _strong(v) -> Array:
-    """An eager Array of the kernel's result, strong as the factorizations' results are."""
-    y = Array.__new__(Array)
-    y._value, y._weak = v if v.__class__ is np.ndarray else np.asarray(v), False
-    return y
-
-
-def _kernel(prim, v: np.ndarray, **params):
-    """`prim`'s kernel on `v`, as the eager interpreter would call it: the same results, without
-    promotion, checks and abstract evaluation."""
-    out = numpy_kernel[prim](v, **params)
-    return tuple(map(_strong, out)) if prim.multiple_results else _strong(out)
 
 
 # factorizations -----------------------------------------------------------------------------
@@ -539,138 +471,6 @@ def lstsq(a, b, rcond=None) -> tuple[Array, Array, Array, Array]:
     else:
         residuals = S.full((0,), 0, dtypes.real_dtype(a.dtype))
     return (S.squeeze(x, (1,)) if vector else x), residuals, rank, s
-
-
-# norms ------------------------------------------------------------------------------------
-def _sum_abs(x: Array, axes: tuple, p: float) -> Array:
-    """sum(|x|**p) over axes, for p in 1 and 2 without a power (p = 2 without |x|, whose kink at 0
-    would make the second derivative there 0)."""
-    if p == 2 and x.dtype in dtypes.COMPLEX:
-        return R.reduce_sum(E.real_p.bind(E.mul_p.bind(x, E.conj_p.bind(x))), axes)
-    if p == 2:
-        return R.reduce_sum(E.mul_p.bind(x, x), axes)
-    a = _abs(x)
-    return R.reduce_sum(a if p == 1 else E.pow_p.bind(a, convert(p, a.dtype)), axes)
-
-
-def _vector_norm(x: Array, axes: tuple, ord) -> Array:
-    if ord == math.inf:
-        return _max(_abs(x), axes)
-    if ord == -math.inf:
-        return R.reduce_min(_abs(x), axes)
-    rdt = dtypes.real_dtype(x.dtype)
-    if ord == 0:
-        return R.reduce_sum(convert(E.ne_p.bind(x, convert(0, x.dtype)), rdt), axes)
-    if ord == 1:
-        return _sum_abs(x, axes, 1)
-    if ord == 2:
-        return root_at_zero(_sum_abs(x, axes, 2), E.sqrt_p.bind)
-    root = lambda s: E.pow_p.bind(s, convert(1 / ord, rdt))  # noqa: E731
-    # for ord < 0 a zero sum (no elements, or all infinite) has the root inf, as it should
-    return root(_sum_abs(x, axes, ord)) if ord < 0 else root_at_zero(_sum_abs(x, axes, ord), root)
-
-
-def _eager_norm2(x, axis, keepdims: bool) -> Array | None:
-    """The 2-norm over all axes, one (an int) or the last two (a tuple naming them in order: the
-    Frobenius norm) of an eager float32 or float64 array, with the general path's kernels; None
-    in every other case, which goes the general way."""
-    if (axes := _eager_axes(x, None if axis.__class__ is tuple else axis, _DIRECT_REAL)) is None:
-        return None
-    if axis.__class__ is tuple:
-        n = len(axes)
-        if tuple(a + n if a.__class__ is int and -n <= a < 0 else a for a in axis) != axes[-2:]:
-            return None
-        axes = axes[-2:]
-    v = x._value
-    # root_at_zero's selections keep a zero sum as it is, and a sum of squares is never -0.0, so
-    # its root is that same +0.0
-    s = np.sqrt(np.add.reduce(np.multiply(v, v), axes, v.dtype, None, keepdims))
-    y = Array.__new__(Array)  # strong, as root_at_zero's constants are
-    y._value, y._weak = s if s.__class__ is np.ndarray else np.asarray(s), False
-    return y
-
-
-def vector_norm(x, /, *, axis=None, keepdims: bool = False, ord=2) -> Array:
-    """p-norm over `axis` (all axes by default): `ord` any real number (0 counts non-zeros), inf or -inf.
-
-    >>> import fluxion.numpy as fnp
-    >>> fnp.linalg.vector_norm(fnp.asarray([3.0, -4.0])).item()
-    5.0
-    """
-    if (ord.__class__ is int or ord.__class__ is float) and ord == 2 and (y := _eager_norm2(x, axis, keepdims)) is not None:
-        return y  # kept fast
-    (x,) = promote_inexact("vector_norm", x)
-    if isinstance(ord, str) or not isinstance(ord, (int, float, np.number)):
-        raise op_error(ValueError, "vector_norm", f"ord must be a number, got {ord!r}",
-                       "use a real number, inf or -inf (matrix_norm takes 'fro' and 'nuc')")
-    axes = R.normalize_axes("vector_norm", axis, x.ndim)
-    out = _vector_norm(x, axes, float(ord))
-    return S.expand_dims(out, axes) if keepdims else out
-
-
-_MATRIX_ORDS = ("fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf)
-
-
-def _matrix_norm(x: Array, ord) -> Array:
-    """A matrix norm over the last two axes."""
-    r, c = x.ndim - 2, x.ndim - 1
-    if ord == "fro":
-        return root_at_zero(_sum_abs(x, (r, c), 2), E.sqrt_p.bind)
-    if ord in ("nuc", 2, -2):
-        s = L.svd(x, compute_uv=False)
-        return (R.reduce_sum if ord == "nuc" else _max if ord == 2 else R.reduce_min)(s, _last(s))
-    if ord in (1, -1, math.inf, -math.inf):
-        sums = _sum_abs(x, (r if abs(ord) == 1 else c,), 1)
-        return (_max if ord > 0 else R.reduce_min)(sums, _last(sums))
-    raise op_error(ValueError, "matrix_norm", f"ord {ord!r} is not a matrix norm",
-                   f"use one of {', '.join(map(repr, _MATRIX_ORDS))}")
-
-
-def matrix_norm(x, /, *, keepdims: bool = False, ord="fro") -> Array:
-    """Norm of each matrix: `ord` 'fro', 'nuc', 1, -1, 2, -2, inf or -inf.
-
-    >>> import fluxion.numpy as fnp
-    >>> fnp.linalg.matrix_norm(fnp.asarray([[1.0, -2.0], [3.0, 4.0]]), ord=1).item()
-    6.0
-    """
-    if ord.__class__ is str and ord == "fro" and (y := _eager_norm2(x, (-2, -1), keepdims)) is not None:
-        return y  # kept fast
-    x = _matrices("matrix_norm", x)
-    out = _matrix_norm(x, ord)
-    return S.expand_dims(out, (x.ndim - 2, x.ndim - 1)) if keepdims else out
-
-
-def norm(x, ord=None, axis=None, keepdims: bool = False) -> Array:
-    """NumPy's norm: a vector norm over one axis, a matrix norm over two, the 2-norm of all
-    elements when both `ord` and `axis` are None.
-
-    >>> import fluxion.numpy as fnp
-    >>> fnp.linalg.norm(fnp.asarray([[1.0, 2.0], [2.0, 4.0]])).item()
-    5.0
-    """
-    fro = ord is None or ord.__class__ is str and ord == "fro" and axis.__class__ is tuple
-    if fro and (y := _eager_norm2(x, axis, keepdims)) is not None:
-        return y  # kept fast
-    (x,) = promote_inexact("norm", x)
-    if axis is None:
-        if ord is None:
-            return vector_norm(x, keepdims=keepdims)
-        if x.ndim not in (1, 2):
-            raise op_error(ShapeError, "norm", f"ord={ord!r} needs a 1-D or 2-D array, got shape {x.shape}",
-                           "pass axis= to pick the vector or matrix axes")
-        axis = tuple(range(x.ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    if len(axes) == 1:
-        return vector_norm(x, axis=axes[0], keepdims=keepdims, ord=2 if ord is None else ord)
-    if len(axes) != 2:
-        raise op_error(ShapeError, "norm", f"axis {axis} names {len(axes)} axes",
-                       "name one axis (vector) or two (matrix)")
-    rows, cols = (axis_index("norm", operator.index(a), x.ndim) for a in axes)
-    if rows == cols:
-        raise op_error(ShapeError, "norm", f"axis {axis} names one axis twice", "name two different axes")
-    moved = S.transpose(x, tuple(d for d in range(x.ndim) if d not in (rows, cols)) + (rows, cols))
-    out = _matrix_norm(moved, "fro" if ord is None else ord)
-    return S.expand_dims(out, tuple(sorted((rows, cols)))) if keepdims else out
 
 
 def cond(x, p=None) -> Array:

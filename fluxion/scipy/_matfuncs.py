@@ -18,7 +18,7 @@ from .. import numpy as fnp
 from ..control import fori_loop, while_loop
 from ..core.errors import ShapeError, op_error
 from ..numpy._convert import promote_inexact
-from ..numpy.linalg import _matrices
+from ..numpy._linalg_util import _matrices
 from ..ops._util import broadcast_shapes
 from ..transforms.autodiff.jacobians import stop_gradient
 from ._schur import sqrtm

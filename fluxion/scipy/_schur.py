@@ -13,7 +13,7 @@ from .. import numpy as fnp
 from ..control import fori_loop
 from ..core.errors import ShapeError, op_error
 from ..numpy._convert import promote_inexact
-from ..numpy.linalg import _ct, _matrices
+from ..numpy._linalg_util import _ct, _matrices
 from ..ops import linalg as L
 from ..ops import linalg_schur as LS
 from ..ops._util import broadcast_shapes

@@ -2,7 +2,8 @@
 
 Factorizations come from the primitives (`cholesky`, `lu`, `triangular_solve`, `eigh`, `eig`,
 `qr`, `svd`, and the Schur-based ones of `_schur.py`); the matrix functions of `_matfuncs.py`
-are built on `expm` and `sqrtm`. So every function here batches over leading axes and compiles
+are built on `expm` and `sqrtm`, the SVD-based functions are in `_linalg_svd.py`, and those of
+structured matrices and matrix equations in `_linalg_structured.py`. So every function here batches over leading axes and compiles
 (but `null_space`, `orth` and value subsets of eigenpairs, whose shapes depend on values), and
 all but the Schur and Hessenberg decompositions (and `funm`, through the Schur form) are
 differentiable. As in `fluxion.numpy.linalg`, a singular or indefinite input gives inf/NaN
@@ -25,9 +26,15 @@ from ..core.errors import ShapeError, op_error
 from ..core.interpreters import EAGER, _ctx
 from ..core.primitive import numpy_kernel
 from ..numpy._convert import promote_inexact
-from ..numpy.linalg import _ct, _eager_matrices, _inverse_values, _kernel, _matrices, _strong, eager_lu_solve
+from ..numpy._linalg_util import _ct, _eager_matrices, _kernel, _matrices, _strong
+from ..numpy.linalg import eager_lu_solve
 from ..ops import linalg as L
 from ..ops._util import broadcast_shapes
+from ._linalg_structured import (bandwidth, ishermitian, issymmetric, khatri_rao, matmul_toeplitz,
+                                 solve_circulant, solve_continuous_lyapunov, solve_discrete_lyapunov,
+                                 solve_lyapunov, _toeplitz)
+from ._linalg_svd import (diagsvd, lstsq, null_space, orth, orthogonal_procrustes, pinv, pinvh, polar, subspace_angles,
+                          svdvals)
 from ._matfuncs import (coshm, cosm, expm, expm_frechet, fractional_matrix_power, logm, signm, sinhm, sinm,
                         tanhm, tanm)
 from ._schur import funm, hessenberg, rsf2csf, schur, solve_sylvester, sqrtm
@@ -275,6 +282,18 @@ def solve(a, b, lower: bool = False, overwrite_a: bool = False, overwrite_b: boo
     return lu_solve(lu_factor(a), b)
 
 
+def solve_toeplitz(c_or_cr, b, check_finite: bool = True):
+    """Solve `T x = b` for the Toeplitz matrix `T = toeplitz(c, r)` (`c_or_cr` is `c`, then
+    r = conj(c), or `(c, r)`); `b` is (M,) or (..., M, K). By LU of `T` (O(M^3), where SciPy's
+    Levinson recursion is O(M^2)), so it compiles, batches and differentiates.
+
+    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
+    >>> fsl.solve_toeplitz(fnp.asarray([2.0, 1.0]), fnp.asarray([3.0, 3.0])).tolist()
+    [1.0, 1.0]
+    """
+    return solve(_toeplitz(c_or_cr), b)
+
+
 def _from_triangle(a, lower: bool, hermitian: bool = True):
     """The symmetric (or Hermitian, with a real diagonal) matrix that `a`'s `lower` (or upper)
     triangle defines: the part of `a` that LAPACK's symmetric and Hermitian routines read."""
@@ -457,77 +476,6 @@ def block_diag(*arrs):
     return fnp.concatenate(rows, axis=0)
 
 
-def khatri_rao(a, b):
-    """The Khatri-Rao product of `a` (..., N, K) and `b` (..., M, K): the (..., N * M, K) matrix
-    whose column k is the Kronecker product of the columns k of `a` and `b`.
-
-    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
-    >>> fsl.khatri_rao(fnp.asarray([[1, 2], [3, 4]]), fnp.asarray([[1, 10]])).tolist()
-    [[1, 20], [3, 40]]
-    """
-    a, b = fnp.asarray(a), fnp.asarray(b)
-    if a.ndim < 2 or b.ndim < 2 or a.shape[-1] != b.shape[-1]:
-        raise op_error(ShapeError, "khatri_rao", f"needs matrices with one number of columns, got shapes {a.shape} "
-                       f"and {b.shape}", "pass a (N, K) and b (M, K)")
-    out = a[..., :, None, :] * b[..., None, :, :]
-    return fnp.reshape(out, out.shape[:-3] + (a.shape[-2] * b.shape[-2], a.shape[-1]))
-
-
-def _is_transpose(op: str, a, atol, rtol, conjugate: bool):
-    a = fnp.asarray(a)
-    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
-        raise op_error(ShapeError, op, f"needs square matrices (shape (..., N, N)), got shape {a.shape}",
-                       "pass an array whose last two axes are equal")
-    t = _ct(a) if conjugate else fnp.matrix_transpose(a)
-    if atol is None and rtol is None:
-        same = a == t
-        if not (conjugate and fnp.iscomplexobj(a)):  # as SciPy, the diagonal is read only for that
-            same = same | fnp.eye(a.shape[-1], dtype=bool)
-    else:
-        same = fnp.isclose(a, t, rtol=rtol or 0.0, atol=atol or 0.0)
-    return fnp.all(same, axis=(-2, -1))
-
-
-def issymmetric(a, atol=None, rtol=None):
-    """Whether each square matrix equals its transpose: exactly (the diagonal unread), or within
-    `atol + rtol * |a^T|` entrywise when either tolerance is given. A bool array (of the batch shape).
-
-    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
-    >>> fsl.issymmetric(fnp.asarray([[1.0, 2.0], [2.0, 1.0]])).item()
-    True
-    """
-    return _is_transpose("issymmetric", a, atol, rtol, conjugate=False)
-
-
-def ishermitian(a, atol=None, rtol=None):
-    """Whether each square matrix equals its conjugate transpose (as `issymmetric`, reading the
-    diagonal of a complex matrix).
-
-    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
-    >>> fsl.ishermitian(fnp.asarray([[1.0, 2j], [-2j, 1.0]])).item()
-    True
-    """
-    return _is_transpose("ishermitian", a, atol, rtol, conjugate=True)
-
-
-def bandwidth(a):
-    """The lower and upper bandwidth `(lower, upper)` of each matrix: how far below and above the
-    diagonal its nonzero entries reach (0 and 0 for a diagonal matrix), as integer arrays.
-
-    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
-    >>> [int(b) for b in fsl.bandwidth(fnp.asarray([[1, 2, 3], [0, 4, 0], [0, 5, 6]]))]
-    [1, 2]
-    """
-    a = fnp.asarray(a)
-    if a.ndim < 2:
-        raise op_error(ShapeError, "bandwidth", f"needs matrices, got shape {a.shape}", "pass a 2-D array")
-    below = fnp.arange(a.shape[-2])[:, None] - fnp.arange(a.shape[-1])[None, :]  # i - j
-
-    def reach(offset):
-        return fnp.max(fnp.where(a != 0, offset, 0), axis=(-2, -1), initial=0)
-    return reach(below), reach(-below)
-
-
 def qr(a, overwrite_a: bool = False, lwork=None, mode: str = "full", pivoting: bool = False,
        check_finite: bool = True):
     """SciPy's QR: `(Q, R)` with complete Q for mode 'full', reduced for 'economic', `(R,)` for 'r'
@@ -562,134 +510,6 @@ def svd(a, full_matrices: bool = True, compute_uv: bool = True, overwrite_a: boo
     return tuple(fnp.linalg.svd(a, full_matrices=full_matrices))
 
 
-def svdvals(a, overwrite_a: bool = False, check_finite: bool = True):
-    """The singular values of each matrix, descending.
-
-    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
-    >>> fsl.svdvals(fnp.asarray([[0.0, 2.0], [1.0, 0.0]])).tolist()
-    [2.0, 1.0]
-    """
-    return fnp.linalg.svdvals(a)
-
-
-def diagsvd(s, M: int, N: int):
-    """The (M, N) matrix with `s` (of length M or N) on its diagonal: the Sigma of an SVD.
-
-    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
-    >>> fsl.diagsvd(fnp.asarray([1, 2]), 2, 3).tolist()
-    [[1, 0, 0], [0, 2, 0]]
-    """
-    s = fnp.atleast_1d(fnp.asarray(s))
-    k = s.shape[-1]
-    if k not in (M, N) or k > min(M, N):
-        raise op_error(ValueError, "diagsvd", f"s has length {k}, which is not min(M, N) of M={M}, N={N}",
-                       "pass as many values as the smaller of M and N")
-    padded = fnp.pad(s, [(0, 0)] * (s.ndim - 1) + [(0, N - k)])
-    return fnp.where(fnp.eye(M, N, dtype=bool), padded[..., None, :], fnp.zeros((), s.dtype))
-
-
-def _threshold(op: str, s, shape, atol, rtol):
-    """`atol + rtol * max(s)` per matrix, shaped (..., 1), with SciPy's defaults (atol 0, rtol
-    max(M, N) * eps)."""
-    atol = 0.0 if atol is None else atol
-    rtol = max(shape[-2:]) * float(fnp.finfo(s.dtype).eps) if rtol is None else rtol
-    if any(isinstance(t, (int, float)) and t < 0 for t in (atol, rtol)):
-        raise op_error(ValueError, op, f"atol and rtol must be non-negative, got {atol!r} and {rtol!r}",
-                       "pass tolerances >= 0")
-    return atol + rtol * fnp.max(s, axis=-1, keepdims=True, initial=0)
-
-
-def pinv(a, *, atol=None, rtol=None, return_rank: bool = False, check_finite: bool = True):
-    """The Moore-Penrose pseudo-inverse of each matrix, from its SVD: singular values at most
-    `atol + rtol * max(s)` count as zero (atol 0 and rtol max(M, N) * eps by default); with
-    `return_rank`, `(pinv, rank)`. Differentiable (where the rank does not change).
-
-    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
-    >>> fsl.pinv(fnp.asarray([[2.0, 0.0], [0.0, 0.0]])).tolist()
-    [[0.5, 0.0], [0.0, 0.0]]
-    """
-    u, s, vh = fnp.linalg.svd(_matrices("pinv", a), full_matrices=False)
-    cutoff = _threshold("pinv", s, u.shape[:-1] + vh.shape[-1:], atol, rtol)
-    inverse = (_ct(vh) * _inverse_values(s, cutoff)[..., None, :].astype(u.dtype)) @ _ct(u)
-    return (inverse, fnp.sum(s > cutoff, axis=-1)) if return_rank else inverse
-
-
-def pinvh(a, atol=None, rtol=None, lower: bool = True, return_rank: bool = False, check_finite: bool = True):
-    """The pseudo-inverse of each Hermitian matrix (reading its `lower` or upper triangle), from
-    its eigendecomposition: eigenvalues of magnitude at most `atol + rtol * max|w|` count as zero
-    (defaults as `pinv`); with `return_rank`, `(pinvh, rank)`. Differentiable.
-
-    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
-    >>> fsl.pinvh(fnp.asarray([[-2.0, 0.0], [0.0, 0.0]])).tolist()
-    [[-0.5, 0.0], [0.0, 0.0]]
-    """
-    w, v = eigh(a, lower=lower)
-    size = fnp.abs(w)
-    cutoff = _threshold("pinvh", size, v.shape, atol, rtol)
-    inverse = (v * (_inverse_values(size, cutoff) * fnp.sign(w))[..., None, :].astype(v.dtype)) @ _ct(v)
-    return (inverse, fnp.sum(size > cutoff, axis=-1)) if return_rank else inverse
-
-
-def _rank(op: str, s, shape, rcond) -> int:
-    """The number of singular values (of one matrix) above `rcond` (max(M, N) * eps by default)
-    times the largest: a number known only from the values, so not under jit or vmap."""
-    if s.ndim != 1:
-        raise op_error(ShapeError, op, f"needs one matrix (its result's shape depends on its rank), got shape {shape}",
-                       "call it on each matrix of the stack")
-    return int(fnp.sum(s > _threshold(op, s, shape, 0.0, rcond)))
-
-
-def null_space(A, rcond=None, *, overwrite_a: bool = False, check_finite: bool = True, lapack_driver: str = "gesdd"):
-    """An orthonormal basis (columns) of the null space of the matrix `A`, from its SVD:
-    the right singular vectors of the singular values at most `rcond` (max(M, N) * eps by
-    default) times the largest. Its shape depends on the rank: not under jit or vmap.
-
-    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
-    >>> fsl.null_space(fnp.asarray([[1.0, 0.0], [0.0, 0.0]])).tolist()
-    [[0.0], [1.0]]
-    """
-    a = _matrices("null_space", A)
-    u, s, vh = fnp.linalg.svd(a, full_matrices=True)
-    return _ct(vh[_rank("null_space", s, a.shape, rcond):, :])
-
-
-def orth(A, rcond=None):
-    """An orthonormal basis (columns) of the range of the matrix `A`, from its SVD: the left
-    singular vectors of the singular values above `rcond` (max(M, N) * eps by default) times the
-    largest. Its shape depends on the rank: not under jit or vmap.
-
-    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
-    >>> fsl.orth(fnp.asarray([[2.0, 0.0], [0.0, 0.0]])).tolist()
-    [[1.0], [0.0]]
-    """
-    a = _matrices("orth", A)
-    u, s, vh = fnp.linalg.svd(a, full_matrices=False)
-    return u[:, :_rank("orth", s, a.shape, rcond)]
-
-
-def lstsq(a, b, cond=None, overwrite_a: bool = False, overwrite_b: bool = False, check_finite: bool = True,
-          lapack_driver=None):
-    """The least-squares solution of `a x = b` for one matrix `a` (M, N) and `b` (M,) or (M, K):
-    `(x, residues, rank, s)`, singular values at most `cond` (machine epsilon by default) times
-    the largest counting as zero. `residues` are the squared norms of `b - a x` (one per column;
-    a scalar for a vector `b`) when M > N, also for a rank-deficient `a` (where SciPy gives an
-    empty array), and empty otherwise. Through the SVD whatever `lapack_driver` says, so `s` is
-    also given for 'gelsy'. Differentiable.
-
-    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
-    >>> x, res, rank, s = fsl.lstsq(fnp.asarray([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]), fnp.asarray([1.0, 2.0, 3.0]))
-    >>> x.tolist(), res.tolist(), rank.item()
-    ([1.0, 2.0], 9.0, 2)
-    """
-    if lapack_driver not in (None, "gelsd", "gelsy", "gelss"):
-        raise op_error(ValueError, "lstsq", f"lapack_driver must be 'gelsd', 'gelsy' or 'gelss', got {lapack_driver!r}",
-                       "pass one of them, or None")
-    x, residues, rank, s = fnp.linalg.lstsq(a, b, rcond=-1 if cond is None else cond)
-    if fnp.ndim(b) == 1 and residues.shape == (1,):
-        residues = residues[0]
-    return x, residues, rank, s
-
-
 def norm(a, ord=None, axis=None, keepdims: bool = False, check_finite: bool = True):
     """NumPy's norm (`fluxion.numpy.linalg.norm`): a vector norm over one axis, a matrix norm over
     two, the 2-norm of all elements when both `ord` and `axis` are None.
@@ -699,23 +519,6 @@ def norm(a, ord=None, axis=None, keepdims: bool = False, check_finite: bool = Tr
     6.0
     """
     return fnp.linalg.norm(a, ord, axis, keepdims)
-
-
-def polar(a, side: str = "right", *, method: str = "svd", eps=None, max_iterations=None):
-    """The polar decomposition a = u p ('right') or p u ('left'): u with orthonormal columns (rows
-    for a wide `a`), p Hermitian positive semidefinite; from the SVD whatever `method` says.
-
-    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
-    >>> u, p = fsl.polar(fnp.asarray([[2.0, 0.0], [0.0, -3.0]]))
-    >>> u.tolist(), p.tolist()
-    ([[1.0, 0.0], [0.0, -1.0]], [[2.0, 0.0], [0.0, 3.0]])
-    """
-    if side not in ("right", "left"):
-        raise op_error(ValueError, "polar", f"side must be 'right' or 'left', got {side!r}", "pass one of them")
-    w, s, vh = fnp.linalg.svd(_matrices("polar", a), full_matrices=False)
-    u = w @ vh
-    p = _ct(vh) @ (s[..., :, None] * vh) if side == "right" else w @ (s[..., :, None] * _ct(w))
-    return u, p
 
 
 def rq(a, overwrite_a: bool = False, lwork=None, mode: str = "full", check_finite: bool = True):
@@ -736,49 +539,6 @@ def rq(a, overwrite_a: bool = False, lwork=None, mode: str = "full", check_finit
                          mode="reduced" if mode == "economic" else "complete")
     r = fnp.flip(fnp.matrix_transpose(r), (-2, -1))
     return r if mode == "r" else (r, fnp.flip(fnp.matrix_transpose(q), -2))
-
-
-def orthogonal_procrustes(A, B, check_finite: bool = True):
-    """The unitary `R` closest to mapping `A` to `B` (minimizing ||A R - B||_F), with the sum of
-    the singular values of `A^H B`: `(R, scale)`. Differentiable (for distinct singular values).
-
-    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
-    >>> r, scale = fsl.orthogonal_procrustes(fnp.asarray([[1.0, 0.0]]), fnp.asarray([[0.0, 1.0]]))
-    >>> r.tolist(), scale.item()
-    ([[0.0, 1.0], [-1.0, 0.0]], 1.0)
-    """
-    a, b = promote_inexact("orthogonal_procrustes", A, B)
-    a, b = _matrices("orthogonal_procrustes", a), _matrices("orthogonal_procrustes", b)
-    if a.shape[-2:] != b.shape[-2:]:
-        raise op_error(ShapeError, "orthogonal_procrustes", f"A has shape {a.shape} and B {b.shape}",
-                       "pass A and B of one matrix shape")
-    u, w, vh = fnp.linalg.svd(_ct(a) @ b, full_matrices=False)
-    return u @ vh, fnp.sum(w, axis=-1)
-
-
-def subspace_angles(A, B):
-    """The principal angles between the column spaces of `A` (M, N) and `B` (M, K), descending:
-    min(N, K) of them. Small angles come from the sines, the others from the cosines (the
-    singular values of `QA^H QB` for orthonormal bases QA, QB), as SciPy computes them. The
-    bases are the SVD's left singular vectors, all min(M, N) of them where SciPy keeps those of
-    the rank: the angles match where the columns are independent, and keep a shape fixed by the
-    shapes, so they compile and batch. Differentiable (for distinct, nonzero angles).
-
-    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
-    >>> fsl.subspace_angles(fnp.asarray([[1.0], [0.0]]), fnp.asarray([[1.0], [1.0]])).round(5).tolist()
-    [0.7854]
-    """
-    a, b = promote_inexact("subspace_angles", A, B)
-    a, b = _matrices("subspace_angles", a), _matrices("subspace_angles", b)
-    if a.shape[-2] != b.shape[-2]:
-        raise op_error(ShapeError, "subspace_angles", f"A has shape {a.shape} and B {b.shape}",
-                       "pass A and B with one number of rows")
-    qa, qb = (fnp.linalg.svd(x, full_matrices=False)[0] for x in (a, b))
-    cross = _ct(qa) @ qb
-    cosines = fnp.flip(fnp.linalg.svdvals(cross), -1)
-    rest = qb - qa @ cross if a.shape[-1] >= b.shape[-1] else qa - qb @ _ct(cross)
-    sines = fnp.linalg.svdvals(rest)
-    return fnp.where(cosines ** 2 >= 0.5, fnp.arcsin(fnp.clip(sines, -1, 1)), fnp.arccos(fnp.clip(cosines, -1, 1)))
 
 
 def qr_multiply(a, c, mode: str = "right", pivoting: bool = False, conjugate: bool = False, overwrite_a: bool = False,
@@ -845,119 +605,3 @@ def eigh_tridiagonal(d, e, eigvals_only: bool = False, select: str = "a", select
     return w if eigvals_only else (w, v)
 
 
-def solve_circulant(c, b, singular: str = "raise", tol=None, caxis: int = -1, baxis: int = 0, outaxis: int = 0):
-    """Solve `C x = b` for the circulant matrix `C = circulant(c)` by the FFT: x = ifft(fft(b) /
-    fft(c)), along `caxis` of `c` and `baxis` of `b` (the other axes broadcast) into `outaxis`.
-    The eigenvalues fft(c) of magnitude at most `tol` (by default max|fft(c)| * N * eps of
-    float64) count as zero: with `singular='lstsq'` their components are dropped, the
-    least-squares solution; with 'raise' a singular `C` gives inf/NaN (not an error: compiled
-    code cannot raise on values). Real for real `c` and `b`. Differentiable.
-
-    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
-    >>> fsl.solve_circulant(fnp.asarray([2.0, 1.0, 0.0]), fnp.asarray([3.0, 3.0, 3.0])).round(5).tolist()
-    [1.0, 1.0, 1.0]
-    """
-    if singular not in ("raise", "lstsq"):
-        raise op_error(ValueError, "solve_circulant", f"singular must be 'raise' or 'lstsq', got {singular!r}",
-                       "pass one of them")
-    c, b = promote_inexact("solve_circulant", fnp.atleast_1d(c), fnp.atleast_1d(b))
-    c, b = fnp.moveaxis(c, caxis, -1), fnp.moveaxis(b, baxis, -1)
-    if c.shape[-1] != b.shape[-1]:
-        raise op_error(ShapeError, "solve_circulant", f"c has {c.shape[-1]} coefficients along caxis but b "
-                       f"{b.shape[-1]} entries along baxis", "pass c and b of one length along caxis and baxis")
-    fc, fb = fnp.fft.fft(c), fnp.fft.fft(b)
-    size = fnp.abs(fc)
-    if tol is None:
-        tol = fnp.max(size, axis=-1, keepdims=True, initial=0) * c.shape[-1] * float(fnp.finfo(fnp.float64).eps)
-    near_zero = size <= tol
-    q = fb / (fnp.where(near_zero, 1, fc) if singular == "lstsq" else fc)
-    x = fnp.fft.ifft(fnp.where(near_zero, 0, q) if singular == "lstsq" else q)
-    if not (fnp.iscomplexobj(c) or fnp.iscomplexobj(b)):
-        x = fnp.real(x)
-    return fnp.moveaxis(x, -1, outaxis)
-
-
-def _toeplitz(c_or_cr):
-    """The Toeplitz matrix of `c` (first column) or of `(c, r)` (r the first row)."""
-    return toeplitz(*c_or_cr) if isinstance(c_or_cr, tuple) else toeplitz(c_or_cr)
-
-
-def solve_toeplitz(c_or_cr, b, check_finite: bool = True):
-    """Solve `T x = b` for the Toeplitz matrix `T = toeplitz(c, r)` (`c_or_cr` is `c`, then
-    r = conj(c), or `(c, r)`); `b` is (M,) or (..., M, K). By LU of `T` (O(M^3), where SciPy's
-    Levinson recursion is O(M^2)), so it compiles, batches and differentiates.
-
-    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
-    >>> fsl.solve_toeplitz(fnp.asarray([2.0, 1.0]), fnp.asarray([3.0, 3.0])).tolist()
-    [1.0, 1.0]
-    """
-    return solve(_toeplitz(c_or_cr), b)
-
-
-def matmul_toeplitz(c_or_cr, x, check_finite: bool = False, workers=None):
-    """The product `T @ x` with the Toeplitz matrix `T = toeplitz(c, r)` (`c_or_cr` is `c`, then
-    r = conj(c), or `(c, r)`); `x` is (N,) or (..., N, K). A dense product (`workers` is
-    accepted for SciPy's signature).
-
-    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
-    >>> fsl.matmul_toeplitz((fnp.asarray([1.0, 2.0]), fnp.asarray([1.0, 3.0])), fnp.asarray([1.0, 1.0])).tolist()
-    [4.0, 3.0]
-    """
-    t = _toeplitz(c_or_cr)
-    x = fnp.asarray(x)
-    if x.ndim < 1 or x.shape[0 if x.ndim == 1 else -2] != t.shape[-1]:
-        raise op_error(ShapeError, "matmul_toeplitz", f"the Toeplitz matrix has shape {t.shape}, so x must have "
-                       f"shape ({t.shape[-1]},) or (..., {t.shape[-1]}, K), got {x.shape}",
-                       "give x as many rows as r has entries")
-    return t @ x
-
-
-# matrix equations ------------------------------------------------------------------------------
-def solve_continuous_lyapunov(a, q):
-    """The solution `x` of the continuous Lyapunov equation `a x + x a^H = q`: the Sylvester
-    equation with b = a^H. Differentiable.
-
-    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
-    >>> a, q = fnp.asarray([[1.0, 0.0], [0.0, 2.0]]), fnp.asarray([[2.0, 3.0], [3.0, 8.0]])
-    >>> fsl.solve_continuous_lyapunov(a, q).tolist()
-    [[1.0, 1.0], [1.0, 2.0]]
-    """
-    a, q = promote_inexact("solve_continuous_lyapunov", a, q)
-    return solve_sylvester(a, _ct(_matrices("solve_continuous_lyapunov", a, square=True)), q)
-
-
-solve_lyapunov = solve_continuous_lyapunov
-
-
-def solve_discrete_lyapunov(a, q, method=None):
-    """The solution `x` of the discrete Lyapunov equation `a x a^H - x + q = 0`. `method`
-    'direct' solves the n^2 linear equations (I - kron(a, conj(a))) vec(x) = vec(q); 'bilinear'
-    maps the equation to a continuous one (`solve_continuous_lyapunov`); by default 'direct' for
-    n < 10, as SciPy. Differentiable.
-
-    >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
-    >>> fsl.solve_discrete_lyapunov(fnp.asarray([[0.5, 0.0], [0.0, 0.0]]), fnp.eye(2)).round(6).tolist()
-    [[1.333333, 0.0], [0.0, 1.0]]
-    """
-    a, q = promote_inexact("solve_discrete_lyapunov", a, q)
-    a, q = _matrices("solve_discrete_lyapunov", a, square=True), _matrices("solve_discrete_lyapunov", q, square=True)
-    n = a.shape[-1]
-    if q.shape[-1] != n:
-        raise op_error(ShapeError, "solve_discrete_lyapunov", f"a has shape {a.shape} and q {q.shape}",
-                       "pass a and q of one matrix size")
-    method = ("direct" if n < 10 else "bilinear") if method is None else str(method).lower()
-    if method not in ("direct", "bilinear"):
-        raise op_error(ValueError, "solve_discrete_lyapunov", f"method must be 'direct' or 'bilinear', got {method!r}",
-                       "pass one of them, or None")
-    batch = broadcast_shapes("solve_discrete_lyapunov", a.shape[:-2], q.shape[:-2])
-    a, q = fnp.broadcast_to(a, batch + (n, n)), fnp.broadcast_to(q, batch + (n, n))
-    eye = fnp.eye(n, dtype=a.dtype)
-    if method == "direct":
-        kron = fnp.reshape(a[..., :, None, :, None] * fnp.conj(a)[..., None, :, None, :], batch + (n * n, n * n))
-        x = fnp.linalg.solve(fnp.eye(n * n, dtype=a.dtype) - kron, fnp.reshape(q, batch + (n * n, 1)))
-        return fnp.reshape(x, batch + (n, n))
-    # with b = (a^H + I)^-1 (a^H - I), the equation is b^H x + x b = -c, c = 2 (a + I)^-1 q (a^H + I)^-1
-    ah = _ct(a)
-    b = fnp.linalg.solve(ah + eye, ah - eye)  # the two factors commute
-    c = 2 * _ct(fnp.linalg.solve(a + eye, _ct(fnp.linalg.solve(a + eye, q))))
-    return solve_continuous_lyapunov(_ct(b), -c)
