@@ -26,9 +26,9 @@ from .core.interpreters import EAGER, _ctx
 from .core.primitive import numpy_kernel
 from .ops import elementwise as E
 from .numpy._convert import promote_inexact
+from .numpy._elementwise_base import eager_array
 from ._attention import dot_product_attention
 from .scipy import special as _special
-from .scipy.special import _eager
 
 __all__ = ["celu", "dot_product_attention", "elu", "gelu", "glu", "hard_sigmoid", "hard_silu", "hard_swish",
            "hard_tanh", "identity", "initializers", "leaky_relu", "log1mexp", "log_sigmoid", "log_softmax",
@@ -69,7 +69,7 @@ def relu(x):
         zero = v.dtype.type(0)
         out = np.maximum(v, zero)
         out += zero
-        return _eager(out, False)
+        return eager_array(out, False)
     x = fnp.asarray(x)
     return fnp.where(x <= 0, fnp.zeros_like(x), x)
 
@@ -151,9 +151,9 @@ def gelu(x, approximate: bool = True):
     if (v := _eager_real(x)) is not None:  # kept fast
         if approximate:
             z = np.multiply(_GELU_SCALE, np.add(v, np.multiply(0.044715, numpy_kernel[E.integer_pow_p](v, y=3))))
-            return _eager(np.multiply(v, numpy_kernel[E.logistic_p](z)), x._weak)
+            return eager_array(np.multiply(v, numpy_kernel[E.logistic_p](z)), x._weak)
         erfc = numpy_kernel[E.erfc_p](np.true_divide(np.negative(v), math.sqrt(2)))
-        return _eager(np.multiply(np.multiply(0.5, v), erfc), x._weak)
+        return eager_array(np.multiply(np.multiply(0.5, v), erfc), x._weak)
     x = _float("gelu", x)
     if approximate:  # 1 + tanh(z) is 2 sigmoid(2 z), which does not cancel for negative x
         return x * sigmoid(_GELU_SCALE * (x + 0.044715 * x ** 3))
@@ -177,7 +177,7 @@ def elu(x, alpha=1.0):
     if (v := _eager_real(x)) is not None and alpha.__class__ is float:  # kept fast
         positive = np.greater(v, 0)
         negative = np.multiply(alpha, np.expm1(np.where(positive, v.dtype.type(0), v)))
-        return _eager(np.where(positive, v, negative), x._weak)
+        return eager_array(np.where(positive, v, negative), x._weak)
     x = _float("elu", x)
     return fnp.where(x > 0, x, _negative_part(x, alpha, False))
 
@@ -214,7 +214,7 @@ def leaky_relu(x, negative_slope=0.01):
     -1.0
     """
     if (v := _eager_real(x)) is not None and negative_slope.__class__ is float:  # kept fast
-        return _eager(np.where(np.greater_equal(v, 0), v, np.multiply(negative_slope, v)), x._weak)
+        return eager_array(np.where(np.greater_equal(v, 0), v, np.multiply(negative_slope, v)), x._weak)
     x = _float("leaky_relu", x)
     return fnp.where(x >= 0, x, negative_slope * x)
 

@@ -26,6 +26,7 @@ from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ._convert import convert, dtype_of
+from ._elementwise_base import eager_array
 from ._placement import place, resolve
 
 __all__ = ["arange", "array", "asarray", "copy", "empty", "empty_like", "eye", "from_dlpack", "full", "full_like",
@@ -581,10 +582,8 @@ def _small_band(n: int, m: int, k: int, lower: bool) -> np.ndarray:
 
 def _triangle(op: str, x, k: int, prim) -> Array:
     if k.__class__ is int and x.__class__ is Array and _ctx.interp is EAGER and (v := x._value).ndim:  # kept fast:
-        y = Array.__new__(Array)  # the kernel's selection between x and zeros
-        n, m = v.shape[-2:] if v.ndim > 1 else v.shape * 2
-        y._value, y._weak = np.where(band_mask(n, m, k, prim is E.le_p), v, np.zeros((), v.dtype)), x._weak
-        return y
+        n, m = v.shape[-2:] if v.ndim > 1 else v.shape * 2  # the kernel's selection between x and zeros
+        return eager_array(np.where(band_mask(n, m, k, prim is E.le_p), v, np.zeros((), v.dtype)), x._weak)
     x = x if isinstance(x, Array) else asarray(x)
     if x.ndim == 0:
         raise op_error(ShapeError, op, "needs an array of at least 1 dimension, got a 0-d array",
@@ -652,11 +651,9 @@ def meshgrid(*arrays, indexing: str = "xy", sparse: bool = False, copy: bool = T
 
 def _meshgrid_axis(x: Array, along: list, shape: list, sparse: bool) -> Array:
     """An eager `x` laid `along` one axis, and (unless `sparse`) copied to `shape`."""
-    y = Array.__new__(Array)
     value = x._value.reshape(along)
     if not sparse:
         full = np.empty(shape, value.dtype)
         full[...] = value
         value = full
-    y._value, y._weak = value, x._weak
-    return y
+    return eager_array(value, x._weak)

@@ -19,6 +19,7 @@ from ..core.device import CPU, Device, devices
 from ..core.errors import DTypeError, op_error
 from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
+from ._elementwise_base import eager_array
 from ._placement import place, resolve
 
 __all__ = ["__array_namespace_info__", "astype", "can_cast", "finfo", "iinfo", "isdtype", "issubdtype",
@@ -73,9 +74,7 @@ def _eager_astype(v: np.ndarray, dt: np.dtype) -> Array | None:
         return None
     if kind == "f" and dt.kind in "iu" and not _fits(v, dt):
         return None
-    out = Array.__new__(Array)
-    out._value, out._weak = v.astype(dt), False
-    return out
+    return eager_array(v.astype(dt), False)
 
 
 def _fits(v: np.ndarray, dt: np.dtype) -> bool:

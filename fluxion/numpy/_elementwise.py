@@ -776,9 +776,7 @@ def _eager_clip(x: Array, low, high) -> Array | None:
         value = value if high is None else np.minimum(value, high)
     except OverflowError:  # an int bound outside an integer dtype: the general path brings it inside
         return None
-    out = Array.__new__(Array)
-    out._value, out._weak = value if value.__class__ is np.ndarray else np.asarray(value), x._weak
-    return out
+    return eager_array(value, x._weak)
 
 
 def _bound(b, x: Array) -> Array:

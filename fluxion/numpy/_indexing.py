@@ -26,6 +26,7 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import axis_index, broadcasts_to
 from ._convert import convert, promote
+from ._elementwise_base import eager_array
 from ._eager_indexing import eager_getitem, eager_set, eager_where
 from ._index_plan import ADVANCED, Plan, plan
 
@@ -291,13 +292,6 @@ def _eager_indices(a, indices) -> np.ndarray | None:
     return i if i.dtype in _INTEGER else None
 
 
-def _eager_result(x: Array, value) -> Array:
-    """An Array of a kernel's `value` (a NumPy scalar for 0-d results) with eager `x`'s weak type."""
-    y = Array.__new__(Array)
-    y._value, y._weak = value if value.__class__ is np.ndarray else np.asarray(value), x._weak
-    return y
-
-
 _INTEGER = frozenset(dtypes.INTEGER)
 
 
@@ -318,7 +312,7 @@ def take(a, indices, axis: int | None = None, mode: str | None = None, fill_valu
             and (axis is None or axis.__class__ is int and -a._value.ndim <= axis < a._value.ndim)
             and (np_mode == "raise" or a._value.size and (axis is None or a._value.shape[axis]))):  # the common case,
         try:  # kept fast: NumPy's take has the same modes (raise: out of bounds is the general path's error)
-            return _eager_result(a, np.take(a._value, i, axis, None, np_mode))
+            return eager_array(np.take(a._value, i, axis, None, np_mode), a._weak)
         except (IndexError, TypeError):  # (NumPy casts no uint64 indices)
             pass
     a = to_array(a)
@@ -358,7 +352,7 @@ def take_along_axis(arr, indices, axis: int | None = -1, mode: str | None = None
             axis is None and i.ndim == 1
             or axis.__class__ is int and i.ndim == arr._value.ndim and -i.ndim <= axis < i.ndim):
         try:  # kept fast: NumPy's take_along_axis is the same index (out of bounds: the general path's error)
-            return _eager_result(arr, np.take_along_axis(arr._value, i, axis))
+            return eager_array(np.take_along_axis(arr._value, i, axis), arr._weak)
         except (IndexError, ValueError, TypeError):  # (shapes that do not broadcast, uint64 indices)
             pass
     arr = to_array(arr)

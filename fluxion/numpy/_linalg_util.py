@@ -15,6 +15,7 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ._contract import conj
 from ._convert import convert, promote_inexact
+from ._elementwise_base import eager_array
 from ._manipulation import matrix_transpose
 
 
@@ -74,9 +75,7 @@ def _eager_matrices(x, square: bool = True) -> np.ndarray | None:
 
 def _strong(v) -> Array:
     """An eager Array of the kernel's result, strong as the factorizations' results are."""
-    y = Array.__new__(Array)
-    y._value, y._weak = v if v.__class__ is np.ndarray else np.asarray(v), False
-    return y
+    return eager_array(v, False)
 
 
 def _kernel(prim, v: np.ndarray, **params):

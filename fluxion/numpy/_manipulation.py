@@ -23,6 +23,7 @@ from ..ops._util import broadcast_shapes as _broadcast_shapes
 from . import _indexing
 from ._convert import convert, promote
 from ._creation import _shape, asarray
+from ._elementwise_base import eager_array
 
 __all__ = ["array_split", "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_arrays", "broadcast_shapes",
            "broadcast_to", "column_stack", "concat", "concatenate", "dstack", "expand_dims", "flatten", "flip",
@@ -472,9 +473,7 @@ def _eager_join(arrays, axis: int, new_axis: bool) -> Array | None:
         value = np.concatenate(values, axis, casting="no")
     except (TypeError, ValueError):
         return None
-    y = Array.__new__(Array)
-    y._value, y._weak = value, weak
-    return y
+    return eager_array(value, weak)
 
 
 def concatenate(arrays, axis: int | None = 0, *, dtype=None) -> Array:

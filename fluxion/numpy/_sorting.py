@@ -20,6 +20,7 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops import sort as _sort
 from ._convert import convert, promote
+from ._elementwise_base import eager_array
 from ._reduce_util import as_array, check_real, const, flatten, isnan, one_axis
 
 __all__ = [
@@ -249,9 +250,7 @@ def _eager_searchsorted(a, v, side) -> Array | None:
             before |= values != values
     else:
         return None
-    out = Array.__new__(Array)
-    out._value, out._weak = np.asarray(before.sum(-1, np.int64)), False
-    return out
+    return eager_array(before.sum(-1, np.int64), False)
 
 
 _INEXACT = frozenset((dtypes.float32, dtypes.float64))

@@ -284,7 +284,7 @@ def solve(x1, x2, /) -> Array:
     >>> fnp.linalg.solve(fnp.asarray([[2.0, 0.0], [0.0, 4.0]]), fnp.asarray([2.0, 2.0])).tolist()
     [1.0, 0.5]
     """
-    if (a := _eager_matrices(x1)) is not None and x2.__class__ is Array:  # kept fast: the same kernels
+    if (a := _eager_matrices(x1)) is not None and x2.__class__ is Array and x2._value.dtype is a.dtype:  # kept fast
         packed, _, perm = numpy_kernel[L.lu_p](a)
         if (x := eager_lu_solve(packed, perm, x2._value)) is not None:
             return x

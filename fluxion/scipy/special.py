@@ -19,7 +19,7 @@ from ..core.array import Array, Tracer, to_array
 from ..core.errors import op_error
 from ..numpy import asarray, finfo, result_type
 from ..numpy._convert import convert, promote_inexact
-from ..numpy._elementwise_base import eager_unary, plus_derivative
+from ..numpy._elementwise_base import eager_array, eager_unary, plus_derivative
 from ..numpy._reductions import _DIRECT_REAL, _eager_axes, eager_finite_max, eager_kept
 from ..ops import elementwise as E
 from ..ops import reduce as R
@@ -303,12 +303,6 @@ def erfcinv(y) -> Array:
 
 
 # reductions ------------------------------------------------------------------------------------
-def _eager(value, weak: bool) -> Array:
-    y = Array.__new__(Array)
-    y._value, y._weak = value if value.__class__ is np.ndarray else np.asarray(value), weak
-    return y
-
-
 def _keep(x: Array, axes: tuple[int, ...], keepdims: bool) -> Array:
     return S.expand_dims(x, axes) if keepdims else x
 
@@ -339,7 +333,7 @@ def logsumexp(a, axis=None, b=None, keepdims: bool = False, return_sign: bool = 
         m = eager_finite_max(v, axes)
         total = np.add.reduce(np.exp(np.subtract(v, m)), axes, v.dtype, None, True)  # never below 0, so
         out = np.add(np.log(np.abs(total)), m)  # the general path's NaN for a negative sum is left out
-        return _eager(eager_kept(out, axes, keepdims), a._weak)
+        return eager_array(eager_kept(out, axes, keepdims), a._weak)
     a_in, *b = promote_inexact("logsumexp", a, *([] if b is None else [b]))
     a, b = _wide(a_in), _wide(b[0]) if b else None
     keep = None if where is None else convert(to_array(where), dtypes.bool_)
@@ -394,7 +388,7 @@ def softmax(x, axis=None) -> Array:
     if (axes := _eager_axes(x, axis, _DIRECT_REAL)) is not None:
         v = x._value  # kept fast
         e = np.exp(np.subtract(v, np.maximum.reduce(v, axes, keepdims=True, initial=-np.inf)))
-        return _eager(np.true_divide(e, np.add.reduce(e, axes, v.dtype, None, True)), x._weak)
+        return eager_array(np.true_divide(e, np.add.reduce(e, axes, v.dtype, None, True)), x._weak)
     x_in, x, axes = _prepare("softmax", x, axis)
     e = E.exp_p.bind(E.sub_p.bind(x, S.expand_dims(R.reduce_max(x, axes), axes)))
     out = E.div_p.bind(e, S.expand_dims(R.reduce_sum(e, axes), axes))
@@ -412,7 +406,7 @@ def log_softmax(x, axis=None) -> Array:
         v = x._value  # kept fast
         shifted = np.subtract(v, eager_finite_max(v, axes))
         log_total = np.log(np.add.reduce(np.exp(shifted), axes, v.dtype, None, True))
-        return _eager(np.subtract(shifted, log_total), x._weak)
+        return eager_array(np.subtract(shifted, log_total), x._weak)
     x_in, x, axes = _prepare("log_softmax", x, axis)
     shifted = E.sub_p.bind(x, _finite_max(x, axes))
     log_total = E.log_p.bind(R.reduce_sum(E.exp_p.bind(shifted), axes))
