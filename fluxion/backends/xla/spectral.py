@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 from jax import lax
+from jax.experimental.layout import Layout, with_layout_constraint
 
 from ...core import dtypes as D
 from ...core.rules import xla_lowering
@@ -22,7 +23,11 @@ _FFT_TYPES = {"fft": lax.FftType.FFT, "ifft": lax.FftType.IFFT, "rfft": lax.FftT
 
 
 def _fft(x, *, fft_type, fft_lengths):
-    return lax.fft(x, _FFT_TYPES[fft_type], fft_lengths)
+    """XLA's fft, on and to arrays held row-major: XLA's CPU fft takes no other layout, and its layout
+    assignment would otherwise pass it the column-major layout that a LAPACK call nearby asks for."""
+    row_major = Layout(tuple(range(x.ndim)))
+    out = lax.fft(with_layout_constraint(x, row_major), _FFT_TYPES[fft_type], fft_lengths)
+    return with_layout_constraint(out, row_major)
 
 
 def _conv(lhs, rhs, *, window_strides, padding, lhs_dilation, rhs_dilation, dimension_numbers, feature_group_count,
