@@ -7,14 +7,17 @@ from .. import numpy as fnp
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import op_error
+from ..core.interpreters import EAGER, _ctx
 from ..ops import reduce as R
 from ..ops import shape as S
 from ._convert import dtype_of
 from ._differences import _arrays, _inexact, _operands
+from ._elementwise_base import eager_array
 
 __all__ = ["allclose", "array_equal", "array_equiv", "isclose", "isin"]
 
 _TABLE_DTYPES = {dtypes.bool_, *dtypes.INTEGER}
+_FLOATING = frozenset(dtypes.FLOATING)
 
 
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan: bool = False) -> Array:
@@ -50,6 +53,12 @@ def array_equal(a1, a2, equal_nan: bool = False) -> Array:
     >>> bool(fnp.array_equal(fnp.asarray([1.0, fnp.nan]), fnp.asarray([1.0, fnp.nan]), equal_nan=True))
     True
     """
+    if (a1.__class__ is Array and a2.__class__ is Array and _ctx.interp is EAGER and not (a1._weak or a2._weak)
+            and (u := a1._value).dtype is (v := a2._value).dtype and u.shape == v.shape):  # kept fast
+        same = u == v
+        if equal_nan and u.dtype in _FLOATING:
+            same |= (u != u) & (v != v)
+        return eager_array(np.asarray(same.all()), False)
     a1, a2 = _arrays("array_equal", a1, a2)
     if a1.shape != a2.shape:
         return fnp.asarray(False)

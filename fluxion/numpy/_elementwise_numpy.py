@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ..core import dtypes as D
 from ..core.array import Array
+from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ._convert import convert
 from ._dtype_functions import finfo
 from ._elementwise_base import copy as _copy
-from ._elementwise_base import (ANY, FLOATING, INTEGER, NUMERIC, REAL, REAL_FLOATING, REAL_NUMERIC, full_like,
-                                in_float32, named, nonzero_divisor, operands, select, unary)
+from ._elementwise_base import (ANY, FLOATING, INTEGER, NUMERIC, REAL, REAL_FLOATING, REAL_NUMERIC, eager_array,
+                                full_like, in_float32, named, nonzero_divisor, operands, select, unary)
 
 __all__ = [
     "angle", "deg2rad", "degrees", "fabs", "float_power", "fmax", "fmin", "fmod", "frexp", "gcd", "heaviside", "i0",
@@ -133,6 +136,10 @@ def float_power(x1, x2, /) -> Array:
     return E.pow_p.bind(convert(x1, dt), convert(x2, dt))
 
 
+_NAN_TO_NUM = frozenset((D.bool_, D.float16, D.float32, D.float64) + D.INTEGER + D.COMPLEX)
+_NUMBERS = (type(None), float, int)
+
+
 def nan_to_num(x, copy: bool = True, nan: float = 0.0, posinf: float | None = None,  # noqa: A002
                neginf: float | None = None) -> Array:
     """NaN replaced by `nan` and infinities by `posinf`/`neginf` (default: the dtype's extremes).
@@ -144,6 +151,10 @@ def nan_to_num(x, copy: bool = True, nan: float = 0.0, posinf: float | None = No
     >>> fnp.nan_to_num(fnp.asarray([float('nan'), -float('inf'), 1.0]), neginf=-9.0).tolist()
     [0.0, -9.0, 1.0]
     """
+    if (x.__class__ is Array and _ctx.interp is EAGER and not x._weak and x._value.dtype in _NAN_TO_NUM
+            and nan.__class__ in _NUMBERS and posinf.__class__ in _NUMBERS and neginf.__class__ in _NUMBERS):
+        with np.errstate(over="ignore"):  # kept fast: NumPy's own, which rounds a too large value to inf, as convert
+            return eager_array(np.nan_to_num(x._value, True, nan, posinf, neginf), False)
     (x,) = operands("nan_to_num", ANY, x)
     if x.dtype in D.COMPLEX:
         parts = (E.real_p.bind(x), E.imag_p.bind(x))
@@ -151,9 +162,10 @@ def nan_to_num(x, copy: bool = True, nan: float = 0.0, posinf: float | None = No
     if x.dtype not in D.REAL_FLOATING:
         return _copy(x)
     info = finfo(x.dtype)
-    x = select(x != x, nan, x)
-    x = select(x == math.inf, info.max if posinf is None else posinf, x)
-    return select(x == -math.inf, info.min if neginf is None else neginf, x)
+    nans, pos, neg = x != x, x == math.inf, x == -math.inf  # of x itself: a replacement may be NaN or inf
+    x = select(nans, nan, x)
+    x = select(pos, info.max if posinf is None else posinf, x)
+    return select(neg, info.min if neginf is None else neginf, x)
 
 
 def _infinity_test(name: str, value: float):

@@ -9,12 +9,13 @@ from .. import numpy as fnp
 from ..core import dtypes
 from ..core.array import Array, Tracer
 from ..core.errors import DTypeError, ShapeError, op_error
+from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..ops import reduce as R
 from ..ops import shape as S
 from ._convert import convert, dtype_of
 from ._differences import _SCALARS, _array, _arrays, _inexact, _part
-from ._elementwise_base import plus_derivative
+from ._elementwise_base import eager_array, plus_derivative
 
 __all__ = ["digitize", "interp", "polyval", "vander"]
 
@@ -49,6 +50,8 @@ def interp(x, xp, fp, left=None, right=None, period=None) -> Array:
     >>> fnp.interp(fnp.asarray([0.5, 1.5, 3.0]), fnp.asarray([0.0, 1.0, 2.0]), fnp.asarray([0.0, 10.0, 0.0])).tolist()
     [5.0, 5.0, 0.0]
     """
+    if period is None and (out := _eager_interp(x, xp, fp, left, right)) is not None:  # the common case, kept fast
+        return out
     fp = _array(fp)
     if fp.dtype in dtypes.COMPLEX:
         re, im = (interp(x, xp, fnp.real(fp) if k == "real" else fnp.imag(fp), _complex_part(left, k),
@@ -92,6 +95,38 @@ def interp(x, xp, fp, left=None, right=None, period=None) -> Array:
     res = fnp.where(x < _at(xp, 0), first if left is None else left, res)
     res = fnp.where(x > _at(xp, n - 1), last if right is None else right, res)
     return convert(res, fp.dtype)
+
+
+_EAGER_DTYPES = frozenset((dtypes.float32, dtypes.float64))
+_NUMBERS = (type(None), float, int)
+
+
+def _eager_interp(x, xp, fp, left, right) -> Array | None:
+    """The general path's interp of strong eager arrays of one real float dtype and at least two
+    points, by the same kernels in the same order; None in every other case."""
+    if (x.__class__ is not Array or xp.__class__ is not Array or fp.__class__ is not Array or _ctx.interp is not EAGER
+            or x._weak or xp._weak or fp._weak or left.__class__ not in _NUMBERS or right.__class__ not in _NUMBERS):
+        return None
+    u, e, f = x._value, xp._value, fp._value
+    if u.dtype not in _EAGER_DTYPES or e.dtype != u.dtype or f.dtype != u.dtype or e.ndim != 1 or f.shape != e.shape:
+        return None
+    n = e.shape[0]
+    if n < 2:
+        return None
+    j = np.minimum(np.maximum(fnp.searchsorted(xp, x, side="right")._value - 1, 0), n - 2)
+    x0, x1, y0, y1 = e[j], e[j + 1], f[j], f[j + 1]
+    slope = (y1 - y0) / (x1 - x0)
+    res = slope * (u - x0) + y0
+    if (nan := np.isnan(res)).any():  # (else the general path's NaN repairs change nothing)
+        res = np.where(nan, slope * (u - x1) + y1, res)
+        res = np.where(np.isnan(res) & (y0 == y1) & ~np.isnan(u), y0, res)
+    slope, finite = np.where(np.isfinite(slope), slope, 0), np.isfinite(u)
+    for at, y, near in ((x0, y0, x0), (e[n - 1], f[n - 1], x1)):  # exact at the sample points, as plus_derivative
+        t = slope * np.where(finite, u - near, 0)
+        res = np.where(u == at, y - (t - t), res)
+    res = np.where(u < e[0], f[0] if left is None else left, res)
+    res = np.where(u > e[n - 1], f[n - 1] if right is None else right, res)
+    return eager_array(res, False)
 
 
 def _complex_part(v, kind: str):

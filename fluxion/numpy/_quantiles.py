@@ -14,6 +14,7 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array, Tracer
 from ..core.errors import DTypeError, ShapeError, op_error
+from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..ops import indexing as I
 from ..ops import reduce as R
@@ -21,6 +22,7 @@ from ..ops import shape as S
 from ..ops.sort import sort
 from ._convert import convert, promote_inexact
 from ._creation import asarray
+from ._elementwise_base import eager_array
 from ._reduce_util import (as_array, check_real, const, isnan, kept_shape, no_out, select, to_last,
                            weights_like)
 
@@ -71,6 +73,7 @@ _METHODS = {
     "midpoint": _Method(None, weight=_if_whole(0.0, 0.5)),
 }
 _MEDIAN = _Method(None)  # neither: the mean of the middle pair, so [1, inf] has median inf (interpolation: NaN)
+_LINEAR = _METHODS["linear"]
 
 
 def _fractions(op: str, q, scale: float) -> Array:
@@ -156,6 +159,68 @@ def _combine(y: Array, v: Array, last: Array, spec: _Method) -> Array:
     return select(E.eq_p.bind(lo, v), a, pair)
 
 
+# the fast path's arrays: floats as they are, integers in float32 (as promote_inexact gives them)
+_EAGER_DTYPES = frozenset((dtypes.float32, dtypes.float64) + dtypes.INTEGER)
+_NUMBERS = (float, int)
+
+
+def _eager_fractions(q, scale: float) -> np.ndarray | None:
+    """`_fractions` of a Python number, a list of them or an eager real array, in range; else None."""
+    cls = q.__class__
+    if cls in _NUMBERS or (cls is list or cls is tuple) and all(e.__class__ in _NUMBERS for e in q):
+        v = np.array(q, np.float64)
+    elif cls is Array and q._value.dtype in _EAGER_DTYPES:
+        v = q._value.astype(np.float64)
+    else:
+        return None
+    if not ((v >= 0) & (v <= scale)).all():
+        return None
+    return v if scale == 1 else v / np.float64(scale)
+
+
+def _eager_quantile(a, q, axis, spec: _Method, keepdims: bool, ignore_nan: bool, scale: float) -> Array | None:
+    """The general path's median or linear quantile of a strong eager float or integer array over all
+    axes or one, by the same kernels in the same order; None in every other case."""
+    if (a.__class__ is not Array or _ctx.interp is not EAGER or a._weak or spec is not _MEDIAN and spec is not _LINEAR
+            or (x := a._value).dtype not in _EAGER_DTYPES):
+        return None
+    nd = x.ndim
+    if axis is None:
+        y, kept = x.reshape(-1), (1,) * nd
+    elif axis.__class__ is int and -nd <= axis < nd:
+        y = np.moveaxis(x, axis, -1)
+        kept = tuple(1 if i == axis % nd else d for i, d in enumerate(x.shape))
+    else:
+        return None
+    if not y.shape[-1] or (q := _eager_fractions(q, scale)) is None:
+        return None
+    batch = y.shape[:-1]
+    if x.dtype.kind != "f":
+        y = y.astype(dtypes.default_float)
+    y = np.sort(y, -1, kind="stable")  # NaNs last
+    dt = y.dtype.type
+    if ignore_nan:
+        count = np.count_nonzero(y == y, -1).astype(np.float64)
+    else:
+        count = np.float64(y.shape[-1])
+    last = count - 1.0
+    v = q.reshape(q.shape + (1,) * len(batch)) * last
+    rows = y.reshape((1,) * q.ndim + y.shape)  # `_pick`: y[..., i] for positions i of shape Q + batch
+    pick = lambda i: np.take_along_axis(rows, i.astype(np.int64)[..., None], -1)[..., 0]  # noqa: E731
+    clip = lambda i: np.maximum(np.minimum(i, last), 0.0)  # noqa: E731
+    lo = np.floor(v)
+    a, b, lo = pick(clip(lo)), pick(clip(lo + 1.0)), clip(lo)
+    if spec is _MEDIAN:
+        r = np.where(lo == v, a, (a + b) * dt(0.5))
+    else:  # `_lerp`
+        t = (v - lo).astype(y.dtype)
+        d = b - a
+        r = np.where(t >= dt(0.5), b - d * (dt(1) - t), a + d * t)
+    if not ignore_nan:
+        r = np.where(y[..., -1] != y[..., -1], dt(np.nan), r)
+    return eager_array(r.reshape(q.shape + (kept if keepdims else batch)), False)
+
+
 def _quantile(op: str, a, q, axis, method: str, keepdims: bool, ignore_nan: bool, scale: float = 1,
               weights=None) -> Array:
     if op.endswith("median"):
@@ -164,6 +229,8 @@ def _quantile(op: str, a, q, axis, method: str, keepdims: bool, ignore_nan: bool
         spec = _METHODS[method]
     else:
         raise op_error(ValueError, op, f"method {method!r} is not supported", f"use one of {', '.join(_METHODS)}")
+    if weights is None and (out := _eager_quantile(a, q, axis, spec, keepdims, ignore_nan, scale)) is not None:
+        return out  # the common case, kept fast
     x = as_array(a)
     check_real(op, x)
     if x.dtype == dtypes.bool_ and spec.weight:  # as NumPy's, which cannot subtract booleans

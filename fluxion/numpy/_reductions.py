@@ -22,7 +22,7 @@ from ..ops import shape as S
 from ..ops._util import broadcast_shapes
 from ..ops.reduce import normalize_axes
 from ._convert import convert, promote_inexact
-from ._elementwise_base import root_at_zero
+from ._elementwise_base import eager_array, root_at_zero
 from ._quantiles import median, nanmedian, nanpercentile, nanquantile, percentile, quantile
 from ._reduce_util import (as_array, bool_mask, check_real, const, flatten, isnan, keep_dims, kept_shape, no_out,
                            one_axis, select, weights_like)
@@ -41,6 +41,7 @@ _DIRECT = frozenset(dtypes.WIDE_FLOATING)
 _DIRECT_REAL = frozenset((dtypes.float32, dtypes.float64))
 _EXTREMA = frozenset((dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64))  # kernels keep their dtype
 _BOOL = frozenset((dtypes.bool_,))
+_ANY = frozenset(dtypes.ALL)
 
 
 def _eager_axes(a, axis, direct=_DIRECT) -> tuple[int, ...] | None:
@@ -287,6 +288,8 @@ def count_nonzero(a, axis=None, *, keepdims: bool = False) -> Array:
     >>> fnp.count_nonzero(fnp.asarray([0, 3, 0, 1])).item()
     2
     """
+    if (axes := _eager_axes(a, axis, _ANY)) is not None and not a._weak:  # kept fast: NumPy's count, in int64
+        return eager_array(np.asarray(np.count_nonzero(a._value, axes, keepdims=keepdims), dtypes.int64), False)
     x = as_array(a)
     nz = x if x.dtype == dtypes.bool_ else E.ne_p.bind(x, const(0, x.dtype))
     return sum(nz, axis, keepdims=keepdims)
@@ -461,6 +464,8 @@ def average(a, axis=None, weights=None, returned: bool = False, *, keepdims: boo
     >>> fnp.average(fnp.asarray([1.0, 2.0, 4.0]), weights=fnp.asarray([1.0, 1.0, 2.0])).item()
     2.75
     """
+    if weights is None and not returned and not keepdims and _eager_axes(a, axis, _DIRECT_REAL) is not None:
+        return mean(a, axis)  # kept fast: mean's own
     if weights is None:
         x = as_array(a)
         axes = normalize_axes("average", axis, x.ndim)

@@ -11,11 +11,13 @@ from .. import numpy as fnp
 from ..core import dtypes
 from ..core.array import Array, Tracer
 from ..core.errors import ConcretizationError, DTypeError, ShapeError, op_error
+from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..ops import reduce as R
 from ..ops import shape as S
 from ._convert import convert, dtype_of
 from ._differences import _array, _inexact, _operands
+from ._elementwise_base import eager_array
 from ._interpolation import _check_ndim, _check_no_complex, _concrete
 
 __all__ = ["bincount", "corrcoef", "cov", "histogram", "histogram_bin_edges"]
@@ -277,6 +279,8 @@ def bincount(x, weights=None, minlength: int = 0, *, length: int | None = None) 
     >>> fnp.bincount(fnp.asarray([0, 2, 2])).tolist()
     [1, 0, 2]
     """
+    if (out := _eager_bincount(x, weights, minlength, length)) is not None:  # the common case, kept fast
+        return out
     x = _array(x)
     if not (dtypes.is_integer(x.dtype) or x.dtype == dtypes.bool_):
         raise op_error(DTypeError, "bincount", f"counts integers, got dtype {x.dtype}", "convert x with .astype(int)")
@@ -308,3 +312,36 @@ def bincount(x, weights=None, minlength: int = 0, *, length: int | None = None) 
             raise op_error(ValueError, "bincount", f"length={length} is negative", "pass length >= 0")
     x = fnp.where(x < 0, length, x)  # negative values would index from the end; send them out of range
     return S.full((length,), 0, values.dtype).at[x].add(values, mode="drop")
+
+
+_COUNTED = frozenset((dtypes.bool_,) + dtypes.INTEGER)
+_WEIGHTS = frozenset(dtypes.WIDE_FLOATING)
+
+
+def _eager_bincount(x, weights, minlength, length) -> Array | None:
+    """The general path's bincount of an eager 1-d integer `x` (and eager float `weights`) by NumPy,
+    summing weights in the order of `x` as the scatter does; None in every other case, errors included."""
+    if x.__class__ is not Array or _ctx.interp is not EAGER or (v := x._value).ndim != 1 or v.dtype not in _COUNTED:
+        return None
+    if minlength.__class__ is not int or minlength < 0:
+        return None
+    if weights is not None and (weights.__class__ is not Array or (w := weights._value).dtype not in _WEIGHTS
+                                or w.shape != v.shape):
+        return None
+    v = v.astype(np.int64)  # as the general path converts it
+    if length is None:
+        if v.size and v.min() < 0:
+            return None
+        size = minlength
+    elif length.__class__ is not int or length < 0:
+        return None
+    else:  # values outside [0, length) are dropped
+        keep = (v >= 0) & (v < length)
+        v, size = v[keep], length
+        w = None if weights is None else w[keep]
+    n = max(size, int(v.max()) + 1) if v.size else size
+    if weights is None:
+        return eager_array(np.bincount(v, minlength=n), False)
+    out = np.zeros(n, w.dtype)
+    np.add.at(out, v, w)
+    return eager_array(out, False)
