@@ -21,10 +21,11 @@ def _values(dt, shape):
 
 def _inputs():
     """Strong float32 and float64 arrays (4x4 with a NaN and a -0.0, 10 elements, 0-d, empty, large
-    and transposed), an int array, and weak arrays (from Python scalars)."""
+    and transposed), an int array, strong broadcast and 0-d arrays, and weak ones (as Python scalars make)."""
     out = [fnp.asarray(_values(dt, s)) for dt in (np.float32, np.float64) for s in ((4, 4), (10,), (), (0, 3))]
     out += [fnp.asarray(_values(np.float32, (300, 7))), fnp.asarray(_values(np.float32, (5, 6))).T]
     out += [fnp.asarray(_RNG.integers(-5, 5, (3, 4))), fnp.broadcast_to(fnp.asarray(1.5), (2, 3)), fnp.asarray(2.5)]
+    out += [Array(np.full((2, 3), -1.5, np.float32), weak=True), Array(np.asarray(2.5), weak=True)]
     return out
 
 
