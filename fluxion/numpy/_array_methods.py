@@ -16,6 +16,8 @@ from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ._dtype_functions import _dtype
+from ._elementwise import (eager_divide, eager_floor_divide, eager_left_shift, eager_pow, eager_remainder,
+                           eager_right_shift)
 from ._elementwise_base import copy, direct
 from ._linear import eager_matmul
 
@@ -28,8 +30,9 @@ def _is_operand(x) -> bool:
     return isinstance(x, (Array, np.ndarray, np.generic, bool, int, float, complex, list, tuple))
 
 
-def _binary(name: str, prim=None, allowed=(), fast=None):
-    fast = fast or direct(prim, allowed)
+def _binary(name: str, fast):
+    """The operator, its reflection and its in-place form: `fast(self, other, reflect)` for eager
+    operands it takes, else the fluxion.numpy function `name`."""
 
     def method(self, other):
         out = fast(self, other, False)
@@ -76,12 +79,13 @@ _SYMBOL = {"add": "+", "subtract": "-", "multiply": "*", "divide": "/", "floor_d
            "bitwise_left_shift": "<<", "bitwise_right_shift": ">>"}
 
 _NUM = dtypes.INTEGER + dtypes.FLOATING
-_BINARY = {
-    "add": (E.add_p, _NUM), "subtract": (E.sub_p, _NUM), "multiply": (E.mul_p, _NUM),
-    "divide": (E.div_p, dtypes.FLOATING), "floor_divide": (None, ()), "remainder": (None, ()), "pow": (E.pow_p, dtypes.FLOATING),
-    "matmul": (None, ()), "bitwise_and": (E.and_p, dtypes.INTEGER + (dtypes.bool_,)),
-    "bitwise_or": (E.or_p, dtypes.INTEGER + (dtypes.bool_,)), "bitwise_xor": (E.xor_p, dtypes.INTEGER + (dtypes.bool_,)),
-    "bitwise_left_shift": (None, ()), "bitwise_right_shift": (None, ()),
+_INTEGRAL = dtypes.INTEGER + (dtypes.bool_,)
+_BINARY = {  # the eager fast path of each operator
+    "add": direct(E.add_p, _NUM), "subtract": direct(E.sub_p, _NUM), "multiply": direct(E.mul_p, _NUM),
+    "divide": eager_divide, "floor_divide": eager_floor_divide, "remainder": eager_remainder, "pow": eager_pow,
+    "matmul": _matmul_fast, "bitwise_and": direct(E.and_p, _INTEGRAL), "bitwise_or": direct(E.or_p, _INTEGRAL),
+    "bitwise_xor": direct(E.xor_p, _INTEGRAL), "bitwise_left_shift": eager_left_shift,
+    "bitwise_right_shift": eager_right_shift,
 }
 _DUNDER = {"add": "add", "subtract": "sub", "multiply": "mul", "divide": "truediv", "floor_divide": "floordiv",
            "remainder": "mod", "pow": "pow", "matmul": "matmul", "bitwise_and": "and", "bitwise_or": "or",
@@ -286,15 +290,15 @@ class _AtIndex:
 def install(ns) -> None:
     global _ns
     _ns = ns
-    for name, (prim, allowed) in _BINARY.items():
-        method, reflected, inplace = _binary(name, prim, allowed, _matmul_fast if name == "matmul" else None)
+    for name, fast in _BINARY.items():
+        method, reflected, inplace = _binary(name, fast)
         d = _DUNDER[name]
         setattr(Array, f"__{d}__", method)
         setattr(Array, f"__r{d}__", reflected)
         setattr(Array, f"__i{d}__", inplace)
     for name, (d, prim) in _COMPARE.items():
         allowed = dtypes.ALL if d in ("eq", "ne") else tuple(t for t in dtypes.ALL if t not in dtypes.COMPLEX)
-        setattr(Array, f"__{d}__", _binary(name, prim, allowed)[0])
+        setattr(Array, f"__{d}__", _binary(name, direct(prim, allowed))[0])
     for dunder, name in _UNARY.items():  # the functions themselves (they take one operand), with no forwarding call
         setattr(Array, dunder, getattr(ns, name))
     for name in _FORWARDED:

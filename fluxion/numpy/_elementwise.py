@@ -44,8 +44,39 @@ _V = "fnp.asarray([-1.5, 0.5, 2.0])"  # the example input of most real-valued fu
 add = binary("add", E.add_p, NUMERIC, "x1 + x2.", "fnp.add(fnp.asarray([1, 2]), 3).tolist()", "[4, 5]")
 subtract = binary("subtract", E.sub_p, NUMERIC, "x1 - x2.", "fnp.subtract(fnp.asarray([1, 2]), 3).tolist()", "[-2, -1]")
 multiply = binary("multiply", E.mul_p, NUMERIC, "x1 * x2.", "fnp.multiply(fnp.asarray([1, 2]), 3).tolist()", "[3, 6]")
-divide = binary("divide", E.div_p, FLOATING, "x1 / x2 (integers are divided as float32).",
-                "fnp.divide(fnp.asarray([1, 3]), 2).tolist()", "[0.5, 1.5]")
+
+
+def divide(x1, x2, /) -> Array:
+    """x1 / x2 (integers are divided as float32).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.divide(fnp.asarray([1, 3]), 2).tolist()
+    [0.5, 1.5]
+    """
+    out = eager_divide(x1, x2, False)
+    if out is not None:
+        return out
+    return E.div_p.bind(*operands("divide", FLOATING, x1, x2))
+
+
+def _float_quotient(x, y) -> np.ndarray:
+    """x / y of integers (or booleans) converted to the default float as the general path converts
+    them: a Python int through the array's dtype first, so that one out of its range raises
+    OverflowError (and goes the general way)."""
+    dt = (x if x.__class__ is np.ndarray else y).dtype
+    return np.true_divide(*(np.asarray(v, dt).astype(D.default_float) for v in (x, y)))
+
+
+_float_divided, _int_divided = direct(E.div_p, D.FLOATING), direct(None, D.INTEGER + (D.bool_,), _float_quotient)
+
+
+def eager_divide(x1, x2, reflect: bool) -> Array | None:
+    """`x1 / x2` (`x2 / x1` if `reflect`) by NumPy for eager operands of one dtype (or with a Python
+    scalar that keeps it), as `direct` takes them; None otherwise."""
+    out = _float_divided(x1, x2, reflect)
+    return out if out is not None else _int_divided(x1, x2, reflect)
+
+
 negative = unary("negative", E.neg_p, NUMERIC, "-x.", f"fnp.negative({_V}).tolist()", "[1.5, -0.5, -2.0]")
 square = unary("square", E.square_p, NUMERIC, "x * x.", f"fnp.square({_V}).tolist()", "[2.25, 0.25, 4.0]")
 abs = unary("abs", E.abs_p, NUMERIC, "|x|; for complex x the magnitude, of the matching real dtype.",  # noqa: A001
@@ -197,6 +228,9 @@ def bitwise_left_shift(x1, x2, /) -> Array:
     >>> fnp.bitwise_left_shift(fnp.asarray([1, 3]), 2).tolist()
     [4, 12]
     """
+    out = eager_left_shift(x1, x2, False)
+    if out is not None:
+        return out
     return E.shift_left_p.bind(*operands("bitwise_left_shift", INTEGER, x1, x2))
 
 
@@ -207,9 +241,17 @@ def bitwise_right_shift(x1, x2, /) -> Array:
     >>> fnp.bitwise_right_shift(fnp.asarray([-8, 8]), 2).tolist()
     [-2, 2]
     """
+    out = eager_right_shift(x1, x2, False)
+    if out is not None:
+        return out
     x1, x2 = operands("bitwise_right_shift", INTEGER, x1, x2)
     prim = E.shift_right_logical_p if D.is_unsigned(x1.dtype) else E.shift_right_arithmetic_p
     return prim.bind(x1, x2)
+
+
+# NumPy's right shift is the arithmetic kernel for signed integers, and for unsigned ones the
+# logical kernel, which is NumPy's where both operands have the dtype (as `direct` takes them)
+eager_left_shift, eager_right_shift = direct(E.shift_left_p, D.INTEGER), direct(None, D.INTEGER, np.right_shift)
 
 
 def expm1(x, /) -> Array:
@@ -285,14 +327,11 @@ def reciprocal(x, /) -> Array:
     >>> fnp.reciprocal(fnp.asarray([2, 0])).tolist()
     [0.5, inf]
     """
-    out = _divided(x, 1, True)  # kept fast
+    out = eager_divide(x, 1, True)  # kept fast
     if out is not None:
         return out
     (x,) = operands("reciprocal", FLOATING, x)
     return E.div_p.bind(convert(1, x.dtype, x.weak), x)
-
-
-_divided = direct(E.div_p, D.FLOATING)
 
 
 # complex parts ------------------------------------------------------------------------------
@@ -512,7 +551,7 @@ def _int_floor_divide(x: Array, y: Array) -> Array:
     q = E.div_p.bind(x, y)  # rounds toward zero
     if D.is_unsigned(x.dtype):
         return q
-    return select(_wrong_sign(E.rem_p.bind(x, y), y), q - 1, q)
+    return select(_wrong_sign(E.rem_p.bind(x, y), y), q - convert(1, q.dtype, q.weak), q)  # (a weak int32 stays one)
 
 
 def _int_remainder(x: Array, y: Array) -> Array:
@@ -541,8 +580,50 @@ def _float_floor_divide(x: Array, y: Array) -> Array:
 def _float_remainder(x: Array, y: Array) -> Array:
     r = E.rem_p.bind(x, y)
     r = select(_wrong_sign(r, y), r + y, r)
-    # a zero takes the divisor's sign but keeps r's derivative (1 in x, as on either side)
-    return select(r == 0, plus_derivative(E.copysign_p.bind(convert(0, x.dtype), y), r), r)
+    # a zero takes the divisor's sign but keeps r's derivative (1 in x, as on either side), and
+    # r's weak type (a weak 0 takes y's)
+    return select(r == 0, plus_derivative(E.copysign_p.bind(convert(0, x.dtype, True), y), r), r)
+
+
+# eager fast paths: NumPy's integer floor division and remainder are the general path's, also
+# where it divides by zero (0) and for INT_MIN // -1 (INT_MIN); its float ones are where checked
+_DIVISIBLE = D.INTEGER + (D.float16, D.float32, D.float64)
+_floor_divided, _remaindered = direct(None, _DIVISIBLE, np.floor_divide), direct(None, _DIVISIBLE, np.remainder)
+# NumPy and the general path both divide x - fmod(x, y) by y, within 2 roundings of the integer
+# trunc(x / y); NumPy snaps it by floor and a comparison with 0.5, the general path by round.
+# Both give the exact floor where that is below 2**(nmant - 3) (the roundings then stay within
+# 1/8): a quotient below these bounds (float16 is computed in float32 by both).
+_EXACT_FLOOR = {D.float16: 2.0 ** 20, D.float32: 2.0 ** 20, D.float64: 2.0 ** 49}
+
+
+def _below(q: np.ndarray, bound: float) -> bool:
+    """Whether every |q| is below `bound` (False for NaN): a sum of squares below bound**2 says so
+    cheaply, and where it does not, the largest |q| is compared."""
+    return np.vdot(q, q) < bound * bound or np.maximum.reduce(np.abs(q), None, initial=0) < bound
+
+
+def eager_floor_divide(x1, x2, reflect: bool) -> Array | None:
+    """`x1 // x2` (`x2 // x1` if `reflect`) by NumPy, for eager operands as `direct` takes them;
+    None where that may not be the general path's: for floats, a quotient that is not finite or
+    is large (NumPy rounds differently near 2**nmant), and an infinite divisor (1.0 // -inf is
+    -1.0 in NumPy, -0.0 by the standard)."""
+    out = _floor_divided(x1, x2, reflect)
+    if out is None or (q := out._value).dtype.kind != "f":
+        return out
+    y = x1 if reflect else x2  # the divisor; a Python scalar as the kernel took it
+    finite = _below(y._value, math.inf) if y.__class__ is Array else math.isfinite(q.dtype.type(y))
+    if finite and _below(q, _EXACT_FLOOR[q.dtype]):
+        return out
+    return None
+
+
+def eager_remainder(x1, x2, reflect: bool) -> Array | None:
+    """`x1 % x2` (`x2 % x1` if `reflect`) by NumPy, for eager operands as `direct` takes them; None
+    where a float result has a NaN, whose sign NumPy may give otherwise."""
+    out = _remaindered(x1, x2, reflect)
+    if out is None or (r := out._value).dtype.kind != "f" or not math.isnan(np.vdot(r, r)):
+        return out
+    return None
 
 
 def floor_divide(x1, x2, /) -> Array:
@@ -555,6 +636,9 @@ def floor_divide(x1, x2, /) -> Array:
     >>> fnp.floor_divide(fnp.asarray([7, -7, 7, 1]), fnp.asarray([2, 2, -2, 0])).tolist()
     [3, -4, -4, 0]
     """
+    out = eager_floor_divide(x1, x2, False)
+    if out is not None:
+        return out
     x1, x2 = operands("floor_divide", REAL_NUMERIC, x1, x2)
     if x1.dtype in D.INTEGER:
         return nonzero_divisor(x1, x2, _int_floor_divide)
@@ -568,6 +652,9 @@ def remainder(x1, x2, /) -> Array:
     >>> fnp.remainder(fnp.asarray([7, -7, 7, 1]), fnp.asarray([3, 3, -3, 0])).tolist()
     [1, 2, -2, 0]
     """
+    out = eager_remainder(x1, x2, False)
+    if out is not None:
+        return out
     x1, x2 = operands("remainder", REAL_NUMERIC, x1, x2)
     if x1.dtype in D.INTEGER:
         return nonzero_divisor(x1, x2, _int_remainder)
@@ -598,6 +685,9 @@ def pow(x1, x2, /) -> Array:  # noqa: A001
     >>> fnp.pow(fnp.asarray([2, -1, 1]), fnp.asarray([-1, -3, -2])).tolist()
     [0, -1, 1]
     """
+    out = eager_pow(x1, x2, False)
+    if out is not None:
+        return out
     if isinstance(x2, int) and not isinstance(x2, (bool, np.generic)):
         (x,) = operands("pow", NUMERIC, x1)
         if x2 < 0 and x.dtype in D.INTEGER:
@@ -608,6 +698,10 @@ def pow(x1, x2, /) -> Array:  # noqa: A001
         if x2 <= (np.iinfo(x.dtype).max if x.dtype in D.INTEGER else 2**31 - 1) and x2 >= -2**31:
             return E.integer_pow_p.bind(x, y=x2)
     return E.pow_p.bind(*operands("pow", NUMERIC, x1, x2))
+
+
+# for floats, the kernels of pow and of integer_pow (a Python int exponent) are NumPy's power
+eager_pow = direct(E.pow_p, D.FLOATING)
 
 
 # combinations computed safely --------------------------------------------------------------

@@ -159,6 +159,9 @@ def direct(prim, allowed, kernel=None) -> Callable:
     keeps = {t: ds - {D.bfloat16} for t, ds in keeps.items()}  # ml_dtypes widens bfloat16 + scalar
     if not is_ufunc:
         keeps = {float: frozenset(), int: frozenset()}
+    # of those, the ones a weak array keeps: the scalar's weak dtype is not wider (int8 + 1 is int64)
+    weak_keeps = {t: frozenset(d for d in ds if D.result_type((d, True), (D.scalar_dtype(t()), True))[0] == d)
+                  for t, ds in keeps.items()}
 
     def fast(self, other, reflect):
         if self.__class__ is not Array or _ctx.interp is not EAGER:
@@ -169,7 +172,8 @@ def direct(prim, allowed, kernel=None) -> Callable:
             if a.dtype is not b.dtype or a.dtype not in allowed or a.shape != b.shape and not is_ufunc:
                 return None
             weak = self._weak and other._weak
-        elif (other.__class__ is float or other.__class__ is int) and a.dtype in keeps[other.__class__]:
+        elif (other.__class__ is float or other.__class__ is int) and \
+                a.dtype in (weak_keeps if self._weak else keeps)[other.__class__]:
             b, weak = other, self._weak
         else:
             return None
