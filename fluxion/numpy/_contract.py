@@ -7,10 +7,13 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
+from ..core.interpreters import EAGER, _ctx
+from ..core.primitive import numpy_kernel
 from ..ops import elementwise as E
 from ..ops import linalg as L
 from ..ops import shape as S
 from ._convert import convert, promote
+from ._elementwise_base import eager_array
 
 _ZERO_I32 = Array(np.zeros((), np.int32))
 
@@ -35,6 +38,23 @@ def operands(op: str, *xs) -> tuple[list[Array], object]:
     return [convert(x, dtypes.int32) for x in xs], _nonzero
 
 
+# the dtypes dot_general's kernel computes in as they are (booleans go via int32, 16-bit floats via float32)
+_KERNEL_DTYPES = frozenset(dtypes.INTEGER + dtypes.WIDE_FLOATING)
+
+
+def eager_pair(x1, x2) -> bool:
+    """Whether `x1` and `x2` are eager Arrays of one dtype that dot_general's kernel takes as it is."""
+    return (x1.__class__ is Array and x2.__class__ is Array and _ctx.interp is EAGER
+            and (dt := x1._value.dtype) is x2._value.dtype and dt in _KERNEL_DTYPES)
+
+
+def eager_dot(u: np.ndarray, w: np.ndarray, dimension_numbers, weak: bool) -> Array:
+    """dot_general's kernel on the values of an `eager_pair` whose contracted sizes match: the
+    general path's result, without its promotion and abstract evaluation."""
+    kernel = numpy_kernel[L.dot_general_p]
+    return eager_array(kernel(u, w, dimension_numbers=dimension_numbers, preferred_element_type=None), weak)
+
+
 def conj(x: Array) -> Array:
     return E.conj_p.bind(x) if x.dtype in dtypes.COMPLEX else x
 
@@ -57,6 +77,8 @@ def move_last(x: Array, axis: int) -> Array:
 
 def diagonal(x: Array, offset: int, axis1: int, axis2: int) -> Array:
     """The `offset` diagonal over non-negative `axis1`, `axis2`, as a new last axis (a strided slice)."""
+    if x.__class__ is Array and _ctx.interp is EAGER:  # kept fast: NumPy's diagonal, copied as slices are
+        return eager_array(np.diagonal(x._value, offset, axis1, axis2).copy(), x._weak)
     nd = x.ndim
     x = S.transpose(x, tuple(d for d in range(nd) if d not in (axis1, axis2)) + (axis1, axis2))
     n, m = x.shape[-2:]

@@ -10,14 +10,17 @@ from .. import numpy as fnp
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import DTypeError, ShapeError, op_error
+from ..core.interpreters import EAGER, _ctx
 from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import axis_index
 from ._convert import convert, dtype_of, promote, promote_inexact
+from ._elementwise_base import eager_array
 
 __all__ = ["diff", "ediff1d", "gradient", "trapezoid", "unwrap"]
 
 _SCALARS = (bool, int, float, complex)
+_DIFFERENCED = frozenset((dtypes.bool_,) + dtypes.INTEGER + dtypes.FLOATING)  # by NumPy's ufuncs, as the general path
 
 
 def _array(x) -> Array:
@@ -59,6 +62,10 @@ def diff(a, n: int = 1, axis: int = -1, prepend=None, append=None) -> Array:
     a = _array(a)
     if n == 0:
         return a
+    if (prepend is None and append is None and a.__class__ is Array and _ctx.interp is EAGER
+            and axis.__class__ is int and -(nd := (v := a._value).ndim) <= axis < nd
+            and v.dtype in _DIFFERENCED):  # the common case, kept fast
+        return _eager_diff(v, n, axis % nd, a._weak)
     if a.ndim == 0:
         raise op_error(ShapeError, "diff", "needs an array of at least one dimension, got a 0-d array",
                        "pass a 1-d or higher array (x[None] adds an axis)")
@@ -70,6 +77,16 @@ def diff(a, n: int = 1, axis: int = -1, prepend=None, append=None) -> Array:
         hi, lo = _part(a, axis, 1, m), _part(a, axis, 0, m - 1)
         a = (hi != lo) if a.dtype == dtypes.bool_ else hi - lo
     return a
+
+
+def _eager_diff(v: np.ndarray, n: int, axis: int, weak: bool) -> Array:
+    """The general path's differences (`not_equal` for booleans) on NumPy views of `v`."""
+    boolean = v.dtype == dtypes.bool_
+    op = np.not_equal if boolean else np.subtract
+    hi, lo = (slice(None),) * axis + (slice(1, None),), (slice(None),) * axis + (slice(None, -1),)
+    for _ in range(n):
+        v = op(v[hi], v[lo])
+    return eager_array(v, weak and not boolean)
 
 
 def _join_edges(a: Array, axis: int, prepend, append) -> Array:

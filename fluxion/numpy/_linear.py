@@ -15,9 +15,10 @@ from ..ops import linalg as L
 from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import axis_index, broadcast_shapes
-from ._contract import conj, contract, diagonal as _diagonal, move_last, operands
+from ._contract import conj, contract, diagonal as _diagonal, eager_dot, eager_pair, move_last, operands
 from ._convert import convert, promote
 from ._creation import asarray
+from ._elementwise_base import eager_array
 from ._einsum import einsum
 
 __all__ = ["cross", "diagonal", "dot", "einsum", "inner", "kron", "matmul", "matvec", "outer", "tensordot",
@@ -45,6 +46,8 @@ def _broadcast_batch(op: str, x1: Array, x2: Array, core1: int, core2: int) -> t
 _DIRECT = frozenset(dtypes.WIDE_FLOATING)
 _REAL = frozenset((dtypes.float32, dtypes.float64))
 _PRODUCT = frozenset(dtypes.INTEGER + dtypes.FLOATING)  # where the general product is NumPy's multiply
+_COMPLEX = frozenset(dtypes.COMPLEX)
+_VECTORS = (((0,), (0,)), ((), ()))  # dot_general's dimension numbers of two vectors' dot product
 
 
 def eager_matmul(x1: Array, x2: Array) -> Array | None:
@@ -149,6 +152,12 @@ def vecdot(x1, x2, /, *, axis: int = -1) -> Array:
     >>> fnp.vecdot(fnp.asarray([[1.0, 2.0], [3.0, 4.0]]), fnp.asarray([1.0, 1.0])).tolist()
     [3.0, 7.0]
     """
+    if (eager_pair(x1, x2) and (u := x1._value).shape == (w := x2._value).shape and axis.__class__ is int
+            and -u.ndim <= axis < u.ndim):  # kept fast: operands of one shape need no broadcasting
+        u = np.conj(u) if u.dtype in _COMPLEX else u
+        n = u.ndim - 1
+        u, w = _axis_last(u, axis), _axis_last(w, axis)
+        return eager_dot(u, w, (((n,), (n,)), (tuple(range(n)), tuple(range(n)))), x1._weak and x2._weak)
     (x1, x2), back = operands("vecdot", x1, x2)
     _at_least_1d("vecdot", x1, x2)
     nd = max(x1.ndim, x2.ndim)
@@ -236,6 +245,8 @@ def inner(a, b, /) -> Array:
     >>> fnp.inner(fnp.asarray([1, 2, 3]), fnp.asarray([4, 5, 6])).item()
     32
     """
+    if eager_pair(a, b) and (u := a._value).ndim and (w := b._value).ndim and u.shape[-1] == w.shape[-1]:
+        return eager_dot(u, w, (((u.ndim - 1,), (w.ndim - 1,)), ((), ())), a._weak and b._weak)  # kept fast
     (a, b), back = operands("inner", a, b)
     if a.ndim == 0 or b.ndim == 0:
         return back(E.mul_p.bind(a, b))
@@ -265,6 +276,9 @@ def vdot(a, b, /) -> Array:
     >>> fnp.vdot(fnp.asarray([1j, 2]), fnp.asarray([1j, 3])).item()
     (7+0j)
     """
+    if eager_pair(a, b) and (u := a._value).size == (w := b._value).size:  # kept fast
+        u = np.conj(u) if u.dtype in _COMPLEX else u
+        return eager_dot(u.reshape(-1), w.reshape(-1), _VECTORS, a._weak and b._weak)
     (a, b), back = operands("vdot", a, b)
     return back(contract("vdot", S.reshape(conj(a), (a.size,)), S.reshape(b, (b.size,)), (0,), (0,),
                          fix="pass arrays with the same number of elements"))
@@ -277,13 +291,18 @@ def kron(a, b, /) -> Array:
     >>> fnp.kron(fnp.eye(2, dtype=int), fnp.asarray([[1, 2]])).tolist()
     [[1, 2, 0, 0], [0, 0, 1, 2]]
     """
-    (a, b), back = operands("kron", a, b)
+    fast = (a.__class__ is Array and b.__class__ is Array and _ctx.interp is EAGER
+            and (u := a._value).dtype is (w := b._value).dtype and u.dtype in _PRODUCT)  # the common case, kept fast
+    if not fast:
+        (a, b), back = operands("kron", a, b)
     nd = max(a.ndim, b.ndim)
     sa, sb = (1,) * (nd - a.ndim) + a.shape, (1,) * (nd - b.ndim) + b.shape
     # a as (a0, 1, a1, 1, ...) times b as (1, b0, 1, b1, ...) lays the blocks out row-major
-    a = S.reshape(a, tuple(v for s in sa for v in (s, 1)))
-    b = S.reshape(b, tuple(v for s in sb for v in (1, s)))
-    return back(S.reshape(E.mul_p.bind(a, b), tuple(p * q for p, q in zip(sa, sb))))
+    ra, rb = tuple(v for s in sa for v in (s, 1)), tuple(v for s in sb for v in (1, s))
+    shape = tuple(p * q for p, q in zip(sa, sb))
+    if fast:
+        return eager_array(np.multiply(u.reshape(ra), w.reshape(rb)).reshape(shape), a._weak and b._weak)
+    return back(S.reshape(E.mul_p.bind(S.reshape(a, ra), S.reshape(b, rb)), shape))
 
 
 def _two_axes(op: str, x: Array, axis1: int, axis2: int) -> tuple[int, int]:
@@ -323,8 +342,17 @@ def trace(x, /, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype=None) -> 
     >>> fnp.trace(fnp.asarray([[1, 2], [3, 4]])).item()
     5
     """
-    d = diagonal(x, offset, axis1, axis2)
+    return sum_last(diagonal(x, offset, axis1, axis2), dtype)
+
+
+_SUMMED = frozenset((dtypes.bool_,) + dtypes.INTEGER + dtypes.WIDE_FLOATING)  # summed by NumPy as they are
+
+
+def sum_last(d: Array, dtype=None) -> Array:
+    """The sums of `d` over its last axis in `dtype` (None: `sum_dtype`), as traces sum diagonals."""
     dt = sum_dtype(d.dtype) if dtype is None else dtypes.canonicalize(dtype)
+    if dtype is None and d.__class__ is Array and _ctx.interp is EAGER and (v := d._value).dtype in _SUMMED:
+        return eager_array(np.add.reduce(v.astype(dt, copy=False), -1, dt), False)  # kept fast: the kernel's sum
     return R.reduce_sum(convert(d, dt), (d.ndim - 1,))
 
 
@@ -339,6 +367,10 @@ def cross(a, b, /, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: int 
     """
     if axis is not None:
         axisa = axisb = axisc = axis
+    if a.__class__ is Array and b.__class__ is Array and _ctx.interp is EAGER:  # the common case, kept fast
+        out = _eager_cross(a, b, axisa, axisb, axisc)
+        if out is not None:
+            return out
     a, b = promote("cross", a, b)
     if a.dtype == dtypes.bool_:
         raise op_error(DTypeError, "cross", "does not accept boolean arrays", "convert with .astype(int) first")
@@ -363,6 +395,35 @@ def cross(a, b, /, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: int 
     perm = list(range(nd - 1))
     perm.insert(axisc, nd - 1)
     return S.transpose(c, tuple(perm))
+
+
+_NEXT, _AFTER = np.array([1, 2, 0]), np.array([2, 0, 1])  # component i's neighbours i + 1, i + 2 (mod 3)
+
+
+def _eager_cross(a: Array, b: Array, axisa, axisb, axisc) -> Array | None:
+    """The general path's products and differences (c_i = a_{i+1} b_{i+2} - a_{i+2} b_{i+1}) for
+    eager 3-vectors of one dtype, done at once by NumPy; None for anything else."""
+    u, w = a._value, b._value
+    if not (u.dtype is w.dtype and u.dtype in _PRODUCT and _valid_axis(axisa, u.ndim) and _valid_axis(axisb, w.ndim)):
+        return None
+    u, w = _axis_last(u, axisa), _axis_last(w, axisb)
+    if u.shape[-1] != 3 or w.shape[-1] != 3:
+        return None
+    try:
+        c = u[..., _NEXT] * w[..., _AFTER] - u[..., _AFTER] * w[..., _NEXT]
+    except ValueError:  # batch axes that do not broadcast: the general path names them
+        return None
+    if not _valid_axis(axisc, c.ndim):
+        return None
+    return eager_array(c if axisc == -1 else np.moveaxis(c, -1, axisc), a._weak and b._weak)
+
+
+def _valid_axis(axis, ndim: int) -> bool:
+    return axis.__class__ is int and -ndim <= axis < ndim
+
+
+def _axis_last(v: np.ndarray, axis: int) -> np.ndarray:
+    return v if axis == -1 else np.moveaxis(v, axis, -1)
 
 
 def _components(v: Array) -> list[Array]:

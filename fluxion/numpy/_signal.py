@@ -13,18 +13,22 @@ Unlike NumPy, which sums only the overlapping products, the padding takes part i
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
+from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ..ops.conv import conv_general_dilated
 from ._convert import convert, promote
+from ._elementwise_base import eager_array
 
 __all__ = ["convolve", "correlate"]
 
 _MODES = ("valid", "same", "full")  # in the order of NumPy's integer modes 0, 1, 2
+_KERNEL_DTYPES = frozenset(dtypes.INTEGER + dtypes.WIDE_FLOATING)  # the convolution's kernel takes as they are
 
 
 def _inputs(op: str, a, v, mode: str | int) -> tuple[Array, Array, str]:
@@ -50,16 +54,37 @@ def _length(mode: str, m: int, n: int) -> int:
     return {"full": m + n - 1, "same": max(m, n), "valid": max(m, n) - min(m, n) + 1}[mode]
 
 
-def _slide(x: Array, kernel: Array, lo: int, length: int) -> Array:
-    """`out[j] = sum_n x_padded[j + n] * kernel[n]` for j < length, with `lo` zeros before x."""
+def _slide(x: Array, kernel: Array, lo: int, length: int, flip: bool = False) -> Array:
+    """`out[j] = sum_n x_padded[j + n] * k[n]` for j < length, with `lo` zeros before x, where k is
+    `kernel`, reversed if `flip`."""
     m, n = x.shape[0], kernel.shape[0]
+    hi = length - 1 + n - m - lo  # (never negative for the modes' lo and length)
+    if (x.__class__ is Array and kernel.__class__ is Array and _ctx.interp is EAGER
+            and x._value.dtype in _KERNEL_DTYPES):  # the common case, kept fast
+        k = kernel._value[::-1] if flip and n > 1 else kernel._value  # (as rev, which leaves one element be)
+        return eager_array(_eager_slide(x._value, k, lo, hi, length), x._weak and kernel._weak)
+    if flip:
+        kernel = S.rev(kernel, (0,))
     boolean = x.dtype == dtypes.bool_
     if boolean:  # count the matching pairs, then any count above zero is True
         x, kernel = convert(x, dtypes.int64), convert(kernel, dtypes.int64)
-    out = conv_general_dilated(S.reshape(x, (1, 1, m)), S.reshape(kernel, (1, 1, n)), (1,),
-                               ((lo, length - 1 + n - m - lo),))
+    out = conv_general_dilated(S.reshape(x, (1, 1, m)), S.reshape(kernel, (1, 1, n)), (1,), ((lo, hi),))
     out = S.reshape(out, (length,))
     return E.ne_p.bind(out, convert(0, dtypes.int64)) if boolean else out
+
+
+def _eager_slide(u: np.ndarray, k: np.ndarray, lo: int, hi: int, length: int) -> np.ndarray:
+    """What the convolution's kernel computes here: the windows of the zero-padded `u` times the
+    column `k`, one matmul on views of the strides the kernel's have (the strides pick NumPy's
+    loop, and so the order of the sums)."""
+    if lo or hi:
+        padded = np.zeros(lo + u.shape[0] + hi, u.dtype)
+        padded[lo:lo + u.shape[0]] = u
+        u = padded
+    s, shape = u.strides[0], (length, k.shape[0])
+    # a view of a contiguous buffer costs less made directly than by as_strided
+    windows = np.ndarray(shape, u.dtype, u, 0, (s, s)) if u.flags.c_contiguous else as_strided(u, shape, (s, s))
+    return np.matmul(windows, k.reshape(1, 1, 1, -1).swapaxes(-1, -2)).reshape(length)
 
 
 def convolve(a, v, mode: str | int = "full") -> Array:
@@ -74,7 +99,7 @@ def convolve(a, v, mode: str | int = "full") -> Array:
         a, v = v, a
     m, n = a.shape[0], v.shape[0]
     lo = {"full": n - 1, "same": n // 2, "valid": 0}[mode]
-    return _slide(a, S.rev(v, (0,)), lo, _length(mode, m, n))
+    return _slide(a, v, lo, _length(mode, m, n), flip=True)
 
 
 def correlate(a, v, mode: str | int = "valid") -> Array:

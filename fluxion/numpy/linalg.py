@@ -10,6 +10,7 @@ positive definite gives NaN, `det` of a singular matrix gives 0.
 """
 from __future__ import annotations
 
+import functools
 import math
 import operator
 from typing import NamedTuple, Sequence
@@ -30,7 +31,7 @@ from ..ops.sort import sort
 from ._contract import diagonal as _diagonal
 from ._convert import convert, promote, promote_inexact
 from ._linear import cross as _cross
-from ._linear import matmul, outer as _outer, sum_dtype, tensordot, vecdot
+from ._linear import matmul, outer as _outer, sum_last, tensordot, vecdot
 from ._linalg_util import _abs, _ct, _eager_matrices, _eye, _kernel, _last, _matrices, _strong, _where
 from ._manipulation import matrix_transpose
 from ._norms import _matrix_norm, matrix_norm, norm, vector_norm
@@ -560,7 +561,7 @@ def multi_dot(arrays: Sequence, *, out=None) -> Array:
         if xs[i].shape[1] != xs[i + 1].shape[0]:
             raise op_error(ShapeError, "multi_dot", f"array {i} of shape {xs[i].shape} cannot multiply array {i + 1} of "
                            f"shape {xs[i + 1].shape}", "each matrix needs as many columns as the next has rows")
-    split = _chain_order([x.shape[0] for x in xs] + [xs[-1].shape[1]])
+    split = _chain_order(tuple(x.shape[0] for x in xs) + (xs[-1].shape[1],))
 
     def product(i, j):
         if i == j:
@@ -571,8 +572,10 @@ def multi_dot(arrays: Sequence, *, out=None) -> Array:
     return S.squeeze(result, ((0,) if first_1d else ()) + ((result.ndim - 1,) if last_1d else ()))
 
 
-def _chain_order(dims: list[int]) -> list[list[int]]:
-    """Where to split each sub-chain i..j so that the scalar multiplications are fewest."""
+@functools.lru_cache(maxsize=256)
+def _chain_order(dims: tuple[int, ...]) -> list[list[int]]:
+    """Where to split each sub-chain i..j so that the scalar multiplications are fewest (kept
+    for each chain of sizes: it does not depend on the values, and is the costliest step eagerly)."""
     n = len(dims) - 1
     cost = [[0] * n for _ in range(n)]
     split = [[0] * n for _ in range(n)]
@@ -619,8 +622,7 @@ def trace(x, /, *, offset: int = 0, dtype=None) -> Array:
     >>> fnp.linalg.trace(fnp.asarray([[1, 2], [3, 4]])).item()
     5
     """
-    d = diagonal(x, offset=offset)
-    return R.reduce_sum(convert(d, sum_dtype(d.dtype) if dtype is None else dtypes.canonicalize(dtype)), _last(d))
+    return sum_last(diagonal(x, offset=offset), dtype)
 
 
 def outer(x1, x2, /) -> Array:
