@@ -74,17 +74,17 @@ def _slide(x: Array, kernel: Array, lo: int, length: int, flip: bool = False) ->
 
 
 def _eager_slide(u: np.ndarray, k: np.ndarray, lo: int, hi: int, length: int) -> np.ndarray:
-    """What the convolution's kernel computes here: the windows of the zero-padded `u` times the
-    column `k`, one matmul on views of the strides the kernel's have (the strides pick NumPy's
-    loop, and so the order of the sums)."""
+    """What the convolution's kernel computes here: the row `k` times the columns of the zero-padded
+    `u`, with the shapes and strides the kernel gives NumPy's matmul (they pick its loop, and so the
+    order of the sums)."""
     if lo or hi:
         padded = np.zeros(lo + u.shape[0] + hi, u.dtype)
         padded[lo:lo + u.shape[0]] = u
         u = padded
-    s, shape = u.strides[0], (length, k.shape[0])
+    shape, steps = (1, 1, k.shape[0], length), (0, 0, u.strides[0], u.strides[0])
     # a view of a contiguous buffer costs less made directly than by as_strided
-    windows = np.ndarray(shape, u.dtype, u, 0, (s, s)) if u.flags.c_contiguous else as_strided(u, shape, (s, s))
-    return np.matmul(windows, k.reshape(1, 1, 1, -1).swapaxes(-1, -2)).reshape(length)
+    cols = np.ndarray(shape, u.dtype, u, 0, steps) if u.flags.c_contiguous else as_strided(u, shape, steps)
+    return (k.reshape(1, 1, 1, -1) @ cols).reshape(length)
 
 
 def convolve(a, v, mode: str | int = "full") -> Array:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided
 
 from ...core import dtypes
 from ...core.primitive import numpy_kernel
@@ -32,12 +32,15 @@ def _dilate_pad(x: np.ndarray, axes, dilation, padding, fill) -> np.ndarray:
 
 def _windows(x: np.ndarray, axes, window, strides, dilation) -> np.ndarray:
     """A view of shape x.shape (strided along `axes`) + window: every window position's elements."""
-    extent = [C.dilate_dim(w, d) for w, d in zip(window, dilation)]
-    view = sliding_window_view(x, extent, axis=axes)
-    index = [slice(None)] * x.ndim + [slice(None, None, d) for d in dilation]
-    for ax, s in zip(axes, strides):
-        index[ax] = slice(None, None, s)
-    return view[tuple(index)]
+    shape, steps = list(x.shape), list(x.strides)
+    for ax, w, s, d in zip(axes, window, strides, dilation):
+        shape[ax] = (x.shape[ax] - C.dilate_dim(w, d)) // s + 1
+        steps[ax] = x.strides[ax] * s
+    shape += window
+    steps += [x.strides[ax] * d for ax, d in zip(axes, dilation)]
+    if x.flags.c_contiguous:  # (a view of a contiguous buffer costs less made directly)
+        return np.ndarray(shape, x.dtype, x, 0, steps)
+    return as_strided(x, shape, steps, writeable=False)
 
 
 def _conv(lhs, rhs, *, window_strides, padding, lhs_dilation, rhs_dilation, dimension_numbers,
@@ -58,14 +61,16 @@ def _conv(lhs, rhs, *, window_strides, padding, lhs_dilation, rhs_dilation, dime
         lhs = _dilate_pad(lhs, axes, lhs_dilation, padding, 0)
         view = _windows(lhs, axes, kernel, window_strides, rhs_dilation)
         # one of b, g is 1: batch groups split the batch, feature groups the input features; either
-        # kind pairs group j of the input with group j of the output features. Each group is one
-        # matrix product of (positions, features * window) windows with (features * window, outputs).
+        # kind pairs group j of the input with group j of the output features.
+        # Each group is one matrix product: (outputs, features * window) times the columns
+        # (features * window, positions), copied from the windows with the positions innermost, so
+        # that the copy runs along rows of the input.
         view = view.reshape((b, n // b, g, c // g) + view.shape[2:])
-        view = view.transpose((0, 2, 1, *range(4, 4 + nsp), 3, *range(4 + nsp, 4 + 2 * nsp)))
-        view = view.reshape(b, g, -1, i * math.prod(kernel))
-        rhs = rhs.reshape(b, g, o // (b * g), -1).swapaxes(-1, -2)
-        out = (view @ rhs).reshape((b, g, n // b) + spatial + (o // (b * g),))
-        out = out.transpose((2, 0, 1, 3 + nsp, *range(3, 3 + nsp))).reshape((n // b, o) + spatial)
+        view = view.transpose((0, 2, 3, *range(4 + nsp, 4 + 2 * nsp), 1, *range(4, 4 + nsp)))
+        cols = view.reshape(b, g, i * math.prod(kernel), -1)
+        out = rhs.reshape(b, g, o // (b * g), -1) @ cols
+        out = out.reshape((b, g, o // (b * g), n // b) + spatial)
+        out = out.transpose((3, 0, 1, 2, *range(4, 4 + nsp))).reshape((n // b, o) + spatial)
     return np.transpose(out, np.argsort(out_spec))
 
 
