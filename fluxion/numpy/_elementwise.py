@@ -16,6 +16,7 @@ from ..core import dtypes as D
 from ..core.array import Array, Tracer
 from ..core.errors import op_error
 from ..core.interpreters import EAGER, _ctx
+from ..core.primitive import numpy_kernel
 from ..ops import elementwise as E
 from ..transforms.autodiff.custom import custom_jvp
 from . import _elementwise_numpy
@@ -700,8 +701,18 @@ def pow(x1, x2, /) -> Array:  # noqa: A001
     return E.pow_p.bind(*operands("pow", NUMERIC, x1, x2))
 
 
-# for floats, the kernels of pow and of integer_pow (a Python int exponent) are NumPy's power
-eager_pow = direct(E.pow_p, D.FLOATING)
+_pow_direct, _integer_pow = direct(E.pow_p, D.FLOATING), numpy_kernel[E.integer_pow_p]
+_FLOATS = frozenset(D.FLOATING)
+
+
+def eager_pow(x1, x2, reflect: bool) -> Array | None:
+    """`x1 ** x2` (`x2 ** x1` if `reflect`) by the kernels, for eager float operands as `direct`
+    takes them and for an eager float base with a Python int exponent (integer_pow's kernel, as
+    the general path binds it); None otherwise."""
+    if (x2.__class__ is int and not reflect and x1.__class__ is Array and _ctx.interp is EAGER
+            and x1._value.dtype in _FLOATS and -2**31 <= x2 < 2**31):
+        return eager_array(_integer_pow(x1._value, y=x2), x1._weak)
+    return _pow_direct(x1, x2, reflect)
 
 
 # combinations computed safely --------------------------------------------------------------

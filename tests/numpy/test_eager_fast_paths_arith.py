@@ -187,3 +187,16 @@ def test_results_match_numpy():
     np.testing.assert_array_equal(np.asarray(fnp.asarray(f) // 0.3), f // np.float32(0.3))
     np.testing.assert_array_equal(np.asarray(fnp.asarray(f) % 0.3), f % np.float32(0.3))
     assert (x // 3).dtype == np.int32 and (x / 3).dtype == np.float32 and (fnp.asarray(f) // 2).dtype == np.float32
+
+
+@pytest.mark.parametrize("dt", [np.float16, np.float32, np.float64])
+def test_small_integer_powers_are_the_compiled_products_and_within_rounding_of_numpy(dt):
+    import fluxion as fx
+    v = (_RNG.standard_normal(500) * 4).astype(dt)
+    v[:4] = [0.0, -0.0, np.inf, np.nan]
+    x = fnp.asarray(v)
+    for y in range(-4, 5):
+        eager = np.asarray(x ** y)
+        assert eager.tobytes() == np.asarray(fx.jit(lambda a: a ** y)(x)).tobytes(), y
+        with np.errstate(divide="ignore", over="ignore"):
+            np.testing.assert_allclose(eager, np.power(v, y), rtol=4 * np.finfo(dt).eps, atol=0)

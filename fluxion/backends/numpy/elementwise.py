@@ -71,7 +71,28 @@ def _pow(x, y):
 def _integer_pow(x, *, y):
     if x.dtype.kind in "iu":
         return _negative_int_pow(x, y) if y < 0 else np.power(x, np.asarray(y, x.dtype))
-    return np.power(x, y)
+    if x.dtype.kind == "c" or abs(y) > 4:
+        return np.power(x, y)
+    if x.dtype.itemsize == 2:  # in float32, rounded once
+        return _products(x.astype(np.float32), y).astype(x.dtype)
+    return _products(x, y)
+
+
+def _products(x, y: int):
+    """x ** y for |y| <= 4 by the products XLA's backend makes (squarings, then 1 / that for y < 0):
+    exact to a few roundings there, and much faster than NumPy's power."""
+    n, acc = abs(y), None
+    while n:
+        if n & 1:
+            acc = x if acc is None else acc * x
+        n >>= 1
+        if n:
+            x = x * x
+    if acc is None:
+        return np.ones_like(x)
+    if y < 0:
+        return 1 / acc
+    return acc.copy() if y == 1 else acc
 
 
 def _rsqrt(x):
