@@ -345,14 +345,12 @@ def _mask(name: str, x: Array, where, ignore_nan: bool) -> Array | None:
 
 def _mean_fn(name: str, ignore_nan: bool):
     def f(a, axis=None, dtype=None, out=None, keepdims: bool = False, *, where=None) -> Array:
-        if (not ignore_nan and dtype is out is where is None and not keepdims
+        if (not ignore_nan and dtype is out is where is None
                 and (axes := _eager_axes(a, axis, _DIRECT_REAL)) is not None):
             v = a._value  # kept fast: the general path's sum and division, on a real float array
-            total = np.add.reduce(v, axes)
-            value = total / v.dtype.type(v.size if axis is None else v.shape[axes[0]])
-            y = Array.__new__(Array)  # strong, as the general path's count is
-            y._value, y._weak = value if value.__class__ is np.ndarray else np.array(value), False
-            return y
+            total = np.add.reduce(v, axes, None, None, keepdims)
+            # strong, as the general path's count is
+            return eager_array(total / v.dtype.type(v.size if axis is None else v.shape[axes[0]]), False)
         no_out(name, out)
         x, out_dt = _statistic_input(a, dtype)
         axes = normalize_axes(name, axis, x.ndim)
