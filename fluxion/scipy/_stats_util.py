@@ -119,9 +119,11 @@ def _unit(p):
     return (p >= 0) & (p <= 1)
 
 
-def _discrete(name: str, shapes: tuple, doc: str, log_mass, support, valid, safe: tuple, cdf=None) -> SimpleNamespace:
+def _discrete(name: str, shapes: tuple, doc: str, log_mass, support, valid, safe: tuple, cdf=None,
+              ppf=None) -> SimpleNamespace:
     """A discrete distribution of integers k (shifted by loc) from its log mass on the support and,
-    if given, its distribution function `cdf(k, *params)` at integers k >= 0 (0 below them)."""
+    if given, its distribution function `cdf(k, *params)` at integers k >= 0 (0 below them) and its
+    quantile function `ppf(q, *params)` for q in [0, 1] (-1 at 0, as SciPy)."""
     log_mass = _wide(f"{name}.logpmf", log_mass)
 
     def checked(fn):
@@ -141,6 +143,12 @@ def _discrete(name: str, shapes: tuple, doc: str, log_mass, support, valid, safe
     fns = {"logpmf": checked(logpmf), "pmf": checked(lambda k, params: fnp.exp(logpmf(k, params)))}
     if cdf is not None:
         fns["cdf"] = checked(distribution_function)
+    if ppf is not None:
+        def quantile(q, params, loc, _):
+            ok = valid(*params) & (q >= 0) & (q <= 1)
+            return fnp.where(ok, ppf(_safe(ok, q, 0.5), *[_safe(ok, p, s) for p, s in zip(params, safe)]) + loc,
+                             math.nan)
+        fns["ppf"] = quantile
     return _distribution(name, doc, shapes, (0,), **fns)
 
 

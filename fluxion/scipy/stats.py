@@ -84,15 +84,16 @@ def _logistic() -> SimpleNamespace:
         cdf=_function(sp.expit), sf=_function(lambda y: sp.expit(-y)),
         logcdf=_function(lambda y: -fnp.logaddexp(0, -y)),
         logsf=_function(lambda y: -fnp.logaddexp(0, y)),
-        ppf=_quantile(sp.logit))
+        ppf=_quantile(sp.logit), isf=_quantile(lambda q: -sp.logit(q)))
 
 
 def _cauchy() -> SimpleNamespace:
     logpdf, pdf = _density(lambda y: -math.log(math.pi) - fnp.log1p(y * y), _everywhere)
     return _distribution(
         "cauchy", "The Cauchy distribution.", logpdf=logpdf, pdf=pdf,
-        cdf=_function(_cauchy_cdf), sf=_function(lambda y: _cauchy_cdf(-y)),
-        ppf=_quantile(_cauchy_ppf))
+        cdf=_function(_cauchy_cdf), sf=_function(_cauchy_sf),
+        logcdf=_function(_log_of(_cauchy_cdf, _cauchy_sf)), logsf=_function(_log_of(_cauchy_sf, _cauchy_cdf)),
+        ppf=_quantile(_cauchy_ppf), isf=_quantile(lambda q: -_cauchy_ppf(q)))
 
 
 def _cauchy_cdf(y):
@@ -100,6 +101,10 @@ def _cauchy_cdf(y):
     tail = fnp.abs(y) > 1
     outer = fnp.arctan(-1 / _safe(tail, y, -2)) / math.pi
     return fnp.where(tail, fnp.where(y < 0, outer, 1 + outer), 0.5 + fnp.arctan(_safe(tail, 0, y)) / math.pi)
+
+
+def _cauchy_sf(y):
+    return _cauchy_cdf(-y)
 
 
 def _cauchy_ppf(q):
@@ -165,9 +170,24 @@ def _t() -> SimpleNamespace:
 
 def _gamma_functions() -> dict:
     logpdf, pdf = _density(_wide("gamma.logpdf", lambda y, a: sp.xlogy(a - 1, y) - y - sp.gammaln(a)), _positive)
-    return {"logpdf": _checked(logpdf), "pdf": _checked(pdf),
-            "cdf": _checked(_function(lambda y, a: sp.gammainc(a, fnp.maximum(y, 0)))),
-            "sf": _checked(_function(lambda y, a: sp.gammaincc(a, fnp.maximum(y, 0))))}
+    def cdf(y, a):
+        return sp.gammainc(a, fnp.maximum(y, 0))
+
+    def sf(y, a):
+        return sp.gammaincc(a, fnp.maximum(y, 0))
+    return {"logpdf": _checked(logpdf), "pdf": _checked(pdf), "cdf": _checked(_function(cdf)),
+            "sf": _checked(_function(sf)), "logcdf": _checked(_function(_log_of(cdf, sf))),
+            "logsf": _checked(_function(_log_of(sf, cdf)))}
+
+
+def _log_of(fn, other):
+    """log(fn(...)) of a distribution function whose complement is `other`: log1p(-other(...)) where
+    fn is above 1/2, so that a value near 1 keeps its digits."""
+    def log_fn(*args):
+        p, q = fn(*args), other(*args)
+        low = p < 0.5
+        return fnp.where(low, fnp.log(_safe(low, p, 1)), fnp.log1p(-_safe(low, 0, q)))
+    return log_fn
 
 
 def _chi2() -> SimpleNamespace:
@@ -180,12 +200,16 @@ def _chi2() -> SimpleNamespace:
 def _beta() -> SimpleNamespace:
     def log_standard(y, a, b):
         return sp.xlogy(a - 1, y) + sp.xlog1py(b - 1, -y) - sp.betaln(a, b)
+    def cdf(y, a, b):
+        return sp.betainc(a, b, fnp.clip(y, 0, 1))
+
+    def sf(y, a, b):
+        return sp.betainc(b, a, fnp.clip(1 - y, 0, 1))
     logpdf, pdf = _density(_wide("beta.logpdf", log_standard), lambda y, a, b: (y >= 0) & (y <= 1))
     return _distribution(
         "beta", "The beta distribution on [loc, loc + scale].", ("a", "b"),
-        logpdf=_checked(logpdf), pdf=_checked(pdf),
-        cdf=_checked(_function(lambda y, a, b: sp.betainc(a, b, fnp.clip(y, 0, 1)))),
-        sf=_checked(_function(lambda y, a, b: sp.betainc(b, a, fnp.clip(1 - y, 0, 1)))))
+        logpdf=_checked(logpdf), pdf=_checked(pdf), cdf=_checked(_function(cdf)), sf=_checked(_function(sf)),
+        logcdf=_checked(_function(_log_of(cdf, sf))), logsf=_checked(_function(_log_of(sf, cdf))))
 
 
 # discrete distributions -------------------------------------------------------------------------
@@ -253,7 +277,8 @@ poisson = _discrete("poisson", ("mu",), "The Poisson distribution of mean mu.",
                     (1.0,), cdf=lambda k, mu: sp.gammaincc(k + 1, mu))
 bernoulli = _discrete("bernoulli", ("p",), "The Bernoulli distribution: 1 with probability p.",
                       lambda k, p: sp.xlogy(k, p) + sp.xlog1py(1 - k, -p), lambda k, p: (k == 0) | (k == 1), _unit,
-                      (0.5,), cdf=lambda k, p: fnp.where(k < 1, 1 - p, 1))
+                      (0.5,), cdf=lambda k, p: fnp.where(k < 1, 1 - p, 1),
+                      ppf=lambda q, p: fnp.where(q == 0, -1.0, fnp.where(q <= 1 - p, 0.0, 1.0)))
 binom = _discrete("binom", ("n", "p"), "The binomial distribution of n trials.", _binomial_log_mass,
                   lambda k, n, p: (k >= 0) & (k <= n), lambda n, p: (n >= 0) & (n == fnp.floor(n)) & _unit(p),
                   (1.0, 0.5))

@@ -41,8 +41,9 @@ def test_continuous_functions_match_scipy(name, shape, kwargs):
         if hasattr(mine, fn):
             _close(getattr(mine, fn)(fnp.asarray(X), *shape, **kwargs), _scipy(getattr(theirs, fn), X, *shape, **kwargs),
                    rtol=1e-7)
-    if hasattr(mine, "ppf"):
-        _close(mine.ppf(fnp.asarray(Q), *shape, **kwargs), _scipy(theirs.ppf, Q, *shape, **kwargs))
+    for fn in ("ppf", "isf"):
+        if hasattr(mine, fn):
+            _close(getattr(mine, fn)(fnp.asarray(Q), *shape, **kwargs), _scipy(getattr(theirs, fn), Q, *shape, **kwargs))
 
 
 @pytest.mark.parametrize("name,params", DISCRETE, ids=str)
@@ -52,6 +53,9 @@ def test_discrete_functions_match_scipy(name, params):
         if hasattr(mine, fn):
             _close(getattr(mine, fn)(fnp.asarray(K), *params), _scipy(getattr(theirs, fn), K, *params), rtol=1e-7)
     _close(mine.logpmf(fnp.asarray(K), *params, loc=1.0), _scipy(theirs.logpmf, K, *params, loc=1.0), rtol=1e-7)
+    if hasattr(mine, "ppf"):
+        for loc in (0.0, 2.0):
+            _close(mine.ppf(fnp.asarray(Q), *params, loc=loc), _scipy(theirs.ppf, Q, *params, loc=loc))
 
 
 @pytest.mark.parametrize("name,bad", [("poisson", (-1.0,)), ("bernoulli", (1.5,)), ("binom", (5.0, -0.1)),
@@ -241,3 +245,18 @@ def test_logistic_density_second_derivatives_at_zero_are_exact():
     np.testing.assert_allclose(fx.grad(fx.grad(stats.logistic.pdf))(0.0), -0.125, rtol=1e-6)
     y = np.array([-100.0, -3.0, 0.0, 3.0, 100.0])
     np.testing.assert_allclose(stats.logistic.logpdf(y), ss.logistic.logpdf(y), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name,shape", [("gamma", (2.5,)), ("chi2", (3.5,)), ("beta", (2.5, 1.5)), ("cauchy", ())])
+def test_log_distribution_functions_keep_their_digits_near_one_and_have_finite_derivatives(name, shape):
+    mine, theirs = getattr(fs, name), getattr(ss, name)
+    x = np.array([1e-3, 0.02, 0.3, 0.5, 0.7, 0.98, 0.999]) if name == "beta" else np.array([0.05, 0.5, 2.0, 7.0, 30.0, 80.0])
+    if name == "cauchy":
+        x = np.concatenate([-x, x, [1e7]])
+    for fn in ("logcdf", "logsf"):
+        _close(getattr(mine, fn)(fnp.asarray(x), *shape), _scipy(getattr(theirs, fn), x, *shape), rtol=1e-12)
+        grad = np.asarray(fx.grad(lambda v: fnp.sum(getattr(mine, fn)(v, *shape)))(fnp.asarray(x[:-1])))
+        # d log F = f / F (and -f / S), from SciPy's densities
+        f = _scipy(theirs.pdf, x[:-1], *shape)
+        expected = f / _scipy(theirs.cdf, x[:-1], *shape) if fn == "logcdf" else -f / _scipy(theirs.sf, x[:-1], *shape)
+        _close(grad, expected, rtol=1e-9)
