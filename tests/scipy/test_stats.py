@@ -260,3 +260,16 @@ def test_log_distribution_functions_keep_their_digits_near_one_and_have_finite_d
         f = _scipy(theirs.pdf, x[:-1], *shape)
         expected = f / _scipy(theirs.cdf, x[:-1], *shape) if fn == "logcdf" else -f / _scipy(theirs.sf, x[:-1], *shape)
         _close(grad, expected, rtol=1e-9)
+
+
+def test_poisson_entropy_matches_scipy_and_its_derivative_the_sum():
+    import scipy.special as sc
+    mu = np.array([0.0, 1e-3, 0.5, 1.0, 5.0, 30.0, 99.9, 100.0, 300.0, 1000.0, -1.0, np.nan])
+    _close(fs.poisson.entropy(fnp.asarray(mu)), _scipy(ss.poisson.entropy, mu), rtol=1e-9)
+    _close(fs.poisson.entropy(2.0, loc=fnp.ones(3)), np.full(3, ss.poisson.entropy(2.0)), rtol=1e-6)
+    k = np.arange(3000.0)[:, None]
+    m = mu[1:10]
+    logp = sc.xlogy(k, m) - m - sc.gammaln(k + 1)
+    slope = -np.sum(np.exp(logp) * (k / m - 1) * (logp + 1), axis=0)  # dH/dmu = -sum p'_k (log p_k + 1)
+    _close(fx.grad(lambda v: fnp.sum(fs.poisson.entropy(v)))(fnp.asarray(m)), slope, rtol=1e-8)
+    _close(fx.jit(fx.vmap(fs.poisson.entropy))(fnp.asarray(m)), np.asarray(fs.poisson.entropy(fnp.asarray(m))), rtol=1e-12)
