@@ -16,8 +16,8 @@ from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ._dtype_functions import _dtype
-from ._elementwise import (eager_divide, eager_floor_divide, eager_left_shift, eager_pow, eager_remainder,
-                           eager_right_shift)
+from ._division import eager_divide, eager_floor_divide, eager_pow, eager_remainder
+from ._elementwise import eager_left_shift, eager_right_shift
 from ._elementwise_base import copy, direct
 from ._linear import eager_matmul
 

@@ -3,7 +3,8 @@
 Each function promotes its operands (Python scalars are weak), checks that the promoted dtype
 is one the standard allows, and binds elementwise primitives. Booleans are rejected where the
 standard asks for numbers; integer and boolean input to a floating-point function becomes
-float32, as in JAX. NumPy's further elementwise functions live in `_elementwise_numpy`.
+float32, as in JAX. Division, remainders and powers live in `_division`, NumPy's further
+elementwise functions in `_elementwise_numpy`.
 """
 from __future__ import annotations
 
@@ -14,30 +15,29 @@ import numpy as np
 
 from ..core import dtypes as D
 from ..core.array import Array, Tracer
-from ..core.errors import op_error
 from ..core.interpreters import EAGER, _ctx
-from ..core.primitive import numpy_kernel
 from ..ops import elementwise as E
 from ..transforms.autodiff.custom import custom_jvp
-from . import _elementwise_numpy
+from . import _division, _elementwise_numpy
 from ._convert import convert, promote
 from ._elementwise_base import (ANY, FLOATING, INTEGER, INTEGRAL, NUMERIC, REAL, REAL_FLOATING, REAL_NUMERIC,
                                 binary, copy, direct, eager_array, eager_unary, full_like, in_float32, named,
-                                nonzero_divisor, operands, plus_derivative, select, unary)
+                                operands, select, unary)
+from ._division import *  # noqa: F401,F403
+from ._division import floor_divide
 from ._elementwise_numpy import *  # noqa: F401,F403
 
 __all__ = [
     "abs", "absolute", "acos", "acosh", "add", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
     "arctanh", "around", "asin", "asinh", "atan", "atan2", "atanh", "bitwise_and", "bitwise_count",
     "bitwise_invert", "bitwise_left_shift", "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor",
-    "cbrt", "ceil", "clip", "conj", "conjugate", "copysign", "cos", "cosh", "divide", "divmod", "equal", "exp",
-    "exp2", "expm1", "fix", "floor", "floor_divide", "greater", "greater_equal", "hypot", "imag", "invert",
-    "isfinite", "isinf", "isnan", "left_shift", "less", "less_equal", "log", "log10", "log1p", "log2",
-    "logaddexp", "logaddexp2", "logical_and", "logical_not", "logical_or", "logical_xor", "maximum", "minimum",
-    "mod", "multiply", "negative", "nextafter", "not_equal", "positive", "pow", "power", "real", "reciprocal",
-    "remainder", "right_shift", "rint", "round", "sign", "signbit", "sin", "sinh", "sqrt", "square", "subtract",
-    "tan", "tanh", "true_divide", "trunc",
-] + _elementwise_numpy.__all__
+    "cbrt", "ceil", "clip", "conj", "conjugate", "copysign", "cos", "cosh", "equal", "exp", "exp2", "expm1", "fix",
+    "floor", "greater", "greater_equal", "hypot", "imag", "invert", "isfinite", "isinf", "isnan", "left_shift",
+    "less", "less_equal", "log", "log10", "log1p", "log2", "logaddexp", "logaddexp2", "logical_and", "logical_not",
+    "logical_or", "logical_xor", "maximum", "minimum", "multiply", "negative", "nextafter", "not_equal", "positive",
+    "real", "right_shift", "rint", "round", "sign", "signbit", "sin", "sinh", "sqrt", "square", "subtract", "tan",
+    "tanh", "trunc",
+] + _division.__all__ + _elementwise_numpy.__all__
 
 _V = "fnp.asarray([-1.5, 0.5, 2.0])"  # the example input of most real-valued functions
 
@@ -45,37 +45,6 @@ _V = "fnp.asarray([-1.5, 0.5, 2.0])"  # the example input of most real-valued fu
 add = binary("add", E.add_p, NUMERIC, "x1 + x2.", "fnp.add(fnp.asarray([1, 2]), 3).tolist()", "[4, 5]")
 subtract = binary("subtract", E.sub_p, NUMERIC, "x1 - x2.", "fnp.subtract(fnp.asarray([1, 2]), 3).tolist()", "[-2, -1]")
 multiply = binary("multiply", E.mul_p, NUMERIC, "x1 * x2.", "fnp.multiply(fnp.asarray([1, 2]), 3).tolist()", "[3, 6]")
-
-
-def divide(x1, x2, /) -> Array:
-    """x1 / x2 (integers are divided as float32).
-
-    >>> import fluxion.numpy as fnp
-    >>> fnp.divide(fnp.asarray([1, 3]), 2).tolist()
-    [0.5, 1.5]
-    """
-    out = eager_divide(x1, x2, False)
-    if out is not None:
-        return out
-    return E.div_p.bind(*operands("divide", FLOATING, x1, x2))
-
-
-def _float_quotient(x, y) -> np.ndarray:
-    """x / y of integers (or booleans) converted to the default float as the general path converts
-    them: a Python int through the array's dtype first, so that one out of its range raises
-    OverflowError (and goes the general way)."""
-    dt = (x if x.__class__ is np.ndarray else y).dtype
-    return np.true_divide(*(np.asarray(v, dt).astype(D.default_float) for v in (x, y)))
-
-
-_float_divided, _int_divided = direct(E.div_p, D.FLOATING), direct(None, D.INTEGER + (D.bool_,), _float_quotient)
-
-
-def eager_divide(x1, x2, reflect: bool) -> Array | None:
-    """`x1 / x2` (`x2 / x1` if `reflect`) by NumPy for eager operands of one dtype (or with a Python
-    scalar that keeps it), as `direct` takes them; None otherwise."""
-    out = _float_divided(x1, x2, reflect)
-    return out if out is not None else _int_divided(x1, x2, reflect)
 
 
 negative = unary("negative", E.neg_p, NUMERIC, "-x.", f"fnp.negative({_V}).tolist()", "[1.5, -0.5, -2.0]")
@@ -321,20 +290,6 @@ def positive(x, /) -> Array:
     return copy(*operands("positive", NUMERIC, x))
 
 
-def reciprocal(x, /) -> Array:
-    """1 / x (integers are divided as float32).
-
-    >>> import fluxion.numpy as fnp
-    >>> fnp.reciprocal(fnp.asarray([2, 0])).tolist()
-    [0.5, inf]
-    """
-    out = eager_divide(x, 1, True)  # kept fast
-    if out is not None:
-        return out
-    (x,) = operands("reciprocal", FLOATING, x)
-    return E.div_p.bind(convert(1, x.dtype, x.weak), x)
-
-
 # complex parts ------------------------------------------------------------------------------
 def real(x, /) -> Array:
     """The real part (of the matching real dtype); real input comes back unchanged.
@@ -542,180 +497,6 @@ fix = trunc
 around = round
 
 
-# division -----------------------------------------------------------------------------------
-def _wrong_sign(r: Array, y: Array) -> Array:
-    """Where a truncated remainder `r` is nonzero with a sign other than the divisor's."""
-    return (r != 0) & ((r < 0) != (y < 0))
-
-
-def _int_floor_divide(x: Array, y: Array) -> Array:
-    q = E.div_p.bind(x, y)  # rounds toward zero
-    if D.is_unsigned(x.dtype):
-        return q
-    return select(_wrong_sign(E.rem_p.bind(x, y), y), q - convert(1, q.dtype, q.weak), q)  # (a weak int32 stays one)
-
-
-def _int_remainder(x: Array, y: Array) -> Array:
-    r = E.rem_p.bind(x, y)  # has the dividend's sign
-    if D.is_unsigned(x.dtype):
-        return r
-    return select(_wrong_sign(r, y), r + y, r)
-
-
-@in_float32
-def _float_floor_divide(x: Array, y: Array) -> Array:
-    """Python's floor division (exact: from the remainder, not from the rounded quotient), with
-    the standard's special cases: where y is 0 or an operand is not finite, x / y (its own floor).
-    A step function: its derivative is 0 everywhere, also where it is x / y."""
-    quotient = x / y
-    mod = E.rem_p.bind(x, y)
-    div = (x - mod) / y  # within rounding of an integer, since x - mod is a multiple of y
-    div = select(_wrong_sign(mod, y), div - 1, div)
-    # the floor has the sign of the quotient, also when it is zero
-    out = E.copysign_p.bind(E.round_p.bind(div), quotient)
-    regular = E.is_finite_p.bind(x) & E.is_finite_p.bind(y) & (y != 0)
-    return E.stop_gradient_p.bind(select(regular, out, quotient))
-
-
-@in_float32
-def _float_remainder(x: Array, y: Array) -> Array:
-    r = E.rem_p.bind(x, y)
-    r = select(_wrong_sign(r, y), r + y, r)
-    # a zero takes the divisor's sign but keeps r's derivative (1 in x, as on either side), and
-    # r's weak type (a weak 0 takes y's)
-    return select(r == 0, plus_derivative(E.copysign_p.bind(convert(0, x.dtype, True), y), r), r)
-
-
-# eager fast paths: NumPy's integer floor division and remainder are the general path's, also
-# where it divides by zero (0) and for INT_MIN // -1 (INT_MIN); its float ones are where checked
-_DIVISIBLE = D.INTEGER + (D.float16, D.float32, D.float64)
-_floor_divided, _remaindered = direct(None, _DIVISIBLE, np.floor_divide), direct(None, _DIVISIBLE, np.remainder)
-# NumPy and the general path both divide x - fmod(x, y) by y, within 2 roundings of the integer
-# trunc(x / y); NumPy snaps it by floor and a comparison with 0.5, the general path by round.
-# Both give the exact floor where that is below 2**(nmant - 3) (the roundings then stay within
-# 1/8): a quotient below these bounds (float16 is computed in float32 by both).
-_EXACT_FLOOR = {D.float16: 2.0 ** 20, D.float32: 2.0 ** 20, D.float64: 2.0 ** 49}
-
-
-def _below(q: np.ndarray, bound: float) -> bool:
-    """Whether every |q| is below `bound` (False for NaN): a sum of squares below bound**2 says so
-    cheaply, and where it does not, the largest |q| is compared."""
-    return np.vdot(q, q) < bound * bound or np.maximum.reduce(np.abs(q), None, initial=0) < bound
-
-
-def eager_floor_divide(x1, x2, reflect: bool) -> Array | None:
-    """`x1 // x2` (`x2 // x1` if `reflect`) by NumPy, for eager operands as `direct` takes them;
-    None where that may not be the general path's: for floats, a quotient that is not finite or
-    is large (NumPy rounds differently near 2**nmant), and an infinite divisor (1.0 // -inf is
-    -1.0 in NumPy, -0.0 by the standard)."""
-    out = _floor_divided(x1, x2, reflect)
-    if out is None or (q := out._value).dtype.kind != "f":
-        return out
-    y = x1 if reflect else x2  # the divisor; a Python scalar as the kernel took it
-    finite = _below(y._value, math.inf) if y.__class__ is Array else math.isfinite(q.dtype.type(y))
-    if finite and _below(q, _EXACT_FLOOR[q.dtype]):
-        return out
-    return None
-
-
-def eager_remainder(x1, x2, reflect: bool) -> Array | None:
-    """`x1 % x2` (`x2 % x1` if `reflect`) by NumPy, for eager operands as `direct` takes them; None
-    where a float result has a NaN, whose sign NumPy may give otherwise."""
-    out = _remaindered(x1, x2, reflect)
-    if out is None or (r := out._value).dtype.kind != "f" or not math.isnan(np.vdot(r, r)):
-        return out
-    return None
-
-
-def floor_divide(x1, x2, /) -> Array:
-    """x1 // x2: the quotient rounded toward -inf.
-
-    Integer division by zero gives 0 (as NumPy). For floats, the special cases follow the
-    standard: inf // 2.0 is inf and 1.0 // -inf is -0.0 (Python gives nan and -1.0).
-
-    >>> import fluxion.numpy as fnp
-    >>> fnp.floor_divide(fnp.asarray([7, -7, 7, 1]), fnp.asarray([2, 2, -2, 0])).tolist()
-    [3, -4, -4, 0]
-    """
-    out = eager_floor_divide(x1, x2, False)
-    if out is not None:
-        return out
-    x1, x2 = operands("floor_divide", REAL_NUMERIC, x1, x2)
-    if x1.dtype in D.INTEGER:
-        return nonzero_divisor(x1, x2, _int_floor_divide)
-    return _float_floor_divide(x1, x2)
-
-
-def remainder(x1, x2, /) -> Array:
-    """x1 % x2, with the sign of the divisor (as Python and NumPy); integer x % 0 is 0.
-
-    >>> import fluxion.numpy as fnp
-    >>> fnp.remainder(fnp.asarray([7, -7, 7, 1]), fnp.asarray([3, 3, -3, 0])).tolist()
-    [1, 2, -2, 0]
-    """
-    out = eager_remainder(x1, x2, False)
-    if out is not None:
-        return out
-    x1, x2 = operands("remainder", REAL_NUMERIC, x1, x2)
-    if x1.dtype in D.INTEGER:
-        return nonzero_divisor(x1, x2, _int_remainder)
-    return _float_remainder(x1, x2)
-
-
-def divmod(x1, x2, /) -> tuple[Array, Array]:  # noqa: A001
-    """(x1 // x2, x1 % x2).
-
-    >>> import fluxion.numpy as fnp
-    >>> [a.tolist() for a in fnp.divmod(fnp.asarray([7, -7]), 3)]
-    [[2, -3], [1, 2]]
-    """
-    return floor_divide(x1, x2), remainder(x1, x2)
-
-
-def pow(x1, x2, /) -> Array:  # noqa: A001
-    """x1 ** x2.
-
-    A Python int exponent is exact repeated multiplication (`x ** 2` is `x * x`); integer arrays
-    raised to a negative Python int raise ValueError, as in NumPy. An integer array exponent with
-    negative entries gives the truncated reciprocal, as XLA does: 1 for base 1, +-1 for base -1,
-    and 0 for every other base (0 included).
-
-    >>> import fluxion.numpy as fnp
-    >>> fnp.pow(fnp.asarray([2, 3]), 2).tolist()
-    [4, 9]
-    >>> fnp.pow(fnp.asarray([2, -1, 1]), fnp.asarray([-1, -3, -2])).tolist()
-    [0, -1, 1]
-    """
-    out = eager_pow(x1, x2, False)
-    if out is not None:
-        return out
-    if isinstance(x2, int) and not isinstance(x2, (bool, np.generic)):
-        (x,) = operands("pow", NUMERIC, x1)
-        if x2 < 0 and x.dtype in D.INTEGER:
-            raise op_error(ValueError, "pow",
-                           f"integers to negative integer powers are not allowed ({x.dtype} ** {x2})",
-                           "convert the base to a float first, e.g. x.astype(float) ** -1")
-        # beyond these, the exponent is promoted like any weak scalar (too large for integers)
-        if x2 <= (np.iinfo(x.dtype).max if x.dtype in D.INTEGER else 2**31 - 1) and x2 >= -2**31:
-            return E.integer_pow_p.bind(x, y=x2)
-    return E.pow_p.bind(*operands("pow", NUMERIC, x1, x2))
-
-
-_pow_direct, _integer_pow = direct(E.pow_p, D.FLOATING), numpy_kernel[E.integer_pow_p]
-_FLOATS, _REAL = frozenset(D.FLOATING), frozenset(D.REAL_FLOATING)
-
-
-def eager_pow(x1, x2, reflect: bool) -> Array | None:
-    """`x1 ** x2` (`x2 ** x1` if `reflect`) by the kernels, for eager float operands as `direct`
-    takes them and for an eager float base with a Python int exponent (integer_pow's kernel, as
-    the general path binds it); None otherwise."""
-    if (x2.__class__ is int and not reflect and x1.__class__ is Array and _ctx.interp is EAGER
-            and (v := x1._value).dtype in _FLOATS and -2**31 <= x2 < 2**31):
-        # (x ** 2 of a real float is its one product, which NumPy's multiply rounds once as the kernel)
-        return eager_array(np.multiply(v, v) if x2 == 2 and v.dtype in _REAL else _integer_pow(v, y=x2), x1._weak)
-    return _pow_direct(x1, x2, reflect)
-
-
 # combinations computed safely --------------------------------------------------------------
 def hypot(x1, x2, /) -> Array:
     """sqrt(x1**2 + x2**2) without overflow or underflow in between; inf if either is infinite.
@@ -899,6 +680,3 @@ arctan2 = atan2
 bitwise_not = invert = bitwise_invert
 left_shift, right_shift = bitwise_left_shift, bitwise_right_shift
 conjugate = conj
-mod = remainder
-power = pow
-true_divide = divide
