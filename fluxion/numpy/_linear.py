@@ -152,8 +152,8 @@ def vecdot(x1, x2, /, *, axis: int = -1) -> Array:
     >>> fnp.vecdot(fnp.asarray([[1.0, 2.0], [3.0, 4.0]]), fnp.asarray([1.0, 1.0])).tolist()
     [3.0, 7.0]
     """
-    if (eager_pair(x1, x2) and (u := x1._value).shape == (w := x2._value).shape and axis.__class__ is int
-            and -u.ndim <= axis < u.ndim):  # kept fast: operands of one shape need no broadcasting
+    if eager_pair(x1, x2) and (u := x1._value).shape == (w := x2._value).shape and _valid_axis(axis, u.ndim):
+        # kept fast: operands of one shape need no broadcasting
         u = np.conj(u) if u.dtype in _COMPLEX else u
         n = u.ndim - 1
         u, w = _axis_last(u, axis), _axis_last(w, axis)
