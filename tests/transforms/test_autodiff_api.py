@@ -115,6 +115,29 @@ def test_pytrees_with_none_and_integer_leaves():
     assert ct["b"] is None and ct["w"].tolist() == [2.0, 2.0]
 
 
+def test_allow_int_gives_zero_gradients_of_integer_and_boolean_leaves_as_jax():
+    params = {"w": fnp.asarray([1.0, 2.0]), "n": fnp.asarray([3, 4], dtype=fnp.int32), "on": fnp.asarray(True)}
+    f = lambda p: fnp.sum(p["w"] * p["w"] * p["n"]) * p["on"]
+    with pytest.raises(fx.errors.DTypeError, match="allow_int=True"):
+        fx.grad(f)(params)
+    for g in (fx.grad(f, allow_int=True), fx.jit(fx.grad(f, allow_int=True)),
+              lambda p: fx.value_and_grad(f, allow_int=True)(p)[1]):
+        out = g(params)
+        np.testing.assert_allclose(out["w"], 2 * np.asarray(params["w"]) * np.asarray(params["n"]))
+        for k in ("n", "on"):
+            assert out[k].dtype == params[k].dtype and out[k].shape == params[k].shape and not np.any(out[k])
+    # per example under vmap, and Jacobian blocks of zeros in reverse mode
+    xs, ns = fnp.asarray([3.0, 1.0]), fnp.asarray([2, 5])
+    gx, gn = fx.vmap(fx.grad(lambda x, n: x * n, argnums=(0, 1), allow_int=True))(xs, ns)
+    assert gx.tolist() == [2.0, 5.0] and gn.tolist() == [0, 0]
+    jx, jn = fx.jacrev(lambda x, n: x * n, argnums=(0, 1), allow_int=True)(xs, ns)
+    np.testing.assert_array_equal(jx, np.diag([2.0, 5.0]))
+    assert jn.dtype == ns.dtype and jn.shape == (2, 2) and not np.any(jn)
+    # non-arrays are still refused
+    with pytest.raises(TypeError, match="not an array"):
+        fx.grad(lambda x, s: x, argnums=(0, 1), allow_int=True)(1.0, "a")
+
+
 def test_argnums_and_has_aux():
     f = lambda x, y: (x * y, {"x": x})
     (gx, gy), aux = fx.grad(f, argnums=(0, 1), has_aux=True)(2.0, 3.0)

@@ -269,7 +269,9 @@ def _argnums(argnums, nargs: int, op: str, kwargs: dict) -> tuple[int, ...]:
     return tuple(n % nargs for n in nums)
 
 
-def _check_float_inputs(op: str, args, nums) -> None:
+def _check_float_inputs(op: str, args, nums, allow_int: bool = False) -> None:
+    """Refuse leaves that are not arrays, and (unless `allow_int`, as jax's: their gradients are
+    zeros of their dtype) integer and boolean ones."""
     for n in nums:
         arg = args[n]
         if arg.__class__ is Array and differentiable(arg.aval):  # the common case, kept fast
@@ -281,16 +283,18 @@ def _check_float_inputs(op: str, args, nums) -> None:
                 raise op_error(TypeError, op, f"argument {n} has a leaf of type {type(leaf).__name__}, which is not "
                                "an array", "pass arrays or numbers in the arguments of argnums; pass other values "
                                "in arguments outside argnums") from None
-            if dt not in dtypes.FLOATING:
+            if dt not in dtypes.FLOATING and not (allow_int and (dt in dtypes.INTEGER or dt == dtypes.bool_)):
+                also = ", or pass allow_int=True for zero gradients of integer inputs" if op in ("grad", "jacrev") else ""
                 raise op_error(DTypeError, op, f"argument {n} has a leaf of dtype {dt}; differentiation needs "
                                "floating-point inputs", "pass floats (e.g. x.astype(float) or 1.0 instead of 1), "
-                               "or move the argument out of argnums")
+                               f"or move the argument out of argnums{also}")
 
 
-def _linearize_argnums(f: Callable, args: tuple, kwargs: dict, argnums, has_aux: bool, op: str):
+def _linearize_argnums(f: Callable, args: tuple, kwargs: dict, argnums, has_aux: bool, op: str,
+                       allow_int: bool = False):
     """`_linearize` of `f(*args, **kwargs)` with respect to the arguments at `argnums` (checked)."""
     nums = _argnums(argnums, len(args), op, kwargs)
-    _check_float_inputs(op, args, nums)
+    _check_float_inputs(op, args, nums, allow_int)
     if not kwargs and len(nums) == len(args) and nums == tuple(range(len(args))):
         return _linearize(f, args, has_aux)  # every argument, in order: nothing to put back
 
@@ -419,10 +423,11 @@ def _forward_value_and_grad(f: Callable, args: tuple, kwargs: dict, argnums, has
 
 
 def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
-                   holomorphic: bool = False) -> Callable:
+                   holomorphic: bool = False, allow_int: bool = False) -> Callable:
     """A function returning `f(*args)` and its gradient with respect to the `argnums` arguments.
     With `holomorphic=True`, `f` maps complex inputs to a complex scalar and the result is its
-    complex derivative f'(z) (as jax's). A gradient in one real number is one JVP (forward mode:
+    complex derivative f'(z) (as jax's). With `allow_int=True`, integer and boolean inputs are
+    allowed and their gradients are zeros of their dtype. A gradient in one real number is one JVP (forward mode:
     no tape, so derivatives of any order through loops stay small), unless `f` calls a
     custom_vjp function, whose rule is reverse-mode only.
 
@@ -446,7 +451,8 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool 
             result = _forward_value_and_grad(f, args, kwargs, argnums, has_aux)
             if result is not None:
                 return result
-        primals_out, out_tree, in_tree, linear, aux = _linearize_argnums(f, args, kwargs, argnums, has_aux, "grad")
+        primals_out, out_tree, in_tree, linear, aux = _linearize_argnums(f, args, kwargs, argnums, has_aux, "grad",
+                                                                         allow_int)
         if holomorphic:
             _complex_only("grad", linear.in_types, "input")
         out = _scalar_output(out_tree, primals_out[0] if out_tree.is_leaf else None, holomorphic)
@@ -457,9 +463,10 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool 
     return wrapped
 
 
-def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, holomorphic: bool = False) -> Callable:
+def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, holomorphic: bool = False,
+         allow_int: bool = False) -> Callable:
     """The gradient of a real scalar function with respect to the `argnums` arguments (the complex
-    derivative of a holomorphic one with `holomorphic=True`, see value_and_grad).
+    derivative of a holomorphic one with `holomorphic=True`; `allow_int` as in value_and_grad).
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> float(fx.grad(fnp.sin)(0.0))
@@ -468,7 +475,7 @@ def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, h
     12.0
     """
     require_callable("grad", f)
-    vg = value_and_grad(f, argnums, has_aux, holomorphic)
+    vg = value_and_grad(f, argnums, has_aux, holomorphic, allow_int)
 
     @functools.wraps(f)
     def wrapped(*args, **kwargs):

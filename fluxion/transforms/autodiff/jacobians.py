@@ -23,13 +23,13 @@ def _basis(aval):
     return Array(np.eye(n, dtype=aval.dtype).reshape((n,) + aval.shape))
 
 
-def _jacobian(f, argnums, has_aux, holomorphic: bool, forward: bool, op: str):
+def _jacobian(f, argnums, has_aux, holomorphic: bool, forward: bool, op: str, allow_int: bool = False):
     require_callable(op, f)
     _argnum_tuple(argnums, op)
 
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
-        out_leaves, out_tree, in_tree, linear, aux = _linearize_argnums(f, args, kwargs, argnums, has_aux, op)
+        out_leaves, out_tree, in_tree, linear, aux = _linearize_argnums(f, args, kwargs, argnums, has_aux, op, allow_int)
         ins, outs = linear.in_types, [y.aval for y in out_leaves]
         if holomorphic:
             _complex_only(op, ins, "input")
@@ -93,15 +93,16 @@ def jacfwd(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
     return _jacobian(f, argnums, has_aux, holomorphic, True, "jacfwd")
 
 
-def jacrev(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, holomorphic: bool = False) -> Callable:
+def jacrev(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, holomorphic: bool = False,
+           allow_int: bool = False) -> Callable:
     """The Jacobian of `f` by reverse mode (a vjp per output element, batched with vmap): shape out.shape + in.shape.
-    `holomorphic` as in jacfwd.
+    `holomorphic` as in jacfwd; with `allow_int=True`, integer and boolean inputs get blocks of zeros of their dtype.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> fx.jacrev(lambda x: x ** 2)(fnp.asarray([1.0, 2.0])).tolist()
     [[2.0, 0.0], [0.0, 4.0]]
     """
-    return _jacobian(f, argnums, has_aux, holomorphic, False, "jacrev")
+    return _jacobian(f, argnums, has_aux, holomorphic, False, "jacrev", allow_int)
 
 
 def hessian(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
