@@ -16,14 +16,18 @@ from . import random as random
 from . import tree as tree
 from . import test_util as test_util
 from . import config as config
-from .transforms.staging import eval_shape as eval_shape, jit as jit, make_program as make_program
+from . import debug as debug
+from .transforms.staging import (disable_jit as disable_jit, eval_shape as eval_shape, jit as jit,
+                                 make_program as make_program)
 from .transforms.batching import vmap as vmap
 from .control import (cond as cond, fori_loop as fori_loop, map as map, scan as scan, switch as switch,  # noqa: A004
                       while_loop as while_loop)
 from .core.array import Array as Array
-from .core.device import (Device as Device, block_until_ready as block_until_ready, device_put as device_put,
-                          devices as devices)
+from .core.device import (Device as Device, block_until_ready as block_until_ready, device_get as device_get,
+                          device_put as device_put, devices as devices)
 from .core.program import Program as Program
+from .core.types import ShapeDtypeStruct as ShapeDtypeStruct
+from ._callbacks import pure_callback as pure_callback
 from .transforms.autodiff import (checkpoint as checkpoint, checkpoint_policies as checkpoint_policies,
                                   custom_jvp as custom_jvp, custom_vjp as custom_vjp, grad as grad,
                                   hessian as hessian, jacfwd as jacfwd, jacrev as jacrev, jvp as jvp,
@@ -33,7 +37,8 @@ from .transforms.autodiff import (checkpoint as checkpoint, checkpoint_policies 
 jacobian = jacrev  # jax's other name for it
 
 __version__ = "0.1.0"
-__all__ = ["config", "jit", "make_program", "Array", "Device", "Program", "block_until_ready", "checkpoint", "checkpoint_policies", "custom_jvp", "custom_vjp", "device_put", "devices",
+__all__ = ["config", "jit", "make_program", "Array", "Device", "Program", "block_until_ready", "checkpoint", "checkpoint_policies", "custom_jvp", "custom_vjp", "device_get", "device_put", "devices",
            "errors", "eval_shape", "grad", "hessian", "jacfwd", "jacobian", "jacrev", "jvp", "linearize", "nn", "numpy", "random", "remat",
            "saved_residuals", "stop_gradient", "test_util", "tree", "value_and_grad", "vjp",
+           "debug", "disable_jit", "pure_callback", "ShapeDtypeStruct",
            "cond", "switch", "while_loop", "fori_loop", "scan", "map", "vmap"]

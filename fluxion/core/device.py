@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable
 
+import numpy as np
+
 from . import tree
 from .errors import DeviceError, op_error
 
@@ -125,6 +127,18 @@ def device_put(x, device: Device | str | None = None):
     (cpu:0, [0.0, 2.0, 4.0])
     """
     return _put(x, get(device))
+
+
+def device_get(x: Any) -> Any:
+    """The arrays of `x` (an array or a pytree) as NumPy arrays on the host, waiting for compiled
+    results; other leaves as they are (as jax's `device_get`).
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> fx.device_get({"w": fx.device_put(fnp.ones(2), "xla-cpu"), "step": 3})
+    {'step': 3, 'w': array([1., 1.], dtype=float32)}
+    """
+    from .array import Array  # array.py imports this module
+    return tree.map(lambda leaf: np.array(leaf) if isinstance(leaf, Array) else leaf, x)
 
 
 def block_until_ready(x: Any) -> Any:

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .rules import effectful
 from .types import ArrayType
 
 
@@ -82,6 +83,24 @@ def evaluate(program: Program, *args):
         out = eq.prim.bind(*map(read, eq.inputs), **eq.params)
         env.update(zip(eq.outputs, out if eq.prim.multiple_results else (out,)))
     return [read(v) for v in program.outputs]
+
+
+
+def sub_programs(params: dict) -> list[Program]:
+    """The programs among an equation's parameters (control flow's branches and bodies)."""
+    out = []
+    for v in params.values():
+        if isinstance(v, Program):
+            out.append(v)
+        elif isinstance(v, tuple):
+            out.extend(u for u in v if isinstance(u, Program))
+    return out
+
+
+def has_effects(eq: Equation) -> bool:
+    """Whether running `eq` has effects (a host callback): its primitive's own, or those of an
+    equation of its sub-programs."""
+    return eq.prim in effectful or any(has_effects(e) for p in sub_programs(eq.params) for e in p.equations)
 
 
 class _Printer:

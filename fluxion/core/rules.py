@@ -7,3 +7,6 @@ xla_lowering: dict = {}
 jvp_rules: dict = {}
 transpose_rules: dict = {}
 batch_rules: dict = {}
+# primitives with effects (a host callback): program passes never remove, merge, fold or rewrite
+# their equations
+effectful: set = set()

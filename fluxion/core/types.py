@@ -39,3 +39,21 @@ class ArrayType:
 
     def __repr__(self):
         return ("~" if self.weak else "") + f"{dtypes.short_name(self.dtype)}[{','.join(map(str, self.shape))}]"
+
+
+class ShapeDtypeStruct(ArrayType):
+    """The type of an array as jax spells it, for `eval_shape`, `jit(...).lower` and
+    `pure_callback`: `ShapeDtypeStruct(shape, dtype)` (any dtype NumPy accepts).
+
+    >>> ShapeDtypeStruct((2, 3), "float32")
+    f32[2,3]
+    """
+
+    __slots__ = ()
+
+    def __init__(self, shape, dtype, *, weak_type: bool = False):
+        super().__init__(tuple(shape), dtypes.canonicalize(dtype), weak_type)
+
+    @property
+    def weak_type(self) -> bool:
+        return self.weak

@@ -21,6 +21,7 @@ and with earlier results, which must keep their values.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import operator
@@ -557,6 +558,23 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
         setattr(dispatched, name, getattr(jitted, name))
     jitted._forget = dispatched.forget
     return dispatched
+
+
+@contextlib.contextmanager
+def disable_jit(disable: bool = True):
+    """Inside the block, functions made by `jit` run as plain Python, operation by operation, for
+    debugging: `print` shows values and a breakpoint stops in them.
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> f = fx.jit(lambda x: print(x) or x * 2)
+    >>> with fx.disable_jit():
+    ...     f(fnp.asarray([1.0, 2.0])).tolist()
+    [1. 2.]
+    [2.0, 4.0]
+    """
+    from ..backends.xla import dispatch
+    with dispatch.disabled(disable):
+        yield
 
 
 _PUBLIC = ("fun", "static_argnums", "static_argnames", "donate_argnums", "device", "lower", "cache_size", "clear_cache")

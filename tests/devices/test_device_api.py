@@ -150,3 +150,16 @@ def test_setting_a_device_value_into_a_host_array_names_the_fix():
     with pytest.raises(fx.errors.DeviceError, match="the result is on xla-cpu:0, the array on cpu:0") as e:
         host[0] = fx.device_put(fnp.asarray(1.0), XLA)
     assert "x = x.at[i].set(v)" in str(e.value)
+
+
+def test_device_get_gives_numpy_copies_of_arrays_on_every_device_and_keeps_other_leaves():
+    x = np.arange(3.0, dtype=np.float32)
+    host, placed = fnp.asarray(x), fx.device_put(fnp.asarray(x), "xla-cpu")
+    pending = fx.jit(lambda v: v * 2)(host)
+    got = fx.device_get({"host": host, "placed": placed, "pending": pending, "step": 3, "name": "w"})
+    for k, want in (("host", x), ("placed", x), ("pending", 2 * x)):
+        assert type(got[k]) is np.ndarray and got[k].dtype == np.float32
+        np.testing.assert_array_equal(got[k], want)
+    assert got["step"] == 3 and got["name"] == "w"
+    got["host"][0] = 7.0  # a copy: the array keeps its value
+    assert float(host[0]) == 0.0

@@ -541,3 +541,23 @@ def test_array_methods_of_traced_arrays_match_numpy_methods(name, args, kwargs):
     got = fx.jit(lambda a: getattr(a, name)(*args, **kwargs))(fnp.asarray(x))
     assert got.shape == expected.shape and got.dtype == expected.dtype
     np.testing.assert_allclose(np.asarray(got), expected, rtol=1e-12)
+
+
+def test_disable_jit_runs_jitted_functions_as_python_with_concrete_values():
+    seen = []
+
+    @functools.partial(fx.jit, static_argnums=1)
+    def f(x, n):
+        seen.append(isinstance(x, fx.core.array.Tracer))
+        return x * n if float(fnp.sum(x)) > 0 else -x  # float() of a traced value would raise
+
+    x = fnp.asarray([1.0, 2.0])
+    with fx.disable_jit():
+        np.testing.assert_array_equal(f(x, 3), [3.0, 6.0])
+        np.testing.assert_array_equal(f(-x, 3), [1.0, 2.0])
+        assert f.cache_size() == 0
+        with fx.disable_jit(False):  # nested: compiled again
+            np.testing.assert_array_equal(fx.jit(lambda v: v + 1)(x), [2.0, 3.0])
+    assert seen == [False, False]
+    with pytest.raises(fx.errors.ConcretizationError):
+        f(x, 3)  # compiled once more outside the block, where float() of a traced value is an error

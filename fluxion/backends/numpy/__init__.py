@@ -7,7 +7,7 @@ on the hot path, unlike `np.errstate`).
 """
 import warnings
 
-from . import (control, conv, elementwise, fft, indexing, linalg, linalg_schur, reduce, shape, sort,  # noqa: F401
+from . import (callback, control, conv, elementwise, fft, indexing, linalg, linalg_schur, reduce, shape, sort,  # noqa: F401
                threefry)
 from .memory import keep_freed_memory
 

@@ -45,7 +45,7 @@ from jax.sharding import SingleDeviceSharding
 from ...core.array import PYTHON_SCALARS, Array, PendingArray, to_array
 from ...core.program import Program
 from ...core.types import ArrayType
-from . import control, elementwise, indexing, linalg, linalg_schur, reduce, shape, sort, spectral  # noqa: F401  (fill the table)
+from . import callback, control, elementwise, indexing, linalg, linalg_schur, reduce, shape, sort, spectral  # noqa: F401  (fill the table)
 from .lower import lower_program
 
 _X64 = jax.enable_x64  # the 64-bit switch; `swap_local` / `set_local` are its cheap thread-local form

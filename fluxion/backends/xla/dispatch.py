@@ -20,6 +20,7 @@ all remembered ones.
 """
 from __future__ import annotations
 
+import jax
 import numpy as np
 from jax._src import core as jax_core
 from jax._src.interpreters import pxla
@@ -131,6 +132,12 @@ def dispatcher(name: str, fun, call, static_argnums: tuple[int, ...] = (), stati
         f = _named_unhashable(f, call)
     f.forget = cache.clear
     return f
+
+
+def disabled(disable: bool = True):
+    """A context in which dispatchers call their functions as plain Python (the switch that
+    XLA's dispatcher reads)."""
+    return jax.disable_jit(disable)
 
 
 def _named_unhashable(f, call):

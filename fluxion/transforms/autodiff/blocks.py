@@ -22,7 +22,7 @@ from ...backends.numpy.program import kernels
 from ...core.array import Array
 from ...core.interpreters import EAGER, _ctx, _wrap
 from ...core.primitive import Primitive, abstract_eval, jvp_rules, transpose_rules
-from ...core.program import Equation, Literal, Program, Var, evaluate
+from ...core.program import Equation, Literal, Program, Var, evaluate, sub_programs
 from ...core.types import ArrayType
 from ...ops._ad import Zero, add_tangents
 from .custom import CallPrimitive
@@ -108,7 +108,7 @@ class Backward:
 
 def derive(prim: Primitive, avals, mask, params) -> Block | None:
     """The block of a signature, or None where the rule cannot be replayed (it then runs itself)."""
-    if any(_carries_program(v) or callable(v) for v in params.values()):
+    if sub_programs(params) or any(callable(v) for v in params.values()):
         _opaque.add(prim)
         return None
     try:
@@ -120,10 +120,6 @@ def derive(prim: Primitive, avals, mask, params) -> Block | None:
 
 def _const_bytes(program: Program) -> int:
     return sum(c.size * c.dtype.itemsize for c in program.consts)
-
-
-def _carries_program(v) -> bool:
-    return isinstance(v, Program) or isinstance(v, tuple) and any(map(_carries_program, v))
 
 
 class _Call:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from ...core.array import Tracer, to_array
 from ...core.interpreters import Interpreter, check_live
 from ...core.primitive import abstract_eval
+from ...core.rules import effectful
 from ...core.program import Equation, Program, Var
 
 
@@ -101,8 +102,11 @@ class StagingInterpreter(Interpreter):
         for a in args:
             if a.__class__ is StagedTracer and a._interp is self:
                 break
-        else:  # nothing staged: the parent computes it (each interpreter sets the current one itself)
-            return self.parent.process(prim, args, params)
+        else:  # nothing staged: the parent computes it (each interpreter sets the current one itself),
+            # unless it has effects, which happen when the staged program runs (a linearization's
+            # effects happen as its primal values are computed)
+            if self.linear or prim not in effectful:
+                return self.parent.process(prim, args, params)
         in_vars = [self.var_of(a) for a in args]
         types = out_types(prim, [v.aval for v in in_vars], params)
         outs = [Var(t) for t in (types if prim.multiple_results else (types,))]

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ...core.program import Program
-from ._rebuild import EFFECTFUL as EFFECTFUL
 from .cse import cse as cse
 from .dce import dce as dce
 from .fold import fold as fold

@@ -8,20 +8,15 @@ import numpy as np
 from ...core.array import Array
 from ...core.interpreters import EAGER, push, use
 from ...core.primitive import Primitive
-from ...core.program import Equation, Literal, Program, Var
+from ...core.program import Equation, Literal, Program, Var, has_effects
 from ..autodiff.custom import CallPrimitive
 from ..autodiff.partial_eval import StagedTracer, StagingInterpreter
 
-# Primitives with effects (a host callback, a stateful generator): the passes never remove,
-# merge, fold or rewrite their equations. No primitive of fluxion has effects today; one that
-# does registers itself here.
-EFFECTFUL: set[Primitive] = set()
 
-
-def opaque(prim: Primitive) -> bool:
-    """Whether equations of `prim` are never merged, folded or rewritten: effectful primitives,
-    and calls carrying Python functions, which the passes cannot see into."""
-    return prim in EFFECTFUL or isinstance(prim, CallPrimitive)
+def opaque(eq: Equation) -> bool:
+    """Whether `eq` is never merged, folded or rewritten: an equation with effects (see
+    `has_effects`), or a call carrying Python functions, which the passes cannot see into."""
+    return isinstance(eq.prim, CallPrimitive) or has_effects(eq)
 
 
 def literal_array(x: Literal) -> Array:

@@ -2,8 +2,8 @@
 
 Two equations are merged when they apply the same primitive to the same inputs with equal
 parameters (inputs of commutative primitives in either order); two constants are merged when
-they are bitwise equal and of one type. Equations of effectful primitives and of calls that
-carry Python functions are never merged (see `EFFECTFUL`), nor are equations whose parameters
+they are bitwise equal and of one type. Equations with effects and calls that
+carry Python functions are never merged (see `opaque`), nor are equations whose parameters
 cannot be compared (an unhashable object compares only with itself, so it is left alone).
 """
 from __future__ import annotations
@@ -52,7 +52,7 @@ def _atom_key(x) -> tuple:
 
 
 def _equation_key(eq: Equation):
-    if opaque(eq.prim):
+    if opaque(eq):
         return None
     inputs = [_atom_key(x) for x in eq.inputs]
     if eq.prim in COMMUTATIVE:

@@ -1,15 +1,14 @@
 """Dead-code elimination: drop the equations and constants no output depends on."""
 from __future__ import annotations
 
-from ...core.program import Program, Var
-from ._rebuild import EFFECTFUL
+from ...core.program import Program, Var, has_effects
 
 
 def dce(program: Program) -> Program:
     """`program` without equations whose outputs are never used, nor unused constants.
 
     An equation stays if any of its outputs is used (a multiple-result equation is kept or
-    dropped whole) or if its primitive is effectful. Inputs are never dropped: the program
+    dropped whole) or if it has effects (`has_effects`). Inputs are never dropped: the program
     keeps its signature.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
@@ -23,7 +22,7 @@ def dce(program: Program) -> Program:
     live = {v for v in program.outputs if v.__class__ is Var}
     kept = []
     for eq in reversed(program.equations):
-        if eq.prim in EFFECTFUL or any(v in live for v in eq.outputs):
+        if any(v in live for v in eq.outputs) or has_effects(eq):
             kept.append(eq)
             live.update(x for x in eq.inputs if x.__class__ is Var)
     dead_consts = sum(v not in live for v in program.constvars)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...core.interpreters import EAGER, use
-from ...core.program import Equation, Program
+from ...core.program import Equation, Program, sub_programs
 from ._rebuild import Rebuild, opaque
 
 # a folded result may be as large as the largest constant it is computed from, or this many
@@ -27,13 +27,6 @@ def _evaluate(eq: Equation, values: list):
     if any(o.aval != v.aval for o, v in zip(out, eq.outputs)):
         return None
     return out
-
-
-def _runs_programs(eq: Equation) -> bool:
-    """Control flow (params holding sub-programs): folding would run a whole loop, maybe an endless
-    one, while compiling; XLA runs it instead."""
-    return any(isinstance(v, Program) or isinstance(v, tuple) and any(isinstance(u, Program) for u in v)
-               for v in eq.params.values())
 
 
 def fold(program: Program, max_elements: int = MAX_FOLDED_ELEMENTS) -> Program:
@@ -58,7 +51,8 @@ def fold(program: Program, max_elements: int = MAX_FOLDED_ELEMENTS) -> Program:
     b = Rebuild(program)
     for eq in program.equations:
         eq = b.substituted(eq)
-        values = None if opaque(eq.prim) or _runs_programs(eq) else [b.value(x) for x in eq.inputs]
+        # (control flow is not folded: that would run a whole loop, maybe an endless one, while compiling)
+        values = None if opaque(eq) or sub_programs(eq.params) else [b.value(x) for x in eq.inputs]
         if values is not None and all(v is not None for v in values):
             limit = max([max_elements] + [v.size for v in values])
             out = _evaluate(eq, values) if all(v.aval.size <= limit for v in eq.outputs) else None

@@ -201,7 +201,7 @@ def rewrite(program: Program, rules: dict = RULES) -> Program:
     b = Rebuild(program)
     for eq in program.equations:
         eq = b.substituted(eq)
-        for rule in () if opaque(eq.prim) else rules.get(eq.prim, ()):
+        for rule in () if opaque(eq) else rules.get(eq.prim, ()):
             match = rule(eq, b)
             if match is not None and b.stage(eq, *match):
                 break

@@ -1,0 +1,205 @@
+"""Host callbacks: fx.pure_callback, fx.debug.callback and fx.debug.print, eagerly and under
+jit, vmap and differentiation.
+
+Oracles: the NumPy function the callback wraps (values), a Python loop over examples (vmap),
+finite differences (a derivative given by custom_jvp), and the values a callback receives,
+recorded and compared with the arrays passed.
+"""
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.numpy as fnp
+
+X = np.asarray([0.25, -1.5, 2.0], np.float32)
+
+
+def _sinc(x):
+    return fx.pure_callback(np.sinc, fx.ShapeDtypeStruct(x.shape, x.dtype), x)
+
+
+def _recorder():
+    seen = []
+    return seen, lambda *args, **kwargs: seen.append((args, kwargs))
+
+
+# pure_callback ------------------------------------------------------------------------------
+def test_pure_callback_gives_the_host_functions_values_eagerly_and_under_jit():
+    x = fnp.asarray(X)
+    for f in (_sinc, fx.jit(_sinc)):
+        out = f(x)
+        assert out.dtype == fnp.float32 and out.shape == (3,)
+        np.testing.assert_array_equal(out, np.sinc(X))
+
+
+def test_pure_callback_takes_and_returns_pytrees_with_keywords_and_static_leaves():
+    def host(pair, scale, name=""):
+        a, b = pair
+        assert isinstance(a, np.ndarray) and name == "sum"  # arrays arrive as NumPy arrays, strings as they are
+        return {"total": (a + b) * scale, "count": np.asarray(a.size, np.int32)}
+
+    types = {"total": fx.ShapeDtypeStruct((3,), fnp.float32), "count": fx.ShapeDtypeStruct((), fnp.int32)}
+    f = lambda x, y: fx.pure_callback(host, types, (x, y), 2.0, name="sum")
+    for g in (f, fx.jit(f)):
+        out = g(fnp.asarray(X), fnp.ones(3))
+        np.testing.assert_allclose(out["total"], (X + 1) * 2)
+        assert out["count"].dtype == fnp.int32 and int(out["count"]) == 3
+
+
+def test_pure_callback_under_vmap_matches_a_loop_for_each_vmap_method():
+    rows, col = np.arange(6, dtype=np.float32).reshape(2, 3), np.asarray([1.0, -2.0, 0.5], np.float32)
+    calls = []
+
+    def host(a, b):
+        calls.append(a.shape)
+        return a * b + 1
+
+    for method, shapes in (("sequential", [(3,), (3,)]), ("expand_dims", [(2, 3)]), ("broadcast_all", [(2, 3)])):
+        f = lambda r, c: fx.pure_callback(host, fx.ShapeDtypeStruct((3,), fnp.float32), r, c, vmap_method=method)
+        for g, xs in ((fx.vmap(f, in_axes=(0, None)), rows), (fx.jit(fx.vmap(f, in_axes=(1, None))), rows.T)):
+            calls.clear()
+            out = g(fnp.asarray(xs), fnp.asarray(col))
+            np.testing.assert_array_equal(out, np.stack([host(r, col) for r in rows]))
+            assert calls[:len(shapes)] == shapes
+    empty = fx.vmap(lambda r: fx.pure_callback(host, fx.ShapeDtypeStruct((3,), fnp.float32), r, col))(fnp.ones((0, 3)))
+    assert empty.shape == (0, 3)
+
+
+def test_pure_callback_casts_results_of_the_same_kind_and_refuses_others():
+    as_f64 = lambda x: fx.pure_callback(lambda a: a.astype(np.float64) * 2, fx.ShapeDtypeStruct((3,), fnp.float32), x)
+    out = fx.jit(as_f64)(fnp.asarray(X))
+    assert out.dtype == fnp.float32
+    np.testing.assert_array_equal(out, X * 2)
+    to_int = lambda x: fx.pure_callback(lambda a: a, fx.ShapeDtypeStruct((3,), fnp.int32), x)
+    with pytest.raises(TypeError, match="dtype float32, declared int32"):
+        to_int(fnp.asarray(X))
+
+
+def test_pure_callback_errors_name_the_fix():
+    x = fnp.asarray(X)
+    types = fx.ShapeDtypeStruct((3,), fnp.float32)
+    with pytest.raises(ValueError, match=r"shape \(2,\), declared \(3,\)[\s\S]*fix"):
+        fx.pure_callback(lambda a: a[:2], types, x)
+    with pytest.raises(Exception, match=r"shape \(2,\), declared \(3,\)"):  # raised on the host, inside XLA's call
+        fx.jit(lambda x: fx.pure_callback(lambda a: a[:2], types, x))(x).block_until_ready()
+    with pytest.raises(TypeError, match="returned a tree"):
+        fx.pure_callback(lambda a: (a, a), types, x)
+    with pytest.raises(TypeError, match="without a shape and dtype"):
+        fx.pure_callback(lambda a: a, "f32[3]", x)
+    with pytest.raises(ValueError, match="vmap_method"):
+        fx.pure_callback(lambda a: a, types, x, vmap_method="loop")
+    with pytest.raises(TypeError, match="expects a function"):
+        fx.pure_callback(None, types, x)
+
+
+def test_pure_callback_operands_are_read_only():
+    def host(a):
+        a[0] = 0.0
+        return a
+
+    with pytest.raises(ValueError, match="read-only"):
+        fx.pure_callback(host, fx.ShapeDtypeStruct((3,), fnp.float32), fnp.asarray(X))
+
+
+def test_pure_callback_has_no_derivative_unless_custom_jvp_gives_one():
+    with pytest.raises(NotImplementedError, match="pure_callback[\\s\\S]*custom_jvp"):
+        fx.grad(lambda x: fnp.sum(_sinc(x)))(fnp.asarray(X))
+
+    @fx.custom_jvp
+    def sin(x):
+        return fx.pure_callback(np.sin, fx.ShapeDtypeStruct(x.shape, x.dtype), x)
+
+    sin.defjvp(lambda primals, tangents: (sin(primals[0]), fnp.cos(primals[0]) * tangents[0]))
+    x = np.asarray([0.3, 1.1, -2.0])
+    g = fx.grad(lambda x: fnp.sum(sin(x) ** 2))
+    eps = 1e-6
+    fd = [(np.sum(np.sin(x + eps * e) ** 2) - np.sum(np.sin(x - eps * e) ** 2)) / (2 * eps) for e in np.eye(3)]
+    for out in (g(fnp.asarray(x)), fx.jit(g)(fnp.asarray(x))):
+        np.testing.assert_allclose(out, fd, rtol=1e-6)
+
+
+def test_an_unused_pure_callback_may_be_dropped_under_jit_but_a_debug_callback_is_kept():
+    pure, debug = [], []
+
+    def f(x):
+        fx.pure_callback(lambda a: pure.append(1) or a, fx.ShapeDtypeStruct((3,), fnp.float32), x)
+        fx.debug.callback(lambda a: debug.append(a), x * 2)
+        return x + 1
+
+    fx.jit(f)(fnp.asarray(X)).block_until_ready()
+    assert pure == [] and len(debug) == 1
+    np.testing.assert_array_equal(debug[0], X * 2)
+
+
+# debug.callback and debug.print ----------------------------------------------------------------
+def test_debug_callback_sees_the_values_eagerly_under_jit_vmap_and_grad():
+    x = fnp.asarray(X)
+    seen, record = _recorder()
+
+    def f(v):
+        fx.debug.callback(record, v, scale=v.sum())
+        return fnp.sum(v ** 2)
+
+    for run in (f, fx.jit(f), fx.grad(f), fx.jit(fx.grad(f)), lambda v: fx.jvp(f, (v,), (v,))):
+        seen.clear()
+        run(x)
+        ((args, kwargs),) = seen
+        assert isinstance(args[0], fx.Array)  # values, not their derivatives
+        np.testing.assert_array_equal(args[0], X)
+        np.testing.assert_allclose(kwargs["scale"], X.sum())
+    for run in (fx.vmap(f), fx.jit(fx.vmap(f))):
+        seen.clear()
+        run(fnp.asarray(np.stack([X, 2 * X])))
+        assert len(seen) == 2  # one call per example
+        np.testing.assert_array_equal(seen[1][0][0], 2 * X)
+
+
+def test_debug_print_formats_values_as_numpy_prints_them(capsys):
+    x = fnp.asarray(X)
+
+    def f(v):
+        fx.debug.print("v = {}, total = {t:.3f}", v, t=v.sum())
+        return v * 2
+
+    expected = f"v = {X}, total = {X.sum():.3f}\n"
+    for run in (f, fx.jit(f)):
+        run(x).block_until_ready()
+        assert capsys.readouterr().out == expected
+    fx.jit(lambda v: (fx.debug.print("no operands"), v)[1])(x).block_until_ready()
+    assert capsys.readouterr().out == "no operands\n"
+    with pytest.raises(TypeError, match="format must be a string"):
+        fx.debug.print(x)
+    with pytest.raises(NotImplementedError, match="ordered"):
+        fx.debug.print("{}", x, ordered=True)
+
+
+def test_debug_print_inside_loops_and_branches_under_jit(capsys):
+    def f(v):
+        i = 0
+        while fnp.sum(v) < 20.0:
+            fx.debug.print("step {} {}", i, v)
+            v = v * 2.0
+            i += 1
+        fx.cond(v.sum() > 0, lambda u: fx.debug.print("positive {}", u), lambda u: fx.debug.print("negative"), v)
+        return fnp.sum(v)
+
+    start = np.asarray([1.0, 2.0, 3.0], np.float32)
+    expected = [f"step 0 {start}", f"step 1 {start * 2}", f"positive {start * 4}"]
+    for run in (f, fx.jit(f)):
+        assert float(run(fnp.asarray(start))) == 24.0
+        assert capsys.readouterr().out.splitlines() == expected
+    fx.jit(lambda xs: fx.scan(lambda c, a: (fx.debug.print("carry {}", c) or c + a, c), 0.0, xs))(fnp.asarray(start))
+    assert capsys.readouterr().out.splitlines() == ["carry 0.0", "carry 1.0", "carry 3.0"]
+
+
+def test_callbacks_on_an_xla_device_run_eagerly(capsys):
+    x = fx.device_put(fnp.asarray(X), "xla-cpu")
+    fx.debug.print("{}", x)
+    assert capsys.readouterr().out == f"{X}\n"
+    np.testing.assert_array_equal(_sinc(x), np.sinc(X))
+
+
+def test_shape_dtype_struct_describes_arguments_of_eval_shape():
+    out = fx.eval_shape(lambda x: x @ x.T, fx.ShapeDtypeStruct((4, 2), "float64"))
+    assert out == fx.ShapeDtypeStruct((4, 4), fnp.float64) and out.shape == (4, 4) and out.dtype == fnp.float64
+    assert not fx.ShapeDtypeStruct((2,), fnp.float32).weak_type
