@@ -6,11 +6,16 @@ with `register`. Everything else is a leaf.
 """
 from __future__ import annotations
 
+import builtins
 import collections
 import dataclasses
+import functools
 from typing import Any, Callable, Hashable
 
-from .errors import InvalidArgumentError, op_error
+from .errors import ArgumentTypeError, InvalidArgumentError, op_error
+
+# this module defines pytree `map` and `all`; its own code means Python's
+_all, _map = builtins.all, builtins.map
 
 _registry: dict[type, tuple[Callable, Callable]] = {}
 
@@ -107,7 +112,7 @@ class TreeDef:
     def __init__(self, node, aux, children: tuple[TreeDef, ...]):
         self.node, self.aux, self.children = node, aux, children
         self.num_leaves = 1 if node is _LEAF else sum([c.num_leaves for c in children])
-        self._flat = node is tuple and all([c.node is _LEAF for c in children])  # a tuple of leaves
+        self._flat = node is tuple and _all([c.node is _LEAF for c in children])  # a tuple of leaves
         self._key = (node, aux, tuple([c._key for c in children])) if children else (node, aux)
 
     def unflatten(self, leaves):
@@ -145,7 +150,7 @@ class TreeDef:
         if self.node is dict:
             return "{" + ", ".join(f"{k!r}: {c!r}" for k, c in zip(self.aux, self.children)) + "}"
         name = "None" if self.node is None else self.node.__name__
-        return f"{name}({', '.join(map(repr, self.children))})"
+        return f"{name}({', '.join(_map(repr, self.children))})"
 
     def difference(self, other: TreeDef, path: str = "") -> str:
         """Where `other` first differs from this structure, in words (for errors)."""
@@ -153,8 +158,12 @@ class TreeDef:
             return f"at {path or 'the root'}: {self!r} vs {other!r}"
         for i, (a, b) in enumerate(zip(self.children, other.children)):
             if a != b:
-                return a.difference(b, path + (f"[{self.aux[i]!r}]" if self.node is dict else f"[{i}]"))
+                return a.difference(b, path + self._step(i))
         return "nowhere"
+
+    def _step(self, i: int) -> str:
+        """How an error names child `i`: `['key']` in a dict, `[i]` elsewhere."""
+        return f"[{self.aux[i]!r}]" if self.node is dict else f"[{i}]"
 
 
 _LEAF = object()
@@ -181,7 +190,7 @@ def _flatten(x, leaves, is_leaf):
     if x.__class__ in _LEAF_TYPES:  # the common leaves, without the container checks
         leaves.append(x)
         return _LEAF_DEF
-    if x.__class__ is tuple and is_leaf is None and all(c.__class__ in _LEAF_TYPES for c in x):
+    if x.__class__ is tuple and is_leaf is None and _all(c.__class__ in _LEAF_TYPES for c in x):
         leaves.extend(x)  # a tuple of common leaves (function arguments): its structure is shared
         try:
             return _FLAT[len(x)]
@@ -255,12 +264,120 @@ def map(f: Callable, tree, *rest, is_leaf=None):
     {'x': 11, 'y': [22, 33]}
     """
     xs, treedef = flatten(tree, is_leaf)
-    others = []
-    for r in rest:
+    others = leaves_matching(treedef, rest, is_leaf, "tree.map")
+    return treedef.unflatten(f(*args) for args in zip(xs, *others))
+
+
+def leaves_matching(treedef: TreeDef, trees, is_leaf, op: str) -> list[list]:
+    """The leaves of each of `trees`, which must all have the structure `treedef`."""
+    out = []
+    for r in trees:
         rl, rdef = flatten(r, is_leaf)
         if rdef != treedef:
-            raise op_error(InvalidArgumentError, "tree.map", f"structures differ {treedef.difference(rdef)}",
+            raise op_error(InvalidArgumentError, op, f"structures differ {treedef.difference(rdef)}",
                            "pass trees of one structure (the same containers, dict keys and lengths), or mark "
                            "subtrees as leaves with is_leaf=...")
-        others.append(rl)
-    return treedef.unflatten(f(*args) for args in zip(xs, *others))
+        out.append(rl)
+    return out
+
+
+_MISSING = object()  # reduce's initializer when none is passed (None is a valid start value)
+
+
+def reduce(function: Callable[[Any, Any], Any], tree, initializer: Any = _MISSING, is_leaf=None) -> Any:
+    """Fold `function` over the leaves of `tree` from left to right, as `functools.reduce` does.
+
+    Args:
+      function: `(accumulated, leaf) -> accumulated`.
+      tree: a pytree.
+      initializer: the start value; without it the first leaf starts, and a tree without leaves
+        raises TypeError.
+      is_leaf: marks subtrees to treat as leaves, as in `flatten`.
+
+    Returns:
+      The last accumulated value.
+
+    >>> import operator
+    >>> import fluxion as fx
+    >>> fx.tree.reduce(operator.add, {"a": 1, "b": [2, 3]})
+    6
+    >>> fx.tree.reduce(max, [None, ()], initializer=0)
+    0
+    """
+    xs = leaves(tree, is_leaf)
+    if initializer is _MISSING:
+        return functools.reduce(function, xs)
+    return functools.reduce(function, xs, initializer)
+
+
+def all(tree, *, is_leaf=None) -> bool:
+    """Whether every leaf of `tree` is true; True for a tree without leaves.
+
+    A leaf counts as `bool(leaf)` does, so an array leaf with more than one element raises:
+    reduce it first (`fx.tree.map(fnp.all, tree)`).
+
+    >>> import fluxion as fx
+    >>> fx.tree.all({"a": True, "b": [1, None]}), fx.tree.all([0, 1]), fx.tree.all(None)
+    (True, False, True)
+    """
+    return _all(leaves(tree, is_leaf))
+
+
+def transpose(outer_treedef: TreeDef, inner_treedef: TreeDef | None, pytree_to_transpose) -> Any:
+    """Turn a tree of structure outer-of-inner into the tree of structure inner-of-outer.
+
+    Args:
+      outer_treedef: the structure of the outer tree, whose leaves are the inner trees.
+      inner_treedef: the structure of every inner tree, or None to take that of the first one.
+      pytree_to_transpose: the tree to transpose.
+
+    Returns:
+      A tree of structure `inner_treedef` whose leaves are trees of structure `outer_treedef`.
+
+    Raises:
+      TypeError: the tree is not `outer_treedef` with a tree of structure `inner_treedef` at each leaf.
+
+    >>> import fluxion as fx
+    >>> outer = fx.tree.structure([0, 0])
+    >>> fx.tree.transpose(outer, None, [{"a": 1, "b": 2}, {"a": 3, "b": 4}])
+    {'a': [1, 3], 'b': [2, 4]}
+    """
+    inner_trees = _subtrees_at_leaves(outer_treedef, pytree_to_transpose)
+    if inner_treedef is None:
+        if not inner_trees:
+            raise op_error(ArgumentTypeError, "tree.transpose", f"the outer structure {outer_treedef!r} has no "
+                           "leaves, so there is no inner tree to take the inner structure from",
+                           "pass inner_treedef=fx.tree.structure(...)")
+        inner_treedef = structure(inner_trees[0])
+    rows = []
+    for i, inner in enumerate(inner_trees):
+        xs, treedef = flatten(inner)
+        if treedef != inner_treedef:
+            raise op_error(ArgumentTypeError, "tree.transpose", f"inner tree {i} (in flatten order) differs from "
+                           f"inner_treedef {inner_treedef.difference(treedef)}",
+                           "give every inner tree the structure inner_treedef, or pass inner_treedef=None to "
+                           "take it from the first inner tree")
+        rows.append(xs)
+    columns = [outer_treedef.unflatten([row[j] for row in rows]) for j in range(inner_treedef.num_leaves)]
+    return inner_treedef.unflatten(columns)
+
+
+def _subtrees_at_leaves(treedef: TreeDef, tree) -> list:
+    """The subtrees of `tree` at the leaves of `treedef`, which must be a prefix of `tree`'s structure."""
+    out: list = []
+
+    def visit(td: TreeDef, x, path: str):
+        if td.node is _LEAF:
+            out.append(x)
+            return
+        node = _node_of(x)
+        if node is None or node[0] is not td.node or node[2] != td.aux or len(node[1]) != len(td.children):
+            got = "a leaf" if node is None else repr(structure(x))
+            raise op_error(ArgumentTypeError, "tree.transpose", f"at {path or 'the root'} the outer structure "
+                           f"expects {td!r}, the tree has {got}",
+                           "pass outer_treedef=fx.tree.structure(...) of the tree's outer levels")
+        for i, (child_def, child) in enumerate(zip(td.children, node[1])):
+            visit(child_def, child, path + td._step(i))
+
+    visit(treedef, tree, "")
+    return out

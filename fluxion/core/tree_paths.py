@@ -1,0 +1,151 @@
+"""Key paths: where each leaf of a pytree sits, as a tuple of keys from the root.
+
+A key is one step from a node to a child: `DictKey` (dicts, OrderedDicts, defaultdicts),
+`SequenceKey` (tuples, lists), `GetAttrKey` (namedtuple fields, dataclass fields) and
+`FlattenedIndexKey` (the children of a class registered with `register`). Paths follow the
+leaf order of `flatten`, since they are read off the structure `flatten` returns.
+"""
+from __future__ import annotations
+
+import collections
+from typing import Any, Callable
+
+from .tree import _LEAF, TreeDef, _registry, flatten, leaves_matching
+
+
+class _Key:
+    """A step from a node to a child; immutable, equal to a key of its class holding an equal value.
+
+    A subclass names its one slot (the field name jax uses) and says how `str` shows it.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, value):
+        object.__setattr__(self, self.__slots__[0], value)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def _value(self):
+        return getattr(self, self.__slots__[0])
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other._value() == self._value()
+
+    def __hash__(self):
+        return hash((type(self).__name__, self._value()))
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.__slots__[0]}={self._value()!r})"
+
+    def __reduce__(self):  # pickle and copy through __init__, since attributes cannot be set
+        return type(self), (self._value(),)
+
+
+class DictKey(_Key):
+    """The entry `key` of a dict: `str(DictKey("a")) == "['a']"`."""
+
+    __slots__ = ("key",)
+
+    def __str__(self):
+        return f"[{self.key!r}]"
+
+
+class SequenceKey(_Key):
+    """Position `idx` of a tuple or list: `str(SequenceKey(0)) == "[0]"`."""
+
+    __slots__ = ("idx",)
+
+    def __str__(self):
+        return f"[{self.idx}]"
+
+
+class GetAttrKey(_Key):
+    """The attribute `name` of a namedtuple or dataclass: `str(GetAttrKey("w")) == ".w"`."""
+
+    __slots__ = ("name",)
+
+    def __str__(self):
+        return f".{self.name}"
+
+
+class FlattenedIndexKey(_Key):
+    """Child `key` of a registered class's flatten: `str(FlattenedIndexKey(1)) == "[<flat index 1>]"`."""
+
+    __slots__ = ("key",)
+
+    def __str__(self):
+        return f"[<flat index {self.key}>]"
+
+
+def _child_keys(td: TreeDef) -> list[_Key]:
+    """The keys of a node's children, read from its aux data as `tree._node_of` lays it out."""
+    node, aux, n = td.node, td.aux, len(td.children)
+    if node is None:
+        return []
+    if node is tuple or node is list:
+        return [SequenceKey(i) for i in range(n)]
+    if node is dict or node is collections.OrderedDict:
+        return [DictKey(k) for k in aux]
+    if node is collections.defaultdict:
+        return [DictKey(k) for k in aux[1]]
+    if node in _registry:
+        return [FlattenedIndexKey(i) for i in range(n)]
+    names = node._fields if issubclass(node, tuple) else aux  # a namedtuple, else a dataclass
+    return [GetAttrKey(name) for name in names]
+
+
+def _paths(td: TreeDef, prefix: tuple, out: list) -> None:
+    if td.node is _LEAF:
+        out.append(prefix)
+        return
+    for key, child in zip(_child_keys(td), td.children):
+        _paths(child, prefix + (key,), out)
+
+
+def flatten_with_path(tree, is_leaf: Callable[[Any], bool] | None = None) -> tuple[list[tuple[tuple, Any]], TreeDef]:
+    """`(path, leaf)` pairs of `tree` in flatten order, and its structure.
+
+    >>> import fluxion as fx
+    >>> pairs, treedef = fx.tree.flatten_with_path({"b": [5, None], "a": 4})
+    >>> [(fx.tree.keystr(path), leaf) for path, leaf in pairs]
+    [("['a']", 4), ("['b'][0]", 5)]
+    """
+    xs, treedef = flatten(tree, is_leaf)
+    paths: list = []
+    _paths(treedef, (), paths)
+    return list(zip(paths, xs)), treedef
+
+
+def leaves_with_path(tree, is_leaf: Callable[[Any], bool] | None = None) -> list[tuple[tuple, Any]]:
+    """`(path, leaf)` pairs of `tree`, in flatten order."""
+    return flatten_with_path(tree, is_leaf)[0]
+
+
+def map_with_path(f: Callable, tree, *rest, is_leaf: Callable[[Any], bool] | None = None):
+    """Apply `f(path, leaf, *rest_leaves)` to the leaves of `tree` and the matching leaves of `rest`.
+
+    >>> import fluxion as fx
+    >>> fx.tree.map_with_path(lambda path, x: fx.tree.keystr(path) if x else x, {"w": [1, 0]})
+    {'w': ["['w'][0]", 0]}
+    """
+    pairs, treedef = flatten_with_path(tree, is_leaf)
+    others = leaves_matching(treedef, rest, is_leaf, "tree.map_with_path")
+    return treedef.unflatten(f(path, x, *xs) for (path, x), *xs in zip(pairs, *others))
+
+
+def keystr(keys: tuple, *, simple: bool = False, separator: str = "") -> str:
+    """A path as text: each key's `str`, or with `simple=True` just its key, name or index.
+
+    Args:
+      keys: a path, as `flatten_with_path` gives.
+      simple: show `a` rather than `['a']`, `0` rather than `[0]`, `w` rather than `.w`.
+      separator: put between the keys.
+
+    >>> import fluxion as fx
+    >>> path = (fx.tree.DictKey("layers"), fx.tree.SequenceKey(0), fx.tree.GetAttrKey("w"))
+    >>> fx.tree.keystr(path), fx.tree.keystr(path, simple=True, separator="/")
+    ("['layers'][0].w", 'layers/0/w')
+    """
+    return separator.join(str(k._value()) if simple else str(k) for k in keys)
