@@ -21,8 +21,8 @@ from . import flatten_util as flatten_util
 from .transforms.staging import (disable_jit as disable_jit, eval_shape as eval_shape, jit as jit,
                                  make_program as make_program)
 from .transforms.batching import vmap as vmap
-from .control import (cond as cond, fori_loop as fori_loop, map as map, scan as scan, switch as switch,  # noqa: A004
-                      while_loop as while_loop)
+from .control import (associative_scan as associative_scan, cond as cond, fori_loop as fori_loop,  # noqa: A004
+                      map as map, scan as scan, switch as switch, while_loop as while_loop)
 from .core.array import Array as Array
 from .core.device import (Device as Device, block_until_ready as block_until_ready, device_get as device_get,
                           device_put as device_put, devices as devices)
@@ -42,4 +42,4 @@ __all__ = ["config", "jit", "make_program", "Array", "Device", "Program", "block
            "errors", "eval_shape", "grad", "hessian", "jacfwd", "jacobian", "jacrev", "jvp", "linearize", "nn", "numpy", "random", "remat",
            "saved_residuals", "stop_gradient", "test_util", "tree", "value_and_grad", "vjp",
            "debug", "disable_jit", "flatten_util", "pure_callback", "ShapeDtypeStruct",
-           "cond", "switch", "while_loop", "fori_loop", "scan", "map", "vmap"]
+           "associative_scan", "cond", "switch", "while_loop", "fori_loop", "scan", "map", "vmap"]
