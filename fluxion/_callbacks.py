@@ -60,11 +60,12 @@ def _operands(args: tuple, kwargs: dict):
 
 
 def _results(out, out_tree) -> list:
+    """The leaves of the callback's result `out` (checked against their types by the primitive)."""
     leaves, got = tree.flatten(out)
     if got != out_tree:
         raise op_error(TypeError, "pure_callback", f"the callback returned a tree {got}, declared {out_tree}",
                        "return values of the structure given in result_shape_dtypes")
-    return [leaf._value if isinstance(leaf, Array) else leaf for leaf in leaves]
+    return leaves
 
 
 def _declared(x) -> ArrayType:

@@ -88,8 +88,9 @@ class _PerExample:
                         else run_pure(self.callback, self.result_avals, *example))
         if self.result_avals is None:
             return ()
-        return [np.stack(rs) if rs else np.zeros((0, *t.shape), t.dtype)
-                for rs, t in zip(zip(*outs) if outs else [()] * len(self.result_avals), self.result_avals)]
+        if not outs:  # no examples
+            return [np.zeros((0, *t.shape), t.dtype) for t in self.result_avals]
+        return [np.stack(rs) for rs in zip(*outs)]
 
 
 def _leading(args, dims):
