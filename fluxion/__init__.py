@@ -19,6 +19,7 @@ from . import config as config
 from . import debug as debug
 from . import flatten_util as flatten_util
 from . import image as image
+from . import lax as lax
 from .transforms.staging import (disable_jit as disable_jit, eval_shape as eval_shape, jit as jit,
                                  make_program as make_program)
 from .transforms.batching import vmap as vmap
@@ -42,5 +43,5 @@ __version__ = "0.1.0"
 __all__ = ["config", "jit", "make_program", "Array", "Device", "Program", "block_until_ready", "checkpoint", "checkpoint_policies", "custom_jvp", "custom_vjp", "device_get", "device_put", "devices",
            "errors", "eval_shape", "grad", "hessian", "jacfwd", "jacobian", "jacrev", "jvp", "linearize", "nn", "numpy", "random", "remat",
            "saved_residuals", "stop_gradient", "test_util", "tree", "value_and_grad", "vjp",
-           "debug", "disable_jit", "flatten_util", "image", "pure_callback", "ShapeDtypeStruct",
+           "debug", "disable_jit", "flatten_util", "image", "lax", "pure_callback", "ShapeDtypeStruct",
            "associative_scan", "cond", "switch", "while_loop", "fori_loop", "scan", "map", "vmap"]

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 # shared test helpers (e.g. `from _tracing import traced`) live beside the tests
-for _dir in ("numpy", "transforms", "jit", "batching", "control", "random"):
+for _dir in ("numpy", "transforms", "jit", "batching", "control", "random", "lax"):
     sys.path.insert(0, str(pathlib.Path(__file__).parent / _dir))
 
 settings.register_profile("ci", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

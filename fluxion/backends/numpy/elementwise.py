@@ -31,7 +31,8 @@ def _clz(x):
     u = np.asarray(x).astype(np.dtype(f"uint{bits}"))
     out = np.full(u.shape, bits, x.dtype)
     nz = u != 0
-    out[nz] = bits - 1 - np.floor(np.log2(u[nz].astype(np.float64))).astype(x.dtype)
+    # (log2 rounds up to `bits` for values just below 2**bits: at least 0 leading zeros)
+    out[nz] = np.maximum(bits - 1 - np.floor(np.log2(u[nz].astype(np.float64))), 0).astype(x.dtype)
     # log2 rounds up for values just below a power of two past 2**53: correct those
     hi = nz & (np.left_shift(np.ones_like(u), (bits - 1 - out).astype(u.dtype)) > u)
     out[hi] += 1

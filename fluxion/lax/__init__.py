@@ -1,0 +1,60 @@
+"""`fluxion.lax`: jax.lax's functions, with its names, signatures and semantics, on fluxion's primitives.
+
+For code ported from JAX: `from fluxion import lax` in place of `from jax import lax`. Each
+function binds fluxion primitives (or composes a few), so it differentiates, batches and
+compiles like the rest of fluxion. Where fluxion differs from jax.lax it says so in the
+function's docstring; keywords that only steer XLA (`precision`, sharding, index hints) are
+accepted and ignored. See README.md for what is here and what is not.
+
+>>> from fluxion import lax
+>>> lax.div(-7, 2).item(), lax.rem(-7, 2).item()
+(-3, -1)
+"""
+from ..control import (associative_scan as associative_scan, cond as cond, fori_loop as fori_loop, scan as scan,
+                       switch as switch, while_loop as while_loop)
+from ..transforms.autodiff import stop_gradient as stop_gradient
+from ._arithmetic import (RoundingMethod as RoundingMethod, abs as abs, acos as acos, acosh as acosh,  # noqa: A004
+                          add as add, asin as asin, asinh as asinh, atan as atan, atan2 as atan2, atanh as atanh,
+                          cbrt as cbrt, ceil as ceil, clamp as clamp, complex as complex, conj as conj, cos as cos,
+                          cosh as cosh, div as div, exp as exp, exp2 as exp2, expm1 as expm1, floor as floor,
+                          imag as imag, integer_pow as integer_pow, is_finite as is_finite, log as log,
+                          log1p as log1p, logistic as logistic, max as max, min as min, mul as mul, neg as neg,
+                          nextafter as nextafter, pow as pow, real as real, reciprocal as reciprocal, rem as rem,
+                          round as round, rsqrt as rsqrt, sign as sign, sin as sin, sinh as sinh, sqrt as sqrt,
+                          square as square, sub as sub, tan as tan, tanh as tanh)
+from ._bits import (bitwise_and as bitwise_and, bitwise_not as bitwise_not, bitwise_or as bitwise_or,
+                    bitwise_xor as bitwise_xor, clz as clz, eq as eq, ge as ge, gt as gt, le as le, lt as lt, ne as ne,
+                    population_count as population_count, shift_left as shift_left,
+                    shift_right_arithmetic as shift_right_arithmetic, shift_right_logical as shift_right_logical)
+from ._contract import (ConvDimensionNumbers as ConvDimensionNumbers, Precision as Precision,
+                        batch_matmul as batch_matmul, conv as conv, conv_dimension_numbers as conv_dimension_numbers,
+                        conv_general_dilated as conv_general_dilated,
+                        conv_with_general_padding as conv_with_general_padding, dot as dot, dot_general as dot_general,
+                        padtype_to_pads as padtype_to_pads)
+from ._control import map as map  # noqa: A004
+from ._convert import (bitcast_convert_type as bitcast_convert_type, convert_element_type as convert_element_type,
+                       select as select, select_n as select_n)
+from ._dynamic import (dynamic_index_in_dim as dynamic_index_in_dim, dynamic_slice as dynamic_slice,
+                       dynamic_slice_in_dim as dynamic_slice_in_dim,
+                       dynamic_update_index_in_dim as dynamic_update_index_in_dim,
+                       dynamic_update_slice as dynamic_update_slice,
+                       dynamic_update_slice_in_dim as dynamic_update_slice_in_dim)
+from ._gather import (GatherDimensionNumbers as GatherDimensionNumbers, GatherScatterMode as GatherScatterMode,
+                      ScatterDimensionNumbers as ScatterDimensionNumbers, gather as gather, scatter as scatter,
+                      scatter_add as scatter_add, scatter_max as scatter_max, scatter_min as scatter_min,
+                      scatter_mul as scatter_mul, scatter_sub as scatter_sub)
+from ._reduce import (argmax as argmax, argmin as argmin, cumlogsumexp as cumlogsumexp, cummax as cummax,
+                      cummin as cummin, cumprod as cumprod, cumsum as cumsum, reduce as reduce, reduce_and as reduce_and,
+                      reduce_max as reduce_max, reduce_min as reduce_min, reduce_or as reduce_or,
+                      reduce_prod as reduce_prod, reduce_sum as reduce_sum, reduce_window as reduce_window,
+                      reduce_xor as reduce_xor)
+from ._shape import (broadcast as broadcast, broadcast_in_dim as broadcast_in_dim, broadcast_shapes as broadcast_shapes,
+                     broadcast_to_rank as broadcast_to_rank, broadcasted_iota as broadcasted_iota, collapse as collapse,
+                     concatenate as concatenate, expand_dims as expand_dims, full as full, full_like as full_like,
+                     index_in_dim as index_in_dim, iota as iota, pad as pad, reshape as reshape, rev as rev,
+                     slice as slice, slice_in_dim as slice_in_dim, split as split, squeeze as squeeze,  # noqa: A004
+                     transpose as transpose, zeros_like_array as zeros_like_array)
+from ._sort import sort as sort, sort_key_val as sort_key_val, top_k as top_k
+from ._special import (bessel_i0e as bessel_i0e, bessel_i1e as bessel_i1e, betainc as betainc, digamma as digamma,
+                       erf as erf, erf_inv as erf_inv, erfc as erfc, igamma as igamma, igamma_grad_a as igamma_grad_a,
+                       igammac as igammac, lgamma as lgamma, polygamma as polygamma, zeta as zeta)

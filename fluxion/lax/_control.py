@@ -1,0 +1,40 @@
+"""`map` with jax.lax's `batch_size`: slices of a batch run together under `vmap`, batches in a loop."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .. import control
+from .. import tree
+from ..ops import shape as S
+from ..transforms.batching import vmap
+
+
+def map(f: Callable, xs: Any, *, batch_size: int | None = None) -> Any:  # noqa: A001
+    """`f` applied to each slice of `xs` along its leading axis, the results stacked.
+
+    With `batch_size`, `f` runs on that many slices at once (vectorized with `vmap`), and on
+    the remainder once more.
+
+    >>> import fluxion.numpy as fnp
+    >>> map(lambda x: x * x, fnp.arange(5.0), batch_size=2).tolist()
+    [0.0, 1.0, 4.0, 9.0, 16.0]
+    """
+    if batch_size is None:
+        return control.map(f, xs)
+    leaves = tree.leaves(xs)
+    n = leaves[0].shape[0] if leaves else 0
+    batches, whole = n // batch_size, n // batch_size * batch_size
+    g = vmap(f)
+    parts = []
+    if batches:
+        grouped = tree.map(lambda x: S.reshape(S.slice_in_dim(x, 0, whole, 1, 0), (batches, batch_size) + x.shape[1:]),
+                           xs)
+        ys = control.map(g, grouped)
+        parts.append(tree.map(lambda y: S.reshape(y, (whole,) + y.shape[2:]), ys))
+    if whole < n or not parts:
+        parts.append(g(tree.map(lambda x: S.slice_in_dim(x, whole, n, 1, 0), xs)))
+    if len(parts) == 1:
+        return parts[0]
+    return tree.map(lambda a, b: S.concatenate([a, b], 0), *parts)
+
+
