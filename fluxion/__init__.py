@@ -30,6 +30,14 @@ from .core.device import (Device as Device, block_until_ready as block_until_rea
                           device_put as device_put, devices as devices)
 from .core.program import Program as Program
 from .core.types import ShapeDtypeStruct as ShapeDtypeStruct
+from .core.device import (default_backend as default_backend, device_count as device_count,
+                          local_device_count as local_device_count, local_devices as local_devices,
+                          process_count as process_count, process_index as process_index)
+from .transforms._caches import clear_caches as clear_caches
+from .transforms._closure_convert import closure_convert as closure_convert
+from .transforms._custom_gradient import custom_gradient as custom_gradient
+from .transforms._linear_transpose import linear_transpose as linear_transpose
+from .transforms._naming import named_call as named_call, named_scope as named_scope
 from ._callbacks import pure_callback as pure_callback
 from .transforms.autodiff import (checkpoint as checkpoint, checkpoint_policies as checkpoint_policies,
                                   custom_jvp as custom_jvp, custom_vjp as custom_vjp, grad as grad,
@@ -44,4 +52,6 @@ __all__ = ["config", "jit", "make_program", "Array", "Device", "Program", "block
            "errors", "eval_shape", "grad", "hessian", "jacfwd", "jacobian", "jacrev", "jvp", "linearize", "nn", "numpy", "random", "remat",
            "saved_residuals", "stop_gradient", "test_util", "tree", "value_and_grad", "vjp",
            "debug", "disable_jit", "flatten_util", "image", "lax", "pure_callback", "ShapeDtypeStruct",
-           "associative_scan", "cond", "switch", "while_loop", "fori_loop", "scan", "map", "vmap"]
+           "associative_scan", "cond", "switch", "while_loop", "fori_loop", "scan", "map", "vmap",
+           "clear_caches", "closure_convert", "custom_gradient", "linear_transpose", "named_call", "named_scope",
+           "default_backend", "device_count", "local_device_count", "local_devices", "process_count", "process_index"]

@@ -86,6 +86,94 @@ def devices(platform: str | None = None) -> list[Device]:
     return [d for d in _devices if platform is None or d.platform == platform]
 
 
+_ALIASES = {"cuda": "gpu", "rocm": "gpu"}  # jax's names of GPU backends
+
+
+def local_devices(process_index: int | None = None, backend: str | None = None,
+                  host_id: int | None = None) -> list[Device]:
+    """The devices of this process: `fx.devices(backend)` (fluxion runs as one process).
+
+    `backend` None means every platform, as in `fx.devices()`; a platform with no devices
+    is an error, as in jax.
+
+    >>> import fluxion as fx
+    >>> fx.local_devices() == fx.devices(), fx.local_devices(backend="cpu")
+    (True, [cpu:0])
+    """
+    for which in (process_index, host_id):
+        if isinstance(which, str):
+            raise op_error(TypeError, "local_devices", f"process_index must be an int, got {which!r}",
+                           f"pass the platform by keyword: fx.local_devices(backend={which!r})")
+        if which not in (None, 0):
+            raise op_error(ValueError, "local_devices", f"there is no process {which}: fluxion runs as one process",
+                           "pass process_index=None (or 0)")
+    return _of_backend("local_devices", backend)
+
+
+def device_count(backend: str | None = None) -> int:
+    """How many devices `fx.devices(backend)` lists (every platform's for None, cpu:0 included).
+
+    >>> import fluxion as fx
+    >>> fx.device_count() == len(fx.devices()), fx.device_count("cpu")
+    (True, 1)
+    """
+    return len(_of_backend("device_count", backend))
+
+
+def local_device_count(backend: str | None = None) -> int:
+    """How many devices this process has: `device_count(backend)` (fluxion runs as one process).
+
+    >>> import fluxion as fx
+    >>> fx.local_device_count() == fx.device_count()
+    True
+    """
+    return len(_of_backend("local_device_count", backend))
+
+
+def default_backend() -> str:
+    """The platform of the default device: "cpu", the host (cpu:0), where new arrays live and
+    operations run unless arrays are put on an XLA device (`fx.device_put`) or `fx.jit` runs them.
+
+    >>> import fluxion as fx
+    >>> fx.default_backend() == fx.devices()[0].platform == "cpu"
+    True
+    """
+    return CPU.platform
+
+
+def process_index(backend: str | None = None) -> int:
+    """This process's index among the processes of the computation: 0 (fluxion runs as one process).
+
+    >>> import fluxion as fx
+    >>> fx.process_index()
+    0
+    """
+    return 0
+
+
+def process_count(backend: str | None = None) -> int:
+    """How many processes take part in the computation: 1 (fluxion runs as one process).
+
+    >>> import fluxion as fx
+    >>> fx.process_count()
+    1
+    """
+    return 1
+
+
+def _of_backend(op: str, backend: str | None) -> list[Device]:
+    """`devices(backend)`, or, where the platform has none, an error naming those present (as jax's)."""
+    if backend is not None and not isinstance(backend, str):
+        raise op_error(TypeError, op, f"backend must be a platform name or None, got {type(backend).__name__}",
+                       "pass a platform such as \"cpu\", \"xla-cpu\" or \"gpu\", or None for every device")
+    found = devices(_ALIASES.get(backend, backend))
+    if not found:
+        present = ", ".join(dict.fromkeys(d.platform for d in devices()))
+        raise op_error(RuntimeError, op, f"there are no devices of platform {backend!r}; the platforms present are "
+                       f"{present}", "pass one of them, or None for every device")
+    return found
+
+
 def get(device: Device | str | None, op: str = "device") -> Device:
     """The device named by `device`: a Device, a name such as "xla-cpu:1" or "gpu" (id 0), or None (cpu:0).
 

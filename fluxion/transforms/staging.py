@@ -26,6 +26,7 @@ import functools
 import itertools
 import operator
 import sys
+import weakref
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -501,6 +502,9 @@ def _donated(donate_argnums, static: frozenset, arguments: Arguments) -> tuple[i
     return nums
 
 
+LIVE: weakref.WeakSet = weakref.WeakSet()  # every Jitted not yet garbage-collected (for fx.clear_caches)
+
+
 def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), static_argnames=(),
         donate_argnums: int | Sequence[int] = (), device=None) -> Any:
     """Compile `f` with XLA: traced once per signature of its arguments, then cached.
@@ -549,6 +553,7 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
                                  donate_argnums=donate_argnums, device=device)
     require_callable("jit", f)
     jitted = Jitted(f, static_argnums, static_argnames, donate_argnums, device)
+    LIVE.add(jitted)
     # calls go through XLA's dispatcher, which runs the programs of the signatures it has seen
     # without entering Python (backends/xla/dispatch.py)
     from ..backends.xla import dispatch

@@ -38,3 +38,8 @@ def _kernel(device, prim, arrays, params, out_type) -> Executable:
     inputs = [Var(a.aval) for a in arrays]
     outputs = [Var(t) for t in (out_type if prim.multiple_results else (out_type,))]
     return Executable(Program([], [], inputs, [Equation(prim, inputs, outputs, params)], outputs), device)
+
+
+def clear() -> None:
+    """Forget every compiled kernel (they are compiled again when next needed)."""
+    _kernels.clear()

@@ -1,0 +1,132 @@
+"""named_call / named_scope, the device queries and clear_caches.
+
+Oracles: the plain function (names change nothing under any transformation), fx.devices()
+and jax's answers for one process, and counts of traces kept by a Python side effect.
+"""
+import gc
+
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.numpy as fnp
+from fluxion.core.device import (default_backend, device_count, local_device_count, local_devices, process_count,
+                                 process_index)
+from fluxion.errors import FluxionError
+from fluxion.transforms import staging
+from fluxion.transforms._caches import clear_caches
+from fluxion.transforms._naming import named_call, named_scope
+
+
+def _close(a, b):
+    for x, y in zip(fx.tree.leaves(a), fx.tree.leaves(b), strict=True):
+        np.testing.assert_allclose(np.asarray(x), np.asarray(y), rtol=1e-6)
+
+
+# named_call / named_scope -----------------------------------------------------------------------
+def _layer(x, w):
+    if x.sum() > 0:  # Python control flow on a traced value: converted under jit and vmap
+        return fnp.tanh(x @ w)
+    return x @ w
+
+
+def _scoped_layer(x, w):
+    with named_scope("layer"):
+        with named_scope("inner"):
+            return _layer(x, w)
+
+
+@pytest.mark.parametrize("named", [named_call(_layer, name="dense"), named_call(_layer), _scoped_layer])
+def test_names_change_nothing_under_grad_jit_and_vmap(named):
+    rng = np.random.default_rng(1)
+    xs, w = fnp.asarray(rng.standard_normal((4, 3)), fnp.float32), fnp.asarray(rng.standard_normal((3, 2)), fnp.float32)
+    loss = lambda f: lambda x, w: f(x, w).sum()  # noqa: E731
+    _close(named(xs[0], w), _layer(xs[0], w))
+    _close(fx.grad(loss(named), argnums=(0, 1))(xs[0], w), fx.grad(loss(_layer), argnums=(0, 1))(xs[0], w))
+    _close(fx.jit(named)(-xs[1], w), _layer(-xs[1], w))
+    _close(fx.vmap(named, in_axes=(0, None))(xs, w), np.stack([np.asarray(_layer(x, w)) for x in xs]))
+    _close(fx.jit(fx.vmap(fx.grad(loss(named)), in_axes=(0, None)))(xs, w),
+           np.stack([np.asarray(fx.grad(loss(_layer))(x, w)) for x in xs]))
+
+
+def test_named_call_keeps_the_function_metadata_and_takes_the_name():
+    assert named_call(_layer).__name__ == "_layer"
+    assert named_call(_layer, name="dense").__name__ == "dense"
+    assert named_call(_layer).__wrapped__ is _layer
+
+
+def test_naming_errors_name_the_fix():
+    with pytest.raises(TypeError, match="must be a string(.|\n)*fix:"):
+        named_call(_layer, name=3)
+    with pytest.raises(TypeError, match="expects a function(.|\n)*fix:"):
+        named_call(_layer(fnp.ones(3), fnp.ones((3, 2))))
+    with pytest.raises(TypeError, match="must be a string(.|\n)*fix:"):
+        with named_scope(None):
+            pass
+
+
+# device queries ----------------------------------------------------------------------------------
+def test_device_queries_agree_with_fx_devices():
+    assert local_devices() == fx.devices()
+    assert device_count() == local_device_count() == len(fx.devices())
+    for platform in dict.fromkeys(d.platform for d in fx.devices()):
+        assert local_devices(backend=platform) == fx.devices(platform)
+        assert device_count(platform) == local_device_count(platform) == len(fx.devices(platform))
+    assert default_backend() == fx.devices()[0].platform == "cpu"
+    assert fnp.ones(2).device.platform == default_backend()
+
+
+def test_one_process_as_jax_reports():
+    jax = pytest.importorskip("jax")
+    assert (process_index(), process_count()) == (jax.process_index(), jax.process_count()) == (0, 1)
+    assert local_devices(process_index=0) == fx.devices()
+
+
+def test_device_query_errors_name_the_fix():
+    with pytest.raises(RuntimeError, match="no devices of platform 'abacus'(.|\n)*fix:") as e:
+        device_count("abacus")
+    assert isinstance(e.value, FluxionError)
+    with pytest.raises(ValueError, match="no process 1(.|\n)*fix:"):
+        local_devices(process_index=1)
+    with pytest.raises(TypeError, match="fix: pass the platform by keyword"):
+        local_devices("cpu")
+
+
+# clear_caches -------------------------------------------------------------------------------------
+def test_clear_caches_retraces_and_gives_the_same_results():
+    traces = []
+
+    def f(x, n):
+        traces.append(1)
+        return fnp.sin(x) * n
+
+    g = fx.jit(f, static_argnums=1)
+    h = fx.jit(lambda x: f(x, 2) + 1)
+    x = fnp.linspace(0.0, 1.0, 5)
+    first = (g(x, 3), g(x, 3), h(x), h(x))
+    assert len(traces) == 2 and g.cache_size() == h.cache_size() == 1
+    clear_caches()
+    assert g.cache_size() == h.cache_size() == 0
+    again = (g(x, 3), g(x, 3), h(x), h(x))
+    assert len(traces) == 4
+    _close(again, first)
+
+
+def test_clear_caches_drops_eager_kernels_of_xla_devices():
+    from fluxion.backends.xla import eager
+    x = fx.device_put(fnp.arange(4.0), "xla-cpu:0")
+    before = (x * 3 + 1).tolist()
+    assert eager._kernels
+    clear_caches()
+    assert not eager._kernels
+    assert (x * 3 + 1).tolist() == before
+
+
+def test_clear_caches_keeps_no_jitted_function_alive():
+    f = fx.jit(lambda x: x * 2)
+    f(fnp.ones(2))
+    count = len(staging.LIVE)
+    del f
+    gc.collect()
+    assert len(staging.LIVE) == count - 1
+    clear_caches()
