@@ -37,13 +37,13 @@ def shift_left(x: ArrayLike, y: ArrayLike) -> Array:
 
 
 def shift_right_arithmetic(x: ArrayLike, y: ArrayLike) -> Array:
-    """`x >> y` filling with the top bit (of unsigned integers too, as lax does)."""
-    x, y = operands(x, y)
-    if x.dtype not in D.UNSIGNED:
-        return E.shift_right_arithmetic_p.bind(x, y)
-    signed = D.SIGNED[D.UNSIGNED.index(x.dtype)]
-    x, y = (E.bitcast_convert_type_p.bind(v, new_dtype=signed) for v in (x, y))
-    return E.bitcast_convert_type_p.bind(E.shift_right_arithmetic_p.bind(x, y), new_dtype=D.UNSIGNED[D.SIGNED.index(signed)])
+    """`x >> y` filling with the top bit (of unsigned integers too, as lax does).
+
+    >>> import fluxion.numpy as fnp
+    >>> shift_right_arithmetic(fnp.asarray(200, dtype=fnp.uint8), 1).item()
+    228
+    """
+    return E.shift_right_arithmetic_p.bind(*operands(x, y))
 
 
 def shift_right_logical(x: ArrayLike, y: ArrayLike) -> Array:

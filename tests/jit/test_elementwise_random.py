@@ -172,18 +172,6 @@ KNOWN = {
         frozenset({"fnp.sign", "prim.sign"}),
         lambda dt, x, y=None: (x == 0) if dt == D.bfloat16 else False,
         (E.sign_p.bind, np.array([-0.0], D.bfloat16))),
-    "clz_top_bit": Known(
-        "the clz kernel takes log2 in float64, which rounds 2**64 - 1 (and values just below powers of two past "
-        "2**53) up: it gives -1 for int64 -1 where XLA gives 0",
-        frozenset({"prim.clz"}),
-        lambda dt, x, y=None: (x.view(np.dtype(f"uint{8 * dt.itemsize}")) >= 2 ** 53) if dt.itemsize == 8 else False,
-        (E.clz_p.bind, np.array([-1, 2 ** 63 - 1], np.int64))),
-    "shift_right_arithmetic_unsigned": Known(
-        "the shift_right_arithmetic kernel shifts unsigned integers logically (np.right_shift); XLA's "
-        "ShiftRightArithmetic fills with the top bit for every integer type",
-        frozenset({"prim.shift_right_arithmetic"}),
-        lambda dt, x, y=None: (x >= 2 ** (8 * dt.itemsize - 1)) if dt in D.UNSIGNED else False,
-        (E.shift_right_arithmetic_p.bind, np.array([255], np.uint8), np.array([1], np.uint8))),
     # jit's program rewrites (fluxion/transforms/passes/rewrite.py)
     "complex_power_rewrites": Known(
         "jit rewrites x ** 1 to x and x ** 2 to x * x; NumPy's complex power gives 0 + 0i for every zero base "

@@ -26,6 +26,13 @@ def _shift_right_logical(x, y):
     return np.right_shift(x.view(u) if isinstance(x, np.ndarray) else u.type(x), y.astype(u)).astype(x.dtype)
 
 
+def _shift_right_arithmetic(x, y):
+    if x.dtype.kind != "u":
+        return np.right_shift(x, y)  # (NumPy fills with the sign for shifts past the width, as XLA)
+    s = np.dtype(f"int{8 * x.dtype.itemsize}")  # XLA's shift fills with the top bit for unsigned types too
+    return np.right_shift(np.asarray(x).view(s), np.asarray(y).view(s)).view(x.dtype)
+
+
 def _clz(x):
     bits = 8 * x.dtype.itemsize
     u = np.asarray(x).astype(np.dtype(f"uint{bits}"))
@@ -192,7 +199,7 @@ numpy_kernel.update({
     E.atan2_p: np.arctan2, E.nextafter_p: _nextafter, E.copysign_p: np.copysign,
     E.complex_p: _complex,
     E.and_p: np.bitwise_and, E.or_p: np.bitwise_or, E.xor_p: np.bitwise_xor,
-    E.shift_left_p: np.left_shift, E.shift_right_arithmetic_p: np.right_shift,
+    E.shift_left_p: np.left_shift, E.shift_right_arithmetic_p: _shift_right_arithmetic,
     E.shift_right_logical_p: _shift_right_logical,
     E.eq_p: np.equal, E.ne_p: np.not_equal, E.lt_p: np.less, E.le_p: np.less_equal,
     E.gt_p: np.greater, E.ge_p: np.greater_equal,
