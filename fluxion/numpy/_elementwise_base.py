@@ -15,6 +15,7 @@ from ..core import dtypes as D
 from ..core.array import Array
 from ..core.errors import DTypeError, op_error
 from ..core.interpreters import EAGER, _ctx, _wrap
+from ..backends.numpy._loops import spread
 from ..core.primitive import numpy_kernel
 from ..ops import elementwise as E
 from ..ops import shape as S
@@ -152,7 +153,7 @@ def direct(prim, allowed, kernel=None) -> Callable:
     if kernel is None:
         kernel = numpy_kernel.get(prim)
         ufunc, on = _UFUNC_ON.get(prim, (None, frozenset()))
-        kernel = ufunc if allowed <= on else kernel
+        kernel = ufunc if allowed <= on else getattr(kernel, "ufunc", kernel)  # (the ufunc behind `broadcasting`)
         is_ufunc = isinstance(kernel, np.ufunc)
     # dtypes a weak Python scalar keeps (NumPy 2 treats Python scalars as weak, as fluxion does)
     keeps = {float: allowed & frozenset(D.FLOATING), int: allowed - {D.bool_}}
@@ -162,15 +163,20 @@ def direct(prim, allowed, kernel=None) -> Callable:
     # of those, the ones a weak array keeps: the scalar's weak dtype is not wider (int8 + 1 is int64)
     weak_keeps = {t: frozenset(d for d in ds if D.result_type((d, True), (D.scalar_dtype(t()), True))[0] == d)
                   for t, ds in keeps.items()}
+    spreading = functools.partial(spread, kernel)  # (operands that broadcast)
 
     def fast(self, other, reflect):
         if self.__class__ is not Array or _ctx.interp is not EAGER:
             return None
-        a = self._value
+        a, call = self._value, kernel
         if other.__class__ is Array:
             b = other._value
-            if a.dtype is not b.dtype or a.dtype not in allowed or a.shape != b.shape and not is_ufunc:
+            if a.dtype is not b.dtype or a.dtype not in allowed:
                 return None
+            if a.shape != b.shape:
+                if not is_ufunc:
+                    return None
+                call = spreading
             weak = self._weak and other._weak
         elif (other.__class__ is float or other.__class__ is int) and \
                 a.dtype in (weak_keeps if self._weak else keeps)[other.__class__]:
@@ -178,7 +184,7 @@ def direct(prim, allowed, kernel=None) -> Callable:
         else:
             return None
         try:
-            value = kernel(b, a) if reflect else kernel(a, b)
+            value = call(b, a) if reflect else call(a, b)
         except (OverflowError, ValueError):  # an int out of range, shapes that do not broadcast: the general path says so
             return None
         out = _new(Array)  # (a ufunc gives a NumPy scalar for 0-d operands)

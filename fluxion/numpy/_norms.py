@@ -7,6 +7,7 @@ import operator
 
 import numpy as np
 
+from ..backends.numpy._loops import add_reduce
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
@@ -63,7 +64,7 @@ def _eager_norm2(x, axis, keepdims: bool) -> Array | None:
     v = x._value
     # root_at_zero's selections keep a zero sum as it is, and a sum of squares is never -0.0, so
     # its root is that same +0.0
-    return _strong(np.sqrt(np.add.reduce(np.multiply(v, v), axes, v.dtype, None, keepdims)))  # (as root_at_zero's)
+    return _strong(np.sqrt(add_reduce(np.multiply(v, v), axes, keepdims)))  # (as root_at_zero's)
 
 
 def vector_norm(x, /, *, axis=None, keepdims: bool = False, ord=2) -> Array:

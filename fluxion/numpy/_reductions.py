@@ -11,6 +11,7 @@ import builtins
 
 import numpy as np
 
+from ..backends.numpy._loops import add_reduce
 from ..core import dtypes
 from ..core.array import Array, Tracer
 from ..core.errors import DTypeError, ShapeError, op_error
@@ -94,11 +95,11 @@ def _without_nans(a, value) -> Array:
 
 
 # sum and prod ---------------------------------------------------------------------------------
-def _arithmetic(name: str, reduce_p, combine, identity: int, ufunc):
+def _arithmetic(name: str, reduce_p, combine, identity: int, kernel):
     def f(a, axis=None, dtype=None, out=None, keepdims: bool = False, initial=None, where=None) -> Array:
-        if dtype is out is initial is where is None and (axes := _eager_axes(a, axis)) is not None:  # kept fast: the kernel's ufunc (a wide
+        if dtype is out is initial is where is None and (axes := _eager_axes(a, axis)) is not None:  # kept fast: the kernel (a wide
             # dtype is its own accumulator) over all axes (None to NumPy too) or one of an eager array
-            value = ufunc.reduce(a._value, None if axis is None else axes, None, None, keepdims)
+            value = kernel(a._value, None if axis is None else axes, keepdims)
             y = Array.__new__(Array)
             y._value, y._weak = np.asarray(value), a._weak
             return y
@@ -115,7 +116,7 @@ def _arithmetic(name: str, reduce_p, combine, identity: int, ufunc):
     return f
 
 
-sum = _arithmetic("sum", R.reduce_sum_p, E.add_p, 0, np.add)  # noqa: A001
+sum = _arithmetic("sum", R.reduce_sum_p, E.add_p, 0, add_reduce)  # noqa: A001
 sum.__doc__ = """Sum of elements over `axis` (all axes when None).
 
     Booleans and signed integers sum in int64, unsigned integers in uint64, unless `dtype` says
@@ -125,7 +126,7 @@ sum.__doc__ = """Sum of elements over `axis` (all axes when None).
     >>> fnp.sum(fnp.asarray([[1, 2], [3, 4]]), axis=0).tolist()
     [4, 6]
     """
-prod = _arithmetic("prod", R.reduce_prod_p, E.mul_p, 1, np.multiply)
+prod = _arithmetic("prod", R.reduce_prod_p, E.mul_p, 1, lambda v, axes, keepdims: np.multiply.reduce(v, axes, None, None, keepdims))
 prod.__doc__ = """Product of elements over `axis` (accumulation dtypes as `sum`).
 
     >>> import fluxion.numpy as fnp
@@ -348,7 +349,7 @@ def _mean_fn(name: str, ignore_nan: bool):
         if (not ignore_nan and dtype is out is where is None
                 and (axes := _eager_axes(a, axis, _DIRECT_REAL)) is not None):
             v = a._value  # kept fast: the general path's sum and division, on a real float array
-            total = np.add.reduce(v, axes, None, None, keepdims)
+            total = add_reduce(v, axes, keepdims)
             # strong, as the general path's count is
             return eager_array(total / v.dtype.type(v.size if axis is None else v.shape[axes[0]]), False)
         no_out(name, out)
@@ -378,9 +379,9 @@ def _eager_var(a: Array, axis, c, keepdims: bool, root: bool) -> Array | None:
     v = a._value
     dt = v.dtype.type
     count = dt(v.size if axis is None else v.shape[axes[0]])
-    d = np.subtract(v, np.add.reduce(v, axes, None, None, True) / count)
+    d = np.subtract(v, add_reduce(v, axes, True) / count)
     dof = builtins.max(count - dt(c), dt(0))  # as np.maximum: NaN for a NaN c
-    r = np.add.reduce(np.square(d), axes, None, None, keepdims) / dof
+    r = add_reduce(np.square(d), axes, keepdims) / dof
     if root:  # as root_at_zero: a zero is kept, and sqrt keeps it too
         r = np.sqrt(r)
     y = Array.__new__(Array)  # strong, as the general path's count is
@@ -661,7 +662,7 @@ def logsumexp(a, axis=None, keepdims: bool = False, b=None, return_sign: bool = 
     if b is None and not return_sign and (axes := _eager_axes(a, axis, _DIRECT_REAL)) is not None:
         v = a._value  # kept fast: the general path's kernels below, in its order
         top = eager_finite_max(v, axes)
-        out = np.add(np.log(np.add.reduce(np.exp(np.subtract(v, top)), axes, v.dtype, None, True)), top)
+        out = np.add(np.log(add_reduce(np.exp(np.subtract(v, top)), axes, True)), top)
         y = Array.__new__(Array)
         y._value, y._weak = eager_kept(out, axes, keepdims), False  # strong, as the shift's 0 is
         return y

@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from ..backends.numpy._loops import add_reduce
 from ..core import dtypes
 from ..core.array import Array, Tracer, to_array
 from ..core.errors import op_error
@@ -331,7 +332,7 @@ def logsumexp(a, axis=None, b=None, keepdims: bool = False, return_sign: bool = 
     if b is where is None and not return_sign and (axes := _eager_axes(a, axis, _DIRECT_REAL)) is not None:
         v = a._value  # kept fast
         m = eager_finite_max(v, axes)
-        total = np.add.reduce(np.exp(np.subtract(v, m)), axes, v.dtype, None, True)  # never below 0, so
+        total = add_reduce(np.exp(np.subtract(v, m)), axes, True)  # never below 0, so
         out = np.add(np.log(np.abs(total)), m)  # the general path's NaN for a negative sum is left out
         return eager_array(eager_kept(out, axes, keepdims), a._weak)
     a_in, *b = promote_inexact("logsumexp", a, *([] if b is None else [b]))
@@ -388,7 +389,7 @@ def softmax(x, axis=None) -> Array:
     if (axes := _eager_axes(x, axis, _DIRECT_REAL)) is not None:
         v = x._value  # kept fast
         e = np.exp(np.subtract(v, np.maximum.reduce(v, axes, keepdims=True, initial=-np.inf)))
-        return eager_array(np.true_divide(e, np.add.reduce(e, axes, v.dtype, None, True)), x._weak)
+        return eager_array(np.true_divide(e, add_reduce(e, axes, True)), x._weak)
     x_in, x, axes = _prepare("softmax", x, axis)
     e = E.exp_p.bind(E.sub_p.bind(x, S.expand_dims(R.reduce_max(x, axes), axes)))
     out = E.div_p.bind(e, S.expand_dims(R.reduce_sum(e, axes), axes))
@@ -405,7 +406,7 @@ def log_softmax(x, axis=None) -> Array:
     if (axes := _eager_axes(x, axis, _DIRECT_REAL)) is not None:
         v = x._value  # kept fast
         shifted = np.subtract(v, eager_finite_max(v, axes))
-        log_total = np.log(np.add.reduce(np.exp(shifted), axes, v.dtype, None, True))
+        log_total = np.log(add_reduce(np.exp(shifted), axes, True))
         return eager_array(np.subtract(shifted, log_total), x._weak)
     x_in, x, axes = _prepare("log_softmax", x, axis)
     shifted = E.sub_p.bind(x, _finite_max(x, axes))

@@ -80,7 +80,8 @@ def test_jit_and_vmap_match_eager():
     np.testing.assert_allclose(np.asarray(fx.jit(fsp.owens_t)(h, a))[normal], eager[normal], rtol=8 * EPS[np.float64])
     hs, as_ = h[:12].reshape(3, 4), a[:12].reshape(3, 4)
     want = np.stack([np.asarray(fsp.owens_t(hs[i], as_[i])) for i in range(3)])
-    np.testing.assert_array_equal(np.asarray(fx.vmap(fsp.owens_t)(hs, as_)), want)
+    # (batched sums may take another order of additions: NumPy's kernels sum long batches of short rows by BLAS)
+    np.testing.assert_allclose(np.asarray(fx.vmap(fsp.owens_t)(hs, as_)), want, rtol=4 * EPS[np.float64], atol=0)
 
 
 def test_derivatives_are_the_closed_forms_and_match_finite_differences():

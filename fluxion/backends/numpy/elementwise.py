@@ -7,6 +7,7 @@ import scipy.special as sp
 from ...core import dtypes
 from ...core.primitive import numpy_kernel
 from ...ops import elementwise as E
+from ._loops import broadcasting
 from ._util import via_float32
 from .incomplete_gamma import igamma_grad_a
 
@@ -194,8 +195,8 @@ numpy_kernel.update({
     E.floor_p: np.floor, E.ceil_p: np.ceil, E.round_p: _round, E.trunc_p: np.trunc,
     E.is_finite_p: np.isfinite, E.real_p: np.real, E.imag_p: np.imag, E.conj_p: np.conjugate,
     E.not_p: np.invert, E.population_count_p: np.bitwise_count, E.clz_p: _clz,
-    E.add_p: np.add, E.sub_p: np.subtract, E.mul_p: np.multiply, E.div_p: _div, E.rem_p: np.fmod,
-    E.pow_p: _pow, E.integer_pow_p: _integer_pow, E.max_p: np.maximum, E.min_p: np.minimum,
+    E.add_p: broadcasting(np.add), E.sub_p: broadcasting(np.subtract), E.mul_p: broadcasting(np.multiply), E.div_p: _div, E.rem_p: np.fmod,
+    E.pow_p: _pow, E.integer_pow_p: _integer_pow, E.max_p: broadcasting(np.maximum), E.min_p: broadcasting(np.minimum),
     E.atan2_p: np.arctan2, E.nextafter_p: _nextafter, E.copysign_p: np.copysign,
     E.complex_p: _complex,
     E.and_p: np.bitwise_and, E.or_p: np.bitwise_or, E.xor_p: np.bitwise_xor,

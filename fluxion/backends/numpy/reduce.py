@@ -10,6 +10,7 @@ import numpy as np
 from ...core import dtypes
 from ...core.primitive import numpy_kernel
 from ...ops import reduce as R
+from ._loops import add_reduce
 
 _LOW = (dtypes.float16, dtypes.bfloat16)
 
@@ -24,6 +25,10 @@ def _arith(ufunc):
         x = _wide(x)
         return ufunc.reduce(x, axis=axes, dtype=x.dtype)
     return kernel
+
+
+def _sum(x, *, axes):
+    return add_reduce(_wide(x), axes)
 
 
 def _extremum(ufunc, identity):
@@ -56,7 +61,7 @@ def _accumulate(fn):
 
 
 numpy_kernel.update({
-    R.reduce_sum_p: _arith(np.add),
+    R.reduce_sum_p: _sum,
     R.reduce_prod_p: _arith(np.multiply),
     R.reduce_max_p: _extremum(np.maximum, R.lowest),
     R.reduce_min_p: _extremum(np.minimum, R.highest),
