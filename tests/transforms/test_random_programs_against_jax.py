@@ -1,0 +1,49 @@
+"""Derivatives of random programs (drawn by `_jax_random_programs.draw`) against jax's.
+
+Each program is written once over a namespace and run by fluxion and by jax (64-bit). At its
+first input set, fluxion's value, fx.jit value, fx.grad of <w, f>, fx.jit of that gradient,
+fx.grad of fx.jit, fx.jacfwd, fx.jacrev, fx.jvp, fx.vjp and (for small programs) fx.hessian
+must match jax's; fx.vmap of the gradient over all input sets must match a Python loop of
+eager gradients. Programs mix elementwise math, special functions, broadcasting, reductions,
+contractions, shape changes, indexing and updates, linear algebra and control flow (fx.cond,
+fx.switch, fx.fori_loop, fx.scan, fx.while_loop with a data-dependent trip count, and Python
+`if` / `while` / `for` on values, which fx.jit and fx.vmap convert).
+"""
+import functools
+
+import pytest
+
+from _jax_oracle import jax_x64
+from _jax_random_programs import CHECKS, check, draw, jax_references
+
+SEEDS = tuple(range(12))
+CONTROL_SEEDS = tuple(range(1000, 1004))  # programs with control flow in most steps
+
+
+@functools.lru_cache(maxsize=None)
+def _program(seed):
+    return draw(seed, control=0.6 if seed in CONTROL_SEEDS else 0.12)
+
+
+def _small(program):
+    """Whether the program is small enough for its Hessian to be compared."""
+    return sum(x.size for x in program.inputs[0]) <= 16 and len(program.steps) <= 8
+
+
+@functools.lru_cache(maxsize=None)
+def _references(seed):
+    program = _program(seed)
+    return jax_references(program, jax_x64(), hessian=_small(program))
+
+
+def _cases():
+    for seed in SEEDS + CONTROL_SEEDS:
+        for name in CHECKS:
+            if name == "hessian" and not _small(_program(seed)):
+                continue
+            yield pytest.param(seed, name, id=f"{seed}-{name}")
+
+
+@pytest.mark.parametrize("seed, name", _cases())
+def test_random_program_derivatives_match_jax(seed, name):
+    check(_program(seed), name, _references(seed))
