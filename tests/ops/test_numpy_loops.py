@@ -26,6 +26,19 @@ def test_add_reduce_matches_numpy(shape, axes, keepdims, dtype):
     np.testing.assert_allclose(got, want, rtol=tol, atol=tol * 10)
 
 
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("memory,perm,axes", [
+    ((25, 1000, 10), (1, 0, 2), (0,)), ((25, 1000, 10), (1, 0, 2), (2,)), ((25, 1000, 10), (1, 0, 2), (0, 2)),
+    ((25, 1000, 10), (1, 0, 2), (1,)), ((10, 1000, 25), (1, 2, 0), (2,)), ((10, 1000, 25), (1, 2, 0), (0, 1)),
+    ((25000, 10), (0, 1), (0,)), ((4, 3000, 1, 5), (1, 2, 0, 3), (0, 1)), ((4, 3000, 1, 5), (2, 1, 3, 0), (1,)),
+    ((3000, 7, 2), (2, 0, 1), (1, 2)), ((30, 40, 50), (2, 1, 0), (1,))])
+def test_add_reduce_over_any_memory_order_matches_numpy(memory, perm, axes, keepdims):
+    v = _RNG.standard_normal(memory).transpose(perm)  # logical axes in another order than memory's
+    got, want = add_reduce(v, axes, keepdims), np.add.reduce(v, axes, v.dtype, None, keepdims)
+    assert got.shape == want.shape and got.dtype == want.dtype
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
 @np.errstate(invalid="ignore")  # (inf - inf)
 def test_add_reduce_of_strided_rows_and_special_values():
     v = _RNG.standard_normal((400, 20))[:, ::2]  # not contiguous: NumPy's loop
