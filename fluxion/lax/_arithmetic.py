@@ -10,7 +10,7 @@ import enum
 from ..core import dtypes as D
 from ..core.array import Array, scalar_value
 from ..ops import elementwise as E
-from ._operands import ArrayLike, as_array, operands
+from ._operands import ArrayLike, as_array, binary, operands, unary
 
 
 def add(x: ArrayLike, y: ArrayLike) -> Array:
@@ -22,14 +22,8 @@ def add(x: ArrayLike, y: ArrayLike) -> Array:
     return E.add_p.bind(*operands(x, y))
 
 
-def sub(x: ArrayLike, y: ArrayLike) -> Array:
-    """`x - y` elementwise."""
-    return E.sub_p.bind(*operands(x, y))
-
-
-def mul(x: ArrayLike, y: ArrayLike) -> Array:
-    """`x * y` elementwise."""
-    return E.mul_p.bind(*operands(x, y))
+sub = binary("sub", E.sub_p, "`x - y` elementwise.")
+mul = binary("mul", E.mul_p, "`x * y` elementwise.")
 
 
 def div(x: ArrayLike, y: ArrayLike) -> Array:
@@ -69,14 +63,8 @@ def integer_pow(x: ArrayLike, y: int) -> Array:
     return E.integer_pow_p.bind(as_array(x), y=int(y))
 
 
-def max(x: ArrayLike, y: ArrayLike) -> Array:  # noqa: A001
-    """The larger of `x` and `y` elementwise (NaN propagates)."""
-    return E.max_p.bind(*operands(x, y))
-
-
-def min(x: ArrayLike, y: ArrayLike) -> Array:  # noqa: A001
-    """The smaller of `x` and `y` elementwise (NaN propagates)."""
-    return E.min_p.bind(*operands(x, y))
+max = binary("max", E.max_p, "The larger of `x` and `y` elementwise (NaN propagates).")  # noqa: A001
+min = binary("min", E.min_p, "The smaller of `x` and `y` elementwise (NaN propagates).")  # noqa: A001
 
 
 def clamp(min: ArrayLike, x: ArrayLike, max: ArrayLike) -> Array:  # noqa: A002
@@ -95,34 +83,12 @@ def nextafter(x1: ArrayLike, x2: ArrayLike) -> Array:
     return E.nextafter_p.bind(*operands(x1, x2))
 
 
-def atan2(x: ArrayLike, y: ArrayLike) -> Array:
-    """The angle of the point `(y, x)`: `atan(x / y)` in the right quadrant."""
-    return E.atan2_p.bind(*operands(x, y))
-
-
-def complex(x: ArrayLike, y: ArrayLike) -> Array:  # noqa: A001
-    """`x + 1j * y` from real arrays of one dtype."""
-    return E.complex_p.bind(*operands(x, y))
-
-
-def neg(x: ArrayLike) -> Array:
-    """`-x` elementwise."""
-    return E.neg_p.bind(as_array(x))
-
-
-def sign(x: ArrayLike) -> Array:
-    """-1, 0 or 1 by the sign of `x` (`x / |x|` for complex)."""
-    return E.sign_p.bind(as_array(x))
-
-
-def abs(x: ArrayLike) -> Array:  # noqa: A001
-    """`|x|` elementwise (real for complex `x`)."""
-    return E.abs_p.bind(as_array(x))
-
-
-def square(x: ArrayLike) -> Array:
-    """`x * x` elementwise."""
-    return E.square_p.bind(as_array(x))
+atan2 = binary("atan2", E.atan2_p, "The angle of the point `(y, x)`: `atan(x / y)` in the right quadrant.")
+complex = binary("complex", E.complex_p, "`x + 1j * y` from real arrays of one dtype.")  # noqa: A001
+neg = unary("neg", E.neg_p, "`-x` elementwise.")
+sign = unary("sign", E.sign_p, "-1, 0 or 1 by the sign of `x` (`x / |x|` for complex).")
+abs = unary("abs", E.abs_p, "`|x|` elementwise (real for complex `x`).")  # noqa: A001
+square = unary("square", E.square_p, "`x * x` elementwise.")
 
 
 def reciprocal(x: ArrayLike) -> Array:
@@ -130,119 +96,29 @@ def reciprocal(x: ArrayLike) -> Array:
     return integer_pow(x, -1)
 
 
-def exp(x: ArrayLike) -> Array:
-    """`e ** x` elementwise."""
-    return E.exp_p.bind(as_array(x))
-
-
-def exp2(x: ArrayLike) -> Array:
-    """`2 ** x` elementwise."""
-    return E.exp2_p.bind(as_array(x))
-
-
-def log(x: ArrayLike) -> Array:
-    """The natural logarithm elementwise."""
-    return E.log_p.bind(as_array(x))
-
-
-def log1p(x: ArrayLike) -> Array:
-    """`log(1 + x)`, accurate for small `x`."""
-    return E.log1p_p.bind(as_array(x))
-
-
-def expm1(x: ArrayLike) -> Array:
-    """`exp(x) - 1`, accurate for small `x`."""
-    return E.expm1_p.bind(as_array(x))
-
-
-def sqrt(x: ArrayLike) -> Array:
-    """The square root elementwise."""
-    return E.sqrt_p.bind(as_array(x))
-
-
-def rsqrt(x: ArrayLike) -> Array:
-    """`1 / sqrt(x)` elementwise."""
-    return E.rsqrt_p.bind(as_array(x))
-
-
-def cbrt(x: ArrayLike) -> Array:
-    """The real cube root elementwise."""
-    return E.cbrt_p.bind(as_array(x))
-
-
-def sin(x: ArrayLike) -> Array:
-    """The sine elementwise."""
-    return E.sin_p.bind(as_array(x))
-
-
-def cos(x: ArrayLike) -> Array:
-    """The cosine elementwise."""
-    return E.cos_p.bind(as_array(x))
-
-
-def tan(x: ArrayLike) -> Array:
-    """The tangent elementwise."""
-    return E.tan_p.bind(as_array(x))
-
-
-def asin(x: ArrayLike) -> Array:
-    """The inverse sine elementwise."""
-    return E.asin_p.bind(as_array(x))
-
-
-def acos(x: ArrayLike) -> Array:
-    """The inverse cosine elementwise."""
-    return E.acos_p.bind(as_array(x))
-
-
-def atan(x: ArrayLike) -> Array:
-    """The inverse tangent elementwise."""
-    return E.atan_p.bind(as_array(x))
-
-
-def sinh(x: ArrayLike) -> Array:
-    """The hyperbolic sine elementwise."""
-    return E.sinh_p.bind(as_array(x))
-
-
-def cosh(x: ArrayLike) -> Array:
-    """The hyperbolic cosine elementwise."""
-    return E.cosh_p.bind(as_array(x))
-
-
-def tanh(x: ArrayLike) -> Array:
-    """The hyperbolic tangent elementwise."""
-    return E.tanh_p.bind(as_array(x))
-
-
-def asinh(x: ArrayLike) -> Array:
-    """The inverse hyperbolic sine elementwise."""
-    return E.asinh_p.bind(as_array(x))
-
-
-def acosh(x: ArrayLike) -> Array:
-    """The inverse hyperbolic cosine elementwise."""
-    return E.acosh_p.bind(as_array(x))
-
-
-def atanh(x: ArrayLike) -> Array:
-    """The inverse hyperbolic tangent elementwise."""
-    return E.atanh_p.bind(as_array(x))
-
-
-def logistic(x: ArrayLike) -> Array:
-    """The logistic sigmoid `1 / (1 + exp(-x))` elementwise."""
-    return E.logistic_p.bind(as_array(x))
-
-
-def floor(x: ArrayLike) -> Array:
-    """The largest integer-valued float not above `x`."""
-    return E.floor_p.bind(as_array(x))
-
-
-def ceil(x: ArrayLike) -> Array:
-    """The smallest integer-valued float not below `x`."""
-    return E.ceil_p.bind(as_array(x))
+exp = unary("exp", E.exp_p, "`e ** x` elementwise.")
+exp2 = unary("exp2", E.exp2_p, "`2 ** x` elementwise.")
+log = unary("log", E.log_p, "The natural logarithm elementwise.")
+log1p = unary("log1p", E.log1p_p, "`log(1 + x)`, accurate for small `x`.")
+expm1 = unary("expm1", E.expm1_p, "`exp(x) - 1`, accurate for small `x`.")
+sqrt = unary("sqrt", E.sqrt_p, "The square root elementwise.")
+rsqrt = unary("rsqrt", E.rsqrt_p, "`1 / sqrt(x)` elementwise.")
+cbrt = unary("cbrt", E.cbrt_p, "The real cube root elementwise.")
+sin = unary("sin", E.sin_p, "The sine elementwise.")
+cos = unary("cos", E.cos_p, "The cosine elementwise.")
+tan = unary("tan", E.tan_p, "The tangent elementwise.")
+asin = unary("asin", E.asin_p, "The inverse sine elementwise.")
+acos = unary("acos", E.acos_p, "The inverse cosine elementwise.")
+atan = unary("atan", E.atan_p, "The inverse tangent elementwise.")
+sinh = unary("sinh", E.sinh_p, "The hyperbolic sine elementwise.")
+cosh = unary("cosh", E.cosh_p, "The hyperbolic cosine elementwise.")
+tanh = unary("tanh", E.tanh_p, "The hyperbolic tangent elementwise.")
+asinh = unary("asinh", E.asinh_p, "The inverse hyperbolic sine elementwise.")
+acosh = unary("acosh", E.acosh_p, "The inverse hyperbolic cosine elementwise.")
+atanh = unary("atanh", E.atanh_p, "The inverse hyperbolic tangent elementwise.")
+logistic = unary("logistic", E.logistic_p, "The logistic sigmoid `1 / (1 + exp(-x))` elementwise.")
+floor = unary("floor", E.floor_p, "The largest integer-valued float not above `x`.")
+ceil = unary("ceil", E.ceil_p, "The smallest integer-valued float not below `x`.")
 
 
 class RoundingMethod(enum.IntEnum):
@@ -273,19 +149,9 @@ def _constant(value, like: Array) -> Array:
     return Array(scalar_value(value, like.dtype), True)
 
 
-def is_finite(x: ArrayLike) -> Array:
-    """Whether each element is neither infinite nor NaN."""
-    return E.is_finite_p.bind(as_array(x))
-
-
-def real(x: ArrayLike) -> Array:
-    """The real part elementwise."""
-    return E.real_p.bind(as_array(x))
-
-
-def imag(x: ArrayLike) -> Array:
-    """The imaginary part elementwise."""
-    return E.imag_p.bind(as_array(x))
+is_finite = unary("is_finite", E.is_finite_p, "Whether each element is neither infinite nor NaN.")
+real = unary("real", E.real_p, "The real part elementwise.")
+imag = unary("imag", E.imag_p, "The imaginary part elementwise.")
 
 
 def conj(x: ArrayLike) -> Array:

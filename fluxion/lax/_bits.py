@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..core import dtypes as D
 from ..core.array import Array
 from ..ops import elementwise as E
-from ._operands import ArrayLike, as_array, operands
+from ._operands import ArrayLike, as_array, binary, operands, unary
 
 
 def bitwise_and(x: ArrayLike, y: ArrayLike) -> Array:
@@ -16,24 +16,10 @@ def bitwise_and(x: ArrayLike, y: ArrayLike) -> Array:
     return E.and_p.bind(*operands(x, y))
 
 
-def bitwise_or(x: ArrayLike, y: ArrayLike) -> Array:
-    """Bitwise OR of integers, logical OR of booleans."""
-    return E.or_p.bind(*operands(x, y))
-
-
-def bitwise_xor(x: ArrayLike, y: ArrayLike) -> Array:
-    """Bitwise XOR of integers, logical XOR of booleans."""
-    return E.xor_p.bind(*operands(x, y))
-
-
-def bitwise_not(x: ArrayLike) -> Array:
-    """Bitwise NOT of integers, logical NOT of booleans."""
-    return E.not_p.bind(as_array(x))
-
-
-def shift_left(x: ArrayLike, y: ArrayLike) -> Array:
-    """`x << y`; shifting by the bit width or more gives 0."""
-    return E.shift_left_p.bind(*operands(x, y))
+bitwise_or = binary("bitwise_or", E.or_p, "Bitwise OR of integers, logical OR of booleans.")
+bitwise_xor = binary("bitwise_xor", E.xor_p, "Bitwise XOR of integers, logical XOR of booleans.")
+bitwise_not = unary("bitwise_not", E.not_p, "Bitwise NOT of integers, logical NOT of booleans.")
+shift_left = binary("shift_left", E.shift_left_p, "`x << y`; shifting by the bit width or more gives 0.")
 
 
 def shift_right_arithmetic(x: ArrayLike, y: ArrayLike) -> Array:
@@ -71,36 +57,10 @@ def population_count(x: ArrayLike) -> Array:
     return E.convert_element_type_p.bind(E.population_count_p.bind(bits), new_dtype=x.dtype, weak=x.weak)
 
 
-def clz(x: ArrayLike) -> Array:
-    """The number of leading zero bits of each integer."""
-    return E.clz_p.bind(as_array(x))
-
-
-def eq(x: ArrayLike, y: ArrayLike) -> Array:
-    """`x == y` elementwise."""
-    return E.eq_p.bind(*operands(x, y))
-
-
-def ne(x: ArrayLike, y: ArrayLike) -> Array:
-    """`x != y` elementwise."""
-    return E.ne_p.bind(*operands(x, y))
-
-
-def lt(x: ArrayLike, y: ArrayLike) -> Array:
-    """`x < y` elementwise."""
-    return E.lt_p.bind(*operands(x, y))
-
-
-def le(x: ArrayLike, y: ArrayLike) -> Array:
-    """`x <= y` elementwise."""
-    return E.le_p.bind(*operands(x, y))
-
-
-def gt(x: ArrayLike, y: ArrayLike) -> Array:
-    """`x > y` elementwise."""
-    return E.gt_p.bind(*operands(x, y))
-
-
-def ge(x: ArrayLike, y: ArrayLike) -> Array:
-    """`x >= y` elementwise."""
-    return E.ge_p.bind(*operands(x, y))
+clz = unary("clz", E.clz_p, "The number of leading zero bits of each integer.")
+eq = binary("eq", E.eq_p, "`x == y` elementwise.")
+ne = binary("ne", E.ne_p, "`x != y` elementwise.")
+lt = binary("lt", E.lt_p, "`x < y` elementwise.")
+le = binary("le", E.le_p, "`x <= y` elementwise.")
+gt = binary("gt", E.gt_p, "`x > y` elementwise.")
+ge = binary("ge", E.ge_p, "`x >= y` elementwise.")

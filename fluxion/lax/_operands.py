@@ -53,3 +53,22 @@ def _convert(arg, x: Array, dt: np.dtype, weak: bool) -> Array:
         return Array(scalar_value(arg, dt), weak)  # exact, and an error naming the fix when it does not fit
     return E.convert_element_type_p.bind(x, new_dtype=dt, weak=weak)
 
+
+
+def unary(name: str, prim, doc: str):
+    """The function `name(x)` of jax.lax that binds `prim` on `x`, with docstring `doc`."""
+    def f(x: ArrayLike) -> Array:
+        return prim.bind(as_array(x))
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f
+
+
+def binary(name: str, prim, doc: str):
+    """The function `name(x, y)` of jax.lax that binds `prim` on `x` and `y` of one dtype
+    (see `operands`), with docstring `doc`."""
+    def f(x: ArrayLike, y: ArrayLike) -> Array:
+        return prim.bind(*operands(x, y))
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f

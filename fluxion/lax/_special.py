@@ -7,17 +7,11 @@ from ..core.array import Array
 from ..core.errors import op_error
 from ..ops import elementwise as E
 from ..ops import shape as S
-from ._operands import ArrayLike, as_array, operands
+from ._operands import ArrayLike, as_array, operands, unary
 
 
-def erf(x: ArrayLike) -> Array:
-    """The error function elementwise."""
-    return E.erf_p.bind(as_array(x))
-
-
-def erfc(x: ArrayLike) -> Array:
-    """`1 - erf(x)`, accurate where it is small."""
-    return E.erfc_p.bind(as_array(x))
+erf = unary("erf", E.erf_p, "The error function elementwise.")
+erfc = unary("erfc", E.erfc_p, "`1 - erf(x)`, accurate where it is small.")
 
 
 def erf_inv(x: ArrayLike) -> Array:
@@ -29,14 +23,8 @@ def erf_inv(x: ArrayLike) -> Array:
     return E.erfinv_p.bind(as_array(x))
 
 
-def lgamma(x: ArrayLike) -> Array:
-    """`log |Gamma(x)|` elementwise."""
-    return E.lgamma_p.bind(as_array(x))
-
-
-def digamma(x: ArrayLike) -> Array:
-    """The derivative of `lgamma` elementwise."""
-    return E.digamma_p.bind(as_array(x))
+lgamma = unary("lgamma", E.lgamma_p, "`log |Gamma(x)|` elementwise.")
+digamma = unary("digamma", E.digamma_p, "The derivative of `lgamma` elementwise.")
 
 
 def polygamma(m: ArrayLike, x: ArrayLike) -> Array:
@@ -86,11 +74,5 @@ def betainc(a: ArrayLike, b: ArrayLike, x: ArrayLike) -> Array:
     return E.betainc_p.bind(*operands(a, b, x))
 
 
-def bessel_i0e(x: ArrayLike) -> Array:
-    """The exponentially scaled modified Bessel function `exp(-|x|) I0(x)`."""
-    return E.bessel_i0e_p.bind(as_array(x))
-
-
-def bessel_i1e(x: ArrayLike) -> Array:
-    """The exponentially scaled modified Bessel function `exp(-|x|) I1(x)`."""
-    return E.bessel_i1e_p.bind(as_array(x))
+bessel_i0e = unary("bessel_i0e", E.bessel_i0e_p, "The exponentially scaled modified Bessel function `exp(-|x|) I0(x)`.")
+bessel_i1e = unary("bessel_i1e", E.bessel_i1e_p, "The exponentially scaled modified Bessel function `exp(-|x|) I1(x)`.")
