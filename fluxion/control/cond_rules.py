@@ -124,6 +124,9 @@ def _cond_batch(args, dims, *, branches):
         index = moveaxis(index, dims[0], 0)
         if index.dtype != dtypes.int32:
             index = E.convert_element_type_p.bind(index, new_dtype=dtypes.int32, weak=False)
+        # clamped, as switch clamps: an example that does not take an enclosing branch may carry
+        # any index there (a residual of that branch's reverse mode is filler in the other branches)
+        index = E.min_p.bind(E.max_p.bind(index, to_array(np.int32(0))), to_array(np.int32(len(branches) - 1)))
         outs = []
         for i, b in enumerate(branches):
             taken = E.eq_p.bind(index, to_array(np.int32(i)))
