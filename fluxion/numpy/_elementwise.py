@@ -44,7 +44,18 @@ _V = "fnp.asarray([-1.5, 0.5, 2.0])"  # the example input of most real-valued fu
 # functions that bind one primitive: name, primitive, operand kind, summary, example ---------
 add = binary("add", E.add_p, NUMERIC, "x1 + x2.", "fnp.add(fnp.asarray([1, 2]), 3).tolist()", "[4, 5]")
 subtract = binary("subtract", E.sub_p, NUMERIC, "x1 - x2.", "fnp.subtract(fnp.asarray([1, 2]), 3).tolist()", "[-2, -1]")
-multiply = binary("multiply", E.mul_p, NUMERIC, "x1 * x2.", "fnp.multiply(fnp.asarray([1, 2]), 3).tolist()", "[3, 6]")
+_multiply = binary("multiply", E.mul_p, NUMERIC, "x1 * x2.", "fnp.multiply(fnp.asarray([1, 2]), 3).tolist()", "[3, 6]")
+
+
+def multiply(x1, x2, /) -> Array:
+    # `x * x` of a traced real value is its square: one operand, so reverse mode makes one
+    # product (2 x ct), not one per operand and their sum
+    if x1 is x2 and isinstance(x1, Tracer) and (x1.dtype in D.REAL_FLOATING or x1.dtype in D.INTEGER):
+        return square(x1)
+    return _multiply(x1, x2)
+
+
+multiply.__doc__, multiply.__name__, multiply.__qualname__ = _multiply.__doc__, "multiply", "multiply"
 
 
 negative = unary("negative", E.neg_p, NUMERIC, "-x.", f"fnp.negative({_V}).tolist()", "[1.5, -0.5, -2.0]")

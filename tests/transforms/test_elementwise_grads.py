@@ -763,3 +763,15 @@ def test_floor_division_is_a_step_function_with_derivative_zero():
     for f in (fx.grad(lambda x, y: fnp.sum(x // y), (0, 1)), fx.jit(fx.grad(lambda x, y: fnp.sum(x // y), (0, 1)))):
         for g in f(x, y):
             assert np.array_equal(np.asarray(g), np.zeros(5))
+
+
+def test_product_of_a_traced_value_with_itself_is_its_square():
+    # one operand: reverse mode makes one product (2 x ct), not one per operand and their sum
+    x = np.array([1.5, -2.0, 0.0, 3.0])
+    assert [eq.prim.name for eq in fx.make_program(lambda v: v * v)(x).equations] == ["square"]
+    np.testing.assert_allclose(np.asarray(fx.grad(lambda v: fnp.sum(v * v))(x)), 2 * x, rtol=0)
+    np.testing.assert_allclose(np.asarray(fx.jit(fx.hessian(lambda v: fnp.sum(v * v * v)))(x)), np.diag(6 * x), rtol=1e-15)
+    ints = np.array([3, -4, 200], np.int16)
+    np.testing.assert_array_equal(np.asarray(fx.jit(lambda v: v * v)(ints)), ints * ints)  # wraps as NumPy's
+    with pytest.raises(TypeError, match="multiply"):  # booleans are refused by multiply, under its name
+        fx.jit(lambda v: v * v)(np.array([True, False]))
