@@ -99,6 +99,7 @@ def sinc(x, /) -> Array:
 # sinc(x) = sum_k c_k (pi x)**(2k); to degree 8 this is exact to the last bit for |pi x| < 0.1
 _SINC_TAYLOR = tuple((-1) ** k / math.factorial(2 * k + 1) for k in range(5))
 _SINC_SMALL = 0.03
+_SINC_HUGE = 2.0 ** 64  # (float32 integers, far below where pi x overflows)
 
 
 @in_float32
@@ -106,14 +107,15 @@ def _sinc(x: Array) -> Array:
     # near 0, sin(y) / y is 0 / 0 and its derivatives lose their digits to cancellation (cos(y) / y
     # - sin(y) / y**2): there the Taylor polynomial, which is accurate and has sinc's derivatives.
     # It sees 0 in the other lanes, so that large x never overflows it.
-    small = E.abs_p.bind(x) < _SINC_SMALL
-    y = select(small, 1, x * math.pi)
+    # where pi x overflows (|x| near the largest float), x is an integer and sin(pi x) is 0
+    small, huge = E.abs_p.bind(x) < _SINC_SMALL, (E.abs_p.bind(x) > _SINC_HUGE) & E.is_finite_p.bind(x)
+    y = select(small | huge, 1, x * math.pi)
     z = select(small, x, 0) * math.pi
     z = z * z
     taylor = _SINC_TAYLOR[-1]
     for c in _SINC_TAYLOR[-2::-1]:
         taylor = taylor * z + c
-    return select(small, taylor, E.sin_p.bind(y) / y)
+    return select(small, taylor, select(huge, 0, E.sin_p.bind(y) / y))
 
 
 def angle(z, deg: bool = False) -> Array:

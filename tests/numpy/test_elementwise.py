@@ -760,3 +760,11 @@ def test_comparisons_with_python_ints_outside_the_range_are_exact_eager_and_with
                 expected = f(a, c)  # NumPy 2 compares Python ints exactly
                 np.testing.assert_array_equal(f(fnp.asarray(a), c), expected)
                 np.testing.assert_array_equal(jitted(fnp.asarray(a), c), expected)
+
+
+def test_sinc_where_pi_x_overflows_is_zero_as_in_float64():
+    x = np.array([1.08332e38, -3e38, 2.0 ** 70, np.inf, -np.inf, np.nan], np.float32)
+    want = np.sinc(x.astype(np.float64))  # (x is an integer there: sin(pi x) is 0 up to rounding)
+    got = np.asarray(fnp.sinc(x))
+    np.testing.assert_allclose(got, want, atol=1e-20, rtol=0)
+    np.testing.assert_array_equal(np.asarray(fx.jit(fnp.sinc)(x)), got)
