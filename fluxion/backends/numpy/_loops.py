@@ -26,7 +26,9 @@ _LARGE = 1 << 14  # smaller outputs run as they are
 
 @functools.lru_cache(maxsize=64)
 def _ones(n: int, dtype: np.dtype) -> np.ndarray:
-    return np.ones(n, dtype)
+    ones = np.ones(n, dtype)
+    ones.flags.writeable = False  # (shared by every sum of its length)
+    return ones
 
 
 def add_reduce(v: np.ndarray, axes, keepdims: bool = False):
