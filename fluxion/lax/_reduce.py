@@ -31,34 +31,21 @@ def reduce_sum(operand: ArrayLike, axes: Sequence[int], *, out_sharding=None) ->
     return R.reduce_sum(as_array(operand), tuple(axes))
 
 
-def reduce_prod(operand: ArrayLike, axes: Sequence[int]) -> Array:
-    """The product of `operand` over `axes` (1 over empty axes)."""
-    return R.reduce_prod(as_array(operand), tuple(axes))
+def _reducer(name: str, reduce, doc: str):
+    """The function `name(operand, axes)` of jax.lax that reduces with `reduce`, with docstring `doc`."""
+    def f(operand: ArrayLike, axes: Sequence[int]) -> Array:
+        return reduce(as_array(operand), tuple(axes))
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f
 
 
-def reduce_max(operand: ArrayLike, axes: Sequence[int]) -> Array:
-    """The maximum of `operand` over `axes` (NaN propagates)."""
-    return R.reduce_max(as_array(operand), tuple(axes))
-
-
-def reduce_min(operand: ArrayLike, axes: Sequence[int]) -> Array:
-    """The minimum of `operand` over `axes` (NaN propagates)."""
-    return R.reduce_min(as_array(operand), tuple(axes))
-
-
-def reduce_and(operand: ArrayLike, axes: Sequence[int]) -> Array:
-    """Logical (bool) or bitwise (integer) AND over `axes`."""
-    return R.reduce_and(as_array(operand), tuple(axes))
-
-
-def reduce_or(operand: ArrayLike, axes: Sequence[int]) -> Array:
-    """Logical (bool) or bitwise (integer) OR over `axes`."""
-    return R.reduce_or(as_array(operand), tuple(axes))
-
-
-def reduce_xor(operand: ArrayLike, axes: Sequence[int]) -> Array:
-    """Logical (bool) or bitwise (integer) XOR over `axes`."""
-    return R.reduce_xor(as_array(operand), tuple(axes))
+reduce_prod = _reducer("reduce_prod", R.reduce_prod, "The product of `operand` over `axes` (1 over empty axes).")
+reduce_max = _reducer("reduce_max", R.reduce_max, "The maximum of `operand` over `axes` (NaN propagates).")
+reduce_min = _reducer("reduce_min", R.reduce_min, "The minimum of `operand` over `axes` (NaN propagates).")
+reduce_and = _reducer("reduce_and", R.reduce_and, "Logical (bool) or bitwise (integer) AND over `axes`.")
+reduce_or = _reducer("reduce_or", R.reduce_or, "Logical (bool) or bitwise (integer) OR over `axes`.")
+reduce_xor = _reducer("reduce_xor", R.reduce_xor, "Logical (bool) or bitwise (integer) XOR over `axes`.")
 
 
 def argmax(operand: ArrayLike, axis: int, index_dtype: DTypeLike) -> Array:
