@@ -29,36 +29,39 @@ __all__ = ["exponential", "gumbel", "normal", "truncated_normal", "uniform"]
 
 
 @functools.lru_cache(maxsize=None)
-def _mantissa_layout(dt: np.dtype) -> tuple[np.dtype, np.dtype, int, int]:
+def _mantissa_layout(dt: np.dtype, centred: bool) -> tuple[np.dtype, np.dtype, int, int]:
     """For floats of `dt` from random words: the unsigned dtype of the words drawn (a byte
     suffices for bfloat16's 7 mantissa bits), the unsigned dtype of `dt`'s width, the number of
-    mantissa bits and the bits of 1.0."""
+    mantissa bits and the bits of 1.0 (of 2.0 where `centred`)."""
     nmant = ml_dtypes.finfo(dt).nmant
     uint = np.dtype(f"uint{8 * dt.itemsize}")
-    return (dtypes.uint8 if nmant < 8 else uint), uint, nmant, int(np.array(1, dt).view(uint))
+    return (dtypes.uint8 if nmant < 8 else uint), uint, nmant, int(np.array(1 + centred, dt).view(uint))
 
 
-def _mantissa_floats(word: Array, dt: np.dtype, ops=BIND) -> Array:
-    """Floats of `dt` in [0, 1) from the top mantissa bits of the unsigned random words `word`."""
-    _, uint, nmant, one_bits = _mantissa_layout(dt)
+def _mantissa_floats(word: Array, dt: np.dtype, ops=BIND, centred: bool = False) -> Array:
+    """Floats of `dt` in [0, 1) from the top mantissa bits of the unsigned random words `word`;
+    where `centred`, 2u - 1 for those u, in [-1, 1): the same bits make a float in [2, 4), from
+    which 3 is subtracted (exactly, as are u + u and its difference with 1)."""
+    _, uint, nmant, one_bits = _mantissa_layout(dt, centred)
     shift = ops.const(8 * word.dtype.itemsize - nmant, uint)
     word = ops.convert(word, uint)
     mantissa = ops.or_(ops.shift_right(word, shift), ops.const(one_bits, uint))
-    return ops.sub(ops.bitcast(mantissa, new_dtype=dt), ops.const(1, dt))
+    return ops.sub(ops.bitcast(mantissa, new_dtype=dt), ops.const(1 + 2 * centred, dt))
 
 
-def unit_floats(op: str, key, shape: tuple[int, ...], dt: np.dtype, ops=BIND) -> Array:
-    """Uniform floats of `dt` in [0, 1) with the shape `shape`, from mantissa bits."""
-    draw = _mantissa_layout(dt)[0]
-    return ops.reshape(_mantissa_floats(flat_bits(op, key, shape, draw, ops), dt, ops), shape)
+def unit_floats(op: str, key, shape: tuple[int, ...], dt: np.dtype, ops=BIND, centred: bool = False) -> Array:
+    """Uniform floats of `dt` in [0, 1) with the shape `shape`, from mantissa bits (2u - 1 where
+    `centred`)."""
+    draw = _mantissa_layout(dt, centred)[0]
+    return ops.reshape(_mantissa_floats(flat_bits(op, key, shape, draw, ops), dt, ops, centred), shape)
 
 
-def stream_floats(op: str, key, shape: tuple[int, ...], dt: np.dtype) -> Array:
+def stream_floats(op: str, key, shape: tuple[int, ...], dt: np.dtype, centred: bool = False) -> Array:
     """Like `unit_floats` for float32 or float64, at half the cost for float32 (both words of
     each block are used), for the many proposals of the rejection samplers."""
     n = math.prod(shape)
     word = flat_words(op, key, n) if dt == dtypes.float32 else flat_bits(op, key, (n,), dtypes.uint64)
-    return S.reshape(_mantissa_floats(word, dt), shape)
+    return S.reshape(_mantissa_floats(word, dt, centred=centred), shape)
 
 
 @functools.lru_cache(maxsize=None)
@@ -66,12 +69,16 @@ def _above_minus_one(dt: np.dtype) -> float:
     return float(np.nextafter(np.array(-1, dt), np.array(0, dt)))
 
 
-def normal_from_unit(u: Array, ops=BIND) -> Array:
-    """Standard normal values from uniform floats in [0, 1), by the inverse CDF (finite: 2u - 1
-    is kept above -1)."""
-    dt = u.dtype
-    centred = ops.max(ops.sub(ops.add(u, u), ops.const(1, dt)), ops.const(_above_minus_one(dt), dt))
-    return ops.mul(ops.erfinv(centred), ops.const(math.sqrt(2), dt))
+def normal_from_centred(c: Array, ops=BIND) -> Array:
+    """Standard normal values from the centred uniform floats 2u - 1 in [-1, 1), by the inverse
+    CDF (finite: -1 is moved up to the next float)."""
+    dt = c.dtype
+    return ops.mul(ops.erfinv(ops.max(c, ops.const(_above_minus_one(dt), dt))), ops.const(math.sqrt(2), dt))
+
+
+def normal_floats(op: str, key, shape: tuple[int, ...], dt: np.dtype, ops=BIND) -> Array:
+    """Standard normal values of `dt` with the shape `shape`."""
+    return normal_from_centred(unit_floats(op, key, shape, dt, ops, centred=True), ops)
 
 
 def _is_default(value, default: float) -> bool:
@@ -129,7 +136,7 @@ def normal(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32)
 
 def _real_normal(key, shape: tuple[int, ...], dt: np.dtype) -> Array:
     ops = ops_for(key)
-    return ops.result(ops.convert(normal_from_unit(unit_floats("normal", key, shape, compute_dtype(dt), ops), ops), dt))
+    return ops.result(ops.convert(normal_floats("normal", key, shape, compute_dtype(dt), ops), dt))
 
 
 def truncated_normal(key: ArrayLike, lower: ArrayLike, upper: ArrayLike, shape: Shape | None = None,

@@ -29,7 +29,7 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ..scipy.special import softmax
 from ..transforms.autodiff.custom import custom_jvp
-from ._continuous import normal_from_unit, stream_floats, unit_floats
+from ._continuous import normal_from_centred, stream_floats, unit_floats
 from ._keys import subkeys
 from ._rejection import first_accepted
 from ._util import ArrayLike, DTypeLike, Shape, compute_dtype, float_dtype, like, param, sample_shape
@@ -49,7 +49,7 @@ def _marsaglia_tsang(op: str, key, a: Array, shape: tuple[int, ...]) -> tuple[Ar
     d = E.sub_p.bind(E.select_n_p.bind(small, a, E.add_p.bind(a, one)), like(1 / 3, a))
     c = E.rsqrt_p.bind(E.mul_p.bind(d, like(9, a)))
     rounds = (_ROUNDS,) + shape
-    x = normal_from_unit(stream_floats(op, k_normal, rounds, a.dtype))
+    x = normal_from_centred(stream_floats(op, k_normal, rounds, a.dtype, centred=True))
     # u = 0 (accept) becomes the smallest normal float, which still accepts unless the bound is below -87
     u = stream_floats(op, k_uniform, rounds, a.dtype)
     log_u = E.log_p.bind(E.max_p.bind(u, like(np.finfo(a.dtype).tiny, a)))

@@ -16,7 +16,7 @@ from ..core.array import Array
 from ..core.errors import ShapeError, op_error
 from ..numpy._convert import convert
 from ..scipy.special import log_softmax
-from ._continuous import normal_from_unit, unit_floats
+from ._continuous import normal_floats
 from ._discrete import rademacher
 from ._gamma import sample_loggamma
 from ._keys import subkeys
@@ -64,7 +64,7 @@ def t(key: ArrayLike, df: ArrayLike, shape: Shape | None = None, dtype: DTypeLik
     """
     dt, shape, (df,) = float_params("t", dtype, shape, {"df": df})
     k_normal, k_gamma = subkeys("t", key, 2)
-    z = normal_from_unit(unit_floats("t", k_normal, shape, df.dtype))
+    z = normal_floats("t", k_normal, shape, df.dtype)
     half = 0.5 * df
     return convert(z * fnp.exp(0.5 * (fnp.log(half) - sample_loggamma("t", k_gamma, half, shape))), dt)
 

@@ -21,7 +21,7 @@ from ..core.array import Array
 from ..numpy._convert import convert
 from ..scipy.special import log_ndtr
 from ..transforms.autodiff.custom import custom_jvp
-from ._continuous import normal_from_unit, unit_floats
+from ._continuous import normal_floats, unit_floats
 from ._discrete import rademacher
 from ._keys import subkeys
 from ._util import ArrayLike, DTypeLike, Shape, canonical_shape, compute_dtype, float_dtype, float_params
@@ -96,7 +96,7 @@ def maxwell(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32
 
 
 def _maxwell(op: str, key, shape: tuple[int, ...], dt: np.dtype) -> Array:
-    z = normal_from_unit(unit_floats(op, key, shape + (3,), dt))
+    z = normal_floats(op, key, shape + (3,), dt)
     return fnp.sqrt((z * z).sum(-1))
 
 
@@ -110,7 +110,7 @@ def lognormal(key: ArrayLike, sigma: ArrayLike = 1.0, shape: Shape | None = None
     True
     """
     dt, shape, (sigma,) = float_params("lognormal", dtype, shape, {"sigma": sigma})
-    z = normal_from_unit(unit_floats("lognormal", key, shape, sigma.dtype))
+    z = normal_floats("lognormal", key, shape, sigma.dtype)
     return convert(fnp.where(sigma >= 0, fnp.exp(sigma * z), np.nan), dt)
 
 
@@ -234,7 +234,7 @@ def wald(key: ArrayLike, mean: ArrayLike, shape: Shape | None = None, dtype: DTy
     """
     dt, shape, (mean,) = float_params("wald", dtype, shape, {"mean": mean})
     k_normal, k_pick = subkeys("wald", key, 2)
-    z = normal_from_unit(unit_floats("wald", k_normal, shape, mean.dtype))
+    z = normal_floats("wald", k_normal, shape, mean.dtype)
     u = unit_floats("wald", k_pick, shape, mean.dtype)
     x = _wald_sample(fnp.broadcast_to(mean, shape), z, u)
     return convert(fnp.where(mean > 0, x, np.nan), dt)

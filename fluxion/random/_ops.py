@@ -17,6 +17,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from ..backends.numpy import threefry
 from ..core import dtypes
 from ..core.array import HOST, Array
 from ..core.interpreters import EAGER, _ctx
@@ -94,7 +95,7 @@ KERNELS = SimpleNamespace(
     const=_constant,
     convert=_cast,
     reshape=lambda x, shape: x.reshape(shape),
-    iota=lambda dt, n: np.arange(n, dtype=dt),
+    iota=lambda dt, n: threefry.positions(n) if dt is dtypes.uint32 else np.arange(n, dtype=dt),
     join=_join,
     read=lambda x: x._value, result=_result,
 )

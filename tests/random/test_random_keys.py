@@ -5,7 +5,7 @@ from hypothesis import given, strategies as st
 
 import fluxion as fx
 import fluxion.numpy as fnp
-from fluxion.backends.numpy.threefry import CHUNK, SMALL, threefry2x32 as numpy_threefry2x32
+from fluxion.backends.numpy.threefry import CHUNK, SMALL, positions, threefry2x32 as numpy_threefry2x32
 from fluxion.core.array import Array
 from fluxion.errors import DTypeError, ShapeError
 from fluxion.ops.threefry import rounds
@@ -85,6 +85,17 @@ def test_threefry2x32_kernel_gives_jax_words_on_either_side_of_its_switch_to_arr
     for i, w in enumerate(ours):
         assert w.dtype == U32 and w.shape == (n,)
         np.testing.assert_array_equal(w, theirs[:, i])
+
+
+@pytest.mark.parametrize("n", [1, 16, SMALL - 1])
+def test_threefry2x32_kernel_on_the_shared_counters_gives_the_words_of_fresh_ones(n):
+    counters = positions(n)
+    assert not counters.flags.writeable
+    np.testing.assert_array_equal(counters, np.arange(n))
+    k0, k1 = np.array(7, U32), np.array(2 ** 32 - 1, U32)
+    for x0 in (np.array(0, U32), np.array(2 ** 32 - 1, U32)):
+        for w, fresh in zip(numpy_threefry2x32(k0, k1, x0, counters), numpy_threefry2x32(k0, k1, x0, np.arange(n, dtype=U32))):
+            np.testing.assert_array_equal(w, fresh)
 
 
 @pytest.mark.parametrize("key_shape", [(), (1, 1), (3, 1), (3, CHUNK // 2 + 1)])

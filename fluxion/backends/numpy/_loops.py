@@ -86,7 +86,7 @@ def _by_blas(v: np.ndarray, axes: tuple):
 def broadcasting(ufunc: np.ufunc):
     """The kernel `ufunc(x, y)` of a binary primitive, through `spread` where shapes differ."""
     def kernel(x, y):
-        if x.shape == y.shape:
+        if x.shape == y.shape or not x.ndim or not y.ndim:  # (a 0-d operand: NumPy's inner loop is long)
             return ufunc(x, y)
         return spread(ufunc, x, y)
     kernel.ufunc = ufunc

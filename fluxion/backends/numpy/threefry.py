@@ -46,11 +46,19 @@ def _broadcast_shape(*shapes: tuple[int, ...]) -> tuple[int, ...]:
 
 
 @functools.lru_cache(maxsize=None)
-def _lanes(n: int) -> tuple[int, int, tuple[int, ...]]:
-    """For `n` lanes: 1 in each lane, the mask of each lane's low 32 bits, and the key
-    injections' counts 1..5 in each lane."""
+def _lanes(n: int) -> tuple[int, int, tuple[int, ...], np.ndarray, int]:
+    """For `n` lanes: 1 in each lane, the mask of each lane's low 32 bits, the key injections'
+    counts 1..5 in each lane, and the counters 0..n-1 (`positions(n)`) with their lanes."""
     ones = int.from_bytes(np.ones(n, "<u8").tobytes(), "little")
-    return ones, ones * 0xFFFFFFFF, tuple(c * ones for c in range(1, 6))
+    counters = np.arange(n, dtype=np.uint32)
+    counters.flags.writeable = False
+    return ones, ones * 0xFFFFFFFF, tuple(c * ones for c in range(1, 6)), counters, _pack(counters, (n,), ones)
+
+
+def positions(n: int) -> np.ndarray:
+    """The uint32 counters 0..n-1 (read-only: below `SMALL` they are made once, and the kernel
+    knows their lanes, which it need not pack again)."""
+    return _lanes(n)[3] if 0 < n < SMALL else np.arange(n, dtype=np.uint32)
 
 
 def _pack(x: np.ndarray, shape: tuple[int, ...], ones: int) -> int:
@@ -65,8 +73,8 @@ def _in_lanes(n, shape, k0, k1, x0, x1):
     """`rounds` with every word in a lane of a Python integer. x1 is kept below 2**32 in each
     lane, which its rotation needs; x0 is only reduced at the end: its 26 additions of words
     keep it below 2**37, so its carries never leave the lane."""
-    ones, mask, counts = _lanes(n)
-    k0, k1, x0, x1 = (_pack(x, shape, ones) for x in (k0, k1, x0, x1))
+    ones, mask, counts, counters, counter_lanes = _lanes(n)
+    k0, k1, x0, x1 = (counter_lanes if x is counters else _pack(x, shape, ones) for x in (k0, k1, x0, x1))
     schedule = (k0, k1, k0 ^ k1 ^ PARITY * ones)
     x0 += k0
     x1 = (x1 + k1) & mask
