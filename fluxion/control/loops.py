@@ -72,6 +72,11 @@ def while_loop(cond_fun: Callable, body_fun: Callable, init_val: Any, *, capacit
     depends on the data: `capacity` bounds how many loop states reverse mode keeps (states it
     dropped are recomputed from the kept ones).
 
+    For derivatives of order 3 and above, take reverse mode once and forward mode over it
+    (`fx.jacfwd(fx.hessian(f))`): reverse mode over reverse mode keeps, at each loop state,
+    the states the inner sweep keeps, so its memory and time grow as `capacity` to the power
+    of the order.
+
     Args:
       cond_fun: `val -> scalar bool`.
       body_fun: `val -> val`.

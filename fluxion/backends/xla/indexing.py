@@ -2,8 +2,10 @@
 
 Index arithmetic happens in int64, as in the NumPy kernels: a narrow index dtype cannot
 hold every bound of a large operand, so clamping or bounds checks in it would wrap.
-`jax.lax.dynamic_slice` also counts negative starts from the end, which XLA does not, so
-starts are clamped here first and reach it already in range.
+XLA clamps a dynamic slice's starts so that the window fits, in the starts' dtype (all
+starts of one slice share it): starts of a dtype that cannot hold every bound are converted
+to int64 first. (`jax.lax.dynamic_slice` would also count negative starts from the end,
+which XLA does not: that is turned off.)
 """
 from __future__ import annotations
 
@@ -27,17 +29,20 @@ def _int64(i):
     return lax.convert_element_type(i, np.int64)
 
 
-def _clamped(starts, shape, sizes) -> list:
-    """Window starts clamped so that windows of `sizes` fit `shape` (XLA's rule)."""
-    return [lax.clamp(np.int64(0), _int64(s), np.int64(n - k)) for s, n, k in zip(starts, shape, sizes)]
+def _starts(starts, shape) -> list:
+    """Starts of one dtype that holds every bound of `shape`, which XLA clamps in."""
+    dts = {s.dtype for s in starts}
+    if len(dts) == 1 and (np.dtype(np.int64) in dts or np.dtype(np.int32) in dts and max(shape, default=0) < 2 ** 31):
+        return list(starts)
+    return [_int64(s) for s in starts]
 
 
 def _dynamic_slice(x, *starts, slice_sizes):
-    return lax.dynamic_slice(x, _clamped(starts, x.shape, slice_sizes), slice_sizes)
+    return lax.dynamic_slice(x, _starts(starts, x.shape), slice_sizes, allow_negative_indices=False)
 
 
 def _dynamic_update_slice(x, update, *starts):
-    return lax.dynamic_update_slice(x, update, _clamped(starts, x.shape, update.shape))
+    return lax.dynamic_update_slice(x, update, _starts(starts, x.shape), allow_negative_indices=False)
 
 
 def _gather(operand, indices, *, dimension_numbers, slice_sizes, mode, fill_value):
