@@ -13,10 +13,13 @@ compiles, and is differentiated like any other code.
 """
 from __future__ import annotations
 
+import math
+import os
 from typing import Callable, Sequence
 
 from ..core import dtypes
 from ..core.array import Tracer
+from ..core.errors import op_error
 from ..core.types import ArrayType
 from ..ops import elementwise as E
 from ..ops import indexing as I
@@ -83,8 +86,26 @@ def zeros(shape: tuple, dtype, false, weak: bool = False):
 
 def empty(avals: Sequence[ArrayType], num_levels: int, capacity: int, false) -> tuple:
     """Rows for `num_levels` tapes of values of types `avals` (weak types stay weak, so the
-    states read back have exactly the types of the states written)."""
+    states read back have exactly the types of the states written); an error where they
+    cannot fit in the machine's memory."""
+    state = sum(math.prod(a.shape) * a.dtype.itemsize for a in avals)
+    size, memory = num_levels * (capacity + 1) * state, _memory()
+    if memory and size > memory:
+        raise op_error(MemoryError, "while_loop",
+                       f"reverse mode would keep {size / 2 ** 30:.1f} GiB of loop states ({num_levels} tape(s) of "
+                       f"{capacity + 1} states of {state} bytes), more than this machine's {memory / 2 ** 30:.1f} GiB",
+                       "pass while_loop a smaller capacity= (the states it does not keep are recomputed); reverse "
+                       "mode over reverse mode keeps the inner tapes in each state, so for derivatives of order 3 "
+                       "and above take forward mode over reverse mode, e.g. fx.jacfwd(fx.hessian(f))")
     return tuple(zeros((num_levels, capacity + 1, *a.shape), a.dtype, false, a.weak) for a in avals)
+
+
+def _memory() -> int:
+    """The machine's memory in bytes (0 where the system does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return 0
 
 
 def _origin(rows, level, row) -> tuple:

@@ -399,3 +399,14 @@ def test_adaptive_ode_example_agrees_with_finite_differences():
     example = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(example)
     assert example.main() < 1e-6
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_a_tape_larger_than_the_machine_is_refused_before_it_is_made(jit):
+    # 2**20 states of 2**24 float64 values: 128 TiB, more than any machine has
+    def f(x):
+        return fx.while_loop(lambda y: y.sum() < 1.0, lambda y: y * 2.0, x, capacity=2 ** 20).sum()
+
+    g = fx.grad(f)
+    with pytest.raises(MemoryError, match="(?s)131072.1 GiB of loop states.*smaller capacity=.*fx.jacfwd"):
+        (fx.jit(g) if jit else g)(fnp.full(2 ** 24, 1e-9, dtype=fnp.float64))
