@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import functools
 
-from ..core.interpreters import use
+from ..core.interpreters import EAGER, _ctx, use
 from ..core.primitive import abstract_eval, jvp_rules, transpose_rules
 from ..core.program import Program, evaluate
+from ..core.types import ArrayType
 from ..ops import elementwise as E
 from ..ops import reduce as R
 from ..ops import shape as S
@@ -41,7 +42,7 @@ from ..ops._ad import Zero, differentiable, instantiate
 from ..transforms.autodiff.api import jvp, vjp
 from ..transforms.autodiff.custom import CallPrimitive, Record, linear_call_jvp
 from . import while_tape as T
-from ._derive import like, reorder, select_outputs, splits, staging_below, zeros_like
+from ._derive import cached, like, reorder, select_outputs, splits, staging_below, trace_program, zeros_like
 from .cond import switch
 from .loops import while_loop, while_p
 from .loops_rules import joint_jvp
@@ -127,14 +128,15 @@ def _operands(args, call):
     return list(args[:nc]), args[nc:nc + ns], stride, count, n, args[nc + ns + 3:]
 
 
-def _at(call, consts, state, xs, cs) -> list:
-    """The (restricted) body at `state` and `consts`, their differentiated entries replaced by `xs` and `cs`."""
+def _at(step: Program, diff, live_consts, consts, state, xs, cs) -> list:
+    """The (restricted) body `step` at `state` and `consts`, their differentiated entries (`diff`
+    and `live_consts`) replaced by `xs` and `cs`."""
     consts, state = list(consts), list(state)
-    for k, c in zip(call.live_consts, cs):
+    for k, c in zip(live_consts, cs):
         consts[k] = c
-    for k, x in zip(call.diff, xs):
+    for k, x in zip(diff, xs):
         state[k] = x
-    return evaluate(call.step, *consts, *state)
+    return evaluate(step, *consts, *state)
 
 
 def _while_lin_impl(*args, call):
@@ -147,7 +149,8 @@ def _while_lin_impl(*args, call):
     def step(carry):
         i, state, t = carry
         xs, cs = [state[k] for k in call.diff], [consts[k] for k in call.live_consts]
-        out, t_out = jvp(lambda xs, cs: _at(call, consts, state, xs, cs), (xs, cs), (t, t_consts))
+        out, t_out = jvp(lambda xs, cs: _at(call.step, call.diff, call.live_consts, consts, state, xs, cs), (xs, cs),
+                         (t, t_consts))
         return i + 1, out, [like(t_out[k], a) for k, a in zip(call.diff, call.out_avals)]
 
     state = T.read(rows, T.i32(0), T.i32(0))
@@ -155,12 +158,39 @@ def _while_lin_impl(*args, call):
 
 
 def _body_vjp(call, consts, state, ct):
-    """Cotangents of the differentiated carried values and closed-over values of one iteration at `state`."""
-    xs, cs = [state[k] for k in call.diff], [consts[k] for k in call.live_consts]
-    _, pullback = vjp(lambda xs, cs: [_at(call, consts, state, xs, cs)[k] for k in call.diff], xs, cs)
-    ct_xs, ct_cs = pullback(ct)
-    return ([like(c, a) for c, a in zip(ct_xs, call.out_avals)],
-            [like(c, consts[k].aval) for c, k in zip(ct_cs, call.live_consts)])
+    """Cotangents of the differentiated carried values and closed-over values of one iteration at
+    `state`. Run eagerly, the sweep calls it once per iteration: it then evaluates the body's
+    vjp derived once as a program, instead of deriving it at every state."""
+    if _ctx.interp is EAGER:
+        values = (*consts, *state, *ct)
+        program = _vjp_program(call.step, len(consts), call.diff, call.live_consts, tuple(v.aval for v in values))
+        outs = evaluate(program, *values)
+        return outs[:len(call.diff)], outs[len(call.diff):]
+    return _pullback(call.step, call.diff, call.live_consts, consts, state, ct)
+
+
+def _pullback(step: Program, diff: tuple[int, ...], live_consts: tuple[int, ...], consts, state, ct) -> tuple:
+    def at(xs, cs):
+        out = _at(step, diff, live_consts, consts, state, xs, cs)
+        return [out[k] for k in diff]
+
+    ct_xs, ct_cs = vjp(at, [state[k] for k in diff], [consts[k] for k in live_consts])[1](ct)
+    return ([like(c, state[k].aval) for c, k in zip(ct_xs, diff)],
+            [like(c, consts[k].aval) for c, k in zip(ct_cs, live_consts)])
+
+
+@cached
+def _vjp_program(step: Program, num_consts: int, diff: tuple[int, ...], live_consts: tuple[int, ...],
+                 avals: tuple[ArrayType, ...]) -> Program:
+    """`_pullback` as a program of the closed-over values, the state and the cotangents."""
+    num_state = len(step.outputs)
+
+    def pullback(*values):
+        state, ct = values[num_consts:num_consts + num_state], list(values[num_consts + num_state:])
+        ct_xs, ct_cs = _pullback(step, diff, live_consts, values[:num_consts], state, ct)
+        return [*ct_xs, *ct_cs]
+
+    return trace_program("while_loop vjp", pullback, avals)
 
 
 def _while_lin_transpose(cts, *args, call):

@@ -18,8 +18,9 @@ import os
 from typing import Callable, Sequence
 
 from ..core import dtypes
-from ..core.array import Tracer
+from ..core.array import Array, Tracer
 from ..core.errors import op_error
+from ..core.interpreters import EAGER, _ctx
 from ..core.types import ArrayType
 from ..ops import elementwise as E
 from ..ops import indexing as I
@@ -147,6 +148,12 @@ def write(tape: tuple, level, i, state: Sequence, capacity: int, active=True) ->
     rows, stride, count = tape
     keep = _at_stride(i, stride) & active
     row = E.select_n_p.bind(keep, i32(capacity), count)
+    if _ctx.interp is EAGER and all(r.__class__ is Array for r in rows):
+        # run eagerly, a loop owns its tape (made for it, never shown to the user), so the
+        # row is written in place instead of into a copy of the whole tape
+        for r, x in zip(rows, state):
+            r._value[int(level), int(row)] = x._value
+        return rows, stride, count + as_i32(keep)
     rows = tuple(I.dynamic_update_slice(r, S.reshape(x, (1, 1, *x.shape)), _origin(r, level, row))
                  for r, x in zip(rows, state))
     return rows, stride, count + as_i32(keep)
