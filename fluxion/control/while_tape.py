@@ -18,7 +18,7 @@ import os
 from typing import Callable, Sequence
 
 from ..core import dtypes
-from ..core.array import Array, Tracer
+from ..core.array import HOST, Array, Tracer
 from ..core.errors import op_error
 from ..core.interpreters import EAGER, _ctx
 from ..core.types import ArrayType
@@ -148,7 +148,8 @@ def write(tape: tuple, level, i, state: Sequence, capacity: int, active=True) ->
     rows, stride, count = tape
     keep = _at_stride(i, stride) & active
     row = E.select_n_p.bind(keep, i32(capacity), count)
-    if _ctx.interp is EAGER and all(r.__class__ is Array and r._value.flags.writeable for r in rows):
+    if _ctx.interp is EAGER and all(r.__class__ is Array and r._value.flags.writeable for r in rows) \
+            and all(x.__class__ in HOST for x in state):
         # run eagerly, a loop owns its tape (made for it, never shown to the user), so the
         # row is written in place instead of into a copy of the whole tape
         for r, x in zip(rows, state):

@@ -421,3 +421,10 @@ def test_a_tape_larger_than_the_machine_is_refused_before_it_is_made(jit):
     g = fx.grad(f)
     with pytest.raises(MemoryError, match="(?s)131072.1 GiB of loop states.*smaller capacity=.*fx.jacfwd"):
         (fx.jit(g) if jit else g)(fnp.full(2 ** 24, 1e-9, dtype=fnp.float64))
+
+
+def test_grad_of_a_loop_on_an_xla_device_matches_the_host():
+    x = fx.device_put(X, "xla-cpu:0")
+    got = fx.grad(_loss, argnums=(0, 1))(x, W, 30, 4)
+    assert got[0].device == x.device
+    _close(got, _grad_python(X, W, 30))
