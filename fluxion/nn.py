@@ -408,3 +408,7 @@ def one_hot(x, num_classes: int, *, dtype=fnp.float32, axis=-1):
                        "dimensions", f"pass an axis in [{-x.ndim - 1}, {x.ndim}]")
     classes = fnp.arange(num_classes).reshape((num_classes,) + (1,) * (x.ndim - out_axis))
     return (fnp.expand_dims(x, out_axis) == classes).astype(dtype)
+
+
+def __dir__():  # the public names only, not the modules and helpers the code imports
+    return __all__

@@ -362,3 +362,7 @@ def ifftshift(x, /, axes: int | Sequence[int] | None = None) -> Array:
     [0.0, 0.25, -0.5, -0.25]
     """
     return _shift("ifftshift", x, axes, -1)
+
+
+def __dir__():  # the public names only, not the modules and helpers the code imports
+    return __all__

@@ -642,3 +642,7 @@ def outer(x1, x2, /) -> Array:
 def _at_least_2d(op: str, x: Array) -> None:
     if x.ndim < 2:
         raise op_error(ShapeError, op, f"needs a stack of matrices, got shape {x.shape}", "pass at least 2 dimensions")
+
+
+def __dir__():  # the public names only, not the modules and helpers the code imports
+    return __all__

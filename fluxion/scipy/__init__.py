@@ -1,5 +1,5 @@
 """fluxion.scipy: SciPy-compatible functions."""
-import importlib
+import importlib as _importlib
 
 from . import cluster as cluster
 from . import fft as fft
@@ -18,5 +18,5 @@ def __getattr__(name: str):
     # stats builds on fluxion.nn and fluxion.random, which import fluxion.scipy.special: it is
     # imported when first used
     if name == "stats":
-        return importlib.import_module(f"{__name__}.stats")
+        return _importlib.import_module(f"{__name__}.stats")
     raise AttributeError(f"module 'fluxion.scipy' has no attribute {name!r}")

@@ -605,3 +605,5 @@ def eigh_tridiagonal(d, e, eigvals_only: bool = False, select: str = "a", select
     return w if eigvals_only else (w, v)
 
 
+def __dir__():  # the public names only, not the modules and helpers the code imports
+    return __all__

@@ -635,3 +635,7 @@ def bernoulli(n: int, dtype=None) -> Array:
         out = np.concatenate([out, np.where(k % 2, 0.0, np.where(k % 4, np.inf, -np.inf))])
     with np.errstate(over="ignore"):
         return asarray(out, dtype=result_type(float) if dtype is None else dtype)
+
+
+def __dir__():  # the public names only, not the modules and helpers the code imports
+    return __all__

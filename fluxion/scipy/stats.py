@@ -306,3 +306,7 @@ geom = _discrete("geom", ("p",), "The geometric distribution: the trial of the f
                  lambda k, p: sp.xlog1py(k - 1, -p) + fnp.log(p), lambda k, p: k >= 1, lambda p: (p > 0) & (p <= 1),
                  (0.5,))
 multivariate_normal, dirichlet = _multivariate_normal(), _dirichlet()
+
+
+def __dir__():  # the public names only, not the modules and helpers the code imports
+    return __all__

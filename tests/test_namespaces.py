@@ -1,0 +1,25 @@
+"""The public namespaces show their own names: no module or helper that their code imports."""
+import importlib
+import types
+
+import pytest
+
+NAMESPACES = ["fluxion", "fluxion.numpy", "fluxion.numpy.linalg", "fluxion.numpy.fft", "fluxion.random", "fluxion.nn",
+              "fluxion.lax", "fluxion.scipy", "fluxion.scipy.special", "fluxion.scipy.stats", "fluxion.scipy.linalg",
+              "fluxion.tree"]
+SUBMODULES = {"fluxion.nn": {"initializers"}}  # modules a namespace offers on purpose, beyond its own submodules
+
+
+@pytest.mark.parametrize("name", NAMESPACES)
+def test_a_namespace_lists_no_module_it_merely_imports(name):
+    module = importlib.import_module(name)
+    modules = {n for n in dir(module) if not n.startswith("_") and isinstance(getattr(module, n), types.ModuleType)}
+    foreign = {n for n in modules if not getattr(module, n).__name__.startswith(name + ".")}
+    assert foreign <= SUBMODULES.get(name, set())
+
+
+@pytest.mark.parametrize("name", [n for n in NAMESPACES if hasattr(importlib.import_module(n), "__all__")])
+def test_every_listed_name_of_a_namespace_is_there(name):
+    module = importlib.import_module(name)
+    assert all(hasattr(module, n) for n in dir(module))
+    assert set(module.__all__) <= set(dir(module))
