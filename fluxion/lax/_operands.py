@@ -54,14 +54,18 @@ def _convert(arg, x: Array, dt: np.dtype, weak: bool) -> Array:
     return E.convert_element_type_p.bind(x, new_dtype=dt, weak=weak)
 
 
+def named(f, name: str, doc: str):
+    """`f` under jax.lax's name `name`, with docstring `doc` (for the functions the factories make)."""
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f
+
 
 def unary(name: str, prim, doc: str):
     """The function `name(x)` of jax.lax that binds `prim` on `x`, with docstring `doc`."""
     def f(x: ArrayLike) -> Array:
         return prim.bind(as_array(x))
-    f.__name__ = f.__qualname__ = name
-    f.__doc__ = doc
-    return f
+    return named(f, name, doc)
 
 
 def binary(name: str, prim, doc: str):
@@ -69,6 +73,4 @@ def binary(name: str, prim, doc: str):
     (see `operands`), with docstring `doc`."""
     def f(x: ArrayLike, y: ArrayLike) -> Array:
         return prim.bind(*operands(x, y))
-    f.__name__ = f.__qualname__ = name
-    f.__doc__ = doc
-    return f
+    return named(f, name, doc)

@@ -18,7 +18,7 @@ from ..ops import conv as C
 from ..ops import reduce as R
 from . import _arithmetic as A
 from . import _bits as B
-from ._operands import ArrayLike, DTypeLike, as_array, operands
+from ._operands import ArrayLike, DTypeLike, as_array, named, operands
 
 
 def reduce_sum(operand: ArrayLike, axes: Sequence[int], *, out_sharding=None) -> Array:
@@ -35,9 +35,7 @@ def _reducer(name: str, reduce, doc: str):
     """The function `name(operand, axes)` of jax.lax that reduces with `reduce`, with docstring `doc`."""
     def f(operand: ArrayLike, axes: Sequence[int]) -> Array:
         return reduce(as_array(operand), tuple(axes))
-    f.__name__ = f.__qualname__ = name
-    f.__doc__ = doc
-    return f
+    return named(f, name, doc)
 
 
 reduce_prod = _reducer("reduce_prod", R.reduce_prod, "The product of `operand` over `axes` (1 over empty axes).")
