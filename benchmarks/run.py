@@ -26,8 +26,10 @@ HERE = pathlib.Path(__file__).parent
 
 def time_per_call(fn, repeat: int = 7, min_time: float = 0.2) -> float:
     """Best time per call in seconds."""
-    fn()  # warm up (compilation, caches), then keep calling for a while: the calls right after
-    timer = timeit.Timer(fn)  # a process's imports and first compilation run slower, for a few tenths of a second
+    # warm up (compilation, caches), then keep calling for a while: the calls right after a
+    # process's imports and first compilation run slower, for a few tenths of a second
+    fn()
+    timer = timeit.Timer(fn)
     warm_until = time.perf_counter() + min_time
     while time.perf_counter() < warm_until:
         timer.timeit(16)
