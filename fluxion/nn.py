@@ -37,7 +37,7 @@ __all__ = ["celu", "dot_product_attention", "elu", "gelu", "glu", "hard_sigmoid"
 
 logsumexp = _special.logsumexp
 tanh = fnp.tanh
-_RELU_FAST = frozenset((dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64))
+_RELU_ZEROS = {dt: np.zeros((), dt) for dt in (dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64)}
 _REAL = frozenset((dtypes.float32, dtypes.float64))
 _GELU_SCALE = 2 * math.sqrt(2 / math.pi)
 
@@ -63,10 +63,10 @@ def relu(x):
     >>> nn.relu(fnp.asarray([-2, 0, 3])).tolist()
     [0, 0, 3]
     """
-    if x.__class__ is Array and _ctx.interp is EAGER and (v := x._value).dtype in _RELU_FAST:
+    if x.__class__ is Array and _ctx.interp is EAGER and (zero := _RELU_ZEROS.get((v := x._value).dtype)) is not None:
         # kept fast: the general path's selection of 0 where x <= 0, as NumPy's maximum with 0
-        # (NaN kept), to which adding 0 turns a -0.0 into its 0.0; strong, as its zeros are
-        zero = v.dtype.type(0)
+        # (NaN kept), to which adding 0 turns a -0.0 into its 0.0; strong, as its zeros are (a
+        # 0-d zero: NumPy takes a scalar operand of an in-place ufunc the slow way)
         out = np.maximum(v, zero)
         out += zero
         return eager_array(out, False)
