@@ -16,6 +16,7 @@ from ..core.array import Array, to_array
 from ..core.errors import op_error
 from ..core.interpreters import EAGER, _ctx
 from ..core.program import Program, Var
+from ..core.rules import passed_operands
 from ..core.types import ArrayType
 from ..ops import elementwise as E
 from ..ops import shape as S
@@ -34,6 +35,8 @@ def _cond_abstract(index: ArrayType, *avals: ArrayType, branches: tuple[Program,
 
 
 cond_p = define("cond", _cond_abstract, multiple_results=True)
+# (every operand after the index is each branch's input of the same position)
+passed_operands[cond_p] = lambda params: {"branches": [(k + 1, k) for k in range(len(params["branches"][0].inputs))]}
 
 
 def cond(pred, true_fun: Callable, false_fun: Callable, *operands) -> Any:

@@ -28,6 +28,7 @@ from ..core.array import Array, Tracer, to_array
 from ..core.errors import op_error
 from ..core.interpreters import EAGER, _ctx
 from ..core.program import Program
+from ..core.rules import passed_operands
 from ..core.types import ArrayType
 from ..ops._util import define
 from ._subprogram import (Staged, args_tree, arrays, as_type, check_carry, check_functions, join, same_structure,
@@ -45,6 +46,9 @@ def _while_abstract(*avals: ArrayType, cond: Program, body: Program, cond_nconst
 
 
 while_p = define("while", _while_abstract, multiple_results=True)
+passed_operands[while_p] = lambda params: {  # (the closed-over values; the carry changes)
+    "cond": [(k, k) for k in range(params["cond_nconsts"])],
+    "body": [(params["cond_nconsts"] + k, k) for k in range(params["body_nconsts"])]}
 
 
 def _check_capacity(capacity) -> None:

@@ -20,6 +20,7 @@ from ..core.array import Array
 from ..core.errors import ShapeError, op_error
 from ..core.interpreters import EAGER, _ctx
 from ..core.program import Program
+from ..core.rules import passed_operands
 from ..core.types import ArrayType
 from ..ops._util import define
 from ._subprogram import arrays, as_type, check_carry, check_functions, join, leaf_paths, same_structure, stage_body
@@ -36,6 +37,7 @@ def _scan_abstract(*avals: ArrayType, body: Program, length: int, reverse: bool,
 
 
 scan_p = define("scan", _scan_abstract, multiple_results=True)
+passed_operands[scan_p] = lambda params: {"body": [(k, k) for k in range(params["num_consts"])]}  # (closed-over values)
 
 
 def scan(f: Callable, init: Any, xs: Any = None, length: int | None = None, reverse: bool = False,

@@ -8,7 +8,8 @@ same object when it finds nothing to do):
 - `cse` merges repeated computations and constants (`cse.py`);
 - `dce` drops what no output needs (`dce.py`).
 
-`optimize` runs them in that order, round after round, until a round changes nothing.
+`optimize` runs them in that order, round after round, until a round changes nothing, after
+optimizing the branches and loop bodies that equations carry the same way (`nested.py`).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from ...core.program import Program
 from .cse import cse as cse
 from .dce import dce as dce
 from .fold import fold as fold
+from .nested import nested
 from .rewrite import rewrite as rewrite
 
 # folding first gives the rewrites constants to match; merging after them catches the repeats
@@ -27,7 +29,8 @@ PASSES: tuple[Callable[[Program], Program], ...] = (fold, rewrite, cse, dce)
 
 def optimize(program: Program, passes: Sequence[Callable[[Program], Program]] = PASSES,
              max_rounds: int = 4) -> Program:
-    """`program` simplified by `passes`, repeated until nothing changes (at most `max_rounds` times).
+    """`program` simplified by `passes`, repeated until nothing changes (at most `max_rounds` times),
+    and its sub-programs (branches, loop bodies) likewise, first.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> def f(x):
@@ -39,6 +42,7 @@ def optimize(program: Program, passes: Sequence[Callable[[Program], Program]] = 
         c:f32[3] = add b b
       in (c,) }
     """
+    program = nested(program, lambda sub: optimize(sub, passes, max_rounds))
     for _ in range(max_rounds):
         before = program
         for run in passes:
