@@ -425,7 +425,10 @@ def broadcast_arrays(*arrays) -> tuple[Array, ...]:
 
 # joining ------------------------------------------------------------------------------------
 def _promoted(op: str, arrays, dtype) -> list[Array]:
-    """The arrays converted to their promoted dtype (or to `dtype`)."""
+    """The arrays converted to their promoted dtype (or to `dtype`); an array of at least one
+    axis is the sequence of its rows (as in NumPy)."""
+    if isinstance(arrays, (Array, np.ndarray)) and arrays.ndim:
+        arrays = [arrays[i] for i in range(arrays.shape[0])]
     if isinstance(arrays, Array) or not isinstance(arrays, Sequence):
         raise op_error(TypeError, op, f"expects a sequence of arrays, got {type(arrays).__name__}",
                        "pass a list or tuple of arrays")

@@ -379,6 +379,9 @@ def _cutoff(op: str, s: Array, shape: tuple, rtol, tol=None) -> Array:
 
     def per_matrix(v):
         v = convert(v, s.dtype)
+        if op == "pinv" and broadcast_shapes(op, v.shape, shape[:-2]) != shape[:-2]:
+            raise op_error(ShapeError, op, f"a tolerance of shape {v.shape} does not broadcast to the batch "
+                           f"shape {shape[:-2]} of the matrices", "pass one tolerance, or one per matrix")
         return S.expand_dims(v, (v.ndim,))
     if tol is not None:
         return per_matrix(tol)
@@ -409,8 +412,8 @@ def matrix_rank(x, /, tol=None, hermitian: bool = False, *, rtol=None) -> Array:
         nonzero = E.ne_p.bind(x, convert(0, x.dtype))
         return convert(R.reduce_or(nonzero, tuple(range(x.ndim))), dtypes.default_int)
     s = _abs(eigvalsh(x)) if hermitian else svdvals(x)
-    above = E.gt_p.bind(s, _cutoff("matrix_rank", s, x.shape, rtol, tol))
-    return R.reduce_sum(convert(above, dtypes.default_int), _last(s))
+    above = E.gt_p.bind(s, _cutoff("matrix_rank", s, x.shape, rtol, tol))  # (a tolerance broadcasts with the batch)
+    return R.reduce_sum(convert(above, dtypes.default_int), _last(above))
 
 
 def pinv(x, /, rcond=None, hermitian: bool = False, *, rtol=None) -> Array:

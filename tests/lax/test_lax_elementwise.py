@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+import fluxion as fx
 import fluxion.numpy as fnp
 from fluxion import lax
 from fluxion.core.errors import DTypeError
@@ -140,6 +141,15 @@ def test_select_n_and_select_match_jax(jlax, rng):
     check(lax.select_n(pred, *cases[:2]), jlax.select_n(pred, *cases[:2]))
     check(lax.select(pred, *cases[:2]), jlax.select(pred, *cases[:2]))
     check(lax.select(np.bool_(True), np.int32(1), np.int32(2)), jlax.select(np.bool_(True), np.int32(1), np.int32(2)))
+
+
+@pytest.mark.parametrize("n", [2, 3, 5])
+def test_select_n_out_of_range_takes_the_nearest_case_as_compiled_by_xla(jlax, rng, n):
+    cases = [np.full((6,), k, np.float32) for k in range(n)]
+    which = np.array([-3, -1, 0, n - 1, n, n + 4], np.int32)
+    expected = np.asarray(jlax.select_n(which, *cases))
+    check(lax.select_n(which, *cases), expected)
+    check(fx.jit(lax.select_n)(which, *cases), expected)
 
 
 @pytest.mark.parametrize("src,dst", [("float32", "int32"), ("float64", "float32"), ("int32", "float64"),

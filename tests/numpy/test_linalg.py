@@ -231,6 +231,15 @@ def test_matrix_rank_tolerances_hermitian_and_vectors():
     assert LA.matrix_rank(np.zeros((0, 3))).item() == 0
 
 
+def test_matrix_rank_tolerances_broadcast_with_the_batch_as_numpy():
+    m = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    tol = np.array([0.1, 1.0, 5.0])
+    for x in (m, np.stack([m, 2 * m, 3 * m])):
+        np.testing.assert_array_equal(np.asarray(LA.matrix_rank(x, tol=tol)), np.linalg.matrix_rank(x, tol=tol))
+        np.testing.assert_array_equal(np.asarray(LA.matrix_rank(x, rtol=tol / 10)),
+                                      np.linalg.matrix_rank(x, rtol=tol / 10))
+
+
 @pytest.mark.parametrize("dt", FLOATS)
 @pytest.mark.parametrize("shape,rank", [((4, 4), 4), ((4, 4), 2), ((5, 3), 3), ((3, 5), 2), ((2, 3, 4), 3),
                                         ((0, 3), 0)])
@@ -260,6 +269,10 @@ def test_pinv_rtol_and_rcond():
     _close(LA.pinv(x, rtol=1e-2), np.diag([1.0, 0.0]))
     _close(LA.pinv(x, 1e-2), np.diag([1.0, 0.0]))
     _close(LA.pinv(x), np.diag([1.0, 1e3]))
+    batch, rcond = np.stack([x, 2 * x]), np.array([1e-2, 1e-4])
+    _close(LA.pinv(batch, rcond), np.linalg.pinv(batch, rcond))
+    with pytest.raises(ShapeError, match="one per matrix"):  # (NumPy fails to broadcast its output)
+        LA.pinv(x, rcond)
 
 
 @pytest.mark.parametrize("a_shape,b_shape", [((6, 3), (6,)), ((6, 3), (6, 2)), ((3, 3), (3,)), ((2, 4), (2, 3))])

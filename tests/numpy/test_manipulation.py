@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, strategies as st
 from hypothesis.extra import numpy as hnp
 
+import fluxion as fx
 import fluxion.numpy as fnp
 from fluxion.core import dtypes
 from fluxion.core.errors import ShapeError
@@ -284,6 +285,21 @@ def test_vstack_hstack_dstack_column_stack_match_numpy(shapes_):
         check(fn(fs), expected)
 
 
+@pytest.mark.parametrize("name", ["concatenate", "stack", "vstack", "hstack", "dstack", "column_stack"])
+@pytest.mark.parametrize("shape", [(3,), (3, 2), (2, 2, 3)])
+def test_joining_an_array_joins_its_rows_as_numpy(name, shape):
+    x = np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape)
+    try:
+        expected = getattr(np, name)(x)
+    except ValueError:  # (rows of a vector are 0-d)
+        with pytest.raises(ValueError):
+            getattr(fnp, name)(fnp.asarray(x))
+        return
+    for arrays in (fnp.asarray(x), x):
+        check(getattr(fnp, name)(arrays), expected)
+    check(fx.jit(getattr(fnp, name))(fnp.asarray(x)), expected)
+
+
 def test_stacks_promote_mixed_dtypes():
     out = fnp.stack([fnp.asarray([1], dtype=fnp.int8), fnp.asarray([2], dtype=fnp.uint8)])
     assert out.dtype == np.int16
@@ -295,7 +311,9 @@ def test_joining_errors():
     with raises(ValueError, "concatenate", "at least one"):
         fnp.concat([])
     with raises(TypeError, "stack", "sequence"):
-        fnp.stack(fnp.zeros((2, 2)))
+        fnp.stack(fnp.zeros(()))
+    with raises(ValueError, "stack", "at least one"):  # (an array with no rows)
+        fnp.stack(fnp.zeros((0, 3)))
     with raises(ShapeError, "concatenate", "0-d"):
         fnp.concat([fnp.zeros(()), fnp.zeros(())])
     with raises(ShapeError, "concatenate", "differ outside axis 0"):

@@ -132,7 +132,7 @@ def _in_float64(fn):
 def _select_n(which, *cases):
     if which.dtype == np.bool_:
         return np.where(which, cases[1], cases[0])
-    return np.choose(which, np.broadcast_arrays(*cases))
+    return np.choose(which, np.broadcast_arrays(*cases), mode="clip")  # (out of range: the nearest case, as XLA's)
 
 
 def _convert(x, *, new_dtype, weak=False):
