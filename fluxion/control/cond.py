@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 
 from ..core import dtypes, tree
 from ..core.array import Array, to_array
-from ..core.errors import op_error
+from ..core.errors import ConcretizationError, op_error
 from ..core.interpreters import EAGER, _ctx
 from ..core.program import Program, Var
 from ..core.rules import passed_operands
@@ -42,9 +42,10 @@ passed_operands[cond_p] = lambda params: {"branches": [(k + 1, k) for k in range
 def cond(pred, true_fun: Callable, false_fun: Callable, *operands) -> Any:
     """`true_fun(*operands)` if `pred` else `false_fun(*operands)`, where `pred` may be traced.
 
-    Under jit, vmap and the derivatives, both functions are staged and must return the same
-    structure of arrays with the same shapes and dtypes; with `vmap` over `pred` both run and
-    the results are selected per example.
+    Both functions must return the same structure of arrays with the same shapes and dtypes.
+    Under jit, vmap and the derivatives both are staged; eagerly the chosen one runs and the
+    other is staged to check it (unless it reads its operands' values). With `vmap` over
+    `pred` both run and the results are selected per example.
 
     Args:
       pred: a scalar boolean (or number: nonzero is true); a size-1 array is accepted.
@@ -62,7 +63,7 @@ def cond(pred, true_fun: Callable, false_fun: Callable, *operands) -> Any:
     check_functions("cond", true_fun=true_fun, false_fun=false_fun)
     pred = scalar_predicate("cond", "pred", pred, allow_numbers=True)
     if _ctx.interp is EAGER:
-        return _eager("cond", true_fun if bool(pred) else false_fun, operands)
+        return _eager("cond", (false_fun, true_fun), ("false_fun", "true_fun"), int(bool(pred)), operands)
     index = E.convert_element_type_p.bind(pred, new_dtype=dtypes.int32, weak=False)
     return _staged("cond", index, (false_fun, true_fun), ("false_fun", "true_fun"), operands)
 
@@ -82,15 +83,14 @@ def switch(index, branches: Sequence[Callable], *operands) -> Any:
     if not isinstance(branches, (list, tuple)) or not branches or not all(map(callable, branches)):
         raise op_error(TypeError, "switch", f"branches must be a non-empty sequence of functions, got {branches!r}",
                        "pass a list of functions, e.g. [f0, f1]")
-    index = _index(index)
-    if _ctx.interp is EAGER:
-        return _eager("switch", branches[min(max(int(index), 0), len(branches) - 1)], operands)
-    if len(branches) == 1:
-        return _eager("switch", branches[0], operands)
+    index, names = _index(index), tuple(f"branches[{k}]" for k in range(len(branches)))
+    if _ctx.interp is EAGER or len(branches) == 1:
+        chosen = min(max(int(index), 0), len(branches) - 1) if _ctx.interp is EAGER else 0
+        return _eager("switch", tuple(branches), names, chosen, operands)
     hi = len(branches) - 1
     index = E.max_p.bind(E.min_p.bind(index, S.full((), hi, index.dtype)), S.full((), 0, index.dtype))
     index = E.convert_element_type_p.bind(index, new_dtype=dtypes.int32, weak=False)
-    return _staged("switch", index, tuple(branches), tuple(f"branches[{k}]" for k in range(len(branches))), operands)
+    return _staged("switch", index, tuple(branches), names, operands)
 
 
 def _index(index) -> Array:
@@ -101,9 +101,25 @@ def _index(index) -> Array:
     return S.reshape(x, ()) if x.ndim else x
 
 
-def _eager(op: str, fun: Callable, operands: tuple):
-    """The chosen function's result, run directly (its leaves made Arrays, as staging makes them)."""
-    leaves, treedef = arrays(op, "the branch's result", fun(*operands))
+def _eager(op: str, funs: tuple, names: tuple, chosen: int, operands: tuple):
+    """The chosen function's result, run directly (its leaves made Arrays, as staging makes
+    them). The other functions are staged, to check that they agree with it as under jit; one
+    that reads its operands' values cannot be, and is not checked."""
+    leaves, treedef = arrays(op, "the branch's result", funs[chosen](*operands))
+    if any(fn is not funs[chosen] for fn in funs):
+        in_leaves, in_tree = arrays(op, "operands", operands)
+        results, checked = [], []
+        for k, fn in enumerate(funs):
+            if k == chosen:
+                results.append((treedef, [x.aval for x in leaves]))
+            else:
+                try:
+                    other = Staged(op, names[k], fn, in_tree, [x.aval for x in in_leaves])
+                except ConcretizationError:
+                    continue
+                results.append((other.out_tree, other.out_avals))
+            checked.append(names[k])
+        _common(op, results, checked)
     return tree.unflatten(treedef, leaves)
 
 
@@ -111,31 +127,31 @@ def _staged(op: str, index, funs: tuple, names: tuple, operands: tuple):
     leaves, in_tree = arrays(op, "operands", operands)
     avals = [x.aval for x in leaves]
     staged = [Staged(op, name, fn, in_tree, avals) for fn, name in zip(funs, names)]
-    out_tree = _join(op, staged, names)
+    for i, common in enumerate(_common(op, [(s.out_tree, s.out_avals) for s in staged], names)):
+        for s in staged:
+            s.retype(i, common)  # (the branches' outputs are given their joined types)
     closed = [s.close() for s in staged]
     consts = list({id(c): c for _, cs in closed for c in cs}.values())
     branches = tuple(_taking(p, cs, consts) for p, cs in closed)
-    return tree.unflatten(out_tree, cond_p.bind(index, *consts, *leaves, branches=branches))
+    return tree.unflatten(staged[0].out_tree, cond_p.bind(index, *consts, *leaves, branches=branches))
 
 
-def _join(op: str, staged: list[Staged], names: tuple):
-    """The common output structure of the branches, whose outputs are given their joined types (see `join`)."""
-    first = staged[0]
-    for s, name in zip(staged[1:], names[1:]):
-        check_structure(op, f"the result of {name}", s.out_tree, first.out_tree,
+def _common(op: str, results: list, names: tuple) -> list[ArrayType]:
+    """The joined type (see `join`) of each output of the branches, whose `results` (structure,
+    types) must agree."""
+    first_tree, common = results[0][0], list(results[0][1])
+    for (out_tree, _), name in zip(results[1:], names[1:]):
+        check_structure(op, f"the result of {name}", out_tree, first_tree,
                         "make every branch return the same structure (the same containers; zeros where a branch "
-                        f"has nothing); {names[0]} returns {first.out_tree}")
-    for i, path in enumerate(leaf_paths(first.out_tree, "output")):
-        common = first.out_avals[i]
-        for s, name in zip(staged[1:], names[1:]):
-            joined = join(common, s.out_avals[i])
+                        f"has nothing); {names[0]} returns {first_tree}")
+    for i, path in enumerate(leaf_paths(first_tree, "output")):
+        for (_, avals), name in zip(results[1:], names[1:]):
+            joined = join(common[i], avals[i])
             if joined is None:
-                raise mismatch(op, path, first.out_avals[i], s.out_avals[i], (names[0], name),
+                raise mismatch(op, path, results[0][1][i], avals[i], (names[0], name),
                                "make every branch return the same shape and dtype for it (e.g. with .astype(...))")
-            common = joined
-        for s in staged:
-            s.retype(i, common)
-    return first.out_tree
+            common[i] = joined
+    return common
 
 
 def _taking(program: Program, own: list, consts: list) -> Program:

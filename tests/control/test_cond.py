@@ -227,6 +227,27 @@ def test_branches_with_different_types_name_the_leaf():
         fx.jit(lambda i: fx.switch(i, [lambda: fnp.zeros(3), lambda: fnp.zeros(2)]))(fnp.asarray(0))
 
 
+@pytest.mark.parametrize("call,error", [
+    (lambda x: fx.cond(True, lambda v: v, lambda v: v[:1], x), ShapeError),
+    (lambda x: fx.cond(False, lambda v: (v, v), lambda v: v, x), TypeError),
+    (lambda x: fx.switch(1, [lambda v: v, lambda v: v.astype(fnp.int32)], x), DTypeError),
+    (lambda x: fx.switch(7, [lambda v: v[0], lambda v: v], x), ShapeError),
+])
+def test_eager_branches_not_taken_are_checked_as_under_jit(call, error):
+    x = fnp.arange(3.0)
+    with pytest.raises(error) as jitted:
+        fx.jit(call)(x)
+    with pytest.raises(error) as eager:
+        call(x)
+    assert str(eager.value).split("\n")[0] == str(jitted.value).split("\n")[0]
+
+
+def test_an_eager_branch_not_taken_that_reads_values_is_not_checked():
+    x = fnp.arange(3.0)
+    out = fx.cond(False, lambda v: v[: int(v[1])], lambda v: v + 1.0, x)  # the first cannot be staged
+    np.testing.assert_array_equal(np.asarray(out), [1.0, 2.0, 3.0])
+
+
 def test_a_branch_returning_a_non_array_is_an_error():
     with pytest.raises(TypeError, match="the result of false_fun holds a str, which is not an array"):
         fx.jit(lambda x: fx.cond(x > 0, lambda: "yes", lambda: "no"))(fnp.asarray(1.0))
