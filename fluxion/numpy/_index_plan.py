@@ -102,10 +102,14 @@ def _classify(op: str, it):
     if it is Ellipsis:
         return _ELLIPSIS, None
     if cls is slice:
-        if isinstance(it.start, Tracer) or isinstance(it.stop, Tracer) or isinstance(it.step, Tracer):
-            raise op_error(ConcretizationError, op, "slice bounds must be concrete, got a traced value",
-                           "use fluxion.ops.indexing.dynamic_slice(x, starts, sizes) for a window of fixed "
-                           "size at a traced position")
+        traced = [b for b in (it.start, it.stop, it.step) if isinstance(b, Tracer)]
+        if traced:
+            origin = getattr(traced[0]._interp, "origin", None)  # (the arguments it comes from, under jit)
+            what, fix = (origin and origin(traced[0])) or ("", "")
+            fix = fix.split(", or use fx.cond")[0] + "; or " if fix else ""  # (not control flow: a window)
+            raise op_error(ConcretizationError, op, f"slice bounds must be concrete, got a traced value{what}",
+                           f"{fix}for a window of fixed size at a traced start, use fx.lax.dynamic_slice(x, "
+                           "starts, sizes)")
         return _SLICE, it
     if isinstance(it, (bool, np.bool_)):
         return _BOOL, bool(it)

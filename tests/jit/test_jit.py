@@ -329,6 +329,14 @@ def test_zeros_with_a_traced_size_names_the_argument():
         fx.jit(lambda x, n: fnp.zeros(n) + x)(1.0, 3)
 
 
+def test_a_slice_with_a_traced_bound_names_the_argument_and_dynamic_slice():
+    x = fnp.arange(5.0)
+    with pytest.raises(fx.errors.ConcretizationError, match=r"slice bounds(.|\n)*depends on argument `n`(.|\n)*"
+                                                            r"static_argnums=\(1,\)(.|\n)*fx.lax.dynamic_slice"):
+        fx.jit(lambda x, n: x[:n])(x, 2)
+    assert fx.jit(lambda x, n: x[:n], static_argnums=1)(x, 2).tolist() == [0.0, 1.0]
+
+
 def test_a_value_from_several_pytree_leaves_names_them_all():
     def f(params, scale):
         return fnp.ones(int(params["w"].sum() + scale))
