@@ -26,19 +26,20 @@ class Arguments:
         self.any_keyword = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
         self.varargs = next((p.name for p in params if p.kind is inspect.Parameter.VAR_POSITIONAL), None)
 
-    def resolve_static(self, static_argnums, static_argnames) -> tuple[frozenset, tuple[str, ...]]:
-        """The static positions and keyword names; a parameter named by one is static by the other too."""
+    def resolve_static(self, static_argnums, static_argnames, kind: str = "static") -> tuple[frozenset, tuple[str, ...]]:
+        """The static positions and keyword names (or those of `kind`, "donate"); a parameter
+        named by one is static by the other too."""
         nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums or ())
         names = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames or ())
         k = len(self.positional)
-        self.check_positions("static_argnums", nums)
+        self.check_positions(f"{kind}_argnums", nums)
         for n in names:
             if not isinstance(n, str):
-                raise op_error(TypeError, "jit", f"static_argnames must hold strings, got {n!r}",
-                               "pass parameter names, e.g. static_argnames=('axis',)")
+                raise op_error(TypeError, "jit", f"{kind}_argnames must hold strings, got {n!r}",
+                               f"pass parameter names, e.g. {kind}_argnames=('axis',)")
             if self.known and n not in self.by_keyword and n not in self.positional and not self.any_keyword:
                 known = ", ".join(dict.fromkeys(self.positional + sorted(self.by_keyword)))
-                raise op_error(ValueError, "jit", f"static_argnames names `{n}`, which is not a parameter of "
+                raise op_error(ValueError, "jit", f"{kind}_argnames names `{n}`, which is not a parameter of "
                                "the function", f"use one of its parameters: {known}")
         names += tuple(self.positional[i] for i in nums if -k <= i < k and self.positional[i] in self.by_keyword)
         nums += tuple(self.positional.index(n) for n in names if n in self.positional)

@@ -197,13 +197,14 @@ class _Entry:
 class Jitted:
     """A function compiled with XLA once per signature of its arguments (see `jit`)."""
 
-    def __init__(self, f: Callable, static_argnums, static_argnames, donate_argnums, device):
+    def __init__(self, f: Callable, static_argnums, static_argnames, donate_argnums, donate_argnames, device):
         self.fun = f
         self._name = getattr(f, "__name__", type(f).__name__)
         self._arguments = Arguments(f)
         self._static_nums, self.static_argnames = self._arguments.resolve_static(static_argnums, static_argnames)
         self.static_argnums = tuple(sorted(self._static_nums))
-        self.donate_argnums = _donated(donate_argnums, self._static_nums, self._arguments)
+        donated, self.donate_argnames = self._arguments.resolve_static(donate_argnums, donate_argnames, "donate")
+        self.donate_argnums = _donated(donated, self.donate_argnames, self._static_nums, self.static_argnames)
         self.device = None if device is None else get_device(device)
         self._cache: dict = {}  # signature -> _Entry
         # for calls with only positional Arrays: their types -> _Entry (host arrays), or their
@@ -351,11 +352,10 @@ class Jitted:
     def _donated_leaves(self, key, nargs: int) -> tuple[tuple[int, str], ...]:
         """(index, name for messages) of the traced leaves of the donated arguments; a donated
         parameter passed by keyword is donated too."""
-        if not self.donate_argnums:
+        if not self.donate_argnums and not self.donate_argnames:
             return ()
         nums = self._arguments.positions(frozenset(self.donate_argnums), nargs)
-        positional = self._arguments.positional
-        names = {positional[i] for i in self.donate_argnums if 0 <= i < len(positional)}
+        names = set(self.donate_argnames)
         leaves = self._arguments.leaves(key[0], nargs, tuple(i for i, _, _ in key[2][0]))
         return tuple((k, f"argument `{name}` of the jitted {self._name}") for k, (name, (kind, which))
                      in enumerate(leaves) if (which in nums if kind == "static_argnums" else which in names))
@@ -492,21 +492,19 @@ def _unhashable_error(name: str, value) -> TypeError:
                     "pass a hashable value, e.g. a tuple instead of a list")
 
 
-def _donated(donate_argnums, static: frozenset, arguments: Arguments) -> tuple[int, ...]:
-    nums = (donate_argnums,) if isinstance(donate_argnums, int) else tuple(donate_argnums)
-    arguments.check_positions("donate_argnums", nums)
-    for i in nums:
-        if i in static:
-            raise op_error(ValueError, "jit", f"argument {i} is both static and donated",
-                           "donate only traced arguments (remove it from donate_argnums)")
-    return nums
+def _donated(nums: frozenset, names: tuple, static_nums: frozenset, static_names: tuple) -> tuple[int, ...]:
+    both = [str(i) for i in sorted(nums & static_nums)] + [f"`{n}`" for n in names if n in static_names]
+    if both:
+        raise op_error(ValueError, "jit", f"argument {both[0]} is both static and donated",
+                       "donate only traced arguments (remove it from donate_argnums / donate_argnames)")
+    return tuple(sorted(nums))
 
 
 LIVE: weakref.WeakSet = weakref.WeakSet()  # every Jitted not yet garbage-collected (for fx.clear_caches)
 
 
 def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), static_argnames=(),
-        donate_argnums: int | Sequence[int] = (), device=None) -> Any:
+        donate_argnums: int | Sequence[int] = (), donate_argnames=(), device=None) -> Any:
     """Compile `f` with XLA: traced once per signature of its arguments, then cached.
 
     Arguments in `static_argnums` / `static_argnames` are Python values baked into the
@@ -521,13 +519,14 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
     of an XLA device runs on that device and leaves its results there; a call on host arrays
     runs on XLA's CPU and gives host arrays.
 
-    `donate_argnums` (positions; such a parameter passed by keyword counts too) hands the
-    arguments' memory to XLA, which may write results into it (a training step updating its
-    parameters needs no second copy of them). When the function runs on an XLA device, the
-    donated arrays that were on it are deleted by the call: using one afterwards raises an
-    error naming the argument (`x.is_deleted()` tells); donated host arrays and arrays of other
-    devices reach XLA as copies and stay usable. For host arrays (the NumPy cpu:0 device)
-    donation does nothing: the call reads the inputs where they are, and they keep their values.
+    `donate_argnums` / `donate_argnames` (positions / names; a parameter named either way is
+    donated however it is passed) hand the arguments' memory to XLA, which may write results
+    into it (a training step updating its parameters needs no second copy of them). When the
+    function runs on an XLA device, the donated arrays that were on it are deleted by the
+    call: using one afterwards raises an error naming the argument (`x.is_deleted()` tells);
+    donated host arrays and arrays of other devices reach XLA as copies and stay usable. For
+    host arrays (the NumPy cpu:0 device) donation does nothing: the call reads the inputs
+    where they are, and they keep their values.
 
     Inside another transformation (grad, vmap, or an enclosing jit) the function is not
     compiled on its own: its operations are seen by that transformation (a call on
@@ -550,9 +549,9 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
     """
     if f is None:
         return functools.partial(jit, static_argnums=static_argnums, static_argnames=static_argnames,
-                                 donate_argnums=donate_argnums, device=device)
+                                 donate_argnums=donate_argnums, donate_argnames=donate_argnames, device=device)
     require_callable("jit", f)
-    jitted = Jitted(f, static_argnums, static_argnames, donate_argnums, device)
+    jitted = Jitted(f, static_argnums, static_argnames, donate_argnums, donate_argnames, device)
     LIVE.add(jitted)
     # calls go through XLA's dispatcher, which runs the programs of the signatures it has seen
     # without entering Python (backends/xla/dispatch.py)
@@ -582,4 +581,5 @@ def disable_jit(disable: bool = True):
         yield
 
 
-_PUBLIC = ("fun", "static_argnums", "static_argnames", "donate_argnums", "device", "lower", "cache_size", "clear_cache")
+_PUBLIC = ("fun", "static_argnums", "static_argnames", "donate_argnums", "donate_argnames", "device", "lower",
+           "cache_size", "clear_cache")

@@ -144,6 +144,27 @@ def test_donate_argnums_by_keyword_negative_and_for_several_arguments():
     assert w.is_deleted() and g.is_deleted()
 
 
+def test_donate_argnames_donate_a_parameter_however_it_is_passed():
+    a, b = np.arange(3.0), np.ones(3)
+
+    def step(w, g, *, lr):
+        return w - lr * g
+    by_name = fx.jit(step, donate_argnames="w")
+    assert by_name.donate_argnums == (0,) and by_name.donate_argnames == ("w",)
+    for call in (lambda w, g: by_name(w, g, lr=0.5), lambda w, g: by_name(w=w, g=g, lr=0.5)):
+        w, g = _on_device(a), _on_device(b)
+        np.testing.assert_allclose(np.asarray(call(w, g)), a - 0.5)
+        assert w.is_deleted() and not g.is_deleted()
+    keyword_only = fx.jit(step, donate_argnames=("lr",))
+    lr = _on_device(np.float64(0.5))
+    np.testing.assert_allclose(np.asarray(keyword_only(_on_device(a), _on_device(b), lr=lr)), a - 0.5)
+    assert lr.is_deleted()
+    with pytest.raises(ValueError, match=r"donate_argnames names `v`, which is not a parameter"):
+        fx.jit(step, donate_argnames="v")
+    with pytest.raises(ValueError, match=r"argument `lr` is both static and donated"):
+        fx.jit(step, static_argnames="lr", donate_argnames="lr")
+
+
 def test_an_argument_static_by_name_cannot_be_donated():
     with pytest.raises(ValueError, match=r"argument 1 is both static and donated(.|\n)*remove it from donate_argnums"):
         fx.jit(_step, static_argnames="g", donate_argnums=1)
