@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import dtypes
-from ..core.array import Array
-from ..core.errors import ShapeError, op_error
+from ..core.array import Array, to_array
+from ..core.errors import DTypeError, ShapeError, op_error
 from ..core.interpreters import EAGER, _ctx
 from ..core.primitive import numpy_kernel
 from ..ops import elementwise as E
@@ -24,6 +24,22 @@ def _same(out: Array) -> Array:
 
 def _nonzero(out: Array) -> Array:
     return E.ne_p.bind(out, _ZERO_I32)
+
+
+def preferred(op: str, xs: tuple, preferred_element_type) -> tuple:
+    """The operands converted to jax's `preferred_element_type` (None: as they are), so that
+    the products accumulate in it and the result has it (int8 operands summed in int32). The
+    dtype may be of the operands' kind or a wider kind (integers may accumulate in a float)."""
+    if preferred_element_type is None:
+        return xs
+    dt = dtypes.canonicalize(preferred_element_type)
+    xs = tuple(map(to_array, xs))
+    widest = max(xs, key=lambda x: dtypes.kind(x.dtype)).dtype
+    if dtypes.kind(dt) < dtypes.kind(widest):
+        raise op_error(DTypeError, op, f"cannot accumulate {widest} operands in preferred_element_type={dt}",
+                       "pass a dtype of the operands' kind or a wider one (integers may accumulate in a float), "
+                       "or None")
+    return tuple(convert(x, dt) for x in xs)
 
 
 def operands(op: str, *xs) -> tuple[list[Array], object]:

@@ -13,7 +13,7 @@ from ..core.errors import ShapeError, op_error
 from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops.linalg import dot_general_p
-from ._contract import diagonal, operands
+from ._contract import diagonal, operands, preferred
 from ._convert import convert
 
 _LETTERS = string.ascii_letters
@@ -159,13 +159,16 @@ def _from_sublists(args: tuple) -> tuple[str, tuple]:
     return ",".join(subs), xs
 
 
-def einsum(subscripts, /, *operands_, optimize="greedy", dtype=None) -> Array:
+def einsum(subscripts, /, *operands_, optimize="greedy", dtype=None, precision=None,
+           preferred_element_type=None) -> Array:
     """Einstein summation, e.g. `einsum("bij,bjk->bik", x, y)`; '...' broadcasts.
 
     Without '->' the output is the ellipsis axes, then the letters used once in alphabetical
     order. Operands are contracted pairwise, smallest intermediate first; `optimize` is
     accepted for NumPy compatibility and does not change that order. `dtype` converts the
-    operands before the products (NumPy's forced calculation dtype).
+    operands before the products (NumPy's forced calculation dtype), and so does jax's
+    `preferred_element_type`; `precision` is accepted for jax compatibility (contractions run
+    at full precision).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.einsum("ii", fnp.asarray([[1, 2], [3, 4]])).item()
@@ -179,6 +182,7 @@ def einsum(subscripts, /, *operands_, optimize="greedy", dtype=None) -> Array:
         raise _error("needs at least one operand", "pass the arrays after the subscripts")
     if dtype is not None:
         operands_ = tuple(convert(x, dtypes.canonicalize(dtype)) for x in operands_)
+    operands_ = preferred("einsum", operands_, preferred_element_type)
     xs, back = operands("einsum", *operands_)
     prepared, steps, permutation = _plan(subscripts, tuple(x.shape for x in xs))
     terms = []

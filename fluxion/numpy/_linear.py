@@ -1,5 +1,9 @@
 """Products of arrays (matmul, tensordot, vecdot, einsum, dot, inner, outer, vdot, kron, cross)
-and the diagonal and trace of stacks of matrices. Every contraction is one `dot_general`."""
+and the diagonal and trace of stacks of matrices. Every contraction is one `dot_general`.
+
+The contractions take jax's keywords: `preferred_element_type`, the dtype the products
+accumulate in and the result has, and `precision`, accepted for jax compatibility (they run
+at full precision)."""
 from __future__ import annotations
 
 import operator
@@ -15,7 +19,7 @@ from ..ops import linalg as L
 from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import axis_index, broadcast_shapes
-from ._contract import conj, contract, diagonal as _diagonal, eager_dot, eager_pair, move_last, operands
+from ._contract import conj, contract, diagonal as _diagonal, eager_dot, eager_pair, move_last, operands, preferred
 from ._convert import convert, promote
 from ._creation import asarray
 from ._elementwise_base import eager_array
@@ -69,13 +73,15 @@ def eager_matmul(x1: Array, x2: Array) -> Array | None:
     return out
 
 
-def matmul(x1, x2, /) -> Array:
+def matmul(x1, x2, /, *, precision=None, preferred_element_type=None) -> Array:
     """Matrix product with broadcast batch axes; a 1-D operand is a row (x1) or column (x2) vector.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.matmul(fnp.ones((5, 2, 3)), fnp.ones(3)).shape
     (5, 2)
     """
+    if preferred_element_type is not None:
+        x1, x2 = preferred("matmul", (x1, x2), preferred_element_type)
     if x1.__class__ is Array and x2.__class__ is Array and _ctx.interp is EAGER:  # the common case, kept fast
         out = eager_matmul(x1, x2)
         if out is not None:
@@ -115,13 +121,15 @@ def _axis_list(op: str, axes, ndim: int) -> tuple[int, ...]:
     return out
 
 
-def tensordot(x1, x2, /, axes=2) -> Array:
+def tensordot(x1, x2, /, axes=2, *, precision=None, preferred_element_type=None) -> Array:
     """Sum of products over `axes`: an int n (last n of x1 with first n of x2) or two axis sequences.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.tensordot(fnp.ones((2, 3, 4)), fnp.ones((4, 3, 5)), axes=([1, 2], [1, 0])).shape
     (2, 5)
     """
+    if preferred_element_type is not None:
+        x1, x2 = preferred("tensordot", (x1, x2), preferred_element_type)
     (x1, x2), back = operands("tensordot", x1, x2)
     try:
         axes = operator.index(axes)
@@ -145,13 +153,15 @@ def tensordot(x1, x2, /, axes=2) -> Array:
     return back(contract("tensordot", x1, x2, c1, c2))
 
 
-def vecdot(x1, x2, /, *, axis: int = -1) -> Array:
+def vecdot(x1, x2, /, *, axis: int = -1, precision=None, preferred_element_type=None) -> Array:
     """Dot products of vectors along `axis` (x1 conjugated), other axes broadcast.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.vecdot(fnp.asarray([[1.0, 2.0], [3.0, 4.0]]), fnp.asarray([1.0, 1.0])).tolist()
     [3.0, 7.0]
     """
+    if preferred_element_type is not None:
+        x1, x2 = preferred("vecdot", (x1, x2), preferred_element_type)
     if eager_pair(x1, x2) and (u := x1._value).shape == (w := x2._value).shape and _valid_axis(axis, u.ndim):
         # kept fast: operands of one shape need no broadcasting
         u = np.conj(u) if u.dtype in _COMPLEX else u
@@ -219,7 +229,7 @@ def vecmat(x1, x2, /) -> Array:
     return back(contract("vecmat", x1, x2, (n,), (n,), batch, batch))
 
 
-def dot(a, b, /) -> Array:
+def dot(a, b, /, *, precision=None, preferred_element_type=None) -> Array:
     """NumPy's dot: a product for 0-d operands, else the last axis of `a` with the second-to-last
     (or only) axis of `b`.
 
@@ -227,6 +237,8 @@ def dot(a, b, /) -> Array:
     >>> fnp.dot(fnp.ones((2, 3)), fnp.ones((4, 3, 5))).shape
     (2, 4, 5)
     """
+    if preferred_element_type is not None:
+        a, b = preferred("dot", (a, b), preferred_element_type)
     if (a.__class__ is Array and b.__class__ is Array and _ctx.interp is EAGER
             and a._value.ndim <= 2 and b._value.ndim <= 2):  # the common case, kept fast: matmul's product there
         out = eager_matmul(a, b)
@@ -238,13 +250,15 @@ def dot(a, b, /) -> Array:
     return back(contract("dot", a, b, (a.ndim - 1,), (max(b.ndim - 2, 0),)))
 
 
-def inner(a, b, /) -> Array:
+def inner(a, b, /, *, precision=None, preferred_element_type=None) -> Array:
     """Sum of products over the last axes of `a` and `b` (a product for 0-d operands).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.inner(fnp.asarray([1, 2, 3]), fnp.asarray([4, 5, 6])).item()
     32
     """
+    if preferred_element_type is not None:
+        a, b = preferred("inner", (a, b), preferred_element_type)
     if eager_pair(a, b) and (u := a._value).ndim and (w := b._value).ndim and u.shape[-1] == w.shape[-1]:
         return eager_dot(u, w, (((u.ndim - 1,), (w.ndim - 1,)), ((), ())), a._weak and b._weak)  # kept fast
     (a, b), back = operands("inner", a, b)
@@ -269,13 +283,15 @@ def outer(a, b, /) -> Array:
     return back(E.mul_p.bind(S.reshape(a, (a.size, 1)), S.reshape(b, (1, b.size))))
 
 
-def vdot(a, b, /) -> Array:
+def vdot(a, b, /, *, precision=None, preferred_element_type=None) -> Array:
     """Dot product of `a` and `b` flattened, `a` conjugated.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.vdot(fnp.asarray([1j, 2]), fnp.asarray([1j, 3])).item()
     (7+0j)
     """
+    if preferred_element_type is not None:
+        a, b = preferred("vdot", (a, b), preferred_element_type)
     if eager_pair(a, b) and (u := a._value).size == (w := b._value).size:  # kept fast
         u = np.conj(u) if u.dtype in _COMPLEX else u
         return eager_dot(u.reshape(-1), w.reshape(-1), _VECTORS, a._weak and b._weak)

@@ -337,3 +337,36 @@ def test_products_run_on_traced_values_like_eager(fn):
     rng = np.random.default_rng(11)
     a, b = fnp.asarray(rng.standard_normal((2, 3))), fnp.asarray(rng.standard_normal((3, 2)))
     _same(traced(fn, a, b), np.asarray(fn(a, b)))
+
+
+_PRODUCTS = {  # name: (the product in fluxion, taking keywords; NumPy's)
+    "matmul": (lambda a, b, **kw: fnp.matmul(a, b.T, **kw), lambda a, b: a @ b.T),
+    "dot": (lambda a, b, **kw: fnp.dot(a, b.T, **kw), lambda a, b: np.dot(a, b.T)),
+    "tensordot": (lambda a, b, **kw: fnp.tensordot(a, b, 2, **kw), lambda a, b: np.tensordot(a, b, 2)),
+    "inner": (fnp.inner, np.inner), "vdot": (fnp.vdot, np.vdot), "vecdot": (fnp.vecdot, np.vecdot),
+    "einsum": (lambda a, b, **kw: fnp.einsum("ij,kj->ik", a, b, **kw), lambda a, b: np.einsum("ij,kj->ik", a, b)),
+}
+
+
+@pytest.mark.parametrize("name", list(_PRODUCTS))
+@pytest.mark.parametrize("dt,want", [(np.int8, np.int32), (np.uint8, np.uint16), (np.int8, np.float32),
+                                     (BF16, np.float32), (np.float32, np.float64), (np.float32, np.complex64)])
+def test_preferred_element_type_accumulates_in_it_as_jax(name, dt, want, rng):
+    """Oracle: NumPy's product of the operands converted to `want` (so int8 products that
+    overflow int8 are exact); small integers keep every dtype's products exact."""
+    a = rng.integers(-100 if np.dtype(dt).kind != "u" else 0, 100, (3, 5)).astype(dt)
+    b = rng.integers(0, 100, (3, 5)).astype(dt)
+    product, numpy_product = _PRODUCTS[name]
+    out = product(a, b, preferred_element_type=want, precision="highest")
+    expected = numpy_product(a.astype(want), b.astype(want))
+    assert out.dtype == want and out.shape == np.shape(expected)
+    np.testing.assert_array_equal(np.asarray(out), expected)
+    on_tracers = traced(lambda x, y: product(x, y, preferred_element_type=want), fnp.asarray(a), fnp.asarray(b))
+    np.testing.assert_array_equal(np.asarray(on_tracers), expected)
+
+
+def test_preferred_element_type_of_a_narrower_kind_is_an_error():
+    with pytest.raises(DTypeError, match=r"matmul: cannot accumulate float32 operands in preferred_element_type=int32"):
+        fnp.matmul(np.ones((2, 2), np.float32), np.ones((2, 2), np.float32), preferred_element_type=np.int32)
+    with pytest.raises(DTypeError, match="einsum"):
+        fnp.einsum("i,i", np.ones(2, np.complex64), np.ones(2, np.complex64), preferred_element_type=np.float64)
