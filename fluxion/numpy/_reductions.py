@@ -321,9 +321,17 @@ def _mean(x: Array, axes: tuple, mask: Array | None, count: Array) -> Array:
     return E.div_p.bind(total, convert(count, x.dtype))
 
 
-def _var(x: Array, axes: tuple, mask: Array | None, correction, nan_policy: bool) -> Array:
+def _var(x: Array, axes: tuple, mask: Array | None, correction, nan_policy: bool, mean=None) -> Array:
     count = _count(x, axes, mask)
-    d = E.sub_p.bind(x, S.reshape(_mean(x, axes, mask, count), kept_shape(x.shape, axes)))
+    kept = kept_shape(x.shape, axes)
+    if mean is None:
+        mean = S.reshape(_mean(x, axes, mask, count), kept)
+    else:  # given, as with keepdims=True (NumPy 2)
+        mean = convert(mean, x.dtype)
+        if broadcast_shapes("var", mean.shape, kept) != kept:
+            raise op_error(ShapeError, "var", f"mean of shape {mean.shape} does not have the reduced shape {kept}",
+                           "pass the mean as computed with keepdims=True")
+    d = E.sub_p.bind(x, S.broadcast_to(mean, kept) if mean.shape != kept else mean)
     if mask is not None:  # before squaring: the square's derivative at a masked NaN would give NaN * 0
         d = select(mask, d, const(0, d.dtype))
     sq = E.add_p.bind(E.square_p.bind(E.real_p.bind(d)), E.square_p.bind(E.imag_p.bind(d))) \
@@ -390,9 +398,9 @@ def _eager_var(a: Array, axis, c, keepdims: bool, root: bool) -> Array | None:
 
 
 def _var_fn(name: str, ignore_nan: bool, root: bool):
-    def f(a, axis=None, dtype=None, out=None, ddof=0, keepdims: bool = False, *, where=None,
+    def f(a, axis=None, dtype=None, out=None, ddof=0, keepdims: bool = False, *, where=None, mean=None,
           correction=None) -> Array:
-        if not ignore_nan and dtype is out is where is correction is None:  # kept fast
+        if not ignore_nan and dtype is out is where is correction is mean is None:  # kept fast
             y = _eager_var(a, axis, ddof, keepdims, root)
             if y is not None:
                 return y
@@ -400,7 +408,7 @@ def _var_fn(name: str, ignore_nan: bool, root: bool):
         c = _correction(name, ddof, correction)
         x, out_dt = _statistic_input(a, dtype)
         axes = normalize_axes(name, axis, x.ndim)
-        r = _var(x, axes, _mask(name, x, where, ignore_nan), c, ignore_nan)
+        r = _var(x, axes, _mask(name, x, where, ignore_nan), c, ignore_nan, mean)
         if root:  # the derivative at a zero variance is 0, as the 2-norm's at 0
             r = root_at_zero(r, E.sqrt_p.bind)
         return keep_dims(convert(r, dtypes.real_dtype(out_dt), r.weak), x.shape, axes, keepdims)
@@ -425,7 +433,8 @@ nanmean.__doc__ = """Mean over `axis` ignoring NaNs (NaN where a slice holds onl
 var = _var_fn("var", False, False)
 var.__doc__ = """Variance over `axis`, dividing by N - correction (`ddof=` is NumPy's name for it).
 
-    Complex input gives the real variance of the magnitudes of the deviations.
+    Complex input gives the real variance of the magnitudes of the deviations. `mean`, shaped
+    as with keepdims=True, is used instead of computing the mean (NumPy 2).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.var(fnp.asarray([1.0, 2.0, 3.0, 4.0]), correction=1).item()

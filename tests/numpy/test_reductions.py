@@ -247,6 +247,22 @@ def test_float16_mean_does_not_overflow():
     assert fnp.mean(x).item() == 60_000 and fnp.mean(x).dtype == np.float16
 
 
+@pytest.mark.parametrize("name", ["var", "std", "nanvar", "nanstd"])
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_a_given_mean_is_used_as_numpy_2_uses_it(name, axis, rng):
+    x = rng.normal(size=(3, 4))
+    x[1, 2] = np.nan if name.startswith("nan") else x[1, 2]
+    for mean in (np.nanmean(x, axis=axis, keepdims=True), np.full((1,) * 2, 0.25)):
+        expected = getattr(np, name)(x, axis=axis, mean=mean, ddof=1)
+        np.testing.assert_allclose(np.asarray(getattr(fnp, name)(x, axis=axis, mean=mean, ddof=1)), expected,
+                                   rtol=1e-12)
+        on_tracers = traced(lambda a, m: getattr(fnp, name)(a, axis=axis, mean=m, ddof=1), fnp.asarray(x),
+                            fnp.asarray(mean))
+        np.testing.assert_allclose(np.asarray(on_tracers), expected, rtol=1e-12)
+    with pytest.raises(ShapeError, match="keepdims=True"):
+        getattr(fnp, name)(x, axis=1, mean=np.zeros(4))
+
+
 def test_nanvar_is_nan_without_degrees_of_freedom_while_var_is_inf():
     assert np.isnan(fnp.nanvar(fnp.asarray([1.0, 2.0]), ddof=2).item())
     assert fnp.var(fnp.asarray([1.0, 2.0]), ddof=2).item() == np.inf
