@@ -11,6 +11,7 @@ from ._differences import _arrays, _operands
 from ._indexing import take
 from ._interpolation import _concrete
 from ._manipulation import concatenate, ravel
+from ._sorting import unique
 
 __all__ = ["intersect1d", "setdiff1d", "setxor1d", "union1d"]
 
@@ -67,12 +68,15 @@ def setxor1d(ar1, ar2, assume_unique: bool = False) -> Array:
     return _taken(np.setxor1d(a, b, assume_unique), arrays)
 
 
-def union1d(ar1, ar2) -> Array:
-    """The sorted unique values in either array (eager only).
+def union1d(ar1, ar2, *, size=None, fill_value=None) -> Array:
+    """The sorted unique values in either array (eager only, unless `size` fixes their number:
+    see `unique`).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.union1d(fnp.asarray([3, 1]), fnp.asarray([2, 1])).tolist()
     [1, 2, 3]
     """
+    if size is not None or fill_value is not None:
+        return unique(concatenate([ravel(a) for a in _arrays("union1d", ar1, ar2)]), size=size, fill_value=fill_value)
     arrays, a, b = _set_operands("union1d", ar1, ar2)
     return _taken(np.union1d(a, b), arrays)

@@ -316,45 +316,63 @@ def _unique_all(op: str, x) -> UniqueAllResult:
     return UniqueAllResult(_taken(x, out[0], indices), *out[1:])
 
 
-def unique_values(x, /) -> Array:
-    """The sorted distinct elements of `x`, flattened (NaNs are all distinct). Eager only.
+def _sized(x, size, fill_value, *want: bool) -> tuple:
+    """The array API's unique (NaNs distinct) of a fixed number of values, as `unique`'s `size`."""
+    out = unique(x, *want, equal_nan=False, size=size, fill_value=fill_value)
+    return out if isinstance(out, tuple) else (out,)
+
+
+def unique_values(x, /, *, size=None, fill_value=None) -> Array:
+    """The sorted distinct elements of `x`, flattened (NaNs are all distinct). Eager only, unless
+    `size` fixes their number (see `unique`).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.unique_values(fnp.asarray([3, 1, 3, 2])).tolist()
     [1, 2, 3]
     """
+    if size is not None or fill_value is not None:
+        return _sized(x, size, fill_value)[0]
     return _unique_all("unique_values", x).values
 
 
-def unique_counts(x, /) -> UniqueCountsResult:
-    """The distinct elements of `x` and how often each occurs. Eager only.
+def unique_counts(x, /, *, size=None, fill_value=None) -> UniqueCountsResult:
+    """The distinct elements of `x` and how often each occurs. Eager only, unless `size` fixes
+    their number (see `unique`).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.unique_counts(fnp.asarray([3, 1, 3])).counts.tolist()
     [1, 2]
     """
+    if size is not None or fill_value is not None:
+        return UniqueCountsResult(*_sized(x, size, fill_value, False, False, True))
     r = _unique_all("unique_counts", x)
     return UniqueCountsResult(r.values, r.counts)
 
 
-def unique_inverse(x, /) -> UniqueInverseResult:
-    """The distinct elements of `x` and, per element of `x`, the index of its value. Eager only.
+def unique_inverse(x, /, *, size=None, fill_value=None) -> UniqueInverseResult:
+    """The distinct elements of `x` and, per element of `x`, the index of its value. Eager only,
+    unless `size` fixes their number (see `unique`).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.unique_inverse(fnp.asarray([3, 1, 3])).inverse_indices.tolist()
     [1, 0, 1]
     """
+    if size is not None or fill_value is not None:
+        return UniqueInverseResult(*_sized(x, size, fill_value, False, True))
     r = _unique_all("unique_inverse", x)
     return UniqueInverseResult(r.values, r.inverse_indices)
 
 
-def unique_all(x, /) -> UniqueAllResult:
-    """Distinct elements, the first index of each, the inverse indices and the counts. Eager only.
+def unique_all(x, /, *, size=None, fill_value=None) -> UniqueAllResult:
+    """Distinct elements, the first index of each, the inverse indices and the counts. Eager
+    only, unless `size` fixes their number (see `unique`).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.unique_all(fnp.asarray([3, 1, 3])).indices.tolist()
     [1, 0]
     """
+    if size is not None or fill_value is not None:
+        return UniqueAllResult(*_sized(x, size, fill_value, True, True, True))
     return _unique_all("unique_all", x)
 
 

@@ -294,6 +294,25 @@ def test_unique_with_size_cuts_or_pads_numpys_result_eager_and_under_jit(dt, sha
                                   [_unique_padded(r, 3, None, True)[0] for r in rows])
 
 
+@pytest.mark.parametrize("size,fill", [(2, None), (8, -1.0)])
+def test_array_api_unique_functions_with_size_pad_numpys_distinct_nan_result(size, fill):
+    x = np.array([[3.0, 1.0, np.nan], [3.0, 2.0, np.nan]])
+    expected = _unique_padded(x, size, fill, False)  # values, first indices, inverse, counts
+    picks = {"unique_values": (0,), "unique_counts": (0, 3), "unique_inverse": (0, 2), "unique_all": (0, 1, 2, 3)}
+    for name, fields in picks.items():
+        f = functools.partial(getattr(fnp, name), size=size, fill_value=fill)
+        for out in (f(fnp.asarray(x)), fx.jit(f)(fnp.asarray(x))):
+            out = out if isinstance(out, tuple) else (out,)
+            for o, k in zip(out, fields, strict=True):
+                np.testing.assert_array_equal(np.asarray(o), expected[k])
+    a, b = np.array([3, 1, 5]), np.array([[2, 1], [7, 7]])
+    union = np.union1d(a, b)
+    padded = np.concatenate([union, np.full(max(size - len(union), 0), union[0] if fill is None else fill)])[:size]
+    for out in (fnp.union1d(a, b, size=size, fill_value=fill),
+                fx.jit(lambda a, b: fnp.union1d(a, b, size=size, fill_value=fill))(a, b)):
+        np.testing.assert_array_equal(np.asarray(out), padded)
+
+
 def test_unique_with_size_errors_name_the_fix():
     with pytest.raises(ValueError, match="fill_value"):
         fnp.unique(fnp.zeros(0), size=2)
