@@ -18,7 +18,7 @@ from ..ops import conv as C
 from ..ops import reduce as R
 from . import _arithmetic as A
 from . import _bits as B
-from ._operands import ArrayLike, DTypeLike, as_array, named, operands
+from ._operands import ArrayLike, DTypeLike, as_array, named, operands as _arrays_of
 
 
 def reduce_sum(operand: ArrayLike, axes: Sequence[int], *, out_sharding=None) -> Array:
@@ -103,15 +103,15 @@ def _combiner(op: str, table: dict, computation: Callable, known: str):
                        f"pass {known} (and combine the results yourself for other functions)") from None
 
 
-def reduce(operands_: ArrayLike, init_values: ArrayLike, computation: Callable, dimensions: Sequence[int]) -> Array:
-    """`operands_` combined over `dimensions` by `computation`, starting from `init_values`.
+def reduce(operands: ArrayLike, init_values: ArrayLike, computation: Callable, dimensions: Sequence[int]) -> Array:
+    """`operands` combined over `dimensions` by `computation`, starting from `init_values`.
 
     >>> import fluxion.numpy as fnp
     >>> from fluxion import lax
     >>> lax.reduce(fnp.asarray([[1, 2], [3, 4]]), 0, lax.add, (1,)).tolist()
     [3, 7]
     """
-    x, init = operands(operands_, init_values)
+    x, init = _arrays_of(operands, init_values)
     combine = _combiner("reduce", _REDUCERS, computation,
                         "fluxion.lax.add, mul, max, min, bitwise_and, bitwise_or or bitwise_xor")
     return computation(init, combine(x, tuple(dimensions)))
@@ -130,7 +130,7 @@ def reduce_window(operand: ArrayLike, init_value: ArrayLike, computation: Callab
     >>> lax.reduce_window(fnp.asarray([1.0, 3.0, 2.0, 5.0]), -fnp.inf, lax.max, (2,), (2,)).tolist()
     [3.0, 5.0]
     """
-    x, init = operands(operand, init_value)
+    x, init = _arrays_of(operand, init_value)
     name = _combiner("reduce_window", _WINDOWED, computation, "fluxion.lax.add, max or min")
     out = C.reduce_window(x, name, window_dimensions, window_strides, padding, base_dilation, window_dilation)
     if name == "sum":

@@ -15,7 +15,7 @@ from ..core.array import Array
 from ..core.errors import AxisError, ShapeError, op_error
 from ..ops import elementwise as E
 from ..ops import shape as S
-from ._operands import ArrayLike, DTypeLike, as_array, operands
+from ._operands import ArrayLike, DTypeLike, as_array, operands as _arrays_of
 
 Shape = Sequence[int]
 
@@ -83,11 +83,11 @@ def rev(operand: ArrayLike, dimensions: Sequence[int]) -> Array:
     return S.rev(as_array(operand), tuple(dimensions))
 
 
-def concatenate(operands_: Sequence[ArrayLike], dimension: int) -> Array:
+def concatenate(operands: Sequence[ArrayLike], dimension: int) -> Array:
     """Arrays of one dtype joined along the existing axis `dimension`."""
-    if isinstance(operands_, Array):
-        operands_ = [operands_]
-    return S.concatenate(operands(*operands_) if operands_ else [], dimension)
+    if isinstance(operands, Array):
+        operands = [operands]
+    return S.concatenate(_arrays_of(*operands) if operands else [], dimension)
 
 
 def split(operand: ArrayLike, sizes: Sequence[int], axis: int = 0) -> list[Array]:
@@ -116,7 +116,7 @@ def pad(operand: ArrayLike, padding_value: ArrayLike, padding_config: Sequence[t
     >>> pad(fnp.asarray([1, 2, 3]), 0, [(1, -1, 1)]).tolist()
     [0, 1, 0, 2, 0]
     """
-    x, value = operands(operand, padding_value)
+    x, value = _arrays_of(operand, padding_value)
     return S.pad(x, value, padding_config)
 
 
