@@ -158,6 +158,9 @@ def test_grad_errors_name_the_fix():
         fx.grad(lambda x: x * 2)(3)
     with pytest.raises(ValueError, match="argnums"):
         fx.grad(lambda x: x, argnums=2)(1.0)
+    for d in (fx.grad, fx.value_and_grad, fx.jacfwd, fx.jacrev, fx.hessian):
+        with pytest.raises(ValueError, match=r"argnums \(1, 0, -1\) names argument 1 more than once(.|\n)*each"):
+            d(lambda x, y: fnp.sum(x * y), argnums=(1, 0, -1))(fnp.ones(2), fnp.ones(2))
     with pytest.raises(TypeError, match="pair"):
         fx.grad(lambda x: x, has_aux=True)(1.0)
 

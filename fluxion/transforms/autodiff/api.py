@@ -266,7 +266,12 @@ def _argnums(argnums, nargs: int, op: str, kwargs: dict) -> tuple[int, ...]:
                       "positionally, f(x) rather than f(x=x)"
             raise op_error(ValueError, op, f"argnums {argnums} is out of range for {nargs} positional "
                            f"argument{'s' if nargs != 1 else ''}", fix)
-    return tuple(n % nargs for n in nums)
+    nums = tuple(n % nargs for n in nums)
+    if len(set(nums)) < len(nums):
+        again = next(n for i, n in enumerate(nums) if n in nums[:i])
+        raise op_error(ValueError, op, f"argnums {argnums} names argument {again} more than once",
+                       "name each argument once (a repeated one would have the same derivative)")
+    return nums
 
 
 def _check_float_inputs(op: str, args, nums, allow_int: bool = False) -> None:
@@ -353,6 +358,8 @@ def _eager_value_and_grad(f: Callable, args: tuple, argnums, has_aux: bool):
     staging.parent, interp.parent = EAGER, staging
     trees = []
     try:
+        if len({n % len(args) for n in nums}) < len(nums):
+            return None  # an argument named twice: the general path reports it
         for n in nums:
             leaves, treedef = tree.flatten(args[n])
             ins = []
@@ -366,7 +373,7 @@ def _eager_value_and_grad(f: Callable, args: tuple, argnums, has_aux: bool):
                 ins.append(JVPTracer(interp, x, staging.new_input(x.aval)))
             full[n] = treedef.unflatten(ins)
             trees.append(treedef)
-    except (IndexError, TypeError):  # bad argnums: the general path reports them
+    except (IndexError, TypeError, ZeroDivisionError):  # bad argnums: the general path reports them
         return None
     _ctx.interp = interp
     try:
