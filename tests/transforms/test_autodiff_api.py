@@ -146,6 +146,20 @@ def test_argnums_and_has_aux():
     assert float(value) == 6.0 and float(g) == 3.0
 
 
+def test_jvp_with_has_aux_returns_the_aux_values_as_jax():
+    f = lambda x, y: (fnp.sin(x) * y, {"c": fnp.cos(x), "n": 3})  # noqa: E731
+    x, y = fnp.asarray([0.5, 1.0], dtype=fnp.float64), fnp.asarray(2.0, dtype=fnp.float64)
+    v = np.asarray(x)
+    expected = (np.sin(v) * 2.0, np.cos(v) * 2.0 + np.sin(v) * 0.5, np.cos(v))  # output, tangent, aux
+    jvp = lambda x, y: fx.jvp(f, (x, y), (fnp.ones(2, dtype=fnp.float64), 0.5), has_aux=True)  # noqa: E731
+    for out, tangent, aux in (jvp(x, y), fx.jit(jvp)(x, y)):
+        for a, b in zip((out, tangent, aux["c"]), expected):
+            np.testing.assert_allclose(np.asarray(a), b, rtol=1e-14)
+        assert int(aux["n"]) == 3
+    with pytest.raises(TypeError, match="pair"):
+        fx.jvp(lambda x: x, (1.0,), (1.0,), has_aux=True)
+
+
 def test_grad_errors_name_the_fix():
     with pytest.raises(TypeError, match="real scalar[\\s\\S]*fix: reduce the output to a scalar"):
         fx.grad(lambda x: x * 2.0)(fnp.asarray([1.0, 2.0]))

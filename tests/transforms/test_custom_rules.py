@@ -90,6 +90,24 @@ def test_custom_jvp_passes_check_grads(dtype):
     check_grads(log1pexp, (x,), order=2)
 
 
+def test_check_grads_checks_reverse_mode_on_its_own_against_differences():
+    x = fnp.asarray(np.array([0.7, -1.2]), dtype=np.float64)
+
+    @fx.custom_vjp
+    def square(x):
+        return x * x
+    square.defvjp(lambda x: (x * x, x), lambda x, g: (2 * x * g,))
+    check_grads(square, (x,), order=1, modes=("rev",))  # reverse mode only: no forward mode is needed
+
+    @fx.custom_jvp
+    def wrong(x):
+        return x * x
+    wrong.defjvp(lambda p, t: (p[0] * p[0], 3 * p[0] * t[0]))  # (its transpose is wrong too)
+    for mode in ("fwd", "rev"):
+        with pytest.raises(AssertionError, match="forward-mode" if mode == "fwd" else "reverse-mode"):
+            check_grads(wrong, (x,), order=1, modes=(mode,))
+
+
 def test_custom_jvp_hessian_matches_jax():
     jax = jax_x64()
     jnp = jax.numpy

@@ -38,8 +38,9 @@ def _unpack(interp: JVPInterpreter, outs) -> tuple[list, list]:
     return primals, tangents
 
 
-def jvp(f: Callable, primals: Sequence, tangents: Sequence) -> tuple[Any, Any]:
-    """Forward mode: `f(*primals)` and its directional derivative along `tangents`.
+def jvp(f: Callable, primals: Sequence, tangents: Sequence, has_aux: bool = False) -> tuple[Any, Any]:
+    """Forward mode: `f(*primals)` and its directional derivative along `tangents`; with
+    `has_aux`, `f` returns (output, aux) and the result is (output, tangent, aux).
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> y, dy = fx.jvp(fnp.sin, (0.0,), (2.0,))
@@ -61,10 +62,12 @@ def jvp(f: Callable, primals: Sequence, tangents: Sequence) -> tuple[Any, Any]:
         ts = [_as_type("jvp", "tangent", t, p.aval, lambda i=i: _leaf_name("tangents", tuple(tangents), i))
               for i, (p, t) in enumerate(zip(p_leaves, t_leaves))]
         ins = [JVPTracer(interp, p, like(t, p)) if differentiable(p.aval) else p for p, t in zip(p_leaves, ts)]
-        out = converted_for_updates(f)(*tree.unflatten(p_tree, ins))
+        out, aux = _split_aux(interp, converted_for_updates(f)(*tree.unflatten(p_tree, ins)), has_aux)
         out_leaves, out_tree = tree.flatten(out)
         primals_out, tangents_out = _unpack(interp, out_leaves)
-    return tree.unflatten(out_tree, primals_out), tree.unflatten(out_tree, [like(instantiate(t), p) for t, p in zip(tangents_out, primals_out)])
+    result = (tree.unflatten(out_tree, primals_out),
+              tree.unflatten(out_tree, [like(instantiate(t), p) for t, p in zip(tangents_out, primals_out)]))
+    return (*result, aux) if has_aux else result
 
 
 def _as_type(op: str, kind: str, t: Array, aval, name: Callable[[], str]):
