@@ -257,6 +257,19 @@ class Tracer(Array):
                               f"needs a concrete value, but got a traced value {self.aval}{what}",
                               errors.control_flow_fix(why, fix))
 
+    def _check_become(self, other) -> None:
+        """Refuse an in-place update whose result belongs to a transformation running inside
+        this value's own (a traced branch or loop body, an inner vmap): this value outlives it."""
+        inner = getattr(other, "_interp", None) if isinstance(other, Tracer) else None
+        while inner is not None and inner is not self._interp:
+            inner = inner.parent
+        if inner is not None and other._interp is not self._interp:
+            raise errors.op_error(errors.ConversionError, "in-place update",
+                                  f"this array ({self.aval}) comes from outside the traced `if`, loop or "
+                                  "transformation running here, so it cannot take the value computed here",
+                                  "write x = x * y (or x = x.at[i].set(v)), which makes a new array, or update "
+                                  "the array through the name it had before the `if` or loop")
+
     def __repr__(self):
         return f"{type(self).__name__}({self.aval})"
 

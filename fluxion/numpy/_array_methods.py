@@ -61,7 +61,10 @@ def _binary(name: str, fast):
             raise op_error(ShapeError, f"in-place {name}", f"would change the shape from {self.shape} to {out.shape}",
                            f"write x = x {_SYMBOL.get(name, name)} y to allow broadcasting to a new shape")
         if out.__class__ is not self.__class__ and self.__class__ is Array:
-            return out  # a concrete array updated with a traced value: the name takes the new value
+            if isinstance(out, Tracer):  # a concrete array updated with a traced value: the name takes the new
+                from ..control.convert.inplace import Retired  # value, and its other names raise where used
+                Retired.retire(self, out)
+            return out
         return self._become(out)
 
     return method, reflected, inplace

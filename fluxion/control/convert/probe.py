@@ -117,6 +117,14 @@ class Probe:
             ins = [staging.new_input(x.aval) if d else x for x, d in zip(leaves, dyn)]
             self.out = fn(*tree.unflatten(in_tree, ins))
         self.parts = [tree.flatten(v) for v in self.out]
+        # the inputs (by leaf index) that an in-place update (`x += y`, `x[i] = v`) gave a new value
+        self.ins, firsts = ins, iter(staging.inputs)
+        self.updated = [k for k, d in enumerate(dyn) if d and ins[k]._var is not next(firsts)]
+        self._index = {id(x): k for k, (x, d) in enumerate(zip(ins, dyn)) if d}
+
+    def kept(self, x) -> int | None:
+        """The leaf index of the input that `x` is (the function left it in its variable), or None."""
+        return self._index.get(id(x))
 
     def program(self, outputs: list) -> Program:
         return dce(self.staging.program(outputs))

@@ -15,12 +15,12 @@ from typing import Callable
 from ...core import dtypes
 from ...core.array import HOST, Array, Tracer, to_array
 from ...core.errors import (ArgumentTypeError, ConcretizationError,  # noqa: F401  (match.py's `except` names it)
-                            DTypeError, op_error, user_frame)
-from ...core.interpreters import EAGER, current
+                            DTypeError, op_error)
 from . import traced_if, traced_loop
 from .api import convert as cv  # noqa: F401  (converted code calls user functions through it)
 from .checks import assert_test, filter_test, match_failed, static_test  # noqa: F401  (called by converted code)
 from .errors import UNSET, Undefined, conversion_error
+from .inplace import Retired
 from .probe import is_traced, truth
 
 _undefined: dict[str, Undefined] = {}
@@ -42,7 +42,7 @@ def setitem(x, index, value, op: str | None, shared: str | None = None):
     `x = setitem(x, index, value, op, shared)`. An array takes the new value in place where it
     can, so that its other names see it, as in NumPy. A concrete array cannot take a traced
     value: then the name is bound to the updated array, and the old array is retired (see
-    `_Retired`), unless x is a parameter the function neither rebinds nor returns (`shared`
+    `inplace.Retired`), unless x is a parameter the function neither rebinds nor returns (`shared`
     names it), whose caller would not see the update. Other objects (lists, dicts) are
     updated by Python."""
     if op is not None:
@@ -53,49 +53,17 @@ def setitem(x, index, value, op: str | None, shared: str | None = None):
     from ...numpy._indexing import update  # here: fluxion.numpy builds on the control flow
     new = update(x, index, value, "set")
     if isinstance(new, Tracer) and not (new.__class__ is x.__class__ and new._interp is x._interp):
-        # x cannot hold the traced value: it is concrete, or a value of an outer transformation
+        # x cannot hold the traced value: it is concrete, or a value of an outer transformation (which raises)
         if shared:
             raise conversion_error("in-place update", f"{shared} cannot take the traced value {new.aval} in "
                                    "place, so the caller's array would not see the update",
                                    "return the updated array and assign it in the caller, or write "
                                    "x = x.at[i].set(v) and use the new x")
-        if x.__class__ in HOST:
-            _Retired.retire(x, new)
-        return new
-    return x._become(new)  # in place: the array's other names see the update
-
-
-class _Retired:
-    """The value of a concrete array that a name rebound to a traced update of it: its other
-    names would see the update in NumPy, but a concrete array cannot hold a traced value, so
-    while the transformations run, every use of it (any attribute of its value) raises an
-    error that names the update. When the outermost transformation ends, the array gets its
-    value back, as arrays made outside a transformation keep theirs."""
-
-    __slots__ = ("_where", "_aval")  # private names, so that no library mistakes the marker for an array
-
-    def __init__(self, where: str, aval):
-        self._where, self._aval = where, aval
-
-    @classmethod
-    def retire(cls, x: Array, new: Tracer) -> None:
-        value = x._value  # (a PendingArray becomes an Array here)
-        for cached in ("_aval", "_buffer"):  # made again from the value when it comes back
-            try:
-                delattr(x, cached)
-            except AttributeError:
-                pass
-        x._value = cls(user_frame() or "an item assignment", new.aval)
-        outer = current()
-        while outer.parent is not EAGER:
-            outer = outer.parent
-        outer.at_exit(lambda: setattr(x, "_value", value))
-
-    def __getattr__(self, name):
-        raise conversion_error("in-place update", f"this array took a traced value ({self._aval}) at {self._where}, "
-                               "where it was concrete, so only the name assigned there has the new value",
-                               "use the array that name holds (return it from a function that updates its "
-                               "argument), or make the array from a traced value, e.g. fnp.zeros_like(x)")
+        if not isinstance(x, Tracer):
+            if x.__class__ in HOST:
+                Retired.retire(x, new)
+            return new
+    return x._become(new)  # in place: the array's other names see the update (an outer value raises)
 
 
 def undef(name: str) -> Undefined:

@@ -11,6 +11,9 @@ Both branches are traced on the state, and the results are joined name by name:
 - after a branch that has surely returned, only the return value is read, so its other
   variables do not take part (in `if a: y = 1 / elif b: return x / else: y = 2`, `y` is
   joined from the first and last branches only);
+- an array that came in and that every branch leaves in its variable (perhaps updated in
+  place) is still that object afterwards, and an array a branch updated in place takes the
+  value it has after the cond (one more output), so that its other names see it (inplace.py);
 - a variable that cannot be joined (assigned on one branch only, of two shapes, two
   different strings...) has no value afterwards: an Undefined that raises, naming the `if`,
   only where the program uses it.
@@ -23,6 +26,7 @@ from ...core import tree
 from ...core.array import Array
 from ...core.errors import FluxionError
 from .._subprogram import join
+from . import inplace
 from .errors import UNSET, Undefined, conversion_error
 from .lower import RETURN_VALUE, RETURNED
 from .probe import Probe, Replay, arraylike, aval, describe, dynamic, label, paths, same, truth
@@ -32,14 +36,22 @@ class _Slot:
     """A leaf of the joined state that the cond computes."""
 
 
+class _Kept:
+    """A leaf of the joined state that every branch leaves as it came in: the state's leaf `k`."""
+
+    def __init__(self, k: int):
+        self.k = k
+
+
 class _Joined:
-    """A name's joined value: a structure whose leaves are Python values or slots."""
+    """A name's joined value: a structure whose leaves are Python values, slots or kept leaves."""
 
     def __init__(self, treedef, leaves: list):
         self.treedef, self.leaves = treedef, leaves
 
-    def value(self, outs=None):
-        return tree.unflatten(self.treedef, [next(outs) if isinstance(x, _Slot) else x for x in self.leaves])
+    def value(self, outs, kept: list):
+        return tree.unflatten(self.treedef, [next(outs) if isinstance(x, _Slot) else kept[x.k] if isinstance(x, _Kept)
+                                             else x for x in self.leaves])
 
 
 def _branch(fn: Callable, state: tuple, dyn: list[bool], where: str, kind: str) -> Probe:
@@ -65,10 +77,18 @@ def cond(pred, fns: Sequence[Callable], state: tuple, names: Sequence[str], wher
     every, live = range(len(probes)), _live(probes, names)
     joined = [_join_name(name, probes, replays, i, every if name in (RETURN_VALUE, RETURNED) else live, where, kind)
               for i, name in enumerate(names)]
-    if not any(isinstance(leaf, _Slot) for j in joined if isinstance(j, _Joined) for leaf in j.leaves):
-        return tuple(j.value() if isinstance(j, _Joined) else j for j in joined)
-    outs = iter(fx_cond(truth(kind, pred), *[r.function() for r in replays], *operands))
-    return tuple(j.value(outs) if isinstance(j, _Joined) else j for j in joined)
+    leaves = tree.leaves(tuple(state))
+    updated = inplace.updated(probes, 0, state, names, where, kind)
+    for k in updated:  # an array a branch updated in place: its value after the cond is one more output
+        for p, r in zip(probes, replays):
+            r.take(p.ins[k], leaves[k].aval)
+    outs = ()
+    if updated or any(isinstance(leaf, _Slot) for j in joined if isinstance(j, _Joined) for leaf in j.leaves):
+        outs = fx_cond(truth(kind, pred), *[r.function() for r in replays], *operands)
+        for k, out in zip(updated, outs[len(outs) - len(updated):]):
+            leaves[k] = inplace.adopt(leaves[k], out)  # its other names see the update too
+    outs = iter(outs)
+    return tuple(j.value(outs, leaves) if isinstance(j, _Joined) else j for j in joined)
 
 
 def _live(probes: list[Probe], names: Sequence[str]) -> Sequence[int]:
@@ -106,6 +126,10 @@ def _join_name(name: str, probes: list[Probe], replays: list[Replay], i: int, li
         xs = [probes[k].parts[i][0][j] for k in given]
         if not any(isinstance(x, Array) for x in xs) and all(same(xs[0], x) for x in xs):
             leaves.append(xs[0])  # one Python value on every branch (a branch that did not return agrees)
+            continue
+        kept = {probes[k].kept(x) for k, x in zip(given, xs)}
+        if len(kept) == 1 and None not in kept:  # the array that came in, perhaps updated in place: still the
+            leaves.append(_Kept(kept.pop()))  # same object afterwards, as its other names
             continue
         joined = aval(xs[0]) if all(map(arraylike, xs)) else None
         for x in xs[1:]:

@@ -14,9 +14,10 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ...core import dtypes, tree
-from ...core.array import Array
+from ...core.array import Array, Tracer
 from ...core.types import ArrayType
 from .._subprogram import join
+from . import inplace
 from .errors import UNSET, Undefined, conversion_error
 from .probe import Probe, Replay, arraylike, aval, cast, describe, dynamic, label, paths, same, truth, zeros
 
@@ -117,6 +118,34 @@ def _after(entry: tuple, state: list, outs, names: Sequence[str], where: str, ki
     return tuple(result)
 
 
+def _adopt(probe: Probe, skip: int, entry: tuple, settled: list, after: tuple, names: Sequence[str], where: str,
+           kind: str) -> tuple:
+    """`after` where the body updated a carried array in place: the array that came in takes its
+    value after the loop, so that its other names see it too (see inplace.py). The body's
+    inputs are its `skip` other arguments, then the leaves of `settled`."""
+    updated = inplace.updated([probe], skip, tuple(settled), names, where, kind)
+    if not updated:
+        return after
+    origs = []  # the arrays that came in (before _settle cast them)
+    for a, b in zip(entry, settled):
+        xs, ys = tree.leaves(a), tree.leaves(b)
+        origs += xs if len(xs) == len(ys) else ys
+    leaves, treedef = tree.flatten(after)
+    body_out = [x for part in probe.parts for x in part[0]]
+    for k in updated:
+        if not isinstance(origs[k], Array):
+            continue
+        if body_out[k] is not probe.ins[skip + k] and isinstance(origs[k], Tracer):
+            path = inplace.leaf_labels(tuple(settled), names)[k]
+            raise conversion_error(kind, f"`{path}` is updated in place in the `{kind}` loop at {where} (whose "
+                                   "condition is traced) and then bound to another array, so the array it held "
+                                   "before would take only the first pass's update, which the loop cannot carry",
+                                   "update it only in place (x[i] = v, x += y), or only as a new array "
+                                   "(x = x.at[i].set(v), x = x + y), in the loop")
+        leaves[k] = inplace.adopt(origs[k], leaves[k])
+    return tree.unflatten(treedef, leaves)
+
+
 def while_loop(test: Callable, body: Callable, state: tuple, names: Sequence[str], where: str, kind: str) -> tuple:
     """The state after `while test(*state): state = body(*state)`, as one fx.while_loop."""
     from ..loops import while_loop as fx_while
@@ -129,7 +158,7 @@ def while_loop(test: Callable, body: Callable, state: tuple, names: Sequence[str
     replay.take(test_probe.out[0], ArrayType((), dtypes.bool_))
     run_test = replay.function()
     outs = fx_while(lambda c: run_test(*c)[0], lambda c: run_body(*c), tuple(carry))
-    return _after(state, settled, outs, names, where, kind, why)
+    return _adopt(probe, 0, state, settled, _after(state, settled, outs, names, where, kind, why), names, where, kind)
 
 
 def scan(body: Callable, xs: Array, state: tuple, names: Sequence[str], where: str, kind: str) -> tuple | None:
@@ -144,4 +173,4 @@ def scan(body: Callable, xs: Array, state: tuple, names: Sequence[str], where: s
     _, carry = dynamic(settled)
     run_body = _body(probe, settled)
     outs, _ = fx_scan(lambda c, x: (run_body(x, *c), None), tuple(carry), xs)
-    return _after(state, settled, outs, names, where, kind, why)
+    return _adopt(probe, 1, state, settled, _after(state, settled, outs, names, where, kind, why), names, where, kind)

@@ -41,6 +41,7 @@ class JVPTracer(Tracer):
                        "its derivative")
 
     def _become(self, other):
+        self._check_become(other)
         if isinstance(other, JVPTracer) and other._interp is self._interp:
             self.primal, self.tangent = other.primal, other.tangent
         else:

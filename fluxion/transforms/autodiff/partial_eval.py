@@ -51,6 +51,7 @@ class StagedTracer(Tracer):
         return self._var.aval
 
     def _become(self, other):
+        self._check_become(other)
         self._var = self._interp.var_of(other)
         return self
 

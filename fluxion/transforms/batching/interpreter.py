@@ -36,6 +36,7 @@ class BatchTracer(Tracer):
             errors.control_flow_fix(why, "use fnp.where for elementwise choices, or fx.cond / fx.while_loop for control flow"))
 
     def _become(self, other):
+        self._check_become(other)
         if isinstance(other, BatchTracer) and other._interp is self._interp:
             self.val, self.bdim = other.val, other.bdim
         else:  # an unbatched value: every example gets the same one

@@ -1,0 +1,83 @@
+"""In-place updates (`x += y`, `x[i] = v`) under a traced condition: the array's other names.
+
+In NumPy an in-place update changes the array object, so every name holding it sees the
+update. A traced statement carries its variables into its branches or loop body as new
+traced values, so an update there reaches only the carried copy. After the statement, the
+original object takes the value the copy ended with (`adopt`): a traced value takes it in
+place; a concrete array, which cannot hold a traced value, is retired (`Retired`), so that a
+use through another name raises instead of reading the old value.
+"""
+from __future__ import annotations
+
+from ...core import tree
+from ...core.array import HOST, Array, Tracer
+from ...core.errors import user_frame
+from ...core.interpreters import EAGER, current
+from .errors import conversion_error
+from .probe import Probe, paths
+
+
+class Retired:
+    """The value of a concrete array that a name rebound to a traced update of it: its other
+    names would see the update in NumPy, but a concrete array cannot hold a traced value, so
+    while the transformations run, every use of it (any attribute of its value) raises an
+    error that names the update. When the outermost transformation ends, the array gets its
+    value back, as arrays made outside a transformation keep theirs."""
+
+    __slots__ = ("_where", "_aval")  # private names, so that no library mistakes the marker for an array
+
+    def __init__(self, where: str, aval):
+        self._where, self._aval = where, aval
+
+    @classmethod
+    def retire(cls, x: Array, new: Tracer) -> None:
+        value = x._value  # (a PendingArray becomes an Array here)
+        for cached in ("_aval", "_buffer"):  # made again from the value when it comes back
+            try:
+                delattr(x, cached)
+            except AttributeError:
+                pass
+        x._value = cls(user_frame() or "an item assignment", new.aval)
+        outer = current()
+        while outer.parent is not EAGER:
+            outer = outer.parent
+        outer.at_exit(lambda: setattr(x, "_value", value))
+
+    def __getattr__(self, name):
+        raise conversion_error("in-place update", f"this array took a traced value ({self._aval}) at {self._where}, "
+                               "where it was concrete, so only the name assigned there has the new value",
+                               "use the array that name holds (return it from a function that updates its "
+                               "argument), or make the array from a traced value, e.g. fnp.zeros_like(x)")
+
+
+def adopt(orig: Array, new: Array) -> Array:
+    """What the names of `orig` hold after a statement that updated it in place to `new`: `orig`
+    having taken the value, or, for a concrete array, `new` (and `orig` is retired)."""
+    if isinstance(new, Tracer) and orig.__class__ in HOST:
+        Retired.retire(orig, new)
+        return new
+    return orig._become(new)
+
+
+def updated(probes: list[Probe], skip: int, state: tuple, names, where: str, kind: str) -> list[int]:
+    """The leaves of `state` that a traced function updated in place (`skip` leaves of other
+    arguments come first in the probes' inputs); an error when another variable holds the same
+    array, which the statement carries apart and so would not see the update."""
+    ks = sorted({k - skip for p in probes for k in p.updated if k >= skip})
+    if not ks:
+        return ks
+    leaves, labels = tree.leaves(tuple(state)), leaf_labels(state, names)
+    for k in ks:
+        others = [labels[j] for j, x in enumerate(leaves) if x is leaves[k] and j != k]
+        if others:
+            raise conversion_error(kind, f"`{labels[k]}` and `{others[0]}` hold the same array, which the `{kind}` at "
+                                   f"{where} (whose condition is traced) updates in place through `{labels[k]}`; "
+                                   "it carries each variable apart, so the other would not see the update",
+                                   f"write {labels[k]} = {labels[k]}.copy() before it, or update it as a new array "
+                                   "(x = x.at[i].set(v), x = x + y)")
+    return ks
+
+
+def leaf_labels(state: tuple, names) -> list[str]:
+    """How messages name each leaf of `state`: `b`, `acc[1]`."""
+    return [path for name, v in zip(names, state) for path in paths(name, tree.flatten(v)[1])]

@@ -1,0 +1,180 @@
+"""In-place updates of arrays that have other names, under a traced `if`, `while` or `for`.
+
+Oracle: the same function run eagerly (NumPy aliasing: `b = c; b *= 2` changes c too), for
+jit, and for vmap a Python loop of eager calls. Where a traced statement cannot give the
+eager result, the update raises a ConversionError naming the line and the fix; never a
+leaked traced value or a silently different result.
+"""
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.numpy as fnp
+
+
+def _a(x):
+    return fnp.asarray(x, dtype=fnp.float32)
+
+
+def _check(f, *cases):
+    """f under jit for each case, and under vmap over the cases, against eager calls (on fresh
+    arrays: eager calls update their arguments in place)."""
+    for case in cases:
+        expected = f(*map(_a, case))
+        got = fx.jit(f)(*map(_a, case))
+        for g, e in zip(fx.tree.leaves(got), fx.tree.leaves(expected)):
+            np.testing.assert_allclose(np.asarray(g), np.asarray(e))
+    expected = [f(*map(_a, case)) for case in cases]
+    got = fx.vmap(f)(*[_a([case[i] for case in cases]) for i in range(len(cases[0]))])
+    for k, e in enumerate(expected):
+        for g, x in zip(fx.tree.leaves(got), fx.tree.leaves(e)):
+            np.testing.assert_allclose(np.asarray(g)[k], np.asarray(x))
+
+
+def _raises(f, cases, match):
+    for transform, args in ((fx.jit, cases[0]), (fx.vmap, [[c[i] for c in cases] for i in range(len(cases[0]))])):
+        with pytest.raises(fx.errors.ConversionError, match=match):
+            transform(f)(*map(_a, args))
+
+
+# exact: the other names see the update ------------------------------------------------------------
+def adds_to_a_parameter_another_name_holds(a, c):
+    b = c
+    if a > 0:
+        c += 1.0
+    return b
+
+
+def sets_an_item_through_an_alias_on_one_branch_and_rebinds_on_the_other(a, c):
+    b = c
+    if a > 0:
+        b[0] = 5.0
+    else:
+        b = b + 1.0
+    return c, b
+
+
+def fills_an_alias_in_a_while_loop(n, c):
+    b = c
+    i = 0
+    while i < n:
+        b[i] = 2.0 * i
+        i += 1
+    return c
+
+
+def accumulates_rows_into_an_alias(xs, c):
+    acc = c
+    for x in xs:
+        acc += x
+    return c, acc
+
+
+def test_an_in_place_update_under_a_traced_if_reaches_the_arrays_other_names():
+    _check(adds_to_a_parameter_another_name_holds, (1.0, [1.0, 2.0]), (-1.0, [1.0, 2.0]))
+    _check(sets_an_item_through_an_alias_on_one_branch_and_rebinds_on_the_other,
+           (1.0, [1.0, 2.0]), (-1.0, [1.0, 2.0]))
+
+
+def test_an_in_place_update_in_a_traced_loop_reaches_the_arrays_other_names():
+    _check(fills_an_alias_in_a_while_loop, (2.0, [7.0, 7.0, 7.0]), (0.0, [7.0, 7.0, 7.0]))
+    _check(accumulates_rows_into_an_alias, ([[1.0, 2.0], [3.0, 4.0]], [1.0, 1.0]), ([[0.0, 1.0], [1.0, 0.0]], [2.0, 2.0]))
+
+
+# common patterns keep working --------------------------------------------------------------------
+def updates_local_arrays(a, x):
+    y = fnp.zeros(2)
+    acc = x * 0.0
+    if a > 0:
+        y[0] = a
+        acc += x
+    i = 0
+    while i < a:
+        acc *= 2.0
+        y[1] += 1.0
+        i += 1
+    return y, acc
+
+
+def test_in_place_updates_of_local_arrays_under_traced_control_flow_work_under_jit_vmap_and_grad():
+    _check(updates_local_arrays, (2.0, [1.0, 2.0]), (-1.0, [1.0, 2.0]), (0.5, [3.0, 1.0]))
+    loss = lambda a, x: fnp.sum(updates_local_arrays(a, x)[1])
+    for a in (2.0, -1.0):
+        np.testing.assert_allclose(np.asarray(fx.jit(fx.grad(loss, argnums=1))(_a(a), _a([1.0, 2.0]))),
+                                   np.asarray(fx.grad(loss, argnums=1)(_a(a), _a([1.0, 2.0]))))
+
+
+# errors where the eager result cannot be had -------------------------------------------------------
+def scales_an_outer_array_through_a_new_name(a, c):
+    if a > 0:
+        b = c
+        b *= 2.0
+    return c
+
+
+def scales_in_a_while_loop_through_a_new_name(a, c):
+    while a < 3:
+        a = c
+        a *= 2.0
+    return c
+
+
+def sets_an_item_of_an_outer_array_through_a_new_name(a, c):
+    if a > 0:
+        b = c
+        b[0] = 1.0
+    return c
+
+
+def test_an_outer_array_updated_in_place_through_a_name_the_statement_does_not_carry_raises():
+    for f in (scales_an_outer_array_through_a_new_name, scales_in_a_while_loop_through_a_new_name):
+        assert float(f(_a(1.0), _a(2.0))) == 4.0  # eager
+        _raises(f, [(1.0, 2.0), (-1.0, 2.0)], r"cannot take the value computed here(.|\n)*test_convert_aliasing"
+                r"(.|\n)*x = x \* y")
+    _raises(sets_an_item_of_an_outer_array_through_a_new_name, [(1.0, [1.0, 2.0]), (-1.0, [1.0, 2.0])],
+            "cannot take the value computed here")
+
+
+def sets_an_item_of_a_concrete_alias(a):
+    c = fnp.zeros(3)
+    b = c
+    if a > 1:
+        b[0] = 1.0
+    return c
+
+
+def adds_a_traced_value_to_a_concrete_alias(x):
+    c = fnp.zeros(3)
+    b = c
+    b += x
+    return c
+
+
+def test_a_concrete_array_updated_in_place_through_another_name_raises_where_it_is_used():
+    np.testing.assert_allclose(np.asarray(sets_an_item_of_a_concrete_alias(_a(1.5))), [1.0, 0.0, 0.0])
+    _raises(sets_an_item_of_a_concrete_alias, [(1.5,), (0.5,)], r"took a traced value(.|\n)*test_convert_aliasing")
+    _raises(adds_a_traced_value_to_a_concrete_alias, [(1.5,), (0.5,)], "only the name assigned there")
+
+
+def updates_one_of_two_carried_names_of_an_array(a, c):
+    b = c
+    if a > 0:
+        b[0] = 1.0
+        c = c * 1.0
+    return c
+
+
+def sets_an_item_then_rebinds_in_a_loop(n, x):
+    i = 0
+    while i < n:
+        x[0] = 0.0
+        x = x + 1.0
+        i += 1
+    return x
+
+
+def test_in_place_updates_a_traced_statement_cannot_carry_raise():
+    _raises(updates_one_of_two_carried_names_of_an_array, [(1.0, [2.0, 2.0]), (-1.0, [2.0, 2.0])],
+            "`b` and `c` hold the same array")
+    _raises(sets_an_item_then_rebinds_in_a_loop, [(2.0, [5.0, 5.0]), (1.0, [5.0, 5.0])],
+            "updated in place in the `while` loop .* and then bound to another array")
