@@ -45,6 +45,21 @@ def test_a_python_list_grown_in_a_traced_loop_names_the_list_the_line_and_the_fi
     assert fx.jit(grows, static_argnums=0)(3) == [0, 1, 2]  # with a static bound it is ordinary Python
 
 
+def collects_until(xs):
+    out = []
+    for v in xs:
+        if v > 5:  # collects-if
+            break
+        out.append(v)
+    return out
+
+
+def test_a_list_grown_on_one_branch_of_a_traced_if_in_a_loop_names_both_lengths_and_the_if():
+    msg = raises(collects_until, fnp.arange(10.0))
+    assert "variable `out` is a list of 0 items on one branch but a list of 1 item on another" in msg
+    assert f"test_convert_errors.py:{line_of('collects-if')}" in msg
+
+
 def one_branch(x, use):
     if x > 0:  # one-branch-if
         y = x * 2

@@ -158,4 +158,7 @@ def _structure(treedef, name: str) -> str:
     shown = str(treedef)
     if shown == "None()" and not name.isidentifier():
         return "None (as when no return statement is reached)"
+    if treedef.node is list:
+        n = len(treedef.children)
+        return f"a list of {n} item{'s' if n != 1 else ''}"
     return {"*": "one value", "None()": "None"}.get(shown, f"of structure {shown}")

@@ -55,6 +55,8 @@ def _settle_name(name: str, v, out, parts, loop: str, why: str):
     """The initial value of a carried variable once it fits what the body makes of it."""
     if isinstance(v, Undefined) or out is v:
         return v
+    if isinstance(out, Undefined) and out.problem:  # a statement in the body could not give it a value: why
+        return out
     if v is UNSET:  # a return inside the loop: start from zeros of the value it returns
         return UNSET if out is UNSET else tree.map(lambda x: zeros(aval(x)) if arraylike(x) else x, out)
     traced = f"{loop} ({why})"
