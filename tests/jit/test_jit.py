@@ -369,6 +369,15 @@ def test_log_compiles_and_explain_cache_misses_print_one_line_each(monkeypatch, 
     ]
 
 
+def test_explain_cache_misses_compares_with_the_nearest_signature(monkeypatch, capsys):
+    monkeypatch.setattr(fx.config, "explain_cache_misses", True)
+    f = fx.jit(lambda x: x * 2)
+    f(fnp.ones(3))
+    f(1.0)
+    f(fnp.float32(1.0))  # nearest: the weak ~f32[], not f32[3]
+    assert capsys.readouterr().err.splitlines()[-1].endswith("argument `x` changed from ~f32[] to f32[]")
+
+
 def test_explain_cache_misses_reports_a_change_of_pytree_structure(monkeypatch, capsys):
     monkeypatch.setattr(fx.config, "explain_cache_misses", True)
 
