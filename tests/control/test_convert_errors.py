@@ -233,6 +233,27 @@ def test_a_traced_break_in_a_loop_over_a_python_list_is_converted():
         assert float(fx.jit(breaks_out_of_a_list)(fnp.asarray(v))) == breaks_out_of_a_list(v)
 
 
+def breaks_out_of_enumerate_and_zip_with_keywords(xs, ys):
+    acc = 0.0
+    for i, x in enumerate(xs, start=10):
+        if x > 2:
+            break
+        acc = acc + i * x
+    for x, y in zip(xs, ys, strict=True):
+        if y > 2:
+            break
+        acc = acc + x * y
+    return acc
+
+
+def test_a_traced_break_in_a_loop_over_enumerate_or_zip_with_keywords_is_converted():
+    for xs, ys in (([1.0, 2.0, 3.0], [3.0, 1.0, 0.0]), ([1.0, 0.5, 0.25], [1.0, 2.0, 3.0])):
+        expected = breaks_out_of_enumerate_and_zip_with_keywords(xs, ys)
+        assert float(fx.jit(breaks_out_of_enumerate_and_zip_with_keywords)(fnp.asarray(xs), fnp.asarray(ys))) == expected
+    with pytest.raises(ValueError, match="zip"):  # strict=True holds as in Python
+        fx.jit(breaks_out_of_enumerate_and_zip_with_keywords)(fnp.ones(3), fnp.ones(2))
+
+
 def defined_in_loop(xs):
     for x in xs:  # temp-loop
         t = x * 2

@@ -296,9 +296,10 @@ class Rewriter:
         """`range(...)` as `range_(range, ...)`, which does not need concrete bounds,
         `reversed(range(...))` as `range_(reversed, range_(range, ...))`, and `enumerate(...)`
         and `zip(...)` as `range_(enumerate, ...)` and `range_(zip, ...)`, which know their length."""
-        if (any(_call_of(it, f) for f in ("range", "enumerate", "zip"))
+        if ((_call_of(it, "range") or _call_of(it, "enumerate", True) or _call_of(it, "zip", True))
                 and not any(isinstance(a, ast.Starred) for a in it.args)):
-            return locate(ast.Call(self.rt("range_"), [it.func, *map(self.expr, it.args)], []), it)
+            keywords = [ast.keyword(k.arg, self.expr(k.value)) for k in it.keywords]  # (start=, strict=)
+            return locate(ast.Call(self.rt("range_"), [it.func, *map(self.expr, it.args)], keywords), it)
         if _call_of(it, "reversed") and len(it.args) == 1 and _call_of(it.args[0], "range"):
             return locate(ast.Call(self.rt("range_"), [it.func, self._iterable(it.args[0])], []), it)
         return self.expr(it)
@@ -377,6 +378,8 @@ def _docstring(body: list[ast.stmt]) -> bool:
     return isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
 
 
-def _call_of(node: ast.expr, name: str) -> bool:
-    """Whether `node` is a call `name(...)` of a plain name, without keywords."""
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name and not node.keywords
+def _call_of(node: ast.expr, name: str, keywords: bool = False) -> bool:
+    """Whether `node` is a call `name(...)` of a plain name, without keywords (or with named
+    ones, if `keywords`)."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
+            and (all(k.arg is not None for k in node.keywords) if keywords else not node.keywords))

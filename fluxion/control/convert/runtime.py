@@ -138,12 +138,12 @@ class Sized:
         return self.n
 
 
-def range_(callee, *args):
-    """`callee(*args)`, except that `range` of traced bounds is a TracedRange, and so is
-    `reversed` of one; `enumerate` and `zip` of sized iterables are Sized."""
+def range_(callee, *args, **kwargs):
+    """`callee(*args, **kwargs)`, except that `range` of traced bounds is a TracedRange, and so
+    is `reversed` of one; `enumerate` and `zip` of sized iterables are Sized."""
     sized = args[:1] if callee is enumerate else args if callee is zip else ()
     if sized and all(hasattr(a, "__len__") for a in sized):
-        items = callee(*args)  # first: it raises Python's error for an argument that is not iterable
+        items = callee(*args, **kwargs)  # first: it raises Python's error for an argument that is not iterable
         return Sized(items, min(map(len, sized)))
     if callee is reversed and len(args) == 1 and isinstance(args[0], TracedRange):
         from ... import numpy as fnp  # here: fluxion.numpy builds on the control flow
@@ -158,7 +158,7 @@ def range_(callee, *args):
                 raise op_error(DTypeError, "range", f"a bound is {to_array(a).aval}, but range takes integers",
                                "convert it with .astype(int)")
         return TracedRange(*args)
-    return callee(*args)
+    return callee(*args, **kwargs)
 
 
 def for_stmt(iterable, more_fn: Callable | None, body_fn: Callable, state: tuple, names: tuple, cells: tuple,
