@@ -79,6 +79,9 @@ def test_checkpointed_layers_give_the_gradients_of_plain_differentiation(policy)
     _assert_trees_close(fx.grad(_mlp, argnums=(0, 1))(params, x, layer), expected)
     whole = fx.checkpoint(_mlp, policy=policy)
     _assert_trees_close(fx.grad(whole, argnums=(0, 1))(params, x), expected)
+    for prevent_cse in (True, False):  # (jax's keyword; the compiled recomputation stays apart either way)
+        whole = fx.checkpoint(_mlp, policy=policy, prevent_cse=prevent_cse)
+        _assert_trees_close(fx.jit(fx.grad(whole, argnums=(0, 1)))(params, x), expected)
 
 
 def test_checkpointed_mlp_gradients_match_jax():

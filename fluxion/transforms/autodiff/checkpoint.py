@@ -88,8 +88,8 @@ def _policy(policy) -> Callable:
 
 
 # the API -------------------------------------------------------------------------------------
-def checkpoint(fun: Callable, policy: Callable | str | None = None, static_argnums: int | Sequence[int] = ()
-               ) -> Callable:
+def checkpoint(fun: Callable, policy: Callable | str | None = None, static_argnums: int | Sequence[int] = (), *,
+               prevent_cse: bool = True) -> Callable:
     """`fun`, made to save less for reverse mode: its intermediate values are recomputed in the
     backward pass instead of being kept, except those the `policy` lets it save.
 
@@ -103,6 +103,8 @@ def checkpoint(fun: Callable, policy: Callable | str | None = None, static_argnu
         your own `(prim, *avals, **params) -> bool`; None saves nothing but the inputs.
       static_argnums: positional arguments passed to `fun` as they are, arrays included (their
         values, not traced ones, as for Python control flow on them).
+      prevent_cse: accepted for jax compatibility; a compiled program always keeps the
+        recomputation apart from the forward pass (jax's default, True).
 
     Returns:
       A function with `fun`'s signature.
@@ -115,6 +117,7 @@ def checkpoint(fun: Callable, policy: Callable | str | None = None, static_argnu
     (2, 1)
     """
     require_callable("checkpoint", fun)
+    del prevent_cse  # (see Args)
     policy = _policy(policy)
     statics = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
 
