@@ -244,13 +244,11 @@ def _check(f, xs):
         assert (g.shape, g.dtype) == (x.shape, x.dtype)
 
 
-def _sweep(table, ids):
+def _sweep(table, ids) -> list:
     """One case per entry, shape set of its arity and dtype."""
-    for name, entry in zip(ids, table):
-        domains = entry[-1]
-        for k, shapes in enumerate(SHAPES[len(domains)]):
-            for dtype in (np.float64, np.float32):
-                yield pytest.param(entry, shapes, k, dtype, id=f"{name}-{k}-{np.dtype(dtype).name}")
+    return [pytest.param(entry, shapes, k, dtype, id=f"{name}-{k}-{np.dtype(dtype).name}")
+            for name, entry in zip(ids, table) for k, shapes in enumerate(SHAPES[len(entry[-1])])
+            for dtype in (np.float64, np.float32)]
 
 
 @pytest.mark.parametrize("entry,shapes,seed,dtype", _sweep(FUNCTIONS, FUNCTION_IDS))

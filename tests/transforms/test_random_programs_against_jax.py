@@ -36,12 +36,9 @@ def _references(seed):
     return jax_references(program, jax_x64(), hessian=_small(program))
 
 
-def _cases():
-    for seed in SEEDS + CONTROL_SEEDS:
-        for name in CHECKS:
-            if name == "hessian" and not _small(_program(seed)):
-                continue
-            yield pytest.param(seed, name, id=f"{seed}-{name}")
+def _cases() -> list:
+    return [pytest.param(seed, name, id=f"{seed}-{name}") for seed in SEEDS + CONTROL_SEEDS for name in CHECKS
+            if name != "hessian" or _small(_program(seed))]
 
 
 @pytest.mark.parametrize("seed, name", _cases())
