@@ -588,6 +588,11 @@ class _Refusing(threading.local):
 _refusing = _Refusing()
 
 
+def trying_forward_gradient() -> bool:
+    """Whether a gradient is being tried in forward mode (inside `refusing_reverse_only`)."""
+    return _refusing.on
+
+
 @contextlib.contextmanager
 def refusing_reverse_only():
     """While a gradient is tried in forward mode: differentiating a custom_vjp function raises

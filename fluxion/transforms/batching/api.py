@@ -53,7 +53,8 @@ def _size(leaves, axes, axis_size, in_tree) -> int:
     return next(iter(sizes))
 
 
-def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None = None) -> Callable:
+def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None = None, axis_name: Any = None,
+         spmd_axis_name: Any = None) -> Callable:
     """A function applying `f` to each example of a batch, as batched operations (no loop).
 
     Args:
@@ -64,6 +65,9 @@ def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None
       out_axes: where the outputs get the batch axis (None: the output must not depend on
         the example).
       axis_size: the batch size, needed when no argument is batched.
+      axis_name: a name (any hashable) for the batch axis, which collectives inside `f` use:
+        `fluxion.lax.psum(x, axis_name)` sums `x` over the examples, as in jax.
+      spmd_axis_name: accepted for code ported from jax and ignored (it only steers sharding there).
 
     Returns:
       The batched function.
@@ -73,8 +77,15 @@ def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None
     [2.0, 2.0, 2.0]
     >>> fx.vmap(lambda x, y: x + y, in_axes=(0, None))(fnp.arange(3.0), 1.0).tolist()
     [1.0, 2.0, 3.0]
+    >>> fx.vmap(lambda x: x - fx.lax.pmean(x, "b"), axis_name="b")(fnp.arange(3.0)).tolist()
+    [-1.0, 0.0, 1.0]
     """
     require_callable("vmap", f)
+    try:
+        hash(axis_name)
+    except TypeError:
+        raise op_error(TypeError, "vmap", f"axis_name must be hashable, got {type(axis_name).__name__}",
+                       'name the axis with a string, e.g. axis_name="batch"') from None
     if isinstance(in_axes, dict):
         raise op_error(TypeError, "vmap", "in_axes is a dict, but it takes one entry per positional argument "
                        "(keyword arguments are batched along axis 0)", "pass a tuple, e.g. in_axes=(0, None); "
@@ -95,7 +106,7 @@ def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None
         arrays = [x if a is None else to_array(x) for x, a in zip(leaves, axes)]
         axes = [None if a is None else _axis(a, x.ndim, "in_axes") for x, a in zip(arrays, axes)]
         size = _size(arrays, axes, axis_size, in_tree)
-        interp = BatchInterpreter(size)
+        interp = BatchInterpreter(size, axis_name=axis_name)
         with push(interp):
             ins = [x if a is None else BatchTracer(interp, x, a) for x, a in zip(arrays, axes)]
             a_in, k_in = tree.unflatten(in_tree, ins)

@@ -4,6 +4,11 @@ A `BatchTracer` is one array of per-example values stored as a single array `val
 axis `bdim` indexes the examples. A primitive call on such values goes to the primitive's
 batching rule, which makes ONE call of batched primitives on the parent interpreter (no
 loop over examples): `batch_rules[p](args, dims, **params) -> (out, out_dim)`.
+
+A vmap with an `axis_name` also applies the rule of a collective over that name (psum,
+all_gather, ...; see ops/collectives.py), batched operands or not:
+`collective_rules[p](args, dims, size, **params)`. A collective over another name is a
+per-example operation here, passed on below until the interpreter of its name meets it.
 """
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from ...core.array import Array, Tracer, to_array
 from ...core.interpreters import Interpreter
 from ...core.primitive import batch_rules
 from ...core.types import ArrayType
+from ...ops.collectives import collective_rules
 from ..autodiff.partial_eval import out_types
 
 
@@ -50,11 +56,14 @@ _NO_RULE = ("has no batching rule, so it cannot run under vmap",
 
 
 class BatchInterpreter(Interpreter):
-    """Applies batching rules; `size` is the number of examples."""
+    """Applies batching rules; `size` is the number of examples, `axis_name` the name
+    collectives use for them (None: no name)."""
 
-    def __init__(self, size: int, same_as: tuple[BatchInterpreter, ...] = ()):
+    def __init__(self, size: int, same_as: tuple[BatchInterpreter, ...] = (), axis_name=None):
         self.size = size
         self.same_as = same_as  # interpreters whose values this one treats as its own
+        # one standing in for those (a custom rule's function run per example) answers to their name
+        self.axis_name = same_as[0].axis_name if same_as else axis_name
 
     def unpack(self, x):
         """(value, batch axis or None) of `x` as this interpreter sees it."""
@@ -68,13 +77,26 @@ class BatchInterpreter(Interpreter):
             v, d = self.unpack(a)
             vals.append(v)
             dims.append(d)
-        if all(d is None for d in dims):
+        named = self.axis_name is not None and prim in collective_rules and params["axis_name"] == self.axis_name
+        if not named and all(d is None for d in dims):
             return self.parent.process(prim, vals, params)
         # shape and dtype errors speak of one example, as they would without vmap
         out_types(prim, [a.aval if isinstance(a, Array) else to_array(a).aval for a in args], params)
+        if named:
+            _refuse_forward_gradient(prim)
+            return self.apply(collective_rules, prim, _NO_RULE, vals, dims, self.size, **params)
         return self.apply(batch_rules, prim, _NO_RULE, vals, dims, **params)
 
     def wrap(self, val, bdim):
         if bdim is None:
             return val
         return BatchTracer(self, val if isinstance(val, Array) else to_array(val), bdim)
+
+
+def _refuse_forward_gradient(prim) -> None:
+    """Refuse a collective while fx.grad tries forward mode: with the examples coupled, a forward
+    pass sums each example's derivatives over every example's input, where a gradient (reverse
+    mode, as in jax) sums over every example's output. grad then takes reverse mode."""
+    from ..autodiff.custom import ReverseOnlyError, trying_forward_gradient  # (custom.py imports this module)
+    if trying_forward_gradient():
+        raise ReverseOnlyError(f"{prim.name}: a gradient through it needs reverse mode")

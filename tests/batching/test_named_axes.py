@@ -1,0 +1,289 @@
+"""Named batch axes: fx.vmap(f, axis_name=...) and the collectives of fluxion.lax over them.
+
+Oracles: jax.vmap with the same axis_name and jax.lax's collectives (float64), NumPy over the
+batch axis, a Python loop over the examples, and central finite differences for derivatives
+jax does not define (pmax, pmin). A gradient taken per example under vmap is, as in jax, the
+gradient of the sum of every example's output with respect to that example's input.
+"""
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.numpy as fnp
+from fluxion import lax
+from fluxion.errors import FluxionError, UnsupportedError
+
+
+@pytest.fixture
+def jax():
+    """jax with float64 enabled for the test (restored after)."""
+    jax = pytest.importorskip("jax")
+    before = jax.config.jax_enable_x64
+    jax.config.update("jax_enable_x64", True)
+    yield jax
+    jax.config.update("jax_enable_x64", before)
+
+
+@pytest.fixture
+def xs(rng):
+    return rng.standard_normal((4, 3))
+
+
+def _both(jax, name: str, **kwargs):
+    """fluxion.lax's collective `name` and jax.lax's, with `kwargs` bound."""
+    return (lambda x, n: getattr(lax, name)(x, n, **kwargs)), (lambda x, n: getattr(jax.lax, name)(x, n, **kwargs))
+
+
+COLLECTIVES = [("psum", {}), ("pmean", {}), ("pmax", {}), ("pmin", {}), ("all_gather", {}),
+               ("all_gather", {"axis": 1}), ("all_gather", {"axis": -1}), ("all_gather", {"tiled": True})]
+
+
+@pytest.mark.parametrize("name,kwargs", COLLECTIVES)
+@pytest.mark.parametrize("in_axis", [0, 1])
+def test_each_collective_matches_jax(jax, xs, name, kwargs, in_axis):
+    ours, theirs = _both(jax, name, **kwargs)
+    x = xs if in_axis == 0 else xs.T
+    got = fx.vmap(lambda v: ours(v, "b"), in_axes=in_axis, axis_name="b")(x)
+    want = jax.vmap(lambda v: theirs(v, "b"), in_axes=in_axis, axis_name="b")(x)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    assert got.shape == want.shape
+
+
+def test_psum_gives_every_example_the_sum(xs):
+    got = fx.vmap(lambda v: lax.psum(v, "b"), axis_name="b")(xs)
+    np.testing.assert_allclose(got, np.broadcast_to(xs.sum(0), xs.shape))
+
+
+def test_axis_index_is_each_examples_int32_index(xs):
+    got = fx.vmap(lambda v: lax.axis_index("b"), axis_name="b")(xs)
+    assert got.dtype == np.int32 and got.tolist() == [0, 1, 2, 3]
+
+
+def test_collectives_of_integers_match_jax(jax):
+    x = np.array([3, -1, 7, 2])
+    for name in ("psum", "pmax", "pmin", "all_gather"):
+        ours, theirs = _both(jax, name)
+        got = fx.vmap(lambda v: ours(v, "b"), axis_name="b")(x)
+        np.testing.assert_array_equal(got, jax.vmap(lambda v: theirs(v, "b"), axis_name="b")(x))
+
+
+def test_batch_norm_style_normalisation_matches_numpy(xs):
+    def normalise(x):
+        centred = x - lax.pmean(x, "batch")
+        return centred / fnp.sqrt(lax.pmean(centred ** 2, "batch") + 1e-5)
+    want = (xs - xs.mean(0)) / np.sqrt(xs.var(0) + 1e-5)
+    np.testing.assert_allclose(fx.vmap(normalise, axis_name="batch")(xs), want, rtol=1e-12)
+
+
+def test_collectives_act_on_each_leaf_of_a_pytree(jax, xs):
+    tree = {"a": xs, "b": (xs[:, 0], xs * 2)}
+    for name in ("psum", "pmean", "pmax", "pmin", "all_gather"):
+        ours, theirs = _both(jax, name)
+        got = fx.vmap(lambda t: ours(t, "b"), axis_name="b")(tree)
+        want = jax.vmap(lambda t: theirs(t, "b"), axis_name="b")(tree)
+        for g, w in zip(fx.tree.leaves(got), jax.tree_util.tree_leaves(want)):
+            np.testing.assert_allclose(g, w, rtol=1e-12)
+
+
+# several names -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["psum", "pmean", "pmax", "pmin"])
+@pytest.mark.parametrize("axes", ["i", "j", ("i", "j"), ("j", "i")])
+def test_reductions_over_names_of_nested_vmaps_match_jax(jax, rng, name, axes):
+    x = rng.standard_normal((2, 3, 4))  # outer vmap "j" over axis 0, inner "i" over axis 1
+    ours, theirs = _both(jax, name)
+    got = fx.vmap(fx.vmap(lambda v: ours(v, axes), axis_name="i"), axis_name="j")(x)
+    want = jax.vmap(jax.vmap(lambda v: theirs(v, axes), axis_name="i"), axis_name="j")(x)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+@pytest.mark.parametrize("axes", ["i", "j", ("i", "j"), ("j", "i")])
+def test_axis_index_over_names_of_nested_vmaps_matches_jax(jax, axes):
+    got = fx.vmap(fx.vmap(lambda v: lax.axis_index(axes), axis_name="i"), axis_name="j")(np.zeros((2, 3)))
+    want = jax.vmap(jax.vmap(lambda v: jax.lax.axis_index(axes), axis_name="i"), axis_name="j")(np.zeros((2, 3)))
+    np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("axis", [0, 1])
+def test_all_gather_over_the_outer_name_inside_an_inner_vmap_matches_jax(jax, rng, axis):
+    x = rng.standard_normal((2, 3, 4))
+    got = fx.vmap(fx.vmap(lambda v: lax.all_gather(v, "j", axis=axis), axis_name="i"), axis_name="j")(x)
+    want = jax.vmap(jax.vmap(lambda v: jax.lax.all_gather(v, "j", axis=axis), axis_name="i"), axis_name="j")(x)
+    np.testing.assert_allclose(got, want)
+
+
+def test_all_gather_over_two_names_lays_out_the_first_name_major(rng):
+    x = rng.standard_normal((2, 3))  # outer "j" (2), inner "i" (3)
+    got = fx.vmap(fx.vmap(lambda v: lax.all_gather(v, ("i", "j")), axis_name="i"), axis_name="j")(x)
+    want = x.T.reshape(6)  # entry i * 2 + j is example (j, i)
+    np.testing.assert_allclose(got, np.broadcast_to(want, (2, 3, 6)))
+
+
+def test_outer_name_reaches_through_an_unnamed_inner_vmap(rng):
+    x, y = rng.standard_normal((4, 3)), rng.standard_normal(4)
+    # inside the inner vmap, `b` (batched by the outer vmap only) is unbatched: it is psum'd all the same
+    f = fx.vmap(lambda u, b: fx.vmap(lambda v: lax.psum(v, "outer") + lax.psum(b, "outer"))(u), axis_name="outer")
+    np.testing.assert_allclose(f(x, y), np.broadcast_to(x.sum(0) + y.sum(), x.shape))
+
+
+def test_inner_vmap_of_the_same_name_shadows_the_outer(rng):
+    x = rng.standard_normal((2, 3))
+    got = fx.vmap(fx.vmap(lambda v: lax.psum(v, "b"), axis_name="b"), axis_name="b")(x)
+    np.testing.assert_allclose(got, np.broadcast_to(x.sum(1, keepdims=True), x.shape))
+
+
+# unbatched values --------------------------------------------------------------------------------
+def test_unbatched_value_counts_once_per_example_as_in_jax(jax, xs):
+    y = xs[0]
+    for name in ("psum", "pmean", "pmax", "pmin", "all_gather"):
+        ours, theirs = _both(jax, name)
+        got = fx.vmap(lambda v, w: ours(w, "b") * v, in_axes=(0, None), axis_name="b")(xs, y)
+        want = jax.vmap(lambda v, w: theirs(w, "b") * v, in_axes=(0, None), axis_name="b")(xs, y)
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+    got = fx.vmap(lambda w: lax.psum(w, "b"), in_axes=None, axis_size=5, axis_name="b", out_axes=None)(y)
+    np.testing.assert_allclose(got, 5 * y)
+
+
+# derivatives -----------------------------------------------------------------------------------
+def _total_grad(f, x, eps=1e-6):
+    """Central differences of sum over examples of f(x)[b] (f maps the batch to a batch)."""
+    g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        d = np.zeros_like(x)
+        d[i] = eps
+        g[i] = (np.sum(f(x + d)) - np.sum(f(x - d))) / (2 * eps)
+    return g
+
+
+def test_pmean_of_per_example_gradients_is_the_mean_of_the_loops_gradients(rng):
+    w, xs = rng.standard_normal(3), rng.standard_normal((5, 3))
+    loss = lambda w, x: fnp.tanh(fnp.dot(w, x)) ** 2  # noqa: E731
+    got = fx.vmap(lambda w, x: lax.pmean(fx.grad(loss)(w, x), "batch"), in_axes=(None, 0), axis_name="batch")(w, xs)
+    want = np.mean([fx.grad(loss)(w, x) for x in xs], axis=0)
+    np.testing.assert_allclose(got, np.broadcast_to(want, xs.shape), rtol=1e-12)
+
+
+GRAD_CASES = {
+    "psum": (lambda L, x: L.psum(x ** 2, "b") * x, lambda x: np.sum(x ** 2) * x),
+    "pmean": (lambda L, x: L.pmean(x, "b") ** 2 * x, lambda x: np.mean(x) ** 2 * x),
+    "all_gather": (lambda L, x: (L.all_gather(x, "b") ** 2 * L.axis_index("b")).sum() * x,
+                   lambda x: np.arange(len(x)) * np.sum(x ** 2) * x),
+}
+
+
+@pytest.mark.parametrize("case", sorted(GRAD_CASES))
+def test_grad_inside_vmap_matches_jax_and_finite_differences(jax, rng, case):
+    f, batch_f = GRAD_CASES[case]
+    x = rng.standard_normal(4)
+    got = fx.vmap(fx.grad(lambda v: f(lax, v)), axis_name="b")(x)
+    want = jax.vmap(jax.grad(lambda v: f(jax.lax, v)), axis_name="b")(x)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    np.testing.assert_allclose(got, _total_grad(batch_f, x), rtol=1e-6)
+
+
+def test_grad_of_an_unbatched_argument_inside_vmap_matches_jax(jax, rng):
+    w, x = 0.7, rng.standard_normal(4)
+    f = lambda L, S, w, x: L.psum(S.sin(w * x), "b") * x  # noqa: E731
+    got = fx.vmap(fx.grad(lambda w, x: f(lax, fnp, w, x)), in_axes=(None, 0), axis_name="b")(fnp.asarray(w, dtype=fnp.float64), x)
+    want = jax.vmap(jax.grad(lambda w, x: f(jax.lax, jax.numpy, w, x)), in_axes=(None, 0), axis_name="b")(w, x)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["pmax", "pmin"])
+def test_grad_of_pmax_pmin_inside_vmap_matches_finite_differences(rng, name):
+    x = rng.standard_normal(5)
+    reduce = np.max if name == "pmax" else np.min
+    got = fx.vmap(fx.grad(lambda v: getattr(lax, name)(v, "b") ** 2 * v), axis_name="b")(x)
+    np.testing.assert_allclose(got, _total_grad(lambda v: reduce(v) ** 2 * v, x), rtol=1e-6)
+
+
+def test_tied_maxima_share_the_tangent(rng):
+    x = np.array([1.0, 3.0, 3.0, 2.0])
+    t = np.array([1.0, 10.0, 20.0, 100.0])
+    _, dy = fx.vmap(lambda x, t: fx.jvp(lambda v: lax.pmax(v, "b"), (x,), (t,)), axis_name="b")(x, t)
+    np.testing.assert_allclose(dy, np.full(4, 15.0))
+
+
+@pytest.mark.parametrize("case", sorted(GRAD_CASES))
+def test_jvp_inside_vmap_matches_jax(jax, rng, case):
+    f, _ = GRAD_CASES[case]
+    x, t = rng.standard_normal(4), rng.standard_normal(4)
+    got = fx.vmap(lambda x, t: fx.jvp(lambda v: f(lax, v), (x,), (t,)), axis_name="b")(x, t)
+    want = jax.vmap(lambda x, t: jax.jvp(lambda v: f(jax.lax, v), (x,), (t,)), axis_name="b")(x, t)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-12)
+
+
+@pytest.mark.parametrize("case", sorted(GRAD_CASES) + ["pmax"])
+def test_grad_of_a_function_that_vmaps_with_collectives_matches_finite_differences(rng, case):
+    f, batch_f = GRAD_CASES.get(case, (lambda L, x: L.pmax(x, "b") * x, lambda x: np.max(x) * x))
+    x = rng.standard_normal(4)
+    got = fx.grad(lambda x: fx.vmap(lambda v: f(lax, v), axis_name="b")(x).sum())(x)
+    np.testing.assert_allclose(got, _total_grad(batch_f, x), rtol=1e-6)
+
+
+def test_jacrev_of_a_per_example_gradient_step_matches_jax(jax, rng):
+    w, xs = rng.standard_normal(3), rng.standard_normal((4, 3))
+
+    def step(L, G, w, x):  # one data-parallel SGD step: each example's gradient, averaged over the batch
+        return w - 0.1 * L.pmean(G(lambda w: (w * x).sum() ** 2)(w), "b")
+    got = fx.jacrev(lambda w: fx.vmap(lambda x: step(lax, fx.grad, w, x), axis_name="b")(xs))(w)
+    want = jax.jacrev(lambda w: jax.vmap(lambda x: step(jax.lax, jax.grad, w, x), axis_name="b")(xs))(w)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+# jit --------------------------------------------------------------------------------------------------
+def _centred(x):
+    return x - lax.pmean(x, "b") + lax.all_gather(x, "b")[0] * lax.axis_index("b")
+
+
+def test_jit_of_vmap_matches_eager_and_has_no_collective_left(xs):
+    want = fx.vmap(_centred, axis_name="b")(xs)
+    np.testing.assert_allclose(fx.jit(fx.vmap(_centred, axis_name="b"))(xs), want, rtol=1e-12)
+    program = str(fx.make_program(fx.vmap(_centred, axis_name="b"))(xs))
+    assert not any(name in program for name in ("psum", "all_gather", "axis_index"))
+
+
+def test_vmap_of_jit_matches_eager(xs):
+    want = fx.vmap(_centred, axis_name="b")(xs)
+    np.testing.assert_allclose(fx.vmap(fx.jit(_centred), axis_name="b")(xs), want, rtol=1e-12)
+
+
+def test_jit_of_vmap_of_grad_matches_eager(rng):
+    x = rng.standard_normal(4)
+    f = fx.vmap(fx.grad(lambda v: lax.psum(v ** 2, "b") * v), axis_name="b")
+    np.testing.assert_allclose(fx.jit(f)(x), f(x), rtol=1e-12)
+
+
+# errors -------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("call", [lambda x: lax.psum(x, "b"), lambda x: lax.pmean(x, "b"),
+                                  lambda x: lax.pmax(x, "b"), lambda x: lax.all_gather(x, "b"),
+                                  lambda x: lax.axis_index("b")])
+def test_a_collective_outside_any_vmap_names_the_axis_and_the_fix(xs, call):
+    with pytest.raises(NameError, match=r"axis name 'b' is not bound(.|\n)*fx.vmap\(\.\.\., axis_name='b'\)") as e:
+        call(xs)
+    assert isinstance(e.value, FluxionError)
+
+
+def test_a_name_no_enclosing_vmap_binds_is_an_error(xs):
+    with pytest.raises(NameError, match="axis name 'c' is not bound"):
+        fx.vmap(fx.vmap(lambda v: lax.psum(v, "c"), axis_name="a"), axis_name="b")(xs)
+
+
+def test_a_collective_under_jit_without_vmap_is_an_error(xs):
+    with pytest.raises(NameError, match="axis name 'b' is not bound"):
+        fx.jit(lambda x: lax.psum(x, "b"))(xs)
+
+
+def test_axis_index_groups_is_unsupported_and_names_the_fix(xs):
+    with pytest.raises(UnsupportedError, match="axis_index_groups(.|\n)*fix: split the batch"):
+        fx.vmap(lambda v: lax.psum(v, "b", axis_index_groups=[[0, 1], [2, 3]]), axis_name="b")(xs)
+
+
+def test_an_unhashable_axis_name_is_refused(xs):
+    with pytest.raises(TypeError, match="axis_name must be hashable"):
+        fx.vmap(lambda v: v, axis_name=["b"])(xs)
+
+
+def test_psum_of_booleans_names_the_fix():
+    with pytest.raises(TypeError, match="psum: does not accept dtype bool"):
+        fx.vmap(lambda v: lax.psum(v, "b"), axis_name="b")(np.array([True, False]))
