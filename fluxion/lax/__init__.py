@@ -59,4 +59,5 @@ from ._shape import (broadcast as broadcast, broadcast_in_dim as broadcast_in_di
 from ._sort import sort as sort, sort_key_val as sort_key_val, top_k as top_k
 from ._special import (bessel_i0e as bessel_i0e, bessel_i1e as bessel_i1e, betainc as betainc, digamma as digamma,
                        erf as erf, erf_inv as erf_inv, erfc as erfc, igamma as igamma, igamma_grad_a as igamma_grad_a,
-                       igammac as igammac, lgamma as lgamma, polygamma as polygamma, zeta as zeta)
+                       igammac as igammac, lgamma as lgamma, polygamma as polygamma,
+                       random_gamma_grad as random_gamma_grad, zeta as zeta)

@@ -112,7 +112,7 @@ def test_special_functions_of_several_operands_match_jax(jlax, rng):
     for dtype in ("float64",):  # jax compiles these slowly: one dtype, the strictest
         a, x = sample(rng, (3, 4), dtype, 0.5, 4), sample(rng, (3, 4), dtype, 0.1, 4)
         scale = 50 if dtype == "float32" else 1e4
-        for name in ("igamma", "igammac", "igamma_grad_a"):
+        for name in ("igamma", "igammac", "igamma_grad_a", "random_gamma_grad"):
             check(getattr(lax, name)(a, x), getattr(jlax, name)(a, x), scale)
         b, u = sample(rng, (3, 4), dtype, 0.5, 4), sample(rng, (3, 4), dtype, 0.05, 0.95)
         check(lax.betainc(a, b, u), jlax.betainc(a, b, u), scale)
