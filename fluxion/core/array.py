@@ -251,11 +251,11 @@ class Tracer(Array):
     def _concrete(self, why: str):
         # an interpreter may say which arguments the value comes from: `origin(tracer) -> (what, fix)`
         origin = getattr(getattr(self, "_interp", None), "origin", None)
-        what, fix = (origin and origin(self)) or (
-            "", "make that argument static (static_argnums) or use fx.cond / fx.while_loop for control flow")
+        what, fix = (origin and origin(self)) or ("", "make that argument static (static_argnums)")
         raise errors.op_error(errors.ConcretizationError, why,
                               f"needs a concrete value, but got a traced value {self.aval}{what}",
-                              errors.control_flow_fix(why, fix))
+                              errors.control_flow_fix(why, f"{fix}, or use fx.cond / fx.while_loop for control "
+                                                           "flow on traced values"))
 
     def _check_become(self, other) -> None:
         """Refuse an in-place update whose result belongs to a transformation running inside

@@ -106,7 +106,7 @@ def _classify(op: str, it):
         if traced:
             origin = getattr(traced[0]._interp, "origin", None)  # (the arguments it comes from, under jit)
             what, fix = (origin and origin(traced[0])) or ("", "")
-            fix = fix.split(", or use fx.cond")[0] + "; or " if fix else ""  # (not control flow: a window)
+            fix = f"{fix}; or " if fix else ""
             raise op_error(ConcretizationError, op, f"slice bounds must be concrete, got a traced value{what}",
                            f"{fix}for a window of fixed size at a traced start, use fx.lax.dynamic_slice(x, "
                            "starts, sizes)")

@@ -379,9 +379,6 @@ def _cutoff(op: str, s: Array, shape: tuple, rtol, tol=None) -> Array:
 
     def per_matrix(v):
         v = convert(v, s.dtype)
-        if op == "pinv" and broadcast_shapes(op, v.shape, shape[:-2]) != shape[:-2]:
-            raise op_error(ShapeError, op, f"a tolerance of shape {v.shape} does not broadcast to the batch "
-                           f"shape {shape[:-2]} of the matrices", "pass one tolerance, or one per matrix")
         return S.expand_dims(v, (v.ndim,))
     if tol is not None:
         return per_matrix(tol)
@@ -432,13 +429,17 @@ def pinv(x, /, rcond=None, hermitian: bool = False, *, rtol=None) -> Array:
     x = _matrices("pinv", x, square=hermitian)
     rtol = rtol if rcond is None else rcond
     if hermitian:
-        v, w = L.eigh(x)
-        s = _abs(w)
-        sinv = E.mul_p.bind(_inverse_values(s, _cutoff("pinv", s, x.shape, rtol)), E.sign_p.bind(w))
-        u, vh = v, _ct(v)
+        u, w = L.eigh(x)
+        s, vh = _abs(w), _ct(u)
     else:
         u, s, vh = L.svd(x, full_matrices=False)
-        sinv = _inverse_values(s, _cutoff("pinv", s, x.shape, rtol))
+    cutoff = _cutoff("pinv", s, x.shape, rtol)
+    if broadcast_shapes("pinv", cutoff.shape[:-1], s.shape[:-1]) != s.shape[:-1]:  # (matrix_rank's may broadcast)
+        raise op_error(ShapeError, "pinv", f"a tolerance of shape {cutoff.shape[:-1]} does not broadcast to the "
+                       f"batch shape {s.shape[:-1]} of the matrices", "pass one tolerance, or one per matrix")
+    sinv = _inverse_values(s, cutoff)
+    if hermitian:  # (the inverses of the eigenvalues, whose magnitudes are the singular values)
+        sinv = E.mul_p.bind(sinv, E.sign_p.bind(w))
     scaled = E.mul_p.bind(_ct(vh), S.expand_dims(convert(sinv, x.dtype), (s.ndim - 1,)))
     return matmul(scaled, _ct(u))
 

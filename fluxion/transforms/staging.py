@@ -108,7 +108,8 @@ def _input(x, i, in_tree, args, static_argnums, arguments) -> Array:
 
 
 def _origin(staging, in_tree, nargs, static_argnums, arguments, tracer) -> tuple[str, str] | None:
-    """Which arguments a traced value of `staging` depends on, and how to make them static."""
+    """Which arguments a traced value of `staging` depends on, and how to make them static (the
+    fix without the alternative of control-flow primitives, which its callers add where it fits)."""
     if not staging.owns(tracer):
         return None
     need = {tracer._var}
@@ -121,9 +122,7 @@ def _origin(staging, in_tree, nargs, static_argnums, arguments, tracer) -> tuple
         return None
     refs = list(dict.fromkeys(ref for _, ref in used))
     what = f" that depends on argument{'s' if len(used) > 1 else ''} {_join([n for n, _ in used])}"
-    fix = (f"make {_join([arguments.name(r) for r in refs])} static ({arguments.hint(refs)}), "
-           "or use fx.cond / fx.while_loop for control flow on traced values")
-    return what, fix
+    return what, f"make {_join([arguments.name(r) for r in refs])} static ({arguments.hint(refs)})"
 
 
 def _join(names: list[str]) -> str:

@@ -51,6 +51,8 @@ def _optimized(eq: Equation, values: dict, optimize) -> Equation:
 def _with_consts(program: Program, consts: dict) -> Program:
     """`program` reading constant values `consts` (by input index) wherever it read those
     inputs: the inputs stay, unused, so the program keeps its signature."""
+    if not consts:
+        return program
     used = {x for eq in program.equations for x in eq.inputs} | set(program.outputs)
     subst = {program.inputs[i]: Var(program.inputs[i].aval) for i in consts if program.inputs[i] in used}
     if not subst:
