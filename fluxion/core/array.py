@@ -15,6 +15,10 @@ from .device import CPU
 from .errors import ArgumentTypeError, InvalidArgumentError
 from .types import ArrayType
 
+# Arrays that are one object on some paths of a traced `if` or loop (fluxion.control's conversion
+# makes them): id(array) -> f(array, new), which gives an in-place update `new` to the others there.
+linked: dict = {}
+
 
 class Array:
     """An n-dimensional array. Arrays are values: updates rebind, slices copy."""
@@ -218,6 +222,8 @@ class Array:
             raise errors.op_error(errors.DeviceError, "in-place update",
                                   f"the result is on {other.device}, the array on {self.device}",
                                   "write x = x + y (or x = x.at[i].set(v)), which binds a new array")
+        if linked and id(self) in linked:
+            linked[id(self)](self, other)
         self._value, self._weak = other._value, other._weak
         for cached in ("_aval", "_buffer"):
             try:
@@ -259,7 +265,8 @@ class Tracer(Array):
 
     def _check_become(self, other) -> None:
         """Refuse an in-place update whose result belongs to a transformation running inside
-        this value's own (a traced branch or loop body, an inner vmap): this value outlives it."""
+        this value's own (a traced branch or loop body, an inner vmap): this value outlives it.
+        Else give the update to the arrays `linked` to this one."""
         inner = getattr(other, "_interp", None) if isinstance(other, Tracer) else None
         while inner is not None and inner is not self._interp:
             inner = inner.parent
@@ -269,6 +276,8 @@ class Tracer(Array):
                                   "transformation running here, so it cannot take the value computed here",
                                   "write x = x * y (or x = x.at[i].set(v)), which makes a new array, or update "
                                   "the array through the name it had before the `if` or loop")
+        if linked and id(self) in linked:
+            linked[id(self)](self, other)
 
     def __repr__(self):
         return f"{type(self).__name__}({self.aval})"

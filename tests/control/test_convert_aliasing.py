@@ -81,6 +81,78 @@ def test_an_in_place_update_in_a_traced_loop_reaches_the_arrays_other_names():
     _check(accumulates_rows_into_an_alias, ([[1.0, 2.0], [3.0, 4.0]], [1.0, 1.0]), ([[0.0, 1.0], [1.0, 0.0]], [2.0, 2.0]))
 
 
+def keeps_an_alias_on_one_branch_then_sets_an_item(a, x):
+    c = x * 1.0
+    b = c
+    if a > 0:
+        b[1] = 7.0
+    else:
+        b = x + 1.0
+    b[0] = 5.0
+    return c, b
+
+
+def updates_the_old_name_after_one_branch_rebinds(a, x):
+    c = x * 1.0
+    b = c
+    if a > 0:
+        b = b * 2.0
+    c += 3.0
+    return c, b
+
+
+def chains_two_ifs(a, x):
+    c = x * 1.0
+    b = c
+    if a > 0:
+        b = b * 2.0
+    d = b
+    if a > 1:
+        d = d - 1.0
+    d[2] = -4.0
+    return c, b, d
+
+
+def picks_one_of_two_arrays(a, x):
+    c, e = x * 1.0, x * 2.0
+    if a > 0:
+        b = c
+    else:
+        b = e
+    b[0] = 9.0
+    return c, e, b
+
+
+def updates_a_concrete_array_that_one_branch_keeps(a, x):
+    c = fnp.zeros(3)
+    b = c
+    if a > 0:
+        b = b + x
+    c[1] = 2.0
+    return b
+
+
+def rebinds_in_a_loop_that_may_not_run(n, x):
+    c = x * 1.0
+    b = c
+    i = 0
+    while i < n:
+        b = b + 1.0
+        i += 1
+    b[0] = 5.0
+    return c, b
+
+
+def test_a_name_that_holds_the_same_array_on_some_paths_only_shares_its_updates_there():
+    """After a traced `if` that keeps an array in a name on one branch and rebinds it on the
+    other, or a loop that may make no pass, the two are one array only on those paths."""
+    cases = [(-1.0, [0.0, 1.0, 2.0]), (0.5, [0.0, 1.0, 2.0]), (2.0, [3.0, 1.0, 2.0])]
+    for f in (keeps_an_alias_on_one_branch_then_sets_an_item, updates_the_old_name_after_one_branch_rebinds,
+              chains_two_ifs, picks_one_of_two_arrays, updates_a_concrete_array_that_one_branch_keeps):
+        _check(f, *cases)
+    _check(rebinds_in_a_loop_that_may_not_run, (0.0, [0.0, 1.0, 2.0]), (2.0, [0.0, 1.0, 2.0]))
+
+
 # common patterns keep working --------------------------------------------------------------------
 def updates_local_arrays(a, x):
     y = fnp.zeros(2)

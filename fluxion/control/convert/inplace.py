@@ -6,10 +6,18 @@ traced values, so an update there reaches only the carried copy. After the state
 original object takes the value the copy ended with (`adopt`): a traced value takes it in
 place; a concrete array, which cannot hold a traced value, is retired (`Retired`), so that a
 use through another name raises instead of reading the old value.
+
+A name that one branch of a traced `if` leaves holding the array that came in and another
+rebinds is that array only where the first branch runs (and a name a traced loop rebinds,
+only where it makes no pass): `link` makes an in-place update of either reach the other
+there, as a select on that condition.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from ...core import tree
+from ...core import array as core
 from ...core.array import HOST, Array, Tracer
 from ...core.errors import user_frame
 from ...core.interpreters import EAGER, current
@@ -38,16 +46,59 @@ class Retired:
             except AttributeError:
                 pass
         x._value = cls(user_frame() or "an item assignment", new.aval)
-        outer = current()
-        while outer.parent is not EAGER:
-            outer = outer.parent
-        outer.at_exit(lambda: setattr(x, "_value", value))
+        _outermost().at_exit(lambda: setattr(x, "_value", value))
+        _moved(x, new)
 
     def __getattr__(self, name):
         raise conversion_error("in-place update", f"this array took a traced value ({self._aval}) at {self._where}, "
                                "where it was concrete, so only the name assigned there has the new value",
                                "use the array that name holds (return it from a function that updates its "
                                "argument), or make the array from a traced value, e.g. fnp.zeros_like(x)")
+
+
+def _outermost():
+    outer = current()
+    while outer.parent is not EAGER:
+        outer = outer.parent
+    return outer
+
+
+_links: dict[int, list] = {}  # id(array) -> [(array, other, where)]: one object where `where` holds
+_spreading: set[int] = set()  # the arrays an in-place update is reaching now
+
+
+def link(a: Array, b: Array, where: Callable[[], Array]) -> None:
+    """Make `a` and `b` one array where the bool `where()` holds (made at the first update):
+    an in-place update of either reaches the other there, until the outermost transformation
+    ends."""
+    if not _links:
+        _outermost().at_exit(lambda: (_links.clear(), core.linked.clear()))
+    for x, y in ((a, b), (b, a)):
+        _links.setdefault(id(x), []).append((x, y, where))
+        core.linked[id(x)] = _spread
+
+
+def _spread(x: Array, new: Array) -> None:
+    """Give the update of `x` to `new` to the arrays linked to it, where they are one."""
+    from ...numpy import where as select  # here: fluxion.numpy builds on the control flow
+    _spreading.add(id(x))
+    try:
+        for _, y, where in _links[id(x)]:
+            if id(y) not in _spreading and not (y.__class__ in HOST and isinstance(y._value, Retired)):
+                adopt(y, select(where(), new, y).astype(y.dtype))
+    finally:
+        _spreading.discard(id(x))
+
+
+def _moved(x: Array, new: Array) -> None:
+    """Concrete `x`, retired: its name holds `new`, which takes its updates and its links."""
+    if id(x) not in _links:
+        return
+    _spread(x, new)
+    for _, y, where in _links.pop(id(x)):
+        _links[id(y)] = [e for e in _links[id(y)] if e[1] is not x]
+        link(new, y, where)
+    del core.linked[id(x)]
 
 
 def adopt(orig: Array, new: Array) -> Array:

@@ -122,9 +122,14 @@ class Probe:
         self.updated = [k for k, d in enumerate(dyn) if d and ins[k]._var is not next(firsts)]
         self._index = {id(x): k for k, (x, d) in enumerate(zip(ins, dyn)) if d}
 
-    def kept(self, x) -> int | None:
-        """The leaf index of the input that `x` is (the function left it in its variable), or None."""
-        return self._index.get(id(x))
+    def kept(self, x) -> int | Array | None:
+        """The leaf index of the input that `x` is (the function left it in its variable), `x`
+        itself if it is an array but not a value of this trace (the function read it from outside
+        or made it concrete), or None."""
+        k = self._index.get(id(x))
+        if k is None and isinstance(x, Array) and getattr(x, "_interp", None) is not self.staging:
+            return x
+        return k
 
     def program(self, outputs: list) -> Program:
         return dce(self.staging.program(outputs))

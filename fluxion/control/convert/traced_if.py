@@ -14,6 +14,8 @@ Both branches are traced on the state, and the results are joined name by name:
 - an array that came in and that every branch leaves in its variable (perhaps updated in
   place) is still that object afterwards, and an array a branch updated in place takes the
   value it has after the cond (one more output), so that its other names see it (inplace.py);
+  where only some branches leave it there, the cond's output is linked to it on those
+  branches' conditions: an in-place update of either reaches the other there;
 - a variable that cannot be joined (assigned on one branch only, of two shapes, two
   different strings...) has no value afterwards: an Undefined that raises, naming the `if`,
   only where the program uses it.
@@ -33,7 +35,11 @@ from .probe import Probe, Replay, arraylike, aval, describe, dynamic, label, pat
 
 
 class _Slot:
-    """A leaf of the joined state that the cond computes."""
+    """A leaf of the joined state that the cond computes; `kept[k]` is what branch `k` leaves
+    there of what came in: a leaf of the state (by index), another array, or None."""
+
+    def __init__(self, kept: dict[int, int | Array | None]):
+        self.kept = kept
 
 
 class _Kept:
@@ -49,9 +55,19 @@ class _Joined:
     def __init__(self, treedef, leaves: list):
         self.treedef, self.leaves = treedef, leaves
 
-    def value(self, outs, kept: list):
-        return tree.unflatten(self.treedef, [next(outs) if isinstance(x, _Slot) else kept[x.k] if isinstance(x, _Kept)
-                                             else x for x in self.leaves])
+    def value(self, outs, kept: list, where: Callable):
+        """The value from the cond's outputs `outs`, the state's leaves `kept` after it, and
+        `where(k)`, the condition of branch `k`."""
+        return tree.unflatten(self.treedef, [_out(next(outs), x.kept, kept, where) if isinstance(x, _Slot)
+                                             else kept[x.k] if isinstance(x, _Kept) else x for x in self.leaves])
+
+
+def _out(out: Array, kept: dict, leaves: list, where: Callable) -> Array:
+    """Output `out` of the cond, linked to the leaves some branches left in its place."""
+    for k, i in kept.items():
+        if i is not None:
+            inplace.link(out, leaves[i] if i.__class__ is int else i, where(k))
+    return out
 
 
 def _branch(fn: Callable, state: tuple, dyn: list[bool], where: str, kind: str) -> Probe:
@@ -82,13 +98,13 @@ def cond(pred, fns: Sequence[Callable], state: tuple, names: Sequence[str], wher
     for k in updated:  # an array a branch updated in place: its value after the cond is one more output
         for p, r in zip(probes, replays):
             r.take(p.ins[k], leaves[k].aval)
-    outs = ()
+    outs, pred = (), truth(kind, pred)
     if updated or any(isinstance(leaf, _Slot) for j in joined if isinstance(j, _Joined) for leaf in j.leaves):
-        outs = fx_cond(truth(kind, pred), *[r.function() for r in replays], *operands)
+        outs = fx_cond(pred, *[r.function() for r in replays], *operands)
         for k, out in zip(updated, outs[len(outs) - len(updated):]):
             leaves[k] = inplace.adopt(leaves[k], out)  # its other names see the update too
-    outs = iter(outs)
-    return tuple(j.value(outs, leaves) if isinstance(j, _Joined) else j for j in joined)
+    outs, where = iter(outs), lambda k: (lambda: pred) if k == 0 else (lambda: ~pred)
+    return tuple(j.value(outs, leaves, where) if isinstance(j, _Joined) else j for j in joined)
 
 
 def _live(probes: list[Probe], names: Sequence[str]) -> Sequence[int]:
@@ -127,9 +143,9 @@ def _join_name(name: str, probes: list[Probe], replays: list[Replay], i: int, li
         if not any(isinstance(x, Array) for x in xs) and all(same(xs[0], x) for x in xs):
             leaves.append(xs[0])  # one Python value on every branch (a branch that did not return agrees)
             continue
-        kept = {probes[k].kept(x) for k, x in zip(given, xs)}
-        if len(kept) == 1 and None not in kept:  # the array that came in, perhaps updated in place: still the
-            leaves.append(_Kept(kept.pop()))  # same object afterwards, as its other names
+        kept_by = [probes[k].kept(x) for k, x in zip(given, xs)]
+        if all(i.__class__ is int for i in kept_by) and len(set(kept_by)) == 1:  # the array that came in, perhaps updated in place: still the
+            leaves.append(_Kept(kept_by[0]))  # same object afterwards, as its other names
             continue
         joined = aval(xs[0]) if all(map(arraylike, xs)) else None
         for x in xs[1:]:
@@ -148,7 +164,7 @@ def _join_name(name: str, probes: list[Probe], replays: list[Replay], i: int, li
                 r.take(probes[k].parts[i][0][j], joined)
             else:
                 r.zeros(joined)
-        leaves.append(_Slot())
+        leaves.append(_Slot(dict(zip(given, kept_by))))
     return _Joined(treedef, leaves)
 
 

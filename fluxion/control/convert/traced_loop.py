@@ -9,6 +9,7 @@ still assign and use it within a pass, and using it elsewhere raises, naming the
 """
 from __future__ import annotations
 
+import functools
 from typing import Callable, Sequence
 
 import numpy as np
@@ -121,30 +122,35 @@ def _after(entry: tuple, state: list, outs, names: Sequence[str], where: str, ki
 
 
 def _adopt(probe: Probe, skip: int, entry: tuple, settled: list, after: tuple, names: Sequence[str], where: str,
-           kind: str) -> tuple:
+           kind: str, idle: Callable[[], Array]) -> tuple:
     """`after` where the body updated a carried array in place: the array that came in takes its
-    value after the loop, so that its other names see it too (see inplace.py). The body's
-    inputs are its `skip` other arguments, then the leaves of `settled`."""
+    value after the loop, so that its other names see it too (see inplace.py). An array the
+    body rebinds is still the one that came in where the loop makes no pass (`idle()`): they
+    are linked there. The body's inputs are its `skip` other arguments, then the leaves of
+    `settled`."""
     updated = inplace.updated([probe], skip, tuple(settled), names, where, kind)
-    if not updated:
-        return after
     origs = []  # the arrays that came in (before _settle cast them)
     for a, b in zip(entry, settled):
         xs, ys = tree.leaves(a), tree.leaves(b)
         origs += xs if len(xs) == len(ys) else ys
     leaves, treedef = tree.flatten(after)
     body_out = [x for part in probe.parts for x in part[0]]
-    for k in updated:
-        if not isinstance(origs[k], Array):
+    for k, orig in enumerate(origs):
+        if not isinstance(orig, Array):
             continue
-        if body_out[k] is not probe.ins[skip + k] and isinstance(origs[k], Tracer):
+        rebound = body_out[k] is not probe.ins[skip + k]
+        if k not in updated:
+            if rebound:
+                inplace.link(leaves[k], orig, idle)
+            continue
+        if rebound and isinstance(orig, Tracer):
             path = inplace.leaf_labels(tuple(settled), names)[k]
             raise conversion_error(kind, f"`{path}` is updated in place in the `{kind}` loop at {where} (whose "
                                    "condition is traced) and then bound to another array, so the array it held "
                                    "before would take only the first pass's update, which the loop cannot carry",
                                    "update it only in place (x[i] = v, x += y), or only as a new array "
                                    "(x = x.at[i].set(v), x = x + y), in the loop")
-        leaves[k] = inplace.adopt(origs[k], leaves[k])
+        leaves[k] = inplace.adopt(orig, leaves[k])
     return tree.unflatten(treedef, leaves)
 
 
@@ -160,7 +166,9 @@ def while_loop(test: Callable, body: Callable, state: tuple, names: Sequence[str
     replay.take(test_probe.out[0], ArrayType((), dtypes.bool_))
     run_test = replay.function()
     outs = fx_while(lambda c: run_test(*c)[0], lambda c: run_body(*c), tuple(carry))
-    return _adopt(probe, 0, state, settled, _after(state, settled, outs, names, where, kind, why), names, where, kind)
+    idle = functools.cache(lambda: ~run_test(*carry)[0])
+    return _adopt(probe, 0, state, settled, _after(state, settled, outs, names, where, kind, why), names, where, kind,
+                  idle)
 
 
 def scan(body: Callable, xs: Array, state: tuple, names: Sequence[str], where: str, kind: str) -> tuple | None:
@@ -175,4 +183,6 @@ def scan(body: Callable, xs: Array, state: tuple, names: Sequence[str], where: s
     _, carry = dynamic(settled)
     run_body = _body(probe, settled)
     outs, _ = fx_scan(lambda c, x: (run_body(x, *c), None), tuple(carry), xs)
-    return _adopt(probe, 1, state, settled, _after(state, settled, outs, names, where, kind, why), names, where, kind)
+    idle = lambda: Array(np.asarray(len(xs) == 0))  # noqa: E731
+    return _adopt(probe, 1, state, settled, _after(state, settled, outs, names, where, kind, why), names, where, kind,
+                  idle)
