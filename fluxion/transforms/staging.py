@@ -505,7 +505,8 @@ LIVE: weakref.WeakSet = weakref.WeakSet()  # every Jitted not yet garbage-collec
 
 
 def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), static_argnames=(),
-        donate_argnums: int | Sequence[int] = (), donate_argnames=(), device=None) -> Any:
+        donate_argnums: int | Sequence[int] = (), donate_argnames=(), device=None, keep_unused: bool = False,
+        inline: bool = False) -> Any:
     """Compile `f` with XLA: traced once per signature of its arguments, then cached.
 
     Arguments in `static_argnums` / `static_argnames` are Python values baked into the
@@ -534,7 +535,9 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
     constants only may run its compiled program, whose results are constants there too).
 
     The result has `lower(*args)`, `cache_size()` and `clear_cache()`, and the function's
-    name and docstring.
+    name and docstring. `keep_unused` and `inline` are accepted as jax's are: every argument
+    reaches the compiled call, and a jitted function called under another transformation is
+    always inlined into it.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> f = fx.jit(lambda x: fnp.sin(x) * 2)

@@ -130,3 +130,28 @@ def test_clear_caches_keeps_no_jitted_function_alive():
     gc.collect()
     assert len(staging.LIVE) == count - 1
     clear_caches()
+
+
+def test_linearize_with_aux_matches_jax():
+    jax = pytest.importorskip("jax")
+
+    def f(x):
+        return x * x * 3.0, {"half": x / 2.0}
+
+    x = np.array([1.0, -2.0, 0.5], np.float32)
+    y, f_jvp, aux = fx.linearize(f, fnp.asarray(x), has_aux=True)
+    jy, jf_jvp, jaux = jax.linearize(f, x, has_aux=True)
+    np.testing.assert_allclose(np.asarray(y), np.asarray(jy), rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(aux["half"]), np.asarray(jaux["half"]), rtol=1e-6)
+    t = np.array([0.1, 0.2, -0.3], np.float32)
+    np.testing.assert_allclose(np.asarray(f_jvp(fnp.asarray(t))), np.asarray(jf_jvp(t)), rtol=1e-6)
+    with pytest.raises(FluxionError, match="has_aux"):
+        fx.linearize(lambda x: x * 2.0, fnp.asarray(x), has_aux=True)
+
+
+def test_jit_accepts_keep_unused_and_inline_and_passes_every_argument():
+    f = fx.jit(lambda x, unused: x * 2.0, keep_unused=True, inline=True)
+    x = fnp.asarray([1.0, 2.0])
+    np.testing.assert_allclose(np.asarray(f(x, fnp.ones(3))), [2.0, 4.0])
+    assert "tensor<3xf32>" in f.lower(x, fnp.ones(3)).as_text()
+    np.testing.assert_allclose(np.asarray(fx.grad(lambda x: f(x, x).sum())(x)), [2.0, 2.0])

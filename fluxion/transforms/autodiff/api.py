@@ -184,15 +184,16 @@ def _retyped(t, aval) -> Array:
     return t if t.shape == aval.shape else t.reshape(aval.shape)
 
 
-def linearize(f: Callable, *primals) -> tuple[Any, Callable]:
-    """`f(*primals)` and the linear function `tangents -> jvp`, evaluated without re-running `f`.
+def linearize(f: Callable, *primals, has_aux: bool = False):
+    """`f(*primals)` and the linear function `tangents -> jvp`, evaluated without re-running `f`;
+    with `has_aux`, `f` returns `(output, aux)` and the result is `(output, f_jvp, aux)`.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> y, f_jvp = fx.linearize(fnp.exp, 0.0)
     >>> float(f_jvp(3.0))
     3.0
     """
-    primals_out, out_tree, in_tree, linear, _ = _linearize(f, primals)
+    primals_out, out_tree, in_tree, linear, aux = _linearize(f, primals, has_aux)
 
     def f_jvp(*tangents):
         t_leaves, t_tree = _leaves(tangents)
@@ -203,7 +204,8 @@ def linearize(f: Callable, *primals) -> tuple[Any, Callable]:
             _as_type("linearize", "tangent", t, a, lambda i=i: _leaf_name("tangents", tangents, i))
             for i, (t, a) in enumerate(zip(t_leaves, linear.in_types))]))
 
-    return tree.unflatten(out_tree, primals_out), f_jvp
+    out = tree.unflatten(out_tree, primals_out)
+    return (out, f_jvp, aux) if has_aux else (out, f_jvp)
 
 
 def vjp(f: Callable, *primals, has_aux: bool = False):
