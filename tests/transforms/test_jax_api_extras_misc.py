@@ -155,3 +155,36 @@ def test_jit_accepts_keep_unused_and_inline_and_passes_every_argument():
     np.testing.assert_allclose(np.asarray(f(x, fnp.ones(3))), [2.0, 4.0])
     assert "tensor<3xf32>" in f.lower(x, fnp.ones(3)).as_text()
     np.testing.assert_allclose(np.asarray(fx.grad(lambda x: f(x, x).sum())(x)), [2.0, 2.0])
+
+
+def test_custom_rules_take_nondiff_arguments_by_name_as_jax():
+    jax = pytest.importorskip("jax")
+    import functools
+    import jax.numpy as jnp
+    results = []
+    for lib, xnp in ((jax, jnp), (fx, fnp)):
+        @functools.partial(lib.custom_jvp, nondiff_argnames=("scale",))
+        def f(x, scale):
+            return xnp.sin(x) * scale
+
+        @f.defjvp
+        def f_jvp(scale, primals, tangents):
+            (x,), (t,) = primals, tangents
+            return f(x, scale), xnp.cos(x) * t * scale * 2.0
+
+        @functools.partial(lib.custom_vjp, nondiff_argnames=("k",))
+        def g(x, k):
+            return x * k
+
+        g.defvjp(lambda x, k: (x * k, x), lambda k, res, ct: (ct * k * 10.0,))
+        results.append([float(lib.grad(lambda x: f(x, 3.0))(0.5)), float(lib.grad(lambda x: f(x, scale=3.0))(0.5)),
+                        float(lib.grad(lambda x: g(x, k=2.0))(1.0))])
+    np.testing.assert_allclose(results[1], results[0], rtol=1e-6)
+    with pytest.raises(FluxionError, match="not a positional parameter"):
+        fx.custom_jvp(lambda x: x, nondiff_argnames=("y",))
+
+
+def test_checkpoint_static_argnames_passes_an_array_keyword_as_its_value():
+    h = fx.checkpoint(lambda x, n: x ** n if n > 1 else x, static_argnames="n")
+    loss = lambda x: h(x, n=fnp.asarray(3))
+    assert float(fx.grad(loss)(2.0)) == float(fx.jit(fx.grad(loss))(2.0)) == 12.0  # d/dx x**3 at 2

@@ -89,7 +89,7 @@ def _policy(policy) -> Callable:
 
 # the API -------------------------------------------------------------------------------------
 def checkpoint(fun: Callable, policy: Callable | str | None = None, static_argnums: int | Sequence[int] = (), *,
-               prevent_cse: bool = True) -> Callable:
+               prevent_cse: bool = True, static_argnames: str | Sequence[str] = ()) -> Callable:
     """`fun`, made to save less for reverse mode: its intermediate values are recomputed in the
     backward pass instead of being kept, except those the `policy` lets it save.
 
@@ -103,6 +103,7 @@ def checkpoint(fun: Callable, policy: Callable | str | None = None, static_argnu
         your own `(prim, *avals, **params) -> bool`; None saves nothing but the inputs.
       static_argnums: positional arguments passed to `fun` as they are, arrays included (their
         values, not traced ones, as for Python control flow on them).
+      static_argnames: the same for keyword arguments, by name.
       prevent_cse: accepted for jax compatibility; a compiled program always keeps the
         recomputation apart from the forward pass (jax's default, True).
 
@@ -120,6 +121,7 @@ def checkpoint(fun: Callable, policy: Callable | str | None = None, static_argnu
     del prevent_cse  # (see Args)
     policy = _policy(policy)
     statics = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+    names = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames)
 
     @functools.wraps(fun)
     def wrapped(*args, **kwargs):
@@ -133,7 +135,7 @@ def checkpoint(fun: Callable, policy: Callable | str | None = None, static_argnu
             return fun(*args, **kwargs)
         static_args = {i % len(args) for i in statics}
         leaves, in_tree = tree.flatten((tuple(_Static(a) if i in static_args else a for i, a in enumerate(args)),
-                                        kwargs))
+                                        {k: _Static(v) if k in names else v for k, v in kwargs.items()}))
         dynamic = [i for i, x in enumerate(leaves) if isinstance(x, Array)]
         static = [None if isinstance(x, Array) else x for x in leaves]
         out_tree = Store()
@@ -145,6 +147,7 @@ def checkpoint(fun: Callable, policy: Callable | str | None = None, static_argnu
                 full[i] = x
             a, k = tree.unflatten(in_tree, full)
             a = [x.value if isinstance(x, _Static) else x for x in a]
+            k = {n: x.value if isinstance(x, _Static) else x for n, x in k.items()}
             out_leaves, out_tree.value = tree.flatten(fun(*a, **k))
             return [to_array(o) for o in out_leaves]
 

@@ -280,16 +280,33 @@ class _Custom:
     _kind = ""
     _rules: tuple[str, ...] = ()  # the attributes holding the rule's functions
 
-    def __init__(self, fun: Callable, nondiff_argnums: Sequence[int] = ()):
+    def __init__(self, fun: Callable, nondiff_argnums: Sequence[int] = (), nondiff_argnames: Sequence[str] = ()):
         functools.update_wrapper(self, fun)
         self.fun = fun
         self.nondiff_argnums = (nondiff_argnums,) if isinstance(nondiff_argnums, int) else tuple(nondiff_argnums)
+        if nondiff_argnames:
+            self.nondiff_argnums += self._positions((nondiff_argnames,) if isinstance(nondiff_argnames, str)
+                                                    else tuple(nondiff_argnames))
         self._signature = None
         self._conversion = None  # (functions, the copy `converted` made of them, or None when it is this)
 
     def _functions(self) -> tuple:
         """The function and its rule's functions (None where not defined yet)."""
         return (self.fun, *[getattr(self, n) for n in self._rules])
+
+    def _positions(self, names: tuple[str, ...]) -> tuple[int, ...]:
+        """The positions of the parameters `names` of the function (nondiff_argnames)."""
+        try:
+            params = list(inspect.signature(self.fun).parameters.values())
+        except (TypeError, ValueError):
+            params = []
+        positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        for n in names:
+            if n not in positional:
+                raise op_error(ValueError, self._kind, f"nondiff_argnames names {n!r}, which is not a positional "
+                               f"parameter of {_name(self.fun)} (those are {positional})",
+                               "name one of them, or use nondiff_argnums")
+        return tuple(positional.index(n) for n in names)
 
     def _converted(self, convert: Callable) -> _Custom:
         """This function with `convert` applied to its function and rule's functions: a copy, or
@@ -370,6 +387,7 @@ class custom_jvp(_Custom):
       fun: the function; it is what runs when no derivative is taken.
       nondiff_argnums: positions of arguments that are not differentiated (Python values such
         as functions or flags); the rule receives them first.
+      nondiff_argnames: the same, by parameter name.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> @fx.custom_jvp
@@ -386,8 +404,8 @@ class custom_jvp(_Custom):
     _kind = "custom_jvp"
     _rules = ("_jvp",)
 
-    def __init__(self, fun: Callable, nondiff_argnums: Sequence[int] = ()):
-        super().__init__(fun, nondiff_argnums)
+    def __init__(self, fun: Callable, nondiff_argnums: Sequence[int] = (), nondiff_argnames: Sequence[str] = ()):
+        super().__init__(fun, nondiff_argnums, nondiff_argnames)
         self._jvp = None
         self._zeros = False  # whether the rule accepts symbolic Zero tangents
 
@@ -456,6 +474,7 @@ class custom_vjp(_Custom):
       fun: the function; it is what runs when no derivative is taken.
       nondiff_argnums: positions of arguments that are not differentiated; `fwd` receives
         them in place, `bwd` receives them first.
+      nondiff_argnames: the same, by parameter name.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> @fx.custom_vjp
@@ -470,8 +489,8 @@ class custom_vjp(_Custom):
     _kind = "custom_vjp"
     _rules = ("_fwd", "_bwd")
 
-    def __init__(self, fun: Callable, nondiff_argnums: Sequence[int] = ()):
-        super().__init__(fun, nondiff_argnums)
+    def __init__(self, fun: Callable, nondiff_argnums: Sequence[int] = (), nondiff_argnames: Sequence[str] = ()):
+        super().__init__(fun, nondiff_argnums, nondiff_argnames)
         self._fwd = self._bwd = None
 
     def defvjp(self, fwd: Callable, bwd: Callable) -> None:
