@@ -5,7 +5,8 @@
   and a tangent part linear in the tangents, which reads them (reverse mode);
 - `transpose_program`: for a program linear in some inputs, the program giving their
   cotangents from the output cotangents (reverse mode);
-- `batch_program`: the program on values with a leading batch axis (vmap);
+- `batch_program`: the program on values with a leading batch axis (vmap), named or not (a
+  collective over its name inside combines the examples);
 - `select_outputs`, `reorder`: the same program with fewer outputs or inputs in another order.
 
 Each is made by tracing a Python function that runs the sub-program under the transformation's
@@ -30,7 +31,7 @@ from ..transforms.autodiff.api import _linearize, _unpack
 from ..transforms.autodiff.custom import Forwarding
 from ..transforms.autodiff.jvp import JVPInterpreter, JVPTracer
 from ..transforms.autodiff.partial_eval import StagingInterpreter
-from ..transforms.batching.interpreter import BatchInterpreter, BatchTracer
+from ..transforms.batching.interpreter import BatchAxis, BatchInterpreter, BatchTracer
 from ..transforms.passes import dce
 from ._subprogram import Staged, _Recording, flat_tree, make
 
@@ -161,36 +162,37 @@ def transpose_program(program: Program, linear: tuple[bool, ...], ct_live: tuple
 
 
 # batching -------------------------------------------------------------------------------------
-def batch_eval(program: Program, args: Sequence, batched: Sequence[bool], size: int, force_out: Sequence[bool]
+def batch_eval(program: Program, args: Sequence, batched: Sequence[bool], axis: BatchAxis, force_out: Sequence[bool]
                ) -> tuple[list, list[bool]]:
-    """`program` on `args` (the batched ones with the batch axis first) on the current interpreter:
-    the outputs, batched ones (those depending on a batched input, and those marked in
-    `force_out`) with the batch axis first, and which are batched."""
-    interp = BatchInterpreter(size)
+    """`program` on `args` (the batched ones with the batch axis first) on the current interpreter,
+    batched along `axis` (a collective over its name combines the examples): the outputs, batched
+    ones (those depending on a batched input, and those marked in `force_out`) with the batch
+    axis first, and which are batched."""
+    interp = BatchInterpreter(axis.size, axis_name=axis.name)
     with push(interp):
         ins = [BatchTracer(interp, x, 0) if b else x for x, b in zip(args, batched)]
         outs = [interp.unpack(o) for o in evaluate(program, *ins)]
     values, out_batched = [], []
     for (v, d), force in zip(outs, force_out):
         if d is None and force:
-            v, d = broadcast_batch(v, size), 0
+            v, d = broadcast_batch(v, axis.size), 0
         values.append(v if d is None else moveaxis(v, d, 0))
         out_batched.append(d is not None)
     return values, out_batched
 
 
 @cached
-def batch_program(program: Program, batched: tuple[bool, ...], force_out: tuple[bool, ...], size: int
+def batch_program(program: Program, batched: tuple[bool, ...], force_out: tuple[bool, ...], axis: BatchAxis
                   ) -> tuple[Program, tuple[bool, ...]]:
-    """`program` on values whose `batched` inputs have a leading batch axis of `size`, and which
+    """`program` on values whose `batched` inputs have a leading batch axis `axis`, and which
     outputs are batched (leading axis too; see `batch_eval`)."""
     out_batched: list[bool] = []
 
     def run(*xs):
-        values, out_batched[:] = batch_eval(program, xs, batched, size, force_out)
+        values, out_batched[:] = batch_eval(program, xs, batched, axis, force_out)
         return values
 
-    avals = [a.update(shape=(size, *a.shape)) if b else a for a, b in zip(program.in_types, batched)]
+    avals = [a.update(shape=(axis.size, *a.shape)) if b else a for a, b in zip(program.in_types, batched)]
     return trace_program("vmap", run, avals), tuple(out_batched)
 
 

@@ -8,7 +8,9 @@ linear in the tangents, lands in the linear program. Its transpose is a conditio
 same index whose branches are the transposes of the tangent parts, so it recomputes nothing
 of the primal branch (a loop in it is taped once, by the primal conditional). Under vmap, an
 unbatched index picks among batched branches; a batched index runs every branch and selects
-each example's result.
+each example's result, as jax does: a collective in a branch then combines every example's
+values, also those of examples that do not take the branch, but (`_guard`) without their
+derivatives.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from ..core.program import Program, Var, evaluate
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ..ops._ad import Zero, is_undefined
-from ..ops._batch import batch_size, broadcast_batch, moveaxis
+from ..ops._batch import broadcast_batch, moveaxis
 from ..transforms.autodiff.jvp import JVPTracer
 from ._derive import (batch_eval, batch_program, cached, guarded, jvp_program, like, linearize_program, replace,
                       splits, trace_program, transpose_program, zeros_like)
@@ -115,8 +117,7 @@ def _cond_transpose(cts, index, *args, branches):
     return [None] + [next(out) if lin else None for lin in linear]
 
 
-def _cond_batch(args, dims, *, branches):
-    size = batch_size(args, dims)
+def _cond_batch(args, dims, axis, *, branches):
     index, ops = args[0], [a if d is None else moveaxis(a, d, 0) for a, d in zip(args[1:], dims[1:])]
     batched = tuple(d is not None for d in dims[1:])
     nout = len(branches[0].outputs)
@@ -130,14 +131,14 @@ def _cond_batch(args, dims, *, branches):
         outs = []
         for i, b in enumerate(branches):
             taken = E.eq_p.bind(index, to_array(np.int32(i)))
-            guarded = [_guard(taken, x, d, size) for x, d in zip(ops, batched)]
+            guarded = [_guard(taken, x, d, axis.size) for x, d in zip(ops, batched)]
             outs.append(batch_eval(b, guarded, [d or x is not g for x, d, g in zip(ops, batched, guarded)],
-                                   size, (True,) * nout)[0])
+                                   axis, (True,) * nout)[0])
         return [_select(index, [o[i] for o in outs]) for i in range(nout)], [0] * nout
     force = (False,) * nout
     for b in branches:  # an output is batched if any branch batches it
-        force = tuple(map(max, force, batch_program(b, batched, force, size)[1]))
-    progs = tuple(batch_program(b, batched, force, size)[0] for b in branches)
+        force = tuple(map(max, force, batch_program(b, batched, force, axis)[1]))
+    progs = tuple(batch_program(b, batched, force, axis)[0] for b in branches)
     return cond_p.bind(index, *ops, branches=progs), [0 if f else None for f in force]
 
 

@@ -11,7 +11,9 @@ A batched condition gives a loop that runs while any example's condition holds; 
 iteration computes every example's next state and keeps it only where that example's
 condition still holds, so finished examples stay frozen. The step a finished example still
 runs sees its values without their derivatives, so that it sends back no NaN in reverse mode
-(a value the examples share and a derivative is taken of is made per example for that).
+(a value the examples share and a derivative is taken of is made per example for that);
+unless the loop holds a collective, which passes a finished example's values on to the others
+(as in jax, whose batched loop runs every example's step too).
 """
 from __future__ import annotations
 
@@ -23,7 +25,8 @@ from ..ops import elementwise as E
 from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._ad import Zero, instantiate
-from ..ops._batch import batch_size, broadcast_batch, moveaxis
+from ..ops._batch import broadcast_batch, moveaxis
+from ..ops.collectives import axis_names
 from ..transforms.autodiff.jvp import JVPTracer
 from ._derive import (batch_program, cached, guarded, jvp_program, like, loop_fixpoint, reorder, replace,
                       trace_program)
@@ -58,29 +61,30 @@ def _ignoring(program: Program, avals: tuple) -> Program:
     return replace(program, inputs=[*program.inputs, *map(Var, avals)])
 
 
-def _while_batch(args, dims, *, cond, body, cond_nconsts, body_nconsts, capacity):
-    size = batch_size(args, dims)
+def _while_batch(args, dims, axis, *, cond, body, cond_nconsts, body_nconsts, capacity):
     nk = cond_nconsts + body_nconsts
     vals = [a if d is None else moveaxis(a, d, 0) for a, d in zip(args, dims)]
     batched = [d is not None for d in dims]
     carry = batched[nk:]
+    # a collective in the loop passes a frozen example's values on to the others: they keep their derivatives
+    guard = not (axis_names(cond) or axis_names(body))
     while True:  # the carries some iteration batches, and whether the condition is batched
-        body_b, body_in, _ = loop_fixpoint(functools.partial(batch_program, size=size), body,
+        body_b, body_in, _ = loop_fixpoint(functools.partial(batch_program, axis=axis), body,
                                            [*batched[cond_nconsts:nk], *carry], len(carry), carry_at=body_nconsts)
         carry = list(body_in[body_nconsts:])
-        cond_b, (pred_batched,) = batch_program(cond, (*batched[:cond_nconsts], *carry), (False,), size)
+        cond_b, (pred_batched,) = batch_program(cond, (*batched[:cond_nconsts], *carry), (False,), axis)
         if pred_batched and not all(carry):
             carry = [True] * len(carry)  # frozen examples need a state of their own
             continue
         shared = [i for i in range(cond_nconsts, nk) if not batched[i] and isinstance(vals[i], JVPTracer)]
-        if pred_batched and shared:  # differentiated values the body shares are guarded per example (`_frozen`)
+        if pred_batched and guard and shared:  # differentiated values the body shares are guarded per example
             for i in shared:
-                vals[i], batched[i] = broadcast_batch(vals[i], size), True
+                vals[i], batched[i] = broadcast_batch(vals[i], axis.size), True
             continue
         break
-    h = [broadcast_batch(v, size) if b and not bb else v for v, b, bb in zip(vals[nk:], carry, batched[nk:])]
+    h = [broadcast_batch(v, axis.size) if b and not bb else v for v, b, bb in zip(vals[nk:], carry, batched[nk:])]
     if pred_batched:
-        body_b = _frozen(cond_b, body_b, cond_nconsts, body_nconsts, tuple(batched[cond_nconsts:nk]))
+        body_b = _frozen(cond_b, body_b, cond_nconsts, body_nconsts, tuple(batched[cond_nconsts:nk]), guard)
         cond_b = _any(cond_b)
         outs = while_p.bind(*vals[:cond_nconsts], *vals[:nk], *h, cond=cond_b, body=body_b,
                             cond_nconsts=cond_nconsts, body_nconsts=nk, capacity=capacity)
@@ -97,17 +101,20 @@ def _any(cond: Program) -> Program:
 
 
 @cached
-def _frozen(cond: Program, body: Program, cond_nconsts: int, body_nconsts: int, batched_consts: tuple) -> Program:
+def _frozen(cond: Program, body: Program, cond_nconsts: int, body_nconsts: int, batched_consts: tuple,
+            guard: bool) -> Program:
     """A batched body that leaves the examples whose condition no longer holds as they are.
     Inputs: the condition's values, the body's values, the (batched) carry. The step a frozen
-    example still runs sees its carry and batched values without their derivatives (`guarded`)."""
+    example still runs sees its carry and batched values without their derivatives (`guarded`),
+    unless `guard` is false."""
     nk = cond_nconsts + body_nconsts
+    keep = guarded if guard else lambda pred, x: x
 
     def step(*xs):
         carry = xs[nk:]
         (pred,) = evaluate(cond, *xs[:cond_nconsts], *carry)
-        consts = [guarded(pred, c) if b else c for c, b in zip(xs[cond_nconsts:nk], batched_consts)]
-        new = evaluate(body, *consts, *[guarded(pred, c) for c in carry])
+        consts = [keep(pred, c) if b else c for c, b in zip(xs[cond_nconsts:nk], batched_consts)]
+        new = evaluate(body, *consts, *[keep(pred, c) for c in carry])
         return [E.select_n_p.bind(S.broadcast_in_dim(pred, c.shape, (0,)), c, n) for c, n in zip(carry, new)]
 
     return trace_program("vmap", step, [*cond.in_types[:cond_nconsts], *body.in_types])

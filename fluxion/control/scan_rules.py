@@ -22,7 +22,7 @@ from ..core.primitive import batch_rules, jvp_rules, transpose_rules
 from ..core.program import Program, evaluate
 from ..ops import elementwise as E
 from ..ops._ad import Zero, instantiate, is_undefined
-from ..ops._batch import batch_size, broadcast_batch, moveaxis
+from ..ops._batch import broadcast_batch, moveaxis
 from ._derive import (batch_program, cached, jvp_program, like, linearize_program, loop_fixpoint, reorder, replace,
                       select_outputs, splits, trace_program, transpose_program, zeros_like)
 from .scan import scan_p
@@ -145,11 +145,10 @@ def _transposed_step(transposed: Program, num_known_c: int, num_known_x: int, nh
     return trace_program("transpose", step, [*kc, *rest[:nh], *acc, *kx, *rest[nh:]])
 
 
-def _scan_batch(args, dims, *, body, length, reverse, unroll, num_consts, num_carry):
+def _scan_batch(args, dims, axis, *, body, length, reverse, unroll, num_consts, num_carry):
     nc, nh = num_consts, num_carry
-    size = batch_size(args, dims)
     batched = [d is not None for d in dims]
-    program, batched_in, batched_out = loop_fixpoint(functools.partial(batch_program, size=size), body, batched, nh,
+    program, batched_in, batched_out = loop_fixpoint(functools.partial(batch_program, axis=axis), body, batched, nh,
                                                       carry_at=nc)
     vals = []
     for i, (a, d) in enumerate(zip(args, dims)):
@@ -158,7 +157,7 @@ def _scan_batch(args, dims, *, body, length, reverse, unroll, num_consts, num_ca
         elif d is not None:
             vals.append(moveaxis(a, d, 0))
         else:
-            vals.append(broadcast_batch(a, size) if batched_in[i] else a)
+            vals.append(broadcast_batch(a, axis.size) if batched_in[i] else a)
     outs = scan_p.bind(*vals, body=program, length=length, reverse=reverse, unroll=unroll, num_consts=nc,
                        num_carry=nh)
     return outs, [(0 if i < nh else 1) if b else None for i, b in enumerate(batched_out)]

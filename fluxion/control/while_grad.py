@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import functools
 
+from ..core.errors import UnsupportedError, op_error
 from ..core.interpreters import EAGER, _ctx, use
 from ..core.primitive import abstract_eval, jvp_rules, transpose_rules
 from ..core.program import Program, evaluate
@@ -39,6 +40,8 @@ from ..ops import elementwise as E
 from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._ad import Zero, differentiable, instantiate
+from ..ops.collectives import axis_names
+from ..transforms.batching.interpreter import BatchTracer
 from ..transforms.autodiff.api import jvp, vjp
 from ..transforms.autodiff.custom import CallPrimitive, Record, linear_call_jvp
 from . import while_tape as T
@@ -109,6 +112,7 @@ def _taped_jvp(primals, tangents, *, cond, body, cond_nconsts, body_nconsts, cap
         outs, n, (rows, stride, count) = T.taped_loop(
             lambda s, i: evaluate(cond, *cond_consts, *s)[0], lambda s: evaluate(body, *consts, *s), list(init),
             (rows, T.i32(1), T.i32(0)), T.i32(0), capacity, lambda s: [s[k] for k in saved])
+    _check_own_counts(n, axis_names(cond) | axis_names(body))
     operands = [*consts, *rows, stride, count, n, *[tangents[nk + diff[j]] for j in live_init],
                 *[tangents[cond_nconsts + k] for k in live_consts]]
     call = Record(name="while_loop", step=step, capacity=capacity, levels=T.levels(capacity), num_consts=body_nconsts,
@@ -118,6 +122,22 @@ def _taped_jvp(primals, tangents, *, cond, body, cond_nconsts, body_nconsts, cap
     lin = while_lin_p.bind(*operands, call=call)
     t_out = dict(zip(diff, lin))
     return outs, [t_out[k] if k in t_out else Zero(x.aval) for k, x in enumerate(init)]
+
+
+def _check_own_counts(n, names: frozenset) -> None:
+    """Refuse a trip count `n` that differs per example of a vmap whose name a collective in the
+    loop uses: each example's reverse sweep would walk back over its own steps, out of step with
+    the others', so the collective's transpose would combine cotangents of different steps."""
+    while isinstance(n, BatchTracer):
+        name = n._interp.axis_name
+        if n.bdim is not None and name in names:
+            raise op_error(UnsupportedError, "while_loop", "reverse mode through a loop whose number of steps "
+                           f"differs per example of the vmap named {name!r}, and whose body or condition uses a "
+                           "collective over that name", "take the gradient around the vmap (fx.grad(lambda xs: "
+                           f"fx.vmap(f, axis_name={name!r})(xs).sum())), use forward mode (fx.jvp, fx.jacfwd), or "
+                           "give every example the same number of steps (e.g. a condition on lax.pmax of the "
+                           "examples' values)")
+        n = n.val
 
 
 # the linear primitive ---------------------------------------------------------------------------

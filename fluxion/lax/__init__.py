@@ -22,8 +22,9 @@ from ._arithmetic import (RoundingMethod as RoundingMethod, abs as abs, acos as 
                           nextafter as nextafter, pow as pow, real as real, reciprocal as reciprocal, rem as rem,
                           round as round, rsqrt as rsqrt, sign as sign, sin as sin, sinh as sinh, sqrt as sqrt,
                           square as square, sub as sub, tan as tan, tanh as tanh)
-from ._collectives import (all_gather as all_gather, axis_index as axis_index, pmax as pmax, pmean as pmean,
-                           pmin as pmin, psum as psum)
+from ._collectives import (all_gather as all_gather, all_to_all as all_to_all, axis_index as axis_index,
+                           pmax as pmax, pmean as pmean, pmin as pmin, ppermute as ppermute, psum as psum,
+                           psum_scatter as psum_scatter)
 from ._bits import (bitwise_and as bitwise_and, bitwise_not as bitwise_not, bitwise_or as bitwise_or,
                     bitwise_xor as bitwise_xor, clz as clz, eq as eq, ge as ge, gt as gt, le as le, lt as lt, ne as ne,
                     population_count as population_count, shift_left as shift_left,

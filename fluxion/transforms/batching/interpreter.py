@@ -9,15 +9,24 @@ A vmap with an `axis_name` also applies the rule of a collective over that name 
 all_gather, ...; see ops/collectives.py), batched operands or not:
 `collective_rules[p](args, dims, size, **params)`. A collective over another name is a
 per-example operation here, passed on below until the interpreter of its name meets it.
+
+A control-flow primitive (one whose params carry programs: branches, loop bodies) gets the
+interpreter's axis too, `batch_rules[p](args, dims, axis, **params)` with `axis` a `BatchAxis`:
+its rule batches the programs along that axis, so that a collective over its name inside them
+combines the examples, as one outside would. Such a call goes to its rule even when no operand
+is batched if a collective in its programs names this axis.
 """
 from __future__ import annotations
+
+from typing import Any, NamedTuple
 
 from ...core import errors
 from ...core.array import Array, Tracer, to_array
 from ...core.interpreters import Interpreter
 from ...core.primitive import batch_rules
+from ...core.program import sub_programs
 from ...core.types import ArrayType
-from ...ops.collectives import collective_rules
+from ...ops.collectives import axis_names, collective_rules
 from ..autodiff.partial_eval import out_types
 
 
@@ -51,6 +60,15 @@ class BatchTracer(Tracer):
         return self
 
 
+class BatchAxis(NamedTuple):
+    """The batch axis a control-flow rule batches its programs along: its size, and its name
+    (None: unnamed). Part of the derived programs' cache keys, since a collective over the
+    name makes a program batched along a named axis differ from one batched along another."""
+
+    size: int
+    name: Any = None
+
+
 _NO_RULE = ("has no batching rule, so it cannot run under vmap",
             "call it outside vmap (e.g. in a Python loop over the examples)")
 
@@ -78,14 +96,21 @@ class BatchInterpreter(Interpreter):
             vals.append(v)
             dims.append(d)
         named = self.axis_name is not None and prim in collective_rules and params["axis_name"] == self.axis_name
-        if not named and all(d is None for d in dims):
+        programs = sub_programs(params)
+        if not named and all(d is None for d in dims) and not self._combined_in(programs):
             return self.parent.process(prim, vals, params)
         # shape and dtype errors speak of one example, as they would without vmap
         out_types(prim, [a.aval if isinstance(a, Array) else to_array(a).aval for a in args], params)
         if named:
             _refuse_forward_gradient(prim)
             return self.apply(collective_rules, prim, _NO_RULE, vals, dims, self.size, **params)
+        if programs:
+            return self.apply(batch_rules, prim, _NO_RULE, vals, dims, BatchAxis(self.size, self.axis_name), **params)
         return self.apply(batch_rules, prim, _NO_RULE, vals, dims, **params)
+
+    def _combined_in(self, programs) -> bool:
+        """Whether a collective in `programs` combines over this interpreter's examples."""
+        return self.axis_name is not None and any(self.axis_name in axis_names(p) for p in programs)
 
     def wrap(self, val, bdim):
         if bdim is None:
