@@ -34,9 +34,11 @@ from ._contract import (ConvDimensionNumbers as ConvDimensionNumbers, Precision 
                         conv_general_dilated as conv_general_dilated,
                         conv_with_general_padding as conv_with_general_padding, dot as dot, dot_general as dot_general,
                         padtype_to_pads as padtype_to_pads)
-from ._control import map as map  # noqa: A004
+from ._control import map as map, optimization_barrier as optimization_barrier  # noqa: A004
+from ._conv import (conv_general_dilated_patches as conv_general_dilated_patches,
+                    conv_transpose as conv_transpose)
 from ._convert import (bitcast_convert_type as bitcast_convert_type, convert_element_type as convert_element_type,
-                       select as select, select_n as select_n)
+                       reduce_precision as reduce_precision, select as select, select_n as select_n)
 from ._dynamic import (dynamic_index_in_dim as dynamic_index_in_dim, dynamic_slice as dynamic_slice,
                        dynamic_slice_in_dim as dynamic_slice_in_dim,
                        dynamic_update_index_in_dim as dynamic_update_index_in_dim,
@@ -57,7 +59,9 @@ from ._shape import (broadcast as broadcast, broadcast_in_dim as broadcast_in_di
                      index_in_dim as index_in_dim, iota as iota, pad as pad, reshape as reshape, rev as rev,
                      slice as slice, slice_in_dim as slice_in_dim, split as split, squeeze as squeeze,  # noqa: A004
                      transpose as transpose, zeros_like_array as zeros_like_array)
-from ._sort import sort as sort, sort_key_val as sort_key_val, top_k as top_k
+from ._solves import custom_linear_solve as custom_linear_solve, custom_root as custom_root
+from ._sort import (approx_max_k as approx_max_k, approx_min_k as approx_min_k, sort as sort,
+                    sort_key_val as sort_key_val, top_k as top_k)
 from ._special import (bessel_i0e as bessel_i0e, bessel_i1e as bessel_i1e, betainc as betainc, digamma as digamma,
                        erf as erf, erf_inv as erf_inv, erfc as erfc, igamma as igamma, igamma_grad_a as igamma_grad_a,
                        igammac as igammac, lgamma as lgamma, polygamma as polygamma,

@@ -1,12 +1,15 @@
-"""`map` with jax.lax's `batch_size`: slices of a batch run together under `vmap`, batches in a loop."""
+"""`map` with jax.lax's `batch_size` (slices of a batch run together under `vmap`, batches in a
+loop), and `optimization_barrier`."""
 from __future__ import annotations
 
 from typing import Any, Callable
 
 from .. import control
 from .. import tree
+from ..ops import barrier
 from ..ops import shape as S
 from ..transforms.batching import vmap
+from ._operands import as_array
 
 
 def map(f: Callable, xs: Any, *, batch_size: int | None = None) -> Any:  # noqa: A001
@@ -38,3 +41,18 @@ def map(f: Callable, xs: Any, *, batch_size: int | None = None) -> Any:  # noqa:
     return tree.map(lambda a, b: S.concatenate([a, b], 0), *parts)
 
 
+def optimization_barrier(operand: Any, /) -> Any:
+    """`operand` (a pytree of arrays) unchanged, as a fence compilers do not move computations across.
+
+    Every value computed before the barrier from its operands is computed before it in the
+    compiled program too, and program passes and XLA cannot merge or simplify across it (for
+    example to recompute a value instead of keeping it). It differentiates and batches as the
+    identity.
+
+    >>> import fluxion.numpy as fnp
+    >>> x, y = optimization_barrier((fnp.ones(2), 3.0))
+    >>> x.tolist(), y.item()
+    ([1.0, 1.0], 3.0)
+    """
+    leaves, structure = tree.flatten(operand)
+    return tree.unflatten(structure, barrier.optimization_barrier([as_array(x) for x in leaves]))

@@ -4,6 +4,8 @@ exponential, gumbel.
 Uniform floats come from mantissa bits: the top `nmant` bits of a random word become the
 mantissa of a float in [1, 2), from which 1 is subtracted, so every value is a multiple of
 2**-nmant in [0, 1). Samplers of 16-bit dtypes compute in float32 and round once at the end.
+Where that resolution is too coarse (events of probability below 2**-nmant), a second draw
+refines it (`unit_float_pair`): the "high" modes of gumbel and bernoulli.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.array import Array
+from ..core.errors import InvalidArgumentError, op_error
 from ..numpy._convert import convert
 from ..ops import elementwise as E
 from ..ops import shape as S
@@ -54,6 +57,13 @@ def unit_floats(op: str, key, shape: tuple[int, ...], dt: np.dtype, ops=BIND, ce
     `centred`)."""
     draw = _mantissa_layout(dt, centred)[0]
     return ops.reshape(_mantissa_floats(flat_bits(op, key, shape, draw, ops), dt, ops, centred), shape)
+
+
+def unit_float_pair(op: str, key, shape: tuple[int, ...], dt: np.dtype) -> tuple[Array, Array]:
+    """Two independent arrays of uniform floats of `dt` in [0, 1) with the shape `shape`, from one draw:
+    `hi + lo * 2**-nmant` is uniform with twice the mantissa bits."""
+    u = unit_floats(op, key, (2,) + shape, dt)
+    return tuple(S.reshape(S.slice_in_dim(u, i, i + 1, 1, 0), shape) for i in (0, 1))
 
 
 def stream_floats(op: str, key, shape: tuple[int, ...], dt: np.dtype, centred: bool = False) -> Array:
@@ -185,14 +195,36 @@ def exponential(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.flo
     return convert(E.neg_p.bind(E.log1p_p.bind(E.neg_p.bind(u))), dt)
 
 
-def gumbel(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32) -> Array:
-    """Standard Gumbel samples: -log(-log(u)) for u uniform in [tiny, 1).
+_GUMBEL_MODES = ("low", "high", "highest")
+
+
+def gumbel(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32, mode: str | None = None) -> Array:
+    """Standard Gumbel samples: -log(-log(u)) for u uniform in (0, 1).
+
+    `mode` sets how far the upper tail reaches. "low" (the default, None): u in [tiny, 1) from
+    one draw, a multiple of 2**-23 in float32, so that no sample exceeds about 16 (-log(2**-23))
+    and events of probability below about 1e-7 are missed. "high": below 1/2, u takes a second
+    draw's bits (twice the cost), and -log(-log1p(-u)) reaches about 32 in float32. "highest":
+    "high" computed in float64, then rounded to `dtype`.
 
     >>> import fluxion as fx
     >>> fx.random.gumbel(fx.random.key(0), (4,)).shape
     (4,)
     """
     dt = float_dtype("gumbel", dtype)
+    mode = "low" if mode is None else mode
+    if mode not in _GUMBEL_MODES:
+        raise op_error(InvalidArgumentError, "random.gumbel", f"unknown mode {mode!r}",
+                       "pass mode='low' (the default), 'high' or 'highest'")
     cdt = compute_dtype(dt)
-    u = uniform(key, shape, cdt, float(np.finfo(cdt).tiny), 1.0)
-    return convert(E.neg_p.bind(E.log_p.bind(E.neg_p.bind(E.log_p.bind(u)))), dt)
+    if mode == "low":
+        u = uniform(key, shape, cdt, float(np.finfo(cdt).tiny), 1.0)
+        return convert(E.neg_p.bind(E.log_p.bind(E.neg_p.bind(E.log_p.bind(u)))), dt)
+    cdt = dtypes.float64 if mode == "highest" else cdt
+    hi, lo = unit_float_pair("gumbel", key, canonical_shape("random.gumbel", shape), cdt)
+    info = np.finfo(cdt)
+    # below 1/2 the second draw fills the bits under hi's last one (and tiny keeps u above 0);
+    # above, 1 - u needs no more bits than hi has
+    fine = E.add_p.bind(E.add_p.bind(hi, E.mul_p.bind(lo, const(2.0 ** -info.nmant, cdt))), const(info.tiny, cdt))
+    u = E.select_n_p.bind(E.ge_p.bind(hi, const(0.5, cdt)), fine, hi)
+    return convert(E.neg_p.bind(E.log_p.bind(E.neg_p.bind(E.log1p_p.bind(E.neg_p.bind(u))))), dt)

@@ -14,16 +14,14 @@ from __future__ import annotations
 from typing import Callable
 
 from ... import numpy as fnp
-from ...control._derive import splits, staging_below
 from ...control._subprogram import Staged, flat_tree
+from ...control.linear_solve import linear_solve_p, linearizing
 from ...core.array import Array
-from ...core.interpreters import EagerInterpreter, _ctx, use
-from ...core.primitive import abstract_eval, transpose_rules
+from ...core.interpreters import EagerInterpreter, _ctx
 from ...core.program import evaluate
-from ...ops._ad import Zero, differentiable, instantiate
+from ...ops._ad import differentiable
 from ...transforms.autodiff.api import jvp, vjp
-from ...transforms.batching.interpreter import BatchInterpreter
-from ...transforms.autodiff.custom import CallPrimitive, custom_jvp
+from ...transforms.autodiff.custom import custom_jvp
 from ...transforms.autodiff.jacobians import stop_gradient
 
 Operator = Callable[[Array], Array]
@@ -93,23 +91,12 @@ def _solve_jvp(system: _System, primals, tangents):
                 full[i] = c
             return system.matvec(full, x)
         rhs = db - jvp(ax, [a[i] for i in moving], [d_consts[i] for i in moving])[1]
-    if _linearizing([*consts, b, x0]):  # reverse mode: a call linear in rhs, transposed by a solve with A^T
+    if linearizing([*consts, b, x0]):  # reverse mode: a call linear in rhs, transposed by a solve with A^T
         (dx,) = linear_solve_p.bind(*consts, rhs, num_res=len(consts),
                                     solve=_solve_function(system), transpose=_solve_function(system.transposed()))
     else:
         dx = _solve(system, consts, rhs, fnp.zeros_like(rhs))[0]
     return (x, info), (dx, info)
-
-
-def _linearizing(primals) -> bool:
-    """Whether the tangents are being staged into a linear program (reverse mode), also when the
-    rule runs per example under vmap, above that staging."""
-    interp = staging_below()
-    while isinstance(interp, BatchInterpreter):
-        primals = [interp.unpack(p)[0] for p in primals]
-        interp = interp.parent
-    with use(interp):
-        return splits(primals)
 
 
 def _solve_function(system: _System):
@@ -118,36 +105,3 @@ def _solve_function(system: _System):
         consts, rhs = list(args[:-1]), args[-1]
         return (_solve(system, consts, rhs, fnp.zeros_like(rhs))[0],)
     return run
-
-
-# linear_solve: rhs -> A^{-1} rhs, linear in rhs (the last operand); the operands before it are A's
-# and the preconditioner's. It appears in the linear programs of reverse mode, where it is transposed.
-def _linear_solve_impl(*args, num_res, solve, transpose):
-    return solve(*args)
-
-
-def _linear_solve_jvp(interp, args, params):
-    n = params["num_res"]
-    primals, tangents = zip(*map(interp.unpack, args))
-    if any(t is not None and t.__class__ is not Zero for t in tangents[:n]):
-        return _linear_solve_impl(*args, **params)  # the solve's own rule differentiates the operands
-    with use(interp.parent):
-        out = linear_solve_p.bind(*primals, **params)
-        t = tangents[n]
-        if t is None or t.__class__ is Zero:
-            return out
-        t_out = linear_solve_p.bind(*primals[:n], instantiate(t), **params)
-    return tuple(interp.wrap(o, d) for o, d in zip(out, t_out))
-
-
-def _linear_solve_transpose(cts, *args, num_res, solve, transpose):
-    ct = cts[0]
-    if ct is None or ct.__class__ is Zero:
-        return [None] * len(args)
-    return [None] * num_res + list(transpose(*args[:num_res], instantiate(ct)))
-
-
-linear_solve_p = CallPrimitive("linear_solve", _linear_solve_impl, ("solve", "transpose"),
-                               jvp=_linear_solve_jvp, staged=True)
-abstract_eval[linear_solve_p] = lambda *avals, num_res, solve, transpose: (avals[num_res],)
-transpose_rules[linear_solve_p] = _linear_solve_transpose
