@@ -419,7 +419,7 @@ def _stacked(obj, dtype) -> Array:
     level with the primitives, so that the values keep their derivatives."""
     from ..ops import elementwise as E, shape as S
     if not isinstance(obj, (list, tuple)):
-        x = to_array(obj)
+        x = to_array(obj, dtype) if _is_scalar(obj) else to_array(obj)  # (0.1 into float64 is 0.1)
         return x if x.dtype == dtype and not x.weak else E.convert_element_type_p.bind(x, new_dtype=dtype, weak=False)
     parts = [_stacked(o, dtype) for o in obj]
     shapes = {p.shape for p in parts}

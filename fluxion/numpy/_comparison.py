@@ -10,7 +10,7 @@ from ..core.errors import op_error
 from ..core.interpreters import EAGER, _ctx
 from ..ops import reduce as R
 from ..ops import shape as S
-from ._convert import dtype_of
+from ._convert import dtype_of, promote
 from ._differences import _arrays, _inexact, _operands
 from ._elementwise_base import eager_array
 
@@ -99,6 +99,8 @@ def isin(element, test_elements, assume_unique: bool = False, invert: bool = Fal
         raise op_error(ValueError, "isin", f"kind={kind!r} is not a method", "pass kind=None, 'sort' or 'table'")
     # a Python scalar test value stays one, so that `equal` can compare it exactly with any dtype
     e, (t,) = fnp.asarray(element), _operands([test_elements])
+    if isinstance(test_elements, (list, tuple)):  # its Python numbers exactly (0.3 among float64 is 0.3)
+        t = promote("isin", e, test_elements)[1]
     if kind == "table" and not {e.dtype, t_dtype := dtype_of(t)[0]} <= _TABLE_DTYPES:
         raise op_error(ValueError, "isin", f"kind='table' takes only integer and boolean arrays, not "
                        f"{e.dtype} and {t_dtype}", "pass kind=None or 'sort'")

@@ -21,10 +21,16 @@ def dtype_of(x) -> tuple[np.dtype, bool]:
 
 
 def convert(x, dtype: np.dtype, weak: bool = False) -> Array:
-    """`x` as an Array of `dtype` (Python scalars convert exactly; arrays through the primitive)."""
+    """`x` as an Array of `dtype` (Python scalars convert exactly, and so do nested sequences of
+    them into a wider dtype; arrays through the primitive)."""
     if isinstance(x, _SCALARS) and not isinstance(x, np.generic):
         return Array(scalar_value(x, dtype), weak)
-    x = to_array(x)
+    y = to_array(x)
+    if isinstance(x, (list, tuple)) and y.__class__ is Array and y.dtype != dtype \
+            and dtypes.result_type((y.dtype, False), (dtype, False))[0] == dtype:
+        # made again from the Python numbers: [0.1] widened to float64 is 0.1, not float32's 0.1
+        y = to_array(x, dtype)
+    x = y
     if x.dtype == dtype and x.weak == weak:
         return x
     return E.convert_element_type_p.bind(x, new_dtype=dtype, weak=weak)
@@ -36,14 +42,26 @@ def promote(op: str, *args) -> list[Array]:
     if all(isinstance(a, Array) and a.dtype == dt for a in args):
         return args
     kinds = [dtype_of(a) for a in args]
-    dt, weak = dtypes.result_type(*kinds)
+    return _converted(args, kinds, *dtypes.result_type(*kinds))
+
+
+def _converted(args, kinds, dt: np.dtype, weak: bool) -> list[Array]:
+    """`args`, of `(dtype, weak)` `kinds`, as Arrays of `dt` (weak where `weak` and they were)."""
     return [a if k == (dt, weak) and isinstance(a, Array) else convert(a, dt, k[1] and weak)
             for a, k in zip(args, kinds)]
 
 
 def promote_inexact(op: str, *args, complex_ok: bool = True) -> list[Array]:
-    """Like `promote`, then integers and booleans go to the default float (as JAX does)."""
-    xs = promote(op, *args)
+    """Like `promote`, then integers and booleans go to the default float (as JAX does). A Python
+    int goes there directly, so one outside an integer array's range still converts (an int8
+    array divided by 255 is a float array, as in NumPy and JAX)."""
+    dt = getattr(args[0], "dtype", None)
+    if all(isinstance(a, Array) and a.dtype == dt for a in args):
+        xs = args
+    else:
+        kinds = [dtype_of(a) for a in args]
+        dt, weak = dtypes.result_type(*kinds)
+        xs = _converted(args, kinds, dt if dt in dtypes.FLOATING else dtypes.default_float, weak)
     dt = xs[0].dtype
     if dt not in dtypes.FLOATING:
         xs = [convert(x, dtypes.default_float, x.weak) for x in xs]

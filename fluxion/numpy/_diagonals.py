@@ -85,7 +85,7 @@ def fill_diagonal(a, val, wrap: bool = False, *, inplace: bool = True) -> Array:
     step = 1 + int(np.cumprod(a.shape[:0:-1]).sum())  # one along every axis, in flat positions
     end = a.size if wrap or a.ndim > 2 else min(a.size, a.shape[1] * a.shape[1])
     where = np.arange(0, end, step)
-    values = fnp.ravel(convert(_arr(val), a.dtype))
+    values = fnp.ravel(convert(val, a.dtype))  # (a Python number exactly: 0.1 into float64 is 0.1)
     if values.size == 0:
         return a
     values = fnp.resize(values, (where.size,))

@@ -9,7 +9,7 @@ from ..core import dtypes as D
 from ..core.array import Array
 from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
-from ._convert import convert
+from ._convert import convert, dtype_of
 from ._dtype_functions import finfo
 from ._elementwise_base import copy as _copy
 from ._elementwise_base import (ANY, FLOATING, INTEGER, NUMERIC, REAL, REAL_FLOATING, REAL_NUMERIC, direct,
@@ -140,8 +140,12 @@ def float_power(x1, x2, /) -> Array:
     >>> fnp.float_power(fnp.asarray([2]), -1).tolist()
     [0.5]
     """
-    x1, x2 = operands("float_power", NUMERIC, x1, x2)
-    dt = D.complex128 if x1.dtype in D.COMPLEX else D.float64
+    dt, _ = D.result_type(dtype_of(x1), dtype_of(x2))
+    if dt not in D.NUMERIC:  # (booleans): the error that names the fix
+        operands("float_power", NUMERIC, x1, x2)
+    # each operand straight to float64, so that a Python float keeps its value (0.1 is not
+    # float32's 0.1) and a Python int out of an integer array's range still converts
+    dt = D.complex128 if dt in D.COMPLEX else D.float64
     return E.pow_p.bind(convert(x1, dt), convert(x2, dt))
 
 

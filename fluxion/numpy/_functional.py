@@ -19,7 +19,10 @@ from ..core.array import Array
 from ..core.errors import ShapeError, op_error
 from ..ops._util import axis_index
 from ..transforms._convert import converted
+from ._convert import convert
 from ._manipulation import _arr
+
+_NUMBERS = (bool, int, float, complex)
 
 __all__ = ["apply_along_axis", "apply_over_axes", "fromfunction", "piecewise", "vectorize"]
 
@@ -203,7 +206,9 @@ def piecewise(x, condlist, funclist, *args, **kw) -> Array:
     out = fnp.zeros(x.shape, x.dtype)
     for cond, f in zip(conds, funclist):
         value = f(x, *args, **kw) if callable(f) else f
-        out = fnp.where(cond, fnp.astype(_arr(value), x.dtype), out)
+        # (a Python number converts exactly: 0.1 into float64 is 0.1, not float32's nearest value)
+        value = convert(value, x.dtype) if isinstance(value, _NUMBERS) else fnp.astype(_arr(value), x.dtype)
+        out = fnp.where(cond, value, out)
     return out
 
 

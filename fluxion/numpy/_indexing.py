@@ -390,7 +390,7 @@ def _not_inplace(op: str, inplace: bool) -> None:
 
 def _cycled(op: str, values, like: Array, n: int) -> Array:
     """The flattened `values` as `like`'s dtype, repeated to length `n` (NumPy's put/place rule)."""
-    v = _ravel(convert(to_array(values), like.dtype))
+    v = _ravel(convert(values, like.dtype))  # (a Python number exactly: 0.1 into float64 is 0.1)
     if v.size == 0 and n:
         raise op_error(ValueError, op, "got no values to write", "pass at least one value")
     reps = -(-n // v.size) if v.size else 0

@@ -145,23 +145,29 @@ def reshape(x, /, shape, order: str = "C", *, copy: bool | None = None) -> Array
 
 
 def ravel(x, /, order: str = "C") -> Array:
-    """The elements of `x` as a 1-d array (row-major, or column-major with order="F").
+    """The elements of `x` as a 1-d array (row-major, or column-major with order="F"; "K", the
+    order in memory, is row-major, as every array is laid out).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.ravel(fnp.ones((2, 2))).shape
     (4,)
     """
-    return reshape(x, (-1,), order)
+    return reshape(x, (-1,), _read_order(order))
 
 
 def flatten(x, /, order: str = "C") -> Array:
-    """A 1-d copy of `x` (the function behind `x.flatten()`).
+    """A 1-d copy of `x` (the function behind `x.flatten()`); `order` as in `ravel`.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.flatten(fnp.zeros((2, 3))).shape
     (6,)
     """
-    return reshape(x, (-1,), order, copy=True)
+    return reshape(x, (-1,), _read_order(order), copy=True)
+
+
+def _read_order(order: str) -> str:
+    """`reshape`'s order for ravel's: "K" (memory order) is row-major, as fluxion lays arrays out."""
+    return "C" if order == "K" else order
 
 
 def squeeze(x, /, axis=None) -> Array:
@@ -244,13 +250,16 @@ def _shape_3d(shape: tuple) -> tuple:
 
 
 # axes ---------------------------------------------------------------------------------------
-def permute_dims(x, /, axes: Sequence[int]) -> Array:
-    """Permute the axes of `x`: result axis i is axis `axes[i]` of `x`.
+def permute_dims(x, /, axes: Sequence[int] | None = None) -> Array:
+    """Permute the axes of `x`: result axis i is axis `axes[i]` of `x` (reversed when None, as
+    NumPy's `permute_dims(a)`).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.permute_dims(fnp.zeros((2, 3, 4)), (2, 0, 1)).shape
     (4, 2, 3)
     """
+    if axes is None:
+        return transpose(x)
     if axes.__class__ is tuple and _eager(x) and all(a.__class__ is int for a in axes):  # kept fast: the kernel's view
         try:
             return _view(x, x._value.transpose(axes))
@@ -434,7 +443,8 @@ def _promoted(op: str, arrays, dtype) -> list[Array]:
                        "pass a list or tuple of arrays")
     if not arrays:
         raise op_error(ValueError, op, "needs at least one array", "pass a non-empty sequence of arrays")
-    xs = promote(op, *[_arr(a) for a in arrays])
+    # (a list stays one, so that its Python numbers convert exactly: [0.1] joined to float64 is 0.1)
+    xs = promote(op, *[a if isinstance(a, (list, tuple)) else _arr(a) for a in arrays])
     return xs if dtype is None else [convert(x, dtypes.canonicalize(dtype)) for x in xs]
 
 

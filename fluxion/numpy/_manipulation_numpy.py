@@ -78,7 +78,7 @@ def append(arr, values, axis: int | None = None) -> Array:
     >>> fnp.append(fnp.asarray([1, 2]), [[3], [4]]).tolist()
     [1, 2, 3, 4]
     """
-    arr, values = _arr(arr), _arr(values)
+    arr, values = promote("append", arr, values)  # (a Python number exactly: 0.1 into float64 is 0.1)
     if axis is None:
         return fnp.concatenate([fnp.ravel(arr), fnp.ravel(values)])
     return fnp.concatenate([arr, values], axis=axis)

@@ -1,0 +1,115 @@
+"""Differences from NumPy found by probing fluxion.numpy: float functions of an integer array and
+a Python int outside its range, Python floats and float lists that meet float64 arrays (they keep
+their value, not float32's nearest one), float_power's float64 operands, ravel's order="K" and
+permute_dims without axes. NumPy is the oracle; each value is checked eagerly and under jit."""
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.numpy as fnp
+
+from _arrays import check
+
+
+def eager_and_jit(f, *args):
+    """`f(*args)` eagerly and compiled, with the NumPy arrays `args` as its operands."""
+    return f(*(fnp.asarray(a) for a in args)), fx.jit(f)(*args)
+
+
+# integer arrays in float functions with a Python int outside their range --------------------------
+@pytest.mark.parametrize("name", ["divide", "arctan2", "hypot", "logaddexp", "copysign", "heaviside"])
+@pytest.mark.parametrize("dtype, c", [(np.int8, 255), (np.uint8, -1), (np.int16, 100_000)])
+def test_float_function_of_integers_and_an_int_outside_their_range_matches_numpy(name, dtype, c):
+    x = np.array([1, 2, 5], dtype)
+    for args in ((x, c), (c, x)):
+        with np.errstate(all="ignore"):  # (NumPy computes some in float16; the values in float64 are the oracle)
+            getattr(np, name)(*args)  # NumPy accepts the int too
+            want = getattr(np, name)(*(x.astype(np.float64) if a is x else a for a in args))
+        for out in eager_and_jit(lambda v: getattr(fnp, name)(*(v if a is x else a for a in args)), x):
+            check(out, want, dtype=np.float32, rtol=1e-6)  # integers go to the default float
+
+
+def test_true_divide_operator_of_int8_by_255_matches_numpy():
+    x = np.array([1, -2, 127], np.int8)
+    for out in eager_and_jit(lambda v: (v / 255, 255 / v), x):
+        check(out[0], x / 255, dtype=np.float32, rtol=1e-6)
+        check(out[1], 255 / x, dtype=np.float32, rtol=1e-6)
+
+
+# Python floats and float lists meeting float64 arrays keep their values --------------------------
+X = np.array([0.3, 1.7, 2.9, 5.1])
+
+
+@pytest.mark.parametrize("f, g", [
+    (lambda a: a == [0.3, 1.7, 2.9, 5.1], None),
+    (lambda a: fnp.dot(a, [0.1, 0.2, 0.3, 0.4]), lambda a: np.dot(a, [0.1, 0.2, 0.3, 0.4])),
+    (lambda a: a @ [0.1, 0.2, 0.3, 0.4], None),
+    (lambda a: fnp.convolve(a, [0.1, 0.2]), lambda a: np.convolve(a, [0.1, 0.2])),
+    (lambda a: fnp.append(a, 0.1), lambda a: np.append(a, 0.1)),
+    (lambda a: fnp.put(a, fnp.asarray([0, 2]), 0.1, inplace=False),
+     lambda a: (lambda b: (np.put(b, [0, 2], 0.1), b)[1])(a.copy())),
+    (lambda a: fnp.piecewise(a, [a < 1], [0.1, 0.2]), lambda a: np.piecewise(a, [a < 1], [0.1, 0.2])),
+    (lambda a: fnp.fill_diagonal(fnp.reshape(a, (2, 2)), 0.1, inplace=False),
+     lambda a: (lambda b: (np.fill_diagonal(b, 0.1), b)[1])(a.reshape(2, 2).copy())),
+    (lambda a: fnp.float_power(a, 0.1), lambda a: np.float_power(a, 0.1)),
+], ids=["eq-list", "dot-list", "matmul-list", "convolve-list", "append", "put", "piecewise", "fill_diagonal",
+        "float_power"])
+def test_python_floats_meeting_float64_arrays_keep_their_value_as_numpy(f, g):
+    want = (g or f)(X)
+    for out in eager_and_jit(f, X):
+        assert out.dtype == want.dtype
+        np.testing.assert_array_equal(np.asarray(out), want)
+
+
+def test_append_keeps_weak_python_ints_and_numpy_bounds():
+    x = np.array([1, 2], np.int8)
+    for out in eager_and_jit(lambda v: fnp.append(v, 3), x):
+        assert out.dtype == fnp.int8  # a Python int is weak, as in every fluxion operation
+        check(out, np.array([1, 2, 3], np.int8))
+    with pytest.raises(OverflowError):
+        np.put(x.copy(), [0], 300)
+    with pytest.raises(OverflowError):
+        fnp.put(fnp.asarray(x), fnp.asarray([0]), 300, inplace=False)
+
+
+# float_power --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("x, c", [(np.array([2, 3]), 0.1), (np.array([2.0, 3.0], np.float32), 0.1),
+                                  (np.array([1, 2], np.int8), 1000), (np.array([2, 3]), 0.1 + 0.2j)])
+def test_float_power_converts_python_numbers_straight_to_float64_as_numpy(x, c):
+    for args in ((x, c), (c, x)):
+        want = np.float_power(*args)
+        for out in eager_and_jit(lambda v: fnp.float_power(*(v if a is x else a for a in args)), x):
+            assert out.dtype == want.dtype
+            check(out, want, rtol=1e-15)
+
+
+# ravel order="K", permute_dims without axes -------------------------------------------------------
+@pytest.mark.parametrize("f", [lambda a: fnp.ravel(a, order="K"), lambda a: a.ravel("K"), lambda a: a.flatten("K"),
+                               lambda a: fnp.flatten(a, order="K")])
+def test_ravel_in_memory_order_is_row_major_as_numpy_for_a_new_array(f):
+    a = np.arange(24).reshape(2, 3, 4)
+    for out in eager_and_jit(f, a):
+        check(out, np.ravel(a, order="K"))
+
+
+def test_permute_dims_without_axes_reverses_them_as_numpy():
+    a = np.arange(24).reshape(2, 3, 4)
+    for out in eager_and_jit(fnp.permute_dims, a):
+        check(out, np.permute_dims(a))
+
+
+def test_a_python_float_in_a_list_with_traced_values_keeps_its_float64_value():
+    x = fnp.asarray(np.array(0.5))
+    got = fx.jit(lambda x: fnp.asarray([x, 0.1]))(x)
+    np.testing.assert_array_equal(np.asarray(got), np.asarray([0.5, 0.1]))
+    assert float(fx.grad(lambda x: (fnp.asarray([x, 0.1]) * fnp.asarray([3.0, 1.0])).sum())(x)) == 3.0
+
+
+def test_lists_of_python_floats_keep_their_value_in_isin_and_joins_with_float64():
+    x = np.array([0.3, 0.1, 2.0])
+    for f, want in [(lambda v: fnp.isin(v, [0.3, 2]), np.isin(x, [0.3, 2])),
+                    (lambda v: fnp.concatenate([v, [0.1]]), np.concatenate([x, [0.1]])),
+                    (lambda v: fnp.stack([v, [0.1, 0.2, 0.7]]), np.stack([x, [0.1, 0.2, 0.7]]))]:
+        for out in eager_and_jit(f, x):
+            assert out.dtype == want.dtype
+            np.testing.assert_array_equal(np.asarray(out), want)
