@@ -6,6 +6,9 @@ Sorting only moves elements, so a tangent moves with its element: `sort` sorts t
 indices, get zero tangents. Ties are broken as the primal sort breaks them (stably), so the
 tangent follows the element that the primal result holds.
 
+Transposition: sorting by known keys only moves the other operands' elements, so `sort` is
+linear in them; a cotangent moves back by sorting it keyed by the permutation.
+
 Batching: `sort` sorts along the same axis of the stacked operands (unbatched operands are
 repeated per example, since all operands share one shape); `top_k` works on the last axis,
 so a batch axis found there moves to the front. Both first check one example, so 0-d examples
@@ -15,10 +18,10 @@ examples).
 from __future__ import annotations
 
 from ..core import dtypes
-from ..core.primitive import batch_rules, jvp_rules
+from ..core.primitive import batch_rules, jvp_rules, transpose_rules
 from . import shape as S
 from . import sort as T
-from ._ad import Zero
+from ._ad import Zero, instantiate, is_undefined
 from ._batch import defleading, same_bdim
 from .reduce_rules import index_dtype, take_along_axis
 
@@ -28,11 +31,26 @@ def _moved(tangents, outs, perm, axis: int) -> tuple:
                  else take_along_axis(t, perm, axis) for t, o in zip(tangents, outs))
 
 
-def _sort_jvp(primals, tangents, *, dimension, is_stable, num_keys):
-    shape = primals[0].shape
+def _sorted_positions(operands, dimension: int, is_stable: bool, num_keys: int):
+    """The operands sorted, then the permutation: where each element of the result came from."""
+    shape = operands[0].shape
     positions = S.iota(index_dtype(shape[dimension]), shape, dimension)
-    *outs, perm = T.sort_p.bind(*primals, positions, dimension=dimension, is_stable=is_stable, num_keys=num_keys)
-    return tuple(outs), _moved(tangents, outs, perm, dimension)
+    return T.sort_p.bind(*operands, positions, dimension=dimension, is_stable=is_stable, num_keys=num_keys)
+
+
+def _sort_jvp(primals, tangents, *, dimension, is_stable, num_keys):
+    # the permutation from the keys alone, so that it depends on nothing else (a linear operand)
+    *keys, perm = _sorted_positions(primals[:num_keys], dimension, is_stable, num_keys)
+    outs = (*keys, *[take_along_axis(x, perm, dimension) for x in primals[num_keys:]])
+    return outs, _moved(tangents, outs, perm, dimension)
+
+
+def _sort_transpose(cts, *args, dimension, is_stable, num_keys):
+    keys = args[:num_keys]  # (a sort keyed by a linear value is not linear: the keys are known)
+    perm = _sorted_positions(keys, dimension, is_stable, num_keys)[-1]
+    return [None if not is_undefined(x) else ct if ct.__class__ is Zero else
+            T.sort_p.bind(perm, instantiate(ct), dimension=dimension, is_stable=False, num_keys=1)[1]
+            for x, ct in zip(args, cts)]
 
 
 def _top_k_jvp(primals, tangents, *, k):
@@ -42,6 +60,7 @@ def _top_k_jvp(primals, tangents, *, k):
 
 
 jvp_rules[T.sort_p] = _sort_jvp
+transpose_rules[T.sort_p] = _sort_transpose
 jvp_rules[T.top_k_p] = _top_k_jvp
 
 

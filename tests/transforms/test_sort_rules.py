@@ -206,3 +206,29 @@ def test_sorting_along_any_axis_matches_jax(data):
     jax_sort = (lambda x: -jnp.sort(-x, axis=axis)) if descending else (lambda x: jnp.sort(x, axis=axis))
     assert_derivatives_match_jax(lambda x: fnp.sort(x, axis=axis, descending=descending) * fnp.cumsum(x, axis=axis),
                                  lambda x: jax_sort(x) * jnp.cumsum(x, axis=axis), [x], second_order=False)
+
+
+def test_sort_by_known_keys_is_linear_in_the_other_operands_and_transposes_to_the_inverse_move():
+    from fluxion.transforms._linear_transpose import linear_transpose
+    keys = np.array([[3.0, 1.0, 2.0, 1.0], [0.0, 0.0, -1.0, 5.0]])  # ties: the stable order decides
+    perm = np.argsort(keys, axis=1, kind="stable")
+    move = lambda v: fx.lax.sort((_arr(keys), v), dimension=1, num_keys=1)[1]  # noqa: E731
+    ct = rand((2, 4), seed=3)
+    want = np.zeros_like(ct)
+    np.put_along_axis(want, perm, ct, axis=1)  # ct's element k goes back to where it came from
+    (got,) = linear_transpose(move, _arr(np.zeros((2, 4))))(_arr(ct))
+    np.testing.assert_array_equal(np.asarray(got), want)
+    A = np.array([[2.0, 1.0, 0.5], [1.0, 3.0, 0.0], [4.0, 0.0, 1.0]])  # pivoting moves rows
+    (got,) = linear_transpose(lambda t: fnp.linalg.solve(_arr(A), t), _arr(np.zeros(3)))(_arr([1.0, 0.0, 2.0]))
+    np.testing.assert_allclose(np.asarray(got), np.linalg.solve(A.T, [1.0, 0.0, 2.0]), rtol=1e-12)
+
+
+def test_a_custom_rule_that_solves_with_the_tangent_differentiates_in_reverse_mode_as_jax():
+    A = np.array([[2.0, 1.0, 0.5], [1.0, 3.0, 0.0], [4.0, 0.0, 1.0]])
+    results = []
+    for lib, xnp in ((fx, fnp), (jax, jnp)):
+        f = lib.custom_jvp(lambda x: x)
+        f.defjvp(lambda p, t, xnp=xnp: (p[0], xnp.linalg.solve(A, t[0])))
+        loss = lambda x, f=f: (f(x) * xnp.arange(1.0, 4.0)).sum()  # noqa: E731
+        results.append([np.asarray(lib.grad(loss)(np.ones(3))), np.asarray(lib.jit(lib.grad(loss))(np.ones(3)))])
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-12)
