@@ -201,3 +201,14 @@ def check_same_error(f, *args, in_axes=0):
     axes = _axes(in_axes, len(args))
     outside = raised(lambda: f(*[example(a, 0, ax) for a, ax in zip(args, axes)]))
     assert raised(lambda: fx.vmap(f, in_axes=in_axes)(*args)) == outside
+
+
+def total_grad(f, x, eps=1e-6):
+    """Central differences of the sum of every output of `f`, which maps a batch to a batch: the
+    gradient around a vmap whose examples a collective couples."""
+    g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        d = np.zeros_like(x)
+        d[i] = eps
+        g[i] = (np.sum(f(x + d)) - np.sum(f(x - d))) / (2 * eps)
+    return g

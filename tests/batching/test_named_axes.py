@@ -13,6 +13,8 @@ import fluxion.numpy as fnp
 from fluxion import lax
 from fluxion.errors import FluxionError, UnsupportedError
 
+from _loop import total_grad as _total_grad
+
 
 @pytest.fixture
 def jax():
@@ -144,16 +146,6 @@ def test_unbatched_value_counts_once_per_example_as_in_jax(jax, xs):
 
 
 # derivatives -----------------------------------------------------------------------------------
-def _total_grad(f, x, eps=1e-6):
-    """Central differences of sum over examples of f(x)[b] (f maps the batch to a batch)."""
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        d = np.zeros_like(x)
-        d[i] = eps
-        g[i] = (np.sum(f(x + d)) - np.sum(f(x - d))) / (2 * eps)
-    return g
-
-
 def test_pmean_of_per_example_gradients_is_the_mean_of_the_loops_gradients(rng):
     w, xs = rng.standard_normal(3), rng.standard_normal((5, 3))
     loss = lambda w, x: fnp.tanh(fnp.dot(w, x)) ** 2  # noqa: E731

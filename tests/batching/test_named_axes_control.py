@@ -13,6 +13,8 @@ import fluxion as fx
 import fluxion.numpy as fnp
 from fluxion import lax
 
+from _loop import total_grad as _total_grad
+
 
 @pytest.fixture
 def jax():
@@ -264,16 +266,6 @@ def test_gradient_of_one_number_per_example_matches_jax(jax, rng):
     s = rng.standard_normal(5)
     _close(fx.vmap(fx.grad(_ours(make)), axis_name="i")(s),
            jax.jit(jax.vmap(jax.grad(_theirs(jax, make)), axis_name="i"))(s))
-
-
-def _total_grad(f, x, eps=1e-6):
-    """Central differences of the sum of every output of f (the batch to a batch)."""
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        d = np.zeros_like(x)
-        d[i] = eps
-        g[i] = (np.sum(f(x + d)) - np.sum(f(x - d))) / (2 * eps)
-    return g
 
 
 def test_reverse_mode_through_a_while_loop_with_a_shared_count_matches_finite_differences(rng):
