@@ -136,19 +136,19 @@ def _reduce_window_sum_transpose(ct, x, *, computation, window_dimensions, windo
                                  window_dilation=window_dilation)]
 
 
+_IDENTITY = {"max": -float("inf"), "min": float("inf"), "sum": 0}
+
+
 def _window_elements(x, computation: str, out_shape, *, window_dimensions, window_strides, padding, base_dilation,
                      window_dilation):
     """For each position in the window, the element of `x` there in every window (an array of
-    `out_shape`); padding and holes hold the identity of `computation`."""
-    ones = (1,) * x.ndim
+    `out_shape`); padding and holes hold the identity of `computation`. (A pad and a strided
+    slice: XLA's simplifier mistakes a reduce_window of 1-wide windows with padding for a no-op.)"""
+    dilated = S.pad(x, _IDENTITY[computation], tuple((lo, hi, d - 1) for (lo, hi), d in zip(padding, base_dilation)))
     for offset in itertools.product(*map(range, window_dimensions)):
-        pads = []
-        for size, q, (lo, _), s, d, r, o in zip(x.shape, out_shape, padding, window_strides, base_dilation,
-                                                window_dilation, offset):
-            start = lo - o * r  # shift the window's element `o` to the window's origin
-            pads.append((start, (q - 1) * s + 1 - dilate_dim(size, d) - start))
-        yield reduce_window_p.bind(x, computation=computation, window_dimensions=ones, window_strides=window_strides,
-                                   padding=tuple(pads), base_dilation=base_dilation, window_dilation=ones)
+        start = tuple(o * r for o, r in zip(offset, window_dilation))
+        limit = tuple(b + (q - 1) * s + 1 for b, q, s in zip(start, out_shape, window_strides))
+        yield S.slice(dilated, start, limit, window_strides)
 
 
 def _reduce_window_jvp(primals, tangents, *, computation, **window):
