@@ -17,16 +17,6 @@ from _loop import total_grad as _total_grad
 
 
 @pytest.fixture
-def jax():
-    """jax with float64 enabled for the test (restored after)."""
-    jax = pytest.importorskip("jax")
-    before = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", True)
-    yield jax
-    jax.config.update("jax_enable_x64", before)
-
-
-@pytest.fixture
 def xs(rng):
     return rng.standard_normal((4, 3))
 

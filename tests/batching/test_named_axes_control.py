@@ -16,16 +16,6 @@ from fluxion import lax
 from _loop import total_grad as _total_grad
 
 
-@pytest.fixture
-def jax():
-    """jax with float64 enabled for the test (restored after)."""
-    jax = pytest.importorskip("jax")
-    before = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", True)
-    yield jax
-    jax.config.update("jax_enable_x64", before)
-
-
 MODES = {
     "eager": lambda f, kw: fx.vmap(f, axis_name="i", **kw),
     "jit outside": lambda f, kw: fx.jit(fx.vmap(f, axis_name="i", **kw)),
