@@ -12,15 +12,17 @@ jnp = jax.numpy
 
 
 @pytest.mark.parametrize("computation", ["max", "min"])
-def test_jit_derivatives_of_max_and_min_pooling_match_jax(computation):
+@pytest.mark.parametrize("strides, padding", [((1, 1), "VALID"), ((2, 1), "SAME")])
+def test_jit_derivatives_of_max_and_min_pooling_match_jax(computation, strides, padding):
     # the rule's shifted views of the window once compiled to a crash in XLA's simplifier
     x = np.random.default_rng(0).normal(size=(3, 5))
-    w = np.arange(8.0).reshape(2, 4)
+    cols = 4 if padding == "VALID" else 5  # the pooled array is (2, cols)
+    w = np.arange(1.0, 2 * cols + 1).reshape(2, cols)
 
     def pool(m, lax):
         init = -np.inf if computation == "max" else np.inf
-        return lambda x: m.sum(lax.reduce_window(m.sin(x) * x, init, getattr(lax, computation), (2, 2), (1, 1),
-                                                 ((0, 0), (0, 0))) * w)
+        return lambda x: m.sum(lax.reduce_window(m.sin(x) * x, init, getattr(lax, computation), (2, 2), strides,
+                                                 padding) * w)
 
     f, jf = pool(fnp, fx.lax), pool(jnp, jax.lax)
     expected = jax.grad(jf)(x)
