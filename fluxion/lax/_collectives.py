@@ -4,8 +4,8 @@ pmin, all_gather, axis_index, psum_scatter, all_to_all, ppermute, with jax.lax's
 Each takes one axis name or a tuple of them (then it combines over all of them, their examples
 numbered with the first name the most significant), and a pytree of arrays where jax does;
 ppermute takes one name. They work inside the branches and loop bodies of fx.cond, fx.switch,
-fx.scan, fx.fori_loop and fx.while_loop too. `axis_index_groups` is not supported (nor is it by
-jax.vmap).
+fx.scan, fx.fori_loop and fx.while_loop too. `axis_index_groups` is refused with an error
+naming the fix.
 """
 from __future__ import annotations
 

@@ -96,21 +96,20 @@ class BatchInterpreter(Interpreter):
             vals.append(v)
             dims.append(d)
         named = self.axis_name is not None and prim in collective_rules and params["axis_name"] == self.axis_name
-        programs = sub_programs(params)
-        if not named and all(d is None for d in dims) and not self._combined_in(programs):
+        if not named and all(d is None for d in dims) and not self._combined_in(params):
             return self.parent.process(prim, vals, params)
         # shape and dtype errors speak of one example, as they would without vmap
         out_types(prim, [a.aval if isinstance(a, Array) else to_array(a).aval for a in args], params)
         if named:
             _refuse_forward_gradient(prim)
             return self.apply(collective_rules, prim, _NO_RULE, vals, dims, self.size, **params)
-        if programs:
+        if sub_programs(params):
             return self.apply(batch_rules, prim, _NO_RULE, vals, dims, BatchAxis(self.size, self.axis_name), **params)
         return self.apply(batch_rules, prim, _NO_RULE, vals, dims, **params)
 
-    def _combined_in(self, programs) -> bool:
-        """Whether a collective in `programs` combines over this interpreter's examples."""
-        return self.axis_name is not None and any(self.axis_name in axis_names(p) for p in programs)
+    def _combined_in(self, params) -> bool:
+        """Whether a collective in the programs of `params` combines over this interpreter's examples."""
+        return self.axis_name is not None and any(self.axis_name in axis_names(p) for p in sub_programs(params))
 
     def wrap(self, val, bdim):
         if bdim is None:
