@@ -109,6 +109,10 @@ def _taped_jvp(primals, tangents, *, cond, body, cond_nconsts, body_nconsts, cap
     step, saved = _restricted(body, body_nconsts, diff)
     with use(staging.parent):  # the primal loop computes with known values only
         rows = T.empty([init[k].aval for k in saved], 1, capacity, T.false_from(init))
+        # row 0 holds s_0 even when the loop makes no step: a batched loop over the tape (the
+        # tangent loop, the sweep) runs its body on a finished example's state too, and must
+        # not run it on an empty row, where an inner loop might never end
+        rows = T.write((rows, T.i32(1), T.i32(0)), T.i32(0), T.i32(0), [init[k] for k in saved], capacity)[0]
         outs, n, (rows, stride, count) = T.taped_loop(
             lambda s, i: evaluate(cond, *cond_consts, *s)[0], lambda s: evaluate(body, *consts, *s), list(init),
             (rows, T.i32(1), T.i32(0)), T.i32(0), capacity, lambda s: [s[k] for k in saved])

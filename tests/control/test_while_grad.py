@@ -328,6 +328,27 @@ def test_vmap_of_second_order_with_lanes_of_different_trip_counts_past_the_capac
         _close([g[k] for g in got], _second_order(_loss_python)(xs[k], W, int(n)))
 
 
+def _grow_to_two(x):
+    """x times 1.5 until it reaches 2, squared: no step from x >= 2 (and a loop that never ends from 0)."""
+    return fx.while_loop(lambda c: c[0] < 2.0, lambda c: (c[0] * 1.5, c[1] + 1), (x, 0))[0] ** 2
+
+
+def _linearized(f):
+    return lambda x: fx.linearize(f, x)[1](fnp.ones((), F64))
+
+
+@pytest.mark.parametrize("second", [
+    lambda f: _linearized(_linearized(f)), lambda f: fx.jacfwd(fx.jacfwd(f)), lambda f: fx.jacrev(fx.jacrev(f)),
+    lambda f: fx.jacfwd(fx.grad(f)), lambda f: fx.grad(lambda x: fx.jvp(f, (x,), (fnp.ones((), F64),))[1])])
+def test_vmap_of_second_order_with_an_example_that_makes_no_step(second):
+    # the finished example still runs the batched loops over the tape: on s_0, not on an empty row
+    xs = np.array([1.9, 3.0, 0.3, 2.0])
+    steps = [next(k for k in range(20) if x * 1.5 ** k >= 2.0) for x in xs]
+    want = [2 * 1.5 ** (2 * k) for k in steps]
+    for run in (fx.vmap(second(_grow_to_two)), fx.jit(fx.vmap(second(_grow_to_two)))):
+        np.testing.assert_allclose(np.asarray(run(fnp.asarray(xs))), want, rtol=1e-12)
+
+
 def test_third_order_derivative_matches_the_python_loop():
     def third(loss):
         return fx.grad(lambda w: fx.grad(lambda w: fx.grad(loss, argnums=1)(X, w, CAP + 3))(w))
