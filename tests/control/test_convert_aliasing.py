@@ -143,14 +143,69 @@ def rebinds_in_a_loop_that_may_not_run(n, x):
     return c, b
 
 
+def rebinds_in_some_passes_of_a_loop(n, x):
+    c = x * 1.0
+    b = c
+    i = 0
+    while i < n:
+        if i == 1:
+            b = b + 1.0
+        i += 1
+    b[0] = 5.0
+    return c, b
+
+
+def rebinds_in_some_passes_of_a_for_loop_over_a_traced_array(n, x):
+    c = x * 1.0
+    b = c
+    for v in x:
+        if v > n:
+            b = b * 2.0
+    c[2] = -1.0
+    return c, b
+
+
+def rebinds_in_an_inner_loop_that_may_not_run(n, x):
+    c = x * 1.0
+    b = c
+    i = 0
+    while i < n:
+        j = 0
+        while j < i - 1:  # no pass before i = 2
+            b = b - 1.0
+            j += 1
+        i += 1
+    b[1] = 8.0
+    return c, b
+
+
+def updates_the_condition_in_place_after_the_if(a, x):
+    q = a > 0
+    c = x * 1.0
+    b = c
+    if q:
+        pass
+    else:
+        b = b + 1.0
+    q |= True  # the link's condition is the one the `if` saw
+    c[0] = 5.0
+    return c, b
+
+
 def test_a_name_that_holds_the_same_array_on_some_paths_only_shares_its_updates_there():
     """After a traced `if` that keeps an array in a name on one branch and rebinds it on the
     other, or a loop that may make no pass, the two are one array only on those paths."""
     cases = [(-1.0, [0.0, 1.0, 2.0]), (0.5, [0.0, 1.0, 2.0]), (2.0, [3.0, 1.0, 2.0])]
     for f in (keeps_an_alias_on_one_branch_then_sets_an_item, updates_the_old_name_after_one_branch_rebinds,
-              chains_two_ifs, picks_one_of_two_arrays, updates_a_concrete_array_that_one_branch_keeps):
+              chains_two_ifs, picks_one_of_two_arrays, updates_a_concrete_array_that_one_branch_keeps,
+              updates_the_condition_in_place_after_the_if):
         _check(f, *cases)
     _check(rebinds_in_a_loop_that_may_not_run, (0.0, [0.0, 1.0, 2.0]), (2.0, [0.0, 1.0, 2.0]))
+    # a pass rebinds the name only on some paths: a flag carried through the passes says whether it still holds it
+    for f in (rebinds_in_some_passes_of_a_loop, rebinds_in_an_inner_loop_that_may_not_run):
+        _check(f, (0.0, [0.0, 1.0, 2.0]), (1.0, [0.0, 1.0, 2.0]), (2.0, [0.0, 1.0, 2.0]), (4.0, [0.0, 1.0, 2.0]))
+    _check(rebinds_in_some_passes_of_a_for_loop_over_a_traced_array, (5.0, [0.0, 1.0, 2.0]),
+           (1.5, [0.0, 1.0, 2.0]), (0.5, [0.0, 1.0, 2.0]))
 
 
 # common patterns keep working --------------------------------------------------------------------

@@ -9,12 +9,11 @@ use through another name raises instead of reading the old value.
 
 A name that one branch of a traced `if` leaves holding the array that came in and another
 rebinds is that array only where the first branch runs (and a name a traced loop rebinds,
-only where it makes no pass): `link` makes an in-place update of either reach the other
-there, as a select on that condition.
+only where no pass rebound it: where it makes no pass, or, where a pass rebinds it on some
+paths only, where a flag the loop carries says so): `link` makes an in-place update of
+either reach the other there, as a select on that condition.
 """
 from __future__ import annotations
-
-from typing import Callable
 
 from ...core import tree
 from ...core import array as core
@@ -67,15 +66,28 @@ _links: dict[int, list] = {}  # id(array) -> [(array, other, where)]: one object
 _spreading: set[int] = set()  # the arrays an in-place update is reaching now
 
 
-def link(a: Array, b: Array, where: Callable[[], Array]) -> None:
-    """Make `a` and `b` one array where the bool `where()` holds (made at the first update):
-    an in-place update of either reaches the other there, until the outermost transformation
-    ends."""
+def link(a: Array, b: Array, where: Array) -> None:
+    """Make `a` and `b` one array where the 0-d bool `where` holds: an in-place update of either
+    reaches the other there, until the outermost transformation ends. (`where` is made when the
+    statement ends: made later, it could see a value that an in-place update changed since.)"""
     if not _links:
         _outermost().at_exit(lambda: (_links.clear(), core.linked.clear()))
     for x, y in ((a, b), (b, a)):
         _links.setdefault(id(x), []).append((x, y, where))
         core.linked[id(x)] = _spread
+
+
+def condition(a: Array, b: Array, seen: frozenset = frozenset()) -> Array | None:
+    """Where `a` and `b` are one array through links (a 0-d bool), or None where they never are."""
+    found = None
+    for _, y, where in _links.get(id(a), ()):
+        if id(y) in seen:
+            continue
+        rest = True if y is b else condition(y, b, seen | {id(a)})
+        if rest is not None:
+            here = where if rest is True else where & rest
+            found = here if found is None else found | here
+    return found
 
 
 def _spread(x: Array, new: Array) -> None:
@@ -85,7 +97,7 @@ def _spread(x: Array, new: Array) -> None:
     try:
         for _, y, where in _links[id(x)]:
             if id(y) not in _spreading and not (y.__class__ in HOST and isinstance(y._value, Retired)):
-                adopt(y, select(where(), new, y).astype(y.dtype))
+                adopt(y, select(where, new, y).astype(y.dtype))
     finally:
         _spreading.discard(id(x))
 

@@ -22,6 +22,8 @@ Both branches are traced on the state, and the results are joined name by name:
 """
 from __future__ import annotations
 
+import functools
+
 from typing import Callable, Sequence
 
 from ...core import tree
@@ -103,7 +105,9 @@ def cond(pred, fns: Sequence[Callable], state: tuple, names: Sequence[str], wher
         outs = fx_cond(pred, *[r.function() for r in replays], *operands)
         for k, out in zip(updated, outs[len(outs) - len(updated):]):
             leaves[k] = inplace.adopt(leaves[k], out)  # its other names see the update too
-    outs, where = iter(outs), lambda k: (lambda: pred) if k == 0 else (lambda: ~pred)
+    # the condition of branch k, made now (not `pred` itself, which a later in-place update may change)
+    where = functools.cache(lambda k: ~pred if k == 1 else ~where(1))
+    outs = iter(outs)
     return tuple(j.value(outs, leaves, where) if isinstance(j, _Joined) else j for j in joined)
 
 

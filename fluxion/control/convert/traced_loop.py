@@ -16,6 +16,7 @@ import numpy as np
 
 from ...core import dtypes, tree
 from ...core.array import Array, Tracer
+from ...core.interpreters import push
 from ...core.types import ArrayType
 from .._subprogram import join
 from . import inplace
@@ -95,8 +96,22 @@ def _settle_name(name: str, v, out, parts, loop: str, why: str):
     return tree.unflatten(treedef, new) if changed else v
 
 
-def _body(probe: Probe, state: list) -> Callable:
-    """The replayed body: the carried leaves (the state's arrays) in, the same leaves out."""
+def _still(probe: Probe, skip: int, state: list) -> dict[int, Array]:
+    """The carried leaves (by index among the leaves of `state`) that a pass rebinds on some
+    paths only (an inner traced `if` or loop does), each with the condition, in the pass, that
+    it still holds the array that came in."""
+    ins, outs = probe.ins[skip:], [x for part in probe.parts for x in part[0]]
+    found = {}
+    with push(probe.staging):
+        for k, (a, x, b) in enumerate(zip(tree.leaves(tuple(state)), ins, outs)):
+            if isinstance(a, Array) and b is not x:
+                found[k] = inplace.condition(b, x)
+    return {k: c for k, c in found.items() if c is not None}
+
+
+def _body(probe: Probe, state: list, still: dict[int, Array]) -> Callable:
+    """The replayed body: the carried leaves (the state's arrays) in, the same leaves out, then
+    whether each leaf of `still` has stayed the array that came in, since the loop began (`c & ...`)."""
     replay = Replay(probe)
     for i, v in enumerate(state):
         if isinstance(v, Undefined) or v is UNSET:
@@ -104,7 +119,14 @@ def _body(probe: Probe, state: list) -> Callable:
         for a, b in zip(tree.leaves(v), probe.parts[i][0]):
             if isinstance(a, Array):
                 replay.take(b, a.aval)
-    return replay.function()
+    for flag in still.values():
+        replay.take(flag, ArrayType((), dtypes.bool_))
+    run, m = replay.function(), len(replay.picked) - len(still)
+
+    def body(*ins):
+        outs = run(*ins[:len(ins) - len(still)])
+        return (*outs[:m], *[f & g for f, g in zip(ins[len(ins) - len(still):], outs[m:])])
+    return body
 
 
 def _after(entry: tuple, state: list, outs, names: Sequence[str], where: str, kind: str, why: str) -> tuple:
@@ -122,12 +144,12 @@ def _after(entry: tuple, state: list, outs, names: Sequence[str], where: str, ki
 
 
 def _adopt(probe: Probe, skip: int, entry: tuple, settled: list, after: tuple, names: Sequence[str], where: str,
-           kind: str, idle: Callable[[], Array]) -> tuple:
+           kind: str, idle: Callable[[], Array], still: dict[int, Array]) -> tuple:
     """`after` where the body updated a carried array in place: the array that came in takes its
     value after the loop, so that its other names see it too (see inplace.py). An array the
-    body rebinds is still the one that came in where the loop makes no pass (`idle()`): they
-    are linked there. The body's inputs are its `skip` other arguments, then the leaves of
-    `settled`."""
+    body rebinds is still the one that came in where the loop makes no pass (`idle()`), or,
+    where a pass rebinds it on some paths only, where flag `still[k]` says so: they are linked
+    there. The body's inputs are its `skip` other arguments, then the leaves of `settled`."""
     updated = inplace.updated([probe], skip, tuple(settled), names, where, kind)
     origs = []  # the arrays that came in (before _settle cast them)
     for a, b in zip(entry, settled):
@@ -141,7 +163,7 @@ def _adopt(probe: Probe, skip: int, entry: tuple, settled: list, after: tuple, n
         rebound = body_out[k] is not probe.ins[skip + k]
         if k not in updated:
             if rebound:
-                inplace.link(leaves[k], orig, idle)
+                inplace.link(leaves[k], orig, still[k] if k in still else idle())
             continue
         if rebound and isinstance(orig, Tracer):
             path = inplace.leaf_labels(tuple(settled), names)[k]
@@ -160,15 +182,17 @@ def while_loop(test: Callable, body: Callable, state: tuple, names: Sequence[str
     why = "the loop's condition is traced"
     probe, settled = _settle(body, (), list(state), names, where, kind, why)
     dyn, carry = dynamic(settled)
-    run_body = _body(probe, settled)
+    still = _still(probe, 0, settled)
+    run_body = _body(probe, settled, still)
     test_probe = Probe(lambda *s: (truth(kind, test(*s)),), tuple(settled), dyn)
     replay = Replay(test_probe)
     replay.take(test_probe.out[0], ArrayType((), dtypes.bool_))
     run_test = replay.function()
-    outs = fx_while(lambda c: run_test(*c)[0], lambda c: run_body(*c), tuple(carry))
+    m = len(carry)
+    outs = fx_while(lambda c: run_test(*c[:m])[0], lambda c: run_body(*c), (*carry, *_true(still)))
     idle = functools.cache(lambda: ~run_test(*carry)[0])
-    return _adopt(probe, 0, state, settled, _after(state, settled, outs, names, where, kind, why), names, where, kind,
-                  idle)
+    return _adopt(probe, 0, state, settled, _after(state, settled, outs[:m], names, where, kind, why), names, where,
+                  kind, idle, dict(zip(still, outs[m:])))
 
 
 def scan(body: Callable, xs: Array, state: tuple, names: Sequence[str], where: str, kind: str) -> tuple | None:
@@ -181,8 +205,15 @@ def scan(body: Callable, xs: Array, state: tuple, names: Sequence[str], where: s
     if probe is None:
         return None
     _, carry = dynamic(settled)
-    run_body = _body(probe, settled)
-    outs, _ = fx_scan(lambda c, x: (run_body(x, *c), None), tuple(carry), xs)
+    still = _still(probe, 1, settled)
+    run_body = _body(probe, settled, still)
+    outs, _ = fx_scan(lambda c, x: (run_body(x, *c), None), (*carry, *_true(still)), xs)
     idle = lambda: Array(np.asarray(len(xs) == 0))  # noqa: E731
-    return _adopt(probe, 1, state, settled, _after(state, settled, outs, names, where, kind, why), names, where, kind,
-                  idle)
+    m = len(carry)
+    return _adopt(probe, 1, state, settled, _after(state, settled, outs[:m], names, where, kind, why), names, where,
+                  kind, idle, dict(zip(still, outs[m:])))
+
+
+def _true(still: dict) -> list[Array]:
+    """The initial flags of `still` (see `_body`)."""
+    return [Array(np.asarray(True)) for _ in still]
