@@ -3,8 +3,8 @@
 `schur` and `hessenberg` are the reductions themselves; `sylvester` (the solution of
 a x + x b = q) and `sqrtm` (the principal square root) compute through the complex Schur
 form and are primitives of their own for their derivatives: a Sylvester solve is linear in
-q, and differentiating either gives another Sylvester solve (linalg_schur_rules), where
-the Schur vectors themselves have no derivative. All act on the last two axes and batch
+q, and differentiating either gives another Sylvester solve; the reductions' own derivatives
+are in linalg_schur_rules too. All act on the last two axes and batch
 over the leading ones. XLA runs the Schur reduction on the CPU only, as it does `eig`.
 """
 from __future__ import annotations

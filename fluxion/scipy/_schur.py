@@ -2,8 +2,9 @@
 Sylvester equation, the matrix square root and general matrix functions.
 
 `schur`, `hessenberg`, `solve_sylvester` and `sqrtm` are primitives (fluxion/ops/linalg_schur);
-`rsf2csf` and `funm` are compositions over the Schur form. `solve_sylvester` and `sqrtm` are
-differentiable; the decompositions, and `funm` (which goes through one), are not.
+`rsf2csf` and `funm` are compositions over the Schur form. All are differentiable: the
+decompositions' rules are in fluxion/ops/linalg_schur_rules, and `funm`'s derivative is that of
+its own steps over the differentiated Schur form.
 """
 from __future__ import annotations
 
@@ -22,7 +23,14 @@ from ..ops._util import broadcast_shapes
 def schur(a, output: str = "real", lwork=None, overwrite_a: bool = False, sort=None, check_finite: bool = True):
     """The Schur decomposition `(T, Z)`, `a = Z T Z^H` with `Z` unitary: `T` upper triangular
     for output 'complex', and for 'real' (of a real `a`) quasi-upper triangular with a 2x2
-    block on its diagonal for each pair of complex eigenvalues. Not differentiable.
+    block on its diagonal for each pair of complex eigenvalues.
+
+    Differentiable where the eigenvalues are distinct (repeated ones give NaN, as for the
+    eigenvectors of `fluxion.numpy.linalg.eig`). The phases of complex Schur vectors are
+    whatever the algorithm picks, so only what does not depend on them (`z @ t @ z^H`,
+    `diag(t)`, `abs(t)`, the projectors `z[:, j] z[:, j]^H`) has the derivative finite
+    differences see; the real form's `t` and `z` have theirs, except at a 2x2 block
+    [[a, b], [c, a]] with b = -c (a normal block, as a rotation has), where the form jumps (NaN).
 
     >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
     >>> t, z = fsl.schur(fnp.asarray([[1.0, 2.0], [0.0, 3.0]]))
@@ -75,7 +83,9 @@ def rsf2csf(T, Z, check_finite: bool = True):
 
 def hessenberg(a, calc_q: bool = False, overwrite_a: bool = False, check_finite: bool = True):
     """The Hessenberg form `H` of `a` (zero below the first subdiagonal), with `Q`, `a = Q H Q^H`,
-    as `(H, Q)` when `calc_q`. Not differentiable.
+    as `(H, Q)` when `calc_q`. Differentiable where no subdiagonal entry of `H` is 0 (NaN
+    there, where `Q` is no longer fixed by `a`), as LAPACK fixes the factors: `Q`'s first column
+    stays e1, and a complex `H` keeps its real subdiagonal.
 
     >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
     >>> h = fsl.hessenberg(fnp.asarray([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]))
@@ -134,7 +144,8 @@ def funm(A, func, disp: bool = True):
     with T, which fixes it column by column. For a real matrix the result is its real part.
     Eigenvalues that repeat make the method inexact, as in SciPy. With `disp=False`,
     `(F, errest)`, errest bounding the relative error by the eigenvalues' least separation.
-    Not differentiable (it goes through the Schur form).
+    Differentiable where the eigenvalues are distinct, through the derivative of the Schur form
+    (NaN where they repeat), with `func` differentiated as fluxion differentiates it.
 
     >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
     >>> fsl.funm(fnp.asarray([[1.0, 1.0], [0.0, 2.0]]), lambda x: x * x).tolist()

@@ -304,14 +304,8 @@ def test_schur_matches_scipy_and_reconstructs(output, dtype):
     _close(t, a[0, :1, :1])
 
 
-def test_schur_and_hessenberg_refuse_derivatives_and_bad_arguments_naming_the_fix():
+def test_schur_and_hessenberg_refuse_bad_arguments_naming_the_fix():
     a = fnp.asarray(_general(3))
-    with pytest.raises(NotImplementedError, match="stop_gradient"):
-        fx.grad(lambda a: fnp.sum(fsl.schur(a)[0]))(a)
-    with pytest.raises(NotImplementedError, match="stop_gradient"):
-        fx.jacfwd(lambda a: fsl.hessenberg(a))(a)
-    with pytest.raises(NotImplementedError, match="stop_gradient"):
-        fx.grad(lambda a: fnp.sum(fsl.funm(a, fnp.exp)))(a)
     assert fx.grad(lambda a: fnp.sum(fsl.schur(fx.stop_gradient(a))[0]) * fnp.sum(a))(a).shape == (3, 3)
     with pytest.raises(ValueError, match="output"):
         fsl.schur(a, output="upper")
