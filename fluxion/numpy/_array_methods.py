@@ -221,7 +221,7 @@ def _round(self, ndigits=None):
 
 class _At:
     """`x.at[idx]`: functional updates, `x.at[idx].set(v)`, `.add`, `.subtract`, `.mul` (or `.multiply`),
-    `.divide`, `.power`, `.min`, `.max`, `.get`."""
+    `.divide`, `.power`, `.min`, `.max`, `.apply` (an elementwise function), `.get`."""
 
     __slots__ = ("x",)
 
@@ -284,6 +284,29 @@ class _AtIndex:
 
     def max(self, values, *, mode=None):
         return _ns._indexing.update(self.x, self.idx, values, "max", mode=mode)
+
+    def apply(self, func, *, indices_are_sorted: bool = False, unique_indices: bool = False, mode=None):
+        """`x` with the elementwise function `func` applied to `x[idx]`, once for each time an
+        index occurs (as jax's scatter applies it), so a repeated index applies it again.
+        `indices_are_sorted` and `unique_indices` are jax's hints; the result does not depend on them.
+
+        >>> import fluxion.numpy as fnp
+        >>> fnp.asarray([1.0, 2.0, 3.0]).at[fnp.asarray([0, 0, 2])].apply(lambda v: 10 * v).tolist()
+        [100.0, 2.0, 30.0]
+        """
+        x, idx = self.x, self.idx
+        times = _ns._indexing.update(_ns.zeros(x.shape, _ns.int32), idx, 1, "add", mode=mode)
+        times_at = _ns._indexing.getitem(times, idx, mode=mode)
+
+        def once(k, y):
+            old = _ns._indexing.getitem(y, idx, mode=mode)
+            new = _ns.asarray(func(old))
+            if new.dtype != y.dtype and not new.weak:
+                raise op_error(DTypeError, "x.at[...].apply", f"func turned {y.dtype} elements into {new.dtype}",
+                               f"give func a result of the array's dtype, or apply it to x.astype({new.dtype})")
+            return _ns._indexing.update(y, idx, _ns.where(times_at > k, new, old), "set", mode=mode)
+        from ..control import fori_loop  # the control package imports this one
+        return fori_loop(0, _ns.max(times, initial=0), once, x)
 
     def __getattr__(self, name: str):
         methods = ", ".join(m for m, v in vars(_AtIndex).items() if callable(v) and not m.startswith("_"))
