@@ -411,10 +411,11 @@ def _move_first_axis(values: Array, axis: int) -> Array:
     return S.transpose(values, perm)
 
 
-def _endpoints(start, stop, dtype) -> tuple[Array, Array, np.dtype]:
-    """`start` and `stop` in the working precision (float64 or complex128) and the result dtype."""
+def _endpoints(start, stop, dtype, *others) -> tuple[Array, Array, np.dtype]:
+    """`start` and `stop` in the working precision (float64 or complex128) and the result dtype
+    (which `others`, such as logspace's base, take part in)."""
     start, stop = (v if isinstance(v, (Array, bool, int, float, complex)) else asarray(v) for v in (start, stop))
-    given = dtypes.result_type(dtype_of(start), dtype_of(stop))[0]
+    given = dtypes.result_type(*map(dtype_of, (start, stop) + others))[0]
     dt = _dtype(dtype, None) or _inexact(given)
     work = dtypes.complex128 if dtypes.COMPLEX_KIND in (dtypes.kind(dt), dtypes.kind(given)) else dtypes.float64
     return convert(start, work), convert(stop, work), dt
@@ -469,14 +470,29 @@ def logspace(start, stop, /, num: int = 50, *, endpoint: bool = True, base=10.0,
              device=None) -> Array:
     """`base ** linspace(start, stop, num)`: samples evenly spaced on a log scale.
 
+    `base` may be an array: as in NumPy, it broadcasts with `start` and `stop`, and the samples
+    run along `axis` of the result.
+
     >>> import fluxion.numpy as fnp
     >>> fnp.logspace(0, 2, 3).tolist()
     [1.0, 10.0, 100.0]
+    >>> fnp.logspace(0, 2, 3, base=fnp.asarray([2.0, 10.0]), axis=1).tolist()
+    [[1.0, 2.0, 4.0], [1.0, 10.0, 100.0]]
     """
     device = resolve("logspace", device)
-    start, stop, dt = _endpoints(start, stop, dtype)
+    start, stop, dt = _endpoints(start, stop, dtype, base)
+    base = convert(base, start.dtype)  # (a list of Python numbers exactly)
+    if base.ndim:  # start, stop and base of one rank, and base with the samples' (leading) axis
+        try:
+            rank = len(np.broadcast_shapes(start.shape, stop.shape, base.shape))
+        except ValueError:
+            raise op_error(ShapeError, "logspace", f"start, stop and base of shapes {start.shape}, {stop.shape} and "
+                           f"{base.shape} do not broadcast together", "pass base as a scalar or of a shape "
+                           "that broadcasts with start and stop") from None
+        start, stop, base = (S.reshape(v, (1,) * (rank - v.ndim) + v.shape) for v in (start, stop, base))
+        base = S.expand_dims(base, (0,))
     exponents, _ = _interpolate("logspace", start, stop, operator.index(num), endpoint)
-    values = E.pow_p.bind(convert(base, exponents.dtype), exponents)
+    values = E.pow_p.bind(base, exponents)
     return place("logspace", _to_result(_move_first_axis(values, axis), dt), device)
 
 

@@ -13,7 +13,7 @@ from .. import numpy as fnp
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import op_error
-from ._convert import promote
+from ._convert import dtype_of, promote
 
 __all__ = ["c_", "index_exp", "mgrid", "ogrid", "r_", "s_"]
 
@@ -74,46 +74,88 @@ class _Concatenator:
     """`r_[...]`: slices (as ranges), scalars and arrays joined along the first axis; `c_[...]`:
     1-d pieces joined as columns (2-d ones along their last axis).
 
+    A string first item changes how the pieces are joined, as in NumPy: "axis" (e.g. "-1") the
+    axis to join along; "axis,ndim" also makes every piece at least `ndim`-dimensional (new
+    axes in front); "axis,ndim,start" puts a piece's own axes from axis `start` on instead (-1:
+    at the end). "r" and "c" ask for a matrix, which in NumPy is an `np.matrix`: here it is a
+    2-d array, a row for "r" (a column for "c") when the joined result is 1-d.
+
     >>> import fluxion.numpy as fnp
     >>> fnp.r_[0:3, 7, fnp.asarray([8, 9])].tolist()
     [0, 1, 2, 7, 8, 9]
     >>> fnp.c_[fnp.asarray([1, 2]), fnp.asarray([3, 4])].tolist()
     [[1, 3], [2, 4]]
+    >>> fnp.r_["0,2", [1, 2], [3, 4]].tolist(), fnp.r_["c", 1:3].tolist()
+    ([[1, 2], [3, 4]], [[1], [2]])
     """
 
-    def __init__(self, columns: bool, name: str):
-        self.columns, self.name = columns, name
+    def __init__(self, name: str, axis: int, ndmin: int, start: int):
+        self.name, self.axis, self.ndmin, self.start = name, axis, ndmin, start
 
-    def _piece(self, item, dt) -> Array:
-        if isinstance(item, slice):
-            return _range(self.name, item, dt)
-        if isinstance(item, str):
-            raise op_error(NotImplementedError, self.name, f"directive strings such as {item!r} are not supported",
-                           "build the array with fnp.concatenate / fnp.stack and an explicit axis")
-        if isinstance(item, (bool, int, float, complex)):
-            return item  # weak: `promote` gives it the arrays' dtype, raising where it does not fit
-        return item if isinstance(item, Array) else fnp.asarray(item)
+    def _directive(self, item: str) -> tuple[int, int, int, str | None]:
+        """`(axis, ndmin, start, matrix)` from a directive string (matrix: "r", "c" or None)."""
+        if item in ("r", "c"):
+            return self.axis, self.ndmin, self.start, item
+        try:
+            numbers = [int(v) for v in item.split(",")]
+        except ValueError:
+            numbers = []
+        if not 1 <= len(numbers) <= 3:
+            raise op_error(ValueError, self.name, f"unknown directive {item!r}",
+                           'start with "r", "c", "axis", "axis,ndim" or "axis,ndim,start", e.g. "0,2"')
+        if len(numbers) == 1:
+            return numbers[0], self.ndmin, self.start, None
+        return numbers[0], numbers[1], numbers[2] if len(numbers) == 3 else self.start, None
+
+    def _expanded(self, p: Array, ndmin: int, start: int) -> Array:
+        """`p` with new axes of length 1 up to `ndmin` dimensions, its own axes from axis `start` on."""
+        if p.ndim == 0:
+            return fnp.reshape(p, (1,) * ndmin)
+        new = ndmin - p.ndim
+        if new <= 0:
+            return p
+        first = start + new + 1 if start < 0 else start  # how many new axes go before the piece's own
+        if not 0 <= first <= new:
+            raise op_error(ValueError, self.name, f"cannot start the axes of a piece of shape {p.shape} at {start} "
+                           f"in {ndmin} dimensions", f"pass a start in [{-new - 1}, {new}] in the directive")
+        return fnp.reshape(p, (1,) * first + p.shape + (1,) * (new - first))
 
     def __getitem__(self, key):
+        if isinstance(key, str):
+            raise op_error(ValueError, self.name, f"got only the directive {key!r}, nothing to join "
+                           "(NumPy's matrix-building strings are not supported)",
+                           f"write e.g. fnp.{self.name}['0,2', a, b] with the arrays after the directive")
         items = key if isinstance(key, tuple) else (key,)
-        slices = [s for s in items if isinstance(s, slice)]
-        dt = _slice_dtype(slices) if slices else None
-        pieces = [self._piece(item, dt) for item in items]
-        if not pieces:
+        axis, ndmin, start, matrix = self.axis, self.ndmin, self.start, None
+        if items and isinstance(items[0], str):
+            axis, ndmin, start, matrix = self._directive(items[0])
+            items = items[1:]
+        if any(isinstance(item, str) for item in items):
+            raise op_error(ValueError, self.name, f"a directive string is not the first item of {key!r}",
+                           f"put the directive string first, e.g. fnp.{self.name}['0,2', a, b]")
+        if not items:
             raise op_error(ValueError, self.name, "got nothing to join", f"write e.g. fnp.{self.name}[1:3, 5]")
-        pieces = promote(self.name, *pieces)
-        if not self.columns:
-            return fnp.concatenate([fnp.atleast_1d(p) for p in pieces])
-        # c_: 1-d pieces become columns, scalars 1 x 1 blocks; then join along the last axis
-        pieces = [fnp.reshape(p, (p.size, 1)) if p.ndim < 2 else p for p in pieces]
-        return fnp.concatenate(pieces, axis=-1)
+        slices = [item for item in items if isinstance(item, slice)]
+        if slices:  # the ranges' numbers are weak: they take the other pieces' dtype (0.1:1:0.1 by float64 ones)
+            dt = dtypes.result_type((_slice_dtype(slices), True),
+                                    *(dtype_of(item) for item in items if not isinstance(item, slice)))[0]
+            items = [_range(self.name, item, dt) if isinstance(item, slice) else item for item in items]
+        # Python scalars stay weak, and lists of Python numbers convert exactly to the joint dtype
+        pieces = [self._expanded(p, ndmin, start) for p in promote(self.name, *items)]
+        out = fnp.concatenate(pieces, axis=axis)
+        if matrix is None or out.ndim == 2:
+            return out
+        if out.ndim > 2:
+            raise op_error(ValueError, self.name, f"the {out.ndim}-d result of shape {out.shape} is not a matrix",
+                           f"leave out the directive {matrix!r}, or join pieces of at most 2 dimensions")
+        return fnp.reshape(out, (out.shape[0], 1) if matrix == "c" else (1, out.shape[0]))
 
     def __repr__(self):
         return f"fluxion.numpy.{self.name}"
 
 
-r_ = _Concatenator(columns=False, name="r_")
-c_ = _Concatenator(columns=True, name="c_")
+r_ = _Concatenator("r_", axis=0, ndmin=1, start=-1)
+c_ = _Concatenator("c_", axis=-1, ndmin=2, start=0)
 
 
 class _IndexExpression:

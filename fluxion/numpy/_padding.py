@@ -3,6 +3,8 @@ time (the widths must be concrete Python ints).
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 from ..core import dtypes
@@ -10,10 +12,12 @@ from ..core.array import Array, Tracer
 from ..core.errors import op_error
 from ..ops import shape as S
 from ..ops._util import broadcasts_to as _broadcasts_to
+from ..transforms._convert import converted
 from . import _elementwise, _indexing, _reductions
 from ._convert import convert
 from ._creation import arange
 from ._eager_indexing import _takes
+from ._functional import apply_along_axis
 from ._manipulation import _arr, _eager, _view, tile
 
 __all__ = ["pad"]
@@ -158,6 +162,15 @@ def _linear_ramps(x: Array, axis: int, before: int, after: int, ends) -> Array:
     return S.concatenate([_ramp(x, axis, 0, before, first), x, right], axis)
 
 
+def _widths(pad_width, ndim: int) -> np.ndarray:
+    """`pad_width` as checked (before, after) pairs, one per axis."""
+    widths = _pairs("pad", "pad_width", pad_width, ndim, integral=True)
+    if np.any(widths < 0):
+        raise op_error(ValueError, "pad", f"pad_width {pad_width!r} has negative entries",
+                       "pass widths >= 0 (crop with slicing)")
+    return widths
+
+
 def _stat_lengths(stat_length, mode: str, ndim: int):
     """stat_length as (before, after) pairs per axis; None stands for the whole axis."""
     if stat_length is None:
@@ -188,6 +201,29 @@ def _constant_pad(x: Array, widths: np.ndarray, constant_values) -> Array:
         x = S.pad(x, vb, _axis_config(x.ndim, axis, int(b), 0))
         x = S.pad(x, va, _axis_config(x.ndim, axis, 0, int(a)))
     return x
+
+
+def _pad_by_function(x: Array, widths: np.ndarray, function, kwargs: dict) -> Array:
+    """`x` zero-padded, then `function(vector, (before, after), axis, kwargs)` on every 1-d slice
+    along each axis in turn (batched with `fx.vmap`, as `apply_along_axis`); the slice becomes
+    the `vector` the function updated in place, or the array it returned."""
+    x = S.pad(x, convert(0, x.dtype), [(int(b), int(a), 0) for b, a in widths])
+    if x.size == 0:
+        return x
+    for axis, (b, a) in enumerate(widths):
+        x = apply_along_axis(_padded_vector, axis, x, function, (int(b), int(a)), axis, kwargs)
+    return x
+
+
+def _padded_vector(vector: Array, function, width: tuple[int, int], axis: int, kwargs: dict) -> Array:
+    # converted: its item assignments (`vector[:2] = v`) update `vector` here too, also when traced
+    out = converted(function)(vector, width, axis, kwargs)
+    out = vector if out is None else _arr(out)
+    if out.shape != vector.shape:
+        raise op_error(ValueError, "pad", f"the mode function returned shape {out.shape} for a vector of shape "
+                       f"{vector.shape} (axis {axis})",
+                       "update the vector in place (vector[:k] = v) or return an array of its shape")
+    return convert(out, vector.dtype)
 
 
 _COPYING_MODES = ("edge", "reflect", "symmetric", "wrap")  # whose padding is copied elements of the array
@@ -227,9 +263,9 @@ def _eager_pad(x: Array, pad_width, mode: str, kwargs: dict) -> Array | None:
     return None
 
 
-def pad(array, pad_width, mode: str = "constant", **kwargs) -> Array:
+def pad(array, pad_width, mode: str | Callable = "constant", **kwargs) -> Array:
     """Pad an array, as NumPy's pad: modes constant, edge, reflect, symmetric, wrap, empty,
-    linear_ramp, maximum, mean, median and minimum.
+    linear_ramp, maximum, mean, median and minimum, or a function.
 
     `pad_width` is an int, a (before, after) pair, or one pair per axis; `reflect_type='odd'`
     (modes reflect and symmetric) reflects about the edge values, `2 * edge - mirrored`; `constant_values`
@@ -239,6 +275,14 @@ def pad(array, pad_width, mode: str = "constant", **kwargs) -> Array:
     later axis's statistics include the padding of the earlier ones. For integer arrays mean
     and median round halves to even, and linear_ramp rounds down, as NumPy does.
 
+    A function `mode(vector, pad_width, iaxis, kwargs)` fills the padding, as in NumPy: the
+    array is padded with zeros, then, axis by axis, the function sees every 1-d slice along
+    `iaxis` (`pad_width` is that axis's `(before, after)`, `kwargs` the keywords given to pad).
+    Fluxion arrays are values, so the slice is a fluxion array (write the function with
+    fluxion.numpy, not NumPy); it becomes what the function wrote into it (`vector[:2] = v`)
+    or, if the function returns an array, that array. The calls are batched with `fx.vmap`, so
+    this works under jit, vmap and grad too.
+
     >>> import fluxion.numpy as fnp
     >>> fnp.pad(fnp.asarray([1, 2, 3]), (2, 1), mode="reflect").tolist()
     [3, 2, 1, 2, 3, 2]
@@ -246,12 +290,21 @@ def pad(array, pad_width, mode: str = "constant", **kwargs) -> Array:
     [1.5, 1.0, 2.0, 6.0, 4.0]
     >>> fnp.pad(fnp.asarray([4, 4]), (2, 0), mode="linear_ramp", end_values=1).tolist()
     [1, 2, 4, 4]
+    >>> def ends(vector, pad_width, iaxis, kwargs):
+    ...     vector[:pad_width[0]] = kwargs.get("value", 9)
+    >>> fnp.pad(fnp.asarray([1, 2]), (2, 1), ends, value=7).tolist()
+    [7, 7, 1, 2, 0]
     """
+    if callable(mode):
+        x = _arr(array)
+        widths = _widths(pad_width, x.ndim)
+        return _pad_by_function(x, widths, mode, kwargs) if x.ndim else x
     if _eager(array) and (out := _eager_pad(array, pad_width, mode, kwargs)) is not None:  # the common case, kept fast
         return out
     x = _arr(array)
     if mode not in _PAD_MODES:
-        raise op_error(ValueError, "pad", f"mode {mode!r} is not supported", f"use one of {', '.join(_PAD_MODES)}")
+        raise op_error(ValueError, "pad", f"mode {mode!r} is not supported",
+                       f"use one of {', '.join(_PAD_MODES)}, or a function")
     allowed = _PAD_KEYWORDS.get(mode, set())
     if set(kwargs) - allowed:
         raise op_error(ValueError, "pad", f"unsupported keyword arguments for mode {mode!r}: "
@@ -259,10 +312,7 @@ def pad(array, pad_width, mode: str = "constant", **kwargs) -> Array:
     if kwargs.get("reflect_type", "even") not in ("even", "odd"):
         raise op_error(ValueError, "pad", f"reflect_type={kwargs['reflect_type']!r} is not supported",
                        "use reflect_type='even' (the default) or 'odd'")
-    widths = _pairs("pad", "pad_width", pad_width, x.ndim, integral=True)
-    if np.any(widths < 0):
-        raise op_error(ValueError, "pad", f"pad_width {pad_width!r} has negative entries",
-                       "pass widths >= 0 (crop with slicing)")
+    widths = _widths(pad_width, x.ndim)
     if x.ndim == 0:
         return x
     if mode in ("constant", "empty"):

@@ -21,8 +21,9 @@ __all__ = ["poly", "polyadd", "polyder", "polydiv", "polyfit", "polyint", "polym
 
 
 def _coefficients(op: str, *ps) -> list[Array]:
-    """The inputs as 1-d coefficient arrays (scalars become length 1) of one promoted dtype."""
-    ps = [fnp.atleast_1d(p if isinstance(p, Array) else fnp.asarray(p)) for p in ps]
+    """The inputs as 1-d coefficient arrays (scalars become length 1) of one promoted dtype
+    (lists of Python numbers convert exactly to it)."""
+    ps = [fnp.atleast_1d(p) for p in promote(op, *ps)]
     for p in ps:
         if p.ndim != 1:
             raise op_error(ShapeError, op, f"coefficients must be 1-d, got shape {p.shape}",
@@ -113,15 +114,15 @@ def polyint(p, m: int = 1, k=None) -> Array:
     [1.0, 1.0, 1.0, 5.0]
     """
     m = _order("polyint", m)
-    (p,) = promote_inexact("polyint", *_coefficients("polyint", p))
-    k = fnp.atleast_1d(fnp.asarray(0 if k is None else k))
+    p, k = promote_inexact("polyint", *_coefficients("polyint", p), 0 if k is None else k)
+    k = fnp.atleast_1d(k)
     if k.ndim != 1 or (k.shape[0] != 1 and k.shape[0] < m):
         raise op_error(ValueError, "polyint", f"k of shape {k.shape} does not give {m} integration constants",
                        "pass k as a scalar or a 1-d array of at least m constants")
     k = fnp.broadcast_to(k, (m,)) if k.shape[0] == 1 else k
     for i in range(m):
         n = p.shape[0]
-        p = fnp.concatenate([p / fnp.arange(n, 0, -1), fnp.astype(k[i:i + 1], p.dtype)])
+        p = fnp.concatenate([p / fnp.arange(n, 0, -1), k[i:i + 1]])
     return p
 
 
@@ -161,21 +162,24 @@ def polydiv(u, v, *, trim_leading_zeros: bool = True) -> tuple[Array, Array]:
     return q, r[start:]
 
 
-def polyfit(x, y, deg: int, rcond=None, full: bool = False, w=None, cov: bool = False):
+def polyfit(x, y, deg: int, rcond=None, full: bool = False, w=None, cov: bool | str = False):
     """The least-squares polynomial of degree `deg` through the points (x, y), highest power first.
 
     `y` may hold one data set per column (the result then has one column of coefficients
     each). `w` weights the residuals (use 1/sigma). With `full=True` returns
     `(coefficients, residuals, rank, singular_values, rcond)` of the scaled least-squares problem.
+    Else, with `cov=True`, returns `(coefficients, covariance)`: the covariance of the
+    coefficients, scaled by the residuals' variance (`cov="unscaled"`: not scaled, for weights
+    that are 1/sigma of known errors); for 2-d `y` one matrix per data set along a last axis.
 
     >>> import fluxion.numpy as fnp
     >>> x = fnp.asarray([0.0, 1.0, 2.0, 3.0])
     >>> fnp.round(fnp.polyfit(x, 2 * x * x - 1, 2), 4).tolist()
     [2.0, 0.0, -1.0]
+    >>> c, v = fnp.polyfit(x, fnp.asarray([0.0, 1.0, 2.0, 4.0]), 1, cov="unscaled")
+    >>> fnp.round(v, 4).tolist()
+    [[0.2, -0.3], [-0.3, 0.7]]
     """
-    if cov:
-        raise op_error(NotImplementedError, "polyfit", "cov=True is not supported",
-                       "compute the covariance from the returned residuals, or call with cov=False")
     if deg < 0:
         raise op_error(ValueError, "polyfit", f"deg={deg} is negative", "pass a degree >= 0")
     deg = int(deg)  # as NumPy's, a float degree is truncated
@@ -190,7 +194,7 @@ def polyfit(x, y, deg: int, rcond=None, full: bool = False, w=None, cov: bool = 
         raise op_error(DTypeError, "polyfit", "complex data is not supported", "fit the real and imaginary parts")
     lhs, rhs = fnp.vander(x, deg + 1), y
     if w is not None:
-        w = convert(fnp.asarray(w), x.dtype)
+        w = convert(w, x.dtype)  # (Python numbers exactly, as x's dtype reads them)
         if w.shape != x.shape:
             raise op_error(ShapeError, "polyfit", f"w of shape {w.shape} does not match x of shape {x.shape}",
                            "pass one weight per sample")
@@ -198,9 +202,30 @@ def polyfit(x, y, deg: int, rcond=None, full: bool = False, w=None, cov: bool = 
         rhs = rhs * (w[:, None] if rhs.ndim == 2 else w)
     rcond = x.shape[0] * finfo(x.dtype).eps if rcond is None else rcond
     scale = fnp.sqrt(fnp.sum(lhs * lhs, axis=0))  # unit columns keep the problem well conditioned
-    c, residuals, rank, s = fnp.linalg.lstsq(lhs / scale, rhs, rcond=rcond)
+    lhs = lhs / scale
+    c, residuals, rank, s = fnp.linalg.lstsq(lhs, rhs, rcond=rcond)
     c = c / (scale[:, None] if c.ndim == 2 else scale)
-    return (c, residuals, rank, s, rcond) if full else c
+    if full:
+        return c, residuals, rank, s, rcond
+    if not cov:
+        return c
+    return c, _covariance(lhs, scale, residuals, y.ndim, cov)
+
+
+def _covariance(lhs: Array, scale: Array, residuals: Array, y_ndim: int, cov) -> Array:
+    """polyfit's covariance of the coefficients, from the scaled problem `lhs` (columns divided
+    by `scale`) and its residuals: inv(lhs^T lhs) with the scaling undone, times the residuals'
+    variance (times 1 for cov="unscaled")."""
+    n, order = lhs.shape
+    base = fnp.linalg.inv(fnp.matmul(lhs.T, lhs)) / fnp.outer(scale, scale)
+    if cov == "unscaled":
+        factor = 1
+    elif n <= order:
+        raise op_error(ValueError, "polyfit", f"{n} data points for {order} coefficients cannot scale the covariance",
+                       "pass more data points than deg + 1, or cov='unscaled'")
+    else:
+        factor = residuals / (n - order)
+    return base * factor if y_ndim == 1 else base[:, :, None] * factor
 
 
 def poly(seq_of_zeros) -> Array:

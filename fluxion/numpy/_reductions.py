@@ -480,7 +480,7 @@ def average(a, axis=None, weights=None, returned: bool = False, *, keepdims: boo
         avg = mean(x, axes, keepdims=keepdims)
         scale = _count(x, axes, None)
     else:
-        x, w = promote_inexact("average", as_array(a), as_array(weights))
+        x, w = promote_inexact("average", a, weights)  # lists of Python floats convert exactly
         axes = normalize_axes("average", axis, x.ndim)
         w = weights_like("average", x, w, axis, axes)
         scale = R.reduce_sum(w, axes)

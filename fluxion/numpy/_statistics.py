@@ -41,18 +41,18 @@ def cov(m, y=None, rowvar: bool = True, bias: bool = False, ddof: int | None = N
     """
     if ddof is not None and ddof != int(ddof):
         raise op_error(ValueError, "cov", f"ddof={ddof} is not an integer", "pass an integer ddof")
-    m = _array(m)
-    ys = [] if y is None else [_array(y)]
+    given = [m] + ([] if y is None else [y])
+    dt = _inexact_dtype(*given) if dtype is None else dtypes.canonicalize(dtype)
+    m, *ys = (convert(v, dt) for v in given)  # (lists of Python numbers exactly in dt)
     for name, v in zip(("m", "y"), [m] + ys):
         if v.ndim > 2:
             raise op_error(ShapeError, "cov", f"{name} has shape {v.shape}, more than 2 dimensions",
                            "pass variables as a 1-d or 2-d array")
-    dt = _inexact_dtype(m, *ys) if dtype is None else dtypes.canonicalize(dtype)
-    X = _rows(convert(m, dt), transpose=not rowvar and m.ndim != 1)
+    X = _rows(m, transpose=not rowvar and m.ndim != 1)
     if X.shape[0] == 0:
         return S.full((0, 0), 0, dt)
     if ys:
-        Y = S.reshape(convert(ys[0], dt), (1,) * (2 - ys[0].ndim) + ys[0].shape)
+        Y = S.reshape(ys[0], (1,) * (2 - ys[0].ndim) + ys[0].shape)
         X = S.concatenate([X, _rows(Y, transpose=not rowvar and Y.shape[0] != 1)], 0)
     ddof = int(ddof) if ddof is not None else (0 if bias else 1)
     n = X.shape[1]
@@ -97,7 +97,7 @@ def _rows(x: Array, transpose: bool) -> Array:
 
 
 def _cov_weights(name: str, w, n: int, dt: np.dtype) -> Array:
-    w = _array(w)
+    w = convert(w, dtypes.real_dtype(dt))  # (lists of Python numbers exactly in that dtype)
     if w.ndim != 1 or w.shape[0] != n:
         raise op_error(ShapeError, "cov", f"{name} has shape {w.shape}; it needs one weight per observation ({n},)",
                        f"pass a 1-d {name} of length {n}")
@@ -107,7 +107,7 @@ def _cov_weights(name: str, w, n: int, dt: np.dtype) -> Array:
             raise op_error(DTypeError, "cov", "fweights must be integers", "pass integer frequencies (or use aweights)")
         if np.any(v < 0):
             raise op_error(ValueError, "cov", f"{name} has negative entries", f"pass non-negative {name}")
-    return convert(w, dtypes.real_dtype(dt))
+    return w
 
 
 def corrcoef(x, y=None, rowvar: bool = True, *, dtype=None) -> Array:
@@ -164,7 +164,7 @@ def _histogram_args(op: str, a, bins, range, weights):  # noqa: A002  (NumPy's n
                        "pass range=(lo, hi), or drop non-finite values first")
     w = None
     if weights is not None:
-        w = _array(weights)
+        w = convert(weights, _weights_dtype(weights, dt))
         if w.shape != a.shape:
             raise op_error(ShapeError, op, f"weights of shape {w.shape} do not match a of shape {a.shape}",
                            "pass one weight per element of a")
@@ -208,8 +208,15 @@ def _counts_dtype(dt: np.dtype, density, weights) -> np.dtype:
     weights (int64 for none or booleans)."""
     if density:
         return dt
-    wdt = None if weights is None else dtype_of(weights)[0]
+    wdt = None if weights is None else _weights_dtype(weights, dt)
     return dtypes.default_int if wdt is None or wdt == dtypes.bool_ else wdt
+
+
+def _weights_dtype(weights, dt: np.dtype) -> np.dtype:
+    """The dtype histogram weights are read in: their own, but Python floats (given without a
+    dtype) in the data's floating `dt`, as bin edges are."""
+    given = dtype_of(weights)[0]
+    return dt if given.kind == "f" and not hasattr(weights, "dtype") else given
 
 
 def _traced_histogram(a, bins, range, density, weights):  # noqa: A002
@@ -223,7 +230,10 @@ def _traced_histogram(a, bins, range, density, weights):  # noqa: A002
     bin_of = fnp.searchsorted(edges, x, side="right") - 1  # bins are [e_i, e_i+1); the last one is closed
     bin_of = fnp.where(x == edges[-1], n - 1, bin_of)
     inside = (x >= edges[0]) & (x <= edges[-1])  # NaN is in no bin
-    w = fnp.ones(x.shape, dtypes.default_int) if weights is None else fnp.ravel(_array(weights))
+    if weights is None:
+        w = fnp.ones(x.shape, dtypes.default_int)
+    else:
+        w = fnp.ravel(convert(weights, _weights_dtype(weights, dt)))
     counts = bincount(fnp.where(inside, bin_of, 0), fnp.where(inside, w, 0), length=n)
     if density:
         counts = convert(counts, dt)

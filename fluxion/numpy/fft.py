@@ -1,9 +1,10 @@
 """fluxion.numpy.fft: the array API's fft extension (and NumPy's 2-D helpers) on the fft primitive.
 
 Every transform is one recipe: convert the input (real -> complex, or integers -> float32),
-crop or zero-pad each transformed axis to its requested length (-1 in `s`: the input's own, as
-in NumPy), move the transformed axes to the end, apply the fft primitive (at most three axes
-per call, as XLA), move them back and scale for `norm`.
+then, a few axes at a time (at most three per call, as XLA), crop or zero-pad each transformed
+axis to its requested length (-1 in `s`: the input's own, as in NumPy), move those axes to the
+end, apply the fft primitive and move them back; finally scale for `norm`. As in NumPy, an
+axis listed twice in `axes` is transformed twice.
 
 >>> import fluxion.numpy as fnp
 >>> fnp.fft.fft(fnp.asarray([1.0, 0.0, 0.0, 0.0])).tolist()
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import math
 import operator
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from ..core import dtypes
 from ..core.array import Array
@@ -63,8 +64,6 @@ def _plan(op: str, x: Array, s, axes, kind: str) -> tuple[tuple[int, ...], tuple
     if axes is None:
         axes = range(x.ndim) if s is None else range(x.ndim - len(s), x.ndim)
     axes = tuple(axis_index(op, operator.index(a), x.ndim) for a in axes)
-    if len(set(axes)) != len(axes):
-        raise op_error(ValueError, op, f"axes {axes} repeat an axis", "list each axis once")
     if kind in ("rfft", "irfft") and not axes:
         raise op_error(ValueError, op, "needs at least one axis to transform", "pass a non-empty axes")
     sizes = [x.shape[a] for a in axes]
@@ -119,18 +118,30 @@ def _transform(op: str, x, kind: str, s, axes, norm: str | None) -> Array:
     x = asarray(x)
     x = _real_input(op, x) if kind == "rfft" else _complex_input(x)
     axes, sizes = _plan(op, x, s, axes, kind)
-    stored = sizes[:-1] + (sizes[-1] // 2 + 1,) if kind == "irfft" else sizes
-    x = _resize(x, axes, stored)
-    # split into calls of at most three axes; the real transform acts on the chunk with the last axis,
-    # first when going to the half spectrum (rfft), last when coming back from it (irfft)
-    chunks = [slice(max(0, i - _MAX_AXES), i) for i in range(len(axes), 0, -_MAX_AXES)]
-    complex_kind = "ifft" if kind in _INVERSE else "fft"
-    kinds = [kind] + [complex_kind] * (len(chunks) - 1)
-    if kind == "irfft":
-        chunks, kinds = chunks[::-1], kinds[::-1]
-    for chunk, k in zip(chunks, kinds):
-        x = _apply(x, k, axes[chunk], sizes[chunk])
+    for call_kind, call_axes, lengths in _calls(kind, axes, sizes):
+        stored = lengths[:-1] + (lengths[-1] // 2 + 1,) if call_kind == "irfft" else lengths
+        x = _apply(_resize(x, call_axes, stored), call_kind, call_axes, lengths)
     return _normalise(x, math.prod(sizes), norm, kind in _INVERSE)
+
+
+def _calls(kind: str, axes: tuple[int, ...], sizes: tuple[int, ...]) -> Iterator[tuple[str, tuple, tuple]]:
+    """`(kind, axes, lengths)` of each call of the fft primitive. NumPy applies one 1-d transform
+    per entry of `axes`: from the last entry back (rfft: the real one first), or, for irfft, from
+    the first on (the real one last). Runs of distinct axes in that order share a call; the real
+    transform acts on the call's last axis."""
+    steps = list(zip(axes, sizes))
+    if kind != "irfft":
+        steps.reverse()
+    groups: list[list[tuple[int, int]]] = []
+    for axis, n in steps:
+        if not groups or len(groups[-1]) == _MAX_AXES or any(a == axis for a, _ in groups[-1]):
+            groups.append([])  # an axis met again is transformed again, after the ones before it
+        groups[-1].append((axis, n))
+    real = {"rfft": 0, "irfft": len(groups) - 1}.get(kind)
+    complex_kind = "ifft" if kind in _INVERSE else "fft"
+    for i, group in enumerate(groups):
+        call_axes, lengths = zip(*(group if kind == "irfft" else group[::-1]))
+        yield (kind if i == real else complex_kind), call_axes, lengths
 
 
 def _normalise(x: Array, n: int, norm: str, inverse: bool) -> Array:

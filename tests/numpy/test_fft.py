@@ -223,7 +223,6 @@ def test_ifftshift_undoes_fftshift_for_odd_lengths():
     (lambda: fnp.fft.fft(np.ones(4), axis=1), ShapeError, "use an axis in [-1, 0]"),
     (lambda: fnp.fft.fft(np.array(1.0)), ShapeError, "out of range"),
     (lambda: fnp.fft.fftn(np.ones((2, 2)), s=(2,), axes=(0, 1)), ValueError, "one length per transformed axis"),
-    (lambda: fnp.fft.fftn(np.ones((2, 2)), axes=(0, -2)), ValueError, "list each axis once"),
     (lambda: fnp.fft.rfftn(np.ones((2, 2)), axes=()), ValueError, "non-empty axes"),
     (lambda: fnp.fft.rfft(np.ones(4, np.complex64)), DTypeError, "pass x.real"),
     (lambda: fnp.fft.ihfft(np.ones(4, np.complex64)), DTypeError, "pass x.real"),

@@ -1,0 +1,275 @@
+"""NumPy behaviours fluxion.numpy once lacked: n-d transforms over a repeated axis, polyfit's
+covariance, logspace with an array base, r_ / c_ directive strings, pad with a function as its
+mode, and lists of Python floats meeting float64 data in average, cov, polyint, the polynomial
+arithmetic, histogram weights, logspace and r_ (they keep their float64 values). NumPy is the
+oracle; each value is checked eagerly and under jit."""
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.numpy as fnp
+
+from _arrays import check, raises, rand
+
+
+def eager_and_jit(f, *args):
+    """`f(*args)` eagerly and compiled, with the NumPy arrays `args` as its operands."""
+    return f(*(fnp.asarray(a) for a in args)), fx.jit(f)(*args)
+
+
+def check_all(outs, expected, rtol):
+    """Each of `outs` (a result or a tuple of them) against `expected` (one or a tuple)."""
+    for out in outs:
+        if isinstance(expected, tuple):
+            assert isinstance(out, tuple) and len(out) == len(expected)
+            for o, e in zip(out, expected):
+                check(o, e, rtol=rtol)
+        else:
+            check(out, expected, rtol=rtol)
+
+
+# n-d transforms over a repeated axis: one 1-d transform per appearance, in NumPy's order ---------
+@pytest.mark.parametrize("name", ["fftn", "ifftn", "rfftn", "irfftn"])
+@pytest.mark.parametrize("axes, s, norm", [
+    ((0, 0), None, "backward"), ((1, 0, 1), None, "ortho"), ((0, 0), (3, 6), "forward"),
+    ((1, 0, 1), (5, 2, 3), "backward"), ((2, 2, 2), (4, -1, 3), "ortho"), ((0, 1, 2, 0), None, "forward"),
+    ((-1, 0, -1, 1, 0), (2, 3, 4, 5, 6), "ortho"),  # more than three axes: several calls of the primitive
+])
+def test_nd_transform_over_a_repeated_axis_matches_numpy(name, axes, s, norm):
+    x = rand((4, 5, 3), dtype=np.float64 if name == "rfftn" else np.complex128)
+    want = getattr(np.fft, name)(x, s=s, axes=axes, norm=norm)
+    check_all(eager_and_jit(lambda v: getattr(fnp.fft, name)(v, s=s, axes=axes, norm=norm), x), want, 1e-12)
+
+
+@pytest.mark.parametrize("name", ["fft2", "ifft2", "rfft2", "irfft2"])
+def test_2d_transform_over_one_axis_twice_matches_numpy(name):
+    x = rand((6, 4), dtype=np.float64 if name == "rfft2" else np.complex128)
+    check_all(eager_and_jit(lambda v: getattr(fnp.fft, name)(v, axes=(1, 1)), x),
+              getattr(np.fft, name)(x, axes=(1, 1)), 1e-12)
+
+
+def test_transform_over_a_repeated_axis_is_still_checked():
+    with raises(ValueError, "fftn", "one length per transformed axis"):
+        fnp.fft.fftn(fnp.ones((2, 2)), s=(2,), axes=(0, 0))
+    with raises(ValueError, "irfftn", "invalid number of FFT data points"):
+        fnp.fft.irfftn(fnp.ones((2, 1), fnp.complex64), axes=(1, 1))
+
+
+# polyfit's covariance of the coefficients ------------------------------------------------------
+@pytest.mark.parametrize("cov, two_sets, weighted", [(True, False, False), (True, True, True),
+                                                     ("unscaled", False, True), ("unscaled", True, False)])
+def test_polyfit_covariance_matches_numpy(cov, two_sets, weighted):
+    rng = np.random.default_rng(1)
+    x = np.linspace(0.0, 2.0, 9)
+    y = 1 + 2 * x - x ** 2 + 0.1 * rng.standard_normal(9)
+    y = np.stack([y, 3 * y + 0.2 * rng.standard_normal(9)], axis=1) if two_sets else y
+    w = [float(v) for v in rng.uniform(0.5, 2.0, 9)] if weighted else None
+    want = np.polyfit(x, y, 2, w=w, cov=cov)
+    check_all(eager_and_jit(lambda a, b: fnp.polyfit(a, b, 2, w=w, cov=cov), x, y), want, 1e-10)
+
+
+def test_polyfit_full_takes_precedence_over_cov_as_in_numpy():
+    x, y = np.linspace(0.0, 1.0, 6), rand(6)
+    out = fnp.polyfit(fnp.asarray(x), fnp.asarray(y), 1, full=True, cov=True)
+    want = np.polyfit(x, y, 1, full=True, cov=True)
+    assert len(out) == len(want) == 5
+    check(out[0], want[0], rtol=1e-12)
+
+
+def test_polyfit_covariance_needs_more_points_than_coefficients():
+    x, y = np.array([0.0, 1.0, 2.0]), np.array([1.0, 0.0, 3.0])
+    with pytest.raises(ValueError):
+        np.polyfit(x, y, 2, cov=True)
+    with raises(ValueError, "polyfit", "covariance", "cov='unscaled'"):
+        fnp.polyfit(fnp.asarray(x), fnp.asarray(y), 2, cov=True)
+    check_all([fnp.polyfit(fnp.asarray(x), fnp.asarray(y), 2, cov="unscaled")],
+              np.polyfit(x, y, 2, cov="unscaled"), 1e-8)
+
+
+# logspace with an array base -----------------------------------------------------------------
+@pytest.mark.parametrize("start, stop, base, axis", [
+    (0.0, 2.0, [2.0, 10.0], 0), (0.0, 2.0, [2.0, 10.0], 1), (0.0, 2.0, [2.0, 10.0], -1),
+    ([0.0, 1.0], 3.0, [[2.0], [3.0], [10.0]], 0), ([0.0, 1.0], 3.0, [[2.0], [3.0], [10.0]], 2),
+    ([0.0, 1.0], 3.0, [[2.0], [3.0], [10.0]], -2), (1.0, [2.0, 3.0], 2.0, 1), (0.0, 2.0, [2.0 + 1j, 10.0], 0),
+])
+def test_logspace_with_an_array_base_matches_numpy(start, stop, base, axis):
+    start, stop, base = (np.asarray(v, np.complex128 if np.iscomplexobj(v) else np.float64)
+                         for v in (start, stop, base))
+    want = np.logspace(start, stop, 4, base=base, axis=axis)
+    check_all(eager_and_jit(lambda a, b, c: fnp.logspace(a, b, 4, base=c, axis=axis), start, stop, base),
+              want, 1e-14)
+
+
+def test_logspace_base_that_does_not_broadcast_is_an_error():
+    with pytest.raises(ValueError):
+        np.logspace(np.zeros(2), 1.0, 3, base=np.ones(3))
+    with raises(ValueError, "logspace", "broadcast"):
+        fnp.logspace(fnp.zeros(2), 1.0, 3, base=fnp.ones(3))
+
+
+# r_ and c_ directive strings ------------------------------------------------------------------
+A, B, M = [1, 2, 3], [4, 5, 6], np.arange(6.0).reshape(2, 3)
+
+
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # NumPy's np.matrix
+@pytest.mark.parametrize("name, key", [
+    ("r_", ("0,2", A, B)), ("r_", ("1,2", A, B)), ("r_", ("0,2,0", A, B)), ("r_", ("1,2,0", A, B)),
+    ("r_", ("-1,3,1", A, B)), ("r_", ("0,3,-2", A, B)), ("r_", ("0,2,-2", A, B)), ("r_", ("1", M, M)),
+    ("r_", ("-1", M, M)), ("r_", ("0,2", slice(0, 3), B)), ("r_", ("0,2,0", 7, A)), ("c_", ("0", A, B)),
+    ("c_", ("0,2", A, B)), ("c_", ("1,3,0", A, B)), ("r_", ("r", A, B)), ("r_", ("c", A, B)),
+    ("r_", ("c", M, M)), ("c_", ("r", A, B)), ("c_", ("c", A, B)),
+])
+def test_concatenator_directive_matches_numpy(name, key):
+    want = np.asarray(getattr(np, name)[key])  # "r" and "c" give np.matrix there, a 2-d array here
+    check(getattr(fnp, name)[key], want)
+    arrays = [v for v in key[1:] if isinstance(v, (list, np.ndarray))]
+
+    def joined(*xs):
+        xs = iter(xs)
+        return getattr(fnp, name)[tuple(next(xs) if isinstance(v, (list, np.ndarray)) else v for v in key)]
+    check(fx.jit(joined)(*(np.asarray(v) for v in arrays)), want)
+
+
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")
+@pytest.mark.parametrize("key, words", [
+    (("0,2", A, "r"), ("r_", "first")), (("x", A), ("r_", "unknown directive")),
+    (("0,a", A), ("r_", "unknown directive")), ("0,2", ("r_", "nothing to join")),
+    (("0,2",), ("r_", "nothing to join")), (("r", np.zeros((2, 2, 2))), ("r_", "not a matrix")),
+])
+def test_concatenator_directive_errors_are_numpys(key, words):
+    with pytest.raises(Exception):  # NumPy refuses these too (a bare string is its matrix builder)
+        np.r_[key]
+    with raises(ValueError, *words):
+        fnp.r_[key]
+
+
+# pad with a function as its mode --------------------------------------------------------------
+def pad_with(vector, pad_width, iaxis, kwargs):
+    pad_value = kwargs.get("padder", 10)
+    vector[:pad_width[0]] = pad_value
+    vector[-pad_width[1]:] = pad_value
+
+
+def ramp(vector, pad_width, iaxis, kwargs):
+    before, after = pad_width
+    n = vector.shape[0]
+    vector[:before] = vector[before] * 2 + iaxis
+    if after:
+        vector[n - after:] = vector[n - after - 1] - 1
+
+
+@pytest.mark.parametrize("function, pad_width, kwargs", [
+    (pad_with, 2, {}), (pad_with, ((1, 2), (2, 1)), {"padder": -3}), (ramp, ((1, 2), (2, 1)), {}),
+    (ramp, ((0, 1), (3, 0)), {}),
+])
+def test_pad_with_a_function_matches_numpy(function, pad_width, kwargs):
+    x = np.arange(12.0).reshape(3, 4)
+    want = np.pad(x, pad_width, function, **kwargs)
+    check_all(eager_and_jit(lambda v: fnp.pad(v, pad_width, function, **kwargs), x), want, 0)
+
+
+def test_pad_with_a_function_that_returns_the_vector_matches_numpy_updating_it():
+    def shifted(vector, pad_width, iaxis, kwargs):
+        vector[:] = vector + (iaxis + 1) * kwargs["k"]
+
+    x = np.arange(6).reshape(2, 3)
+    want = np.pad(x, 1, shifted, k=2)
+    check_all(eager_and_jit(lambda v: fnp.pad(v, 1, lambda u, w, i, kw: u + (i + 1) * kw["k"], k=2), x),
+              want, 0)
+
+
+def test_pad_with_a_function_casts_as_numpy_and_keeps_empty_and_0d_arrays():
+    x = np.arange(4)
+    check(fnp.pad(fnp.asarray(x), 2, pad_with, padder=2.7), np.pad(x, 2, pad_with, padder=2.7))
+    check(fnp.pad(fnp.zeros((0, 2)), 1, pad_with), np.pad(np.zeros((0, 2), np.float32), 1, pad_with))
+    check(fnp.pad(fnp.asarray(5.0), 1, pad_with), np.pad(np.array(5.0, np.float32), 1, pad_with))
+
+
+def test_pad_with_a_function_under_vmap_and_grad():
+    x = rand((3, 4))
+    out = fx.vmap(lambda v: fnp.pad(v, (1, 2), ramp))(fnp.asarray(x))
+    check(out, np.stack([np.pad(row, (1, 2), ramp) for row in x]), rtol=1e-15)
+    fx.test_util.check_grads(lambda v: fnp.pad(v, ((1, 2), (2, 1)), ramp), (fnp.asarray(x),), order=1)
+
+
+def test_pad_function_returning_another_shape_is_an_error():
+    with raises(ValueError, "pad", "returned shape", "vector"):
+        fnp.pad(fnp.zeros((2, 3)), 1, lambda vector, width, iaxis, kwargs: vector[:2])
+
+
+# lists of Python floats meeting float64 data keep their float64 values -------------------------
+X64 = np.array([1.0, 2.0, 4.0])
+M64 = np.array([[1.0, 2.0, 4.0], [3.0, 1.0, 0.5]])
+P64 = np.array([1.0, 2.0, 3.0])
+W = [0.1, 0.3, 0.6]
+
+FLOAT_LISTS = {  # fluxion's function, NumPy's, and the float64 operand
+    "average weights": (lambda v: fnp.average(v, weights=W), lambda v: np.average(v, weights=W), X64),
+    "average data": (lambda v: fnp.average(W, weights=v), lambda v: np.average(W, weights=v), X64),
+    "average returned": (lambda v: fnp.average(v, axis=1, weights=W, returned=True),
+                         lambda v: np.average(v, axis=1, weights=W, returned=True), M64),
+    "cov aweights": (lambda v: fnp.cov(v, aweights=W), lambda v: np.cov(v, aweights=W), M64),
+    "cov both weights": (lambda v: fnp.cov(v, fweights=[1, 2, 1], aweights=W),
+                         lambda v: np.cov(v, fweights=[1, 2, 1], aweights=W), M64),
+    "cov y": (lambda v: fnp.cov(v, W), lambda v: np.cov(v, W), X64),
+    "corrcoef y": (lambda v: fnp.corrcoef(v, [0.1, 0.3, 0.7]), lambda v: np.corrcoef(v, [0.1, 0.3, 0.7]), X64),
+    "polyint k": (lambda v: fnp.polyint(v, k=0.1), lambda v: np.polyint(v, k=0.1), P64),
+    "polyint k list": (lambda v: fnp.polyint(v, m=2, k=[0.1, 0.7]), lambda v: np.polyint(v, m=2, k=[0.1, 0.7]), P64),
+    "polyadd": (lambda v: fnp.polyadd(v, [0.1, 0.3]), lambda v: np.polyadd(v, [0.1, 0.3]), P64),
+    "polysub": (lambda v: fnp.polysub([0.1, 0.3], v), lambda v: np.polysub([0.1, 0.3], v), P64),
+    "polymul": (lambda v: fnp.polymul(v, [0.1, 0.3]), lambda v: np.polymul(v, [0.1, 0.3]), P64),
+    "polydiv": (lambda v: fnp.polydiv(v, [0.1, 0.3], trim_leading_zeros=False)[0],
+                lambda v: np.polydiv(v, [0.1, 0.3])[0], P64),
+    "polyder": (lambda v: fnp.polyder(fnp.polyadd(v, [0.1, 0.3, 0.7])),
+                lambda v: np.polyder(np.polyadd(v, [0.1, 0.3, 0.7])), P64),
+    "polyfit w": (lambda v: fnp.polyfit(v, v ** 2, 1, w=W), lambda v: np.polyfit(v, v ** 2, 1, w=W), X64),
+    "logspace base": (lambda v: fnp.logspace(v, 0.1, 4, base=[1.1, 2.3, 3.7]),
+                      lambda v: np.logspace(v, 0.1, 4, base=[1.1, 2.3, 3.7]), X64),
+    "r_": (lambda v: fnp.r_[v, [0.1, 0.3]], lambda v: np.r_[v, [0.1, 0.3]], X64),
+    "c_": (lambda v: fnp.c_[v, W], lambda v: np.c_[v, W], X64),
+    "r_ float range": (lambda v: fnp.r_[v, 0.1:0.5:0.1], lambda v: np.r_[v, 0.1:0.5:0.1], X64),
+}
+
+
+@pytest.mark.parametrize("name", FLOAT_LISTS)
+def test_python_floats_with_float64_data_keep_full_precision(name):
+    ours, theirs, x = FLOAT_LISTS[name]
+    want = theirs(x)
+    check_all(eager_and_jit(ours, x), tuple(want) if isinstance(want, tuple) else want, 1e-15)
+
+
+def test_histogram_weights_of_python_floats_are_read_in_the_datas_dtype():
+    counts, edges = np.histogram(X64, bins=2, weights=W)
+    out = fnp.histogram(fnp.asarray(X64), bins=2, weights=W)
+    check(out[0], counts, rtol=1e-15)
+    check(out[1], edges)
+    traced = fx.jit(lambda v: fnp.histogram(v, bins=fnp.asarray(edges), weights=W))(X64)
+    check(traced[0], counts, rtol=1e-15)
+    # float32 data read them in float32, as they read Python-float bin edges
+    counts32 = fnp.histogram(fnp.asarray(X64, dtype=fnp.float32), bins=2, weights=W)[0]
+    check(counts32, counts.astype(np.float32), rtol=1e-6)
+
+
+FLOAT32 = {  # Python floats are weak: float32 data stay float32
+    "average": (lambda v: fnp.average(v, weights=W), lambda v: np.average(v, weights=W)),
+    "cov aweights": (lambda v: fnp.cov(v, W, aweights=W), lambda v: np.cov(v, W, aweights=W)),
+    "polyint k": (lambda v: fnp.polyint(v, k=0.1), lambda v: np.polyint(v, k=0.1)),
+    "polyadd": (lambda v: fnp.polyadd(v, [0.1, 0.3]), lambda v: np.polyadd(v, [0.1, 0.3])),
+    "logspace base": (lambda v: fnp.logspace(v, 0.1, 4, base=[1.1, 2.3, 3.7]),
+                      lambda v: np.logspace(v, 0.1, 4, base=[1.1, 2.3, 3.7])),
+    "r_": (lambda v: fnp.r_[v, [0.1, 0.3]], lambda v: np.r_[v, [0.1, 0.3]]),
+}
+
+
+@pytest.mark.parametrize("name", FLOAT32)
+def test_python_floats_with_float32_data_stay_float32(name):
+    ours, theirs = FLOAT32[name]
+    x = X64.astype(np.float32)
+    for out in eager_and_jit(ours, x):
+        check(out, np.asarray(theirs(X64)), dtype=np.float32, rtol=1e-6)
+
+
+def test_float64_arrays_still_widen_float32_data():
+    p32 = P64.astype(np.float32)
+    check(fnp.polyint(fnp.asarray(p32), k=fnp.asarray(0.1, dtype=fnp.float64)), np.polyint(p32, k=0.1), rtol=1e-7)
+    check(fnp.average(fnp.asarray(p32), weights=np.array(W)), np.average(p32, weights=np.array(W)), rtol=1e-7)
