@@ -33,11 +33,12 @@ def _operands(xs) -> list:
 
 
 def _arrays(op: str, *xs) -> list[Array]:
-    return list(promote(op, *_operands(xs)))
+    """`xs` promoted to one dtype (lists of Python numbers convert exactly to it: see `convert`)."""
+    return list(promote(op, *xs))
 
 
 def _inexact(op: str, *xs, complex_ok: bool = True) -> list[Array]:
-    return list(promote_inexact(op, *_operands(xs), complex_ok=complex_ok))
+    return list(promote_inexact(op, *xs, complex_ok=complex_ok))
 
 
 def _part(x, axis: int, start: int, stop: int) -> Array:

@@ -226,6 +226,9 @@ FLOAT_LISTS = {  # fluxion's function, NumPy's, and the float64 operand
     "logspace base": (lambda v: fnp.logspace(v, 0.1, 4, base=[1.1, 2.3, 3.7]),
                       lambda v: np.logspace(v, 0.1, 4, base=[1.1, 2.3, 3.7]), X64),
     "r_": (lambda v: fnp.r_[v, [0.1, 0.3]], lambda v: np.r_[v, [0.1, 0.3]], X64),
+    "polyval": (lambda v: fnp.polyval(W, v), lambda v: np.polyval(W, v), X64),
+    "diff prepend": (lambda v: fnp.diff(v, prepend=[0.1]), lambda v: np.diff(v, prepend=[0.1]), X64),
+    "trapezoid x": (lambda v: fnp.trapezoid(v, W), lambda v: np.trapezoid(v, W), X64),
     "c_": (lambda v: fnp.c_[v, W], lambda v: np.c_[v, W], X64),
     "r_ float range": (lambda v: fnp.r_[v, 0.1:0.5:0.1], lambda v: np.r_[v, 0.1:0.5:0.1], X64),
 }
