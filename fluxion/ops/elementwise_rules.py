@@ -202,21 +202,12 @@ def _gamma_density_grad_a(a, x):
     return select(zero, mul(density, sub(log_x, E.digamma_p.bind(a))), _const(0, density))
 
 
-def _igamma_second_derivative_in_a(t, ans, a, x):
-    raise op_error(NotImplementedError, "igamma_grad_a", "the second derivative of gammainc or gammaincc in "
-                   "`a` is not implemented (the first derivative in `a` is, and its derivatives in `x`)",
-                   "stop the gradient of `a` in one of the two differentiations (fx.stop_gradient), or take "
-                   "finite differences of the first derivative in `a`")
-
-
 defjvp(E.igamma_p, lambda t, ans, a, x: mul(t, E.igamma_grad_a_p.bind(a, x)),
        lambda t, ans, a, x: mul(t, _gamma_density(a, x)))
 defjvp(E.igammac_p, lambda t, ans, a, x: neg(mul(t, E.igamma_grad_a_p.bind(a, x))),
        lambda t, ans, a, x: neg(mul(t, _gamma_density(a, x))))
-defjvp(E.igamma_grad_a_p, _igamma_second_derivative_in_a, lambda t, ans, a, x: mul(t, _gamma_density_grad_a(a, x)))
-# betainc's rule is in fluxion/scipy/_incomplete_beta.py: its derivatives in a and b run a loop
-defjvp(E.zeta_p, _not_differentiable("zeta", "x", "q"),
-       lambda t, ans, x, q: neg(mul(t, mul(x, E.zeta_p.bind(add(x, _const(1, x)), q)))))
+# the rules of igamma_grad_a (gammainc's second derivative in a), betainc and zeta run loops over
+# fluxion.numpy: they are in fluxion/scipy/_incomplete_gamma.py, _incomplete_beta.py and _zeta_order.py
 
 
 # linear ----------------------------------------------------------------------------------------

@@ -307,8 +307,9 @@ def _binary(name: str, prim, doc: str):
 
 gammainc = _binary("gammainc", E.igamma_p, """The regularized lower incomplete gamma function P(a, x).
 
-    Differentiable in x to any order, and in a to first order (the derivatives of that in x
-    too); a second derivative in a raises NotImplementedError.
+    Differentiable in x and in a, to any order: the second derivative in a is a series or a continued
+    fraction carrying its derivatives (_incomplete_gamma.py), NaN where that does not settle in
+    10,000 steps (x <= a near a, for a above ~1e6).
 
     >>> import fluxion as fx
     >>> import fluxion.scipy.special as fsp
@@ -316,6 +317,8 @@ gammainc = _binary("gammainc", E.igamma_p, """The regularized lower incomplete g
     0.6321
     >>> round(fx.grad(fsp.gammainc)(1.0, 1.0).item(), 4)
     -0.4317
+    >>> round(fx.grad(fx.grad(fsp.gammainc))(1.0, 1.0).item(), 4)
+    0.0336
     """)
 gammaincc = _binary("gammaincc", E.igammac_p, """The regularized upper incomplete gamma function 1 - P(a, x).
 
@@ -400,8 +403,13 @@ def _riemann_zeta(x: Array) -> Array:
     one_minus = E.sub_p.bind(one, xr)
     log_size = E.sub_p.bind(E.add_p.bind(_c(math.log(2), x), E.lgamma_p.bind(one_minus)),
                             E.mul_p.bind(one_minus, _c(math.log(2 * math.pi), x)))
-    reflected = E.mul_p.bind(E.mul_p.bind(sine, E.exp_p.bind(log_size)), E.zeta_p.bind(one_minus, one))
-    reflected = _where(E.eq_p.bind(sine, zero), zero, reflected)  # (where exp overflows too)
+    size = E.mul_p.bind(E.exp_p.bind(log_size), E.zeta_p.bind(one_minus, one))
+    reflected = E.mul_p.bind(sine, size)
+    # exactly 0 at the trivial zeros (also where the size overflows), with the derivative sine' size
+    # (+-inf where the size overflows: sine' times the largest float)
+    capped = _where(E.is_finite_p.bind(size), size, _c(np.finfo(x.dtype).max, x))
+    at_zero = plus_derivative(zero, E.mul_p.bind(sine, capped))
+    reflected = _where(E.eq_p.bind(sine, zero), at_zero, reflected)
     return _where(reflect, reflected, _where(below_one, near, E.zeta_p.bind(_where(below_one, _c(2, x), x), one)))
 
 
@@ -411,13 +419,18 @@ def zeta(x, q=None) -> Array:
     Without `q`, the Riemann zeta function (q = 1), continued to every real x as SciPy's: for
     -1/2 <= x < 1 from Dirichlet's eta function by Borwein's algorithm, below by the reflection formula
     (0 at the even negative integers, +-inf where it overflows); computed in float64 and rounded once.
-    Differentiable in q (d/dq = -x zeta(x + 1, q)); the derivative in x raises NotImplementedError.
+    Differentiable in both arguments to any order: d/dq = -x zeta(x + 1, q), and d/dx, the sum of
+    -log(k + q) (k + q)**-x, by Euler-Maclaurin's formula for x >= 1 and q > 0 (NaN elsewhere:
+    _zeta_order.py), which also differentiates the Riemann function everywhere.
 
     >>> import fluxion.scipy.special as fsp
     >>> round(fsp.zeta(2.0, 1.0).item(), 4)
     1.6449
     >>> round(fsp.zeta(-1.0).item(), 6)  # -1/12
     -0.083333
+    >>> import fluxion as fx
+    >>> round(fx.grad(fsp.zeta)(2.0, 1.0).item(), 4)
+    -0.9375
     """
     if q is None:
         (x_in,) = _real("zeta", x)

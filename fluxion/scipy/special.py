@@ -36,6 +36,8 @@ from ._faddeeva import wofz
 from ._gauss_hypergeometric import hyp2f1
 from ._hypergeometric import hyp1f1
 from . import _incomplete_beta  # noqa: F401  (betainc's derivatives)
+from . import _incomplete_gamma  # noqa: F401  (the second derivatives of gammainc and gammaincc in a)
+from . import _zeta_order  # noqa: F401  (zeta's derivative in x)
 from ._gamma import (beta, betainc, betaln, digamma, factorial, gamma, gammainc, gammaincc, gammaln, gammasgn,
                      loggamma, multigammaln, poch, polygamma, zeta)
 from ._incomplete_inverses import betaincinv, gammainccinv, gammaincinv

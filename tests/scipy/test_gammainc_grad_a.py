@@ -1,7 +1,7 @@
 """The derivatives of gammainc and gammaincc in `a` (the primitive igamma_grad_a): against
 central differences of SciPy, jax.grad, mpmath where installed, and the leading terms of the
 uniform expansion at a = x; eager against jit, vmap against a loop, float32, the edges, and
-the second derivatives (mixed ones work, the second in `a` raises)."""
+the mixed second derivatives (the second in `a`: tests/scipy/test_special_parameter_derivatives.py)."""
 import math
 
 import numpy as np
@@ -162,14 +162,6 @@ def test_mixed_derivative_at_x_zero_and_inf():
         assert float(mixed(_f64(2.5), _f64(0.0))) == 0.0
     assert float(mixed(_f64(2.5), _f64(inf))) == 0.0
     assert float(fx.jit(mixed)(_f64(2.5), _f64(inf))) == 0.0
-
-
-def test_second_derivative_in_a_raises_and_names_the_fix():
-    grad_a = fx.grad(fsp.gammainc)
-    with pytest.raises(NotImplementedError, match="(?s)second derivative.*`a`.*stop_gradient"):
-        fx.grad(grad_a)(_f64(2.0), _f64(3.0))
-    with pytest.raises(NotImplementedError, match="second derivative"):
-        fx.hessian(fsp.gammaincc)(_f64(2.0), _f64(3.0))
 
 
 def test_igamma_grad_a_is_an_elementwise_primitive_that_broadcasts():

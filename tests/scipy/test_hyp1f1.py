@@ -1,7 +1,7 @@
 """hyp1f1 of fluxion.scipy.special against high-precision values and scipy.special.hyp1f1: the
 guaranteed domain (no value missing, 1e-13 relative), outside it (a value or NaN, never a wrong one),
 edges, jit, vmap and the derivative in x (closed form, finite differences, second order); the
-derivatives in a and b raise an error naming the fix."""
+derivatives in a and b: tests/scipy/test_special_parameter_derivatives.py."""
 from fractions import Fraction
 
 import numpy as np
@@ -11,7 +11,6 @@ import scipy.special as sp
 import fluxion as fx
 import fluxion.numpy as fnp
 import fluxion.scipy.special as fsp
-from fluxion.errors import FluxionError
 from fluxion.test_util import check_grads
 
 inf, nan = np.inf, np.nan
@@ -88,12 +87,6 @@ def test_derivative_in_x_is_the_closed_form_and_matches_finite_differences():
     got = fx.vmap(fx.grad(fsp.hyp1f1, argnums=2))(a, b, x)
     np.testing.assert_allclose(np.asarray(got), a / b * sp.hyp1f1(a + 1, b + 1, x), rtol=1e-13)
     check_grads(lambda x: fsp.hyp1f1(fnp.asarray(a), fnp.asarray(b), x), [fnp.asarray(x)], order=2)
-
-
-@pytest.mark.parametrize("argnum,name", [(0, "a"), (1, "b")])
-def test_derivatives_in_a_and_b_raise_an_error_naming_the_fix(argnum, name):
-    with pytest.raises(FluxionError, match=f"fx.stop_gradient\\({name}\\)"):
-        fx.grad(fsp.hyp1f1, argnums=argnum)(1.5, 2.5, 0.7)
 
 
 def _finite_sum(a, b, x):

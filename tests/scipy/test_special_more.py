@@ -242,14 +242,9 @@ def test_derivative_in_x_at_infinity_is_zero(fn):
     assert float(second) == 0.0
 
 
-# gammainc and gammaincc are differentiable in `a`: tests/scipy/test_gammainc_grad_a.py; betainc in a and
-# b: tests/scipy/test_betainc_grad.py
-def test_derivative_of_zeta_in_its_order_raises_and_names_the_workaround():
-    args = [fnp.asarray(v, dtype=fnp.float64) for v in (2.0, 3.0)]
-    with pytest.raises(NotImplementedError, match="`x`.*stop_gradient"):
-        fx.grad(fsp.zeta, argnums=0)(*args)
-    stopped = lambda x, q: fsp.zeta(fx.stop_gradient(x), q)  # noqa: E731
-    assert np.isfinite(float(fx.grad(stopped, argnums=1)(*args)))
+# gammainc and gammaincc are differentiable in `a`: tests/scipy/test_gammainc_grad_a.py (the second
+# derivative and zeta's in its order: tests/scipy/test_special_parameter_derivatives.py); betainc in a
+# and b: tests/scipy/test_betainc_grad.py
 
 
 def test_vmap_matches_a_loop():
@@ -351,8 +346,6 @@ def test_zeta_without_q_is_riemanns_everywhere():
     exact = fsp.zeta(np.array([0.0, -1.0, -3.0, -2.0, -100.0, 2.0]))
     np.testing.assert_allclose(np.asarray(exact), [-0.5, -1 / 12, 1 / 120, 0.0, 0.0, math.pi ** 2 / 6], rtol=1e-14)
     assert fsp.zeta(np.float32(0.5)).dtype == np.float32
-    with pytest.raises(NotImplementedError, match="stop_gradient"):
-        fx.grad(fsp.zeta)(np.float64(0.5))
 
 
 def test_entr_derivatives_are_minus_log_x_minus_one_and_infinite_at_zero():

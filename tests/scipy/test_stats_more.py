@@ -231,7 +231,6 @@ def test_derivatives_inside_the_support_match_finite_differences(f, args):
 
 
 def test_distribution_functions_built_on_gammainc_differentiate_in_their_shape():
-    # first order: the second derivative of gammainc in its shape is not available
     _grads_match_differences(lambda x, b: fs.gennorm.cdf(x, b), (0.7, 1.5))
     _grads_match_differences(lambda x, b: fs.gennorm.sf(x, b), (-1.2, 0.8))
     _grads_match_differences(lambda x, a: fs.gamma.cdf(x, a) + fs.chi2.sf(x, a), (2.2, 3.5))

@@ -172,8 +172,8 @@ FUNCTIONS = [
     ("poch", lambda m, sp, x, y: sp.poch(x, y), [POSITIVE, POSITIVE]),
     ("factorial", lambda m, sp, x: sp.factorial(x), [POSITIVE]),
     ("multigammaln", lambda m, sp, x: sp.multigammaln(x, 3), [uniform(1.2, 3)]),
-    # the incomplete functions and zeta are differentiated in their continuous argument only (gammainc's
-    # derivative in `a`, of first order only, is tested in tests/scipy/test_gammainc_grad_a.py)
+    # the incomplete functions and zeta in their continuous argument here (their derivatives in the
+    # parameters are tested in tests/scipy/test_special_parameter_derivatives.py and test_gammainc_grad_a.py)
     ("gammainc", lambda m, sp, x: sp.gammainc(2.5, x), [POSITIVE]),
     ("gammaincc", lambda m, sp, x: sp.gammaincc(0.7, x), [POSITIVE]),
     ("betainc", lambda m, sp, x: sp.betainc(2.0, 3.5, x), [uniform(0.05, 0.95)]),
