@@ -1,4 +1,5 @@
-"""Arithmetic and elementary functions, each binding one elementwise primitive.
+"""Arithmetic and elementary functions, each binding one elementwise primitive (`round`,
+`clamp` and `mulhi` compose a few).
 
 Operands of a binary function share a dtype (Python scalars adapt, see `_operands`); shapes
 broadcast as in NumPy, which accepts every pair of shapes that jax.lax accepts.
@@ -7,8 +8,11 @@ from __future__ import annotations
 
 import enum
 
+import numpy as np
+
 from ..core import dtypes as D
 from ..core.array import Array, scalar_value
+from ..core.errors import DTypeError, op_error
 from ..ops import elementwise as E
 from ._operands import ArrayLike, as_array, binary, operands, unary
 
@@ -76,6 +80,41 @@ def clamp(min: ArrayLike, x: ArrayLike, max: ArrayLike) -> Array:  # noqa: A002
     """
     lo, x, hi = operands(min, x, max)
     return E.min_p.bind(E.max_p.bind(x, lo), hi)
+
+
+def mulhi(x: ArrayLike, y: ArrayLike, /) -> Array:
+    """The high half of the exact product of integers of one dtype: for N-bit integers, the upper
+    N bits of the 2N-bit product (signed for signed dtypes), so `mulhi(x, y) * 2**N + x * y` (the
+    low half, unsigned) is the product.
+
+    >>> import fluxion.numpy as fnp
+    >>> mulhi(fnp.asarray([-100, 100], dtype=fnp.int8), fnp.int8(100)).tolist()
+    [-40, 39]
+    """
+    x, y = operands(x, y)
+    if x.dtype != y.dtype or x.dtype not in D.INTEGER:
+        raise op_error(DTypeError, "mulhi", f"takes integers of one dtype, got {x.dtype} and {y.dtype}",
+                       "convert both operands to the same integer dtype")
+    bits = 8 * x.dtype.itemsize
+    if bits < 64:  # the product fits in the dtype of twice the width; `>>` fills with the sign bit where signed
+        wide = np.dtype(f"{x.dtype.kind}{2 * x.dtype.itemsize}")
+        return ((x.astype(wide) * y.astype(wide)) >> bits).astype(x.dtype)
+    xu, yu = x.astype(D.uint64), y.astype(D.uint64)
+    high = _mulhi_u64(xu, yu)
+    if x.dtype in D.SIGNED:  # a negative operand counts 2**64 too many times the other one
+        zero = _constant(0, xu)
+        high = high - E.select_n_p.bind(x < 0, zero, yu) - E.select_n_p.bind(y < 0, zero, xu)
+    return high.astype(x.dtype)
+
+
+def _mulhi_u64(x: Array, y: Array) -> Array:
+    """The upper 64 bits of the 128-bit product of uint64 arrays, from products of 32-bit halves
+    (each sum below stays under 2**64)."""
+    low32 = 0xFFFFFFFF
+    x_lo, x_hi, y_lo, y_hi = x & low32, x >> 32, y & low32, y >> 32
+    lo_lo, lo_hi, hi_lo = x_lo * y_lo, x_lo * y_hi, x_hi * y_lo
+    middle = (lo_lo >> 32) + (lo_hi & low32) + (hi_lo & low32)
+    return x_hi * y_hi + (lo_hi >> 32) + (hi_lo >> 32) + (middle >> 32)
 
 
 def nextafter(x1: ArrayLike, x2: ArrayLike) -> Array:

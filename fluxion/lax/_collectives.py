@@ -1,11 +1,12 @@
 """Collectives over the named batch axes of `fx.vmap(f, axis_name=...)`: psum, pmean, pmax,
-pmin, all_gather, axis_index, psum_scatter, all_to_all, ppermute, with jax.lax's signatures.
+pmin, all_gather, axis_index, axis_size, psum_scatter, all_to_all, pswapaxes, ppermute,
+pshuffle, with jax.lax's signatures.
 
 Each takes one axis name or a tuple of them (then it combines over all of them, their examples
 numbered with the first name the most significant), and a pytree of arrays where jax does;
-ppermute takes one name. They work inside the branches and loop bodies of fx.cond, fx.switch,
-fx.scan, fx.fori_loop and fx.while_loop too. `axis_index_groups` is refused with an error
-naming the fix.
+ppermute and pshuffle take one name. They work inside the branches and loop bodies of
+fx.cond, fx.switch, fx.scan, fx.fori_loop and fx.while_loop too. `axis_index_groups` is
+refused with an error naming the fix.
 """
 from __future__ import annotations
 
@@ -93,6 +94,17 @@ def axis_index(axis_name) -> Array:
     return out
 
 
+def axis_size(axis_name) -> int:
+    """The number of examples (a Python int) of the vmap named `axis_name`; for a tuple of
+    names, the product of their numbers.
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> fx.vmap(lambda x: x * axis_size("b"), axis_name="b")(fnp.ones(3)).tolist()
+    [3.0, 3.0, 3.0]
+    """
+    return math.prod(C.axis_size(name, "axis_size") for name in _names(axis_name, None, "axis_size"))
+
+
 def all_gather(x: Any, axis_name, *, axis_index_groups=None, axis: int = 0, tiled: bool = False) -> Any:
     """Every example's `x` (a pytree of arrays), stacked along a new axis `axis` (concatenated
     along `axis` when `tiled`), over the vmap(s) named `axis_name`.
@@ -166,6 +178,18 @@ def all_to_all(x: Any, axis_name, split_axis: int, concat_axis: int, *, axis_ind
     return tree.map(one, x)
 
 
+def pswapaxes(x: Any, axis_name, axis: int, *, axis_index_groups=None) -> Any:
+    """`x` (a pytree of arrays) with the examples' axis of the vmap(s) named `axis_name` swapped
+    with its axis `axis`, whose size must be the number of examples: example k gets slice k of
+    that axis from every example, stacked along `axis` (`all_to_all(x, axis_name, axis, axis)`).
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> fx.vmap(lambda x: pswapaxes(x, "b", 0), axis_name="b")(fnp.arange(4).reshape(2, 2)).tolist()
+    [[0, 2], [1, 3]]
+    """
+    return all_to_all(x, axis_name, axis, axis, axis_index_groups=axis_index_groups)
+
+
 def ppermute(x: Any, axis_name, perm) -> Any:
     """`x` (a pytree of arrays) sent between the examples of the vmap named `axis_name`: for each
     pair `(src, dst)` of `perm`, example `dst` gets example `src`'s value; an example that no pair
@@ -182,6 +206,22 @@ def ppermute(x: Any, axis_name, perm) -> Any:
                        "each name in turn")
     pairs = _permutation(perm, C.axis_size(names[0], "ppermute"))
     return tree.map(lambda leaf: C.ppermute_p.bind(as_array(leaf), axis_name=names[0], perm=pairs), x)
+
+
+def pshuffle(x: Any, axis_name, perm) -> Any:
+    """`x` (a pytree of arrays) with example i of the vmap named `axis_name` taking the value of
+    example `perm[i]`; `perm` lists every example once (it is ppermute with the pairs `(perm[i], i)`).
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> fx.vmap(lambda x: pshuffle(x, "b", [2, 0, 1]), axis_name="b")(fnp.arange(3.0)).tolist()
+    [2.0, 0.0, 1.0]
+    """
+    sources, n = list(perm), axis_size(axis_name)
+    if sorted(sources) != list(range(n)):
+        raise op_error(ValueError, "pshuffle", f"perm {sources} is not a permutation of the {n} examples of axis "
+                       f"{axis_name!r}", f"list each of range({n}) once, perm[i] being the example whose value "
+                       "example i takes")
+    return ppermute(x, axis_name, list(zip(sources, range(n))))
 
 
 def _permutation(perm, n: int) -> tuple:

@@ -1,11 +1,13 @@
 """`map` with jax.lax's `batch_size` (slices of a batch run together under `vmap`, batches in a
-loop), and `optimization_barrier`."""
+loop), `optimization_barrier`, and two functions that only annotate for XLA and so pass values
+through: `with_sharding_constraint` and `composite`."""
 from __future__ import annotations
 
 from typing import Any, Callable
 
 from .. import control
 from .. import tree
+from ..core.errors import require_callable
 from ..ops import barrier
 from ..ops import shape as S
 from ..transforms.batching import vmap
@@ -56,3 +58,32 @@ def optimization_barrier(operand: Any, /) -> Any:
     """
     leaves, structure = tree.flatten(operand)
     return tree.unflatten(structure, barrier.optimization_barrier([as_array(x) for x in leaves]))
+
+
+def with_sharding_constraint(x: Any, shardings: Any) -> Any:
+    """`x` (a pytree of arrays) unchanged: jax places it as `shardings` say across devices;
+    fluxion runs a computation on one device, where every sharding is the whole array, so the
+    sharding is accepted and has nothing to do.
+
+    >>> import fluxion.numpy as fnp
+    >>> with_sharding_constraint(fnp.ones(2), None).tolist()
+    [1.0, 1.0]
+    """
+    return tree.map(as_array, x)
+
+
+def composite(decomposition: Callable, name: str, version: int = 0) -> Callable:
+    """`decomposition` itself: jax marks its calls as the operation `name` (version `version`),
+    which a compiler may replace by an implementation of its own; fluxion's compilation does
+    not, so a call is the decomposition's, with its derivatives. As in jax, positional arguments
+    are the operation's inputs and keyword arguments its attributes.
+
+    >>> import functools, fluxion.numpy as fnp
+    >>> @functools.partial(composite, name="my.tangent")
+    ... def tangent(x):
+    ...     return fnp.sin(x) / fnp.cos(x)
+    >>> round(tangent(fnp.asarray(0.5)).item(), 4)
+    0.5463
+    """
+    require_callable("lax.composite", decomposition)
+    return decomposition

@@ -1,10 +1,12 @@
-"""Convolutions built from `conv_general_dilated`: the transposed convolution and image patches.
+"""Convolutions built from `conv_general_dilated`: the transposed convolution, image patches
+and the unshared (locally connected) convolution.
 
 `conv_transpose` is the convolution whose input is dilated by the strides (the gradient of a
 strided convolution with respect to its input, up to the kernel's orientation), and
 `conv_general_dilated_patches` is a grouped convolution with one-hot kernels that copies each
 window into the feature axis. Both bind the one convolution primitive, so their derivatives,
-batching and compilation are its own.
+batching and compilation are its own. `conv_general_dilated_local` contracts those patches with
+a kernel per output position (`dot_general`).
 """
 from __future__ import annotations
 
@@ -17,11 +19,11 @@ import numpy as np
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
 from ..ops.conv import ConvDimensionNumbers, conv_dimension_numbers, dilate_dim
-from ._contract import Padding, conv_general_dilated
+from ._contract import Padding, conv_general_dilated, dot_general
 from ._operands import ArrayLike, DTypeLike, as_array
 from ._shape import rev, transpose
 
-__all__ = ["conv_general_dilated_patches", "conv_transpose"]
+__all__ = ["conv_general_dilated_local", "conv_general_dilated_patches", "conv_transpose"]
 
 # jax.lax.conv_transpose's default layouts (TensorFlow's), by number of spatial axes
 _TRANSPOSE_LAYOUTS = {0: ("NC", "IO", "NC"), 1: ("NHC", "HIO", "NHC"), 2: ("NHWC", "HWIO", "NHWC"),
@@ -157,3 +159,36 @@ def conv_general_dilated_patches(lhs: ArrayLike, filter_shape: Sequence[int], wi
     dn = ConvDimensionNumbers(dn.lhs_spec, tuple(range(lhs.ndim)), dn.out_spec)
     return conv_general_dilated(lhs, kernel, window_strides, padding, lhs_dilation, rhs_dilation, dn,
                                 feature_group_count=channels, preferred_element_type=preferred_element_type)
+
+
+def conv_general_dilated_local(lhs: ArrayLike, rhs: ArrayLike, window_strides: Sequence[int], padding: Padding,
+                               filter_shape: Sequence[int], lhs_dilation: Sequence[int] | None = None,
+                               rhs_dilation: Sequence[int] | None = None, dimension_numbers: Any = None,
+                               precision: Any = None) -> Array:
+    """A convolution with its own kernel at each output position (a locally connected layer).
+
+    `rhs` is laid out as `dimension_numbers[1]` says, but its spatial axes are the output's
+    positions and its in-feature axis holds, for each input feature, the window of spatial
+    shape `filter_shape` (row-major, in the kernel layout's spatial order): the feature axis of
+    `conv_general_dilated_patches`, which this contracts with `rhs` position by position. The
+    other arguments are those of `conv_general_dilated_patches`; `precision` is ignored.
+
+    >>> import fluxion.numpy as fnp
+    >>> x = fnp.arange(4.0).reshape(1, 1, 4)  # windows [0, 1] and [2, 3]
+    >>> w = fnp.asarray([[[1.0, -1.0], [10.0, 0.0]]])  # (O, I: window element, W: output position)
+    >>> conv_general_dilated_local(x, w, (2,), "VALID", (2,)).tolist()
+    [[[10.0, -2.0]]]
+    """
+    lhs = as_array(lhs)
+    patches = conv_general_dilated_patches(lhs, filter_shape, window_strides, padding, lhs_dilation, rhs_dilation,
+                                           dimension_numbers)
+    dn = conv_dimension_numbers(lhs.shape, (1, 1) + tuple(filter_shape), dimension_numbers)
+    n = lhs.ndim - 2
+    # the output positions pair up with rhs's spatial axes, taken in the order they have in the output
+    pairs = sorted(zip(dn.out_spec[2:], dn.rhs_spec[2:]))
+    out = dot_general(patches, rhs, (((dn.out_spec[1],), (dn.rhs_spec[1],)),
+                                     ([p for p, _ in pairs], [r for _, r in pairs])))
+    # out is (positions..., batch, out feature): put batch and feature where the output layout has them
+    positions = iter(range(n))
+    return transpose(out, [n if i == dn.out_spec[0] else n + 1 if i == dn.out_spec[1] else next(positions)
+                           for i in range(n + 2)])

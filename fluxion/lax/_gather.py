@@ -1,4 +1,5 @@
-"""Gather and the scatter family, with jax.lax's dimension numbers.
+"""Gather and the scatter family, with jax.lax's dimension numbers, and `index_take` and
+`scatter_apply` built on them.
 
 fluxion's gather and scatter primitives already take XLA's dimension numbers with the index
 vector along the last axis of the indices, as jax.lax does, so these functions convert the
@@ -8,16 +9,22 @@ does not need; they are accepted and ignored.
 from __future__ import annotations
 
 import enum
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
+from .. import control
+from ..core import dtypes as D
 from ..core.array import Array
+from ..core.errors import DTypeError, ShapeError, op_error
 from ..ops import elementwise as E
 from ..ops import indexing as I
+from ..ops import reduce as R
+from ..ops import shape as S
 from ..ops.indexing import GatherDimensionNumbers, ScatterDimensionNumbers
+from ..transforms.batching import vmap
 from ._operands import ArrayLike, as_array, operands
 
-__all__ = ["GatherDimensionNumbers", "GatherScatterMode", "ScatterDimensionNumbers", "gather", "scatter",
-           "scatter_add", "scatter_max", "scatter_min", "scatter_mul", "scatter_sub"]
+__all__ = ["GatherDimensionNumbers", "GatherScatterMode", "ScatterDimensionNumbers", "gather", "index_take",
+           "scatter", "scatter_add", "scatter_apply", "scatter_max", "scatter_min", "scatter_mul", "scatter_sub"]
 
 
 class GatherScatterMode(enum.Enum):
@@ -52,6 +59,43 @@ def gather(operand: ArrayLike, start_indices: ArrayLike, dimension_numbers: Gath
     """
     return I.gather(as_array(operand), as_array(start_indices), _numbers(GatherDimensionNumbers, dimension_numbers),
                     slice_sizes, mode=_mode(mode), fill_value=fill_value)
+
+
+def index_take(src: ArrayLike, idxs: Sequence[ArrayLike], axes: Sequence[int]) -> Array:
+    """The elements of `src` at the index arrays `idxs`, one per axis of `axes`: result element
+    `j` is `src` at index `idxs[i][j]` along `axes[i]` (each index taken modulo its axis's size,
+    so negative ones count from the end), with the axes not in `axes` kept, in order, after the
+    index arrays' shape.
+
+    >>> import fluxion.numpy as fnp
+    >>> index_take(fnp.arange(6).reshape(2, 3), (fnp.asarray([1, -1]),), (1,)).tolist()
+    [[1, 4], [2, 5]]
+    """
+    x = as_array(src)
+    axes = S.normalize_axes("index_take", tuple(axes), x.ndim)
+    idxs = [as_array(i) for i in idxs]
+    if len(idxs) != len(axes) or len({i.shape for i in idxs}) > 1:
+        raise op_error(ShapeError, "index_take", f"needs one index array per axis of {axes}, all of one shape; got "
+                       f"{len(idxs)} of shapes {[i.shape for i in idxs]}", "pass as many index arrays as axes, "
+                       "broadcast to one shape")
+    shape = idxs[0].shape if idxs else ()
+    vectors = S.concatenate([S.reshape(_wrapped(i, x.shape[a]), shape + (1,)) for i, a in zip(idxs, axes)], -1)
+    dn = GatherDimensionNumbers(offset_dims=tuple(range(len(shape), len(shape) + x.ndim - len(axes))),
+                                collapsed_slice_dims=tuple(sorted(axes)), start_index_map=axes)
+    sizes = [1 if a in axes else n for a, n in enumerate(x.shape)]
+    return I.gather(x, vectors, dn, sizes, mode="clip")
+
+
+def _wrapped(index: Array, size: int) -> Array:
+    """`index` modulo `size` (in [0, size)), as int64 (the index arrays may differ in dtype)."""
+    if index.dtype not in D.INTEGER:
+        raise op_error(DTypeError, "index_take", f"index arrays must be integers, got {index.dtype}",
+                       "convert the indices with .astype(int)")
+    index = E.convert_element_type_p.bind(index, new_dtype=D.int64, weak=False)
+    if size == 0:  # (no element to take: the gather reads none)
+        return index
+    r = E.rem_p.bind(index, Array(size, True))
+    return E.select_n_p.bind(E.lt_p.bind(r, Array(0, True)), r, E.add_p.bind(r, Array(size, True)))
 
 
 def _scatter(fn, operand, scatter_indices, updates, dimension_numbers, mode) -> Array:
@@ -108,3 +152,39 @@ def scatter_max(operand: ArrayLike, scatter_indices: ArrayLike, updates: ArrayLi
                 unique_indices: bool = False, mode: str | GatherScatterMode | None = None) -> Array:
     """The maximum of `operand` and `updates` at the windows at `scatter_indices`."""
     return _scatter(I.scatter_max, operand, scatter_indices, updates, dimension_numbers, mode)
+
+
+def scatter_apply(operand: ArrayLike, scatter_indices: ArrayLike, func: Callable[[Array], Array],
+                  dimension_numbers: ScatterDimensionNumbers, *, update_shape: Sequence[int] = (),
+                  indices_are_sorted: bool = False, unique_indices: bool = False,
+                  mode: str | GatherScatterMode | None = None) -> Array:
+    """`operand` with `func` applied to each element of the windows at `scatter_indices`, once for
+    each window that covers it (so twice where an index repeats), as jax.lax's does.
+
+    The windows are those a `scatter` of updates of shape `update_shape` would write; `func`
+    maps one element (a 0-d array of `operand`'s dtype) to its new value, as jax calls it. It
+    differentiates, unlike jax's.
+
+    >>> import fluxion.numpy as fnp
+    >>> dn = ScatterDimensionNumbers(update_window_dims=(), inserted_window_dims=(0,),
+    ...                              scatter_dims_to_operand_dims=(0,))
+    >>> scatter_apply(fnp.asarray([1.0, 2.0, 3.0]), fnp.asarray([[0], [0], [2]]), lambda v: v * 10, dn,
+    ...               update_shape=(3,)).tolist()
+    [100.0, 2.0, 30.0]
+    """
+    x = as_array(operand)
+    ones = S.full(update_shape, 1, D.int32)
+    times = I.scatter_add(S.full(x.shape, 0, D.int32), as_array(scatter_indices), ones,
+                          _numbers(ScatterDimensionNumbers, dimension_numbers), mode=_mode(mode))
+    each = vmap(func)
+
+    def once(k, y):
+        flat = as_array(each(S.reshape(y, (y.size,))))
+        if flat.dtype != y.dtype:
+            if not flat.weak:
+                raise op_error(DTypeError, "scatter_apply", f"func turned {y.dtype} elements into {flat.dtype}",
+                               "give func a result of the operand's dtype, or apply it to "
+                               f"operand.astype({flat.dtype})")
+            flat = E.convert_element_type_p.bind(flat, new_dtype=y.dtype, weak=y.weak)
+        return E.select_n_p.bind(E.gt_p.bind(times, k), y, S.reshape(flat, y.shape))
+    return control.fori_loop(0, R.reduce_max(times, tuple(range(x.ndim))), once, x)

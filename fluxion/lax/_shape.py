@@ -1,4 +1,5 @@
-"""Shape functions: broadcasting, reshaping, joining, padding, static slicing and filled arrays.
+"""Shape functions: broadcasting, reshaping, joining, tiling, padding, static slicing and
+filled arrays.
 
 Keywords about sharding (`out_sharding`, `sharding`) are accepted and ignored: fluxion
 places a result on its operands' device.
@@ -35,6 +36,16 @@ def broadcast_in_dim(operand: ArrayLike, shape: Shape, broadcast_dimensions: Seq
                      out_sharding: Any = None) -> Array:
     """`operand` broadcast to `shape`, operand axis i becoming output axis `broadcast_dimensions[i]`."""
     return S.broadcast_in_dim(as_array(operand), shape, broadcast_dimensions)
+
+
+def broadcast_like(arr: ArrayLike, like_arr: ArrayLike) -> Array:
+    """`arr` broadcast (as NumPy does) to the shape of `like_arr`.
+
+    >>> import fluxion.numpy as fnp
+    >>> broadcast_like(fnp.asarray([1, 2]), fnp.zeros((2, 2))).tolist()
+    [[1, 2], [1, 2]]
+    """
+    return S.broadcast_to(as_array(arr), as_array(like_arr).shape)
 
 
 def broadcast_to_rank(x: ArrayLike, rank: int) -> Array:
@@ -100,6 +111,35 @@ def split(operand: ArrayLike, sizes: Sequence[int], axis: int = 0) -> list[Array
                        f"{axis}", "give non-negative sizes that sum to the axis length")
     starts = [0] + list(_accumulate(sizes))
     return [S.slice_in_dim(x, lo, hi, 1, axis) for lo, hi in zip(starts, starts[1:])]
+
+
+def unstack(x: ArrayLike, axis: int = 0) -> tuple[Array, ...]:
+    """The slices of `x` along `axis`, that axis removed.
+
+    >>> import fluxion.numpy as fnp
+    >>> [a.tolist() for a in unstack(fnp.asarray([[1, 2], [3, 4]]), axis=1)]
+    [[1, 3], [2, 4]]
+    """
+    x = as_array(x)
+    (axis,) = S.normalize_axes("unstack", axis, x.ndim)
+    return tuple(S.squeeze(S.slice_in_dim(x, i, i + 1, 1, axis), (axis,)) for i in range(x.shape[axis]))
+
+
+def tile(operand: ArrayLike, reps: Sequence[int]) -> Array:
+    """`operand` repeated `reps[i]` times along each axis i (one entry per axis).
+
+    >>> import fluxion.numpy as fnp
+    >>> tile(fnp.asarray([[1, 2]]), (2, 2)).tolist()
+    [[1, 2, 1, 2], [1, 2, 1, 2]]
+    """
+    x = as_array(operand)
+    reps = tuple(operator.index(r) for r in reps)
+    if len(reps) != x.ndim or any(r < 0 for r in reps):
+        raise op_error(ShapeError, "tile", f"reps={reps} must give a non-negative count for each of the {x.ndim} axes "
+                       f"of shape {x.shape}", "pass one count per axis (expand_dims first to tile along a new axis)")
+    # each axis i becomes the pair (reps[i], size_i), then the pair is merged: copy r is block r of the axis
+    paired = S.broadcast_in_dim(x, tuple(d for r, n in zip(reps, x.shape) for d in (r, n)), range(1, 2 * x.ndim, 2))
+    return S.reshape(paired, tuple(r * n for r, n in zip(reps, x.shape)))
 
 
 def _accumulate(sizes: list[int]):
@@ -210,6 +250,16 @@ def full_like(x: ArrayLike, fill_value: ArrayLike, dtype: DTypeLike | None = Non
     """An array of `x`'s shape and dtype (unless given) filled with `fill_value`."""
     x = as_array(x)
     return full(x.shape if shape is None else shape, fill_value, x.dtype if dtype is None else dtype)
+
+
+def empty(shape: int | Shape, dtype: DTypeLike, *, out_sharding: Any = None) -> Array:
+    """An array of `shape` and `dtype` whose values are not to be relied on (jax's may be
+    anything); fluxion fills it with zeros, so that results never depend on stale memory.
+
+    >>> empty(2, "int32").shape
+    (2,)
+    """
+    return S.full((shape,) if isinstance(shape, int) else shape, 0, D.canonicalize(dtype))
 
 
 def zeros_like_array(x: ArrayLike) -> Array:

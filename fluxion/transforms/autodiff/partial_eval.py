@@ -15,7 +15,7 @@ simply a value that is known now.
 from __future__ import annotations
 
 from ...core.array import Tracer, to_array
-from ...core.interpreters import Interpreter, check_live
+from ...core.interpreters import Interpreter, check_live, current
 from ...core.primitive import abstract_eval
 from ...core.rules import effectful
 from ...core.program import Equation, Program, Var
@@ -121,3 +121,16 @@ class StagingInterpreter(Interpreter):
         constvars = [v for v, _ in self.constvars.values()]
         consts = [c for _, c in self.constvars.values()]
         return Program(constvars, consts, self.inputs, self.equations, out_vars)
+
+
+def staged() -> bool:
+    """Whether the current call is being recorded into a program that runs later, maybe many
+    times (under `jit` or `make_program`, in a traced branch or loop body, in a checkpointed
+    function), rather than computed now. Reverse mode's staging of tangents does not count:
+    the values it differentiates are computed now."""
+    interp = current()
+    while interp is not None:
+        if isinstance(interp, StagingInterpreter) and not interp.linear:
+            return True
+        interp = interp.parent
+    return False
