@@ -17,16 +17,6 @@ INDICES = {
 }
 
 
-@pytest.fixture
-def jax():
-    """jax with float64 enabled for the test (restored after)."""
-    jax = pytest.importorskip("jax")
-    before = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", True)
-    yield jax
-    jax.config.update("jax_enable_x64", before)
-
-
 @pytest.mark.parametrize("name", INDICES)
 def test_at_apply_matches_jax_on_unique_and_repeated_indices(jax, name):
     idx = INDICES[name]
