@@ -68,12 +68,15 @@ def _eager_norm2(x, axis, keepdims: bool) -> Array | None:
 
 
 def vector_norm(x, /, *, axis=None, keepdims: bool = False, ord=2) -> Array:
-    """p-norm over `axis` (all axes by default): `ord` any real number (0 counts non-zeros), inf or -inf.
+    """p-norm over `axis` (all axes by default): `ord` any real number (0 counts non-zeros), inf or
+    -inf; None is 2, as in NumPy.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.linalg.vector_norm(fnp.asarray([3.0, -4.0])).item()
     5.0
     """
+    if ord is None:
+        ord = 2
     if (ord.__class__ is int or ord.__class__ is float) and ord == 2 and (y := _eager_norm2(x, axis, keepdims)) is not None:
         return y  # kept fast
     (x,) = promote_inexact("vector_norm", x)

@@ -136,10 +136,16 @@ def _over_squares(z, x, y):
     """z / (x*x + y*y) for z one of x, y (atan2's derivatives), formed on the operands scaled by
     s = max(|x|, |y|) as (z/s) / q * (1/s), q = (x/s)**2 + (y/s)**2 in [1, 2]: the squares of the
     operands overflow (|x| > 1.8e19 in float32) or underflow where the quotient does not. (Not
-    (z/s) / (s*q): XLA rewrites a quotient divided again into a / (b*c), which is s*s*q.)"""
+    (z/s) / (s*q): XLA rewrites a quotient divided again into a / (b*c), which is s*s*q.) An
+    infinite operand scales to +-1, not inf / inf = NaN, so that at infinity the quotient is
+    its limit, 0."""
     s = E.max_p.bind(E.abs_p.bind(x), E.abs_p.bind(y))
-    q = add(square(div(x, s)), square(div(y, s)))
-    return mul(div(div(z, s), q), div(_const(1, s), s))
+    infinite = _const(math.inf, s)
+
+    def scaled(v):
+        return select(E.eq_p.bind(E.abs_p.bind(v), infinite), div(v, s), E.copysign_p.bind(_const(1, v), v))
+    q = add(square(scaled(x)), square(scaled(y)))
+    return mul(div(scaled(z), q), div(_const(1, s), s))
 
 
 def _pow_jvp_x(t, x, y):
