@@ -478,7 +478,7 @@ def average(a, axis=None, weights=None, returned: bool = False, *, keepdims: boo
         x = as_array(a)
         axes = normalize_axes("average", axis, x.ndim)
         avg = mean(x, axes, keepdims=keepdims)
-        scale = _count(x, axes, None)
+        scale = const(float(np.prod([x.shape[i] for i in axes])), avg.dtype)  # of booleans too, not True
     else:
         x, w = promote_inexact("average", a, weights)  # lists of Python floats convert exactly
         axes = normalize_axes("average", axis, x.ndim)

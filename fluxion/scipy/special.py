@@ -353,8 +353,8 @@ def logsumexp(a, axis=None, b=None, keepdims: bool = False, return_sign: bool = 
     # the shift cancels: its derivative is not needed
     m = E.stop_gradient_p.bind(_finite_max(E.real_p.bind(a) if cx else a, axes))
     terms = E.exp_p.bind(E.sub_p.bind(a, convert(m, a.dtype) if cx else m))
-    if b is not None:
-        terms = E.mul_p.bind(terms, b)
+    if b is not None:  # (b of the terms left out is 0: no NaN flows back to it from exp(-inf - m) when m is NaN)
+        terms = E.mul_p.bind(terms, E.select_n_p.bind(keep, _c(0, b), b))
     total = R.reduce_sum(terms, axes)
     m = S.squeeze(m, axes)
     size = E.abs_p.bind(total)
