@@ -93,6 +93,8 @@ def _transform(op: str, x, type: int, s, axes, norm: str | None, orthogonalize: 
     if x.dtype not in dtypes.WIDE_FLOATING:
         x = convert(x, dtypes.float32)
     axes, sizes = _plan(op, x, s, axes, "fft")
+    if len(set(axes)) != len(axes):  # (NumPy's fftn transforms a repeated axis again; SciPy refuses it)
+        raise op_error(ValueError, op, f"axes {axes} repeat an axis", "list each axis once")
     if type == 1 and any(n < 2 for n in sizes):
         raise op_error(ValueError, op, f"a type 1 DCT needs at least 2 points, got lengths {sizes} along axes {axes}",
                        "pass n >= 2 (s >= 2), or use type 2, 3 or 4")
