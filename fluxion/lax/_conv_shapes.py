@@ -108,9 +108,10 @@ def conv_transpose_shape_tuple(lhs_shape: Shape, rhs_shape: Shape, window_stride
             raise op_error(ValueError, "conv_transpose_shape_tuple", f"unknown padding {padding!r}",
                            "pass 'SAME' or 'VALID' or one (low, high) pair per spatial axis")
         padding = [_transpose_pads(k, s, padding) for k, s in zip(rhs[2:], strides)]
-    pads = _pairs("conv_transpose_shape_tuple", padding, len(strides))
+    ones = (1,) * len(strides)
     # the input dilated by the strides, padded, then a window of the kernel's extent slid with stride 1
-    space = tuple((i - 1) * s + 1 + lo + hi - k + 1 for i, k, s, (lo, hi) in zip(lhs[2:], rhs[2:], strides, pads))
+    space = window_output_shape(lhs[2:], rhs[2:], ones, _pairs("conv_transpose_shape_tuple", padding, len(strides)),
+                                strides, ones)
     return _unpermuted((lhs[0], rhs[0]) + space, out_perm)
 
 

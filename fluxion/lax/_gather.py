@@ -11,14 +11,13 @@ from __future__ import annotations
 import enum
 from typing import Any, Callable, Sequence
 
-from .. import control
 from ..core import dtypes as D
 from ..core.array import Array
 from ..core.errors import DTypeError, ShapeError, op_error
 from ..ops import elementwise as E
 from ..ops import indexing as I
-from ..ops import reduce as R
 from ..ops import shape as S
+from ..numpy._indexing import apply_counted
 from ..ops.indexing import GatherDimensionNumbers, ScatterDimensionNumbers
 from ..transforms.batching import vmap
 from ._operands import ArrayLike, as_array, operands
@@ -176,15 +175,5 @@ def scatter_apply(operand: ArrayLike, scatter_indices: ArrayLike, func: Callable
     ones = S.full(update_shape, 1, D.int32)
     times = I.scatter_add(S.full(x.shape, 0, D.int32), as_array(scatter_indices), ones,
                           _numbers(ScatterDimensionNumbers, dimension_numbers), mode=_mode(mode))
-    each = vmap(func)
-
-    def once(k, y):
-        flat = as_array(each(S.reshape(y, (y.size,))))
-        if flat.dtype != y.dtype:
-            if not flat.weak:
-                raise op_error(DTypeError, "scatter_apply", f"func turned {y.dtype} elements into {flat.dtype}",
-                               "give func a result of the operand's dtype, or apply it to "
-                               f"operand.astype({flat.dtype})")
-            flat = E.convert_element_type_p.bind(flat, new_dtype=y.dtype, weak=y.weak)
-        return E.select_n_p.bind(E.gt_p.bind(times, k), y, S.reshape(flat, y.shape))
-    return control.fori_loop(0, R.reduce_max(times, tuple(range(x.ndim))), once, x)
+    return apply_counted("scatter_apply", x, S.reshape(times, (x.size,)), vmap(func),
+                         lambda y: S.reshape(y, (y.size,)), lambda y, v: S.reshape(v, y.shape))

@@ -294,19 +294,10 @@ class _AtIndex:
         >>> fnp.asarray([1.0, 2.0, 3.0]).at[fnp.asarray([0, 0, 2])].apply(lambda v: 10 * v).tolist()
         [100.0, 2.0, 30.0]
         """
-        x, idx = self.x, self.idx
-        times = _ns._indexing.update(_ns.zeros(x.shape, _ns.int32), idx, 1, "add", mode=mode)
-        times_at = _ns._indexing.getitem(times, idx, mode=mode)
-
-        def once(k, y):
-            old = _ns._indexing.getitem(y, idx, mode=mode)
-            new = _ns.asarray(func(old))
-            if new.dtype != y.dtype and not new.weak:
-                raise op_error(DTypeError, "x.at[...].apply", f"func turned {y.dtype} elements into {new.dtype}",
-                               f"give func a result of the array's dtype, or apply it to x.astype({new.dtype})")
-            return _ns._indexing.update(y, idx, _ns.where(times_at > k, new, old), "set", mode=mode)
-        from ..control import fori_loop  # the control package imports this one
-        return fori_loop(0, _ns.max(times, initial=0), once, x)
+        x, idx, ix = self.x, self.idx, _ns._indexing
+        times = ix.getitem(ix.update(_ns.zeros(x.shape, _ns.int32), idx, 1, "add", mode=mode), idx, mode=mode)
+        return ix.apply_counted("x.at[...].apply", x, times, func, lambda y: ix.getitem(y, idx, mode=mode),
+                                lambda y, v: ix.update(y, idx, v, "set", mode=mode))
 
     def __getattr__(self, name: str):
         methods = ", ".join(m for m, v in vars(_AtIndex).items() if callable(v) and not m.startswith("_"))

@@ -135,6 +135,24 @@ _COMBINE = {"add": E.add_p, "mul": E.mul_p, "min": E.min_p, "max": E.max_p}
 _BOOL_COMBINE = {"add": E.or_p, "mul": E.and_p, "min": E.and_p, "max": E.or_p}
 
 
+def apply_counted(op: str, x: Array, times: Array, func, get, put) -> Array:
+    """`x` with the elementwise `func` applied to the elements `get(x)` reads as often as `times`
+    (of their shape) says, written back by `put(x, values)`: round k applies it where the count
+    is above k. (A scatter applying `func` once per occurrence of an index, as jax's does.)"""
+    def once(k, y):
+        old = get(y)
+        new = to_array(func(old))
+        if new.dtype != old.dtype:
+            if not new.weak:
+                raise op_error(DTypeError, op, f"func turned {old.dtype} elements into {new.dtype}",
+                               f"give func a result of the array's dtype, or apply it to the array's "
+                               f".astype({new.dtype})")
+            new = convert(new, old.dtype, old.weak)
+        return put(y, E.select_n_p.bind(times > k, old, new))
+    from ..control import fori_loop  # the control package imports this one
+    return fori_loop(0, R.reduce_max(times, tuple(range(times.ndim))), once, x)
+
+
 def update(x: Array, idx, values, op: str, mode: str | None = None) -> Array:
     """`x` with `x[idx]` set to (or combined by `op` with) `values`: `x.at[idx].set(v)` & co.
 
