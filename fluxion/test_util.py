@@ -41,22 +41,18 @@ def _check_close(op: str, what: str, a, b, atol: float, rtol: float) -> None:
                              f"  got      {a}\n  expected {b}")
 
 
-def _float_leaves(op: str, args) -> tuple[list[Array], object]:
-    """The leaves of the arguments as Arrays, which must be floating, and their structure."""
+def _prepared(op: str, args, atol, rtol, eps) -> tuple[list[Array], object, float, float, float]:
+    """The leaves of the arguments as Arrays, which must be floating, and their structure; then
+    atol, rtol and the finite-difference step, defaulting by the narrowest dtype of the leaves."""
     leaves, treedef = tree.flatten(tuple(args))
     leaves = [to_array(x) for x in leaves]
     bad = [x.dtype for x in leaves if x.dtype not in dtypes.FLOATING]
     if bad:
         raise ArgumentTypeError(f"{op} needs floating-point arguments, got {bad}; "
                                 "fix: convert them with .astype(float)")
-    return leaves, treedef
-
-
-def _tolerances(leaves: list[Array], atol, rtol, eps) -> tuple[float, float, float]:
-    """atol, rtol and the finite-difference step, defaulting by the narrowest dtype of `leaves`."""
     dt = min((x.dtype for x in leaves), key=lambda d: d.itemsize, default=dtypes.float64)
-    return (atol if atol is not None else _TOL.get(dt, _LOW), rtol if rtol is not None else _TOL.get(dt, _LOW),
-            eps if eps is not None else _EPS.get(dt, 1e-2))
+    return (leaves, treedef, atol if atol is not None else _TOL.get(dt, _LOW),
+            rtol if rtol is not None else _TOL.get(dt, _LOW), eps if eps is not None else _EPS.get(dt, 1e-2))
 
 
 def _flat(f: Callable, treedef) -> Callable:
@@ -84,8 +80,7 @@ def check_grads(f: Callable, args: Sequence, order: int = 2, modes: Sequence[str
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> fx.test_util.check_grads(fnp.sin, (fnp.asarray([0.5, 1.0], dtype=fnp.float64),), order=2)
     """
-    leaves, treedef = _float_leaves("check_grads", args)
-    atol, rtol, eps = _tolerances(leaves, atol, rtol, eps)
+    leaves, treedef, atol, rtol, eps = _prepared("check_grads", args, atol, rtol, eps)
     rng = np.random.default_rng(0)
 
     def check(g, xs, k):
@@ -128,8 +123,7 @@ def check_jvp(f: Callable, f_jvp: Callable, args: Sequence, atol: float | None =
     >>> x = (fnp.asarray([0.5, 1.0], dtype=fnp.float64),)
     >>> fx.test_util.check_jvp(fnp.sin, functools.partial(fx.jvp, fnp.sin), x)
     """
-    leaves, treedef = _float_leaves("check_jvp", args)
-    atol, rtol, eps = _tolerances(leaves, atol, rtol, eps)
+    leaves, treedef, atol, rtol, eps = _prepared("check_jvp", args, atol, rtol, eps)
     rng = np.random.default_rng(0)
     v = [_random_like(rng, x) for x in leaves]
     out, tangent = f_jvp(tree.unflatten(treedef, leaves), tree.unflatten(treedef, v))
@@ -150,8 +144,7 @@ def check_vjp(f: Callable, f_vjp: Callable, args: Sequence, atol: float | None =
     >>> x = (fnp.asarray([0.5, 1.0], dtype=fnp.float64),)
     >>> fx.test_util.check_vjp(fnp.sin, functools.partial(fx.vjp, fnp.sin), x)
     """
-    leaves, treedef = _float_leaves("check_vjp", args)
-    atol, rtol, eps = _tolerances(leaves, atol, rtol, eps)
+    leaves, treedef, atol, rtol, eps = _prepared("check_vjp", args, atol, rtol, eps)
     rng = np.random.default_rng(0)
     flat_f = _flat(f, treedef)
     out, pullback = f_vjp(*tree.unflatten(treedef, leaves))

@@ -122,6 +122,8 @@ def _body(probe: Probe, state: list, still: dict[int, Array]) -> Callable:
     for flag in still.values():
         replay.take(flag, ArrayType((), dtypes.bool_))
     run, m = replay.function(), len(replay.picked) - len(still)
+    if not still:
+        return run
 
     def body(*ins):
         outs = run(*ins[:len(ins) - len(still)])
