@@ -30,10 +30,13 @@ and lowers to XLA with no rules of its own, and is differentiated again for high
 from __future__ import annotations
 
 import functools
+from typing import Callable
 
+from ..backends.numpy.program import kernels
+from ..core.array import HOST
 from ..core.errors import UnsupportedError, op_error
-from ..core.interpreters import EAGER, _ctx, use
-from ..core.primitive import abstract_eval, jvp_rules, transpose_rules
+from ..core.interpreters import EAGER, _ctx, _wrap, use
+from ..core.primitive import abstract_eval, jvp_rules, numpy_kernel, transpose_rules
 from ..core.program import Program, evaluate
 from ..core.types import ArrayType
 from ..ops import elementwise as E
@@ -114,7 +117,7 @@ def _taped_jvp(primals, tangents, *, cond, body, cond_nconsts, body_nconsts, cap
         # not run it on an empty row, where an inner loop might never end
         rows = T.write((rows, T.i32(1), T.i32(0)), T.i32(0), T.i32(0), [init[k] for k in saved], capacity)[0]
         outs, n, (rows, stride, count) = T.taped_loop(
-            lambda s, i: evaluate(cond, *cond_consts, *s)[0], lambda s: evaluate(body, *consts, *s), list(init),
+            lambda s, i: _evaluate(cond, *cond_consts, *s)[0], lambda s: _evaluate(body, *consts, *s), list(init),
             (rows, T.i32(1), T.i32(0)), T.i32(0), capacity, lambda s: [s[k] for k in saved])
     _check_own_counts(n, axis_names(cond) | axis_names(body))
     operands = [*consts, *rows, stride, count, n, *[tangents[nk + diff[j]] for j in live_init],
@@ -126,6 +129,26 @@ def _taped_jvp(primals, tangents, *, cond, body, cond_nconsts, body_nconsts, cap
     lin = while_lin_p.bind(*operands, call=call)
     t_out = dict(zip(diff, lin))
     return outs, [t_out[k] if k in t_out else Zero(x.aval) for k, x in enumerate(init)]
+
+
+@cached
+def _kernels(program: Program):
+    """`program` as its NumPy kernels called in order (`backends/numpy/program.py`), or None where
+    a primitive has none (a call of a custom rule) or a constant is not in host memory."""
+    if all(eq.prim in numpy_kernel for eq in program.equations) and all(c.__class__ in HOST for c in program.consts):
+        return kernels(program)
+    return None
+
+
+def _evaluate(program: Program, *args) -> list:
+    """`evaluate(program, *args)`. Run eagerly on host arrays, it calls the program's NumPy
+    kernels in order, with no interpreter in between: the taped loop and the sweep evaluate a
+    program at every iteration, where an interpreter's dispatch costs more than small arrays' kernels."""
+    if _ctx.interp is EAGER and HOST.issuperset(map(type, args)):
+        run = _kernels(program)
+        if run is not None:
+            return list(map(_wrap, run(*[a._value for a in args]), program.out_types))
+    return evaluate(program, *args)
 
 
 def _check_own_counts(n, names: frozenset) -> None:
@@ -181,16 +204,20 @@ def _while_lin_impl(*args, call):
     return tuple(while_loop(lambda c: c[0] < n, step, (T.i32(0), state, t0), capacity=call.capacity)[2])
 
 
-def _body_vjp(call, consts, state, ct):
-    """Cotangents of the differentiated carried values and closed-over values of one iteration at
-    `state`. Run eagerly, the sweep calls it once per iteration: it then evaluates the body's
-    vjp derived once as a program, instead of deriving it at every state."""
-    if _ctx.interp is EAGER:
-        values = (*consts, *state, *ct)
-        program = _vjp_program(call.step, len(consts), call.diff, call.live_consts, tuple(v.aval for v in values))
-        outs = evaluate(program, *values)
-        return outs[:len(call.diff)], outs[len(call.diff):]
-    return _pullback(call.step, call.diff, call.live_consts, consts, state, ct)
+def _body_vjp(call, consts, rows, ct) -> Callable:
+    """`(state, ct) -> (ct, ct_consts)`: the cotangents of the differentiated carried values and
+    closed-over values of one iteration at `state` (a state of the tape `rows`) from `ct`, those
+    of its results (of the types of `ct`). Run eagerly, the sweep calls it once per iteration:
+    it then evaluates the body's vjp derived once as a program, instead of deriving it at every state."""
+    if _ctx.interp is not EAGER:
+        return lambda state, ct: _pullback(call.step, call.diff, call.live_consts, consts, state, ct)
+    avals = (*[c.aval for c in consts], *[r.aval.update(shape=r.shape[2:]) for r in rows], *[c.aval for c in ct])
+    program, nd = _vjp_program(call.step, len(consts), call.diff, call.live_consts, avals), len(call.diff)
+
+    def run(state, ct):
+        outs = _evaluate(program, *consts, *state, *ct)
+        return outs[:nd], outs[nd:]
+    return run
 
 
 def _pullback(step: Program, diff: tuple[int, ...], live_consts: tuple[int, ...], consts, state, ct) -> tuple:
@@ -244,20 +271,29 @@ def _stack(call, rows0, stride0, count0, ct) -> tuple:
 def _back(call, consts, rows, d, first, stride, p, j, ct, ct_consts):
     """Iterations p, p - 1, ... back, while their states are kept consecutively at level d (from
     row j down): the body's vjp at each. Returns p, j and the cotangents after them."""
+    vjp_at = _body_vjp(call, consts, rows, ct)
+
+    def more(c):
+        return (c[1] >= 0) & (first + c[1] * stride == c[0])
+
     def one(c):
         p, j, ct, ct_consts = c
-        ct, dct = _body_vjp(call, consts, T.read(rows, d, j), ct)
+        ct, dct = vjp_at(T.read(rows, d, j), ct)
         return p - 1, j - 1, ct, [a + b for a, b in zip(ct_consts, dct)]
 
-    return while_loop(lambda c: (c[1] >= 0) & (first + c[1] * stride == c[0]), one, (p, j, ct, ct_consts),
-                      capacity=call.capacity)
+    if _ctx.interp is EAGER:  # the loop is Python's, counting in ints
+        d, first, stride, c = int(d), int(first), int(stride), (int(p), int(j), ct, ct_consts)
+        while more(c):
+            c = one(c)
+        return T.i32(c[0]), T.i32(c[1]), *c[2:]
+    return while_loop(more, one, (p, j, ct, ct_consts), capacity=call.capacity)
 
 
 def _nested_sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts):
     """The cotangents after going back over all n iterations: `_back` over the states kept
     consecutively at the deepest level, after recomputing those the tapes dropped into deeper levels."""
     cap, num_levels = call.capacity, call.levels
-    step = lambda s: evaluate(call.step, *consts, *s)  # noqa: E731
+    step = lambda s: _evaluate(call.step, *consts, *s)  # noqa: E731
     rows, base, strides, counts, level_ids = _stack(call, rows0, stride0, count0, ct)
 
     def last(d, tapes):
@@ -310,7 +346,7 @@ def _flat_sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts):
     select = E.select_n_p.bind  # select(pred, value if false, value if true)
 
     def back(top, state, ct, ct_consts):
-        ct, dct = _body_vjp(call, consts, top, ct)
+        ct, dct = _body_vjp(call, consts, rows, ct)(top, ct)
         return state, ct, [a + b for a, b in zip(ct_consts, dct)]
 
     def step(top, state, ct, ct_consts):

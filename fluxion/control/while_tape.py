@@ -115,7 +115,10 @@ def _origin(rows, level, row) -> tuple:
 
 
 def read(rows: Sequence, level, row) -> list:
-    """The state in `row` of the tape at `level`."""
+    """The state in `row` of the tape at `level`. (Python ints where a loop run by Python
+    counts: they are in range; the state is a copy, as the tape is written in place.)"""
+    if level.__class__ is int and row.__class__ is int and _owned(rows):
+        return [Array(r._value[level, row, ...].copy(), r._weak) for r in rows]
     return [S.reshape(I.dynamic_slice(r, _origin(r, level, row), (1, 1, *r.shape[2:])), r.shape[2:]) for r in rows]
 
 
@@ -148,16 +151,26 @@ def write(tape: tuple, level, i, state: Sequence, capacity: int, active=True) ->
     rows, stride, count = tape
     keep = _at_stride(i, stride) & active
     row = E.select_n_p.bind(keep, i32(capacity), count)
-    if _ctx.interp is EAGER and all(r.__class__ is Array and r._value.flags.writeable for r in rows) \
-            and all(x.__class__ in HOST for x in state):
-        # run eagerly, a loop owns its tape (made for it, never shown to the user), so the
-        # row is written in place instead of into a copy of the whole tape
-        for r, x in zip(rows, state):
-            r._value[int(level), int(row)] = x._value
+    if _owned(rows, state):
+        _write_row(rows, int(level), int(row), state)
         return rows, stride, count + as_i32(keep)
     rows = tuple(I.dynamic_update_slice(r, S.reshape(x, (1, 1, *x.shape)), _origin(r, level, row))
                  for r, x in zip(rows, state))
     return rows, stride, count + as_i32(keep)
+
+
+def _owned(rows: Sequence, state: Sequence = ()) -> bool:
+    """Whether the tape `rows` is written in place (and `state`, host arrays, into it): run
+    eagerly, a loop owns its tape (made for it, never shown to the user), so a row is written in
+    place instead of into a copy of the whole tape."""
+    return _ctx.interp is EAGER and all(r.__class__ is Array and r._value.flags.writeable for r in rows) \
+        and all(x.__class__ in HOST for x in state)
+
+
+def _write_row(rows: Sequence, level: int, row: int, state: Sequence) -> None:
+    """Write `state` into `row` of the tape at `level`, in place (see `_owned`)."""
+    for r, x in zip(rows, state):
+        r._value[level, row] = x._value
 
 
 def store(tape: tuple, level, i, state: Sequence, capacity: int) -> tuple:
@@ -187,7 +200,11 @@ def taped_loop(keep_going: Callable, step: Callable, state: list, tape: tuple, l
     `taped(state)` into the tape at `level` before each step: (last state, steps, tape).
 
     The steps run in an inner loop that stops when the tape is full at a state to keep, and an
-    outer loop halves the tape then, so that the steps themselves never branch."""
+    outer loop halves the tape then, so that the steps themselves never branch. Run eagerly on
+    a tape it owns, the loop is Python's and counts in Python ints (`i` is one)."""
+    if _owned(tape[0], state):
+        return _eager_taped_loop(keep_going, step, state, tape, int(level), capacity, taped)
+
     def room(carry):
         state, i, (_, stride, count) = carry
         return keep_going(state, i) & ((count < capacity) | ~_at_stride(i, stride))
@@ -202,3 +219,20 @@ def taped_loop(keep_going: Callable, step: Callable, state: list, tape: tuple, l
         return while_loop(room, record, (state, i, tape), capacity=capacity)
 
     return while_loop(lambda c: keep_going(c[0], c[1]), run, (state, i32(0), tape), capacity=capacity)
+
+
+def _eager_taped_loop(keep_going: Callable, step: Callable, state: list, tape: tuple, level: int, capacity: int,
+                      taped: Callable):
+    """`taped_loop` run by Python: the same states kept in the same rows, with the step number,
+    stride and count Python ints (the scratch row is not written: nothing reads it)."""
+    rows, stride, count = tape[0], int(tape[1]), int(tape[2])
+    i = 0
+    while keep_going(state, i):
+        if _at_stride(i, stride) and count == capacity:
+            rows, stride, count = _halve(i32(level), capacity, rows, stride, count)
+            count = int(count)
+        if _at_stride(i, stride):
+            _write_row(rows, level, count, taped(state))
+            count += 1
+        state, i = step(state), i + 1
+    return state, i32(i), (rows, i32(stride), i32(count))

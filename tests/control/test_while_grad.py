@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import fluxion as fx
 import fluxion.numpy as fnp
 from fluxion.control.while_tape import levels
+from fluxion.core.interpreters import EAGER
 from fluxion.core.primitive import jvp_rules, numpy_kernel
 from fluxion.ops._util import define
 from fluxion.test_util import check_grads
@@ -124,6 +125,25 @@ def test_a_pullback_run_twice_gives_the_same_cotangents(capacity):
     for a, b in zip(first, second):
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
     _close(first, _grad_python(X, W, n))
+
+
+def test_eager_reverse_mode_dispatches_no_operation_per_iteration(monkeypatch):
+    # run eagerly, the taped loop and the sweep count in Python ints and call the kernels of the
+    # condition, the body and its vjp directly: the operations dispatched do not grow with n
+    calls, process = [0], EAGER.process
+
+    def counting(prim, args, params):
+        calls[0] += 1
+        return process(prim, args, params)
+
+    monkeypatch.setattr(EAGER, "process", counting)
+    dispatched = []
+    for n in (5, 10, 300):  # (the first derives the programs)
+        calls[0] = 0
+        got = _grad(X, W, n, 512)
+        dispatched.append(calls[0])
+        _close(got, _grad_python(X, W, n))
+    assert dispatched[1] == dispatched[2]
 
 
 def test_levels_cover_every_int32_trip_count():
