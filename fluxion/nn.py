@@ -39,6 +39,7 @@ logsumexp = _special.logsumexp
 tanh = fnp.tanh
 _RELU_ZEROS = {dt: np.zeros((), dt) for dt in (dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64)}
 _REAL = frozenset((dtypes.float32, dtypes.float64))
+_FLOATING = frozenset(dtypes.FLOATING)
 _GELU_SCALE = 2 * math.sqrt(2 / math.pi)
 
 
@@ -51,7 +52,7 @@ def _eager_real(x) -> np.ndarray | None:
 
 
 def _float(name: str, x):
-    if x.__class__ is Array and x._value.dtype in dtypes.FLOATING:  # kept fast: promotion keeps it as it is
+    if x.__class__ is Array and x._value.dtype in _FLOATING:  # kept fast: promotion keeps it as it is
         return x
     return promote_inexact(name, x)[0]
 

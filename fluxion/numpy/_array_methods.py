@@ -137,10 +137,10 @@ def _fill(self, value) -> None:
     self._become(_ns.full_like(self, value))
 
 
-def _reshape(self, *shape, **kwargs):
+def _reshape(self, *shape, order: str = "C", copy: bool | None = None):
     if len(shape) == 1 and not isinstance(shape[0], int):
         shape = shape[0]
-    return _ns.reshape(self, shape, **kwargs)
+    return _ns.reshape(self, shape, order, copy=copy)
 
 
 def _T(self):

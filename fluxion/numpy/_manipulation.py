@@ -73,20 +73,17 @@ def _infer_shape(x: Array, shape) -> tuple[int, ...]:
     return tuple(size // known if d == -1 else d for d in shape)
 
 
-def _eager_shape(v: np.ndarray, shape: tuple) -> tuple | None:
-    """`shape` (a tuple of Python ints >= 0, or one -1 among them) with its -1 inferred, where it
-    holds the elements of `v`; None otherwise (the general path names the error)."""
+def _eager_reshape(v: np.ndarray, shape: tuple) -> np.ndarray | None:
+    """The kernel's view of `v` in `shape`, a tuple of Python ints >= 0 with at most one -1 (which
+    NumPy infers as the general path does), where it holds the elements of `v`; None otherwise
+    (the general path names the error)."""
     for d in shape:
-        if d.__class__ is not int or d < -1:
+        if d.__class__ is not int or d < -1:  # (NumPy would infer any negative size)
             return None
-    if -1 in shape:
-        if len(shape) == 1:  # flattening, the most common
-            return (v.size,)
-        known = -math.prod(shape)
-        if shape.count(-1) > 1 or known == 0 or v.size % known:
-            return None
-        return tuple(v.size // known if d == -1 else d for d in shape)
-    return shape if math.prod(shape) == v.size else None
+    try:
+        return v.reshape(shape)
+    except ValueError:  # sizes that do not hold the elements, or more than one -1
+        return None
 
 
 def _eager(x) -> bool:
@@ -128,9 +125,9 @@ def reshape(x, /, shape, order: str = "C", *, copy: bool | None = None) -> Array
     [[0, 1, 2], [3, 4, 5]]
     """
     if (shape.__class__ is tuple and order == "C" and _eager(x)
-            and (new := _eager_shape(v := x._value, shape)) is not None):  # the common case, kept fast:
-        if new != v.shape:  # the kernel's view
-            return _view(x, v.reshape(new))
+            and (new := _eager_reshape(v := x._value, shape)) is not None):  # the common case, kept fast:
+        if new.shape != v.shape:  # the kernel's view
+            return _view(x, new)
         if not copy:  # as the general path
             return x
     x = _arr(x)

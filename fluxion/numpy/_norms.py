@@ -17,8 +17,8 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import axis_index
 from ._convert import convert, promote_inexact
-from ._elementwise_base import root_at_zero
-from ._linalg_util import _abs, _last, _matrices, _max, _strong
+from ._elementwise_base import eager_array, root_at_zero
+from ._linalg_util import _abs, _last, _matrices, _max
 from ._reductions import _DIRECT_REAL, _eager_axes
 
 
@@ -64,7 +64,7 @@ def _eager_norm2(x, axis, keepdims: bool) -> Array | None:
     v = x._value
     # root_at_zero's selections keep a zero sum as it is, and a sum of squares is never -0.0, so
     # its root is that same +0.0
-    return _strong(np.sqrt(add_reduce(np.multiply(v, v), axes, keepdims)))  # (as root_at_zero's)
+    return eager_array(np.sqrt(add_reduce(np.multiply(v, v), axes, keepdims)), False)  # (strong, as root_at_zero's)
 
 
 def vector_norm(x, /, *, axis=None, keepdims: bool = False, ord=2) -> Array:

@@ -8,6 +8,7 @@ NumPy's `where=` masks elements out; `out=` is not supported because arrays are 
 from __future__ import annotations
 
 import builtins
+import math
 
 import numpy as np
 
@@ -43,6 +44,7 @@ _DIRECT_REAL = frozenset((dtypes.float32, dtypes.float64))
 _EXTREMA = frozenset((dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64))  # kernels keep their dtype
 _BOOL = frozenset((dtypes.bool_,))
 _ANY = frozenset(dtypes.ALL)
+_ALL_AXES = tuple(tuple(range(n)) for n in range(65))  # every axis of an array of n (NumPy allows 64)
 
 
 def _eager_axes(a, axis, direct=_DIRECT) -> tuple[int, ...] | None:
@@ -56,7 +58,7 @@ def _eager_axes(a, axis, direct=_DIRECT) -> tuple[int, ...] | None:
     if not n or v.dtype not in direct:
         return None
     if axis is None:
-        return tuple(range(n))
+        return _ALL_AXES[n]
     if axis.__class__ is int and -n <= axis < n:
         return (axis + n if axis < 0 else axis,)
     return None
@@ -386,9 +388,13 @@ def _eager_var(a: Array, axis, c, keepdims: bool, root: bool) -> Array | None:
         return None
     v = a._value
     dt = v.dtype.type
-    count = dt(v.size if axis is None else v.shape[axes[0]])
-    d = np.subtract(v, add_reduce(v, axes, True) / count)
-    dof = builtins.max(count - dt(c), dt(0))  # as np.maximum: NaN for a NaN c
+    whole = len(axes) == v.ndim  # then the mean is a NumPy scalar, which costs less than an array of one element
+    count = dt(v.size if whole else v.shape[axes[0]])
+    mean = add_reduce(v, axes, not whole) / count
+    d = np.subtract(v, np.asarray(mean) if whole else mean)  # (NumPy broadcasts a 0-d array faster than a scalar)
+    dof = count - dt(c) if c else count  # (count - 0 is count; a NumPy scalar costs more to make than to use)
+    if dof < 0:  # as np.maximum(dof, 0): NaN for a NaN c stays
+        dof = dt(0)
     r = add_reduce(np.square(d), axes, keepdims) / dof
     if root:  # as root_at_zero: a zero is kept, and sqrt keeps it too
         r = np.sqrt(r)
@@ -648,7 +654,11 @@ nanargmin.__doc__ = """`argmin` ignoring NaNs; -1 where a slice holds only NaNs 
 # logsumexp ------------------------------------------------------------------------------------
 def eager_finite_max(v: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
     """The kernels of the general path's shift of a log-sum-exp: the maximum of `v` over `axes`
-    (kept as size-1 axes), 0 where it is not finite."""
+    (kept as size-1 axes; 0-d over all axes, which NumPy broadcasts at less cost), 0 where it is
+    not finite."""
+    if len(axes) == v.ndim:
+        m = np.maximum.reduce(v, None, initial=-np.inf)
+        return np.asarray(m if math.isfinite(m) else v.dtype.type(0))
     m = np.maximum.reduce(v, axes, keepdims=True, initial=-np.inf)
     return np.where(np.isfinite(m), m, v.dtype.type(0))
 
@@ -656,7 +666,7 @@ def eager_finite_max(v: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
 def eager_kept(out: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
     """`out`, reduced over `axes` that are kept as size-1 axes, without those unless `keepdims`
     (the fast paths reduce with keepdims, as NumPy gives arrays then, not scalars)."""
-    return out if keepdims else out.reshape([d for i, d in enumerate(out.shape) if i not in axes])
+    return out if keepdims else out.squeeze(axes)
 
 
 def logsumexp(a, axis=None, keepdims: bool = False, b=None, return_sign: bool = False):
