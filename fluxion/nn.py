@@ -72,17 +72,20 @@ def relu(x):
         out += zero
         return eager_array(out, False)
     x = fnp.asarray(x)
+    if x.dtype == dtypes.bool_:  # as max(x, 0): a bool promotes with the weak 0 to an integer
+        x = x + 0
     return fnp.where(x <= 0, fnp.zeros_like(x), x)
 
 
 def relu6(x):
-    """min(max(x, 0), 6); derivative 0 at 0 and at 6.
+    """min(max(x, 0), 6.0), in floating point (integers and bools promote as with the weak 6.0);
+    derivative 0 at 0 and at 6.
 
     >>> import fluxion.numpy as fnp, fluxion.nn as nn
     >>> nn.relu6(fnp.asarray([-1.0, 3.0, 9.0])).tolist()
     [0.0, 3.0, 6.0]
     """
-    x = fnp.asarray(x)
+    x = _float("relu6", x)
     return fnp.where(x <= 0, fnp.zeros_like(x), fnp.where(x >= 6, fnp.full_like(x, 6), x))
 
 
@@ -221,13 +224,15 @@ def leaky_relu(x, negative_slope=0.01):
 
 
 def hard_tanh(x):
-    """x clipped to [-1, 1].
+    """x clipped to [-1, 1], in its own dtype (a bool promotes to an integer, as with the weak -1).
 
     >>> import fluxion.numpy as fnp, fluxion.nn as nn
     >>> nn.hard_tanh(fnp.asarray([-3.0, 0.5, 2.0])).tolist()
     [-1.0, 0.5, 1.0]
     """
-    x = _float("hard_tanh", x)
+    x = fnp.asarray(x)
+    if x.dtype == dtypes.bool_:
+        x = x + 0
     return fnp.where(x > 1, fnp.ones_like(x), fnp.where(x < -1, -fnp.ones_like(x), x))
 
 

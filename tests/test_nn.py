@@ -50,6 +50,20 @@ def test_gelu_exact_and_parameters():
     assert nn.sigmoid(fnp.asarray([1.0], dtype=fnp.float32)).dtype == fnp.float32
 
 
+@pytest.mark.parametrize("name", ["relu", "relu6", "hard_tanh"])
+@pytest.mark.parametrize("dtype", ["int8", "int32", "bool"])
+def test_clipping_activations_on_integers_and_bools_promote_as_jax(name, dtype):
+    # jax's forms: relu max(x, 0), relu6 min(max(x, 0), 6.0) and hard_tanh a selection of the weak
+    # 1 and -1; a bool promotes with a weak int to the default int (fluxion's: int64)
+    x = np.arange(-8, 9).astype(dtype)
+    got, want = getattr(nn, name)(fnp.asarray(x)), np.asarray(getattr(jnn, name)(jnp.asarray(x)))
+    np.testing.assert_array_equal(np.asarray(got), want)
+    assert np.dtype(got.dtype).kind == want.dtype.kind
+    if dtype != "bool":
+        assert np.dtype(got.dtype) == (np.float32 if name == "relu6" else np.dtype(dtype))
+    np.testing.assert_array_equal(np.asarray(fx.jit(getattr(nn, name))(fnp.asarray(x))), np.asarray(got))
+
+
 @pytest.mark.parametrize("axis", [-1, 0, None, (0, 1)])
 def test_softmax_and_log_softmax_match_jax(axis):
     x = np.random.default_rng(0).normal(size=(3, 4, 5)) * 5

@@ -45,8 +45,10 @@ def test_at_apply_hints_do_not_change_the_result_and_bad_uses_name_the_fix(jax):
     with pytest.raises(TypeError, match="astype") as info:
         fnp.arange(4).at[1].apply(fnp.sqrt)
     assert isinstance(info.value, FluxionError)
-    with pytest.raises(IndexError, match="mode='drop'"):
+    with pytest.raises(IndexError, match=r"(?s)x\.at\[\.\.\.\]\.apply: index 7 .*mode='drop'"):
         fnp.asarray(x).at[7].apply(fnp.sin)
+    with pytest.raises(ValueError, match=r"x\.at\[\.\.\.\]\.apply: mode 'nearest'"):
+        fnp.asarray(x).at[1].apply(fnp.sin, mode="nearest")
 
 
 def _written_out(jnp, x, idx, func):
