@@ -118,12 +118,11 @@ def _ediff1d_edge(name: str, v, dt: np.dtype) -> list[Array]:
     """`v` flattened and converted to `dt` ([] for None), if it converts within its kind."""
     if v is None:
         return []
-    v = v if isinstance(v, _SCALARS) else _array(v)
-    vdt, weak = dtype_of(v)
+    vdt, weak = dtype_of(v if isinstance(v, _SCALARS) else _array(v))
     if not (dtypes.kind(vdt) <= dtypes.kind(dt) if weak else np.can_cast(vdt, dt, "same_kind")):
         raise op_error(DTypeError, "ediff1d", f"{name} of dtype {vdt} does not convert to {dt} within its kind",
                        f"convert {name} to {dt} explicitly")
-    v = convert(v, dt)
+    v = convert(v, dt)  # (as given: lists of Python floats convert exactly to a wider dtype)
     return [S.reshape(v, (v.size,))]
 
 

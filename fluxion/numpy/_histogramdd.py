@@ -70,7 +70,7 @@ def histogramdd(sample, bins=10, range=None, density: bool | None = None, weight
     if weights is None:
         w = fnp.ones((n,), dt)
     else:
-        w = convert(weights if isinstance(weights, Array) else fnp.asarray(weights), dt)
+        w = convert(weights, dt)  # (lists of Python floats convert exactly)
         if w.shape != (n,):
             raise op_error(ShapeError, "histogramdd", f"weights of shape {w.shape} do not match {n} samples",
                            "pass one weight per sample")

@@ -52,6 +52,7 @@ def interp(x, xp, fp, left=None, right=None, period=None) -> Array:
     """
     if period is None and (out := _eager_interp(x, xp, fp, left, right)) is not None:  # the common case, kept fast
         return out
+    given = x, xp, fp  # (promoted as given: lists of Python floats convert exactly to a wider dtype)
     fp = _array(fp)
     if fp.dtype in dtypes.COMPLEX:
         re, im = (interp(x, xp, fnp.real(fp) if k == "real" else fnp.imag(fp), _complex_part(left, k),
@@ -67,7 +68,7 @@ def interp(x, xp, fp, left=None, right=None, period=None) -> Array:
                        "pass one fp value per xp point")
     if xp.shape[0] == 0:
         raise op_error(ValueError, "interp", "xp is empty", "pass at least one sample point")
-    x, xp, fp = _inexact("interp", x, xp, fp)
+    x, xp, fp = _inexact("interp", *given)
     if period is not None:
         x, xp, fp = _periodic(x, xp, fp, period)
         left = right = None

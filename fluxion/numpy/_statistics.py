@@ -148,7 +148,7 @@ def _histogram_args(op: str, a, bins, range, weights):  # noqa: A002  (NumPy's n
     if not isinstance(bins, (str, int, np.integer)):
         given = dtype_of(bins)[0]
         edges_dt = dt if given.kind == "f" and not hasattr(bins, "dtype") else given
-        bins = _concrete(op, bins)
+        bins = _concrete(op, convert(bins, edges_dt))  # (lists of Python floats convert exactly)
         if bins.ndim != 1:
             raise op_error(ShapeError, op, f"bins must be an int or 1-d edges, got shape {bins.shape}",
                            "pass a number of bins or an increasing 1-d array of edges")
