@@ -38,11 +38,41 @@ def convert(x, dtype: np.dtype, weak: bool = False) -> Array:
 
 def promote(op: str, *args) -> list[Array]:
     """Arrays of one dtype from `args`, by the promotion rules (Python scalars are weak)."""
+    if len(args) == 2:  # the common case, kept fast: an array and a Python scalar that keeps its type
+        xs = _with_scalar(*args)
+        if xs is not None:
+            return xs
     dt = getattr(args[0], "dtype", None)
     if all(isinstance(a, Array) and a.dtype == dt for a in args):
         return args
     kinds = [dtype_of(a) for a in args]
     return _converted(args, kinds, *dtypes.result_type(*kinds))
+
+
+# the weak dtype of each Python scalar type (by exact type: NumPy's scalars and subclasses of these
+# are promoted by `dtype_of`)
+_SCALAR_DTYPES = {t: dtypes.scalar_dtype(t()) for t in _SCALARS}
+
+
+def _with_scalar(a, b, floating: bool = False) -> list[Array] | None:
+    """`[a, b]` promoted where one of them is an Array (a traced value too) whose (dtype, weak)
+    is the result's (and, if `floating`, a floating one) and the other a Python scalar, which
+    then becomes an Array of that type, as `_converted` makes it; None for any other operands."""
+    sdt = _SCALAR_DTYPES.get(b.__class__)
+    if sdt is not None:
+        x, s = a, b
+    else:
+        sdt = _SCALAR_DTYPES.get(a.__class__)
+        if sdt is None:
+            return None
+        x, s = b, a
+    if not isinstance(x, Array):
+        return None
+    kind = (x.dtype, x.weak)
+    if dtypes.result_type(kind, (sdt, True)) != kind or floating and kind[0] not in dtypes.FLOATING:
+        return None
+    c = Array(scalar_value(s, kind[0]), kind[1])
+    return [x, c] if x is a else [c, x]
 
 
 def _converted(args, kinds, dt: np.dtype, weak: bool) -> list[Array]:
@@ -55,13 +85,15 @@ def promote_inexact(op: str, *args, complex_ok: bool = True) -> list[Array]:
     """Like `promote`, then integers and booleans go to the default float (as JAX does). A Python
     int goes there directly, so one outside an integer array's range still converts (an int8
     array divided by 255 is a float array, as in NumPy and JAX)."""
-    dt = getattr(args[0], "dtype", None)
-    if all(isinstance(a, Array) and a.dtype == dt for a in args):
-        xs = args
-    else:
-        kinds = [dtype_of(a) for a in args]
-        dt, weak = dtypes.result_type(*kinds)
-        xs = _converted(args, kinds, dt if dt in dtypes.FLOATING else dtypes.default_float, weak)
+    xs = _with_scalar(*args, floating=True) if len(args) == 2 else None  # kept fast, as in `promote`
+    if xs is None:
+        dt = getattr(args[0], "dtype", None)
+        if all(isinstance(a, Array) and a.dtype == dt for a in args):
+            xs = args
+        else:
+            kinds = [dtype_of(a) for a in args]
+            dt, weak = dtypes.result_type(*kinds)
+            xs = _converted(args, kinds, dt if dt in dtypes.FLOATING else dtypes.default_float, weak)
     dt = xs[0].dtype
     if dt not in dtypes.FLOATING:
         xs = [convert(x, dtypes.default_float, x.weak) for x in xs]

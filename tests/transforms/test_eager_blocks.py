@@ -5,6 +5,8 @@ Oracles: the same gradients with blocks switched off (every call applies its rul
 any other transformation), finite differences, and jit / vmap of the recorded linear maps
 against their eager values.
 """
+import gc
+
 import numpy as np
 import pytest
 
@@ -12,6 +14,7 @@ import fluxion as fx
 import fluxion.numpy as fnp
 from fluxion.numpy import linalg as LA
 from fluxion.transforms.autodiff import blocks
+from fluxion.transforms.autodiff.api import _linearize
 from fluxion.test_util import check_grads
 
 from _arrays import fx_rand
@@ -177,3 +180,37 @@ def test_eager_grad_of_a_function_ignoring_or_returning_its_input():
 def test_eager_grad_errors_name_the_problem(f, args, argnums, error):
     with pytest.raises(error):
         fx.grad(f, argnums)(*args)
+
+
+def test_a_call_whose_results_have_no_derivative_records_nothing():
+    f = lambda x: fnp.sum(fnp.where(x < 0.5, x, 2 * x))  # the comparison's result has no derivative
+    x = fx_rand(6, dtype=np.float64, seed=10)
+    program = _linearize(f, (x,))[3].program
+    assert program.equations and all(eq.outputs for eq in program.equations)
+    v = np.asarray(x)
+    np.testing.assert_array_equal(np.asarray(fx.grad(f)(x)), np.where(v < 0.5, 1.0, 2.0))
+
+
+def test_a_recorded_call_leaves_few_objects_for_the_garbage_collector():
+    # each full collection walks the tape of every eager gradient being computed: a long Python
+    # loop's tape holds four tracked objects per call (the equation, its input and output lists,
+    # the output variable); the residuals, a tuple of NumPy arrays, are not tracked
+    n = 500
+
+    def f(x):
+        for _ in range(n):
+            x = fnp.sin(x) * 0.5
+        return fnp.sum(x)
+
+    x = fx_rand(4, dtype=np.float64, seed=11)
+    fx.vjp(f, x)  # the signatures' blocks, derived once
+    gc.collect()
+    before = len(gc.get_objects())
+    out, f_vjp = fx.vjp(f, x)
+    gc.collect()
+    assert (len(gc.get_objects()) - before) / (2 * n) < 4.5
+    v = np.asarray(x)
+    expected = np.ones_like(v)
+    for _ in range(n):
+        expected, v = expected * np.cos(v) * 0.5, np.sin(v) * 0.5
+    np.testing.assert_allclose(np.asarray(f_vjp(fnp.ones((), np.float64))[0]), expected, rtol=1e-12)

@@ -122,22 +122,6 @@ def _const_bytes(program: Program) -> int:
     return sum(c.size * c.dtype.itemsize for c in program.consts)
 
 
-class _Call:
-    """One call's block and residual values (a parameter of its equation: never a cache key)."""
-
-    __slots__ = ("block", "residuals")
-    __hash__ = None
-
-    def __init__(self, block: Block, residuals: list):
-        self.block, self.residuals = block, residuals
-
-    def __repr__(self):
-        return "<block>"
-
-    def residual_arrays(self) -> list:
-        return [_wrap(v, t) for v, t in zip(self.residuals, self.block.res_types)]
-
-
 def _impl(*tangents, call: _Call):
     return tuple(evaluate(call.block.linear, *call.residual_arrays(), *tangents))
 
@@ -160,6 +144,30 @@ def _transpose(cts, *tangents, call: _Call):
 linear_block_p = CallPrimitive("linear_block", _impl, staged=True)
 abstract_eval[linear_block_p] = lambda *avals, call: tuple(call.block.tangent_types)
 transpose_rules[linear_block_p] = _transpose
+
+
+class _Call(Equation):
+    """One recorded call of a block: the `linear_block` equation from the call's tangent inputs to
+    its tangent outputs, which is also that equation's one parameter `call` (the block, and the
+    call's residual values as a tuple of NumPy arrays). One object rather than an equation, a
+    dict of parameters and a record of the call: the garbage collector walks every object of a tape."""
+
+    __slots__ = ("block", "residuals")
+    __hash__ = None  # a parameter, never a cache key
+    prim = linear_block_p
+
+    def __init__(self, block: Block, inputs: list, outputs: list, residuals: tuple):
+        self.block, self.inputs, self.outputs, self.residuals = block, inputs, outputs, residuals
+
+    @property
+    def params(self) -> dict:
+        return {"call": self}
+
+    def __repr__(self):
+        return "<block>"
+
+    def residual_arrays(self) -> list:
+        return [_wrap(v, t) for v, t in zip(self.residuals, self.block.res_types)]
 
 
 class EagerLinearizer(JVPInterpreter):
@@ -191,8 +199,8 @@ class EagerLinearizer(JVPInterpreter):
             v = p._value
             values.append(v)
             key.append((v.shape, v.dtype, p._weak, live))
-        if not tangents:
-            return None
+        if not tangents:  # nothing to differentiate: the value, as the staging below would pass it on
+            return EAGER.process(prim, [a.primal if a.__class__ is JVPTracer else a for a in args], params)
         if params:
             key.extend(params.items())
         try:
@@ -208,7 +216,7 @@ class EagerLinearizer(JVPInterpreter):
             out = _new(Array)
             out._value, out._weak = computed[0], block.out_weak[0]
             var = Var(block.tangent_types[0])
-            staging.equations.append(Equation(linear_block_p, tangents, [var], {"call": _Call(block, computed[1:])}))
+            staging.equations.append(_Call(block, tangents, [var], tuple(computed[1:])))
             return JVPTracer(self, out, StagedTracer(staging, var))
         n = len(block.out_weak)
         outs = []
@@ -216,10 +224,11 @@ class EagerLinearizer(JVPInterpreter):
             out = _new(Array)
             out._value, out._weak = v, weak
             outs.append(out)
-        out_vars = [Var(t) for t in block.tangent_types]
-        staging.equations.append(Equation(linear_block_p, tangents, out_vars, {"call": _Call(block, computed[n:])}))
-        for i, v in zip(block.live, out_vars):
-            outs[i] = JVPTracer(self, outs[i], StagedTracer(staging, v))
+        if block.live:  # (none for a comparison, say, whose result has no derivative: nothing to record)
+            out_vars = [Var(t) for t in block.tangent_types]
+            staging.equations.append(_Call(block, tangents, out_vars, tuple(computed[n:])))
+            for i, v in zip(block.live, out_vars):
+                outs[i] = JVPTracer(self, outs[i], StagedTracer(staging, v))
         return tuple(outs) if prim.multiple_results else outs[0]
 
     @staticmethod
