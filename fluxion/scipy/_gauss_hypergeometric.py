@@ -24,9 +24,11 @@ factors' bound adds eps times the size of the logarithms they are exponentials o
 sum Gamma(c) Gamma(s) / (Gamma(c - a) Gamma(c - b)) for s > 0 (inf for s <= 0, as SciPy).
 
 A polynomial (a or b = -n, n < 1500, and c no pole or one below it, as SciPy) where no bound is met (at a
-zero of it, say) is its power series in x, whatever its cancellation, or at x = 1 the Gauss sum
-(Chu-Vandermonde) where c and s are no poles; where c is a pole it is always its series in x, as the
-transformations' series there stop where their limit in c does not (their terms are 0 / 0).
+zero of it, say) is the candidate with the smallest absolute bound (its power series in x is one,
+whatever its cancellation), or at x = 1 the Gauss sum (Chu-Vandermonde) where c and s are no poles;
+where c is a pole it is always its series in x, as the transformations' series there stop where their
+limit in c does not (their terms are 0 / 0). The connection to w is no candidate where both its terms
+are 0 (s is then an integer, though its rounding may hide that).
 
 dF/dx = (a b / c) F(a + 1, b + 1; c + 1; x), given by `custom_jvp`; there is no derivative in a, b, c.
 """
@@ -179,9 +181,10 @@ def _logarithmic(p: Array, q: Array, m: Array, w: Array, log_w: Array) -> tuple[
     return out, E.add_p.bind(err1, err2)
 
 
-def _core(a: Array, b: Array, c: Array, x: Array) -> tuple[Array, Array]:
-    """F(a, b; c; x) for finite arguments, NaN where no branch bounds its error; and the power series in x
-    itself (for polynomials; where c is a pole, only that is meaningful)."""
+def _core(a: Array, b: Array, c: Array, x: Array) -> tuple[Array, Array, Array]:
+    """F(a, b; c; x) for finite arguments, NaN where no branch bounds its error; the branch with the
+    smallest absolute bound, whatever it is; and the power series in x itself (the last two for
+    polynomials; where c is a pole, only the series is meaningful)."""
     zero, one = _c(0, x), _c(1, x)
     eps = float(np.finfo(x.dtype).eps)
     negative = E.lt_p.bind(x, zero)
@@ -234,9 +237,13 @@ def _core(a: Array, b: Array, c: Array, x: Array) -> tuple[Array, Array]:
                           E.mul_p.bind(E.abs_p.bind(b1), E.add_p.bind(e_2, _mul(E.abs_p.bind(f_2), _c(eps, x),
                                                                                 E.add_p.bind(size2, near)))))
     front = _signed_exp(pre, one)
+    # both terms 0 (a pole among c - p, c - q and one among p, q) only where s is an integer in truth, which
+    # its rounding may hide: the connection says nothing there
+    degenerate = E.and_p.bind(E.eq_p.bind(sign1, zero), E.eq_p.bind(sign2, zero))
     candidates.append((E.mul_p.bind(front, connected),
-                       _where(connect, E.mul_p.bind(front, E.add_p.bind(size_c, _mul(E.abs_p.bind(connected),
-                                                                                      _c(eps, x), E.abs_p.bind(pre)))),
+                       _where(E.and_p.bind(connect, E.not_p.bind(degenerate)),
+                              E.mul_p.bind(front, E.add_p.bind(size_c, _mul(E.abs_p.bind(connected), _c(eps, x),
+                                                                            E.abs_p.bind(pre)))),
                               _c(np.inf, x))))
     # x < 0 without Pfaff's transformation: polynomials, and small |x|
     candidates.append((f_x, _where(negative, E.add_p.bind(e_x, _mul(E.abs_p.bind(f_x), _c(eps, x))), _c(np.inf, x))))
@@ -260,15 +267,19 @@ def _core(a: Array, b: Array, c: Array, x: Array) -> tuple[Array, Array]:
     e_log = E.add_p.bind(e_log, _mul(_where(logarithmic, d, zero), moved, moved, E.abs_p.bind(f_log)))
     euler = _where(flip, E.neg_p.bind(E.mul_p.bind(m, log_wl)), zero)
     candidate(euler, one, E.abs_p.bind(euler), f_log, _where(logarithmic, e_log, _c(np.inf, x)))
-    # the candidate with the smallest relative bound, where that is below the tolerance
+    # the candidate with the smallest relative bound, where that is below the tolerance; and the one with
+    # the smallest absolute bound (relative bounds mean nothing at a polynomial's zero)
     best, best_ratio = _c(np.nan, x), _c(np.inf, x)
+    least, least_bound = best, best_ratio
     for value, bound in candidates:
         # (0 for a bound of 0: a value that underflows with its bound)
         ratio = _where(E.eq_p.bind(bound, zero), zero, E.div_p.bind(bound, E.abs_p.bind(value)))
         better = E.lt_p.bind(ratio, best_ratio)  # False for a NaN ratio
         best, best_ratio = _where(better, value, best), _where(better, ratio, best_ratio)
+        smaller = E.lt_p.bind(bound, least_bound)
+        least, least_bound = _where(smaller, value, least), _where(smaller, bound, least_bound)
     bounded = _where(E.le_p.bind(best_ratio, _c(_TOLERANCE, x)), best, _c(np.nan, x))
-    return bounded, _where(negative, f_x, f_a)
+    return bounded, least, _where(negative, f_x, f_a)
 
 
 @custom_jvp
@@ -287,7 +298,7 @@ def _hyp2f1(a: Array, b: Array, c: Array, x: Array) -> Array:
     usable = E.and_p.bind(finite, E.or_p.bind(E.not_p.bind(c_pole), polynomial))
     a_s, b_s, x_s = (_where(usable, v, zero) for v in (a, b, x))
     c_s = _where(usable, c, one)
-    out, series = _core(a_s, b_s, c_s, x_s)
+    out, least, series = _core(a_s, b_s, c_s, x_s)
     # at x = 1 the Gauss sum Gamma(c) Gamma(s) / (Gamma(c - a) Gamma(c - b)) for s = c - a - b > 0, inf
     # otherwise (as SciPy); for a polynomial also for s <= 0 (Chu-Vandermonde), where c and s are no poles
     s = E.sub_p.bind(E.sub_p.bind(c_s, a_s), b_s)
@@ -298,10 +309,11 @@ def _hyp2f1(a: Array, b: Array, c: Array, x: Array) -> Array:
     log, sign, _ = _log_gamma_ratio([c_g, s_g], [E.sub_p.bind(c_g, a_s), E.sub_p.bind(c_g, b_s)])
     gauss = _where(gauss_ok, _signed_exp(log, sign), _c(np.inf, x))
     at_one = E.eq_p.bind(x, one)
-    # a polynomial where no branch bounds its error: that sum at x = 1, else its series in x; where c is a
-    # pole, always its series (the transformations' series stop where their limit in c does not: their
-    # terms are 0 / 0 there)
-    fallback = _where(E.and_p.bind(at_one, gauss_ok), gauss, series)
+    # a polynomial where no branch bounds its error: that sum at x = 1, else the branch with the smallest
+    # absolute bound (its series in x is one of them); where c is a pole, always its series (the
+    # transformations' series stop where their limit in c does not: their terms are 0 / 0 there)
+    fallback = _where(E.and_p.bind(at_one, gauss_ok), gauss,
+                      _where(E.or_p.bind(c_pole, _is_nan(least)), series, least))
     out = _where(polynomial, _where(E.or_p.bind(c_pole, _is_nan(out)), fallback, out), _where(at_one, gauss, out))
     # c a pole of the gamma function: inf (as SciPy), unless the series stops before it
     out = _where(E.and_p.bind(c_pole, E.not_p.bind(polynomial)), _c(np.inf, x), out)
@@ -330,10 +342,10 @@ def hyp2f1(a, b, c, x) -> Array:
     relative, else NaN rather than a wrong value: so for x > 1 (where 2F1 is complex unless it is a
     polynomial), near x = 1 where c - a - b is close to but not an integer, and where large parameters
     make every branch cancel. Polynomials (a or b a non-positive integer) at every real x: where no
-    branch bounds its error, their finite sum, which like SciPy's loses digits where its terms cancel. At
-    x = 1 the Gauss sum Gamma(c) Gamma(c - a - b) / (Gamma(c - a) Gamma(c - b)) for c > a + b (and
-    for polynomials), inf otherwise;
-    inf where c is a pole of the gamma function (as SciPy), unless a or b is an integer from c to 0
+    branch bounds its error, the one with the smallest absolute bound (where c is a pole, their finite
+    sum, which like SciPy's loses digits where its terms cancel). At x = 1 the Gauss sum
+    Gamma(c) Gamma(c - a - b) / (Gamma(c - a) Gamma(c - b)) for c > a + b (and for polynomials), inf
+    otherwise; inf where c is a pole of the gamma function (as SciPy), unless a or b is an integer from c to 0
     (then the polynomial: SciPy gives (1 - x)**-b for a = c); NaN at infinite arguments.
     dF/dx = (a b / c) 2F1(a + 1, b + 1; c + 1; x); there is no derivative in a, b or c
     (differentiating in them raises an error naming the fix).

@@ -111,7 +111,8 @@ class gaussian_kde:  # noqa: N801  (SciPy's name)
     covariance_factor = scotts_factor
 
     def _points(self, points) -> Array:
-        (points,) = promote_inexact("gaussian_kde", points, complex_ok=False)
+        # promoted with the data, so that Python floats keep their digits next to float64 data
+        points, _ = promote_inexact("gaussian_kde", points, self.dataset, complex_ok=False)
         points = fnp.atleast_2d(points).astype(self.dataset.dtype)
         if points.ndim != 2 or points.shape[0] != self.d:
             if points.ndim == 2 and points.shape == (1, self.d):  # one point of d coordinates
@@ -134,7 +135,7 @@ class gaussian_kde:  # noqa: N801  (SciPy's name)
 
     def integrate_gaussian(self, mean, cov) -> Array:
         """The integral of the estimate times the normal density N(mean, cov)."""
-        mean, cov = promote_inexact("integrate_gaussian", mean, cov, complex_ok=False)
+        mean, cov, _ = promote_inexact("integrate_gaussian", mean, cov, self.dataset, complex_ok=False)
         mean = fnp.reshape(fnp.atleast_1d(mean), (-1,)).astype(self.dataset.dtype)
         cov = fnp.atleast_2d(cov).astype(self.dataset.dtype)
         if mean.shape != (self.d,) or cov.shape != (self.d, self.d):

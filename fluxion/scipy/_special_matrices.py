@@ -11,13 +11,14 @@ import numpy as np
 
 from .. import numpy as fnp
 from ..core.errors import ShapeError, op_error
+from ..ops._util import broadcast_shapes
 
 
-def _vectors(*xs):
+def _vectors(op: str, *xs):
     """The arrays as vectors (a 0-d one as one element) of one dtype, with leading axes broadcast."""
     xs = [fnp.atleast_1d(fnp.asarray(x)) for x in xs]
     dt = fnp.result_type(*xs)
-    lead = np.broadcast_shapes(*(x.shape[:-1] for x in xs))
+    lead = broadcast_shapes(op, *(x.shape[:-1] for x in xs))
     return [fnp.broadcast_to(x.astype(dt), lead + x.shape[-1:]) for x in xs]
 
 
@@ -29,7 +30,8 @@ def toeplitz(c, r=None):
     >>> fsl.toeplitz([1, 2, 3], [1, 4, 5]).tolist()
     [[1, 4, 5], [2, 1, 4], [3, 2, 1]]
     """
-    c, r = _vectors(c, fnp.conj(fnp.asarray(c)) if r is None else r)
+    c = fnp.asarray(c)
+    c, r = _vectors("toeplitz", c, (fnp.conj(c) if fnp.iscomplexobj(c) else c) if r is None else r)
     m, n = c.shape[-1], r.shape[-1]
     values = fnp.concatenate([fnp.flip(r[..., 1:], -1), c], -1)
     return values[..., n - 1 + np.arange(m)[:, None] - np.arange(n)[None, :]]
@@ -43,7 +45,7 @@ def hankel(c, r=None):
     >>> fsl.hankel([1, 2, 3], [3, 4]).tolist()
     [[1, 2], [2, 3], [3, 4]]
     """
-    c, r = _vectors(c, fnp.zeros_like(fnp.atleast_1d(fnp.asarray(c))) if r is None else r)
+    c, r = _vectors("hankel", c, fnp.zeros_like(fnp.atleast_1d(fnp.asarray(c))) if r is None else r)
     m, n = c.shape[-1], r.shape[-1]
     return fnp.concatenate([c, r[..., 1:]], -1)[..., np.arange(m)[:, None] + np.arange(n)[None, :]]
 
@@ -55,7 +57,7 @@ def circulant(c):
     >>> fsl.circulant([1, 2, 3]).tolist()
     [[1, 3, 2], [2, 1, 3], [3, 2, 1]]
     """
-    (c,) = _vectors(c)
+    (c,) = _vectors("circulant", c)
     n = c.shape[-1]
     return c[..., (np.arange(n)[:, None] - np.arange(n)[None, :]) % max(n, 1)]
 
@@ -73,7 +75,7 @@ def companion(a):
     >>> fsl.companion([1.0, -3.0, 2.0]).tolist()
     [[3.0, -2.0], [1.0, 0.0]]
     """
-    (a,) = _vectors(a)
+    (a,) = _vectors("companion", a)
     _at_least_two("companion", a.shape[-1])
     a = a.astype(fnp.result_type(a, 1.0))
     n = a.shape[-1] - 1
@@ -92,7 +94,7 @@ def fiedler_companion(a):
     >>> fsl.fiedler_companion([1.0, -3.0, 2.0]).tolist()
     [[3.0, -2.0], [1.0, 0.0]]
     """
-    (a,) = _vectors(a)
+    (a,) = _vectors("fiedler_companion", a)
     a = a.astype(fnp.result_type(a, 1.0))
     n = a.shape[-1] - 1
     if n < 1:
@@ -113,7 +115,7 @@ def leslie(f, s):
     >>> fsl.leslie([0.5, 1.0], [0.8]).tolist()
     [[0.5, 1.0], [0.800000011920929, 0.0]]
     """
-    f, s = _vectors(f, s)
+    f, s = _vectors("leslie", f, s)
     n = f.shape[-1]
     _at_least_two("leslie", n)
     if s.shape[-1] != n - 1:
@@ -130,7 +132,7 @@ def fiedler(a):
     >>> fsl.fiedler([1, 4, 2]).tolist()
     [[0, 3, 1], [3, 0, 2], [1, 2, 0]]
     """
-    (a,) = _vectors(a)
+    (a,) = _vectors("fiedler", a)
     return fnp.abs(a[..., :, None] - a[..., None, :])
 
 
@@ -141,7 +143,7 @@ def convolution_matrix(a, n: int, mode: str = "full"):
     >>> fsl.convolution_matrix([1, 2], 2).tolist()
     [[1, 0], [2, 1], [0, 2]]
     """
-    (a,) = _vectors(a)
+    (a,) = _vectors("convolution_matrix", a)
     m, n = a.shape[-1], operator.index(n)
     if m == 0 or n <= 0:
         raise op_error(ValueError, "convolution_matrix", f"needs a non-empty a and n > 0, got {m} and {n}",
@@ -157,7 +159,10 @@ def convolution_matrix(a, n: int, mode: str = "full"):
 
 
 def _order(op: str, n) -> int:
-    n = operator.index(n)
+    try:
+        n = operator.index(n)
+    except TypeError:
+        raise op_error(TypeError, op, f"the order must be an int, got {n!r}", "pass a Python int") from None
     if n < 0:
         raise op_error(ValueError, op, f"the order must be >= 0, got {n}", "pass a non-negative size")
     return n

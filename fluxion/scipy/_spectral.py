@@ -99,7 +99,11 @@ def _window(op: str, window, nperseg: int | None, length: int, clip: bool) -> tu
         # imported here, so that importing fluxion does not load scipy.signal
         from scipy.signal import get_window
 
-        return get_window(window, nperseg), nperseg
+        try:
+            return get_window(window, nperseg), nperseg
+        except ValueError as e:
+            raise op_error(ValueError, op, f"window {window!r}: {e}", "pass a window name of "
+                           "scipy.signal.get_window (with its parameters as a tuple), or an array") from None
     win = fnp.asarray(window)
     if win.ndim != 1:
         raise op_error(ShapeError, op, f"window must be 1-D, got shape {win.shape}", "pass a 1-D array or a name")

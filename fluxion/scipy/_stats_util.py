@@ -8,7 +8,7 @@ import math
 from types import SimpleNamespace
 
 from .. import numpy as fnp
-from ..core.errors import ArgumentTypeError
+from ..core.errors import ArgumentTypeError, op_error
 from ..numpy._convert import promote_inexact
 from ._util import _in_float64
 
@@ -40,8 +40,10 @@ def _distribution(name: str, doc: str, shapes: tuple = (), defaults=(0, 1), **fn
             given = dict(zip(shapes + tail, args))
             if len(args) > len(shapes + tail) or set(given) & set(kwargs) or set(kwargs) - set(shapes + tail) \
                     or not set(shapes) <= set(given) | set(kwargs):
-                raise ArgumentTypeError(f"{name}.{fn_name} takes ({signature}), got {len(args) + 1} positional "
-                                        f"arguments and the keywords {sorted(kwargs)}")
+                raise op_error(ArgumentTypeError, f"{name}.{fn_name}", f"takes ({signature}), got {len(args) + 1} "
+                               f"positional arguments and the keywords {sorted(kwargs)}",
+                               f"pass {', '.join(('x',) + shapes)} and optionally {' and '.join(tail)}, by position "
+                               "or by name")
             given.update(kwargs)
             # promoted together, so that a Python float parameter keeps its digits next to a float64 x
             x, loc, scale, *params = promote_inexact(f"{name}.{fn_name}", x, given.get("loc", defaults[0]),

@@ -23,7 +23,7 @@ from .. import numpy as fnp
 from ..core import tree
 from ..core.array import Array, Tracer
 from ..core.errors import ShapeError, op_error
-from ..numpy._convert import promote_inexact
+from ..numpy._convert import convert, promote_inexact
 
 __all__ = ["RegularGridInterpolator"]
 
@@ -64,7 +64,8 @@ class RegularGridInterpolator:
         if len(points) > values.ndim:
             raise op_error(ShapeError, "RegularGridInterpolator", f"there are {len(points)} point arrays but values "
                            f"has {values.ndim} dimensions", "pass one array of points per leading axis of values")
-        self.grid = tuple(fnp.asarray(p).astype(values.dtype) for p in points)
+        # the grid in the real dtype of the values, lists of Python floats read exactly
+        self.grid = tuple(convert(p, fnp.finfo(values.dtype).dtype) for p in points)
         for i, p in enumerate(self.grid):
             if p.ndim != 1 or p.shape[0] != values.shape[i]:
                 raise op_error(ShapeError, "RegularGridInterpolator", f"the points of axis {i} have shape {p.shape} "
@@ -74,17 +75,23 @@ class RegularGridInterpolator:
         self.fill_value = None if fill_value is None else fnp.asarray(fill_value, dtype=values.dtype)
 
     def __call__(self, xi, method: str | None = None) -> Array:
-        """The interpolated values at points `xi`, of shape (..., d) (or d arrays of coordinates);
-        the result has shape `xi.shape[:-1] + values.shape[d:]`."""
+        """The interpolated values at points `xi`, of shape (..., d) (or, as a tuple, d arrays of
+        coordinates; a list is an array of points, as in SciPy); the result has shape
+        `xi.shape[:-1] + values.shape[d:]`."""
         method = self.method if method is None else _method(method)
         d = len(self.grid)
-        xi = fnp.stack(fnp.broadcast_arrays(*xi), axis=-1) if isinstance(xi, (tuple, list)) else fnp.asarray(xi)
+        real = fnp.finfo(self.values.dtype).dtype
+        if isinstance(xi, tuple):
+            xi = fnp.stack(fnp.broadcast_arrays(*(convert(c, real) for c in xi)), axis=-1)
+        else:
+            xi = convert(xi, real)
         if d == 1 and (xi.ndim == 0 or xi.shape[-1] != 1):  # points of one axis, as scalars
             xi = xi[..., None]
+        elif xi.ndim == 1:  # one point, given a batch axis of 1 as SciPy does
+            xi = xi[None]
         if xi.shape[-1] != d:
             raise op_error(ShapeError, "RegularGridInterpolator", f"the points have shape {xi.shape}, whose last axis "
                            f"should be the grid's dimension {d}", f"pass points of shape (..., {d})")
-        xi = xi.astype(self.values.dtype)
         outside = fnp.zeros(xi.shape[:-1], dtype=bool)
         for i, g in enumerate(self.grid):
             outside = outside | (xi[..., i] < g[0]) | (xi[..., i] > g[-1])

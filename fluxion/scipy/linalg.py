@@ -156,23 +156,30 @@ def cho_solve(c_and_lower, b, overwrite_b: bool = False, check_finite: bool = Tr
     [1.0, -1.0]
     """
     c, lower = c_and_lower
+    # a vector b against a batch of factors is solved as one column (the first solve would make it
+    # a batch of vectors, which the second cannot tell from one matrix)
+    column = fnp.ndim(c) > 2 and fnp.shape(b) == fnp.shape(c)[-1:]
+    if column:
+        b = fnp.expand_dims(fnp.asarray(b), -1)
     # a = L L^H: solve L y = b, then L^H x = y; a = U^H U: solve U^H y = b, then U x = y
     y = _triangular("cho_solve", c, b, lower=lower, trans=0 if lower else 2)
-    return _triangular("cho_solve", c, y, lower=lower, trans=2 if lower else 0)
+    x = _triangular("cho_solve", c, y, lower=lower, trans=2 if lower else 0)
+    return x[..., 0] if column else x
 
 
 def lu_factor(a, overwrite_a: bool = False, check_finite: bool = True):
     """`(lu, piv)`: L (unit diagonal, below) and U packed in one matrix, and the pivots (row
-    i was swapped with row `piv[i]`, 0-based) of partial pivoting.
+    i was swapped with row `piv[i]`, 0-based) of partial pivoting. `a` is (..., M, N); `piv` has
+    min(M, N) entries.
 
     >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
     >>> lu, piv = fsl.lu_factor(fnp.asarray([[1.0, 2.0], [3.0, 4.0]]))
     >>> piv.tolist()
     [1, 1]
     """
-    if (v := _eager_matrices(a)) is not None:
+    if (v := _eager_matrices(a, square=False)) is not None:
         return _kernel(L.lu_p, v)[:2]  # kept fast
-    packed, pivots, _ = L.lu(_matrices("lu_factor", a, square=True))
+    packed, pivots, _ = L.lu(_matrices("lu_factor", a))
     return packed, pivots
 
 
@@ -258,13 +265,19 @@ def lu(a, permute_l: bool = False, overwrite_a: bool = False, check_finite: bool
     return p, lower, upper
 
 
+_STRUCTURES = (None, "gen", "general", "banded", "diagonal", "tridiagonal", "upper triangular", "lower triangular",
+               "sym", "symmetric", "her", "hermitian", "pos", "positive definite")
+
+
 def solve(a, b, lower: bool = False, overwrite_a: bool = False, overwrite_b: bool = False, check_finite: bool = True,
           assume_a: str = "gen", transposed: bool = False):
     """Solve `a x = b` (`a^T x = b` if `transposed`); `b` is (M,) or (..., M, K).
 
     As SciPy, `assume_a` "sym", "her" and "pos" read only `a`'s `lower` (or upper) triangle, as the
-    symmetric, Hermitian or Hermitian positive-definite matrix it defines; "pos" solves with its
-    Cholesky factor, the other kinds ("gen", "sym", "her", ...) with LU.
+    symmetric, Hermitian or Hermitian positive-definite matrix it defines; "diagonal" and
+    "tridiagonal" read only those entries, "upper triangular" and "lower triangular" only that
+    triangle (a triangular solve). "pos" solves with its Cholesky factor, the other kinds ("gen",
+    "banded", "sym", "her", ...) with LU.
 
     >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
     >>> fsl.solve(fnp.asarray([[4.0, 2.0], [2.0, 5.0]]), fnp.asarray([6.0, 7.0]), assume_a="pos").tolist()
@@ -273,6 +286,14 @@ def solve(a, b, lower: bool = False, overwrite_a: bool = False, overwrite_b: boo
     [1.0, 1.0]
     """
     a = _matrices("solve", a, square=True)
+    if assume_a not in _STRUCTURES:
+        raise op_error(ValueError, "solve", f"assume_a must be one of {', '.join(map(repr, _STRUCTURES))}, got "
+                       f"{assume_a!r}", "pass one of them ('gen' for a general matrix)")
+    if assume_a in ("upper triangular", "lower triangular"):
+        return _triangular("solve", a, b, lower=assume_a == "lower triangular", trans=1 if transposed else 0)
+    if assume_a in ("diagonal", "tridiagonal"):
+        i = np.arange(a.shape[-1])
+        a = fnp.where(np.abs(i[:, None] - i[None, :]) <= (assume_a == "tridiagonal"), a, 0)
     if assume_a in ("sym", "symmetric", "her", "hermitian", "pos", "positive definite"):
         a = _from_triangle(a, lower, hermitian=assume_a not in ("sym", "symmetric"))
     if transposed:

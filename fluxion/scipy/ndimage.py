@@ -118,8 +118,8 @@ def map_coordinates(input, coordinates: Sequence, order: int, mode: str = "const
         out = fnp.where(valid, out, fnp.asarray(cval, dtype=dt))
     else:
         out = fnp.where(valid, out, math.nan)
-    if input.dtype.kind in "iub":
-        return fnp.round(out).astype(input.dtype)
+    if input.dtype.kind in "iub":  # rounded halves away from 0, as SciPy (fnp.round takes them to even)
+        return (fnp.sign(out) * fnp.floor(fnp.abs(out) + 0.5)).astype(input.dtype)
     return out.astype(input.dtype) if input.dtype.kind in "fc" else out
 
 

@@ -69,11 +69,13 @@ def _uniform() -> SimpleNamespace:
 
 def _laplace() -> SimpleNamespace:
     logpdf, pdf = _density(lambda y: -fnp.abs(y) - math.log(2), _everywhere)
-    half_tail = lambda y: 0.5 * fnp.exp(-fnp.abs(y))  # noqa: E731
+
+    def cdf(y):  # each side from its own tail exp(-|y|) / 2 (written without |y|, so y = 0 has the slope 1/2)
+        below = y < 0
+        return fnp.where(below, 0.5 * fnp.exp(_safe(below, y, 0)), 1 - 0.5 * fnp.exp(-_safe(below, 0, y)))
     return _distribution(
         "laplace", "The Laplace (double exponential) distribution.", logpdf=logpdf, pdf=pdf,
-        cdf=_function(lambda y: fnp.where(y < 0, half_tail(y), 1 - half_tail(y))),
-        sf=_function(lambda y: fnp.where(y > 0, half_tail(y), 1 - half_tail(y))),
+        cdf=_function(cdf), sf=_function(lambda y: cdf(-y)),
         ppf=_quantile(lambda q: fnp.where(q <= 0.5, fnp.log(2 * q), -fnp.log(2 - 2 * q))))
 
 
@@ -88,7 +90,12 @@ def _logistic() -> SimpleNamespace:
 
 
 def _cauchy() -> SimpleNamespace:
-    logpdf, pdf = _density(lambda y: -math.log(math.pi) - fnp.log1p(y * y), _everywhere)
+    def log_standard(y):  # log1p(y**2) is 2 log|y| + log1p(y**-2) beyond |y| = 1, where y**2 may overflow
+        far = fnp.abs(y) > 1
+        y_far, y_near = _safe(far, y, 2), _safe(far, 0, y)
+        return -math.log(math.pi) - fnp.where(far, 2 * fnp.log(fnp.abs(y_far)) + fnp.log1p(1 / (y_far * y_far)),
+                                              fnp.log1p(y_near * y_near))
+    logpdf, pdf = _density(log_standard, _everywhere)
     return _distribution(
         "cauchy", "The Cauchy distribution.", logpdf=logpdf, pdf=pdf,
         cdf=_function(_cauchy_cdf), sf=_function(_cauchy_sf),
@@ -109,10 +116,10 @@ def _cauchy_sf(y):
 
 def _cauchy_ppf(q):
     # tan(pi (q - 1/2)) in the middle; in the tails -1 / tan(pi q) and 1 / tan(pi (1 - q)), which
-    # keep the relative accuracy of small q and of small 1 - q
-    low, high = q < 0.25, q > 0.75
+    # keep the relative accuracy of small q and of small 1 - q; q = 0 (-0.0 too) is -inf
+    low, high, zero = q < 0.25, q > 0.75, q == 0
     middle = fnp.tan(math.pi * (_safe(low | high, 0.5, q) - 0.5))
-    lower = -1 / fnp.tan(math.pi * _safe(low, q, 0.25))
+    lower = fnp.where(zero, -math.inf, -1 / fnp.tan(math.pi * _safe(low & ~zero, q, 0.25)))
     upper = 1 / fnp.tan(math.pi * (1 - _safe(high, q, 0.75)))
     return fnp.where(low, lower, fnp.where(high, upper, middle))
 
@@ -132,15 +139,17 @@ def _t() -> SimpleNamespace:
         # 1 / (1 + df / y**2) within two ulps), moves I_x by some a ulps: its first-order effect d I_x' with
         # I_x' = x**(a - 1) z**(-1/2) / B(a, 1/2) is added back where its relative size s is below sqrt(eps).
         # (Below x = 1/2 the tail underflows unless df < 2000, and a ulps are below 1e-13.) Where y**2 < 1
-        # (x may round to 1; the tail is above 0.15) or s is larger (a huge df), the complement
+        # and x >= 1/2 (x may round to 1; the tail is above 0.15) or s is larger (a huge df), the complement
         # 1/2 (1 - I_z(1/2, a)) with z = y**2 / (df + y**2), which keeps what digits the cancellation leaves
+        # (not where df < y**2 < 1: a tiny df rounds z to 1, while the tail stays near 1/2)
         a, y2 = df / 2, y * y
-        y2_far = _safe(y2 < 1, 1, y2)
+        close = (y2 < 1) & (y2 <= df)
+        y2_far = _safe(close, 1, y2)
         x, z = df / (df + y2_far), 1 / (1 + df / y2_far)
         d, fix = (1 - x) - z, x >= 0.5
         slope = fnp.exp((1 - a) * fnp.log1p(y2_far / df) - 0.5 * fnp.log(z) - sp.betaln(a, 0.5))
         outer = sp.betainc(a, 0.5, x) + fnp.where(fix, d * slope, 0)
-        near = (y2 < 1) | (fix & ((a + 0.5 / z) * fnp.abs(d) > math.sqrt(fnp.finfo(y.dtype).eps)))
+        near = close | (fix & ((a + 0.5 / z) * fnp.abs(d) > math.sqrt(fnp.finfo(y.dtype).eps)))
         y2_near = _safe(near, y2, 0.5)
         inner = 1 - sp.betainc(0.5, a, y2_near / (df + y2_near))
         return 0.5 * fnp.where(near, inner, outer)
@@ -170,11 +179,14 @@ def _t() -> SimpleNamespace:
 
 def _gamma_functions() -> dict:
     logpdf, pdf = _density(_wide("gamma.logpdf", lambda y, a: sp.xlogy(a - 1, y) - y - sp.gammaln(a)), _positive)
+    # below the support the constants 0 and 1, not the function at 0, whose derivative may be infinite
     def cdf(y, a):
-        return sp.gammainc(a, fnp.maximum(y, 0))
+        inside = y >= 0
+        return fnp.where(inside, sp.gammainc(a, _safe(inside, y, 1)), 0)
 
     def sf(y, a):
-        return sp.gammaincc(a, fnp.maximum(y, 0))
+        inside = y >= 0
+        return fnp.where(inside, sp.gammaincc(a, _safe(inside, y, 1)), 1)
     return {"logpdf": _checked(logpdf), "pdf": _checked(pdf), "cdf": _checked(_function(cdf)),
             "sf": _checked(_function(sf)), "logcdf": _checked(_function(_log_of(cdf, sf))),
             "logsf": _checked(_function(_log_of(sf, cdf)))}
@@ -185,8 +197,9 @@ def _log_of(fn, other):
     fn is above 1/2, so that a value near 1 keeps its digits."""
     def log_fn(*args):
         p, q = fn(*args), other(*args)
-        low = p < 0.5
-        return fnp.where(low, fnp.log(_safe(low, p, 1)), fnp.log1p(-_safe(low, 0, q)))
+        low, zero = p < 0.5, p == 0  # -inf where p is 0, with the derivative 0 of a constant
+        log_p = fnp.where(zero, -math.inf, fnp.log(_safe(low & ~zero, p, 1)))
+        return fnp.where(low, log_p, fnp.log1p(-_safe(low, 0, q)))
     return log_fn
 
 
@@ -200,11 +213,14 @@ def _chi2() -> SimpleNamespace:
 def _beta() -> SimpleNamespace:
     def log_standard(y, a, b):
         return sp.xlogy(a - 1, y) + sp.xlog1py(b - 1, -y) - sp.betaln(a, b)
+    # outside [0, 1] the constants 0 and 1, not the function at an end, whose derivative may be infinite
     def cdf(y, a, b):
-        return sp.betainc(a, b, fnp.clip(y, 0, 1))
+        inside = (y >= 0) & (y <= 1)
+        return fnp.where(inside, sp.betainc(a, b, _safe(inside, y, 0.5)), fnp.where(y < 0, 0, 1))
 
     def sf(y, a, b):
-        return sp.betainc(b, a, fnp.clip(1 - y, 0, 1))
+        inside = (y >= 0) & (y <= 1)
+        return fnp.where(inside, sp.betainc(b, a, 1 - _safe(inside, y, 0.5)), fnp.where(y < 0, 1, 0))
     logpdf, pdf = _density(_wide("beta.logpdf", log_standard), lambda y, a, b: (y >= 0) & (y <= 1))
     return _distribution(
         "beta", "The beta distribution on [loc, loc + scale].", ("a", "b"),
@@ -251,10 +267,12 @@ def _dirichlet() -> SimpleNamespace:
         # the simplex tolerance of x's own precision: a float32 x promoted to float64 keeps its rounding
         tol = 1e-9 if fnp.asarray(x).dtype == fnp.float64 else 1e-4
         x, alpha = promote_inexact("dirichlet.logpdf", x, alpha)
+        if alpha.ndim == 1 and x.ndim and x.shape[0] == alpha.shape[0] - 1:  # the last component implied, as SciPy
+            x = fnp.concatenate([x, 1 - fnp.sum(x, axis=0, keepdims=True)], axis=0)
         if alpha.ndim != 1 or x.shape[:1] != alpha.shape:
             raise op_error(ShapeError, "dirichlet.logpdf", f"x of shape {x.shape} does not match alpha of shape "
-                           f"{alpha.shape}", "pass alpha as a vector of K concentrations and x with K components on "
-                           "its first axis (as SciPy)")
+                           f"{alpha.shape}", "pass alpha as a vector of K concentrations and x with K (or K - 1) "
+                           "components on its first axis (as SciPy)")
         a = fnp.reshape(alpha, alpha.shape + (1,) * (x.ndim - 1))
         inside = fnp.all((x >= 0) & (x <= 1), axis=0) & (fnp.abs(fnp.sum(x, axis=0) - 1) <= tol)
 

@@ -281,7 +281,7 @@ class Slerp:
         return cls(times, rotations)
 
     def __call__(self, times) -> Rotation:
-        (t,) = promote_inexact("Slerp", times)
+        t, _ = promote_inexact("Slerp", times, self.times)  # so that a Python float keeps its digits
         index = fnp.clip(fnp.searchsorted(self.times, t, side="right") - 1, 0, self.times.shape[0] - 2)
         alpha = (t - self.times[index]) / self.timedelta[index]
         inside = (t >= self.times[0]) & (t <= self.times[-1])
