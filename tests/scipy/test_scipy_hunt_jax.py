@@ -14,6 +14,7 @@ from scipy.interpolate import RegularGridInterpolator as ScipyRGI
 from scipy.spatial.transform import Rotation as ScipyRotation, Slerp as ScipySlerp
 
 import fluxion as fx
+import fluxion.numpy as fnp
 import fluxion.scipy.linalg as fl
 import fluxion.scipy.ndimage as fnd
 import fluxion.scipy.signal as fsig
@@ -207,3 +208,21 @@ def test_stft_with_an_unknown_window_name_raises_a_fluxion_error():
     with pytest.raises(ValueError, match="window 'bogus'") as info:
         fsig.stft(np.ones(64), window="bogus", nperseg=16)
     assert isinstance(info.value, FluxionError)
+
+
+@pytest.mark.parametrize("name", ["schur", "hessenberg", "solve_sylvester", "funm", "sqrtm"])
+def test_schur_family_on_a_matrix_with_nan_or_inf_is_nan_there_and_exact_elsewhere(name):
+    # SciPy raises on such input; the compiled kernels return NaN
+    call = {"schur": fl.schur, "hessenberg": lambda m: fl.hessenberg(m, calc_q=True),
+            "solve_sylvester": lambda m: fl.solve_sylvester(m, m, m), "funm": lambda m: fl.funm(m, fnp.exp),
+            "sqrtm": fl.sqrtm}[name]
+    good = np.array([[2.0, 1.0], [0.5, 3.0]])
+    for bad in (np.array([[1.0, np.nan], [0.5, 2.0]]), np.array([[np.inf, 0.0], [0.0, 1.0]])):
+        outs = call(fnp.asarray(np.stack([bad, good])))
+        for out, want in zip(outs if isinstance(outs, tuple) else (outs,), _as_tuple(call(fnp.asarray(good)))):
+            assert np.isnan(np.asarray(out)[0]).all()
+            np.testing.assert_array_equal(np.asarray(out)[1], np.asarray(want))
+
+
+def _as_tuple(x):
+    return x if isinstance(x, tuple) else (x,)

@@ -11,11 +11,14 @@ from ._util import via_float32
 
 def _each(fn, xs, outs):
     """`fn` applied to each matrix of the stacks `xs` (the same leading axes), its results
-    written into new arrays of `outs` ((shape, dtype) each); empty matrices are left as they are."""
+    written into new arrays of `outs` ((shape, dtype) each); empty matrices are left as they are,
+    and the results of matrices with a NaN or infinity are NaN (SciPy would raise), as compiled."""
     results = [np.zeros(shape, dt) for shape, dt in outs]
     if all(x.shape[-1] and x.shape[-2] for x in xs):
         for idx in np.ndindex(xs[0].shape[:-2]):
-            for r, v in zip(results, fn(*(x[idx] for x in xs))):
+            ms = [x[idx] for x in xs]
+            values = fn(*ms) if all(np.isfinite(m).all() for m in ms) else [np.nan] * len(results)
+            for r, v in zip(results, values):
                 r[idx] = v
     return results
 
