@@ -417,8 +417,6 @@ def log_softmax(x, axis=None) -> Array:
     return convert(out, x_in.dtype, x_in.weak)
 
 
-
-
 # Bessel functions (i0 and i1, exp(|x|) times these, in _bessel_01.py) ------------------------------
 i0e = _unary("i0e", E.bessel_i0e_p, """The exponentially scaled modified Bessel function exp(-|x|) I0(x).
 
