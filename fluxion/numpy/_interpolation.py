@@ -55,6 +55,7 @@ def interp(x, xp, fp, left=None, right=None, period=None) -> Array:
     given = x, xp, fp  # (promoted as given: lists of Python floats convert exactly to a wider dtype)
     fp = _array(fp)
     if fp.dtype in dtypes.COMPLEX:
+        fp = _inexact("interp", *given)[2]  # (its parts in the promoted dtype)
         re, im = (interp(x, xp, fnp.real(fp) if k == "real" else fnp.imag(fp), _complex_part(left, k),
                          _complex_part(right, k), period) for k in ("real", "imag"))
         return E.complex_p.bind(re, im)

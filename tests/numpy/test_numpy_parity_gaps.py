@@ -232,6 +232,8 @@ FLOAT_LISTS = {  # fluxion's function, NumPy's, and the float64 operand
     "c_": (lambda v: fnp.c_[v, W], lambda v: np.c_[v, W], X64),
     "r_ float range": (lambda v: fnp.r_[v, 0.1:0.5:0.1], lambda v: np.r_[v, 0.1:0.5:0.1], X64),
     "interp points": (lambda v: fnp.interp(v, [0.1, 2.3, 3.7], W), lambda v: np.interp(v, [0.1, 2.3, 3.7], W), X64),
+    "interp complex": (lambda v: fnp.interp(v, [0.1, 2.3, 3.7], [0.1 + 0.7j, 0.3, -0.6j]),
+                       lambda v: np.interp(v, [0.1, 2.3, 3.7], [0.1 + 0.7j, 0.3, -0.6j]), X64),
     "ediff1d ends": (lambda v: fnp.ediff1d(v, to_end=[0.1], to_begin=W), lambda v: np.ediff1d(v, to_end=[0.1], to_begin=W),
                      X64),
     "histogram bins": (lambda v: fnp.histogram(v, bins=[0.3, 1.1, 2.7, 4.1]),
