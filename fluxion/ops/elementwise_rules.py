@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+import ml_dtypes
+
 from ..core import dtypes
 from ..core.errors import op_error
 from ..core.primitive import Primitive, jvp_rules, transpose_rules
@@ -93,11 +95,12 @@ def _sign_jvp(primals, tangents):
 
 
 def _i1e_derivative(ans, x):
-    """i0e(x) - sign(x) i1e(x) - i1e(x) / x, whose limit at 0 is 1/2."""
-    zero = E.eq_p.bind(x, _const(0, x))
-    safe = select(zero, x, _const(1, x))
+    """i0e(x) - sign(x) i1e(x) - i1e(x) / x, whose limit at 0 is 1/2 (taken for subnormal x too,
+    whose i1e(x) = x / 2 rounds)."""
+    tiny = E.lt_p.bind(E.abs_p.bind(x), _const(float(ml_dtypes.finfo(x.dtype).tiny), x))
+    safe = select(tiny, x, _const(1, x))
     d = sub(sub(E.bessel_i0e_p.bind(x), mul(_sign_real(x), ans)), div(ans, safe))
-    return select(zero, d, _const(0.5, x))
+    return select(tiny, d, _const(0.5, x))
 
 
 def _integer_pow_jvp(t, x, y):

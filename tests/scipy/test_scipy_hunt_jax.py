@@ -226,3 +226,16 @@ def test_schur_family_on_a_matrix_with_nan_or_inf_is_nan_there_and_exact_elsewhe
 
 def _as_tuple(x):
     return x if isinstance(x, tuple) else (x,)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_i1e_slope_at_and_near_zero_is_one_half(dtype):
+    # i1e(x) = x / 2 + O(x**2) rounds for subnormal x, so i1e(x) / x is no longer 1/2 there
+    info = np.finfo(dtype)
+    xs = np.array([0.0, -0.0, info.smallest_subnormal, -info.smallest_subnormal, info.tiny / 3, info.tiny * 4], dtype)
+    g = fx.vmap(fx.grad(fsp.i1e))
+    for out in (g(fnp.asarray(xs)), fx.jit(g)(fnp.asarray(xs))):
+        np.testing.assert_allclose(np.asarray(out), 0.5, rtol=4 * info.eps)
+    x, h = np.array([0.3, -2.0, 1e-3]), 1e-6
+    want = (ssp.i1e(x + h) - ssp.i1e(x - h)) / (2 * h)
+    np.testing.assert_allclose(np.asarray(g(fnp.asarray(x))), want, rtol=1e-7)
