@@ -296,8 +296,7 @@ class _AtIndex:
         """
         x, idx, ix = self.x, self.idx, _ns._indexing
         name = "x.at[...].apply"
-        ix.plan(x.shape, idx, name, ix._mode(name, mode, ix._SET_MODES) is not None, ix._SET_FIX)  # (its errors name apply)
-        times = ix.getitem(ix.update(_ns.zeros(x.shape, _ns.int32), idx, 1, "add", mode=mode), idx, mode=mode)
+        times = ix.getitem(ix.update(_ns.zeros(x.shape, _ns.int32), idx, 1, "add", mode, name), idx, mode=mode)
         return ix.apply_counted(name, x, times, func, lambda y: ix.getitem(y, idx, mode=mode),
                                 lambda y, v: ix.update(y, idx, v, "set", mode=mode))
 

@@ -153,7 +153,7 @@ def apply_counted(op: str, x: Array, times: Array, func, get, put) -> Array:
     return fori_loop(0, R.reduce_max(times, tuple(range(times.ndim))), once, x)
 
 
-def update(x: Array, idx, values, op: str, mode: str | None = None) -> Array:
+def update(x: Array, idx, values, op: str, mode: str | None = None, name: str | None = None) -> Array:
     """`x` with `x[idx]` set to (or combined by `op` with) `values`: `x.at[idx].set(v)` & co.
 
     `op` is "set", "add", "mul", "min" or "max"; `values` broadcast to the shape of `x[idx]`
@@ -171,7 +171,7 @@ def update(x: Array, idx, values, op: str, mode: str | None = None) -> Array:
         out = eager_set(x, idx, values, _SET_FIX)
         if out is not None:
             return out
-    name = f"x.at[...].{op}"
+    name = name or f"x.at[...].{op}"  # (what its errors name)
     if op not in I.SCATTERS:
         raise op_error(ValueError, "update", f"op {op!r} is not one of {tuple(I.SCATTERS)}", "pass 'set' or 'add'")
     mode = _mode(name, mode, _SET_MODES)
