@@ -21,12 +21,12 @@ from typing import Any, Protocol, Sequence, Union
 
 import numpy as np
 
-from . import numpy as fnp
-from . import random
-from .core import dtypes
-from .core.array import Array
-from .core.errors import DTypeError, ShapeError, op_error
-from .random._util import canonical_shape
+from .. import numpy as fnp
+from .. import random
+from ..core import dtypes
+from ..core.array import Array
+from ..core.errors import DTypeError, ShapeError, op_error
+from ..random._util import canonical_shape
 
 __all__ = ["Initializer", "constant", "delta_orthogonal", "glorot_normal", "glorot_uniform", "he_normal",
            "he_uniform", "kaiming_normal", "kaiming_uniform", "lecun_normal", "lecun_uniform", "normal", "ones",

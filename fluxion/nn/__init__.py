@@ -17,18 +17,18 @@ import math
 
 import numpy as np
 
-from . import _initializers as initializers
-from . import numpy as fnp
-from .core import dtypes
-from .core.array import Array
-from .core.errors import ShapeError, op_error
-from .core.interpreters import EAGER, _ctx
-from .core.primitive import numpy_kernel
-from .ops import elementwise as E
-from .numpy._convert import promote_inexact
-from .numpy._elementwise_base import eager_array
+from . import initializers as initializers
+from .. import numpy as fnp
+from ..core import dtypes
+from ..core.array import Array
+from ..core.errors import ShapeError, op_error
+from ..core.interpreters import EAGER, _ctx
+from ..core.primitive import numpy_kernel
+from ..ops import elementwise as E
+from ..numpy._convert import promote_inexact
+from ..numpy._elementwise_base import eager_array
 from ._attention import dot_product_attention
-from .scipy import special as _special
+from ..scipy import special as _special
 
 __all__ = ["celu", "dot_product_attention", "elu", "gelu", "glu", "hard_sigmoid", "hard_silu", "hard_swish",
            "hard_tanh", "identity", "initializers", "leaky_relu", "log1mexp", "log_sigmoid", "log_softmax",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 
-from . import numpy as fnp
-from .core import dtypes
-from .core.errors import ShapeError, op_error
-from .numpy._convert import promote_inexact
-from .scipy import special as _special
+from .. import numpy as fnp
+from ..core import dtypes
+from ..core.errors import ShapeError, op_error
+from ..numpy._convert import promote_inexact
+from ..scipy import special as _special
 
 _OP = "dot_product_attention"
 
