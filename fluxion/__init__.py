@@ -14,6 +14,7 @@ from . import numpy as numpy
 from . import nn as nn
 from . import random as random
 from . import tree as tree
+from . import tree_util as tree_util
 from . import test_util as test_util
 from . import config as config
 from . import debug as debug

@@ -1,0 +1,139 @@
+"""fluxion.tree_util against jax.tree_util: the same names give the same leaves, structures and rebuilt trees."""
+import collections
+import dataclasses
+
+import jax
+import jax.tree_util as jtu
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.numpy as fnp
+import fluxion.tree_util as tu
+
+Point = collections.namedtuple("Point", "x y")
+TREES = [1.0, (1, 2), [1, (2, 3)], {"b": 1, "a": [2, None, 3]}, Point(1, (2, 3)), (), {"k": ()},
+         collections.OrderedDict([("z", 1), ("a", 2)])]
+
+
+@pytest.mark.parametrize("t", TREES, ids=repr)
+def test_flatten_map_and_rebuild_match_jax(t):
+    leaves, treedef = tu.tree_flatten(t)
+    assert leaves == jtu.tree_leaves(t) == tu.tree_leaves(t)
+    assert tu.tree_unflatten(treedef, leaves) == jtu.tree_unflatten(jtu.tree_structure(t), leaves)
+    assert tu.tree_map(lambda v: v * 10, t) == jtu.tree_map(lambda v: v * 10, t)
+    assert tu.tree_reduce(lambda a, b: a + b, t, 0) == jtu.tree_reduce(lambda a, b: a + b, t, 0)
+    assert tu.treedef_is_leaf(tu.tree_structure(t)) == jtu.treedef_is_leaf(jtu.tree_structure(t))
+    assert [tu.keystr(p) for p, _ in tu.tree_leaves_with_path(t)] == \
+        [jtu.keystr(p) for p, _ in jtu.tree_leaves_with_path(t)]
+
+
+def test_all_leaves_matches_jax():
+    for items in ([1, 2.0], [1, (2,)], [], [None]):
+        assert tu.all_leaves(items) == jtu.all_leaves(items)
+
+
+def test_register_pytree_node_class_round_trips_like_jax():
+    def define(register):
+        @register
+        class Box:
+            def __init__(self, v, tag):
+                self.v, self.tag = v, tag
+
+            def tree_flatten(self):
+                return (self.v,), self.tag
+
+            @classmethod
+            def tree_unflatten(cls, tag, children):
+                return cls(*children, tag)
+        return Box
+
+    ours, theirs = define(tu.register_pytree_node_class), define(jtu.register_pytree_node_class)
+    assert tu.tree_leaves(ours([1, 2], "t")) == jtu.tree_leaves(theirs([1, 2], "t")) == [1, 2]
+    doubled = tu.tree_map(lambda v: 2 * v, ours([1, 2], "t"))
+    assert (doubled.v, doubled.tag) == ([2, 4], "t")
+
+
+def _layer_class():
+    @dataclasses.dataclass
+    class Layer:
+        w: object
+        b: object
+        name: str = dataclasses.field(default="dense", metadata={"static": True})
+    return Layer
+
+
+def test_register_dataclass_with_static_fields_matches_jax():
+    ours, theirs = tu.register_dataclass(_layer_class()), jtu.register_dataclass(_layer_class())
+    a, b = ours(1.0, 2.0, "x"), theirs(1.0, 2.0, "x")
+    assert tu.tree_leaves(a) == jtu.tree_leaves(b) == [1.0, 2.0]
+    rebuilt = tu.tree_map(lambda v: v + 1, a)
+    assert (rebuilt.w, rebuilt.b, rebuilt.name) == (2.0, 3.0, "x")
+    # the static field is part of the structure: another value is another structure, as in jax
+    assert (tu.tree_structure(a) == tu.tree_structure(ours(1.0, 2.0, "y"))) == \
+        (jtu.tree_structure(b) == jtu.tree_structure(theirs(1.0, 2.0, "y"))) == False  # noqa: E712
+
+
+def test_register_dataclass_with_named_fields_passes_jit_and_grad():
+    Layer = tu.register_dataclass(_layer_class(), data_fields=["w", "b"], meta_fields=["name"])
+    layer = Layer(fnp.asarray([1.0, 2.0]), fnp.asarray(0.5), "dense")
+    loss = lambda p, x: fnp.sum((p.w * x + p.b) ** 2)  # noqa: E731
+    x = fnp.asarray([3.0, -1.0])
+    g = fx.jit(fx.grad(loss))(layer, x)
+    w, b, xv = np.array([1.0, 2.0]), 0.5, np.array([3.0, -1.0])
+    np.testing.assert_allclose(np.asarray(g.w), 2 * (w * xv + b) * xv, rtol=1e-6)
+    np.testing.assert_allclose(float(g.b), np.sum(2 * (w * xv + b)), rtol=1e-6)
+    assert g.name == "dense"
+
+
+def test_register_dataclass_leaves_out_dropped_fields_and_rebuilds_through_init():
+    @dataclasses.dataclass
+    class Scaled:
+        x: object
+        k: float = 2.0
+        y: object = dataclasses.field(init=False)
+
+        def __post_init__(self):
+            self.y = self.x * self.k
+
+    tu.register_dataclass(Scaled, data_fields=["x"], meta_fields=["k"], drop_fields=["y"])
+    rebuilt = tu.tree_map(lambda v: v + 1, Scaled(1.0, 3.0))
+    assert tu.tree_leaves(Scaled(1.0, 3.0)) == [1.0]
+    assert (rebuilt.x, rebuilt.k, rebuilt.y) == (2.0, 3.0, 6.0)
+
+
+def test_register_dataclass_errors_name_the_fix():
+    with pytest.raises(fx.errors.FluxionError, match="drop_fields"):
+        tu.register_dataclass(_layer_class(), data_fields=["w"], meta_fields=["name"])
+    with pytest.raises(fx.errors.FluxionError, match=r"not in __init__ \['c'\]"):
+        tu.register_dataclass(_layer_class(), data_fields=["w", "b", "c"], meta_fields=["name"])
+    with pytest.raises(fx.errors.FluxionError, match="both"):
+        tu.register_dataclass(_layer_class(), data_fields=["w", "b"])
+    with pytest.raises(fx.errors.FluxionError, match="not a dataclass"):
+        tu.register_dataclass(type("Plain", (), {}))
+
+
+def test_register_static_is_structure_not_a_leaf():
+    class Mode:
+        def __init__(self, name):
+            self.name = name
+
+        def __eq__(self, other):
+            return isinstance(other, Mode) and other.name == self.name
+
+        def __hash__(self):
+            return hash(self.name)
+
+    tu.register_static(Mode)
+    tree = {"mode": Mode("train"), "x": 1.0}
+    assert tu.tree_leaves(tree) == [1.0]
+    assert tu.tree_map(lambda v: v * 3, tree) == {"mode": Mode("train"), "x": 3.0}
+
+
+def test_partial_is_a_pytree_through_jit_and_vmap():
+    scale = tu.Partial(fnp.multiply, fnp.asarray(3.0))
+    assert [float(v) for v in tu.tree_leaves(scale)] == [float(v) for v in jtu.tree_leaves(
+        jtu.Partial(jax.numpy.multiply, jax.numpy.asarray(3.0)))]
+    xs = fnp.asarray([1.0, 2.0, 4.0])
+    np.testing.assert_allclose(np.asarray(fx.jit(lambda f, x: f(x))(scale, xs)), [3.0, 6.0, 12.0])
+    np.testing.assert_allclose(np.asarray(fx.vmap(lambda f, x: f(x), in_axes=(None, 0))(scale, xs)), [3.0, 6.0, 12.0])
