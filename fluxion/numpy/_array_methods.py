@@ -221,7 +221,8 @@ def _round(self, ndigits=None):
 
 class _At:
     """`x.at[idx]`: functional updates, `x.at[idx].set(v)`, `.add`, `.subtract`, `.mul` (or `.multiply`),
-    `.divide`, `.power`, `.min`, `.max`, `.apply` (an elementwise function), `.get`."""
+    `.divide`, `.power`, `.min`, `.max`, `.apply` (an elementwise function), `.get`. Each takes
+    jax's hints `indices_are_sorted` and `unique_indices`, on which the result does not depend."""
 
     __slots__ = ("x",)
 
@@ -238,20 +239,20 @@ class _AtIndex:
     def __init__(self, x, idx):
         self.x, self.idx = x, idx
 
-    def get(self, *, mode=None, fill_value=None):
+    def get(self, *, indices_are_sorted: bool = False, unique_indices: bool = False, mode=None, fill_value=None):
         return _ns._indexing.getitem(self.x, self.idx, mode=mode, fill_value=fill_value)
 
-    def set(self, values, *, mode=None):
+    def set(self, values, *, indices_are_sorted: bool = False, unique_indices: bool = False, mode=None):
         return _ns._indexing.update(self.x, self.idx, values, "set", mode=mode)
 
-    def add(self, values, *, mode=None):
+    def add(self, values, *, indices_are_sorted: bool = False, unique_indices: bool = False, mode=None):
         return _ns._indexing.update(self.x, self.idx, values, "add", mode=mode)
 
-    def subtract(self, values, *, mode=None):
+    def subtract(self, values, *, indices_are_sorted: bool = False, unique_indices: bool = False, mode=None):
         return _ns._indexing.update(self.x, self.idx, _ns.negative(_ns.asarray(values, dtype=self.x.dtype)), "add",
                                     mode=mode)
 
-    def mul(self, values, *, mode=None):
+    def mul(self, values, *, indices_are_sorted: bool = False, unique_indices: bool = False, mode=None):
         return _ns._indexing.update(self.x, self.idx, values, "mul", mode=mode)
 
     multiply = mul
@@ -261,7 +262,7 @@ class _AtIndex:
         divides by or raises to in `.divide` / `.power`."""
         return _ns._indexing.update(_ns.ones_like(self.x), self.idx, values, "mul", mode=mode)
 
-    def divide(self, values, *, mode=None):
+    def divide(self, values, *, indices_are_sorted: bool = False, unique_indices: bool = False, mode=None):
         """`x` with `x[idx] / values`; repeated indices divide again, and integers give floats (as jax).
 
         >>> import fluxion.numpy as fnp
@@ -270,7 +271,7 @@ class _AtIndex:
         """
         return _ns.divide(self.x, self._factors(values, mode))
 
-    def power(self, values, *, mode=None):
+    def power(self, values, *, indices_are_sorted: bool = False, unique_indices: bool = False, mode=None):
         """`x` with `x[idx] ** values`; a repeated index raises to the product of its values (as jax).
 
         >>> import fluxion.numpy as fnp
@@ -279,16 +280,15 @@ class _AtIndex:
         """
         return _ns.power(self.x, self._factors(values, mode))
 
-    def min(self, values, *, mode=None):
+    def min(self, values, *, indices_are_sorted: bool = False, unique_indices: bool = False, mode=None):
         return _ns._indexing.update(self.x, self.idx, values, "min", mode=mode)
 
-    def max(self, values, *, mode=None):
+    def max(self, values, *, indices_are_sorted: bool = False, unique_indices: bool = False, mode=None):
         return _ns._indexing.update(self.x, self.idx, values, "max", mode=mode)
 
     def apply(self, func, *, indices_are_sorted: bool = False, unique_indices: bool = False, mode=None):
         """`x` with the elementwise function `func` applied to `x[idx]`, once for each time an
         index occurs (as jax's scatter applies it), so a repeated index applies it again.
-        `indices_are_sorted` and `unique_indices` are jax's hints; the result does not depend on them.
 
         >>> import fluxion.numpy as fnp
         >>> fnp.asarray([1.0, 2.0, 3.0]).at[fnp.asarray([0, 0, 2])].apply(lambda v: 10 * v).tolist()
