@@ -5,8 +5,6 @@
 >>> fnp.sin(fnp.zeros(2)).tolist()
 [0.0, 0.0]
 """
-from __future__ import annotations
-
 from . import backends as _backends  # noqa: F401  (fills the kernel tables)
 from .backends import numpy as _numpy_backend  # noqa: F401
 from . import errors as errors

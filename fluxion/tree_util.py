@@ -5,8 +5,6 @@ them (`tree_map`, `tree_flatten`, `register_pytree_node`, `Partial`, ...).
 >>> tu.tree_map(lambda x: x * 2, {"a": 1, "b": (2, 3)})
 {'a': 2, 'b': (4, 6)}
 """
-from __future__ import annotations
-
 from typing import Any, Callable
 
 from .core.tree import (TreeDef as PyTreeDef, all as tree_all, flatten as tree_flatten, leaves as tree_leaves,

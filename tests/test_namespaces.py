@@ -1,4 +1,5 @@
 """The public namespaces show their own names: no module or helper that their code imports."""
+import __future__
 import importlib
 import types
 
@@ -15,6 +16,7 @@ def test_a_namespace_lists_no_module_it_merely_imports(name):
     modules = {n for n in dir(module) if not n.startswith("_") and isinstance(getattr(module, n), types.ModuleType)}
     foreign = {n for n in modules if not getattr(module, n).__name__.startswith(name + ".")}
     assert not foreign
+    assert not [n for n in dir(module) if isinstance(getattr(module, n), __future__._Feature)]  # `annotations`
 
 
 @pytest.mark.parametrize("name", [n for n in NAMESPACES if hasattr(importlib.import_module(n), "__all__")])

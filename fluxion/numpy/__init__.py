@@ -5,8 +5,6 @@
 >>> (x * 2 + 1).tolist()
 [3.0, 5.0, 7.0]
 """
-from __future__ import annotations
-
 import math as _math
 
 import numpy as _np
