@@ -1,4 +1,4 @@
-"""Global switches of `fx.jit`.
+"""Global switches of `fx.jit`, set as attributes or with `fx.config.update(name, value)`.
 
 - `log_compiles`: print a line to stderr each time a jitted function is traced and compiled,
   with the signature it is compiled for: `fx.jit: compiling f for (x: f32[3], n=2)`.
@@ -19,3 +19,29 @@ log_compiles: bool = False
 explain_cache_misses: bool = False
 jit_cache_size: int = 256
 convert_control_flow: bool = True
+
+_SWITCHES = {"log_compiles": bool, "explain_cache_misses": bool, "jit_cache_size": int, "convert_control_flow": bool}
+
+
+def update(name: str, value) -> None:
+    """Set a switch by name, as `jax.config.update` does: a name above, or with jax's prefix
+    (`"jax_log_compiles"`). `("jax_enable_x64", True)` is accepted and changes nothing:
+    fluxion's 64-bit types are always there when asked for (Python floats still give float32,
+    as everywhere in fluxion).
+
+    >>> import fluxion as fx
+    >>> fx.config.update("jax_log_compiles", False)
+    """
+    from .core.errors import InvalidArgumentError
+    key = name[4:] if name.startswith("jax_") else name
+    if key == "enable_x64":
+        if value:
+            return
+        raise InvalidArgumentError("config.update: 64-bit types cannot be turned off in fluxion; fix: leave out "
+                                   "jax_enable_x64=False (Python floats already give float32, ints int64)")
+    kind = _SWITCHES.get(key)
+    if kind is None:
+        raise InvalidArgumentError(f"config.update: no switch {name!r}; fix: use one of {sorted(_SWITCHES)}")
+    if kind is int and (value.__class__ is bool or not isinstance(value, int) or value < 1):
+        raise InvalidArgumentError(f"config.update: {key} must be a positive int, got {value!r}")
+    globals()[key] = kind(value)
