@@ -216,8 +216,9 @@ def _always_jumps(stmts: list[ast.stmt]) -> bool:
     last = stmts[-1]
     if isinstance(last, _JUMPS + (ast.Raise,)):
         return True
-    if isinstance(last, ast.While):  # `while True:` without a break is left only by return or raise
-        return isinstance(last.test, ast.Constant) and last.test.value is True and not _breaks(last.body)
+    if isinstance(last, (ast.For, ast.While)):  # a loop without a break that cannot end (`while True:`), or
+        endless = isinstance(last, ast.While) and isinstance(last.test, ast.Constant) and last.test.value is True
+        return (endless or _always_jumps(last.orelse)) and not _breaks(last.body)  # whose `else` jumps
     return isinstance(last, ast.If) and _always_jumps(last.body) and _always_jumps(last.orelse)
 
 

@@ -292,15 +292,18 @@ class Rewriter:
         args = [self._iterable(s.iter), more, ast.Name(body.name, ast.Load())]
         return [*out, self._call("for_stmt", args, state, cells, s)]
 
-    def _iterable(self, it: ast.expr) -> ast.expr:
+    def _iterable(self, it: ast.expr, inner: bool = False) -> ast.expr:
         """`range(...)` as `range_(range, ...)`, which does not need concrete bounds,
         `reversed(range(...))` as `range_(reversed, range_(range, ...))`, and `enumerate(...)`
-        and `zip(...)` as `range_(enumerate, ...)` and `range_(zip, ...)`, which know their length."""
-        if ((_call_of(it, "range") or _call_of(it, "enumerate", True) or _call_of(it, "zip", True))
+        and `zip(...)` as `range_(enumerate, ...)` and `range_(zip, ...)`, which know their length,
+        as do those of them inside (`enumerate(zip(xs, ys))`); `inner`: an argument of those."""
+        sized = _call_of(it, "enumerate", True) or _call_of(it, "zip", True)
+        if ((sized or _call_of(it, "range") and not inner)  # a range inside zip stays Python's
                 and not any(isinstance(a, ast.Starred) for a in it.args)):
             keywords = [ast.keyword(k.arg, self.expr(k.value)) for k in it.keywords]  # (start=, strict=)
-            return locate(ast.Call(self.rt("range_"), [it.func, *map(self.expr, it.args)], keywords), it)
-        if _call_of(it, "reversed") and len(it.args) == 1 and _call_of(it.args[0], "range"):
+            args = [self._iterable(a, True) if sized else self.expr(a) for a in it.args]
+            return locate(ast.Call(self.rt("range_"), [it.func, *args], keywords), it)
+        if not inner and _call_of(it, "reversed") and len(it.args) == 1 and _call_of(it.args[0], "range"):
             return locate(ast.Call(self.rt("range_"), [it.func, self._iterable(it.args[0])], []), it)
         return self.expr(it)
 

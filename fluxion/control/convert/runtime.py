@@ -157,6 +157,9 @@ def range_(callee, *args, **kwargs):
             if isinstance(a, Array) and a.dtype not in dtypes.INTEGER or isinstance(a, float):
                 raise op_error(DTypeError, "range", f"a bound is {to_array(a).aval}, but range takes integers",
                                "convert it with .astype(int)")
+            if isinstance(a, Array) and a.ndim:  # as eagerly: a bound with axes hides a missing index
+                raise op_error(ArgumentTypeError, "range", f"a bound is {a.aval}, but range takes one integer, "
+                               "a 0-d array", "index it (n[0]) or reduce it (n.sum())")
         return TracedRange(*args)
     return callee(*args, **kwargs)
 
@@ -164,8 +167,10 @@ def range_(callee, *args, **kwargs):
 def for_stmt(iterable, more_fn: Callable | None, body_fn: Callable, state: tuple, names: tuple, cells: tuple,
              where: str):
     """The state after `for item in iterable: state = body_fn(item, *state)`, stopping early
-    (before taking the next item) once `more_fn(*state)` is false."""
-    if isinstance(iterable, TracedRange) or is_traced(iterable):
+    (before taking the next item) once `more_fn(*state)` is false. A loop over a traced array
+    that can stop early takes its items in Python while that is concrete (the first pass, at
+    least, which binds the loop's variables as eagerly), then the rest as one traced loop."""
+    if isinstance(iterable, TracedRange) or more_fn is None and is_traced(iterable):
         _no_cells(cells, "for", where)
         return _traced_for(iterable, more_fn, body_fn, state, names, where)
     if more_fn is None:
@@ -188,20 +193,17 @@ def for_stmt(iterable, more_fn: Callable | None, body_fn: Callable, state: tuple
 
 
 def _traced_for(iterable, more_fn, body_fn, state, names, where):
-    """A `for` over a traced range (a while loop) or a traced array (a scan; a while loop over
-    its rows when the loop can stop early)."""
+    """A `for` over a traced range (a while loop) or, to its end, over a traced array (a scan)."""
     if isinstance(iterable, TracedRange):
         return _range_loop(iterable.start, iterable.stop, iterable.step, None, more_fn, body_fn, state, names, where)
     if not iterable.shape:
         iter(iterable)  # raises the error Python's loop over a 0-d array raises eagerly
-    if more_fn is None:
-        out = traced_loop.scan(body_fn, iterable, state, names, where, "for")
-        if out is not None:
-            return out
-        for item in iterable:  # a list grows by an item per row: Python's loop over the rows, as eagerly
-            state = body_fn(item, *state)
-        return state
-    return _range_loop(0, iterable.shape[0], 1, iterable, more_fn, body_fn, state, names, where)
+    out = traced_loop.scan(body_fn, iterable, state, names, where, "for")
+    if out is not None:
+        return out
+    for item in iterable:  # a list grows by an item per row: Python's loop over the rows, as eagerly
+        state = body_fn(item, *state)
+    return state
 
 
 def _range_loop(start, stop, step, xs, more_fn, body_fn, state, names, where):

@@ -79,6 +79,12 @@ def _branch(fn: Callable, state: tuple, dyn: list[bool], where: str, kind: str) 
         return Probe(fn, state, dyn)
     except FluxionError:
         raise
+    except RecursionError as e:  # the branch calls its function again, which meets this `if` again, ...
+        raise conversion_error(kind, f"a branch of the `{kind}` at {where} recurses without end: the condition that "
+                               "would stop the recursion is traced, so every branch is traced, the recursive one "
+                               "too, at every depth", "make the value that ends the recursion static "
+                               "(static_argnums), or write the recursion as a loop (while or for), which becomes one "
+                               "fx.while_loop") from e
     except Exception as e:
         raise conversion_error(kind, f"a branch of the `{kind}` at {where} raised {type(e).__name__}: {e}; its "
                                "condition is traced, so every branch is traced, whichever one will run, and a branch "

@@ -33,7 +33,7 @@ def _settle(fn: Callable, prefix: tuple, state: list, names: Sequence[str], wher
     With `grows`, a Python list that a pass lengthens gives (None, state) at once."""
     loop = f"the `{kind}` loop at {where}"
     for i, v in enumerate(state):
-        if isinstance(v, Undefined):  # a variable the loop defines
+        if isinstance(v, Undefined) and not v.problem:  # a variable the loop defines (one with a problem keeps it)
             state[i] = Undefined(names[i], f"{label(names[i], names[i])} is read in {loop} before it is assigned "
                                  f"there; its value from the previous pass is not carried, because {why}",
                                  "assign it before the loop")
@@ -136,7 +136,7 @@ def _after(entry: tuple, state: list, outs, names: Sequence[str], where: str, ki
     outs = iter(outs)
     result = []
     for name, before, v in zip(names, entry, state):
-        if isinstance(before, Undefined):
+        if isinstance(before, Undefined) and not before.problem:
             v = Undefined(name, f"{label(name, name)} is assigned only inside the `{kind}` loop at {where} ({why}), "
                           "so it has no value after it", "assign it before the loop")
         elif not isinstance(v, Undefined) and v is not UNSET:
