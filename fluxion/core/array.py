@@ -288,6 +288,9 @@ class Tracer(Array):
         except errors.ConcretizationError:
             return repr(self)
 
+    def __format__(self, spec):  # f"{x}" as print(x); a format spec (f"{x:.3f}") needs the value
+        return str(self) if not spec else super().__format__(spec)
+
     def _become(self, other):
         raise errors.op_error(errors.FluxionError, "in-place update",
                               f"{type(self).__name__} values cannot be rebound in place",

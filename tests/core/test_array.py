@@ -169,3 +169,19 @@ def test_bitcast_of_a_0d_array_keeps_it_0d():
     from fluxion.ops.elementwise import bitcast_convert_type_p
     out = bitcast_convert_type_p.bind(fnp.asarray(np.int64(-1)), new_dtype=fnp.uint64)
     assert out.shape == () and out.item() == np.iinfo(np.uint64).max
+
+
+def test_an_f_string_of_a_traced_value_shows_what_print_shows():
+    seen = []
+
+    def f(x):
+        seen.append((f"{x}", str(x)))
+        return x * 2
+
+    for transform in (fx.jit, fx.vmap):
+        seen.clear()
+        transform(f)(fnp.asarray([0.5, 1.5]))
+        assert seen[0][0] == seen[0][1] and "f32" in seen[0][0]
+    with pytest.raises(fx.errors.ConcretizationError):  # a format spec needs the value
+        fx.jit(lambda x: f"{x:.2f}")(fnp.asarray(0.5))
+    assert f"{fnp.asarray(0.25, fnp.float32):.3f}" == f"{np.float32(0.25):.3f}"
