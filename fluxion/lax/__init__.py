@@ -72,6 +72,7 @@ from ._shape import (broadcast as broadcast, broadcast_in_dim as broadcast_in_di
                      index_in_dim as index_in_dim, iota as iota, pad as pad, reshape as reshape, rev as rev,
                      slice as slice, slice_in_dim as slice_in_dim, split as split, squeeze as squeeze,  # noqa: A004
                      tile as tile, transpose as transpose, unstack as unstack, zeros_like_array as zeros_like_array)
+from . import linalg as linalg
 from ._solves import custom_linear_solve as custom_linear_solve, custom_root as custom_root
 from ._sort import (approx_max_k as approx_max_k, approx_min_k as approx_min_k, sort as sort,
                     sort_key_val as sort_key_val, top_k as top_k)
