@@ -17,10 +17,10 @@ from ..batching import vmap
 from .api import _argnum_tuple, _complex_only, _linearize_argnums
 
 
-def _basis(aval):
-    """The standard basis of the arrays of type `aval`, stacked: shape (size,) + aval.shape."""
+def _basis(aval, unit=1):
+    """The standard basis of the arrays of type `aval` times `unit`, stacked: shape (size,) + aval.shape."""
     n = aval.size
-    return Array(np.eye(n, dtype=aval.dtype).reshape((n,) + aval.shape))
+    return Array((unit * np.eye(n, dtype=aval.dtype)).reshape((n,) + aval.shape))
 
 
 def _jacobian(f, argnums, has_aux, holomorphic: bool, forward: bool, op: str, allow_int: bool = False):
@@ -50,8 +50,13 @@ def _jacobian(f, argnums, has_aux, holomorphic: bool, forward: bool, op: str, al
                     blocks[o][i] = S.transpose(col, tuple(range(a.ndim, a.ndim + y.ndim)) + tuple(range(a.ndim)))
         else:
             for o, y in enumerate(outs):
-                rows = vmap(lambda e: linear.backward([e if k == o else zeros(z) for k, z in enumerate(outs)]))(
-                    like(_basis(y), out_leaves[o]))
+                pullback = vmap(lambda e: linear.backward([e if k == o else zeros(z) for k, z in enumerate(outs)]))
+                rows = pullback(like(_basis(y), out_leaves[o]))
+                if y.dtype in dtypes.COMPLEX and any(a.dtype in dtypes.REAL_FLOATING for a in ins):
+                    # a real input's cotangent is Re(u J): u = 1 gives Re J and u = -i gives Im J
+                    imags = pullback(like(_basis(y, -1j), out_leaves[o]))
+                    rows = [E.complex_p.bind(r, m) if a.dtype in dtypes.REAL_FLOATING else r
+                            for a, r, m in zip(ins, rows, imags)]
                 for i, (a, row) in enumerate(zip(ins, rows)):  # row: (y.size,) + a.shape
                     blocks[o][i] = S.reshape(row, y.shape + a.shape)
         per_output = [tree.unflatten(in_tree, b) for b in blocks]
@@ -97,6 +102,8 @@ def jacrev(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
            allow_int: bool = False) -> Callable:
     """The Jacobian of `f` by reverse mode (a vjp per output element, batched with vmap): shape out.shape + in.shape.
     `holomorphic` as in jacfwd; with `allow_int=True`, integer and boolean inputs get blocks of zeros of their dtype.
+    Of a complex output and a real input it is the complex Jacobian, as jacfwd's (two vjps per output element; jax
+    refuses complex outputs); of a real output and complex inputs, the gradients as grad gives them.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> fx.jacrev(lambda x: x ** 2)(fnp.asarray([1.0, 2.0])).tolist()
