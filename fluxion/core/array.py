@@ -81,6 +81,10 @@ class Array:
         """The device the array lives on (`cpu:0` for NumPy-backed arrays; see `fx.devices()`)."""
         return CPU
 
+    def devices(self) -> set:
+        """The set of devices holding the array, as jax's `Array.devices()`: `{x.device}`."""
+        return {self.device}
+
     def block_until_ready(self) -> Array:
         """Wait until the value is computed (compiled calls and operations on XLA devices run
         asynchronously); returns the array."""

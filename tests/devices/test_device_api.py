@@ -163,3 +163,11 @@ def test_device_get_gives_numpy_copies_of_arrays_on_every_device_and_keeps_other
     assert got["step"] == 3 and got["name"] == "w"
     got["host"][0] = 7.0  # a copy: the array keeps its value
     assert float(host[0]) == 0.0
+
+
+def test_devices_of_an_array_is_the_set_of_its_device_as_jax():
+    for device in fx.devices():
+        x = fx.device_put(fnp.arange(3.0), device)
+        assert x.devices() == {x.device} == {device}
+    y = jax.device_put(jax.numpy.arange(3.0), jax.devices()[0])
+    assert len(y.devices()) == len(fx.jit(lambda a: a + 1)(fnp.arange(3.0)).devices()) == 1
