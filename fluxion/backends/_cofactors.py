@@ -55,7 +55,7 @@ def cofactors_jvp(b: Backend, x, s):
     xp = b.xp
     if x.shape[-1] == 0:
         return xp.zeros_like(s)
-    packed, perm, zero, det_b, w = _lu_parts(b, x)
+    packed, perm, zero, det_b, w = _lu_parts(b, x, rounded=True)
     m = xp.sum(zero, axis=-1)
     ez = zero & (m == 1)[..., None]  # e_z, or none
     inv_b = _times_l_inv_p(b, packed, perm, w)  # G
@@ -72,15 +72,24 @@ def cofactors_jvp(b: Backend, x, s):
     return b.cond(xp.any(many), lambda: xp.where(many, _hessian_times(b, x, s), fast), lambda: fast)
 
 
-def _lu_parts(b: Backend, x):
-    """From the LU of `x`: the packed factors, the permutation, which pivots are zero, the product
-    of the others with the permutation's sign, and U1^-1 (the zero pivots taken as 1)."""
+def _lu_parts(b: Backend, x, rounded: bool = False):
+    """From the LU of `x`: the packed factors, the permutation, which pivots are zero (`rounded`:
+    within rounding of it), the product of the others with the permutation's sign, and U1^-1
+    (the zero pivots taken as 1)."""
     xp, n = b.xp, x.shape[-1]
     packed, pivots, perm = b.lu(x)
     d = xp.diagonal(packed, axis1=-2, axis2=-1)
-    zero = d == 0
+    if rounded:
+        # a pivot within rounding of 0 (n eps of U's largest entry) is 0: a singular matrix's pivot
+        # is rarely exactly 0, and the derivative's formula for none cancels terms of size
+        # 1 / pivot. Its value is a polynomial, so this costs an error of the pivot's size.
+        # (The cofactors themselves, a product of pivots times U1^-1, cancel nothing.)
+        size = xp.max(xp.abs(packed), axis=(-2, -1), keepdims=True)[..., 0]
+        zero = xp.abs(d) <= n * xp.finfo(x.dtype).eps * size
+    else:
+        zero = d == 0
     eye = xp.eye(n, dtype=x.dtype)
-    u1 = xp.triu(packed) + zero[..., None, :] * eye
+    u1 = xp.where(zero[..., None, :] & (eye == 1), eye, xp.triu(packed))
     odd = xp.sum(pivots != xp.arange(n, dtype=pivots.dtype), axis=-1) % 2 == 1
     p = xp.prod(xp.where(zero, 1, d), axis=-1)
     w = b.triangular_solve(u1, xp.broadcast_to(eye, x.shape), left_side=True, lower=False, transpose_a=False,
