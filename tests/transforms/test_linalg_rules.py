@@ -389,7 +389,8 @@ SINGULAR = {  # LU meets zero pivots, in various places: where one precedes the 
     "rank 2 of 4": [[1.0, 2.0, 3.0, 4.0], [2.0, 4.0, 6.0, 8.0], [0.0, 1.0, 0.0, 1.0], [0.0, 2.0, 0.0, 2.0]],
     "shift 4x4, rank 3 with every pivot zero": np.eye(4, k=1).tolist(),
     # singular, but LU's pivots are only rounding-small, not 0
-    "rank 2 product": (np.random.default_rng(0).normal(size=(3, 2)) @ np.random.default_rng(1).normal(size=(2, 3))).tolist(),
+    "rank 2 product": (np.random.default_rng(0).normal(size=(3, 2))
+                       @ np.random.default_rng(1).normal(size=(2, 3))).tolist(),
     "rank 1 of random vectors": np.outer(*np.random.default_rng(2).normal(size=(2, 3))).tolist(),
 }
 
