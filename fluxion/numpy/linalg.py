@@ -70,8 +70,20 @@ class SVDResult(NamedTuple):
 
 
 # factorizations -----------------------------------------------------------------------------
-def cholesky(x, /, *, upper: bool = False) -> Array:
-    """Cholesky factor L (`x = L @ L^H`), or U = L^H when `upper`; reads the lower triangle.
+def _hermitian_part(x):
+    """(x + x^H) / 2, which `symmetrize_input` decomposes (as jax's): both triangles count, so a
+    derivative splits evenly between x[i, j] and x[j, i], as jax's and PyTorch's, and agrees
+    with finite differences in every direction. Exactly x where x is Hermitian."""
+    if x.__class__ is np.ndarray:
+        t = np.swapaxes(x, -1, -2)
+        return (x + (t.conj() if x.dtype.kind == "c" else t)) / 2
+    return (x + _ct(x)) / 2
+
+
+def cholesky(x, /, *, upper: bool = False, symmetrize_input: bool = True) -> Array:
+    """Cholesky factor L (`x = L @ L^H`), or U = L^H when `upper`, of (x + x^H) / 2 (jax's
+    `symmetrize_input`, see `_hermitian_part`; with symmetrize_input=False, of x's lower
+    triangle, as NumPy).
 
     A matrix that is not positive definite gives NaN (not an error).
 
@@ -80,24 +92,30 @@ def cholesky(x, /, *, upper: bool = False) -> Array:
     [[2.0, 0.0], [1.0, 2.0]]
     """
     if not upper and (v := _eager_matrices(x)) is not None:
-        return _kernel(L.cholesky_p, v)  # kept fast
-    lower = L.cholesky(_matrices("cholesky", x, square=True))
+        return _kernel(L.cholesky_p, _hermitian_part(v) if symmetrize_input else v)  # kept fast
+    x = _matrices("cholesky", x, square=True)
+    lower = L.cholesky(_hermitian_part(x) if symmetrize_input else x)
     return _ct(lower) if upper else lower
 
 
-def eigh(x, /, UPLO: str = "L") -> EighResult:
-    """Eigenvalues (ascending) and eigenvectors of Hermitian matrices, from the `UPLO` triangle.
+def eigh(x, /, UPLO: str | None = None, symmetrize_input: bool = True) -> EighResult:
+    """Eigenvalues (ascending) and eigenvectors of Hermitian matrices: of (x + x^H) / 2 (jax's
+    `symmetrize_input`, see `_hermitian_part`), or with symmetrize_input=False of the `UPLO`
+    triangle ('L' by default), as NumPy.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.linalg.eigh(fnp.asarray([[2.0, 1.0], [1.0, 2.0]])).eigenvalues.tolist()
     [1.0, 3.0]
     """
+    if UPLO is None:
+        UPLO = "L"
     if (UPLO == "L" or UPLO == "U") and (v := _eager_matrices(x)) is not None:
-        v, w = _kernel(L.eigh_p, v, lower=UPLO == "L")  # kept fast
+        v, w = _kernel(L.eigh_p, _hermitian_part(v) if symmetrize_input else v, lower=UPLO == "L")  # kept fast
         return EighResult(w, v)
     if not isinstance(UPLO, str) or UPLO.upper() not in ("L", "U"):
         raise op_error(ValueError, "eigh", f"UPLO must be 'L' or 'U', got {UPLO!r}", "pass UPLO='L' or UPLO='U'")
-    v, w = L.eigh(_matrices("eigh", x, square=True), lower=UPLO.upper() == "L")
+    x = _matrices("eigh", x, square=True)
+    v, w = L.eigh(_hermitian_part(x) if symmetrize_input else x, lower=UPLO.upper() == "L")
     return EighResult(w, v)
 
 
@@ -129,14 +147,14 @@ def eigvals(x, /) -> Array:
     return L.eig(_matrices("eigvals", x, square=True), vectors=False)[0]
 
 
-def eigvalsh(x, /, UPLO: str = "L") -> Array:
-    """Eigenvalues (ascending) of Hermitian matrices.
+def eigvalsh(x, /, UPLO: str | None = "L", *, symmetrize_input: bool = True) -> Array:
+    """Eigenvalues (ascending) of Hermitian matrices (of which part of `x`: see `eigh`).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.linalg.eigvalsh(fnp.asarray([[2.0, 0.0], [0.0, 1.0]])).tolist()
     [1.0, 2.0]
     """
-    return eigh(x, UPLO).eigenvalues
+    return eigh(x, UPLO, symmetrize_input).eigenvalues
 
 
 _QR_MODES = ("reduced", "complete", "r")
@@ -160,16 +178,21 @@ def qr(x, /, mode: str = "reduced") -> QRResult | Array:
     return r if mode == "r" else QRResult(q, r)
 
 
-def svd(x, /, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False) -> SVDResult | Array:
+def svd(x, /, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False,
+        subset_by_index: tuple[int, int] | None = None) -> SVDResult | Array:
     """Singular value decomposition `x = U @ diag(S) @ Vh`, S descending (only S if not `compute_uv`).
 
     `hermitian=True` takes `x` as Hermitian (reading its lower triangle) and computes the SVD
-    from its eigendecomposition, as NumPy does.
+    from its eigendecomposition, as NumPy does. `subset_by_index=(start, end)` keeps the
+    singular values start..end-1 (and their vectors; with full_matrices=False), as jax's
+    keyword describes it (jax itself refuses it on CPU and GPU).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.linalg.svd(fnp.asarray([[3.0, 0.0], [0.0, -4.0]])).S.tolist()
     [4.0, 3.0]
     """
+    if subset_by_index is not None:
+        return _svd_subset(svd(x, full_matrices, compute_uv, hermitian), full_matrices, compute_uv, subset_by_index)
     if not hermitian and (v := _eager_matrices(x, square=False)) is not None:  # kept fast
         out = _kernel(L.svd_p, v, full_matrices=bool(full_matrices), compute_uv=bool(compute_uv))
         return SVDResult(*out) if compute_uv else out[0]
@@ -179,6 +202,24 @@ def svd(x, /, full_matrices: bool = True, compute_uv: bool = True, hermitian: bo
     if not compute_uv:
         return L.svd(x, compute_uv=False)
     return SVDResult(*L.svd(x, full_matrices=full_matrices))
+
+
+def _svd_subset(out, full_matrices: bool, compute_uv: bool, subset_by_index) -> SVDResult | Array:
+    """The singular values (and vectors) of `svd`'s `out` whose indices are in [start, end)."""
+    if full_matrices and compute_uv:
+        raise op_error(ValueError, "svd", "full_matrices and subset_by_index cannot both be set",
+                       "pass full_matrices=False with subset_by_index")
+    s = out.S if compute_uv else out
+    try:
+        start, end = (operator.index(i) for i in subset_by_index)
+    except (TypeError, ValueError):
+        start = end = -1
+    if not 0 <= start <= end <= s.shape[-1]:
+        raise op_error(ValueError, "svd", f"subset_by_index must be (start, end) with 0 <= start <= end <= "
+                       f"{s.shape[-1]}, got {subset_by_index!r}", "pass two ints in that range")
+    if not compute_uv:
+        return s[..., start:end]
+    return SVDResult(out.U[..., start:end], out.S[..., start:end], out.Vh[..., start:end, :])
 
 
 def _hermitian_svd(x: Array, compute_uv: bool) -> SVDResult | Array:
@@ -235,14 +276,17 @@ def det(x, /) -> Array:
     return L.det(_matrices("det", x, square=True))
 
 
-def slogdet(x, /) -> SlogdetResult:
-    """Sign (a unit complex number for complex input; 0 if singular) and log |det|.
+def slogdet(x, /, *, method: str | None = None) -> SlogdetResult:
+    """Sign (a unit complex number for complex input; 0 if singular) and log |det|, from LU
+    (`method`, jax's choice of 'lu' or 'qr', gives the same values and is accepted as such).
 
     >>> import fluxion.numpy as fnp
     >>> sign, logabsdet = fnp.linalg.slogdet(fnp.asarray([[0.0, 2.0], [3.0, 0.0]]))
     >>> sign.item(), round(logabsdet.item(), 4)
     (-1.0, 1.7918)
     """
+    if method not in (None, "lu", "qr"):
+        raise op_error(ValueError, "slogdet", f"unknown method {method!r}", "pass method='lu', 'qr' or None")
     if (v := _eager_matrices(x)) is not None and v.dtype in _DIRECT_REAL:
         return _eager_slogdet(v)
     d, odd, _ = _lu_parts(_matrices("slogdet", x, square=True))
@@ -444,11 +488,12 @@ def pinv(x, /, rcond=None, hermitian: bool = False, *, rtol=None) -> Array:
     return matmul(scaled, _ct(u))
 
 
-def lstsq(a, b, rcond=None) -> tuple[Array, Array, Array, Array]:
+def lstsq(a, b, rcond=None, *, numpy_resid: bool = False) -> tuple[Array, Array, Array, Array]:
     """Least-squares solution of `a @ x = b` (NumPy): `(x, residuals, rank, singular_values)`.
 
     `residuals` are the squared 2-norms of the columns of `b - a @ x` when M > N (also when
-    `a` is rank-deficient, where NumPy returns an empty array) and empty otherwise.
+    `a` is rank-deficient, where NumPy returns an empty array) and empty otherwise, whatever
+    `numpy_resid` (jax's switch to NumPy's residuals, accepted as such).
 
     >>> import fluxion.numpy as fnp
     >>> x, res, rank, sv = fnp.linalg.lstsq(fnp.asarray([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]),

@@ -77,7 +77,7 @@ def pinvh(a, atol=None, rtol=None, lower: bool = True, return_rank: bool = False
     >>> fsl.pinvh(fnp.asarray([[-2.0, 0.0], [0.0, 0.0]])).tolist()
     [[-0.5, 0.0], [0.0, 0.0]]
     """
-    w, v = fnp.linalg.eigh(a, UPLO="L" if lower else "U")
+    w, v = fnp.linalg.eigh(a, UPLO="L" if lower else "U", symmetrize_input=False)
     size = fnp.abs(w)
     cutoff = _threshold("pinvh", size, v.shape, atol, rtol)
     inverse = (v * (_inverse_values(size, cutoff) * fnp.sign(w))[..., None, :].astype(v.dtype)) @ _ct(v)

@@ -27,7 +27,7 @@ from ..core.interpreters import EAGER, _ctx
 from ..core.primitive import numpy_kernel
 from ..numpy._convert import promote_inexact
 from ..numpy._linalg_util import _ct, _eager_matrices, _kernel, _matrices, _strong
-from ..numpy.linalg import eager_lu_solve
+from ..numpy.linalg import _hermitian_part, eager_lu_solve
 from ..ops import linalg as L
 from ..ops._util import broadcast_shapes
 from ._linalg_structured import (bandwidth, ishermitian, issymmetric, khatri_rao, matmul_toeplitz,
@@ -133,7 +133,8 @@ def cholesky(a, lower: bool = False, overwrite_a: bool = False, check_finite: bo
         return _strong(np.conj(np.swapaxes(numpy_kernel[L.cholesky_p](np.conj(np.swapaxes(v, -1, -2))), -1, -2)))
     a = _matrices("cholesky", a, square=True)
     # the upper factor reads the upper triangle: it is the lower factor of the conjugate transpose
-    return fnp.linalg.cholesky(a) if lower else _ct(fnp.linalg.cholesky(_ct(a)))
+    chol = lambda m: fnp.linalg.cholesky(m, symmetrize_input=False)  # noqa: E731  (SciPy reads one triangle)
+    return chol(a) if lower else _ct(chol(_ct(a)))
 
 
 def cho_factor(a, lower: bool = False, overwrite_a: bool = False, check_finite: bool = True):
@@ -345,9 +346,11 @@ def _subset(op: str, arg: str, w, v, by_index, by_value):
 
 def eigh(a, b=None, lower: bool = True, eigvals_only: bool = False, overwrite_a: bool = False,
          overwrite_b: bool = False, check_finite: bool = True, subset_by_index=None, subset_by_value=None,
-         type: int = 1, driver=None):
-    """Eigenvalues `w` (ascending) and eigenvectors `v` of Hermitian `a` (reading its `lower`
-    or upper triangle), or of a generalized problem with positive-definite `b`: `type` 1
+         type: int = 1, driver=None, *, symmetrize_input: bool = True):
+    """Eigenvalues `w` (ascending) and eigenvectors `v` of Hermitian `a` (of (a + a^H) / 2, as
+    jax's, so that derivatives split evenly between a[i, j] and a[j, i]; with
+    symmetrize_input=False, of its `lower` or upper triangle, as SciPy), or of a generalized
+    problem with positive-definite `b`: `type` 1
     `a v = w b v`, 2 `a b v = w v` (then `v^H b v = I`), 3 `b a v = w v` (then `v^H b^-1 v = I`);
     only `w` with `eigvals_only`. `subset_by_index=(lo, hi)` keeps the pairs lo..hi,
     `subset_by_value=(lo, hi)` those with values in (lo, hi] (not under jit or vmap). `driver`
@@ -361,7 +364,7 @@ def eigh(a, b=None, lower: bool = True, eigvals_only: bool = False, overwrite_a:
         raise op_error(ValueError, "eigh", f"type must be 1, 2 or 3, got {type!r}",
                        "pass type=1 (a v = w b v), 2 (a b v = w v) or 3 (b a v = w v)")
     a = _matrices("eigh", a, square=True)
-    full = _from_triangle(a, lower)
+    full = _hermitian_part(a) if symmetrize_input else _from_triangle(a, lower)
     if b is None:
         v, w = L.eigh(full)
     else:
@@ -379,7 +382,8 @@ def eigh(a, b=None, lower: bool = True, eigvals_only: bool = False, overwrite_a:
 
 
 def eigvalsh(a, b=None, *, lower: bool = True, overwrite_a: bool = False, overwrite_b: bool = False, type: int = 1,
-             check_finite: bool = True, subset_by_index=None, subset_by_value=None, driver=None):
+             check_finite: bool = True, subset_by_index=None, subset_by_value=None, driver=None,
+             symmetrize_input: bool = True):
     """The eigenvalues (ascending) that `eigh` gives, alone.
 
     >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
@@ -387,7 +391,7 @@ def eigvalsh(a, b=None, *, lower: bool = True, overwrite_a: bool = False, overwr
     [1.0, 2.0]
     """
     return eigh(a, b, lower=lower, eigvals_only=True, type=type, subset_by_index=subset_by_index,
-                subset_by_value=subset_by_value)
+                subset_by_value=subset_by_value, symmetrize_input=symmetrize_input)
 
 
 def _unit_columns(v):

@@ -52,7 +52,7 @@ def test_svd_hermitian_of_empty_and_non_square_as_numpy():
 @pytest.mark.parametrize("uplo", ["l", "u"])
 def test_eigh_takes_uplo_in_lower_case_as_numpy(uplo):
     x = rand((3, 3), 1)
-    for w in eager_and_jit(lambda a: LA.eigvalsh(a, UPLO=uplo), x):
+    for w in eager_and_jit(lambda a: LA.eigvalsh(a, UPLO=uplo, symmetrize_input=False), x):
         check(w, np.linalg.eigvalsh(x, UPLO=uplo), rtol=1e-10)
 
 
