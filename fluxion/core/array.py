@@ -81,6 +81,11 @@ class Array:
         """The device the array lives on (`cpu:0` for NumPy-backed arrays; see `fx.devices()`)."""
         return CPU
 
+    @property
+    def weak_type(self) -> bool:
+        """Whether the dtype is weak (a Python scalar's, which adapts to the other operand), as jax's."""
+        return self.aval.weak
+
     def devices(self) -> set:
         """The set of devices holding the array, as jax's `Array.devices()`: `{x.device}`."""
         return {self.device}

@@ -100,7 +100,7 @@ _UNARY = {"__neg__": "negative", "__pos__": "positive", "__abs__": "abs", "__inv
 _FORWARDED = ("sum", "prod", "mean", "std", "var", "max", "min", "argmax", "argmin", "any", "all", "cumsum",
               "cumprod", "clip", "round", "conj", "conjugate", "argsort", "nonzero", "squeeze",
               "swapaxes", "take", "repeat", "diagonal", "trace", "dot", "ravel", "flatten",
-              "ptp", "searchsorted")
+              "ptp", "searchsorted", "argpartition", "choose")
 
 
 def _forward(name):

@@ -185,3 +185,16 @@ def test_an_f_string_of_a_traced_value_shows_what_print_shows():
     with pytest.raises(fx.errors.ConcretizationError):  # a format spec needs the value
         fx.jit(lambda x: f"{x:.2f}")(fnp.asarray(0.5))
     assert f"{fnp.asarray(0.25, fnp.float32):.3f}" == f"{np.float32(0.25):.3f}"
+
+
+def test_weak_type_argpartition_and_choose_as_jax_arrays_have_them():
+    import jax.numpy as jnp
+    seen = []
+    fx.jit(lambda a, b: seen.append((a.weak_type, b.weak_type)) or b)(2.0, fnp.ones(2))
+    assert seen == [(True, False)]  # a Python float passed to jit is weak, as in jax
+    assert fnp.ones(2).weak_type is jnp.ones(2).weak_type is False
+    x = np.asarray([3, 1, 2, 0])
+    np.testing.assert_array_equal(np.asarray(fnp.asarray(x).argpartition(1))[:2], x.argpartition(1)[:2])
+    choices = [np.arange(4), 10 + np.arange(4)]
+    np.testing.assert_array_equal(np.asarray(fnp.asarray([0, 1, 1, 0]).choose([fnp.asarray(c) for c in choices])),
+                                  np.asarray([0, 1, 1, 0]).choose(choices))
