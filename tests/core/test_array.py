@@ -194,7 +194,8 @@ def test_weak_type_argpartition_and_choose_as_jax_arrays_have_them():
     assert seen == [(True, False)]  # a Python float passed to jit is weak, as in jax
     assert fnp.ones(2).weak_type is jnp.ones(2).weak_type is False
     x = np.asarray([3, 1, 2, 0])
-    np.testing.assert_array_equal(np.asarray(fnp.asarray(x).argpartition(1))[:2], x.argpartition(1)[:2])
+    part = np.asarray(fnp.asarray(x).argpartition(1))
+    assert sorted(part[:2]) == sorted(x.argpartition(1)[:2]) and part[1] == x.argpartition(1)[1]
     choices = [np.arange(4), 10 + np.arange(4)]
     np.testing.assert_array_equal(np.asarray(fnp.asarray([0, 1, 1, 0]).choose([fnp.asarray(c) for c in choices])),
                                   np.asarray([0, 1, 1, 0]).choose(choices))
