@@ -279,15 +279,16 @@ def backward_env(known: dict, equations: list, outputs: list, cotangents: list) 
                 if ct is None:
                     continue
                 given = cts = [ct]
-                has_ct = _ONE_CT
+                has_ct, host = _ONE_CT, ct.__class__ is np.ndarray
             else:
                 given = [env.pop(v, None) for v in outs]
                 has_ct = tuple(c is not None for c in given)
                 if True not in has_ct:
                     continue
                 cts = [c for c in given if c is not None]
-            if all([c.__class__ is np.ndarray for c in cts]):
-                call = eq.params["call"]
+                host = all([c.__class__ is np.ndarray for c in cts])
+            if host:
+                call = eq if eq.__class__ is _Call else eq.params["call"]
                 backward = call.block.backward(has_ct)
                 for i, o in zip(backward.live, backward.run(*call.residuals, *cts)):
                     add(eq.inputs[i], o)
