@@ -14,7 +14,7 @@ search found no step meeting the Wolfe conditions (the point before it is return
 >>> import fluxion.numpy as fnp
 >>> from fluxion.scipy.optimize import minimize
 >>> rosen = lambda x: fnp.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
->>> out = minimize(rosen, fnp.zeros(3), method="BFGS")
+>>> out = minimize(rosen, fnp.zeros(3, fnp.float64), method="BFGS")
 >>> bool(out.success), [round(v, 4) for v in out.x.tolist()]
 (True, [1.0, 1.0, 1.0])
 """

@@ -60,7 +60,9 @@ def test_jit_and_vmap_match_eager_and_a_loop():
 
 def test_float32_statuses_and_options():
     out = minimize(rosen, fnp.zeros(3, dtype=fnp.float32), method="BFGS")
-    assert out.x.dtype == np.float32 and int(out.status) == 0
+    # at the minimum float32's gradient is near its rounding floor, about gtol (1e-5): it falls
+    # below it (0), or the last line search finds no decrease (3), as the CPU's rounding goes
+    assert out.x.dtype == np.float32 and int(out.status) in (0, 3)
     np.testing.assert_allclose(np.asarray(out.x), 1.0, atol=1e-3)
     at_minimum = minimize(rosen, fnp.ones(3), method="bfgs")
     assert (int(at_minimum.nit), int(at_minimum.nfev), int(at_minimum.status)) == (0, 1, 0)
