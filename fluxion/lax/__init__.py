@@ -10,10 +10,11 @@ accepted and ignored. See README.md for what is here and what is not.
 >>> lax.div(-7, 2).item(), lax.rem(-7, 2).item()
 (-3, -1)
 """
-from ..control import (associative_scan as associative_scan, cond as cond, fori_loop as fori_loop, scan as scan,
-                       switch as switch, while_loop as while_loop)
+from ..control import (associative_scan as associative_scan, fori_loop as fori_loop, scan as scan,
+                       while_loop as while_loop)
 from ..transforms.autodiff import stop_gradient as stop_gradient
-from ._arithmetic import (RoundingMethod as RoundingMethod, abs as abs, acos as acos, acosh as acosh,  # noqa: A004
+from ._arithmetic import (AccuracyMode as AccuracyMode, RoundingMethod as RoundingMethod, Tolerance as Tolerance,
+                          abs as abs, acos as acos, acosh as acosh,  # noqa: A004
                           add as add, asin as asin, asinh as asinh, atan as atan, atan2 as atan2, atanh as atanh,
                           cbrt as cbrt, ceil as ceil, clamp as clamp, complex as complex, conj as conj, cos as cos,
                           cosh as cosh, div as div, exp as exp, exp2 as exp2, expm1 as expm1, floor as floor,
@@ -35,7 +36,8 @@ from ._contract import (ConvDimensionNumbers as ConvDimensionNumbers, Precision 
                         conv_general_dilated as conv_general_dilated,
                         conv_with_general_padding as conv_with_general_padding, dot as dot, dot_general as dot_general,
                         padtype_to_pads as padtype_to_pads)
-from ._control import (composite as composite, map as map, optimization_barrier as optimization_barrier,  # noqa: A004
+from ._control import (composite as composite, cond as cond, map as map,  # noqa: A004
+                       optimization_barrier as optimization_barrier, switch as switch,
                        with_sharding_constraint as with_sharding_constraint)
 from ._conv import (conv_general_dilated_local as conv_general_dilated_local,
                     conv_general_dilated_patches as conv_general_dilated_patches, conv_transpose as conv_transpose)

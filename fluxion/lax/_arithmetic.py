@@ -6,6 +6,7 @@ broadcast as in NumPy, which accepts every pair of shapes that jax.lax accepts.
 """
 from __future__ import annotations
 
+import dataclasses
 import enum
 
 import numpy as np
@@ -14,7 +15,7 @@ from ..core import dtypes as D
 from ..core.array import Array, scalar_value
 from ..core.errors import DTypeError, op_error
 from ..ops import elementwise as E
-from ._operands import ArrayLike, as_array, binary, operands, unary
+from ._operands import ArrayLike, as_array, binary, named, operands, unary
 
 
 def add(x: ArrayLike, y: ArrayLike) -> Array:
@@ -135,27 +136,54 @@ def reciprocal(x: ArrayLike) -> Array:
     return integer_pow(x, -1)
 
 
-exp = unary("exp", E.exp_p, "`e ** x` elementwise.")
-exp2 = unary("exp2", E.exp2_p, "`2 ** x` elementwise.")
-log = unary("log", E.log_p, "The natural logarithm elementwise.")
-log1p = unary("log1p", E.log1p_p, "`log(1 + x)`, accurate for small `x`.")
-expm1 = unary("expm1", E.expm1_p, "`exp(x) - 1`, accurate for small `x`.")
-sqrt = unary("sqrt", E.sqrt_p, "The square root elementwise.")
-rsqrt = unary("rsqrt", E.rsqrt_p, "`1 / sqrt(x)` elementwise.")
-cbrt = unary("cbrt", E.cbrt_p, "The real cube root elementwise.")
-sin = unary("sin", E.sin_p, "The sine elementwise.")
-cos = unary("cos", E.cos_p, "The cosine elementwise.")
-tan = unary("tan", E.tan_p, "The tangent elementwise.")
+class AccuracyMode(enum.Enum):
+    """jax.lax's accuracy request for a transcendental function (see `Tolerance`)."""
+    HIGHEST = 1
+    DEFAULT = 2
+
+
+@dataclasses.dataclass(frozen=True)
+class Tolerance:
+    """jax.lax's error bound requested of a transcendental function: `atol`, `rtol` and `ulps`."""
+    atol: float = 0.0
+    rtol: float = 0.0
+    ulps: int = 0
+
+
+def _hinted(name: str, prim, doc: str):
+    """The function `name(x, *, accuracy=None)` of jax.lax that binds `prim` on `x`.
+
+    jax passes `accuracy` to XLA, which may then choose a faster or a more accurate
+    implementation on accelerators; fluxion's kernels are the same for every request."""
+    def f(x: ArrayLike, *, accuracy: Tolerance | AccuracyMode | None = None) -> Array:
+        if accuracy is not None and not isinstance(accuracy, (Tolerance, AccuracyMode)):
+            raise op_error(TypeError, name, f"accuracy={accuracy!r} is not an accuracy request",
+                           "pass None, lax.AccuracyMode.HIGHEST or .DEFAULT, or lax.Tolerance(atol=, rtol=, ulps=)")
+        return prim.bind(as_array(x))
+    return named(f, name, doc + " `accuracy` (jax's request to XLA) does not change the result.")
+
+
+exp = _hinted("exp", E.exp_p, "`e ** x` elementwise.")
+exp2 = _hinted("exp2", E.exp2_p, "`2 ** x` elementwise.")
+log = _hinted("log", E.log_p, "The natural logarithm elementwise.")
+log1p = _hinted("log1p", E.log1p_p, "`log(1 + x)`, accurate for small `x`.")
+expm1 = _hinted("expm1", E.expm1_p, "`exp(x) - 1`, accurate for small `x`.")
+sqrt = _hinted("sqrt", E.sqrt_p, "The square root elementwise.")
+rsqrt = _hinted("rsqrt", E.rsqrt_p, "`1 / sqrt(x)` elementwise.")
+cbrt = _hinted("cbrt", E.cbrt_p, "The real cube root elementwise.")
+sin = _hinted("sin", E.sin_p, "The sine elementwise.")
+cos = _hinted("cos", E.cos_p, "The cosine elementwise.")
+tan = _hinted("tan", E.tan_p, "The tangent elementwise.")
 asin = unary("asin", E.asin_p, "The inverse sine elementwise.")
 acos = unary("acos", E.acos_p, "The inverse cosine elementwise.")
 atan = unary("atan", E.atan_p, "The inverse tangent elementwise.")
 sinh = unary("sinh", E.sinh_p, "The hyperbolic sine elementwise.")
 cosh = unary("cosh", E.cosh_p, "The hyperbolic cosine elementwise.")
-tanh = unary("tanh", E.tanh_p, "The hyperbolic tangent elementwise.")
+tanh = _hinted("tanh", E.tanh_p, "The hyperbolic tangent elementwise.")
 asinh = unary("asinh", E.asinh_p, "The inverse hyperbolic sine elementwise.")
 acosh = unary("acosh", E.acosh_p, "The inverse hyperbolic cosine elementwise.")
 atanh = unary("atanh", E.atanh_p, "The inverse hyperbolic tangent elementwise.")
-logistic = unary("logistic", E.logistic_p, "The logistic sigmoid `1 / (1 + exp(-x))` elementwise.")
+logistic = _hinted("logistic", E.logistic_p, "The logistic sigmoid `1 / (1 + exp(-x))` elementwise.")
 floor = unary("floor", E.floor_p, "The largest integer-valued float not above `x`.")
 ceil = unary("ceil", E.ceil_p, "The smallest integer-valued float not below `x`.")
 

@@ -18,6 +18,7 @@ __all__ = ["allclose", "array_equal", "array_equiv", "isclose", "isin"]
 
 _TABLE_DTYPES = {dtypes.bool_, *dtypes.INTEGER}
 _FLOATING = frozenset(dtypes.FLOATING)
+_METHODS = ("auto", "compare_all", "binary_search", "sort")
 
 
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan: bool = False) -> Array:
@@ -83,12 +84,14 @@ def array_equiv(a1, a2) -> Array:
     return R.reduce_and(a1 == a2, None)
 
 
-def isin(element, test_elements, assume_unique: bool = False, invert: bool = False, *, kind=None) -> Array:
+def isin(element, test_elements, assume_unique: bool = False, invert: bool = False, *, kind=None,
+         method: str = "auto") -> Array:
     """Whether each element of `element` occurs in `test_elements` (the negation when `invert`).
 
-    NaN is in no array. `assume_unique` and `kind` (None, 'sort' or 'table') are accepted for
-    NumPy compatibility; the result does not depend on them, but 'table' takes only integer and
-    boolean arrays, as in NumPy. Values are compared exactly (see `equal`): one that does not fit
+    NaN is in no array. `assume_unique`, NumPy's `kind` (None, 'sort' or 'table') and jax's
+    `method` ('auto', 'compare_all', 'binary_search' or 'sort') choose an algorithm in those
+    libraries; the result does not depend on them, but 'table' takes only integer and boolean
+    arrays, as in NumPy. Values are compared exactly (see `equal`): one that does not fit
     the other's dtype matches nothing.
 
     >>> import fluxion.numpy as fnp
@@ -97,6 +100,8 @@ def isin(element, test_elements, assume_unique: bool = False, invert: bool = Fal
     """
     if kind not in (None, "sort", "table"):
         raise op_error(ValueError, "isin", f"kind={kind!r} is not a method", "pass kind=None, 'sort' or 'table'")
+    if method not in _METHODS:
+        raise op_error(ValueError, "isin", f"method={method!r} is not a method", f"pass method= one of {_METHODS}")
     # a Python scalar test value stays one, so that `equal` can compare it exactly with any dtype
     e, (t,) = fnp.asarray(element), _operands([test_elements])
     if isinstance(test_elements, (list, tuple)):  # its Python numbers exactly (0.3 among float64 is 0.3)

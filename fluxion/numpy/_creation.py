@@ -62,7 +62,8 @@ _FLAT = {frozenset((float,)): dtypes.default_float, frozenset((int, float)): dty
 
 
 def _asarray(obj, dtype, copy: bool | None) -> Array:
-    if obj.__class__ is list and dtype is None and _ctx.interp is EAGER:  # the common case, kept fast
+    # the common case, kept fast
+    if obj.__class__ is list and dtype is None and copy is not False and _ctx.interp is EAGER:
         dt = _FLAT.get(frozenset(map(type, obj)))
         if dt is not None:
             try:
@@ -80,10 +81,14 @@ def _asarray(obj, dtype, copy: bool | None) -> Array:
             raise InvalidArgumentError(f"asarray: converting {obj.dtype} to {dtype} needs a copy, "
                                        "but copy=False was passed")
         return convert(obj, dtype)
-    if isinstance(obj, _SCALARS) and not isinstance(obj, np.generic):
-        return convert(obj, dtype or dtypes.scalar_dtype(obj))
+    python = isinstance(obj, (list, tuple)) or isinstance(obj, _SCALARS) and not isinstance(obj, np.generic)
+    if python and copy is False:  # the standard: a copy that copy=False forbids is a ValueError
+        raise op_error(ValueError, "asarray", f"making an array from a Python {type(obj).__name__} copies it, "
+                       "but copy=False was passed", "pass copy=None (copy only when needed)")
     if isinstance(obj, (list, tuple)):
         return to_array(obj, dtype)
+    if python:
+        return convert(obj, dtype or dtypes.scalar_dtype(obj))
     if copy is False and dtype is not None and np.asarray(obj).dtype != dtype:
         raise InvalidArgumentError(f"asarray: converting to {dtype} needs a copy, but copy=False was passed")
     value = np.array(obj, dtype=dtype, copy=copy is not False)
@@ -366,7 +371,9 @@ def arange(start, /, stop=None, step=1, dtype=None, *, device=None) -> Array:
         lo, st, exact = int(lo), int(lo + st) - int(lo), True
     if lo == 0 and st == 1 and dt != dtypes.bool_:
         return place("arange", S.iota(dt, (n,), 0), device)
-    work = dtypes.int64 if exact and dt.kind in "iu" else dtypes.float64
+    work = (dtypes.uint64 if dt == dtypes.uint64 else dtypes.int64) if exact and dt.kind in "iu" else dtypes.float64
+    if work == dtypes.uint64:  # counts past int64's range; a negative step wraps, as unsigned arithmetic does
+        lo, st = lo % 2**64, st % 2**64
     values = E.add_p.bind(E.mul_p.bind(S.iota(work, (n,), 0), _const(st, work)), _const(lo, work))
     return place("arange", convert(values, dt), device)
 

@@ -22,7 +22,7 @@ from . import _division, _elementwise_numpy
 from ._convert import convert, promote
 from ._elementwise_base import (ANY, FLOATING, INTEGER, INTEGRAL, NUMERIC, REAL, REAL_FLOATING, REAL_NUMERIC,
                                 binary, copy, direct, eager_array, eager_unary, full_like, in_float32, named,
-                                operands, select, unary)
+                                operands, refuse_where, select, unary)
 from ._division import *  # noqa: F401,F403
 from ._division import floor_divide
 from ._elementwise_numpy import *  # noqa: F401,F403
@@ -47,7 +47,9 @@ subtract = binary("subtract", E.sub_p, NUMERIC, "x1 - x2.", "fnp.subtract(fnp.as
 _multiply = binary("multiply", E.mul_p, NUMERIC, "x1 * x2.", "fnp.multiply(fnp.asarray([1, 2]), 3).tolist()", "[3, 6]")
 
 
-def multiply(x1, x2, /) -> Array:
+def multiply(x1, x2, /, *, where=None) -> Array:
+    if where is not None:
+        refuse_where("multiply", where)
     # `x * x` of a traced real value is its square: one operand, so reverse mode makes one
     # product (2 x ct), not one per operand and their sum
     if x1 is x2 and isinstance(x1, Tracer) and (x1.dtype in D.REAL_FLOATING or x1.dtype in D.INTEGER):
@@ -413,7 +415,9 @@ def _truth(name: str, x) -> Array:
 def _logical(name: str, prim, symbol: str):
     fast = direct(prim, (D.bool_,))  # on booleans, the kernel's bitwise operation is the logical one
 
-    def f(x1, x2, /) -> Array:
+    def f(x1, x2, /, *, where=None) -> Array:
+        if where is not None:
+            refuse_where(name, where)
         out = fast(x1, x2, False)
         if out is not None:
             return out
@@ -574,13 +578,15 @@ def _hypot_kernel(x, y) -> np.ndarray:
 _eager_hypot = direct(None, (D.float32, D.float64), _hypot_kernel)
 
 
-def logaddexp(x1, x2, /) -> Array:
-    """log(exp(x1) + exp(x2)) without overflow.
+def logaddexp(x1, x2, /, *, where=None) -> Array:
+    """log(exp(x1) + exp(x2)) without overflow. jax's `where` is None only.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.logaddexp(fnp.asarray([0.0, 1000.0]), fnp.asarray([0.0, 1000.0])).tolist()
     [0.693147..., 1000.693...]
     """
+    if where is not None:
+        refuse_where("logaddexp", where)
     out = _eager_log_add(x1, x2, False)  # kept fast
     if out is not None:
         return out
@@ -599,13 +605,15 @@ def _log_add_kernel(x: np.ndarray, y) -> np.ndarray:
 _eager_log_add = direct(None, (D.float32, D.float64), _log_add_kernel)
 
 
-def logaddexp2(x1, x2, /) -> Array:
-    """log2(2**x1 + 2**x2) without overflow.
+def logaddexp2(x1, x2, /, *, where=None) -> Array:
+    """log2(2**x1 + 2**x2) without overflow. jax's `where` is None only.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.logaddexp2(fnp.asarray([3.0]), fnp.asarray([3.0])).tolist()
     [4.0]
     """
+    if where is not None:
+        refuse_where("logaddexp2", where)
     return _log_add(*operands("logaddexp2", REAL_FLOATING, x1, x2), exp_p=E.exp2_p, log_base=math.log(2))
 
 

@@ -20,6 +20,7 @@ from ..core.primitive import numpy_kernel
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ._convert import convert, promote, promote_inexact
+from ._placement import place
 
 _NO_PARAMS: dict = {}
 _new = Array.__new__
@@ -98,8 +99,8 @@ def root_at_zero(s: Array, root) -> Array:
 
 
 def full_like(x: Array, value, dtype=None) -> Array:
-    """An array of `x`'s shape filled with `value` (of `dtype`, default `x`'s)."""
-    return S.full(x.shape, value, x.dtype if dtype is None else dtype)
+    """An array of `x`'s shape filled with `value` (of `dtype`, default `x`'s), on `x`'s device."""
+    return place("full_like", S.full(x.shape, value, x.dtype if dtype is None else dtype), x.device)
 
 
 def copy(x: Array) -> Array:
@@ -215,11 +216,21 @@ def eager_unary(prim, x, dts) -> Array | None:
     return _wrap(out, EAGER._type_of(prim, [(v.shape, v.dtype, x._weak)], _NO_PARAMS))
 
 
+def refuse_where(name: str, where) -> None:
+    """The error for a ufunc's `where=` mask other than None, as in jax."""
+    if where is not None:
+        raise op_error(NotImplementedError, name, "where= is not supported: it leaves the masked-out elements of an "
+                       "output array unset, and arrays are values", f"compute everywhere, then choose: "
+                       f"fnp.where(mask, fnp.{name}(...), other)")
+
+
 def unary(name: str, prim, kind: str, summary: str, call: str, result: str):
-    """A one-operand function that binds `prim` on an operand of `kind`."""
+    """A one-operand function that binds `prim` on an operand of `kind`; jax's `where` is None only."""
     fast = _FAST[kind]
 
-    def f(x, /) -> Array:
+    def f(x, /, *, where=None) -> Array:
+        if where is not None:
+            refuse_where(name, where)
         out = eager_unary(prim, x, fast)  # kept fast
         if out is not None:
             return out
@@ -228,10 +239,13 @@ def unary(name: str, prim, kind: str, summary: str, call: str, result: str):
 
 
 def binary(name: str, prim, kind: str, summary: str, call: str, result: str):
-    """A two-operand function that binds `prim` on operands promoted to one dtype of `kind`."""
+    """A two-operand function that binds `prim` on operands promoted to one dtype of `kind`; jax's
+    `where` is None only."""
     fast = direct(prim, _FAST[kind])
 
-    def f(x1, x2, /) -> Array:
+    def f(x1, x2, /, *, where=None) -> Array:
+        if where is not None:
+            refuse_where(name, where)
         out = fast(x1, x2, False)
         if out is not None:
             return out

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..core.array import Array
 from ._creation import asarray
+from ._indexing import nonzero
 
 __all__ = ["ComplexWarning", "array2string", "array_repr", "array_str", "einsum_path", "frombuffer", "fromfile",
            "fromiter", "fromstring", "get_printoptions", "load", "mask_indices", "printoptions", "save", "savez",
@@ -109,12 +110,17 @@ def einsum_path(subscripts: str, *operands, optimize="greedy"):
     return np.einsum_path(subscripts, *shapes, optimize=optimize)
 
 
-def mask_indices(n: int, mask_func, k: int = 0) -> tuple[Array, Array]:
+def mask_indices(n: int, mask_func, k: int = 0, *, size: int | None = None) -> tuple[Array, Array]:
     """The indices of the entries of an n x n matrix that `mask_func(matrix, k)` keeps (e.g. fnp.triu).
+
+    With `size`, the first `size` of them, padded with 0 (see `nonzero`): for a `mask_func`
+    whose result is traced.
 
     >>> import fluxion.numpy as fnp
     >>> [i.tolist() for i in fnp.mask_indices(2, fnp.triu)]
     [[0, 0, 1], [0, 1, 1]]
     """
-    kept = _host(mask_func(asarray(np.ones((n, n), np.int32)), k))
-    return tuple(asarray(i.astype(np.int64)) for i in np.nonzero(kept))
+    kept = mask_func(asarray(np.ones((n, n), np.int32)), k)
+    if size is not None:
+        return nonzero(kept, size=size)
+    return tuple(asarray(i.astype(np.int64)) for i in np.nonzero(_host(kept)))

@@ -60,10 +60,11 @@ def _strides(dims: tuple, order: str, op: str) -> list[int]:
     return strides
 
 
-def ravel_multi_index(multi_index, dims: Sequence[int], mode="raise", order: str = "C") -> Array:
+def ravel_multi_index(multi_index, dims: Sequence[int], mode="raise", order: str = "C", *, dtype=None) -> Array:
     """Flat indices of the positions `multi_index` (one index array per axis) in an array of shape `dims`.
 
-    `mode` per axis (or one for all): 'raise' (eager check), 'clip' or 'wrap'.
+    `mode` per axis (or one for all): 'raise' (eager check), 'clip' or 'wrap'. The result is
+    int64, or of jax's `dtype`: an integer dtype that holds every flat index of `dims`.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.ravel_multi_index((fnp.asarray([0, 1]), fnp.asarray([2, 0])), (2, 3)).tolist()
@@ -79,6 +80,13 @@ def ravel_multi_index(multi_index, dims: Sequence[int], mode="raise", order: str
     if len(modes) != len(dims) or any(m not in ("raise", "clip", "wrap") for m in modes):
         raise op_error(ValueError, op, f"mode={mode!r} must be 'raise', 'clip' or 'wrap' (or one per axis)",
                        "pass mode='raise', 'clip' or 'wrap'")
+    if dtype is not None:
+        dtype = dtypes.canonicalize(dtype)
+        if dtype.kind not in "iu":
+            raise op_error(DTypeError, op, f"dtype={dtype} is not an integer dtype", "pass an integer dtype")
+        if math.prod(dims) - 1 > np.iinfo(dtype).max:
+            raise op_error(ValueError, op, f"dtype={dtype} cannot hold the flat indices of dims={dims}",
+                           f"pass a wider integer dtype, e.g. {np.min_scalar_type(math.prod(dims) - 1)}")
     strides = _strides(dims, order, op)
     flat = None
     for i, d, m, stride in zip(idx, dims, modes, strides):
@@ -96,7 +104,8 @@ def ravel_multi_index(multi_index, dims: Sequence[int], mode="raise", order: str
             i = fnp.remainder(i, max(d, 1))
         term = i * stride
         flat = term if flat is None else flat + term
-    return flat if flat is not None else fnp.asarray(0)
+    flat = flat if flat is not None else fnp.asarray(0)
+    return flat if dtype is None else convert(flat, dtype)
 
 
 def unravel_index(indices, shape: Sequence[int], order: str = "C") -> tuple[Array, ...]:

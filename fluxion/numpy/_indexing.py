@@ -29,6 +29,7 @@ from ._convert import convert, promote
 from ._elementwise_base import eager_array
 from ._eager_indexing import eager_getitem, eager_set, eager_where
 from ._index_plan import ADVANCED, Plan, plan
+from ._placement import place as _place
 
 __all__ = ["argwhere", "choose", "compress", "extract", "flatnonzero", "ix_", "nonzero", "place", "put",
            "put_along_axis", "select", "take", "take_along_axis", "where"]
@@ -313,11 +314,14 @@ def _eager_indices(a, indices) -> np.ndarray | None:
 _INTEGER = frozenset(dtypes.INTEGER)
 
 
-def take(a, indices, axis: int | None = None, mode: str | None = None, fill_value=None) -> Array:
+def take(a, indices, axis: int | None = None, mode: str | None = None, fill_value=None, *,
+         unique_indices: bool = False, indices_are_sorted: bool = False) -> Array:
     """Elements of `a` at `indices` along `axis` (of the flattened array when `axis` is None).
 
     `mode`: None / "raise" (out-of-bounds raises; negative indices count from the end),
     "wrap", "clip" (as NumPy: negative indices clip to 0), or "fill" (read `fill_value`).
+    jax's hints `unique_indices` and `indices_are_sorted` are accepted; they do not change the
+    result.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.take(fnp.asarray([[1, 2], [3, 4]]), fnp.asarray([1, 1]), axis=1).tolist()
@@ -358,15 +362,20 @@ def _along_axis(op: str, arr: Array, indices, axis: int) -> tuple:
                  for d, n in enumerate(arr.shape))
 
 
-def take_along_axis(arr, indices, axis: int | None = -1, mode: str | None = None, fill_value=None) -> Array:
+def take_along_axis(arr, indices, axis: int | None = -1, mode: str | None = None, fill_value=None, *,
+                    wrap_negative_indices: bool | None = None) -> Array:
     """`arr` at `indices` along `axis`, matching the other axes (as NumPy's take_along_axis).
+
+    Negative indices count from the end, unless `wrap_negative_indices=False` (jax's): then
+    they are out of bounds, as any other, for `mode` to handle.
 
     >>> import fluxion.numpy as fnp
     >>> x = fnp.asarray([[10, 30, 20], [60, 40, 50]])
     >>> fnp.take_along_axis(x, fnp.argsort(x, axis=1), axis=1).tolist()
     [[10, 20, 30], [40, 50, 60]]
     """
-    if mode is fill_value is None and (i := _eager_indices(arr, indices)) is not None and (
+    if mode is fill_value is None and wrap_negative_indices is not False and (i := _eager_indices(arr, indices)) \
+            is not None and (
             axis is None and i.ndim == 1
             or axis.__class__ is int and i.ndim == arr._value.ndim and -i.ndim <= axis < i.ndim):
         try:  # kept fast: NumPy's take_along_axis is the same index (out of bounds: the general path's error)
@@ -377,7 +386,24 @@ def take_along_axis(arr, indices, axis: int | None = -1, mode: str | None = None
     if axis is None:
         arr, axis = _ravel(arr), 0
     mode = _mode("take_along_axis", mode, _GET_MODES)
+    if wrap_negative_indices is False:
+        indices = _negative_outside(_index_operand("take_along_axis", indices),
+                                    arr.shape[axis_index("take_along_axis", axis, arr.ndim)], mode)
     return getitem(arr, _along_axis("take_along_axis", arr, indices, axis), mode=mode, fill_value=fill_value)
+
+
+def _negative_outside(i, n: int, mode):
+    """Indices whose negative entries are moved below -n, out of bounds even counted from the end."""
+    if i.dtype not in dtypes.SIGNED:
+        return i
+    if isinstance(i, np.ndarray):
+        if mode is None and (i < 0).any():
+            raise op_error(IndexOutOfBoundsError, "take_along_axis", f"index {i.min()} is negative and "
+                           "wrap_negative_indices=False", "pass indices >= 0, wrap_negative_indices=True (count "
+                           "from the end), or mode='fill' or 'clip'")
+        return np.where(i < 0, i.astype(np.int64) - n, i)
+    i = convert(i, dtypes.int64)
+    return E.select_n_p.bind(E.lt_p.bind(i, convert(0, dtypes.int64)), i, E.sub_p.bind(i, convert(n, dtypes.int64)))
 
 
 def put_along_axis(arr, indices, values, axis: int | None, *, mode: str | None = None,
@@ -513,23 +539,39 @@ def _nonzero_concrete(op: str, x) -> np.ndarray:
     return _concrete(op, x)
 
 
+def checked_size(op: str, size) -> int:
+    """`size`, the static length of a result whose length would otherwise depend on the data."""
+    try:
+        size = operator.index(size)
+    except TypeError:
+        raise op_error(TypeError, op, f"size must be an int, got {type(size).__name__} {size!r}",
+                       "pass size=N, a Python int (under fx.jit a constant or a static argument)") from None
+    if size < 0:
+        raise op_error(ValueError, op, f"size must be >= 0, got {size}", "pass the number of entries to return")
+    return size
+
+
+def first_true(m: Array, size: int) -> tuple[Array, Array]:
+    """The positions (int64) of the first `size` true elements of the 1-d boolean `m`, 0 in the
+    slots past the last one, and which slots hold a position."""
+    i64 = dtypes.int64
+    # the k-th true element goes to slot k; the others to slot `size`, past the end, and are dropped
+    slot = E.sub_p.bind(R.cumsum(convert(m, i64), 0), convert(1, i64))
+    slot = E.select_n_p.bind(m, S.full(m.shape, size, i64), slot)
+    flat = update(S.full((size,), 0, i64), (slot,), S.iota(i64, m.shape, 0), "set", mode="drop")
+    return flat, E.lt_p.bind(S.iota(i64, (size,), 0), R.reduce_sum(convert(m, i64), (0,)))
+
+
 def _sized(op: str, x: Array, size, fill_value) -> tuple[Array, ...]:
     """The indices, one array per axis of `x`, of its first `size` non-zero elements (C order);
     the slots past the last non-zero hold `fill_value` (one value, or one per axis)."""
-    size = operator.index(size)
-    if size < 0:
-        raise op_error(ValueError, op, f"size must be >= 0, got {size}", "pass the number of indices to return")
+    size = checked_size(op, size)
     fills = fill_value if isinstance(fill_value, (tuple, list)) else (fill_value,) * x.ndim
     if len(fills) != x.ndim:
         raise op_error(ValueError, op, f"got {len(fills)} fill values for an array of {x.ndim} axes",
                        "pass one fill value, or one per axis")
     i64 = dtypes.int64
-    m = _ravel(_truth(x))
-    # the k-th non-zero goes to slot k; the others to slot `size`, past the end, and are dropped
-    slot = E.sub_p.bind(R.cumsum(convert(m, i64), 0), convert(1, i64))
-    slot = E.select_n_p.bind(m, S.full(m.shape, size, i64), slot)
-    flat = update(S.full((size,), 0, i64), (slot,), S.iota(i64, m.shape, 0), "set", mode="drop")
-    filled = E.lt_p.bind(S.iota(i64, (size,), 0), R.reduce_sum(convert(m, i64), (0,)))
+    flat, filled = first_true(_ravel(_truth(x)), size)
     out = []
     for k, (d, fill) in enumerate(zip(x.shape, fills)):
         stride = max(math.prod(x.shape[k + 1:]), 1)  # an empty array has no non-zeros: every slot is filled
@@ -562,7 +604,8 @@ def nonzero(x, /, *, size: int | None = None, fill_value=None) -> tuple[Array, .
     if size is not None:
         return _sized("nonzero", x, size, fill_value)
     _no_fill("nonzero", fill_value)
-    return tuple(Array(i.astype(np.int64)) for i in np.nonzero(_nonzero_concrete("nonzero", x)))
+    return tuple(_place("nonzero", Array(i.astype(np.int64)), x.device)
+                 for i in np.nonzero(_nonzero_concrete("nonzero", x)))
 
 
 def _no_fill(op: str, fill_value) -> None:
@@ -582,7 +625,7 @@ def argwhere(a, *, size: int | None = None, fill_value=None) -> Array:
     a = to_array(a)
     if size is None:
         _no_fill("argwhere", fill_value)
-        return Array(np.argwhere(_nonzero_concrete("argwhere", a)).astype(np.int64))
+        return _place("argwhere", Array(np.argwhere(_nonzero_concrete("argwhere", a)).astype(np.int64)), a.device)
     if a.ndim == 0:
         return S.full((operator.index(size), 0), 0, dtypes.int64)
     return S.concatenate([S.expand_dims(i, (1,)) for i in _sized("argwhere", a, size, fill_value)], 1)
@@ -599,7 +642,8 @@ def flatnonzero(a, *, size: int | None = None, fill_value=None) -> Array:
     a = to_array(a)
     if size is None:
         _no_fill("flatnonzero", fill_value)
-        return Array(np.flatnonzero(_nonzero_concrete("flatnonzero", a)).astype(np.int64))
+        return _place("flatnonzero", Array(np.flatnonzero(_nonzero_concrete("flatnonzero", a)).astype(np.int64)),
+                      a.device)
     return _sized("flatnonzero", _ravel(a), size, fill_value)[0]
 
 
@@ -615,30 +659,60 @@ def _selected(op: str, condition, n: int) -> np.ndarray:
     return picked
 
 
-def compress(condition, a, axis: int | None = None) -> Array:
-    """The slices of `a` along `axis` where `condition` is true (the condition must be concrete;
-    `a` may be traced).
+def compress(condition, a, axis: int | None = None, *, size: int | None = None, fill_value=None) -> Array:
+    """The slices of `a` along `axis` where `condition` is true.
+
+    The number of slices depends on the condition's values, so it must be concrete (`a` may be
+    traced), unless `size` fixes it (as under `fx.jit`): then the first `size` selected slices
+    are returned, padded with `fill_value` (0 by default). As in jax, with `size` a condition
+    longer than the axis is cut to it (and the axis to the condition), and `size` may not
+    exceed that length.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.compress([False, True], fnp.asarray([[1, 2], [3, 4]]), axis=0).tolist()
     [[3, 4]]
+    >>> fnp.compress(fnp.asarray([1, 0, 1]), fnp.asarray([5, 6, 7]), size=3, fill_value=-1).tolist()
+    [5, 7, -1]
     """
     a = to_array(a)
     if axis is None:
         a, axis = _ravel(a), 0
     axis = axis_index("compress", axis, a.ndim)
+    if size is not None:
+        return _compressed("compress", _truth(condition), a, axis, size, fill_value)
+    _no_fill("compress", fill_value)
     return take(a, _selected("compress", condition, a.shape[axis]), axis=axis)
 
 
-def extract(condition, arr) -> Array:
-    """The elements of `arr` where `condition` is true, flattened (concrete condition).
+def extract(condition, arr, *, size: int | None = None, fill_value=None) -> Array:
+    """The elements of `arr` where `condition` is true, flattened; a concrete condition, unless
+    `size` fixes the number of elements (see `compress`).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.extract(fnp.arange(4) % 2 == 1, fnp.arange(4) * 10).tolist()
     [10, 30]
     """
     arr = _ravel(to_array(arr))
+    if size is not None:
+        return _compressed("extract", _ravel(_truth(condition)), arr, 0, size, fill_value)
+    _no_fill("extract", fill_value)
     return take(arr, _selected("extract", np.ravel(_concrete("extract", condition)), arr.size))
+
+
+def _compressed(op: str, condition: Array, a: Array, axis: int, size, fill_value) -> Array:
+    """The first `size` slices of `a` along `axis` where the 1-d boolean `condition` is true, then
+    `fill_value`; traceable."""
+    if condition.ndim != 1:
+        raise op_error(ShapeError, op, f"condition must be 1-d, got shape {condition.shape}", "pass a 1-d condition")
+    size, n = checked_size(op, size), min(condition.shape[0], a.shape[axis])
+    if size > n:
+        raise op_error(ValueError, op, f"size={size} is more than the {n} slices the condition can select",
+                       f"pass size <= {n}")
+    a = S.slice_in_dim(a, 0, n, 1, axis)
+    at, filled = first_true(S.slice_in_dim(condition, 0, n), size)
+    taken = take(a, at, axis=axis) if n else a
+    fill = S.broadcast_to(convert(to_array(0 if fill_value is None else fill_value), a.dtype), taken.shape)
+    return E.select_n_p.bind(S.broadcast_in_dim(filled, taken.shape, (axis,)), fill, taken)
 
 
 def choose(a, choices: Sequence, mode: str = "raise") -> Array:

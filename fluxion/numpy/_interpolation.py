@@ -153,13 +153,19 @@ def _periodic(x: Array, xp: Array, fp: Array, period):
     return x, xp, fp
 
 
-def polyval(p, x) -> Array:
+def polyval(p, x, *, unroll: int = 16) -> Array:
     """The polynomial with coefficients `p` (highest power first) at `x`, by Horner's scheme.
+
+    jax's `unroll` (how many steps of its loop to unroll) is accepted; fluxion unrolls every
+    step, so it does not change the result.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.polyval(fnp.asarray([1, 0, -1]), fnp.asarray([2, 3])).tolist()
     [3, 8]
     """
+    if not isinstance(unroll, (int, np.integer)):
+        raise op_error(TypeError, "polyval", f"unroll must be an int or a bool, got {type(unroll).__name__}",
+                       "pass unroll=N (or drop it: it does not change the result)")
     p, x = _arrays("polyval", p, x)
     if p.ndim == 0:
         raise op_error(ShapeError, "polyval", "p must hold coefficients along its first axis, got a 0-d array",
@@ -191,8 +197,10 @@ def vander(x, N: int | None = None, increasing: bool = False) -> Array:
     return out if increasing else S.rev(out, (1,))
 
 
-def digitize(x, bins, right: bool = False) -> Array:
+def digitize(x, bins, right: bool = False, *, method: str | None = None) -> Array:
     """The index of the bin of `bins` (monotonic, 1-d) holding each value of `x`, as NumPy's `digitize`.
+
+    `method` is jax's, passed to `searchsorted` (None for its default); it does not change the result.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.digitize(fnp.asarray([0.5, 1.0, 2.5]), fnp.asarray([1.0, 2.0])).tolist()
@@ -202,8 +210,8 @@ def digitize(x, bins, right: bool = False) -> Array:
     _check_no_complex("digitize", "x", x)
     _check_ndim("digitize", "bins", bins, 1)
     n = bins.shape[0]
-    side = "left" if right else "right"
-    up = fnp.searchsorted(bins, x, side=side)
+    side, method = "left" if right else "right", "scan" if method is None else method
+    up = fnp.searchsorted(bins, x, side=side, method=method)
     if n < 2:
         return up
     # NumPy's direction, NaN included: increasing unless the first value unequal to bins[0] is not above it
@@ -214,5 +222,5 @@ def digitize(x, bins, right: bool = False) -> Array:
         if np.any(steps < 0 if increasing else steps > 0):  # (a NaN step breaks neither direction)
             raise op_error(ValueError, "digitize", "bins are neither increasing nor decreasing",
                            "sort bins (fnp.sort) before digitizing")
-    down = n - fnp.searchsorted(S.rev(bins, (0,)), x, side=side)
+    down = n - fnp.searchsorted(S.rev(bins, (0,)), x, side=side, method=method)
     return fnp.where(increasing, up, down)

@@ -12,8 +12,8 @@ import operator
 import numpy as np
 
 from .. import numpy as fnp
-from ..core.array import Array
-from ..core.errors import ShapeError, op_error
+from ..core.array import Array, Tracer
+from ..core.errors import ConcretizationError, ShapeError, op_error
 from ..ops._util import axis_index
 from ._convert import convert, promote
 from ._manipulation import _arr, _axes
@@ -152,11 +152,13 @@ def insert(arr, obj, values, axis: int | None = None) -> Array:
     return fnp.take(fnp.concatenate([arr, values], axis=axis), Array(source), axis=axis)
 
 
-def delete(arr, obj, axis: int | None = None) -> Array:
+def delete(arr, obj, axis: int | None = None, *, assume_unique_indices: bool = False) -> Array:
     """`arr` without the entries `obj` along `axis` (flattened when None).
 
     `obj` is an int, a slice, a sequence of ints or a boolean mask of the axis's length; it
-    must be concrete (static under `jit`).
+    must be concrete (static under `jit`), unless `assume_unique_indices` promises distinct
+    integer indices: then they may be traced, and as in jax a negative one counts from the end
+    and one out of range deletes the last entry (they cannot be checked).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.delete(fnp.arange(5), [0, 2]).tolist(), fnp.delete(fnp.asarray([[1, 2], [3, 4]]), 0, axis=1).tolist()
@@ -164,6 +166,12 @@ def delete(arr, obj, axis: int | None = None) -> Array:
     """
     arr, axis = _flat_and_axis("delete", arr, axis)
     n = arr.shape[axis]
+    if isinstance(obj, Tracer):
+        if not assume_unique_indices:
+            raise op_error(ConcretizationError, "delete", f"the number of entries left depends on the traced "
+                           f"indices {obj.aval}", "pass assume_unique_indices=True if the indices are distinct "
+                           "integers, or pass concrete indices")
+        return fnp.take(arr, _kept(obj, n), axis=axis)
     mask = np.asarray(obj._concrete("fnp.delete index") if isinstance(obj, Array) else obj)
     if not isinstance(obj, slice) and mask.dtype == np.bool_:
         if mask.shape != (n,):
@@ -178,6 +186,21 @@ def delete(arr, obj, axis: int | None = None) -> Array:
         keep = np.ones(n, bool)
         keep[idx] = False
     return fnp.take(arr, Array(np.flatnonzero(keep)), axis=axis)
+
+
+def _kept(obj: Array, n: int) -> Array:
+    """The positions along an axis of `n` entries that remain when the distinct traced indices
+    `obj` are deleted: the k-th kept position is k plus the number of deleted ones before it."""
+    if obj.dtype.kind not in "iu":
+        raise op_error(IndexError, "delete", f"assume_unique_indices=True takes integer indices, got {obj.dtype}",
+                       "pass integer indices, or a concrete boolean mask without assume_unique_indices")
+    gone = fnp.sort(fnp.clip(fnp.where(obj < 0, obj + n, obj), 0, n).ravel())
+    if gone.size > n:
+        raise op_error(IndexError, "delete", f"{gone.size} distinct indices cannot all lie in an axis of size {n}",
+                       "pass at most as many indices as the axis has entries")
+    gone = gone - fnp.arange(gone.size, dtype=gone.dtype)  # each, among the entries that remain before it
+    k = fnp.arange(n - gone.size, dtype=gone.dtype)
+    return k + fnp.sum(k[None, :] >= gone[:, None], axis=0, dtype=gone.dtype)
 
 
 def resize(a, new_shape) -> Array:

@@ -60,25 +60,32 @@ def polysub(a1, a2) -> Array:
     return a1 - a2
 
 
-def polymul(a1, a2) -> Array:
+def polymul(a1, a2, *, trim_leading_zeros: bool | None = None) -> Array:
     """The product of two polynomials (the convolution of their coefficients).
 
     As NumPy, each factor first loses its leading zeros (an empty or all-zero one becomes [0]).
     Under a transformation the length cannot depend on traced values: traced factors keep their
-    leading zeros, so the product has len(a1) + len(a2) - 1 coefficients.
+    leading zeros, so the product has len(a1) + len(a2) - 1 coefficients. jax's
+    `trim_leading_zeros` fixes the choice: False keeps every factor's zeros (jax's default),
+    True trims them and needs concrete factors.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.polymul(fnp.asarray([0, 1, 1]), fnp.asarray([1, -1])).tolist()
     [1, 0, -1]
     """
     a1, a2 = _coefficients("polymul", a1, a2)
-    return fnp.convolve(_trim_leading_zeros(a1), _trim_leading_zeros(a2))
+    return fnp.convolve(_trim_leading_zeros(a1, trim_leading_zeros), _trim_leading_zeros(a2, trim_leading_zeros))
 
 
-def _trim_leading_zeros(p: Array) -> Array:
-    """`p` from its first non-zero coefficient on ([0] if none), as NumPy's poly1d; a traced `p` as it is."""
-    if isinstance(p, Tracer):
+def _trim_leading_zeros(p: Array, trim: bool | None) -> Array:
+    """`p` from its first non-zero coefficient on ([0] if none), as NumPy's poly1d, unless `trim`
+    is False; a traced `p` as it is when `trim` is None."""
+    if trim is False or trim is None and isinstance(p, Tracer):
         return p if p.shape[0] else fnp.zeros((1,), p.dtype)
+    if isinstance(p, Tracer):
+        raise op_error(ConcretizationError, "polymul", "trim_leading_zeros=True makes the length of the result "
+                       f"depend on the values of the traced {p.aval}",
+                       "pass trim_leading_zeros=False (or None) under a transformation")
     nonzero = np.flatnonzero(p._concrete("fnp.polymul"))
     return p[nonzero[0]:] if nonzero.size else fnp.zeros((1,), p.dtype)
 

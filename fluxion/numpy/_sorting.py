@@ -21,6 +21,7 @@ from ..ops import shape as S
 from ..ops import sort as _sort
 from ._convert import convert, promote
 from ._elementwise_base import eager_array
+from ._placement import place
 from ._reduce_util import as_array, check_real, const, flatten, isnan, one_axis
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
 ]
 
 _KINDS = (None, "quicksort", "mergesort", "heapsort", "stable")
+SEARCH_METHODS = ("scan", "scan_unrolled", "sort", "compare_all")
 _SCALARS = (bool, int, float, complex)
 
 
@@ -98,8 +100,12 @@ def sort_complex(a) -> Array:
     x = as_array(a)
     return sort(convert(x, dtypes.complex_dtype(x.dtype)), axis=-1)
 
-def argsort(a, axis=-1, kind=None, order=None, *, descending: bool = False, stable: bool | None = None) -> Array:
-    """Indices (int64) that sort `a` along `axis`; equal elements keep their order (stable).
+def argsort(a, axis=-1, kind=None, order=None, *, descending: bool = False, stable: bool | None = None,
+            dtype=None) -> Array:
+    """Indices that sort `a` along `axis`; equal elements keep their order (stable).
+
+    The indices are int64, or of jax's `dtype` (a number dtype; a narrow integer one wraps
+    past its largest value, as in jax).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.argsort(fnp.asarray([3, 1, 2, 1])).tolist()
@@ -107,6 +113,8 @@ def argsort(a, axis=-1, kind=None, order=None, *, descending: bool = False, stab
     >>> fnp.argsort(fnp.asarray([3, 1, 2, 1]), descending=True).tolist()
     [0, 2, 1, 3]
     """
+    if dtype is not None:
+        return _index_dtype("argsort", argsort(a, axis, kind, order, descending=descending, stable=stable), dtype)
     if not descending and (out := _eager_sort(a, axis, kind, order, True)) is not None:  # the common case, kept fast
         return out
     x, ax = _along("argsort", a, axis, kind, order)
@@ -114,6 +122,14 @@ def argsort(a, axis=-1, kind=None, order=None, *, descending: bool = False, stab
         return _argsort(x, ax)
     last = const(x.shape[ax] - 1, dtypes.int64)
     return E.sub_p.bind(last, S.rev(_argsort(S.rev(x, (ax,)), ax), (ax,)))
+
+
+def _index_dtype(op: str, indices: Array, dtype) -> Array:
+    """`indices` (int64) in the user's `dtype`, a number dtype."""
+    dt = dtypes.canonicalize(dtype)
+    if dt.kind not in "iufc":
+        raise op_error(DTypeError, op, f"dtype={dt} cannot hold indices", "pass an integer dtype, e.g. fnp.int32")
+    return convert(indices, dt)
 
 
 def _kth(op: str, kth, n: int) -> None:
@@ -194,15 +210,20 @@ def lexsort(keys, axis=-1) -> Array:
     return order[-1]
 
 
-def searchsorted(a, v, side: str = "left", sorter=None) -> Array:
+def searchsorted(a, v, side: str = "left", sorter=None, *, method: str = "scan") -> Array:
     """Indices (int64) where inserting `v` into the sorted 1-d `a` keeps it sorted.
 
     `side="left"` gives the first such index, `"right"` the last. NaNs sort last, as in `sort`.
+    jax's `method` ('scan', 'scan_unrolled', 'sort' or 'compare_all') chooses its algorithm;
+    it does not change the result.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.searchsorted(fnp.asarray([1, 2, 2, 4]), fnp.asarray([2, 3]), side="right").tolist()
     [3, 3]
     """
+    if method not in SEARCH_METHODS:
+        raise op_error(ValueError, "searchsorted", f"method={method!r} is not a method",
+                       f"pass method= one of {SEARCH_METHODS}")
     if sorter is None and (out := _eager_searchsorted(a, v, side)) is not None:  # the common case, kept fast
         return out
     if side not in ("left", "right"):
@@ -287,15 +308,18 @@ class UniqueInverseResult(NamedTuple):
 _LOW = (dtypes.float16, dtypes.bfloat16)
 
 
-def _values_of(op: str, x) -> tuple[np.dtype, np.ndarray]:
-    """The concrete value of `x` (in float32 for 16-bit floats, which NumPy orders NaN-last only there)."""
+def _values_of(op: str, x) -> tuple[Array, np.ndarray]:
+    """`x` as an Array, and its concrete value (in float32 for 16-bit floats, which NumPy orders
+    NaN-last only there)."""
     x = as_array(x)
     v = np.asarray(x._concrete(f"fnp.{op}"))
-    return x.dtype, v.astype(np.float32) if x.dtype in _LOW else v
+    return x, v.astype(np.float32) if x.dtype in _LOW else v
 
 
-def _results(dt: np.dtype, values, *indices) -> tuple[Array, ...]:
-    return (Array(np.asarray(values).astype(dt)), *(Array(np.asarray(i).astype(np.int64)) for i in indices))
+def _results(x: Array, values, *indices) -> tuple[Array, ...]:
+    """The distinct `values` of `x` (in its dtype) and int64 `indices`, as Arrays on `x`'s device."""
+    out = (Array(np.asarray(values).astype(x.dtype)), *(Array(np.asarray(i).astype(np.int64)) for i in indices))
+    return tuple(place("unique", a, x.device) for a in out)
 
 
 def _taken(x, values: Array, first: np.ndarray, axis=None) -> Array:
@@ -309,10 +333,10 @@ def _taken(x, values: Array, first: np.ndarray, axis=None) -> Array:
 
 def _unique_all(op: str, x) -> UniqueAllResult:
     """The array API's unique: sorted values, NaNs distinct, inverse indices of the shape of `x`."""
-    dt, v = _values_of(op, x)
+    x, v = _values_of(op, x)
     values, indices, inverse, counts = np.unique(v, return_index=True, return_inverse=True, return_counts=True,
                                                  equal_nan=False)
-    out = _results(dt, values, indices, np.reshape(inverse, v.shape), counts)
+    out = _results(x, values, indices, np.reshape(inverse, v.shape), counts)
     return UniqueAllResult(_taken(x, out[0], indices), *out[1:])
 
 
@@ -404,13 +428,27 @@ def unique(ar, return_index: bool = False, return_inverse: bool = False, return_
     if fill_value is not None:
         raise op_error(TypeError, "unique", "fill_value= pads a result of fixed size, so it needs size=",
                        "pass size= too, or drop fill_value=")
-    dt, v = _values_of("unique", ar)
+    ar, v = _values_of("unique", ar)
     if axis is not None:
         axis = one_axis("unique", axis, v.ndim)
     values, first, *rest = np.unique(v, True, return_inverse, return_counts, axis=axis, equal_nan=equal_nan)
-    out = _results(dt, values, *([first] if return_index else []), *rest)
+    out = _results(ar, values, *([first] if return_index else []), *rest)
     out = (_taken(ar, out[0], first, axis), *out[1:])
     return out if len(out) > 1 else out[0]
+
+
+def sorted_runs(flat: Array, equal_nan: bool = True) -> tuple[Array, Array, Array]:
+    """The non-empty 1-d `flat` sorted (stably), the permutation that sorts it, and `start`: where
+    each distinct value begins in the sorted array (NaNs one value if `equal_nan`). Traceable."""
+    from ._indexing import getitem
+    n = flat.shape[0]
+    perm = _argsort(flat, 0)
+    s = getitem(flat, (perm,))
+    later, earlier = S.slice_in_dim(s, 1, n), S.slice_in_dim(s, 0, n - 1)
+    new = E.ne_p.bind(later, earlier)
+    if equal_nan and flat.dtype in dtypes.FLOATING:
+        new = E.and_p.bind(new, E.not_p.bind(E.and_p.bind(isnan(later), isnan(earlier))))
+    return s, perm, S.concatenate([S.full((1,), True, dtypes.bool_), new], 0)
 
 
 def _unique_sized(x: Array, size, fill_value, equal_nan: bool, *want: bool) -> tuple[Array, ...]:
@@ -426,15 +464,7 @@ def _unique_sized(x: Array, size, fill_value, equal_nan: bool, *want: bool) -> t
         fill = convert(as_array(0 if fill_value is None else fill_value), x.dtype)
         zeros = S.full((size,), 0, i64)
         return (S.broadcast_to(fill, (size,)), *[z for z, w in zip((zeros, S.full(x.shape, 0, i64), zeros), want) if w])
-    flat = flatten(x)
-    perm = _argsort(flat, 0)
-    s = getitem(flat, (perm,))
-    # `start`: the sorted elements that differ from the one before, the first of each distinct value
-    later, earlier = S.slice_in_dim(s, 1, n), S.slice_in_dim(s, 0, n - 1)
-    new = E.ne_p.bind(later, earlier)
-    if equal_nan and x.dtype in dtypes.FLOATING:
-        new = E.and_p.bind(new, E.not_p.bind(E.and_p.bind(isnan(later), isnan(earlier))))
-    start = S.concatenate([S.full((1,), True, dtypes.bool_), new], 0)
+    s, perm, start = sorted_runs(flatten(x), equal_nan)
     run = E.sub_p.bind(R.cumsum(convert(start, i64), 0), const(1, i64))  # the distinct value of each sorted element
     # the sorted position of the first element of each distinct value, and of one more; n past the last
     bounds = update(S.full((size + 1,), n, i64), (E.select_n_p.bind(start, S.full((n,), size + 1, i64), run),),

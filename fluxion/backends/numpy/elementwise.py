@@ -62,6 +62,29 @@ def _complex(x, y):
     return out
 
 
+def _log1p(x):
+    if x.dtype.kind != "c":
+        return np.log1p(x)
+    # NumPy's complex log1p is log(1 + z), which loses the real part of a small z to rounding;
+    # there take log|1 + z| as log1p(re (2 + re) + im**2) / 2, in float64 (exact for complex64's parts)
+    re, im, small = x.real.astype(np.float64), x.imag.astype(np.float64), np.abs(x) < 0.5
+    out = np.log1p(np.where(small, 0, x))
+    real = np.where(small, 0.5 * np.log1p(re * (2 + re) + im * im), out.real)
+    return _complex(real.astype(out.real.dtype), np.where(small, np.arctan2(x.imag, 1 + x.real), out.imag))
+
+
+def _mirrored(f):
+    """`f` (odd, and commuting with conj) on complex numbers through the first quadrant, so that
+    f(-z) == -f(z) and f(conj(z)) == conj(f(z)) hold exactly, as the array API standard requires
+    (NumPy's complex atan and atanh miss both by an ulp)."""
+    def kernel(x):
+        if x.dtype.kind != "c":
+            return f(x)
+        w = f(_complex(np.abs(x.real), np.abs(x.imag)))
+        return _complex(np.copysign(w.real, x.real), np.copysign(w.imag, x.imag))
+    return kernel
+
+
 def _round(x):
     return np.round(x)
 
@@ -183,10 +206,10 @@ def _nextafter_bits(x, y):
 numpy_kernel.update({
     E.neg_p: np.negative, E.sign_p: _sign, E.abs_p: np.abs, E.square_p: np.square,
     E.exp_p: np.exp, E.exp2_p: np.exp2, E.log_p: np.log, E.log2_p: np.log2, E.log10_p: np.log10,
-    E.log1p_p: np.log1p, E.expm1_p: np.expm1, E.sqrt_p: np.sqrt, E.rsqrt_p: _rsqrt,
+    E.log1p_p: _log1p, E.expm1_p: np.expm1, E.sqrt_p: np.sqrt, E.rsqrt_p: _rsqrt,
     E.sin_p: np.sin, E.cos_p: np.cos, E.tan_p: np.tan, E.asin_p: np.arcsin, E.acos_p: np.arccos,
-    E.atan_p: np.arctan, E.sinh_p: np.sinh, E.cosh_p: np.cosh, E.tanh_p: np.tanh,
-    E.asinh_p: np.arcsinh, E.acosh_p: np.arccosh, E.atanh_p: np.arctanh,
+    E.atan_p: _mirrored(np.arctan), E.sinh_p: np.sinh, E.cosh_p: np.cosh, E.tanh_p: np.tanh,
+    E.asinh_p: np.arcsinh, E.acosh_p: np.arccosh, E.atanh_p: _mirrored(np.arctanh),
     E.logistic_p: via_float32(_logistic), E.cbrt_p: np.cbrt,
     E.erf_p: via_float32(sp.erf), E.erfc_p: via_float32(sp.erfc), E.erfinv_p: erfinv,
     E.lgamma_p: via_float32(sp.gammaln), E.digamma_p: via_float32(sp.digamma),

@@ -342,10 +342,10 @@ class _Custom:
             bound = self._signature.bind(*args, **kwargs)
         except TypeError as e:
             raise op_error(TypeError, self._kind, f"{_name(self.fun)}: {e}", "call it with its parameters") from None
-        bound.apply_defaults()
-        if bound.kwargs:
+        if bound.kwargs:  # (keyword-only parameters left out keep their defaults: the call passes none)
             raise op_error(TypeError, self._kind, f"{_name(self.fun)} has keyword-only parameters "
                            f"{sorted(bound.kwargs)}", "make them positional parameters")
+        bound.apply_defaults()
         return bound.args
 
     def _bind(self, prim: CallPrimitive, args: tuple, kwargs: dict, **rule_params):
