@@ -8,12 +8,16 @@ import numpy as np
 
 from .core import dtypes, tree
 from .core.array import Array, to_array
-from .core.errors import ArgumentTypeError
+from .core.errors import ArgumentTypeError, InvalidArgumentError
 from .transforms.autodiff import jvp, vjp
 
-_EPS = {dtypes.float64: 1e-6, dtypes.complex128: 1e-6, dtypes.float32: 1e-3, dtypes.complex64: 1e-3}
-_TOL = {dtypes.float64: 1e-5, dtypes.complex128: 1e-5, dtypes.float32: 2e-2, dtypes.complex64: 2e-2}
-_LOW = 1e-1  # float16 / bfloat16
+# Step and tolerance by the real dtype of the least precise argument. With these steps central
+# differences are good to about 1e-4 (float32) and 1e-9 (float64) of the derivative, so the
+# tolerances leave a wide margin and still catch a rule that is off by a fraction of a percent.
+_EPS = {dtypes.float64: 1e-6, dtypes.float32: 1e-3}
+_TOL = {dtypes.float64: 1e-5, dtypes.float32: 2e-3}
+_LOW_EPS, _LOW_TOL = 1e-2, 1e-1  # float16 / bfloat16
+_MODES = ("fwd", "rev")
 
 
 def _np(x) -> np.ndarray:
@@ -33,12 +37,19 @@ def _pair(xs, ys) -> complex:
     return sum(complex(np.sum(_np(x) * _np(y))) for x, y in zip(xs, ys))
 
 
-def _check_close(op: str, what: str, a, b, atol: float, rtol: float) -> None:
-    a, b = _np(a), _np(b)
-    if a.shape != b.shape or not np.allclose(a, b, atol=atol, rtol=rtol, equal_nan=True):
-        err = np.max(np.abs(a - b)) if a.size and a.shape == b.shape else float("nan")
-        raise AssertionError(f"{op}: {what} differ (max abs error {err:.3g}, atol={atol}, rtol={rtol}):\n"
-                             f"  got      {a}\n  expected {b}")
+def _check_close(op: str, what: str, a, estimates: list, atol: float, rtol: float) -> None:
+    """`a` agrees with one of the `estimates` (b, noise) to `atol + rtol * |b|`, plus `noise`
+    (elementwise) where `b` is a derivative by central differences."""
+    a = _np(a)
+    for b, noise in estimates:
+        b = _np(b)
+        if a.shape == b.shape and np.allclose(a, b, atol=atol + noise, rtol=rtol, equal_nan=True):
+            return
+    b, noise = _np(estimates[0][0]), estimates[0][1]
+    err = np.max(np.abs(a - b)) if a.size and a.shape == b.shape else float("nan")
+    raise AssertionError(f"{op}: {what} differ (max abs error {err:.3g}, atol={atol}, rtol={rtol}, rounding "
+                         f"error of the differences up to {np.max(noise, initial=0.0):.3g}):\n"
+                         f"  got      {a}\n  expected {b}")
 
 
 def _prepared(op: str, args, atol, rtol, eps) -> tuple[list[Array], object, float, float, float]:
@@ -50,36 +61,88 @@ def _prepared(op: str, args, atol, rtol, eps) -> tuple[list[Array], object, floa
     if bad:
         raise ArgumentTypeError(f"{op} needs floating-point arguments, got {bad}; "
                                 "fix: convert them with .astype(float)")
-    dt = min((x.dtype for x in leaves), key=lambda d: d.itemsize, default=dtypes.float64)
-    return (leaves, treedef, atol if atol is not None else _TOL.get(dt, _LOW),
-            rtol if rtol is not None else _TOL.get(dt, _LOW), eps if eps is not None else _EPS.get(dt, 1e-2))
+    dt = min((dtypes.real_dtype(x.dtype) for x in leaves), key=lambda d: d.itemsize, default=dtypes.float64)
+    return (leaves, treedef, atol if atol is not None else _TOL.get(dt, _LOW_TOL),
+            rtol if rtol is not None else _TOL.get(dt, _LOW_TOL), eps if eps is not None else _EPS.get(dt, _LOW_EPS))
 
 
-def _flat(f: Callable, treedef) -> Callable:
+def _flat(op: str, f: Callable, treedef) -> Callable:
     """`f` taking the leaves of its arguments (of structure `treedef`) and giving its outputs' leaves."""
-    return lambda *xs: tree.leaves(f(*tree.unflatten(treedef, xs)))
+    def flat(*xs):
+        out = tree.leaves(f(*tree.unflatten(treedef, xs)))
+        if not out:
+            raise ArgumentTypeError(f"{op}: the function returned no arrays, so there is no derivative to check; "
+                                    "fix: return the array (or pytree of arrays) to differentiate")
+        return out
+    return flat
 
 
-def _numeric(g: Callable, xs: list, v: list, eps: float) -> list[np.ndarray]:
-    """The derivative of `g` (flat arrays in, a list of arrays out) at `xs` along `v`, by central differences."""
-    plus = g(*[x + eps * t for x, t in zip(xs, v)])
-    minus = g(*[x - eps * t for x, t in zip(xs, v)])
-    return [(_np(p) - _np(m)) / (2 * eps) for p, m in zip(plus, minus)]
+def _numeric(g: Callable, xs: list, v: list, eps: float) -> list[tuple[list, list]]:
+    """Two estimates of the derivative of `g` (flat arrays in, a list of arrays out) at `xs`
+    along `v` by central differences, each with the rounding error of its differences (the
+    outputs' last-place error over the step; it matters where an output is large beside its
+    derivative, a float32 log-likelihood summed over many points, and is added to the tolerance):
+    of second order at step eps, and of fourth order at steps eps and 2 eps, whose truncation
+    error stays small also where higher derivatives are large (near a pole, say). A derivative
+    passes if it agrees with either (the first reaches only eps, not past a kink nearby)."""
+    def at(step):
+        return [to_array(o) for o in g(*[x + step * t for x, t in zip(xs, v)])]
+    plus, minus, plus2, minus2 = at(eps), at(-eps), at(2 * eps), at(-2 * eps)
+    unit = [np.finfo(dtypes.real_dtype(p.dtype)).eps if p.dtype in dtypes.FLOATING else 0.0 for p in plus]
+    size = [r * np.max([np.abs(_np(o)) for o in outs], axis=0) for r, *outs in zip(unit, plus, minus, plus2, minus2)]
+    near = [_np(p) - _np(m) for p, m in zip(plus, minus)]
+    return [([d / (2 * eps) for d in near], [s / eps for s in size]),
+            ([(8 * d - (_np(p2) - _np(m2))) / (12 * eps) for d, p2, m2 in zip(near, plus2, minus2)],
+             [1.5 * s / eps for s in size])]
 
 
-def check_grads(f: Callable, args: Sequence, order: int = 2, modes: Sequence[str] = ("fwd", "rev"),
+def _direction(rng: np.random.Generator, xs: list, cts: list) -> list[Array]:
+    """The direction `v` of the dot-product test: a random one plus conj(J^T u) scaled to the same
+    length. Then <v, J^T u> cannot cancel to almost nothing by chance, and a pullback that is off
+    by a factor or a sign always shows, whatever the random draw."""
+    r = [_random_like(rng, x) for x in xs]
+    size = np.sqrt(sum(np.sum(np.abs(_np(a)) ** 2) for a in r))
+    norm = np.sqrt(sum(np.sum(np.abs(_np(c)) ** 2) for c in cts))
+    if not 0 < norm < np.inf:
+        return r
+    return [Array((_np(a) + np.conj(_np(c)) * (size / norm)).astype(x.dtype)) for a, c, x in zip(r, cts, xs)]
+
+
+def _check_pairing(op: str, what: str, estimates: list, u: list, v: list, cts: list, atol: float,
+                   rtol: float) -> None:
+    """The dot-product test Re <J v, u> == Re <v, J^T u>, with `J v` and its rounding error from
+    one of `_numeric`'s estimates. The allowed difference is the elementwise tolerance on `J v`
+    carried through the pairing, sum(|u| (atol + rtol |J v| + noise)), so that cancellation in
+    the sum cannot fail a correct rule (and `_direction` keeps the sum itself from cancelling)."""
+    rhs = _pair(v, cts).real
+    for jv, noise in reversed(estimates):  # (the first is the one reported)
+        lhs = _pair(jv, u).real
+        bound = sum(float(np.sum(np.abs(_np(w)) * (atol + rtol * np.abs(n) + e))) for w, n, e in zip(u, jv, noise))
+        if abs(lhs - rhs) <= bound or np.isnan(lhs) and np.isnan(rhs):
+            return
+    raise AssertionError(f"{op}: {what} differ: <J v, u> = {lhs:.8g} by central differences, but "
+                         f"<v, J^T u> = {rhs:.8g} (allowed difference {bound:.3g} from atol={atol}, rtol={rtol})")
+
+
+def check_grads(f: Callable, args: Sequence, order: int = 2, modes: Sequence[str] = _MODES,
                 atol: float | None = None, rtol: float | None = None, eps: float | None = None) -> None:
     """Check the derivatives of `f` at `args` numerically, recursively up to `order`.
 
     Forward mode is checked against central differences along a random direction; reverse
     mode by the dot-product test `<u, J v> == <J^T u, v>`, with `J v` from central differences
     too (so each mode is checked on its own, as jax's check_grads does). Tolerances and
-    the step default by dtype (float64: step 1e-6, tolerance 1e-5; float32: 1e-3 and 2e-2).
-    Raises AssertionError naming the mode and order that failed.
+    the step default by the least precise argument's dtype (float64: step 1e-6, tolerance
+    1e-5; float32: 1e-3 and 2e-3; a complex dtype as its real part). `modes` holds "fwd"
+    and/or "rev" (a single one may be given as a string). Raises AssertionError naming the
+    mode and order that failed.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> fx.test_util.check_grads(fnp.sin, (fnp.asarray([0.5, 1.0], dtype=fnp.float64),), order=2)
     """
+    modes = (modes,) if isinstance(modes, str) else tuple(modes)
+    if not modes or any(m not in _MODES for m in modes) or order < 1:
+        raise InvalidArgumentError(f"check_grads: got order={order!r}, modes={modes!r}; "
+                                   "fix: pass order >= 1 and modes drawn from ('fwd', 'rev')")
     leaves, treedef, atol, rtol, eps = _prepared("check_grads", args, atol, rtol, eps)
     rng = np.random.default_rng(0)
 
@@ -87,26 +150,26 @@ def check_grads(f: Callable, args: Sequence, order: int = 2, modes: Sequence[str
         if "fwd" in modes:
             v = [_random_like(rng, x) for x in xs]
             _, tangent = jvp(g, xs, v)
-            for i, (t, n) in enumerate(zip(tangent, _numeric(g, xs, v, eps))):
-                _check_close("check_grads", f"forward-mode derivatives of order {order - k + 1} (output {i})", t, n,
-                             atol, rtol)
+            estimates = _numeric(g, xs, v, eps)
+            for i, t in enumerate(tangent):
+                _check_close("check_grads", f"forward-mode derivatives of order {order - k + 1} (output {i})", t,
+                             [(b[i], e[i]) for b, e in estimates], atol, rtol)
             if k > 1:
                 check(lambda *ys: jvp(g, ys, v)[1], xs, k - 1)
         if "rev" in modes:
-            v = [_random_like(rng, x) for x in xs]
             out, pullback = vjp(g, *xs)
             u = [_random_like(rng, o) for o in out]
             cts = pullback(u)
             for x, c in zip(xs, cts):
                 if c.shape != x.shape or c.dtype != x.dtype:
                     raise AssertionError(f"check_grads: a cotangent has type {c.aval}, but its input has {x.aval}")
-            lhs, rhs = _pair(_numeric(g, xs, v, eps), u), _pair(v, cts)
-            _check_close("check_grads", f"reverse-mode derivatives of order {order - k + 1} (dot-product test)",
-                         lhs.real, rhs.real, atol * max(1.0, abs(rhs)), rtol)
+            v = _direction(rng, xs, cts)
+            _check_pairing("check_grads", f"reverse-mode derivatives of order {order - k + 1} (dot-product test)",
+                           _numeric(g, xs, v, eps), u, v, cts, atol, rtol)
             if k > 1:
                 check(lambda *ys: list(vjp(g, *ys)[1](u)), xs, k - 1)
 
-    check(_flat(f, treedef), leaves, order)
+    check(_flat("check_grads", f, treedef), leaves, order)
 
 
 def _labelled(err_msg: str, what: str) -> str:
@@ -127,8 +190,8 @@ def check_jvp(f: Callable, f_jvp: Callable, args: Sequence, atol: float | None =
     rng = np.random.default_rng(0)
     v = [_random_like(rng, x) for x in leaves]
     out, tangent = f_jvp(tree.unflatten(treedef, leaves), tree.unflatten(treedef, v))
-    flat_f = _flat(f, treedef)
-    _check_all("check_jvp", _labelled(err_msg, "primal"), tree.leaves(out), flat_f(*leaves), atol, rtol)
+    flat_f = _flat("check_jvp", f, treedef)
+    _check_all("check_jvp", _labelled(err_msg, "primal"), tree.leaves(out), [(flat_f(*leaves), None)], atol, rtol)
     _check_all("check_jvp", _labelled(err_msg, "tangent"), tree.leaves(tangent), _numeric(flat_f, leaves, v, eps),
                atol, rtol)
 
@@ -137,7 +200,8 @@ def check_vjp(f: Callable, f_vjp: Callable, args: Sequence, atol: float | None =
               eps: float | None = None, err_msg: str = "") -> None:
     """Check `f_vjp(*args) -> (f(*args), pullback)` (usually `functools.partial(fx.vjp, f)`)
     against `f(*args)`, and its pullback by the dot-product test `<u, J v> == <J^T u, v>` for
-    random `u` and `v`, with `J v` from central differences, as jax.test_util's does.
+    a random `u` and a partly random `v`, with `J v` from central differences, as
+    jax.test_util's does.
     Tolerances and step default as in `check_grads`.
 
     >>> import functools, fluxion as fx, fluxion.numpy as fnp
@@ -146,20 +210,21 @@ def check_vjp(f: Callable, f_vjp: Callable, args: Sequence, atol: float | None =
     """
     leaves, treedef, atol, rtol, eps = _prepared("check_vjp", args, atol, rtol, eps)
     rng = np.random.default_rng(0)
-    flat_f = _flat(f, treedef)
+    flat_f = _flat("check_vjp", f, treedef)
     out, pullback = f_vjp(*tree.unflatten(treedef, leaves))
     out_leaves, out_tree = tree.flatten(out)
-    _check_all("check_vjp", _labelled(err_msg, "primal"), out_leaves, flat_f(*leaves), atol, rtol)
-    v = [_random_like(rng, x) for x in leaves]
+    _check_all("check_vjp", _labelled(err_msg, "primal"), out_leaves, [(flat_f(*leaves), None)], atol, rtol)
     u = [_random_like(rng, to_array(o)) for o in out_leaves]
     cts = tree.leaves(pullback(tree.unflatten(out_tree, u)))
-    lhs, rhs = _pair(_numeric(flat_f, leaves, v, eps), u), _pair(v, cts)
-    _check_close("check_vjp", _labelled(err_msg, "cotangent projection"), lhs.real, rhs.real,
-                 atol * max(1.0, abs(rhs)), rtol)
+    v = _direction(rng, leaves, cts)
+    _check_pairing("check_vjp", _labelled(err_msg, "cotangent projection"), _numeric(flat_f, leaves, v, eps), u, v,
+                   cts, atol, rtol)
 
 
-def _check_all(op: str, what: str, got: list, expected: list, atol: float, rtol: float) -> None:
-    if len(got) != len(expected):
-        raise AssertionError(f"{op}: {what} has {len(got)} leaves, expected {len(expected)}")
-    for i, (a, b) in enumerate(zip(got, expected)):
-        _check_close(op, f"{what} (output {i})", a, b, atol, rtol)
+def _check_all(op: str, what: str, got: list, estimates: list, atol: float, rtol: float) -> None:
+    """Each leaf of `got` against one of the `estimates` (leaves, their noise or None)."""
+    if len(got) != len(estimates[0][0]):
+        raise AssertionError(f"{op}: {what} has {len(got)} leaves, expected {len(estimates[0][0])}")
+    for i, a in enumerate(got):
+        _check_close(op, f"{what} (output {i})", a, [(b[i], 0.0 if e is None else e[i]) for b, e in estimates],
+                     atol, rtol)
