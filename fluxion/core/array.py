@@ -180,7 +180,12 @@ class Array:
             if copy is False:
                 raise InvalidArgumentError("conversion to another dtype needs a copy")
             return v.astype(dtype)
-        return v.copy() if copy else v
+        if copy:
+            return v.copy()
+        if v.flags.writeable:  # arrays are values: NumPy gets a read-only view, as from jax
+            v = v.view()
+            v.flags.writeable = False
+        return v
 
     def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
         v = np.asarray(self._host("__dlpack__"))

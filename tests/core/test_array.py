@@ -199,3 +199,15 @@ def test_weak_type_argpartition_and_choose_as_jax_arrays_have_them():
     choices = [np.arange(4), 10 + np.arange(4)]
     np.testing.assert_array_equal(np.asarray(fnp.asarray([0, 1, 1, 0]).choose([fnp.asarray(c) for c in choices])),
                                   np.asarray([0, 1, 1, 0]).choose(choices))
+
+
+def test_numpy_views_of_an_array_are_read_only_as_jax_arrays_give_them():
+    import jax.numpy as jnp
+    x = fnp.asarray([1.0, 2.0])
+    view = np.asarray(x)
+    assert view.flags.writeable is np.asarray(jnp.asarray([1.0, 2.0])).flags.writeable is False
+    with pytest.raises(ValueError, match="read-only"):
+        view[0] = 99.0
+    copied = np.array(x)  # a copy is the caller's to write
+    copied[0] = 5.0
+    assert x.tolist() == [1.0, 2.0] and copied.tolist() == [5.0, 2.0]
