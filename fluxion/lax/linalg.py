@@ -262,18 +262,9 @@ def svd(x: ArrayLike, *, full_matrices: bool = True, compute_uv: bool = True,
     >>> svd(fnp.asarray([[3.0, 0.0], [0.0, -4.0]]), compute_uv=False).tolist()
     [4.0, 3.0]
     """
-    x = _checked("svd", x, square=False)
-    if subset_by_index is not None and full_matrices and compute_uv:
-        raise op_error(ValueError, "svd", "full_matrices and subset_by_index cannot both be set",
-                       "pass full_matrices=False with subset_by_index")
-    out = L.svd(x, full_matrices=full_matrices, compute_uv=compute_uv)
-    if subset_by_index is None:
-        return out
-    lo, hi = _index_range("svd", subset_by_index, min(x.shape[-2:]))
-    if not compute_uv:
-        return out[..., lo:hi]
-    u, s, vh = out
-    return u[..., lo:hi], s[..., lo:hi], vh[..., lo:hi, :]
+    out = fnp.linalg.svd(_checked("svd", x, square=False), full_matrices, compute_uv,
+                         subset_by_index=subset_by_index)
+    return tuple(out) if compute_uv else out
 
 
 def triangular_solve(a: ArrayLike, b: ArrayLike, *, left_side: bool = False, lower: bool = False,
