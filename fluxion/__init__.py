@@ -7,6 +7,7 @@
 """
 from . import backends as _backends  # noqa: F401  (fills the kernel tables)
 from .backends import numpy as _numpy_backend  # noqa: F401
+from . import ad_checkpoint as ad_checkpoint
 from . import errors as errors
 from . import numpy as numpy
 from . import nn as nn
@@ -47,7 +48,7 @@ from .transforms.autodiff import (checkpoint as checkpoint, checkpoint_policies 
 jacobian = jacrev  # jax's other name for it
 
 __version__ = "0.1.0"
-__all__ = ["config", "jit", "make_program", "Array", "Device", "Program", "block_until_ready", "checkpoint", "checkpoint_policies", "custom_jvp", "custom_vjp", "device_get", "device_put", "devices",
+__all__ = ["ad_checkpoint", "config", "jit", "make_program", "Array", "Device", "Program", "block_until_ready", "checkpoint", "checkpoint_policies", "custom_jvp", "custom_vjp", "device_get", "device_put", "devices",
            "errors", "eval_shape", "grad", "hessian", "jacfwd", "jacobian", "jacrev", "jvp", "linearize", "nn", "numpy", "random", "remat",
            "saved_residuals", "stop_gradient", "test_util", "tree", "value_and_grad", "vjp",
            "debug", "disable_jit", "flatten_util", "image", "lax", "pure_callback", "ShapeDtypeStruct",

@@ -7,7 +7,7 @@ import pytest
 
 NAMESPACES = ["fluxion", "fluxion.numpy", "fluxion.numpy.linalg", "fluxion.numpy.fft", "fluxion.random", "fluxion.nn",
               "fluxion.lax", "fluxion.scipy", "fluxion.scipy.special", "fluxion.scipy.stats", "fluxion.scipy.linalg",
-              "fluxion.tree", "fluxion.tree_util"]
+              "fluxion.tree", "fluxion.tree_util", "fluxion.ad_checkpoint"]
 
 
 @pytest.mark.parametrize("name", NAMESPACES)

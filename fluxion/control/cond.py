@@ -39,7 +39,10 @@ cond_p = define("cond", _cond_abstract, multiple_results=True)
 passed_operands[cond_p] = lambda params: {"branches": [(k + 1, k) for k in range(len(params["branches"][0].inputs))]}
 
 
-def cond(pred, true_fun: Callable, false_fun: Callable, *operands) -> Any:
+_NO_OPERAND = object()
+
+
+def cond(pred, true_fun: Callable, false_fun: Callable, *operands, operand=_NO_OPERAND) -> Any:
     """`true_fun(*operands)` if `pred` else `false_fun(*operands)`, where `pred` may be traced.
 
     Both functions must return the same structure of arrays with the same shapes and dtypes.
@@ -51,6 +54,7 @@ def cond(pred, true_fun: Callable, false_fun: Callable, *operands) -> Any:
       pred: a scalar boolean (or number: nonzero is true); a size-1 array is accepted.
       true_fun, false_fun: functions of `*operands` returning pytrees of arrays.
       *operands: the arguments passed to the chosen function.
+      operand: jax's older form: `operand=x` for the single operand `x`.
 
     Returns:
       The chosen function's result.
@@ -61,6 +65,7 @@ def cond(pred, true_fun: Callable, false_fun: Callable, *operands) -> Any:
     [6.0, 3.0]
     """
     check_functions("cond", true_fun=true_fun, false_fun=false_fun)
+    operands = _given("cond", operands, operand)
     pred = scalar_predicate("cond", "pred", pred, allow_numbers=True)
     if _ctx.interp is EAGER:
         return _eager("cond", (false_fun, true_fun), ("false_fun", "true_fun"), int(bool(pred)), operands)
@@ -68,21 +73,25 @@ def cond(pred, true_fun: Callable, false_fun: Callable, *operands) -> Any:
     return _staged("cond", index, (false_fun, true_fun), ("false_fun", "true_fun"), operands)
 
 
-def switch(index, branches: Sequence[Callable], *operands) -> Any:
+def switch(index, branches: Sequence[Callable], *operands, operand=_NO_OPERAND) -> Any:
     """`branches[index](*operands)`, where `index` may be traced; it is clamped to the range of `branches`.
 
     Args:
       index: a scalar integer.
       branches: a sequence of functions of `*operands` returning one structure of arrays.
       *operands: the arguments passed to the chosen function.
+      operand: jax's older form: `operand=x` for the single operand `x`.
 
     >>> import fluxion as fx
     >>> [int(fx.switch(i, [lambda: 10, lambda: 20, lambda: 30])) for i in (-1, 1, 7)]
     [10, 20, 30]
+    >>> fx.switch(1, [lambda x: x, lambda x: x * 2], operand=3.0).item()
+    6.0
     """
     if not isinstance(branches, (list, tuple)) or not branches or not all(map(callable, branches)):
         raise op_error(TypeError, "switch", f"branches must be a non-empty sequence of functions, got {branches!r}",
                        "pass a list of functions, e.g. [f0, f1]")
+    operands = _given("switch", operands, operand)
     index, names = _index(index), tuple(f"branches[{k}]" for k in range(len(branches)))
     if _ctx.interp is EAGER or len(branches) == 1:
         chosen = min(max(int(index), 0), len(branches) - 1) if _ctx.interp is EAGER else 0
@@ -91,6 +100,16 @@ def switch(index, branches: Sequence[Callable], *operands) -> Any:
     index = E.max_p.bind(E.min_p.bind(index, S.full((), hi, index.dtype)), S.full((), 0, index.dtype))
     index = E.convert_element_type_p.bind(index, new_dtype=dtypes.int32, weak=False)
     return _staged("switch", index, tuple(branches), names, operands)
+
+
+def _given(op: str, operands: tuple, operand) -> tuple:
+    """The operands, given positionally or as jax's single `operand=` keyword (not both)."""
+    if operand is _NO_OPERAND:
+        return operands
+    if operands:
+        raise op_error(TypeError, op, f"got the keyword operand= and {len(operands)} positional operands",
+                       "pass the operands positionally, or only operand=")
+    return (operand,)
 
 
 def _index(index) -> Array:

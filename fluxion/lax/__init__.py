@@ -10,8 +10,8 @@ accepted and ignored. See README.md for what is here and what is not.
 >>> lax.div(-7, 2).item(), lax.rem(-7, 2).item()
 (-3, -1)
 """
-from ..control import (associative_scan as associative_scan, fori_loop as fori_loop, scan as scan,
-                       while_loop as while_loop)
+from ..control import (associative_scan as associative_scan, cond as cond, fori_loop as fori_loop, scan as scan,
+                       switch as switch, while_loop as while_loop)
 from ..transforms.autodiff import stop_gradient as stop_gradient
 from ._arithmetic import (AccuracyMode as AccuracyMode, RoundingMethod as RoundingMethod, Tolerance as Tolerance,
                           abs as abs, acos as acos, acosh as acosh,  # noqa: A004
@@ -36,8 +36,8 @@ from ._contract import (ConvDimensionNumbers as ConvDimensionNumbers, Precision 
                         conv_general_dilated as conv_general_dilated,
                         conv_with_general_padding as conv_with_general_padding, dot as dot, dot_general as dot_general,
                         padtype_to_pads as padtype_to_pads)
-from ._control import (composite as composite, cond as cond, map as map,  # noqa: A004
-                       optimization_barrier as optimization_barrier, switch as switch,
+from ._control import (composite as composite, map as map,  # noqa: A004
+                       optimization_barrier as optimization_barrier,
                        with_sharding_constraint as with_sharding_constraint)
 from ._conv import (conv_general_dilated_local as conv_general_dilated_local,
                     conv_general_dilated_patches as conv_general_dilated_patches, conv_transpose as conv_transpose)

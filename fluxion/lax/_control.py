@@ -1,48 +1,17 @@
-"""`cond` and `switch` with jax.lax's `operand=` keyword, `map` with jax.lax's `batch_size`
-(slices of a batch run together under `vmap`, batches in a loop), `optimization_barrier`, and
-two functions that only annotate for XLA and so pass values through: `with_sharding_constraint`
-and `composite`."""
+"""`map` with jax.lax's `batch_size` (slices of a batch run together under `vmap`, batches in
+a loop), `optimization_barrier`, and two functions that only annotate for XLA and so pass values
+through: `with_sharding_constraint` and `composite`."""
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 from .. import control
 from .. import tree
-from ..core.errors import op_error, require_callable
+from ..core.errors import require_callable
 from ..ops import barrier
 from ..ops import shape as S
 from ..transforms.batching import vmap
 from ._operands import as_array
-
-
-_NO_OPERAND = object()
-
-
-def cond(pred, true_fun: Callable, false_fun: Callable, *operands, operand=_NO_OPERAND) -> Any:
-    """`fx.cond`, also in jax.lax's older form: `operand=x` for the single operand `x`.
-
-    >>> cond(True, lambda x: x + 1, lambda x: x - 1, operand=1.0).item()
-    2.0
-    """
-    return control.cond(pred, true_fun, false_fun, *_given("cond", operands, operand))
-
-
-def switch(index, branches: Sequence[Callable], *operands, operand=_NO_OPERAND) -> Any:
-    """`fx.switch`, also in jax.lax's older form: `operand=x` for the single operand `x`.
-
-    >>> switch(1, [lambda x: x, lambda x: x * 2], operand=3.0).item()
-    6.0
-    """
-    return control.switch(index, branches, *_given("switch", operands, operand))
-
-
-def _given(op: str, operands: tuple, operand) -> tuple:
-    if operand is _NO_OPERAND:
-        return operands
-    if operands:
-        raise op_error(TypeError, f"lax.{op}", f"got the keyword operand= and {len(operands)} positional operands",
-                       "pass the operands positionally, or only operand=")
-    return (operand,)
 
 
 def map(f: Callable, xs: Any, *, batch_size: int | None = None) -> Any:  # noqa: A001

@@ -1,9 +1,10 @@
 """Reductions over axes, arg-reductions, running reductions, and `reduce` / `reduce_window`.
 
-`reduce` and `reduce_window` take the combining function as a callable, as jax.lax does;
-fluxion has one primitive per combiner, so the callable must be one that names a combiner
-(`add`, `mul`, `max`, `min`, `bitwise_and`, `bitwise_or`, `bitwise_xor` of this module, or
-`operator.add` / `operator.mul`), and the error for any other names the fix.
+`reduce` and `reduce_window` take the combining function as a callable, as jax.lax does.
+fluxion has one primitive per combiner: a callable that names one (`add`, `mul`, `max`, `min`,
+`bitwise_and`, `bitwise_or`, `bitwise_xor` of this module, or `operator.add` / `operator.mul`)
+reduces with it. `reduce` folds any other function, and several operands at once, in a tree
+of elementwise calls; `reduce_window`'s error for any other names the fix.
 """
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from ..core import tree
 from ..core.array import Array
-from ..core.errors import UnsupportedError, op_error
+from ..core.errors import ShapeError, UnsupportedError, op_error
 from ..ops import conv as C
 from ..ops import reduce as R
+from ..ops import shape as S
 from . import _arithmetic as A
 from . import _bits as B
 from ._operands import ArrayLike, DTypeLike, as_array, named, operands as _arrays_of
@@ -103,18 +106,68 @@ def _combiner(op: str, table: dict, computation: Callable, known: str):
                        f"pass {known} (and combine the results yourself for other functions)") from None
 
 
-def reduce(operands: ArrayLike, init_values: ArrayLike, computation: Callable, dimensions: Sequence[int]) -> Array:
-    """`operands` combined over `dimensions` by `computation`, starting from `init_values`.
+def reduce(operands, init_values, computation: Callable, dimensions: Sequence[int]):
+    """`operands` (an array or a pytree of arrays of one shape) combined over `dimensions` by
+    `computation`, starting from `init_values` (of the operands' structure).
+
+    A combiner this module names reduces with its primitive. Any other `computation(a, b)`,
+    which takes and returns pytrees like `operands`, must be associative (as XLA asks) and act
+    elementwise: it is called on arrays of pairs of neighbours, in a tree of depth
+    log2(size), so that it differentiates, batches and compiles as its operations do.
 
     >>> import fluxion.numpy as fnp
     >>> from fluxion import lax
     >>> lax.reduce(fnp.asarray([[1, 2], [3, 4]]), 0, lax.add, (1,)).tolist()
     [3, 7]
+    >>> x = fnp.asarray([3.0, 7.0, 5.0])
+    >>> def larger(a, b):
+    ...     return lax.max(a[0], b[0]), lax.select(a[0] >= b[0], a[1], b[1])
+    >>> [v.item() for v in lax.reduce((x, fnp.arange(3)), (-fnp.inf, 0), larger, (0,))]
+    [7.0, 1]
     """
-    x, init = _arrays_of(operands, init_values)
-    combine = _combiner("reduce", _REDUCERS, computation,
-                        "fluxion.lax.add, mul, max, min, bitwise_and, bitwise_or or bitwise_xor")
-    return computation(init, combine(x, tuple(dimensions)))
+    xs, structure = tree.flatten(operands)
+    inits, init_structure = tree.flatten(init_values)
+    if structure != init_structure or not xs:
+        raise op_error(ShapeError, "reduce", f"operands {structure} and init_values {init_structure} differ in "
+                       "structure", "pass one init value per operand, in the same containers")
+    pairs = [_arrays_of(x, init) for x, init in zip(xs, inits)]
+    if len(pairs) == 1 and computation in _REDUCERS:
+        x, init = pairs[0]
+        return tree.unflatten(structure, [computation(init, _REDUCERS[computation](x, tuple(dimensions)))])
+    return tree.unflatten(structure, _folded(computation, structure, pairs, dimensions))
+
+
+def _folded(computation: Callable, structure, pairs: list, dimensions: Sequence[int]) -> list[Array]:
+    """The leaves of `reduce` by any associative elementwise `computation`: neighbours are
+    combined in place order (so that a non-commutative function, such as an argmax keeping the
+    first of ties, gives the fold's result), an odd count padded by the init value at the end."""
+    shape = pairs[0][0].shape
+    if any(x.shape != shape for x, _ in pairs):
+        raise op_error(ShapeError, "reduce", f"operands have shapes {[x.shape for x, _ in pairs]}",
+                       "pass operands of one shape (broadcast them first)")
+    dims = S.normalize_axes("reduce", tuple(dimensions), len(shape))
+    kept = [d for d in range(len(shape)) if d not in dims]
+    kept_shape, n = tuple(shape[d] for d in kept), int(np.prod([shape[d] for d in dims], dtype=np.int64))
+    inits = [S.broadcast_to(init, kept_shape) for _, init in pairs]
+    if n == 0:
+        return inits
+    xs = [S.reshape(S.transpose(x, kept + list(dims)), kept_shape + (n,)) for x, _ in pairs]
+
+    def combine(a: list, b: list) -> list:
+        out = tree.leaves(computation(tree.unflatten(structure, a), tree.unflatten(structure, b)))
+        if [(y.shape, y.dtype) for y in map(as_array, out)] != [(y.shape, y.dtype) for y in a]:
+            raise op_error(ShapeError, "reduce", "computation's result differs in structure, shape or dtype from "
+                           "its arguments", "make computation combine its arguments elementwise into values of "
+                           "their types (e.g. with lax.select, not a Python if)")
+        return [as_array(y) for y in out]
+
+    while n > 1:
+        if n % 2:
+            xs = [S.concatenate([x, S.expand_dims(init, (len(kept),))], len(kept)) for x, init in zip(xs, inits)]
+            n += 1
+        n //= 2
+        xs = combine(*([S.slice_in_dim(x, start, 2 * n, 2, len(kept)) for x in xs] for start in (0, 1)))
+    return combine(inits, [S.squeeze(x, (len(kept),)) for x in xs])
 
 
 def reduce_window(operand: ArrayLike, init_value: ArrayLike, computation: Callable, window_dimensions: Sequence[int],

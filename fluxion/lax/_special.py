@@ -7,6 +7,7 @@ from ..core.array import Array
 from ..core.errors import op_error
 from ..ops import elementwise as E
 from ..ops import shape as S
+from ..ops._util import broadcast_shape
 from ._operands import ArrayLike, as_array, operands, unary
 
 
@@ -42,7 +43,7 @@ def polygamma(m: ArrayLike, x: ArrayLike) -> Array:
     out = E.polygamma_p.bind(x, m=orders[0])
     for v in orders[1:]:  # one kernel per distinct order, picked elementwise
         out = E.select_n_p.bind(E.eq_p.bind(m, Array(np.asarray(v, m.dtype))), out, E.polygamma_p.bind(x, m=v))
-    return S.broadcast_to(out, np.broadcast_shapes(m.shape, x.shape))
+    return S.broadcast_to(out, broadcast_shape(m.shape, x.shape))
 
 
 def zeta(x: ArrayLike, q: ArrayLike) -> Array:

@@ -10,6 +10,7 @@ from ..core.errors import op_error
 from ..core.interpreters import EAGER, _ctx
 from ..ops import reduce as R
 from ..ops import shape as S
+from ..ops._util import broadcast_shape
 from ._convert import dtype_of, promote
 from ._differences import _arrays, _inexact, _operands
 from ._elementwise_base import eager_array
@@ -77,9 +78,7 @@ def array_equiv(a1, a2) -> Array:
     True
     """
     a1, a2 = _arrays("array_equiv", a1, a2)
-    try:
-        np.broadcast_shapes(a1.shape, a2.shape)
-    except ValueError:
+    if broadcast_shape(a1.shape, a2.shape) is None:
         return fnp.asarray(False)
     return R.reduce_and(a1 == a2, None)
 

@@ -25,6 +25,7 @@ from ..core.errors import (
 from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..ops import shape as S
+from ..ops._util import broadcast_shape
 from ._convert import convert, dtype_of
 from ._elementwise_base import eager_array
 from ._placement import place, resolve
@@ -490,12 +491,11 @@ def logspace(start, stop, /, num: int = 50, *, endpoint: bool = True, base=10.0,
     start, stop, dt = _endpoints(start, stop, dtype, base)
     base = convert(base, start.dtype)  # (a list of Python numbers exactly)
     if base.ndim:  # start, stop and base of one rank, and base with the samples' (leading) axis
-        try:
-            rank = len(np.broadcast_shapes(start.shape, stop.shape, base.shape))
-        except ValueError:
+        if (shape := broadcast_shape(start.shape, stop.shape, base.shape)) is None:
             raise op_error(ShapeError, "logspace", f"start, stop and base of shapes {start.shape}, {stop.shape} and "
                            f"{base.shape} do not broadcast together", "pass base as a scalar or of a shape "
-                           "that broadcasts with start and stop") from None
+                           "that broadcasts with start and stop")
+        rank = len(shape)
         start, stop, base = (S.reshape(v, (1,) * (rank - v.ndim) + v.shape) for v in (start, stop, base))
         base = S.expand_dims(base, (0,))
     exponents, _ = _interpolate("logspace", start, stop, operator.index(num), endpoint)

@@ -42,9 +42,11 @@ __all__ = [
 _V = "fnp.asarray([-1.5, 0.5, 2.0])"  # the example input of most real-valued functions
 
 # functions that bind one primitive: name, primitive, operand kind, summary, example ---------
-add = binary("add", E.add_p, NUMERIC, "x1 + x2.", "fnp.add(fnp.asarray([1, 2]), 3).tolist()", "[4, 5]")
+add = binary("add", E.add_p, NUMERIC, "x1 + x2 (of booleans: x1 or x2).", "fnp.add(fnp.asarray([1, 2]), 3).tolist()",
+             "[4, 5]", logical=E.or_p)
 subtract = binary("subtract", E.sub_p, NUMERIC, "x1 - x2.", "fnp.subtract(fnp.asarray([1, 2]), 3).tolist()", "[-2, -1]")
-_multiply = binary("multiply", E.mul_p, NUMERIC, "x1 * x2.", "fnp.multiply(fnp.asarray([1, 2]), 3).tolist()", "[3, 6]")
+_multiply = binary("multiply", E.mul_p, NUMERIC, "x1 * x2 (of booleans: x1 and x2).",
+                   "fnp.multiply(fnp.asarray([1, 2]), 3).tolist()", "[3, 6]", logical=E.and_p)
 
 
 def multiply(x1, x2, /, *, where=None) -> Array:

@@ -238,10 +238,12 @@ def unary(name: str, prim, kind: str, summary: str, call: str, result: str):
     return named(f, name, summary, call, result)
 
 
-def binary(name: str, prim, kind: str, summary: str, call: str, result: str):
-    """A two-operand function that binds `prim` on operands promoted to one dtype of `kind`; jax's
-    `where` is None only."""
+def binary(name: str, prim, kind: str, summary: str, call: str, result: str, logical=None):
+    """A two-operand function that binds `prim` on operands promoted to one dtype of `kind`, or
+    the primitive `logical` on booleans where given (NumPy's and jax's + and * of booleans are
+    or and and); jax's `where` is None only."""
     fast = direct(prim, _FAST[kind])
+    slow_kind = kind if logical is None else ANY
 
     def f(x1, x2, /, *, where=None) -> Array:
         if where is not None:
@@ -249,5 +251,6 @@ def binary(name: str, prim, kind: str, summary: str, call: str, result: str):
         out = fast(x1, x2, False)
         if out is not None:
             return out
-        return prim.bind(*operands(name, kind, x1, x2))
+        xs = operands(name, slow_kind, x1, x2)
+        return (logical if logical is not None and xs[0].dtype == D.bool_ else prim).bind(*xs)
     return named(f, name, summary, call, result)

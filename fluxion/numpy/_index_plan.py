@@ -18,6 +18,7 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array, Tracer
 from ..core.errors import ConcretizationError, IndexOutOfBoundsError, op_error
+from ..ops._util import broadcast_shape
 
 ADVANCED = -1  # the place of the advanced indices' broadcast shape in `Plan.layout`
 
@@ -247,9 +248,8 @@ def _whole_axis(p: Plan, d: int, n: int, index) -> None:
 def _broadcast(op: str, shapes: list) -> tuple[int, ...]:
     if len(shapes) == 1:
         return tuple(shapes[0])
-    try:
-        return tuple(np.broadcast_shapes(*shapes))
-    except ValueError:
+    shape = broadcast_shape(*shapes)
+    if shape is None:
         raise op_error(IndexError, op, "shape mismatch: indexing arrays could not be broadcast together with "
-                       f"shapes {' '.join(map(str, shapes))}",
-                       "give the index arrays broadcast-compatible shapes") from None
+                       f"shapes {' '.join(map(str, shapes))}", "give the index arrays broadcast-compatible shapes")
+    return shape

@@ -668,10 +668,21 @@ def tile(A, reps) -> Array:
         raise op_error(ValueError, "tile", f"reps {reps} must be >= 0", "pass non-negative repetition counts")
     d = max(len(reps), x.ndim)
     reps = (1,) * (d - len(reps)) + reps
-    x = S.reshape(x, (1,) * (d - x.ndim) + x.shape)
-    # interleave a repetition axis before each axis, then merge the pairs
-    grown = S.broadcast_in_dim(x, tuple(v for r, n in zip(reps, x.shape) for v in (r, n)), tuple(range(1, 2 * d, 2)))
-    return S.reshape(grown, tuple(r * n for r, n in zip(reps, x.shape)))
+    shape = (1,) * (d - x.ndim) + x.shape
+    # a repetition axis before each repeated axis, then the pairs merged; runs of axes not repeated
+    # are merged first, so that the steps stay within 64 dimensions
+    groups = []
+    for r, n in zip(reps, shape):
+        if r == 1 and groups and groups[-1][0] == 1:
+            groups[-1][1] *= n
+        else:
+            groups.append([r, n])
+    grown, kept = [], []
+    for r, n in groups:
+        grown += [r, n] if r != 1 else [n]
+        kept.append(len(grown) - 1)
+    x = S.reshape(x, tuple(n for _, n in groups))
+    return S.reshape(S.broadcast_in_dim(x, tuple(grown), tuple(kept)), tuple(r * n for r, n in zip(reps, shape)))
 
 
 def _traced_positions(repeats: Array, n: int, total: int) -> Array:

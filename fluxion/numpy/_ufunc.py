@@ -168,7 +168,9 @@ class ufunc:  # noqa: N801  (NumPy's name)
             raise op_error(ShapeError, op, "cannot accumulate a 0-d array", "pass an array with at least one axis")
         axis = _one_axis(op, axis, x.ndim)
         result_dtype = self(x[:0], x[:0]).dtype
-        if self._accumulate is not None and result_dtype == x.dtype and x.dtype != fnp.bool_:
+        # booleans: add and multiply count in the default integer (cumsum, cumprod), as NumPy's do
+        counts = x.dtype == fnp.bool_ and self.__name__ in ("add", "multiply")
+        if self._accumulate is not None and (counts or result_dtype == x.dtype and x.dtype != fnp.bool_):
             return self._accumulate(x, axis=axis)
         x = fnp.moveaxis(x, axis, 0)
         if x.shape[0] == 0:

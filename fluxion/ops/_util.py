@@ -15,11 +15,25 @@ from ..core.types import ArrayType
 def broadcast_shapes(op: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
     if all(s == shapes[0] for s in shapes):
         return shapes[0]
-    try:
-        return tuple(np.broadcast_shapes(*shapes))
-    except ValueError:
+    shape = broadcast_shape(*shapes)
+    if shape is None:
         raise op_error(ShapeError, op, f"shapes {', '.join(map(str, shapes))} cannot be broadcast together",
-                       "make each trailing dimension equal or 1 (e.g. x[:, None] adds an axis)") from None
+                       "make each trailing dimension equal or 1 (e.g. x[:, None] adds an axis)")
+    return shape
+
+
+def broadcast_shape(*shapes: Sequence[int]) -> tuple[int, ...] | None:
+    """NumPy's broadcast of `shapes`, or None where they do not broadcast. (np.broadcast_shapes
+    stops at 32 dimensions; arrays have up to 64.)"""
+    ndim = max(map(len, shapes), default=0)
+    out = [1] * ndim
+    for shape in shapes:
+        for i, d in enumerate(shape, ndim - len(shape)):
+            if d != 1 and d != out[i]:
+                if out[i] != 1:
+                    return None
+                out[i] = d
+    return tuple(out)
 
 
 def broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:

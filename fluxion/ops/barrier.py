@@ -1,6 +1,11 @@
-"""`optimization_barrier`: the identity on its operands, which program passes and XLA may not
+"""Identities that mean something to a pass.
+
+`optimization_barrier`: the identity on its operands, which program passes and XLA may not
 look through. Rematerialization puts it on the inputs of a recomputation, so the recomputed
-values are not merged back with the forward pass's (which would keep them alive again)."""
+values are not merged back with the forward pass's (which would keep them alive again).
+
+`checkpoint_name`: the identity on one array, carrying a name that checkpoint policies read
+(`checkpoint_policies.save_only_these_names` and the like)."""
 from __future__ import annotations
 
 from ..core.primitive import batch_rules, jvp_rules, transpose_rules
@@ -23,3 +28,10 @@ def _jvp(primals, tangents):
 jvp_rules[optimization_barrier_p] = _jvp
 transpose_rules[optimization_barrier_p] = lambda cts, *args: list(cts)
 batch_rules[optimization_barrier_p] = lambda args, dims: (optimization_barrier(list(args)), dims)
+
+checkpoint_name_p = define("checkpoint_name", lambda aval, *, name: aval)
+# the tangent is not named: a policy saving the name saves the primal value, as in jax
+jvp_rules[checkpoint_name_p] = lambda primals, tangents, *, name: (checkpoint_name_p.bind(*primals, name=name),
+                                                                    tangents[0])
+transpose_rules[checkpoint_name_p] = lambda ct, x, *, name: [ct]
+batch_rules[checkpoint_name_p] = lambda args, dims, *, name: (checkpoint_name_p.bind(*args, name=name), dims[0])

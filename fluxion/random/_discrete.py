@@ -17,7 +17,7 @@ from ..ops import shape as S
 from ..ops._util import axis_index, broadcasts_to
 from ..ops.sort import top_k
 from ._continuous import gumbel, unit_float_pair, unit_floats
-from ._keys import flat_bits, random_words
+from ._keys import random_words
 from ._ops import ops_for
 from ._util import (ArrayLike, DTypeLike, Shape, canonical_shape, const, float_param_dtype, param,
                     sample_shape)
@@ -53,7 +53,8 @@ def bernoulli(key: ArrayLike, p: ArrayLike = 0.5, shape: Shape | None = None, mo
 
 
 def rademacher(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.int64) -> Array:
-    """-1 or 1 with probability 1/2 each, of `shape` and a signed integer or real float `dtype`.
+    """-1 or 1 with probability 1/2 each, of `shape` and a signed integer or real float `dtype`:
+    2 b - 1 for b = bernoulli(key, 0.5, shape), as jax draws it (so the same key gives the same signs).
 
     >>> import fluxion as fx
     >>> sorted(set(fx.random.rademacher(fx.random.key(0), (100,)).tolist()))
@@ -63,10 +64,8 @@ def rademacher(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.int6
     if dt not in dtypes.SIGNED and dt not in dtypes.REAL_FLOATING:
         raise op_error(DTypeError, "random.rademacher", f"dtype {dt} has no -1",
                        "pass a signed integer dtype such as fnp.int32, or a float dtype")
-    shape = canonical_shape("random.rademacher", shape)
-    low_bit = E.and_p.bind(flat_bits("rademacher", key, shape, dtypes.uint8), const(1, dtypes.uint8))
-    sign = E.sub_p.bind(E.add_p.bind(convert(low_bit, dt), convert(low_bit, dt)), const(1, dt))
-    return S.reshape(sign, shape)
+    b = convert(bernoulli(key, 0.5, canonical_shape("random.rademacher", shape)), dt)
+    return E.sub_p.bind(E.add_p.bind(b, b), const(1, dt))
 
 
 def categorical(key: ArrayLike, logits: ArrayLike, axis: int = -1, shape: Shape | None = None,

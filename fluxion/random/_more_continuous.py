@@ -59,7 +59,7 @@ def cauchy(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32)
 
 
 def laplace(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32) -> Array:
-    """Standard Laplace samples (density exp(-|x|) / 2): -sign(v) log(1 - |v|) for v in (-1, 1).
+    """Standard Laplace samples (density exp(-|x|) / 2): sign(v) log(1 - |v|) for v in (-1, 1), as jax draws them.
 
     >>> import fluxion as fx
     >>> x = fx.random.laplace(fx.random.key(0), (10000,))
@@ -68,7 +68,7 @@ def laplace(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32
     """
     dt, cdt, shape = _unit_setup("laplace", shape, dtype)
     v = 2.0 * open_unit_floats("laplace", key, shape, cdt) - 1.0
-    return convert(-fnp.sign(v) * fnp.log1p(-fnp.abs(v)), dt)
+    return convert(fnp.sign(v) * fnp.log1p(-fnp.abs(v)), dt)
 
 
 def logistic(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32) -> Array:

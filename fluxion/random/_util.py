@@ -10,7 +10,7 @@ from ..core import dtypes
 from ..core.array import Array, to_array
 from ..core.errors import DTypeError, ShapeError, op_error
 from ..numpy._convert import convert
-from ..ops._util import broadcasts_to
+from ..ops._util import broadcast_shape, broadcasts_to
 
 # annotations of the public samplers
 Shape = Union[int, Sequence[int]]
@@ -80,10 +80,9 @@ def sample_shape(op: str, shape, *shapes: tuple[int, ...]) -> tuple[int, ...]:
             return shape
         problem = f"parameters of shapes {', '.join(map(str, shapes))} do not broadcast to shape {shape}"
     else:
-        try:
-            return tuple(np.broadcast_shapes(*shapes))
-        except ValueError:
-            problem = f"parameters of shapes {', '.join(map(str, shapes))} do not broadcast together"
+        if (shape := broadcast_shape(*shapes)) is not None:
+            return shape
+        problem = f"parameters of shapes {', '.join(map(str, shapes))} do not broadcast together"
     raise op_error(ShapeError, f"random.{op}", problem,
                    "make the parameters broadcast together and pass a shape they broadcast to (or shape=None)")
 

@@ -76,6 +76,42 @@ def test_switch_with_one_branch_calls_it():
     assert float(fx.jit(lambda i: fx.switch(i, [lambda: 4.0]))(fnp.asarray(3))) == 4.0
 
 
+@pytest.mark.parametrize("x", [X_POS, X_NEG])
+def test_cond_takes_jax_operand_keyword_eagerly_and_under_jit_vmap_grad(x):
+    def keyword(v, w):
+        return _loss(lambda a, b: fx.cond(fnp.sum(a) > 0, lambda u: {"v": fnp.sin(u) * b},
+                                          lambda u: {"v": u ** 2 + b}, operand=a))(v, w)
+    for f in (keyword, fx.jit(keyword)):
+        np.testing.assert_allclose(f(x, W), _loss(_branchy_python)(x, W), rtol=1e-12)
+    np.testing.assert_allclose(fx.grad(keyword)(x, W), fx.grad(_loss(_branchy_python))(x, W), rtol=1e-12)
+    xs = fnp.stack([X_POS, X_NEG])
+    np.testing.assert_allclose(fx.vmap(keyword, in_axes=(0, None))(xs, W),
+                               [_loss(_branchy_python)(v, W) for v in (X_POS, X_NEG)], rtol=1e-12)
+
+
+def test_switch_takes_jax_operand_keyword_eagerly_and_under_jit_and_vmap():
+    branches = [lambda v: v - 1.0, lambda v: v * 2.0, lambda v: -v]
+    jitted = fx.jit(lambda i, v: fx.switch(i, branches, operand=v))
+    for i in (-1, 0, 1, 2, 5):
+        want = branches[min(max(i, 0), 2)](W)
+        np.testing.assert_array_equal(fx.switch(i, branches, operand=W), want)
+        np.testing.assert_array_equal(jitted(i, W), want)
+    idx = fnp.asarray([0, 2, 1])
+    np.testing.assert_array_equal(fx.vmap(lambda i, v: fx.switch(i, branches, operand=v))(idx, W),
+                                  [branches[int(i)](v) for i, v in zip(idx, W)])
+
+
+@pytest.mark.parametrize("call", [lambda: fx.cond(True, lambda v: v, lambda v: v, W, operand=W),
+                                  lambda: fx.switch(0, [lambda v: v], W, operand=W)])
+def test_operand_keyword_with_positional_operands_is_an_error_naming_the_fix(call):
+    with pytest.raises(TypeError, match="only operand="):
+        call()
+
+
+def test_lax_cond_and_switch_are_the_same_functions():
+    assert fx.lax.cond is fx.cond and fx.lax.switch is fx.switch
+
+
 def test_branches_compute_only_when_taken(monkeypatch):
     # under grad the predicate is concrete, but the conditional is still a primitive: the branch
     # not taken, which closes over the differentiated value, must not run

@@ -108,6 +108,51 @@ def test_reduce_and_reduce_window_take_lax_computations(jlax, rng):
         lax.reduce_window(x, 0.0, lambda a, b: a * b, (2, 2))
 
 
+def _argmax_pair(lx):
+    """A variadic (value, index) combiner keeping the first of ties, written with `lx` (a lax)."""
+    return lambda a, b: (lx.max(a[0], b[0]), lx.select(a[0] >= b[0], a[1], b[1]))
+
+
+@pytest.mark.parametrize("shape, dims", [((7,), (0,)), ((3, 5, 4), (1,)), ((3, 5, 4), (0, 2)), ((2, 0, 3), (1,)),
+                                         ((4, 3), ()), ((1, 1), (0, 1))])
+def test_reduce_folds_any_function_and_several_operands_as_jax(jlax, rng, shape, dims):
+    x = np.round(sample(rng, shape, "float64"), 1)  # (ties, for the first-of-ties rule)
+    idx = np.broadcast_to(np.arange(x.size).reshape(shape), shape).astype(np.int64)
+    for operands, inits, comp, jcomp in [
+            ((x, idx), (np.float64(-np.inf), np.int64(0)), _argmax_pair(lax), _argmax_pair(jlax)),
+            (x, np.float64(1.0), lambda a, b: a * b, lambda a, b: a * b),
+            ({"s": x, "m": x}, {"s": np.float64(0), "m": np.float64(np.inf)},
+             lambda a, b: {"s": a["s"] + b["s"], "m": lax.min(a["m"], b["m"])},
+             lambda a, b: {"s": a["s"] + b["s"], "m": jlax.min(a["m"], b["m"])})]:
+        want = jlax.reduce(operands, inits, jcomp, dims)
+        for f in (lax.reduce, fx.jit(lax.reduce, static_argnums=(2, 3))):
+            got = f(operands, inits, comp, dims)
+            for g, w in zip(fx.tree_util.tree_leaves(got), fx.tree_util.tree_leaves(want)):
+                check(g, w, scale=10)
+
+
+def test_reduce_by_a_function_differentiates_and_batches(jlax, rng):
+    x = sample(rng, (3, 5), "float64")
+
+    def softest(lx):
+        return lambda v: lx.reduce(v, 1.0, lambda a, b: a * b + 0 * a, (1,)).sum()
+
+    jax = pytest.importorskip("jax")
+    check(fx.grad(softest(lax))(x), jax.grad(softest(jlax))(x))
+    check(fx.jit(fx.grad(softest(lax)))(x), jax.grad(softest(jlax))(x))
+    idx = np.broadcast_to(np.arange(5), (3, 5))
+    got = fx.vmap(lambda v, i: lax.reduce((v, i), (-np.inf, 0), _argmax_pair(lax), (0,)))(x, idx)
+    check(got[1], [np.argmax(row) for row in x], dtype=False)
+
+
+def test_reduce_errors_name_the_fix():
+    x = np.ones((2, 3))
+    with pytest.raises(ValueError, match="init value per operand"):
+        lax.reduce((x, x), (0.0,), lambda a, b: a, (0,))
+    with pytest.raises(ValueError, match="elementwise"):
+        lax.reduce(x, 0.0, lambda a, b: (a + b).sum(), (0,))
+
+
 def test_dot_family_matches_jax(jlax, rng):
     a, b = sample(rng, (3, 4), "float32"), sample(rng, (4, 5), "float32")
     both(jlax, "dot", a, b)

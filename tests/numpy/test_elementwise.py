@@ -173,8 +173,8 @@ UNARY = [
 ]
 
 BINARY = [
-    *[Case(n, getattr(np, r), NUMERIC) for n, r in [("add", "add"), ("subtract", "subtract"),
-                                                     ("multiply", "multiply")]],
+    # (+ and * of booleans are or and and, as in NumPy and jax)
+    Case("add", np.add, ALL), Case("subtract", np.subtract, NUMERIC), Case("multiply", np.multiply, ALL),
     Case("divide", np.divide, ALL, "float"), Case("true_divide", np.divide, ALL, "float"),
     Case("floor_divide", _std_floor_divide, REALNUM), Case("remainder", np.remainder, REALNUM),
     Case("mod", np.remainder, REALNUM), Case("fmod", np.fmod, REALNUM),
@@ -684,15 +684,28 @@ def test_functions_of_python_scalars_alone_give_weak_default_dtypes():
 
 
 # error paths ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["add", "subtract", "multiply", "negative", "abs", "square", "sign", "positive",
+@pytest.mark.parametrize("name", ["subtract", "negative", "abs", "square", "sign", "positive",
                                   "floor_divide", "remainder", "pow", "floor", "round", "isnan", "real", "conj",
                                   "clip", "signbit", "gcd"])
 def test_numeric_functions_reject_booleans_and_name_the_fix(name):
     f = getattr(fnp, name)
-    args = [fnp.asarray([True, False])] * (2 if name in ("add", "subtract", "multiply", "floor_divide", "remainder",
-                                                        "pow", "gcd") else 1)
+    args = [fnp.asarray([True, False])] * (2 if name in ("subtract", "floor_divide", "remainder", "pow", "gcd") else 1)
     with pytest.raises(DTypeError, match=rf"{name}: does not accept dtype bool[\s\S]*fix: .*astype"):
         f(*args)
+
+
+@pytest.mark.parametrize("name", ["add", "multiply"])
+def test_add_and_multiply_of_booleans_are_or_and_and_as_in_numpy_and_jax(name):
+    a, b = np.array([True, True, False, False]), np.array([True, False, True, False])
+    want = getattr(np, name)(a, b)
+    f = getattr(fnp, name)
+    op = {"add": lambda x, y: x + y, "multiply": lambda x, y: x * y}[name]
+    for got, expected in [(f(fnp.asarray(a), fnp.asarray(b)), want), (op(fnp.asarray(a), fnp.asarray(b)), want),
+                          (fx.jit(op)(a, b), want), (fx.vmap(op)(a, b), want),
+                          (f(fnp.asarray(a), True), getattr(np, name)(a, True))]:
+        assert got.dtype == np.bool_
+        np.testing.assert_array_equal(got, expected)
+    assert op(fnp.asarray(a), 2).dtype == np.int64 and op(fnp.asarray(a), 1.5).dtype == np.float32
 
 
 @pytest.mark.parametrize("name,nargs", [("floor", 1), ("ceil", 1), ("trunc", 1), ("signbit", 1), ("less", 2),

@@ -55,7 +55,7 @@ def test_reduce_accumulate_outer_and_reduceat_match_numpy(name, dtype):
     try:
         fn(x, x)
     except DTypeError:
-        pytest.skip(f"fnp.{name} refuses {dtype}")  # as the array API standard (fnp.add of booleans, say)
+        pytest.skip(f"fnp.{name} refuses {dtype}")  # as the array API standard (fnp.subtract of booleans, say)
     if name == "nextafter" and dtype != "float64":
         pytest.skip("the next float32 after an integer is not NumPy's next float64")
     cases = [lambda m: m.reduce(x), lambda m: m.reduce(x, axis=1, keepdims=True),

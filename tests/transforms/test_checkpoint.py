@@ -303,6 +303,71 @@ def test_a_custom_policy_chooses_what_is_saved():
                         fx.grad(lambda x: f(x).sum())(x))
 
 
+def _named_layer(name_fn, m=fnp):
+    """An MLP layer (of NumPy-like namespace `m`) whose product and activation are named "dot"
+    and "act" with `name_fn`."""
+    def layer(p, x):
+        h = name_fn(x @ p["w"] + p["b"], "dot")
+        return name_fn(h * m.tanh(m.log1p(m.exp(h))), "act")
+    return layer
+
+
+NAMED_POLICIES = ["save_only_these_names", "save_any_names_but_these", "save_anything_except_these_names"]
+
+
+@pytest.mark.parametrize("policy_name", NAMED_POLICIES)
+def test_named_policies_give_the_gradients_of_jax(policy_name):
+    from fluxion.ad_checkpoint import checkpoint_name
+    jax = jax_x64()
+    import jax.ad_checkpoint as jad
+    params, x = _params(), fx_rand(2, 4, seed=5)
+    ours = getattr(fx.checkpoint_policies, policy_name)("dot")
+    theirs = getattr(jax.checkpoint_policies, policy_name)("dot")
+    got = fx.grad(_mlp)(params, x, fx.checkpoint(_named_layer(checkpoint_name), policy=ours))
+    jlayer = jax.checkpoint(_named_layer(jad.checkpoint_name, jax.numpy), policy=theirs)
+
+    def jmlp(ps, v):
+        for p in ps:
+            v = jlayer(p, v)
+        return jax.numpy.sum(v ** 2)
+
+    ref = jax.grad(jmlp)(jax.tree.map(np.asarray, params), np.asarray(x))
+    _assert_trees_close(got, jax.tree.map(np.asarray, ref), 1e-10)
+
+
+def test_named_policies_save_the_named_values_and_combine():
+    from fluxion.ad_checkpoint import checkpoint_name, checkpoint_policies as cp
+    params, x = _params(), fx_rand(2, 4)
+
+    def f(policy):
+        return fx.checkpoint(lambda p, v: _mlp(p, v, _named_layer(checkpoint_name)), policy=policy)
+    inputs = fx.saved_residuals(fx.checkpoint(_mlp), params, x)
+    products = [((2, 5), np.dtype("float64")), ((2, 3), np.dtype("float64"))]
+    key = functools.partial(sorted, key=str)
+    assert key(fx.saved_residuals(f(cp.save_only_these_names("dot")), params, x)) == key(inputs + products)
+    assert key(fx.saved_residuals(f(cp.save_any_names_but_these("act")), params, x)) == key(inputs + products)
+    both = cp.save_from_both_policies(cp.save_only_these_names("dot"), cp.save_only_these_names("act"))
+    assert len(fx.saved_residuals(f(both), params, x)) == len(inputs) + 2 * len(products)
+    assert key(fx.saved_residuals(f(cp.dots_with_no_batch_dims_saveable), params, x)) == key(inputs + products)
+    assert cp.checkpoint_dots is cp.dots_saveable
+
+
+def test_checkpoint_name_is_the_identity_under_jit_vmap_and_derivatives():
+    from fluxion.ad_checkpoint import checkpoint_name
+    x = fx_rand(3, 2)
+    tree = checkpoint_name({"a": x, "b": [2.0]}, "t")
+    np.testing.assert_array_equal(tree["a"], x)
+    np.testing.assert_array_equal(tree["b"][0], 2.0)
+    f = lambda v: fnp.sum(fnp.sin(checkpoint_name(v * v, "sq")))  # noqa: E731
+    plain = lambda v: fnp.sum(fnp.sin(v * v))  # noqa: E731
+    np.testing.assert_allclose(fx.jit(f)(x), plain(x), rtol=1e-12)
+    np.testing.assert_allclose(fx.vmap(fx.grad(f))(x), fx.vmap(fx.grad(plain))(x), rtol=1e-12)
+    np.testing.assert_allclose(fx.jit(fx.hessian(f))(x[0]), fx.hessian(plain)(x[0]), rtol=1e-12)
+    check_grads(f, (x,), order=2)
+    with pytest.raises(TypeError, match="string"):
+        checkpoint_name(x, 3)
+
+
 # errors -----------------------------------------------------------------------------------------
 def test_a_custom_function_inside_checkpoint_still_refuses_closed_over_values():
     def loss(w, x):

@@ -10,7 +10,7 @@ from jax import lax
 
 from ...core.rules import xla_lowering
 from ...ops import shape as S
-from ...ops.barrier import optimization_barrier_p
+from ...ops.barrier import checkpoint_name_p, optimization_barrier_p
 
 xla_lowering.update({
     S.broadcast_in_dim_p: lax.broadcast_in_dim, S.reshape_p: lax.reshape, S.transpose_p: lax.transpose,
@@ -19,3 +19,4 @@ xla_lowering.update({
     S.concatenate_p: lambda *xs, dimension: lax.concatenate(xs, dimension),
 })
 xla_lowering[optimization_barrier_p] = lambda *xs: tuple(lax.optimization_barrier(xs))
+xla_lowering[checkpoint_name_p] = lambda x, *, name: x

@@ -1,4 +1,5 @@
-"""Gradient checkpointing (rematerialization): `checkpoint`, its policies, `saved_residuals`.
+"""Gradient checkpointing (rematerialization): `checkpoint`, its policies, `checkpoint_name`,
+`saved_residuals`.
 
 A call of a checkpointed function is one primitive, `remat_call`, carrying the function and
 a policy. When reverse mode differentiates it, the rule runs the function once for its
@@ -32,7 +33,7 @@ from ...core.errors import FluxionError, op_error, require_callable
 from ...core.interpreters import _ctx, push, use
 from ...core.primitive import abstract_eval, transpose_rules
 from ...ops._ad import Zero, differentiable, instantiate
-from ...ops.barrier import optimization_barrier
+from ...ops.barrier import checkpoint_name_p, optimization_barrier
 from ...ops.linalg import dot_general_p
 from .api import _linearize, _unpack
 from .blocks import residuals
@@ -65,12 +66,77 @@ class checkpoint_policies:
         return prim is dot_general_p
 
     @staticmethod
+    def dots_with_no_batch_dims_saveable(prim, *avals, **params) -> bool:
+        """Save the results of matrix products without batch dimensions."""
+        return prim is dot_general_p and not params["dimension_numbers"][1][0]
+
+    @staticmethod
     def everything_saveable(prim, *avals, **params) -> bool:
         """Save everything, as without checkpoint."""
         return True
 
+    checkpoint_dots = dots_saveable
+    checkpoint_dots_with_no_batch_dims = dots_with_no_batch_dims_saveable
 
-_NAMED = {n: getattr(checkpoint_policies, n) for n in ("nothing_saveable", "dots_saveable", "everything_saveable")}
+    @staticmethod
+    def save_only_these_names(*names: str) -> Callable:
+        """A policy saving the values named (by `checkpoint_name`) with one of `names`.
+
+        >>> import fluxion as fx, fluxion.numpy as fnp
+        >>> from fluxion.ad_checkpoint import checkpoint_name
+        >>> def f(x):
+        ...     return fnp.sin(checkpoint_name(fnp.sin(x) * 2, "h"))
+        >>> policy = fx.checkpoint_policies.save_only_these_names("h")
+        >>> len(fx.saved_residuals(fx.checkpoint(f), 1.0)), len(fx.saved_residuals(fx.checkpoint(f, policy), 1.0))
+        (1, 2)
+        """
+        return lambda prim, *avals, **params: prim is checkpoint_name_p and params["name"] in names
+
+    @staticmethod
+    def save_any_names_but_these(*names: str) -> Callable:
+        """A policy saving the named values whose name is not one of `names`."""
+        return lambda prim, *avals, **params: prim is checkpoint_name_p and params["name"] not in names
+
+    @staticmethod
+    def save_anything_except_these_names(*names: str) -> Callable:
+        """A policy saving every value but those named with one of `names`."""
+        return lambda prim, *avals, **params: not (prim is checkpoint_name_p and params["name"] in names)
+
+    @staticmethod
+    def save_from_both_policies(policy_1: Callable, policy_2: Callable) -> Callable:
+        """A policy saving what either policy saves."""
+        return lambda prim, *avals, **params: bool(policy_1(prim, *avals, **params) or policy_2(prim, *avals, **params))
+
+
+_NAMED = {n: getattr(checkpoint_policies, n) for n in ("nothing_saveable", "dots_saveable", "everything_saveable",
+                                                       "dots_with_no_batch_dims_saveable")}
+
+
+def checkpoint_name(x, name: str):
+    """`x` (an array or a pytree of arrays) unchanged, named `name` for checkpoint policies
+    such as `checkpoint_policies.save_only_these_names(name)`.
+
+    >>> from fluxion.ad_checkpoint import checkpoint_name
+    >>> checkpoint_name(2.0, "h").item()
+    2.0
+    """
+    if not isinstance(name, str):
+        raise op_error(TypeError, "checkpoint_name", f"the name must be a string, got {type(name).__name__}",
+                       "pass a string, e.g. fx.checkpoint_name(x, \"hidden\")")
+    return tree.map(lambda v: checkpoint_name_p.bind(to_array(v), name=name), x)
+
+
+def print_saved_residuals(f: Callable, *args) -> None:
+    """Print the shape and dtype of each value reverse mode keeps for `f(*args)` (see `saved_residuals`).
+
+    >>> import fluxion.numpy as fnp
+    >>> from fluxion.ad_checkpoint import print_saved_residuals
+    >>> print_saved_residuals(lambda x: fnp.exp(fnp.sin(x)), fnp.ones(3))  # cos(x) and exp(sin(x))
+    float32[3]
+    float32[3]
+    """
+    for shape, dtype in saved_residuals(f, *args):
+        print(f"{dtype}{list(shape)}")
 
 
 def _policy(policy) -> Callable:
