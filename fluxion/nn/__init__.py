@@ -367,8 +367,9 @@ def softmax(x, axis=-1, where=None):
     [0.5, 0.5]
     """
     x = _float("softmax", x)
-    out = _special.softmax(_masked(x, where), axis=axis)
-    return out if where is None else fnp.where(where, out, 0.0)
+    if where is None:
+        return _special.softmax(x, axis)
+    return fnp.where(where, _special.softmax(_masked(x, where), axis), 0.0)
 
 
 def log_softmax(x, axis=-1, where=None):
@@ -380,8 +381,9 @@ def log_softmax(x, axis=-1, where=None):
     [-0.6931, -0.6931]
     """
     x = _float("log_softmax", x)
-    out = _special.log_softmax(_masked(x, where), axis=axis)
-    return out if where is None else fnp.where(where, out, -math.inf)
+    if where is None:
+        return _special.log_softmax(x, axis)
+    return fnp.where(where, _special.log_softmax(_masked(x, where), axis), -math.inf)
 
 
 def standardize(x, axis=-1, mean=None, variance=None, epsilon=1e-5, where=None):

@@ -671,20 +671,35 @@ _CLIP_KEEPS[int] = _CLIP_KEEPS[float] | frozenset(D.INTEGER)
 
 
 def _eager_clip(x: Array, low, high) -> Array | None:
-    """NumPy's maximum and minimum of eager `x` with Python scalar bounds that keep its dtype (at
+    """The general path's kernels on eager `x` with Python scalar bounds that keep its dtype (at
     least one given); None otherwise (and for an int bound out of range), which goes the general way."""
     v = x._value
-    if low is None and high is None:
-        return None
-    for b in (low, high):
-        if b is not None and v.dtype not in _CLIP_KEEPS.get(b.__class__, ()):
-            return None
     try:
-        value = v if low is None else np.maximum(v, low)
-        value = value if high is None else np.minimum(value, high)
-    except OverflowError:  # an int bound outside an integer dtype: the general path brings it inside
+        value = v if low is None else np.maximum(v, _eager_bound(low, v.dtype))
+        value = value if high is None else np.minimum(value, _eager_bound(high, v.dtype))
+    except (KeyError, OverflowError):  # (a bound that changes the dtype, or an int one out of its range)
         return None
-    return eager_array(value, x._weak)
+    return None if value is v else eager_array(value, x._weak)
+
+
+_BOUNDS: dict = {}  # (Python scalar, dtype) -> the 0-d array of it that the general path makes
+
+
+def _eager_bound(b, dt: np.dtype) -> np.ndarray:
+    """Python scalar `b` as a 0-d array of `dt`, which NumPy takes faster than the scalar (and
+    its conversion costs as much as a clip of a small array, hence the cache). KeyError where
+    `dt` does not keep its dtype with `b`; OverflowError for an int outside an integer `dt`."""
+    if dt not in _CLIP_KEEPS[b.__class__]:
+        raise KeyError(dt)
+    try:
+        return _BOUNDS[b, dt]
+    except KeyError:
+        pass
+    out = np.asarray(b, dt)
+    if b and len(_BOUNDS) < 1024:  # (not a zero: 0, 0.0 and -0.0 are one key)
+        out.flags.writeable = False  # (shared by every clip with this bound)
+        _BOUNDS[b, dt] = out
+    return out
 
 
 def _bound(b, x: Array) -> Array:

@@ -23,7 +23,6 @@ from ..ops._util import broadcast_shapes as _broadcast_shapes
 from . import _indexing
 from ._convert import convert, promote
 from ._creation import _shape, asarray
-from ._elementwise_base import eager_array
 
 __all__ = ["array_split", "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_arrays", "broadcast_shapes",
            "broadcast_to", "column_stack", "concat", "concatenate", "dstack", "expand_dims", "flatten", "flip",
@@ -483,7 +482,9 @@ def _eager_join(arrays, axis: int, new_axis: bool) -> Array | None:
         value = np.concatenate(values, axis, casting="no")
     except (TypeError, ValueError):
         return None
-    return eager_array(value, weak)
+    out = Array.__new__(Array)  # (an ndarray: eager_array's check is not needed)
+    out._value, out._weak = value, weak
+    return out
 
 
 def concatenate(arrays, axis: int | None = 0, *, dtype=None) -> Array:

@@ -22,11 +22,25 @@ from ._linalg_util import _abs, _last, _matrices, _max
 from ._reductions import _DIRECT_REAL, _eager_axes
 
 
+# elements up to which the squares of all the elements of a real array are summed by a dot product
+# (one BLAS call, as NumPy's norm takes it): its few interleaved partial sums are no less
+# accurate than NumPy's own sums of so few, which are not pairwise either
+_DOT_SQUARES = 128
+_VECTOR_DOT = (((0,), (0,)), ((), ()))
+
+
+def _dot_squares(x: Array, axes: tuple) -> bool:
+    return len(axes) == x.ndim and x.size <= _DOT_SQUARES and x.dtype in _DIRECT_REAL
+
+
 def _sum_abs(x: Array, axes: tuple, p: float) -> Array:
     """sum(|x|**p) over axes, for p in 1 and 2 without a power (p = 2 without |x|, whose kink at 0
     would make the second derivative there 0)."""
     if p == 2 and x.dtype in dtypes.COMPLEX:
         return R.reduce_sum(E.real_p.bind(E.mul_p.bind(x, E.conj_p.bind(x))), axes)
+    if p == 2 and _dot_squares(x, axes):
+        flat = S.reshape(x, (x.size,))
+        return L.dot_general(flat, flat, _VECTOR_DOT)
     if p == 2:
         return R.reduce_sum(E.mul_p.bind(x, x), axes)
     a = _abs(x)
@@ -63,8 +77,15 @@ def _eager_norm2(x, axis, keepdims: bool) -> Array | None:
         axes = axes[-2:]
     v = x._value
     # root_at_zero's selections keep a zero sum as it is, and a sum of squares is never -0.0, so
-    # its root is that same +0.0
-    return eager_array(np.sqrt(add_reduce(np.multiply(v, v), axes, keepdims)), False)  # (strong, as root_at_zero's)
+    # its root is that same +0.0 (strong, as root_at_zero's)
+    if len(axes) == v.ndim and v.size <= _DOT_SQUARES:
+        # (vdot flattens v, as the general path does, and calls the BLAS dot that np.matmul, the
+        # kernel of dot_general, calls on two vectors)
+        norm = np.asarray(np.sqrt(np.vdot(v, v)))
+        y = Array.__new__(Array)
+        y._value, y._weak = norm.reshape((1,) * v.ndim) if keepdims else norm, False
+        return y
+    return eager_array(np.sqrt(add_reduce(np.multiply(v, v), axes, keepdims)), False)
 
 
 def vector_norm(x, /, *, axis=None, keepdims: bool = False, ord=2) -> Array:

@@ -164,3 +164,24 @@ def test_zeros_keeps_the_general_path_errors():
             fnp.zeros(shape)
         with pytest.raises(eager.type):
             traced(lambda: fnp.zeros(shape))
+
+
+def test_clip_bounds_equal_in_value_but_not_in_type_or_sign_each_give_the_general_paths_result():
+    # the fast path converts each Python bound once and reuses it: 1 and 1.0, and 0, 0.0 and -0.0
+    # (equal keys to a dict) must not stand in for one another
+    x = fnp.asarray(np.array([-0.0, 0.0, 1.0, 2.0, np.nan, -np.inf], np.float32))
+    xi = fnp.asarray(np.array([-1, 0, 1, 2], np.int32))
+    for lo, hi in [(-0.0, 0.0), (0.0, -0.0), (0, -0.0), (-0.0, 0), (0.0, 0), (1, 1.0), (1.0, 1), (np.nan, 1.0)]:
+        for _ in range(2):
+            check(lambda x: fnp.clip(x, lo, hi), x)
+    for lo, hi in [(1, 2), (1.0, 2), (1, 2.0), (True, 2)]:
+        check(lambda x: fnp.clip(x, lo, hi), xi)
+    check(lambda x: fnp.clip(x, 0.1, 2.5), fnp.asarray(np.array([0.0, 1.0, 3.0], np.float16)))
+
+
+def test_clip_with_more_distinct_bounds_than_are_kept_matches_numpy():
+    v = (_RNG.standard_normal((3, 4)) * 3).astype(np.float32)
+    x = fnp.asarray(v)
+    for i in range(1500):
+        lo, hi = -i / 500, i / 300 + 0.1
+        np.testing.assert_array_equal(np.asarray(fnp.clip(x, lo, hi)), np.clip(v, lo, hi))
