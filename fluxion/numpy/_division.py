@@ -227,7 +227,7 @@ def pow(x1, x2, /) -> Array:  # noqa: A001
     return E.pow_p.bind(*operands("pow", NUMERIC, x1, x2))
 
 
-_pow_direct, _integer_pow = direct(E.pow_p, D.FLOATING), numpy_kernel[E.integer_pow_p]
+_pow_direct, _integer_pow, _mul = direct(E.pow_p, D.FLOATING), numpy_kernel[E.integer_pow_p], numpy_kernel[E.mul_p]
 _FLOATS, _REAL = frozenset(D.FLOATING), frozenset(D.REAL_FLOATING)
 
 
@@ -238,7 +238,7 @@ def eager_pow(x1, x2, reflect: bool) -> Array | None:
     if (x2.__class__ is int and not reflect and x1.__class__ is Array and _ctx.interp is EAGER
             and (v := x1._value).dtype in _FLOATS and -2**31 <= x2 < 2**31):
         # (x ** 2 of a real float is its one product, which NumPy's multiply rounds once as the kernel)
-        return eager_array(np.multiply(v, v) if x2 == 2 and v.dtype in _REAL else _integer_pow(v, y=x2), x1._weak)
+        return eager_array(_mul(v, v) if x2 == 2 and v.dtype in _REAL else _integer_pow(v, y=x2), x1._weak)
     return _pow_direct(x1, x2, reflect)
 
 

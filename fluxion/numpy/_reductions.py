@@ -8,11 +8,11 @@ NumPy's `where=` masks elements out; `out=` is not supported because arrays are 
 from __future__ import annotations
 
 import builtins
-import math
 
 import numpy as np
 
 from ..backends.numpy._loops import add_reduce
+from ..backends.numpy.logsumexp import logsumexp as logsumexp_kernel
 from ..core import dtypes
 from ..core.array import Array, Tracer
 from ..core.errors import DTypeError, ShapeError, op_error
@@ -652,17 +652,6 @@ nanargmin.__doc__ = """`argmin` ignoring NaNs; -1 where a slice holds only NaNs 
 
 
 # logsumexp ------------------------------------------------------------------------------------
-def eager_finite_max(v: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
-    """The kernels of the general path's shift of a log-sum-exp: the maximum of `v` over `axes`
-    (kept as size-1 axes; 0-d over all axes, which NumPy broadcasts at less cost), 0 where it is
-    not finite."""
-    if len(axes) == v.ndim:
-        m = np.maximum.reduce(v, None, initial=-np.inf)
-        return np.asarray(m if math.isfinite(m) else v.dtype.type(0))
-    m = np.maximum.reduce(v, axes, keepdims=True, initial=-np.inf)
-    return np.where(np.isfinite(m), m, v.dtype.type(0))
-
-
 def eager_kept(out: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
     """`out`, reduced over `axes` that are kept as size-1 axes, without those unless `keepdims`
     (the fast paths reduce with keepdims, as NumPy gives arrays then, not scalars)."""
@@ -679,9 +668,7 @@ def logsumexp(a, axis=None, keepdims: bool = False, b=None, return_sign: bool = 
     1000.693
     """
     if b is None and not return_sign and (axes := _eager_axes(a, axis, _DIRECT_REAL)) is not None:
-        v = a._value  # kept fast: the general path's kernels below, in its order
-        top = eager_finite_max(v, axes)
-        out = np.add(np.log(add_reduce(np.exp(np.subtract(v, top)), axes, True)), top)
+        out = logsumexp_kernel(a._value, axes)  # kept fast: the general path's kernels below, in its order
         y = Array.__new__(Array)
         y._value, y._weak = eager_kept(out, axes, keepdims), False  # strong, as the shift's 0 is
         return y

@@ -88,7 +88,9 @@ def _result(value) -> Array:
 
 
 KERNELS = SimpleNamespace(
-    **{name: numpy_kernel[p] for name, p in _PRIMITIVES.items()} | {
+    # the ufunc itself where a kernel is one (the kernel's checks for large operands and for slow
+    # broadcasting cost a small draw more than they save a large one)
+    **{name: getattr(numpy_kernel[p], "ufunc", numpy_kernel[p]) for name, p in _PRIMITIVES.items()} | {
         # the samplers shift unsigned words only, by amounts of their dtype, where NumPy's
         # shift is the logical one and the kernel's handling of signed words is not needed
         "shift_right": np.right_shift, "bitcast": _bitcast},

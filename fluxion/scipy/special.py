@@ -15,13 +15,15 @@ import math
 import numpy as np
 
 from ..backends.numpy._loops import add_reduce
+from ..backends.numpy.logsumexp import finite_max
+from ..backends.numpy.logsumexp import logsumexp as logsumexp_kernel
 from ..core import dtypes
 from ..core.array import Array, Tracer, to_array
 from ..core.errors import op_error
 from ..numpy import asarray, finfo, result_type
 from ..numpy._convert import convert, promote_inexact
 from ..numpy._elementwise_base import eager_array, eager_unary, plus_derivative
-from ..numpy._reductions import _DIRECT_REAL, _eager_axes, eager_finite_max, eager_kept
+from ..numpy._reductions import _DIRECT_REAL, _eager_axes, eager_kept
 from ..ops import elementwise as E
 from ..ops import reduce as R
 from ..ops import shape as S
@@ -168,7 +170,11 @@ def logit(p) -> Array:
     centre = E.le_p.bind(E.abs_p.bind(E.sub_p.bind(p, _c(0.5, p))), _c(0.25, p))
     pc = E.select_n_p.bind(centre, _c(0.5, p), p)
     inner = E.log1p_p.bind(E.div_p.bind(E.sub_p.bind(E.add_p.bind(pc, pc), one), E.sub_p.bind(one, pc)))
-    x = E.select_n_p.bind(inside, _c(np.nan, p), E.select_n_p.bind(centre, outer, inner))
+    # NaN outside [0, 1] (and for NaN), with a NaN derivative there in both modes: p * NaN, fed p
+    # only there, so that elsewhere the cotangent stays finite
+    closed = E.and_p.bind(E.ge_p.bind(p_all, zero), E.le_p.bind(p_all, one))
+    nan = E.mul_p.bind(E.select_n_p.bind(closed, p_all, zero), _c(np.nan, p))
+    x = E.select_n_p.bind(inside, nan, E.select_n_p.bind(centre, outer, inner))
     # -inf at 0 and inf at 1, with the infinite derivative of the limit 1 / (p (1 - p)) (as arctanh
     # at ±1): that of sqrt(q) - sqrt(1 - q), q = p clipped to [0, 1], which is finite elsewhere
     q = E.min_p.bind(E.max_p.bind(p_all, zero), one)
@@ -332,11 +338,8 @@ def logsumexp(a, axis=None, b=None, keepdims: bool = False, return_sign: bool = 
     0.6931
     """
     if b is where is None and not return_sign and (axes := _eager_axes(a, axis, _DIRECT_REAL)) is not None:
-        v = a._value  # kept fast
-        m = eager_finite_max(v, axes)
-        total = add_reduce(np.exp(np.subtract(v, m)), axes, True)  # never below 0, so
-        out = np.add(np.log(np.abs(total)), m)  # the general path's NaN for a negative sum is left out
-        return eager_array(eager_kept(out, axes, keepdims), a._weak)
+        # kept fast (a sum of exponentials is never below 0: the general path's NaN for one is left out)
+        return eager_array(eager_kept(logsumexp_kernel(a._value, axes, size=True), axes, keepdims), a._weak)
     a_in, *b = promote_inexact("logsumexp", a, *([] if b is None else [b]))
     a, b = _wide(a_in), _wide(b[0]) if b else None
     keep = None if where is None else convert(to_array(where), dtypes.bool_)
@@ -407,7 +410,7 @@ def log_softmax(x, axis=None) -> Array:
     """
     if (axes := _eager_axes(x, axis, _DIRECT_REAL)) is not None:
         v = x._value  # kept fast
-        shifted = np.subtract(v, eager_finite_max(v, axes))
+        shifted = np.subtract(v, finite_max(v, axes))
         log_total = np.log(add_reduce(np.exp(shifted), axes, True))
         return eager_array(np.subtract(shifted, log_total), x._weak)
     x_in, x, axes = _prepare("log_softmax", x, axis)

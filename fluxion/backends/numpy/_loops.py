@@ -7,9 +7,11 @@ element of the others; each call costs about as much as ten elements. So
   before a short one in memory (the rows of 10 are added to each other one loop at a time);
 - `x[:, None, :] - y[None, :, :]` loops over the last axis alone (the operands change from
   broadcast to not at the axis before): repeating `x` along that axis first (a copy NumPy
-  makes in blocks) lets the loop run over both trailing axes, 2-10x faster in all.
+  makes in blocks) lets the loop run over both trailing axes, 2-10x faster in all; and where
+  `y` is the same for every row of `x`, a few copies of it let the loop run over many rows.
 Results equal NumPy's up to rounding: a sum of at most 128 elements is added in the same
-order class (a few interleaved partial sums) by both.
+order class (a few interleaved partial sums) by both. Large ones run by parts on every core
+(`_parallel.py`), with the same bits.
 """
 from __future__ import annotations
 
@@ -18,10 +20,15 @@ import math
 
 import numpy as np
 
+from . import _parallel
+
 _BLAS = frozenset((np.dtype(np.float32), np.dtype(np.float64)))
 _ROWS = 128  # longest row summed by BLAS: NumPy's own sums of at most this many are not pairwise either
 _SHORT = 64  # a merged inner loop at least this long runs at memory speed already
 _LARGE = 1 << 14  # smaller outputs run as they are
+_CHUNK = 64  # bytes from which NumPy's repeat copies its chunks at memory speed
+_BLOCK = 1024  # bytes of copies of a shorter chunk made by repeat, then copied across the rest
+_LOOP = 8192  # elements of NumPy's loop over an operand that repeats row after row
 
 
 @functools.lru_cache(maxsize=64)
@@ -37,7 +44,15 @@ def add_reduce(v: np.ndarray, axes, keepdims: bool = False):
         out = _by_blas(v, axes)
         if out is not None:
             return np.expand_dims(out, axes) if keepdims else out
+    if axes and v.size >= _parallel.LARGE and (rows := _parallel.rows_of(v, axes)) is not None:
+        out = _parallel.reduce_rows(lambda r, o: np.add.reduce(r, 1, v.dtype, o), rows, v.dtype)
+        out = out.reshape(v.shape[:v.ndim - len(axes)])
+        return np.expand_dims(out, axes) if keepdims else out
     return np.add.reduce(v, axes, v.dtype, None, keepdims)
+
+
+def _row_sums(rows: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    return np.matmul(rows, _ones(rows.shape[1], rows.dtype), out=out)
 
 
 def _by_blas(v: np.ndarray, axes: tuple):
@@ -48,7 +63,9 @@ def _by_blas(v: np.ndarray, axes: tuple):
     if v.flags.c_contiguous and axes == tuple(range(n, v.ndim)):  # rows in order, the common case
         k = math.prod(v.shape[n:])
         if 1 < k <= _ROWS and v.size > k:
-            return np.matmul(v.reshape(-1, k), _ones(k, v.dtype)).reshape(v.shape[:n])
+            rows = _parallel.rows_of(v, axes)
+            out = _row_sums(v.reshape(-1, k)) if rows is None else _parallel.reduce_rows(_row_sums, rows, v.dtype)
+            return out.reshape(v.shape[:n])
         return None
     if v.size < _LARGE:
         return None
@@ -87,8 +104,25 @@ def broadcasting(ufunc: np.ufunc):
     """The kernel `ufunc(x, y)` of a binary primitive, through `spread` where shapes differ."""
     def kernel(x, y):
         if x.shape == y.shape or not x.ndim or not y.ndim:  # (a 0-d operand: NumPy's inner loop is long)
-            return ufunc(x, y)
+            return ufunc(x, y) if (x if x.ndim else y).size < _parallel.LARGE else _parallel.ufunc(ufunc, x, y)
         return spread(ufunc, x, y)
+    kernel.ufunc = ufunc
+    kernel.__name__ = ufunc.__name__
+    return kernel
+
+
+# one-operand ufuncs that take about as long as an addition (exp, log, sin and the others take
+# 4-10 times as long: they split from fewer elements)
+_CHEAP = frozenset((np.negative, np.abs, np.square, np.sqrt, np.floor, np.ceil, np.trunc, np.isfinite, np.conjugate,
+                    np.invert, np.bitwise_count))
+
+
+def elementwise(ufunc: np.ufunc):
+    """The kernel `ufunc(x)` of a one-operand primitive (by parts on every core where it is large)."""
+    cost = 1 if ufunc in _CHEAP else 4
+
+    def kernel(x):
+        return ufunc(x) if x.size * cost < _parallel.LARGE else _parallel.ufunc(ufunc, x, cost=cost)
     kernel.ufunc = ufunc
     kernel.__name__ = ufunc.__name__
     return kernel
@@ -97,23 +131,92 @@ def broadcasting(ufunc: np.ufunc):
 def spread(fn, x, y):
     """`fn(x, y)` for NumPy arrays that broadcast (see the module docstring): `fn` is a ufunc or
     a composition of them."""
+    if x.size * y.size < _LARGE:  # (the result is no larger)
+        return fn(x, y)
     n = max(x.ndim, y.ndim)
     sx, sy = (1,) * (n - x.ndim) + x.shape, (1,) * (n - y.ndim) + y.shape
     i, inner = n - 1, 1
     while i >= 0 and sx[i] == sy[i]:  # the trailing axes NumPy merges into its inner loop
         inner *= sx[i]
         i -= 1
-    if i < 0 or i == n - 1 or inner >= _SHORT or x.size * y.size < _LARGE:
-        return fn(x, y)
+    ufunc = fn.__class__ is np.ufunc
+    if i < 0 or i == n - 1 or inner >= _SHORT:
+        return _parallel.ufunc(fn, x, y) if ufunc else fn(x, y)
     shape = tuple(max(p, q) for p, q in zip(sx, sy))
     if math.prod(shape) < _LARGE or 1 not in (sx[i], sy[i]):  # (shapes that do not broadcast: NumPy says so)
         return fn(x, y)
-    if sx[i] == 1:
-        x = made = np.repeat(x.reshape(sx), sy[i], axis=i)
+    x, y = x.reshape(sx), y.reshape(sy)
+    first = sx[i] == 1  # (the operand repeated)
+    repeated = (sx if first else sy)[:i] + (shape[i],) + (sx if first else sy)[i + 1:]
+    if repeated == shape and ufunc and fn.resolve_dtypes((x.dtype, y.dtype, None))[2] == (x if first else y).dtype:
+        return _repeated(fn, x, y, i, first, shape)
+    if first:
+        x = np.repeat(x, sy[i], axis=i)
     else:
-        y = made = np.repeat(y.reshape(sy), sx[i], axis=i)
-    # in place into the repeated operand where it has the result's shape and dtype (a fresh
-    # output this large costs as much as the operation)
-    if made.shape == shape and fn.__class__ is np.ufunc and fn.resolve_dtypes((x.dtype, y.dtype, None))[2] == made.dtype:
-        return fn(x, y, out=made)
-    return fn(x, y)
+        y = np.repeat(y, sx[i], axis=i)
+    return _parallel.ufunc(fn, x, y) if ufunc else fn(x, y)
+
+
+def _repeated(fn: np.ufunc, x, y, i: int, first: bool, shape: tuple) -> np.ndarray:
+    """`fn(x, y)` of the ufunc `fn` where the operand `x` (`y` if not `first`) has size 1 on axis
+    `i` and is repeated there to the result's shape and dtype, into which the result is computed
+    (a fresh output this large costs as much as the operation). On every core where the result
+    is large: by parts of the first axis longer than 1, each part repeating its own rows."""
+    rep, other = (x, y) if first else (y, x)
+    axis = next(d for d in range(len(shape)) if shape[d] > 1)
+    granule = _parallel.GRANULE // math.gcd(_parallel.GRANULE, math.prod(shape[axis + 1:]))
+    if _parallel.count(shape[axis] // granule, 2 * math.prod(shape)) < 2:
+        made = _repeat_to(rep, i, shape)
+        _across_rows(fn, made, other, made, first, i)
+        return made
+    out = np.empty(shape, rep.dtype)
+    lead = (slice(None),) * axis
+
+    def part(s: slice) -> None:
+        rows = lead + (s,)
+        r, b, o = (v[rows] if v.shape[axis] > 1 else v for v in (rep, other, out))
+        _across_rows(fn, _repeat_to(r, i, o.shape, o), b, o, first, i)
+    _parallel.run(part, shape[axis], 2 * out.size, granule)  # (a copy and an operation an element)
+    return out
+
+
+def _repeat_to(r: np.ndarray, i: int, shape: tuple, o: np.ndarray | None = None) -> np.ndarray:
+    """`r` (of size 1 on axis `i`) repeated along axis `i` to `shape`: NumPy's repeat, which
+    copies a chunk (the elements after axis `i`) a call; chunks too short for that to run at
+    memory speed are copied into `o` (C-contiguous, or a new array) instead, as a block of copies
+    that one loop of NumPy's copies across the rest."""
+    m, inner = shape[i], math.prod(shape[i + 1:])
+    if inner * r.itemsize >= _CHUNK:
+        return np.repeat(r, m, axis=i)
+    o = np.empty(shape, r.dtype) if o is None else o
+    outer, k = math.prod(shape[:i]), min(m, -(-_BLOCK // (inner * r.itemsize)))
+    block = np.repeat(r, k, axis=i).reshape(outer, 1, k * inner)
+    whole = m // k * k * inner
+    flat = o.reshape(outer, m * inner, copy=False)
+    np.copyto(flat[:, :whole].reshape(outer, m // k, k * inner, copy=False), block)
+    np.copyto(flat[:, whole:], block[:, 0, :m * inner - whole])
+    return o
+
+
+def _across_rows(fn: np.ufunc, a: np.ndarray, b: np.ndarray, o: np.ndarray, first: bool, i: int) -> None:
+    """`o = fn(a, b)` (`fn(b, a)` unless `first`) for `a` of `o`'s shape, both C-contiguous. NumPy's
+    loop runs along the axes from `i`; where `b` is one C-contiguous block that broadcasts over
+    the axes before, a few copies of it make the loop run over as many rows at once."""
+    outer = math.prod(o.shape[:i])
+    row = o.size // outer  # (o is not empty)
+    k = min(outer, _LOOP // row) if b.size == row and b.flags.c_contiguous else 1
+    if k > 1:
+        whole = outer // k * k
+        a, o = a.reshape(outer, row), o.reshape(outer, row, copy=False)
+        wide = (whole // k, k * row)
+        _call(fn, a[:whole].reshape(wide), np.repeat(b.reshape(1, row), k, axis=0).reshape(1, k * row),
+              o[:whole].reshape(wide, copy=False), first)
+        a, b, o = a[whole:], b.reshape(1, row), o[whole:]
+    _call(fn, a, b, o, first)
+
+
+def _call(fn: np.ufunc, a, b, o, first: bool) -> None:
+    if first:
+        fn(a, b, out=o)
+    else:
+        fn(b, a, out=o)

@@ -7,7 +7,7 @@ import scipy.special as sp
 from ...core import dtypes
 from ...core.primitive import numpy_kernel
 from ...ops import elementwise as E
-from ._loops import broadcasting
+from ._loops import broadcasting, elementwise
 from ._util import via_float32
 from .erfinv import erfinv
 from .incomplete_gamma import igamma_grad_a
@@ -203,31 +203,35 @@ def _nextafter_bits(x, y):
     return np.where(np.isnan(x32) | np.isnan(y32), np.nan, out).astype(x.dtype)
 
 
+# NumPy's own ufuncs run by parts on every core where their operands are large (_parallel.py)
 numpy_kernel.update({
-    E.neg_p: np.negative, E.sign_p: _sign, E.abs_p: np.abs, E.square_p: np.square,
-    E.exp_p: np.exp, E.exp2_p: np.exp2, E.log_p: np.log, E.log2_p: np.log2, E.log10_p: np.log10,
-    E.log1p_p: _log1p, E.expm1_p: np.expm1, E.sqrt_p: np.sqrt, E.rsqrt_p: _rsqrt,
-    E.sin_p: np.sin, E.cos_p: np.cos, E.tan_p: np.tan, E.asin_p: np.arcsin, E.acos_p: np.arccos,
-    E.atan_p: _mirrored(np.arctan), E.sinh_p: np.sinh, E.cosh_p: np.cosh, E.tanh_p: np.tanh,
-    E.asinh_p: np.arcsinh, E.acosh_p: np.arccosh, E.atanh_p: _mirrored(np.arctanh),
-    E.logistic_p: via_float32(_logistic), E.cbrt_p: np.cbrt,
+    E.neg_p: elementwise(np.negative), E.sign_p: _sign, E.abs_p: elementwise(np.abs),
+    E.square_p: elementwise(np.square), E.exp_p: elementwise(np.exp), E.exp2_p: elementwise(np.exp2),
+    E.log_p: elementwise(np.log), E.log2_p: elementwise(np.log2), E.log10_p: elementwise(np.log10),
+    E.log1p_p: _log1p, E.expm1_p: elementwise(np.expm1), E.sqrt_p: elementwise(np.sqrt), E.rsqrt_p: _rsqrt,
+    E.sin_p: elementwise(np.sin), E.cos_p: elementwise(np.cos), E.tan_p: elementwise(np.tan),
+    E.asin_p: elementwise(np.arcsin), E.acos_p: elementwise(np.arccos), E.atan_p: _mirrored(np.arctan),
+    E.sinh_p: elementwise(np.sinh), E.cosh_p: elementwise(np.cosh), E.tanh_p: elementwise(np.tanh),
+    E.asinh_p: elementwise(np.arcsinh), E.acosh_p: elementwise(np.arccosh), E.atanh_p: _mirrored(np.arctanh),
+    E.logistic_p: via_float32(_logistic), E.cbrt_p: elementwise(np.cbrt),
     E.erf_p: via_float32(sp.erf), E.erfc_p: via_float32(sp.erfc), E.erfinv_p: erfinv,
     E.lgamma_p: via_float32(sp.gammaln), E.digamma_p: via_float32(sp.digamma),
     E.bessel_i0e_p: _in_float64(sp.i0e), E.bessel_i1e_p: _in_float64(sp.i1e),
     E.igamma_p: _in_float64(sp.gammainc), E.igammac_p: _in_float64(sp.gammaincc), E.igamma_grad_a_p: igamma_grad_a,
     E.betainc_p: _in_float64(sp.betainc), E.zeta_p: _in_float64(sp.zeta),
-    E.floor_p: np.floor, E.ceil_p: np.ceil, E.round_p: _round, E.trunc_p: np.trunc,
-    E.is_finite_p: np.isfinite, E.real_p: np.real, E.imag_p: np.imag, E.conj_p: np.conjugate,
-    E.not_p: np.invert, E.population_count_p: np.bitwise_count, E.clz_p: _clz,
-    E.add_p: broadcasting(np.add), E.sub_p: broadcasting(np.subtract), E.mul_p: broadcasting(np.multiply), E.div_p: _div, E.rem_p: np.fmod,
-    E.pow_p: _pow, E.integer_pow_p: _integer_pow, E.max_p: broadcasting(np.maximum), E.min_p: broadcasting(np.minimum),
-    E.atan2_p: np.arctan2, E.nextafter_p: _nextafter, E.copysign_p: np.copysign,
-    E.complex_p: _complex,
-    E.and_p: np.bitwise_and, E.or_p: np.bitwise_or, E.xor_p: np.bitwise_xor,
-    E.shift_left_p: np.left_shift, E.shift_right_arithmetic_p: _shift_right_arithmetic,
+    E.floor_p: elementwise(np.floor), E.ceil_p: elementwise(np.ceil), E.round_p: _round,
+    E.trunc_p: elementwise(np.trunc), E.is_finite_p: elementwise(np.isfinite), E.real_p: np.real,
+    E.imag_p: np.imag, E.conj_p: elementwise(np.conjugate), E.not_p: elementwise(np.invert),
+    E.population_count_p: elementwise(np.bitwise_count), E.clz_p: _clz,
+    E.add_p: broadcasting(np.add), E.sub_p: broadcasting(np.subtract), E.mul_p: broadcasting(np.multiply),
+    E.div_p: _div, E.rem_p: broadcasting(np.fmod), E.pow_p: _pow, E.integer_pow_p: _integer_pow,
+    E.max_p: broadcasting(np.maximum), E.min_p: broadcasting(np.minimum), E.atan2_p: broadcasting(np.arctan2),
+    E.nextafter_p: _nextafter, E.copysign_p: broadcasting(np.copysign), E.complex_p: _complex,
+    E.and_p: broadcasting(np.bitwise_and), E.or_p: broadcasting(np.bitwise_or), E.xor_p: broadcasting(np.bitwise_xor),
+    E.shift_left_p: broadcasting(np.left_shift), E.shift_right_arithmetic_p: _shift_right_arithmetic,
     E.shift_right_logical_p: _shift_right_logical,
-    E.eq_p: np.equal, E.ne_p: np.not_equal, E.lt_p: np.less, E.le_p: np.less_equal,
-    E.gt_p: np.greater, E.ge_p: np.greater_equal,
+    E.eq_p: broadcasting(np.equal), E.ne_p: broadcasting(np.not_equal), E.lt_p: broadcasting(np.less),
+    E.le_p: broadcasting(np.less_equal), E.gt_p: broadcasting(np.greater), E.ge_p: broadcasting(np.greater_equal),
     E.polygamma_p: via_float32(lambda x, *, m: sp.polygamma(m, x)), E.stop_gradient_p: lambda x: x,
     E.select_n_p: _select_n, E.convert_element_type_p: _convert, E.bitcast_convert_type_p: _bitcast,
 })

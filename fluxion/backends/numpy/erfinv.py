@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.special as sp
 
+from . import _parallel
+
 
 def _float32(*values: float) -> tuple[np.ndarray, ...]:
     """Read-only 0-d float32 arrays (NumPy's fastest scalar operand)."""
@@ -31,6 +33,7 @@ _CENTRE = _float32(2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-
 _TAIL = _float32(-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
                  -0.0076224613, 0.00943887047, 1.00167406, 2.83297682)
 _MINUS_FIVE, _MINUS_FIVE_HALVES, _THREE, _ZERO, _INF = _float32(-5, -2.5, 3, 0, np.inf)
+_COST = 16  # units of work (_parallel.py) an element: some twenty operations
 
 
 def _horner(coefficients: tuple[np.ndarray, ...], t: np.ndarray) -> np.ndarray:
@@ -38,9 +41,9 @@ def _horner(coefficients: tuple[np.ndarray, ...], t: np.ndarray) -> np.ndarray:
     down, in a new array."""
     p = np.multiply(t, coefficients[0])
     out = p if p.size > 1 else None  # in place, but on one value NumPy's in-place calls take twice as long
-    p = np.add(p, coefficients[1], out=out)
+    p = np.add(p, coefficients[1], out)  # (`out` by position: NumPy parses keywords at some cost)
     for c in coefficients[2:]:
-        p = np.add(np.multiply(p, t, out=out), c, out=out)
+        p = np.add(np.multiply(p, t, out), c, out)
     return p
 
 
@@ -50,19 +53,27 @@ def _beyond_five(w: np.ndarray) -> np.ndarray:
     return p
 
 
-def _erfinv_float32(x: np.ndarray) -> np.ndarray:
-    flat = x.reshape(-1)
+def _erfinv_flat(flat: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     v = np.log1p(-(flat * flat))  # -w
     tail = (v <= _MINUS_FIVE).nonzero()[0]  # w >= 5 (a NaN stays in the centre, where it gives NaN)
     p_tail = _beyond_five(-v[tail]) if tail.size else None
     p = _horner(_CENTRE, _MINUS_FIVE_HALVES - v)  # w - 5/2 is -5/2 - (-w), exactly
     if p_tail is not None:
         p[tail] = p_tail
-    return (p * flat + _ZERO).reshape(x.shape)  # + 0: -0.0 gives 0.0, as SciPy and XLA's lowering
+    return np.add(p * flat, _ZERO, out)  # + 0: -0.0 gives 0.0, as SciPy and XLA's lowering
+
+
+def _erfinv_float32(x: np.ndarray) -> np.ndarray:
+    flat = x.reshape(-1)
+    if flat.size * _COST < _parallel.LARGE:
+        return _erfinv_flat(flat).reshape(x.shape)
+    out = np.empty(flat.size, np.float32)  # by parts on every core
+    _parallel.run(lambda s: _erfinv_flat(flat[s], out[s]), flat.size, flat.size * _COST, _parallel.GRANULE)
+    return out.reshape(x.shape)
 
 
 def erfinv(x: np.ndarray) -> np.ndarray:
     if x.dtype == np.float64:
-        return sp.erfinv(x)
+        return _parallel.ufunc(sp.erfinv, x, cost=_COST) if x.size * _COST >= _parallel.LARGE else sp.erfinv(x)
     # 16-bit floats compute in float32, as XLA computes them; the eager interpreter rounds back
     return _erfinv_float32(x if x.dtype == np.float32 else x.astype(np.float32))
