@@ -9,7 +9,8 @@ are skipped. Times are the best of several repeats, per call; a module with
 `ONE_SHOT = True` (a first call, which compiles) is timed once per peer and round instead,
 and then also as a user meets it, in fresh processes: the median of five each.
 A module with `CASES`, a dict from an operation to such a dict of peers, prints one row per
-operation instead: the time of each peer, then fluxion / peer for each of the others.
+operation instead: the time of each peer, then fluxion / peer for each of the others; with
+`FIRST_CALL = True` also a second table, of the first call of each fresh setup, timed once.
 """
 from __future__ import annotations
 
@@ -56,8 +57,9 @@ def _fmt(seconds: float) -> str:
     return f"{seconds * 1e9:.3g} ns"
 
 
-def _time_peers(peers: dict, one_shot: bool = False) -> dict[str, float]:
-    """The time of each installed peer (the best of the rounds for a first call)."""
+def _time_peers(peers: dict, one_shot: bool = False, first_calls: dict | None = None) -> dict[str, float]:
+    """The time of each installed peer (the best of the rounds for a first call). Given a dict
+    `first_calls`, each fresh setup's first call is also timed, once, into it by peer."""
     peers = list(peers.items())
     times: dict[str, float] = {}
     # a first call is timed with a fresh setup in four rounds, in alternating order, and each
@@ -71,6 +73,8 @@ def _time_peers(peers: dict, one_shot: bool = False) -> dict[str, float]:
                 if peer == "fluxion":
                     raise
                 continue
+            if first_calls is not None:
+                first_calls[peer] = time_once(fn)
             t = (time_once if one_shot else time_per_call)(fn)
             times[peer] = min(t, times.get(peer, t))
     return {peer: times[peer] for peer, _ in peers if peer in times}
@@ -101,15 +105,23 @@ def run_cases(mod) -> dict[str, dict[str, float]]:
     print(f"\n{mod.NAME}")
     print(f"  {'operation':<{width}}" + "".join(f"{peer:>15}" for peer in names)
           + "".join(f"{'/ ' + peer:>17}" for peer in others))
-    table = {}
+    table, first = {}, {}
     for op, peers in mod.CASES.items():
-        times = table[op] = _time_peers(peers)
-        base = times.get("fluxion")
-        cells = [_fmt(times[peer]) if peer in times else "-" for peer in names]
-        ratios = [f"{base / times[peer]:.2f}" if base and peer in times else "-" for peer in others]
-        print(f"  {op:<{width}}" + "".join(f"{c:>15}" for c in cells) + "".join(f"{r:>17}" for r in ratios),
-              flush=True)
+        first[op] = {} if getattr(mod, "FIRST_CALL", False) else None
+        table[op] = _time_peers(peers, first_calls=first[op])
+        _print_row(op, width, names, others, table[op])
+    if getattr(mod, "FIRST_CALL", False):
+        print("  first call (trace + compile + run), once")
+        for op, times in first.items():
+            _print_row(op, width, names, others, times)
     return table
+
+
+def _print_row(op: str, width: int, names: list[str], others: list[str], times: dict[str, float]) -> None:
+    base = times.get("fluxion")
+    cells = [_fmt(times[peer]) if peer in times else "-" for peer in names]
+    ratios = [f"{base / times[peer]:.2f}" if base and peer in times else "-" for peer in others]
+    print(f"  {op:<{width}}" + "".join(f"{c:>15}" for c in cells) + "".join(f"{r:>17}" for r in ratios), flush=True)
 
 
 def run(module_name: str) -> list[tuple[str, float]]:

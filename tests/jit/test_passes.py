@@ -463,6 +463,49 @@ def test_squares_become_products(dtype, rng):
     assert _prims(q)["mul"] == 1 and "pow" not in _prims(q) and _prims(q)["integer_pow"] == 1  # x**3 stays
 
 
+def test_gradient_of_split_parts_is_one_concatenation_not_a_sum_of_pads(rng):
+    x = _rand(rng, (3, 8))
+
+    def f(x):
+        parts = fnp.split(x, 4, axis=1)
+        return sum(((k + 1) * fnp.sin(part)).sum() for k, part in enumerate(parts))
+    p, q = _optimized(fx.grad(f), x)
+    assert _prims(p)["pad"] == 4 and "pad" not in _prims(q) and _prims(q)["concatenate"] == 3
+    np.testing.assert_allclose(fx.jit(fx.grad(f))(x), np.cos(x) * np.repeat(np.arange(1.0, 5.0), 2), rtol=1e-6)
+
+
+def _padded_sum(first, second, value=0.0):
+    """pad(x) + pad(y) along axis 1, `first` and `second` the (lo, hi) of each, both padded by one row."""
+    def f(x, y):
+        pad = lambda a, lo_hi: S.pad(a, fnp.asarray(value, F32), ((1, 1, 0), (*lo_hi, 0)))  # noqa: E731
+        return pad(x, first) + pad(y, second)
+    return f
+
+
+@pytest.mark.parametrize("first, second", [((0, 3), (2, 0)), ((3, 0), (0, 2)), ((1, 4), (3, 1))])
+def test_zero_pads_of_blocks_that_meet_become_one_padded_concatenation(first, second, rng):
+    x, y = _rand(rng, (2, 2)), _rand(rng, (2, 3))
+    _, q = _optimized(_padded_sum(first, second), x, y)
+    assert _prims(q)["concatenate"] == 1 and _prims(q)["pad"] == 1 and "add" not in _prims(q)
+
+
+def test_zero_pads_added_with_broadcasting_stay_a_sum(rng):
+    x, y = _rand(rng, (1, 2)), _rand(rng, (3, 3))
+    f = lambda x, y: S.pad(x, fnp.asarray(0.0, F32), ((0, 0, 0), (0, 3, 0))) + \
+        S.pad(y, fnp.asarray(0.0, F32), ((0, 0, 0), (2, 0, 0)))  # noqa: E731  (shapes (1, 5) and (3, 5))
+    _, q = _optimized(f, x, y)
+    assert _prims(q)["pad"] == 2 and "concatenate" not in _prims(q)
+
+
+@pytest.mark.parametrize("first, second, value", [((0, 3), (1, 1), 0.0),  # the blocks overlap
+                                                  ((0, 4), (3, 0), 0.0),  # a gap between them
+                                                  ((0, 3), (2, 0), 1.0)])  # padded with ones
+def test_pads_that_overlap_leave_a_gap_or_pad_with_nonzeros_stay_a_sum(first, second, value, rng):
+    x, y = _rand(rng, (2, 2)), _rand(rng, (2, 3))
+    _, q = _optimized(_padded_sum(first, second, value), x, y)
+    assert _prims(q)["pad"] == 2 and _prims(q)["add"] == 1 and "concatenate" not in _prims(q)
+
+
 # optimize on real programs -------------------------------------------------------------------------
 def _mlp_step():
     def mlp(params, x):

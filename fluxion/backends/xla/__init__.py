@@ -37,7 +37,6 @@ import warnings
 
 import jax
 import numpy as np
-from jax import lax
 from jax._src import core as jax_core
 from jax._src.lib import _jax as xc
 from jax.sharding import SingleDeviceSharding
@@ -45,28 +44,15 @@ from jax.sharding import SingleDeviceSharding
 from ...core.array import PYTHON_SCALARS, Array, PendingArray, to_array
 from ...core.program import Program
 from ...core.types import ArrayType
-from . import callback, control, elementwise, indexing, linalg, linalg_schur, reduce, shape, sort, spectral  # noqa: F401  (fill the table)
+from . import callback, constants, control, elementwise, indexing, linalg, linalg_schur, reduce, shape, sort, spectral  # noqa: F401  (fill the table)
 from .lower import lower_program
 
 _X64 = jax.enable_x64  # the 64-bit switch; `swap_local` / `set_local` are its cheap thread-local form
 _ALIGN = 64
-_INLINE = 256  # elements up to which a constant is written into the computation
 
 
 def _needs_x64(dtype: np.dtype) -> bool:
     return dtype.itemsize == 8 or dtype.kind == "c" and dtype.itemsize == 16
-
-
-def _written(c: np.ndarray):
-    """A function making the value of constant `c` in the computation being built, or None when
-    `c` is to be passed in."""
-    if c.size <= _INLINE:
-        return lambda: c
-    flat = c.reshape(-1)
-    one = flat[:1]
-    if one.tobytes() == flat[-1:].tobytes() and (flat.view(np.uint8).reshape(c.size, -1) == one.view(np.uint8)).all():
-        return lambda: lax.broadcast(one.reshape(()), c.shape)  # every element is one value, bit for bit
-    return None
 
 
 class Executable:
@@ -89,12 +75,11 @@ class Executable:
         self.donated = donated
         self._sharding = SingleDeviceSharding(_host() if device is None else device.jax_device)
         consts = [np.asarray(c) for c in program.consts]
-        # real constants are written into the computation, where XLA can fold and fuse them: small
-        # ones in full, and those of one repeated value (a broadcast computed on the host, zeros)
-        # as a broadcast of it; other large ones are parameters, so that the computation stays
-        # small, and so are complex ones (XLA simplifies a division by a known complex number
-        # with other signs of zero than NumPy)
-        written = [None if c.dtype.kind == "c" else _written(c) for c in consts]
+        # real constants are written into the computation where constants.py can (small ones, and
+        # large ones of a few patterns: broadcasts, aranges, identities), so that XLA folds and
+        # fuses them; the others are parameters, and so are complex ones (XLA simplifies a
+        # division by a known complex number with other signs of zero than NumPy)
+        written = [None if c.dtype.kind == "c" else constants.written(c) for c in consts]
         self.consts = [c for c, w in zip(consts, written) if w is None]
         n = len(self.consts)
 

@@ -19,6 +19,8 @@ forms stay finite where the original overflows or underflows to inf, and `x + 0 
     x + 0, 0 + x, x - 0              x
     -(-x)                            x
     transpose(transpose(x, p), q)    transpose(x, p∘q), or x if identity
+    pad(x, 0) + pad(y, 0)            pad(concatenate(x, y), 0)            the blocks meet along one axis
+      (split's gradient)             (no pad where nothing is left)       and are padded alike on the others
     pow(x, 2), integer_pow(x, 2)     x * x
     integer_pow(x, 1)                x
 
@@ -67,6 +69,11 @@ def _logsumexp(x, *, axes: tuple):
 
 def _square(x):
     return E.mul_p.bind(x, x)
+
+
+def _joined(first, second, zero, *, dimension: int, config: tuple):
+    joined = S.concatenate([first, second], dimension)
+    return S.pad(joined, zero, config) if any(lo or hi for lo, hi, _ in config) else joined
 
 
 # matching ---------------------------------------------------------------------------------
@@ -164,6 +171,30 @@ def _transpose_of_transpose(eq: Equation, b: Rebuild):
     return [made.inputs[0]], functools.partial(S.transpose, permutation=tuple(inner[i] for i in outer))
 
 
+def _pads_side_by_side(eq: Equation, b: Rebuild):
+    """The sum of two arrays padded with zeros around blocks that meet along one axis (as slicing
+    an array into parts transposes to) is one padded concatenation, which XLA computes in one
+    pass instead of adding every padded zero."""
+    pads = [b.made_by(v, S.pad_p) for v in eq.inputs]
+    if None in pads or pads[0].outputs[0].aval.shape != pads[1].outputs[0].aval.shape:  # (not broadcast)
+        return None
+    if not all(_every(b, p.inputs[1], 0) for p in pads):
+        return None
+    (x, cx), (y, cy) = ((p.inputs[0], p.params["padding_config"]) for p in pads)
+    differ = [d for d, (a, c) in enumerate(zip(cx, cy)) if a != c]
+    if len(differ) != 1 or any(interior or lo < 0 or hi < 0 for lo, hi, interior in cx + cy):
+        return None
+    d = differ[0]
+    if cx[d][0] + x.aval.shape[d] == cy[d][0]:
+        first, second, lo, hi = x, y, cx[d][0], cy[d][1]
+    elif cy[d][0] + y.aval.shape[d] == cx[d][0]:
+        first, second, lo, hi = y, x, cy[d][0], cx[d][1]
+    else:
+        return None
+    config = (*cx[:d], (lo, hi, 0), *cx[d + 1:])
+    return [first, second, pads[0].inputs[1]], functools.partial(_joined, dimension=d, config=config)
+
+
 def _pow_two(eq: Equation, b: Rebuild):
     return ([eq.inputs[0]], _square) if _every(b, eq.inputs[1], 2) else None
 
@@ -178,7 +209,7 @@ RULES: dict = {
     E.exp_p: (_exp_of_log,),
     E.mul_p: (_unit(1, (0, 1), complex_ok=False),),
     E.div_p: (_unit(1, (1,), complex_ok=False),),
-    E.add_p: (_unit(0, (0, 1)),),
+    E.add_p: (_unit(0, (0, 1)), _pads_side_by_side),
     E.sub_p: (_unit(0, (1,)),),
     E.neg_p: (_neg_of_neg,),
     S.transpose_p: (_transpose_of_transpose,),

@@ -1,0 +1,168 @@
+"""How jitted programs are written for XLA, checked against NumPy: large constants of a pattern
+(identities, triangular masks, aranges) are written into the computation bit for bit instead of
+being passed in, and reductions and running reductions along short outer axes, done as steps
+over slices, give NumPy's values."""
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.numpy as fnp
+
+RNG = np.random.default_rng(0)
+
+
+# constants ------------------------------------------------------------------------------------
+def _band(shape, below, diag, above, dtype):
+    offset = np.arange(shape[1]) - np.arange(shape[0])[:, None]
+    return np.where(offset < 0, below, np.where(offset == 0, diag, above)).astype(dtype)
+
+
+PATTERNS = {
+    "identity": np.eye(600, dtype=np.float32),
+    "rectangular lower mask": np.tril(np.ones((300, 400), bool)),
+    "upper triangle of ints": np.triu(np.full((40, 50), 7, np.int32)),
+    "lower triangle, half diagonal": _band((512, 512), 1.0, 0.5, 0.0, np.float32),
+    "NaN diagonal, -0.0 above": _band((30, 30), 2.0, np.nan, -0.0, np.float64),
+    "int64 arange": np.arange(1000),
+    "uint32 counters with a step": np.arange(7, 7 + 3 * 5000, 3, dtype=np.uint32),
+    "descending int32 arange": np.arange(1000, 0, -1, dtype=np.int32),
+    "int16 arange across zero": np.arange(-300, 300, dtype=np.int16),
+}
+NOT_PATTERNS = {
+    "arange with one value changed": np.where(np.arange(1000) == 500, -1, np.arange(1000)),
+    "uint8 values that wrap": (np.arange(1000) % 256).astype(np.uint8),
+    "float arange": np.arange(1000.0),
+    "band with one value off": _band((30, 30), 1.0, 2.0, 3.0, np.float32) + (np.arange(900) == 31).reshape(30, 30),
+    "random matrix": RNG.standard_normal((20, 20)),
+}
+
+
+@pytest.mark.parametrize("name", list(PATTERNS))
+def test_large_constants_of_a_pattern_are_written_bit_for_bit(name):
+    value = PATTERNS[name]
+    c = fnp.asarray(value)
+    f = fx.jit(lambda x: (x, c))
+    x = fnp.zeros(2)
+    got = np.asarray(f(x)[1])
+    assert got.dtype == value.dtype and got.tobytes() == value.tobytes()
+    assert f.lower(x).consts == []
+
+
+@pytest.mark.parametrize("name", list(NOT_PATTERNS))
+def test_other_large_constants_are_passed_in_unchanged(name):
+    value = NOT_PATTERNS[name]
+    c = fnp.asarray(value)
+    f = fx.jit(lambda x: (x, c))
+    x = fnp.zeros(2)
+    assert np.asarray(f(x)[1]).tobytes() == value.tobytes()
+    assert len(f.lower(x).consts) == 1
+
+
+def test_identity_and_masks_made_in_a_jitted_function_match_numpy_and_are_not_passed_in():
+    def f(a):
+        return fnp.tril(a) @ a.T + fnp.eye(300, dtype=a.dtype) * fnp.triu(a).sum()
+
+    a = RNG.standard_normal((300, 300)).astype(np.float32)
+    want = np.tril(a) @ a.T + np.eye(300, dtype=np.float32) * np.triu(a).sum()
+    jitted = fx.jit(f)
+    np.testing.assert_allclose(jitted(fnp.asarray(a)), want, rtol=1e-4, atol=1e-3)
+    assert jitted.lower(fnp.asarray(a)).consts == []
+
+
+# reductions along short outer axes ----------------------------------------------------------------
+LONG = 20_000  # minor elements: past the point where these are done in steps
+
+
+def _floats(shape, dtype=np.float32):
+    x = RNG.standard_normal(shape).astype(dtype)
+    if x.size > 40:
+        x.reshape(-1)[[3, 17, 40]] = [np.nan, np.inf, -np.inf]
+    return x
+
+
+REDUCTIONS = {
+    "sum": (lambda x, axes: fx.lax.reduce_sum(x, axes), lambda x, axes: np.add.reduce(x, axes)),
+    "prod": (lambda x, axes: fx.lax.reduce_prod(x, axes), lambda x, axes: np.multiply.reduce(x, axes)),
+    "max": (lambda x, axes: fx.lax.reduce_max(x, axes), lambda x, axes: np.maximum.reduce(x, axes)),
+    "min": (lambda x, axes: fx.lax.reduce_min(x, axes), lambda x, axes: np.minimum.reduce(x, axes)),
+}
+
+
+@pytest.mark.parametrize("axes,shape", [((0,), (15, LONG)), ((0, 1), (3, 5, LONG)), ((1,), (2, 6, 3, LONG // 3)),
+                                        ((0,), (32, LONG))])
+@pytest.mark.parametrize("name", list(REDUCTIONS))
+def test_float_reductions_over_short_outer_axes_match_numpy(name, axes, shape):
+    ours, numpy = REDUCTIONS[name]
+    x = _floats(shape)
+    got = fx.jit(lambda x: ours(x, axes))(fnp.asarray(x))
+    # NumPy combines the rows of an outer axis one after another, as the steps do
+    np.testing.assert_array_equal(got, numpy(x, axes))
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.uint8, np.int64])
+def test_integer_and_bitwise_reductions_over_a_short_outer_axis_match_numpy(dtype):
+    x = RNG.integers(0, 100, (9, LONG)).astype(dtype)
+    pairs = [(fx.lax.reduce_sum, np.add), (fx.lax.reduce_max, np.maximum), (fx.lax.reduce_and, np.bitwise_and),
+             (fx.lax.reduce_or, np.bitwise_or), (fx.lax.reduce_xor, np.bitwise_xor)]
+    for ours, numpy in pairs:
+        np.testing.assert_array_equal(fx.jit(lambda x: ours(x, (0,)))(fnp.asarray(x)), numpy.reduce(x, 0, dtype=x.dtype))
+
+
+def test_boolean_all_and_any_over_a_short_outer_axis_match_numpy():
+    x = RNG.random((12, LONG)) < 0.9
+    f = fx.jit(lambda x: (x.all(axis=0), x.any(axis=0)))
+    got_all, got_any = f(fnp.asarray(x))
+    np.testing.assert_array_equal(got_all, x.all(axis=0))
+    np.testing.assert_array_equal(got_any, x.any(axis=0))
+
+
+def test_half_precision_sum_over_a_short_outer_axis_rounds_once_as_eager():
+    x = fnp.asarray(RNG.standard_normal((16, LONG)).astype(np.float16))
+    f = lambda x: x.sum(axis=0)  # noqa: E731
+    np.testing.assert_array_equal(fx.jit(f)(x), f(x))
+    np.testing.assert_allclose(np.asarray(fx.jit(f)(x), np.float32),
+                               np.asarray(x, np.float32).sum(axis=0), rtol=1e-3, atol=1e-2)
+
+
+def test_reductions_over_an_empty_or_unit_outer_axis_match_numpy():
+    for shape in [(0, LONG), (1, LONG)]:
+        x = _floats(shape) if shape[0] else np.zeros(shape, np.float32)
+        got_sum, got_max = fx.jit(lambda x: (x.sum(axis=0), x.max(axis=0, initial=-np.inf)))(fnp.asarray(x))
+        np.testing.assert_array_equal(got_sum, x.sum(axis=0))
+        np.testing.assert_array_equal(got_max, x.max(axis=0, initial=-np.inf))
+
+
+def test_sum_over_a_short_outer_axis_compiles_to_elementwise_steps():
+    x = fnp.zeros((15, LONG))
+    assert "stablehlo.reduce" not in fx.jit(lambda x: x.sum(axis=0)).lower(x).as_text()
+    assert "stablehlo.reduce" in fx.jit(lambda x: x.sum(axis=1)).lower(x).as_text()  # the minor axis: XLA's reduction
+
+
+# running reductions along short axes ---------------------------------------------------------------
+SCANS = {
+    "cumsum": (fx.lax.cumsum, np.add), "cumprod": (fx.lax.cumprod, np.multiply),
+    "cummax": (fx.lax.cummax, np.maximum), "cummin": (fx.lax.cummin, np.minimum),
+}
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("axis,shape", [(0, (15, 300)), (1, (4, 32, 50)), (0, (1, 7)), (0, (40, 30))])
+@pytest.mark.parametrize("name", list(SCANS))
+def test_running_reductions_along_an_axis_match_numpy_accumulate(name, axis, shape, reverse):
+    ours, numpy = SCANS[name]
+    x = _floats(shape) / 2 + 1  # products of a few dozen factors stay finite
+    got = fx.jit(lambda x: ours(x, axis=axis, reverse=reverse))(fnp.asarray(x))
+    flip = (lambda a: np.flip(a, axis)) if reverse else (lambda a: a)
+    # NumPy accumulates one element after another, as the steps do (and as XLA's windows may not:
+    # the 40-long axis, past the steps, agrees to rounding)
+    want = flip(numpy.accumulate(flip(x), axis=axis))
+    np.testing.assert_allclose(got, want, rtol=0 if shape[axis] <= 32 else 1e-5)
+
+
+def test_running_sum_and_max_of_integers_and_booleans_along_a_short_axis_match_numpy():
+    counts = RNG.integers(0, 2, (15, 1000)).astype(np.int32)
+    flags = RNG.random((15, 1000)) < 0.1
+    f = fx.jit(lambda c, b: (fx.lax.cumsum(c, axis=0), fx.lax.cummax(b, axis=0, reverse=True)))
+    got_sum, got_max = f(fnp.asarray(counts), fnp.asarray(flags))
+    np.testing.assert_array_equal(got_sum, np.cumsum(counts, axis=0))
+    np.testing.assert_array_equal(got_max, np.flip(np.logical_or.accumulate(np.flip(flags, 0), axis=0), 0))
