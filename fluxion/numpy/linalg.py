@@ -27,7 +27,9 @@ from ..ops import linalg as L
 from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import axis_index, broadcast_shapes
+from ..ops.linalg_rules import _from_triangle
 from ..ops.sort import sort
+from ..transforms.autodiff.custom import custom_jvp
 from ._contract import diagonal as _diagonal
 from ._convert import convert, promote, promote_inexact
 from ._linear import cross as _cross
@@ -427,8 +429,13 @@ def _cutoff(op: str, s: Array, shape: tuple, rtol, tol=None) -> Array:
     if tol is not None:
         return per_matrix(tol)
     if rtol is None:
-        rtol = max(shape[-2:]) * float(ml_dtypes.finfo(s.dtype).eps)
+        rtol = _default_rtol(shape, s.dtype)
     return E.mul_p.bind(per_matrix(rtol), S.expand_dims(R.reduce_max(s, _last(s)), (s.ndim - 1,)))
+
+
+def _default_rtol(shape: tuple, dt) -> float:
+    """max(M, N) * eps of `dt` (its real part's): the relative tolerance below which singular values count as 0."""
+    return max(shape[-2:]) * float(ml_dtypes.finfo(dt).eps)
 
 
 def _inverse_values(s: Array, cutoff: Array) -> Array:
@@ -472,6 +479,13 @@ def pinv(x, /, rcond=None, hermitian: bool = False, *, rtol=None) -> Array:
         raise op_error(TypeError, "pinv", "got both rcond and rtol", "pass only rtol (rcond is its NumPy name)")
     x = _matrices("pinv", x, square=hermitian)
     rtol = rtol if rcond is None else rcond
+    rtol = _default_rtol(x.shape, x.dtype) if rtol is None else rtol  # (an argument of the rule: not None)
+    # the matrix the eigensolver sees, so that the rule's closed form differentiates that matrix
+    return _pinv(_from_triangle(x, lower=True) if hermitian else x, rtol, hermitian)
+
+
+@functools.partial(custom_jvp, nondiff_argnums=(2,))
+def _pinv(x: Array, rtol, hermitian: bool) -> Array:
     if hermitian:
         u, w = L.eigh(x)
         s, vh = _abs(w), _ct(u)
@@ -486,6 +500,20 @@ def pinv(x, /, rcond=None, hermitian: bool = False, *, rtol=None) -> Array:
         sinv = E.mul_p.bind(sinv, E.sign_p.bind(w))
     scaled = E.mul_p.bind(_ct(vh), S.expand_dims(convert(sinv, x.dtype), (s.ndim - 1,)))
     return matmul(scaled, _ct(u))
+
+
+@_pinv.defjvp
+def _pinv_jvp(hermitian, primals, tangents):
+    # the closed form where the rank does not change near x (Golub and Pereyra, 1973),
+    # dp = -p da p + p p^H da^H (I - a p) + (I - p a) da^H p^H p: the SVD's own derivative divides
+    # by differences of singular values, which gave NaN for repeated ones (an orthogonal matrix)
+    (a, rtol), (da, _) = primals, tangents
+    p = _pinv(a, rtol, hermitian)  # through the rule, so that higher derivatives are the rule's too
+    ph, dah = _ct(p), _ct(da)
+    sub, add = E.sub_p.bind, E.add_p.bind
+    left = matmul(matmul(p, ph), sub(dah, matmul(matmul(dah, a), p)))
+    right = matmul(sub(dah, matmul(matmul(p, a), dah)), matmul(ph, p))
+    return p, add(sub(left, matmul(matmul(p, da), p)), right)
 
 
 def lstsq(a, b, rcond=None, *, numpy_resid: bool = False) -> tuple[Array, Array, Array, Array]:
@@ -507,13 +535,13 @@ def lstsq(a, b, rcond=None, *, numpy_resid: bool = False) -> tuple[Array, Array,
                        f"{b.shape}", "pass one matrix a and a b with as many rows as a")
     vector = b.ndim == 1
     bm = S.expand_dims(b, (1,)) if vector else b
-    u, s, vh = L.svd(a, full_matrices=False)
+    s = L.svd(a, compute_uv=False)
     m, n = a.shape
     if isinstance(rcond, (int, float)) and rcond < 0:  # LAPACK's meaning, which NumPy keeps: machine precision
         rcond = float(ml_dtypes.finfo(s.dtype).eps)
     cutoff = _cutoff("lstsq", s, a.shape, rcond)
-    sinv = convert(_inverse_values(s, cutoff), a.dtype)
-    x = matmul(_ct(vh), E.mul_p.bind(S.expand_dims(sinv, (1,)), matmul(_ct(u), bm)))
+    # through the pseudo-inverse's rule: the SVD's derivative is NaN at repeated singular values
+    x = matmul(_pinv(a, _default_rtol(a.shape, a.dtype) if rcond is None else rcond, False), bm)
     rank = R.reduce_sum(convert(E.gt_p.bind(s, cutoff), dtypes.int32), (0,))  # int32, as NumPy (LAPACK's int)
     if m > n:
         r = _abs(E.sub_p.bind(bm, matmul(a, x)))

@@ -25,8 +25,8 @@ of the transposed convolution and vice versa.
 
 reduce_window "sum" is a convolution with a kernel of ones (its transpose is the same
 formula, done by reduce_window itself); "max" and "min" pass on the tangent of the element
-that attains the window's extreme, shared equally between elements that tie, as the
-elementwise max does.
+that attains the window's extreme, the first in the window (row-major) where elements tie,
+as JAX's and PyTorch's pooling do.
 """
 from __future__ import annotations
 
@@ -160,17 +160,16 @@ def _reduce_window_jvp(primals, tangents, *, computation, **window):
         return ans, reduce_window_p.bind(t, computation="sum", **window)
     if ans.size == 0:
         return ans, zeros(ans.aval)
-    zero, one = S.full((), 0, t.dtype), S.full((), 1, t.dtype)
-    picked = count = None
+    zero = S.full((), 0, t.dtype)
+    picked = found = None  # (a NaN extreme matches no element: its tangent is 0)
     for xk, tk in zip(_window_elements(x, computation, ans.shape, **window),
                       _window_elements(t, "sum", ans.shape, **window)):
         hit = E.eq_p.bind(xk, ans)
-        term, n = E.select_n_p.bind(hit, zero, tk), E.select_n_p.bind(hit, zero, one)
+        first = hit if found is None else E.and_p.bind(hit, E.not_p.bind(found))
+        term = E.select_n_p.bind(first, zero, tk)
         picked = term if picked is None else E.add_p.bind(picked, term)
-        count = n if count is None else E.add_p.bind(count, n)
-    # a NaN extreme matches no element: its tangent is 0 rather than 0 / 0
-    count = E.max_p.bind(count, one)
-    return ans, E.div_p.bind(picked, count)
+        found = hit if found is None else E.or_p.bind(found, hit)
+    return ans, picked
 
 
 jvp_rules[reduce_window_p] = _reduce_window_jvp

@@ -117,15 +117,26 @@ def _tie_weight(x, y, pick):
 
 
 def _max_weight(x, y):
-    return _tie_weight(x, y, E.gt_p.bind(x, y))
+    return _tie_weight(x, y, _greater(x, y))
+
+
+def _greater(x, y):
+    """x > y, complex numbers ordered by real part, then imaginary part, as max's kernels order them."""
+    if x.dtype not in dtypes.COMPLEX:
+        return E.gt_p.bind(x, y)
+    rx, ry = E.real_p.bind(x), E.real_p.bind(y)
+    imag_greater = E.gt_p.bind(E.imag_p.bind(x), E.imag_p.bind(y))
+    return E.or_p.bind(E.gt_p.bind(rx, ry), E.and_p.bind(E.eq_p.bind(rx, ry), imag_greater))
 
 
 defjvp(E.mul_p, lambda t, ans, x, y: mul(t, y), lambda t, ans, x, y: mul(x, t))
 # -(t * ans) / y, not -t * (ans / y): with ans = x / y, XLA rewrites (x / y) / y into x / (y * y),
 # and y * y overflows (|y| > 1.8e19 in float32) or underflows where the derivative does not
 defjvp(E.div_p, lambda t, ans, x, y: div(t, y), lambda t, ans, x, y: neg(div(mul(t, ans), y)))
+# the quotient (x - ans) / y is an integer only up to rounding (x - ans rounds, and XLA may divide
+# by a reciprocal): rounding it to the nearest integer, not truncating, keeps 0.99999994 at 1
 defjvp(E.rem_p, lambda t, ans, x, y: t,
-       lambda t, ans, x, y: neg(mul(t, E.trunc_p.bind(div(sub(x, ans), y)))))
+       lambda t, ans, x, y: neg(mul(t, E.round_p.bind(div(sub(x, ans), y)))))
 defjvp(E.pow_p, lambda t, ans, x, y: _pow_jvp_x(t, x, y), lambda t, ans, x, y: _pow_jvp_y(t, ans, x))
 defjvp(E.max_p, lambda t, ans, x, y: mul(t, _max_weight(x, y)), lambda t, ans, x, y: mul(t, _max_weight(y, x)))
 defjvp(E.min_p, lambda t, ans, x, y: mul(t, _max_weight(y, x)), lambda t, ans, x, y: mul(t, _max_weight(x, y)))

@@ -10,12 +10,12 @@ can be transposed and differentiated again to any order:
 - `reduce_max` / `reduce_min`: the mean of the tangents at the positions that attain the
   extremum (ties share it equally, as in JAX; a NaN result takes the tangents of the NaNs and
   of any infinities of its sign, +inf for the maximum; an empty slice gets 0).
-- `cummax` / `cummin`: the tangent at the running arg-extremum, the first position (in the
-  direction of accumulation) that attains the running extremum; NaN counts as the extremum
+- `cummax`, `cummin`, `cumprod` and `cumlogsumexp`: the forward derivative of a parallel prefix
+  scan (the same pairing as JAX's associative scan), so `cumprod` needs no division (zeros are
+  fine), `cumlogsumexp` combines tangents with softmax weights in [0, 1] (no overflow; -inf
+  inputs get finite derivatives, NaN inputs NaN ones), and the running extrema split the
+  tangent at ties as `maximum` does, so they match JAX's there; NaN counts as the extremum
   from its first occurrence on, as `argmax` counts it.
-- `cumprod` and `cumlogsumexp`: the forward derivative of a parallel prefix scan, so
-  `cumprod` needs no division (zeros are fine) and `cumlogsumexp` combines tangents with
-  softmax weights in [0, 1] (no overflow; -inf inputs get finite derivatives).
 - `reduce_and/or/xor`, `argmax`, `argmin`: zero (their results are not differentiable).
 
 Batching: each reduction and running reduction acts on the batch axis as one more axis it does
@@ -68,11 +68,6 @@ def take_along_axis(x, indices, axis: int):
     dn = I.GatherDimensionNumbers(offset_dims=(), collapsed_slice_dims=(axis,), start_index_map=(axis,),
                                   operand_batching_dims=batch, start_indices_batching_dims=batch)
     return I.gather(x, S.expand_dims(indices, (indices.ndim,)), dn, (1,) * x.ndim, mode="promise_in_bounds")
-
-
-def _same(a, b):
-    """a == b, where two NaNs count as equal."""
-    return E.or_p.bind(eq(a, b), E.and_p.bind(ne(a, a), ne(b, b)))
 
 
 def _shift(x, axis: int, fill, reverse: bool = False):
@@ -130,21 +125,23 @@ def _extremum_jvp(t, ans, x, *, axes, largest: bool):
     return div(R.reduce_sum(select(at, _const(0, t), t), axes), count)
 
 
-def _running_extremum_jvp(t, ans, x, *, axis, reverse):
-    # a run of equal running extrema starts where the extremum is first attained: read t there
-    n = x.shape[axis]
-    pos = S.iota(index_dtype(n), x.shape, axis)
-    first = _const(n - 1 if reverse else 0, pos)
-    starts = E.or_p.bind(eq(pos, first), E.not_p.bind(_same(ans, _shift(ans, axis, 0, reverse))))
-    marked = select(starts, first, pos)
-    arg = R.cummin(marked, axis, reverse=True) if reverse else R.cummax(marked, axis)
-    return take_along_axis(t, arg, axis)
+def _extremum_pair(largest: bool):
+    """`combine` of a running maximum (minimum) with its tangent: the tangent of the operand that
+    wins, the mean of both at a tie (as `maximum`'s rule, so that the scan's derivative is JAX's),
+    and the earlier operand's where it is NaN (NaN wins, from its first occurrence on)."""
+    beyond = E.gt_p.bind if largest else E.lt_p.bind
+
+    def combine(p, q):
+        (a, da), (b, db) = p, q
+        a_wins = E.or_p.bind(ne(a, a), beyond(a, b))
+        tie = eq(a, b)
+        c = select(E.or_p.bind(a_wins, tie), b, a)
+        return c, select(a_wins, select(tie, db, mul(add(da, db), _const(0.5, da))), da)
+    return combine
 
 
 defjvp(R.reduce_max_p, partial(_extremum_jvp, largest=True))
 defjvp(R.reduce_min_p, partial(_extremum_jvp, largest=False))
-defjvp(R.cummax_p, _running_extremum_jvp)
-defjvp(R.cummin_p, _running_extremum_jvp)
 
 
 # scans -----------------------------------------------------------------------------------------
@@ -196,7 +193,8 @@ def _logaddexp_pair(p, q):
     (a, da), (b, db) = p, q
     zero = _const(0, a)
     d = sub(a, b)
-    d = select(ne(d, d), d, zero)  # both infinite (or NaN): weigh them equally
+    # equal infinities weigh the same; a NaN operand keeps d NaN, and its tangents NaN
+    d = select(E.and_p.bind(ne(d, d), eq(a, b)), d, zero)
     a_wins = ge(d, zero)
     # log(exp(a) + exp(b)) from the larger argument; each branch sees only safe inputs, so
     # derivatives of every order are those of the smooth function, ties included
@@ -208,6 +206,8 @@ def _logaddexp_pair(p, q):
 
 defjvp(R.cumprod_p, _scan_jvp(_mul_pair))
 defjvp(R.cumlogsumexp_p, _scan_jvp(_logaddexp_pair))
+defjvp(R.cummax_p, _scan_jvp(_extremum_pair(largest=True)))
+defjvp(R.cummin_p, _scan_jvp(_extremum_pair(largest=False)))
 
 
 # not differentiable ----------------------------------------------------------------------------

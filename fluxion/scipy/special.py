@@ -151,6 +151,13 @@ def xlog1py(x, y) -> Array:
     return _x_times(E.log1p_p.bind, *_real("xlog1py", x, y), low=-1, neutral=0)
 
 
+def _nan_outside_unit_interval(p: Array) -> Array:
+    """NaN outside [0, 1] (and for NaN), with a NaN derivative there in both modes: p times a factor
+    that is NaN only there (elsewhere 0, as a zero cotangent times NaN would be NaN)."""
+    closed = E.and_p.bind(E.ge_p.bind(p, _c(0, p)), E.le_p.bind(p, _c(1, p)))
+    return E.mul_p.bind(p, E.select_n_p.bind(closed, _c(np.nan, p), _c(0, p)))
+
+
 def logit(p) -> Array:
     """log(p / (1 - p)): -inf at 0, inf at 1, NaN outside [0, 1].
 
@@ -170,11 +177,7 @@ def logit(p) -> Array:
     centre = E.le_p.bind(E.abs_p.bind(E.sub_p.bind(p, _c(0.5, p))), _c(0.25, p))
     pc = E.select_n_p.bind(centre, _c(0.5, p), p)
     inner = E.log1p_p.bind(E.div_p.bind(E.sub_p.bind(E.add_p.bind(pc, pc), one), E.sub_p.bind(one, pc)))
-    # NaN outside [0, 1] (and for NaN), with a NaN derivative there in both modes: p * NaN, fed p
-    # only there, so that elsewhere the cotangent stays finite
-    closed = E.and_p.bind(E.ge_p.bind(p_all, zero), E.le_p.bind(p_all, one))
-    nan = E.mul_p.bind(E.select_n_p.bind(closed, p_all, zero), _c(np.nan, p))
-    x = E.select_n_p.bind(inside, nan, E.select_n_p.bind(centre, outer, inner))
+    x = E.select_n_p.bind(inside, _nan_outside_unit_interval(p_all), E.select_n_p.bind(centre, outer, inner))
     # -inf at 0 and inf at 1, with the infinite derivative of the limit 1 / (p (1 - p)) (as arctanh
     # at ±1): that of sqrt(q) - sqrt(1 - q), q = p clipped to [0, 1], which is finite elsewhere
     q = E.min_p.bind(E.max_p.bind(p_all, zero), one)
@@ -223,10 +226,7 @@ def ndtri(p) -> Array:
     pc = E.select_n_p.bind(in_centre, half, p)
     centre = E.mul_p.bind(E.erfinv_p.bind(E.sub_p.bind(E.add_p.bind(pc, pc), one)), _c(math.sqrt(2), p))
     x = E.select_n_p.bind(in_centre, tail, centre)
-    # NaN outside [0, 1], and so its derivative (a NaN factor only there: a zero cotangent times NaN is NaN)
-    closed = E.and_p.bind(E.ge_p.bind(p_all, _c(0, p_all)), E.le_p.bind(p_all, one))
-    nan_outside = E.select_n_p.bind(closed, _c(np.nan, p), _c(0, p))
-    x = E.select_n_p.bind(inside, E.mul_p.bind(p_all, nan_outside), x)
+    x = E.select_n_p.bind(inside, _nan_outside_unit_interval(p_all), x)
     x = E.select_n_p.bind(E.eq_p.bind(p_all, _c(0, p)), x, _c(-np.inf, p))
     x = E.select_n_p.bind(E.eq_p.bind(p_all, one), x, _c(np.inf, p))
     return convert(x, p_in.dtype, p_in.weak)

@@ -271,11 +271,17 @@ def jax_references(program, jax, hessian):
 
 
 def probes(program):
-    """The weights `w` of the scalar <w, f>, a cotangent `u` and tangents `vs`, fixed per program."""
+    """The weights `w` of the scalar <w, f>, a cotangent `u` and tangents `vs`, fixed per program,
+    in the dtypes of its output and inputs (so that a float32 program stays float32)."""
     rng = np.random.default_rng(program.seed + 10**6)
-    shape = np.shape(program.fluxion(*[fnp.asarray(x) for x in program.inputs[0]]))
-    return (rng.uniform(0.5, 1.5, shape), rng.normal(size=shape),
-            tuple(rng.normal(size=x.shape) for x in program.inputs[0]))
+    out = program.fluxion(*[fnp.asarray(x) for x in program.inputs[0]])
+    return (rng.uniform(0.5, 1.5, out.shape).astype(out.dtype), rng.normal(size=out.shape).astype(out.dtype),
+            tuple(rng.normal(size=x.shape).astype(x.dtype) for x in program.inputs[0]))
+
+
+def in_float32(program):
+    """The program with its inputs rounded to float32 (it then computes in float32)."""
+    return program._replace(inputs=tuple(tuple(x.astype(np.float32) for x in xs) for xs in program.inputs))
 
 
 def check(program, name, refs, rtol=1e-7):
@@ -290,7 +296,8 @@ def check(program, name, refs, rtol=1e-7):
         batched = fx.vmap(fx.grad(g, argnums))
         got = (batched if name == "vmap_grad" else fx.jit(batched))(*batch)
         want = [fx.grad(g, argnums)(*[fnp.asarray(x) for x in xs_]) for xs_ in program.inputs]
-        return _close(name, got, [np.stack(ws) for ws in zip(*[_leaves(w_) for w_ in want])], rtol)
+        _close(name, got, [np.stack(ws) for ws in zip(*[_leaves(w_) for w_ in want])], rtol)
+        return _assert_dtype(name, got, program.inputs[0][0].dtype)
     got = {
         "value": lambda: f(*xs), "jit_value": lambda: fx.jit(f)(*xs),
         "grad": lambda: fx.grad(g, argnums)(*xs), "jit_grad": lambda: fx.jit(fx.grad(g, argnums))(*xs),
@@ -301,3 +308,10 @@ def check(program, name, refs, rtol=1e-7):
     }[name]()
     key = {"jit_value": "value", "jit_grad": "grad", "grad_of_jit": "grad", "jacrev": "jacfwd"}.get(name, name)
     _close(name, got, refs[key], rtol)
+    _assert_dtype(name, got, program.inputs[0][0].dtype)
+
+
+def _assert_dtype(name, got, dtype):
+    """Every result in the inputs' dtype: float32 in, float32 out (no widening by a constant)."""
+    dts = {np.asarray(leaf).dtype for leaf in _leaves(got)}
+    assert dts == {np.dtype(dtype)}, f"{name}: results of dtypes {sorted(map(str, dts))} for {dtype} inputs"

@@ -246,12 +246,21 @@ def test_max_pooling_gradients_match_torch():
     np.testing.assert_allclose(np.asarray(got), tx.grad.numpy(), rtol=1e-10, atol=1e-12)
 
 
-def test_tied_window_maxima_share_the_derivative_equally():
-    x = fnp.asarray([[1.0, 3.0, 3.0], [0.0, 2.0, 3.0]], dtype=np.float64)
-    g = fx.grad(lambda v: fnp.sum(C.reduce_window(v, "max", (2, 3))))(x)
-    np.testing.assert_allclose(g, [[0, 1 / 3, 1 / 3], [0, 0, 1 / 3]])
-    g = fx.grad(lambda v: fnp.sum(C.reduce_window(v, "min", (1, 2))))(x)
-    np.testing.assert_allclose(g, [[1, 0.5, 0.5], [1, 1, 0]])
+def test_tied_window_extremes_give_the_derivative_to_the_first_as_jax(jax):
+    x = np.array([[1.0, 3.0, 3.0], [0.0, 2.0, 3.0]])
+    g = fx.grad(lambda v: fnp.sum(C.reduce_window(v, "max", (2, 3))))(fnp.asarray(x))
+    np.testing.assert_allclose(g, [[0, 1, 0], [0, 0, 0]])
+    g = fx.grad(lambda v: fnp.sum(C.reduce_window(v, "min", (1, 2))))(fnp.asarray(x))
+    np.testing.assert_allclose(g, [[1, 1, 0], [1, 1, 0]])
+    ties = np.array([[1.0, 1.0, 0.0, 1.0], [1.0, 0.0, 1.0, 1.0], [0.0, 1.0, 1.0, 0.0]])
+    for name, init in (("max", -np.inf), ("min", np.inf)):
+        jf = lambda v: jax.numpy.sum(jax.lax.reduce_window(v, init, getattr(jax.lax, name), (2, 2), (1, 1), "VALID") ** 2)
+        f = lambda v: fnp.sum(C.reduce_window(v, name, (2, 2)) ** 2)
+        for transform in (lambda g: g, fx.jit):
+            np.testing.assert_array_equal(np.asarray(transform(fx.grad(f))(fnp.asarray(ties))), jax.grad(jf)(ties))
+        np.testing.assert_array_equal(np.asarray(fx.jacfwd(lambda v: C.reduce_window(v, name, (2, 2)))(fnp.asarray(ties))),
+                                      jax.jacfwd(lambda v: jax.lax.reduce_window(v, init, getattr(jax.lax, name), (2, 2),
+                                                                                  (1, 1), "VALID"))(ties))
 
 
 def test_sum_pooling_float32_grads_match_finite_differences():

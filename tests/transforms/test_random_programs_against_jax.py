@@ -7,14 +7,15 @@ must match jax's; fx.vmap of the gradient over all input sets must match a Pytho
 eager gradients. Programs mix elementwise math, special functions, broadcasting, reductions,
 contractions, shape changes, indexing and updates, linear algebra and control flow (fx.cond,
 fx.switch, fx.fori_loop, fx.scan, fx.while_loop with a data-dependent trip count, and Python
-`if` / `while` / `for` on values, which fx.jit and fx.vmap convert).
+`if` / `while` / `for` on values, which fx.jit and fx.vmap convert). The same programs in float32
+must give float32 results within float32 tolerance of jax's.
 """
 import functools
 
 import pytest
 
 from _jax_oracle import jax_x64
-from _jax_random_programs import CHECKS, check, draw, jax_references
+from _jax_random_programs import CHECKS, check, draw, in_float32, jax_references
 
 SEEDS = tuple(range(12))
 CONTROL_SEEDS = tuple(range(1000, 1004))  # programs with control flow in most steps
@@ -44,3 +45,18 @@ def _cases() -> list:
 @pytest.mark.parametrize("seed, name", _cases())
 def test_random_program_derivatives_match_jax(seed, name):
     check(_program(seed), name, _references(seed))
+
+
+FLOAT32_SEEDS = (0, 3, 8, 9, 1000, 1001)
+FLOAT32_CHECKS = ("value", "grad", "jit_grad", "jvp", "vjp", "vmap_grad")
+
+
+@functools.lru_cache(maxsize=None)
+def _float32_references(seed):
+    return jax_references(in_float32(_program(seed)), jax_x64(), hessian=False)
+
+
+@pytest.mark.parametrize("seed, name", [pytest.param(seed, name, id=f"{seed}-{name}")
+                                        for seed in FLOAT32_SEEDS for name in FLOAT32_CHECKS])
+def test_random_program_in_float32_stays_float32_and_matches_jax(seed, name):
+    check(in_float32(_program(seed)), name, _float32_references(seed), rtol=2e-3)

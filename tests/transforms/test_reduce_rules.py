@@ -196,17 +196,20 @@ def test_extremum_over_an_empty_axis_has_a_zero_tangent():
     np.testing.assert_array_equal(np.asarray(tangent), [0.0, 0.0])
 
 
-@pytest.mark.parametrize("op,x,expected_rows", [
-    # each row: the input position whose tangent the output at that position takes
-    (lambda x: R.cummax(x, 0), [1.0, 3.0, 3.0, 2.0, 3.0, 4.0], [0, 1, 1, 1, 1, 5]),
-    (lambda x: R.cummax(x, 0, reverse=True), [1.0, 3.0, 3.0, 2.0, 3.0, 0.0], [4, 4, 4, 4, 4, 5]),
-    (lambda x: R.cummin(x, 0), [2.0, 1.0, 1.0, 3.0], [0, 1, 1, 1]),
-    (lambda x: R.cummin(x, 0, reverse=True), [2.0, 1.0, 1.0, 3.0], [2, 2, 2, 3]),
-    (lambda x: R.cummax(x, 0), [1.0, np.nan, 3.0, np.nan], [0, 1, 1, 1]),
-    (lambda x: R.cummax(x, 0), [-np.inf, -np.inf, 0.0], [0, 0, 2]),
+@pytest.mark.parametrize("name,reverse,x", [
+    ("cummax", False, [1.0, 3.0, 3.0, 2.0, 3.0, 4.0]), ("cummax", True, [1.0, 3.0, 3.0, 2.0, 3.0, 0.0]),
+    ("cummin", False, [2.0, 1.0, 1.0, 3.0]), ("cummin", True, [2.0, 1.0, 1.0, 3.0]),
+    ("cummax", False, [-np.inf, -np.inf, 0.0]), ("cummax", False, [0.0] * 7), ("cummin", True, [0.0] * 5),
 ])
-def test_running_extremum_takes_the_tangent_at_the_running_arg_extremum(op, x, expected_rows):
-    np.testing.assert_array_equal(_jacobian(op, x), np.eye(len(x))[expected_rows])
+def test_running_extremum_splits_the_tangent_at_ties_as_jax(name, reverse, x):
+    expected = jax.jacfwd(lambda x: getattr(lax, name)(x, 0, reverse=reverse))(np.asarray(x))
+    op = lambda x: getattr(R, name)(x, 0, reverse=reverse)  # noqa: E731
+    np.testing.assert_array_equal(_jacobian(op, x), expected)
+    np.testing.assert_array_equal(np.asarray(fx.jit(fx.jacfwd(op))(_arr(x))), expected)
+
+
+def test_running_extremum_after_a_nan_takes_the_tangent_of_its_first_nan():
+    np.testing.assert_array_equal(_jacobian(lambda x: R.cummax(x, 0), [1.0, np.nan, 3.0, np.nan]), np.eye(4)[[0, 1, 1, 1]])
 
 
 # cumlogsumexp: softmax weights without overflow ------------------------------------------------
