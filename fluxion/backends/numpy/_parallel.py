@@ -30,7 +30,8 @@ from typing import Callable
 import numpy as np
 
 CPUS = os.cpu_count() or 1
-LARGE = 1 << 17  # units of work from which a kernel splits: some 20 us on one core
+LARGE = 1 << 21  # units of work from which a kernel splits: some 300 us on one core (measured on two cores:
+# below it, and for memory-bound kernels such as additions, the parts gain less than their hand-off)
 GRANULE = 256  # elements between the boundaries of flat parts: whole blocks of every unrolled SIMD loop
 
 _jobs: queue.SimpleQueue = queue.SimpleQueue()
