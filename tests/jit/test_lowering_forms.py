@@ -37,25 +37,15 @@ NOT_PATTERNS = {
 }
 
 
-@pytest.mark.parametrize("name", list(PATTERNS))
-def test_large_constants_of_a_pattern_are_written_bit_for_bit(name):
-    value = PATTERNS[name]
+@pytest.mark.parametrize("name, written", [(n, True) for n in PATTERNS] + [(n, False) for n in NOT_PATTERNS])
+def test_large_constants_of_a_pattern_are_written_and_others_passed_in_bit_for_bit(name, written):
+    value = (PATTERNS if written else NOT_PATTERNS)[name]
     c = fnp.asarray(value)
     f = fx.jit(lambda x: (x, c))
     x = fnp.zeros(2)
     got = np.asarray(f(x)[1])
     assert got.dtype == value.dtype and got.tobytes() == value.tobytes()
-    assert f.lower(x).consts == []
-
-
-@pytest.mark.parametrize("name", list(NOT_PATTERNS))
-def test_other_large_constants_are_passed_in_unchanged(name):
-    value = NOT_PATTERNS[name]
-    c = fnp.asarray(value)
-    f = fx.jit(lambda x: (x, c))
-    x = fnp.zeros(2)
-    assert np.asarray(f(x)[1]).tobytes() == value.tobytes()
-    assert len(f.lower(x).consts) == 1
+    assert len(f.lower(x).consts) == (0 if written else 1)
 
 
 def test_identity_and_masks_made_in_a_jitted_function_match_numpy_and_are_not_passed_in():
