@@ -16,6 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ..backends.numpy._util import MAX_NUMPY_DIMS, around_axis
 from ..core import dtypes
 from ..core.array import Array, Tracer, to_array
 from ..core.errors import ConcretizationError, DTypeError, IndexOutOfBoundsError, ShapeError, op_error
@@ -24,7 +25,7 @@ from ..ops import elementwise as E
 from ..ops import indexing as I
 from ..ops import reduce as R
 from ..ops import shape as S
-from ..ops._util import axis_index, broadcasts_to
+from ..ops._util import axis_index, broadcast_shapes, broadcasts_to
 from ._convert import convert, promote
 from ._elementwise_base import eager_array
 from ._eager_indexing import eager_getitem, eager_set, eager_where
@@ -389,7 +390,21 @@ def take_along_axis(arr, indices, axis: int | None = -1, mode: str | None = None
     if wrap_negative_indices is False:
         indices = _negative_outside(_index_operand("take_along_axis", indices),
                                     arr.shape[axis_index("take_along_axis", axis, arr.ndim)], mode)
+    if arr.ndim > MAX_NUMPY_DIMS and np.ndim(indices) == arr.ndim:
+        return _take_along_merged(arr, indices, axis, mode, fill_value)
     return getitem(arr, _along_axis("take_along_axis", arr, indices, axis), mode=mode, fill_value=fill_value)
+
+
+def _take_along_merged(arr: Array, indices, axis: int, mode, fill_value) -> Array:
+    """take_along_axis of arrays of over 32 dimensions as of 3, the axes before `axis` merged and those
+    after: the general path's index arrays would need one dimension more than NumPy's 64."""
+    i, axis = to_array(_index_operand("take_along_axis", indices)), axis_index("take_along_axis", axis, arr.ndim)
+    at = lambda shape, n: shape[:axis] + (n,) + shape[axis + 1:]  # noqa: E731
+    shape = broadcast_shapes("take_along_axis", at(arr.shape, 1), at(i.shape, 1))
+    arr, taken = S.broadcast_to(arr, at(shape, arr.shape[axis])), at(shape, i.shape[axis])
+    i = S.reshape(S.broadcast_to(i, taken), around_axis(taken, axis))
+    out = take_along_axis(S.reshape(arr, around_axis(arr.shape, axis)), i, 1, mode, fill_value)
+    return S.reshape(out, taken)
 
 
 def _negative_outside(i, n: int, mode):

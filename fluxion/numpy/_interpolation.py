@@ -82,7 +82,11 @@ def interp(x, xp, fp, left=None, right=None, period=None) -> Array:
         j = fnp.minimum(fnp.maximum(j, 0), n - 2)
         x0, x1 = fnp.take(xp, j), fnp.take(xp, j + 1)
         y0, y1 = fnp.take(fp, j), fnp.take(fp, j + 1)
-        slope = (y1 - y0) / (x1 - x0)
+        # a segment of zero width (a repeated point) is taken only where x is at or outside the
+        # last point, whose value comes below; its slope is 0, without dividing by its width,
+        # which would give NaN derivatives
+        width = x1 - x0
+        slope = fnp.where(width == 0, 0, (y1 - y0) / fnp.where(width == 0, 1, width))
         res = slope * (x - x0) + y0
         # as NumPy: where the left form gives NaN (an infinite slope) try the right form, then a flat segment
         res = fnp.where(fnp.isnan(res), slope * (x - x1) + y1, res)

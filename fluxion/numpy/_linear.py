@@ -313,8 +313,11 @@ def kron(a, b, /) -> Array:
         (a, b), back = operands("kron", a, b)
     nd = max(a.ndim, b.ndim)
     sa, sb = (1,) * (nd - a.ndim) + a.shape, (1,) * (nd - b.ndim) + b.shape
-    # a as (a0, 1, a1, 1, ...) times b as (1, b0, 1, b1, ...) lays the blocks out row-major
-    ra, rb = tuple(v for s in sa for v in (s, 1)), tuple(v for s in sb for v in (1, s))
+    # a as (a0, 1, a1, 1, ...) times b as (1, b0, 1, b1, ...) lays the blocks out row-major; an axis
+    # of size 1 in either needs no pair (which keeps arrays of over 32 dimensions within 64)
+    pairs = [1 not in (p, q) for p, q in zip(sa, sb)]
+    ra = tuple(v for p, s in zip(pairs, sa) for v in ((s, 1) if p else (s,)))
+    rb = tuple(v for p, s in zip(pairs, sb) for v in ((1, s) if p else (s,)))
     shape = tuple(p * q for p, q in zip(sa, sb))
     if fast:
         return eager_array(np.multiply(u.reshape(ra), w.reshape(rb)).reshape(shape), a._weak and b._weak)

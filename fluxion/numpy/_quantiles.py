@@ -11,6 +11,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
+from ..backends.numpy._util import MAX_NUMPY_DIMS
 from ..core import dtypes
 from ..core.array import Array, Tracer
 from ..core.errors import DTypeError, ShapeError, op_error
@@ -192,7 +193,7 @@ def _eager_quantile(a, q, axis, spec: _Method, keepdims: bool, ignore_nan: bool,
         kept = tuple(1 if i == axis % nd else d for i, d in enumerate(x.shape))
     else:
         return None
-    if not y.shape[-1] or (q := _eager_fractions(q, scale)) is None:
+    if not y.shape[-1] or (q := _eager_fractions(q, scale)) is None or q.ndim + y.ndim > MAX_NUMPY_DIMS:
         return None
     batch = y.shape[:-1]
     if x.dtype.kind != "f":

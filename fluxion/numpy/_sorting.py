@@ -11,6 +11,7 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 
+from ..backends.numpy._util import MAX_NUMPY_DIMS
 from ..core import dtypes
 from ..core.array import Array, Tracer
 from ..core.errors import DTypeError, ShapeError, op_error
@@ -55,7 +56,7 @@ def _eager_sort(a, axis, kind, order, indices: bool) -> Array | None:
     if a.__class__ is not Array or _ctx.interp is not EAGER or axis.__class__ is not int or order is not None:
         return None
     v = a._value
-    if v.dtype in _LOW or not -v.ndim <= axis < v.ndim or kind not in _KINDS:
+    if v.dtype in _LOW or not -v.ndim <= axis < v.ndim or kind not in _KINDS or v.ndim > MAX_NUMPY_DIMS:
         return None
     y = Array.__new__(Array)
     if indices:

@@ -481,17 +481,18 @@ def pinv(x, /, rcond=None, hermitian: bool = False, *, rtol=None) -> Array:
     rtol = rtol if rcond is None else rcond
     rtol = _default_rtol(x.shape, x.dtype) if rtol is None else rtol  # (an argument of the rule: not None)
     # the matrix the eigensolver sees, so that the rule's closed form differentiates that matrix
-    return _pinv(_from_triangle(x, lower=True) if hermitian else x, rtol, hermitian)
+    return _pinv(_from_triangle(x, lower=True) if hermitian else x, rtol, 0.0, hermitian)
 
 
-@functools.partial(custom_jvp, nondiff_argnums=(2,))
-def _pinv(x: Array, rtol, hermitian: bool) -> Array:
+@functools.partial(custom_jvp, nondiff_argnums=(3,))
+def _pinv(x: Array, rtol, atol, hermitian: bool) -> Array:
+    """The pseudo-inverse counting singular values at most `atol + rtol * max(s)` as zero."""
     if hermitian:
         u, w = L.eigh(x)
         s, vh = _abs(w), _ct(u)
     else:
         u, s, vh = L.svd(x, full_matrices=False)
-    cutoff = _cutoff("pinv", s, x.shape, rtol)
+    cutoff = E.add_p.bind(_cutoff("pinv", s, x.shape, rtol), _cutoff("pinv", s, x.shape, None, atol))
     if broadcast_shapes("pinv", cutoff.shape[:-1], s.shape[:-1]) != s.shape[:-1]:  # (matrix_rank's may broadcast)
         raise op_error(ShapeError, "pinv", f"a tolerance of shape {cutoff.shape[:-1]} does not broadcast to the "
                        f"batch shape {s.shape[:-1]} of the matrices", "pass one tolerance, or one per matrix")
@@ -507,8 +508,8 @@ def _pinv_jvp(hermitian, primals, tangents):
     # the closed form where the rank does not change near x (Golub and Pereyra, 1973),
     # dp = -p da p + p p^H da^H (I - a p) + (I - p a) da^H p^H p: the SVD's own derivative divides
     # by differences of singular values, which gave NaN for repeated ones (an orthogonal matrix)
-    (a, rtol), (da, _) = primals, tangents
-    p = _pinv(a, rtol, hermitian)  # through the rule, so that higher derivatives are the rule's too
+    (a, rtol, atol), (da, _, _) = primals, tangents
+    p = _pinv(a, rtol, atol, hermitian)  # through the rule, so that higher derivatives are the rule's too
     ph, dah = _ct(p), _ct(da)
     sub, add = E.sub_p.bind, E.add_p.bind
     left = matmul(matmul(p, ph), sub(dah, matmul(matmul(dah, a), p)))
@@ -541,7 +542,7 @@ def lstsq(a, b, rcond=None, *, numpy_resid: bool = False) -> tuple[Array, Array,
         rcond = float(ml_dtypes.finfo(s.dtype).eps)
     cutoff = _cutoff("lstsq", s, a.shape, rcond)
     # through the pseudo-inverse's rule: the SVD's derivative is NaN at repeated singular values
-    x = matmul(_pinv(a, _default_rtol(a.shape, a.dtype) if rcond is None else rcond, False), bm)
+    x = matmul(_pinv(a, _default_rtol(a.shape, a.dtype) if rcond is None else rcond, 0.0, False), bm)
     rank = R.reduce_sum(convert(E.gt_p.bind(s, cutoff), dtypes.int32), (0,))  # int32, as NumPy (LAPACK's int)
     if m > n:
         r = _abs(E.sub_p.bind(bm, matmul(a, x)))
@@ -567,7 +568,11 @@ def cond(x, p=None) -> Array:
     if p in (None, 2, -2):
         s = svdvals(x)
         big, small = R.reduce_max(s, _last(s)), R.reduce_min(s, _last(s))
-        c = E.div_p.bind(small, big) if p == -2 else E.div_p.bind(big, small)
+        num, den = (small, big) if p == -2 else (big, small)
+        # a zero denominator gives inf, divided out of the way: its derivative (of a constant) is
+        # then 0 in both modes, where dividing by 0 gave reverse mode NaN
+        zero = E.eq_p.bind(den, convert(0, den.dtype))
+        c = _where(zero, convert(math.inf, den.dtype), E.div_p.bind(num, _where(zero, convert(1, den.dtype), den)))
     else:
         c = E.mul_p.bind(_matrix_norm(x, p), _matrix_norm(inv(x), p))
     # NaN from a singular matrix (0 / 0, or its inverse's) is inf, as NumPy makes it

@@ -9,7 +9,9 @@ from .. import numpy as fnp
 from ..core.errors import ShapeError, op_error
 from ..numpy._convert import promote_inexact
 from ..numpy._linalg_util import _ct, _matrices
-from ..numpy.linalg import _inverse_values
+from ..numpy.linalg import _pinv
+from ..transforms.autodiff.custom import custom_jvp
+from ..ops.linalg_rules import _from_triangle
 
 
 def svdvals(a, overwrite_a: bool = False, check_finite: bool = True):
@@ -40,14 +42,19 @@ def diagsvd(s, M: int, N: int):
 
 
 
-def _threshold(op: str, s, shape, atol, rtol):
-    """`atol + rtol * max(s)` per matrix, shaped (..., 1), with SciPy's defaults (atol 0, rtol
-    max(M, N) * eps)."""
+def _tolerances(op: str, shape, dt, atol, rtol):
+    """`(atol, rtol)` with SciPy's defaults (atol 0, rtol max(M, N) * eps), checked."""
     atol = 0.0 if atol is None else atol
-    rtol = max(shape[-2:]) * float(fnp.finfo(s.dtype).eps) if rtol is None else rtol
+    rtol = max(shape[-2:]) * float(fnp.finfo(dt).eps) if rtol is None else rtol
     if any(isinstance(t, (int, float)) and t < 0 for t in (atol, rtol)):
         raise op_error(ValueError, op, f"atol and rtol must be non-negative, got {atol!r} and {rtol!r}",
                        "pass tolerances >= 0")
+    return atol, rtol
+
+
+def _threshold(op: str, s, shape, atol, rtol):
+    """`atol + rtol * max(s)` per matrix, shaped (..., 1), with SciPy's defaults."""
+    atol, rtol = _tolerances(op, shape, s.dtype, atol, rtol)
     return atol + rtol * fnp.max(s, axis=-1, keepdims=True, initial=0)
 
 
@@ -61,10 +68,8 @@ def pinv(a, *, atol=None, rtol=None, return_rank: bool = False, check_finite: bo
     >>> fsl.pinv(fnp.asarray([[2.0, 0.0], [0.0, 0.0]])).tolist()
     [[0.5, 0.0], [0.0, 0.0]]
     """
-    u, s, vh = fnp.linalg.svd(_matrices("pinv", a), full_matrices=False)
-    cutoff = _threshold("pinv", s, u.shape[:-1] + vh.shape[-1:], atol, rtol)
-    inverse = (_ct(vh) * _inverse_values(s, cutoff)[..., None, :].astype(u.dtype)) @ _ct(u)
-    return (inverse, fnp.sum(s > cutoff, axis=-1)) if return_rank else inverse
+    a = _matrices("pinv", a)
+    return _pseudo_inverse("pinv", a, atol, rtol, False, return_rank)
 
 
 
@@ -77,11 +82,19 @@ def pinvh(a, atol=None, rtol=None, lower: bool = True, return_rank: bool = False
     >>> fsl.pinvh(fnp.asarray([[-2.0, 0.0], [0.0, 0.0]])).tolist()
     [[-0.5, 0.0], [0.0, 0.0]]
     """
-    w, v = fnp.linalg.eigh(a, UPLO="L" if lower else "U", symmetrize_input=False)
-    size = fnp.abs(w)
-    cutoff = _threshold("pinvh", size, v.shape, atol, rtol)
-    inverse = (v * (_inverse_values(size, cutoff) * fnp.sign(w))[..., None, :].astype(v.dtype)) @ _ct(v)
-    return (inverse, fnp.sum(size > cutoff, axis=-1)) if return_rank else inverse
+    a = _from_triangle(_matrices("pinvh", a, square=True), lower)
+    return _pseudo_inverse("pinvh", a, atol, rtol, True, return_rank)
+
+
+def _pseudo_inverse(op: str, a, atol, rtol, hermitian: bool, return_rank: bool):
+    """`pinv`/`pinvh` through fluxion.numpy.linalg's pseudo-inverse, whose derivative is a closed
+    form that holds at repeated singular values (the SVD's own divides by their differences)."""
+    atol, rtol = _tolerances(op, a.shape, a.dtype, atol, rtol)
+    inverse = _pinv(a, rtol, atol, hermitian)
+    if not return_rank:
+        return inverse
+    s = fnp.abs(fnp.linalg.eigvalsh(a)) if hermitian else fnp.linalg.svdvals(a)
+    return inverse, fnp.sum(s > _threshold(op, s, a.shape, atol, rtol), axis=-1)
 
 
 
@@ -152,6 +165,8 @@ def lstsq(a, b, cond=None, overwrite_a: bool = False, overwrite_b: bool = False,
 def polar(a, side: str = "right", *, method: str = "svd", eps=None, max_iterations=None):
     """The polar decomposition a = u p ('right') or p u ('left'): u with orthonormal columns (rows
     for a wide `a`), p Hermitian positive semidefinite; from the SVD whatever `method` says.
+    Differentiable where at most one singular value is 0 (none, for a rectangular `a`), also where
+    singular values repeat.
 
     >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
     >>> u, p = fsl.polar(fnp.asarray([[2.0, 0.0], [0.0, -3.0]]))
@@ -160,16 +175,49 @@ def polar(a, side: str = "right", *, method: str = "svd", eps=None, max_iteratio
     """
     if side not in ("right", "left"):
         raise op_error(ValueError, "polar", f"side must be 'right' or 'left', got {side!r}", "pass one of them")
-    w, s, vh = fnp.linalg.svd(_matrices("polar", a), full_matrices=False)
-    u = w @ vh
-    p = _ct(vh) @ (s[..., :, None] * vh) if side == "right" else w @ (s[..., :, None] * _ct(w))
-    return u, p
+    u, p_right, p_left = _polar_factors(_matrices("polar", a))
+    return u, p_right if side == "right" else p_left
+
+
+@custom_jvp
+def _polar_factors(a):
+    """`(u, p_right, p_left)` with a = u p_right = p_left u, from the SVD a = w s vh."""
+    w, s, vh = fnp.linalg.svd(a, full_matrices=False)
+    return w @ vh, _ct(vh) @ (s[..., :, None] * vh), w @ (s[..., :, None] * _ct(w))
+
+
+@_polar_factors.defjvp
+def _polar_factors_jvp(primals, tangents):
+    # In the singular bases, with G = w^H da v: w^H du v = Y, Y[i, j] = (G - G^H)[i, j] / (s_i + s_j),
+    # and the factors' tangents there are G - Y s and G - s Y: divided differences of s -> s and
+    # s -> 1, finite where singular values repeat (the SVD's own derivative divides by s_j**2 - s_i**2).
+    # A tall (wide) a also moves u and p_left (p_right) out of the span of w (v).
+    (a,), (da,) = primals, tangents
+    out = _polar_factors(a)  # through the rule, so that higher derivatives are its too
+    w, s, vh = fnp.linalg.svd(a, full_matrices=False)
+    v, s = _ct(vh), s.astype(a.dtype)
+    g = _ct(w) @ da @ v
+    sums = s[..., :, None] + s[..., None, :]
+    y = fnp.where(sums == 0, 0, (g - _ct(g)) / fnp.where(sums == 0, 1, sums))  # (0 where both s are 0)
+    du = w @ y @ vh
+    dp_right = v @ (g - y * s[..., None, :]) @ vh
+    dp_left = w @ (g - s[..., :, None] * y) @ _ct(w)
+    m, n = a.shape[-2:]
+    if m != n:
+        outside = da - w @ (_ct(w) @ da) if m > n else da - (da @ v) @ vh  # da less its part in w's (v's) span
+        if m > n:
+            du = du + outside @ (v / s[..., None, :]) @ vh
+            dp_left = dp_left + outside @ v @ _ct(w) + w @ _ct(outside @ v)
+        else:
+            du = du + (w / s[..., None, :]) @ _ct(w) @ outside
+            dp_right = dp_right + _ct(outside) @ w @ vh + v @ _ct(w) @ outside
+    return out, (du, dp_right, dp_left)
 
 
 
 def orthogonal_procrustes(A, B, check_finite: bool = True):
     """The unitary `R` closest to mapping `A` to `B` (minimizing ||A R - B||_F), with the sum of
-    the singular values of `A^H B`: `(R, scale)`. Differentiable (for distinct singular values).
+    the singular values of `A^H B`: `(R, scale)`. Differentiable, as `polar`'s `u` of `A^H B`.
 
     >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
     >>> r, scale = fsl.orthogonal_procrustes(fnp.asarray([[1.0, 0.0]]), fnp.asarray([[0.0, 1.0]]))
@@ -181,8 +229,9 @@ def orthogonal_procrustes(A, B, check_finite: bool = True):
     if a.shape[-2:] != b.shape[-2:]:
         raise op_error(ShapeError, "orthogonal_procrustes", f"A has shape {a.shape} and B {b.shape}",
                        "pass A and B of one matrix shape")
-    u, w, vh = fnp.linalg.svd(_ct(a) @ b, full_matrices=False)
-    return u @ vh, fnp.sum(w, axis=-1)
+    u, p_right, _ = _polar_factors(_ct(a) @ b)
+    # the singular values of A^H B sum to the trace of its Hermitian polar factor
+    return u, fnp.real(fnp.trace(p_right, axis1=-2, axis2=-1))
 
 
 
@@ -190,8 +239,8 @@ def subspace_angles(A, B):
     """The principal angles between the column spaces of `A` (M, N) and `B` (M, K), descending:
     min(N, K) of them. Small angles come from the sines, the others from the cosines (the
     singular values of `QA^H QB` for orthonormal bases QA, QB), as SciPy computes them. The
-    bases are the SVD's left singular vectors, all min(M, N) of them where SciPy keeps those of
-    the rank: the angles match where the columns are independent, and keep a shape fixed by the
+    bases are those of the reduced QR, all min(M, N) columns where SciPy keeps as many as the
+    rank: the angles match where the columns are independent, and keep a shape fixed by the
     shapes, so they compile and batch. Differentiable (for distinct, nonzero angles).
 
     >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
@@ -203,7 +252,8 @@ def subspace_angles(A, B):
     if a.shape[-2] != b.shape[-2]:
         raise op_error(ShapeError, "subspace_angles", f"A has shape {a.shape} and B {b.shape}",
                        "pass A and B with one number of rows")
-    qa, qb = (fnp.linalg.svd(x, full_matrices=False)[0] for x in (a, b))
+    # QR bases span what the SVD's would, and stay differentiable where singular values repeat
+    qa, qb = (fnp.linalg.qr(x)[0] for x in (a, b))
     cross = _ct(qa) @ qb
     cosines = fnp.flip(fnp.linalg.svdvals(cross), -1)
     rest = qb - qa @ cross if a.shape[-1] >= b.shape[-1] else qa - qb @ _ct(cross)

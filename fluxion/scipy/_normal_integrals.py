@@ -42,16 +42,42 @@ def erfcx(x) -> Array:
     0.4276
     """
     (x_in,) = _real("erfcx", x)
-    x = _wide(x_in)
+    return convert(_erfcx(_wide(x_in)), x_in.dtype, x_in.weak)
+
+
+def _tail_parts(x: Array) -> tuple[Array, Array, Array, Array]:
+    """`(tail, xt, t1, xd)`: where x is in the continued fraction's range; x there (3 elsewhere);
+    the fraction below its first level there, t1 = xt + 1 / (xt + (3/2) / (xt + ...)); and x where
+    the direct form serves (0 elsewhere). Each branch sees only arguments it is finite at, so that
+    neither gives NaN derivatives to the other."""
     tail = E.ge_p.bind(x, _c(_CF_FROM, x))
     xt = _where(tail, x, _c(_CF_FROM, x))
-    t = xt
-    for k in range(_CF_DEPTH, 0, -1):
-        t = E.add_p.bind(xt, E.div_p.bind(_c(k / 2, x), t))
-    fraction = E.div_p.bind(_c(1 / math.sqrt(math.pi), x), t)
-    xd = _where(tail, _c(0, x), x)
+    t1 = xt
+    for k in range(_CF_DEPTH, 1, -1):
+        t1 = E.add_p.bind(xt, E.div_p.bind(_c(k / 2, x), t1))
+    return tail, xt, t1, _where(tail, _c(0, x), x)
+
+
+@custom_jvp
+def _erfcx(x: Array) -> Array:
+    tail, xt, t1, xd = _tail_parts(x)
+    fraction = E.div_p.bind(_c(1 / math.sqrt(math.pi), x), E.add_p.bind(xt, E.div_p.bind(_c(0.5, x), t1)))
     direct = E.mul_p.bind(E.exp_p.bind(E.mul_p.bind(xd, xd)), E.erfc_p.bind(xd))
-    return convert(_where(tail, fraction, direct), x_in.dtype, x_in.weak)
+    return _where(tail, fraction, direct)
+
+
+@_erfcx.defjvp
+def _erfcx_jvp(primals, tangents):
+    # erfcx' = 2 x erfcx - 2 / sqrt(pi): -inf where erfcx overflows (x -> -inf), where the product
+    # rule on exp(x**2) erfc(x) gave inf * 0. In the tail the two terms cancel (erfcx' ~ -1 /
+    # (sqrt(pi) x**2)); there erfcx = 1 / (sqrt(pi) t0) with t0 = x + (1/2) / t1 makes it
+    # -erfcx / t1, without cancellation.
+    (x,), (dx,) = primals, tangents
+    y = _erfcx(x)  # through the rule, so that higher derivatives are its too
+    tail, _, t1, xd = _tail_parts(x)
+    direct = E.sub_p.bind(E.mul_p.bind(E.mul_p.bind(xd, y), _c(2, x)), _c(2 / math.sqrt(math.pi), x))
+    slope = _where(tail, E.neg_p.bind(E.div_p.bind(y, t1)), direct)
+    return y, E.mul_p.bind(slope, dx)
 
 
 # Abramowitz & Stegun 26.2.23: the lower-tail quantile to within 4.5e-4, a start for Newton's method

@@ -12,7 +12,8 @@ With w >= 10 and M = 12 the remainder, about (x)_(2M+1) / (2 pi w)**(2M+1) of th
 rounding of the result: by itself for x up to ~20, and beyond, where it grows, because the tail is
 then negligible beside the first terms (by about (q / w)**x). The sum is a composition of fluxion
 operations in float64, so that it is itself differentiable: the second derivative in x and the
-mixed one in q are those of the formula.
+mixed one in q are those of the formula, whose term with the pole at x = 1 has its derivatives
+written out (the product rule lost the mixed one to cancellation there).
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ import numpy as np
 from .. import numpy as fnp
 from ..ops import elementwise as E
 from ..ops._ad import defjvp
+from ..transforms.autodiff.custom import custom_jvp
 from ._exponential_integrals import _bernoulli
 from ._util import _in_float64
 
@@ -42,8 +44,7 @@ def zeta_derivative(x, q):
     w = qs + _HEAD
     log_w = fnp.log(w)
     power = fnp.exp(-xs * log_w)  # w**-x
-    after = xs - 1
-    tail = -w * power / after * (log_w + 1 / after) - power * log_w / 2
+    tail = _pole_term(xs, w) - power * log_w / 2
     rising = xs * power / w  # (x)_(2j-1) w**(1 - x - 2j), from j = 1 on
     harmonic = 1 / xs  # 1 / x + ... + 1 / (x + 2j - 2)
     for j, c in enumerate(_COEFFICIENTS, 1):
@@ -54,6 +55,27 @@ def zeta_derivative(x, q):
     # zeta is constant at x = inf (0, 1 or inf as q >, = or < 1; its derivative 0 or inf) and at q = inf
     edge = fnp.where((q < 1) & (x == np.inf), np.inf, 0.0)
     return fnp.where(inside, fnp.where(finite, head + tail, edge), np.nan)
+
+
+@custom_jvp
+def _pole_term(x, w):
+    """d/dx of w**(1 - x) / (x - 1), the term of the formula with the pole at x = 1."""
+    after = x - 1
+    log_w = fnp.log(w)
+    return -w * fnp.exp(-x * log_w) / after * (log_w + 1 / after)
+
+
+@_pole_term.defjvp
+def _pole_term_jvp(primals, tangents):
+    # Written out, as a sum of terms of one sign: the product rule on the term's factors gave its
+    # derivative in w (w**-x log w) as a difference of two terms of size w**-x / (x - 1), which near
+    # the pole lost the mixed second derivative of zeta to cancellation.
+    (x, w), (dx, dw) = primals, tangents
+    after = x - 1
+    log_w = fnp.log(w)
+    power = fnp.exp(-x * log_w)  # w**-x
+    in_x = w * power / after * (log_w * log_w + 2 * log_w / after + 2 / (after * after))
+    return _pole_term(x, w), in_x * dx + power * log_w * dw  # (through itself: so are higher derivatives)
 
 
 # zeta's rule (fluxion/ops has none: its derivative in x is this loop-free composition of fluxion.numpy)

@@ -99,7 +99,10 @@ def _gather(operand, indices, *, dimension_numbers, slice_sizes, mode, fill_valu
     positions, ok = _positions(operand.shape, indices, slice_sizes, dn.start_index_map, dn.operand_batching_dims,
                                dn.start_indices_batching_dims, windows, clip=mode != "fill")
     batch, nw = indices.shape[:-1], len(windows)
-    out = operand[tuple(positions)]
+    if len(positions) < 64:
+        out = operand[tuple(positions)]
+    else:  # NumPy takes at most 63 index arrays: one flat position per element, as the scatters do
+        out = operand.reshape(-1)[sum(p * s for p, s in zip(positions, _element_strides(operand.shape)))]
     shape = batch + tuple(slice_sizes[d] for d in windows)
     if out.shape != shape:  # batch axes that no index vector varies along
         out = np.broadcast_to(out, shape)

@@ -6,6 +6,7 @@ import numpy as np
 from ...core import dtypes
 from ...core.primitive import numpy_kernel
 from ...ops import sort as S
+from ._util import MAX_NUMPY_DIMS, around_axis
 
 _LOW = (dtypes.float16, dtypes.bfloat16)
 
@@ -17,6 +18,11 @@ def _key(x) -> np.ndarray:
 
 
 def _sort(*operands, dimension, is_stable, num_keys):
+    shape = np.shape(operands[0])
+    if len(shape) > MAX_NUMPY_DIMS:  # sorted as (before, along, after) and shaped back
+        three = around_axis(shape, dimension)
+        out = _sort(*(np.reshape(o, three) for o in operands), dimension=1, is_stable=is_stable, num_keys=num_keys)
+        return tuple(o.reshape(shape) for o in out)
     keys = [_key(k) for k in operands[:num_keys]]
     if len(operands) == 1:
         return (np.sort(keys[0], axis=dimension, kind="stable").astype(operands[0].dtype),)
@@ -31,6 +37,9 @@ def _top_k(x, *, k):
     # a stable ascending sort of the reversed axis, read backwards, is descending with ties by lower index
     x = np.asarray(x)
     n = x.shape[-1]
+    if x.ndim > MAX_NUMPY_DIMS:  # as rows, shaped back
+        values, indices = _top_k(x.reshape(-1, n), k=k)
+        return values.reshape(x.shape[:-1] + (k,)), indices.reshape(x.shape[:-1] + (k,))
     perm = np.argsort(_key(x)[..., ::-1], axis=-1, kind="stable")[..., ::-1][..., :k]
     indices = n - 1 - perm
     return np.take_along_axis(x, indices, axis=-1), indices.astype(np.int32)
