@@ -1,28 +1,27 @@
-"""Counts of successes in Bernoulli trials: geometric, binomial and multinomial, without
-data-dependent control flow.
+"""Counts of successes in Bernoulli trials: geometric, binomial and multinomial, drawn as jax
+draws them (so that a key gives jax's values).
 
-A geometric waiting time (the trial of the first success, success probability q) is
-1 + floor(E / -log(1 - q)) for a standard exponential E.
+A geometric waiting time (the trial of the first success, success probability p) is
+floor(log(u) / log1p(-p)) + 1 for u uniform in (0, 1].
 
-Binomial(n, p) samples Binomial(n, q) with q = min(p, 1 - p) (and returns n minus the count
-where p > 1/2). Every element gets `2 * _BTRS_ROUNDS` uniforms; each keeps the result of the
-method for its parameters, which uses only its own uniforms:
+Binomial(n, p) samples Binomial(n, q) with q = p below 1/2 and 1 - p from 1/2 on (returning n
+minus that count there). Both methods run on every element, each element keeping the result of
+the method for its parameters (the others take safe ones, as in jax):
 
-- n q < 10: the waiting-time method. The count is the number of partial sums of geometric
-  waiting times that stay <= n. Its first `_WAIT_ROUNDS` uniforms decide every count below 54;
-  by the Chernoff bound, P(Binomial(n, q) >= 54) <= e**-10 (10 e / 54)**54 < 2**-64 for n q < 10.
-- n q >= 10: Hörmann's transformed rejection with squeeze, BTRS ("The generation of binomial
-  random variates", 1993). A round (two uniforms) is rejected with probability below 0.3 (the
-  worst case, 0.294, is at n = 20, q = 1/2), so all 38 rounds reject with probability below
-  2**-64; only then does an element fall back to floor(n q). The acceptance test compares with
-  log P(k) - log P(mode) in Loader's saddle-point form, accurate in float32 for large n.
+- n q <= 10: the inversion by waiting times. Round t draws uniforms u_t of the whole shape from
+  `sub_t, key_{t+1} = split(key_t)`; the count is the number of geometric waiting times
+  ceil(log(u_t) / log1p(-q)) whose partial sums stay <= n.
+- n q > 10: Hörmann's transformed rejection with squeeze, BTRS ("The generation of binomial
+  random variates", 1993), with jax's Stirling tail terms. Round t draws two uniforms of the
+  whole shape from `key_{t+1}, k_u, k_v = split(key_t, 3)`; an element takes the candidate of
+  each round that accepts it, until every element has accepted once.
 
-Counts are exact integers while they are below 2**24 in float32 (pass float64 beyond).
-Multinomial draws one conditional binomial per category, in a `scan` over the categories.
+Both repeat while any element needs them (`repeat_while`): a BTRS round rejects with
+probability below 0.3, and the waiting times take about n q + 1 rounds. Counts are exact
+integers while they are below 2**24 in float32 (pass float64 beyond). Multinomial draws one
+conditional binomial per category, in a `scan` over the categories.
 """
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -32,24 +31,131 @@ from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
 from ..numpy._convert import convert
-from ._continuous import stream_floats, unit_floats
-from ._keys import split
-from ._rejection import first_accepted
-from ._saddle import bd0, stirling_error
+from ..ops import shape as S
+from ._continuous import unit_floats
+from ._keys import split, split_keys
+from ._ops import ops_for, repeat_while
 from ._util import (ArrayLike, DTypeLike, Shape, compute_dtype, count_params, float_dtype, param,
                     sample_shape)
 
 __all__ = ["binomial", "geometric", "multinomial"]
 
-_WAIT_BELOW = 10.0
-_WAIT_ROUNDS = 54
-_BTRS_ROUNDS = 38
+_INVERSION_UP_TO = 10.0
+_MAX_ROUNDS = 1000  # (any element still going after that many rounds keeps the last state)
+# jax's Stirling tail terms log k! - log(sqrt(2 pi k) (k/e)**k) for k = 0..9
+_STIRLING_TAIL = (0.0810614667953272, 0.0413406959554092, 0.0276779256849983, 0.02079067210376509,
+                  0.0166446911898211, 0.0138761288230707, 0.0118967099458917, 0.0104112652619720,
+                  0.00925546218271273, 0.00833056343336287)
 
 
-def _waiting_times(u: Array, q: Array) -> Array:
-    """Geometric waiting times with success probability q from uniforms u in [0, 1)."""
-    rate = fnp.maximum(-fnp.log1p(-q), np.finfo(q.dtype).tiny)
-    return 1.0 + fnp.floor(-fnp.log1p(-u) / rate)
+def _inversion(key, n, q, shape: tuple[int, ...], ops):
+    """Binomial(n, q) counts for n q <= 10 by waiting times (floats of q's dtype)."""
+    dt = q.dtype
+    one, tiny = ops.const(1, dt), ops.const(float(np.finfo(dt).tiny), dt)
+    rate = ops.log1p(ops.neg(q))
+    certain = ops.eq(rate, ops.const(0, dt))  # q = 0: the first waiting time is infinite
+    rate = ops.select(certain, rate, ops.const(-1, dt))
+
+    def body(state):
+        t, count, total, key = state
+        sub, key = split_keys("binomial", key, 2, ops)
+        count = ops.select(ops.le(total, n), count, ops.add(count, one))
+        # log(0) would be -inf, a gap beyond n like the one log(tiny) gives for n q <= 10
+        u = ops.max(unit_floats("binomial", sub, shape, dt, ops), tiny)
+        gap = ops.select(certain, ops.ceil(ops.div(ops.log(u), rate)), ops.const(np.inf, dt))
+        return t + 1, count, ops.add(total, gap), key
+
+    def more(state):
+        return ops.and_(ops.lt(state[0], ops.const(_MAX_ROUNDS, dtypes.int32)), ops.any(ops.le(state[2], n)))
+
+    start = (ops.const(0, dtypes.int32), ops.full(shape, 0, dt), ops.full(shape, 0, dt), key)
+    return ops.sub(repeat_while(ops, more, body, start)[1], one)
+
+
+def _stirling_tail(k, ops):
+    """jax's Stirling tail term of the integer-valued k: from the table up to 9, and beyond it
+    the series at k = 9 (jax evaluates its series at k clamped to 9)."""
+    dt = k.dtype
+    ten = np.asarray(10, dt)
+    square = ten * ten
+    series = (np.asarray(1 / 12, dt) - (np.asarray(1 / 360, dt) - np.asarray(1 / 1260, dt) / square) / square) / ten
+    index = ops.floor(ops.min(ops.max(k, ops.const(0, dt)), ops.const(9, dt)))
+    table = ops.const(_STIRLING_TAIL[9], dt)
+    for j in range(8, -1, -1):
+        table = ops.select(ops.eq(index, ops.const(j, dt)), table, ops.const(_STIRLING_TAIL[j], dt))
+    return ops.select(ops.le(k, ops.const(9, dt)), ops.const(float(series), dt), table)
+
+
+def _btrs(key, n, q, shape: tuple[int, ...], ops):
+    """Binomial(n, q) counts for n q > 10 and q < 1/2 by BTRS (floats of q's dtype): the
+    constants of Hörmann's paper, a candidate k per round, the squeeze and the exact test."""
+    dt = q.dtype
+
+    def c(value):
+        return ops.const(value, dt)
+
+    add, sub, mul, div, log = ops.add, ops.sub, ops.mul, ops.div, ops.log
+    spread = ops.sqrt(mul(mul(n, q), sub(c(1), q)))
+    b = add(c(1.15), mul(c(2.53), spread))
+    a = add(add(c(-0.0873), mul(c(0.0248), b)), mul(c(0.01), q))
+    centre = add(mul(n, q), c(0.5))
+    v_r = sub(c(0.92), div(c(4.2), b))
+    r = div(q, sub(c(1), q))
+    alpha = mul(add(c(2.83), div(c(5.1), b)), spread)
+    mode = ops.floor(mul(add(n, c(1)), q))
+    # u = -1/2 gives us = 0, whose candidate is -inf (rejected): any us below the grid of the
+    # others rejects it the same way, without dividing by 0
+    below_grid, tiny = c(2.0 ** -(np.finfo(dt).nmant + 2)), c(float(np.finfo(dt).tiny))
+    mode_terms = add(mul(add(mode, c(0.5)), log(div(add(mode, c(1)), mul(r, add(sub(n, mode), c(1)))))),
+                     mul(add(n, c(1)), log(add(sub(n, mode), c(1)))))
+
+    def log_bound(k):
+        """jax's bound on log(P(k) / P(mode)) plus log(...) terms, for 0 <= k <= n."""
+        rest = add(sub(n, k), c(1))
+        bound = sub(mode_terms, mul(add(n, c(1)), log(rest)))
+        bound = add(bound, mul(add(k, c(0.5)), log(div(mul(r, rest), add(k, c(1))))))
+        bound = add(add(bound, _stirling_tail(mode, ops)), _stirling_tail(sub(n, mode), ops))
+        return sub(sub(bound, _stirling_tail(k, ops)), _stirling_tail(sub(n, k), ops))
+
+    def body(state):
+        t, k_out, accepted, key = state
+        key, key_u, key_v = split_keys("binomial", key, 3, ops)
+        u = sub(unit_floats("binomial", key_u, shape, dt, ops), c(0.5))
+        v = unit_floats("binomial", key_v, shape, dt, ops)
+        us = sub(c(0.5), ops.abs(u))
+        us_safe = ops.max(us, below_grid)
+        squeeze = ops.and_(ops.ge(us, c(0.07)), ops.le(v, v_r))
+        k = ops.floor(add(mul(add(div(mul(c(2), a), us_safe), b), u), centre))
+        outside = ops.or_(ops.lt(k, c(0)), ops.gt(k, n))
+        log_v = log(ops.max(div(mul(v, alpha), add(div(a, mul(us_safe, us_safe)), b)), tiny))
+        inside = ops.min(ops.max(k, c(0)), n)  # (the test below matters only where 0 <= k <= n)
+        accept = ops.or_(squeeze, ops.and_(ops.not_(outside), ops.le(log_v, log_bound(inside))))
+        return t + 1, ops.select(accept, k_out, k), ops.or_(accepted, accept), key
+
+    def more(state):
+        return ops.and_(ops.lt(state[0], ops.const(_MAX_ROUNDS, dtypes.int32)), ops.any(ops.not_(state[2])))
+
+    start = (ops.const(0, dtypes.int32), ops.full(shape, -1, dt), ops.full(shape, False, dtypes.bool_), key)
+    return repeat_while(ops, more, body, start)[1]
+
+
+def _binomial(key, n: Array, p: Array, shape: tuple[int, ...]) -> Array:
+    """Binomial(n, p) counts of `shape` (n, p broadcast to it) as floats; NaN for invalid n, p."""
+    n, p = S.broadcast_to(n, shape), S.broadcast_to(p, shape)
+    ops = ops_for(key, n, p)
+    n, p, dt = ops.read(n), ops.read(p), p.dtype
+    zero, one, half = ops.const(0, dt), ops.const(1, dt), ops.const(0.5, dt)
+    valid = ops.and_(ops.and_(ops.ge(n, zero), ops.eq(n, ops.floor(n))), ops.lt(n, ops.const(np.inf, dt)))
+    valid = ops.and_(valid, ops.and_(ops.ge(p, zero), ops.le(p, one)))  # False for NaN too
+    n, p = ops.select(valid, zero, n), ops.select(valid, half, p)  # keeps invalid lanes free of invalid arithmetic
+    below_half = ops.lt(p, half)
+    q = ops.select(below_half, ops.sub(one, p), p)
+    inversion = ops.le(ops.mul(n, q), ops.const(_INVERSION_UP_TO, dt))
+    by_inversion = _inversion(key, ops.select(inversion, zero, n), q, shape, ops)
+    by_btrs = _btrs(key, ops.select(inversion, n, ops.const(1e4, dt)), ops.select(inversion, q, half), shape, ops)
+    count = ops.select(inversion, by_btrs, by_inversion)
+    count = ops.select(below_half, ops.sub(n, count), count)
+    return ops.result(ops.select(valid, ops.const(np.nan, dt), count))
 
 
 def geometric(key: ArrayLike, p: ArrayLike, shape: Shape | None = None, dtype: DTypeLike = dtypes.int64) -> Array:
@@ -65,68 +171,14 @@ def geometric(key: ArrayLike, p: ArrayLike, shape: Shape | None = None, dtype: D
     """
     dt, shape, p = count_params("geometric", dtype, shape, "p", p, "invalid probabilities")
     valid = (p > 0) & (p <= 1)
-    trials = _waiting_times(unit_floats("geometric", key, shape, p.dtype), fnp.where(valid, p, 0.5))
+    # floor(log(u) / log1p(-p)) + 1 for u uniform in (0, 1] (0 taken as 1): jax's arithmetic, so jax's values
+    u = unit_floats("geometric", key, shape, p.dtype)
+    trials = fnp.floor(fnp.log(fnp.where(u == 0, 1.0, u)) / fnp.log1p(-fnp.where(valid, p, 0.5))) + 1.0
     top = np.iinfo(dt).max
     cap = np.array(top, p.dtype)
     cap = cap if int(cap) <= top else np.nextafter(cap, np.array(0, p.dtype))  # the largest float that fits
     count = fnp.where(trials >= cap, fnp.asarray(top, dtype=dt), convert(fnp.minimum(trials, cap), dt))
     return fnp.where(valid, count, fnp.asarray(-1, dtype=dt))
-
-
-def _waiting_count(n: Array, q: Array, u: Array) -> Array:
-    """Binomial(n, q) for n q < 10: how many partial sums of waiting times (rounds on axis 0) are <= n."""
-    # below the smallest normal float, a success in under 2**64 trials has probability < 1e-18 (and gaps overflow)
-    live = q >= np.finfo(q.dtype).tiny
-    arrivals = fnp.cumsum(_waiting_times(u, fnp.where(live, q, 0.5)), 0)
-    return fnp.where(live, (arrivals <= n).sum(0).astype(q.dtype), 0.0)
-
-
-def _log_pmf(k: Array, n: Array, q: Array) -> Array:
-    """log P(K = k) for K ~ Binomial(n, q), integer-valued 0 <= k <= n, n >= 1, 0 < q < 1
-    (Loader's saddle-point form inside, the closed forms at k = 0 and k = n)."""
-    inner = (k > 0) & (k < n)
-    k_in = fnp.where(inner, k, 1.0)
-    rest = fnp.where(inner, n - k, 1.0)
-    saddle = (stirling_error(n) - stirling_error(k_in) - stirling_error(rest) - bd0(k_in, n * q)
-              - bd0(rest, n * (1.0 - q)) - 0.5 * fnp.log(2 * math.pi * k_in * rest / n))
-    edge = fnp.where(k == 0, n * fnp.log1p(-q), n * fnp.log(q))
-    return fnp.where(inner, saddle, edge)
-
-
-def _btrs(n: Array, q: Array, u: Array, v: Array) -> Array:
-    """BTRS on rounds of uniforms u, v (axis 0), for n q >= 10 and q <= 1/2: the constants of
-    Hörmann's paper, the candidate k, the squeeze, and the exact test against P(k) / P(mode)."""
-    spq = fnp.sqrt(n * q * (1.0 - q))
-    b = 1.15 + 2.53 * spq
-    a = -0.0873 + 0.0248 * b + 0.01 * q
-    alpha = (2.83 + 5.1 / b) * spq
-    v_r = 0.92 - 4.2 / b
-    mode = fnp.floor((n + 1.0) * q)
-    u = u - 0.5
-    us = fnp.maximum(0.5 - fnp.abs(u), np.finfo(q.dtype).tiny)  # u = 0 is rejected below; avoid dividing by 0
-    k = fnp.floor((2.0 * a / us + b) * u + n * q + 0.5)
-    squeeze = (us >= 0.07) & (v <= v_r)
-    inside = (k >= 0) & (k <= n)
-    lhs = fnp.log(fnp.maximum(v, np.finfo(q.dtype).tiny)) + fnp.log(alpha) - fnp.log(a / (us * us) + b)
-    ratio = _log_pmf(fnp.clip(k, 0.0, n), n, q) - _log_pmf(mode, n, q)
-    accept = squeeze | (inside & (lhs <= ratio))
-    return first_accepted(accept, k, fnp.floor(n * q))
-
-
-def _binomial(key, n: Array, p: Array, shape: tuple[int, ...]) -> Array:
-    """Binomial(n, p) counts of `shape` (n, p broadcast to it) as floats; NaN for invalid n, p."""
-    n, p = fnp.broadcast_to(n, shape), fnp.broadcast_to(p, shape)
-    valid = (n >= 0) & (n == fnp.floor(n)) & fnp.isfinite(n) & (p >= 0) & (p <= 1)
-    flip = p > 0.5
-    q = fnp.where(valid, fnp.where(flip, 1.0 - p, p), 0.0)
-    n = fnp.where(valid, n, 0.0)
-    u = stream_floats("binomial", key, (2 * _BTRS_ROUNDS,) + shape, p.dtype)
-    waiting = n * q < _WAIT_BELOW
-    # each method sees safe parameters in the lanes of the other
-    small = _waiting_count(fnp.where(waiting, n, 0.0), fnp.where(waiting, q, 0.0), u[:_WAIT_ROUNDS])
-    large = _btrs(fnp.where(waiting, 20.0, n), fnp.where(waiting, 0.5, q), u[:_BTRS_ROUNDS], u[_BTRS_ROUNDS:])
-    count = fnp.where(waiting, small, large)
-    return fnp.where(valid, fnp.where(flip, n - count, count), np.nan)
 
 
 def binomial(key: ArrayLike, n: ArrayLike, p: ArrayLike, shape: Shape | None = None,

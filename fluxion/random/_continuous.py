@@ -3,9 +3,10 @@ exponential, gumbel.
 
 Uniform floats come from mantissa bits: the top `nmant` bits of a random word become the
 mantissa of a float in [1, 2), from which 1 is subtracted, so every value is a multiple of
-2**-nmant in [0, 1). Samplers of 16-bit dtypes compute in float32 and round once at the end.
-Where that resolution is too coarse (events of probability below 2**-nmant), a second draw
-refines it (`unit_float_pair`): the "high" modes of gumbel and bernoulli.
+2**-nmant in [0, 1). The samplers here take the uniforms and the arithmetic jax takes, in the
+requested dtype (16-bit floats included), so that a key gives jax's values. Where that
+resolution is too coarse (events of probability below 2**-nmant), a second draw refines it
+(`unit_float_pair`): the "high" modes of gumbel and bernoulli.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from ..numpy._convert import convert
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ..scipy import special as _special
-from ._keys import flat_bits, flat_words, subkeys
+from ._keys import flat_bits, subkeys
 from ._ops import BIND, ops_for
 from ._util import (ArrayLike, DTypeLike, Shape, canonical_shape, compute_dtype, const, float_dtype, param,
                     sample_shape)
@@ -32,31 +33,28 @@ __all__ = ["exponential", "gumbel", "normal", "truncated_normal", "uniform"]
 
 
 @functools.lru_cache(maxsize=None)
-def _mantissa_layout(dt: np.dtype, centred: bool) -> tuple[np.dtype, np.dtype, int, int]:
+def _mantissa_layout(dt: np.dtype) -> tuple[np.dtype, np.dtype, int, int]:
     """For floats of `dt` from random words: the unsigned dtype of the words drawn (a byte
     suffices for bfloat16's 7 mantissa bits), the unsigned dtype of `dt`'s width, the number of
-    mantissa bits and the bits of 1.0 (of 2.0 where `centred`)."""
+    mantissa bits and the bits of 1.0."""
     nmant = ml_dtypes.finfo(dt).nmant
     uint = np.dtype(f"uint{8 * dt.itemsize}")
-    return (dtypes.uint8 if nmant < 8 else uint), uint, nmant, int(np.array(1 + centred, dt).view(uint))
+    return (dtypes.uint8 if nmant < 8 else uint), uint, nmant, int(np.array(1, dt).view(uint))
 
 
-def _mantissa_floats(word: Array, dt: np.dtype, ops=BIND, centred: bool = False) -> Array:
-    """Floats of `dt` in [0, 1) from the top mantissa bits of the unsigned random words `word`;
-    where `centred`, 2u - 1 for those u, in [-1, 1): the same bits make a float in [2, 4), from
-    which 3 is subtracted (exactly, as are u + u and its difference with 1)."""
-    _, uint, nmant, one_bits = _mantissa_layout(dt, centred)
+def mantissa_floats(word: Array, dt: np.dtype, ops=BIND) -> Array:
+    """Floats of `dt` in [0, 1) from the top mantissa bits of the unsigned random words `word`."""
+    _, uint, nmant, one_bits = _mantissa_layout(dt)
     shift = ops.const(8 * word.dtype.itemsize - nmant, uint)
     word = ops.convert(word, uint)
     mantissa = ops.or_(ops.shift_right(word, shift), ops.const(one_bits, uint))
-    return ops.sub(ops.bitcast(mantissa, new_dtype=dt), ops.const(1 + 2 * centred, dt))
+    return ops.sub(ops.bitcast(mantissa, new_dtype=dt), ops.const(1, dt))
 
 
-def unit_floats(op: str, key, shape: tuple[int, ...], dt: np.dtype, ops=BIND, centred: bool = False) -> Array:
-    """Uniform floats of `dt` in [0, 1) with the shape `shape`, from mantissa bits (2u - 1 where
-    `centred`)."""
-    draw = _mantissa_layout(dt, centred)[0]
-    return ops.reshape(_mantissa_floats(flat_bits(op, key, shape, draw, ops), dt, ops, centred), shape)
+def unit_floats(op: str, key, shape: tuple[int, ...], dt: np.dtype, ops=BIND) -> Array:
+    """Uniform floats of `dt` in [0, 1) with the shape `shape`, from mantissa bits."""
+    draw = _mantissa_layout(dt)[0]
+    return ops.reshape(mantissa_floats(flat_bits(op, key, shape, draw, ops), dt, ops), shape)
 
 
 def unit_float_pair(op: str, key, shape: tuple[int, ...], dt: np.dtype) -> tuple[Array, Array]:
@@ -66,29 +64,45 @@ def unit_float_pair(op: str, key, shape: tuple[int, ...], dt: np.dtype) -> tuple
     return tuple(S.reshape(S.slice_in_dim(u, i, i + 1, 1, 0), shape) for i in (0, 1))
 
 
-def stream_floats(op: str, key, shape: tuple[int, ...], dt: np.dtype, centred: bool = False) -> Array:
-    """Like `unit_floats` for float32 or float64, at half the cost for float32 (both words of
-    each block are used), for the many proposals of the rejection samplers."""
-    n = math.prod(shape)
-    word = flat_words(op, key, n) if dt == dtypes.float32 else flat_bits(op, key, (n,), dtypes.uint64)
-    return S.reshape(_mantissa_floats(word, dt, centred=centred), shape)
+@functools.lru_cache(maxsize=None)
+def _bounds(dt: np.dtype, lo: float, hi: float) -> tuple[float, float]:
+    """`lo` and `hi - lo` as values of `dt` (the difference rounded in `dt`)."""
+    lo_, hi_ = np.asarray(lo, dt), np.asarray(hi, dt)
+    return float(lo_), float(hi_ - lo_)
+
+
+def floats_between(op: str, key, shape: tuple[int, ...], dt: np.dtype, lo: float, hi: float, ops=BIND) -> Array:
+    """Uniform floats of `dt` in [lo, hi) for constant bounds, as jax's `uniform` computes them
+    in `dt`: max(lo, u (hi - lo) + lo) for u from `unit_floats`."""
+    return _between(unit_floats(op, key, shape, dt, ops), *_bounds(dt, lo, hi), ops)
+
+
+def _between(u: Array, low: float, width: float, ops) -> Array:
+    """max(low, u width + low) in the dtype of `u`."""
+    dt = u.dtype
+    low = ops.const(low, dt)
+    return ops.max(low, ops.add(ops.mul(u, ops.const(width, dt)), low))
 
 
 @functools.lru_cache(maxsize=None)
 def _above_minus_one(dt: np.dtype) -> float:
-    return float(np.nextafter(np.array(-1, dt), np.array(0, dt)))
-
-
-def normal_from_centred(c: Array, ops=BIND) -> Array:
-    """Standard normal values from the centred uniform floats 2u - 1 in [-1, 1), by the inverse
-    CDF (finite: -1 is moved up to the next float)."""
-    dt = c.dtype
-    return ops.mul(ops.erfinv(ops.max(c, ops.const(_above_minus_one(dt), dt))), ops.const(math.sqrt(2), dt))
+    return -1.0 + float(ml_dtypes.finfo(dt).epsneg)  # the float after -1 (np.nextafter lacks bfloat16)
 
 
 def normal_floats(op: str, key, shape: tuple[int, ...], dt: np.dtype, ops=BIND) -> Array:
     """Standard normal values of `dt` with the shape `shape`."""
-    return normal_from_centred(unit_floats(op, key, shape, dt, ops, centred=True), ops)
+    return normal_from_unit(unit_floats(op, key, shape, dt, ops), ops)
+
+
+def normal_from_unit(u: Array, ops=BIND) -> Array:
+    """Standard normal values from uniform floats `u` in [0, 1), in their dtype: sqrt(2) erfinv(v)
+    for v = 2u - 1 moved up to start at the float after -1 (jax's arithmetic)."""
+    dt, cdt = u.dtype, compute_dtype(u.dtype)
+    # for 16-bit floats v is exact, as is the product of two of them in float32: computed in
+    # float32 and rounded to `dt` they are the values of the 16-bit arithmetic, at less cost
+    v = _between(ops.convert(u, cdt), *_bounds(dt, _above_minus_one(dt), 1.0), ops)
+    x = ops.convert(ops.convert(ops.erfinv(v), dt), cdt)  # erfinv in float32, rounded to `dt`
+    return ops.convert(ops.mul(ops.const(float(np.asarray(math.sqrt(2), dt)), cdt), x), dt)
 
 
 def _is_default(value, default: float) -> bool:
@@ -126,8 +140,8 @@ def uniform(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32
 def normal(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32) -> Array:
     """Standard normal samples of `shape` (complex dtypes: real and imaginary parts of variance 1/2).
 
-    Computed by the inverse CDF, sqrt(2) * erfinv(2u - 1) for u uniform in [0, 1) (u = 0 is
-    moved up to the next float, so no sample is infinite).
+    Computed by the inverse CDF in `dtype`, as jax computes it: sqrt(2) * erfinv(v) for v uniform
+    in [-1, 1) moved up to start at the float after -1, so no sample is infinite.
 
     >>> import fluxion as fx
     >>> fx.random.normal(fx.random.key(0), (2, 3)).shape
@@ -138,25 +152,28 @@ def normal(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32)
     if dt in dtypes.COMPLEX:
         real = dtypes.real_dtype(dt)
         k_re, k_im = subkeys("normal", key, 2)
-        scale = const(math.sqrt(0.5), real)
-        re, im = (E.mul_p.bind(_real_normal(k, shape, real), scale) for k in (k_re, k_im))
+        sqrt2 = const(math.sqrt(2), real)
+        re, im = (E.div_p.bind(_real_normal(k, shape, real), sqrt2) for k in (k_re, k_im))
         return E.complex_p.bind(re, im)
     return _real_normal(key, shape, dt)
 
 
 def _real_normal(key, shape: tuple[int, ...], dt: np.dtype) -> Array:
     ops = ops_for(key)
-    return ops.result(ops.convert(normal_floats("normal", key, shape, compute_dtype(dt), ops), dt))
+    return ops.result(normal_floats("normal", key, shape, dt, ops))
 
 
 def truncated_normal(key: ArrayLike, lower: ArrayLike, upper: ArrayLike, shape: Shape | None = None,
                      dtype: DTypeLike = dtypes.float32) -> Array:
     """Standard normal samples conditioned on lower < x < upper (bounds broadcast to `shape`).
 
-    Inverts the normal CDF between the bounds, in log space; intervals on the positive side are
-    mirrored to the negative side, where the CDF is small and keeps its relative precision, so
-    narrow intervals far in a tail (where the CDF underflows) sample correctly. Where lower >=
-    upper the result is NaN.
+    Where the interval holds a fair share of the normal distribution (erf(upper / sqrt(2)) -
+    erf(lower / sqrt(2)) at least 2**-(nmant // 2), e.g. 2**-11 in float32) this is jax's
+    inversion in `dtype`: sqrt(2) erfinv(v) for v uniform between those two erf values, so a
+    key gives jax's values. Narrower intervals, whose erf values that inversion cannot resolve,
+    invert the normal CDF in log space instead, mirrored to the negative side, where the CDF is
+    small and keeps its relative precision, so that intervals far in a tail (where the CDF
+    underflows) sample correctly. Where lower >= upper the result is NaN.
 
     >>> import fluxion as fx
     >>> x = fx.random.truncated_normal(fx.random.key(0), 3.0, 4.0, (100,))
@@ -164,35 +181,52 @@ def truncated_normal(key: ArrayLike, lower: ArrayLike, upper: ArrayLike, shape: 
     True
     """
     dt = float_dtype("truncated_normal", dtype)
-    cdt = compute_dtype(dt)
-    lo, hi = param("truncated_normal", "lower", lower, cdt), param("truncated_normal", "upper", upper, cdt)
+    lo, hi = param("truncated_normal", "lower", lower, dt), param("truncated_normal", "upper", upper, dt)
     shape = sample_shape("truncated_normal", shape, lo.shape, hi.shape)
+    u = unit_floats("truncated_normal", key, shape, dt)
+    sqrt2 = const(math.sqrt(2), dt)
+    a, b = (E.erf_p.bind(E.div_p.bind(x, sqrt2)) for x in (lo, hi))
+    v = E.max_p.bind(a, E.add_p.bind(E.mul_p.bind(u, E.sub_p.bind(b, a)), a))
+    # at +-1 (a bound beyond erf's resolution) erfinv is infinite and the clamp below gives the
+    # bound itself; the float inside gives a finite sample between the bounds instead
+    inside = _above_minus_one(dt)
+    v = E.min_p.bind(E.max_p.bind(v, const(inside, dt)), const(-inside, dt))
+    x = E.mul_p.bind(sqrt2, E.erfinv_p.bind(v))
+    wide = E.ge_p.bind(E.sub_p.bind(b, a), const(2.0 ** -(ml_dtypes.finfo(dt).nmant // 2), dt))
+    x = E.select_n_p.bind(wide, convert(_tail_inversion(lo, hi, u), dt), x)
+    x = E.min_p.bind(E.max_p.bind(x, E.nextafter_p.bind(lo, const(np.inf, dt))),
+                     E.nextafter_p.bind(hi, const(-np.inf, dt)))
+    return E.select_n_p.bind(E.lt_p.bind(lo, hi), const(np.nan, dt), x)
+
+
+def _tail_inversion(lo: Array, hi: Array, u: Array) -> Array:
+    """Normal samples between `lo` and `hi` from the uniforms `u` by the inverse CDF in log space
+    (in float32 for 16-bit floats)."""
+    cdt = compute_dtype(u.dtype)
+    lo, hi, u = convert(lo, cdt), convert(hi, cdt), convert(u, cdt)
     mirror = E.gt_p.bind(lo, E.neg_p.bind(hi))  # lower + upper > 0, without inf - inf
     a = E.select_n_p.bind(mirror, lo, E.neg_p.bind(hi))
     b = E.select_n_p.bind(mirror, hi, E.neg_p.bind(lo))
     log_a, log_b = _special.log_ndtr(a), _special.log_ndtr(b)
-    u = unit_floats("truncated_normal", key, shape, cdt)
     # log(ndtr(a) + u (ndtr(b) - ndtr(a))) = log_b + log(u + (1 - u) ndtr(a) / ndtr(b)): no underflow
     ratio = E.exp_p.bind(E.sub_p.bind(log_a, log_b))
     share = E.add_p.bind(u, E.mul_p.bind(E.sub_p.bind(const(1, cdt), u), ratio))
     x = _special.ndtri_exp(E.add_p.bind(log_b, E.log_p.bind(share)))
-    x = convert(E.select_n_p.bind(mirror, x, E.neg_p.bind(x)), dt)
-    lo, hi = convert(lo, dt), convert(hi, dt)
-    x = E.max_p.bind(E.min_p.bind(x, E.nextafter_p.bind(hi, lo)), E.nextafter_p.bind(lo, hi))
-    return E.select_n_p.bind(E.lt_p.bind(lo, hi), const(np.nan, dt), x)
+    return E.select_n_p.bind(mirror, x, E.neg_p.bind(x))
 
 
 def exponential(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32) -> Array:
-    """Exponential samples with rate 1: -log(1 - u).
+    """Exponential samples with rate 1: -log1p(-u) for u uniform in [0, 1), in `dtype` (as jax
+    computes them).
 
     >>> import fluxion as fx
     >>> bool((fx.random.exponential(fx.random.key(0), (5,)) >= 0).all())
     True
     """
     dt = float_dtype("exponential", dtype)
-    cdt = compute_dtype(dt)
-    u = unit_floats("exponential", key, canonical_shape("random.exponential", shape), cdt)
-    return convert(E.neg_p.bind(E.log1p_p.bind(E.neg_p.bind(u))), dt)
+    ops = ops_for(key)
+    u = unit_floats("exponential", key, canonical_shape("random.exponential", shape), dt, ops)
+    return ops.result(ops.neg(ops.log1p(ops.neg(u))))
 
 
 _GUMBEL_MODES = ("low", "high", "highest")
@@ -205,7 +239,9 @@ def gumbel(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32,
     one draw, a multiple of 2**-23 in float32, so that no sample exceeds about 16 (-log(2**-23))
     and events of probability below about 1e-7 are missed. "high": below 1/2, u takes a second
     draw's bits (twice the cost), and -log(-log1p(-u)) reaches about 32 in float32. "highest":
-    "high" computed in float64, then rounded to `dtype`.
+    for float32, u from a 64-bit fixed-point fraction converted to the float at or below it (of
+    full relative precision down to 2**-64), reaching about 44; "high" for other dtypes. All
+    compute in `dtype` as jax does, so a key gives jax's values.
 
     >>> import fluxion as fx
     >>> fx.random.gumbel(fx.random.key(0), (4,)).shape
@@ -216,15 +252,54 @@ def gumbel(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32,
     if mode not in _GUMBEL_MODES:
         raise op_error(InvalidArgumentError, "random.gumbel", f"unknown mode {mode!r}",
                        "pass mode='low' (the default), 'high' or 'highest'")
-    cdt = compute_dtype(dt)
+    shape = canonical_shape("random.gumbel", shape)
     if mode == "low":
-        u = uniform(key, shape, cdt, float(np.finfo(cdt).tiny), 1.0)
-        return convert(E.neg_p.bind(E.log_p.bind(E.neg_p.bind(E.log_p.bind(u)))), dt)
-    cdt = dtypes.float64 if mode == "highest" else cdt
-    hi, lo = unit_float_pair("gumbel", key, canonical_shape("random.gumbel", shape), cdt)
-    info = np.finfo(cdt)
+        ops = ops_for(key)
+        u = floats_between("gumbel", key, shape, dt, float(ml_dtypes.finfo(dt).tiny), 1.0, ops)
+        return ops.result(ops.neg(ops.log(ops.neg(ops.log(u)))))
+    if mode == "highest" and dt == dtypes.float32:
+        return _gumbel_from_fixed_point(key, shape)
+    hi, lo = unit_float_pair("gumbel", key, shape, dt)
+    info = ml_dtypes.finfo(dt)
     # below 1/2 the second draw fills the bits under hi's last one (and tiny keeps u above 0);
     # above, 1 - u needs no more bits than hi has
-    fine = E.add_p.bind(E.add_p.bind(hi, E.mul_p.bind(lo, const(2.0 ** -info.nmant, cdt))), const(info.tiny, cdt))
-    u = E.select_n_p.bind(E.ge_p.bind(hi, const(0.5, cdt)), fine, hi)
-    return convert(E.neg_p.bind(E.log_p.bind(E.neg_p.bind(E.log1p_p.bind(E.neg_p.bind(u))))), dt)
+    fine = E.add_p.bind(E.add_p.bind(hi, E.mul_p.bind(lo, const(2.0 ** -info.nmant, dt))), const(float(info.tiny), dt))
+    u = E.select_n_p.bind(E.ge_p.bind(hi, const(0.5, dt)), fine, hi)
+    return _neg_log(E.neg_p.bind(E.log1p_p.bind(E.neg_p.bind(u))))
+
+
+def _neg_log(x: Array) -> Array:
+    return E.neg_p.bind(E.log_p.bind(x))
+
+
+def _gumbel_from_fixed_point(key, shape: tuple[int, ...]) -> Array:
+    """float32 Gumbel samples from 64-bit uniforms u (two words, a fixed-point fraction): below
+    1/2 from u, above from 1 - u (the fraction ~u + 1), each converted to the float32 at or below
+    it, which keeps the relative precision of small fractions."""
+    u32 = dtypes.uint32
+    words = S.reshape(flat_bits("gumbel", key, (2,) + shape, u32), (2,) + shape)
+    hi, lo = (S.reshape(S.slice_in_dim(words, i, i + 1, 1, 0), shape) for i in (0, 1))
+    not_hi, not_lo = E.not_p.bind(hi), E.not_p.bind(lo)
+    carry = convert(E.eq_p.bind(not_lo, const(0xFFFFFFFF, u32)), u32)  # ~lo + 1 wraps into the high word
+    below_half = E.lt_p.bind(hi, const(2 ** 31, u32))
+    x = _fixed_point_float(E.select_n_p.bind(below_half, E.add_p.bind(not_hi, carry), hi),
+                           E.select_n_p.bind(below_half, E.add_p.bind(not_lo, const(1, u32)), lo))
+    return E.select_n_p.bind(below_half, _neg_log(E.neg_p.bind(E.log_p.bind(x))),
+                             _neg_log(E.neg_p.bind(E.log1p_p.bind(E.neg_p.bind(x)))))
+
+
+def _fixed_point_float(hi: Array, lo: Array) -> Array:
+    """The float32 at or below the fraction 0.hi lo (64 bits): the 24 bits from the leading one on
+    as its significand, and an exponent from the leading zeros (at most 64, so never 0)."""
+    u32 = dtypes.uint32
+    lead_hi, lead_lo = E.clz_p.bind(hi), E.clz_p.bind(lo)
+    all_low = E.eq_p.bind(lead_hi, const(32, u32))
+    shl, shr = E.shift_left_p.bind, E.shift_right_logical_p.bind
+    # (shifts by 32 give 0)
+    top = E.or_p.bind(shl(hi, lead_hi), E.select_n_p.bind(all_low, shr(lo, E.sub_p.bind(const(32, u32), lead_hi)),
+                                                          shl(lo, lead_lo)))
+    mantissa = E.and_p.bind(shr(top, const(8, u32)), const((1 << 23) - 1, u32))
+    zeros = E.select_n_p.bind(all_low, lead_hi, E.add_p.bind(const(32, u32), lead_lo))
+    exponent = E.and_p.bind(shl(E.sub_p.bind(const(126, u32), zeros), const(23, u32)),
+                            const((1 << 30) - (1 << 22), u32))
+    return E.bitcast_convert_type_p.bind(E.or_p.bind(exponent, mantissa), new_dtype=dtypes.float32)

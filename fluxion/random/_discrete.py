@@ -17,9 +17,9 @@ from ..ops import shape as S
 from ..ops._util import axis_index, broadcasts_to
 from ..ops.sort import top_k
 from ._continuous import gumbel, unit_float_pair, unit_floats
-from ._keys import random_words
+from ._keys import flat_bits, split_keys
 from ._ops import ops_for
-from ._util import (ArrayLike, DTypeLike, Shape, canonical_shape, const, float_param_dtype, param,
+from ._util import (ArrayLike, DTypeLike, Shape, canonical_shape, const, draw_dtype, param,
                     sample_shape)
 
 __all__ = ["bernoulli", "categorical", "rademacher", "randint"]
@@ -41,7 +41,7 @@ def bernoulli(key: ArrayLike, p: ArrayLike = 0.5, shape: Shape | None = None, mo
                        "pass mode='low' (the default) or 'high'")
     # `param` gets `p` itself: a Python number becomes a strong Array at once, where the weak
     # Array of `to_array` would take a conversion
-    p = param("bernoulli", "p", p, float_param_dtype(to_array(p)))
+    p = param("bernoulli", "p", p, draw_dtype(to_array(p)))
     shape = sample_shape("bernoulli", shape, p.shape)
     if mode == "high":
         hi, lo = unit_float_pair("bernoulli", key, shape, p.dtype)
@@ -88,7 +88,7 @@ def categorical(key: ArrayLike, logits: ArrayLike, axis: int = -1, shape: Shape 
     [0, 1, 2]
     """
     logits = to_array(logits)
-    logits = param("categorical", "logits", logits, float_param_dtype(logits))
+    logits = param("categorical", "logits", logits, draw_dtype(logits))
     if logits.ndim == 0:
         raise op_error(ShapeError, "random.categorical", "logits is 0-d; it needs an axis of categories",
                        "pass logits with one entry per category, e.g. shape (n,)")
@@ -143,17 +143,6 @@ def _range(dt: np.dtype) -> tuple[int, int]:
     return int(info.min), int(info.max)
 
 
-def _mulhi(r_hi: Array, r_lo: Array, s: Array, ops) -> Array:
-    """floor(r * s / 2**64) for the uint64 arrays s and r = r_hi * 2**32 + r_lo (r_hi, r_lo below
-    2**32), by 32-bit limbs: each sum of a partial product and a 32-bit carry fits in 64 bits."""
-    mul, add, shr, band = ops.mul, ops.add, ops.shift_right, ops.and_
-    low32, shift32 = ops.const(0xFFFFFFFF, _U64), ops.const(32, _U64)
-    s_hi, s_lo = shr(s, shift32), band(s, low32)
-    middle = add(mul(r_lo, s_hi), shr(mul(r_lo, s_lo), shift32))
-    upper = add(mul(r_hi, s_lo), band(middle, low32))
-    return add(add(mul(r_hi, s_hi), shr(middle, shift32)), shr(upper, shift32))
-
-
 def _wide(op: str, name: str, x, wide: np.dtype) -> Array:
     """An integer bound as an Array of `wide` (int64 or uint64), saturating instead of wrapping."""
     if isinstance(x, int) and not isinstance(x, bool):
@@ -170,21 +159,62 @@ def _wide(op: str, name: str, x, wide: np.dtype) -> Array:
     return convert(x, wide)
 
 
-def _clip(x: Array, dt: np.dtype, ops) -> Array:
-    """`x` (of dtype int64 or uint64) clipped to the range of `dt`: nothing to do where it is `x`'s."""
-    if dt == x.dtype:
+def _clip(x: Array, lo: int, hi: int, ops) -> Array:
+    """`x` (of dtype int64 or uint64) clipped to [lo, hi]: nothing to do where that is `x`'s range."""
+    if (lo, hi) == _range(x.dtype):
         return x
-    lo, hi = _range(dt)
+    lo, hi = max(lo, _range(x.dtype)[0]), min(hi, _range(x.dtype)[1])
     return ops.min(ops.max(x, ops.const(lo, x.dtype)), ops.const(hi, x.dtype))
+
+
+def _unsigned(x: Array, uint: np.dtype, ops) -> Array:
+    """The integer `x` modulo 2**bits of the unsigned `uint` (bits 32 or 64)."""
+    return ops.convert(ops.convert(x, _U64) if x.dtype != _U64 else x, uint)
+
+
+def _sampled_span(lo: Array, hi: Array, hi_w: Array | None, uint: np.dtype, ops) -> Array:
+    """maxval - minval as `uint` (1 where the range is empty), one more where maxval `hi_w` (None
+    where it cannot) lies beyond the dtype's range that clipped it to `hi` (0 where that wraps:
+    the whole range of `uint`)."""
+    valid = ops.gt(hi, lo)
+    span = ops.select(valid, ops.const(1, uint), ops.sub(_unsigned(hi, uint, ops), _unsigned(lo, uint, ops)))
+    if hi_w is None:
+        return span
+    return ops.add(span, ops.convert(ops.and_(valid, ops.gt(hi_w, hi)), uint))
+
+
+def _offsets(key, shape: tuple[int, ...], span: Array, uint: np.dtype, wraps: bool, ops) -> Array:
+    """Offsets in [0, span) from two words of `uint` per value (one from each key of split(key)):
+    (hi mod span) (2**bits mod span) + lo mod span, modulo span, in the wrapping arithmetic of
+    `uint`; where the span `wraps` to 0, x mod 0 is x (the remainder's value there)."""
+    k_hi, k_lo = split_keys("randint", key, 2, ops)
+    w_hi, w_lo = (ops.reshape(flat_bits("randint", k, shape, uint, ops), shape) for k in (k_hi, k_lo))
+    if wraps:
+        zero = ops.eq(span, ops.const(0, uint))
+        divisor = ops.select(zero, span, ops.const(1, uint))
+
+        def mod(x):
+            return ops.select(zero, ops.rem(x, divisor), x)
+    else:
+        def mod(x):
+            return ops.rem(x, span)
+
+    half = mod(ops.const(2 ** (4 * uint.itemsize), uint))  # 2**(bits/2) mod span, squared: 2**bits mod span
+    multiplier = mod(ops.mul(half, half))
+    return mod(ops.add(ops.mul(mod(w_hi), multiplier), mod(w_lo)))
 
 
 def randint(key: ArrayLike, shape: Shape, minval: ArrayLike, maxval: ArrayLike,
             dtype: DTypeLike = dtypes.int64) -> Array:
     """Integers uniform in [minval, maxval) of `shape` and integer `dtype` (bounds broadcast to it).
 
-    Bounds are clipped to the dtype's range; where maxval <= minval the result is minval. A
-    64-bit random word r becomes minval + floor(r * span / 2**64), so each value's probability
-    is within span / 2**64 (relative) of 1 / span: below 2**-32 for spans up to 2**32.
+    Bounds are clipped to the dtype's range (maxval to one past it); where maxval <= minval the
+    result is minval. Values are drawn as jax draws them, so a key gives jax's values: 8- and
+    16-bit dtypes sample as int32, and a value is minval + (hi (2**n mod span) + lo) mod span
+    for span = maxval - minval and two random n-bit words hi, lo (n = 32 or 64), in n-bit
+    arithmetic, where 2**n mod span is (2**(n/2) mod span)**2 mod span. For spans up to
+    2**(n/2) each value's probability is within span / 2**(2n) (relative) of 1 / span; beyond,
+    that square wraps to 0, only lo counts, and the bound is span / 2**n.
 
     >>> import fluxion as fx
     >>> x = fx.random.randint(fx.random.key(0), (100,), 3, 7)
@@ -198,14 +228,17 @@ def randint(key: ArrayLike, shape: Shape, minval: ArrayLike, maxval: ArrayLike,
     wide = _U64 if dt == _U64 else dtypes.int64
     lo_w, hi_w = _wide("randint", "minval", minval, wide), _wide("randint", "maxval", maxval, wide)
     shape = sample_shape("randint", shape, lo_w.shape, hi_w.shape)
+    sampled = dt if dt.itemsize >= 4 else dtypes.int32
+    uint = np.dtype(f"uint{8 * sampled.itemsize}")
     ops = ops_for(key, lo_w, hi_w)
     lo_w, hi_w = ops.read(lo_w), ops.read(hi_w)
-    valid = ops.gt(hi_w, lo_w)
-    lo = ops.convert(_clip(lo_w, dt, ops), _U64)
-    top = ops.convert(_clip(ops.sub(hi_w, ops.const(1, wide)), dt, ops), _U64)  # the largest value allowed
-    # top is below the largest value of `wide` (maxval saturates there and is excluded), so
-    # top - lo + 1 < 2**64: the span never wraps to 0
-    span = ops.add(ops.select(valid, ops.const(0, _U64), ops.sub(top, lo)), ops.const(1, _U64))
-    # r's high and low words (the 64 bits `bits` would give), kept apart for `_mulhi`
-    r_hi, r_lo = (ops.reshape(ops.convert(w, _U64), shape) for w in random_words("randint", key, shape, ops))
-    return ops.result(ops.convert(ops.add(lo, _mulhi(r_hi, r_lo, span, ops)), dt))
+    low, high = _range(dt)
+    lo = _clip(lo_w, low, high, ops)
+    hi = _clip(hi_w, low, high + (sampled != dt), ops)
+    # maxval can lie beyond the sampled range only for 32-bit dtypes (8- and 16-bit bounds are
+    # clipped to one past their range, and wide ones saturate at it), and only if not a Python int within it
+    static = isinstance(maxval, int) and maxval <= high
+    beyond = hi_w if sampled == dt and high < _range(wide)[1] and not static else None
+    offset = _offsets(key, shape, _sampled_span(lo, hi, beyond, uint, ops), uint, beyond is not None, ops)
+    value = ops.convert(ops.add(_unsigned(lo, uint, ops), offset), sampled)  # wraps back into `sampled`
+    return ops.result(ops.convert(value, dt))

@@ -1,20 +1,13 @@
 """Gamma and the distributions built on it: gamma, loggamma, beta, dirichlet.
 
 Gamma(a) uses Marsaglia and Tsang's method ("A simple method for generating gamma variables",
-2000): for a >= 1, with d = a - 1/3 and c = 1/sqrt(9d), propose v = (1 + c x)**3 for a
-standard normal x and accept when v > 0 and log(u) < x**2/2 + d - d v + d log(v); the sample
-is d v. For a < 1 it samples Gamma(a + 1) and multiplies by U**(1/a).
+2000), drawn element by element from the keys jax derives, so that a key gives jax's values
+(`_gamma_loop.py`); for a < 1 it samples Gamma(a + 1) and multiplies by U**(1/a). beta and
+dirichlet combine log-gamma samples as jax does.
 
 Derivatives in `a` are implicit (reparameterized through the CDF): a sample g is held at its
 quantile u = P(a, g) as `a` moves, so dg/da = -(dP/da)(a, g) / p(a, g), with p the density. The
 derivative of the rejection steps themselves would be biased, since acceptance depends on `a`.
-
-The rejection loop has no data-dependent control flow: every element gets `_ROUNDS`
-proposals at once and takes the first accepted one. A proposal is rejected with probability
-at most 0.0484 (at a = 1; less for larger a), so all rounds reject with probability below
-0.0484**15 < 2**-64; only then does an element fall back to d (the proposal at x = 0). The
-output therefore differs from Gamma(a) by less than 2**-64 in total variation, below the
-resolution of the 32-bit random words it is made from.
 """
 from __future__ import annotations
 
@@ -29,42 +22,27 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ..scipy.special import softmax
 from ..transforms.autodiff.custom import custom_jvp
-from ._continuous import normal_from_centred, stream_floats, unit_floats
+from ._gamma_loop import gamma_draws
 from ._keys import subkeys
-from ._rejection import first_accepted
 from ._util import ArrayLike, DTypeLike, Shape, compute_dtype, float_dtype, like, param, sample_shape
 
 __all__ = ["beta", "dirichlet", "gamma", "loggamma"]
 
-_ROUNDS = 15
 
-
-def _marsaglia_tsang(op: str, key, a: Array, shape: tuple[int, ...]) -> tuple[Array, Array, Array]:
-    """`(d, v, log_boost)` with d * v * exp(log_boost) ~ Gamma(a); NaN where a <= 0 or a is NaN."""
-    k_normal, k_uniform, k_boost = subkeys(op, key, 3)
-    one = like(1, a)
+def _draws(op: str, keys: list, a: Array, log_space: bool) -> Array:
+    """Gamma(a[i]) samples (their logs where `log_space`) from `keys[i]`, stacked, for `a` of shape
+    (len(keys),) + the sample shape; NaN where a <= 0 or a is NaN. `a` carries no derivative here
+    (the samplers attach the implicit one)."""
+    a = E.stop_gradient_p.bind(a)
     valid = E.gt_p.bind(a, like(0, a))  # False for NaN too
-    a = E.select_n_p.bind(valid, one, a)  # keeps the discarded lanes free of invalid arithmetic
-    small = E.lt_p.bind(a, one)
-    d = E.sub_p.bind(E.select_n_p.bind(small, a, E.add_p.bind(a, one)), like(1 / 3, a))
-    c = E.rsqrt_p.bind(E.mul_p.bind(d, like(9, a)))
-    rounds = (_ROUNDS,) + shape
-    x = normal_from_centred(stream_floats(op, k_normal, rounds, a.dtype, centred=True))
-    # u = 0 (accept) becomes the smallest normal float, which still accepts unless the bound is below -87
-    u = stream_floats(op, k_uniform, rounds, a.dtype)
-    log_u = E.log_p.bind(E.max_p.bind(u, like(np.finfo(a.dtype).tiny, a)))
-    v = E.integer_pow_p.bind(E.add_p.bind(one, E.mul_p.bind(c, x)), y=3)
-    positive = E.gt_p.bind(v, like(0, v))
-    log_v = E.log_p.bind(E.select_n_p.bind(positive, one, v))
-    bound = E.add_p.bind(E.mul_p.bind(like(0.5, x), E.mul_p.bind(x, x)),
-                         E.mul_p.bind(d, E.add_p.bind(E.sub_p.bind(one, v), log_v)))
-    accept = E.and_p.bind(positive, E.lt_p.bind(log_u, bound))
-    v = first_accepted(accept, v, S.broadcast_to(one, shape))
-    # for a < 1: Gamma(a) = Gamma(a + 1) * U**(1/a), with U in (0, 1]
-    log_boost = E.div_p.bind(E.log1p_p.bind(E.neg_p.bind(unit_floats(op, k_boost, shape, a.dtype))), a)
-    log_boost = E.select_n_p.bind(small, like(0, a), log_boost)
-    d = E.select_n_p.bind(valid, like(np.nan, d), d)
-    return d, v, log_boost
+    a = E.select_n_p.bind(valid, like(1, a), a)  # keeps the discarded lanes free of invalid arithmetic
+    out = gamma_draws(op, keys, a, log_space)
+    return E.select_n_p.bind(valid, like(np.nan, out), out)
+
+
+def _stacked(params: list, shape: tuple[int, ...]) -> Array:
+    """The parameters broadcast to `shape`, stacked on a new first axis."""
+    return S.concatenate([S.reshape(S.broadcast_to(p, shape), (1,) + shape) for p in params], 0)
 
 
 def _log_slope(a: Array, log_g: Array) -> Array:
@@ -120,17 +98,21 @@ def gamma(key: ArrayLike, a: ArrayLike, shape: Shape | None = None, dtype: DType
     True
     """
     dt, a, shape = _setup("gamma", a, shape, dtype)
-    d, v, log_boost = _marsaglia_tsang("gamma", key, E.stop_gradient_p.bind(a), shape)
-    g = E.mul_p.bind(E.mul_p.bind(d, v), E.exp_p.bind(log_boost))
-    return convert(_held(S.broadcast_to(a, shape), g), dt)
+    a = _stacked([a], shape)
+    return convert(S.reshape(_held(a, _draws("gamma", [key], a, False)), shape), dt)
 
 
 def sample_loggamma(op: str, key, a: Array, shape: tuple[int, ...]) -> Array:
     """log of Gamma(a) samples of `shape` (`a`, in the compute dtype, broadcasts to it), for the
     samplers built on gamma; differentiable in `a` implicitly."""
-    d, v, log_boost = _marsaglia_tsang(op, key, E.stop_gradient_p.bind(a), shape)
-    log_g = E.add_p.bind(E.add_p.bind(E.log_p.bind(d), E.log_p.bind(v)), log_boost)
-    return _held_log(S.broadcast_to(a, shape), log_g)
+    return sample_loggammas(op, [key], [a], shape)[0]
+
+
+def sample_loggammas(op: str, keys: list, params: list, shape: tuple[int, ...]) -> list[Array]:
+    """`sample_loggamma` of each key and parameter, drawn together (one loop where compiled)."""
+    a = _stacked(params, shape)
+    logs = _held_log(a, _draws(op, keys, a, True))
+    return [S.reshape(S.slice(logs, (i,) + (0,) * len(shape), (i + 1,) + shape), shape) for i in range(len(keys))]
 
 
 def loggamma(key: ArrayLike, a: ArrayLike, shape: Shape | None = None, dtype: DTypeLike = dtypes.float32) -> Array:
@@ -146,7 +128,8 @@ def loggamma(key: ArrayLike, a: ArrayLike, shape: Shape | None = None, dtype: DT
 
 def beta(key: ArrayLike, a: ArrayLike, b: ArrayLike, shape: Shape | None = None,
          dtype: DTypeLike = dtypes.float32) -> Array:
-    """Beta(a, b) samples, as G_a / (G_a + G_b) computed from log-gamma samples (exact for tiny a, b).
+    """Beta(a, b) samples, as G_a / (G_a + G_b) computed from log-gamma samples scaled by the larger
+    (exact for tiny a, b), as jax computes them.
 
     >>> import fluxion as fx
     >>> x = fx.random.beta(fx.random.key(0), 2.0, 3.0, (10,))
@@ -158,8 +141,10 @@ def beta(key: ArrayLike, a: ArrayLike, b: ArrayLike, shape: Shape | None = None,
     a, b = param("beta", "a", a, cdt), param("beta", "b", b, cdt)
     shape = sample_shape("beta", shape, a.shape, b.shape)
     k_a, k_b = subkeys("beta", key, 2)
-    log_a, log_b = sample_loggamma("beta", k_a, a, shape), sample_loggamma("beta", k_b, b, shape)
-    return convert(E.logistic_p.bind(E.sub_p.bind(log_a, log_b)), dt)
+    log_a, log_b = sample_loggammas("beta", [k_a, k_b], [a, b], shape)
+    log_max = E.max_p.bind(log_a, log_b)
+    g_a, g_b = (E.exp_p.bind(E.sub_p.bind(x, log_max)) for x in (log_a, log_b))
+    return convert(E.div_p.bind(g_a, E.add_p.bind(g_a, g_b)), dt)
 
 
 def dirichlet(key: ArrayLike, alpha: ArrayLike, shape: Shape | None = None, dtype: DTypeLike = dtypes.float32) -> Array:

@@ -15,10 +15,10 @@ from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
 from ..numpy._convert import convert
-from ..scipy.special import log_softmax
-from ._continuous import normal_floats
+from ..scipy.special import logsumexp
+from ._continuous import exponential, normal_floats
 from ._discrete import rademacher
-from ._gamma import sample_loggamma
+from ._gamma import sample_loggamma, sample_loggammas
 from ._keys import subkeys
 from ._util import ArrayLike, DTypeLike, Shape, float_params
 
@@ -34,13 +34,13 @@ def chisquare(key: ArrayLike, df: ArrayLike, shape: Shape | None = None, dtype: 
     True
     """
     dt, shape, (df,) = float_params("chisquare", dtype, shape, {"df": df})
-    return convert(2.0 * fnp.exp(sample_loggamma("chisquare", key, 0.5 * df, shape)), dt)
+    return convert(fnp.exp(sample_loggamma("chisquare", key, df / 2.0, shape)) * 2.0, dt)
 
 
 def f(key: ArrayLike, dfnum: ArrayLike, dfden: ArrayLike, shape: Shape | None = None,
       dtype: DTypeLike = dtypes.float32) -> Array:
     """F samples: (X / dfnum) / (Y / dfden) for independent chi-square X, Y with dfnum, dfden
-    degrees of freedom; NaN where either is <= 0.
+    degrees of freedom (Y from the first key of split(key), as jax draws them); NaN where either is <= 0.
 
     >>> import fluxion as fx
     >>> x = fx.random.f(fx.random.key(0), 5.0, 10.0, (20000,))
@@ -48,9 +48,9 @@ def f(key: ArrayLike, dfnum: ArrayLike, dfden: ArrayLike, shape: Shape | None = 
     True
     """
     dt, shape, (dfnum, dfden) = float_params("f", dtype, shape, {"dfnum": dfnum, "dfden": dfden})
-    k_num, k_den = subkeys("f", key, 2)
-    log_num = sample_loggamma("f", k_num, 0.5 * dfnum, shape)
-    log_den = sample_loggamma("f", k_den, 0.5 * dfden, shape)
+    k_den, k_num = subkeys("f", key, 2)
+    # the ratio of the log-gamma samples, which stays exact where the chi-square samples underflow
+    log_num, log_den = sample_loggammas("f", [k_num, k_den], [dfnum / 2.0, dfden / 2.0], shape)
     return convert(fnp.exp(log_num - log_den) * (dfden / dfnum), dt)
 
 
@@ -89,11 +89,11 @@ def ball(key: ArrayLike, d: int, p: ArrayLike = 2, shape: Shape = (), dtype: DTy
     """Points uniform in the unit p-ball {x in R**d : sum |x_i|**p <= 1}: an array of shape
     `shape + (d,)` (`p` broadcasts to `shape`; NaN where p <= 0).
 
-    Barthe, Guédon, Mendelson and Naor's construction: for generalized normal g_1..g_d of
-    parameter p and a standard exponential e, g / (sum |g_i|**p + e)**(1/p) is uniform in the
-    ball. As |g_i|**p are Gamma(1/p) samples G_i and e is a Gamma(1) sample, the point is
-    s_i D_i**(1/p) for random signs s and D ~ Dirichlet(1/p, ..., 1/p, 1) (dropping the last
-    coordinate), computed from log-gamma samples by a log-softmax.
+    Barthe, Guédon, Mendelson and Naor's construction, from jax's draws: for generalized normal
+    g_1..g_d of parameter p (random signs times G_i**(1/p) for G_i ~ Gamma(1/p), drawn from the
+    first key of split(key)) and a standard exponential e (from the second), the point
+    g / (sum |g_i|**p + e)**(1/p) = s_i (G_i / (sum G_j + e))**(1/p) is uniform in the ball. It
+    is computed from log G, so that small p (large G**(1/p)) neither overflows nor underflows.
 
     >>> import fluxion as fx
     >>> x = fx.random.ball(fx.random.key(0), 3, shape=(100,))
@@ -105,8 +105,10 @@ def ball(key: ArrayLike, d: int, p: ArrayLike = 2, shape: Shape = (), dtype: DTy
         raise op_error(ShapeError, "random.ball", f"dimension d={d} is negative", "pass d >= 0")
     dt, shape, (p,) = float_params("ball", dtype, shape, {"p": p})
     p = fnp.expand_dims(p, -1)
-    alpha = fnp.concatenate([fnp.broadcast_to(1.0 / p, shape + (d,)), fnp.ones(shape + (1,), p.dtype)], -1)
-    k_gamma, k_sign = subkeys("ball", key, 2)
-    log_d = log_softmax(sample_loggamma("ball", k_gamma, alpha, shape + (d + 1,)), axis=-1)[..., :d]
-    x = rademacher(k_sign, shape + (d,), p.dtype) * fnp.exp(log_d / p)
+    k_g, k_e = subkeys("ball", key, 2)
+    k_gamma, k_sign = subkeys("ball", k_g, 2)  # as generalized_normal draws from k_g
+    log_g = sample_loggamma("ball", k_gamma, fnp.broadcast_to(1.0 / p, shape + (d,)), shape + (d,))
+    log_e = fnp.log(fnp.expand_dims(exponential(k_e, shape, p.dtype), -1))
+    log_total = logsumexp(fnp.concatenate([log_g, log_e], -1), axis=-1, keepdims=True)
+    x = rademacher(k_sign, shape + (d,), p.dtype) * fnp.exp((log_g - log_total) / p)
     return convert(fnp.where(p > 0, x, np.nan), dt)

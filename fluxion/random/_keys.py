@@ -164,6 +164,14 @@ def subkeys(op: str, key, n: int) -> list[Array]:
     return [S.reshape(S.slice(keys, (i, 0), (i + 1, 2)), (2,)) for i in range(n)]
 
 
+def split_keys(op: str, key, n: int, ops=BIND) -> list[Array]:
+    """The rows of `split(key, n)` as keys that samplers computing with `ops` read."""
+    if ops is not KERNELS:
+        return subkeys(op, key, n)
+    w0, w1 = random_words(op, key, (n,), ops)
+    return [ops.result(ops.join(w0[i], w1[i])) for i in range(n)]
+
+
 def split(key: ArrayLike, num: Shape = 2) -> Array:
     """`num` new keys from `key`, as an array of shape (num, 2) (or `num + (2,)` for a tuple).
 
@@ -209,14 +217,6 @@ def flat_bits(op: str, key, shape: tuple[int, ...], dtype: np.dtype, ops=BIND) -
     if dtype == dtypes.uint32:
         return word
     return ops.convert(word, dtype)  # keeps the low bits
-
-
-def flat_words(op: str, key, n: int) -> Array:
-    """`n` random uint32 words, flat, taking both words of each Threefry block (half the work
-    of `flat_bits`, for internal draws that no other generator has to reproduce)."""
-    half = (n + 1) // 2
-    words = S.concatenate(random_words(op, key, (half,)), 0)
-    return S.slice(words, (0,), (n,)) if 2 * half != n else words
 
 
 def bits(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.uint32) -> Array:

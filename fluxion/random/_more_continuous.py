@@ -4,9 +4,11 @@ lognormal, pareto, rayleigh, weibull_min, triangular, wald, maxwell, double_side
 Each is differentiable in its continuous parameters: the sample is a smooth function of them for
 fixed random bits, and that derivative is the implicit-reparameterization one, -(dF/dtheta) / f,
 except for wald, whose choice between two roots depends on its mean and which is given that
-derivative by a custom rule. Samplers that would hit log(0) or a square root at 0 at the ends of [0, 1)
-use the midpoints of the uniform grid instead, which lie in (0, 1) and are symmetric about 1/2,
-so symmetric distributions come out exactly symmetric and no sample or gradient is infinite.
+derivative by a custom rule. cauchy, laplace, logistic, pareto, weibull_min, rayleigh and maxwell
+take jax's uniforms and arithmetic, so a key gives jax's values (rayleigh takes u = 0, where its
+sample would be infinite, as the smallest normal float); triangular, which would take a square
+root at 0 at the ends of [0, 1), uses the midpoints of the uniform grid instead, which lie in
+(0, 1), so that no gradient is infinite.
 """
 from __future__ import annotations
 
@@ -21,9 +23,10 @@ from ..core.array import Array
 from ..numpy._convert import convert
 from ..scipy.special import log_ndtr
 from ..transforms.autodiff.custom import custom_jvp
-from ._continuous import normal_floats, unit_floats
+from ._continuous import exponential, floats_between, normal_floats, unit_floats
 from ._discrete import rademacher
 from ._keys import subkeys
+from ._ops import ops_for
 from ._util import ArrayLike, DTypeLike, Shape, canonical_shape, compute_dtype, float_dtype, float_params
 
 __all__ = ["cauchy", "double_sided_maxwell", "laplace", "logistic", "lognormal", "maxwell", "pareto", "rayleigh",
@@ -37,67 +40,73 @@ def open_unit_floats(op: str, key, shape: tuple[int, ...], dt: np.dtype) -> Arra
     return unit_floats(op, key, shape, dt) + half_step
 
 
-def open_exponential(op: str, key, shape: tuple[int, ...], dt: np.dtype) -> Array:
-    """Exponential samples with rate 1 that are never 0: -log(u) for u in (0, 1)."""
-    return -fnp.log(open_unit_floats(op, key, shape, dt))
-
-
 def _unit_setup(op: str, shape, dtype) -> tuple[np.dtype, np.dtype, tuple[int, ...]]:
     dt = float_dtype(op, dtype)
     return dt, compute_dtype(dt), canonical_shape(f"random.{op}", shape)
 
 
 def cauchy(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32) -> Array:
-    """Standard Cauchy samples: tan(pi (u - 1/2)) for u in (0, 1).
+    """Standard Cauchy samples: tan(pi (u - 1/2)) for u uniform in [eps, 1), in `dtype` (as jax
+    computes them, so a key gives jax's values).
 
     >>> import fluxion as fx
     >>> fx.random.cauchy(fx.random.key(0), (2, 3)).shape
     (2, 3)
     """
-    dt, cdt, shape = _unit_setup("cauchy", shape, dtype)
-    return convert(fnp.tan(math.pi * (open_unit_floats("cauchy", key, shape, cdt) - 0.5)), dt)
+    dt, ops, u = _floats_between("cauchy", key, shape, dtype, lambda info: (float(info.eps), 1.0))
+    return ops.result(ops.tan(ops.mul(ops.const(math.pi, dt), ops.sub(u, ops.const(0.5, dt)))))
 
 
 def laplace(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32) -> Array:
-    """Standard Laplace samples (density exp(-|x|) / 2): sign(v) log(1 - |v|) for v in (-1, 1), as jax draws them.
+    """Standard Laplace samples (density exp(-|x|) / 2): sign(v) log1p(-|v|) for v uniform in
+    [-1 + epsneg, 1), in `dtype`, as jax draws them.
 
     >>> import fluxion as fx
     >>> x = fx.random.laplace(fx.random.key(0), (10000,))
     >>> 1.9 < float((x * x).mean()) < 2.1
     True
     """
-    dt, cdt, shape = _unit_setup("laplace", shape, dtype)
-    v = 2.0 * open_unit_floats("laplace", key, shape, cdt) - 1.0
-    return convert(fnp.sign(v) * fnp.log1p(-fnp.abs(v)), dt)
+    _, ops, v = _floats_between("laplace", key, shape, dtype, lambda info: (-1.0 + float(info.epsneg), 1.0))
+    return ops.result(ops.mul(ops.sign(v), ops.log1p(ops.neg(ops.abs(v)))))
 
 
 def logistic(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32) -> Array:
-    """Standard logistic samples: log(u / (1 - u)) for u in (0, 1).
+    """Standard logistic samples: log(u) - log1p(-u) for u uniform in [tiny, 1), in `dtype`, as
+    jax draws them.
 
     >>> import fluxion as fx
     >>> fx.random.logistic(fx.random.key(0), (4,)).dtype
     dtype('float32')
     """
-    dt, cdt, shape = _unit_setup("logistic", shape, dtype)
-    u = open_unit_floats("logistic", key, shape, cdt)
-    return convert(fnp.log(u) - fnp.log1p(-u), dt)
+    _, ops, u = _floats_between("logistic", key, shape, dtype, lambda info: (float(info.tiny), 1.0))
+    return ops.result(ops.sub(ops.log(u), ops.log1p(ops.neg(u))))
+
+
+def _floats_between(op: str, key, shape, dtype, bounds) -> tuple[np.dtype, object, Array]:
+    """The setup of a sampler that transforms uniform floats of its `dtype` in [lo, hi), with
+    `(lo, hi) = bounds(finfo(dtype))`: the dtype, the `ops` it computes with, the floats."""
+    dt = float_dtype(op, dtype)
+    ops = ops_for(key)
+    u = floats_between(op, key, canonical_shape(f"random.{op}", shape), dt, *bounds(ml_dtypes.finfo(dt)), ops)
+    return dt, ops, u
 
 
 def maxwell(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32) -> Array:
-    """Maxwell samples (the length of a standard normal vector in three dimensions).
+    """Maxwell samples (the length of a standard normal vector in three dimensions), in `dtype`
+    as jax computes them (16-bit squares summed in float32).
 
     >>> import fluxion as fx
     >>> x = fx.random.maxwell(fx.random.key(0), (10000,))
     >>> 2.9 < float((x * x).mean()) < 3.1
     True
     """
-    dt, cdt, shape = _unit_setup("maxwell", shape, dtype)
-    return convert(_maxwell("maxwell", key, shape, cdt), dt)
+    _, _, shape = _unit_setup("maxwell", shape, dtype)
+    return _maxwell("maxwell", key, shape, float_dtype("maxwell", dtype))
 
 
 def _maxwell(op: str, key, shape: tuple[int, ...], dt: np.dtype) -> Array:
     z = normal_floats(op, key, shape + (3,), dt)
-    return fnp.sqrt((z * z).sum(-1))
+    return fnp.sqrt(convert(convert(z * z, compute_dtype(dt)).sum(-1), dt))
 
 
 def lognormal(key: ArrayLike, sigma: ArrayLike = 1.0, shape: Shape | None = None,
@@ -116,35 +125,37 @@ def lognormal(key: ArrayLike, sigma: ArrayLike = 1.0, shape: Shape | None = None
 
 def pareto(key: ArrayLike, b: ArrayLike, shape: Shape | None = None, dtype: DTypeLike = dtypes.float32) -> Array:
     """Pareto samples with shape `b` and scale 1 (density b / x**(b + 1) for x >= 1): exp(E / b)
-    for standard exponential E. NaN where b <= 0.
+    for standard exponential E (the samples of `exponential`, as jax draws them). NaN where b <= 0.
 
     >>> import fluxion as fx
     >>> bool((fx.random.pareto(fx.random.key(0), 3.0, (5,)) >= 1).all())
     True
     """
     dt, shape, (b,) = float_params("pareto", dtype, shape, {"b": b})
-    e = open_exponential("pareto", key, shape, b.dtype)
+    e = exponential(key, shape, b.dtype)
     return convert(fnp.where(b > 0, fnp.exp(e / b), np.nan), dt)
 
 
 def rayleigh(key: ArrayLike, scale: ArrayLike, shape: Shape | None = None,
              dtype: DTypeLike = dtypes.float32) -> Array:
-    """Rayleigh samples with `scale` (density x / scale**2 exp(-x**2 / (2 scale**2))): scale sqrt(2 E).
-    NaN where scale < 0 (scale = 0 gives 0, as in NumPy).
+    """Rayleigh samples with `scale` (density x / scale**2 exp(-x**2 / (2 scale**2))): scale
+    sqrt(-2 log(u)) for u uniform in [0, 1), as jax draws them, except that u = 0 (an infinite
+    sample) is taken as the smallest normal float. NaN where scale < 0 (scale = 0 gives 0, as in NumPy).
 
     >>> import fluxion as fx
     >>> bool((fx.random.rayleigh(fx.random.key(0), 2.0, (5,)) > 0).all())
     True
     """
     dt, shape, (scale,) = float_params("rayleigh", dtype, shape, {"scale": scale})
-    x = scale * fnp.sqrt(2.0 * open_exponential("rayleigh", key, shape, scale.dtype))
+    u = fnp.maximum(unit_floats("rayleigh", key, shape, scale.dtype), np.finfo(scale.dtype).tiny)
+    x = scale * fnp.sqrt(fnp.log(u) * -2.0)
     return convert(fnp.where(scale >= 0, x, np.nan), dt)
 
 
 def weibull_min(key: ArrayLike, scale: ArrayLike, concentration: ArrayLike, shape: Shape = (),
                 dtype: DTypeLike = dtypes.float32) -> Array:
-    """Weibull samples scale E**(1 / concentration) for standard exponential E; NaN where
-    concentration <= 0 or scale < 0.
+    """Weibull samples E**(1 / concentration) * scale for standard exponential E (the samples of
+    `exponential`); NaN where concentration <= 0 or scale < 0.
 
     The output shape is `shape` broadcast with the shapes of `scale` and `concentration`.
 
@@ -155,7 +166,7 @@ def weibull_min(key: ArrayLike, scale: ArrayLike, concentration: ArrayLike, shap
     """
     dt, shape, (scale, k) = float_params("weibull_min", dtype, shape, {"scale": scale, "concentration": concentration},
                                          joint=True)
-    x = scale * fnp.exp(fnp.log(open_exponential("weibull_min", key, shape, k.dtype)) / k)
+    x = fnp.power(exponential(key, shape, k.dtype), 1.0 / k) * scale  # jax's arithmetic, so jax's values
     return convert(fnp.where((k > 0) & (scale >= 0), x, np.nan), dt)
 
 

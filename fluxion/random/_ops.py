@@ -18,12 +18,14 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..backends.numpy import threefry
+from ..control.loops import while_loop
 from ..core import dtypes
 from ..core.array import HOST, Array
 from ..core.interpreters import EAGER, _ctx
 from ..core.primitive import numpy_kernel
 from ..numpy._convert import convert
 from ..ops import elementwise as E
+from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops.threefry import threefry2x32_p
 from ._util import const
@@ -32,8 +34,10 @@ _PRIMITIVES = {
     "add": E.add_p, "sub": E.sub_p, "mul": E.mul_p, "max": E.max_p, "min": E.min_p, "nextafter": E.nextafter_p,
     "and_": E.and_p, "or_": E.or_p, "xor": E.xor_p, "shift_left": E.shift_left_p,
     "shift_right": E.shift_right_logical_p, "bitcast": E.bitcast_convert_type_p,
-    "lt": E.lt_p, "gt": E.gt_p, "select": E.select_n_p, "erfinv": E.erfinv_p,
-    "threefry": threefry2x32_p,
+    "lt": E.lt_p, "gt": E.gt_p, "le": E.le_p, "ge": E.ge_p, "eq": E.eq_p, "select": E.select_n_p,
+    "erfinv": E.erfinv_p, "neg": E.neg_p, "abs": E.abs_p, "sign": E.sign_p, "div": E.div_p, "rem": E.rem_p,
+    "log": E.log_p, "log1p": E.log1p_p, "tan": E.tan_p, "sqrt": E.sqrt_p, "pow": E.pow_p, "floor": E.floor_p,
+    "ceil": E.ceil_p, "lgamma": E.lgamma_p, "not_": E.not_p, "threefry": threefry2x32_p,
 }
 
 
@@ -47,6 +51,9 @@ BIND = SimpleNamespace(
     const=const, convert=convert, reshape=S.reshape,
     iota=lambda dt, n: S.iota(dt, (n,), 0),
     join=_bind_join,  # two word arrays of one shape as keys, along a new last axis
+    full=S.full, any=lambda x: R.reduce_or(x, tuple(range(x.ndim))),
+    row=lambda x, i: S.reshape(S.slice(x, (i, 0), (i + 1, x.shape[1])), x.shape[1:]),
+    cat=lambda xs: xs[0] if len(xs) == 1 else S.concatenate(xs, 0),
     read=lambda x: x, result=lambda x: x,
 )
 
@@ -92,15 +99,30 @@ KERNELS = SimpleNamespace(
     # broadcasting cost a small draw more than they save a large one)
     **{name: getattr(numpy_kernel[p], "ufunc", numpy_kernel[p]) for name, p in _PRIMITIVES.items()} | {
         # the samplers shift unsigned words only, by amounts of their dtype, where NumPy's
-        # shift is the logical one and the kernel's handling of signed words is not needed
-        "shift_right": np.right_shift, "bitcast": _bitcast},
+        # shift is the logical one and the kernel's handling of signed words is not needed; they
+        # take remainders of unsigned words only, where NumPy's remainder is fmod's value at a
+        # fraction of its time
+        "shift_right": np.right_shift, "rem": np.remainder, "bitcast": _bitcast},
     const=_constant,
     convert=_cast,
     reshape=lambda x, shape: x.reshape(shape),
     iota=lambda dt, n: threefry.positions(n) if dt is dtypes.uint32 else np.arange(n, dtype=dt),
     join=_join,
+    full=np.full, any=np.any,
+    row=lambda x, i: x[i],
+    cat=lambda xs: xs[0] if len(xs) == 1 else np.concatenate(xs),
     read=lambda x: x._value, result=_result,
 )
+
+
+def repeat_while(ops, cond, body, state):
+    """`state = body(state)` while `cond(state)`: a Python loop for `KERNELS`, a `while_loop`
+    (which every transformation sees) for `BIND`."""
+    if ops is not KERNELS:
+        return while_loop(cond, body, state)
+    while cond(state):
+        state = body(state)
+    return state
 
 
 def ops_for(key, *arrays: Array) -> SimpleNamespace:

@@ -1,13 +1,16 @@
 """Orderings and draws from a population: permutation and choice.
 
-A random order comes from sorting by independent 64-bit random keys (stable, so ties keep
-their order). Ties among n keys have probability below n**2 / 2**65, which bounds how far
-the permutation's distribution is from uniform (about 3e-8 for a million elements).
+A random order comes from stable sorts by 32-bit random sort keys, as jax shuffles (so a key
+gives jax's permutations): ceil(3 log(n) / log(2**32 - 1)) rounds for n elements, each with
+sort keys from a fresh key, so that elements tied in every round (which keep their order) are
+unlikely: 1 round below 1627 elements, 2 below about 2.6 million, 3 beyond.
 """
 from __future__ import annotations
 
 import math
 import operator
+
+import numpy as np
 
 from ..core import dtypes
 from ..core.array import Array, to_array
@@ -22,16 +25,30 @@ from ..ops import sort as O
 from ..ops._util import axis_index
 from ._continuous import gumbel, unit_floats
 from ._discrete import randint
-from ._keys import flat_bits
-from ._util import ArrayLike, Shape, canonical_shape, float_param_dtype, param
+from ._keys import flat_bits, subkeys
+from ._util import ArrayLike, Shape, canonical_shape, draw_dtype, param
 
 __all__ = ["choice", "permutation"]
 
 
+def _rounds(size: int) -> int:
+    """The number of sorts that shuffle `size` elements."""
+    return int(np.ceil(3 * np.log(max(1, size)) / np.log(np.iinfo(np.uint32).max)))
+
+
+def _shuffle(op: str, key, x: Array, axis: int) -> Array:
+    """`x` shuffled along `axis`, every slice along it by its own sort keys (so, for a 1-d `x`, a
+    uniformly random order of it)."""
+    for _ in range(_rounds(math.prod(x.shape))):
+        key, sub = subkeys(op, key, 2)
+        sort_keys = S.reshape(flat_bits(op, sub, x.shape, dtypes.uint32), x.shape)
+        x = O.sort((sort_keys, x), axis)[1]
+    return x
+
+
 def _random_order(op: str, key, n: int) -> Array:
     """A uniformly random permutation of 0..n-1 (int64)."""
-    keys = flat_bits(op, key, (n,), dtypes.uint64)
-    return O.sort((keys, S.iota(dtypes.int64, (n,), 0)), 0)[1]
+    return _shuffle(op, key, S.iota(dtypes.int64, (n,), 0), 0)
 
 
 def _take(x: Array, indices: Array, axis: int) -> Array:
@@ -74,9 +91,8 @@ def permutation(key: ArrayLike, x: ArrayLike, axis: int = 0, independent: bool =
         return _random_order("permutation", key, n)
     if n <= 1:
         return array
-    if independent:
-        keys = S.reshape(flat_bits("permutation", key, array.shape, dtypes.uint64), array.shape)
-        return O.sort((keys, array), axis)[1]
+    if independent or array.ndim == 1:
+        return _shuffle("permutation", key, array, axis)
     return _take(array, _random_order("permutation", key, n), axis)
 
 
@@ -88,7 +104,8 @@ def choice(key: ArrayLike, a: ArrayLike, shape: Shape = (), replace: bool = True
     sum with replacement, and by the Gumbel top-k trick without (which draws the first
     element, then the next among the rest, each in proportion to p, as sequential sampling
     does). Without replacement and without `p`, the draws are the start of a random
-    permutation.
+    permutation; with replacement, they are int64 `randint` draws. So a key gives jax's draws
+    (with replacement and without `p`, those of jax's 64-bit mode).
 
     >>> import fluxion as fx
     >>> x = fx.random.choice(fx.random.key(0), 10, (5,), replace=False)
@@ -106,7 +123,7 @@ def choice(key: ArrayLike, a: ArrayLike, shape: Shape = (), replace: bool = True
                        "pass replace=True, or a shape with at most as many elements as the population")
     if p is not None:
         p = to_array(p)
-        p = param("choice", "p", p, float_param_dtype(p))
+        p = param("choice", "p", p, draw_dtype(p))
         if p.shape != (n,):
             raise op_error(ShapeError, "random.choice", f"p has shape {p.shape}, the population has {n} elements",
                            f"pass one probability per element: p of shape ({n},)")

@@ -1,83 +1,103 @@
-"""Poisson samples without data-dependent control flow.
+"""Poisson samples drawn as jax draws them, so that a key gives jax's values.
 
-Every element gets `2 * _PTRS_ROUNDS` uniforms and both methods below run on all of them;
-each element keeps the result of the method for its rate, which uses only its own uniforms.
+Both methods run on every element, each element keeping the result of the method for its rate:
 
-- lam < 10: Knuth's method, counting the arrivals of a unit-rate Poisson process in
-  [0, lam] (partial sums of -log(1 - u) below lam). The first `_KNUTH_ROUNDS` uniforms
-  decide every count below 52, and P(Poisson(10) >= 52) < 2**-64.
-- lam >= 10: Hörmann's transformed rejection with squeeze, PTRS ("The transformed rejection
-  method for generating Poisson random variables", 1993). A round (two uniforms) is rejected
-  with probability below 0.248, so all 32 rounds reject with probability below 2**-64; only
-  then does an element fall back to floor(lam). The acceptance test compares with the log
-  probability in Loader's saddle-point form, which stays accurate in float32 for large lam.
+- lam < 10: Knuth's method. Round t draws uniforms u_t of the whole shape from key_t, where
+  `key_{t+1}, key_t' = split(key_t)` draws from key_t'; the count is the number of rounds
+  before the running sum of log(u_t) first falls to -lam or below.
+- lam >= 10 (the others take lam = 1e5 here): Hörmann's transformed rejection with squeeze,
+  PTRS ("The transformed rejection method for generating Poisson random variables", 1993).
+  Round t draws two uniforms of the whole shape from `key_{t+1}, k_u, k_v = split(key_t, 3)`;
+  an element takes the candidate of each round that accepts it, until every element has
+  accepted once (so later rounds may replace an accepted candidate, as in jax).
 
-Counts are exact integers while they are below 2**24 in float32 (pass a float64 lam beyond).
+Both repeat while any element needs them (`repeat_while`); the rounds of an element's method
+reject with probability below 0.11 (PTRS) and Knuth's take about lam + 1, so a draw of n values
+takes some log(n) / log(9) + lam rounds. Counts are exact integers while they are below 2**24
+in float32 (pass a float64 lam beyond).
 """
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
 from ..core import dtypes
 from ..core.array import Array
-from ..numpy._convert import convert
-from ..ops import elementwise as E
-from ..ops import reduce as R
 from ..ops import shape as S
-from ._continuous import stream_floats
-from ._rejection import first_accepted
-from ._saddle import STIRLING_FROM, bd0, stirling_series
-from ._util import ArrayLike, DTypeLike, Shape, count_params, like
+from ._continuous import unit_floats
+from ._keys import split_keys
+from ._ops import ops_for, repeat_while
+from ._util import ArrayLike, DTypeLike, Shape, count_params
 
 __all__ = ["poisson"]
 
 _KNUTH_BELOW = 10.0
-_KNUTH_ROUNDS = 52
-_PTRS_ROUNDS = 32
+_MAX_ROUNDS = 1000  # (any element still going after that many rounds keeps the last state)
 
 
+def _knuth(key, lam, shape: tuple[int, ...], ops):
+    """Knuth's counts (int32) for rates `lam` below 10."""
+    dt, neg_lam = lam.dtype, ops.neg(lam)
+    tiny = ops.const(float(np.finfo(dt).tiny), dt)  # log(0) would be -inf: either is below -10
 
-def _knuth(lam: Array, u: Array) -> Array:
-    arrivals = R.cumsum(E.neg_p.bind(E.log1p_p.bind(E.neg_p.bind(u))), 0)
-    return R.reduce_sum(convert(E.lt_p.bind(arrivals, lam), lam.dtype), (0,))
+    def body(state):
+        t, count, key, log_prod = state
+        key, sub = split_keys("poisson", key, 2, ops)
+        count = ops.select(ops.gt(log_prod, neg_lam), count, ops.add(count, ops.const(1, dtypes.int32)))
+        u = unit_floats("poisson", sub, shape, dt, ops)
+        return t + 1, count, key, ops.add(log_prod, ops.log(ops.max(u, tiny)))
+
+    def more(state):
+        return ops.and_(ops.lt(state[0], ops.const(_MAX_ROUNDS, dtypes.int32)), ops.any(ops.gt(state[3], neg_lam)))
+
+    start = (ops.const(0, dtypes.int32), ops.full(shape, 0, dtypes.int32), key, ops.full(shape, 0, dt))
+    return ops.sub(repeat_while(ops, more, body, start)[1], ops.const(1, dtypes.int32))
 
 
-def _log_pmf(k: Array, lam: Array) -> Array:
-    """log P(K = k) for K ~ Poisson(lam), for integer-valued k >= 0."""
-    safe_k = E.max_p.bind(k, like(STIRLING_FROM, k))
-    saddle = E.neg_p.bind(E.add_p.bind(E.add_p.bind(bd0(safe_k, lam), stirling_series(safe_k)), E.mul_p.bind(
-        like(0.5, k), E.log_p.bind(E.mul_p.bind(like(2 * math.pi, k), safe_k)))))
-    small_k = E.max_p.bind(k, like(0, k))
-    direct = E.sub_p.bind(E.sub_p.bind(E.mul_p.bind(small_k, E.log_p.bind(lam)), lam),
-                          E.lgamma_p.bind(E.add_p.bind(small_k, like(1, k))))
-    return E.select_n_p.bind(E.lt_p.bind(k, like(STIRLING_FROM, k)), saddle, direct)
+def _ptrs(key, lam, shape: tuple[int, ...], ops):
+    """PTRS counts (floats of lam's dtype) for rates `lam` of 10 and more: the hat's constants b,
+    a, 1/alpha and v_r of Hörmann's paper, a candidate k per round, the squeeze and the exact test."""
+    dt = lam.dtype
 
+    def c(value):
+        return ops.const(value, dt)
 
-def _ptrs(lam: Array, u: Array, v: Array) -> Array:
-    """PTRS on rounds of uniforms `u`, `v` (axis 0): the hat's constants b, a, 1/alpha, v_r of
-    Hörmann's paper, the candidate k, the squeeze, and the exact test against log P(k)."""
-    add, sub, mul, div = E.add_p.bind, E.sub_p.bind, E.mul_p.bind, E.div_p.bind
-    b = add(like(0.931, lam), mul(like(2.53, lam), E.sqrt_p.bind(lam)))
-    a = add(like(-0.059, lam), mul(like(0.02483, lam), b))
-    inv_alpha = add(like(1.1239, lam), div(like(1.1328, lam), sub(b, like(3.4, lam))))
-    v_r = sub(like(0.9277, lam), div(like(3.6224, lam), sub(b, like(2, lam))))
-    u = sub(u, like(0.5, lam))
-    us = sub(like(0.5, lam), E.abs_p.bind(u))
-    us = E.max_p.bind(us, like(np.finfo(lam.dtype).tiny, lam))  # u = 0 is rejected below; avoid dividing by 0
-    k = E.floor_p.bind(add(mul(add(div(mul(like(2, lam), a), us), b), u), add(lam, like(0.43, lam))))
-    squeeze = E.and_p.bind(E.ge_p.bind(us, like(0.07, lam)), E.le_p.bind(v, v_r))
-    hopeless = E.or_p.bind(E.lt_p.bind(k, like(0, lam)),
-                           E.and_p.bind(E.lt_p.bind(us, like(0.013, lam)), E.gt_p.bind(v, us)))
-    log_v = E.log_p.bind(E.max_p.bind(v, like(np.finfo(lam.dtype).tiny, lam)))
-    lhs = sub(add(log_v, E.log_p.bind(inv_alpha)), E.log_p.bind(add(div(a, mul(us, us)), b)))
-    accept = E.or_p.bind(squeeze, E.and_p.bind(E.not_p.bind(hopeless), E.le_p.bind(lhs, _log_pmf(k, lam))))
-    return first_accepted(accept, k, S.broadcast_to(E.floor_p.bind(lam), k.shape[1:]))
+    add, sub, mul, div = ops.add, ops.sub, ops.mul, ops.div
+    log_lam = ops.log(lam)
+    b = add(c(0.931), mul(c(2.53), ops.sqrt(lam)))
+    a = add(c(-0.059), mul(c(0.02483), b))
+    inv_alpha = add(c(1.1239), div(c(1.1328), sub(b, c(3.4))))
+    v_r = sub(c(0.9277), div(c(3.6224), sub(b, c(2))))
+    # u = -1/2 gives us = 0, whose candidate is -inf (rejected): any us below the grid of the
+    # others rejects it the same way, without dividing by 0
+    below_grid = c(2.0 ** -(np.finfo(dt).nmant + 2))
+    tiny = c(float(np.finfo(dt).tiny))
+
+    def body(state):
+        t, k_out, accepted, key = state
+        key, key_u, key_v = split_keys("poisson", key, 3, ops)
+        u = sub(unit_floats("poisson", key_u, shape, dt, ops), c(0.5))
+        v = unit_floats("poisson", key_v, shape, dt, ops)
+        us = sub(c(0.5), ops.abs(u))
+        us_safe = ops.max(us, below_grid)
+        k = ops.floor(add(add(mul(add(div(mul(c(2), a), us_safe), b), u), lam), c(0.43)))
+        s = ops.log(ops.max(div(mul(v, inv_alpha), add(div(a, mul(us_safe, us_safe)), b)), tiny))
+        k_seen = ops.max(k, c(0))  # (the test below matters only where k >= 0)
+        log_p = sub(add(ops.neg(lam), mul(k_seen, log_lam)), ops.lgamma(add(k_seen, c(1))))
+        squeeze = ops.and_(ops.ge(us, c(0.07)), ops.le(v, v_r))
+        hopeless = ops.or_(ops.lt(k, c(0)), ops.and_(ops.lt(us, c(0.013)), ops.gt(v, us)))
+        accept = ops.or_(squeeze, ops.and_(ops.not_(hopeless), ops.le(s, log_p)))
+        return t + 1, ops.select(accept, k_out, k), ops.or_(accepted, accept), key
+
+    def more(state):
+        return ops.and_(ops.lt(state[0], ops.const(_MAX_ROUNDS, dtypes.int32)), ops.any(ops.not_(state[2])))
+
+    start = (ops.const(0, dtypes.int32), ops.full(shape, -1, dt), ops.full(shape, False, dtypes.bool_), key)
+    return repeat_while(ops, more, body, start)[1]
 
 
 def poisson(key: ArrayLike, lam: ArrayLike, shape: Shape | None = None, dtype: DTypeLike = dtypes.int64) -> Array:
-    """Poisson(lam) counts of `shape` (lam broadcasts to it) and signed integer `dtype`.
+    """Poisson(lam) counts of `shape` (lam broadcasts to it) and signed integer `dtype`, drawn as
+    jax draws them (a float64 lam computes in float64, where jax computes in float32).
 
     Where lam is negative, infinite or NaN the result is -1.
 
@@ -87,13 +107,14 @@ def poisson(key: ArrayLike, lam: ArrayLike, shape: Shape | None = None, dtype: D
     True
     """
     dt, shape, lam = count_params("poisson", dtype, shape, "lam", lam, "invalid rates")
-    lam = S.broadcast_to(lam, shape)
-    valid = E.and_p.bind(E.ge_p.bind(lam, like(0, lam)), E.is_finite_p.bind(lam))
-    lam = E.select_n_p.bind(valid, like(1, lam), lam)  # invalid rates give -1 below; keep their lanes finite
-    u = stream_floats("poisson", key, (2 * _PTRS_ROUNDS,) + shape, lam.dtype)
-    below = E.lt_p.bind(lam, like(_KNUTH_BELOW, lam))
-    knuth = _knuth(E.min_p.bind(lam, like(_KNUTH_BELOW, lam)), S.slice_in_dim(u, 0, _KNUTH_ROUNDS, axis=0))
-    ptrs = _ptrs(E.max_p.bind(lam, like(_KNUTH_BELOW, lam)), S.slice_in_dim(u, 0, _PTRS_ROUNDS, axis=0),
-                 S.slice_in_dim(u, _PTRS_ROUNDS, 2 * _PTRS_ROUNDS, axis=0))
-    count = E.select_n_p.bind(below, ptrs, knuth)
-    return convert(E.select_n_p.bind(valid, like(-1, count), count), dt)
+    ops = ops_for(key, lam)
+    lam = ops.read(S.broadcast_to(lam, shape))
+    zero = ops.const(0, lam.dtype)
+    valid = ops.and_(ops.ge(lam, zero), ops.lt(lam, ops.const(np.inf, lam.dtype)))  # False for NaN too
+    lam = ops.select(valid, ops.const(1, lam.dtype), lam)  # invalid rates give -1 below; keep their lanes finite
+    knuth = ops.lt(lam, ops.const(_KNUTH_BELOW, lam.dtype))
+    by_ptrs = _ptrs(key, ops.select(knuth, lam, ops.const(1e5, lam.dtype)), shape, ops)
+    by_knuth = _knuth(key, ops.select(knuth, zero, lam), shape, ops)
+    counts = ops.select(knuth, ops.convert(by_ptrs, dt), ops.convert(by_knuth, dt))
+    counts = ops.select(ops.eq(lam, zero), counts, ops.const(0, dt))
+    return ops.result(ops.select(valid, ops.const(-1, dt), counts))

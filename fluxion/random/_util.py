@@ -63,6 +63,12 @@ def float_param_dtype(x: Array) -> np.dtype:
     return compute_dtype(x.dtype) if x.dtype in dtypes.REAL_FLOATING else dtypes.float32
 
 
+def draw_dtype(x: Array) -> np.dtype:
+    """The dtype a sampler draws in for a parameter such as a probability or logits, as jax does:
+    its own real float dtype (16-bit floats included), float32 for integers and booleans."""
+    return x.dtype if x.dtype in dtypes.REAL_FLOATING else dtypes.float32
+
+
 def param(op: str, name: str, value, dt: np.dtype) -> Array:
     """A distribution parameter as a strong Array of dtype `dt` (real numbers only)."""
     x = to_array(value)

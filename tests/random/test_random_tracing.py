@@ -65,6 +65,17 @@ EAGER_CASES = {
     "randint of int8": lambda k, s, dt: R.randint(k, s, fnp.asarray(-300), 100, fnp.int8),
     "randint of uint64": lambda k, s, dt: R.randint(k, s, 0, 2 ** 64 - 1, fnp.uint64),
     "randint, empty range": lambda k, s, dt: R.randint(k, s, 5, 5),
+    "randint of int32 past its range": lambda k, s, dt: R.randint(k, s, -2 ** 31, 2 ** 31, fnp.int32),
+    "exponential": lambda k, s, dt: R.exponential(k, s, dt),
+    "gumbel": lambda k, s, dt: R.gumbel(k, s, dt),
+    "cauchy": lambda k, s, dt: R.cauchy(k, s, dt),
+    "laplace": lambda k, s, dt: R.laplace(k, s, dt),
+    "logistic": lambda k, s, dt: R.logistic(k, s, dt),
+    "gamma": lambda k, s, dt: R.gamma(k, fnp.asarray([0.3, 1.0, 7.0]).reshape((3,) + (1,) * len(s)), (3,) + s, dt),
+    "loggamma": lambda k, s, dt: R.loggamma(k, 0.01, s, dt),
+    "poisson": lambda k, s, dt: R.poisson(k, fnp.asarray([0.5, 30.0]).reshape((2,) + (1,) * len(s)), (2,) + s),
+    "binomial": lambda k, s, dt: R.binomial(k, fnp.asarray([5.0, 300.0]).reshape((2,) + (1,) * len(s)), 0.3, (2,) + s,
+                                            dt),
 }
 
 
