@@ -232,6 +232,14 @@ def zeros_like(aval: ArrayType) -> Array:
     return like(zeros(aval), aval)
 
 
+def differentiated(x) -> bool:
+    """Whether `x` is being differentiated, also where it is the value an enclosing vmap batches
+    (a derivative taken around several vmaps reaches the inner ones' rules wrapped in the outer ones')."""
+    while isinstance(x, BatchTracer):
+        x = x.val
+    return isinstance(x, JVPTracer)
+
+
 def guarded(which, x):
     """Per example (leading axis), `x` where `which` holds, else `x` without its derivative:
     a batched branch or loop step an example does not take runs all the same, and must not

@@ -24,9 +24,8 @@ from ..ops import elementwise as E
 from ..ops import shape as S
 from ..ops._ad import Zero, is_undefined
 from ..ops._batch import broadcast_batch, moveaxis
-from ..transforms.autodiff.jvp import JVPTracer
-from ._derive import (batch_eval, batch_program, cached, guarded, jvp_program, like, linearize_program, replace,
-                      splits, trace_program, transpose_program, zeros_like)
+from ._derive import (batch_eval, batch_program, cached, differentiated, guarded, jvp_program, like, linearize_program,
+                      replace, splits, trace_program, transpose_program, zeros_like)
 from .cond import cond_p
 
 
@@ -53,13 +52,37 @@ def _split(index, args, live_t, splits, nout: int):
     conditional on them, linear in the tangents (`splits`: each branch's `linearize_program`).
 
     The branches' residuals share slots of their types; a branch gives zeros in those it does
-    not fill."""
-    slots, places = _slots([lin.in_types[:len(lin.inputs) - len(live_t)] for _, lin, _ in splits])
-    res = cond_p.bind(index, *args, branches=tuple(_giving(fwd, nout, tuple(slots), tuple(place))
+    not fill. A residual that is a constant operand of the conditional (a value the branches
+    close over) is read from the operands, which the tangent conditional takes too: under vmap
+    with a batched index every branch's tangent part runs for every example, and a collective in
+    it passes what it computes for the examples that do not take the branch on to those that do,
+    so it must see the constant there, not another branch's residual (nor zero, which it may
+    divide by)."""
+    constant = [not isinstance(a, Tracer) for a in args]
+    forwarded = [_forwarded(fwd, nout, constant) for fwd, _, _ in splits]
+    slots, places = _slots([[t for t, k in zip(lin.in_types, f) if k is None]
+                            for (_, lin, _), f in zip(splits, forwarded)])
+    places = [tuple(k if k is not None else len(args) + next(free) for k in f)
+              for f, free in zip(forwarded, map(iter, places))]
+    slots = tuple(slots)
+    res = cond_p.bind(index, *args, branches=tuple(_giving(fwd, nout, slots, place, len(args))
                                                    for (fwd, _, _), place in zip(splits, places)))
-    t_outs = cond_p.bind(index, *res[nout:], *live_t, branches=tuple(_reading(lin, tuple(slots), tuple(place))
-                                                                      for (_, lin, _), place in zip(splits, places)))
+    in_types = tuple(splits[0][0].in_types)
+    t_outs = cond_p.bind(index, *args, *res[nout:], *live_t,
+                         branches=tuple(_reading(lin, in_types, slots, place)
+                                        for (_, lin, _), place in zip(splits, places)))
     return res[:nout], t_outs
+
+
+def _forwarded(forward: Program, nout: int, constant: list) -> list:
+    """For each residual of a branch's primal part, the position of the `constant` input it is
+    (once per input), or None."""
+    seen, found = set(), []
+    for r in forward.outputs[nout:]:
+        k = next((i for i, x in enumerate(forward.inputs) if x is r and constant[i]), None)
+        found.append(None if k in seen else k)
+        seen.add(k)
+    return found
 
 
 def _slots(res_types: list) -> tuple[list, list[list[int]]]:
@@ -82,22 +105,23 @@ def _slots(res_types: list) -> tuple[list, list[list[int]]]:
 
 
 @cached
-def _giving(forward: Program, nout: int, slots: tuple, place: tuple) -> Program:
+def _giving(forward: Program, nout: int, slots: tuple, place: tuple, nargs: int) -> Program:
     """A branch's primal part giving its outputs, then its residuals in their `place`s among
-    `slots` (zeros in the others)."""
+    `slots` (zeros in the others); a residual whose place is below `nargs` is an operand (see `_split`)."""
     def run(*xs):
         out = evaluate(forward, *xs)
-        res = dict(zip(place, out[nout:]))
+        res = {k - nargs: r for k, r in zip(place, out[nout:]) if k >= nargs}
         return [*out[:nout], *[res[k] if k in res else zeros_like(t) for k, t in enumerate(slots)]]
 
     return trace_program("linearize", run, forward.in_types)
 
 
 @cached
-def _reading(linear: Program, slots: tuple, place: tuple) -> Program:
-    """A branch's tangent part taking every slot (see `_giving`), then the tangents."""
+def _reading(linear: Program, in_types: tuple, slots: tuple, place: tuple) -> Program:
+    """A branch's tangent part taking the conditional's operands (of `in_types`) and every slot
+    (see `_giving`), then the tangents."""
     nres = len(place)
-    ins = [Var(t) for t in slots]
+    ins = [Var(t) for t in (*in_types, *slots)]
     for k, v in zip(place, linear.inputs[:nres]):
         ins[k] = v
     return replace(linear, inputs=[*ins, *linear.inputs[nres:]])
@@ -153,7 +177,7 @@ def _guard(taken, x, batched: bool, size: int):
     later). An unbatched operand is batched by the guard, so it is guarded only while
     differentiated: one shared by the examples (a weight matrix) would otherwise be copied per
     example, and its products computed per example."""
-    if dtypes.kind(x.dtype) < dtypes.FLOAT or not (isinstance(x, JVPTracer) or batched and isinstance(x, Tracer)):
+    if dtypes.kind(x.dtype) < dtypes.FLOAT or not (differentiated(x) or batched and isinstance(x, Tracer)):
         return x
     return guarded(taken, x if batched else broadcast_batch(x, size))
 

@@ -196,6 +196,8 @@ def _ppermute_named(args, dims, size, *, axis_name, perm):
     (x,), (d,) = args, dims
     if d is None and len(perm) == size:  # every example receives the value they all have
         return x, None
+    if size == 0:  # no example to send to (and no slice of the empty batch for the gather to take)
+        return to_front(x, d, size), 0
     source = np.full((size, 1), size, np.int32)  # out of range: no example sends there, the gather gives 0
     for src, dst in perm:
         source[dst] = src

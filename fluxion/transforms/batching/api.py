@@ -4,6 +4,8 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
+import numpy as np
+
 from ...core import tree
 from ...core.array import Array, to_array
 from ...core.errors import ShapeError, op_error, require_callable
@@ -20,7 +22,10 @@ def _prefix_leaves(prefix, treedef: TreeDef, what: str) -> list:
     if prefix is None or isinstance(prefix, int) and not isinstance(prefix, bool):
         return [prefix] * treedef.num_leaves
     node = _node_of(prefix)
-    if node is None or treedef.is_leaf or node[0] is not treedef.node and not (
+    if node is None:
+        raise op_error(TypeError, "vmap", f"{what} holds {prefix!r} ({type(prefix).__name__}), but its entries must "
+                       "be ints or None", f"give {what} as an int, None, or a tree of those (e.g. {what}=(0, None))")
+    if treedef.is_leaf or node[0] is not treedef.node and not (
             node[0] in (tuple, list) and treedef.node in (tuple, list)) or len(node[1]) != len(treedef.children) \
             or node[2] != treedef.aux:
         raise op_error(ValueError, "vmap", f"{what}={prefix!r} does not match the structure {treedef} of the values",
@@ -86,6 +91,7 @@ def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None
     except TypeError:
         raise op_error(TypeError, "vmap", f"axis_name must be hashable, got {type(axis_name).__name__}",
                        'name the axis with a string, e.g. axis_name="batch"') from None
+    _check_axis_size(axis_size)
     if isinstance(in_axes, dict):
         raise op_error(TypeError, "vmap", "in_axes is a dict, but it takes one entry per positional argument "
                        "(keyword arguments are batched along axis 0)", "pass a tuple, e.g. in_axes=(0, None); "
@@ -117,6 +123,17 @@ def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None
             return tree.unflatten(out_tree, [_place(v, d, a, size) for (v, d), a in zip(unpacked, outs)])
 
     return batched
+
+
+def _check_axis_size(axis_size) -> None:
+    if axis_size is None:
+        return
+    if isinstance(axis_size, bool) or not isinstance(axis_size, (int, np.integer)):
+        raise op_error(TypeError, "vmap", f"axis_size must be an int, got {type(axis_size).__name__}",
+                       "pass the number of examples as an int, e.g. axis_size=4")
+    if axis_size < 0:
+        raise op_error(ValueError, "vmap", f"axis_size is {axis_size}, but a batch cannot have fewer than 0 examples",
+                       "pass the number of examples, an int >= 0")
 
 
 def _place(val, bdim, axis, size):
