@@ -30,6 +30,7 @@ _KINDS = {"ret": "the return value", "do_ret": "whether the function has returne
           "exit": "whether the loop's condition failed", "subject": "the subject of a `match`",
           "case": "which case of a `match` matched"}
 RETURN_VALUE, RETURNED = _KINDS["ret"], _KINDS["do_ret"]  # how the state's labels name them (see traced_if.py)
+JUMPED = frozenset({RETURNED, _KINDS["brk"], _KINDS["cont"]})  # the labels of the flags that a jump sets
 
 
 class Names:

@@ -33,6 +33,7 @@ _KEEP = frozenset({"super", "locals", "globals", "vars", "eval", "exec", "dir", 
 _COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Is: "is",
             ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in"}
 _LABEL_LENGTH = 40
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
 def _label(node: ast.expr) -> str:
@@ -161,8 +162,12 @@ def _assigned(nodes: list[ast.expr]) -> list[str]:
 class Rewriter:
     """Rewrites the statements of one function (nested functions are converted when called)."""
 
-    def __init__(self, node: ast.FunctionDef | ast.Lambda, filename: str, names: Names):
+    def __init__(self, node: ast.FunctionDef | ast.Lambda, filename: str, names: Names,
+                 captured: frozenset[str] = frozenset()):
         self.node, self.filename, self.names = node, filename, names
+        # the functions of the user's nested in this one, each with the locals it closes over
+        self.closures = [(n, {v.id for v in ast.walk(n) if isinstance(v, ast.Name)} & captured)
+                         for n in ast.walk(node) if isinstance(n, _FUNCTIONS) and n is not node] if captured else []
         self.scope = Scope(node)
         positional = node.args.posonlyargs + node.args.args
         self.first_param = positional[0].arg if positional else None
@@ -234,15 +239,35 @@ class Rewriter:
             return [s]
         return [self.expr(s)]
 
-    def _def(self, kind: str, params: list[str], cells: list[str], body: list[ast.stmt]) -> ast.FunctionDef:
+    def _shared(self, s: ast.stmt) -> set[str]:
+        """The variables that a function of the user's defined outside statement `s` closes over:
+        one it calls while `s` runs must see the values they have there. (A function defined
+        inside `s` closes over the variables of the pass that made it, which a custom rule
+        called later, when the body is differentiated, needs.)"""
+        if not self.closures:
+            return set()
+        inside = {id(n) for n in ast.walk(s)}
+        return {v for n, names in self.closures if id(n) not in inside for v in names}
+
+    def _def(self, kind: str, params: list[str], cells: list[str], body: list[ast.stmt],
+             shared: set[str] = frozenset()) -> ast.FunctionDef:
+        """A function of `params` running `body`. A parameter of `shared` (see `_shared`) stays the
+        variable of the function around (nonlocal), set from the argument on entry."""
+        captured = [p for p in params if p in shared]
+        entry = [ast.Assign([ast.Name(p, ast.Store())], ast.Name(self._argument(p), ast.Load())) for p in captured]
         decls = []
         declared = [(ast.Global, [c for c in cells if c in self.scope.globals]),
-                    (ast.Nonlocal, [c for c in cells if c in self.scope.nonlocals])]
+                    (ast.Nonlocal, [c for c in cells if c in self.scope.nonlocals] + captured)]
         for cls, names in declared:
             if names:
                 decls.append(cls(names))
-        args = ast.arguments([], [ast.arg(p) for p in params], None, [], [], None, [])
-        return ast.FunctionDef(self.names(kind), args, decls + body, [], None, None)
+        args = ast.arguments([], [ast.arg(self._argument(p) if p in shared else p) for p in params], None, [], [],
+                             None, [])
+        return ast.FunctionDef(self.names(kind), args, decls + entry + body, [], None, None)
+
+    def _argument(self, name: str) -> str:
+        """The parameter that passes the value of captured variable `name` into a generated function."""
+        return f"{self.names.prefix}_arg_{name}"
 
     def _call(self, helper: str, args: list[ast.expr], state: list[str], cells: list[str], s: ast.stmt):
         """`(state) = helper(*args, (state), names, cells, where)`."""
@@ -257,8 +282,9 @@ class Rewriter:
 
     def stmt_If(self, s: ast.If):
         state, cells = self.scope.split(changes(s.body + s.orelse))
-        then = self._def("then", state, cells, self._returning(state, self.stmts(s.body)))
-        orelse = self._def("else", state, cells, self._returning(state, self.stmts(s.orelse)))
+        shared = self._shared(s)
+        then = self._def("then", state, cells, self._returning(state, self.stmts(s.body)), shared)
+        orelse = self._def("else", state, cells, self._returning(state, self.stmts(s.orelse)), shared)
         args = [self.expr(s.test), ast.Name(then.name, ast.Load()), ast.Name(orelse.name, ast.Load())]
         call = self._call("if_stmt", args, state, cells, s)
         kind = getattr(s, "kind", "if")
@@ -272,8 +298,9 @@ class Rewriter:
         stops = getattr(s, "stops", [])
         if stops:  # a break or return ends the loop: test the flags first, as Python would not test again
             test = locate(ast.BoolOp(ast.And(), [not_any(self.names, stops), test]), s.test)
-        test_fn = self._def("test", state, [], [ast.Return(self.expr(test))])
-        body = self._def("body", state, cells, self._returning(state, self.stmts(s.body)))
+        shared = self._shared(s)
+        test_fn = self._def("test", state, [], [ast.Return(self.expr(test))], shared)
+        body = self._def("body", state, cells, self._returning(state, self.stmts(s.body)), shared)
         args = [ast.Name(test_fn.name, ast.Load()), ast.Name(body.name, ast.Load())]
         return [test_fn, body, self._call("while_stmt", args, state, cells, s)]  # lower.py moved `else` out
 
@@ -281,12 +308,13 @@ class Rewriter:
         state, cells = self.scope.split(changes([s.target, *s.body]))
         item = self.names("item")
         bind = locate(ast.Assign([s.target], ast.Name(item, ast.Load())), s.target)
-        body = self._def("body", [item, *state], cells, self._returning(state, [bind, *self.stmts(s.body)]))
+        shared = self._shared(s)
+        body = self._def("body", [item, *state], cells, self._returning(state, [bind, *self.stmts(s.body)]), shared)
         out = [body]
         stops = getattr(s, "stops", [])
         more: ast.expr = ast.Constant(None)
         if stops:
-            more_fn = self._def("more", state, [], [ast.Return(not_any(self.names, stops))])
+            more_fn = self._def("more", state, [], [ast.Return(not_any(self.names, stops))], shared)
             out.append(more_fn)
             more = ast.Name(more_fn.name, ast.Load())
         args = [self._iterable(s.iter), more, ast.Name(body.name, ast.Load())]

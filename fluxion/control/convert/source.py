@@ -128,7 +128,7 @@ def compile_converted(f: types.FunctionType) -> tuple[types.CodeType, str] | Non
     node = _copy(found)
     prefix = _prefix(node, code)
     names = Names(prefix)
-    new = Rewriter(node, code.co_filename, names).function()
+    new = Rewriter(node, code.co_filename, names, frozenset(code.co_cellvars)).function()
     if isinstance(new, ast.Lambda):
         inner: list[ast.stmt] = [ast.Assign([ast.Name(f"{prefix}_fn", ast.Store())], new)]
         target = f"{prefix}_fn"

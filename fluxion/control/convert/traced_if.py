@@ -10,7 +10,9 @@ Both branches are traced on the state, and the results are joined name by name:
   (the do-return flag guards it, see lower.py);
 - after a branch that has surely returned, only the return value is read, so its other
   variables do not take part (in `if a: y = 1 / elif b: return x / else: y = 2`, `y` is
-  joined from the first and last branches only);
+  joined from the first and last branches only); after one that has surely left the pass
+  (`break`, `continue`), a variable it leaves without a value does not take part either:
+  the code that would read it there does not run;
 - an array that came in and that every branch leaves in its variable (perhaps updated in
   place) is still that object afterwards, and an array a branch updated in place takes the
   value it has after the cond (one more output), so that its other names see it (inplace.py);
@@ -32,7 +34,7 @@ from ...core.errors import FluxionError
 from .._subprogram import join
 from . import inplace
 from .errors import UNSET, Undefined, conversion_error
-from .lower import RETURN_VALUE, RETURNED
+from .lower import JUMPED, RETURN_VALUE, RETURNED
 from .probe import Probe, Replay, arraylike, aval, describe, dynamic, label, paths, same, truth
 
 
@@ -98,8 +100,9 @@ def cond(pred, fns: Sequence[Callable], state: tuple, names: Sequence[str], wher
     dyn, operands = dynamic(state)
     replays = [Replay(_branch(fn, state, dyn, where, kind)) for fn in fns]
     probes = [r.probe for r in replays]
-    every, live = range(len(probes)), _live(probes, names)
-    joined = [_join_name(name, probes, replays, i, every if name in (RETURN_VALUE, RETURNED) else live, where, kind)
+    every, live, jumped = range(len(probes)), _live(probes, names), _jumped(probes, names)
+    joined = [_join_name(name, probes, replays, i, every if name in (RETURN_VALUE, RETURNED) else
+                         _defined(probes, state, i, live, jumped), where, kind)
               for i, name in enumerate(names)]
     leaves = tree.leaves(tuple(state))
     updated = inplace.updated(probes, 0, state, names, where, kind)
@@ -124,6 +127,21 @@ def _live(probes: list[Probe], names: Sequence[str]) -> Sequence[int]:
         return every
     i = names.index(RETURNED)
     return [k for k in every if probes[k].out[i] is not True] or every
+
+
+def _jumped(probes: list[Probe], names: Sequence[str]) -> set[int]:
+    """The branches that have surely jumped (returned, broken off or skipped ahead)."""
+    flags = [i for i, name in enumerate(names) if name in JUMPED]
+    return {k for k, p in enumerate(probes) if any(p.out[i] is True for i in flags)}
+
+
+def _defined(probes: list[Probe], state: tuple, i: int, live: Sequence[int], jumped: set[int]) -> Sequence[int]:
+    """The branches of `live` whose value of state entry `i` takes part in the join: not one
+    that has surely jumped and leaves the variable without the value it had not before either
+    (nothing reads it there: a variable first assigned after `if c: continue` on one branch of
+    an `if` is joined from the other branches)."""
+    kept = [k for k in live if not (k in jumped and isinstance(state[i], Undefined) and probes[k].out[i] is state[i])]
+    return kept or live
 
 
 def _join_name(name: str, probes: list[Probe], replays: list[Replay], i: int, live: Sequence[int], where: str,
