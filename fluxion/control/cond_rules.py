@@ -86,13 +86,17 @@ def _forwarded(forward: Program, nout: int, constant: list) -> list:
 
 
 def _slots(res_types: list) -> tuple[list, list[list[int]]]:
-    """Slots for residuals of the types `res_types` (per branch), those of one type shared by
-    the branches: the slots' types and, per branch, the slot of each of its residuals."""
+    """Slots for residuals of the types `res_types` (per branch), those of one floating type
+    shared by the branches: the slots' types and, per branch, the slot of each of its residuals.
+    (Integer residuals, such as a loop's trip count, are each branch's own: under vmap with a
+    batched index every branch's tangent part runs for every example, and one that took another
+    branch must read zeros there, not that branch's count, whose reverse sweep may never end.)"""
     slots, places = [], []
     for types in res_types:
         free = {}  # type -> the slots of that type this branch has not filled yet
         for k, t in enumerate(slots):
-            free.setdefault(t, []).append(k)
+            if dtypes.kind(t.dtype) >= dtypes.FLOAT:
+                free.setdefault(t, []).append(k)
         place = []
         for t in types:
             if free.get(t):

@@ -126,3 +126,69 @@ def test_a_closure_called_in_a_traced_loop_sees_the_variable_the_loop_rebinds():
 def test_a_closure_called_in_a_traced_branch_sees_the_variable_the_branch_rebinds():
     _check(closure_over_a_variable_a_traced_branch_rebinds, [0.5, -0.5, 2.3])
 
+
+
+# a data-dependent while loop in a branch that some examples do not take, under vmap(grad) ---------------
+def while_in_a_branch_not_taken(x):  # (its reverse sweep read another branch's integer residuals: it never ended)
+    a = x[0]
+    b = fnp.sin(x[1])
+    c = fnp.sum(x) * 0.3
+    v = x * 1.0
+    u = x * 0.5
+    acc = x[2] * 0.0
+    def inner(t):
+        if t > b:
+            return t - 0.5 * b
+        return 0.2 * t
+    if fnp.sum(v) > 1.097:
+        for i2, r1 in enumerate(x):
+            acc += 0.3 * fnp.sin(r1 * b)
+            v = v.at[0].set(c)
+            if -0.202 < c < 0.977:
+                break
+        else:
+            a = x[1] * 0.5 + 0.5 * b
+        for i4, r3 in enumerate(x):
+            a = a + 0.3 * fnp.sin(r3 * a)
+            c = 0.8 * r3 - 0.3 * fnp.cos(c)
+            if v[1] > c:
+                break
+            acc += 0.3 * fnp.sin(a)
+        b = inner(b)
+    elif fnp.max(v) < -0.259:
+        w5 = a + 0.5
+        while fnp.abs(w5) > 1e-3:
+            w5 = 0.5 * w5 + 0.0 * fnp.sin(c)
+            u[2] = 0.5 * b
+            c = fnp.where(b > -0.989, b, 0.3 * b)
+        acc += 0.2 * w5
+        if not (fnp.max(v) < 0.887):
+            u[1] = 0.5 * c
+            b, a = a * 0.9, fnp.sin(b) + 0.1 * c
+        elif fnp.sum(v) > 1.025 or not c < a:
+            v = v * fnp.exp(-0.1 * a * a)
+            v = fnp.tanh(v + c)
+            v = fnp.tanh(v + c)
+    elif v[1] > c:
+        for i7, r6 in enumerate(x):
+            c = c + 0.3 * fnp.sin(r6 * c)
+            acc -= 0.2 * fnp.tanh(0.8 * b - 0.3 * fnp.cos(c))
+        if v[2] > b:
+            a, c = c * 0.9, fnp.sin(a) + 0.1 * b
+            u[2] = 0.5 * a
+            c = c + 0.3 * fnp.sin(b)
+        if c < a:
+            a = c * 0.9 + 0.1 * fnp.exp(-b * b)
+            t8 = sum([fnp.sin(c * k) for k in range(3)]) * 0.3
+        else:
+            t8 = a * 0.9 + 0.1 * fnp.exp(-c * c)
+        acc += 0.5 * t8
+    return (a + 0.5 * b - 0.3 * c + 0.2 * fnp.sum(fnp.sin(v)) + 0.1 * fnp.sum(u) + acc)
+
+
+def test_a_while_loop_in_a_branch_not_taken_ends_under_vmap_of_grad():
+    xs = _a(np.random.default_rng(3006).normal(size=(4, 3)) * 1.2)
+    loop = np.stack([np.asarray(fx.grad(while_in_a_branch_not_taken)(x)) for x in xs])
+    for batched in (fx.vmap(fx.grad(while_in_a_branch_not_taken)), fx.vmap(fx.jit(fx.grad(while_in_a_branch_not_taken))),
+                    fx.jit(fx.vmap(fx.grad(while_in_a_branch_not_taken)))):
+        np.testing.assert_allclose(np.asarray(batched(xs)), loop, rtol=1e-10, atol=1e-14)
