@@ -117,6 +117,13 @@ def _masked(x, kind: str):
     return mul(x, _mask(x.shape[-2], x.shape[-1], x.dtype, kind))
 
 
+def _kept(x, kind: str):
+    """`x` on the entries of `kind` and exactly 0 elsewhere, where a product with `_mask` would turn
+    an inf or NaN into NaN (the derivative in entries a kernel never reads is 0, whatever they hold)."""
+    keep = S.broadcast_to(_mask(x.shape[-2], x.shape[-1], np.dtype(bool), kind), x.shape)
+    return E.select_n_p.bind(keep, S.full((), 0, x.dtype), x)
+
+
 def _from_triangle(t, lower: bool):
     """The Hermitian matrix a kernel that reads only one triangle sees in `t`: that triangle,
     its conjugate mirrored across the diagonal, and the real part of the diagonal."""
@@ -173,7 +180,7 @@ def _solve(a, b, left_side=True, lower=True, transpose_a=False, conjugate_a=Fals
 def _triangular_solve_jvp_a(t, x, a, b, *, left_side, lower, transpose_a, conjugate_a, unit_diagonal):
     # x = op(a)^-1 b gives dx = -op(a)^-1 op(da) x (x b op(a)^-1: dx = -x op(da) op(a)^-1), where
     # da keeps only what the solve reads: its triangle, without the diagonal if that is taken as ones
-    da = _masked(t, ("strict_" if unit_diagonal else "") + ("lower" if lower else "upper"))
+    da = _kept(t, ("strict_" if unit_diagonal else "") + ("lower" if lower else "upper"))
     if conjugate_a and _complex(da.dtype):
         da = conj(da)
     if transpose_a:

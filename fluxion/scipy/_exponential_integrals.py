@@ -129,7 +129,14 @@ def _exp1(x: Array) -> Array:
     return _expn_value(_c(1, x), x)
 
 
-_exp1.defjvps(lambda t, out, x: E.mul_p.bind(t, _exp_times(E.neg_p.bind(x), E.div_p.bind(_c(-1, x), x))))
+def _exp1_dx(x: Array) -> Array:
+    """-exp(-x) / x, NaN for x < 0 where E_1 itself is (its closed form is finite there); x is
+    replaced by NaN there, so that higher derivatives are NaN too."""
+    x = _where(E.lt_p.bind(x, _c(0, x)), _c(np.nan, x), x)
+    return _exp_times(E.neg_p.bind(x), E.div_p.bind(_c(-1, x), x))
+
+
+_exp1.defjvps(lambda t, out, x: E.mul_p.bind(t, _exp1_dx(x)))
 
 
 def expn(n, x) -> Array:

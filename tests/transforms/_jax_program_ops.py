@@ -320,11 +320,11 @@ def _shift(a):
 
 
 def _general(m, x, shift):
-    return x + shift * m.np.eye(x.shape[-1])
+    return x + shift * m.np.eye(x.shape[-1], dtype=x.dtype)  # jax's default dtype would widen float32
 
 
 def _spd(m, x):
-    return x @ m.np.swapaxes(x, -1, -2) + m.np.eye(x.shape[-1])
+    return x @ m.np.swapaxes(x, -1, -2) + m.np.eye(x.shape[-1], dtype=x.dtype)
 
 
 def _sym(m, x):

@@ -5,6 +5,10 @@ against each other), SETS input sets of those shapes, and 3-12 steps, each an op
 `_jax_program_ops.OPS` or a control-flow step below on earlier values. Each step is drawn with
 the concrete values its operands take in every input set (computed by fluxion eagerly), so its
 constants keep every set away from kinks, ties, poles and loop-exit thresholds.
+`draw(seed, ops=MORE)` draws from the second table instead (`_jax_program_ops_more` and
+`_jax_program_ops_lax`: FFTs, convolutions, more special functions and distributions,
+scipy.linalg, statistics, complex values, nn and lax operations, transformations inside the
+program, random draws); the default draws are unchanged by it.
 
 `program(m, *xs)` runs it over namespace `m` (`FLUXION` or `jax_namespace()`). Control flow
 differs between the two where jax cannot express it: a Python `if` / `while` on a value is a
@@ -20,11 +24,17 @@ from typing import NamedTuple
 import numpy as np
 
 import fluxion as fx
+import fluxion.lax as flax
 import fluxion.nn as fnn
 import fluxion.numpy as fnp
+import fluxion.scipy.linalg as fsla
+import fluxion.scipy.signal as fsig
 import fluxion.scipy.special as fsp
+import fluxion.scipy.stats as fst
 
 from _jax_program_ops import GAP, OPS
+from _jax_program_ops_lax import OPS_NN_LAX
+from _jax_program_ops_more import MORE_OPS
 
 SETS = 4  # input sets: the first is checked against jax, all of them batched for vmap
 BOUND = 1e3  # no value grows beyond this
@@ -49,7 +59,8 @@ def _py_for_rows(body_fun, c, xs):
 
 
 FLUXION = types.SimpleNamespace(
-    np=fnp, sp=fsp, nn=fnn, cond=fx.cond, switch=fx.switch, fori_loop=fx.fori_loop, scan=fx.scan,
+    np=fnp, sp=fsp, nn=fnn, lax=flax, sla=fsla, st=fst, sig=fsig, random=fx.random, jit=fx.jit, vmap=fx.vmap, grad=fx.grad,
+    jvp=fx.jvp, checkpoint=fx.checkpoint, custom_jvp=fx.custom_jvp, cond=fx.cond, switch=fx.switch, fori_loop=fx.fori_loop, scan=fx.scan,
     while_loop=lambda cond_fun, body_fun, x, trips: fx.while_loop(cond_fun, body_fun, x),
     py_if=_py_if, py_while=_py_while, py_for_rows=_py_for_rows)
 
@@ -57,13 +68,17 @@ FLUXION = types.SimpleNamespace(
 def jax_namespace():
     import jax
     import jax.numpy as jnp
+    import jax.scipy.linalg as jsla
+    import jax.scipy.signal as jsig
     import jax.scipy.special as jsp
+    import jax.scipy.stats as jst
 
     def fixed_trips(cond_fun, body_fun, x, trips):
         return jax.lax.fori_loop(0, trips, lambda i, c: body_fun(c), x)
 
     return types.SimpleNamespace(
-        np=jnp, sp=jsp, nn=jax.nn, cond=jax.lax.cond, switch=jax.lax.switch,
+        np=jnp, sp=jsp, nn=jax.nn, lax=jax.lax, sla=jsla, st=jst, sig=jsig, random=jax.random, jit=jax.jit, vmap=jax.vmap,
+        grad=jax.grad, jvp=jax.jvp, checkpoint=jax.checkpoint, custom_jvp=jax.custom_jvp, cond=jax.lax.cond, switch=jax.lax.switch,
         fori_loop=jax.lax.fori_loop, scan=jax.lax.scan, while_loop=fixed_trips,
         py_if=lambda pred_fun, t, f, *xs: jax.lax.cond(pred_fun(*xs), t, f, *xs), py_while=fixed_trips,
         py_for_rows=lambda body_fun, c, xs: jax.lax.scan(lambda c, r: (body_fun(c, r), None), c, xs)[0])
@@ -156,7 +171,8 @@ CONTROL = {
     "for_rows": (2, _scan_make, _for_rows),
     "while": (1, _while_make, _while),
 }
-ALL_OPS = {**OPS, **CONTROL}
+ALL_OPS = {**OPS, **CONTROL, **MORE_OPS, **OPS_NN_LAX}
+MORE = tuple(sorted({**MORE_OPS, **OPS_NN_LAX}))  # the second table: `draw(seed, ops=MORE)`
 
 
 class Step(NamedTuple):
