@@ -17,7 +17,7 @@ from ..ops import shape as S
 from ..ops._util import axis_index, broadcasts_to
 from ..ops.sort import top_k
 from ._continuous import gumbel, unit_float_pair, unit_floats
-from ._keys import flat_bits, split_keys
+from ._keys import split_bits
 from ._ops import ops_for
 from ._util import (ArrayLike, DTypeLike, Shape, canonical_shape, const, draw_dtype, param,
                     sample_shape)
@@ -187,8 +187,7 @@ def _offsets(key, shape: tuple[int, ...], span: Array, uint: np.dtype, wraps: bo
     """Offsets in [0, span) from two words of `uint` per value (one from each key of split(key)):
     (hi mod span) (2**bits mod span) + lo mod span, modulo span, in the wrapping arithmetic of
     `uint`; where the span `wraps` to 0, x mod 0 is x (the remainder's value there)."""
-    k_hi, k_lo = split_keys("randint", key, 2, ops)
-    w_hi, w_lo = (ops.reshape(flat_bits("randint", k, shape, uint, ops), shape) for k in (k_hi, k_lo))
+    w_hi, w_lo = (ops.reshape(b, shape) for b in split_bits("randint", key, 2, shape, uint, ops))
     if wraps:
         zero = ops.eq(span, ops.const(0, uint))
         divisor = ops.select(zero, span, ops.const(1, uint))

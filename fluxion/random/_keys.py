@@ -208,7 +208,21 @@ _BIT_DTYPES = dtypes.UNSIGNED
 
 def flat_bits(op: str, key, shape: tuple[int, ...], dtype: np.dtype, ops=BIND) -> Array:
     """Random bits of an unsigned `dtype`, flat: one element per position of `shape`."""
-    w0, w1 = random_words(op, key, shape, ops)
+    return _bits(*random_words(op, key, shape, ops), dtype, ops)
+
+
+def split_bits(op: str, key, num: int, shape: tuple[int, ...], dtype: np.dtype, ops=BIND) -> list[Array]:
+    """`flat_bits` of each key of split(key, num). An eager draw takes them from one cipher call
+    over the keys' words (a compiled one from the keys, whose cipher XLA must not fuse into this one)."""
+    if ops is not KERNELS:
+        return [flat_bits(op, k, shape, dtype, ops) for k in split_keys(op, key, num, ops)]
+    w0, w1 = random_words(op, key, (num,), ops)
+    bits = _bits(*ops.threefry(w0.reshape(num, 1), w1.reshape(num, 1), *counters(shape, ops)), dtype, ops)
+    return list(bits)
+
+
+def _bits(w0, w1, dtype: np.dtype, ops):
+    """Bits of an unsigned `dtype` from the cipher's two words."""
     if dtype == dtypes.uint64:
         hi = ops.convert(w0, dtypes.uint64)
         lo = ops.convert(w1, dtypes.uint64)
