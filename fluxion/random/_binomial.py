@@ -35,6 +35,7 @@ from ..ops import shape as S
 from ._continuous import unit_floats
 from ._keys import split, split_keys
 from ._ops import ops_for, repeat_while
+from ._poisson import transformed_rejection
 from ._util import (ArrayLike, DTypeLike, Shape, compute_dtype, count_params, float_dtype, param,
                     sample_shape)
 
@@ -103,9 +104,6 @@ def _btrs(key, n, q, shape: tuple[int, ...], ops):
     r = div(q, sub(c(1), q))
     alpha = mul(add(c(2.83), div(c(5.1), b)), spread)
     mode = ops.floor(mul(add(n, c(1)), q))
-    # u = -1/2 gives us = 0, whose candidate is -inf (rejected): any us below the grid of the
-    # others rejects it the same way, without dividing by 0
-    below_grid, tiny = c(2.0 ** -(np.finfo(dt).nmant + 2)), c(float(np.finfo(dt).tiny))
     mode_terms = add(mul(add(mode, c(0.5)), log(div(add(mode, c(1)), mul(r, add(sub(n, mode), c(1)))))),
                      mul(add(n, c(1)), log(add(sub(n, mode), c(1)))))
 
@@ -117,26 +115,12 @@ def _btrs(key, n, q, shape: tuple[int, ...], ops):
         bound = add(add(bound, _stirling_tail(mode, ops)), _stirling_tail(sub(n, mode), ops))
         return sub(sub(bound, _stirling_tail(k, ops)), _stirling_tail(sub(n, k), ops))
 
-    def body(state):
-        t, k_out, accepted, key = state
-        key, key_u, key_v = split_keys("binomial", key, 3, ops)
-        u = sub(unit_floats("binomial", key_u, shape, dt, ops), c(0.5))
-        v = unit_floats("binomial", key_v, shape, dt, ops)
-        us = sub(c(0.5), ops.abs(u))
-        us_safe = ops.max(us, below_grid)
-        squeeze = ops.and_(ops.ge(us, c(0.07)), ops.le(v, v_r))
-        k = ops.floor(add(mul(add(div(mul(c(2), a), us_safe), b), u), centre))
+    def accepts(k, us, v, log_v):
         outside = ops.or_(ops.lt(k, c(0)), ops.gt(k, n))
-        log_v = log(ops.max(div(mul(v, alpha), add(div(a, mul(us_safe, us_safe)), b)), tiny))
         inside = ops.min(ops.max(k, c(0)), n)  # (the test below matters only where 0 <= k <= n)
-        accept = ops.or_(squeeze, ops.and_(ops.not_(outside), ops.le(log_v, log_bound(inside))))
-        return t + 1, ops.select(accept, k_out, k), ops.or_(accepted, accept), key
+        return ops.and_(ops.not_(outside), ops.le(log_v, log_bound(inside)))
 
-    def more(state):
-        return ops.and_(ops.lt(state[0], ops.const(_MAX_ROUNDS, dtypes.int32)), ops.any(ops.not_(state[2])))
-
-    start = (ops.const(0, dtypes.int32), ops.full(shape, -1, dt), ops.full(shape, False, dtypes.bool_), key)
-    return repeat_while(ops, more, body, start)[1]
+    return transformed_rejection("binomial", key, shape, (a, b, alpha, v_r), lambda x: add(x, centre), accepts, ops)
 
 
 def _binomial(key, n: Array, p: Array, shape: tuple[int, ...]) -> Array:

@@ -53,6 +53,46 @@ def _knuth(key, lam, shape: tuple[int, ...], ops):
     return ops.sub(repeat_while(ops, more, body, start)[1], ops.const(1, dtypes.int32))
 
 
+def transformed_rejection(op: str, key, shape: tuple[int, ...], hat: tuple, candidate, accepts, ops):
+    """Counts (floats) by Hörmann's transformed rejection with squeeze, as jax runs it, for the
+    hat's constants `hat` = (a, b, alpha, v_r) (floats of one dtype, broadcast to `shape`).
+
+    Round t draws u and v of the whole shape from `key_{t+1}, k_u, k_v = split(key_t, 3)`, u
+    less 1/2; with us = 1/2 - |u|, the candidate is `candidate((2 a / us + b) u)` (floored), taken
+    where the squeeze (us >= 0.07 and v <= v_r) or `accepts(k, us, v, log_v)` holds, for log_v =
+    log(v alpha / (a / us**2 + b)). An element takes the candidate of each round that accepts it,
+    until every element has accepted once (so later rounds may replace an accepted candidate, as
+    in jax)."""
+    a, b, alpha, v_r = hat
+    dt = a.dtype
+
+    def c(value):
+        return ops.const(value, dt)
+
+    # u = -1/2 gives us = 0, whose candidate is -inf (rejected): any us below the grid of the
+    # others rejects it the same way, without dividing by 0
+    below_grid, tiny = c(2.0 ** -(np.finfo(dt).nmant + 2)), c(float(np.finfo(dt).tiny))
+
+    def body(state):
+        t, k_out, accepted, key = state
+        key, key_u, key_v = split_keys(op, key, 3, ops)
+        u = ops.sub(unit_floats(op, key_u, shape, dt, ops), c(0.5))
+        v = unit_floats(op, key_v, shape, dt, ops)
+        us = ops.sub(c(0.5), ops.abs(u))
+        us_safe = ops.max(us, below_grid)
+        squeeze = ops.and_(ops.ge(us, c(0.07)), ops.le(v, v_r))
+        k = ops.floor(candidate(ops.mul(ops.add(ops.div(ops.mul(c(2), a), us_safe), b), u)))
+        log_v = ops.log(ops.max(ops.div(ops.mul(v, alpha), ops.add(ops.div(a, ops.mul(us_safe, us_safe)), b)), tiny))
+        accept = ops.or_(squeeze, accepts(k, us, v, log_v))
+        return t + 1, ops.select(accept, k_out, k), ops.or_(accepted, accept), key
+
+    def more(state):
+        return ops.and_(ops.lt(state[0], ops.const(_MAX_ROUNDS, dtypes.int32)), ops.any(ops.not_(state[2])))
+
+    start = (ops.const(0, dtypes.int32), ops.full(shape, -1, dt), ops.full(shape, False, dtypes.bool_), key)
+    return repeat_while(ops, more, body, start)[1]
+
+
 def _ptrs(key, lam, shape: tuple[int, ...], ops):
     """PTRS counts (floats of lam's dtype) for rates `lam` of 10 and more: the hat's constants b,
     a, 1/alpha and v_r of Hörmann's paper, a candidate k per round, the squeeze and the exact test."""
@@ -67,32 +107,15 @@ def _ptrs(key, lam, shape: tuple[int, ...], ops):
     a = add(c(-0.059), mul(c(0.02483), b))
     inv_alpha = add(c(1.1239), div(c(1.1328), sub(b, c(3.4))))
     v_r = sub(c(0.9277), div(c(3.6224), sub(b, c(2))))
-    # u = -1/2 gives us = 0, whose candidate is -inf (rejected): any us below the grid of the
-    # others rejects it the same way, without dividing by 0
-    below_grid = c(2.0 ** -(np.finfo(dt).nmant + 2))
-    tiny = c(float(np.finfo(dt).tiny))
 
-    def body(state):
-        t, k_out, accepted, key = state
-        key, key_u, key_v = split_keys("poisson", key, 3, ops)
-        u = sub(unit_floats("poisson", key_u, shape, dt, ops), c(0.5))
-        v = unit_floats("poisson", key_v, shape, dt, ops)
-        us = sub(c(0.5), ops.abs(u))
-        us_safe = ops.max(us, below_grid)
-        k = ops.floor(add(add(mul(add(div(mul(c(2), a), us_safe), b), u), lam), c(0.43)))
-        s = ops.log(ops.max(div(mul(v, inv_alpha), add(div(a, mul(us_safe, us_safe)), b)), tiny))
+    def accepts(k, us, v, s):
         k_seen = ops.max(k, c(0))  # (the test below matters only where k >= 0)
         log_p = sub(add(ops.neg(lam), mul(k_seen, log_lam)), ops.lgamma(add(k_seen, c(1))))
-        squeeze = ops.and_(ops.ge(us, c(0.07)), ops.le(v, v_r))
         hopeless = ops.or_(ops.lt(k, c(0)), ops.and_(ops.lt(us, c(0.013)), ops.gt(v, us)))
-        accept = ops.or_(squeeze, ops.and_(ops.not_(hopeless), ops.le(s, log_p)))
-        return t + 1, ops.select(accept, k_out, k), ops.or_(accepted, accept), key
+        return ops.and_(ops.not_(hopeless), ops.le(s, log_p))
 
-    def more(state):
-        return ops.and_(ops.lt(state[0], ops.const(_MAX_ROUNDS, dtypes.int32)), ops.any(ops.not_(state[2])))
-
-    start = (ops.const(0, dtypes.int32), ops.full(shape, -1, dt), ops.full(shape, False, dtypes.bool_), key)
-    return repeat_while(ops, more, body, start)[1]
+    return transformed_rejection("poisson", key, shape, (a, b, inv_alpha, v_r), lambda x: add(add(x, lam), c(0.43)),
+                                 accepts, ops)
 
 
 def poisson(key: ArrayLike, lam: ArrayLike, shape: Shape | None = None, dtype: DTypeLike = dtypes.int64) -> Array:
