@@ -59,16 +59,18 @@ def _split(index, args, live_t, splits, nout: int):
     so it must see the constant there, not another branch's residual (nor zero, which it may
     divide by)."""
     constant = [not isinstance(a, Tracer) for a in args]
-    forwarded = [_forwarded(fwd, nout, constant) for fwd, _, _ in splits]
+    consts = [a for a, k in zip(args, constant) if k]
+    among = {i: n for n, i in enumerate(i for i, k in enumerate(constant) if k)}  # an operand's place among consts
+    forwarded = [[None if k is None else among[k] for k in _forwarded(fwd, nout, constant)] for fwd, _, _ in splits]
     slots, places = _slots([[t for t, k in zip(lin.in_types, f) if k is None]
                             for (_, lin, _), f in zip(splits, forwarded)])
-    places = [tuple(k if k is not None else len(args) + next(free) for k in f)
+    places = [tuple(k if k is not None else len(consts) + next(free) for k in f)
               for f, free in zip(forwarded, map(iter, places))]
     slots = tuple(slots)
-    res = cond_p.bind(index, *args, branches=tuple(_giving(fwd, nout, slots, place, len(args))
+    res = cond_p.bind(index, *args, branches=tuple(_giving(fwd, nout, slots, place, len(consts))
                                                    for (fwd, _, _), place in zip(splits, places)))
-    in_types = tuple(splits[0][0].in_types)
-    t_outs = cond_p.bind(index, *args, *res[nout:], *live_t,
+    in_types = tuple(t for t, k in zip(splits[0][0].in_types, constant) if k)
+    t_outs = cond_p.bind(index, *consts, *res[nout:], *live_t,
                          branches=tuple(_reading(lin, in_types, slots, place)
                                         for (_, lin, _), place in zip(splits, places)))
     return res[:nout], t_outs
@@ -111,7 +113,8 @@ def _slots(res_types: list) -> tuple[list, list[list[int]]]:
 @cached
 def _giving(forward: Program, nout: int, slots: tuple, place: tuple, nargs: int) -> Program:
     """A branch's primal part giving its outputs, then its residuals in their `place`s among
-    `slots` (zeros in the others); a residual whose place is below `nargs` is an operand (see `_split`)."""
+    `slots` (zeros in the others); a residual whose place is below `nargs` is a constant operand
+    (see `_split`)."""
     def run(*xs):
         out = evaluate(forward, *xs)
         res = {k - nargs: r for k, r in zip(place, out[nout:]) if k >= nargs}
@@ -122,8 +125,8 @@ def _giving(forward: Program, nout: int, slots: tuple, place: tuple, nargs: int)
 
 @cached
 def _reading(linear: Program, in_types: tuple, slots: tuple, place: tuple) -> Program:
-    """A branch's tangent part taking the conditional's operands (of `in_types`) and every slot
-    (see `_giving`), then the tangents."""
+    """A branch's tangent part taking the conditional's constant operands (of `in_types`) and
+    every slot (see `_giving`), then the tangents."""
     nres = len(place)
     ins = [Var(t) for t in (*in_types, *slots)]
     for k, v in zip(place, linear.inputs[:nres]):
