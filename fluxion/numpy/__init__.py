@@ -14,6 +14,7 @@ from ..core.array import Array
 from . import _array_methods, _indexing, fft, linalg
 from ._bits import *  # noqa: F401,F403
 from ._comparison import *  # noqa: F401,F403
+from ._choosing import *  # noqa: F401,F403
 from ._creation import *  # noqa: F401,F403
 from ._diagonals import *  # noqa: F401,F403
 from ._differences import *  # noqa: F401,F403

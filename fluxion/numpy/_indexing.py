@@ -1,5 +1,6 @@
 """Indexing: `x[idx]`, the functional updates `x.at[idx].set(v)` & co, and NumPy's selection
-functions (take, take_along_axis, put_along_axis, where, choose, select, nonzero...).
+functions (take, take_along_axis, put_along_axis, where, nonzero...; choose, select and ix_ are in
+_choosing.py).
 
 Basic indices (integers, slices, None, ...) become one `slice`, one `rev` and one `reshape`;
 only advanced indices (integer arrays, masks) go through `gather`. Updates of windows
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import math
 import operator
-from typing import Sequence
 
 import numpy as np
 
@@ -32,8 +32,8 @@ from ._eager_indexing import eager_getitem, eager_set, eager_where
 from ._index_plan import ADVANCED, Plan, plan
 from ._placement import place as _place
 
-__all__ = ["argwhere", "choose", "compress", "extract", "flatnonzero", "ix_", "nonzero", "place", "put",
-           "put_along_axis", "select", "take", "take_along_axis", "where"]
+__all__ = ["argwhere", "compress", "extract", "flatnonzero", "nonzero", "place", "put", "put_along_axis", "take",
+           "take_along_axis", "where"]
 
 _GET_FIX = "use an index in [{lo}, {hi}], or read with x.at[idx].get(mode='fill') or mode='clip'"
 _SET_FIX = "use an index in [{lo}, {hi}], or pass mode='drop' (skip it) or mode='clip' to x.at[idx].set/add/..."
@@ -728,76 +728,3 @@ def _compressed(op: str, condition: Array, a: Array, axis: int, size, fill_value
     taken = take(a, at, axis=axis) if n else a
     fill = S.broadcast_to(convert(to_array(0 if fill_value is None else fill_value), a.dtype), taken.shape)
     return E.select_n_p.bind(S.broadcast_in_dim(filled, taken.shape, (axis,)), fill, taken)
-
-
-def choose(a, choices: Sequence, mode: str = "raise") -> Array:
-    """`choices[a[i]][i]` elementwise (all broadcast together).
-
-    `mode`: "raise" (out-of-range entries of a concrete `a` raise; traced ones are clipped),
-    "wrap" or "clip".
-
-    >>> import fluxion.numpy as fnp
-    >>> fnp.choose(fnp.asarray([0, 1, 0]), [fnp.asarray([1, 2, 3]), 10]).tolist()
-    [1, 10, 3]
-    """
-    if mode not in ("raise", "wrap", "clip"):
-        raise op_error(ValueError, "choose", f"mode {mode!r} is not 'raise', 'wrap' or 'clip'", "pass one of those")
-    choices = list(choices)
-    if not choices:
-        raise op_error(ValueError, "choose", "needs at least one choice", "pass a non-empty sequence of arrays")
-    n = len(choices)
-    which = _index_operand("choose", a)
-    if mode == "raise" and isinstance(which, np.ndarray) and ((which < 0) | (which >= n)).any():
-        raise op_error(ValueError, "choose", f"invalid entry in choice array: entries must be in [0, {n - 1}]",
-                       "pass mode='wrap' or mode='clip' to map other entries")
-    which = (_wrapped if mode == "wrap" else _clipped)(which, n)
-    return E.select_n_p.bind(convert(which, dtypes.int32), *promote("choose", *choices))
-
-
-def select(condlist: Sequence, choicelist: Sequence, default=0) -> Array:
-    """The element of the first choice whose condition holds, `default` where none does.
-
-    >>> import fluxion.numpy as fnp
-    >>> x = fnp.arange(4)
-    >>> fnp.select([x < 1, x > 2], [x, x * 10], default=-1).tolist()
-    [0, -1, -1, 30]
-    """
-    condlist, choicelist = list(condlist), list(choicelist)
-    if len(condlist) != len(choicelist):
-        raise op_error(ValueError, "select", f"got {len(condlist)} conditions and {len(choicelist)} choices",
-                       "pass one choice per condition")
-    if not condlist:
-        raise op_error(ValueError, "select", "needs at least one condition", "pass non-empty lists")
-    conds = [to_array(c) for c in condlist]
-    for k, c in enumerate(conds):
-        if c.dtype != dtypes.bool_:
-            raise op_error(DTypeError, "select", f"condition {k} has dtype {c.dtype}, not bool",
-                           "compare to get booleans, e.g. x > 0, or use .astype(bool)")
-    *values, out = promote("select", *choicelist, default)
-    for c, v in zip(reversed(conds), reversed(values)):
-        out = E.select_n_p.bind(c, out, v)
-    return out
-
-
-def ix_(*args) -> tuple[Array, ...]:
-    """Index arrays that pick the cross product of 1-d sequences (booleans pick their true entries).
-
-    >>> import fluxion.numpy as fnp
-    >>> fnp.arange(9).reshape(3, 3)[fnp.ix_([0, 2], [1])].tolist()
-    [[1], [7]]
-    """
-    out = []
-    for k, a in enumerate(args):
-        v = a if isinstance(a, Tracer) and a.dtype in dtypes.INTEGER else _concrete("ix_", a)
-        if v.ndim != 1:
-            raise op_error(ShapeError, "ix_", f"argument {k} has shape {v.shape}", "pass 1-d sequences")
-        if v.dtype == np.bool_:
-            v = np.flatnonzero(v)
-        elif v.size == 0 and v.dtype.kind == "f":
-            v = v.astype(np.int64)
-        if v.dtype not in dtypes.INTEGER:
-            raise op_error(DTypeError, "ix_", f"argument {k} has dtype {v.dtype}", "pass integer or boolean sequences")
-        shape = [1] * len(args)
-        shape[k] = v.shape[0]
-        out.append(S.reshape(to_array(v), shape))
-    return tuple(out)
