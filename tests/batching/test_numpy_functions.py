@@ -39,6 +39,7 @@ import fluxion.scipy.special as fsp
 from fluxion.errors import ConcretizationError
 from fluxion.numpy import (
     _bits,
+    _choosing,
     _comparison,
     _creation,
     _diagonals,
@@ -553,7 +554,7 @@ METADATA = {"fnp.iscomplexobj", "fnp.isrealobj", "fnp.isscalar", "fnp.iterable",
 
 
 # enumeration: every public function of the modules, by "prefix.name" -------------------------------
-MODULES = [("fnp", m) for m in (_bits, _comparison, _creation, _diagonals, _differences, _dtype_functions,
+MODULES = [("fnp", m) for m in (_bits, _choosing, _comparison, _creation, _diagonals, _differences, _dtype_functions,
                                 _elementwise, _functional, _histogramdd, _index_arithmetic, _index_tricks, _indexing,
                                 _inspection, _interpolation, _linear, _manipulation, _manipulation_numpy, _padding,
                                 _polynomial, _reductions, _sets, _signal, _sorting, _statistics, _ufunc, _windows)] + [
