@@ -25,6 +25,7 @@ import fluxion as fx
 import fluxion.numpy as fnp
 from fluxion import lax as flax
 
+from _loop import assert_same
 from _random_batched_ops import FLOATS, NOT_DIFFERENTIABLE_IN_JAX, OPS, WEIGHTS, Axis, NoOperand, Val
 
 
@@ -397,13 +398,8 @@ def assert_trees_match(got, want, float32: bool) -> None:
     assert fx.tree.unflatten(got_tree, list(range(len(got_leaves)))) == \
         jax.tree_util.tree_unflatten(want_tree, list(range(len(want_leaves))))
     for g, w in zip(got_leaves, want_leaves):
-        g, w = np.asarray(g), np.asarray(w)
-        assert (g.shape, g.dtype) == (w.shape, w.dtype), f"got {g.shape} {g.dtype}, want {w.shape} {w.dtype}"
-        if g.dtype.kind in "biu":
-            np.testing.assert_array_equal(g, w)
-        else:
-            tol = 2e-4 if float32 or g.dtype == np.float32 else 1e-9
-            np.testing.assert_allclose(g, w, rtol=tol, atol=tol)
+        tol = 2e-4 if float32 or np.asarray(g).dtype == np.float32 else 1e-9
+        assert_same(np.asarray(g), np.asarray(w), rtol=tol, atol=tol)
 
 
 def _uses_float32(program: Program) -> bool:
