@@ -82,10 +82,10 @@ def conv_problems(draw):
     n = batch_groups * draw(st.integers(0, 2))
     i = draw(st.integers(1, 2))
     o = feature_groups * batch_groups * draw(st.integers(1, 2))
-    small = st.integers(1, 2)
+    small = st.integers(1, 3)
     return dict(
         lhs_shape=(n, i * feature_groups) + tuple(draw(st.lists(st.integers(1, 5), min_size=nsp, max_size=nsp))),
-        rhs_shape=(o, i) + tuple(draw(st.lists(st.integers(1, 3), min_size=nsp, max_size=nsp))),
+        rhs_shape=(o, i) + tuple(draw(st.lists(st.integers(1, 4), min_size=nsp, max_size=nsp))),
         strides=tuple(draw(st.lists(small, min_size=nsp, max_size=nsp))),
         padding=tuple(draw(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)), min_size=nsp, max_size=nsp))),
         lhs_dilation=tuple(draw(st.lists(small, min_size=nsp, max_size=nsp))),
@@ -283,7 +283,7 @@ def window_problems(draw):
     ndim = draw(st.integers(0, 3))
     each = lambda s: tuple(draw(st.lists(s, min_size=ndim, max_size=ndim)))  # noqa: E731
     return dict(shape=each(st.integers(0, 5)), window=each(st.integers(1, 3)), strides=each(st.integers(1, 2)),
-                padding=each(st.tuples(st.integers(-1, 2), st.integers(-1, 2))),
+                padding=each(st.tuples(st.integers(0, 2), st.integers(0, 2))),
                 base_dilation=each(st.integers(1, 2)), window_dilation=each(st.integers(1, 2)))
 
 

@@ -50,28 +50,74 @@ def _conv(lhs, rhs, *, window_strides, padding, lhs_dilation, rhs_dilation, dime
     work = np.dtype(np.float32) if dt in _LOW else dt
     lhs = np.transpose(np.asarray(lhs), lhs_spec).astype(work, copy=False)
     rhs = np.transpose(np.asarray(rhs), rhs_spec).astype(work, copy=False)
-    nsp = lhs.ndim - 2
-    axes = tuple(range(2, 2 + nsp))
-    (n, c), (o, i), kernel = lhs.shape[:2], rhs.shape[:2], rhs.shape[2:]
-    b, g = batch_group_count, feature_group_count
-    spatial = C.window_output_shape(lhs.shape[2:], kernel, window_strides, padding, lhs_dilation, rhs_dilation)
+    (n, o), b, g = (lhs.shape[0], rhs.shape[0]), batch_group_count, feature_group_count
+    spatial = C.window_output_shape(lhs.shape[2:], rhs.shape[2:], window_strides, padding, lhs_dilation,
+                                    rhs_dilation)
     if 0 in spatial or lhs.size == 0 or rhs.size == 0:
         out = np.zeros((n // b, o) + spatial, work)
     else:
-        lhs = _dilate_pad(lhs, axes, lhs_dilation, padding, 0)
-        view = _windows(lhs, axes, kernel, window_strides, rhs_dilation)
         # one of b, g is 1: batch groups split the batch, feature groups the input features; either
-        # kind pairs group j of the input with group j of the output features.
-        # Each group is one matrix product: (outputs, features * window) times the columns
-        # (features * window, positions), copied from the windows with the positions innermost, so
-        # that the copy runs along rows of the input.
-        view = view.reshape((b, n // b, g, c // g) + view.shape[2:])
-        view = view.transpose((0, 2, 3, *range(4 + nsp, 4 + 2 * nsp), 1, *range(4, 4 + nsp)))
-        cols = view.reshape(b, g, i * math.prod(kernel), -1)
-        out = rhs.reshape(b, g, o // (b * g), -1) @ cols
-        out = out.reshape((b, g, o // (b * g), n // b) + spatial)
-        out = out.transpose((3, 0, 1, 2, *range(4, 4 + nsp))).reshape((n // b, o) + spatial)
+        # kind pairs group j of the input with group j of the output features, whose kernel is
+        # `w` (b, g, outputs, features, window)
+        w = rhs.reshape((b, g, o // (b * g)) + rhs.shape[1:])
+        x = lhs.reshape((b, n // b, g, lhs.shape[1] // g) + lhs.shape[2:])
+        if any(d > 1 for d in lhs_dilation):
+            out = _scattered(x, w, spatial, window_strides, padding, lhs_dilation, rhs_dilation)
+        else:
+            out = _gathered(x, w, spatial, window_strides, padding, rhs_dilation)
+        # (b, g, outputs, batch, spatial) -> (batch, b * g * outputs, spatial)
+        out = np.moveaxis(out, 3, 0).reshape((n // b, o) + spatial)
     return np.transpose(out, np.argsort(out_spec))
+
+
+def _gathered(x, w, spatial, strides, padding, dilation):
+    """The convolution of grouped `x` (b, batch, g, features, spatial) as one matrix product per
+    group, of the kernel and every window's elements, copied from a strided view of the padded
+    input; the copy runs along its longer contiguous axis: the positions, or the window."""
+    nsp, window = len(spatial), w.shape[4:]
+    axes = tuple(range(4, 4 + nsp))
+    view = _windows(_dilate_pad(x, axes, (1,) * nsp, padding, 0), axes, window, strides, dilation)
+    positions, taps = range(4, 4 + nsp), range(4 + nsp, 4 + 2 * nsp)
+    (b, n, g, i), o = x.shape[:4], w.shape[2]
+    flat = w.reshape(b, g, o, -1)
+    if math.prod(window) > math.prod(spatial):  # (the kernel of a weight gradient: window innermost)
+        cols = view.transpose((0, 2, 1, *positions, 3, *taps)).reshape(b, g, n * math.prod(spatial), -1)
+        return np.swapaxes(cols @ np.swapaxes(flat, 2, 3), 2, 3).reshape((b, g, o, n) + spatial)
+    cols = view.transpose((0, 2, 3, *taps, 1, *positions)).reshape(b, g, i * math.prod(window), -1)
+    return (flat @ cols).reshape((b, g, o, n) + spatial)
+
+
+def _scattered(x, w, spatial, strides, padding, lhs_dilation, rhs_dilation):
+    """The convolution of grouped `x` (b, batch, g, features, spatial) with holes between its
+    elements (a transposed convolution), without making the holes: each kernel tap's product
+    with every input element is added into the outputs that read it."""
+    nsp, window = len(spatial), w.shape[4:]
+    (b, n, g, i), o = x.shape[:4], w.shape[2]
+    cols = np.moveaxis(x, 1, 3).reshape(b, g, i, -1)  # (b, g, features, batch * spatial)
+    out = np.zeros((b, g, o, n) + spatial, cols.dtype)
+    for tap in np.ndindex(*window):
+        reads = [_reads(*args) for args in zip(spatial, x.shape[4:], tap, strides, padding, lhs_dilation,
+                                               rhs_dilation)]
+        if None not in reads:
+            part = (w[(Ellipsis,) + tap] @ cols).reshape(out.shape[:4] + x.shape[4:])
+            out[(Ellipsis,) + tuple(q for q, _ in reads)] += part[(Ellipsis,) + tuple(m for _, m in reads)]
+    return out
+
+
+def _reads(outputs, size, tap, stride, pad, lhs_dilation, rhs_dilation):
+    """(outputs, inputs): the slices of output positions q along one axis that read input element
+    m at kernel tap `tap` (q * stride + tap * rhs_dilation = pad_low + m * lhs_dilation), or None."""
+    step = math.gcd(stride, lhs_dilation)
+    dq, dm = lhs_dilation // step, stride // step
+    first = next((q for q in range(dq) if (q * stride + tap * rhs_dilation - pad[0]) % lhs_dilation == 0), None)
+    if first is None:
+        return None
+    m0 = (first * stride + tap * rhs_dilation - pad[0]) // lhs_dilation
+    lo = max(0, -(m0 // dm))  # (ceil(-m0 / dm): the first step that reads an element, not low padding)
+    hi = min(-(-(outputs - first) // dq), -(-(size - m0) // dm))
+    if hi <= lo:
+        return None
+    return (slice(first + lo * dq, first + (hi - 1) * dq + 1, dq), slice(m0 + lo * dm, m0 + (hi - 1) * dm + 1, dm))
 
 
 _REDUCERS = {"max": np.maximum, "min": np.minimum, "sum": np.add}
