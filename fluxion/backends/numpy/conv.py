@@ -91,8 +91,7 @@ def _scattered(x, w, spatial, strides, padding, lhs_dilation, rhs_dilation):
     """The convolution of grouped `x` (b, batch, g, features, spatial) with holes between its
     elements (a transposed convolution), without making the holes: each kernel tap's product
     with every input element is added into the outputs that read it."""
-    nsp, window = len(spatial), w.shape[4:]
-    (b, n, g, i), o = x.shape[:4], w.shape[2]
+    window, (b, n, g, i), o = w.shape[4:], x.shape[:4], w.shape[2]
     cols = np.moveaxis(x, 1, 3).reshape(b, g, i, -1)  # (b, g, features, batch * spatial)
     out = np.zeros((b, g, o, n) + spatial, cols.dtype)
     for tap in np.ndindex(*window):
