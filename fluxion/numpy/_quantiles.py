@@ -12,6 +12,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from ..backends.numpy._util import MAX_NUMPY_DIMS
+from ..backends.numpy.sort import stable_sort
 from ..core import dtypes
 from ..core.array import Array, Tracer
 from ..core.errors import DTypeError, ShapeError, op_error
@@ -198,7 +199,7 @@ def _eager_quantile(a, q, axis, spec: _Method, keepdims: bool, ignore_nan: bool,
     batch = y.shape[:-1]
     if x.dtype.kind != "f":
         y = y.astype(dtypes.default_float)
-    y = np.sort(y, -1, kind="stable")  # NaNs last
+    y = stable_sort(y, -1)  # NaNs last
     dt = y.dtype.type
     if ignore_nan:
         count = np.count_nonzero(y == y, -1).astype(np.float64)

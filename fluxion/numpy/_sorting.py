@@ -12,6 +12,7 @@ from typing import NamedTuple, Sequence
 import numpy as np
 
 from ..backends.numpy._util import MAX_NUMPY_DIMS
+from ..backends.numpy.sort import stable_argsort, stable_sort
 from ..core import dtypes
 from ..core.array import Array, Tracer
 from ..core.errors import DTypeError, ShapeError, op_error
@@ -60,10 +61,9 @@ def _eager_sort(a, axis, kind, order, indices: bool) -> Array | None:
         return None
     y = Array.__new__(Array)
     if indices:
-        y._value, y._weak = v.argsort(axis, "stable"), False
+        y._value, y._weak = stable_argsort(v, axis), False
     else:
-        y._value, y._weak = v.copy(), a._weak
-        y._value.sort(axis, "stable")
+        y._value, y._weak = stable_sort(v, axis), a._weak
     return y
 
 
@@ -225,8 +225,6 @@ def searchsorted(a, v, side: str = "left", sorter=None, *, method: str = "scan")
     if method not in SEARCH_METHODS:
         raise op_error(ValueError, "searchsorted", f"method={method!r} is not a method",
                        f"pass method= one of {SEARCH_METHODS}")
-    if sorter is None and (out := _eager_searchsorted(a, v, side)) is not None:  # the common case, kept fast
-        return out
     if side not in ("left", "right"):
         raise op_error(ValueError, "searchsorted", f"side={side!r} must be 'left' or 'right'",
                        "pass side='left' or 'right'")
@@ -237,6 +235,8 @@ def searchsorted(a, v, side: str = "left", sorter=None, *, method: str = "scan")
     check_real("searchsorted", a)
     if sorter is not None:
         _check_sorter(as_array(sorter), a.shape)
+    elif (out := _eager_searchsorted(a, v, side)) is not None:  # the common case, kept fast
+        return out
     # the number of elements of `a` before `v` does not depend on their order, so counting
     # needs neither a binary search nor the `sorter` permutation
     elements = S.reshape(a, (1,) * v.ndim + a.shape)
@@ -249,30 +249,25 @@ def searchsorted(a, v, side: str = "left", sorter=None, *, method: str = "scan")
     return R.reduce_sum(convert(before, dtypes.int64), (v.ndim,))
 
 
-def _eager_searchsorted(a, v, side) -> Array | None:
-    """The general path's count, by NumPy, for eager 1-d `a` and `v` of one real dtype the kernels
-    order as NumPy does (or a Python scalar that `a`'s dtype keeps); None otherwise."""
-    if a.__class__ is not Array or _ctx.interp is not EAGER or (e := a._value).ndim != 1 or e.dtype not in _SEARCHED:
+def _eager_searchsorted(a: Array, v: Array, side: str) -> Array | None:
+    """The general path's count, by NumPy's binary search, for eager promoted 1-d `a` and `v` of a
+    real dtype the kernels order as NumPy does; None otherwise."""
+    if a.__class__ is not Array or v.__class__ is not Array or _ctx.interp is not EAGER:
         return None
-    if v.__class__ is Array:
-        if (w := v._value).dtype is not e.dtype:
-            return None
-    elif (v.__class__ is float or v.__class__ is int) and e.dtype in _INEXACT:
-        w = np.asarray(v, e.dtype)
-    else:
+    if (e := a._value).dtype not in _SEARCHED or (w := v._value).dtype is not e.dtype:
         return None
-    values = w[..., None]
-    if side == "left":
-        before = e < values
-        if e.dtype in _INEXACT:  # a NaN goes after every number
-            before |= (values != values) & (e == e)
-    elif side == "right":
-        before = e <= values
-        if e.dtype in _INEXACT:
-            before |= values != values
-    else:
-        return None
-    return eager_array(before.sum(-1, np.int64), False)
+    if not _sorted_nan_last(e):
+        e = np.sort(e)  # the count of elements before a value does not depend on their order
+    return eager_array(np.searchsorted(e, w, side).astype(np.int64, copy=False), False)
+
+
+def _sorted_nan_last(e: np.ndarray) -> bool:
+    """Whether the 1-d `e` is in the order `sort` gives (NaNs last), so that a binary search in it
+    counts the elements before a value."""
+    before, after = e[:-1], e[1:]
+    if e.dtype in _INEXACT:  # NaN-last: a number never follows a NaN
+        return not ((after < before) | ((before != before) & (after == after))).any()
+    return not (after < before).any()
 
 
 _INEXACT = frozenset((dtypes.float32, dtypes.float64))

@@ -127,6 +127,25 @@ def test_top_k_matches_a_stable_descending_sort(data):
     _same(values, want_values)
 
 
+@pytest.mark.parametrize("dtype, fill", [(np.int8, "ties"), (np.uint32, "distinct"), (np.uint32, "ties"),
+                                         *[(d, f) for d in (np.float16, np.float32, np.float64)
+                                           for f in ("distinct", "ties", "specials")]])
+def test_top_k_of_long_rows_matches_a_stable_descending_sort(dtype, fill):
+    # few of many: found by a partition where each row's k-th largest is unique, else by a sort
+    rng = np.random.default_rng(7)
+    x = rng.permutation(np.arange(6 * 300)).reshape(6, 300).astype(np.float64)
+    if fill == "ties":
+        x = rng.integers(0, 40, (6, 300)).astype(np.float64)
+    elif fill == "specials":
+        x[:, rng.integers(0, 300, 30)] = rng.choice(SPECIALS, 30)
+    x = x.astype(dtype)
+    for k in (1, 5, 37):
+        values, indices = S.top_k(Array(x), k)
+        want_values, want_indices = _top_k_oracle(x, k)
+        _same(indices, want_indices)
+        _same(values, want_values)
+
+
 def test_top_k_breaks_ties_by_lower_index_and_counts_nan_as_largest():
     values, indices = S.top_k(Array(np.array([[1.0, np.nan, 5.0, 5.0, np.inf]], np.float32)), 4)
     assert indices.tolist() == [[1, 4, 2, 3]]
