@@ -12,6 +12,7 @@ from ...core.primitive import numpy_kernel
 from ...ops import conv as C
 
 _LOW = (dtypes.float16, dtypes.bfloat16)
+_CACHED = 1 << 22  # bytes of window elements copied at once (a part of the batch)
 
 
 def _dilate_pad(x: np.ndarray, axes, dilation, padding, fill) -> np.ndarray:
@@ -73,18 +74,26 @@ def _conv(lhs, rhs, *, window_strides, padding, lhs_dilation, rhs_dilation, dime
 def _gathered(x, w, spatial, strides, padding, dilation):
     """The convolution of grouped `x` (b, batch, g, features, spatial) as one matrix product per
     group, of the kernel and every window's elements, copied from a strided view of the padded
-    input; the copy runs along its longer contiguous axis: the positions, or the window."""
+    input; the copy runs along its longer contiguous axis: the positions, or the window. A large
+    batch goes in parts whose copies stay in the cache."""
     nsp, window = len(spatial), w.shape[4:]
     axes = tuple(range(4, 4 + nsp))
     view = _windows(_dilate_pad(x, axes, (1,) * nsp, padding, 0), axes, window, strides, dilation)
     positions, taps = range(4, 4 + nsp), range(4 + nsp, 4 + 2 * nsp)
     (b, n, g, i), o = x.shape[:4], w.shape[2]
     flat = w.reshape(b, g, o, -1)
-    if math.prod(window) > math.prod(spatial):  # (the kernel of a weight gradient: window innermost)
-        cols = view.transpose((0, 2, 1, *positions, 3, *taps)).reshape(b, g, n * math.prod(spatial), -1)
-        return np.swapaxes(cols @ np.swapaxes(flat, 2, 3), 2, 3).reshape((b, g, o, n) + spatial)
-    cols = view.transpose((0, 2, 3, *taps, 1, *positions)).reshape(b, g, i * math.prod(window), -1)
-    return (flat @ cols).reshape((b, g, o, n) + spatial)
+    out = np.empty((b, g, o, n) + spatial, np.result_type(x, w))
+    inner = math.prod(window) > math.prod(spatial)  # (the kernel of a weight gradient: window innermost)
+    step = max(1, _CACHED // (view.itemsize * b * g * i * math.prod(window) * math.prod(spatial)))
+    for lo in range(0, n, step):
+        part, m = view[:, lo:lo + step], min(step, n - lo)
+        if inner:
+            cols = part.transpose((0, 2, 1, *positions, 3, *taps)).reshape(b, g, m * math.prod(spatial), -1)
+            out[:, :, :, lo:lo + m] = np.swapaxes(cols @ np.swapaxes(flat, 2, 3), 2, 3).reshape((b, g, o, m) + spatial)
+        else:
+            cols = part.transpose((0, 2, 3, *taps, 1, *positions)).reshape(b, g, i * math.prod(window), -1)
+            out[:, :, :, lo:lo + m] = (flat @ cols).reshape((b, g, o, m) + spatial)
+    return out
 
 
 def _scattered(x, w, spatial, strides, padding, lhs_dilation, rhs_dilation):
