@@ -19,6 +19,7 @@ import numpy as np
 
 from . import initializers as initializers
 from .. import numpy as fnp
+from ..backends.numpy._loops import filled
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
@@ -67,8 +68,9 @@ def relu(x):
     if x.__class__ is Array and _ctx.interp is EAGER and (zero := _RELU_ZEROS.get((v := x._value).dtype)) is not None:
         # kept fast: the general path's selection of 0 where x <= 0, as NumPy's maximum with 0
         # (NaN kept), to which adding 0 turns a -0.0 into its 0.0; strong, as its zeros are (a
-        # 0-d zero: NumPy takes a scalar operand of an in-place ufunc the slow way)
-        out = np.maximum(v, zero)
+        # 0-d zero: NumPy takes a scalar operand of an in-place ufunc the slow way; a large float
+        # array meets it filled to its shape, see `filled`)
+        out = filled(np.maximum, v, zero) if v.dtype.kind == "f" else np.maximum(v, zero)
         out += zero
         return eager_array(out, False)
     x = fnp.asarray(x)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..backends.numpy._select import where
 from ..core import dtypes
 from ..core.array import Array
 from ._index_plan import plan
@@ -151,7 +152,7 @@ def eager_where(condition: Array, x, y) -> Array | None:
     else:
         return None
     try:
-        value = np.where(c, a, b)
+        value = where(c, a, b)
     except (ValueError, OverflowError):  # shapes that do not broadcast, an int out of range: the general path says so
         return None
     out = Array.__new__(Array)

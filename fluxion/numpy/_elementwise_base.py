@@ -15,7 +15,7 @@ from ..core import dtypes as D
 from ..core.array import Array
 from ..core.errors import DTypeError, op_error
 from ..core.interpreters import EAGER, _ctx, _wrap
-from ..backends.numpy._loops import spread
+from ..backends.numpy._loops import FILL_FROM, FILLED, filled, spread
 from ..core.primitive import numpy_kernel
 from ..ops import elementwise as E
 from ..ops import shape as S
@@ -165,6 +165,7 @@ def direct(prim, allowed, kernel=None) -> Callable:
     weak_keeps = {t: frozenset(d for d in ds if D.result_type((d, True), (D.scalar_dtype(t()), True))[0] == d)
                   for t, ds in keeps.items()}
     spreading = functools.partial(spread, kernel)  # (operands that broadcast)
+    fills = kernel in FILLED  # (a large array beside a Python float: see `filled`)
 
     def fast(self, other, reflect):
         if self.__class__ is not Array or _ctx.interp is not EAGER:
@@ -182,6 +183,8 @@ def direct(prim, allowed, kernel=None) -> Callable:
         elif (other.__class__ is float or other.__class__ is int) and \
                 a.dtype in (weak_keeps if self._weak else keeps)[other.__class__]:
             b, weak = other, self._weak
+            if fills and other.__class__ is float and a.size >= FILL_FROM and a.dtype.kind == "f":
+                b, call = np.asarray(other, a.dtype), functools.partial(filled, kernel)  # (NumPy's conversion)
         else:
             return None
         try:

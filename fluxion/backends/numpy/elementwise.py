@@ -9,6 +9,7 @@ from ...core.primitive import numpy_kernel
 from ...ops import elementwise as E
 from ...ops._util import broadcast_shape
 from ._loops import broadcasting, elementwise
+from ._select import where
 from ._util import MAX_NUMPY_DIMS, via_float32
 from .erfinv import erfinv
 from .incomplete_gamma import igamma_grad_a
@@ -156,7 +157,7 @@ def _in_float64(fn):
 
 def _select_n(which, *cases):
     if which.dtype == np.bool_:
-        return np.where(which, cases[1], cases[0])
+        return where(which, cases[1], cases[0])
     if max(v.ndim for v in (which, *cases)) > MAX_NUMPY_DIMS:  # np.choose stops there: choose among flat arrays
         shape = broadcast_shape(which.shape, *(v.shape for v in cases))
         return _select_n(*(np.broadcast_to(v, shape).reshape(-1) for v in (which, *cases))).reshape(shape)

@@ -15,10 +15,13 @@ from ...ops.barrier import checkpoint_name_p, optimization_barrier_p
 
 def _broadcast_in_dim(x, *, shape, broadcast_dimensions):
     x = np.asarray(x)
+    out = np.empty(shape, x.dtype)  # filling a new array is faster than copying np.broadcast_to's view
+    if not broadcast_dimensions:  # (a 0-d operand, as the cotangent of a sum: it fills the array as it is)
+        out[...] = x
+        return out
     expanded = [1] * len(shape)
     for i, d in enumerate(broadcast_dimensions):
         expanded[d] = x.shape[i]
-    out = np.empty(shape, x.dtype)  # filling a new array is faster than copying np.broadcast_to's view
     out[...] = x.reshape(expanded)
     return out
 

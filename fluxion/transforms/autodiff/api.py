@@ -363,7 +363,7 @@ def _eager_value_and_grad(f: Callable, args: tuple, argnums, has_aux: bool):
     staging.parent, interp.parent = EAGER, staging
     trees = []
     try:
-        if len({n % len(args) for n in nums}) < len(nums):
+        if len(nums) > 1 and len({n % len(args) for n in nums}) < len(nums):
             return None  # an argument named twice: the general path reports it
         for n in nums:
             leaves, treedef = tree.flatten(args[n])
@@ -376,7 +376,7 @@ def _eager_value_and_grad(f: Callable, args: tuple, argnums, has_aux: bool):
                 if x.__class__ is not Array or x._value.dtype not in dtypes.FLOATING:
                     return None  # an array on an XLA device, or an error the general path reports
                 ins.append(JVPTracer(interp, x, staging.new_input(x.aval)))
-            full[n] = treedef.unflatten(ins)
+            full[n] = ins[0] if treedef.is_leaf else treedef.unflatten(ins)  # (one array, the common case)
             trees.append(treedef)
     except (IndexError, TypeError, ZeroDivisionError):  # bad argnums: the general path reports them
         return None
@@ -388,7 +388,8 @@ def _eager_value_and_grad(f: Callable, args: tuple, argnums, has_aux: bool):
         finish(staging)
         finish(interp)
     value, t = interp.unpack(out)
-    value = _scalar_output(tree.structure(out), value)
+    if value.__class__ is not Array or value._value.shape or value._value.dtype not in dtypes.REAL_FLOATING:
+        value = _scalar_output(tree.structure(out), value)  # (a real scalar Array, the common case, is one)
     env = {}
     if t is not None and t.__class__ is not Zero:
         outputs = [staging.var_of(t)]
@@ -400,7 +401,7 @@ def _eager_value_and_grad(f: Callable, args: tuple, argnums, has_aux: bool):
             v = next(it)
             g = env.get(v)
             gs.append(zeros(v.aval) if g is None else _wrap(g, v.aval) if g.__class__ is np.ndarray else g)
-        grads.append(treedef.unflatten(gs))
+        grads.append(gs[0] if treedef.is_leaf else treedef.unflatten(gs))
     grads = grads[0] if argnums.__class__ is int else tuple(grads)
     return ((value, aux) if has_aux else value), grads
 
