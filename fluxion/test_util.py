@@ -2,6 +2,7 @@
 `check_vjp`, which check a given jvp or vjp function against central differences."""
 from __future__ import annotations
 
+import functools
 from typing import Callable, Sequence
 
 import numpy as np
@@ -89,7 +90,9 @@ def _numeric(g: Callable, xs: list, v: list, eps: float) -> list[tuple[list, lis
         return [to_array(o) for o in g(*[x + step * t for x, t in zip(xs, v)])]
     plus, minus, plus2, minus2 = at(eps), at(-eps), at(2 * eps), at(-2 * eps)
     unit = [np.finfo(dtypes.real_dtype(p.dtype)).eps if p.dtype in dtypes.FLOATING else 0.0 for p in plus]
-    size = [r * np.max([np.abs(_np(o)) for o in outs], axis=0) for r, *outs in zip(unit, plus, minus, plus2, minus2)]
+    # (elementwise over the four, not stacked: an output may already have NumPy's most dimensions)
+    size = [r * functools.reduce(np.maximum, [np.abs(_np(o)) for o in outs])
+            for r, *outs in zip(unit, plus, minus, plus2, minus2)]
     near = [_np(p) - _np(m) for p, m in zip(plus, minus)]
     return [([d / (2 * eps) for d in near], [s / eps for s in size]),
             ([(8 * d - (_np(p2) - _np(m2))) / (12 * eps) for d, p2, m2 in zip(near, plus2, minus2)],

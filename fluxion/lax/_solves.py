@@ -23,6 +23,7 @@ from __future__ import annotations
 import operator
 from typing import Any, Callable
 
+from ..control._derive import staging_below
 from ..control.linear_solve import linear_solve_p, linearizing
 from ..core import tree
 from ..core.array import Array, to_array
@@ -35,6 +36,7 @@ from ..transforms._closure_convert import hoisted, stage
 from ..transforms._convert import converted
 from ..transforms.autodiff.api import jvp, linearize, vjp
 from ..transforms.autodiff.custom import custom_jvp
+from ..transforms.autodiff.partial_eval import StagingInterpreter
 
 __all__ = ["custom_linear_solve", "custom_root"]
 
@@ -258,13 +260,28 @@ def _linear_jvp(system: _Linear, primals, tangents):
     d_ax = _tangent_of_consts(system.matvec, x, a, system.split(tangents[0])[0])
     rhs = tangents[1] if d_ax is None else tree.map(operator.sub, tangents[1], d_ax)  # A dx = db - dA x
     if linearizing([*consts, *tree.leaves(b)]):  # reverse mode: a call linear in rhs, transposed later
-        flat, unravel = ravel_pytree(rhs)
-        (dx,) = linear_solve_p.bind(*consts, flat, num_res=len(consts), solve=_flat_solve(system, list, unravel),
-                                    transpose=_flat_solve(*system.transposed(), unravel))
-        dx = unravel(dx)
+        dx = _solve_call(system, consts, rhs)
     else:
         dx = _linear(system, consts, rhs)[0]
     return (x, aux), (dx, _zero_tangents(aux))
+
+
+def _solve_call(system: _Linear, consts: list, rhs):
+    """The solution for `rhs` as `linear_solve`: a call linear in `rhs` that a linear program records,
+    and transposes or runs later through `_linear`, whose rule differentiates the consts."""
+    flat, unravel = ravel_pytree(rhs)
+    (x,) = linear_solve_p.bind(*consts, flat, num_res=len(consts), solve=_flat_solve(system, list, unravel),
+                               transpose=_flat_solve(*system.transposed(), unravel))
+    return unravel(x)
+
+
+def _staged_rhs(consts: list, b) -> bool:
+    """Whether `b` is a tangent being staged into a linear program and `consts` are not (a jvp rule
+    solving for its tangent): the solver's operations recorded in that program would hide from an
+    outer derivative how the solution depends on the consts."""
+    staging = staging_below()
+    return (isinstance(staging, StagingInterpreter) and staging.linearizes(consts)
+            and any(map(staging.owns, tree.leaves(b))))
 
 
 def _flat_solve(system: _Linear, operands: Callable, unravel: Callable) -> Callable:
@@ -320,4 +337,7 @@ def custom_linear_solve(matvec: Callable, b: Any, solve: Callable, transpose_sol
             return vjp(matvec, y)[1](y)[0]
         transpose_closed, t = _hoist(op, lambda rhs: converted(transpose_solve)(vecmat, rhs), b)
     system = _Linear(matvec_closed, solve_closed, transpose_closed, symmetric, has_aux, (len(a), len(s), len(t)))
-    return _result(*_linear(system, [*a, *s, *t], b), has_aux)
+    consts = [*a, *s, *t]
+    if not has_aux and _staged_rhs(consts, b):
+        return _solve_call(system, consts, b)
+    return _result(*_linear(system, consts, b), has_aux)

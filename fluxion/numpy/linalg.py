@@ -78,7 +78,9 @@ def _hermitian_part(x):
     with finite differences in every direction. Exactly x where x is Hermitian."""
     if x.__class__ is np.ndarray:
         t = np.swapaxes(x, -1, -2)
-        return (x + (t.conj() if x.dtype.kind == "c" else t)) / 2
+        out = x + (t.conj() if x.dtype.kind == "c" else t)
+        out *= 0.5  # (in place: exactly the division by 2, without a second array)
+        return out
     return (x + _ct(x)) / 2
 
 
@@ -556,7 +558,8 @@ def cond(x, p=None) -> Array:
     """Condition number in the norm `p` (the 2-norm ratio of singular values by default).
 
     A singular matrix has condition number inf (as NumPy gives), also in the norms that go
-    through its inverse; NaN stays for matrices holding NaN.
+    through its inverse; NaN stays for matrices holding NaN. The derivative of that inf (a
+    constant) is 0, in forward and reverse mode alike.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.linalg.cond(fnp.asarray([[2.0, 0.0], [0.0, 0.5]])).item()
@@ -574,10 +577,27 @@ def cond(x, p=None) -> Array:
         zero = E.eq_p.bind(den, convert(0, den.dtype))
         c = _where(zero, convert(math.inf, den.dtype), E.div_p.bind(num, _where(zero, convert(1, den.dtype), den)))
     else:
-        c = E.mul_p.bind(_matrix_norm(x, p), _matrix_norm(inv(x), p))
+        c = _norm_times_inverse_norm(x, p)
     # NaN from a singular matrix (0 / 0, or its inverse's) is inf, as NumPy makes it
     singular = E.ne_p.bind(c, c) & ~R.reduce_or(E.ne_p.bind(x, x), (x.ndim - 2, x.ndim - 1))
     return _where(singular, convert(math.inf, c.dtype), c)
+
+
+def _norm_times_inverse_norm(x: Array, p) -> Array:
+    """norm(x, p) * norm(inv(x), p), with derivative 0 where it is not finite at a matrix without
+    NaN (a singular one): there the derivative is taken at the identity instead, since the
+    inverse's rule gives NaN, which a zero cotangent would carry (0 * NaN) into reverse mode."""
+    def product(m):
+        return E.mul_p.bind(_matrix_norm(m, p), _matrix_norm(inv(m), p))
+
+    if _eager_matrices(x) is not None:  # nothing differentiates it
+        return product(x)
+    value = product(E.stop_gradient_p.bind(x))
+    per_matrix = tuple(range(x.ndim - 2))
+    singular = ~E.is_finite_p.bind(value) & ~R.reduce_or(E.ne_p.bind(x, x), (x.ndim - 2, x.ndim - 1))
+    eye = S.broadcast_in_dim(_eye(x.shape[-1], x.dtype), x.shape, (x.ndim - 2, x.ndim - 1))
+    safe = _where(S.broadcast_in_dim(singular, x.shape, per_matrix), eye, x)
+    return _where(singular, value, product(safe))
 
 
 def tensorinv(a, ind: int = 2) -> Array:

@@ -1,6 +1,7 @@
 """Helpers shared by the primitive families: type checks that raise errors naming the fix."""
 from __future__ import annotations
 
+import math
 import operator
 from typing import Sequence
 
@@ -39,6 +40,13 @@ def broadcast_shape(*shapes: Sequence[int]) -> tuple[int, ...] | None:
 def broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
     """Whether `shape` broadcasts (NumPy-style) to exactly `target`."""
     return len(shape) <= len(target) and all(a in (1, b) for a, b in zip(shape[::-1], target[::-1]))
+
+
+def around_axis(shape: tuple[int, ...], axis: int) -> tuple[int, int, int]:
+    """`shape` as three axes, those before `axis` merged, `axis`, and those after merged: a shape
+    that functions working along one axis take whatever the number of dimensions."""
+    axis %= len(shape)
+    return math.prod(shape[:axis]), shape[axis], math.prod(shape[axis + 1:])
 
 
 def same_dtypes(op: str, avals: Sequence[ArrayType]) -> np.dtype:

@@ -34,6 +34,7 @@ from . import reduce as R
 from . import shape as S
 from ._ad import defjvp, deflinear, defzero
 from ._batch import defunary_axes, example_axes
+from ._util import around_axis
 
 _b = lambda p: p.bind  # noqa: E731
 add, sub, mul, div, neg, select = _b(E.add_p), _b(E.sub_p), _b(E.mul_p), _b(E.div_p), _b(E.neg_p), _b(E.select_n_p)
@@ -42,6 +43,11 @@ eq, ne, ge = _b(E.eq_p), _b(E.ne_p), _b(E.ge_p)
 
 def _const(value, like):
     return S.full((), value, like.dtype)
+
+
+# Past this many axes (of one example: vmap stacks more), take_along_axis gathers from x seen as
+# three axes, so that its indices, which have one axis more than x, stay within NumPy's 64.
+_WIDE = 32
 
 
 def _kept(ndim: int, axes: tuple) -> tuple:
@@ -64,6 +70,10 @@ def take_along_axis(x, indices, axis: int):
     """
     if 0 in x.shape:  # no element to read, so `indices` (shaped as `x` off `axis`) is empty too
         return S.reshape(x, indices.shape)
+    if x.ndim > _WIDE:  # the gather's indices have one axis more: read from x as three axes
+        three = take_along_axis(S.reshape(x, around_axis(x.shape, axis)),
+                                S.reshape(indices, around_axis(indices.shape, axis)), 1)
+        return S.reshape(three, indices.shape)
     batch = _kept(x.ndim, (axis,))
     dn = I.GatherDimensionNumbers(offset_dims=(), collapsed_slice_dims=(axis,), start_index_map=(axis,),
                                   operand_batching_dims=batch, start_indices_batching_dims=batch)

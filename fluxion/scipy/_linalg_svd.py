@@ -10,7 +10,9 @@ from ..core.errors import ShapeError, op_error
 from ..numpy._convert import promote_inexact
 from ..numpy._linalg_util import _ct, _matrices
 from ..numpy.linalg import _pinv
+from ..lax._solves import custom_linear_solve
 from ..transforms.autodiff.custom import custom_jvp
+from ..transforms.autodiff.jacobians import stop_gradient
 from ..ops.linalg_rules import _from_triangle
 
 
@@ -165,8 +167,8 @@ def lstsq(a, b, cond=None, overwrite_a: bool = False, overwrite_b: bool = False,
 def polar(a, side: str = "right", *, method: str = "svd", eps=None, max_iterations=None):
     """The polar decomposition a = u p ('right') or p u ('left'): u with orthonormal columns (rows
     for a wide `a`), p Hermitian positive semidefinite; from the SVD whatever `method` says.
-    Differentiable where at most one singular value is 0 (none, for a rectangular `a`), also where
-    singular values repeat.
+    Differentiable to every order where at most one singular value is 0 (none, for a rectangular
+    `a`), also where singular values repeat.
 
     >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
     >>> u, p = fsl.polar(fnp.asarray([[2.0, 0.0], [0.0, -3.0]]))
@@ -188,31 +190,53 @@ def _polar_factors(a):
 
 @_polar_factors.defjvp
 def _polar_factors_jvp(primals, tangents):
-    # In the singular bases, with G = w^H da v: w^H du v = Y, Y[i, j] = (G - G^H)[i, j] / (s_i + s_j),
-    # and the factors' tangents there are G - Y s and G - s Y: divided differences of s -> s and
-    # s -> 1, finite where singular values repeat (the SVD's own derivative divides by s_j**2 - s_i**2).
-    # A tall (wide) a also moves u and p_left (p_right) out of the span of w (v).
     (a,), (da,) = primals, tangents
     out = _polar_factors(a)  # through the rule, so that higher derivatives are its too
-    w, s, vh = fnp.linalg.svd(a, full_matrices=False)
-    v, s = _ct(vh), s.astype(a.dtype)
-    g = _ct(w) @ da @ v
-    sums = s[..., :, None] + s[..., None, :]
-    y = fnp.where(sums == 0, 0, (g - _ct(g)) / fnp.where(sums == 0, 1, sums))  # (0 where both s are 0)
-    du = w @ y @ vh
-    dp_right = v @ (g - y * s[..., None, :]) @ vh
-    dp_left = w @ (g - s[..., :, None] * y) @ _ct(w)
-    m, n = a.shape[-2:]
-    if m != n:
-        outside = da - w @ (_ct(w) @ da) if m > n else da - (da @ v) @ vh  # da less its part in w's (v's) span
-        if m > n:
-            du = du + outside @ (v / s[..., None, :]) @ vh
-            dp_left = dp_left + outside @ v @ _ct(w) + w @ _ct(outside @ v)
-        else:
-            du = du + (w / s[..., None, :]) @ _ct(w) @ outside
-            dp_right = dp_right + _ct(outside) @ w @ vh + v @ _ct(w) @ outside
-    return out, (du, dp_right, dp_left)
+    w, s, vh = (stop_gradient(f) for f in fnp.linalg.svd(a, full_matrices=False))
+    if a.shape[-2] >= a.shape[-1]:
+        return out, _polar_tangents(*out, da, _ct(vh), s)
+    # a wide a is the conjugate transpose of a tall one, a^H = u^H p_left, whose p_left is p_right
+    u, p_right, p_left = out
+    du, dp_left, dp_right = _polar_tangents(_ct(u), p_left, p_right, _ct(da), w, s)
+    return out, (_ct(du), dp_right, dp_left)
 
+
+def _polar_tangents(u, p, p_left, da, v, s):
+    """The tangents of the polar factors (u, p, p_left) of a tall or square `a` along `da`, where
+    p = v diag(s) v^H. With b = u^H da, the skew-Hermitian x = u^H du solves p x + x p = b - b^H
+    (from da = du p + u dp with dp Hermitian); then dp = b - x p. Only the factors and that
+    equation's solution appear, never the singular bases' derivatives, so every order is finite
+    where singular values repeat (the SVD's own derivative divides by s_j**2 - s_i**2).
+    A tall `a` also moves u and p_left out of the span of u."""
+    b = _ct(u) @ da
+    x = _sylvester(p, b - _ct(b), v, s)
+    du, dp, dp_left = u @ x, b - x @ p, u @ (b - p @ x) @ _ct(u)
+    if da.shape[-2] > da.shape[-1]:
+        outside = da - u @ b  # da less its part in u's span
+        du = du + _ct(fnp.linalg.solve(p, _ct(outside)))  # outside p^-1 (p Hermitian)
+        dp_left = dp_left + outside @ _ct(u) + u @ _ct(outside)
+    return du, dp, dp_left
+
+
+def _sylvester(p, c, v, s):
+    """The x with p x + x p = c, for p = v diag(s) v^H Hermitian positive semidefinite with at most
+    one zero in `s` (0 in x where s_i + s_j is 0). Solved in p's eigenbasis, differentiated as the
+    solution of that equation in p and c, never through the basis (given, not differentiated)."""
+    def solve(basis):
+        return lambda _, rhs: _in_basis(basis, s, rhs)
+    if not fnp.iscomplexobj(p):
+        return custom_linear_solve(lambda x: p @ x + x @ p, c, solve(v), symmetric=True)
+    # the transpose of x -> p x + x p is x -> conj(p) x + x conj(p), whose eigenbasis is conj(v)
+    return custom_linear_solve(lambda x: p @ x + x @ p, c, solve(v), solve(fnp.conj(v)))
+
+
+def _in_basis(v, s, c):
+    """`_sylvester`'s x, solved in p's eigenbasis `v` (eigenvalues `s`, descending)."""
+    sums = s[..., :, None] + s[..., None, :]
+    # a zero singular value comes out of the SVD as rounding noise, whose sum with itself is no divisor
+    zero = sums <= s.shape[-1] * fnp.finfo(s.dtype).eps * s[..., :1, None]
+    y = _ct(v) @ c @ v
+    return v @ fnp.where(zero, 0, y / fnp.where(zero, 1, sums)) @ _ct(v)
 
 
 def orthogonal_procrustes(A, B, check_finite: bool = True):

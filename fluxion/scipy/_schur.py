@@ -3,8 +3,8 @@ Sylvester equation, the matrix square root and general matrix functions.
 
 `schur`, `hessenberg`, `solve_sylvester` and `sqrtm` are primitives (fluxion/ops/linalg_schur);
 `rsf2csf` and `funm` are compositions over the Schur form. All are differentiable: the
-decompositions' rules are in fluxion/ops/linalg_schur_rules, and `funm`'s derivative is that of
-its own steps over the differentiated Schur form.
+decompositions' rules are in fluxion/ops/linalg_schur_rules, and `funm` has its own rule, the
+Frechet derivative through the eigendecomposition, defined where eigenvalues repeat too.
 """
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ from ..numpy._linalg_util import _ct, _matrices
 from ..ops import linalg as L
 from ..ops import linalg_schur as LS
 from ..ops._util import broadcast_shapes
+from ..transforms.autodiff.api import jvp
+from ..transforms.autodiff.custom import custom_jvp
+from ..transforms.autodiff.jacobians import stop_gradient
 
 
 def schur(a, output: str = "real", lwork=None, overwrite_a: bool = False, sort=None, check_finite: bool = True):
@@ -142,20 +145,42 @@ def funm(A, func, disp: bool = True):
     elementwise to the eigenvalues, by the Schur-Parlett method: with the complex Schur form
     a = Z T Z^H, F = Z f(T) Z^H, where f(T) has f of T's diagonal on its diagonal and commutes
     with T, which fixes it column by column. For a real matrix the result is its real part.
-    Eigenvalues that repeat make the method inexact, as in SciPy. With `disp=False`,
-    `(F, errest)`, errest bounding the relative error by the eigenvalues' least separation.
-    Differentiable where the eigenvalues are distinct, through the derivative of the Schur form
-    (NaN where they repeat), with `func` differentiated as fluxion differentiates it.
+    Eigenvalues that repeat make the method inexact where the matrix is defective, as in SciPy.
+    With `disp=False`, `(F, errest)`, errest bounding the relative error by the eigenvalues'
+    least separation. Differentiable where the matrix is diagonalizable: the derivative is the
+    Frechet derivative of f (divided differences of f at the eigenvalues, f' where they
+    coincide), with `func` differentiated as fluxion differentiates it. Where eigenvalues
+    repeat, only the first derivative is defined (higher ones go through the eigenvectors': NaN).
 
     >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
     >>> fsl.funm(fnp.asarray([[1.0, 1.0], [0.0, 2.0]]), lambda x: x * x).tolist()
     [[1.0, 3.0], [0.0, 4.0]]
     """
     a = _matrices("funm", A, square=True)
-    t, z = LS.schur(a, complex_output=True)
+    out = _funm(a, func)
+    if disp:
+        return out
+    t = LS.schur(stop_gradient(a), complex_output=True)[0]
     n = t.shape[-1]
     w = fnp.diagonal(t, axis1=-2, axis2=-1)
-    fw = fnp.broadcast_to(fnp.asarray(func(w)).astype(t.dtype), w.shape)
+    eye = fnp.eye(n, dtype=t.dtype)
+    eps = np.finfo(t.dtype).eps
+    gaps = fnp.abs(w[..., :, None] - w[..., None, :]) + fnp.where(eye == 1, fnp.inf, 0).real
+    least = fnp.min(gaps, axis=(-2, -1), initial=fnp.inf)
+    least = fnp.where(least == 0, eps, least)
+    norm1 = fnp.max(fnp.sum(fnp.abs(fnp.triu(t, 1)), axis=-2), axis=-1, initial=0)
+    return out, fnp.minimum(1, fnp.maximum(eps, eps / least * norm1))
+
+
+def _elementwise(func, w):
+    """`func` of the eigenvalues `w`, shaped and typed as `w`."""
+    return fnp.broadcast_to(fnp.asarray(func(w)).astype(w.dtype), w.shape)
+
+
+def _funm_run(a, func):
+    t, z = LS.schur(a, complex_output=True)
+    n = t.shape[-1]
+    fw = _elementwise(func, fnp.diagonal(t, axis1=-2, axis2=-1))
     index = fnp.arange(n)
     eye = fnp.eye(n, dtype=t.dtype)
 
@@ -172,15 +197,35 @@ def funm(A, func, disp: bool = True):
         rhs = fnp.where(above, f_jj[..., None] * t_j - fnp.sum(f * t_j[..., None, :], axis=-1), 0)
         x = L.triangular_solve(block, rhs[..., None], left_side=True, lower=False)
         return f + x * at_j
-    f = fori_loop(1, n, column, fw[..., None, :] * eye)
-    out = z @ f @ _ct(z)
-    if not fnp.iscomplexobj(a):
-        out = fnp.real(out)
-    if disp:
-        return out
-    eps = np.finfo(t.dtype).eps
-    gaps = fnp.abs(w[..., :, None] - w[..., None, :]) + fnp.where(eye == 1, fnp.inf, 0).real
-    least = fnp.min(gaps, axis=(-2, -1), initial=fnp.inf)
-    least = fnp.where(least == 0, eps, least)
-    norm1 = fnp.max(fnp.sum(fnp.abs(fnp.triu(t, 1)), axis=-2), axis=-1, initial=0)
-    return out, fnp.minimum(1, fnp.maximum(eps, eps / least * norm1))
+    out = z @ fori_loop(1, n, column, fw[..., None, :] * eye) @ _ct(z)
+    return out if fnp.iscomplexobj(a) else fnp.real(out)
+
+
+_funm = custom_jvp(_funm_run, nondiff_argnums=(1,))
+
+
+@_funm.defjvp
+def _funm_jvp(func, primals, tangents):
+    # Daleckii-Krein: with a = V diag(w) V^-1, dF = V ((V^-1 da V) * D) V^-1, D the divided
+    # differences of f at the eigenvalues. D is constant across a repeated eigenvalue's
+    # eigenvectors, so whichever basis of its eigenspace eig picks gives the same dF (the Schur
+    # form's own derivative there is NaN).
+    (a,), (da,) = primals, tangents
+    w, v = fnp.linalg.eig(a)
+    v_inv = fnp.linalg.inv(v)
+    d_out = v @ ((v_inv @ da.astype(v.dtype) @ v) * _divided_differences(func, w)) @ v_inv
+    return _funm(a, func), (d_out if fnp.iscomplexobj(a) else fnp.real(d_out))
+
+
+def _divided_differences(func, w):
+    """(f(w_i) - f(w_j)) / (w_i - w_j), and f' at the midpoint where the two are within a relative
+    eps**(1/3): there the quotient would lose more to cancellation than the midpoint to the
+    third derivative."""
+    wi, wj = w[..., :, None], w[..., None, :]
+    fw = _elementwise(func, w)
+    gap = wi - wj
+    scale = fnp.maximum(1, fnp.maximum(fnp.abs(wi), fnp.abs(wj)))
+    close = fnp.abs(gap) <= np.finfo(w.dtype).eps ** (1 / 3) * scale
+    mid = (wi + wj) / 2
+    slope = jvp(lambda x: _elementwise(func, x), (mid,), (fnp.ones_like(mid),))[1]
+    return fnp.where(close, slope, (fw[..., :, None] - fw[..., None, :]) / fnp.where(close, 1, gap))

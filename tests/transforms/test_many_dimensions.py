@@ -134,8 +134,7 @@ def test_eager_sort_and_take_along_axis_past_32_dimensions_match_numpy(ndim):
     assert indices.shape == x.shape[:-1] + (2,)
 
 
-# (the derivative moves tangents by a gather whose index array has one dimension more: up to 63)
-@pytest.mark.parametrize("ndim", [33, 40, 63])
+@pytest.mark.parametrize("ndim", [33, 40, 63, 64])
 def test_grad_of_sort_past_32_dimensions_matches_the_permuted_weights(ndim):
     x = _sorting_operands(ndim)
     weights = np.arange(4.0)

@@ -1,22 +1,14 @@
 """Helpers for NumPy kernels."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ...core import dtypes
+from ...ops._util import around_axis  # noqa: F401  (for the kernels working along one axis)
 
 _LOW = (dtypes.float16, dtypes.bfloat16)
 # NumPy's sorts, take_along_axis and choose take at most 32 dimensions; fluxion's arrays up to 64
 MAX_NUMPY_DIMS = 32
-
-
-def around_axis(shape: tuple[int, ...], axis: int) -> tuple[int, int, int]:
-    """`shape` as three axes, those before `axis` merged, `axis`, and those after merged: a shape
-    that NumPy functions working along one axis take whatever the number of dimensions."""
-    axis %= len(shape)
-    return math.prod(shape[:axis]), shape[axis], math.prod(shape[axis + 1:])
 
 
 def via_float32(fn):

@@ -126,8 +126,10 @@ class CallPrimitive(Primitive):
         if self.jvp is not None and isinstance(interp, JVPInterpreter):
             return self.jvp(interp, args, params)
         if self.functions and isinstance(interp, BatchInterpreter):
-            if any(interp.unpack(a)[1] is not None for a in args) or _differentiating(interp):
+            if any(interp.unpack(a)[1] is not None for a in args):
                 return self._batched(interp, args, params)
+            if _differentiating(interp):
+                return self._shared(interp, args, params)
         if isinstance(interp, StagingInterpreter):
             if not any(map(interp.owns, args)):
                 with use(interp.parent):
@@ -138,15 +140,30 @@ class CallPrimitive(Primitive):
 
     def _batched(self, interp: BatchInterpreter, args, params):
         """The call made once on the stacked values, its functions run under `interp` (so a
-        rule keeps applying to the batch): every array argument batched along axis 0. (Also
-        where no argument is batched but a derivative is being taken: its rule must apply, and
-        the functions may close over batched values.)"""
+        rule keeps applying to the batch): every array argument batched along axis 0."""
         size = interp.size
         vals = [to_front(*interp.unpack(a), size) for a in args]
         params = {k: _per_example(interp, v) if k in self.functions else v for k, v in params.items()}
         with use(interp.parent):
             outs = self.bind(*vals, **params)
         return tuple(interp.wrap(o, 0) for o in outs)
+
+    def _shared(self, interp: BatchInterpreter, args, params):
+        """The call on arguments no example differs in, while a derivative is taken below
+        `interp`: passed on as it is (so its rule applies), its outputs unbatched like its
+        arguments. Its functions run under `interp` for the batched values they may close over;
+        where the first to run returns one, the call is made again as `_batched`."""
+        call = _SharedCall(self.name)
+        shared = {k: _shared_example(interp, v, call) if k in self.functions else v for k, v in params.items()}
+        try:
+            with use(interp.parent):
+                return self.bind(*[interp.unpack(a)[0] for a in args], **shared)
+        except _Differs as e:
+            if e.call is not call:
+                raise
+            return self._batched(interp, args, params)
+        finally:
+            call.settled = True
 
     def inline(self, interp: Interpreter) -> bool:
         """Whether a call on `interp` surely just runs the function (the fast path of eager calls)."""
@@ -156,9 +173,9 @@ class CallPrimitive(Primitive):
 
 
 def _differentiating(interp: Interpreter) -> bool:
-    """Whether an interpreter below `interp` takes derivatives."""
+    """Whether an interpreter below `interp` takes derivatives (or records tangents, to transpose)."""
     while interp is not None:
-        if isinstance(interp, JVPInterpreter):
+        if isinstance(interp, JVPInterpreter) or isinstance(interp, StagingInterpreter) and interp.linear:
             return True
         interp = interp.parent
     return False
@@ -177,6 +194,45 @@ def _per_example(interp: BatchInterpreter, fn: Callable) -> Callable:
             out, out_tree = tree.flatten(fn(*a, **k))
             out = [inner.unpack(o) if isinstance(o, Array) else o for o in out]
         return tree.unflatten(out_tree, [to_front(*o, interp.size) if isinstance(o, tuple) else o for o in out])
+    return run
+
+
+class _SharedCall:
+    """One call passed on unbatched by `CallPrimitive._shared`; `settled` once its outputs are
+    given out as unbatched, after which none of its functions may return a batched value."""
+
+    __slots__ = ("name", "settled")
+
+    def __init__(self, name: str):
+        self.name, self.settled = name, False
+
+
+class _Differs(Exception):
+    """A function of the unbatched call `call` returned a value that differs per example (it
+    closes over a batched value) while the call can still be made again batched."""
+
+    def __init__(self, call: _SharedCall):
+        super().__init__(call.name)
+        self.call = call
+
+
+def _shared_example(interp: BatchInterpreter, fn: Callable, call: _SharedCall) -> Callable:
+    """`fn` run under `interp` on arguments and for results that no example differs in."""
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        inner = BatchInterpreter(interp.size, same_as=(interp, *interp.same_as))
+        with push(inner):
+            out, out_tree = tree.flatten(fn(*args, **kwargs))
+            out = [inner.unpack(o) if isinstance(o, Array) else (o, None) for o in out]
+        if any(d is not None for _, d in out):
+            if not call.settled:
+                raise _Differs(call)
+            raise op_error(ValueError, call.name, f"{_name(fn)} returned a value that differs per example of "
+                           "vmap while the results it derives from do not: it closes over a batched value that "
+                           "the function's outputs (and residuals) do not depend on",
+                           "pass that value to the function as an argument, or return what is needed of it "
+                           "among the residuals")
+        return tree.unflatten(out_tree, [v for v, _ in out])
     return run
 
 
