@@ -18,6 +18,7 @@ import fluxion.scipy.linalg as fsl
 from fluxion.test_util import check_grads
 
 from _jax_oracle import jax_x64
+from test_edge_derivatives import REPEATED as EDGE_REPEATED
 
 
 # sorting at 33 to 64 dimensions ---------------------------------------------------------------------
@@ -130,17 +131,8 @@ def test_cond_of_a_matrix_holding_nan_keeps_nan_and_a_nan_gradient(p):
 
 
 # polar's second derivatives at repeated singular values --------------------------------------------
-RNG = np.random.default_rng(7)
-Q3 = np.linalg.qr(RNG.standard_normal((3, 3)))[0]
-REPEATED = {
-    "identity": np.eye(3),
-    "diagonal": np.diag([2.0, 2.0, 3.0]),
-    "orthogonal": Q3,
-    "symmetric": Q3 @ np.diag([1.0, 1.0, 4.0]) @ Q3.T,
-    "tall": np.linalg.qr(RNG.standard_normal((4, 3)))[0],
-    "wide": 2 * np.linalg.qr(RNG.standard_normal((4, 3)))[0].T,
-    "complex_unitary": np.linalg.qr(RNG.standard_normal((3, 3)) + 1j * RNG.standard_normal((3, 3)))[0],
-}
+REPEATED = {**EDGE_REPEATED, "complex_unitary": np.linalg.qr(
+    (lambda r: r.standard_normal((3, 3)) + 1j * r.standard_normal((3, 3)))(np.random.default_rng(8)))[0]}
 POLAR = {"u": lambda x: fsl.polar(x)[0], "p_right": lambda x: fsl.polar(x)[1],
          "p_left": lambda x: fsl.polar(x, side="left")[1]}
 
