@@ -70,6 +70,23 @@ def test_nans_sort_last_and_signed_zeros_keep_their_order():
     np.testing.assert_array_equal(np.signbit(np.asarray(keys)[:5]), [True, False, True, False, True])
 
 
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("n", [15, 17, 64, 128, 300])
+def test_long_sorts_keep_the_bits_of_signed_zeros_and_nans(dtype, n):
+    # long enough for NumPy's vectorized sort, whose minimum of -0.0 and 0.0 may be either (so that
+    # a lone -0.0 among zeros can vanish from its result)
+    lone = np.zeros((3, n))
+    lone[:, n // 2] = -0.0
+    mixed = np.random.default_rng(n).choice(np.array([0.0, -0.0, 1.0, np.nan, -np.nan]), (3, n))
+    for x in (lone.astype(dtype), mixed.astype(dtype)):
+        for dim in (0, 1):
+            got = np.asarray(S.sort(Array(x), dim))
+            assert got.tobytes() == np.sort(x, axis=dim, kind="stable").tobytes()  # (every bit)
+            payload = np.arange(x.size).reshape(x.shape)
+            _same(S.sort([Array(x), Array(payload)], dim)[1],
+                  np.take_along_axis(payload, np.argsort(x, axis=dim, kind="stable"), dim))
+
+
 def test_complex_keys_sort_by_real_then_imaginary_part():
     x = Array(np.array([1 + 2j, 1 + 1j, 0 + 5j, complex(np.nan, 0)], np.complex64))
     assert S.sort(x).tolist()[:3] == [5j, 1 + 1j, 1 + 2j]

@@ -24,16 +24,19 @@ def _key(x) -> np.ndarray:
 def stable_sort(x: np.ndarray, axis: int) -> np.ndarray:
     """`np.sort(x, axis, kind="stable")`, from NumPy's faster default sort where that gives the same."""
     s = np.sort(x, axis)
-    if x.dtype.kind == "c" or x.dtype.kind == "f" and x.shape[axis] > 1 and _distinct_equals(np.moveaxis(s, axis, -1)):
+    if x.dtype.kind == "c" or x.dtype.kind == "f" and x.shape[axis] > 1 and _distinct_equals(x, np.moveaxis(s, axis, -1)):
         return np.take_along_axis(x, stable_argsort(x, axis), axis)
     return s
 
 
-def _distinct_equals(s: np.ndarray) -> bool:
-    """Whether sorted rows `s` may hold equal elements of different bits: zeros of both signs, or
-    NaNs (which sort last, and whose bits NumPy's vectorized sort does not keep)."""
-    zero = s == 0
-    return bool(np.isnan(s[..., -1]).any() or zero.any() and np.signbit(s[zero]).any())
+def _distinct_equals(x: np.ndarray, s: np.ndarray) -> bool:
+    """Whether `x`, whose rows sorted are `s`, holds equal elements of different bits: NaNs (which
+    sort last), or a negative zero (beside a positive one, or not: NumPy's vectorized sort keeps
+    the bits of neither, its minimum of -0.0 and 0.0 may be either)."""
+    if np.isnan(s[..., -1]).any():
+        return True
+    zero = x == 0
+    return bool(zero.any() and np.signbit(x[zero]).any())
 
 
 def stable_argsort(x: np.ndarray, axis: int) -> np.ndarray:
