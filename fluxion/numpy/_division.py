@@ -124,9 +124,10 @@ _EXACT_FLOOR = {D.float16: 2.0 ** 20, D.float32: 2.0 ** 20, D.float64: 2.0 ** 49
 
 
 def _below(q: np.ndarray, bound: float) -> bool:
-    """Whether every |q| is below `bound` (False for NaN): a sum of squares below bound**2 says so
-    cheaply, and where it does not, the largest |q| is compared."""
-    return np.vdot(q, q) < bound * bound or np.maximum.reduce(np.abs(q), None, initial=0) < bound
+    """Whether every |q| is below `bound` (False for NaN, which both reductions give). (Not by a sum
+    of squares: BLAS's dot may wait on its threads for milliseconds where the cores are busy.)"""
+    return (np.maximum.reduce(q, None, initial=-math.inf) < bound
+            and np.minimum.reduce(q, None, initial=math.inf) > -bound)
 
 
 def eager_floor_divide(x1, x2, reflect: bool) -> Array | None:
@@ -148,7 +149,7 @@ def eager_remainder(x1, x2, reflect: bool) -> Array | None:
     """`x1 % x2` (`x2 % x1` if `reflect`) by NumPy, for eager operands as `direct` takes them; None
     where a float result has a NaN, whose sign NumPy may give otherwise."""
     out = _remaindered(x1, x2, reflect)
-    if out is None or (r := out._value).dtype.kind != "f" or not math.isnan(np.vdot(r, r)):
+    if out is None or (r := out._value).dtype.kind != "f" or not np.isnan(r).any():
         return out
     return None
 

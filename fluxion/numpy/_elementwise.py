@@ -8,6 +8,7 @@ elementwise functions in `_elementwise_numpy`.
 """
 from __future__ import annotations
 
+import functools
 import math
 import operator
 
@@ -671,15 +672,35 @@ _CLIP_KEEPS[int] = _CLIP_KEEPS[float] | frozenset(D.INTEGER)
 
 
 def _eager_clip(x: Array, low, high) -> Array | None:
-    """The general path's kernels on eager `x` with Python scalar bounds that keep its dtype (at
-    least one given); None otherwise (and for an int bound out of range), which goes the general way."""
+    """The general path's maximum and minimum on eager `x` with Python scalar bounds that keep its dtype
+    (at least one given); None otherwise (and for an int bound out of range), which goes the general way.
+    NumPy's clip, one pass where maximum and minimum with a scalar take several, gives the same bits
+    unless a bound is a zero: it keeps x's sign of zero where they take the bound's. So a missing bound
+    is the dtype's extreme, which clips nothing."""
+    if low is None and high is None:
+        return None
     v = x._value
     try:
-        value = v if low is None else np.maximum(v, _eager_bound(low, v.dtype))
-        value = value if high is None else np.minimum(value, _eager_bound(high, v.dtype))
+        lo = None if low is None else _eager_bound(low, v.dtype)
+        hi = None if high is None else _eager_bound(high, v.dtype)
     except (KeyError, OverflowError):  # (a bound that changes the dtype, or an int one out of its range)
         return None
-    return None if value is v else eager_array(value, x._weak)
+    if low == 0 or high == 0:
+        value = v if lo is None else np.maximum(v, lo)
+        value = value if hi is None else np.minimum(value, hi)
+    else:
+        value = np.clip(v, _dtype_end(v.dtype, False) if lo is None else lo,
+                        _dtype_end(v.dtype, True) if hi is None else hi)
+    return eager_array(value, x._weak)
+
+
+@functools.lru_cache(maxsize=None)
+def _dtype_end(dt: np.dtype, top: bool) -> np.ndarray:
+    """The largest (`top`) or smallest value of the real dtype `dt`, infinite for a float one."""
+    out = np.asarray(np.inf if top else -np.inf, dt) if dt.kind == "f" else np.asarray(
+        np.iinfo(dt).max if top else np.iinfo(dt).min, dt)
+    out.flags.writeable = False
+    return out
 
 
 _BOUNDS: dict = {}  # (Python scalar, dtype) -> the 0-d array of it that the general path makes

@@ -171,7 +171,7 @@ def _bounded(op: str, value, n: int, axis: int, explicit_mode: bool, fix: str):
     v = np.asarray(value)
     if v.dtype == np.uint64:
         v = np.minimum(v, n)  # past the end either way; now it fits in int64
-    v = v.astype(np.int64)
+    v = v.astype(np.int64, copy=False)  # (an Array's value is never written to: no copy needed)
     if not v.size:
         return v
     lo, hi = int(v.min()), int(v.max())

@@ -121,6 +121,8 @@ def _index_array(parts: list, batch_shape: tuple) -> Array:
     batch axes `dims`, broadcast over the others.
     """
     batch_shape = tuple(batch_shape)
+    if len(parts) == 1 and _is_batch(*parts[0], batch_shape):  # one index array as it is: a view, not a copy
+        return Array(parts[0][0][..., None])
     if all(isinstance(v, np.ndarray) for v, _ in parts):
         out = np.empty(batch_shape + (len(parts),), np.int64)
         for k, (v, dims) in enumerate(parts):
@@ -129,6 +131,12 @@ def _index_array(parts: list, batch_shape: tuple) -> Array:
     shape = batch_shape + (1,)
     return S.concatenate([S.broadcast_in_dim(v if isinstance(v, Array) else Array(v), shape, dims)
                           for v, dims in parts], len(batch_shape))
+
+
+def _is_batch(v, dims: tuple, batch_shape: tuple) -> bool:
+    """Whether index component `v` is a NumPy int64 array laid out as the whole batch."""
+    return v.__class__ is np.ndarray and v.dtype == np.int64 and v.shape == batch_shape and dims == tuple(
+        range(len(batch_shape)))
 
 
 # writing --------------------------------------------------------------------------------------

@@ -73,6 +73,8 @@ def interp(x, xp, fp, left=None, right=None, period=None) -> Array:
     if period is not None:
         x, xp, fp = _periodic(x, xp, fp, period)
         left = right = None
+    elif (out := _eager_interp(x, xp, fp, left, right)) is not None:  # (now of one dtype)
+        return out
     n = xp.shape[0]
     first, last = _at(fp, 0), _at(fp, n - 1)
     if n == 1:
@@ -215,16 +217,24 @@ def digitize(x, bins, right: bool = False, *, method: str | None = None) -> Arra
     _check_ndim("digitize", "bins", bins, 1)
     n = bins.shape[0]
     side, method = "left" if right else "right", "scan" if method is None else method
-    up = fnp.searchsorted(bins, x, side=side, method=method)
     if n < 2:
-        return up
+        return fnp.searchsorted(bins, x, side=side, method=method)
     # NumPy's direction, NaN included: increasing unless the first value unequal to bins[0] is not above it
     differs = bins != bins[0]
     increasing = ~fnp.any(differs) | (bins[0] < bins[fnp.argmax(differs)])
-    if not isinstance(bins, Tracer):
-        steps = np.diff(_concrete("digitize", bins))
-        if np.any(steps < 0 if increasing else steps > 0):  # (a NaN step breaks neither direction)
-            raise op_error(ValueError, "digitize", "bins are neither increasing nor decreasing",
-                           "sort bins (fnp.sort) before digitizing")
-    down = n - fnp.searchsorted(S.rev(bins, (0,)), x, side=side, method=method)
-    return fnp.where(increasing, up, down)
+    if isinstance(bins, Tracer):
+        up = fnp.searchsorted(bins, x, side=side, method=method)
+        return fnp.where(increasing, up, _digitize_down(bins, x, side, method))
+    steps = np.diff(_concrete("digitize", bins))
+    if np.any(steps < 0 if increasing else steps > 0):  # (a NaN step breaks neither direction)
+        raise op_error(ValueError, "digitize", "bins are neither increasing nor decreasing",
+                       "sort bins (fnp.sort) before digitizing")
+    # known bins search one way only
+    if increasing:
+        return fnp.searchsorted(bins, x, side=side, method=method)
+    return _digitize_down(bins, x, side, method)
+
+
+def _digitize_down(bins: Array, x: Array, side: str, method: str) -> Array:
+    """digitize's bin indices in decreasing `bins`."""
+    return bins.shape[0] - fnp.searchsorted(S.rev(bins, (0,)), x, side=side, method=method)

@@ -356,8 +356,8 @@ def _mask(name: str, x: Array, where, ignore_nan: bool) -> Array | None:
 
 def _mean_fn(name: str, ignore_nan: bool):
     def f(a, axis=None, dtype=None, out=None, keepdims: bool = False, *, where=None) -> Array:
-        if (not ignore_nan and dtype is out is where is None
-                and (axes := _eager_axes(a, axis, _DIRECT_REAL)) is not None):
+        if (dtype is out is where is None and (axes := _eager_axes(a, axis, _DIRECT_REAL)) is not None
+                and not (ignore_nan and _has_nan(a._value))):
             v = a._value  # kept fast: the general path's sum and division, on a real float array
             total = add_reduce(v, axes, keepdims)
             # strong, as the general path's count is
@@ -380,19 +380,30 @@ def _correction(name: str, ddof, correction):
     return correction
 
 
-def _eager_var(a: Array, axis, c, keepdims: bool, root: bool) -> Array | None:
+def _has_nan(v: np.ndarray) -> bool:
+    """Whether `v` has a NaN; where it has none, the nan- statistics' masks keep every element and
+    their kernels compute what the plain ones do."""
+    return bool(np.isnan(v).any())
+
+
+def _eager_var(a: Array, axis, c, keepdims: bool, root: bool, ignore_nan: bool) -> Array | None:
     """The general path's variance (or its root) of an eager real float array over all axes or
-    one, with the same kernels in the same order; None in every other case."""
+    one, with the same kernels in the same order (for the nan- variants, of an array without NaN
+    and with degrees of freedom left); None in every other case."""
     axes = _eager_axes(a, axis, _DIRECT_REAL)
     if axes is None or c.__class__ is not int and c.__class__ is not float:
         return None
     v = a._value
+    if ignore_nan and _has_nan(v):
+        return None
     dt = v.dtype.type
     whole = len(axes) == v.ndim  # then the mean is a NumPy scalar, which costs less than an array of one element
     count = dt(v.size if whole else v.shape[axes[0]])
     mean = add_reduce(v, axes, not whole) / count
     d = np.subtract(v, np.asarray(mean) if whole else mean)  # (NumPy broadcasts a 0-d array faster than a scalar)
     dof = count - dt(c) if c else count  # (count - 0 is count; a NumPy scalar costs more to make than to use)
+    if ignore_nan and not dof > 0:  # nanvar gives NaN where no degree of freedom is left
+        return None
     if dof < 0:  # as np.maximum(dof, 0): NaN for a NaN c stays
         dof = dt(0)
     r = add_reduce(np.square(d), axes, keepdims) / dof
@@ -406,8 +417,8 @@ def _eager_var(a: Array, axis, c, keepdims: bool, root: bool) -> Array | None:
 def _var_fn(name: str, ignore_nan: bool, root: bool):
     def f(a, axis=None, dtype=None, out=None, ddof=0, keepdims: bool = False, *, where=None, mean=None,
           correction=None) -> Array:
-        if not ignore_nan and dtype is out is where is correction is mean is None:  # kept fast
-            y = _eager_var(a, axis, ddof, keepdims, root)
+        if dtype is out is where is correction is mean is None:  # kept fast
+            y = _eager_var(a, axis, ddof, keepdims, root, ignore_nan)
             if y is not None:
                 return y
         no_out(name, out)

@@ -314,7 +314,8 @@ def _values_of(op: str, x) -> tuple[Array, np.ndarray]:
 
 def _results(x: Array, values, *indices) -> tuple[Array, ...]:
     """The distinct `values` of `x` (in its dtype) and int64 `indices`, as Arrays on `x`'s device."""
-    out = (Array(np.asarray(values).astype(x.dtype)), *(Array(np.asarray(i).astype(np.int64)) for i in indices))
+    out = (Array(np.asarray(values).astype(x.dtype, copy=False)),
+           *(Array(np.asarray(i).astype(np.int64, copy=False)) for i in indices))
     return tuple(place("unique", a, x.device) for a in out)
 
 
@@ -427,7 +428,12 @@ def unique(ar, return_index: bool = False, return_inverse: bool = False, return_
     ar, v = _values_of("unique", ar)
     if axis is not None:
         axis = one_axis("unique", axis, v.ndim)
-    values, first, *rest = np.unique(v, True, return_inverse, return_counts, axis=axis, equal_nan=equal_nan)
+    # the first indices need NumPy's stable argsort, several times slower than its sort: asked for
+    # only where returned or where `_taken` keeps derivatives by them
+    want_first = return_index or isinstance(ar, Tracer)
+    found = np.unique(v, want_first, return_inverse, return_counts, axis=axis, equal_nan=equal_nan)
+    values, *rest = found if isinstance(found, tuple) else (found,)
+    first = rest.pop(0) if want_first else None
     out = _results(ar, values, *([first] if return_index else []), *rest)
     out = (_taken(ar, out[0], first, axis), *out[1:])
     return out if len(out) > 1 else out[0]

@@ -25,7 +25,7 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ..transforms.autodiff.custom import custom_jvp
 from ._oscillatory_integrals import _split
-from ._util import _c, _is_nan, _poly, _real, _where, _wide
+from ._util import _branches, _c, _is_nan, _poly, _real, _where, _wide
 
 # the normal tail -----------------------------------------------------------------------------------
 _CF_FROM, _CF_DEPTH = 3.0, 30  # erfcx's continued fraction converges to float64's precision from x = 3
@@ -45,25 +45,37 @@ def erfcx(x) -> Array:
     return convert(_erfcx(_wide(x_in)), x_in.dtype, x_in.weak)
 
 
-def _tail_parts(x: Array) -> tuple[Array, Array, Array, Array]:
-    """`(tail, xt, t1, xd)`: where x is in the continued fraction's range; x there (3 elsewhere);
-    the fraction below its first level there, t1 = xt + 1 / (xt + (3/2) / (xt + ...)); and x where
-    the direct form serves (0 elsewhere). Each branch sees only arguments it is finite at, so that
-    neither gives NaN derivatives to the other."""
-    tail = E.ge_p.bind(x, _c(_CF_FROM, x))
-    xt = _where(tail, x, _c(_CF_FROM, x))
+def _below_first_level(xt: Array) -> Array:
+    """The continued fraction below its first level, t1 = xt + 1 / (xt + (3/2) / (xt + ...))."""
     t1 = xt
     for k in range(_CF_DEPTH, 1, -1):
-        t1 = E.add_p.bind(xt, E.div_p.bind(_c(k / 2, x), t1))
-    return tail, xt, t1, _where(tail, _c(0, x), x)
+        t1 = E.add_p.bind(xt, E.div_p.bind(_c(k / 2, xt), t1))
+    return t1
+
+
+def _tail_parts(x: Array) -> tuple[Array, Array, Array, Array]:
+    """`(tail, xt, t1, xd)`: where x is in the continued fraction's range; x there (3 elsewhere);
+    the fraction below its first level there; and x where the direct form serves (0 elsewhere).
+    Each branch sees only arguments it is finite at, so that neither gives NaN derivatives to the
+    other."""
+    tail = E.ge_p.bind(x, _c(_CF_FROM, x))
+    xt = _where(tail, x, _c(_CF_FROM, x))
+    return tail, xt, _below_first_level(xt), _where(tail, _c(0, x), x)
+
+
+def _erfcx_fraction(xt: Array) -> Array:
+    t0 = E.add_p.bind(xt, E.div_p.bind(_c(0.5, xt), _below_first_level(xt)))
+    return E.div_p.bind(_c(1 / math.sqrt(math.pi), xt), t0)
+
+
+def _erfcx_direct(xd: Array) -> Array:
+    return E.mul_p.bind(E.exp_p.bind(E.mul_p.bind(xd, xd)), E.erfc_p.bind(xd))
 
 
 @custom_jvp
 def _erfcx(x: Array) -> Array:
-    tail, xt, t1, xd = _tail_parts(x)
-    fraction = E.div_p.bind(_c(1 / math.sqrt(math.pi), x), E.add_p.bind(xt, E.div_p.bind(_c(0.5, x), t1)))
-    direct = E.mul_p.bind(E.exp_p.bind(E.mul_p.bind(xd, xd)), E.erfc_p.bind(xd))
-    return _where(tail, fraction, direct)
+    # (eagerly the fraction's 30 levels run only where x is in its range)
+    return _branches(E.ge_p.bind(x, _c(_CF_FROM, x)), x, _erfcx_fraction, _CF_FROM, _erfcx_direct, 0)
 
 
 @_erfcx.defjvp

@@ -46,7 +46,7 @@ from ._incomplete_inverses import betaincinv, gammainccinv, gammaincinv
 from ._normal_integrals import _lower_quantile, erfcx, owens_t
 from ._oscillatory_integrals import dawsn, fresnel, sici
 from ._spherical_harmonics import sph_harm_y
-from ._util import _c, _is_nan, _poly, _real, _unary, _where, _wide
+from ._util import _branches, _c, _is_nan, _poly, _real, _unary, _where, _wide
 
 __all__ = ["bdtr", "bdtrc", "bernoulli", "bessel_jn", "beta", "betainc", "betaincinv", "betaln", "binom", "boxcox",
            "boxcox1p", "chdtr", "chdtrc", "comb", "dawsn", "digamma", "entr", "erf", "erfc", "erfcinv", "erfcx",
@@ -217,19 +217,27 @@ def ndtri(p) -> Array:
     # the formulas see only 0 < p < 1 (other lanes get 1/2), and the ends are set at the end
     inside = E.and_p.bind(E.gt_p.bind(p_all, _c(0, p_all)), E.lt_p.bind(p_all, one))
     p = E.select_n_p.bind(inside, half, p_all)
-    upper = E.gt_p.bind(p, half)
-    q = E.select_n_p.bind(upper, p, E.sub_p.bind(one, p))  # 1 - p is exact for p > 1/2
-    tail = _lower_quantile(E.log_p.bind(q))
-    tail = E.select_n_p.bind(upper, tail, E.neg_p.bind(tail))
     in_centre = E.le_p.bind(E.abs_p.bind(E.sub_p.bind(p, half)), _c(0.25, p))
-    # the tails see 1/2 here: there 2p - 1 may round to -1, whose erfinv has an infinite derivative
-    pc = E.select_n_p.bind(in_centre, half, p)
-    centre = E.mul_p.bind(E.erfinv_p.bind(E.sub_p.bind(E.add_p.bind(pc, pc), one)), _c(math.sqrt(2), p))
-    x = E.select_n_p.bind(in_centre, tail, centre)
+    # the centre sees 1/2 in the tails: there 2p - 1 may round to -1, whose erfinv has an infinite derivative
+    x = _branches(in_centre, p, _central_quantile, 0.5, _tail_quantile, 0.5)
     x = E.select_n_p.bind(inside, _nan_outside_unit_interval(p_all), x)
     x = E.select_n_p.bind(E.eq_p.bind(p_all, _c(0, p)), x, _c(-np.inf, p))
     x = E.select_n_p.bind(E.eq_p.bind(p_all, one), x, _c(np.inf, p))
     return convert(x, p_in.dtype, p_in.weak)
+
+
+def _central_quantile(p: Array) -> Array:
+    """ndtri(p) for |p - 1/2| <= 1/4, where 2p - 1 is exact."""
+    return E.mul_p.bind(E.erfinv_p.bind(E.sub_p.bind(E.add_p.bind(p, p), _c(1, p))), _c(math.sqrt(2), p))
+
+
+def _tail_quantile(p: Array) -> Array:
+    """ndtri(p) for 0 < p < 1, from the nearer tail."""
+    half = _c(0.5, p)
+    upper = E.gt_p.bind(p, half)
+    q = E.select_n_p.bind(upper, p, E.sub_p.bind(_c(1, p), p))  # 1 - p is exact for p > 1/2
+    tail = _lower_quantile(E.log_p.bind(q))
+    return E.select_n_p.bind(upper, tail, E.neg_p.bind(tail))
 
 
 @custom_jvp
@@ -396,7 +404,9 @@ def softmax(x, axis=None) -> Array:
         e = np.exp(np.subtract(v, np.maximum.reduce(v, axes, keepdims=True, initial=-np.inf)))
         return eager_array(np.true_divide(e, add_reduce(e, axes, True)), x._weak)
     x_in, x, axes = _prepare("softmax", x, axis)
-    e = E.exp_p.bind(E.sub_p.bind(x, S.expand_dims(R.reduce_max(x, axes), axes)))
+    # the shift changes no value, so no gradient flows through it (which would add the
+    # maximum's own gradient, zero up to rounding, to the program)
+    e = E.exp_p.bind(E.sub_p.bind(x, S.expand_dims(E.stop_gradient_p.bind(R.reduce_max(x, axes)), axes)))
     out = E.div_p.bind(e, S.expand_dims(R.reduce_sum(e, axes), axes))
     return convert(out, x_in.dtype, x_in.weak)
 
@@ -414,7 +424,7 @@ def log_softmax(x, axis=None) -> Array:
         log_total = np.log(add_reduce(np.exp(shifted), axes, True))
         return eager_array(np.subtract(shifted, log_total), x._weak)
     x_in, x, axes = _prepare("log_softmax", x, axis)
-    shifted = E.sub_p.bind(x, _finite_max(x, axes))
+    shifted = E.sub_p.bind(x, E.stop_gradient_p.bind(_finite_max(x, axes)))  # (as softmax's shift)
     log_total = E.log_p.bind(R.reduce_sum(E.exp_p.bind(shifted), axes))
     out = E.sub_p.bind(shifted, S.expand_dims(log_total, axes))
     return convert(out, x_in.dtype, x_in.weak)

@@ -32,11 +32,17 @@ def _dynamic_update_slice(x, update, *starts):
 
 def _int64(i):
     """Indices as int64 (uint64 stays: int64 cannot hold it) so that clipping has room for any bound."""
-    return i if i.dtype == np.uint64 else i.astype(np.int64)
+    return i if i.dtype == np.uint64 else i.astype(np.int64, copy=False)
 
 
 def _clip(i, hi: int):
-    return np.minimum(np.maximum(i, 0), hi)
+    return np.clip(i, 0, hi)  # (one pass: NumPy's maximum and minimum with a scalar are several times slower)
+
+
+def _within(i, hi: int) -> bool:
+    """Whether every index is in [0, hi], by two reductions (no array made), so that the common case
+    needs neither clipping nor a mask."""
+    return i.size == 0 or bool(i.min() >= 0) and bool(i.max() <= hi)
 
 
 def _move(x, source, destination):
@@ -61,9 +67,11 @@ def _positions(shape, indices, sizes, start_map, operand_batching, indices_batch
     for k, d in enumerate(start_map):
         s = _int64(indices[..., k])
         hi = shape[d] - sizes[d]
-        if not clip:
-            ok = ok & (s >= 0) & (s <= hi)
-        starts[d] = _clip(s, hi).astype(np.intp)
+        if not _within(s, hi):
+            if not clip:
+                ok = ok & (s >= 0) & (s <= hi)
+            s = _clip(s, hi)
+        starts[d] = s.astype(np.intp, copy=False)
     for d, b in zip(operand_batching, indices_batching):
         starts[d] = np.arange(batch[b]).reshape([-1 if i == b else 1 for i in range(len(batch))])
     out = []
@@ -102,7 +110,7 @@ def _gather(operand, indices, *, dimension_numbers, slice_sizes, mode, fill_valu
     if len(positions) < 64:
         out = operand[tuple(positions)]
     else:  # NumPy takes at most 63 index arrays: one flat position per element, as the scatters do
-        out = operand.reshape(-1)[sum(p * s for p, s in zip(positions, _element_strides(operand.shape)))]
+        out = operand.reshape(-1)[_flat_positions(positions, operand.shape)]
     shape = batch + tuple(slice_sizes[d] for d in windows)
     if out.shape != shape:  # batch axes that no index vector varies along
         out = np.broadcast_to(out, shape)
@@ -131,8 +139,7 @@ def _scatter(combine):
                                    dn.operand_batching_dims, dn.scatter_indices_batching_dims, windows,
                                    clip=mode == "clip")
         # one flat position per update element (works for 0-d operands too)
-        flat = sum(p * s for p, s in zip(positions, _element_strides(out.shape)))
-        flat = np.broadcast_to(flat, updates.shape)
+        flat = np.broadcast_to(_flat_positions(positions, out.shape), updates.shape)
         if ok is not True:
             keep = np.broadcast_to(np.reshape(ok, batch + (1,) * nw), updates.shape)
             flat, updates = flat[keep], updates[keep]
@@ -143,6 +150,16 @@ def _scatter(combine):
             combine.at(target, flat.ravel(), updates.ravel())
         return out
     return kernel
+
+
+def _flat_positions(positions: list, shape) -> np.ndarray | int:
+    """One flat (C-order) position per element from the per-axis `positions` (0 for a 0-d array);
+    an axis of stride 1 adds its positions as they are, without a product or a copy."""
+    flat = None
+    for p, stride in zip(positions, _element_strides(shape)):
+        term = p if stride == 1 else p * stride
+        flat = term if flat is None else flat + term
+    return 0 if flat is None else flat
 
 
 def _element_strides(shape) -> list[int]:
