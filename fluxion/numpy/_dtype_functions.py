@@ -78,24 +78,18 @@ def _eager_astype(v: np.ndarray, dt: np.dtype) -> Array | None:
 
 
 def _fits(v: np.ndarray, dt: np.dtype) -> bool:
-    """Whether every value of float `v` is finite and truncates into integer dtype `dt` (NaN fits nowhere)."""
-    # one pass for the common targets: every rounded square is at most the rounded sum of squares,
-    # and |v| < 2**(b-1) exactly when the rounded square of v is below the representable 2**(2b-2)
-    squares_below = _SQUARES_BELOW.get(dt)
-    if squares_below and v.dtype in _WIDE and np.vdot(v, v) < squares_below:
-        return True
+    """Whether every value of float `v` is finite and truncates into integer dtype `dt` (NaN fits
+    nowhere: both reductions give it). (Two reductions, not a sum of squares: BLAS's dot may wait
+    on its threads for milliseconds where the cores are busy.)"""
     if not v.size:
         return False
     high = _HIGH[dt]
-    if dt.kind == "i":  # below the largest int in magnitude: in range on both sides
-        return np.maximum.reduce(abs(v), None) < high
-    return np.minimum.reduce(v, None) > -1 and np.maximum.reduce(v, None) < high
+    low = -high if dt.kind == "i" else -1  # (below the largest int in magnitude: in range on both sides)
+    return bool(np.maximum.reduce(v, None) < high and np.minimum.reduce(v, None) > low)
 
 
 # the largest integer of each dtype as a float, which floats below it truncate under
 _HIGH = {dt: float(np.iinfo(dt).max) for dt in D.INTEGER}
-_SQUARES_BELOW = {D.int32: 2.0 ** 62, D.int64: 2.0 ** 126}
-_WIDE = frozenset((D.float32, D.float64))
 _DTYPES = (type, np.dtype)  # dtype-likes that canonicalize takes as they are
 
 
