@@ -7,6 +7,7 @@ import pytest
 
 import fluxion as fx
 import fluxion.numpy as fnp
+from fluxion.transforms.passes import optimize
 
 RNG = np.random.default_rng(0)
 
@@ -156,3 +157,76 @@ def test_running_sum_and_max_of_integers_and_booleans_along_a_short_axis_match_n
     got_sum, got_max = f(fnp.asarray(counts), fnp.asarray(flags))
     np.testing.assert_array_equal(got_sum, np.cumsum(counts, axis=0))
     np.testing.assert_array_equal(got_max, np.flip(np.logical_or.accumulate(np.flip(flags, 0), axis=0), 0))
+
+
+# exp's NaN guard ----------------------------------------------------------------------------------
+def test_exp_of_values_computed_from_the_inputs_lowers_without_a_nan_guard():
+    x = RNG.standard_normal(50).astype(np.float32)
+    f = fx.jit(lambda x: fnp.exp(x / 3.0) * 2)
+    assert "stablehlo.select" not in f.lower(fnp.asarray(x)).as_text()
+    np.testing.assert_allclose(f(fnp.asarray(x)), np.exp(x / np.float32(3)) * 2, rtol=1e-6)
+
+
+NAN_SOURCES = {
+    "a NaN literal": lambda x: fnp.exp(x * np.float32(np.nan)),
+    "an infinite literal": lambda x: fnp.exp((x + np.float32(np.inf)) - np.float32(np.inf)),
+    "constants alone, too large to fold": lambda x: fnp.exp(x + fnp.full((1000,), 0.0) / fnp.zeros(1000)),
+    "a reduction over no elements": lambda x: fnp.exp(fnp.max(x[:, :0], axis=1, initial=-np.inf)
+                                                      - fnp.max(x[:, :0], axis=1, initial=-np.inf)),
+    "a loop body": lambda x: fx.lax.fori_loop(0, 2, lambda i, c: fnp.exp(c * np.float32(np.nan)), x),
+}
+
+
+@pytest.mark.parametrize("name", list(NAN_SOURCES))
+def test_exp_where_a_nan_known_while_compiling_may_arrive_gives_nan_as_eagerly(name):
+    f = NAN_SOURCES[name]
+    x = fnp.ones((1000,) if "constants" in name else (4, 250), dtype=fnp.float32)
+    want = np.asarray(f(x))
+    assert np.isnan(want).all()
+    np.testing.assert_array_equal(fx.jit(f)(x), want)
+    assert "stablehlo.select" in fx.jit(f).lower(x).as_text()
+
+
+# division by constants -----------------------------------------------------------------------------
+def _normal_quotients():
+    """Values whose quotients by the divisors below stay normal (XLA flushes subnormal ones to zero)."""
+    rng = np.random.default_rng(1)
+    return (rng.uniform(1, 1e3, 1000) * rng.choice([-1, 1], 1000)).astype(np.float32)
+
+
+@pytest.mark.parametrize("divisor", [256.0, 0.25, -8.0, 2.0 ** -120, 2.0 ** 120])
+def test_division_by_a_power_of_two_is_left_to_xla_and_exact(divisor):
+    x = _normal_quotients()
+    f = fx.jit(lambda x: x / divisor)
+    assert "optimization_barrier" not in f.lower(fnp.asarray(x)).as_text()
+    with np.errstate(over="ignore"):  # (2**120 times the largest overflows, in both)
+        np.testing.assert_array_equal(f(fnp.asarray(x)), x / np.float32(divisor))
+
+
+@pytest.mark.parametrize("divisor", [3.0, 0.1, 1e30])
+def test_division_by_other_constants_stays_a_division_as_numpys(divisor):
+    x = _normal_quotients()
+    f = fx.jit(lambda x: x / np.float32(divisor))
+    assert "optimization_barrier" in f.lower(fnp.asarray(x)).as_text()
+    np.testing.assert_array_equal(f(fnp.asarray(x)), x / np.float32(divisor))
+
+
+def test_mean_of_a_power_of_two_count_matches_numpy_without_a_barrier():
+    x = RNG.standard_normal((8, 256)).astype(np.float32)
+    f = fx.jit(lambda x: fnp.mean(x, axis=-1))
+    assert "optimization_barrier" not in f.lower(fnp.asarray(x)).as_text()
+    np.testing.assert_allclose(f(fnp.asarray(x)), x.mean(axis=-1), rtol=1e-5, atol=1e-7)
+
+
+# softmax's shift -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_gradient_of_softmax_takes_no_path_through_its_shift_and_matches_jax(name, jax):
+    x = RNG.standard_normal((6, 9)).astype(np.float32)
+    x[0, :3] = x[0].max() + 1  # ties at the maximum
+    w = RNG.standard_normal((6, 9)).astype(np.float32)
+    ours, theirs = getattr(fx.nn, name), getattr(jax.nn, name)
+    loss = lambda x: fnp.sum(ours(x) * w)  # noqa: E731
+    program = str(optimize(fx.make_program(fx.grad(loss))(fnp.asarray(x))))
+    assert program.count("reduce_max") == 1 and " gt " not in program  # (no count of ties)
+    want = jax.grad(lambda x: (theirs(x) * w).sum())(x)
+    np.testing.assert_allclose(fx.jit(fx.grad(loss))(fnp.asarray(x)), want, rtol=1e-5, atol=1e-6)

@@ -463,6 +463,56 @@ def test_squares_become_products(dtype, rng):
     assert _prims(q)["mul"] == 1 and "pow" not in _prims(q) and _prims(q)["integer_pow"] == 1  # x**3 stays
 
 
+def _triangular(rng, shape, dtype=F32, lower=True):
+    a = rng.uniform(-1, 1, shape) + (rng.uniform(-1, 1, shape) * 1j if np.dtype(dtype).kind == "c" else 0)
+    a = a + 4 * np.eye(shape[-1])  # well conditioned: the rewritten solve agrees to rounding
+    return fnp.asarray((np.tril(a) if lower else np.triu(a)).astype(dtype))
+
+
+@pytest.mark.parametrize("dtype", [F32, D.complex64])
+@pytest.mark.parametrize("transpose_a, conjugate_a", [(False, False), (True, False), (False, True), (True, True)])
+@pytest.mark.parametrize("left_side, lower", [(True, True), (False, False)])
+def test_solve_with_a_transposed_matrix_reads_the_matrix_with_op_transposed(dtype, transpose_a, conjugate_a,
+                                                                            left_side, lower, rng):
+    a = _triangular(rng, (2, 5, 5), dtype, lower=not lower)  # transposed, its triangle is `lower`'s
+    b = fnp.asarray(rng.uniform(-1, 1, (2, 5, 3) if left_side else (2, 3, 5)).astype(dtype))
+
+    def f(a, b):
+        return fx.lax.linalg.triangular_solve(fnp.swapaxes(a, -1, -2), b, left_side=left_side, lower=lower,
+                                              transpose_a=transpose_a, conjugate_a=conjugate_a)
+    p, q = _optimized(f, a, b)
+    assert _prims(p)["transpose"] == 1 and "transpose" not in _prims(q)
+    assert f"transpose_a={not transpose_a}" in str(q) and f"lower={not lower}" in str(q)
+
+
+def test_solve_with_a_transpose_of_batch_axes_is_left_alone(rng):
+    a = _triangular(rng, (3, 3, 3))
+    p, q = _optimized(lambda a, b: fx.lax.linalg.triangular_solve(fnp.permute_dims(a, (1, 0, 2)), b, left_side=True,
+                                                                  lower=True), a, _rand(rng, (3, 3, 2)))
+    assert _prims(q)["transpose"] == 1
+
+
+def test_solves_of_a_value_and_its_negation_become_one(rng):
+    a, b = _triangular(rng, (6, 6)), _rand(rng, (6, 2))
+    solve = lambda c: fx.lax.linalg.triangular_solve(a, c, left_side=True, lower=True)  # noqa: E731
+    p, q = _optimized(lambda b: (solve(b), solve(-b) * 2), b)
+    assert _prims(p)["triangular_solve"] == 2 and _prims(q)["triangular_solve"] == 1
+    np.testing.assert_array_equal(evaluate(q, b)[1], -2 * np.asarray(evaluate(p, b)[0]))  # exactly: signs only
+
+
+def test_gradient_of_a_gaussian_process_likelihood_solves_once_per_right_hand_side_without_transposes(rng):
+    def nlml(theta, x, y):
+        k = fnp.exp(-fnp.sum((x[:, None] - x[None]) ** 2, -1) / fnp.exp(theta[0])) + fnp.exp(theta[1]) * fnp.eye(40)
+        chol = fx.scipy.linalg.cholesky(k, lower=True)
+        alpha = fx.scipy.linalg.solve_triangular(chol.T, fx.scipy.linalg.solve_triangular(chol, y, lower=True))
+        return y @ alpha / 2 + fnp.sum(fnp.log(fnp.diagonal(chol)))
+    args = fnp.asarray(np.array([0.5, -2.0], np.float32)), _rand(rng, (40, 2)), _rand(rng, (40,))
+    p, q = _optimized(fx.value_and_grad(nlml), *args)
+    assert _prims(q)["triangular_solve"] == _prims(p)["triangular_solve"] - 1  # the solves of y / 2 and -y / 2 merged
+    assert _prims(q)["transpose"] == _prims(p)["transpose"] - 1  # no transposed factor
+    np.testing.assert_allclose(fx.jit(fx.grad(nlml))(*args), fx.grad(nlml)(*args), rtol=2e-3, atol=1e-3)
+
+
 def test_gradient_of_split_parts_is_one_concatenation_not_a_sum_of_pads(rng):
     x = _rand(rng, (3, 8))
 

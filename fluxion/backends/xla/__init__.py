@@ -85,7 +85,8 @@ class Executable:
 
         def lowered(*a):
             passed = iter(a[:n])
-            return lower_program(program, a[n:], [next(passed) if w is None else w() for w in written])
+            return lower_program(program, a[n:], [next(passed) if w is None else w() for w in written],
+                                 inputs_may_be_constants=False)
 
         # one flat argument list, parameter constants first; keep_unused keeps the parameters fixed
         self._jitted = jax.jit(lowered, keep_unused=True, donate_argnums=tuple(n + i for i, _ in donated))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 from ...core import dtypes as D
@@ -26,6 +27,7 @@ from ...ops import elementwise as E
 from ...ops.threefry import rounds, threefry2x32_p
 from . import complex_math as C
 from . import real_math as R
+from .folded_nan import GUARDED
 
 _LOW = (D.float16, D.bfloat16)
 
@@ -166,12 +168,22 @@ def _exact_divisor(div):
     """`div` with a real constant divisor hidden behind an optimization barrier (broadcast first,
     since on CPUs XLA treats a division by any broadcast value so): XLA divides by a constant as
     a product with its reciprocal, which rounds otherwise than NumPy's division and shows in
-    fnp.round(x, 2). A division by a computed value keeps XLA's rewrite (within an ulp)."""
+    fnp.round(x, 2). A division by a computed value keeps XLA's rewrite (within an ulp), and so
+    does one by powers of two (a mean's count, often), whose reciprocals give exactly the quotients."""
     def rule(x, y):
-        if D.kind(y.dtype) == D.FLOAT and not isinstance(y, jax.core.Tracer):
+        if D.kind(y.dtype) == D.FLOAT and not isinstance(y, jax.core.Tracer) \
+                and not _powers_of_two(np.asarray(y)):
             y = lax.optimization_barrier(jnp.broadcast_to(y, jnp.broadcast_shapes(x.shape, y.shape)))
         return div(x, y)
     return rule
+
+
+def _powers_of_two(y: np.ndarray) -> bool:
+    """Whether each element of `y` is +-2**k with 2**-k a normal number too (so that x * (1 / y),
+    what XLA computes, is x / y exactly, also where the quotient is subnormal)."""
+    tiny, y = float(jnp.finfo(y.dtype).tiny), np.abs(y.astype(np.float64))  # (exactly: y is at most 64-bit)
+    with np.errstate(divide="ignore"):
+        return bool(np.all(np.frexp(y)[0] == 0.5) and np.all(y >= tiny) and np.all(1 / y >= tiny))
 
 
 def _abs(x):
@@ -197,7 +209,7 @@ def _convert(x, *, new_dtype, weak=False):
 
 xla_lowering.update({
     E.neg_p: lax.neg, E.sign_p: _by_kind(R.sign, complex_=C.sign), E.abs_p: _by_kind(_abs, complex_=C.abs),
-    E.square_p: lax.square, E.exp_p: _f(R.exp, C.exp), E.exp2_p: _f(R.exp2, C.exp2), E.log_p: _f(lax.log, C.log),
+    E.square_p: lax.square, E.exp_p: _f(lax.exp, C.exp), E.exp2_p: _f(R.exp2, C.exp2), E.log_p: _f(lax.log, C.log),
     E.log2_p: _f(jnp.log2, C.log2), E.log10_p: _f(jnp.log10, C.log10), E.log1p_p: _f(R.log1p, C.log1p),
     E.expm1_p: _f(lax.expm1, C.expm1), E.sqrt_p: _f(lax.sqrt, C.sqrt), E.rsqrt_p: _f(lax.rsqrt, C.rsqrt),
     E.sin_p: _f(lax.sin, C.sin), E.cos_p: _f(lax.cos, C.cos), E.tan_p: _f(lax.tan, C.tan),
@@ -244,3 +256,4 @@ def _threefry2x32(k0, k1, x0, x1):
 
 
 xla_lowering[threefry2x32_p] = _threefry2x32
+GUARDED[E.exp_p] = _f(R.exp, C.exp)

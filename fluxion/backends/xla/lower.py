@@ -1,6 +1,7 @@
 """Lowering of a fluxion program to `jax.lax` operations, equation by equation.
 
-Each equation is lowered by its primitive's rule in `xla_lowering`. A call primitive (a
+Each equation is lowered by its primitive's rule in `xla_lowering` (or in `folded_nan.GUARDED`
+where an input may be a NaN that XLA knows while compiling). A call primitive (a
 `CallPrimitive`: checkpoint, custom rules, the linear calls of reverse mode) needs none: its
 function is staged on the equation's operand types into a program, which is lowered in
 place. So a compiled call computes what the same call computes eagerly, where the function
@@ -19,11 +20,14 @@ from ...core.program import Literal, Program
 from ...core.rules import xla_lowering
 from ...transforms.autodiff.custom import CallPrimitive
 from ...transforms.autodiff.partial_eval import StagingInterpreter
+from .folded_nan import GUARDED, may_fold_nan
 
 
-def lower_program(program: Program, args, consts=None) -> list:
+def lower_program(program: Program, args, consts=None, inputs_may_be_constants: bool = True) -> list:
     """The jax values of `program`'s outputs for jax values `args` of its inputs and `consts` of
-    its constants (by default its own constants, host Arrays, as a sub-program's are).
+    its constants (by default its own constants, host Arrays, as a sub-program's are). The
+    inputs are those of a branch or loop body (which may be constants of the enclosing
+    computation) unless `inputs_may_be_constants` is False (a computation's parameters).
 
     >>> import jax.numpy as jnp, fluxion as fx, fluxion.numpy as fnp
     >>> program = fx.make_program(lambda x: x * 2 + 1)(fnp.zeros(2))
@@ -35,8 +39,11 @@ def lower_program(program: Program, args, consts=None) -> list:
     env = dict(zip(program.constvars, consts))
     env.update(zip(program.inputs, args))
     read = lambda x: x.value if isinstance(x, Literal) else env[x]  # noqa: E731
+    folded = may_fold_nan(program, inputs_may_be_constants) if any(eq.prim in GUARDED for eq in program.equations) \
+        else ()
     for eq in program.equations:
-        rule = xla_lowering.get(eq.prim)
+        guarded = eq.prim in GUARDED and eq.outputs[0] in folded
+        rule = GUARDED[eq.prim] if guarded else xla_lowering.get(eq.prim)
         if rule is not None:
             out = rule(*map(read, eq.inputs), **eq.params)
         elif isinstance(eq.prim, CallPrimitive):

@@ -3,7 +3,8 @@
 - `exp2` is 2**n * 2**f with n = round(x): exact at integers and accurate for large |x|
   (XLA computes exp(x log 2), whose rounding grows with |x|);
 - `exp` and `exp2` are NaN where x is: XLA's float32 exp is not where a NaN constant has been
-  folded into x (exp(x * nan) gave arbitrary numbers);
+  folded into x (exp(x * nan) gave arbitrary numbers); exp's guarded rule is used only where
+  such a NaN may arrive (folded_nan.py);
 - `sinh` and `cosh` halve exp(|x|) exactly (XLA adds log(1/2) to the argument first);
 - float64 `log1p` and `atanh` are log(u) x / (u - 1) with u = 1 + x beyond small |x| (XLA's
   float64 log1p is some 100 ulps off there: its simplifier folds the correction term away);

@@ -23,6 +23,10 @@ forms stay finite where the original overflows or underflows to inf, and `x + 0 
       (split's gradient)             (no pad where nothing is left)       and are padded alike on the others
     pow(x, 2), integer_pow(x, 2)     x * x
     integer_pow(x, 1)                x
+    solve(a, -c)                     -solve(a, c)                         (reverse mode solves with c and
+                                                                          -c, which `cse` then merges)
+    solve(transpose(a), c)           solve(a, c), transpose_a and lower   the transpose swaps the last
+                                     flipped (no transposed copy)         two axes only
 
 A constant `1` / `0` / `2` may be a scalar or an array, as long as every element is it (and
 the result keeps the other operand's type, which the type check above ensures).
@@ -37,6 +41,7 @@ from ...core import dtypes as D
 from ...core.array import Array
 from ...core.program import Equation, Program
 from ...ops import elementwise as E
+from ...ops import linalg as L
 from ...ops import reduce as R
 from ...ops import shape as S
 from ._rebuild import Rebuild, opaque
@@ -69,6 +74,10 @@ def _logsumexp(x, *, axes: tuple):
 
 def _square(x):
     return E.mul_p.bind(x, x)
+
+
+def _negated_solve(a, c, **params):
+    return E.neg_p.bind(L.triangular_solve_p.bind(a, c, **params))
 
 
 def _joined(first, second, zero, *, dimension: int, config: tuple):
@@ -203,6 +212,25 @@ def _integer_pow_small(eq: Equation, b: Rebuild):
     return {1: ([eq.inputs[0]], _same), 2: ([eq.inputs[0]], _square)}.get(eq.params["y"])
 
 
+def _solve_of_negation(eq: Equation, b: Rebuild):
+    """op(a)^-1 (-c) is -(op(a)^-1 c) exactly (the solve is linear, and rounding keeps signs)."""
+    made = b.made_by(eq.inputs[1], E.neg_p)
+    return None if made is None else ([eq.inputs[0], made.inputs[0]], functools.partial(_negated_solve, **eq.params))
+
+
+def _solve_of_transpose(eq: Equation, b: Rebuild):
+    """A solve with a transposed matrix reads the matrix itself, with op(.) transposed instead
+    (its conjugation kept) and the other triangle: the transposed copy is not made."""
+    made = b.made_by(eq.inputs[0], S.transpose_p)
+    if made is None:
+        return None
+    n = made.inputs[0].aval.ndim
+    if made.params["permutation"] != (*range(n - 2), n - 1, n - 2):
+        return None
+    params = {**eq.params, "lower": not eq.params["lower"], "transpose_a": not eq.params["transpose_a"]}
+    return [made.inputs[0], eq.inputs[1]], functools.partial(L.triangular_solve_p.bind, **params)
+
+
 RULES: dict = {
     E.log_p: (_softplus_of_log, _logsumexp_of_log),
     E.log1p_p: (_softplus_of_log1p,),
@@ -215,6 +243,7 @@ RULES: dict = {
     S.transpose_p: (_transpose_of_transpose,),
     E.pow_p: (_pow_two,),
     E.integer_pow_p: (_integer_pow_small,),
+    L.triangular_solve_p: (_solve_of_negation, _solve_of_transpose),
 }
 
 
