@@ -125,7 +125,9 @@ def _extremum_jvp(t, ans, x, *, axes, largest: bool):
     # recomputes in each kernel that reads it); a NaN extremum is taken as +inf for the maximum
     # (-inf for the minimum), so the NaNs attain it, with any infinities of that sign
     ans = select(ne(ans, ans), ans, _const(float("inf") if largest else -float("inf"), ans))
-    beyond = (E.gt_p if largest else E.lt_p).bind(S.broadcast_in_dim(ans, x.shape, _kept(x.ndim, axes)), x)
+    # (ans with the reduced axes kept as 1s, which the comparison broadcasts: no copy of x's size)
+    kept = S.reshape(ans, tuple(1 if i in axes else n for i, n in enumerate(x.shape)))
+    beyond = (E.gt_p if largest else E.lt_p).bind(kept, x)
     at = E.not_p.bind(beyond)
     # an empty slice has no position attaining its extremum (the identity): its tangent is 0
     count = E.max_p.bind(R.reduce_sum(E.convert_element_type_p.bind(at, new_dtype=x.dtype, weak=False), axes),

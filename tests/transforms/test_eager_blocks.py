@@ -125,6 +125,24 @@ def test_signatures_whose_rules_make_large_constants_are_not_kept(monkeypatch):
     assert kept["select_n"] is None and kept["mul"] is not None
 
 
+def test_a_backward_filling_large_zeros_is_kept_and_fills_them_at_each_run(monkeypatch):
+    # a gather's transpose scatters into zeros of its operand's size: made by the backward program
+    # as it runs rather than kept as a constant, which would keep the program from being cached
+    monkeypatch.setattr(blocks, "_blocks", {})
+    monkeypatch.setattr(blocks, "_MAX_CONST_BYTES", 64)
+    monkeypatch.setattr(blocks, "_STAGED_FILL_BYTES", 64)
+    x = fx_rand(50, dtype=np.float64, seed=10)
+    i = np.array([3, 7, 3, 49, 0, 7, 7])
+    g = fx.grad(lambda x: fnp.sum(fnp.sin(x[i])))
+    expected = np.bincount(i, np.cos(np.asarray(x)[i]), minlength=50)
+    for _ in range(3):  # (each run gets fresh zeros: an earlier scatter leaves nothing behind)
+        np.testing.assert_allclose(np.asarray(g(x)), expected, rtol=1e-15)
+    gather = next(b for k, b in blocks._blocks.items() if k[0].name == "gather")
+    (backward,) = gather._backward.values()
+    assert "broadcast_in_dim" in [eq.prim.name for eq in backward.program.equations]
+    assert sum(c.size for c in backward.program.consts) <= 1
+
+
 def _vjp_grads(f, args, argnums):
     """The gradient by the general path: fx.vjp of f in the argnums arguments."""
     nums = (argnums,) if isinstance(argnums, int) else argnums

@@ -430,3 +430,15 @@ def test_reductions_over_any_axes_match_jax(data):
         return
     assert_derivatives_match_jax(lambda x: program(fnp, x), lambda x: program(jnp, x), [x], rtol=1e-9,
                                  second_order=False)
+
+
+@pytest.mark.parametrize("axis", [0, 2, (0, 2), (1, 2), None])
+def test_extremum_derivatives_at_ties_match_jax_to_second_order_under_jit_and_vmap(axis):
+    x = np.round(rand((3, 4, 2), seed=5) * 2) / 2  # halves: many ties in every slice
+    assert_derivatives_match_jax(lambda x: fnp.max(x, axis=axis) * fnp.min(x, axis=axis),
+                                 lambda x: jnp.max(x, axis=axis) * jnp.min(x, axis=axis), [x])
+    g = fx.grad(lambda x: fnp.sum(fnp.sin(fnp.max(x, axis=axis))))
+    expected = jax.grad(lambda x: jnp.sum(jnp.sin(jnp.max(x, axis=axis))))(x)
+    np.testing.assert_allclose(np.asarray(fx.jit(g)(_arr(x))), expected, rtol=1e-15)
+    np.testing.assert_allclose(np.asarray(fx.vmap(g)(_arr(np.stack([x, -x])))),
+                               [expected, jax.grad(lambda x: jnp.sum(jnp.sin(jnp.max(x, axis=axis))))(-x)], rtol=1e-15)

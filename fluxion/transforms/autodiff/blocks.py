@@ -16,6 +16,8 @@ of a derivative; blocks replay them.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ...backends.numpy.program import kernels
@@ -25,6 +27,7 @@ from ...core.primitive import Primitive, abstract_eval, jvp_rules, transpose_rul
 from ...core.program import Equation, Literal, Program, Var, evaluate, sub_programs
 from ...core.types import ArrayType
 from ...ops._ad import Zero, add_tangents
+from ...ops.shape import broadcast_in_dim_p
 from .custom import CallPrimitive
 from .jvp import JVPInterpreter, JVPTracer
 from .partial_eval import StagedTracer, StagingInterpreter
@@ -36,6 +39,22 @@ _opaque: set = set()  # primitives whose parameters carry programs or functions:
 # a block keeps the constants its rule made (arrays of its operands' shapes, say) for as long as
 # it is cached: signatures whose constants are larger apply their rules at each call instead
 _MAX_CONST_BYTES = 1 << 20
+# fills (a rule's zeros, as the operand that a gather's transpose scatters into) at least this large
+# are made by the program at each run rather than kept as constants: a fill costs what copying it
+# would, and a large constant would keep its program from being cached at all
+_STAGED_FILL_BYTES = 1 << 16
+
+
+class _BackwardStaging(StagingInterpreter):
+    """The staging of a block's backward program: as a jit's, but a large fill of a known scalar is
+    an equation of the program, not a constant computed now. (Not of its forward program: a fill
+    that the linear program reads would then be a residual, made and kept at each call.)"""
+
+    def process(self, prim, args, params):
+        if prim is broadcast_in_dim_p and not params["broadcast_dimensions"] and args[0].__class__ is Array \
+                and math.prod(params["shape"]) * args[0].dtype.itemsize >= _STAGED_FILL_BYTES:
+            return self.stage(prim, args, params)
+        return StagingInterpreter.process(self, prim, args, params)
 
 
 class Block:
@@ -78,7 +97,7 @@ class Block:
             return self._backward[has_ct]
         except KeyError:
             pass
-        staged = StagingInterpreter()
+        staged = _BackwardStaging()
         staged.parent = EAGER
         constvars, consts, inputs, equations, outputs = self._transposed
         res = [staged.new_input(a) for a in self.res_types]

@@ -108,6 +108,10 @@ class StagingInterpreter(Interpreter):
             # effects happen as its primal values are computed)
             if self.linear or prim not in effectful:
                 return self.parent.process(prim, args, params)
+        return self.stage(prim, args, params)
+
+    def stage(self, prim, args, params):
+        """Record the call as an equation, whatever its operands, and return its staged outputs."""
         in_vars = [self.var_of(a) for a in args]
         types = out_types(prim, [v.aval for v in in_vars], params)
         outs = [Var(t) for t in (types if prim.multiple_results else (types,))]
