@@ -6,14 +6,14 @@ conj(v[n])`, and `convolve(a, v)` correlates the longer sequence with the shorte
 (centred as NumPy centres them), "valid" only where one input covers the other; NumPy's
 integer modes 0, 1 and 2 name "valid", "same" and "full".
 
-Unlike NumPy, which sums only the overlapping products, the padding takes part in the sums
-(as in XLA's convolution): an infinity that meets the zero padding gives NaN in "full" and
-"same" mode.
+As in NumPy, only the overlapping products are summed: an infinity or NaN makes NaN of the
+outputs whose sums it takes part in, not of those that would meet it only through the zero
+padding. (Under jit, XLA's convolution of long sequences may multiply the padding too, so that
+such a NaN reaches further.)
 """
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from ..core import dtypes
 from ..core.array import Array
@@ -60,7 +60,7 @@ def _slide(x: Array, kernel: Array, lo: int, length: int, flip: bool = False) ->
     m, n = x.shape[0], kernel.shape[0]
     hi = length - 1 + n - m - lo  # (never negative for the modes' lo and length)
     if (x.__class__ is Array and kernel.__class__ is Array and _ctx.interp is EAGER
-            and x._value.dtype in _KERNEL_DTYPES):  # the common case, kept fast
+            and x._value.dtype in _KERNEL_DTYPES and _products_agree(x._value, kernel._value)):  # kept fast
         k = kernel._value[::-1] if flip and n > 1 else kernel._value  # (as rev, which leaves one element be)
         return eager_array(_eager_slide(x._value, k, lo, hi, length), x._weak and kernel._weak)
     if flip:
@@ -74,31 +74,22 @@ def _slide(x: Array, kernel: Array, lo: int, length: int, flip: bool = False) ->
 
 
 def _eager_slide(u: np.ndarray, k: np.ndarray, lo: int, hi: int, length: int) -> np.ndarray:
-    """The convolution's `length` sums from `lo` zeros before `u`. Where every value is finite, NumPy's
-    correlate gives them (within rounding: it sums in another order), a dot product per shift, many
-    times faster than the convolution's strided matmul, whose loop does not use BLAS; zeros of the
-    padding add nothing to those sums, so its 'full' mode, which starts len(k) - 1 zeros before `u`
-    and leaves their products out, serves. Otherwise (an inf or NaN that meets the padding gives
-    NaN) it is what the convolution's kernel computes: the row `k` times the columns of the padded
-    `u`, with the shapes and strides that kernel gives NumPy's matmul."""
-    if _finite(u) and _finite(k):
-        kc = k.conj() if k.dtype.kind == "c" else k  # (correlate conjugates its second operand)
-        if not lo and not hi:
-            return np.correlate(u, kc, "valid")
-        start = k.shape[0] - 1 - lo
-        return np.correlate(u, kc, "full")[start:start + length]
-    if lo or hi:
-        padded = np.zeros(lo + u.shape[0] + hi, u.dtype)
-        padded[lo:lo + u.shape[0]] = u
-        u = padded
-    shape, steps = (1, 1, k.shape[0], length), (0, 0, u.strides[0], u.strides[0])
-    # a view of a contiguous buffer costs less made directly than by as_strided
-    cols = np.ndarray(shape, u.dtype, u, 0, steps) if u.flags.c_contiguous else as_strided(u, shape, steps)
-    return (k.reshape(1, 1, 1, -1) @ cols).reshape(length)
+    """The convolution's `length` sums from `lo` zeros before `u`, by NumPy's correlate (within
+    rounding: it sums in another order), a dot product per shift, many times faster than the
+    convolution's strided matmul, whose loop does not use BLAS. Zeros of the padding take no part
+    in the convolution's sums, so correlate's 'full' mode, which starts len(k) - 1 zeros before `u`
+    and leaves their products out, serves."""
+    kc = k.conj() if k.dtype.kind == "c" else k  # (correlate conjugates its second operand)
+    if not lo and not hi:
+        return np.correlate(u, kc, "valid")
+    start = k.shape[0] - 1 - lo
+    return np.correlate(u, kc, "full")[start:start + length]
 
 
-def _finite(x: np.ndarray) -> bool:
-    return x.dtype.kind in "iu" or bool(np.isfinite(x).all())
+def _products_agree(u: np.ndarray, k: np.ndarray) -> bool:
+    """Whether NumPy's correlate gives the convolution's products: not for a complex infinity or
+    NaN, whose product each implementation of complex multiplication makes its own NaNs of."""
+    return u.dtype.kind != "c" or bool(np.isfinite(u).all() and np.isfinite(k).all())
 
 
 def convolve(a, v, mode: str | int = "full") -> Array:

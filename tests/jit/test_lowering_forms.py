@@ -230,3 +230,14 @@ def test_gradient_of_softmax_takes_no_path_through_its_shift_and_matches_jax(nam
     assert program.count("reduce_max") == 1 and " gt " not in program  # (no count of ties)
     want = jax.grad(lambda x: (theirs(x) * w).sum())(x)
     np.testing.assert_allclose(fx.jit(fx.grad(loss))(fnp.asarray(x)), want, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.float64])
+def test_conv_with_batch_groups_and_input_dilation_compiles_and_matches_eager(dtype):
+    # XLA's compiler aborts on batch groups with lhs_dilation: the lowering makes the holes itself
+    rng = np.random.default_rng(0)
+    x, w = (rng.integers(-5, 5, s).astype(dtype) for s in ((7, 6, 2, 1), (3, 4, 3, 1)))
+    f = lambda x, w: fx.lax.conv_general_dilated(  # noqa: E731
+        x, w, (2, 3), ((0, 0), (2, 3)), lhs_dilation=(3, 1), dimension_numbers=("HNWC", "HOWI", "NCHW"),
+        batch_group_count=2)
+    np.testing.assert_array_equal(np.asarray(fx.jit(f)(x, w)), np.asarray(f(x, w)))

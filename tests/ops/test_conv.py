@@ -117,6 +117,20 @@ def test_conv_crops_with_negative_padding():
     np.testing.assert_array_equal(np.asarray(out), reference_conv(x, w, (1,), ((-1, -2),), (1,), (1,)))
 
 
+@pytest.mark.parametrize("strides, padding, lhs_dilation, rhs_dilation", [
+    ((1,), ((1, 1),), (1,), (1,)), ((2,), ((2, -1),), (1,), (2,)), ((1,), ((3, 2),), (2,), (1,)), ((1,), ((0, 0),), (1,), (1,))])
+def test_conv_with_nan_and_inf_in_the_kernel_sums_only_input_elements_not_the_padding(strides, padding, lhs_dilation,
+                                                                                         rhs_dilation, rng):
+    # (zero padding times an infinite tap would make NaN of outputs that no input element reaches it in)
+    x = rng.standard_normal((2, 2, 7))
+    w = rng.standard_normal((3, 2, 3))
+    w[0, 1, 0], w[2, 0, 2] = np.nan, -np.inf
+    out = conv_general_dilated(x, w, strides, padding, lhs_dilation, rhs_dilation)
+    expected = reference_conv(x, w, strides, padding, lhs_dilation, rhs_dilation)
+    np.testing.assert_allclose(np.asarray(out), expected, rtol=1e-12, atol=1e-12)
+    assert np.isfinite(expected).any()
+
+
 def test_conv_kernel_larger_than_input_gives_empty_output():
     out = conv_general_dilated(np.ones((2, 1, 3)), np.ones((4, 1, 5)), (1,), "VALID")
     assert out.shape == (2, 4, 0)

@@ -62,7 +62,7 @@ def _conv(lhs, rhs, *, window_strides, padding, lhs_dilation, rhs_dilation, dime
         # `w` (b, g, outputs, features, window)
         w = rhs.reshape((b, g, o // (b * g)) + rhs.shape[1:])
         x = lhs.reshape((b, n // b, g, lhs.shape[1] // g) + lhs.shape[2:])
-        if any(d > 1 for d in lhs_dilation):
+        if any(d > 1 for d in lhs_dilation) or _pads_nonfinite(w, padding):
             out = _scattered(x, w, spatial, window_strides, padding, lhs_dilation, rhs_dilation)
         else:
             out = _gathered(x, w, spatial, window_strides, padding, rhs_dilation)
@@ -94,6 +94,13 @@ def _gathered(x, w, spatial, strides, padding, dilation):
             cols = part.transpose((0, 2, 3, *taps, 1, *positions)).reshape(b, g, i * math.prod(window), -1)
             out[:, :, :, lo:lo + m] = (flat @ cols).reshape((b, g, o, m) + spatial)
     return out
+
+
+def _pads_nonfinite(w: np.ndarray, padding) -> bool:
+    """Whether zero padding would meet an infinite or NaN kernel element: the convolution sums
+    only the products of input elements (as NumPy's correlate and XLA's direct loop do; 0 * inf
+    would make NaN of a finite sum), which `_scattered` computes without making the padding."""
+    return any(lo > 0 or hi > 0 for lo, hi in padding) and w.dtype.kind in "fc" and not np.isfinite(w).all()
 
 
 def _scattered(x, w, spatial, strides, padding, lhs_dilation, rhs_dilation):
