@@ -11,8 +11,6 @@ from ..core import dtypes
 from ..core.errors import op_error
 from ..core.primitive import Primitive, jvp_rules, transpose_rules
 from . import elementwise as E
-from . import linalg as L
-from . import shape as S
 from ._batch import defelementwise
 from ._ad import Zero, defjvp, deflinear, defzero, instantiate, is_undefined, unbroadcast
 
@@ -245,23 +243,8 @@ def _sub_transpose(ct, x, y):
 
 def _mul_transpose(ct, x, y):
     if is_undefined(x):
-        return [_product_sum(ct, y, x.aval), None]
-    return [None, _product_sum(ct, x, y.aval)]
-
-
-def _product_sum(ct, other, aval):
-    """unbroadcast(ct * other, aval). Where `aval` was broadcast along exactly the axes along which
-    `other` was not (the factors of an outer product, a scalar times an array), that is one
-    contraction: a matrix product, several times faster than a product of ct's size summed again."""
-    n = ct.ndim
-    mine = (1,) * (n - len(aval.shape)) + tuple(aval.shape)
-    theirs = (1,) * (n - other.ndim) + tuple(other.shape)
-    summed = tuple(i for i in range(n) if mine[i] == 1 and ct.shape[i] != 1)
-    if not summed or aval.weak or any(theirs[i] != (ct.shape[i] if i in summed else 1) for i in range(n)):
-        return unbroadcast(mul(ct, other), aval)
-    other = S.reshape(other, tuple(ct.shape[i] for i in summed))
-    out = L.dot_general(ct, other, ((summed, tuple(range(len(summed)))), ((), ())))
-    return S.reshape(out, aval.shape)
+        return [unbroadcast(mul(ct, y), x.aval), None]
+    return [None, unbroadcast(mul(x, ct), y.aval)]
 
 
 def _div_transpose(ct, x, y):

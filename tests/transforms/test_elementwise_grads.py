@@ -703,7 +703,7 @@ ELEMENTWISE_PRIMITIVES = [p for p in vars(E).values() if isinstance(p, Primitive
 LINEAR = [  # (primitive, argument shapes, linear positions)
     (E.neg_p, [(3, 2)], (0,)), (E.add_p, [(3, 1), (4,)], (0, 1)), (E.sub_p, [(2, 3), ()], (0, 1)),
     (E.mul_p, [(3, 1), (4,)], (0,)), (E.mul_p, [(), (3,)], (1,)), (E.div_p, [(3, 1), (4,)], (0,)),
-    # broadcast factors whose cotangents are contractions (outer products, a 0-d factor), and not
+    # broadcast factors (outer products, a 0-d factor), whose cotangents are summed
     (E.mul_p, [(3, 1), (1, 4)], (1,)), (E.mul_p, [(2, 1, 1), (1, 3, 4)], (0,)), (E.mul_p, [(), (3, 4)], (0,)),
     (E.mul_p, [(1, 4), (3, 4)], (0,)), (E.mul_p, [(2, 1, 4), (1, 3, 1)], (1,)),
 ]
@@ -811,7 +811,7 @@ def test_clip_gradient_at_its_bounds_is_one_half_eager_under_jit_and_vmap():
 @pytest.mark.parametrize("shapes", [[(5, 1), (1, 4)], [(3, 1, 1), (1, 2, 4)], [(), (3, 4)], [(4,), (3, 1)],
                                     [(2, 1, 3), (1, 4, 1)]], ids=str)
 def test_products_of_broadcast_factors_match_jax_to_second_order_eager_and_under_jit(shapes):
-    # the cotangent of a factor broadcast along the axes where the other is not is a contraction
+    # the cotangent of a broadcast factor is summed over the axes it was broadcast along
     f = lambda x, y: fnp.sin(x * y) * (x * y)
     jf = lambda x, y: jnp.sin(x * y) * (x * y)
     xs = [rand(s, seed=k + 20) for k, s in enumerate(shapes)]
