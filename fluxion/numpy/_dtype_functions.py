@@ -79,8 +79,14 @@ def _eager_astype(v: np.ndarray, dt: np.dtype) -> Array | None:
 
 def _fits(v: np.ndarray, dt: np.dtype) -> bool:
     """Whether every value of float `v` is finite and truncates into integer dtype `dt` (NaN fits
-    nowhere: both reductions give it). (Two reductions, not a sum of squares: BLAS's dot may wait
-    on its threads for milliseconds where the cores are busy.)"""
+    nowhere: the reductions give it)."""
+    # one pass for a small array and a common target: every rounded square is at most the rounded
+    # sum of squares, and |v| < 2**(b-1) exactly when the rounded square of v is below the
+    # representable 2**(2b-2) (not for a large one: BLAS's dot may wait on its threads for
+    # milliseconds where the cores are busy)
+    squares_below = _SQUARES_BELOW.get(dt)
+    if squares_below and v.size < 4096 and v.dtype in _WIDE and np.vdot(v, v) < squares_below:
+        return True
     if not v.size:
         return False
     high = _HIGH[dt]
@@ -90,6 +96,8 @@ def _fits(v: np.ndarray, dt: np.dtype) -> bool:
 
 # the largest integer of each dtype as a float, which floats below it truncate under
 _HIGH = {dt: float(np.iinfo(dt).max) for dt in D.INTEGER}
+_SQUARES_BELOW = {D.int32: 2.0 ** 62, D.int64: 2.0 ** 126}
+_WIDE = frozenset((D.float32, D.float64))
 _DTYPES = (type, np.dtype)  # dtype-likes that canonicalize takes as they are
 
 

@@ -685,7 +685,7 @@ def _eager_clip(x: Array, low, high) -> Array | None:
         hi = None if high is None else _eager_bound(high, v.dtype)
     except (KeyError, OverflowError):  # (a bound that changes the dtype, or an int one out of its range)
         return None
-    if low == 0 or high == 0:
+    if low == 0 or high == 0 or v.size < 1024:  # (NumPy's clip costs more than the two on small arrays)
         value = v if lo is None else np.maximum(v, lo)
         value = value if hi is None else np.minimum(value, hi)
     else:

@@ -75,9 +75,10 @@ def test_nans_sort_last_and_signed_zeros_keep_their_order():
 def test_long_sorts_keep_the_bits_of_signed_zeros_and_nans(dtype, n):
     # long enough for NumPy's vectorized sort, whose minimum of -0.0 and 0.0 may be either (so that
     # a lone -0.0 among zeros can vanish from its result)
-    lone = np.zeros((3, n))
+    # (300 rows: large enough for the path that starts from NumPy's default sort)
+    lone = np.zeros((300, n))
     lone[:, n // 2] = -0.0
-    mixed = np.random.default_rng(n).choice(np.array([0.0, -0.0, 1.0, np.nan, -np.nan]), (3, n))
+    mixed = np.random.default_rng(n).choice(np.array([0.0, -0.0, 1.0, np.nan, -np.nan]), (300, n))
     for x in (lone.astype(dtype), mixed.astype(dtype)):
         for dim in (0, 1):
             got = np.asarray(S.sort(Array(x), dim))

@@ -21,8 +21,13 @@ def _key(x) -> np.ndarray:
     return x.astype(np.float32) if x.dtype in _LOW else x
 
 
+_SMALL = 2048  # elements below which NumPy's stable sort costs less than the checks after its default one
+
+
 def stable_sort(x: np.ndarray, axis: int) -> np.ndarray:
     """`np.sort(x, axis, kind="stable")`, from NumPy's faster default sort where that gives the same."""
+    if x.size < _SMALL:
+        return np.sort(x, axis, kind="stable")
     s = np.sort(x, axis)
     if x.dtype.kind == "c" or x.dtype.kind == "f" and x.shape[axis] > 1 and _distinct_equals(x, np.moveaxis(s, axis, -1)):
         return np.take_along_axis(x, stable_argsort(x, axis), axis)
@@ -42,7 +47,7 @@ def _distinct_equals(x: np.ndarray, s: np.ndarray) -> bool:
 def stable_argsort(x: np.ndarray, axis: int) -> np.ndarray:
     """`np.argsort(x, axis, kind="stable")`, from NumPy's faster default sort: each run of equal
     elements (NaNs among them) then has its indices sorted, by one more sort of unique keys."""
-    if x.dtype.kind == "c" or x.shape[axis] < 2:
+    if x.dtype.kind == "c" or x.shape[axis] < 2 or x.size < 2 * _SMALL:
         return np.argsort(x, axis, kind="stable")
     perm = np.argsort(x, axis)
     s = np.take_along_axis(x, perm, axis)
