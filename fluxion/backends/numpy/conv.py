@@ -82,7 +82,7 @@ def _gathered(x, w, spatial, strides, padding, dilation):
     positions, taps = range(4, 4 + nsp), range(4 + nsp, 4 + 2 * nsp)
     (b, n, g, i), o = x.shape[:4], w.shape[2]
     flat = w.reshape(b, g, o, -1)
-    out = np.empty((b, g, o, n) + spatial, np.result_type(x, w))
+    out = np.empty((b, g, o, n) + spatial, x.dtype)
     inner = math.prod(window) > math.prod(spatial)  # (the kernel of a weight gradient: window innermost)
     step = max(1, _CACHED // (view.itemsize * b * g * i * math.prod(window) * math.prod(spatial)))
     for lo in range(0, n, step):
