@@ -39,6 +39,7 @@ from ..core.errors import ConcretizationError, TracerLeakError, op_error, requir
 from ..core.interpreters import EAGER, _ctx, push
 from ..core.program import Program
 from ..core.types import ArrayType
+from . import _jit_batched
 from ._arguments import Arguments
 from ._convert import converted
 from ._lowered import Lowered
@@ -216,7 +217,12 @@ class Jitted:
     def _dispatched(self, *args, **kwargs):
         """A call that XLA's dispatcher does not know (see `jit`): the outputs, and the
         Executable that made them with its inputs (None, None when none ran)."""
-        if _ctx.interp is not EAGER:  # inside another transformation: let it see the operations
+        if _ctx.interp is not EAGER:  # inside another transformation: let it see the operations,
+            # unless it is a vmap that runs eagerly, for which the batched function is compiled
+            if _jit_batched.runs_batched(_ctx.interp):
+                outs = _jit_batched.call(self, _ctx.interp, args, kwargs)
+                if outs is not _jit_batched.LEFT:
+                    return outs, None, None
             return converted(self.fun)(*args, **kwargs), None, None
         entry, arrays = self._find(args, kwargs)
         outs = entry.build(entry.executable.run(arrays))
@@ -296,6 +302,9 @@ class Jitted:
             print(f"fx.jit: compiling {self._name} for ({self._describe(key)})", file=sys.stderr)
         nums = key[2][0] and tuple(i for i, _, _ in key[2][0])
         program, _, out_tree = trace(self.fun, args, kwargs, nums, self.static_argnames, self._arguments)
+        if any(isinstance(c, Tracer) for c in program.consts):  # (only a call under a transformation meets one)
+            raise op_error(TracerLeakError, "jit", "the function uses a traced value of an enclosing "
+                           "transformation that it does not receive as an argument", "pass it as an argument")
         entry = _Entry(self._compiled(program, key, len(args)), out_tree)
         entry.used = next(self._clock)
         self._cache[key] = entry
@@ -530,9 +539,10 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
     host arrays (the NumPy cpu:0 device) donation does nothing: the call reads the inputs
     where they are, and they keep their values.
 
-    Inside another transformation (grad, vmap, or an enclosing jit) the function is not
-    compiled on its own: its operations are seen by that transformation (a call on
-    constants only may run its compiled program, whose results are constants there too).
+    Inside another transformation (grad, or an enclosing jit) the function is not compiled on
+    its own: its operations are seen by that transformation (a call on constants only may run
+    its compiled program, whose results are constants there too). Under a vmap that runs
+    eagerly, the batched function is compiled, as `jit(vmap(f))` would be.
 
     The result has `lower(*args)`, `cache_size()` and `clear_cache()`, and the function's
     name and docstring. `keep_unused` and `inline` are accepted as jax's are: every argument
