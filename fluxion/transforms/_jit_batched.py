@@ -14,27 +14,18 @@ has one.
 from __future__ import annotations
 
 import functools
+import threading
 
+from .. import config
 from ..core import tree
-from ..core.array import Tracer
+from ..core.array import Array, Tracer, to_array
 from ..core.errors import ConcretizationError, TracerLeakError
 from ..core.interpreters import EAGER, push, use
 from ._convert import converted
 from .batching.interpreter import BatchInterpreter, BatchTracer
 
 LEFT = object()  # what `call` returns for a call it leaves to the vmap
-
-
-class _Out:
-    """An output of the batched function: its value and batch axis (None: unbatched)."""
-
-    __slots__ = ("value", "bdim")
-
-    def __init__(self, value, bdim):
-        self.value, self.bdim = value, bdim
-
-
-tree.register(_Out, lambda o: ([o.value], o.bdim), lambda bdim, children: _Out(children[0], bdim))
+_traced = threading.local()  # .out: (structure, batch axes) of the outputs of the last trace of `_batched`
 
 
 def runs_batched(interp) -> bool:
@@ -60,21 +51,36 @@ def call(jitted, interp: BatchInterpreter, args: tuple, kwargs: dict):
         hash(spec)
     except TypeError:  # an unhashable static argument: the vmap's call explains it
         return LEFT
-    batched = jitted.__dict__.get("_batched")
-    if batched is None:
-        from .staging import jit
-        batched = jitted._batched = jit(functools.partial(_batched, jitted.fun), static_argnums=0,
-                                        device=jitted.device)
+    batched, outs = jitted.__dict__.get("_batched") or _make(jitted)
+    vals = [v for v, _ in unpacked]
+    key = (spec, tuple([v.aval if isinstance(v, Array) else to_array(v).aval for v in vals]))
+    _traced.out = None
     try:
         with use(EAGER):
-            out = batched(spec, *[v for v, _ in unpacked])
+            values = batched(spec, *vals)
+            if _traced.out is None and key not in outs:  # compiled without its structure kept: again
+                batched.clear_cache()
+                values = batched(spec, *vals)
     except (TracerLeakError, ConcretizationError):
         return LEFT
-    return tree.map(lambda o: interp.wrap(o.value, o.bdim), out, is_leaf=lambda x: x.__class__ is _Out)
+    if _traced.out is not None:
+        if len(outs) > 4 * max(config.jit_cache_size, 1):
+            outs.clear()
+        outs[key] = _traced.out
+    out_tree, dims = outs[key]
+    return tree.unflatten(out_tree, [interp.wrap(v, d) for v, d in zip(values, dims)])
 
 
-def _batched(f, spec, *vals):
-    """`f` on the examples stacked in `vals`, as `call` made `spec`; traced under jit."""
+def _make(jitted):
+    """The jitted batched function of `jitted`, and its outputs' structures by signature."""
+    from .staging import jit
+    jitted._batched = jit(functools.partial(_batched, jitted.fun), static_argnums=0, device=jitted.device), {}
+    return jitted._batched
+
+
+def _batched(f, spec, *vals) -> tuple:
+    """`f` on the examples stacked in `vals`, as `call` made `spec`, traced under jit: its
+    outputs' values, flat (a flat tuple of arrays keeps the calls on XLA's dispatcher)."""
     in_tree, dims, size, axis_name, (static_args, static_kwargs) = spec
     interp = BatchInterpreter(size, axis_name=axis_name)
     with push(interp):
@@ -85,7 +91,9 @@ def _batched(f, spec, *vals):
             args.insert(i, a)
         out = converted(f)(*args, **dyn_kwargs, **dict(static_kwargs))
         out_leaves, out_tree = tree.flatten(out)
-        return tree.unflatten(out_tree, [_Out(*interp.unpack(o)) for o in out_leaves])
+        unpacked = [interp.unpack(o) for o in out_leaves]
+    _traced.out = out_tree, tuple(d for _, d in unpacked)
+    return tuple(v for v, _ in unpacked)
 
 
 def _closes_over(f, interp) -> bool:

@@ -139,3 +139,14 @@ def test_outputs_of_every_kind():
 def test_errors_speak_of_one_example():
     with pytest.raises(fx.errors.ShapeError, match=r"\(3,\)"):
         fx.vmap(fx.jit(lambda x: x @ fnp.ones((4, 2))))(fnp.asarray(XS))
+
+
+def test_one_jitted_function_under_vmaps_of_other_sizes_and_axes():
+    g, traces = counting(lambda x, w: (fnp.tanh(x @ w), w * 2.0))
+    f = fx.jit(g)
+    for size, axis in [(2, 0), (3, 0), (2, 1), (2, 0)]:
+        xs = XS[:size] if axis == 0 else XS[:size].T
+        out, w2 = fx.vmap(f, in_axes=(axis, None), out_axes=(0, None))(fnp.asarray(xs), fnp.asarray(W))
+        np.testing.assert_allclose(out, np.tanh(XS[:size] @ W), rtol=1e-6)
+        np.testing.assert_allclose(w2, W * 2.0, rtol=0)
+    assert len(traces) == 3  # the repeated signature is not traced again
