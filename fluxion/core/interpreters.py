@@ -168,11 +168,25 @@ class EagerInterpreter(Interpreter):
         except KeyError:
             raise errors.op_error(NotImplementedError, prim.name, "has no abstract evaluation rule") from None
         out = rule(*[ArrayType(*s) for s in signature], **params)
+        _check_rank(prim.name, out)
         if key is not None:
             if len(self._types) > 100_000:
                 self._types.clear()
             self._types[key] = out
         return out
+
+
+# NumPy arrays, which hold every eager value, have at most this many dimensions
+MAX_NDIM = 64
+
+
+def _check_rank(op: str, out) -> None:
+    """Refuse an eager result of more dimensions than a NumPy array can have, before its kernel runs."""
+    for t in out if isinstance(out, (tuple, list)) else (out,):
+        if len(t.shape) > MAX_NDIM:
+            raise errors.op_error(errors.ShapeError, op, f"its result would have {len(t.shape)} dimensions; "
+                                  f"eager arrays have at most {MAX_NDIM}", "remove size-1 axes (squeeze or "
+                                  f"reshape) so that the result has at most {MAX_NDIM} dimensions")
 
 
 def leak_error(op: str, tracer: Tracer) -> errors.TracerLeakError:

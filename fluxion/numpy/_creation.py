@@ -22,7 +22,7 @@ from ..core.errors import (
     ShapeError,
     op_error,
 )
-from ..core.interpreters import EAGER, _ctx
+from ..core.interpreters import EAGER, MAX_NDIM, _ctx
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ..ops._util import broadcast_shape
@@ -176,10 +176,11 @@ def _fill_dtype(fill_value) -> np.dtype:
 
 
 def _eager_shape(shape) -> tuple | None:
-    """`shape` as a tuple where it is an int or a tuple of ints >= 0, as the fast paths take it; else None."""
+    """`shape` as a tuple where it is an int or a tuple of ints >= 0, as the fast paths take it; else None
+    (also beyond NumPy's rank limit, whose error the general path gives)."""
     if shape.__class__ is int:
         shape = (shape,)
-    if shape.__class__ is tuple and all(d.__class__ is int and d >= 0 for d in shape):
+    if shape.__class__ is tuple and len(shape) <= MAX_NDIM and all(d.__class__ is int and d >= 0 for d in shape):
         return shape
     return None
 

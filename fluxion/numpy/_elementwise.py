@@ -16,6 +16,7 @@ import numpy as np
 
 from ..core import dtypes as D
 from ..core.array import Array, Tracer
+from ..core.errors import op_error
 from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..transforms.autodiff.custom import custom_jvp
@@ -477,7 +478,11 @@ def round(x, /, decimals: int = 0) -> Array:  # noqa: A001
     if decimals.__class__ is int and decimals == 0 and (out := eager_unary(E.round_p, x, _REAL_FLOATING)) is not None:
         return out  # kept fast
     (x,) = operands("round", NUMERIC, x)
-    decimals = operator.index(decimals)
+    try:
+        decimals = operator.index(decimals)
+    except TypeError:
+        raise op_error(TypeError, "round", f"decimals must be an int, got {type(decimals).__name__} {decimals!r}",
+                       "pass a Python int, e.g. decimals=2") from None
     if x.dtype in D.COMPLEX:
         return E.complex_p.bind(round(E.real_p.bind(x), decimals), round(E.imag_p.bind(x), decimals))
     if x.dtype in D.INTEGER:

@@ -45,7 +45,12 @@ def histogramdd(sample, bins=10, range=None, density: bool | None = None, weight
     ([[1.0, 0.0], [1.0, 1.0]], [0.0, 0.5, 1.0])
     """
     if isinstance(sample, (list, tuple)):
-        sample = fnp.stack([fnp.ravel(fnp.asarray(c)) for c in sample], axis=1)
+        coords = [fnp.asarray(c) for c in sample]
+        # a sequence of numbers is the N values of one coordinate, as NumPy reads it
+        if any(c.ndim for c in coords):
+            sample = fnp.stack([fnp.ravel(c) for c in coords], axis=1)
+        else:
+            sample = fnp.asarray(coords)
     sample = sample if isinstance(sample, Array) else fnp.asarray(sample)
     if sample.ndim == 1:
         sample = sample[:, None]

@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import numpy as fnp
 from ..core.array import Array, Tracer
-from ..core.errors import ConcretizationError, ShapeError, op_error
+from ..core.errors import AxisError, ConcretizationError, ShapeError, op_error
 from ..ops._util import axis_index
 from ._convert import convert, promote
 from ._manipulation import _arr, _axes
@@ -88,6 +88,9 @@ def _flat_and_axis(op: str, arr, axis) -> tuple[Array, int]:
     arr = _arr(arr)
     if axis is None:
         return fnp.ravel(arr), 0
+    if arr.ndim == 0:  # (axis_index takes 0 and -1 for a 0-d array, as reductions do; this needs an axis)
+        raise op_error(AxisError, op, f"axis {axis} is out of range for a 0-d array",
+                       "pass axis=None, which works on the flattened array")
     return arr, axis_index(op, operator.index(axis), arr.ndim)
 
 

@@ -307,6 +307,10 @@ def _statistic_input(a, dtype) -> tuple[Array, np.dtype]:
     work = out_dt if out_dt in dtypes.FLOATING else dtypes.default_float
     if work in (dtypes.float16, dtypes.bfloat16):  # accumulate in float32, as NumPy does for float16
         work = dtypes.float32
+    if dtype is None and x.dtype not in dtypes.FLOATING:
+        # integers accumulate in float64, as NumPy's: float32 rounds those past 2**24 and loses
+        # the small ones beside them (the result is still rounded to the default float)
+        work = dtypes.float64
     return convert(x, work, x.weak and dtype is None), out_dt
 
 

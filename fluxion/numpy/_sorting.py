@@ -228,7 +228,12 @@ def searchsorted(a, v, side: str = "left", sorter=None, *, method: str = "scan")
     if side not in ("left", "right"):
         raise op_error(ValueError, "searchsorted", f"side={side!r} must be 'left' or 'right'",
                        "pass side='left' or 'right'")
-    a, v = promote("searchsorted", as_array(a), v if isinstance(v, _SCALARS) else as_array(v))
+    a = as_array(a)
+    if type(v) is int and a.dtype in dtypes.INTEGER and a.ndim == 1 and sorter is None:
+        info = np.iinfo(a.dtype)
+        if not info.min <= v <= info.max:  # above (or below) every element, as NumPy finds it; promotion cannot hold it
+            return convert(a.shape[0] if v > info.max else 0, dtypes.int64)
+    a, v = promote("searchsorted", a, v if isinstance(v, _SCALARS) else as_array(v))
     if a.ndim != 1:
         raise op_error(ShapeError, "searchsorted", f"a must be 1-d, got shape {a.shape}",
                        "search each row separately (e.g. with fx.vmap), or flatten a")
