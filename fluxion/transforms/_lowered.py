@@ -29,7 +29,8 @@ class Lowered:
 
 
 class Compiled:
-    """The compiled computation of a `Lowered`: `.as_text()` is XLA's optimized HLO, and a call
+    """The compiled computation of a `Lowered`: `.as_text()` is XLA's optimized HLO,
+    `.cost_analysis()` and `.memory_analysis()` XLA's estimates of its cost, and a call
     takes the traced arguments of the lowered call (not its static ones) and gives the jitted
     function's outputs; arguments of another signature raise a TypeError naming the change."""
 
@@ -38,6 +39,15 @@ class Compiled:
 
     def as_text(self) -> str:
         return self._compiled.as_text()
+
+    def cost_analysis(self) -> dict:
+        """XLA's estimate of the computation's cost: "flops", "transcendentals", "bytes accessed", ..."""
+        return self._compiled.cost_analysis()
+
+    def memory_analysis(self):
+        """XLA's sizes of the computation's arguments, outputs and temporaries, in bytes
+        (`.argument_size_in_bytes`, `.output_size_in_bytes`, `.temp_size_in_bytes`, ...)."""
+        return self._compiled.memory_analysis()
 
     def __call__(self, *args, **kwargs):
         return self._call(args, kwargs)

@@ -410,6 +410,18 @@ def test_lower_gives_stablehlo_text_and_the_program():
     assert [e.prim.name for e in lowered.program.equations] == ["sin", "add"]
 
 
+def test_compiled_cost_and_memory_analysis_match_jaxs_of_the_same_computation():
+    import jax
+    import jax.numpy as jnp
+    x = np.ones((30, 20), np.float32)
+    compiled = fx.jit(lambda x: fnp.sin(x) @ x.T).lower(fnp.asarray(x)).compile()
+    reference = jax.jit(lambda x: jnp.sin(x) @ x.T).lower(jnp.asarray(x)).compile()
+    for key in ("flops", "transcendentals", "bytes accessed"):
+        assert compiled.cost_analysis()[key] == reference.cost_analysis()[key]
+    memory = compiled.memory_analysis()
+    assert (memory.argument_size_in_bytes, memory.output_size_in_bytes) == (x.nbytes, 30 * 30 * 4)
+
+
 # nesting --------------------------------------------------------------------------------
 def loss(x):
     return fnp.sum(fnp.sin(x) * x)
