@@ -591,10 +591,13 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype=None, *, device=None) ->
     return place("tri", convert(_band(n, m, k, E.le_p), _dtype(dtype, dtypes.default_float)), device)
 
 
+_CACHED_BAND = 1 << 16  # elements up to which masks are kept (at most 16 MiB in all)
+
+
 def band_mask(n: int, m: int, k: int, lower: bool) -> np.ndarray:
     """The (n, m) boolean NumPy mask of `_band(n, m, k, le_p)` (lower) or `ge_p` (upper), read-only."""
     k = min(max(k, -n), m)  # as in _band
-    return (_small_band if n * m <= 4096 else _small_band.__wrapped__)(n, m, k, lower)
+    return (_small_band if n * m <= _CACHED_BAND else _small_band.__wrapped__)(n, m, k, lower)
 
 
 @functools.lru_cache(maxsize=256)
@@ -614,9 +617,10 @@ def _triangle(op: str, x, k: int, prim) -> Array:
                        "pass a vector or a matrix, or build the matrix with fnp.tri")
     if x.ndim == 1:  # as NumPy: the rows of a square matrix
         x = S.broadcast_to(x, x.shape * 2)
-    keep = S.broadcast_in_dim(_band(*x.shape[-2:], k, prim), x.shape, (x.ndim - 2, x.ndim - 1))
-    zeros = S.broadcast_to(Array(np.zeros((), x.dtype), x.weak), x.shape)
-    return E.select_n_p.bind(keep, zeros, x)
+    # the mask and the zero as constants, which the selection broadcasts (staging would fold the
+    # mask's iotas to this constant anyway): no array of x's size made for them under grad or vmap
+    keep = Array(band_mask(*x.shape[-2:], operator.index(k), prim is E.le_p), False)
+    return E.select_n_p.bind(keep, Array(np.zeros((), x.dtype), x.weak), x)
 
 
 def tril(x, /, k: int = 0) -> Array:

@@ -159,6 +159,9 @@ defjvp(R.reduce_min_p, partial(_extremum_jvp, largest=False))
 # scans -----------------------------------------------------------------------------------------
 def _interleave(even, odd, axis: int):
     """even[0], odd[0], even[1], odd[1], ... along `axis` (len(even) is len(odd) or one more)."""
+    if even.shape[axis] == odd.shape[axis]:  # as pairs side by side: one copy, where the pads below write twice
+        pairs = S.concatenate([S.expand_dims(even, (axis + 1,)), S.expand_dims(odd, (axis + 1,))], axis + 1)
+        return S.reshape(pairs, even.shape[:axis] + (2 * even.shape[axis],) + even.shape[axis + 1:])
     n = even.shape[axis] + odd.shape[axis]
     cfg_even, cfg_odd = [(0, 0, 0)] * even.ndim, [(0, 0, 0)] * odd.ndim
     cfg_even[axis] = (0, n - 2 * even.shape[axis] + 1, 1)

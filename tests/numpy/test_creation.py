@@ -270,6 +270,22 @@ def test_tril_and_triu_of_a_vector_are_numpys_square_matrices(k):
     check(fnp.triu(fnp.asarray(x), k), np.triu(x, k))
 
 
+@pytest.mark.parametrize("shape", [(4, 5), (2, 3, 4), (5,), (0, 3)], ids=str)
+@pytest.mark.parametrize("k", [-2, 0, 1, 9])
+def test_tril_and_triu_derivatives_match_jax_eager_under_jit_and_vmap(shape, k):
+    from _jax_oracle import assert_derivatives_match_jax, jax_x64
+    jnp = jax_x64().numpy
+    x = np.random.default_rng(1).standard_normal(shape)
+    square = (lambda v: jnp.broadcast_to(v, v.shape * 2)) if len(shape) == 1 else (lambda v: v)  # (NumPy's rows)
+    for f, jf in ((fnp.tril, jnp.tril), (fnp.triu, jnp.triu)):
+        assert_derivatives_match_jax(lambda v: f(v, k) * v[..., :1], lambda v: jf(square(v), k) * v[..., :1], [x])
+        g = fx.grad(lambda v: fnp.sum(fnp.sin(f(v, k))))
+        np.testing.assert_allclose(np.asarray(fx.jit(g)(fnp.asarray(x))), np.asarray(g(fnp.asarray(x))), rtol=1e-12)
+    stack = np.random.default_rng(2).standard_normal((3, 4, 5))
+    per_matrix = fx.vmap(fx.grad(lambda v: fnp.sum(fnp.triu(v, k) ** 2)))(fnp.asarray(stack))
+    np.testing.assert_allclose(np.asarray(per_matrix), 2 * np.triu(stack, k))
+
+
 def test_tril_keeps_weak_type_and_rejects_0d():
     assert fnp.tril(fx.Array(np.ones((2, 2), np.float32), weak=True)).weak
     with raises(ShapeError, "tril", "1 dimension"):

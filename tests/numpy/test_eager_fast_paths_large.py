@@ -67,6 +67,18 @@ def test_a_condition_with_bytes_other_than_zero_and_one_counts_them_as_true():
     raw = _RNG.integers(0, 4, (100, 50)).astype(np.uint8)
     c, x, y = raw.view(np.bool_), _values(np.float32, (100, 50)), _values(np.float32, (100, 50))
     _same_bits(where(c, x, y), np.where(raw != 0, x, y))
+    for zero in (0.0, np.zeros((), np.float32)):  # (the selection of x or a zero takes its own loops)
+        _same_bits(where(c, x, zero), np.where(raw != 0, x, np.float32(0)))
+        _same_bits(where(c, zero, x), np.where(raw != 0, np.float32(0), x))
+
+
+@pytest.mark.parametrize("dt", _DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("zero_shape", [(), (1, 1), (1, 70), (1, 1, 1)], ids=str)  # (the last adds an axis)
+def test_where_between_an_array_and_zeros_gives_numpys_bits(dt, zero_shape):
+    c, x = _condition((80, 70)), _values(dt, (80, 70))
+    for zero in (np.zeros(zero_shape, dt), np.full(zero_shape, -0.0).astype(dt)):  # (-0.0 keeps its sign bit)
+        _same_bits(where(c, x, zero), np.where(c, x, zero))
+        _same_bits(where(c, zero, x), np.where(c, zero, x))
 
 
 def test_shapes_that_do_not_broadcast_raise_as_numpy_does():

@@ -134,6 +134,15 @@ def test_slice_with_strides_matches_numpy(data):
     check(S.slice(fnp.asarray(x), start, limit), x[tuple(slice(*t) for t in zip(start, limit))])
 
 
+@pytest.mark.parametrize("config", [((0, 0, 0), (-1, -2, 0)), ((-3, 0, 0), (0, 0, 0)), ((-1, -1, 0), (-1, -1, 0))])
+def test_slices_and_crops_share_a_large_operand_and_copy_a_small_part(config):
+    a = fnp.asarray(np.arange(80.0).reshape(8, 10))
+    x, big, small = a._value, S.pad(a, 0.0, config)._value, S.slice(a, (0, 0), (2, 3))._value
+    assert np.shares_memory(big, x) and not np.shares_memory(small, x)  # a small part keeps no large buffer
+    np.testing.assert_array_equal(big, x[-config[0][0]:8 + config[0][1], -config[1][0]:10 + config[1][1]])
+    np.testing.assert_array_equal(small, x[:2, :3])
+
+
 def test_slice_in_dim_slices_one_axis():
     x = np.arange(24).reshape(2, 3, 4)
     check(S.slice_in_dim(fnp.asarray(x), 1, 4, 2, axis=-1), x[:, :, 1:4:2])

@@ -146,6 +146,19 @@ def test_cumprod_jacobian_with_zeros_is_the_products_of_the_others():
     assert_derivatives_match_jax(lambda x: fnp.cumprod(x) ** 2, lambda x: jnp.cumprod(x) ** 2, [x])
 
 
+@pytest.mark.parametrize("n", [2, 8, 12, 13])
+@pytest.mark.parametrize("reverse", [False, True])
+def test_running_reductions_of_even_and_odd_lengths_match_jax_to_second_order(n, reverse):
+    # the scans split each axis into pairs, halving it at each level: even lengths all the way
+    # down (8), or odd ones at some levels (12, 13); zeros in products, ties in extrema
+    x = np.random.default_rng(n).standard_normal((3, n))
+    x[0, n // 2] = x[1, 1] = 0.0
+    x[2, -1] = x[2, 0]
+    for name in ("cumprod", "cummax", "cumlogsumexp"):
+        assert_derivatives_match_jax(lambda v: getattr(R, name)(v, 1, reverse=reverse),
+                                     lambda v: getattr(lax, name)(v, 1, reverse=reverse), [x])
+
+
 def test_prod_over_an_empty_axis_has_a_zero_derivative():
     x = fnp.zeros((0, 3), dtype=fnp.float64)
     value, tangent = fx.jvp(lambda x: fnp.prod(x, axis=0), (x,), (x,))

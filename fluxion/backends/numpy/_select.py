@@ -27,8 +27,18 @@ def where(c: np.ndarray, a, b) -> np.ndarray:
     u = _UNSIGNED.get(a.dtype.itemsize)
     if u is None or a.dtype != b.dtype or a.dtype.hasobject or c.dtype != np.bool_:
         return np.where(c, a, b)
+    if _zero_bits(b, u, max(a.ndim, c.ndim)):  # (a mask's selection of x or 0, as the derivative rules make: two loops)
+        return np.bitwise_and(a.view(u), np.negative(c, dtype=u)).view(a.dtype)
+    if _zero_bits(a, u, max(b.ndim, c.ndim)):  # (c - 1 is all ones where c does not hold)
+        return np.bitwise_and(b.view(u), np.subtract(c, 1, dtype=u)).view(a.dtype)
     mask = np.negative(c, dtype=u)  # all ones where c holds (the cast takes any nonzero byte as True)
     bits_b = b.view(u)
     out = np.bitwise_and(np.bitwise_xor(a.view(u), bits_b), mask)
     np.bitwise_xor(out, bits_b, out=out)
     return out.view(a.dtype)
+
+
+def _zero_bits(v: np.ndarray, u: np.dtype, ndim: int) -> bool:
+    """Whether `v` is a single element whose bits are all zero (+0, not -0.0), of at most `ndim`
+    axes (more would add axes to the result)."""
+    return v.size == 1 and v.ndim <= ndim and not v.reshape(()).view(u)

@@ -1,8 +1,8 @@
 """NumPy kernels of the shape primitives.
 
 Kernels that only move axes (reshape, transpose, squeeze, expand_dims, rev) may return views:
-arrays are values and no kernel writes into its inputs. Slices are copied so that a small
-slice does not keep a large buffer alive.
+arrays are values and no kernel writes into its inputs. So do slices and crops that keep at least
+half of their operand; smaller ones are copied so that they do not keep a large buffer alive.
 """
 from __future__ import annotations
 
@@ -35,19 +35,43 @@ def _expand_dims(x, *, dimensions):
 
 def _pad(x, padding_value, *, padding_config):
     x = np.asarray(x)
+    if all(lo <= 0 and hi <= 0 and not k for lo, hi, k in padding_config):  # a crop, as a pad's transpose
+        return _part(x, tuple(slice(-lo, n + hi) for n, (lo, hi, _) in zip(x.shape, padding_config)))
     # pad with the non-negative parts of lo/hi (and the interior), then crop by the negative parts
     lo = [max(c[0], 0) for c in padding_config]
     hi = [max(c[1], 0) for c in padding_config]
     inner = [S._padded_size(n, 0, 0, c[2]) for n, c in zip(x.shape, padding_config)]
     grown = [a + m + b for a, m, b in zip(lo, inner, hi)]
-    out = np.full(grown, padding_value, x.dtype)
-    out[tuple(slice(a, a + m, c[2] + 1) for a, m, c in zip(lo, inner, padding_config))] = x
+    steps = [c[2] + 1 for c in padding_config]
+    if any(k > 1 for k in steps):  # (holes between x's elements: one contiguous fill costs less than strided ones)
+        out = np.full(grown, padding_value, x.dtype)
+    else:  # only the borders are filled: x covers the rest
+        out = np.empty(grown, x.dtype)
+        _fill_borders(out, lo, inner, padding_value)
+    out[tuple(slice(a, a + m, k) for a, m, k in zip(lo, inner, steps))] = x
     return out[tuple(slice(max(-c[0], 0), g - max(-c[1], 0)) for g, c in zip(grown, padding_config))]
+
+
+def _fill_borders(out: np.ndarray, lo: list, inner: list, value) -> None:
+    """`value` written on each side of the block of `out` that starts at `lo` and spans `inner`."""
+    whole = [slice(None)] * out.ndim
+    for d, (a, m) in enumerate(zip(lo, inner)):
+        for side in (slice(0, a), slice(a + m, None)):
+            index = list(whole)
+            index[d] = side
+            out[tuple(index)] = value
+
+
+def _part(x: np.ndarray, index: tuple) -> np.ndarray:
+    """`x[index]` (basic slices): a view where it holds at least half of `x`, a copy otherwise, so that
+    a small part does not keep a large buffer alive."""
+    part = x[index]
+    return part if 2 * part.size >= x.size else part.copy()
 
 
 def _slice(x, *, start_indices, limit_indices, strides):
     steps = strides or (1,) * len(start_indices)
-    return np.asarray(x)[tuple(map(slice, start_indices, limit_indices, steps))].copy()
+    return _part(np.asarray(x), tuple(map(slice, start_indices, limit_indices, steps)))
 
 
 def _iota(*, dtype, shape, dimension):
