@@ -157,3 +157,42 @@ def test_grad_through_vmap_of_a_checkpoint_on_an_unbatched_argument_matches_a_lo
     got = fx.grad(lambda x: fx.vmap(per_example, in_axes=(None, 0))(x, YS).sum())(X)
     want = sum(np.asarray(fx.grad(per_example)(X, y)) for y in YS)
     np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+# outputs that depend on no argument, called on batched arguments --------------------------------
+def _with_constant_outputs(lib, m):
+    """(2 x, 1.0, [1, 2]) with a jvp rule, and the same with a vjp rule."""
+    with_jvp = lib.custom_jvp(lambda x: (2.0 * x, 1.0, m.asarray([1.0, 2.0])))
+
+    @with_jvp.defjvp
+    def _(primals, tangents):
+        (x,), (t,) = primals, tangents
+        return with_jvp(x), (2.0 * t, 0.0, m.zeros(2))
+
+    with_vjp = lib.custom_vjp(lambda x: (2.0 * x, 1.0, m.asarray([1.0, 2.0])))
+    with_vjp.defvjp(lambda x: (with_vjp(x), None), lambda _, g: (2.0 * g[0],))
+    return {"custom_jvp": with_jvp, "custom_vjp": with_vjp}
+
+
+CONSTANT_OUTPUTS = {
+    "vmap": lambda lib, c: lib.vmap(c),
+    "vmap_out_axes_none": lambda lib, c: lib.vmap(c, out_axes=(0, None, None)),
+    "jit_of_vmap": lambda lib, c: lib.jit(lib.vmap(c)),
+    "vmap_of_jit": lambda lib, c: lib.vmap(lib.jit(c)),
+    "vmap_of_vmap": lambda lib, c: lambda x: lib.vmap(lib.vmap(c))(x[None].repeat(2, 0)),
+    "grad_of_vmap": lambda lib, c: lib.grad(lambda x: lib.vmap(c)(x)[0].sum()),
+    "vmap_of_grad": lambda lib, c: lib.vmap(lib.grad(lambda x: c(x)[0] * c(x)[1])),
+}
+
+
+@pytest.mark.parametrize("kind", ["custom_jvp", "custom_vjp"])
+@pytest.mark.parametrize("name", sorted(CONSTANT_OUTPUTS))
+def test_outputs_that_depend_on_no_argument_match_jax(kind, name):
+    jax = jax_x64()
+    got = CONSTANT_OUTPUTS[name](fx, _with_constant_outputs(fx, fnp)[kind])(fnp.asarray(YS))
+    want = CONSTANT_OUTPUTS[name](jax, _with_constant_outputs(jax, jax.numpy)[kind])(YS)
+    got_leaves, want_leaves = fx.tree.leaves(got), jax.tree_util.tree_leaves(want)
+    assert len(got_leaves) == len(want_leaves)
+    for g, w in zip(got_leaves, want_leaves):
+        assert np.shape(g) == np.shape(w)
+        np.testing.assert_allclose(np.asarray(g), np.asarray(w), rtol=1e-12)

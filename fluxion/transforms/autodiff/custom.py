@@ -140,12 +140,19 @@ class CallPrimitive(Primitive):
 
     def _batched(self, interp: BatchInterpreter, args, params):
         """The call made once on the stacked values, its functions run under `interp` (so a
-        rule keeps applying to the batch): every array argument batched along axis 0."""
+        rule keeps applying to the batch): every array argument batched along axis 0. Where
+        the call surely runs its function "fun" itself (no derivative is taken below), the
+        outputs that do not depend on the examples stay unbatched, as in a vmap of the
+        function; otherwise every output is batched along axis 0."""
         size = interp.size
         vals = [to_front(*interp.unpack(a), size) for a in args]
-        params = {k: _per_example(interp, v) if k in self.functions else v for k, v in params.items()}
+        dims = [] if "fun" in self.functions and _runs_functions(interp.parent) else None
+        params = {k: _per_example(interp, v, dims if k == "fun" else None) if k in self.functions else v
+                  for k, v in params.items()}
         with use(interp.parent):
             outs = self.bind(*vals, **params)
+        if dims and len(dims[0]) == len(outs):
+            return tuple(map(interp.wrap, outs, dims[0]))
         return tuple(interp.wrap(o, 0) for o in outs)
 
     def _shared(self, interp: BatchInterpreter, args, params):
@@ -181,8 +188,10 @@ def _differentiating(interp: Interpreter) -> bool:
     return False
 
 
-def _per_example(interp: BatchInterpreter, fn: Callable) -> Callable:
-    """`fn` taking and returning stacked values (array leaves batched along axis 0), run per example under `interp`."""
+def _per_example(interp: BatchInterpreter, fn: Callable, dims: list | None = None) -> Callable:
+    """`fn` taking stacked values (array leaves batched along axis 0), run per example under
+    `interp`, and returning them stacked; with a list `dims`, its outputs that no example
+    differs in are returned as they are, and `dims` gets each output's axis (0 or None)."""
     @functools.wraps(fn)
     def run(*args, **kwargs):
         # a rule may run later, elsewhere (a checkpointed function in the backward pass): batch on
@@ -192,9 +201,22 @@ def _per_example(interp: BatchInterpreter, fn: Callable) -> Callable:
         with push(inner):
             a, k = tree.unflatten(structure, [BatchTracer(inner, x, 0) if isinstance(x, Array) else x for x in leaves])
             out, out_tree = tree.flatten(fn(*a, **k))
-            out = [inner.unpack(o) if isinstance(o, Array) else o for o in out]
-        return tree.unflatten(out_tree, [to_front(*o, interp.size) if isinstance(o, tuple) else o for o in out])
+            out = [inner.unpack(o) if isinstance(o, Array) else (o, None) for o in out]
+        if dims is None:
+            return tree.unflatten(out_tree, [to_front(*o, interp.size) for o in out])
+        dims.append(tuple(None if d is None else 0 for _, d in out))
+        return tree.unflatten(out_tree, [v if d is None else to_front(v, d, interp.size) for v, d in out])
     return run
+
+
+def _runs_functions(interp: Interpreter) -> bool:
+    """Whether a call primitive bound on `interp` runs its function itself: no interpreter from
+    there down takes derivatives (each other one runs it, or batches it and runs it below)."""
+    while interp is not None:
+        if isinstance(interp, (Forwarding, JVPInterpreter)) or isinstance(interp, StagingInterpreter) and interp.linear:
+            return False
+        interp = interp.parent
+    return True
 
 
 class _SharedCall:
