@@ -3,9 +3,11 @@ real a, b, c and x, computed in float64.
 
 x < 0 is carried into z = x / (x - 1) in [0, 1) by Pfaff's transformation F(a, b; c; x) = (1 - x)**-a
 F(a, c - b; c; z), so that what follows sees F(p, q; c; z) with 0 <= z < 1 (or z = x >= 1, where only
-a polynomial has a real value) and w = 1 - z (1 / (1 - x) for x < 0, exact for 1/2 <= x <= 1). Four
+a polynomial has a real value) and w = 1 - z (1 / (1 - x) for x < 0, exact for 1/2 <= x <= 1). Up to six
 candidates are computed for each element, and the one with the smallest bound of its own error is
-taken where that bound is below 1e-13 of the result (NaN elsewhere: rather no value than a wrong one):
+taken where that bound is below 1e-9 of the result (NaN elsewhere: rather no value than a wrong one).
+The bounds are worst cases: where every candidate cancels (large parameters, near a zero of F) the
+error is mostly 20 to 100 times below its bound, and elsewhere the bound is about 1e-15.
 
 - for x < 0 also the power series in x itself (polynomials, small |x|);
 - the power series sum over k of (p)_k (q)_k / ((c)_k k!) z**k, a loop of 1500 terms;
@@ -16,11 +18,17 @@ taken where that bound is below 1e-13 of the result (NaN elsewhere: rather no va
   F(c - p, c - q; 1 + s; w), whose two series are evaluated in the same loop as the first two;
 - for s an integer (after Euler's transformation, m = |s|), the limit of that connection (DLMF 15.8.10):
   a finite sum of m terms and a series in w with logarithms and digamma functions, 300 terms; also
-  for s within 1e-9 of an integer, with the distance's effect added to the error bound.
+  for s within 1e-9 of an integer, with the distance's effect added to the error bound;
+- for x < -1, the connection to 1 / x (DLMF 15.8.2) of F, or for c - a - b < 0 of Euler's transformation
+  of F, in a loop of its own of 100 terms: where a and b are large of one sign and c of the other, every
+  series in z or w cancels and these do not.
 
 A series' error bound is its rounding (eps times the sum of its terms' moduli, each weighted by the
 number of roundings in it) plus its tail, bounded by a geometric series from the last term; the
-factors' bound adds eps times the size of the logarithms they are exponentials of. At x = 1 the Gauss
+factors' bound adds eps times the size of the logarithms they are exponentials of. Parameters computed
+from a, b and c (c - a, 1 - s, ...) carry bounds of their rounding (exact, by Knuth's two-sum), which
+near a pole of a gamma function or of a series' terms (a non-positive integer) moves them by
+rounding / distance relative: without it, near-integer parameters give confident wrong values. At x = 1 the Gauss
 sum Gamma(c) Gamma(s) / (Gamma(c - a) Gamma(c - b)) for s > 0 (inf for s <= 0, as SciPy).
 
 A polynomial (a or b = -n, n < 1500, and c no pole or one below it, as SciPy) where no bound is met (at a
@@ -49,7 +57,10 @@ from ._hypergeometric import _reciprocal_sign, _signed_exp
 from ._util import _c, _in_float64, _is_nan, _where
 
 # the lengths of the power series and of the logarithmic series, the error bound accepted (relative)
-_COUNT, _LOG_COUNT, _TOLERANCE = 1500, 300, 1e-13
+_COUNT, _LOG_COUNT, _TOLERANCE = 1500, 300, 1e-9
+# the length of the series in 1 / x (x < -1): enough from x = -1.5 on, and nearer -1 the connection to
+# 1 - x serves (a longer loop would cost more than the few elements it gains)
+_RECIPROCAL_COUNT = 100
 _EULER = 0.5772156649015329
 
 
@@ -76,9 +87,9 @@ def _tail(last: Array, ratio: Array) -> Array:
     return _where(E.eq_p.bind(last, _c(0, last)), _c(0, last), bound)
 
 
-def _series(p: Array, q: Array, r: Array, z: Array) -> tuple[Array, Array]:
-    """The power series of F(p, q; r; z), and a bound of its error."""
-    count = _COUNT
+def _series(p: Array, q: Array, r: Array, z: Array, rounded: Array, count: int) -> tuple[Array, Array]:
+    """The power series of F(p, q; r; z) to `count` terms, and a bound of its error, where the rounding of
+    p, q and r changes each term by up to `rounded` eps relative (see _rounding_near_poles)."""
     one, zero = _c(1, z), _c(0, z)
 
     def term(k, state):
@@ -98,7 +109,29 @@ def _series(p: Array, q: Array, r: Array, z: Array) -> tuple[Array, Array]:
     grow = E.div_p.bind(_mul(E.add_p.bind(E.abs_p.bind(p), _c(n, z)), E.add_p.bind(E.abs_p.bind(q), _c(n, z)), E.abs_p.bind(z)),
                         E.mul_p.bind(E.max_p.bind(E.sub_p.bind(_c(n, z), E.abs_p.bind(r)), _c(1, z)), _c(n, z)))
     eps = float(np.finfo(z.dtype).eps)
-    return total, E.add_p.bind(E.mul_p.bind(weighted, _c(eps, z)), _tail(t, grow))
+    return total, E.add_p.bind(_mul(weighted, _c(eps, z), E.add_p.bind(rounded, one)), _tail(t, grow))
+
+
+def _stacked_series(rows: list[list[Array]], count: int) -> list[tuple[Array, Array]]:
+    """_series of each row (p, q, r, z, rounded) of the same shape, in one loop."""
+    args = [S.concatenate([S.expand_dims(row[i], (0,)) for row in rows], 0) for i in range(5)]
+    sums, errs = _series(*args, count)
+    return [tuple(S.squeeze(S.slice_in_dim(v, i, i + 1), (0,)) for v in (sums, errs)) for i in range(len(rows))]
+
+
+def _tracked_series(rows: list[tuple[list[tuple[Array, Array]], Array]], count: int) -> list[tuple[Array, Array]]:
+    """_stacked_series of rows ([p, q, r] as (value, rounding error) pairs, z), with the effect of that
+    rounding near poles."""
+    return _stacked_series([[v for v, _ in params] + [z, _rounding_near_poles(params, _cut_off(params[2][0]))]
+                            for params, z in rows], count)
+
+
+def _cut_off(r: Array) -> Array:
+    """The relative size of the terms that a p or q rounded onto a pole cuts off, per unit of its rounding:
+    about the series' own, but unbounded where r is near a pole (the terms cut off pass it, growing by
+    1 / distance, and keep growing after it)."""
+    inverse, pole_side = _inverse_distance(r)
+    return _where(E.and_p.bind(pole_side, E.gt_p.bind(inverse, _c(8, r))), _c(np.inf, r), _c(8, r))
 
 
 def _log_gamma_ratio(up: list[Array], down: list[Array]) -> tuple[Array, Array, Array]:
@@ -115,6 +148,116 @@ def _log_gamma_ratio(up: list[Array], down: list[Array]) -> tuple[Array, Array, 
         a = E.add_p.bind(E.abs_p.bind(lg), _c(0.5, x))
         size = a if size is None else E.add_p.bind(size, a)
     return log, sign, size
+
+
+def _times_power(ratio: tuple[Array, Array, Array], power: Array, log: Array) -> tuple[Array, Array, Array]:
+    """A _log_gamma_ratio times exp(log)**power."""
+    log_ratio, sign, size = ratio
+    term = E.mul_p.bind(power, log)
+    return E.add_p.bind(log_ratio, term), sign, E.add_p.bind(size, E.abs_p.bind(term))
+
+
+def _plus(x: tuple[Array, Array], y: tuple[Array, Array]) -> tuple[Array, Array]:
+    """x + y for pairs (a parameter computed from a, b and c, a bound of its rounding error), adding the
+    sum's own rounding error, which Knuth's two-sum gives exactly (0 where the sum is exact)."""
+    (xv, xe), (yv, ye) = x, y
+    total = E.add_p.bind(xv, yv)
+    back = E.sub_p.bind(total, xv)
+    own = E.add_p.bind(E.sub_p.bind(xv, E.sub_p.bind(total, back)), E.sub_p.bind(yv, back))
+    return total, _add(xe, ye, E.abs_p.bind(own))
+
+
+def _minus(x: tuple[Array, Array]) -> tuple[Array, Array]:
+    return E.neg_p.bind(x[0]), x[1]
+
+
+def _pick(which: Array, x: tuple[Array, Array], y: tuple[Array, Array]) -> tuple[Array, Array]:
+    return _where(which, x[0], y[0]), _where(which, x[1], y[1])
+
+
+def _inverse_distance(v: Array) -> tuple[Array, Array]:
+    """1 / the distance of v to the nearest non-positive integer (inf on one), and where that is one."""
+    n = E.round_p.bind(v)
+    distance = E.abs_p.bind(E.sub_p.bind(v, n))
+    return E.div_p.bind(_c(1, v), distance), E.le_p.bind(n, _c(0, v))
+
+
+def _rounding_near_poles(params: list[tuple[Array, Array]], stopping: Array | None = None) -> Array:
+    """Over eps, a bound of the relative error that the rounding of parameters (value, error) makes in the
+    gamma function of each, or in the series' terms beyond a factor (value + n): error / distance where a
+    value is near a pole (a non-positive integer), counted from distance 1/8 on (farther, it is of the size
+    the bounds of the terms' own rounding allow for). On a pole that only the rounding reached, inf for a
+    gamma function or a series' r (infinite in the computation, not in truth); for a series' p and q, whose
+    terms stop there, error times `stopping`, the relative size of the terms cut off per unit of it."""
+    total = None
+    for i, (v, err) in enumerate(params):
+        eps, zero = _c(float(np.finfo(v.dtype).eps), v), _c(0, v)
+        inverse, pole_side = _inverse_distance(v)
+        on_pole = E.eq_p.bind(inverse, _c(np.inf, v))
+        factor = E.max_p.bind(E.sub_p.bind(_where(on_pole, zero, inverse), _c(8, v)), zero)
+        if stopping is not None and i < 2:
+            factor = _where(on_pole, stopping, factor)
+        else:
+            factor = _where(on_pole, _c(np.inf, v), factor)
+        rounded = E.and_p.bind(pole_side, E.gt_p.bind(err, zero))
+        term = _where(rounded, E.mul_p.bind(E.div_p.bind(err, eps), factor), zero)
+        total = term if total is None else E.add_p.bind(total, term)
+    return total
+
+
+def _near_pole(d: Array, parts: list[Array]) -> Array:
+    """The relative error of Gamma(+-d), over eps, where d = a difference of `parts` is near an integer: its
+    rounding, eps (sum of |parts|) / 2, relative to its distance to the integer."""
+    rounding = _mul(_add(*(E.abs_p.bind(v) for v in parts)), _c(0.5, d))
+    return E.div_p.bind(rounding, E.abs_p.bind(E.sub_p.bind(d, E.round_p.bind(d))))
+
+
+def _connection(halves: list[tuple[Array, ...]], near: Array, pre: Array, valid: Array) -> tuple[Array, Array]:
+    """The sum over `halves` (log, sign, size of a _log_gamma_ratio, a series and its error) of
+    sign exp(log + pre) series, and a bound of its error (inf where not `valid`). Where both halves are 0
+    (poles in both denominators) the difference of parameters was an integer in truth, which its rounding
+    hid: the connection says nothing there; nor where a bound is NaN (0 times the inf of a pole that only
+    rounding reached)."""
+    eps = _c(float(np.finfo(pre.dtype).eps), pre)
+    value, bound, degenerate = _c(0, pre), _c(0, pre), E.eq_p.bind(pre, pre)
+    for log, sign, size, total, err in halves:
+        front = _signed_exp(E.add_p.bind(log, pre), sign)
+        value = E.add_p.bind(value, E.mul_p.bind(front, total))
+        sizes = _add(size, near, E.abs_p.bind(pre))
+        own = E.add_p.bind(err, _mul(E.abs_p.bind(total), eps, sizes))
+        bound = E.add_p.bind(bound, E.mul_p.bind(E.abs_p.bind(front), own))
+        degenerate = E.and_p.bind(degenerate, E.eq_p.bind(sign, _c(0, sign)))
+    usable = E.and_p.bind(E.and_p.bind(valid, E.not_p.bind(degenerate)), E.not_p.bind(_is_nan(bound)))
+    return value, _where(usable, bound, _c(np.inf, pre))
+
+
+def _reciprocal_connection(a: Array, b: Array, c: Array, x: Array, log_1mx: Array) -> tuple[Array, Array]:
+    """F(a, b; c; x) for x < -1 by the connection to 1 / x (DLMF 15.8.2), of F itself for c - a - b >= 0 and
+    of Euler's transformation (1 - x)**(c - a - b) F(c - a, c - b; c; x) otherwise (whose series then cancel
+    less: their parameters are the smaller), and a bound of its error (inf elsewhere):
+    Gamma(c) Gamma(b - a) / (Gamma(b) Gamma(c - a)) (-x)**-a F(a, a - c + 1; a - b + 1; 1 / x) + (a <-> b)."""
+    zero, one = _c(0, x), _c(1, x)
+    beyond = E.lt_p.bind(x, _c(-1, x))
+    s = E.sub_p.bind(E.sub_p.bind(c, a), b)
+    euler = E.and_p.bind(beyond, E.lt_p.bind(s, zero))
+    exact_a, exact_b, exact_c, exact_1 = (a, zero), (b, zero), (c, zero), (one, zero)
+    u = _pick(euler, _plus(exact_c, _minus(exact_a)), exact_a)
+    v = _pick(euler, _plus(exact_c, _minus(exact_b)), exact_b)
+    d = _plus(u, _minus(v))
+    valid = E.and_p.bind(beyond, E.ne_p.bind(E.round_p.bind(d[0]), d[0]))
+    d = _pick(valid, d, (_c(0.5, x), zero))
+    x_b = _where(beyond, x, _c(-2, x))
+    y, log_mx = E.div_p.bind(one, x_b), E.log_p.bind(E.neg_p.bind(x_b))
+    rows = [([u, _plus(_plus(u, _minus(exact_c)), exact_1), _plus(exact_1, d)], y),
+            ([v, _plus(_plus(v, _minus(exact_c)), exact_1), _plus(exact_1, _minus(d))], y)]
+    (f_u, e_u), (f_v, e_v) = _tracked_series(rows, _RECIPROCAL_COUNT)
+    cu, cv = _plus(exact_c, _minus(u)), _plus(exact_c, _minus(v))
+    halves = [_times_power(_log_gamma_ratio([c, E.neg_p.bind(d[0])], [v[0], cu[0]]), E.neg_p.bind(u[0]), log_mx)
+              + (f_u, e_u),
+              _times_power(_log_gamma_ratio([c, d[0]], [u[0], cv[0]]), E.neg_p.bind(v[0]), log_mx) + (f_v, e_v)]
+    pre = _where(euler, E.mul_p.bind(s, log_1mx), zero)
+    near = E.add_p.bind(_near_pole(d[0], [u[0], v[0], c]), _rounding_near_poles([u, v, cu, cv]))
+    return _connection(halves, near, pre, valid)
 
 
 def _logarithmic(p: Array, q: Array, m: Array, w: Array, log_w: Array) -> tuple[Array, Array]:
@@ -193,24 +336,25 @@ def _core(a: Array, b: Array, c: Array, x: Array) -> tuple[Array, Array, Array]:
     w_neg = E.div_p.bind(one, E.sub_p.bind(one, xn))
     z = _where(negative, E.mul_p.bind(E.neg_p.bind(xn), w_neg), x)
     w = _where(negative, w_neg, E.sub_p.bind(one, x))
-    p, q = a, _where(negative, E.sub_p.bind(c, b), b)
+    # the parameters, with bounds of their rounding errors (a, b and c are exact)
+    exact_c, exact_1 = (c, zero), (one, zero)
+    tp, tq = (a, zero), _pick(negative, _plus(exact_c, _minus((b, zero))), (b, zero))
+    tcp, tcq = _plus(exact_c, _minus(tp)), _plus(exact_c, _minus(tq))
+    ts = _plus(tcp, _minus(tq))
+    (p, _), (q, _), (cp, _), (cq, _), (s, _) = tp, tq, tcp, tcq, ts
     pre = _where(negative, E.mul_p.bind(E.neg_p.bind(a), log_1mx), zero)  # log of Pfaff's factor
-    s = E.sub_p.bind(E.sub_p.bind(c, p), q)
     integer_s = E.eq_p.bind(E.round_p.bind(s), s)
     below_one = E.lt_p.bind(z, one)
     wpos = _where(below_one, w, one)
     log_w = E.log_p.bind(wpos)
     # the connection to w needs s not an integer and z < 1; elsewhere its series get harmless arguments
     connect = E.and_p.bind(below_one, E.not_p.bind(integer_s))
-    s_c = _where(connect, s, _c(0.5, x))
-    cp, cq = E.sub_p.bind(c, p), E.sub_p.bind(c, q)
-    stacked = [[p, q, c, z], [cp, cq, c, _where(below_one, z, zero)],
-               [p, q, E.sub_p.bind(one, s_c), wpos], [cp, cq, E.add_p.bind(one, s_c), wpos],
-               [a, b, c, _where(negative, x, zero)]]
-    args = [S.concatenate([S.expand_dims(row[i], (0,)) for row in stacked], 0) for i in range(4)]
-    sums, errs = _series(*args)
-    (f_a, f_b, f_1, f_2, f_x), (e_a, e_b, e_1, e_2, e_x) = (
-        [S.squeeze(S.slice_in_dim(v, i, i + 1), (0,)) for i in range(len(stacked))] for v in (sums, errs))
+    ts_c = _pick(connect, ts, (_c(0.5, x), zero))
+    s_c = ts_c[0]
+    rows = [([tp, tq, exact_c], z), ([tcp, tcq, exact_c], _where(below_one, z, zero)),
+            ([tp, tq, _plus(exact_1, _minus(ts_c))], wpos), ([tcp, tcq, _plus(exact_1, ts_c)], wpos),
+            ([(a, zero), (b, zero), exact_c], _where(negative, x, zero))]
+    (f_a, e_a), (f_b, e_b), (f_1, e_1), (f_2, e_2), (f_x, e_x) = _tracked_series(rows, _COUNT)
     # each candidate is sign * exp(log) * sum, with error |exp(log)| (err + |sum| size) + |value| eps |pre|
     candidates = []
 
@@ -226,25 +370,11 @@ def _core(a: Array, b: Array, c: Array, x: Array) -> tuple[Array, Array, Array]:
               _where(below_one, e_b, _c(np.inf, x)))
     log1, sign1, size1 = _log_gamma_ratio([c, s_c], [cp, cq])
     log2, sign2, size2 = _log_gamma_ratio([c, E.neg_p.bind(s_c)], [p, q])
-    log2 = E.add_p.bind(log2, E.mul_p.bind(s_c, log_w))
-    # Gamma(+-s) near a pole: the rounding of s, eps (|a| + |b| + |c|) / 2, relative to its distance
-    near = E.div_p.bind(_mul(_add(E.abs_p.bind(p), E.abs_p.bind(q), E.abs_p.bind(c)), _c(0.5, x)),
-                        E.abs_p.bind(E.sub_p.bind(s_c, E.round_p.bind(s_c))))
-    v1, b1 = _signed_exp(log1, sign1), _signed_exp(log2, sign2)
-    connected = E.add_p.bind(E.mul_p.bind(v1, f_1), E.mul_p.bind(b1, f_2))
-    size_c = E.add_p.bind(E.mul_p.bind(E.abs_p.bind(v1), E.add_p.bind(e_1, _mul(E.abs_p.bind(f_1), _c(eps, x),
-                                                                                 E.add_p.bind(size1, near)))),
-                          E.mul_p.bind(E.abs_p.bind(b1), E.add_p.bind(e_2, _mul(E.abs_p.bind(f_2), _c(eps, x),
-                                                                                E.add_p.bind(size2, near)))))
-    front = _signed_exp(pre, one)
-    # both terms 0 (a pole among c - p, c - q and one among p, q) only where s is an integer in truth, which
-    # its rounding may hide: the connection says nothing there
-    degenerate = E.and_p.bind(E.eq_p.bind(sign1, zero), E.eq_p.bind(sign2, zero))
-    candidates.append((E.mul_p.bind(front, connected),
-                       _where(E.and_p.bind(connect, E.not_p.bind(degenerate)),
-                              E.mul_p.bind(front, E.add_p.bind(size_c, _mul(E.abs_p.bind(connected), _c(eps, x),
-                                                                            E.abs_p.bind(pre)))),
-                              _c(np.inf, x))))
+    halves = [(log1, sign1, size1, f_1, e_1), _times_power((log2, sign2, size2), s_c, log_w) + (f_2, e_2)]
+    # Gamma(+-s) near a pole, and Gamma(c - p), Gamma(c - q), Gamma(q) near theirs
+    near = E.add_p.bind(_near_pole(s_c, [p, q, c]), _rounding_near_poles([tcp, tcq, tq]))
+    candidates.append(_connection(halves, near, pre, connect))
+    candidates.append(_reciprocal_connection(a, b, c, x, log_1mx))
     # x < 0 without Pfaff's transformation: polynomials, and small |x|
     candidates.append((f_x, _where(negative, E.add_p.bind(e_x, _mul(E.abs_p.bind(f_x), _c(eps, x))), _c(np.inf, x))))
     # s an integer: for s < 0 after Euler's transformation (1 - z)**s F(c - p, c - q; c; z)
@@ -264,7 +394,15 @@ def _core(a: Array, b: Array, c: Array, x: Array) -> tuple[Array, Array, Array]:
     m = _where(logarithmic, E.abs_p.bind(m_s), zero)
     f_log, e_log = _logarithmic(lp, lq, m, wl, log_wl)
     moved = _add(E.abs_p.bind(log_wl), E.log1p_p.bind(_add(E.abs_p.bind(p), E.abs_p.bind(q), E.abs_p.bind(c))), one)
-    e_log = E.add_p.bind(e_log, _mul(_where(logarithmic, d, zero), moved, moved, E.abs_p.bind(f_log)))
+    d_log = _where(logarithmic, d, zero)
+    # near poles its terms move with the rounding of p and q, with the distance d as with a rounding by d,
+    # and with the digamma recurrence's (psi(p + n) = psi(p) + ... + 1 / (p + n - 1) cancels about 1 / distance
+    # there, as a rounding by 2 eps of p would)
+    recurrence = _add(d_log, _c(2 * eps, x))
+    moved_near = _rounding_near_poles([(lp, E.add_p.bind(_where(flip, tcp[1], zero), recurrence)),
+                                       (lq, E.add_p.bind(_where(flip, tcq[1], tq[1]), recurrence))])
+    e_log = _add(_mul(e_log, E.add_p.bind(one, moved_near)), _mul(d_log, moved, moved, E.abs_p.bind(f_log)),
+                 _mul(moved_near, _c(eps, x), E.abs_p.bind(f_log)))
     euler = _where(flip, E.neg_p.bind(E.mul_p.bind(m, log_wl)), zero)
     candidate(euler, one, E.abs_p.bind(euler), f_log, _where(logarithmic, e_log, _c(np.inf, x)))
     # the candidate with the smallest relative bound, where that is below the tolerance; and the one with
@@ -338,12 +476,15 @@ def hyp2f1(a, b, c, x) -> Array:
 
     For real arguments, computed in float64 and rounded once, by the power series, Pfaff's and Euler's
     transformations and the connection to 1 - x (with its logarithmic limit where c - a - b is an
-    integer). Each element is given only where the branch chosen bounds its own error below about 1e-13
-    relative, else NaN rather than a wrong value: so for x > 1 (where 2F1 is complex unless it is a
-    polynomial), near x = 1 where c - a - b is close to but not an integer, and where large parameters
-    make every branch cancel. Polynomials (a or b a non-positive integer) at every real x: where no
-    branch bounds its error, the one with the smallest absolute bound (where c is a pole, their finite
-    sum, which like SciPy's loses digits where its terms cancel). At x = 1 the Gauss sum
+    integer), and for x < -1 the connection to 1 / x. Each element is given only where the branch
+    chosen bounds its own error below 1e-9 relative (about 1e-15 but where every branch cancels), else
+    NaN rather than a wrong value: so for x > 1 (where 2F1 is complex unless it is a
+    polynomial), near x = 1 where c - a - b is close to but not an integer, where large parameters
+    make every branch cancel, and where c - a, c - b or c - a - b is so near a non-positive integer
+    that its rounding moves 2F1 (SciPy's values are off there). Polynomials (a or b a non-positive
+    integer) at every real x: where no branch bounds its error, the one with the smallest absolute
+    bound (where c is a pole, their finite sum, which like SciPy's loses digits where its terms
+    cancel). At x = 1 the Gauss sum
     Gamma(c) Gamma(c - a - b) / (Gamma(c - a) Gamma(c - b)) for c > a + b (and for polynomials), inf
     otherwise; inf where c is a pole of the gamma function (as SciPy), unless a or b is an integer from c to 0
     (then the polynomial: SciPy gives (1 - x)**-b for a = c); NaN at infinite arguments.
