@@ -782,9 +782,4 @@ def roll(x, /, shift, axis=None) -> Array:
     total = dict.fromkeys(axes, 0)
     for s, a in zip(shifts * (len(axes) if len(shifts) == 1 else 1), axes * (len(shifts) if len(axes) == 1 else 1)):
         total[a] += s
-    for a, s in total.items():
-        n = x.shape[a]
-        s = s % n if n else 0
-        if s:
-            x = S.concatenate([S.slice_in_dim(x, n - s, n, axis=a), S.slice_in_dim(x, 0, n - s, axis=a)], a)
-    return x
+    return S.roll(x, tuple(total.values()), tuple(total))

@@ -130,6 +130,14 @@ def _rev_rule(x: ArrayType, *, dimensions: tuple) -> ArrayType:
     return x
 
 
+def _roll_rule(x: ArrayType, *, shifts: tuple, axes: tuple) -> ArrayType:
+    _check_dims("roll", axes, x.ndim, "axes")
+    if len(shifts) != len(axes) or any(not 0 < s < x.shape[a] for s, a in zip(shifts, axes)):
+        raise op_error(ValueError, "roll", f"shifts {shifts} must pair with axes {axes}, each in [1, its axis's size)",
+                       "use fnp.roll, which takes any shifts")
+    return x
+
+
 def _concatenate_rule(*xs: ArrayType, dimension: int) -> ArrayType:
     op = "concatenate"
     if not xs:
@@ -206,6 +214,7 @@ transpose_p = define("transpose", _transpose_rule)
 squeeze_p = define("squeeze", _squeeze_rule)
 expand_dims_p = define("expand_dims", _expand_dims_rule)
 rev_p = define("rev", _rev_rule)
+roll_p = define("roll", _roll_rule)
 concatenate_p = define("concatenate", _concatenate_rule)
 pad_p = define("pad", _pad_rule)
 slice_p = define("slice", _slice_rule)
@@ -339,6 +348,22 @@ def rev(x, dimensions: Sequence[int]) -> Array:
     if not dims:
         return x
     return rev_p.bind(x, dimensions=dims)
+
+
+def roll(x, shifts: Sequence[int], axes: Sequence[int]) -> Array:
+    """Shift the elements of `x` cyclically by `shifts[i]` along `axes[i]` (distinct axes; any
+    integer shifts).
+
+    >>> import fluxion.numpy as fnp
+    >>> roll(fnp.asarray([1, 2, 3, 4]), (1,), (0,)).tolist()
+    [4, 1, 2, 3]
+    """
+    x = to_array(x)
+    axes = normalize_axes("roll", axes, x.ndim)
+    pairs = [(s % x.shape[a], a) for s, a in zip(shifts, axes) if x.shape[a] and s % x.shape[a]]
+    if not pairs:
+        return x
+    return roll_p.bind(x, shifts=tuple(s for s, _ in pairs), axes=tuple(a for _, a in pairs))
 
 
 def concatenate(operands: Sequence, dimension: int) -> Array:

@@ -46,6 +46,10 @@ def _rev_transpose(ct, x, *, dimensions):
     return [S.rev(ct, dimensions)]
 
 
+def _roll_transpose(ct, x, *, shifts, axes):
+    return [S.roll(ct, [-s for s in shifts], axes)]
+
+
 def _concatenate_transpose(ct, *xs, dimension):
     out, start = [], 0
     for x in xs:
@@ -85,6 +89,7 @@ deflinear(S.transpose_p, _transpose_transpose)
 deflinear(S.squeeze_p, _reshape_transpose)
 deflinear(S.expand_dims_p, _reshape_transpose)
 deflinear(S.rev_p, _rev_transpose)
+deflinear(S.roll_p, _roll_transpose)
 deflinear(S.concatenate_p, _concatenate_transpose)
 deflinear(S.pad_p, _pad_transpose)
 deflinear(S.slice_p, _slice_transpose)
@@ -159,3 +164,4 @@ batch_rules.update({S.broadcast_in_dim_p: _broadcast_in_dim_batch, S.reshape_p: 
                     S.concatenate_p: _concatenate_batch, S.pad_p: _pad_batch, S.slice_p: _slice_batch})
 defunary_axes(S.transpose_p, lambda d, *, permutation: dict(permutation=insert_at(example_axes(permutation, d), d, d)))
 defunary_axes(S.rev_p, lambda d, *, dimensions: dict(dimensions=example_axes(dimensions, d)))
+defunary_axes(S.roll_p, lambda d, *, shifts, axes: dict(shifts=shifts, axes=example_axes(axes, d)))

@@ -132,6 +132,7 @@ TRANSPOSES = [
     (S.squeeze_p, [(1, 3, 1)], dict(dimensions=(0, 2))),
     (S.expand_dims_p, [(2, 3)], dict(dimensions=(1, 3))),
     (S.rev_p, [(2, 3, 2)], dict(dimensions=(0, 2))),
+    (S.roll_p, [(3, 4, 2)], dict(shifts=(3, 2), axes=(1, 0))),
     (S.concatenate_p, [(2, 1), (2, 3), (2, 0), (2, 2)], dict(dimension=1)),
     (S.pad_p, [(3, 4), ()], dict(padding_config=((-1, 2, 1), (2, -3, 2)))),
     (S.pad_p, [(2, 0), ()], dict(padding_config=((1, 1, 0), (1, 2, 3)))),

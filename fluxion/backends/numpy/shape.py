@@ -86,6 +86,7 @@ numpy_kernel.update({
     S.squeeze_p: lambda x, *, dimensions: x.squeeze(dimensions),
     S.expand_dims_p: _expand_dims,
     S.rev_p: lambda x, *, dimensions: np.flip(x, dimensions),
+    S.roll_p: lambda x, *, shifts, axes: np.roll(x, shifts, axes),
     S.concatenate_p: lambda *xs, dimension: np.concatenate(xs, dimension),
     S.pad_p: _pad,
     S.slice_p: _slice,

@@ -18,5 +18,15 @@ xla_lowering.update({
     S.slice_p: lax.slice, S.iota_p: lax.broadcasted_iota,
     S.concatenate_p: lambda *xs, dimension: lax.concatenate(xs, dimension),
 })
+
+
+def _roll(x, *, shifts, axes):
+    for s, a in zip(shifts, axes):  # the last s elements, then the others
+        n = x.shape[a]
+        x = lax.concatenate([lax.slice_in_dim(x, n - s, n, axis=a), lax.slice_in_dim(x, 0, n - s, axis=a)], a)
+    return x
+
+
+xla_lowering[S.roll_p] = _roll
 xla_lowering[optimization_barrier_p] = lambda *xs: tuple(lax.optimization_barrier(xs))
 xla_lowering[checkpoint_name_p] = lambda x, *, name: x

@@ -19,7 +19,7 @@ _NONNEGATIVE = frozenset({E.exp_p, E.exp2_p, E.abs_p, E.sqrt_p, E.square_p, E.lo
 # the result has the sign its operands (from the given position on) share
 _SAME_SIGN = {p: 0 for p in (E.add_p, E.stop_gradient_p, R.reduce_sum_p, R.reduce_max_p,
                              R.reduce_min_p, R.cumsum_p, R.cummax_p, R.cummin_p, S.broadcast_in_dim_p, S.reshape_p,
-                             S.transpose_p, S.squeeze_p, S.expand_dims_p, S.rev_p, S.slice_p, S.concatenate_p,
+                             S.transpose_p, S.squeeze_p, S.expand_dims_p, S.rev_p, S.roll_p, S.slice_p, S.concatenate_p,
                              S.pad_p)}
 _SAME_SIGN.update({E.select_n_p: 1, I.dynamic_slice_p: None})  # not gather: its fill value may be negative
 
