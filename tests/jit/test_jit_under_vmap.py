@@ -2,28 +2,17 @@
 as `jit(vmap(f))`), and gives what a Python loop over the examples gives. Where it cannot be
 compiled that way (it uses the vmap's values without receiving them, or needs a concrete value),
 the vmap runs it operation by operation, with the same results."""
-import functools
-
 import numpy as np
 import pytest
 
 import fluxion as fx
 import fluxion.numpy as fnp
 
+from test_jit import counting
+
 RNG = np.random.default_rng(0)
 XS = RNG.standard_normal((5, 3))
 W = RNG.standard_normal((3, 4))
-
-
-def counting(f):
-    """`f` and a list whose length is the number of times `f` was traced (or run eagerly)."""
-    traces = []
-
-    @functools.wraps(f)
-    def wrapped(*args, **kwargs):
-        traces.append(1)
-        return f(*args, **kwargs)
-    return wrapped, traces
 
 
 def looped(f, in_axes, *args):
