@@ -153,7 +153,8 @@ class CallPrimitive(Primitive):
             outs = self.bind(*vals, **params)
         if dims and len(dims[0]) == len(outs):
             return tuple(map(interp.wrap, outs, dims[0]))
-        return tuple(interp.wrap(o, 0) for o in outs)
+        # (a 0-d output is a number the function returned, which no example differs in)
+        return tuple(interp.wrap(o, 0 if isinstance(o, Array) and o.ndim else None) for o in outs)
 
     def _shared(self, interp: BatchInterpreter, args, params):
         """The call on arguments no example differs in, while a derivative is taken below
@@ -202,8 +203,8 @@ def _per_example(interp: BatchInterpreter, fn: Callable, dims: list | None = Non
             a, k = tree.unflatten(structure, [BatchTracer(inner, x, 0) if isinstance(x, Array) else x for x in leaves])
             out, out_tree = tree.flatten(fn(*a, **k))
             out = [inner.unpack(o) if isinstance(o, Array) else (o, None) for o in out]
-        if dims is None:
-            return tree.unflatten(out_tree, [to_front(*o, interp.size) for o in out])
+        if dims is None:  # (other objects, numbers and functions among residuals, pass as they are)
+            return tree.unflatten(out_tree, [to_front(v, d, interp.size) if isinstance(v, Array) else v for v, d in out])
         dims.append(tuple(None if d is None else 0 for _, d in out))
         return tree.unflatten(out_tree, [v if d is None else to_front(v, d, interp.size) for v, d in out])
     return run
