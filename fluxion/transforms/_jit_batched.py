@@ -1,8 +1,8 @@
 """A jitted function called under a vmap that runs eagerly: one compiled call of its batched form.
 
-`vmap(jit(f))(xs)` compiles what `jit(vmap(f))(xs)` would: `f` traced under a batching
-interpreter inside a staging one, once per signature of the batched arguments (their batch
-axes and the batch size are static). Its outputs keep the batch axes the batching rules gave
+`vmap(jit(f))(xs)` compiles what `jit(vmap(f))(xs)` would: `f` traced under batching
+interpreters (one per vmap, nested vmaps included) inside a staging one, once per signature
+of the batched arguments (their batch axes and the batch sizes are static). Its outputs keep the batch axes the batching rules gave
 them: an output that does not depend on the examples stays unbatched, as it does when the
 vmap runs `f` operation by operation, so `out_axes=None` still works for it.
 
@@ -13,6 +13,7 @@ has one.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 
@@ -29,24 +30,28 @@ _traced = threading.local()  # .out: (structure, batch axes) of the outputs of t
 
 
 def runs_batched(interp) -> bool:
-    """Whether a jitted call under `interp` is compiled batched: a vmap of its own (not one
-    standing in for another's examples) on the eager interpreter."""
-    return interp.__class__ is BatchInterpreter and interp.parent is EAGER and not interp.same_as
+    """Whether a jitted call under `interp` is compiled batched: `interp` and the interpreters
+    below it are vmaps of their own (not ones standing in for another's examples) down to the
+    eager interpreter."""
+    while interp.__class__ is BatchInterpreter and not interp.same_as:
+        interp = interp.parent
+    return interp is EAGER
 
 
 def call(jitted, interp: BatchInterpreter, args: tuple, kwargs: dict):
     """`jitted(*args, **kwargs)` on values of `interp` (see `runs_batched`): its outputs as
     values of `interp`, or LEFT."""
+    levels = _levels(interp)  # the vmaps, innermost first
     nums = jitted._arguments.positions(jitted._static_nums, len(args))
     statics = (tuple((i, args[i]) for i in sorted(nums)),
                tuple(sorted((k, v) for k, v in kwargs.items() if k in jitted.static_argnames)))
     dyn_args = tuple(a for i, a in enumerate(args) if i not in nums)
     dyn_kwargs = {k: v for k, v in kwargs.items() if k not in jitted.static_argnames}
     leaves, in_tree = tree.flatten((dyn_args, dyn_kwargs))
-    unpacked = [interp.unpack(x) for x in leaves]
-    if any(isinstance(v, Tracer) for v, _ in unpacked) or _closes_over(jitted.fun, interp):
+    unpacked = [_unpack(levels, x) for x in leaves]
+    if any(isinstance(v, Tracer) for v, _ in unpacked) or any(_closes_over(jitted.fun, i) for i in levels):
         return LEFT
-    spec = (in_tree, tuple(d for _, d in unpacked), interp.size, interp.axis_name, statics)
+    spec = (in_tree, tuple(d for _, d in unpacked), tuple((i.size, i.axis_name) for i in levels), statics)
     try:
         hash(spec)
     except TypeError:  # an unhashable static argument: the vmap's call explains it
@@ -68,7 +73,32 @@ def call(jitted, interp: BatchInterpreter, args: tuple, kwargs: dict):
             outs.clear()
         outs[key] = _traced.out
     out_tree, dims = outs[key]
-    return tree.unflatten(out_tree, [interp.wrap(v, d) for v, d in zip(values, dims)])
+    return tree.unflatten(out_tree, [_wrap(levels, v, d) for v, d in zip(values, dims)])
+
+
+def _levels(interp) -> list:
+    """The vmaps from the eager interpreter up to `interp`, innermost first."""
+    levels = []
+    while interp is not EAGER:
+        levels.append(interp)
+        interp = interp.parent
+    return levels[::-1]
+
+
+def _unpack(levels, x) -> tuple:
+    """`x`'s value below all `levels`, and its batch axis at each level (innermost first)."""
+    dims = []
+    for interp in reversed(levels):  # the outermost vmap's value holds the others'
+        x, d = interp.unpack(x)
+        dims.append(d)
+    return x, tuple(dims[::-1])
+
+
+def _wrap(levels, x, dims):
+    """`x` as a value of the outermost of `levels`, with batch axes `dims` (innermost first)."""
+    for interp, d in zip(levels, dims):
+        x = interp.wrap(x, d)
+    return x
 
 
 def _make(jitted):
@@ -81,17 +111,17 @@ def _make(jitted):
 def _batched(f, spec, *vals) -> tuple:
     """`f` on the examples stacked in `vals`, as `call` made `spec`, traced under jit: its
     outputs' values, flat (a flat tuple of arrays keeps the calls on XLA's dispatcher)."""
-    in_tree, dims, size, axis_name, (static_args, static_kwargs) = spec
-    interp = BatchInterpreter(size, axis_name=axis_name)
-    with push(interp):
-        leaves = [v if d is None else BatchTracer(interp, v, d) for v, d in zip(vals, dims)]
+    in_tree, dims, sizes, (static_args, static_kwargs) = spec
+    with contextlib.ExitStack() as stack:
+        levels = [stack.enter_context(push(BatchInterpreter(size, axis_name=name))) for size, name in sizes]
+        leaves = [_wrap(levels, v, d) for v, d in zip(vals, dims)]
         dyn_args, dyn_kwargs = tree.unflatten(in_tree, leaves)
         args = list(dyn_args)
         for i, a in static_args:
             args.insert(i, a)
         out = converted(f)(*args, **dyn_kwargs, **dict(static_kwargs))
         out_leaves, out_tree = tree.flatten(out)
-        unpacked = [interp.unpack(o) for o in out_leaves]
+        unpacked = [_unpack(levels, o) for o in out_leaves]
     _traced.out = out_tree, tuple(d for _, d in unpacked)
     return tuple(v for v, _ in unpacked)
 

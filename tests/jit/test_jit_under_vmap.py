@@ -139,3 +139,16 @@ def test_one_jitted_function_under_vmaps_of_other_sizes_and_axes():
         np.testing.assert_allclose(out, np.tanh(XS[:size] @ W), rtol=1e-6)
         np.testing.assert_allclose(w2, W * 2.0, rtol=0)
     assert len(traces) == 3  # the repeated signature is not traced again
+
+
+def test_nested_vmaps_compile_once_with_both_axis_names():
+    g, traces = counting(lambda x, w: fnp.tanh(x @ w) - fx.lax.pmean(x @ w, "i") + fx.lax.psum(x[0], "j"))
+    f = fx.jit(g)
+    xs = RNG.standard_normal((2, 5, 3))
+    nested = fx.vmap(fx.vmap(f, in_axes=(0, None), axis_name="j"), in_axes=(1, None), axis_name="i")
+    for _ in range(3):
+        out = nested(fnp.asarray(xs), fnp.asarray(W))
+    assert len(traces) == 1
+    h = xs.transpose(1, 0, 2) @ W  # [i, j, :]
+    want = np.tanh(h) - h.mean(0) + xs.transpose(1, 0, 2)[:, :, 0].sum(1)[:, None, None]
+    np.testing.assert_allclose(out, want, rtol=1e-12)
