@@ -6,10 +6,10 @@ of the batched arguments (their batch axes and the batch sizes are static). Its 
 them: an output that does not depend on the examples stays unbatched, as it does when the
 vmap runs `f` operation by operation, so `out_axes=None` still works for it.
 
-The call is left to the vmap, operation by operation, where `f` uses a value of that vmap it
-does not receive as an argument (a function defined inside the batched one), or where it
-needs a concrete value of an unbatched argument (`float(y)`), which operation by operation
-has one.
+The call is left to the vmap, operation by operation, where tracing `f` finds that it uses a
+value of that vmap it does not receive as an argument (a function defined inside the batched
+one), or that it needs a concrete value of an unbatched argument (`float(y)`), which operation
+by operation has one.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from ..core.array import Array, Tracer, to_array
 from ..core.errors import ConcretizationError, TracerLeakError
 from ..core.interpreters import EAGER, push, use
 from ._convert import converted
-from .batching.interpreter import BatchInterpreter, BatchTracer
+from .batching.interpreter import BatchInterpreter
 
 LEFT = object()  # what `call` returns for a call it leaves to the vmap
 _traced = threading.local()  # .out: (structure, batch axes) of the outputs of the last trace of `_batched`
@@ -42,14 +42,10 @@ def call(jitted, interp: BatchInterpreter, args: tuple, kwargs: dict):
     """`jitted(*args, **kwargs)` on values of `interp` (see `runs_batched`): its outputs as
     values of `interp`, or LEFT."""
     levels = _levels(interp)  # the vmaps, innermost first
-    nums = jitted._arguments.positions(jitted._static_nums, len(args))
-    statics = (tuple((i, args[i]) for i in sorted(nums)),
-               tuple(sorted((k, v) for k, v in kwargs.items() if k in jitted.static_argnames)))
-    dyn_args = tuple(a for i, a in enumerate(args) if i not in nums)
-    dyn_kwargs = {k: v for k, v in kwargs.items() if k not in jitted.static_argnames}
-    leaves, in_tree = tree.flatten((dyn_args, dyn_kwargs))
+    _, statics, dynamic = jitted._split(args, kwargs)
+    leaves, in_tree = tree.flatten(dynamic)
     unpacked = [_unpack(levels, x) for x in leaves]
-    if any(isinstance(v, Tracer) for v, _ in unpacked) or any(_closes_over(jitted.fun, i) for i in levels):
+    if any(isinstance(v, Tracer) for v, _ in unpacked):
         return LEFT
     spec = (in_tree, tuple(d for _, d in unpacked), tuple((i.size, i.axis_name) for i in levels), statics)
     try:
@@ -117,32 +113,11 @@ def _batched(f, spec, *vals) -> tuple:
         leaves = [_wrap(levels, v, d) for v, d in zip(vals, dims)]
         dyn_args, dyn_kwargs = tree.unflatten(in_tree, leaves)
         args = list(dyn_args)
-        for i, a in static_args:
+        for i, _, a in static_args:
             args.insert(i, a)
-        out = converted(f)(*args, **dyn_kwargs, **dict(static_kwargs))
+        out = converted(f)(*args, **dyn_kwargs, **{k: v for k, _, v in static_kwargs})
         out_leaves, out_tree = tree.flatten(out)
         unpacked = [_unpack(levels, o) for o in out_leaves]
     _traced.out = out_tree, tuple(d for _, d in unpacked)
     return tuple(v for v, _ in unpacked)
 
-
-def _closes_over(f, interp) -> bool:
-    """Whether `f` visibly holds a value of `interp` (in its closure, or a partial's arguments);
-    other ways of holding one are found when it is traced."""
-    while isinstance(f, functools.partial):
-        if any(_of(x, interp) for x in (*f.args, *f.keywords.values())):
-            return True
-        f = f.func
-    return any(_of(c.cell_contents, interp) for c in getattr(f, "__closure__", None) or () if _filled(c))
-
-
-def _of(x, interp) -> bool:
-    return any(isinstance(v, BatchTracer) and v._interp is interp for v in tree.leaves(x))
-
-
-def _filled(cell) -> bool:
-    try:
-        cell.cell_contents
-    except ValueError:  # a variable not yet assigned
-        return False
-    return True

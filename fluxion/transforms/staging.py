@@ -266,16 +266,23 @@ class Jitted:
         entry.used = next(self._clock)
         return entry, arrays
 
-    def _key(self, args: tuple, kwargs: dict):
-        """The call's signature (see the module docstring) and the Arrays of its traced leaves."""
+    def _split(self, args: tuple, kwargs: dict) -> tuple[Sequence[int], tuple, tuple[tuple, dict]]:
+        """The positions of the call's static arguments, the static arguments as a signature
+        holds them (with their types: 1 and 1.0 are equal, but trace differently), and the
+        traced arguments."""
         nums = self._arguments.positions(self._static_nums, len(args)) if self._static_nums else ()
         static = (tuple((i, type(args[i]), args[i]) for i in sorted(nums)),
                   tuple(sorted((k, type(v), v) for k, v in kwargs.items() if k in self.static_argnames)))
+        return nums, static, _dynamic(args, kwargs, nums, self.static_argnames)
+
+    def _key(self, args: tuple, kwargs: dict):
+        """The call's signature (see the module docstring) and the Arrays of its traced leaves."""
+        nums, static, dynamic = self._split(args, kwargs)
         try:
             hash(static)
         except TypeError:
             raise self._unhashable(static) from None
-        leaves, in_tree = tree.flatten(_dynamic(args, kwargs, nums, self.static_argnames))
+        leaves, in_tree = tree.flatten(dynamic)
         arrays = [x if x.__class__ in HOST else _input(x, i, in_tree, args, nums, self._arguments)
                   for i, x in enumerate(leaves)]
         types = _signature(arrays)

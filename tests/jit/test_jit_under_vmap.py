@@ -60,6 +60,11 @@ def test_keyword_and_static_arguments():
         out = fx.vmap(lambda x: jitted(x, n, scale=3.0))(fnp.asarray(XS))
         np.testing.assert_allclose(out, XS[:, :n].sum(1) * 3.0, rtol=1e-12)
     assert len(traces) == 2  # one trace per value of the static argument
+    scaled = fx.jit(lambda x, k: x * k, static_argnums=1)
+    ints = fnp.ones((2, 3), dtype=fnp.int32)
+    for k in (2, 2.0):  # equal, but of other types, which give other dtypes
+        got = fx.vmap(scaled, in_axes=(0, None))(ints, k)
+        assert got.dtype == scaled(ints, k).dtype == (np.int32 if k.__class__ is int else np.float32)
 
 
 def test_python_control_flow_on_batched_values_is_converted():

@@ -146,7 +146,8 @@ class CallPrimitive(Primitive):
         function; otherwise every output is batched along axis 0."""
         size = interp.size
         vals = [to_front(*interp.unpack(a), size) for a in args]
-        dims = [] if "fun" in self.functions and _runs_functions(interp.parent) else None
+        # (a call surely runs "fun" itself where nothing below takes derivatives or forwards it)
+        dims = [] if "fun" in self.functions and not _differentiating(interp.parent, Forwarding) else None
         params = {k: _per_example(interp, v, dims if k == "fun" else None) if k in self.functions else v
                   for k, v in params.items()}
         with use(interp.parent):
@@ -180,10 +181,11 @@ class CallPrimitive(Primitive):
                     or self.functions and isinstance(interp, BatchInterpreter))
 
 
-def _differentiating(interp: Interpreter) -> bool:
-    """Whether an interpreter below `interp` takes derivatives (or records tangents, to transpose)."""
+def _differentiating(interp: Interpreter, *also: type) -> bool:
+    """Whether an interpreter below `interp` takes derivatives (or records tangents, to
+    transpose), or is of a type in `also`."""
     while interp is not None:
-        if isinstance(interp, JVPInterpreter) or isinstance(interp, StagingInterpreter) and interp.linear:
+        if isinstance(interp, (JVPInterpreter, *also)) or isinstance(interp, StagingInterpreter) and interp.linear:
             return True
         interp = interp.parent
     return False
@@ -208,16 +210,6 @@ def _per_example(interp: BatchInterpreter, fn: Callable, dims: list | None = Non
         dims.append(tuple(None if d is None else 0 for _, d in out))
         return tree.unflatten(out_tree, [v if d is None else to_front(v, d, interp.size) for v, d in out])
     return run
-
-
-def _runs_functions(interp: Interpreter) -> bool:
-    """Whether a call primitive bound on `interp` runs its function itself: no interpreter from
-    there down takes derivatives (each other one runs it, or batches it and runs it below)."""
-    while interp is not None:
-        if isinstance(interp, (Forwarding, JVPInterpreter)) or isinstance(interp, StagingInterpreter) and interp.linear:
-            return False
-        interp = interp.parent
-    return True
 
 
 class _SharedCall:
