@@ -762,7 +762,7 @@ def roll(x, /, shift, axis=None) -> Array:
     [3, 4, 0, 1, 2]
     """
     if shift.__class__ is int and (axis is None and _eager(x) or (a := _eager_axis(x, axis)) is not None):  # kept
-        v = x._value  # fast: the kernel's two slices, joined
+        v = x._value  # fast: the two slices, joined
         flat = v.reshape(-1) if axis is None else v
         a = 0 if axis is None else a
         n = flat.shape[a]
