@@ -102,15 +102,16 @@ def _gather(y: Array, p: Plan, mode, fill_value) -> Array:
 
 
 def _normalized(i, n: int):
-    """A traced index array as int64 with negative entries counted from the end (concrete
-    ones were normalised by the plan)."""
+    """A traced index array with negative entries counted from the end (concrete ones were
+    normalised by the plan): in its own signed dtype where `n` fits in it (as jax keeps int32
+    indices, which XLA gathers and scatters faster than int64 ones), else as int64."""
     if isinstance(i, np.ndarray):
         return i
-    signed = i.dtype in dtypes.SIGNED
-    i = convert(i, dtypes.int64)
-    if not signed:
-        return i
-    zero, size = Array(np.int64(0)), Array(np.int64(n))
+    if i.dtype not in dtypes.SIGNED:
+        return convert(i, dtypes.int64)
+    if n > np.iinfo(i.dtype).max:  # (then i + n could overflow; for n that fits, it cannot)
+        i = convert(i, dtypes.int64)
+    zero, size = Array(i.dtype.type(0)), Array(i.dtype.type(n))
     return E.select_n_p.bind(E.lt_p.bind(i, zero), i, E.add_p.bind(i, size))
 
 
@@ -128,8 +129,8 @@ def _index_array(parts: list, batch_shape: tuple) -> Array:
         for k, (v, dims) in enumerate(parts):
             out[..., k] = np.reshape(v, [v.shape[dims.index(a)] if a in dims else 1 for a in range(len(batch_shape))])
         return Array(out)
-    shape = batch_shape + (1,)
-    return S.concatenate([S.broadcast_in_dim(v if isinstance(v, Array) else Array(v), shape, dims)
+    shape, dt = batch_shape + (1,), np.result_type(*(v.dtype for v, _ in parts))  # (int64 unless all are narrower)
+    return S.concatenate([S.broadcast_in_dim(convert(v if isinstance(v, Array) else Array(v), dt), shape, dims)
                           for v, dims in parts], len(batch_shape))
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import operator
 
+import numpy as np
+
 from ..core import dtypes
 from ..core.errors import ConcretizationError, DTypeError, ShapeError, op_error
 from . import _creation, _dtype_functions
@@ -51,7 +53,8 @@ def _segment(kind: str, update: str):
         num_segments = operator.index(num_segments)
         # negative ids are out of range, not counted from the end: dropped, or clamped to 0
         if mode in (None, "drop", "fill"):
-            ids, mode = where(ids < 0, num_segments, ids.astype(dtypes.int64)), "drop"
+            wide = ids if num_segments <= np.iinfo(ids.dtype).max else ids.astype(dtypes.int64)  # (fits the marker)
+            ids, mode = where(ids < 0, num_segments, wide), "drop"
         elif mode == "clip":
             ids = clip(ids, 0, num_segments - 1)
         out = _creation.full((num_segments, *data.shape[1:]), _identity(kind, data.dtype), data.dtype)

@@ -1,10 +1,10 @@
 """XLA lowering of the indexing primitives.
 
-Index arithmetic happens in int64, as in the NumPy kernels: a narrow index dtype cannot
-hold every bound of a large operand, so clamping or bounds checks in it would wrap.
-XLA clamps a dynamic slice's starts so that the window fits, in the starts' dtype (all
-starts of one slice share it): starts of a dtype that cannot hold every bound are converted
-to int64 first. (`jax.lax.dynamic_slice` would also count negative starts from the end,
+XLA clamps and checks bounds in the indices' dtype: indices of a dtype that cannot hold
+every bound of the operand (narrower than int32, or int32 on an axis of 2**31 elements or
+more), or unsigned, are converted to int64 first, where they would wrap; int32 indices are
+kept otherwise, as XLA gathers and scatters with them faster. A dynamic slice's starts share
+one dtype. (`jax.lax.dynamic_slice` would also count negative starts from the end,
 which XLA does not: that is turned off.)
 """
 from __future__ import annotations
@@ -29,12 +29,22 @@ def _int64(i):
     return lax.convert_element_type(i, np.int64)
 
 
+def _holds(dt: np.dtype, shape) -> bool:
+    """Whether indices of dtype `dt` hold every bound of an operand of `shape`."""
+    return dt == np.int64 or dt == np.int32 and max(shape, default=0) < 2 ** 31
+
+
 def _starts(starts, shape) -> list:
     """Starts of one dtype that holds every bound of `shape`, which XLA clamps in."""
     dts = {s.dtype for s in starts}
-    if len(dts) == 1 and (np.dtype(np.int64) in dts or np.dtype(np.int32) in dts and max(shape, default=0) < 2 ** 31):
+    if len(dts) == 1 and _holds(starts[0].dtype, shape):
         return list(starts)
     return [_int64(s) for s in starts]
+
+
+def _indices(i, shape):
+    """Gather or scatter indices in a dtype that holds every bound of `shape`."""
+    return i if _holds(i.dtype, shape) else _int64(i)
 
 
 def _dynamic_slice(x, *starts, slice_sizes):
@@ -46,7 +56,7 @@ def _dynamic_update_slice(x, update, *starts):
 
 
 def _gather(operand, indices, *, dimension_numbers, slice_sizes, mode, fill_value):
-    return lax.gather(operand, _int64(indices), lax.GatherDimensionNumbers(*dimension_numbers), slice_sizes,
+    return lax.gather(operand, _indices(indices, operand.shape), lax.GatherDimensionNumbers(*dimension_numbers), slice_sizes,
                       mode=_MODES[mode], fill_value=fill_value)
 
 
@@ -66,7 +76,7 @@ def _complex_nan_wins(out, operand, indices, updates, dn, mode):
 
 def _scatter(scatter):
     def rule(operand, indices, updates, *, dimension_numbers, mode):
-        dn, mode, indices = lax.ScatterDimensionNumbers(*dimension_numbers), _MODES[mode], _int64(indices)
+        dn, mode, indices = lax.ScatterDimensionNumbers(*dimension_numbers), _MODES[mode], _indices(indices, operand.shape)
         if operand.dtype == np.bool_:
             return _ON_BOOL.get(scatter, scatter)(operand, indices, updates, dn, mode=mode)
         out = scatter(operand, indices, updates, dn, mode=mode)
