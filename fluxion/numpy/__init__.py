@@ -56,6 +56,10 @@ dtype = _np.dtype
 # NumPy's names for the default-sized types, and its abstract type hierarchy (for issubdtype)
 bool_, int_, uint, single, double, csingle, cdouble = bool, int64, uint64, float32, float64, complex64, complex128
 float_, complex_ = float64, complex128
+# its C-named aliases, as on 64-bit Linux
+half, byte, ubyte, short, ushort, intc, uintc = float16, int8, uint8, int16, uint16, int32, uint32
+long, ulong, longlong, ulonglong, intp, uintp = int64, uint64, int64, uint64, int64, uint64
+ndindex = _np.ndindex  # (shapes are Python tuples: NumPy's iterator over their indices serves as it is)
 generic, number, integer, signedinteger, unsignedinteger = (_np.generic, _np.number, _np.integer, _np.signedinteger,
                                                              _np.unsignedinteger)
 inexact, floating, complexfloating, flexible, character = (_np.inexact, _np.floating, _np.complexfloating,

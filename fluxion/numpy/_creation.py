@@ -30,20 +30,22 @@ from ._convert import convert, dtype_of
 from ._elementwise_base import eager_array
 from ._placement import place, resolve
 
-__all__ = ["arange", "array", "asarray", "copy", "empty", "empty_like", "eye", "from_dlpack", "full", "full_like",
+__all__ = ["arange", "array", "asanyarray", "asarray", "asarray_chkfinite", "ascontiguousarray", "asfortranarray",
+           "copy", "empty", "empty_like", "eye", "from_dlpack", "full", "full_like",
            "geomspace", "identity", "linspace", "logspace", "meshgrid", "ones", "ones_like", "tri", "tril", "triu",
            "zeros", "zeros_like"]
 
 _SCALARS = (bool, int, float, complex)
 
 
-def asarray(obj, /, dtype=None, *, device=None, copy: bool | None = None) -> Array:
+def asarray(obj, /, dtype=None, order=None, *, device=None, copy: bool | None = None) -> Array:
     """Convert `obj` (an Array, NumPy array, nested sequence or Python scalar) to an Array.
 
     Python floats become float32 and ints int64 unless `dtype` (which may be given by position,
     as in NumPy) says otherwise; NumPy arrays keep their dtype (float64 stays float64). An
     Array stays on its device unless `device` names another (moving it is a copy, so
-    `copy=False` forbids it).
+    `copy=False` forbids it). NumPy's memory `order` is accepted and changes nothing: an
+    Array's layout is not part of its value.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.asarray([1, 2.5]).dtype
@@ -51,6 +53,8 @@ def asarray(obj, /, dtype=None, *, device=None, copy: bool | None = None) -> Arr
     >>> fnp.asarray([1, 2], device="xla-cpu:0").device
     xla-cpu:0
     """
+    if order is not None:
+        _check_order("asarray", order)
     if device is None:  # the common case: no placement to check
         return _asarray(obj, dtype, copy)
     device = resolve("asarray", device)
@@ -101,7 +105,7 @@ def _asarray(obj, dtype, copy: bool | None) -> Array:
     return Array(value)
 
 
-def array(obj, dtype=None, *, copy: bool = True, ndmin: int = 0, device=None) -> Array:
+def array(obj, dtype=None, *, copy: bool = True, order="K", ndmin: int = 0, device=None) -> Array:
     """NumPy's `array`: like `asarray` (fluxion arrays never share mutable memory), with at least
     `ndmin` dimensions (ones put in front).
 
@@ -109,18 +113,62 @@ def array(obj, dtype=None, *, copy: bool = True, ndmin: int = 0, device=None) ->
     >>> fnp.array([1, 2], ndmin=3).shape
     (1, 1, 2)
     """
-    out = asarray(obj, dtype=dtype, copy=copy, device=device)
+    out = asarray(obj, dtype=dtype, order=order, copy=copy, device=device)
     return out.reshape((1,) * (ndmin - out.ndim) + out.shape) if out.ndim < ndmin else out
 
 
-def copy(a, /) -> Array:
+def copy(a, /, order="K") -> Array:
     """A copy of `a` (arrays are values, so this matters only for identity).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.copy([1, 2]).tolist()
     [1, 2]
     """
-    return asarray(a, copy=True)
+    return asarray(a, order=order, copy=True)
+
+
+def asanyarray(a, dtype=None, order=None, *, device=None, copy: bool | None = None) -> Array:
+    """`asarray` (fluxion has no array subclasses to keep)."""
+    return asarray(a, dtype, order, device=device, copy=copy)
+
+
+def ascontiguousarray(a, dtype=None) -> Array:
+    """`asarray` with at least one dimension, as NumPy's (every Array is contiguous).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.ascontiguousarray(3.0).shape
+    (1,)
+    """
+    out = asarray(a, dtype)
+    return out.reshape(1) if out.ndim == 0 else out
+
+
+asfortranarray = ascontiguousarray  # (a layout, which does not change a value)
+
+
+def asarray_chkfinite(a, dtype=None, order=None) -> Array:
+    """`asarray`, raising a ValueError where an element is infinite or NaN (which needs the
+    values: under jit, check before the jitted call).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.asarray_chkfinite([1.0, fnp.nan])
+    Traceback (most recent call last):
+    ...
+    ValueError: array must not contain infs or NaNs
+    """
+    x = asarray(a, dtype, order)
+    if x.dtype in dtypes.FLOATING and not bool(E.is_finite_p.bind(x).all()):
+        raise ValueError("array must not contain infs or NaNs")
+    return x
+
+
+_ORDERS = ("C", "F", "A", "K")
+
+
+def _check_order(op: str, order) -> None:
+    if order not in _ORDERS:
+        raise op_error(ValueError, op, f"order must be one of 'C', 'F', 'A' or 'K', got {order!r}",
+                       "pass one of them (all give the same Array: its layout is not part of its value)")
 
 
 def from_dlpack(x, /, *, device=None, copy: bool | None = None) -> Array:
