@@ -23,7 +23,7 @@ from ._elementwise_base import eager_array
 from ._placement import place, resolve
 
 __all__ = ["__array_namespace_info__", "astype", "can_cast", "finfo", "iinfo", "isdtype", "issubdtype",
-           "promote_types", "result_type"]
+           "promote_types", "real_if_close", "result_type"]
 
 _SCALARS = (bool, int, float, complex)
 
@@ -364,3 +364,21 @@ def __array_namespace_info__() -> _Info:
     ['uint16', 'uint32', 'uint64', 'uint8']
     """
     return _Info()
+
+
+def real_if_close(a, tol: float = 100) -> Array:
+    """The real part of complex `a` where every imaginary part is below `tol` in magnitude (in
+    multiples of the dtype's machine epsilon where `tol` > 1, as NumPy's); `a` otherwise. The
+    result's dtype depends on the values, so it needs them: under jit, decide before the call.
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.real_if_close(fnp.asarray([2.0 + 1e-9j])).tolist()
+    [2.0]
+    """
+    a = to_array(a)
+    if a.dtype not in D.COMPLEX:
+        return a
+    if tol > 1:
+        tol = tol * finfo(a.dtype).eps
+    imag = E.imag_p.bind(a)
+    return E.real_p.bind(a) if bool((E.abs_p.bind(imag) < tol).all()) else a

@@ -17,8 +17,8 @@ from ._elementwise_base import (ANY, FLOATING, INTEGER, NUMERIC, REAL, REAL_FLOA
 
 __all__ = [
     "angle", "deg2rad", "degrees", "fabs", "float_power", "fmax", "fmin", "fmod", "frexp", "gcd", "heaviside", "i0",
-    "iscomplex", "isneginf", "isposinf", "isreal", "lcm", "ldexp", "modf", "nan_to_num", "rad2deg", "radians",
-    "real_if_close", "sinc", "spacing",
+    "iscomplex", "isneginf", "isposinf", "isreal", "lcm", "ldexp", "modf", "nan_to_num", "rad2deg", "radians", "sinc",
+    "spacing",
 ]
 
 fabs = unary("fabs", E.abs_p, REAL_FLOATING, "|x| for real numbers (integers become float32).",
@@ -213,24 +213,6 @@ def iscomplex(x, /) -> Array:
     """
     (x,) = operands("iscomplex", ANY, x)
     return E.imag_p.bind(x) != 0 if x.dtype in D.COMPLEX else full_like(x, False, D.bool_)
-
-
-def real_if_close(a, tol: float = 100) -> Array:
-    """The real part of complex `a` where every imaginary part is below `tol` in magnitude (in
-    multiples of the dtype's machine epsilon where `tol` > 1, as NumPy's); `a` otherwise. The
-    result's dtype depends on the values, so it needs them: under jit, decide before the call.
-
-    >>> import fluxion.numpy as fnp
-    >>> fnp.real_if_close(fnp.asarray([2.0 + 1e-9j])).tolist()
-    [2.0]
-    """
-    (a,) = operands("real_if_close", ANY, a)
-    if a.dtype not in D.COMPLEX:
-        return a
-    if tol > 1:
-        tol = tol * finfo(a.dtype).eps
-    imag = E.imag_p.bind(a)
-    return E.real_p.bind(a) if bool((E.abs_p.bind(imag) < tol).all()) else a
 
 
 # integer number theory ----------------------------------------------------------------------

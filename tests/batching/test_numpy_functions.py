@@ -148,6 +148,9 @@ CASES = {
     "fnp.array": Case(fnp.array, ((3,),)),
     "fnp.asarray": Case(fnp.asarray, ((3,),)),
     "fnp.copy": Case(fnp.copy, ((3,),)),
+    "fnp.asanyarray": Case(fnp.asanyarray, ((3,),)),
+    "fnp.ascontiguousarray": Case(fnp.ascontiguousarray, ((3,),)),
+    "fnp.asfortranarray": Case(fnp.asfortranarray, ((2, 3),)),
     "fnp.empty_like": Case(lambda x: fnp.empty_like(x, dtype=bool) | True, ((2, 3),)),  # its values are unspecified
     "fnp.full": Case(lambda v: fnp.full((2,), v), ((),)),
     "fnp.full_like": Case(lambda x, v: fnp.full_like(x, v), ((2, 3), ())),
@@ -533,6 +536,8 @@ DATA_DEPENDENT = {
     "histogram choosing its bins": lambda x: fnp.histogram(x, bins="auto"),
     "boolean mask": lambda x: x[x > 0], "bincount without length": lambda x: fnp.bincount(fnp.abs(x).astype(int)),
     "fnp.trim_zeros": fnp.trim_zeros,
+    # they raise, or choose their dtype, by the values
+    "fnp.asarray_chkfinite": fnp.asarray_chkfinite, "fnp.real_if_close": lambda x: fnp.real_if_close(x + 0j),
     "scipy.linalg.null_space": lambda x: fsl.null_space(x[:, None] * x),
     "scipy.linalg.orth": lambda x: fsl.orth(x[:, None] * x),
     # NumPy drops the (near-)zero leading coefficients: pass trim_leading_zeros / strip_zeros=False
