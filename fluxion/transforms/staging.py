@@ -39,7 +39,7 @@ from ..core.errors import ConcretizationError, TracerLeakError, op_error, requir
 from ..core.interpreters import EAGER, _ctx, push
 from ..core.program import Program
 from ..core.types import ArrayType
-from . import _jit_batched
+from . import _jit_batched, _jit_grad
 from ._arguments import Arguments
 from ._convert import converted
 from ._lowered import Lowered
@@ -218,10 +218,15 @@ class Jitted:
         """A call that XLA's dispatcher does not know (see `jit`): the outputs, and the
         Executable that made them with its inputs (None, None when none ran)."""
         if _ctx.interp is not EAGER:  # inside another transformation: let it see the operations,
-            # unless it is a vmap that runs eagerly, for which the batched function is compiled
+            # unless it is a vmap that runs eagerly, for which the batched function is compiled, or
+            # eager reverse mode on small arrays, for which the function and its pullback are
             if _jit_batched.runs_batched(_ctx.interp):
                 outs = _jit_batched.call(self, _ctx.interp, args, kwargs)
                 if outs is not _jit_batched.LEFT:
+                    return outs, None, None
+            elif _jit_grad.runs_compiled(self, _ctx.interp):
+                outs = _jit_grad.call(self, _ctx.interp, args, kwargs)
+                if outs is not _jit_grad.LEFT:
                     return outs, None, None
             return converted(self.fun)(*args, **kwargs), None, None
         entry, arrays = self._find(args, kwargs)

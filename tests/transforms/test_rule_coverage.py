@@ -3,7 +3,7 @@ from fluxion.core.rules import abstract_eval, jvp_rules, numpy_kernel, transpose
 
 # primitives that only ever appear inside a linear program, where they are transposed (linear_solve:
 # the implicit derivative of scipy.sparse.linalg's solvers)
-_STAGED_LINEAR = {"custom_lin", "remat_lin", "while_lin", "linear_block", "linear_solve"}
+_STAGED_LINEAR = {"custom_lin", "remat_lin", "while_lin", "linear_block", "linear_solve", "jit_linear"}
 
 
 def test_every_primitive_has_a_kernel_and_a_jvp_rule():

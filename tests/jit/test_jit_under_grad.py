@@ -1,0 +1,112 @@
+"""A jitted function under eager `grad` on small arrays: its forward call and its pullback run
+compiled (each traced once per signature), with the gradients of running it operation by
+operation; larger arrays, closures over the differentiated value and nested derivatives run
+it operation by operation, as before."""
+import numpy as np
+import pytest
+
+import fluxion as fx
+import fluxion.numpy as fnp
+
+RNG = np.random.default_rng(0)
+
+
+def _counting(f):
+    """`f` counting its runs as Python (traces, or calls operation by operation)."""
+    def counted(*args, **kwargs):
+        counted.runs += 1
+        return f(*args, **kwargs)
+    counted.runs = 0
+    return counted
+
+
+def _chain(x):
+    for _ in range(5):
+        x = fnp.sin(x) * 1.01 + fnp.tanh(x) * 0.1
+    return fnp.sum(x ** 2)
+
+
+def _close(a, b, rtol=1e-5):
+    for u, v in zip(fx.tree.leaves(a), fx.tree.leaves(b)):
+        np.testing.assert_allclose(np.asarray(u), np.asarray(v), rtol=rtol, atol=1e-6)
+
+
+def test_gradient_through_a_jitted_function_matches_eager_and_compiles_once():
+    f = _counting(_chain)
+    jitted = fx.jit(f)
+    x = fnp.asarray(RNG.standard_normal(16).astype(np.float32))
+    want = fx.grad(_chain)(x)
+    for _ in range(3):
+        _close(fx.grad(jitted)(x), want)
+    assert f.runs == 2  # the forward function and the pullback, each traced once
+
+
+def test_value_and_grad_with_aux_pytrees_static_and_keyword_arguments_match_eager():
+    def loss(params, x, k, *, scale):
+        h = fnp.tanh(x @ params["w"] + params["b"]) * scale
+        return fnp.sum(h ** k), {"h": h, "count": fnp.sum(h > 0)}
+
+    params = {"w": fnp.asarray(RNG.standard_normal((4, 3)).astype(np.float32)), "b": fnp.zeros(3)}
+    x = fnp.asarray(RNG.standard_normal((5, 4)).astype(np.float32))
+    jitted = fx.jit(loss, static_argnums=2, static_argnames="scale")
+    got = fx.value_and_grad(jitted, has_aux=True)(params, x, 2, scale=0.5)
+    want = fx.value_and_grad(loss, has_aux=True)(params, x, 2, scale=0.5)
+    _close(got, want)
+    assert got[0][1]["count"].dtype == want[0][1]["count"].dtype
+    _close(fx.grad(lambda p: jitted(p, x, 3, scale=2.0)[0])(params), fx.grad(lambda p: loss(p, x, 3, scale=2.0)[0])(params))
+
+
+def test_outputs_without_a_cotangent_and_integer_outputs_get_zero_cotangents():
+    def f(x, y):
+        return fnp.sin(x) * y, fnp.cos(x), fnp.argmax(x)
+
+    jitted = fx.jit(f)
+    x, y = fnp.asarray([0.1, 0.7, -0.3]), fnp.asarray([1.0, 2.0, 3.0])
+    for g in (lambda f: lambda x, y: fnp.sum(f(x, y)[0]), lambda f: lambda x, y: fnp.sum(f(x, y)[1]) + f(x, y)[2]):
+        _close(fx.grad(g(jitted), argnums=(0, 1))(x, y), fx.grad(g(f), argnums=(0, 1))(x, y))
+
+
+def test_converted_control_flow_in_the_jitted_function_matches_eager():
+    def f(x):
+        while fnp.sum(x * x) < 100.0:
+            x = x * 1.5 + 0.1
+        if fnp.max(x) > 5.0:
+            return fnp.sum(fnp.log1p(x * x))
+        return fnp.sum(x)
+
+    x = fnp.asarray([0.3, -0.2, 0.5])
+    _close(fx.grad(fx.jit(f))(x), fx.grad(f)(x))
+
+
+def test_a_closure_over_the_differentiated_value_runs_operation_by_operation():
+    x, w = fnp.asarray([0.5, 1.5]), fnp.asarray(2.0)
+
+    def loss(w):
+        return fnp.sum(fx.jit(lambda x: fnp.sin(x * w))(x))
+    _close(fx.grad(loss)(w), fnp.sum(fnp.cos(x * w) * x))
+
+
+def test_large_arrays_and_nested_derivatives_run_operation_by_operation():
+    f = _counting(lambda x: fnp.sum(fnp.sin(x) ** 3))
+    jitted = fx.jit(f)
+    big = fnp.asarray(RNG.standard_normal(10_000))
+    _close(fx.grad(jitted)(big), 3 * np.sin(np.asarray(big)) ** 2 * np.cos(np.asarray(big)))
+    runs = f.runs
+    fx.grad(jitted)(big)
+    assert f.runs == runs + 1
+    x = fnp.asarray([0.3, 0.9])
+    s, c = np.sin(np.asarray(x)), np.cos(np.asarray(x))
+    hessian_diag = 6 * s * c * c - 3 * s ** 3
+    _close(fx.grad(lambda x: fnp.sum(fx.grad(jitted)(x)))(x), hessian_diag)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_random_draws_and_dtypes_inside_the_jitted_function_match_eager(dtype):
+    def f(x, key):
+        noise = fx.random.normal(key, x.shape, dtype=x.dtype)
+        return fnp.sum(fnp.exp(-(x + noise) ** 2))
+
+    x, key = fnp.asarray(RNG.standard_normal(8).astype(dtype)), fx.random.key(3)
+    got, want = fx.grad(fx.jit(f))(x, key), fx.grad(f)(x, key)
+    assert got.dtype == want.dtype == dtype
+    _close(got, want, rtol=1e-5 if dtype == np.float32 else 1e-12)
