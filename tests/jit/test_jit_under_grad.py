@@ -110,3 +110,39 @@ def test_random_draws_and_dtypes_inside_the_jitted_function_match_eager(dtype):
     got, want = fx.grad(fx.jit(f))(x, key), fx.grad(f)(x, key)
     assert got.dtype == want.dtype == dtype
     _close(got, want, rtol=1e-5 if dtype == np.float32 else 1e-12)
+
+
+def test_a_function_of_few_operations_runs_operation_by_operation():
+    f = _counting(lambda x: fnp.sum(fnp.sin(x) * x))
+    g = fx.grad(fx.jit(f))
+    x = fnp.asarray([0.2, 0.4, 0.8])
+    _close(g(x), np.cos(np.asarray(x)) * np.asarray(x) + np.sin(np.asarray(x)))
+    runs = f.runs
+    g(x)
+    assert f.runs == runs + 1
+
+
+def test_functions_that_need_values_or_close_over_the_differentiated_one_run_operation_by_operation():
+    def needs_a_value(x):
+        for _ in range(int(fnp.sum(x > 0))):  # a Python int of the values: jit alone refuses it
+            x = fnp.sin(x) * 1.01 + fnp.tanh(x) * 0.1 + fnp.cos(x) * 0.01
+        return fnp.sum(x * x)
+
+    x = fnp.asarray([0.5, -0.1, 0.3])
+    _close(fx.grad(fx.jit(needs_a_value))(x), fx.grad(needs_a_value)(x))
+
+    def closes_over(w):
+        return fnp.sum(fx.jit(lambda v: _chain(v * w) * fnp.ones(3))(w * 2.0))
+    w = fnp.asarray(0.7)
+    _close(fx.grad(closes_over)(w), fx.grad(lambda w: fnp.sum(_chain(w * 2.0 * w) * fnp.ones(3)))(w))
+
+
+def test_bfloat16_outputs_get_gradients_as_eagerly():
+    def f(x):
+        return _chain(x.astype(fnp.bfloat16))
+
+    jitted = fx.jit(f)
+    assert jitted(fnp.ones(3)).dtype == fnp.bfloat16
+    x = fnp.asarray([0.1, 0.2, 0.3])
+    _close(fx.grad(lambda x: jitted(x).astype(fnp.float32))(x), fx.grad(lambda x: f(x).astype(fnp.float32))(x),
+           rtol=3e-2)
