@@ -1,5 +1,6 @@
 """A jitted function of many operations called on small arrays in eager reverse mode (`grad(f)`
-where `f` calls `jit(g)`): two compiled calls instead of `g`'s operations one by one.
+where `f` calls `jit(g)`): from its second call with a signature, two compiled calls instead of
+`g`'s operations one by one.
 
 The forward call is the jit's own, compiled `g`. The tape records one linear equation for the
 call, whose transpose is one more compiled program: `g`'s pullback, which computes `g` again
@@ -31,6 +32,7 @@ from .autodiff.jvp import JVPTracer
 from .autodiff.partial_eval import StagedTracer
 
 LEFT = object()  # what `call` returns for a call it leaves to reverse mode
+_SEEN = "seen"  # a signature called once, for which nothing is decided yet
 # elements of the arguments up to which a call is compiled (see the module docstring): measured on
 # two cores, a 16-element chain of 30 steps takes 8x less; from some 10**4 elements on, XLA's CPU
 # products and transcendental functions cost as much as NumPy's or more, and the second forward pass shows
@@ -68,7 +70,13 @@ def call(jitted, interp: EagerLinearizer, args: tuple, kwargs: dict):
     spec = (in_tree, statics, tuple(live))
     choices = jitted.__dict__.setdefault("_grad_compiled", {})
     key = (spec, tuple([p.aval for p in primals]))
-    if choices.get(key) is False:
+    choice = choices.get(key)
+    if choice is None:  # a first call runs operation by operation: one call is not worth two compilations
+        if len(choices) > 4 * max(config.jit_cache_size, 1):
+            choices.clear()
+        choices[key] = _SEEN
+        return LEFT
+    if choice is False:
         return LEFT
     args, kwargs = _arguments(spec, primals)
     try:
@@ -77,9 +85,7 @@ def call(jitted, interp: EagerLinearizer, args: tuple, kwargs: dict):
     except (ConcretizationError, TracerLeakError):  # (operation by operation, it has the values it needs)
         choices[key] = False
         return LEFT
-    if key not in choices:
-        if len(choices) > 4 * max(config.jit_cache_size, 1):
-            choices.clear()
+    if choice is _SEEN:
         choices[key] = _operations(jitted, args, kwargs) >= MANY
         if not choices[key]:
             return LEFT
