@@ -110,3 +110,13 @@ def _paths(td, prefix: str) -> list[str]:
     else:
         steps = [f"[{i}]" for i in range(len(td.children))]
     return [p for step, child in zip(steps, td.children) for p in _paths(child, prefix + step)]
+
+
+def joined(dynamic: tuple, statics: tuple) -> tuple[tuple, dict]:
+    """A call's arguments from its traced ones, `dynamic` = (positional, keywords), and its static
+    ones as `Jitted._split` gives them, ((position, type, value), ...) and ((name, type, value), ...)."""
+    (dyn_args, dyn_kwargs), (static_args, static_kwargs) = dynamic, statics
+    full = list(dyn_args)
+    for i, _, a in static_args:
+        full.insert(i, a)
+    return tuple(full), {**dyn_kwargs, **{k: v for k, _, v in static_kwargs}}

@@ -22,6 +22,7 @@ from ..core import tree
 from ..core.array import Array, Tracer, to_array
 from ..core.errors import ConcretizationError, TracerLeakError
 from ..core.interpreters import EAGER, push, use
+from ._arguments import joined
 from ._convert import converted
 from .batching.interpreter import BatchInterpreter
 
@@ -107,15 +108,12 @@ def _make(jitted):
 def _batched(f, spec, *vals) -> tuple:
     """`f` on the examples stacked in `vals`, as `call` made `spec`, traced under jit: its
     outputs' values, flat (a flat tuple of arrays keeps the calls on XLA's dispatcher)."""
-    in_tree, dims, sizes, (static_args, static_kwargs) = spec
+    in_tree, dims, sizes, statics = spec
     with contextlib.ExitStack() as stack:
         levels = [stack.enter_context(push(BatchInterpreter(size, axis_name=name))) for size, name in sizes]
         leaves = [_wrap(levels, v, d) for v, d in zip(vals, dims)]
-        dyn_args, dyn_kwargs = tree.unflatten(in_tree, leaves)
-        args = list(dyn_args)
-        for i, _, a in static_args:
-            args.insert(i, a)
-        out = converted(f)(*args, **dyn_kwargs, **{k: v for k, _, v in static_kwargs})
+        args, kwargs = joined(tree.unflatten(in_tree, leaves), statics)
+        out = converted(f)(*args, **kwargs)
         out_leaves, out_tree = tree.flatten(out)
         unpacked = [_unpack(levels, o) for o in out_leaves]
     _traced.out = out_tree, tuple(d for _, d in unpacked)

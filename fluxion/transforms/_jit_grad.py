@@ -18,12 +18,13 @@ import math
 
 from .. import config
 from ..core import dtypes, tree
-from ..core.array import HOST, Array, Tracer
+from ..core.array import HOST, Array
 from ..core.errors import ConcretizationError, TracerLeakError
 from ..core.interpreters import EAGER, use
 from ..core.primitive import abstract_eval, transpose_rules
 from ..core.program import Equation, Var
 from ..ops._ad import Zero, instantiate
+from ._arguments import joined
 from ._convert import converted
 from .autodiff.api import jvp, vjp
 from .autodiff.blocks import EagerLinearizer
@@ -56,11 +57,10 @@ def call(jitted, interp: EagerLinearizer, args: tuple, kwargs: dict):
         if x.__class__ is JVPTracer and x._interp is interp:
             p, t = x.primal, x.tangent
             if t.__class__ is not Zero:
-                tangents.append(t._var if t.__class__ is StagedTracer and t._interp is interp.parent
-                                else interp.parent.var_of(t))
+                tangents.append(interp.tangent_var(t))
         else:
             p, t = x, Zero
-        if isinstance(p, Tracer) or not isinstance(p, Array) or p.__class__ not in HOST:
+        if p.__class__ not in HOST:  # a tracer, a Python number, an array on an XLA device
             return LEFT
         primals.append(p)
         live.append(t.__class__ is not Zero)
@@ -97,9 +97,9 @@ def call(jitted, interp: EagerLinearizer, args: tuple, kwargs: dict):
     linear = _Linear(jitted, spec, primals, differentiable, [o.aval for o, d in zip(out_leaves, differentiable) if d])
     out_vars = [Var(t) for t in linear.out_types]
     interp.parent.equations.append(Equation(jit_linear_p, tangents, out_vars, {"call": linear}))
-    tracers = iter(JVPTracer(interp, o, StagedTracer(interp.parent, v))
-                   for o, v in zip([o for o, d in zip(out_leaves, differentiable) if d], out_vars))
-    return tree.unflatten(out_tree, [next(tracers) if d else o for o, d in zip(out_leaves, differentiable)])
+    tangent_vars = iter(out_vars)
+    return tree.unflatten(out_tree, [JVPTracer(interp, o, StagedTracer(interp.parent, next(tangent_vars))) if d else o
+                                     for o, d in zip(out_leaves, differentiable)])
 
 
 def _operations(jitted, args, kwargs) -> int:
@@ -117,12 +117,8 @@ def _read(o: Array) -> Array:
 
 def _arguments(spec, leaves) -> tuple[tuple, dict]:
     """The call's arguments from its traced leaves and `spec`'s static ones."""
-    in_tree, (static_args, static_kwargs), _ = spec
-    dyn_args, dyn_kwargs = tree.unflatten(in_tree, leaves)
-    full = list(dyn_args)
-    for i, _, a in static_args:
-        full.insert(i, a)
-    return tuple(full), {**dyn_kwargs, **{k: v for k, _, v in static_kwargs}}
+    in_tree, statics, _ = spec
+    return joined(tree.unflatten(in_tree, leaves), statics)
 
 
 class _Linear:

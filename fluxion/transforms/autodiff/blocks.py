@@ -200,6 +200,11 @@ class EagerLinearizer(JVPInterpreter):
                 return out
         return JVPInterpreter.process(self, prim, args, params)
 
+    def tangent_var(self, t):
+        """The tape's variable of `t`, the live tangent of one of this interpreter's values."""
+        staging = self.parent
+        return t._var if t.__class__ is StagedTracer and t._interp is staging else staging.var_of(t)
+
     def _replay(self, prim, args, params):
         staging = self.parent
         key, values, tangents = [prim], [], []
@@ -209,8 +214,7 @@ class EagerLinearizer(JVPInterpreter):
                 p, t = a.primal, a.tangent
                 if t.__class__ is not Zero:
                     live = True
-                    tangents.append(t._var if t.__class__ is StagedTracer and t._interp is staging
-                                    else staging.var_of(t))
+                    tangents.append(self.tangent_var(t))
             else:
                 p = a
             if p.__class__ is not Array:  # a Python scalar, an array on an XLA device, a tracer
