@@ -42,7 +42,7 @@ def _sum_abs(x: Array, axes: tuple, p: float) -> Array:
         flat = S.reshape(x, (x.size,))
         return L.dot_general(flat, flat, _VECTOR_DOT)
     if p == 2:
-        return R.reduce_sum(E.mul_p.bind(x, x), axes)
+        return R.reduce_sum(E.square_p.bind(x), axes)
     a = _abs(x)
     return R.reduce_sum(a if p == 1 else E.pow_p.bind(a, convert(p, a.dtype)), axes)
 

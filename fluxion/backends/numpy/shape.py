@@ -1,10 +1,13 @@
 """NumPy kernels of the shape primitives.
 
 Kernels that only move axes (reshape, transpose, squeeze, expand_dims, rev) may return views:
-arrays are values and no kernel writes into its inputs. So do slices and crops that keep at least
-half of their operand; smaller ones are copied so that they do not keep a large buffer alive.
+arrays are values and no kernel writes into its inputs. So do a large broadcast of one element,
+and slices and crops that keep at least half of their operand; smaller ones are copied so that
+they do not keep a large buffer alive.
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -13,8 +16,15 @@ from ...ops import shape as S
 from ...ops.barrier import checkpoint_name_p, optimization_barrier_p
 
 
+VIEW = 4096  # elements: from here on a broadcast of one element is a view (strides 0), not a copy
+
+
 def _broadcast_in_dim(x, *, shape, broadcast_dimensions):
     x = np.asarray(x)
+    if x.size == 1 and math.prod(shape) >= VIEW:  # one element (the cotangent of a sum, say), repeated
+        out = np.ndarray(shape, x.dtype, x, 0, (0,) * len(shape))
+        out.flags.writeable = False
+        return out
     out = np.empty(shape, x.dtype)  # filling a new array is faster than copying np.broadcast_to's view
     if not broadcast_dimensions:  # (a 0-d operand, as the cotangent of a sum: it fills the array as it is)
         out[...] = x

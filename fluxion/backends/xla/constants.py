@@ -33,7 +33,7 @@ def written(c: np.ndarray) -> Callable[[], object] | None:
 
 def _one_value(c: np.ndarray):
     """A broadcast, where every element of `c` is one value, bit for bit."""
-    flat = c.reshape(-1)
+    flat = np.ascontiguousarray(c).reshape(-1)  # (a strided view's bytes can't be viewed as uint8)
     one = flat[:1]
     if one.tobytes() == flat[-1:].tobytes() and (flat.view(np.uint8).reshape(c.size, -1) == one.view(np.uint8)).all():
         return lambda: lax.broadcast(one.reshape(()), c.shape)
