@@ -1,7 +1,7 @@
-"""A jitted function under eager `grad` on small arrays: from the second call of a signature,
-its forward call and its pullback run compiled (each traced once), with the gradients of running
-it operation by operation; larger arrays, closures over the differentiated value and nested derivatives run
-it operation by operation, as before."""
+"""A jitted function under eager `grad` or `jvp` on small arrays: from the second call of a
+signature, its forward call and its pullback (or its jvp) run compiled (each traced once), with
+the derivatives of running it operation by operation; larger arrays, closures over the
+differentiated value and nested derivatives run it operation by operation, as before."""
 import numpy as np
 import pytest
 
@@ -160,3 +160,57 @@ def test_bfloat16_outputs_get_gradients_as_eagerly():
     x = fnp.asarray([0.1, 0.2, 0.3])
     _close(_second(fx.grad(lambda x: jitted(x).astype(fnp.float32)), x),
            fx.grad(lambda x: f(x).astype(fnp.float32))(x), rtol=3e-2)
+
+
+@pytest.mark.parametrize("order", ["constant first", "constant last", "constant by keyword"])
+def test_arrays_not_differentiated_beside_differentiated_ones_get_the_eager_gradient(order):
+    def g(y, x):
+        return fnp.sum(_deep(x) * y + y ** 2)
+
+    jitted, swapped = fx.jit(g), fx.jit(lambda x, y: g(y, x))
+    call = {"constant first": lambda x, y: jitted(y, x), "constant last": lambda x, y: swapped(x, y),
+            "constant by keyword": lambda x, y: jitted(y=y, x=x)}[order]
+    x, y = fnp.asarray(RNG.standard_normal(6)), fnp.asarray(RNG.standard_normal(6))
+    for _ in range(3):  # the first call operation by operation, then compiled
+        _close(fx.grad(lambda x: call(x, y))(x), fx.grad(lambda x: g(y, x))(x), rtol=1e-10)
+
+
+def test_jvp_through_a_jitted_function_matches_eager_and_compiles_once():
+    def g(params, x, k):
+        h = _deep(x * params["w"]) + params["b"]
+        return {"h": h, "s": fnp.sum(h ** k), "i": fnp.argmax(h)}
+
+    f = _counting(g)
+    jitted = fx.jit(f, static_argnums=2)
+    params = {"w": fnp.asarray(RNG.standard_normal(5)), "b": fnp.asarray(0.3)}
+    x, tangent = fnp.asarray(RNG.standard_normal(5)), {"w": fnp.ones(5), "b": fnp.asarray(-1.0)}
+    want = fx.jvp(lambda p: g(p, x, 2), (params,), (tangent,))
+    for _ in range(4):
+        got = fx.jvp(lambda p: jitted(p, x, 2), (params,), (tangent,))
+        _close(got, want, rtol=1e-10)
+        assert got[1]["i"].dtype == want[1]["i"].dtype
+    # the first call operation by operation, then the jvp program traced once
+    assert f.runs == 2
+
+
+def test_forward_mode_gradients_through_a_jitted_function_match_eager():
+    x = fnp.asarray(RNG.standard_normal(7))
+    jitted = fx.jit(lambda t, x: _chain(x * t))
+    for t in (0.4, fnp.asarray(1.3)):
+        _close(_second(fx.grad(lambda t: jitted(t, x)), t), fx.grad(lambda t: _chain(x * t))(t), rtol=1e-10)
+    _close(_second(fx.jacfwd(lambda x: jitted(0.5, x)), x), fx.jacfwd(lambda x: _chain(x * 0.5))(x), rtol=1e-10)
+
+
+def test_jvp_of_a_jitted_custom_vjp_function_fails_as_eagerly_and_grad_takes_reverse_mode():
+    @fx.custom_vjp
+    def h(x):
+        return _deep(x)
+    h.defvjp(lambda x: (_deep(x), x), lambda x, ct: (ct * 2.0,))
+
+    jitted = fx.jit(lambda x: fnp.sum(h(x)))
+    x = fnp.asarray([0.1, 0.2])
+    for _ in range(3):
+        with pytest.raises(TypeError, match="reverse-mode rule"):
+            fx.jvp(jitted, (x,), (fnp.ones(2),))
+    scalar = fnp.asarray(0.3)
+    _close(_second(fx.grad(lambda t: jitted(x * t)), scalar), fnp.sum(x * 2.0))
