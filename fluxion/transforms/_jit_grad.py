@@ -73,11 +73,11 @@ def call(jitted, interp, args: tuple, kwargs: dict):
         return LEFT
     if choice is False:
         return LEFT
-    compiled = jitted if reverse else _jvp_of(jitted, spec)  # (in reverse mode, the jit's own program)
+    compiled, run = (jitted, None) if reverse else _jvp_of(jitted, spec)  # (in reverse mode, the jit's own program)
     args, kwargs = _arguments(spec, primals) if reverse else ((primals, tangents), {})
     try:
         with use(EAGER):
-            outs = compiled._dispatched(*args, **kwargs)[0]
+            outs = compiled._dispatched(*args, **kwargs)[0] if reverse else run(*args)
     except (ConcretizationError, TracerLeakError, ReverseOnlyError):  # (operation by operation, it has the
         choices[key] = False  # values it needs, and custom_vjp's forward-mode error is its own)
         return LEFT
@@ -162,20 +162,21 @@ def _live(spec, primals) -> list:
 
 
 def _compiled(jitted, kind: str, key, function):
-    """The Jitted of `function` (called through its `_dispatched`), kept on `jitted` by `kind` and
-    `key`, so made once per signature."""
-    from .staging import LIVE, Jitted
+    """The Jitted of `function` and the function calling it, kept on `jitted` by `kind` and `key`,
+    so made once per signature."""
+    from .staging import Jitted, dispatching
     made = jitted.__dict__.setdefault(kind, {})
     if key not in made:
         if len(made) > 4 * max(config.jit_cache_size, 1):
             made.clear()
-        made[key] = Jitted(function, (), (), (), (), None)
-        LIVE.add(made[key])
+        inner = Jitted(function, (), (), (), (), None)
+        made[key] = inner, dispatching(inner)
     return made[key]
 
 
 def _jvp_of(jitted, spec):
-    """The compiled jvp of a signature: (primal leaves, live tangents) -> (outputs, their tangents)."""
+    """The compiled jvp of a signature, (primal leaves, live tangents) -> (outputs, their tangents):
+    its Jitted and the function calling it."""
     def forward(primals, tangents):
         return jvp(_of_live(jitted, spec, primals), _live(spec, primals), tangents)
     return _compiled(jitted, "_jvps", spec, forward)
@@ -202,7 +203,8 @@ class _Linear:
 
 
 def _pullback(jitted, spec, differentiable):
-    """The compiled pullback of a signature: (primal leaves, output cotangents) -> input cotangents."""
+    """The compiled pullback of a signature, (primal leaves, output cotangents) -> input cotangents:
+    its Jitted and the function calling it."""
     def pullback(primals, cts):
         linear = _Linear(jitted, spec, primals, differentiable, None)
         return vjp(linear.function(), *linear.live())[1](cts)
@@ -216,7 +218,7 @@ def _impl(*tangents, call: _Linear):
 def _transpose(cts, *tangents, call: _Linear):
     cts = [instantiate(c) if c.__class__ is Zero else c for c in cts]
     with use(EAGER):
-        return list(_pullback(call.jitted, call.spec, call.differentiable)._dispatched(call.primals, cts)[0])
+        return list(_pullback(call.jitted, call.spec, call.differentiable)[1](call.primals, cts))
 
 
 jit_linear_p = CallPrimitive("jit_linear", _impl, staged=True)

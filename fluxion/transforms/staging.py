@@ -577,13 +577,16 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
         return functools.partial(jit, static_argnums=static_argnums, static_argnames=static_argnames,
                                  donate_argnums=donate_argnums, donate_argnames=donate_argnames, device=device)
     require_callable("jit", f)
-    jitted = Jitted(f, static_argnums, static_argnames, donate_argnums, donate_argnames, device)
-    LIVE.add(jitted)
-    # calls go through XLA's dispatcher, which runs the programs of the signatures it has seen
-    # without entering Python (backends/xla/dispatch.py)
+    return dispatching(Jitted(f, static_argnums, static_argnames, donate_argnums, donate_argnames, device))
+
+
+def dispatching(jitted: Jitted):
+    """The function that calls `jitted`: through XLA's dispatcher, which runs the programs of the
+    signatures it has seen without entering Python (backends/xla/dispatch.py)."""
     from ..backends.xla import dispatch
-    dispatched = functools.update_wrapper(
-        dispatch.dispatcher(jitted._name, f, jitted._dispatched, jitted.static_argnums, jitted.static_argnames), f)
+    LIVE.add(jitted)
+    dispatched = functools.update_wrapper(dispatch.dispatcher(
+        jitted._name, jitted.fun, jitted._dispatched, jitted.static_argnums, jitted.static_argnames), jitted.fun)
     for name in _PUBLIC:
         setattr(dispatched, name, getattr(jitted, name))
     jitted._forget = dispatched.forget
