@@ -217,8 +217,7 @@ def _impl(*tangents, call: _Linear):
 
 def _transpose(cts, *tangents, call: _Linear):
     cts = [instantiate(c) if c.__class__ is Zero else c for c in cts]
-    with use(EAGER):
-        return list(_pullback(call.jitted, call.spec, call.differentiable)[1](call.primals, cts))
+    return list(_pullback(call.jitted, call.spec, call.differentiable)[1](call.primals, cts))
 
 
 jit_linear_p = CallPrimitive("jit_linear", _impl, staged=True)

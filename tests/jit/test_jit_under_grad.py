@@ -214,3 +214,14 @@ def test_jvp_of_a_jitted_custom_vjp_function_fails_as_eagerly_and_grad_takes_rev
             fx.jvp(jitted, (x,), (fnp.ones(2),))
     scalar = fnp.asarray(0.3)
     _close(_second(fx.grad(lambda t: jitted(x * t)), scalar), fnp.sum(x * 2.0))
+
+
+@pytest.mark.parametrize("derivative", [fx.jacrev, fx.jacfwd, fx.hessian, lambda f: fx.vmap(fx.grad(f)),
+                                        lambda f: fx.grad(lambda x: fnp.sum(fx.vmap(f)(fnp.stack([x, 2 * x]))))])
+def test_derivatives_that_transform_the_pullback_or_jvp_again_match_eager(derivative):
+    """The recorded call's pullback runs under the vmap of jacrev, the jvp under jacfwd's."""
+    jitted = fx.jit(_chain)
+    x = fnp.asarray(RNG.standard_normal(4))
+    want = derivative(_chain)(x)
+    for _ in range(3):
+        _close(derivative(jitted)(x), want, rtol=1e-10)
