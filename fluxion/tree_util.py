@@ -5,10 +5,12 @@ them (`tree_map`, `tree_flatten`, `register_pytree_node`, `Partial`, ...).
 >>> tu.tree_map(lambda x: x * 2, {"a": 1, "b": (2, 3)})
 {'a': 2, 'b': (4, 6)}
 """
+import dataclasses
 from typing import Any, Callable
 
-from .core.tree import (TreeDef as PyTreeDef, all as tree_all, flatten as tree_flatten, leaves as tree_leaves,
-                        map as tree_map, reduce as tree_reduce, register as register_pytree_node,
+from .core.tree import (TreeDef as PyTreeDef, _node_of, _registry, all as tree_all, broadcast as tree_broadcast,
+                        flatten as tree_flatten, leaves as tree_leaves, map as tree_map, reduce as tree_reduce,
+                        reduce_associative as tree_reduce_associative, register as register_pytree_node,
                         structure as tree_structure, transpose as tree_transpose, unflatten as tree_unflatten)
 from .core.tree_nodes import (Partial as Partial, register_dataclass as register_dataclass,
                               register_pytree_node_class as register_pytree_node_class,
@@ -16,13 +18,17 @@ from .core.tree_nodes import (Partial as Partial, register_dataclass as register
 from .core.tree_paths import (DictKey as DictKey, FlattenedIndexKey as FlattenedIndexKey, GetAttrKey as GetAttrKey,
                               SequenceKey as SequenceKey, flatten_with_path as tree_flatten_with_path,
                               keystr as keystr, leaves_with_path as tree_leaves_with_path,
-                              map_with_path as tree_map_with_path)
+                              map_with_path as tree_map_with_path, register_pytree_with_keys as register_pytree_with_keys,
+                              register_pytree_with_keys_class as register_pytree_with_keys_class)
+from .core.errors import InvalidArgumentError
 
-__all__ = ["DictKey", "FlattenedIndexKey", "GetAttrKey", "Partial", "PyTreeDef", "SequenceKey", "all_leaves", "keystr",
-           "register_dataclass", "register_pytree_node", "register_pytree_node_class", "register_static", "tree_all",
-           "tree_flatten", "tree_flatten_with_path", "tree_leaves", "tree_leaves_with_path", "tree_map",
-           "tree_map_with_path", "tree_reduce", "tree_structure", "tree_transpose", "tree_unflatten",
-           "treedef_is_leaf"]
+__all__ = ["DictKey", "FlattenedIndexKey", "GetAttrKey", "Partial", "PyTreeDef", "SequenceKey", "all_leaves",
+           "flatten_one_level", "is_tree_node", "keystr", "register_dataclass", "register_pytree_node",
+           "register_pytree_node_class", "register_pytree_with_keys", "register_pytree_with_keys_class",
+           "register_static", "tree_all", "tree_broadcast", "tree_flatten", "tree_flatten_with_path", "tree_leaves",
+           "tree_leaves_with_path", "tree_map", "tree_map_with_path", "tree_reduce", "tree_reduce_associative",
+           "tree_structure", "tree_transpose", "tree_unflatten", "treedef_children", "treedef_is_leaf",
+           "treedef_tuple"]
 
 
 def treedef_is_leaf(treedef: PyTreeDef) -> bool:
@@ -34,3 +40,34 @@ def treedef_is_leaf(treedef: PyTreeDef) -> bool:
 def all_leaves(iterable, is_leaf: Callable[[Any], bool] | None = None) -> bool:
     """Whether every element of `iterable` is a leaf."""
     return all(tree_structure(x, is_leaf).is_leaf for x in iterable)
+
+
+def treedef_children(treedef: PyTreeDef) -> list[PyTreeDef]:
+    """The structures of the children of `treedef`'s root node."""
+    return list(treedef.children)
+
+
+def treedef_tuple(treedefs) -> PyTreeDef:
+    """The structure of a tuple whose children have the structures `treedefs`."""
+    return PyTreeDef(tuple, None, tuple(treedefs))
+
+
+def flatten_one_level(tree) -> tuple[list, Any]:
+    """The children of `tree`'s root node and the node's aux data (a dict's keys, say); a leaf
+    raises ValueError.
+
+    >>> import fluxion.tree_util as tu
+    >>> tu.flatten_one_level({"b": [1, 2], "a": 3})
+    ([3, [1, 2]], ('a', 'b'))
+    """
+    node = _node_of(tree)
+    if node is None:
+        raise InvalidArgumentError(f"flatten_one_level: {type(tree).__name__} is a leaf, not a pytree node; fix: "
+                                   "pass a container (a tuple, list, dict, dataclass or registered class)")
+    return node[1], node[2]
+
+
+def is_tree_node(typ: type) -> bool:
+    """Whether instances of `typ` are pytree nodes (None's type and namedtuples included), not leaves."""
+    return typ in (tuple, list, dict, type(None)) or typ in _registry or \
+        issubclass(typ, tuple) and hasattr(typ, "_fields") or dataclasses.is_dataclass(typ)

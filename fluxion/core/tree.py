@@ -342,7 +342,8 @@ def transpose(outer_treedef: TreeDef, inner_treedef: TreeDef | None, pytree_to_t
     >>> fx.tree.transpose(outer, None, [{"a": 1, "b": 2}, {"a": 3, "b": 4}])
     {'a': [1, 3], 'b': [2, 4]}
     """
-    inner_trees = _subtrees_at_leaves(outer_treedef, pytree_to_transpose)
+    inner_trees = _subtrees_at_leaves(outer_treedef, pytree_to_transpose, "tree.transpose", "outer",
+                                      "pass outer_treedef=fx.tree.structure(...) of the tree's outer levels")
     if inner_treedef is None:
         if not inner_trees:
             raise op_error(ArgumentTypeError, "tree.transpose", f"the outer structure {outer_treedef!r} has no "
@@ -362,8 +363,9 @@ def transpose(outer_treedef: TreeDef, inner_treedef: TreeDef | None, pytree_to_t
     return inner_treedef.unflatten(columns)
 
 
-def _subtrees_at_leaves(treedef: TreeDef, tree) -> list:
-    """The subtrees of `tree` at the leaves of `treedef`, which must be a prefix of `tree`'s structure."""
+def _subtrees_at_leaves(treedef: TreeDef, tree, op: str, what: str, fix: str) -> list:
+    """The subtrees of `tree` at the leaves of `treedef` (for errors, `op`'s `what` structure),
+    which must be a prefix of `tree`'s structure."""
     out: list = []
 
     def visit(td: TreeDef, x, path: str):
@@ -373,11 +375,47 @@ def _subtrees_at_leaves(treedef: TreeDef, tree) -> list:
         node = _node_of(x)
         if node is None or node[0] is not td.node or node[2] != td.aux or len(node[1]) != len(td.children):
             got = "a leaf" if node is None else repr(structure(x))
-            raise op_error(ArgumentTypeError, "tree.transpose", f"at {path or 'the root'} the outer structure "
-                           f"expects {td!r}, the tree has {got}",
-                           "pass outer_treedef=fx.tree.structure(...) of the tree's outer levels")
+            raise op_error(ArgumentTypeError, op, f"at {path or 'the root'} the {what} structure expects {td!r}, "
+                           f"the tree has {got}", fix)
         for i, (child_def, child) in enumerate(zip(td.children, node[1])):
             visit(child_def, child, path + td._step(i))
 
     visit(treedef, tree, "")
     return out
+
+
+def broadcast(prefix_tree, full_tree, is_leaf=None):
+    """`full_tree`'s structure, each leaf the leaf of `prefix_tree` above it (`prefix_tree`'s
+    structure is a prefix of `full_tree`'s; `is_leaf` marks leaves of `prefix_tree`).
+
+    >>> import fluxion as fx
+    >>> fx.tree.broadcast([1, 2], [(3, 4), {"a": 5}])
+    [(1, 1), {'a': 2}]
+    """
+    xs, treedef = flatten(prefix_tree, is_leaf)
+    subtrees = _subtrees_at_leaves(treedef, full_tree, "tree.broadcast", "prefix",
+                                   "pass a prefix_tree whose structure is a prefix of full_tree's")
+    return treedef.unflatten(map(lambda _, x=x: x, sub) for x, sub in zip(xs, subtrees))
+
+
+def reduce_associative(operation: Callable[[Any, Any], Any], tree, *, identity: Any = _MISSING, is_leaf=None) -> Any:
+    """The leaves of `tree` combined by the associative `operation` in a balanced tree of calls
+    (each combines the results of two halves, the first the shorter); `identity` is the result
+    for a tree without leaves.
+
+    >>> import operator
+    >>> import fluxion as fx
+    >>> fx.tree.reduce_associative(operator.add, {"a": 1, "b": [2, 3]})
+    6
+    """
+    xs = leaves(tree, is_leaf)
+    if not xs:
+        if identity is _MISSING:
+            raise op_error(ArgumentTypeError, "tree.reduce_associative", "the tree has no leaves and no identity "
+                           "was given", "pass identity=, the result for an empty tree")
+        return identity
+
+    def halves(xs):
+        mid = len(xs) // 2
+        return xs[0] if not mid else operation(halves(xs[:mid]), halves(xs[mid:]))
+    return halves(xs)

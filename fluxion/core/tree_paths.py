@@ -2,15 +2,18 @@
 
 A key is one step from a node to a child: `DictKey` (dicts, OrderedDicts, defaultdicts),
 `SequenceKey` (tuples, lists), `GetAttrKey` (namedtuple fields, dataclass fields) and
-`FlattenedIndexKey` (the children of a class registered with `register`). Paths follow the
-leaf order of `flatten`, since they are read off the structure `flatten` returns.
+`FlattenedIndexKey` (the children of a class registered with `register`), or the keys a class
+registered with `register_pytree_with_keys` gives its children. Paths follow the leaf order of
+`flatten`, since they are read off the structure `flatten` returns (which holds those keys).
 """
 from __future__ import annotations
 
 import collections
 from typing import Any, Callable
 
-from .tree import _LEAF, TreeDef, _registry, flatten, leaves_matching
+from .tree import _LEAF, TreeDef, _registry, flatten, leaves_matching, register
+
+_keyed: set[type] = set()  # classes registered with keys: their structure's aux is (aux, keys)
 
 
 class _Key:
@@ -88,8 +91,8 @@ def _child_keys(td: TreeDef) -> list[_Key]:
         return [SequenceKey(i) for i in range(n)]
     if node is dict or node is collections.OrderedDict:
         return [DictKey(k) for k in aux]
-    if node is collections.defaultdict:
-        return [DictKey(k) for k in aux[1]]
+    if node is collections.defaultdict or node in _keyed:
+        return list(aux[1]) if node in _keyed else [DictKey(k) for k in aux[1]]
     if node in _registry:
         return [FlattenedIndexKey(i) for i in range(n)]
     names = node._fields if issubclass(node, tuple) else aux  # a namedtuple, else a dataclass
@@ -148,4 +151,40 @@ def keystr(keys: tuple, *, simple: bool = False, separator: str = "") -> str:
     >>> fx.tree.keystr(path), fx.tree.keystr(path, simple=True, separator="/")
     ("['layers'][0].w", 'layers/0/w')
     """
-    return separator.join(str(k._value()) if simple else str(k) for k in keys)
+    return separator.join(str(k._value()) if simple and isinstance(k, _Key) else str(k) for k in keys)
+
+
+def register_pytree_with_keys(nodetype: type, flatten_with_keys: Callable[[Any], tuple[Any, Any]],
+                              unflatten_func: Callable[[Any, list], Any], flatten_func: Callable | None = None) -> type:
+    """Make `nodetype` a pytree node whose children have keys, which key paths show.
+
+    Args:
+      nodetype: the class.
+      flatten_with_keys: `obj -> (((key, child), ...), aux)`, with hashable keys (DictKey,
+        SequenceKey, GetAttrKey, or any hashable value whose `str` names the step) and aux.
+      unflatten_func: `(aux, children) -> obj`.
+      flatten_func: `obj -> (children, aux)`, which jax uses where keys are not needed; the keys
+        are part of the structure here, so it is accepted and not used.
+
+    >>> import fluxion.tree_util as tu
+    >>> class Pair:
+    ...     def __init__(self, a, b): self.a, self.b = a, b
+    >>> _ = tu.register_pytree_with_keys(Pair, lambda p: (((tu.GetAttrKey("a"), p.a), (tu.GetAttrKey("b"), p.b)), None),
+    ...                                  lambda _, c: Pair(*c))
+    >>> [tu.keystr(path) for path, _ in tu.tree_leaves_with_path(Pair(1, [2]))]
+    ['.a', '.b[0]']
+    """
+    def flatten_node(x):
+        pairs, aux = flatten_with_keys(x)
+        pairs = tuple(pairs)
+        return [child for _, child in pairs], (aux, tuple(key for key, _ in pairs))
+
+    register(nodetype, flatten_node, lambda aux, children: unflatten_func(aux[0], children))
+    _keyed.add(nodetype)
+    return nodetype
+
+
+def register_pytree_with_keys_class(cls: type) -> type:
+    """Make `cls` a pytree node through its method `tree_flatten_with_keys() -> (((key, child), ...),
+    aux)` and its classmethod `tree_unflatten(aux, children)`; a class decorator."""
+    return register_pytree_with_keys(cls, lambda x: x.tree_flatten_with_keys(), cls.tree_unflatten)
