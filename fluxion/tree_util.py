@@ -5,7 +5,7 @@ them (`tree_map`, `tree_flatten`, `register_pytree_node`, `Partial`, ...).
 >>> tu.tree_map(lambda x: x * 2, {"a": 1, "b": (2, 3)})
 {'a': 2, 'b': (4, 6)}
 """
-import dataclasses
+import dataclasses as _dataclasses
 from typing import Any, Callable
 
 from .core.tree import (TreeDef as PyTreeDef, _node_of, _registry, all as tree_all, broadcast as tree_broadcast,
@@ -70,4 +70,4 @@ def flatten_one_level(tree) -> tuple[list, Any]:
 def is_tree_node(typ: type) -> bool:
     """Whether instances of `typ` are pytree nodes (None's type and namedtuples included), not leaves."""
     return typ in (tuple, list, dict, type(None)) or typ in _registry or \
-        issubclass(typ, tuple) and hasattr(typ, "_fields") or dataclasses.is_dataclass(typ)
+        issubclass(typ, tuple) and hasattr(typ, "_fields") or _dataclasses.is_dataclass(typ)
