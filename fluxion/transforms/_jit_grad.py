@@ -31,9 +31,9 @@ from ..ops._ad import Zero, instantiate
 from ._arguments import joined
 from ._convert import converted
 from .autodiff.api import jvp, vjp
-from .autodiff.blocks import EagerLinearizer
+from .autodiff.blocks import EagerJVP, EagerLinearizer
 from .autodiff.custom import CallPrimitive, ReverseOnlyError
-from .autodiff.jvp import JVPInterpreter, JVPTracer
+from .autodiff.jvp import JVPTracer
 from .autodiff.partial_eval import StagedTracer
 
 LEFT = object()  # what `call` returns for a call it leaves to the differentiation, operation by operation
@@ -49,8 +49,7 @@ MANY = 16  # operations from which a program is compiled: below, its operations 
 def runs_compiled(jitted, interp) -> bool:
     """Whether `jitted`, called on values of `interp`, may run compiled: `interp` is eager reverse
     mode, or forward mode on eager values, and the function runs on the host."""
-    return jitted.device is None and (interp.__class__ is EagerLinearizer or
-                                      interp.__class__ is JVPInterpreter and interp.parent is EAGER)
+    return jitted.device is None and (interp.__class__ is EagerLinearizer or interp.__class__ is EagerJVP)
 
 
 def call(jitted, interp, args: tuple, kwargs: dict):

@@ -6,8 +6,8 @@ for) and custom rules (custom_jvp, custom_vjp, checkpoint), nested.
 Oracles: central finite differences (forward mode) and the dot-product test (reverse mode), or
 for programs forward mode cannot differentiate (custom_vjp), differences of the program and of
 its gradient; the eager gradient against jit of the gradient, the gradient of jit, and vmap of
-the gradient (compiled or not) against a Python loop; eager gradients from replayed blocks
-against the rules applied at each call; float32 gradients against float64 ones. The last tests
+the gradient (compiled or not) against a Python loop; eager gradients and jvps from replayed
+blocks against the rules applied at each call; float32 gradients against float64 ones. The last tests
 are failures the random programs found, reduced.
 """
 from unittest import mock
@@ -114,6 +114,19 @@ def test_eager_gradients_of_random_programs_with_blocks_equal_gradients_from_rul
     with_blocks = _grad(program)(*xs)
     with mock.patch.object(blocks.EagerLinearizer, "_replay", lambda self, prim, args, params: None):
         with_rules = _grad(program)(*xs)
+    _assert_same(with_blocks, with_rules, rtol=1e-12)
+
+
+@settings(deadline=None)
+@given(programs())
+def test_eager_jvps_of_random_programs_with_blocks_equal_jvps_from_rules(program):
+    if _custom_vjp(program):
+        return
+    xs = program.inputs(0)
+    tangents = [fnp.asarray(np.random.default_rng(1).standard_normal(x.shape)) for x in xs]
+    with_blocks = fx.jvp(program, xs, tangents)
+    with mock.patch.object(blocks.EagerJVP, "_replay", lambda self, prim, args, params: None):
+        with_rules = fx.jvp(program, xs, tangents)
     _assert_same(with_blocks, with_rules, rtol=1e-12)
 
 

@@ -15,7 +15,7 @@ from ...core.program import Program, evaluate
 from ...ops import elementwise as E
 from ...ops._ad import Zero, differentiable, instantiate, zeros
 from .._convert import converted_for_updates
-from .blocks import EagerLinearizer, backward_env, eager_backward
+from .blocks import EagerJVP, EagerLinearizer, backward_env, eager_backward
 from .custom import ReverseOnlyError, refusing_reverse_only
 from .jvp import JVPInterpreter, JVPTracer
 from .partial_eval import StagingInterpreter
@@ -57,7 +57,7 @@ def jvp(f: Callable, primals: Sequence, tangents: Sequence, has_aux: bool = Fals
     if p_tree != t_tree:
         raise op_error(ValueError, "jvp", f"primals and tangents have different structures: {p_tree} and {t_tree}",
                        "pass tangents shaped like the primals")
-    interp = JVPInterpreter()
+    interp = EagerJVP() if _ctx.interp is EAGER else JVPInterpreter()
     with push(interp):
         ts = [_as_type("jvp", "tangent", t, p.aval, lambda i=i: _leaf_name("tangents", tuple(tangents), i))
               for i, (p, t) in enumerate(zip(p_leaves, t_leaves))]
@@ -420,7 +420,7 @@ def _forward_value_and_grad(f: Callable, args: tuple, kwargs: dict, argnums, has
     if x is None or x.dtype not in dtypes.REAL_FLOATING or x.size != 1:
         return None
     seed = like(_retyped(_one(x.dtype), x.aval), x)
-    full, interp = list(args), JVPInterpreter()
+    full, interp = list(args), EagerJVP() if _ctx.interp is EAGER else JVPInterpreter()
     try:
         with refusing_reverse_only(), push(interp):
             for n, a in zip(nums, tree.unflatten(in_tree, [JVPTracer(interp, x, seed)])):

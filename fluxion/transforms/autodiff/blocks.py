@@ -11,8 +11,9 @@ it into three programs:
     backward  residuals, output cotangents -> input cotangents (the transpose of linear)
 
 An eager call then runs `forward` as a list of NumPy kernels and records one `linear_block`
-equation, whose transpose runs `backward` the same way. The rules stay the only definition
-of a derivative; blocks replay them.
+equation, whose transpose runs `backward` the same way. Forward mode on eager values (EagerJVP)
+runs `forward` and then `linear` on the call's tangents, with nothing recorded. The rules stay
+the only definition of a derivative; blocks replay them.
 """
 from __future__ import annotations
 
@@ -89,6 +90,13 @@ class Block:
         self._transposed = ([*res_vars, *(v for v, _ in consts)], [x for _, x in consts], tangent.inputs,
                             tangent.equations, out_vars)
         self._backward: dict = {}
+        self._tangents = None
+
+    def tangents(self, *residuals_and_tangents) -> list:
+        """The output tangents of the `live` outputs, by `linear`'s kernels (compiled at the first use)."""
+        if self._tangents is None:
+            self._tangents = kernels(self.linear)
+        return self._tangents(*residuals_and_tangents)
 
     def backward(self, has_ct: tuple[bool, ...]) -> Backward:
         """The backward program for cotangents of the outputs where `has_ct` is true (the others are
@@ -261,6 +269,61 @@ class EagerLinearizer(JVPInterpreter):
         sig = key[1:nargs + 1]
         block = _blocks[key] = derive(prim, [ArrayType(*k[:3]) for k in sig], [k[3] for k in sig], params)
         return block
+
+
+class EagerJVP(JVPInterpreter):
+    """The JVP interpreter of forward mode on eager values: each call of a plain primitive on
+    NumPy-backed arrays with tangents of its operands' types runs its signature's block, forward
+    and then linear; anything else applies its rule."""
+
+    def process(self, prim, args, params):
+        if prim.__class__ is Primitive and prim not in _opaque:
+            out = self._replay(prim, args, params)
+            if out is not None:
+                return out
+        return JVPInterpreter.process(self, prim, args, params)
+
+    def _replay(self, prim, args, params):
+        key, values, tangents = [prim], [], []
+        for a in args:
+            live = False
+            if a.__class__ is JVPTracer and a._interp is self:
+                p, t = a.primal, a.tangent
+                if t.__class__ is not Zero:
+                    if t.__class__ is not Array or p.__class__ is not Array or t._value.dtype != p._value.dtype \
+                            or t._value.shape != p._value.shape:
+                        return None
+                    live = True
+                    tangents.append(t._value)
+            else:
+                p = a
+            if p.__class__ is not Array:  # a Python scalar, an array on an XLA device, a tracer
+                return None
+            v = p._value
+            values.append(v)
+            key.append((v.shape, v.dtype, p._weak, live))
+        if not tangents:  # nothing to differentiate: the value
+            return EAGER.process(prim, [a.primal if a.__class__ is JVPTracer else a for a in args], params)
+        if params:
+            key.extend(params.items())
+        try:
+            block = _blocks[tuple(key)]
+        except TypeError:  # unhashable parameters
+            return None
+        except KeyError:
+            block = EagerLinearizer._derive(tuple(key), prim, len(args), params)
+        if block is None:
+            return None
+        computed = block.forward(*values)
+        n = len(block.out_weak)
+        outs = []
+        for v, weak in zip(computed[:n], block.out_weak):  # the kernels made them of the right types
+            out = _new(Array)
+            out._value, out._weak = v, weak
+            outs.append(out)
+        for i, t, aval in zip(block.live, block.tangents(*computed[n:], *tangents), block.tangent_types):
+            outs[i] = JVPTracer(self, outs[i], _wrap(t, aval))
+        return tuple(outs) if prim.multiple_results else outs[0]
 
 
 _ONE_CT = (True,)
