@@ -128,6 +128,7 @@ def test_eager_jvps_of_random_programs_with_blocks_equal_jvps_from_rules(program
     with mock.patch.object(blocks.EagerJVP, "_replay", lambda self, prim, args, params: None):
         with_rules = fx.jvp(program, xs, tangents)
     _assert_same(with_blocks, with_rules, rtol=1e-12)
+    _assert_same([fx.linearize(program, *xs)[1](*tangents)], with_rules[1:], rtol=1e-12)  # its linear blocks' kernels
 
 
 @settings(deadline=None)

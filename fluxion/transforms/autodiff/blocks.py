@@ -150,7 +150,11 @@ def _const_bytes(program: Program) -> int:
 
 
 def _impl(*tangents, call: _Call):
-    return tuple(evaluate(call.block.linear, *call.residual_arrays(), *tangents))
+    block = call.block
+    if _ctx.interp is EAGER and all([t.__class__ is Array for t in tangents]):  # NumPy arrays: run the kernels
+        values = block.tangents(*call.residuals, *[t._value for t in tangents])
+        return tuple([_wrap(v, a) for v, a in zip(values, block.tangent_types)])
+    return tuple(evaluate(block.linear, *call.residual_arrays(), *tangents))
 
 
 def _transpose(cts, *tangents, call: _Call):
