@@ -196,3 +196,35 @@ def test_outputs_that_depend_on_no_argument_match_jax(kind, name):
     for g, w in zip(got_leaves, want_leaves):
         assert np.shape(g) == np.shape(w)
         np.testing.assert_allclose(np.asarray(g), np.asarray(w), rtol=1e-12)
+
+
+def _mixed(lib, m, kind):
+    """(x * w, sin(w)) with rules, for a batched x and an unbatched w: the second output does not
+    depend on the examples."""
+    def fun(x, w):
+        return x * w, m.sin(w)
+    if kind == "custom_jvp":
+        f = lib.custom_jvp(fun)
+        f.defjvp(lambda p, t: (f(*p), (t[0] * p[1] + p[0] * t[1], m.cos(p[1]) * t[1])))
+    else:
+        f = lib.custom_vjp(fun)
+        f.defvjp(lambda x, w: (f(x, w), (x, w)), lambda r, g: (g[0] * r[1], m.sum(g[0] * r[0]) + g[1] * m.cos(r[1])))
+    return f
+
+
+@pytest.mark.parametrize("kind", ["custom_jvp", "custom_vjp"])
+@pytest.mark.parametrize("jit", [False, True])
+def test_outputs_of_unbatched_arguments_beside_batched_ones_stay_unbatched_as_in_jax(kind, jit):
+    jax = jax_x64()
+    x, w = np.linspace(0.5, 1.5, 4), 0.7
+    run = (lambda f: fx.jit(f)) if jit else (lambda f: f)
+    got = run(fx.vmap(_mixed(fx, fnp, kind), in_axes=(0, None), out_axes=(0, None)))(fnp.asarray(x), fnp.asarray(w))
+    want = jax.vmap(_mixed(jax, jax.numpy, kind), in_axes=(0, None), out_axes=(0, None))(x, w)
+    for g, e in zip(got, want):
+        assert g.shape == e.shape
+        np.testing.assert_allclose(np.asarray(g), np.asarray(e), rtol=1e-6)
+    # one array both batched and unbatched: the unbatched use is batched too, with the same values
+    got = fx.vmap(_mixed(fx, fnp, kind), in_axes=(0, None))(fnp.asarray(x), fnp.asarray(x))
+    want = jax.vmap(_mixed(jax, jax.numpy, kind), in_axes=(0, None))(x, x)
+    for g, e in zip(got, want):
+        np.testing.assert_allclose(np.asarray(g), np.asarray(e), rtol=1e-6)

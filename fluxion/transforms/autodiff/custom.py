@@ -142,14 +142,22 @@ class CallPrimitive(Primitive):
         """The call made once on the stacked values, its functions run under `interp` (so a
         rule keeps applying to the batch): every array argument batched along axis 0. Where
         the call surely runs its function "fun" itself (no derivative is taken below), the
-        outputs that do not depend on the examples stay unbatched, as in a vmap of the
-        function; otherwise every output is batched along axis 0."""
+        arguments no example differs in stay as they are, and so do the outputs that do not
+        depend on the examples, as in a vmap of the function; otherwise every output is batched
+        along axis 0."""
         size = interp.size
-        vals = [to_front(*interp.unpack(a), size) for a in args]
+        unpacked = [interp.unpack(a) for a in args]
         # (a call surely runs "fun" itself where nothing below takes derivatives or forwards it)
         dims = [] if "fun" in self.functions and not _differentiating(interp.parent, Forwarding) else None
-        params = {k: _per_example(interp, v, dims if k == "fun" else None) if k in self.functions else v
-                  for k, v in params.items()}
+        fronts = [None if d is None else to_front(v, d, size) for v, d in unpacked]
+        # the arguments that stay unbatched, told apart from the others by identity where "fun" gets them
+        taken = {id(f) for f in fronts if f is not None}
+        shared = set() if dims is None else {id(v) for (v, d) in unpacked
+                                             if d is None and isinstance(v, Array) and id(v) not in taken}
+        vals = [v if id(v) in shared else to_front(v, d, size) if f is None else f
+                for (v, d), f in zip(unpacked, fronts)]
+        params = {k: _per_example(interp, v, dims, shared) if k == "fun" else _per_example(interp, v)
+                  if k in self.functions else v for k, v in params.items()}
         with use(interp.parent):
             outs = self.bind(*vals, **params)
         if dims and len(dims[0]) == len(outs):
@@ -191,10 +199,11 @@ def _differentiating(interp: Interpreter, *also: type) -> bool:
     return False
 
 
-def _per_example(interp: BatchInterpreter, fn: Callable, dims: list | None = None) -> Callable:
-    """`fn` taking stacked values (array leaves batched along axis 0), run per example under
-    `interp`, and returning them stacked; with a list `dims`, its outputs that no example
-    differs in are returned as they are, and `dims` gets each output's axis (0 or None)."""
+def _per_example(interp: BatchInterpreter, fn: Callable, dims: list | None = None, shared: set = frozenset()) -> Callable:
+    """`fn` taking stacked values (array leaves batched along axis 0, but those whose `id` is in
+    `shared`, which no example differs in), run per example under `interp`, and returning them
+    stacked; with a list `dims`, its outputs that no example differs in are returned as they
+    are, and `dims` gets each output's axis (0 or None)."""
     @functools.wraps(fn)
     def run(*args, **kwargs):
         # a rule may run later, elsewhere (a checkpointed function in the backward pass): batch on
@@ -202,7 +211,8 @@ def _per_example(interp: BatchInterpreter, fn: Callable, dims: list | None = Non
         inner = BatchInterpreter(interp.size, same_as=(interp, *interp.same_as))
         leaves, structure = tree.flatten((args, kwargs))
         with push(inner):
-            a, k = tree.unflatten(structure, [BatchTracer(inner, x, 0) if isinstance(x, Array) else x for x in leaves])
+            a, k = tree.unflatten(structure, [BatchTracer(inner, x, 0) if isinstance(x, Array) and id(x) not in shared
+                                              else x for x in leaves])
             out, out_tree = tree.flatten(fn(*a, **k))
             out = [inner.unpack(o) if isinstance(o, Array) else (o, None) for o in out]
         if dims is None:  # (other objects, numbers and functions among residuals, pass as they are)
