@@ -201,9 +201,14 @@ class _Call(Equation):
         return [_wrap(v, t) for v, t in zip(self.residuals, self.block.res_types)]
 
 
-class EagerLinearizer(JVPInterpreter):
-    """The JVP interpreter of reverse mode on eager values: each call of a plain primitive on
-    NumPy-backed arrays replays its signature's block; anything else applies its rule."""
+class _Replaying(JVPInterpreter):
+    """A JVP interpreter on eager values that runs each call of a plain primitive on NumPy-backed
+    arrays by its signature's block (made at the signature's first call): `_run` makes the
+    outputs from the forward kernels' results and the live tangents, which are the tape's
+    variables in reverse mode and, in `forward` mode, NumPy arrays of their values' types (or
+    the call applies its rule). Anything else applies its rule."""
+
+    forward = False
 
     def process(self, prim, args, params):
         if prim.__class__ is Primitive and prim not in _opaque:
@@ -212,21 +217,23 @@ class EagerLinearizer(JVPInterpreter):
                 return out
         return JVPInterpreter.process(self, prim, args, params)
 
-    def tangent_var(self, t):
-        """The tape's variable of `t`, the live tangent of one of this interpreter's values."""
-        staging = self.parent
-        return t._var if t.__class__ is StagedTracer and t._interp is staging else staging.var_of(t)
-
     def _replay(self, prim, args, params):
-        staging = self.parent
         key, values, tangents = [prim], [], []
+        staging, forward = self.parent, self.forward
         for a in args:
             live = False
             if a.__class__ is JVPTracer and a._interp is self:
                 p, t = a.primal, a.tangent
                 if t.__class__ is not Zero:
+                    if not forward:  # (the tangent's variable on the tape)
+                        t = t._var if t.__class__ is StagedTracer and t._interp is staging else staging.var_of(t)
+                    elif t.__class__ is Array and p.__class__ is Array and t._value.dtype == p._value.dtype \
+                            and t._value.shape == p._value.shape:
+                        t = t._value
+                    else:
+                        return None
                     live = True
-                    tangents.append(self.tangent_var(t))
+                    tangents.append(t)
             else:
                 p = a
             if p.__class__ is not Array:  # a Python scalar, an array on an XLA device, a tracer
@@ -243,10 +250,32 @@ class EagerLinearizer(JVPInterpreter):
         except TypeError:  # unhashable parameters
             return None
         except KeyError:
-            block = self._derive(tuple(key), prim, len(args), params)
+            block = _derived(tuple(key), prim, len(args), params)
         if block is None:
             return None
-        computed = block.forward(*values)
+        return self._run(block, block.forward(*values), tangents, prim.multiple_results)
+
+    @staticmethod
+    def _outputs(block: Block, computed: list) -> list:
+        outs = []
+        for v, weak in zip(computed, block.out_weak):  # the kernels made them of the right types
+            out = _new(Array)
+            out._value, out._weak = v, weak
+            outs.append(out)
+        return outs
+
+
+class EagerLinearizer(_Replaying):
+    """The JVP interpreter of reverse mode on eager values: a block's call records one
+    `linear_block` equation on the tape (the staging below)."""
+
+    def tangent_var(self, t):
+        """The tape's variable of `t`, the live tangent of one of this interpreter's values."""
+        staging = self.parent
+        return t._var if t.__class__ is StagedTracer and t._interp is staging else staging.var_of(t)
+
+    def _run(self, block: Block, computed: list, tangents: list, multiple: bool):
+        staging = self.parent
         if block.single:  # the common case, kept fast
             out = _new(Array)
             out._value, out._weak = computed[0], block.out_weak[0]
@@ -254,80 +283,36 @@ class EagerLinearizer(JVPInterpreter):
             staging.equations.append(_Call(block, tangents, [var], tuple(computed[1:])))
             return JVPTracer(self, out, StagedTracer(staging, var))
         n = len(block.out_weak)
-        outs = []
-        for v, weak in zip(computed, block.out_weak):  # the kernels made them of the right types
-            out = _new(Array)
-            out._value, out._weak = v, weak
-            outs.append(out)
+        outs = self._outputs(block, computed)
         if block.live:  # (none for a comparison, say, whose result has no derivative: nothing to record)
             out_vars = [Var(t) for t in block.tangent_types]
             staging.equations.append(_Call(block, tangents, out_vars, tuple(computed[n:])))
             for i, v in zip(block.live, out_vars):
                 outs[i] = JVPTracer(self, outs[i], StagedTracer(staging, v))
-        return tuple(outs) if prim.multiple_results else outs[0]
-
-    @staticmethod
-    def _derive(key, prim, nargs, params):
-        if len(_blocks) > 10_000:
-            _blocks.clear()
-        sig = key[1:nargs + 1]
-        block = _blocks[key] = derive(prim, [ArrayType(*k[:3]) for k in sig], [k[3] for k in sig], params)
-        return block
+        return tuple(outs) if multiple else outs[0]
 
 
-class EagerJVP(JVPInterpreter):
-    """The JVP interpreter of forward mode on eager values: each call of a plain primitive on
-    NumPy-backed arrays with tangents of its operands' types runs its signature's block, forward
-    and then linear; anything else applies its rule."""
+class EagerJVP(_Replaying):
+    """The JVP interpreter of forward mode on eager values: a block's call runs its linear
+    kernels on the call's tangents (which must have their values' types), recording nothing."""
 
-    def process(self, prim, args, params):
-        if prim.__class__ is Primitive and prim not in _opaque:
-            out = self._replay(prim, args, params)
-            if out is not None:
-                return out
-        return JVPInterpreter.process(self, prim, args, params)
+    forward = True
 
-    def _replay(self, prim, args, params):
-        key, values, tangents = [prim], [], []
-        for a in args:
-            live = False
-            if a.__class__ is JVPTracer and a._interp is self:
-                p, t = a.primal, a.tangent
-                if t.__class__ is not Zero:
-                    if t.__class__ is not Array or p.__class__ is not Array or t._value.dtype != p._value.dtype \
-                            or t._value.shape != p._value.shape:
-                        return None
-                    live = True
-                    tangents.append(t._value)
-            else:
-                p = a
-            if p.__class__ is not Array:  # a Python scalar, an array on an XLA device, a tracer
-                return None
-            v = p._value
-            values.append(v)
-            key.append((v.shape, v.dtype, p._weak, live))
-        if not tangents:  # nothing to differentiate: the value
-            return EAGER.process(prim, [a.primal if a.__class__ is JVPTracer else a for a in args], params)
-        if params:
-            key.extend(params.items())
-        try:
-            block = _blocks[tuple(key)]
-        except TypeError:  # unhashable parameters
-            return None
-        except KeyError:
-            block = EagerLinearizer._derive(tuple(key), prim, len(args), params)
-        if block is None:
-            return None
-        computed = block.forward(*values)
+    def _run(self, block: Block, computed: list, tangents: list, multiple: bool):
         n = len(block.out_weak)
-        outs = []
-        for v, weak in zip(computed[:n], block.out_weak):  # the kernels made them of the right types
-            out = _new(Array)
-            out._value, out._weak = v, weak
-            outs.append(out)
+        outs = self._outputs(block, computed)
         for i, t, aval in zip(block.live, block.tangents(*computed[n:], *tangents), block.tangent_types):
             outs[i] = JVPTracer(self, outs[i], _wrap(t, aval))
-        return tuple(outs) if prim.multiple_results else outs[0]
+        return tuple(outs) if multiple else outs[0]
+
+
+def _derived(key, prim, nargs: int, params):
+    """The block of signature `key`, derived now and kept."""
+    if len(_blocks) > 10_000:
+        _blocks.clear()
+    sig = key[1:nargs + 1]
+    block = _blocks[key] = derive(prim, [ArrayType(*k[:3]) for k in sig], [k[3] for k in sig], params)
+    return block
 
 
 _ONE_CT = (True,)
