@@ -154,10 +154,13 @@ class CallPrimitive(Primitive):
         taken = {id(f) for f in fronts if f is not None}
         shared = set() if dims is None else {id(v) for (v, d) in unpacked
                                              if d is None and isinstance(v, Array) and id(v) not in taken}
-        vals = [v if id(v) in shared else to_front(v, d, size) if f is None else f
+        vals = [f if f is not None else v if id(v) in shared else to_front(v, d, size)
                 for (v, d), f in zip(unpacked, fronts)]
-        params = {k: _per_example(interp, v, dims, shared) if k == "fun" else _per_example(interp, v)
-                  if k in self.functions else v for k, v in params.items()}
+        params = dict(params)
+        for k in self.functions:  # ("fun" gets the call's arguments; the rules get others, all batched)
+            if k in params:
+                params[k] = _per_example(interp, params[k], dims, shared) if k == "fun" else \
+                    _per_example(interp, params[k])
         with use(interp.parent):
             outs = self.bind(*vals, **params)
         if dims and len(dims[0]) == len(outs):
