@@ -13,7 +13,8 @@ from typing import Any, Callable
 
 from .tree import _LEAF, TreeDef, _registry, flatten, leaves_matching, register
 
-_keyed: set[type] = set()  # classes registered with keys: their structure's aux is (aux, keys)
+# classes registered with keys, by their flatten (while it is theirs): their structure's aux is (aux, keys)
+_keyed: dict[type, Callable] = {}
 
 
 class _Key:
@@ -91,8 +92,10 @@ def _child_keys(td: TreeDef) -> list[_Key]:
         return [SequenceKey(i) for i in range(n)]
     if node is dict or node is collections.OrderedDict:
         return [DictKey(k) for k in aux]
-    if node is collections.defaultdict or node in _keyed:
-        return list(aux[1]) if node in _keyed else [DictKey(k) for k in aux[1]]
+    if node is collections.defaultdict:
+        return [DictKey(k) for k in aux[1]]
+    if node in _keyed and _registry[node][0] is _keyed[node]:
+        return list(aux[1])
     if node in _registry:
         return [FlattenedIndexKey(i) for i in range(n)]
     names = node._fields if issubclass(node, tuple) else aux  # a namedtuple, else a dataclass
@@ -180,7 +183,7 @@ def register_pytree_with_keys(nodetype: type, flatten_with_keys: Callable[[Any],
         return [child for _, child in pairs], (aux, tuple(key for key, _ in pairs))
 
     register(nodetype, flatten_node, lambda aux, children: unflatten_func(aux[0], children))
-    _keyed.add(nodetype)
+    _keyed[nodetype] = flatten_node
     return nodetype
 
 

@@ -119,3 +119,13 @@ def test_one_level_views_of_structures_match_jax(t):
 @pytest.mark.parametrize("typ", [int, float, type(None), tuple, list, dict, Point, collections.OrderedDict, object])
 def test_node_types_match_jax(typ):
     assert tu.is_tree_node(typ) == jtu.is_tree_node(typ)
+
+
+def test_a_class_registered_again_without_keys_gets_flat_index_keys():
+    class Box:
+        def __init__(self, v):
+            self.v = v
+    tu.register_pytree_with_keys(Box, lambda b: (((tu.GetAttrKey("v"), b.v),), None), lambda _, c: Box(*c))
+    assert [tu.keystr(p) for p, _ in tu.tree_leaves_with_path(Box([1]))] == [".v[0]"]
+    tu.register_pytree_node(Box, lambda b: ((b.v,), None), lambda _, c: Box(*c))
+    assert [tu.keystr(p) for p, _ in tu.tree_leaves_with_path(Box([1]))] == ["[<flat index 0>][0]"]
