@@ -72,11 +72,14 @@ def call(jitted, interp, args: tuple, kwargs: dict):
         return LEFT
     if choice is False:
         return LEFT
-    compiled, run = (jitted, None) if reverse else _jvp_of(jitted, spec)  # (in reverse mode, the jit's own program)
-    args, kwargs = _arguments(spec, primals) if reverse else ((primals, tangents), {})
+    if reverse:  # the jit's own program
+        (args, kwargs), compiled = _arguments(spec, primals), jitted
+        run = lambda *a, **k: jitted._dispatched(*a, **k)[0]  # noqa: E731
+    else:
+        (compiled, run), args, kwargs = _jvp_of(jitted, spec), (primals, tangents), {}
     try:
         with use(EAGER):
-            outs = compiled._dispatched(*args, **kwargs)[0] if reverse else run(*args)
+            outs = run(*args, **kwargs)
     except (ConcretizationError, TracerLeakError, ReverseOnlyError):  # (operation by operation, it has the
         choices[key] = False  # values it needs, and custom_vjp's forward-mode error is its own)
         return LEFT

@@ -219,7 +219,8 @@ class Jitted:
         Executable that made them with its inputs (None, None when none ran)."""
         if _ctx.interp is not EAGER:  # inside another transformation: let it see the operations,
             # unless it is a vmap that runs eagerly, for which the batched function is compiled, or
-            # eager reverse mode on small arrays, for which the function and its pullback are
+            # eager reverse or forward mode on small arrays, for which the function and its pullback
+            # (or its jvp) are
             if _jit_batched.runs_batched(_ctx.interp):
                 outs = _jit_batched.call(self, _ctx.interp, args, kwargs)
                 if outs is not _jit_batched.LEFT:

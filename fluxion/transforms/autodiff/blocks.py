@@ -92,11 +92,12 @@ class Block:
         self._backward: dict = {}
         self._tangents = None
 
-    def tangents(self, *residuals_and_tangents) -> list:
-        """The output tangents of the `live` outputs, by `linear`'s kernels (compiled at the first use)."""
+    def tangents(self, residuals, tangents) -> list[Array]:
+        """The tangents of the `live` outputs from NumPy residuals and input tangents, by `linear`'s
+        kernels (compiled at the first use)."""
         if self._tangents is None:
             self._tangents = kernels(self.linear)
-        return self._tangents(*residuals_and_tangents)
+        return [_wrap(v, a) for v, a in zip(self._tangents(*residuals, *tangents), self.tangent_types)]
 
     def backward(self, has_ct: tuple[bool, ...]) -> Backward:
         """The backward program for cotangents of the outputs where `has_ct` is true (the others are
@@ -150,11 +151,9 @@ def _const_bytes(program: Program) -> int:
 
 
 def _impl(*tangents, call: _Call):
-    block = call.block
     if _ctx.interp is EAGER and all([t.__class__ is Array for t in tangents]):  # NumPy arrays: run the kernels
-        values = block.tangents(*call.residuals, *[t._value for t in tangents])
-        return tuple([_wrap(v, a) for v, a in zip(values, block.tangent_types)])
-    return tuple(evaluate(block.linear, *call.residual_arrays(), *tangents))
+        return tuple(call.block.tangents(call.residuals, [t._value for t in tangents]))
+    return tuple(evaluate(call.block.linear, *call.residual_arrays(), *tangents))
 
 
 def _transpose(cts, *tangents, call: _Call):
@@ -301,8 +300,8 @@ class EagerJVP(_Replaying):
     def _run(self, block: Block, computed: list, tangents: list, multiple: bool):
         n = len(block.out_weak)
         outs = self._outputs(block, computed)
-        for i, t, aval in zip(block.live, block.tangents(*computed[n:], *tangents), block.tangent_types):
-            outs[i] = JVPTracer(self, outs[i], _wrap(t, aval))
+        for i, t in zip(block.live, block.tangents(computed[n:], tangents)):
+            outs[i] = JVPTracer(self, outs[i], t)
         return tuple(outs) if multiple else outs[0]
 
 
