@@ -66,8 +66,21 @@ multiply.__doc__, multiply.__name__, multiply.__qualname__ = _multiply.__doc__, 
 
 negative = unary("negative", E.neg_p, NUMERIC, "-x.", f"fnp.negative({_V}).tolist()", "[1.5, -0.5, -2.0]")
 square = unary("square", E.square_p, NUMERIC, "x * x.", f"fnp.square({_V}).tolist()", "[2.25, 0.25, 4.0]")
-abs = unary("abs", E.abs_p, NUMERIC, "|x|; for complex x the magnitude, of the matching real dtype.",  # noqa: A001
-            f"fnp.abs({_V}).tolist()", "[1.5, 0.5, 2.0]")
+_abs = unary("abs", E.abs_p, NUMERIC, "|x|.", f"fnp.abs({_V}).tolist()", "[1.5, 0.5, 2.0]")
+
+
+def abs(x, /, *, where=None) -> Array:  # noqa: A001
+    """|x|; for complex x the magnitude, of the matching real dtype; booleans come back unchanged
+    (as in NumPy and jax).
+
+    >>> import fluxion.numpy as fnp
+    >>> fnp.abs(fnp.asarray([-1.5, 0.5, 2.0])).tolist()
+    [1.5, 0.5, 2.0]
+    """
+    if x.__class__ is bool or getattr(x, "dtype", None) == D.bool_:
+        refuse_where("abs", where)
+        return copy(*operands("abs", ANY, x))
+    return _abs(x, where=where)
 exp = unary("exp", E.exp_p, FLOATING, "e ** x.", "fnp.exp(fnp.asarray([0.0, 1.0])).tolist()", "[1.0, 2.718...]")
 exp2 = unary("exp2", E.exp2_p, FLOATING, "2 ** x.", "fnp.exp2(fnp.asarray([0.0, 3.0])).tolist()", "[1.0, 8.0]")
 log = unary("log", E.log_p, FLOATING, "The natural logarithm.", "fnp.log(fnp.asarray([1.0, 0.0])).tolist()",
@@ -315,7 +328,7 @@ def real(x, /) -> Array:
     >>> fnp.real(fnp.asarray([1 + 2j])).tolist()
     [1.0]
     """
-    (x,) = operands("real", NUMERIC, x)
+    (x,) = operands("real", ANY, x)
     return E.real_p.bind(x) if x.dtype in D.COMPLEX else copy(x)
 
 
@@ -326,7 +339,7 @@ def imag(x, /) -> Array:
     >>> fnp.imag(fnp.asarray([1 + 2j])).tolist()
     [2.0]
     """
-    (x,) = operands("imag", NUMERIC, x)
+    (x,) = operands("imag", ANY, x)
     return E.imag_p.bind(x) if x.dtype in D.COMPLEX else full_like(x, 0)
 
 
@@ -337,7 +350,7 @@ def conj(x, /) -> Array:
     >>> fnp.conj(fnp.asarray([1 + 2j])).tolist()
     [(1-2j)]
     """
-    (x,) = operands("conj", NUMERIC, x)
+    (x,) = operands("conj", ANY, x)
     return E.conj_p.bind(x) if x.dtype in D.COMPLEX else copy(x)
 
 
@@ -352,7 +365,7 @@ def isnan(x, /) -> Array:
     out = _unequal(x, x, False)  # kept fast
     if out is not None:
         return out
-    (x,) = operands("isnan", NUMERIC, x)
+    (x,) = operands("isnan", ANY, x)
     return E.ne_p.bind(x, x)  # NaN is the only value unequal to itself
 
 
@@ -368,7 +381,7 @@ def isinf(x, /) -> Array:
     """
     if x.__class__ is Array and _ctx.interp is EAGER and x._value.dtype in _REAL_FLOATING:  # kept fast
         return eager_array(np.isinf(x._value), x._weak)  # (|x| == inf, of x's weak type)
-    (x,) = operands("isinf", NUMERIC, x)
+    (x,) = operands("isinf", ANY, x)
     if x.dtype in D.COMPLEX:
         return isinf(E.real_p.bind(x)) | isinf(E.imag_p.bind(x))
     if x.dtype in D.REAL_FLOATING:
@@ -386,7 +399,7 @@ def isfinite(x, /) -> Array:
     out = eager_unary(E.is_finite_p, x, _REAL_FLOATING)  # kept fast
     if out is not None:
         return out
-    (x,) = operands("isfinite", NUMERIC, x)
+    (x,) = operands("isfinite", ANY, x)
     if x.dtype in D.COMPLEX:
         return isfinite(E.real_p.bind(x)) & isfinite(E.imag_p.bind(x))
     if x.dtype in D.REAL_FLOATING:
@@ -403,7 +416,7 @@ def signbit(x, /) -> Array:
     """
     if x.__class__ is Array and _ctx.interp is EAGER and x._value.dtype in _REAL_FLOATING:  # kept fast: the sign
         return eager_array(np.signbit(x._value), False)  # bit, as copysign reads it
-    (x,) = operands("signbit", REAL_NUMERIC, x)
+    (x,) = operands("signbit", REAL, x)
     if x.dtype in D.REAL_FLOATING:
         return E.copysign_p.bind(convert(1, x.dtype), x) < 0  # copysign reads the sign bit, also of -0.0 and NaN
     return x < 0
@@ -453,7 +466,7 @@ def _rounding(name: str, prim, summary: str, result: str):
         out = eager_unary(prim, x, _REAL_FLOATING)  # kept fast
         if out is not None:
             return out
-        (x,) = operands(name, REAL_NUMERIC, x)
+        (x,) = operands(name, REAL, x)
         return prim.bind(x) if x.dtype in D.REAL_FLOATING else copy(x)
     return named(f, name, summary + " Integer input keeps its dtype.", f"fnp.{name}({_V}).tolist()", result)
 

@@ -183,7 +183,7 @@ def nan_to_num(x, copy: bool = True, nan: float = 0.0, posinf: float | None = No
 
 def _infinity_test(name: str, value: float):
     def f(x, /) -> Array:
-        (x,) = operands(name, REAL_NUMERIC, x)
+        (x,) = operands(name, REAL, x)
         return x == value if x.dtype in D.REAL_FLOATING else full_like(x, False, D.bool_)
     return named(f, name, f"Whether x is {value}; complex input is rejected, as in NumPy.",
                  f"fnp.{name}(fnp.asarray([float('{value}'), 1.0])).tolist()", "[True, False]")
