@@ -1,4 +1,4 @@
-"""Global switches of `fx.jit`, set as attributes or with `fx.config.update(name, value)`.
+"""Global switches of `fx.jit` and of checks, set as attributes or with `fx.config.update(name, value)`.
 
 - `log_compiles`: print a line to stderr each time a jitted function is traced and compiled,
   with the signature it is compiled for: `fx.jit: compiling f for (x: f32[3], n=2)`.
@@ -10,17 +10,29 @@
 - `convert_control_flow`: under `jit` and `vmap`, Python `if` / `while` / `for` on traced
   values become fx.cond / fx.while_loop / fx.scan (fluxion/control/convert). Set it to False
   to trace functions as they are written (control flow on traced values then raises).
+- `debug_nans` / `debug_infs`: raise a FloatingPointError at each operation that makes a NaN
+  (an infinity) from operands without any, naming it and the line, also in gradients; a jitted
+  function checks what its compiled program returns and, where that holds one, runs again
+  operation by operation to find it (core/checking.py). Operations run slower meanwhile.
+  `with fx.debug_nans():` turns it on for a block.
+
+Setting an attribute (`fx.config.debug_nans = True`) is the same as `update`.
 
 >>> import fluxion as fx
 >>> fx.config.jit_cache_size
 256
 """
+import sys
+import types
 log_compiles: bool = False
 explain_cache_misses: bool = False
 jit_cache_size: int = 256
 convert_control_flow: bool = True
+debug_nans: bool = False
+debug_infs: bool = False
 
-_SWITCHES = {"log_compiles": bool, "explain_cache_misses": bool, "jit_cache_size": int, "convert_control_flow": bool}
+_SWITCHES = {"log_compiles": bool, "explain_cache_misses": bool, "jit_cache_size": int, "convert_control_flow": bool,
+             "debug_nans": bool, "debug_infs": bool}
 
 
 def update(name: str, value) -> None:
@@ -44,4 +56,22 @@ def update(name: str, value) -> None:
         raise InvalidArgumentError(f"config.update: no switch {name!r}; fix: use one of {sorted(_SWITCHES)}")
     if kind is int and (value.__class__ is bool or not isinstance(value, int) or value < 1):
         raise InvalidArgumentError(f"config.update: {key} must be a positive int, got {value!r}")
-    globals()[key] = kind(value)
+    value = kind(value)
+    if key.startswith("debug_"):
+        from .core.checking import set_checks
+        from .transforms.staging import forget_dispatch
+        checks = {"debug_nans": debug_nans, "debug_infs": debug_infs, key: value}
+        set_checks(checks["debug_nans"], checks["debug_infs"])
+        forget_dispatch()  # (the calls XLA's dispatcher makes on its own would go unchecked)
+    globals()[key] = value
+
+
+class _Switches(types.ModuleType):
+    def __setattr__(self, name: str, value) -> None:
+        if name in _SWITCHES:
+            update(name, value)
+        else:
+            super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Switches

@@ -4,6 +4,7 @@
 under `jit`)."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import pdb
 import sys
@@ -13,7 +14,7 @@ from ._callbacks import _debug, _same, debug_callback as callback, debug_print a
 from .core.errors import UnsupportedError, op_error, user_frame
 from .transforms.autodiff.partial_eval import staged
 
-__all__ = ["breakpoint", "callback", "log", "logger", "print"]
+__all__ = ["breakpoint", "callback", "debug_infs", "debug_nans", "log", "logger", "print"]
 
 logger = logging.getLogger("fluxion.debug")
 
@@ -80,3 +81,45 @@ def breakpoint(*, backend: str | None = None, filter_frames: bool = True,  # noq
 
 def __dir__():  # the public names only, not the modules and helpers the code imports
     return __all__
+
+
+@contextlib.contextmanager
+def _checks(key: str, enable: bool):
+    from . import config
+    old = getattr(config, key)
+    config.update(key, enable)
+    try:
+        yield
+    finally:
+        config.update(key, old)
+
+
+def debug_nans(enable: bool = True):
+    """A block in which each operation that makes a NaN from operands without any raises a
+    FloatingPointError naming it and the line (`fx.config.debug_nans` for the block, as jax's
+    `debug_nans`).
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> with fx.debug_nans():
+    ...     try:
+    ...         fnp.log(fnp.asarray([1.0, -1.0]))
+    ...     except FloatingPointError as e:
+    ...         print(str(e).splitlines()[0])
+    log: made NaN from operands without any
+    """
+    return _checks("debug_nans", enable)
+
+
+def debug_infs(enable: bool = True):
+    """A block in which each operation that makes an infinity from operands without any raises a
+    FloatingPointError naming it and the line (`fx.config.debug_infs` for the block).
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> with fx.debug_infs():
+    ...     try:
+    ...         fnp.asarray([1.0]) / 0.0
+    ...     except FloatingPointError as e:
+    ...         print(str(e).splitlines()[0])
+    div: made an infinity from operands without any
+    """
+    return _checks("debug_infs", enable)

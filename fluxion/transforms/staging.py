@@ -36,6 +36,7 @@ from ..core import dtypes, tree
 from ..core.array import HOST, PYTHON_SCALARS, Array, Tracer, to_array
 from ..core.device import CPU, get as get_device, placement
 from ..core.errors import ConcretizationError, TracerLeakError, op_error, require_callable
+from ..core.checking import CHECKER
 from ..core.interpreters import EAGER, _ctx, push
 from ..core.program import Program
 from ..core.types import ArrayType
@@ -217,6 +218,8 @@ class Jitted:
     def _dispatched(self, *args, **kwargs):
         """A call that XLA's dispatcher does not know (see `jit`): the outputs, and the
         Executable that made them with its inputs (None, None when none ran)."""
+        if _ctx.interp is CHECKER:
+            return self._checked(args, kwargs), None, None  # (never handed to the dispatcher: each call is checked)
         if _ctx.interp is not EAGER:  # inside another transformation: let it see the operations,
             # unless it is a vmap that runs eagerly, for which the batched function is compiled, or
             # eager reverse or forward mode on small arrays, for which the function and its pullback
@@ -235,6 +238,20 @@ class Jitted:
         if len(self._cache) >= config.jit_cache_size:  # full: calls stay here, where recency is kept
             return outs, None, None
         return outs, entry.executable, arrays
+
+    def _checked(self, args: tuple, kwargs: dict):
+        """The outputs of the compiled program, where NaNs or infinities are checked for
+        (core/checking.py): where it makes some that its operands did not have, the function
+        runs again operation by operation, which raises at the one that makes them."""
+        entry, arrays = self._find(args, kwargs)
+        outs = entry.build(entry.executable.run(arrays))
+        bad = CHECKER.found(tree.leaves(outs))
+        if bad and not CHECKER.found(tree.leaves((args, kwargs))):
+            converted(self.fun)(*args, **kwargs)
+            raise op_error(FloatingPointError, f"jit of {self._name}", f"its compiled program made {bad}, but no "
+                           "operation did when run one by one (XLA's rounding differs from the eager kernels')",
+                           "look for operations near the limits of their domain")
+        return outs
 
     def _find(self, args: tuple, kwargs: dict) -> tuple[_Entry, Sequence]:
         """The compiled signature for the call, compiled now if new, and its input Arrays."""
@@ -579,6 +596,12 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
                                  donate_argnums=donate_argnums, donate_argnames=donate_argnames, device=device)
     require_callable("jit", f)
     return dispatching(Jitted(f, static_argnums, static_argnames, donate_argnums, donate_argnames, device))
+
+
+def forget_dispatch() -> None:
+    """Make XLA's dispatcher forget the signatures it runs on its own, for every jitted function."""
+    for jitted in list(LIVE):
+        jitted._forget()
 
 
 def dispatching(jitted: Jitted):

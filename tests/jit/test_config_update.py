@@ -40,4 +40,4 @@ def test_enable_x64_is_accepted_and_changes_no_dtype():
 
 def test_unknown_switch_names_the_known_ones():
     with pytest.raises(fx.errors.InvalidArgumentError, match="log_compiles"):
-        fx.config.update("jax_debug_nans", True)
+        fx.config.update("jax_numpy_rank_promotion", "raise")
