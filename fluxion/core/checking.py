@@ -16,7 +16,7 @@ import numpy as np
 
 from . import errors
 from .array import Array
-from .interpreters import EAGER, Interpreter, _Ctx, _ctx
+from .interpreters import EAGER, Forwarding, _Ctx, _ctx
 
 
 def _host(x) -> np.ndarray | None:
@@ -25,21 +25,24 @@ def _host(x) -> np.ndarray | None:
     return v if v.dtype.kind in "fc" else None
 
 
-class CheckingInterpreter(Interpreter):
+class CheckingInterpreter(Forwarding):
     """The eager interpreter, with each result checked (see the module docstring)."""
 
     nans = infs = False
-    parent = EAGER
 
     def process(self, prim, args, params):
         out = EAGER.process(prim, args, params)
-        bad = self.found(out if prim.multiple_results else (out,))
+        self.check(prim.name, out if prim.multiple_results else (out,), args)
+        return out
+
+    def check(self, op: str, outs, args) -> None:
+        """Raise if `outs` (arrays) hold a NaN or an infinity checked for that `args` did not."""
+        bad = self.found(outs)
         if bad and not self.found(args):
-            where = f"in {prim.name}'s domain" if bad == "NaN" else f"where {prim.name} is finite"
-            raise errors.op_error(FloatingPointError, prim.name, f"made {bad} from operands without any",
+            where = f"in {op}'s domain" if bad == "NaN" else f"where {op} is finite"
+            raise errors.op_error(FloatingPointError, op, f"made {bad} from operands without any",
                                   f"keep the operands {where} (e.g. with fnp.where before the call), or turn off "
                                   f"fx.config.debug_{'nans' if bad == 'NaN' else 'infs'} to let them through")
-        return out
 
     def found(self, values) -> str | None:
         """'NaN' or 'an infinity' where one of `values` holds one that is checked for, else None."""

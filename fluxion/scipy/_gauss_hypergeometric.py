@@ -45,6 +45,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..control import fori_loop
+from ..control.loops import staged_when_eager
 from ..core.array import Array
 from ..numpy._convert import convert
 from ..ops import elementwise as E
@@ -471,6 +472,7 @@ _hyp2f1.defjvps(_not_differentiable("hyp2f1", "a", "x"), _not_differentiable("hy
                 _not_differentiable("hyp2f1", "c", "x"), _hyp2f1_dx)
 
 
+@staged_when_eager
 def hyp2f1(a, b, c, x) -> Array:
     """Gauss's hypergeometric function 2F1(a, b; c; x), the sum of (a)_k (b)_k / (c)_k x**k / k!.
 

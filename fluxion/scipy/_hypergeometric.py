@@ -30,6 +30,7 @@ import math
 import numpy as np
 
 from ..control import fori_loop
+from ..control.loops import staged_when_eager
 from ..core.array import Array
 from ..numpy._convert import convert
 from ..ops import elementwise as E
@@ -214,6 +215,7 @@ _hyp1f1.defjvps(lambda t, out, a, b, x: t * parameter_derivatives(a, b, x)[0],
                 lambda t, out, a, b, x: t * parameter_derivatives(a, b, x)[1], _hyp1f1_dx)
 
 
+@staged_when_eager
 def hyp1f1(a, b, x) -> Array:
     """Kummer's confluent hypergeometric function 1F1(a; b; x), the sum of (a)_k / (b)_k x**k / k!.
 

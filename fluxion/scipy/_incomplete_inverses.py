@@ -37,6 +37,7 @@ import numpy as np
 
 from .. import numpy as fnp
 from ..control import fori_loop
+from ..control.loops import staged_when_eager
 from ..core.array import Array
 from ..ops import elementwise as E
 from ..transforms.autodiff.custom import custom_jvp
@@ -183,6 +184,7 @@ _gammainccinv_d.defjvps(lambda t, out, a, y: _gamma_inverse_da(t, a, _gammaincci
                         lambda t, out, a, y: -t / _gamma_density(a, _gammainccinv_d(a, y)))
 
 
+@staged_when_eager
 def gammaincinv(a, y) -> Array:
     """The inverse of gammainc in x: the x >= 0 with gammainc(a, x) = y.
 
@@ -198,6 +200,7 @@ def gammaincinv(a, y) -> Array:
     return _in_float64("gammaincinv", _gammaincinv_d, a, y)
 
 
+@staged_when_eager
 def gammainccinv(a, y) -> Array:
     """The inverse of gammaincc in x: the x >= 0 with gammaincc(a, x) = y.
 
@@ -352,6 +355,7 @@ _betaincinv_d.defjvps(_beta_inverse_d(0), _beta_inverse_d(1),
                       lambda t, x, a, b, y: t * fnp.where(_at_limit(a, b, y), 0.0, 1 / _beta_density(a, b, x)))
 
 
+@staged_when_eager
 def betaincinv(a, b, y) -> Array:
     """The inverse of betainc in x: the x in [0, 1] with betainc(a, b, x) = y.
 
