@@ -8,7 +8,9 @@ FloatingPointError naming the operation and the user's line when the operation m
 the eager interpreter is current, are not taken, so every operation is seen, also those of
 transformations above it (a gradient's backward pass included). A jitted function runs its
 compiled program and checks what it returns; where that holds a NaN its operands did not, it
-runs again operation by operation to find the one that made it (staging.py).
+runs again operation by operation to find the one that made it (staging.py). Special
+functions whose branches make NaNs they then drop are checked as one operation
+(`control.loops.staged_when_eager`).
 """
 from __future__ import annotations
 
