@@ -184,7 +184,6 @@ _gammainccinv_d.defjvps(lambda t, out, a, y: _gamma_inverse_da(t, a, _gammaincci
                         lambda t, out, a, y: -t / _gamma_density(a, _gammainccinv_d(a, y)))
 
 
-@staged_when_eager
 def gammaincinv(a, y) -> Array:
     """The inverse of gammainc in x: the x >= 0 with gammainc(a, x) = y.
 
@@ -200,7 +199,6 @@ def gammaincinv(a, y) -> Array:
     return _in_float64("gammaincinv", _gammaincinv_d, a, y)
 
 
-@staged_when_eager
 def gammainccinv(a, y) -> Array:
     """The inverse of gammaincc in x: the x >= 0 with gammaincc(a, x) = y.
 

@@ -17,8 +17,6 @@ CASES = {
     "hyp1f1": (fsp.hyp1f1, (0.5, 1.5, _X * 10)),
     "hyp1f1 large": (fsp.hyp1f1, (-20.5, 3.0, _X * 40)),
     "betaincinv": (fsp.betaincinv, (2.5, 0.5, _P)),
-    "gammaincinv": (fsp.gammaincinv, (0.3, _P)),
-    "gammainccinv": (fsp.gammainccinv, (7.5, _P)),
 }
 
 
@@ -31,7 +29,7 @@ def test_staged_loops_give_the_values_of_the_python_loops(name):
     np.testing.assert_array_equal(np.asarray(staged), np.asarray(f.__wrapped__(*args)))
 
 
-@pytest.mark.parametrize("name", ["hyp2f1", "gammaincinv"])
+@pytest.mark.parametrize("name", ["hyp2f1", "betaincinv"])
 @pytest.mark.parametrize("shape", [(), (0,), (2, 3)])
 def test_zero_dimensional_and_empty_inputs_too(name, shape):
     f, args = CASES[name]
