@@ -24,6 +24,7 @@ Setting an attribute (`fx.config.debug_nans = True`) is the same as `update`.
 """
 import sys
 import types
+
 log_compiles: bool = False
 explain_cache_misses: bool = False
 jit_cache_size: int = 256

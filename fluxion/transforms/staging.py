@@ -34,9 +34,9 @@ import numpy as np
 from .. import config
 from ..core import dtypes, tree
 from ..core.array import HOST, PYTHON_SCALARS, Array, Tracer, to_array
+from ..core.checking import CHECKER
 from ..core.device import CPU, get as get_device, placement
 from ..core.errors import ConcretizationError, TracerLeakError, op_error, require_callable
-from ..core.checking import CHECKER
 from ..core.interpreters import EAGER, _ctx, push
 from ..core.program import Program
 from ..core.types import ArrayType
