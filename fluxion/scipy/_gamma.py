@@ -10,6 +10,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..control import fori_loop
+from ..control.loops import staged_when_eager
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import op_error
@@ -199,6 +200,7 @@ def _rising(z: Array, n: Array) -> Array:
     return E.div_p.bind(up, down)
 
 
+@staged_when_eager
 def poch(z, m) -> Array:
     """The rising factorial gamma(z + m) / gamma(z); 1 for m == 0.
 

@@ -17,6 +17,8 @@ CASES = {
     "hyp1f1": (fsp.hyp1f1, (0.5, 1.5, _X * 10)),
     "hyp1f1 large": (fsp.hyp1f1, (-20.5, 3.0, _X * 40)),
     "betaincinv": (fsp.betaincinv, (2.5, 0.5, _P)),
+    "poch": (fsp.poch, (_X * 3, 2.5)),
+    "poch at poles": (fsp.poch, (-np.arange(10.0), _X * 4)),
 }
 
 
