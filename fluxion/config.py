@@ -25,12 +25,12 @@ Setting an attribute (`fx.config.debug_nans = True`) is the same as `update`.
 import sys
 import types
 
+from .core.checking import CHECKER, set_checks
+
 log_compiles: bool = False
 explain_cache_misses: bool = False
 jit_cache_size: int = 256
 convert_control_flow: bool = True
-debug_nans: bool = False
-debug_infs: bool = False
 
 _SWITCHES = {"log_compiles": bool, "explain_cache_misses": bool, "jit_cache_size": int, "convert_control_flow": bool,
              "debug_nans": bool, "debug_infs": bool}
@@ -58,16 +58,18 @@ def update(name: str, value) -> None:
     if kind is int and (value.__class__ is bool or not isinstance(value, int) or value < 1):
         raise InvalidArgumentError(f"config.update: {key} must be a positive int, got {value!r}")
     value = kind(value)
-    if key.startswith("debug_"):
-        from .core.checking import set_checks
+    if key.startswith("debug_"):  # (kept by the checking interpreter, which they switch on and off)
         from .transforms.staging import forget_dispatch
-        checks = {"debug_nans": debug_nans, "debug_infs": debug_infs, key: value}
-        set_checks(checks["debug_nans"], checks["debug_infs"])
+        set_checks(**{"nans": CHECKER.nans, "infs": CHECKER.infs, key[6:]: value})
         forget_dispatch()  # (the calls XLA's dispatcher makes on its own would go unchecked)
-    globals()[key] = value
+    else:
+        globals()[key] = value
 
 
 class _Switches(types.ModuleType):
+    debug_nans = property(lambda self: CHECKER.nans)
+    debug_infs = property(lambda self: CHECKER.infs)
+
     def __setattr__(self, name: str, value) -> None:
         if name in _SWITCHES:
             update(name, value)

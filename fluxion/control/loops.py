@@ -28,7 +28,7 @@ from ..core import dtypes, tree
 from ..core.array import Array, Tracer, to_array
 from ..core.errors import op_error
 from ..core.checking import CHECKER
-from ..core.interpreters import EAGER, Forwarding, _ctx
+from ..core.interpreters import EAGER, EagerProxy, _ctx
 from ..core.program import Program
 from ..core.rules import passed_operands
 from ..core.types import ArrayType
@@ -59,7 +59,7 @@ def _check_capacity(capacity) -> None:
                        f"pass e.g. capacity={DEFAULT_CAPACITY}")
 
 
-_STAGING = Forwarding()
+_STAGING = EagerProxy()
 
 
 def staged_when_eager(fn: Callable) -> Callable:

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import errors
 from .array import Array
-from .interpreters import EAGER, Forwarding, _Ctx, _ctx
+from .interpreters import EAGER, EagerProxy, _Ctx, _ctx
 
 
 def _host(x) -> np.ndarray | None:
@@ -27,7 +27,7 @@ def _host(x) -> np.ndarray | None:
     return v if v.dtype.kind in "fc" else None
 
 
-class CheckingInterpreter(Forwarding):
+class CheckingInterpreter(EagerProxy):
     """The eager interpreter, with each result checked (see the module docstring)."""
 
     nans = infs = False

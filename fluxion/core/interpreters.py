@@ -217,8 +217,8 @@ EAGER = EagerInterpreter()
 _Ctx.interp = EAGER
 
 
-class Forwarding(Interpreter):
-    """Hands every call to the eager interpreter, from above it. Where it is current, code that
+class EagerProxy(Interpreter):
+    """Stands in for the eager interpreter, handing it every call. Where it is current, code that
     tests for the eager interpreter (`_ctx.interp is EAGER`) takes its general path: operations
     bind instead of calling NumPy directly, and loops stage their bodies instead of running them
     in Python (core/checking.py and `control.loops.staged_when_eager` put one there)."""
