@@ -15,7 +15,8 @@ from ..core import dtypes as D
 from ..core.array import Array
 from ..core.errors import DTypeError, op_error
 from ..core.interpreters import EAGER, _ctx, _wrap
-from ..backends.numpy._loops import FILL_FROM, FILLED, filled, spread
+from ..backends.numpy import _parallel
+from ..backends.numpy._loops import CHEAP, FILL_FROM, FILLED, filled, spread
 from ..core.primitive import numpy_kernel
 from ..ops import elementwise as E
 from ..ops import shape as S
@@ -166,6 +167,8 @@ def direct(prim, allowed, kernel=None) -> Callable:
                   for t, ds in keeps.items()}
     spreading = functools.partial(spread, kernel)  # (operands that broadcast)
     fills = kernel in FILLED  # (a large array beside a Python float: see `filled`)
+    # a large array of a ufunc costlier than additions: by parts on every core (`_parallel.costly`)
+    whole = _parallel.costly(kernel) if is_ufunc and kernel not in CHEAP else None
 
     def fast(self, other, reflect):
         if self.__class__ is not Array or _ctx.interp is not EAGER:
@@ -187,6 +190,13 @@ def direct(prim, allowed, kernel=None) -> Callable:
                 b, call = np.asarray(other, a.dtype), functools.partial(filled, kernel)  # (NumPy's conversion)
         else:
             return None
+        if whole is not None and call is kernel and a.size >= _parallel.PROBE:
+            call = whole
+            if b.__class__ is not np.ndarray:
+                try:
+                    b = np.asarray(b, a.dtype)  # (NumPy's conversion of a weak scalar)
+                except (OverflowError, ValueError):  # an int out of range: the general path says so
+                    return None
         try:
             value = call(b, a) if reflect else call(a, b)
         except (OverflowError, ValueError):  # an int out of range, shapes that do not broadcast: the general path says so

@@ -1,8 +1,9 @@
 """Large eager kernels split into parts run on several threads (backends/numpy/_parallel.py) give
 the result of one call bit for bit, and NumPy's (or SciPy's) result where that is the same
 computation: elementwise ufuncs (contiguous, broadcasting, with a repeated operand, 0-d, empty,
-non-contiguous), sums over rows, the log-sum-exp, erfinv and the Threefry cipher, also when
-several threads call at once. The `split` fixture forces up to eight parts on small arrays,
+non-contiguous), SciPy's special functions and other ufuncs costlier than additions (timed once,
+then split), sums over rows, the log-sum-exp, erfinv and the Threefry cipher, also when several
+threads call at once. The `split` fixture forces up to eight parts on small arrays,
 whatever the machine."""
 import threading
 
@@ -26,9 +27,13 @@ _RNG = np.random.default_rng(11)
 
 @pytest.fixture
 def split(monkeypatch):
-    """Kernels split from 64 units of work, into up to eight parts (threads even on one core)."""
+    """Kernels split from 64 units of work, into up to eight parts (threads even on one core); those
+    of costly ufuncs from 32 elements."""
     monkeypatch.setattr(_parallel, "LARGE", 64)
     monkeypatch.setattr(_parallel, "CPUS", 4)
+    monkeypatch.setattr(_parallel, "PROBE", 32)
+    monkeypatch.setattr(_parallel, "SPLIT_NS", 0)
+    monkeypatch.setattr(_parallel, "SPLIT_FROM", {})
 
 
 def one_call(f, *args):
@@ -262,6 +267,58 @@ def test_large_draws_by_parts_give_one_calls_bits(split):
     for draw in (lambda: fx.random.normal(key, (300, 70)), lambda: fx.random.uniform(key, (5001,)),
                  lambda: fx.random.split(key, 3000), lambda: fx.random.bits(key, (4000,), fnp.uint64)):
         split_and_one(lambda: np.asarray(draw()))
+
+
+# ufuncs costlier than additions: timed once, then split ------------------------------------------
+_SPECIAL = [(E.lgamma_p, sp.gammaln, 1), (E.digamma_p, sp.digamma, 1), (E.erf_p, sp.erf, 1), (E.erfc_p, sp.erfc, 1),
+            (E.bessel_i0e_p, sp.i0e, 1), (E.bessel_i1e_p, sp.i1e, 1), (E.igamma_p, sp.gammainc, 2),
+            (E.igammac_p, sp.gammaincc, 2), (E.betainc_p, sp.betainc, 3)]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("prim,fn,arity", _SPECIAL, ids=lambda v: getattr(v, "name", ""))
+def test_special_function_kernels_by_parts_give_one_calls_and_scipys_bits(split, prim, fn, arity, dtype):
+    xs = [_RNG.uniform(0.1, 6, 3001).astype(dtype) for _ in range(arity)]
+    xs[0][::17] = np.nan
+    if arity == 3:
+        xs[2] = xs[2] / 6  # (betainc's x in [0, 1])
+    got = split_and_one(numpy_kernel[prim], *xs)
+    # (the Bessel functions, gammainc and betainc compute in float64, as the XLA lowering does)
+    in64 = prim in (E.bessel_i0e_p, E.bessel_i1e_p, E.igamma_p, E.igammac_p, E.betainc_p)
+    want = fn(*[x.astype(np.float64) for x in xs]) if in64 else fn(*xs)
+    same_bits(got, want)
+    if arity > 1:  # a 0-d operand beside the array
+        same_bits(split_and_one(numpy_kernel[prim], xs[0], *[x[:1].reshape(()) for x in xs[1:]]),
+                  numpy_kernel[prim](xs[0], *[x[:1].reshape(()) for x in xs[1:]]))
+
+
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
+def test_complex_unary_kernels_by_parts_give_numpys_bits(split, dtype):
+    z = (_RNG.standard_normal(2000) + 1j * _RNG.standard_normal(2000)).astype(dtype)
+    z[::11] = np.nan
+    for prim in (E.exp_p, E.log_p, E.sin_p, E.tanh_p, E.sqrt_p):
+        same_bits(split_and_one(numpy_kernel[prim], z), numpy_kernel[prim].ufunc(z))
+
+
+def test_costly_operators_of_large_arrays_give_numpys_bits(split):
+    x, y = np.abs(_RNG.standard_normal((60, 70))) + 0.1, _RNG.standard_normal((60, 70))
+    fx_, fy = fnp.asarray(x), fnp.asarray(y)
+    for got, want in ((fx_ ** fy, x ** y), (fx_ ** 2.5, x ** 2.5), (2.5 ** fy, 2.5 ** y), (fnp.arctan2(fx_, fy), np.arctan2(x, y)),
+                      (fnp.fmod(fy, 0.3), np.fmod(y, 0.3)), (fx_.astype(np.float32) ** 1.5, x.astype(np.float32) ** 1.5)):
+        same_bits(split_and_one(lambda g=got: np.asarray(g)), want)
+
+
+def test_a_costly_kernel_is_timed_once_per_dtypes_on_its_first_large_call(split):
+    kernel = numpy_kernel[E.sin_p]
+    small, large = np.ones(31), np.ones(40)
+    kernel(small)
+    assert not _parallel.SPLIT_FROM  # below PROBE: not timed
+    kernel(large)
+    kernel(large.astype(np.float32))
+    assert set(_parallel.SPLIT_FROM) == {(np.sin, np.dtype(np.float64)), (np.sin, np.dtype(np.float32))}
+    assert all(v >= _parallel.PROBE for v in _parallel.SPLIT_FROM.values())
+    numpy_kernel[E.atan2_p](np.ones((40, 1)), np.ones((1, 40)))  # operands that broadcast: not timed
+    assert (np.arctan2, np.dtype(np.float64), np.dtype(np.float64)) not in _parallel.SPLIT_FROM
 
 
 # several callers -----------------------------------------------------------------------------

@@ -103,6 +103,14 @@ def _by_blas(v: np.ndarray, axes: tuple):
     return out.reshape([v.shape[d] for d in range(v.ndim) if d not in axes])
 
 
+# ufuncs that take about as long as an addition: the others (exp, log, sin, atan2, ...) take 2 to
+# 500 times as long, as measured by their kernels (`_parallel.costly`), and split from fewer elements
+CHEAP = frozenset((np.negative, np.abs, np.square, np.floor, np.ceil, np.trunc, np.isfinite, np.conjugate, np.invert,
+                    np.bitwise_count, np.add, np.subtract, np.multiply, np.maximum, np.minimum, np.fmax, np.fmin,
+                    np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal, np.bitwise_and,
+                    np.bitwise_or, np.bitwise_xor, np.left_shift, np.right_shift))
+
+
 # ufuncs whose loops take a 0-d operand one element at a time (no SIMD): 4x slower than on two
 # arrays of floats, so that a large array meets a copy of the 0-d operand filled to its shape
 FILLED = frozenset((np.maximum, np.minimum, np.fmax, np.fmin))
@@ -112,11 +120,14 @@ FILL_FROM = 4096  # elements from which the filled copy costs less
 def broadcasting(ufunc: np.ufunc):
     """The kernel `ufunc(x, y)` of a binary primitive, through `spread` where shapes differ."""
     fills = ufunc in FILLED
+    whole = None if ufunc in CHEAP else _parallel.costly(ufunc)
 
     def kernel(x, y):
         if x.shape == y.shape or not x.ndim or not y.ndim:  # (a 0-d operand: NumPy's inner loop is long)
             if fills and x.ndim != y.ndim and x.dtype == y.dtype and x.dtype.kind == "f":
                 return filled(ufunc, x, y)
+            if whole is not None:
+                return whole(x, y)
             return ufunc(x, y) if (x if x.ndim else y).size < _parallel.LARGE else _parallel.ufunc(ufunc, x, y)
         return spread(ufunc, x, y)
     kernel.ufunc = ufunc
@@ -139,18 +150,13 @@ def filled(ufunc: np.ufunc, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return ufunc(out, y, out=out) if size < _parallel.LARGE else _parallel.ufunc(ufunc, out, y)
 
 
-# one-operand ufuncs that take about as long as an addition (exp, log, sin and the others take
-# 4-10 times as long: they split from fewer elements)
-_CHEAP = frozenset((np.negative, np.abs, np.square, np.sqrt, np.floor, np.ceil, np.trunc, np.isfinite, np.conjugate,
-                    np.invert, np.bitwise_count))
-
-
 def elementwise(ufunc: np.ufunc):
     """The kernel `ufunc(x)` of a one-operand primitive (by parts on every core where it is large)."""
-    cost = 1 if ufunc in _CHEAP else 4
+    if ufunc not in CHEAP:
+        return _parallel.costly(ufunc)
 
     def kernel(x):
-        return ufunc(x) if x.size * cost < _parallel.LARGE else _parallel.ufunc(ufunc, x, cost=cost)
+        return ufunc(x) if x.size < _parallel.LARGE else _parallel.ufunc(ufunc, x)
     kernel.ufunc = ufunc
     kernel.__name__ = ufunc.__name__
     return kernel

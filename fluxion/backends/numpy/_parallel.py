@@ -17,6 +17,12 @@ Below `LARGE` units of work (an addition of two elements is one unit; a kernel c
 own elements at their cost in additions), on one core, or inside a part (whose kernels may be
 ones that split), a kernel runs as one call: handing a part to another thread and waiting for
 it costs some 5-10 us (measured on two cores), which only larger kernels win back.
+
+The cost of an element varies too much between ufuncs and dtypes to be written down: SciPy's
+special functions take 10 to 1,000 additions, float64 `sin` 30 where float32 `sin` takes 4,
+complex `exp` 60 to 300. So the kernel of such a ufunc (`costly`) times its first call of
+`PROBE` elements or more with given operand dtypes, on one core, and splits its later calls
+from `SPLIT_NS` of that time.
 """
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ import math
 import os
 import queue
 import threading
+import time
 from typing import Callable
 
 import numpy as np
@@ -33,6 +40,8 @@ CPUS = os.cpu_count() or 1
 LARGE = 1 << 21  # units of work from which a kernel splits: some 300 us on one core (measured on two cores:
 # below it, and for memory-bound kernels such as additions, the parts gain less than their hand-off)
 GRANULE = 256  # elements between the boundaries of flat parts: whole blocks of every unrolled SIMD loop
+PROBE = 1 << 14  # elements from which a `costly` kernel's first call is timed
+SPLIT_NS = 300_000  # nanoseconds of one core's time from which a `costly` call splits (as `LARGE` additions)
 
 _jobs: queue.SimpleQueue = queue.SimpleQueue()
 _workers: list[threading.Thread] = []
@@ -154,9 +163,45 @@ def reduce_rows(reduce: Callable[[np.ndarray, np.ndarray], object], rows: np.nda
 
 
 _NATIVE = frozenset(np.dtype(c) for c in "?bBhHiIlLqQefdgFDG")  # (dtypes whose loops NumPy resolves itself)
+SPLIT_FROM: dict = {}  # (ufunc, operand dtypes) -> the size from which a `costly` call splits, measured
 
 
-def ufunc(fn: np.ufunc, *xs: np.ndarray, cost: int = 1) -> np.ndarray:
+def costly(fn: np.ufunc) -> Callable[..., np.ndarray]:
+    """The kernel `fn(*xs)` of a ufunc whose elements cost more than additions, on NumPy arrays of
+    one shape or 0-d: by parts (`ufunc`) where one call would take `SPLIT_NS` or more on one core,
+    as measured on the first call with the same operand dtypes of `PROBE` elements or more."""
+    if not isinstance(fn, np.ufunc) or fn.nout != 1:  # (SciPy's zeta is a function around its ufuncs)
+        return fn
+
+    def kernel(*xs: np.ndarray) -> np.ndarray:
+        size = max([x.size for x in xs])
+        if size < PROBE:
+            return fn(*xs)
+        key = (fn, *[x.dtype for x in xs])
+        start = SPLIT_FROM.get(key)
+        if start is None:
+            if any(x.size not in (1, size) for x in xs):  # (operands that broadcast: one call)
+                return fn(*xs)
+            start = SPLIT_FROM[key] = _split_from(fn, xs)
+        return fn(*xs) if size < start else ufunc(fn, *xs, cost=LARGE / start)
+
+    def unary(x: np.ndarray) -> np.ndarray:  # (the same, kept fast on small arrays)
+        return fn(x) if x.size < PROBE else kernel(x)
+    out = unary if fn.nin == 1 else kernel
+    out.ufunc = fn
+    out.__name__ = fn.__name__
+    return out
+
+
+def _split_from(fn: np.ufunc, xs: tuple) -> int:
+    """The size from which calls of `fn` split, from its time on the first `PROBE` elements of
+    operands `xs` (of one size, or 0-d) on one core."""
+    began = time.perf_counter_ns()
+    fn(*[x.reshape(-1)[:PROBE] if x.size > 1 else x for x in xs])
+    return max(PROBE, SPLIT_NS * PROBE // max(time.perf_counter_ns() - began, 1))
+
+
+def ufunc(fn: np.ufunc, *xs: np.ndarray, cost: float = 1) -> np.ndarray:
     """`fn(*xs)` (at `cost` units of work an element), by parts of its output where that is
     large and every operand is a C-contiguous array of one of NumPy's own dtypes; one call
     otherwise (other layouts may take other loops)."""
@@ -164,12 +209,13 @@ def ufunc(fn: np.ufunc, *xs: np.ndarray, cost: int = 1) -> np.ndarray:
     if any(x.shape != shape for x in xs):
         shape = np.broadcast_shapes(*(x.shape for x in xs))
     size = math.prod(shape)
-    if size * cost < LARGE or CPUS < 2 or not all(x.flags.c_contiguous and x.dtype in _NATIVE for x in xs):
+    work = int(size * cost)
+    if work < LARGE or CPUS < 2 or not all(x.flags.c_contiguous and x.dtype in _NATIVE for x in xs):
         return fn(*xs)
     out = np.empty(shape, fn.resolve_dtypes(tuple(x.dtype for x in xs) + (None,))[-1])
     if all(x.shape == shape or x.size == 1 for x in xs):  # flat parts (NumPy's loop runs over all)
         flat, whole = [x.reshape(-1) for x in xs], out.reshape(-1)
-        run(lambda s: fn(*[x if x.size == 1 else x[s] for x in flat], out=whole[s]), size, size * cost, GRANULE)
+        run(lambda s: fn(*[x if x.size == 1 else x[s] for x in flat], out=whole[s]), size, work, GRANULE)
         return out
     # parts of the first axis longer than 1: an operand that broadcasts over a longer axis, but not
     # over all, keeps NumPy from merging that axis with its neighbours, so that its loop runs
@@ -182,5 +228,5 @@ def ufunc(fn: np.ufunc, *xs: np.ndarray, cost: int = 1) -> np.ndarray:
     def part(s: slice) -> None:
         rows = lead + (s,)
         fn(*[x[rows] if x.shape[axis] > 1 else x for x in xs], out=out[rows])
-    run(part, shape[axis], size * cost)
+    run(part, shape[axis], work)
     return out

@@ -8,6 +8,7 @@ from ...core import dtypes
 from ...core.primitive import numpy_kernel
 from ...ops import elementwise as E
 from ...ops._util import broadcast_shape
+from . import _parallel
 from ._loops import broadcasting, elementwise
 from ._select import where
 from ._util import MAX_NUMPY_DIMS, via_float32
@@ -148,7 +149,9 @@ def _logistic(x):
 def _in_float64(fn):
     """`fn` computed in float64, as the XLA lowering computes it (SciPy's single-precision loops
     of betainc and gammainc compute in float32 and overflow early); the eager interpreter rounds
-    the result to the operation's dtype."""
+    the result to the operation's dtype. It runs by parts on every core where it is large."""
+    fn = _parallel.costly(fn)
+
     def kernel(*xs):
         return fn(*(np.asarray(x, np.float64) for x in xs))
     kernel.__name__ = fn.__name__
