@@ -306,6 +306,10 @@ def test_costly_operators_of_large_arrays_give_numpys_bits(split):
     for got, want in ((fx_ ** fy, x ** y), (fx_ ** 2.5, x ** 2.5), (2.5 ** fy, 2.5 ** y), (fnp.arctan2(fx_, fy), np.arctan2(x, y)),
                       (fnp.fmod(fy, 0.3), np.fmod(y, 0.3)), (fx_.astype(np.float32) ** 1.5, x.astype(np.float32) ** 1.5)):
         same_bits(split_and_one(lambda g=got: np.asarray(g)), want)
+    z = x + 1j * y  # the kernels of pow and div behind the general path
+    for prim, ufunc in ((E.pow_p, np.power), (E.div_p, np.true_divide)):
+        for a, b in ((x, y), (z, z[::-1]), (z, z[0, 0])):
+            same_bits(split_and_one(numpy_kernel[prim], a, b), ufunc(a, b))
 
 
 def test_a_costly_kernel_is_timed_once_per_dtypes_on_its_first_large_call(split):

@@ -16,12 +16,15 @@ from .erfinv import erfinv
 from .incomplete_gamma import igamma_grad_a
 
 
+_true_divide, _power = _parallel.costly(np.true_divide), _parallel.costly(np.power)  # (by parts where large)
+
+
 def _div(x, y):
     if x.dtype.kind in "iu":  # round toward zero, as C and XLA
         q = np.floor_divide(x, y)
         fix = (np.remainder(x, y) != 0) & ((x < 0) != (y < 0)) if x.dtype.kind == "i" else False
         return q + np.asarray(fix, x.dtype)
-    return np.true_divide(x, y)
+    return _true_divide(x, y)
 
 
 def _shift_right_logical(x, y):
@@ -99,7 +102,7 @@ def _negative_int_pow(x, y):
 
 def _pow(x, y):
     if x.dtype.kind != "i":
-        return np.power(x, y)
+        return _power(x, y)
     negative = y < 0
     return np.where(negative, _negative_int_pow(x, y), np.power(x, np.where(negative, 0, y)))
 
