@@ -112,7 +112,7 @@ def test_a_part_does_not_split_again(split):
 
 # elementwise ---------------------------------------------------------------------------------
 _FLOAT_UNARY = [E.exp_p, E.log_p, E.sin_p, E.cos_p, E.tanh_p, E.sqrt_p, E.expm1_p, E.cbrt_p, E.neg_p, E.abs_p,
-                E.floor_p, E.is_finite_p, E.log1p_p, E.erfinv_p]
+                E.floor_p, E.is_finite_p, E.log1p_p, E.erfinv_p, E.atan_p, E.atanh_p]
 
 
 @pytest.mark.parametrize("size", [1, 63, 64, 65, 1000, 4099])

@@ -16,7 +16,8 @@ from .erfinv import erfinv
 from .incomplete_gamma import igamma_grad_a
 
 
-_true_divide, _power = _parallel.costly(np.true_divide), _parallel.costly(np.power)  # (by parts where large)
+# (by parts where large)
+_true_divide, _power, _real_log1p = (_parallel.costly(f) for f in (np.true_divide, np.power, np.log1p))
 
 
 def _div(x, y):
@@ -70,7 +71,7 @@ def _complex(x, y):
 
 def _log1p(x):
     if x.dtype.kind != "c":
-        return np.log1p(x)
+        return _real_log1p(x)
     # NumPy's complex log1p is log(1 + z), which loses the real part of a small z to rounding;
     # there take log|1 + z| as log1p(re (2 + re) + im**2) / 2, in float64 (exact for complex64's parts)
     re, im, small = x.real.astype(np.float64), x.imag.astype(np.float64), np.abs(x) < 0.5
@@ -83,9 +84,11 @@ def _mirrored(f):
     """`f` (odd, and commuting with conj) on complex numbers through the first quadrant, so that
     f(-z) == -f(z) and f(conj(z)) == conj(f(z)) hold exactly, as the array API standard requires
     (NumPy's complex atan and atanh miss both by an ulp)."""
+    real = _parallel.costly(f)
+
     def kernel(x):
         if x.dtype.kind != "c":
-            return f(x)
+            return real(x)
         w = f(_complex(np.abs(x.real), np.abs(x.imag)))
         return _complex(np.copysign(w.real, x.real), np.copysign(w.imag, x.imag))
     return kernel
