@@ -168,7 +168,7 @@ def direct(prim, allowed, kernel=None) -> Callable:
     spreading = functools.partial(spread, kernel)  # (operands that broadcast)
     fills = kernel in FILLED  # (a large array beside a Python float: see `filled`)
     # a large array of a ufunc costlier than additions: by parts on every core (`_parallel.costly`)
-    whole = _parallel.costly(kernel) if is_ufunc and kernel not in CHEAP else None
+    whole = _parallel.costly(kernel) if isinstance(kernel, np.ufunc) and kernel not in CHEAP else None
 
     def fast(self, other, reflect):
         if self.__class__ is not Array or _ctx.interp is not EAGER:
