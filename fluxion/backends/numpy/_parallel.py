@@ -187,7 +187,10 @@ def costly(fn: np.ufunc) -> Callable[..., np.ndarray]:
 
     def unary(x: np.ndarray) -> np.ndarray:  # (the same, kept fast on small arrays)
         return fn(x) if x.size < PROBE else kernel(x)
-    out = unary if fn.nin == 1 else kernel
+
+    def binary(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return fn(x, y) if x.size < PROBE and y.size < PROBE else kernel(x, y)
+    out = unary if fn.nin == 1 else binary if fn.nin == 2 else kernel
     out.ufunc = fn
     out.__name__ = fn.__name__
     return out

@@ -16,8 +16,7 @@ from .erfinv import erfinv
 from .incomplete_gamma import igamma_grad_a
 
 
-# (by parts where large)
-_true_divide, _power, _real_log1p = (_parallel.costly(f) for f in (np.true_divide, np.power, np.log1p))
+_true_divide, _power, _real_log1p = (_parallel.costly(f) for f in (np.true_divide, np.power, np.log1p))  # (by parts)
 
 
 def _div(x, y):
