@@ -249,7 +249,7 @@ def _sweep(table, ids) -> list:
     set (the last), which meets every path the others do."""
     return [pytest.param(entry, shapes, k, dtype, id=f"{name}-{k}-{np.dtype(dtype).name}")
             for name, entry in zip(ids, table) for k, shapes in enumerate(SHAPES[len(entry[-1])])
-            for dtype in ((np.float64, np.float32) if k == len(SHAPES[1]) - 1 else (np.float64,))]
+            for dtype in ((np.float64, np.float32) if shapes is SHAPES[len(entry[-1])][-1] else (np.float64,))]
 
 
 @pytest.mark.parametrize("entry,shapes,seed,dtype", _sweep(FUNCTIONS, FUNCTION_IDS))
