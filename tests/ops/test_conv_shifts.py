@@ -108,6 +108,52 @@ def test_kernel_gradient_of_a_depthwise_conv_over_a_long_batch_matches_jax(dtype
     np.testing.assert_allclose(np.asarray(out), expected, rtol=1e-12)
 
 
+@pytest.mark.parametrize("dtype, tol", [(np.float32, 1e-5), (np.float64, 1e-12), (np.complex128, 1e-12),
+                                        (np.int64, 0)])
+def test_depthwise_conv_by_axpy_and_its_gradients_match_jax(dtype, tol, rng, jax, monkeypatch):
+    # (from _AXPY_FROM positions a group, BLAS's axpy adds each tap; integers keep NumPy's products)
+    monkeypatch.setattr(conv_shifts, "_AXPY_FROM", 1)
+    x = rng.integers(-4, 5, (3, 5, 9, 8)) + (1j * rng.integers(-4, 5, (3, 5, 9, 8)) if dtype == np.complex128 else 0)
+    w = rng.integers(-3, 4, (5, 1, 3, 3)).astype(x.dtype)
+    x, w = (x + rng.standard_normal(x.shape) if dtype != np.int64 else x).astype(dtype), w.astype(dtype)
+
+    def loss(conv, total):
+        return lambda x, w: total(_conv_same(conv, x, w) ** 2)
+    out = _conv_same(lax, x, w)
+    assert out.dtype == dtype
+    np.testing.assert_allclose(np.asarray(out), _conv_same(jax.lax, x, w), rtol=tol, atol=tol)
+    if dtype in (np.float32, np.float64):
+        grads = fx.grad(loss(lax, fnp.sum), argnums=(0, 1))(x, w)
+        expected = jax.grad(loss(jax.lax, jax.numpy.sum), argnums=(0, 1))(x, w)
+        for g, e in zip(grads, expected):
+            np.testing.assert_allclose(np.asarray(g), e, rtol=10 * tol, atol=10 * tol)
+
+
+def _conv_same(lax_module, x, w):
+    return lax_module.conv_general_dilated(x, w, (1, 1), "SAME", feature_group_count=x.shape[1])
+
+
+def test_depthwise_conv_by_axpy_multiplies_infinite_inputs_by_zero_taps(rng, monkeypatch):
+    # (axpy skips a tap whose element is 0, where the convolution's product 0 * inf is NaN)
+    monkeypatch.setattr(conv_shifts, "_AXPY_FROM", 1)
+    x, w = rng.standard_normal((2, 3, 6, 6)), rng.standard_normal((3, 1, 3, 3))
+    x[0, 1, 2, 3], x[1, 2, 0, 0] = np.inf, np.nan
+    w[1, 0, 1, 1], w[2, 0, 0, 2] = 0.0, 0.0
+    out = np.asarray(_conv_same(lax, x, w))
+    padded = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    with np.errstate(invalid="ignore"):  # (each product of a tap with the input it reads, as the definition)
+        expected = sum(w[None, :, 0, i, j, None, None] * padded[:, :, i:i + 6, j:j + 6]
+                       for i in range(3) for j in range(3))
+    assert np.isnan(expected[0, 1, 2, 3])  # (the infinite input at the zero tap)
+    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_depthwise_conv_output_is_dense_not_a_view_cropped_from_the_padded_grid(rng):
+    # (later kernels would run over a cropped view in short rows)
+    out = np.asarray(_conv_same(lax, rng.standard_normal((2, 3, 9, 8)), rng.standard_normal((3, 1, 3, 3))))
+    assert out.flags.c_contiguous
+
+
 def test_parts_on_several_threads_give_the_result_of_one_call_bit_for_bit(rng, monkeypatch):
     x = rng.standard_normal((3, 6, 40, 37)).astype(np.float32)
     w = rng.standard_normal((6, 1, 3, 3)).astype(np.float32)

@@ -33,7 +33,13 @@ def _dilate_pad(x: np.ndarray, axes, dilation, padding, fill) -> np.ndarray:
         shape[ax] = size + max(lo, 0) + max(hi, 0)
         place[ax] = slice(max(lo, 0), max(lo, 0) + size, d)
         crop[ax] = slice(max(-lo, 0), shape[ax] - max(-hi, 0))
-    out = np.full(shape, fill, x.dtype)
+    if any(d > 1 for d in dilation):
+        out = np.full(shape, fill, x.dtype)
+    else:  # only the padding is filled: the rest is written once, by the copy
+        out = np.empty(shape, x.dtype)
+        for ax, p in zip(axes, place):
+            out[(slice(None),) * ax + (slice(0, p.start),)] = fill
+            out[(slice(None),) * ax + (slice(p.stop, None),)] = fill
     _assign(out[tuple(place)], x)
     return out[tuple(crop)]
 
@@ -103,7 +109,19 @@ def _conv(lhs, rhs, *, window_strides, padding, lhs_dilation, rhs_dilation, dime
             out = _dense(x, w, spatial, window_strides, padding, rhs_dilation)
         # (b, g, outputs, batch, spatial) -> (batch, b * g * outputs, spatial)
         out = _merged(np.moveaxis(out, 3, 0), (n // b, o) + spatial)
-    return np.transpose(out, np.argsort(out_spec))
+    return _compact(np.transpose(out, np.argsort(out_spec)))
+
+
+def _compact(x: np.ndarray) -> np.ndarray:
+    """`x`, or a copy of it where its elements do not fill the memory they span (the outputs
+    cropped from a padded grid, over which each later kernel would run in short rows, eight
+    times slower on 32 x 32 images)."""
+    span = sum((n - 1) * abs(s) for n, s in zip(x.shape, x.strides)) + x.itemsize
+    if x.size == 0 or span == x.nbytes:
+        return x
+    out = np.empty(x.shape, x.dtype)
+    _assign(out, x)
+    return out
 
 
 def _dense(x, w, spatial, strides, padding, dilation):
