@@ -69,9 +69,11 @@ def positions(n: int) -> np.ndarray:
 def _pack(x: np.ndarray, shape: tuple[int, ...], ones: int) -> int:
     if x.size == 1:  # a key word for every position, the usual case: no array to build
         return int(x.item()) * ones
-    if x.shape != shape:
-        x = np.broadcast_to(x, shape)
-    return int.from_bytes(x.astype("<u8").tobytes(), "little")
+    if x.shape == shape:
+        return int.from_bytes(x.astype("<u8").tobytes(), "little")
+    wide = np.empty(shape, "<u8")
+    wide[...] = x  # (the assignment broadcasts at a quarter of np.broadcast_to's cost)
+    return int.from_bytes(wide.tobytes(), "little")
 
 
 def _in_lanes(n, shape, k0, k1, x0, x1):
