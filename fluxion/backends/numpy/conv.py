@@ -37,9 +37,9 @@ def _dilate_pad(x: np.ndarray, axes, dilation, padding, fill) -> np.ndarray:
         out = np.full(shape, fill, x.dtype)
     else:  # only the padding is filled: the rest is written once, by the copy
         out = np.empty(shape, x.dtype)
-        for ax, p in zip(axes, place):
-            out[(slice(None),) * ax + (slice(0, p.start),)] = fill
-            out[(slice(None),) * ax + (slice(p.stop, None),)] = fill
+        for ax in axes:
+            out[(slice(None),) * ax + (slice(0, place[ax].start),)] = fill
+            out[(slice(None),) * ax + (slice(place[ax].stop, None),)] = fill
     _assign(out[tuple(place)], x)
     return out[tuple(crop)]
 
