@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 for _dir in ("numpy", "transforms", "jit", "batching", "control", "random", "lax"):
     sys.path.insert(0, str(pathlib.Path(__file__).parent / _dir))
 
-settings.register_profile("ci", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", max_examples=500, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
