@@ -100,9 +100,9 @@ def _cropped(out: np.ndarray, lead, sizes, spatial) -> np.ndarray:
 def _by_axpy(x: np.ndarray, k: np.ndarray, offs, m: int, out: np.ndarray) -> None:
     """`by_taps` of one feature and one output a group (a depthwise convolution): out[j, :m] is
     the sum over taps t of k[j, t] x[j, offs[t]:offs[t] + m], each tap added in place by BLAS's
-    axpy, one pass where NumPy's product and sum take two (four times faster over the whole
-    convolution). axpy holds the GIL, so the groups run on one core; and it skips a tap whose
-    element is 0, which NumPy multiplies (0 * inf is NaN)."""
+    axpy, one pass where NumPy's product and sum take two (measured on 32x64x32x32 with 3x3 taps:
+    2.0 ms against 4.6 ms for NumPy's on two cores). axpy holds the GIL, so the groups run on one
+    core; and it skips a tap whose element is 0, which NumPy multiplies (0 * inf is NaN)."""
     axpy = blas.get_blas_funcs("axpy", dtype=x.dtype)
     for j in range(x.shape[0]):
         src, acc = x[j], out[j, :m]
