@@ -357,12 +357,12 @@ def _linearized(f):
     return lambda x: fx.linearize(f, x)[1](fnp.ones((), F64))
 
 
-def _REV_OVER_REV(f):
+def _rev_over_rev(f):
     return fx.jacrev(fx.jacrev(f))
 
 
 @pytest.mark.parametrize("second", [
-    lambda f: _linearized(_linearized(f)), lambda f: fx.jacfwd(fx.jacfwd(f)), _REV_OVER_REV,
+    lambda f: _linearized(_linearized(f)), lambda f: fx.jacfwd(fx.jacfwd(f)), _rev_over_rev,
     lambda f: fx.jacfwd(fx.grad(f)), lambda f: fx.grad(lambda x: fx.jvp(f, (x,), (fnp.ones((), F64),))[1])])
 def test_vmap_of_second_order_with_an_example_that_makes_no_step(second):
     # the finished example still runs the batched loops over the tape: on s_0, not on an empty row
@@ -370,7 +370,7 @@ def test_vmap_of_second_order_with_an_example_that_makes_no_step(second):
     steps = [next(k for k in range(20) if x * 1.5 ** k >= 2.0) for x in xs]
     want = [2 * 1.5 ** (2 * k) for k in steps]
     runs = [fx.vmap(second(_grow_to_two))]
-    if second is not _REV_OVER_REV:  # (compiled, reverse over reverse through the loop takes XLA seconds)
+    if second is not _rev_over_rev:  # (compiled, reverse over reverse through the loop takes XLA seconds)
         runs.append(fx.jit(fx.vmap(second(_grow_to_two))))
     for run in runs:
         np.testing.assert_allclose(np.asarray(run(fnp.asarray(xs))), want, rtol=1e-12)
