@@ -249,6 +249,52 @@ def test_a_nested_def_with_nonlocal_or_yield_leaves_the_outer_function_converted
            fnp.stack([counts_with_a_nested_nonlocal(x) for x in xs]))
 
 
+def halvings_counted_by_a_closure(x):
+    k = 0
+
+    def count():
+        nonlocal k
+        k += 1
+    while x > 1:
+        x = x / 2
+        count()
+    if x > 0.4:
+        count()
+    return k, x
+
+
+def test_locals_that_a_nested_function_assigns_are_carried_by_traced_statements_that_call_it():
+    for v in (10.0, 0.5, 0.3):
+        x = _a(v)
+        got, expected = fx.jit(halvings_counted_by_a_closure)(x), halvings_counted_by_a_closure(x)
+        assert int(got[0]) == expected[0]
+        _close(got, expected)
+    xs = _a(10.0, 0.5, 0.3)
+    got = fx.vmap(halvings_counted_by_a_closure)(xs)
+    np.testing.assert_array_equal(np.asarray(got[0]), [halvings_counted_by_a_closure(x)[0] for x in xs])
+
+
+def steps_until(stop):
+    t, n = 0.0, 0
+    while t < stop:
+        t = t + 0.01
+        n += 1
+    rate = 0.1 if stop > 0 else 0.2
+    return t, n, rate * stop
+
+
+def test_python_floats_that_become_traced_keep_their_double_precision():
+    # float32 steps of 0.01 would reach 0.5 after 51 of them, and 0.1 would round to 0.10000000149
+    for v in (0.5, -0.5):
+        stop = _a(v)
+        expected = steps_until(stop)
+        for got in (fx.jit(steps_until)(stop), [y[0] for y in fx.vmap(steps_until)(stop[None])]):
+            assert int(got[1]) == expected[1]
+            np.testing.assert_array_equal(np.asarray(got[0]), expected[0])
+            np.testing.assert_array_equal(np.asarray(got[2]), np.asarray(expected[2]))
+    assert fx.jit(steps_until)(fnp.asarray(0.5, dtype=fnp.float32))[2].dtype == fnp.float32
+
+
 def fills_rows(x):
     out = fnp.zeros((3, 2), dtype=x.dtype)
     for i in range(3):

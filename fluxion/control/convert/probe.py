@@ -24,6 +24,7 @@ from ...transforms.passes import dce
 from .._subprogram import _Recording, leaf_paths, scalar_predicate
 
 _NUMBERS = (bool, int, float, complex, np.generic, np.ndarray)
+_WIDE = {float: np.dtype(np.float64), complex: np.dtype(np.complex128)}
 
 
 def arraylike(x) -> bool:
@@ -32,7 +33,12 @@ def arraylike(x) -> bool:
 
 
 def as_array(x) -> Array:
-    """A Python number as an array; bools are strong (flags gain nothing from a weak type)."""
+    """A Python number as an array; bools are strong (flags gain nothing from a weak type). A
+    Python float or complex keeps the double precision it has in Python, weakly: a loop
+    `while t < T` on a float64 `T` runs as often traced as in Python, and the value still takes
+    a float32 operand's dtype."""
+    if x.__class__ in _WIDE:
+        return Array(np.asarray(x, _WIDE[x.__class__]), weak=True)
     return to_array(x, dtypes.bool_) if isinstance(x, bool) else to_array(x)
 
 
@@ -145,7 +151,7 @@ class Replay:
 
     def take(self, leaf, a: ArrayType) -> None:
         self.recipe.append((len(self.picked), a))
-        self.picked.append(leaf)
+        self.picked.append(leaf if isinstance(leaf, Array) else as_array(leaf))
 
     def zeros(self, a: ArrayType) -> None:
         self.recipe.append((None, a))

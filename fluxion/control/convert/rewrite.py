@@ -168,6 +168,9 @@ class Rewriter:
         # the functions of the user's nested in this one, each with the locals it closes over
         self.closures = [(n, {v.id for v in ast.walk(n) if isinstance(v, ast.Name)} & captured)
                          for n in ast.walk(node) if isinstance(n, _FUNCTIONS) and n is not node] if captured else []
+        # the locals those functions assign (`nonlocal k; k += 1`): a call in any statement may change them
+        self.closure_writes = [v for n in ast.walk(node) if isinstance(n, ast.Nonlocal) for v in n.names
+                               if v in captured]
         self.scope = Scope(node)
         positional = node.args.posonlyargs + node.args.args
         self.first_param = positional[0].arg if positional else None
@@ -280,8 +283,14 @@ class Rewriter:
     def _returning(self, state: list[str], body: list[ast.stmt]) -> list[ast.stmt]:
         return body + [ast.Return(_names(state, ast.Load))]
 
+    def _split(self, nodes: list[ast.AST]) -> tuple[list[str], list[str]]:
+        """(state, cells) of a statement of `nodes` (see `Scope.split`), its state with the locals
+        that nested functions assign, which it may call."""
+        state, cells = self.scope.split(changes(nodes))
+        return state + [v for v in dict.fromkeys(self.closure_writes) if v not in state], cells
+
     def stmt_If(self, s: ast.If):
-        state, cells = self.scope.split(changes(s.body + s.orelse))
+        state, cells = self._split(s.body + s.orelse)
         shared = self._shared(s)
         then = self._def("then", state, cells, self._returning(state, self.stmts(s.body)), shared)
         orelse = self._def("else", state, cells, self._returning(state, self.stmts(s.orelse)), shared)
@@ -293,7 +302,7 @@ class Rewriter:
         return [then, orelse, call]
 
     def stmt_While(self, s: ast.While):
-        state, cells = self.scope.split(changes(s.body))
+        state, cells = self._split(s.body)
         test = s.test
         stops = getattr(s, "stops", [])
         if stops:  # a break or return ends the loop: test the flags first, as Python would not test again
@@ -305,7 +314,7 @@ class Rewriter:
         return [test_fn, body, self._call("while_stmt", args, state, cells, s)]  # lower.py moved `else` out
 
     def stmt_For(self, s: ast.For):
-        state, cells = self.scope.split(changes([s.target, *s.body]))
+        state, cells = self._split([s.target, *s.body])
         item = self.names("item")
         bind = locate(ast.Assign([s.target], ast.Name(item, ast.Load())), s.target)
         shared = self._shared(s)
