@@ -15,7 +15,7 @@ import operator
 import numpy as np
 
 from ..core import dtypes as D
-from ..core.array import Array, Tracer
+from ..core.array import Array, Tracer, to_array
 from ..core.errors import op_error
 from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
@@ -163,6 +163,7 @@ def _comparison(name: str, prim, kind: str, summary: str, call: str, result: str
     compare = binary(name, prim, kind, summary, call, result)
 
     def f(x1, x2, /) -> Array:
+        x1, x2 = (to_array(x) if isinstance(x, (np.ndarray, np.generic)) else x for x in (x1, x2))
         for x, c, op in ((x1, x2, prim), (x2, x1, _MIRRORED[prim])):
             dt = getattr(x, "dtype", None)
             if type(c) is int and dt in D.INTEGER:

@@ -82,8 +82,11 @@ def test_polygamma_of_integer_orders_matches_scipy(dtype):
         with np.errstate(all="ignore"):
             _check(fsp.polygamma(n, fnp.asarray(x)), _oracle(lambda v: sp.polygamma(n, v), x, dtype=dtype), dtype)
     n = np.array([0, 1, 2, 5, 30], np.int64)[:, None]
-    _check(fsp.polygamma(fnp.asarray(n), fnp.asarray(x)), _oracle(lambda v: sp.polygamma(n, v), x, dtype=dtype),
-           dtype)
+    want = _oracle(lambda v: sp.polygamma(n, v), x, dtype=dtype)
+    # SciPy's order 30 at negative non-integers adds its terms one by one and loses every digit
+    # (3.7e25 at -1.5 for -1.2e20): test_zeta_negative_q.py checks those against mpmath
+    lost = (n == 30) & (x < 0) & (x != np.floor(x)) & np.isfinite(x)
+    _check(fsp.polygamma(fnp.asarray(n), fnp.asarray(x))[~lost], want[~lost], dtype)
 
 
 SCIPY_EDGES = [  # (function, arguments, SciPy's value)

@@ -89,3 +89,16 @@ def test_derivatives_at_negative_q_match_scipy(jit):
     for n in (1, 3):
         second = wrap(fx.vmap(fx.grad(fx.grad(lambda v: fsp.polygamma(n, v)))))(fnp.asarray(q))
         np.testing.assert_allclose(np.asarray(second), sp.polygamma(n + 2, q), rtol=1e-12, err_msg=f"polygamma({n})")
+
+
+@pytest.mark.parametrize("n, x", [(10, -20.5), (10, -171.5), (8, -50.5), (6, -100.5), (4, -3.25), (5, -1e3 + 0.125),
+                                  (30, -1.5), (30, -4.5)])
+def test_polygamma_far_below_zero_is_exact_where_scipys_sum_loses_digits_eager_and_under_jit(n, x):
+    mp = pytest.importorskip("mpmath")
+    with mp.workdps(60):  # the terms near 0 cancel: 15 digits are not enough for the oracle
+        want = float(mp.polygamma(n, mp.mpf(x)))
+    want_zeta = want / ((-1) ** (n + 1) * math.factorial(n))
+    for wrap in (lambda f: f, fx.jit):
+        got = wrap(fsp.polygamma)(np.array(n), np.array(x))
+        assert float(got) == pytest.approx(want, rel=1e-12)
+        assert float(wrap(fsp.zeta)(np.float64(n + 1), np.float64(x))) == pytest.approx(want_zeta, rel=1e-12)

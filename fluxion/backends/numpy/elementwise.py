@@ -163,6 +163,29 @@ def _in_float64(fn):
     return kernel
 
 
+def _zeta(x, q):
+    """SciPy's Hurwitz zeta, continued to q < 0 for integer x as the XLA lowering continues it:
+    the terms q + k < 0 are g - j, j >= 0, with g = q - ceil(q), so zeta(x, q) = zeta(x, g + 1)
+    + (-1)**x (zeta(x, -g) - zeta(x, 1 - q)). (SciPy adds those terms one by one and loses
+    digits: zeta(11, -20.5) = 5.93e-15, SciPy 3.6e-14.)"""
+    x, q = np.broadcast_arrays(x, q)
+    out = np.array(sp.zeta(x, q))
+    reflected = (q < 0) & (q != np.floor(q)) & np.isfinite(q) & (x > 1) & np.isfinite(x) & (np.floor(x) == x)
+    if reflected.any():
+        x, q = x[reflected], q[reflected]
+        g = q - np.ceil(q)
+        sign = np.where(np.floor(x / 2) == x / 2, 1.0, -1.0)
+        out[reflected] = (sp.zeta(x, g + 1) + sign * sp.zeta(x, -g)) - sign * sp.zeta(x, 1 - q)
+    return out
+
+
+def _polygamma(x, *, m):
+    """SciPy's (-1)**(m + 1) m! zeta(m + 1, x) with the zeta above (digamma for m = 0)."""
+    if m == 0:
+        return sp.digamma(x)
+    return (1.0 if m % 2 else -1.0) * float(sp.gamma(m + 1)) * _zeta(np.float64(m + 1), x)
+
+
 def _select_n(which, *cases):
     if which.dtype == np.bool_:
         return where(which, cases[1], cases[0])
@@ -231,7 +254,7 @@ numpy_kernel.update({
     E.lgamma_p: via_float32(sp.gammaln), E.digamma_p: via_float32(sp.digamma),
     E.bessel_i0e_p: _in_float64(sp.i0e), E.bessel_i1e_p: _in_float64(sp.i1e),
     E.igamma_p: _in_float64(sp.gammainc), E.igammac_p: _in_float64(sp.gammaincc), E.igamma_grad_a_p: igamma_grad_a,
-    E.betainc_p: _in_float64(sp.betainc), E.zeta_p: _in_float64(sp.zeta),
+    E.betainc_p: _in_float64(sp.betainc), E.zeta_p: _in_float64(_zeta),
     E.floor_p: elementwise(np.floor), E.ceil_p: elementwise(np.ceil), E.round_p: _round,
     E.trunc_p: elementwise(np.trunc), E.is_finite_p: elementwise(np.isfinite), E.real_p: np.real,
     E.imag_p: np.imag, E.conj_p: elementwise(np.conjugate), E.not_p: elementwise(np.invert),
@@ -245,7 +268,7 @@ numpy_kernel.update({
     E.shift_right_logical_p: _shift_right_logical,
     E.eq_p: broadcasting(np.equal), E.ne_p: broadcasting(np.not_equal), E.lt_p: broadcasting(np.less),
     E.le_p: broadcasting(np.less_equal), E.gt_p: broadcasting(np.greater), E.ge_p: broadcasting(np.greater_equal),
-    E.polygamma_p: via_float32(lambda x, *, m: sp.polygamma(m, x)), E.stop_gradient_p: lambda x: x,
+    E.polygamma_p: via_float32(_polygamma), E.stop_gradient_p: lambda x: x,
     E.select_n_p: _select_n, E.convert_element_type_p: _convert, E.bitcast_convert_type_p: _bitcast,
 })
 
