@@ -212,6 +212,36 @@ def test_nested_checkpoints_closing_over_a_differentiated_value(policy):
     assert len(fx.saved_residuals(model, w, x)) < len(fx.saved_residuals(plain, w, x))
 
 
+def _layers_called_on_constants(w):
+    """A checkpoint, a custom_vjp and a custom_jvp function that close over `w` and are called
+    on a constant, so none of their arguments is a value of a jit around them."""
+    layer = fx.checkpoint(lambda h: fnp.sin(h * w))
+
+    @fx.custom_vjp
+    def by_vjp(h):
+        return fnp.tanh(h * w)
+    by_vjp.defvjp(lambda h: (by_vjp(h), h), lambda h, ct: (ct * w / fnp.cosh(h * w) ** 2,))
+
+    @fx.custom_jvp
+    def by_jvp(h):
+        return fnp.exp(h * w)
+    by_jvp.defjvp(lambda p, t: (by_jvp(p[0]), by_jvp(p[0]) * w * t[0]))
+    ones = fnp.ones(2)
+    return fnp.sum(layer(ones)) + fnp.sum(by_vjp(ones)) + fnp.sum(by_jvp(ones))
+
+
+def test_functions_with_rules_called_on_constants_under_jit_see_the_values_they_close_over():
+    w = fnp.asarray([0.5, -2.0], dtype=fnp.float64)
+    expected = _layers_called_on_constants(w)
+    _assert_trees_close(fx.jit(_layers_called_on_constants)(w), expected)
+    _assert_trees_close(fx.vmap(fx.jit(_layers_called_on_constants))(fnp.stack([w, 2 * w]))[0], expected)
+    # the checkpointed layer alone is differentiated with respect to what it closes over
+    layer = lambda w: fnp.sum(fx.checkpoint(lambda h: fnp.sin(h * w))(fnp.ones(2)))  # noqa: E731
+    plain = lambda w: fnp.sum(fnp.sin(w))  # noqa: E731
+    for transform in (fx.grad, lambda f: fx.jit(fx.grad(f)), lambda f: fx.grad(fx.jit(f))):
+        _assert_trees_close(transform(layer)(w), transform(plain)(w))
+
+
 def test_reverse_over_forward_mode_recomputes_too():
     f = lambda x: fnp.sum(fnp.sin(fnp.sin(x)) * x)  # noqa: E731
     x, v = fx_rand(3), fx_rand(3, seed=1)

@@ -105,11 +105,12 @@ class CallPrimitive(Primitive):
     Under a JVP interpreter, `jvp(interp, args, params)` handles it (it gets the interpreter,
     because the function may close over that interpreter's values). A linear staging (the
     tangents of reverse mode) records it if it is `staged` (a linear primitive with an
-    abstract evaluation, transposed later) and some operand is staged; a staging passes a call
-    on known values to its parent, which may have a rule for it. Any other interpreter, eager
-    and the staging of a whole function (jit) included, runs `impl(*args, **params)`, which
-    calls the Python function on that interpreter: the call dissolves into the operations it
-    makes, while the values it closes over are still alive.
+    abstract evaluation, transposed later) and some operand is staged, and passes a call on
+    known values to its parent, which may have a rule for it. Any other interpreter, eager and
+    the staging of a whole function (jit) included, runs `impl(*args, **params)`, which calls
+    the Python function on that interpreter: the call dissolves into the operations it makes,
+    while the values it closes over are still alive (a jitted function's too, where the call's
+    own arguments are constants).
     """
 
     __slots__ = ("impl", "jvp", "functions", "staged")
@@ -130,11 +131,11 @@ class CallPrimitive(Primitive):
                 return self._batched(interp, args, params)
             if _differentiating(interp):
                 return self._shared(interp, args, params)
-        if isinstance(interp, StagingInterpreter):
+        if isinstance(interp, StagingInterpreter) and interp.linear:
             if not any(map(interp.owns, args)):
                 with use(interp.parent):
                     return self.bind(*args, **params)
-            if self.staged and interp.linear:
+            if self.staged:
                 return interp.process(self, args, params)
         return self.impl(*args, **params)
 
