@@ -523,7 +523,7 @@ def linspace(start, stop, /, num: int = 50, endpoint: bool = True, retstep: bool
     return (out, place("linspace", convert(step, _inexact(dt)), device)) if retstep else out
 
 
-def logspace(start, stop, /, num: int = 50, *, endpoint: bool = True, base=10.0, dtype=None, axis: int = 0,
+def logspace(start, stop, /, num: int = 50, endpoint: bool = True, base=10.0, dtype=None, axis: int = 0, *,
              device=None) -> Array:
     """`base ** linspace(start, stop, num)`: samples evenly spaced on a log scale.
 
@@ -552,7 +552,7 @@ def logspace(start, stop, /, num: int = 50, *, endpoint: bool = True, base=10.0,
     return place("logspace", _to_result(_move_first_axis(values, axis), dt), device)
 
 
-def geomspace(start, stop, /, num: int = 50, *, endpoint: bool = True, dtype=None, axis: int = 0,
+def geomspace(start, stop, /, num: int = 50, endpoint: bool = True, dtype=None, axis: int = 0, *,
               device=None) -> Array:
     """Samples from `start` to `stop` in a geometric progression (each a constant multiple of the last).
 

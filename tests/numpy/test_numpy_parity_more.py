@@ -114,3 +114,28 @@ def test_lists_of_python_floats_keep_their_value_in_isin_and_joins_with_float64(
         for out in eager_and_jit(f, x):
             assert out.dtype == want.dtype
             np.testing.assert_array_equal(np.asarray(out), want)
+
+
+# NumPy operands of comparisons, gradient's spacings, positional endpoint --------------------------
+@pytest.mark.parametrize("name", ["equal", "not_equal", "less", "less_equal", "greater", "greater_equal"])
+def test_comparisons_of_numpy_uint64_operands_match_numpy(name):
+    u = np.array([1, 2, 2 ** 63 + 7], np.uint64)
+    for args in ((u, np.array([1, -3, 5])), (u, 1.5), (np.uint64(2), u), (np.array([-1, 2, 3], np.int32), u)):
+        got = getattr(fnp, name)(*args)
+        np.testing.assert_array_equal(np.asarray(got), getattr(np, name)(*args))
+
+
+@pytest.mark.parametrize("spacing", [np.arange(5.0), np.float64(0.5), np.array(0.5), 0.5, np.arange(5, dtype=np.int64)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gradient_takes_the_samples_dtype_whatever_the_spacings_dtype(spacing, dtype):
+    f = (np.arange(5.0) ** 3).astype(dtype)
+    want = np.gradient(f, spacing)
+    got = fnp.gradient(fnp.asarray(f), spacing)
+    check(got, want, dtype=dtype, rtol=1e-6)
+
+
+def test_logspace_and_geomspace_take_endpoint_and_the_rest_by_position_as_numpy():
+    check(fnp.logspace(0, 2, 4, False, 2.0, "float64", 0), np.logspace(0, 2, 4, False, 2.0, np.float64, 0),
+          dtype=np.float64, rtol=1e-15)
+    check(fnp.geomspace(1, 8, 3, False, "float64", 0), np.geomspace(1, 8, 3, False, np.float64, 0),
+          dtype=np.float64, rtol=1e-15)
