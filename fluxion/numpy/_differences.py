@@ -155,8 +155,9 @@ def gradient(f, *varargs, axis=None, edge_order: int = 1):
     spacings = varargs * len(axes) if len(varargs) == 1 else varargs or (1.0,) * len(axes)
     if edge_order not in (1, 2):
         raise op_error(ValueError, "gradient", f"edge_order={edge_order} is not supported", "pass edge_order=1 or 2")
-    dt = _inexact("gradient", f)[0].dtype  # as NumPy's: spacings of a wider dtype do not widen the result
-    out = tuple(_gradient_along(f, ax, dx, edge_order).astype(dt) for ax, dx in zip(axes, spacings))
+    out = tuple(_gradient_along(f, ax, dx, edge_order) for ax, dx in zip(axes, spacings))
+    if f.dtype in dtypes.FLOATING:  # as NumPy's: spacings of a wider dtype do not widen float samples
+        out = tuple(g.astype(f.dtype) for g in out)
     return out[0] if len(out) == 1 else out
 
 
