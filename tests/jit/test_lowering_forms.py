@@ -1,7 +1,8 @@
 """How jitted programs are written for XLA, checked against NumPy: large constants of a pattern
 (identities, triangular masks, aranges) are written into the computation bit for bit instead of
 being passed in, and reductions and running reductions along short outer axes, done as steps
-over slices, give NumPy's values."""
+over slices, give NumPy's values, and so do products with boolean masks (NaN, inf and -0.0
+included, which XLA's rewrite of such a product into a select would drop)."""
 import numpy as np
 import pytest
 
@@ -241,3 +242,22 @@ def test_conv_with_batch_groups_and_input_dilation_compiles_and_matches_eager(dt
         x, w, (2, 3), ((0, 0), (2, 3)), lhs_dilation=(3, 1), dimension_numbers=("HNWC", "HOWI", "NCHW"),
         batch_group_count=2)
     np.testing.assert_array_equal(np.asarray(fx.jit(f)(x, w)), np.asarray(f(x, w)))
+
+
+# products with booleans ------------------------------------------------------------------------
+PRODUCTS = [(lambda x, m: x * m, lambda x, m: x * m), (lambda x, m: m * x, lambda x, m: m * x),
+            (lambda x, m: fnp.sum(x * m, keepdims=True), lambda x, m: np.sum(x * m, keepdims=True))]
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64, np.complex64, np.complex128])
+def test_products_with_a_boolean_mask_keep_nan_inf_and_minus_zero_as_numpy(dtype):
+    x = np.array([np.nan, np.inf, -np.inf, -1.5, 2.0, 0.0], dtype)
+    mask = np.array([False, False, False, False, True, True])
+    for f, numpy_f in PRODUCTS:
+        with np.errstate(invalid="ignore"):
+            expected = numpy_f(x, mask)
+            eager = np.asarray(f(fnp.asarray(x), fnp.asarray(mask)))
+        for got in (eager, np.asarray(fx.jit(f)(x, mask))):
+            np.testing.assert_array_equal(got, expected)
+            zero = expected.real == 0  # (a NaN's sign is NumPy's own choice)
+            np.testing.assert_array_equal(np.signbit(got.real[zero]), np.signbit(expected.real[zero]))

@@ -204,6 +204,10 @@ def _convert(x, *, new_dtype, weak=False):
         return lax.ne(x, lax.full_like(x, 0))
     if jnp.iscomplexobj(x) and new_dtype not in D.COMPLEX:  # the real part, as NumPy's astype, without jax's warning
         x = lax.real(x)
+    if x.dtype == D.bool_ and new_dtype in D.FLOATING:
+        # by way of uint8: XLA's simplifier makes y * convert(b) a select of y or 0, which drops
+        # the NaN of y = inf or NaN where b is false, and the sign of -0.0 (NumPy's products keep them)
+        x = lax.convert_element_type(x, D.uint8)
     return lax.convert_element_type(x, new_dtype)
 
 
