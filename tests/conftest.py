@@ -2,8 +2,13 @@ import os
 import pathlib
 import sys
 
-import numpy as np
-import pytest
+# The tests compile with XLA's backend (LLVM) optimizations off: they check what programs compute,
+# not how fast it runs, and compile in about half the time (XLA's own passes still run). Set
+# XLA_FLAGS to test otherwise.
+os.environ.setdefault("XLA_FLAGS", "--xla_backend_optimization_level=0")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 from hypothesis import HealthCheck, settings
 
 # shared test helpers (e.g. `from _tracing import traced`) live beside the tests
