@@ -62,9 +62,10 @@ _FLUXION_KIND = {ValueError: InvalidArgumentError, TypeError: ArgumentTypeError,
                  NotImplementedError: UnsupportedError, IndexError: IndexOutOfBoundsError}
 
 
-# packages whose frames are not the user's either: an error raised while a program is lowered
-# to XLA passes through jax's tracing machinery before it reaches the user's call
-_TOOLCHAIN = frozenset({"jax", "jaxlib"})
+# modules whose frames are not the user's either: an error raised while a program is lowered
+# to XLA passes through jax's tracing machinery before it reaches the user's call, and one
+# raised as a context manager of fluxion's is entered passes through contextlib
+_TOOLCHAIN = frozenset({"jax", "jaxlib", "contextlib"})
 
 
 def _internal(frame) -> bool:
@@ -75,7 +76,8 @@ def _internal(frame) -> bool:
 
 
 def user_frame() -> str:
-    """`file:line` of the innermost caller outside the fluxion package (and jax, jaxlib), or ''."""
+    """`file:line` of the innermost caller outside the fluxion package (and jax, jaxlib,
+    contextlib), or ''."""
     f = sys._getframe(1)
     while f is not None and _internal(f):
         f = f.f_back

@@ -110,3 +110,13 @@ def test_the_switch_refuses_to_change_inside_a_transformation():
     with pytest.raises(RuntimeError, match="debug_nans: cannot be switched inside a transformation"):
         fx.grad(f)(1.0)
     assert not fx.config.debug_nans
+
+
+def test_the_block_entered_inside_a_transformation_is_refused_at_the_users_line():
+    def f(x):
+        with fx.debug_nans():  # the line the error names
+            return fnp.sqrt(x)
+    line = f.__code__.co_firstlineno + 1
+    with pytest.raises(RuntimeError, match=rf"cannot be switched inside a transformation\s+at .*test_debug_nans.py:{line}"):
+        fx.jit(f)(1.0)
+    assert not fx.config.debug_nans
