@@ -80,15 +80,28 @@ def test_python_float_values_give_eager_results(x):
     np.testing.assert_array_equal(np.signbit(out), np.signbit(expected))
 
 
-@pytest.mark.parametrize("args", [(fnp.ones(2), np.float64(0.1)), (fnp.ones(2), np.ones(2))])
-def test_arguments_the_dispatcher_converts_differently_take_python_each_call(args, python_calls):
+def test_numpy_scalars_the_dispatcher_would_narrow_take_python_each_call(python_calls):
     # the dispatcher would make float64 NumPy values 32-bit
+    args = (fnp.ones(2), np.float64(0.1))
     f = fx.jit(body)
     expected = body(*args)
     with jax.enable_x64(False):
         for _ in range(3):
             check(f(*args), expected)
     assert len(python_calls) == 3 and f.cache_size() == 1
+
+
+NUMPY_PAIRS = [(np.int32, np.int64, 2**40), (np.uint32, np.uint64, 2**63 + 5), (np.float32, np.float64, 1 + 1e-12),
+               (np.complex64, np.complex128, 1 + 1e-12j)]
+
+
+@pytest.mark.parametrize("narrow, wide, value", NUMPY_PAIRS, ids=lambda v: getattr(v, "__name__", ""))
+def test_numpy_arrays_of_64_bits_keep_them_after_a_call_with_32_bits(narrow, wide, value, python_calls):
+    f = fx.jit(lambda x: x * 1)
+    for dtype in (narrow, wide, narrow, wide):
+        x = np.array([value, 0], wide).astype(dtype)
+        check(f(x), fnp.asarray(x) * 1)
+    assert len(python_calls) == 2 and f.cache_size() == 2  # the dispatcher makes the later calls
 
 
 def test_python_ints_of_new_values_and_too_large_ones(python_calls):

@@ -9,12 +9,16 @@ signature is remembered when the dispatcher can make the same call on its own:
 
 - it donates nothing (on an XLA device, fluxion marks donated arrays deleted);
 - each leaf the dispatcher sees is the buffer the call passed for that input, or a value it
-  converts itself to the input's type (a NumPy array, a NumPy scalar, a Python float).
+  converts itself to the input's type (a NumPy array or scalar of 32 bits or fewer, a Python
+  float).
 
 The dispatcher sees an Array as its XLA buffer (made at its first use, as for any compiled
-call) and its weak flag, and a Python int or bool as the buffer of its weak fluxion type
-(made once per value, as for any compiled call: the dispatcher would make an int 32-bit);
-anything it does not know (Tracers, deleted arrays, ints that do not fit) sends the call to
+call) and its weak flag, and a Python int or bool as the buffer of its weak fluxion type (made
+once per value, as for any compiled call). Its own conversions are jax's in its 32-bit mode:
+they would make an int 32-bit, and give a NumPy int64 array the signature of an int32 one, so
+that it ran the int32 program. So it converts only NumPy arrays and scalars of 32 bits or
+fewer; those of 64 bits are buffers made for the call, and 64-bit NumPy scalars go to `call`.
+Anything it does not know (Tracers, deleted arrays, ints that do not fit) sends the call to
 `call`. Signatures that `call` cannot hand over run through it every time; `forget()` drops
 all remembered ones.
 """
@@ -26,7 +30,7 @@ from jax._src import core as jax_core
 from jax._src.interpreters import pxla
 from jax._src.lib import _jax, pytree
 
-from ...core import tree
+from ...core import dtypes, tree
 from ...core.array import Array, PendingArray, to_array
 from ...core.types import ArrayType
 from . import _buffer, _scalar
@@ -53,6 +57,21 @@ def _int_children(n):
         return (_scalar(n.__class__, n, ())._buffer,), None
     except Exception:  # too large: the general path explains
         return (_OPAQUE,), None
+
+
+class _NumPyLeaf(np.ndarray):
+    """A NumPy array the dispatcher converts itself (a view: np.ndarray is a node of its registry)."""
+
+
+_WIDE = frozenset(map(np.dtype, (np.int64, np.uint64, np.float64, np.complex128)))
+
+
+def _numpy_children(a: np.ndarray):
+    """A NumPy array as the dispatcher sees it: as itself, which the dispatcher converts, or, of
+    a 64-bit dtype, which the dispatcher would narrow (as jax's 32-bit mode does), its buffer."""
+    if not a.dtype.isnative or a.dtype not in dtypes.ALL:
+        return (_OPAQUE,), None  # the general path converts or explains
+    return ((_buffer(a) if a.dtype in _WIDE else a.view(_NumPyLeaf)),), None
 
 
 def _unused(aux, children):
@@ -96,6 +115,9 @@ Array._dispatched = property(_input)  # (a property the dispatcher reads in C, c
 _registry.register_dataclass_node(Array, ["_dispatched"], ["_weak"])
 for _cls in (int, bool):
     _registry.register_node(_cls, _int_children, _unused)
+_registry.register_node(np.ndarray, _numpy_children, _unused)
+for _cls in (np.int64, np.uint64, np.float64, np.complex128):  # (the dispatcher would narrow them too)
+    _registry.register_node(_cls, lambda x: ((_OPAQUE,), None), _unused)
 for _cls in (PendingArray, XlaArray):  # (these always have a buffer: a deleted one's is a marker)
     _registry.register_dataclass_node(_cls, ["_buffer"], ["_weak"])
 _registry.register_node(_Out, lambda o: ((o.i,), o.t), _pending)
@@ -181,10 +203,9 @@ def _fastpath(executable, args: tuple, arrays, outs):
 def _same(leaf, arg, a) -> bool:
     """Whether the dispatcher, given `leaf` for argument leaf `arg`, passes what the call
     passed for input `a` (an Array, or a NumPy array or Python scalar that the call converted)."""
-    if arg.__class__ in (int, bool):  # `leaf` is the buffer of its value, of its fluxion type
+    if arg.__class__ in (int, bool, np.ndarray):  # `leaf` is the buffer of its value, of its fluxion type
         return leaf is not _OPAQUE and to_array(arg).aval == to_array(a).aval
-    if leaf.__class__ in (float, complex) or (leaf.__class__ is np.ndarray or isinstance(leaf, np.generic)) \
-            and leaf.dtype.isnative:
+    if leaf.__class__ in (float, complex) or isinstance(leaf, np.generic) and leaf.dtype.isnative:
         try:
             t = jax_core.shaped_abstractify(leaf)  # the type the dispatcher converts it to
         except TypeError:
