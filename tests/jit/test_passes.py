@@ -194,6 +194,9 @@ def test_cse_keeps_equations_whose_params_differ(rng):
     (2, 2.0, False),                                         # 2 and 2.0 are different parameters
     (1, True, False),
     ("same", "same", True),
+    (0.0, -0.0, False),                                      # floats by bits
+    (np.float32(0.0), np.float32(-0.0), False),
+    (complex(0.0, 0.0), complex(0.0, -0.0), False),
 ])
 def test_cse_compares_params_by_value_and_type(first, second, merged, scale_p):
     b = _Builder()
@@ -391,6 +394,19 @@ def test_exp_of_log_of_a_provably_nonnegative_value_is_that_value(make, rng):
     y = _rand(rng, (6,))
     _, q = _optimized(lambda y: fnp.exp(fnp.log(make(y))), y)
     assert _prims(q)["log"] == 0
+
+
+def test_exp_of_log_keeps_the_values_of_minus_zero_and_of_maxima_over_no_elements():
+    # exp(log(-0.0)) is +0.0, and the maximum over no elements is -inf, whose log is NaN
+    for f, x in [(lambda y: fnp.exp(fnp.log(fnp.sqrt(y))), np.array([-0.0, 0.0, 4.0], np.float32)),
+                 (lambda y: fnp.exp(fnp.log(fnp.max(fnp.exp(y), axis=1, initial=-np.inf))), np.zeros((2, 0))),
+                 (lambda y: fnp.exp(fnp.log(-fnp.min(-fnp.abs(y), axis=0, initial=np.inf))), np.zeros((0, 3)))]:
+        p, q = _optimized(f, x)
+        want = np.asarray(evaluate(p, fnp.asarray(x))[0])
+        got = np.asarray(evaluate(q, fnp.asarray(x))[0])
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
+        np.testing.assert_array_equal(np.asarray(fx.jit(f)(x)), want)
 
 
 @pytest.mark.parametrize("make", [lambda y: y, lambda y: y - 1.0, lambda y: fnp.exp(y) - fnp.abs(y), fnp.sin],

@@ -70,6 +70,8 @@ def sign(x, b, depth: int = _DEPTH) -> int:
         if wins in signs:
             return wins
         return _shared(signs)
+    if prim in (R.reduce_max_p, R.reduce_min_p) and any(args[0].aval.shape[a] == 0 for a in eq.params["axes"]):
+        return -1 if prim is R.reduce_max_p else 1  # over no elements: -inf, +inf
     if prim is R.reduce_prod_p:
         return 1 if of(args[0]) == 1 else 0
     if prim in _SAME_SIGN:

@@ -28,9 +28,12 @@ class _Unhashable(Exception):
 
 
 def _freeze(v):
-    """A hashable key equal for equal parameter values (arrays by bits; types kept apart, so 1 != 1.0 != True)."""
+    """A hashable key equal for equal parameter values (arrays and floats by bits, so 0.0 != -0.0;
+    types kept apart, so 1 != 1.0 != True)."""
     if isinstance(v, Array):
         v = v._value
+    if isinstance(v, (float, complex, np.generic)):
+        return (type(v), np.asarray(v).tobytes())
     if isinstance(v, np.ndarray):
         return ("array", v.dtype.name, v.shape, v.tobytes())
     if isinstance(v, (tuple, list)):

@@ -14,7 +14,7 @@ forms stay finite where the original overflows or underflows to inf, and `x + 0 
     log(sum(exp(x), axes))           m + log(sum(exp(x - m), axes))       real floating x, exponent not
       (also through the reshape of   with m = max(x, axes) where finite,  already shifted by a value
       a sum with keepdims=True)      else 0                               constant along `axes`
-    exp(log(x))                      x                                    x >= 0 proved (see _signs)
+    exp(log(x))                      |x| (x, with -0.0 as +0.0)           x >= 0 proved (see _signs)
     x * 1, 1 * x, x / 1              x                                    not complex (inf * 0 is NaN)
     x + 0, 0 + x, x - 0              x
     -(-x)                            x
@@ -162,8 +162,8 @@ def _exp_of_log(eq: Equation, b: Rebuild):
     made = b.made_by(eq.inputs[0], E.log_p)
     if made is None:
         return None
-    x = made.inputs[0]  # exp(log(x)) == x needs x >= 0: for x < 0 the log is NaN
-    return ([x], _same) if _real_floating(x) and sign(x, b) == 1 else None
+    x = made.inputs[0]  # exp(log(x)) == x needs x >= 0: for x < 0 the log is NaN; exp(log(-0.0)) is +0.0
+    return ([x], E.abs_p.bind) if _real_floating(x) and sign(x, b) == 1 else None
 
 
 def _neg_of_neg(eq: Equation, b: Rebuild):
