@@ -14,7 +14,7 @@ forms stay finite where the original overflows or underflows to inf, and `x + 0 
     log(sum(exp(x), axes))           m + log(sum(exp(x - m), axes))       real floating x, exponent not
       (also through the reshape of   with m = max(x, axes) where finite,  already shifted by a value
       a sum with keepdims=True)      else 0                               constant along `axes`
-    exp(log(x))                      |x| (x, with -0.0 as +0.0)           x >= 0 proved (see _signs)
+    exp(log(x))                      x, or |x| where x may be -0.0        x >= 0 proved (see _signs)
     x * 1, 1 * x, x / 1              x                                    not complex (inf * 0 is NaN)
     x + 0, 0 + x, x - 0              x
     -(-x)                            x
@@ -162,8 +162,16 @@ def _exp_of_log(eq: Equation, b: Rebuild):
     made = b.made_by(eq.inputs[0], E.log_p)
     if made is None:
         return None
-    x = made.inputs[0]  # exp(log(x)) == x needs x >= 0: for x < 0 the log is NaN; exp(log(-0.0)) is +0.0
-    return ([x], E.abs_p.bind) if _real_floating(x) and sign(x, b) == 1 else None
+    x = made.inputs[0]  # exp(log(x)) == x needs x >= 0: for x < 0 the log is NaN
+    if not _real_floating(x) or sign(x, b) != 1:
+        return None
+    producer = b.producer.get(x)  # exp(log(-0.0)) is +0.0: |x| unless x is never -0.0
+    positive_zero = producer is not None and (producer.prim in _NO_MINUS_ZERO or producer.prim is E.mul_p
+                                              and producer.inputs[0] is producer.inputs[1])
+    return [x], _same if positive_zero else E.abs_p.bind
+
+
+_NO_MINUS_ZERO = frozenset({E.exp_p, E.exp2_p, E.abs_p, E.square_p, E.logistic_p, E.cosh_p})
 
 
 def _neg_of_neg(eq: Equation, b: Rebuild):
