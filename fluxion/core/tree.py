@@ -269,16 +269,32 @@ def map(f: Callable, tree, *rest, is_leaf=None):
 
 
 def leaves_matching(treedef: TreeDef, trees, is_leaf, op: str) -> list[list]:
-    """The leaves of each of `trees`, which must all have the structure `treedef`."""
+    """The leaves of each of `trees`, which must have the structure `treedef` or have it as a
+    prefix (as jax's): then each subtree at a leaf of `treedef` is one leaf."""
     out = []
     for r in trees:
         rl, rdef = flatten(r, is_leaf)
         if rdef != treedef:
-            raise op_error(InvalidArgumentError, op, f"structures differ {treedef.difference(rdef)}",
-                           "pass trees of one structure (the same containers, dict keys and lengths), or mark "
-                           "subtrees as leaves with is_leaf=...")
+            rl = []
+            if not _up_to(treedef, r, rl):
+                raise op_error(InvalidArgumentError, op, f"structures differ {treedef.difference(rdef)}",
+                               "pass trees of one structure (the same containers, dict keys and lengths), or of "
+                               "the first one's structure with subtrees at its leaves, or mark subtrees as "
+                               "leaves with is_leaf=...")
         out.append(rl)
     return out
+
+
+def _up_to(treedef: TreeDef, x, leaves: list) -> bool:
+    """Append to `leaves` the subtrees of `x` at the leaves of `treedef`; False where `x` does
+    not have `treedef` as a prefix."""
+    if treedef.node is _LEAF:
+        leaves.append(x)
+        return True
+    node = _node_of(x)
+    if node is None or node[0] is not treedef.node or node[2] != treedef.aux or len(node[1]) != len(treedef.children):
+        return False
+    return _all([_up_to(d, c, leaves) for d, c in zip(treedef.children, node[1])])
 
 
 _MISSING = object()  # reduce's initializer when none is passed (None is a valid start value)

@@ -9,6 +9,7 @@ from typing import Sequence
 
 from .errors import InvalidArgumentError
 from .tree import register as register_pytree_node
+from .tree_paths import GetAttrKey, register_pytree_with_keys
 
 
 def register_pytree_node_class(cls: type) -> type:
@@ -66,13 +67,15 @@ def register_dataclass(nodetype: type, data_fields: Sequence[str] | None = None,
                 f"and only them (missing {missing}, not in __init__ {extra}); fix: add the missing ones to "
                 "data_fields, meta_fields or drop_fields, and leave out the others")
 
+    keys = [GetAttrKey(n) for n in data_fields]  # (key paths show the fields: `.w`)
+
     def flatten(x):
-        return [getattr(x, n) for n in data_fields], tuple(getattr(x, n) for n in meta_fields)
+        return [(k, getattr(x, n)) for k, n in zip(keys, data_fields)], tuple(getattr(x, n) for n in meta_fields)
 
     def unflatten(meta, children):
         return nodetype(**dict(zip(data_fields, children)), **dict(zip(meta_fields, meta)))
 
-    return register_pytree_node(nodetype, flatten, unflatten)
+    return register_pytree_with_keys(nodetype, flatten, unflatten)
 
 
 def register_static(cls: type) -> type:

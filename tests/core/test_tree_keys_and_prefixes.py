@@ -129,3 +129,44 @@ def test_a_class_registered_again_without_keys_gets_flat_index_keys():
     assert [tu.keystr(p) for p, _ in tu.tree_leaves_with_path(Box([1]))] == [".v[0]"]
     tu.register_pytree_node(Box, lambda b: ((b.v,), None), lambda _, c: Box(*c))
     assert [tu.keystr(p) for p, _ in tu.tree_leaves_with_path(Box([1]))] == ["[<flat index 0>][0]"]
+
+
+# trees with the first tree's structure as a prefix, dataclass keys --------------------------------
+@pytest.mark.parametrize("first, rest", [
+    ({"a": 1}, {"a": [2, 3]}),
+    ({"a": 1, "b": (None, 2)}, {"a": [2, 3], "b": (None, {"z": 1})}),
+    ([1, 2], [(3, 4), {"k": 5}]),
+    (Point(1, 2), Point([1], (2, 3))),
+    (1.0, {"anything": [1, 2]}),
+])
+def test_map_takes_trees_that_have_the_first_as_a_prefix_as_jax(first, rest):
+    assert fx.tree.map(lambda x, y: (x, y), first, rest) == jtu.tree_map(lambda x, y: (x, y), first, rest)
+    assert fx.tree.map_with_path(lambda p, x, y: (tu.keystr(p), x, y), first, rest) == \
+        jtu.tree_map_with_path(lambda p, x, y: (jtu.keystr(p), x, y), first, rest)
+
+
+@pytest.mark.parametrize("first, rest", [({"a": [1, 2]}, {"a": 2}), ({"a": 1}, {"b": 2}), ([1, 2], [1, 2, 3]),
+                                         ((1, 2), [1, 2])])
+def test_map_refuses_trees_without_the_first_as_a_prefix(first, rest):
+    with pytest.raises(ValueError):
+        jtu.tree_map(lambda x, y: x, first, rest)
+    with pytest.raises(fx.errors.InvalidArgumentError, match="structures differ"):
+        fx.tree.map(lambda x, y: x, first, rest)
+
+
+def test_registered_dataclasses_have_the_key_paths_of_their_fields_as_jax():
+    import dataclasses
+
+    @dataclasses.dataclass
+    class Layer:
+        w: object
+        b: object
+        name: str = "dense"
+    ours = tu.register_dataclass(dataclasses.make_dataclass("Layer", [("w", object), ("b", object),
+                                                                     ("name", str, dataclasses.field(default="d"))]),
+                                 data_fields=["w", "b"], meta_fields=["name"])
+    jtu.register_dataclass(Layer, data_fields=["w", "b"], meta_fields=["name"])
+    want = [jtu.keystr(p) for p, _ in jtu.tree_flatten_with_path(Layer([1, 2], 3))[0]]
+    got = [tu.keystr(p) for p, _ in tu.tree_flatten_with_path(ours([1, 2], 3))[0]]
+    assert got == want
+    assert tu.tree_map(lambda v: v * 2, ours([1, 2], 3)) == ours([2, 4], 6)
