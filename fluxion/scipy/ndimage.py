@@ -31,14 +31,21 @@ def _inside(x: Array, n: int, mode: str) -> Array:
     """Coordinate `x` along an axis of length `n` mapped into [0, n - 1] as `mode` extends the input."""
     last = n - 1
     if n == 1 or mode in ("constant", "nearest"):
-        return fnp.clip(x, 0, last)
+        return _clip(x, last)
     if mode == "wrap":  # the first and last samples coincide: period n - 1
         return fnp.where((x < 0) | (x > last), fnp.mod(x, last), x)
     if mode == "mirror":  # period 2 (n - 1), symmetric about 0 and n - 1
-        y = fnp.mod(fnp.abs(x), 2 * last)
-        return fnp.where(y > last, 2 * last - y, y)
+        y = fnp.mod(fnp.where(x < 0, -x, x), 2 * last)
+        return fnp.where(y >= last, 2 * last - y, y)
     y = fnp.mod(x + 0.5, 2 * n) - 0.5  # reflect: period 2n, symmetric about -1/2 and n - 1/2
-    return fnp.clip(fnp.where(y > n - 0.5, 2 * n - 1 - y, y), 0, last)
+    return _clip(fnp.where(y > n - 0.5, 2 * n - 1 - y, y), last)
+
+
+def _clip(x: Array, last: int) -> Array:
+    """x clipped to [0, last]. A coordinate on a sample takes the derivative to its right, as
+    inside (clip's would be half of it at the ends): 1 at 0, 0 at `last` (the mirror and
+    reflection above take it the same way)."""
+    return fnp.where(x < 0, 0, fnp.where(x >= last, last, x))
 
 
 def _nearest_mirrored(x: Array, n: int) -> Array:

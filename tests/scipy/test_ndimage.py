@@ -57,6 +57,17 @@ def test_jit_vmap_and_derivatives():
     check_grads(lambda img, c: map_coordinates(img, c, order=1), (img, inside), order=1)
 
 
+@pytest.mark.parametrize("mode", ["nearest", "reflect", "mirror"])
+def test_derivative_at_whole_samples_is_the_one_to_their_right(mode):
+    # the samples of the grid, its edges included (an integer grid of coordinates): the slope of
+    # the segment to the right, a one-sided finite difference of SciPy's values (past the last
+    # sample, the mode's extension)
+    x, h = np.arange(0.0, 4.0), 1e-7
+    grad = fx.vmap(fx.grad(lambda c: map_coordinates(fnp.asarray(LINE), [c[None]], order=1, mode=mode)[0]))
+    right = (nd.map_coordinates(LINE, [x + h], order=1, mode=mode) - nd.map_coordinates(LINE, [x], order=1, mode=mode)) / h
+    np.testing.assert_allclose(np.asarray(grad(fnp.asarray(x))), right, atol=1e-6)
+
+
 def test_bad_arguments_name_the_fix():
     with raises(NotImplementedError, "order"):
         map_coordinates(fnp.asarray(LINE), [fnp.asarray([0.5])], order=3)
