@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.array import Array
-from ..core.errors import op_error
+from ..core.errors import ConcretizationError, op_error
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ..ops._util import broadcast_shape
@@ -29,13 +29,21 @@ digamma = unary("digamma", E.digamma_p, "The derivative of `lgamma` elementwise.
 
 
 def polygamma(m: ArrayLike, x: ArrayLike) -> Array:
-    """The `m`-th derivative of `digamma` at `x`; `m` holds non-negative integer values known in Python.
+    """The `m`-th derivative of `digamma` at `x`, for non-negative integer values `m`: one kernel
+    per order where `m` is known in Python, else (-1)**(m + 1) m! zeta(m + 1, x).
 
     >>> round(polygamma(1.0, 1.0).item(), 5)  # pi ** 2 / 6
     1.64493
     """
     m, x = operands(m, x)
-    orders = np.unique(np.asarray(m))  # a traced `m` raises here, naming the fix
+    try:
+        orders = np.unique(np.asarray(m))
+    except ConcretizationError:  # traced: through zeta
+        n1 = E.add_p.bind(m, _c(1, m))
+        odd = E.eq_p.bind(E.rem_p.bind(m, _c(2, m)), _c(1, m))
+        factor = E.mul_p.bind(E.select_n_p.bind(odd, _c(-1, m), _c(1, m)), E.exp_p.bind(E.lgamma_p.bind(n1)))
+        out = E.mul_p.bind(factor, E.zeta_p.bind(n1, x))
+        return E.select_n_p.bind(E.eq_p.bind(m, _c(0, m)), out, E.digamma_p.bind(x))
     if np.any(orders < 0) or np.any(orders != np.floor(orders)):
         raise op_error(ValueError, "polygamma", f"m must hold non-negative integers, got {orders.tolist()}",
                        "pass derivative orders 0, 1, 2, ...")
@@ -44,6 +52,10 @@ def polygamma(m: ArrayLike, x: ArrayLike) -> Array:
     for v in orders[1:]:  # one kernel per distinct order, picked elementwise
         out = E.select_n_p.bind(E.eq_p.bind(m, Array(np.asarray(v, m.dtype))), out, E.polygamma_p.bind(x, m=v))
     return S.broadcast_to(out, broadcast_shape(m.shape, x.shape))
+
+
+def _c(value, like: Array) -> Array:
+    return Array(np.asarray(value, like.dtype))
 
 
 def zeta(x: ArrayLike, q: ArrayLike) -> Array:
