@@ -34,8 +34,18 @@ def broadcast(operand: ArrayLike, sizes: Shape, *, out_sharding: Any = None) -> 
 
 def broadcast_in_dim(operand: ArrayLike, shape: Shape, broadcast_dimensions: Sequence[int], *,
                      out_sharding: Any = None) -> Array:
-    """`operand` broadcast to `shape`, operand axis i becoming output axis `broadcast_dimensions[i]`."""
-    return S.broadcast_in_dim(as_array(operand), shape, broadcast_dimensions)
+    """`operand` broadcast to `shape`, operand axis i becoming output axis `broadcast_dimensions[i]`
+    (in any order: the operand is transposed to put them in increasing order).
+
+    >>> import fluxion.numpy as fnp
+    >>> broadcast_in_dim(fnp.asarray([[1, 2]]), (2, 1), (1, 0)).tolist()
+    [[1], [2]]
+    """
+    x, dims = as_array(operand), tuple(broadcast_dimensions)
+    if len(set(dims)) == len(dims) == x.ndim and list(dims) != sorted(dims):
+        order = sorted(range(len(dims)), key=dims.__getitem__)
+        x, dims = S.transpose(x, tuple(order)), tuple(sorted(dims))
+    return S.broadcast_in_dim(x, shape, dims)
 
 
 def broadcast_like(arr: ArrayLike, like_arr: ArrayLike) -> Array:

@@ -17,6 +17,7 @@ def test_shape_functions_match_jax(jlax, rng):
     x = sample(rng, (2, 3, 4), "float32")
     both(jlax, "broadcast", x, (2,))
     both(jlax, "broadcast_in_dim", sample(rng, (3, 1), "int32"), (2, 3, 4), (1, 2))
+    both(jlax, "broadcast_in_dim", sample(rng, (3, 2), "float32"), (2, 4, 3), (2, 0))  # axes in any order
     both(jlax, "reshape", x, (4, 6))
     both(jlax, "reshape", x, (6, 4), dimensions=(2, 0, 1))
     both(jlax, "transpose", x, (2, 0, 1))
