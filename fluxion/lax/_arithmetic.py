@@ -15,6 +15,8 @@ from ..core import dtypes as D
 from ..core.array import Array, scalar_value
 from ..core.errors import DTypeError, op_error
 from ..ops import elementwise as E
+from ..ops import shape as S
+from ..transforms.autodiff.custom import custom_jvp
 from ._operands import ArrayLike, as_array, binary, named, operands, unary
 
 
@@ -80,7 +82,25 @@ def clamp(min: ArrayLike, x: ArrayLike, max: ArrayLike) -> Array:  # noqa: A002
     [0.0, 0.5, 1.0]
     """
     lo, x, hi = operands(min, x, max)
+    return _clamp(lo, x, hi) if x.dtype in D.FLOATING else E.min_p.bind(E.max_p.bind(x, lo), hi)
+
+
+@custom_jvp
+def _clamp(lo: Array, x: Array, hi: Array) -> Array:
     return E.min_p.bind(E.max_p.bind(x, lo), hi)
+
+
+@_clamp.defjvp
+def _clamp_jvp(primals, tangents):
+    """jax's derivative: each operand's tangent where it alone is the result, strictly (so no
+    operand's at a tie, where maximum and minimum would split it)."""
+    (lo, x, hi), (d_lo, d_x, d_hi) = primals, tangents
+    out = _clamp(lo, x, hi)
+    zero = Array(np.zeros((), out.dtype))
+    picked = [(E.and_p.bind(E.lt_p.bind(lo, x), E.lt_p.bind(x, hi)), d_x), (E.lt_p.bind(x, lo), d_lo),
+              (E.lt_p.bind(hi, x), d_hi)]
+    parts = [E.select_n_p.bind(where, zero, d) for where, d in picked]
+    return out, S.broadcast_to(E.add_p.bind(E.add_p.bind(parts[0], parts[1]), parts[2]), out.shape)
 
 
 def mulhi(x: ArrayLike, y: ArrayLike, /) -> Array:

@@ -10,6 +10,8 @@ from ..core import dtypes as D
 from ..core.array import Array, to_array
 from ..core.errors import DTypeError, InvalidArgumentError, op_error
 from ..ops import elementwise as E
+from ..ops import shape as S
+from ..ops._util import broadcast_shapes
 from ..transforms.autodiff.custom import custom_jvp
 from ._operands import ArrayLike, DTypeLike, as_array, operands
 
@@ -22,6 +24,9 @@ def select_n(which: ArrayLike, *cases: ArrayLike) -> Array:
     [0.0, 2.0, 1.0]
     """
     which = as_array(which)
+    if len(cases) == 1:  # whatever `which` holds (jax's)
+        (case,) = operands(*cases)
+        return S.broadcast_to(case, broadcast_shapes("select_n", which.shape, case.shape))
     if which.dtype in D.INTEGER and which.dtype != D.int32:  # the primitive takes int32 selectors
         which = E.convert_element_type_p.bind(which, new_dtype=D.int32, weak=False)
     return E.select_n_p.bind(which, *operands(*cases))

@@ -136,6 +136,20 @@ def test_clamp_takes_bounds_around_the_operand(jlax, rng):
     check(lax.clamp(0.0, x, 1.0), jlax.clamp(lo, x, hi))  # Python scalars take x's dtype
 
 
+def test_clamp_derivatives_are_jaxs_ties_included(jlax):
+    # each operand's where it alone is the result: none at a tie (maximum and minimum would split it)
+    x = np.array([2.0, 3.0, 1.0, 7.0, -1.0, np.nan, 0.0, 6.0])
+    lo, hi = np.array([2.0, 0, 0, 0, 0, 0, 0, 0]), np.array([5.0, 3, 5, 5, 5, 5, 6, 6])
+    jax = pytest.importorskip("jax")
+    want = jax.grad(lambda *a: jlax.clamp(a[1], a[0], a[2]).sum(), argnums=(0, 1, 2))(x, lo, hi)
+    f = lambda *a: fnp.sum(lax.clamp(a[1], a[0], a[2]))  # noqa: E731
+    for grad in (fx.grad(f, argnums=(0, 1, 2)), fx.jit(fx.grad(f, argnums=(0, 1, 2)))):
+        for got, expected in zip(grad(x, lo, hi), want):
+            np.testing.assert_array_equal(np.asarray(got), np.asarray(expected))
+    jac = fx.jacfwd(lambda v: lax.clamp(0.0, v, 6.0))(np.array([0.0, 3.0, 6.0, 7.0]))
+    np.testing.assert_array_equal(np.asarray(jac), np.diag([0.0, 1.0, 0.0, 0.0]))
+
+
 def test_select_n_and_select_match_jax(jlax, rng):
     cases = [sample(rng, (3, 4), "float64") for _ in range(3)]
     which = rng.integers(0, 3, (3, 4)).astype(np.int32)
@@ -144,6 +158,7 @@ def test_select_n_and_select_match_jax(jlax, rng):
     check(lax.select_n(pred, *cases[:2]), jlax.select_n(pred, *cases[:2]))
     check(lax.select(pred, *cases[:2]), jlax.select(pred, *cases[:2]))
     check(lax.select(np.bool_(True), np.int32(1), np.int32(2)), jlax.select(np.bool_(True), np.int32(1), np.int32(2)))
+    check(lax.select_n(pred, cases[0]), jlax.select_n(pred, cases[0]))  # one case: whatever the selector holds
 
 
 @pytest.mark.parametrize("n", [2, 3, 5])
