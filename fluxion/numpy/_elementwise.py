@@ -15,7 +15,7 @@ import operator
 import numpy as np
 
 from ..core import dtypes as D
-from ..core.array import Array, Tracer, to_array
+from ..core.array import Array, Tracer
 from ..core.errors import op_error
 from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
@@ -163,14 +163,13 @@ def _comparison(name: str, prim, kind: str, summary: str, call: str, result: str
     compare = binary(name, prim, kind, summary, call, result)
 
     def f(x1, x2, /) -> Array:
-        x1, x2 = (to_array(x) if isinstance(x, (np.ndarray, np.generic)) else x for x in (x1, x2))
         for x, c, op in ((x1, x2, prim), (x2, x1, _MIRRORED[prim])):
             dt = getattr(x, "dtype", None)
             if type(c) is int and dt in D.INTEGER:
                 info = np.iinfo(dt)
                 if not info.min <= c <= info.max:
                     return full_like(x, _outside(op, c > info.max), D.bool_)
-            if dt == D.uint64 and not x.weak and isinstance(c, Array) and c.dtype in D.SIGNED:
+            if dt == D.uint64 and not getattr(x, "weak", False) and getattr(c, "dtype", None) in D.SIGNED:
                 # a negative c is below x's range; the others fit it
                 below, u = c < 0, convert(c, D.uint64)
                 exact = compare(x, u) if x is x1 else compare(u, x)

@@ -63,15 +63,18 @@ class _NumPyLeaf(np.ndarray):
     """A NumPy array the dispatcher converts itself (a view: np.ndarray is a node of its registry)."""
 
 
+# (native byte order only: '>f8' is neither)
 _WIDE = frozenset(map(np.dtype, (np.int64, np.uint64, np.float64, np.complex128)))
+_CONVERTED = frozenset(dtypes.ALL) - _WIDE
 
 
 def _numpy_children(a: np.ndarray):
     """A NumPy array as the dispatcher sees it: as itself, which the dispatcher converts, or, of
     a 64-bit dtype, which the dispatcher would narrow (as jax's 32-bit mode does), its buffer."""
-    if not a.dtype.isnative or a.dtype not in dtypes.ALL:
-        return (_OPAQUE,), None  # the general path converts or explains
-    return ((_buffer(a) if a.dtype in _WIDE else a.view(_NumPyLeaf)),), None
+    dt = a.dtype
+    if dt in _CONVERTED:
+        return (a.view(_NumPyLeaf),), None
+    return ((_buffer(a) if dt in _WIDE else _OPAQUE),), None  # (others: the general path converts or explains)
 
 
 def _unused(aux, children):

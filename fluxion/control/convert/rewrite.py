@@ -169,8 +169,8 @@ class Rewriter:
         self.closures = [(n, {v.id for v in ast.walk(n) if isinstance(v, ast.Name)} & captured)
                          for n in ast.walk(node) if isinstance(n, _FUNCTIONS) and n is not node] if captured else []
         # the locals those functions assign (`nonlocal k; k += 1`): a call in any statement may change them
-        self.closure_writes = [v for n in ast.walk(node) if isinstance(n, ast.Nonlocal) for v in n.names
-                               if v in captured]
+        self.closure_writes = list(dict.fromkeys(v for n in ast.walk(node) if isinstance(n, ast.Nonlocal)
+                                                 for v in n.names if v in captured))
         self.scope = Scope(node)
         positional = node.args.posonlyargs + node.args.args
         self.first_param = positional[0].arg if positional else None
@@ -287,7 +287,7 @@ class Rewriter:
         """(state, cells) of a statement of `nodes` (see `Scope.split`), its state with the locals
         that nested functions assign, which it may call."""
         state, cells = self.scope.split(changes(nodes))
-        return state + [v for v in dict.fromkeys(self.closure_writes) if v not in state], cells
+        return state + [v for v in self.closure_writes if v not in state], cells
 
     def stmt_If(self, s: ast.If):
         state, cells = self._split(s.body + s.orelse)

@@ -16,6 +16,7 @@ from ...ops import reduce as R
 from ...ops import shape as S
 
 _NONNEGATIVE = frozenset({E.exp_p, E.exp2_p, E.abs_p, E.sqrt_p, E.square_p, E.logistic_p, E.cosh_p})
+NO_MINUS_ZERO = _NONNEGATIVE - {E.sqrt_p}  # (sqrt(-0.0) is -0.0)
 # the result has the sign its operands (from the given position on) share
 _SAME_SIGN = {p: 0 for p in (E.add_p, E.stop_gradient_p, R.reduce_sum_p, R.reduce_max_p,
                              R.reduce_min_p, R.cumsum_p, R.cummax_p, R.cummin_p, S.broadcast_in_dim_p, S.reshape_p,

@@ -45,7 +45,7 @@ from ...ops import linalg as L
 from ...ops import reduce as R
 from ...ops import shape as S
 from ._rebuild import Rebuild, opaque
-from ._signs import sign
+from ._signs import NO_MINUS_ZERO, sign
 
 
 # replacements (functions of the matched atoms, staged into equations) ------------------------
@@ -166,12 +166,9 @@ def _exp_of_log(eq: Equation, b: Rebuild):
     if not _real_floating(x) or sign(x, b) != 1:
         return None
     producer = b.producer.get(x)  # exp(log(-0.0)) is +0.0: |x| unless x is never -0.0
-    positive_zero = producer is not None and (producer.prim in _NO_MINUS_ZERO or producer.prim is E.mul_p
+    positive_zero = producer is not None and (producer.prim in NO_MINUS_ZERO or producer.prim is E.mul_p
                                               and producer.inputs[0] is producer.inputs[1])
     return [x], _same if positive_zero else E.abs_p.bind
-
-
-_NO_MINUS_ZERO = frozenset({E.exp_p, E.exp2_p, E.abs_p, E.square_p, E.logistic_p, E.cosh_p})
 
 
 def _neg_of_neg(eq: Equation, b: Rebuild):
