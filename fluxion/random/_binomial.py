@@ -104,13 +104,15 @@ def _btrs(key, n, q, shape: tuple[int, ...], ops):
     r = div(q, sub(c(1), q))
     alpha = mul(add(c(2.83), div(c(5.1), b)), spread)
     mode = ops.floor(mul(add(n, c(1)), q))
-    mode_terms = add(mul(add(mode, c(0.5)), log(div(add(mode, c(1)), mul(r, add(sub(n, mode), c(1)))))),
-                     mul(add(n, c(1)), log(add(sub(n, mode), c(1)))))
+    mode_rest = add(sub(n, mode), c(1))
+    mode_term = mul(add(mode, c(0.5)), log(div(add(mode, c(1)), mul(r, mode_rest))))
 
     def log_bound(k):
-        """jax's bound on log(P(k) / P(mode)) plus log(...) terms, for 0 <= k <= n."""
+        """jax's bound on log(P(k) / P(mode)) plus log(...) terms, for 0 <= k <= n (the n + 1
+        factor multiplies log1p((k - mode) / (n - k + 1)): in float32 a difference of logs,
+        or the log of their ratio, would lose it)."""
         rest = add(sub(n, k), c(1))
-        bound = sub(mode_terms, mul(add(n, c(1)), log(rest)))
+        bound = add(mode_term, mul(add(n, c(1)), ops.log1p(div(sub(k, mode), rest))))
         bound = add(bound, mul(add(k, c(0.5)), log(div(mul(r, rest), add(k, c(1))))))
         bound = add(add(bound, _stirling_tail(mode, ops)), _stirling_tail(sub(n, mode), ops))
         return sub(sub(bound, _stirling_tail(k, ops)), _stirling_tail(sub(n, k), ops))

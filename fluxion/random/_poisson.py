@@ -9,7 +9,9 @@ Both methods run on every element, each element keeping the result of the method
   PTRS ("The transformed rejection method for generating Poisson random variables", 1993).
   Round t draws two uniforms of the whole shape from `key_{t+1}, k_u, k_v = split(key_t, 3)`;
   an element takes the candidate of each round that accepts it, until every element has
-  accepted once (so later rounds may replace an accepted candidate, as in jax).
+  accepted once (so later rounds may replace an accepted candidate, as in jax). Its exact test
+  takes log(k!) from Stirling's series for k >= 10, where jax's float32 form cancels (its
+  variance is 0.78 lam at lam = 1e7): values may differ from jax's where a test is that close.
 
 Both repeat while any element needs them (`repeat_while`); the rounds of an element's method
 reject with probability below 0.11 (PTRS) and Knuth's take about lam + 1, so a draw of n values
@@ -31,6 +33,7 @@ from ._util import ArrayLike, DTypeLike, Shape, count_params
 __all__ = ["poisson"]
 
 _KNUTH_BELOW = 10.0
+_STIRLING_FROM = 10.0  # (PTRS takes log(k!) from Stirling's series from there on)
 _MAX_ROUNDS = 1000  # (any element still going after that many rounds keeps the last state)
 
 
@@ -108,9 +111,20 @@ def _ptrs(key, lam, shape: tuple[int, ...], ops):
     inv_alpha = add(c(1.1239), div(c(1.1328), sub(b, c(3.4))))
     v_r = sub(c(0.9277), div(c(3.6224), sub(b, c(2))))
 
+    def _log_p(k):
+        """log(lam**k exp(-lam) / k!) for k >= 10, with log(k!) from Stirling's series:
+        k log1p((lam - k) / k) - (lam - k) - log(2 pi k) / 2 - tail(k). (In float32,
+        -lam + k log(lam) - lgamma(k + 1) cancels: by about 0.4 at lam = 1e6.)"""
+        inv = div(c(1), k)
+        tail = mul(inv, sub(c(1 / 12), mul(mul(inv, inv), sub(c(1 / 360), mul(mul(inv, inv), c(1 / 1260))))))
+        gap = sub(lam, k)
+        log_p = sub(mul(k, ops.log1p(div(gap, k))), gap)
+        return sub(sub(log_p, mul(c(0.5), ops.log(mul(c(2 * np.pi), k)))), tail)
+
     def accepts(k, us, v, s):
         k_seen = ops.max(k, c(0))  # (the test below matters only where k >= 0)
-        log_p = sub(add(ops.neg(lam), mul(k_seen, log_lam)), ops.lgamma(add(k_seen, c(1))))
+        log_p = ops.select(ops.lt(k_seen, c(_STIRLING_FROM)), _log_p(ops.max(k_seen, c(_STIRLING_FROM))),
+                           sub(add(ops.neg(lam), mul(k_seen, log_lam)), ops.lgamma(add(k_seen, c(1)))))
         hopeless = ops.or_(ops.lt(k, c(0)), ops.and_(ops.lt(us, c(0.013)), ops.gt(v, us)))
         return ops.and_(ops.not_(hopeless), ops.le(s, log_p))
 

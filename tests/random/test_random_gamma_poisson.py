@@ -93,6 +93,13 @@ def test_poisson_passes_a_chi_square_test_on_both_sides_of_the_method_switch(lam
     assert chi2_pvalue(x, stats.poisson(lam)) > 1e-3
 
 
+@pytest.mark.parametrize("lam", [1e6, 1e7])
+def test_poisson_in_float32_has_the_spread_of_large_rates(lam):
+    # (the exact test's -lam + k log(lam) - lgamma(k + 1) cancelled in float32: variances 1.04 lam and 0.78 lam)
+    x = np.asarray(fx.random.poisson(fx.random.key(0), np.float32(lam), (50000,))).astype(np.float64)
+    assert abs(x.var() / lam - 1) < 0.04 and abs(x.mean() / lam - 1) < 1e-4
+
+
 def test_poisson_of_a_float64_rate_above_2_to_the_24():
     lam = 1e8
     x = np.asarray(fx.random.poisson(fx.random.key(0), np.float64(lam), (N,)))
