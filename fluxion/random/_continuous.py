@@ -167,13 +167,15 @@ def truncated_normal(key: ArrayLike, lower: ArrayLike, upper: ArrayLike, shape: 
                      dtype: DTypeLike = dtypes.float32) -> Array:
     """Standard normal samples conditioned on lower < x < upper (bounds broadcast to `shape`).
 
-    Where the interval holds a fair share of the normal distribution (erf(upper / sqrt(2)) -
-    erf(lower / sqrt(2)) at least 2**-(nmant // 2), e.g. 2**-11 in float32) this is jax's
-    inversion in `dtype`: sqrt(2) erfinv(v) for v uniform between those two erf values, so a
-    key gives jax's values. Narrower intervals, whose erf values that inversion cannot resolve,
-    invert the normal CDF in log space instead, mirrored to the negative side, where the CDF is
-    small and keeps its relative precision, so that intervals far in a tail (where the CDF
-    underflows) sample correctly. Where lower >= upper the result is NaN.
+    Where the bounds' erf values a = erf(lower / sqrt(2)), b = erf(upper / sqrt(2)) are
+    resolved (b - a at least 2**-(nmant // 2) max(|a|, |b|), e.g. 2**-11 in float32) this is
+    jax's inversion in `dtype`: sqrt(2) erfinv(v) for v uniform between a and b, so a key gives
+    jax's values. Other intervals, lying in a tail, invert the normal CDF in log space instead,
+    mirrored to the negative side, where the CDF is small and keeps its relative precision, so
+    that intervals far in a tail (where the CDF underflows) sample correctly. Intervals so
+    narrow that the density's curvature is below rounding ((upper - lower)**2 <= 2**-nmant)
+    invert the density's exponential (linear in log space) between the bounds, which neither
+    CDF resolves. Where lower >= upper the result is NaN.
 
     >>> import fluxion as fx
     >>> x = fx.random.truncated_normal(fx.random.key(0), 3.0, 4.0, (100,))
@@ -192,11 +194,36 @@ def truncated_normal(key: ArrayLike, lower: ArrayLike, upper: ArrayLike, shape: 
     inside = _above_minus_one(dt)
     v = E.min_p.bind(E.max_p.bind(v, const(inside, dt)), const(-inside, dt))
     x = E.mul_p.bind(sqrt2, E.erfinv_p.bind(v))
-    wide = E.ge_p.bind(E.sub_p.bind(b, a), const(2.0 ** -(ml_dtypes.finfo(dt).nmant // 2), dt))
+    nmant = ml_dtypes.finfo(dt).nmant
+    scale = E.max_p.bind(E.abs_p.bind(a), E.abs_p.bind(b))
+    wide = E.ge_p.bind(E.sub_p.bind(b, a), E.mul_p.bind(const(2.0 ** -(nmant // 2), dt), scale))
     x = E.select_n_p.bind(wide, convert(_tail_inversion(lo, hi, u), dt), x)
+    width = E.sub_p.bind(hi, lo)
+    narrow = E.le_p.bind(E.mul_p.bind(width, width), const(2.0 ** -nmant, dt))  # (False for NaN, inf)
+    x = E.select_n_p.bind(narrow, x, convert(_narrow_inversion(lo, hi, u, narrow), dt))
     x = E.min_p.bind(E.max_p.bind(x, E.nextafter_p.bind(lo, const(np.inf, dt))),
                      E.nextafter_p.bind(hi, const(-np.inf, dt)))
     return E.select_n_p.bind(E.lt_p.bind(lo, hi), const(np.nan, dt), x)
+
+
+def _narrow_inversion(lo: Array, hi: Array, u: Array, narrow: Array) -> Array:
+    """Normal samples between the close bounds `lo` and `hi` (where `narrow`; other elements
+    compute on stand-in bounds, which keeps their derivatives finite) from the uniforms `u`:
+    from the bound nearer 0, at distance w t with w = hi - lo, where the density is
+    exp(-lambda t) to rounding (lambda = w times that bound's magnitude), t = -log1p(u
+    expm1(-lambda)) / lambda (u where lambda = 0)."""
+    cdt = compute_dtype(u.dtype)
+    lo = E.select_n_p.bind(narrow, const(0, lo.dtype), lo)
+    hi = E.select_n_p.bind(narrow, const(0.5, hi.dtype), hi)
+    lo, hi, u = convert(lo, cdt), convert(hi, cdt), convert(u, cdt)
+    up = E.ge_p.bind(lo, E.neg_p.bind(hi))  # from lo upwards, or from hi downwards
+    width = E.sub_p.bind(hi, lo)
+    rate = E.mul_p.bind(width, E.select_n_p.bind(up, E.neg_p.bind(hi), lo))
+    flat = E.eq_p.bind(rate, const(0, cdt))
+    rate = E.select_n_p.bind(flat, rate, const(1, cdt))
+    t = E.div_p.bind(E.neg_p.bind(E.log1p_p.bind(E.mul_p.bind(u, E.expm1_p.bind(E.neg_p.bind(rate))))), rate)
+    step = E.mul_p.bind(width, E.select_n_p.bind(flat, t, u))
+    return E.select_n_p.bind(up, E.sub_p.bind(hi, step), E.add_p.bind(lo, step))
 
 
 def _tail_inversion(lo: Array, hi: Array, u: Array) -> Array:

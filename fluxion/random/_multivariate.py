@@ -49,7 +49,8 @@ def multivariate_normal(key: ArrayLike, mean: ArrayLike, cov: ArrayLike, shape: 
     Cholesky factor (`method="cholesky"`, NaN unless cov is positive definite), or
     V sqrt(w) from an eigendecomposition (`"eigh"`, NaN where cov has an eigenvalue below
     the rounding error of its largest) or U sqrt(s) from an SVD (`"svd"`), which also accept
-    positive semi-definite cov. `dtype` defaults to float32.
+    positive semi-definite cov. `dtype` defaults to the float dtype of mean and cov
+    (float32 for integers).
 
     >>> import fluxion as fx
     >>> import fluxion.numpy as fnp
@@ -59,7 +60,10 @@ def multivariate_normal(key: ArrayLike, mean: ArrayLike, cov: ArrayLike, shape: 
     if method not in _FACTORS:
         raise op_error(ValueError, "random.multivariate_normal", f"method {method!r} is not one of {sorted(_FACTORS)}",
                        "pass method='cholesky', 'eigh' or 'svd'")
-    dt = float_dtype("multivariate_normal", "float32" if dtype is None else dtype)
+    if dtype is None:  # (that of mean and cov, as jax's)
+        dtype = fnp.result_type(fnp.asarray(mean), fnp.asarray(cov))
+        dtype = dtype if dtypes.is_floating(dtype) else dtypes.float32
+    dt = float_dtype("multivariate_normal", dtype)
     cdt = compute_dtype(dt)
     mean, cov = param("multivariate_normal", "mean", mean, cdt), param("multivariate_normal", "cov", cov, cdt)
     if mean.ndim == 0 or cov.ndim < 2 or cov.shape[-2:] != mean.shape[-1:] * 2:

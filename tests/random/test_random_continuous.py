@@ -102,6 +102,23 @@ def test_truncated_normal_passes_a_kolmogorov_smirnov_test_even_far_in_a_tail(lo
     assert _ks(x, stats.truncnorm(lower, upper).cdf) > 1e-3
 
 
+@pytest.mark.parametrize("lower, upper", [(0.0, 1e-6), (-1e-4, 0.0), (0.0, 4e-4), (2.0, 2.0001), (-30.0, -29.9999)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_truncated_normal_of_a_narrow_interval_resolves_it(lower, upper, dtype):
+    # (such intervals took the tail's log-space inversion, whose rounding left a handful of values)
+    x = fx.random.truncated_normal(fx.random.key(0), lower, upper, (N,), dtype)
+    x64 = _f64(x)
+    assert x.dtype == dtype and np.all((x64 > lower) & (x64 < upper))
+    representable = np.unique(np.linspace(lower, upper, 4 * N).astype(dtype)).size  # (at most; float32 at 2.0 has 420)
+    assert np.unique(x64).size > 0.3 * min(N, representable)
+    grid = np.linspace(lower, upper, 100001)  # (SciPy's moments are NaN on such intervals)
+    density = np.exp(-(grid ** 2 - grid[np.argmin(np.abs(grid))] ** 2) / 2)
+    mean = (grid * density).sum() / density.sum()
+    std = np.sqrt(((grid - mean) ** 2 * density).sum() / density.sum())
+    assert abs(x64.mean() - mean) < 5 * std / np.sqrt(N) + (upper - lower) / representable
+    assert _ks(x64, stats.truncnorm(lower, upper).cdf) > 1e-3 or representable < N
+
+
 def test_truncated_normal_float64_and_broadcast_bounds():
     lower = np.array([-1.0, 0.0, 5.0])
     x = np.asarray(fx.random.truncated_normal(fx.random.key(1), lower, lower + 0.5, (4000, 3), np.float64))

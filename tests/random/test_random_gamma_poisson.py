@@ -140,6 +140,19 @@ def test_multivariate_normal_of_a_singular_covariance_with_eigh():
     np.testing.assert_allclose(x[:, 0], x[:, 1], atol=1e-3)
 
 
+@pytest.mark.parametrize("mean_dtype, cov_dtype, want", [(np.float64, np.float64, np.float64),
+                                                        (np.float32, np.float64, np.float64),
+                                                        (np.float16, np.float16, np.float16),
+                                                        (np.int64, np.int64, np.float32)])
+def test_multivariate_normal_draws_in_the_dtype_of_mean_and_cov_as_jax_does(mean_dtype, cov_dtype, want):
+    big = 1e8 if want == np.float64 else 1.0
+    x = fx.random.multivariate_normal(fx.random.key(0), np.array([big, 0]).astype(mean_dtype),
+                                      np.eye(2, dtype=cov_dtype), (2000,))
+    assert x.dtype == want
+    if want == np.float64:  # (the noise survives next to 1e8)
+        assert abs(np.asarray(x)[:, 0].std() - 1) < 0.1
+
+
 def test_multivariate_normal_broadcasts_batches_of_means_and_covariances():
     mean = np.zeros((4, 1, 2))
     cov = np.stack([np.eye(2) * s for s in (1.0, 4.0, 9.0)])  # (3, 2, 2)
