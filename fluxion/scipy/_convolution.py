@@ -174,9 +174,11 @@ def _convolve(op: str, a: Array, b: Array, mode: str, method: str) -> Array:
         return _direct(a, b, mode)
     if a.dtype in dtypes.FLOATING:
         return _fft_convolve(op, a, b, mode, None)
-    # integers: SciPy rounds the FFT's result back to the inputs' dtype
+    # integers: SciPy rounds the FFT's result back to the inputs' dtype, which narrower integers
+    # wrap into (by way of int64: a float converted to them would saturate)
     wide = dtypes.float64
-    return convert(fnp.round(_fft_convolve(op, convert(a, wide), convert(b, wide), mode, None)), a.dtype)
+    out = fnp.round(_fft_convolve(op, convert(a, wide), convert(b, wide), mode, None))
+    return convert(out if a.dtype.itemsize == 8 else convert(out, dtypes.int64), a.dtype)
 
 
 def convolve(in1, in2, mode: str = "full", method: str = "auto") -> Array:

@@ -108,7 +108,13 @@ class gaussian_kde:  # noqa: N801  (SciPy's name)
     def silverman_factor(self) -> Array:
         return (self.neff * (self.d + 2) / 4) ** (-1 / (self.d + 4))
 
-    covariance_factor = scotts_factor
+    def covariance_factor(self) -> Array:
+        """The bandwidth factor that `bw_method` chose (`factor`)."""
+        return self.factor
+
+    def set_bandwidth(self, bw_method: str | float | Callable | None = None) -> None:
+        """Chooses the bandwidth factor again, as `bw_method` in the constructor does."""
+        self._set_factor(bw_method)
 
     def _points(self, points) -> Array:
         # promoted with the data, so that Python floats keep their digits next to float64 data

@@ -157,6 +157,12 @@ _VM_LOG_WEIGHTS = np.array([math.lgamma(2 * m + 1) - 2 * math.lgamma(m + 1) - m 
 
 
 def _vonmises_cdf(y, kappa):
+    # (SciPy's at +-inf: 1 and 0)
+    infinite = fnp.isinf(y)
+    return fnp.where(infinite, (y > 0).astype(y.dtype), _vonmises_cdf_finite(_safe(infinite, 0, y), kappa))
+
+
+def _vonmises_cdf_finite(y, kappa):
     # over one turn: F(y) = F(y - 2 pi j) + j, with y - 2 pi j in [-pi, pi]
     turns = fnp.round(y / (2 * math.pi))
     y = y - 2 * math.pi * turns

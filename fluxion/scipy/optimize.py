@@ -70,7 +70,7 @@ def minimize(fun: Callable, x0, args: tuple = (), *, method: str, tol: float | N
                        "minimize over x.ravel() and reshape inside fun")
     if tol is not None:
         options.setdefault("gtol", tol)
-    return _bfgs(lambda x: fun(x, *args), x0, options.get("maxiter") or 200 * x0.size,
+    return _bfgs(lambda x: fun(x, *args), x0, 200 * x0.size if options.get("maxiter") is None else options["maxiter"],
                  options.get("gtol", 1e-5), options.get("norm", math.inf), options.get("line_search_maxiter", 10))
 
 

@@ -86,3 +86,15 @@ def test_bad_arguments_name_the_fix():
         kde.integrate_box_1d(0.0, 1.0)
     with raises(NotImplementedError, "integrate_box_1d"):
         kde.integrate_box([0.0, 0.0], [1.0, 1.0])
+
+
+@pytest.mark.parametrize("bw_method", [None, "scott", "silverman", 0.3, lambda kde: 0.4])
+def test_covariance_factor_and_set_bandwidth_are_scipys(bw_method):
+    data = np.random.default_rng(3).normal(size=(2, 40))
+    got, want = gaussian_kde(data, bw_method=bw_method), ss.gaussian_kde(data, bw_method=bw_method)
+    np.testing.assert_allclose(float(got.covariance_factor()), want.covariance_factor(), rtol=1e-12)
+    got.set_bandwidth("silverman")
+    want.set_bandwidth("silverman")
+    points = np.array([[0.1, -0.5], [0.3, 1.0]])
+    np.testing.assert_allclose(float(got.factor), want.factor, rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(got.evaluate(points)), want.evaluate(points), rtol=1e-10)

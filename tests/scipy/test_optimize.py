@@ -98,3 +98,14 @@ def test_derivative_of_the_minimizer():
     np.testing.assert_allclose(x + 0.2 * x ** 3, np.asarray(c), rtol=1e-9)
     np.testing.assert_allclose(jac, np.diag(1 / (1 + 0.6 * x ** 2)), atol=1e-6)
     np.testing.assert_allclose(np.asarray(fx.jacfwd(argmin)(c)), jac, atol=1e-7)
+
+
+@pytest.mark.parametrize("maxiter", [0, 1])
+def test_maxiter_is_honoured_down_to_zero_as_scipys(maxiter):
+    fun = lambda x: ((x - 1.0) ** 2).sum() + x[0] ** 4  # noqa: E731
+    x0 = np.array([0.0, 3.0])
+    got = minimize(fun, x0, method="BFGS", options={"maxiter": maxiter})
+    want = scipy.optimize.minimize(fun, x0, method="BFGS", options={"maxiter": maxiter})
+    assert int(got.nit) == want.nit == maxiter and int(got.status) == want.status == 1
+    if maxiter == 0:
+        np.testing.assert_array_equal(np.asarray(got.x), x0)

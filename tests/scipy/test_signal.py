@@ -63,6 +63,15 @@ def test_integer_and_boolean_convolutions_keep_their_dtype():
     assert fs.convolve(fnp.asarray(2.0), fnp.asarray(3.0)).tolist() == 6.0
 
 
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16, np.uint16])
+def test_narrow_integer_fft_convolutions_wrap_as_scipy_and_the_direct_sum_do(dtype):
+    a, b = np.array([100, 100, 3], dtype), np.array([2, 2], dtype)
+    want = ss.convolve(a, b, method="fft")
+    _close(fs.convolve(a, b, method="fft"), want, 0)
+    _close(fs.convolve(a, b, method="direct"), want, 0)
+    _close(fx.jit(lambda a, b: fs.correlate(a, b, method="fft"))(a, b), ss.correlate(a, b, method="fft"), 0)
+
+
 def test_large_floating_inputs_go_through_the_fft_with_auto():
     a, b = rand((400,), 0), rand((300,), 1)
     _close(fs.convolve(a, b), ss.convolve(a, b))

@@ -106,6 +106,13 @@ def test_wrapcauchy_near_its_peak_keeps_its_digits():
     _close(fs.wrapcauchy.logpdf(_f64([1e-9, 1e-3]), float(c)), want, atol=0)
 
 
+def test_vonmises_cdf_at_infinities_is_scipys():
+    x = np.array([-np.inf, np.inf, -np.inf, np.inf])
+    kappa = np.array([0.5, 0.5, 30.0, 30.0])  # (both of its methods)
+    _close(fs.vonmises.cdf(fnp.asarray(x), fnp.asarray(kappa)), ss.vonmises.cdf(x, kappa), atol=0)
+    _close(fx.grad(lambda x: fs.vonmises.cdf(x, 2.0).sum())(fnp.asarray(x)), np.zeros(4), atol=0)
+
+
 def test_vonmises_cdf_matches_quadrature_for_every_concentration():
     mpmath = pytest.importorskip("mpmath")
     mpmath.mp.dps = 30
