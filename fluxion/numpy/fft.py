@@ -13,6 +13,7 @@ axis listed twice in `axes` is transformed twice.
 from __future__ import annotations
 
 import math
+import numbers
 import operator
 from typing import Iterator, Sequence
 
@@ -25,6 +26,8 @@ from ..ops import shape as S
 from ..ops._util import axis_index
 from ._convert import convert
 from ._creation import asarray
+from ._division import divide
+from ._elementwise import multiply
 from ._manipulation import roll
 from ._placement import place, resolve
 
@@ -300,7 +303,7 @@ def irfft2(x, /, s: Sequence[int] | None = None, axes: Sequence[int] = (-2, -1),
     return _transform("irfft2", x, "irfft", s, axes, norm)
 
 
-def _frequencies(op: str, n, d, dtype, device) -> tuple[int, float, object, object]:
+def _frequencies(op: str, n, d, dtype, device) -> tuple[int, float | Array, object, object]:
     """Checked `n`, the spacing 1 / (n * d) of the frequencies, the result dtype and device."""
     device = resolve(op, device)
     n = operator.index(n)
@@ -310,11 +313,13 @@ def _frequencies(op: str, n, d, dtype, device) -> tuple[int, float, object, obje
     if dtype not in dtypes.REAL_FLOATING:
         raise op_error(DTypeError, op, f"returns real floating-point frequencies, not {dtype}",
                        "pass a real floating dtype such as fluxion.numpy.float32")
+    if not isinstance(d, numbers.Real):  # an array (traced, say): the spacing in the result's dtype
+        return n, divide(1, multiply(n, convert(asarray(d), dtype))), dtype, device
     return n, 1.0 / (n * float(d)), dtype, device
 
 
-def _scaled(op: str, k: Array, scale: float, dtype, device) -> Array:
-    return place(op, E.mul_p.bind(convert(k, dtype), convert(scale, dtype)), device)
+def _scaled(op: str, k: Array, scale, dtype, device) -> Array:
+    return place(op, multiply(convert(k, dtype), convert(scale, dtype)), device)
 
 
 def fftfreq(n: int, /, d: float = 1.0, *, dtype=None, device=None) -> Array:

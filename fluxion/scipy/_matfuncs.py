@@ -9,6 +9,7 @@ compiled program cannot do by value: pass the matrix as complex for that result.
 """
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 
@@ -33,7 +34,20 @@ _THETA13 = 5.371920351148152  # the largest 1-norm for which it is accurate to d
 _LOG_NODES, _LOG_WEIGHTS = np.polynomial.legendre.leggauss(8)
 _LOG_NODES, _LOG_WEIGHTS = (_LOG_NODES + 1) / 2, _LOG_WEIGHTS / 2  # moved from [-1, 1] to [0, 1]
 _LOG_THETA = {4: 0.76, 8: 0.33}  # by the itemsize of the real dtype
-_MAX_ROOTS = 64  # square roots past which a matrix is taken as singular (its logarithm as inf)
+_MAX_ROOTS = 64  # square roots past which a matrix is taken as singular (its logarithm as NaN)
+
+
+def _in_single(fn):
+    """`fn` of a square-matrix stack `A`, which computes 16-bit floats in float32 and rounds the
+    result back (Padé's coefficients overflow float16, and logm's thresholds are float32's)."""
+    @functools.wraps(fn)
+    def wrapped(A, *args, **kwargs):
+        a = _matrices(fn.__name__, A, square=True)
+        if a.dtype not in (fnp.float16, fnp.bfloat16):
+            return fn(a, *args, **kwargs)
+        out = fn(a.astype(fnp.float32), *args, **kwargs)
+        return out.astype(a.dtype) if isinstance(out, fnp.ndarray) else (out[0].astype(a.dtype), out[1])
+    return wrapped
 
 
 def _norm1(a):
@@ -41,6 +55,7 @@ def _norm1(a):
     return fnp.max(fnp.sum(fnp.abs(a), axis=-2), axis=-1, initial=0)
 
 
+@_in_single
 def expm(A):
     """The matrix exponential of each square matrix, by scaling and squaring: the matrix is
     scaled by 2**-s so its 1-norm is at most 5.37, exponentiated by the degree-13 Padé
@@ -97,12 +112,13 @@ def expm_frechet(A, E, method=None, compute_expm: bool = True, check_finite: boo
     return (out[..., :n, :n], frechet) if compute_expm else frechet
 
 
+@_in_single
 def logm(A, disp: bool = True):
     """The principal matrix logarithm of each square matrix (`expm(logm(A)) == A`), by inverse
     scaling and squaring: square roots are taken (per matrix) until the root is within 1-norm
     0.33 of the identity, whose logarithm an 8-point Gauss-Legendre rule gives, and the result is
     scaled back by 2**roots. A real matrix with a negative real eigenvalue has no real logarithm
-    and gives NaN (pass it as complex for the complex one); a singular matrix gives inf or NaN.
+    and gives NaN (pass it as complex for the complex one), as does a singular matrix.
     With `disp=False`, `(logm, errest)`, errest being ||expm(logm) - A||_1 / ||A||_1.
     Differentiable (through `sqrtm` and the solves).
 
@@ -127,9 +143,11 @@ def logm(A, disp: bool = True):
     nodes, weights = (fnp.asarray(v, dtype=fnp.real(x).dtype)[:, None, None] for v in (_LOG_NODES, _LOG_WEIGHTS))
     f = fnp.sum(weights * fnp.linalg.solve(eye + nodes * x, x), axis=-3)
     f = f * fnp.ldexp(fnp.ones(roots.shape, fnp.real(f).dtype), roots)[..., None, None]
+    f = fnp.where((_norm1(r - eye) > theta)[..., None, None], math.nan, f)  # (roots of a singular matrix stay so)
     return f if disp else (f, _norm1(expm(f) - a) / _norm1(a))
 
 
+@_in_single
 def fractional_matrix_power(A, t):
     """The principal power `t` of each square matrix: for an integer `t` by repeated products
     (and the inverse for t < 0), otherwise `expm(t * logm(A))`, so NaN for a real matrix with a

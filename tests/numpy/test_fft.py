@@ -243,3 +243,13 @@ def test_module_lists_its_public_functions():
                 "rfftfreq", "fftshift", "ifftshift", "fft2", "ifft2", "rfft2", "irfft2"}
     assert set(fnp.fft.__all__) == expected
     assert all(callable(getattr(fnp.fft, name)) for name in expected)
+
+
+def test_frequencies_take_an_array_spacing_traced_under_jit_and_differentiable():
+    import fluxion as fx
+    for name in ("fftfreq", "rfftfreq"):
+        want = getattr(np.fft, name)(5, 0.5)
+        np.testing.assert_allclose(fx.jit(lambda d: getattr(fnp.fft, name)(5, d))(0.5), want, rtol=1e-6)
+        np.testing.assert_allclose(getattr(fnp.fft, name)(5, np.array(0.5), dtype=fnp.float64), want, rtol=1e-15)
+    # sum(fftfreq(4, d)) = -2 / (4 d): its derivative is 2 / (4 d**2)
+    np.testing.assert_allclose(fx.grad(lambda d: fnp.fft.fftfreq(4, d).sum())(0.5), 2.0, rtol=1e-6)

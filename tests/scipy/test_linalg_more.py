@@ -528,3 +528,24 @@ def test_lyapunov_solvers_differentiate_and_refuse_bad_arguments():
         fsl.solve_discrete_lyapunov(a, fnp.eye(2))
     with pytest.raises(ValueError, match="q must have shape"):
         fsl.solve_continuous_lyapunov(a, fnp.eye(2))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, "bfloat16"])
+def test_matrix_functions_of_16_bit_floats_compute_in_float32_and_keep_the_dtype(dtype):
+    a = np.array([[0.3, 1.0], [-0.5, 0.8]])
+    x = fnp.asarray(a, dtype=dtype)
+    spd = fnp.asarray(a @ a.T + np.eye(2), dtype=dtype)
+    a16 = np.asarray(x).astype(np.float64)
+    spd16 = np.asarray(spd).astype(np.float64)
+    for got, want in [(fsl.expm(x), sl.expm(a16)), (fx.jit(fsl.expm)(x), sl.expm(a16)),
+                      (fsl.expm(fnp.zeros((2, 2), dtype=dtype)), np.eye(2)),
+                      (fsl.logm(spd), sl.logm(spd16)), (fsl.fractional_matrix_power(spd, 0.5), sl.sqrtm(spd16))]:
+        assert got.dtype == x.dtype
+        _close(np.asarray(got).astype(np.float64), want, rtol=2e-2, atol=2e-2)
+
+
+@pytest.mark.parametrize("a", [np.zeros((2, 2)), np.diag([1.0, 0.0]), np.zeros((1, 1))])
+def test_logm_of_a_singular_matrix_is_nan(a):
+    # (64 square roots of a singular matrix stay singular: their logarithm scaled back was finite and huge)
+    assert np.isnan(np.asarray(fsl.logm(a))).any()
+    assert np.isnan(np.asarray(fx.jit(fsl.logm)(fnp.asarray(a, dtype=fnp.float32)))).any()
