@@ -261,8 +261,8 @@ def lu(a, permute_l: bool = False, overwrite_a: bool = False, check_finite: bool
         return fnp.take_along_axis(lower, fnp.broadcast_to(inverse[..., None], inverse.shape + (k,)), axis=-2), upper
     if p_indices:
         return inverse, lower, upper
-    # p[i, j] = 1 where row i of a is row j of l @ u, that is where perm[j] == i
-    p = (perm[..., None, :] == fnp.arange(m, dtype=perm.dtype)[:, None]).astype(a.dtype)
+    # p[i, j] = 1 where row i of a is row j of l @ u, that is where perm[j] == i (real, as SciPy's)
+    p = (perm[..., None, :] == fnp.arange(m, dtype=perm.dtype)[:, None]).astype(fnp.real(a).dtype)
     return p, lower, upper
 
 

@@ -89,6 +89,14 @@ def test_lu_forms(shape):
     _close(np.take_along_axis(np.asarray(l2), np.asarray(idx)[..., None], axis=-2) @ np.asarray(u2), a)
 
 
+def test_lu_of_a_complex_matrix_gives_a_real_permutation_as_scipys():
+    a = rng.normal(size=(3, 3)) + 1j * rng.normal(size=(3, 3))
+    got, want = fsl.lu(fnp.asarray(a)), sl.lu(a)
+    assert got[0].dtype == want[0].dtype == np.float64
+    for mine, theirs in zip(got, want):
+        _close(np.asarray(mine), theirs)
+
+
 @pytest.mark.parametrize("assume_a", ["gen", "sym", "pos"])
 @pytest.mark.parametrize("lower", [False, True])
 def test_solve(assume_a, lower):
