@@ -12,7 +12,7 @@ from .core.array import Array, to_array
 from .core.errors import ArgumentTypeError, InvalidArgumentError
 from .transforms.autodiff import jvp, vjp
 
-# Step and tolerance by the real dtype of the least precise argument. With these steps central
+# Step and tolerance by the real dtype of the least precise argument or output. With these steps central
 # differences are good to about 1e-4 (float32) and 1e-9 (float64) of the derivative, so the
 # tolerances leave a wide margin and still catch a rule that is off by a fraction of a percent.
 _EPS = {dtypes.float64: 1e-6, dtypes.float32: 1e-3}
@@ -53,17 +53,24 @@ def _check_close(op: str, what: str, a, estimates: list, atol: float, rtol: floa
                          f"  got      {a}\n  expected {b}")
 
 
-def _prepared(op: str, args, atol, rtol, eps) -> tuple[list[Array], object, float, float, float]:
-    """The leaves of the arguments as Arrays, which must be floating, and their structure; then
-    atol, rtol and the finite-difference step, defaulting by the narrowest dtype of the leaves."""
+def _prepared(op: str, f: Callable, args, atol, rtol, eps) -> tuple[list[Array], object, Callable, float, float,
+                                                                    float]:
+    """The leaves of the arguments as Arrays, which must be floating, their structure and `f` of
+    the leaves (`_flat`); then atol, rtol and the finite-difference step, defaulting by the
+    narrowest real dtype of the leaves and of f's floating outputs at them (float64 arguments
+    that f computes with in float32 round as float32)."""
     leaves, treedef = tree.flatten(tuple(args))
     leaves = [to_array(x) for x in leaves]
     bad = [x.dtype for x in leaves if x.dtype not in dtypes.FLOATING]
     if bad:
         raise ArgumentTypeError(f"{op} needs floating-point arguments, got {bad}; "
                                 "fix: convert them with .astype(float)")
-    dt = min((dtypes.real_dtype(x.dtype) for x in leaves), key=lambda d: d.itemsize, default=dtypes.float64)
-    return (leaves, treedef, atol if atol is not None else _TOL.get(dt, _LOW_TOL),
+    flat = _flat(op, f, treedef)
+    if None not in (atol, rtol, eps):
+        return leaves, treedef, flat, atol, rtol, eps
+    kinds = [x.dtype for x in leaves] + [o.dtype for o in map(to_array, flat(*leaves)) if o.dtype in dtypes.FLOATING]
+    dt = min(map(dtypes.real_dtype, kinds), key=lambda d: d.itemsize, default=dtypes.float64)
+    return (leaves, treedef, flat, atol if atol is not None else _TOL.get(dt, _LOW_TOL),
             rtol if rtol is not None else _TOL.get(dt, _LOW_TOL), eps if eps is not None else _EPS.get(dt, _LOW_EPS))
 
 
@@ -134,8 +141,8 @@ def check_grads(f: Callable, args: Sequence, order: int = 2, modes: Sequence[str
     Forward mode is checked against central differences along a random direction; reverse
     mode by the dot-product test `<u, J v> == <J^T u, v>`, with `J v` from central differences
     too (so each mode is checked on its own, as jax's check_grads does). Tolerances and
-    the step default by the least precise argument's dtype (float64: step 1e-6, tolerance
-    1e-5; float32: 1e-3 and 2e-3; a complex dtype as its real part). `modes` holds "fwd"
+    the step default by the least precise dtype of the arguments and of f's outputs (float64:
+    step 1e-6, tolerance 1e-5; float32: 1e-3 and 2e-3; a complex dtype as its real part). `modes` holds "fwd"
     and/or "rev" (a single one may be given as a string). Raises AssertionError naming the
     mode and order that failed.
 
@@ -146,7 +153,7 @@ def check_grads(f: Callable, args: Sequence, order: int = 2, modes: Sequence[str
     if not modes or any(m not in _MODES for m in modes) or order < 1:
         raise InvalidArgumentError(f"check_grads: got order={order!r}, modes={modes!r}; "
                                    "fix: pass order >= 1 and modes drawn from ('fwd', 'rev')")
-    leaves, treedef, atol, rtol, eps = _prepared("check_grads", args, atol, rtol, eps)
+    leaves, _, flat, atol, rtol, eps = _prepared("check_grads", f, args, atol, rtol, eps)
     rng = np.random.default_rng(0)
 
     def check(g, xs, k):
@@ -172,7 +179,7 @@ def check_grads(f: Callable, args: Sequence, order: int = 2, modes: Sequence[str
             if k > 1:
                 check(lambda *ys: list(vjp(g, *ys)[1](u)), xs, k - 1)
 
-    check(_flat("check_grads", f, treedef), leaves, order)
+    check(flat, leaves, order)
 
 
 def _labelled(err_msg: str, what: str) -> str:
@@ -189,11 +196,10 @@ def check_jvp(f: Callable, f_jvp: Callable, args: Sequence, atol: float | None =
     >>> x = (fnp.asarray([0.5, 1.0], dtype=fnp.float64),)
     >>> fx.test_util.check_jvp(fnp.sin, functools.partial(fx.jvp, fnp.sin), x)
     """
-    leaves, treedef, atol, rtol, eps = _prepared("check_jvp", args, atol, rtol, eps)
+    leaves, treedef, flat_f, atol, rtol, eps = _prepared("check_jvp", f, args, atol, rtol, eps)
     rng = np.random.default_rng(0)
     v = [_random_like(rng, x) for x in leaves]
     out, tangent = f_jvp(tree.unflatten(treedef, leaves), tree.unflatten(treedef, v))
-    flat_f = _flat("check_jvp", f, treedef)
     _check_all("check_jvp", _labelled(err_msg, "primal"), tree.leaves(out), [(flat_f(*leaves), None)], atol, rtol)
     _check_all("check_jvp", _labelled(err_msg, "tangent"), tree.leaves(tangent), _numeric(flat_f, leaves, v, eps),
                atol, rtol)
@@ -211,9 +217,8 @@ def check_vjp(f: Callable, f_vjp: Callable, args: Sequence, atol: float | None =
     >>> x = (fnp.asarray([0.5, 1.0], dtype=fnp.float64),)
     >>> fx.test_util.check_vjp(fnp.sin, functools.partial(fx.vjp, fnp.sin), x)
     """
-    leaves, treedef, atol, rtol, eps = _prepared("check_vjp", args, atol, rtol, eps)
+    leaves, treedef, flat_f, atol, rtol, eps = _prepared("check_vjp", f, args, atol, rtol, eps)
     rng = np.random.default_rng(0)
-    flat_f = _flat("check_vjp", f, treedef)
     out, pullback = f_vjp(*tree.unflatten(treedef, leaves))
     out_leaves, out_tree = tree.flatten(out)
     _check_all("check_vjp", _labelled(err_msg, "primal"), out_leaves, [(flat_f(*leaves), None)], atol, rtol)

@@ -175,6 +175,17 @@ def test_a_complex64_argument_beside_a_float64_one_gets_the_float32_step():
         check_grads(lambda b, a: a * fnp.exp(b), (b, a), order=1, eps=1e-6, atol=1e-5, rtol=1e-5)
 
 
+@pytest.mark.parametrize("scale", [1.01, 2.0])
+def test_float64_arguments_computed_in_float32_get_the_float32_step_and_a_wrong_rule_fails(scale):
+    # (the float64 step, with float32's rounding allowed for at that step, passed a rule off by 2x)
+    x = (np.array([0.5, -0.3, 0.7, 1.2]),)
+    f32 = lambda a: a.astype(fnp.float32)  # noqa: E731
+    check_grads(lambda a: fnp.sum(fnp.sin(f32(a))) + 10.0, x, order=2)
+    for mode, wrong in (("fwd", _scaled_jvp(scale)), ("rev", _scaled_vjp(scale))):
+        with pytest.raises(AssertionError):
+            check_grads(lambda a: fnp.sum(wrong(f32(a))) + 10.0, x, order=1, modes=mode)
+
+
 @pytest.mark.parametrize("name", ["square", "conj_times_square", "abs", "log"])
 def test_complex_functions_pass_as_in_jax_and_a_wrong_complex_rule_fails(jax, name):
     z = np.array([0.3 + 0.4j, -1.1 + 0.2j, 0.5 - 0.7j])

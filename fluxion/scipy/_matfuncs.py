@@ -66,9 +66,10 @@ def expm(A):
     [[1.0, 1.0], [0.0, 1.0]]
     """
     a = _matrices("expm", A, square=True)
-    norm = _norm1(a)
+    norm = _norm1(stop_gradient(a))
     finite = fnp.isfinite(norm)
-    s = fnp.where(finite & (norm > _THETA13), fnp.ceil(fnp.log2(norm / _THETA13)), 0).astype(fnp.int32)
+    # (log2 of at least 1: a zero matrix makes no -inf, which fx.debug_infs() would report)
+    s = fnp.where(finite, fnp.ceil(fnp.log2(fnp.maximum(norm, _THETA13) / _THETA13)), 0).astype(fnp.int32)
     a = a * fnp.ldexp(fnp.ones_like(norm), -s)[..., None, None]
     b = _PADE13
     eye = fnp.broadcast_to(fnp.eye(a.shape[-1], dtype=a.dtype), a.shape)

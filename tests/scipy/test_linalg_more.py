@@ -549,3 +549,10 @@ def test_logm_of_a_singular_matrix_is_nan(a):
     # (64 square roots of a singular matrix stay singular: their logarithm scaled back was finite and huge)
     assert np.isnan(np.asarray(fsl.logm(a))).any()
     assert np.isnan(np.asarray(fx.jit(fsl.logm)(fnp.asarray(a, dtype=fnp.float32)))).any()
+
+
+def test_expm_of_a_zero_matrix_makes_no_infinity_or_nan_for_the_checks():
+    # (the scaling's log2 of a zero norm was -inf, and its derivative 0/0, though the results are finite)
+    with fx.debug_infs(), fx.debug_nans():
+        _close(fsl.expm(fnp.zeros((2, 2))), np.eye(2))
+        _close(fx.grad(lambda t: fnp.sum(fsl.expm(t * fnp.ones((2, 2)))))(0.0), 4.0, rtol=1e-6)
