@@ -15,7 +15,7 @@ import operator
 import numpy as np
 
 from ..core import dtypes as D
-from ..core.array import Array, Tracer
+from ..core.array import PYTHON_SCALARS, Array, Tracer
 from ..core.errors import op_error
 from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
@@ -168,7 +168,7 @@ def _comparison(name: str, prim, kind: str, summary: str, call: str, result: str
             if type(c) is int and dt in D.INTEGER:
                 info = np.iinfo(dt)
                 if not info.min <= c <= info.max:
-                    return full_like(x, _outside(op, c > info.max), D.bool_)
+                    return full_like(convert(x, dt), _outside(op, c > info.max), D.bool_)  # (x may be NumPy's)
             if dt == D.uint64 and not getattr(x, "weak", False) and getattr(c, "dtype", None) in D.SIGNED:
                 # a negative c is below x's range; the others fit it
                 below, u = c < 0, convert(c, D.uint64)
@@ -659,10 +659,10 @@ def _log_add(x: Array, y: Array, *, exp_p, log_base: float) -> Array:
 def clip(x, /, min=None, max=None) -> Array:  # noqa: A002
     """x limited to [min, max]; either bound may be None, a Python scalar or an array.
 
-    The result has x's dtype (the bounds are converted to it; Python ints outside an integer
-    dtype's range are first brought inside), except that integer x with a floating bound is
-    promoted with it first, as by `maximum`, rather than the bound truncated. NaN in x or a
-    bound gives NaN.
+    As in NumPy and jax, x is promoted with array bounds (and NumPy scalars), as by `maximum`;
+    a Python scalar bound takes x's dtype (an int outside an integer dtype's range is first
+    brought inside), except that integer x with a float bound becomes floating, rather than the
+    bound truncated. NaN in x or a bound gives NaN.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.clip(fnp.asarray([-2, 5, 9]), 0, 6).tolist()
@@ -673,9 +673,12 @@ def clip(x, /, min=None, max=None) -> Array:  # noqa: A002
     if x.__class__ is Array and _ctx.interp is EAGER and (out := _eager_clip(x, min, max)) is not None:  # kept fast
         return out
     (x,) = operands("clip", REAL_NUMERIC, x)
-    floating = [b for b in (min, max) if isinstance(b, float) or isinstance(b, Array) and b.dtype in D.FLOATING]
-    if x.dtype in D.INTEGER and floating:
-        x = operands("clip", REAL_NUMERIC, x, *floating)[0]
+    # arrays and NumPy scalars promote x, as in maximum and minimum; Python scalars do not, but a
+    # float one makes integer x floating
+    promoting = [b for b in (min, max) if b is not None and (b.__class__ not in PYTHON_SCALARS or
+                                                               isinstance(b, float) and x.dtype in D.INTEGER)]
+    if promoting:
+        x = operands("clip", REAL_NUMERIC, x, *promoting)[0]
     out = x
     if min is not None:
         out = E.max_p.bind(out, _bound(min, x))
@@ -742,9 +745,15 @@ def _eager_bound(b, dt: np.dtype) -> np.ndarray:
 
 
 def _bound(b, x: Array) -> Array:
-    if isinstance(b, int) and not isinstance(b, (bool, np.generic)) and x.dtype in D.INTEGER:
+    """Bound `b` in x's dtype, a Python int (also one traced under jit: a weak int) brought
+    inside an integer dtype's range first."""
+    if x.dtype in D.INTEGER:
         info = np.iinfo(x.dtype)
-        b = min(max(b, int(info.min)), int(info.max))
+        if isinstance(b, int) and not isinstance(b, (bool, np.generic)):
+            b = min(max(b, int(info.min)), int(info.max))
+        elif getattr(b, "weak", False) and b.dtype in D.SIGNED:
+            top = min(int(info.max), int(np.iinfo(b.dtype).max))
+            b = E.min_p.bind(E.max_p.bind(b, convert(int(info.min), b.dtype)), convert(top, b.dtype))
     return convert(b, x.dtype, x.weak)
 
 

@@ -543,6 +543,20 @@ def test_clip_of_integers_with_a_floating_bound_promotes_like_maximum_instead_of
     np.testing.assert_array_equal(fx.jit(lambda x: fnp.clip(x, bound(lo), bound(hi)))(fnp.asarray(x)), out)
 
 
+@pytest.mark.parametrize("x, lo, hi", [
+    (np.array([0, 5, 50, 200], np.uint8), np.int16(-5), np.int16(100)),
+    (np.array([0, 5, 50, 200], np.uint8), 10, np.array(300, np.int16)),
+    (np.array([1, 5, 9], np.int8), np.float32(2.5), None),
+    (np.array([1.0, 5.0], np.float32), np.float64(2.0), None),
+    (np.array([0, 5, 50, 200], np.uint8), -5, 300)])
+def test_clip_promotes_x_with_array_and_numpy_scalar_bounds_as_numpy_and_jit_agrees(x, lo, hi):
+    # (such bounds were converted to x's dtype: int16 -5 wrapped to 251 in uint8, float32 2.5 truncated to 2)
+    want = np.clip(x, lo, hi)
+    for got in (fnp.clip(x, lo, hi), fx.jit(fnp.clip)(x, lo, hi)):  # (under jit the Python ints are traced)
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(np.asarray(got), want)
+
+
 def test_clip_without_bounds_returns_a_new_array_with_equal_values():
     x = fnp.asarray([1, 2])
     out = fnp.clip(x)
@@ -760,6 +774,7 @@ def test_comparisons_with_python_ints_outside_the_dtype_range_are_exact_eagerly_
     for name in ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal"):
         f, ref = getattr(fnp, name), getattr(np, name)
         for got, expected in ((f(fnp.asarray(x), c), ref(x, c)), (f(c, fnp.asarray(x)), ref(c, x)),
+                              (f(x, c), ref(x, c)), (f(c, x[1]), ref(c, x[1])),  # (NumPy operands crashed)
                               (fx.jit(lambda a: f(a, c))(fnp.asarray(x)), ref(x, c)),
                               (fx.jit(lambda a: f(c, a))(fnp.asarray(x)), ref(c, x))):
             assert got.dtype == np.bool_
