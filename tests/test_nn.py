@@ -152,3 +152,16 @@ def test_dot_product_attention_matches_jax():
     _close(half, jnn.dot_product_attention(q, k, v), rtol=0, atol=1e-2)
     with pytest.raises(fx.errors.ShapeError, match="multiple of K"):
         nn.dot_product_attention(q, k[:, :, :1].repeat(3, 2), v[:, :, :1].repeat(3, 2))
+
+
+@pytest.mark.parametrize("x, axis, error", [(fnp.ones((2, 4)), None, TypeError), (fnp.ones((2, 4)), 5, IndexError),
+                                            (fnp.asarray(1.0), -1, ValueError)])
+def test_glu_names_a_bad_axis_or_a_0_d_array(x, axis, error):
+    with pytest.raises(error) as info:
+        nn.glu(x, axis=axis)
+    assert isinstance(info.value, fx.errors.FluxionError)
+
+
+def test_glu_takes_a_numpy_integer_axis():
+    x = np.arange(8.0).reshape(2, 4)
+    np.testing.assert_allclose(nn.glu(x, axis=np.int64(0)), x[:1] / (1 + np.exp(-x[1:])), rtol=1e-6)

@@ -26,6 +26,7 @@ from ..core.errors import ShapeError, op_error
 from ..core.interpreters import EAGER, _ctx
 from ..core.primitive import numpy_kernel
 from ..ops import elementwise as E
+from ..ops._util import axis_index
 from ..numpy._convert import promote_inexact
 from ..numpy._elementwise_base import eager_array
 from ._attention import dot_product_attention
@@ -348,7 +349,10 @@ def glu(x, axis: int = -1):
     [1.0]
     """
     x = _float("glu", x)
-    n = x.shape[axis] if x.ndim else 0
+    if x.ndim == 0:
+        raise op_error(ShapeError, "glu", "a 0-d array has no axis to split in two halves",
+                       "pass an array with an even length along axis")
+    n = x.shape[axis_index("glu", axis, x.ndim)]
     if n % 2:
         raise op_error(ShapeError, "glu", f"axis {axis} of shape {x.shape} has odd length {n}, which does not "
                        "split in two halves", "pass an array with an even length along axis")

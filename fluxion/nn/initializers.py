@@ -133,7 +133,7 @@ def truncated_normal(stddev: float = 1e-2, dtype: Any = dtypes.float32, lower: f
 
 # variance scaling -----------------------------------------------------------------------------------------
 def _axes_size(name: str, shape: tuple[int, ...], axes: Axes, what: str) -> int:
-    axes = (axes,) if isinstance(axes, int) else tuple(axes)
+    axes = (axes,) if isinstance(axes, (int, np.integer)) else tuple(axes)
     for a in axes:
         if not -len(shape) <= operator.index(a) < len(shape):
             raise op_error(ShapeError, f"{_OP}.{name}", f"{what} {a} is out of range for shape {shape}",

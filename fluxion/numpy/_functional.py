@@ -166,7 +166,7 @@ def apply_over_axes(func: Callable, a, axes) -> Array:
     (1, 3, 1)
     """
     a = _arr(a)
-    for axis in (axes,) if isinstance(axes, int) else axes:
+    for axis in (axes,) if isinstance(axes, (int, np.integer)) else axes:
         axis = axis_index("apply_over_axes", operator.index(axis), a.ndim)
         out = _arr(func(a, axis))
         if out.ndim == a.ndim - 1:

@@ -17,6 +17,8 @@ import numbers
 import operator
 from typing import Iterator, Sequence
 
+import numpy as np
+
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import DTypeError, op_error
@@ -352,7 +354,7 @@ def _shift(op: str, x, axes, sign: int) -> Array:
     x = asarray(x)
     if axes is None:
         axes = tuple(range(x.ndim))
-    elif isinstance(axes, int):
+    elif isinstance(axes, (int, np.integer)):
         axes = (axes,)
     axes = tuple(axis_index(op, operator.index(a), x.ndim) for a in axes)
     if not axes:

@@ -253,3 +253,13 @@ def test_frequencies_take_an_array_spacing_traced_under_jit_and_differentiable()
         np.testing.assert_allclose(getattr(fnp.fft, name)(5, np.array(0.5), dtype=fnp.float64), want, rtol=1e-15)
     # sum(fftfreq(4, d)) = -2 / (4 d): its derivative is 2 / (4 d**2)
     np.testing.assert_allclose(fx.grad(lambda d: fnp.fft.fftfreq(4, d).sum())(0.5), 2.0, rtol=1e-6)
+
+
+def test_shifts_and_apply_over_axes_take_numpy_integer_axes():
+    x = np.arange(12.0).reshape(3, 4)
+    np.testing.assert_array_equal(fnp.fft.fftshift(x, axes=np.int64(0)), np.fft.fftshift(x, axes=0))
+    np.testing.assert_array_equal(fnp.fft.ifftshift(x, axes=np.int32(1)), np.fft.ifftshift(x, axes=1))
+    np.testing.assert_array_equal(fnp.apply_over_axes(fnp.sum, x, np.int64(0)), np.apply_over_axes(np.sum, x, 0))
+    a, b = np.random.default_rng(0).normal(size=(6, 2, 3)), np.random.default_rng(1).normal(size=(2, 3))
+    np.testing.assert_allclose(fnp.linalg.tensorsolve(a, b, axes=np.int64(0)), np.linalg.tensorsolve(a, b, axes=(0,)),
+                               rtol=1e-10)
