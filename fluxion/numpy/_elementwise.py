@@ -656,8 +656,9 @@ def _log_add(x: Array, y: Array, *, exp_p, log_base: float) -> Array:
     return select(infinite, hi, m + (out if log_base == 1 else out * (1 / log_base)))
 
 
-def clip(x, /, min=None, max=None) -> Array:  # noqa: A002
-    """x limited to [min, max]; either bound may be None, a Python scalar or an array.
+def clip(x, /, min=None, max=None, *, a_min=None, a_max=None) -> Array:  # noqa: A002
+    """x limited to [min, max]; either bound may be None, a Python scalar or an array (or
+    given by NumPy's older names `a_min` and `a_max`).
 
     As in NumPy and jax, x is promoted with array bounds (and NumPy scalars), as by `maximum`;
     a Python scalar bound takes x's dtype (an int outside an integer dtype's range is first
@@ -670,6 +671,11 @@ def clip(x, /, min=None, max=None) -> Array:  # noqa: A002
     >>> fnp.clip(fnp.asarray([0, 1, 3]), 0.5, 2.5).tolist()
     [0.5, 1.0, 2.5]
     """
+    if a_min is not None or a_max is not None:
+        if min is not None and a_min is not None or max is not None and a_max is not None:
+            raise op_error(TypeError, "clip", "a bound is given twice, by its name and by NumPy's older a_min/a_max",
+                           "pass min and max only")
+        min, max = a_min if min is None else min, a_max if max is None else max  # noqa: A001
     if x.__class__ is Array and _ctx.interp is EAGER and (out := _eager_clip(x, min, max)) is not None:  # kept fast
         return out
     (x,) = operands("clip", REAL_NUMERIC, x)

@@ -557,6 +557,14 @@ def test_clip_promotes_x_with_array_and_numpy_scalar_bounds_as_numpy_and_jit_agr
         np.testing.assert_array_equal(np.asarray(got), want)
 
 
+def test_clip_takes_numpy_s_older_bound_names():
+    x = np.array([-1.0, 0.5, 3.0], np.float32)
+    np.testing.assert_array_equal(fnp.clip(x, a_min=0, a_max=1), np.clip(x, a_min=0, a_max=1))
+    np.testing.assert_array_equal(fnp.clip(x, a_max=1), np.clip(x, None, 1))
+    with pytest.raises(TypeError, match="given twice"):
+        fnp.clip(x, 0, a_min=1)
+
+
 def test_clip_without_bounds_returns_a_new_array_with_equal_values():
     x = fnp.asarray([1, 2])
     out = fnp.clip(x)
