@@ -225,3 +225,19 @@ def test_jit_of_grad_through_reductions_and_sorting_matches_eager_grad(dtype, da
     assert jitted.dtype == eager.dtype and jitted.shape == eager.shape
     tol = 1e-4 if dtype == "float32" else 1e-10
     np.testing.assert_allclose(np.asarray(jitted), np.asarray(eager), rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("shape, axis", [((5000, 3), 1), ((3, 5000), 0), ((100000,), 0), ((10, 3), 1)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+def test_max_min_and_max_pooling_under_jit_keep_nan_over_many_elements(shape, axis, dtype):
+    # (XLA's CPU reductions of a few thousand elements and more dropped the NaNs: jit gave 1 where NumPy gives NaN)
+    x = np.ones(shape, dtype)
+    x[(slice(None),) * axis + (1,)] = np.nan
+    for name in ("max", "min", "amax"):
+        f = getattr(fnp, name)
+        np.testing.assert_array_equal(fx.jit(lambda x: f(x, axis=axis))(x), getattr(np, name)(x, axis=axis))
+    if x.ndim == 2:
+        window = (1, 3) if axis == 1 else (3, 1)
+        pool = lambda x: fx.lax.reduce_window(x, -np.inf, fx.lax.max, window, (1, 1), "VALID")  # noqa: E731
+        np.testing.assert_array_equal(fx.jit(pool)(x), pool(x))
+        assert np.isnan(np.asarray(pool(x), np.float64)).all()

@@ -82,11 +82,24 @@ def _stepwise_scan(scan, combine):
     return rule
 
 
+def _nan_kept(rule):
+    """`rule` (a max or min reduction), NaN where the reduced elements of a float hold one: XLA's
+    CPU reductions of a few thousand elements and more drop NaNs (jax's too), which NumPy, the
+    eager kernels and the elementwise max and min keep."""
+    def kept(x, *, axes):
+        out = rule(x, axes=axes)
+        if x.dtype not in dtypes.FLOATING:
+            return out
+        nan = lax.reduce_or(lax.ne(x, x), axes=tuple(axes))
+        return lax.select(nan, lax.full_like(out, np.nan), out)
+    return kept
+
+
 xla_lowering.update({
     R.reduce_sum_p: _in_float32(_stepwise_reduction(lax.reduce_sum, lax.add)),
     R.reduce_prod_p: _in_float32(_stepwise_reduction(lax.reduce_prod, lax.mul)),
-    R.reduce_max_p: _stepwise_reduction(lax.reduce_max, lax.max),
-    R.reduce_min_p: _stepwise_reduction(lax.reduce_min, lax.min),
+    R.reduce_max_p: _nan_kept(_stepwise_reduction(lax.reduce_max, lax.max)),
+    R.reduce_min_p: _nan_kept(_stepwise_reduction(lax.reduce_min, lax.min)),
     R.reduce_and_p: _stepwise_reduction(lax.reduce_and, lax.bitwise_and),
     R.reduce_or_p: _stepwise_reduction(lax.reduce_or, lax.bitwise_or),
     R.reduce_xor_p: _stepwise_reduction(lax.reduce_xor, lax.bitwise_xor),

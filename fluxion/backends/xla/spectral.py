@@ -7,6 +7,7 @@ as the NumPy kernels do, and padding and holes hold the kernels' identities.
 from __future__ import annotations
 
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 from jax.experimental.layout import Layout, with_layout_constraint
 
@@ -55,8 +56,11 @@ def _reduce_window(x, *, computation, window_dimensions, window_strides, padding
     if dt in _LOW:  # summed in float32, as the kernel
         x = lax.convert_element_type(x, D.float32)
     init = jnp.asarray(_identity(computation, x.dtype), x.dtype)
-    out = lax.reduce_window(x, init, _REDUCERS[computation], window_dimensions, window_strides, padding,
-                            base_dilation, window_dilation)
+    window = (window_dimensions, window_strides, padding, base_dilation, window_dilation)
+    out = lax.reduce_window(x, init, _REDUCERS[computation], *window)
+    if computation != "sum" and x.dtype in D.FLOATING:  # (XLA's CPU max and min over many windows drop NaNs)
+        nan = lax.reduce_window(lax.convert_element_type(lax.ne(x, x), np.uint8), np.uint8(0), lax.max, *window)
+        out = lax.select(lax.convert_element_type(nan, np.bool_), lax.full_like(out, np.nan), out)
     return lax.convert_element_type(out, dt)
 
 
