@@ -628,7 +628,8 @@ def tensorsolve(a, b, axes=None) -> Array:
     """
     a, b = promote_inexact("tensorsolve", a, b)
     if axes is not None:
-        moved = [axis_index("tensorsolve", i, a.ndim) for i in ([axes] if isinstance(axes, (int, np.integer)) else axes)]
+        axes = [axes] if isinstance(axes, (int, np.integer)) else axes
+        moved = [axis_index("tensorsolve", i, a.ndim) for i in axes]
         a = S.transpose(a, tuple(i for i in range(a.ndim) if i not in moved) + tuple(moved))
     shape = a.shape[b.ndim:]
     if a.shape[:b.ndim] != b.shape or math.prod(shape) != b.size:
