@@ -46,7 +46,7 @@ from ..ops._ad import Zero, differentiable, instantiate
 from ..ops.collectives import axis_names
 from ..transforms.batching.interpreter import BatchTracer
 from ..transforms.autodiff.api import jvp, vjp
-from ..transforms.autodiff.custom import CallPrimitive, Record, linear_call_jvp
+from ..transforms.autodiff.custom import CallPrimitive, Record, linear_call_jvp, taping_a_loop
 from . import while_tape as T
 from ._derive import cached, like, reorder, select_outputs, splits, staging_below, trace_program, zeros_like
 from .cond import switch
@@ -109,6 +109,7 @@ def _taped_jvp(primals, tangents, *, cond, body, cond_nconsts, body_nconsts, cap
         outs = while_p.bind(*primals, cond=cond, body=body, cond_nconsts=cond_nconsts, body_nconsts=body_nconsts,
                             capacity=capacity)
         return outs, [Zero(x.aval) for x in init]
+    taping_a_loop()
     step, saved = _restricted(body, body_nconsts, diff)
     with use(staging.parent):  # the primal loop computes with known values only
         rows = T.empty([init[k].aval for k in saved], 1, capacity, T.false_from(init))

@@ -131,8 +131,8 @@ def _exp1(x: Array) -> Array:
 
 def _exp1_dx(x: Array) -> Array:
     """-exp(-x) / x, NaN for x < 0 where E_1 itself is (its closed form is finite there); x is
-    replaced by NaN there, so that higher derivatives are NaN too."""
-    x = _where(E.lt_p.bind(x, _c(0, x)), _c(np.nan, x), x)
+    multiplied by NaN there, so that higher derivatives are NaN too, in both modes."""
+    x = E.mul_p.bind(x, _where(E.lt_p.bind(x, _c(0, x)), _c(np.nan, x), _c(1, x)))
     return _exp_times(E.neg_p.bind(x), E.div_p.bind(_c(-1, x), x))
 
 

@@ -34,7 +34,7 @@ def test_the_error_is_a_fluxion_error_that_names_the_fix():
 def test_a_nan_made_in_the_backward_pass_is_found():
     g = fx.grad(lambda x: fnp.sqrt(x) * 0.0)  # d sqrt at 0 is inf, times 0: NaN
     assert np.isnan(float(g(0.0)))
-    with fx.debug_nans(), pytest.raises(FloatingPointError, match="mul: made NaN"):
+    with fx.debug_nans(), pytest.raises(FloatingPointError, match="(mul|div): made NaN"):
         g(0.0)
 
 

@@ -42,8 +42,7 @@ def test_a_gradient_has_its_input_type_eager_and_under_jit():
 
 
 def test_a_gradient_in_one_number_has_its_input_type_and_matches_reverse_mode():
-    # grad in one number takes forward mode (one JVP); its result is still shaped and typed like
-    # the input, and equals the reverse-mode vjp
+    # a gradient in one number is shaped and typed like the input, and equals the reverse-mode vjp
     f = lambda w, k: (fnp.sin(w.astype(fnp.float64) * k) ** 2).sum()  # noqa: E731
     for x in (0.7, fnp.float32(0.7), fnp.asarray([[0.7]], dtype=fnp.float32), fnp.asarray([0.7])):
         expected = fx.vjp(lambda w: f(w, 3.0), x)[1](fnp.asarray(1.0))[0]
@@ -52,6 +51,22 @@ def test_a_gradient_in_one_number_has_its_input_type_and_matches_reverse_mode():
             np.testing.assert_allclose(np.asarray(g), np.asarray(expected), rtol=1e-6)
     (out, aux), g = fx.jit(fx.value_and_grad(lambda w: (w ** 3, w + 1), has_aux=True))(2.0)
     assert (float(out), float(aux), float(g)) == (8.0, 3.0, 12.0)
+
+
+def test_a_nan_masked_by_where_is_the_same_in_every_mode_and_at_every_size():
+    # reverse mode: the cotangent 0 sent to the unselected log(x) meets its derivative inf at 0
+    # (NaN, as in jax and PyTorch), eagerly, under jit and vmap, in one number or more; the
+    # double-where form is finite everywhere
+    masked = lambda x: fnp.where(x > 0, fnp.log(x), 0.0).sum()  # noqa: E731
+    safe = lambda x: fnp.where(x > 0, fnp.log(fnp.where(x > 0, x, 1.0)), 0.0).sum()  # noqa: E731
+    for f, at_zero in ((masked, np.nan), (safe, 0.0)):
+        g = fx.grad(f)
+        want = np.array([at_zero, 0.5])
+        for got in (g(0.0), fx.jit(g)(0.0), fx.grad(lambda x, k: f(x) * k)(0.0, k=1.0)):
+            np.testing.assert_array_equal(float(got), at_zero)
+        for got in (g(fnp.asarray([0.0, 2.0])), fx.jit(g)(fnp.asarray([0.0, 2.0])), fx.vmap(g)(fnp.asarray([0.0, 2.0])),
+                    fx.jit(fx.vmap(g))(fnp.asarray([0.0, 2.0]))):
+            np.testing.assert_array_equal(np.asarray(got), want)
 
 
 def test_a_custom_vjp_inside_a_gradient_in_one_number_applies_its_rule():

@@ -16,7 +16,7 @@ from ...ops import elementwise as E
 from ...ops._ad import Zero, differentiable, instantiate, zeros
 from .._convert import converted_for_updates
 from .blocks import EagerJVP, EagerLinearizer, backward_env, eager_backward
-from .custom import ReverseOnlyError, refusing_reverse_only
+from .custom import ReverseOnlyError, loops_taped, refusing_reverse_only
 from .jvp import JVPInterpreter, JVPTracer
 from .partial_eval import StagingInterpreter
 from .transpose import backward_pass
@@ -435,14 +435,48 @@ def _forward_value_and_grad(f: Callable, args: tuple, kwargs: dict, argnums, has
     return ((value, aux) if has_aux else value), (grads[0] if isinstance(argnums, int) else grads)
 
 
+def _marks() -> list:
+    """The numbers of equations and constants of each staging under way (jit's, make_program's,
+    a loop body's)."""
+    marks, interp = [], _ctx.interp
+    while interp is not None:
+        if isinstance(interp, StagingInterpreter):
+            marks.append((interp, len(interp.equations), len(interp.constvars)))
+        interp = interp.parent
+    return marks
+
+
+def _drop_staged(since: list, until: list) -> None:
+    """Drop what was staged between two `_marks()`: an abandoned attempt, whose values are unused
+    (its constants too, where nothing staged since uses them)."""
+    for (interp, start, first), (_, end, last) in zip(since, until):
+        del interp.equations[start:end]
+        used = {v for eq in interp.equations[start:] for v in eq.inputs}
+        for key in [k for k in list(interp.constvars)[first:last] if interp.constvars[k][0] not in used]:
+            del interp.constvars[key]
+
+
+def _forward_instead(f: Callable, args: tuple, kwargs: dict, argnums, has_aux: bool, before: list):
+    """value_and_grad by forward mode in place of the reverse mode staged since `before`, which
+    taped a loop: in one number, one JVP needs no tape, nor at higher orders a sweep over a
+    sweep, and the compiled program stays small. Elsewhere grad is reverse mode, so that a NaN
+    masked by `where` (the derivative of fnp.where(x > 0, fnp.log(x), 0) at 0) is the same for
+    every input size, as in jax. None where forward mode does not apply."""
+    after = _marks()
+    result = _forward_value_and_grad(f, args, kwargs, argnums, has_aux)
+    _drop_staged(*((before, after) if result is not None else (after, _marks())))
+    return result
+
+
 def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
                    holomorphic: bool = False, allow_int: bool = False) -> Callable:
     """A function returning `f(*args)` and its gradient with respect to the `argnums` arguments.
     With `holomorphic=True`, `f` maps complex inputs to a complex scalar and the result is its
     complex derivative f'(z) (as jax's). With `allow_int=True`, integer and boolean inputs are
-    allowed and their gradients are zeros of their dtype. A gradient in one real number is one JVP (forward mode:
-    no tape, so derivatives of any order through loops stay small), unless `f` calls a
-    custom_vjp function, whose rule is reverse-mode only.
+    allowed and their gradients are zeros of their dtype. A gradient in one real number through a
+    `while_loop` whose trip count depends on the data is one JVP (forward mode: no tape, so
+    derivatives of any order through such loops stay small), unless `f` calls a custom_vjp
+    function, whose rule is reverse-mode only.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> value, g = fx.value_and_grad(lambda x: (x ** 2).sum())(fnp.asarray([1.0, 2.0]))
@@ -456,16 +490,17 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool 
 
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
+        tapes, marks = loops_taped(), _marks()
         if _ctx.interp is EAGER and not kwargs and not holomorphic:
             result = _eager_value_and_grad(f, args, argnums, has_aux)
             if result is not None:
                 return result
-        if not holomorphic:
-            result = _forward_value_and_grad(f, args, kwargs, argnums, has_aux)
-            if result is not None:
-                return result
         primals_out, out_tree, in_tree, linear, aux = _linearize_argnums(f, args, kwargs, argnums, has_aux, "grad",
                                                                          allow_int)
+        if marks and not holomorphic and loops_taped() != tapes:
+            result = _forward_instead(f, args, kwargs, argnums, has_aux, marks)
+            if result is not None:
+                return result
         if holomorphic:
             _complex_only("grad", linear.in_types, "input")
         out = _scalar_output(out_tree, primals_out[0] if out_tree.is_leaf else None, holomorphic)

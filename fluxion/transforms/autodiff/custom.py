@@ -709,6 +709,24 @@ def refusing_reverse_only():
         _refusing.on = before
 
 
+class _Tapes(threading.local):
+    count = 0
+
+
+_tapes = _Tapes()
+
+
+def taping_a_loop() -> None:
+    """Called where reverse mode tapes the states of a loop (a `while_loop` whose trip count
+    depends on the data)."""
+    _tapes.count += 1
+
+
+def loops_taped() -> int:
+    """How many loops reverse mode has taped in this thread."""
+    return _tapes.count
+
+
 def _custom_lin_impl(*args, call):
     raise _reverse_only(call.name)
 

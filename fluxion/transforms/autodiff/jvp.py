@@ -12,6 +12,7 @@ class JVPTracer(Tracer):
     """A primal value and its tangent (a value or a symbolic `Zero`)."""
 
     __slots__ = ("primal", "tangent")
+    _payload = "primal"
 
     def __init__(self, interp, primal, tangent):
         self._interp, self.primal, self.tangent = interp, primal, tangent

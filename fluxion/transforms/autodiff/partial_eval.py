@@ -42,6 +42,7 @@ class StagedTracer(Tracer):
     """A value known only by its type; it stands for a program variable."""
 
     __slots__ = ("_var",)  # private: a public name would hide the Array method of that name (x.var())
+    _payload = "_var"
 
     def __init__(self, interp, var: Var):
         self._interp, self._var = interp, var
