@@ -251,6 +251,7 @@ class Tracer(Array):
     """A value seen by an interpreter; subclasses say what it carries."""
 
     __slots__ = ("_interp",)
+    _payload = ""  # the attribute every use of the value reads (what an in-place update may retire)
 
     @property
     def aval(self) -> ArrayType:

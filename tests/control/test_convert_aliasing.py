@@ -305,3 +305,37 @@ def test_in_place_updates_a_traced_statement_cannot_carry_raise():
             "`b` and `c` hold the same array")
     _raises(sets_an_item_then_rebinds_in_a_loop, [(2.0, [5.0, 5.0]), (1.0, [5.0, 5.0])],
             "updated in place in the `while` loop .* and then bound to another array")
+
+
+def sets_an_item_of_a_copy(x, i):
+    y = x + 0
+    y[i] = 5.0
+    return y
+
+
+def sets_an_item_of_a_copy_and_returns_its_other_name(x, i):
+    y = x + 0
+    z = y
+    y[i] = 5.0
+    return z
+
+
+def test_an_array_computed_from_unbatched_values_takes_a_batched_update_under_jit_and_vmap():
+    # vmap computes y from the unbatched x outside itself (a value of jit's program, or a concrete
+    # array), and y then takes a value that differs per example: as eagerly, per example
+    x, i = np.arange(3.0, dtype=np.float32), np.array([0, 2])
+    expected = np.stack([sets_an_item_of_a_copy(_a(x), k) for k in i])
+    batched = fx.vmap(sets_an_item_of_a_copy, in_axes=(None, 0))
+    for f in (batched, fx.jit(batched), fx.vmap(fx.jit(sets_an_item_of_a_copy), in_axes=(None, 0))):
+        np.testing.assert_array_equal(np.asarray(f(_a(x), fnp.asarray(i))), expected)
+    nested = fx.vmap(fx.vmap(sets_an_item_of_a_copy, in_axes=(None, 0)), in_axes=(0, None))
+    xs = np.stack([x, x + 1])
+    expected = np.stack([[sets_an_item_of_a_copy(_a(r), k) for k in i] for r in xs])
+    for f in (nested, fx.jit(nested)):
+        np.testing.assert_array_equal(np.asarray(f(_a(xs), fnp.asarray(i))), expected)
+    loss = lambda v: (batched(v, fnp.asarray(i)) ** 2).sum()  # noqa: E731
+    for g in (fx.grad(loss), fx.jit(fx.grad(loss))):
+        np.testing.assert_array_equal(np.asarray(g(_a(x))), 2 * x * [1, 2, 1])  # x[k] kept by 1, 2, 1 examples
+    # another name of y would see the update in NumPy: using it raises
+    with pytest.raises(fx.errors.ConversionError, match=r"took a traced value(.|\n)*an outer transformation"):
+        fx.jit(fx.vmap(sets_an_item_of_a_copy_and_returns_its_other_name, in_axes=(None, 0)))(_a(x), fnp.asarray(i))

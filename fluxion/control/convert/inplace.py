@@ -29,7 +29,9 @@ class Retired:
     names would see the update in NumPy, but a concrete array cannot hold a traced value, so
     while the transformations run, every use of it (any attribute of its value) raises an
     error that names the update. When the outermost transformation ends, the array gets its
-    value back, as arrays made outside a transformation keep theirs."""
+    value back, as arrays made outside a transformation keep theirs. So too a value of an
+    outer transformation (under jit, what vmap computes from unbatched values only) updated
+    to a value of an inner one, until the inner one ends."""
 
     __slots__ = ("_where", "_aval")  # private names, so that no library mistakes the marker for an array
 
@@ -38,19 +40,21 @@ class Retired:
 
     @classmethod
     def retire(cls, x: Array, new: Tracer) -> None:
-        value = x._value  # (a PendingArray becomes an Array here)
+        slot = x._payload if isinstance(x, Tracer) else "_value"
+        value = getattr(x, slot)  # (a PendingArray becomes an Array here)
         for cached in ("_aval", "_buffer"):  # made again from the value when it comes back
             try:
                 delattr(x, cached)
             except AttributeError:
                 pass
-        x._value = cls(user_frame() or "an item assignment", new.aval)
-        _outermost().at_exit(lambda: setattr(x, "_value", value))
+        setattr(x, slot, cls(user_frame() or "an item assignment", new.aval))
+        (new._interp if isinstance(x, Tracer) else _outermost()).at_exit(lambda: setattr(x, slot, value))
         _moved(x, new)
 
     def __getattr__(self, name):
         raise conversion_error("in-place update", f"this array took a traced value ({self._aval}) at {self._where}, "
-                               "where it was concrete, so only the name assigned there has the new value",
+                               "where it could not hold one (it was concrete, or a value of an outer "
+                               "transformation), so only the name assigned there has the new value",
                                "use the array that name holds (return it from a function that updates its "
                                "argument), or make the array from a traced value, e.g. fnp.zeros_like(x)")
 

@@ -41,10 +41,10 @@ def setitem(x, index, value, op: str | None, shared: str | None = None):
     """`x[index] = value` (or `x[index] op= value`) of a local x, which converted code writes as
     `x = setitem(x, index, value, op, shared)`. An array takes the new value in place where it
     can, so that its other names see it, as in NumPy. A concrete array cannot take a traced
-    value: then the name is bound to the updated array, and the old array is retired (see
-    `inplace.Retired`), unless x is a parameter the function neither rebinds nor returns (`shared`
-    names it), whose caller would not see the update. Other objects (lists, dicts) are
-    updated by Python."""
+    value, nor a value of an outer transformation one that differs per example: then the name
+    is bound to the updated array, and the old array is retired (see `inplace.Retired`),
+    unless x is a parameter the function neither rebinds nor returns (`shared` names it),
+    whose caller would not see the update. Other objects (lists, dicts) are updated by Python."""
     if op is not None:
         value = _INPLACE[op](x[index], value)
     if not isinstance(x, Array) or isinstance(value, Undefined):
@@ -53,17 +53,28 @@ def setitem(x, index, value, op: str | None, shared: str | None = None):
     from ...numpy._indexing import update  # here: fluxion.numpy builds on the control flow
     new = update(x, index, value, "set")
     if isinstance(new, Tracer) and not (new.__class__ is x.__class__ and new._interp is x._interp):
-        # x cannot hold the traced value: it is concrete, or a value of an outer transformation (which raises)
+        # x cannot hold the traced value: it is concrete, or a value of an outer transformation (which
+        # raises, unless the value is vmap's)
         if shared:
             raise conversion_error("in-place update", f"{shared} cannot take the traced value {new.aval} in "
                                    "place, so the caller's array would not see the update",
                                    "return the updated array and assign it in the caller, or write "
                                    "x = x.at[i].set(v) and use the new x")
-        if not isinstance(x, Tracer):
-            if x.__class__ in HOST:
+        if not isinstance(x, Tracer) or _batched_inside(x._interp, new):
+            if x.__class__ in HOST or isinstance(x, Tracer):
                 Retired.retire(x, new)
             return new
     return x._become(new)  # in place: the array's other names see the update (an outer value raises)
+
+
+def _batched_inside(interp, new: Tracer) -> bool:
+    """Whether `new` is a value of a vmap running inside the transformation of `interp`: under
+    jit, vmap computes what depends on unbatched values only outside itself, with jit."""
+    from ...transforms.batching.interpreter import BatchTracer  # here: the transformations build on this
+    inner = new._interp.parent
+    while inner is not None and inner is not interp:
+        inner = inner.parent
+    return isinstance(new, BatchTracer) and inner is not None
 
 
 def undef(name: str) -> Undefined:

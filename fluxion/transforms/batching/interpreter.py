@@ -34,6 +34,7 @@ class BatchTracer(Tracer):
     """Per-example values stacked along axis `bdim` of `val`."""
 
     __slots__ = ("val", "bdim")
+    _payload = "val"
 
     def __init__(self, interp, val, bdim: int):
         self._interp, self.val, self.bdim = interp, val, bdim
