@@ -34,23 +34,29 @@ mul = binary("mul", E.mul_p, "`x * y` elementwise.")
 
 
 def div(x: ArrayLike, y: ArrayLike) -> Array:
-    """`x / y` elementwise; integer division rounds toward zero (as C does).
+    """`x / y` elementwise; integer division rounds toward zero (as C does), and by 0 gives
+    all bits set (-1, or the unsigned maximum), as XLA's.
 
     >>> import fluxion.numpy as fnp
     >>> div(fnp.asarray([7, -7]), 2).tolist()
     [3, -3]
     """
-    return E.div_p.bind(*operands(x, y))
+    x, y = operands(x, y)
+    q = E.div_p.bind(x, y)  # (the primitive's integer quotient by 0 is NumPy's, 0)
+    return E.select_n_p.bind(y == 0, q, E.not_p.bind(E.sub_p.bind(x, x))) if x.dtype in D.INTEGER else q
 
 
 def rem(x: ArrayLike, y: ArrayLike) -> Array:
-    """The remainder of `div(x, y)`, with the sign of `x` (C's `fmod`).
+    """The remainder of `div(x, y)`, with the sign of `x` (C's `fmod`); by an integer 0, `x`
+    (as XLA's).
 
     >>> import fluxion.numpy as fnp
     >>> rem(fnp.asarray([7, -7]), 2).tolist()
     [1, -1]
     """
-    return E.rem_p.bind(*operands(x, y))
+    x, y = operands(x, y)
+    r = E.rem_p.bind(x, y)
+    return E.select_n_p.bind(y == 0, r, x) if x.dtype in D.INTEGER else r
 
 
 def pow(x: ArrayLike, y: ArrayLike) -> Array:  # noqa: A001

@@ -81,6 +81,17 @@ def test_integer_div_truncates_and_rem_takes_the_dividends_sign(jlax):
     check(lax.rem(xf, yf), jlax.rem(xf, yf))
 
 
+@pytest.mark.parametrize("dtype", ["int8", "int64", "uint8", "uint32"])
+def test_integer_division_by_zero_and_overflow_match_jax_eagerly_and_under_jit(jlax, dtype):
+    info = np.iinfo(dtype)
+    x = np.array([int(info.min), 7, 0, int(info.max), int(info.min)], dtype)
+    y = np.array([0, 0, 0, 3, -1 if info.min else 1], dtype)
+    for name in ("div", "rem"):
+        want = getattr(jlax, name)(x, y)
+        for got in (getattr(lax, name)(x, y), fx.jit(getattr(lax, name))(x, y)):
+            check(got, want)
+
+
 @pytest.mark.parametrize("dtype", I + ("uint8",))
 def test_shifts_match_jax(jlax, rng, dtype):
     bits = np.dtype(dtype).itemsize * 8
