@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from ..backends.numpy.elementwise import power as power_kernel
 from ..core import dtypes as D
 from ..core.array import Array
 from ..core.errors import op_error
@@ -228,7 +229,8 @@ def pow(x1, x2, /) -> Array:  # noqa: A001
     return E.pow_p.bind(*operands("pow", NUMERIC, x1, x2))
 
 
-_pow_direct, _integer_pow, _mul = direct(E.pow_p, D.FLOATING), numpy_kernel[E.integer_pow_p], numpy_kernel[E.mul_p]
+_pow_direct = direct(E.pow_p, D.FLOATING, kernel=power_kernel)
+_integer_pow, _mul = numpy_kernel[E.integer_pow_p], numpy_kernel[E.mul_p]
 _FLOATS, _REAL = frozenset(D.FLOATING), frozenset(D.REAL_FLOATING)
 
 

@@ -139,7 +139,7 @@ def in_float32(fn):
 
 
 # kernels that are a NumPy ufunc on the dtypes given (they handle integers their own way)
-_UFUNC_ON = {E.div_p: (np.true_divide, frozenset(D.FLOATING)), E.pow_p: (np.power, frozenset(D.FLOATING))}
+_UFUNC_ON = {E.div_p: (np.true_divide, frozenset(D.FLOATING))}
 
 
 def direct(prim, allowed, kernel=None) -> Callable:

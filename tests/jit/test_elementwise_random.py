@@ -299,6 +299,37 @@ def test_integer_division_by_zero_and_overflow_match_the_kernels():
     assert_matches(eager, jitted, what="integer division, powers and shifts")
 
 
+@pytest.mark.parametrize("dt", [D.float64, D.complex128], ids=str)
+def test_double_precision_rounds_once_to_float16(dt):
+    # every float16 midpoint, and values just either side of it: by way of float32 these round twice
+    h = np.arange(0x7C00, dtype=np.uint16).view(np.float16).astype(np.float64)
+    mid = (h[1:] + h[:-1]) / 2
+    near = np.ldexp(mid, -35)
+    x = np.concatenate([mid, mid + near, mid - near, [65520 - 2.0**-20, 1e300, 1e-300, np.inf, np.nan]])
+    x = np.concatenate([x, -x]).astype(dt)
+    with np.errstate(over="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
+        want = x.astype(np.float16)
+    got = np.asarray(fx.jit(lambda v: v.astype(fnp.float16))(x))
+    np.testing.assert_array_equal(got.view(np.uint16), want.view(np.uint16))
+
+
+@pytest.mark.parametrize("dt", [D.float64, D.float32, D.float16], ids=str)
+def test_a_power_of_one_half_is_c_pow_eagerly_as_under_jit(dt):
+    # NumPy takes an exponent of one value 0.5 as sqrt (NaN at -inf, -0.0 at -0.0); C's pow, as
+    # NumPy computes it for an exponent array of more values, and XLA give inf and 0.0
+    x = np.array([-np.inf, -0.0, 0.0, -1.0, 2.0, np.inf, np.nan], dt)
+    with np.errstate(invalid="ignore"):
+        want = np.power(x, np.full(x.shape, 0.5, dt))
+    a = fnp.asarray(x)
+    for got in (a ** 0.5, fnp.power(a, fnp.asarray(0.5, dtype=dt)), fnp.power(a, fnp.asarray([0.5], dtype=dt)),
+                fx.jit(lambda v: v ** 0.5)(a)):
+        assert got.dtype == dt
+        np.testing.assert_array_equal(np.asarray(got), want)
+        signed = ~np.isnan(want)  # (a NaN's sign bit is any)
+        np.testing.assert_array_equal(np.signbit(np.asarray(got))[signed], np.signbit(want)[signed])
+
+
 @pytest.mark.parametrize("name", [k for k, v in KNOWN.items() if v.example is not None])
 @pytest.mark.xfail(strict=True, raises=AssertionError, reason="a known deviation (see KNOWN)")
 def test_known_deviation(name):

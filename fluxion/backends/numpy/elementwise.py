@@ -102,9 +102,20 @@ def _negative_int_pow(x, y):
     return np.where(x == 1, 1, np.where(x == -1, np.where(y % 2 == 0, 1, -1), 0)).astype(x.dtype)
 
 
+def power(x, y):
+    """np.power as C's pow (and XLA's): NumPy takes an exponent of one value 0.5 as sqrt, which
+    gives NaN at -inf and -0.0 at -0.0, where pow gives inf and 0.0. One operand may be a
+    Python scalar, of the other's dtype."""
+    x, y = (np.asarray(x, y.dtype), y) if y.__class__ is np.ndarray else (x, np.asarray(y, x.dtype))
+    out = _power(x, y)
+    if out.dtype.kind == "f" and np.size(y) == 1 and y == 0.5:
+        out = np.where(x == -np.inf, np.inf, out + 0.0)  # (-0.0 + 0.0 is 0.0)
+    return out
+
+
 def _pow(x, y):
     if x.dtype.kind != "i":
-        return _power(x, y)
+        return power(x, y)
     negative = y < 0
     return np.where(negative, _negative_int_pow(x, y), np.power(x, np.where(negative, 0, y)))
 

@@ -208,7 +208,19 @@ def _convert(x, *, new_dtype, weak=False):
         # by way of uint8: XLA's simplifier makes y * convert(b) a select of y or 0, which drops
         # the NaN of y = inf or NaN where b is false, and the sign of -0.0 (NumPy's products keep them)
         x = lax.convert_element_type(x, D.uint8)
+    if x.dtype == D.float64 and new_dtype == D.float16:  # XLA goes by way of float32, rounding twice
+        x = _float32_rounded_to_odd(x)
     return lax.convert_element_type(x, new_dtype)
+
+
+def _float32_rounded_to_odd(x):
+    """float64 `x` in float32, an inexact value taking the neighbour with an odd last bit: rounding
+    that once more to a format with at most 22 significant bits rounds as `x` would (float16)."""
+    y = lax.convert_element_type(x, D.float32)
+    y64, bits = lax.convert_element_type(y, D.float64), lax.bitcast_convert_type(y, D.int32)
+    even_inexact = (y64 != x) & ((bits & 1) == 0) & lax.is_finite(x)
+    odd = jnp.where(lax.abs(y64) > lax.abs(x), bits - 1, bits + 1)  # bits are sign and magnitude
+    return lax.bitcast_convert_type(jnp.where(even_inexact, odd, bits), D.float32)
 
 
 xla_lowering.update({
