@@ -26,6 +26,7 @@ from .. import random
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import DTypeError, ShapeError, op_error
+from ..ops._util import one_int
 from ..random._util import canonical_shape
 
 __all__ = ["Initializer", "constant", "delta_orthogonal", "glorot_normal", "glorot_uniform", "he_normal",
@@ -133,7 +134,7 @@ def truncated_normal(stddev: float = 1e-2, dtype: Any = dtypes.float32, lower: f
 
 # variance scaling -----------------------------------------------------------------------------------------
 def _axes_size(name: str, shape: tuple[int, ...], axes: Axes, what: str) -> int:
-    axes = (axes,) if isinstance(axes, (int, np.integer)) else tuple(axes)
+    axes = (axes,) if one_int(axes) else tuple(axes)
     for a in axes:
         if not -len(shape) <= operator.index(a) < len(shape):
             raise op_error(ShapeError, f"{_OP}.{name}", f"{what} {a} is out of range for shape {shape}",

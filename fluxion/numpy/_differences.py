@@ -13,7 +13,7 @@ from ..core.errors import DTypeError, ShapeError, op_error
 from ..core.interpreters import EAGER, _ctx
 from ..ops import reduce as R
 from ..ops import shape as S
-from ..ops._util import axis_index
+from ..ops._util import axis_index, one_int
 from ._convert import convert, dtype_of, promote, promote_inexact
 from ._elementwise_base import eager_array
 
@@ -145,7 +145,7 @@ def gradient(f, *varargs, axis=None, edge_order: int = 1):
     if axis is None:
         axes = tuple(range(f.ndim))
     else:
-        items = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+        items = (axis,) if one_int(axis) else tuple(axis)
         axes = tuple(axis_index("gradient", a, f.ndim) for a in items)
         if len(set(axes)) != len(axes):
             raise op_error(ShapeError, "gradient", f"axis {axis} repeats an axis", "name each axis once")

@@ -17,7 +17,7 @@ from .. import numpy as fnp
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
-from ..ops._util import axis_index
+from ..ops._util import axis_index, one_int
 from ..transforms._convert import converted
 from ._convert import convert
 from ._manipulation import _arr
@@ -166,7 +166,7 @@ def apply_over_axes(func: Callable, a, axes) -> Array:
     (1, 3, 1)
     """
     a = _arr(a)
-    for axis in (axes,) if isinstance(axes, (int, np.integer)) else axes:
+    for axis in (axes,) if one_int(axes) else axes:
         axis = axis_index("apply_over_axes", operator.index(axis), a.ndim)
         out = _arr(func(a, axis))
         if out.ndim == a.ndim - 1:

@@ -15,7 +15,7 @@ from ..ops import elementwise as E
 from ..ops import linalg as L
 from ..ops import reduce as R
 from ..ops import shape as S
-from ..ops._util import axis_index
+from ..ops._util import axis_index, one_int
 from ._convert import convert, promote_inexact
 from ._elementwise_base import eager_array, root_at_zero
 from ._linalg_util import _abs, _last, _matrices, _max
@@ -160,7 +160,7 @@ def norm(x, ord=None, axis=None, keepdims: bool = False) -> Array:
             raise op_error(ShapeError, "norm", f"ord={ord!r} needs a 1-D or 2-D array, got shape {x.shape}",
                            "pass axis= to pick the vector or matrix axes")
         axis = tuple(range(x.ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    axes = (axis,) if one_int(axis) else tuple(axis)
     if len(axes) == 1:
         return vector_norm(x, axis=axes[0], keepdims=keepdims, ord=2 if ord is None else ord)
     if len(axes) != 2:

@@ -8,7 +8,7 @@ from ..core.array import Array
 from ..core.errors import DTypeError, ShapeError, op_error
 from ..ops import elementwise as E
 from ..ops import shape as S
-from ..ops._util import broadcasts_to
+from ..ops._util import broadcasts_to, one_int
 from ..ops.reduce import normalize_axes
 from ._convert import convert
 from ._creation import asarray
@@ -79,7 +79,7 @@ def bool_mask(op: str, where, shape: tuple) -> Array:
 
 def one_axis(op: str, axis, ndim: int) -> int:
     """A single axis (an int, possibly negative) as a non-negative int."""
-    if not isinstance(axis, (int, np.integer)):
+    if not one_int(axis):
         raise op_error(TypeError, op, f"axis must be an int, got {axis!r}", "pass one axis as a Python int")
     return normalize_axes(op, axis, ndim)[0]
 
@@ -92,7 +92,7 @@ def weights_like(op: str, x: Array, w: Array, axis, axes: tuple) -> Array:
     if axis is None:
         raise op_error(TypeError, op, f"weights of shape {w.shape} differ from a's shape {x.shape} and no "
                        "axis was given", "pass axis=, the axes the weights run along")
-    order = tuple(a % x.ndim for a in ((axis,) if isinstance(axis, (int, np.integer)) else axis))
+    order = tuple(a % x.ndim for a in ((axis,) if one_int(axis) else axis))
     if w.shape != tuple(x.shape[i] for i in order):
         raise op_error(ShapeError, op, f"weights of shape {w.shape} do not match a's shape {x.shape} along "
                        f"axis {axis}", f"pass weights of shape {tuple(x.shape[i] for i in order)} or {x.shape}")

@@ -25,7 +25,7 @@ from ..core.errors import DTypeError, op_error
 from ..ops import elementwise as E
 from ..ops import fft as F
 from ..ops import shape as S
-from ..ops._util import axis_index
+from ..ops._util import axis_index, one_int
 from ._convert import convert
 from ._creation import asarray
 from ._division import divide
@@ -354,7 +354,7 @@ def _shift(op: str, x, axes, sign: int) -> Array:
     x = asarray(x)
     if axes is None:
         axes = tuple(range(x.ndim))
-    elif isinstance(axes, (int, np.integer)):
+    elif one_int(axes):
         axes = (axes,)
     axes = tuple(axis_index(op, operator.index(a), x.ndim) for a in axes)
     if not axes:

@@ -26,7 +26,7 @@ from ..ops import elementwise as E
 from ..ops import linalg as L
 from ..ops import reduce as R
 from ..ops import shape as S
-from ..ops._util import axis_index, broadcast_shapes
+from ..ops._util import axis_index, broadcast_shapes, one_int
 from ..ops.linalg_rules import _from_triangle
 from ..ops.sort import sort
 from ..transforms.autodiff.custom import custom_jvp
@@ -628,7 +628,7 @@ def tensorsolve(a, b, axes=None) -> Array:
     """
     a, b = promote_inexact("tensorsolve", a, b)
     if axes is not None:
-        axes = [axes] if isinstance(axes, (int, np.integer)) else axes
+        axes = [axes] if one_int(axes) else axes
         moved = [axis_index("tensorsolve", i, a.ndim) for i in axes]
         a = S.transpose(a, tuple(i for i in range(a.ndim) if i not in moved) + tuple(moved))
     shape = a.shape[b.ndim:]

@@ -68,10 +68,16 @@ def check_dtype(op: str, dt: np.dtype, allowed: tuple) -> None:
                        f"convert with .astype(...) to a {words} dtype")
 
 
+def one_int(x) -> bool:
+    """Whether `x` is one integer as NumPy takes an axis: an int, a NumPy integer, or a 0-d
+    NumPy array of an integer dtype."""
+    return isinstance(x, (int, np.integer)) or isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "iu"
+
+
 def axis_index(op: str, axis: int, ndim: int) -> int:
     """Normalise a possibly negative axis, raising an error that names the fix when out of range."""
     if axis.__class__ is not int:
-        if isinstance(axis, (Sequence, np.ndarray)) or not hasattr(axis, "__index__"):
+        if not one_int(axis) and (isinstance(axis, (Sequence, np.ndarray)) or not hasattr(axis, "__index__")):
             raise op_error(DTypeError, op, f"axis must be an int, got {axis!r}", "pass one axis as a Python int")
         axis = operator.index(axis)
     if not -ndim <= axis < max(ndim, 1) or (ndim == 0 and axis not in (0, -1)):

@@ -16,7 +16,7 @@ from ..core import dtypes as D
 from ..core.array import Array, to_array
 from ..core.errors import AxisError, ShapeError, op_error
 from ..core.types import ArrayType
-from ._util import check_dtype, define
+from ._util import check_dtype, define, one_int
 
 __all__ = ["argmax", "argmin", "cumlogsumexp", "cummax", "cummin", "cumprod", "cumsum", "highest", "lowest",
            "normalize_axes", "reduce_and", "reduce_max", "reduce_min", "reduce_or", "reduce_prod", "reduce_sum",
@@ -39,7 +39,7 @@ def normalize_axes(op: str, axis, ndim: int) -> tuple[int, ...]:
     if axis.__class__ is int:  # the common case, kept fast
         return (axis + ndim if -ndim <= axis < 0 else axis,) if -ndim <= axis < ndim else _out_of_range(op, axis, ndim)
     try:
-        items = [operator.index(a) for a in ((axis,) if isinstance(axis, np.integer) else axis)]
+        items = [operator.index(a) for a in ((axis,) if one_int(axis) else axis)]
     except TypeError:
         raise op_error(TypeError, op, f"axis must be None, an int or a tuple of ints, got {axis!r}",
                        "pass axis as a Python int or a tuple of ints") from None

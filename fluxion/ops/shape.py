@@ -15,7 +15,7 @@ from ..core import dtypes
 from ..core.array import Array, scalar_value, to_array
 from ..core.errors import AxisError, DTypeError, ShapeError, op_error
 from ..core.types import ArrayType
-from ._util import check_dtype, define, same_dtypes
+from ._util import check_dtype, define, one_int, same_dtypes
 
 __all__ = ["AxisError", "broadcast_in_dim", "broadcast_to", "concatenate", "expand_dims", "full", "iota", "normalize_axes", "pad",
            "rev", "reshape", "slice", "slice_in_dim", "squeeze", "transpose"]
@@ -54,14 +54,15 @@ def normalize_axes(op: str, axes, ndim: int, distinct: bool = True) -> tuple[int
         return _NORMALIZED[axes, ndim, distinct]
     except (KeyError, TypeError):
         pass
-    out = _ints(op, "axes", (axes,) if isinstance(axes, (int, np.integer)) else axes)
+    out = _ints(op, "axes", (axes,) if one_int(axes) else axes)
     if any(not -ndim <= a < ndim for a in out):
         raise op_error(AxisError, op, f"axes {out} are out of range for an array of {ndim} dimensions",
                        f"use axes in [{-ndim}, {ndim - 1}]" if ndim else "a 0-d array has no axes; reshape it first")
     out = tuple(a % ndim for a in out)
     if distinct and len(set(out)) != len(out):
         raise op_error(ShapeError, op, f"axes {tuple(axes)} repeat an axis", "name each axis once")
-    if len(_NORMALIZED) < 4096 and axes.__class__ in (tuple, int):
+    if len(_NORMALIZED) < 4096 and (axes.__class__ is int or axes.__class__ is tuple and all(a.__class__ is int
+                                                                                          for a in axes)):
         _NORMALIZED[axes, ndim, distinct] = out
     return out
 

@@ -26,6 +26,7 @@ from ..core.array import Array
 from ..core.errors import op_error
 from ..numpy._convert import convert
 from ..numpy.fft import _check_norm, _plan, _resize
+from ..ops._util import one_int
 
 __all__ = ["dct", "dctn", "idct", "idctn"]
 
@@ -173,4 +174,4 @@ def idctn(x, type: int = 2, s: Sequence[int] | None = None, axes: Sequence[int] 
 
 def _axes(axes):
     """SciPy also takes a single integer axis."""
-    return (operator.index(axes),) if isinstance(axes, (int, np.integer)) else axes
+    return (operator.index(axes),) if one_int(axes) else axes

@@ -285,3 +285,32 @@ def test_float64_arrays_still_widen_float32_data():
     p32 = P64.astype(np.float32)
     check(fnp.polyint(fnp.asarray(p32), k=fnp.asarray(0.1, dtype=fnp.float64)), np.polyint(p32, k=0.1), rtol=1e-7)
     check(fnp.average(fnp.asarray(p32), weights=np.array(W)), np.average(p32, weights=np.array(W)), rtol=1e-7)
+
+
+# a 0-d NumPy integer array as an axis, which NumPy takes as its integer ------------------------------
+ZERO_D_AXIS = {
+    "sum": lambda m, x, a: m.sum(x, axis=a),
+    "mean": lambda m, x, a: m.mean(x, axis=a),
+    "argmax": lambda m, x, a: m.argmax(x, axis=a),
+    "cumsum": lambda m, x, a: m.cumsum(x, axis=a),
+    "sort": lambda m, x, a: m.sort(x, axis=a),
+    "take": lambda m, x, a: m.take(x, 1, axis=a),
+    "flip": lambda m, x, a: m.flip(x, a),
+    "roll": lambda m, x, a: m.roll(x, 1, a),
+    "expand_dims": lambda m, x, a: m.expand_dims(x, a),
+    "moveaxis": lambda m, x, a: m.moveaxis(x, a, 0),
+    "concatenate": lambda m, x, a: m.concatenate([x, x], axis=a),
+    "stack": lambda m, x, a: m.stack([x, x], a),
+    "quantile": lambda m, x, a: m.quantile(x, 0.5, axis=a),
+    "diff": lambda m, x, a: m.diff(x, axis=a),
+    "norm": lambda m, x, a: m.linalg.norm(x, axis=a),
+}
+
+
+@pytest.mark.parametrize("name", ZERO_D_AXIS)
+def test_a_zero_d_integer_array_is_an_axis(name):
+    f, x = ZERO_D_AXIS[name], np.arange(12.0).reshape(3, 4)
+    for axis in (np.array(1), np.array(-2, np.int8)):
+        want = f(np, x, axis)
+        for got in eager_and_jit(lambda v: f(fnp, v, axis), x):
+            np.testing.assert_allclose(np.asarray(got), want, rtol=1e-6)
