@@ -49,7 +49,8 @@ def gather(operand: ArrayLike, start_indices: ArrayLike, dimension_numbers: Gath
            mode: str | GatherScatterMode | None = None, fill_value: Any = None) -> Array:
     """Windows of `slice_sizes` of `operand` at the index vectors along the last axis of `start_indices`.
 
-    `mode` defaults to filling out-of-bounds windows with `fill_value` (NaN for floats).
+    `mode` defaults to clamping out-of-bounds windows into the operand, as jax.lax's; with
+    "fill", they are `fill_value` (NaN for floats).
 
     >>> import fluxion.numpy as fnp
     >>> dn = GatherDimensionNumbers(offset_dims=(1,), collapsed_slice_dims=(0,), start_index_map=(0,))
@@ -57,7 +58,7 @@ def gather(operand: ArrayLike, start_indices: ArrayLike, dimension_numbers: Gath
     [[3, 4], [1, 2]]
     """
     return I.gather(as_array(operand), as_array(start_indices), _numbers(GatherDimensionNumbers, dimension_numbers),
-                    slice_sizes, mode=_mode(mode), fill_value=fill_value)
+                    slice_sizes, mode=_mode(mode) or "clip", fill_value=fill_value)
 
 
 def index_take(src: ArrayLike, idxs: Sequence[ArrayLike], axes: Sequence[int]) -> Array:

@@ -71,6 +71,9 @@ def test_gather_and_scatters_match_jax_with_jax_dimension_numbers(jlax, rng):
                  for m in (lax, jlax))
     for mode in ("clip", "fill", "promise_in_bounds"):
         check(lax.gather(x, idx, gdn, (1, 2), mode=mode), jlax.gather(x, idx, jgdn, (1, 2), mode=mode))
+    outside = np.array([[0, 4], [7, 1], [-2, 0]], np.int32)  # windows past the end and before the start
+    for mode in (None, "clip", "fill"):  # (None: clip, as jax's)
+        check(lax.gather(x, outside, gdn, (1, 2), mode=mode), jlax.gather(x, outside, jgdn, (1, 2), mode=mode))
     sdn, jsdn = (m.ScatterDimensionNumbers(update_window_dims=(), inserted_window_dims=(0, 1),
                                            scatter_dims_to_operand_dims=(0, 1)) for m in (lax, jlax))
     rows = np.array([[0, 1], [3, 3], [0, 1], [9, 9]], np.int32)  # a repeat and an out-of-bounds one
