@@ -3,7 +3,10 @@
 Orders 0 (nearest sample) and 1 (linear), with SciPy's boundary modes: a coordinate outside
 [0, n - 1] along an axis of length n is mapped back inside ('nearest' clamps it, 'wrap' takes
 it modulo n - 1, 'mirror' reflects it about the first and last samples, 'reflect' about the
-edges half a sample beyond them), or, for 'constant', gives `cval`. Linear interpolation is
+edges half a sample beyond them), or, for 'constant', gives `cval`. The 'grid-' modes extend
+the input by whole periods of its n samples: 'grid-wrap' repeats them (period n),
+'grid-constant' adds samples of `cval` (interpolated with the edge ones), and 'grid-mirror' is
+'reflect'. Linear interpolation is
 differentiable in the input and in the coordinates (piecewise linear: the derivative is that
 of the segment a coordinate falls in). A NaN coordinate gives `cval` in mode 'constant' and NaN
 in the others (SciPy's result there depends on the mode and order).
@@ -24,7 +27,7 @@ from ..core.errors import ShapeError, op_error
 
 __all__ = ["map_coordinates"]
 
-_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
+_MODES = ("constant", "nearest", "wrap", "mirror", "reflect", "grid-wrap", "grid-constant", "grid-mirror")
 
 
 def _inside(x: Array, n: int, mode: str) -> Array:
@@ -70,8 +73,9 @@ def map_coordinates(input, coordinates: Sequence, order: int, mode: str = "const
         coordinates: d arrays (or an array with d rows) of the same shape: the fractional
             indices along each axis of `input`.
         order: 0 (the nearest sample, halves rounded away from 0) or 1 (linear interpolation).
-        mode: how `input` extends beyond its edges: 'constant', 'nearest', 'wrap', 'mirror' or 'reflect'.
-        cval: the value outside the input in mode 'constant'.
+        mode: how `input` extends beyond its edges: 'constant', 'nearest', 'wrap', 'mirror',
+            'reflect', 'grid-wrap', 'grid-constant' or 'grid-mirror' (as SciPy's).
+        cval: the value outside the input in modes 'constant' and 'grid-constant'.
 
     Returns:
         An array of the coordinates' shape and `input`'s dtype (integer inputs get rounded values).
@@ -87,7 +91,7 @@ def map_coordinates(input, coordinates: Sequence, order: int, mode: str = "const
                        "pass order=0 (nearest) or order=1 (linear)")
     if mode not in _MODES:
         raise op_error(ValueError, "map_coordinates", f"mode {mode!r} is not one of {_MODES}",
-                       "pass mode='constant', 'nearest', 'wrap', 'mirror' or 'reflect'")
+                       f"pass one of {', '.join(map(repr, _MODES))}")
     input = fnp.asarray(input)
     coordinates = [fnp.asarray(c) for c in coordinates]
     if len(coordinates) != input.ndim:
@@ -96,10 +100,17 @@ def map_coordinates(input, coordinates: Sequence, order: int, mode: str = "const
     shape = fnp.broadcast_shapes(*[c.shape for c in coordinates])
     dt = fnp.result_type(input.dtype, *[c.dtype for c in coordinates], fnp.float32)
     values = input.astype(dt)
+    if mode == "grid-mirror":
+        mode = "reflect"
+    elif mode == "grid-constant":  # a sample of cval beyond each edge, and beyond those the nearest
+        values, mode = fnp.pad(values, 1, constant_values=fnp.asarray(cval, dtype=dt)), "nearest"
+        coordinates = [c + 1 for c in coordinates]
+    elif mode == "grid-wrap":  # the first sample again after the last: period n is 'wrap''s of n + 1 samples
+        values, mode = fnp.pad(values, [(0, 1)] * values.ndim, mode="wrap"), "wrap"
     valid = fnp.ones(shape, dtype=bool)  # inside the input (NaN is not)
     # per axis: the (index, weight) pairs of the samples a coordinate combines
     corners = []
-    for x, n in zip(coordinates, input.shape):
+    for x, n in zip(coordinates, values.shape):
         x = fnp.broadcast_to(x.astype(dt), shape)
         valid = valid & ((x >= 0) & (x <= n - 1) if mode == "constant" else ~fnp.isnan(x))
         if order == 0 and mode == "mirror" and n > 1:

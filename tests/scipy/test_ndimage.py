@@ -1,5 +1,5 @@
 """fluxion.scipy.ndimage.map_coordinates against scipy.ndimage.map_coordinates: orders 0 and 1,
-every mode, coordinates far outside and at half samples, 1-element axes, integer inputs; jit;
+every mode (the 'grid-' ones too), coordinates far outside and at half samples, 1-element axes, integer inputs; jit;
 vmap against a loop; derivatives against finite differences."""
 import numpy as np
 import pytest
@@ -12,7 +12,7 @@ from fluxion.scipy.ndimage import map_coordinates
 from fluxion.test_util import check_grads
 
 RNG = np.random.default_rng(0)
-MODES = ["constant", "nearest", "wrap", "mirror", "reflect"]
+MODES = ["constant", "nearest", "wrap", "mirror", "reflect", "grid-wrap", "grid-constant", "grid-mirror"]
 LINE = np.array([1.0, 2.0, 4.0, 8.0])
 # the edges, half samples and far outside on both sides
 X = np.array([-7.3, -1.5, -1.0, -0.6, -0.5, -0.4, -0.2, 0, 0.5, 1.5, 2.5, 2.9, 3, 3.2, 3.5, 3.6, 4, 4.5, 5.3, 7.2, 11.1])
@@ -57,7 +57,7 @@ def test_jit_vmap_and_derivatives():
     check_grads(lambda img, c: map_coordinates(img, c, order=1), (img, inside), order=1)
 
 
-@pytest.mark.parametrize("mode", ["nearest", "reflect", "mirror"])
+@pytest.mark.parametrize("mode", ["nearest", "reflect", "mirror", "grid-wrap", "grid-constant", "grid-mirror"])
 def test_derivative_at_whole_samples_is_the_one_to_their_right(mode):
     # the samples of the grid, its edges included (an integer grid of coordinates): the slope of
     # the segment to the right, a one-sided finite difference of SciPy's values (past the last
@@ -72,6 +72,6 @@ def test_bad_arguments_name_the_fix():
     with raises(NotImplementedError, "order"):
         map_coordinates(fnp.asarray(LINE), [fnp.asarray([0.5])], order=3)
     with raises(ValueError, "mode"):
-        map_coordinates(fnp.asarray(LINE), [fnp.asarray([0.5])], order=1, mode="grid-wrap")
+        map_coordinates(fnp.asarray(LINE), [fnp.asarray([0.5])], order=1, mode="grid-nearest")
     with raises(ValueError, "coordinate"):
         map_coordinates(fnp.asarray(IMAGE), [fnp.asarray([0.5])], order=1)
