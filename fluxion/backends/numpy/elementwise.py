@@ -106,7 +106,10 @@ def power(x, y):
     """np.power as C's pow (and XLA's): NumPy takes an exponent of one value 0.5 as sqrt, which
     gives NaN at -inf and -0.0 at -0.0, where pow gives inf and 0.0. One operand may be a
     Python scalar, of the other's dtype."""
-    x, y = (np.asarray(x, y.dtype), y) if y.__class__ is np.ndarray else (x, np.asarray(y, x.dtype))
+    if x.__class__ is not np.ndarray:
+        x = np.asarray(x, y.dtype)
+    elif y.__class__ is not np.ndarray:
+        y = np.asarray(y, x.dtype)
     out = _power(x, y)
     if out.dtype.kind == "f" and np.size(y) == 1 and y == 0.5:
         out = np.where(x == -np.inf, np.inf, out + 0.0)  # (-0.0 + 0.0 is 0.0)
