@@ -81,6 +81,26 @@ def _converted(args, kinds, dt: np.dtype, weak: bool) -> list[Array]:
             for a, k in zip(args, kinds)]
 
 
+def work_dtype(dt: np.dtype, *args) -> np.dtype:
+    """The dtype to compute a result of floating dtype `dt` from `args` in: float64 (complex128)
+    where an integer or boolean array among them would go to a narrower float, which rounds
+    integers past 2**24 (the differences of large ones, timestamps say, would lose all their
+    digits); else `dt`."""
+    if dt in (dtypes.float64, dtypes.complex128) or all(w or d in dtypes.FLOATING for d, w in map(dtype_of, args)):
+        return dt
+    return dtypes.complex128 if dt in dtypes.COMPLEX else dtypes.float64
+
+
+def promote_inexact_wide(op: str, *args, complex_ok: bool = True) -> tuple[list[Array], np.dtype]:
+    """`args` in the dtype to compute in (`work_dtype`), and the dtype `promote_inexact` gives
+    them, the result's."""
+    xs = promote_inexact(op, *args, complex_ok=complex_ok)
+    out = xs[0].dtype
+    if (work := work_dtype(out, *args)) != out:
+        xs = [convert(a, work, dtype_of(a)[1]) for a in args]
+    return xs, out
+
+
 def promote_inexact(op: str, *args, complex_ok: bool = True) -> list[Array]:
     """Like `promote`, then integers and booleans go to the default float (as JAX does). A Python
     int goes there directly, so one outside an integer array's range still converts (an int8

@@ -480,7 +480,7 @@ def _endpoints(start, stop, dtype, *others) -> tuple[Array, Array, np.dtype]:
 
 def _to_result(values: Array, dt: np.dtype) -> Array:
     if dt.kind in "iu" and values.dtype.kind == "f":
-        values = E.floor_p.bind(values)  # NumPy rounds toward -inf for integer dtypes
+        values = E.floor_p.bind(values)  # NumPy's linspace rounds toward -inf for integer dtypes
     return convert(values, dt)
 
 
@@ -549,7 +549,7 @@ def logspace(start, stop, /, num: int = 50, endpoint: bool = True, base=10.0, dt
         base = S.expand_dims(base, (0,))
     exponents, _ = _interpolate("logspace", start, stop, operator.index(num), endpoint)
     values = E.pow_p.bind(base, exponents)
-    return place("logspace", _to_result(_move_first_axis(values, axis), dt), device)
+    return place("logspace", convert(_move_first_axis(values, axis), dt), device)  # (toward 0, as NumPy's)
 
 
 def geomspace(start, stop, /, num: int = 50, endpoint: bool = True, dtype=None, axis: int = 0, *,
@@ -576,7 +576,7 @@ def geomspace(start, stop, /, num: int = 50, endpoint: bool = True, dtype=None, 
     values = E.pow_p.bind(convert(10.0, logs.dtype), logs)
     if num:
         values = _with_ends(values, start, stop if endpoint and num > 1 else None)
-    return place("geomspace", _to_result(_move_first_axis(E.mul_p.bind(values, sign), axis), dt), device)
+    return place("geomspace", convert(_move_first_axis(E.mul_p.bind(values, sign), axis), dt), device)  # (toward 0)
 
 
 # matrices ----------------------------------------------------------------------------------

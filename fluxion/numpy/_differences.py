@@ -14,7 +14,7 @@ from ..core.interpreters import EAGER, _ctx
 from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import axis_index, one_int
-from ._convert import convert, dtype_of, promote, promote_inexact
+from ._convert import convert, dtype_of, promote, promote_inexact, promote_inexact_wide
 from ._elementwise_base import eager_array
 
 __all__ = ["diff", "ediff1d", "gradient", "trapezoid", "unwrap"]
@@ -169,7 +169,8 @@ def _gradient_along(f: Array, axis: int, dx, edge_order: int) -> Array:
     if not isinstance(dx, _SCALARS) and _array(dx).ndim != 0:
         return _gradient_at_coordinates(f, axis, _array(dx), edge_order)
     # a Python spacing stays a Python number, so that the coefficients below are exact as NumPy's
-    f, dx = _inexact("gradient", f, dx) if isinstance(dx, Array) else (_inexact("gradient", f)[0], dx)
+    (f, *dx_), out = promote_inexact_wide("gradient", f, *([dx] if isinstance(dx, Array) else []))
+    dx = dx_[0] if dx_ else dx
     at = lambda i: _part(f, axis, i % n, i % n + 1)  # noqa: E731  (one sample, axis kept)
     over = lambda c: c / dx if isinstance(dx, _SCALARS) else fnp.divide(c, dx)  # noqa: E731
     inner = (_part(f, axis, 2, n) - _part(f, axis, 0, n - 2)) / (2.0 * dx)
@@ -179,7 +180,7 @@ def _gradient_along(f: Array, axis: int, dx, edge_order: int) -> Array:
     else:
         first = over(-1.5) * at(0) + over(2.0) * at(1) + over(-0.5) * at(2)
         last = over(0.5) * at(-3) + over(-2.0) * at(-2) + over(1.5) * at(-1)
-    return S.concatenate([first, inner, last], axis)
+    return convert(S.concatenate([first, inner, last], axis), out)
 
 
 def _gradient_at_coordinates(f: Array, axis: int, x: Array, edge_order: int) -> Array:
@@ -188,7 +189,7 @@ def _gradient_at_coordinates(f: Array, axis: int, x: Array, edge_order: int) -> 
     if x.shape != (n,):
         raise op_error(ShapeError, "gradient", f"coordinates of shape {x.shape} do not match the {n} samples "
                        f"along axis {axis}", f"pass a scalar spacing or {n} coordinates")
-    f, x = _inexact("gradient", f, x)
+    (f, x), out = promote_inexact_wide("gradient", f, x)
     h = S.reshape(diff(x), tuple(n - 1 if a == axis else 1 for a in range(f.ndim)))  # spacings, along axis
     dx1, dx2 = _part(h, axis, 0, n - 2), _part(h, axis, 1, n - 1)
     inner = (-dx2 / (dx1 * (dx1 + dx2)) * _part(f, axis, 0, n - 2) + (dx2 - dx1) / (dx1 * dx2) * _part(f, axis, 1, n - 1)
@@ -203,7 +204,7 @@ def _gradient_at_coordinates(f: Array, axis: int, x: Array, edge_order: int) -> 
         d1, d2 = _part(h, axis, n - 3, n - 2), _part(h, axis, n - 2, n - 1)
         last = (d2 / (d1 * (d1 + d2)) * _part(f, axis, n - 3, n - 2) - (d2 + d1) / (d1 * d2) * _part(f, axis, n - 2, n - 1)
                 + (2 * d2 + d1) / (d2 * (d1 + d2)) * _part(f, axis, n - 1, n))
-    return S.concatenate([first, inner, last], axis)
+    return convert(S.concatenate([first, inner, last], axis), out)
 
 
 def unwrap(p, discont=None, axis: int = -1, *, period=2 * math.pi) -> Array:
@@ -250,9 +251,9 @@ def trapezoid(y, x=None, dx=1.0, axis: int = -1) -> Array:
     axis = axis_index("trapezoid", axis, y.ndim)
     n = y.shape[axis]
     if x is None:
-        y, d = _inexact("trapezoid", y, dx)
+        (y, d), out = promote_inexact_wide("trapezoid", y, dx)
     else:
-        y, x = _inexact("trapezoid", y, x)
+        (y, x), out = promote_inexact_wide("trapezoid", y, x)
         if x.ndim == 1:
             if x.shape[0] != n:
                 raise op_error(ShapeError, "trapezoid", f"x has {x.shape[0]} points but y has {n} along axis {axis}",
@@ -261,4 +262,4 @@ def trapezoid(y, x=None, dx=1.0, axis: int = -1) -> Array:
         else:
             d = diff(x, axis=axis)
     ends = _part(y, axis, 1, n) + _part(y, axis, 0, n - 1)
-    return R.reduce_sum(d * ends / 2.0, axis - y.ndim)
+    return convert(R.reduce_sum(d * ends / 2.0, axis - y.ndim), out)

@@ -15,7 +15,7 @@ from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
 from ._convert import convert
-from ._statistics import _bin_edges, _inexact_dtype, bincount
+from ._statistics import _bin_edges, _edges_work, _inexact_dtype, bincount
 
 __all__ = ["histogram2d", "histogramdd"]
 
@@ -59,14 +59,15 @@ def histogramdd(sample, bins=10, range=None, density: bool | None = None, weight
                        "pass an (N, D) array or a list of D 1-d arrays")
     n, d = sample.shape
     dt = _inexact_dtype(sample) if weights is None else _inexact_dtype(sample, weights)
-    sample = convert(sample, _inexact_dtype(sample))
     bins_per = _per_dimension("histogramdd", bins, d, "bins")
     ranges = _per_dimension("histogramdd", range, d, "range")
-    edges = [convert(_bin_edges("histogramdd", sample[:, i], b, r), sample.dtype)
-             for i, (b, r) in enumerate(zip(bins_per, ranges))]
+    # the samples placed among the edges in NumPy's dtype (float64 for integers, which float32 rounds)
+    wide = [_bin_edges("histogramdd", sample[:, i], b, r, wide=True) for i, (b, r) in enumerate(zip(bins_per, ranges))]
+    edges = [convert(e, _inexact_dtype(sample)) for e in wide]
+    sample = convert(sample, _edges_work(sample))
     counts = tuple(e.shape[0] - 1 for e in edges)
     flat, inside = fnp.zeros((n,), dtypes.int64), fnp.ones((n,), dtypes.bool_)
-    for i, e in enumerate(edges):
+    for i, e in enumerate(wide):
         x = sample[:, i]
         k = fnp.searchsorted(e, x, side="right") - 1  # bins are [e_j, e_j+1), the last one closed
         k = fnp.where(x == e[-1], counts[i] - 1, k)
@@ -83,7 +84,7 @@ def histogramdd(sample, bins=10, range=None, density: bool | None = None, weight
     hist = fnp.reshape(hist, counts)
     if density:
         volume = fnp.ones((), dt)
-        for i, e in enumerate(edges):
+        for e in wide:
             volume = volume[..., None] * convert(fnp.diff(e), dt)
         hist = hist / fnp.sum(hist) / volume
     return hist, edges

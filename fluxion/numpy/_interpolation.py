@@ -13,7 +13,7 @@ from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..ops import reduce as R
 from ..ops import shape as S
-from ._convert import convert, dtype_of
+from ._convert import convert, dtype_of, promote_inexact_wide
 from ._differences import _SCALARS, _array, _arrays, _inexact, _part
 from ._elementwise_base import eager_array, plus_derivative
 
@@ -69,12 +69,12 @@ def interp(x, xp, fp, left=None, right=None, period=None) -> Array:
                        "pass one fp value per xp point")
     if xp.shape[0] == 0:
         raise op_error(ValueError, "interp", "xp is empty", "pass at least one sample point")
-    x, xp, fp = _inexact("interp", *given)
+    (x, xp, fp), dt = promote_inexact_wide("interp", *given)  # (integers in float64: see there)
     if period is not None:
         x, xp, fp = _periodic(x, xp, fp, period)
         left = right = None
     elif (out := _eager_interp(x, xp, fp, left, right)) is not None:  # (now of one dtype)
-        return out
+        return convert(out, dt)
     n = xp.shape[0]
     first, last = _at(fp, 0), _at(fp, n - 1)
     if n == 1:
@@ -102,7 +102,7 @@ def interp(x, xp, fp, left=None, right=None, period=None) -> Array:
         res = fnp.where(x == _at(xp, n - 1), plus_derivative(last, slope * fnp.where(finite, x - x1, 0)), res)
     res = fnp.where(x < _at(xp, 0), first if left is None else left, res)
     res = fnp.where(x > _at(xp, n - 1), last if right is None else right, res)
-    return convert(res, fp.dtype)
+    return convert(res, dt)
 
 
 _EAGER_DTYPES = frozenset((dtypes.float32, dtypes.float64))

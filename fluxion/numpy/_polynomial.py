@@ -14,7 +14,7 @@ from .. import numpy as fnp
 from ..core import dtypes
 from ..core.array import Array, Tracer
 from ..core.errors import ConcretizationError, DTypeError, ShapeError, op_error
-from ._convert import convert, promote, promote_inexact
+from ._convert import convert, promote, promote_inexact, promote_inexact_wide
 from ._dtype_functions import finfo
 
 __all__ = ["poly", "polyadd", "polyder", "polydiv", "polyfit", "polyint", "polymul", "polysub", "roots"]
@@ -190,7 +190,7 @@ def polyfit(x, y, deg: int, rcond=None, full: bool = False, w=None, cov: bool | 
     if deg < 0:
         raise op_error(ValueError, "polyfit", f"deg={deg} is negative", "pass a degree >= 0")
     deg = int(deg)  # as NumPy's, a float degree is truncated
-    x, y = promote_inexact("polyfit", x, y)
+    (x, y), dt = promote_inexact_wide("polyfit", x, y)  # (integers in float64: see there)
     if x.ndim != 1 or x.shape[0] == 0:
         raise op_error(ShapeError, "polyfit", f"x must be a non-empty 1-d array, got shape {x.shape}",
                        "pass the sample positions as a 1-d array")
@@ -213,10 +213,10 @@ def polyfit(x, y, deg: int, rcond=None, full: bool = False, w=None, cov: bool | 
     c, residuals, rank, s = fnp.linalg.lstsq(lhs, rhs, rcond=rcond)
     c = c / (scale[:, None] if c.ndim == 2 else scale)
     if full:
-        return c, residuals, rank, s, rcond
+        return convert(c, dt), convert(residuals, dt), rank, convert(s, dt), rcond
     if not cov:
-        return c
-    return c, _covariance(lhs, scale, residuals, y.ndim, cov)
+        return convert(c, dt)
+    return convert(c, dt), convert(_covariance(lhs, scale, residuals, y.ndim, cov), dt)
 
 
 def _covariance(lhs: Array, scale: Array, residuals: Array, y_ndim: int, cov) -> Array:

@@ -23,7 +23,7 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import broadcast_shapes
 from ..ops.reduce import normalize_axes
-from ._convert import convert, promote_inexact
+from ._convert import convert, promote_inexact, promote_inexact_wide
 from ._elementwise_base import eager_array, root_at_zero
 from ._quantiles import median, nanmedian, nanpercentile, nanquantile, percentile, quantile
 from ._reduce_util import (as_array, bool_mask, check_real, const, flatten, isnan, keep_dims, kept_shape, no_out,
@@ -501,14 +501,14 @@ def average(a, axis=None, weights=None, returned: bool = False, *, keepdims: boo
         avg = mean(x, axes, keepdims=keepdims)
         scale = const(float(np.prod([x.shape[i] for i in axes])), avg.dtype)  # of booleans too, not True
     else:
-        x, w = promote_inexact("average", a, weights)  # lists of Python floats convert exactly
+        (x, w), dt = promote_inexact_wide("average", a, weights)  # lists of Python floats convert exactly
         axes = normalize_axes("average", axis, x.ndim)
         w = weights_like("average", x, w, axis, axes)
         scale = R.reduce_sum(w, axes)
         if not isinstance(scale, Tracer) and np.any(np.asarray(scale._concrete("average")) == 0):
             raise op_error(ZeroDivisionError, "average", "the weights sum to zero, so they cannot be normalized",
                            "pass weights with a nonzero sum along each reduced axis")
-        avg = E.div_p.bind(R.reduce_sum(E.mul_p.bind(x, w), axes), scale)
+        avg = convert(E.div_p.bind(R.reduce_sum(E.mul_p.bind(x, w), axes), scale), dt)
         avg = keep_dims(avg, x.shape, axes, keepdims)
         scale = keep_dims(scale, x.shape, axes, keepdims)
     if not returned:

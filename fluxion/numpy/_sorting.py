@@ -24,7 +24,7 @@ from ..ops import sort as _sort
 from ._convert import convert, promote
 from ._elementwise_base import eager_array
 from ._placement import place
-from ._reduce_util import as_array, check_real, const, flatten, isnan, one_axis
+from ._reduce_util import as_array, const, flatten, isnan, one_axis
 
 __all__ = [
     "argpartition", "argsort", "lexsort", "partition", "searchsorted", "sort", "sort_complex", "unique", "unique_all",
@@ -237,7 +237,6 @@ def searchsorted(a, v, side: str = "left", sorter=None, *, method: str = "scan")
     if a.ndim != 1:
         raise op_error(ShapeError, "searchsorted", f"a must be 1-d, got shape {a.shape}",
                        "search each row separately (e.g. with fx.vmap), or flatten a")
-    check_real("searchsorted", a)
     if sorter is not None:
         _check_sorter(as_array(sorter), a.shape)
     elif (out := _eager_searchsorted(a, v, side)) is not None:  # the common case, kept fast
@@ -246,12 +245,31 @@ def searchsorted(a, v, side: str = "left", sorter=None, *, method: str = "scan")
     # needs neither a binary search nor the `sorter` permutation
     elements = S.reshape(a, (1,) * v.ndim + a.shape)
     values = S.reshape(v, v.shape + (1,))
-    before = (E.lt_p if side == "left" else E.le_p).bind(elements, values)
-    if a.dtype in dtypes.FLOATING:
+    if a.dtype in dtypes.COMPLEX:  # in `sort`'s order: by real part, then imaginary part
+        before = _before(_order_keys(E.real_p.bind(elements)) + _order_keys(E.imag_p.bind(elements)),
+                         _order_keys(E.real_p.bind(values)) + _order_keys(E.imag_p.bind(values)), side)
+    else:
+        before = (E.lt_p if side == "left" else E.le_p).bind(elements, values)
+    if a.dtype in dtypes.REAL_FLOATING:
         nan_v = isnan(values)
         extra = E.and_p.bind(nan_v, E.not_p.bind(isnan(elements))) if side == "left" else nan_v
         before = E.or_p.bind(before, extra)
     return R.reduce_sum(convert(before, dtypes.int64), (v.ndim,))
+
+
+def _order_keys(x: Array) -> list[Array]:
+    """Keys that order real floats `x` as `sort` does, NaN last: whether it is NaN, then its value
+    (0 for NaN, which the first key already placed)."""
+    nan = isnan(x)
+    return [convert(nan, dtypes.int8), E.select_n_p.bind(nan, x, convert(0, x.dtype))]
+
+
+def _before(a: list[Array], b: list[Array], side: str) -> Array:
+    """Whether the key tuples `a` come before `b` in lexicographic order (or equal them, for side "right")."""
+    out = (E.lt_p if side == "left" else E.le_p).bind(a[-1], b[-1])
+    for x, y in zip(reversed(a[:-1]), reversed(b[:-1])):
+        out = E.or_p.bind(E.lt_p.bind(x, y), E.and_p.bind(E.eq_p.bind(x, y), out))
+    return out
 
 
 def _eager_searchsorted(a: Array, v: Array, side: str) -> Array | None:

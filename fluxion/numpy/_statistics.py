@@ -15,7 +15,7 @@ from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..ops import reduce as R
 from ..ops import shape as S
-from ._convert import convert, dtype_of
+from ._convert import convert, dtype_of, work_dtype
 from ._differences import _array, _inexact, _operands
 from ._elementwise_base import eager_array
 from ._interpolation import _check_ndim, _check_no_complex, _concrete
@@ -43,7 +43,8 @@ def cov(m, y=None, rowvar: bool = True, bias: bool = False, ddof: int | None = N
         raise op_error(ValueError, "cov", f"ddof={ddof} is not an integer", "pass an integer ddof")
     given = [m] + ([] if y is None else [y])
     dt = _inexact_dtype(*given) if dtype is None else dtypes.canonicalize(dtype)
-    m, *ys = (convert(v, dt) for v in given)  # (lists of Python numbers exactly in dt)
+    work = work_dtype(dt, *given) if dtype is None else dt
+    m, *ys = (convert(v, work) for v in given)  # (lists of Python numbers exactly in it)
     for name, v in zip(("m", "y"), [m] + ys):
         if v.ndim > 2:
             raise op_error(ShapeError, "cov", f"{name} has shape {v.shape}, more than 2 dimensions",
@@ -56,11 +57,11 @@ def cov(m, y=None, rowvar: bool = True, bias: bool = False, ddof: int | None = N
         X = S.concatenate([X, _rows(Y, transpose=not rowvar and Y.shape[0] != 1)], 0)
     ddof = int(ddof) if ddof is not None else (0 if bias else 1)
     n = X.shape[1]
-    fw = None if fweights is None else _cov_weights("fweights", fweights, n, dt)
-    aw = None if aweights is None else _cov_weights("aweights", aweights, n, dt)
+    fw = None if fweights is None else _cov_weights("fweights", fweights, n, work)
+    aw = None if aweights is None else _cov_weights("aweights", aweights, n, work)
     w = fw if aw is None else aw if fw is None else fw * aw
     if w is None:
-        avg = R.reduce_sum(X, (1,)) / n if n else S.full((X.shape[0],), math.nan, dt)
+        avg = R.reduce_sum(X, (1,)) / n if n else S.full((X.shape[0],), math.nan, work)
         fact = n - ddof
     else:
         w_sum = R.reduce_sum(w, (0,))
@@ -77,7 +78,7 @@ def cov(m, y=None, rowvar: bool = True, bias: bool = False, ddof: int | None = N
     Xw = X if w is None else X * w
     c = fnp.matmul(X, S.transpose(fnp.conj(Xw) if dt in dtypes.COMPLEX else Xw, (1, 0)))
     c = c * _reciprocal_dof(fact)
-    return S.squeeze(c, tuple(i for i, s in enumerate(c.shape) if s == 1))
+    return convert(S.squeeze(c, tuple(i for i, s in enumerate(c.shape) if s == 1)), dt)
 
 
 def _reciprocal_dof(fact):
@@ -224,12 +225,13 @@ def _traced_histogram(a, bins, range, density, weights):  # noqa: A002
     a = _array(a)
     _check_no_complex("histogram", "a", a)
     dt = _inexact_dtype(a)
-    edges = _bin_edges("histogram", a, bins, range)
-    x = fnp.ravel(convert(a, dt))
+    # values placed among the edges in NumPy's dtype (float64 for integers, which float32 rounds)
+    edges, wide = _bin_edges("histogram", a, bins, range), _bin_edges("histogram", a, bins, range, wide=True)
+    x = fnp.ravel(convert(a, _edges_work(a)))
     n = edges.shape[0] - 1
-    bin_of = fnp.searchsorted(edges, x, side="right") - 1  # bins are [e_i, e_i+1); the last one is closed
-    bin_of = fnp.where(x == edges[-1], n - 1, bin_of)
-    inside = (x >= edges[0]) & (x <= edges[-1])  # NaN is in no bin
+    bin_of = fnp.searchsorted(wide, x, side="right") - 1  # bins are [e_i, e_i+1); the last one is closed
+    bin_of = fnp.where(x == wide[-1], n - 1, bin_of)
+    inside = (x >= wide[0]) & (x <= wide[-1])  # NaN is in no bin
     if weights is None:
         w = fnp.ones(x.shape, dtypes.default_int)
     else:
@@ -237,7 +239,7 @@ def _traced_histogram(a, bins, range, density, weights):  # noqa: A002
     counts = bincount(fnp.where(inside, bin_of, 0), fnp.where(inside, w, 0), length=n)
     if density:
         counts = convert(counts, dt)
-        counts = counts / fnp.sum(counts) / fnp.diff(edges)
+        counts = counts / fnp.sum(counts) / convert(fnp.diff(wide), dt)
     return convert(counts, _counts_dtype(dt, density, weights)), edges
 
 
@@ -251,31 +253,38 @@ def histogram_bin_edges(a, bins=10, range=None, weights=None) -> Array:  # noqa:
     return _bin_edges("histogram_bin_edges", a, bins, range, weights)
 
 
-def _bin_edges(op: str, a, bins, range, weights=None) -> Array:  # noqa: A002
+def _edges_work(a: Array) -> np.dtype:
+    """The dtype NumPy computes bin edges of data `a` in: its float dtype, float64 for integers."""
+    return a.dtype if a.dtype in dtypes.FLOATING else dtypes.float64
+
+
+def _bin_edges(op: str, a, bins, range, weights=None, wide: bool = False) -> Array:  # noqa: A002
     """`histogram_bin_edges`; for traced `a`, a count of bins without `range` spans its data:
     NumPy's edges from its min to its max (a half wider either side where they are equal),
-    rounded as NumPy's, and (0, 1) for no data."""
+    rounded as NumPy's, and (0, 1) for no data. With `wide`, the edges of integer data stay in
+    float64, as NumPy computes them (not rounded to float32)."""
     if not isinstance(a, Tracer):
         values, bins, range, w, _, edges_dt = _histogram_args(op, a, bins, range, weights)
         edges = _numpy_call(op, np.histogram_bin_edges, values, bins=bins, range=range, weights=w)
-        return Array(edges.astype(edges_dt))
+        return Array(edges if wide else edges.astype(edges_dt))
     _check_no_complex(op, "a", a)
     dt = _inexact_dtype(a)
     if isinstance(bins, str):
         raise op_error(ConcretizationError, op, f"bins={bins!r} chooses the bins from the traced data",
                        "pass a number of bins or the bin edges")
-    edges = _bin_edges(op, np.zeros(0, dt), bins, range)  # checks bins and range
+    work = _edges_work(a)
+    edges = _bin_edges(op, np.zeros(0, a.dtype), bins, range, wide=wide)  # checks bins and range
     if range is not None or np.ndim(bins) != 0 or a.size == 0:
         return edges
     # NumPy's linspace in NumPy's type (the data's float type; float64 for integers), rounded as
     # it rounds: i * step, then + lo (which XLA's CPU code may fuse into one multiply-add, moving
     # an edge by one rounding)
-    work = a.dtype if a.dtype in dtypes.FLOATING else dtypes.float64
     lo, hi = convert(fnp.min(a), work), convert(fnp.max(a), work)
     same = lo == hi
     lo, hi = fnp.where(same, lo - 0.5, lo), fnp.where(same, hi + 0.5, hi)
     i = fnp.arange(edges.shape[0], dtype=work)
-    return convert(fnp.where(i == edges.shape[0] - 1, hi, i * ((hi - lo) / (edges.shape[0] - 1)) + lo), dt)
+    return convert(fnp.where(i == edges.shape[0] - 1, hi, i * ((hi - lo) / (edges.shape[0] - 1)) + lo),
+                   work if wide else dt)
 
 
 def bincount(x, weights=None, minlength: int = 0, *, length: int | None = None) -> Array:

@@ -314,3 +314,37 @@ def test_a_zero_d_integer_array_is_an_axis(name):
         want = f(np, x, axis)
         for got in eager_and_jit(lambda v: f(fnp, v, axis), x):
             np.testing.assert_allclose(np.asarray(got), want, rtol=1e-6)
+
+
+# integers past 2**24 (timestamps): computed in float64, as NumPy's, not rounded to float32 first ----
+_T = np.array([1_700_000_000, 1_700_000_030, 1_700_000_060, 1_700_000_090, 1_700_000_150])
+_Y = np.array([1.0, 2.0, 3.0, 5.0, 4.0], np.float32)
+LARGE_INTEGERS = {
+    "gradient": (lambda m, t, y: m.gradient(t), 0),
+    "gradient edge_order=2": (lambda m, t, y: m.gradient(t, edge_order=2), 0),
+    "gradient at coordinates": (lambda m, t, y: m.gradient(y, t), 1e-6),
+    "trapezoid": (lambda m, t, y: m.trapezoid(y, t), 1e-6),
+    "interp": (lambda m, t, y: m.interp(t, t[[0, -1]], y[[0, -1]]), 1e-6),
+    "cov": (lambda m, t, y: m.cov(t), 1e-6),
+    "corrcoef": (lambda m, t, y: m.corrcoef(t, t * 2), 1e-6),
+    "average": (lambda m, t, y: m.average(t, weights=y) - 1_700_000_000, 64),  # (a float32 result: 64 is half its ulp)
+    "histogram": (lambda m, t, y: m.histogram(t, bins=4)[0], 0),
+    "histogram with a range": (lambda m, t, y: m.histogram(t, bins=3, range=(1_700_000_000, 1_700_000_150))[0], 0),
+    "histogram2d": (lambda m, t, y: m.histogram2d(t, t, bins=2)[0], 0),
+    "polyfit": (lambda m, t, y: m.polyfit(t - 0 * t, 3 * (t - 1_700_000_000) + 5, 1)[0], 1e-6),
+}
+
+
+@pytest.mark.parametrize("name", LARGE_INTEGERS)
+def test_integers_past_float32s_precision_are_computed_as_numpy_computes_them(name):
+    f, tol = LARGE_INTEGERS[name]
+    want = np.asarray(f(np, _T, _Y), np.float64)
+    for got in eager_and_jit(lambda t, y: f(fnp, t, y), _T, _Y):
+        np.testing.assert_allclose(np.asarray(got, np.float64), want, rtol=tol if tol < 1 else 0, atol=tol if tol >= 1 else 0)
+
+
+def test_geomspace_and_logspace_round_integers_toward_zero_and_linspace_down():
+    for f in (lambda m: m.geomspace(-1, -100, 5, dtype=int), lambda m: m.logspace(0, 2, 5, dtype=int),
+              lambda m: m.linspace(-5, 5, 4, dtype=int)):
+        np.testing.assert_array_equal(f(fnp), f(np))
+        np.testing.assert_array_equal(fx.jit(lambda: f(fnp))(), f(np))
