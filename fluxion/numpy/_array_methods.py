@@ -329,7 +329,7 @@ def install(ns) -> None:
     Array.real = property(lambda self: _ns.real(self))
     Array.imag = property(lambda self: _ns.imag(self))
     Array.at = property(_At)
-    Array.astype = lambda self, dtype, copy=True, device=None: _ns.astype(self, dtype, copy=copy, device=device)
+    Array.astype = _astype
     Array.copy = copy
     Array.__getitem__ = ns._indexing.getitem
     Array.__setitem__ = lambda self, idx, value: self._become(_ns._indexing.update(self, idx, value, "set"))
@@ -345,6 +345,18 @@ def install(ns) -> None:
     Array.__round__ = _round
     Array.__divmod__ = lambda self, other: (self // other, self % other)
     Array.__rdivmod__ = lambda self, other: (other // self, other % self)
+
+
+def _astype(self, dtype, copy=True, device=None, *, order="K", casting="unsafe", subok=True):
+    """`fnp.astype(self, dtype, copy=copy, device=device)`, also with NumPy's keywords: `casting`
+    refuses a conversion its rule does not allow; `order` and `subok` change nothing (fluxion's
+    arrays have no memory layout and no subclasses)."""
+    if order not in ("K", "A", "C", "F"):
+        raise op_error(ValueError, "astype", f"order={order!r} is not one of 'K', 'A', 'C', 'F'", "pass order='K'")
+    if casting != "unsafe" and not _ns.can_cast(self.dtype, dtype, casting=casting):
+        raise op_error(DTypeError, "astype", f"cannot convert {self.dtype} to {_dtype('astype', dtype)} under the "
+                       f"{casting!r} casting rule", "pass casting='unsafe' (the default), or another dtype")
+    return _ns.astype(self, dtype, copy=copy, device=device)
 
 
 def _check_version(api_version):

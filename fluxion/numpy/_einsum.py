@@ -15,6 +15,7 @@ from ..ops import shape as S
 from ..ops.linalg import dot_general_p
 from ._contract import diagonal, operands, preferred
 from ._convert import convert
+from ._reduce_util import no_out
 
 _LETTERS = string.ascii_letters
 
@@ -159,7 +160,7 @@ def _from_sublists(args: tuple) -> tuple[str, tuple]:
     return ",".join(subs), xs
 
 
-def einsum(subscripts, /, *operands_, optimize="greedy", dtype=None, precision=None,
+def einsum(subscripts, /, *operands_, out=None, optimize="greedy", dtype=None, precision=None,
            preferred_element_type=None) -> Array:
     """Einstein summation, e.g. `einsum("bij,bjk->bik", x, y)`; '...' broadcasts.
 
@@ -176,6 +177,7 @@ def einsum(subscripts, /, *operands_, optimize="greedy", dtype=None, precision=N
     >>> fnp.einsum("ij,jk", fnp.ones((2, 3)), fnp.ones((3, 4))).shape
     (2, 4)
     """
+    no_out("einsum", out)
     if not isinstance(subscripts, str):
         subscripts, operands_ = _from_sublists((subscripts,) + operands_)
     if not operands_:

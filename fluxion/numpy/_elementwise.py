@@ -25,6 +25,7 @@ from ._convert import convert, promote
 from ._elementwise_base import (ANY, FLOATING, INTEGER, INTEGRAL, NUMERIC, REAL, REAL_FLOATING, REAL_NUMERIC,
                                 binary, copy, direct, eager_array, eager_unary, full_like, in_float32, named,
                                 operands, refuse_where, select, unary)
+from ._reduce_util import no_out
 from ._division import *  # noqa: F401,F403
 from ._division import floor_divide
 from ._elementwise_numpy import *  # noqa: F401,F403
@@ -476,7 +477,7 @@ ceil = _rounding("ceil", E.ceil_p, "The smallest integer-valued number >= x.", "
 trunc = _rounding("trunc", E.trunc_p, "x rounded toward zero.", "[-1.0, 0.0, 2.0]")
 
 
-def round(x, /, decimals: int = 0) -> Array:  # noqa: A001
+def round(x, /, decimals: int = 0, out=None) -> Array:  # noqa: A001
     """Round to `decimals` decimal places, halves to even; complex parts are rounded separately.
 
     As in NumPy, `decimals != 0` scales by a power of ten, rounds and scales back, so the result
@@ -488,8 +489,10 @@ def round(x, /, decimals: int = 0) -> Array:  # noqa: A001
     >>> fnp.round(fnp.asarray([15, 25, 1234]), decimals=-1).tolist()
     [20, 20, 1230]
     """
-    if decimals.__class__ is int and decimals == 0 and (out := eager_unary(E.round_p, x, _REAL_FLOATING)) is not None:
-        return out  # kept fast
+    if out is not None:
+        no_out("round", out)
+    if decimals.__class__ is int and decimals == 0 and (fast := eager_unary(E.round_p, x, _REAL_FLOATING)) is not None:
+        return fast  # kept fast
     (x,) = operands("round", NUMERIC, x)
     try:
         decimals = operator.index(decimals)

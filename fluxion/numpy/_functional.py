@@ -61,13 +61,18 @@ def _check_core(what: str, x: Array, core: tuple[str, ...], sizes: dict, exact: 
                            "make the sizes of each named dimension agree")
 
 
-def vectorize(pyfunc: Callable, *, excluded=frozenset(), signature: str | None = None) -> Callable:
+def vectorize(pyfunc: Callable, otypes=None, doc: str | None = None, excluded=frozenset(), cache: bool = False,
+              signature: str | None = None) -> Callable:
     """`pyfunc` applied to every element (or, with `signature`, every core slice) of its
     broadcast arguments, batched with `fx.vmap`.
 
     Args:
       pyfunc: a function of arrays written for one element (or one core slice).
+      otypes: the dtypes of the outputs (a string of type codes, as 'd', or a list of dtypes):
+        each output is converted to its own; by default they keep the dtypes `pyfunc` gives.
+      doc: the docstring of the result (by default `pyfunc`'s).
       excluded: positions (ints) and keyword names (strs) of arguments passed through unchanged.
+      cache: accepted for NumPy compatibility (`pyfunc` is traced once per call anyway).
       signature: core dimensions, as '(m,n),(n)->(m)'; without it every argument's core is a scalar.
 
     Returns:
@@ -81,6 +86,8 @@ def vectorize(pyfunc: Callable, *, excluded=frozenset(), signature: str | None =
     [2.0, 2.0, 2.0]
     """
     ins, outs = _parse_signature(signature) if signature is not None else (None, None)
+    excluded = frozenset() if excluded is None else excluded
+    otypes = None if otypes is None else [np.dtype(t) for t in otypes]
 
     @functools.wraps(pyfunc)
     def vectorized(*args, **kwargs):
@@ -123,8 +130,16 @@ def vectorize(pyfunc: Callable, *, excluded=frozenset(), signature: str | None =
         f = one
         for d in reversed(range(len(shape))):
             f = _vmap(f, tuple(0 if keep[d] else None for keep in mapped))
-        return f(*parts)
+        out = f(*parts)
+        if otypes is None:
+            return out
+        if isinstance(out, tuple) != (len(otypes) > 1) or isinstance(out, tuple) and len(out) != len(otypes):
+            raise op_error(TypeError, "vectorize", f"otypes names {len(otypes)} outputs, but the function returned "
+                           f"{len(out) if isinstance(out, tuple) else 1}", "pass one type per output")
+        return tuple(map(fnp.astype, out, otypes)) if isinstance(out, tuple) else fnp.astype(out, otypes[0])
 
+    if doc is not None:
+        vectorized.__doc__ = doc
     return vectorized
 
 

@@ -26,8 +26,9 @@ def _host(x):
     return np.asarray(x._concrete("a host function")) if isinstance(x, Array) else x
 
 
-def frombuffer(buffer, dtype=float, count: int = -1, offset: int = 0) -> Array:
+def frombuffer(buffer, dtype=float, count: int = -1, offset: int = 0, *, like=None) -> Array:
     """The array whose bytes are `buffer`'s, read as NumPy reads them (`dtype` in NumPy's sense).
+    NumPy's `like` is accepted; the result is a fluxion array whatever it is.
 
     >>> import numpy as np, fluxion.numpy as fnp
     >>> fnp.frombuffer(np.arange(3, dtype=np.int16).tobytes(), dtype=np.int16).tolist()

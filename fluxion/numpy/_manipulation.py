@@ -13,6 +13,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .. import numpy as fnp
 from ..core import dtypes
 from ..core.array import Array, Tracer
 from ..core.errors import ConcretizationError, ShapeError, op_error
@@ -774,8 +775,10 @@ def roll(x, /, shift, axis=None) -> Array:
     x = _arr(x)
     if axis is None:
         return S.reshape(roll(S.reshape(x, (x.size,)), shift, axis=0), x.shape)
-    shifts = _ints("roll", "shift", shift)
     axes = _axes("roll", axis, x.ndim, distinct=False)
+    if isinstance(shift, Tracer) or isinstance(shift, (tuple, list)) and any(isinstance(s, Tracer) for s in shift):
+        return _traced_roll(x, shift, axes)
+    shifts = _ints("roll", "shift", shift)
     if len(shifts) != len(axes) and 1 not in (len(shifts), len(axes)):
         raise op_error(ValueError, "roll", f"shift {shift} and axis {axis} have different lengths",
                        "give one shift per axis, or a single shift or axis")
@@ -783,3 +786,23 @@ def roll(x, /, shift, axis=None) -> Array:
     for s, a in zip(shifts * (len(axes) if len(shifts) == 1 else 1), axes * (len(shifts) if len(axes) == 1 else 1)):
         total[a] += s
     return S.roll(x, tuple(total.values()), tuple(total))
+
+
+def _traced_roll(x: Array, shift, axes: tuple[int, ...]) -> Array:
+    """`roll` by a traced integer `shift` (one, or one per axis of `axes`): each axis of n
+    elements read at (i - shift) mod n."""
+    shifts = asarray(shift)
+    if shifts.dtype not in dtypes.INTEGER or shifts.ndim > 1:
+        raise op_error(TypeError, "roll", f"shift must be an integer or a 1-d array of them, got {shifts.aval}",
+                       "pass integer shifts")
+    count = max(len(axes), shifts.size if shifts.ndim else 1)
+    if shifts.ndim and shifts.size not in (1, count) or len(axes) not in (1, count):
+        raise op_error(ValueError, "roll", f"{shifts.size} shifts and axes {axes} have different lengths",
+                       "give one shift per axis, or a single shift or axis")
+    for k in builtins.range(count):
+        a, n = axes[k % len(axes)], x.shape[axes[k % len(axes)]]
+        if n:
+            s = shifts[k % shifts.size] if shifts.ndim else shifts
+            index = (fnp.arange(n, dtype=shifts.dtype) - s) % n
+            x = fnp.take(x, index, axis=a)
+    return x

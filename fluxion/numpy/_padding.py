@@ -11,7 +11,7 @@ from ..core import dtypes
 from ..core.array import Array, Tracer
 from ..core.errors import op_error
 from ..ops import shape as S
-from ..ops._util import broadcasts_to as _broadcasts_to
+from ..ops._util import axis_index, broadcasts_to as _broadcasts_to
 from ..transforms._convert import converted
 from . import _elementwise, _indexing, _reductions
 from ._convert import convert
@@ -162,6 +162,15 @@ def _linear_ramps(x: Array, axis: int, before: int, after: int, ends) -> Array:
     return S.concatenate([_ramp(x, axis, 0, before, first), x, right], axis)
 
 
+def _by_axis(pad_width: dict, ndim: int) -> list:
+    """NumPy's `pad_width` by axis, {axis: width or (before, after)}, as one pair per axis (0 for
+    the axes not named)."""
+    pairs = [(0, 0)] * ndim
+    for axis, width in pad_width.items():
+        pairs[axis_index("pad", axis, ndim)] = np.broadcast_to(width, (2,)).tolist()
+    return pairs
+
+
 def _widths(pad_width, ndim: int) -> np.ndarray:
     """`pad_width` as checked (before, after) pairs, one per axis."""
     widths = _pairs("pad", "pad_width", pad_width, ndim, integral=True)
@@ -295,6 +304,8 @@ def pad(array, pad_width, mode: str | Callable = "constant", **kwargs) -> Array:
     >>> fnp.pad(fnp.asarray([1, 2]), (2, 1), ends, value=7).tolist()
     [7, 7, 1, 2, 0]
     """
+    if isinstance(pad_width, dict):
+        pad_width = _by_axis(pad_width, array.ndim if isinstance(array, Array) else np.ndim(array))
     if callable(mode):
         x = _arr(array)
         widths = _widths(pad_width, x.ndim)

@@ -511,3 +511,19 @@ def test_manipulation_works_on_traced_values(name):
 
 def listed(v) -> list:
     return v if isinstance(v, (list, tuple)) else [v]
+
+
+def test_roll_by_a_traced_shift_matches_numpy():
+    x = np.arange(12.0).reshape(3, 4)
+    one = fx.jit(lambda v, s: fnp.roll(v, s, axis=1))
+    several = fx.jit(lambda v, s: fnp.roll(v, s, axis=(0, 1)))
+    flat = fx.jit(lambda v, s: fnp.roll(v, s))
+    for s in (0, 5, -1, -9):
+        np.testing.assert_array_equal(one(x, s), np.roll(x, s, axis=1))
+        np.testing.assert_array_equal(flat(x, s), np.roll(x, s))
+    np.testing.assert_array_equal(several(x, np.array([1, -2])), np.roll(x, (1, -2), axis=(0, 1)))
+    batched = fx.vmap(lambda s: fnp.roll(fnp.asarray(x), s, axis=0))(fnp.asarray([0, 1, 2]))
+    np.testing.assert_array_equal(batched, np.stack([np.roll(x, s, axis=0) for s in range(3)]))
+    # the derivative of sum(roll(v, 1) * i) in v[j] is the weight v[j] moves to, (j + 1) mod 3
+    g = fx.grad(lambda v: (one(v.T, 1).T * fnp.arange(3.0)[:, None]).sum())(fnp.asarray(x))
+    np.testing.assert_array_equal(g, np.repeat([[1.0], [2.0], [0.0]], 4, axis=1))

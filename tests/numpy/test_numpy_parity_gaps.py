@@ -340,7 +340,8 @@ def test_integers_past_float32s_precision_are_computed_as_numpy_computes_them(na
     f, tol = LARGE_INTEGERS[name]
     want = np.asarray(f(np, _T, _Y), np.float64)
     for got in eager_and_jit(lambda t, y: f(fnp, t, y), _T, _Y):
-        np.testing.assert_allclose(np.asarray(got, np.float64), want, rtol=tol if tol < 1 else 0, atol=tol if tol >= 1 else 0)
+        rtol, atol = (tol, 0) if tol < 1 else (0, tol)
+        np.testing.assert_allclose(np.asarray(got, np.float64), want, rtol=rtol, atol=atol)
 
 
 def test_geomspace_and_logspace_round_integers_toward_zero_and_linspace_down():
@@ -348,3 +349,30 @@ def test_geomspace_and_logspace_round_integers_toward_zero_and_linspace_down():
               lambda m: m.linspace(-5, 5, 4, dtype=int)):
         np.testing.assert_array_equal(f(fnp), f(np))
         np.testing.assert_array_equal(fx.jit(lambda: f(fnp))(), f(np))
+
+
+def test_numpy_keywords_astype_vectorize_einsum_round_frombuffer_and_pad_by_axis():
+    x = np.array([1.25, 2.5, -3.75], np.float32)
+    a = fnp.asarray(x)
+    np.testing.assert_array_equal(a.astype(np.int32, casting="unsafe", order="C", subok=True),
+                                  x.astype(np.int32, casting="unsafe"))
+    np.testing.assert_array_equal(a.astype(np.float64, casting="safe"), x.astype(np.float64, casting="safe"))
+    with pytest.raises(TypeError, match="'same_kind'"):
+        a.astype(np.int32, casting="same_kind")
+    f = fnp.vectorize(lambda u, v: (u + v, u * v), otypes="di", doc="sum and product", cache=True)
+    s, p = f(a, 2)
+    want = np.vectorize(lambda u, v: (u + v, u * v), otypes="di")(x, 2)
+    assert (s.dtype, p.dtype, f.__doc__) == (np.float64, np.int32, "sum and product")
+    np.testing.assert_array_equal(s, want[0])
+    np.testing.assert_array_equal(p, want[1])
+    np.testing.assert_allclose(fnp.einsum("i,i->", a, a, out=None), np.einsum("i,i->", x, x, out=None), rtol=1e-6)
+    np.testing.assert_array_equal(fnp.round(a, 1, None), np.round(x, 1, None))
+    buf = np.arange(4, dtype=np.int16).tobytes()
+    np.testing.assert_array_equal(fnp.frombuffer(buf, np.int16, like=None), np.frombuffer(buf, np.int16))
+    m = np.arange(6).reshape(2, 3)
+    # pad_width by axis (NumPy 2.4's), against the pairs it names
+    for width, pairs, mode in (({1: (1, 2)}, [(0, 0), (1, 2)], "constant"),
+                               ({-1: 1, 0: (0, 1)}, [(0, 1), (1, 1)], "edge"), ({0: 2}, [(2, 2), (0, 0)], "reflect")):
+        want = np.pad(m, pairs, mode=mode)
+        np.testing.assert_array_equal(fnp.pad(fnp.asarray(m), width, mode=mode), want)
+        np.testing.assert_array_equal(fx.jit(lambda v: fnp.pad(v, width, mode=mode))(m), want)
