@@ -261,3 +261,14 @@ def test_products_with_a_boolean_mask_keep_nan_inf_and_minus_zero_as_numpy(dtype
             np.testing.assert_array_equal(got, expected)
             zero = expected.real == 0  # (a NaN's sign is NumPy's own choice)
             np.testing.assert_array_equal(np.signbit(got.real[zero]), np.signbit(expected.real[zero]))
+
+
+def test_a_large_array_of_one_value_is_a_broadcast_in_the_program_not_a_constant():
+    # fnp.zeros((4096, 4096)) under jit: one broadcast of a scalar, with nothing of its size made
+    # on the host and passed in; the values are NumPy's
+    f = lambda x: x + fnp.zeros((4096, 4096)) + fnp.full((4096, 4096), 2.0)  # noqa: E731
+    program = fx.make_program(f)(fnp.ones(4096))
+    assert all(v.aval.shape == () for v in program.constvars)
+    assert sum(eq.prim.name == "broadcast_in_dim" for eq in program.equations) >= 2
+    out = np.asarray(fx.jit(f)(np.arange(4096.0, dtype=np.float32)))
+    np.testing.assert_array_equal(out, np.arange(4096.0, dtype=np.float32) + 2.0 + np.zeros((4096, 4096), np.float32))

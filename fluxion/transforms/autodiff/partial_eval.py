@@ -14,14 +14,18 @@ simply a value that is known now.
 """
 from __future__ import annotations
 
+import math
+
 from ...core.array import Tracer, to_array
 from ...core.interpreters import Interpreter, check_live, current
 from ...core.primitive import abstract_eval
 from ...core.rules import effectful
 from ...core.program import Equation, Program, Var
+from ...ops.shape import broadcast_in_dim_p
 
 
 _types: dict = {}
+_SPREAD = 1 << 16  # elements of a broadcast that a staging of a whole function stages, not computes
 
 
 def out_types(prim, avals, params):
@@ -106,8 +110,10 @@ class StagingInterpreter(Interpreter):
                 break
         else:  # nothing staged: the parent computes it (each interpreter sets the current one itself),
             # unless it has effects, which happen when the staged program runs (a linearization's
-            # effects happen as its primal values are computed)
-            if self.linear or prim not in effectful:
+            # effects happen as its primal values are computed), or it spreads a value over a large
+            # array (fnp.zeros(n)): that would be made on the host and passed in
+            if self.linear or prim not in effectful and not (prim is broadcast_in_dim_p
+                                                               and math.prod(params["shape"]) >= _SPREAD):
                 return self.parent.process(prim, args, params)
         return self.stage(prim, args, params)
 
