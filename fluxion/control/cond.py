@@ -21,8 +21,8 @@ from ..core.types import ArrayType
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ..ops._util import define
-from ._subprogram import (Staged, arrays, check_functions, check_structure, join, leaf_paths, make, mismatch,
-                          scalar_predicate)
+from ._subprogram import (Staged, arrays, as_type, check_functions, check_structure, join, leaf_paths, make,
+                          mismatch, scalar_predicate)
 
 
 def _cond_abstract(index: ArrayType, *avals: ArrayType, branches: tuple[Program, ...]) -> tuple[ArrayType, ...]:
@@ -138,7 +138,8 @@ def _eager(op: str, funs: tuple, names: tuple, chosen: int, operands: tuple):
                     continue
                 results.append((other.out_tree, other.out_avals))
             checked.append(names[k])
-        _common(op, results, checked)
+        # the joined types, as under jit: the result's type does not depend on the branch taken
+        leaves = [as_type(x, common) for x, common in zip(leaves, _common(op, results, checked))]
     return tree.unflatten(treedef, leaves)
 
 

@@ -398,6 +398,23 @@ class Jitted:
         return tuple((k, f"argument `{name}` of the jitted {self._name}") for k, (name, (kind, which))
                      in enumerate(leaves) if (which in nums if kind == "static_argnums" else which in names))
 
+    def trace(self, *args, **kwargs) -> Lowered:
+        """jax's name for the staging step: here `lower`'s result (`.program`, `.compile()`)."""
+        return self.lower(*args, **kwargs)
+
+    def eval_shape(self, *args, **kwargs) -> Any:
+        """The types of the outputs of a call with these arguments (arrays, or anything with
+        `.shape` and `.dtype`), found by tracing without compiling; static arguments are passed as
+        they are (see `fx.eval_shape`)."""
+        nums = self._arguments.positions(self._static_nums, len(args))
+        static = {k: v for k, v in kwargs.items() if k in self.static_argnames}
+
+        def dynamic(*traced, **traced_kw):
+            it = iter(traced)
+            return self.fun(*[args[i] if i in nums else next(it) for i in range(len(args))], **traced_kw, **static)
+        return eval_shape(dynamic, *[a for i, a in enumerate(args) if i not in nums],
+                          **{k: v for k, v in kwargs.items() if k not in static})
+
     def cache_size(self) -> int:
         """How many signatures are compiled and kept."""
         return len(self._cache)
@@ -635,4 +652,4 @@ def disable_jit(disable: bool = True):
 
 
 _PUBLIC = ("fun", "static_argnums", "static_argnames", "donate_argnums", "donate_argnames", "device", "lower",
-           "cache_size", "clear_cache")
+           "trace", "eval_shape", "cache_size", "clear_cache")

@@ -312,3 +312,14 @@ def test_forward_jacobians_through_control_flow_at_a_python_number():
                                rtol=1e-6)
     both = fx.jacfwd(lambda a, b: fx.cond(a > 0, lambda a, b: a * b, lambda a, b: a, a, b), argnums=(0, 1))
     np.testing.assert_allclose(both(np.float32(1.0), 2.0), [2.0, 1.0])
+
+
+def test_a_concrete_predicate_gives_the_joined_type_of_the_branches_as_under_jit():
+    # the result's type does not depend on the branch taken, eagerly as when staged
+    x = fnp.asarray(2.0, dtype=fnp.float64)
+    f = lambda p: fx.cond(p, lambda: 0.1, lambda: x)  # noqa: E731
+    g = lambda i: fx.switch(i, [lambda: 300, lambda: fnp.asarray(1, dtype=fnp.int8)])  # noqa: E731
+    for fn, arg in ((f, True), (f, False), (g, 0), (g, 1)):
+        eager, jitted = fn(arg), fx.jit(fn)(arg)
+        assert (eager.dtype, eager.weak) == (jitted.dtype, jitted.weak)
+        np.testing.assert_array_equal(np.asarray(eager), np.asarray(jitted))

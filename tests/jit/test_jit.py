@@ -590,3 +590,16 @@ def test_disable_jit_runs_jitted_functions_as_python_with_concrete_values():
     assert seen == [False, False]
     with pytest.raises(fx.errors.ConcretizationError):
         f(x, 3)  # compiled once more outside the block, where float() of a traced value is an error
+
+
+def test_eval_shape_and_trace_of_a_jitted_function():
+    from fluxion.core.types import ArrayType
+    f = fx.jit(lambda x, n, *, k: fnp.tile(x, n) * k, static_argnums=1, static_argnames="k")
+    out = f.eval_shape(ArrayType((3,), fnp.float32), 4, k=2.0)
+    real = f(fnp.ones(3), 4, k=2.0)
+    assert (out.shape, out.dtype) == (real.shape, real.dtype) == ((12,), fnp.float32)
+    assert f.cache_size() == 1  # (eval_shape compiles nothing)
+    g = fx.jit(lambda x: fnp.sin(x) * 2)
+    traced = g.trace(np.ones(2))
+    assert "sin" in str(traced.program)
+    np.testing.assert_allclose(np.asarray(traced.compile()(np.ones(2))), np.sin(np.ones(2)) * 2, rtol=1e-6)

@@ -486,3 +486,22 @@ def test_defjvps_answer_carries_the_rule_at_higher_orders():
     e.defjvps(lambda t, ans, x: t * ans)
     np.testing.assert_allclose(fx.grad(fx.grad(e))(np.float64(0.3)), np.exp(0.3), rtol=1e-12)
     np.testing.assert_allclose(fx.grad(fx.grad(fx.grad(e)))(np.float64(0.3)), np.exp(0.3), rtol=1e-12)
+
+
+def test_a_custom_vjp_rule_may_give_a_weak_argument_a_cotangent_of_another_float_dtype():
+    # 2.0 is a weak float32 beside a float64 array; the bwd rule computes its cotangent in float64
+    @fx.custom_vjp
+    def f(x, y):
+        return x * y
+    f.defvjp(lambda x, y: (f(x, y), (x, y)), lambda r, g: (g * r[1], (g * r[0]).sum()))
+    x = np.array([1.0, 2.0])
+    np.testing.assert_array_equal(fx.grad(lambda x: f(x, 2.0).sum())(x), [2.0, 2.0])
+    assert float(fx.grad(lambda y: f(x, y).sum())(2.0)) == 3.0
+
+
+def test_symbolic_zeros_are_refused_with_the_fix():
+    f = fx.custom_jvp(fnp.sin)
+    with pytest.raises(NotImplementedError, match="(?s)symbolic_zeros.*fix: drop"):
+        f.defjvp(lambda p, t: (f(*p), t[0]), symbolic_zeros=True)
+    f.defjvp(lambda p, t: (f(*p), 3 * t[0]), symbolic_zeros=False)
+    assert float(fx.grad(f)(0.5)) == 3.0

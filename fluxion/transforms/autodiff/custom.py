@@ -337,7 +337,9 @@ def _like(x, aval: ArrayType, op: str, where: str, kind: str):
         raise op_error(ShapeError, op, f"{where} returned a {kind} of shape {x.shape} for a value of shape "
                        f"{aval.shape}", f"give each {kind} exactly the shape of its value")
     if x.dtype != aval.dtype:
-        if not x.weak:
+        # a weak value (a Python number) took its dtype from what it met: a rule computing in
+        # another (float64 beside a float64 array) means the same number
+        if not x.weak and not aval.weak:
             raise op_error(DTypeError, op, f"{where} returned a {kind} of dtype {x.dtype} for a value of dtype "
                            f"{aval.dtype}", f"compute the {kind} in its value's dtype (e.g. .astype(x.dtype))")
         x = E.convert_element_type_p.bind(x, new_dtype=aval.dtype, weak=aval.weak)
@@ -494,10 +496,11 @@ class custom_jvp(_Custom):
         self._jvp = None
         self._zeros = False  # whether the rule accepts symbolic Zero tangents
 
-    def defjvp(self, jvp: Callable) -> Callable:
+    def defjvp(self, jvp: Callable, symbolic_zeros: bool = False) -> Callable:
         """Set the rule `jvp(*nondiff_args, primals, tangents) -> (primal_out, tangent_out)`; returns `jvp`.
 
-        `primals` and `tangents` are tuples with one entry per differentiable argument.
+        `primals` and `tangents` are tuples with one entry per differentiable argument; a zero
+        tangent is an array of zeros (jax's `symbolic_zeros=True` is not supported).
 
         >>> import fluxion as fx, fluxion.numpy as fnp
         >>> f = fx.custom_jvp(fnp.sin)
@@ -505,6 +508,9 @@ class custom_jvp(_Custom):
         >>> float(fx.grad(f)(0.5))
         2.0
         """
+        if symbolic_zeros:
+            raise op_error(NotImplementedError, "custom_jvp", "symbolic_zeros=True is not supported: the rule "
+                           "receives zero tangents as arrays of zeros", "drop symbolic_zeros=True")
         self._jvp, self._zeros = jvp, False
         return jvp
 
