@@ -13,7 +13,7 @@ import numpy as np
 
 from .core import dtypes, tree
 from .core.array import Array, to_array
-from .core.errors import op_error, require_callable
+from .core.errors import InvalidArgumentError, op_error, require_callable
 from .core.types import ArrayType
 from .ops.callback import check_vmap_method, debug_callback_p, pure_callback_p
 
@@ -137,7 +137,29 @@ def debug_print(fmt: str, *args, ordered: bool = False, **kwargs) -> None:
     if not isinstance(fmt, str):
         raise op_error(TypeError, "debug.print", f"the format must be a string, got {type(fmt).__name__}",
                        "pass the format first: fx.debug.print('x = {}', x)")
+    try:  # the fields against the arguments, now (placeholders for the values, which come later)
+        fmt.format(*[_ANY] * len(args), **dict.fromkeys(kwargs, _ANY))
+    except (IndexError, KeyError, ValueError) as e:
+        raise op_error(InvalidArgumentError, "debug.print", f"the format {fmt!r} does not fit {len(args)} "
+                       f"positional and the keyword arguments {sorted(kwargs)} ({type(e).__name__}: {e})",
+                       "give one argument per {} field and a keyword for each {name} field") from None
     _debug("debug.print", lambda *a, **k: print(fmt.format(*a, **k)), _same, ordered, args, kwargs)
+
+
+class _Any:
+    """A placeholder for any value in a format field: any attribute, item or format spec."""
+
+    def __format__(self, spec):
+        return ""
+
+    def __getattr__(self, name):
+        return self
+
+    def __getitem__(self, key):
+        return self
+
+
+_ANY = _Any()
 
 
 def _same(v: np.ndarray) -> np.ndarray:

@@ -229,7 +229,7 @@ class Array:
     def _become(self, other: Array) -> Array:
         """Rebind this Python object to the value `other` (in-place update as a value)."""
         if isinstance(other, Tracer):
-            raise errors.op_error(errors.FluxionError, "in-place update",
+            raise errors.op_error(errors.ConversionError, "in-place update",
                                   f"a concrete array cannot take a traced value ({other.aval}) in place",
                                   "write x = x.at[i].set(v) (or x = x + y), which makes a new array")
         if other.__class__ not in HOST or self.__class__ not in HOST:  # one of them lives on an XLA device

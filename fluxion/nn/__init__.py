@@ -14,6 +14,7 @@ initializers of jax.nn.initializers.
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 
@@ -416,6 +417,9 @@ def one_hot(x, num_classes: int, *, dtype=fnp.float32, axis=-1):
     [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
     """
     x = fnp.asarray(x)
+    num_classes = operator.index(num_classes)
+    if num_classes < 0:
+        raise op_error(ValueError, "one_hot", f"num_classes={num_classes} is negative", "pass a count of classes >= 0")
     out_axis = axis if axis >= 0 else x.ndim + 1 + axis
     if not 0 <= out_axis <= x.ndim:
         raise op_error(ValueError, "one_hot", f"axis {axis} is out of range for a result of {x.ndim + 1} "

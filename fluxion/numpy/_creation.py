@@ -190,7 +190,8 @@ def _shape(op: str, shape) -> tuple[int, ...]:
     if shape.__class__ is tuple and all(d.__class__ is int and d >= 0 for d in shape):
         return shape
     try:
-        shape = tuple(map(operator.index, shape)) if np.ndim(shape) else (operator.index(shape),)
+        many = shape.__class__ in (tuple, list) or np.ndim(shape)  # (np.ndim of a tuple would convert a traced size)
+        shape = tuple(map(operator.index, shape)) if many else (operator.index(shape),)
     except ConcretizationError:
         raise  # a traced size: its message names the argument and the fix
     except TypeError:
@@ -432,6 +433,17 @@ def _inexact(dt: np.dtype) -> np.dtype:
     return dt if dt in dtypes.FLOATING else dtypes.default_float
 
 
+def _count(op: str, num) -> int:
+    """The number of samples `num` as a Python int."""
+    try:
+        return operator.index(num)
+    except ConcretizationError:  # (a traced count: its own error)
+        raise
+    except TypeError:
+        raise op_error(TypeError, op, f"num must be an integer, got {type(num).__name__} {num!r}",
+                       "pass the number of samples as an int") from None
+
+
 def _interpolate(op: str, start: Array, stop: Array, num: int, endpoint: bool) -> tuple[Array, Array]:
     """`num` points from `start` to `stop` along a new leading axis, and the step between them."""
     if num < 0:
@@ -518,7 +530,7 @@ def linspace(start, stop, /, num: int = 50, endpoint: bool = True, retstep: bool
             return _eager_linspace(float(start), float(stop), num, endpoint, dt)
     device = resolve("linspace", device)
     start, stop, dt = _endpoints(start, stop, dtype)
-    values, step = _interpolate("linspace", start, stop, operator.index(num), endpoint)
+    values, step = _interpolate("linspace", start, stop, _count("linspace", num), endpoint)
     out = place("linspace", _to_result(_move_first_axis(values, axis), dt), device)
     return (out, place("linspace", convert(step, _inexact(dt)), device)) if retstep else out
 
@@ -547,7 +559,7 @@ def logspace(start, stop, /, num: int = 50, endpoint: bool = True, base=10.0, dt
         rank = len(shape)
         start, stop, base = (S.reshape(v, (1,) * (rank - v.ndim) + v.shape) for v in (start, stop, base))
         base = S.expand_dims(base, (0,))
-    exponents, _ = _interpolate("logspace", start, stop, operator.index(num), endpoint)
+    exponents, _ = _interpolate("logspace", start, stop, _count("logspace", num), endpoint)
     values = E.pow_p.bind(base, exponents)
     return place("logspace", convert(_move_first_axis(values, axis), dt), device)  # (toward 0, as NumPy's)
 
@@ -568,7 +580,7 @@ def geomspace(start, stop, /, num: int = 50, endpoint: bool = True, dtype=None, 
     if any(v.__class__ in HOST and not np.all(v._value) for v in (start, stop)):
         raise op_error(ValueError, "geomspace", "a geometric sequence cannot start or end at zero",
                        "use non-zero start and stop (or linspace)")
-    num = operator.index(num)
+    num = _count("geomspace", num)
     sign = E.sign_p.bind(start)
     start, stop = E.div_p.bind(start, sign), E.div_p.bind(stop, sign)
     # powers of ten, as NumPy computes them, so that decades come out exact (1, 10, 100, ...)

@@ -195,7 +195,11 @@ def _build(op: str, shape: tuple, items: list, advanced: bool, explicit_mode: bo
     for k, v in items:
         d = len(starts)
         if k == _SLICE:
-            start, stop, step = v.indices(shape[d])
+            try:
+                start, stop, step = v.indices(shape[d])
+            except (TypeError, ValueError) as e:  # a step of 0, or bounds that are not integers
+                raise op_error(type(e), op, f"slice {v} along axis {d}: {e}",
+                               "give a slice integer bounds (or None) and a nonzero step") from None
             count = len(range(start, stop, step))
             starts.append(start if count else 0), counts.append(count), steps.append(step if count > 1 else 1)
             layout.append(d), out_shape.append(count), adv_items.append(False)

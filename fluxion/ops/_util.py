@@ -8,6 +8,7 @@ from typing import Sequence
 import numpy as np
 
 from ..core import dtypes
+from ..core.array import Array
 from ..core.errors import AxisError, DTypeError, ShapeError, op_error
 from ..core.primitive import Primitive, abstract_eval
 from ..core.types import ArrayType
@@ -70,8 +71,9 @@ def check_dtype(op: str, dt: np.dtype, allowed: tuple) -> None:
 
 def one_int(x) -> bool:
     """Whether `x` is one integer as NumPy takes an axis: an int, a NumPy integer, or a 0-d
-    NumPy array of an integer dtype."""
-    return isinstance(x, (int, np.integer)) or isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "iu"
+    array of an integer dtype (a traced one then says it must be static)."""
+    return isinstance(x, (int, np.integer)) or isinstance(x, (np.ndarray, Array)) and x.ndim == 0 \
+        and x.dtype.kind in "iu"
 
 
 def axis_index(op: str, axis: int, ndim: int) -> int:

@@ -211,6 +211,8 @@ def _window_tuple(value, n: int) -> tuple[int, ...]:
 
 
 def _string_padding(op: str, padding: str, sizes, windows, strides, dilation) -> tuple[tuple[int, int], ...]:
+    _check_window_params(op, len(sizes), window_strides=strides,  # (before using them)
+                         **{"lhs_dilation" if op == _CONV else "base_dilation": dilation})
     if _padding_mode(op, padding) != "VALID" and any(d != 1 for d in dilation):
         raise op_error(ValueError, op, f"padding {padding!r} is ambiguous with input dilation {dilation}",
                        "pass explicit (low, high) padding pairs")

@@ -9,6 +9,8 @@ gives NaNs, not an error, because that is what a compiled program can do.
 """
 from __future__ import annotations
 
+import operator
+
 from ..core import dtypes as D
 from ..core.errors import DTypeError, ShapeError, op_error
 from ..core.types import ArrayType
@@ -73,8 +75,14 @@ def dot_general(lhs, rhs, dimension_numbers, preferred_element_type=None):
     >>> dot_general(np.ones((2, 3)), np.ones((3, 4)), (((1,), (0,)), ((), ()))).shape
     (2, 4)
     """
-    (lc, rc), (lb, rb) = dimension_numbers
-    dn = ((tuple(map(int, lc)), tuple(map(int, rc))), (tuple(map(int, lb)), tuple(map(int, rb))))
+    try:
+        (lc, rc), (lb, rb) = dimension_numbers
+        dn = ((tuple(map(operator.index, lc)), tuple(map(operator.index, rc))),
+              (tuple(map(operator.index, lb)), tuple(map(operator.index, rb))))
+    except (TypeError, ValueError):
+        raise op_error(TypeError, "dot_general", f"dimension_numbers {dimension_numbers!r} are not "
+                       "((lhs_contract, rhs_contract), (lhs_batch, rhs_batch)), four sequences of axes",
+                       "pass e.g. (((1,), (0,)), ((), ())) for a matrix product") from None
     if preferred_element_type is not None:
         preferred_element_type = D.canonicalize(preferred_element_type)
     return dot_general_p.bind(lhs, rhs, dimension_numbers=dn, preferred_element_type=preferred_element_type)

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..core import dtypes as D
 from ..core.array import Array, to_array
-from ..core.errors import AxisError, ShapeError, op_error
+from ..core.errors import AxisError, ConcretizationError, ShapeError, op_error
 from ..core.types import ArrayType
 from ._util import check_dtype, define, one_int
 
@@ -40,6 +40,8 @@ def normalize_axes(op: str, axis, ndim: int) -> tuple[int, ...]:
         return (axis + ndim if -ndim <= axis < 0 else axis,) if -ndim <= axis < ndim else _out_of_range(op, axis, ndim)
     try:
         items = [operator.index(a) for a in ((axis,) if one_int(axis) else axis)]
+    except ConcretizationError:  # (a traced axis: its own message says to make it static)
+        raise
     except TypeError:
         raise op_error(TypeError, op, f"axis must be None, an int or a tuple of ints, got {axis!r}",
                        "pass axis as a Python int or a tuple of ints") from None

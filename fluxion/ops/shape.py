@@ -13,7 +13,7 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.array import Array, scalar_value, to_array
-from ..core.errors import AxisError, DTypeError, ShapeError, op_error
+from ..core.errors import AxisError, ConcretizationError, DTypeError, ShapeError, op_error
 from ..core.types import ArrayType
 from ._util import check_dtype, define, one_int, same_dtypes
 
@@ -40,6 +40,8 @@ def _ints(op: str, what: str, values) -> tuple[int, ...]:
     """A tuple of Python ints from a sequence of integers (a TypeError naming `what` otherwise)."""
     try:
         return tuple(map(operator.index, values))
+    except ConcretizationError:  # (a traced value: its own message says to make it static)
+        raise
     except TypeError:
         raise op_error(TypeError, op, f"{what} must be a sequence of integers, got {values!r}",
                        f"pass {what} as a tuple of Python ints") from None

@@ -37,8 +37,9 @@ def check_key(op: str, key, ops=BIND) -> tuple[Array, Array]:
         v = key._value
         return v[..., 0], v[..., 1]
     if isinstance(key, (bool, int, float)):
+        seed = int(key) if float(key).is_integer() else "an_integer_seed"
         raise op_error(TypeError, f"random.{op}", f"got the number {key!r} where a key was expected",
-                       f"pass fx.random.key({key!r}) instead; {_KEY_FIX}")
+                       f"pass fx.random.key({seed}) instead; {_KEY_FIX}")
     key = to_array(key)
     if key.dtype != dtypes.uint32:
         raise op_error(DTypeError, f"random.{op}", f"a key is a uint32 array of shape (2,), got dtype {key.dtype}",

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.array import Array, to_array
-from ..core.errors import DTypeError, ShapeError, op_error
+from ..core.errors import ConcretizationError, DTypeError, ShapeError, op_error
 from ..numpy._convert import convert
 from ..ops._util import broadcast_shape, broadcasts_to
 
@@ -32,6 +32,8 @@ def canonical_shape(op: str, shape) -> tuple[int, ...]:
     """`shape` (an int or a sequence of ints) as a tuple of non-negative Python ints."""
     try:
         out = (operator.index(shape),) if not isinstance(shape, (tuple, list)) else tuple(map(operator.index, shape))
+    except ConcretizationError:  # (a traced size: its own message says to make it static)
+        raise
     except TypeError:
         raise op_error(TypeError, op, f"shape must be a tuple of ints, got {shape!r}",
                        "pass shape as a tuple of Python ints, e.g. shape=(3, 2)") from None

@@ -47,6 +47,9 @@ def test_error_raised_while_lowering_names_the_users_line():
     assert "unlowered_double: has no XLA lowering" in message and "fix: call the function without fx.jit" in message
 
 
+_G = fnp.zeros(3)  # a global array that jitted code cannot update in place
+
+
 @pytest.mark.parametrize("call, builtin", [
     (lambda: fnp.histogram(fnp.zeros(3), bins=0), ValueError),
     (lambda: fnp.add.at(fnp.zeros(3), 0, 1.0), ValueError),
@@ -59,8 +62,44 @@ def test_error_raised_while_lowering_names_the_users_line():
     (lambda: fst.rankdata(fnp.zeros(2), nan_policy="raise"), NotImplementedError),
     (lambda: fnp.cov(fnp.ones((2, 3)), fweights=fnp.zeros(3, dtype=int)), ZeroDivisionError),
     (lambda: fnp.take(fnp.zeros(3), 5), IndexError),
+    # common mistakes that once raised Python's or another library's errors from inside fluxion
+    (lambda: fx.debug.print("x = {} {}", fnp.ones(2)), ValueError),
+    (lambda: fx.debug.print("{y}", fnp.ones(2)), ValueError),
+    (lambda: fx.lax.conv_general_dilated(fnp.ones((1, 3, 8, 8)), fnp.ones((4, 3, 3, 3)), (0, 1), "SAME"), ValueError),
+    (lambda: fx.lax.dot_general(fnp.ones((2, 3)), fnp.ones((3, 4)), ((1,), (0,))), TypeError),
+    (lambda: fnp.linspace(0, 1, 5.0), TypeError),
+    (lambda: fnp.arange(5.0)[::0], ValueError),
+    (lambda: fnp.arange(5.0)[0.5:2], TypeError),
+    (lambda: fx.nn.one_hot(fnp.asarray([0, 1]), -3), ValueError),
+    (lambda: fx.jit(lambda x: _G.__setitem__(0, x[0]) or x)(fnp.ones(3)), TypeError),
+    (lambda: fx.jit(lambda x, n: fnp.sum(x, axis=n))(fnp.ones((2, 3)), 1), TypeError),
+    (lambda: fx.jit(lambda x, n: fnp.zeros((n, 2)))(fnp.ones(2), 3), TypeError),
+    (lambda: fx.jit(lambda x: fx.pure_callback(lambda v: np.ones(4, np.float32), fx.ShapeDtypeStruct((3,), fnp.float32),
+                                               x))(fnp.arange(3.0)), ValueError),
 ])
 def test_errors_are_fluxion_errors_and_the_matching_builtins(call, builtin):
     with pytest.raises(builtin) as e:
         call()
     assert isinstance(e.value, fx.errors.FluxionError), type(e.value).__mro__
+
+
+def test_a_traced_size_or_axis_names_the_argument_and_static_argnums():
+    for f in (lambda x, n: fnp.sum(x, axis=n), lambda x, n: fnp.zeros((n, 2)), lambda x, n: fx.random.normal(
+            fx.random.key(0), (n,))):
+        with pytest.raises(fx.errors.ConcretizationError, match=r"(?s)argument `n`.*static_argnums=\(1,\)"):
+            fx.jit(f)(fnp.ones((2, 3)), 1)
+
+
+def test_a_callbacks_own_error_comes_out_of_a_jitted_call():
+    def fails(v):
+        raise KeyError("the user's problem")
+    f = fx.jit(lambda x: fx.pure_callback(fails, fx.ShapeDtypeStruct((3,), fnp.float32), x))
+    with pytest.raises(KeyError, match="the user's problem"):
+        f(fnp.arange(3.0))
+
+
+def test_a_float_seed_gets_a_fix_that_works():
+    with pytest.raises(TypeError, match=r"fix: pass fx.random.key\(2\)"):
+        fx.random.normal(2.0, (3,))
+    with pytest.raises(TypeError, match="fix: pass fx.random.key\\(an_integer_seed\\)"):
+        fx.random.normal(1.5, (3,))

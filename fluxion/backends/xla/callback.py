@@ -11,8 +11,25 @@ from ...core.rules import xla_lowering
 from ...ops.callback import debug_callback_p, pure_callback_p, run_pure
 
 
+_failed: list = []  # the last exception a callback raised, which XLA reports as its own INTERNAL error
+
+
 def _on_host(callback):
-    return lambda *values: callback(*[np.asarray(v) for v in values])
+    def run(*values):
+        try:
+            return callback(*[np.asarray(v) for v in values])
+        except Exception as e:
+            _failed[:] = [e]
+            raise
+    return run
+
+
+def original_error(error: BaseException) -> BaseException:
+    """The exception a callback raised, where `error` is XLA's report of it; else `error`."""
+    if _failed and isinstance(error, jax.errors.JaxRuntimeError) and "allback error" in str(error):
+        error = _failed.pop()
+    _failed.clear()
+    return error
 
 
 def _pure(*args, callback, result_avals, vmap_method):

@@ -34,6 +34,7 @@ from ...core import dtypes, tree
 from ...core.array import Array, PendingArray, to_array
 from ...core.types import ArrayType
 from . import _buffer, _scalar
+from .callback import original_error
 from .devices import XlaArray, placed
 
 _OPAQUE = object()  # a leaf the dispatcher does not know, for an Array without an XLA buffer
@@ -143,9 +144,12 @@ def dispatcher(name: str, fun, call, static_argnums: tuple[int, ...] = (), stati
     def miss(*args, **kwargs):
         try:
             outs, executable, arrays = call(*args, **kwargs)
-        except BaseException:
+        except BaseException as e:
             cache.clear()  # else the signature would stay with the general path
-            raise
+            original = original_error(e)  # (a callback's own error rather than XLA's report of it)
+            if original is e:
+                raise
+            raise original from None
         fast = None if executable is None else _fastpath(executable, traced(args, kwargs), arrays, outs)
         if executable is None:
             cache.clear()  # no program ran (another transformation saw the call): ask again next time
