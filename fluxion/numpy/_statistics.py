@@ -273,7 +273,8 @@ def _bin_edges(op: str, a, bins, range, weights=None, wide: bool = False) -> Arr
         raise op_error(ConcretizationError, op, f"bins={bins!r} chooses the bins from the traced data",
                        "pass a number of bins or the bin edges")
     work = _edges_work(a)
-    edges = _bin_edges(op, np.zeros(0, a.dtype), bins, range, wide=wide)  # checks bins and range
+    like = np.zeros(0, np.uint8 if a.dtype == dtypes.bool_ else a.dtype)  # (NumPy warns of bools, and converts them so)
+    edges = _bin_edges(op, like, bins, range, wide=wide)  # checks bins and range
     if range is not None or np.ndim(bins) != 0 or a.size == 0:
         return edges
     # NumPy's linspace in NumPy's type (the data's float type; float64 for integers), rounded as
