@@ -59,8 +59,13 @@ def _check_window_params(op: str, n: int, **params) -> None:
             if not all(isinstance(p, tuple) and len(p) == 2 for p in value):
                 raise op_error(ShapeError, op, f"padding={value} is not a sequence of (low, high) pairs",
                                "pass one (low, high) pair per axis, or 'SAME' / 'VALID'")
-        elif any(v < 1 for v in value):
-            raise op_error(ShapeError, op, f"{name}={value} has entries below 1", f"make every {name} entry at least 1")
+        else:
+            _check_positive(op, name, value)
+
+
+def _check_positive(op: str, name: str, value) -> None:
+    if any(v < 1 for v in value):
+        raise op_error(ShapeError, op, f"{name}={value} has entries below 1", f"make every {name} entry at least 1")
 
 
 def _check_dimension_numbers(dn, ndim: int) -> None:
@@ -211,8 +216,8 @@ def _window_tuple(value, n: int) -> tuple[int, ...]:
 
 
 def _string_padding(op: str, padding: str, sizes, windows, strides, dilation) -> tuple[tuple[int, int], ...]:
-    _check_window_params(op, len(sizes), window_strides=strides,  # (before using them)
-                         **{"lhs_dilation" if op == _CONV else "base_dilation": dilation})
+    _check_positive(op, "window_strides", strides)  # (before the padding divides by them)
+    _check_positive(op, "lhs_dilation" if op == _CONV else "base_dilation", dilation)
     if _padding_mode(op, padding) != "VALID" and any(d != 1 for d in dilation):
         raise op_error(ValueError, op, f"padding {padding!r} is ambiguous with input dilation {dilation}",
                        "pass explicit (low, high) padding pairs")
