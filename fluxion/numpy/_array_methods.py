@@ -26,8 +26,10 @@ _ns = None  # fluxion.numpy, bound when this module is installed
 
 def _is_operand(x) -> bool:
     """Whether an operator takes `x` as an array (nested lists and tuples too, as NumPy does,
-    so that `x == [1, 2]` compares elementwise rather than giving Python's False)."""
-    return isinstance(x, (Array, np.ndarray, np.generic, bool, int, float, complex, list, tuple))
+    so that `x == [1, 2]` compares elementwise rather than giving Python's False; and other
+    libraries' arrays, which NumPy reads, unless they opt out of NumPy's operators)."""
+    return isinstance(x, (Array, np.ndarray, np.generic, bool, int, float, complex, list, tuple)) or \
+        hasattr(type(x), "__array__") and getattr(type(x), "__array_ufunc__", True) is not None
 
 
 def _binary(name: str, fast):

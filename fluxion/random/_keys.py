@@ -40,7 +40,11 @@ def check_key(op: str, key, ops=BIND) -> tuple[Array, Array]:
         seed = int(key) if float(key).is_integer() else "an_integer_seed"
         raise op_error(TypeError, f"random.{op}", f"got the number {key!r} where a key was expected",
                        f"pass fx.random.key({seed}) instead; {_KEY_FIX}")
-    key = to_array(key)
+    try:
+        key = to_array(key)
+    except TypeError:  # (such as a typed jax key, which is no array)
+        raise op_error(TypeError, f"random.{op}", f"got a {type(key).__name__} where a key was expected",
+                       f"{_KEY_FIX} (a jax key's words are jax.random.key_data(key))") from None
     if key.dtype != dtypes.uint32:
         raise op_error(DTypeError, f"random.{op}", f"a key is a uint32 array of shape (2,), got dtype {key.dtype}",
                        _KEY_FIX)

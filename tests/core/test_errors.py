@@ -103,3 +103,17 @@ def test_a_float_seed_gets_a_fix_that_works():
         fx.random.normal(2.0, (3,))
     with pytest.raises(TypeError, match="fix: pass fx.random.key\\(an_integer_seed\\)"):
         fx.random.normal(1.5, (3,))
+
+
+def test_operators_take_other_libraries_arrays_and_a_jax_key_gets_the_fix():
+    jnp = pytest.importorskip("jax.numpy")
+    import jax
+    a = fnp.arange(3.0)
+    out = a + jnp.ones(3)
+    assert isinstance(out, fx.Array)
+    np.testing.assert_array_equal(out, [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(a == jnp.arange(3.0), [True, True, True])
+    with pytest.raises(TypeError, match=r"(?s)got a PRNGKeyArray.*jax.random.key_data"):
+        fx.random.normal(jax.random.key(0), (3,))
+    words = jax.random.key_data(jax.random.key(0))
+    np.testing.assert_array_equal(fx.random.normal(words, (3,)), fx.random.normal(fx.random.key(0), (3,)))
