@@ -31,6 +31,7 @@ from ._interpolation import *  # noqa: F401,F403
 from ._linear import *  # noqa: F401,F403
 from ._manipulation import *  # noqa: F401,F403
 from ._manipulation_numpy import *  # noqa: F401,F403
+from ._repeating import *  # noqa: F401,F403
 from ._padding import *  # noqa: F401,F403
 from ._polynomial import *  # noqa: F401,F403
 from ._reductions import *  # noqa: F401,F403

@@ -18,7 +18,8 @@ from ._convert import convert
 from ._creation import arange
 from ._eager_indexing import _takes
 from ._functional import apply_along_axis
-from ._manipulation import _arr, _eager, _view, tile
+from ._manipulation import _arr, _eager, _view
+from ._repeating import tile
 
 __all__ = ["pad"]
 

@@ -17,8 +17,6 @@ import numbers
 import operator
 from typing import Iterator, Sequence
 
-import numpy as np
-
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import DTypeError, op_error
@@ -30,7 +28,7 @@ from ._convert import convert
 from ._creation import asarray
 from ._division import divide
 from ._elementwise import multiply
-from ._manipulation import roll
+from ._repeating import roll
 from ._placement import place, resolve
 
 __all__ = ["fft", "fft2", "fftfreq", "fftn", "fftshift", "hfft", "ifft", "ifft2", "ifftn", "ifftshift", "ihfft",
