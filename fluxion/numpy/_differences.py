@@ -168,9 +168,10 @@ def _gradient_along(f: Array, axis: int, dx, edge_order: int) -> Array:
                        f"{edge_order + 1}", "pass more samples or a lower edge_order")
     if not isinstance(dx, _SCALARS) and _array(dx).ndim != 0:
         return _gradient_at_coordinates(f, axis, _array(dx), edge_order)
-    # a Python spacing stays a Python number, so that the coefficients below are exact as NumPy's
-    (f, *dx_), out = promote_inexact_wide("gradient", f, *([dx] if isinstance(dx, Array) else []))
-    dx = dx_[0] if dx_ else dx
+    if isinstance(dx, Array):
+        (f, dx), out = promote_inexact_wide("gradient", f, dx)
+    else:  # a Python spacing stays a Python number, so that the coefficients below are exact as NumPy's
+        (f,), out = promote_inexact_wide("gradient", f)
     at = lambda i: _part(f, axis, i % n, i % n + 1)  # noqa: E731  (one sample, axis kept)
     over = lambda c: c / dx if isinstance(dx, _SCALARS) else fnp.divide(c, dx)  # noqa: E731
     inner = (_part(f, axis, 2, n) - _part(f, axis, 0, n - 2)) / (2.0 * dx)

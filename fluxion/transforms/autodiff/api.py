@@ -464,7 +464,10 @@ def _forward_instead(f: Callable, args: tuple, kwargs: dict, argnums, has_aux: b
     every input size, as in jax. None where forward mode does not apply."""
     after = _marks()
     result = _forward_value_and_grad(f, args, kwargs, argnums, has_aux)
-    _drop_staged(*((before, after) if result is not None else (after, _marks())))
+    if result is None:  # (what forward mode staged before it gave up)
+        _drop_staged(after, _marks())
+    else:
+        _drop_staged(before, after)
     return result
 
 
@@ -490,11 +493,11 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool 
 
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
-        tapes, marks = loops_taped(), _marks()
         if _ctx.interp is EAGER and not kwargs and not holomorphic:
             result = _eager_value_and_grad(f, args, argnums, has_aux)
             if result is not None:
                 return result
+        tapes, marks = loops_taped(), _marks()
         primals_out, out_tree, in_tree, linear, aux = _linearize_argnums(f, args, kwargs, argnums, has_aux, "grad",
                                                                          allow_int)
         if marks and not holomorphic and loops_taped() != tapes:
