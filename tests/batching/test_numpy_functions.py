@@ -59,6 +59,7 @@ from fluxion.numpy import (
     _padding,
     _polynomial,
     _reductions,
+    _repeating,
     _sets,
     _signal,
     _sorting,
@@ -562,7 +563,8 @@ METADATA = {"fnp.iscomplexobj", "fnp.isrealobj", "fnp.isscalar", "fnp.iterable",
 MODULES = [("fnp", m) for m in (_bits, _choosing, _comparison, _creation, _diagonals, _differences, _dtype_functions,
                                 _elementwise, _functional, _histogramdd, _index_arithmetic, _index_tricks, _indexing,
                                 _inspection, _interpolation, _linear, _manipulation, _manipulation_numpy, _padding,
-                                _polynomial, _reductions, _sets, _signal, _sorting, _statistics, _ufunc, _windows)] + [
+                                _polynomial, _reductions, _repeating, _sets, _signal, _sorting, _statistics, _ufunc,
+                                _windows)] + [
     ("linalg", fnp.linalg), ("fft", fnp.fft), ("special", fsp), ("random", fr), ("scipy.linalg", fsl),
     ("scipy.fft", fsf), ("scipy.signal", fss),
     ("scipy.sparse.linalg", fssl), ("scipy.integrate", fint), ("scipy.ndimage", fnd), ("scipy.cluster.vq", fvq)]
