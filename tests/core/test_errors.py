@@ -90,12 +90,19 @@ def test_a_traced_size_or_axis_names_the_argument_and_static_argnums():
             fx.jit(f)(fnp.ones((2, 3)), 1)
 
 
-def test_a_callbacks_own_error_comes_out_of_a_jitted_call():
-    def fails(v):
-        raise KeyError("the user's problem")
-    f = fx.jit(lambda x: fx.pure_callback(fails, fx.ShapeDtypeStruct((3,), fnp.float32), x))
-    with pytest.raises(KeyError, match="the user's problem"):
-        f(fnp.arange(3.0))
+def test_a_callbacks_own_error_comes_out_of_a_jitted_call(caplog):
+    def check(v):
+        if v.sum() > 5:
+            raise KeyError("the user's problem")
+        return v
+    f = fx.jit(lambda x: fx.pure_callback(check, fx.ShapeDtypeStruct((3,), fnp.float32), x))
+    g = fx.jit(lambda x: (fx.debug.callback(check, x), x * 2)[1])
+    for h in (f, g):
+        np.testing.assert_array_equal(h(fnp.arange(3.0)), np.arange(3.0) * (h is g) + np.arange(3.0))
+        for _ in range(2):  # (calls of a signature already compiled)
+            with pytest.raises(KeyError, match="the user's problem"):
+                h(fnp.arange(3.0) + 1)
+    assert "callback failed" not in caplog.text  # (it is raised, not logged as well)
 
 
 def test_a_float_seed_gets_a_fix_that_works():

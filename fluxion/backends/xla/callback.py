@@ -3,15 +3,26 @@ which runs the callback on NumPy copies of the operands."""
 from __future__ import annotations
 
 import functools
+import logging
 
 import jax
 import numpy as np
 
+from ...core.program import Program, sub_programs
 from ...core.rules import xla_lowering
 from ...ops.callback import debug_callback_p, pure_callback_p, run_pure
 
 
 _failed: list = []  # the last exception a callback raised, which XLA reports as its own INTERNAL error
+
+
+def _reported(record: logging.LogRecord) -> bool:
+    """Whether jax logs a failed callback: not one of fluxion's, whose error the call re-raises."""
+    return not (_failed and record.exc_info and record.exc_info[1] is _failed[-1])
+
+
+for _name in ("jax._src.callback", "jax._src.debugging"):
+    logging.getLogger(_name).addFilter(_reported)
 
 
 def _on_host(callback):
@@ -30,6 +41,12 @@ def original_error(error: BaseException) -> BaseException:
         error = _failed.pop()
     _failed.clear()
     return error
+
+
+def calls_back(program: Program) -> bool:
+    """Whether `program` (or a program inside it) runs a host callback."""
+    return any(eq.prim in (pure_callback_p, debug_callback_p) or any(map(calls_back, sub_programs(eq.params)))
+               for eq in program.equations)
 
 
 def _pure(*args, callback, result_avals, vmap_method):

@@ -7,7 +7,8 @@ Any other call goes to `call(*args, **kwargs)`, which returns the outputs, the E
 that made them and its input Arrays (or None for the executable when none ran), and the
 signature is remembered when the dispatcher can make the same call on its own:
 
-- it donates nothing (on an XLA device, fluxion marks donated arrays deleted);
+- it donates nothing (on an XLA device, fluxion marks donated arrays deleted), and runs no
+  host callback (whose error XLA would report as its own);
 - each leaf the dispatcher sees is the buffer the call passed for that input, or a value it
   converts itself to the input's type (a NumPy array or scalar of 32 bits or fewer, a Python
   float).
@@ -34,7 +35,7 @@ from ...core import dtypes, tree
 from ...core.array import Array, PendingArray, to_array
 from ...core.types import ArrayType
 from . import _buffer, _scalar
-from .callback import original_error
+from .callback import calls_back, original_error
 from .devices import XlaArray, placed
 
 _OPAQUE = object()  # a leaf the dispatcher does not know, for an Array without an XLA buffer
@@ -184,7 +185,7 @@ def _named_unhashable(f, call):
 def _fastpath(executable, args: tuple, arrays, outs):
     """What the dispatcher needs to make this call again (of traced arguments `args`), or None
     where it cannot."""
-    if executable.donated:
+    if executable.donated or calls_back(executable.program):  # (a callback's error is re-raised as itself by `call`)
         return None
     leaves = _registry.flatten(args)[0]
     if len(leaves) != len(arrays) or not all(map(_same, leaves, tree.leaves(args), arrays)):
