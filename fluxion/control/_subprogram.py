@@ -256,6 +256,14 @@ def check_carry(op: str, body_name: str, in_tree: TreeDef, init_avals: Sequence[
                            "(e.g. x.astype(carry.dtype)), or give the initial value the type the body produces")
 
 
+def carried(op: str, body_name: str, in_tree: TreeDef, init_avals: Sequence[ArrayType], value):
+    """`value`, a carry `body_name` returned, with its leaves as Arrays, checked as `check_carry` does."""
+    leaves, out_tree = arrays(op, f"the carry {body_name} returns", value)
+    if not same_structure(out_tree, in_tree) or any(join(a, x.aval) is None for a, x in zip(init_avals, leaves)):
+        check_carry(op, body_name, in_tree, init_avals, out_tree, [x.aval for x in leaves])
+    return tree.unflatten(out_tree, leaves)
+
+
 def stage_body(op: str, body_name: str, fn: Callable, carry_tree: TreeDef, carry_avals: list[ArrayType],
                x_tree: TreeDef | None = None, x_avals: Sequence[ArrayType] = ()):
     """Trace a loop body `fn(carry)` (or `fn(carry, x)` returning `(carry, y)` when `x_tree` is

@@ -59,7 +59,12 @@ def associative_scan(fn: Callable, elems: Any, reverse: bool = False, axis: int 
         if out_def != treedef:
             raise op_error(TypeError, "associative_scan", f"fn returned a tree {out_def}, elems is {treedef}",
                            "return a value of the structure of elems from fn")
-        return [to_array(x) for x in got]
+        got = [to_array(x) for x in got]
+        for x, y in zip(a, got):
+            if x.shape != y.shape:
+                raise op_error(ShapeError, "associative_scan", f"fn returned shape {y.shape} for arguments of shape "
+                               f"{x.shape}", "make fn combine its arguments elementwise, keeping their shapes")
+        return got
 
     out = _scan(combine, leaves, axes, lengths.pop())
     if reverse:

@@ -33,8 +33,7 @@ from ..core.program import Program
 from ..core.rules import passed_operands
 from ..core.types import ArrayType
 from ..ops._util import define
-from ._subprogram import (Staged, args_tree, arrays, as_type, check_carry, check_functions, join, same_structure,
-                          scalar_predicate, stage_body)
+from ._subprogram import Staged, args_tree, arrays, as_type, carried, check_functions, scalar_predicate, stage_body
 
 DEFAULT_CAPACITY = 64
 
@@ -96,11 +95,7 @@ def staged_when_eager(fn: Callable) -> Callable:
 def _eager_while(cond_fun, body_fun, val, init_avals, in_tree):
     """The loop run by Python (no transformation active), checking the carry's types as staging would."""
     while bool(scalar_predicate("while_loop", "cond_fun's result", cond_fun(val), allow_numbers=False)):
-        val = body_fun(val)
-        leaves, out_tree = arrays("while_loop", "the carry body_fun returns", val)
-        if not same_structure(out_tree, in_tree) or any(join(a, x.aval) is None for a, x in zip(init_avals, leaves)):
-            check_carry("while_loop", "body_fun", in_tree, init_avals, out_tree, [x.aval for x in leaves])
-        val = tree.unflatten(out_tree, leaves)
+        val = carried("while_loop", "body_fun", in_tree, init_avals, body_fun(val))
     return val
 
 
@@ -164,12 +159,18 @@ def fori_loop(lower, upper, body_fun: Callable, init_val: Any, *, unroll: int | 
     lo, hi = _bound(lower, "lower"), _bound(upper, "upper")
     dt, weak = dtypes.result_type((lo.dtype, lo.weak), (hi.dtype, hi.weak))
     lo, hi = _as(lo, dt, weak), _as(hi, dt, weak)
+    leaves, in_tree = arrays("fori_loop", "init_val", init_val)
+    init_avals = [x.aval for x in leaves]
+
+    def checked(i, val):  # (so that a carry error names fori_loop's arguments)
+        return carried("fori_loop", "body_fun", in_tree, init_avals, body_fun(i, val))
+
     if not isinstance(lo, Tracer) and not isinstance(hi, Tracer):
         start, stop = int(lo), int(hi)
 
         def step(carry, _):
             i, val = carry
-            return (i + 1, body_fun(i, val)), None
+            return (i + 1, checked(i, val)), None
 
         (_, out), _ = scan(step, (lo, init_val), None, length=max(stop - start, 0),
                            unroll=1 if unroll is None else unroll)
@@ -183,7 +184,7 @@ def fori_loop(lower, upper, body_fun: Callable, init_val: Any, *, unroll: int | 
 
     def body(carry):
         i, stop, val = carry
-        return i + 1, stop, body_fun(i, val)
+        return i + 1, stop, checked(i, val)
 
     return while_loop(cond, body, (lo, hi, init_val))[2]
 

@@ -23,7 +23,7 @@ from ..core.program import Program
 from ..core.rules import passed_operands
 from ..core.types import ArrayType
 from ..ops._util import define
-from ._subprogram import arrays, as_type, check_carry, check_functions, join, leaf_paths, same_structure, stage_body
+from ._subprogram import arrays, as_type, carried, check_functions, join, leaf_paths, same_structure, stage_body
 
 
 def _scan_abstract(*avals: ArrayType, body: Program, length: int, reverse: bool, unroll: int, num_consts: int,
@@ -127,10 +127,7 @@ def _eager(f, init: list[Array], carry_tree, x_leaves: list[Array], x_tree, leng
             raise op_error(TypeError, "scan", f"f must return a pair (carry, y), got {type(out).__name__}",
                            "return (new_carry, y); use None for y when there is nothing to stack")
         carry, y = out
-        leaves, out_tree = arrays("scan", "the carry f returns", carry)
-        if not same_structure(out_tree, carry_tree) or any(join(a, x.aval) is None for a, x in zip(init_avals, leaves)):
-            check_carry("scan", "f", carry_tree, init_avals, out_tree, [x.aval for x in leaves])
-        carry = tree.unflatten(out_tree, leaves)
+        carry = carried("scan", "f", carry_tree, init_avals, carry)
         y_leaves, y_tree = arrays("scan", "the y f returns", y)
         avals = [v.aval for v in y_leaves]
         if y_first is not None:

@@ -83,4 +83,6 @@ def test_associative_scan_errors_name_the_fix():
         fx.associative_scan(fnp.add, fnp.asarray(1.0))
     with pytest.raises(TypeError, match="returned a tree"):
         fx.associative_scan(lambda u, v: (u, v), fnp.ones(3))
+    with pytest.raises(ValueError, match=r"(?s)fn returned shape \(1,\) for arguments of shape \(2,\).*fix"):
+        fx.associative_scan(lambda u, v: (u + v)[:1], fnp.ones(4))
     assert fx.associative_scan(fnp.add, {}) == {}

@@ -201,6 +201,18 @@ def test_a_carry_that_changes_type_is_an_error_naming_the_leaf():
             run(lambda c: (c["a"], c["b"] + 1))
 
 
+def test_a_fori_loop_carry_that_changes_type_is_an_error_naming_its_arguments():
+    for run in (lambda b: fx.fori_loop(0, 3, b, fnp.ones(2)),
+                lambda b: fx.jit(lambda n: fx.fori_loop(0, n, b, fnp.ones(2)))(3)):
+        with pytest.raises(ShapeError, match=r"(?s)fori_loop: carry is f32\[2\] in the initial value but f32\[2,2\] "
+                                             r"in the output of body_fun.*fix: make body_fun return"):
+            run(lambda i, c: fnp.stack([c, c]))
+        with pytest.raises(DTypeError, match=r"fori_loop: carry is f32\[2\] in the initial value but f64\[2\]"):
+            run(lambda i, c: c.astype(F64))
+    # a Python number's weak type joins the body's, as in while_loop
+    assert float(fx.fori_loop(0, 3, lambda i, c: c + 0.5, 1)) == 2.5
+
+
 def test_a_condition_that_is_not_a_scalar_bool_is_an_error():
     for cond in (lambda v: v < 3, lambda v: fnp.sum(v)):
         with pytest.raises(TypeError, match=r"(?s)while_loop: cond_fun's result must be a scalar \(a boolean\).*fix"):
