@@ -87,7 +87,8 @@ def plan(shape: tuple[int, ...], idx, op: str, explicit_mode: bool, fix: str) ->
         raise op_error(IndexError, op, f"too many indices for array: array is {ndim}-dimensional, but {used} "
                        "were indexed", "index at most as many axes as the array has")
     fill = [(_SLICE, _ALL)] * (ndim - used)
-    items = items + fill if ellipsis_at < 0 else items[:ellipsis_at] + fill + items[ellipsis_at:]
+    # ('...' stays as a mark: it separates advanced indices even where it stands for no axis, as in NumPy)
+    items = items + fill if ellipsis_at < 0 else items[:ellipsis_at] + fill + [(_ELLIPSIS, None)] + items[ellipsis_at:]
     if explicit_mode and not advanced:  # an out-of-bounds integer is left to the mode, as an advanced index
         advanced = any(k == _INT and not -n <= v < n for (k, v), n in zip(_with_axes(items), shape))
     return _build(op, shape, items, advanced, explicit_mode, fix)
@@ -206,6 +207,9 @@ def _build(op: str, shape: tuple, items: list, advanced: bool, explicit_mode: bo
             continue
         if k == _NONE:
             out_shape.append(1), adv_items.append(False)
+            continue
+        if k == _ELLIPSIS:
+            adv_items.append(False)
             continue
         if k == _INT and not advanced:
             starts.append(_bounded(op, v, shape[d], d, explicit_mode, fix)), counts.append(1), steps.append(1)

@@ -92,6 +92,8 @@ def indices(draw, shape, masks=True, unique=False):
     else:  # or drop trailing whole slices
         while items and isinstance(items[-1], slice) and items[-1] == slice(None) and draw(st.booleans()):
             items.pop()
+        if draw(st.integers(0, 3)) == 0:  # an Ellipsis for the axes left (none, if every axis is indexed)
+            items.insert(draw(st.integers(0, len(items))), Ellipsis)
     for _ in range(draw(st.integers(0, 2))):
         items.insert(draw(st.integers(0, len(items))), None)
     if group != "arrays" or all(s == 1 for s in adv_shape):
@@ -147,6 +149,17 @@ def test_getitem_of_traced_arrays_and_traced_indices_matches_eager(case):
             rebuilt[i] = t
         return xt[tuple(rebuilt)]
     same(traced(f, fnp.asarray(x), *[parts[i] for i in arrays]), x[numpy_index(tuple(parts))])
+
+
+def test_an_ellipsis_for_no_axes_separates_advanced_indices_as_in_numpy():
+    y, j = np.arange(24.0).reshape(2, 3, 4), np.array([1, 3])
+    for idx in ((slice(None), 1, Ellipsis, j), (None, j - 2, Ellipsis, 0, j), (1, Ellipsis, j)):
+        mine = tuple(fnp.asarray(v) if isinstance(v, np.ndarray) else v for v in idx)
+        same(fnp.asarray(y)[mine], y[idx])
+        same(fx.jit(lambda a: a[mine])(fnp.asarray(y)), y[idx])
+        want = y.copy()
+        want[idx] = -np.arange(y[idx].size).reshape(y[idx].shape)
+        same(fnp.asarray(y).at[mine].set(-fnp.arange(y[idx].size).reshape(y[idx].shape)), want)
 
 
 def test_slices_are_copies_not_views():
