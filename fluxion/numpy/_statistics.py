@@ -197,6 +197,8 @@ def histogram(a, bins=10, range=None, density: bool | None = None, weights=None)
     >>> counts.tolist(), edges.tolist()
     ([1, 3], [1.0, 2.0, 3.0])
     """
+    if weights is not None and not isinstance(weights, Array):  # (a list may hold traced values)
+        weights = convert(weights, _weights_dtype(weights, _inexact_dtype(_array(a))))
     if isinstance(a, Tracer) or isinstance(weights, Tracer):
         return _traced_histogram(a, bins, range, density, weights)
     values, bins, range, w, dt, edges_dt = _histogram_args("histogram", a, bins, range, weights)
