@@ -331,6 +331,15 @@ def _finite_max(x: Array, axes: tuple[int, ...]) -> Array:
     return E.select_n_p.bind(E.is_finite_p.bind(m), _c(0, m), m)
 
 
+def _left_out(a: Array, b: Array, zero: Array, m: Array) -> Array:
+    """b * exp(a - m) for the terms left out for b == 0 (where exp does not overflow), 0 elsewhere:
+    it adds nothing, but gives the sum its derivatives in b there (exp(a - m), and in a through it)."""
+    d = E.sub_p.bind(a, m)
+    ok = E.and_p.bind(zero, E.lt_p.bind(d, _c(np.log(np.finfo(d.dtype).max) / 2, d)))  # (False for NaN)
+    term = E.mul_p.bind(b, E.exp_p.bind(E.select_n_p.bind(ok, _c(-np.inf, d), d)))
+    return E.select_n_p.bind(ok, _c(0, term), term)  # (no cotangent reaches b elsewhere: it may be NaN)
+
+
 def logsumexp(a, axis=None, b=None, keepdims: bool = False, return_sign: bool = False, where=None):
     """log(sum(b * exp(a))) over `axis`, without overflow (the maximum is factored out).
 
@@ -355,8 +364,10 @@ def logsumexp(a, axis=None, b=None, keepdims: bool = False, return_sign: bool = 
         parts = [x for x in (a, b, keep) if x is not None]
         shape = broadcast_shapes("logsumexp", *(x.shape for x in parts))
         a, b, keep = (None if x is None else S.broadcast_to(x, shape) for x in (a, b, keep))
+        given = a
         if b is not None:
             nonzero = E.ne_p.bind(b, _c(0, b))
+            zero = E.not_p.bind(nonzero) if keep is None else E.and_p.bind(keep, E.not_p.bind(nonzero))
             keep = nonzero if keep is None else E.and_p.bind(keep, nonzero)
         a = E.select_n_p.bind(keep, _c(-np.inf, a), a)
     axes = R.normalize_axes("logsumexp", axis, a.ndim)
@@ -366,6 +377,8 @@ def logsumexp(a, axis=None, b=None, keepdims: bool = False, return_sign: bool = 
     terms = E.exp_p.bind(E.sub_p.bind(a, convert(m, a.dtype) if cx else m))
     if b is not None:  # (b of the terms left out is 0: no NaN flows back to it from exp(-inf - m) when m is NaN)
         terms = E.mul_p.bind(terms, E.select_n_p.bind(keep, _c(0, b), b))
+        if not cx:
+            terms = E.add_p.bind(terms, _left_out(given, b, zero, m))
     total = R.reduce_sum(terms, axes)
     m = S.squeeze(m, axes)
     size = E.abs_p.bind(total)

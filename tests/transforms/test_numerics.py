@@ -222,6 +222,23 @@ def test_logsumexp_with_minus_infinity_matches_jax():
                                  [x], second_order=False)
 
 
+def test_logsumexp_derivatives_in_weights_that_are_zero_are_those_of_the_sum():
+    # (the terms of b == 0 are left out of the value, as SciPy's, but log(sum(b * exp(a))) still
+    # changes with each b: by exp(a) / sum(b * exp(a)))
+    a, b = np.array([[0.1, 0.2, 0.3], [1.0, -2.0, 0.5]]), np.array([[1.0, 0.0, 2.0], [0.0, 0.5, 0.0]])
+    both = lambda x: fsp.logsumexp(x[0], axis=1, b=x[1])
+    x = np.stack([a, b])
+    check_grads(both, (x,), order=2, modes=("fwd", "rev"))
+    want = np.exp(a) / np.sum(b * np.exp(a), axis=1, keepdims=True)
+    np.testing.assert_allclose(fx.jit(fx.grad(lambda w: fnp.sum(fsp.logsumexp(a, axis=1, b=w))))(b), want,
+                               rtol=1e-12)
+    # left-out terms whose exponential overflows, or of NaN, keep the value SciPy gives
+    for a1 in (np.inf, 1000.0, np.nan):
+        f = lambda w: fsp.logsumexp(np.array([a1, 0.0]), b=w)
+        assert float(f(np.array([0.0, 1.0]))) == scipy.special.logsumexp([a1, 0.0], b=[0.0, 1.0])
+        assert np.asarray(fx.grad(f)(np.array([0.0, 1.0])))[1] == 1.0
+
+
 def test_logsumexp_float32_over_a_huge_range_does_not_overflow():
     x = _arr([3e38, 3e38, 0.0, -np.inf], np.float32)
     g = np.asarray(fx.grad(fsp.logsumexp)(x))
