@@ -7,7 +7,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..core import dtypes
+from ..core import dtypes, tree
 from ..core.array import Array, Tracer
 from ..core.errors import op_error
 from ..ops import shape as S
@@ -195,6 +195,8 @@ def _stat_lengths(stat_length, mode: str, ndim: int):
 def _constant_pad(x: Array, widths: np.ndarray, constant_values) -> Array:
     """`x` padded with `constant_values`. Values given as an array stay operands of the padding
     (never read as constants), so derivatives with respect to them, and jit, go through."""
+    if not isinstance(constant_values, Array) and any(isinstance(v, Array) for v in tree.leaves(constant_values)):
+        constant_values = convert(constant_values, x.dtype)  # (pairs of traced values, say)
     if isinstance(constant_values, Array):
         _check_pairs("pad", "constant_values", constant_values, constant_values.shape, x.ndim)
         if constant_values.ndim == 0:

@@ -182,6 +182,18 @@ def test_grad_of_pad_with_array_constant_values_matches_jax_eagerly_and_under_ji
             np.testing.assert_allclose(np.asarray(g), np.asarray(e), rtol=1e-12, atol=1e-14)
 
 
+def test_grad_of_pad_with_constant_values_given_as_pairs_of_traced_numbers():
+    x = sample(5, (2, 2), np.float64)
+    weights = sample(6, (3, 4), np.float64)
+
+    def f(v):  # each pair holds traced numbers and a Python one
+        return fnp.sum(fnp.pad(fnp.asarray(x), ((1, 0), (1, 1)), constant_values=((v[0], 1.0), (v[1] * 3, v[0] * 2))) ** 2
+                       * weights)
+    v = np.array([2.0, 3.0])
+    for grad in (fx.grad(f), fx.jit(fx.grad(f))):
+        np.testing.assert_allclose(np.asarray(grad(fnp.asarray(v))), numeric_grad(f, v), rtol=1e-6)
+
+
 # repeat: total_repeat_length ------------------------------------------------------------------
 REPEATS = [([1, 2, 3], [2, 0, 1], None, 5), ([1, 2, 3], [2, 0, 1], None, 2), ([1, 2, 3], [2, 0, 1], None, 0),
            ([1, 2, 3], [0, 0, 0], None, 2), ([1, 2, 3], 2, None, 5), ([1, 2, 3], 2, None, 7), ([1, 2, 3], [2], None, 4),
