@@ -192,6 +192,38 @@ def test_debug_print_inside_loops_and_branches_under_jit(capsys):
     assert capsys.readouterr().out.splitlines() == ["carry 0.0", "carry 1.0", "carry 3.0"]
 
 
+def _prints_when_big(x):
+    if x[0] > 2.0:  # a branch that changes no variable: only its effects
+        fx.debug.print("big {v}", v=x[0])
+    return x * 2.0
+
+
+def test_a_python_if_whose_branch_only_prints_keeps_the_print_under_jit_and_vmap(capsys):
+    for run in (_prints_when_big, fx.jit(_prints_when_big)):
+        for first, printed in ((3.0, ["big 3.0"]), (1.0, [])):
+            np.testing.assert_array_equal(run(fnp.asarray([first, 1.0])), [2 * first, 2.0])
+            assert capsys.readouterr().out.splitlines() == printed
+    fx.vmap(_prints_when_big)(fnp.asarray([[3.0, 1.0], [1.0, 1.0], [4.0, 0.0]]))
+    # (a batched condition runs both branches, as jax's: the print happens in every example)
+    assert {"big 3.0", "big 4.0"} <= set(capsys.readouterr().out.splitlines())
+
+
+def test_debug_print_inside_loop_bodies_under_eager_vmap_and_grad(capsys):
+    def show(v, tag):
+        fx.debug.print(tag + " {}", fnp.sum(v))
+        return v
+    xs = fnp.asarray([[3.0, 1.0], [6.0, 2.0]])
+    scanned = fx.vmap(lambda v: fx.scan(lambda c, e: (show(c, "S") + e, None), v[0], v)[0])(xs)
+    np.testing.assert_array_equal(scanned, [7.0, 14.0])
+    looped = fx.vmap(lambda v: fx.fori_loop(0, 2, lambda i, c: show(c, "F") * 1.5, v))(xs)
+    np.testing.assert_array_equal(looped, np.asarray(xs) * 2.25)
+    assert sorted(capsys.readouterr().out.splitlines()) == sorted(["S 3.0", "S 6.0", "S 6.0", "S 12.0"]
+                                                                   + ["F 4.0", "F 8.0", "F 6.0", "F 12.0"])
+    g = fx.grad(lambda v: fnp.sum(fx.while_loop(lambda c: fnp.sum(c) < 8.0, lambda c: show(c, "G") * 1.5, v)))
+    np.testing.assert_array_equal(g(fnp.asarray([3.0, 1.0])), [2.25, 2.25])
+    assert "G 4.0" in capsys.readouterr().out
+
+
 def test_callbacks_on_an_xla_device_run_eagerly(capsys):
     x = fx.device_put(fnp.asarray(X), "xla-cpu")
     fx.debug.print("{}", x)

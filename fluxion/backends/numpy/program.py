@@ -33,7 +33,10 @@ def kernels(program: Program) -> Callable[..., list]:
         env[f"p{i}"], env[f"P{i}"] = eq.prim, eq.params
         outs = [name(v, "t") for v in eq.outputs]
         call = f"kernel[p{i}]({', '.join(names[x] for x in eq.inputs)}, **P{i})"
-        lines.append(f"{', '.join(outs)}, = {call}" if eq.prim.multiple_results else f"{outs[0]} = {call}")
+        if not eq.prim.multiple_results:
+            lines.append(f"{outs[0]} = {call}")
+        else:  # (an effect, such as a debug print, may have no results)
+            lines.append(f"{', '.join(outs)}, = {call}" if outs else call)
         for o, v in zip(outs, eq.outputs):  # kernels may return NumPy scalars or other dtypes
             env[f"d{o}"] = v.aval.dtype
             lines.append(f"if {o}.__class__ is not ndarray or {o}.dtype is not d{o}: {o} = fix({o}, d{o})")

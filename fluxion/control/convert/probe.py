@@ -17,7 +17,7 @@ from ...core import dtypes, tree
 from ...core.array import Array, Tracer, to_array
 from ...core.errors import ConcretizationError
 from ...core.interpreters import push
-from ...core.program import Program, evaluate
+from ...core.program import Program, evaluate, has_effects
 from ...core.types import ArrayType
 from ...ops import elementwise as E
 from ...transforms.passes import dce
@@ -139,6 +139,11 @@ class Probe:
 
     def program(self, outputs: list) -> Program:
         return dce(self.staging.program(outputs))
+
+    @property
+    def effectful(self) -> bool:
+        """Whether the function did something besides computing values (a debug print, say)."""
+        return any(map(has_effects, self.staging.equations))
 
 
 class Replay:

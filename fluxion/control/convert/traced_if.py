@@ -110,7 +110,8 @@ def cond(pred, fns: Sequence[Callable], state: tuple, names: Sequence[str], wher
         for p, r in zip(probes, replays):
             r.take(p.ins[k], leaves[k].aval)
     outs, pred = (), truth(kind, pred)
-    if updated or any(isinstance(leaf, _Slot) for j in joined if isinstance(j, _Joined) for leaf in j.leaves):
+    if (updated or any(p.effectful for p in probes)
+            or any(isinstance(leaf, _Slot) for j in joined if isinstance(j, _Joined) for leaf in j.leaves)):
         outs = fx_cond(pred, *[r.function() for r in replays], *operands)
         for k, out in zip(updated, outs[len(outs) - len(updated):]):
             leaves[k] = inplace.adopt(leaves[k], out)  # its other names see the update too
