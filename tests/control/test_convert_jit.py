@@ -442,3 +442,23 @@ def test_max_min_any_and_all_of_traced_values_give_the_eager_values_and_gradient
         fd = (python_builtins(np.float64(x + 1e-6)) - python_builtins(np.float64(x - 1e-6))) / 2e-6
         np.testing.assert_allclose(fx.grad(python_builtins)(np.float64(x)), fd, rtol=1e-6)
     _close(fx.vmap(python_builtins)(xs), np.array([python_builtins(x) for x in xs]))
+
+
+def python_relu_and_pair(x, y):
+    return max(x, 0.0) + 2 * min(x, y) + 3 * max(y, x)
+
+
+def test_max_and_min_of_traced_values_at_ties_and_nan_choose_as_python_eagerly_and_under_jit_and_vmap():
+    # Python keeps the first of equal values (and so its derivative), and compares NaN as False
+    g = fx.grad(python_relu_and_pair, argnums=(0, 1))
+    for x, y in ((0.0, 0.0), (1.0, 1.0), (-1.0, -1.0), (0.5, 2.0)):
+        args = (np.float64(x), np.float64(y))
+        eager = [float(v) for v in g(*args)]
+        for other in (fx.jit(g), fx.grad(fx.jit(python_relu_and_pair), argnums=(0, 1))):
+            assert [float(v) for v in other(*args)] == eager
+    assert [float(v) for v in g(np.float64(1.0), np.float64(1.0))] == [1 + 2, 3]
+    for x, y in ((np.nan, 1.0), (1.0, np.nan), (np.nan, np.nan)):
+        want = python_relu_and_pair(x, y)
+        got = fx.jit(python_relu_and_pair)(np.float64(x), np.float64(y))
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(fx.vmap(python_relu_and_pair)(np.array([x]), np.array([y])), [want])

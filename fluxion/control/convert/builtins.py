@@ -1,9 +1,10 @@
 """Python's `max`, `min`, `any` and `all` as converted code calls them.
 
 On traced values the built-ins would ask for the truth of a comparison, which only the
-running program knows; so there `max(a, b)` is `fnp.maximum(a, b)` (NaN propagates, and the
-operands promote, where Python would keep one of them as it is), `max(x)` of a traced 1-d
-array is `fnp.max(x)`, and `any(x)` is `fnp.any(x)`, a traced bool that a converted `if` takes.
+running program knows; so there `max(a, b)` is `fnp.where(b > a, b, a)`, Python's choice (the
+first of equal values, and so its derivative; the operands promote, where Python would keep
+one of them as it is), `max(x)` of a traced 1-d array is `fnp.max(x)`, and `any(x)` is
+`fnp.any(x)`, a traced bool that a converted `if` takes.
 Everything else (concrete values, `key=`, arrays of two or more dimensions, whose rows Python
 would compare) goes to the built-in.
 
@@ -43,8 +44,16 @@ def _items(args: tuple, kwargs: dict):
     return None
 
 
-def _traced(builtin, whole: str, pairwise: str | None = None):
-    """`builtin` taking traced values: `fnp.<whole>` of a 1-d array; of several values, `fnp.<pairwise>`
+def _later_if(before: str):
+    """Python's choice between two values, in fnp: `b` if `b <before> a`, else `a`."""
+    def choose(a, b):
+        fnp = _numpy()
+        return fnp.where(getattr(fnp, before)(b, a), b, a)
+    return choose
+
+
+def _traced(builtin, whole: str, pairwise=None):
+    """`builtin` taking traced values: `fnp.<whole>` of a 1-d array; of several values, `pairwise`
     folded over them (max, min), or `fnp.<whole>` of their truths (any, all)."""
     @functools.wraps(builtin)
     def call(*args, **kwargs):
@@ -57,7 +66,7 @@ def _traced(builtin, whole: str, pairwise: str | None = None):
         if isinstance(items, Array):
             return getattr(fnp, whole)(items)
         if pairwise:
-            return functools.reduce(getattr(fnp, pairwise), items)
+            return functools.reduce(pairwise, items)
         return getattr(fnp, whole)(fnp.stack([fnp.asarray(v, dtype=bool) for v in items]))
     return call
 
@@ -71,8 +80,8 @@ def _converting(builtin):
 
 
 # what converted code calls in place of each built-in
-REPLACED = {builtins.max: _traced(builtins.max, "max", "maximum"),
-            builtins.min: _traced(builtins.min, "min", "minimum"),
+REPLACED = {builtins.max: _traced(builtins.max, "max", _later_if("greater")),
+            builtins.min: _traced(builtins.min, "min", _later_if("less")),
             builtins.any: _traced(builtins.any, "any"),
             builtins.all: _traced(builtins.all, "all"),
             **{f: _converting(f) for f in (builtins.map, itertools.starmap, functools.reduce)}}
