@@ -11,7 +11,7 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.array import Array, Tracer
-from ..core.errors import DTypeError, FluxionError, InvalidArgumentError, ShapeError, op_error
+from ..core.errors import DTypeError, InvalidArgumentError, ShapeError, op_error
 from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..ops import shape as S
@@ -115,9 +115,6 @@ def _forward(name):
 def _in_place(self, name: str, call: str, axis, result) -> None:
     """Rebind `self` to `result()`, the value of NumPy's in-place method `name` along `axis`
     (`call` is the fluxion.numpy call that returns it instead)."""
-    if isinstance(self, Tracer):
-        raise op_error(FluxionError, f"x.{name}()", "works in place, which a traced value cannot",
-                       f"write x = {call}, which returns the new array")
     if axis is None:
         raise op_error(TypeError, f"x.{name}()", "works in place along an axis, so axis=None would change the shape",
                        f"write x = {call[:-1]}, axis=None) for the result on the flattened array")

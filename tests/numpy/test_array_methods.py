@@ -106,6 +106,19 @@ def test_partition_method_partitions_in_place_as_numpy(kth, axis):
     np.testing.assert_array_equal(np.sort(np.asarray(x), axis), np.sort(expected, axis))
 
 
-def test_partition_method_of_a_traced_value_names_the_fix():
-    with pytest.raises(fx.errors.FluxionError, match=r"fnp.partition\(x, kth\)"):
-        fx.jit(lambda x: x.partition(1))(fnp.ones(3))
+def _partitioned_and_filled(x):
+    y, z = x * 1, x * 1
+    for i in range(2):
+        if x[i] > 0:  # (converted branches that update y and z in place)
+            y.partition(1)
+            z.fill(7.0)
+    return y[1], z
+
+
+def test_partition_and_fill_methods_of_traced_values_update_them_in_place():
+    for x in (np.array([5.0, 1.0, 4.0]), np.array([-5.0, -1.0, 4.0])):
+        kth, filled = _partitioned_and_filled(fnp.asarray(x))
+        for got in (fx.jit(_partitioned_and_filled)(fnp.asarray(x)),
+                    fx.tree.map(lambda v: v[0], fx.vmap(_partitioned_and_filled)(fnp.asarray(x[None])))):
+            check(got[0], np.asarray(kth))
+            check(got[1], np.asarray(filled))

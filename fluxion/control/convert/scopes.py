@@ -13,7 +13,7 @@ _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # methods that change a Python container in place: calling one on a variable counts as changing it
 _MUTATORS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem",
-                       "add", "discard", "sort", "reverse"})
+                       "add", "discard", "sort", "reverse", "fill", "partition"})  # (lists', dicts', sets', arrays')
 
 
 class Changes(ast.NodeVisitor):
