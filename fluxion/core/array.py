@@ -272,7 +272,9 @@ class Tracer(Array):
     def _concrete(self, why: str):
         # an interpreter may say which arguments the value comes from: `origin(tracer) -> (what, fix)`
         origin = getattr(getattr(self, "_interp", None), "origin", None)
-        what, fix = (origin and origin(self)) or ("", "make that argument static (static_argnums)")
+        what, fix = (origin and origin(self)) or ("", "make the arguments it comes from static (static_argnums)")
+        if why in ("float()", "int()", "complex()"):
+            fix = f"leave it an array (compute with it, or x.astype(...), rather than {why[:-1]}x)), or {fix}"
         raise errors.op_error(errors.ConcretizationError, why,
                               f"needs a concrete value, but got a traced value {self.aval}{what}",
                               errors.control_flow_fix(why, f"{fix}, or use fx.cond / fx.while_loop for control "

@@ -90,6 +90,13 @@ def test_a_traced_size_or_axis_names_the_argument_and_static_argnums():
             fx.jit(f)(fnp.ones((2, 3)), 1)
 
 
+def test_float_of_a_traced_value_suggests_leaving_it_an_array():
+    with pytest.raises(fx.errors.ConcretizationError, match=r"(?s)float\(\): needs a concrete value.*fix: leave it an "
+                                                          r"array \(compute with it, or x.astype\(...\), rather than "
+                                                          r"float\(x\)\)"):
+        fx.jit(lambda x: fnp.sin(float(fnp.sum(x))))(fnp.ones(2))
+
+
 def test_a_callbacks_own_error_comes_out_of_a_jitted_call(caplog):
     def check(v):
         if v.sum() > 5:
