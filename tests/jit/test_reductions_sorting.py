@@ -227,15 +227,20 @@ def test_jit_of_grad_through_reductions_and_sorting_matches_eager_grad(dtype, da
     np.testing.assert_allclose(np.asarray(jitted), np.asarray(eager), rtol=tol, atol=tol)
 
 
-@pytest.mark.parametrize("shape, axis", [((5000, 3), 1), ((3, 5000), 0), ((100000,), 0), ((10, 3), 1)])
+@pytest.mark.parametrize("shape, axis", [((5000, 3), 1), ((3, 5000), 0), ((100000,), 0), ((10, 3), 1),
+                                         ((50, 10, 16), 2), ((39, 37, 3), 2), ((13, 16, 23), 0)])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
 def test_max_min_and_max_pooling_under_jit_keep_nan_over_many_elements(shape, axis, dtype):
-    # (XLA's CPU reductions of a few thousand elements and more dropped the NaNs: jit gave 1 where NumPy gives NaN)
+    # (XLA's CPU reductions of a few thousand elements, or of a few along a minor axis of many rows,
+    # dropped the NaNs: jit gave 1 where NumPy gives NaN)
     x = np.ones(shape, dtype)
     x[(slice(None),) * axis + (1,)] = np.nan
+    y = np.ones(shape, dtype)
+    y.reshape(-1)[::97] = np.nan  # (NaN in some slices only, at various places)
     for name in ("max", "min", "amax"):
         f = getattr(fnp, name)
-        np.testing.assert_array_equal(fx.jit(lambda x: f(x, axis=axis))(x), getattr(np, name)(x, axis=axis))
+        for v in (x, y):
+            np.testing.assert_array_equal(fx.jit(lambda v: f(v, axis=axis))(v), getattr(np, name)(v, axis=axis))
     if x.ndim == 2:
         window = (1, 3) if axis == 1 else (3, 1)
         pool = lambda x: fx.lax.reduce_window(x, -np.inf, fx.lax.max, window, (1, 1), "VALID")  # noqa: E731

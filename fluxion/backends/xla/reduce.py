@@ -84,13 +84,15 @@ def _stepwise_scan(scan, combine):
 
 def _nan_kept(rule):
     """`rule` (a max or min reduction), NaN where the reduced elements of a float hold one: XLA's
-    CPU reductions of a few thousand elements and more drop NaNs (jax's too), which NumPy, the
-    eager kernels and the elementwise max and min keep."""
+    CPU reductions drop NaNs in many layouts (of a few thousand elements, or of a few along a
+    minor axis of many rows; jax's too), which NumPy, the eager kernels and the elementwise max
+    and min keep."""
     def kept(x, *, axes):
         out = rule(x, axes=axes)
         if x.dtype not in dtypes.FLOATING:
             return out
-        nan = lax.reduce_or(lax.ne(x, x), axes=tuple(axes))
+        # (a float32 maximum of the NaN mask: XLA compiles it faster than a reduction of booleans)
+        nan = lax.reduce_max(lax.convert_element_type(lax.ne(x, x), np.float32), axes=tuple(axes)) > 0
         return lax.select(nan, lax.full_like(out, np.nan), out)
     return kept
 
