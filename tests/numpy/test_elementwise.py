@@ -652,31 +652,6 @@ def test_operators_take_nested_lists_and_tuples_as_numpy_does(op):
     assert (x == None) is False and (x != "a") is True  # noqa: E711  (other objects compare as Python's)
 
 
-def _sorted_in_place(x):
-    y = x * 1
-    if x[0] > 0:  # (a converted branch that updates y in place)
-        y.sort()
-    return y
-
-
-def test_sort_method_sorts_in_place_as_numpy_also_traced():
-    values = np.array([[3, 1, 2], [0, 9, -4]])
-    for axis in (-1, 0, 1):
-        x, expected = fnp.asarray(values), values.copy()
-        kept = x
-        assert x.sort(axis=axis) is None and kept is x
-        expected.sort(axis=axis)
-        np.testing.assert_array_equal(x, expected)
-    with pytest.raises(TypeError, match=r"axis=None"):
-        x.sort(axis=None)
-    for x in (np.array([3.0, 1.0, 2.0]), np.array([-3.0, 1.0, 2.0])):
-        want = np.sort(x) if x[0] > 0 else x
-        np.testing.assert_array_equal(fx.jit(_sorted_in_place)(fnp.asarray(x)), want)
-        np.testing.assert_array_equal(fx.vmap(_sorted_in_place)(fnp.asarray(x[None])), want[None])
-    np.testing.assert_array_equal(fx.jit(fx.grad(lambda x: _sorted_in_place(x)[0]))(fnp.asarray([3.0, 1.0, 2.0])),
-                                  [0.0, 1.0, 0.0])
-
-
 def test_unary_operators():
     x = fnp.asarray([-1.5, 2.0])
     assert (-x).tolist() == [1.5, -2.0] and (+x).tolist() == [-1.5, 2.0] and abs(x).tolist() == [1.5, 2.0]

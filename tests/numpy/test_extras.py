@@ -568,16 +568,6 @@ def test_histogram_takes_a_0d_array_as_the_number_of_bins():
     check(edges, np.array([0.0, 1.0, 2.0, 3.0], np.float32))
 
 
-def test_histogram_weights_given_as_a_list_of_traced_values_keep_their_derivative():
-    data = fnp.asarray([0.1, 0.9, 0.4, 0.6])
-    f = lambda v: fnp.histogram(data, bins=2, range=(0.0, 1.0), weights=[v[0], v[1] ** 2, v[0] * v[1], 1.0])[0]
-    v = np.array([0.3, 0.7])
-    fd = np.stack([(np.asarray(f(fnp.asarray(v + e))) - np.asarray(f(fnp.asarray(v - e)))) / 2e-3
-                   for e in np.eye(2) * 1e-3], axis=1)
-    for jac in (fx.jacrev(f), fx.jacfwd(f), fx.jit(fx.jacrev(f))):
-        np.testing.assert_allclose(jac(fnp.asarray(v)), fd, rtol=1e-3)
-
-
 def test_histogram_of_traced_data_needs_bins_that_do_not_depend_on_it():
     with raises(ConcretizationError, "histogram", "'auto'", "traced data", "number of bins"):
         traced(lambda x: fnp.histogram(x, bins="auto"), fnp.zeros(3))

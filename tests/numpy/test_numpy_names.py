@@ -453,6 +453,16 @@ def test_windows_match_numpy(M):
 
 
 # histograms ---------------------------------------------------------------------------------
+def test_histogram_weights_given_as_a_list_of_traced_values_keep_their_derivative():
+    data = fnp.asarray([0.1, 0.9, 0.4, 0.6])
+    f = lambda v: fnp.histogram(data, bins=2, range=(0.0, 1.0), weights=[v[0], v[1] ** 2, v[0] * v[1], 1.0])[0]
+    v = np.array([0.3, 0.7])
+    fd = np.stack([(np.asarray(f(fnp.asarray(v + e))) - np.asarray(f(fnp.asarray(v - e)))) / 2e-3
+                   for e in np.eye(2) * 1e-3], axis=1)
+    for jac in (fx.jacrev(f), fx.jacfwd(f), fx.jit(fx.jacrev(f))):
+        np.testing.assert_allclose(jac(fnp.asarray(v)), fd, rtol=1e-3)
+
+
 def test_histogramdd_and_histogram2d_match_numpy():
     rng = np.random.default_rng(0)
     s = rng.standard_normal((50, 3))
