@@ -187,8 +187,8 @@ def test_grad_of_pad_with_constant_values_given_as_pairs_of_traced_numbers():
     weights = sample(6, (3, 4), np.float64)
 
     def f(v):  # each pair holds traced numbers and a Python one
-        return fnp.sum(fnp.pad(fnp.asarray(x), ((1, 0), (1, 1)), constant_values=((v[0], 1.0), (v[1] * 3, v[0] * 2))) ** 2
-                       * weights)
+        padded = fnp.pad(fnp.asarray(x), ((1, 0), (1, 1)), constant_values=((v[0], 1.0), (v[1] * 3, v[0] * 2)))
+        return fnp.sum(padded ** 2 * weights)
     v = np.array([2.0, 3.0])
     for grad in (fx.grad(f), fx.jit(fx.grad(f))):
         np.testing.assert_allclose(np.asarray(grad(fnp.asarray(v))), numeric_grad(f, v), rtol=1e-6)
