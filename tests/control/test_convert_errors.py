@@ -418,3 +418,30 @@ def test_a_range_of_a_traced_bound_other_than_a_for_header_says_which_range_is_c
                        "static_argnums=\\(1,\\)"):
         fx.jit(f)(x3(), 3)
     assert float(fx.jit(f, static_argnums=1)(x3(), 3)) == 6.0
+
+
+def collects_in_a_set(x):
+    seen = set()
+    for i in range(3):
+        if x[i] > 0:  # set-if
+            seen.add(i)
+    return x * len(seen)
+
+
+def counts_in_a_set(x):
+    seen, i = set(), 0
+    while fnp.sum(x) > i:  # set-while
+        seen.add(i)
+        i += 1
+    return x * len(seen)
+
+
+def test_a_set_changed_in_place_under_a_traced_condition_is_an_error_not_a_silent_count():
+    # (tracing runs every branch, and one pass of a loop, so the set would hold the wrong items)
+    x = fnp.asarray([1.0, -2.0, 3.0])
+    assert collects_in_a_set(x).tolist() == [2.0, -4.0, 6.0]
+    for f, marker, how in ((collects_in_a_set, "set-if", "every branch is traced"),
+                           (counts_in_a_set, "set-while", "one traced pass stands for every pass")):
+        msg = raises(f, x)
+        assert "variable `seen` is a set that the" in msg and how in msg, msg
+        assert f"{__file__}:{line_of(marker)}" in msg and "boolean mask" in msg, msg

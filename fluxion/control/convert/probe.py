@@ -22,6 +22,7 @@ from ...core.types import ArrayType
 from ...ops import elementwise as E
 from ...transforms.passes import dce
 from .._subprogram import _Recording, leaf_paths, scalar_predicate
+from .errors import conversion_error
 
 _NUMBERS = (bool, int, float, complex, np.generic, np.ndarray)
 _WIDE = {float: np.dtype(np.float64), complex: np.dtype(np.complex128)}
@@ -94,6 +95,15 @@ def describe(x) -> str:
     return f"the Python {type(x).__name__} {shown}" if len(shown) <= 40 else f"a Python {type(x).__name__}"
 
 
+def refuse_changed_sets(probe: Probe, names: Sequence[str], kind: str, where: str, how: str) -> None:
+    """The error for a variable (of `names`, one per argument of the probe) that is a set the
+    traced code changed in place: `how` the statement's body is traced, which a set cannot follow."""
+    for i in probe.changed_sets:
+        raise conversion_error(kind, f"{label(names[i], names[i])} is a set that the `{kind}` at {where} changes in "
+                               f"place, but {how}", "record membership in an array instead (a boolean mask: "
+                               "seen = seen.at[i].set(True)), or make the condition static (static_argnums)")
+
+
 def label(path: str, name: str) -> str:
     """How a message names a value: variable `acc[1]`, or a description such as the loop index."""
     if name.isidentifier():
@@ -117,6 +127,7 @@ class Probe:
     """A function traced once on `args`, whose leaves marked `dyn` are abstract; its outputs per name."""
 
     def __init__(self, fn: Callable, args: tuple, dyn: Sequence[bool]):
+        sets = {i: set(a) for i, a in enumerate(args) if a.__class__ is set}
         leaves, in_tree = tree.flatten(args)
         self.staging = staging = _Recording()
         with push(staging):
@@ -127,6 +138,10 @@ class Probe:
         self.ins, firsts = ins, iter(staging.inputs)
         self.updated = [k for k, d in enumerate(dyn) if d and ins[k]._var is not next(firsts)]
         self._index = {id(x): k for k, (x, d) in enumerate(zip(ins, dyn)) if d}
+        # the arguments that are sets the function changed in place (given back their items for the next trace)
+        self.changed_sets = [i for i, items in sets.items() if args[i] != items]
+        for i in self.changed_sets:
+            args[i].clear(), args[i].update(sets[i])
 
     def kept(self, x) -> int | Array | None:
         """The leaf index of the input that `x` is (the function left it in its variable), `x`

@@ -35,7 +35,8 @@ from .._subprogram import join
 from . import inplace
 from .errors import UNSET, Undefined, conversion_error
 from .lower import JUMPED, RETURN_VALUE, RETURNED
-from .probe import Probe, Replay, arraylike, aval, describe, dynamic, label, paths, same, truth
+from .probe import (Probe, Replay, arraylike, aval, describe, dynamic, label, paths, refuse_changed_sets, same,
+                    truth)
 
 
 class _Slot:
@@ -100,6 +101,9 @@ def cond(pred, fns: Sequence[Callable], state: tuple, names: Sequence[str], wher
     dyn, operands = dynamic(state)
     replays = [Replay(_branch(fn, state, dyn, where, kind)) for fn in fns]
     probes = [r.probe for r in replays]
+    for p in probes:
+        refuse_changed_sets(p, names, kind, where, "its condition is traced, so every branch is traced, and the "
+                            "set would take the changes of each")
     every, live, jumped = range(len(probes)), _live(probes, names), _jumped(probes, names)
     joined = [_join_name(name, probes, replays, i, every if name in (RETURN_VALUE, RETURNED) else
                          _defined(probes, state, i, live, jumped), where, kind)

@@ -21,7 +21,8 @@ from ...core.types import ArrayType
 from .._subprogram import join
 from . import inplace
 from .errors import UNSET, Undefined, conversion_error
-from .probe import Probe, Replay, arraylike, aval, cast, describe, dynamic, label, paths, same, truth, zeros
+from .probe import (Probe, Replay, arraylike, aval, cast, describe, dynamic, label, paths, refuse_changed_sets, same,
+                    truth, zeros)
 
 _ROUNDS = 8  # a carried type changes at most a few times (Python number -> weak array -> strong array)
 
@@ -40,6 +41,8 @@ def _settle(fn: Callable, prefix: tuple, state: list, names: Sequence[str], wher
     for _ in range(_ROUNDS):
         dyn, _ = dynamic((*prefix, *state))
         probe = Probe(fn, (*prefix, *state), dyn)
+        refuse_changed_sets(probe, [""] * len(prefix) + list(names), kind, where,
+                            f"{why}, so one traced pass stands for every pass, and the set would take its changes once")
         changed = False
         for i, name in enumerate(names):
             if grows and type(state[i]) is list and type(probe.out[i]) is list and len(probe.out[i]) != len(state[i]):
