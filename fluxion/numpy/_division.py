@@ -217,7 +217,7 @@ def pow(x1, x2, /) -> Array:  # noqa: A001
     out = eager_pow(x1, x2, False)
     if out is not None:
         return out
-    if isinstance(x2, int) and not isinstance(x2, (bool, np.generic)):
+    if isinstance(x2, int) and not isinstance(x2, (bool, np.generic)) and not _is_bool(x1):  # (booleans promote)
         (x,) = operands("pow", NUMERIC, x1)
         if x2 < 0 and x.dtype in D.INTEGER:
             raise op_error(ValueError, "pow",
@@ -227,6 +227,10 @@ def pow(x1, x2, /) -> Array:  # noqa: A001
         if x2 <= (np.iinfo(x.dtype).max if x.dtype in D.INTEGER else 2**31 - 1) and x2 >= -2**31:
             return E.integer_pow_p.bind(x, y=x2)
     return E.pow_p.bind(*operands("pow", NUMERIC, x1, x2))
+
+
+def _is_bool(x) -> bool:
+    return x.__class__ is bool or getattr(x, "dtype", None) == D.bool_
 
 
 _pow_direct = direct(E.pow_p, D.FLOATING, kernel=power_kernel)

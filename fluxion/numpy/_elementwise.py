@@ -763,7 +763,8 @@ def _bound(b, x: Array) -> Array:
         elif getattr(b, "weak", False) and b.dtype in D.SIGNED:
             top = min(int(info.max), int(np.iinfo(b.dtype).max))
             b = E.min_p.bind(E.max_p.bind(b, convert(int(info.min), b.dtype)), convert(top, b.dtype))
-    return convert(b, x.dtype, x.weak)
+    # (weak only if both are: a strong array bound makes the result strong, as it would in maximum)
+    return convert(b, x.dtype, x.weak and getattr(b, "weak", b.__class__ in PYTHON_SCALARS))
 
 
 # NumPy's names ------------------------------------------------------------------------------

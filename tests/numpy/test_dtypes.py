@@ -366,3 +366,24 @@ def test_complex_to_bool_is_true_where_either_part_is_nonzero_as_numpy():
 @pytest.mark.parametrize("arg2", [float, int, complex, bool, np.floating, np.integer, np.complexfloating])
 def test_issubdtype_reads_python_types_as_numpy_does(arg1, arg2):
     assert fnp.issubdtype(arg1, arg2) == np.issubdtype(arg1, arg2)
+
+
+def test_clip_of_a_python_scalar_by_an_array_bound_is_strong_as_numpy():
+    # (a weak result would not widen the next operand: 3 clipped to >= 200, plus int8 100, wrapped to 44)
+    lo, small = fnp.asarray([200]), fnp.asarray([100], dtype=fnp.int8)
+    for run in (lambda f, *a: f(*a), lambda f, *a: fx.jit(f)(*a)):
+        c = run(lambda lo: fnp.clip(3, lo, None), lo)
+        assert c.dtype == fnp.int64 and not c.weak
+        np.testing.assert_array_equal(c + small, np.clip(3, np.asarray([200]), None) + np.int8([100]))
+        assert (run(lambda hi: fnp.clip(0.5, None, hi), fnp.ones(2, fnp.float32)) * fnp.ones(2, fnp.float16)).dtype \
+            == fnp.float32
+    assert fnp.clip(3, 1, 2).weak and fnp.clip(fnp.asarray([1.0, 5.0]), 2, 3).dtype == fnp.float32
+
+
+def test_booleans_raised_to_a_python_int_are_int64_eagerly_and_under_jit_as_numpys_power():
+    b = np.array([True, False, True])
+    for e in (0, 2):
+        want = np.power(b, e)  # (NumPy's own b ** 2 is int8, through its square)
+        for got in (fnp.asarray(b) ** e, fx.jit(lambda a: a ** e)(fnp.asarray(b)), fnp.pow(fnp.asarray(b), e)):
+            assert got.dtype == want.dtype
+            np.testing.assert_array_equal(got, want)
