@@ -162,8 +162,16 @@ def fori_loop(lower, upper, body_fun: Callable, init_val: Any, *, unroll: int | 
     leaves, in_tree = arrays("fori_loop", "init_val", init_val)
     init_avals = [x.aval for x in leaves]
 
-    def checked(i, val):  # (so that a carry error names fori_loop's arguments)
-        return carried("fori_loop", "body_fun", in_tree, init_avals, body_fun(i, val))
+    unchecked = [True]
+
+    def checked(i, val):
+        """body_fun's first pass checked, so that a carry error names fori_loop's arguments (the
+        loop below checks every pass, as its own carry's part)."""
+        out = body_fun(i, val)
+        if unchecked:
+            unchecked.clear()
+            out = carried("fori_loop", "body_fun", in_tree, init_avals, out)
+        return out
 
     if not isinstance(lo, Tracer) and not isinstance(hi, Tracer):
         start, stop = int(lo), int(hi)

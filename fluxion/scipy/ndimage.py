@@ -7,8 +7,9 @@ edges half a sample beyond them), or, for 'constant', gives `cval`. The 'grid-' 
 the input by whole periods of its n samples: 'grid-wrap' repeats them (period n),
 'grid-constant' adds samples of `cval` (interpolated with the edge ones), and 'grid-mirror' is
 'reflect'. Linear interpolation is differentiable in the input and in the coordinates
-(piecewise linear: the derivative is that of the segment a coordinate falls in). A NaN coordinate gives `cval` in mode 'constant' and NaN
-in the others (SciPy's result there depends on the mode and order).
+(piecewise linear: the derivative is that of the segment a coordinate falls in). A NaN
+coordinate gives `cval` in mode 'constant' and NaN in the others (SciPy's result there depends
+on the mode and order).
 
 >>> import fluxion.numpy as fnp
 >>> from fluxion.scipy.ndimage import map_coordinates
