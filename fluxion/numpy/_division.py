@@ -18,8 +18,8 @@ from ..core.interpreters import EAGER, _ctx
 from ..core.primitive import numpy_kernel
 from ..ops import elementwise as E
 from ._convert import convert
-from ._elementwise_base import (FLOATING, NUMERIC, REAL_NUMERIC, direct, eager_array, in_float32, nonzero_divisor,
-                                operands, plus_derivative, select)
+from ._elementwise_base import (ARITHMETIC, FLOATING, NUMERIC, REAL_ARITHMETIC, direct, eager_array, in_float32,
+                                nonzero_divisor, operands, plus_derivative, select)
 
 __all__ = ["divide", "divmod", "floor_divide", "mod", "pow", "power", "reciprocal", "remainder", "true_divide"]
 
@@ -168,7 +168,7 @@ def floor_divide(x1, x2, /) -> Array:
     out = eager_floor_divide(x1, x2, False)
     if out is not None:
         return out
-    x1, x2 = operands("floor_divide", REAL_NUMERIC, x1, x2)
+    x1, x2 = operands("floor_divide", REAL_ARITHMETIC, x1, x2)
     if x1.dtype in D.INTEGER:
         return nonzero_divisor(x1, x2, _int_floor_divide)
     return _float_floor_divide(x1, x2)
@@ -184,7 +184,7 @@ def remainder(x1, x2, /) -> Array:
     out = eager_remainder(x1, x2, False)
     if out is not None:
         return out
-    x1, x2 = operands("remainder", REAL_NUMERIC, x1, x2)
+    x1, x2 = operands("remainder", REAL_ARITHMETIC, x1, x2)
     if x1.dtype in D.INTEGER:
         return nonzero_divisor(x1, x2, _int_remainder)
     return _float_remainder(x1, x2)
@@ -226,7 +226,7 @@ def pow(x1, x2, /) -> Array:  # noqa: A001
         # beyond these, the exponent is promoted like any weak scalar (too large for integers)
         if x2 <= (np.iinfo(x.dtype).max if x.dtype in D.INTEGER else 2**31 - 1) and x2 >= -2**31:
             return E.integer_pow_p.bind(x, y=x2)
-    return E.pow_p.bind(*operands("pow", NUMERIC, x1, x2))
+    return E.pow_p.bind(*operands("pow", ARITHMETIC, x1, x2))
 
 
 def _is_bool(x) -> bool:

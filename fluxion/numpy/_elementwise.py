@@ -22,9 +22,9 @@ from ..ops import elementwise as E
 from ..transforms.autodiff.custom import custom_jvp
 from . import _division, _elementwise_numpy
 from ._convert import convert, promote
-from ._elementwise_base import (ANY, FLOATING, INTEGER, INTEGRAL, NUMERIC, REAL, REAL_FLOATING, REAL_NUMERIC,
-                                binary, copy, direct, eager_array, eager_unary, full_like, in_float32, named,
-                                operands, refuse_where, select, unary)
+from ._elementwise_base import (ANY, ARITHMETIC, FLOATING, INTEGER, INTEGRAL, NUMERIC, REAL, REAL_FLOATING,
+                                REAL_NUMERIC, binary, copy, direct, eager_array, eager_unary, full_like, in_float32,
+                                named, operands, refuse_where, select, unary)
 from ._reduce_util import no_out
 from ._division import *  # noqa: F401,F403
 from ._division import floor_divide
@@ -66,7 +66,7 @@ multiply.__doc__, multiply.__name__, multiply.__qualname__ = _multiply.__doc__, 
 
 
 negative = unary("negative", E.neg_p, NUMERIC, "-x.", f"fnp.negative({_V}).tolist()", "[1.5, -0.5, -2.0]")
-square = unary("square", E.square_p, NUMERIC, "x * x.", f"fnp.square({_V}).tolist()", "[2.25, 0.25, 4.0]")
+square = unary("square", E.square_p, ARITHMETIC, "x * x.", f"fnp.square({_V}).tolist()", "[2.25, 0.25, 4.0]")
 _abs = unary("abs", E.abs_p, NUMERIC, "|x|.", f"fnp.abs({_V}).tolist()", "[1.5, 0.5, 2.0]")
 
 

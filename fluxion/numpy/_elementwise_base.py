@@ -35,6 +35,9 @@ REAL_NUMERIC = "real-valued numeric"
 INTEGER = "integer"
 INTEGRAL = "integer or boolean"
 ANY = "any"
+# as NUMERIC and REAL_NUMERIC, and booleans alone are taken as int8, as NumPy's arithmetic takes them
+ARITHMETIC = "numeric or boolean"
+REAL_ARITHMETIC = "real-valued numeric or boolean"
 
 _ALLOWED = {
     NUMERIC: D.NUMERIC,
@@ -44,11 +47,13 @@ _ALLOWED = {
     INTEGRAL: (D.bool_,) + D.INTEGER,
     ANY: D.ALL,
 }
+_ALLOWED[ARITHMETIC], _ALLOWED[REAL_ARITHMETIC] = (D.bool_,) + D.NUMERIC, (D.bool_,) + _ALLOWED[REAL_NUMERIC]
 
 
 # the dtypes a lone array of each kind is taken in unchanged (floating kinds promote integers to float)
 _FAST = {kind: frozenset(dts) for kind, dts in _ALLOWED.items()}
 _FAST[FLOATING], _FAST[REAL_FLOATING] = frozenset(D.FLOATING), frozenset(D.REAL_FLOATING)
+_FAST[ARITHMETIC], _FAST[REAL_ARITHMETIC] = _FAST[NUMERIC], _FAST[REAL_NUMERIC]
 
 
 def _fix(dt, kind: str) -> str:
@@ -72,6 +77,8 @@ def operands(name: str, kind: str, *args) -> list[Array]:
     dt = xs[0].dtype
     if dt not in _ALLOWED[kind]:
         raise op_error(DTypeError, name, f"does not accept dtype {dt}; it takes {kind} arrays", _fix(dt, kind))
+    if dt == D.bool_ and kind in (ARITHMETIC, REAL_ARITHMETIC):
+        return [convert(x, D.int8) for x in xs]
     return xs
 
 

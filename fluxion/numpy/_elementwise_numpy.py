@@ -12,7 +12,7 @@ from ..ops import elementwise as E
 from ._convert import convert, dtype_of
 from ._dtype_functions import finfo
 from ._elementwise_base import copy as _copy
-from ._elementwise_base import (ANY, FLOATING, INTEGER, NUMERIC, REAL, REAL_FLOATING, REAL_NUMERIC, direct,
+from ._elementwise_base import (ANY, FLOATING, INTEGER, REAL, REAL_ARITHMETIC, REAL_FLOATING, direct,
                                 eager_array, full_like, in_float32, named, nonzero_divisor, operands, select, unary)
 
 __all__ = [
@@ -48,7 +48,7 @@ def fmod(x1, x2, /) -> Array:
     out = _fmodded(x1, x2, False)
     if out is not None:
         return out
-    x1, x2 = operands("fmod", REAL_NUMERIC, x1, x2)
+    x1, x2 = operands("fmod", REAL_ARITHMETIC, x1, x2)
     if x1.dtype in D.FLOATING:
         return E.rem_p.bind(x1, x2)
     return nonzero_divisor(x1, x2, E.rem_p.bind)
@@ -141,8 +141,6 @@ def float_power(x1, x2, /) -> Array:
     [0.5]
     """
     dt, _ = D.result_type(dtype_of(x1), dtype_of(x2))
-    if dt not in D.NUMERIC:  # (booleans): the error that names the fix
-        operands("float_power", NUMERIC, x1, x2)
     # each operand straight to float64, so that a Python float keeps its value (0.1 is not
     # float32's 0.1) and a Python int out of an integer array's range still converts
     dt = D.complex128 if dt in D.COMPLEX else D.float64

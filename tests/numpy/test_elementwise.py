@@ -153,7 +153,7 @@ def _conj(x):
 UNARY = [
     Case("abs", np.abs, ALL, "real"), Case("absolute", np.abs, ALL, "real"),
     Case("negative", np.negative, NUMERIC), Case("positive", np.positive, NUMERIC),
-    Case("square", np.square, NUMERIC), Case("sign", np.sign, NUMERIC),
+    Case("square", np.square, BOOL + NUMERIC, unswept=BOOL), Case("sign", np.sign, NUMERIC),
     *[Case(n, getattr(np, r), ALL, "float") for n, r in [
         ("exp", "exp"), ("expm1", "expm1"), ("exp2", "exp2"), ("log", "log"), ("log1p", "log1p"), ("log2", "log2"),
         ("log10", "log10"), ("sqrt", "sqrt"), ("sin", "sin"), ("cos", "cos"), ("tan", "tan"), ("asin", "arcsin"),
@@ -181,12 +181,14 @@ BINARY = [
     # (+ and * of booleans are or and and, as in NumPy and jax)
     Case("add", np.add, ALL), Case("subtract", np.subtract, NUMERIC), Case("multiply", np.multiply, ALL),
     Case("divide", np.divide, ALL, "float"), Case("true_divide", np.divide, ALL, "float"),
-    Case("floor_divide", _std_floor_divide, REALNUM), Case("remainder", np.remainder, REALNUM),
-    Case("mod", np.remainder, REALNUM), Case("fmod", np.fmod, REALNUM),
+    # (booleans alone, as int8: see test_boolean_arithmetic_promotes_as_in_numpy)
+    *[Case(n, f, BOOL + REALNUM, unswept=BOOL) for n, f in (("floor_divide", _std_floor_divide),
+                                                             ("remainder", np.remainder), ("mod", np.remainder),
+                                                             ("fmod", np.fmod))],
     # complex powers of negative numbers go through log(x), whose angle pi rounds in the input's precision
-    Case("pow", np.power, NUMERIC, prep=_small_exponent, bounded=True, ulps=64),
-    Case("power", np.power, NUMERIC, prep=_small_exponent, bounded=True, ulps=64),
-    Case("float_power", np.float_power, NUMERIC, "float64", prep=_small_exponent, bounded=True),
+    *[Case(n, np.power, BOOL + NUMERIC, prep=_small_exponent, bounded=True, ulps=64, unswept=BOOL)
+      for n in ("pow", "power")],
+    Case("float_power", np.float_power, BOOL + NUMERIC, "float64", prep=_small_exponent, bounded=True, unswept=BOOL),
     *[Case(n, getattr(np, n), BOOL + REALNUM) for n in ("maximum", "minimum", "fmax", "fmin")],
     *[Case(n, getattr(np, n), ALL, "bool", wide=False) for n in ("equal", "not_equal")],
     *[Case(n, getattr(np, n), BOOL + REALNUM, "bool", wide=False)
@@ -697,11 +699,10 @@ def test_functions_of_python_scalars_alone_give_weak_default_dtypes():
 
 
 # error paths ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["subtract", "negative", "square", "sign", "positive",
-                                  "floor_divide", "remainder", "pow", "round", "clip", "gcd"])
+@pytest.mark.parametrize("name", ["subtract", "negative", "sign", "positive", "round", "clip", "gcd"])
 def test_numeric_functions_reject_booleans_and_name_the_fix(name):
     f = getattr(fnp, name)
-    args = [fnp.asarray([True, False])] * (2 if name in ("subtract", "floor_divide", "remainder", "pow", "gcd") else 1)
+    args = [fnp.asarray([True, False])] * (2 if name in ("subtract", "gcd") else 1)
     with pytest.raises(DTypeError, match=rf"{name}: does not accept dtype bool[\s\S]*fix: .*astype"):
         f(*args)
 

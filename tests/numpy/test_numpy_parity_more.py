@@ -139,3 +139,21 @@ def test_logspace_and_geomspace_take_endpoint_and_the_rest_by_position_as_numpy(
           dtype=np.float64, rtol=1e-15)
     check(fnp.geomspace(1, 8, 3, False, "float64", 0), np.geomspace(1, 8, 3, False, np.float64, 0),
           dtype=np.float64, rtol=1e-15)
+
+
+# booleans alone in arithmetic that NumPy takes them in (as int8; float_power as float64) -----------
+@pytest.mark.parametrize("name", ["square", "floor_divide", "remainder", "fmod", "power", "float_power", "divmod"])
+def test_boolean_arithmetic_promotes_as_in_numpy(name):
+    a, b = np.array([True, False, True, False]), np.array([True, True, False, False])
+    args = (a,) if name == "square" else (a, b)
+    with np.errstate(all="ignore"):
+        want = getattr(np, name)(*args)
+    for got in eager_and_jit(getattr(fnp, name), *args):
+        for g, w in zip(*((got, want) if name == "divmod" else ((got,), (want,)))):
+            assert g.dtype == w.dtype
+            np.testing.assert_array_equal(g, w)
+    ops = {"floor_divide": lambda x, y: x // y, "remainder": lambda x, y: x % y, "power": lambda x, y: x ** y}
+    if name in ops:
+        for got in eager_and_jit(ops[name], *args):
+            assert got.dtype == want.dtype
+            np.testing.assert_array_equal(got, want)
