@@ -172,7 +172,7 @@ def make_counter():
 
 def test_a_global_or_nonlocal_assigned_under_a_traced_condition_names_it_and_the_fix():
     msg = raises(bumps_a_global, x3())
-    assert "the global name `COUNT` is assigned inside the `while`" in msg and f":{line_of('global-loop')}" in msg
+    assert "the global name `COUNT` is assigned or changed inside the `while`" in msg and f":{line_of('global-loop')}" in msg
     assert "assign a local variable instead" in msg
     msg = raises(make_counter(), x3())
     assert "the nonlocal name `count`" in msg and f":{line_of('nonlocal-if')}" in msg
@@ -200,10 +200,70 @@ def sets_an_attribute_of_its_own_object(x):
 
 def test_an_attribute_set_under_a_traced_condition_names_it_and_the_fix():
     msg = raises(sets_an_attribute, x3())
-    assert "the attribute `box.value` is assigned inside the `if`" in msg and f":{line_of('attribute-if')}" in msg
+    assert "the attribute `box.value` is assigned or changed inside the `if`" in msg and f":{line_of('attribute-if')}" in msg
     assert "set the outer name or attribute from it after the statement" in msg
     assert float(fx.jit(sets_an_attribute_of_its_own_object)(x3())) == 2 * float(x3())
     assert float(fx.jit(sets_an_attribute_of_its_own_object)(-x3())) == -float(x3())
+
+
+class Log:
+    def __init__(self):
+        self.items, self.seen = [], {}
+
+
+LOG = []
+
+
+def appends_to_an_attribute(x):
+    log = Log()
+    while x < 10:  # attribute-append
+        log.items.append(x)
+        x = x + 1
+    return x, len(log.items)
+
+
+def stores_into_an_attribute(x):
+    log = Log()
+    if x > 0:  # attribute-store
+        log.seen["positive"] = x
+    return x
+
+
+def appends_to_a_global(x):
+    while x < 10:  # global-append
+        LOG.append(x)
+        x = x + 1
+    return x
+
+
+def updates_through_a_pure_method(x, opt):
+    while x < 10:
+        x = opt.update(x)
+    return x
+
+
+class Step:
+    def update(self, x):
+        return x + 1
+
+
+@pytest.mark.parametrize("f, name, kind, mark", [
+    (appends_to_an_attribute, "attribute `log.items`", "while", "attribute-append"),
+    (stores_into_an_attribute, "attribute `log.seen`", "if", "attribute-store"),
+    (appends_to_a_global, "outer variable `LOG`", "while", "global-append")])
+def test_a_container_changed_in_place_through_an_attribute_or_outer_name_under_a_traced_condition_is_refused(
+        f, name, kind, mark):
+    """Each traced branch or pass runs once, so the container would take the changes of one pass
+    (or of every branch): len(log.items) came out 1 where Python gives 7."""
+    assert appends_to_an_attribute(3.0) == (10.0, 7)  # eagerly, Python's
+    msg = raises(f, x3())
+    assert f"the {name} is assigned or changed inside the `{kind}`" in msg and f":{line_of(mark)}" in msg
+    assert not LOG
+
+
+def test_a_method_named_update_on_an_outer_object_may_be_pure_and_is_allowed():
+    assert float(fx.jit(updates_through_a_pure_method, static_argnums=1)(x3(), Step())) == \
+        float(updates_through_a_pure_method(float(x3()), Step()))
 
 
 def breaks_out_of_an_iterator(x):

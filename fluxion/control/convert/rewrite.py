@@ -182,8 +182,9 @@ class Rewriter:
 
     def describe_cells(self, cells: list[str]) -> tuple[str, ...]:
         """How messages name global and nonlocal names, and attributes ("name.attr")."""
-        return tuple(f"attribute `{c}`" if "." in c else
-                     f"{'global' if c in self.scope.globals else 'nonlocal'} name `{c}`" for c in cells)
+        scope = self.scope
+        return tuple(f"attribute `{c}`" if "." in c else f"global name `{c}`" if c in scope.globals else
+                     f"nonlocal name `{c}`" if c in scope.nonlocals else f"outer variable `{c}`" for c in cells)
 
     def expr(self, node: ast.expr) -> ast.expr:
         return self.expressions.visit(node)

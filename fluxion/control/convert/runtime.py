@@ -98,8 +98,8 @@ def result(value):
 
 def _no_cells(cells: tuple, kind: str, where: str) -> None:
     if cells:
-        raise conversion_error(kind, f"the {cells[0]} is assigned inside the `{kind}` at {where}, whose "
-                               "condition is traced, so the assignment cannot be converted",
+        raise conversion_error(kind, f"the {cells[0]} is assigned or changed inside the `{kind}` at {where}, whose "
+                               "condition is traced, so the change cannot be converted",
                                "assign a local variable instead and set the outer name or attribute from it after "
                                "the statement (or pass the value in and out as an argument); the converted "
                                "statement carries local variables")

@@ -16,14 +16,25 @@ _MUTATORS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "
                        "add", "discard", "sort", "reverse", "fill", "partition"})  # (lists', dicts', sets', arrays')
 
 
+def _dotted(node) -> str | None:
+    """"a.b.c" for an attribute chain on a name, else None."""
+    attrs = []
+    while isinstance(node, ast.Attribute):
+        attrs.append(node.attr)
+        node = node.value
+    return ".".join([node.id, *reversed(attrs)]) if attrs and isinstance(node, ast.Name) else None
+
+
 class Changes(ast.NodeVisitor):
     """Names bound (`assigned`), names whose object is changed in place (`mutated`) and attributes
-    of named objects set or deleted (`attributes`, as "name.attr"), in order."""
+    of named objects set, deleted or changed in place (`attributes`, as "name.attr" or
+    "name.attr.attr"), in order."""
 
     def __init__(self):
         self.assigned: dict[str, None] = {}
         self.mutated: dict[str, None] = {}
         self.attributes: dict[str, None] = {}
+        self.contents: dict[str, None] = {}  # the mutated names whose change cannot be a pure method's
 
     def visit_Name(self, node: ast.Name):
         if isinstance(node.ctx, (ast.Store, ast.Del)):
@@ -81,20 +92,30 @@ class Changes(ast.NodeVisitor):
             self.assigned[node.rest] = None
         self.generic_visit(node)
 
+    def _changed(self, node, surely: bool = True) -> None:
+        """`node`, a name or an attribute chain, changed in place (`node[i] = v`), `surely` or
+        perhaps (by a method that may be pure)."""
+        if isinstance(node, ast.Name):
+            self.mutated[node.id] = None
+            if surely:
+                self.contents[node.id] = None
+        elif surely and (d := _dotted(node)):
+            self.attributes[d] = None
+
     def visit_Subscript(self, node: ast.Subscript):  # x[i] = v rebinds x (arrays are values)
-        if isinstance(node.ctx, (ast.Store, ast.Del)) and isinstance(node.value, ast.Name):
-            self.mutated[node.value.id] = None
+        if isinstance(node.ctx, (ast.Store, ast.Del)):
+            self._changed(node.value)
         self.generic_visit(node)
 
     def visit_Attribute(self, node: ast.Attribute):
-        if isinstance(node.ctx, (ast.Store, ast.Del)) and isinstance(node.value, ast.Name):
-            self.attributes[f"{node.value.id}.{node.attr}"] = None
+        if isinstance(node.ctx, (ast.Store, ast.Del)) and (d := _dotted(node)):
+            self.attributes[d] = None
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call):
         f = node.func
-        if isinstance(f, ast.Attribute) and f.attr in _MUTATORS and isinstance(f.value, ast.Name):
-            self.mutated[f.value.id] = None
+        if isinstance(f, ast.Attribute) and f.attr in _MUTATORS:
+            self._changed(f.value, f.attr != "update")  # (an optimizer's `self.opt.update(...)` is commonly pure)
         self.generic_visit(node)
 
 
@@ -138,13 +159,14 @@ class Scope:
 
     def split(self, c: Changes) -> tuple[list[str], list[str]]:
         """(state, cells) of a statement: the locals it changes, and the global / nonlocal names and
-        the attributes ("name.attr") of objects made before it that it assigns.
+        the attributes ("name.attr") of objects made before it that it assigns or changes.
 
         A method call on an outer object (`opt.update(...)`) may well be pure, so only
-        assignments make an outer name a cell; a local changed in place is state like any other.
+        assignments and changes in place by subscripts and by containers' methods (`append`)
+        make an outer name a cell; a local changed in place is state like any other.
         """
         state = [n for n in dict.fromkeys([*c.assigned, *c.mutated]) if n in self.locals]
-        cells = [n for n in c.assigned if n not in self.locals]
+        cells = [n for n in dict.fromkeys([*c.assigned, *c.contents]) if n not in self.locals]
         cells += [a for a in c.attributes if a.partition(".")[0] not in c.assigned]
         return state, cells
 
