@@ -73,7 +73,11 @@ def integer_pow(x: ArrayLike, y: int) -> Array:
     >>> integer_pow(3.0, 2).item()
     9.0
     """
-    return E.integer_pow_p.bind(as_array(x), y=int(y))
+    x, y = as_array(x), int(y)
+    if y < 0 and x.dtype in D.INTEGER:
+        raise op_error(DTypeError, "integer_pow", f"integers cannot be raised to negative powers ({x.dtype} ** {y})",
+                       "convert to a float dtype first, e.g. lax.convert_element_type(x, float)")
+    return E.integer_pow_p.bind(x, y=y)
 
 
 max = binary("max", E.max_p, "The larger of `x` and `y` elementwise (NaN propagates).")  # noqa: A001

@@ -11,7 +11,7 @@ from typing import Any, Sequence, Union
 
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
-from ..numpy._convert import promote
+from ..numpy._contract import operands as product_operands
 from ..ops import conv as C
 from ..ops import linalg as L
 from ..ops.conv import ConvDimensionNumbers, conv_dimension_numbers, padtype_to_pads
@@ -41,8 +41,8 @@ def dot_general(lhs: ArrayLike, rhs: ArrayLike, dimension_numbers: DotDimensionN
     >>> dot_general(fnp.ones((5, 2, 3)), fnp.ones((5, 3, 4)), (((2,), (1,)), ((0,), (0,)))).shape
     (5, 2, 4)
     """
-    lhs, rhs = promote("dot_general", as_array(lhs), as_array(rhs))
-    return L.dot_general(lhs, rhs, dimension_numbers, preferred_element_type)
+    (lhs, rhs), finish = product_operands("dot_general", as_array(lhs), as_array(rhs))  # (booleans: OR of ANDs)
+    return finish(L.dot_general(lhs, rhs, dimension_numbers, preferred_element_type))
 
 
 def dot(lhs: ArrayLike, rhs: ArrayLike, *, dimension_numbers: DotDimensionNumbers | None = None,

@@ -111,6 +111,15 @@ def test_pow_and_integer_pow_match_jax(jlax, rng, dtype):
         check(lax.integer_pow(x, k), jlax.integer_pow(x, k), 4)
 
 
+def test_integer_pow_of_integers_to_a_negative_power_is_refused_as_in_jax(jlax):
+    x = np.array([0, 2, -1], np.int32)
+    with pytest.raises(TypeError):
+        jlax.integer_pow(x, -1)
+    with pytest.raises(DTypeError, match="integer_pow: integers cannot be raised to negative powers"):
+        lax.integer_pow(x, -1)
+    check(lax.integer_pow(x, 3), jlax.integer_pow(x, 3))
+
+
 def test_round_halves_by_rounding_method(jlax):
     x = np.array([-2.5, -1.5, -0.5, -0.4, 0.5, 1.5, 2.5, 0.49999997, np.inf, np.nan], np.float32)
     check(lax.round(x), jlax.round(x))

@@ -170,6 +170,8 @@ def test_dot_family_matches_jax(jlax, rng):
     i, j = sample(rng, (3, 4), "int32", -5, 5), sample(rng, (4, 2), "int32", -5, 5)
     both(jlax, "dot_general", i, j, (((1,), (0,)), ((), ())), preferred_element_type=np.dtype("float32"))
     both(jlax, "batch_matmul", x, np.swapaxes(y, 1, 2))
+    p, q = rng.random((3, 4)) < 0.3, rng.random((2, 4)) < 0.3
+    both(jlax, "dot_general", p, q, (((1,), (1,)), ((), ())))  # booleans: an OR of ANDs
     assert lax.dot(a, b, precision=lax.Precision.HIGHEST).shape == (3, 5)
 
 

@@ -200,3 +200,24 @@ def test_small_integer_powers_are_the_compiled_products_and_within_rounding_of_n
         assert eager.tobytes() == np.asarray(fx.jit(lambda a: a ** y)(x)).tobytes(), y
         with np.errstate(divide="ignore", over="ignore"):
             np.testing.assert_allclose(eager, np.power(v, y), rtol=4 * np.finfo(dt).eps, atol=0)
+
+
+@pytest.mark.parametrize("dt", [np.complex64, np.complex128])
+def test_small_integer_powers_of_complex_numbers_are_the_compiled_products(dt):
+    """Also at overflow: (1e200 + 1e200j) ** 2 is -inf + inf j eagerly, as NumPy's x ** 2 and x * x,
+    not NumPy's power's nan + inf j. (XLA's own result there depends on the array's length.)"""
+    import fluxion as fx
+    v = (_RNG.standard_normal(50) + 1j * _RNG.standard_normal(50)).astype(dt) * 3
+    v[0] = 0
+    x = fnp.asarray(v)
+    for y in range(-4, 5):
+        eager, jitted = np.asarray(x ** y), np.asarray(fx.jit(lambda a: a ** y)(x))
+        with np.errstate(all="ignore"):
+            want = np.power(v.astype(np.complex128), y)
+        for got in (eager[1:], jitted[1:]):  # (relative to the modulus: a part may be much smaller)
+            assert np.all(abs(got - want[1:]) <= 16 * np.finfo(dt).eps * abs(want[1:])), y
+        assert np.isnan(eager[0]) == np.isnan(jitted[0]) and (y < 0 or eager[0] == jitted[0]), y
+    big = fnp.asarray(np.array([1e200 + 1e200j if dt is np.complex128 else 1e30 + 1e30j], dt))
+    with np.errstate(all="ignore"):
+        want = np.asarray(big) * np.asarray(big)
+    np.testing.assert_array_equal(np.asarray(big ** 2), want)
