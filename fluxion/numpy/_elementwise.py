@@ -505,6 +505,11 @@ def round(x, /, decimals: int = 0, out=None) -> Array:  # noqa: A001
         return copy(x) if decimals >= 0 else _round_integer(x, 10 ** -decimals)
     if decimals == 0:
         return E.round_p.bind(x)
+    return _round_scaled(x, decimals=decimals)
+
+
+@in_float32  # (16-bit floats: 10 ** 5 is past float16's range)
+def _round_scaled(x: Array, *, decimals: int) -> Array:
     places = -decimals if decimals < 0 else decimals
     scale = float(10 ** places) if places <= 308 else math.inf
     if decimals > 0:
