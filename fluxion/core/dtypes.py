@@ -77,6 +77,8 @@ def complex_dtype(dt: np.dtype) -> np.dtype:
 # dtype-like costs more than most eager calls
 _BY_ID = {id(key): d for d in ALL for key in (d, d.type)}
 _BY_NAME = {str(d): d for d in ALL}
+# the names of Python's types mean what the types do (NumPy reads "float" as float64)
+_BY_NAME.update(float=default_float, complex=default_complex, int=default_int)
 
 
 def alias(key, dt: np.dtype) -> None:
@@ -86,7 +88,7 @@ def alias(key, dt: np.dtype) -> None:
 
 
 def canonicalize(dt) -> np.dtype:
-    """Turn anything NumPy accepts as a dtype (or a Python type) into one of fluxion's dtypes."""
+    """Turn anything NumPy accepts as a dtype (or a Python type, or its name) into one of fluxion's dtypes."""
     if dt is float:
         return default_float
     if dt is int:

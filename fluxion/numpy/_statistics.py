@@ -41,9 +41,9 @@ def cov(m, y=None, rowvar: bool = True, bias: bool = False, ddof: int | None = N
     """
     if ddof is not None and ddof != int(ddof):
         raise op_error(ValueError, "cov", f"ddof={ddof} is not an integer", "pass an integer ddof")
+    dt = _cov_dtype(m, y, dtype)
     given = [m] + ([] if y is None else [y])
-    dt = _inexact_dtype(*given) if dtype is None else dtypes.canonicalize(dtype)
-    work = work_dtype(dt, *given) if dtype is None else dt
+    work = _wide(work_dtype(dt, *given) if dtype is None else dt)
     m, *ys = (convert(v, work) for v in given)  # (lists of Python numbers exactly in it)
     for name, v in zip(("m", "y"), [m] + ys):
         if v.ndim > 2:
@@ -79,6 +79,15 @@ def cov(m, y=None, rowvar: bool = True, bias: bool = False, ddof: int | None = N
     c = fnp.matmul(X, S.transpose(fnp.conj(Xw) if dt in dtypes.COMPLEX else Xw, (1, 0)))
     c = c * _reciprocal_dof(fact)
     return convert(S.squeeze(c, tuple(i for i, s in enumerate(c.shape) if s == 1)), dt)
+
+
+def _cov_dtype(m, y, dtype) -> np.dtype:
+    return _inexact_dtype(*([m] + ([] if y is None else [y]))) if dtype is None else dtypes.canonicalize(dtype)
+
+
+def _wide(dt: np.dtype) -> np.dtype:
+    """16-bit floats computed in float32 (the products of data of a few hundred pass float16's range)."""
+    return dtypes.float32 if dt in (dtypes.float16, dtypes.bfloat16) else dt
 
 
 def _reciprocal_dof(fact):
@@ -118,9 +127,10 @@ def corrcoef(x, y=None, rowvar: bool = True, *, dtype=None) -> Array:
     >>> fnp.corrcoef(fnp.asarray([[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]])).tolist()
     [[1.0, -1.0], [-1.0, 1.0]]
     """
-    c = cov(x, y, rowvar, dtype=dtype)
+    dt = _cov_dtype(x, y, dtype)
+    c = cov(x, y, rowvar, dtype=None if _wide(dt) == dt else _wide(dt))
     if c.ndim == 0:
-        return c / c
+        return convert(c / c, dt)
     n = c.shape[0]
     d = S.slice(S.reshape(c, (n * n,)), (0,), (n * n,), (n + 1,))  # the diagonal
     std = fnp.sqrt(fnp.real(d))
@@ -128,7 +138,7 @@ def corrcoef(x, y=None, rowvar: bool = True, *, dtype=None) -> Array:
     clip = lambda v: fnp.minimum(fnp.maximum(v, -1), 1)  # noqa: E731  (rounding can leave |c| > 1)
     if c.dtype in dtypes.COMPLEX:
         return E.complex_p.bind(clip(fnp.real(c)), clip(fnp.imag(c)))
-    return clip(c)
+    return convert(clip(c), dt)
 
 
 def _histogram_args(op: str, a, bins, range, weights):  # noqa: A002  (NumPy's name)

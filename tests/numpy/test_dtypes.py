@@ -196,6 +196,14 @@ def test_astype_accepts_python_types_and_dtype_names():
     assert fnp.astype(x, "bfloat16").dtype == fnp.bfloat16 and x.astype(complex).dtype == fnp.complex64
 
 
+@pytest.mark.parametrize("kind", [float, complex, int, bool])
+def test_the_name_of_a_python_type_is_the_dtype_of_the_type(kind):
+    """dtype="float" is dtype=float (NumPy reads the string as float64, and the type too)."""
+    for make in (lambda dt: fnp.zeros(2, dtype=dt), lambda dt: fnp.asarray([1, 0], dtype=dt),
+                 lambda dt: fnp.ones(2).astype(dt), lambda dt: fx.jit(lambda v: v.astype(dt))(fnp.ones(2))):
+        assert make(kind.__name__).dtype == make(kind).dtype == D.canonicalize(kind)
+
+
 def test_astype_errors_name_the_fix():
     x = fnp.asarray([1.0])
     with pytest.raises(DTypeError, match="not a dtype"):

@@ -376,3 +376,17 @@ def test_numpy_keywords_astype_vectorize_einsum_round_frombuffer_and_pad_by_axis
         want = np.pad(m, pairs, mode=mode)
         np.testing.assert_array_equal(fnp.pad(fnp.asarray(m), width, mode=mode), want)
         np.testing.assert_array_equal(fx.jit(lambda v: fnp.pad(v, width, mode=mode))(m), want)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_cov_and_corrcoef_of_16_bit_floats_are_computed_in_float32(dtype):
+    """Products of data of a few hundred pass float16's range: corrcoef was nan where it is 0.5."""
+    import ml_dtypes  # noqa: F401  (NumPy's name for bfloat16)
+    x = np.array([[-300, 300, 0], [1, 2, 3]], dtype)
+    want = np.corrcoef(x.astype(np.float64))
+    for out in eager_and_jit(fnp.corrcoef, x):
+        assert out.dtype == x.dtype
+        np.testing.assert_allclose(np.asarray(out, np.float64), want, rtol=1e-2)
+    for out in eager_and_jit(fnp.cov, x):
+        assert out.dtype == x.dtype
+        np.testing.assert_allclose(np.asarray(out, np.float64), np.cov(x.astype(np.float64)).astype(dtype), rtol=1e-2)
