@@ -421,6 +421,17 @@ def test_bad_jvp_rule_outputs_raise(rule, cls, pattern):
         fx.grad(_with_jvp(rule))(np.float64(1.0))
 
 
+@pytest.mark.parametrize("tangent", [lambda t: t ** 2, lambda t: fnp.where(t > 0, t, 0.0)])
+@pytest.mark.parametrize("transform", [fx.grad, lambda f: fx.jit(fx.grad(f))])
+def test_a_jvp_rule_not_linear_in_its_tangents_is_named_in_reverse_mode(tangent, transform):
+    """Forward mode takes any rule; reverse mode transposes the tangent part (an internal
+    AttributeError, or a message pointing at forward mode only, before)."""
+    f = _with_jvp(lambda p, t: (fnp.sin(p[0]), tangent(t[0])))
+    assert float(fx.jvp(f, (0.4,), (1.0,))[1]) == float(tangent(fnp.asarray(1.0)))
+    with pytest.raises((TypeError, NotImplementedError), match=r"(?s)linear in its tangents.*cos\(x\) \* t"):
+        transform(f)(0.4)
+
+
 def test_weak_scalar_tangent_is_converted_to_the_output_dtype():
     f = _with_jvp(lambda p, t: (fnp.sin(p[0]), 0.0))
     assert float(fx.grad(f)(np.float64(1.0))) == 0.0

@@ -1,7 +1,7 @@
 """Transposition of a linear program: the backward pass of reverse mode."""
 from __future__ import annotations
 
-from ...core import errors
+from ...core import dtypes, errors
 from ...core.primitive import transpose_rules
 from ...core.program import Equation, Literal, Program
 from ...ops._ad import UndefinedPrimal, Zero, add_tangents
@@ -46,9 +46,16 @@ def transpose_equation(eq: Equation, ct, known: dict) -> list:
     """The cotangents of `eq`'s inputs (None or Zero for those it has none for)."""
     args = [x.value if x.__class__ is Literal else known[x] if x in known else UndefinedPrimal(x.aval)
             for x in eq.inputs]
-    try:
-        rule = transpose_rules[eq.prim]
-    except KeyError:
+    rule = transpose_rules.get(eq.prim)
+    linear = "(a custom_jvp rule's tangent output must be linear in its tangents t: cos(x) * t, not t ** 2, abs(t) " \
+             "or where(t > 0, ...))"
+    if any(x.__class__ is UndefinedPrimal and x.aval.dtype not in dtypes.FLOATING for x in args):
+        raise errors.op_error(TypeError, eq.prim.name, f"is applied to a comparison of a tangent, so the derivative "
+                              f"is not linear in the tangents and reverse mode cannot transpose it {linear}",
+                              "make the rule linear in its tangents, or use forward mode (fx.jvp, fx.jacfwd)")
+    if rule is None:
         raise errors.op_error(NotImplementedError, eq.prim.name, "has no transpose rule, so reverse mode cannot "
-                              "pass through it", "use forward mode (fx.jvp, fx.jacfwd) for this function") from None
+                              f"pass through it; where it computes on tangents, it is not linear in them {linear}",
+                              "use forward mode (fx.jvp, fx.jacfwd) for this function, or make the custom_jvp rule "
+                              "linear in its tangents")
     return rule(ct, *args, **eq.params)
