@@ -203,7 +203,7 @@ def test_small_integer_powers_are_the_compiled_products_and_within_rounding_of_n
 
 
 @pytest.mark.parametrize("dt", [np.complex64, np.complex128])
-def test_small_integer_powers_of_complex_numbers_are_the_compiled_products(dt):
+def test_small_integer_powers_of_complex_numbers_match_the_compiled_ones_and_numpy(dt):
     """Also at overflow: (1e200 + 1e200j) ** 2 is -inf + inf j eagerly, as NumPy's x ** 2 and x * x,
     not NumPy's power's nan + inf j. (XLA's own result there depends on the array's length.)"""
     import fluxion as fx
