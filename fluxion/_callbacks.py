@@ -25,6 +25,7 @@ class _Flat:
     rebuilds the arguments from the operands (`wrap` makes each leaf) and the static leaves."""
 
     __slots__ = ("fn", "in_tree", "static", "wrap", "out_tree")
+    __hash__ = None  # (so that no cache of types or compiled kernels keeps the user's callback alive)
 
     def __init__(self, fn, in_tree, static: dict, wrap, out_tree=None):
         self.fn, self.in_tree, self.static, self.wrap, self.out_tree = fn, in_tree, static, wrap, out_tree

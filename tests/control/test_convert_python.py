@@ -267,6 +267,36 @@ def test_closures_from_one_factory_share_converted_code_but_keep_their_cells():
     assert (g2(5), g3(5), g2(-5)) == (10, 15, -5)
 
 
+def recursive_closure_over(data):
+    def f(z, n=2):
+        if n == 0:
+            return z + fnp.sum(data)
+        return f(z * 2, n - 1)  # (its own closure cell holds f)
+    return f
+
+
+def test_a_converted_function_that_reaches_itself_is_freed_with_what_it_holds():
+    import gc
+    import weakref
+    data = fnp.ones((100, 100))
+    f, seen = recursive_closure_over(data), weakref.ref(data)
+    assert float(fx.jit(f)(fnp.asarray(1.0))) == float(fx.vmap(f)(fnp.ones(2))[0]) == 4 + 10_000
+    del f, data
+    gc.collect()
+    assert seen() is None
+
+
+def test_a_wrapper_that_copies_a_converted_function_s_attributes_is_converted_as_itself():
+    f = closure_over(2)
+    assert convert(f) is convert(f)
+
+    @functools.wraps(f)  # (copies f's __dict__, where f keeps its converted function)
+    def doubled(x):
+        return f(x) * 10
+
+    assert convert(doubled) is not convert(f) and convert(doubled)(5) == 100 and convert(f)(5) == 10
+
+
 class Base:
     def scale(self, x):
         return x * 2

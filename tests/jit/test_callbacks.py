@@ -235,3 +235,17 @@ def test_shape_dtype_struct_describes_arguments_of_eval_shape():
     out = fx.eval_shape(lambda x: x @ x.T, fx.ShapeDtypeStruct((4, 2), "float64"))
     assert out == fx.ShapeDtypeStruct((4, 4), fnp.float64) and out.shape == (4, 4) and out.dtype == fnp.float64
     assert not fx.ShapeDtypeStruct((2,), fnp.float32).weak_type
+
+
+def test_a_callback_and_what_it_holds_are_freed_after_the_calls():
+    import gc
+    import weakref
+    data = np.ones((100, 100))
+    seen = weakref.ref(data)
+    callback = lambda v: v * 2 + data[0, 0]  # noqa: E731
+    out_type = fx.ShapeDtypeStruct((3,), fnp.float32)
+    fx.jit(lambda x: fx.pure_callback(callback, out_type, x))(fnp.ones(3))
+    np.testing.assert_array_equal(fx.pure_callback(callback, out_type, fnp.ones(3)), np.full(3, 3.0))
+    del data, callback
+    gc.collect()
+    assert seen() is None

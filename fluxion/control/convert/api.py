@@ -22,10 +22,11 @@ from typing import Callable
 from ... import config
 from ...transforms._convert import custom_class
 
-_converted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # function -> converted function
 _unchanged: weakref.WeakSet = weakref.WeakSet()  # functions conversion leaves as they are
-_codes: dict = {}  # code object -> (converted code, runtime name), or None when it cannot be converted
-_produced: set = set()  # code objects made here
+# code object -> (converted code, runtime name), or None when it cannot be converted
+_codes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_produced: weakref.WeakSet = weakref.WeakSet()  # code objects made here
+_CONVERTED = "__fluxion_converted__"  # where a function keeps its converted function (see _Entry)
 _rebuilding: set = set()  # transformation wrappers being rebuilt (a wrapper may close over itself)
 _higher_order: set | None = None
 
@@ -64,10 +65,10 @@ def convert(f: Callable) -> Callable:
     if t is types.FunctionType:
         if f in _unchanged:
             return f
-        try:
-            return _converted[f]
-        except KeyError:
-            return _function(f)
+        entry = f.__dict__.get(_CONVERTED)
+        if entry is not None and entry.owner() is f:
+            return entry.function
+        return _function(f)
     if t is types.MethodType:
         g = convert(f.__func__)
         return f if g is f.__func__ else types.MethodType(g, f.__self__)
@@ -92,8 +93,23 @@ def _function(f: types.FunctionType) -> Callable:
     if out is f:
         _unchanged.add(f)
     else:
-        _converted[f] = out
+        f.__dict__[_CONVERTED] = _Entry(f, out)
     return out
+
+
+class _Entry:
+    """A function's converted function, kept in the function's own __dict__: a weak dictionary from
+    functions would keep both alive for ever where the converted function leads back to its original
+    (through a closure cell of a recursive function, or globals that hold it). `owner` tells the
+    function it was made for from a wrapper that copied its __dict__ (as functools.wraps does)."""
+
+    __slots__ = ("owner", "function")
+
+    def __init__(self, owner: types.FunctionType, function: Callable):
+        self.owner, self.function = weakref.ref(owner), function
+
+    def __reduce__(self):  # (a pickled function is converted again where it is loaded)
+        return type(None), ()
 
 
 def _user_function(f: types.FunctionType) -> Callable:

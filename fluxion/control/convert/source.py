@@ -20,6 +20,7 @@ from .rewrite import Rewriter
 from .scopes import identifiers
 
 _files: dict[str, tuple[str, dict]] = {}  # filename -> (source, {(first line, name): [nodes]})
+_FILES_KEPT = 64  # (a notebook makes a file of each cell run)
 _FUTURE = 0
 for _feature in __future__.all_feature_names:
     _FUTURE |= getattr(__future__, _feature).compiler_flag
@@ -44,6 +45,8 @@ def _index(filename: str, module_globals) -> dict | None:
             index.setdefault((first, node.name), []).append(node)
         elif isinstance(node, ast.Lambda):
             index.setdefault((node.lineno, "<lambda>"), []).append(node)
+    if len(_files) >= _FILES_KEPT:
+        del _files[next(iter(_files))]
     _files[filename] = (text, index)
     return index
 
