@@ -1,8 +1,9 @@
 """Eager fast paths of indexing and `where`, for plain host Arrays with no transformation active.
 
-An eager read with a basic index (Python ints, slices of ints, None) or one integer array, or
-a write with a basic index checked before, skips the plan and the primitives: NumPy applies
-the index itself, by the same rules. `where` of a boolean condition between Arrays of one
+An eager read with a basic index (Python ints, slices of ints, None), integer arrays among
+them, or one boolean mask, and a write (`set`, or `add`) with a basic index checked before or
+with integer arrays, skip the plan and the primitives: NumPy applies the index itself, by the
+same rules (those of its advanced indexing; repeated indices all add, as `np.add.at`). `where` of a boolean condition between Arrays of one
 dtype (or one and a Python scalar it keeps) calls NumPy's. Every other case, and every error
 (NumPy's included), takes the general path in _indexing.py; `fix` is that path's advice for
 an index out of bounds.
@@ -40,6 +41,29 @@ def _basic(idx) -> bool:
         if not (cls is int or it is None or cls is slice and _int_slice(it) or it is Ellipsis):
             return False
     return True
+
+
+def _with_arrays(idx, shape: tuple):
+    """A tuple index of basic items and integer Arrays (one at least), one integer Array or one
+    boolean mask of the leading axes of `shape`, with the Arrays' values for NumPy; None for
+    other indices."""
+    if idx.__class__ is Array:
+        i = idx._value
+        return i if i.dtype.kind in "iu" or i.dtype is _BOOL and i.ndim and i.shape == shape[:i.ndim] else None
+    if idx.__class__ is not tuple:
+        return None
+    out, arrays = [], False
+    for it in idx:
+        cls = it.__class__
+        if cls is Array:
+            it = it._value
+            if it.dtype.kind not in "iu":
+                return None
+            arrays = True
+        elif not (cls is int or it is None or cls is slice and _int_slice(it) or it is Ellipsis):
+            return None
+        out.append(it)
+    return tuple(out) if arrays else None
 
 
 def _basic_key(idx):
@@ -93,6 +117,13 @@ def eager_getitem(x: Array, idx):
             return None
         # a copy, as the slice kernel's (and 0-d where NumPy gives a scalar)
         out = out.copy() if out.__class__ is np.ndarray else np.array(out)
+    elif (i := _with_arrays(idx, v.shape)) is not None:
+        try:
+            out = v[i]  # (a new array: NumPy's advanced indexing copies)
+        except (IndexError, ValueError):
+            return None
+        if out.__class__ is not np.ndarray:
+            out = np.array(out)
     else:
         return None
     y = Array.__new__(Array)
@@ -100,9 +131,10 @@ def eager_getitem(x: Array, idx):
     return y
 
 
-def eager_set(x: Array, idx, values, fix: str):
-    """`x.at[idx].set(values)` of an eager Array for a basic index with unit steps and values of
-    its dtype and of the indexed shape (or a Python float into a float array); None otherwise."""
+def eager_set(x: Array, idx, values, fix: str, op: str = "set"):
+    """`x.at[idx].set(values)` (or `.add`) of an eager Array, for a basic index with unit steps (set
+    only) or one with integer arrays or a mask, and values of its dtype (not bool for add) that broadcast
+    to the indexed shape (or a Python float into a float array); None otherwise."""
     v = x._value
     if values.__class__ is Array:
         u = values._value
@@ -112,11 +144,23 @@ def eager_set(x: Array, idx, values, fix: str):
         u = values
     else:
         return None
-    c = _checked(v.shape, idx, "x.at[...].set", fix)
-    if c is None or c[0] or c[1] is None or 0 in c[1] or u.__class__ is not float and u.ndim and u.shape != c[2]:
-        return None
-    out = v.copy()
-    out[idx] = u
+    if (i := _with_arrays(idx, v.shape)) is not None:
+        if op == "add" and v.dtype is _BOOL:
+            return None
+        out = v.copy()
+        try:
+            if op == "set":
+                out[i] = u
+            else:
+                np.add.at(out, i, u)
+        except (IndexError, ValueError):  # the general path names the index (or the shapes) and the fix
+            return None
+    else:
+        c = _checked(v.shape, idx, "x.at[...].set", fix) if op == "set" else None
+        if c is None or c[0] or c[1] is None or 0 in c[1] or u.__class__ is not float and u.ndim and u.shape != c[2]:
+            return None
+        out = v.copy()
+        out[idx] = u
     y = Array.__new__(Array)
     y._value, y._weak = out, x._weak
     return y

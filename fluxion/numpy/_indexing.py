@@ -178,8 +178,8 @@ def update(x: Array, idx, values, op: str, mode: str | None = None, name: str | 
     >>> x.at[1:3].set(7).tolist(), x.at[fnp.asarray([0, 0, 3])].add(1).tolist()
     ([0, 7, 7, 0], [2, 0, 0, 1])
     """
-    if op == "set" and mode is None and x.__class__ is Array and _ctx.interp is EAGER:  # the common case, kept fast
-        out = eager_set(x, idx, values, _SET_FIX)
+    if (op == "set" or op == "add") and mode is None and x.__class__ is Array and _ctx.interp is EAGER:  # kept fast
+        out = eager_set(x, idx, values, _SET_FIX, op)
         if out is not None:
             return out
     name = name or f"x.at[...].{op}"  # (what its errors name)

@@ -90,10 +90,12 @@ def indices(draw, shape, masks=True, unique=False):
             stop += 1
         items[start:stop + 1] = [Ellipsis]
     else:  # or drop trailing whole slices
+        dropped = 0
         while items and isinstance(items[-1], slice) and items[-1] == slice(None) and draw(st.booleans()):
             items.pop()
-        if draw(st.integers(0, 3)) == 0:  # an Ellipsis for the axes left (none, if every axis is indexed)
-            items.insert(draw(st.integers(0, len(items))), Ellipsis)
+            dropped += 1
+        if draw(st.integers(0, 3)) == 0:  # an Ellipsis for the axes left: after the items, or for none, anywhere
+            items.insert(draw(st.integers(0, len(items))) if not dropped else len(items), Ellipsis)
     for _ in range(draw(st.integers(0, 2))):
         items.insert(draw(st.integers(0, len(items))), None)
     if group != "arrays" or all(s == 1 for s in adv_shape):
