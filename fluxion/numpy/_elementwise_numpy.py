@@ -55,11 +55,17 @@ def fmod(x1, x2, /) -> Array:
 
 
 # kept fast: NumPy's fmod is rem's kernel, and gives 0 for an integer x % 0
-_fmodded = direct(None, D.INTEGER + (D.float16, D.float32, D.float64), np.fmod)
+_KERNEL_REAL = D.INTEGER + (D.float16, D.float32, D.float64)
+_fmodded = direct(None, _KERNEL_REAL, np.fmod)
 
 
 def _nan_ignoring(name: str, prim, pick: str):
+    fast = direct(None, _KERNEL_REAL, getattr(np, name))  # (NumPy's fmax / fmin: the same bits)
+
     def f(x1, x2, /) -> Array:
+        out = fast(x1, x2, False)  # kept fast
+        if out is not None:
+            return out
         x1, x2 = operands(name, REAL, x1, x2)
         out = prim.bind(x1, x2)
         if x1.dtype not in D.FLOATING:
@@ -232,6 +238,10 @@ def _gcd(a: Array, b: Array) -> Array:
     return E.abs_p.bind(a)
 
 
+# kept fast: NumPy's gcd and lcm give the same values (with the same wraps of INT_MIN)
+_gcd_direct, _lcm_direct = direct(None, D.INTEGER, np.gcd), direct(None, D.INTEGER, np.lcm)
+
+
 def gcd(x1, x2, /) -> Array:
     """The greatest common divisor of |x1| and |x2| (gcd(0, 0) is 0).
 
@@ -239,6 +249,9 @@ def gcd(x1, x2, /) -> Array:
     >>> fnp.gcd(fnp.asarray([12, -20, 0]), 8).tolist()
     [4, 4, 8]
     """
+    out = _gcd_direct(x1, x2, False)  # kept fast
+    if out is not None:
+        return out
     x1, x2 = operands("gcd", INTEGER, x1, x2)
     return _gcd(x1, x2)
 
@@ -250,6 +263,9 @@ def lcm(x1, x2, /) -> Array:
     >>> fnp.lcm(fnp.asarray([4, 6, 0]), 6).tolist()
     [12, 6, 0]
     """
+    out = _lcm_direct(x1, x2, False)  # kept fast
+    if out is not None:
+        return out
     x1, x2 = operands("lcm", INTEGER, x1, x2)
     g = _gcd(x1, x2)
     return E.div_p.bind(E.abs_p.bind(x1), select(g == 0, 1, g)) * E.abs_p.bind(x2)

@@ -76,6 +76,8 @@ FUNCTIONS = {
     "right_shift 1": lambda x: fnp.right_shift(x, 1),
     "right_shift 64": lambda x: fnp.bitwise_right_shift(x, 64), "right_shift -2": lambda x: fnp.right_shift(x, -2),
     "x >> 2": lambda x: x >> 2, "-9 >> x": lambda x: -9 >> x, "x >> flip": lambda x: x >> _flip(x),
+    "fmax flip": lambda x: fnp.fmax(x, _flip(x)), "fmin 0.5": lambda x: fnp.fmin(x, 0.5),
+    "fmax -0.0": lambda x: fnp.fmax(x, -0.0), "fmin 3": lambda x: fnp.fmin(x, 3),
 }
 
 
@@ -93,7 +95,7 @@ def test_float_division_of_every_pair_of_special_values_matches_the_general_path
     with np.errstate(over="ignore"):
         v = np.array(_SPECIAL, dt)
     a, b = np.meshgrid(v, v)
-    for f in (fnp.floor_divide, fnp.remainder, fnp.fmod):
+    for f in (fnp.floor_divide, fnp.remainder, fnp.fmod, fnp.fmax, fnp.fmin):
         check(f, fnp.asarray(a), fnp.asarray(b))
         check(f, fnp.asarray(a), 0.1)
 
@@ -120,7 +122,8 @@ def test_integer_division_and_shifts_of_every_pair_of_extremes_match_the_general
     values = {info.min, info.min + 1, info.max, info.max - 1, 0, 1, 2, 3, 7, 63, 64}
     values |= {-1, -2, -7} if info.min else set()
     a, b = np.meshgrid(*[np.array(sorted(values), dt)] * 2)
-    for f in (fnp.floor_divide, fnp.remainder, fnp.fmod, fnp.divide, fnp.left_shift, fnp.right_shift):
+    for f in (fnp.floor_divide, fnp.remainder, fnp.fmod, fnp.divide, fnp.left_shift, fnp.right_shift, fnp.gcd,
+              fnp.lcm, fnp.fmax, fnp.fmin):
         check(f, fnp.asarray(a), fnp.asarray(b))
     for c in (-1, 0, 3, int(info.max)):
         check(lambda x: x // c, fnp.asarray(a))
