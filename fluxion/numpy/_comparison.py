@@ -108,6 +108,9 @@ def isin(element, test_elements, assume_unique: bool = False, invert: bool = Fal
     if kind == "table" and not {e.dtype, t_dtype := dtype_of(t)[0]} <= _TABLE_DTYPES:
         raise op_error(ValueError, "isin", f"kind='table' takes only integer and boolean arrays, not "
                        f"{e.dtype} and {t_dtype}", "pass kind=None or 'sort'")
+    if (e.__class__ is Array and t.__class__ is Array and e.dtype == t.dtype != dtypes.bfloat16
+            and _ctx.interp is EAGER):  # kept fast: NumPy's, which sorts (the comparison of all pairs is quadratic)
+        return eager_array(np.isin(e._value, t._value, invert=invert), e._weak and t._weak)
     flat = S.reshape(t, (t.size,)) if isinstance(t, Array) else t
     hits = R.reduce_or(fnp.equal(S.expand_dims(e, (e.ndim,)), flat), (e.ndim,))
     return ~hits if invert else hits

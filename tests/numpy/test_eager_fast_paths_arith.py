@@ -78,6 +78,7 @@ FUNCTIONS = {
     "x >> 2": lambda x: x >> 2, "-9 >> x": lambda x: -9 >> x, "x >> flip": lambda x: x >> _flip(x),
     "fmax flip": lambda x: fnp.fmax(x, _flip(x)), "fmin 0.5": lambda x: fnp.fmin(x, 0.5),
     "fmax -0.0": lambda x: fnp.fmax(x, -0.0), "fmin 3": lambda x: fnp.fmin(x, 3),
+    "isin flip": lambda x: fnp.isin(x, _flip(x)), "isin row": lambda x: fnp.isin(x, x[..., :1], invert=True),
 }
 
 
