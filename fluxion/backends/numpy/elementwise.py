@@ -110,10 +110,14 @@ def power(x, y):
         x = np.asarray(x, y.dtype)
     elif y.__class__ is not np.ndarray:
         y = np.asarray(y, x.dtype)
-    out = _power(x, y)
-    if out.dtype.kind == "f" and np.size(y) == 1 and y == 0.5:
-        out = np.where(x == -np.inf, np.inf, out + 0.0)  # (-0.0 + 0.0 is 0.0)
-    return out
+    if y.size == 1 and x.dtype.kind == "f" and y.ndim <= x.ndim and y == 0.5:  # (NumPy's power is sqrt there, slowly)
+        out = np.empty(x.shape, x.dtype)
+        with np.errstate(invalid="ignore"):
+            np.sqrt(x, out=out)
+        np.add(out, 0.0, out=out)  # (-0.0 + 0.0 is 0.0)
+        np.copyto(out, np.inf, where=x == -np.inf)
+        return out
+    return _power(x, y)
 
 
 def _pow(x, y):
