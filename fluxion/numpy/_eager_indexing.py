@@ -3,8 +3,9 @@
 An eager read with a basic index (Python ints, slices of ints, None), integer arrays among
 them, or one boolean mask, and a write (`set`, or `add`) with a basic index checked before or
 with integer arrays, skip the plan and the primitives: NumPy applies the index itself, by the
-same rules (those of its advanced indexing; repeated indices all add, as `np.add.at`). `where` of a boolean condition between Arrays of one
-dtype (or one and a Python scalar it keeps) calls NumPy's. Every other case, and every error
+same rules (those of its advanced indexing; repeated indices all add, as `np.add.at`).
+`where` of a boolean condition between Arrays of one dtype (or one and a Python scalar it
+keeps) calls NumPy's. Every other case, and every error
 (NumPy's included), takes the general path in _indexing.py; `fix` is that path's advice for
 an index out of bounds.
 """

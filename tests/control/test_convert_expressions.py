@@ -183,7 +183,8 @@ def test_a_variable_a_walrus_assigns_on_one_branch_only_or_a_global_names_the_li
         with pytest.raises(ConversionError) as info:
             transform(walrus_global)(arg)
         msg = str(info.value)
-        assert f"the global name `COUNT` is assigned or changed inside the `and` at {__file__}:{line_of('global-walrus')}" in msg
+        where = f"{__file__}:{line_of('global-walrus')}"
+        assert f"the global name `COUNT` is assigned or changed inside the `and` at {where}" in msg
         assert "assign a local variable instead" in msg
     assert COUNT == 0.0
 
