@@ -218,7 +218,8 @@ def _window_tuple(value, n: int) -> tuple[int, ...]:
 def _string_padding(op: str, padding: str, sizes, windows, strides, dilation) -> tuple[tuple[int, int], ...]:
     _check_positive(op, "window_strides", strides)  # (before the padding divides by them)
     _check_positive(op, "lhs_dilation" if op == _CONV else "base_dilation", dilation)
-    if _padding_mode(op, padding) != "VALID" and any(d != 1 for d in dilation):
+    # (reduce_window pads the undilated input as jax's does; a convolution, as jax's, refuses)
+    if op == _CONV and _padding_mode(op, padding) != "VALID" and any(d != 1 for d in dilation):
         raise op_error(ValueError, op, f"padding {padding!r} is ambiguous with input dilation {dilation}",
                        "pass explicit (low, high) padding pairs")
     return padtype_to_pads(sizes, windows, strides, padding)

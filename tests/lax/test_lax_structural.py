@@ -106,8 +106,10 @@ def test_reduce_and_reduce_window_take_lax_computations(jlax, rng):
     check(lax.reduce(x, np.float64(0), lax.add, (1,)), jlax.reduce(x, np.float64(0), jlax.add, (1,)))
     check(lax.reduce(x, np.float64(-np.inf), lax.max, (0,)), jlax.reduce(x, np.float64(-np.inf), jlax.max, (0,)))
     for comp, jcomp, init in [(lax.add, jlax.add, 0.0), (lax.max, jlax.max, -np.inf), (lax.min, jlax.min, 0.5)]:
-        args = ((2, 3), (1, 2), "SAME")
-        check(lax.reduce_window(x, np.float64(init), comp, *args), jlax.reduce_window(x, np.float64(init), jcomp, *args))
+        for padding, base in (("SAME", None), ("SAME", (1, 2)), ("SAME_LOWER", (3, 2))):  # (the undilated input padded)
+            args = ((2, 3), (1, 2), padding, base)
+            check(lax.reduce_window(x, np.float64(init), comp, *args),
+                  jlax.reduce_window(x, np.float64(init), jcomp, *args))
     with pytest.raises(NotImplementedError, match="fix"):
         lax.reduce_window(x, 0.0, lambda a, b: a * b, (2, 2))
 
