@@ -37,6 +37,7 @@ from ..numpy._linalg_util import _ct
 from ..numpy.linalg import _hermitian_part as _symmetrize
 from ..ops import linalg as L
 from ..ops import linalg_schur as LS
+from ..ops import shape as S
 from ..ops._util import check_dtype
 from ..ops.linalg import _matrices
 from ..transforms.autodiff import stop_gradient
@@ -272,7 +273,8 @@ def triangular_solve(a: ArrayLike, b: ArrayLike, *, left_side: bool = False, low
     """Solve `op(a) @ x = b` (`left_side`) or `x @ op(a) = b` (the default, as in jax) for the
     triangular matrices `a` (..., m, m): `op(a)` is `a`, transposed with `transpose_a`,
     conjugated with `conjugate_a`; only the `lower` (or upper) triangle is read, and
-    `unit_diagonal` takes the diagonal as ones.
+    `unit_diagonal` takes the diagonal as ones. A `b` of one axis fewer than `a` is a vector
+    (..., m), as in jax.
 
     >>> import fluxion.numpy as fnp
     >>> triangular_solve(fnp.asarray([[2.0, 0.0], [1.0, 1.0]]), fnp.asarray([[2.0], [3.0]]),
@@ -280,8 +282,12 @@ def triangular_solve(a: ArrayLike, b: ArrayLike, *, left_side: bool = False, low
     [[1.0], [2.0]]
     """
     a, b = operands(a, b)
-    return L.triangular_solve(a, b, left_side=left_side, lower=lower, transpose_a=transpose_a,
-                              conjugate_a=conjugate_a, unit_diagonal=unit_diagonal)
+    vector = b.ndim == a.ndim - 1
+    if vector:
+        b = S.expand_dims(b, (b.ndim if left_side else b.ndim - 1,))
+    x = L.triangular_solve(a, b, left_side=left_side, lower=lower, transpose_a=transpose_a,
+                           conjugate_a=conjugate_a, unit_diagonal=unit_diagonal)
+    return S.squeeze(x, (x.ndim - 1 if left_side else x.ndim - 2,)) if vector else x
 
 
 def schur(x: ArrayLike, *, compute_schur_vectors: bool = True, sort_eig_vals: bool = False,

@@ -53,6 +53,8 @@ def test_direct_factorizations_match_jax_on_batches(jl, dtype):
                {"left_side": True, "unit_diagonal": True, "transpose_a": True}):
         b = _ct(wide[..., :4]) if kw.get("left_side") else wide[..., :4]
         check(fl.triangular_solve(h, b, **kw), jl.triangular_solve(h, b, **kw), 1000)
+        v = b[..., 0] if kw.get("left_side") else b[..., 0, :]  # (a vector: one axis fewer than the matrices)
+        check(fl.triangular_solve(h, v, **kw), jl.triangular_solve(h, v, **kw), 1000)
     t, q = fl.schur(a)
     jt, _ = jl.schur(a)
     check(fnp.diagonal(t, 0, -2, -1), np.diagonal(jt, 0, -2, -1), 1000)  # a real 2x2 block's diagonal is unique too
