@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from .core.tree import (TreeDef as PyTreeDef, _node_of, _registry, all as tree_all, broadcast as tree_broadcast,
                         flatten as tree_flatten, leaves as tree_leaves, map as tree_map, reduce as tree_reduce,
-                        reduce_associative as tree_reduce_associative, register as register_pytree_node,
+                        reduce_associative as tree_reduce_associative, register as _register,
                         structure as tree_structure, transpose as tree_transpose, unflatten as tree_unflatten)
 from .core.tree_nodes import (Partial as Partial, register_dataclass as register_dataclass,
                               register_pytree_node_class as register_pytree_node_class,
@@ -29,6 +29,24 @@ __all__ = ["DictKey", "FlattenedIndexKey", "GetAttrKey", "Partial", "PyTreeDef",
            "tree_leaves_with_path", "tree_map", "tree_map_with_path", "tree_reduce", "tree_reduce_associative",
            "tree_structure", "tree_transpose", "tree_unflatten", "treedef_children", "treedef_is_leaf",
            "treedef_tuple"]
+
+
+def register_pytree_node(nodetype: type, flatten_func: Callable, unflatten_func: Callable,
+                         flatten_with_keys_func: Callable | None = None) -> type:
+    """Make `nodetype` a pytree node: `flatten_func(obj) -> (children, aux)` and
+    `unflatten_func(aux, children) -> obj`; with `flatten_with_keys_func(obj) -> (((key, child),
+    ...), aux)`, its children have those keys in key paths (see register_pytree_with_keys).
+
+    >>> import fluxion.tree_util as tu
+    >>> class Pair:
+    ...     def __init__(self, a, b): self.a, self.b = a, b
+    >>> _ = tu.register_pytree_node(Pair, lambda p: ((p.a, p.b), None), lambda _, c: Pair(*c))
+    >>> tu.tree_leaves(Pair(1, (2, 3)))
+    [1, 2, 3]
+    """
+    if flatten_with_keys_func is not None:
+        return register_pytree_with_keys(nodetype, flatten_with_keys_func, unflatten_func, flatten_func)
+    return _register(nodetype, flatten_func, unflatten_func)
 
 
 def treedef_is_leaf(treedef: PyTreeDef) -> bool:

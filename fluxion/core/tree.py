@@ -166,7 +166,16 @@ class TreeDef:
         return f"[{self.aux[i]!r}]" if self.node is dict else f"[{i}]"
 
 
-_LEAF = object()
+class _Leaf:
+    """The node of a leaf in a TreeDef: one object, which copying and pickling keep as itself."""
+
+    __slots__ = ()
+
+    def __reduce__(self):
+        return "_LEAF"
+
+
+_LEAF = _Leaf()
 _LEAF_DEF = TreeDef(_LEAF, None, ())
 _FLAT: dict[int, TreeDef] = {}  # tuples of n leaves
 _LEAF_TYPES = {float, int, complex, bool}  # Array joins when fluxion.core.array is imported

@@ -306,6 +306,10 @@ class Jitted:
         except TypeError:
             raise self._unhashable(static) from None
         leaves, in_tree = tree.flatten(dynamic)
+        try:
+            hash(in_tree)
+        except TypeError:
+            raise _unhashable_aux(in_tree) from None
         arrays = [x if x.__class__ in HOST else _input(x, i, in_tree, args, nums, self._arguments)
                   for i, x in enumerate(leaves)]
         types = _signature(arrays)
@@ -547,6 +551,23 @@ def _unhashable_error(name: str, value) -> TypeError:
                         "or pass a Python value such as a tuple")
     return op_error(TypeError, "jit", f"static argument `{name}` is not hashable ({type(value).__name__})",
                     "pass a hashable value, e.g. a tuple instead of a list")
+
+
+def _unhashable_aux(td) -> TypeError:
+    """The error for a structure of arguments with a node whose aux data is not hashable."""
+    stack = [td]
+    while stack:
+        node = stack.pop()
+        try:
+            hash(node.aux)
+        except TypeError:
+            return op_error(TypeError, "jit", f"a {getattr(node.node, '__name__', node.node)} in the arguments has "
+                            f"static data {node.aux!r} that is not hashable: the static parts of a pytree node (a "
+                            "dataclass's meta fields, the aux data of a registered class) are part of the compiled "
+                            "signature", "make them hashable, e.g. a tuple instead of a list (or make the value a "
+                            "data field)")
+        stack.extend(node.children)
+    raise AssertionError("unreachable: some node's aux data is unhashable")
 
 
 def _donated(nums: frozenset, names: tuple, static_nums: frozenset, static_names: tuple) -> tuple[int, ...]:

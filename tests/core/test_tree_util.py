@@ -137,3 +137,44 @@ def test_partial_is_a_pytree_through_jit_and_vmap():
     xs = fnp.asarray([1.0, 2.0, 4.0])
     np.testing.assert_allclose(np.asarray(fx.jit(lambda f, x: f(x))(scale, xs)), [3.0, 6.0, 12.0])
     np.testing.assert_allclose(np.asarray(fx.vmap(lambda f, x: f(x), in_axes=(None, 0))(scale, xs)), [3.0, 6.0, 12.0])
+
+
+def test_a_structure_survives_deepcopy_and_pickle_as_jax_s_does():
+    import copy
+    import pickle
+    from fluxion.flatten_util import ravel_pytree
+    tree = {"a": 1, "b": (2, None), "c": [3.0]}
+    td = tu.tree_structure(tree)
+    for again in (copy.deepcopy(td), pickle.loads(pickle.dumps(td))):
+        assert again == td and hash(again) == hash(td) and again.unflatten([1, 2, 3.0]) == tree
+    flat, unravel = ravel_pytree({"w": fnp.ones(3), "b": fnp.zeros(2)})
+    assert tu.tree_map(lambda v: v.tolist(), copy.deepcopy(unravel)(flat)) == {"w": [1.0] * 3, "b": [0.0] * 2}
+
+
+def test_register_pytree_node_takes_jax_s_arguments_and_keys():
+    class Pair:
+        def __init__(self, a, b):
+            self.a, self.b = a, b
+
+    class Keyed(Pair):
+        pass
+
+    tu.register_pytree_node(nodetype=Pair, flatten_func=lambda p: ((p.a, p.b), None),
+                            unflatten_func=lambda _, c: Pair(*c))
+    tu.register_pytree_node(Keyed, lambda p: ((p.a, p.b), None), lambda _, c: Keyed(*c),
+                            lambda p: (((tu.GetAttrKey("a"), p.a), (tu.GetAttrKey("b"), p.b)), None))
+    assert tu.tree_leaves(Pair(1, (2, 3))) == [1, 2, 3]
+    assert [tu.keystr(path) for path, _ in tu.tree_flatten_with_path(Keyed(1, [2]))[0]] == [".a", ".b[0]"]
+
+
+def test_jit_names_unhashable_static_data_of_a_pytree_argument():
+    @dataclasses.dataclass
+    class Config:
+        w: object
+        sizes: object
+
+    tu.register_dataclass(Config, data_fields=["w"], meta_fields=["sizes"])
+    f = fx.jit(lambda c: c.w * len(c.sizes))
+    assert f(Config(fnp.ones(2), (1, 2))).tolist() == [2.0, 2.0]
+    with pytest.raises(TypeError, match=r"(?s)a Config in the arguments has static data.*not hashable.*tuple"):
+        f(Config(fnp.ones(2), [1, 2]))
