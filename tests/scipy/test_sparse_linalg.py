@@ -132,6 +132,21 @@ def test_cg_derivatives_match_finite_differences_through_an_operator_closing_ove
     check_grads(solve, (a, b), order=2)
 
 
+@pytest.mark.parametrize("name", SOLVERS)
+def test_derivatives_of_complex_hermitian_systems_match_dense_solves(name):
+    """A complex Hermitian A is not its own transpose (cg's reverse mode used it as one)."""
+    n = 4
+    c = RNG.normal(size=(n, n)) + 1j * RNG.normal(size=(n, n))
+    a = fnp.asarray(c @ c.conj().T + n * np.eye(n))
+    b = fnp.asarray(RNG.normal(size=n) + 1j * RNG.normal(size=n))
+    w = fnp.asarray(RNG.normal(size=n))
+    loss = lambda a, b: fnp.sum(w * fnp.real(getattr(fsl, name)(a, b, tol=1e-13)[0]))  # noqa: E731
+    want = fx.grad(lambda a, b: fnp.sum(w * fnp.real(fnp.linalg.solve(a, b))), argnums=(0, 1))(a, b)
+    for grad in (fx.grad(loss, argnums=(0, 1)), fx.jit(fx.grad(loss, argnums=(0, 1)))):
+        for g, expected in zip(grad(a, b), want):
+            np.testing.assert_allclose(np.asarray(g), np.asarray(expected), atol=1e-9)
+
+
 def test_gmres_derivatives_match_finite_differences():
     check_grads(lambda a, b: fsl.gmres(a, b, tol=1e-12, solve_method="incremental")[0],
                 (fnp.asarray(NONSYM[:3, :3]), fnp.asarray(B[:3])), order=1)

@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 from ... import numpy as fnp
 from ...control import fori_loop, while_loop
-from ...core import tree
+from ...core import dtypes, tree
 from ...core.array import Array
 from ...core.errors import ShapeError, op_error
 from ...numpy._convert import promote_inexact
@@ -94,6 +94,8 @@ def _solver(op: str, method, A, b, x0, M, *, symmetric: bool) -> tuple[Any, Arra
     matvec = _operator(op, "A", A, flat)
     precond = (lambda v: v) if M is None else _operator(op, "M", M, flat)
     start = fnp.zeros_like(flat.vector) if x0 is None else flat.ravel(op, "x0", x0)
+    # (a complex Hermitian A is not its own transpose: that is conj(A))
+    symmetric = symmetric and flat.vector.dtype not in dtypes.COMPLEX
     x, info = _implicit.solve(op, matvec, flat.vector, start, precond, method, symmetric)
     return flat.unravel(x), info
 
