@@ -4,7 +4,10 @@
 (Nocedal and Wright, Algorithm 6.1) with a line search that meets the strong Wolfe conditions
 (c1 = 1e-4, c2 = 0.9; Algorithms 3.5 and 3.6, quadratic interpolation in the zoom), written with
 `while_loop`, so that it runs eagerly, under `jit` and `vmap` (each example stops at its own
-iteration), and can be differentiated. Its gradients come from `fx.value_and_grad(fun)`.
+iteration). Its gradients come from `fx.value_and_grad(fun)`. The minimizer is differentiated
+implicitly, not through the iterations: as a root of the gradient (`lax.custom_root`), whose
+derivative in the values `fun` closes over (or takes in `args`) solves a system with the Hessian
+at the minimizer; `fun` and `jac` are evaluated again there, so that they are differentiated too.
 
 Options: `maxiter` (200 * x0.size), `gtol` (1e-5; `tol` sets it), `norm` (of the gradient
 compared with gtol, inf by default) and `line_search_maxiter` (10). The result's `status` is 0
@@ -27,8 +30,10 @@ from .. import numpy as fnp
 from ..control import while_loop
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
+from ..lax._solves import custom_root
 from ..numpy._convert import promote_inexact
-from ..transforms.autodiff import value_and_grad
+from ..transforms.autodiff import grad, value_and_grad
+from ..transforms.batching import vmap
 
 __all__ = ["OptimizeResults", "minimize"]
 
@@ -70,8 +75,22 @@ def minimize(fun: Callable, x0, args: tuple = (), *, method: str, tol: float | N
                        "minimize over x.ravel() and reshape inside fun")
     if tol is not None:
         options.setdefault("gtol", tol)
-    return _bfgs(lambda x: fun(x, *args), x0, 200 * x0.size if options.get("maxiter") is None else options["maxiter"],
-                 options.get("gtol", 1e-5), options.get("norm", math.inf), options.get("line_search_maxiter", 10))
+    maxiter = 200 * x0.size if options.get("maxiter") is None else options["maxiter"]
+    settings = (maxiter, options.get("gtol", 1e-5), options.get("norm", math.inf), options.get("line_search_maxiter", 10))
+    objective = lambda x: fun(x, *args)  # noqa: E731
+    x, out = custom_root(grad(objective), x0, lambda _, start: _found(_bfgs(objective, start, *settings)),
+                         _hessian_solve, has_aux=True)
+    f, g = value_and_grad(objective)(x)
+    return out._replace(x=x, fun=fnp.asarray(f, dtype=x.dtype), jac=g)
+
+
+def _found(out: OptimizeResults):
+    return out.x, out
+
+
+def _hessian_solve(hvp, y):
+    """The solution of H x = y, H given by its products `hvp` (the linearized gradient)."""
+    return fnp.linalg.solve(vmap(hvp)(fnp.eye(y.size, dtype=y.dtype)).T, y)
 
 
 def _safe_div(a, b, default):

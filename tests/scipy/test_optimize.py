@@ -85,19 +85,24 @@ def test_errors_name_the_fix():
         minimize(rosen, fnp.zeros(2), method="BFGS", options={"xtol": 1e-3})
 
 
-def test_derivative_of_the_minimizer():
-    # x* solves x + 0.2 x**3 = c elementwise: differentiating the iterations approaches the implicit
-    # derivative diag(1 / (1 + 0.6 x*^2)) as they converge
-    def argmin(c):
+@pytest.mark.parametrize("c", [[1.0, 2.0], [0.0, 0.0], [1e-7, 0.0]])
+def test_derivative_of_the_minimizer_is_implicit(c):
+    # x* solves x + 0.2 x**3 = c elementwise: its derivative is diag(1 / (1 + 0.6 x*^2)), also where
+    # the start is the minimizer (no iteration runs: differentiating the iterations gave 0) or near it
+    def argmin(c, tol=1e-10):
         return minimize(lambda x, c: fnp.sum((x - c) ** 2 + 0.1 * x ** 4), fnp.zeros(2, dtype=c.dtype), (c,),
-                        method="BFGS", tol=1e-10).x
+                        method="BFGS", tol=tol).x
 
-    c = fnp.asarray(np.array([1.0, 2.0]))
-    jac = np.asarray(fx.jacrev(argmin)(c))
+    c = fnp.asarray(np.array(c))
     x = np.asarray(argmin(c))
-    np.testing.assert_allclose(x + 0.2 * x ** 3, np.asarray(c), rtol=1e-9)
-    np.testing.assert_allclose(jac, np.diag(1 / (1 + 0.6 * x ** 2)), atol=1e-6)
-    np.testing.assert_allclose(np.asarray(fx.jacfwd(argmin)(c)), jac, atol=1e-7)
+    np.testing.assert_allclose(x + 0.2 * x ** 3, np.asarray(c), rtol=1e-9, atol=1e-12)
+    want = np.diag(1 / (1 + 0.6 * x ** 2))
+    for jac in (fx.jacrev(argmin), fx.jacfwd(argmin), fx.jit(fx.jacrev(argmin))):
+        np.testing.assert_allclose(np.asarray(jac(c)), want, atol=1e-7)
+    # the value at the minimizer is differentiated too: d fun / dc = -2 (x* - c)
+    value = lambda c: minimize(lambda x: fnp.sum((x - c) ** 2 + 0.1 * x ** 4), fnp.zeros(2, dtype=c.dtype),  # noqa: E731
+                               method="BFGS", tol=1e-10).fun
+    np.testing.assert_allclose(np.asarray(fx.grad(value)(c)), -2 * (x - np.asarray(c)), atol=1e-7)
 
 
 @pytest.mark.parametrize("maxiter", [0, 1])
