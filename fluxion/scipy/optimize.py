@@ -76,7 +76,8 @@ def minimize(fun: Callable, x0, args: tuple = (), *, method: str, tol: float | N
     if tol is not None:
         options.setdefault("gtol", tol)
     maxiter = 200 * x0.size if options.get("maxiter") is None else options["maxiter"]
-    settings = (maxiter, options.get("gtol", 1e-5), options.get("norm", math.inf), options.get("line_search_maxiter", 10))
+    settings = (maxiter, options.get("gtol", 1e-5), options.get("norm", math.inf),
+                options.get("line_search_maxiter", 10))
     objective = lambda x: fun(x, *args)  # noqa: E731
     x, out = custom_root(grad(objective), x0, lambda _, start: _found(_bfgs(objective, start, *settings)),
                          _hessian_solve, has_aux=True)

@@ -99,9 +99,10 @@ def test_derivative_of_the_minimizer_is_implicit(c):
     want = np.diag(1 / (1 + 0.6 * x ** 2))
     for jac in (fx.jacrev(argmin), fx.jacfwd(argmin), fx.jit(fx.jacrev(argmin))):
         np.testing.assert_allclose(np.asarray(jac(c)), want, atol=1e-7)
-    # the value at the minimizer is differentiated too: d fun / dc = -2 (x* - c)
-    value = lambda c: minimize(lambda x: fnp.sum((x - c) ** 2 + 0.1 * x ** 4), fnp.zeros(2, dtype=c.dtype),  # noqa: E731
-                               method="BFGS", tol=1e-10).fun
+
+    def value(c):  # at the minimizer, differentiated too: d fun / dc = -2 (x* - c)
+        return minimize(lambda x: fnp.sum((x - c) ** 2 + 0.1 * x ** 4), fnp.zeros(2, dtype=c.dtype),
+                        method="BFGS", tol=1e-10).fun
     np.testing.assert_allclose(np.asarray(fx.grad(value)(c)), -2 * (x - np.asarray(c)), atol=1e-7)
 
 
