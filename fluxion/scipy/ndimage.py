@@ -111,7 +111,7 @@ def map_coordinates(input, coordinates: Sequence, order: int, mode: str = "const
     # per axis: the (index, weight) pairs of the samples a coordinate combines
     corners = []
     for x, n in zip(coordinates, values.shape):
-        x = fnp.broadcast_to(x.astype(dt), shape)
+        x = fnp.broadcast_to(x.astype(fnp.finfo(dt).dtype), shape)  # (real: for complex samples too)
         valid = valid & ((x >= 0) & (x <= n - 1) if mode == "constant" else ~fnp.isnan(x))
         if order == 0 and mode == "mirror" and n > 1:
             corners.append([(_nearest_mirrored(x, n), None)])

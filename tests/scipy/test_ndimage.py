@@ -32,6 +32,16 @@ def test_values_match_scipy(mode, order):
 
 
 @pytest.mark.parametrize("mode", MODES)
+def test_complex_samples_match_scipy(mode):
+    image = IMAGE + 1j * RNG.normal(size=IMAGE.shape)
+    for order in (0, 1):
+        ours = map_coordinates(fnp.asarray(image), fnp.asarray(COORDS), order=order, mode=mode, cval=1 - 2j)
+        assert ours.dtype == np.complex128
+        np.testing.assert_allclose(np.asarray(ours), nd.map_coordinates(image, COORDS, order=order, mode=mode,
+                                                                         cval=1 - 2j), rtol=1e-13, atol=1e-13)
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_one_sample_integers_and_nan(mode):
     x = np.array([-1.0, 0.0, 0.3, 2.0])
     for order in (0, 1):
