@@ -282,4 +282,6 @@ def subspace_angles(A, B):
     cosines = fnp.flip(fnp.linalg.svdvals(cross), -1)
     rest = qb - qa @ cross if a.shape[-1] >= b.shape[-1] else qa - qb @ _ct(cross)
     sines = fnp.linalg.svdvals(rest)
-    return fnp.where(cosines ** 2 >= 0.5, fnp.arcsin(fnp.clip(sines, -1, 1)), fnp.arccos(fnp.clip(cosines, -1, 1)))
+    small = cosines ** 2 >= 0.5  # (each function sees only the values it is used at: arccos'(1) is infinite)
+    return fnp.where(small, fnp.arcsin(fnp.clip(fnp.where(small, sines, 0), -1, 1)),
+                     fnp.arccos(fnp.clip(fnp.where(small, 0, cosines), -1, 1)))

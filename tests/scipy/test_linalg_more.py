@@ -386,6 +386,9 @@ def test_subspace_angles_batch_differentiate_and_refuse_mismatched_rows():
     a, b = rng.normal(size=(2, 5, 2)), rng.normal(size=(5, 3))
     _close(fsl.subspace_angles(fnp.asarray(a), fnp.asarray(b)), np.stack([sl.subspace_angles(x, b) for x in a]))
     check_grads(fsl.subspace_angles, (fnp.asarray(a[0]), fnp.asarray(b)), order=1)
+    # two planes in 3 dimensions share a line, so one angle is 0: the other's derivative stays finite
+    p, q, w = rng.normal(size=(3, 2)), rng.normal(size=(3, 2)), np.array([1.0, 0.0])
+    check_grads(lambda p: fnp.sum(w * fsl.subspace_angles(p, fnp.asarray(q))), (fnp.asarray(p),), order=1)
     with pytest.raises(ValueError, match="rows"):
         fsl.subspace_angles(fnp.ones((3, 2)), fnp.ones((4, 2)))
 
