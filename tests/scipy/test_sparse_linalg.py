@@ -75,6 +75,19 @@ def test_singular_system_reports_no_convergence_as_scipy(name):
     assert info == 7 or info < 0
 
 
+def test_gmres_of_a_singular_system_minimizes_the_residual_as_scipy():
+    """A pivot that rounding leaves at 1e-17 instead of 0 is dropped (x was 2.5e16 there)."""
+    a, b = np.array([[1.0, 0.0], [0.0, 0.0]]), np.array([1.0, 1.0])
+    x, info = fsl.gmres(fnp.asarray(a), fnp.asarray(b))
+    assert int(info) != 0 and np.linalg.norm(b - a @ np.asarray(x)) == pytest.approx(1.0)
+    rng = np.random.default_rng(5)
+    for _ in range(5):
+        a = rng.normal(size=(6, 4)) @ rng.normal(size=(4, 6))  # rank 4
+        b = rng.normal(size=6)
+        x = np.asarray(fsl.gmres(fnp.asarray(a), fnp.asarray(b))[0])
+        assert np.linalg.norm(b - a @ x) < np.linalg.norm(b) and np.linalg.norm(x) < 1e6
+
+
 def test_bicgstab_reports_breakdown_as_scipy():
     a = np.array([[0.0, 1.0], [1.0, 0.0]])  # the first step's v is orthogonal to the shadow residual
     b = np.array([1.0, 0.0])

@@ -320,7 +320,9 @@ def gmres(A, b, x0=None, *, tol: float = 1e-5, atol: float = 0.0, restart: int =
             # the least-squares solution is that of the j x j triangle R y = g (the rest made identity)
             used = fnp.arange(m) < j
             tri = fnp.where(used[:, None] & used[None, :], fnp.transpose(h[:, :m]), fnp.eye(m, dtype=b.dtype))
-            singular = fnp.diagonal(tri) == 0  # SciPy's pseudo-solve: that component is 0
+            # SciPy's pseudo-solve: the component of a zero pivot (zero up to rounding) is 0
+            pivots = fnp.abs(fnp.diagonal(tri))
+            singular = pivots <= m * fnp.finfo(pivots.dtype).eps * fnp.max(pivots)
             tri = tri + fnp.diag(fnp.where(singular, 1, 0).astype(b.dtype))
             y = solve_triangular(tri, fnp.where(used & ~singular, g[:m], 0))
             x = x + y @ basis[:m]
