@@ -25,8 +25,13 @@ class _Key:
 
     __slots__ = ()
 
-    def __init__(self, value):
-        object.__setattr__(self, self.__slots__[0], value)
+    def __init__(self, *args, **kwargs):  # (the value, or it by its field's name: DictKey(key="a"))
+        name = self.__slots__[0]
+        if name in kwargs:
+            args = (*args, kwargs.pop(name))
+        if kwargs or len(args) != 1:
+            raise TypeError(f"{type(self).__name__} takes one value, `{name}`")
+        object.__setattr__(self, name, args[0])
 
     def __setattr__(self, name, value):
         raise AttributeError(f"{type(self).__name__} is immutable")

@@ -165,6 +165,12 @@ def test_register_pytree_node_takes_jax_s_arguments_and_keys():
                             lambda p: (((tu.GetAttrKey("a"), p.a), (tu.GetAttrKey("b"), p.b)), None))
     assert tu.tree_leaves(Pair(1, (2, 3))) == [1, 2, 3]
     assert [tu.keystr(path) for path, _ in tu.tree_flatten_with_path(Keyed(1, [2]))[0]] == [".a", ".b[0]"]
+    keys = (tu.DictKey(key="a"), tu.SequenceKey(idx=1), tu.GetAttrKey(name="w"), tu.FlattenedIndexKey(key=2))
+    assert keys == (tu.DictKey("a"), tu.SequenceKey(1), tu.GetAttrKey("w"), tu.FlattenedIndexKey(2))
+    assert [str(k) for k in keys] == [str(k) for k in (jtu.DictKey(key="a"), jtu.SequenceKey(idx=1),
+                                                       jtu.GetAttrKey(name="w"), jtu.FlattenedIndexKey(key=2))]
+    with pytest.raises(TypeError, match="DictKey takes one value, `key`"):
+        tu.DictKey(name="a")
 
 
 def test_jit_names_unhashable_static_data_of_a_pytree_argument():
