@@ -155,7 +155,10 @@ class TreeDef:
     def difference(self, other: TreeDef, path: str = "") -> str:
         """Where `other` first differs from this structure, in words (for errors)."""
         if self.node is not other.node or self.aux != other.aux or len(self.children) != len(other.children):
-            return f"at {path or 'the root'}: {self!r} vs {other!r}"
+            where, mine, theirs = path or "the root", repr(self), repr(other)
+            if mine == theirs:  # the same nodes with other static data (an OrderedDict's order, meta fields)
+                return f"at {where}: {mine} with static data {self.aux!r} vs {other.aux!r}"
+            return f"at {where}: {mine} vs {theirs}"
         for i, (a, b) in enumerate(zip(self.children, other.children)):
             if a != b:
                 return a.difference(b, path + self._step(i))

@@ -184,3 +184,8 @@ def test_jit_names_unhashable_static_data_of_a_pytree_argument():
     assert f(Config(fnp.ones(2), (1, 2))).tolist() == [2.0, 2.0]
     with pytest.raises(TypeError, match=r"(?s)a Config in the arguments has static data.*not hashable.*tuple"):
         f(Config(fnp.ones(2), [1, 2]))
+
+
+def test_structures_that_differ_only_in_static_data_show_it():
+    with pytest.raises(ValueError, match=r"OrderedDict\(\*, \*\) with static data \('a', 'b'\) vs \('b', 'a'\)"):
+        tu.tree_map(lambda a, b: a, collections.OrderedDict(a=1, b=2), collections.OrderedDict(b=1, a=2))
