@@ -92,7 +92,31 @@ class Partial(functools.partial):
     >>> add = tu.Partial(fnp.add, fnp.asarray(1.0))
     >>> float(fx.jit(lambda f, x: f(x))(add, 2.0))
     3.0
+
+    A `functools.partial` (or Partial) given as the function stays whole, as structure: its
+    arguments are not children (functools.partial would merge them into this one's).
     """
+
+    def __new__(cls, func, *args, **kwargs):
+        return super().__new__(cls, _Whole(func) if isinstance(func, functools.partial) else func, *args, **kwargs)
+
+
+class _Whole:
+    """A partial kept whole as a Partial's function, equal and hashed as it."""
+
+    __slots__ = ("partial",)
+
+    def __init__(self, partial: functools.partial):
+        self.partial = partial
+
+    def __call__(self, *args, **kwargs):
+        return self.partial(*args, **kwargs)
+
+    def __eq__(self, other):
+        return type(other) is _Whole and self.partial == other.partial
+
+    def __hash__(self):
+        return hash(self.partial)
 
 
 register_pytree_node(Partial, lambda p: ((p.args, p.keywords), p.func),

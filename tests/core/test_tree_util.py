@@ -189,3 +189,14 @@ def test_jit_names_unhashable_static_data_of_a_pytree_argument():
 def test_structures_that_differ_only_in_static_data_show_it():
     with pytest.raises(ValueError, match=r"OrderedDict\(\*, \*\) with static data \('a', 'b'\) vs \('b', 'a'\)"):
         tu.tree_map(lambda a, b: a, collections.OrderedDict(a=1, b=2), collections.OrderedDict(b=1, a=2))
+
+
+def test_a_partial_given_to_partial_stays_whole_as_in_jax():
+    import functools
+
+    def scaled(mode, x):
+        return x * (2 if mode == "double" else 1)
+
+    p = tu.Partial(functools.partial(scaled, "double"))
+    assert float(fx.jit(lambda p, x: p(x))(p, fnp.asarray(3.0))) == 6.0
+    assert tu.tree_leaves(tu.Partial(tu.Partial(fnp.add, 1), 2)) == jtu.tree_leaves(jtu.Partial(jtu.Partial(max, 1), 2))
