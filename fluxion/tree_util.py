@@ -16,7 +16,7 @@ from .core.tree_nodes import (Partial as Partial, register_dataclass as register
                               register_pytree_node_class as register_pytree_node_class,
                               register_static as register_static)
 from .core.tree_paths import (DictKey as DictKey, FlattenedIndexKey as FlattenedIndexKey, GetAttrKey as GetAttrKey,
-                              SequenceKey as SequenceKey, flatten_with_path as tree_flatten_with_path,
+                              SequenceKey as SequenceKey, _keyed, flatten_with_path as tree_flatten_with_path,
                               keystr as keystr, leaves_with_path as tree_leaves_with_path,
                               map_with_path as tree_map_with_path, register_pytree_with_keys as register_pytree_with_keys,
                               register_pytree_with_keys_class as register_pytree_with_keys_class)
@@ -82,7 +82,10 @@ def flatten_one_level(tree) -> tuple[list, Any]:
     if node is None:
         raise InvalidArgumentError(f"flatten_one_level: {type(tree).__name__} is a leaf, not a pytree node; fix: "
                                    "pass a container (a tuple, list, dict, dataclass or registered class)")
-    return node[1], node[2]
+    t, children, aux = node
+    if t in _keyed and _registry[t][0] is _keyed[t]:  # (the keys kept beside a keyed class's own aux data)
+        aux = aux[0]
+    return children, aux
 
 
 def is_tree_node(typ: type) -> bool:

@@ -200,3 +200,14 @@ def test_a_partial_given_to_partial_stays_whole_as_in_jax():
     p = tu.Partial(functools.partial(scaled, "double"))
     assert float(fx.jit(lambda p, x: p(x))(p, fnp.asarray(3.0))) == 6.0
     assert tu.tree_leaves(tu.Partial(tu.Partial(fnp.add, 1), 2)) == jtu.tree_leaves(jtu.Partial(jtu.Partial(max, 1), 2))
+
+
+def test_flatten_one_level_of_a_class_with_keys_gives_its_own_aux_data_as_jax():
+    class Pair:
+        def __init__(self, a, b):
+            self.a, self.b = a, b
+
+    for lib in (tu, jtu):
+        lib.register_pytree_with_keys(Pair, lambda p: (((lib.GetAttrKey("a"), p.a), (lib.GetAttrKey("b"), p.b)),
+                                                       "AUX"), lambda aux, c: Pair(*c))
+    assert tu.flatten_one_level(Pair(1, 2))[1] == jtu.flatten_one_level(Pair(1, 2))[1] == "AUX"
