@@ -75,6 +75,14 @@ def test_singular_system_reports_no_convergence_as_scipy(name):
     assert info == 7 or info < 0
 
 
+@pytest.mark.parametrize("name", SOLVERS)
+def test_a_nan_in_a_or_b_gives_nan_as_scipy(name):
+    for a, b in ((np.eye(2), np.array([np.nan, 1.0])), (np.array([[np.nan, 0.0], [0.0, 1.0]]), np.ones(2))):
+        x, info = _ours(name, fnp.asarray(a), fnp.asarray(b))
+        want, infos = getattr(ssl, name)(a, b)
+        assert np.isnan(np.asarray(x)).all() and np.isnan(want).all() and int(info) == infos != 0
+
+
 def test_gmres_of_a_singular_system_minimizes_the_residual_as_scipy():
     """A pivot that rounding leaves at 1e-17 instead of 0 is dropped (x was 2.5e16 there)."""
     a, b = np.array([[1.0, 0.0], [0.0, 0.0]]), np.array([1.0, 1.0])

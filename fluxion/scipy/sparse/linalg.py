@@ -16,6 +16,7 @@ of iterations, so `x` should have converged for them to be right.
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 from ... import numpy as fnp
@@ -119,8 +120,10 @@ def _stop(b: Array, tol, atol) -> tuple[Array, Array]:
     return bnorm, fnp.maximum(atol, tol * bnorm)
 
 
-def _finish(b, bnorm, x, info):
-    # as SciPy: b = 0 has the solution 0, found at once
+def _finish(b, bnorm, x, rnorm, info):
+    # as SciPy: b = 0 has the solution 0, found at once; a NaN in A or b gives NaN (the loop
+    # stopped at once, its test false, and would have given the start unconverged)
+    x = fnp.where(fnp.isnan(rnorm) & (info != 0) | fnp.isnan(bnorm), math.nan, x)
     return fnp.where(bnorm == 0, b, x), fnp.where(bnorm == 0, 0, info).astype(fnp.int32)
 
 
@@ -165,7 +168,8 @@ def cg(A, b, x0=None, *, tol: float = 1e-5, atol: float = 0.0, maxiter: int | No
 
         x, r, _, _, _ = while_loop(lambda c: (c[4] < maxiter) & (_norm(c[1]) >= bound) & (bnorm > 0), step,
                                    (x0, r, z, _dot(r, z), _int(0)))
-        return _finish(b, bnorm, x, fnp.where(_norm(r) < bound, 0, maxiter))
+        rnorm = _norm(r)
+        return _finish(b, bnorm, x, rnorm, fnp.where(rnorm < bound, 0, maxiter))
 
     return _solver("cg", method, A, b, x0, M, symmetric=True)
 
@@ -224,9 +228,9 @@ def bicgstab(A, b, x0=None, *, tol: float = 1e-5, atol: float = 0.0, maxiter: in
 
         init = (x0, r, fnp.zeros_like(b), fnp.zeros_like(b), one, one, one, _int(0), _int(_RUNNING))
         out = while_loop(lambda c: (c[8] == _RUNNING) & (c[7] < maxiter) & (bnorm > 0), step, init)
-        info = out[8]
-        return _finish(b, bnorm, out[0], fnp.where(info == _RUNNING, fnp.where(_norm(out[1]) < bound, 0, maxiter),
-                                                   info))
+        info, rnorm = out[8], _norm(out[1])
+        return _finish(b, bnorm, out[0], rnorm, fnp.where(info == _RUNNING, fnp.where(rnorm < bound, 0, maxiter),
+                                                          info))
 
     return _solver("bicgstab", method, A, b, x0, M, symmetric=False)
 
@@ -330,6 +334,6 @@ def gmres(A, b, x0=None, *, tol: float = 1e-5, atol: float = 0.0, restart: int =
 
         start = (x0, _int(0), _norm(b - matvec(x0)), fnp.asarray(False))
         x, _, rnorm, _ = while_loop(lambda c: (c[1] < maxiter) & (c[2] > bound) & ~c[3] & (bnorm > 0), cycle, start)
-        return _finish(b, bnorm, x, fnp.where(rnorm <= bound, 0, maxiter))
+        return _finish(b, bnorm, x, rnorm, fnp.where(rnorm <= bound, 0, maxiter))
 
     return _solver("gmres", method, A, b, x0, M, symmetric=False)
