@@ -36,7 +36,8 @@ def _inside(x: Array, n: int, mode: str) -> Array:
     if n == 1 or mode in ("constant", "nearest"):
         return _clip(x, last)
     if mode == "wrap":  # the first and last samples coincide: period n - 1
-        return fnp.where((x < 0) | (x > last), fnp.mod(x, last), x)
+        y = fnp.mod(x, last)  # (SciPy takes a negative multiple of the period to the last sample)
+        return fnp.where((x < 0) | (x > last), fnp.where((x < 0) & (y == 0), y + last, y), x)
     if mode == "mirror":  # period 2 (n - 1), symmetric about 0 and n - 1
         y = fnp.mod(fnp.where(x < 0, -x, x), 2 * last)
         return fnp.where(y >= last, 2 * last - y, y)
