@@ -15,7 +15,8 @@ RNG = np.random.default_rng(0)
 MODES = ["constant", "nearest", "wrap", "mirror", "reflect", "grid-wrap", "grid-constant", "grid-mirror"]
 LINE = np.array([1.0, 2.0, 4.0, 8.0])
 # the edges, half samples, far outside on both sides and multiples of 'wrap''s period (3)
-X = np.array([-7.3, -6.0, -3.0, -1.5, -1.0, -0.6, -0.5, -0.4, -0.2, 0, 0.5, 1.5, 2.5, 2.9, 3, 3.2, 3.5, 3.6, 4, 4.5, 5.3, 7.2, 11.1])
+X = np.array([-7.3, -6.0, -3.0, -1.5, -1.0, -0.6, -0.5, -0.4, -0.2, 0, 0.5, 1.5, 2.5, 2.9, 3, 3.2, 3.5, 3.6, 4, 4.5,
+              5.3, 7.2, 11.1])
 IMAGE = RNG.normal(size=(4, 5))
 COORDS = RNG.uniform(-6, 10, size=(2, 40))
 
