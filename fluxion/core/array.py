@@ -152,7 +152,7 @@ class Array:
         return complex(self._scalar("complex()", leaving=True))
 
     def __index__(self) -> int:
-        if not (dtypes.is_integer(self.dtype) or self.dtype == dtypes.bool_):
+        if not dtypes.is_integer(self.dtype):  # (booleans too, as in NumPy: a condition is not an index)
             raise errors.op_error(errors.DTypeError, "index", f"only integer arrays can be used as an index (or as a "
                                   f"count, as in range()), got {self.dtype}", "convert it with .astype(int)")
         try:
@@ -189,6 +189,9 @@ class Array:
 
     def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
         v = np.asarray(self._host("__dlpack__"))
+        if v.flags.writeable and not copy:  # arrays are values: exported read-only, as jax's (DLPack 1.0 says so)
+            v = v.view()
+            v.flags.writeable = False
         kwargs = {} if max_version is None else {"max_version": max_version}
         if dl_device is not None:
             kwargs["dl_device"] = dl_device
@@ -213,7 +216,10 @@ class Array:
     def __format__(self, spec):
         if self.ndim == 0:
             return format(self.item(), spec)
-        return format(str(self), spec)
+        if spec:  # (as NumPy's)
+            raise TypeError(f"unsupported format string {spec!r} passed to an Array of shape {self.shape}: a "
+                            "format spec takes a 0-d array (format the elements: [f'{v:.2f}' for v in x.tolist()])")
+        return str(self)
 
     def __reduce__(self):  # arrays on other devices are pickled as host arrays
         return (Array, (np.asarray(self._concrete("pickling")), self._weak))
@@ -256,6 +262,9 @@ class Tracer(Array):
     @property
     def aval(self) -> ArrayType:
         raise NotImplementedError
+
+    def block_until_ready(self) -> Tracer:  # (a traced value has nothing to wait for: code written for eager use runs)
+        return self
 
     @property
     def shape(self):
@@ -386,6 +395,8 @@ def to_array(x, dtype=None) -> Array:
             return _stacked(x, dtype)
         if any(isinstance(leaf, Array) for leaf in leaves):
             x = _replace_arrays(x)
+    else:
+        refuse_masked(x)
     try:
         v = np.array(x, dtype=dtype)
     except ValueError:
@@ -402,6 +413,14 @@ def to_array(x, dtype=None) -> Array:
                                   "numeric dtype")
         v = v.astype(dtypes.canonicalize(v.dtype))
     return Array(v)
+
+
+def refuse_masked(x) -> None:
+    """The error for a NumPy masked array, whose mask a conversion would drop (as jax refuses it)."""
+    if isinstance(x, np.ma.MaskedArray):
+        raise errors.op_error(errors.InvalidArgumentError, "conversion to an array", "a NumPy masked array would "
+                              "lose its mask", "pass x.filled(value), or its data and mask as two arrays "
+                              "(x.data, x.mask)")
 
 
 def _ragged(obj) -> str | None:

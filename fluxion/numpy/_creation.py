@@ -14,7 +14,7 @@ import operator
 import numpy as np
 
 from ..core import dtypes
-from ..core.array import HOST, Array, scalar_value, to_array
+from ..core.array import HOST, Array, refuse_masked, scalar_value, to_array
 from ..core.errors import (
     ConcretizationError,
     DTypeError,
@@ -94,6 +94,7 @@ def _asarray(obj, dtype, copy: bool | None) -> Array:
         return to_array(obj, dtype)
     if python:
         return convert(obj, dtype or dtypes.scalar_dtype(obj))
+    refuse_masked(obj)
     if copy is False and dtype is not None and np.asarray(obj).dtype != dtype:
         raise InvalidArgumentError(f"asarray: converting to {dtype} needs a copy, but copy=False was passed")
     value = np.array(obj, dtype=dtype, copy=copy is not False)

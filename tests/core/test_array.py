@@ -211,3 +211,37 @@ def test_numpy_views_of_an_array_are_read_only_as_jax_arrays_give_them():
     copied = np.array(x)  # a copy is the caller's to write
     copied[0] = 5.0
     assert x.tolist() == [1.0, 2.0] and copied.tolist() == [5.0, 2.0]
+
+
+def test_exports_cannot_change_an_array():
+    x = fnp.asarray([1.0, 2.0, 3.0])
+    shared = x.reshape(3, 1)
+    for out in (np.from_dlpack(x), np.asarray(x)):
+        assert not out.flags.writeable
+        with pytest.raises(ValueError, match="read-only"):
+            out[0] = -50.0
+    assert np.from_dlpack(x, copy=True).flags.writeable
+    assert x.tolist() == [1.0, 2.0, 3.0] and shared.ravel().tolist() == [1.0, 2.0, 3.0]
+
+
+def test_a_numpy_masked_array_is_refused_as_in_jax():
+    masked = np.ma.masked_array([1.0, 2.0, 3.0], mask=[0, 1, 0])
+    for use in (fnp.asarray, fnp.sum, lambda m: m + fnp.ones(3), lambda m: fnp.ones(3) * m):
+        with pytest.raises(ValueError, match=r"(?s)masked array would lose its mask.*filled"):
+            use(masked)
+
+
+def test_python_protocols_refuse_as_numpy_does():
+    with pytest.raises(TypeError, match="unsupported format string"):
+        format(fnp.asarray([1.0, 2.0]), ".2f")
+    assert format(fnp.asarray(2.0), ".2f") == "2.00" and format(fnp.asarray([1.0, 2.0])) == str(np.array([1.0, 2.0]))
+    with pytest.raises(TypeError, match="only integer arrays can be used as an index"):
+        [10, 20][fnp.asarray(True)]
+    assert [10, 20][fnp.asarray(1)] == 20
+
+
+def test_block_until_ready_of_a_traced_value_returns_it():
+    f = lambda a: fx.block_until_ready(a.block_until_ready() * 2)  # noqa: E731
+    for g in (fx.jit(f), fx.vmap(f)):
+        assert g(fnp.ones(2)).tolist() == [2.0, 2.0]
+    assert fx.grad(lambda a: f(a).sum())(fnp.ones(2)).tolist() == [2.0, 2.0]
