@@ -563,6 +563,17 @@ def _nonzero_concrete(op: str, x) -> np.ndarray:
     return _concrete(op, x)
 
 
+def sized_concrete(op: str, x) -> np.ndarray:
+    """The value of `x` for a function whose result's length depends on it and that takes `size=`
+    to fix that length: where it is traced, the error says so."""
+    try:
+        return _concrete(op, x)
+    except ConcretizationError:
+        raise op_error(ConcretizationError, f"fnp.{op}", f"the length of its result depends on the values of {x.aval}, "
+                       "which are traced", "pass size=N, the result's length (fill_value= fills the slots past "
+                       "the values found), as under jax.jit") from None
+
+
 def checked_size(op: str, size) -> int:
     """`size`, the static length of a result whose length would otherwise depend on the data."""
     try:
@@ -673,7 +684,7 @@ def flatnonzero(a, *, size: int | None = None, fill_value=None) -> Array:
 
 def _selected(op: str, condition, n: int) -> np.ndarray:
     """Positions where a (concrete) condition is true, checked against a length `n`."""
-    c = _concrete(op, condition)
+    c = sized_concrete(op, condition)
     if c.ndim != 1:
         raise op_error(ShapeError, op, f"condition must be 1-d, got shape {c.shape}", "pass a 1-d condition")
     picked = np.flatnonzero(c)
@@ -720,7 +731,7 @@ def extract(condition, arr, *, size: int | None = None, fill_value=None) -> Arra
     if size is not None:
         return _compressed("extract", _ravel(_truth(condition)), arr, 0, size, fill_value)
     _no_fill("extract", fill_value)
-    return take(arr, _selected("extract", np.ravel(_concrete("extract", condition)), arr.size))
+    return take(arr, _selected("extract", np.ravel(sized_concrete("extract", condition)), arr.size))
 
 
 def _compressed(op: str, condition: Array, a: Array, axis: int, size, fill_value) -> Array:

@@ -14,8 +14,7 @@ from ..ops import shape as S
 from ._comparison import isin
 from ._convert import convert, dtype_of
 from ._differences import _arrays, _operands
-from ._indexing import _no_fill, checked_size, first_true, getitem, take
-from ._interpolation import _concrete
+from ._indexing import _no_fill, checked_size, first_true, getitem, sized_concrete, take
 from ._manipulation import concatenate, ravel
 from ._sorting import lexsort, searchsorted, sorted_runs, unique
 
@@ -23,7 +22,7 @@ __all__ = ["intersect1d", "setdiff1d", "setxor1d", "union1d"]
 
 def _set_operands(op: str, ar1, ar2) -> tuple[list[Array], np.ndarray, np.ndarray]:
     a, b = _arrays(op, ar1, ar2)
-    return [a, b], _concrete(op, a), _concrete(op, b)
+    return [a, b], sized_concrete(op, a), sized_concrete(op, b)
 
 
 def _taken(values: np.ndarray, arrays: list[Array]) -> Array:

@@ -330,8 +330,9 @@ _LOW = (dtypes.float16, dtypes.bfloat16)
 def _values_of(op: str, x) -> tuple[Array, np.ndarray]:
     """`x` as an Array, and its concrete value (in float32 for 16-bit floats, which NumPy orders
     NaN-last only there)."""
+    from ._indexing import sized_concrete
     x = as_array(x)
-    v = np.asarray(x._concrete(f"fnp.{op}"))
+    v = sized_concrete(op, x)
     return x, v.astype(np.float32) if x.dtype in _LOW else v
 
 
