@@ -209,7 +209,7 @@ def histogram(a, bins=10, range=None, density: bool | None = None, weights=None)
     """
     if weights is not None and not isinstance(weights, Array):  # (a list may hold traced values)
         weights = convert(weights, _weights_dtype(weights, _inexact_dtype(_array(a))))
-    if isinstance(a, Tracer) or isinstance(weights, Tracer):
+    if isinstance(a, Tracer) or isinstance(weights, Tracer) or _traced_bins(bins, range):
         return _traced_histogram(a, bins, range, density, weights)
     values, bins, range, w, dt, edges_dt = _histogram_args("histogram", a, bins, range, weights)
     counts, edges = _numpy_call("histogram", np.histogram, values, bins=bins, range=range, density=density, weights=w)
@@ -275,7 +275,7 @@ def _bin_edges(op: str, a, bins, range, weights=None, wide: bool = False) -> Arr
     NumPy's edges from its min to its max (a half wider either side where they are equal),
     rounded as NumPy's, and (0, 1) for no data. With `wide`, the edges of integer data stay in
     float64, as NumPy computes them (not rounded to float32)."""
-    if not isinstance(a, Tracer):
+    if not isinstance(a, Tracer) and not _traced_bins(bins, range):
         values, bins, range, w, _, edges_dt = _histogram_args(op, a, bins, range, weights)
         edges = _numpy_call(op, np.histogram_bin_edges, values, bins=bins, range=range, weights=w)
         return Array(edges if wide else edges.astype(edges_dt))
@@ -285,19 +285,32 @@ def _bin_edges(op: str, a, bins, range, weights=None, wide: bool = False) -> Arr
         raise op_error(ConcretizationError, op, f"bins={bins!r} chooses the bins from the traced data",
                        "pass a number of bins or the bin edges")
     work = _edges_work(a)
-    like = np.zeros(0, np.uint8 if a.dtype == dtypes.bool_ else a.dtype)  # (NumPy warns of bools, and converts them so)
-    edges = _bin_edges(op, like, bins, range, wide=wide)  # checks bins and range
-    if range is not None or np.ndim(bins) != 0 or a.size == 0:
-        return edges
+    if isinstance(bins, Tracer):  # traced edges
+        if bins.ndim != 1 or bins.shape[0] < 2:
+            raise op_error(ShapeError, op, f"bin edges must be 1-d with 2 or more entries, got shape {bins.shape}",
+                           "pass the edges of the bins, or their number")
+        return convert(bins, work) if wide else bins
+    if range is None or not _traced_bins(None, range):
+        like = np.zeros(0, np.uint8 if a.dtype == dtypes.bool_ else a.dtype)  # (NumPy warns of bools, converts so)
+        edges = _bin_edges(op, like, bins, range, wide=wide)  # checks bins and range
+        if range is not None or np.ndim(bins) != 0 or a.size == 0:
+            return edges
+        lo, hi, count = convert(fnp.min(a), work), convert(fnp.max(a), work), edges.shape[0]
+    else:  # a traced range: its ends in place of the data's
+        count = operator.index(bins) + 1
+        lo, hi = (convert(r, work) for r in range)
     # NumPy's linspace in NumPy's type (the data's float type; float64 for integers), rounded as
     # it rounds: i * step, then + lo (which XLA's CPU code may fuse into one multiply-add, moving
     # an edge by one rounding)
-    lo, hi = convert(fnp.min(a), work), convert(fnp.max(a), work)
     same = lo == hi
     lo, hi = fnp.where(same, lo - 0.5, lo), fnp.where(same, hi + 0.5, hi)
-    i = fnp.arange(edges.shape[0], dtype=work)
-    return convert(fnp.where(i == edges.shape[0] - 1, hi, i * ((hi - lo) / (edges.shape[0] - 1)) + lo),
-                   work if wide else dt)
+    i = fnp.arange(count, dtype=work)
+    return convert(fnp.where(i == count - 1, hi, i * ((hi - lo) / (count - 1)) + lo), work if wide else dt)
+
+
+def _traced_bins(bins, range) -> bool:  # noqa: A002
+    """Whether histogram's bin edges, or the ends of its range, are traced."""
+    return isinstance(bins, Tracer) or range is not None and any(isinstance(r, Tracer) for r in range)
 
 
 def bincount(x, weights=None, minlength: int = 0, *, length: int | None = None) -> Array:

@@ -390,3 +390,21 @@ def test_cov_and_corrcoef_of_16_bit_floats_are_computed_in_float32(dtype):
     for out in eager_and_jit(fnp.cov, x):
         assert out.dtype == x.dtype
         np.testing.assert_allclose(np.asarray(out, np.float64), np.cov(x.astype(np.float64)).astype(dtype), rtol=1e-2)
+
+
+def test_histogram_takes_traced_bin_edges_and_a_traced_range_as_jax():
+    a = RNG_HIST.uniform(0, 4, 50)
+    edges = np.array([0.0, 1.0, 2.0, 4.0])
+    counts, out = fx.jit(lambda a, b: fnp.histogram(a, bins=b))(a, edges)
+    np.testing.assert_array_equal(counts, np.histogram(a, edges)[0])
+    np.testing.assert_array_equal(out, edges)
+    counts, out = fx.jit(lambda a, lo: fnp.histogram(a, bins=3, range=(lo, lo + 2)))(a, 0.5)
+    want = np.histogram(a, 3, range=(0.5, 2.5))
+    np.testing.assert_array_equal(counts, want[0])
+    np.testing.assert_allclose(out, want[1], rtol=1e-6)
+    batched = fx.vmap(lambda b: fnp.histogram(fnp.asarray(a), bins=b)[0])(np.stack([edges, edges + 0.5]))
+    np.testing.assert_array_equal(batched, [np.histogram(a, e)[0] for e in (edges, edges + 0.5)])
+    np.testing.assert_array_equal(fx.jit(lambda b: fnp.histogram_bin_edges(a, bins=b))(edges), edges)
+
+
+RNG_HIST = np.random.default_rng(11)
