@@ -571,7 +571,7 @@ def test_histogram_takes_a_0d_array_as_the_number_of_bins():
 def test_histogram_of_traced_data_needs_bins_that_do_not_depend_on_it():
     with raises(ConcretizationError, "histogram", "'auto'", "traced data", "number of bins"):
         traced(lambda x: fnp.histogram(x, bins="auto"), fnp.zeros(3))
-    edges = traced(lambda bins: fnp.histogram_bin_edges(fnp.zeros(3), bins), fnp.arange(4.0))  # (traced edges: as given)
+    edges = traced(lambda bins: fnp.histogram_bin_edges(fnp.zeros(3), bins), fnp.arange(4.0))  # (as given)
     np.testing.assert_array_equal(np.asarray(edges), np.arange(4.0))
 
 
