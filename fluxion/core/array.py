@@ -190,8 +190,11 @@ class Array:
     def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
         v = np.asarray(self._host("__dlpack__"))
         if v.flags.writeable and not copy:  # arrays are values: exported read-only, as jax's (DLPack 1.0 says so)
-            v = v.view()
-            v.flags.writeable = False
+            if max_version is not None and tuple(max_version) >= (1, 0):
+                v = v.view()
+                v.flags.writeable = False
+            elif copy is None:  # (an older consumer cannot be told: a copy, unless it forbids one)
+                v = v.copy()
         kwargs = {} if max_version is None else {"max_version": max_version}
         if dl_device is not None:
             kwargs["dl_device"] = dl_device

@@ -221,6 +221,15 @@ def test_exports_cannot_change_an_array():
         with pytest.raises(ValueError, match="read-only"):
             out[0] = -50.0
     assert np.from_dlpack(x, copy=True).flags.writeable
+
+    class Legacy:  # a consumer of DLPack before 1.0, which cannot be told read-only: it gets a copy
+        def __dlpack__(self, **kwargs):
+            return x.__dlpack__()
+
+        def __dlpack_device__(self):
+            return x.__dlpack_device__()
+
+    np.from_dlpack(Legacy())[0] = -50.0
     assert x.tolist() == [1.0, 2.0, 3.0] and shared.ravel().tolist() == [1.0, 2.0, 3.0]
 
 
