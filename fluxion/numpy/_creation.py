@@ -14,7 +14,7 @@ import operator
 import numpy as np
 
 from ..core import dtypes
-from ..core.array import HOST, Array, refuse_masked, scalar_value, to_array
+from ..core.array import HOST, Array, Tracer, refuse_masked, scalar_value, to_array
 from ..core.errors import (
     ConcretizationError,
     DTypeError,
@@ -596,6 +596,8 @@ def geomspace(start, stop, /, num: int = 50, endpoint: bool = True, dtype=None, 
 def _band(n: int, m: int, k: int, prim) -> Array:
     """The (n, m) boolean mask `prim(col - row, k)`; eq gives a diagonal, le a lower triangle."""
     offsets = E.sub_p.bind(S.iota(dtypes.int64, (n, m), 1), S.iota(dtypes.int64, (n, m), 0))
+    if isinstance(k, Tracer) and k.ndim == 0 and k.dtype in dtypes.INTEGER:  # a traced offset, as jax takes
+        return prim.bind(offsets, convert(k, dtypes.int64))
     k = min(max(operator.index(k), -n), m)  # offsets lie in (-n, m): a farther k compares the same
     return prim.bind(offsets, _const(k, dtypes.int64))
 

@@ -408,3 +408,10 @@ def test_histogram_takes_traced_bin_edges_and_a_traced_range_as_jax():
 
 
 RNG_HIST = np.random.default_rng(11)
+
+
+@pytest.mark.parametrize("k", [-4, -1, 0, 2, 5])
+def test_eye_and_tri_take_a_traced_diagonal_offset_as_jax(k):
+    np.testing.assert_array_equal(fx.jit(lambda k: fnp.eye(3, 4, k=k))(k), np.eye(3, 4, k))
+    np.testing.assert_array_equal(fx.jit(lambda k: fnp.tri(3, 4, k=k))(k), np.tri(3, 4, k))
+    np.testing.assert_array_equal(fx.vmap(lambda k: fnp.eye(2, k=k))(np.array([0, k])), [np.eye(2), np.eye(2, k=k)])
