@@ -16,8 +16,8 @@ from .core.tree_nodes import (Partial as Partial, register_dataclass as register
                               register_pytree_node_class as register_pytree_node_class,
                               register_static as register_static)
 from .core.tree_paths import (DictKey as DictKey, FlattenedIndexKey as FlattenedIndexKey, GetAttrKey as GetAttrKey,
-                              SequenceKey as SequenceKey, _keyed, flatten_with_path as tree_flatten_with_path,
-                              keystr as keystr, leaves_with_path as tree_leaves_with_path,
+                              SequenceKey as SequenceKey, flatten_with_path as tree_flatten_with_path,
+                              keyed as _keyed, keystr as keystr, leaves_with_path as tree_leaves_with_path,
                               map_with_path as tree_map_with_path, register_pytree_with_keys as register_pytree_with_keys,
                               register_pytree_with_keys_class as register_pytree_with_keys_class)
 from .core.errors import InvalidArgumentError
@@ -83,7 +83,7 @@ def flatten_one_level(tree) -> tuple[list, Any]:
         raise InvalidArgumentError(f"flatten_one_level: {type(tree).__name__} is a leaf, not a pytree node; fix: "
                                    "pass a container (a tuple, list, dict, dataclass or registered class)")
     t, children, aux = node
-    if t in _keyed and _registry[t][0] is _keyed[t]:  # (the keys kept beside a keyed class's own aux data)
+    if _keyed(t):  # (the keys are kept beside the class's own aux data)
         aux = aux[0]
     return children, aux
 

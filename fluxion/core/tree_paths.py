@@ -88,6 +88,11 @@ class FlattenedIndexKey(_Key):
         return f"[<flat index {self.key}>]"
 
 
+def keyed(node) -> bool:
+    """Whether `node` was registered with keys (its aux data is then (its own, its keys))."""
+    return node in _keyed and _registry[node][0] is _keyed[node]
+
+
 def _child_keys(td: TreeDef) -> list[_Key]:
     """The keys of a node's children, read from its aux data as `tree._node_of` lays it out."""
     node, aux, n = td.node, td.aux, len(td.children)
@@ -99,7 +104,7 @@ def _child_keys(td: TreeDef) -> list[_Key]:
         return [DictKey(k) for k in aux]
     if node is collections.defaultdict:
         return [DictKey(k) for k in aux[1]]
-    if node in _keyed and _registry[node][0] is _keyed[node]:
+    if keyed(node):
         return list(aux[1])
     if node in _registry:
         return [FlattenedIndexKey(i) for i in range(n)]

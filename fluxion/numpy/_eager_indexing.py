@@ -5,9 +5,8 @@ them, or one boolean mask, and a write (`set`, or `add`) with a basic index chec
 with integer arrays, skip the plan and the primitives: NumPy applies the index itself, by the
 same rules (those of its advanced indexing; repeated indices all add, as `np.add.at`).
 `where` of a boolean condition between Arrays of one dtype (or one and a Python scalar it
-keeps) calls NumPy's. Every other case, and every error
-(NumPy's included), takes the general path in _indexing.py; `fix` is that path's advice for
-an index out of bounds.
+keeps) calls NumPy's. Every other case, and every error (NumPy's included), takes the general
+path in _indexing.py; `fix` is that path's advice for an index out of bounds.
 """
 from __future__ import annotations
 
@@ -100,18 +99,10 @@ def _checked(shape: tuple, idx, op: str, fix: str):
 
 
 def eager_getitem(x: Array, idx):
-    """`x[idx]` of an eager Array for a basic index, one integer array or one boolean mask of the
-    leading axes; None for other indices."""
+    """`x[idx]` of an eager Array for a basic index, integer arrays among basic items, or one
+    boolean mask of the leading axes; None for other indices."""
     v = x._value
-    if idx.__class__ is Array:
-        i = idx._value
-        if not (v.ndim and i.ndim and (i.dtype.kind in "iu" or i.dtype is _BOOL and i.shape == v.shape[:i.ndim])):
-            return None
-        try:  # NumPy's bounds are the plan's: [-n, n)
-            out = v[i]
-        except IndexError:  # the general path names the index and the fix
-            return None
-    elif _basic(idx):
+    if _basic(idx):
         try:
             out = v[idx]
         except (IndexError, ValueError):  # the general path names the index and the fix
@@ -119,7 +110,7 @@ def eager_getitem(x: Array, idx):
         # a copy, as the slice kernel's (and 0-d where NumPy gives a scalar)
         out = out.copy() if out.__class__ is np.ndarray else np.array(out)
     elif (i := _with_arrays(idx, v.shape)) is not None:
-        try:
+        try:  # NumPy's bounds are the plan's: [-n, n)
             out = v[i]  # (a new array: NumPy's advanced indexing copies)
         except (IndexError, ValueError):
             return None

@@ -41,8 +41,8 @@ def cov(m, y=None, rowvar: bool = True, bias: bool = False, ddof: int | None = N
     """
     if ddof is not None and ddof != int(ddof):
         raise op_error(ValueError, "cov", f"ddof={ddof} is not an integer", "pass an integer ddof")
-    dt = _cov_dtype(m, y, dtype)
     given = [m] + ([] if y is None else [y])
+    dt = _cov_dtype(given, dtype)
     work = _wide(work_dtype(dt, *given) if dtype is None else dt)
     m, *ys = (convert(v, work) for v in given)  # (lists of Python numbers exactly in it)
     for name, v in zip(("m", "y"), [m] + ys):
@@ -81,8 +81,8 @@ def cov(m, y=None, rowvar: bool = True, bias: bool = False, ddof: int | None = N
     return convert(S.squeeze(c, tuple(i for i, s in enumerate(c.shape) if s == 1)), dt)
 
 
-def _cov_dtype(m, y, dtype) -> np.dtype:
-    return _inexact_dtype(*([m] + ([] if y is None else [y]))) if dtype is None else dtypes.canonicalize(dtype)
+def _cov_dtype(given: list, dtype) -> np.dtype:
+    return _inexact_dtype(*given) if dtype is None else dtypes.canonicalize(dtype)
 
 
 def _wide(dt: np.dtype) -> np.dtype:
@@ -127,7 +127,7 @@ def corrcoef(x, y=None, rowvar: bool = True, *, dtype=None) -> Array:
     >>> fnp.corrcoef(fnp.asarray([[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]])).tolist()
     [[1.0, -1.0], [-1.0, 1.0]]
     """
-    dt = _cov_dtype(x, y, dtype)
+    dt = _cov_dtype([x] + ([] if y is None else [y]), dtype)
     c = cov(x, y, rowvar, dtype=None if _wide(dt) == dt else _wide(dt))
     if c.ndim == 0:
         return convert(c / c, dt)
@@ -290,7 +290,7 @@ def _bin_edges(op: str, a, bins, range, weights=None, wide: bool = False) -> Arr
             raise op_error(ShapeError, op, f"bin edges must be 1-d with 2 or more entries, got shape {bins.shape}",
                            "pass the edges of the bins, or their number")
         return convert(bins, work) if wide else bins
-    if range is None or not _traced_bins(None, range):
+    if not _traced_bins(None, range):
         like = np.zeros(0, np.uint8 if a.dtype == dtypes.bool_ else a.dtype)  # (NumPy warns of bools, converts so)
         edges = _bin_edges(op, like, bins, range, wide=wide)  # checks bins and range
         if range is not None or np.ndim(bins) != 0 or a.size == 0:

@@ -47,15 +47,21 @@ def transpose_equation(eq: Equation, ct, known: dict) -> list:
     args = [x.value if x.__class__ is Literal else known[x] if x in known else UndefinedPrimal(x.aval)
             for x in eq.inputs]
     rule = transpose_rules.get(eq.prim)
-    linear = "(a custom_jvp rule's tangent output must be linear in its tangents t: cos(x) * t, not t ** 2, abs(t) " \
-             "or where(t > 0, ...))"
-    if any(x.__class__ is UndefinedPrimal and x.aval.dtype not in dtypes.FLOATING for x in args):
-        raise errors.op_error(TypeError, eq.prim.name, f"is applied to a comparison of a tangent, so the derivative "
-                              f"is not linear in the tangents and reverse mode cannot transpose it {linear}",
-                              "make the rule linear in its tangents, or use forward mode (fx.jvp, fx.jacfwd)")
     if rule is None:
         raise errors.op_error(NotImplementedError, eq.prim.name, "has no transpose rule, so reverse mode cannot "
-                              f"pass through it; where it computes on tangents, it is not linear in them {linear}",
+                              f"pass through it; where it computes on tangents, it is not linear in them {_LINEAR}",
                               "use forward mode (fx.jvp, fx.jacfwd) for this function, or make the custom_jvp rule "
                               "linear in its tangents")
-    return rule(ct, *args, **eq.params)
+    try:
+        return rule(ct, *args, **eq.params)
+    except (AttributeError, TypeError):
+        if any(x.__class__ is UndefinedPrimal and x.aval.dtype not in dtypes.FLOATING for x in args):
+            raise errors.op_error(TypeError, eq.prim.name, "is applied to a comparison of a tangent, so the "
+                                  "derivative is not linear in the tangents and reverse mode cannot transpose it "
+                                  f"{_LINEAR}", "make the rule linear in its tangents, or use forward mode "
+                                  "(fx.jvp, fx.jacfwd)") from None
+        raise
+
+
+_LINEAR = ("(a custom_jvp rule's tangent output must be linear in its tangents t: cos(x) * t, not t ** 2, abs(t) "
+           "or where(t > 0, ...))")
