@@ -52,7 +52,7 @@ def register_pytree_node(nodetype: type, flatten_func: Callable, unflatten_func:
 def treedef_is_leaf(treedef: PyTreeDef) -> bool:
     """Whether `treedef` is one node: a leaf, or a container with no children (`()`, None), as
     jax.tree_util counts it."""
-    return not treedef.children
+    return not treedef.subtrees
 
 
 def all_leaves(iterable, is_leaf: Callable[[Any], bool] | None = None) -> bool:
@@ -62,7 +62,7 @@ def all_leaves(iterable, is_leaf: Callable[[Any], bool] | None = None) -> bool:
 
 def treedef_children(treedef: PyTreeDef) -> list[PyTreeDef]:
     """The structures of the children of `treedef`'s root node."""
-    return list(treedef.children)
+    return list(treedef.subtrees)
 
 
 def treedef_tuple(treedefs) -> PyTreeDef:

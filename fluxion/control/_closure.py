@@ -55,7 +55,7 @@ def _taking(closed: Sequence, fn: Callable) -> Callable:
 
 def _leading(in_tree: TreeDef, k: int) -> TreeDef:
     """The structure of the arguments with a leading tuple of `k` arrays."""
-    return TreeDef(tuple, None, (tree.structure((0,) * k), *in_tree.children))
+    return TreeDef(tuple, None, (tree.structure((0,) * k), *in_tree.subtrees))
 
 
 def _custom_jvp(closed, params):

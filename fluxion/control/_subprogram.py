@@ -199,7 +199,7 @@ def leaf_paths(treedef: TreeDef, root: str) -> list[str]:
     """A path like `carry[1]['w']` for each leaf of `treedef`, in flatten order."""
     if treedef.is_leaf:
         return [root]
-    node, aux, children = treedef.node, treedef.aux, treedef.children
+    node, aux, children = treedef.node, treedef.aux, treedef.subtrees
     if node is dict:
         names = [f"[{k!r}]" for k in aux]
     elif isinstance(aux, tuple) and len(aux) == len(children) and all(isinstance(a, str) for a in aux):
@@ -213,8 +213,8 @@ def leaf_paths(treedef: TreeDef, root: str) -> list[str]:
 
 def same_structure(a: TreeDef, b: TreeDef) -> bool:
     """`a == b`, faster (eager loops compare the carry's structure at every step)."""
-    return a is b or (a.node is b.node and a.aux == b.aux and len(a.children) == len(b.children)
-                      and all(map(same_structure, a.children, b.children)))
+    return a is b or (a.node is b.node and a.aux == b.aux and len(a.subtrees) == len(b.subtrees)
+                      and all(map(same_structure, a.subtrees, b.subtrees)))
 
 
 def check_structure(op: str, what: str, got: TreeDef, expected: TreeDef, fix: str) -> None:
@@ -282,10 +282,10 @@ def stage_body(op: str, body_name: str, fn: Callable, carry_tree: TreeDef, carry
         else:
             staged = Staged(op, body_name, fn, args_tree(carry_tree, x_tree), [*avals, *x_avals])
             out = staged.out_tree
-            if out.node not in (tuple, list) or len(out.children) != 2:
+            if out.node not in (tuple, list) or len(out.subtrees) != 2:
                 raise op_error(TypeError, op, f"{body_name} must return a pair (carry, y), got structure {out}",
                                "return (new_carry, y); use None for y when there is nothing to stack")
-            out_carry_tree, y_tree = out.children
+            out_carry_tree, y_tree = out.subtrees
         out_avals = staged.out_avals[:len(avals)]
         check_carry(op, body_name, carry_tree, avals, out_carry_tree, out_avals)
         again = [join(a, b) for a, b in zip(avals, out_avals)]

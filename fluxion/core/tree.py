@@ -39,6 +39,9 @@ def register(cls: type, flatten: Callable[[Any], tuple[list, Hashable]],
     >>> fx.tree.leaves(Pair(1, (2, 3)))
     [1, 2, 3]
     """
+    if cls in _registry or cls in (tuple, list, dict, type(None)):
+        raise op_error(InvalidArgumentError, "tree.register", f"{cls.__qualname__} is already a pytree node",
+                       "register a class once (a class defined again, as by a re-run cell, is a new class)")
     _registry[cls] = (flatten, unflatten)
     return cls
 
@@ -107,10 +110,10 @@ class TreeDef:
     """The structure of a pytree: node types and aux data, without the leaves."""
 
     # _key: the structure as nested tuples, compared and hashed (once, into _hash) in C
-    __slots__ = ("node", "aux", "children", "num_leaves", "_flat", "_key", "_hash")
+    __slots__ = ("node", "aux", "subtrees", "num_leaves", "_flat", "_key", "_hash")
 
     def __init__(self, node, aux, children: tuple[TreeDef, ...]):
-        self.node, self.aux, self.children = node, aux, children
+        self.node, self.aux, self.subtrees = node, aux, children
         self.num_leaves = 1 if node is _LEAF else sum([c.num_leaves for c in children])
         self._flat = node is tuple and _all([c.node is _LEAF for c in children])  # a tuple of leaves
         self._key = (node, aux, tuple([c._key for c in children])) if children else (node, aux)
@@ -128,11 +131,44 @@ class TreeDef:
     def _build(self, it):
         if self.node is _LEAF:
             return next(it)
-        return _rebuild(self.node, self.aux, [c._build(it) for c in self.children])
+        return _rebuild(self.node, self.aux, [c._build(it) for c in self.subtrees])
 
     @property
     def is_leaf(self) -> bool:
         return self.node is _LEAF
+
+    @property
+    def num_nodes(self) -> int:
+        """The number of nodes, leaves included (jax's count)."""
+        return 1 + sum([c.num_nodes for c in self.subtrees])
+
+    def children(self) -> list[TreeDef]:
+        """The structures of the root's children (jax's `PyTreeDef.children()`)."""
+        return list(self.subtrees)
+
+    def node_data(self):
+        """(node type, aux data) of the root, or None for a leaf (as jax's)."""
+        return None if self.node is _LEAF else (type(None) if self.node is None else self.node, self.aux)
+
+    @classmethod
+    def from_node_data_and_children(cls, node_data, children) -> TreeDef:
+        """The structure whose root is `node_data` (as `node_data()` gives it; None for a leaf)
+        and whose children have the structures `children`."""
+        if node_data is None:
+            return _LEAF_DEF
+        node, aux = node_data
+        return cls(None if node is type(None) else node, aux, tuple(children))
+
+    def compose(self, inner: TreeDef) -> TreeDef:
+        """This structure with `inner` at each of its leaves."""
+        if self.node is _LEAF:
+            return inner
+        return TreeDef(self.node, self.aux, tuple([c.compose(inner) for c in self.subtrees]))
+
+    def flatten_up_to(self, tree) -> list:
+        """The subtrees of `tree` at the leaves of this structure, which must be a prefix of its."""
+        return _subtrees_at_leaves(self, tree, "PyTreeDef.flatten_up_to", "treedef",
+                                   "pass a tree whose structure has this one as a prefix")
 
     def __eq__(self, other):
         return self is other or isinstance(other, TreeDef) and self._key == other._key
@@ -148,18 +184,18 @@ class TreeDef:
         if self.node is _LEAF:
             return "*"
         if self.node is dict:
-            return "{" + ", ".join(f"{k!r}: {c!r}" for k, c in zip(self.aux, self.children)) + "}"
+            return "{" + ", ".join(f"{k!r}: {c!r}" for k, c in zip(self.aux, self.subtrees)) + "}"
         name = "None" if self.node is None else self.node.__name__
-        return f"{name}({', '.join(_map(repr, self.children))})"
+        return f"{name}({', '.join(_map(repr, self.subtrees))})"
 
     def difference(self, other: TreeDef, path: str = "") -> str:
         """Where `other` first differs from this structure, in words (for errors)."""
-        if self.node is not other.node or self.aux != other.aux or len(self.children) != len(other.children):
+        if self.node is not other.node or self.aux != other.aux or len(self.subtrees) != len(other.subtrees):
             where, mine, theirs = path or "the root", repr(self), repr(other)
             if mine == theirs:  # the same nodes with other static data (an OrderedDict's order, meta fields)
                 return f"at {where}: {mine} with static data {self.aux!r} vs {other.aux!r}"
             return f"at {where}: {mine} vs {theirs}"
-        for i, (a, b) in enumerate(zip(self.children, other.children)):
+        for i, (a, b) in enumerate(zip(self.subtrees, other.subtrees)):
             if a != b:
                 return a.difference(b, path + self._step(i))
         return "nowhere"
@@ -234,7 +270,7 @@ def builder(treedef: TreeDef) -> Callable[[list], Any]:
             return f"l[{next(count)}]"
         if depth > 50 or td.node not in (tuple, list, dict, None):
             raise LookupError
-        items = [expr(c, depth + 1) for c in td.children]
+        items = [expr(c, depth + 1) for c in td.subtrees]
         if td.node is tuple:
             return "(" + "".join(f"{e}, " for e in items) + ")"
         if td.node is list:
@@ -304,9 +340,9 @@ def _up_to(treedef: TreeDef, x, leaves: list) -> bool:
         leaves.append(x)
         return True
     node = _node_of(x)
-    if node is None or node[0] is not treedef.node or node[2] != treedef.aux or len(node[1]) != len(treedef.children):
+    if node is None or node[0] is not treedef.node or node[2] != treedef.aux or len(node[1]) != len(treedef.subtrees):
         return False
-    return _all([_up_to(d, c, leaves) for d, c in zip(treedef.children, node[1])])
+    return _all([_up_to(d, c, leaves) for d, c in zip(treedef.subtrees, node[1])])
 
 
 _MISSING = object()  # reduce's initializer when none is passed (None is a valid start value)
@@ -401,11 +437,11 @@ def _subtrees_at_leaves(treedef: TreeDef, tree, op: str, what: str, fix: str) ->
             out.append(x)
             return
         node = _node_of(x)
-        if node is None or node[0] is not td.node or node[2] != td.aux or len(node[1]) != len(td.children):
+        if node is None or node[0] is not td.node or node[2] != td.aux or len(node[1]) != len(td.subtrees):
             got = "a leaf" if node is None else repr(structure(x))
             raise op_error(ArgumentTypeError, op, f"at {path or 'the root'} the {what} structure expects {td!r}, "
                            f"the tree has {got}", fix)
-        for i, (child_def, child) in enumerate(zip(td.children, node[1])):
+        for i, (child_def, child) in enumerate(zip(td.subtrees, node[1])):
             visit(child_def, child, path + td._step(i))
 
     visit(treedef, tree, "")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import collections
 from typing import Any, Callable
 
-from .tree import _LEAF, TreeDef, _registry, flatten, leaves_matching, register
+from .tree import _LEAF, _LEAF_DEF, TreeDef, _node_of, _registry, flatten, leaves_matching, register
 
 # classes registered with keys, by their flatten (while it is theirs): their structure's aux is (aux, keys)
 _keyed: dict[type, Callable] = {}
@@ -95,7 +95,7 @@ def keyed(node) -> bool:
 
 def _child_keys(td: TreeDef) -> list[_Key]:
     """The keys of a node's children, read from its aux data as `tree._node_of` lays it out."""
-    node, aux, n = td.node, td.aux, len(td.children)
+    node, aux, n = td.node, td.aux, len(td.subtrees)
     if node is None:
         return []
     if node is tuple or node is list:
@@ -116,37 +116,58 @@ def _paths(td: TreeDef, prefix: tuple, out: list) -> None:
     if td.node is _LEAF:
         out.append(prefix)
         return
-    for key, child in zip(_child_keys(td), td.children):
+    for key, child in zip(_child_keys(td), td.subtrees):
         _paths(child, prefix + (key,), out)
 
 
-def flatten_with_path(tree, is_leaf: Callable[[Any], bool] | None = None) -> tuple[list[tuple[tuple, Any]], TreeDef]:
-    """`(path, leaf)` pairs of `tree` in flatten order, and its structure.
+def flatten_with_path(tree, is_leaf: Callable[[Any], bool] | None = None,
+                      is_leaf_takes_path: bool = False) -> tuple[list[tuple[tuple, Any]], TreeDef]:
+    """`(path, leaf)` pairs of `tree` in flatten order, and its structure. With
+    `is_leaf_takes_path`, `is_leaf` is called as `is_leaf(path, x)`.
 
     >>> import fluxion as fx
     >>> pairs, treedef = fx.tree.flatten_with_path({"b": [5, None], "a": 4})
     >>> [(fx.tree.keystr(path), leaf) for path, leaf in pairs]
     [("['a']", 4), ("['b'][0]", 5)]
     """
+    if is_leaf_takes_path and is_leaf is not None:
+        pairs: list = []
+        return pairs, _flatten_at(tree, (), is_leaf, pairs)
     xs, treedef = flatten(tree, is_leaf)
     paths: list = []
     _paths(treedef, (), paths)
     return list(zip(paths, xs)), treedef
 
 
-def leaves_with_path(tree, is_leaf: Callable[[Any], bool] | None = None) -> list[tuple[tuple, Any]]:
+def _flatten_at(x, path: tuple, is_leaf: Callable, pairs: list) -> TreeDef:
+    """The structure of `x` at `path`, whose leaves (those `is_leaf(path, x)` marks too) join `pairs`."""
+    node = None if is_leaf(path, x) else _node_of(x)
+    if node is None:
+        pairs.append((path, x))
+        return _LEAF_DEF
+    t, children, aux = node
+    keys = _child_keys(TreeDef(t, aux, (_LEAF_DEF,) * len(children)))
+    return TreeDef(t, aux, tuple([_flatten_at(c, path + (k,), is_leaf, pairs) for k, c in zip(keys, children)]))
+
+
+def leaves_with_path(tree, is_leaf: Callable[[Any], bool] | None = None,
+                     is_leaf_takes_path: bool = False) -> list[tuple[tuple, Any]]:
     """`(path, leaf)` pairs of `tree`, in flatten order."""
-    return flatten_with_path(tree, is_leaf)[0]
+    return flatten_with_path(tree, is_leaf, is_leaf_takes_path)[0]
 
 
-def map_with_path(f: Callable, tree, *rest, is_leaf: Callable[[Any], bool] | None = None):
-    """Apply `f(path, leaf, *rest_leaves)` to the leaves of `tree` and the matching leaves of `rest`.
+def map_with_path(f: Callable, tree, *rest, is_leaf: Callable[[Any], bool] | None = None,
+                  is_leaf_takes_path: bool = False):
+    """Apply `f(path, leaf, *rest_leaves)` to the leaves of `tree` and the matching leaves of `rest`
+    (with `is_leaf_takes_path`, `is_leaf` is called as `is_leaf(path, x)`).
 
     >>> import fluxion as fx
     >>> fx.tree.map_with_path(lambda path, x: fx.tree.keystr(path) if x else x, {"w": [1, 0]})
     {'w': ["['w'][0]", 0]}
     """
-    pairs, treedef = flatten_with_path(tree, is_leaf)
+    pairs, treedef = flatten_with_path(tree, is_leaf, is_leaf_takes_path)
+    if is_leaf_takes_path:
+        is_leaf = None  # (the other trees are matched up to `tree`'s structure)
     others = leaves_matching(treedef, rest, is_leaf, "tree.map_with_path")
     return treedef.unflatten(f(path, x, *xs) for (path, x), *xs in zip(pairs, *others))
 

@@ -63,7 +63,7 @@ def _hoist(op: str, fn: Callable, example, checks: tuple[str, str, str] | None =
     program, out_tree = stage(fn, in_tree, avals, op)
     if checks:
         what, name, fix = checks
-        _check_like(op, f"the output of {what}", out_tree, program.out_types, name, in_tree.children[0], avals, fix)
+        _check_like(op, f"the output of {what}", out_tree, program.out_types, name, in_tree.subtrees[0], avals, fix)
     return hoisted(program, in_tree, out_tree, op)
 
 

@@ -71,12 +71,12 @@ class Arguments:
     def leaves(self, in_tree, nargs: int, static_nums: Sequence[int]) -> list[tuple[str, tuple[str, object]]]:
         """For each leaf of `(dynamic args, dynamic kwargs)`: its name (`x`, `params['w']`), and how to
         make it static."""
-        args_def, kwargs_def = in_tree.children
+        args_def, kwargs_def = in_tree.subtrees
         out = []
         dynamic = [i for i in range(nargs) if i not in static_nums]
-        for i, child in zip(dynamic, args_def.children):
+        for i, child in zip(dynamic, args_def.subtrees):
             out += [(p, ("static_argnums", i)) for p in _paths(child, self.positional_name(i))]
-        for k, child in zip(kwargs_def.aux, kwargs_def.children):
+        for k, child in zip(kwargs_def.aux, kwargs_def.subtrees):
             out += [(p, ("static_argnames", k)) for p in _paths(child, k)]
         return out
 
@@ -108,8 +108,8 @@ def _paths(td, prefix: str) -> list[str]:
     elif isinstance(node, type) and dataclasses.is_dataclass(node):
         steps = [f".{f}" for f in td.aux]
     else:
-        steps = [f"[{i}]" for i in range(len(td.children))]
-    return [p for step, child in zip(steps, td.children) for p in _paths(child, prefix + step)]
+        steps = [f"[{i}]" for i in range(len(td.subtrees))]
+    return [p for step, child in zip(steps, td.subtrees) for p in _paths(child, prefix + step)]
 
 
 def joined(dynamic: tuple, statics: tuple) -> tuple[tuple, dict]:

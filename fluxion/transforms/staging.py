@@ -439,7 +439,7 @@ class Jitted:
         """Each traced leaf of a signature: its name, and how it is passed (see `Arguments.leaves`)."""
         in_tree, _, static, _ = key
         nums = tuple(i for i, _, _ in static[0])
-        return self._arguments.leaves(in_tree, len(in_tree.children[0].children) + len(nums), nums)
+        return self._arguments.leaves(in_tree, len(in_tree.subtrees[0].subtrees) + len(nums), nums)
 
     def _leaves(self, key):
         return [n for n, _ in self._refs(key)], [ArrayType(*t) for t in key[1]]
@@ -566,7 +566,7 @@ def _unhashable_aux(td) -> TypeError:
                             "dataclass's meta fields, the aux data of a registered class) are part of the compiled "
                             "signature", "make them hashable, e.g. a tuple instead of a list (or make the value a "
                             "data field)")
-        stack.extend(node.children)
+        stack.extend(node.subtrees)
     raise AssertionError("unreachable: some node's aux data is unhashable")
 
 

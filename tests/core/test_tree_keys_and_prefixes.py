@@ -121,14 +121,16 @@ def test_node_types_match_jax(typ):
     assert tu.is_tree_node(typ) == jtu.is_tree_node(typ)
 
 
-def test_a_class_registered_again_without_keys_gets_flat_index_keys():
+def test_a_class_registered_again_is_refused_as_jax_refuses_it():
     class Box:
         def __init__(self, v):
             self.v = v
     tu.register_pytree_with_keys(Box, lambda b: (((tu.GetAttrKey("v"), b.v),), None), lambda _, c: Box(*c))
+    with pytest.raises(ValueError, match="(?s)already a pytree node.*register a class once"):
+        tu.register_pytree_node(Box, lambda b: ((b.v,), None), lambda _, c: Box(*c))
+    with pytest.raises(ValueError, match="already a pytree node"):
+        tu.register_pytree_node(tuple, lambda b: ((), None), lambda _, c: ())
     assert [tu.keystr(p) for p, _ in tu.tree_leaves_with_path(Box([1]))] == [".v[0]"]
-    tu.register_pytree_node(Box, lambda b: ((b.v,), None), lambda _, c: Box(*c))
-    assert [tu.keystr(p) for p, _ in tu.tree_leaves_with_path(Box([1]))] == ["[<flat index 0>][0]"]
 
 
 # trees with the first tree's structure as a prefix, dataclass keys --------------------------------

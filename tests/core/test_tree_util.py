@@ -211,3 +211,40 @@ def test_flatten_one_level_of_a_class_with_keys_gives_its_own_aux_data_as_jax():
         lib.register_pytree_with_keys(Pair, lambda p: (((lib.GetAttrKey("a"), p.a), (lib.GetAttrKey("b"), p.b)),
                                                        "AUX"), lambda aux, c: Pair(*c))
     assert tu.flatten_one_level(Pair(1, 2))[1] == jtu.flatten_one_level(Pair(1, 2))[1] == "AUX"
+
+
+@pytest.mark.parametrize("t", TREES, ids=repr)
+def test_treedef_methods_match_jax(t):
+    ours, theirs = tu.tree_structure(t), jtu.tree_structure(t)
+    assert ours.num_nodes == theirs.num_nodes and ours.num_leaves == theirs.num_leaves
+    assert [c.num_nodes for c in ours.children()] == [c.num_nodes for c in theirs.children()]
+    assert (ours.node_data() is None) == (theirs.node_data() is None)
+    if ours.node_data() is not None:
+        assert ours.node_data()[0] is theirs.node_data()[0]
+    assert tu.PyTreeDef.from_node_data_and_children(ours.node_data(), ours.children()) == ours
+    inner = tu.tree_structure((0, {"a": 0}))
+    composed = ours.compose(inner)
+    assert composed.num_nodes == theirs.compose(jtu.tree_structure((0, {"a": 0}))).num_nodes
+    full = composed.unflatten(range(composed.num_leaves))
+    assert ours.flatten_up_to(full) == theirs.flatten_up_to(full)
+
+
+def test_flatten_up_to_names_where_the_tree_is_not_a_prefix():
+    with pytest.raises(TypeError, match=r"at \[.a.\] the treedef structure expects tuple\(\*, \*\), the tree has list"):
+        tu.tree_structure({"a": (1, 2)}).flatten_up_to({"a": [1, 2]})
+
+
+def test_is_leaf_takes_path_matches_jax():
+    t = {"w": [1, (2, 3)], "b": (4, 5)}
+
+    def stop(path, x):
+        return len(path) == 2
+    for ours, theirs in ((tu.tree_leaves_with_path, jtu.tree_leaves_with_path),
+                         (tu.tree_flatten_with_path, jtu.tree_flatten_with_path)):
+        got, want = ours(t, stop, is_leaf_takes_path=True), theirs(t, stop, is_leaf_takes_path=True)
+        if ours is tu.tree_flatten_with_path:
+            assert got[1].num_nodes == want[1].num_nodes
+            got, want = got[0], want[0]
+        assert [(tu.keystr(p), x) for p, x in got] == [(jtu.keystr(p), x) for p, x in want]
+    assert tu.tree_map_with_path(lambda p, x: len(p), t, is_leaf=stop, is_leaf_takes_path=True) == \
+        jtu.tree_map_with_path(lambda p, x: len(p), t, is_leaf=stop, is_leaf_takes_path=True)

@@ -208,6 +208,6 @@ def _structure(treedef, name: str) -> str:
     if shown == "None()" and not name.isidentifier():
         return "None (as when no return statement is reached)"
     if treedef.node is list:
-        n = len(treedef.children)
+        n = len(treedef.subtrees)
         return f"a list of {n} item{'s' if n != 1 else ''}"
     return {"*": "one value", "None()": "None"}.get(shown, f"of structure {shown}")

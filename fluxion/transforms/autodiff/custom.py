@@ -748,7 +748,7 @@ def _custom_lin_transpose(cts, *args, call):
 
 def _bwd_cotangents(result, in_tree, in_avals, nums, where: str) -> list:
     """The leaves of `bwd`'s result, checked against the differentiable arguments (None: zero)."""
-    arg_trees = in_tree.children
+    arg_trees = in_tree.subtrees
     if not isinstance(result, (tuple, list)) or len(result) != len(arg_trees):
         raise op_error(TypeError, "custom_vjp", f"{where} returned {_describe(result)}; it must return a tuple with "
                        f"one cotangent per differentiable argument ({len(arg_trees)})",

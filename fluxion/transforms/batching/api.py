@@ -26,11 +26,11 @@ def _prefix_leaves(prefix, treedef: TreeDef, what: str) -> list:
         raise op_error(TypeError, "vmap", f"{what} holds {prefix!r} ({type(prefix).__name__}), but its entries must "
                        "be ints or None", f"give {what} as an int, None, or a tree of those (e.g. {what}=(0, None))")
     if treedef.is_leaf or node[0] is not treedef.node and not (
-            node[0] in (tuple, list) and treedef.node in (tuple, list)) or len(node[1]) != len(treedef.children) \
+            node[0] in (tuple, list) and treedef.node in (tuple, list)) or len(node[1]) != len(treedef.subtrees) \
             or node[2] != treedef.aux:
         raise op_error(ValueError, "vmap", f"{what}={prefix!r} does not match the structure {treedef} of the values",
                        f"give {what} as an int, None, or a tree with the values' structure (one entry per argument)")
-    return [axis for p, c in zip(node[1], treedef.children) for axis in _prefix_leaves(p, c, what)]
+    return [axis for p, c in zip(node[1], treedef.subtrees) for axis in _prefix_leaves(p, c, what)]
 
 
 def _axis(axis: int, ndim: int, what: str) -> int:
@@ -107,7 +107,7 @@ def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None
             raise op_error(ValueError, "vmap", f"in_axes has {len(spec)} entries but the function got {len(args)} "
                            "positional arguments", "give one in_axes entry per positional argument")
         leaves, in_tree = tree.flatten((args, kwargs))
-        arg_tree, kw_tree = in_tree.children
+        arg_tree, kw_tree = in_tree.subtrees
         axes = _prefix_leaves(spec, arg_tree, "in_axes") + [0] * kw_tree.num_leaves
         arrays = [x if a is None else to_array(x) for x, a in zip(leaves, axes)]
         axes = [None if a is None else _axis(a, x.ndim, "in_axes") for x, a in zip(arrays, axes)]
