@@ -164,6 +164,7 @@ def _combine(y: Array, v: Array, last: Array, spec: _Method) -> Array:
 # the fast path's arrays: floats as they are, integers in float32 (as promote_inexact gives them)
 _EAGER_DTYPES = frozenset((dtypes.float32, dtypes.float64) + dtypes.INTEGER)
 _NUMBERS = (float, int)
+_PARTITIONED = 1 << 14  # rows this long are partitioned (NumPy sorts shorter ones faster)
 
 
 def _eager_fractions(q, scale: float) -> np.ndarray | None:
@@ -199,12 +200,15 @@ def _eager_quantile(a, q, axis, spec: _Method, keepdims: bool, ignore_nan: bool,
     batch = y.shape[:-1]
     if x.dtype.kind != "f":
         y = y.astype(dtypes.default_float)
-    y = stable_sort(y, -1)  # NaNs last
     dt = y.dtype.type
-    if ignore_nan:
-        count = np.count_nonzero(y == y, -1).astype(np.float64)
-    else:
+    if ignore_nan or y.shape[-1] < _PARTITIONED:
+        y = stable_sort(y, -1)  # NaNs last
+        count = np.count_nonzero(y == y, -1).astype(np.float64) if ignore_nan else np.float64(y.shape[-1])
+    else:  # only the order statistics read below need their sorted places (NaNs last)
         count = np.float64(y.shape[-1])
+        places = np.floor(q * (count - 1.0)).astype(np.int64).ravel()
+        y = np.partition(y, np.unique(np.concatenate([places, np.minimum(places + 1, y.shape[-1] - 1),
+                                                      [y.shape[-1] - 1]])), -1)
     last = count - 1.0
     v = q.reshape(q.shape + (1,) * len(batch)) * last
     rows = y.reshape((1,) * q.ndim + y.shape)  # `_pick`: y[..., i] for positions i of shape Q + batch

@@ -178,9 +178,11 @@ def _extremum(name: str, reduce, identity, combine, ignore_nan: bool = False, uf
         if (ufunc is not None and out is initial is where is None
                 and (axes := _eager_axes(a, axis, initials)) is not None and a._value.size):  # kept fast:
             v = a._value  # the kernel's reduction of a non-empty eager array over all axes or one
-            y = Array.__new__(Array)
-            y._value, y._weak = np.asarray(ufunc.reduce(v, axes, None, None, keepdims, initials[v.dtype])), a._weak
-            return y
+            r = np.asarray(ufunc.reduce(v, axes, None, None, keepdims, initials[v.dtype]))
+            if not ignore_nan or not (r != r).any():  # (with no NaN to ignore, nanmax is max)
+                y = Array.__new__(Array)
+                y._value, y._weak = r, a._weak and not ignore_nan  # (as the general path makes it)
+                return y
         no_out(name, out)
         x = as_array(a)
         check_real(name, x)
@@ -219,14 +221,14 @@ min.__doc__ = """Smallest element over `axis` (NaN propagates); see `max`.
     [1, 2]
     """
 amax, amin = max, min
-nanmax = _extremum("nanmax", R.reduce_max, R.lowest, E.max_p, ignore_nan=True)
+nanmax = _extremum("nanmax", R.reduce_max, R.lowest, E.max_p, ignore_nan=True, ufunc=np.maximum)
 nanmax.__doc__ = """Largest element over `axis` ignoring NaNs (NaN where a slice holds only NaNs).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.nanmax(fnp.asarray([1.0, fnp.nan, 3.0])).item()
     3.0
     """
-nanmin = _extremum("nanmin", R.reduce_min, R.highest, E.min_p, ignore_nan=True)
+nanmin = _extremum("nanmin", R.reduce_min, R.highest, E.min_p, ignore_nan=True, ufunc=np.minimum)
 nanmin.__doc__ = """Smallest element over `axis` ignoring NaNs (NaN where a slice holds only NaNs).
 
     >>> import fluxion.numpy as fnp

@@ -55,6 +55,7 @@ UNARY = {
     "sum": lambda x: fnp.sum(x), "sum0": lambda x: fnp.sum(x, axis=0), "sum-1kd": lambda x: fnp.sum(x, -1, keepdims=True),
     "prod": lambda x: fnp.prod(x, axis=-1), "max": lambda x: fnp.max(x), "min0": lambda x: fnp.min(x, axis=0),
     "max-1kd": lambda x: fnp.max(x, axis=-1, keepdims=True), "argmax": lambda x: fnp.argmax(x),
+    "nanmax": fnp.nanmax, "nanmin0": lambda x: fnp.nanmin(x, 0),
     "argmin-1": lambda x: fnp.argmin(x, axis=-1), "any": lambda x: fnp.any(x > 0), "all0": lambda x: fnp.all(x > 0, 0),
     "mean": lambda x: fnp.mean(x), "mean0": lambda x: fnp.mean(x, 0), "mean-1kd": lambda x: fnp.mean(x, -1, keepdims=True),
     "mean kd": lambda x: fnp.mean(x, keepdims=True), "var": lambda x: fnp.var(x), "var0": lambda x: fnp.var(x, axis=0), "std-1kd": lambda x: fnp.std(x, -1, keepdims=True),

@@ -74,6 +74,18 @@ def test_quantiles_match_the_general_path_bit_for_bit(name, i):
     check(QUANTILES[name], INPUTS[i])
 
 
+_LONG = [fnp.asarray(_RNG.standard_normal((2, 20000)).astype(np.float32)), fnp.asarray(_RNG.standard_normal(20001))]
+_LONG.append(fnp.asarray(_LONG[0]).at[1, 7].set(np.nan))
+
+
+@pytest.mark.parametrize("name", ["median", "median-1kd", "quantile list", "quantile 2-d q", "percentile 100"])
+@pytest.mark.parametrize("i", range(len(_LONG)))
+def test_quantiles_of_long_rows_which_are_partitioned_match_the_general_path_and_numpy(name, i):
+    check(QUANTILES[name], _LONG[i])
+    if name == "median":
+        np.testing.assert_array_equal(np.asarray(fnp.median(_LONG[i], -1)), np.median(np.asarray(_LONG[i]), -1))
+
+
 def test_quantiles_match_numpy_on_finite_data():
     v = _RNG.standard_normal((5, 8))
     x = fnp.asarray(v)
