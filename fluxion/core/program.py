@@ -98,9 +98,11 @@ def sub_programs(params: dict) -> list[Program]:
 
 
 def has_effects(eq: Equation) -> bool:
-    """Whether running `eq` has effects (a host callback): its primitive's own, or those of an
-    equation of its sub-programs."""
-    return eq.prim in effectful or any(has_effects(e) for p in sub_programs(eq.params) for e in p.equations)
+    """Whether running `eq` may have effects (a host callback): its primitive's own, those of an
+    equation of its sub-programs, or those of the Python functions a call carries (which only
+    running them shows, so such a call counts as one that has)."""
+    return (eq.prim in effectful or bool(getattr(eq.prim, "functions", ()))
+            or any(has_effects(e) for p in sub_programs(eq.params) for e in p.equations))
 
 
 class _Printer:

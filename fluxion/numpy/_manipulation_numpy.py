@@ -135,22 +135,26 @@ def insert(arr, obj, values, axis: int | None = None) -> Array:
         if idx.ndim == 0:
             values = fnp.moveaxis(values, 0, axis)
         count = values.shape[axis]
-        where = int(idx.reshape(())) + np.arange(count)
+        order, at = np.zeros(1, np.int64), idx.reshape(1)
     else:  # one slice per index, placed in order of the (stably sorted) indices
         count = idx.size
         order = np.argsort(idx, kind="stable")
-        where = np.empty(count, np.int64)
-        where[order] = idx[order] + np.arange(count)
+        at = idx[order]
     shape = arr.shape[:axis] + (count,) + arr.shape[axis + 1:]
     try:
         values = fnp.broadcast_to(values, shape)
     except ValueError:
         raise op_error(ShapeError, "insert", f"values of shape {values.shape} do not fit the {count} inserted "
                        f"slices of shape {shape}", "pass values that broadcast to that shape") from None
+    if at.size <= _RUNS:  # the result as runs of arr and of values, in order
+        width = count if idx.size == 1 else 1
+        runs = [r for k, o in enumerate(order) for r in ((0, at[k - 1] if k else 0, at[k]), (1, o, o + width))]
+        return _joined([arr, values], [*runs, (0, at[-1] if at.size else 0, n)], axis)
+    where = at + np.arange(count)
     source = np.empty(n + count, np.int64)  # where each entry of the result comes from in [arr, values]
     is_new = np.zeros(n + count, bool)
     is_new[where] = True
-    source[where] = n + np.arange(count)
+    source[where] = n + order
     source[~is_new] = np.arange(n)
     return fnp.take(fnp.concatenate([arr, values], axis=axis), Array(source), axis=axis)
 
@@ -188,7 +192,25 @@ def delete(arr, obj, axis: int | None = None, *, assume_unique_indices: bool = F
                            f"use indices in [{-n}, {n - 1}]")
         keep = np.ones(n, bool)
         keep[idx] = False
-    return fnp.take(arr, Array(np.flatnonzero(keep)), axis=axis)
+    gone = np.flatnonzero(~keep)
+    if gone.size > _RUNS:
+        return fnp.take(arr, Array(np.flatnonzero(keep)), axis=axis)
+    return _joined([arr], [(0, a + 1, b) for a, b in zip([-1, *gone], [*gone, n])], axis)
+
+
+_RUNS = 32  # edits of more places than this are made by a gather, not by joining slices
+
+
+def _joined(parts: list[Array], runs: list[tuple[int, int, int]], axis: int) -> Array:
+    """The slices `start:stop` along `axis` of `parts[i]` for `(i, start, stop)` in `runs`, joined."""
+    pieces = [_slice(parts[i], int(a), int(b), axis) for i, a, b in runs if b > a]
+    if len(pieces) == 1:
+        return pieces[0]
+    return fnp.concatenate(pieces, axis=axis) if pieces else _slice(parts[0], 0, 0, axis)
+
+
+def _slice(x: Array, start: int, stop: int, axis: int) -> Array:
+    return x[(slice(None),) * axis + (slice(start, stop),)]
 
 
 def _kept(obj: Array, n: int) -> Array:

@@ -192,6 +192,24 @@ def test_debug_print_inside_loops_and_branches_under_jit(capsys):
     assert capsys.readouterr().out.splitlines() == ["carry 0.0", "carry 1.0", "carry 3.0"]
 
 
+def test_a_print_inside_an_unused_custom_rule_call_or_checkpoint_is_kept_in_loops_and_branches(capsys):
+    @fx.custom_jvp
+    def noisy(x):
+        fx.debug.print("noisy {}", x)
+        return x * 2
+    noisy.defjvp(lambda p, t: (noisy(p[0]), t[0] * 2))
+    for call in (noisy, fx.checkpoint(noisy)):
+        def loop(x):
+            return fx.lax.fori_loop(0, 2, lambda i, c: (call(c), c + 1)[1], x)
+
+        def branch(x):
+            return fx.cond(x > 0, lambda v: (call(v), v)[1], lambda v: v, x)
+        for f, printed in ((loop, ["noisy 1.0", "noisy 2.0"]), (branch, ["noisy 1.0"])):
+            for run in (f, fx.jit(f)):
+                run(fnp.asarray(1.0))
+                assert capsys.readouterr().out.splitlines() == printed
+
+
 def _prints_when_big(x):
     if x[0] > 2.0:  # a branch that changes no variable: only its effects
         fx.debug.print("big {v}", v=x[0])

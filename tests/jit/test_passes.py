@@ -555,6 +555,15 @@ def test_zero_pads_of_blocks_that_meet_become_one_padded_concatenation(first, se
     assert _prims(q)["concatenate"] == 1 and _prims(q)["pad"] == 1 and "add" not in _prims(q)
 
 
+@pytest.mark.parametrize("zeros", [(-0.0, 0.0), (0.0, -0.0), (-0.0, -0.0)])
+def test_pads_of_signed_zeros_that_meet_pad_with_their_sum_as_eager_does(zeros, rng):
+    def f(x, y):
+        return S.pad(x, fnp.asarray(zeros[0], F32), ((1, 2, 0),)) + S.pad(y, fnp.asarray(zeros[1], F32), ((3, 0, 0),))
+    x, y = _rand(rng, (2,)), _rand(rng, (2,))
+    assert _prims(_optimized(f, x, y)[1])["concatenate"] == 1
+    np.testing.assert_array_equal(np.signbit(fx.jit(f)(x, y)), np.signbit(f(x, y)))
+
+
 def test_zero_pads_added_with_broadcasting_stay_a_sum(rng):
     x, y = _rand(rng, (1, 2)), _rand(rng, (3, 3))
     f = lambda x, y: S.pad(x, fnp.asarray(0.0, F32), ((0, 0, 0), (0, 3, 0))) + \

@@ -87,6 +87,14 @@ def test_insert_matches_numpy(obj, values, axis):
     check(fnp.insert(fnp.asarray(x), obj, values, axis=axis), np.insert(x, obj, values, axis=axis))
 
 
+@pytest.mark.parametrize("places", [[5], [0, 99, 40], list(range(0, 100, 3)), list(range(100))])
+def test_edits_of_few_and_many_places_match_numpy(places):  # (slices joined, or a gather past 32 places)
+    x = np.arange(200.0).reshape(2, 100)
+    for axis in (1, None):
+        check(fnp.insert(fnp.asarray(x), places, -1.0, axis=axis), np.insert(x, places, -1.0, axis=axis))
+        check(fnp.delete(fnp.asarray(x), places, axis=axis), np.delete(x, places, axis=axis))
+
+
 def test_insert_casts_values_and_checks_indices():
     check(fnp.insert(fnp.asarray([1, 2]), 1, 2.7), np.insert(np.asarray([1, 2]), 1, 2.7))
     with raises(IndexError, "insert", "out of range"):

@@ -15,7 +15,7 @@ from ..autodiff.partial_eval import StagedTracer, StagingInterpreter
 
 def opaque(eq: Equation) -> bool:
     """Whether `eq` is never merged, folded or rewritten: an equation with effects (see
-    `has_effects`), or a call carrying Python functions, which the passes cannot see into."""
+    `has_effects`), or a call, whose functions the passes cannot see into."""
     return isinstance(eq.prim, CallPrimitive) or has_effects(eq)
 
 

@@ -80,9 +80,9 @@ def _negated_solve(a, c, **params):
     return E.neg_p.bind(L.triangular_solve_p.bind(a, c, **params))
 
 
-def _joined(first, second, zero, *, dimension: int, config: tuple):
-    joined = S.concatenate([first, second], dimension)
-    return S.pad(joined, zero, config) if any(lo or hi for lo, hi, _ in config) else joined
+def _joined(first, second, zero, other_zero, *, dimension: int, config: tuple):
+    joined = S.concatenate([first, second], dimension)  # (padded with the sum of the zeros: -0.0 + 0.0 is 0.0)
+    return S.pad(joined, E.add_p.bind(zero, other_zero), config) if any(lo or hi for lo, hi, _ in config) else joined
 
 
 # matching ---------------------------------------------------------------------------------
@@ -206,7 +206,8 @@ def _pads_side_by_side(eq: Equation, b: Rebuild):
     else:
         return None
     config = (*cx[:d], (lo, hi, 0), *cx[d + 1:])
-    return [first, second, pads[0].inputs[1]], functools.partial(_joined, dimension=d, config=config)
+    zeros = [p.inputs[1] for p in pads]
+    return [first, second, *zeros], functools.partial(_joined, dimension=d, config=config)
 
 
 def _pow_two(eq: Equation, b: Rebuild):
