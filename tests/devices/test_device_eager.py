@@ -59,6 +59,11 @@ CASES = {
     "linear algebra": (lambda x, s: (x @ x.T, fnp.linalg.solve(s, x), fnp.linalg.cholesky(s), fnp.linalg.det(s),
                                      fnp.linalg.slogdet(s), fnp.linalg.eigvalsh(s), fnp.linalg.inv(s),
                                      fnp.linalg.svd(x, compute_uv=False)), ("a", "spd"), 64, 10.0),
+    "loops closing over an operand": (lambda x: (fx.fori_loop(0, 3, lambda i, u: u + x, x),
+                                                 fx.scan(lambda s, t: (s + x[0], s), x, None, length=2),
+                                                 fx.map(lambda v: v + x[0], x)), ("a",), 16, 1.0),
+    "special functions made of loops": (lambda p: (fx.scipy.special.gammaincinv(p, p / 3), fx.scipy.special.poch(p, p),
+                                                   fx.scipy.special.hyp1f1(p, p + 1, p / 2)), ("positive",), 256, 1.0),
     "fft and convolution": (lambda x, v: (fnp.fft.fft(x), fnp.fft.rfft(x, axis=0), fnp.convolve(x[0], v)),
                             ("a", "short"), 64, 10.0),
 }

@@ -102,3 +102,13 @@ def test_polygamma_far_below_zero_is_exact_where_scipys_sum_loses_digits_eager_a
         got = wrap(fsp.polygamma)(np.array(n), np.array(x))
         assert float(got) == pytest.approx(want, rel=1e-12)
         assert float(wrap(fsp.zeta)(np.float64(n + 1), np.float64(x))) == pytest.approx(want_zeta, rel=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_zeta_of_huge_orders_under_jit_is_scipys(dtype):  # (XLA's sum gives NaN past x = 2e15)
+    x = np.array([1e14, 1e16, 1e20, 1e30, 3e38, 1e16, 1e16, 1e16, 1e16], dtype)[:, None]
+    q = np.array([1.0, 0.5, 2.0, 1e9, 1.0 - 1e-7, 1e-3], dtype)
+    want = sp.zeta(x.astype(np.float64), q.astype(np.float64)).astype(dtype)
+    np.testing.assert_allclose(fx.jit(fsp.zeta)(fnp.asarray(x), fnp.asarray(q)), want, rtol=RTOL[dtype])
+    np.testing.assert_allclose(fx.jit(fsp.zeta)(fnp.asarray(x[:, 0])), sp.zeta(x[:, 0].astype(np.float64)).astype(dtype),
+                               rtol=RTOL[dtype])

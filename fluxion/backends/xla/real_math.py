@@ -247,7 +247,11 @@ def zeta(x, q):
     branch) and NaN between."""
     full = functools.partial(jnp.full_like, x)
     at_inf = _where(q < 1, full(math.inf), _where(q == 1, full(1), _where(q > 1e8, full(0), full(math.nan))))
-    out = _where(x == math.inf, at_inf, _hurwitz(x, q))
+    # for x past 2.5e13 (XLA's sum gives NaN past 2e15) the first term q**-x is the sum to the
+    # last bit, where SciPy's is not NaN (it is for 1 < q <= 1e8 there, as at x = inf)
+    far = _where((q > 1) & (q <= 1e8), full(math.nan), lax.pow(q, -x))
+    out = _where((x >= 25256835601046.0) & (q > 0), far, _hurwitz(x, q))
+    out = _where(x == math.inf, at_inf, out)
     out = _where(q == math.inf, _where(x > 1, full(0), out), out)
     out = _where(_pole(q), full(math.inf), out)
     out = _where(x < 1, full(math.nan), out)

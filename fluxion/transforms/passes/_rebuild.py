@@ -5,7 +5,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ...core.array import Array
+from ...core.array import HOST, Array
 from ...core.interpreters import EAGER, push, use
 from ...core.primitive import Primitive
 from ...core.program import Equation, Literal, Program, Var, has_effects
@@ -35,7 +35,8 @@ class Rebuild:
     def __init__(self, program: Program):
         self.program = program
         self.constvars, self.consts = list(program.constvars), list(program.consts)
-        self.values: dict[Var, Array] = dict(zip(self.constvars, self.consts))
+        # (the values read are those in host memory: not traced ones, nor those on an XLA device)
+        self.values: dict[Var, Array] = {v: c for v, c in zip(self.constvars, self.consts) if c.__class__ in HOST}
         self.equations: list[Equation] = []
         self.producer: dict[Var, Equation] = {}
         self.subst: dict = {}
