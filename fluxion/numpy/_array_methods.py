@@ -62,12 +62,11 @@ def _binary(name: str, fast):
         if out.shape != self.shape:
             raise op_error(ShapeError, f"in-place {name}", f"would change the shape from {self.shape} to {out.shape}",
                            f"write x = x {_SYMBOL.get(name, name)} y to allow broadcasting to a new shape")
-        if out.__class__ is not self.__class__ and self.__class__ is Array:
-            if isinstance(out, Tracer):  # a concrete array updated with a traced value: the name takes the new
-                from ..control.convert.inplace import Retired  # value, and its other names raise where used
-                Retired.retire(self, out)
+        if isinstance(out, Tracer) and self.__class__ is Array:  # a concrete array updated with a traced
+            from ..control.convert.inplace import Retired  # value: the name takes the new value, and its other
+            Retired.retire(self, out)  # names raise where used
             return out
-        return self._become(out)
+        return self._become(out)  # (which refuses a result on another device)
 
     return method, reflected, inplace
 

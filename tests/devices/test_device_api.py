@@ -5,6 +5,7 @@ host array's behaviour (repr, pickling, conversions) for the same value.
 """
 from __future__ import annotations
 
+import copy
 import pickle
 import subprocess
 import sys
@@ -171,3 +172,24 @@ def test_devices_of_an_array_is_the_set_of_its_device_as_jax():
         assert x.devices() == {x.device} == {device}
     y = jax.device_put(jax.numpy.arange(3.0), jax.devices()[0])
     assert len(y.devices()) == len(fx.jit(lambda a: a + 1)(fnp.arange(3.0)).devices()) == 1
+
+
+def test_copy_and_deepcopy_keep_an_array_on_its_device_with_its_value():
+    x = fx.device_put(fnp.arange(3.0), XLA)
+    for c in (copy.copy(x), copy.deepcopy({"w": x})["w"]):
+        assert c is not x and c.device is XLA and c.tolist() == [0.0, 1.0, 2.0]
+    c = copy.copy(x)
+    x += 1.0  # rebinds x alone
+    assert c.tolist() == [0.0, 1.0, 2.0] and x.tolist() == [1.0, 2.0, 3.0]
+
+
+def test_an_in_place_operator_on_a_host_array_with_a_device_operand_is_refused_as_item_assignment_is():
+    h = fnp.arange(3.0)
+    alias = h
+    with pytest.raises(fx.errors.DeviceError, match="in-place update"):
+        h += fx.device_put(fnp.ones(3), XLA)
+    assert alias is h and h.tolist() == [0.0, 1.0, 2.0]
+    d = fx.device_put(fnp.ones(3), XLA)
+    same = d
+    d += d  # on the device, in place
+    assert same is d and d.device is XLA and d.tolist() == [2.0, 2.0, 2.0]

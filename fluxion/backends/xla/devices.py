@@ -72,6 +72,12 @@ class XlaArray(Array):
     def __dlpack_device__(self):
         return self._buffer.__dlpack_device__()
 
+    def __copy__(self) -> XlaArray:  # (on the device, sharing the buffer, which no operation changes; pickling,
+        return self._snapshot()[1]  # which copy would use otherwise, makes a host array)
+
+    def __deepcopy__(self, memo) -> XlaArray:
+        return self._snapshot()[1]
+
     def _snapshot(self) -> tuple[tuple, XlaArray]:
         out = _new(XlaArray)
         out._buffer, out._device, out._weak = self._buffer, self._device, self._weak
