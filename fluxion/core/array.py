@@ -396,6 +396,10 @@ def to_array(x, dtype=None) -> Array:
                     scalar_value(leaf, dtype)  # raises OverflowError if it does not fit
         if any(isinstance(leaf, Tracer) for leaf in leaves):
             return _stacked(x, dtype)
+        placed = [leaf for leaf in leaves if isinstance(leaf, Array) and leaf.__class__ not in HOST]
+        if placed:  # arrays on an XLA device: the result goes there, as stacking them would put it
+            from .device import placement
+            return placement("conversion to an array", placed).put(to_array(_replace_arrays(x), dtype))
         if any(isinstance(leaf, Array) for leaf in leaves):
             x = _replace_arrays(x)
     else:

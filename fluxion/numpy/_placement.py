@@ -8,7 +8,7 @@ that started their transformation decides where it runs (as with fx.device_put).
 from __future__ import annotations
 
 from ..core.array import Array, Tracer
-from ..core.device import Device, get
+from ..core.device import Device, get, placement
 from ..core.errors import op_error
 
 
@@ -25,3 +25,12 @@ def place(op: str, x: Array, device: Device | None, copy: bool | None = None) ->
         raise op_error(ValueError, op, f"moving the array from {x.device} to {device} needs a copy, but copy=False "
                        "was passed", "pass copy=None, or leave device=None")
     return device.put(x)
+
+
+def with_operands(op: str, results, operands):
+    """`results` (an Array or a tuple of them, computed on the host from concrete `operands`) on
+    the device the operation runs on: that of its operands (core/device.py)."""
+    device = placement(op, [a for a in operands if isinstance(a, Array) and not isinstance(a, Tracer)])
+    if results.__class__ is tuple:
+        return tuple(place(op, r, device) for r in results)
+    return place(op, results, device)

@@ -16,6 +16,7 @@ from ._convert import convert, dtype_of
 from ._differences import _arrays, _operands
 from ._indexing import _no_fill, checked_size, first_true, getitem, sized_concrete, take
 from ._manipulation import concatenate, ravel
+from ._placement import with_operands
 from ._sorting import lexsort, searchsorted, sorted_runs, unique
 
 __all__ = ["intersect1d", "setdiff1d", "setxor1d", "union1d"]
@@ -29,7 +30,7 @@ def _taken(values: np.ndarray, arrays: list[Array]) -> Array:
     """`values`, elements of the flattened `arrays`: taken from them where one is differentiated,
     so that they keep their derivatives."""
     if not any(isinstance(a, Tracer) for a in arrays):
-        return Array(values)
+        return with_operands("a set operation", Array(values), arrays)
     pool = concatenate([ravel(a) for a in arrays])
     distinct, first = np.unique(np.asarray(pool._concrete("a set operation")), return_index=True)
     return convert(take(pool, first[np.searchsorted(distinct, values)]), values.dtype)
@@ -56,7 +57,8 @@ def intersect1d(ar1, ar2, assume_unique: bool = False, return_indices: bool = Fa
     arrays, a, b = _set_operands("intersect1d", ar1, ar2)
     out = np.intersect1d(a, b, assume_unique, return_indices)
     if return_indices:
-        return (_taken(out[0], arrays[:1]), *(Array(v.astype(dtypes.default_int)) for v in out[1:]))
+        return (_taken(out[0], arrays[:1]),
+                *with_operands("intersect1d", tuple(Array(v.astype(dtypes.default_int)) for v in out[1:]), arrays))
     return _taken(out, arrays[:1])
 
 

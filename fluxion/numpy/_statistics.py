@@ -19,6 +19,7 @@ from ._convert import convert, dtype_of, work_dtype
 from ._differences import _array, _inexact, _operands
 from ._elementwise_base import eager_array
 from ._interpolation import _check_ndim, _check_no_complex, _concrete
+from ._placement import with_operands
 
 __all__ = ["bincount", "corrcoef", "cov", "histogram", "histogram_bin_edges"]
 
@@ -211,9 +212,11 @@ def histogram(a, bins=10, range=None, density: bool | None = None, weights=None)
         weights = convert(weights, _weights_dtype(weights, _inexact_dtype(_array(a))))
     if isinstance(a, Tracer) or isinstance(weights, Tracer) or _traced_bins(bins, range):
         return _traced_histogram(a, bins, range, density, weights)
-    values, bins, range, w, dt, edges_dt = _histogram_args("histogram", a, bins, range, weights)
-    counts, edges = _numpy_call("histogram", np.histogram, values, bins=bins, range=range, density=density, weights=w)
-    return Array(counts.astype(_counts_dtype(dt, density, weights))), Array(edges.astype(edges_dt))
+    values, edges_in, range, w, dt, edges_dt = _histogram_args("histogram", a, bins, range, weights)
+    counts, edges = _numpy_call("histogram", np.histogram, values, bins=edges_in, range=range, density=density,
+                                weights=w)
+    return with_operands("histogram", (Array(counts.astype(_counts_dtype(dt, density, weights))),
+                                       Array(edges.astype(edges_dt))), (a, weights, bins))
 
 
 def _counts_dtype(dt: np.dtype, density, weights) -> np.dtype:
@@ -276,9 +279,9 @@ def _bin_edges(op: str, a, bins, range, weights=None, wide: bool = False) -> Arr
     rounded as NumPy's, and (0, 1) for no data. With `wide`, the edges of integer data stay in
     float64, as NumPy computes them (not rounded to float32)."""
     if not isinstance(a, Tracer) and not _traced_bins(bins, range):
-        values, bins, range, w, _, edges_dt = _histogram_args(op, a, bins, range, weights)
-        edges = _numpy_call(op, np.histogram_bin_edges, values, bins=bins, range=range, weights=w)
-        return Array(edges if wide else edges.astype(edges_dt))
+        values, edges_in, range, w, _, edges_dt = _histogram_args(op, a, bins, range, weights)
+        edges = _numpy_call(op, np.histogram_bin_edges, values, bins=edges_in, range=range, weights=w)
+        return with_operands(op, Array(edges if wide else edges.astype(edges_dt)), (a, weights, bins))
     _check_no_complex(op, "a", a)
     dt = _inexact_dtype(a)
     if isinstance(bins, str):

@@ -191,3 +191,22 @@ def test_boolean_masks_of_device_arrays_select_the_host_elements(rng):
     x = _on_device(fnp.asarray(value))
     np.testing.assert_array_equal(np.asarray(x[x > 0]), value[value > 0])
     np.testing.assert_array_equal(np.asarray(fnp.nonzero(x > 0)[1]), np.nonzero(value > 0)[1])
+
+
+def test_results_computed_on_the_host_from_device_operands_go_to_the_device(rng):
+    value = rng.normal(size=6).round(1)
+    x, h = _on_device(fnp.asarray(value)), fnp.asarray(value[::-1].copy())
+    index = _on_device(fnp.asarray([2, 0]))
+    results = {"intersect1d": fnp.intersect1d(x, h, return_indices=True), "union1d": fnp.union1d(h, x),
+               "setdiff1d": fnp.setdiff1d(x, h[:2]), "histogram": fnp.histogram(x, bins=3),
+               "histogram_bin_edges": fnp.histogram_bin_edges(x, bins=4), "h[index]": h[index],
+               "h.at[index]": h.at[index].set(0.0), "take": fnp.take(h, index), "bincount": fnp.bincount(index),
+               "array of device arrays": fnp.array([x, x]), "asarray of mixed scalars": fnp.asarray([x[0], 1.0])}
+    for name, out in results.items():
+        _assert_on_device(out)
+        host = {"array of device arrays": lambda: np.array([value, value]),
+                "asarray of mixed scalars": lambda: np.array([value[0], 1.0])}.get(name)
+        if host is not None:
+            np.testing.assert_allclose(np.asarray(out), host(), rtol=1e-6)
+    np.testing.assert_array_equal(np.asarray(results["h[index]"]), value[::-1][[2, 0]])
+    np.testing.assert_array_equal(np.asarray(results["histogram"][0]), np.histogram(value.astype(np.float32), 3)[0])
