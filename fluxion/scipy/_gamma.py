@@ -127,7 +127,10 @@ def _log_gamma_ratio(a: Array, b: Array) -> Array:
 
 def _beta_parts(a: Array, b: Array) -> tuple[Array, Array]:
     """(sign, log|B(a, b)|) with SciPy's values at the poles of gamma(a) and gamma(b)."""
-    big, small = E.max_p.bind(a, b), E.min_p.bind(a, b)
+    # (chosen, not max and min: at a tie those halve the derivative, which is right for the
+    # gradient only; either order is the same formula there, so every derivative is)
+    first = E.ge_p.bind(a, b)
+    big, small = _where(first, a, b), _where(first, b, a)
     log_abs = E.sub_p.bind(E.lgamma_p.bind(small), _log_gamma_ratio(big, small))
     c = E.add_p.bind(a, b)
     c_sign = _where(_pole(c), _c(1, c), _gammasgn(c))  # B is 0 where a + b is a pole

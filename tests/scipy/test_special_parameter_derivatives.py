@@ -345,3 +345,18 @@ def test_hyp1f1_parameter_derivatives_in_float32_are_the_float64_ones_rounded():
         assert got.dtype == np.float32
         want = _elementwise(fsp.hyp1f1, argnum)(a, b, x)
         np.testing.assert_allclose(np.asarray(got), want, rtol=2e-7, atol=1e-30)
+
+
+@pytest.mark.parametrize("fn, oracle", [(fsp.betaln, sp.betaln), (fsp.beta, sp.beta)], ids=["betaln", "beta"])
+@pytest.mark.parametrize("point", [(1.5, 1.5), (2.0, 2.0), (3.0, 1.25)])
+def test_beta_hessians_at_and_off_a_tie_match_central_differences_of_scipy(fn, oracle, point):
+    h = 1e-4
+
+    def second(i, j):  # d2/dv_i dv_j of SciPy's value, by central differences
+        e_i, e_j = np.eye(2)[i] * h, np.eye(2)[j] * h
+        v = np.array(point)
+        return (oracle(*(v + e_i + e_j)) - oracle(*(v + e_i - e_j)) - oracle(*(v - e_i + e_j))
+                + oracle(*(v - e_i - e_j))) / (4 * h * h)
+    want = np.array([[second(i, j) for j in range(2)] for i in range(2)])
+    got = fx.hessian(lambda v: fn(v[0], v[1]))(fnp.asarray(point, dtype=fnp.float64))
+    np.testing.assert_allclose(np.asarray(got), want, rtol=1e-5, atol=1e-7)
