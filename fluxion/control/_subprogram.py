@@ -21,7 +21,8 @@ from ..core import dtypes, tree
 from ..core.array import Array, Tracer, to_array
 from ..core.errors import DTypeError, FluxionError, ShapeError, op_error
 from ..core.interpreters import push, use
-from ..core.program import Equation, Literal, Program, Var
+from ..core.program import Equation, Literal, Program, Var, has_effects
+from ..core.rules import effectful_functions
 from ..core.tree import TreeDef
 from ..core.types import ArrayType
 from ..ops import elementwise as E
@@ -61,6 +62,12 @@ class _Recording(StagingInterpreter, Forwarding):
                 return prim.impl(*args, **params)
             self.closes_over(closed)
             args, params = [*closed, *args], closing
+        if any(map(has_effects, probe.equations)):  # (then the passes keep the call, even unused)
+            for f in (params[k] for k in prim.functions if k in params):
+                try:
+                    effectful_functions.add(f)
+                except TypeError:  # (a callable no weak reference can name: the call may be dropped)
+                    pass
         out_vars = [Var(to_array(o).aval) for o in outs]
         self.equations.append(Equation(prim, [self.var_of(a) for a in args], out_vars, params))
         return tuple(StagedTracer(self, v) for v in out_vars)

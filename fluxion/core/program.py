@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .rules import effectful
+from .rules import effectful, effectful_functions
 from .types import ArrayType
 
 
@@ -98,10 +98,10 @@ def sub_programs(params: dict) -> list[Program]:
 
 
 def has_effects(eq: Equation) -> bool:
-    """Whether running `eq` may have effects (a host callback): its primitive's own, those of an
-    equation of its sub-programs, or those of the Python functions a call carries (which only
-    running them shows, so such a call counts as one that has)."""
-    return (eq.prim in effectful or bool(getattr(eq.prim, "functions", ()))
+    """Whether running `eq` has effects (a host callback): its primitive's own, those of an
+    equation of its sub-programs, or those the Python functions a call carries were seen to have."""
+    calls = getattr(eq.prim, "functions", ())
+    return (eq.prim in effectful or any(eq.params.get(k) in effectful_functions for k in calls)
             or any(has_effects(e) for p in sub_programs(eq.params) for e in p.equations))
 
 
