@@ -31,6 +31,7 @@ from ..core.errors import ArgumentTypeError, ShapeError, op_error, require_calla
 from ..core.interpreters import EagerInterpreter, _ctx
 from ..flatten_util import ravel_pytree
 from ..numpy import zeros_like
+from ..numpy._convert import convert
 from ..ops._ad import differentiable
 from ..transforms._closure_convert import hoisted, stage
 from ..transforms._convert import converted
@@ -97,6 +98,20 @@ def _zero_tangents(aux):
 
 def _as_arrays(x):
     return tree.map(lambda v: v if isinstance(v, Array) else to_array(v), x)
+
+
+def _guess_for(f: Callable, guess):
+    """`guess` with each weak leaf (a Python number) of the dtype of f's output there, where that
+    differs (a float64 system), as jax's weak guesses take it."""
+    leaves, in_tree = tree.flatten((guess,))
+    if not any(leaf.weak for leaf in leaves):
+        return guess
+    program, out_tree = stage(f, in_tree, [leaf.aval for leaf in leaves], "custom_root")
+    if out_tree != in_tree.subtrees[0]:
+        return guess  # (the check that follows explains)
+    widen = lambda leaf, t: leaf.weak and leaf.shape == t.shape and leaf.dtype != t.dtype  # noqa: E731
+    return tree.unflatten(out_tree, [convert(leaf, t.dtype) if widen(leaf, t) else leaf
+                                     for leaf, t in zip(leaves, program.out_types)])
 
 
 def _tangent_of_consts(fn: Callable, x, consts: list, d_consts: list):
@@ -185,7 +200,7 @@ def custom_root(f: Callable, initial_guess: Any, solve: Callable, tangent_solve:
     require_callable("custom_root", f)
     require_callable("custom_root", solve)
     require_callable("custom_root", tangent_solve)
-    guess = _as_arrays(initial_guess)
+    guess = _guess_for(f, _as_arrays(initial_guess))
     f_closed, f_consts = _hoist("custom_root", f, guess, ("f", "initial_guess", "make f return a value shaped like "
                                                           "its argument (as many equations as unknowns)"))
     if _eager():

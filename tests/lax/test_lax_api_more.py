@@ -159,6 +159,16 @@ def test_custom_root_of_a_scalar_matches_jax_to_second_order(jax):
     close(fx.vmap(fx.grad(f))(xs), [float(fx.grad(f)(x)) for x in xs])
 
 
+def test_custom_root_takes_a_python_number_guess_for_a_float64_system_as_jax_does(jax):
+    def root(mod, grad):
+        return lambda a: mod.custom_root(lambda x: x ** 3 - a, 1.0, _newton(grad), _scalar_tangent_solve)
+    f, g = root(lax, fx.grad), root(jax.lax, jax.grad)
+    a = np.float64(3.0)
+    assert f(a).dtype == np.float64
+    close(f(a), g(a))
+    close(fx.grad(f)(a), jax.grad(g)(a))
+
+
 _A = np.array([[2.0, 0.5], [0.3, 3.0]])
 
 
