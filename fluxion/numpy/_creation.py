@@ -651,7 +651,10 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype=None, *, device=None) ->
     """
     device = resolve("tri", device)
     n, m = (max(operator.index(d), 0) for d in (N, N if M is None else M))
-    return place("tri", convert(_band(n, m, k, E.le_p), _dtype(dtype, dtypes.default_float)), device)
+    dt = _dtype(dtype, dtypes.default_float)
+    if _ctx.interp is EAGER and not isinstance(k, Array):  # the common case, kept fast
+        return place("tri", eager_array(np.tri(n, m, operator.index(k), dt), False), device)
+    return place("tri", convert(_band(n, m, k, E.le_p), dt), device)
 
 
 _CACHED_BAND = 1 << 16  # elements up to which masks are kept (at most 16 MiB in all)
