@@ -424,8 +424,11 @@ def one_hot(x, num_classes: int, *, dtype=fnp.float32, axis=-1):
     if not 0 <= out_axis <= x.ndim:
         raise op_error(ValueError, "one_hot", f"axis {axis} is out of range for a result of {x.ndim + 1} "
                        "dimensions", f"pass an axis in [{-x.ndim - 1}, {x.ndim}]")
-    classes = fnp.arange(num_classes).reshape((num_classes,) + (1,) * (x.ndim - out_axis))
-    return (fnp.expand_dims(x, out_axis) == classes).astype(dtype)
+    shape = (num_classes,) + (1,) * (x.ndim - out_axis)
+    if x.__class__ is Array and _ctx.interp is EAGER and x.dtype.kind in "iu":  # the common case, kept fast
+        hit = np.expand_dims(x._value, out_axis) == np.arange(num_classes).reshape(shape)
+        return eager_array(hit.astype(dtypes.canonicalize(dtype)), False)
+    return (fnp.expand_dims(x, out_axis) == fnp.arange(num_classes).reshape(shape)).astype(dtype)
 
 
 def __dir__():  # the public names only, not the modules and helpers the code imports

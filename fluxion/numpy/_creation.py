@@ -403,6 +403,9 @@ def arange(start, /, stop=None, step=1, dtype=None, *, device=None) -> Array:
         y = Array.__new__(Array)
         y._value, y._weak = np.arange(*((0, start) if stop is None else (start, stop)), step, dtypes.int64), False
         return y
+    if dtype is None and device is None and _ctx.interp is EAGER:
+        if (out := _float_range(start, stop, step)) is not None:
+            return out
     device = resolve("arange", device)
     if stop is None:
         start, stop = 0, start
@@ -428,6 +431,17 @@ def arange(start, /, stop=None, step=1, dtype=None, *, device=None) -> Array:
         lo, st = lo % 2**64, st % 2**64
     values = E.add_p.bind(E.mul_p.bind(S.iota(work, (n,), 0), _const(st, work)), _const(lo, work))
     return place("arange", convert(values, dt), device)
+
+
+def _float_range(start, stop, step) -> Array | None:
+    """The general path's float32 arange of Python numbers (a float among them, all finite) by the
+    same float64 kernels; None in every other case."""
+    lo, hi = (0, start) if stop is None else (start, stop)
+    if not (all(v.__class__ is float or v.__class__ is int for v in (lo, hi, step))
+            and float in (lo.__class__, hi.__class__, step.__class__) and step and math.isfinite(lo + hi + step)):
+        return None
+    n = max(math.ceil((hi - lo) / step), 0)
+    return eager_array((np.arange(n, dtype=np.float64) * np.float64(step) + np.float64(lo)).astype(np.float32), False)
 
 
 def _inexact(dt: np.dtype) -> np.dtype:
@@ -653,7 +667,8 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype=None, *, device=None) ->
     n, m = (max(operator.index(d), 0) for d in (N, N if M is None else M))
     dt = _dtype(dtype, dtypes.default_float)
     if _ctx.interp is EAGER and not isinstance(k, Array):  # the common case, kept fast
-        return place("tri", eager_array(np.tri(n, m, operator.index(k), dt), False), device)
+        k = min(max(operator.index(k), -n), m)  # (as in _band: a farther k gives the same)
+        return place("tri", eager_array(np.tri(n, m, k, dt), False), device)
     return place("tri", convert(_band(n, m, k, E.le_p), dt), device)
 
 

@@ -140,7 +140,8 @@ def test_zeros_and_ones_match_the_general_path(call):
     lambda: fnp.eye(4), lambda: fnp.eye(3, 5, 2), lambda: fnp.eye(4, k=-1, dtype=fnp.int8), lambda: fnp.eye(2, 3, 9),
     lambda: fnp.eye(0), lambda: fnp.eye(3, dtype=fnp.bool_), lambda: fnp.eye(2, M=3, k=-7, dtype=fnp.bfloat16),
     lambda: fnp.arange(10), lambda: fnp.arange(-3), lambda: fnp.arange(2, 11, 3), lambda: fnp.arange(5, -7, -2),
-    lambda: fnp.arange(7, step=2),
+    lambda: fnp.arange(7, step=2), lambda: fnp.arange(0.0, 1.0, 0.01), lambda: fnp.arange(2.5),
+    lambda: fnp.arange(3, 0.0, -0.7), lambda: fnp.arange(1e10, 1e10 + 1e3, 7.3), lambda: fnp.arange(5.0, 1, 1),
     lambda: fnp.linspace(0, 1, 10), lambda: fnp.linspace(-2.5, 7, 7, endpoint=False), lambda: fnp.linspace(3, 1, 2),
     lambda: fnp.linspace(0.1, 0.7, 13, dtype=fnp.float64), lambda: fnp.linspace(1e-3, 1e3, 5, dtype=fnp.bfloat16),
     lambda: fnp.asarray([1.0, 2.5, 0.1]), lambda: fnp.asarray([1, 2, -3]), lambda: fnp.asarray([1, 2.5]),
@@ -151,7 +152,8 @@ def test_creation_matches_the_general_path(call):
 
 def test_creation_keeps_the_general_path_errors():
     for call in (lambda: fnp.full(2, 2 ** 40, fnp.int32), lambda: fnp.full(2, float("nan"), fnp.int8),
-                 lambda: fnp.full(-1, 2.0), lambda: fnp.eye(-1), lambda: fnp.arange(0, 3, 0),
+                 lambda: fnp.full(-1, 2.0), lambda: fnp.eye(-1), lambda: fnp.arange(0, 3, 0), lambda: fnp.arange(0.0, 3, 0.0),
+                 lambda: fnp.arange(0.0, float("inf")),
                  lambda: fnp.asarray([2 ** 64, 1]), lambda: fnp.linspace(0, 1, -2)):
         with pytest.raises(Exception) as eager:
             call()

@@ -61,3 +61,11 @@ def test_axes_the_fast_paths_do_not_take_give_the_general_paths_result_or_error(
     x = INPUTS[0]
     for f in (fsp.softmax, fsp.log_softmax, fsp.logsumexp, fnp.logsumexp, fnp.linalg.norm):
         check(lambda x: f(x, axis=axis), x)
+
+
+@pytest.mark.parametrize("x", [fnp.asarray([0, 2, 5, -1], dtype=fnp.int32), fnp.asarray([[1, 0], [3, 2]]),
+                               fnp.asarray(np.uint8(2)), fnp.zeros((0, 2), dtype=int)], ids=repr)
+@pytest.mark.parametrize("kw", [{}, {"axis": 0}, {"dtype": fnp.int8}, {"dtype": fnp.bfloat16, "axis": -1},
+                                {"dtype": "nope"}])
+def test_one_hot_matches_the_general_path_bit_for_bit(x, kw):
+    check(lambda x: nn.one_hot(x, 4, **kw), x)
