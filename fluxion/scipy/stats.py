@@ -156,14 +156,18 @@ def _t() -> SimpleNamespace:
 
     def from_tail(lower, upper, normal):
         # `lower` of the tail at y < 0, `upper` of it at y >= 0 (the other side, by symmetry); df = inf is
-        # the normal distribution. Where y**2 underflows (|y| < 1e-154, y = 0 too) `lower` of 1/2 + y pdf(0):
-        # the tail, a function of y**2, has no derivative there
+        # the normal distribution. Near 0 (y**2 below 1e-6 and 1e-6 df) `lower` of the series
+        # 1/2 + pdf(0) y (1 - (df + 1) u / 6 (1 - 3 (df + 3) u / 20)), u = y**2 / df, whose next term is
+        # below 1e-18 of it: the tail, a function of y**2, has no derivative at 0, and loses the digits of
+        # its higher derivatives to cancellation near it
         def fn(y, df):
             finite = fnp.isfinite(df)
             df = _safe(finite, df, 1)
-            centre = y * y == 0
+            centre = (y * y < 1e-6) & (y * y < 1e-6 * df)
             t = tail(_safe(centre, 1, y), df)
-            middle = lower(0.5 + y * fnp.exp(-sp.betaln(df / 2, 0.5)) / fnp.sqrt(df))
+            u = _safe(centre, y, 0) ** 2 / df
+            series = y * (1 - u * (df + 1) / 6 * (1 - u * 3 * (df + 3) / 20))
+            middle = lower(0.5 + series * fnp.exp(-sp.betaln(df / 2, 0.5)) / fnp.sqrt(df))
             return fnp.where(finite, fnp.where(centre, middle, fnp.where(y < 0, lower(t), upper(t))), normal(y))
         # in float32 the rounding of x = df / (df + y**2) costs the tail a digit per decade of df
         return _wide("t.cdf", fn)

@@ -390,3 +390,20 @@ def test_nbinom_mass_at_zero_is_p_to_the_n():
     _close(fs.nbinom.logpmf(_f64(0.0), _f64(n), _f64(p)), n * np.log(p), rtol=1e-15, atol=0)
     _close(fs.nbinom.pmf(np.float32(0), np.float32(3), np.float32(1)), 1.0, atol=0)
     _grads_match_differences(lambda n, p: fs.nbinom.logpmf(0.0, n, p), (2.5, 0.3))
+
+
+@pytest.mark.parametrize("df", [1.0, 2.0, 5.0, 0.05, 1e6])
+def test_t_cdf_near_zero_has_every_derivative_of_the_density(df):
+    pdf0 = math.exp(math.lgamma((df + 1) / 2) - math.lgamma(df / 2)) / math.sqrt(df * math.pi)
+
+    def slope(y):  # pdf'(y), the cdf's second derivative
+        return -pdf0 * (df + 1) / df * y * (1 + y * y / df) ** (-(df + 3) / 2)
+    cdf = lambda y: fs.t.cdf(y, df)  # noqa: E731
+    at = lambda v: fnp.asarray(np.float64(v))  # noqa: E731
+    # (rtol: the oracle's lgamma difference loses digits at df = 1e6)
+    np.testing.assert_allclose(fx.grad(fx.grad(fx.grad(cdf)))(at(0.0)), -pdf0 * (df + 1) / df, rtol=1e-9)
+    for y in (1e-200, 1e-8, 1e-4, -9e-4):
+        np.testing.assert_allclose(fx.grad(fx.grad(cdf))(at(y)), slope(y), rtol=1e-9, atol=1e-300)
+    if df == 1.0:  # the Cauchy distribution: 1/2 + atan(y) / pi
+        for y in (1e-8, 1e-4, 1e-3):
+            np.testing.assert_allclose(cdf(at(y)), 0.5 + math.atan(y) / math.pi, rtol=1e-15)
