@@ -184,11 +184,16 @@ def _vonmises_cdf_finite(y, kappa):
     half_w = fnp.sqrt(2 * k) * fnp.sin(y / 2)  # W / sqrt(2), its sign that of y
     m = fnp.asarray(_VM_M, dtype=y.dtype)
     weights = fnp.exp(fnp.asarray(_VM_LOG_WEIGHTS, dtype=y.dtype) - m * fnp.log(k)[..., None])
-    # the first term, P(1/2, W**2 / 2) = erf(|W| / sqrt(2)), as erf: smooth through W = 0; the others
-    # vanish there (and are kept from it, where the derivative of P would meet 0 * inf)
-    zero = (half_w == 0)[..., None]
-    rest = fnp.where(zero, 0, weights * sp.gammainc(m + 0.5, _safe(zero, 1, (half_w * half_w)[..., None])))
-    terms = math.sqrt(math.pi / 2) * sp.erf(half_w) + fnp.sign(y) * fnp.sum(rest, axis=-1)
+    # the first term, P(1/2, W**2 / 2) = erf(|W| / sqrt(2)), as erf: smooth through W = 0; the others,
+    # odd in W (sign(W) P(a, W**2 / 2), a = m + 1/2), are their series w**(2 a) (1 - a w**2 / (a + 1)) /
+    # gamma(a + 1) near it (w = W / sqrt(2)), where the derivatives of P would meet 0 * inf
+    w = half_w[..., None]
+    a = m + 0.5
+    near = fnp.abs(w) < 1e-3
+    w_near = _safe(near, w, 0)
+    leading = w_near ** (2 * a) * fnp.exp(-sp.gammaln(a + 1)) * (1 - a / (a + 1) * w_near * w_near)
+    rest = weights * fnp.where(near, leading, fnp.sign(w) * sp.gammainc(a, _safe(near, 1, w * w)))
+    terms = math.sqrt(math.pi / 2) * sp.erf(half_w) + fnp.sum(rest, axis=-1)
     expansion = 0.5 + terms / (2 * math.pi * sp.i0e(k) * fnp.sqrt(k))
     return fnp.clip(fnp.where(small, series, expansion), 0, 1) + turns
 

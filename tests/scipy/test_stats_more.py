@@ -407,3 +407,14 @@ def test_t_cdf_near_zero_has_every_derivative_of_the_density(df):
     if df == 1.0:  # the Cauchy distribution: 1/2 + atan(y) / pi
         for y in (1e-8, 1e-4, 1e-3):
             np.testing.assert_allclose(cdf(at(y)), 0.5 + math.atan(y) / math.pi, rtol=1e-15)
+
+
+@pytest.mark.parametrize("kappa", [5.0, 20.0, 25.0, 50.0])  # (from 20 on, the incomplete-gamma expansion)
+def test_vonmises_cdf_at_and_near_zero_has_the_densitys_derivatives(kappa):
+    at = lambda v: fnp.asarray(np.float64(v))  # noqa: E731
+    cdf = lambda y: fs.vonmises.cdf(y, kappa)  # noqa: E731
+    pdf0 = float(ss.vonmises.pdf(0.0, kappa))
+    np.testing.assert_allclose(fx.grad(fx.grad(fx.grad(cdf)))(at(0.0)), -kappa * pdf0, rtol=1e-12)
+    for y in (1e-200, 1e-4, -5e-4, 0.3):  # pdf'(y) = -kappa sin(y) pdf(y)
+        np.testing.assert_allclose(fx.grad(fx.grad(cdf))(at(y)), -kappa * math.sin(y) * ss.vonmises.pdf(y, kappa),
+                                   rtol=1e-9, atol=1e-300)
