@@ -29,15 +29,15 @@ def _gennorm() -> SimpleNamespace:
         a = fnp.abs(y)
         even = b % 2 == 0
         at_zero = fnp.where(even, fnp.power(_safe(a == 0, y, 0), _safe(even, b, 2)), 0)
-        return fnp.where(a > 0, fnp.exp(b * fnp.log(_safe(a > 0, a, 1))), at_zero)
+        return fnp.where(a > 0, fnp.power(_safe(a > 0, a, 1), b), at_zero)  # (pow: no underflow of its derivatives)
 
     def cdf(y, b):
         # each tail is half the regularized upper incomplete gamma function Q(1/b, |y|**b). Where |y|**b
-        # is below 1e-30 the cdf is 1/2 + y (1 - |y|**b / (b + 1)) / (2 Gamma(1 + 1/b)) to all digits, with
-        # the right derivatives in y (autodiff of Q there meets 0 * inf; the second term gives the third
-        # at 0 for b = 2)
+        # is below 1e-8 the cdf is 1/2 + y (1 - |y|**b / (b + 1)) / (2 Gamma(1 + 1/b)) to all digits (the
+        # next term is p**2 / (2 (2 b + 1)) of it), with the right derivatives in y (autodiff of Q there
+        # meets 0 * inf, and loses digits near it; the second term gives the third at 0 for b = 2)
         p = power(y, b)
-        near = p < 1e-30
+        near = p < 1e-8
         tail = 0.5 * sp.gammaincc(1 / b, _safe(near, 1, p))
         series = 0.5 + 0.5 * y * (1 - p / (b + 1)) * fnp.exp(-sp.gammaln(1 + 1 / b))
         return fnp.where(near, series, fnp.where(y < 0, tail, 1 - tail))

@@ -418,3 +418,12 @@ def test_vonmises_cdf_at_and_near_zero_has_the_densitys_derivatives(kappa):
     for y in (1e-200, 1e-4, -5e-4, 0.3):  # pdf'(y) = -kappa sin(y) pdf(y)
         np.testing.assert_allclose(fx.grad(fx.grad(cdf))(at(y)), -kappa * math.sin(y) * ss.vonmises.pdf(y, kappa),
                                    rtol=1e-9, atol=1e-300)
+
+
+def test_gennorm_of_beta_2_near_zero_has_the_normals_derivatives():  # (gennorm(2) is a normal, sd 1/sqrt(2))
+    at = lambda v: fnp.asarray(np.float64(v))  # noqa: E731
+    for y in (0.0, 1e-200, 1e-15, 1e-9, 1e-7, 0.4):
+        third = fx.grad(fx.grad(fx.grad(lambda y: fs.gennorm.cdf(y, 2.0))))(at(y))
+        np.testing.assert_allclose(third, (4 * y * y - 2) * math.exp(-y * y) / math.sqrt(math.pi), rtol=1e-12)
+        np.testing.assert_allclose(fx.grad(fx.grad(lambda y: fs.gennorm.logpdf(y, 2.0)))(at(y)), -2.0, rtol=1e-15)
+        np.testing.assert_allclose(fs.gennorm.cdf(at(y), 2.0), ss.gennorm.cdf(y, 2.0), rtol=1e-15)
