@@ -118,3 +118,13 @@ def test_host_arguments_give_host_derivatives(rng):
     outs = [fx.grad(lambda a, b: fnp.sum(a), argnums=(0, 1))(x, x), fx.jvp(lambda a: (a, fnp.ones(2)), (x,), (x,)),
             fx.jacrev(lambda a: a * 2.0)(x)]
     assert all(leaf.device is CPU and type(leaf) is fx.Array for leaf in fx.tree.leaves(outs))
+
+
+def test_forward_mode_jacobians_of_zero_derivatives_stay_on_the_device():
+    x = fx.device_put(fnp.arange(3.0), XLA)
+    for jac, want in ((fx.hessian(lambda v: v.sum())(x), np.zeros((3, 3))),
+                      (fx.jacfwd(fx.grad(lambda v: (2 * v).sum()))(x), np.zeros((3, 3))),
+                      (fx.jacfwd(lambda v: 1.0)(x), np.zeros(3)),
+                      (fx.hessian(lambda v: (v ** 3).sum())(x), np.diag(6 * np.arange(3.0)))):
+        assert jac.device is XLA
+        np.testing.assert_array_equal(np.asarray(jac), want)

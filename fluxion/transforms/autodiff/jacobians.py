@@ -47,7 +47,8 @@ def _jacobian(f, argnums, has_aux, holomorphic: bool, forward: bool, op: str, al
                     like(_basis(a), linear.inputs[i]))
                 for o, (y, col) in enumerate(zip(outs, cols)):  # col: (a.size,) + y.shape
                     col = S.reshape(col, a.shape + y.shape)
-                    blocks[o][i] = S.transpose(col, tuple(range(a.ndim, a.ndim + y.ndim)) + tuple(range(a.ndim)))
+                    col = S.transpose(col, tuple(range(a.ndim, a.ndim + y.ndim)) + tuple(range(a.ndim)))
+                    blocks[o][i] = like(col, linear.inputs[i])  # (zeros, made on the host, follow the input)
         else:
             for o, y in enumerate(outs):
                 pullback = vmap(lambda e: linear.backward([e if k == o else zeros(z) for k, z in enumerate(outs)]))
