@@ -152,8 +152,8 @@ def test_creation_matches_the_general_path(call):
 
 def test_creation_keeps_the_general_path_errors():
     for call in (lambda: fnp.full(2, 2 ** 40, fnp.int32), lambda: fnp.full(2, float("nan"), fnp.int8),
-                 lambda: fnp.full(-1, 2.0), lambda: fnp.eye(-1), lambda: fnp.arange(0, 3, 0), lambda: fnp.arange(0.0, 3, 0.0),
-                 lambda: fnp.arange(0.0, float("inf")),
+                 lambda: fnp.full(-1, 2.0), lambda: fnp.eye(-1), lambda: fnp.arange(0, 3, 0),
+                 lambda: fnp.arange(0.0, 3, 0.0), lambda: fnp.arange(0.0, float("inf")),
                  lambda: fnp.asarray([2 ** 64, 1]), lambda: fnp.linspace(0, 1, -2)):
         with pytest.raises(Exception) as eager:
             call()
