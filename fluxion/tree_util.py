@@ -62,7 +62,7 @@ def all_leaves(iterable, is_leaf: Callable[[Any], bool] | None = None) -> bool:
 
 def treedef_children(treedef: PyTreeDef) -> list[PyTreeDef]:
     """The structures of the children of `treedef`'s root node."""
-    return list(treedef.subtrees)
+    return treedef.children()
 
 
 def treedef_tuple(treedefs) -> PyTreeDef:

@@ -667,8 +667,7 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype=None, *, device=None) ->
     n, m = (max(operator.index(d), 0) for d in (N, N if M is None else M))
     dt = _dtype(dtype, dtypes.default_float)
     if _ctx.interp is EAGER and not isinstance(k, Array):  # the common case, kept fast
-        k = min(max(operator.index(k), -n), m)  # (as in _band: a farther k gives the same)
-        return place("tri", eager_array(np.tri(n, m, k, dt), False), device)
+        return place("tri", eager_array(band_mask(n, m, operator.index(k), True).astype(dt), False), device)
     return place("tri", convert(_band(n, m, k, E.le_p), dt), device)
 
 

@@ -201,11 +201,12 @@ def _eager_quantile(a, q, axis, spec: _Method, keepdims: bool, ignore_nan: bool,
     if x.dtype.kind != "f":
         y = y.astype(dtypes.default_float)
     dt = y.dtype.type
+    count = np.float64(y.shape[-1])
     if ignore_nan or y.shape[-1] < _PARTITIONED:
         y = stable_sort(y, -1)  # NaNs last
-        count = np.count_nonzero(y == y, -1).astype(np.float64) if ignore_nan else np.float64(y.shape[-1])
+        if ignore_nan:
+            count = np.count_nonzero(y == y, -1).astype(np.float64)
     else:  # only the order statistics read below need their sorted places (NaNs last)
-        count = np.float64(y.shape[-1])
         places = np.floor(q * (count - 1.0)).astype(np.int64).ravel()
         y = np.partition(y, np.unique(np.concatenate([places, np.minimum(places + 1, y.shape[-1] - 1),
                                                       [y.shape[-1] - 1]])), -1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...core.array import HOST, Array
+from ...core.array import Array
 from ...core.program import Equation, Literal, Program, Var
 from ...ops import elementwise as E
 from ._rebuild import Rebuild, opaque
@@ -67,8 +67,6 @@ def _equation_key(eq: Equation):
 
 
 def _constant_key(var: Var, value: Array):
-    if value.__class__ not in HOST:  # a traced value a sub-program closes over (known only at run time),
-        return None  # or one on an XLA device
     v = value._value
     return None if v.nbytes > MAX_COMPARED_CONSTANT_BYTES else (var.aval, v.tobytes())
 
@@ -83,7 +81,7 @@ def cse(program: Program) -> Program:
     """
     b = Rebuild(program)
     constants: dict = {}
-    for var, value in zip(program.constvars, program.consts):
+    for var, value in b.values.items():  # (those in host memory, whose values can be compared)
         key = _constant_key(var, value)
         if key is not None:
             first = constants.setdefault(key, var)
