@@ -102,7 +102,11 @@ def _asarray(obj, dtype, copy: bool | None) -> Array:
         if value.dtype == object or value.dtype.kind in "USVMm":
             raise op_error(DTypeError, "asarray", f"cannot make an array of dtype {value.dtype} from {type(obj).__name__}",
                            "pass numbers, booleans, or arrays of a numeric dtype")
-        value = value.astype(dtypes.canonicalize(value.dtype))
+        dt = dtypes.canonicalize(value.dtype)
+        if copy is False:  # (a byte order of its own: the conversion copies)
+            raise op_error(ValueError, "asarray", f"converting {value.dtype.str} to {dt} copies it, but copy=False "
+                           "was passed", "pass copy=None (copy only when needed)")
+        value = value.astype(dt)
     return Array(value)
 
 

@@ -20,7 +20,7 @@ from ..backends.numpy._util import MAX_NUMPY_DIMS, around_axis
 from ..core import dtypes
 from ..core.array import HOST, Array, Tracer, to_array
 from ..core.device import like
-from ..core.errors import ConcretizationError, DTypeError, IndexOutOfBoundsError, ShapeError, op_error
+from ..core.errors import AxisError, ConcretizationError, DTypeError, IndexOutOfBoundsError, ShapeError, op_error
 from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..ops import indexing as I
@@ -380,6 +380,8 @@ def _along_axis(op: str, arr: Array, indices, axis: int) -> tuple:
     if np.ndim(i) != arr.ndim:
         raise op_error(ShapeError, op, f"indices have {np.ndim(i)} dimensions, the array {arr.ndim}",
                        "give indices as many axes as the array (size-1 axes broadcast)")
+    if arr.ndim == 0:  # (axis_index takes axis 0 of a 0-d array, as NumPy's reductions do)
+        raise op_error(AxisError, op, f"axis {axis} is out of range for a 0-d array", "reshape it to 1-d")
     axis = axis_index(op, axis, arr.ndim)
     return tuple(i if d == axis else np.arange(n).reshape([n if k == d else 1 for k in range(arr.ndim)])
                  for d, n in enumerate(arr.shape))

@@ -329,7 +329,7 @@ def _mean(x: Array, axes: tuple, mask: Array | None, count: Array) -> Array:
     return E.div_p.bind(total, convert(count, x.dtype))
 
 
-def _var(x: Array, axes: tuple, mask: Array | None, correction, nan_policy: bool, mean=None) -> Array:
+def _var(x: Array, axes: tuple, mask: Array | None, correction, mean=None) -> Array:
     count = _count(x, axes, mask)
     kept = kept_shape(x.shape, axes)
     if mean is None:
@@ -347,9 +347,9 @@ def _var(x: Array, axes: tuple, mask: Array | None, correction, nan_policy: bool
     real = sq.dtype
     total = R.reduce_sum(sq, axes)
     dof = E.sub_p.bind(count, const(correction, real))
-    if nan_policy:  # NumPy's nanvar gives NaN where the degrees of freedom are not positive
-        return select(E.gt_p.bind(dof, const(0, real)), E.div_p.bind(total, dof), const(np.nan, real))
-    return E.div_p.bind(total, E.max_p.bind(dof, const(0, real)))
+    # NaN where no degree of freedom is left, as the array API standard and NumPy's nanvar have it
+    # (NumPy's var divides by 0 there, which gives inf)
+    return select(E.gt_p.bind(dof, const(0, real)), E.div_p.bind(total, dof), const(np.nan, real))
 
 
 def _mask(name: str, x: Array, where, ignore_nan: bool) -> Array | None:
@@ -408,10 +408,8 @@ def _eager_var(a: Array, axis, c, keepdims: bool, root: bool, ignore_nan: bool) 
     mean = add_reduce(v, axes, not whole) / count
     d = np.subtract(v, np.asarray(mean) if whole else mean)  # (NumPy broadcasts a 0-d array faster than a scalar)
     dof = count - dt(c) if c else count  # (count - 0 is count; a NumPy scalar costs more to make than to use)
-    if ignore_nan and not dof > 0:  # nanvar gives NaN where no degree of freedom is left
+    if not dof > 0:  # NaN where no degree of freedom is left: the general path's select
         return None
-    if dof < 0:  # as np.maximum(dof, 0): NaN for a NaN c stays
-        dof = dt(0)
     r = add_reduce(np.square(d), axes, keepdims) / dof
     if root:  # as root_at_zero: a zero is kept, and sqrt keeps it too
         r = np.sqrt(r)
@@ -431,7 +429,7 @@ def _var_fn(name: str, ignore_nan: bool, root: bool):
         c = _correction(name, ddof, correction)
         x, out_dt = _statistic_input(a, dtype)
         axes = normalize_axes(name, axis, x.ndim)
-        r = _var(x, axes, _mask(name, x, where, ignore_nan), c, ignore_nan, mean)
+        r = _var(x, axes, _mask(name, x, where, ignore_nan), c, mean)
         if root:  # the derivative at a zero variance is 0, as the 2-norm's at 0
             r = root_at_zero(r, E.sqrt_p.bind)
         return keep_dims(convert(r, dtypes.real_dtype(out_dt), r.weak), x.shape, axes, keepdims)
@@ -454,7 +452,8 @@ nanmean.__doc__ = """Mean over `axis` ignoring NaNs (NaN where a slice holds onl
     2.0
     """
 var = _var_fn("var", False, False)
-var.__doc__ = """Variance over `axis`, dividing by N - correction (`ddof=` is NumPy's name for it).
+var.__doc__ = """Variance over `axis`, dividing by N - correction (`ddof=` is NumPy's name for it); NaN
+    where N - correction is not positive (the array API standard; NumPy's var gives inf there).
 
     Complex input gives the real variance of the magnitudes of the deviations. `mean`, shaped
     as with keepdims=True, is used instead of computing the mean (NumPy 2).

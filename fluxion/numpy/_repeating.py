@@ -22,6 +22,7 @@ from . import _indexing
 from ._convert import convert
 from ._creation import asarray
 from ._manipulation import _along, _arr, _axes, _eager, _eager_axis, _ints, _view
+from ._placement import with_operands
 
 __all__ = ["repeat", "roll", "tile"]
 
@@ -116,13 +117,15 @@ def repeat(x, repeats, /, axis: int | None = None, *, total_repeat_length: int |
     if total_repeat_length is not None:
         positions = np.repeat(np.arange(n), np.broadcast_to(counts.reshape(-1), (n,)))[:total]
         positions = np.concatenate([positions, np.full(total - positions.size, n - 1)])
-        return _indexing.take(x, Array(positions), axis=axis)
-    if counts.size == 1:
+        out = _indexing.take(x, Array(positions), axis=axis)
+    elif counts.size == 1:
         r = int(counts.reshape(()))
         shape = x.shape[:axis + 1] + (r,) + x.shape[axis + 1:]
         grown = S.broadcast_in_dim(x, shape, tuple(i for i in range(x.ndim + 1) if i != axis + 1))
-        return S.reshape(grown, x.shape[:axis] + (n * r,) + x.shape[axis + 1:])
-    return _indexing.take(x, Array(np.repeat(np.arange(n), counts)), axis=axis)
+        out = S.reshape(grown, x.shape[:axis] + (n * r,) + x.shape[axis + 1:])
+    else:
+        out = _indexing.take(x, Array(np.repeat(np.arange(n), counts)), axis=axis)
+    return with_operands("repeat", out, (x, repeats))  # (counts on a device: the result goes there too)
 
 
 def roll(x, /, shift, axis=None) -> Array:
@@ -156,8 +159,9 @@ def roll(x, /, shift, axis=None) -> Array:
     total = dict.fromkeys(axes, 0)
     for s, a in zip(shifts * (len(axes) if len(shifts) == 1 else 1), axes * (len(shifts) if len(axes) == 1 else 1)):
         total[a] = total[a] + s
-    if not traced:
-        return S.roll(x, tuple(total.values()), tuple(total))
+    if not traced:  # (shifts on a device: the result goes there too)
+        return with_operands("roll", S.roll(x, tuple(total.values()), tuple(total)),
+                             (x, *(shift if isinstance(shift, (tuple, list)) else (shift,))))
     for a, s in total.items():  # each axis of n elements read at (i - shift) mod n
         if n := x.shape[a]:
             x = _indexing.take(x, (fnp.arange(n, dtype=s.dtype) - s) % n, axis=a)

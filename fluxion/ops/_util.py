@@ -84,7 +84,7 @@ def axis_index(op: str, axis: int, ndim: int) -> int:
         axis = operator.index(axis)
     if not -ndim <= axis < max(ndim, 1) or (ndim == 0 and axis not in (0, -1)):
         raise op_error(AxisError, op, f"axis {axis} is out of range for an array of {ndim} dimensions",
-                       f"use an axis in [{-ndim}, {ndim - 1}]")
+                       f"use an axis in [{-ndim}, {ndim - 1}]" if ndim else "a 0-d array has no axis: reshape it to 1-d")
     return axis % ndim if ndim else 0
 
 

@@ -201,11 +201,13 @@ def test_results_computed_on_the_host_from_device_operands_go_to_the_device(rng)
                "setdiff1d": fnp.setdiff1d(x, h[:2]), "histogram": fnp.histogram(x, bins=3),
                "histogram_bin_edges": fnp.histogram_bin_edges(x, bins=4), "h[index]": h[index],
                "h.at[index]": h.at[index].set(0.0), "take": fnp.take(h, index), "bincount": fnp.bincount(index),
-               "array of device arrays": fnp.array([x, x]), "asarray of mixed scalars": fnp.asarray([x[0], 1.0])}
+               "array of device arrays": fnp.array([x, x]), "asarray of mixed scalars": fnp.asarray([x[0], 1.0]),
+               "roll": fnp.roll(h, index[0]), "repeat": fnp.repeat(h, index[0])}
     for name, out in results.items():
         _assert_on_device(out)
         host = {"array of device arrays": lambda: np.array([value, value]),
-                "asarray of mixed scalars": lambda: np.array([value[0], 1.0])}.get(name)
+                "asarray of mixed scalars": lambda: np.array([value[0], 1.0]),
+                "roll": lambda: np.roll(value[::-1], 2), "repeat": lambda: np.repeat(value[::-1], 2)}.get(name)
         if host is not None:
             np.testing.assert_allclose(np.asarray(out), host(), rtol=1e-6)
     np.testing.assert_array_equal(np.asarray(results["h[index]"]), value[::-1][[2, 0]])

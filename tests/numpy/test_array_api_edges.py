@@ -32,6 +32,17 @@ def test_asarray_copy_false_of_python_objects_raises_value_error_as_numpy(obj):
         fnp.array(obj, copy=False)
 
 
+@pytest.mark.parametrize("dtype", [">f4", ">i8", "<f2"])
+def test_asarray_copy_false_raises_where_the_byte_order_needs_a_copy(dtype):
+    value = np.arange(3).astype(dtype)
+    if value.dtype.isnative:  # (no copy needed: shared)
+        check(fnp.asarray(value, copy=False), value)
+        return
+    with raises(ValueError, "asarray", "copy=False"):
+        fnp.asarray(value, copy=False)
+    check(fnp.asarray(value), value.astype(value.dtype.newbyteorder("=")))
+
+
 def test_asarray_copy_false_shares_what_needs_no_copy():
     x, v = fnp.arange(3), np.arange(3.0)
     assert fnp.asarray(x, copy=False) is x

@@ -491,6 +491,11 @@ def test_take_along_axis_flattens_for_axis_none_and_checks_dimensions():
         fnp.take_along_axis(fnp.asarray(x), fnp.asarray([0]), axis=1)
     with raises(ShapeError, "axis 3"):
         fnp.take_along_axis(fnp.asarray(x), fnp.zeros((1, 1), dtype=int), axis=3)
+    for axis in (0, -1):  # (a 0-d array has no axis, as in NumPy)
+        with pytest.raises(np.exceptions.AxisError):
+            np.take_along_axis(np.asarray(1.0), np.asarray(0), axis)
+        with raises(ShapeError, f"axis {axis} is out of range"):
+            fnp.take_along_axis(fnp.asarray(1.0), fnp.asarray(0), axis=axis)
     filled = fnp.take_along_axis(fnp.asarray(x), fnp.asarray([[3]]), axis=1, mode="fill", fill_value=-1)
     assert filled.tolist() == [[-1], [-1]]
 

@@ -9,6 +9,7 @@ import scipy.special
 from hypothesis import given, strategies as st
 from hypothesis.extra import numpy as hnp
 
+import fluxion as fx
 import fluxion.numpy as fnp
 from fluxion.core.errors import DTypeError, ShapeError
 
@@ -223,6 +224,8 @@ def test_statistics_match_numpy(name, data):
         out_dt = np.dtype(np.float32 if out_dt == np.complex64 else np.float64 if out_dt == np.complex128 else out_dt)
     with _quiet():
         want = getattr(np, name)(x.astype(np.complex128 if x.dtype.kind == "c" else np.float64), **kwargs)
+    if name in ("var", "std"):  # the array API standard: NaN without degrees of freedom (NumPy: inf)
+        want = np.where(np.sum(np.ones(x.shape), axis=axis, keepdims=keepdims) > kwargs["ddof"], want, np.nan)
     _check(getattr(fnp, name)(fnp.asarray(x), **kwargs), want, out_dt)
 
 
@@ -263,9 +266,17 @@ def test_a_given_mean_is_used_as_numpy_2_uses_it(name, axis, rng):
         getattr(fnp, name)(x, axis=1, mean=np.zeros(4))
 
 
-def test_nanvar_is_nan_without_degrees_of_freedom_while_var_is_inf():
-    assert np.isnan(fnp.nanvar(fnp.asarray([1.0, 2.0]), ddof=2).item())
-    assert fnp.var(fnp.asarray([1.0, 2.0]), ddof=2).item() == np.inf
+@pytest.mark.parametrize("name", ["var", "std", "nanvar", "nanstd"])
+@pytest.mark.parametrize("correction", [2, 3, 2.5])
+def test_statistics_without_degrees_of_freedom_are_nan(name, correction):
+    # the array API standard's rule (NumPy's var divides by max(N - correction, 0), giving inf)
+    x = fnp.asarray([[1.0, 2.0], [3.0, 3.0]])
+    f = getattr(fnp, name)
+    for run in (f, fx.jit(f, static_argnames=("axis", "correction"))):
+        out = run(x, axis=1, correction=correction)
+        assert np.isnan(np.asarray(out)).all()
+    with _quiet():
+        np.testing.assert_allclose(np.asarray(f(x, correction=3)), getattr(np, name)(np.asarray(x), ddof=3))
 
 
 # average --------------------------------------------------------------------------------------
