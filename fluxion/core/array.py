@@ -20,6 +20,10 @@ from .types import ArrayType
 linked: dict = {}
 
 
+class TracedUpdateError(errors.ConversionError):
+    """An in-place update giving a concrete array a traced value, in code not converted for it."""
+
+
 class Array:
     """An n-dimensional array. Arrays are values: updates rebind, slices copy."""
 
@@ -238,7 +242,7 @@ class Array:
     def _become(self, other: Array) -> Array:
         """Rebind this Python object to the value `other` (in-place update as a value)."""
         if isinstance(other, Tracer):
-            raise errors.op_error(errors.ConversionError, "in-place update",
+            raise errors.op_error(TracedUpdateError, "in-place update",
                                   f"a concrete array cannot take a traced value ({other.aval}) in place",
                                   "write x = x.at[i].set(v) (or x = x + y), which makes a new array")
         if other.__class__ not in HOST or self.__class__ not in HOST:  # one of them lives on an XLA device

@@ -8,6 +8,8 @@ import weakref
 from types import CodeType, FunctionType, MethodType
 from typing import Callable
 
+from ..core.array import TracedUpdateError
+
 _DEPTH = 3  # calls followed from a function to find an item assignment
 _code_info: dict[CodeType, tuple[bool, tuple[str, ...]]] = {}
 _found: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # function -> whether it assigns items
@@ -40,6 +42,24 @@ def converted_for_updates(f: Callable) -> Callable:
                 return converted(f)
         return f
     return converted(f)
+
+
+def call_converted_for_updates(f: Callable, *args, **kwargs):
+    """`converted_for_updates(f)(*args, **kwargs)`, converted after all where an item assignment
+    that the scan of `f` could not see (in a function called through an attribute, a parameter or
+    a container, or more calls deep) gives a concrete array a traced value: `f` runs again,
+    converted (what it did before the error, such as printing, is done again), and is converted
+    from then on."""
+    g = converted_for_updates(f)
+    if g is not f:
+        return g(*args, **kwargs)
+    try:
+        return f(*args, **kwargs)
+    except TracedUpdateError:
+        fun = f.__func__ if f.__class__ is MethodType else f
+        if fun.__class__ is FunctionType:
+            _found[fun] = True
+        return converted(f)(*args, **kwargs)
 
 
 def _updates(fun: FunctionType) -> bool:

@@ -132,3 +132,17 @@ def in_unit_interval(x):
     if 0.0 < x < 1.0:
         return x * x
     return x
+
+
+def running_sums(xs):
+    """Item assignments to a new array, in a loop (called through this module's name)."""
+    out = fnp.zeros_like(xs)
+    out[0] = xs[0]
+    for i in range(1, xs.shape[0]):
+        out[i] = out[i - 1] + xs[i]
+    return out
+
+
+class Stepper:
+    def step(self, xs):
+        return running_sums(xs)

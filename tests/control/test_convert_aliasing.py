@@ -339,3 +339,21 @@ def test_an_array_computed_from_unbatched_values_takes_a_batched_update_under_ji
     # another name of y would see the update in NumPy: using it raises
     with pytest.raises(fx.errors.ConversionError, match=r"took a traced value(.|\n)*an outer transformation"):
         fx.jit(fx.vmap(sets_an_item_of_a_copy_and_returns_its_other_name, in_axes=(None, 0)))(_a(x), fnp.asarray(i))
+
+
+# item assignments the transformations find only when they run --------------------------------------
+def test_item_assignments_in_helpers_reached_through_attributes_parameters_and_containers_differentiate():
+    import _convert_programs as P  # (a module attribute: the scan of the loss for assignments cannot follow it)
+    stepper, steps = P.Stepper(), [P.running_sums]
+    losses = {"attribute": lambda x: fnp.sum(P.running_sums(x) ** 2), "method": lambda x: fnp.sum(stepper.step(x) ** 2),
+              "parameter": lambda x, h=P.running_sums: fnp.sum(h(x) ** 2),
+              "container": lambda x: fnp.sum(steps[0](x) ** 2)}
+    x = np.array([0.5, -1.0, 2.0, 0.25])
+    sums = np.cumsum(x)
+    want = 2 * np.cumsum(sums[::-1])[::-1]  # d/dx_j of sum_i (x_0 + ... + x_i)**2
+    for name, loss in losses.items():
+        for grad in (fx.grad(loss), lambda v: fx.jacrev(loss)(v), lambda v: fx.jacfwd(loss)(v),
+                     lambda v: fx.value_and_grad(loss)(v)[1], lambda v: fx.vjp(loss, v)[1](fnp.float32(1.0))[0]):
+            np.testing.assert_allclose(np.asarray(grad(_a(x))), want, rtol=1e-6, err_msg=name)
+        np.testing.assert_allclose(float(fx.jvp(loss, (_a(x),), (_a(np.ones(4)),))[1]), want.sum(), rtol=1e-6)
+        np.testing.assert_allclose(np.asarray(fx.jacrev(P.running_sums)(_a(x))), np.tril(np.ones((4, 4))))

@@ -14,7 +14,7 @@ from ...core.interpreters import EAGER, _ctx, _wrap, check_live, finish, push
 from ...core.program import Program, evaluate
 from ...ops import elementwise as E
 from ...ops._ad import Zero, differentiable, instantiate, zeros
-from .._convert import converted_for_updates
+from .._convert import call_converted_for_updates
 from .blocks import EagerJVP, EagerLinearizer, backward_env, eager_backward
 from .custom import ReverseOnlyError, loops_taped, refusing_reverse_only
 from .jvp import JVPInterpreter, JVPTracer
@@ -62,7 +62,7 @@ def jvp(f: Callable, primals: Sequence, tangents: Sequence, has_aux: bool = Fals
         ts = [_as_type("jvp", "tangent", t, p.aval, lambda i=i: _leaf_name("tangents", tuple(tangents), i))
               for i, (p, t) in enumerate(zip(p_leaves, t_leaves))]
         ins = [JVPTracer(interp, p, like(t, p)) if differentiable(p.aval) else p for p, t in zip(p_leaves, ts)]
-        out, aux = _split_aux(interp, converted_for_updates(f)(*tree.unflatten(p_tree, ins)), has_aux)
+        out, aux = _split_aux(interp, call_converted_for_updates(f, *tree.unflatten(p_tree, ins)), has_aux)
         out_leaves, out_tree = tree.flatten(out)
         primals_out, tangents_out = _unpack(interp, out_leaves)
     result = (tree.unflatten(out_tree, primals_out),
@@ -121,7 +121,7 @@ def _linearize(f: Callable, args: tuple, has_aux: bool = False):
         tangents = [staging.new_input(x.aval) if x.dtype in dtypes.FLOATING else None for x in leaves]
         _ctx.interp = interp
         ins = [x if t is None else JVPTracer(interp, x, t) for x, t in zip(leaves, tangents)]
-        out, aux = _split_aux(interp, converted_for_updates(f)(*tree.unflatten(in_tree, ins)), has_aux)
+        out, aux = _split_aux(interp, call_converted_for_updates(f, *tree.unflatten(in_tree, ins)), has_aux)
         out_leaves, out_tree = tree.flatten(out)
         primals_out, tangents_out = _unpack(interp, out_leaves)
     finally:
@@ -382,7 +382,7 @@ def _eager_value_and_grad(f: Callable, args: tuple, argnums, has_aux: bool):
         return None
     _ctx.interp = interp
     try:
-        out, aux = _split_aux(interp, converted_for_updates(f)(*full), has_aux)
+        out, aux = _split_aux(interp, call_converted_for_updates(f, *full), has_aux)
     finally:
         _ctx.interp = EAGER
         finish(staging)
@@ -425,7 +425,7 @@ def _forward_value_and_grad(f: Callable, args: tuple, kwargs: dict, argnums, has
         with refusing_reverse_only(), push(interp):
             for n, a in zip(nums, tree.unflatten(in_tree, [JVPTracer(interp, x, seed)])):
                 full[n] = a
-            out, aux = _split_aux(interp, converted_for_updates(f)(*full, **kwargs), has_aux)
+            out, aux = _split_aux(interp, call_converted_for_updates(f, *full, **kwargs), has_aux)
             out_leaves, out_tree = tree.flatten(out)
             values, tangents = _unpack(interp, out_leaves)
     except ReverseOnlyError:
