@@ -19,12 +19,14 @@ import functools
 from ..core import dtypes
 from ..core.array import to_array
 from ..core.primitive import batch_rules, jvp_rules, transpose_rules
-from ..core.program import Program, evaluate
+from ..core.program import Program, evaluate, has_effects
 from ..ops import elementwise as E
 from ..ops._ad import Zero, instantiate, is_undefined
 from ..ops._batch import broadcast_batch, moveaxis
-from ._derive import (batch_program, cached, jvp_program, like, linearize_program, loop_fixpoint, reorder, replace,
+from ..transforms.passes import dce
+from ._derive import (batch_program, cached, jvp_program, like, linearize_program, loop_fixpoint, reorder,
                       select_outputs, splits, trace_program, transpose_program, zeros_like)
+from ._subprogram import make
 from .scan import scan_p
 
 
@@ -90,17 +92,20 @@ def _residuals(forward: Program, nc: int, nh: int, nout: int) -> tuple[Program, 
     """The body `forward` (giving `nout` outputs, then residuals) split by where its residuals
     come from: the body giving its outputs and the residuals that change from step to step;
     the program computing the others from the consts; and per residual, "shared" (one value
-    for every step), "stacked" (one per step, from the loop) or the index of the xs it is."""
+    for every step), "stacked" (one per step, from the loop) or the index of the xs it is.
+    Effects (a debug print) stay in the loop, once a step: what they make changes too."""
     varying = set(forward.inputs[nc:])
     for eq in forward.equations:
-        if any(x in varying for x in eq.inputs):
+        if has_effects(eq) or any(x in varying for x in eq.inputs):
             varying.update(eq.outputs)
     xs = {v: nc + nh + k for k, v in enumerate(forward.inputs[nc + nh:])}
     res = forward.outputs[nout:]
     source = tuple("shared" if v not in varying else xs.get(v, "stacked") for v in res)
     stepped = select_outputs(forward, (True,) * nout + tuple(s == "stacked" for s in source))
-    before = select_outputs(forward, (False,) * nout + tuple(s == "shared" for s in source))
-    return stepped, replace(before, inputs=before.inputs[:nc]), source
+    before = dce(Program(forward.constvars, forward.consts, forward.inputs,  # (no effect: they ran in the loop)
+                         [eq for eq in forward.equations if not has_effects(eq)],
+                         [v for v, s in zip(res, source) if s == "shared"]))
+    return stepped, make(before.equations, before.inputs[:nc], before.outputs, before.constvars, before.consts), source
 
 
 def _scan_transpose(cts, *args, body, length, reverse, unroll, num_consts, num_carry):

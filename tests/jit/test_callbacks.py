@@ -242,6 +242,29 @@ def test_debug_print_inside_loop_bodies_under_eager_vmap_and_grad(capsys):
     assert "G 4.0" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("loop", ["scan", "fori_loop"])
+def test_reverse_mode_through_a_loop_whose_body_prints_its_carry_prints_each_step_once(capsys, loop):
+    def body(c, x):
+        fx.debug.print("c={}", c)
+        fx.debug.print("step")  # (no operand)
+        return c * x, None
+    if loop == "scan":
+        f = lambda v: fx.lax.scan(body, fnp.float32(1.0), v)[0]
+    else:
+        f = lambda v: fx.lax.fori_loop(0, 3, lambda i, c: body(c, v[i])[0], fnp.float32(1.0))
+    v = np.asarray([2.0, 3.0, 4.0], np.float32)
+    want = [12.0, 8.0, 6.0]  # of the product's gradient
+    for run in (fx.grad(f), fx.jit(fx.grad(f)), lambda x: fx.vjp(f, x)[1](fnp.float32(1.0))[0]):
+        np.testing.assert_allclose(np.asarray(run(fnp.asarray(v))), want)
+        out = capsys.readouterr().out.split()  # (XLA may run two unordered prints of a step either way round)
+        assert [o for o in out if o != "step"] == ["c=1.0", "c=2.0", "c=6.0"] and out.count("step") == 3
+    np.testing.assert_allclose(np.asarray(fx.vmap(f)(fnp.asarray([v, v]))), [24.0, 24.0])
+    out = capsys.readouterr().out.split()  # once per example; the print of nothing batched once, as jax's
+    assert sorted(o for o in out if o != "step") == ["c=1.0"] * 2 + ["c=2.0"] * 2 + ["c=6.0"] * 2
+    assert out.count("step") == 3
+    assert float(fx.jvp(f, (fnp.asarray(v),), (fnp.ones(3),))[1]) == sum(want)
+
+
 def test_callbacks_on_an_xla_device_run_eagerly(capsys):
     x = fx.device_put(fnp.asarray(X), "xla-cpu")
     fx.debug.print("{}", x)

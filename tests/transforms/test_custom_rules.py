@@ -516,3 +516,8 @@ def test_symbolic_zeros_are_refused_with_the_fix():
         f.defjvp(lambda p, t: (f(*p), t[0]), symbolic_zeros=True)
     f.defjvp(lambda p, t: (f(*p), 3 * t[0]), symbolic_zeros=False)
     assert float(fx.grad(f)(0.5)) == 3.0
+    g = fx.custom_vjp(fnp.sin)
+    with pytest.raises(NotImplementedError, match="(?s)symbolic_zeros.*fix: drop"):
+        g.defvjp(lambda x: (g(x), None), lambda r, ct: (ct,), symbolic_zeros=True)
+    g.defvjp(lambda x: (fnp.sin(x), None), lambda r, ct: (3 * ct,), optimize_remat=True)
+    assert float(fx.grad(g)(0.5)) == 3.0

@@ -32,7 +32,7 @@ def kernels(program: Program) -> Callable[..., list]:
                 name(x, "l", np.asarray(x.value, x.aval.dtype))
         env[f"p{i}"], env[f"P{i}"] = eq.prim, eq.params
         outs = [name(v, "t") for v in eq.outputs]
-        call = f"kernel[p{i}]({', '.join(names[x] for x in eq.inputs)}, **P{i})"
+        call = f"kernel[p{i}]({''.join(names[x] + ', ' for x in eq.inputs)}**P{i})"
         if not eq.prim.multiple_results:
             lines.append(f"{outs[0]} = {call}")
         else:  # (an effect, such as a debug print, may have no results)

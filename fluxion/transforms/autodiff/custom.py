@@ -584,8 +584,10 @@ class custom_vjp(_Custom):
         super().__init__(fun, nondiff_argnums, nondiff_argnames)
         self._fwd = self._bwd = None
 
-    def defvjp(self, fwd: Callable, bwd: Callable) -> None:
+    def defvjp(self, fwd: Callable, bwd: Callable, symbolic_zeros: bool = False, optimize_remat: bool = False) -> None:
         """Set the rule: `fwd(*args) -> (output, residuals)`, `bwd(*nondiff_args, residuals, ct) -> cts`.
+        (jax's `symbolic_zeros=True` is not supported; `optimize_remat`, a memory optimisation
+        of jax's, changes nothing here.)
 
         >>> import fluxion as fx, fluxion.numpy as fnp
         >>> f = fx.custom_vjp(fnp.sin)
@@ -593,6 +595,9 @@ class custom_vjp(_Custom):
         >>> float(fx.grad(f)(0.0))
         1.0
         """
+        if symbolic_zeros:
+            raise op_error(NotImplementedError, "custom_vjp", "symbolic_zeros=True is not supported: fwd receives "
+                           "the primal values, and zero cotangents come as arrays of zeros", "drop symbolic_zeros=True")
         self._fwd, self._bwd = fwd, bwd
 
     def __call__(self, *args, **kwargs):
