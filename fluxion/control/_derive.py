@@ -21,12 +21,13 @@ from typing import Callable, Sequence
 from ..core import dtypes
 from ..core.array import Array, Tracer, to_array
 from ..core.interpreters import _ctx, push
-from ..core.program import Program, evaluate
+from ..core.program import Equation, Program, evaluate, has_effects, sub_programs
 from ..core.types import ArrayType
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ..ops._ad import Zero, differentiable, instantiate, zeros
 from ..ops._batch import broadcast_batch, moveaxis
+from ..ops.callback import debug_callback_p
 from ..transforms.autodiff.api import _linearize, _unpack
 from ..transforms.autodiff.custom import Forwarding
 from ..transforms.autodiff.jvp import JVPInterpreter, JVPTracer
@@ -146,12 +147,14 @@ def transpose_program(program: Program, linear: tuple[bool, ...], ct_live: tuple
     num_known = linear.count(False)
     lin_avals = [a for a, lin in zip(program.in_types, linear) if lin]
 
+    quiet = _unprinted(program)
+
     def run(*xs):
         known, cts = iter(xs[:num_known]), iter(xs[num_known:])
 
         def at(*u):
             u = iter(u)
-            return evaluate(program, *[next(u) if lin else next(known) for lin in linear])
+            return evaluate(quiet, *[next(u) if lin else next(known) for lin in linear])
 
         linear_map = _linearize(at, tuple(zeros_like(a) for a in lin_avals))[3]
         cts = linear_map.backward([next(cts) if live else Zero(o) for o, live in zip(program.out_types, ct_live)])
@@ -159,6 +162,19 @@ def transpose_program(program: Program, linear: tuple[bool, ...], ct_live: tuple
 
     out_live = [o for o, live in zip(program.out_types, ct_live) if live]
     return trace_program("transpose", run, [*[a for a, lin in zip(program.in_types, linear) if not lin], *out_live])
+
+
+def _unprinted(program: Program) -> Program:
+    """`program` without its debug prints and callbacks, in its branches and bodies too: run at
+    the made-up point of a transposition, they would show made-up values (jax's transposition
+    drops them too)."""
+    if not any(has_effects(eq) for eq in program.equations):
+        return program
+    sub = lambda v: _unprinted(v) if isinstance(v, Program) else v  # noqa: E731
+    equations = [eq if not sub_programs(eq.params) else Equation(eq.prim, eq.inputs, eq.outputs, {
+        k: tuple(map(sub, v)) if isinstance(v, tuple) else sub(v) for k, v in eq.params.items()})
+        for eq in program.equations if eq.prim is not debug_callback_p]
+    return Program(program.constvars, program.consts, program.inputs, equations, program.outputs)
 
 
 # batching -------------------------------------------------------------------------------------

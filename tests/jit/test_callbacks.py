@@ -265,6 +265,34 @@ def test_reverse_mode_through_a_loop_whose_body_prints_its_carry_prints_each_ste
     assert float(fx.jvp(f, (fnp.asarray(v),), (fnp.ones(3),))[1]) == sum(want)
 
 
+def test_a_print_of_tangents_in_a_jvp_rule_shows_them_in_forward_mode_and_nothing_in_reverse(capsys):
+    @fx.custom_jvp
+    def g(y):
+        return fnp.sin(y)
+
+    @g.defjvp
+    def g_jvp(primals, tangents):
+        fx.debug.print("ty={}", tangents[0])
+        return fnp.sin(primals[0]), fnp.cos(primals[0]) * tangents[0]
+    x = fnp.float32(0.7)
+    for f in (g, lambda v: fx.lax.scan(lambda c, _: (g(c), None), v, None, length=1)[0],
+              lambda v: fx.lax.cond(v > 0, g, fnp.cos, v)):
+        for run in (fx.grad(f), fx.jit(fx.grad(f))):  # (jax's transposition drops prints of tangents too)
+            np.testing.assert_allclose(float(run(x)), np.cos(0.7), rtol=1e-6)
+            assert capsys.readouterr().out == ""
+        assert float(fx.jvp(f, (x,), (fnp.float32(2.0),))[1]) == pytest.approx(2 * np.cos(0.7), rel=1e-6)
+        assert capsys.readouterr().out == "ty=2.0\n"
+
+
+def test_callbacks_under_jit_see_64_bit_values_made_inside_the_program(capsys):
+    def f(x):  # (no 64-bit input)
+        fx.debug.print("{} {}", fnp.asarray(2**40) + (x > 100).astype(int), x.astype(fnp.float64) + 1e-9)
+        return fx.pure_callback(lambda v: v * 2, fx.ShapeDtypeStruct((), fnp.float64), x.astype(fnp.float64) + 2**40)
+    x = fnp.float32(0.5)
+    assert float(f(x)) == float(fx.jit(f)(x)) == (0.5 + 2**40) * 2
+    assert capsys.readouterr().out.splitlines() == ["1099511627776 0.500000001"] * 2
+
+
 def test_callbacks_on_an_xla_device_run_eagerly(capsys):
     x = fx.device_put(fnp.asarray(X), "xla-cpu")
     fx.debug.print("{}", x)

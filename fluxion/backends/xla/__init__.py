@@ -91,7 +91,8 @@ class Executable:
         # one flat argument list, parameter constants first; keep_unused keeps the parameters fixed
         self._jitted = jax.jit(lowered, keep_unused=True, donate_argnums=tuple(n + i for i, _ in donated))
         self._out_weak = [v.aval.weak for v in program.outputs]
-        self._x64 = any(_needs_x64(v.aval.dtype) for v in program.inputs)
+        # (a host callback sees its operands as jax's switch says: 64-bit values computed inside need it too)
+        self._x64 = any(_needs_x64(v.aval.dtype) for v in program.inputs) or callback.calls_back(program)
         self._compiled = None
 
     def lower(self):
