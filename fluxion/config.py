@@ -14,7 +14,8 @@
   (an infinity) from operands without any, naming it and the line, also in gradients; a jitted
   function checks what its compiled program returns and, where that holds one, runs again
   operation by operation to find it (core/checking.py). Operations run slower meanwhile.
-  `with fx.debug_nans():` turns it on for a block.
+  `with fx.debug_nans():` turns it on for a block, in its own thread only; the switch here
+  applies to every thread, and reading it tells what applies in the thread that reads it.
 
 Setting an attribute (`fx.config.debug_nans = True`) is the same as `update`.
 
@@ -25,7 +26,7 @@ Setting an attribute (`fx.config.debug_nans = True`) is the same as `update`.
 import sys
 import types
 
-from .core.checking import CHECKER, set_checks
+from .core.checking import CHECKER, set_checks, switches
 
 log_compiles: bool = False
 explain_cache_misses: bool = False
@@ -58,10 +59,10 @@ def update(name: str, value) -> None:
     if kind is int and (value.__class__ is bool or not isinstance(value, int) or value < 1):
         raise InvalidArgumentError(f"config.update: {key} must be a positive int, got {value!r}")
     value = kind(value)
-    if key.startswith("debug_"):  # (kept by the checking interpreter, which they switch on and off)
-        from .transforms.staging import forget_dispatch
-        set_checks(**{"nans": CHECKER.nans, "infs": CHECKER.infs, key[6:]: value})
-        forget_dispatch()  # (the calls XLA's dispatcher makes on its own would go unchecked)
+    if key.startswith("debug_"):  # (kept by core/checking.py, and by XLA's dispatcher as part of its signatures)
+        from .backends.xla.dispatch import checks_switched
+        set_checks(**{key[6:]: value})
+        checks_switched.set_global(switches())
     else:
         globals()[key] = value
 

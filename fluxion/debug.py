@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from ._callbacks import _debug, _same, debug_callback as callback, debug_print as print  # noqa: A004
+from .core.checking import checks
 from .core.errors import UnsupportedError, op_error, user_frame
 from .transforms.autodiff.partial_eval import staged
 
@@ -84,20 +85,17 @@ def __dir__():  # the public names only, not the modules and helpers the code im
 
 
 @contextlib.contextmanager
-def _checks(key: str, enable: bool):
-    from . import config
-    old = getattr(config, key)
-    config.update(key, enable)
-    try:
+def _checks(**enable: bool):
+    """A block of checks in this thread only (as jax's blocks), which XLA's dispatcher tells apart."""
+    from .backends.xla.dispatch import own_checks
+    with checks(**{k: bool(v) for k, v in enable.items()}) as own, own_checks(own):
         yield
-    finally:
-        config.update(key, old)
 
 
 def debug_nans(enable: bool = True):
     """A block in which each operation that makes a NaN from operands without any raises a
-    FloatingPointError naming it and the line (`fx.config.debug_nans` for the block, as jax's
-    `debug_nans`).
+    FloatingPointError naming it and the line (`fx.config.debug_nans` for the block, in this
+    thread only, as jax's `debug_nans`).
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> with fx.debug_nans():
@@ -107,12 +105,13 @@ def debug_nans(enable: bool = True):
     ...         print(str(e).splitlines()[0])
     log: made NaN from operands without any
     """
-    return _checks("debug_nans", enable)
+    return _checks(nans=enable)
 
 
 def debug_infs(enable: bool = True):
     """A block in which each operation that makes an infinity from operands without any raises a
-    FloatingPointError naming it and the line (`fx.config.debug_infs` for the block).
+    FloatingPointError naming it and the line (`fx.config.debug_infs` for the block, in this
+    thread only).
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> with fx.debug_infs():
@@ -122,4 +121,4 @@ def debug_infs(enable: bool = True):
     ...         print(str(e).splitlines()[0])
     div: made an infinity from operands without any
     """
-    return _checks("debug_infs", enable)
+    return _checks(infs=enable)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import weakref
 
 import numpy as np
 
@@ -54,9 +55,25 @@ class Interpreter:
 
 class _Ctx(threading.local):
     interp: Interpreter  # set below, once EAGER exists
+    checks: tuple = (None, None)  # this thread's own switches of the checks for NaN and infinity (core/checking.py)
+    # (outermost interpreter, bottom) where a global switch of the checks came in the middle of a
+    # transformation: that interpreter's end puts `bottom` in place of what was below it (`finish`)
+    rebase: tuple | None = None
+
+    def __init__(self):
+        with _threads_lock:
+            _threads[threading.current_thread()] = self.__dict__
 
 
+_threads: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # thread -> its `_ctx` state
+_threads_lock = threading.Lock()
 _ctx = _Ctx()
+
+
+def thread_states() -> list[dict]:
+    """The `_ctx` state of each thread that has run fluxion (a global switch of checks changes them)."""
+    with _threads_lock:
+        return list(_threads.values())
 
 
 def current() -> Interpreter:
@@ -89,6 +106,11 @@ def finish(interp: Interpreter) -> None:
     """Call what `interp.at_exit` was given: its transformation is done (`push` calls this; code
     that sets `_ctx.interp` itself calls it too)."""
     interp.finished = True
+    rebase = _ctx.rebase
+    if rebase is not None and rebase[0] is interp:  # (the checks were switched meanwhile: core/checking.py)
+        _ctx.rebase = None
+        if _ctx.interp is interp.parent:
+            _ctx.interp = rebase[1]
     exits = interp.__dict__.pop("_exits", None)
     if exits:
         for fn in exits:

@@ -636,12 +636,6 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
     return dispatching(Jitted(f, static_argnums, static_argnames, donate_argnums, donate_argnames, device))
 
 
-def forget_dispatch() -> None:
-    """Make XLA's dispatcher forget the signatures it runs on its own, for every jitted function."""
-    for jitted in list(LIVE):
-        jitted._forget()
-
-
 def dispatching(jitted: Jitted):
     """The function that calls `jitted`: through XLA's dispatcher, which runs the programs of the
     signatures it has seen without entering Python (backends/xla/dispatch.py)."""

@@ -3,7 +3,9 @@ which runs the callback on NumPy copies of the operands."""
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
+import re
 
 import jax
 import numpy as np
@@ -13,12 +15,21 @@ from ...core.rules import xla_lowering
 from ...ops.callback import debug_callback_p, pure_callback_p, run_pure
 
 
-_failed: list = []  # the last exception a callback raised, which XLA reports as its own INTERNAL error
+_failed: dict[int, BaseException] = {}  # token -> an exception a callback raised, until its call re-raises it
+_FAILED_KEPT = 64  # (one whose call never asks for it is dropped when newer ones come)
+_tokens = itertools.count()
+_TOKEN = re.compile(r"<fluxion callback error (\d+)>")
+
+
+class _Failed(Exception):
+    """What a callback raises in place of its own exception, which waits in `_failed` under the
+    token in its message: XLA reports it as its own INTERNAL error (with this message, from any
+    thread: it may run the callback on one of its own), and `original_error` finds it there."""
 
 
 def _reported(record: logging.LogRecord) -> bool:
     """Whether jax logs a failed callback: not one of fluxion's, whose error the call re-raises."""
-    return not (_failed and record.exc_info and record.exc_info[1] is _failed[-1])
+    return not (record.exc_info and isinstance(record.exc_info[1], _Failed))
 
 
 for _name in ("jax._src.callback", "jax._src.debugging"):
@@ -29,17 +40,21 @@ def _on_host(callback):
     def run(*values):
         try:
             return callback(*[np.asarray(v) for v in values])
-        except Exception as e:
-            _failed[:] = [e]
-            raise
+        except BaseException as e:  # (a KeyboardInterrupt too comes back as itself, as it does eagerly)
+            token = next(_tokens)
+            _failed[token] = e
+            if len(_failed) > _FAILED_KEPT:
+                _failed.pop(next(iter(_failed)), None)
+            raise _Failed(f"<fluxion callback error {token}>") from e
     return run
 
 
 def original_error(error: BaseException) -> BaseException:
     """The exception a callback raised, where `error` is XLA's report of it; else `error`."""
-    if _failed and isinstance(error, jax.errors.JaxRuntimeError) and "allback error" in str(error):
-        error = _failed.pop()
-    _failed.clear()
+    if isinstance(error, jax.errors.JaxRuntimeError):
+        tokens = _TOKEN.findall(str(error))  # (the last: the callback's own, after those it chains)
+        if tokens:
+            return _failed.pop(int(tokens[-1]), error)
     return error
 
 

@@ -39,6 +39,11 @@ from .callback import calls_back, original_error
 from .devices import XlaArray, placed
 
 _OPAQUE = object()  # a leaf the dispatcher does not know, for an Array without an XLA buffer
+# The switches of the checks for NaN and infinity (core/checking.py), the global ones and those
+# of this thread's blocks, which the dispatcher makes part of the signatures it keeps: a thread
+# that checks never runs a program that the dispatcher kept for one that does not.
+checks_switched = jax.make_user_context((False, False))
+own_checks = jax.make_user_context((None, None))
 _new = Array.__new__
 
 

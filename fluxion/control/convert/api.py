@@ -15,6 +15,7 @@ import functools
 import os
 import site
 import sysconfig
+import threading
 import types
 import weakref
 from typing import Callable
@@ -27,7 +28,6 @@ _unchanged: weakref.WeakSet = weakref.WeakSet()  # functions conversion leaves a
 _codes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _produced: weakref.WeakSet = weakref.WeakSet()  # code objects made here
 _CONVERTED = "__fluxion_converted__"  # where a function keeps its converted function (see _Entry)
-_rebuilding: set = set()  # transformation wrappers being rebuilt (a wrapper may close over itself)
 _higher_order: set | None = None
 
 _FLUXION = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -37,6 +37,14 @@ _LIBRARY = tuple(dict.fromkeys(os.path.join(os.path.abspath(p), "") for p in (
     *site.getsitepackages(), site.getusersitepackages()) if p))
 _OPAQUE = frozenset({types.BuiltinFunctionType, types.BuiltinMethodType, type, types.MethodWrapperType,
                      types.WrapperDescriptorType, types.MethodDescriptorType})
+
+
+class _Rebuilding(threading.local):
+    def __init__(self):
+        self.wrappers: set = set()  # those this thread is rebuilding now (a wrapper may close over itself)
+
+
+_rebuilding = _Rebuilding()
 
 
 def convert(f: Callable) -> Callable:
@@ -89,6 +97,8 @@ def _function(f: types.FunctionType) -> Callable:
     elif f in _higher_order_functions():
         out = _converting_arguments(f)
     elif f.__closure__ and code.co_filename.startswith(_TRANSFORMS):
+        if f in _rebuilding.wrappers:  # (met inside itself: what it becomes is not known yet, so nothing is kept)
+            return f
         out = _rebuilt(f)
     if out is f:
         _unchanged.add(f)
@@ -142,9 +152,7 @@ def _callable(f) -> Callable:
 
 def _rebuilt(f: types.FunctionType) -> types.FunctionType:
     """A transformation's wrapper closing over the converted functions instead of the originals."""
-    if f in _rebuilding:
-        return f
-    _rebuilding.add(f)
+    _rebuilding.wrappers.add(f)
     try:
         cells, changed = [], False
         for cell in f.__closure__:
@@ -157,7 +165,7 @@ def _rebuilt(f: types.FunctionType) -> types.FunctionType:
             changed = changed or w is not v
             cells.append(types.CellType(w) if w is not v else cell)
     finally:
-        _rebuilding.discard(f)
+        _rebuilding.wrappers.discard(f)
     if not changed:
         return f
     g = types.FunctionType(f.__code__, f.__globals__, f.__name__, f.__defaults__, tuple(cells))

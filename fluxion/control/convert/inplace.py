@@ -11,15 +11,19 @@ A name that one branch of a traced `if` leaves holding the array that came in an
 rebinds is that array only where the first branch runs (and a name a traced loop rebinds,
 only where no pass rebound it: where it makes no pass, or, where a pass rebinds it on some
 paths only, where a flag the loop carries says so): `link` makes an in-place update of
-either reach the other there, as a select on that condition.
+either reach the other there, as a select on that condition. Each thread has its own links
+(threads trace apart); `core.array.linked`, which every in-place update looks at, holds the
+arrays some thread links, and is empty where none does.
 """
 from __future__ import annotations
+
+import threading
 
 from ...core import tree
 from ...core import array as core
 from ...core.array import HOST, Array, Tracer
 from ...core.errors import user_frame
-from ...core.interpreters import EAGER, current
+from ...core.interpreters import EAGER, EagerProxy, current
 from .errors import conversion_error
 from .probe import Probe, paths
 
@@ -60,31 +64,63 @@ class Retired:
 
 
 def _outermost():
+    """The outermost transformation running: the interpreter above the eager one, or above the
+    one standing in for it (core/checking.py's, which never ends)."""
     outer = current()
-    while outer.parent is not EAGER:
+    while outer.parent is not EAGER and not isinstance(outer.parent, EagerProxy):
         outer = outer.parent
     return outer
 
 
-_links: dict[int, list] = {}  # id(array) -> [(array, other, where)]: one object where `where` holds
-_spreading: set[int] = set()  # the arrays an in-place update is reaching now
+class _Links(threading.local):
+    """This thread's links."""
+
+    def __init__(self):
+        self.links: dict[int, list] = {}  # id(array) -> [(array, other, where)]: one object where `where` holds
+        self.spreading: set[int] = set()  # the arrays an in-place update is reaching now
+
+
+_mine = _Links()
+_linking: dict[int, int] = {}  # id(array) -> how many threads link it (those `core.linked` holds)
+_lock = threading.Lock()
 
 
 def link(a: Array, b: Array, where: Array) -> None:
     """Make `a` and `b` one array where the 0-d bool `where` holds: an in-place update of either
     reaches the other there, until the outermost transformation ends. (`where` is made when the
     statement ends: made later, it could see a value that an in-place update changed since.)"""
-    if not _links:
-        _outermost().at_exit(lambda: (_links.clear(), core.linked.clear()))
+    links = _mine.links
+    if not links:
+        _outermost().at_exit(_unlink_all)
     for x, y in ((a, b), (b, a)):
-        _links.setdefault(id(x), []).append((x, y, where))
-        core.linked[id(x)] = _spread
+        if id(x) not in links:
+            with _lock:
+                _linking[id(x)] = _linking.get(id(x), 0) + 1
+                core.linked[id(x)] = _spread
+        links.setdefault(id(x), []).append((x, y, where))
+
+
+def _unlink(key: int) -> None:
+    """This thread links the array of id `key` no more."""
+    with _lock:
+        n = _linking.pop(key) - 1
+        if n:
+            _linking[key] = n
+        else:
+            del core.linked[key]
+
+
+def _unlink_all() -> None:
+    """The end of the outermost transformation: this thread's links end with it."""
+    for key in _mine.links:
+        _unlink(key)
+    _mine.links.clear()
 
 
 def condition(a: Array, b: Array, seen: frozenset = frozenset()) -> Array | None:
     """Where `a` and `b` are one array through links (a 0-d bool), or None where they never are."""
     found = None
-    for _, y, where in _links.get(id(a), ()):
+    for _, y, where in _mine.links.get(id(a), ()):
         if id(y) in seen:
             continue
         rest = True if y is b else condition(y, b, seen | {id(a)})
@@ -97,24 +133,28 @@ def condition(a: Array, b: Array, seen: frozenset = frozenset()) -> Array | None
 def _spread(x: Array, new: Array) -> None:
     """Give the update of `x` to `new` to the arrays linked to it, where they are one."""
     from ...numpy import where as select  # here: fluxion.numpy builds on the control flow
-    _spreading.add(id(x))
+    links, spreading = _mine.links.get(id(x)), _mine.spreading
+    if links is None:  # (another thread's link)
+        return
+    spreading.add(id(x))
     try:
-        for _, y, where in _links[id(x)]:
-            if id(y) not in _spreading and not (y.__class__ in HOST and isinstance(y._value, Retired)):
+        for _, y, where in links:
+            if id(y) not in spreading and not (y.__class__ in HOST and isinstance(y._value, Retired)):
                 adopt(y, select(where, new, y).astype(y.dtype))
     finally:
-        _spreading.discard(id(x))
+        spreading.discard(id(x))
 
 
 def _moved(x: Array, new: Array) -> None:
     """Concrete `x`, retired: its name holds `new`, which takes its updates and its links."""
-    if id(x) not in _links:
+    links = _mine.links
+    if id(x) not in links:
         return
     _spread(x, new)
-    for _, y, where in _links.pop(id(x)):
-        _links[id(y)] = [e for e in _links[id(y)] if e[1] is not x]
+    for _, y, where in links.pop(id(x)):
+        links[id(y)] = [e for e in links[id(y)] if e[1] is not x]
         link(new, y, where)
-    del core.linked[id(x)]
+    _unlink(id(x))
 
 
 def adopt(orig: Array, new: Array) -> Array:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import __future__
 import ast
 import linecache
+import threading
 import types
 
 from .lower import Names
@@ -21,12 +22,20 @@ from .scopes import identifiers
 
 _files: dict[str, tuple[str, dict]] = {}  # filename -> (source, {(first line, name): [nodes]})
 _FILES_KEPT = 64  # (a notebook makes a file of each cell run)
+# held while a file is parsed: CPython (3.11) may fail to make two ASTs at once, in two threads
+# ("AST constructor recursion depth mismatch"), and a file is parsed once
+_parsing = threading.Lock()
 _FUTURE = 0
 for _feature in __future__.all_feature_names:
     _FUTURE |= getattr(__future__, _feature).compiler_flag
 
 
 def _index(filename: str, module_globals) -> dict | None:
+    with _parsing:
+        return _indexed(filename, module_globals)
+
+
+def _indexed(filename: str, module_globals) -> dict | None:
     lines = linecache.getlines(filename, module_globals)
     if not lines:
         return None
