@@ -83,8 +83,8 @@ def axis_index(op: str, axis: int, ndim: int) -> int:
             raise op_error(DTypeError, op, f"axis must be an int, got {axis!r}", "pass one axis as a Python int")
         axis = operator.index(axis)
     if not -ndim <= axis < max(ndim, 1) or (ndim == 0 and axis not in (0, -1)):
-        raise op_error(AxisError, op, f"axis {axis} is out of range for an array of {ndim} dimensions",
-                       f"use an axis in [{-ndim}, {ndim - 1}]" if ndim else "a 0-d array has no axis: reshape it to 1-d")
+        fix = f"use an axis in [{-ndim}, {ndim - 1}]" if ndim else "a 0-d array has no axis: reshape it to 1-d"
+        raise op_error(AxisError, op, f"axis {axis} is out of range for an array of {ndim} dimensions", fix)
     return axis % ndim if ndim else 0
 
 
