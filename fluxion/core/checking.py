@@ -7,8 +7,8 @@ FloatingPointError naming the operation and the user's line when the operation m
 (or an infinity) from operands that had none. The eager fast paths, which skip `bind` where
 the eager interpreter is current, are not taken, so every operation is seen, also those of
 transformations above it (a gradient's backward pass included). A jitted function runs its
-compiled program and checks what it returns; where that holds a NaN its operands did not, it
-runs again operation by operation to find the one that made it (staging.py). Special
+compiled program and checks what it returns; where that holds a NaN, it runs again operation
+by operation to find one that made it (staging.py; where none did, it stands). Special
 functions whose branches make NaNs they then drop are checked as one operation
 (`control.loops.staged_when_eager`).
 
@@ -22,7 +22,7 @@ import contextlib
 
 import numpy as np
 
-from . import errors
+from . import dtypes, errors
 from .array import Array
 from .interpreters import EAGER, EagerProxy, Interpreter, _Ctx, _ctx, thread_states
 
@@ -32,7 +32,10 @@ _switches = [False, False]  # the global switches: (NaN, infinity)
 def _host(x) -> np.ndarray | None:
     """The value of `x` (an Array on any device, or a scalar) where it is floating or complex."""
     v = x._value if x.__class__ is Array else np.asarray(x)
-    return v if v.dtype.kind in "fc" else None
+    return v if v.dtype in _FLOATING else None
+
+
+_FLOATING = frozenset(dtypes.FLOATING)  # (bfloat16's NumPy kind is 'V')
 
 
 class CheckingInterpreter(EagerProxy):
@@ -49,26 +52,23 @@ class CheckingInterpreter(EagerProxy):
         return out
 
     def check(self, op: str, outs, args) -> None:
-        """Raise if `outs` (arrays) hold a NaN or an infinity checked for that `args` did not."""
-        bad = self.found(outs)
-        if bad and not self.found(args):
-            where = f"in {op}'s domain" if bad == "NaN" else f"where {op} is finite"
-            raise errors.op_error(FloatingPointError, op, f"made {bad} from operands without any",
-                                  f"keep the operands {where} (e.g. with fnp.where before the call), or turn off "
-                                  f"fx.config.debug_{'nans' if bad == 'NaN' else 'infs'} to let them through")
+        """Raise if `outs` (arrays) hold a NaN or an infinity checked for that `args` did not (a
+        NaN made from infinities too)."""
+        for test, bad in [(np.isnan, "NaN")] * self.nans + [(np.isinf, "an infinity")] * self.infs:
+            if _holds(outs, test) and not _holds(args, test):
+                where = f"in {op}'s domain" if bad == "NaN" else f"where {op} is finite"
+                raise errors.op_error(FloatingPointError, op, f"made {bad} from operands without any",
+                                      f"keep the operands {where} (e.g. with fnp.where before the call), or turn "
+                                      f"off fx.config.debug_{'nans' if bad == 'NaN' else 'infs'} to let them through")
 
-    def found(self, values) -> str | None:
-        """'NaN' or 'an infinity' where one of `values` holds one that is checked for, else None."""
-        nans, infs = self.nans, self.infs
-        for x in values:
-            v = _host(x)
-            if v is None:
-                continue
-            if nans and np.isnan(v).any():
-                return "NaN"
-            if infs and np.isinf(v).any():
-                return "an infinity"
-        return None
+    def found(self, values) -> bool:
+        """Whether one of `values` holds a NaN or an infinity that is checked for."""
+        return self.nans and _holds(values, np.isnan) or self.infs and _holds(values, np.isinf)
+
+
+def _holds(values, test) -> bool:
+    """Whether `test` (np.isnan or np.isinf) holds for an element of one of `values`."""
+    return any(v is not None and test(v).any() for v in map(_host, values))
 
 
 CHECKER = CheckingInterpreter()

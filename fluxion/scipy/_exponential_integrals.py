@@ -105,7 +105,9 @@ def _expn_value(n: Array, x: Array) -> Array:
     out = _where(use_series, _expn_series(n_ok, _where(use_series, x, _c(0.5, x))), _expn_fraction(n_ok, xf))
     xs = _where(inside, x, _c(1, x))
     out = _where(E.eq_p.bind(n, _c(0, n)), _exp_times(E.neg_p.bind(xs), E.div_p.bind(_c(1, x), xs)), out)
-    at_zero = _where(E.le_p.bind(n, _c(1, n)), _c(np.inf, x), E.div_p.bind(_c(1, n), E.sub_p.bind(n_ok, _c(1, n))))
+    # (the division by at least 1: n - 1 = 0 would make an infinity the select then drops)
+    at_zero = _where(E.le_p.bind(n, _c(1, n)), _c(np.inf, x),
+                     E.div_p.bind(_c(1, n), E.max_p.bind(E.sub_p.bind(n_ok, _c(1, n)), _c(1, n))))
     out = _where(E.eq_p.bind(x, zero), at_zero, _where(E.eq_p.bind(x, _c(np.inf, x)), zero, out))
     bad = E.or_p.bind(nan_n, E.or_p.bind(_is_nan(x), E.lt_p.bind(x, zero)))
     return _where(bad, _c(np.nan, x), out)
@@ -227,7 +229,9 @@ def _expi(x: Array) -> Array:
     series = _ei_series(_where(use_series, x, one))
     root = _ei_near_root(_where(near_root, x, _c(_ROOT, x)))
     # Ei overflows long before 1000 in every dtype: capping there keeps 1/x normal (XLA flushes subnormals)
-    asymptotic = _ei_asymptotic(_where(E.and_p.bind(positive, large), E.min_p.bind(x, _c(1000, x)), _c(100, x)))
+    # (elsewhere the series' own start, where Ei is finite in float32 too)
+    asymptotic = _ei_asymptotic(_where(E.and_p.bind(positive, large), E.min_p.bind(x, _c(1000, x)),
+                                       _c(_ASYMPTOTIC_FROM[x.dtype], x)))
     right = _where(near_root, root, _where(large, asymptotic, series))
     left = E.neg_p.bind(_expn_value(one, E.neg_p.bind(_where(positive, zero, x))))  # Ei(x) = -E_1(-x) for x < 0
     out = _where(positive, right, left)

@@ -165,8 +165,9 @@ def _t() -> SimpleNamespace:
             df = _safe(finite, df, 1)
             centre = (y * y < 1e-6) & (y * y < 1e-6 * df)
             t = tail(_safe(centre, 1, y), df)
-            u = _safe(centre, y, 0) ** 2 / df
-            series = y * (1 - u * (df + 1) / 6 * (1 - u * 3 * (df + 3) / 20))
+            near = _safe(centre, y, 0)  # (elsewhere 0: the series of a far y would be outside lower's domain)
+            u = near ** 2 / df
+            series = near * (1 - u * (df + 1) / 6 * (1 - u * 3 * (df + 3) / 20))
             middle = lower(0.5 + series * fnp.exp(-sp.betaln(df / 2, 0.5)) / fnp.sqrt(df))
             return fnp.where(finite, fnp.where(centre, middle, fnp.where(y < 0, lower(t), upper(t))), normal(y))
         # in float32 the rounding of x = df / (df + y**2) costs the tail a digit per decade of df

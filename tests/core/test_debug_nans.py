@@ -70,6 +70,40 @@ def test_a_jitted_function_runs_compiled_until_it_returns_a_nan():
     assert np.isnan(float(jitted(fnp.asarray(NEG))))  # and runs unchecked again
 
 
+def test_nans_made_from_infinities_bfloat16_and_beside_a_nan_argument_raise():
+    inf = fnp.asarray(np.inf)
+    with fx.debug_nans(), fx.debug_infs():  # (operands with an infinity still make no NaN of their own)
+        for f in (lambda: inf - inf, lambda: fx.jit(lambda x: x * 0.0)(inf)):
+            with pytest.raises(FloatingPointError, match="made NaN"):
+                f()
+    with fx.debug_nans():
+        with pytest.raises(FloatingPointError, match="div: made NaN"):
+            fnp.zeros(2, dtype=fnp.bfloat16) / fnp.zeros(2, dtype=fnp.bfloat16)
+        with pytest.raises(FloatingPointError, match="log: made NaN"):  # (the NaN argument is not log's)
+            fx.jit(lambda x, y: (fnp.log(x), y * 2.0))(fnp.asarray(-1.0), fnp.asarray(np.nan))
+
+
+def test_a_jitted_function_returning_a_nan_of_its_constants_does_not_raise():
+    x, c = fnp.asarray([0.5, 2.0]), fnp.asarray([np.nan, 1.0])
+    with fx.debug_nans():  # (as eagerly: no operation made the NaN)
+        np.testing.assert_array_equal(np.asarray(fx.jit(lambda v: fnp.where(v > 1, v, fnp.nan))(x)), [np.nan, 2.0])
+        np.testing.assert_array_equal(np.asarray(fx.jit(lambda v: v + c)(x)), [np.nan, 3.0])
+
+
+def test_special_functions_whose_unused_branches_overflow_do_not_raise():
+    import fluxion.scipy.special as fsp
+    import fluxion.scipy.stats as fst
+    import scipy.special
+    import scipy.stats
+    x = np.asarray([1e-3, 0.5, 3.0], np.float32)
+    with fx.debug_infs(), fx.debug_nans():
+        for ours, theirs in ((fsp.exp1, scipy.special.exp1), (fsp.expi, scipy.special.expi),
+                             (lambda v: fsp.expn(2, v), lambda v: scipy.special.expn(2, v)),
+                             (lambda v: fst.t.logcdf(-v, 2.0), lambda v: scipy.stats.t.logcdf(-v, 2.0))):
+            np.testing.assert_allclose(np.asarray(ours(fnp.asarray(x))), theirs(x.astype(np.float64)), rtol=1e-5)
+            fx.grad(lambda v: ours(v).sum())(fnp.asarray(x))
+
+
 def _programs():
     x = fnp.asarray(np.linspace(0.1, 2.0, 12).reshape(3, 4))
     return [
