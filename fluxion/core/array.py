@@ -329,8 +329,16 @@ class Tracer(Array):
                               f"{type(self).__name__} values cannot be rebound in place",
                               "write x = x.at[i].set(v) (or x = x + y) instead")
 
+    def __copy__(self):  # a value of its own, as NumPy's copy: an in-place update of one never shows in the other
+        from ..ops.elementwise import convert_element_type_p  # (the operations build on this module)
+        return convert_element_type_p.bind(self, new_dtype=self.dtype, weak=self.weak)
+
+    def __deepcopy__(self, memo):
+        return self.__copy__()
+
     def __reduce__(self):
-        raise ArgumentTypeError("a traced value cannot be pickled")
+        raise errors.op_error(ArgumentTypeError, "pickle", f"a traced value ({self.aval}) cannot be pickled",
+                              "pickle the concrete result, outside the transformation")
 
 
 _VALUE = Array._value  # the slot, which PendingArray's property stands in front of

@@ -122,5 +122,12 @@ def _short(x, width: int = 40) -> str:
 
 @functools.cache
 def _fluxion_kind(builtin: type[Exception]) -> type[FluxionError]:
-    """A FluxionError that is also the rarer built-in `builtin` (OverflowError, ZeroDivisionError...)."""
-    return type(builtin.__name__, (FluxionError, builtin), {"__module__": __name__})
+    """A FluxionError that is also the rarer built-in `builtin` (OverflowError, ZeroDivisionError...).
+    Its errors pickle as the call that makes the class again (they cross process boundaries)."""
+    def reduce(self):
+        return _kind_error, (builtin, self.args), self.__dict__ or None
+    return type(builtin.__name__, (FluxionError, builtin), {"__module__": __name__, "__reduce__": reduce})
+
+
+def _kind_error(builtin: type[Exception], args: tuple) -> FluxionError:
+    return _fluxion_kind(builtin)(*args)

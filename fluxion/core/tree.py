@@ -173,6 +173,9 @@ class TreeDef:
     def __eq__(self, other):
         return self is other or isinstance(other, TreeDef) and self._key == other._key
 
+    def __reduce__(self):  # (made again: a hash is of its own process)
+        return TreeDef, (self.node, self.aux, self.subtrees)
+
     def __hash__(self):
         try:
             return self._hash

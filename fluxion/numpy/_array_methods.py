@@ -338,6 +338,7 @@ def install(ns) -> None:
     Array.partition = _partition
     Array.fill = _fill
     Array.tobytes = lambda self, order="C": np.asarray(self._host("tobytes()")).tobytes(order)
+    Array.__bytes__ = _bytes
     Array.compress = lambda self, condition, axis=None: _ns.compress(condition, self, axis)
     Array.__contains__ = lambda self, value: bool(_ns.any(self == value))
     Array.__round__ = _round
@@ -355,6 +356,12 @@ def _astype(self, dtype, copy=True, device=None, *, order="K", casting="unsafe",
         raise op_error(DTypeError, "astype", f"cannot convert {self.dtype} to {_dtype('astype', dtype)} under the "
                        f"{casting!r} casting rule", "pass casting='unsafe' (the default), or another dtype")
     return _ns.astype(self, dtype, copy=copy, device=device)
+
+
+def _bytes(self) -> bytes:
+    """bytes(x) as NumPy's: the raw values (not one byte per element), but of a 0-d integer n, n
+    zero bytes (Python takes an int-like object as a count first)."""
+    return bytes(operator.index(self)) if self.ndim == 0 and self.dtype in dtypes.INTEGER else self.tobytes()
 
 
 def _check_version(api_version):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core import dtypes
 from ..core.array import Array
 from ._creation import asarray
 from ._indexing import nonzero
@@ -64,9 +65,15 @@ def fromfile(file, dtype=float, count: int = -1, sep: str = "", offset: int = 0)
 
 
 def load(file, *args, **kwargs):
-    """NumPy's load: a .npy file gives an Array; an .npz archive gives NumPy's lazy mapping."""
+    """NumPy's load: a .npy file gives an Array; an .npz archive gives NumPy's lazy mapping.
+    NumPy saves bfloat16 as 2-byte voids, read back as bfloat16 (as jax's load does)."""
     out = np.load(file, *args, **kwargs)
-    return asarray(out) if isinstance(out, np.ndarray) else out
+    if not isinstance(out, np.ndarray):
+        return out
+    return asarray(out.view(dtypes.bfloat16) if out.dtype == _VOID2 else out)
+
+
+_VOID2 = np.dtype("V2")
 
 
 def save(file, arr, allow_pickle: bool = True):

@@ -643,6 +643,8 @@ def dispatching(jitted: Jitted):
     for name in _PUBLIC:
         setattr(dispatched, name, getattr(jitted, name))
     jitted._forget = dispatched.forget
+    itself = weakref.ref(dispatched)  # (a deep copy of a jitted function is itself, as of any function)
+    dispatched.__deepcopy__ = lambda memo: itself()
     return dispatched
 
 

@@ -207,4 +207,11 @@ def _discover() -> list[XlaDevice]:
     return found
 
 
-DEVICES = _discover()  # this module is loaded when devices are first needed
+def __getattr__(name: str):
+    """`DEVICES`, found when first asked for: XLA's backend starts then, not when a function is
+    jitted (a process forked before it starts may still use it)."""
+    if name == "DEVICES":
+        global DEVICES
+        DEVICES = _discover()
+        return DEVICES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
