@@ -111,6 +111,8 @@ def _debug_batch(args, dims, *, callback):
 def _pure_batch(args, dims, *, callback, result_avals, vmap_method):
     size = batch_size(args, dims)
     batched_avals = _batched_types(result_avals, size)
+    if size == 0:  # no example to call back for (as sequentially, and as jax's other methods)
+        return [S.full(t.shape, 0, t.dtype) for t in batched_avals], (0,) * len(batched_avals)
     if vmap_method == "sequential":
         args, callback = _leading(args, dims), _PerExample(callback, [d is not None for d in dims], size, result_avals)
     elif vmap_method == "expand_dims":  # unbatched operands get an axis of size 1

@@ -61,8 +61,11 @@ def test_pure_callback_under_vmap_matches_a_loop_for_each_vmap_method():
             out = g(fnp.asarray(xs), fnp.asarray(col))
             np.testing.assert_array_equal(out, np.stack([host(r, col) for r in rows]))
             assert calls[:len(shapes)] == shapes
-    empty = fx.vmap(lambda r: fx.pure_callback(host, fx.ShapeDtypeStruct((3,), fnp.float32), r, col))(fnp.ones((0, 3)))
-    assert empty.shape == (0, 3)
+    for method in ("sequential", "expand_dims", "broadcast_all"):  # no example: no call, as in jax
+        calls.clear()
+        empty = fx.vmap(lambda r: fx.pure_callback(host, fx.ShapeDtypeStruct((3,), fnp.float32), r, col,
+                                                   vmap_method=method))(fnp.ones((0, 3)))
+        assert empty.shape == (0, 3) and calls == []
 
 
 def test_pure_callback_casts_results_of_the_same_kind_and_refuses_others():
