@@ -64,17 +64,10 @@ class _Ctx(threading.local):
         with _threads_lock:
             _threads[threading.current_thread()] = self.__dict__
 
-    def __reduce__(self):  # (a function pickled by value, as cloudpickle does, may name it: it stays this process's)
-        return _this_ctx, ()
-
 
 _threads: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # thread -> its `_ctx` state
 _threads_lock = threading.Lock()
 _ctx = _Ctx()
-
-
-def _this_ctx() -> _Ctx:
-    return _ctx
 
 
 def thread_states() -> list[dict]:

@@ -1,6 +1,6 @@
 """What crosses a process boundary (pickling, as multiprocessing does) or is copied: errors keep
 their class and message, tree structures their hash in the process that loads them, traced
-values copy as values of their own, jitted and differentiated functions copy and cloudpickle,
+values copy as values of their own, objects holding jitted functions deep-copy,
 bfloat16 arrays come back from .npy files, and `bytes(x)` is the raw values.
 
 Oracles: NumPy (`bytes`, `.npy` files), the objects before the round trip, a fresh process
@@ -74,17 +74,11 @@ def test_traced_values_copy_as_values_of_their_own():
         fx.jit(lambda p: pickle.dumps(p))(x)
 
 
-def test_jitted_and_differentiated_functions_copy_and_cloudpickle():
-    cloudpickle = pytest.importorskip("cloudpickle")
+def test_an_object_holding_a_jitted_function_deep_copies():
     jitted = fx.jit(lambda x: x * 2.0)
-    holder = copy.deepcopy({"step": jitted})
+    holder = copy.deepcopy({"step": jitted, "w": fnp.ones(2)})
     assert holder["step"] is jitted
-    x = fnp.asarray([1.0, 3.0])
-    loss = lambda v: fnp.sum(v ** 2)  # noqa: E731
-    for make in (fx.grad, fx.value_and_grad):
-        again = pickle.loads(cloudpickle.dumps(make(loss)))
-        for got, want in zip(fx.tree.leaves(again(x)), fx.tree.leaves(make(loss)(x))):
-            np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+    np.testing.assert_array_equal(np.asarray(holder["step"](holder["w"])), [2.0, 2.0])
 
 
 def test_bfloat16_arrays_come_back_from_npy_files_and_bytes_are_the_raw_values():
