@@ -377,6 +377,11 @@ class _Custom:
         self._signature = None
         self._conversion = None  # (functions, the copy `converted` made of them, or None when it is this)
 
+    def _refuse_symbolic_zeros(self, symbolic_zeros: bool) -> None:
+        if symbolic_zeros:
+            raise op_error(NotImplementedError, self._kind, "symbolic_zeros=True is not supported: zero tangents "
+                           "and cotangents come as arrays of zeros", "drop symbolic_zeros=True")
+
     def _functions(self) -> tuple:
         """The function and its rule's functions (None where not defined yet)."""
         return (self.fun, *[getattr(self, n) for n in self._rules])
@@ -508,9 +513,7 @@ class custom_jvp(_Custom):
         >>> float(fx.grad(f)(0.5))
         2.0
         """
-        if symbolic_zeros:
-            raise op_error(NotImplementedError, "custom_jvp", "symbolic_zeros=True is not supported: the rule "
-                           "receives zero tangents as arrays of zeros", "drop symbolic_zeros=True")
+        self._refuse_symbolic_zeros(symbolic_zeros)
         self._jvp, self._zeros = jvp, False
         return jvp
 
@@ -585,9 +588,8 @@ class custom_vjp(_Custom):
         self._fwd = self._bwd = None
 
     def defvjp(self, fwd: Callable, bwd: Callable, symbolic_zeros: bool = False, optimize_remat: bool = False) -> None:
-        """Set the rule: `fwd(*args) -> (output, residuals)`, `bwd(*nondiff_args, residuals, ct) -> cts`.
-        (jax's `symbolic_zeros=True` is not supported; `optimize_remat`, a memory optimisation
-        of jax's, changes nothing here.)
+        """Set the rule: `fwd(*args) -> (output, residuals)`, `bwd(*nondiff_args, residuals, ct) -> cts`
+        (jax's `symbolic_zeros=True` is not supported; its `optimize_remat` changes nothing here).
 
         >>> import fluxion as fx, fluxion.numpy as fnp
         >>> f = fx.custom_vjp(fnp.sin)
@@ -595,9 +597,7 @@ class custom_vjp(_Custom):
         >>> float(fx.grad(f)(0.0))
         1.0
         """
-        if symbolic_zeros:
-            raise op_error(NotImplementedError, "custom_vjp", "symbolic_zeros=True is not supported: fwd receives "
-                           "the primal values, and zero cotangents come as arrays of zeros", "drop symbolic_zeros=True")
+        self._refuse_symbolic_zeros(symbolic_zeros)
         self._fwd, self._bwd = fwd, bwd
 
     def __call__(self, *args, **kwargs):
