@@ -16,7 +16,7 @@ from ...ops import elementwise as E
 from ...ops._ad import Zero, differentiable, instantiate, zeros
 from .._convert import call_converted_for_updates
 from .blocks import EagerJVP, EagerLinearizer, backward_env, eager_backward
-from .custom import ReverseOnlyError, loops_taped, refusing_reverse_only
+from .reverse_only import ReverseOnlyError, loops_taped, refusing_reverse_only
 from .jvp import JVPInterpreter, JVPTracer
 from .partial_eval import StagingInterpreter
 from .transpose import backward_pass

@@ -16,11 +16,9 @@ being differentiated that the function closes over are refused with an error nam
 """
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
 import inspect
-import threading
 import types
 from typing import Callable, Sequence
 
@@ -28,7 +26,7 @@ import numpy as np
 
 from ...core import tree
 from ...core.array import Array, Tracer, to_array
-from ...core.errors import ArgumentTypeError, DTypeError, ShapeError, TracerLeakError, op_error
+from ...core.errors import DTypeError, ShapeError, TracerLeakError, op_error
 from ...core.interpreters import Interpreter, _ctx, push, use
 from ...core.primitive import Primitive, abstract_eval, transpose_rules
 from ...core.types import ArrayType
@@ -38,6 +36,7 @@ from ...ops._batch import to_front
 from ..batching.interpreter import BatchInterpreter, BatchTracer
 from .jvp import JVPInterpreter, JVPTracer
 from .partial_eval import StagingInterpreter
+from .reverse_only import reverse_only, trying_forward_gradient
 
 
 class Forwarding(Interpreter):
@@ -658,8 +657,8 @@ _DYNAMIC = object()  # marks, among the residual leaves, one that travels as an 
 
 def _custom_vjp_rule(interp, primals, tangents, *, fun, fwd, bwd, nums, nondiff, in_tree, out_tree, closed=0):
     name = _name(fun)
-    if _refusing.on:
-        raise _reverse_only(name)
+    if trying_forward_gradient():
+        raise reverse_only(name)
     result = fwd(*_merge(nums, nondiff, tree.unflatten(in_tree, primals)))
     out, res = _pair(result, "custom_vjp", f"the fwd rule of {name}", "(output, residuals)")
     out_leaves, out_tree.value = tree.flatten(out)
@@ -685,61 +684,8 @@ custom_vjp_call_p = CallPrimitive("custom_vjp_call", _call_impl, ("fun", "fwd", 
                                   jvp=_jvp_of_call("custom_vjp", _custom_vjp_rule))
 
 
-class ReverseOnlyError(ArgumentTypeError):
-    """Forward mode met a custom_vjp function, which has a reverse-mode rule only."""
-
-
-def _reverse_only(name: str) -> ReverseOnlyError:
-    return op_error(ReverseOnlyError, "custom_vjp", f"{name} has only a reverse-mode rule (defvjp), so forward mode "
-                    "(fx.jvp, fx.jacfwd, fx.linearize) cannot differentiate it",
-                    "use reverse mode (fx.grad, fx.vjp, fx.jacrev), or define the derivative with fx.custom_jvp, "
-                    "which serves both modes")
-
-
-class _Refusing(threading.local):
-    on = False
-
-
-_refusing = _Refusing()
-
-
-def trying_forward_gradient() -> bool:
-    """Whether a gradient is being tried in forward mode (inside `refusing_reverse_only`)."""
-    return _refusing.on
-
-
-@contextlib.contextmanager
-def refusing_reverse_only():
-    """While a gradient is tried in forward mode: differentiating a custom_vjp function raises
-    ReverseOnlyError at once (inside a loop's body its forward part would be staged and fail only
-    when compiled)."""
-    before, _refusing.on = _refusing.on, True
-    try:
-        yield
-    finally:
-        _refusing.on = before
-
-
-class _Tapes(threading.local):
-    count = 0
-
-
-_tapes = _Tapes()
-
-
-def taping_a_loop() -> None:
-    """Called where reverse mode tapes the states of a loop (a `while_loop` whose trip count
-    depends on the data)."""
-    _tapes.count += 1
-
-
-def loops_taped() -> int:
-    """How many loops reverse mode has taped in this thread."""
-    return _tapes.count
-
-
 def _custom_lin_impl(*args, call):
-    raise _reverse_only(call.name)
+    raise reverse_only(call.name)
 
 
 def _custom_lin_transpose(cts, *args, call):

@@ -28,6 +28,7 @@ from ...core.program import sub_programs
 from ...core.types import ArrayType
 from ...ops.collectives import axis_names, collective_rules
 from ..autodiff.partial_eval import out_types
+from ..autodiff.reverse_only import ReverseOnlyError, trying_forward_gradient
 
 
 class BatchTracer(Tracer):
@@ -122,6 +123,5 @@ def _refuse_forward_gradient(prim) -> None:
     """Refuse a collective while fx.grad tries forward mode: with the examples coupled, a forward
     pass sums each example's derivatives over every example's input, where a gradient (reverse
     mode, as in jax) sums over every example's output. grad then takes reverse mode."""
-    from ..autodiff.custom import ReverseOnlyError, trying_forward_gradient  # (custom.py imports this module)
     if trying_forward_gradient():
         raise ReverseOnlyError(f"{prim.name}: a gradient through it needs reverse mode")
