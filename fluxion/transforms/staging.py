@@ -96,8 +96,12 @@ def _traceable(x, i, in_tree, args, static_argnums, arguments) -> Array:
         return to_array(x)
     except (TypeError, ValueError):
         name, ref = arguments.leaves(in_tree, len(args), static_argnums)[i]
+        fix = f"mark it static ({arguments.hint([ref])}) or pass an array"
+        if _placeholder(x) is not x:
+            fix = "pass an array of that type; to compile for a type without an array, call .lower(...) on the " \
+                  "jitted function, or use fx.eval_shape for the output types"
         raise op_error(TypeError, "jit", f"argument `{name}` is a {type(x).__name__}, which is not an array",
-                       f"mark it static ({arguments.hint([ref])}) or pass an array") from None
+                       fix) from None
 
 
 def _input(x, i, in_tree, args, static_argnums, arguments) -> Array:
@@ -182,6 +186,15 @@ def _aval(x) -> ArrayType:
     if not isinstance(x, (Array, np.ndarray)) and hasattr(x, "shape") and hasattr(x, "dtype"):
         return ArrayType(tuple(x.shape), dtypes.canonicalize(x.dtype))
     return to_array(x).aval
+
+
+def _placeholder(x):
+    """An argument of `lower` given by its type (an `ArrayType`, a `ShapeDtypeStruct` of fluxion
+    or jax) as an array of that type, which takes no memory; any other argument as it is."""
+    if isinstance(x, ArrayType) or (type(x).__name__ == "ShapeDtypeStruct" and hasattr(x, "dtype")):
+        aval = _aval(x)
+        return Array(np.broadcast_to(np.zeros((), aval.dtype), aval.shape), aval.weak or getattr(x, "weak_type", False))
+    return x
 
 
 class _Entry:
@@ -361,6 +374,11 @@ class Jitted:
         True
         """
         nums = self._arguments.positions(self._static_nums, len(args))
+        dyn = tree.map(_placeholder, ([a for i, a in enumerate(args) if i not in nums],
+                                      {k: v for k, v in kwargs.items() if k not in self.static_argnames}))
+        it = iter(dyn[0])
+        args = tuple(a if i in nums else next(it) for i, a in enumerate(args))
+        kwargs = {**kwargs, **dyn[1]}
         program, _, out_tree = trace(self.fun, args, kwargs, nums, self.static_argnames, self._arguments)
         key = self._key(args, kwargs)[0]
         entry = _Entry(self._compiled(program, key, len(args)), out_tree)

@@ -34,6 +34,26 @@ def test_compiled_lowering_on_an_xla_device_gives_arrays_there():
     assert out.device == xla and out.tolist() == [2.0, 2.0, 2.0]
 
 
+def test_lowering_for_types_without_arrays_compiles_the_same_program():
+    import jax
+
+    def f(x, n, y):
+        return (x * 2 + y["a"]).sum() * n
+    jitted = fx.jit(f, static_argnums=1)
+    kinds = [fx.ShapeDtypeStruct((3,), "float32"), jax.ShapeDtypeStruct((3,), np.float32)]
+    compiled = jitted.lower(kinds[0], 2, y={"a": kinds[1]}).compile()
+    x, a = np.arange(3.0, dtype=np.float32), np.ones(3, np.float32)
+    np.testing.assert_array_equal(compiled(x, y={"a": a}), f(x, 2, {"a": a}))
+    with pytest.raises(TypeError, match=r"changed from f32\[3\] to f32\[4\]"):
+        compiled(np.ones(4, np.float32), y={"a": np.ones(4, np.float32)})
+    # a weak scalar type keeps a Python number's dtype; a large type takes no memory
+    weak = fx.jit(lambda s: s + fnp.ones(2, dtype=fnp.float16)).lower(fx.ShapeDtypeStruct((), "float32", weak_type=True))
+    assert weak.compile()(2.0).dtype == fnp.float16
+    assert "reduce" in fx.jit(fnp.sum).lower(fx.ShapeDtypeStruct((50_000, 50_000), "float32")).as_text()
+    with pytest.raises(TypeError, match=r"\.lower\(\.\.\.\)"):  # a call needs arrays; the fix names lower
+        jitted(kinds[0], 2, {"a": x})
+
+
 @pytest.mark.parametrize("args, kwargs, change", [
     ((fnp.ones(3),), {"n": 2}, "argument `x` changed from f32[4] to f32[3]"),
     ((fnp.ones(4, dtype=fnp.float64),), {"n": 2}, "argument `x` changed from f32[4] to f64[4]"),

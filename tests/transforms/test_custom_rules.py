@@ -190,6 +190,30 @@ def test_custom_jvp_nondiff_argnums_pass_first_to_the_rule():
     assert float(fx.grad(lambda x: apply(fnp.exp, x))(0.0)) == 1.0
 
 
+def test_custom_jvp_nondiff_argument_holding_a_traced_array_is_not_differentiated_as_in_jax():
+    jax = jax_x64()
+
+    def define(custom, m):
+        @functools.partial(custom, nondiff_argnums=(1,))
+        def scaled(x, opts, y):
+            return m.sin(x) * opts["s"] + y * opts["k"]
+        scaled.defjvp(lambda opts, p, t: (scaled(p[0], opts, p[1]),
+                                          m.cos(p[0]) * opts["s"] * t[0] + opts["k"] * t[1]))
+        return scaled
+
+    f, g = define(fx.custom_jvp, fnp), define(jax.custom_jvp, jax.numpy)
+    x, s, y = np.array([0.3, 1.2]), np.array([2.0, -1.5]), np.array([0.5, 4.0])
+    cases = [  # (fluxion, jax) programs whose nondiff values are traced by jit, vmap or differentiation
+        lambda t, m, f: t.jit(t.grad(lambda x, s: f(x, {"s": s, "k": 3.0}, s).sum(), argnums=(0, 1)))(x, s),
+        lambda t, m, f: t.vmap(t.grad(lambda x, s, y: f(x, {"s": s, "k": 3.0}, y)))(x, s, y),
+        lambda t, m, f: t.vmap(lambda x, s: f(x, {"s": s, "k": s}, x))(x, s),
+        lambda t, m, f: t.jacfwd(lambda s: f(x, {"s": s, "k": 2.0}, y))(s),
+        lambda t, m, f: t.hessian(lambda x: f(x, {"s": x, "k": x}, x).sum())(x),
+    ]
+    for case in cases:
+        fx.tree.map(np.testing.assert_allclose, case(fx, fnp, f), case(jax, jax.numpy, g))
+
+
 def test_custom_jvp_keyword_and_default_arguments_become_positional():
     @fx.custom_jvp
     def scale(x, k=2.0):

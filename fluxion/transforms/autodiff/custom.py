@@ -450,6 +450,8 @@ class _Custom:
         nondiff = tuple(args[n] for n in nums)
         for n, v in zip(nums, nondiff):
             if any(isinstance(leaf, Tracer) for leaf in tree.leaves(v)):
+                if self._kind == "custom_jvp":
+                    return self._traced_nondiff(args, nums)
                 raise op_error(TypeError, self._kind, f"argument {n} of {_name(self.fun)} is in nondiff_argnums but "
                                "holds a traced array", "pass arrays as ordinary arguments; nondiff_argnums is for "
                                "Python values such as functions, shapes and flags")
@@ -477,7 +479,8 @@ class custom_jvp(_Custom):
     Args:
       fun: the function; it is what runs when no derivative is taken.
       nondiff_argnums: positions of arguments that are not differentiated (Python values such
-        as functions or flags); the rule receives them first.
+        as functions or flags; arrays there are held constant, as by stop_gradient); the rule
+        receives them first.
       nondiff_argnames: the same, by parameter name.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
@@ -553,6 +556,28 @@ class custom_jvp(_Custom):
         if custom_jvp_call_p.inline(_ctx.interp):
             return self.fun(*args, **kwargs)
         return self._bind(custom_jvp_call_p, args, kwargs, fun=self.fun, jvp=self._jvp, zeros=self._zeros)
+
+
+    def _traced_nondiff(self, args: tuple, nums: tuple[int, ...]):
+        """The call where nondiff arguments hold traced arrays (under jit or vmap): as in jax, those
+        arrays are not differentiated; they become arguments of a function without nondiff_argnums."""
+        leaves, structure = tree.flatten(tuple(args[n] for n in nums))
+        traced = [i for i, leaf in enumerate(leaves) if isinstance(leaf, Tracer)]
+
+        def nondiff(values):
+            full = list(leaves)
+            for i, v in zip(traced, values):
+                full[i] = v
+            return tree.unflatten(structure, full)
+
+        @functools.wraps(self.fun)
+        def fun(values, *diff):
+            return self.fun(*_merge(nums, nondiff(values), diff))
+
+        inner = custom_jvp(fun)
+        inner.defjvp(lambda primals, tangents: self._jvp(*nondiff(primals[0]), primals[1:], tangents[1:]))
+        values = [E.stop_gradient_p.bind(leaves[i]) for i in traced]
+        return inner(values, *(a for i, a in enumerate(args) if i not in nums))
 
 
 class custom_vjp(_Custom):
