@@ -16,6 +16,8 @@
   operation by operation to find it (core/checking.py). Operations run slower meanwhile.
   `with fx.debug_nans():` turns it on for a block, in its own thread only; the switch here
   applies to every thread, and reading it tells what applies in the thread that reads it.
+- `disable_jit`: functions made by `jit` run as plain Python, operation by operation, in every
+  thread (`with fx.disable_jit():` does it for a block).
 
 Setting an attribute (`fx.config.debug_nans = True`) is the same as `update`.
 
@@ -34,7 +36,7 @@ jit_cache_size: int = 256
 convert_control_flow: bool = True
 
 _SWITCHES = {"log_compiles": bool, "explain_cache_misses": bool, "jit_cache_size": int, "convert_control_flow": bool,
-             "debug_nans": bool, "debug_infs": bool}
+             "debug_nans": bool, "debug_infs": bool, "disable_jit": bool}
 
 
 def update(name: str, value) -> None:
@@ -63,13 +65,30 @@ def update(name: str, value) -> None:
         from .backends.xla.dispatch import checks_switched
         set_checks(**{key[6:]: value})
         checks_switched.set_global(switches())
+    elif key == "disable_jit":  # (the switch that XLA's dispatcher reads)
+        from .backends.xla.dispatch import disable_globally
+        disable_globally(value)
     else:
         globals()[key] = value
+
+
+def _jit_disabled(self) -> bool:
+    from .backends.xla.dispatch import globally_disabled
+    return globally_disabled()
 
 
 class _Switches(types.ModuleType):
     debug_nans = property(lambda self: CHECKER.nans)
     debug_infs = property(lambda self: CHECKER.infs)
+    disable_jit = property(_jit_disabled)
+
+    def __getattr__(self, name: str):
+        """A switch read by jax's name (`fx.config.jax_log_compiles`); `jax_enable_x64` is True."""
+        if name == "jax_enable_x64":
+            return True
+        if name.startswith("jax_") and name[4:] in _SWITCHES:
+            return getattr(self, name[4:])
+        raise AttributeError(f"module 'fluxion.config' has no switch {name!r}")
 
     def __setattr__(self, name: str, value) -> None:
         if name in _SWITCHES:

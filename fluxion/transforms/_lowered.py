@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..core import tree
+from ..core.types import ShapeDtypeStruct
 
-class Lowered:
+
+class _Trees:
+    """The structures of a lowered call's traced arguments, `(args, kwargs)`, and of its outputs."""
+
+    def __init__(self, in_tree, out_tree):
+        self.in_tree, self.out_tree = in_tree, out_tree
+
+
+class Lowered(_Trees):
     """`jit(f).lower(*args, **kwargs)`: `.program` (optimized), `.consts` (the constants passed to
-    XLA as parameters), `.device` (None for host arrays), `.as_text()` (StableHLO) and `.compile()`.
+    XLA as parameters), `.device` (None for host arrays), `.as_text()` (StableHLO), `.compile()`,
+    and as in jax `.in_tree`, `.out_tree`, `.out_info` (the output types), `.compiler_ir()` and
+    `.cost_analysis()`.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> f = fx.jit(lambda x, n: x * n, static_argnums=1)
@@ -16,25 +28,37 @@ class Lowered:
     [3.0, 3.0]
     """
 
-    def __init__(self, executable, call: Callable[[tuple, dict], Any]):
+    def __init__(self, executable, call: Callable[[tuple, dict], Any], in_tree, out_tree):
+        super().__init__(in_tree, out_tree)
         self._executable, self._call = executable, call
         self.program, self.consts, self.device = executable.program, executable.consts, executable.device
+        self.out_info = tree.unflatten(out_tree, [ShapeDtypeStruct(v.aval.shape, v.aval.dtype, weak_type=v.aval.weak)
+                                                  for v in self.program.outputs])
 
     def as_text(self) -> str:
         """The StableHLO text of the computation."""
         return self._executable.as_text()
 
+    def compiler_ir(self, dialect: str = "stablehlo"):
+        """The computation as an MLIR module ("stablehlo") or XLA's HLO ("hlo")."""
+        return self._executable.lower().compiler_ir(dialect)
+
+    def cost_analysis(self):
+        """XLA's estimate of the computation's cost before compiling it (see `Compiled.cost_analysis`)."""
+        return self._executable.lower().cost_analysis()
+
     def compile(self) -> Compiled:
-        return Compiled(self._executable.compile(), self._call)
+        return Compiled(self._executable.compile(), self._call, self.in_tree, self.out_tree)
 
 
-class Compiled:
+class Compiled(_Trees):
     """The compiled computation of a `Lowered`: `.as_text()` is XLA's optimized HLO,
     `.cost_analysis()` and `.memory_analysis()` XLA's estimates of its cost, and a call
     takes the traced arguments of the lowered call (not its static ones) and gives the jitted
     function's outputs; arguments of another signature raise a TypeError naming the change."""
 
-    def __init__(self, compiled, call: Callable[[tuple, dict], Any]):
+    def __init__(self, compiled, call: Callable[[tuple, dict], Any], in_tree, out_tree):
+        super().__init__(in_tree, out_tree)
         self._compiled, self._call = compiled, call
 
     def as_text(self) -> str:

@@ -379,7 +379,7 @@ class Jitted:
         it = iter(dyn[0])
         args = tuple(a if i in nums else next(it) for i, a in enumerate(args))
         kwargs = {**kwargs, **dyn[1]}
-        program, _, out_tree = trace(self.fun, args, kwargs, nums, self.static_argnames, self._arguments)
+        program, in_tree, out_tree = trace(self.fun, args, kwargs, nums, self.static_argnames, self._arguments)
         key = self._key(args, kwargs)[0]
         entry = _Entry(self._compiled(program, key, len(args)), out_tree)
         static_args = {i: args[i] for i in sorted(nums)}
@@ -397,7 +397,7 @@ class Jitted:
                                "the jitted function, which compiles for each signature")
             return entry.build(entry.executable.run(arrays))
 
-        return Lowered(entry.executable, call)
+        return Lowered(entry.executable, call, in_tree, out_tree)
 
     def _compiled(self, program: Program, key, nargs: int):
         """The XLA executable of `program` for the call signature `key`, which says the device."""
@@ -681,6 +681,24 @@ def disable_jit(disable: bool = True):
     from ..backends.xla import dispatch
     with dispatch.disabled(disable):
         yield
+
+
+@contextlib.contextmanager
+def ensure_compile_time_eval():
+    """jax's block in which operations on values known while tracing are computed at once. In
+    fluxion they always are: under `jit`, what does not depend on the arguments is computed as
+    it is traced (so it can decide shapes and Python control flow), and the block changes nothing.
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> @fx.jit
+    ... def f(x):
+    ...     with fx.ensure_compile_time_eval():
+    ...         n = int(fnp.arange(4).sum())
+    ...     return fnp.zeros(n) + x
+    >>> f(1.0).tolist()
+    [1.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+    """
+    yield
 
 
 _PUBLIC = ("fun", "static_argnums", "static_argnames", "donate_argnums", "donate_argnames", "device", "lower",

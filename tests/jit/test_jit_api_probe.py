@@ -54,6 +54,35 @@ def test_lowering_for_types_without_arrays_compiles_the_same_program():
         jitted(kinds[0], 2, {"a": x})
 
 
+def test_lowered_and_compiled_describe_their_trees_and_types_as_jax():
+    jax = pytest.importorskip("jax")
+
+    def f(x, n, *, y):
+        return {"a": x * n, "b": (y.sum(),)}
+    args, kwargs = (np.ones(2, np.float32), 3), {"y": np.ones((2, 2))}
+    ours = fx.jit(f, static_argnums=1).lower(*args, **kwargs)
+    theirs = jax.jit(f, static_argnums=1).lower(*args, **kwargs)
+    # the traced arguments' structure, ((args...), {kwargs}), and the outputs', as jax's
+    assert ours.in_tree == fx.tree.structure(((args[0],), kwargs)) and ours.out_tree == fx.tree.structure(f(*args, **kwargs))
+    assert (ours.in_tree.num_leaves, ours.out_tree.num_leaves) == (theirs.in_tree.num_leaves, theirs.out_tree.num_leaves)
+    assert fx.tree.leaves(ours.out_info) == [fx.ShapeDtypeStruct((2,), "float32"), fx.ShapeDtypeStruct((), "float64")]
+    assert fx.tree.structure(ours.out_info) == ours.out_tree
+    assert "stablehlo.multiply" in str(ours.compiler_ir()) and ours.compiler_ir("hlo").as_hlo_text()
+    assert ours.cost_analysis()["flops"] > 0
+    compiled = ours.compile()
+    assert (compiled.in_tree, compiled.out_tree) == (ours.in_tree, ours.out_tree)
+
+
+def test_ensure_compile_time_eval_computes_values_known_while_tracing():
+    @fx.jit
+    def f(x):
+        with fx.ensure_compile_time_eval():
+            n = int(fnp.arange(4).sum())
+            assert not isinstance(fnp.sin(2.0), fx.core.array.Tracer)
+        return fnp.zeros(n) + x
+    np.testing.assert_array_equal(f(2.0), np.full(6, 2.0, np.float32))
+
+
 @pytest.mark.parametrize("args, kwargs, change", [
     ((fnp.ones(3),), {"n": 2}, "argument `x` changed from f32[4] to f32[3]"),
     ((fnp.ones(4, dtype=fnp.float64),), {"n": 2}, "argument `x` changed from f32[4] to f64[4]"),
@@ -105,3 +134,24 @@ def test_a_traced_reshape_size_is_refused_naming_the_argument_and_static_argnums
         fx.jit(lambda a, n: a.reshape(n, -1))(fnp.arange(4.0), 2)
     np.testing.assert_array_equal(fx.jit(lambda a, n: a.reshape(n, -1), static_argnums=1)(fnp.arange(4.0), 2),
                                   np.arange(4.0).reshape(2, -1))
+
+
+def test_config_switch_disables_jit_in_every_thread_and_reads_by_jax_names():
+    import threading
+    kinds = []
+    f = fx.jit(lambda x: kinds.append(type(x).__name__) or x * 2)
+    assert not fx.config.disable_jit and fx.config.jax_enable_x64 and fx.config.jax_log_compiles is False
+    fx.config.update("jax_disable_jit", True)
+    try:
+        assert fx.config.jax_disable_jit
+        worker = threading.Thread(target=f, args=(fnp.ones(2),))
+        worker.start()
+        worker.join()
+        np.testing.assert_array_equal(f(fnp.arange(3.0)), np.arange(3.0) * 2)
+        assert kinds == ["Array", "Array"]  # run as Python on the values, in the other thread too
+    finally:
+        fx.config.disable_jit = False
+    f(fnp.ones(2))
+    assert kinds[-1] == "StagedTracer" and not fx.config.disable_jit
+    with pytest.raises(AttributeError, match="no switch 'jax_platform_name'"):
+        fx.config.jax_platform_name

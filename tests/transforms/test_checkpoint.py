@@ -380,6 +380,12 @@ def test_named_policies_save_the_named_values_and_combine():
     assert len(fx.saved_residuals(f(both), params, x)) == len(inputs) + 2 * len(products)
     assert key(fx.saved_residuals(f(cp.dots_with_no_batch_dims_saveable), params, x)) == key(inputs + products)
     assert cp.checkpoint_dots is cp.dots_saveable
+    # jax's offloading policies save here what they would move to host memory
+    offload = cp.save_and_offload_only_these_names(names_which_can_be_saved=["dot"], names_which_can_be_offloaded=[],
+                                                   offload_src="device", offload_dst="pinned_host")
+    assert key(fx.saved_residuals(f(offload), params, x)) == key(inputs + products)
+    assert key(fx.saved_residuals(f(cp.offload_dot_with_no_batch_dims("device", "pinned_host")), params, x)) == \
+        key(inputs + products)
 
 
 def test_checkpoint_name_is_the_identity_under_jit_vmap_and_derivatives():

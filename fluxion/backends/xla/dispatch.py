@@ -175,6 +175,15 @@ def disabled(disable: bool = True):
     return jax.disable_jit(disable)
 
 
+def disable_globally(disable: bool) -> None:
+    """Set that switch for every thread (`fx.config.disable_jit`)."""
+    jax.config.update("jax_disable_jit", disable)
+
+
+def globally_disabled() -> bool:
+    return bool(jax.config.jax_disable_jit)
+
+
 def _named_unhashable(f, call):
     """`f`, whose error for an unhashable static argument is `call`'s, which names the argument."""
     def jitted(*args, **kwargs):

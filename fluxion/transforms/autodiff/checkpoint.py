@@ -103,6 +103,19 @@ class checkpoint_policies:
         return lambda prim, *avals, **params: not (prim is checkpoint_name_p and params["name"] in names)
 
     @staticmethod
+    def save_and_offload_only_these_names(*, names_which_can_be_saved=(), names_which_can_be_offloaded=(),
+                                          offload_src="device", offload_dst="pinned_host") -> Callable:
+        """jax's policy keeping some named values in device memory and moving others to host
+        memory: here both are saved, in the one memory their arrays live in."""
+        return checkpoint_policies.save_only_these_names(*names_which_can_be_saved, *names_which_can_be_offloaded)
+
+    @staticmethod
+    def offload_dot_with_no_batch_dims(offload_src="device", offload_dst="pinned_host") -> Callable:
+        """jax's policy moving the results of matrix products without batch dimensions to host
+        memory: here they are saved, as by `dots_with_no_batch_dims_saveable`."""
+        return checkpoint_policies.dots_with_no_batch_dims_saveable
+
+    @staticmethod
     def save_from_both_policies(policy_1: Callable, policy_2: Callable) -> Callable:
         """A policy saving what either policy saves."""
         return lambda prim, *avals, **params: bool(policy_1(prim, *avals, **params) or policy_2(prim, *avals, **params))
