@@ -6,6 +6,7 @@ evaluation and call the kernel directly: eager dispatch is a feature.
 from __future__ import annotations
 
 import operator
+import sys
 
 import numpy as np
 
@@ -128,6 +129,31 @@ def _sort(self, axis: int = -1, **kwargs) -> None:
 def _partition(self, kth, axis: int = -1, **kwargs) -> None:
     """Partition in place along `axis`, as NumPy's `ndarray.partition` (see `fnp.partition`)."""
     _in_place(self, "partition", "fnp.partition(x, kth)", axis, lambda: _ns.partition(self, kth, axis, **kwargs))
+
+
+def _setitem(self, idx, value):
+    if sys.getrefcount(self) <= _TEMPORARY:  # (first: what the count is calibrated on)
+        raise op_error(TypeError, "item assignment", "the array written to is a temporary that nothing refers to "
+                       "(such as a[0] in a[0][1] = v: indexing and .T make copies), so the write would be lost",
+                       "index once, as in a[0, 1] = v, or name the part, change it and write it back")
+    self._become(_ns._indexing.update(self, idx, value, "set"))
+
+
+def _temporary_count() -> int:
+    """What `sys.getrefcount` gives at the start of `__setitem__` for an object that nothing else
+    refers to; 0 where a named object gives as much (then a lost write cannot be told)."""
+    counts = []
+
+    class Probe:
+        def __setitem__(self, idx, value):
+            counts.append(sys.getrefcount(self))
+    Probe()[0] = 0
+    probe = Probe()
+    probe[0] = 0
+    return counts[0] if counts[0] < counts[1] else 0
+
+
+_TEMPORARY = _temporary_count()
 
 
 def _fill(self, value) -> None:
@@ -330,7 +356,7 @@ def install(ns) -> None:
     Array.astype = _astype
     Array.copy = copy
     Array.__getitem__ = ns._indexing.getitem
-    Array.__setitem__ = lambda self, idx, value: self._become(_ns._indexing.update(self, idx, value, "set"))
+    Array.__setitem__ = _setitem
     Array.__array_namespace__ = lambda self, api_version=None: _check_version(api_version) or _ns
     Array.to_device = lambda self, device, stream=None: _ns.asarray(self, device=device)
     Array.item = _item

@@ -171,6 +171,34 @@ def test_slices_are_copies_not_views():
     assert s.tolist() == [1, 2] and x.tolist() == [0, 99, 2, 3]
 
 
+def test_a_write_into_a_copy_that_nothing_refers_to_raises_eagerly_and_when_transformed():
+    def chained(x):
+        out = fnp.zeros((2, 3))
+        out[0][1] = x  # NumPy writes through a view; here the write would be lost
+        return out
+
+    def transposed(x):
+        out = fnp.zeros((2, 3))
+        out.T[0] += x
+        return out
+
+    for f in [chained, transposed, fx.jit(chained), fx.grad(lambda x: chained(x).sum()), fx.vmap(transposed)]:
+        with pytest.raises(TypeError, match=r"(?s)temporary.*would be lost.*a\[0, 1\] = v"):
+            f(fnp.ones(2) if f.__name__ == "transposed" and f is not transposed else 1.0)
+
+    def named(x):  # the same write through a name is kept
+        out = fnp.zeros((2, 3))
+        row = out[0]
+        row[1] = x
+        out[0] = row
+        return out
+    np.testing.assert_array_equal(named(2.0), [[0, 2, 0], [0, 0, 0]])
+    np.testing.assert_array_equal(fx.jit(named)(2.0), named(2.0))
+    held = [fnp.zeros(3)]  # and so is a write into an array that a list holds
+    held[0][2] = 2.0
+    np.testing.assert_array_equal(held[0], [0, 0, 2])
+
+
 def test_getitem_keeps_the_weak_type():
     x = fx.Array(np.arange(3.0, dtype=np.float32), weak=True)
     assert x[1].weak and x[[0, 1]].weak
