@@ -18,6 +18,7 @@ from ..core.array import Array, Tracer
 from ..core.errors import DTypeError, ShapeError, op_error
 from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
+from ..ops import indexing as I
 from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops import sort as _sort
@@ -238,23 +239,55 @@ def searchsorted(a, v, side: str = "left", sorter=None, *, method: str = "scan")
         raise op_error(ShapeError, "searchsorted", f"a must be 1-d, got shape {a.shape}",
                        "search each row separately (e.g. with fx.vmap), or flatten a")
     if sorter is not None:
-        _check_sorter(as_array(sorter), a.shape)
+        sorter = as_array(sorter)
+        _check_sorter(sorter, a.shape)
     elif (out := _eager_searchsorted(a, v, side)) is not None:  # the common case, kept fast
         return out
-    # the number of elements of `a` before `v` does not depend on their order, so counting
-    # needs neither a binary search nor the `sorter` permutation
-    elements = S.reshape(a, (1,) * v.ndim + a.shape)
-    values = S.reshape(v, v.shape + (1,))
-    if a.dtype in dtypes.COMPLEX:  # in `sort`'s order: by real part, then imaginary part
+    # the answer is the number of elements of `a` before `v`, which does not depend on their order
+    if method == "compare_all" or a.size * max(v.size, 1) <= _COMPARED:  # count them all, in one fused pass
+        before = _comes_before(S.reshape(a, (1,) * v.ndim + a.shape), S.reshape(v, v.shape + (1,)), side)
+        return R.reduce_sum(convert(before, dtypes.int64), (v.ndim,))
+    # else a binary search in `a` sorted (by `sorter` where given, else by sorting it if it is not)
+    from ..control import cond, fori_loop  # (the control package imports this one)
+    n = a.shape[0]
+    if sorter is not None:
+        a = _take_at(a, sorter)
+    elif n > 1:
+        unsorted = R.reduce_or(_comes_before(S.slice_in_dim(a, 1, n), S.slice_in_dim(a, 0, n - 1), "left"), (0,))
+        a = cond(unsorted, lambda e: _sort.sort(e, 0), lambda e: e, a)
+
+    k = n.bit_length()
+
+    def extend(i, count):  # by the next lower power of two, where those elements come before v too
+        step = E.shift_left_p.bind(convert(1, dtypes.int64), E.sub_p.bind(convert(k - 1, dtypes.int64), i))
+        longer = E.add_p.bind(count, step)
+        last = _take_at(a, E.sub_p.bind(longer, convert(1, dtypes.int64)))
+        fits = E.and_p.bind(E.le_p.bind(longer, convert(n, dtypes.int64)), _comes_before(last, v, side))
+        return E.select_n_p.bind(fits, count, longer)
+    return fori_loop(0, k, extend, S.full(v.shape, 0, dtypes.int64))
+
+
+_COMPARED = 1 << 12  # up to this many comparisons, counting them all beats a binary search
+
+
+def _take_at(a: Array, indices: Array) -> Array:
+    """`a[indices]` for a 1-d `a` and integer `indices` in [0, len(a)] (the end clipped)."""
+    dn = I.GatherDimensionNumbers(offset_dims=(), collapsed_slice_dims=(0,), start_index_map=(0,))
+    return I.gather(a, S.expand_dims(indices, (indices.ndim,)), dn, (1,), mode="clip")
+
+
+def _comes_before(elements: Array, values: Array, side: str) -> Array:
+    """Whether each element comes before its value in `sort`'s order (or equals it, for side "right")."""
+    if elements.dtype in dtypes.COMPLEX:  # by real part, then imaginary part
         before = _before(_order_keys(E.real_p.bind(elements)) + _order_keys(E.imag_p.bind(elements)),
                          _order_keys(E.real_p.bind(values)) + _order_keys(E.imag_p.bind(values)), side)
     else:
         before = (E.lt_p if side == "left" else E.le_p).bind(elements, values)
-    if a.dtype in dtypes.REAL_FLOATING:
+    if elements.dtype in dtypes.REAL_FLOATING:  # NaN last
         nan_v = isnan(values)
         extra = E.and_p.bind(nan_v, E.not_p.bind(isnan(elements))) if side == "left" else nan_v
         before = E.or_p.bind(before, extra)
-    return R.reduce_sum(convert(before, dtypes.int64), (v.ndim,))
+    return before
 
 
 def _order_keys(x: Array) -> list[Array]:

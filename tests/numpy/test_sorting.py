@@ -333,3 +333,28 @@ def test_searchsorted_of_complex_numbers_takes_sorts_order(side):
     np.testing.assert_array_equal(got, want)
     np.testing.assert_array_equal(fx.jit(lambda x, y: fnp.searchsorted(x, y, side))(a, v), want)
     np.testing.assert_array_equal(np.asarray(fnp.sort(fnp.asarray(a[::-1]))).view(np.float64), a.view(np.float64))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.int16, np.complex64, BF16])
+@pytest.mark.parametrize("n", [0, 5, 4097])
+def test_traced_searchsorted_beyond_counting_size_binary_searches_to_numpys_answer(dtype, n):
+    # past a few thousand comparisons the traced path searches `a` (sorted first when it is not)
+    # rather than comparing every pair; with NaNs, ties, a sorter, unsorted `a` and every method
+    rng = np.random.default_rng(n)
+    a = np.sort(rng.integers(-20, 20, n).astype(dtype) * (1 + 1j if dtype == np.complex64 else 1))
+    if n > 3 and (a.dtype.kind in "fc" or a.dtype == BF16):
+        a[-2:] = np.nan  # (last, as sorted)
+    v = np.concatenate([a, rng.integers(-25, 25, 3000).astype(dtype)])
+    shuffled = a[rng.permutation(n)]
+    key = (lambda x: x.astype(np.float32)) if a.dtype == BF16 else (lambda x: x)
+    for side in ("left", "right"):
+        want = np.searchsorted(key(a), key(v), side)
+        for method in ("scan", "compare_all"):
+            search = fx.jit(lambda a, v, s=None: fnp.searchsorted(a, v, side, sorter=s, method=method))
+            np.testing.assert_array_equal(search(a, v), want)
+            np.testing.assert_array_equal(search(shuffled, v), want)  # the count of elements before v
+            np.testing.assert_array_equal(search(shuffled, v, np.argsort(key(shuffled), kind="stable")), want)
+            np.testing.assert_array_equal(search(a, v[7]), want[7])
+    rows = np.sort(rng.normal(size=(3, 2000)), axis=1)
+    np.testing.assert_array_equal(fx.vmap(fnp.searchsorted)(rows, rows[::-1]),
+                                  [np.searchsorted(r, w) for r, w in zip(rows, rows[::-1])])
