@@ -216,8 +216,9 @@ def searchsorted(a, v, side: str = "left", sorter=None, *, method: str = "scan")
     """Indices (int64) where inserting `v` into the sorted 1-d `a` keeps it sorted.
 
     `side="left"` gives the first such index, `"right"` the last. NaNs sort last, as in `sort`.
-    jax's `method` ('scan', 'scan_unrolled', 'sort' or 'compare_all') chooses its algorithm;
-    it does not change the result.
+    An unsorted `a` gives the count of its elements before each value (as sorted). jax's `method`
+    ('scan', 'scan_unrolled', 'sort' or 'compare_all') does not change the result: traced,
+    'compare_all' compares every pair, and the others do too for small sizes, else binary-search.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.searchsorted(fnp.asarray([1, 2, 2, 4]), fnp.asarray([2, 3]), side="right").tolist()
