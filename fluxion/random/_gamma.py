@@ -48,7 +48,10 @@ def _stacked(params: list, shape: tuple[int, ...]) -> Array:
 def _log_slope(a: Array, log_g: Array) -> Array:
     """d log(g) / da for g ~ Gamma(a) held at its quantile: -(dP/da)(a, g) / (g p(a, g)), where
     g p(a, g) = exp(a log g - g - lgamma(a)); where g underflows to 0, the limit of small g,
-    -(log g - digamma(a + 1)) / a (from P(a, g) ~ g**a / Gamma(a + 1))."""
+    -(log g - digamma(a + 1)) / a (from P(a, g) ~ g**a / Gamma(a + 1)). Computed in float64:
+    for large a the terms of log(g p) are large and cancel, and exp amplifies what is left."""
+    if a.dtype != dtypes.float64:
+        return convert(_log_slope(convert(a, dtypes.float64), convert(log_g, dtypes.float64)), a.dtype)
     g = E.exp_p.bind(log_g)
     held = E.gt_p.bind(g, like(0, g))
     g_safe = E.select_n_p.bind(held, like(1, g), g)  # no NaN from the unused branch flows back

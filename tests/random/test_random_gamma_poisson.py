@@ -57,6 +57,19 @@ def test_gamma_in_other_float_dtypes(dtype):
     assert stats.kstest(_f64(x), stats.gamma(2.0).cdf).pvalue > (1e-3 if dtype == np.float64 else 1e-6)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_gamma_derivative_in_a_keeps_its_digits_in_small_dtypes_at_large_a(dtype):
+    # the implicit derivative -(dP/da)(a, g) / p(a, g) at each sample g, by scipy in float64; for
+    # large a, log(g p) is a difference of large terms, which the small dtype cannot hold
+    a = np.array([0.7, 3.0, 1e3, 1e4, 1e5, 1e6] if dtype == np.float32 else [0.7, 3.0, 1e2, 1e3, 1e4], dtype)
+    keys = fx.random.split(fx.random.key(2), a.size)
+    got = _f64(fx.vmap(fx.grad(lambda a, k: fx.random.gamma(k, a, dtype=dtype)))(a, keys))
+    g = _f64(fx.vmap(lambda a, k: fx.random.gamma(k, a, dtype=dtype))(a, keys))
+    a, h = a.astype(np.float64), 1e-6 * a.astype(np.float64)
+    want = -(gammainc(a + h, g) - gammainc(a - h, g)) / (2 * h) / stats.gamma.pdf(g, a)
+    np.testing.assert_allclose(got, want, rtol=2e-3 if dtype == np.float16 else 1e-5)
+
+
 def test_beta_passes_a_kolmogorov_smirnov_test_and_tiny_parameters_stay_in_range():
     x = fx.random.beta(fx.random.key(0), 0.5, 2.0, (N,))
     assert stats.kstest(_f64(x), stats.beta(0.5, 2.0).cdf).pvalue > 1e-3
