@@ -52,7 +52,8 @@ __version__ = "0.1.0"
 __all__ = ["ad_checkpoint", "config", "jit", "make_program", "Array", "Device", "Program", "block_until_ready", "checkpoint", "checkpoint_policies", "custom_jvp", "custom_vjp", "device_get", "device_put", "devices",
            "errors", "eval_shape", "grad", "hessian", "jacfwd", "jacobian", "jacrev", "jvp", "linearize", "nn", "numpy", "random", "remat",
            "saved_residuals", "stop_gradient", "test_util", "tree", "value_and_grad", "vjp",
-           "debug", "debug_infs", "debug_nans", "disable_jit", "ensure_compile_time_eval", "flatten_util", "image", "lax", "pure_callback", "ShapeDtypeStruct",
+           "debug", "debug_infs", "debug_nans", "disable_jit", "ensure_compile_time_eval", "flatten_util", "image", "lax",
+           "pure_callback", "ShapeDtypeStruct",
            "associative_scan", "cond", "switch", "while_loop", "fori_loop", "scan", "map", "vmap",
            "clear_caches", "closure_convert", "custom_gradient", "linear_transpose", "named_call", "named_scope",
            "default_backend", "device_count", "local_device_count", "local_devices", "process_count", "process_index"]

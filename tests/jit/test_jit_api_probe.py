@@ -47,7 +47,8 @@ def test_lowering_for_types_without_arrays_compiles_the_same_program():
     with pytest.raises(TypeError, match=r"changed from f32\[3\] to f32\[4\]"):
         compiled(np.ones(4, np.float32), y={"a": np.ones(4, np.float32)})
     # a weak scalar type keeps a Python number's dtype; a large type takes no memory
-    weak = fx.jit(lambda s: s + fnp.ones(2, dtype=fnp.float16)).lower(fx.ShapeDtypeStruct((), "float32", weak_type=True))
+    weak_scalar = fx.ShapeDtypeStruct((), "float32", weak_type=True)
+    weak = fx.jit(lambda s: s + fnp.ones(2, dtype=fnp.float16)).lower(weak_scalar)
     assert weak.compile()(2.0).dtype == fnp.float16
     assert "reduce" in fx.jit(fnp.sum).lower(fx.ShapeDtypeStruct((50_000, 50_000), "float32")).as_text()
     with pytest.raises(TypeError, match=r"\.lower\(\.\.\.\)"):  # a call needs arrays; the fix names lower
@@ -63,8 +64,10 @@ def test_lowered_and_compiled_describe_their_trees_and_types_as_jax():
     ours = fx.jit(f, static_argnums=1).lower(*args, **kwargs)
     theirs = jax.jit(f, static_argnums=1).lower(*args, **kwargs)
     # the traced arguments' structure, ((args...), {kwargs}), and the outputs', as jax's
-    assert ours.in_tree == fx.tree.structure(((args[0],), kwargs)) and ours.out_tree == fx.tree.structure(f(*args, **kwargs))
-    assert (ours.in_tree.num_leaves, ours.out_tree.num_leaves) == (theirs.in_tree.num_leaves, theirs.out_tree.num_leaves)
+    assert ours.in_tree == fx.tree.structure(((args[0],), kwargs))
+    assert ours.out_tree == fx.tree.structure(f(*args, **kwargs))
+    assert (ours.in_tree.num_leaves, ours.out_tree.num_leaves) == (theirs.in_tree.num_leaves,
+                                                                   theirs.out_tree.num_leaves)
     assert fx.tree.leaves(ours.out_info) == [fx.ShapeDtypeStruct((2,), "float32"), fx.ShapeDtypeStruct((), "float64")]
     assert fx.tree.structure(ours.out_info) == ours.out_tree
     assert "stablehlo.multiply" in str(ours.compiler_ir()) and ours.compiler_ir("hlo").as_hlo_text()
