@@ -189,3 +189,15 @@ def test_checkpoint_static_argnames_passes_an_array_keyword_as_its_value():
     h = fx.checkpoint(lambda x, n: x ** n if n > 1 else x, static_argnames="n")
     loss = lambda x: h(x, n=fnp.asarray(3))
     assert float(fx.grad(loss)(2.0)) == float(fx.jit(fx.grad(loss))(2.0)) == 12.0  # d/dx x**3 at 2
+
+
+def test_jvp_takes_jaxs_float0_tangents_of_integer_arguments():
+    jax = pytest.importorskip("jax")
+    n = np.arange(3)
+    f = lambda x, n: x * n  # noqa: E731
+    got = fx.jvp(f, (2.0, n), (1.0, np.zeros(n.shape, jax.dtypes.float0)))
+    want = jax.jvp(f, (2.0, n), (1.0, np.zeros(n.shape, jax.dtypes.float0)))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w)
+    with pytest.raises(TypeError, match="tangent must have the dtype of its primal"):
+        fx.jvp(lambda x: x * 2, (2.0,), (np.zeros((), jax.dtypes.float0),))

@@ -22,9 +22,14 @@ from .partial_eval import StagingInterpreter
 from .transpose import backward_pass
 
 
+_FLOAT0 = np.dtype([("float0", "V")])  # jax's dtype of the tangent of an integer value
+
+
 def _leaves(args) -> tuple[list[Array], Any]:
+    """The leaves of `args` as Arrays (a tangent of jax's float0 dtype as a boolean zero of its shape)."""
     leaves, treedef = tree.flatten(args)
-    return [to_array(x) for x in leaves], treedef
+    return [to_array(np.zeros(x.shape, np.bool_) if getattr(x, "dtype", None) == _FLOAT0 else x)
+            for x in leaves], treedef
 
 
 def _unpack(interp: JVPInterpreter, outs) -> tuple[list, list]:
