@@ -222,9 +222,9 @@ def digitize(x, bins, right: bool = False, *, method: str | None = None) -> Arra
     # NumPy's direction, NaN included: increasing unless the first value unequal to bins[0] is not above it
     differs = bins != bins[0]
     increasing = ~fnp.any(differs) | (bins[0] < bins[fnp.argmax(differs)])
-    if isinstance(bins, Tracer):
-        up = fnp.searchsorted(bins, x, side=side, method=method)
-        return fnp.where(increasing, up, _digitize_down(bins, x, side, method))
+    if isinstance(bins, Tracer):  # one search, in the bins put in increasing order
+        k = fnp.searchsorted(fnp.where(increasing, bins, S.rev(bins, (0,))), x, side=side, method=method)
+        return fnp.where(increasing, k, n - k)
     steps = np.diff(_concrete("digitize", bins))
     if np.any(steps < 0 if increasing else steps > 0):  # (a NaN step breaks neither direction)
         raise op_error(ValueError, "digitize", "bins are neither increasing nor decreasing",

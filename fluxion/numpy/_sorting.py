@@ -249,6 +249,8 @@ def searchsorted(a, v, side: str = "left", sorter=None, *, method: str = "scan")
         before = _comes_before(S.reshape(a, (1,) * v.ndim + a.shape), S.reshape(v, v.shape + (1,)), side)
         return R.reduce_sum(convert(before, dtypes.int64), (v.ndim,))
     # else a binary search in `a` sorted (by `sorter` where given, else by sorting it if it is not)
+    if v.ndim > 1:  # (a 1-d search loop compiles to a faster program)
+        return S.reshape(searchsorted(a, S.reshape(v, (v.size,)), side, sorter, method=method), v.shape)
     from ..control import cond, fori_loop  # (the control package imports this one)
     n = a.shape[0]
     if sorter is not None:
