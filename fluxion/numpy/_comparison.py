@@ -14,6 +14,7 @@ from ..ops._util import broadcast_shape
 from ._convert import dtype_of, promote
 from ._differences import _arrays, _inexact, _operands
 from ._elementwise_base import eager_array
+from ._sorting import _COMPARED
 
 __all__ = ["allclose", "array_equal", "array_equiv", "isclose", "isin"]
 
@@ -112,5 +113,10 @@ def isin(element, test_elements, assume_unique: bool = False, invert: bool = Fal
             and _ctx.interp is EAGER):  # kept fast: NumPy's, which sorts (the comparison of all pairs is quadratic)
         return eager_array(np.isin(e._value, t._value, invert=invert), e._weak and t._weak)
     flat = S.reshape(t, (t.size,)) if isinstance(t, Array) else t
-    hits = R.reduce_or(fnp.equal(S.expand_dims(e, (e.ndim,)), flat), (e.ndim,))
+    if isinstance(t, Array) and e.dtype == t.dtype and e.size * t.size > _COMPARED:  # search the sorted test values
+        ordered = fnp.sort(flat)
+        found = fnp.take(ordered, fnp.searchsorted(ordered, e), mode="clip")
+        hits = found == e  # (NaN finds no equal)
+    else:
+        hits = R.reduce_or(fnp.equal(S.expand_dims(e, (e.ndim,)), flat), (e.ndim,))
     return ~hits if invert else hits

@@ -358,3 +358,23 @@ def test_traced_searchsorted_beyond_counting_size_binary_searches_to_numpys_answ
     rows = np.sort(rng.normal(size=(3, 2000)), axis=1)
     np.testing.assert_array_equal(fx.vmap(fnp.searchsorted)(rows, rows[::-1]),
                                   [np.searchsorted(r, w) for r, w in zip(rows, rows[::-1])])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int64, np.complex64, BF16, np.bool_])
+def test_traced_isin_and_sized_sets_beyond_counting_size_match_numpy(dtype):
+    # past a few thousand comparisons, traced isin searches the sorted test values
+    rng = np.random.default_rng(3)
+    a, b = rng.integers(0, 60, (40, 20)).astype(dtype), rng.integers(0, 60, 300).astype(dtype)
+    if a.dtype.kind in "fc" or a.dtype == BF16:
+        a[0, :3], b[:3] = [np.nan, -0.0, np.inf], [np.nan, 0.0, -np.inf]  # NaN in no array; -0.0 is 0.0
+    key = (lambda x: x.astype(np.float64)) if a.dtype == BF16 else (lambda x: x)
+    for invert in (False, True):
+        np.testing.assert_array_equal(fx.jit(lambda a, b: fnp.isin(a, b, invert=invert))(a, b),
+                                      np.isin(key(a), key(b), invert=invert))
+    n = 200
+    got = fx.jit(lambda a, b: fnp.intersect1d(a, b, size=n, fill_value=0))(a, b)
+    want = np.intersect1d(key(a), key(b))
+    np.testing.assert_array_equal(key(np.asarray(got)), np.pad(want, (0, n - want.size)))
+    got = fx.jit(lambda a, b: fnp.setdiff1d(a, b, size=n, fill_value=0))(a, b)
+    want = np.setdiff1d(key(a), key(b))
+    np.testing.assert_array_equal(key(np.asarray(got)), np.pad(want, (0, n - want.size)))
