@@ -33,6 +33,8 @@ __all__ = [
 ]
 
 _KINDS = (None, "quicksort", "mergesort", "heapsort", "stable")
+_EXACT_IN_FLOAT32 = (dtypes.float32, dtypes.float16, dtypes.bfloat16, dtypes.bool_, np.dtype(np.int8),
+                     np.dtype(np.uint8), np.dtype(np.int16), np.dtype(np.uint16))
 SEARCH_METHODS = ("scan", "scan_unrolled", "sort", "compare_all")
 _SCALARS = (bool, int, float, complex)
 
@@ -134,7 +136,8 @@ def _index_dtype(op: str, indices: Array, dtype) -> Array:
     return convert(indices, dt)
 
 
-def _kth(op: str, kth, n: int) -> None:
+def _kth(op: str, kth, n: int) -> int:
+    """The largest of `kth` (an int or a sequence of ints), as a position in [0, n)."""
     items = kth if isinstance(kth, (Sequence, np.ndarray)) else (kth,)
     try:
         items = [operator.index(k) for k in items]
@@ -145,40 +148,72 @@ def _kth(op: str, kth, n: int) -> None:
     if bad:
         raise op_error(ShapeError, op, f"kth {bad} is out of range for an axis of size {n}",
                        f"use kth in [{-n}, {n - 1}]")
+    return max((k % n for k in items), default=-1)
 
 
 def partition(a, kth, axis=-1, kind: str = "introselect", order=None) -> Array:
     """`a` rearranged so that element `kth` is in its sorted place, smaller ones before, larger after.
 
-    fluxion returns the fully sorted array, which is one such arrangement.
+    fluxion's arrangement: the `kth + 1` smallest sorted (stably), then the others in their order
+    (for a sequence of kth, its largest). Traced, it costs a top-k selection, not a sort.
 
     >>> import fluxion.numpy as fnp
-    >>> fnp.partition(fnp.asarray([5, 1, 4, 2]), 1).tolist()[1]
-    2
+    >>> fnp.partition(fnp.asarray([5, 1, 4, 2]), 1).tolist()
+    [1, 2, 5, 4]
     """
     return _partitioned("partition", a, kth, axis, kind, order, False)
 
 
 def argpartition(a, kth, axis=-1, kind: str = "introselect", order=None) -> Array:
-    """Indices that `partition` `a` (fluxion returns the stable sorting permutation, one such).
+    """Indices that `partition` `a`, in `partition`'s arrangement.
 
     >>> import fluxion.numpy as fnp
-    >>> fnp.argpartition(fnp.asarray([5, 1, 4, 2]), 1).tolist()[1]
-    3
+    >>> fnp.argpartition(fnp.asarray([5, 1, 4, 2]), 1).tolist()
+    [1, 3, 0, 2]
     """
     return _partitioned("argpartition", a, kth, axis, kind, order, True)
 
 
 def _partitioned(op: str, a, kth, axis, kind, order, indices: bool) -> Array:
-    """The stable sort (or its indices) that `partition` (`argpartition`) returns, after checking `kth`."""
-    if kind in _KINDS or kind == "introselect":  # the common case, kept fast
-        out = _eager_sort(a, axis, None, order, indices)
-        if out is not None:
-            _kth(op, kth, a._value.shape[axis])
-            return out
     x, ax = _along(op, a, axis, kind, order)
-    _kth(op, kth, x.shape[ax])
-    return _argsort(x, ax) if indices else _sort.sort(x, ax)
+    k = _kth(op, kth, x.shape[ax]) + 1  # how many come first, sorted
+    if x.__class__ is Array and _ctx.interp is EAGER and x.dtype not in _LOW and x.ndim <= MAX_NUMPY_DIMS:
+        v = x._value
+        first = np.take(np.argsort(v, ax, kind="stable"), np.arange(k), ax)
+        others = np.ones(v.shape, np.bool_)
+        np.put_along_axis(others, first, False, ax)
+        rest = np.take(np.argsort(~others, ax, kind="stable"), np.arange(v.shape[ax] - k), ax)  # in their order
+        order = np.concatenate([first, rest], ax)
+        return eager_array(order if indices else np.take_along_axis(v, order, ax), not indices and x._weak)
+    from .. import numpy as fnp  # (the namespace and the control package import this module)
+    from ..control import cond
+    to_last = tuple(i for i in range(x.ndim) if i != ax) + (ax,)
+    last = S.transpose(x, to_last)
+    sorted_first = lambda v: S.slice_in_dim(_argsort(v, v.ndim - 1), 0, k, axis=v.ndim - 1)  # noqa: E731
+    if x.dtype in _EXACT_IN_FLOAT32:  # XLA selects float32 fast: the k smallest, lower indices first among equals
+        f = convert(last, dtypes.float32)
+        f = E.select_n_p.bind(E.eq_p.bind(f, convert(0, f.dtype)), f, convert(0, f.dtype))  # (-0.0 is 0.0)
+        key = E.neg_p.bind(E.select_n_p.bind(isnan(f), f, convert(np.inf, f.dtype)))
+        selected = lambda v: convert(_sort.top_k(key, k)[1], dtypes.int64)  # noqa: E731
+        # NaN sorts after inf, which the key cannot tell apart: with both present, sort
+        every = tuple(range(f.ndim))
+        both = E.and_p.bind(R.reduce_or(isnan(f), every),
+                            R.reduce_or(E.eq_p.bind(f, convert(np.inf, f.dtype)), every))
+        first = cond(both, sorted_first, selected, last)
+    else:
+        first = sorted_first(last)
+    n = last.shape[-1]
+    # the others: after the k-th smallest, by value in sort's order then by index
+    kth_at = S.slice_in_dim(first, k - 1, k, axis=last.ndim - 1)
+    kth = fnp.take_along_axis(last, kth_at, -1)
+    tied = E.not_p.bind(E.or_p.bind(_comes_before(last, kth, "left"), _comes_before(kth, last, "left")))
+    later = E.or_p.bind(_comes_before(kth, last, "left"),
+                        E.and_p.bind(tied, E.gt_p.bind(S.iota(dtypes.int64, last.shape, last.ndim - 1), kth_at)))
+    marks = convert(later, dtypes.float32)  # (as keys, selected fast too)
+    rest = convert(_sort.top_k(marks, n - k)[1], dtypes.int64)  # the others, in their order
+    order = S.concatenate([first, rest], last.ndim - 1)
+    out = order if indices else fnp.take_along_axis(last, order, -1)
+    return S.transpose(out, tuple(np.argsort(to_last)))
 
 
 def lexsort(keys, axis=-1) -> Array:

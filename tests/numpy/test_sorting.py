@@ -378,3 +378,32 @@ def test_traced_isin_and_sized_sets_beyond_counting_size_match_numpy(dtype):
     got = fx.jit(lambda a, b: fnp.setdiff1d(a, b, size=n, fill_value=0))(a, b)
     want = np.setdiff1d(key(a), key(b))
     np.testing.assert_array_equal(key(np.asarray(got)), np.pad(want, (0, n - want.size)))
+
+
+def _partition_order(v, kth, axis):
+    """partition's arrangement by NumPy: the kth + 1 smallest sorted stably, then the others in their order."""
+    k = max(np.atleast_1d(kth) % v.shape[axis]) + 1
+    first = np.take(np.argsort(_key(v), axis, kind="stable"), np.arange(k), axis)
+    others = np.ones(v.shape, bool)
+    np.put_along_axis(others, first, False, axis)
+    return np.concatenate([first, np.take(np.argsort(~others, axis, kind="stable"), np.arange(v.shape[axis] - k),
+                                          axis)], axis)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, BF16, np.int64, np.complex64])
+@pytest.mark.parametrize("specials", [[np.nan, -0.0, 0.0, np.inf, -np.inf, np.nan], [np.nan, -0.0], [np.inf, 0.0]])
+def test_partition_arrangement_is_the_same_eager_traced_and_batched(dtype, specials):
+    # traced, float32-exact dtypes select by top-k (NaN beside inf needs the sort it falls back to)
+    v = np.random.default_rng(1).integers(-3, 4, (4, 9, 5)).astype(dtype)
+    if v.dtype.kind in "fc" or v.dtype == BF16:
+        v.flat[:len(specials)] = specials
+    for axis, kth in [(0, 0), (1, 2), (-1, -1), (1, (1, 3))]:
+        want = _partition_order(v, kth, axis)
+        values = np.ascontiguousarray(np.take_along_axis(v, want, axis)).view(np.uint8)
+        for f in (lambda v: fnp.argpartition(v, kth, axis), fx.jit(lambda v: fnp.argpartition(v, kth, axis))):
+            np.testing.assert_array_equal(f(v), want)
+        for f in (lambda v: fnp.partition(v, kth, axis), fx.jit(lambda v: fnp.partition(v, kth, axis))):
+            np.testing.assert_array_equal(np.ascontiguousarray(f(v)).view(np.uint8), values)
+    rows = v.reshape(-1, 5)
+    np.testing.assert_array_equal(fx.vmap(lambda r: fnp.argpartition(r, 1))(rows),
+                                  [_partition_order(r, 1, 0) for r in rows])
