@@ -640,7 +640,7 @@ def eye(n_rows: int, n_cols: int | None = None, /, k: int = 0, dtype=None, *, M:
     if n_cols is None:
         n_cols = n_rows
     if (n_rows.__class__ is int and n_cols.__class__ is int and k.__class__ is int and n_rows >= 0 and n_cols >= 0
-            and device is None and _ctx.interp is EAGER):  # the common case, kept fast
+            and device is None):  # the common case, kept fast (traced, a constant too)
         y = Array.__new__(Array)
         y._value, y._weak = np.eye(n_rows, n_cols, k, _dtype(dtype, dtypes.default_float)), False
         return y
@@ -670,7 +670,7 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype=None, *, device=None) ->
     device = resolve("tri", device)
     n, m = (max(operator.index(d), 0) for d in (N, N if M is None else M))
     dt = _dtype(dtype, dtypes.default_float)
-    if _ctx.interp is EAGER and not isinstance(k, Array):  # the common case, kept fast
+    if not isinstance(k, Array):  # the common case, kept fast (traced, a constant too)
         return place("tri", eager_array(band_mask(n, m, operator.index(k), True).astype(dt), False), device)
     return place("tri", convert(_band(n, m, k, E.le_p), dt), device)
 

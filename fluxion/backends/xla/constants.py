@@ -35,6 +35,9 @@ def _one_value(c: np.ndarray):
     """A broadcast, where every element of `c` is one value, bit for bit."""
     flat = np.ascontiguousarray(c).reshape(-1)  # (a strided view's bytes can't be viewed as uint8)
     one = flat[:1]
+    sample = flat[::max(1, c.size // 1024)]  # (a cheap look at spread elements first)
+    if one.tobytes() * sample.size != sample.tobytes():
+        return None
     if one.tobytes() == flat[-1:].tobytes() and (flat.view(np.uint8).reshape(c.size, -1) == one.view(np.uint8)).all():
         return lambda: lax.broadcast(one.reshape(()), c.shape)
     return None
@@ -68,8 +71,9 @@ def _banded(c: np.ndarray):
     if c.ndim != 2 or min(c.shape) < 2:
         return None
     below, diag, above = c[1, 0], c[0, 0], c[0, 1]
-    offset = np.arange(c.shape[1]) - np.arange(c.shape[0])[:, None]
-    if np.where(offset < 0, below, np.where(offset == 0, diag, above)).tobytes() != c.tobytes():
+    n, m = c.shape
+    expected = np.where(np.tri(n, m, -1, bool), below, np.where(np.tri(n, m, 0, bool), diag, above))
+    if expected.tobytes() != c.tobytes():
         return None
 
     def band():
