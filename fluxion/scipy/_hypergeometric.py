@@ -7,7 +7,8 @@ branches below see y = |x| and c = a or b - a:
 - the power series sum over k of (c)_k / (b)_k y**k / k!, a loop of 1500 terms, whose terms are
   positive from k > -c on: it serves where it has converged (its last term below eps of the sum, the
   next ratios below 1/2), has not overflowed, and where the sum of the terms' moduli is at most 300
-  times the sum's, so that cancellation costs no more than that many ulps;
+  times the sum's, so that cancellation costs no more than that many ulps (up to 10**4 times, some
+  ten thousand ulps, for y < 30 where nothing else serves: near a zero of M);
 - elsewhere, for y >= 30, the asymptotic expansion (DLMF 13.7.2) Gamma(b) [e**y y**(c - b) / Gamma(c) S1
   + cos(pi c) y**(-c) / Gamma(b - c) S2] with S1 = sum (b - c)_k (1 - c)_k / (k! y**k) and S2 = sum
   (c)_k (c - b + 1)_k / (k! (-y)**k), 80 terms each, where the rounding of their terms and their last
@@ -45,10 +46,12 @@ from ._util import _c, _in_float64, _is_nan, _where
 # asymptotic series' length, the y from which they are tried, and the cancellation they may suffer
 _COUNT, _CANCELLATION, _ASYMPTOTIC_COUNT, _ASYMPTOTIC_FROM = 1500, 300.0, 80, 30.0
 _ASYMPTOTIC_CANCELLATION = 100.0  # the error bound, in ulps of the result
+_NEAR_ZERO_CANCELLATION = 1e4  # the most cancellation accepted where nothing else serves (near a zero of M)
 
 
-def _series(c: Array, b: Array, y: Array) -> tuple[Array, Array]:
-    """The power series of M(c, b, y) for y >= 0, and whether it is accurate."""
+def _series(c: Array, b: Array, y: Array) -> tuple[Array, Array, Array]:
+    """The power series of M(c, b, y) for y >= 0, whether it is accurate, and whether it is as
+    accurate as a value near a zero of M can be (its terms' digits, not the value's)."""
     count, cancellation = _COUNT, _CANCELLATION
     one = _c(1, y)
 
@@ -70,8 +73,10 @@ def _series(c: Array, b: Array, y: Array) -> tuple[Array, Array]:
     shrinking = E.lt_p.bind(E.abs_p.bind(E.mul_p.bind(E.add_p.bind(c, _c(count, c)), y)),
                             E.mul_p.bind(E.add_p.bind(b, _c(count, b)), _c(0.5 * (count + 1), b)))
     converged = E.and_p.bind(shrinking, E.le_p.bind(E.abs_p.bind(t), E.mul_p.bind(size, _c(eps / 2, y))))
-    ok = E.and_p.bind(converged, E.le_p.bind(moduli, E.mul_p.bind(size, _c(cancellation, y))))
-    return total, E.and_p.bind(ok, E.is_finite_p.bind(moduli))
+    converged = E.and_p.bind(converged, E.is_finite_p.bind(moduli))
+    ok, near_zero = (E.and_p.bind(converged, E.le_p.bind(moduli, E.mul_p.bind(size, _c(most, y))))
+                     for most in (cancellation, _NEAR_ZERO_CANCELLATION))
+    return total, ok, near_zero
 
 
 def _asymptotic_sum(p: Array, q: Array, v: Array, count: int) -> tuple[Array, Array]:
@@ -165,14 +170,16 @@ def _hyp1f1(a: Array, b: Array, x: Array) -> Array:
     # (a polynomial's series is taken in x itself: Kummer's series need not stop before a pole b)
     direct = E.or_p.bind(positive, polynomial)
     c = _where(direct, a_ok, E.sub_p.bind(b_ok, a_ok))
-    total, series_ok = _series(c, b_ok, _where(polynomial, xs, y))
+    total, series_ok, near_zero = _series(c, b_ok, _where(polynomial, xs, y))
     # Kummer's factor e**x, where x < 0 (no overflow: the series serves y below exp's range)
     series = _where(direct, total, E.mul_p.bind(total, E.exp_p.bind(xs)))
     far = E.ge_p.bind(y, _c(_ASYMPTOTIC_FROM, y))
     y_far = _where(far, y, _c(_ASYMPTOTIC_FROM, y))
     asymptotic, asymptotic_ok = _asymptotic(c, b_ok, y_far, positive)
     use_asymptotic = E.and_p.bind(E.and_p.bind(far, asymptotic_ok), E.not_p.bind(series_ok))
-    out = _where(series_ok, series, _where(use_asymptotic, asymptotic, _c(np.nan, x)))
+    # near a zero of M the series cancels to a small result: it is still right to the digits of its terms
+    fallback = _where(E.and_p.bind(near_zero, E.not_p.bind(far)), series, _c(np.nan, x))
+    out = _where(series_ok, series, _where(use_asymptotic, asymptotic, fallback))
     # a polynomial is its series where that keeps its digits, or for x < 0 (where its terms have one sign
     # for b > 0); else, for x > 0, where its terms alternate, it comes from the recurrence in a
     n = _where(polynomial, E.neg_p.bind(a_ok), zero)

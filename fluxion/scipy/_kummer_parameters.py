@@ -10,8 +10,8 @@ derivatives of the terms follow from t_{k+1} = t_k r_k, r_k = (c + k) y / ((b + 
 which need no division by c + k, so the polynomials (a = -n, whose derivative in a is an infinite
 series) need no case of their own. The loop runs until the terms left are below an ulp of the sums of
 the moduli, at most 1500 steps. A derivative is given where its sum converged, is finite, and the
-sum of its terms' moduli is at most 300 times |derivative| + |M| (its error stays below some hundred
-ulps of that); elsewhere (large |x| with terms of both signs, sums that overflow for |x| of some
+sum of its terms' moduli is at most 10**4 times |derivative| + |M| (its error stays below some ten
+thousand ulps of that, as hyp1f1's near a zero of M); elsewhere (large |x| with terms of both signs, sums that overflow for |x| of some
 hundreds, b a non-positive integer, an argument not finite) it is NaN, rather than a wrong value.
 The loop is made of fluxion operations, so the derivatives are themselves differentiable.
 """
@@ -24,7 +24,7 @@ from ..control import while_loop
 from ._gamma import _pole
 
 _EPS = 2.0 ** -52
-_MAX_TERMS, _CANCELLATION = 1500, 300.0
+_MAX_TERMS, _CANCELLATION = 1500, 1e4
 
 
 def _series(c, b, y):

@@ -147,3 +147,14 @@ def test_polynomials_under_jit_match_eager_and_differentiate_in_x():
     np.testing.assert_allclose(np.asarray(fx.jit(fsp.hyp1f1)(a, b, x)), eager, rtol=1e-12, atol=1e-300)
     a, b, x = np.array([-10.0, -3.0, -4.0]), np.array([1.0, -5.0, 2.5]), np.array([5.0, 2.0, -7.0])
     check_grads(lambda x: fsp.hyp1f1(fnp.asarray(a), fnp.asarray(b), x), [fnp.asarray(x)], order=2)
+
+
+def test_values_near_a_zero_of_m_for_negative_x_are_finite_and_match_scipy():
+    # there the series of Kummer's transformation cancels to a small value: it was NaN
+    rng = np.random.default_rng(0)
+    a, b, x = rng.uniform(0.01, 0.99, 20000), rng.uniform(0.1, 3, 20000), rng.uniform(-0.99, 0.99, 20000)
+    got = np.asarray(fsp.hyp1f1(a, b, x))
+    want = sp.hyp1f1(a, b, x)
+    assert np.isfinite(got).all() and (np.abs(want) < 3e-3).sum() >= 2  # (some points lie near a zero)
+    np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-16)
+    np.testing.assert_allclose(np.asarray(fx.jit(fsp.hyp1f1)(a, b, x)), want, rtol=1e-10, atol=1e-16)
