@@ -284,9 +284,17 @@ def ldexp(x1, x2, /) -> Array:
     >>> fnp.ldexp(fnp.asarray([1.5, 1.0]), fnp.asarray([3, -149])).tolist()
     [12.0, 1.40129...e-45]
     """
+    if _eager_kernel(x1) and x2.__class__ is Array and x2.dtype in D.INTEGER:  # kept fast: NumPy's, as exact
+        m = 3 * -finfo(x1.dtype).minexp  # (clamped as below, to the int32 that NumPy's kernel takes)
+        return eager_array(np.ldexp(x1._value, np.clip(x2._value, -m, m).astype(np.int32)), x1._weak)
     (x,) = operands("ldexp", REAL_FLOATING, x1)
     (n,) = operands("ldexp", INTEGER, x2)
     return _ldexp(x, n)
+
+
+def _eager_kernel(x) -> bool:
+    """Whether `x` is an eager Array of a float dtype of NumPy's own kernels."""
+    return x.__class__ is Array and _ctx.interp is EAGER and x.dtype in (D.float16, D.float32, D.float64)
 
 
 def _ldexp(x: Array, n: Array) -> Array:
@@ -306,8 +314,8 @@ def _ldexp(x: Array, n: Array) -> Array:
 def _clamp(n: Array, bound: int) -> Array:
     if D.is_unsigned(n.dtype):
         return E.min_p.bind(n, convert(min(bound, 2 ** (8 * n.dtype.itemsize) - 1), n.dtype))
-    limit = min(bound, 2 ** (8 * n.dtype.itemsize - 1) - 1)
-    return E.max_p.bind(E.min_p.bind(n, convert(limit, n.dtype)), convert(-limit, n.dtype))
+    half = 2 ** (8 * n.dtype.itemsize - 1)  # (the dtype's range is [-half, half - 1])
+    return E.max_p.bind(E.min_p.bind(n, convert(min(bound, half - 1), n.dtype)), convert(-min(bound, half), n.dtype))
 
 
 def frexp(x, /) -> tuple[Array, Array]:
@@ -319,6 +327,9 @@ def frexp(x, /) -> tuple[Array, Array]:
     >>> [a.tolist() for a in fnp.frexp(fnp.asarray([8.0, -0.75, 0.0]))]
     [[0.5, -0.75, 0.0], [4, 0, 0]]
     """
+    if _eager_kernel(x):  # kept fast: NumPy's, the same values
+        mantissa, exponent = np.frexp(x._value)
+        return eager_array(mantissa, x._weak), eager_array(exponent.astype(np.int32, copy=False), False)
     (x,) = operands("frexp", REAL_FLOATING, x)
     regular = E.is_finite_p.bind(x) & (x != 0)
     magnitude = select(regular, E.abs_p.bind(x), 1)

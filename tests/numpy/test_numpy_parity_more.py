@@ -157,3 +157,20 @@ def test_boolean_arithmetic_promotes_as_in_numpy(name):
         for got in eager_and_jit(ops[name], *args):
             assert got.dtype == want.dtype
             np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("exponent_dtype", [np.int8, np.int16, np.uint8, np.int64])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_ldexp_and_frexp_traced_match_numpy_at_the_exponent_dtypes_ends(dtype, exponent_dtype):
+    # traced (vmap runs the general path on the host): -128 of int8 was clamped to -127
+    info = np.iinfo(exponent_dtype)
+    n = np.array([info.min, info.min + 1, 0, 1, info.max, info.max - 3, 5], exponent_dtype)
+    x = np.array([1.5, -1.0, 3.0, 1e-3, 0.0, np.inf, np.nan], dtype)
+    with np.errstate(over="ignore"):
+        want = np.ldexp(x.astype(np.float64), n.astype(np.int64)).astype(dtype)
+    for f in (fnp.ldexp, fx.vmap(fnp.ldexp)):
+        np.testing.assert_array_equal(np.asarray(f(x, n)).view(np.uint8), want.view(np.uint8))
+    m, e = fx.vmap(fnp.frexp)(x)
+    wm, we = np.frexp(x)
+    np.testing.assert_array_equal(np.asarray(m).view(np.uint8), wm.view(np.uint8))
+    np.testing.assert_array_equal(e, we)
