@@ -477,7 +477,10 @@ def _cycled(op: str, values, like: Array, n: int) -> Array:
     if v.size == 0 and n:
         raise op_error(ValueError, op, "got no values to write", "pass at least one value")
     reps = -(-n // v.size) if v.size else 0
-    return S.slice_in_dim(S.concatenate([v] * reps, 0), 0, n) if reps else S.full((0,), 0, like.dtype)
+    if not reps:
+        return S.full((0,), 0, like.dtype)
+    tiled = S.reshape(S.broadcast_in_dim(v, (reps, v.size), (1,)), (reps * v.size,))
+    return S.slice_in_dim(tiled, 0, n)
 
 
 def put(a, ind, v, mode: str | None = None, *, inplace: bool = True) -> Array:
