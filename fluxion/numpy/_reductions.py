@@ -294,7 +294,9 @@ def count_nonzero(a, axis=None, *, keepdims: bool = False) -> Array:
     2
     """
     if (axes := _eager_axes(a, axis, _ANY)) is not None and not a._weak:  # kept fast: NumPy's count, in int64
-        return eager_array(np.asarray(np.count_nonzero(a._value, axes, keepdims=keepdims), dtypes.int64), False)
+        whole = axis is None and not keepdims  # (NumPy counts a whole array fastest without axes)
+        count = np.count_nonzero(a._value) if whole else np.count_nonzero(a._value, axes, keepdims=keepdims)
+        return eager_array(np.asarray(count, dtypes.int64), False)
     x = as_array(a)
     nz = x if x.dtype == dtypes.bool_ else E.ne_p.bind(x, const(0, x.dtype))
     return sum(nz, axis, keepdims=keepdims)
