@@ -171,6 +171,9 @@ def _check_initial(name: str, shape: tuple, axes: tuple, initial, where) -> None
                        "or reduce over non-empty axes")
 
 
+_IGNORING_NAN = {np.maximum: np.fmax, np.minimum: np.fmin}
+
+
 def _extremum(name: str, reduce, identity, combine, ignore_nan: bool = False, ufunc=None):
     initials = {dt: identity(dt).item() for dt in _EXTREMA}  # the kernel's initial value of each dtype
 
@@ -179,10 +182,11 @@ def _extremum(name: str, reduce, identity, combine, ignore_nan: bool = False, uf
                 and (axes := _eager_axes(a, axis, initials)) is not None and a._value.size):  # kept fast:
             v = a._value  # the kernel's reduction of a non-empty eager array over all axes or one
             r = np.asarray(ufunc.reduce(v, axes, None, None, keepdims, initials[v.dtype]))
-            if not ignore_nan or not (r != r).any():  # (with no NaN to ignore, nanmax is max)
-                y = Array.__new__(Array)
-                y._value, y._weak = r, a._weak and not ignore_nan  # (as the general path makes it)
-                return y
+            if ignore_nan and (r != r).any():  # NumPy's nanmax: fmax ignores NaN (NaN for a slice of NaNs only)
+                r = np.asarray(_IGNORING_NAN[ufunc].reduce(v, axes, None, None, keepdims))
+            y = Array.__new__(Array)
+            y._value, y._weak = r, a._weak and not ignore_nan  # (as the general path makes it)
+            return y
         no_out(name, out)
         x = as_array(a)
         check_real(name, x)
