@@ -202,11 +202,15 @@ def _eager_quantile(a, q, axis, spec: _Method, keepdims: bool, ignore_nan: bool,
         y = y.astype(dtypes.default_float)
     dt = y.dtype.type
     count = np.float64(y.shape[-1])
-    if ignore_nan or y.shape[-1] < _PARTITIONED:
+    counts = np.count_nonzero(y == y, -1).astype(np.float64) if ignore_nan else None
+    # (where every row keeps as many values, the places read below are the same in each)
+    alike = counts is None or counts.size and counts.flat[0] > 0 and (counts == counts.flat[0]).all()
+    if y.shape[-1] < _PARTITIONED or not alike:
         y = stable_sort(y, -1)  # NaNs last
         if ignore_nan:
-            count = np.count_nonzero(y == y, -1).astype(np.float64)
+            count = counts
     else:  # only the order statistics read below need their sorted places (NaNs last)
+        count = count if counts is None else counts.flat[0]
         places = np.floor(q * (count - 1.0)).astype(np.int64).ravel()
         y = np.partition(y, np.unique(np.concatenate([places, np.minimum(places + 1, y.shape[-1] - 1),
                                                       [y.shape[-1] - 1]])), -1)
