@@ -3,10 +3,15 @@ from __future__ import annotations
 
 import operator
 
+import numpy as np
+
 from .. import numpy as fnp
+from ..backends.numpy._util import MAX_NUMPY_DIMS
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import DTypeError, op_error
+from ..core.interpreters import EAGER, _ctx
+from ._elementwise_base import eager_array
 from ..ops._util import axis_index
 
 __all__ = ["packbits", "unpackbits"]
@@ -43,12 +48,19 @@ def packbits(a, /, axis: int | None = None, bitorder: str = "big") -> Array:
         raise op_error(DTypeError, "packbits", f"packs integers or booleans, got dtype {x.dtype}",
                        "convert with x != 0 or .astype(int) first")
     shifts = _weights("packbits", bitorder)
-    n = x.shape[-1]
-    bits = fnp.astype(x != 0, dtypes.uint8)
-    bits = fnp.pad(bits, [(0, 0)] * (x.ndim - 1) + [(0, -n % 8)])
-    bits = fnp.reshape(bits, bits.shape[:-1] + (bits.shape[-1] // 8, 8))
-    out = fnp.sum(fnp.left_shift(bits, shifts), axis=-1, dtype=dtypes.uint8)
+    if _eager(x):  # kept fast: NumPy's
+        out = eager_array(np.packbits(x._value, -1, bitorder), False)
+    else:
+        n = x.shape[-1]
+        bits = fnp.astype(x != 0, dtypes.uint8)
+        bits = fnp.pad(bits, [(0, 0)] * (x.ndim - 1) + [(0, -n % 8)])
+        bits = fnp.reshape(bits, bits.shape[:-1] + (bits.shape[-1] // 8, 8))
+        out = fnp.sum(fnp.left_shift(bits, shifts), axis=-1, dtype=dtypes.uint8)
     return out if axis is None else fnp.moveaxis(out, -1, axis)
+
+
+def _eager(x: Array) -> bool:
+    return x.__class__ is Array and _ctx.interp is EAGER and x.ndim <= MAX_NUMPY_DIMS
 
 
 def unpackbits(a, /, axis: int | None = None, count: int | None = None, bitorder: str = "big") -> Array:
@@ -65,13 +77,21 @@ def unpackbits(a, /, axis: int | None = None, count: int | None = None, bitorder
         raise op_error(DTypeError, "unpackbits", f"unpacks uint8 bytes, got dtype {x.dtype}",
                        "convert with .astype(fnp.uint8) first")
     shifts = _weights("unpackbits", bitorder)
-    bits = fnp.bitwise_and(fnp.right_shift(x[..., None], shifts), fnp.asarray(1, dtype=dtypes.uint8))
-    bits = fnp.reshape(bits, x.shape[:-1] + (8 * x.shape[-1],))
+    total = 8 * x.shape[-1]
     if count is not None:
-        total, count = bits.shape[-1], operator.index(count)
+        count = operator.index(count)
         if count < -total:
             raise op_error(ValueError, "unpackbits", f"count={count} drops more than the {total} bits there are",
                            f"pass a count >= {-total}")
-        keep = total + count if count < 0 else count
-        bits = bits[..., :keep] if keep <= total else fnp.pad(bits, [(0, 0)] * (bits.ndim - 1) + [(0, keep - total)])
+    if _eager(x):  # kept fast: NumPy's (the padding of count > total our own: NumPy's is unset for no bytes)
+        bits = np.unpackbits(x._value, -1, None if count is not None and count > total else count, bitorder)
+        if count is not None and count > total:
+            bits = np.pad(bits, [(0, 0)] * (bits.ndim - 1) + [(0, count - total)])
+        bits = eager_array(bits, False)
+    else:
+        bits = fnp.bitwise_and(fnp.right_shift(x[..., None], shifts), fnp.asarray(1, dtype=dtypes.uint8))
+        bits = fnp.reshape(bits, x.shape[:-1] + (total,))
+        if count is not None:
+            keep = total + count if count < 0 else count
+            bits = bits[..., :keep] if keep <= total else fnp.pad(bits, [(0, 0)] * (bits.ndim - 1) + [(0, keep - total)])
     return bits if axis is None else fnp.moveaxis(bits, -1, axis)
