@@ -93,5 +93,6 @@ def unpackbits(a, /, axis: int | None = None, count: int | None = None, bitorder
         bits = fnp.reshape(bits, x.shape[:-1] + (total,))
         if count is not None:
             keep = total + count if count < 0 else count
-            bits = bits[..., :keep] if keep <= total else fnp.pad(bits, [(0, 0)] * (bits.ndim - 1) + [(0, keep - total)])
+            pads = [(0, 0)] * (bits.ndim - 1) + [(0, keep - total)]
+            bits = bits[..., :keep] if keep <= total else fnp.pad(bits, pads)
     return bits if axis is None else fnp.moveaxis(bits, -1, axis)

@@ -11,8 +11,9 @@ which need no division by c + k, so the polynomials (a = -n, whose derivative in
 series) need no case of their own. The loop runs until the terms left are below an ulp of the sums of
 the moduli, at most 1500 steps. A derivative is given where its sum converged, is finite, and the
 sum of its terms' moduli is at most 10**4 times |derivative| + |M| (its error stays below some ten
-thousand ulps of that, as hyp1f1's near a zero of M); elsewhere (large |x| with terms of both signs, sums that overflow for |x| of some
-hundreds, b a non-positive integer, an argument not finite) it is NaN, rather than a wrong value.
+thousand ulps of that, as hyp1f1's near a zero of M); elsewhere (large |x| with terms of both signs,
+sums that overflow for |x| of some hundreds, b a non-positive integer, an argument not finite) it is
+NaN, rather than a wrong value.
 The loop is made of fluxion operations, so the derivatives are themselves differentiable.
 """
 from __future__ import annotations
