@@ -429,8 +429,8 @@ def test_bessel_derivatives_to_fourth_order_match_mpmath_at_zero_and_beyond():
                     d = transform(d)
                 message = f"{name} order {n}, {transform.__name__}"
                 assert float(d(np.float64(0.0))) == pytest.approx(want[0], abs=1e-15), message
-                # (compiled for reverse mode only: the two transforms' programs share their primitives)
-                for g in (fx.vmap(d), fx.jit(fx.vmap(d))) if transform is fx.grad else (fx.vmap(d),):
+                # (compiled for reverse mode at the highest order only: the programs share their primitives)
+                for g in (fx.vmap(d), fx.jit(fx.vmap(d))) if transform is fx.grad and n == 4 else (fx.vmap(d),):
                     np.testing.assert_allclose(np.asarray(g(x)), want, rtol=1e-13, atol=1e-15, err_msg=message)
 
 
