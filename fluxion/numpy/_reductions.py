@@ -181,9 +181,10 @@ def _extremum(name: str, reduce, identity, combine, ignore_nan: bool = False, uf
         if (ufunc is not None and out is initial is where is None
                 and (axes := _eager_axes(a, axis, initials)) is not None and a._value.size):  # kept fast:
             v = a._value  # the kernel's reduction of a non-empty eager array over all axes or one
-            r = np.asarray(ufunc.reduce(v, axes, None, None, keepdims, initials[v.dtype]))
-            if ignore_nan and (r != r).any():  # NumPy's nanmax: fmax ignores NaN (NaN for a slice of NaNs only)
+            if ignore_nan:  # NumPy's nanmax: fmax ignores NaN (NaN for a slice of NaNs only)
                 r = np.asarray(_IGNORING_NAN[ufunc].reduce(v, axes, None, None, keepdims))
+            else:
+                r = np.asarray(ufunc.reduce(v, axes, None, None, keepdims, initials[v.dtype]))
             y = Array.__new__(Array)
             y._value, y._weak = r, a._weak and not ignore_nan  # (as the general path makes it)
             return y

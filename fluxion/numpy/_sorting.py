@@ -206,9 +206,9 @@ def _partitioned(op: str, a, kth, axis, kind, order, indices: bool) -> Array:
     # the others: after the k-th smallest, by value in sort's order then by index
     kth_at = S.slice_in_dim(first, k - 1, k, axis=last.ndim - 1)
     kth = fnp.take_along_axis(last, kth_at, -1)
-    tied = E.not_p.bind(E.or_p.bind(_comes_before(last, kth, "left"), _comes_before(kth, last, "left")))
-    later = E.or_p.bind(_comes_before(kth, last, "left"),
-                        E.and_p.bind(tied, E.gt_p.bind(S.iota(dtypes.int64, last.shape, last.ndim - 1), kth_at)))
+    after = _comes_before(kth, last, "left")
+    tied = E.not_p.bind(E.or_p.bind(_comes_before(last, kth, "left"), after))
+    later = E.or_p.bind(after, E.and_p.bind(tied, E.gt_p.bind(S.iota(dtypes.int64, last.shape, last.ndim - 1), kth_at)))
     marks = convert(later, dtypes.float32)  # (as keys, selected fast too)
     rest = convert(_sort.top_k(marks, n - k)[1], dtypes.int64)  # the others, in their order
     order = S.concatenate([first, rest], last.ndim - 1)

@@ -8,14 +8,7 @@ from ..core import tree
 from ..core.types import ShapeDtypeStruct
 
 
-class _Trees:
-    """The structures of a lowered call's traced arguments, `(args, kwargs)`, and of its outputs."""
-
-    def __init__(self, in_tree, out_tree):
-        self.in_tree, self.out_tree = in_tree, out_tree
-
-
-class Lowered(_Trees):
+class Lowered:
     """`jit(f).lower(*args, **kwargs)`: `.program` (optimized), `.consts` (the constants passed to
     XLA as parameters), `.device` (None for host arrays), `.as_text()` (StableHLO), `.compile()`,
     and as in jax `.in_tree`, `.out_tree`, `.out_info` (the output types), `.compiler_ir()` and
@@ -29,8 +22,8 @@ class Lowered(_Trees):
     """
 
     def __init__(self, executable, call: Callable[[tuple, dict], Any], in_tree, out_tree):
-        super().__init__(in_tree, out_tree)
         self._executable, self._call = executable, call
+        self.in_tree, self.out_tree = in_tree, out_tree  # of the traced (args, kwargs), and of the outputs
         self.program, self.consts, self.device = executable.program, executable.consts, executable.device
         self.out_info = tree.unflatten(out_tree, [ShapeDtypeStruct(v.aval.shape, v.aval.dtype, weak_type=v.aval.weak)
                                                   for v in self.program.outputs])
@@ -51,15 +44,16 @@ class Lowered(_Trees):
         return Compiled(self._executable.compile(), self._call, self.in_tree, self.out_tree)
 
 
-class Compiled(_Trees):
+class Compiled:
     """The compiled computation of a `Lowered`: `.as_text()` is XLA's optimized HLO,
     `.cost_analysis()` and `.memory_analysis()` XLA's estimates of its cost, and a call
     takes the traced arguments of the lowered call (not its static ones) and gives the jitted
-    function's outputs; arguments of another signature raise a TypeError naming the change."""
+    function's outputs; arguments of another signature raise a TypeError naming the change.
+    `.in_tree` and `.out_tree` are the `Lowered`'s."""
 
     def __init__(self, compiled, call: Callable[[tuple, dict], Any], in_tree, out_tree):
-        super().__init__(in_tree, out_tree)
         self._compiled, self._call = compiled, call
+        self.in_tree, self.out_tree = in_tree, out_tree
 
     def as_text(self) -> str:
         return self._compiled.as_text()

@@ -374,11 +374,8 @@ class Jitted:
         True
         """
         nums = self._arguments.positions(self._static_nums, len(args))
-        dyn = tree.map(_placeholder, ([a for i, a in enumerate(args) if i not in nums],
-                                      {k: v for k, v in kwargs.items() if k not in self.static_argnames}))
-        it = iter(dyn[0])
-        args = tuple(a if i in nums else next(it) for i, a in enumerate(args))
-        kwargs = {**kwargs, **dyn[1]}
+        args = tuple(a if i in nums else tree.map(_placeholder, a) for i, a in enumerate(args))
+        kwargs = {k: v if k in self.static_argnames else tree.map(_placeholder, v) for k, v in kwargs.items()}
         program, in_tree, out_tree = trace(self.fun, args, kwargs, nums, self.static_argnames, self._arguments)
         key = self._key(args, kwargs)[0]
         entry = _Entry(self._compiled(program, key, len(args)), out_tree)

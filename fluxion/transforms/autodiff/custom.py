@@ -557,7 +557,6 @@ class custom_jvp(_Custom):
             return self.fun(*args, **kwargs)
         return self._bind(custom_jvp_call_p, args, kwargs, fun=self.fun, jvp=self._jvp, zeros=self._zeros)
 
-
     def _traced_nondiff(self, args: tuple, nums: tuple[int, ...]):
         """The call where nondiff arguments hold traced arrays (under jit or vmap): as in jax, those
         arrays are not differentiated; they become arguments of a function without nondiff_argnums."""
