@@ -5,6 +5,7 @@ evaluation and call the kernel directly: eager dispatch is a feature.
 """
 from __future__ import annotations
 
+import dis
 import operator
 import sys
 
@@ -132,11 +133,21 @@ def _partition(self, kth, axis: int = -1, **kwargs) -> None:
 
 
 def _setitem(self, idx, value):
-    if sys.getrefcount(self) <= _TEMPORARY:  # (first: what the count is calibrated on)
+    # (the count first: what it is calibrated on. An explicit a.__setitem__(i, v) holds one reference
+    # fewer than a[i] = v, so only the statement is checked)
+    if sys.getrefcount(self) <= _TEMPORARY and _assigning(sys._getframe(1)):
         raise op_error(TypeError, "item assignment", "the array written to is a temporary that nothing refers to "
                        "(such as a[0] in a[0][1] = v: indexing and .T make copies), so the write would be lost",
                        "index once, as in a[0, 1] = v, or name the part, change it and write it back")
     self._become(_ns._indexing.update(self, idx, value, "set"))
+
+
+def _assigning(frame) -> bool:
+    """Whether `frame` is running an item assignment statement (not calling `__setitem__`)."""
+    return frame.f_code.co_code[frame.f_lasti] == _STORE_SUBSCR
+
+
+_STORE_SUBSCR = dis.opmap["STORE_SUBSCR"]
 
 
 def _temporary_count() -> int:

@@ -178,13 +178,9 @@ def _partitioned(op: str, a, kth, axis, kind, order, indices: bool) -> Array:
     x, ax = _along(op, a, axis, kind, order)
     k = _kth(op, kth, x.shape[ax]) + 1  # how many come first, sorted
     if x.__class__ is Array and _ctx.interp is EAGER and x.dtype not in _LOW and x.ndim <= MAX_NUMPY_DIMS:
-        v = x._value
-        first = np.take(np.argsort(v, ax, kind="stable"), np.arange(k), ax)
-        others = np.ones(v.shape, np.bool_)
-        np.put_along_axis(others, first, False, ax)
-        rest = np.take(np.argsort(~others, ax, kind="stable"), np.arange(v.shape[ax] - k), ax)  # in their order
-        order = np.concatenate([first, rest], ax)
-        return eager_array(order if indices else np.take_along_axis(v, order, ax), not indices and x._weak)
+        v = np.moveaxis(x._value, ax, -1)
+        order = np.moveaxis(_eager_partition_order(v, k), -1, ax)
+        return eager_array(order if indices else np.take_along_axis(x._value, order, ax), not indices and x._weak)
     from .. import numpy as fnp  # (the namespace and the control package import this module)
     from ..control import cond
     to_last = tuple(i for i in range(x.ndim) if i != ax) + (ax,)
@@ -205,15 +201,37 @@ def _partitioned(op: str, a, kth, axis, kind, order, indices: bool) -> Array:
     n = last.shape[-1]
     # the others: after the k-th smallest, by value in sort's order then by index
     kth_at = S.slice_in_dim(first, k - 1, k, axis=last.ndim - 1)
-    kth = fnp.take_along_axis(last, kth_at, -1)
-    after = _comes_before(kth, last, "left")
-    tied = E.not_p.bind(E.or_p.bind(_comes_before(last, kth, "left"), after))
+    keys = convert(last, dtypes.float32) if x.dtype in _LOW else last  # (XLA's CPU compiler fails on float16's)
+    kth = fnp.take_along_axis(keys, kth_at, -1)
+    after = _comes_before(kth, keys, "left")
+    tied = E.not_p.bind(E.or_p.bind(_comes_before(keys, kth, "left"), after))
     later = E.or_p.bind(after, E.and_p.bind(tied, E.gt_p.bind(S.iota(dtypes.int64, last.shape, last.ndim - 1), kth_at)))
     marks = convert(later, dtypes.float32)  # (as keys, selected fast too)
     rest = convert(_sort.top_k(marks, n - k)[1], dtypes.int64)  # the others, in their order
     order = S.concatenate([first, rest], last.ndim - 1)
     out = order if indices else fnp.take_along_axis(last, order, -1)
     return S.transpose(out, tuple(np.argsort(to_last)))
+
+
+def _eager_partition_order(v: np.ndarray, k: int) -> np.ndarray:
+    """partition's arrangement of the last axis of `v` by NumPy's selection, in linear time where
+    `v` is real: the k smallest (lower indices first among equals) sorted stably, then the others."""
+    if v.dtype.kind == "c" or k == 0:  # (complex orders by its sort)
+        first = stable_argsort(v, -1)[..., :k]
+        selected = np.zeros(v.shape, np.bool_)
+        np.put_along_axis(selected, first, True, -1)
+    else:
+        kth = np.partition(v, k - 1, -1)[..., k - 1:k]  # NaNs last, as sort orders
+        before, tied = v < kth, v == kth
+        if v.dtype.kind == "f":
+            nan, kth_nan = np.isnan(v), np.isnan(kth)
+            before |= kth_nan & ~nan
+            tied |= kth_nan & nan
+        selected = before | tied & (np.cumsum(tied, -1) <= k - before.sum(-1, keepdims=True))
+        first = np.nonzero(selected)[-1].reshape(v.shape[:-1] + (k,))
+        first = np.take_along_axis(first, stable_argsort(np.take_along_axis(v, first, -1), -1), -1)
+    rest = np.nonzero(~selected)[-1].reshape(v.shape[:-1] + (v.shape[-1] - k,))  # in their order
+    return np.concatenate([first, rest], -1)
 
 
 def lexsort(keys, axis=-1) -> Array:

@@ -28,25 +28,29 @@ def _wide(name: str, fn):
     return lambda *args: _in_float64(name, fn, *args)
 
 
-def _distribution(name: str, doc: str, shapes: tuple = (), defaults=(0, 1), **fns) -> SimpleNamespace:
+def _distribution(name: str, doc: str, shapes: tuple = (), defaults=(0, 1), point: str = "x", **fns) -> SimpleNamespace:
     """A namespace of SciPy-style functions f(x, *shapes, loc=0, scale=1) (loc and scale may also
     come by position, after the shape parameters) from functions of (x, shapes, loc, scale), which
-    receive arrays of one floating dtype."""
+    receive arrays of one floating dtype. The first argument is named as SciPy names it: `q` for the
+    quantile functions, else `point` (`k` for discrete distributions)."""
     tail = ("loc", "scale")[:len(defaults)]
-    signature = ", ".join(("x",) + shapes + tuple(f"{t}={d}" for t, d in zip(tail, defaults)))
 
     def public(fn_name, fn):
-        def f(x, *args, **kwargs):
-            given = dict(zip(shapes + tail, args))
-            if len(args) > len(shapes + tail) or set(given) & set(kwargs) or set(kwargs) - set(shapes + tail) \
-                    or not set(shapes) <= set(given) | set(kwargs):
-                raise op_error(ArgumentTypeError, f"{name}.{fn_name}", f"takes ({signature}), got {len(args) + 1} "
+        first = "q" if fn_name in ("ppf", "isf") else point
+        names = (first,) + shapes + tail
+        signature = ", ".join((first,) + shapes + tuple(f"{t}={d}" for t, d in zip(tail, defaults)))
+
+        def f(*args, **kwargs):
+            given = dict(zip(names, args))
+            if len(args) > len(names) or set(given) & set(kwargs) or set(kwargs) - set(names) \
+                    or not {first, *shapes} <= set(given) | set(kwargs):
+                raise op_error(ArgumentTypeError, f"{name}.{fn_name}", f"takes ({signature}), got {len(args)} "
                                f"positional arguments and the keywords {sorted(kwargs)}",
-                               f"pass {', '.join(('x',) + shapes)} and optionally {' and '.join(tail)}, by position "
-                               "or by name")
+                               f"pass {', '.join((first,) + shapes)} and optionally {' and '.join(tail)}, by "
+                               "position or by name")
             given.update(kwargs)
             # promoted together, so that a Python float parameter keeps its digits next to a float64 x
-            x, loc, scale, *params = promote_inexact(f"{name}.{fn_name}", x, given.get("loc", defaults[0]),
+            x, loc, scale, *params = promote_inexact(f"{name}.{fn_name}", given[first], given.get("loc", defaults[0]),
                                                      given.get("scale", defaults[-1]), *(given[s] for s in shapes))
             return fn(x, params, loc, scale)
         f.__name__ = f.__qualname__ = f"{name}.{fn_name}"
@@ -151,7 +155,7 @@ def _discrete(name: str, shapes: tuple, doc: str, log_mass, support, valid, safe
             return fnp.where(ok, ppf(_safe(ok, q, 0.5), *[_safe(ok, p, s) for p, s in zip(params, safe)]) + loc,
                              math.nan)
         fns["ppf"] = quantile
-    return _distribution(name, doc, shapes, (0,), **fns)
+    return _distribution(name, doc, shapes, (0,), "k", **fns)
 
 
 def _named(name: str, doc: str, **fns) -> SimpleNamespace:

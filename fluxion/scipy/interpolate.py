@@ -1,8 +1,8 @@
 """fluxion.scipy.interpolate: `RegularGridInterpolator`, linear or nearest interpolation on a
 rectangular grid, with SciPy's values.
 
-Each axis of the grid must be strictly increasing (as in jax; it is not checked, since the
-points may be traced). A point outside the grid gives `fill_value` (NaN by default), or, with
+Each axis of the grid is strictly increasing or decreasing, as in SciPy; traced grid points are
+not checked and must be increasing. A point outside the grid gives `fill_value` (NaN by default), or, with
 `fill_value=None`, the linear extrapolation of the edge cells; a NaN coordinate gives NaN. The
 interpolator is a pytree (its grid, values and fill value are leaves), so it can be passed to
 and returned from `jit`ted functions, and interpolation is differentiable in the values and in
@@ -41,7 +41,7 @@ class RegularGridInterpolator:
     """Interpolation of `values` given at the points of a grid.
 
     Args:
-        points: one strictly increasing 1-D array per grid axis, of lengths n_1, ..., n_d.
+        points: one strictly monotonic 1-D array per grid axis, of lengths n_1, ..., n_d.
         values: an array of shape (n_1, ..., n_d, ...); trailing axes are carried along.
         method: 'linear' (multilinear) or 'nearest'.
         bounds_error: True raises an error for points outside the grid; it needs concrete
@@ -71,6 +71,14 @@ class RegularGridInterpolator:
                 raise op_error(ShapeError, "RegularGridInterpolator", f"the points of axis {i} have shape {p.shape} "
                                f"but values has {values.shape[i]} entries along that axis",
                                "pass for each axis a 1-D array with one point per entry of values")
+            if not isinstance(p, Tracer) and p.shape[0] > 1:  # (traced points are taken as increasing)
+                steps = fnp.diff(p)
+                if bool(fnp.all(steps < 0)):  # descending, as SciPy allows: the same grid flipped
+                    p, values = fnp.flip(p), fnp.flip(values, axis=i)
+                elif not bool(fnp.all(steps > 0)):
+                    raise op_error(ValueError, "RegularGridInterpolator", f"the points of axis {i} are not strictly "
+                                   "ascending or descending", "sort them (with the values along that axis)")
+            self.grid = self.grid[:i] + (p,) + self.grid[i + 1:]
         self.values = values
         self.fill_value = None if fill_value is None else fnp.asarray(fill_value, dtype=values.dtype)
 

@@ -198,6 +198,16 @@ def test_a_write_into_a_copy_that_nothing_refers_to_raises_eagerly_and_when_tran
     held[0][2] = 2.0
     np.testing.assert_array_equal(held[0], [0, 0, 2])
 
+    class Wrapper:  # and an explicit __setitem__ call, which holds one reference fewer
+        def __init__(self):
+            self.data = fnp.zeros(3)
+
+        def __setitem__(self, i, v):
+            self.data.__setitem__(i, v)
+    wrapped = Wrapper()
+    wrapped[1] = 5.0
+    np.testing.assert_array_equal(wrapped.data, [0, 5, 0])
+
 
 def test_getitem_keeps_the_weak_type():
     x = fx.Array(np.arange(3.0, dtype=np.float32), weak=True)

@@ -43,6 +43,16 @@ def test_trailing_axes_one_element_axes_and_coordinate_tuples():
     np.testing.assert_allclose(np.asarray(by_axis), ScipyRGI(GRID, VALUES, bounds_error=False)(XI), atol=1e-13)
 
 
+@pytest.mark.parametrize("method", ["linear", "nearest"])
+def test_descending_axes_match_scipy(method):
+    grid = (GRID[0][::-1], GRID[1])
+    ours = _ours(grid=grid, values=VALUES[::-1], method=method, fill_value=None)(fnp.asarray(XI))
+    theirs = ScipyRGI(grid, VALUES[::-1], method=method, bounds_error=False, fill_value=None)(XI)
+    np.testing.assert_allclose(np.asarray(ours), theirs, rtol=1e-13, atol=1e-13)
+    with raises(ValueError, "ascending or descending"):
+        _ours(grid=(np.array([0.0, 2.0, 1.0, 3.0]), GRID[1]))
+
+
 def test_pytree_through_jit_and_vmap_matches_a_loop():
     f = _ours()
     xi = fnp.asarray(XI)

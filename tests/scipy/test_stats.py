@@ -138,8 +138,14 @@ def test_scipy_call_forms_and_argument_errors():
     _close(fs.gamma.cdf(x, 2.0, 1.0, 3.0), ss.gamma.cdf(X[:-1], 2.0, 1.0, 3.0))
     _close(fs.gamma.cdf(x, a=2.0, scale=3.0), ss.gamma.cdf(X[:-1], a=2.0, scale=3.0))
     _close(fs.poisson.logpmf(fnp.asarray(K[:-1]), 3.0, 1.0), ss.poisson.logpmf(K[:-1], 3.0, 1.0))
+    # the first argument by SciPy's name: q for quantiles, k for discrete distributions, else x
+    _close(fs.norm.ppf(q=0.3, scale=2.0), ss.norm.ppf(q=0.3, scale=2.0), rtol=1e-6)
+    _close(fs.norm.pdf(x=0.5), ss.norm.pdf(x=0.5), rtol=1e-6)
+    _close(fs.poisson.pmf(k=2, mu=3.0), ss.poisson.pmf(k=2, mu=3.0), rtol=1e-6)
+    _close(fs.bernoulli.ppf(q=0.5, p=0.3), ss.bernoulli.ppf(q=0.5, p=0.3), rtol=1e-6)
     for bad in (lambda: fs.gamma.logpdf(x), lambda: fs.norm.logpdf(x, 0.0, 1.0, 2.0),
-                lambda: fs.norm.logpdf(x, 0.0, loc=1.0), lambda: fs.beta.pdf(x, 1.0, c=2.0)):
+                lambda: fs.norm.logpdf(x, 0.0, loc=1.0), lambda: fs.beta.pdf(x, 1.0, c=2.0),
+                lambda: fs.norm.ppf(0.3, q=0.2), lambda: fs.poisson.pmf(x=2, mu=3.0), lambda: fs.norm.cdf()):
         with pytest.raises(TypeError, match="takes"):
             bad()
 
