@@ -110,7 +110,7 @@ def canonicalize(dt) -> np.dtype:
     if not out.isnative:  # big-endian data (as some file formats store it) takes the native order
         out = out.newbyteorder("=")
     if out not in ALL:
-        raise op_error(DTypeError, "dtype", f"{out} is not supported",
+        raise op_error(DTypeError, "dtype", f"{dt.__name__ if isinstance(dt, type) else out} is not supported",
                        f"use one of the supported dtypes: {', '.join(str(d) for d in ALL)}")
     return out
 

@@ -204,7 +204,9 @@ def _view(self, dtype=None):
         return self
     new = _dtype("view", dtype)
     old = self.dtype
-    if new == dtypes.bool_ and old != new:  # bytes other than 0 and 1 are no booleans
+    if new == dtypes.bool_ and old.itemsize == 1 and old != new:  # (a nonzero byte reads as True, as NumPy's)
+        return E.ne_p.bind(self, _ns.zeros((), old))
+    if new == dtypes.bool_ and old != new:  # several bytes to one boolean each
         raise op_error(DTypeError, "view", f"cannot view {old} bits as bool", "compare instead: x != 0")
     if new.itemsize == old.itemsize:
         return E.bitcast_convert_type_p.bind(self, new_dtype=new)
@@ -361,8 +363,9 @@ def install(ns) -> None:
     Array.transpose = _transpose
     Array.T = property(_T)
     Array.mT = property(lambda self: _ns.matrix_transpose(self))
-    Array.real = property(lambda self: _ns.real(self))
-    Array.imag = property(lambda self: _ns.imag(self))
+    Array.real = property(lambda self: _ns.real(self), lambda self, v: _set_part(self, v, True))
+    Array.imag = property(lambda self: _ns.imag(self), lambda self, v: _set_part(self, v, False))
+    Array.flat = property(_flat)
     Array.at = property(_At)
     Array.astype = _astype
     Array.copy = copy
@@ -381,6 +384,24 @@ def install(ns) -> None:
     Array.__round__ = _round
     Array.__divmod__ = lambda self, other: (self // other, self % other)
     Array.__rdivmod__ = lambda self, other: (other // self, other % self)
+
+
+def _set_part(self, value, real: bool) -> None:
+    """`x.real = v` / `x.imag = v`, as NumPy's: the part set to `v` (broadcast), the other kept."""
+    if self.dtype not in dtypes.COMPLEX:
+        if not real:
+            raise op_error(TypeError, "x.imag = v", f"a {self.dtype} array has no imaginary part to set",
+                           "convert it first: x = x.astype(fnp.complex64), then set x.imag")
+        self[...] = value
+        return
+    part = _ns.broadcast_to(_ns.astype(_ns.real(_ns.asarray(value)), _ns.real(self).dtype), self.shape)
+    self._become(E.complex_p.bind(part, _ns.imag(self)) if real else E.complex_p.bind(_ns.real(self), part))
+
+
+def _flat(self):
+    raise op_error(AttributeError, "x.flat", "is NumPy's iterator that writes through to the array's memory, "
+                   "which fluxion's arrays (values) do not expose", "use x.ravel() (or x.flatten()) to read, and "
+                   "x = x.ravel().at[i].set(v).reshape(x.shape) to write")
 
 
 def _astype(self, dtype, copy=True, device=None, *, order="K", casting="unsafe", subok=True):

@@ -71,7 +71,7 @@ def _traced_positions(repeats: Array, n: int, total: int) -> Array:
     return R.cumsum(marks, 0) - 1
 
 
-def repeat(x, repeats, /, axis: int | None = None, *, total_repeat_length: int | None = None) -> Array:
+def repeat(x, /, repeats, axis: int | None = None, *, total_repeat_length: int | None = None) -> Array:
     """Repeat each element `repeats` times along `axis` (the flattened array when None).
 
     `repeats` is an int, or a sequence/array of one count per element. The output's shape

@@ -147,3 +147,34 @@ def test_partition_and_fill_methods_of_traced_values_update_them_in_place():
                     fx.tree.map(lambda v: v[0], fx.vmap(_partitioned_and_filled)(fnp.asarray(x[None])))):
             check(got[0], np.asarray(kth))
             check(got[1], np.asarray(filled))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.complex64, np.complex128])
+def test_real_and_imag_setters_as_numpy_eager_and_traced(dtype):
+    x = (np.arange(6).reshape(2, 3) * (1 + 2j if dtype != np.float32 else 1)).astype(dtype)
+
+    def set_parts(a):
+        a.real = fnp.asarray([7.0, -1.0, 0.5])
+        if a.dtype != fnp.float32:
+            a.imag = 3.0
+        return a
+    expected = x.copy()
+    expected.real = [7.0, -1.0, 0.5]
+    if dtype != np.float32:
+        expected.imag = 3.0
+    for got in (set_parts(fnp.asarray(x)), fx.jit(set_parts)(fnp.asarray(x))):
+        assert got.dtype == dtype
+        np.testing.assert_array_equal(np.asarray(got), expected)
+    with pytest.raises(TypeError, match="no imaginary part[\\s\\S]*astype"):
+        fnp.ones(2).imag = 1.0
+
+
+def test_numpy_spellings_repeat_keywords_flat_and_string_dtypes():
+    x = np.arange(6).reshape(2, 3)
+    np.testing.assert_array_equal(fnp.asarray(x).repeat(repeats=2, axis=1), x.repeat(repeats=2, axis=1))
+    np.testing.assert_array_equal(fnp.repeat(fnp.asarray(x), repeats=[1, 2], axis=0), np.repeat(x, [1, 2], axis=0))
+    assert not hasattr(fnp.asarray(x), "flat")
+    with pytest.raises(AttributeError, match="flat[\\s\\S]*x.ravel()"):
+        fnp.asarray(x).flat
+    with pytest.raises(TypeError, match="str is not supported"):
+        fnp.asarray(x).astype(str)

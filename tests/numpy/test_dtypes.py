@@ -346,6 +346,10 @@ def test_view_reads_the_same_bits_as_numpys_view_eager_and_jit(src):
             assert fnp.asarray(x).itemsize == x.itemsize and fnp.asarray(x).nbytes == x.nbytes
     with pytest.raises(DTypeError, match="bool[\\s\\S]*x != 0"):
         fnp.ones(2).view(bool)
+    for one_byte in (np.int8, np.uint8):  # one byte to one boolean: a nonzero byte is True, as NumPy reads it
+        x = np.array([[0, 1, 2], [7, 0, 1]], one_byte)
+        for out in (fnp.asarray(x).view(bool), fx.jit(lambda a: a.view(fnp.bool_))(fnp.asarray(x))):
+            assert out.dtype == np.bool_ and np.array_equal(np.asarray(out), x.view(bool))
 
 
 @pytest.mark.parametrize("target", [np.int8, np.uint8, np.int16, np.int32, np.int64, np.uint32, np.uint64])
