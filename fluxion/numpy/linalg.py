@@ -275,8 +275,8 @@ def det(x, /) -> Array:
     >>> round(fnp.linalg.det(fnp.asarray([[1.0, 2.0], [3.0, 4.0]])).item(), 4)
     -2.0
     """
-    if (v := _eager_matrices(x)) is not None:
-        return _kernel(L.det_p, v)  # kept fast
+    if (v := _eager_matrices(x)) is not None:  # kept fast
+        return _strong(np.linalg.det(v)) if v.ndim > 2 else _kernel(L.det_p, v)
     return L.det(_matrices("det", x, square=True))
 
 
@@ -291,7 +291,9 @@ def slogdet(x, /, *, method: str | None = None) -> SlogdetResult:
     """
     if method not in (None, "lu", "qr"):
         raise op_error(ValueError, "slogdet", f"unknown method {method!r}", "pass method='lu', 'qr' or None")
-    if (v := _eager_matrices(x)) is not None and v.dtype in _DIRECT_REAL:
+    if (v := _eager_matrices(x)) is not None and v.ndim > 2:  # kept fast: a stack, by NumPy's loop of LAPACK calls
+        return SlogdetResult(*map(_strong, np.linalg.slogdet(v)))
+    if v is not None and v.dtype in _DIRECT_REAL:
         return _eager_slogdet(v)
     d, odd, _ = _lu_parts(_matrices("slogdet", x, square=True))
     sign = R.reduce_prod(E.sign_p.bind(d), _last(d))
@@ -334,6 +336,8 @@ def solve(x1, x2, /) -> Array:
     [1.0, 0.5]
     """
     if (a := _eager_matrices(x1)) is not None and x2.__class__ is Array and x2._value.dtype is a.dtype:  # kept fast
+        if (x := _stacked(np.linalg.solve, a, x2._value)) is not None:
+            return x
         packed, _, perm = numpy_kernel[L.lu_p](a)
         if (x := eager_lu_solve(packed, perm, x2._value)) is not None:
             return x
@@ -350,6 +354,22 @@ def solve(x1, x2, /) -> Array:
     pb = _permute_rows(S.broadcast_to(b, batch + b.shape[-2:]), S.broadcast_to(perm, batch + perm.shape[-1:]))
     x = _substitute(packed, pb)
     return S.squeeze(x, _last(x)) if vector else x
+
+
+def _stacked(routine, a: np.ndarray, *b: np.ndarray) -> Array | None:
+    """NumPy's `routine` of a stack of matrices `a` (and right-hand sides `b`, of a shape that it
+    takes as the general path does), which loops over LAPACK calls in C: equal to the general path
+    up to rounding. None for one matrix (which keeps the general path's kernels, bit for bit), for
+    a shape that does not fit, and where a matrix is singular (NumPy raises; the general path gives
+    inf/NaN)."""
+    if a.ndim < 3 and not (b and b[0].ndim > 2) or b and (
+            not b[0].ndim or b[0].shape[-2 if b[0].ndim > 1 else 0] != a.shape[-1]):
+        return None
+    try:
+        with np.errstate(all="ignore"):
+            return _strong(routine(a, *b))
+    except (np.linalg.LinAlgError, ValueError):  # (singular, or batch axes that do not broadcast)
+        return None
 
 
 def eager_lu_solve(packed: np.ndarray, perm: np.ndarray, b: np.ndarray) -> Array | None:
@@ -379,6 +399,8 @@ def inv(x, /) -> Array:
     [[0.5, 0.0], [0.0, 0.25]]
     """
     if (v := _eager_matrices(x)) is not None:  # kept fast: the same kernels
+        if (out := _stacked(np.linalg.inv, v)) is not None:
+            return out
         packed, _, perm = numpy_kernel[L.lu_p](v)
         p = (perm[..., None] == np.arange(v.shape[-1], dtype=np.int32)).astype(v.dtype)
         return _strong(_substitute(packed, p, numpy_kernel[L.triangular_solve_p]))

@@ -46,8 +46,10 @@ def _rhs(x, k=2):
     return fnp.asarray(_matrix(shape, x.dtype if x.dtype.kind in "fc" else np.float32, np.random.default_rng(0)))
 
 
-def check(f, *args):
-    """`f(*args)` eagerly against the general path (its results as a tuple), or the same error type."""
+def check(f, *args, rounding=False):
+    """`f(*args)` eagerly against the general path (its results as a tuple), or the same error type;
+    equal up to `rounding` where the fast path runs NumPy's batched LAPACK loop (stacks of matrices,
+    or of right-hand sides, solved, inverted or reduced to determinants)."""
     def results(g):
         out = g(*args)
         return tuple(out) if isinstance(out, tuple) else (out,)
@@ -60,7 +62,12 @@ def check(f, *args):
     fast = results(f)
     assert len(fast) == len(general)
     for a, b in zip(fast, general):
-        same(a, b)
+        if rounding:
+            assert (a.dtype, a.weak, a.shape) == (b.dtype, b.weak, b.shape)
+            tol = 1e-5 if a.dtype in (fnp.float32, fnp.complex64) else 1e-12
+            np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=tol, atol=tol)
+        else:
+            same(a, b)
 
 
 SQUARE = {
@@ -71,6 +78,7 @@ SQUARE = {
     "eigvals": fnp.linalg.eigvals, "eigh": fnp.linalg.eigh, "eigh U": lambda x: fnp.linalg.eigh(x, UPLO="U"),
     "eigvalsh": fnp.linalg.eigvalsh, "cholesky": fnp.linalg.cholesky,
 }
+BATCHED = ("solve", "solve vector", "solve broadcast", "solve against a batch", "inv", "det", "slogdet")
 ANY = {
     "qr": fnp.linalg.qr, "qr complete": lambda x: fnp.linalg.qr(x, "complete"), "qr r": lambda x: fnp.linalg.qr(x, "r"),
     "svd": fnp.linalg.svd, "svd reduced": lambda x: fnp.linalg.svd(x, full_matrices=False),
@@ -82,7 +90,7 @@ ANY = {
 @pytest.mark.parametrize("i", range(len(INPUTS)))
 def test_square_matrix_functions_match_the_general_path_bit_for_bit(name, i):
     if SQUARE[name](INPUTS[i]) is not None:
-        check(SQUARE[name], INPUTS[i])
+        check(SQUARE[name], INPUTS[i], rounding=name in BATCHED and (INPUTS[i].ndim > 2 or "b" in name[6:]))
 
 
 @pytest.mark.parametrize("name", list(ANY))
@@ -95,14 +103,14 @@ def test_factorizations_of_any_shape_match_the_general_path_bit_for_bit(name, sh
 @pytest.mark.parametrize("i", range(len(SPD)))
 def test_cholesky_of_positive_definite_matrices_matches_the_general_path(i):
     check(fnp.linalg.cholesky, SPD[i])
-    check(lambda x: fnp.linalg.solve(x, _rhs(x, None)), SPD[i])
+    check(SQUARE["solve vector"], SPD[i], rounding=SPD[i].ndim > 2)
 
 
 def test_solve_with_operands_it_does_not_take_matches_the_general_path():
     a = INPUTS[1]  # float32, 4x4
     for b in (fnp.ones(4, fnp.float32), fnp.ones((4, 2), fnp.int32), fnp.ones(3), fnp.ones((5, 2)), fnp.asarray(1.0),
               fnp.ones((3, 4, 2)), [1.0, 2.0, 3.0, 4.0]):
-        check(fnp.linalg.solve, a, b)
+        check(fnp.linalg.solve, a, b, rounding=getattr(b, "ndim", 0) > 2)
     check(fnp.linalg.solve, fnp.ones((3, 4)), fnp.ones(3))
 
 

@@ -481,3 +481,38 @@ def test_factorizations_reject_vectors_and_integer_dtypes(fn):
     with pytest.raises(DTypeError, match="floating-point") as e:
         fn(np.eye(3, dtype=np.int32))
     assert "astype" in str(e.value)
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("shape", [(6, 5, 5), (4, 3, 5), (5, 6, 3), (7, 1, 1), (2, 2, 32, 32)])
+def test_stacks_of_small_matrices_factor_and_solve_as_lapack_one_matrix_at_a_time(dt, shape):
+    """The NumPy kernels take a stack of small matrices as a whole, one row or column at a time:
+    the same pivots as getrf (also with a zero column and a singular matrix), and trsm's values,
+    for every side, triangle, transposition and conjugation."""
+    from fluxion.backends.numpy import linalg as kernels
+    x = rand(shape, 1, dt)
+    x[..., 0, :, 0] = 0
+    if shape[-2] > 1:
+        x[..., 1, 1, :] = 2 * x[..., 1, 0, :]
+    packed, pivots, perm = L.lu(x)
+    for i in np.ndindex(shape[:-2]):
+        lu, piv, _ = scipy.linalg.lapack.get_lapack_funcs("getrf", (x[i],))(x[i])
+        np.testing.assert_array_equal(pivots[i], piv)
+        np.testing.assert_array_equal(perm[i], L.pivot_permutation(piv.tolist(), shape[-2]))
+        _close(packed[i], lu, scale=10)
+    if shape[-1] != shape[-2]:
+        return
+    a = x + 3 * np.eye(shape[-1], dtype=dt)
+    for left, lower, transpose, conjugate, unit in itertools.product([True, False], repeat=5):
+        b = rand(shape[:-1] + (2,) if left else shape[:-2] + (2, shape[-1]), 2, dt)
+        got = L.triangular_solve(a, b, left_side=left, lower=lower, transpose_a=transpose, conjugate_a=conjugate,
+                                 unit_diagonal=unit)
+        for i in np.ndindex(shape[:-2]):
+            op = a[i].conj() if conjugate else a[i]
+            op = op.T if transpose else op
+            tri = (np.tril if lower != transpose else np.triu)(op)
+            if unit:
+                np.fill_diagonal(tri, 1)
+            want = np.linalg.solve(tri, b[i]) if left else np.linalg.solve(tri.T, b[i].T).T
+            _close(got[i], want, scale=100)
+    assert kernels._stacked_small(x.reshape((-1,) + shape[-2:]))

@@ -107,6 +107,14 @@ def _triangular_solve(a, b, *, left_side, lower, transpose_a, conjugate_a, unit_
     if b.ndim == 2:
         return np.ascontiguousarray(trsm(1.0, a, b, side=side, lower=lower, trans_a=trans, diag=unit_diagonal))
     flat_a, flat_b = a.reshape((-1,) + a.shape[-2:]), b.reshape((-1,) + b.shape[-2:])
+    if _stacked_small(flat_a):  # (a is conjugated above unless transposed too)
+        conjugate = conjugate_a and transpose_a
+        if left_side:
+            return _substituted(flat_a, flat_b, lower != transpose_a, transpose_a, conjugate, unit_diagonal).reshape(
+                b.shape)
+        x = _substituted(flat_a, np.swapaxes(flat_b, -1, -2), lower == transpose_a, not transpose_a, conjugate,
+                         unit_diagonal)  # x op(a) = b as op(a)^T x^T = b^T
+        return np.ascontiguousarray(np.swapaxes(x, -1, -2)).reshape(b.shape)
     out = np.empty_like(flat_b)
     for i in range(len(flat_b)):
         out[i] = trsm(1.0, flat_a[i], flat_b[i], side=side, lower=lower, trans_a=trans, diag=unit_diagonal)
@@ -124,13 +132,63 @@ def _lu(x):
     pivots = np.empty(batch + (k,), np.int32)
     perm = np.empty(batch + (m,), np.int32)
     # LAPACK getrf one matrix at a time; a singular matrix is a valid input (zeros on U's diagonal)
-    getrf = sl.get_lapack_funcs("getrf", (x,))
     flat_x, flat_lu = x.reshape(-1, m, n), packed.reshape(-1, m, n)
     flat_piv, flat_perm = pivots.reshape(-1, k), perm.reshape(-1, m)
+    if _stacked_small(flat_x):
+        _eliminate(flat_x, flat_lu, flat_piv, flat_perm)
+        return packed, pivots, perm
+    getrf = sl.get_lapack_funcs("getrf", (x,))
     for i in range(len(flat_x)):
         flat_lu[i], piv, _ = getrf(flat_x[i])
         flat_piv[i], flat_perm[i] = piv, L.pivot_permutation(piv.tolist(), m)
     return packed, pivots, perm
+
+
+def _stacked_small(flat: np.ndarray) -> bool:
+    """Whether a stack of matrices is factored and solved faster by NumPy operations on the whole
+    stack, one row or column at a time, than by one LAPACK / BLAS call per matrix."""
+    return len(flat) >= _STACKED and max(flat.shape[-2:]) <= _SMALL_MATRIX
+
+
+_STACKED, _SMALL_MATRIX = 4, 32
+
+
+def _eliminate(x, packed, pivots, perm) -> None:
+    """LU with partial pivoting of a stack of matrices, into `packed`, `pivots` and `perm` (as
+    getrf: the first largest |re| + |im| pivots, a zero pivot column left as it is)."""
+    packed[...] = x
+    perm[...] = np.arange(x.shape[-2], dtype=np.int32)
+    at = np.arange(len(x))
+    for j in range(pivots.shape[-1]):
+        column = packed[:, j:, j]
+        size = np.abs(column.real) + np.abs(column.imag) if column.dtype.kind == "c" else np.abs(column)
+        p = j + np.argmax(size, axis=-1)
+        pivots[:, j] = p
+        packed[at, j], packed[at, p] = packed[at, p], packed[at, j].copy()
+        perm[at, j], perm[at, p] = perm[at, p], perm[at, j].copy()
+        pivot = packed[:, j, j]
+        with np.errstate(all="ignore"):
+            packed[:, j + 1:, j] /= np.where(pivot == 0, 1, pivot)[:, None]
+            packed[:, j + 1:, j + 1:] -= packed[:, j + 1:, j, None] * packed[:, j, None, j + 1:]
+
+
+def _substituted(a, b, lower: bool, transpose: bool, conjugate: bool, unit: bool):
+    """x with op(a) x = b for a stack of triangular `a` (op: transposed and/or conjugated), by
+    substitution on the whole stack, one row of x at a time (as BLAS's trsm, which divides by a
+    zero diagonal element)."""
+    if transpose:
+        a = np.swapaxes(a, -1, -2)
+    if conjugate:
+        a = np.conj(a)
+    x = b.copy()
+    n = a.shape[-1]
+    with np.errstate(all="ignore"):
+        for i in range(n) if lower else range(n - 1, -1, -1):
+            if not unit:
+                x[:, i] /= a[:, i, i, None]
+            rest = slice(i + 1, n) if lower else slice(0, i)
+            x[:, rest] -= a[:, rest, i, None] * x[:, i, None]
+    return x
 
 
 @via_float32
