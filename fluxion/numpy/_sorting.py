@@ -178,9 +178,8 @@ def _partitioned(op: str, a, kth, axis, kind, order, indices: bool) -> Array:
     x, ax = _along(op, a, axis, kind, order)
     k = _kth(op, kth, x.shape[ax]) + 1  # how many come first, sorted
     if x.__class__ is Array and _ctx.interp is EAGER and x.dtype not in _LOW and x.ndim <= MAX_NUMPY_DIMS:
-        v = np.moveaxis(x._value, ax, -1)
-        order = np.moveaxis(_eager_partition_order(v, k), -1, ax)
-        return eager_array(order if indices else np.take_along_axis(x._value, order, ax), not indices and x._weak)
+        out = _eager_partitioned(np.moveaxis(x._value, ax, -1), k, indices)
+        return eager_array(np.moveaxis(out, -1, ax), not indices and x._weak)
     from .. import numpy as fnp  # (the namespace and the control package import this module)
     from ..control import cond
     to_last = tuple(i for i in range(x.ndim) if i != ax) + (ax,)
@@ -213,13 +212,16 @@ def _partitioned(op: str, a, kth, axis, kind, order, indices: bool) -> Array:
     return S.transpose(out, tuple(np.argsort(to_last)))
 
 
-def _eager_partition_order(v: np.ndarray, k: int) -> np.ndarray:
-    """partition's arrangement of the last axis of `v` by NumPy's selection, in linear time where
-    `v` is real: the k smallest (lower indices first among equals) sorted stably, then the others."""
+def _eager_partitioned(v: np.ndarray, k: int, indices: bool) -> np.ndarray:
+    """partition's arrangement of the last axis of `v` (or its indices) by NumPy's selection, in
+    linear time where `v` is real: the k smallest (lower indices first among equals) sorted stably,
+    then the others in their order."""
+    first_shape = v.shape[:-1] + (k,)
     if v.dtype.kind == "c" or k == 0:  # (complex orders by its sort)
         first = stable_argsort(v, -1)[..., :k]
         selected = np.zeros(v.shape, np.bool_)
         np.put_along_axis(selected, first, True, -1)
+        first = first if indices else np.take_along_axis(v, first, -1)
     else:
         kth = np.partition(v, k - 1, -1)[..., k - 1:k]  # NaNs last, as sort orders
         before, tied = v < kth, v == kth
@@ -228,9 +230,12 @@ def _eager_partition_order(v: np.ndarray, k: int) -> np.ndarray:
             before |= kth_nan & ~nan
             tied |= kth_nan & nan
         selected = before | tied & (np.cumsum(tied, -1) <= k - before.sum(-1, keepdims=True))
-        first = np.nonzero(selected)[-1].reshape(v.shape[:-1] + (k,))
-        first = np.take_along_axis(first, stable_argsort(np.take_along_axis(v, first, -1), -1), -1)
-    rest = np.nonzero(~selected)[-1].reshape(v.shape[:-1] + (v.shape[-1] - k,))  # in their order
+        if indices:
+            first = np.nonzero(selected)[-1].reshape(first_shape)
+            first = np.take_along_axis(first, stable_argsort(np.take_along_axis(v, first, -1), -1), -1)
+        else:
+            first = stable_sort(v[selected].reshape(first_shape), -1)
+    rest = (np.nonzero(~selected)[-1] if indices else v[~selected]).reshape(v.shape[:-1] + (v.shape[-1] - k,))
     return np.concatenate([first, rest], -1)
 
 

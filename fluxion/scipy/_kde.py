@@ -177,9 +177,12 @@ class gaussian_kde:  # noqa: N801  (SciPy's name)
                                      shape=tuple(shape), dtype=self.dataset.dtype)
         return self.dataset[:, index] + fnp.moveaxis(eps, -1, 0)
 
-    def integrate_box(self, low_bounds, high_bounds, maxpts=None):
-        raise op_error(NotImplementedError, "gaussian_kde.integrate_box", "boxes of several dimensions are not "
-                       "supported", "use integrate_box_1d on one-dimensional data")
+    def integrate_box(self, low_bounds, high_bounds, maxpts=None) -> Array:
+        """The integral over a box; one-dimensional data only (bounds of one element each)."""
+        if self.d != 1:
+            raise op_error(NotImplementedError, "gaussian_kde.integrate_box", "boxes of several dimensions are "
+                           "not supported", "integrate one-dimensional data, or estimate the integral by sampling")
+        return self.integrate_box_1d(*(fnp.reshape(fnp.asarray(b), ()) for b in (low_bounds, high_bounds)))
 
 
 _FIELDS = ("dataset", "weights", "neff", "factor", "covariance", "inv_cov")

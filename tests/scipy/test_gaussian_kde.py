@@ -34,6 +34,8 @@ def test_values_match_scipy(d, bw_method, weighted):
     if d == 1:
         np.testing.assert_allclose(float(ours.integrate_box_1d(-0.5, 1.0)), theirs.integrate_box_1d(-0.5, 1.0),
                                    rtol=1e-12)
+        np.testing.assert_allclose(float(ours.integrate_box([-0.5], [1.0])), theirs.integrate_box([-0.5], [1.0]),
+                                   rtol=1e-12)
 
 
 def test_far_points_and_two_samples():
@@ -84,7 +86,7 @@ def test_bad_arguments_name_the_fix():
         kde(fnp.asarray(RNG.normal(size=(3, 4))))
     with raises(ValueError, "integrate_box_1d"):
         kde.integrate_box_1d(0.0, 1.0)
-    with raises(NotImplementedError, "integrate_box_1d"):
+    with raises(NotImplementedError, "several dimensions"):
         kde.integrate_box([0.0, 0.0], [1.0, 1.0])
 
 
