@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 
 from ..core import dtypes, tree
 from ..core.array import Array, to_array
-from ..core.errors import ConcretizationError, op_error
+from ..core.errors import ArgumentError, ConcretizationError, op_error
 from ..core.interpreters import EAGER, _ctx
 from ..core.program import Program, Var
 from ..core.rules import passed_operands
@@ -89,7 +89,7 @@ def switch(index, branches: Sequence[Callable], *operands, operand=_NO_OPERAND) 
     6.0
     """
     if not isinstance(branches, (list, tuple)) or not branches or not all(map(callable, branches)):
-        raise op_error(TypeError, "switch", f"branches must be a non-empty sequence of functions, got {branches!r}",
+        raise op_error(ArgumentError, "switch", f"branches must be a non-empty sequence of functions, got {branches!r}",
                        "pass a list of functions, e.g. [f0, f1]")
     operands = _given("switch", operands, operand)
     index, names = _index(index), tuple(f"branches[{k}]" for k in range(len(branches)))

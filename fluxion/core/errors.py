@@ -33,8 +33,8 @@ class ConcretizationError(FluxionError, TypeError):
     """A traced value used where a concrete Python value is needed."""
 
 
-class TracerLeakError(FluxionError, RuntimeError):
-    """A traced value used after the transformation that made it has finished."""
+class TracerLeakError(FluxionError, RuntimeError, TypeError):
+    """A traced value used after the transformation that made it has finished (a TypeError too, as jax's)."""
 
 
 class ConversionError(ConcretizationError):
@@ -51,6 +51,10 @@ class InvalidArgumentError(FluxionError, ValueError):
 
 class ArgumentTypeError(FluxionError, TypeError):
     """An argument of a kind an operation does not take."""
+
+
+class ArgumentError(InvalidArgumentError, ArgumentTypeError):
+    """An argument that Python's conventions and jax's class differently (a ValueError and a TypeError)."""
 
 
 class UnsupportedError(FluxionError, NotImplementedError):

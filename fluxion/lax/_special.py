@@ -29,29 +29,29 @@ digamma = unary("digamma", E.digamma_p, "The derivative of `lgamma` elementwise.
 
 
 def polygamma(m: ArrayLike, x: ArrayLike) -> Array:
-    """The `m`-th derivative of `digamma` at `x`, for non-negative integer values `m`: one kernel
-    per order where `m` is known in Python, else (-1)**(m + 1) m! zeta(m + 1, x).
+    """The `m`-th derivative of `digamma` at `x`, NaN where `m` is not a non-negative integer (as
+    jax's): one kernel per order where `m` is known in Python, else (-1)**(m + 1) m! zeta(m + 1, x).
 
     >>> round(polygamma(1.0, 1.0).item(), 5)  # pi ** 2 / 6
     1.64493
     """
     m, x = operands(m, x)
+    order = E.and_p.bind(E.ge_p.bind(m, _c(0, m)), E.eq_p.bind(E.floor_p.bind(m), m))
     try:
         orders = np.unique(np.asarray(m))
     except ConcretizationError:  # traced: through zeta
         n1 = E.add_p.bind(m, _c(1, m))
         odd = E.eq_p.bind(E.rem_p.bind(m, _c(2, m)), _c(1, m))
         factor = E.mul_p.bind(E.select_n_p.bind(odd, _c(-1, m), _c(1, m)), E.exp_p.bind(E.lgamma_p.bind(n1)))
-        out = E.mul_p.bind(factor, E.zeta_p.bind(n1, x))
-        return E.select_n_p.bind(E.eq_p.bind(m, _c(0, m)), out, E.digamma_p.bind(x))
-    if np.any(orders < 0) or np.any(orders != np.floor(orders)):
-        raise op_error(ValueError, "polygamma", f"m must hold non-negative integers, got {orders.tolist()}",
-                       "pass derivative orders 0, 1, 2, ...")
-    orders = [int(v) for v in orders] or [0]
-    out = E.polygamma_p.bind(x, m=orders[0])
-    for v in orders[1:]:  # one kernel per distinct order, picked elementwise
-        out = E.select_n_p.bind(E.eq_p.bind(m, Array(np.asarray(v, m.dtype))), out, E.polygamma_p.bind(x, m=v))
-    return S.broadcast_to(out, broadcast_shape(m.shape, x.shape))
+        out = E.select_n_p.bind(E.eq_p.bind(m, _c(0, m)), E.mul_p.bind(factor, E.zeta_p.bind(n1, x)),
+                                E.digamma_p.bind(x))
+    else:
+        orders = [int(v) for v in orders if v >= 0 and v == np.floor(v)] or [0]
+        out = E.polygamma_p.bind(x, m=orders[0])
+        for v in orders[1:]:  # one kernel per distinct order, picked elementwise
+            out = E.select_n_p.bind(E.eq_p.bind(m, Array(np.asarray(v, m.dtype))), out, E.polygamma_p.bind(x, m=v))
+    out = S.broadcast_to(out, broadcast_shape(m.shape, x.shape))
+    return E.select_n_p.bind(S.broadcast_to(order, out.shape), _c(np.nan, out), out)
 
 
 def _c(value, like: Array) -> Array:

@@ -41,7 +41,20 @@ class Lowered:
         return self._executable.lower().cost_analysis()
 
     def compile(self) -> Compiled:
-        return Compiled(self._executable.compile(), self._call, self.in_tree, self.out_tree)
+        return Compiled(self._executable.compile(), self._call, self.in_tree, self.out_tree, self.out_info)
+
+
+class Traced:
+    """`jit(f).trace(*args, **kwargs)`, jax's stage before lowering: `.jaxpr` (fluxion's program,
+    printable), `.in_tree`, `.out_tree`, `.out_info` and `.lower()`. (The program is lowered with it.)"""
+
+    def __init__(self, lowered: Lowered):
+        self._lowered = lowered
+        self.jaxpr = self.program = lowered.program
+        self.in_tree, self.out_tree, self.out_info = lowered.in_tree, lowered.out_tree, lowered.out_info
+
+    def lower(self) -> Lowered:
+        return self._lowered
 
 
 class Compiled:
@@ -49,11 +62,11 @@ class Compiled:
     `.cost_analysis()` and `.memory_analysis()` XLA's estimates of its cost, and a call
     takes the traced arguments of the lowered call (not its static ones) and gives the jitted
     function's outputs; arguments of another signature raise a TypeError naming the change.
-    `.in_tree` and `.out_tree` are the `Lowered`'s."""
+    `.in_tree`, `.out_tree` and `.out_info` are the `Lowered`'s."""
 
-    def __init__(self, compiled, call: Callable[[tuple, dict], Any], in_tree, out_tree):
+    def __init__(self, compiled, call: Callable[[tuple, dict], Any], in_tree, out_tree, out_info):
         self._compiled, self._call = compiled, call
-        self.in_tree, self.out_tree = in_tree, out_tree
+        self.in_tree, self.out_tree, self.out_info = in_tree, out_tree, out_info
 
     def as_text(self) -> str:
         return self._compiled.as_text()

@@ -36,14 +36,15 @@ from ..core import dtypes, tree
 from ..core.array import HOST, PYTHON_SCALARS, Array, Tracer, to_array
 from ..core.checking import CHECKER
 from ..core.device import CPU, get as get_device, placement
-from ..core.errors import ConcretizationError, TracerLeakError, op_error, require_callable
+from ..core.errors import (ArgumentError, ConcretizationError, TracerLeakError, UnsupportedError, op_error,
+                           require_callable)
 from ..core.interpreters import EAGER, _ctx, push
 from ..core.program import Program
 from ..core.types import ArrayType
 from . import _jit_batched, _jit_grad
 from ._arguments import Arguments
 from ._convert import converted
-from ._lowered import Lowered
+from ._lowered import Lowered, Traced
 from .autodiff.partial_eval import StagingInterpreter
 from .passes import optimize
 
@@ -414,9 +415,9 @@ class Jitted:
         return tuple((k, f"argument `{name}` of the jitted {self._name}") for k, (name, (kind, which))
                      in enumerate(leaves) if (which in nums if kind == "static_argnums" else which in names))
 
-    def trace(self, *args, **kwargs) -> Lowered:
-        """jax's name for the staging step: here `lower`'s result (`.program`, `.compile()`)."""
-        return self.lower(*args, **kwargs)
+    def trace(self, *args, **kwargs) -> Traced:
+        """jax's stage before `lower`: the traced program (`.jaxpr`, `.out_info`), and `.lower()`."""
+        return Traced(self.lower(*args, **kwargs))
 
     def eval_shape(self, *args, **kwargs) -> Any:
         """The types of the outputs of a call with these arguments (arrays, or anything with
@@ -558,10 +559,10 @@ def _distance(a, b) -> int:
 
 def _unhashable_error(name: str, value) -> TypeError:
     if isinstance(value, Array):
-        return op_error(TypeError, "jit", f"static argument `{name}` is an Array, which cannot be static",
+        return op_error(ArgumentError, "jit", f"static argument `{name}` is an Array, which cannot be static",
                         f"pass `{name}` as a traced argument (drop it from static_argnums / static_argnames), "
                         "or pass a Python value such as a tuple")
-    return op_error(TypeError, "jit", f"static argument `{name}` is not hashable ({type(value).__name__})",
+    return op_error(ArgumentError, "jit", f"static argument `{name}` is not hashable ({type(value).__name__})",
                     "pass a hashable value, e.g. a tuple instead of a list")
 
 
@@ -595,7 +596,7 @@ LIVE: weakref.WeakSet = weakref.WeakSet()  # every Jitted not yet garbage-collec
 
 def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), static_argnames=(),
         donate_argnums: int | Sequence[int] = (), donate_argnames=(), device=None, keep_unused: bool = False,
-        inline: bool = False) -> Any:
+        inline: bool = False, backend: str | None = None, in_shardings=None, out_shardings=None) -> Any:
     """Compile `f` with XLA: traced once per signature of its arguments, then cached.
 
     Arguments in `static_argnums` / `static_argnames` are Python values baked into the
@@ -624,10 +625,11 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
     its compiled program, whose results are constants there too). Under a vmap that runs
     eagerly, the batched function is compiled, as `jit(vmap(f))` would be.
 
-    The result has `lower(*args)`, `cache_size()` and `clear_cache()`, and the function's
-    name and docstring. `keep_unused` and `inline` are accepted as jax's are: every argument
-    reaches the compiled call, and a jitted function called under another transformation is
-    always inlined into it.
+    The result has `lower(*args)`, `trace(*args)`, `cache_size()` and `clear_cache()`, and the
+    function's name and docstring. `keep_unused` and `inline` are accepted as jax's are: every
+    argument reaches the compiled call, and a jitted function called under another transformation
+    is always inlined into it. jax's `backend` names a device kind ("cpu" is where host arrays
+    run anyway), and its `in_shardings` / `out_shardings` may be None (one device).
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> f = fx.jit(lambda x: fnp.sin(x) * 2)
@@ -643,8 +645,14 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), 
     """
     if f is None:
         return functools.partial(jit, static_argnums=static_argnums, static_argnames=static_argnames,
-                                 donate_argnums=donate_argnums, donate_argnames=donate_argnames, device=device)
+                                 donate_argnums=donate_argnums, donate_argnames=donate_argnames, device=device,
+                                 backend=backend, in_shardings=in_shardings, out_shardings=out_shardings)
     require_callable("jit", f)
+    if in_shardings is not None or out_shardings is not None:
+        raise op_error(UnsupportedError, "jit", "in_shardings / out_shardings place a program on several devices, "
+                       "and fluxion's jit runs it on one", "omit them, and pass device= for the one device")
+    if backend not in (None, "cpu") and device is None:
+        device = backend
     return dispatching(Jitted(f, static_argnums, static_argnames, donate_argnums, donate_argnames, device))
 
 

@@ -602,4 +602,4 @@ def test_eval_shape_and_trace_of_a_jitted_function():
     g = fx.jit(lambda x: fnp.sin(x) * 2)
     traced = g.trace(np.ones(2))
     assert "sin" in str(traced.program)
-    np.testing.assert_allclose(np.asarray(traced.compile()(np.ones(2))), np.sin(np.ones(2)) * 2, rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(traced.lower().compile()(np.ones(2))), np.sin(np.ones(2)) * 2, rtol=1e-6)

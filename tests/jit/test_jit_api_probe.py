@@ -74,6 +74,38 @@ def test_lowered_and_compiled_describe_their_trees_and_types_as_jax():
     assert ours.cost_analysis()["flops"] > 0
     compiled = ours.compile()
     assert (compiled.in_tree, compiled.out_tree) == (ours.in_tree, ours.out_tree)
+    assert fx.tree.leaves(compiled.out_info) == fx.tree.leaves(ours.out_info)
+    # jax's stages: trace, then lower, then compile
+    traced = fx.jit(f, static_argnums=1).trace(*args, **kwargs)
+    assert traced.out_tree == ours.out_tree and "mul" in str(traced.jaxpr)
+    out = traced.lower().compile()(args[0], **kwargs)
+    np.testing.assert_array_equal(out["a"], jax.jit(f, static_argnums=1)(*args, **kwargs)["a"])
+
+
+def test_jax_keywords_of_jit_for_one_device():
+    f = fx.jit(lambda x: x + 1, backend="cpu", in_shardings=None, out_shardings=None, keep_unused=True)
+    np.testing.assert_array_equal(f(fnp.ones(2)), [2.0, 2.0])
+    g = fx.jit(static_argnames="n", backend="cpu")(lambda x, n: x * n)  # as a decorator with arguments
+    np.testing.assert_array_equal(g(fnp.ones(2), n=3), [3.0, 3.0])
+    with pytest.raises(NotImplementedError, match="shardings[\\s\\S]*device="):
+        fx.jit(lambda x: x, in_shardings=object())
+
+
+def test_errors_are_caught_by_jax_classes_and_names():
+    with pytest.raises(TypeError, match="argnums"):  # (and a ValueError, as it was)
+        fx.grad(lambda x, y: x * y, argnums=2)(1.0, 2.0)
+    with pytest.raises(ValueError, match="not hashable"):  # (and a TypeError, as Python's)
+        fx.jit(lambda x, n: x * n[0], static_argnums=1)(1.0, [2])
+    leaked = []
+    fx.jit(lambda x: leaked.append(x) or x)(1.0)
+    with pytest.raises(fx.errors.UnexpectedTracerError):
+        leaked[0] + 1
+    with pytest.raises(TypeError):
+        leaked[0] + 1
+    with pytest.raises(fx.errors.TracerBoolConversionError):
+        fx.jit(lambda x: bool(x > 0))(1.0)
+    with pytest.raises(fx.errors.ConcretizationTypeError):
+        fx.jit(lambda x: fnp.zeros(x))(3)
 
 
 def test_ensure_compile_time_eval_computes_values_known_while_tracing():

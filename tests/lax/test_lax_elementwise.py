@@ -144,6 +144,9 @@ def test_special_functions_of_several_operands_match_jax(jlax, rng):
         # orders known only when the program runs: through zeta
         check(fx.jit(lax.polygamma)(m, a), jlax.polygamma(m, a), scale)
         check(fx.vmap(lax.polygamma)(m, a), jlax.polygamma(m, a), scale)
+        m = np.tile(np.array([0.5, -1, 1, 2.5], dtype), (3, 1))  # NaN at orders that are not non-negative integers
+        for f in (lax.polygamma, fx.jit(lax.polygamma)):
+            check(f(m, a), jlax.polygamma(m, a), scale)
 
 
 def test_clamp_takes_bounds_around_the_operand(jlax, rng):

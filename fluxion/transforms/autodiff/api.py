@@ -9,7 +9,7 @@ from typing import Any, Callable, Sequence
 from ...core import dtypes, tree
 from ...core.array import Array, PendingArray, to_array
 from ...core.device import like
-from ...core.errors import DTypeError, ShapeError, op_error, require_callable
+from ...core.errors import ArgumentError, DTypeError, ShapeError, op_error, require_callable
 from ...core.interpreters import EAGER, _ctx, _wrap, check_live, finish, push
 from ...core.program import Program, evaluate
 from ...ops import elementwise as E
@@ -274,7 +274,7 @@ def _argnums(argnums, nargs: int, op: str, kwargs: dict) -> tuple[int, ...]:
             if kwargs:
                 fix = f"arguments passed by keyword ({', '.join(kwargs)}) are not differentiated: pass them " \
                       "positionally, f(x) rather than f(x=x)"
-            raise op_error(ValueError, op, f"argnums {argnums} is out of range for {nargs} positional "
+            raise op_error(ArgumentError, op, f"argnums {argnums} is out of range for {nargs} positional "
                            f"argument{'s' if nargs != 1 else ''}", fix)
     nums = tuple(n % nargs for n in nums)
     if len(set(nums)) < len(nums):
