@@ -545,3 +545,13 @@ def test_symbolic_zeros_are_refused_with_the_fix():
         g.defvjp(lambda x: (g(x), None), lambda r, ct: (ct,), symbolic_zeros=True)
     g.defvjp(lambda x: (fnp.sin(x), None), lambda r, ct: (3 * ct,), optimize_remat=True)
     assert float(fx.grad(g)(0.5)) == 3.0
+
+
+def test_direct_calls_give_dicts_in_sorted_key_order_as_transformed_calls():
+    jvp_rule = fx.custom_jvp(lambda x: {"b": x, "a": 2 * x})
+    jvp_rule.defjvp(lambda p, t: (jvp_rule(*p), {"b": t[0], "a": 2 * t[0]}))
+    vjp_rule = fx.custom_vjp(lambda x: {"b": x, "a": 2 * x})
+    vjp_rule.defvjp(lambda x: (vjp_rule(x), None), lambda _, g: (g["b"] + 2 * g["a"],))
+    for f in (jvp_rule, vjp_rule, fx.checkpoint(lambda x: {"b": x, "a": 2 * x})):
+        assert list(f(1.0)) == list(fx.jit(f)(1.0)) == ["a", "b"]
+        assert fx.grad(lambda x: f(x)["a"])(1.0) == 2.0

@@ -37,7 +37,7 @@ from ...ops.barrier import checkpoint_name_p, optimization_barrier
 from ...ops.linalg import dot_general_p
 from .api import _linearize, _unpack
 from .blocks import residuals
-from .custom import CallPrimitive, Forwarding, Record, Store, Substitute, unpack
+from .custom import CallPrimitive, Forwarding, Record, Store, Substitute, in_order, unpack
 from .jvp import JVPInterpreter, JVPTracer
 from .partial_eval import StagingInterpreter
 
@@ -211,7 +211,7 @@ def checkpoint(fun: Callable, policy: Callable | str | None = None, static_argnu
                                "name positions of arguments passed positionally (keyword arguments that are not "
                                "arrays are passed as they are anyway)")
         if remat_call_p.inline(_ctx.interp):
-            return fun(*args, **kwargs)
+            return in_order(fun(*args, **kwargs))
         static_args = {i % len(args) for i in statics}
         leaves, in_tree = tree.flatten((tuple(_Static(a) if i in static_args else a for i, a in enumerate(args)),
                                         {k: _Static(v) if k in names else v for k, v in kwargs.items()}))

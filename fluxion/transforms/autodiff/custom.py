@@ -192,6 +192,12 @@ class CallPrimitive(Primitive):
                     or self.functions and isinstance(interp, BatchInterpreter))
 
 
+def in_order(out):
+    """`out` as a call that binds the primitive gives it: rebuilt from its leaves (dicts by sorted key)."""
+    leaves, structure = tree.flatten(out)
+    return tree.unflatten(structure, leaves)
+
+
 def _differentiating(interp: Interpreter, *also: type) -> bool:
     """Whether an interpreter below `interp` takes derivatives (or records tangents, to
     transpose), or is of a type in `also`."""
@@ -554,7 +560,7 @@ class custom_jvp(_Custom):
             raise op_error(TypeError, "custom_jvp", f"{_name(self.fun)} has no jvp rule",
                            f"define one with @{_name(self.fun)}.defjvp (or .defjvps) before calling it")
         if custom_jvp_call_p.inline(_ctx.interp):
-            return self.fun(*args, **kwargs)
+            return in_order(self.fun(*args, **kwargs))
         return self._bind(custom_jvp_call_p, args, kwargs, fun=self.fun, jvp=self._jvp, zeros=self._zeros)
 
     def _traced_nondiff(self, args: tuple, nums: tuple[int, ...]):
@@ -628,7 +634,7 @@ class custom_vjp(_Custom):
             raise op_error(TypeError, "custom_vjp", f"{_name(self.fun)} has no vjp rule",
                            f"define one with {_name(self.fun)}.defvjp(fwd, bwd) before calling it")
         if custom_vjp_call_p.inline(_ctx.interp):
-            return self.fun(*args, **kwargs)
+            return in_order(self.fun(*args, **kwargs))
         return self._bind(custom_vjp_call_p, args, kwargs, fun=self.fun, fwd=self._fwd, bwd=self._bwd)
 
 
