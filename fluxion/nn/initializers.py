@@ -26,6 +26,7 @@ from .. import random
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import DTypeError, ShapeError, op_error
+from ..ops import elementwise as E
 from ..ops._util import one_int
 from ..random._util import canonical_shape
 
@@ -164,17 +165,34 @@ _DENOMINATORS = {"fan_in": lambda fan_in, fan_out: fan_in, "fan_out": lambda fan
 _TRUNCATED_STD = math.sqrt(1 - 4 * math.exp(-2) / math.sqrt(2 * math.pi) / math.erf(2 / math.sqrt(2)))
 
 
+# of a complex standard normal (E|z|**2 = 1, so |z|**2 is exponential) truncated to |z| <= 2
+_COMPLEX_TRUNCATED_STD = math.sqrt(1 - 4 * math.exp(-4) / -math.expm1(-4))
+
+
 def _draw_normal(key, shape, dt, variance):
     return random.normal(key, shape, dt) * math.sqrt(variance)
 
 
 def _draw_truncated_normal(key, shape, dt, variance):
+    if dt in dtypes.COMPLEX:  # the modulus by the inverse of its distribution function, truncated; any angle
+        z = _polar(key, shape, dt, lambda u: fnp.sqrt(-fnp.log1p(u * math.expm1(-4))))
+        return z * (math.sqrt(variance) / _COMPLEX_TRUNCATED_STD)
     return random.truncated_normal(key, -2.0, 2.0, shape, dt) * (math.sqrt(variance) / _TRUNCATED_STD)
 
 
 def _draw_uniform(key, shape, dt, variance):
+    if dt in dtypes.COMPLEX:  # uniform on the disk of radius sqrt(2), where E|z|**2 = 1
+        return _polar(key, shape, dt, lambda u: fnp.sqrt(2 * u)) * math.sqrt(variance)
     limit = math.sqrt(3 * variance)
     return random.uniform(key, shape, dt, -limit, limit)
+
+
+def _polar(key, shape, dt, modulus):
+    """Complex values of modulus `modulus(u)` for u uniform on [0, 1), at uniform angles."""
+    for_modulus, for_angle = random.split(key)
+    real = fnp.finfo(dt).dtype
+    r, angle = modulus(random.uniform(for_modulus, shape, real)), 2 * math.pi * random.uniform(for_angle, shape, real)
+    return E.complex_p.bind(r * fnp.cos(angle), r * fnp.sin(angle))
 
 
 _DISTRIBUTIONS = {"normal": _draw_normal, "truncated_normal": _draw_truncated_normal, "uniform": _draw_uniform}
@@ -187,7 +205,7 @@ def variance_scaling(scale: float, mode: str, distribution: str, in_axis: Axes =
 
     `distribution` is "truncated_normal" (a normal truncated to two standard deviations, scaled
     so that the variance is still scale / n), "normal", or "uniform" (on [-limit, limit) with
-    limit = sqrt(3 scale / n)). Complex dtypes need "normal".
+    limit = sqrt(3 scale / n)); for complex dtypes, E|w|**2 is scale / n, the uniform one on a disk.
 
     >>> import fluxion as fx, fluxion.nn as nn
     >>> init = nn.initializers.variance_scaling(2.0, "fan_in", "normal")
@@ -205,8 +223,7 @@ def variance_scaling(scale: float, mode: str, distribution: str, in_axis: Axes =
 
     def init(key, shape, dtype=dtype):
         shape = _shape("variance_scaling", shape)
-        dt = _inexact("variance_scaling", dtype, complex_ok=distribution == "normal",
-                      fix="pass a real float dtype such as fnp.float32; for complex weights use distribution='normal'")
+        dt = _inexact("variance_scaling", dtype)
         denominator = _DENOMINATORS[mode](*_fans("variance_scaling", shape, in_axis, out_axis, batch_axis))
         # a zero fan means an empty weight
         return _DISTRIBUTIONS[distribution](key, shape, dt, scale / denominator if denominator else 0.0)
