@@ -275,8 +275,8 @@ def det(x, /) -> Array:
     >>> round(fnp.linalg.det(fnp.asarray([[1.0, 2.0], [3.0, 4.0]])).item(), 4)
     -2.0
     """
-    if (v := _eager_matrices(x)) is not None:  # kept fast
-        return _strong(np.linalg.det(v)) if v.ndim > 2 else _kernel(L.det_p, v)
+    if (v := _eager_matrices(x)) is not None:
+        return _kernel(L.det_p, v)  # kept fast
     return L.det(_matrices("det", x, square=True))
 
 
