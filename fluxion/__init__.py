@@ -22,7 +22,8 @@ from . import flatten_util as flatten_util
 from . import image as image
 from . import lax as lax
 from .transforms.staging import (disable_jit as disable_jit, ensure_compile_time_eval as ensure_compile_time_eval,
-                                 eval_shape as eval_shape, jit as jit, make_program as make_program)
+                                 eval_shape as eval_shape, jit as jit, make_jaxpr as make_jaxpr,
+                                 make_program as make_program)
 from .transforms.batching import vmap as vmap
 from .control import (associative_scan as associative_scan, cond as cond, fori_loop as fori_loop,  # noqa: A004
                       map as map, scan as scan, switch as switch, while_loop as while_loop)
@@ -49,7 +50,7 @@ from .transforms.autodiff import (checkpoint as checkpoint, checkpoint_policies 
 jacobian = jacrev  # jax's other name for it
 
 __version__ = "0.1.0"
-__all__ = ["ad_checkpoint", "config", "jit", "make_program", "Array", "Device", "Program", "block_until_ready", "checkpoint", "checkpoint_policies", "custom_jvp", "custom_vjp", "device_get", "device_put", "devices",
+__all__ = ["ad_checkpoint", "config", "jit", "make_jaxpr", "make_program", "Array", "Device", "Program", "block_until_ready", "checkpoint", "checkpoint_policies", "custom_jvp", "custom_vjp", "device_get", "device_put", "devices",
            "errors", "eval_shape", "grad", "hessian", "jacfwd", "jacobian", "jacrev", "jvp", "linearize", "nn", "numpy", "random", "remat",
            "saved_residuals", "stop_gradient", "test_util", "tree", "value_and_grad", "vjp",
            "debug", "debug_infs", "debug_nans", "disable_jit", "ensure_compile_time_eval", "flatten_util", "image",

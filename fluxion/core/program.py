@@ -50,6 +50,11 @@ class Equation:
     def __init__(self, prim, inputs: list, outputs: list[Var], params: dict[str, Any]):
         self.prim, self.inputs, self.outputs, self.params = prim, inputs, outputs, params
 
+    # jax's names, read by code that inspects jaxprs
+    primitive = property(lambda self: self.prim)
+    invars = property(lambda self: self.inputs)
+    outvars = property(lambda self: self.outputs)
+
 
 class Program:
     """A typed program: `constvars` bound to `consts`, then `inputs` -> `outputs`."""
@@ -67,6 +72,14 @@ class Program:
     @property
     def out_types(self) -> list[ArrayType]:
         return [v.aval for v in self.outputs]
+
+    # jax's names (of a ClosedJaxpr and its Jaxpr, which here are one), read by code that inspects jaxprs
+    jaxpr = property(lambda self: self)
+    eqns = property(lambda self: self.equations)
+    invars = property(lambda self: self.inputs)
+    outvars = property(lambda self: self.outputs)
+    in_avals = in_types
+    out_avals = out_types
 
     def __str__(self):
         return _Printer().program(self, "")

@@ -40,7 +40,7 @@ from ..core.errors import (ArgumentError, ConcretizationError, TracerLeakError, 
                            require_callable)
 from ..core.interpreters import EAGER, _ctx, push
 from ..core.program import Program
-from ..core.types import ArrayType
+from ..core.types import ArrayType, ShapeDtypeStruct
 from . import _jit_batched, _jit_grad
 from ._arguments import Arguments
 from ._convert import converted
@@ -592,6 +592,30 @@ def _donated(nums: frozenset, names: tuple, static_nums: frozenset, static_names
 
 
 LIVE: weakref.WeakSet = weakref.WeakSet()  # every Jitted not yet garbage-collected (for fx.clear_caches)
+
+
+def make_jaxpr(f: Callable, static_argnums: int | Sequence[int] = (), static_argnames=(),
+               return_shape: bool = False) -> Callable:
+    """jax's name for `make_program`: `make_jaxpr(f)(*args)` is the program, which also answers to
+    jax's `.eqns`, `.invars`, `.outvars`, `.in_avals`, `.out_avals`, `.consts` and `.jaxpr`; with
+    `return_shape=True`, with the outputs' types (`ShapeDtypeStruct`s in the outputs' structure).
+
+    >>> import fluxion as fx, fluxion.numpy as fnp
+    >>> [eqn.primitive.name for eqn in fx.make_jaxpr(lambda x: fnp.sin(x) * 2)(1.0).eqns]
+    ['sin', 'mul']
+    """
+    require_callable("make_jaxpr", f)
+    arguments = Arguments(f)
+    nums, names = arguments.resolve_static(static_argnums, static_argnames)
+
+    @functools.wraps(f)
+    def wrapped(*args, **kwargs):
+        program, _, out_tree = trace(f, args, kwargs, arguments.positions(nums, len(args)), names, arguments)
+        if not return_shape:
+            return program
+        return program, tree.unflatten(out_tree, [ShapeDtypeStruct(t.shape, t.dtype, weak_type=t.weak)
+                                                  for t in program.out_types])
+    return wrapped
 
 
 def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), static_argnames=(),

@@ -190,3 +190,19 @@ def test_config_switch_disables_jit_in_every_thread_and_reads_by_jax_names():
     assert kinds[-1] == "StagedTracer" and not fx.config.disable_jit
     with pytest.raises(AttributeError, match="no switch 'jax_platform_name'"):
         fx.config.jax_platform_name
+
+
+def test_make_jaxpr_answers_to_jax_names():
+    jax = pytest.importorskip("jax")
+
+    def program(np_):
+        return lambda x, n: {"y": np_.sin(x) * n, "s": x.sum()}
+    ours, shapes = fx.make_jaxpr(program(fnp), static_argnums=1, return_shape=True)(fnp.ones(3), 2)
+    theirs, their_shapes = jax.make_jaxpr(program(jax.numpy), static_argnums=1,
+                                          return_shape=True)(np.ones(3, np.float32), 2)
+    assert [e.primitive.name for e in ours.eqns][:1] == [e.primitive.name for e in theirs.eqns][:1] == ["sin"]
+    assert [(a.shape, a.dtype) for a in ours.in_avals] == [(a.shape, a.dtype) for a in theirs.in_avals]
+    assert [(a.shape, a.dtype) for a in ours.out_avals] == [(a.shape, a.dtype) for a in theirs.out_avals]
+    assert ours.jaxpr.invars == ours.invars and len(ours.outvars) == len(theirs.jaxpr.outvars)
+    assert fx.tree.map(lambda s: (s.shape, s.dtype), shapes) == jax.tree.map(lambda s: (s.shape, s.dtype),
+                                                                               their_shapes)
