@@ -27,7 +27,7 @@ from .transforms.staging import (disable_jit as disable_jit, ensure_compile_time
 from .transforms.batching import vmap as vmap
 from .control import (associative_scan as associative_scan, cond as cond, fori_loop as fori_loop,  # noqa: A004
                       map as map, scan as scan, switch as switch, while_loop as while_loop)
-from .core.array import Array as Array
+from .core.array import Array as Array, typeof as typeof
 from .core.device import (Device as Device, block_until_ready as block_until_ready, device_get as device_get,
                           device_put as device_put, devices as devices)
 from .core.program import Program as Program
@@ -55,7 +55,7 @@ __all__ = ["ad_checkpoint", "config", "jit", "make_jaxpr", "make_program", "Arra
            "saved_residuals", "stop_gradient", "test_util", "tree", "value_and_grad", "vjp",
            "debug", "debug_infs", "debug_nans", "disable_jit", "ensure_compile_time_eval", "flatten_util", "image",
            "lax",
-           "pure_callback", "ShapeDtypeStruct",
+           "pure_callback", "ShapeDtypeStruct", "typeof",
            "associative_scan", "cond", "switch", "while_loop", "fori_loop", "scan", "map", "vmap",
            "clear_caches", "closure_convert", "custom_gradient", "linear_transpose", "named_call", "named_scope",
            "default_backend", "device_count", "local_device_count", "local_devices", "process_count", "process_index"]

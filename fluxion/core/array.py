@@ -388,6 +388,16 @@ def _is_scalar(x) -> bool:
     return isinstance(x, _SCALARS) and not isinstance(x, np.generic)
 
 
+def typeof(x) -> ArrayType:
+    """The type of `x` (shape, dtype and weak type; of a traced value too), as jax's `typeof`.
+
+    >>> import fluxion as fx
+    >>> fx.typeof(1.0), fx.typeof([1, 2])
+    (~f32[], i64[2])
+    """
+    return to_array(x).aval
+
+
 def to_array(x, dtype=None) -> Array:
     """An Array from an Array, a NumPy array, nested sequences or a Python scalar (which stays weak).
 

@@ -206,3 +206,12 @@ def test_make_jaxpr_answers_to_jax_names():
     assert ours.jaxpr.invars == ours.invars and len(ours.outvars) == len(theirs.jaxpr.outvars)
     assert fx.tree.map(lambda s: (s.shape, s.dtype), shapes) == jax.tree.map(lambda s: (s.shape, s.dtype),
                                                                                their_shapes)
+
+
+def test_typeof_of_values_and_traced_values_as_jax():
+    jax = pytest.importorskip("jax")
+    seen = []
+    fx.jit(lambda x: seen.append(fx.typeof(x)) or x)(fnp.ones((2, 3)))
+    assert seen[0] == fx.typeof(fnp.ones((2, 3))) == fx.ShapeDtypeStruct((2, 3), "float32")
+    assert (fx.typeof(1.0).shape, fx.typeof(1.0).dtype, fx.typeof(1.0).weak) == ((), np.float32, True)
+    assert fx.typeof([1, 2]).shape == jax.typeof(jax.numpy.asarray([1, 2])).shape
