@@ -167,6 +167,11 @@ def _temporary_count() -> int:
 _TEMPORARY = _temporary_count()
 
 
+def _put(self, indices, values, mode: str = "raise") -> None:
+    """Set the flat positions `indices` to `values` (repeated as needed), as NumPy's `ndarray.put`."""
+    self._become(_ns.put(self, indices, values, mode, inplace=False))
+
+
 def _fill(self, value) -> None:
     """Set every element to the scalar `value` (cast to the array's dtype), as NumPy's `ndarray.fill`."""
     self._become(_ns.full_like(self, value))
@@ -377,6 +382,7 @@ def install(ns) -> None:
     Array.sort = _sort
     Array.partition = _partition
     Array.fill = _fill
+    Array.put = _put
     Array.tobytes = lambda self, order="C": np.asarray(self._host("tobytes()")).tobytes(order)
     Array.__bytes__ = _bytes
     Array.compress = lambda self, condition, axis=None: _ns.compress(condition, self, axis)

@@ -178,3 +178,20 @@ def test_numpy_spellings_repeat_keywords_flat_and_string_dtypes():
         fnp.asarray(x).flat
     with pytest.raises(TypeError, match="str is not supported"):
         fnp.asarray(x).astype(str)
+
+
+def test_put_method_sets_flat_positions_in_place_as_numpy_also_traced():
+    expected = np.zeros((2, 3))
+    expected.put([0, 4, -1], [5.0, 6.0])
+    x = fnp.zeros((2, 3))
+    x.put([0, 4, -1], [5.0, 6.0])
+    np.testing.assert_array_equal(x, expected)
+
+    def f(v):
+        v.put(1, 7.0)
+        return v
+    np.testing.assert_array_equal(fx.jit(f)(fnp.zeros(3)), [0.0, 7.0, 0.0])
+    np.testing.assert_array_equal(fx.grad(lambda v: f(v).sum())(fnp.ones(3)), [1.0, 0.0, 1.0])
+    clipped = fnp.arange(4)
+    clipped.put(9, 1, mode="clip")
+    np.testing.assert_array_equal(clipped, [0, 1, 2, 1])
