@@ -17,6 +17,7 @@ from . import tree_util as tree_util
 from . import test_util as test_util
 from . import config as config
 from . import debug as debug
+from . import dtypes as dtypes
 from .debug import debug_infs as debug_infs, debug_nans as debug_nans
 from . import flatten_util as flatten_util
 from . import image as image
@@ -55,7 +56,7 @@ __all__ = ["ad_checkpoint", "config", "jit", "make_jaxpr", "make_program", "Arra
            "saved_residuals", "stop_gradient", "test_util", "tree", "value_and_grad", "vjp",
            "debug", "debug_infs", "debug_nans", "disable_jit", "ensure_compile_time_eval", "flatten_util", "image",
            "lax",
-           "pure_callback", "ShapeDtypeStruct", "typeof",
+           "pure_callback", "ShapeDtypeStruct", "typeof", "dtypes",
            "associative_scan", "cond", "switch", "while_loop", "fori_loop", "scan", "map", "vmap",
            "clear_caches", "closure_convert", "custom_gradient", "linear_transpose", "named_call", "named_scope",
            "default_backend", "device_count", "local_device_count", "local_devices", "process_count", "process_index"]
