@@ -51,12 +51,12 @@ from .transforms.autodiff import (checkpoint as checkpoint, checkpoint_policies 
 jacobian = jacrev  # jax's other name for it
 
 __version__ = "0.1.0"
-__all__ = ["ad_checkpoint", "config", "jit", "make_jaxpr", "make_program", "Array", "Device", "Program", "block_until_ready", "checkpoint", "checkpoint_policies", "custom_jvp", "custom_vjp", "device_get", "device_put", "devices",
+__all__ = ["ad_checkpoint", "config", "jit", "make_program", "Array", "Device", "Program", "block_until_ready", "checkpoint", "checkpoint_policies", "custom_jvp", "custom_vjp", "device_get", "device_put", "devices",
            "errors", "eval_shape", "grad", "hessian", "jacfwd", "jacobian", "jacrev", "jvp", "linearize", "nn", "numpy", "random", "remat",
            "saved_residuals", "stop_gradient", "test_util", "tree", "value_and_grad", "vjp",
            "debug", "debug_infs", "debug_nans", "disable_jit", "ensure_compile_time_eval", "flatten_util", "image",
            "lax",
-           "pure_callback", "ShapeDtypeStruct", "typeof", "dtypes",
+           "pure_callback", "ShapeDtypeStruct", "typeof", "dtypes", "make_jaxpr",
            "associative_scan", "cond", "switch", "while_loop", "fori_loop", "scan", "map", "vmap",
            "clear_caches", "closure_convert", "custom_gradient", "linear_transpose", "named_call", "named_scope",
            "default_backend", "device_count", "local_device_count", "local_devices", "process_count", "process_index"]
