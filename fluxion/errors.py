@@ -1,10 +1,10 @@
 """fluxion's exceptions; each also subclasses the matching built-in."""
 from .core.errors import (ArgumentError as ArgumentError, ArgumentTypeError as ArgumentTypeError,
-                          AxisError as AxisError, ConcretizationError as ConcretizationError, ConversionError as ConversionError,
-                          DTypeError as DTypeError, DeviceError as DeviceError, FluxionError as FluxionError,
-                          IndexOutOfBoundsError as IndexOutOfBoundsError, InvalidArgumentError as InvalidArgumentError,
-                          ShapeError as ShapeError, TracerLeakError as TracerLeakError,
-                          UnsupportedError as UnsupportedError)
+                          AxisError as AxisError, ConcretizationError as ConcretizationError,
+                          ConversionError as ConversionError, DTypeError as DTypeError, DeviceError as DeviceError,
+                          FluxionError as FluxionError, IndexOutOfBoundsError as IndexOutOfBoundsError,
+                          InvalidArgumentError as InvalidArgumentError, ShapeError as ShapeError,
+                          TracerLeakError as TracerLeakError, UnsupportedError as UnsupportedError)
 
 # jax's names for the same errors, so that its `except` clauses carry over
 ConcretizationTypeError = TracerBoolConversionError = TracerIntegerConversionError = ConcretizationError
