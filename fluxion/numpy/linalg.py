@@ -21,6 +21,7 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import ShapeError, op_error
+from ..backends.numpy.linalg import over_stack
 from ..core.primitive import numpy_kernel
 from ..ops import elementwise as E
 from ..ops import linalg as L
@@ -292,7 +293,7 @@ def slogdet(x, /, *, method: str | None = None) -> SlogdetResult:
     if method not in (None, "lu", "qr"):
         raise op_error(ValueError, "slogdet", f"unknown method {method!r}", "pass method='lu', 'qr' or None")
     if (v := _eager_matrices(x)) is not None and v.ndim > 2:  # kept fast: a stack, by NumPy's loop of LAPACK calls
-        return SlogdetResult(*map(_strong, np.linalg.slogdet(v)))
+        return SlogdetResult(*map(_strong, over_stack(np.linalg.slogdet, v)))
     if v is not None and v.dtype in _DIRECT_REAL:
         return _eager_slogdet(v)
     d, odd, _ = _lu_parts(_matrices("slogdet", x, square=True))
@@ -367,7 +368,7 @@ def _stacked(routine, a: np.ndarray, *b: np.ndarray) -> Array | None:
         return None
     try:
         with np.errstate(all="ignore"):
-            return _strong(routine(a, *b))
+            return _strong(over_stack(routine, a, *b))
     except (np.linalg.LinAlgError, ValueError):  # (singular, or batch axes that do not broadcast)
         return None
 

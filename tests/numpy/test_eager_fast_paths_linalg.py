@@ -188,3 +188,17 @@ NORMS = {
 def test_frobenius_norms_match_the_general_path_bit_for_bit(name, i):
     check(NORMS[name], INPUTS[i])
     check(NORMS[name], fnp.asarray(_matrix((3, 2, 5), np.float32)))
+
+
+@pytest.mark.parametrize("dt", [np.float64, np.complex64])
+def test_large_stacks_split_over_cores_give_numpys_values(dt):
+    """A stack large enough to be split over the cores gives NumPy's values bit for bit (each
+    matrix meets the same LAPACK call), with right-hand sides batched, unbatched or a vector."""
+    a = _matrix((3, 300, 8, 8), dt) + 8 * np.eye(8, dtype=dt)
+    x = fnp.asarray(a)
+    for b in (_matrix((3, 300, 8, 2), dt), _matrix((8, 2), dt), _matrix((8,), dt)):
+        np.testing.assert_array_equal(fnp.linalg.solve(x, fnp.asarray(b)), np.linalg.solve(a, b))
+    np.testing.assert_array_equal(fnp.linalg.inv(x), np.linalg.inv(a))
+    np.testing.assert_array_equal(fnp.linalg.det(x), np.linalg.det(a))
+    for ours, theirs in zip(fnp.linalg.slogdet(x), np.linalg.slogdet(a)):
+        np.testing.assert_array_equal(ours, theirs)

@@ -15,6 +15,7 @@ from scipy.linalg import blas
 from ...core.primitive import numpy_kernel
 from ...ops import linalg as L
 from .._cofactors import Backend, cofactors, cofactors_jvp
+from . import _parallel
 from ._util import _LOW, via_float32
 
 
@@ -191,10 +192,35 @@ def _substituted(a, b, lower: bool, transpose: bool, conjugate: bool, unit: bool
     return x
 
 
+def over_stack(routine, a: np.ndarray, *b: np.ndarray):
+    """NumPy's `routine` (a loop of LAPACK calls in C, which releases the GIL) of a stack of
+    matrices `a` (and right-hand sides `b`, unbatched or batched as `a`), on every core where the
+    stack is large: one part of the stack each, joined afterwards."""
+    count = math.prod(a.shape[:-2])
+    work = count * (_CALL_WORK + 2 * a.shape[-1] ** 3)
+    if _parallel.count(count, work) < 2 or b and b[0].ndim > 2 and b[0].shape[:-2] != a.shape[:-2]:
+        return routine(a, *b)
+    batch = a.shape[:-2]
+    flat_a = a.reshape((-1,) + a.shape[-2:])
+    flat_b = [v.reshape((-1,) + v.shape[-2:]) if v.ndim > 2 else v for v in b]
+    parts = {}
+    _parallel.run(lambda s: parts.__setitem__(s.start, routine(flat_a[s], *(v[s] if v.ndim > 2 else v
+                                                                             for v in flat_b))),
+                  count, work)
+    parts = [parts[k] for k in sorted(parts)]
+    joined = [np.concatenate(p) if len(p) > 1 else p[0] for p in zip(*parts)] if isinstance(parts[0], tuple) \
+        else [np.concatenate(parts) if len(parts) > 1 else parts[0]]
+    out = [v.reshape(batch + v.shape[1:]) for v in joined]
+    return tuple(out) if isinstance(parts[0], tuple) else out[0]
+
+
+_CALL_WORK = 4000  # the work of one LAPACK call on a small matrix, in additions (some 0.5 us)
+
+
 @via_float32
 def _det(x):
     with np.errstate(all="ignore"):  # (NaN in, NaN out)
-        return np.linalg.det(x)  # LAPACK's LU in a loop over the stack: 0 for a zero pivot, 1 for 0x0
+        return over_stack(np.linalg.det, x)  # LAPACK's LU in a loop: 0 for a zero pivot, 1 for 0x0
 
 
 @via_float32
