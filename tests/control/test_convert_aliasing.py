@@ -357,3 +357,60 @@ def test_item_assignments_in_helpers_reached_through_attributes_parameters_and_c
             np.testing.assert_allclose(np.asarray(grad(_a(x))), want, rtol=1e-6, err_msg=name)
         np.testing.assert_allclose(float(fx.jvp(loss, (_a(x),), (_a(np.ones(4)),))[1]), want.sum(), rtol=1e-6)
         np.testing.assert_allclose(np.asarray(fx.jacrev(P.running_sums)(_a(x))), np.tril(np.ones((4, 4))))
+
+
+# lists and dicts changed in place under a traced condition: their other names see the change --------
+def _set_positive(d, x):
+    if x < 0:
+        d["v"] = -x
+
+
+def _through_a_helper(x):
+    d = {"v": x}
+    _set_positive(d, x)
+    return d["v"]
+
+
+def _through_an_alias(x):
+    state = {"v": x * 0}
+    alias = state
+    if x < 0:
+        state["v"] = -x
+    return alias["v"]
+
+
+def _counted(counter, x):
+    while 0 < x < 10:
+        x = x * 2
+        counter[0] += 1
+
+
+def _list_through_a_helper(x):
+    counter = [x * 0]
+    _counted(counter, x)
+    return counter[0]
+
+
+def _nested_item(x):
+    d = {"a": [x * 0, x * 0]}
+    inner = d["a"]
+    for i in range(3):
+        if x > i:
+            d["a"][0] = d["a"][0] + 1
+    return inner[0] + d["a"][0]
+
+
+def _rebound_not_changed(x):
+    d = {"v": x}
+    old = d
+    if x < 0:
+        d = {"v": -x}  # a new dict: `old` keeps the one it held
+    return old["v"] + 2 * d["v"]
+
+
+@pytest.mark.parametrize("f", [_through_a_helper, _through_an_alias, _list_through_a_helper, _nested_item,
+                               _rebound_not_changed])
+def test_lists_and_dicts_changed_in_place_are_seen_through_their_other_names(f):
+    _check(f, (-3.0,), (2.0,), (0.5,))
+    x = fnp.asarray(-1.5, dtype=fnp.float64)
+    np.testing.assert_allclose(fx.jit(fx.grad(f))(x), fx.grad(f)(x))

@@ -166,6 +166,32 @@ def adopt(orig: Array, new: Array) -> Array:
     return orig._become(new)
 
 
+def kept_containers(state: tuple, after: tuple, probes: list[Probe], skip: int = 0) -> tuple:
+    """`after`, the state after a traced statement, where a list or dict variable that each traced
+    function kept (changing it in place, `d[k] = v`, not rebinding it) is the object that came in,
+    now holding its values after: its other names (an alias, a caller's) see them, as in Python."""
+    out = list(after)
+    for i, (before, new) in enumerate(zip(state, after)):
+        if (type(before) in (list, dict) and type(new) is type(before) and new is not before
+                and all(p.out[i] is p.passed[skip + i] for p in probes)):
+            out[i] = _written_into(before, new)
+    return tuple(out)
+
+
+def _written_into(orig, new):
+    """`orig` holding the items of `new` (a list or dict of orig's type; within, recursively)."""
+    if type(orig) is not type(new) or type(orig) not in (list, dict):
+        return new
+    if type(orig) is list:
+        orig[:] = [_written_into(a, b) for a, b in zip(orig, new)] + new[len(orig):]
+        return orig
+    for k in [k for k in orig if k not in new]:
+        del orig[k]
+    for k, v in new.items():
+        orig[k] = _written_into(orig[k], v) if k in orig else v
+    return orig
+
+
 def updated(probes: list[Probe], skip: int, state: tuple, names, where: str, kind: str) -> list[int]:
     """The leaves of `state` that a traced function updated in place (`skip` leaves of other
     arguments come first in the probes' inputs); an error when another variable holds the same

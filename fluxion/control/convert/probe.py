@@ -132,7 +132,8 @@ class Probe:
         self.staging = staging = _Recording()
         with push(staging):
             ins = [staging.new_input(x.aval) if d else x for x, d in zip(leaves, dyn)]
-            self.out = fn(*tree.unflatten(in_tree, ins))
+            self.passed = tree.unflatten(in_tree, ins)  # (new lists and dicts: the function's own)
+            self.out = fn(*self.passed)
         self.parts = [tree.flatten(v) for v in self.out]
         # the inputs (by leaf index) that an in-place update (`x += y`, `x[i] = v`) gave a new value
         self.ins, firsts = ins, iter(staging.inputs)

@@ -94,7 +94,9 @@ class Changes(ast.NodeVisitor):
 
     def _changed(self, node, surely: bool = True) -> None:
         """`node`, a name or an attribute chain, changed in place (`node[i] = v`), `surely` or
-        perhaps (by a method that may be pure)."""
+        perhaps (by a method that may be pure); an item of one (`node[k][i] = v`) changes it too."""
+        while isinstance(node, ast.Subscript):
+            node = node.value
         if isinstance(node, ast.Name):
             self.mutated[node.id] = None
             if surely:

@@ -122,7 +122,8 @@ def cond(pred, fns: Sequence[Callable], state: tuple, names: Sequence[str], wher
     # the condition of branch k, made now (not `pred` itself, which a later in-place update may change)
     where = functools.cache(lambda k: ~pred if k == 1 else ~where(1))
     outs = iter(outs)
-    return tuple(j.value(outs, leaves, where) if isinstance(j, _Joined) else j for j in joined)
+    after = tuple(j.value(outs, leaves, where) if isinstance(j, _Joined) else j for j in joined)
+    return inplace.kept_containers(state, after, probes)
 
 
 def _live(probes: list[Probe], names: Sequence[str]) -> Sequence[int]:

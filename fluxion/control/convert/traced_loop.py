@@ -178,7 +178,7 @@ def _adopt(probe: Probe, skip: int, entry: tuple, settled: list, after: tuple, n
                                    "update it only in place (x[i] = v, x += y), or only as a new array "
                                    "(x = x.at[i].set(v), x = x + y), in the loop")
         leaves[k] = inplace.adopt(orig, leaves[k])
-    return tree.unflatten(treedef, leaves)
+    return inplace.kept_containers(entry, tree.unflatten(treedef, leaves), [probe], skip)
 
 
 def while_loop(test: Callable, body: Callable, state: tuple, names: Sequence[str], where: str, kind: str) -> tuple:
