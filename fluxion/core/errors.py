@@ -5,6 +5,8 @@ import functools
 import os
 import linecache
 import sys
+from types import CodeType
+from typing import Callable
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -82,20 +84,38 @@ def _internal(frame) -> bool:
 def user_frame() -> str:
     """`file:line` of the innermost caller outside the fluxion package (and jax, jaxlib,
     contextlib), or ''."""
-    f = sys._getframe(1)
+    f = _user_frame_object()
+    return "" if f is None else f"{f.f_code.co_filename}:{f.f_lineno}"
+
+
+def _user_frame_object():
+    f = sys._getframe(2)
     while f is not None and _internal(f):
         f = f.f_back
-    return "" if f is None else f"{f.f_code.co_filename}:{f.f_lineno}"
+    return f
+
+
+# set by fluxion.control.convert: whether a code object is converted code (None until it is loaded)
+converted_code: Callable[[CodeType], bool] | None = None
 
 
 def control_flow_fix(why: str, fix: str) -> str:
     """`fix` for a traced value used where Python needs a concrete one (`why`), telling, for a
-    truth value, that Python control flow is converted only where its source can be read."""
-    file = user_frame().rpartition(":")[0]
-    if why != "bool()" or not file or linecache.getlines(file):
+    truth value, that Python control flow is converted only where its source can be read, and
+    only in the functions that converted code calls."""
+    where = user_frame()
+    file = where.rpartition(":")[0]
+    if why != "bool()" or not file:
         return fix
-    return (f"{fix}; fluxion converts Python if/while/and/or on traced values only in functions whose source it "
-            f"can read, which {file} is not: define the function in a file or a notebook cell")
+    if not linecache.getlines(file):
+        return (f"{fix}; fluxion converts Python if/while/and/or on traced values only in functions whose source "
+                f"it can read, which {file} is not: define the function in a file or a notebook cell")
+    frame = _user_frame_object()
+    if converted_code is None or frame is None or converted_code(frame.f_code):
+        return fix
+    return (f"{fix}; `{frame.f_code.co_name}` ({where}) is not converted: fluxion converts the functions that "
+            "converted code calls, not those that Python calls itself (a property, an operator such as __add__ "
+            "or __getitem__) nor those of installed packages, so call it as a method, or choose with fnp.where")
 
 
 def op_error(cls: type[Exception], op: str, problem: str, fix: str = "") -> FluxionError:

@@ -507,3 +507,30 @@ def test_a_set_changed_in_place_under_a_traced_condition_is_an_error_not_a_silen
         msg = raises(f, x)
         assert "variable `seen` is a set that the" in msg and how in msg, msg
         assert f"{__file__}:{line_of(marker)}" in msg and "boolean mask" in msg, msg
+
+
+class _Positive:
+    def __init__(self, v):
+        self.v = v
+
+    @property
+    def value(self):  # Python calls a property itself: not converted
+        if self.v > 0:
+            return self.v
+        return 0.0 * self.v
+
+    def method(self):
+        if self.v > 0:
+            return self.v
+        return 0.0 * self.v
+
+
+def test_an_if_in_a_property_names_the_function_that_is_not_converted_and_the_fix():
+    x = fnp.asarray(-2.0)
+    assert float(fx.jit(lambda v: _Positive(v).method())(x)) == float(_Positive(x).method())
+    with pytest.raises(fx.errors.ConcretizationError, match=r"`value` \(.*\) is not converted[\s\S]*property"
+                                                             r"[\s\S]*call it as a method"):
+        fx.jit(lambda v: _Positive(v).value)(x)
+    with pytest.raises(fx.errors.ConcretizationError) as e:  # a converted function's own bool() has no such note
+        fx.jit(lambda v: bool(v))(x)
+    assert "not converted" not in str(e.value)

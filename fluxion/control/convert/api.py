@@ -21,12 +21,22 @@ import weakref
 from typing import Callable
 
 from ... import config
+from ...core import errors
 from ...transforms._convert import custom_class
 
 _unchanged: weakref.WeakSet = weakref.WeakSet()  # functions conversion leaves as they are
 # code object -> (converted code, runtime name), or None when it cannot be converted
 _codes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _produced: weakref.WeakSet = weakref.WeakSet()  # code objects made here
+_within_produced: weakref.WeakSet = weakref.WeakSet()  # and the code objects of the functions inside them
+
+
+def _converted_code(code) -> bool:
+    """Whether `code` runs converted (what errors.control_flow_fix asks: all code, with conversion off)."""
+    return code in _within_produced or not config.convert_control_flow
+
+
+errors.converted_code = _converted_code
 _CONVERTED = "__fluxion_converted__"  # where a function keeps its converted function (see _Entry)
 _higher_order: set | None = None
 
@@ -132,6 +142,7 @@ def _user_function(f: types.FunctionType) -> Callable:
         _codes[code] = made
         if made is not None:
             _produced.add(made[0])
+            _within_produced.update(source.nested_codes(made[0]))
     made = _codes[code]
     return (made and source.build(f, *made)) or f
 

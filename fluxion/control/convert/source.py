@@ -167,6 +167,15 @@ def compile_converted(f: types.FunctionType) -> tuple[types.CodeType, str] | Non
     return None if found is None else (found.replace(co_name=code.co_name, co_qualname=code.co_qualname), f"{prefix}_rt")
 
 
+def nested_codes(code: types.CodeType) -> list[types.CodeType]:
+    """`code` and the code objects of every function inside it."""
+    out, level = [], [code]
+    while level:
+        out += level
+        level = [k for c in level for k in c.co_consts if isinstance(k, types.CodeType)]
+    return out
+
+
 def _find_code(code: types.CodeType, name: str, line: int) -> types.CodeType | None:
     """The shallowest code object named `name` starting at `line` inside `code`."""
     level = [code]
