@@ -285,3 +285,24 @@ def test_asserts_on_concrete_values_still_check_under_jit_and_eagerly():
 def scaled(x, n):
     assert n > 0, "n must be positive"
     return x * n
+
+
+# x in (a, b) -------------------------------------------------------------------------------------------------
+def membership(x, table):
+    if x in (1.0, 2.0):
+        x = x * 10
+    if x not in [3.0]:
+        x = x + 1
+    if x in table:
+        x = x - 100
+    return x + (3 in (1, 2, 3)) + ("a" in "abc")
+
+
+def test_in_and_not_in_with_a_traced_value_test_each_item_as_python_does():
+    xs, table = _f64([1.0, 2.0, 3.0, 4.0]), _f64([5.0, 21.0])
+    np.testing.assert_array_equal([float(fx.jit(membership)(x, table)) for x in xs],
+                                  [float(membership(x, table)) for x in xs])
+    np.testing.assert_array_equal(np.asarray(fx.vmap(membership, in_axes=(0, None))(xs, table)),
+                                  _per_example(lambda x: membership(x, table), xs))
+    np.testing.assert_array_equal([float(fx.jit(fx.grad(membership))(x, table)) for x in xs],
+                                  [float(fx.grad(membership)(x, table)) for x in xs])

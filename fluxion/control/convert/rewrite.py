@@ -144,7 +144,11 @@ class _Expressions(ast.NodeTransformer):
         return node
 
     def visit_Compare(self, node: ast.Compare):
-        """`a < b < c`: `b` is always evaluated, `c` only when `a < b` holds."""
+        """`a < b < c`: `b` is always evaluated, `c` only when `a < b` holds; `a in b` tests each item."""
+        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            self.generic_visit(node)
+            return locate(ast.Call(self.rt("contains"), [node.left, node.comparators[0],
+                                                          ast.Constant(isinstance(node.ops[0], ast.NotIn))], []), node)
         if len(node.ops) == 1 or _suspends(node):
             return self.generic_visit(node)
         state, label = _assigned(node.comparators[1:]), _label(node)

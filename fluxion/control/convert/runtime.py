@@ -10,7 +10,7 @@ traced loop.
 from __future__ import annotations
 
 import operator
-from typing import Callable
+from typing import Any, Callable
 
 from ...core import dtypes
 from ...core.array import HOST, Array, Tracer, to_array
@@ -328,6 +328,19 @@ def _pick(op: str, a, b: Callable, label: str, where: str, state: tuple | None, 
 
 def _boolean(x) -> bool:
     return isinstance(x, bool) or isinstance(x, Array) and x.dtype == dtypes.bool_
+
+
+def contains(item, container, negate: bool) -> Any:
+    """`item in container` (`not in` where `negate`); with a traced item, or a list, tuple or set
+    holding a traced value, whether some element equals it, as a traced bool."""
+    if type(container) in (list, tuple, set, frozenset) and (is_traced(item) or any(map(is_traced, container))):
+        found = _logical("or", *[item == v for v in container]) if container else False
+    elif isinstance(container, Array) and (is_traced(item) or is_traced(container)):
+        from ...numpy import any as any_
+        found = any_(container == item)
+    else:
+        return item not in container if negate else item in container
+    return not_(found) if negate else found
 
 
 def not_any(*flags):
