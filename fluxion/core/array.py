@@ -322,7 +322,14 @@ class Tracer(Array):
             return repr(self)
 
     def __format__(self, spec):  # f"{x}" as print(x); a format spec (f"{x:.3f}") needs the value
-        return str(self) if not spec else super().__format__(spec)
+        if not spec:
+            return str(self)
+        try:
+            return super().__format__(spec)
+        except errors.ConcretizationError:
+            raise errors.op_error(errors.ConcretizationError, "format", f"the format spec {spec!r} needs a value, but "
+                                  f"got a traced value {self.aval}", f"print it with fx.debug.print('{{:{spec}}}', x), "
+                                  "which prints when the program runs, or format it without a spec") from None
 
     def _become(self, other):
         raise errors.op_error(errors.FluxionError, "in-place update",
