@@ -58,6 +58,7 @@ def test_a_list_grown_on_one_branch_of_a_traced_if_in_a_loop_names_both_lengths_
     msg = raises(collects_until, fnp.arange(10.0))
     assert "variable `out` is a list of 0 items on one branch but a list of 1 item on another" in msg
     assert f"test_convert_errors.py:{line_of('collects-if')}" in msg
+    assert "acc = acc.at[n].set(v)" in msg and "traced break" in msg
 
 
 def one_branch(x, use):

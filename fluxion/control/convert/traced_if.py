@@ -169,8 +169,12 @@ def _join_name(name: str, probes: list[Probe], replays: list[Replay], i: int, li
     treedef, leaves = probes[given[0]].parts[i][1], []
     for k in given[1:]:
         if probes[k].parts[i][1] != treedef:
+            grows = all(type(probes[j].out[i]) is list for j in (given[0], k))
             return Undefined(name, f"{label(name, name)} is {_structure(treedef, name)} on one branch but "
                              f"{_structure(probes[k].parts[i][1], name)} on another of {after}",
+                             "collect the values in an array made before it (acc = acc.at[n].set(v), counting n), "
+                             "as a list cannot grow on one branch only; a traced break, continue or return makes the "
+                             "rest of a loop's pass such a branch" if grows else
                              "give it the same structure (containers, list lengths) on every branch")
     for j, path in enumerate(paths(name, treedef)):
         xs = [probes[k].parts[i][0][j] for k in given]
