@@ -77,11 +77,17 @@ def test_round_without_ndigits_needs_a_0d_array():
         round(fnp.asarray([2.5]))
 
 
-@pytest.mark.parametrize("use", [lambda x: x.item(1), lambda x: x.tobytes(), lambda x: 1 in x,
-                                 lambda x: round(x[0])], ids=["item", "tobytes", "in", "round"])
-def test_traced_values_have_no_python_item_bytes_membership_or_round(use):
+@pytest.mark.parametrize("use", [lambda x: x.item(1), lambda x: x.tobytes(), lambda x: round(x[0])],
+                         ids=["item", "tobytes", "round"])
+def test_traced_values_have_no_python_item_bytes_or_round(use):
     with raises(ConcretizationError, "concrete value"):
         fx.jit(use)(fnp.asarray([1.0, 2.0]))
+
+
+def test_membership_in_a_traced_array_is_a_traced_truth_value_in_converted_code():
+    for x in (fnp.asarray([1.0, 2.0]), fnp.asarray([3.0, 2.0])):
+        assert bool(fx.jit(lambda x: 1 in x)(x)) == (1 in x)
+        assert bool(fx.jit(lambda x: 1 not in x)(x)) == (1 not in x)
 
 
 @pytest.mark.parametrize("dtype, value", [(np.float32, 2.5), (np.int32, 2.7), (np.int64, -3), (np.bool_, 1),
