@@ -103,17 +103,16 @@ def control_flow_fix(why: str, fix: str) -> str:
     """`fix` for a traced value used where Python needs a concrete one (`why`), telling, for a
     truth value, that Python control flow is converted only where its source can be read, and
     only in the functions that converted code calls."""
-    where = user_frame()
-    file = where.rpartition(":")[0]
-    if why != "bool()" or not file:
+    frame = _user_frame_object()
+    if why != "bool()" or frame is None:
         return fix
+    file = frame.f_code.co_filename
     if not linecache.getlines(file):
         return (f"{fix}; fluxion converts Python if/while/and/or on traced values only in functions whose source "
                 f"it can read, which {file} is not: define the function in a file or a notebook cell")
-    frame = _user_frame_object()
-    if converted_code is None or frame is None or converted_code(frame.f_code):
+    if converted_code is None or converted_code(frame.f_code):
         return fix
-    return (f"{fix}; `{frame.f_code.co_name}` ({where}) is not converted: fluxion converts the functions that "
+    return (f"{fix}; `{frame.f_code.co_name}` ({file}:{frame.f_lineno}) is not converted: fluxion converts the functions that "
             "converted code calls, not those that Python calls itself (a property, an operator such as __add__ "
             "or __getitem__) nor those of installed packages, so call it as a method, or choose with fnp.where")
 

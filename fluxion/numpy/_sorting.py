@@ -184,9 +184,10 @@ def _partitioned(op: str, a, kth, axis, kind, order, indices: bool) -> Array:
     from ..control import cond
     to_last = tuple(i for i in range(x.ndim) if i != ax) + (ax,)
     last = S.transpose(x, to_last)
+    keys = convert(last, dtypes.float32) if x.dtype in _LOW else last  # (XLA's CPU compiler fails on float16's)
     sorted_first = lambda v: S.slice_in_dim(_argsort(v, v.ndim - 1), 0, k, axis=v.ndim - 1)  # noqa: E731
     if x.dtype in _EXACT_IN_FLOAT32:  # XLA selects float32 fast: the k smallest, lower indices first among equals
-        f = convert(last, dtypes.float32)
+        f = convert(keys, dtypes.float32)
         f = E.select_n_p.bind(E.eq_p.bind(f, convert(0, f.dtype)), f, convert(0, f.dtype))  # (-0.0 is 0.0)
         key = E.neg_p.bind(E.select_n_p.bind(isnan(f), f, convert(np.inf, f.dtype)))
         selected = lambda v: convert(_sort.top_k(key, k)[1], dtypes.int64)  # noqa: E731
@@ -200,7 +201,6 @@ def _partitioned(op: str, a, kth, axis, kind, order, indices: bool) -> Array:
     n = last.shape[-1]
     # the others: after the k-th smallest, by value in sort's order then by index
     kth_at = S.slice_in_dim(first, k - 1, k, axis=last.ndim - 1)
-    keys = convert(last, dtypes.float32) if x.dtype in _LOW else last  # (XLA's CPU compiler fails on float16's)
     kth = fnp.take_along_axis(keys, kth_at, -1)
     after = _comes_before(kth, keys, "left")
     tied = E.not_p.bind(E.or_p.bind(_comes_before(keys, kth, "left"), after))

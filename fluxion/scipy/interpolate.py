@@ -1,10 +1,10 @@
 """fluxion.scipy.interpolate: `RegularGridInterpolator`, linear or nearest interpolation on a
 rectangular grid, with SciPy's values.
 
-Each axis of the grid is strictly increasing or decreasing, as in SciPy; traced grid points are
-not checked and must be increasing. A point outside the grid gives `fill_value` (NaN by default), or, with
-`fill_value=None`, the linear extrapolation of the edge cells; a NaN coordinate gives NaN. The
-interpolator is a pytree (its grid, values and fill value are leaves), so it can be passed to
+Each axis of the grid is strictly increasing or decreasing, as in SciPy (traced grid points are
+not checked and must be increasing). A point outside the grid gives `fill_value` (NaN by
+default), or, with `fill_value=None`, the linear extrapolation of the edge cells; a NaN
+coordinate gives NaN. The interpolator is a pytree (its grid, values and fill value are leaves), so it can be passed to
 and returned from `jit`ted functions, and interpolation is differentiable in the values and in
 the points.
 
@@ -65,8 +65,8 @@ class RegularGridInterpolator:
             raise op_error(ShapeError, "RegularGridInterpolator", f"there are {len(points)} point arrays but values "
                            f"has {values.ndim} dimensions", "pass one array of points per leading axis of values")
         # the grid in the real dtype of the values, lists of Python floats read exactly
-        self.grid = tuple(convert(p, fnp.finfo(values.dtype).dtype) for p in points)
-        for i, p in enumerate(self.grid):
+        grid = [convert(p, fnp.finfo(values.dtype).dtype) for p in points]
+        for i, p in enumerate(grid):
             if p.ndim != 1 or p.shape[0] != values.shape[i]:
                 raise op_error(ShapeError, "RegularGridInterpolator", f"the points of axis {i} have shape {p.shape} "
                                f"but values has {values.shape[i]} entries along that axis",
@@ -74,12 +74,11 @@ class RegularGridInterpolator:
             if not isinstance(p, Tracer) and p.shape[0] > 1:  # (traced points are taken as increasing)
                 steps = fnp.diff(p)
                 if bool(fnp.all(steps < 0)):  # descending, as SciPy allows: the same grid flipped
-                    p, values = fnp.flip(p), fnp.flip(values, axis=i)
+                    grid[i], values = fnp.flip(p), fnp.flip(values, axis=i)
                 elif not bool(fnp.all(steps > 0)):
                     raise op_error(ValueError, "RegularGridInterpolator", f"the points of axis {i} are not strictly "
                                    "ascending or descending", "sort them (with the values along that axis)")
-            self.grid = self.grid[:i] + (p,) + self.grid[i + 1:]
-        self.values = values
+        self.grid, self.values = tuple(grid), values
         self.fill_value = None if fill_value is None else fnp.asarray(fill_value, dtype=values.dtype)
 
     def __call__(self, xi, method: str | None = None) -> Array:

@@ -8,6 +8,11 @@ from ..core import tree
 from ..core.types import ShapeDtypeStruct
 
 
+def out_info(program, out_tree):
+    """The types of `program`'s outputs, as `ShapeDtypeStruct`s in the structure `out_tree`."""
+    return tree.unflatten(out_tree, [ShapeDtypeStruct(t.shape, t.dtype, weak_type=t.weak) for t in program.out_types])
+
+
 class Lowered:
     """`jit(f).lower(*args, **kwargs)`: `.program` (optimized), `.consts` (the constants passed to
     XLA as parameters), `.device` (None for host arrays), `.as_text()` (StableHLO), `.compile()`,
@@ -25,8 +30,7 @@ class Lowered:
         self._executable, self._call = executable, call
         self.in_tree, self.out_tree = in_tree, out_tree  # of the traced (args, kwargs), and of the outputs
         self.program, self.consts, self.device = executable.program, executable.consts, executable.device
-        self.out_info = tree.unflatten(out_tree, [ShapeDtypeStruct(v.aval.shape, v.aval.dtype, weak_type=v.aval.weak)
-                                                  for v in self.program.outputs])
+        self.out_info = out_info(self.program, out_tree)
 
     def as_text(self) -> str:
         """The StableHLO text of the computation."""

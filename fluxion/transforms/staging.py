@@ -40,11 +40,11 @@ from ..core.errors import (ArgumentError, ConcretizationError, TracerLeakError, 
                            require_callable)
 from ..core.interpreters import EAGER, _ctx, push
 from ..core.program import Program
-from ..core.types import ArrayType, ShapeDtypeStruct
+from ..core.types import ArrayType
 from . import _jit_batched, _jit_grad
 from ._arguments import Arguments
 from ._convert import converted
-from ._lowered import Lowered, Traced
+from ._lowered import Lowered, Traced, out_info
 from .autodiff.partial_eval import StagingInterpreter
 from .passes import optimize
 
@@ -137,12 +137,14 @@ def _join(names: list[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
-def make_program(f: Callable, static_argnums: int | Sequence[int] = (),
-                 static_argnames: str | Sequence[str] = ()) -> Callable[..., Program]:
-    """`make_program(f)(*args)` is the typed program `f` runs on arguments like `args`.
+def make_program(f: Callable, static_argnums: int | Sequence[int] = (), static_argnames: str | Sequence[str] = (),
+                 return_shape: bool = False) -> Callable[..., Program]:
+    """`make_program(f)(*args)` is the typed program `f` runs on arguments like `args`; with
+    `return_shape=True`, with the outputs' types (`ShapeDtypeStruct`s in the outputs' structure).
 
     Arrays that `f` uses without receiving them as arguments (closed-over values) become the
-    program's constants, listed before the `;`.
+    program's constants, listed before the `;`. Its jax name is `make_jaxpr`, and the program also
+    answers to jax's `.eqns`, `.invars`, `.outvars`, `.in_avals`, `.out_avals` and `.jaxpr`.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> print(fx.make_program(lambda x, y: fnp.sin(x) * y)(fnp.ones(3), fnp.ones(3)))
@@ -157,9 +159,13 @@ def make_program(f: Callable, static_argnums: int | Sequence[int] = (),
 
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
-        return trace(f, args, kwargs, arguments.positions(nums, len(args)), names, arguments)[0]
+        program, _, out_tree = trace(f, args, kwargs, arguments.positions(nums, len(args)), names, arguments)
+        return (program, out_info(program, out_tree)) if return_shape else program
 
     return wrapped
+
+
+make_jaxpr = make_program  # jax's name
 
 
 def eval_shape(f: Callable, *args, **kwargs) -> Any:
@@ -592,30 +598,6 @@ def _donated(nums: frozenset, names: tuple, static_nums: frozenset, static_names
 
 
 LIVE: weakref.WeakSet = weakref.WeakSet()  # every Jitted not yet garbage-collected (for fx.clear_caches)
-
-
-def make_jaxpr(f: Callable, static_argnums: int | Sequence[int] = (), static_argnames=(),
-               return_shape: bool = False) -> Callable:
-    """jax's name for `make_program`: `make_jaxpr(f)(*args)` is the program, which also answers to
-    jax's `.eqns`, `.invars`, `.outvars`, `.in_avals`, `.out_avals`, `.consts` and `.jaxpr`; with
-    `return_shape=True`, with the outputs' types (`ShapeDtypeStruct`s in the outputs' structure).
-
-    >>> import fluxion as fx, fluxion.numpy as fnp
-    >>> [eqn.primitive.name for eqn in fx.make_jaxpr(lambda x: fnp.sin(x) * 2)(1.0).eqns]
-    ['sin', 'mul']
-    """
-    require_callable("make_jaxpr", f)
-    arguments = Arguments(f)
-    nums, names = arguments.resolve_static(static_argnums, static_argnames)
-
-    @functools.wraps(f)
-    def wrapped(*args, **kwargs):
-        program, _, out_tree = trace(f, args, kwargs, arguments.positions(nums, len(args)), names, arguments)
-        if not return_shape:
-            return program
-        return program, tree.unflatten(out_tree, [ShapeDtypeStruct(t.shape, t.dtype, weak_type=t.weak)
-                                                  for t in program.out_types])
-    return wrapped
 
 
 def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (), static_argnames=(),

@@ -200,18 +200,16 @@ def over_stack(routine, a: np.ndarray, *b: np.ndarray):
     work = count * (_CALL_WORK + 2 * a.shape[-1] ** 3)
     if _parallel.count(count, work) < 2 or b and b[0].ndim > 2 and b[0].shape[:-2] != a.shape[:-2]:
         return routine(a, *b)
-    batch = a.shape[:-2]
     flat_a = a.reshape((-1,) + a.shape[-2:])
     flat_b = [v.reshape((-1,) + v.shape[-2:]) if v.ndim > 2 else v for v in b]
-    parts = {}
+    parts = {}  # the results (tuples of them) of each part, by its first matrix
     _parallel.run(lambda s: parts.__setitem__(s.start, routine(flat_a[s], *(v[s] if v.ndim > 2 else v
                                                                              for v in flat_b))),
                   count, work)
-    parts = [parts[k] for k in sorted(parts)]
-    joined = [np.concatenate(p) if len(p) > 1 else p[0] for p in zip(*parts)] if isinstance(parts[0], tuple) \
-        else [np.concatenate(parts) if len(parts) > 1 else parts[0]]
-    out = [v.reshape(batch + v.shape[1:]) for v in joined]
-    return tuple(out) if isinstance(parts[0], tuple) else out[0]
+    several = isinstance(parts[0], tuple)
+    out = tuple(np.concatenate(column).reshape(a.shape[:-2] + column[0].shape[1:])
+                for column in zip(*(parts[k] if several else (parts[k],) for k in sorted(parts))))
+    return out if several else out[0]
 
 
 _CALL_WORK = 4000  # the work of one LAPACK call on a small matrix, in additions (some 0.5 us)
