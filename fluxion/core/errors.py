@@ -113,8 +113,9 @@ def control_flow_fix(why: str, fix: str) -> str:
     if converted_code is None or converted_code(frame.f_code):
         return fix
     return (f"{fix}; `{frame.f_code.co_name}` ({file}:{frame.f_lineno}) is not converted: fluxion converts the "
-            "functions that converted code calls, not those that Python calls itself (a property, an operator such as __add__ "
-            "or __getitem__) nor those of installed packages, so call it as a method, or choose with fnp.where")
+            "functions that converted code calls, not those that Python calls itself (a property, an operator "
+            "such as __add__ or __getitem__) nor those of installed packages, so call it as a method, or choose "
+            "with fnp.where")
 
 
 def op_error(cls: type[Exception], op: str, problem: str, fix: str = "") -> FluxionError:
