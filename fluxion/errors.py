@@ -3,7 +3,8 @@ from .core.errors import (ArgumentError as ArgumentError, ArgumentTypeError as A
                           AxisError as AxisError, ConcretizationError as ConcretizationError,
                           ConversionError as ConversionError, DTypeError as DTypeError, DeviceError as DeviceError,
                           FluxionError as FluxionError, IndexOutOfBoundsError as IndexOutOfBoundsError,
-                          InvalidArgumentError as InvalidArgumentError, ShapeError as ShapeError,
+                          InvalidArgumentError as InvalidArgumentError, MissingRuleError as MissingRuleError,
+                          ShapeError as ShapeError,
                           TracerLeakError as TracerLeakError, UnsupportedError as UnsupportedError)
 
 # jax's names for the same errors, so that its `except` clauses carry over

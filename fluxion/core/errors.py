@@ -59,6 +59,10 @@ class ArgumentError(InvalidArgumentError, ArgumentTypeError):
     """An argument that Python's conventions and jax's class differently (a ValueError and a TypeError)."""
 
 
+class MissingRuleError(FluxionError, TypeError, AttributeError):
+    """A custom_jvp or custom_vjp function called before its rule is defined (an AttributeError too, as jax's)."""
+
+
 class UnsupportedError(FluxionError, NotImplementedError):
     """A case fluxion does not provide (the message names what to use instead)."""
 

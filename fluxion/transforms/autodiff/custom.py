@@ -26,7 +26,7 @@ import numpy as np
 
 from ...core import tree
 from ...core.array import Array, Tracer, to_array
-from ...core.errors import DTypeError, ShapeError, TracerLeakError, op_error
+from ...core.errors import DTypeError, MissingRuleError, ShapeError, TracerLeakError, op_error
 from ...core.interpreters import Interpreter, _ctx, push, use
 from ...core.primitive import Primitive, abstract_eval, transpose_rules
 from ...core.types import ArrayType
@@ -557,7 +557,7 @@ class custom_jvp(_Custom):
 
     def __call__(self, *args, **kwargs):
         if self._jvp is None:
-            raise op_error(TypeError, "custom_jvp", f"{_name(self.fun)} has no jvp rule",
+            raise op_error(MissingRuleError, "custom_jvp", f"{_name(self.fun)} has no jvp rule",
                            f"define one with @{_name(self.fun)}.defjvp (or .defjvps) before calling it")
         if custom_jvp_call_p.inline(_ctx.interp):
             return in_order(self.fun(*args, **kwargs))
@@ -631,7 +631,7 @@ class custom_vjp(_Custom):
 
     def __call__(self, *args, **kwargs):
         if self._fwd is None:
-            raise op_error(TypeError, "custom_vjp", f"{_name(self.fun)} has no vjp rule",
+            raise op_error(MissingRuleError, "custom_vjp", f"{_name(self.fun)} has no vjp rule",
                            f"define one with {_name(self.fun)}.defvjp(fwd, bwd) before calling it")
         if custom_vjp_call_p.inline(_ctx.interp):
             return in_order(self.fun(*args, **kwargs))
