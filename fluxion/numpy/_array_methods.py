@@ -385,7 +385,7 @@ def install(ns) -> None:
     Array.put = _put
     Array.tobytes = lambda self, order="C": np.asarray(self._host("tobytes()")).tobytes(order)
     Array.__bytes__ = _bytes
-    Array.compress = lambda self, condition, axis=None: _ns.compress(condition, self, axis)
+    Array.compress = lambda self, condition, axis=None, out=None: _ns.compress(condition, self, axis, out)
     Array.__contains__ = lambda self, value: bool(_ns.any(self == value))
     Array.__round__ = _round
     Array.__divmod__ = lambda self, other: (self // other, self % other)

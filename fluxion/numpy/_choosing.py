@@ -12,21 +12,24 @@ from ..core.errors import DTypeError, ShapeError, op_error
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ._convert import convert, promote
+from ._elementwise_base import no_out
 from ._indexing import _clipped, _concrete, _index_operand, _wrapped
 
 __all__ = ["choose", "ix_", "select"]
 
 
-def choose(a, choices: Sequence, mode: str = "raise") -> Array:
+def choose(a, choices: Sequence, out=None, mode: str = "raise") -> Array:
     """`choices[a[i]][i]` elementwise (all broadcast together).
 
     `mode`: "raise" (out-of-range entries of a concrete `a` raise; traced ones are clipped),
-    "wrap" or "clip".
+    "wrap" or "clip". `out` is None only: arrays are values.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.choose(fnp.asarray([0, 1, 0]), [fnp.asarray([1, 2, 3]), 10]).tolist()
     [1, 10, 3]
     """
+    if out is not None:
+        no_out("choose", out)
     if mode not in ("raise", "wrap", "clip"):
         raise op_error(ValueError, "choose", f"mode {mode!r} is not 'raise', 'wrap' or 'clip'", "pass one of those")
     choices = list(choices)

@@ -2,7 +2,8 @@
 their eager fast paths (which the operators `/`, `//`, `%` and `**` take too).
 
 Integer division by zero gives 0, as NumPy; float floor division and remainder follow the
-standard's special cases, computed exactly from the remainder.
+standard's special cases, computed exactly from the remainder. `out=` is None only: arrays are
+values.
 """
 from __future__ import annotations
 
@@ -19,21 +20,23 @@ from ..core.primitive import numpy_kernel
 from ..ops import elementwise as E
 from ._convert import convert
 from ._elementwise_base import (ARITHMETIC, FLOATING, NUMERIC, REAL_ARITHMETIC, direct, eager_array, in_float32,
-                                nonzero_divisor, operands, plus_derivative, select)
+                                no_out, nonzero_divisor, operands, plus_derivative, select)
 
 __all__ = ["divide", "divmod", "floor_divide", "mod", "pow", "power", "reciprocal", "remainder", "true_divide"]
 
 
-def divide(x1, x2, /) -> Array:
+def divide(x1, x2, /, *, out=None) -> Array:
     """x1 / x2 (integers are divided as float32).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.divide(fnp.asarray([1, 3]), 2).tolist()
     [0.5, 1.5]
     """
-    out = eager_divide(x1, x2, False)
     if out is not None:
-        return out
+        no_out("divide", out)
+    y = eager_divide(x1, x2, False)
+    if y is not None:
+        return y
     return E.div_p.bind(*operands("divide", FLOATING, x1, x2))
 
 
@@ -55,16 +58,18 @@ def eager_divide(x1, x2, reflect: bool) -> Array | None:
     return out if out is not None else _int_divided(x1, x2, reflect)
 
 
-def reciprocal(x, /) -> Array:
+def reciprocal(x, /, *, out=None) -> Array:
     """1 / x (integers are divided as float32).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.reciprocal(fnp.asarray([2, 0])).tolist()
     [0.5, inf]
     """
-    out = eager_divide(x, 1, True)  # kept fast
     if out is not None:
-        return out
+        no_out("reciprocal", out)
+    y = eager_divide(x, 1, True)  # kept fast
+    if y is not None:
+        return y
     (x,) = operands("reciprocal", FLOATING, x)
     return E.div_p.bind(convert(1, x.dtype, x.weak), x)
 
@@ -155,7 +160,7 @@ def eager_remainder(x1, x2, reflect: bool) -> Array | None:
     return None
 
 
-def floor_divide(x1, x2, /) -> Array:
+def floor_divide(x1, x2, /, *, out=None) -> Array:
     """x1 // x2: the quotient rounded toward -inf.
 
     Integer division by zero gives 0 (as NumPy). For floats, the special cases follow the
@@ -165,42 +170,48 @@ def floor_divide(x1, x2, /) -> Array:
     >>> fnp.floor_divide(fnp.asarray([7, -7, 7, 1]), fnp.asarray([2, 2, -2, 0])).tolist()
     [3, -4, -4, 0]
     """
-    out = eager_floor_divide(x1, x2, False)
     if out is not None:
-        return out
+        no_out("floor_divide", out)
+    y = eager_floor_divide(x1, x2, False)
+    if y is not None:
+        return y
     x1, x2 = operands("floor_divide", REAL_ARITHMETIC, x1, x2)
     if x1.dtype in D.INTEGER:
         return nonzero_divisor(x1, x2, _int_floor_divide)
     return _float_floor_divide(x1, x2)
 
 
-def remainder(x1, x2, /) -> Array:
+def remainder(x1, x2, /, *, out=None) -> Array:
     """x1 % x2, with the sign of the divisor (as Python and NumPy); integer x % 0 is 0.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.remainder(fnp.asarray([7, -7, 7, 1]), fnp.asarray([3, 3, -3, 0])).tolist()
     [1, 2, -2, 0]
     """
-    out = eager_remainder(x1, x2, False)
     if out is not None:
-        return out
+        no_out("remainder", out)
+    y = eager_remainder(x1, x2, False)
+    if y is not None:
+        return y
     x1, x2 = operands("remainder", REAL_ARITHMETIC, x1, x2)
     if x1.dtype in D.INTEGER:
         return nonzero_divisor(x1, x2, _int_remainder)
     return _float_remainder(x1, x2)
 
 
-def divmod(x1, x2, /) -> tuple[Array, Array]:  # noqa: A001
+def divmod(x1, x2, /, *, out=None) -> tuple[Array, Array]:  # noqa: A001
     """(x1 // x2, x1 % x2).
 
     >>> import fluxion.numpy as fnp
     >>> [a.tolist() for a in fnp.divmod(fnp.asarray([7, -7]), 3)]
     [[2, -3], [1, 2]]
     """
+    if out is not None:
+        no_out("divmod", out)
     return floor_divide(x1, x2), remainder(x1, x2)
 
 
-def pow(x1, x2, /) -> Array:  # noqa: A001
+def pow(x1, x2, /, *, out=None) -> Array:  # noqa: A001
     """x1 ** x2.
 
     A Python int exponent is exact repeated multiplication (`x ** 2` is `x * x`); integer arrays
@@ -214,9 +225,11 @@ def pow(x1, x2, /) -> Array:  # noqa: A001
     >>> fnp.pow(fnp.asarray([2, -1, 1]), fnp.asarray([-1, -3, -2])).tolist()
     [0, -1, 1]
     """
-    out = eager_pow(x1, x2, False)
     if out is not None:
-        return out
+        no_out("pow", out)
+    y = eager_pow(x1, x2, False)
+    if y is not None:
+        return y
     if isinstance(x2, int) and not isinstance(x2, (bool, np.generic)) and not _is_bool(x1):  # (booleans promote)
         (x,) = operands("pow", NUMERIC, x1)
         if x2 < 0 and x.dtype in D.INTEGER:

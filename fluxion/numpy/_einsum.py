@@ -15,7 +15,7 @@ from ..ops import shape as S
 from ..ops.linalg import dot_general_p
 from ._contract import diagonal, operands, preferred
 from ._convert import convert
-from ._reduce_util import no_out
+from ._elementwise_base import no_out
 
 _LETTERS = string.ascii_letters
 

@@ -3,29 +3,29 @@
 Each function promotes its operands (Python scalars are weak), checks that the promoted dtype
 is one the standard allows, and binds elementwise primitives. Booleans are rejected where the
 standard asks for numbers; integer and boolean input to a floating-point function becomes
-float32, as in JAX. Division, remainders and powers live in `_division`, NumPy's further
-elementwise functions in `_elementwise_numpy`.
+float32, as in JAX. Division, remainders and powers live in `_division`, `clip` in `_clip`,
+NumPy's further elementwise functions in `_elementwise_numpy`. NumPy's `out=` and `where=` are
+taken as None only: arrays are values (`refuse_out_where` says what to write instead).
 """
 from __future__ import annotations
 
-import functools
 import math
 import operator
 
 import numpy as np
 
 from ..core import dtypes as D
-from ..core.array import PYTHON_SCALARS, Array, Tracer
+from ..core.array import Array, Tracer
 from ..core.errors import op_error
 from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ..transforms.autodiff.custom import custom_jvp
-from . import _division, _elementwise_numpy
+from . import _clip, _division, _elementwise_numpy
 from ._convert import convert, promote
-from ._elementwise_base import (ANY, ARITHMETIC, FLOATING, INTEGER, INTEGRAL, NUMERIC, REAL, REAL_FLOATING,
-                                REAL_NUMERIC, binary, copy, direct, eager_array, eager_unary, full_like, in_float32,
-                                named, operands, refuse_where, select, unary)
-from ._reduce_util import no_out
+from ._elementwise_base import (ANY, ARITHMETIC, FLOATING, INTEGER, INTEGRAL, NUMERIC, REAL, REAL_FLOATING, binary,
+                                copy, direct, eager_array, eager_unary, full_like, in_float32, named, no_out, operands,
+                                refuse_out_where, select, unary)
+from ._clip import *  # noqa: F401,F403
 from ._division import *  # noqa: F401,F403
 from ._division import floor_divide
 from ._elementwise_numpy import *  # noqa: F401,F403
@@ -34,13 +34,13 @@ __all__ = [
     "abs", "absolute", "acos", "acosh", "add", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
     "arctanh", "around", "asin", "asinh", "atan", "atan2", "atanh", "bitwise_and", "bitwise_count",
     "bitwise_invert", "bitwise_left_shift", "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor",
-    "cbrt", "ceil", "clip", "conj", "conjugate", "copysign", "cos", "cosh", "equal", "exp", "exp2", "expm1", "fix",
+    "cbrt", "ceil", "conj", "conjugate", "copysign", "cos", "cosh", "equal", "exp", "exp2", "expm1", "fix",
     "floor", "greater", "greater_equal", "hypot", "imag", "invert", "isfinite", "isinf", "isnan", "left_shift",
     "less", "less_equal", "log", "log10", "log1p", "log2", "logaddexp", "logaddexp2", "logical_and", "logical_not",
     "logical_or", "logical_xor", "maximum", "minimum", "multiply", "negative", "nextafter", "not_equal", "positive",
     "real", "right_shift", "rint", "round", "sign", "signbit", "sin", "sinh", "sqrt", "square", "subtract", "tan",
     "tanh", "trunc",
-] + _division.__all__ + _elementwise_numpy.__all__
+] + _clip.__all__ + _division.__all__ + _elementwise_numpy.__all__
 
 _V = "fnp.asarray([-1.5, 0.5, 2.0])"  # the example input of most real-valued functions
 
@@ -52,9 +52,9 @@ _multiply = binary("multiply", E.mul_p, NUMERIC, "x1 * x2 (of booleans: x1 and x
                    "fnp.multiply(fnp.asarray([1, 2]), 3).tolist()", "[3, 6]", logical=E.and_p)
 
 
-def multiply(x1, x2, /, *, where=None) -> Array:
-    if where is not None:
-        refuse_where("multiply", where)
+def multiply(x1, x2, /, *, out=None, where=None) -> Array:
+    if out is not None or where is not None:
+        refuse_out_where("multiply", out, where)
     # `x * x` of a traced real value is its square: one operand, so reverse mode makes one
     # product (2 x ct), not one per operand and their sum
     if x1 is x2 and isinstance(x1, Tracer) and (x1.dtype in D.REAL_FLOATING or x1.dtype in D.INTEGER):
@@ -70,7 +70,7 @@ square = unary("square", E.square_p, ARITHMETIC, "x * x.", f"fnp.square({_V}).to
 _abs = unary("abs", E.abs_p, NUMERIC, "|x|.", f"fnp.abs({_V}).tolist()", "[1.5, 0.5, 2.0]")
 
 
-def abs(x, /, *, where=None) -> Array:  # noqa: A001
+def abs(x, /, *, out=None, where=None) -> Array:  # noqa: A001
     """|x|; for complex x the magnitude, of the matching real dtype; booleans come back unchanged
     (as in NumPy and jax).
 
@@ -79,9 +79,9 @@ def abs(x, /, *, where=None) -> Array:  # noqa: A001
     [1.5, 0.5, 2.0]
     """
     if x.__class__ is bool or getattr(x, "dtype", None) == D.bool_:
-        refuse_where("abs", where)
+        refuse_out_where("abs", out, where)
         return copy(*operands("abs", ANY, x))
-    return _abs(x, where=where)
+    return _abs(x, out=out, where=where)
 exp = unary("exp", E.exp_p, FLOATING, "e ** x.", "fnp.exp(fnp.asarray([0.0, 1.0])).tolist()", "[1.0, 2.718...]")
 exp2 = unary("exp2", E.exp2_p, FLOATING, "2 ** x.", "fnp.exp2(fnp.asarray([0.0, 3.0])).tolist()", "[1.0, 8.0]")
 log = unary("log", E.log_p, FLOATING, "The natural logarithm.", "fnp.log(fnp.asarray([1.0, 0.0])).tolist()",
@@ -112,26 +112,28 @@ _REAL_FLOATING = frozenset(D.REAL_FLOATING)
 _REAL_NUMERIC = frozenset(D.INTEGER + D.REAL_FLOATING)
 
 
-def tanh(x, /) -> Array:
+def tanh(x, /, *, out=None) -> Array:
     """The hyperbolic tangent.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.tanh(fnp.asarray([0.0, float('inf')])).tolist()
     [0.0, 1.0]
     """
-    out = eager_unary(E.tanh_p, x, _REAL_FLOATING)  # kept fast: the special case below is complex only
     if out is not None:
-        return out
+        no_out("tanh", out)
+    y = eager_unary(E.tanh_p, x, _REAL_FLOATING)  # kept fast: the special case below is complex only
+    if y is not None:
+        return y
     (x,) = operands("tanh", FLOATING, x)
-    out = E.tanh_p.bind(x)
+    y = E.tanh_p.bind(x)
     if x.dtype not in D.COMPLEX:
-        return out
+        return y
     # the standard's special case tanh(+-inf + yj) = +-1 + 0j with the sign of y for finite y
     # (C99 and the kernels give the zero the sign of sin(2y))
     re, im = E.real_p.bind(x), E.imag_p.bind(x)
     at_infinity = E.is_finite_p.bind(im) & (E.abs_p.bind(re) == np.inf)
     zero = E.copysign_p.bind(convert(0, im.dtype), im)
-    return select(at_infinity, E.complex_p.bind(E.real_p.bind(out), zero), out)
+    return select(at_infinity, E.complex_p.bind(E.real_p.bind(y), zero), y)
 
 
 asinh = unary("asinh", E.asinh_p, FLOATING, "The inverse hyperbolic sine.", "fnp.asinh(fnp.asarray([0.0])).tolist()",
@@ -163,7 +165,9 @@ def _comparison(name: str, prim, kind: str, summary: str, call: str, result: str
     uint64 against a signed integer array is exact as well (promotion would round both to float64)."""
     compare = binary(name, prim, kind, summary, call, result)
 
-    def f(x1, x2, /) -> Array:
+    def f(x1, x2, /, *, out=None) -> Array:
+        if out is not None:
+            no_out(name, out)
         for x, c, op in ((x1, x2, prim), (x2, x1, _MIRRORED[prim])):
             dt = getattr(x, "dtype", None)
             if type(c) is int and dt in D.INTEGER:
@@ -208,7 +212,7 @@ bitwise_invert = unary("bitwise_invert", E.not_p, INTEGRAL, "~x: every bit flipp
                        "fnp.bitwise_invert(fnp.asarray([0, 5])).tolist()", "[-1, -6]")
 
 
-def bitwise_count(x, /) -> Array:
+def bitwise_count(x, /, *, out=None) -> Array:
     """The number of 1 bits in the magnitude of each integer, as uint8.
 
     The count never exceeds 64, so uint8 holds it whatever the input's width, as in NumPy.
@@ -218,33 +222,39 @@ def bitwise_count(x, /) -> Array:
     >>> out.tolist(), out.dtype
     ([3, 1, 1], dtype('uint8'))
     """
+    if out is not None:
+        no_out("bitwise_count", out)
     (x,) = operands("bitwise_count", INTEGER, x)
     return convert(E.population_count_p.bind(x), D.uint8)
 
 
-def bitwise_left_shift(x1, x2, /) -> Array:
+def bitwise_left_shift(x1, x2, /, *, out=None) -> Array:
     """x1 << x2; shifting by the bit width or more gives 0.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.bitwise_left_shift(fnp.asarray([1, 3]), 2).tolist()
     [4, 12]
     """
-    out = eager_left_shift(x1, x2, False)
     if out is not None:
-        return out
+        no_out("bitwise_left_shift", out)
+    y = eager_left_shift(x1, x2, False)
+    if y is not None:
+        return y
     return E.shift_left_p.bind(*operands("bitwise_left_shift", INTEGER, x1, x2))
 
 
-def bitwise_right_shift(x1, x2, /) -> Array:
+def bitwise_right_shift(x1, x2, /, *, out=None) -> Array:
     """x1 >> x2: arithmetic (sign-filling) for signed integers, logical for unsigned.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.bitwise_right_shift(fnp.asarray([-8, 8]), 2).tolist()
     [-2, 2]
     """
-    out = eager_right_shift(x1, x2, False)
     if out is not None:
-        return out
+        no_out("bitwise_right_shift", out)
+    y = eager_right_shift(x1, x2, False)
+    if y is not None:
+        return y
     x1, x2 = operands("bitwise_right_shift", INTEGER, x1, x2)
     prim = E.shift_right_logical_p if D.is_unsigned(x1.dtype) else E.shift_right_arithmetic_p
     return prim.bind(x1, x2)
@@ -255,13 +265,15 @@ def bitwise_right_shift(x1, x2, /) -> Array:
 eager_left_shift, eager_right_shift = direct(E.shift_left_p, D.INTEGER), direct(None, D.INTEGER, np.right_shift)
 
 
-def expm1(x, /) -> Array:
+def expm1(x, /, *, out=None) -> Array:
     """e ** x - 1, accurate for small x (for complex x too, with C99's special cases of exp).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.expm1(fnp.asarray([0.0, 1e-10])).tolist()
     [0.0, 1.00000...e-10]
     """
+    if out is not None:
+        no_out("expm1", out)
     (x,) = operands("expm1", FLOATING, x)
     return _complex_expm1(x) if x.dtype in D.COMPLEX else E.expm1_p.bind(x)
 
@@ -281,7 +293,7 @@ def _complex_expm1(z: Array) -> Array:
     return select(finite, E.complex_p.bind(re, im), E.exp_p.bind(z) - 1)
 
 
-def sign(x, /) -> Array:
+def sign(x, /, *, out=None) -> Array:
     """-1, 0 or 1 by the sign of x (NaN stays NaN); for complex x, x / |x| (and 0 at 0).
 
     >>> import fluxion.numpy as fnp
@@ -290,9 +302,11 @@ def sign(x, /) -> Array:
     >>> fnp.sign(fnp.asarray([3 + 4j])).tolist()
     [(0.6...+0.8...j)]
     """
-    out = eager_unary(E.sign_p, x, _REAL_NUMERIC)  # kept fast: the special case below is complex only
     if out is not None:
-        return out
+        no_out("sign", out)
+    y = eager_unary(E.sign_p, x, _REAL_NUMERIC)  # kept fast: the special case below is complex only
+    if y is not None:
+        return y
     (x,) = operands("sign", NUMERIC, x)
     if x.dtype not in D.COMPLEX:
         return E.sign_p.bind(x)
@@ -311,13 +325,15 @@ def sign(x, /) -> Array:
     return E.complex_p.bind(select(zero, 0, re / magnitude), select(zero, 0, im / magnitude))
 
 
-def positive(x, /) -> Array:
+def positive(x, /, *, out=None) -> Array:
     """+x (a new array of the same value).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.positive(fnp.asarray([-1, 2])).tolist()
     [-1, 2]
     """
+    if out is not None:
+        no_out("positive", out)
     return copy(*operands("positive", NUMERIC, x))
 
 
@@ -344,28 +360,32 @@ def imag(x, /) -> Array:
     return E.imag_p.bind(x) if x.dtype in D.COMPLEX else full_like(x, 0)
 
 
-def conj(x, /) -> Array:
+def conj(x, /, *, out=None) -> Array:
     """The complex conjugate; real input comes back unchanged.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.conj(fnp.asarray([1 + 2j])).tolist()
     [(1-2j)]
     """
+    if out is not None:
+        no_out("conj", out)
     (x,) = operands("conj", ANY, x)
     return E.conj_p.bind(x) if x.dtype in D.COMPLEX else copy(x)
 
 
 # classification -----------------------------------------------------------------------------
-def isnan(x, /) -> Array:
+def isnan(x, /, *, out=None) -> Array:
     """Whether x is NaN (a complex number is NaN if either part is).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.isnan(fnp.asarray([1.0, float('nan')])).tolist()
     [False, True]
     """
-    out = _unequal(x, x, False)  # kept fast
     if out is not None:
-        return out
+        no_out("isnan", out)
+    y = _unequal(x, x, False)  # kept fast
+    if y is not None:
+        return y
     (x,) = operands("isnan", ANY, x)
     return E.ne_p.bind(x, x)  # NaN is the only value unequal to itself
 
@@ -373,13 +393,15 @@ def isnan(x, /) -> Array:
 _unequal = direct(E.ne_p, D.NUMERIC)
 
 
-def isinf(x, /) -> Array:
+def isinf(x, /, *, out=None) -> Array:
     """Whether x is +inf or -inf (a complex number is infinite if either part is).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.isinf(fnp.asarray([1.0, -float('inf')])).tolist()
     [False, True]
     """
+    if out is not None:
+        no_out("isinf", out)
     if x.__class__ is Array and _ctx.interp is EAGER and x._value.dtype in _REAL_FLOATING:  # kept fast
         return eager_array(np.isinf(x._value), x._weak)  # (|x| == inf, of x's weak type)
     (x,) = operands("isinf", ANY, x)
@@ -390,16 +412,18 @@ def isinf(x, /) -> Array:
     return full_like(x, False, D.bool_)
 
 
-def isfinite(x, /) -> Array:
+def isfinite(x, /, *, out=None) -> Array:
     """Whether x is neither infinite nor NaN (for complex x: both parts).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.isfinite(fnp.asarray([1.0, float('inf'), float('nan')])).tolist()
     [True, False, False]
     """
-    out = eager_unary(E.is_finite_p, x, _REAL_FLOATING)  # kept fast
     if out is not None:
-        return out
+        no_out("isfinite", out)
+    y = eager_unary(E.is_finite_p, x, _REAL_FLOATING)  # kept fast
+    if y is not None:
+        return y
     (x,) = operands("isfinite", ANY, x)
     if x.dtype in D.COMPLEX:
         return isfinite(E.real_p.bind(x)) & isfinite(E.imag_p.bind(x))
@@ -408,13 +432,15 @@ def isfinite(x, /) -> Array:
     return full_like(x, True, D.bool_)
 
 
-def signbit(x, /) -> Array:
+def signbit(x, /, *, out=None) -> Array:
     """Whether the sign bit is set (True for -0.0 and for NaNs with the sign bit).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.signbit(fnp.asarray([-0.0, 0.0, -2.0])).tolist()
     [True, False, True]
     """
+    if out is not None:
+        no_out("signbit", out)
     if x.__class__ is Array and _ctx.interp is EAGER and x._value.dtype in _REAL_FLOATING:  # kept fast: the sign
         return eager_array(np.signbit(x._value), False)  # bit, as copysign reads it
     (x,) = operands("signbit", REAL, x)
@@ -433,12 +459,12 @@ def _truth(name: str, x) -> Array:
 def _logical(name: str, prim, symbol: str):
     fast = direct(prim, (D.bool_,))  # on booleans, the kernel's bitwise operation is the logical one
 
-    def f(x1, x2, /, *, where=None) -> Array:
-        if where is not None:
-            refuse_where(name, where)
-        out = fast(x1, x2, False)
-        if out is not None:
-            return out
+    def f(x1, x2, /, *, out=None, where=None) -> Array:
+        if out is not None or where is not None:
+            refuse_out_where(name, out, where)
+        y = fast(x1, x2, False)
+        if y is not None:
+            return y
         return prim.bind(_truth(name, x1), _truth(name, x2))
     return named(f, name, f"x1 {symbol} x2 on truth values (nonzero is True); any dtype, boolean result.",
                  f"fnp.{name}(fnp.asarray([True, False]), fnp.asarray([1, 1])).tolist()",
@@ -450,23 +476,27 @@ logical_or = _logical("logical_or", E.or_p, "or")
 logical_xor = _logical("logical_xor", E.xor_p, "xor")
 
 
-def logical_not(x, /) -> Array:
+def logical_not(x, /, *, out=None) -> Array:
     """not x on truth values (nonzero is True); any dtype, boolean result.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.logical_not(fnp.asarray([0, 2])).tolist()
     [True, False]
     """
+    if out is not None:
+        no_out("logical_not", out)
     return E.not_p.bind(_truth("logical_not", x))
 
 
 # rounding -----------------------------------------------------------------------------------
 def _rounding(name: str, prim, summary: str, result: str):
     """floor, ceil, trunc: integers are already integer-valued and come back unchanged."""
-    def f(x, /) -> Array:
-        out = eager_unary(prim, x, _REAL_FLOATING)  # kept fast
+    def f(x, /, *, out=None) -> Array:
         if out is not None:
-            return out
+            no_out(name, out)
+        y = eager_unary(prim, x, _REAL_FLOATING)  # kept fast
+        if y is not None:
+            return y
         (x,) = operands(name, REAL, x)
         return prim.bind(x) if x.dtype in D.REAL_FLOATING else copy(x)
     return named(f, name, summary + " Integer input keeps its dtype.", f"fnp.{name}({_V}).tolist()", result)
@@ -527,13 +557,15 @@ def _round_integer(x: Array, scale: int) -> Array:
     return (q + up.astype(x.dtype)) * scale
 
 
-def rint(x, /) -> Array:
+def rint(x, /, *, out=None) -> Array:
     """Round to the nearest integer-valued number, halves to even (integers become float32).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.rint(fnp.asarray([0.5, 1.5, 7])).tolist()
     [0.0, 2.0, 7.0]
     """
+    if out is not None:
+        no_out("rint", out)
     return round(*operands("rint", FLOATING, x))
 
 
@@ -542,7 +574,7 @@ around = round
 
 
 # combinations computed safely --------------------------------------------------------------
-def hypot(x1, x2, /) -> Array:
+def hypot(x1, x2, /, *, out=None) -> Array:
     """sqrt(x1**2 + x2**2) without overflow or underflow in between; inf if either is infinite.
 
     The derivatives x1 / hypot and x2 / hypot are computed without overflow or underflow too;
@@ -552,9 +584,11 @@ def hypot(x1, x2, /) -> Array:
     >>> fnp.hypot(fnp.asarray([3.0, 3e30]), fnp.asarray([4.0, 4e30])).tolist()
     [5.0, 4.99999...e+30]
     """
-    out = _eager_hypot(x1, x2, False)  # kept fast
-    if out is not None and not np.isnan(np.add.reduce(out._value, None)):  # (the result is >= 0: no inf - inf)
-        return out
+    if out is not None:
+        no_out("hypot", out)
+    y = _eager_hypot(x1, x2, False)  # kept fast
+    if y is not None and not np.isnan(np.add.reduce(y._value, None)):  # (the result is >= 0: no inf - inf)
+        return y
     return _hypot_any(*operands("hypot", REAL_FLOATING, x1, x2))
 
 
@@ -607,18 +641,18 @@ def _hypot_kernel(x, y) -> np.ndarray:
 _eager_hypot = direct(None, (D.float32, D.float64), _hypot_kernel)
 
 
-def logaddexp(x1, x2, /, *, where=None) -> Array:
-    """log(exp(x1) + exp(x2)) without overflow. jax's `where` is None only.
+def logaddexp(x1, x2, /, *, out=None, where=None) -> Array:
+    """log(exp(x1) + exp(x2)) without overflow. `out` and `where` are None only.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.logaddexp(fnp.asarray([0.0, 1000.0]), fnp.asarray([0.0, 1000.0])).tolist()
     [0.693147..., 1000.693...]
     """
-    if where is not None:
-        refuse_where("logaddexp", where)
-    out = _eager_log_add(x1, x2, False)  # kept fast
-    if out is not None:
-        return out
+    if out is not None or where is not None:
+        refuse_out_where("logaddexp", out, where)
+    y = _eager_log_add(x1, x2, False)  # kept fast
+    if y is not None:
+        return y
     return _log_add(*operands("logaddexp", REAL_FLOATING, x1, x2), exp_p=E.exp_p, log_base=1.0)
 
 
@@ -634,15 +668,15 @@ def _log_add_kernel(x: np.ndarray, y) -> np.ndarray:
 _eager_log_add = direct(None, (D.float32, D.float64), _log_add_kernel)
 
 
-def logaddexp2(x1, x2, /, *, where=None) -> Array:
-    """log2(2**x1 + 2**x2) without overflow. jax's `where` is None only.
+def logaddexp2(x1, x2, /, *, out=None, where=None) -> Array:
+    """log2(2**x1 + 2**x2) without overflow. `out` and `where` are None only.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.logaddexp2(fnp.asarray([3.0]), fnp.asarray([3.0])).tolist()
     [4.0]
     """
-    if where is not None:
-        refuse_where("logaddexp2", where)
+    if out is not None or where is not None:
+        refuse_out_where("logaddexp2", out, where)
     return _log_add(*operands("logaddexp2", REAL_FLOATING, x1, x2), exp_p=E.exp2_p, log_base=math.log(2))
 
 
@@ -662,114 +696,6 @@ def _log_add(x: Array, y: Array, *, exp_p, log_base: float) -> Array:
     top = finite_hi - m if log_base == 1 else (finite_hi - m) * log_base  # b**t - 1 == expm1(t log b)
     out = E.log1p_p.bind(exp_p.bind(lo - m) + E.expm1_p.bind(top))
     return select(infinite, hi, m + (out if log_base == 1 else out * (1 / log_base)))
-
-
-def clip(x, /, min=None, max=None, *, a_min=None, a_max=None) -> Array:  # noqa: A002
-    """x limited to [min, max]; either bound may be None, a Python scalar or an array (or
-    given by NumPy's older names `a_min` and `a_max`).
-
-    As in NumPy and jax, x is promoted with array bounds (and NumPy scalars), as by `maximum`;
-    a Python scalar bound takes x's dtype (an int outside an integer dtype's range is first
-    brought inside), except that integer x with a float bound becomes floating, rather than the
-    bound truncated. NaN in x or a bound gives NaN.
-
-    >>> import fluxion.numpy as fnp
-    >>> fnp.clip(fnp.asarray([-2, 5, 9]), 0, 6).tolist()
-    [0, 5, 6]
-    >>> fnp.clip(fnp.asarray([0, 1, 3]), 0.5, 2.5).tolist()
-    [0.5, 1.0, 2.5]
-    """
-    if a_min is not None or a_max is not None:
-        if min is not None and a_min is not None or max is not None and a_max is not None:
-            raise op_error(TypeError, "clip", "a bound is given twice, by its name and by NumPy's older a_min/a_max",
-                           "pass min and max only")
-        min, max = a_min if min is None else min, a_max if max is None else max  # noqa: A001
-    if x.__class__ is Array and _ctx.interp is EAGER and (out := _eager_clip(x, min, max)) is not None:  # kept fast
-        return out
-    (x,) = operands("clip", REAL_NUMERIC, x)
-    # arrays and NumPy scalars promote x, as in maximum and minimum; Python scalars do not, but a
-    # float one makes integer x floating
-    promoting = [b for b in (min, max) if b is not None and (b.__class__ not in PYTHON_SCALARS or
-                                                               isinstance(b, float) and x.dtype in D.INTEGER)]
-    if promoting:
-        x = operands("clip", REAL_NUMERIC, x, *promoting)[0]
-    out = x
-    if min is not None:
-        out = E.max_p.bind(out, _bound(min, x))
-    if max is not None:
-        out = E.min_p.bind(out, _bound(max, x))
-    return copy(x) if out is x else out
-
-
-# the dtypes of x that keep their dtype with a Python bound of each type (no promotion, as NumPy 2 computes)
-_CLIP_KEEPS = {float: frozenset((D.float16, D.float32, D.float64))}
-_CLIP_KEEPS[int] = _CLIP_KEEPS[float] | frozenset(D.INTEGER)
-
-
-def _eager_clip(x: Array, low, high) -> Array | None:
-    """The general path's maximum and minimum on eager `x` with Python scalar bounds that keep its dtype
-    (at least one given); None otherwise (and for an int bound out of range), which goes the general way.
-    NumPy's clip, one pass where maximum and minimum with a scalar take several, gives the same bits
-    unless a bound is a zero: it keeps x's sign of zero where they take the bound's. So a missing bound
-    is the dtype's extreme, which clips nothing."""
-    if low is None and high is None:
-        return None
-    v = x._value
-    try:
-        lo = None if low is None else _eager_bound(low, v.dtype)
-        hi = None if high is None else _eager_bound(high, v.dtype)
-    except (KeyError, OverflowError):  # (a bound that changes the dtype, or an int one out of its range)
-        return None
-    if low == 0 or high == 0 or v.size < 1024:  # (NumPy's clip costs more than the two on small arrays)
-        value = v if lo is None else np.maximum(v, lo)
-        value = value if hi is None else np.minimum(value, hi)
-    else:
-        value = np.clip(v, _dtype_end(v.dtype, False) if lo is None else lo,
-                        _dtype_end(v.dtype, True) if hi is None else hi)
-    return eager_array(value, x._weak)
-
-
-@functools.lru_cache(maxsize=None)
-def _dtype_end(dt: np.dtype, top: bool) -> np.ndarray:
-    """The largest (`top`) or smallest value of the real dtype `dt`, infinite for a float one."""
-    out = np.asarray(np.inf if top else -np.inf, dt) if dt.kind == "f" else np.asarray(
-        np.iinfo(dt).max if top else np.iinfo(dt).min, dt)
-    out.flags.writeable = False
-    return out
-
-
-_BOUNDS: dict = {}  # (Python scalar, dtype) -> the 0-d array of it that the general path makes
-
-
-def _eager_bound(b, dt: np.dtype) -> np.ndarray:
-    """Python scalar `b` as a 0-d array of `dt`, which NumPy takes faster than the scalar (and
-    its conversion costs as much as a clip of a small array, hence the cache). KeyError where
-    `dt` does not keep its dtype with `b`; OverflowError for an int outside an integer `dt`."""
-    if dt not in _CLIP_KEEPS[b.__class__]:
-        raise KeyError(dt)
-    try:
-        return _BOUNDS[b, dt]
-    except KeyError:
-        pass
-    out = np.asarray(b, dt)
-    if b and len(_BOUNDS) < 1024:  # (not a zero: 0, 0.0 and -0.0 are one key)
-        out.flags.writeable = False  # (shared by every clip with this bound)
-        _BOUNDS[b, dt] = out
-    return out
-
-
-def _bound(b, x: Array) -> Array:
-    """Bound `b` in x's dtype, a Python int (also one traced under jit: a weak int) brought
-    inside an integer dtype's range first."""
-    if x.dtype in D.INTEGER:
-        info = np.iinfo(x.dtype)
-        if isinstance(b, int) and not isinstance(b, (bool, np.generic)):
-            b = min(max(b, int(info.min)), int(info.max))
-        elif getattr(b, "weak", False) and b.dtype in D.SIGNED:
-            top = min(int(info.max), int(np.iinfo(b.dtype).max))
-            b = E.min_p.bind(E.max_p.bind(b, convert(int(info.min), b.dtype)), convert(top, b.dtype))
-    # (weak only if both are: a strong array bound makes the result strong, as it would in maximum)
-    return convert(b, x.dtype, x.weak and getattr(b, "weak", b.__class__ in PYTHON_SCALARS))
 
 
 # NumPy's names ------------------------------------------------------------------------------

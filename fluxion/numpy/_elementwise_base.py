@@ -1,4 +1,6 @@
-"""What the elementwise functions share: operand kinds, selection, constants, 16-bit upcasting.
+"""What the elementwise functions share: operand kinds, selection, constants, 16-bit upcasting,
+and the errors for NumPy's `out=` and `where=`: arrays are values, so there is no output array
+to write into (`no_out` serves every fluxion.numpy function whose NumPy counterpart takes `out=`).
 
 Every elementwise function starts with `operands(name, kind, *args)`: it promotes the
 arguments (Python scalars are weak) and checks the promoted dtype against the operand kind
@@ -236,8 +238,16 @@ def eager_unary(prim, x, dts) -> Array | None:
     return _wrap(out, EAGER._type_of(prim, [(v.shape, v.dtype, x._weak)], _NO_PARAMS))
 
 
-def refuse_where(name: str, where) -> None:
-    """The error for a ufunc's `where=` mask other than None, as in jax."""
+def no_out(op: str, out) -> None:
+    """NumPy's `out=` writes into an array; fluxion arrays are values, so only None is accepted."""
+    if out is not None:
+        raise op_error(TypeError, op, "out= is not supported: fluxion arrays are immutable values",
+                       f"use the returned array: y = fnp.{op}(...)")
+
+
+def refuse_out_where(name: str, out, where) -> None:
+    """The error for a ufunc's `out=` array or `where=` mask other than None (jax's take None only)."""
+    no_out(name, out)
     if where is not None:
         raise op_error(NotImplementedError, name, "where= is not supported: it leaves the masked-out elements of an "
                        "output array unset, and arrays are values", f"compute everywhere, then choose: "
@@ -245,15 +255,15 @@ def refuse_where(name: str, where) -> None:
 
 
 def unary(name: str, prim, kind: str, summary: str, call: str, result: str):
-    """A one-operand function that binds `prim` on an operand of `kind`; jax's `where` is None only."""
+    """A one-operand function that binds `prim` on an operand of `kind`; `out` and `where` are None only."""
     fast = _FAST[kind]
 
-    def f(x, /, *, where=None) -> Array:
-        if where is not None:
-            refuse_where(name, where)
-        out = eager_unary(prim, x, fast)  # kept fast
-        if out is not None:
-            return out
+    def f(x, /, *, out=None, where=None) -> Array:
+        if out is not None or where is not None:
+            refuse_out_where(name, out, where)
+        y = eager_unary(prim, x, fast)  # kept fast
+        if y is not None:
+            return y
         return prim.bind(*operands(name, kind, x))
     return named(f, name, summary, call, result)
 
@@ -261,16 +271,16 @@ def unary(name: str, prim, kind: str, summary: str, call: str, result: str):
 def binary(name: str, prim, kind: str, summary: str, call: str, result: str, logical=None):
     """A two-operand function that binds `prim` on operands promoted to one dtype of `kind`, or
     the primitive `logical` on booleans where given (NumPy's and jax's + and * of booleans are
-    or and and); jax's `where` is None only."""
+    or and and); `out` and `where` are None only."""
     fast = direct(prim, _FAST[kind])
     slow_kind = kind if logical is None else ANY
 
-    def f(x1, x2, /, *, where=None) -> Array:
-        if where is not None:
-            refuse_where(name, where)
-        out = fast(x1, x2, False)
-        if out is not None:
-            return out
+    def f(x1, x2, /, *, out=None, where=None) -> Array:
+        if out is not None or where is not None:
+            refuse_out_where(name, out, where)
+        y = fast(x1, x2, False)
+        if y is not None:
+            return y
         xs = operands(name, slow_kind, x1, x2)
         return (logical if logical is not None and xs[0].dtype == D.bool_ else prim).bind(*xs)
     return named(f, name, summary, call, result)

@@ -1,4 +1,7 @@
-"""NumPy's elementwise functions beyond the array API standard, on the elementwise primitives."""
+"""NumPy's elementwise functions beyond the array API standard, on the elementwise primitives.
+
+Their `out=` is None only: arrays are values, so there is nothing to write into.
+"""
 from __future__ import annotations
 
 import math
@@ -13,7 +16,8 @@ from ._convert import convert, dtype_of
 from ._dtype_functions import finfo
 from ._elementwise_base import copy as _copy
 from ._elementwise_base import (ANY, FLOATING, INTEGER, REAL, REAL_ARITHMETIC, REAL_FLOATING, direct,
-                                eager_array, full_like, in_float32, named, nonzero_divisor, operands, select, unary)
+                                eager_array, full_like, in_float32, named, no_out, nonzero_divisor, operands, select,
+                                unary)
 
 __all__ = [
     "angle", "deg2rad", "degrees", "fabs", "float_power", "fmax", "fmin", "fmod", "frexp", "gcd", "heaviside", "i0",
@@ -26,7 +30,9 @@ fabs = unary("fabs", E.abs_p, REAL_FLOATING, "|x| for real numbers (integers bec
 
 
 def _scale(name: str, factor: float, summary: str, call: str, result: str):
-    def f(x, /) -> Array:
+    def f(x, /, *, out=None) -> Array:
+        if out is not None:
+            no_out(name, out)
         (x,) = operands(name, REAL_FLOATING, x)
         return x * factor
     return named(f, name, summary, call, result)
@@ -38,16 +44,18 @@ rad2deg = degrees = _scale("rad2deg", 180 / math.pi, "Radians to degrees.",
                            "fnp.rad2deg(fnp.asarray([3.141592653589793])).tolist()", "[180.0...]")
 
 
-def fmod(x1, x2, /) -> Array:
+def fmod(x1, x2, /, *, out=None) -> Array:
     """The remainder of x1 / x2 with the sign of the dividend, as C's fmod; integer x % 0 is 0.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.fmod(fnp.asarray([7, -7, 7]), fnp.asarray([3, 3, 0])).tolist()
     [1, -1, 0]
     """
-    out = _fmodded(x1, x2, False)
     if out is not None:
-        return out
+        no_out("fmod", out)
+    y = _fmodded(x1, x2, False)
+    if y is not None:
+        return y
     x1, x2 = operands("fmod", REAL_ARITHMETIC, x1, x2)
     if x1.dtype in D.FLOATING:
         return E.rem_p.bind(x1, x2)
@@ -62,15 +70,17 @@ _fmodded = direct(None, _KERNEL_REAL, np.fmod)
 def _nan_ignoring(name: str, prim, pick: str):
     fast = direct(None, _KERNEL_REAL, getattr(np, name))  # (NumPy's fmax / fmin: the same bits)
 
-    def f(x1, x2, /) -> Array:
-        out = fast(x1, x2, False)  # kept fast
+    def f(x1, x2, /, *, out=None) -> Array:
         if out is not None:
-            return out
+            no_out(name, out)
+        y = fast(x1, x2, False)  # kept fast
+        if y is not None:
+            return y
         x1, x2 = operands(name, REAL, x1, x2)
-        out = prim.bind(x1, x2)
+        y = prim.bind(x1, x2)
         if x1.dtype not in D.FLOATING:
-            return out
-        return select(x2 != x2, x1, select(x1 != x1, x2, out))
+            return y
+        return select(x2 != x2, x1, select(x1 != x1, x2, y))
     return named(f, name, f"The {pick} of x1 and x2, ignoring a NaN (NaN only if both are).",
                  f"fnp.{name}(fnp.asarray([1.0, float('nan')]), 0.5).tolist()",
                  f"[{1.0 if pick == 'larger' else 0.5}, 0.5]")
@@ -80,16 +90,17 @@ fmax = _nan_ignoring("fmax", E.max_p, "larger")
 fmin = _nan_ignoring("fmin", E.min_p, "smaller")
 
 
-def heaviside(x1, x2, /) -> Array:
+def heaviside(x1, x2, /, *, out=None) -> Array:
     """The Heaviside step: 0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0, NaN where x1 is NaN.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.heaviside(fnp.asarray([-1.0, 0.0, 2.0]), 0.5).tolist()
     [0.0, 0.5, 1.0]
     """
+    if out is not None:
+        no_out("heaviside", out)
     x1, x2 = operands("heaviside", REAL_FLOATING, x1, x2)
-    out = select(x1 < 0, 0, select(x1 > 0, 1, x2))
-    return select(x1 != x1, x1, out)
+    return select(x1 != x1, x1, select(x1 < 0, 0, select(x1 > 0, 1, x2)))
 
 
 def sinc(x, /) -> Array:
@@ -139,13 +150,15 @@ def angle(z, deg: bool = False) -> Array:
     return out * (180 / math.pi) if deg else out
 
 
-def float_power(x1, x2, /) -> Array:
+def float_power(x1, x2, /, *, out=None) -> Array:
     """x1 ** x2 computed in float64 (complex128 for complex input), as NumPy's float_power.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.float_power(fnp.asarray([2]), -1).tolist()
     [0.5]
     """
+    if out is not None:
+        no_out("float_power", out)
     dt, _ = D.result_type(dtype_of(x1), dtype_of(x2))
     # each operand straight to float64, so that a Python float keeps its value (0.1 is not
     # float32's 0.1) and a Python int out of an integer array's range still converts
@@ -186,7 +199,9 @@ def nan_to_num(x, copy: bool = True, nan: float = 0.0, posinf: float | None = No
 
 
 def _infinity_test(name: str, value: float):
-    def f(x, /) -> Array:
+    def f(x, /, out=None) -> Array:
+        if out is not None:
+            no_out(name, out)
         (x,) = operands(name, REAL, x)
         return x == value if x.dtype in D.REAL_FLOATING else full_like(x, False, D.bool_)
     return named(f, name, f"Whether x is {value}; complex input is rejected, as in NumPy.",
@@ -242,30 +257,34 @@ def _gcd(a: Array, b: Array) -> Array:
 _gcd_direct, _lcm_direct = direct(None, D.INTEGER, np.gcd), direct(None, D.INTEGER, np.lcm)
 
 
-def gcd(x1, x2, /) -> Array:
+def gcd(x1, x2, /, *, out=None) -> Array:
     """The greatest common divisor of |x1| and |x2| (gcd(0, 0) is 0).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.gcd(fnp.asarray([12, -20, 0]), 8).tolist()
     [4, 4, 8]
     """
-    out = _gcd_direct(x1, x2, False)  # kept fast
     if out is not None:
-        return out
+        no_out("gcd", out)
+    y = _gcd_direct(x1, x2, False)  # kept fast
+    if y is not None:
+        return y
     x1, x2 = operands("gcd", INTEGER, x1, x2)
     return _gcd(x1, x2)
 
 
-def lcm(x1, x2, /) -> Array:
+def lcm(x1, x2, /, *, out=None) -> Array:
     """The least common multiple of |x1| and |x2| (0 if either is 0).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.lcm(fnp.asarray([4, 6, 0]), 6).tolist()
     [12, 6, 0]
     """
-    out = _lcm_direct(x1, x2, False)  # kept fast
     if out is not None:
-        return out
+        no_out("lcm", out)
+    y = _lcm_direct(x1, x2, False)  # kept fast
+    if y is not None:
+        return y
     x1, x2 = operands("lcm", INTEGER, x1, x2)
     g = _gcd(x1, x2)
     return E.div_p.bind(E.abs_p.bind(x1), select(g == 0, 1, g)) * E.abs_p.bind(x2)
@@ -277,13 +296,15 @@ def _exp2_exact(k: Array, dt) -> Array:
     return E.pow_p.bind(convert(2, dt), convert(k, dt))
 
 
-def ldexp(x1, x2, /) -> Array:
+def ldexp(x1, x2, /, *, out=None) -> Array:
     """x1 * 2 ** x2 for integer x2, rounded once (no overflow or underflow in between).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.ldexp(fnp.asarray([1.5, 1.0]), fnp.asarray([3, -149])).tolist()
     [12.0, 1.40129...e-45]
     """
+    if out is not None:
+        no_out("ldexp", out)
     if _eager_kernel(x1) and x2.__class__ is Array and x2.dtype in D.INTEGER:  # kept fast: NumPy's, as exact
         m = 3 * -finfo(x1.dtype).minexp  # (clamped as below, to the int32 that NumPy's kernel takes)
         return eager_array(np.ldexp(x1._value, np.clip(x2._value, -m, m).astype(np.int32)), x1._weak)
@@ -318,7 +339,7 @@ def _clamp(n: Array, bound: int) -> Array:
     return E.max_p.bind(E.min_p.bind(n, convert(min(bound, half - 1), n.dtype)), convert(-min(bound, half), n.dtype))
 
 
-def frexp(x, /) -> tuple[Array, Array]:
+def frexp(x, /, *, out=None) -> tuple[Array, Array]:
     """(mantissa, exponent) with x == mantissa * 2 ** exponent and 0.5 <= |mantissa| < 1.
 
     Zeros, infinities and NaN come back as the mantissa with exponent 0. The exponent is int32.
@@ -327,6 +348,8 @@ def frexp(x, /) -> tuple[Array, Array]:
     >>> [a.tolist() for a in fnp.frexp(fnp.asarray([8.0, -0.75, 0.0]))]
     [[0.5, -0.75, 0.0], [4, 0, 0]]
     """
+    if out is not None:
+        no_out("frexp", out)
     if _eager_kernel(x):  # kept fast: NumPy's, the same values
         mantissa, exponent = np.frexp(x._value)
         return eager_array(mantissa, x._weak), eager_array(exponent.astype(np.int32, copy=False), False)
@@ -341,20 +364,22 @@ def frexp(x, /) -> tuple[Array, Array]:
 
 
 
-def modf(x, /) -> tuple[Array, Array]:
+def modf(x, /, *, out=None) -> tuple[Array, Array]:
     """(fractional part, integral part) of x, both with the sign of x; infinities have fraction 0.
 
     >>> import fluxion.numpy as fnp
     >>> [a.tolist() for a in fnp.modf(fnp.asarray([2.5, -1.25, float("inf")]))]
     [[0.5, -0.25, 0.0], [2.0, -1.0, inf]]
     """
+    if out is not None:
+        no_out("modf", out)
     (x,) = operands("modf", REAL_FLOATING, x)
     whole = E.trunc_p.bind(x)
     fraction = select(E.is_finite_p.bind(x), x - whole, select(x != x, x, 0))
     return E.copysign_p.bind(fraction, x), whole
 
 
-def spacing(x, /) -> Array:
+def spacing(x, /, *, out=None) -> Array:
     """The distance from x to the next representable number away from zero (negative for
     negative x; the smallest subnormal for 0 and -0; NaN for infinities and NaN).
 
@@ -362,6 +387,8 @@ def spacing(x, /) -> Array:
     >>> fnp.spacing(fnp.asarray([1.0, -1.0])).tolist()
     [1.1920928955078125e-07, -1.1920928955078125e-07]
     """
+    if out is not None:
+        no_out("spacing", out)
     (x,) = operands("spacing", REAL_FLOATING, x)
     away = select(x < 0, -math.inf, full_like(x, math.inf))
     return E.stop_gradient_p.bind(E.nextafter_p.bind(x, away) - x)  # a step function: its derivative is 0

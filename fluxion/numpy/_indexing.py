@@ -28,7 +28,7 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import axis_index, broadcast_shapes, broadcasts_to
 from ._convert import convert, promote
-from ._elementwise_base import eager_array
+from ._elementwise_base import eager_array, no_out
 from ._eager_indexing import eager_getitem, eager_set, eager_where
 from ._index_plan import ADVANCED, Plan, plan
 from ._placement import place as _place
@@ -337,14 +337,14 @@ def _eager_indices(a, indices) -> np.ndarray | None:
 _INTEGER = frozenset(dtypes.INTEGER)
 
 
-def take(a, indices, axis: int | None = None, mode: str | None = None, fill_value=None, *,
+def take(a, indices, axis: int | None = None, out=None, mode: str | None = None, fill_value=None, *,
          unique_indices: bool = False, indices_are_sorted: bool = False) -> Array:
     """Elements of `a` at `indices` along `axis` (of the flattened array when `axis` is None).
 
     `mode`: None / "raise" (out-of-bounds raises; negative indices count from the end),
     "wrap", "clip" (as NumPy: negative indices clip to 0), or "fill" (read `fill_value`).
     jax's hints `unique_indices` and `indices_are_sorted` are accepted; they do not change the
-    result.
+    result. `out` is None only: arrays are values.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.take(fnp.asarray([[1, 2], [3, 4]]), fnp.asarray([1, 1]), axis=1).tolist()
@@ -352,6 +352,8 @@ def take(a, indices, axis: int | None = None, mode: str | None = None, fill_valu
     >>> fnp.take(fnp.arange(3), [-1, 4], mode="wrap").tolist()
     [2, 1]
     """
+    if out is not None:
+        no_out("take", out)
     if (fill_value is None and (mode is None or mode.__class__ is str) and (np_mode := _NP_TAKE_MODES.get(mode))
             and (i := _eager_indices(a, indices)) is not None
             and (axis is None or axis.__class__ is int and -a._value.ndim <= axis < a._value.ndim)
@@ -712,14 +714,14 @@ def _selected(op: str, condition, n: int) -> np.ndarray:
     return picked
 
 
-def compress(condition, a, axis: int | None = None, *, size: int | None = None, fill_value=None) -> Array:
+def compress(condition, a, axis: int | None = None, out=None, *, size: int | None = None, fill_value=None) -> Array:
     """The slices of `a` along `axis` where `condition` is true.
 
     The number of slices depends on the condition's values, so it must be concrete (`a` may be
     traced), unless `size` fixes it (as under `fx.jit`): then the first `size` selected slices
     are returned, padded with `fill_value` (0 by default). As in jax, with `size` a condition
     longer than the axis is cut to it (and the axis to the condition), and `size` may not
-    exceed that length.
+    exceed that length. `out` is None only: arrays are values.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.compress([False, True], fnp.asarray([[1, 2], [3, 4]]), axis=0).tolist()
@@ -727,6 +729,8 @@ def compress(condition, a, axis: int | None = None, *, size: int | None = None, 
     >>> fnp.compress(fnp.asarray([1, 0, 1]), fnp.asarray([5, 6, 7]), size=3, fill_value=-1).tolist()
     [5, 7, -1]
     """
+    if out is not None:
+        no_out("compress", out)
     a = to_array(a)
     if axis is None:
         a, axis = _ravel(a), 0

@@ -3,7 +3,7 @@ and the diagonal and trace of stacks of matrices. Every contraction is one `dot_
 
 The contractions take jax's keywords: `preferred_element_type`, the dtype the products
 accumulate in and the result has, and `precision`, accepted for jax compatibility (they run
-at full precision)."""
+at full precision). NumPy's `out=` is None only: arrays are values."""
 from __future__ import annotations
 
 import operator
@@ -22,7 +22,7 @@ from ..ops._util import axis_index, broadcast_shapes
 from ._contract import conj, contract, diagonal as _diagonal, eager_dot, eager_pair, move_last, operands, preferred
 from ._convert import convert, promote
 from ._creation import asarray
-from ._elementwise_base import eager_array
+from ._elementwise_base import eager_array, no_out
 from ._einsum import einsum
 
 __all__ = ["cross", "diagonal", "dot", "einsum", "inner", "kron", "matmul", "matvec", "outer", "tensordot",
@@ -73,19 +73,21 @@ def eager_matmul(x1: Array, x2: Array) -> Array | None:
     return out
 
 
-def matmul(x1, x2, /, *, precision=None, preferred_element_type=None) -> Array:
+def matmul(x1, x2, /, *, out=None, precision=None, preferred_element_type=None) -> Array:
     """Matrix product with broadcast batch axes; a 1-D operand is a row (x1) or column (x2) vector.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.matmul(fnp.ones((5, 2, 3)), fnp.ones(3)).shape
     (5, 2)
     """
+    if out is not None:
+        no_out("matmul", out)
     if preferred_element_type is not None:
         x1, x2 = preferred("matmul", (x1, x2), preferred_element_type)
     if x1.__class__ is Array and x2.__class__ is Array and _ctx.interp is EAGER:  # the common case, kept fast
-        out = eager_matmul(x1, x2)
-        if out is not None:
-            return out
+        y = eager_matmul(x1, x2)
+        if y is not None:
+            return y
     (x1, x2), back = operands("matmul", x1, x2)
     n1, n2 = len(x1.shape), len(x2.shape)
     if not n1 or not n2:
@@ -153,13 +155,15 @@ def tensordot(x1, x2, /, axes=2, *, precision=None, preferred_element_type=None)
     return back(contract("tensordot", x1, x2, c1, c2))
 
 
-def vecdot(x1, x2, /, *, axis: int = -1, precision=None, preferred_element_type=None) -> Array:
+def vecdot(x1, x2, /, *, axis: int = -1, out=None, precision=None, preferred_element_type=None) -> Array:
     """Dot products of vectors along `axis` (x1 conjugated), other axes broadcast.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.vecdot(fnp.asarray([[1.0, 2.0], [3.0, 4.0]]), fnp.asarray([1.0, 1.0])).tolist()
     [3.0, 7.0]
     """
+    if out is not None:
+        no_out("vecdot", out)
     if preferred_element_type is not None:
         x1, x2 = preferred("vecdot", (x1, x2), preferred_element_type)
     if eager_pair(x1, x2) and (u := x1._value).shape == (w := x2._value).shape and _valid_axis(axis, u.ndim):
@@ -201,7 +205,7 @@ def _matrix_vector(op: str, m: Array, v: Array, row: bool) -> tuple[Array, Array
     return _broadcast_batch(op, m, v, 2, 1)
 
 
-def matvec(x1, x2, /) -> Array:
+def matvec(x1, x2, /, *, out=None) -> Array:
     """Matrix-vector products `x1 @ x2` of stacks of matrices x1 (..., m, n) and vectors
     x2 (..., n), batch axes broadcast (NumPy 2.2).
 
@@ -209,13 +213,15 @@ def matvec(x1, x2, /) -> Array:
     >>> fnp.matvec(fnp.asarray([[1.0, 2.0], [3.0, 4.0]]), fnp.asarray([1.0, 1.0])).tolist()
     [3.0, 7.0]
     """
+    if out is not None:
+        no_out("matvec", out)
     (x1, x2), back = operands("matvec", x1, x2)
     x1, x2, batch = _matrix_vector("matvec", x1, x2, row=False)
     n = len(batch)
     return back(contract("matvec", x1, x2, (n + 1,), (n,), batch, batch))
 
 
-def vecmat(x1, x2, /) -> Array:
+def vecmat(x1, x2, /, *, out=None) -> Array:
     """Vector-matrix products conj(x1) @ x2 of stacks of vectors x1 (..., m) and matrices
     x2 (..., m, n), batch axes broadcast; complex vectors are conjugated (NumPy 2.2).
 
@@ -223,13 +229,15 @@ def vecmat(x1, x2, /) -> Array:
     >>> fnp.vecmat(fnp.asarray([1.0, 1.0]), fnp.asarray([[1.0, 2.0], [3.0, 4.0]])).tolist()
     [4.0, 6.0]
     """
+    if out is not None:
+        no_out("vecmat", out)
     (x1, x2), back = operands("vecmat", x1, x2)
     x2, x1, batch = _matrix_vector("vecmat", x2, conj(x1), row=True)
     n = len(batch)
     return back(contract("vecmat", x1, x2, (n,), (n,), batch, batch))
 
 
-def dot(a, b, /, *, precision=None, preferred_element_type=None) -> Array:
+def dot(a, b, /, *, out=None, precision=None, preferred_element_type=None) -> Array:
     """NumPy's dot: a product for 0-d operands, else the last axis of `a` with the second-to-last
     (or only) axis of `b`.
 
@@ -237,13 +245,15 @@ def dot(a, b, /, *, precision=None, preferred_element_type=None) -> Array:
     >>> fnp.dot(fnp.ones((2, 3)), fnp.ones((4, 3, 5))).shape
     (2, 4, 5)
     """
+    if out is not None:
+        no_out("dot", out)
     if preferred_element_type is not None:
         a, b = preferred("dot", (a, b), preferred_element_type)
     if (a.__class__ is Array and b.__class__ is Array and _ctx.interp is EAGER
             and a._value.ndim <= 2 and b._value.ndim <= 2):  # the common case, kept fast: matmul's product there
-        out = eager_matmul(a, b)
-        if out is not None:
-            return out
+        y = eager_matmul(a, b)
+        if y is not None:
+            return y
     (a, b), back = operands("dot", a, b)
     if a.ndim == 0 or b.ndim == 0:
         return back(E.mul_p.bind(a, b))
@@ -267,18 +277,20 @@ def inner(a, b, /, *, precision=None, preferred_element_type=None) -> Array:
     return back(contract("inner", a, b, (a.ndim - 1,), (b.ndim - 1,)))
 
 
-def outer(a, b, /) -> Array:
+def outer(a, b, /, out=None) -> Array:
     """Outer product of `a` and `b`, flattened first (NumPy).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.outer(fnp.asarray([1, 2]), fnp.asarray([1, 10, 100])).tolist()
     [[1, 10, 100], [2, 20, 200]]
     """
+    if out is not None:
+        no_out("outer", out)
     if (a.__class__ is Array and b.__class__ is Array and _ctx.interp is EAGER
             and (u := a._value).dtype is (w := b._value).dtype and u.dtype in _PRODUCT):  # the common case, kept fast
-        out = Array.__new__(Array)
-        out._value, out._weak = np.multiply(u.reshape(-1, 1), w.reshape(1, -1)), a._weak and b._weak
-        return out
+        y = Array.__new__(Array)
+        y._value, y._weak = np.multiply(u.reshape(-1, 1), w.reshape(1, -1)), a._weak and b._weak
+        return y
     (a, b), back = operands("outer", a, b)
     return back(E.mul_p.bind(S.reshape(a, (a.size, 1)), S.reshape(b, (1, b.size))))
 
@@ -354,13 +366,15 @@ def sum_dtype(dt: np.dtype) -> np.dtype:
     return dt
 
 
-def trace(x, /, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype=None) -> Array:
+def trace(x, /, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype=None, out=None) -> Array:
     """Sum of the `offset` diagonal over `axis1`, `axis2` (NumPy); small integers sum as int64.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.trace(fnp.asarray([[1, 2], [3, 4]])).item()
     5
     """
+    if out is not None:
+        no_out("trace", out)
     return sum_last(diagonal(x, offset, axis1, axis2), dtype)
 
 

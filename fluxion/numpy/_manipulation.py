@@ -2,7 +2,8 @@
 repeating and rolling are in _repeating.py, padding in _padding.py).
 
 Everything is built on the shape primitives with static parameters; sizes, axes, shifts
-and repeat counts must be concrete Python ints (or concrete arrays where noted).
+and repeat counts must be concrete Python ints (or concrete arrays where noted). The joins'
+`out=` is None only: arrays are values.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from ..ops import shape as S
 from ..ops._util import broadcast_shapes as _broadcast_shapes
 from ._convert import convert, promote
 from ._creation import _shape, asarray
+from ._elementwise_base import no_out
 
 __all__ = ["array_split", "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_arrays", "broadcast_shapes",
            "broadcast_to", "column_stack", "concat", "concatenate", "dstack", "expand_dims", "flatten", "flip",
@@ -442,13 +444,15 @@ def _promoted(op: str, arrays, dtype) -> list[Array]:
     return xs if dtype is None else [convert(x, dtypes.canonicalize(dtype)) for x in xs]
 
 
-def concat(arrays, /, *, axis: int | None = 0) -> Array:
+def concat(arrays, /, *, axis: int | None = 0, out=None) -> Array:
     """Join arrays along an existing axis (flattened first when `axis=None`); dtypes promote.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.concat([fnp.asarray([1, 2]), fnp.asarray([3.0])]).tolist()
     [1.0, 2.0, 3.0]
     """
+    if out is not None:
+        no_out("concat", out)
     return concatenate(arrays, axis)
 
 
@@ -485,34 +489,38 @@ def _eager_join(arrays, axis: int, new_axis: bool) -> Array | None:
     return out
 
 
-def concatenate(arrays, axis: int | None = 0, *, dtype=None) -> Array:
+def concatenate(arrays, axis: int | None = 0, out=None, *, dtype=None) -> Array:
     """NumPy's concatenate: join arrays along `axis`; dtypes promote (or convert to `dtype`).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.concatenate([fnp.zeros((1, 2)), fnp.ones((2, 2))]).shape
     (3, 2)
     """
+    if out is not None:
+        no_out("concatenate", out)
     if dtype is None and axis.__class__ is int and _ctx.interp is EAGER and arrays.__class__ in (list, tuple):
-        out = _eager_join(arrays, axis, False)  # the common case, kept fast
-        if out is not None:
-            return out
+        y = _eager_join(arrays, axis, False)  # the common case, kept fast
+        if y is not None:
+            return y
     xs = _promoted("concatenate", arrays, dtype)
     if axis is None:
         xs, axis = [S.reshape(x, (x.size,)) for x in xs], 0
     return S.concatenate(xs, axis)
 
 
-def stack(arrays, /, axis: int = 0, *, dtype=None) -> Array:
+def stack(arrays, /, axis: int = 0, out=None, *, dtype=None) -> Array:
     """Join arrays of one shape along a new axis `axis`; dtypes promote.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.stack([fnp.zeros(3), fnp.ones(3)], axis=1).shape
     (3, 2)
     """
+    if out is not None:
+        no_out("stack", out)
     if dtype is None and axis.__class__ is int and _ctx.interp is EAGER and arrays.__class__ in (list, tuple):
-        out = _eager_join(arrays, axis, True)  # the common case, kept fast
-        if out is not None:
-            return out
+        y = _eager_join(arrays, axis, True)  # the common case, kept fast
+        if y is not None:
+            return y
     xs = _promoted("stack", arrays, dtype)
     if any(x.shape != xs[0].shape for x in xs):
         raise op_error(ShapeError, "stack", f"arrays must have one shape, got {', '.join(str(x.shape) for x in xs)}",

@@ -24,9 +24,8 @@ from ..ops import shape as S
 from ..ops.sort import sort
 from ._convert import convert, promote_inexact
 from ._creation import asarray
-from ._elementwise_base import eager_array
-from ._reduce_util import (as_array, check_real, const, isnan, kept_shape, no_out, select, to_last,
-                           weights_like)
+from ._elementwise_base import eager_array, no_out
+from ._reduce_util import as_array, check_real, const, isnan, kept_shape, select, to_last, weights_like
 
 __all__ = ["median", "nanmedian", "nanpercentile", "nanquantile", "percentile", "quantile"]
 

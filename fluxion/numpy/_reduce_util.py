@@ -18,13 +18,6 @@ def as_array(x) -> Array:
     return x if isinstance(x, Array) else asarray(x)
 
 
-def no_out(op: str, out) -> None:
-    """NumPy's `out=` writes into an array; fluxion arrays are values, so only None is accepted."""
-    if out is not None:
-        raise op_error(TypeError, op, "out= is not supported: fluxion arrays are immutable values",
-                       f"use the returned array: y = fnp.{op}(...)")
-
-
 def check_real(op: str, x: Array) -> None:
     if x.dtype in dtypes.COMPLEX:
         raise op_error(DTypeError, op, f"does not accept complex dtype {x.dtype}: complex numbers are not ordered",

@@ -24,10 +24,10 @@ from ..ops import shape as S
 from ..ops._util import broadcast_shapes
 from ..ops.reduce import normalize_axes
 from ._convert import convert, promote_inexact, promote_inexact_wide
-from ._elementwise_base import eager_array, root_at_zero
+from ._elementwise_base import eager_array, no_out, root_at_zero
 from ._quantiles import median, nanmedian, nanpercentile, nanquantile, percentile, quantile
-from ._reduce_util import (as_array, bool_mask, check_real, const, flatten, isnan, keep_dims, kept_shape, no_out,
-                           one_axis, select, weights_like)
+from ._reduce_util import (as_array, bool_mask, check_real, const, flatten, isnan, keep_dims, kept_shape, one_axis,
+                           select, weights_like)
 
 __all__ = [
     "all", "amax", "amin", "any", "argmax", "argmin", "average", "count_nonzero", "cumprod", "cumsum",
@@ -526,7 +526,9 @@ def average(a, axis=None, weights=None, returned: bool = False, *, keepdims: boo
 
 # cumulative reductions ------------------------------------------------------------------------
 def _cumulative_api(name: str, accumulate, identity: int):
-    def f(x, /, *, axis=None, dtype=None, include_initial: bool = False) -> Array:
+    def f(x, /, *, axis=None, dtype=None, out=None, include_initial: bool = False) -> Array:
+        if out is not None:
+            no_out(name, out)
         x, dt = _accumulation_input(x, dtype)
         if x.ndim == 0:
             raise op_error(ShapeError, name, "needs an array of at least 1 dimension, got a 0-d array",

@@ -26,6 +26,7 @@ from ..core.array import Tracer
 from ..core.errors import ConcretizationError, ShapeError, op_error
 from ..ops import reduce as R
 from ..ops import shape as S
+from ._elementwise_base import no_out
 
 __all__ = ["frompyfunc", "ufunc"]
 
@@ -102,7 +103,7 @@ class ufunc:  # noqa: N801  (NumPy's name)
         starting from `initial` (or the identity), over the elements `where` is true."""
         op = f"{self.__name__}.reduce"
         self._binary("reduce")
-        _no_out(op, out)
+        no_out(op, out)
         x = _cast(array, dtype)
         axes = tuple(range(x.ndim)) if axis is None else S.normalize_axes(op, axis, x.ndim)
         if len(axes) > 1 and not self._reorderable:
@@ -162,7 +163,7 @@ class ufunc:  # noqa: N801  (NumPy's name)
         """The running reductions along `axis`: out[i] = self(out[i - 1], array[i])."""
         op = f"{self.__name__}.accumulate"
         self._binary("accumulate")
-        _no_out(op, out)
+        no_out(op, out)
         x = _cast(array, dtype)
         if x.ndim == 0:
             raise op_error(ShapeError, op, "cannot accumulate a 0-d array", "pass an array with at least one axis")
@@ -211,7 +212,7 @@ class ufunc:  # noqa: N801  (NumPy's name)
         last one), and array[indices[i]] itself where indices[i] >= indices[i + 1], as NumPy's."""
         op = f"{self.__name__}.reduceat"
         self._binary("reduceat")
-        _no_out(op, out)
+        no_out(op, out)
         x = _cast(array, dtype)
         axis = _one_axis(op, axis, x.ndim)
         if isinstance(indices, Tracer):
@@ -230,11 +231,6 @@ class ufunc:  # noqa: N801  (NumPy's name)
         stops = [*idx[1:].tolist(), n]
         return fnp.stack([self.reduce(fnp.take(x, fnp.arange(start, max(stop, start + 1)), axis=axis), axis=axis)
                           for start, stop in zip(idx.tolist(), stops)], axis=axis)
-
-
-def _no_out(op: str, out):
-    if out is not None:
-        raise op_error(ValueError, op, "fluxion arrays are immutable, so there is no out=", "use the returned array")
 
 
 def _filled(value, dtype, shape):

@@ -28,6 +28,7 @@ from ._convert import convert
 from ._creation import asarray
 from ._division import divide
 from ._elementwise import multiply
+from ._elementwise_base import no_out
 from ._repeating import roll
 from ._placement import place, resolve
 
@@ -115,8 +116,10 @@ def _apply(x: Array, kind: str, axes: tuple[int, ...], lengths: tuple[int, ...])
     return S.transpose(F.fft(S.transpose(x, perm), kind, lengths), inverse)
 
 
-def _transform(op: str, x, kind: str, s, axes, norm: str | None) -> Array:
-    """A transform of kind "fft", "ifft", "rfft" or "irfft" over `axes` with lengths `s` (NumPy semantics)."""
+def _transform(op: str, x, kind: str, s, axes, norm: str | None, out) -> Array:
+    """A transform of kind "fft", "ifft", "rfft" or "irfft" over `axes` with lengths `s` (NumPy semantics);
+    `out` is None only (arrays are values)."""
+    no_out(f"fft.{op}", out)
     norm = _check_norm(op, norm)
     x = asarray(x)
     x = _real_input(op, x) if kind == "rfft" else _complex_input(x)
@@ -157,90 +160,91 @@ def _normalise(x: Array, n: int, norm: str, inverse: bool) -> Array:
     return E.mul_p.bind(x, convert(scale, x.dtype))
 
 
-def fft(x, /, n: int | None = None, axis: int = -1, norm: str = "backward") -> Array:
+def fft(x, /, n: int | None = None, axis: int = -1, norm: str = "backward", out=None) -> Array:
     """The discrete Fourier transform along `axis`, cropped or zero-padded to `n` points.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.fft.fft(fnp.asarray([1.0, 2.0, 3.0, 4.0])).tolist()
     [(10+0j), (-2+2j), (-2+0j), (-2-2j)]
     """
-    return _transform("fft", x, "fft", _length("fft", n), (axis,), norm)
+    return _transform("fft", x, "fft", _length("fft", n), (axis,), norm, out)
 
 
-def ifft(x, /, n: int | None = None, axis: int = -1, norm: str = "backward") -> Array:
+def ifft(x, /, n: int | None = None, axis: int = -1, norm: str = "backward", out=None) -> Array:
     """The inverse of `fft` along `axis`.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.fft.ifft(fnp.asarray([4.0, 0.0, 0.0, 0.0])).tolist()
     [(1+0j), (1+0j), (1+0j), (1+0j)]
     """
-    return _transform("ifft", x, "ifft", _length("ifft", n), (axis,), norm)
+    return _transform("ifft", x, "ifft", _length("ifft", n), (axis,), norm, out)
 
 
-def fftn(x, /, s: Sequence[int] | None = None, axes: Sequence[int] | None = None, norm: str = "backward") -> Array:
+def fftn(x, /, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
+         norm: str = "backward", out=None) -> Array:
     """The n-dimensional discrete Fourier transform over `axes` (all by default), with lengths `s`.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.fft.fftn(fnp.ones((2, 2))).tolist()
     [[(4+0j), 0j], [0j, 0j]]
     """
-    return _transform("fftn", x, "fft", s, axes, norm)
+    return _transform("fftn", x, "fft", s, axes, norm, out)
 
 
 def ifftn(x, /, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
-          norm: str = "backward") -> Array:
+          norm: str = "backward", out=None) -> Array:
     """The inverse of `fftn`.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.fft.ifftn(fnp.asarray([[4.0, 0.0], [0.0, 0.0]])).tolist()
     [[(1+0j), (1+0j)], [(1+0j), (1+0j)]]
     """
-    return _transform("ifftn", x, "ifft", s, axes, norm)
+    return _transform("ifftn", x, "ifft", s, axes, norm, out)
 
 
-def rfft(x, /, n: int | None = None, axis: int = -1, norm: str = "backward") -> Array:
+def rfft(x, /, n: int | None = None, axis: int = -1, norm: str = "backward", out=None) -> Array:
     """The Fourier transform of a real signal: its `n // 2 + 1` non-negative frequencies.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.fft.rfft(fnp.asarray([1.0, 2.0, 3.0, 4.0])).tolist()
     [(10+0j), (-2+2j), (-2+0j)]
     """
-    return _transform("rfft", x, "rfft", _length("rfft", n), (axis,), norm)
+    return _transform("rfft", x, "rfft", _length("rfft", n), (axis,), norm, out)
 
 
-def irfft(x, /, n: int | None = None, axis: int = -1, norm: str = "backward") -> Array:
+def irfft(x, /, n: int | None = None, axis: int = -1, norm: str = "backward", out=None) -> Array:
     """The inverse of `rfft`: a real signal of `n` points (default `2 * (m - 1)` for m frequencies).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.fft.irfft(fnp.asarray([10, -2 + 2j, -2])).tolist()
     [1.0, 2.0, 3.0, 4.0]
     """
-    return _transform("irfft", x, "irfft", _length("irfft", n), (axis,), norm)
+    return _transform("irfft", x, "irfft", _length("irfft", n), (axis,), norm, out)
 
 
 def rfftn(x, /, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
-          norm: str = "backward") -> Array:
+          norm: str = "backward", out=None) -> Array:
     """The n-dimensional transform of a real array; the last of `axes` keeps `s[-1] // 2 + 1` frequencies.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.fft.rfftn(fnp.ones((2, 4))).shape
     (2, 3)
     """
-    return _transform("rfftn", x, "rfft", s, axes, norm)
+    return _transform("rfftn", x, "rfft", s, axes, norm, out)
 
 
 def irfftn(x, /, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
-           norm: str = "backward") -> Array:
+           norm: str = "backward", out=None) -> Array:
     """The inverse of `rfftn` (the last axis defaults to `2 * (m - 1)` points).
 
     >>> import fluxion.numpy as fnp
     >>> fnp.fft.irfftn(fnp.fft.rfftn(fnp.ones((2, 4)))).tolist()
     [[1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0]]
     """
-    return _transform("irfftn", x, "irfft", s, axes, norm)
+    return _transform("irfftn", x, "irfft", s, axes, norm, out)
 
 
-def hfft(x, /, n: int | None = None, axis: int = -1, norm: str = "backward") -> Array:
+def hfft(x, /, n: int | None = None, axis: int = -1, norm: str = "backward", out=None) -> Array:
     """The transform of a Hermitian-symmetric signal given by its first half: a real spectrum of `n` points.
 
     >>> import fluxion.numpy as fnp
@@ -249,10 +253,10 @@ def hfft(x, /, n: int | None = None, axis: int = -1, norm: str = "backward") -> 
     """
     norm = _check_norm("hfft", norm)
     return _transform("hfft", E.conj_p.bind(_complex_input(asarray(x))), "irfft", _length("hfft", n),
-                      (axis,), _SWAPPED[norm])
+                      (axis,), _SWAPPED[norm], out)
 
 
-def ihfft(x, /, n: int | None = None, axis: int = -1, norm: str = "backward") -> Array:
+def ihfft(x, /, n: int | None = None, axis: int = -1, norm: str = "backward", out=None) -> Array:
     """The inverse of `hfft`: the first half of a Hermitian-symmetric signal from a real one.
 
     >>> import fluxion.numpy as fnp
@@ -260,47 +264,51 @@ def ihfft(x, /, n: int | None = None, axis: int = -1, norm: str = "backward") ->
     [(1-0j), -0j, -0j]
     """
     norm = _check_norm("ihfft", norm)
-    return E.conj_p.bind(_transform("ihfft", x, "rfft", _length("ihfft", n), (axis,), _SWAPPED[norm]))
+    return E.conj_p.bind(_transform("ihfft", x, "rfft", _length("ihfft", n), (axis,), _SWAPPED[norm], out))
 
 
-def fft2(x, /, s: Sequence[int] | None = None, axes: Sequence[int] = (-2, -1), norm: str = "backward") -> Array:
+def fft2(x, /, s: Sequence[int] | None = None, axes: Sequence[int] = (-2, -1),
+         norm: str = "backward", out=None) -> Array:
     """`fftn` over the last two axes.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.fft.fft2(fnp.ones((2, 2))).tolist()
     [[(4+0j), 0j], [0j, 0j]]
     """
-    return _transform("fft2", x, "fft", s, axes, norm)
+    return _transform("fft2", x, "fft", s, axes, norm, out)
 
 
-def ifft2(x, /, s: Sequence[int] | None = None, axes: Sequence[int] = (-2, -1), norm: str = "backward") -> Array:
+def ifft2(x, /, s: Sequence[int] | None = None, axes: Sequence[int] = (-2, -1),
+          norm: str = "backward", out=None) -> Array:
     """`ifftn` over the last two axes.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.fft.ifft2(fnp.asarray([[4.0, 0.0], [0.0, 0.0]])).tolist()
     [[(1+0j), (1+0j)], [(1+0j), (1+0j)]]
     """
-    return _transform("ifft2", x, "ifft", s, axes, norm)
+    return _transform("ifft2", x, "ifft", s, axes, norm, out)
 
 
-def rfft2(x, /, s: Sequence[int] | None = None, axes: Sequence[int] = (-2, -1), norm: str = "backward") -> Array:
+def rfft2(x, /, s: Sequence[int] | None = None, axes: Sequence[int] = (-2, -1),
+          norm: str = "backward", out=None) -> Array:
     """`rfftn` over the last two axes.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.fft.rfft2(fnp.ones((2, 4))).shape
     (2, 3)
     """
-    return _transform("rfft2", x, "rfft", s, axes, norm)
+    return _transform("rfft2", x, "rfft", s, axes, norm, out)
 
 
-def irfft2(x, /, s: Sequence[int] | None = None, axes: Sequence[int] = (-2, -1), norm: str = "backward") -> Array:
+def irfft2(x, /, s: Sequence[int] | None = None, axes: Sequence[int] = (-2, -1),
+           norm: str = "backward", out=None) -> Array:
     """`irfftn` over the last two axes.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.fft.irfft2(fnp.fft.rfft2(fnp.ones((2, 4)))).shape
     (2, 4)
     """
-    return _transform("irfft2", x, "irfft", s, axes, norm)
+    return _transform("irfft2", x, "irfft", s, axes, norm, out)
 
 
 def _frequencies(op: str, n, d, dtype, device) -> tuple[int, float | Array, object, object]:

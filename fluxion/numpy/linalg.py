@@ -33,6 +33,7 @@ from ..ops.sort import sort
 from ..transforms.autodiff.custom import custom_jvp
 from ._contract import diagonal as _diagonal
 from ._convert import convert, promote, promote_inexact
+from ._elementwise_base import no_out
 from ._linear import cross as _cross
 from ._linear import matmul, outer as _outer, sum_last, tensordot, vecdot
 from ._linalg_util import _abs, _ct, _eager_matrices, _eye, _kernel, _last, _matrices, _strong, _where
@@ -670,7 +671,7 @@ def multi_dot(arrays: Sequence, *, out=None) -> Array:
     [12.0, 12.0]
     """
     if out is not None:
-        raise op_error(TypeError, "multi_dot", "arrays are values, so out= cannot be written", "use the return value")
+        no_out("linalg.multi_dot", out)
     xs = list(promote("multi_dot", *arrays)) if len(arrays) else []
     if len(xs) < 2:
         raise op_error(ValueError, "multi_dot", f"needs at least 2 arrays, got {len(xs)}", "pass a list of matrices")

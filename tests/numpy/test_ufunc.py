@@ -208,7 +208,7 @@ def test_errors_name_the_fix():
         fnp.add.at(x, 0, 1.0)
     with raises(ValueError, "add.at", "b"):
         fnp.add.at(x, 0, inplace=False)
-    with raises(ValueError, "add.reduce", "out="):
+    with raises(TypeError, "add.reduce", "out=", "returned array"):
         fnp.add.reduce(x, out=x)
     with raises(ValueError, "subtract.reduce", "reorderable", "single axis"):
         fnp.subtract.reduce(x, axis=(0, 1))
