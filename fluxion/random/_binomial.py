@@ -36,7 +36,7 @@ from ._continuous import unit_floats
 from ._keys import split, split_keys
 from ._ops import ops_for, repeat_while
 from ._poisson import transformed_rejection
-from ._util import (ArrayLike, DTypeLike, Shape, compute_dtype, count_params, float_dtype, param,
+from ._util import (ArrayLike, DTypeLike, Shape, canonical_shape, compute_dtype, count_params, float_dtype, param,
                     sample_shape)
 
 __all__ = ["binomial", "geometric", "multinomial"]
@@ -187,9 +187,10 @@ def binomial(key: ArrayLike, n: ArrayLike, p: ArrayLike, shape: Shape | None = N
 
 def multinomial(key: ArrayLike, n: ArrayLike, p: ArrayLike, *, shape: Shape | None = None,
                 dtype: DTypeLike = dtypes.float32, unroll: int | bool = 1) -> Array:
-    """Multinomial(n, p) counts as floats of `dtype`: `p` has the outcomes on its last axis,
-    and the output has shape `shape + (k,)` (`shape` defaults to the broadcast of n's shape and
-    p's batch shape `p.shape[:-1]`, which must broadcast to it).
+    """Multinomial(n, p) counts as floats of `dtype`: `p` has the k outcomes on its last axis,
+    and the output has shape `shape`, which ends in k, as jax's draws have (n must broadcast to
+    `shape[:-1]` and p to `shape`; by default the broadcast of n's shape and p's batch shape,
+    followed by k).
 
     Each count is a binomial draw given the earlier ones: the count of outcome i is
     Binomial(n - earlier counts, p_i / (p_i + ... + p_k)), so p needs no normalising. `unroll`
@@ -198,7 +199,7 @@ def multinomial(key: ArrayLike, n: ArrayLike, p: ArrayLike, *, shape: Shape | No
 
     >>> import fluxion as fx
     >>> import fluxion.numpy as fnp
-    >>> x = fx.random.multinomial(fx.random.key(0), 10, fnp.asarray([0.2, 0.3, 0.5]), shape=(4,))
+    >>> x = fx.random.multinomial(fx.random.key(0), 10, fnp.asarray([0.2, 0.3, 0.5]), shape=(4, 3))
     >>> x.shape, x.sum(-1).tolist()
     ((4, 3), [10.0, 10.0, 10.0, 10.0])
     """
@@ -208,8 +209,14 @@ def multinomial(key: ArrayLike, n: ArrayLike, p: ArrayLike, *, shape: Shape | No
     if p.ndim == 0 or p.shape[-1] == 0:
         raise op_error(ShapeError, "random.multinomial", f"p of shape {p.shape} has no axis of outcomes",
                        "pass p with one probability per outcome on its last axis, e.g. shape (k,)")
-    shape = sample_shape("multinomial", shape, n.shape, p.shape[:-1])
     k = p.shape[-1]
+    if shape is not None:
+        shape = canonical_shape("random.multinomial", shape)
+        if shape[-1:] != (k,):
+            raise op_error(ShapeError, "random.multinomial", f"shape {shape} does not end in the number of outcomes, "
+                           f"{k}: it is the whole result's shape, as in jax", f"pass shape={shape + (k,)}")
+        shape = shape[:-1]
+    shape = sample_shape("multinomial", shape, n.shape, p.shape[:-1])
     p = fnp.moveaxis(fnp.broadcast_to(p, shape + (k,)), -1, 0)
     remaining_mass = fnp.flip(fnp.cumsum(fnp.flip(p, 0), 0), 0)  # p_i + ... + p_k, without cancellation
     share = fnp.where(remaining_mass > 0, fnp.clip(p / remaining_mass, 0.0, 1.0), 0.0)

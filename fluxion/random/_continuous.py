@@ -235,9 +235,10 @@ def _tail_inversion(lo: Array, hi: Array, u: Array) -> Array:
     a = E.select_n_p.bind(mirror, lo, E.neg_p.bind(hi))
     b = E.select_n_p.bind(mirror, hi, E.neg_p.bind(lo))
     log_a, log_b = _special.log_ndtr(a), _special.log_ndtr(b)
-    # log(ndtr(a) + u (ndtr(b) - ndtr(a))) = log_b + log(u + (1 - u) ndtr(a) / ndtr(b)): no underflow
+    # log(ndtr(b) - u (ndtr(b) - ndtr(a))) = log_b + log(1 - u + u ndtr(a) / ndtr(b)): no underflow, and
+    # u = 0, which the uniforms take with probability 2**-nmant, gives the near bound b, not the far a
     ratio = E.exp_p.bind(E.sub_p.bind(log_a, log_b))
-    share = E.add_p.bind(u, E.mul_p.bind(E.sub_p.bind(const(1, cdt), u), ratio))
+    share = E.add_p.bind(E.sub_p.bind(const(1, cdt), u), E.mul_p.bind(u, ratio))
     x = _special.ndtri_exp(E.add_p.bind(log_b, E.log_p.bind(share)))
     return E.select_n_p.bind(mirror, x, E.neg_p.bind(x))
 

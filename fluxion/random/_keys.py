@@ -58,17 +58,20 @@ def check_key(op: str, key, ops=BIND) -> tuple[Array, Array]:
     return (S.reshape(S.slice(key, (0,), (1,)), ()), S.reshape(S.slice(key, (1,), (2,)), ()))
 
 
-def _integer_words(op: str, value) -> tuple[Array, Array]:
-    """The high and low 32-bit words of an integer's 64-bit two's complement (value based:
-    int8(-1) and int64(-1) give the same words)."""
+def _integer_words(op: str, value, low_only: bool = False) -> tuple[Array, Array]:
+    """The high and low 32-bit words of an integer, as jax's seeding takes them: a Python int's
+    64-bit two's complement, a 64-bit integer array's two words, and (0, value mod 2**32) for a
+    narrower one. With `low_only` (fold_in's data, which jax converts to uint32), every array
+    gives (0, value mod 2**32) and a Python int must fit in 32 bits, signed or unsigned."""
     if isinstance(value, (bool, float)):
         raise op_error(TypeError, f"random.{op}", f"needs an integer, got {value!r}",
                        "pass a Python int or an integer array")
     if isinstance(value, int):
-        if not -2 ** 63 <= value < 2 ** 64:
-            raise op_error(OverflowError, f"random.{op}", f"{value} does not fit in 64 bits",
-                           "pass an integer in [-2**63, 2**64), e.g. hash it down first")
-        value %= 2 ** 64
+        bits = 32 if low_only else 64
+        if not -2 ** (bits - 1) <= value < 2 ** bits:
+            raise op_error(OverflowError, f"random.{op}", f"{value} does not fit in {bits} bits",
+                           f"pass an integer in [-2**{bits - 1}, 2**{bits}), e.g. reduced modulo 2**{bits}")
+        value %= 2 ** bits
         return u32(value >> 32), u32(value & _MASK32)
     x = to_array(value)
     if x.dtype not in dtypes.INTEGER:
@@ -77,6 +80,8 @@ def _integer_words(op: str, value) -> tuple[Array, Array]:
     if x.ndim:
         raise op_error(ShapeError, f"random.{op}", f"needs one integer, got an array of shape {x.shape}",
                        "pass a 0-d array; for several seeds call it once per seed")
+    if low_only or x.dtype.itemsize < 8:
+        return u32(0), convert(x, dtypes.uint32)
     wide = convert(x, dtypes.uint64)
     hi = convert(E.shift_right_logical_p.bind(wide, _U64_SHIFT), dtypes.uint32)
     return hi, convert(wide, dtypes.uint32)
@@ -85,8 +90,9 @@ def _integer_words(op: str, value) -> tuple[Array, Array]:
 def key(seed: ArrayLike) -> Array:
     """A key (uint32 array of shape (2,)) from an integer seed.
 
-    Any integer in [-2**63, 2**64) is a seed; its 64-bit two's complement gives the two key
-    words (high, low), so seeds below 2**32 give key `[0, seed]`.
+    Any integer in [-2**63, 2**64) is a seed. As in jax, a Python int or 64-bit integer array gives
+    its 64-bit two's complement as the two key words (high, low), so seeds below 2**32 give key
+    `[0, seed]`; a narrower integer array gives `[0, seed mod 2**32]`.
 
     >>> import fluxion as fx
     >>> fx.random.key(42).tolist()
@@ -195,14 +201,15 @@ def fold_in(key: ArrayLike, data: ArrayLike) -> Array:
     """A new key from `key` and an integer `data` (e.g. a step number or a device index).
 
     Keys folded with different data are independent; `fold_in(key, i)` is the key
-    `split(key, n)[i]` for 0 <= i < n (both encrypt the counter i).
+    `split(key, n)[i]` for 0 <= i < n (both encrypt the counter i). As in jax, `data` is taken
+    modulo 2**32: an integer array of any dtype wraps, and a Python int must fit in 32 bits.
 
     >>> import fluxion as fx
     >>> k = fx.random.key(0)
     >>> (fx.random.fold_in(k, 1) != fx.random.fold_in(k, 2)).any().item()
     True
     """
-    hi, lo = _integer_words("fold_in", data)
+    hi, lo = _integer_words("fold_in", data, low_only=True)
     ops = ops_for(key, hi, lo)
     k0, k1 = check_key("fold_in", key, ops)
     return ops.result(ops.join(*ops.threefry(k0, k1, ops.read(hi), ops.read(lo))))

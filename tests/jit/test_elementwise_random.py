@@ -425,7 +425,7 @@ def _samplers(key):
     to a Threefry of some hundred operations: the program stays as small as that allows)."""
     k = R.split(key, 16)
     out = {"split": R.split(key, 3), "split(2x2)": R.split(key, (2, 2)), "fold_in": R.fold_in(key, 7),
-           "fold_in(-1)": R.fold_in(key, -1), "fold_in(big)": R.fold_in(key, 2 ** 40 + 3),
+           "fold_in(-1)": R.fold_in(key, -1), "fold_in(big)": R.fold_in(key, fnp.asarray(2 ** 40 + 3)),
            "bits(uint8)": R.bits(k[0], (3, 2), D.uint8), "bits(uint64)": R.bits(k[1], (3,), D.uint64),
            "bits(())": R.bits(k[2], ()), "bits((0,))": R.bits(k[2], (0, 3)), "uniform(())": R.uniform(k[3], ())}
     for i, (dt, other) in enumerate(((D.float16, D.float64), (D.bfloat16, D.float32))):

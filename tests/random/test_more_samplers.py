@@ -71,7 +71,7 @@ def test_samplers_give_the_dtype_asked_for(dtype):
             R.wald(key, 1.0, (3,), dtype), R.maxwell(key, (3,), dtype), R.double_sided_maxwell(key, 0.0, 1.0, (3,), dtype),
             R.t(key, 2.0, (3,), dtype), R.chisquare(key, 2.0, (3,), dtype), R.f(key, 2.0, 3.0, (3,), dtype),
             R.generalized_normal(key, 1.5, (3,), dtype), R.ball(key, 2, 2, (3,), dtype),
-            R.binomial(key, 10, 0.5, (3,), dtype), R.multinomial(key, 10, fnp.ones(2) / 2, shape=(3,), dtype=dtype),
+            R.binomial(key, 10, 0.5, (3,), dtype), R.multinomial(key, 10, fnp.ones(2) / 2, shape=(3, 2), dtype=dtype),
             R.orthogonal(key, 2, (3,), dtype), R.rademacher(key, (3,), dtype)]
     for x in outs:
         assert x.dtype == dtype and x.shape[0] == 3 and np.isfinite(_f64(x)).all()
@@ -263,7 +263,7 @@ def test_binomial_in_float32_has_the_spread_of_large_n(seed):
 
 def test_multinomial_counts_sum_to_n_and_have_binomial_marginals():
     p = np.array([0.1, 0.2, 0.3, 0.4])
-    x = _f64(R.multinomial(R.key(15), 20, p, shape=(N,)))
+    x = _f64(R.multinomial(R.key(15), 20, p, shape=(N, len(p))))
     assert x.shape == (N, 4) and (x.sum(-1) == 20).all()
     for i in range(4):
         assert chi2_pvalue(x[:, i], stats.binom(20, p[i])) > 1e-3
@@ -273,12 +273,14 @@ def test_multinomial_counts_sum_to_n_and_have_binomial_marginals():
 def test_multinomial_shapes_and_unnormalised_probabilities():
     key = R.key(16)
     assert R.multinomial(key, np.array([3.0, 40.0]), np.ones((2, 3))).shape == (2, 3)
-    assert R.multinomial(key, 5, np.ones(3), shape=(4, 2)).shape == (4, 2, 3)
-    assert R.multinomial(key, 5.0, np.array([1.0]), shape=(3,)).tolist() == [[5.0]] * 3
-    x = _f64(R.multinomial(key, 100, np.array([2.0, 0.0, 6.0]), shape=(2000,)))
+    assert R.multinomial(key, 5, np.ones(3), shape=(4, 2, 3)).shape == (4, 2, 3)
+    assert R.multinomial(key, 5.0, np.array([1.0]), shape=(3, 1)).tolist() == [[5.0]] * 3
+    x = _f64(R.multinomial(key, 100, np.array([2.0, 0.0, 6.0]), shape=(2000, 3)))
     assert (x[:, 1] == 0).all() and abs(x[:, 0].mean() - 25) < 1
     with pytest.raises(ShapeError, match="outcomes"):
         R.multinomial(key, 5, 0.5)
+    with pytest.raises(ShapeError, match=r"(?s)does not end in the number of outcomes, 3.*shape=\(4, 3\)"):
+        R.multinomial(key, 5, np.ones(3), shape=(4,))  # (the batch shape alone: jax refuses it too)
 
 
 # keys ------------------------------------------------------------------------------------------------------
@@ -336,8 +338,8 @@ SAMPLERS = {  # name: (sampler(key, *params), params)
     "geometric": (lambda k, p: R.geometric(k, p, (4,)), (fnp.asarray(0.3),)),
     "binomial": (lambda k, n, p: R.binomial(k, n, p), (fnp.asarray([3.0, 50.0, 1000.0, 7.0]),
                                                        fnp.asarray([0.2, 0.4, 0.9, 1.0]))),
-    "multinomial": (lambda k, n, p: R.multinomial(k, n, p, shape=(2,)), (fnp.asarray(50.0),
-                                                                         fnp.asarray([0.2, 0.3, 0.5]))),
+    "multinomial": (lambda k, n, p: R.multinomial(k, n, p, shape=(2, 3)), (fnp.asarray(50.0),
+                                                                        fnp.asarray([0.2, 0.3, 0.5]))),
     "orthogonal": (lambda k: R.orthogonal(k, 3, (2,)), ()),
 }
 

@@ -120,9 +120,8 @@ def test_binomial_draws_jax_values_by_both_of_its_methods(dtype, x64):
 
 def test_multinomial_draws_jax_values():
     p = np.array([0.2, 0.3, 0.5], np.float32)
-    # (jax's shape includes the axis of outcomes, fluxion's is the batch shape)
-    _assert_jax_values(lambda r, k: r.multinomial(k, np.float32(10.0), p, shape=(4, 3) if r is jax.random else (4,)),
-                       False)
+    _assert_jax_values(lambda r, k: r.multinomial(k, np.float32(10.0), p, shape=(4, 3)), False)
+    _assert_jax_values(lambda r, k: r.multinomial(k, np.float32([10.0, 3.0]), p, shape=(5, 2, 3)), False)
 
 
 # floats ----------------------------------------------------------------------------------------------------------

@@ -127,11 +127,17 @@ def test_key_of_any_64_bit_seed_holds_its_twos_complement_words(seed):
             np.testing.assert_array_equal(np.asarray(fx.random.key(seed)), np.asarray(jr.key_data(jr.key(seed))))
 
 
-@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint32, np.uint64])
-def test_key_of_an_integer_array_depends_on_its_value_not_its_dtype(dtype):
-    assert fx.random.key(fnp.asarray(7, dtype=dtype)).tolist() == fx.random.key(7).tolist()
-    if np.dtype(dtype).kind == "i":
-        assert fx.random.key(np.array(-3, dtype)).tolist() == fx.random.key(-3).tolist()
+@pytest.mark.parametrize("dtype, value", [(dt, v) for dt in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint32,
+                                                              np.uint64) for v in (7, -3, 2 ** 40 + 5)
+                                           if np.iinfo(dt).min <= v <= np.iinfo(dt).max])
+def test_key_and_fold_in_of_an_integer_array_take_its_dtype_as_jax_does(dtype, value):
+    # a 64-bit seed gives two words, a narrower one (0, seed mod 2**32); fold_in's data wraps to uint32
+    seed = np.array(value, dtype)
+    with jax.enable_x64(True):
+        assert fx.random.key(seed).tolist() == np.asarray(jr.PRNGKey(seed)).tolist()
+        folded = jr.key_data(jr.fold_in(jr.PRNGKey(1), seed))
+    assert fx.random.fold_in(fx.random.key(1), seed).tolist() == np.asarray(folded).tolist()
+    assert fx.random.fold_in(fx.random.key(1), fnp.asarray(seed)).tolist() == np.asarray(folded).tolist()
 
 
 @pytest.mark.parametrize("seed, error", [(1.5, TypeError), (True, TypeError), (np.float32(2.0), TypeError),
@@ -173,9 +179,13 @@ def test_fold_in_matches_jax(data):
 
 def test_fold_in_gives_distinct_keys_for_distinct_data_and_accepts_arrays():
     key = fx.random.key(0)
-    folded = {tuple(fx.random.fold_in(key, d).tolist()) for d in [-1, 0, 1, 2 ** 32 - 1, 2 ** 32, 2 ** 40]}
-    assert len(folded) == 6
+    folded = {tuple(fx.random.fold_in(key, d).tolist()) for d in [-1, 0, 1, 2 ** 31, 2 ** 32 - 2]}
+    assert len(folded) == 5
     assert fx.random.fold_in(key, np.int32(9)).tolist() == fx.random.fold_in(key, 9).tolist()
+    assert fx.random.fold_in(key, -1).tolist() == fx.random.fold_in(key, np.int8(-1)).tolist()
+    for data in (2 ** 32, -2 ** 31 - 1):  # jax refuses them too, rather than wrap them onto other data
+        with pytest.raises(OverflowError, match=r"(?s)fold_in.*32 bits.*modulo 2\*\*32"):
+            fx.random.fold_in(key, data)
 
 
 def test_fold_in_of_i_is_the_ith_key_of_split():

@@ -5,6 +5,8 @@ import pytest
 import scipy.stats as stats
 
 import fluxion as fx
+import fluxion.numpy as fnp
+from fluxion.random import _continuous
 from _fit import chi2_pvalue
 
 R = fx.random
@@ -56,13 +58,13 @@ def test_dirichlet_rows_with_valid_concentrations_are_unaffected_by_an_invalid_r
 @pytest.mark.parametrize("p", [[-0.5, 0.5, 1.0], [np.nan, 0.5, 1.0], [0.0, 0.0, 0.0], [0.2, np.inf, 0.3]])
 def test_multinomial_of_invalid_probabilities_is_nan(p):
     p = np.array(p, np.float32)
-    for out in _eager_and_jit(lambda k: R.multinomial(k, 10.0, p, shape=(4,))):
+    for out in _eager_and_jit(lambda k: R.multinomial(k, 10.0, p, shape=(4, p.shape[-1]))):
         assert out.shape == (4, 3) and np.isnan(out).all()
 
 
 def test_multinomial_rows_with_valid_probabilities_are_unaffected_by_an_invalid_row():
     p = np.array([[0.2, 0.0, 0.8], [0.3, -0.1, 0.8]], np.float32)
-    x = np.asarray(R.multinomial(KEY, 12.0, p, shape=(20000, 2)))
+    x = np.asarray(R.multinomial(KEY, 12.0, p, shape=(20000, 2, 3)))
     assert np.isnan(x[:, 1]).all()
     good = x[:, 0]
     np.testing.assert_array_equal(good.sum(-1), 12.0)
@@ -92,3 +94,16 @@ def test_truncated_normal_far_in_a_tail_where_the_cdf_underflows_keeps_its_distr
     np.testing.assert_allclose(jitted, eager, rtol=4 * np.finfo(dtype).eps)
     assert ((eager > lower) & (eager < upper)).all()
     assert stats.kstest(eager.astype(np.float64), stats.truncnorm(lower, upper).cdf).pvalue > 1e-3
+
+
+@pytest.mark.parametrize("dtype", [np.float16, fnp.bfloat16, np.float32])
+@pytest.mark.parametrize("lower, upper", [(4.0, np.inf), (4.0, 100.0), (-np.inf, -5.0)])
+def test_truncated_normal_in_one_tail_keeps_every_sample_near_the_bound_it_draws_from(lower, upper, dtype):
+    # a uniform of 0 (one draw in 2**nmant: many in 16 bits) once gave the far bound, or the largest float
+    x = np.asarray(R.truncated_normal(R.key(0), lower, upper, (20000,), dtype=dtype)).astype(np.float64)
+    near = lower if np.isfinite(lower) else upper
+    assert np.abs(x - near).max() < 3
+    u0 = np.asarray(_continuous._tail_inversion(fnp.asarray(lower), fnp.asarray(upper), fnp.zeros(3)))
+    np.testing.assert_allclose(u0, near, rtol=1e-6)
+    if dtype == np.float32:  # (16-bit samples are too coarse for the test)
+        assert stats.kstest(x, stats.truncnorm(lower, upper).cdf).pvalue > 1e-3

@@ -53,7 +53,7 @@ def test_a_traced_population_size_needs_a_concrete_value():
 # eager draws from a host key call the kernels directly (fluxion/random/_ops.py); traced ones bind primitives
 EAGER_CASES = {
     "split": lambda k, s, dt: R.split(k, s),
-    "fold_in": lambda k, s, dt: R.fold_in(k, 2 ** 40 + 3),
+    "fold_in": lambda k, s, dt: R.fold_in(k, 2 ** 31 + 3),
     "fold_in an array": lambda k, s, dt: R.fold_in(k, fnp.asarray(-5, dtype=fnp.int8)),
     "bits": lambda k, s, dt: R.bits(k, s, {"float16": fnp.uint16, "bfloat16": fnp.uint8}.get(dt, fnp.uint64)),
     "uniform": lambda k, s, dt: R.uniform(k, s, dt),
