@@ -31,7 +31,7 @@ import functools
 import numpy as np
 
 from ..core import dtypes as D
-from ..core.array import to_array
+from ..core.array import Array, to_array
 from ..core.errors import op_error
 from ..core.interpreters import current
 from ..core.primitive import batch_rules, numpy_kernel, xla_lowering
@@ -157,8 +157,8 @@ def _combining(reduce, unbatched):
 
 
 def _times(x, n: int):
-    """An unbatched `x` summed over `n` examples."""
-    return E.mul_p.bind(x, S.full((), n, x.dtype))
+    """An unbatched `x` summed over `n` examples (weak where x is, as psum's type says)."""
+    return E.mul_p.bind(x, Array(np.array(n, x.dtype), weak=x.weak))
 
 
 collective_rules[psum_p] = _combining(R.reduce_sum, _times)

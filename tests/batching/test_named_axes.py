@@ -389,11 +389,6 @@ def test_an_unhashable_axis_name_is_refused(xs):
         fx.vmap(lambda v: v, axis_name=["b"])(xs)
 
 
-def test_psum_of_booleans_names_the_fix():
-    with pytest.raises(TypeError, match="psum: does not accept dtype bool"):
-        fx.vmap(lambda v: lax.psum(v, "b"), axis_name="b")(np.array([True, False]))
-
-
 @pytest.mark.parametrize("perm,problem", [
     ([(0, 1), (1, 1)], "destination 1 appears twice"), ([(0, 1), (0, 2)], "source 0 appears twice"),
     ([(0, 4)], "destination 4 is not an example of the axis of size 4"), ([(-1, 0)], "source -1 is not an example"),

@@ -287,3 +287,28 @@ def test_per_example_reverse_mode_through_a_loop_of_per_example_length_with_a_co
         with pytest.raises(fx.errors.UnsupportedError, match=r"differs per example(.|\n)*fix: take the gradient "
                            r"around the vmap"):
             wrap(fx.vmap(fx.grad(lambda v: f(v)[0].sum()), axis_name="i"))(x)
+
+
+# collectives of values no example differs in: weak Python numbers stay weak -----------------------
+WEAK_CASES = {
+    "psum added to float16": (lambda F, L, N: lambda y: y + L.psum(1.0, "i"), np.float16),
+    "psum added to int8": (lambda F, L, N: lambda y: y + L.psum(1, "i"), np.int8),
+    "pmean added to float16": (lambda F, L, N: lambda y: y + L.pmean(2.0, "i"), np.float16),
+    "psum in cond": (lambda F, L, N: lambda y: L.cond(True, lambda: L.psum(1.0, "i"), lambda: 0.0) + y, np.float32),
+    "psum in fori_loop": (lambda F, L, N: lambda y: L.fori_loop(0, 2, lambda i, c: c + L.psum(1, "i"), 0) * y,
+                          np.float32),
+    "pmean in switch": (lambda F, L, N: lambda y: L.switch(1, [lambda: 0.0, lambda: L.pmean(2.0, "i")]) + y,
+                        np.float32),
+    "psum of booleans": (lambda F, L, N: lambda y: L.psum(y > 0, "i"), np.float32),
+}
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("case", WEAK_CASES)
+def test_collectives_of_python_numbers_and_booleans_match_jax_values_and_dtypes(jax, mode, case):
+    make, dtype = WEAK_CASES[case]
+    x = np.array([1, -2, 3], dtype)
+    want = jax.vmap(_theirs(jax, make), axis_name="i")(x)
+    got = MODES[mode](_ours(make), {})(x)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
