@@ -87,8 +87,9 @@ def _integer_words(op: str, value, low_only: bool = False) -> tuple[Array, Array
     return hi, convert(wide, dtypes.uint32)
 
 
-def key(seed: ArrayLike) -> Array:
-    """A key (uint32 array of shape (2,)) from an integer seed.
+def key(seed: ArrayLike, *, impl: str | None = None) -> Array:
+    """A key (uint32 array of shape (2,)) from an integer seed; `impl` may only be None or
+    "threefry2x32", the one generator fluxion has.
 
     Any integer in [-2**63, 2**64) is a seed. As in jax, a Python int or 64-bit integer array gives
     its 64-bit two's complement as the two key words (high, low), so seeds below 2**32 give key
@@ -98,6 +99,7 @@ def key(seed: ArrayLike) -> Array:
     >>> fx.random.key(42).tolist()
     [0, 42]
     """
+    _threefry_only("key", impl)
     hi, lo = _integer_words("key", seed)
     return BIND.join(hi, lo)
 
@@ -135,10 +137,14 @@ def wrap_key_data(key_bits_array: ArrayLike, *, impl: str | None = None) -> Arra
     >>> bool((fx.random.normal(k, (2,)) == fx.random.normal(fx.random.key(7), (2,))).all())
     True
     """
-    if impl not in (None, "threefry2x32"):
-        raise op_error(ValueError, "random.wrap_key_data", f"impl {impl!r} is not available",
-                       "pass impl=None (keys are Threefry-2x32 keys)")
+    _threefry_only("wrap_key_data", impl)
     return _keys("wrap_key_data", key_bits_array)
+
+
+def _threefry_only(op: str, impl) -> None:
+    if impl not in (None, "threefry2x32"):
+        raise op_error(ValueError, f"random.{op}", f"impl {impl!r} is not available",
+                       "pass impl=None (keys are Threefry-2x32 keys)")
 
 
 def clone(key: ArrayLike) -> Array:

@@ -295,6 +295,9 @@ def test_key_data_functions_round_trip_keys():
         R.wrap_key_data(np.zeros(2, np.int32))
     with pytest.raises(ValueError, match="impl"):
         R.wrap_key_data(R.key(0), impl="rbg")
+    assert R.PRNGKey(5, impl="threefry2x32").tolist() == R.key(5, impl=None).tolist() == [0, 5]
+    with pytest.raises(ValueError, match=r"random\.key: impl 'rbg'"):
+        R.key(0, impl="rbg")
 
 
 def test_errors_name_the_fix():
