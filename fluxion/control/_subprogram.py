@@ -21,7 +21,7 @@ from ..core import dtypes, tree
 from ..core.array import Array, Tracer, to_array
 from ..core.errors import DTypeError, FluxionError, ShapeError, op_error
 from ..core.interpreters import push, use
-from ..core.program import Equation, Literal, Program, Var, has_effects
+from ..core.program import Equation, Literal, Program, Var, frozen, has_effects
 from ..core.rules import effectful_functions
 from ..core.tree import TreeDef
 from ..core.types import ArrayType
@@ -177,7 +177,7 @@ def _structure(p: Program) -> tuple:
         ins = tuple(atom(x) for x in eq.inputs)
         for v in eq.outputs:
             ids[v] = len(ids)
-        eqs.append((eq.prim, ins, tuple(v.aval for v in eq.outputs), tuple(eq.params.items())))
+        eqs.append((eq.prim, ins, tuple(v.aval for v in eq.outputs), frozen(eq.params)))
     key = (tuple(v.aval for v in p.inputs), tuple(eqs), tuple(atom(v) for v in p.outputs))
     hash(key)
     return key

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .array import Array
 from .rules import effectful, effectful_functions
 from .types import ArrayType
 
@@ -167,3 +168,37 @@ def _letters(i: int) -> str:
         i, r = divmod(i - 1, 26)
         s = chr(97 + r) + s
     return s
+
+
+_PLAIN = frozenset({int, str, type(None)})
+
+
+def frozen(v):
+    """A hashable key of a parameter value (or a dict of them), equal only for equal values:
+    floats and arrays by their bits (0.0 and -0.0 compare equal but differ), booleans and floats
+    apart from ints; a TypeError for a value that cannot be hashed. Quick for the usual ints,
+    strings, dtypes and tuples of them, as eager caches key on it."""
+    c = v.__class__
+    if c in _PLAIN:
+        return v
+    if c is dict:
+        return tuple([(k, x if x.__class__ in _PLAIN else frozen(x)) for k, x in v.items()])
+    if c is tuple:
+        for x in v:
+            if x.__class__ not in _PLAIN:
+                return ("tuple", tuple(map(frozen, v)))
+        return v
+    if c is bool or c is float:
+        return (c, v.hex() if c is float else v)
+    if isinstance(v, np.dtype):
+        return v
+    if isinstance(v, Array):
+        v = v._value
+    if isinstance(v, (float, complex, np.generic)):
+        return (type(v), np.asarray(v).tobytes())
+    if isinstance(v, np.ndarray):
+        return ("array", v.dtype.name, v.shape, v.tobytes())
+    if isinstance(v, list):
+        return ("list", tuple(map(frozen, v)))
+    hash(v)
+    return (c, v)

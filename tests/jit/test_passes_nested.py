@@ -130,3 +130,26 @@ def test_jit_of_the_gradient_through_optimized_loops_matches_eager(dtype, rng):
     g = fx.grad(f)
     tol = 1e-5 if dtype == np.float32 else 1e-12
     np.testing.assert_allclose(np.asarray(fx.jit(g)(x)), np.asarray(g(x)), rtol=tol, atol=tol)
+
+
+def test_programs_and_derived_blocks_cached_by_their_params_tell_signed_zeros_apart():
+    # 0.0 == -0.0 in Python: a cache keyed on params as they compare gave one fill for the other
+    x, idx = fnp.asarray([1.0, 2.0]), fnp.asarray([0, 5])
+
+    def gather(fill):
+        return lambda x: x.at[idx].get(mode="fill", fill_value=fill)
+    for fill in (-0.0, 0.0, -0.0):
+        branches = fx.jit(lambda p, x: fx.lax.cond(p, gather(fill), gather(fill), x))(True, x)
+        assert np.signbit(np.asarray(branches)[1]) == np.signbit(fill)
+        assert np.signbit(np.asarray(fx.jvp(gather(fill), (x,), (x,))[0])[1]) == np.signbit(fill)
+
+
+def test_passes_neither_merge_nor_fold_nor_rewrite_across_an_optimization_barrier():
+    x = fnp.asarray([-0.0, 1.0], dtype=fnp.float32)
+    both = optimize(fx.make_program(lambda x: (fx.lax.optimization_barrier(x), fx.lax.optimization_barrier(x)))(x))
+    assert [eq.prim.name for eq in both.equations].count("optimization_barrier") == 2
+    # the constant 0 passed into the branch stays behind its barrier, so -0.0 + 0 is +0.0 as eagerly
+    f = lambda p, x: fx.lax.cond(p, lambda c: x + fx.lax.optimization_barrier(c), lambda c: x,  # noqa: E731
+                                 fnp.float32(0))
+    np.testing.assert_array_equal(np.signbit(fx.jit(f)(True, x)), np.signbit(f(True, x)))
+    assert not np.signbit(f(True, x)).any()

@@ -8,7 +8,7 @@ Results stay on the device, computed asynchronously.
 from __future__ import annotations
 
 from ...core.errors import op_error
-from ...core.program import Equation, Program, Var
+from ...core.program import Equation, Program, Var, frozen
 from ...core.rules import xla_lowering
 from . import Executable
 
@@ -19,7 +19,7 @@ _kernels: dict = {}
 def execute(device, prim, arrays: list, params: dict, out_type):
     """`prim(*arrays, **params)` run on `device`; `out_type` is what abstract evaluation gave."""
     try:
-        key = (prim, device, *[a.aval for a in arrays], *params.items())
+        key = (prim, device, *[a.aval for a in arrays], frozen(params))
         kernel = _kernels[key]
     except KeyError:
         if len(_kernels) >= MAX_KERNELS:

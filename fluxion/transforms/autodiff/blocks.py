@@ -25,7 +25,7 @@ from ...backends.numpy.program import kernels
 from ...core.array import Array
 from ...core.interpreters import EAGER, _ctx, _wrap
 from ...core.primitive import Primitive, abstract_eval, jvp_rules, transpose_rules
-from ...core.program import Equation, Literal, Program, Var, evaluate, sub_programs
+from ...core.program import Equation, Literal, Program, Var, evaluate, frozen, sub_programs
 from ...core.types import ArrayType
 from ...ops._ad import Zero, add_tangents
 from ...ops.shape import broadcast_in_dim_p
@@ -242,9 +242,9 @@ class _Replaying(JVPInterpreter):
             key.append((v.shape, v.dtype, p._weak, live))
         if not tangents:  # nothing to differentiate: the value, as the staging below would pass it on
             return EAGER.process(prim, [a.primal if a.__class__ is JVPTracer else a for a in args], params)
-        if params:
-            key.extend(params.items())
         try:
+            if params:
+                key.append(frozen(params))
             block = _blocks[tuple(key)]
         except TypeError:  # unhashable parameters
             return None

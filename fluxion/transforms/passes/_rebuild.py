@@ -9,14 +9,16 @@ from ...core.array import HOST, Array
 from ...core.interpreters import EAGER, push, use
 from ...core.primitive import Primitive
 from ...core.program import Equation, Literal, Program, Var, has_effects
+from ...ops.barrier import optimization_barrier_p
 from ..autodiff.custom import CallPrimitive
 from ..autodiff.partial_eval import StagedTracer, StagingInterpreter
 
 
 def opaque(eq: Equation) -> bool:
     """Whether `eq` is never merged, folded or rewritten: an equation with effects (see
-    `has_effects`), or a call, whose functions the passes cannot see into."""
-    return isinstance(eq.prim, CallPrimitive) or has_effects(eq)
+    `has_effects`), a call, whose functions the passes cannot see into, or an optimization
+    barrier, which promises that nothing is simplified across it."""
+    return isinstance(eq.prim, CallPrimitive) or eq.prim is optimization_barrier_p or has_effects(eq)
 
 
 def literal_array(x: Literal) -> Array:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...core.array import Array
-from ...core.program import Equation, Literal, Program, Var
+from ...core.program import Equation, Literal, Program, Var, frozen
 from ...ops import elementwise as E
 from ._rebuild import Rebuild, opaque
 
@@ -21,30 +21,6 @@ COMMUTATIVE = frozenset({E.add_p, E.mul_p, E.max_p, E.min_p, E.and_p, E.or_p, E.
 # larger constants are not compared: staging already shares one constant per object, and
 # hashing the bytes of a large array for a rare duplicate is not worth its time and memory
 MAX_COMPARED_CONSTANT_BYTES = 1 << 16
-
-
-class _Unhashable(Exception):
-    pass
-
-
-def _freeze(v):
-    """A hashable key equal for equal parameter values (arrays and floats by bits, so 0.0 != -0.0;
-    types kept apart, so 1 != 1.0 != True)."""
-    if isinstance(v, Array):
-        v = v._value
-    if isinstance(v, (float, complex, np.generic)):
-        return (type(v), np.asarray(v).tobytes())
-    if isinstance(v, np.ndarray):
-        return ("array", v.dtype.name, v.shape, v.tobytes())
-    if isinstance(v, (tuple, list)):
-        return (type(v).__name__, tuple(map(_freeze, v)))
-    if isinstance(v, dict):
-        return ("dict", tuple(sorted((k, _freeze(x)) for k, x in v.items())))
-    try:
-        hash(v)
-    except TypeError:
-        raise _Unhashable from None
-    return (type(v), v)
 
 
 def _atom_key(x) -> tuple:
@@ -61,8 +37,8 @@ def _equation_key(eq: Equation):
     if eq.prim in COMMUTATIVE:
         inputs.sort()
     try:
-        return (eq.prim, tuple(inputs), _freeze(eq.params))
-    except _Unhashable:
+        return (eq.prim, tuple(inputs), frozen(eq.params))
+    except TypeError:  # a parameter that cannot be hashed
         return None
 
 
