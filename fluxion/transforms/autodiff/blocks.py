@@ -242,14 +242,18 @@ class _Replaying(JVPInterpreter):
             key.append((v.shape, v.dtype, p._weak, live))
         if not tangents:  # nothing to differentiate: the value, as the staging below would pass it on
             return EAGER.process(prim, [a.primal if a.__class__ is JVPTracer else a for a in args], params)
+        if params:
+            key.extend(params.items())
         try:
-            if params:
-                key.append(frozen(params))
             block = _blocks[tuple(key)]
         except TypeError:  # unhashable parameters
             return None
         except KeyError:
             block = _derived(tuple(key), prim, len(args), params)
+        if block is _BY_BITS:
+            key.append(frozen(params))
+            key = tuple(key)
+            block = _blocks[key] if key in _blocks else _derived(key, prim, len(args), params, exact=True)
         if block is None:
             return None
         return self._run(block, block.forward(*values), tangents, prim.multiple_results)
@@ -305,10 +309,18 @@ class EagerJVP(_Replaying):
         return tuple(outs) if multiple else outs[0]
 
 
-def _derived(key, prim, nargs: int, params):
+# kept for a signature whose params compare equal to others that differ (0.0 and -0.0): its
+# blocks are kept under its key extended by the params' exact key (`frozen`)
+_BY_BITS = object()
+
+
+def _derived(key, prim, nargs: int, params, exact: bool = False):
     """The block of signature `key`, derived now and kept."""
     if len(_blocks) > 10_000:
         _blocks.clear()
+    if not exact and any(v.__class__ is not bool and frozen(v) != v for v in params.values()):
+        _blocks[key] = _BY_BITS
+        return _derived(key + (frozen(params),), prim, nargs, params, exact=True)
     sig = key[1:nargs + 1]
     block = _blocks[key] = derive(prim, [ArrayType(*k[:3]) for k in sig], [k[3] for k in sig], params)
     return block
