@@ -176,8 +176,8 @@ _PLAIN = frozenset({int, str, type(None)})
 def frozen(v):
     """A hashable key of a parameter value (or a dict of them), equal only for equal values:
     floats and arrays by their bits (0.0 and -0.0 compare equal but differ), booleans and floats
-    apart from ints; a TypeError for a value that cannot be hashed. Quick for the usual ints,
-    strings, dtypes and tuples of them, as eager caches key on it."""
+    apart from ints; a TypeError for a value that cannot be hashed. Other values (and tuples of
+    them) are their own keys. Quick for the usual ints, strings, dtypes and tuples of them."""
     c = v.__class__
     if c in _PLAIN:
         return v
@@ -186,7 +186,7 @@ def frozen(v):
     if c is tuple:
         for x in v:
             if x.__class__ not in _PLAIN:
-                return ("tuple", tuple(map(frozen, v)))
+                return tuple(map(frozen, v))
         return v
     if c is bool or c is float:
         return (c, v.hex() if c is float else v)
@@ -201,4 +201,4 @@ def frozen(v):
     if isinstance(v, list):
         return ("list", tuple(map(frozen, v)))
     hash(v)
-    return (c, v)
+    return v
