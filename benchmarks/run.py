@@ -11,6 +11,7 @@ and then also as a user meets it, in fresh processes: the median of five each.
 A module with `CASES`, a dict from an operation to such a dict of peers, prints one row per
 operation instead: the time of each peer, then fluxion / peer for each of the others; with
 `FIRST_CALL = True` also a second table, of the first call of each fresh setup, timed once.
+A module's `report`, if any, is then called with the times (by operation, for `CASES`).
 """
 from __future__ import annotations
 
@@ -114,6 +115,8 @@ def run_cases(mod) -> dict[str, dict[str, float]]:
         print("  first call (trace + compile + run), once")
         for op, times in first.items():
             _print_row(op, width, names, others, times)
+    if hasattr(mod, "report"):
+        mod.report(table)
     return table
 
 

@@ -4,7 +4,7 @@ The primitive:
 
     carry_out = while_p.bind(*cond_consts, *body_consts, *init,
                              cond=Program, body=Program, cond_nconsts=int, body_nconsts=int,
-                             capacity=int)
+                             capacity=int | None)
 
 - `cond` is a closed program (no constvars) with inputs `[*cond_consts, *carry]` and one
   output, a 0-d bool;
@@ -13,7 +13,8 @@ The primitive:
   values before binding);
 - the operands are the values the two functions close over (`cond_nconsts`, then
   `body_nconsts` of them), then the initial carry; the results are the final carry;
-- `capacity` (an int) is for reverse mode: how many loop states its forward sweep keeps.
+- `capacity` (an int, or None for `while_tape.default_capacity`'s) is for reverse mode: how
+  many loop states its forward sweep keeps.
 
 Programs are interned (`_subprogram.intern`), so binding the same functions again gives
 params that compare equal. Eagerly, with no transformation active, `while_loop` runs the
@@ -35,11 +36,8 @@ from ..core.types import ArrayType
 from ..ops._util import define
 from ._subprogram import Staged, args_tree, arrays, as_type, carried, check_functions, scalar_predicate, stage_body
 
-DEFAULT_CAPACITY = 64
-
-
 def _while_abstract(*avals: ArrayType, cond: Program, body: Program, cond_nconsts: int, body_nconsts: int,
-                    capacity: int) -> tuple[ArrayType, ...]:
+                    capacity: int | None) -> tuple[ArrayType, ...]:
     carry = avals[cond_nconsts + body_nconsts:]
     if list(carry) != body.out_types or [*avals[:cond_nconsts], *carry] != cond.in_types:
         raise AssertionError(f"while_p: operand types {list(avals)} do not match its programs")
@@ -53,9 +51,9 @@ passed_operands[while_p] = lambda params: {  # (the closed-over values; the carr
 
 
 def _check_capacity(capacity) -> None:
-    if not isinstance(capacity, int) or isinstance(capacity, bool) or capacity < 2:
-        raise op_error(ValueError, "while_loop", f"capacity must be an int >= 2, got {capacity!r}",
-                       f"pass e.g. capacity={DEFAULT_CAPACITY}")
+    if capacity is not None and (not isinstance(capacity, int) or isinstance(capacity, bool) or capacity < 2):
+        raise op_error(ValueError, "while_loop", f"capacity must be None or an int >= 2, got {capacity!r}",
+                       "pass e.g. capacity=64")
 
 
 _STAGING = EagerProxy()
@@ -99,7 +97,7 @@ def _eager_while(cond_fun, body_fun, val, init_avals, in_tree):
     return val
 
 
-def while_loop(cond_fun: Callable, body_fun: Callable, init_val: Any, *, capacity: int = DEFAULT_CAPACITY) -> Any:
+def while_loop(cond_fun: Callable, body_fun: Callable, init_val: Any, *, capacity: int | None = None) -> Any:
     """Repeat `val = body_fun(val)` while `cond_fun(val)` is true, from `init_val`; return the final `val`.
 
     `val` is any pytree of arrays; `body_fun` must return one of the same structure and types.
@@ -116,7 +114,8 @@ def while_loop(cond_fun: Callable, body_fun: Callable, init_val: Any, *, capacit
       cond_fun: `val -> scalar bool`.
       body_fun: `val -> val`.
       init_val: the initial value.
-      capacity: the number of loop states reverse mode keeps (an int >= 2).
+      capacity: the number of loop states reverse mode keeps (an int >= 2); by default 64, or
+        where states are large as many as fit in 64 MiB (at least 4).
 
     Returns:
       The value when `cond_fun` first returns False.

@@ -112,6 +112,7 @@ def _taped_jvp(primals, tangents, *, cond, body, cond_nconsts, body_nconsts, cap
         return outs, [Zero(x.aval) for x in init]
     taping_a_loop()
     step, saved = _restricted(body, body_nconsts, diff)
+    capacity = capacity or T.default_capacity([init[k].aval for k in saved])
     with use(staging.parent):  # the primal loop computes with known values only
         rows = T.empty([init[k].aval for k in saved], 1, capacity, T.false_from(init))
         # row 0 holds s_0 even when the loop makes no step: a batched loop over the tape (the
@@ -258,10 +259,9 @@ def _while_lin_transpose(cts, *args, call):
     return none + [ct[j] for j in call.live_init] + list(ct_consts)
 
 
-def _stack(call, rows0, stride0, count0, ct) -> tuple:
-    """The sweep's stack of `levels` tapes, the forward one (rows0, stride0, count0) at level 0:
-    its rows, and per level the first iteration kept (zeros), the stride, the count; and the level numbers."""
-    num_levels = call.levels
+def _stack(call, rows0, stride0, count0, ct, num_levels: int) -> tuple:
+    """The sweep's stack of `num_levels` tapes, the forward one (rows0, stride0, count0) at level
+    0: its rows, and per level the first iteration kept (zeros), the stride, the count; and the level numbers."""
     false = T.false_from(ct)
     deeper = T.empty([r.aval.update(shape=r.shape[2:]) for r in rows0], num_levels - 1, call.capacity, false)
     rows = tuple(S.concatenate([r, z], 0) for r, z in zip(rows0, deeper))
@@ -293,10 +293,29 @@ def _back(call, consts, rows, d, first, stride, p, j, ct, ct_consts):
 
 def _nested_sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts):
     """The cotangents after going back over all n iterations: `_back` over the states kept
-    consecutively at the deepest level, after recomputing those the tapes dropped into deeper levels."""
-    cap, num_levels = call.capacity, call.levels
+    consecutively at the deepest level, after recomputing those the tapes dropped into deeper
+    levels. The stack of tapes has as many levels as n needs, chosen by a branch, so that a loop
+    making few steps over large states does not fill `levels(capacity)` tapes of memory: none
+    deeper where the forward tape kept every state (stride 1: n <= capacity), one where a
+    segment between two states it kept fits in a tape at stride 1 (n <= capacity ** 2). (Where
+    the whole stack is small, it is all made.)"""
+    def kept_all(ct, ct_consts):
+        return _back(call, consts, rows0, T.i32(0), T.i32(0), T.i32(1), n - 1, n - 1, ct, ct_consts)[2:]
+
+    def stacked(num_levels):
+        return lambda ct, ct_consts: _stacked_sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts, num_levels)
+
+    if T.small(rows0, call.levels):  # (the branches would cost more to compile than they save)
+        return stacked(call.levels)(ct, ct_consts)
+    tier = T.as_i32(stride0 > 1) + T.as_i32(stride0 > call.capacity)
+    return switch(tier, [kept_all, stacked(2), stacked(call.levels)], ct, ct_consts)
+
+
+def _stacked_sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts, num_levels: int):
+    """`_nested_sweep` over a stack of `num_levels` tapes."""
+    cap = call.capacity
     step = lambda s: _evaluate(call.step, *consts, *s)  # noqa: E731
-    rows, base, strides, counts, level_ids = _stack(call, rows0, stride0, count0, ct)
+    rows, base, strides, counts, level_ids = _stack(call, rows0, stride0, count0, ct, num_levels)
 
     def last(d, tapes):
         """The iteration of the last state kept at level d."""
@@ -344,7 +363,7 @@ def _flat_sweep(call, consts, rows0, stride0, count0, n, ct, ct_consts):
     iteration writes the tape after reading it, through values computed from the read, so
     that XLA updates the tape in place."""
     cap = call.capacity
-    rows, zeros, strides, counts, level_ids = _stack(call, rows0, stride0, count0, ct)
+    rows, zeros, strides, counts, level_ids = _stack(call, rows0, stride0, count0, ct, call.levels)
     select = E.select_n_p.bind  # select(pred, value if false, value if true)
 
     def back(top, state, ct, ct_consts):

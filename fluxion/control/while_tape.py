@@ -31,6 +31,27 @@ from .loops import while_loop
 
 I32 = dtypes.int32
 _MAX_TRIPS = 2 ** 31 - 1  # the step counters are int32
+_TAPE_BYTES = 2 ** 26
+
+
+def default_capacity(avals: Sequence[ArrayType]) -> int:
+    """The capacity of a loop's tapes where `while_loop` was given none: 64 states, or as many as
+    fit in 64 MiB where states are larger, but at least 4. A short loop fills its tape with
+    zeros before it runs, so a tape far larger than the states it keeps costs more than
+    recomputing the states it drops.
+
+    >>> from fluxion.core.types import ArrayType
+    >>> from fluxion.core import dtypes
+    >>> [default_capacity([ArrayType((n,), dtypes.float64)]) for n in (10, 10 ** 6, 10 ** 8)]
+    [64, 8, 4]
+    """
+    state = max(sum(math.prod(a.shape) * a.dtype.itemsize for a in avals), 1)
+    return max(4, min(64, _TAPE_BYTES // state))
+
+
+def small(rows: Sequence, num_levels: int) -> bool:
+    """Whether `num_levels` tapes the size of the tape `rows` fit in the memory of one default tape."""
+    return num_levels * sum(r.size * r.dtype.itemsize for r in rows) <= _TAPE_BYTES
 
 
 def levels(capacity: int) -> int:

@@ -225,7 +225,7 @@ def test_a_condition_that_is_not_a_scalar_bool_is_an_error():
 
 
 def test_loop_arguments_are_checked():
-    with pytest.raises(ValueError, match="capacity must be an int >= 2"):
+    with pytest.raises(ValueError, match="capacity must be None or an int >= 2"):
         fx.while_loop(lambda v: v < 3, lambda v: v + 1, 0, capacity=1)
     with pytest.raises(TypeError, match=r"fori_loop: upper must be a scalar integer, got ~f32\[\]"):
         fx.fori_loop(0, 2.5, lambda i, v: v, 0.0)

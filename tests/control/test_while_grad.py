@@ -92,6 +92,34 @@ def test_reverse_mode_keeps_a_tape_of_capacity_states_whatever_the_trip_count():
     assert [s for s, _ in residuals(100 * CAP) if len(s) > 1] == [(1, CAP + 1, X.size)]
 
 
+def test_the_default_tape_holds_64_states_or_what_fits_in_64_mib():
+    def rows(x):
+        saved = fx.saved_residuals(lambda x: fx.while_loop(lambda c: c[0] < 3, lambda c: (c[0] + 1, fnp.sin(c[1])),
+                                                           (0, x))[1].sum(), x)
+        return [s[1] for s, _ in saved if len(s) > 1]
+
+    assert rows(X) == [65]
+    assert rows(fnp.zeros(2 ** 20, dtype=F64)) == [9]  # 8 MiB states: 8 of them
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 4, 5, 16, 17, 70])
+def test_grad_under_jit_stacks_only_the_tapes_the_trip_count_needs(monkeypatch, n):
+    # with no memory to spare, the default capacity is 4, and the sweep branches to no deeper
+    # tape (n <= 4), one (n <= 16) or all of them
+    monkeypatch.setattr("fluxion.control.while_tape._TAPE_BYTES", 0)
+    grad = fx.jit(fx.grad(lambda x, w, n: _loss(x, w, n, None), argnums=(0, 1)))
+    _close(grad(X, W, fnp.asarray(n)), _grad_python(X, W, n))
+
+
+def test_vmap_of_grad_under_jit_with_lanes_in_different_tiers_of_tapes(monkeypatch):
+    monkeypatch.setattr("fluxion.control.while_tape._TAPE_BYTES", 0)
+    ns = [2, 9, 40]
+    grad = fx.grad(lambda x, n: _loss(x, W, n, None))
+    expected = [np.asarray(fx.grad(_loss_python)(X, W, n)) for n in ns]
+    got = fx.jit(fx.vmap(grad, in_axes=(None, 0)))(X, fnp.asarray(ns))
+    np.testing.assert_allclose(np.asarray(got), expected, rtol=1e-10)
+
+
 # the work is O(n log n) steps of the body ---------------------------------------------------------
 _evaluations = [0]
 _count_p = define("test_count_evaluations", lambda x: x)
@@ -396,6 +424,21 @@ def test_derivatives_of_any_order_in_one_number_take_forward_mode_and_keep_no_ta
     np.testing.assert_allclose(np.asarray(fx.jit(third(_loss))(W)), np.asarray(third(_loss_python)(W)), rtol=1e-9)
     reverse = _size(fx.make_program(lambda x: _grad(x, W, CAP + 3)[0])(X))
     assert _size(fx.make_program(third(_loss))(W)) < reverse
+
+
+def test_grad_in_one_number_under_jit_keeps_a_value_the_function_built_on_its_first_pass():
+    # forward mode redoes the function, which finds the rate it kept on the first pass (reverse
+    # mode's, dropped): what computed the rate stays in the program
+    kept = {}
+
+    def loss(x, s):
+        if "rate" not in kept:
+            kept["rate"] = fnp.cos(s) * 0.5
+        return _decay(x, kept["rate"], CAP + 3)
+
+    x, s = fnp.asarray(0.7, dtype=F64), fnp.asarray(0.3, dtype=F64)
+    got = fx.jit(fx.grad(loss))(x, s)
+    np.testing.assert_allclose(float(got), float(fx.grad(_decay_python)(x, fnp.cos(s) * 0.5, CAP + 3)), rtol=1e-12)
 
 
 def test_the_reverse_sweep_differentiated_again_is_one_loop_deep():

@@ -453,9 +453,16 @@ def _marks() -> list:
 
 def _drop_staged(since: list, until: list) -> None:
     """Drop what was staged between two `_marks()`: an abandoned attempt, whose values are unused
-    (its constants too, where nothing staged since uses them)."""
+    (its constants too, where nothing staged since uses them), but for the equations computing
+    what was staged since uses (a value the function kept, e.g. a parameter it built on its
+    first call, and used again)."""
     for (interp, start, first), (_, end, last) in zip(since, until):
-        del interp.equations[start:end]
+        needed, kept = {v for eq in interp.equations[end:] for v in eq.inputs}, []
+        for eq in reversed(interp.equations[start:end]):
+            if not needed.isdisjoint(eq.outputs):
+                kept.append(eq)
+                needed.update(eq.inputs)
+        interp.equations[start:end] = kept[::-1]
         used = {v for eq in interp.equations[start:] for v in eq.inputs}
         for key in [k for k in list(interp.constvars)[first:last] if interp.constvars[k][0] not in used]:
             del interp.constvars[key]
