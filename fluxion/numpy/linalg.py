@@ -169,6 +169,11 @@ _QR_MODES = ("reduced", "complete", "r")
 def qr(x, /, mode: str = "reduced") -> QRResult | Array:
     """QR decomposition: `mode` 'reduced' (Q is (..., M, K)), 'complete' (Q is (..., M, M)) or 'r' (R only).
 
+    In 'complete' mode with M > N, Q's last M - N columns are a basis of the complement of the
+    first N's span; any basis is as good, and their derivatives are those of the basis that
+    turns least (of its span alone, as in the reduced mode), not of the one LAPACK's reflections
+    give: a loss of those columns themselves, not of their span, differs from finite differences.
+
     >>> import fluxion.numpy as fnp
     >>> q, r = fnp.linalg.qr(fnp.ones((3, 2)))
     >>> q.shape, r.shape
@@ -189,7 +194,8 @@ def svd(x, /, full_matrices: bool = True, compute_uv: bool = True, hermitian: bo
     """Singular value decomposition `x = U @ diag(S) @ Vh`, S descending (only S if not `compute_uv`).
 
     `hermitian=True` takes `x` as Hermitian (reading its lower triangle) and computes the SVD
-    from its eigendecomposition, as NumPy does. `subset_by_index=(start, end)` keeps the
+    from its eigendecomposition, as NumPy does. With `full_matrices`, the singular vectors
+    beyond min(M, N) are a basis of a complement, differentiated as `qr`'s complete Q is. `subset_by_index=(start, end)` keeps the
     singular values start..end-1 (and their vectors; with full_matrices=False), as jax's
     keyword describes it (jax itself refuses it on CPU and GPU).
 
@@ -294,13 +300,17 @@ def slogdet(x, /, *, method: str | None = None) -> SlogdetResult:
     if method not in (None, "lu", "qr"):
         raise op_error(ValueError, "slogdet", f"unknown method {method!r}", "pass method='lu', 'qr' or None")
     if (v := _eager_matrices(x)) is not None and v.ndim > 2:  # kept fast: a stack, by NumPy's loop of LAPACK calls
-        return SlogdetResult(*map(_strong, over_stack(np.linalg.slogdet, v)))
+        with np.errstate(all="ignore"):  # (NaN in, NaN out)
+            sign, logabsdet = over_stack(np.linalg.slogdet, v)
+        sign = np.where(np.isnan(logabsdet), np.nan, sign)  # (NumPy's sign of a NaN matrix is 1)
+        return SlogdetResult(_strong(sign.astype(v.dtype, copy=False)), _strong(logabsdet))
     if v is not None and v.dtype in _DIRECT_REAL:
         return _eager_slogdet(v)
     d, odd, _ = _lu_parts(_matrices("slogdet", x, square=True))
     sign = R.reduce_prod(E.sign_p.bind(d), _last(d))
     logabsdet = R.reduce_sum(E.log_p.bind(_abs(d)), _last(d))
-    return SlogdetResult(_where(odd, E.neg_p.bind(sign), sign), logabsdet)
+    flip = E.and_p.bind(odd, E.ne_p.bind(sign, S.full((), 0, sign.dtype)))  # (0 stays +0)
+    return SlogdetResult(_where(flip, E.neg_p.bind(sign), sign), logabsdet)
 
 
 def _eager_slogdet(v: np.ndarray) -> SlogdetResult:
@@ -309,7 +319,8 @@ def _eager_slogdet(v: np.ndarray) -> SlogdetResult:
     d = np.diagonal(packed, 0, -2, -1)
     odd = np.logical_xor.reduce(pivots != np.arange(pivots.shape[-1], dtype=np.int32), -1)
     sign = np.multiply.reduce(np.sign(d), -1, v.dtype)
-    return SlogdetResult(_strong(np.where(odd, -sign, sign)), _strong(np.add.reduce(np.log(np.abs(d)), -1, v.dtype)))
+    sign = np.where(odd & (sign != 0), -sign, sign)  # (0 stays +0)
+    return SlogdetResult(_strong(sign), _strong(np.add.reduce(np.log(np.abs(d)), -1, v.dtype)))
 
 
 def _substitute(packed, pb, triangular_solve=L.triangular_solve):

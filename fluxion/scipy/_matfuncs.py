@@ -119,7 +119,10 @@ def logm(A, disp: bool = True):
     scaling and squaring: square roots are taken (per matrix) until the root is within 1-norm
     0.33 of the identity, whose logarithm an 8-point Gauss-Legendre rule gives, and the result is
     scaled back by 2**roots. A real matrix with a negative real eigenvalue has no real logarithm
-    and gives NaN (pass it as complex for the complex one), as does a singular matrix.
+    and gives NaN (pass it as complex for the complex one), as does a singular matrix whose
+    square roots keep an eigenvalue of exactly 0 (a zero row, a nilpotent part). One singular
+    only to working precision gives, as in SciPy, large finite values that depend on rounding
+    (eagerly and compiled alike may differ): the logarithm of a nearby nonsingular matrix.
     With `disp=False`, `(logm, errest)`, errest being ||expm(logm) - A||_1 / ||A||_1.
     Differentiable (through `sqrtm` and the solves).
 

@@ -94,3 +94,21 @@ def test_einsum_dtype_sets_the_computation_dtype_as_numpy(dtype):
         check(got, np.einsum("ij,jk", a, b, dtype=dtype))
     for got in eager_and_jit(lambda a: fnp.einsum(a, [0, 1], [1], dtype=dtype), a):
         check(got, np.einsum(a, [0, 1], [1], dtype=dtype))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_slogdet_sign_of_singular_and_nan_matrices_matches_one_at_a_time_and_jit(dtype):
+    # a NaN matrix, a singular one whose LU swaps rows, one that swaps rows, a plain one: NumPy's
+    # sign is 1 for the NaN matrix (jax's NaN) and -0.0 nowhere; the stack, each matrix alone and
+    # jit agree, with sign 0 (not -0.0) for the singular one
+    x = np.stack([[[1.0, np.nan], [0.0, 1.0]], [[1.0, 2.0], [2.0, 4.0]], [[0.0, 1.0], [1.0, 0.0]],
+                  [[2.0, 1.0], [1.0, 3.0]]]).astype(dtype)
+    with np.errstate(all="ignore"):
+        want_sign, want_log = np.linalg.slogdet(x)
+    want_sign[0] = np.nan
+    results = [*eager_and_jit(LA.slogdet, x)]
+    results.append([np.stack([np.asarray(LA.slogdet(fnp.asarray(m))[k]) for m in x]) for k in (0, 1)])
+    for sign, logabsdet in results:
+        np.testing.assert_array_equal(np.asarray(sign), want_sign)
+        assert not np.signbit(np.asarray(sign)[1])
+        np.testing.assert_allclose(np.asarray(logabsdet), want_log, rtol=1e-6)

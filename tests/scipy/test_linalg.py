@@ -6,6 +6,7 @@ import scipy.linalg as sl
 import fluxion as fx
 import fluxion.numpy as fnp
 import fluxion.scipy.linalg as fsl
+from fluxion.errors import ShapeError
 from fluxion.test_util import check_grads
 
 rng = np.random.default_rng(0)
@@ -151,6 +152,11 @@ def test_eigh_standard_and_generalized(lower):
     v = np.asarray(v)
     _close(a @ v, b @ v * np.asarray(w), atol=1e-10)
     _close(v.T @ b @ v, np.eye(4), atol=1e-10)
+
+
+def test_eigh_with_b_of_another_size_names_both_shapes():
+    with pytest.raises(ShapeError, match=r"a has shape \(3, 3\) and b \(4, 4\)"):
+        fsl.eigh(fnp.ones((3, 3)), fnp.eye(4))
 
 
 @pytest.mark.parametrize("scale", [0.0, 1e-3, 1.0, 7.0, 40.0])
