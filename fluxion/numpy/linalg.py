@@ -169,10 +169,9 @@ _QR_MODES = ("reduced", "complete", "r")
 def qr(x, /, mode: str = "reduced") -> QRResult | Array:
     """QR decomposition: `mode` 'reduced' (Q is (..., M, K)), 'complete' (Q is (..., M, M)) or 'r' (R only).
 
-    In 'complete' mode with M > N, Q's last M - N columns are a basis of the complement of the
-    first N's span; any basis is as good, and their derivatives are those of the basis that
-    turns least (of its span alone, as in the reduced mode), not of the one LAPACK's reflections
-    give: a loss of those columns themselves, not of their span, differs from finite differences.
+    In 'complete' mode with M > N, Q's last M - N columns, a basis of the complement of the first
+    N's span, are those of LAPACK's Householder reflections, and differentiated as such (a
+    function of the first N columns), so that finite differences of them agree.
 
     >>> import fluxion.numpy as fnp
     >>> q, r = fnp.linalg.qr(fnp.ones((3, 2)))
@@ -195,7 +194,10 @@ def svd(x, /, full_matrices: bool = True, compute_uv: bool = True, hermitian: bo
 
     `hermitian=True` takes `x` as Hermitian (reading its lower triangle) and computes the SVD
     from its eigendecomposition, as NumPy does. With `full_matrices`, the singular vectors
-    beyond min(M, N) are a basis of a complement, differentiated as `qr`'s complete Q is. `subset_by_index=(start, end)` keeps the
+    beyond min(M, N) are a basis of a complement of the others' span; any basis is as good, and
+    their derivatives are those of the one that turns least, not of LAPACK's (whose algorithm
+    alone defines it): a loss of those vectors themselves, not of their span, differs from finite
+    differences. `subset_by_index=(start, end)` keeps the
     singular values start..end-1 (and their vectors; with full_matrices=False), as jax's
     keyword describes it (jax itself refuses it on CPU and GPU).
 

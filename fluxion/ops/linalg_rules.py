@@ -4,7 +4,8 @@
 operand is a `dot_general` of the cotangent with the other operand. The factorizations have
 the standard closed-form jvps (matrix calculus on the factorization's defining equations, not
 derivatives of the algorithms), built from `dot_general`, `triangular_solve` and elementwise
-primitives, so that reverse mode and higher orders follow from those primitives' rules.
+primitives, so that reverse mode and higher orders follow from those primitives' rules. (The
+one exception: the complement columns of a complete QR, which only the algorithm defines.)
 
 Conventions:
   - Complex transposes are linear transposes (no conjugation), as in elementwise_rules.
@@ -24,7 +25,6 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.array import Array
-from ..core.errors import op_error
 from ..core.primitive import batch_rules, jvp_rules, transpose_rules
 from ..core.types import ArrayType
 from . import elementwise as E
@@ -324,6 +324,45 @@ def _turn_of_complement(q1, dq1, q2):
     return neg(_matmul(q1, _matmul(_H(dq1), q2)))
 
 
+def _right_solve(b, a):
+    """b a^-1 for square a, by its LU: P a = L U gives b a^-1 = b U^-1 L^-1 P."""
+    packed, _, perm = lu_p.bind(a)
+    low, up = _lu_factors(packed)
+    x = _solve(low, _solve(up, b, left_side=False, lower=False), left_side=False, unit_diagonal=True)
+    return _matmul(x, _permutation_matrix(perm, a.dtype))
+
+
+def _regular(a):
+    """Whether the pivots of square a's LU are all clear of 0 (by n ulps: a's entries are at most
+    1 here), with a's batch shape."""
+    up = _lu_factors(lu_p.bind(a)[0])[1]
+    pivots = R.reduce_max(E.abs_p.bind(_masked(up, "eye")), (up.ndim - 1,))
+    tiny = S.full((), a.shape[-1] * np.finfo(pivots.dtype).eps, pivots.dtype)
+    return E.gt_p.bind(R.reduce_min(pivots, (up.ndim - 2,)), tiny)
+
+
+def _householder_complement(q1, dq1, q2):
+    """dq2 for the complete Q = [q1 q2] of Householder reflections (LAPACK's, in both backends),
+    I - V T V^H with V unit lower trapezoidal: q2 is a function of q1. With W = q1[:n] - I and
+    Z = q1[n:] W^-1 (= V[n:] V[:n]^-1), q2 = [W Z^H; I + Z W Z^H], so dq2 = dq1 Z^H + (q1 - E) dZ^H,
+    E = [I; 0] and dZ = (dq1[n:] - Z dq1[:n]) W^-1. Where W is singular (a reflection that is the
+    identity, whose neighbourhood the algorithm does not map smoothly), `_turn_of_complement`'s."""
+    m, n = q1.shape[-2:]
+    lead, batch = (0,) * (q1.ndim - 2), tuple(range(q1.ndim - 2))
+    top = lambda y: S.slice(y, lead + (0, 0), y.shape[:-2] + (n, n))  # noqa: E731
+    rest = lambda y: S.slice(y, lead + (n, 0), y.shape)  # noqa: E731
+    eye = _mask(n, n, q1.dtype, "eye")
+    w = sub(top(q1), eye)
+    regular = _regular(w)
+    minus_eye = S.broadcast_in_dim(neg(eye), w.shape, (w.ndim - 2, w.ndim - 1))
+    w = E.select_n_p.bind(S.broadcast_in_dim(regular, w.shape, batch), minus_eye, w)  # (any invertible W there)
+    z = _right_solve(rest(q1), w)
+    dz = _right_solve(sub(rest(dq1), _matmul(z, top(dq1))), w)
+    e = S.pad(eye, 0, ((0, m - n, 0), (0, 0, 0)))
+    dq2 = add(_matmul(dq1, _H(z)), _matmul(sub(q1, e), _H(dz)))
+    return E.select_n_p.bind(S.broadcast_in_dim(regular, dq2.shape, batch), _turn_of_complement(q1, dq1, q2), dq2)
+
+
 def _qr_jvp(primals, tangents, *, full_matrices):
     (x,), (t,) = primals, tangents
     m, n = x.shape[-2:]
@@ -337,7 +376,7 @@ def _qr_jvp(primals, tangents, *, full_matrices):
         q1, q2 = S.slice(q, lead + (0, 0), q.shape[:-1] + (n,)), S.slice(q, lead + (0, n), q.shape)
         dq1, dr1 = _qr_square_or_tall(q1, S.slice(r, lead + (0, 0), r.shape[:-2] + (n, n)), t)
         no_pad = ((0, 0, 0),) * (x.ndim - 2)
-        dq = S.concatenate([dq1, _turn_of_complement(q1, dq1, q2)], x.ndim - 1)
+        dq = S.concatenate([dq1, _householder_complement(q1, dq1, q2)], x.ndim - 1)
         return out, (dq, S.pad(dr1, 0, no_pad + ((0, m - n, 0), (0, 0, 0))))
     if m >= n:
         return out, _qr_square_or_tall(q, r, t)

@@ -167,6 +167,23 @@ def test_qr_complete_of_a_tall_matrix_differentiates_r_and_the_complement_projec
     np.testing.assert_allclose(skew, -skew.T, atol=1e-12)
 
 
+@pytest.mark.parametrize("shape, dtype", [((5, 3), np.float64), ((2, 6, 2), np.float64), ((4, 1), np.float64),
+                                          ((5, 3), np.complex128)])
+def test_qr_complete_columns_of_a_tall_matrix_match_finite_differences(shape, dtype):
+    # the completion columns themselves are those of LAPACK's reflections, a function of x
+    check = check_complex if dtype == np.complex128 else check_grads
+    check(lambda x: LA.qr(x, mode="complete").Q, fx_rand(*shape, dtype=dtype) if check is check_complex
+          else (fx_rand(*shape),))
+
+
+def test_qr_complete_of_a_matrix_lapack_leaves_alone_has_finite_derivatives():
+    # an upper triangular x needs no reflection (each is the identity), where the algorithm is not
+    # smooth: the derivative is that of the completion that turns least, finite
+    x = fnp.asarray([[1.0, 2.0], [0.0, 3.0], [0.0, 0.0]])
+    g = fx.jacrev(lambda x: LA.qr(x, mode="complete").Q)(x)
+    assert np.isfinite(np.asarray(g)).all()
+
+
 @pytest.mark.parametrize("lower, batch", [(True, ()), (False, ()), (True, (2,))])
 def test_eigh_grads_match_finite_differences(lower, batch):
     check_grads(lambda x: L.eigh(x, lower=lower), (fx_rand(*batch, 3, 3),))
