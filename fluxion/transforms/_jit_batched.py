@@ -27,6 +27,7 @@ from ._convert import converted
 from .batching.interpreter import BatchInterpreter
 
 LEFT = object()  # what `call` returns for a call it leaves to the vmap
+CACHES = ("_batched",)  # what a Jitted keeps here (dropped by its clear_cache)
 _traced = threading.local()  # .out: (structure, batch axes) of the outputs of the last trace of `_batched`
 
 

@@ -26,7 +26,7 @@ from ..core.array import HOST, Array
 from ..core.errors import ConcretizationError, TracerLeakError
 from ..core.interpreters import EAGER, use
 from ..core.primitive import abstract_eval, transpose_rules
-from ..core.program import Equation, Var
+from ..core.program import Equation, Var, has_effects
 from ..ops._ad import Zero, instantiate
 from ._arguments import joined
 from ._convert import converted
@@ -37,6 +37,7 @@ from .autodiff.reverse_only import ReverseOnlyError
 from .autodiff.jvp import JVPTracer
 from .autodiff.partial_eval import StagedTracer
 
+CACHES = ("_grad_compiled", "_jvp_compiled", "_jvps", "_pullbacks")  # what a Jitted keeps here (see clear_cache)
 LEFT = object()  # what `call` returns for a call it leaves to the differentiation, operation by operation
 _SEEN = "seen"  # a signature called once, for which nothing is decided yet
 # elements of the arguments up to which a call is compiled (see the module docstring): measured on
@@ -80,14 +81,14 @@ def call(jitted, interp, args: tuple, kwargs: dict):
         (compiled, run), args, kwargs = _jvp_of(jitted, spec), (primals, tangents), {}
     try:
         with use(EAGER):
+            if choice is _SEEN:  # (decided before the call runs: else its effects would run again, operation by operation)
+                choices[key] = _worth(compiled._call(args, kwargs)[0].executable.program, reverse)
+                if not choices[key]:
+                    return LEFT
             outs = run(*args, **kwargs)
     except (ConcretizationError, TracerLeakError, ReverseOnlyError):  # (operation by operation, it has the
         choices[key] = False  # values it needs, and custom_vjp's forward-mode error is its own)
         return LEFT
-    if choice is _SEEN:
-        choices[key] = _operations(compiled, args, kwargs) >= MANY
-        if not choices[key]:
-            return LEFT
     return _recorded(interp, outs, jitted, spec, primals, tangents) if reverse else _forward(interp, *outs)
 
 
@@ -109,10 +110,11 @@ def _unpacked(interp, leaves: list, reverse: bool):
     return None if size > SMALL or not tangents else (primals, live, tangents)
 
 
-def _operations(jitted, args, kwargs) -> int:
-    """The number of operations in the program `jitted` compiled for these arguments."""
-    entry = jitted._cache.get(jitted._key(args, kwargs)[0])
-    return 0 if entry is None else len(entry.executable.program.equations)
+def _worth(program, reverse: bool) -> bool:
+    """Whether a call compiles to `program` (the jit's own in reverse mode, its jvp in forward
+    mode): it has MANY operations, and in reverse mode no effects, which its pullback, computing
+    it again, would run twice."""
+    return len(program.equations) >= MANY and not (reverse and any(map(has_effects, program.equations)))
 
 
 def _forward(interp, outs, out_tangents):

@@ -243,7 +243,9 @@ class Jitted:
         if _ctx.interp is not EAGER:  # inside another transformation: let it see the operations,
             # unless it is a vmap that runs eagerly, for which the batched function is compiled, or
             # eager reverse or forward mode on small arrays, for which the function and its pullback
-            # (or its jvp) are
+            # (or its jvp) are (static arguments are checked as for a call: an unhashable one is refused)
+            if self._static_nums or self.static_argnames:
+                self._split(args, kwargs)
             if _jit_batched.runs_batched(_ctx.interp):
                 outs = _jit_batched.call(self, _ctx.interp, args, kwargs)
                 if outs is not _jit_batched.LEFT:
@@ -313,15 +315,15 @@ class Jitted:
         nums = self._arguments.positions(self._static_nums, len(args)) if self._static_nums else ()
         static = (tuple((i, type(args[i]), args[i]) for i in sorted(nums)),
                   tuple(sorted((k, type(v), v) for k, v in kwargs.items() if k in self.static_argnames)))
+        try:
+            hash(static)
+        except TypeError:
+            raise self._unhashable(static) from None
         return nums, static, _dynamic(args, kwargs, nums, self.static_argnames)
 
     def _key(self, args: tuple, kwargs: dict):
         """The call's signature (see the module docstring) and the Arrays of its traced leaves."""
         nums, static, dynamic = self._split(args, kwargs)
-        try:
-            hash(static)
-        except TypeError:
-            raise self._unhashable(static) from None
         leaves, in_tree = tree.flatten(dynamic)
         try:
             hash(in_tree)
@@ -443,10 +445,12 @@ class Jitted:
         return len(self._cache)
 
     def clear_cache(self) -> None:
-        """Forget every compiled signature."""
+        """Forget every compiled signature (also those of its derivatives and batched forms)."""
         self._cache.clear()
         self._fast.clear()
         self._forget()
+        for name in _jit_grad.CACHES + _jit_batched.CACHES:
+            self.__dict__.pop(name, None)
 
     # messages ----------------------------------------------------------------------------
     def _statics(self, static) -> dict:

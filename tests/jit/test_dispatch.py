@@ -259,3 +259,14 @@ def test_the_jitted_function_keeps_its_name_and_attributes():
     assert f.__name__ == "scale" and f.__doc__ == "Twice x." and f.__wrapped__ is scale and f.fun is scale
     assert f.static_argnums == () and f.donate_argnums == () and f.device is None
     assert "stablehlo.multiply" in f.lower(fnp.ones(2)).as_text()
+
+
+def test_a_namedtuple_registered_with_its_own_order_keeps_it_on_every_call():
+    # XLA's dispatcher flattens any namedtuple in field order; fluxion's registration reverses it
+    Swapped = collections.namedtuple("Swapped", "a b")
+    fx.tree_util.register_pytree_node(Swapped, lambda p: ((p.b, p.a), None), lambda _, ch: Swapped(ch[1], ch[0]))
+    def difference(p):
+        return p.a - p.b
+    f = fx.jit(difference)
+    for args in [(10.0, 1.0), (fnp.asarray(10.0), fnp.asarray(1.0)), (np.float32(10), np.float32(1))] * 2:
+        check(f(Swapped(*args)), difference(Swapped(*args)))

@@ -225,3 +225,44 @@ def test_derivatives_that_transform_the_pullback_or_jvp_again_match_eager(deriva
     want = derivative(_chain)(x)
     for _ in range(3):
         _close(derivative(jitted)(x), want, rtol=1e-10)
+
+
+@pytest.mark.parametrize("operations", [_deep, fnp.sin])
+def test_effects_of_a_jitted_function_run_once_per_gradient(operations):
+    # a pullback computing the function again would run its callbacks twice; so would a call
+    # compiled, then left to run operation by operation (few operations)
+    seen = []
+
+    def loss(x):
+        fx.debug.callback(lambda: seen.append(1))
+        return fnp.sum(operations(x) ** 2)
+    jitted, x = fx.jit(loss), fnp.asarray(RNG.standard_normal(8).astype(np.float32))
+    for n in range(1, 5):
+        _close(fx.grad(jitted)(x), fx.grad(lambda x: fnp.sum(operations(x) ** 2))(x))
+        _close(fx.jvp(jitted, (x,), (x,))[1], fx.jvp(lambda x: fnp.sum(operations(x) ** 2), (x,), (x,))[1])
+        assert len(seen) == 2 * n
+
+
+def test_clear_cache_drops_the_compiled_pullback_and_jvp_and_batched_forms():
+    scale = [5.0]
+
+    def f(x):
+        return fnp.sum(_deep(x) * scale[0])
+    jitted, x, xs = fx.jit(f), fnp.asarray(RNG.standard_normal(8).astype(np.float32)), fnp.ones((2, 3))
+    for _ in range(3):
+        fx.grad(jitted)(x), fx.jvp(jitted, (x,), (x,)), fx.vmap(jitted)(xs)
+    scale[0] = 1.0
+    jitted.clear_cache()
+    _close(fx.grad(jitted)(x), fx.grad(f)(x))
+    _close(fx.jvp(jitted, (x,), (x,)), fx.jvp(f, (x,), (x,)))
+    _close(fx.vmap(jitted)(xs), fx.vmap(f)(xs))
+
+
+def test_an_unhashable_static_argument_is_refused_under_every_transformation():
+    g = fx.jit(lambda x, n: (x * n[0]).sum(), static_argnums=1)
+    x = fnp.ones(3)
+    for call in (lambda: g(x, [1, 2]), lambda: fx.grad(lambda x: g(x, [1, 2]))(x),
+                 lambda: fx.jvp(lambda x: g(x, [1, 2]), (x,), (x,)), lambda: fx.vmap(lambda x: g(x, [1, 2]))(x),
+                 lambda: fx.jit(lambda x: g(x, [1, 2]))(x)):
+        with pytest.raises(TypeError, match="static argument `n` is not hashable"):
+            call()

@@ -202,7 +202,7 @@ def _fastpath(executable, args: tuple, arrays, outs):
     if executable.donated or calls_back(executable.program):  # (a callback's error is re-raised as itself by `call`)
         return None
     leaves = _registry.flatten(args)[0]
-    if len(leaves) != len(arrays) or not all(map(_same, leaves, tree.leaves(args), arrays)):
+    if len(leaves) != len(arrays) or not all(map(_same, leaves, tree.leaves(args), arrays)) or not _in_order(args):
         return None
     out_leaves, out_tree = tree.flatten(outs)
     if all(o.__class__ is PendingArray for o in out_leaves):
@@ -220,6 +220,17 @@ def _fastpath(executable, args: tuple, arrays, outs):
         compiled.xla_executable, out_def, compiled._in_shardings, compiled._out_shardings,
         [b.aval for b in buffers], [b._committed for b in buffers], [True] * (len(consts) + len(leaves)),
         compiled._dispatch_in_layouts, consts)
+
+
+def _in_order(args) -> bool:
+    """Whether the dispatcher takes the leaves of `args` in fluxion's order (it would not for a
+    namedtuple that fluxion's registry flattens in another: its registry flattens any in field order)."""
+    leaves, treedef = tree.flatten(args)
+    marks = [str(i) for i in range(len(leaves))]
+    try:
+        return _registry.flatten(tree.unflatten(treedef, marks))[0] == marks
+    except Exception:  # (a node that cannot hold marks: the general path serves it)
+        return False
 
 
 def _same(leaf, arg, a) -> bool:
