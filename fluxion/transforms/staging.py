@@ -98,11 +98,14 @@ def _traceable(x, i, in_tree, args, static_argnums, arguments) -> Array:
     except (TypeError, ValueError):
         name, ref = arguments.leaves(in_tree, len(args), static_argnums)[i]
         fix = f"mark it static ({arguments.hint([ref])}) or pass an array"
+        what = f"a {type(x).__name__}, which is not an array"
         if _placeholder(x) is not x:
             fix = "pass an array of that type; to compile for a type without an array, call .lower(...) on the " \
                   "jitted function, or use fx.eval_shape for the output types"
-        raise op_error(TypeError, "jit", f"argument `{name}` is a {type(x).__name__}, which is not an array",
-                       fix) from None
+        elif isinstance(x, np.ndarray):  # (of a dtype arrays do not have: strings, objects, records, dates)
+            what, fix = f"a NumPy array of dtype {x.dtype}, which fluxion has no arrays of", \
+                "pass numbers (e.g. codes or timestamps as integers), or pass it to the function another way"
+        raise op_error(TypeError, "jit", f"argument `{name}` is {what}", fix) from None
 
 
 def _input(x, i, in_tree, args, static_argnums, arguments) -> Array:

@@ -2,6 +2,7 @@
 pytrees, and the printed program. Compiled results are compared with eager runs of the same
 function (the oracle), and traces are counted with a side effect in the traced function."""
 import functools
+import re
 
 import numpy as np
 import pytest
@@ -298,6 +299,12 @@ def test_a_string_argument_that_is_not_static_names_the_fix():
     with pytest.raises(TypeError, match=r"argument `mode` is a str(.|\n)*static_argnums=\(1,\)"):
         f(fnp.ones(2), "id")
     assert fx.jit(f.fun, static_argnames="mode")(fnp.ones(2), "neg").tolist() == [-1.0, -1.0]
+
+
+@pytest.mark.parametrize("value", [np.array(["a", "b"]), np.array([None]), np.array(["2026-01-01"], "datetime64[D]")])
+def test_a_numpy_array_of_a_dtype_without_arrays_names_the_dtype(value):
+    with pytest.raises(TypeError, match=re.escape(f"argument `x` is a NumPy array of dtype {value.dtype}, which")):
+        fx.jit(lambda x: x)(value)
 
 
 # errors on traced values ----------------------------------------------------------------
