@@ -246,3 +246,14 @@ def test_max_min_and_max_pooling_under_jit_keep_nan_over_many_elements(shape, ax
         pool = lambda x: fx.lax.reduce_window(x, -np.inf, fx.lax.max, window, (1, 1), "VALID")  # noqa: E731
         np.testing.assert_array_equal(fx.jit(pool)(x), pool(x))
         assert np.isnan(np.asarray(pool(x), np.float64)).all()
+
+
+@pytest.mark.parametrize("special", [np.inf, -np.inf, np.nan])
+@pytest.mark.parametrize("shape, axis", [((100000,), 0), ((40, 4096), 1), ((4096, 40), 0), ((300, 300), None)])
+def test_max_and_min_of_many_elements_with_an_infinity_or_nan_match_numpy(special, shape, axis):
+    # (of many elements, a sum of x - x finds an infinity or NaN, and only then are NaNs looked for)
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    x.reshape(-1)[[7, x.size // 2]] = special
+    for name in ("max", "min"):
+        np.testing.assert_array_equal(fx.jit(lambda x: getattr(fnp, name)(x, axis=axis))(x),
+                                      getattr(np, name)(x, axis=axis))

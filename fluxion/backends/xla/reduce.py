@@ -86,24 +86,30 @@ def _nan_kept(rule):
     """`rule` (a max or min reduction), NaN where the reduced elements of a float hold one: XLA's
     CPU reductions drop NaNs in many layouts (of a few thousand elements, or of a few along a
     minor axis of many rows; jax's too), which NumPy, the eager kernels and the elementwise max
-    and min keep. A sum of x - x, which XLA reduces as fast as the maximum, is 0 unless a NaN
-    or an infinity is reduced; only then does a branch look for NaNs (a reduction of a mask,
-    several times slower)."""
+    and min keep. On many elements, a sum of x - x, which XLA reduces as fast as the maximum, is
+    0 unless a NaN or an infinity is reduced, and only then does a branch look for NaNs (a
+    reduction of a mask, several times slower; on few, the branch costs more to compile than
+    that saves)."""
     def kept(x, *, axes):
         out = rule(x, axes=axes)
         if x.dtype not in dtypes.FLOATING:
             return out
         axes = tuple(axes)
-        flag = lax.reduce_sum(lax.sub(x, x), axes)
 
         def with_nans(out):
             # (a float32 maximum of the NaN mask: XLA compiles it faster than a reduction of booleans)
             nan = lax.reduce_max(lax.convert_element_type(lax.ne(x, x), np.float32), axes=axes) > 0
             return lax.select(nan, lax.full_like(out, np.nan), out)
 
+        if x.size < _MANY:
+            return with_nans(out)
+        flag = lax.reduce_sum(lax.sub(x, x), axes)
         suspect = lax.reduce_or(lax.ne(flag, flag), tuple(range(flag.ndim)))
         return lax.cond(suspect, with_nans, lambda out: out, out)
     return kept
+
+
+_MANY = 1 << 16
 
 
 xla_lowering.update({
