@@ -372,7 +372,8 @@ def eigh(a, b=None, lower: bool = True, eigvals_only: bool = False, overwrite_a:
         # type 1: C^-1 a C^-H, v = C^-H y; type 2: C^H a C, v = C^-H y; type 3: C^H a C, v = C y
         b = _matrices("eigh", b, square=True)
         if b.shape[-1] != a.shape[-1]:
-            raise op_error(ShapeError, "eigh", f"a has shape {a.shape} and b {b.shape}", "pass a and b of one matrix size")
+            raise op_error(ShapeError, "eigh", f"a has shape {a.shape} and b {b.shape}",
+                           "pass a and b of one matrix size")
         c = cholesky(_from_triangle(b, lower), lower=True)
         if type == 1:
             inner = _triangular("eigh", c, _ct(_triangular("eigh", c, full, lower=True)), lower=True)

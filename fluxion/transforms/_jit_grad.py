@@ -81,7 +81,7 @@ def call(jitted, interp, args: tuple, kwargs: dict):
         (compiled, run), args, kwargs = _jvp_of(jitted, spec), (primals, tangents), {}
     try:
         with use(EAGER):
-            if choice is _SEEN:  # (decided before the call runs: else its effects would run again, operation by operation)
+            if choice is _SEEN:  # (decided before it runs: else its effects would run again, operation by operation)
                 choices[key] = _worth(compiled._call(args, kwargs)[0].executable.program, reverse)
                 if not choices[key]:
                     return LEFT
