@@ -24,7 +24,7 @@ from . import _clip, _division, _elementwise_numpy
 from ._convert import convert, promote
 from ._elementwise_base import (ANY, ARITHMETIC, FLOATING, INTEGER, INTEGRAL, NUMERIC, REAL, REAL_FLOATING, binary,
                                 copy, direct, eager_array, eager_unary, full_like, in_float32, named, no_out, operands,
-                                refuse_out_where, select, unary)
+                                refuse_out_where, select, two_operand, unary)
 from ._clip import *  # noqa: F401,F403
 from ._division import *  # noqa: F401,F403
 from ._division import floor_divide
@@ -457,15 +457,8 @@ def _truth(name: str, x) -> Array:
 
 
 def _logical(name: str, prim, symbol: str):
-    fast = direct(prim, (D.bool_,))  # on booleans, the kernel's bitwise operation is the logical one
-
-    def f(x1, x2, /, *, out=None, where=None) -> Array:
-        if out is not None or where is not None:
-            refuse_out_where(name, out, where)
-        y = fast(x1, x2, False)
-        if y is not None:
-            return y
-        return prim.bind(_truth(name, x1), _truth(name, x2))
+    # on booleans, the kernel's bitwise operation is the logical one
+    f = two_operand(name, direct(prim, (D.bool_,)), lambda x1, x2: prim.bind(_truth(name, x1), _truth(name, x2)))
     return named(f, name, f"x1 {symbol} x2 on truth values (nonzero is True); any dtype, boolean result.",
                  f"fnp.{name}(fnp.asarray([True, False]), fnp.asarray([1, 1])).tolist()",
                  {"and": "[True, False]", "or": "[True, True]", "xor": "[False, True]"}[symbol])

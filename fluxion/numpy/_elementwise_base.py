@@ -268,19 +268,26 @@ def unary(name: str, prim, kind: str, summary: str, call: str, result: str):
     return named(f, name, summary, call, result)
 
 
-def binary(name: str, prim, kind: str, summary: str, call: str, result: str, logical=None):
-    """A two-operand function that binds `prim` on operands promoted to one dtype of `kind`, or
-    the primitive `logical` on booleans where given (NumPy's and jax's + and * of booleans are
-    or and and); `out` and `where` are None only."""
-    fast = direct(prim, _FAST[kind])
-    slow_kind = kind if logical is None else ANY
-
+def two_operand(name: str, fast, general):
+    """A two-operand function: `fast(x1, x2, False)` (a `direct` kernel), else `general(x1, x2)`;
+    `out` and `where` are None only."""
     def f(x1, x2, /, *, out=None, where=None) -> Array:
         if out is not None or where is not None:
             refuse_out_where(name, out, where)
         y = fast(x1, x2, False)
         if y is not None:
             return y
+        return general(x1, x2)
+    return f
+
+
+def binary(name: str, prim, kind: str, summary: str, call: str, result: str, logical=None):
+    """A two-operand function that binds `prim` on operands promoted to one dtype of `kind`, or
+    the primitive `logical` on booleans where given (NumPy's and jax's + and * of booleans are
+    or and and); `out` and `where` are None only."""
+    slow_kind = kind if logical is None else ANY
+
+    def general(x1, x2) -> Array:
         xs = operands(name, slow_kind, x1, x2)
         return (logical if logical is not None and xs[0].dtype == D.bool_ else prim).bind(*xs)
-    return named(f, name, summary, call, result)
+    return named(two_operand(name, direct(prim, _FAST[kind]), general), name, summary, call, result)

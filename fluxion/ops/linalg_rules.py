@@ -324,12 +324,12 @@ def _turn_of_complement(q1, dq1, q2):
     return neg(_matmul(q1, _matmul(_H(dq1), q2)))
 
 
-def _right_solve(b, a):
-    """b a^-1 for square a, by its LU: P a = L U gives b a^-1 = b U^-1 L^-1 P."""
+def _right_solver(a):
+    """b -> b a^-1 for square a, by its LU, made once: P a = L U gives b a^-1 = b U^-1 L^-1 P."""
     packed, _, perm = lu_p.bind(a)
-    low, up = _lu_factors(packed)
-    x = _solve(low, _solve(up, b, left_side=False, lower=False), left_side=False, unit_diagonal=True)
-    return _matmul(x, _permutation_matrix(perm, a.dtype))
+    (low, up), p = _lu_factors(packed), _permutation_matrix(perm, a.dtype)
+    return lambda b: _matmul(_solve(low, _solve(up, b, left_side=False, lower=False), left_side=False,
+                                    unit_diagonal=True), p)
 
 
 def _regular(a):
@@ -356,8 +356,9 @@ def _householder_complement(q1, dq1, q2):
     regular = _regular(w)
     minus_eye = S.broadcast_in_dim(neg(eye), w.shape, (w.ndim - 2, w.ndim - 1))
     w = E.select_n_p.bind(S.broadcast_in_dim(regular, w.shape, batch), minus_eye, w)  # (any invertible W there)
-    z = _right_solve(rest(q1), w)
-    dz = _right_solve(sub(rest(dq1), _matmul(z, top(dq1))), w)
+    solve = _right_solver(w)
+    z = solve(rest(q1))
+    dz = solve(sub(rest(dq1), _matmul(z, top(dq1))))
     e = S.pad(eye, 0, ((0, m - n, 0), (0, 0, 0)))
     dq2 = add(_matmul(dq1, _H(z)), _matmul(sub(q1, e), _H(dz)))
     return E.select_n_p.bind(S.broadcast_in_dim(regular, dq2.shape, batch), _turn_of_complement(q1, dq1, q2), dq2)

@@ -246,9 +246,7 @@ class Jitted:
         if _ctx.interp is not EAGER:  # inside another transformation: let it see the operations,
             # unless it is a vmap that runs eagerly, for which the batched function is compiled, or
             # eager reverse or forward mode on small arrays, for which the function and its pullback
-            # (or its jvp) are (static arguments are checked as for a call: an unhashable one is refused)
-            if self._static_nums or self.static_argnames:
-                self._split(args, kwargs)
+            # (or its jvp) are
             if _jit_batched.runs_batched(_ctx.interp):
                 outs = _jit_batched.call(self, _ctx.interp, args, kwargs)
                 if outs is not _jit_batched.LEFT:
@@ -257,6 +255,8 @@ class Jitted:
                 outs = _jit_grad.call(self, _ctx.interp, args, kwargs)
                 if outs is not _jit_grad.LEFT:
                     return outs, None, None
+            elif self._static_nums or self.static_argnames:  # (as those calls do: an unhashable one is refused)
+                self._split(args, kwargs)
             return converted(self.fun)(*args, **kwargs), None, None
         entry, arrays = self._find(args, kwargs)
         outs = entry.build(entry.executable.run(arrays))

@@ -202,7 +202,8 @@ def _fastpath(executable, args: tuple, arrays, outs):
     if executable.donated or calls_back(executable.program):  # (a callback's error is re-raised as itself by `call`)
         return None
     leaves = _registry.flatten(args)[0]
-    if len(leaves) != len(arrays) or not all(map(_same, leaves, tree.leaves(args), arrays)) or not _in_order(args):
+    arg_leaves, arg_tree = tree.flatten(args)
+    if len(leaves) != len(arrays) or not all(map(_same, leaves, arg_leaves, arrays)) or not _in_order(arg_tree):
         return None
     out_leaves, out_tree = tree.flatten(outs)
     if all(o.__class__ is PendingArray for o in out_leaves):
@@ -222,11 +223,11 @@ def _fastpath(executable, args: tuple, arrays, outs):
         compiled._dispatch_in_layouts, consts)
 
 
-def _in_order(args) -> bool:
-    """Whether the dispatcher takes the leaves of `args` in fluxion's order (it would not for a
-    namedtuple that fluxion's registry flattens in another: its registry flattens any in field order)."""
-    leaves, treedef = tree.flatten(args)
-    marks = [str(i) for i in range(len(leaves))]
+def _in_order(treedef) -> bool:
+    """Whether the dispatcher takes the leaves of arguments of structure `treedef` in fluxion's
+    order (it would not for a namedtuple that fluxion's registry flattens in another: its registry
+    flattens any in field order)."""
+    marks = [str(i) for i in range(treedef.num_leaves)]
     try:
         return _registry.flatten(tree.unflatten(treedef, marks))[0] == marks
     except Exception:  # (a node that cannot hold marks: the general path serves it)
