@@ -175,7 +175,8 @@ def _of_backend(op: str, backend: str | None) -> list[Device]:
 
 
 def get(device: Device | str | None, op: str = "device") -> Device:
-    """The device named by `device`: a Device, a name such as "xla-cpu:1" or "gpu" (id 0), or None (cpu:0).
+    """The device named by `device`: a Device, a name such as "xla-cpu:1" or "gpu" (id 0), XLA's
+    device object (a jax Device) or None (cpu:0).
 
     Errors name `op`, the operation that was given `device`.
     """
@@ -191,6 +192,9 @@ def get(device: Device | str | None, op: str = "device") -> Device:
             raise op_error(DeviceError, op, f"{device!r} is not a device name",
                            "write platform:id, e.g. \"xla-cpu:0\", or pass one of fx.devices()") from None
     else:
+        for d in devices() if hasattr(device, "platform") else ():  # an XLA device object (such as jax's)
+            if getattr(d, "jax_device", None) == device:
+                return d
         raise op_error(TypeError, op, f"{device!r} is not a device", "pass one of fx.devices(), a name or None")
     for d in devices(platform):
         if d.id == index:

@@ -142,8 +142,9 @@ def _join(names: list[str]) -> str:
 
 def make_program(f: Callable, static_argnums: int | Sequence[int] = (), static_argnames: str | Sequence[str] = (),
                  return_shape: bool = False) -> Callable[..., Program]:
-    """`make_program(f)(*args)` is the typed program `f` runs on arguments like `args`; with
-    `return_shape=True`, with the outputs' types (`ShapeDtypeStruct`s in the outputs' structure).
+    """`make_program(f)(*args)` is the typed program `f` runs on arguments like `args` (arrays, or
+    their types as `ShapeDtypeStruct`s); with `return_shape=True`, with the outputs' types
+    (`ShapeDtypeStruct`s in the outputs' structure).
 
     Arrays that `f` uses without receiving them as arguments (closed-over values) become the
     program's constants, listed before the `;`. Its jax name is `make_jaxpr`, and the program also
@@ -162,7 +163,9 @@ def make_program(f: Callable, static_argnums: int | Sequence[int] = (), static_a
 
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
-        program, _, out_tree = trace(f, args, kwargs, arguments.positions(nums, len(args)), names, arguments)
+        positions = arguments.positions(nums, len(args))
+        args, kwargs = _placeholders(args, kwargs, positions, names)
+        program, _, out_tree = trace(f, args, kwargs, positions, names, arguments)
         return (program, out_info(program, out_tree)) if return_shape else program
 
     return wrapped
@@ -205,6 +208,12 @@ def _placeholder(x):
         aval = _aval(x)
         return Array(np.broadcast_to(np.zeros((), aval.dtype), aval.shape), aval.weak or getattr(x, "weak_type", False))
     return x
+
+
+def _placeholders(args: tuple, kwargs: dict, static_argnums, static_argnames) -> tuple[tuple, dict]:
+    """The arguments with each type given for a traced argument replaced by `_placeholder`."""
+    return (tuple(a if i in static_argnums else tree.map(_placeholder, a) for i, a in enumerate(args)),
+            {k: v if k in static_argnames else tree.map(_placeholder, v) for k, v in kwargs.items()})
 
 
 class _Entry:
@@ -386,8 +395,7 @@ class Jitted:
         True
         """
         nums = self._arguments.positions(self._static_nums, len(args))
-        args = tuple(a if i in nums else tree.map(_placeholder, a) for i, a in enumerate(args))
-        kwargs = {k: v if k in self.static_argnames else tree.map(_placeholder, v) for k, v in kwargs.items()}
+        args, kwargs = _placeholders(args, kwargs, nums, self.static_argnames)
         program, in_tree, out_tree = trace(self.fun, args, kwargs, nums, self.static_argnames, self._arguments)
         key = self._key(args, kwargs)[0]
         entry = _Entry(self._compiled(program, key, len(args)), out_tree)

@@ -58,6 +58,13 @@ def test_a_device_made_by_hand_resolves_to_the_listed_one():
     assert fx.device_put(fnp.ones(2), fx.Device("xla-cpu", 0)).device is XLA
 
 
+def test_xla_device_objects_resolve_to_the_listed_devices():
+    for d in fx.devices("xla-cpu"):
+        assert get(d.jax_device) is d
+        assert fx.device_put(fnp.ones(2), d.jax_device).device is d
+        assert fx.jit(lambda x: x + 1, device=d.jax_device)(fnp.ones(2)).device is d
+
+
 @pytest.mark.parametrize("device, match", [("xla-cpu:99", "there is no device xla-cpu:99"),
                                            ("gpu:x", "is not a device name"),
                                            (fx.Device("abacus", 0), "there is no device abacus:0")])

@@ -55,6 +55,17 @@ def test_lowering_for_types_without_arrays_compiles_the_same_program():
         jitted(kinds[0], 2, {"a": x})
 
 
+def test_make_program_takes_types_for_its_traced_arguments():
+    import jax
+
+    def f(x, n, y):
+        return fnp.sin(x) * n + y["a"]
+    arrays = fx.make_program(f, static_argnums=1)(fnp.ones(3), 2, {"a": fnp.ones(3, dtype=fnp.float16)})
+    for kind in (fx.ShapeDtypeStruct, jax.ShapeDtypeStruct):
+        types = fx.make_program(f, static_argnums=1)(kind((3,), np.float32), 2, y={"a": kind((3,), np.float16)})
+        assert str(types) == str(arrays)
+
+
 def test_lowered_and_compiled_describe_their_trees_and_types_as_jax():
     jax = pytest.importorskip("jax")
 
