@@ -27,6 +27,7 @@ Setting an attribute (`fx.config.debug_nans = True`) is the same as `update`.
 """
 import sys
 import types
+import warnings
 
 from .core.checking import CHECKER, set_checks, switches
 
@@ -41,9 +42,11 @@ _SWITCHES = {"log_compiles": bool, "explain_cache_misses": bool, "jit_cache_size
 
 def update(name: str, value) -> None:
     """Set a switch by name, as `jax.config.update` does: a name above, or with jax's prefix
-    (`"jax_log_compiles"`). `("jax_enable_x64", True)` is accepted and changes nothing:
-    fluxion's 64-bit types are always there when asked for (Python floats still give float32,
-    as everywhere in fluxion).
+    (`"jax_log_compiles"`). Two of jax's are accepted and change nothing:
+    `("jax_enable_x64", True)`: fluxion's 64-bit types are always there when asked for (Python
+    floats still give float32, as everywhere in fluxion: a warning says so);
+    `("jax_default_matmul_precision", name)`: fluxion multiplies at full precision always, as
+    it does whatever `precision=` a product is given.
 
     >>> import fluxion as fx
     >>> fx.config.update("jax_log_compiles", False)
@@ -52,9 +55,17 @@ def update(name: str, value) -> None:
     key = name[4:] if name.startswith("jax_") else name
     if key == "enable_x64":
         if value:
+            warnings.warn("jax_enable_x64 changes nothing: fluxion always has 64-bit types, and Python floats give float32; "
+                          "ask for float64 where you want it (fnp.asarray(x, dtype=fnp.float64), dtype= of the "
+                          "function making the array)", stacklevel=2)
             return
         raise InvalidArgumentError("config.update: 64-bit types cannot be turned off in fluxion; fix: leave out "
                                    "jax_enable_x64=False (Python floats already give float32, ints int64)")
+    if key == "default_matmul_precision":
+        if value is not None and not isinstance(value, str):
+            raise InvalidArgumentError(f"config.update: default_matmul_precision must be a name such as 'highest' "
+                                       f"or None, got {value!r}")
+        return
     kind = _SWITCHES.get(key)
     if kind is None:
         raise InvalidArgumentError(f"config.update: no switch {name!r}; fix: use one of {sorted(_SWITCHES)}")

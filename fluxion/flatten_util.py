@@ -24,7 +24,8 @@ def ravel_pytree(pytree) -> tuple[Array, Callable[[Array], Any]]:
 
     Returns:
       `(flat, unravel)`: `unravel(flat)` rebuilds the tree, each leaf with its original shape
-      and dtype; it raises ValueError for an array not of `flat`'s shape.
+      and dtype; it raises ValueError for an array not of `flat`'s shape and TypeError for one
+      not of its dtype (which would be cast silently).
 
     >>> import fluxion.numpy as fnp
     >>> from fluxion.flatten_util import ravel_pytree
@@ -45,16 +46,20 @@ def ravel_pytree(pytree) -> tuple[Array, Callable[[Array], Any]]:
     shapes = tuple(tuple(a.shape) for a in arrays)
     dtypes = tuple(a.dtype for a in arrays)
     offsets = tuple(itertools.accumulate((math.prod(s) for s in shapes), initial=0))
-    return flat, functools.partial(_unravel, treedef, shapes, dtypes, offsets)
+    return flat, functools.partial(_unravel, treedef, flat.dtype, shapes, dtypes, offsets)
 
 
-def _unravel(treedef: TreeDef, shapes: tuple, dtypes: tuple, offsets: tuple, flat) -> Any:
-    flat = fnp.asarray(flat)
+def _unravel(treedef: TreeDef, flat_dtype, shapes: tuple, dtypes: tuple, offsets: tuple, flat) -> Any:
+    if not isinstance(flat, Array):
+        flat = fnp.asarray(flat)
     expected = (offsets[-1],)
     if tuple(flat.shape) != expected:
         raise op_error(InvalidArgumentError, "unravel", f"expected a 1-D array of shape {expected}, got shape "
                        f"{tuple(flat.shape)}", "pass an array shaped like the flat array ravel_pytree returned "
                        "(under fx.vmap, map over its leading axis)")
+    if flat.dtype != flat_dtype:
+        raise op_error(TypeError, "unravel", f"expected an array of dtype {flat_dtype}, the flat array's, got "
+                       f"{flat.dtype}", f"convert it first, e.g. unravel(x.astype(fnp.{flat_dtype}))")
     leaves = [fnp.astype(fnp.reshape(flat[start:stop], shape), dtype, copy=False)
               for start, stop, shape, dtype in zip(offsets[:-1], offsets[1:], shapes, dtypes)]
     return treedef.unflatten(leaves)

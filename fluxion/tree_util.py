@@ -6,7 +6,7 @@ them (`tree_map`, `tree_flatten`, `register_pytree_node`, `Partial`, ...).
 {'a': 2, 'b': (4, 6)}
 """
 import dataclasses as _dataclasses
-from typing import Any, Callable
+from typing import Any, Callable, Hashable
 
 from .core.tree import (TreeDef as PyTreeDef, _node_of, _registry, all as tree_all, broadcast as tree_broadcast,
                         flatten as tree_flatten, leaves as tree_leaves, map as tree_map, reduce as tree_reduce,
@@ -16,14 +16,17 @@ from .core.tree_nodes import (Partial as Partial, register_dataclass as register
                               register_pytree_node_class as register_pytree_node_class,
                               register_static as register_static)
 from .core.tree_paths import (DictKey as DictKey, FlattenedIndexKey as FlattenedIndexKey, GetAttrKey as GetAttrKey,
-                              SequenceKey as SequenceKey, flatten_with_path as tree_flatten_with_path,
+                              SequenceKey as SequenceKey, _child_keys, flatten_with_path as tree_flatten_with_path,
                               keyed as _keyed, keystr as keystr, leaves_with_path as tree_leaves_with_path,
                               map_with_path as tree_map_with_path, register_pytree_with_keys as register_pytree_with_keys,
                               register_pytree_with_keys_class as register_pytree_with_keys_class)
 from .core.errors import InvalidArgumentError
 
-__all__ = ["DictKey", "FlattenedIndexKey", "GetAttrKey", "Partial", "PyTreeDef", "SequenceKey", "all_leaves",
-           "flatten_one_level", "is_tree_node", "keystr", "register_dataclass", "register_pytree_node",
+KeyEntry = Hashable  # one step of a key path: a DictKey, SequenceKey, GetAttrKey, ...
+KeyPath = tuple  # a leaf's path: a tuple of KeyEntry
+
+__all__ = ["DictKey", "FlattenedIndexKey", "GetAttrKey", "KeyEntry", "KeyPath", "Partial", "PyTreeDef",
+           "SequenceKey", "all_leaves", "flatten_one_level", "flatten_one_level_with_keys", "is_tree_node", "keystr", "register_dataclass", "register_pytree_node",
            "register_pytree_node_class", "register_pytree_with_keys", "register_pytree_with_keys_class",
            "register_static", "tree_all", "tree_broadcast", "tree_flatten", "tree_flatten_with_path", "tree_leaves",
            "tree_leaves_with_path", "tree_map", "tree_map_with_path", "tree_reduce", "tree_reduce_associative",
@@ -78,14 +81,29 @@ def flatten_one_level(tree) -> tuple[list, Any]:
     >>> tu.flatten_one_level({"b": [1, 2], "a": 3})
     ([3, [1, 2]], ('a', 'b'))
     """
+    return _one_level("flatten_one_level", tree)[1:]
+
+
+def flatten_one_level_with_keys(tree) -> tuple[list[tuple[Any, Any]], Any]:
+    """`flatten_one_level` with each child paired with its key, as in key paths.
+
+    >>> import fluxion.tree_util as tu
+    >>> tu.flatten_one_level_with_keys({"b": 1, "a": 2})
+    ([(DictKey(key='a'), 2), (DictKey(key='b'), 1)], ('a', 'b'))
+    """
+    td, children, aux = _one_level("flatten_one_level_with_keys", tree)
+    return list(zip(_child_keys(td), children)), aux
+
+
+def _one_level(op: str, tree) -> tuple[PyTreeDef, list, Any]:
+    """The structure of `tree`'s root node over leaves, its children and the node's own aux data."""
     node = _node_of(tree)
     if node is None:
-        raise InvalidArgumentError(f"flatten_one_level: {type(tree).__name__} is a leaf, not a pytree node; fix: "
+        raise InvalidArgumentError(f"{op}: {type(tree).__name__} is a leaf, not a pytree node; fix: "
                                    "pass a container (a tuple, list, dict, dataclass or registered class)")
     t, children, aux = node
-    if _keyed(t):  # (the keys are kept beside the class's own aux data)
-        aux = aux[0]
-    return children, aux
+    td = PyTreeDef(t, aux, (tree_structure(0),) * len(children))
+    return td, children, aux[0] if _keyed(t) else aux  # (the keys are kept beside the class's own aux data)
 
 
 def is_tree_node(typ: type) -> bool:

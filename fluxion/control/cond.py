@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from ..core import dtypes, tree
-from ..core.array import Array, to_array
+from ..core.array import Array, Tracer, to_array
 from ..core.errors import ArgumentError, ConcretizationError, op_error
 from ..core.interpreters import EAGER, _ctx
 from ..core.program import Program, Var
@@ -151,7 +151,7 @@ def _staged(op: str, index, funs: tuple, names: tuple, operands: tuple):
         for s in staged:
             s.retype(i, common)  # (the branches' outputs are given their joined types)
     closed = [s.close() for s in staged]
-    consts = list({id(c): c for _, cs in closed for c in cs}.values())
+    consts = list({_key(c): c for _, cs in closed for c in cs}.values())
     branches = tuple(_taking(p, cs, consts) for p, cs in closed)
     return tree.unflatten(staged[0].out_tree, cond_p.bind(index, *consts, *leaves, branches=branches))
 
@@ -174,8 +174,13 @@ def _common(op: str, results: list, names: tuple) -> list[ArrayType]:
     return common
 
 
+def _key(const) -> Any:
+    """What names a closed-over value: a concrete array's value, of which each branch keeps its own snapshot."""
+    return id(const) if isinstance(const, Tracer) else const._snapshot()[0]
+
+
 def _taking(program: Program, own: list, consts: list) -> Program:
     """`program` (inputs: its own closed-over values, then the operands) taking every branch's closed-over values."""
-    mine = dict(zip(map(id, own), program.inputs))
-    inputs = [mine.get(id(c)) or Var(c.aval) for c in consts] + program.inputs[len(own):]
+    mine = dict(zip(map(_key, own), program.inputs))
+    inputs = [mine.get(_key(c)) or Var(c.aval) for c in consts] + program.inputs[len(own):]
     return make(program.equations, inputs, program.outputs)

@@ -1,8 +1,8 @@
 """Pytrees: nested containers of arrays that transformations flatten and rebuild.
 
 Containers are tuples, lists, dicts and defaultdicts (keys in sorted order), OrderedDicts (keys
-in their order), None (a node with no leaves), namedtuples, dataclasses and classes registered
-with `register`. Everything else is a leaf.
+in their order), None (a node with no leaves), namedtuples, dataclasses (their fields, then the
+other attributes an instance holds) and classes registered with `register`. Everything else is a leaf.
 """
 from __future__ import annotations
 
@@ -83,6 +83,8 @@ def _node_of(x) -> tuple[Any, list, Hashable] | None:
         return t, list(x), None
     if dataclasses.is_dataclass(x) and not isinstance(x, type):
         names = tuple(f.name for f in dataclasses.fields(x))
+        # and the attributes __init__ set besides its fields, which the rebuilt object, made without it, needs
+        names += tuple(n for n in getattr(x, "__dict__", ()) if n not in names)
         return t, [getattr(x, n) for n in names], names
     return None
 
@@ -97,7 +99,7 @@ def _rebuild(t, aux, children):
     if t is None:
         return None
     if t in _registry:
-        return _registry[t][1](aux, children)
+        return _registry[t][1](aux, tuple(children))  # (a tuple, as jax passes)
     if issubclass(t, tuple):
         return t(*children)
     obj = object.__new__(t)

@@ -342,7 +342,9 @@ def take(a, indices, axis: int | None = None, out=None, mode: str | None = None,
     """Elements of `a` at `indices` along `axis` (of the flattened array when `axis` is None).
 
     `mode`: None / "raise" (out-of-bounds raises; negative indices count from the end),
-    "wrap", "clip" (as NumPy: negative indices clip to 0), or "fill" (read `fill_value`).
+    "wrap", "clip" (as NumPy: negative indices clip to 0), or "fill" (read `fill_value`, NaN
+    by default for floats). Traced indices (under jit or vmap) cannot be checked: with None /
+    "raise", out-of-bounds ones read the fill value, as in jax.
     jax's hints `unique_indices` and `indices_are_sorted` are accepted; they do not change the
     result. `out` is None only: arrays are values.
 
@@ -368,6 +370,8 @@ def take(a, indices, axis: int | None = None, out=None, mode: str | None = None,
         a, axis = _ravel(a), 0
     axis = axis_index("take", axis, a.ndim)
     i = _index_operand("take", indices)
+    if mode is None and isinstance(i, Tracer):  # (unchecked: read the fill value, as jax, rather than clamp)
+        mode = "fill"
     if mode in ("wrap", "clip"):
         if a.shape[axis] == 0:
             raise op_error(IndexOutOfBoundsError, "take", f"cannot take with mode={mode!r} from an empty axis",
@@ -394,7 +398,7 @@ def take_along_axis(arr, indices, axis: int | None = -1, mode: str | None = None
     """`arr` at `indices` along `axis`, matching the other axes (as NumPy's take_along_axis).
 
     Negative indices count from the end, unless `wrap_negative_indices=False` (jax's): then
-    they are out of bounds, as any other, for `mode` to handle.
+    they are out of bounds, as any other, for `mode` to handle (as in `take`).
 
     >>> import fluxion.numpy as fnp
     >>> x = fnp.asarray([[10, 30, 20], [60, 40, 50]])
@@ -413,6 +417,8 @@ def take_along_axis(arr, indices, axis: int | None = -1, mode: str | None = None
     if axis is None:
         arr, axis = _ravel(arr), 0
     mode = _mode("take_along_axis", mode, _GET_MODES)
+    if mode is None and isinstance(indices, Tracer):  # (as take)
+        mode = "fill"
     if wrap_negative_indices is False:
         indices = _negative_outside(_index_operand("take_along_axis", indices),
                                     arr.shape[axis_index("take_along_axis", axis, arr.ndim)], mode)

@@ -311,6 +311,19 @@ def test_unravel_of_the_wrong_shape_names_the_expected_shape():
         unravel(fnp.ones((2, 3)))
 
 
+def test_unravel_of_another_dtype_is_refused_as_in_jax_rather_than_cast():
+    from jax.flatten_util import ravel_pytree as jax_ravel_pytree
+    tree = [fnp.ones(2), fnp.ones(2, dtype=fnp.int8)]
+    _, unravel = ravel_pytree(tree)
+    _, jax_unravel = jax_ravel_pytree([np.ones(2, np.float32), np.ones(2, np.int8)])
+    for wrong in (np.full(4, 3.7, np.float16), np.full(4, 3, np.int32)):
+        with pytest.raises(TypeError):
+            jax_unravel(wrong)
+        with pytest.raises(TypeError, match=f"expected an array of dtype float32, the flat array's, got {wrong.dtype}"):
+            unravel(fnp.asarray(wrong))
+    assert unravel(np.full(4, 3.7, np.float32))[1].tolist() == [3, 3]  # (the int8 leaf's own cast)
+
+
 def _loss(tree):
     return fnp.sum(tree["w"] ** 2) * tree["s"] + fnp.sum(fnp.sin(tree["b"])) + fnp.sum(tree["rest"][1][0])
 

@@ -111,9 +111,20 @@ def test_one_level_views_of_structures_match_jax(t):
     if jtu.is_tree_node(type(t)):
         children, aux = tu.flatten_one_level(t)
         assert list(children) == list(jtu.flatten_one_level(t)[0])
+        keyed, keyed_aux = tu.flatten_one_level_with_keys(t)
+        assert [c for _, c in keyed] == list(children) and keyed_aux == aux
+        assert [tu.keystr((k,)) for k, _ in keyed] == _first_steps(t)
     else:
-        with pytest.raises(ValueError):
-            tu.flatten_one_level(t)
+        for one_level in (tu.flatten_one_level, tu.flatten_one_level_with_keys):
+            with pytest.raises(ValueError):
+                one_level(t)
+
+
+def _first_steps(t) -> list[str]:
+    """The first step of each child's key path in jax, as text (jax names a namedtuple's every child `a`)."""
+    if isinstance(t, Point):
+        return [".x", ".y"]
+    return [jtu.keystr(path) for path, _ in jtu.tree_flatten_with_path(t, is_leaf=lambda x: x is not t)[0]]
 
 
 @pytest.mark.parametrize("typ", [int, float, type(None), tuple, list, dict, Point, collections.OrderedDict, object])

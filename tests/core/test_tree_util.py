@@ -248,3 +248,33 @@ def test_is_leaf_takes_path_matches_jax():
         assert [(tu.keystr(p), x) for p, x in got] == [(jtu.keystr(p), x) for p, x in want]
     assert tu.tree_map_with_path(lambda p, x: len(p), t, is_leaf=stop, is_leaf_takes_path=True) == \
         jtu.tree_map_with_path(lambda p, x: len(p), t, is_leaf=stop, is_leaf_takes_path=True)
+
+
+def test_a_registered_class_is_rebuilt_from_a_tuple_of_children_as_in_jax():
+    class Node:
+        def __init__(self, a, b):
+            self.a, self.b = a, b
+
+    for registry in (tu, jtu):  # an unflatten function doing tuple arithmetic on its children
+        registry.register_pytree_node(Node, lambda n: ((n.a,), n.b), lambda aux, c: Node(*(c + (aux,))))
+        out = registry.tree_map(lambda x: x * 2, Node(1, "b"))
+        assert (out.a, out.b) == (2, "b")
+
+
+def test_a_dataclass_keeps_the_attributes_its_init_set_besides_its_fields():
+    @dataclasses.dataclass
+    class Layer:
+        w: object
+        n: int = dataclasses.field(init=False, default=3)
+
+        def __post_init__(self):
+            self.scale = 2.0
+
+    layer = Layer(fnp.ones(2))
+    mapped = tu.tree_map(lambda x: x, layer)
+    assert (mapped.n, mapped.scale) == (3, 2.0) and mapped.w is layer.w
+
+    def f(layer):
+        return layer.w * layer.scale * layer.n
+    np.testing.assert_array_equal(fx.jit(f)(layer), f(layer))
+    np.testing.assert_array_equal(fx.grad(lambda l: f(l).sum(), allow_int=True)(layer).w, np.full(2, 6.0))

@@ -1,4 +1,5 @@
 """fx.config.update sets the same switches as assigning them, under their names or jax's."""
+import numpy as np
 import pytest
 
 import fluxion as fx
@@ -31,11 +32,21 @@ def test_update_sets_the_cache_size_and_checks_it(restored):
             fx.config.update("jit_cache_size", bad)
 
 
-def test_enable_x64_is_accepted_and_changes_no_dtype():
-    fx.config.update("jax_enable_x64", True)
+def test_enable_x64_is_accepted_and_changes_no_dtype_with_a_warning_saying_so():
+    with pytest.warns(UserWarning, match="Python floats give float32"):
+        fx.config.update("jax_enable_x64", True)
     assert fnp.asarray(1.0).dtype == fnp.float32 and fnp.asarray(1.0, fnp.float64).dtype == fnp.float64
     with pytest.raises(fx.errors.InvalidArgumentError, match="cannot be turned off"):
         fx.config.update("jax_enable_x64", False)
+
+
+def test_default_matmul_precision_is_accepted_and_products_stay_at_full_precision():
+    a = np.random.default_rng(0).standard_normal((64, 64)).astype(np.float32)
+    for name in ("bfloat16", "tensorfloat32", "highest", None):
+        fx.config.update("jax_default_matmul_precision", name)
+        np.testing.assert_allclose(fx.jit(fnp.matmul)(a, a), a.astype(np.float64) @ a, rtol=1e-4, atol=1e-4)
+    with pytest.raises(fx.errors.InvalidArgumentError, match="default_matmul_precision must be a name"):
+        fx.config.update("jax_default_matmul_precision", 3)
 
 
 def test_unknown_switch_names_the_known_ones():

@@ -159,6 +159,19 @@ def test_take_and_polyval_hints_match_jax(jax):
         same(fnp.polyval(fnp.asarray(p), fnp.asarray(x), unroll=unroll), jax.numpy.polyval(p, x, unroll=unroll))
 
 
+def test_traced_out_of_bounds_indices_of_take_read_the_fill_value_as_in_jax(jax):
+    i = np.array([0, 3, 12, -1, -13])
+    for x in (np.arange(10.0), np.arange(10) * 3):
+        expected = jax.numpy.take(x, i)
+        same(fx.jit(fnp.take)(fnp.asarray(x), fnp.asarray(i)), expected)
+        same(fx.vmap(lambda j: fnp.take(fnp.asarray(x), j))(fnp.asarray(i)), expected)
+        with pytest.raises(IndexError, match="index 12 is out of bounds"):  # concrete ones are checked
+            fnp.take(fnp.asarray(x), fnp.asarray(i))
+    y, k = np.arange(12.0).reshape(3, 4), np.array([[0, 5], [1, -1], [3, 4]])
+    same(fx.jit(lambda a, j: fnp.take_along_axis(a, j, axis=1))(fnp.asarray(y), fnp.asarray(k)),
+         jax.numpy.take_along_axis(y, k, axis=1))
+
+
 @pytest.mark.parametrize("obj", [[4, 1], [-1, 0], [7]])
 def test_delete_of_distinct_traced_indices_matches_jax(jax, obj):
     x = np.arange(6) * 10

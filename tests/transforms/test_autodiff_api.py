@@ -161,6 +161,17 @@ def test_argnums_and_has_aux():
     assert float(value) == 6.0 and float(g) == 3.0
 
 
+def test_has_aux_takes_a_list_of_two_as_the_pair_as_jax():
+    import jax
+    f = lambda x: [x * 2, x + 1]  # noqa: E731
+    for transform in ("grad", "jacfwd", "jacrev"):
+        got = getattr(fx, transform)(f, has_aux=True)(1.5)
+        want = getattr(jax, transform)(f, has_aux=True)(1.5)
+        assert [float(v) for v in got] == [float(v) for v in want] == [2.0, 2.5]
+    with pytest.raises(TypeError, match="returned a tuple of length 3; it must return a pair"):
+        fx.grad(lambda x: (x, 1, 2), has_aux=True)(1.0)
+
+
 def test_jvp_with_has_aux_returns_the_aux_values_as_jax():
     f = lambda x, y: (fnp.sin(x) * y, {"c": fnp.cos(x), "n": 3})  # noqa: E731
     x, y = fnp.asarray([0.5, 1.0], dtype=fnp.float64), fnp.asarray(2.0, dtype=fnp.float64)

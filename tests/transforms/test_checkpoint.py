@@ -365,6 +365,22 @@ def test_named_policies_give_the_gradients_of_jax(policy_name):
     _assert_trees_close(got, jax.tree.map(np.asarray, ref), 1e-10)
 
 
+@pytest.mark.parametrize("saves", ["all", "all but a name"])
+def test_a_saved_branch_closing_over_an_argument_is_replayed(saves):
+    jax = jax_x64()
+    policy_of = lambda cp: (lambda *a, **k: True) if saves == "all" else cp.save_anything_except_these_names("h")  # noqa
+
+    def make(m, lax):
+        def f(w, x):
+            a = lax.cond(x > 0, lambda x: m.sin(w * x), lambda x: m.cos(w * x), x)
+            return a + lax.switch(1, [lambda x: w * x, lambda x: m.exp(w * x)], x)
+        return f
+    f = fx.checkpoint(make(fnp, fx.lax), policy=policy_of(fx.checkpoint_policies))
+    g = jax.checkpoint(make(jax.numpy, jax.lax), policy=policy_of(jax.checkpoint_policies))
+    for x in (0.5, -0.5):
+        np.testing.assert_allclose(fx.grad(f)(2.0, x), jax.grad(g)(2.0, x), rtol=1e-6)
+
+
 def test_named_policies_save_the_named_values_and_combine():
     from fluxion.ad_checkpoint import checkpoint_name, checkpoint_policies as cp
     params, x = _params(), fx_rand(2, 4)

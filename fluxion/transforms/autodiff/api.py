@@ -16,6 +16,7 @@ from ...ops import elementwise as E
 from ...ops._ad import Zero, differentiable, instantiate, zeros
 from .._convert import call_converted_for_updates
 from .blocks import EagerJVP, EagerLinearizer, backward_env, eager_backward
+from .custom import _describe
 from .reverse_only import ReverseOnlyError, loops_taped, refusing_reverse_only
 from .jvp import JVPInterpreter, JVPTracer
 from .partial_eval import StagingInterpreter
@@ -144,9 +145,9 @@ def _split_aux(interp: JVPInterpreter, out, has_aux: bool) -> tuple:
     """(output, aux) of a function's result; aux's values are taken out of `interp`'s tracers."""
     if not has_aux:
         return out, None
-    if not (isinstance(out, tuple) and len(out) == 2):
-        raise op_error(TypeError, "has_aux", "the function must return a pair (output, aux)",
-                       "return (output, aux), or drop has_aux=True")
+    if not (isinstance(out, (tuple, list)) and len(out) == 2):
+        raise op_error(TypeError, "has_aux", f"the function returned {_describe(out)}; it must return a pair "
+                       "(output, aux)", "return (output, aux), or drop has_aux=True")
     return out[0], tree.map(lambda a: interp.unpack(a)[0], out[1])
 
 
