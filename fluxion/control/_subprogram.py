@@ -19,7 +19,7 @@ import numpy as np
 
 from ..core import dtypes, tree
 from ..core.array import Array, Tracer, to_array
-from ..core.errors import DTypeError, FluxionError, ShapeError, op_error
+from ..core.errors import DTypeError, FluxionError, ShapeError, a_type, op_error
 from ..core.interpreters import push, use
 from ..core.program import Equation, Literal, Program, Var, frozen, has_effects
 from ..core.rules import effectful_functions
@@ -196,7 +196,7 @@ def arrays(op: str, what: str, value) -> tuple[list[Array], TreeDef]:
     leaves, treedef = tree.flatten(value)
     for x in leaves:
         if not isinstance(x, _ARRAYLIKE):
-            raise op_error(TypeError, op, f"{what} holds a {type(x).__name__}, which is not an array",
+            raise op_error(TypeError, op, f"{what} holds {a_type(x)}, which is not an array",
                            "use arrays (or pytrees of arrays) only; functions can close over other Python values")
     return [to_array(x) for x in leaves], treedef
 

@@ -143,6 +143,12 @@ def require_callable(op: str, f) -> None:
                        f"pass the function itself: fx.{op}(f), not fx.{op}(f(x))")
 
 
+def a_type(x) -> str:
+    """`x`'s type name with its article, for messages: "a str", "an object"."""
+    name = type(x).__name__
+    return ("an " if name[:1].lower() in "aeiou" else "a ") + name
+
+
 def _short(x, width: int = 40) -> str:
     text = " ".join(repr(x).split())
     return text if len(text) <= width else text[:width - 3] + "..."

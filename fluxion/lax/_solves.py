@@ -27,7 +27,7 @@ from ..control._derive import staging_below
 from ..control.linear_solve import linear_solve_p, linearizing
 from ..core import tree
 from ..core.array import Array, to_array
-from ..core.errors import ArgumentTypeError, ShapeError, op_error, require_callable
+from ..core.errors import ArgumentTypeError, ShapeError, a_type, op_error, require_callable
 from ..core.interpreters import EagerInterpreter, _ctx
 from ..flatten_util import ravel_pytree
 from ..numpy import zeros_like
@@ -74,7 +74,7 @@ def _solution(op: str, what: str, out, name: str, like, has_aux: bool, fix: str)
     if has_aux:
         if not (isinstance(out, (tuple, list)) and len(out) == 2):
             raise op_error(ArgumentTypeError, op, f"with has_aux=True, {what} must return a pair (solution, aux), "
-                           f"got a {type(out).__name__}", "return (solution, aux), or pass has_aux=False")
+                           f"got {a_type(out)}", "return (solution, aux), or pass has_aux=False")
         out, aux = out[0], _as_arrays(out[1])
     leaves, x_tree = tree.flatten(out)
     leaves = [to_array(v) for v in leaves]

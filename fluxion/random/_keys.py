@@ -16,7 +16,7 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.array import Array, to_array
-from ..core.errors import DTypeError, ShapeError, op_error
+from ..core.errors import DTypeError, ShapeError, a_type, op_error
 from ..numpy._convert import convert
 from ..ops import elementwise as E
 from ..ops import shape as S
@@ -43,7 +43,7 @@ def check_key(op: str, key, ops=BIND) -> tuple[Array, Array]:
     try:
         key = to_array(key)
     except TypeError:  # (such as a typed jax key, which is no array)
-        raise op_error(TypeError, f"random.{op}", f"got a {type(key).__name__} where a key was expected",
+        raise op_error(TypeError, f"random.{op}", f"got {a_type(key)} where a key was expected",
                        f"{_KEY_FIX} (a jax key's words are jax.random.key_data(key))") from None
     if key.dtype != dtypes.uint32:
         raise op_error(DTypeError, f"random.{op}", f"a key is a uint32 array of shape (2,), got dtype {key.dtype}",

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..core import tree
 from ..core.array import Tracer, to_array
-from ..core.errors import op_error, require_callable
+from ..core.errors import a_type, op_error, require_callable
 from ..core.interpreters import push
 from ..core.program import Program, evaluate
 from ..core.types import ArrayType
@@ -64,7 +64,7 @@ def stage(fun: Callable, in_tree, avals: Sequence[ArrayType], op: str) -> tuple[
             try:
                 arrays.append(to_array(o))
             except (TypeError, ValueError):
-                raise op_error(TypeError, op, f"{_name(fun)} returned a {type(o).__name__}, which is not an array",
+                raise op_error(TypeError, op, f"{_name(fun)} returned {a_type(o)}, which is not an array",
                                "return only arrays and numbers (in tuples, lists or dicts)") from None
         return dce(staging.program(arrays)), out_tree
 

@@ -36,7 +36,7 @@ from ..core import dtypes, tree
 from ..core.array import HOST, PYTHON_SCALARS, Array, Tracer, to_array
 from ..core.checking import CHECKER
 from ..core.device import CPU, get as get_device, placement
-from ..core.errors import (ArgumentError, ConcretizationError, TracerLeakError, UnsupportedError, op_error,
+from ..core.errors import (ArgumentError, ConcretizationError, TracerLeakError, UnsupportedError, a_type, op_error,
                            require_callable)
 from ..core.interpreters import EAGER, _ctx, push
 from ..core.program import Program
@@ -75,7 +75,7 @@ def trace(f: Callable, args: tuple, kwargs: dict, static_argnums: Sequence[int] 
             bad = [x for x in out_leaves if not isinstance(x, (Array, np.ndarray, np.generic, *PYTHON_SCALARS))]
             if not bad or isinstance(e, ConcretizationError):  # (such as an undefined variable's own error)
                 raise
-            raise op_error(TypeError, "jit", f"the function returned a {type(bad[0]).__name__} ({bad[0]!r:.40}), "
+            raise op_error(TypeError, "jit", f"the function returned {a_type(bad[0])} ({bad[0]!r:.40}), "
                            "which is not an array", "return only arrays and numbers (in tuples, lists or dicts); "
                            "compute other values outside the jitted function") from None
 
@@ -98,7 +98,7 @@ def _traceable(x, i, in_tree, args, static_argnums, arguments) -> Array:
     except (TypeError, ValueError):
         name, ref = arguments.leaves(in_tree, len(args), static_argnums)[i]
         fix = f"mark it static ({arguments.hint([ref])}) or pass an array"
-        what = f"a {type(x).__name__}, which is not an array"
+        what = f"{a_type(x)}, which is not an array"
         if _placeholder(x) is not x:
             fix = "pass an array of that type; to compile for a type without an array, call .lower(...) on the " \
                   "jitted function, or use fx.eval_shape for the output types"

@@ -80,6 +80,7 @@ def test_checkpoint_with_static_argnums_out_of_range_is_refused_as_in_jax():
 def test_jit_of_a_function_returning_a_string_names_the_value():
     _raises(TypeError, lambda: fx.jit(lambda x: (x, "done"))(fnp.ones(2)),
             "jit: the function returned a str ('done'), which is not an array")
+    _raises(TypeError, lambda: fx.jit(lambda x: x)(object()), "argument `x` is an object, which is not an array")
     with pytest.raises(TypeError):
         jax.jit(lambda x: (x, "done"))(jnp.ones(2))
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from ...core import tree
 from ...core.array import Array, Tracer, to_array
-from ...core.errors import DTypeError, MissingRuleError, ShapeError, TracerLeakError, op_error
+from ...core.errors import DTypeError, MissingRuleError, ShapeError, TracerLeakError, a_type, op_error
 from ...core.interpreters import Interpreter, _ctx, push, use
 from ...core.primitive import Primitive, abstract_eval, transpose_rules
 from ...core.types import ArrayType
@@ -320,7 +320,7 @@ def _name(fun) -> str:
 
 def _describe(x) -> str:
     if isinstance(x, (tuple, list)):
-        return f"a {type(x).__name__} of length {len(x)}"
+        return f"{a_type(x)} of length {len(x)}"
     return f"a value of type {type(x).__name__}"
 
 
@@ -471,7 +471,7 @@ class _Custom:
     def _leaf(self, x) -> Array:
         if isinstance(x, (Array, np.ndarray, np.generic, bool, int, float, complex)):
             return to_array(x)
-        raise op_error(TypeError, self._kind, f"an argument of {_name(self.fun)} holds a {type(x).__name__}, "
+        raise op_error(TypeError, self._kind, f"an argument of {_name(self.fun)} holds {a_type(x)}, "
                        "which is not an array", "list that argument's position in nondiff_argnums")
 
 
