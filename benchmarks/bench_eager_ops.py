@@ -61,6 +61,7 @@ def _fluxion(op):
         "relu(x)": lambda: fx.nn.relu(x),
         "softmax(x, -1)": lambda: fx.nn.softmax(x, axis=-1),
         "logsumexp(v)": lambda: fsp.logsumexp(v),
+        "sigmoid(x)": lambda: fx.nn.sigmoid(x),
     }[op]
 
 
@@ -102,6 +103,7 @@ def _numpy(op):
         "relu(x)": lambda: np.maximum(x, 0),
         "softmax(x, -1)": lambda: special.softmax(x, axis=-1),
         "logsumexp(v)": lambda: special.logsumexp(v),
+        "sigmoid(x)": lambda: special.expit(x),
     }[op]
 
 
@@ -149,6 +151,7 @@ def _torch(op):
         "relu(x)": lambda: torch.relu(x),
         "softmax(x, -1)": lambda: torch.softmax(x, -1),
         "logsumexp(v)": lambda: torch.logsumexp(v, 0),
+        "sigmoid(x)": lambda: torch.sigmoid(x),
     }[op]
 
 
@@ -190,6 +193,7 @@ def _jax(op):
         "relu(x)": lambda: block(jax.nn.relu(x)),
         "softmax(x, -1)": lambda: block(jax.nn.softmax(x, axis=-1)),
         "logsumexp(v)": lambda: block(jax.scipy.special.logsumexp(v)),
+        "sigmoid(x)": lambda: block(jax.nn.sigmoid(x)),
     }[op]
 
 
@@ -198,7 +202,7 @@ OPS = ["x[1:3]", "x[idx]", "x.at[1].set(r)", "sum(x, axis=0)", "mean(x)", "x @ y
        "concatenate([x, y])", "x.reshape(2, 8)", "x.T", "maximum(x, 0.0)", "x * 2.0", "x > 0", "asarray(ndarray)",
        "float(v[0])", "s.item()", "grad(sum(sin(v) * v))", "x / 2.0", "x ** 2", "max(x, axis=-1)", "std(x)",
        "x.astype(int32)", "clip(x, -1, 1)", "sort(v)", "arange(10)", "norm(v)", "relu(x)", "softmax(x, -1)",
-       "logsumexp(v)"]
+       "logsumexp(v)", "sigmoid(x)"]
 NUMPY_LESS = {"grad(sum(sin(v) * v))"}  # NumPy has no autodiff
 
 

@@ -107,8 +107,12 @@ def eager_getitem(x: Array, idx):
             out = v[idx]
         except (IndexError, ValueError):  # the general path names the index and the fix
             return None
-        # a copy, as the slice kernel's (and 0-d where NumPy gives a scalar)
-        out = out.copy() if out.__class__ is np.ndarray else np.array(out)
+        # a copy, as the slice kernel's (and 0-d where NumPy gives a scalar), unless the view holds
+        # every element in order (x[None], x[:]), as a reshape's does
+        if out.__class__ is not np.ndarray:
+            out = np.array(out)
+        elif out.size != v.size or not out.flags.c_contiguous:
+            out = out.copy()
     elif (i := _with_arrays(idx, v.shape)) is not None:
         try:  # NumPy's bounds are the plan's: [-n, n)
             out = v[i]  # (a new array: NumPy's advanced indexing copies)
@@ -133,7 +137,7 @@ def eager_set(x: Array, idx, values, fix: str, op: str = "set"):
         if u.dtype is not v.dtype:
             return None
     elif values.__class__ is float and v.dtype in _WIDE_REAL:
-        u = values
+        u = v.dtype.type(values)  # (np.add.at takes its slow loop for a value of another dtype)
     else:
         return None
     if (i := _with_arrays(idx, v.shape)) is not None:
@@ -143,8 +147,12 @@ def eager_set(x: Array, idx, values, fix: str, op: str = "set"):
         try:
             if op == "set":
                 out[i] = u
-            else:
+            elif i.__class__ is not np.ndarray or v.ndim == 1:  # (NumPy's fast loop)
                 np.add.at(out, i, u)
+            elif _distinct(i, v.shape[0]):
+                out[i] += u  # (where each index is another row, as np.add.at, many times faster)
+            else:
+                _add_rows(out, i, u)
         except (IndexError, ValueError):  # the general path names the index (or the shapes) and the fix
             return None
     else:
@@ -156,6 +164,31 @@ def eager_set(x: Array, idx, values, fix: str, op: str = "set"):
     y = Array.__new__(Array)
     y._value, y._weak = out, x._weak
     return y
+
+
+def _distinct(i: np.ndarray, n: int) -> bool:
+    """Whether the index `i` (from `_with_arrays`) of rows of `n` picks each once: a mask does,
+    and an integer array does where no two of its entries name one row."""
+    if i.dtype is _BOOL:
+        return True
+    if not n:
+        return False
+    rows = i.ravel() % n  # (an out-of-bounds index raises where it is used)
+    if rows.size * 8 < n:
+        rows.sort()
+        return not (rows[1:] == rows[:-1]).any()
+    return np.bincount(rows, minlength=n).max(initial=0) <= 1
+
+
+def _add_rows(out: np.ndarray, i: np.ndarray, u) -> None:
+    """`np.add.at(out, i, u)` for integer indices `i` of rows, as one add.at at flat positions,
+    which takes NumPy's fast loop (rows take its slow one)."""
+    n = out.shape[0]
+    if ((i < -n) | (i >= n)).any():
+        raise IndexError("out of bounds")
+    r = out.size // n
+    at = ((i + (i < 0) * n)[..., None] * r + np.arange(r)).ravel()
+    np.add.at(out.reshape(-1), at, np.broadcast_to(u, i.shape + out.shape[1:]).ravel())
 
 
 _WIDE_REAL = frozenset((dtypes.float32, dtypes.float64))

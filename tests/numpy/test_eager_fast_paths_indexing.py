@@ -23,6 +23,8 @@ INDICES = {
     "c, 1:3": (C, slice(1, 3)), "s, r": (S, R), "s, s, s": (S, S, S), "::-1, r": (slice(None, None, -1), R),
     "r, 1, ..., s": (R, 1, Ellipsis, S), "out of bounds": (fnp.asarray(np.array([4])),),
     "out of bounds, negative": (slice(None), fnp.asarray(np.array([-6]))), "too many": (R, R, R, R),
+    "distinct": fnp.asarray(np.array([2, 0, -1])), "one row named both ways": fnp.asarray(np.array([-4, 0, 1])),
+    "2-d, repeated": fnp.asarray(np.array([[1, -1], [3, 1]])), "out of bounds among rows": fnp.asarray(np.array([1, 4])),
 }
 
 
