@@ -55,9 +55,9 @@ def update(name: str, value) -> None:
     key = name[4:] if name.startswith("jax_") else name
     if key == "enable_x64":
         if value:
-            warnings.warn("jax_enable_x64 changes nothing: fluxion always has 64-bit types, and Python floats give float32; "
-                          "ask for float64 where you want it (fnp.asarray(x, dtype=fnp.float64), dtype= of the "
-                          "function making the array)", stacklevel=2)
+            warnings.warn("jax_enable_x64 changes nothing: fluxion always has 64-bit types, and Python floats "
+                          "give float32; ask for float64 where you want it (fnp.asarray(x, dtype=fnp.float64), "
+                          "dtype= of the function making the array)", stacklevel=2)
             return
         raise InvalidArgumentError("config.update: 64-bit types cannot be turned off in fluxion; fix: leave out "
                                    "jax_enable_x64=False (Python floats already give float32, ints int64)")

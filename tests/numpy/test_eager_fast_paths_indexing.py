@@ -24,7 +24,8 @@ INDICES = {
     "r, 1, ..., s": (R, 1, Ellipsis, S), "out of bounds": (fnp.asarray(np.array([4])),),
     "out of bounds, negative": (slice(None), fnp.asarray(np.array([-6]))), "too many": (R, R, R, R),
     "distinct": fnp.asarray(np.array([2, 0, -1])), "one row named both ways": fnp.asarray(np.array([-4, 0, 1])),
-    "2-d, repeated": fnp.asarray(np.array([[1, -1], [3, 1]])), "out of bounds among rows": fnp.asarray(np.array([1, 4])),
+    "2-d, repeated": fnp.asarray(np.array([[1, -1], [3, 1]])),
+    "out of bounds among rows": fnp.asarray(np.array([1, 4])),
 }
 
 
