@@ -173,7 +173,7 @@ def _distinct(i: np.ndarray, n: int) -> bool:
         return True
     if not n:
         return False
-    rows = i.ravel() % n  # (an out-of-bounds index raises where it is used)
+    rows = i.ravel().astype(np.int64) % n  # (an out-of-bounds index raises where it is used)
     if rows.size * 8 < n:
         rows.sort()
         return not (rows[1:] == rows[:-1]).any()
@@ -183,7 +183,7 @@ def _distinct(i: np.ndarray, n: int) -> bool:
 def _add_rows(out: np.ndarray, i: np.ndarray, u) -> None:
     """`np.add.at(out, i, u)` for integer indices `i` of rows, as one add.at at flat positions,
     which takes NumPy's fast loop (rows take its slow one)."""
-    n = out.shape[0]
+    n, i = out.shape[0], i.astype(np.int64, copy=False)  # (a narrow dtype would overflow below)
     if ((i < -n) | (i >= n)).any():
         raise IndexError("out of bounds")
     r = out.size // n
