@@ -50,8 +50,7 @@ def ravel_pytree(pytree) -> tuple[Array, Callable[[Array], Any]]:
 
 
 def _unravel(treedef: TreeDef, flat_dtype, shapes: tuple, dtypes: tuple, offsets: tuple, flat) -> Any:
-    if not isinstance(flat, Array):
-        flat = fnp.asarray(flat)
+    flat = fnp.asarray(flat)
     expected = (offsets[-1],)
     if tuple(flat.shape) != expected:
         raise op_error(InvalidArgumentError, "unravel", f"expected a 1-D array of shape {expected}, got shape "

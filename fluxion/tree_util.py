@@ -81,7 +81,8 @@ def flatten_one_level(tree) -> tuple[list, Any]:
     >>> tu.flatten_one_level({"b": [1, 2], "a": 3})
     ([3, [1, 2]], ('a', 'b'))
     """
-    return _one_level("flatten_one_level", tree)[1:]
+    t, children, aux = _one_level("flatten_one_level", tree)
+    return children, aux[0] if _keyed(t) else aux  # (the keys are kept beside the class's own aux data)
 
 
 def flatten_one_level_with_keys(tree) -> tuple[list[tuple[Any, Any]], Any]:
@@ -91,19 +92,18 @@ def flatten_one_level_with_keys(tree) -> tuple[list[tuple[Any, Any]], Any]:
     >>> tu.flatten_one_level_with_keys({"b": 1, "a": 2})
     ([(DictKey(key='a'), 2), (DictKey(key='b'), 1)], ('a', 'b'))
     """
-    td, children, aux = _one_level("flatten_one_level_with_keys", tree)
-    return list(zip(_child_keys(td), children)), aux
+    t, children, aux = _one_level("flatten_one_level_with_keys", tree)
+    keys = _child_keys(PyTreeDef(t, aux, (tree_structure(0),) * len(children)))
+    return list(zip(keys, children)), aux[0] if _keyed(t) else aux
 
 
-def _one_level(op: str, tree) -> tuple[PyTreeDef, list, Any]:
-    """The structure of `tree`'s root node over leaves, its children and the node's own aux data."""
+def _one_level(op: str, tree) -> tuple[type, list, Any]:
+    """`tree`'s root node: its type, children and aux data (as `_node_of`), or an error for a leaf."""
     node = _node_of(tree)
     if node is None:
         raise InvalidArgumentError(f"{op}: {type(tree).__name__} is a leaf, not a pytree node; fix: "
                                    "pass a container (a tuple, list, dict, dataclass or registered class)")
-    t, children, aux = node
-    td = PyTreeDef(t, aux, (tree_structure(0),) * len(children))
-    return td, children, aux[0] if _keyed(t) else aux  # (the keys are kept beside the class's own aux data)
+    return node
 
 
 def is_tree_node(typ: type) -> bool:

@@ -169,9 +169,9 @@ def eager_set(x: Array, idx, values, fix: str, op: str = "set"):
 def _distinct(i: np.ndarray, n: int) -> bool:
     """Whether the index `i` (from `_with_arrays`) of rows of `n` picks each once: a mask does,
     and an integer array does where no two of its entries name one row."""
-    if i.dtype is _BOOL:
+    if i.dtype is _BOOL or not i.size:
         return True
-    if not n:
+    if not n:  # (every index is out of bounds: the general path names one)
         return False
     rows = i.ravel().astype(np.int64) % n  # (an out-of-bounds index raises where it is used)
     if rows.size * 8 < n:

@@ -69,3 +69,13 @@ def test_a_boolean_array_adds_as_an_or_and_a_value_of_another_dtype_is_converted
     check(lambda x: x.at[R].add(fnp.asarray(np.ones((4, 5, 6), bool)[:4])), b)
     check(lambda x: x.at[R].set(fnp.asarray(np.ones((4, 5, 6), np.float64))), X)
     check(lambda x: x.at[R, C].add(2), X)
+
+
+@pytest.mark.parametrize("shape, index", [((0, 3), []), ((2, 3), []), ((0, 3), [0])])
+def test_adds_at_no_rows_or_into_none_match_the_general_path_and_numpy(shape, index):
+    x, i = fnp.zeros(shape), fnp.asarray(np.array(index, np.int64))
+    check(lambda x: x.at[i].add(1.0), x)
+    if not (shape[0] == 0 and index):  # (NumPy raises for that one, as fluxion does)
+        want = np.zeros(shape, np.float32)
+        np.add.at(want, np.array(index, np.int64), np.float32(1.0))
+        np.testing.assert_array_equal(np.asarray(x.at[i].add(1.0)), want)
