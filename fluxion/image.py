@@ -25,7 +25,7 @@ import numpy as np
 
 from . import numpy as fnp
 from .core.array import Array
-from .core.errors import ShapeError, op_error
+from .core.errors import ConcretizationError, ShapeError, op_error
 
 __all__ = ["ResizeMethod", "resize", "scale_and_translate"]
 
@@ -95,6 +95,8 @@ def _method(op: str, method) -> ResizeMethod:
         return method
     if isinstance(method, str):
         return ResizeMethod.from_string(method)
+    if isinstance(method, enum.Enum):  # another library's member of the same name (jax.image.ResizeMethod)
+        return ResizeMethod.from_string(method.name.lower())
     raise op_error(TypeError, op, f"method must be a string or a ResizeMethod, got {method!r}",
                    "pass e.g. method='linear' or method=fluxion.image.ResizeMethod.LINEAR")
 
@@ -103,6 +105,8 @@ def _output_shape(op: str, image: Array, shape) -> tuple[int, ...]:
     """`shape` as a tuple of ints, checked against `image`'s rank; negative sizes are refused."""
     try:
         shape = tuple(operator.index(n) for n in shape)
+    except ConcretizationError:  # (its message names static_argnums)
+        raise
     except TypeError:
         raise op_error(TypeError, op, f"shape must be a sequence of integers, got {shape!r}",
                        "pass the output shape as a tuple of Python ints") from None
@@ -240,6 +244,9 @@ def scale_and_translate(image, shape: Sequence[int], spatial_dims: Sequence[int]
             raise op_error(ShapeError, op, f"spatial dimension {d} is outside the image's {image.ndim} dimensions",
                            f"pass spatial_dims in [{-image.ndim}, {image.ndim})")
         dims.append(d % image.ndim)
+    if len(set(dims)) < len(dims):
+        raise op_error(ValueError, op, f"spatial_dims {tuple(spatial_dims)} names a dimension twice",
+                       "name each dimension to transform once")
     for d, (m, n) in enumerate(zip(image.shape, shape)):
         if m != n and d not in dims:
             raise op_error(ShapeError, op, f"shape[{d}] = {n} differs from the image's size {m}, but dimension {d} "

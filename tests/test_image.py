@@ -140,6 +140,19 @@ def test_resize_accepts_a_resize_method_member():
     assert np.array_equal(np.asarray(resize(x, (7,), ResizeMethod.CUBIC)), np.asarray(resize(x, (7,), "cubic")))
 
 
+@pytest.mark.parametrize("member", [m for m in jimage.ResizeMethod if m.name not in ("CUBIC_PYTORCH", "AREA")],
+                         ids=lambda m: m.name)
+def test_resize_accepts_jax_resize_method_members(member):
+    x = _image((4, 5))
+    ours = resize(x, (7, 3), member)
+    _assert_matches(ours, jimage.resize(np.asarray(x), (7, 3), member), np.float32)
+
+
+def test_a_traced_output_size_names_static_argnums():
+    with pytest.raises(fx.errors.ConcretizationError, match=r"static_argnums=\(1,\)"):
+        fx.jit(lambda image, n: resize(image, (3, n), "linear"))(fnp.zeros((3, 4)), 5)
+
+
 @pytest.mark.parametrize("call,match", [
     (lambda x: resize(x, (3,), "linear"), "one output size per image dimension"),
     (lambda x: resize(x, (3, 4, 5), "nearest"), "one output size per image dimension"),
@@ -153,6 +166,7 @@ def test_resize_accepts_a_resize_method_member():
     (lambda x: scale_and_translate(x, (5, 4), (1,), [1.0], [0.0], "linear"), "add 0 to spatial_dims"),
     (lambda x: scale_and_translate(x, (3, 4), (2,), [1.0], [0.0], "linear"), "pass spatial_dims in"),
     (lambda x: scale_and_translate(x, (3, 4), (1,), [1.0, 2.0], [0.0], "linear"), "one scale and one translation"),
+    (lambda x: scale_and_translate(x, (3, 4), (1, -1), [1.0, 1.0], [0.0, 0.0], "linear"), "each dimension .* once"),
 ])
 def test_bad_arguments_raise_errors_naming_the_fix(call, match):
     with pytest.raises((ValueError, TypeError, NotImplementedError), match=match):

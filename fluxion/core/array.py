@@ -270,6 +270,20 @@ class Tracer(Array):
     def aval(self) -> ArrayType:
         raise NotImplementedError
 
+    @property
+    def device(self):
+        """Where the value under this one lives in eager transformations (grad, vmap); under jit
+        cpu:0, as the call that started the compiled function decides where it runs."""
+        base = self._base()
+        return CPU if base is None else base.device
+
+    def _base(self) -> Array | None:
+        """The eager Array under this value's transformations; None under staging (jit)."""
+        x = self
+        while isinstance(x, Tracer):
+            x = getattr(x, x._payload)
+        return x if isinstance(x, Array) else to_array(x) if isinstance(x, (int, float, complex)) else None
+
     def block_until_ready(self) -> Tracer:  # (a traced value has nothing to wait for: code written for eager use runs)
         return self
 

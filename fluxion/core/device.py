@@ -207,8 +207,9 @@ def device_put(x, device: Device | str | None = None):
     """`x` (an array, a scalar, or a pytree of them) with every array on `device` (default: cpu:0).
 
     Arrays move between the host and XLA devices, and between XLA devices; the weak type of
-    Python scalars is kept. Inside a transformation (jit, grad, vmap) traced values are
-    returned as they are: the call that started the transformation decides where it runs.
+    Python scalars is kept. Under eager transformations (grad, vmap) the move is an operation
+    they differentiate (the cotangent moves back) and batch. Under jit traced values are
+    returned as they are: the call that started the compiled function decides where it runs.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> x = fx.device_put(fnp.arange(3.0), "xla-cpu:0")
@@ -249,7 +250,8 @@ def block_until_ready(x: Any) -> Any:
 def _put(x: Any, device: Device) -> Any:
     """`device_put` to a resolved device."""
     from .array import Tracer, to_array  # array.py imports this module
-    return tree.map(lambda leaf: leaf if isinstance(leaf, Tracer) else device.put(to_array(leaf)), x)
+    from .transfer import move
+    return tree.map(lambda leaf: move(leaf, device) if isinstance(leaf, Tracer) else device.put(to_array(leaf)), x)
 
 
 def like(value: Any, ref: Array) -> Any:

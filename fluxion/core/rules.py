@@ -9,6 +9,9 @@ xla_lowering: dict = {}
 jvp_rules: dict = {}
 transpose_rules: dict = {}
 batch_rules: dict = {}
+# primitives the eager interpreter runs by a function of their operands (Arrays), not by a
+# device's kernel: the move of a traced value between devices (transfer.py)
+eager_rules: dict = {}
 # primitives with effects (a host callback): program passes never remove, merge, fold or rewrite
 # their equations
 effectful: set = set()

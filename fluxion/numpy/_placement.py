@@ -2,14 +2,15 @@
 
 A result is computed where its operands are (on the host for creation functions, which have
 none) and then moved to the device asked for; on an XLA device a new array thus arrives by
-one transfer, and no kernel is compiled to make it. Traced values stay as they are: the call
-that started their transformation decides where it runs (as with fx.device_put).
+one transfer, and no kernel is compiled to make it. Traced values move as with fx.device_put:
+under eager transformations (grad, vmap), not under jit.
 """
 from __future__ import annotations
 
 from ..core.array import Array, Tracer
 from ..core.device import Device, get, placement
 from ..core.errors import op_error
+from ..core.transfer import move
 
 
 def resolve(op: str, device) -> Device | None:
@@ -19,7 +20,9 @@ def resolve(op: str, device) -> Device | None:
 
 def place(op: str, x: Array, device: Device | None, copy: bool | None = None) -> Array:
     """`x` on `device` (None: where it is); with `copy=False` a move is an error, since it copies."""
-    if device is None or isinstance(x, Tracer) or x.device is device:
+    if isinstance(x, Tracer):
+        return x if device is None else move(x, device)
+    if device is None or x.device is device:
         return x
     if copy is False:
         raise op_error(ValueError, op, f"moving the array from {x.device} to {device} needs a copy, but copy=False "

@@ -289,6 +289,8 @@ def _bin_edges(op: str, a, bins, range, weights=None, wide: bool = False) -> Arr
                        "pass a number of bins or the bin edges")
     work = _edges_work(a)
     if isinstance(bins, Tracer):  # traced edges
+        if bins.ndim == 0:  # a traced count (sizes the result): as operator.index's error, naming the fix
+            operator.index(bins)
         if bins.ndim != 1 or bins.shape[0] < 2:
             raise op_error(ShapeError, op, f"bin edges must be 1-d with 2 or more entries, got shape {bins.shape}",
                            "pass the edges of the bins, or their number")

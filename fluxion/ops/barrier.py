@@ -5,11 +5,14 @@ look through. Rematerialization puts it on the inputs of a recomputation, so the
 values are not merged back with the forward pass's (which would keep them alive again).
 
 `checkpoint_name`: the identity on one array, carrying a name that checkpoint policies read
-(`checkpoint_policies.save_only_these_names` and the like)."""
+(`checkpoint_policies.save_only_these_names` and the like).
+
+`device_put` (core/transfer.py): the identity on one array, moving it to another device."""
 from __future__ import annotations
 
 from ..core.primitive import batch_rules, jvp_rules, transpose_rules
-from ._ad import Zero
+from ..core.transfer import device_put_p
+from ._ad import Zero, deflinear
 from ._util import define
 
 optimization_barrier_p = define("optimization_barrier", lambda *avals: tuple(avals), multiple_results=True)
@@ -35,3 +38,7 @@ jvp_rules[checkpoint_name_p] = lambda primals, tangents, *, name: (checkpoint_na
                                                                     tangents[0])
 transpose_rules[checkpoint_name_p] = lambda ct, x, *, name: [ct]
 batch_rules[checkpoint_name_p] = lambda args, dims, *, name: (checkpoint_name_p.bind(*args, name=name), dims[0])
+
+# the move of a traced value between devices (core/transfer.py): linear, its cotangent moving back
+deflinear(device_put_p, lambda ct, x, *, device, src: [device_put_p.bind(ct, device=src, src=device)])
+batch_rules[device_put_p] = lambda args, dims, **params: (device_put_p.bind(*args, **params), dims[0])

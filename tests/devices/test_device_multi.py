@@ -105,6 +105,43 @@ def check_grad_on_the_second_device_matches_the_host():
     np.testing.assert_allclose(np.asarray(placed), np.asarray(host), rtol=1e-12)
 
 
+def check_a_model_split_over_two_devices_differentiates_as_on_the_host():
+    # device_put under grad moves the value, and its cotangent back; the oracle is the host run
+    fx, d0, d1 = _two_devices()
+    fnp = fx.numpy
+
+    def loss(ws, x, move):
+        h = fnp.tanh(move(x, d0) @ ws[0])
+        return fnp.sum(fnp.sin(move(h, d1) @ ws[1]))
+
+    rng = np.random.default_rng(0)
+    ws, x = (fnp.asarray(rng.normal(size=(3, 4))), fnp.asarray(rng.normal(size=(4, 2)))), fnp.asarray(rng.normal(size=3))
+    placed = (fx.device_put(ws[0], d0), fx.device_put(ws[1], d1))
+    grads = fx.grad(loss)(placed, x, fx.device_put)
+    host = fx.grad(loss)(ws, x, lambda v, d: v)
+    assert [g.device for g in grads] == [d0, d1]
+    for g, h in zip(grads, host):
+        np.testing.assert_allclose(np.asarray(g), np.asarray(h), rtol=1e-6)
+    gx = fx.grad(loss, argnums=1)(placed, x, fx.device_put)  # back to the host, where x was
+    assert gx.device is fx.devices()[0]
+    np.testing.assert_allclose(np.asarray(gx), np.asarray(fx.grad(loss, argnums=1)(ws, x, lambda v, d: v)), rtol=1e-6)
+
+
+def check_device_put_under_vmap_jvp_and_hessian_moves_the_value():
+    fx, d0, d1 = _two_devices()
+    fnp = fx.numpy
+    x = fx.device_put(fnp.arange(3.0), d0)
+    assert fx.vmap(lambda z: fx.device_put(z, d1) * 2)(x).device is d1
+    out, tangent = fx.jvp(lambda z: fx.device_put(z, d1) ** 2, (x,), (fnp.ones(3),))
+    assert out.device is d1 and tangent.device is d1
+    np.testing.assert_allclose(np.asarray(tangent), [0.0, 2.0, 4.0])
+    hessian = fx.hessian(lambda z: fnp.sum(fx.device_put(z, d1) ** 3))(x)
+    np.testing.assert_allclose(np.asarray(hessian), np.diag([0.0, 6.0, 12.0]))
+    seen = []
+    fx.grad(lambda z: (seen.append(z.device), fnp.sum(fnp.asarray(z, device=d1)))[1])(x)
+    assert seen == [d0]  # a traced value tells where its value is
+
+
 def check_creation_functions_place_their_results_on_the_second_device():
     fx, _, d1 = _two_devices()
     fnp = fx.numpy

@@ -572,6 +572,8 @@ def test_histogram_of_traced_data_needs_bins_that_do_not_depend_on_it():
     with raises(ConcretizationError, "histogram", "'auto'", "traced data", "number of bins"):
         traced(lambda x: fnp.histogram(x, bins="auto"), fnp.zeros(3))
     edges = traced(lambda bins: fnp.histogram_bin_edges(fnp.zeros(3), bins), fnp.arange(4.0))  # (as given)
+    with raises(ConcretizationError, "static_argnums"):  # a traced count of bins: not taken for edges
+        fx.jit(lambda x, n: fnp.histogram(x, bins=n))(fnp.zeros(3), 4)
     np.testing.assert_array_equal(np.asarray(edges), np.arange(4.0))
 
 

@@ -26,6 +26,7 @@ from ...core.array import Array
 from ...core.interpreters import EAGER, _ctx, _wrap
 from ...core.primitive import Primitive, abstract_eval, jvp_rules, transpose_rules
 from ...core.program import Equation, Literal, Program, Var, evaluate, frozen, sub_programs
+from ...core.transfer import device_put_p
 from ...core.types import ArrayType
 from ...ops._ad import Zero, add_tangents
 from ...ops.shape import broadcast_in_dim_p
@@ -36,7 +37,9 @@ from .transpose import backward_pass, output_cotangent, transpose_equation
 
 _blocks: dict = {}
 _new = Array.__new__
-_opaque: set = set()  # primitives whose parameters carry programs or functions: applied by their rules
+# primitives whose parameters carry programs or functions, and moves between devices (which
+# no NumPy kernel runs): applied by their rules
+_opaque: set = {device_put_p}
 # a block keeps the constants its rule made (arrays of its operands' shapes, say) for as long as
 # it is cached: signatures whose constants are larger apply their rules at each call instead
 _MAX_CONST_BYTES = 1 << 20
