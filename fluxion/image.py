@@ -4,11 +4,15 @@ Pixels have half-pixel centres: pixel i of a dimension covers [i, i + 1) and is 
 i + 1/2. Kernel methods resample one dimension at a time with a dense weight matrix of shape
 (input size, output size): output pixel j reads input pixel i with weight k((s_j - i) / w),
 where s_j = (j + 1/2 - translation) / scale - 1/2 is the sample position, k the kernel and w
-the kernel's width factor (1, or 1 / scale when downsampling with `antialias`). Each column is
+the kernel's width factor (1, or 1 / scale when downsampling with `antialias`). "area" instead
+weighs input pixel i by the length of its overlap with output pixel j's interval mapped back to
+the input, [(j - translation) / scale, (j + 1 - translation) / scale]. Each column is
 normalised to sum to 1, and an output pixel whose sample position lies outside the image
-(beyond half a pixel past its edges) is 0. Being built from fluxion.numpy operations, every
-function differentiates (in the image, and in `scale` and `translation`), batches under
-`fx.vmap` and compiles under `fx.jit`.
+(beyond half a pixel past its edges) is 0. The exception is "cubic-pytorch" without
+`antialias`, which pads the image by repeating its edge pixels, as PyTorch does: taps up to
+the kernel's radius past an edge are moved onto the edge pixel, and nothing is zeroed. Being
+built from fluxion.numpy operations, every function differentiates (in the image, and in
+`scale` and `translation`), batches under `fx.vmap` and compiles under `fx.jit`.
 
 >>> import fluxion.numpy as fnp
 >>> from fluxion import image
@@ -43,11 +47,14 @@ class ResizeMethod(enum.Enum):
     LANCZOS3 = 2
     LANCZOS5 = 3
     CUBIC = 4
+    CUBIC_PYTORCH = 5
+    AREA = 6
 
     @staticmethod
     def from_string(s: str) -> ResizeMethod:
         """The method named `s`: one of jax's names ("nearest", "linear", "bilinear",
-        "trilinear", "triangle", "lanczos3", "lanczos5", "cubic", "bicubic", "tricubic").
+        "trilinear", "triangle", "lanczos3", "lanczos5", "cubic", "bicubic", "tricubic",
+        "cubic-pytorch", "bicubic-pytorch", "area").
 
         >>> from fluxion.image import ResizeMethod
         >>> ResizeMethod.from_string("trilinear")
@@ -55,10 +62,7 @@ class ResizeMethod(enum.Enum):
         """
         method = _NAMES.get(s)
         if method is None:
-            problem = f"unknown resize method {s!r}"
-            if s in ("cubic-pytorch", "bicubic-pytorch", "area"):
-                problem = f"resize method {s!r} (jax's CUBIC_PYTORCH / AREA) is not provided"
-            raise op_error(ValueError, "ResizeMethod.from_string", problem,
+            raise op_error(ValueError, "ResizeMethod.from_string", f"unknown resize method {s!r}",
                            f"pass one of {sorted(_NAMES)} or a ResizeMethod member")
         return method
 
@@ -66,18 +70,22 @@ class ResizeMethod(enum.Enum):
 _NAMES = {"nearest": ResizeMethod.NEAREST, "linear": ResizeMethod.LINEAR, "bilinear": ResizeMethod.LINEAR,
           "trilinear": ResizeMethod.LINEAR, "triangle": ResizeMethod.LINEAR, "lanczos3": ResizeMethod.LANCZOS3,
           "lanczos5": ResizeMethod.LANCZOS5, "cubic": ResizeMethod.CUBIC, "bicubic": ResizeMethod.CUBIC,
-          "tricubic": ResizeMethod.CUBIC}
+          "tricubic": ResizeMethod.CUBIC, "cubic-pytorch": ResizeMethod.CUBIC_PYTORCH,
+          "bicubic-pytorch": ResizeMethod.CUBIC_PYTORCH, "area": ResizeMethod.AREA}
 
 
 def _triangle(x: Array) -> Array:
     return fnp.maximum(0.0, 1.0 - x)
 
 
-def _keys_cubic(x: Array) -> Array:
-    """Keys' cubic convolution kernel with a = -1/2 (Catmull-Rom), for x = |distance|."""
-    near = (1.5 * x - 2.5) * x * x + 1.0
-    far = ((-0.5 * x + 2.5) * x - 4.0) * x + 2.0
-    return fnp.where(x <= 1.0, near, fnp.where(x < 2.0, far, 0.0))
+def _cubic(a: float):
+    """The cubic convolution kernel with parameter `a`, for x = |distance|: Keys' a = -1/2
+    (Catmull-Rom, as Pillow and TensorFlow), or OpenCV's a = -3/4 (PyTorch's without antialiasing)."""
+    def kernel(x: Array) -> Array:
+        near = ((a + 2.0) * x - (a + 3.0)) * x * x + 1.0
+        far = ((a * x - 5.0 * a) * x + 8.0 * a) * x - 4.0 * a
+        return fnp.where(x <= 1.0, near, fnp.where(x < 2.0, far, 0.0))
+    return kernel
 
 
 def _lanczos(radius: int):
@@ -86,7 +94,7 @@ def _lanczos(radius: int):
     return kernel
 
 
-_KERNELS = {ResizeMethod.LINEAR: _triangle, ResizeMethod.CUBIC: _keys_cubic,
+_KERNELS = {ResizeMethod.LINEAR: _triangle, ResizeMethod.CUBIC: _cubic(-0.5), ResizeMethod.CUBIC_PYTORCH: _cubic(-0.75),
             ResizeMethod.LANCZOS3: _lanczos(3), ResizeMethod.LANCZOS5: _lanczos(5)}
 
 
@@ -95,8 +103,8 @@ def _method(op: str, method) -> ResizeMethod:
         return method
     if isinstance(method, str):
         return ResizeMethod.from_string(method)
-    if isinstance(method, enum.Enum):  # another library's member of the same name (jax.image.ResizeMethod)
-        return ResizeMethod.from_string(method.name.lower())
+    if isinstance(method, enum.Enum) and method.name in ResizeMethod.__members__:
+        return ResizeMethod[method.name]  # another library's member of the same name (jax.image.ResizeMethod)
     raise op_error(TypeError, op, f"method must be a string or a ResizeMethod, got {method!r}",
                    "pass e.g. method='linear' or method=fluxion.image.ResizeMethod.LINEAR")
 
@@ -130,16 +138,32 @@ def _dtypes(image: Array):
     return fnp.result_type(out, fnp.float32), out
 
 
-def _weights(in_size: int, out_size: int, scale, translation, kernel, antialias: bool, dtype) -> Array:
+def _weights(in_size: int, out_size: int, scale, translation, method: ResizeMethod, antialias: bool,
+             dtype) -> Array:
     """The (in_size, out_size) matrix that resamples one dimension (see the module docstring)."""
-    inv_scale = 1.0 / scale
-    width = fnp.maximum(inv_scale, 1.0) if antialias else 1.0
+    if method is ResizeMethod.CUBIC_PYTORCH and antialias:
+        method = ResizeMethod.CUBIC  # PyTorch's antialiased bicubic uses Keys' kernel, like "cubic"
+    edge_padded = method is ResizeMethod.CUBIC_PYTORCH
+    inv_scale = 1.0 / fnp.asarray(scale, dtype=dtype)  # (a Python float would make `width` float32)
     sample = (fnp.arange(out_size, dtype=dtype) + 0.5 - translation) * inv_scale - 0.5
-    x = fnp.abs(sample[None, :] - fnp.arange(in_size, dtype=dtype)[:, None]) / width
-    w = kernel(x)
+    if method is ResizeMethod.AREA:
+        left = (fnp.arange(out_size, dtype=dtype) - translation) * inv_scale
+        i = fnp.arange(in_size, dtype=dtype)[:, None]
+        w = fnp.maximum(0.0, fnp.minimum(left + inv_scale, i + 1.0) - fnp.maximum(left, i))
+    else:
+        pad = 2 if edge_padded else 0  # the cubic kernel's radius
+        width = fnp.maximum(inv_scale, 1.0) if antialias else 1.0
+        taps = np.arange(-pad, in_size + pad)
+        w = _KERNELS[method](fnp.abs(sample[None, :] - fnp.asarray(taps, dtype=dtype)[:, None]) / width)
+        if pad:
+            # a tap past an edge reads the edge pixel (the image is padded by repeating it)
+            fold = np.clip(taps, 0, in_size - 1)[None, :] == np.arange(in_size)[:, None]
+            w = fnp.asarray(fold, dtype=dtype) @ w
     total = fnp.sum(w, axis=0, keepdims=True)
     # a column that (nearly) cancels out has no meaningful normalisation: it gives 0
     w = fnp.where(fnp.abs(total) > 1000 * fnp.finfo(dtype).eps, w / fnp.where(total != 0, total, 1.0), 0.0)
+    if edge_padded:
+        return w
     inside = (sample >= -0.5) & (sample <= in_size - 0.5)
     return fnp.where(inside[None, :], w, 0.0)
 
@@ -168,10 +192,13 @@ def resize(image, shape: Sequence[int], method: str | ResizeMethod, antialias: b
         shape: the output shape, one size per dimension of `image`.
         method: a `ResizeMethod` or its name: "nearest" (the input pixel containing the
             output pixel's centre), "linear" (also "bilinear", "trilinear", "triangle"),
-            "cubic" (Keys, a = -1/2; also "bicubic", "tricubic"), "lanczos3", "lanczos5".
+            "cubic" (Keys, a = -1/2; also "bicubic", "tricubic"), "lanczos3", "lanczos5",
+            "cubic-pytorch" (also "bicubic-pytorch": "cubic" with `antialias`, else as
+            PyTorch's bicubic interpolate: a = -3/4 and edge padding), "area" (the average
+            of the input over the output pixel's area; a box filter when upsampling).
         antialias: when downsampling with a kernel method, widen the kernel by the
             downsampling factor so that it averages instead of skipping pixels. Ignored by
-            "nearest" and when upsampling.
+            "nearest", "area" and when upsampling.
         precision: accepted for jax compatibility; fluxion's contractions run at full precision.
 
     Returns:
@@ -199,7 +226,7 @@ def resize(image, shape: Sequence[int], method: str | ResizeMethod, antialias: b
     real = fnp.finfo(compute).dtype
     for d, (m, n) in enumerate(zip(image.shape, shape)):
         if m != n:
-            w = _weights(m, n, n / m, 0.0, _KERNELS[method], antialias, real)
+            w = _weights(m, n, n / m, 0.0, method, antialias, real)
             image = _resample(image, d, w)
     return image.astype(out)
 
@@ -217,8 +244,9 @@ def scale_and_translate(image, shape: Sequence[int], spatial_dims: Sequence[int]
         spatial_dims: the K dimensions to transform (negative values count from the end).
         scale: K scale factors (an array or sequence; differentiable).
         translation: K translations, in output pixels (an array or sequence; differentiable).
-        method: "linear", "cubic", "lanczos3" or "lanczos5" (or a `ResizeMethod`, or one of
-            their other names); "nearest" is not supported, as in jax.
+        method: "linear", "cubic", "lanczos3", "lanczos5", "cubic-pytorch" or "area" (or a
+            `ResizeMethod`, or one of their other names; see `resize`); "nearest" is not
+            supported, as in jax.
         antialias: when downsampling (|scale| < 1), widen the kernel by 1 / scale.
         precision: accepted for jax compatibility; fluxion's contractions run at full precision.
 
@@ -250,7 +278,8 @@ def scale_and_translate(image, shape: Sequence[int], spatial_dims: Sequence[int]
     for d, (m, n) in enumerate(zip(image.shape, shape)):
         if m != n and d not in dims:
             raise op_error(ShapeError, op, f"shape[{d}] = {n} differs from the image's size {m}, but dimension {d} "
-                           f"is not in spatial_dims {tuple(spatial_dims)}", f"add {d} to spatial_dims or pass shape[{d}] = {m}")
+                           f"is not in spatial_dims {tuple(spatial_dims)}",
+                           f"add {d} to spatial_dims or pass shape[{d}] = {m}")
     compute, out = _dtypes(image)
     real = fnp.finfo(compute).dtype
     scale, translation = fnp.asarray(scale, dtype=real), fnp.asarray(translation, dtype=real)
@@ -261,6 +290,6 @@ def scale_and_translate(image, shape: Sequence[int], spatial_dims: Sequence[int]
         return fnp.zeros(shape, out)
     image = image.astype(compute)
     for k, d in enumerate(dims):
-        w = _weights(image.shape[d], shape[d], scale[k], translation[k], _KERNELS[method], antialias, real)
+        w = _weights(image.shape[d], shape[d], scale[k], translation[k], method, antialias, real)
         image = _resample(image, d, w)
     return image.astype(out)

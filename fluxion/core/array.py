@@ -278,10 +278,11 @@ class Tracer(Array):
         return CPU if base is None else base.device
 
     def _base(self) -> Array | None:
-        """The eager Array under this value's transformations; None under staging (jit)."""
+        """The eager Array under this value's transformations; None under staging (jit) or a
+        tracer that does not say what it carries."""
         x = self
         while isinstance(x, Tracer):
-            x = getattr(x, x._payload)
+            x = getattr(x, x._payload) if x._payload else None
         return x if isinstance(x, Array) else to_array(x) if isinstance(x, (int, float, complex)) else None
 
     def block_until_ready(self) -> Tracer:  # (a traced value has nothing to wait for: code written for eager use runs)

@@ -19,7 +19,7 @@ import numpy as np
 from ..backends.numpy._util import MAX_NUMPY_DIMS, around_axis
 from ..core import dtypes
 from ..core.array import HOST, Array, Tracer, to_array
-from ..core.device import like
+from ..core.device import placement
 from ..core.errors import AxisError, ConcretizationError, DTypeError, IndexOutOfBoundsError, ShapeError, op_error
 from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
@@ -81,14 +81,15 @@ def getitem(x: Array, idx, mode: str | None = None, fill_value=None) -> Array:
     return S.reshape(y, p.out_shape)
 
 
-def _on_index_device(x: Array, idx) -> Array:
-    """`x`, moved to the XLA device of an index array if it is on the host: an operation runs on
-    the device of its operands (core/device.py), and the index becomes a NumPy one below."""
-    if x.__class__ in HOST:
-        for i in idx if idx.__class__ is tuple else (idx,):
-            if isinstance(i, Array) and i.__class__ not in HOST and not isinstance(i, Tracer):
-                return like(x, i)
-    return x
+def _on_index_device(x: Array, idx, op: str = "indexing") -> Array:
+    """`x` on the device of its operation, which an index array on an XLA device takes part in
+    (core/device.py: there, or an error for another XLA device); the index becomes a NumPy one below."""
+    placed = [i for i in (idx if idx.__class__ is tuple else (idx,))
+              if isinstance(i, Array) and i.__class__ not in HOST and not isinstance(i, Tracer)]
+    if not placed or isinstance(x, Tracer):
+        return x
+    device = placement(op, [x, *placed])
+    return x if x.device is device else device.put(x)
 
 
 def _gather(y: Array, p: Plan, mode, fill_value) -> Array:
@@ -198,7 +199,7 @@ def update(x: Array, idx, values, op: str, mode: str | None = None, name: str | 
     if op not in I.SCATTERS:
         raise op_error(ValueError, "update", f"op {op!r} is not one of {tuple(I.SCATTERS)}", "pass 'set' or 'add'")
     mode = _mode(name, mode, _SET_MODES)
-    x = _on_index_device(x, idx)
+    x = _on_index_device(x, idx, name)
     p = plan(x.shape, idx, name, mode is not None, _SET_FIX)
     v = _values(name, x, values, p.out_shape)
     if x.size == 0 or 0 in p.out_shape:
@@ -364,7 +365,7 @@ def take(a, indices, axis: int | None = None, out=None, mode: str | None = None,
             return eager_array(np.take(a._value, i, axis, None, np_mode), a._weak)
         except (IndexError, TypeError):  # (NumPy casts no uint64 indices)
             pass
-    a = _on_index_device(to_array(a), indices)
+    a = _on_index_device(to_array(a), indices, "take")
     mode = _mode("take", mode, _TAKE_MODES)
     if axis is None:
         a, axis = _ravel(a), 0

@@ -84,7 +84,6 @@ USES = {
     "a reduction": lambda x: fnp.sum(x),
     "indexing": lambda x: x[0],
     "an in-place update": lambda x: x.__iadd__(1),
-    "reading the shape": lambda x: x.shape,
     "conversion to NumPy": np.asarray,
     "tolist": lambda x: x.tolist(),
     "float": lambda x: float(x[0]),
@@ -110,6 +109,13 @@ def test_using_a_donated_array_raises_an_error_naming_the_argument_and_the_fix(u
     assert "donated as argument `w` of the jitted _step" in message
     assert "x.copy()" in message and "donate_argnums" in message
     assert isinstance(e.value, ValueError)
+
+
+def test_a_donated_array_keeps_its_type():  # (as jax's: only the value is gone)
+    w = _on_device(np.ones((2, 3), np.float32))
+    before = (w.shape, w.dtype, w.ndim, w.size, w.aval, w.device)
+    fx.jit(_step, donate_argnums=0)(w, 1.0)
+    assert w.is_deleted() and (w.shape, w.dtype, w.ndim, w.size, w.aval, w.device) == before
 
 
 def test_a_donated_array_prints_as_deleted():

@@ -56,7 +56,9 @@ def check_operands_on_two_devices_raise_an_error_naming_both_and_the_fix():
     fx, d0, d1 = _two_devices()
     fnp = fx.numpy
     x, y = fx.device_put(fnp.ones(3), d0), fx.device_put(fnp.ones(3), d1)
-    for run in (lambda: x + y, lambda: fnp.dot(y, x), lambda: fx.jit(lambda a, b: a * b)(x, y)):
+    i = fx.device_put(fnp.asarray([0, 2]), d1)  # an index array is an operand too (jax refuses it as well)
+    for run in (lambda: x + y, lambda: fnp.dot(y, x), lambda: fx.jit(lambda a, b: a * b)(x, y), lambda: x[i],
+                lambda: fnp.take(x, i), lambda: x.at[i].set(0.0), lambda: x.at[i].add(y[:2])):
         try:
             run()
         except fx.errors.DeviceError as e:

@@ -106,13 +106,21 @@ class XlaArray(Array):
 
 
 class _Donated:
-    """The buffer of a donated array: every attribute lookup (shape, dtype, a transfer, a read
-    by NumPy or jax) raises the error that names the argument and the fix."""
+    """The buffer of a donated array: its shape and dtype, and otherwise for every attribute
+    lookup (a transfer, a read by NumPy or jax) the error that names the argument and the fix."""
 
     __slots__ = ("_aval", "_what")  # private names, so that no library mistakes the marker for an array
 
     def __init__(self, what: str, aval: ArrayType):
         self._what, self._aval = what, aval
+
+    @property
+    def shape(self):  # (the array's type stays known, as jax's: only its value is gone)
+        return self._aval.shape
+
+    @property
+    def dtype(self):
+        return self._aval.dtype
 
     def __getattr__(self, name):
         raise op_error(DeviceError, "use of a donated array", f"the array was donated as {self._what}, so XLA "
