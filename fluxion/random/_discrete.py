@@ -143,20 +143,23 @@ def _range(dt: np.dtype) -> tuple[int, int]:
     return int(info.min), int(info.max)
 
 
-def _wide(op: str, name: str, x, wide: np.dtype) -> Array:
-    """An integer bound as an Array of `wide` (int64 or uint64), saturating instead of wrapping."""
+def _wide(op: str, name: str, x, wide: np.dtype) -> tuple[Array, Array | None]:
+    """An integer bound as an Array of `wide` (int64 or uint64), saturating instead of wrapping;
+    and where it can be past the top of `wide`'s range, whether it is (a boolean Array), else None."""
+    top = _range(wide)[1]
     if isinstance(x, int) and not isinstance(x, bool):
-        lo, hi = _range(wide)
-        return const(min(max(x, lo), hi), wide)
+        return const(min(max(x, _range(wide)[0]), top), wide), const(True, dtypes.bool_) if x > top else None
     x = to_array(x)
     if x.dtype not in dtypes.INTEGER:
         raise op_error(DTypeError, f"random.{op}", f"{name} must be an integer, got dtype {x.dtype}",
                        f"pass an int or an integer array as {name}")
+    past = None
     if wide == _U64 and x.dtype in dtypes.SIGNED:
         x = E.max_p.bind(x, const(0, x.dtype))
     elif wide == dtypes.int64 and x.dtype == _U64:
-        x = E.min_p.bind(x, const(2 ** 63 - 1, _U64))
-    return convert(x, wide)
+        past = E.gt_p.bind(x, const(top, _U64))
+        x = E.min_p.bind(x, const(top, _U64))
+    return convert(x, wide), past
 
 
 def _clip(x: Array, lo: int, hi: int, ops) -> Array:
@@ -172,15 +175,15 @@ def _unsigned(x: Array, uint: np.dtype, ops) -> Array:
     return ops.convert(ops.convert(x, _U64) if x.dtype != _U64 else x, uint)
 
 
-def _sampled_span(lo: Array, hi: Array, hi_w: Array | None, uint: np.dtype, ops) -> Array:
-    """maxval - minval as `uint` (1 where the range is empty), one more where maxval `hi_w` (None
-    where it cannot) lies beyond the dtype's range that clipped it to `hi` (0 where that wraps:
-    the whole range of `uint`)."""
+def _sampled_span(lo: Array, hi: Array, beyond: Array | None, uint: np.dtype, ops) -> Array:
+    """maxval - minval as `uint` (1 where the range is empty), one more where maxval lies beyond
+    the dtype's range that clipped it to `hi`, as `beyond` says (None: nowhere); 0 where that
+    wraps: the whole range of `uint`."""
     valid = ops.gt(hi, lo)
     span = ops.select(valid, ops.const(1, uint), ops.sub(_unsigned(hi, uint, ops), _unsigned(lo, uint, ops)))
-    if hi_w is None:
+    if beyond is None:
         return span
-    return ops.add(span, ops.convert(ops.and_(valid, ops.gt(hi_w, hi)), uint))
+    return ops.add(span, ops.convert(ops.and_(valid, beyond), uint))
 
 
 def _offsets(key, shape: tuple[int, ...], span: Array, uint: np.dtype, wraps: bool, ops) -> Array:
@@ -225,7 +228,7 @@ def randint(key: ArrayLike, shape: Shape, minval: ArrayLike, maxval: ArrayLike,
         raise op_error(DTypeError, "random.randint", f"dtype {dt} is not an integer dtype",
                        "pass an integer dtype such as fnp.int32; for floats use fx.random.uniform")
     wide = _U64 if dt == _U64 else dtypes.int64
-    lo_w, hi_w = _wide("randint", "minval", minval, wide), _wide("randint", "maxval", maxval, wide)
+    (lo_w, _), (hi_w, past) = _wide("randint", "minval", minval, wide), _wide("randint", "maxval", maxval, wide)
     shape = sample_shape("randint", shape, lo_w.shape, hi_w.shape)
     sampled = dt if dt.itemsize >= 4 else dtypes.int32
     uint = np.dtype(f"uint{8 * sampled.itemsize}")
@@ -234,10 +237,12 @@ def randint(key: ArrayLike, shape: Shape, minval: ArrayLike, maxval: ArrayLike,
     low, high = _range(dt)
     lo = _clip(lo_w, low, high, ops)
     hi = _clip(hi_w, low, high + (sampled != dt), ops)
-    # maxval can lie beyond the sampled range only for 32-bit dtypes (8- and 16-bit bounds are
-    # clipped to one past their range, and wide ones saturate at it), and only if not a Python int within it
-    static = isinstance(maxval, int) and maxval <= high
-    beyond = hi_w if sampled == dt and high < _range(wide)[1] and not static else None
+    # maxval can lie beyond the sampled range only for 32- and 64-bit dtypes (8- and 16-bit bounds
+    # are clipped to one past their range), and only if not a Python int within it; past a 64-bit
+    # range, `_wide` says where
+    beyond = None
+    if sampled == dt and not (isinstance(maxval, int) and maxval <= high):
+        beyond = ops.gt(hi_w, hi) if high < _range(wide)[1] else None if past is None else ops.read(past)
     offset = _offsets(key, shape, _sampled_span(lo, hi, beyond, uint, ops), uint, beyond is not None, ops)
     value = ops.convert(ops.add(_unsigned(lo, uint, ops), offset), sampled)  # wraps back into `sampled`
     return ops.result(ops.convert(value, dt))

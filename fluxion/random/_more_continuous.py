@@ -119,7 +119,7 @@ def lognormal(key: ArrayLike, sigma: ArrayLike = 1.0, shape: Shape | None = None
     True
     """
     dt, shape, (sigma,) = float_params("lognormal", dtype, shape, {"sigma": sigma})
-    z = normal_floats("lognormal", key, shape, sigma.dtype)
+    z = convert(normal_floats("lognormal", key, shape, dt), sigma.dtype)  # (drawn in dt, as jax's)
     return convert(fnp.where(sigma >= 0, fnp.exp(sigma * z), np.nan), dt)
 
 
@@ -132,7 +132,7 @@ def pareto(key: ArrayLike, b: ArrayLike, shape: Shape | None = None, dtype: DTyp
     True
     """
     dt, shape, (b,) = float_params("pareto", dtype, shape, {"b": b})
-    e = exponential(key, shape, b.dtype)
+    e = convert(exponential(key, shape, dt), b.dtype)  # (drawn in dt, as jax's)
     return convert(fnp.where(b > 0, fnp.exp(e / b), np.nan), dt)
 
 
@@ -147,7 +147,7 @@ def rayleigh(key: ArrayLike, scale: ArrayLike, shape: Shape | None = None,
     True
     """
     dt, shape, (scale,) = float_params("rayleigh", dtype, shape, {"scale": scale})
-    u = fnp.maximum(unit_floats("rayleigh", key, shape, scale.dtype), np.finfo(scale.dtype).tiny)
+    u = fnp.maximum(convert(unit_floats("rayleigh", key, shape, dt), scale.dtype), ml_dtypes.finfo(dt).tiny)
     x = scale * fnp.sqrt(fnp.log(u) * -2.0)
     return convert(fnp.where(scale >= 0, x, np.nan), dt)
 
@@ -166,7 +166,7 @@ def weibull_min(key: ArrayLike, scale: ArrayLike, concentration: ArrayLike, shap
     """
     dt, shape, (scale, k) = float_params("weibull_min", dtype, shape, {"scale": scale, "concentration": concentration},
                                          joint=True)
-    x = fnp.power(exponential(key, shape, k.dtype), 1.0 / k) * scale  # jax's arithmetic, so jax's values
+    x = fnp.power(convert(exponential(key, shape, dt), k.dtype), 1.0 / k) * scale  # jax's draws and arithmetic
     return convert(fnp.where((k > 0) & (scale >= 0), x, np.nan), dt)
 
 
@@ -211,7 +211,7 @@ def triangular(key: ArrayLike, left: ArrayLike, mode: ArrayLike, right: ArrayLik
 def _wald_roots(mean: Array, z: Array, u: Array) -> Array:
     """Michael, Schucany and Haas's choice between the roots x and mean**2 / x (see `wald`)."""
     w = 0.5 * mean * z * z
-    small = mean / (1.0 + w + fnp.sqrt(w * (2.0 + w)))
+    small = mean / (1.0 + w + fnp.sqrt(w) * fnp.sqrt(2.0 + w))  # (w (2 + w) would overflow first)
     return fnp.where(u * (mean + small) <= mean, small, mean * mean / small)
 
 

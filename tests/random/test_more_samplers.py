@@ -33,6 +33,9 @@ CONTINUOUS = {  # name: (draw(key, n), scipy distribution of the draws)
     "triangular": (lambda k, n: R.triangular(k, -1.0, 0.5, 3.0, (n,)), stats.triang(0.375, loc=-1.0, scale=4.0)),
     "wald": (lambda k, n: R.wald(k, 2.0, (n,)), stats.invgauss(2.0)),
     "wald(small mean)": (lambda k, n: R.wald(k, 0.05, (n,)), stats.invgauss(0.05)),
+    # a mean past float32's square root: w (2 + w) overflowed, and the sample was 0; as the mean
+    # grows the distribution tends to Levy's (scale 1, the shape parameter)
+    "wald(huge mean)": (lambda k, n: R.wald(k, 1e30, (n,)), stats.levy()),
     "maxwell": (lambda k, n: R.maxwell(k, (n,)), stats.maxwell()),
     # |x - loc| / scale is Maxwell: ((x - loc) / scale)**2 / 2 is Gamma(3/2)
     "double_sided_maxwell": (lambda k, n: ((R.double_sided_maxwell(k, 1.0, 2.0, (n,)) - 1.0) / 2.0) ** 2 / 2.0,

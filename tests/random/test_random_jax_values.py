@@ -64,6 +64,14 @@ def test_randint_of_64_bit_dtypes_and_wide_bounds_draws_jax_64_bit_values(dtype,
     _assert_jax_values(lambda r, k: r.randint(k, SHAPE, wide(lo), wide(hi), dtype), True)
 
 
+@pytest.mark.parametrize("hi", [2 ** 63, 2 ** 64 - 1], ids=["one_past", "uint64_max"])
+def test_randint_of_int64_with_a_maxval_past_its_range_draws_jax_64_bit_values(hi):
+    # the span is then 2**63 from minval 0 (maxval is one past int64's range), not one short of it
+    _assert_jax_values(lambda r, k: r.randint(k, SHAPE, np.int64(0), np.uint64(hi), np.int64), True)
+    _assert_jax_values(lambda r, k: r.randint(k, (2, 7, 5), np.array([0, 5], np.int64)[:, None, None],
+                                              np.array([hi, 9], np.uint64)[:, None, None], np.int64), True)
+
+
 def test_randint_with_bounds_that_broadcast_draws_jax_values():
     lo, hi = np.array([0, -10, 5], np.int32), np.array([[100], [3], [7], [2 ** 20]], np.int32)
     _assert_jax_values(lambda r, k: r.randint(k, (4, 3), lo, hi, np.int32), False)
@@ -170,6 +178,15 @@ def test_high_modes_of_gumbel_and_complex_normal_draw_jax_values(dtype, x64):
 @pytest.mark.parametrize("lower, upper", [(-1.0, 2.0), (-np.inf, 0.5), (0.0, np.inf), (-3.0, 3.0)])
 def test_truncated_normal_of_a_fair_share_draws_jax_values(lower, upper, dtype, x64):
     _assert_jax_values(lambda r, k: r.truncated_normal(k, lower, upper, SHAPE, dtype), x64, ulps=64)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, BF16])
+def test_16_bit_samplers_with_parameters_draw_their_uniforms_in_16_bits_as_jax_does(dtype):
+    # (computed in float32 from there and rounded once, where jax rounds each step)
+    two, half = np.asarray(2.0, dtype), np.asarray(0.5, dtype)
+    for draw in (lambda r, k: r.pareto(k, two, SHAPE, dtype), lambda r, k: r.rayleigh(k, two, SHAPE, dtype),
+                 lambda r, k: r.weibull_min(k, two, half, SHAPE, dtype), lambda r, k: r.lognormal(k, half, SHAPE, dtype)):
+        _assert_jax_values(draw, False, ulps=2)
 
 
 @pytest.mark.parametrize("dtype, x64", FLOATS)
