@@ -117,7 +117,8 @@ def check_a_model_split_over_two_devices_differentiates_as_on_the_host():
         return fnp.sum(fnp.sin(move(h, d1) @ ws[1]))
 
     rng = np.random.default_rng(0)
-    ws, x = (fnp.asarray(rng.normal(size=(3, 4))), fnp.asarray(rng.normal(size=(4, 2)))), fnp.asarray(rng.normal(size=3))
+    ws = (fnp.asarray(rng.normal(size=(3, 4))), fnp.asarray(rng.normal(size=(4, 2))))
+    x = fnp.asarray(rng.normal(size=3))
     placed = (fx.device_put(ws[0], d0), fx.device_put(ws[1], d1))
     grads = fx.grad(loss)(placed, x, fx.device_put)
     host = fx.grad(loss)(ws, x, lambda v, d: v)

@@ -185,7 +185,8 @@ def test_16_bit_samplers_with_parameters_draw_their_uniforms_in_16_bits_as_jax_d
     # (computed in float32 from there and rounded once, where jax rounds each step)
     two, half = np.asarray(2.0, dtype), np.asarray(0.5, dtype)
     for draw in (lambda r, k: r.pareto(k, two, SHAPE, dtype), lambda r, k: r.rayleigh(k, two, SHAPE, dtype),
-                 lambda r, k: r.weibull_min(k, two, half, SHAPE, dtype), lambda r, k: r.lognormal(k, half, SHAPE, dtype)):
+                 lambda r, k: r.weibull_min(k, two, half, SHAPE, dtype),
+                 lambda r, k: r.lognormal(k, half, SHAPE, dtype)):
         _assert_jax_values(draw, False, ulps=2)
 
 
