@@ -177,7 +177,8 @@ def _check_order(op: str, order) -> None:
 
 
 def from_dlpack(x, /, *, device=None, copy: bool | None = None) -> Array:
-    """An Array from an object exporting DLPack (`__dlpack__`), e.g. a PyTorch CPU tensor.
+    """An Array from an object exporting DLPack (`__dlpack__`), e.g. a PyTorch CPU tensor, on
+    `device` (default: the host; for a fluxion Array, its own device).
 
     The data is copied unless `copy=False`, since the exporter's buffer may change later.
 
@@ -186,6 +187,8 @@ def from_dlpack(x, /, *, device=None, copy: bool | None = None) -> Array:
     [0, 1, 2]
     """
     device = resolve("from_dlpack", device)
+    if device is None and isinstance(x, Array) and not isinstance(x, Tracer):
+        device = x.device
     return place("from_dlpack", _asarray(np.from_dlpack(x), None, copy is not False), device, copy)
 
 

@@ -89,6 +89,13 @@ def test_asarray_keeps_an_array_on_its_device_unless_told_otherwise():
     assert fnp.asarray(x, device="cpu").device is CPU
 
 
+def test_from_dlpack_of_an_array_keeps_its_device_as_asarray():  # (the array API: the producer's device)
+    x = fx.device_put(fnp.arange(3.0), XLA)
+    for out in (fnp.from_dlpack(x), fnp.asarray(x)):
+        assert out.device is XLA and out.tolist() == [0.0, 1.0, 2.0]
+    assert fnp.from_dlpack(x, device="cpu").device is CPU and fnp.from_dlpack(fnp.ones(2)).device is CPU
+
+
 @pytest.mark.parametrize("call", [lambda: fnp.asarray(fnp.ones(2), device=XLA, copy=False),
                                   lambda: fnp.asarray(fx.device_put(fnp.ones(2), XLA), device="cpu", copy=False),
                                   lambda: fnp.from_dlpack(np.ones(2), device=XLA, copy=False),
