@@ -305,6 +305,21 @@ def test_custom_vjp_with_pytrees_and_none_cotangents():
     _close(gx, np.asarray(p["w"]) + 2)
 
 
+@pytest.mark.parametrize("lib", ["fluxion", "jax"])
+def test_a_none_in_an_argument_takes_a_none_cotangent_there(lib):
+    # a None subtree of the argument is matched by None in the cotangent, as a zero leaf is
+    m = fx if lib == "fluxion" else pytest.importorskip("jax")
+    f = m.custom_vjp(lambda d: d["a"] * 2.0 + d["c"])
+    f.defvjp(lambda d: (f(d), None), lambda _, g: ({"a": g * 5.0, "b": None, "c": None},))
+
+    @m.custom_gradient
+    def h(pair):
+        return pair[0] * 2.0, lambda g: ((g * 7.0, None),)
+
+    loss = lambda p: f({"a": p, "b": None, "c": p}) + h((p, None))  # noqa: E731
+    assert float(m.grad(loss)(1.0)) == 12.0
+
+
 def test_custom_vjp_nondiff_argnums_go_first_to_bwd():
     @functools.partial(fx.custom_vjp, nondiff_argnums=(0, 1))
     def clip(lo, hi, x):

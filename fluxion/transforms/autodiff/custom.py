@@ -26,7 +26,8 @@ import numpy as np
 
 from ...core import tree
 from ...core.array import Array, Tracer, to_array
-from ...core.errors import DTypeError, MissingRuleError, ShapeError, TracerLeakError, a_type, op_error
+from ...core.errors import (ArgumentTypeError, DTypeError, MissingRuleError, ShapeError, TracerLeakError, a_type,
+                            op_error)
 from ...core.interpreters import Interpreter, _ctx, push, use
 from ...core.primitive import Primitive, abstract_eval, transpose_rules
 from ...core.types import ArrayType
@@ -740,11 +741,15 @@ def _bwd_cotangents(result, in_tree, in_avals, nums, where: str) -> list:
         if ct is None:
             leaves += [None] * t.num_leaves
             continue
-        ct_leaves, ct_tree = tree.flatten(ct, is_leaf=lambda x: x is None)
-        if ct_tree != t:
+        try:  # (a None where the argument has a leaf is a zero; where it has None, nothing)
+            subtrees = t.flatten_up_to(ct)
+        except ArgumentTypeError:
+            subtrees = None
+        if subtrees is None or any(c is not None and not tree.structure(c).is_leaf for c in subtrees):
+            ct_tree = tree.structure(ct, is_leaf=lambda x: x is None)
             raise op_error(ValueError, "custom_vjp", f"{where} returned a cotangent of structure {ct_tree} for "
                            f"argument {pos}, which has structure {t}", "give each cotangent its argument's structure")
-        leaves += ct_leaves
+        leaves += subtrees
     return [Zero(a) if c is None else _like(c, a, "custom_vjp", where, "cotangent") for c, a in zip(leaves, in_avals)]
 
 
