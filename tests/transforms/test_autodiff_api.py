@@ -388,9 +388,21 @@ def test_forward_mode_refuses_a_real_function_of_complex_inputs_that_reverse_mod
     for transform in (fx.jacfwd, fx.hessian):  # forward mode's complex derivative does not exist here
         with pytest.raises(TypeError, match="real output of complex inputs[\\s\\S]*fix: use fx.jacrev or fx.grad"):
             transform(loss(fnp))(fnp.asarray(z))
-    ours = fx.jacfwd(lambda v: fnp.sin(v) * v[0])(fnp.asarray(z))  # holomorphic: forward mode's complex Jacobian
+    ours = fx.jacfwd(lambda v: fnp.sin(v) * v[0], holomorphic=True)(fnp.asarray(z))  # the complex Jacobian
     np.testing.assert_allclose(np.asarray(ours), np.asarray(
         jax.jacfwd(lambda v: jnp.sin(v) * v[0], holomorphic=True)(jnp.asarray(z))), rtol=1e-13)
+
+
+def test_complex_outputs_of_complex_inputs_need_holomorphic_true_as_in_jax():
+    # forward and reverse mode would give different parts of a non-holomorphic function's derivative
+    jax = jax_x64()
+    f = lambda m: lambda q: m.conj(q) * q * (1 + 1j)  # noqa: E731
+    z = np.complex128(0.3 + 0.2j)
+    for ours, theirs in ((fx.jacfwd, jax.jacfwd), (fx.jacrev, jax.jacrev), (fx.hessian, jax.hessian)):
+        with pytest.raises(TypeError, match="holomorphic=True"):
+            theirs(f(jax.numpy))(z)
+        with pytest.raises(TypeError, match="fix: pass holomorphic=True"):
+            ours(f(fnp))(fnp.asarray(z))
 
 
 def test_reverse_mode_jacobians_refuse_integer_and_boolean_outputs_as_jax_does():

@@ -34,8 +34,10 @@ def _jacobian(f, argnums, has_aux, holomorphic: bool, forward: bool, op: str, al
         if holomorphic:
             _complex_only(op, ins, "input")
             _complex_only(op, outs, "output")
-        elif op != "jacrev":  # jacfwd and hessian take the complex derivative in forward mode
-            _holomorphic_possible(op, ins, outs)
+        else:
+            _holomorphic_said(op, ins, outs)
+            if op != "jacrev":  # jacfwd and hessian take the complex derivative in forward mode
+                _holomorphic_possible(op, ins, outs)
         if not forward:
             _floating_outputs(op, outs)
         # blocks[o][i] = d out o / d in i, of shape outs[o].shape + ins[i].shape: one batched
@@ -69,6 +71,16 @@ def _jacobian(f, argnums, has_aux, holomorphic: bool, forward: bool, op: str, al
     return wrapped
 
 
+def _holomorphic_said(op: str, ins, outs) -> None:
+    """Refuse complex outputs of complex inputs unless `holomorphic=True` says the function is
+    holomorphic: else its derivative is no complex number (forward and reverse mode would each
+    give another part of it), as jax refuses them."""
+    if any(a.dtype in dtypes.COMPLEX for a in ins) and any(y.dtype in dtypes.COMPLEX for y in outs):
+        raise op_error(TypeError, op, "the Jacobian of complex outputs in complex inputs is a complex number only for "
+                       "a holomorphic function", "pass holomorphic=True if the function is holomorphic; otherwise "
+                       "differentiate with respect to the real and imaginary parts, or use fx.jvp / fx.vjp directly")
+
+
 def _holomorphic_possible(op: str, ins, outs) -> None:
     """Refuse a real output of complex inputs: no such function (but a constant) is holomorphic, so
     the complex derivative that forward mode takes does not exist."""
@@ -89,8 +101,9 @@ def _floating_outputs(op: str, outs) -> None:
 
 def jacfwd(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, holomorphic: bool = False) -> Callable:
     """The Jacobian of `f` by forward mode (a jvp per input element, batched with vmap): shape out.shape + in.shape.
-    Of complex functions it is the complex (holomorphic) Jacobian; `holomorphic=True` checks that
-    inputs and outputs are complex, as jax's.
+    Of complex outputs in real inputs it is complex; of complex outputs in complex inputs, the
+    complex derivative of a holomorphic function, which `holomorphic=True` must say (it checks
+    that inputs and outputs are complex, as jax's).
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> fx.jacfwd(lambda x: x ** 2)(fnp.asarray([1.0, 2.0])).tolist()
