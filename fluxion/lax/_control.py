@@ -3,11 +3,12 @@ a loop), `optimization_barrier`, and two functions that only annotate for XLA an
 through: `with_sharding_constraint` and `composite`."""
 from __future__ import annotations
 
+import operator
 from typing import Any, Callable
 
 from .. import control
 from .. import tree
-from ..core.errors import require_callable
+from ..core.errors import op_error, require_callable
 from ..ops import barrier
 from ..ops import shape as S
 from ..transforms.batching import vmap
@@ -17,14 +18,19 @@ from ._operands import as_array
 def map(f: Callable, xs: Any, *, batch_size: int | None = None) -> Any:  # noqa: A001
     """`f` applied to each slice of `xs` along its leading axis, the results stacked.
 
-    With `batch_size`, `f` runs on that many slices at once (vectorized with `vmap`), and on
-    the remainder once more.
+    With `batch_size` (an int; None or 0: one slice at a time), `f` runs on that many slices
+    at once (vectorized with `vmap`), and on the remainder once more.
 
     >>> import fluxion.numpy as fnp
     >>> map(lambda x: x * x, fnp.arange(5.0), batch_size=2).tolist()
     [0.0, 1.0, 4.0, 9.0, 16.0]
     """
-    if batch_size is None:
+    if batch_size is not None:
+        batch_size = operator.index(batch_size)
+        if batch_size < 0:
+            raise op_error(ValueError, "lax.map", f"batch_size must be >= 0, got {batch_size}",
+                           "pass a positive number of slices, or None (or 0) to map one slice at a time")
+    if not batch_size:  # (0, as None, as jax's)
         return control.map(f, xs)
     leaves = tree.leaves(xs)
     n = leaves[0].shape[0] if leaves else 0

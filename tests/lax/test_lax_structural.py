@@ -211,10 +211,12 @@ def test_control_flow_matches_jax(jlax):
     carry, ys = lax.scan(lambda c, x: (c + x, c * x), 0.0, xs, reverse=True)
     jcarry, jys = jlax.scan(lambda c, x: (c + x, c * x), 0.0, xs, reverse=True)
     check(carry, jcarry), check(ys, jys)
-    for batch_size in (None, 3, 7, 10):
+    for batch_size in (None, 0, 3, 7, 10):  # (0: one slice at a time, as None)
         check(lax.map(lambda x: x ** 2 + 1, xs, batch_size=batch_size), jlax.map(lambda x: x ** 2 + 1, xs, batch_size=batch_size))
     check(lax.associative_scan(lax.add, xs, reverse=True), jlax.associative_scan(jlax.add, xs, reverse=True))
     assert float(fx.grad(lambda x: x * lax.stop_gradient(x))(3.0)) == 3.0
+    with pytest.raises(ValueError, match="batch_size must be >= 0"):
+        lax.map(lambda x: x, xs, batch_size=-1)
 
 
 # derivatives, jit and vmap -------------------------------------------------------------------
