@@ -8,9 +8,10 @@ inside a compiled program.
 
 Each primitive's `callback` parameter takes and returns flat lists of NumPy arrays (the public
 functions in fluxion/callbacks.py put the user's pytrees around it). Under vmap a callback
-runs once per example (`sequential`), or once on the whole batch (`expand_dims`,
-`broadcast_all`, as jax's `vmap_method`). A pure callback has no derivative: its jvp rule refuses
-it, naming custom_jvp as the way to give it one.
+runs once per example (`sequential`, or `sequential_unrolled`, the same here), or once on the
+whole batch (`expand_dims`, `broadcast_all`, `legacy_vectorized`, as jax's `vmap_method`). A
+pure callback has no derivative: its jvp rule refuses it, naming custom_jvp as the way to give
+it one.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from . import shape as S
 from ._batch import batch_size, moveaxis, to_front
 from ._util import define
 
-VMAP_METHODS = ("sequential", "expand_dims", "broadcast_all")
+VMAP_METHODS = ("sequential", "sequential_unrolled", "expand_dims", "broadcast_all", "legacy_vectorized")
 
 pure_callback_p = define("pure_callback", lambda *avals, callback, result_avals, vmap_method: result_avals,
                          multiple_results=True)
@@ -113,10 +114,12 @@ def _pure_batch(args, dims, *, callback, result_avals, vmap_method):
     batched_avals = _batched_types(result_avals, size)
     if size == 0:  # no example to call back for (as sequentially, and as jax's other methods)
         return [S.full(t.shape, 0, t.dtype) for t in batched_avals], (0,) * len(batched_avals)
-    if vmap_method == "sequential":
+    if vmap_method in ("sequential", "sequential_unrolled"):
         args, callback = _leading(args, dims), _PerExample(callback, [d is not None for d in dims], size, result_avals)
     elif vmap_method == "expand_dims":  # unbatched operands get an axis of size 1
         args = [S.reshape(a, (1, *a.shape)) if d is None else moveaxis(a, d, 0) for a, d in zip(args, dims)]
+    elif vmap_method == "legacy_vectorized":  # unbatched operands stay as they are
+        args = [a if d is None else moveaxis(a, d, 0) for a, d in zip(args, dims)]
     else:  # broadcast_all
         args = [to_front(a, d, size) for a, d in zip(args, dims)]
     outs = pure_callback_p.bind(*args, callback=callback, result_avals=batched_avals, vmap_method=vmap_method)

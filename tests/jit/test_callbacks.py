@@ -51,17 +51,20 @@ def test_pure_callback_under_vmap_matches_a_loop_for_each_vmap_method():
     calls = []
 
     def host(a, b):
-        calls.append(a.shape)
+        calls.append((a.shape, b.shape))
         return a * b + 1
 
-    for method, shapes in (("sequential", [(3,), (3,)]), ("expand_dims", [(2, 3)]), ("broadcast_all", [(2, 3)])):
+    one = ((3,), (3,))  # the shapes each method calls with, as jax's
+    for method, shapes in (("sequential", [one, one]), ("sequential_unrolled", [one, one]),
+                           ("expand_dims", [((2, 3), (1, 3))]), ("broadcast_all", [((2, 3), (2, 3))]),
+                           ("legacy_vectorized", [((2, 3), (3,))])):
         f = lambda r, c: fx.pure_callback(host, fx.ShapeDtypeStruct((3,), fnp.float32), r, c, vmap_method=method)
         for g, xs in ((fx.vmap(f, in_axes=(0, None)), rows), (fx.jit(fx.vmap(f, in_axes=(1, None))), rows.T)):
             calls.clear()
             out = g(fnp.asarray(xs), fnp.asarray(col))
             np.testing.assert_array_equal(out, np.stack([host(r, col) for r in rows]))
             assert calls[:len(shapes)] == shapes
-    for method in ("sequential", "expand_dims", "broadcast_all"):  # no example: no call, as in jax
+    for method in fx.ops.callback.VMAP_METHODS:  # no example: no call, as in jax
         calls.clear()
         empty = fx.vmap(lambda r: fx.pure_callback(host, fx.ShapeDtypeStruct((3,), fnp.float32), r, col,
                                                    vmap_method=method))(fnp.ones((0, 3)))
