@@ -26,6 +26,10 @@ class ArrayType:
     def size(self) -> int:
         return math.prod(self.shape)
 
+    @property
+    def weak_type(self) -> bool:  # (jax's name)
+        return self.weak
+
     def update(self, shape=None, dtype=None, weak=None) -> ArrayType:
         return ArrayType(self.shape if shape is None else shape, self.dtype if dtype is None else dtype,
                          self.weak if weak is None else weak)
@@ -54,6 +58,6 @@ class ShapeDtypeStruct(ArrayType):
     def __init__(self, shape, dtype, *, weak_type: bool = False):
         super().__init__(tuple(shape), dtypes.canonicalize(dtype), weak_type)
 
-    @property
-    def weak_type(self) -> bool:
-        return self.weak
+    @staticmethod
+    def of(t: ArrayType) -> ShapeDtypeStruct:
+        return ShapeDtypeStruct(t.shape, t.dtype, weak_type=t.weak)

@@ -10,7 +10,7 @@ from ..core.types import ShapeDtypeStruct
 
 def out_info(program, out_tree):
     """The types of `program`'s outputs, as `ShapeDtypeStruct`s in the structure `out_tree`."""
-    return tree.unflatten(out_tree, [ShapeDtypeStruct(t.shape, t.dtype, weak_type=t.weak) for t in program.out_types])
+    return tree.unflatten(out_tree, [ShapeDtypeStruct.of(t) for t in program.out_types])
 
 
 class Lowered:

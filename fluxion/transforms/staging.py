@@ -40,7 +40,7 @@ from ..core.errors import (ArgumentError, ConcretizationError, TracerLeakError, 
                            require_callable)
 from ..core.interpreters import EAGER, _ctx, push
 from ..core.program import Program
-from ..core.types import ArrayType
+from ..core.types import ArrayType, ShapeDtypeStruct
 from . import _jit_batched, _jit_grad
 from ._arguments import Arguments
 from ._convert import converted
@@ -175,13 +175,12 @@ make_jaxpr = make_program  # jax's name
 
 
 def eval_shape(f: Callable, *args, **kwargs) -> Any:
-    """The types (`ArrayType`: `.shape`, `.dtype`) of `f(*args, **kwargs)`'s outputs, found by
-    tracing `f` without computing anything. Arguments are arrays, Python scalars or anything with
-    `.shape` and `.dtype` (an `ArrayType`, a `jax.ShapeDtypeStruct`, a NumPy array).
+    """The types (`ShapeDtypeStruct`s: `.shape`, `.dtype`, `.weak_type`) of `f(*args, **kwargs)`'s
+    outputs, found by tracing `f` without computing anything. Arguments are arrays, Python scalars
+    or anything with `.shape` and `.dtype` (a `ShapeDtypeStruct`, jax's, a NumPy array).
 
     >>> import fluxion as fx, fluxion.numpy as fnp
-    >>> from fluxion.core.types import ArrayType
-    >>> fx.eval_shape(lambda x: {"y": x @ x.T}, ArrayType((1000, 3), fnp.float32))
+    >>> fx.eval_shape(lambda x: {"y": x @ x.T}, fx.ShapeDtypeStruct((1000, 3), fnp.float32))
     {'y': f32[1000,1000]}
     """
     leaves, in_tree = tree.flatten((args, kwargs))
@@ -190,7 +189,7 @@ def eval_shape(f: Callable, *args, **kwargs) -> Any:
         tracers = [staging.new_input(_aval(x)) for x in leaves]
         t_args, t_kwargs = tree.unflatten(in_tree, tracers)
         out = converted(f)(*t_args, **t_kwargs)
-        return tree.map(lambda o: to_array(o).aval, out)
+        return tree.map(lambda o: ShapeDtypeStruct.of(to_array(o).aval), out)
 
 
 def _aval(x) -> ArrayType:
