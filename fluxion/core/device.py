@@ -71,8 +71,12 @@ def add_backend(load: Callable[[], list[Device]]) -> None:
     _loaders.append(load)
 
 
+_ALIASES = {"cuda": "gpu", "rocm": "gpu"}  # jax's names of GPU backends
+
+
 def devices(platform: str | None = None) -> list[Device]:
-    """The devices fluxion can place arrays on (`cpu:0` first), optionally only those of one platform.
+    """The devices fluxion can place arrays on (`cpu:0` first), optionally only those of one platform
+    (jax's "cuda" and "rocm" name "gpu"); none for a platform not present.
 
     >>> import fluxion as fx
     >>> fx.devices("cpu")
@@ -83,10 +87,8 @@ def devices(platform: str | None = None) -> list[Device]:
     if platform != "cpu":  # the host needs no backend loaded
         while _loaders:
             _devices.extend(_loaders.pop(0)())
+    platform = _ALIASES.get(platform, platform)
     return [d for d in _devices if platform is None or d.platform == platform]
-
-
-_ALIASES = {"cuda": "gpu", "rocm": "gpu"}  # jax's names of GPU backends
 
 
 def local_devices(process_index: int | None = None, backend: str | None = None,
@@ -166,7 +168,7 @@ def _of_backend(op: str, backend: str | None) -> list[Device]:
     if backend is not None and not isinstance(backend, str):
         raise op_error(TypeError, op, f"backend must be a platform name or None, got {type(backend).__name__}",
                        "pass a platform such as \"cpu\", \"xla-cpu\" or \"gpu\", or None for every device")
-    found = devices(_ALIASES.get(backend, backend))
+    found = devices(backend)
     if not found:
         present = ", ".join(dict.fromkeys(d.platform for d in devices()))
         raise op_error(RuntimeError, op, f"there are no devices of platform {backend!r}; the platforms present are "
