@@ -25,7 +25,8 @@ def _called_from(module: str) -> str:
     return scope["inner"]()  # called here
 
 
-@pytest.mark.parametrize("module", ["jax._src.interpreters.partial_eval", "jax", "jaxlib.xla_client"])
+@pytest.mark.parametrize("module", ["jax._src.interpreters.partial_eval", "jax", "jaxlib.xla_client",
+                                    "fluxion.backends.numpy.program"])  # (code compiled by fluxion)
 def test_user_frame_skips_the_frames_of_jax_and_jaxlib(module):
     assert _called_from(module) == _line_of("called here")
 
@@ -45,6 +46,12 @@ def test_error_raised_while_lowering_names_the_users_line():
     message = str(info.value)
     assert f"at {_line_of('lowered here')}\n" in message
     assert "unlowered_double: has no XLA lowering" in message and "fix: call the function without fx.jit" in message
+
+
+def test_an_error_raised_in_the_backward_pass_names_the_users_line():
+    with pytest.raises(NameError) as info:
+        fx.grad(lambda v: fx.lax.psum(v, "i").sum())(1.0)  # differentiated here
+    assert f"at {_line_of('differentiated here')}\n" in str(info.value)
 
 
 _G = fnp.zeros(3)  # a global array that jitted code cannot update in place
