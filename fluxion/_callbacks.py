@@ -105,7 +105,8 @@ def debug_callback(callback: Callable, *args, ordered: bool = False, **kwargs) -
     """Call `callback(*args, **kwargs)` with the concrete values of the arrays in `args`, eagerly
     at once and under `jit` each time the compiled program runs; under `vmap` once per example,
     under differentiation with the values (not their derivatives). The callback gets fluxion
-    Arrays. Compiled calls are unordered (`ordered=True` is not supported).
+    Arrays. Compiled calls are unordered unless `ordered=True`: then they happen in program
+    order, as eager ones do.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> seen = []
@@ -119,11 +120,8 @@ def debug_callback(callback: Callable, *args, ordered: bool = False, **kwargs) -
 
 
 def _debug(op: str, callback, wrap, ordered: bool, args: tuple, kwargs: dict) -> None:
-    if ordered:
-        raise op_error(NotImplementedError, op, "ordered callbacks are not supported",
-                       "leave out ordered=True: print a step counter with the values to tell the calls apart")
     operands, in_tree, static = _operands(args, kwargs)
-    debug_callback_p.bind(*operands, callback=_Flat(callback, in_tree, static, wrap))
+    debug_callback_p.bind(*operands, callback=_Flat(callback, in_tree, static, wrap), ordered=bool(ordered))
 
 
 def debug_print(fmt: str, *args, ordered: bool = False, **kwargs) -> None:

@@ -112,11 +112,16 @@ def sub_programs(params: dict) -> list[Program]:
 
 
 def has_effects(eq: Equation) -> bool:
-    """Whether running `eq` has effects (a host callback): its primitive's own, those of an
+    """Whether running `eq` has effects (a host callback): see `call_has_effects`."""
+    return call_has_effects(eq.prim, eq.params)
+
+
+def call_has_effects(prim, params: dict) -> bool:
+    """Whether a call of `prim` with `params` has effects: its primitive's own, those of an
     equation of its sub-programs, or those the Python functions a call carries were seen to have."""
-    calls = getattr(eq.prim, "functions", ())
-    return (eq.prim in effectful or any(eq.params.get(k) in effectful_functions for k in calls)
-            or any(has_effects(e) for p in sub_programs(eq.params) for e in p.equations))
+    calls = getattr(prim, "functions", ())
+    return (prim in effectful or any(params.get(k) in effectful_functions for k in calls)
+            or any(has_effects(e) for p in sub_programs(params) for e in p.equations))
 
 
 class _Printer:

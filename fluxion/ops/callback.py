@@ -31,12 +31,13 @@ VMAP_METHODS = ("sequential", "sequential_unrolled", "expand_dims", "broadcast_a
 
 pure_callback_p = define("pure_callback", lambda *avals, callback, result_avals, vmap_method: result_avals,
                          multiple_results=True)
-debug_callback_p = define("debug_callback", lambda *avals, callback: (), multiple_results=True)
+# `ordered`: compiled calls happen in program order (else XLA may reorder independent ones)
+debug_callback_p = define("debug_callback", lambda *avals, callback, ordered: (), multiple_results=True)
 effectful.add(debug_callback_p)
 
 
-def _debug_jvp(primals, tangents, *, callback):
-    debug_callback_p.bind(*primals, callback=callback)  # the values, as without differentiation
+def _debug_jvp(primals, tangents, **params):
+    debug_callback_p.bind(*primals, **params)  # the values, as without differentiation
     return (), ()
 
 
@@ -103,9 +104,10 @@ def _batched_types(avals, size: int) -> tuple:
     return tuple(ArrayType((size, *t.shape), t.dtype, t.weak) for t in avals)
 
 
-def _debug_batch(args, dims, *, callback):
+def _debug_batch(args, dims, *, callback, ordered):
     size = batch_size(args, dims)
-    debug_callback_p.bind(*_leading(args, dims), callback=_PerExample(callback, [d is not None for d in dims], size))
+    debug_callback_p.bind(*_leading(args, dims), callback=_PerExample(callback, [d is not None for d in dims], size),
+                          ordered=ordered)
     return (), ()
 
 

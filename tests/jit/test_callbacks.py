@@ -175,8 +175,44 @@ def test_debug_print_formats_values_as_numpy_prints_them(capsys):
     assert capsys.readouterr().out == "no operands\n"
     with pytest.raises(TypeError, match="format must be a string"):
         fx.debug.print(x)
-    with pytest.raises(NotImplementedError, match="ordered"):
-        fx.debug.print("{}", x, ordered=True)
+
+
+def _effects_in_every_place(v, seen, ordered=False):
+    """Callbacks at the top level, in a branch and in loops, some of which take no traced operand."""
+    def note(tag):
+        return lambda *values: seen.append((tag, *[float(np.sum(w)) for w in values]))
+
+    fx.debug.callback(note("top"), v.sum(), ordered=ordered)
+    fx.debug.callback(note("constant"), fnp.asarray(3.0), ordered=ordered)
+    fx.lax.cond(True, lambda: fx.debug.callback(note("branch"), ordered=ordered), lambda: None)
+    fx.lax.fori_loop(0, 2, lambda i, c: (fx.debug.callback(note("fori"), i, ordered=ordered), c)[1], 0)
+    c, _ = fx.lax.scan(lambda c, _: (fx.debug.callback(note("scan"), c, ordered=ordered), (c + 1, None))[1],
+                       0, None, length=2)
+    fx.debug.callback(note("end"), v * c, ordered=ordered)
+    return v * 2
+
+
+def test_callbacks_in_loops_and_branches_of_constants_run_at_every_call_under_jit():
+    # (they ran once, as the program was traced, where every operand was known)
+    eager, jitted = [], []
+    _effects_in_every_place(fnp.asarray(X), eager)
+    f = fx.jit(lambda v: _effects_in_every_place(v, jitted))
+    for _ in range(2):
+        f(fnp.asarray(X)).block_until_ready()
+    assert sorted(jitted) == sorted(eager * 2)
+
+
+def test_ordered_callbacks_run_in_program_order_under_jit_vmap_and_grad():
+    eager = []
+    _effects_in_every_place(fnp.asarray(X), eager, ordered=True)
+    for transform in (fx.jit, lambda f: fx.jit(fx.grad(lambda v: f(v).sum()))):
+        seen = []
+        transform(lambda v: _effects_in_every_place(v, seen, ordered=True))(fnp.asarray(X)).block_until_ready()
+        assert seen == eager
+    batched = []
+    fx.jit(fx.vmap(lambda v: _effects_in_every_place(v, batched, ordered=True)))(fnp.asarray([X, X]))
+    # (once per example where a value of the batch reaches the callback, else once, as in jax)
+    assert [tag for tag, *_ in batched] == [tag for tag, *_ in eager for _ in range(2 if tag in ("top", "end") else 1)]
 
 
 def test_debug_print_inside_loops_and_branches_under_jit(capsys):

@@ -69,8 +69,8 @@ def _pure(*args, callback, result_avals, vmap_method):
     return jax.pure_callback(_on_host(functools.partial(run_pure, callback, result_avals)), types, *args)
 
 
-def _debug(*args, callback):
-    jax.debug.callback(_on_host(callback), *args)
+def _debug(*args, callback, ordered):
+    jax.debug.callback(_on_host(callback), *args, ordered=ordered)
     return ()
 
 

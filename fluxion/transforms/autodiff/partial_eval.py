@@ -19,8 +19,7 @@ import math
 from ...core.array import Tracer, to_array
 from ...core.interpreters import Interpreter, check_live, current
 from ...core.primitive import abstract_eval
-from ...core.rules import effectful
-from ...core.program import Equation, Program, Var
+from ...core.program import Equation, Program, Var, call_has_effects
 from ...ops.shape import broadcast_in_dim_p
 
 
@@ -109,11 +108,12 @@ class StagingInterpreter(Interpreter):
             if a.__class__ is StagedTracer and a._interp is self:
                 break
         else:  # nothing staged: the parent computes it (each interpreter sets the current one itself),
-            # unless it has effects, which happen when the staged program runs (a linearization's
-            # effects happen as its primal values are computed), or it spreads a value over a large
-            # array (fnp.zeros(n)): that would be made on the host and passed in
-            if self.linear or prim not in effectful and not (prim is broadcast_in_dim_p
-                                                               and math.prod(params["shape"]) >= _SPREAD):
+            # unless it has effects (a host callback, also in a loop body or branch), which happen
+            # when the staged program runs (a linearization's effects happen as its primal values
+            # are computed), or it spreads a value over a large array (fnp.zeros(n)): that would be
+            # made on the host and passed in
+            if self.linear or not call_has_effects(prim, params) and not (
+                    prim is broadcast_in_dim_p and math.prod(params["shape"]) >= _SPREAD):
                 return self.parent.process(prim, args, params)
         return self.stage(prim, args, params)
 
