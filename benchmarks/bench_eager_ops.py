@@ -1,5 +1,6 @@
 """Eager per-call overhead of common operations on small float32 arrays (4x4, or 10 elements),
-one row per operation (target: each at most PyTorch's time).
+one row per operation (target: each at most PyTorch's time); `erf` and `erfc` also of a medium
+array (256x256, `m`), whose time is their kernels'.
 
 `CASES` maps an operation to its peers, each a setup function returning the call to time; jax
 calls are blocked on. `.at[1].set(r)` is a copy and an assignment in NumPy and PyTorch;
@@ -8,12 +9,13 @@ copy it.
 """
 import numpy as np
 
-NAME = "eager ops, float32 4x4 (vectors of 10)"
+NAME = "eager ops, float32 4x4 (vectors of 10; m: 256x256)"
 _RNG = np.random.default_rng(0)
 X = _RNG.standard_normal((4, 4)).astype(np.float32)
 Y = _RNG.standard_normal((4, 4)).astype(np.float32)
 V = np.linspace(0.1, 1.0, 10).astype(np.float32)
 IDX = np.array([3, 0, 2])
+M = _RNG.standard_normal((256, 256)).astype(np.float32)
 
 
 def _arrays(asarray, idx_dtype=None):
@@ -30,6 +32,7 @@ def _fluxion(op):
     import fluxion.scipy.special as fsp
     x, y, c, v, idx, s, r = _arrays(fnp.asarray)
     g = fx.grad(lambda a: (fnp.sin(a) * a).sum())
+    m = fnp.asarray(M)
     return {
         "x[1:3]": lambda: x[1:3],
         "x[idx]": lambda: x[idx],
@@ -62,12 +65,17 @@ def _fluxion(op):
         "softmax(x, -1)": lambda: fx.nn.softmax(x, axis=-1),
         "logsumexp(v)": lambda: fsp.logsumexp(v),
         "sigmoid(x)": lambda: fx.nn.sigmoid(x),
+        "erf(x)": lambda: fsp.erf(x),
+        "erfc(x)": lambda: fsp.erfc(x),
+        "erf(m)": lambda: fsp.erf(m),
+        "erfc(m)": lambda: fsp.erfc(m),
     }[op]
 
 
 def _numpy(op):
     from scipy import special
     x, y, c, v, idx, s, r = _arrays(np.asarray)
+    m = M
 
     def at_set():
         out = x.copy()
@@ -104,12 +112,17 @@ def _numpy(op):
         "softmax(x, -1)": lambda: special.softmax(x, axis=-1),
         "logsumexp(v)": lambda: special.logsumexp(v),
         "sigmoid(x)": lambda: special.expit(x),
+        "erf(x)": lambda: special.erf(x),
+        "erfc(x)": lambda: special.erfc(x),
+        "erf(m)": lambda: special.erf(m),
+        "erfc(m)": lambda: special.erfc(m),
     }[op]
 
 
 def _torch(op):
     import torch
     x, y, c, v, idx, s, r = _arrays(torch.tensor)
+    m = torch.tensor(M)
 
     def at_set():
         out = x.clone()
@@ -152,6 +165,10 @@ def _torch(op):
         "softmax(x, -1)": lambda: torch.softmax(x, -1),
         "logsumexp(v)": lambda: torch.logsumexp(v, 0),
         "sigmoid(x)": lambda: torch.sigmoid(x),
+        "erf(x)": lambda: torch.erf(x),
+        "erfc(x)": lambda: torch.erfc(x),
+        "erf(m)": lambda: torch.erf(m),
+        "erfc(m)": lambda: torch.erfc(m),
     }[op]
 
 
@@ -160,6 +177,7 @@ def _jax(op):
     import jax.numpy as jnp
     import jax.scipy.special  # noqa: F401
     x, y, c, v, idx, s, r = _arrays(jnp.asarray)
+    m = jnp.asarray(M)
     g = jax.grad(lambda a: (jnp.sin(a) * a).sum())
     block = jax.block_until_ready
     return {
@@ -194,6 +212,10 @@ def _jax(op):
         "softmax(x, -1)": lambda: block(jax.nn.softmax(x, axis=-1)),
         "logsumexp(v)": lambda: block(jax.scipy.special.logsumexp(v)),
         "sigmoid(x)": lambda: block(jax.nn.sigmoid(x)),
+        "erf(x)": lambda: block(jax.scipy.special.erf(x)),
+        "erfc(x)": lambda: block(jax.scipy.special.erfc(x)),
+        "erf(m)": lambda: block(jax.scipy.special.erf(m)),
+        "erfc(m)": lambda: block(jax.scipy.special.erfc(m)),
     }[op]
 
 
@@ -202,7 +224,7 @@ OPS = ["x[1:3]", "x[idx]", "x.at[1].set(r)", "sum(x, axis=0)", "mean(x)", "x @ y
        "concatenate([x, y])", "x.reshape(2, 8)", "x.T", "maximum(x, 0.0)", "x * 2.0", "x > 0", "asarray(ndarray)",
        "float(v[0])", "s.item()", "grad(sum(sin(v) * v))", "x / 2.0", "x ** 2", "max(x, axis=-1)", "std(x)",
        "x.astype(int32)", "clip(x, -1, 1)", "sort(v)", "arange(10)", "norm(v)", "relu(x)", "softmax(x, -1)",
-       "logsumexp(v)", "sigmoid(x)"]
+       "logsumexp(v)", "sigmoid(x)", "erf(x)", "erfc(x)", "erf(m)", "erfc(m)"]
 NUMPY_LESS = {"grad(sum(sin(v) * v))"}  # NumPy has no autodiff
 
 

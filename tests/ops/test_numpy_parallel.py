@@ -2,9 +2,9 @@
 the result of one call bit for bit, and NumPy's (or SciPy's) result where that is the same
 computation: elementwise ufuncs (contiguous, broadcasting, with a repeated operand, 0-d, empty,
 non-contiguous), SciPy's special functions and other ufuncs costlier than additions (timed once,
-then split), sums over rows, the log-sum-exp, erfinv and the Threefry cipher, also when several
-threads call at once. The `split` fixture forces up to eight parts on small arrays,
-whatever the machine."""
+then split), sums over rows, the log-sum-exp, erfinv, float32 erf and erfc and the Threefry
+cipher, also when several threads call at once. The `split` fixture forces up to eight parts on
+small arrays, whatever the machine."""
 import threading
 
 import numpy as np
@@ -260,6 +260,14 @@ def test_erfinv_by_parts_gives_one_calls_bits(split, dtype):
     x[::101], x[1::103], x[2::107], x[3::109], x[4::113] = 1, -1, np.nan, -0.0, np.nextafter(dtype(-1), dtype(0))
     got = split_and_one(erfinv, x)
     np.testing.assert_allclose(got, sp.erfinv(x), rtol=1e-5 if dtype == np.float32 else 1e-14)
+
+
+@pytest.mark.parametrize("prim,fn", [(E.erf_p, sp.erf), (E.erfc_p, sp.erfc)], ids=["erf", "erfc"])
+def test_float32_erf_and_erfc_approximations_by_parts_give_one_calls_bits(split, prim, fn):
+    x = _RNG.uniform(-11, 11, 20011).astype(np.float32)  # (large enough for the approximations)
+    x[::101], x[1::103], x[2::107], x[3::109], x[4::113] = np.inf, -np.inf, np.nan, -0.0, -1e-40
+    got = split_and_one(numpy_kernel[prim], x)
+    np.testing.assert_allclose(got, fn(x.astype(np.float64)), rtol=1e-6, atol=1e-44)
 
 
 def test_large_draws_by_parts_give_one_calls_bits(split):

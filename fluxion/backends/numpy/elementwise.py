@@ -12,6 +12,7 @@ from . import _parallel
 from ._loops import broadcasting, elementwise
 from ._select import where
 from ._util import MAX_NUMPY_DIMS, via_float32
+from .erf import erf, erfc
 from .erfinv import erfinv
 from .incomplete_gamma import igamma_grad_a
 
@@ -268,7 +269,7 @@ numpy_kernel.update({
     E.sinh_p: elementwise(np.sinh), E.cosh_p: elementwise(np.cosh), E.tanh_p: elementwise(np.tanh),
     E.asinh_p: elementwise(np.arcsinh), E.acosh_p: elementwise(np.arccosh), E.atanh_p: _mirrored(np.arctanh),
     E.logistic_p: via_float32(_logistic), E.cbrt_p: elementwise(np.cbrt),
-    E.erf_p: via_float32(sp.erf), E.erfc_p: via_float32(sp.erfc), E.erfinv_p: erfinv,
+    E.erf_p: erf, E.erfc_p: erfc, E.erfinv_p: erfinv,
     E.lgamma_p: via_float32(sp.gammaln), E.digamma_p: via_float32(sp.digamma),
     E.bessel_i0e_p: _in_float64(sp.i0e), E.bessel_i1e_p: _in_float64(sp.i1e),
     E.igamma_p: _in_float64(sp.gammainc), E.igammac_p: _in_float64(sp.gammaincc), E.igamma_grad_a_p: igamma_grad_a,
