@@ -295,3 +295,13 @@ def test_closure_convert_errors_name_the_fix():
         converted(fnp.ones(3), fnp.ones(3))
     with pytest.raises(TypeError, match="not an array(.|\n)*fix:"):
         closure_convert(lambda z: "text", fnp.zeros(3))
+
+
+def test_reduce_axes_is_accepted_empty_and_refused_otherwise_as_in_jax():
+    for ours, theirs in ((fx.grad, jax.grad), (fx.value_and_grad, jax.value_and_grad)):
+        np.testing.assert_allclose(np.asarray(ours(fnp.sin, reduce_axes=())(1.0)),
+                                   np.asarray(theirs(jnp.sin, reduce_axes=())(1.0)), rtol=1e-6)
+        for grad, sin in ((ours, fnp.sin), (theirs, jnp.sin)):
+            with pytest.raises(NotImplementedError, match="reduce_axes"):
+                grad(sin, reduce_axes=("i",))(1.0)
+    assert float(fx.vjp(fnp.sin, 0.0, reduce_axes=())[1](1.0)[0]) == 1.0

@@ -214,14 +214,16 @@ def linearize(f: Callable, *primals, has_aux: bool = False):
     return (out, f_jvp, aux) if has_aux else (out, f_jvp)
 
 
-def vjp(f: Callable, *primals, has_aux: bool = False):
+def vjp(f: Callable, *primals, has_aux: bool = False, reduce_axes=()):
     """Reverse mode: `f(*primals)` and the function mapping output cotangents to input cotangents.
+    (`reduce_axes`: jax's deprecated argument, accepted empty.)
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> y, f_vjp = fx.vjp(lambda x: x * x, 3.0)
     >>> [float(g) for g in f_vjp(1.0)]
     [6.0]
     """
+    _no_reduce_axes("vjp", reduce_axes)
     primals_out, out_tree, in_tree, linear, aux = _linearize(f, primals, has_aux)
 
     def f_vjp(cotangents):
@@ -347,6 +349,12 @@ def _scalar_output(out_tree, out, holomorphic: bool = False) -> Array:
     else:
         return out
     raise op_error(TypeError, "grad", f"the function must return a real scalar, got {out.aval}", fix)
+
+
+def _no_reduce_axes(op: str, reduce_axes) -> None:
+    if tuple(reduce_axes):
+        raise op_error(NotImplementedError, op, "reduce_axes is deprecated (in jax too) and not supported",
+                       "leave it out, and sum the gradient over the axis yourself (fx.lax.psum)")
 
 
 def _complex_only(op: str, types, what: str) -> None:
@@ -485,14 +493,15 @@ def _forward_instead(f: Callable, args: tuple, kwargs: dict, argnums, has_aux: b
 
 
 def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
-                   holomorphic: bool = False, allow_int: bool = False) -> Callable:
+                   holomorphic: bool = False, allow_int: bool = False, reduce_axes=()) -> Callable:
     """A function returning `f(*args)` and its gradient with respect to the `argnums` arguments.
     With `holomorphic=True`, `f` maps complex inputs to a complex scalar and the result is its
     complex derivative f'(z) (as jax's). With `allow_int=True`, integer and boolean inputs are
     allowed and their gradients are zeros of their dtype. A gradient in one real number through a
     `while_loop` whose trip count depends on the data is one JVP (forward mode: no tape, so
     derivatives of any order through such loops stay small), unless `f` calls a custom_vjp
-    function, whose rule is reverse-mode only.
+    function, whose rule is reverse-mode only. (`reduce_axes`: jax's deprecated argument, accepted
+    empty.)
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> value, g = fx.value_and_grad(lambda x: (x ** 2).sum())(fnp.asarray([1.0, 2.0]))
@@ -503,6 +512,7 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool 
     """
     require_callable("value_and_grad", f)
     _argnum_tuple(argnums, "grad")
+    _no_reduce_axes("value_and_grad", reduce_axes)
 
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
@@ -528,7 +538,7 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool 
 
 
 def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, holomorphic: bool = False,
-         allow_int: bool = False) -> Callable:
+         allow_int: bool = False, reduce_axes=()) -> Callable:
     """The gradient of a real scalar function with respect to the `argnums` arguments (the complex
     derivative of a holomorphic one with `holomorphic=True`; `allow_int` as in value_and_grad).
 
@@ -539,7 +549,7 @@ def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, h
     12.0
     """
     require_callable("grad", f)
-    vg = value_and_grad(f, argnums, has_aux, holomorphic, allow_int)
+    vg = value_and_grad(f, argnums, has_aux, holomorphic, allow_int, reduce_axes)
 
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
