@@ -106,6 +106,9 @@ class ufunc:  # noqa: N801  (NumPy's name)
         no_out(op, out)
         x = _cast(array, dtype)
         axes = tuple(range(x.ndim)) if axis is None else S.normalize_axes(op, axis, x.ndim)
+        if where is not True and fnp.asarray(where).dtype != fnp.bool_:
+            raise op_error(TypeError, op, f"where must be a boolean mask, got dtype {fnp.asarray(where).dtype}",
+                           "pass a mask of booleans (e.g. x > 0)")
         if len(axes) > 1 and not self._reorderable:
             raise op_error(ValueError, op, f"{self.__name__} is not reorderable, so it reduces one axis at a time",
                            "pass a single axis, or reduce the axes one after another")
@@ -115,14 +118,13 @@ class ufunc:  # noqa: N801  (NumPy's name)
                 kwargs["initial"] = initial
             result = self._reduce(x, axis=axes, keepdims=keepdims, **kwargs)
             return result if dtype is None else fnp.astype(result, dtype)
-        if not axes:
-            return x
-        # the reduced axes flattened into one leading axis, sized: -1 has no size when the kept axes hold nothing
+        # the reduced axes flattened into one leading axis (of size 1 for none: each element is then
+        # combined with the start, as in NumPy), sized: -1 has no size when the kept axes hold nothing
         rest = [d for d in range(x.ndim) if d not in axes]
         shape = (math.prod(x.shape[d] for d in axes),) + tuple(x.shape[d] for d in rest)
-        x = fnp.reshape(fnp.transpose(x, axes + tuple(rest)), shape)
         mask = None if where is True else fnp.reshape(
-            fnp.transpose(fnp.broadcast_to(fnp.asarray(where), array.shape), axes + tuple(rest)), shape)
+            fnp.transpose(fnp.broadcast_to(fnp.asarray(where), x.shape), axes + tuple(rest)), shape)
+        x = fnp.reshape(fnp.transpose(x, axes + tuple(rest)), shape)
         result = self._fold(op, x, initial, mask)
         if keepdims:
             result = fnp.expand_dims(result, axes)
@@ -147,8 +149,11 @@ class ufunc:  # noqa: N801  (NumPy's name)
             for i in range(x.shape[0]):
                 acc = fnp.where(mask[i], self(acc, x[i]), acc)
             return acc
+        # the start (in the result's dtype, as NumPy casts it: bitwise_and.reduce of booleans from 2
+        # starts from True) is combined with the first element: hypot.reduce([-3.0]) is 3, as in NumPy
+        start = None if start is None else _filled(start, dt, x.shape[1:])
         if not self._reorderable:  # one element after another, from the start
-            acc, rest = (x[0], x[1:]) if initial is None else (fnp.asarray(initial), x)
+            acc, rest = (x[0], x[1:]) if start is None else (start, x)
             for i in range(rest.shape[0]):
                 acc = self(acc, rest[i])
         else:
@@ -156,8 +161,8 @@ class ufunc:  # noqa: N801  (NumPy's name)
                 half = x.shape[0] // 2
                 pairs = self(x[:half], x[half:2 * half])
                 x = fnp.concatenate([pairs, x[2 * half:]]) if x.shape[0] % 2 else pairs
-            acc = x[0] if initial is None else self(fnp.asarray(initial), x[0])
-        return fnp.astype(acc, dt)  # a single element is not passed through the function
+            acc = x[0] if start is None else self(start, x[0])
+        return fnp.astype(acc, dt)  # (without a start, a single element is not passed through the function)
 
     def accumulate(self, array, axis: int = 0, dtype=None, out=None):
         """The running reductions along `axis`: out[i] = self(out[i - 1], array[i])."""

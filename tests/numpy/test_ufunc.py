@@ -67,6 +67,12 @@ def test_reduce_accumulate_outer_and_reduceat_match_numpy(name, dtype):
         expected = _numpy(lambda: case(ref if name not in _OUT_OF_ORDER else _LeftFold(ref)))
         if expected is not None:
             _same(case(fn), expected, x.dtype)
+    # no axis, or one element, where NumPy's order is no matter: each element is combined with the
+    # start (hypot.reduce([-3.0]) is 3)
+    for case in (lambda m: m.reduce(-x, axis=()), lambda m: m.reduce(-x[:1]), lambda m: m.reduce(x[0, :1], axis=None)):
+        expected = _numpy(lambda: case(ref))
+        if expected is not None:
+            _same(case(fn), expected, x.dtype)
 
 
 @pytest.mark.parametrize("name", BINARY)
@@ -136,6 +142,20 @@ def test_reduce_with_initial_and_where_matches_numpy(name, initial):
     _same(fn.reduce(x, axis=1, initial=initial), ref.reduce(x, axis=1, initial=initial))
     _same(fn.reduce(x, axis=1, initial=initial, where=where), ref.reduce(x, axis=1, initial=initial, where=where))
     _same(fn.reduce(x[:0], axis=0, initial=initial), ref.reduce(x[:0], axis=0, initial=initial))
+
+
+def test_reduce_takes_lists_casts_initial_and_needs_a_boolean_mask_as_numpy():
+    rows = [[1, 2], [3, 4]]
+    for name, kwargs in (("subtract", {"where": [True, False], "initial": 0}),
+                         ("logaddexp", {"where": [True, False], "initial": -np.inf}),
+                         ("bitwise_and", {"initial": 2}), ("bitwise_xor", {"initial": 3})):
+        x = np.asarray(rows, float) if name == "logaddexp" else np.asarray(rows) > 1 if "bitwise" in name else rows
+        expected = getattr(np, name).reduce(x, **kwargs)
+        out = getattr(fnp, name).reduce(x, **kwargs)  # (a list for subtract)
+        assert out.dtype == expected.dtype
+        np.testing.assert_array_equal(np.asarray(out), expected)
+    with pytest.raises(TypeError, match="boolean mask"):
+        fnp.add.reduce(np.zeros((2, 3)), where=np.ones(3))
 
 
 def test_reduce_and_accumulate_take_a_dtype():
