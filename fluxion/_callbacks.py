@@ -84,7 +84,8 @@ def pure_callback(callback: Callable, result_shape_dtypes: Any, *args, vmap_meth
     effects: a call whose results are unused may be skipped. Under `vmap` it is called once
     per example (`vmap_method="sequential"`, the default, or `"sequential_unrolled"`), or once
     with every operand batched on axis 0 and unbatched ones given an axis of size 1
-    (`"expand_dims"`), broadcast (`"broadcast_all"`) or left as they are (`"legacy_vectorized"`). It has no derivative: give it one with `fx.custom_jvp`.
+    (`"expand_dims"`), broadcast (`"broadcast_all"`) or left as they are (`"legacy_vectorized"`).
+    It has no derivative: give it one with `fx.custom_jvp`.
 
     >>> import numpy as np, fluxion as fx, fluxion.numpy as fnp
     >>> f = fx.jit(lambda x: fx.pure_callback(np.sinc, fx.ShapeDtypeStruct(x.shape, x.dtype), x))

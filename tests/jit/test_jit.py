@@ -560,7 +560,8 @@ def test_eval_shape_gives_the_output_types_without_computing():
 def test_eval_shape_gives_shape_dtype_structs_with_weak_types_as_jax():
     jax = pytest.importorskip("jax")
     f = lambda x, y: (x * 2, y + 1, x.sum() * 2.0)  # noqa: E731
-    ours, theirs = fx.eval_shape(f, np.ones((2, 3), np.float32), 1.0), jax.eval_shape(f, np.ones((2, 3), np.float32), 1.0)
+    x = np.ones((2, 3), np.float32)
+    ours, theirs = fx.eval_shape(f, x, 1.0), jax.eval_shape(f, x, 1.0)
     for o, t in zip(ours, theirs):
         assert isinstance(o, fx.ShapeDtypeStruct) and (o.shape, o.dtype, o.weak_type) == (t.shape, t.dtype, t.weak_type)
 
