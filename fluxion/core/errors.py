@@ -72,11 +72,10 @@ _FLUXION_KIND = {ValueError: InvalidArgumentError, TypeError: ArgumentTypeError,
                  NotImplementedError: UnsupportedError, IndexError: IndexOutOfBoundsError}
 
 
-# modules whose frames are not the user's either: code fluxion compiles (the NumPy kernels of a
-# program), an error raised while a program is lowered to XLA passes through jax's tracing
-# machinery before it reaches the user's call, and one raised as a context manager of fluxion's
-# is entered passes through contextlib
-_TOOLCHAIN = frozenset({"fluxion", "jax", "jaxlib", "contextlib"})
+# modules whose frames are not the user's either: an error raised while a program is lowered
+# to XLA passes through jax's tracing machinery before it reaches the user's call, and one
+# raised as a context manager of fluxion's is entered passes through contextlib
+_TOOLCHAIN = frozenset({"jax", "jaxlib", "contextlib"})
 
 
 def _internal(frame) -> bool:

@@ -2,6 +2,7 @@
 in order, with no interpreter in between (the eager runs of derivative blocks and loop bodies)."""
 from __future__ import annotations
 
+import os
 from typing import Callable
 
 import numpy as np
@@ -42,7 +43,8 @@ def kernels(program: Program) -> Callable[..., list]:
             lines.append(f"if {o}.__class__ is not ndarray or {o}.dtype is not d{o}: {o} = fix({o}, d{o})")
     lines.append(f"return [{', '.join(names[v] for v in program.outputs)}]")
     source = f"def run({', '.join(args)}):\n" + "".join(f"    {line}\n" for line in lines)
-    exec(compile(source, "<program kernels>", "exec"), env)
+    # (named as a file of the package, whose frames errors pass over to name the user's line)
+    exec(compile(source, os.path.join(os.path.dirname(__file__), "<program kernels>"), "exec"), env)
     return env["run"]
 
 
