@@ -562,21 +562,6 @@ def test_histogram_keeps_the_dtype_of_given_edges_as_numpy(bins):
     check(fnp.histogram_bin_edges(fnp.asarray(a), bins), np.histogram_bin_edges(a, bins))
 
 
-def test_histogram_takes_a_0d_array_as_the_number_of_bins():
-    counts, edges = fnp.histogram(fnp.asarray([0.0, 1.0, 3.0]), bins=fnp.asarray(3))
-    check(counts, np.array([1, 1, 1]))
-    check(edges, np.array([0.0, 1.0, 2.0, 3.0], np.float32))
-
-
-def test_histogram_of_traced_data_needs_bins_that_do_not_depend_on_it():
-    with raises(ConcretizationError, "histogram", "'auto'", "traced data", "number of bins"):
-        traced(lambda x: fnp.histogram(x, bins="auto"), fnp.zeros(3))
-    edges = traced(lambda bins: fnp.histogram_bin_edges(fnp.zeros(3), bins), fnp.arange(4.0))  # (as given)
-    with raises(ConcretizationError, "static_argnums"):  # a traced count of bins: not taken for edges
-        fx.jit(lambda x, n: fnp.histogram(x, bins=n))(fnp.zeros(3), 4)
-    np.testing.assert_array_equal(np.asarray(edges), np.arange(4.0))
-
-
 @pytest.mark.parametrize("x", [np.random.default_rng(1).normal(size=50), np.float32([3.1, -0.7, 0.1, 2.9, 0.3]),
                                np.arange(11), np.full(4, 2.5), np.zeros(0), np.float32([7.0])])
 @pytest.mark.parametrize("bins", [1, 7])

@@ -9,6 +9,7 @@ import fluxion.numpy as fnp
 from fluxion.core.errors import ConcretizationError, ShapeError
 
 from _arrays import check, raises, rand
+from _tracing import traced
 
 
 def close(out, expected, dtype=None, rtol=1e-6, atol=1e-9):
@@ -461,6 +462,21 @@ def test_windows_match_numpy(M):
 
 
 # histograms ---------------------------------------------------------------------------------
+def test_histogram_takes_a_0d_array_as_the_number_of_bins():
+    counts, edges = fnp.histogram(fnp.asarray([0.0, 1.0, 3.0]), bins=fnp.asarray(3))
+    check(counts, np.array([1, 1, 1]))
+    check(edges, np.array([0.0, 1.0, 2.0, 3.0], np.float32))
+
+
+def test_histogram_of_traced_data_needs_bins_that_do_not_depend_on_it():
+    with raises(ConcretizationError, "histogram", "'auto'", "traced data", "number of bins"):
+        traced(lambda x: fnp.histogram(x, bins="auto"), fnp.zeros(3))
+    edges = traced(lambda bins: fnp.histogram_bin_edges(fnp.zeros(3), bins), fnp.arange(4.0))  # (as given)
+    np.testing.assert_array_equal(np.asarray(edges), np.arange(4.0))
+    with raises(ConcretizationError, "static_argnums"):  # a traced count of bins: not taken for edges
+        fx.jit(lambda x, n: fnp.histogram(x, bins=n))(fnp.zeros(3), 4)
+
+
 def test_histogram_weights_given_as_a_list_of_traced_values_keep_their_derivative():
     data = fnp.asarray([0.1, 0.9, 0.4, 0.6])
     f = lambda v: fnp.histogram(data, bins=2, range=(0.0, 1.0), weights=[v[0], v[1] ** 2, v[0] * v[1], 1.0])[0]
