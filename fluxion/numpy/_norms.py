@@ -47,11 +47,20 @@ def _sum_abs(x: Array, axes: tuple, p: float) -> Array:
     return R.reduce_sum(a if p == 1 else E.pow_p.bind(a, convert(p, a.dtype)), axes)
 
 
+def _min(x: Array, axes: tuple) -> Array:
+    """The minimum over `axes` (of a norm of negative order), which no elements do not have, as in NumPy."""
+    if any(x.shape[a] == 0 for a in axes):
+        raise op_error(ValueError, "norm", f"a norm of order -inf, -1 or -2 is a minimum, which an empty array "
+                       f"(here the values of shape {x.shape} it takes the minimum of) does not have",
+                       "pass a non-empty array, or a norm of positive order")
+    return R.reduce_min(x, axes)
+
+
 def _vector_norm(x: Array, axes: tuple, ord) -> Array:
     if ord == math.inf:
         return _max(_abs(x), axes)
     if ord == -math.inf:
-        return R.reduce_min(_abs(x), axes)
+        return _min(_abs(x), axes)
     rdt = dtypes.real_dtype(x.dtype)
     if ord == 0:
         return R.reduce_sum(convert(E.ne_p.bind(x, convert(0, x.dtype)), rdt), axes)
@@ -119,10 +128,10 @@ def _matrix_norm(x: Array, ord) -> Array:
         return root_at_zero(_sum_abs(x, (r, c), 2), E.sqrt_p.bind)
     if ord in ("nuc", 2, -2):
         s = L.svd(x, compute_uv=False)
-        return (R.reduce_sum if ord == "nuc" else _max if ord == 2 else R.reduce_min)(s, _last(s))
+        return (R.reduce_sum if ord == "nuc" else _max if ord == 2 else _min)(s, _last(s))
     if ord in (1, -1, math.inf, -math.inf):
         sums = _sum_abs(x, (r if abs(ord) == 1 else c,), 1)
-        return (_max if ord > 0 else R.reduce_min)(sums, _last(sums))
+        return (_max if ord > 0 else _min)(sums, _last(sums))
     raise op_error(ValueError, "matrix_norm", f"ord {ord!r} is not a matrix norm",
                    f"use one of {', '.join(map(repr, _MATRIX_ORDS))}")
 

@@ -605,6 +605,9 @@ def cond(x, p=None) -> Array:
     inf
     """
     x = _matrices("cond", x, square=p not in (None, 2, -2))
+    if 0 in x.shape[-2:]:  # (a batch of none is fine: its result is empty)
+        raise op_error(ValueError, "cond", f"is not defined for empty matrices, got shape {x.shape}",
+                       "pass matrices of at least one row and column")
     if p in (None, 2, -2):
         s = svdvals(x)
         big, small = R.reduce_max(s, _last(s)), R.reduce_min(s, _last(s))

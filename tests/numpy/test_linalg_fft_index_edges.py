@@ -24,6 +24,26 @@ def _hermitian(shape, dtype, seed=0):
 
 
 # linalg -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("dtype", [np.float32, np.complex128])
+def test_det_of_a_matrix_holding_nan_is_nan_eagerly_as_compiled_and_as_slogdet(dtype):
+    # (LAPACK's pivoting made 0 of [[nan, 1], [1, 1]] eagerly)
+    x = np.stack([np.array([[np.nan, 1], [1, 1]], dtype), np.eye(2, dtype=dtype) * 3])
+    for det in eager_and_jit(LA.det, x):
+        assert np.isnan(np.asarray(det)[0]) and np.isclose(np.asarray(det)[1], 9)
+    assert np.isnan(np.asarray(LA.slogdet(x)[1])[0])
+
+
+@pytest.mark.parametrize("call", [lambda x: LA.cond(x), lambda x: LA.cond(x, 1), lambda x: LA.norm(x, -2),
+                                  lambda x: LA.norm(x, -1), lambda x: LA.norm(x.reshape(0), -np.inf)])
+def test_cond_and_norms_that_are_minima_refuse_empty_matrices_as_numpy(call):
+    x = np.zeros((0, 0), np.float32)
+    with pytest.raises(ValueError):
+        call(x)  # NumPy's oracle: it raises too
+    with pytest.raises(ValueError):
+        call(fnp.asarray(x))
+    assert LA.cond(np.zeros((0, 2, 2), np.float32)).shape == (0,)  # (no matrix is no error)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.complex128])
 def test_svd_hermitian_matches_numpy_and_reconstructs(dtype):
     x = _hermitian((2, 4, 4), dtype)

@@ -217,8 +217,10 @@ _CALL_WORK = 4000  # the work of one LAPACK call on a small matrix, in additions
 
 @via_float32
 def _det(x):
-    with np.errstate(all="ignore"):  # (NaN in, NaN out)
-        return over_stack(np.linalg.det, x)  # LAPACK's LU in a loop: 0 for a zero pivot, 1 for 0x0
+    with np.errstate(all="ignore"):
+        out = over_stack(np.linalg.det, x)  # LAPACK's LU in a loop: 0 for a zero pivot, 1 for 0x0
+    nan = np.isnan(x).any(axis=(-2, -1))  # NaN in, NaN out (LAPACK's pivoting can make 0 of it)
+    return np.where(nan, np.nan, out) if nan.any() else out
 
 
 @via_float32
