@@ -143,6 +143,9 @@ def check_device_put_under_vmap_jvp_and_hessian_moves_the_value():
     seen = []
     fx.grad(lambda z: (seen.append(z.device), fnp.sum(fnp.asarray(z, device=d1)))[1])(x)
     assert seen == [d0]  # a traced value tells where its value is
+    # a pullback holding a move compiles (jit decides where it runs) to the eager values
+    out, pullback = fx.vjp(lambda z: fnp.sin(fx.device_put(z, d1)) * 2.0, x)
+    np.testing.assert_allclose(np.asarray(fx.jit(pullback)(fnp.ones(3))[0]), np.asarray(pullback(fnp.ones(3))[0]))
 
 
 def check_creation_functions_place_their_results_on_the_second_device():

@@ -178,13 +178,6 @@ KNOWN = {
         "and other infinities and NaN than the product",
         frozenset({"fnp.pow(x, 1)", "fnp.pow(x, 2)"}),
         _complex_zero_or_not_finite),
-    # XLA's compile options (fluxion/backends/xla/__init__.py)
-    "excess_precision": Known(
-        "XLA keeps float32 intermediates of 16-bit float operations (xla_allow_excess_precision, on by "
-        "default); eager rounds every step to 16 bits, which matters before steep functions such as erfc",
-        frozenset({"fsp.ndtr"}),
-        lambda dt, x, y=None: np.full(np.shape(x), dt in (D.float16, D.bfloat16)),
-        (lambda x: fsp.ndtr(x), np.array([-4.5], D.bfloat16))),
     # XLA deviations not worth reproducing
     "complex_overflow": Known(
         "XLA's complex sin overflows to inf + inf i where |im| is large (sinh(im) > max); glibc's rescales",

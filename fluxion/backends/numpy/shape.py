@@ -13,7 +13,7 @@ import numpy as np
 
 from ...core.primitive import numpy_kernel
 from ...ops import shape as S
-from ...ops.barrier import checkpoint_name_p, optimization_barrier_p
+from ...ops.barrier import checkpoint_name_p, device_put_p, optimization_barrier_p
 
 
 VIEW = 4096  # elements: from here on a broadcast of one element is a view (strides 0), not a copy
@@ -106,3 +106,4 @@ numpy_kernel.update({
 
 numpy_kernel[optimization_barrier_p] = lambda *xs: xs
 numpy_kernel[checkpoint_name_p] = lambda x, *, name: x
+numpy_kernel[device_put_p] = lambda x, *, device, src: x  # (a program of kernels runs on the host; eagerly it moves)

@@ -23,6 +23,9 @@ which the Array then keeps as its value (the same value, so a later call copies 
 
 Numerics: XLA's CPU runtime flushes subnormal floats to zero, in inputs and results (as
 jax's calls do); the eager NumPy kernels keep them. No compile option turns this off.
+16-bit float operations round each result to 16 bits, as the eager kernels do: XLA's option
+to keep float32 intermediates (xla_allow_excess_precision) is off, so that compiled values,
+random draws among them, are the eager ones (tan(pi * (u - 1/2)) in bfloat16 differed).
 
 Asynchrony: a call returns as soon as XLA has the work, as jax's calls do. Its outputs are
 PendingArrays holding XLA's buffers: given to the next compiled call one goes as its buffer,
@@ -49,6 +52,7 @@ from .lower import lower_program
 
 _X64 = jax.enable_x64  # the 64-bit switch; `swap_local` / `set_local` are its cheap thread-local form
 _ALIGN = 64
+_OPTIONS = {"xla_allow_excess_precision": False}  # XLA's compile options (see Numerics above)
 
 
 def _needs_x64(dtype: np.dtype) -> bool:
@@ -109,7 +113,7 @@ class Executable:
         if self._compiled is None:
             lowered = self.lower()
             with _X64(True):
-                self._compiled = lowered.compile()
+                self._compiled = lowered.compile(compiler_options=_OPTIONS)
         return self._compiled
 
     def as_text(self) -> str:

@@ -10,7 +10,7 @@ from jax import lax
 
 from ...core.rules import xla_lowering
 from ...ops import shape as S
-from ...ops.barrier import checkpoint_name_p, optimization_barrier_p
+from ...ops.barrier import checkpoint_name_p, device_put_p, optimization_barrier_p
 
 xla_lowering.update({
     S.broadcast_in_dim_p: lax.broadcast_in_dim, S.reshape_p: lax.reshape, S.transpose_p: lax.transpose,
@@ -30,3 +30,5 @@ def _roll(x, *, shifts, axes):
 xla_lowering[S.roll_p] = _roll
 xla_lowering[optimization_barrier_p] = lambda *xs: tuple(lax.optimization_barrier(xs))
 xla_lowering[checkpoint_name_p] = lambda x, *, name: x
+# a move recorded eagerly (in a pullback later compiled): the compiled call decides where it runs
+xla_lowering[device_put_p] = lambda x, *, device, src: x
