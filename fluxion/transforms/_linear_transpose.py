@@ -14,7 +14,8 @@ from typing import Any, Callable
 import numpy as np
 
 from ..core import dtypes, tree
-from ..core.array import Array
+from ..core.array import Array, Tracer
+from ..core.device import like
 from ..core.errors import op_error, require_callable
 from ..core.interpreters import push
 from ..core.program import Program
@@ -51,7 +52,9 @@ def linear_transpose(fun: Callable, *primals: Any, reduce_axes: tuple = ()) -> C
     _check_inexact(avals, "input")
     probe = BatchInterpreter(1)
     with push(probe):
-        ins = [BatchTracer(probe, Array(np.zeros((1, *a.shape), a.dtype), weak=a.weak), 0) for a in avals]
+        # (zeros on each example's device, where a move of the input sends its cotangent back)
+        ins = [BatchTracer(probe, _on_device_of(Array(np.zeros((1, *a.shape), a.dtype), weak=a.weak), x), 0)
+               for a, x in zip(avals, leaves)]
         # (control flow on the inputs is converted, so that it shows as a dependence, not as an error)
         _, out_tree, _, linear, _ = _linearize(converted(fun), tuple(tree.unflatten(in_tree, ins)))
     _check_inexact(linear.out_types, "output")
@@ -83,6 +86,10 @@ def linear_transpose(fun: Callable, *primals: Any, reduce_axes: tuple = ()) -> C
 
     transposed.__name__ = transposed.__qualname__ = f"transpose({_name(fun)})"
     return transposed
+
+
+def _on_device_of(value: Array, x) -> Array:
+    return like(value, x) if isinstance(x, Array) and not isinstance(x, Tracer) else value
 
 
 def _check_inexact(avals: list[ArrayType], what: str) -> None:

@@ -146,6 +146,8 @@ def check_device_put_under_vmap_jvp_and_hessian_moves_the_value():
     # a pullback holding a move compiles (jit decides where it runs) to the eager values
     out, pullback = fx.vjp(lambda z: fnp.sin(fx.device_put(z, d1)) * 2.0, x)
     np.testing.assert_allclose(np.asarray(fx.jit(pullback)(fnp.ones(3))[0]), np.asarray(pullback(fnp.ones(3))[0]))
+    moved, = fx.linear_transpose(lambda z: fx.device_put(z, d1) * 2.0, x)(fx.device_put(fnp.ones(3), d1))
+    assert moved.device is d0 and moved.tolist() == [2.0, 2.0, 2.0]  # (back where the example is)
 
 
 def check_creation_functions_place_their_results_on_the_second_device():
