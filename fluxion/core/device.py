@@ -251,9 +251,16 @@ def block_until_ready(x: Any) -> Any:
 
 def _put(x: Any, device: Device) -> Any:
     """`device_put` to a resolved device."""
-    from .array import Tracer, to_array  # array.py imports this module
+    from .array import Array, Tracer, to_array  # array.py imports this module
     from .transfer import move
-    return tree.map(lambda leaf: move(leaf, device) if isinstance(leaf, Tracer) else device.put(to_array(leaf)), x)
+
+    def put(leaf):
+        if isinstance(leaf, Tracer):
+            return move(leaf, device)
+        if leaf.__class__ is bool:  # (a Python bool gives a strong bool, as in jax: only numbers are weak)
+            return device.put(Array(np.asarray(leaf)))
+        return device.put(to_array(leaf))
+    return tree.map(put, x)
 
 
 def like(value: Any, ref: Array) -> Any:
