@@ -220,7 +220,19 @@ def device_put(x, device: Device | str | None = None):
     >>> y = fx.device_put(x * 2)
     >>> y.device, y.tolist()
     (cpu:0, [0.0, 2.0, 4.0])
+
+    `device` may also be a pytree of devices whose structure is a prefix of `x`'s, as in jax:
+    each subtree of `x` goes to its device.
     """
+    if isinstance(device, (tuple, list, dict)):
+        devices_def = tree.structure(device)
+        try:
+            parts = devices_def.flatten_up_to(x)
+        except TypeError:
+            raise op_error(ValueError, "device_put", f"the devices' structure {devices_def} is not a prefix of the "
+                           f"value's, {tree.structure(x)}", "pass one device, or a tree of devices shaped as the "
+                           "value or as a prefix of it") from None
+        return devices_def.unflatten([_put(sub, get(d)) for d, sub in zip(tree.leaves(device), parts)])
     return _put(x, get(device))
 
 

@@ -202,3 +202,17 @@ def test_an_in_place_operator_on_a_host_array_with_a_device_operand_is_refused_a
     same = d
     d += d  # on the device, in place
     assert same is d and d.device is XLA and d.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_device_put_takes_a_tree_of_devices_that_prefixes_the_value_as_jax():
+    value = (fnp.ones(2), {"a": 1.0, "b": [2.0, 3]})
+    placed = fx.device_put(value, (XLA, {"a": "cpu", "b": [XLA, "cpu"]}))
+    assert [x.device for x in fx.tree.leaves(placed)] == [XLA, CPU, XLA, CPU]
+    assert [x.device for x in fx.tree.leaves(fx.device_put(value, (XLA, "cpu")))] == [XLA, CPU, CPU, CPU]
+    jax = pytest.importorskip("jax")
+    cpu = jax.devices()[0]
+    for ours, theirs in ((["cpu", "cpu"], [cpu, cpu]), (("cpu",), (cpu,))):  # not a prefix: both refuse
+        with pytest.raises(ValueError):
+            jax.device_put((1.0, 2.0), theirs)
+        with pytest.raises(ValueError, match="prefix"):
+            fx.device_put((1.0, 2.0), ours)
