@@ -274,16 +274,15 @@ class Tracer(Array):
     def device(self):
         """Where the value under this one lives in eager transformations (grad, vmap); under jit
         cpu:0, as the call that started the compiled function decides where it runs."""
-        base = self._base()
-        return CPU if base is None else base.device
+        return self._home() or CPU
 
-    def _base(self) -> Array | None:
-        """The eager Array under this value's transformations; None under staging (jit) or a
-        tracer that does not say what it carries."""
+    def _home(self):
+        """The device of the eager value under this value's transformations; None under staging
+        (jit) or for a tracer that does not say what it carries."""
         x = self
         while isinstance(x, Tracer):
             x = getattr(x, x._payload) if x._payload else None
-        return x if isinstance(x, Array) else to_array(x) if isinstance(x, (int, float, complex)) else None
+        return x.device if isinstance(x, Array) else CPU if isinstance(x, (int, float, complex)) else None
 
     def block_until_ready(self) -> Tracer:  # (a traced value has nothing to wait for: code written for eager use runs)
         return self

@@ -18,7 +18,7 @@ eager_rules[device_put_p] = lambda x, *, device, src: device.put(x)
 
 def move(x: Tracer, device) -> Tracer:
     """The traced `x` on `device` where its transformations run eagerly; under jit `x` itself."""
-    base = x._base()
-    if base is None or base.device is device:
+    src = x._home()
+    if src is None or src is device:
         return x
-    return device_put_p.bind(x, device=device, src=base.device)
+    return device_put_p.bind(x, device=device, src=src)

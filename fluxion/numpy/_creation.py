@@ -186,9 +186,9 @@ def from_dlpack(x, /, *, device=None, copy: bool | None = None) -> Array:
     >>> fnp.from_dlpack(np.arange(3)).tolist()
     [0, 1, 2]
     """
+    if isinstance(x, Array) and not isinstance(x, Tracer):  # (where it is, with no trip through the host)
+        return asarray(x, device=device, copy=copy is not False)
     device = resolve("from_dlpack", device)
-    if device is None and isinstance(x, Array) and not isinstance(x, Tracer):
-        device = x.device
     return place("from_dlpack", _asarray(np.from_dlpack(x), None, copy is not False), device, copy)
 
 

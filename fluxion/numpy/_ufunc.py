@@ -106,9 +106,11 @@ class ufunc:  # noqa: N801  (NumPy's name)
         no_out(op, out)
         x = _cast(array, dtype)
         axes = tuple(range(x.ndim)) if axis is None else S.normalize_axes(op, axis, x.ndim)
-        if where is not True and fnp.asarray(where).dtype != fnp.bool_:
-            raise op_error(TypeError, op, f"where must be a boolean mask, got dtype {fnp.asarray(where).dtype}",
-                           "pass a mask of booleans (e.g. x > 0)")
+        if where is not True:
+            where = fnp.asarray(where)
+            if where.dtype != fnp.bool_:
+                raise op_error(TypeError, op, f"where must be a boolean mask, got dtype {where.dtype}",
+                               "pass a mask of booleans (e.g. x > 0)")
         if len(axes) > 1 and not self._reorderable:
             raise op_error(ValueError, op, f"{self.__name__} is not reorderable, so it reduces one axis at a time",
                            "pass a single axis, or reduce the axes one after another")
@@ -123,7 +125,7 @@ class ufunc:  # noqa: N801  (NumPy's name)
         rest = [d for d in range(x.ndim) if d not in axes]
         shape = (math.prod(x.shape[d] for d in axes),) + tuple(x.shape[d] for d in rest)
         mask = None if where is True else fnp.reshape(
-            fnp.transpose(fnp.broadcast_to(fnp.asarray(where), x.shape), axes + tuple(rest)), shape)
+            fnp.transpose(fnp.broadcast_to(where, x.shape), axes + tuple(rest)), shape)
         x = fnp.reshape(fnp.transpose(x, axes + tuple(rest)), shape)
         result = self._fold(op, x, initial, mask)
         if keepdims:
