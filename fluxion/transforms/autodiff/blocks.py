@@ -37,8 +37,8 @@ from .transpose import backward_pass, output_cotangent, transpose_equation
 
 _blocks: dict = {}
 _new = Array.__new__
-# primitives whose parameters carry programs or functions, and moves between devices (which
-# no NumPy kernel runs): applied by their rules
+# primitives whose parameters carry programs or functions, and moves between devices (whose
+# NumPy kernel, the identity of a program run on the host, would not move them): applied by their rules
 _opaque: set = {device_put_p}
 # a block keeps the constants its rule made (arrays of its operands' shapes, say) for as long as
 # it is cached: signatures whose constants are larger apply their rules at each call instead
