@@ -44,7 +44,7 @@ from ..transforms.autodiff import stop_gradient
 from ._operands import ArrayLike, as_array, operands
 
 __all__ = ["EigImplementation", "EighImplementation", "SvdAlgorithm", "cholesky", "cholesky_update", "eig", "eigh",
-           "hessenberg", "householder_product", "lu", "lu_pivots_to_permutation", "ormqr", "qdwh", "qr", "schur",
+           "geqrf", "hessenberg", "householder_product", "lu", "lu_pivots_to_permutation", "ormqr", "qdwh", "qr", "schur",
            "svd", "symmetric_product", "triangular_solve", "tridiagonal", "tridiagonal_solve"]
 
 
@@ -409,6 +409,30 @@ def _hessenberg(a: Array) -> tuple[Array, Array]:
         # H^H (a H), sparing the columns up to i, whose rows below i + 1 hold the earlier vectors
         a = fnp.where(later > i, a - (fnp.conj(t) * v) @ (_ct(v) @ a), a)
         a = a.at[..., i + 1:, i].set(fnp.concatenate([beta[..., None], tail], -1))
+        taus.append(tau)
+    return a, (fnp.stack(taus, -1) if taus else fnp.zeros(a.shape[:-2] + (0,), a.dtype))
+
+
+def geqrf(a: ArrayLike) -> tuple[Array, Array]:
+    """QR decomposition packed as LAPACK's geqrf: `(a, taus)`, `a` holding R on and above its
+    diagonal and the Householder vectors below, `taus` (..., min(m, n)) their factors.
+    `householder_product(a, taus)` is Q's first columns, as many as `a` has (m >= n).
+
+    >>> import fluxion.numpy as fnp
+    >>> r, taus = geqrf(fnp.asarray([[3.0], [4.0]]))
+    >>> r.tolist(), taus.tolist()
+    ([[-5.0], [0.5]], [1.6])
+    """
+    a = _checked("geqrf", a, square=False)
+    m, n = a.shape[-2:]
+    later, taus = fnp.arange(n), []
+    for i in range(min(m, n)):
+        beta, tau, tail = _reflector(a[..., i, i], a[..., i + 1:, i])
+        v = fnp.concatenate([fnp.zeros(a.shape[:-2] + (i,), a.dtype), fnp.ones(a.shape[:-2] + (1,), a.dtype),
+                             tail], -1)[..., :, None]
+        # H^H a on the later columns (R's rows i..); column i becomes beta over the vector
+        a = fnp.where(later > i, a - (fnp.conj(tau[..., None, None]) * v) @ (_ct(v) @ a), a)
+        a = a.at[..., i:, i].set(fnp.concatenate([beta[..., None], tail], -1))
         taus.append(tau)
     return a, (fnp.stack(taus, -1) if taus else fnp.zeros(a.shape[:-2] + (0,), a.dtype))
 

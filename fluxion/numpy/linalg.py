@@ -163,11 +163,13 @@ def eigvalsh(x, /, UPLO: str | None = "L", *, symmetrize_input: bool = True) -> 
     return eigh(x, UPLO, symmetrize_input).eigenvalues
 
 
-_QR_MODES = ("reduced", "complete", "r")
+_QR_MODES = ("reduced", "complete", "r", "raw")
 
 
 def qr(x, /, mode: str = "reduced") -> QRResult | Array:
-    """QR decomposition: `mode` 'reduced' (Q is (..., M, K)), 'complete' (Q is (..., M, M)) or 'r' (R only).
+    """QR decomposition: `mode` 'reduced' (Q is (..., M, K)), 'complete' (Q is (..., M, M)), 'r' (R
+    only) or 'raw' (`(h, tau)`, LAPACK's packed form as NumPy gives it: `h` (..., N, M) is the
+    transpose of `lax.linalg.geqrf`'s, R and the Householder vectors, `tau` (..., K) their factors).
 
     In 'complete' mode with M > N, Q's last M - N columns, a basis of the complement of the first
     N's span, are those of LAPACK's Householder reflections, and differentiated as such (a
@@ -181,6 +183,10 @@ def qr(x, /, mode: str = "reduced") -> QRResult | Array:
     if mode not in _QR_MODES:
         raise op_error(ValueError, "qr", f"mode {mode!r} is not supported",
                        f"use one of {', '.join(map(repr, _QR_MODES))}")
+    if mode == "raw":
+        from ..lax.linalg import geqrf  # (fluxion.lax is written in fluxion.numpy)
+        h, tau = geqrf(_matrices("qr", x))
+        return matrix_transpose(h), tau
     if (v := _eager_matrices(x, square=False)) is not None:
         q, r = _kernel(L.qr_p, v, full_matrices=mode == "complete")  # kept fast
     else:

@@ -1,6 +1,7 @@
 """fluxion.lax.linalg against jax.lax.linalg: values, derivatives, jit and vmap."""
 import numpy as np
 import pytest
+import scipy.linalg
 
 import fluxion as fx
 import fluxion.numpy as fnp
@@ -127,6 +128,23 @@ def test_householder_reductions_match_jax_packed_forms(jl, dtype):
             cc = c if left else np.swapaxes(c, -1, -2)
             check(fl.ormqr(vectors, taus, cc, left=left, transpose=transpose),
                   jl.ormqr(vectors, taus, cc, left=left, transpose=transpose), 100)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_geqrf_matches_lapack_and_householder_product_gives_q(dtype):
+    rng = np.random.default_rng(6)
+    for shape in ((2, 5, 3), (3, 5), (1, 1), (4, 1), (0, 3), (3, 0)):
+        a = _matrix(rng, shape, dtype)
+        packed, taus = fl.geqrf(a)
+        assert packed.shape == a.shape and taus.shape == shape[:-2] + (min(shape[-2:]),)
+        for i in np.ndindex(shape[:-2]):
+            if a.size:
+                (want, want_taus), _ = scipy.linalg.qr(a[i], mode="raw")
+                _close(packed[i], want, dtype)
+                _close(taus[i], want_taus, dtype)
+        if 0 < shape[-1] <= shape[-2]:
+            q = fl.householder_product(packed, taus)
+            _close(q @ np.triu(np.asarray(packed)[..., : shape[-1], :]), a, dtype)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

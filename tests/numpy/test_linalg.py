@@ -95,6 +95,24 @@ def test_qr_modes(dt, shape, mode):
 
 
 @pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("shape", [(4, 3), (3, 4), (2, 3, 3), (1, 1)])
+def test_qr_raw_is_numpys_packed_form_under_jit_and_grad(dt, shape):
+    x = rand(shape, dtype=dt)
+    want_h, want_tau = np.linalg.qr(_wide(x), mode="raw")
+    for h, tau in (LA.qr(x, mode="raw"), fx.jit(lambda a: LA.qr(a, mode="raw"))(x)):
+        assert h.shape == want_h.shape and tau.shape == want_tau.shape and h.dtype == np.dtype(dt)
+        _close(h, want_h, dt, 10)
+        _close(tau, want_tau, dt, 10)
+    if dt == np.float64:
+        def loss(a, lib):
+            h, tau = lib.linalg.qr(a, mode="raw")
+            return lib.sum(lib.sin(h)) + lib.sum(tau * tau)
+        d = rand(shape, dtype=dt)
+        slope = (loss(x + 1e-6 * d, np) - loss(x - 1e-6 * d, np)) / 2e-6
+        np.testing.assert_allclose(np.sum(np.asarray(fx.grad(loss)(x, fnp)) * d), slope, rtol=1e-6)
+
+
+@pytest.mark.parametrize("dt", FLOATS)
 @pytest.mark.parametrize("shape", [(4, 3), (3, 4), (2, 3, 3), (0, 3)])
 @pytest.mark.parametrize("full_matrices", [True, False])
 def test_svd_and_svdvals(dt, shape, full_matrices):
@@ -415,7 +433,7 @@ def test_solve_rejects_unbroadcastable_batches():
     (lambda: LA.matrix_norm(np.eye(2), ord=3), ValueError, "not a matrix norm"),
     (lambda: LA.vector_norm(np.ones(2), ord="fro"), ValueError, "must be a number"),
     (lambda: LA.eigh(np.eye(2), UPLO="X"), ValueError, "UPLO"),
-    (lambda: LA.qr(np.eye(2), mode="raw"), ValueError, "mode"),
+    (lambda: LA.qr(np.eye(2), mode="full"), ValueError, "mode"),
     (lambda: LA.matrix_power(np.eye(2), 1.5), TypeError, "integer"),
     (lambda: LA.pinv(np.eye(2), 1e-3, rtol=1e-3), TypeError, "both"),
     (lambda: LA.pinv(np.ones((2, 3)), hermitian=True), ShapeError, "square"),
