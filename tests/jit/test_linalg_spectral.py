@@ -242,6 +242,8 @@ _CONV_CASES = {  # lhs shape, rhs shape, keyword arguments of conv_general_dilat
     "1-d valid": ((2, 3, 9), (4, 3, 3), {}),
     "1-d strided, padded": ((2, 3, 9), (4, 3, 3), dict(window_strides=(2,), padding=((2, 1),))),
     "cropping": ((1, 2, 9), (3, 2, 2), dict(padding=((-2, -1),))),
+    "cropping, strided": ((1, 2, 4, 4), (1, 2, 2, 2), dict(window_strides=(2, 1), padding=((-1, 2), (0, -1)))),
+    "cropping, dilated": ((1, 2, 5), (2, 2, 2), dict(window_strides=(2,), padding=((-1, 1),), lhs_dilation=(2,))),
     "2-d same": ((1, 2, 6, 5), (3, 2, 3, 2), dict(padding="SAME")),
     "lhs dilation (transposed)": ((1, 2, 5), (2, 2, 3), dict(padding=((2, 2),), lhs_dilation=(2,))),
     "rhs dilation (atrous)": ((1, 2, 9), (2, 2, 3), dict(rhs_dilation=(3,))),

@@ -35,12 +35,14 @@ def _conv(lhs, rhs, *, window_strides, padding, lhs_dilation, rhs_dilation, dime
           batch_group_count, preferred_element_type):
     out_dt = preferred_element_type or lhs.dtype
     lhs, rhs, work, precision = product_operands(lhs, rhs, preferred_element_type)
-    if batch_group_count > 1 and any(d > 1 for d in lhs_dilation):  # (XLA's compiler aborts on the two together:
-        # the holes are made beforehand)
-        holes = [(0, 0, 0)] * lhs.ndim
-        for axis, d in zip(dimension_numbers[0][2:], lhs_dilation):
-            holes[axis] = (0, 0, d - 1)
-        lhs, lhs_dilation = lax.pad(lhs, lax.convert_element_type(0, lhs.dtype), holes), (1,) * len(lhs_dilation)
+    if (batch_group_count > 1 and any(d > 1 for d in lhs_dilation)) or any(p < 0 for p in np.ravel(padding)):
+        # the holes and padding are made beforehand: XLA's compiler aborts on holes with batch groups, and
+        # its CPU convolutions take the wrong windows for negative padding with strides over several features
+        edges = [(0, 0, 0)] * lhs.ndim
+        for axis, d, (lo, hi) in zip(dimension_numbers[0][2:], lhs_dilation, padding):
+            edges[axis] = (lo, hi, d - 1)
+        lhs = lax.pad(lhs, lax.convert_element_type(0, lhs.dtype), edges)
+        lhs_dilation, padding = (1,) * len(lhs_dilation), ((0, 0),) * len(padding)
     out = lax.conv_general_dilated(
         lhs, rhs, window_strides, padding, lhs_dilation=lhs_dilation, rhs_dilation=rhs_dilation,
         dimension_numbers=lax.ConvDimensionNumbers(*dimension_numbers), feature_group_count=feature_group_count,
