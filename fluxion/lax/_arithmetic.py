@@ -103,12 +103,14 @@ def _clamp(lo: Array, x: Array, hi: Array) -> Array:
 @_clamp.defjvp
 def _clamp_jvp(primals, tangents):
     """jax's derivative: each operand's tangent where it alone is the result, strictly (so no
-    operand's at a tie, where maximum and minimum would split it)."""
+    operand's at a tie, where maximum and minimum would split it). Where the bounds cross
+    (`min > max`) the result is `max` (jax's gives no operand's tangent there)."""
     (lo, x, hi), (d_lo, d_x, d_hi) = primals, tangents
     out = _clamp(lo, x, hi)
     zero = Array(np.zeros((), out.dtype))
-    picked = [(E.and_p.bind(E.lt_p.bind(lo, x), E.lt_p.bind(x, hi)), d_x), (E.lt_p.bind(x, lo), d_lo),
-              (E.lt_p.bind(hi, x), d_hi)]
+    lt, both = E.lt_p.bind, E.and_p.bind
+    picked = [(both(lt(lo, x), lt(x, hi)), d_x), (both(lt(x, lo), lt(lo, hi)), d_lo),
+              (E.or_p.bind(lt(hi, x), lt(hi, lo)), d_hi)]
     parts = [E.select_n_p.bind(where, zero, d) for where, d in picked]
     return out, S.broadcast_to(E.add_p.bind(E.add_p.bind(parts[0], parts[1]), parts[2]), out.shape)
 

@@ -173,6 +173,17 @@ def test_clamp_derivatives_are_jaxs_ties_included(jlax):
     np.testing.assert_array_equal(np.asarray(jac), np.diag([0.0, 1.0, 0.0, 0.0]))
 
 
+def test_clamp_with_crossed_bounds_is_max_and_so_its_derivative():
+    # min > max: the result is max whatever x and min are (jax's derivative is 0 there)
+    lo, x, hi = np.array([2.0, 2.0, 2.0]), np.array([0.0, 1.5, 3.0]), np.array([1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(np.asarray(lax.clamp(lo, x, hi)), hi)
+    f = lambda *a: fnp.sum(lax.clamp(*a))  # noqa: E731
+    for grad in (fx.grad(f, argnums=(0, 1, 2)), fx.jit(fx.grad(f, argnums=(0, 1, 2)))):
+        d_lo, d_x, d_hi = grad(lo, x, hi)
+        for got, want in ((d_lo, 0.0), (d_x, 0.0), (d_hi, 1.0)):
+            np.testing.assert_array_equal(np.asarray(got), np.full(3, want))
+
+
 def test_select_n_and_select_match_jax(jlax, rng):
     cases = [sample(rng, (3, 4), "float64") for _ in range(3)]
     which = rng.integers(0, 3, (3, 4)).astype(np.int32)
