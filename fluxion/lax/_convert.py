@@ -24,6 +24,9 @@ def select_n(which: ArrayLike, *cases: ArrayLike) -> Array:
     [0.0, 2.0, 1.0]
     """
     which = as_array(which)
+    if not cases:
+        raise op_error(TypeError, "select_n", "was given no cases to select from",
+                       "pass at least one case after the selector: select_n(which, case0, case1, ...)")
     if len(cases) == 1:  # whatever `which` holds (jax's)
         (case,) = operands(*cases)
         return S.broadcast_to(case, broadcast_shapes("select_n", which.shape, case.shape))

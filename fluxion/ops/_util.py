@@ -69,6 +69,20 @@ def check_dtype(op: str, dt: np.dtype, allowed: tuple) -> None:
                        f"convert with .astype(...) to a {words} dtype")
 
 
+def check_preferred(op: str, dt: np.dtype, preferred: np.dtype) -> None:
+    """That a product of `dt` operands can accumulate in `preferred`, as in XLA: a dtype of the same
+    kind at least as wide (integers: of the same signedness, or signed and wider than unsigned
+    operands), or floating for integer operands."""
+    kind, pkind = dtypes.kind(dt), dtypes.kind(preferred)
+    ok = kind == pkind and preferred.itemsize >= dt.itemsize
+    if ok and kind == dtypes.INT and dtypes.is_unsigned(dt) != dtypes.is_unsigned(preferred):
+        ok = dtypes.is_unsigned(dt) and preferred.itemsize > dt.itemsize
+    if not (ok or (kind == dtypes.INT and pkind == dtypes.FLOAT)) or preferred not in dtypes.NUMERIC:
+        raise op_error(DTypeError, op, f"cannot accumulate {dt} operands in preferred_element_type={preferred}",
+                       "pass a dtype of the same kind at least as wide (a signed integer wider than unsigned "
+                       "operands; a float for integers), or None")
+
+
 def one_int(x) -> bool:
     """Whether `x` is one integer as NumPy takes an axis: an int, a NumPy integer, or a 0-d
     array of an integer dtype (a traced one then says it must be static)."""

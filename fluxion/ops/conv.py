@@ -13,13 +13,11 @@ from __future__ import annotations
 import operator
 from typing import NamedTuple, Sequence
 
-import numpy as np
-
 from ..core import dtypes as D
 from ..core.array import to_array
-from ..core.errors import DTypeError, ShapeError, op_error
+from ..core.errors import ShapeError, op_error
 from ..core.types import ArrayType
-from ._util import check_dtype, define, same_dtypes
+from ._util import check_dtype, check_preferred, define, same_dtypes
 
 _CONV = "conv_general_dilated"
 _REDUCE = "reduce_window"
@@ -75,16 +73,6 @@ def _check_dimension_numbers(dn, ndim: int) -> None:
                        'build them with conv_dimension_numbers(lhs.shape, rhs.shape, ("NCHW", "OIHW", "NCHW"))')
 
 
-def _check_preferred(dt: np.dtype, preferred: np.dtype) -> None:
-    """XLA's rule: the same kind (or integer to floating), the same signedness, never narrower."""
-    kind, pkind = D.kind(dt), D.kind(preferred)
-    ok = (kind == pkind and D.is_unsigned(dt) == D.is_unsigned(preferred)) or (kind == D.INT and pkind == D.FLOAT)
-    if not ok or preferred.itemsize < dt.itemsize or preferred not in D.NUMERIC:
-        raise op_error(DTypeError, _CONV, f"cannot accumulate {dt} inputs in preferred_element_type={preferred}",
-                       "pass a dtype of the same kind and at least the inputs' width (integer inputs may use a float), "
-                       "or None")
-
-
 def _conv_rule(lhs: ArrayType, rhs: ArrayType, *, window_strides, padding, lhs_dilation, rhs_dilation,
                dimension_numbers, feature_group_count, batch_group_count, preferred_element_type) -> ArrayType:
     dt = same_dtypes(_CONV, (lhs, rhs))
@@ -114,7 +102,7 @@ def _conv_rule(lhs: ArrayType, rhs: ArrayType, *, window_strides, padding, lhs_d
         shape[d] = size
     if preferred_element_type is None:
         return ArrayType(tuple(shape), dt, lhs.weak and rhs.weak)
-    _check_preferred(dt, preferred_element_type)
+    check_preferred(_CONV, dt, preferred_element_type)
     return ArrayType(tuple(shape), preferred_element_type)
 
 

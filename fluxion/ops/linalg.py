@@ -12,30 +12,21 @@ from __future__ import annotations
 import operator
 
 from ..core import dtypes as D
-from ..core.errors import DTypeError, ShapeError, op_error
+from ..core.errors import ShapeError, op_error
 from ..core.types import ArrayType
-from ._util import check_dtype, define, same_dtypes
+from ._util import check_dtype, check_preferred, define, same_dtypes
 
 # dot_general ------------------------------------------------------------------------------
 
 
 def _check_dims(dims, ndim: int, which: str, shape) -> None:
-    if any(not 0 <= d < ndim for d in dims) or len(set(dims)) != len(dims):
+    if bad := [d for d in dims if not 0 <= d < ndim]:
+        raise op_error(ShapeError, "dot_general", f"{which} dimensions {dims} include {bad[0]}, out of range for "
+                       f"shape {shape}", f"use dimensions in [0, {ndim - 1}] (negative ones are not accepted)")
+    if len(set(dims)) != len(dims):
         raise op_error(ShapeError, "dot_general",
                        f"{which} dimensions {dims} are not distinct dimensions of shape {shape}",
                        f"use distinct dimensions in [0, {ndim - 1}]")
-
-
-def _check_preferred(dt, preferred) -> None:
-    """Accumulation may widen, never narrow or change kind (int may go to float), as in XLA."""
-    k, pk = D.kind(dt), D.kind(preferred)
-    ok = (k == pk or (k == D.INT and pk == D.FLOAT)) and preferred.itemsize >= dt.itemsize
-    if k == pk == D.INT:
-        ok = ok and D.is_unsigned(dt) == D.is_unsigned(preferred)
-    if not ok:
-        raise op_error(DTypeError, "dot_general",
-                       f"preferred_element_type {preferred} does not fit operands of dtype {dt}",
-                       "pass a dtype of the same kind (or float for integers) at least as wide, or None")
 
 
 def _dot_general_rule(lhs: ArrayType, rhs: ArrayType, *, dimension_numbers, preferred_element_type=None) -> ArrayType:
@@ -57,7 +48,7 @@ def _dot_general_rule(lhs: ArrayType, rhs: ArrayType, *, dimension_numbers, pref
                                f"of rhs shape {rhs.shape} has size {rhs.shape[b]}",
                                f"{kind} dimensions must have equal sizes; transpose or reshape an operand")
     if preferred_element_type is not None:
-        _check_preferred(dt, preferred_element_type)
+        check_preferred("dot_general", dt, preferred_element_type)
         dt = preferred_element_type
     shape = (tuple(lhs.shape[d] for d in lb)
              + tuple(s for d, s in enumerate(lhs.shape) if d not in lc and d not in lb)

@@ -193,6 +193,8 @@ def test_select_n_and_select_match_jax(jlax, rng):
     check(lax.select(pred, *cases[:2]), jlax.select(pred, *cases[:2]))
     check(lax.select(np.bool_(True), np.int32(1), np.int32(2)), jlax.select(np.bool_(True), np.int32(1), np.int32(2)))
     check(lax.select_n(pred, cases[0]), jlax.select_n(pred, cases[0]))  # one case: whatever the selector holds
+    with pytest.raises(TypeError, match="no cases"):
+        lax.select_n(pred)
 
 
 @pytest.mark.parametrize("n", [2, 3, 5])

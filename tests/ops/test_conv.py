@@ -275,7 +275,7 @@ def _conv_error(**overrides):
     (dict(padding="FULL"), ValueError, "'SAME', 'SAME_LOWER', 'VALID'"),
     (dict(padding="SAME", lhs_dilation=(2,)), ValueError, "explicit (low, high) padding"),
     (dict(rhs=np.ones((6, 2, 0), np.float32)), ShapeError, "at least one element along each spatial axis"),
-    (dict(preferred_element_type=np.float16), DTypeError, "at least the inputs' width"),
+    (dict(preferred_element_type=np.float16), DTypeError, "at least as wide"),
     (dict(preferred_element_type=np.int32), DTypeError, "same kind"),
     (dict(lhs=np.ones((2, 4, 5), np.int32), rhs=np.ones((6, 2, 3), np.int32), preferred_element_type=np.uint32),
      DTypeError, "same kind"),

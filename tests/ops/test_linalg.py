@@ -9,7 +9,7 @@ import pytest
 import scipy.linalg
 from hypothesis import given, strategies as st
 
-import fluxion  # noqa: F401  (fills the kernel tables)
+import fluxion as fx
 from fluxion.core.errors import DTypeError, ShapeError
 from fluxion.ops import linalg as L
 
@@ -127,6 +127,20 @@ def test_dot_general_rejects_a_preferred_type_that_narrows_or_changes_kind(dt, p
     assert "fix:" in str(e.value)
 
 
+@pytest.mark.parametrize("dt,preferred", [(np.uint8, np.int16), (np.uint8, np.int32), (np.uint16, np.int32),
+                                          (np.uint32, np.int64)])
+def test_dot_general_accumulates_unsigned_operands_in_a_wider_signed_type(dt, preferred):
+    x = np.arange(250, 256).astype(dt).reshape(2, 3)
+    dims = (((1,), (1,)), ((), ()))
+    want = x.astype(np.int64) @ x.T.astype(np.int64)
+    for f in (L.dot_general, fx.jit(L.dot_general, static_argnums=(2, 3))):
+        out = f(x, x, dims, preferred)
+        assert out.dtype == np.dtype(preferred)
+        np.testing.assert_array_equal(np.asarray(out), want.astype(preferred))
+    with pytest.raises(DTypeError, match="signed integer wider"):
+        L.dot_general(x, x, dims, np.dtype(dt).str.replace("u", "i"))
+
+
 def test_dot_general_low_precision_floats_compute_in_float32():
     x = np.full((1, 300), 1.0, BF16)
     out = L.dot_general(x, x, (((1,), (1,)), ((), ())))
@@ -143,7 +157,8 @@ def test_dot_general_error_for_mismatched_contracting_sizes_names_both_shapes():
 @pytest.mark.parametrize("dn,match", [
     ((((1,), (1,)), ((0,), (0,))), "batch dimension 0"),
     ((((1,), ()), ((), ())), "pair"),
-    ((((2,), (0,)), ((), ())), "not distinct dimensions"),
+    ((((2,), (0,)), ((), ())), "include 2, out of range"),
+    ((((-1,), (0,)), ((), ())), "include -1, out of range"),
     ((((1, 1), (0, 1)), ((), ())), "not distinct dimensions"),
     ((((1,), (0,)), ((1,), (0,))), "not distinct dimensions"),
 ])
