@@ -4,10 +4,12 @@
 fluxion has one primitive per combiner: a callable that names one (`add`, `mul`, `max`, `min`,
 `bitwise_and`, `bitwise_or`, `bitwise_xor` of this module, or `operator.add` / `operator.mul`)
 reduces with it. `reduce` folds any other function, and several operands at once, in a tree
-of elementwise calls; `reduce_window`'s error for any other names the fix.
+of elementwise calls; `reduce_window` folds them over every window at once in the same way.
 """
 from __future__ import annotations
 
+import functools
+import itertools
 import operator
 from typing import Callable, Sequence
 
@@ -17,6 +19,7 @@ from ..core import tree
 from ..core.array import Array
 from ..core.errors import ShapeError, UnsupportedError, op_error
 from ..ops import conv as C
+from ..ops import elementwise as E
 from ..ops import reduce as R
 from ..ops import shape as S
 from . import _arithmetic as A
@@ -152,15 +155,7 @@ def _folded(computation: Callable, structure, pairs: list, dimensions: Sequence[
     if n == 0:
         return inits
     xs = [S.reshape(S.transpose(x, kept + list(dims)), kept_shape + (n,)) for x, _ in pairs]
-
-    def combine(a: list, b: list) -> list:
-        out = tree.leaves(computation(tree.unflatten(structure, a), tree.unflatten(structure, b)))
-        if [(y.shape, y.dtype) for y in map(as_array, out)] != [(y.shape, y.dtype) for y in a]:
-            raise op_error(ShapeError, "reduce", "computation's result differs in structure, shape or dtype from "
-                           "its arguments", "make computation combine its arguments elementwise into values of "
-                           "their types (e.g. with lax.select, not a Python if)")
-        return [as_array(y) for y in out]
-
+    combine = functools.partial(_combined, "reduce", computation, structure)
     while n > 1:
         if n % 2:
             xs = [S.concatenate([x, S.expand_dims(init, (len(kept),))], len(kept)) for x, init in zip(xs, inits)]
@@ -170,26 +165,72 @@ def _folded(computation: Callable, structure, pairs: list, dimensions: Sequence[
     return combine(inits, [S.squeeze(x, (len(kept),)) for x in xs])
 
 
-def reduce_window(operand: ArrayLike, init_value: ArrayLike, computation: Callable, window_dimensions: Sequence[int],
+def _combined(op: str, computation: Callable, structure, a: list, b: list) -> list[Array]:
+    """The leaves of `computation(a, b)` for leaves `a` and `b` of `structure`, checked to be of `a`'s types."""
+    out = tree.leaves(computation(tree.unflatten(structure, a), tree.unflatten(structure, b)))
+    if [(y.shape, y.dtype) for y in map(as_array, out)] != [(y.shape, y.dtype) for y in a]:
+        raise op_error(ShapeError, op, "computation's result differs in structure, shape or dtype from its "
+                       "arguments", "make computation combine its arguments elementwise into values of their "
+                       "types (e.g. with lax.select, not a Python if)")
+    return [as_array(y) for y in out]
+
+
+def reduce_window(operand, init_value, computation: Callable, window_dimensions: Sequence[int],
                   window_strides: Sequence[int] | None = None, padding: str | Sequence[tuple[int, int]] = "VALID",
                   base_dilation: Sequence[int] | None = None,
-                  window_dilation: Sequence[int] | None = None) -> Array:
-    """`computation` (add, max or min) over each window of `operand`, padding and holes holding `init_value`.
+                  window_dilation: Sequence[int] | None = None):
+    """`computation` over each window of `operand`, starting from `init_value`, which padding and
+    holes hold too (XLA's ReduceWindow).
 
-    A sum takes `init_value` 0 (add a constant to the result for another start).
+    `lax.add`, `max` and `min` with their identity as `init_value` reduce with fluxion's pooling
+    primitive. Any other `computation(a, b)`, or an `operand` that is a pytree of arrays of one
+    shape (with `init_value` of its structure), is folded over the windows as `reduce` folds:
+    associative and elementwise, it is called on arrays of all windows at once.
 
     >>> import fluxion.numpy as fnp
     >>> from fluxion import lax
     >>> lax.reduce_window(fnp.asarray([1.0, 3.0, 2.0, 5.0]), -fnp.inf, lax.max, (2,), (2,)).tolist()
     [3.0, 5.0]
+    >>> lax.reduce_window(fnp.asarray([1.0, 3.0, 2.0]), 1.0, lax.mul, (2,)).tolist()
+    [3.0, 6.0]
     """
-    x, init = _arrays_of(operand, init_value)
-    name = _combiner("reduce_window", _WINDOWED, computation, "fluxion.lax.add, max or min")
-    out = C.reduce_window(x, name, window_dimensions, window_strides, padding, base_dilation, window_dilation)
-    if name == "sum":
-        if not np.all(np.asarray(init) == 0):  # a traced init raises here, naming the fix
-            raise op_error(UnsupportedError, "reduce_window", "a windowed sum needs init_value 0 (padding and holes "
-                           "hold it, so a nonzero one changes each window by a different amount)",
-                           "pass init_value=0 and pad the operand with lax.pad first for another padding value")
-        return out
-    return computation(init, out)  # padding holds `init` as well, so it counts once either way
+    window = (window_dimensions, window_strides, padding, base_dilation, window_dilation)
+    name = _WINDOWED.get(computation) if tree.leaves(operand) == [operand] else None
+    if name is not None:
+        x, init = _arrays_of(operand, init_value)
+        if name != "sum" or (type(init) is Array and not np.any(init._value)):  # (a traced init: folded)
+            out = C.reduce_window(x, name, *window)
+            return out if name == "sum" else computation(init, out)  # padding holds `init` as well: it counts once
+    return _windows_folded(operand, init_value, computation, *window)
+
+
+def _windows_folded(operands, init_values, computation: Callable, *window) -> object:
+    """`reduce_window` as a fold, in window order, of strided slices of the operands (one for each
+    place in the window) into the init values; where a place falls on padding or a hole, as XLA
+    does, the window skips it."""
+    xs, structure = tree.flatten(operands)
+    inits, init_structure = tree.flatten(init_values)
+    if structure != init_structure or not xs:
+        raise op_error(ShapeError, "reduce_window", f"operands {structure} and init_values {init_structure} differ "
+                       "in structure", "pass one init value per operand, in the same containers")
+    pairs = [_arrays_of(x, init) for x, init in zip(xs, inits)]
+    shape = pairs[0][0].shape
+    if any(x.shape != shape for x, _ in pairs) or any(init.ndim for _, init in pairs):
+        raise op_error(ShapeError, "reduce_window", f"operands have shapes {[x.shape for x, _ in pairs]} and init "
+                       f"values {[i.shape for _, i in pairs]}", "pass operands of one shape and 0-d init values")
+    p = C.window_params(shape, *window)
+    out_shape = C.window_output_shape(shape, *p.values())
+    acc = [S.broadcast_to(init, out_shape) for _, init in pairs]
+    if 0 in out_shape:
+        return tree.unflatten(structure, acc)
+    config = [(lo, hi, b - 1) for (lo, hi), b in zip(p["padding"], p["base_dilation"])]
+    padded = [S.pad(x, init, config) for x, init in pairs]
+    real = None if all(c == (0, 0, 0) for c in config) else S.pad(Array(np.ones(shape, bool)), False, config)
+    for place in itertools.product(*map(range, p["window_dimensions"])):
+        start = [i * d for i, d in zip(place, p["window_dilation"])]
+        limit = [b + (n - 1) * s + 1 for b, n, s in zip(start, out_shape, p["window_strides"])]
+        taken = [S.slice(x, start, limit, p["window_strides"]) for x in padded]
+        out = _combined("reduce_window", computation, structure, acc, taken)
+        keep = None if real is None else S.slice(real, start, limit, p["window_strides"])
+        acc = out if keep is None else [E.select_n_p.bind(keep, a, y) for a, y in zip(acc, out)]
+    return tree.unflatten(structure, acc)

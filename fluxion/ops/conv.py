@@ -308,13 +308,22 @@ def reduce_window(x, computation: str, window_dimensions: Sequence[int], window_
     [3, 5, 4]
     """
     x = to_array(x)
-    window = _window_tuple(window_dimensions, x.ndim)
-    strides = _window_tuple(window_strides, x.ndim)
-    base_dilation, window_dilation = _window_tuple(base_dilation, x.ndim), _window_tuple(window_dilation, x.ndim)
+    params = window_params(x.shape, window_dimensions, window_strides, padding, base_dilation, window_dilation)
+    return reduce_window_p.bind(x, computation=computation, **params)
+
+
+def window_params(shape, window_dimensions, window_strides, padding, base_dilation, window_dilation) -> dict:
+    """`reduce_window`'s window parameters for an operand of `shape`, checked, as the primitive takes
+    them (defaults filled in, padding as (low, high) pairs)."""
+    n = len(shape)
+    window, strides = _window_tuple(window_dimensions, n), _window_tuple(window_strides, n)
+    base_dilation, window_dilation = _window_tuple(base_dilation, n), _window_tuple(window_dilation, n)
     if isinstance(padding, str):
         window_extent = [dilate_dim(w, d) for w, d in zip(window, window_dilation)]
-        padding = _string_padding(_REDUCE, padding, x.shape, window_extent, strides, base_dilation)
+        padding = _string_padding(_REDUCE, padding, shape, window_extent, strides, base_dilation)
     else:
         padding = _explicit_padding(_REDUCE, padding)
-    return reduce_window_p.bind(x, computation=computation, window_dimensions=window, window_strides=strides,
-                                padding=padding, base_dilation=base_dilation, window_dilation=window_dilation)
+    _check_window_params(_REDUCE, n, window_dimensions=window, window_strides=strides, padding=padding,
+                         base_dilation=base_dilation, window_dilation=window_dilation)
+    return dict(window_dimensions=window, window_strides=strides, padding=padding, base_dilation=base_dilation,
+                window_dilation=window_dilation)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import fluxion as fx
+import fluxion.numpy as fnp
 from fluxion import lax
 
 from _lax_oracle import check, sample
@@ -110,8 +111,42 @@ def test_reduce_and_reduce_window_take_lax_computations(jlax, rng):
             args = ((2, 3), (1, 2), padding, base)
             check(lax.reduce_window(x, np.float64(init), comp, *args),
                   jlax.reduce_window(x, np.float64(init), jcomp, *args))
-    with pytest.raises(NotImplementedError, match="fix"):
-        lax.reduce_window(x, 0.0, lambda a, b: a * b, (2, 2))
+
+
+_WINDOWS = [((2, 3), (1, 2), "SAME", None, None), ((2, 2), (2, 1), ((1, -1), (2, 1)), (2, 1), (1, 2)),
+            ((1, 1), None, "VALID", None, None), ((6, 2), (1, 1), "VALID", None, None), ((2, 2), (1, 1), "VALID", None, None)]
+
+
+@pytest.mark.parametrize("window", _WINDOWS)
+def test_reduce_window_folds_any_function_and_several_operands_as_jax(jlax, rng, window):
+    # padding and holes take no part (XLA's), so a nonzero init counts once: sums may start anywhere
+    x = np.round(sample(rng, (4, 6), "float64"), 1)
+    idx = np.arange(x.size).reshape(x.shape)
+    for operands, inits, comp, jcomp in [
+            (x, np.float64(1.5), lax.add, jlax.add),
+            (x, np.float64(2.0), lambda a, b: a * b, lambda a, b: a * b),
+            ((x, idx), (np.float64(-np.inf), np.int64(0)), _argmax_pair(lax), _argmax_pair(jlax))]:
+        want = jlax.reduce_window(operands, inits, jcomp, *window)
+        for f in (lax.reduce_window, fx.jit(lax.reduce_window, static_argnums=(2, 3, 4, 5, 6, 7))):
+            got = f(operands, inits, comp, *window)
+            for g, w in zip(fx.tree_util.tree_leaves(got), fx.tree_util.tree_leaves(want)):
+                check(g, w, scale=10)
+
+
+def test_reduce_window_by_a_function_differentiates_and_batches(jlax, rng):
+    x = sample(rng, (3, 4, 5), "float64")
+    window = ((2, 2), (1, 2), "SAME")
+
+    def loss(v):
+        return fnp.sum(fnp.sin(lax.reduce_window(v, 1.0, lambda a, b: a * b, *window)))
+    d = sample(rng, x.shape, "float64")
+    slope = (float(loss(x[0] + 1e-6 * d[0])) - float(loss(x[0] - 1e-6 * d[0]))) / 2e-6
+    for grad in (fx.grad(loss), fx.jit(fx.grad(loss))):
+        np.testing.assert_allclose(np.sum(np.asarray(grad(x[0])) * d[0]), slope, rtol=1e-6)
+    got = fx.vmap(lambda v: lax.reduce_window(v, 1.0, lax.mul, *window))(x)
+    check(got, np.stack([jlax.reduce_window(v, 1.0, jlax.mul, *window) for v in x]))
+    traced_init = fx.jit(lambda v, i: lax.reduce_window(v, i, lax.add, *window))(x[0], 0.5)
+    check(traced_init, jlax.reduce_window(x[0], 0.5, jlax.add, *window))
 
 
 def _argmax_pair(lx):
