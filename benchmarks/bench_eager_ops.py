@@ -1,6 +1,6 @@
 """Eager per-call overhead of common operations on small float32 arrays (4x4, or 10 elements),
 one row per operation (target: each at most PyTorch's time); `erf` and `erfc` also of a medium
-array (256x256, `m`), whose time is their kernels'.
+array (256x256, `m`), whose time is their kernels', as is `cumsum` down its columns.
 
 `CASES` maps an operation to its peers, each a setup function returning the call to time; jax
 calls are blocked on. `.at[1].set(r)` is a copy and an assignment in NumPy and PyTorch;
@@ -69,6 +69,7 @@ def _fluxion(op):
         "erfc(x)": lambda: fsp.erfc(x),
         "erf(m)": lambda: fsp.erf(m),
         "erfc(m)": lambda: fsp.erfc(m),
+        "cumsum(m, 0)": lambda: fnp.cumsum(m, axis=0),
     }[op]
 
 
@@ -116,6 +117,7 @@ def _numpy(op):
         "erfc(x)": lambda: special.erfc(x),
         "erf(m)": lambda: special.erf(m),
         "erfc(m)": lambda: special.erfc(m),
+        "cumsum(m, 0)": lambda: np.cumsum(m, axis=0),
     }[op]
 
 
@@ -169,6 +171,7 @@ def _torch(op):
         "erfc(x)": lambda: torch.erfc(x),
         "erf(m)": lambda: torch.erf(m),
         "erfc(m)": lambda: torch.erfc(m),
+        "cumsum(m, 0)": lambda: torch.cumsum(m, 0),
     }[op]
 
 
@@ -216,6 +219,7 @@ def _jax(op):
         "erfc(x)": lambda: block(jax.scipy.special.erfc(x)),
         "erf(m)": lambda: block(jax.scipy.special.erf(m)),
         "erfc(m)": lambda: block(jax.scipy.special.erfc(m)),
+        "cumsum(m, 0)": lambda: block(jnp.cumsum(m, axis=0)),
     }[op]
 
 
@@ -224,7 +228,8 @@ OPS = ["x[1:3]", "x[idx]", "x.at[1].set(r)", "sum(x, axis=0)", "mean(x)", "x @ y
        "concatenate([x, y])", "x.reshape(2, 8)", "x.T", "maximum(x, 0.0)", "x * 2.0", "x > 0", "asarray(ndarray)",
        "float(v[0])", "s.item()", "grad(sum(sin(v) * v))", "x / 2.0", "x ** 2", "max(x, axis=-1)", "std(x)",
        "x.astype(int32)", "clip(x, -1, 1)", "sort(v)", "arange(10)", "norm(v)", "relu(x)", "softmax(x, -1)",
-       "logsumexp(v)", "sigmoid(x)", "erf(x)", "erfc(x)", "erf(m)", "erfc(m)"]
+       "logsumexp(v)", "sigmoid(x)", "erf(x)", "erfc(x)", "erf(m)", "erfc(m)",
+       "cumsum(m, 0)"]
 NUMPY_LESS = {"grad(sum(sin(v) * v))"}  # NumPy has no autodiff
 
 

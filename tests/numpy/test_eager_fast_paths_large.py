@@ -151,3 +151,20 @@ def test_extrema_with_a_0d_operand_split_across_cores_give_numpys_bits():
     x, s = _values(np.float64, ((1 << 21) + 3,)), np.asarray(-0.0)
     _same_bits(numpy_kernel[E.max_p](x, s), np.maximum(x, s))
     _same_bits(numpy_kernel[E.min_p](s, x), np.minimum(s, x))
+
+
+@pytest.mark.parametrize("shape, axis", [((256, 256), 0), ((3, 40, 300), 1), ((40, 2, 300), 0), ((300, 1, 256), 0)])
+@pytest.mark.parametrize("reverse", [False, True])
+def test_running_reductions_a_step_at_a_time_give_numpys_accumulate(shape, axis, reverse):
+    # along an axis whose steps are long, the kernels run one step at a time: the same operations
+    x = (_RNG.standard_normal(shape) * 3).astype(np.float32)
+    x.flat[::97] = np.nan
+    for name, ufunc in [("cumsum", np.add), ("cumprod", np.multiply), ("cummax", np.maximum),
+                        ("cummin", np.minimum), ("cumlogsumexp", np.logaddexp)]:
+        v = np.flip(x, axis) if reverse else x
+        want = ufunc.accumulate(v, axis)
+        got = np.asarray(getattr(fx.lax, name)(x, axis, reverse))
+        np.testing.assert_array_equal(got, np.flip(want, axis) if reverse else want)
+    ints = _RNG.integers(-5, 5, shape).astype(np.int8)  # (wrapping as NumPy's)
+    np.testing.assert_array_equal(np.asarray(fnp.cumsum(ints, axis=axis, dtype=np.int8)),
+                                  np.add.accumulate(ints, axis, dtype=np.int8))
