@@ -205,7 +205,10 @@ def _vonmises() -> SimpleNamespace:
     def wrap(fn):
         return _checked(fn, valid)
     # kappa (cos y - 1) as -2 kappa sin(y / 2)**2, which keeps its digits near y = 0
-    log_standard = lambda y, k: -2 * k * fnp.sin(y / 2) ** 2 - fnp.log(2 * math.pi * sp.i0e(k))  # noqa: E731
+    # (|k| - k, 0 for every kappa >= 0, gives the derivative at kappa = 0 its one-sided value: the
+    # kink of i0e there has the derivative 0, the mean of its sides')
+    log_standard = lambda y, k: (-2 * k * fnp.sin(y / 2) ** 2 - fnp.log(2 * math.pi * sp.i0e(k))  # noqa: E731
+                                 - (fnp.abs(k) - k))
     logpdf, pdf = _density(log_standard, _everywhere)
     return _distribution("vonmises", "The von Mises distribution of concentration kappa: density proportional to "
                          "exp(kappa cos y), periodic in y (the cdf grows by 1 per turn, as SciPy's).", ("kappa",),

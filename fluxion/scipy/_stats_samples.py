@@ -16,6 +16,7 @@ from ..core import dtypes
 from ..core.array import Array
 from ..core.errors import UnsupportedError, op_error
 from ..numpy._convert import promote_inexact
+from ..ops.reduce import normalize_axes
 
 # the rank of each sorted entry from the first and last positions of its run of ties and the run's number
 _RANKS = {"average": lambda first, last, run, dt: (first + last + 2).astype(dt) / 2,
@@ -53,12 +54,13 @@ def _runs(s: Array, nan_equal: bool) -> tuple[Array, Array, Array]:
     return fnp.take_along_axis(begin, run, axis=-1), fnp.take_along_axis(begin, run + 1, axis=-1) - 1, run
 
 
-def sem(a, axis: int | None = 0, ddof: int = 1, nan_policy: str = "propagate", *, keepdims: bool = False) -> Array:
+def sem(a, axis: int | tuple[int, ...] | None = 0, ddof: int = 1, nan_policy: str = "propagate", *,
+        keepdims: bool = False) -> Array:
     """The standard error of the mean, std(a, ddof=ddof) / sqrt(n), along `axis` (all axes if None).
 
     Args:
         a: the samples.
-        axis: the axis along which to reduce; None flattens.
+        axis: the axis (or axes) along which to reduce; None flattens.
         ddof: the delta degrees of freedom of the standard deviation.
         nan_policy: 'propagate' (a NaN gives NaN) or 'omit' (NaNs are left out, n counts the rest).
         keepdims: keep the reduced axis with length 1.
@@ -73,12 +75,15 @@ def sem(a, axis: int | None = 0, ddof: int = 1, nan_policy: str = "propagate", *
     """
     _check_nan_policy("sem", nan_policy)
     (a,) = promote_inexact("sem", a)
+    if a.ndim == 0:  # (one sample, as SciPy takes it)
+        a = a.reshape(1)
     if nan_policy == "omit":
         n = fnp.sum(~fnp.isnan(a), axis=axis, keepdims=keepdims).astype(a.dtype)
         out = fnp.nanstd(a, axis=axis, ddof=ddof, keepdims=keepdims) / fnp.sqrt(n)
         return fnp.where(n >= 2, out, math.nan)
-    n = a.size if axis is None else a.shape[axis]
-    out = fnp.std(a, axis=axis, ddof=ddof, keepdims=keepdims)
+    axes = normalize_axes("sem", axis, a.ndim)
+    n = math.prod(a.shape[i] for i in axes)
+    out = fnp.std(a, axis=axes, ddof=ddof, keepdims=keepdims)
     return out / math.sqrt(n) if n >= 2 else fnp.full_like(out, math.nan)
 
 

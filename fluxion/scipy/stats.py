@@ -224,8 +224,16 @@ def _beta() -> SimpleNamespace:
         return fnp.where(inside, sp.betainc(a, b, _safe(inside, y, 0.5)), fnp.where(y < 0, 0, 1))
 
     def sf(y, a, b):
+        # I_{1-y}(b, a), unless rounding 1 - y, which moves it by the density times half an ulp of 1,
+        # costs more than 1 - I_y(a, b) loses (an ulp of I_y): at small y, where the density is large
+        # (each side's argument is a safe one where it is not taken, as its derivative may be infinite there)
         inside = (y >= 0) & (y <= 1)
-        return fnp.where(inside, sp.betainc(b, a, 1 - _safe(inside, y, 0.5)), fnp.where(y < 0, 1, 0))
+        y_in = _safe(inside, y, 0.5)
+        low = y_in < 0.5
+        p = sp.betainc(a, b, _safe(low, y_in, 0.25))
+        steep = low & (fnp.exp(log_standard(y_in, a, b)) > 4 * p)
+        q = sp.betainc(b, a, 1 - _safe(~steep, y_in, 0.5))
+        return fnp.where(inside, fnp.where(steep, 1 - p, q), fnp.where(y < 0, 1, 0))
     logpdf, pdf = _density(_wide("beta.logpdf", log_standard), lambda y, a, b: (y >= 0) & (y <= 1))
     return _distribution(
         "beta", "The beta distribution on [loc, loc + scale].", ("a", "b"),

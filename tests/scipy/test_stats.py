@@ -279,3 +279,23 @@ def test_poisson_entropy_matches_scipy_and_its_derivative_the_sum():
     slope = -np.sum(np.exp(logp) * (k / m - 1) * (logp + 1), axis=0)  # dH/dmu = -sum p'_k (log p_k + 1)
     _close(fx.grad(lambda v: fnp.sum(fs.poisson.entropy(v)))(fnp.asarray(m)), slope, rtol=1e-8)
     _close(fx.jit(fx.vmap(fs.poisson.entropy))(fnp.asarray(m)), np.asarray(fs.poisson.entropy(fnp.asarray(m))), rtol=1e-12)
+
+
+def test_beta_sf_and_logcdf_of_tiny_values_keep_their_digits():
+    # 1 - y rounds to 1 below 1e-16, where a small `a` leaves the cdf far from 0 (SciPy's sf loses
+    # digits there too: the oracle is mpmath's, with digits for sf's cancellation down to 1e-300)
+    mpmath = pytest.importorskip("mpmath")
+    x = np.array([1e-300, 1e-30, 1e-20, 1e-18, 1e-9, 1e-3, 0.3, 0.49])
+    for a, b in [(0.01, 1.0), (0.05, 2.0), (0.5, 0.5), (0.001, 1.0), (0.5, 1000.0), (2.0, 3.0)]:
+        with mpmath.workdps(330):
+            sf = [mpmath.betainc(a, b, v, 1, regularized=True) for v in x]
+            cdf = [mpmath.betainc(a, b, 0, v, regularized=True) for v in x]
+        _close(fs.beta.sf(fnp.asarray(x), a, b), [float(v) for v in sf], rtol=1e-12)
+        _close(fs.beta.logsf(fnp.asarray(x), a, b), [float(mpmath.log(v)) for v in sf], rtol=1e-12)
+        kept = np.array([float(v) > 0 for v in cdf])  # (a cdf that underflows has log -inf here)
+        _close(fs.beta.logcdf(fnp.asarray(x[kept]), a, b), [float(mpmath.log(v)) for v, k in zip(cdf, kept) if k],
+               rtol=1e-12)
+        pdf = _scipy(ss.beta.pdf, x, a, b)
+        _close(fx.grad(lambda v: fnp.sum(fs.beta.sf(v, a, b)))(fnp.asarray(x)), -pdf, rtol=1e-9)
+        _close(fx.grad(lambda v: fnp.sum(fs.beta.logcdf(v, a, b)))(fnp.asarray(x[kept])),
+               (pdf / _scipy(ss.beta.cdf, x, a, b))[kept], rtol=1e-9)

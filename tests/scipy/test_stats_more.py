@@ -427,3 +427,22 @@ def test_gennorm_of_beta_2_near_zero_has_the_normals_derivatives():  # (gennorm(
         np.testing.assert_allclose(third, (4 * y * y - 2) * math.exp(-y * y) / math.sqrt(math.pi), rtol=1e-12)
         np.testing.assert_allclose(fx.grad(fx.grad(lambda y: fs.gennorm.logpdf(y, 2.0)))(at(y)), -2.0, rtol=1e-15)
         np.testing.assert_allclose(fs.gennorm.cdf(at(y), 2.0), ss.gennorm.cdf(y, 2.0), rtol=1e-15)
+
+
+def test_vonmises_derivative_in_kappa_at_zero_is_its_one_sided_value():
+    # kappa = 0 (the uniform distribution) is allowed: d/dkappa log p = cos(y) - I1/I0(kappa), cos(y) there
+    y = np.array([-2.0, 0.5, 3.0])
+    for grad in (fx.grad(lambda k: fnp.sum(fs.vonmises.logpdf(fnp.asarray(y), k))),
+                 fx.jit(fx.grad(lambda k: fnp.sum(fs.vonmises.logpdf(fnp.asarray(y), k))))):
+        _close(grad(np.float64(0.0)), np.sum(np.cos(y)), rtol=1e-12)
+    _close(fx.grad(lambda k: fs.vonmises.pdf(0.5, k))(np.float64(0.0)), np.cos(0.5) / (2 * np.pi), rtol=1e-12)
+
+
+def test_sem_takes_several_axes_and_one_sample_as_scipy():
+    a = np.arange(24.0).reshape(2, 3, 4) ** 1.5
+    for axis in [(0, 1), (0, 2), (-1, 0), (0, 1, 2)]:
+        _close(fs.sem(fnp.asarray(a), axis), ss.sem(a, axis), 1e-12)
+        _close(fs.sem(fnp.asarray(a), axis, keepdims=True), ss.sem(a, axis, keepdims=True), 1e-12)
+    assert np.isnan(np.asarray(fs.sem(3.0))) and fs.sem(3.0).shape == ()
+    with pytest.raises(fx.errors.AxisError, match="fix"):
+        fs.sem(fnp.asarray(a), axis=3)
