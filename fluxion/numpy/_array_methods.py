@@ -291,7 +291,9 @@ class _AtIndex:
         return _ns._indexing.update(self.x, self.idx, values, "add", mode=mode)
 
     def subtract(self, values, *, indices_are_sorted: bool = False, unique_indices: bool = False, mode=None):
-        return _ns._indexing.update(self.x, self.idx, _ns.negative(_ns.asarray(values, dtype=self.x.dtype)), "add",
+        # (negated in the dtype the two promote to: in x's own, integers wrap as the subtraction would)
+        wide = dtypes.result_type((self.x.dtype, self.x.weak), _ns._convert.dtype_of(values))
+        return _ns._indexing.update(self.x, self.idx, _ns.negative(_ns._convert.convert(values, *wide)), "add",
                                     mode=mode)
 
     def mul(self, values, *, indices_are_sorted: bool = False, unique_indices: bool = False, mode=None):

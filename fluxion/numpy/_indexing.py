@@ -27,7 +27,7 @@ from ..ops import indexing as I
 from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import axis_index, broadcast_shapes, broadcasts_to
-from ._convert import convert, promote
+from ._convert import convert, dtype_of, promote
 from ._elementwise_base import eager_array, no_out
 from ._eager_indexing import eager_getitem, eager_set, eager_where
 from ._index_plan import ADVANCED, Plan, plan
@@ -183,7 +183,8 @@ def update(x: Array, idx, values, op: str, mode: str | None = None, name: str | 
     `op` is "set", "add", "mul", "min" or "max"; `values` broadcast to the shape of `x[idx]`
     and are cast to `x`'s dtype. Repeated indices all apply for add/mul/min/max. Out-of-bounds
     integers raise IndexError unless `mode` is "drop" (skip them), "clip" or
-    "promise_in_bounds". Traced index arrays (under jit or vmap) cannot be checked: with no
+    "promise_in_bounds". Other ops than "set" combine in the dtype `x` and `values` promote to, then
+    convert back (jax's). Traced index arrays (under jit or vmap) cannot be checked: with no
     mode their out-of-bounds entries are skipped, as with "drop".
 
     >>> import fluxion.numpy as fnp
@@ -191,6 +192,9 @@ def update(x: Array, idx, values, op: str, mode: str | None = None, name: str | 
     >>> x.at[1:3].set(7).tolist(), x.at[fnp.asarray([0, 0, 3])].add(1).tolist()
     ([0, 7, 7, 0], [2, 0, 0, 1])
     """
+    if op != "set" and (wide := dtypes.result_type((x.dtype, x.weak), dtype_of(values)))[0] != x.dtype:
+        # combined in the promoted dtype, then converted back (jax's): int8 [3].at[0].mul(2.5) is 7
+        return convert(update(convert(x, *wide), idx, values, op, mode, name), x.dtype, x.weak)
     if (op == "set" or op == "add") and mode is None and x.__class__ is Array and _ctx.interp is EAGER:  # kept fast
         out = eager_set(x, idx, values, _SET_FIX, op)
         if out is not None:
