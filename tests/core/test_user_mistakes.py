@@ -179,3 +179,11 @@ def test_an_if_on_a_traced_value_in_code_without_source_says_why_it_is_not_conve
     with pytest.raises(fx.errors.ConcretizationError) as info:  # code with a source is converted; float() still needs a value
         fx.jit(lambda x: float(x.sum()))(fnp.ones(3))
     assert "define the function" not in str(info.value)
+
+
+@pytest.mark.parametrize("make", [lambda: fnp.zeros(2, fnp.uint8).at[0].set(-1.5),
+                                  lambda: fnp.zeros(2, fnp.int32).at[0].set(1e20),
+                                  lambda: fnp.full(2, 300.0, dtype=fnp.uint8),
+                                  lambda: fnp.asarray(-129.5, dtype=fnp.int8)])
+def test_a_python_float_out_of_an_integer_dtypes_range_names_the_range(make):
+    _raises(OverflowError, make, "conversion to an array: Python float", "does not fit in", "range", "clip it first")
