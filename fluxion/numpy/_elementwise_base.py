@@ -22,7 +22,7 @@ from ..backends.numpy._loops import CHEAP, FILL_FROM, FILLED, filled, spread
 from ..core.primitive import numpy_kernel
 from ..ops import elementwise as E
 from ..ops import shape as S
-from ._convert import convert, promote, promote_inexact
+from ._convert import convert, dtype_of, promote, promote_inexact
 from ._placement import place
 
 _NO_PARAMS: dict = {}
@@ -78,6 +78,11 @@ def operands(name: str, kind: str, *args) -> list[Array]:
     xs = promote(name, *args)
     dt = xs[0].dtype
     if dt not in _ALLOWED[kind]:
+        own = [dtype_of(a)[0] for a in args]
+        if all(d in _ALLOWED[kind] for d in own):  # (int64 and uint64 promote to float64)
+            raise op_error(DTypeError, name, f"operands of dtypes {', '.join(map(str, own))} promote to {dt}, which "
+                           f"it does not accept; it takes {kind} arrays", "convert them to one integer dtype with "
+                           ".astype(...) first")
         raise op_error(DTypeError, name, f"does not accept dtype {dt}; it takes {kind} arrays", _fix(dt, kind))
     if dt == D.bool_ and kind in (ARITHMETIC, REAL_ARITHMETIC):
         return [convert(x, D.int8) for x in xs]

@@ -187,3 +187,10 @@ def test_an_if_on_a_traced_value_in_code_without_source_says_why_it_is_not_conve
                                   lambda: fnp.asarray(-129.5, dtype=fnp.int8)])
 def test_a_python_float_out_of_an_integer_dtypes_range_names_the_range(make):
     _raises(OverflowError, make, "conversion to an array: Python float", "does not fit in", "range", "clip it first")
+
+
+@pytest.mark.parametrize("call", [lambda: fnp.bitwise_and(fnp.ones(2, fnp.int8), fnp.ones(2, fnp.uint64)),
+                                  lambda: fnp.gcd(np.int64(3), fnp.ones(2, fnp.uint64)),
+                                  lambda: fnp.ones(2, fnp.int64) << fnp.ones(2, fnp.uint64)])
+def test_integers_that_promote_to_a_float_say_so(call):
+    _raises(fx.errors.DTypeError, call, "operands of dtypes", "uint64 promote to float64", "one integer dtype")
