@@ -44,8 +44,8 @@ from ..transforms.autodiff import stop_gradient
 from ._operands import ArrayLike, as_array, operands
 
 __all__ = ["EigImplementation", "EighImplementation", "SvdAlgorithm", "cholesky", "cholesky_update", "eig", "eigh",
-           "geqrf", "hessenberg", "householder_product", "lu", "lu_pivots_to_permutation", "ormqr", "qdwh", "qr", "schur",
-           "svd", "symmetric_product", "triangular_solve", "tridiagonal", "tridiagonal_solve"]
+           "geqrf", "hessenberg", "householder_product", "lu", "lu_pivots_to_permutation", "ormqr", "qdwh", "qr",
+           "schur", "svd", "symmetric_product", "triangular_solve", "tridiagonal", "tridiagonal_solve"]
 
 
 class EigImplementation(enum.Enum):

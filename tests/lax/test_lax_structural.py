@@ -114,7 +114,8 @@ def test_reduce_and_reduce_window_take_lax_computations(jlax, rng):
 
 
 _WINDOWS = [((2, 3), (1, 2), "SAME", None, None), ((2, 2), (2, 1), ((1, -1), (2, 1)), (2, 1), (1, 2)),
-            ((1, 1), None, "VALID", None, None), ((6, 2), (1, 1), "VALID", None, None), ((2, 2), (1, 1), "VALID", None, None)]
+            ((1, 1), None, "VALID", None, None), ((6, 2), (1, 1), "VALID", None, None),
+            ((2, 2), (1, 1), "VALID", None, None)]
 
 
 @pytest.mark.parametrize("window", _WINDOWS)
