@@ -77,7 +77,8 @@ def _declared(x) -> ArrayType:
                        "give fx.ShapeDtypeStruct(shape, dtype) (or an array) for each result") from None
 
 
-def pure_callback(callback: Callable, result_shape_dtypes: Any, *args, vmap_method: str | None = None, **kwargs):
+def pure_callback(callback: Callable, result_shape_dtypes: Any, *args, sharding=None, vmap_method: str | None = None,
+                  **kwargs):
     """`callback(*args, **kwargs)` run in Python on concrete values, also from inside `jit`:
     its results must have the structure, shapes and dtypes of `result_shape_dtypes` (a pytree
     of `fx.ShapeDtypeStruct` or arrays). The callback gets NumPy arrays and must have no side
@@ -85,7 +86,8 @@ def pure_callback(callback: Callable, result_shape_dtypes: Any, *args, vmap_meth
     per example (`vmap_method="sequential"`, the default, or `"sequential_unrolled"`), or once
     with every operand batched on axis 0 and unbatched ones given an axis of size 1
     (`"expand_dims"`), broadcast (`"broadcast_all"`) or left as they are (`"legacy_vectorized"`).
-    It has no derivative: give it one with `fx.custom_jvp`.
+    It has no derivative: give it one with `fx.custom_jvp`. `sharding` is accepted for code
+    ported from jax and ignored (the callback runs where the program does).
 
     >>> import numpy as np, fluxion as fx, fluxion.numpy as fnp
     >>> f = fx.jit(lambda x: fx.pure_callback(np.sinc, fx.ShapeDtypeStruct(x.shape, x.dtype), x))

@@ -74,9 +74,9 @@ def add_backend(load: Callable[[], list[Device]]) -> None:
 _ALIASES = {"cuda": "gpu", "rocm": "gpu"}  # jax's names of GPU backends
 
 
-def devices(platform: str | None = None) -> list[Device]:
-    """The devices fluxion can place arrays on (`cpu:0` first), optionally only those of one platform
-    (jax's "cuda" and "rocm" name "gpu"); none for a platform not present.
+def devices(backend: str | None = None) -> list[Device]:
+    """The devices fluxion can place arrays on (`cpu:0` first), optionally only those of one platform,
+    `backend` (jax's "cuda" and "rocm" name "gpu"); none for a platform not present.
 
     >>> import fluxion as fx
     >>> fx.devices("cpu")
@@ -84,10 +84,10 @@ def devices(platform: str | None = None) -> list[Device]:
     >>> fx.devices("xla-cpu")[0]
     xla-cpu:0
     """
-    if platform != "cpu":  # the host needs no backend loaded
+    if backend != "cpu":  # the host needs no backend loaded
         while _loaders:
             _devices.extend(_loaders.pop(0)())
-    platform = _ALIASES.get(platform, platform)
+    platform = _ALIASES.get(backend, backend)
     return [d for d in _devices if platform is None or d.platform == platform]
 
 

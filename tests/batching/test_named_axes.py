@@ -44,6 +44,10 @@ def test_each_collective_matches_jax(jax, xs, name, kwargs, in_axis):
 def test_psum_gives_every_example_the_sum(xs):
     got = fx.vmap(lambda v: lax.psum(v, "b"), axis_name="b")(xs)
     np.testing.assert_allclose(got, np.broadcast_to(xs.sum(0), xs.shape))
+    positional = fx.vmap(lambda v: lax.psum(v, "b"), 0, 0, "b")(xs)  # (jax's order: axis_name, then axis_size)
+    np.testing.assert_allclose(positional, got)
+    sized = fx.vmap(lambda: lax.axis_index("b"), (), 0, "b", 3)()
+    np.testing.assert_array_equal(sized, [0, 1, 2])
 
 
 def test_axis_index_is_each_examples_int32_index(xs):

@@ -35,6 +35,7 @@ def test_devices_of_one_platform():
     assert all(d.platform == "xla-cpu" for d in fx.devices("xla-cpu"))
     assert fx.devices("no-such-platform") == []
     assert fx.devices("cuda") == fx.devices("rocm") == fx.devices("gpu")  # (jax's names of the GPU platform)
+    assert fx.devices(backend="cpu") == [CPU]  # (jax's keyword)
 
 
 def test_importing_fluxion_and_host_work_do_not_load_jax():

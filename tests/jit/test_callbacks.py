@@ -30,6 +30,8 @@ def test_pure_callback_gives_the_host_functions_values_eagerly_and_under_jit():
         out = f(x)
         assert out.dtype == fnp.float32 and out.shape == (3,)
         np.testing.assert_array_equal(out, np.sinc(X))
+    with_sharding = fx.jit(lambda v: fx.pure_callback(np.sinc, v, v, sharding=None))  # (jax's keyword, ignored)
+    np.testing.assert_array_equal(with_sharding(x), np.sinc(X))
 
 
 def test_pure_callback_takes_and_returns_pytrees_with_keywords_and_static_leaves():

@@ -58,7 +58,7 @@ def _size(leaves, axes, axis_size, in_tree) -> int:
     return next(iter(sizes))
 
 
-def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None = None, axis_name: Any = None,
+def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_name: Any = None, axis_size: int | None = None,
          spmd_axis_name: Any = None) -> Callable:
     """A function applying `f` to each example of a batch, as batched operations (no loop).
 
@@ -69,9 +69,9 @@ def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None
         Keyword arguments are batched along axis 0.
       out_axes: where the outputs get the batch axis (None: the output must not depend on
         the example).
-      axis_size: the batch size, needed when no argument is batched.
       axis_name: a name (any hashable) for the batch axis, which collectives inside `f` use:
         `fluxion.lax.psum(x, axis_name)` sums `x` over the examples, as in jax.
+      axis_size: the batch size, needed when no argument is batched.
       spmd_axis_name: accepted for code ported from jax and ignored (it only steers sharding there).
 
     Returns:
