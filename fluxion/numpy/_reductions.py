@@ -23,7 +23,7 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import broadcast_shapes
 from ..ops.reduce import normalize_axes
-from ._convert import convert, promote_inexact, promote_inexact_wide
+from ._convert import convert, dtype_of, promote_inexact, promote_inexact_wide
 from ._elementwise_base import eager_array, no_out, root_at_zero
 from ._quantiles import median, nanmedian, nanpercentile, nanquantile, percentile, quantile
 from ._reduce_util import (as_array, bool_mask, check_real, const, flatten, isnan, keep_dims, kept_shape, one_axis,
@@ -98,7 +98,10 @@ def _without_nans(a, value) -> Array:
 
 # sum and prod ---------------------------------------------------------------------------------
 def _arithmetic(name: str, reduce_p, combine, identity: int, kernel):
-    def f(a, axis=None, dtype=None, out=None, keepdims: bool = False, initial=None, where=None) -> Array:
+    def f(a, axis=None, dtype=None, out=None, keepdims: bool = False, initial=None, where=None, *,
+          promote_integers: bool = True) -> Array:
+        if not promote_integers and dtype is None and (own := dtype_of(a)[0]) in dtypes.INTEGER:
+            dtype = own  # (jax's keyword: integers keep their dtype)
         if dtype is out is initial is where is None and (axes := _eager_axes(a, axis)) is not None:  # kept fast: the kernel (a wide
             # dtype is its own accumulator) over all axes (None to NumPy too) or one of an eager array
             value = kernel(a._value, None if axis is None else axes, keepdims)
@@ -122,7 +125,8 @@ sum = _arithmetic("sum", R.reduce_sum_p, E.add_p, 0, add_reduce)  # noqa: A001
 sum.__doc__ = """Sum of elements over `axis` (all axes when None).
 
     Booleans and signed integers sum in int64, unsigned integers in uint64, unless `dtype` says
-    otherwise; `initial` is added; `where=` masks elements out.
+    otherwise or `promote_integers=False` (jax's: integers keep their dtype); `initial` is added;
+    `where=` masks elements out.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.sum(fnp.asarray([[1, 2], [3, 4]]), axis=0).tolist()

@@ -141,6 +141,17 @@ def test_sum_of_small_integers_widens_to_64_bits():
     assert fnp.sum(fnp.asarray(np.array([200, 200], np.uint8))).dtype == np.uint64
 
 
+@pytest.mark.parametrize("dt", [np.int8, np.uint8, np.int16, np.uint32])
+def test_sum_and_prod_without_promote_integers_keep_the_dtype_and_wrap(dt):
+    # jax's keyword: the result in the input's dtype, wrapping as NumPy's arithmetic in it does
+    x = np.array([100, 100, 7, 3], dt)
+    for name in ("sum", "prod"):
+        want = getattr(np, name)(x, dtype=dt)
+        for f in (getattr(fnp, name), fx.jit(getattr(fnp, name), static_argnames="promote_integers")):
+            got = f(x, promote_integers=False)
+            assert got.dtype == dt and got.item() == want
+
+
 def test_bfloat16_sums_accumulate_in_float32():
     x = fnp.asarray(np.full(4096, 1.0, BF16))
     assert fnp.sum(x).dtype == BF16 and fnp.sum(x).item() == 4096.0
