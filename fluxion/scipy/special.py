@@ -152,10 +152,11 @@ def xlog1py(x, y) -> Array:
 
 
 def _nan_outside_unit_interval(p: Array) -> Array:
-    """NaN outside [0, 1] (and for NaN), with a NaN derivative there in both modes: p times a factor
-    that is NaN only there (elsewhere 0, as a zero cotangent times NaN would be NaN)."""
+    """NaN outside [0, 1] (and for NaN), with NaN derivatives of every order there in both modes:
+    exp(p) times a factor that is NaN only there (elsewhere 0, as a zero cotangent times NaN would
+    be NaN)."""
     closed = E.and_p.bind(E.ge_p.bind(p, _c(0, p)), E.le_p.bind(p, _c(1, p)))
-    return E.mul_p.bind(p, E.select_n_p.bind(closed, _c(np.nan, p), _c(0, p)))
+    return E.mul_p.bind(E.exp_p.bind(p), E.select_n_p.bind(closed, _c(np.nan, p), _c(0, p)))
 
 
 def logit(p) -> Array:

@@ -106,6 +106,14 @@ def test_logit_outside_its_domain_has_nan_derivatives_in_forward_and_reverse_mod
     reverse = fx.grad(lambda x: fnp.sum(fsp.logit(x)))
     for got in (fx.jvp(fsp.logit, (x,), (fnp.ones_like(x),))[1], reverse(x), fx.jit(reverse)(x)):
         np.testing.assert_allclose(np.asarray(got), expected, rtol=1e-14)
+    # and so derivatives of every order there (the NaN factor was a constant's, whose derivative is 0)
+    out = _arr([1.5, -0.5])
+    for f in (fsp.logit, fsp.ndtri):
+        slope = lambda v: fx.jvp(f, (v,), (fnp.ones_like(v),))[1]  # noqa: E731
+        second = lambda v: fx.grad(lambda u: fnp.sum(fx.grad(lambda w: fnp.sum(f(w)))(u)))(v)  # noqa: E731
+        third = fx.grad(lambda v: fnp.sum(second(v)))
+        for got in (fx.jvp(slope, (out,), (fnp.ones_like(out),))[1], second(out), third(out)):
+            assert np.isnan(np.asarray(got)).all()
 
 
 # complex .at[].max / .min on a slice ----------------------------------------------------------------
