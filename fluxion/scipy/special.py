@@ -14,8 +14,7 @@ import math
 
 import numpy as np
 
-from ..backends.numpy._loops import add_reduce
-from ..backends.numpy.logsumexp import finite_max
+from ..backends.numpy.logsumexp import normalized
 from ..backends.numpy.logsumexp import logsumexp as logsumexp_kernel
 from ..core import dtypes
 from ..core.array import Array, Tracer, to_array
@@ -414,10 +413,7 @@ def softmax(x, axis=None) -> Array:
     [0.5, 0.5]
     """
     if (axes := _eager_axes(x, axis, _DIRECT_REAL)) is not None:
-        v = x._value  # kept fast (in place: the arrays are new, of at least one axis)
-        e = np.subtract(v, np.maximum.reduce(v, axes, keepdims=True, initial=-np.inf))
-        np.exp(e, out=e)
-        return eager_array(np.true_divide(e, add_reduce(e, axes, True), out=e), x._weak)
+        return eager_array(normalized(x._value, axes, False), x._weak)  # kept fast
     x_in, x, axes = _prepare("softmax", x, axis)
     # the shift changes no value, so no gradient flows through it (which would add the
     # maximum's own gradient, zero up to rounding, to the program)
@@ -434,10 +430,7 @@ def log_softmax(x, axis=None) -> Array:
     [-0.6931, -0.6931]
     """
     if (axes := _eager_axes(x, axis, _DIRECT_REAL)) is not None:
-        v = x._value  # kept fast
-        shifted = np.subtract(v, finite_max(v, axes))
-        log_total = np.log(add_reduce(np.exp(shifted), axes, True))
-        return eager_array(np.subtract(shifted, log_total, out=shifted), x._weak)
+        return eager_array(normalized(x._value, axes, True), x._weak)  # kept fast
     x_in, x, axes = _prepare("log_softmax", x, axis)
     shifted = E.sub_p.bind(x, E.stop_gradient_p.bind(_finite_max(x, axes)))  # (as softmax's shift)
     log_total = E.log_p.bind(R.reduce_sum(E.exp_p.bind(shifted), axes))

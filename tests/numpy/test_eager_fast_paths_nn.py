@@ -69,3 +69,11 @@ def test_axes_the_fast_paths_do_not_take_give_the_general_paths_result_or_error(
                                 {"dtype": "nope"}])
 def test_one_hot_matches_the_general_path_bit_for_bit(x, kw):
     check(lambda x: nn.one_hot(x, 4, **kw), x)
+
+
+@pytest.mark.parametrize("shape, axis", [((512, 600), -1), ((4, 200, 400), (1, 2)), ((4, 200, 400), -1),
+                                         ((600, 512), 0)])
+@pytest.mark.parametrize("f", [fsp.softmax, fsp.log_softmax, nn.softmax, nn.log_softmax])
+def test_softmax_of_large_arrays_by_parts_matches_the_general_path_bit_for_bit(shape, axis, f):
+    # (large enough to run by parts of the rows on every core, where the axes are the last ones)
+    check(lambda x: f(x, axis=axis), fnp.asarray(_values(np.float32, shape)))

@@ -1,5 +1,6 @@
-"""The eager kernel of a log-sum-exp: log(sum(exp(v - top))) + top over some axes of `v`, where
-top is the maximum, or 0 where that is not finite (the general path's kernels, in its order).
+"""The eager kernels of a log-sum-exp, log(sum(exp(v - top))) + top over some axes of `v`, where
+top is the maximum, or 0 where that is not finite (the general path's kernels, in its order), and
+of softmax and log_softmax (`normalized`).
 
 Over the last axes of a large C-contiguous array, the rows it reduces, it runs by parts of the
 rows on every core (`_parallel.py`), one pass of the five steps per part. There the maximum of
@@ -73,3 +74,28 @@ def _row_max(v: np.ndarray) -> np.ndarray:
     folded = np.empty((half, n), v.dtype)
     np.maximum(v[:, :half].T, v[:, k - half:].T, out=folded)
     return np.maximum.reduce(folded, 0)
+
+
+def normalized(v: np.ndarray, axes: tuple[int, ...], log: bool) -> np.ndarray:
+    """softmax (or, if `log`, log_softmax) of a float32 or float64 `v` over `axes`, in a new array:
+    over the last axes of a large C-contiguous array by parts of its rows (one per element of the
+    other axes) on every core, each part computing its rows as one call over them all would."""
+    if v.size * _COST < _parallel.LARGE:
+        return _normalized(v, axes, log, None)
+    kept = v.ndim - len(axes)
+    if kept and v.flags.c_contiguous and axes == tuple(range(kept, v.ndim)):
+        rows, out = v.reshape(math.prod(v.shape[:kept]), -1), np.empty_like(v)
+        flat = out.reshape(rows.shape)
+        _parallel.run(lambda s: _normalized(rows[s], (1,), log, flat[s]), rows.shape[0], v.size * _COST)
+        return out
+    return _normalized(v, axes, log, None)
+
+
+def _normalized(v: np.ndarray, axes: tuple[int, ...], log: bool, out: np.ndarray | None) -> np.ndarray:
+    if log:
+        shifted = np.subtract(v, finite_max(v, axes), out=out)
+        log_total = np.log(add_reduce(np.exp(shifted), axes, True))
+        return np.subtract(shifted, log_total, out=shifted)
+    e = np.subtract(v, np.maximum.reduce(v, axes, keepdims=True, initial=-np.inf), out=out)
+    np.exp(e, out=e)
+    return np.true_divide(e, add_reduce(e, axes, True), out=e)
