@@ -179,13 +179,13 @@ def reduce_window(operand, init_value, computation: Callable, window_dimensions:
                   window_strides: Sequence[int] | None = None, padding: str | Sequence[tuple[int, int]] = "VALID",
                   base_dilation: Sequence[int] | None = None,
                   window_dilation: Sequence[int] | None = None):
-    """`computation` over each window of `operand`, starting from `init_value`, which padding and
-    holes hold too (XLA's ReduceWindow).
+    """`computation` folded over each window of `operand`, starting from `init_value` (XLA's
+    ReduceWindow); padding and holes take no part.
 
-    `lax.add`, `max` and `min` with their identity as `init_value` reduce with fluxion's pooling
-    primitive. Any other `computation(a, b)`, or an `operand` that is a pytree of arrays of one
-    shape (with `init_value` of its structure), is folded over the windows as `reduce` folds:
-    associative and elementwise, it is called on arrays of all windows at once.
+    `lax.add` (with `init_value` 0), `max` and `min` reduce with fluxion's pooling primitive. Any
+    other `computation(a, b)`, or an `operand` that is a pytree of arrays of one shape (with
+    `init_value` of its structure), is folded in window order: acting elementwise, it is called
+    once for each place in the window, on the elements there of all windows at once.
 
     >>> import fluxion.numpy as fnp
     >>> from fluxion import lax
