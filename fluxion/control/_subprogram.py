@@ -264,11 +264,13 @@ def check_carry(op: str, body_name: str, in_tree: TreeDef, init_avals: Sequence[
 
 
 def carried(op: str, body_name: str, in_tree: TreeDef, init_avals: Sequence[ArrayType], value):
-    """`value`, a carry `body_name` returned, with its leaves as Arrays, checked as `check_carry` does."""
+    """`value`, a carry `body_name` returned, with its leaves as Arrays, checked as `check_carry` does
+    and given the types they join to with the initial value's (as the staged loop gives them)."""
     leaves, out_tree = arrays(op, f"the carry {body_name} returns", value)
-    if not same_structure(out_tree, in_tree) or any(join(a, x.aval) is None for a, x in zip(init_avals, leaves)):
+    joined = [join(a, x.aval) for a, x in zip(init_avals, leaves)]
+    if not same_structure(out_tree, in_tree) or None in joined:
         check_carry(op, body_name, in_tree, init_avals, out_tree, [x.aval for x in leaves])
-    return tree.unflatten(out_tree, leaves)
+    return tree.unflatten(out_tree, [as_type(x, t) for x, t in zip(leaves, joined)])
 
 
 def stage_body(op: str, body_name: str, fn: Callable, carry_tree: TreeDef, carry_avals: list[ArrayType],

@@ -102,6 +102,23 @@ def test_a_weak_initial_carry_takes_the_type_the_body_gives_it():
         assert total.dtype == F64 and float(total) == 6.0
 
 
+@pytest.mark.parametrize("loop, init", [  # each gives (its carry, ...)
+    (lambda init, xs: fx.scan(lambda c, x: (0, c), init, xs), np.float64(1.0)),
+    (lambda init, xs: fx.scan(lambda c, x: (True, c), init, xs), np.int64(1)),
+    (lambda init, xs: fx.scan(lambda c, x: (7, c), init, xs), np.int32(1)),
+    (lambda init, xs: fx.scan(lambda c, x: (0.0, c), init, xs), np.float64(1.0)),
+    (lambda init, xs: (fx.fori_loop(0, 3, lambda i, c: i, init),), np.int8(1)),
+    (lambda init, xs: fx.while_loop(lambda c: c[1] < 3, lambda c: (0, c[1] + 1), (init, 0)), np.float64(1.0)),
+])
+def test_a_strong_carry_keeps_its_type_when_the_body_gives_a_python_scalar(loop, init):
+    # (the staged loop converts the body's weak value to the carry's type; eagerly it ran on in its own)
+    xs = fnp.arange(3.0, dtype=F64)
+    eager, jitted = loop(init, xs), fx.jit(loop)(init, xs)
+    assert eager[0].dtype == np.dtype(init.dtype) and not eager[0].weak
+    for e, j in zip(fx.tree_util.tree_leaves(eager), fx.tree_util.tree_leaves(jitted)):
+        assert (e.dtype, e.weak) == (j.dtype, j.weak) and e.tolist() == j.tolist()
+
+
 def test_map_applies_a_function_to_each_slice():
     def f(x):
         return {"s": fnp.sum(x), "m": x * 2}
