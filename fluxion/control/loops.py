@@ -152,7 +152,7 @@ def fori_loop(lower, upper, body_fun: Callable, init_val: Any, *, unroll: int | 
     10
     """
     from .convert import convert
-    from .scan import scan
+    from .scan import _unroll, scan
     check_functions("fori_loop", body_fun=body_fun)
     body_fun = convert(body_fun)  # staged inside a wrapper of this module, which is not converted
     lo, hi = _bound(lower, "lower"), _bound(upper, "upper")
@@ -174,6 +174,8 @@ def fori_loop(lower, upper, body_fun: Callable, init_val: Any, *, unroll: int | 
 
     if not isinstance(lo, Tracer) and not isinstance(hi, Tracer):
         start, stop = int(lo), int(hi)
+        if unroll is not None:
+            _unroll(unroll, 1, "fori_loop")  # (its error names fori_loop)
 
         def step(carry, _):
             i, val = carry
@@ -182,7 +184,7 @@ def fori_loop(lower, upper, body_fun: Callable, init_val: Any, *, unroll: int | 
         (_, out), _ = scan(step, (lo, init_val), None, length=max(stop - start, 0),
                            unroll=1 if unroll is None else unroll)
         return out
-    if unroll is not None and unroll is not False:
+    if unroll is not None and _unroll(unroll, 2, "fori_loop") > 1:  # (True, or a count: a loop of known length)
         raise op_error(ValueError, "fori_loop", "unroll needs bounds known in Python, but a bound is traced",
                        "make the bounds static (static_argnums) or drop unroll")
 

@@ -54,7 +54,7 @@ def scan(f: Callable, init: Any, xs: Any = None, length: int | None = None, reve
       xs: the values to loop over, or None.
       length: the number of steps (required when `xs` is None).
       reverse: loop from the last slice to the first; the `y`s keep the order of `xs`.
-      unroll: how many steps one iteration of the compiled loop runs (True: all).
+      unroll: how many steps one iteration of the compiled loop runs (True: all; 0, 1 and False: one).
 
     Returns:
       `(carry, ys)`.
@@ -105,13 +105,14 @@ def _length(x_leaves: list[Array], x_tree, length) -> int:
     return lengths.pop()
 
 
-def _unroll(unroll, length: int) -> int:
+def _unroll(unroll, length: int, op: str = "scan") -> int:
+    """`unroll` as the steps an iteration runs: True all, False, 0 and 1 one (as in jax)."""
     if isinstance(unroll, bool):
         return max(length, 1) if unroll else 1
-    if not isinstance(unroll, (int, np.integer)) or unroll < 1:
-        raise op_error(ValueError, "scan", f"unroll must be a positive int or a bool, got {unroll!r}",
+    if not isinstance(unroll, (int, np.integer)) or unroll < 0:
+        raise op_error(ValueError, op, f"unroll must be a non-negative int or a bool, got {unroll!r}",
                        "pass e.g. unroll=1 (no unrolling) or unroll=True (all steps)")
-    return int(unroll)
+    return max(int(unroll), 1)
 
 
 def _eager(f, init: list[Array], carry_tree, x_leaves: list[Array], x_tree, length: int, reverse: bool):

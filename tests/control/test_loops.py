@@ -108,12 +108,17 @@ def test_fori_loop_takes_unroll_like_jax_with_static_bounds_only():
         return x
 
     x = fnp.asarray([0.3, -1.2], dtype=F64)
-    for unroll in (1, 3, 7, 20, True, False):
+    for unroll in (0, 1, 3, 7, 20, True, False):
         np.testing.assert_allclose(fx.jit(f, static_argnums=1)(x, unroll), f_python(x), rtol=1e-12)
         np.testing.assert_allclose(fx.jit(fx.jacrev(f), static_argnums=1)(x, unroll), fx.jacrev(f_python)(x),
                                    rtol=1e-10)
     with pytest.raises(ValueError, match="fori_loop: unroll needs bounds known in Python"):
         fx.jit(lambda x, hi: fx.fori_loop(0, hi, lambda i, v: v + i, x, unroll=2))(x, 3)
+    for no_unrolling in (0, 1, False):  # (with traced bounds too, as in jax)
+        got = fx.jit(lambda x, hi: fx.fori_loop(0, hi, lambda i, v: v + i, x, unroll=no_unrolling))(x, 3)
+        np.testing.assert_allclose(got, np.asarray(x) + 3, rtol=1e-14)
+    with pytest.raises(ValueError, match="fori_loop: unroll must be a non-negative int"):
+        fx.fori_loop(0, 3, lambda i, v: v + i, x, unroll=-1)
 
 
 def test_fori_loop_passes_the_index_in_the_dtype_of_the_bounds():

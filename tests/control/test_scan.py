@@ -83,7 +83,7 @@ def test_scan_without_xs_runs_length_steps_and_unroll_keeps_values():
 
     (a, b), ys = fib(10)
     assert (int(a), int(b)) == (55, 89) and ys.tolist() == [0, 1, 1, 2, 3, 5, 8, 13, 21, 34]
-    for unroll in (1, 3, True):
+    for unroll in (0, 1, 3, True):
         (a, _), ys = fx.jit(lambda: fib(10, unroll))()
         assert int(a) == 55 and ys.tolist()[-1] == 34
 
@@ -228,8 +228,8 @@ def test_scan_arguments_are_checked():
         fx.scan(lambda c, x: (c, None), 0.0, None)
     with pytest.raises(TypeError, match="length must be a non-negative int"):
         fx.scan(lambda c, x: (c, None), 0.0, None, length=-1)
-    with pytest.raises(ValueError, match="unroll must be a positive int or a bool"):
-        fx.scan(lambda c, x: (c, None), 0.0, None, length=2, unroll=0)
+    with pytest.raises(ValueError, match="unroll must be a non-negative int or a bool"):
+        fx.scan(lambda c, x: (c, None), 0.0, None, length=2, unroll=-1)
 
 
 def test_a_carry_that_changes_type_is_an_error_naming_the_leaf():
