@@ -3,7 +3,7 @@ a loop), `optimization_barrier`, and two functions that only annotate for XLA an
 through: `with_sharding_constraint` and `composite`."""
 from __future__ import annotations
 
-import operator
+import numbers
 from typing import Any, Callable
 
 from .. import control
@@ -26,7 +26,10 @@ def map(f: Callable, xs: Any, *, batch_size: int | None = None) -> Any:  # noqa:
     [0.0, 1.0, 4.0, 9.0, 16.0]
     """
     if batch_size is not None:
-        batch_size = operator.index(batch_size)
+        if not isinstance(batch_size, numbers.Integral) or isinstance(batch_size, bool):
+            raise op_error(TypeError, "lax.map", f"batch_size must be an int, got {batch_size!r}",
+                           "pass an int (or None: one slice at a time)")
+        batch_size = int(batch_size)
         if batch_size < 0:
             raise op_error(ValueError, "lax.map", f"batch_size must be >= 0, got {batch_size}",
                            "pass a positive number of slices, or None (or 0) to map one slice at a time")

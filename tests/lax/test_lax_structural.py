@@ -253,6 +253,8 @@ def test_control_flow_matches_jax(jlax):
     assert float(fx.grad(lambda x: x * lax.stop_gradient(x))(3.0)) == 3.0
     with pytest.raises(ValueError, match="batch_size must be >= 0"):
         lax.map(lambda x: x, xs, batch_size=-1)
+    with pytest.raises(TypeError, match="batch_size must be an int, got 2.0"):
+        lax.map(lambda x: x, xs, batch_size=2.0)
 
 
 # derivatives, jit and vmap -------------------------------------------------------------------
