@@ -161,6 +161,8 @@ def fftconvolve(in1, in2, mode: str = "full", axes: int | Sequence[int] | None =
 
 def _convolve(op: str, a: Array, b: Array, mode: str, method: str) -> Array:
     _choice(op, "method", method, _METHODS)
+    if a.size == 0 and b.size and mode == "same":  # (SciPy's: the first operand, as it is)
+        return fnp.zeros(a.shape, a.dtype)
     if a.size == 0 or b.size == 0:
         raise op_error(ValueError, op, f"cannot convolve an empty array (shapes {a.shape} and {b.shape})",
                        "pass arrays with at least one element")

@@ -20,10 +20,10 @@ import math
 from collections.abc import Sequence
 
 from .. import numpy as fnp
-from ..core import tree
+from ..core import dtypes, tree
 from ..core.array import Array, Tracer
 from ..core.errors import ShapeError, op_error
-from ..numpy._convert import convert, promote_inexact
+from ..numpy._convert import convert, dtype_of, promote_inexact
 
 __all__ = ["RegularGridInterpolator"]
 
@@ -60,7 +60,9 @@ class RegularGridInterpolator:
                  fill_value=math.nan):
         self.method = _method(method)
         self.bounds_error = bool(bounds_error)
-        (values,) = promote_inexact("RegularGridInterpolator", values)
+        # integer values take the float dtype they promote to with the points (float64 points: float64)
+        exact = dtype_of(values)[0] not in dtypes.FLOATING
+        values = promote_inexact("RegularGridInterpolator", values, *(points if exact else ()))[0]
         if len(points) > values.ndim:
             raise op_error(ShapeError, "RegularGridInterpolator", f"there are {len(points)} point arrays but values "
                            f"has {values.ndim} dimensions", "pass one array of points per leading axis of values")

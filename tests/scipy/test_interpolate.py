@@ -82,3 +82,13 @@ def test_bounds_error_and_bad_arguments_name_the_fix():
         _ours()(fnp.asarray([[0.5, 0.5, 0.5]]))
     with raises(ValueError, "axis 1"):
         _ours(grid=(GRID[0], GRID[1][:2]))
+
+
+def test_integer_values_on_a_float64_grid_interpolate_in_float64():
+    # (in float32, a point just beyond the grid rounded onto its edge and was not filled)
+    grid = (np.array([0.0, 1.0, 2.5, 4.0]), np.array([-1.0, 0.0, 3.0]))
+    values = np.arange(12).reshape(4, 3)
+    points = np.array([[4.0000001, 3.0], [1.2, 0.5]])
+    got = RegularGridInterpolator(grid, values)(points)
+    assert got.dtype == np.float64
+    np.testing.assert_allclose(np.asarray(got), ScipyRGI(grid, values, bounds_error=False)(points), rtol=1e-14)

@@ -227,6 +227,10 @@ def test_bad_arguments_name_the_fix():
         fs.convolve(np.ones((2, 3)), np.ones((3, 2)), "valid")
     with raises(ValueError, "empty"):
         fs.convolve(np.zeros(0), x)
+    for f, g in ((fs.convolve, ss.convolve), (fs.correlate, ss.correlate)):  # (SciPy's quirk)
+        for a in (np.zeros(0), np.zeros((0, 3))):
+            b = np.ones((1,) * a.ndim)
+            assert f(a, b, "same").shape == g(a, b, "same").shape == a.shape
     with raises(ValueError, "do not broadcast"):
         fs.fftconvolve(np.ones((2, 5)), np.ones((3, 3)), axes=1)
     with raises(ValueError, "2-D"):

@@ -141,3 +141,20 @@ def test_errors_name_the_fix():
         len(Rotation.identity())
     with pytest.raises(ShapeError, match="N >= 2"):
         Slerp(fnp.asarray([0.0]), Rotation.identity(1))
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda: Rotation.from_quat(np.array([[0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0]])), "zero norm"),
+    (lambda: Rotation.from_matrix(np.diag([1.0, 1.0, -1.0])), "non-positive determinant"),
+    (lambda: Slerp(np.array([0.0, 2.0, 1.0]), Rotation.from_quat(np.eye(4)[:3])), "strictly increasing"),
+])
+def test_concrete_input_scipy_refuses_is_refused_as_there(make, match):
+    with pytest.raises(ValueError, match=match):
+        make()
+    scipy_make = {"zero norm": lambda: SciRotation.from_quat([0.0, 0.0, 0.0, 0.0]),
+                  "non-positive determinant": lambda: SciRotation.from_matrix(np.diag([1.0, 1.0, -1.0])),
+                  "strictly increasing": lambda: SciSlerp([0.0, 2.0, 1.0], SciRotation.from_quat(np.eye(4)[:3]))}
+    with pytest.raises(ValueError):
+        scipy_make[match]()
+    # traced values cannot be checked: a zero quaternion under jit is NaN
+    assert np.isnan(np.asarray(fx.jit(lambda q: Rotation.from_quat(q).quat)(np.zeros(4)))).all()

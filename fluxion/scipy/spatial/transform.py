@@ -3,7 +3,9 @@
 A `Rotation` holds unit quaternions `quat` in SciPy's order (x, y, z, w), one (shape (4,)) or a
 stack (shape (..., 4)); it is a pytree, so rotations pass through `jit`, `vmap` and `grad`, and
 every conversion is differentiable. `Slerp` interpolates between rotations at given times (NaN
-outside them, where SciPy raises: compiled code cannot).
+outside them, where SciPy raises: compiled code cannot). As SciPy's, concrete input is checked:
+quaternions of zero norm, matrices of non-positive determinant and times that do not increase
+are errors (traced ones cannot be checked).
 
 >>> import fluxion.numpy as fnp
 >>> from fluxion.scipy.spatial.transform import Rotation
@@ -19,6 +21,7 @@ import re
 from ... import numpy as fnp
 from ... import random as _random
 from ...core import tree
+from ...core.array import Tracer
 from ...core.errors import ShapeError, op_error
 from ...numpy._convert import promote_inexact
 
@@ -34,6 +37,13 @@ def _vectors(name: str, x, last: int):
         raise op_error(ShapeError, name, f"expected {last} numbers in the last axis, got shape {x.shape}",
                        f"pass an array of shape ({last},) or (N, {last})")
     return x
+
+
+def _refuse(op: str, bad, what: str, fix: str) -> None:
+    """Raise ValueError (as SciPy) where the boolean array `bad` holds True: only for concrete
+    values, as traced ones (under jit, vmap or grad) cannot be checked."""
+    if not isinstance(bad, Tracer) and bool(fnp.any(bad)):
+        raise op_error(ValueError, op, what, fix)
 
 
 def _compose(p, q):
@@ -72,7 +82,10 @@ class Rotation:
         q = _vectors("Rotation.from_quat", quat, 4)
         if scalar_first:
             q = fnp.roll(q, -1, axis=-1)
-        return cls(q / fnp.linalg.vector_norm(q, axis=-1, keepdims=True))
+        norm = fnp.linalg.vector_norm(q, axis=-1, keepdims=True)
+        _refuse("Rotation.from_quat", norm == 0, "found quaternions of zero norm",
+                "pass nonzero quaternions (normalized here)")
+        return cls(q / norm)
 
     @classmethod
     def from_matrix(cls, matrix) -> Rotation:
@@ -82,6 +95,8 @@ class Rotation:
         if m.ndim < 2 or m.shape[-2:] != (3, 3):
             raise op_error(ShapeError, "Rotation.from_matrix", f"expected shape (3, 3) or (N, 3, 3), got {m.shape}",
                            "pass 3x3 rotation matrices")
+        _refuse("Rotation.from_matrix", fnp.linalg.det(m) <= 0, "found matrices of non-positive determinant "
+                "(reflections, or singular)", "pass rotation matrices (determinant 1)")
         diag = [m[..., i, i] for i in range(3)]
         trace = diag[0] + diag[1] + diag[2]
         candidates = []
@@ -273,6 +288,7 @@ class Slerp:
                            "pass a 1-d array of times and a stack of that many rotations")
         self.times, self.rotations = times, rotations
         self.timedelta = fnp.diff(times)
+        _refuse("Slerp", self.timedelta <= 0, "times are not strictly increasing", "sort them, with the rotations")
         self.rotvecs = (rotations[:-1].inv() * rotations[1:]).as_rotvec()
 
     @classmethod
