@@ -100,6 +100,11 @@ def map_coordinates(input, coordinates: Sequence, order: int, mode: str = "const
                        f"{input.ndim} dimensions", "pass one array of coordinates per axis of input")
     shape = fnp.broadcast_shapes(*[c.shape for c in coordinates])
     dt = fnp.result_type(input.dtype, *[c.dtype for c in coordinates], fnp.float32)
+    if input.size == 0:  # every point is outside: cval in the constant modes (as SciPy); others have no samples
+        if mode not in ("constant", "grid-constant"):
+            raise op_error(ValueError, "map_coordinates", f"input of shape {input.shape} is empty, so mode {mode!r} "
+                           "has no samples to extend", "pass a non-empty input, or mode='constant' (cval everywhere)")
+        return fnp.full(shape, cval, dt).astype(input.dtype)
     values = input.astype(dt)
     if mode == "grid-mirror":
         mode = "reflect"

@@ -86,3 +86,12 @@ def test_bad_arguments_name_the_fix():
         map_coordinates(fnp.asarray(LINE), [fnp.asarray([0.5])], order=1, mode="grid-nearest")
     with raises(ValueError, "coordinate"):
         map_coordinates(fnp.asarray(IMAGE), [fnp.asarray([0.5])], order=1)
+
+
+@pytest.mark.parametrize("mode", ["constant", "grid-constant"])
+def test_an_empty_input_gives_cval_in_the_constant_modes_as_scipy(mode):
+    coords = np.array([[0.5, -1.0, 2.0], [1.0, 0.0, 9.0]])
+    want = nd.map_coordinates(np.zeros((0, 3)), coords, order=1, mode=mode, cval=5.0)
+    np.testing.assert_array_equal(np.asarray(map_coordinates(np.zeros((0, 3)), coords, 1, mode, 5.0)), want)
+    with raises(ValueError, "empty", "no samples"):  # (SciPy reads memory it does not have there)
+        map_coordinates(np.zeros((0, 3)), coords, 1, "wrap")
