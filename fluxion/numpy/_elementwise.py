@@ -688,7 +688,7 @@ def _log_add(x: Array, y: Array, *, exp_p, log_base: float) -> Array:
     m = E.stop_gradient_p.bind(select(E.is_finite_p.bind(finite_hi), finite_hi, 0))
     top = finite_hi - m if log_base == 1 else (finite_hi - m) * log_base  # b**t - 1 == expm1(t log b)
     out = E.log1p_p.bind(exp_p.bind(lo - m) + E.expm1_p.bind(top))
-    return select(infinite, hi, m + (out if log_base == 1 else out * (1 / log_base)))
+    return select(infinite, hi, m + (out if log_base == 1 else out / log_base))  # (a product would fuse with the sum)
 
 
 # NumPy's names ------------------------------------------------------------------------------

@@ -6,6 +6,10 @@ that avoids it), logsumexp with -inf entries and huge values, xlogy at (0, 0), s
 |x| and logaddexp at +inf, and 16-bit floats. Oracles: closed forms, and jax where it made the same decision.
 """
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import scipy.special
@@ -292,6 +296,21 @@ def test_logaddexp_with_a_plus_infinite_argument_has_the_limits_of_its_derivativ
     z = np.array([-np.inf, np.inf], dtype)
     _assert_both_modes(fx.nn.softplus, _arr(z), np.asarray(jax.vmap(jax.grad(jax.nn.softplus))(z)))
     _assert_both_modes(fx.nn.log_sigmoid, _arr(z), np.asarray(jax.vmap(jax.grad(jax.nn.log_sigmoid))(z)))
+
+
+def test_logaddexp2_of_equal_arguments_is_exact_compiled_too():
+    # log2(2 * 2**x) is x + 1 exactly: the closing division by log(2) must not fuse with the sum into
+    # an fma, as a product would (XLA fuses with its backend optimizations on, which the tests turn
+    # off: so in a process of its own with XLA's defaults)
+    code = ("import ml_dtypes, numpy as np, fluxion as fx, fluxion.numpy as fnp\n"
+            "for dt in (np.float32, np.float64, ml_dtypes.bfloat16, np.float16):\n"
+            "    x = np.array([-1.0, 0.0, 3.0, -100.0], dt)\n"
+            "    for f in (fnp.logaddexp2, fx.jit(fnp.logaddexp2)):\n"
+            "        got = np.asarray(f(x, x.copy())).astype(np.float64)\n"
+            "        assert (got == x.astype(np.float64) + 1).all(), (dt, got)\n")
+    env = {**os.environ, "XLA_FLAGS": ""}
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
 
 
 # 16-bit floats -------------------------------------------------------------------------------------
