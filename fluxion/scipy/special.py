@@ -197,8 +197,9 @@ def ndtr(x) -> Array:
     >>> round(fsp.ndtr(1.0).item(), 4)
     0.8413
     """
-    (x,) = _real("ndtr", x)
-    return E.mul_p.bind(E.erfc_p.bind(E.mul_p.bind(x, _c(-_SQRT_HALF, x))), _c(0.5, x))
+    (x_in,) = _real("ndtr", x)
+    x = _wide(x_in)  # (-x / sqrt(2) rounded to a 16-bit float would move the tail by x**2 of its ulps)
+    return convert(E.mul_p.bind(E.erfc_p.bind(E.mul_p.bind(x, _c(-_SQRT_HALF, x))), _c(0.5, x)), x_in.dtype, x_in.weak)
 
 
 def ndtri(p) -> Array:

@@ -276,3 +276,16 @@ def test_special_functions_run_on_traced_values():
     for fn in (fsp.ndtri, fsp.logit, fsp.ndtr, lambda v: fsp.logsumexp(v, b=v, return_sign=True)[0],
                lambda v: fsp.log_softmax(v, axis=0), lambda v: fsp.xlogy(v, v)):
         np.testing.assert_array_equal(np.asarray(traced(fn, x)), np.asarray(fn(x)))
+
+
+@pytest.mark.parametrize("dt", [np.float16, BF16])
+def test_ndtr_of_16_bit_floats_is_scipys_rounded(dt):
+    # (its argument -x / sqrt(2), rounded to 16 bits, moved the tails by x**2 ulps)
+    x = np.linspace(-8, 8, 4001).astype(dt)
+    want = sp.ndtr(x.astype(np.float64))
+    for f in (fsp.ndtr, fx.jit(fsp.ndtr)):
+        got = np.asarray(f(x))
+        assert got.dtype == dt
+        # within an ulp of the exact value (half an ulp, but for the double rounding through float32)
+        ulp = np.spacing(np.abs(want).astype(dt)).astype(np.float64)
+        assert (np.abs(got.astype(np.float64) - want) <= ulp).all()
