@@ -113,7 +113,7 @@ def _x_times(log_fn, x: Array, y: Array, low: float, neutral: float) -> Array:
     """x * log_fn(y) with SciPy's convention: 0 where x == 0, unless y is NaN.
 
     Where x == 0 the result is still x * log_fn(y), so its derivative in x is log_fn(y); only
-    where x == 0 and y is outside (low, inf), where that log is not finite (xlogy(0, 0)), does
+    where x == 0 and y is outside (low, inf), where that log may not be finite (xlogy(0, 0)), does
     y become `neutral` (log_fn(neutral) == 0): a zero result with finite derivatives, and no
     log(0) or log(-1) in a product that is thrown away. `+ 0` makes the zeros positive, as SciPy's.
     """
@@ -134,7 +134,9 @@ def xlogy(x, y) -> Array:
     >>> fsp.xlogy(0.0, 0.0).item()
     0.0
     """
-    return _x_times(E.log_p.bind, *_real("xlogy", x, y), low=0, neutral=1)
+    x, y = _real("xlogy", x, y)
+    # (y below the normal range is outside too: compiled code flushes it to 0, whose log is -inf)
+    return _x_times(E.log_p.bind, x, y, low=float(np.nextafter(finfo(y.dtype).tiny, 0)), neutral=1)
 
 
 def xlog1py(x, y) -> Array:

@@ -125,6 +125,16 @@ def test_xlogy_and_xlog1py_follow_scipy_at_zero_nan_and_inf():
                 _check(ours(x.astype(dtype), y.astype(dtype)), theirs(x, y), dtype)
 
 
+@pytest.mark.parametrize("dt", [np.float64, np.float32, BF16, np.float16])
+def test_xlogy_of_zero_and_a_subnormal_is_zero_compiled_too(dt):
+    # compiled code flushes a subnormal y to 0, whose log is -inf: 0 * -inf was NaN
+    x, y = np.zeros(2, dt), np.array([ml_dtypes.finfo(dt).smallest_subnormal, 0.5], dt)
+    for f in (fsp.xlogy, fx.jit(fsp.xlogy)):
+        np.testing.assert_array_equal(np.asarray(f(x, y)).astype(np.float64), [0.0, 0.0])
+    np.testing.assert_allclose(np.asarray(fsp.xlogy(x + 2, y)).astype(np.float64),
+                               sp.xlogy(2.0, y.astype(np.float64)), rtol=1e-2)
+
+
 def test_xlogy_broadcasts_and_promotes():
     x = np.array([[0.0], [1.0], [2.0]], np.float32)
     y = np.array([0.5, 2.0, 0.0], np.float64)
