@@ -359,8 +359,10 @@ def frexp(x, /, *, out=None) -> tuple[Array, Array]:
     e = convert(E.floor_p.bind(E.log2_p.bind(magnitude)), D.int32) + 1
     m = _ldexp(magnitude, -e)  # in [0.5, 1) unless log2 rounded across a power of two
     e = select(m >= 1, e + 1, select(m < 0.5, e - 1, e))
-    mantissa = E.copysign_p.bind(_ldexp(magnitude, -e), x)
-    return select(regular, mantissa, x), select(regular, e, 0)
+    magnitude = _ldexp(magnitude, -e)
+    # (compiled code may flush a subnormal x to 0 here, though not in `regular`: a zero then)
+    regular = regular & (magnitude >= 0.5)
+    return select(regular, E.copysign_p.bind(magnitude, x), x), select(regular, e, 0)
 
 
 
