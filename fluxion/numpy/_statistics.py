@@ -181,6 +181,8 @@ def _histogram_args(op: str, a, bins, range, weights):  # noqa: A002  (NumPy's n
             raise op_error(ShapeError, op, f"weights of shape {w.shape} do not match a of shape {a.shape}",
                            "pass one weight per element of a")
         w = _concrete(op, w)
+        if w.dtype == np.bool_:  # (summed as counts: NumPy would sum booleans to booleans)
+            w = w.astype(dtypes.default_int)
     return values, bins, range, w, dt, edges_dt
 
 
@@ -247,11 +249,11 @@ def _traced_histogram(a, bins, range, density, weights):  # noqa: A002
     bin_of = fnp.searchsorted(wide, x, side="right") - 1  # bins are [e_i, e_i+1); the last one is closed
     bin_of = fnp.where(x == wide[-1], n - 1, bin_of)
     inside = (x >= wide[0]) & (x <= wide[-1])  # NaN is in no bin
-    if weights is None:
-        w = fnp.ones(x.shape, dtypes.default_int)
-    else:
-        w = fnp.ravel(convert(weights, _weights_dtype(weights, dt)))
-    counts = bincount(fnp.where(inside, bin_of, 0), fnp.where(inside, w, 0), length=n)
+    wdt = dtypes.default_int if weights is None else _weights_dtype(weights, dt)
+    # summed as NumPy sums them: integers in int64 (then wrapping to their dtype), 16-bit floats in float32
+    acc = dtypes.default_int if wdt in _COUNTED else dtypes.float32 if wdt in _LOW_FLOATS else wdt
+    w = fnp.ones(x.shape, acc) if weights is None else fnp.ravel(convert(weights, acc))
+    counts = fnp.zeros(n, acc).at[fnp.where(inside, bin_of, n)].add(w, mode="drop")
     if density:
         counts = convert(counts, dt)
         counts = counts / fnp.sum(counts) / convert(fnp.diff(wide), dt)
@@ -365,6 +367,7 @@ def bincount(x, weights=None, minlength: int = 0, *, length: int | None = None) 
 
 
 _COUNTED = frozenset((dtypes.bool_,) + dtypes.INTEGER)
+_LOW_FLOATS = frozenset((dtypes.float16, dtypes.bfloat16))
 _WEIGHTS = frozenset(dtypes.WIDE_FLOATING)
 
 

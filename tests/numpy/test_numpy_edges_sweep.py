@@ -134,3 +134,19 @@ def test_round_with_decimals_that_are_not_ints_raises_a_type_error_naming_the_fi
 def test_round_takes_numpy_integer_decimals_as_numpy(decimals):
     x = np.array([1.25, 26.5, -3.75], np.float64)
     check(fnp.round(fnp.asarray(x), decimals), np.round(x, decimals))
+
+
+@pytest.mark.parametrize("weights, dt", [(np.array([100, 100, 100, -1, 7, 9], np.int8), np.int8),
+                                         (np.array([200, 100, 100, 1, 2, 3], np.uint8), np.uint8),
+                                         (np.ones(6, np.float16) * 700, np.float16),
+                                         (np.array([True, False, True, True, False, True]), np.int64)])
+def test_weighted_histograms_sum_as_numpy_eagerly_and_compiled(weights, dt):
+    # integer weights sum in int64 and wrap to their dtype, 16-bit floats in float32 (compiled, integer
+    # sums saturated and 16-bit ones stalled); boolean weights count (NumPy would give booleans)
+    x = np.array([1.0, 1.0, 1.0, 1.0, 0.0, 0.2])
+    wide = weights.astype(np.int64 if weights.dtype.kind in "iub" else np.float64)
+    want = np.histogram(x, bins=2, weights=wide)[0].astype(dt)
+    for f in (fnp.histogram, fx.jit(fnp.histogram, static_argnames="bins")):
+        counts = f(x, bins=2, weights=weights)[0]
+        assert counts.dtype == dt
+        np.testing.assert_array_equal(np.asarray(counts), want)
