@@ -128,16 +128,21 @@ def reduce(operands, init_values, computation: Callable, dimensions: Sequence[in
     >>> [v.item() for v in lax.reduce((x, fnp.arange(3)), (-fnp.inf, 0), larger, (0,))]
     [7.0, 1]
     """
-    xs, structure = tree.flatten(operands)
-    inits, init_structure = tree.flatten(init_values)
-    if structure != init_structure or not xs:
-        raise op_error(ShapeError, "reduce", f"operands {structure} and init_values {init_structure} differ in "
-                       "structure", "pass one init value per operand, in the same containers")
-    pairs = [_arrays_of(x, init) for x, init in zip(xs, inits)]
+    structure, pairs = _paired("reduce", operands, init_values)
     if len(pairs) == 1 and computation in _REDUCERS:
         x, init = pairs[0]
         return tree.unflatten(structure, [computation(init, _REDUCERS[computation](x, tuple(dimensions)))])
     return tree.unflatten(structure, _folded(computation, structure, pairs, dimensions))
+
+
+def _paired(op: str, operands, init_values) -> tuple[object, list]:
+    """The structure of `operands` and (operand, init value) pairs of its leaves as Arrays."""
+    xs, structure = tree.flatten(operands)
+    inits, init_structure = tree.flatten(init_values)
+    if structure != init_structure or not xs:
+        raise op_error(ShapeError, op, f"operands {structure} and init_values {init_structure} differ in structure",
+                       "pass one init value per operand, in the same containers")
+    return structure, [_arrays_of(x, init) for x, init in zip(xs, inits)]
 
 
 def _folded(computation: Callable, structure, pairs: list, dimensions: Sequence[int]) -> list[Array]:
@@ -208,12 +213,7 @@ def _windows_folded(operands, init_values, computation: Callable, *window) -> ob
     """`reduce_window` as a fold, in window order, of strided slices of the operands (one for each
     place in the window) into the init values; where a place falls on padding or a hole, as XLA
     does, the window skips it."""
-    xs, structure = tree.flatten(operands)
-    inits, init_structure = tree.flatten(init_values)
-    if structure != init_structure or not xs:
-        raise op_error(ShapeError, "reduce_window", f"operands {structure} and init_values {init_structure} differ "
-                       "in structure", "pass one init value per operand, in the same containers")
-    pairs = [_arrays_of(x, init) for x, init in zip(xs, inits)]
+    structure, pairs = _paired("reduce_window", operands, init_values)
     shape = pairs[0][0].shape
     if any(x.shape != shape for x, _ in pairs) or any(init.ndim for _, init in pairs):
         raise op_error(ShapeError, "reduce_window", f"operands have shapes {[x.shape for x, _ in pairs]} and init "
