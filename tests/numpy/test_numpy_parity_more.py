@@ -2,6 +2,7 @@
 a Python int outside its range, Python floats and float lists that meet float64 arrays (they keep
 their value, not float32's nearest one), float_power's float64 operands, ravel's order="K" and
 permute_dims without axes. NumPy is the oracle; each value is checked eagerly and under jit."""
+import ml_dtypes
 import numpy as np
 import pytest
 
@@ -174,3 +175,13 @@ def test_ldexp_and_frexp_traced_match_numpy_at_the_exponent_dtypes_ends(dtype, e
     wm, we = np.frexp(x)
     np.testing.assert_array_equal(np.asarray(m).view(np.uint8), wm.view(np.uint8))
     np.testing.assert_array_equal(e, we)
+
+
+@pytest.mark.parametrize("dt", [np.float16, np.float32, np.float64, ml_dtypes.bfloat16])
+def test_compiled_frexp_of_a_subnormal_keeps_x_equal_to_mantissa_times_two_to_exponent(dt):
+    # compiled code may flush the subnormal in log2 but not in the comparison with 0: the exponent
+    # came out as INT_MIN and the mantissa 0
+    x = np.array([float(ml_dtypes.finfo(dt).smallest_subnormal), 1.0, 0.0], dt)
+    m, e = fx.jit(fnp.frexp)(x)
+    assert np.asarray(e).tolist()[1:] == [1, 0] and abs(int(np.asarray(e)[0])) <= 2 * int(ml_dtypes.finfo(dt).maxexp)
+    np.testing.assert_array_equal(np.ldexp(np.asarray(m).astype(np.float64), np.asarray(e)), x.astype(np.float64))
