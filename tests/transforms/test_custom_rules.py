@@ -320,6 +320,15 @@ def test_a_none_in_an_argument_takes_a_none_cotangent_there(lib):
     assert float(m.grad(loss)(1.0)) == 12.0
 
 
+@pytest.mark.parametrize("lib", ["fluxion", "jax"])
+def test_a_none_cotangent_for_a_whole_subtree_is_zeros_there(lib):
+    m = fx if lib == "fluxion" else pytest.importorskip("jax")
+    f = m.custom_vjp(lambda d: d["a"] * d["b"][0])
+    f.defvjp(lambda d: (f(d), d), lambda d, g: ({"a": g * d["b"][0], "b": None},))
+    g = m.grad(lambda d: f(d))({"a": 2.0, "b": (3.0, 4.0)})
+    assert float(g["a"]) == 3.0 and [float(v) for v in g["b"]] == [0.0, 0.0]
+
+
 def test_custom_vjp_nondiff_argnums_go_first_to_bwd():
     @functools.partial(fx.custom_vjp, nondiff_argnums=(0, 1))
     def clip(lo, hi, x):

@@ -738,11 +738,8 @@ def _bwd_cotangents(result, in_tree, in_avals, nums, where: str) -> list:
     positions = [i for i in range(len(arg_trees) + len(nums)) if i not in nums]
     leaves: list = []
     for pos, ct, t in zip(positions, result, arg_trees):
-        if ct is None:
-            leaves += [None] * t.num_leaves
-            continue
-        try:  # (a None where the argument has a leaf is a zero; where it has None, nothing)
-            subtrees = t.flatten_up_to(ct)
+        try:  # (a None where the argument has a leaf or a subtree is zeros; where it has None, nothing)
+            subtrees = _with_zeros(t, ct)
         except ArgumentTypeError:
             subtrees = None
         if subtrees is None or any(c is not None and not tree.structure(c).is_leaf for c in subtrees):
@@ -751,6 +748,17 @@ def _bwd_cotangents(result, in_tree, in_avals, nums, where: str) -> list:
                            f"argument {pos}, which has structure {t}", "give each cotangent its argument's structure")
         leaves += subtrees
     return [Zero(a) if c is None else _like(c, a, "custom_vjp", where, "cotangent") for c, a in zip(leaves, in_avals)]
+
+
+def _with_zeros(t: tree.TreeDef, ct) -> list:
+    """The subtrees of `ct` at the leaves of structure `t`, a None in `ct` standing for a zero
+    (None) at each leaf of the subtree it replaces, as jax's bwd rules may return."""
+    if ct is None:
+        return [None] * t.num_leaves
+    if t.is_leaf:
+        return [ct]
+    top = tree.TreeDef(t.node, t.aux, tuple(tree.structure(0) for _ in t.subtrees))  # (t's node, over leaves)
+    return [leaf for sub, c in zip(t.subtrees, top.flatten_up_to(ct)) for leaf in _with_zeros(sub, c)]
 
 
 def linear_call_jvp(prim: CallPrimitive, value: Callable) -> None:
