@@ -547,13 +547,15 @@ def scalar_value(x, dt: np.dtype) -> np.ndarray:
             raise errors.op_error(OverflowError, "conversion to an array", f"Python int {x} does not fit in {dt} "
                                   f"(range {info.min}..{info.max})", "use a dtype wide enough for it "
                                   "(e.g. x.astype(...) before the operation)")
-    elif isinstance(x, float) and dt.kind in "iu" and not math.isfinite(x):
-        raise errors.op_error(ValueError if math.isnan(x) else OverflowError, "conversion to an array",
-                              f"Python float {x} has no {dt} value", "use a floating-point dtype, or replace it first")
-    elif isinstance(x, float) and dt.kind in "iu" and not np.iinfo(dt).min <= math.trunc(x) <= np.iinfo(dt).max:
-        raise errors.op_error(OverflowError, "conversion to an array", f"Python float {x} does not fit in {dt} "
-                              f"(range {np.iinfo(dt).min}..{np.iinfo(dt).max})", "use a dtype wide enough for it, or "
-                              "clip it first")
+    elif isinstance(x, float) and dt.kind in "iu":
+        if not math.isfinite(x):
+            raise errors.op_error(ValueError if math.isnan(x) else OverflowError, "conversion to an array",
+                                  f"Python float {x} has no {dt} value",
+                                  "use a floating-point dtype, or replace it first")
+        info = np.iinfo(dt)
+        if not info.min <= math.trunc(x) <= info.max:
+            raise errors.op_error(OverflowError, "conversion to an array", f"Python float {x} does not fit in {dt} "
+                                  f"(range {info.min}..{info.max})", "use a dtype wide enough for it, or clip it first")
     elif isinstance(x, complex) and dt not in dtypes.COMPLEX and dt != dtypes.bool_:
         raise errors.op_error(TypeError, "conversion to an array", f"Python complex {x} has no {dt} value",
                               "pass its .real, or use a complex dtype")

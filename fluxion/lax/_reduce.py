@@ -200,7 +200,7 @@ def reduce_window(operand, init_value, computation: Callable, window_dimensions:
     [3.0, 6.0]
     """
     window = (window_dimensions, window_strides, padding, base_dilation, window_dilation)
-    name = _WINDOWED.get(computation) if tree.leaves(operand) == [operand] else None
+    name = _WINDOWED.get(computation) if tree.structure(operand).is_leaf else None
     if name is not None:
         x, init = _arrays_of(operand, init_value)
         if name != "sum" or (type(init) is Array and not np.any(init._value)):  # (a traced init: folded)

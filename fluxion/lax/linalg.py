@@ -398,17 +398,25 @@ def _reflector(alpha: Array, x: Array) -> tuple[Array, Array, Array]:
 def _hessenberg(a: Array) -> tuple[Array, Array]:
     """LAPACK's gehrd: `q^H a q` upper Hessenberg with its reflectors packed below the first
     subdiagonal (`v` of step i has zeros before i + 1 and 1 at i + 1), and their `taus`."""
-    n = a.shape[-1]
-    later, taus = fnp.arange(n), []
-    for i in range(n - 1):
-        beta, tau, tail = _reflector(a[..., i + 1, i], a[..., i + 2:, i])
-        v = fnp.concatenate([fnp.zeros(a.shape[:-2] + (i + 1,), a.dtype), fnp.ones(a.shape[:-2] + (1,), a.dtype),
+    return _reflected(a, a.shape[-1] - 1, 1, both_sides=True)
+
+
+def _reflected(a: Array, steps: int, below: int, both_sides: bool = False) -> tuple[Array, Array]:
+    """`a` after `steps` Householder reflections H_i^H a (H_i^H a H_i if `both_sides`), H_i taking
+    column i's entries from row i + `below` down to beta e_1, with the reflectors' vectors packed
+    below that row (the 1 leading each left out) and their factors `taus` (..., steps)."""
+    later, taus = fnp.arange(a.shape[-1]), []
+    for i in range(steps):
+        row = i + below
+        beta, tau, tail = _reflector(a[..., row, i], a[..., row + 1:, i])
+        v = fnp.concatenate([fnp.zeros(a.shape[:-2] + (row,), a.dtype), fnp.ones(a.shape[:-2] + (1,), a.dtype),
                              tail], -1)[..., :, None]
         t = tau[..., None, None]
-        a = a - ((a @ v) * t) @ _ct(v)  # a H
-        # H^H (a H), sparing the columns up to i, whose rows below i + 1 hold the earlier vectors
+        if both_sides:
+            a = a - ((a @ v) * t) @ _ct(v)  # a H
+        # H^H a, sparing the columns up to i, whose rows below `row` hold the earlier vectors
         a = fnp.where(later > i, a - (fnp.conj(t) * v) @ (_ct(v) @ a), a)
-        a = a.at[..., i + 1:, i].set(fnp.concatenate([beta[..., None], tail], -1))
+        a = a.at[..., row:, i].set(fnp.concatenate([beta[..., None], tail], -1))
         taus.append(tau)
     return a, (fnp.stack(taus, -1) if taus else fnp.zeros(a.shape[:-2] + (0,), a.dtype))
 
@@ -424,17 +432,7 @@ def geqrf(a: ArrayLike) -> tuple[Array, Array]:
     ([[-5.0], [0.5]], [1.6])
     """
     a = _checked("geqrf", a, square=False)
-    m, n = a.shape[-2:]
-    later, taus = fnp.arange(n), []
-    for i in range(min(m, n)):
-        beta, tau, tail = _reflector(a[..., i, i], a[..., i + 1:, i])
-        v = fnp.concatenate([fnp.zeros(a.shape[:-2] + (i,), a.dtype), fnp.ones(a.shape[:-2] + (1,), a.dtype),
-                             tail], -1)[..., :, None]
-        # H^H a on the later columns (R's rows i..); column i becomes beta over the vector
-        a = fnp.where(later > i, a - (fnp.conj(tau[..., None, None]) * v) @ (_ct(v) @ a), a)
-        a = a.at[..., i:, i].set(fnp.concatenate([beta[..., None], tail], -1))
-        taus.append(tau)
-    return a, (fnp.stack(taus, -1) if taus else fnp.zeros(a.shape[:-2] + (0,), a.dtype))
+    return _reflected(a, min(a.shape[-2:]), 0)
 
 
 def hessenberg(a: ArrayLike) -> tuple[Array, Array]:

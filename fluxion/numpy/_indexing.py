@@ -192,13 +192,13 @@ def update(x: Array, idx, values, op: str, mode: str | None = None, name: str | 
     >>> x.at[1:3].set(7).tolist(), x.at[fnp.asarray([0, 0, 3])].add(1).tolist()
     ([0, 7, 7, 0], [2, 0, 0, 1])
     """
+    if (op == "set" or op == "add") and mode is None and x.__class__ is Array and _ctx.interp is EAGER:  # kept fast
+        out = eager_set(x, idx, values, _SET_FIX, op)  # (values it takes keep x's dtype)
+        if out is not None:
+            return out
     if op != "set" and (wide := dtypes.result_type((x.dtype, x.weak), dtype_of(values)))[0] != x.dtype:
         # combined in the promoted dtype, then converted back (jax's): int8 [3].at[0].mul(2.5) is 7
         return convert(update(convert(x, *wide), idx, values, op, mode, name), x.dtype, x.weak)
-    if (op == "set" or op == "add") and mode is None and x.__class__ is Array and _ctx.interp is EAGER:  # kept fast
-        out = eager_set(x, idx, values, _SET_FIX, op)
-        if out is not None:
-            return out
     name = name or f"x.at[...].{op}"  # (what its errors name)
     if op not in I.SCATTERS:
         raise op_error(ValueError, "update", f"op {op!r} is not one of {tuple(I.SCATTERS)}", "pass 'set' or 'add'")

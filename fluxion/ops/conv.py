@@ -308,13 +308,15 @@ def reduce_window(x, computation: str, window_dimensions: Sequence[int], window_
     [3, 5, 4]
     """
     x = to_array(x)
-    params = window_params(x.shape, window_dimensions, window_strides, padding, base_dilation, window_dilation)
+    params = window_params(x.shape, window_dimensions, window_strides, padding, base_dilation, window_dilation,
+                           check=False)  # (the primitive checks them)
     return reduce_window_p.bind(x, computation=computation, **params)
 
 
-def window_params(shape, window_dimensions, window_strides, padding, base_dilation, window_dilation) -> dict:
-    """`reduce_window`'s window parameters for an operand of `shape`, checked, as the primitive takes
-    them (defaults filled in, padding as (low, high) pairs)."""
+def window_params(shape, window_dimensions, window_strides, padding, base_dilation, window_dilation,
+                  check: bool = True) -> dict:
+    """`reduce_window`'s window parameters for an operand of `shape`, as the primitive takes them
+    (defaults filled in, padding as (low, high) pairs), checked unless not `check`."""
     n = len(shape)
     window, strides = _window_tuple(window_dimensions, n), _window_tuple(window_strides, n)
     base_dilation, window_dilation = _window_tuple(base_dilation, n), _window_tuple(window_dilation, n)
@@ -323,7 +325,8 @@ def window_params(shape, window_dimensions, window_strides, padding, base_dilati
         padding = _string_padding(_REDUCE, padding, shape, window_extent, strides, base_dilation)
     else:
         padding = _explicit_padding(_REDUCE, padding)
-    _check_window_params(_REDUCE, n, window_dimensions=window, window_strides=strides, padding=padding,
-                         base_dilation=base_dilation, window_dilation=window_dilation)
-    return dict(window_dimensions=window, window_strides=strides, padding=padding, base_dilation=base_dilation,
-                window_dilation=window_dilation)
+    params = dict(window_dimensions=window, window_strides=strides, padding=padding, base_dilation=base_dilation,
+                  window_dilation=window_dilation)
+    if check:
+        _check_window_params(_REDUCE, n, **params)
+    return params

@@ -126,6 +126,7 @@ def test_reduce_window_folds_any_function_and_several_operands_as_jax(jlax, rng,
     for operands, inits, comp, jcomp in [
             (x, np.float64(1.5), lax.add, jlax.add),
             (x, np.float64(2.0), lambda a, b: a * b, lambda a, b: a * b),
+            ((x,), (np.float64(0.0),), lambda a, b: (a[0] + b[0],), lambda a, b: (a[0] + b[0],)),
             ((x, idx), (np.float64(-np.inf), np.int64(0)), _argmax_pair(lax), _argmax_pair(jlax))]:
         want = jlax.reduce_window(operands, inits, jcomp, *window)
         for f in (lax.reduce_window, fx.jit(lax.reduce_window, static_argnums=(2, 3, 4, 5, 6, 7))):
