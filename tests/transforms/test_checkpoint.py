@@ -274,6 +274,27 @@ def test_a_custom_vjp_of_a_checkpoints_output_in_a_scan_body_matches_jax(policy)
         np.testing.assert_allclose(np.stack([np.asarray(g) for g in grads()]), want, rtol=1e-12)
 
 
+@pytest.mark.parametrize("policy", POLICIES)
+def test_forward_over_reverse_through_a_checkpointed_custom_vjp_matches_jax(policy):
+    # the outer jvp differentiates fwd's output and the bwd rule, never the call itself; bwd is
+    # deliberately not the true derivative, so the rule is what gets differentiated
+    jax = jax_x64()
+    jnp = jax.numpy
+
+    def model(custom, checkpoint, np_):
+        f = custom(np_.sin)
+        f.defvjp(lambda x: (np_.sin(x), x), lambda x, g: (2 * g * x * np_.cos(x),))
+        return checkpoint(lambda x: np_.sum(f(x) * x + np_.exp(x @ x)))
+
+    g = model(fx.custom_vjp, functools.partial(fx.checkpoint, policy=policy), fnp)
+    jg = model(jax.custom_vjp, jax.checkpoint, jnp)
+    x, v = np.array([0.7, -1.2, 0.4]), np.array([0.3, 0.5, -2.0])
+    want = jax.jvp(jax.grad(jg), (x,), (v,)), jax.hessian(jg)(x)
+    for transform in (lambda f: f, fx.jit):
+        got = transform(lambda x: fx.jvp(fx.grad(g), (x,), (fnp.asarray(v),)))(fnp.asarray(x)), fx.hessian(g)(x)
+        _assert_trees_close(got, want)
+
+
 # what is saved ----------------------------------------------------------------------------------
 def test_saved_residuals_lists_what_plain_reverse_mode_keeps():
     x = fnp.ones(3)

@@ -37,7 +37,8 @@ from ...ops.barrier import checkpoint_name_p, optimization_barrier
 from ...ops.linalg import dot_general_p
 from .api import _linearize, _unpack
 from .blocks import residuals
-from .custom import CallPrimitive, Forwarding, Record, Store, Substitute, in_order, unpack
+from .custom import (CallPrimitive, Forwarding, Record, Store, Substitute, custom_vjp_call_p, fwd_outputs, in_order,
+                     unpack)
 from .jvp import JVPInterpreter, JVPTracer
 from .partial_eval import StagingInterpreter
 
@@ -281,7 +282,11 @@ class _Forward(Substitute):
 
     def process(self, prim, args, params):
         args = self.swap(args)
-        out = self.forward(prim, args, self.within(prim, params))
+        if prim is custom_vjp_call_p:  # its outputs by fwd, as without checkpoint (an outer jvp could not take the call)
+            with use(self.parent):
+                out = fwd_outputs(*args, **self.within(prim, params))
+        else:
+            out = self.forward(prim, args, self.within(prim, params))
         if self.policy is not checkpoint_policies.nothing_saveable:
             avals = tuple(map(_aval, args))
             if self.policy(prim, *avals, **params):

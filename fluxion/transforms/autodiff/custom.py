@@ -686,14 +686,24 @@ def _custom_jvp_rule(interp, primals, tangents, *, fun, jvp, zeros, nums, nondif
 _DYNAMIC = object()  # marks, among the residual leaves, one that travels as an operand of custom_lin
 
 
+def _run_fwd(primals, name, fwd, nums, nondiff, in_tree, out_tree) -> tuple[list, object]:
+    """The output leaves and the residuals of `fwd` on `primals`."""
+    result = fwd(*_merge(nums, nondiff, tree.unflatten(in_tree, primals)))
+    out, res = _pair(result, "custom_vjp", f"the fwd rule of {name}", "(output, residuals)")
+    out_leaves, out_tree.value = tree.flatten(out)
+    return [to_array(o) for o in out_leaves], res
+
+
+def fwd_outputs(*primals, fun, fwd, nums, nondiff, in_tree, out_tree, **_) -> tuple:
+    """A custom_vjp call's outputs as differentiating it computes them: by `fwd`."""
+    return tuple(_run_fwd(primals, _name(fun), fwd, nums, nondiff, in_tree, out_tree)[0])
+
+
 def _custom_vjp_rule(interp, primals, tangents, *, fun, fwd, bwd, nums, nondiff, in_tree, out_tree, closed=0):
     name = _name(fun)
     if trying_forward_gradient():
         raise reverse_only(name)
-    result = fwd(*_merge(nums, nondiff, tree.unflatten(in_tree, primals)))
-    out, res = _pair(result, "custom_vjp", f"the fwd rule of {name}", "(output, residuals)")
-    out_leaves, out_tree.value = tree.flatten(out)
-    out_leaves = [to_array(o) for o in out_leaves]
+    out_leaves, res = _run_fwd(primals, name, fwd, nums, nondiff, in_tree, out_tree)
     res_leaves, res_tree = tree.flatten(res)
     res_leaves = [to_array(r) if isinstance(r, (np.ndarray, np.generic)) else r for r in res_leaves]
     arrays = [r for r in res_leaves if isinstance(r, Array)]
