@@ -201,6 +201,9 @@ def stft(x, fs=1.0, window="hann", nperseg: int = 256, noverlap: int | None = No
     _choice("stft", "scaling", scaling, ("spectrum", "psd"))
     x = _inexact(x)
     axis = axis_index("stft", operator.index(axis), x.ndim)
+    if x.size == 0:  # SciPy's empty results, of x's shape
+        empty = fnp.zeros(x.shape, dtypes.real_dtype(x.dtype))
+        return empty, empty, convert(empty, dtypes.complex_dtype(x.dtype))
     x = fnp.moveaxis(x, axis, -1)
     win, nperseg = _window("stft", window, nperseg, x.shape[-1], True)
     hop, nfft = _overlap("stft", nperseg, noverlap, nfft)

@@ -179,6 +179,14 @@ def test_stft_along_another_axis_puts_frequencies_there():
         _close(out, expected)
 
 
+def test_stft_of_an_empty_signal_gives_scipys_empty_results():
+    for shape, axis in [((0,), -1), ((3, 0), -1), ((0, 5), 0), ((0, 5), -1)]:
+        x = np.zeros(shape)
+        for out, expected in zip(fs.stft(x, nperseg=4, axis=axis), ss.stft(x, nperseg=4, axis=axis)):
+            assert out.shape == expected.shape
+        assert fs.stft(x, nperseg=4)[2].dtype == dtypes.complex128
+
+
 def test_jit_matches_eager():
     x, k = fnp.asarray(rand((3, 40), 0)), fnp.asarray(rand((3, 5), 1))
     calls = [lambda x, k: fs.convolve(x, k, "same"), lambda x, k: fs.correlate(x, k, "valid", "fft"),
