@@ -570,11 +570,15 @@ def _host_signature(args) -> tuple:
 
 
 def _distance(a, b) -> int:
-    """How far apart two signatures are: a weak flag counts less than a shape or dtype."""
+    """How far apart two signatures are: a weak flag counts less than a shape or dtype, or a static argument."""
     if a[0] != b[0]:
         return 1 << 20
     leaves = sum(2 * (x[0] != y[0]) + 2 * (x[1] != y[1]) + (x[2] != y[2]) for x, y in zip(a[1], b[1]))
-    return leaves + 2 * (a[2] != b[2]) + 2 * (a[3] != b[3])
+    statics = 0
+    for x, y in zip(a[2], b[2]):  # (position or name, type, value) triples: the arguments that differ
+        x, y = {k: rest for k, *rest in x}, {k: rest for k, *rest in y}
+        statics += sum(x.get(k) != y.get(k) for k in {*x, *y})
+    return leaves + 2 * statics + 2 * (a[3] != b[3])
 
 
 def _unhashable_error(name: str, value) -> TypeError:

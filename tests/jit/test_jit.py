@@ -385,6 +385,17 @@ def test_explain_cache_misses_compares_with_the_nearest_signature(monkeypatch, c
     assert capsys.readouterr().err.splitlines()[-1].endswith("argument `x` changed from ~f32[] to f32[]")
 
 
+def test_explain_cache_misses_counts_the_static_arguments_that_changed(monkeypatch, capsys):
+    monkeypatch.setattr(fx.config, "explain_cache_misses", True)
+    f = fx.jit(lambda x, n=2, *, m=1: x * n + m, static_argnames=("n", "m"))
+    x = fnp.ones(2)
+    f(x, 7, m=9)
+    f(x)
+    f(x, 3, m=5)
+    f(x, 3.0, m=5)  # nearest: the one before, n alone differs
+    assert capsys.readouterr().err.splitlines()[-1].endswith("static argument `n` changed from 3 to 3.0")
+
+
 def test_explain_cache_misses_reports_a_change_of_pytree_structure(monkeypatch, capsys):
     monkeypatch.setattr(fx.config, "explain_cache_misses", True)
 
