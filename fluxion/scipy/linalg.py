@@ -25,11 +25,13 @@ from ..core.array import Array
 from ..core.errors import ShapeError, op_error
 from ..core.interpreters import EAGER, _ctx
 from ..core.primitive import numpy_kernel
+from ..lax.linalg import _checked, _column_pivots, geqrf
 from ..numpy._convert import promote_inexact
 from ..numpy._linalg_util import _ct, _eager_matrices, _kernel, _matrices, _strong
 from ..numpy.linalg import _hermitian_part, eager_lu_solve
 from ..ops import linalg as L
 from ..ops._util import broadcast_shapes
+from ..transforms.autodiff import stop_gradient
 from ._linalg_structured import (bandwidth, ishermitian, issymmetric, khatri_rao, matmul_toeplitz,
                                  solve_circulant, solve_continuous_lyapunov, solve_discrete_lyapunov,
                                  solve_lyapunov, _toeplitz)
@@ -508,22 +510,35 @@ def block_diag(*arrs):
 def qr(a, overwrite_a: bool = False, lwork=None, mode: str = "full", pivoting: bool = False,
        check_finite: bool = True):
     """SciPy's QR: `(Q, R)` with complete Q for mode 'full', reduced for 'economic', `(R,)` for 'r'
-    (R of a's shape, as in mode 'full').
+    (R of a's shape, as in mode 'full'), `((h, tau), R)` for 'raw' (LAPACK's packed form, as
+    `fluxion.lax.linalg.geqrf`, and R of min(M, N) rows). With `pivoting`, the column order `P`
+    (int32) comes last and `a[..., :, P] == Q @ R`, the diagonal of R not growing in magnitude;
+    the order is a constant for derivatives.
 
     >>> import fluxion.numpy as fnp, fluxion.scipy.linalg as fsl
     >>> q, r = fsl.qr(fnp.asarray([[3.0], [4.0]]), mode="economic")
     >>> [round(v, 4) for v in fnp.abs(r).ravel().tolist()]
     [5.0]
+    >>> fsl.qr(fnp.asarray([[1.0, 3.0], [0.0, 4.0]]), mode="r", pivoting=True)[1].tolist()
+    [1, 0]
     """
-    modes = {"full": "complete", "economic": "reduced", "r": "r"}
-    if pivoting or mode not in modes:
-        raise op_error(NotImplementedError, "qr", f"mode={mode!r}, pivoting={pivoting} is not available",
-                       "use mode 'full', 'economic' or 'r' without pivoting")
-    out = fnp.linalg.qr(a, mode=modes[mode])
-    if mode != "r":
-        return tuple(out)
-    extra = fnp.asarray(a).shape[-2] - out.shape[-2]  # the zero rows below R of a tall a
-    return (fnp.pad(out, [(0, 0)] * (out.ndim - 2) + [(0, extra), (0, 0)]),)
+    modes = {"full": "complete", "economic": "reduced", "r": "r", "raw": "raw"}
+    if mode not in modes:
+        raise op_error(ValueError, "qr", f"mode={mode!r} is not one of {', '.join(map(repr, modes))}",
+                       "pass one of them")
+    a = _checked("qr", promote_inexact("qr", a)[0], square=False)
+    if pivoting:
+        p = _column_pivots(stop_gradient(a))
+        a = fnp.take_along_axis(a, p[..., None, :], -1)
+    if mode == "raw":
+        h, tau = geqrf(a)
+        out = ((h, tau), fnp.triu(h[..., :min(a.shape[-2:]), :]))
+    elif mode == "r":
+        r = fnp.linalg.qr(a, mode="r")
+        out = (fnp.pad(r, [(0, 0)] * (r.ndim - 2) + [(0, a.shape[-2] - r.shape[-2]), (0, 0)]),)  # a tall a's zero rows
+    else:
+        out = tuple(fnp.linalg.qr(a, mode=modes[mode]))
+    return out + (p,) if pivoting else out
 
 
 def svd(a, full_matrices: bool = True, compute_uv: bool = True, overwrite_a: bool = False,

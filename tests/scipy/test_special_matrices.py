@@ -1,4 +1,6 @@
 """fluxion.scipy.linalg's special matrices and its qr / svd / polar against SciPy's."""
+import itertools
+
 import numpy as np
 import pytest
 import scipy.linalg as sl
@@ -63,12 +65,35 @@ def test_qr_svd_and_polar_follow_scipy():
     check_grads(lambda m: fsl.polar(m)[1], (fnp.asarray(a[:3]),))
 
 
+@pytest.mark.parametrize("shape", [(5, 3), (3, 5), (4, 4), (1, 3), (3, 1), (0, 3)])
+def test_qr_in_every_mode_with_and_without_pivoting_follows_scipy(shape):
+    gen = np.random.default_rng(2)
+    a = gen.normal(size=shape) + 1j * gen.normal(size=shape)
+    a[:, -1:] *= 3.0  # (a column order that pivoting changes)
+    for x, mode, pivoting in itertools.product((a.real, a), ("full", "economic", "r", "raw"), (False, True)):
+        expected, got = sl.qr(x, mode=mode, pivoting=pivoting), fsl.qr(fnp.asarray(x), mode=mode, pivoting=pivoting)
+        assert fx.tree.structure(tuple(expected)) == fx.tree.structure(got)
+        for g, e in zip(fx.tree.leaves(got), fx.tree.leaves(tuple(expected))):
+            assert (g.shape, g.dtype) == (e.shape, e.dtype)
+            # the sign of each Householder reflection may differ from LAPACK's: compare magnitudes
+            np.testing.assert_allclose(np.abs(np.asarray(g)), np.abs(e), atol=1e-12)
+        if pivoting and mode != "r":
+            q, r, p = fsl.qr(fnp.asarray(x), mode="economic", pivoting=True)
+            np.testing.assert_allclose(np.asarray(q @ r), x[:, np.asarray(p)], atol=1e-12)
+    stack = gen.normal(size=(2,) + shape)
+    for got, expected in zip(fx.tree.leaves(fx.jit(fx.vmap(lambda m: fsl.qr(m, mode="raw", pivoting=True)))(stack)),
+                             zip(*[fx.tree.leaves(fsl.qr(m, mode="raw", pivoting=True)) for m in stack])):
+        np.testing.assert_allclose(np.asarray(got), np.stack(expected), atol=1e-12)
+    if 0 not in shape:  # the order is a constant for derivatives
+        check_grads(lambda m: fsl.qr(m, mode="economic", pivoting=True)[1], (fnp.asarray(a.real),), order=1)
+
+
 def test_special_matrix_errors_name_the_fix():
     for call, error, match in [(lambda: fsl.hadamard(3), ValueError, "power of 2"),
                                (lambda: fsl.companion([1.0]), ValueError, "at least 2"),
                                (lambda: fsl.leslie([1.0, 2.0], [1.0, 2.0]), fx.errors.ShapeError, "one entry fewer"),
                                (lambda: fsl.convolution_matrix([1, 2], 3, "middle"), ValueError, "mode"),
                                (lambda: fsl.pascal(3, "diagonal"), ValueError, "kind"),
-                               (lambda: fsl.qr(np.eye(2), pivoting=True), NotImplementedError, "pivoting")]:
+                               (lambda: fsl.qr(np.eye(2), mode="thin"), ValueError, "'economic'")]:
         with pytest.raises(error, match=match):
             call()
