@@ -101,6 +101,17 @@ def test_glu_standardize_one_hot_logsumexp():
     check_grads(lambda x: nn.standardize(x), (fnp.asarray(x),), order=2)
 
 
+def test_standardize_with_a_given_mean_follows_jax_in_either_algorithm():
+    x = np.random.default_rng(4).normal(size=(3, 5))
+    mean = np.ones((3, 1))
+    for algorithm in ("fast", "stable"):
+        for kwargs in ({}, {"mean": mean}, {"mean": mean, "where": x > 0}, {"axis": None, "mean": 0.5}):
+            _close(nn.standardize(fnp.asarray(x), algorithm=algorithm, **kwargs),
+                   jnn.standardize(x, algorithm=algorithm, **kwargs), rtol=1e-10)
+    with pytest.raises(ValueError, match="'stable'"):
+        nn.standardize(fnp.asarray(x), algorithm="two-pass")
+
+
 def test_sparse_sigmoid_identity_log1mexp_and_logmeanexp_match_jax():
     for name in ("sparse_sigmoid", "identity"):
         mine, theirs = getattr(nn, name), getattr(jnn, name)
@@ -147,11 +158,24 @@ def test_dot_product_attention_matches_jax():
     expected = np.einsum("bkgts,bskh->btkgh", probs.reshape(2, 2, 2, 3, 5), v64).reshape(2, 3, 4, 8)
     _close(nn.dot_product_attention(q64, k64, v64), expected, rtol=1e-12, atol=1e-14)
     check_grads(lambda q: nn.dot_product_attention(q, k64, v64, is_causal=True), (fnp.asarray(q64),), order=2)
-    half = nn.dot_product_attention(*(x.astype(np.float16) for x in (q, k, v)))
-    assert half.dtype == np.float16
-    _close(half, jnn.dot_product_attention(q, k, v), rtol=0, atol=1e-2)
+    half = nn.dot_product_attention(*(x.astype(np.float16) for x in (q, k, v)), return_residual=True)
+    for got, expected in zip(half, jnn.dot_product_attention(*(x.astype(np.float16) for x in (q, k, v)),
+                                                             return_residual=True)):
+        assert got.dtype == expected.dtype == np.float16
+        _close(got, expected.astype(np.float32), rtol=0, atol=1e-2)
     with pytest.raises(fx.errors.ShapeError, match="multiple of K"):
         nn.dot_product_attention(q, k[:, :, :1].repeat(3, 2), v[:, :, :1].repeat(3, 2))
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(bias=np.zeros((1, 1, 1, 3, 5))), fx.errors.ShapeError, r"bias of shape \(1, 1, 1, 3, 5\)"),
+    (dict(mask=np.ones((3, 1, 3, 5), bool)), fx.errors.ShapeError, r"logits' shape \(2, 4, 3, 5\)"),
+    (dict(query_seq_lengths=np.array([1, 2, 3])), fx.errors.ShapeError, r"shape \(2,\)"),
+    (dict(key_value_seq_lengths=np.array([1.0, 2.0])), fx.errors.DTypeError, "integer length")])
+def test_dot_product_attention_names_a_badly_shaped_bias_mask_or_lengths(kwargs, error, match):
+    q, k = np.ones((2, 3, 4, 8), np.float32), np.ones((2, 5, 2, 8), np.float32)
+    with pytest.raises(error, match=match):
+        nn.dot_product_attention(q, k, k, **kwargs)
 
 
 @pytest.mark.parametrize("x, axis, error", [(fnp.ones((2, 4)), None, TypeError), (fnp.ones((2, 4)), 5, IndexError),

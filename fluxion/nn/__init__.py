@@ -393,17 +393,27 @@ def log_softmax(x, axis=-1, where=None):
     return fnp.where(where, _special.log_softmax(_masked(x, where), axis), -math.inf)
 
 
-def standardize(x, axis=-1, mean=None, variance=None, epsilon=1e-5, where=None):
+def standardize(x, axis=-1, mean=None, variance=None, epsilon=1e-5, where=None, *, algorithm: str = "fast"):
     """(x - mean) / sqrt(variance + epsilon), the mean and variance taken along `axis` unless given.
+
+    Without `variance`, jax's two algorithms: "stable", the mean of (x - mean)^2, and "fast",
+    mean(x^2) - mean^2 clipped at 0. They differ only for a given `mean` (for the mean of x
+    they are one quantity, computed the stable way).
 
     >>> import fluxion.numpy as fnp, fluxion.nn as nn
     >>> nn.standardize(fnp.asarray([1.0, 3.0]), epsilon=0.0).tolist()
     [-1.0, 1.0]
     """
+    if algorithm not in ("fast", "stable"):
+        raise op_error(ValueError, "standardize", f"algorithm={algorithm!r} is not 'fast' or 'stable'",
+                       "pass one of them")
     x = _float("standardize", x)
+    fast = algorithm == "fast" and mean is not None
     if mean is None:
         mean = fnp.mean(x, axis=axis, keepdims=True, where=where)
-    if variance is None:
+    if variance is None and fast:
+        variance = fnp.maximum(fnp.mean(fnp.square(x), axis=axis, keepdims=True, where=where) - fnp.square(mean), 0)
+    elif variance is None:
         variance = fnp.mean(fnp.square(x - mean), axis=axis, keepdims=True, where=where)
     return (x - mean) / fnp.sqrt(variance + epsilon)
 

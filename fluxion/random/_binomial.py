@@ -187,7 +187,7 @@ def binomial(key: ArrayLike, n: ArrayLike, p: ArrayLike, shape: Shape | None = N
 
 def multinomial(key: ArrayLike, n: ArrayLike, p: ArrayLike, *, shape: Shape | None = None,
                 dtype: DTypeLike = dtypes.float32, unroll: int | bool = 1) -> Array:
-    """Multinomial(n, p) counts as floats of `dtype`: `p` has the k outcomes on its last axis,
+    """Multinomial(n, p) counts of `dtype` (a float or an integer): `p` has the k outcomes on its last axis,
     and the output has shape `shape`, which ends in k, as jax's draws have (n must broadcast to
     `shape[:-1]` and p to `shape`; by default the broadcast of n's shape and p's batch shape,
     followed by k).
@@ -195,7 +195,8 @@ def multinomial(key: ArrayLike, n: ArrayLike, p: ArrayLike, *, shape: Shape | No
     Each count is a binomial draw given the earlier ones: the count of outcome i is
     Binomial(n - earlier counts, p_i / (p_i + ... + p_k)), so p needs no normalising. `unroll`
     is passed to the `scan` over the outcomes. A draw is all NaN where n is not a non-negative
-    integer, or where its p has a negative, infinite or NaN entry or sums to 0.
+    integer, or where its p has a negative, infinite or NaN entry or sums to 0 (all -1 for an
+    integer dtype, which wraps to its largest value for an unsigned one).
 
     >>> import fluxion as fx
     >>> import fluxion.numpy as fnp
@@ -203,8 +204,11 @@ def multinomial(key: ArrayLike, n: ArrayLike, p: ArrayLike, *, shape: Shape | No
     >>> x.shape, x.sum(-1).tolist()
     ((4, 3), [10.0, 10.0, 10.0, 10.0])
     """
-    dt = float_dtype("multinomial", dtype)
-    cdt = compute_dtype(dt)
+    dt = dtypes.canonicalize(dtype)
+    if dt in dtypes.INTEGER:  # counts exact up to the integer's range
+        cdt = dtypes.float32 if dt.itemsize <= 2 else dtypes.float64
+    else:
+        cdt = compute_dtype(float_dtype("multinomial", dtype))
     n, p = param("multinomial", "n", n, cdt), param("multinomial", "p", p, cdt)
     if p.ndim == 0 or p.shape[-1] == 0:
         raise op_error(ShapeError, "random.multinomial", f"p of shape {p.shape} has no axis of outcomes",
@@ -228,5 +232,6 @@ def multinomial(key: ArrayLike, n: ArrayLike, p: ArrayLike, *, shape: Shape | No
 
     left, counts = scan(draw, fnp.broadcast_to(n, shape), (split(key, k - 1), share[:-1]), unroll=unroll)
     valid = ((p >= 0) & fnp.isfinite(p)).all(0) & (remaining_mass[0] > 0)
-    counts = fnp.where(valid, fnp.concatenate([counts, left[None]], 0), np.nan)
-    return convert(fnp.moveaxis(counts, 0, -1), dt)
+    invalid = fnp.asarray(np.asarray(-1).astype(dt) if dt in dtypes.INTEGER else np.nan, dt)
+    counts = fnp.where(valid, convert(fnp.concatenate([counts, left[None]], 0), dt), invalid)
+    return fnp.moveaxis(counts, 0, -1)

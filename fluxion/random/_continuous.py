@@ -257,7 +257,12 @@ def exponential(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.flo
     return ops.result(ops.neg(ops.log1p(ops.neg(u))))
 
 
-_GUMBEL_MODES = ("low", "high", "highest")
+def gumbel_mode(op: str, mode: str | None) -> str:
+    """gumbel's `mode`, "low" for None, or an error naming the fix."""
+    if mode not in (None, "low", "high", "highest"):
+        raise op_error(InvalidArgumentError, f"random.{op}", f"unknown mode {mode!r}",
+                       "pass mode='low' (the default), 'high' or 'highest'")
+    return mode or "low"
 
 
 def gumbel(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32, mode: str | None = None) -> Array:
@@ -276,10 +281,7 @@ def gumbel(key: ArrayLike, shape: Shape = (), dtype: DTypeLike = dtypes.float32,
     (4,)
     """
     dt = float_dtype("gumbel", dtype)
-    mode = "low" if mode is None else mode
-    if mode not in _GUMBEL_MODES:
-        raise op_error(InvalidArgumentError, "random.gumbel", f"unknown mode {mode!r}",
-                       "pass mode='low' (the default), 'high' or 'highest'")
+    mode = gumbel_mode("gumbel", mode)
     shape = canonical_shape("random.gumbel", shape)
     if mode == "low":
         ops = ops_for(key)

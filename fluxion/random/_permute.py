@@ -23,7 +23,7 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops import sort as O
 from ..ops._util import axis_index
-from ._continuous import gumbel, unit_floats
+from ._continuous import gumbel, gumbel_mode, unit_floats
 from ._discrete import randint
 from ._keys import flat_bits, subkeys
 from ._util import ArrayLike, Shape, canonical_shape, draw_dtype, param
@@ -97,21 +97,23 @@ def permutation(key: ArrayLike, x: ArrayLike, axis: int = 0, independent: bool =
 
 
 def choice(key: ArrayLike, a: ArrayLike, shape: Shape = (), replace: bool = True, p: ArrayLike = None,
-           axis: int = 0) -> Array:
+           axis: int = 0, mode: str | None = None) -> Array:
     """Random draws of shape `shape` from `a` along `axis` (from arange(a) for an int `a`).
 
     With `p`, element i is drawn with probability p[i] / sum(p): by inverting the cumulative
     sum with replacement, and by the Gumbel top-k trick without (which draws the first
     element, then the next among the rest, each in proportion to p, as sequential sampling
-    does). Without replacement and without `p`, the draws are the start of a random
-    permutation; with replacement, they are int64 `randint` draws. So a key gives jax's draws
-    (with replacement and without `p`, those of jax's 64-bit mode).
+    does), `mode` setting the noise's reach as in `gumbel`. Without replacement and without
+    `p`, the draws are the start of a random permutation; with replacement, they are int64
+    `randint` draws. So a key gives jax's draws (with replacement and without `p`, those of
+    jax's 64-bit mode).
 
     >>> import fluxion as fx
     >>> x = fx.random.choice(fx.random.key(0), 10, (5,), replace=False)
     >>> len(set(x.tolist()))
     5
     """
+    mode = gumbel_mode("choice", mode)
     array, n, axis = _population("choice", a, axis)
     shape = canonical_shape("random.choice", shape)
     k = math.prod(shape)
@@ -140,7 +142,7 @@ def choice(key: ArrayLike, a: ArrayLike, shape: Shape = (), replace: bool = True
     else:
         positive = E.gt_p.bind(p, convert(0, p.dtype))
         log_p = E.log_p.bind(E.select_n_p.bind(positive, convert(1, p.dtype), p))
-        scores = E.add_p.bind(gumbel(key, (n,), p.dtype), log_p)
+        scores = E.add_p.bind(gumbel(key, (n,), p.dtype, mode), log_p)
         scores = E.select_n_p.bind(positive, convert(-math.inf, p.dtype), scores)
         indices = S.reshape(convert(O.top_k(scores, k)[1], dtypes.int64), shape)
     return indices if array is None else _take(array, indices, axis)

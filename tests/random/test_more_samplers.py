@@ -286,6 +286,17 @@ def test_multinomial_shapes_and_unnormalised_probabilities():
         R.multinomial(key, 5, np.ones(3), shape=(4,))  # (the batch shape alone: jax refuses it too)
 
 
+def test_multinomial_counts_of_integer_dtypes_are_the_float_counts():
+    key, p = R.key(17), np.array([0.2, 0.3, 0.5])
+    for dtype, float_dtype in ((fnp.int8, fnp.float32), (fnp.uint16, fnp.float32), (fnp.int32, fnp.float64),
+                               (fnp.int64, fnp.float64)):  # (drawn in a float that holds every count)
+        x = R.multinomial(key, 10, p, shape=(5, 3), dtype=dtype)
+        expected = np.asarray(R.multinomial(key, 10, p, shape=(5, 3), dtype=float_dtype))
+        assert x.dtype == dtype
+        np.testing.assert_array_equal(np.asarray(x), expected)
+        assert R.multinomial(key, 10, -p, dtype=dtype).tolist() == [np.asarray(-1).astype(dtype).item()] * 3
+
+
 # keys ------------------------------------------------------------------------------------------------------
 def test_key_data_functions_round_trip_keys():
     keys = R.split(R.key(0), 3)

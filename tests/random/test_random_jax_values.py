@@ -98,6 +98,7 @@ def test_choice_without_replacement_draws_jax_values(x64):
     _assert_jax_values(lambda r, k: r.choice(k, x, (3,), replace=False, axis=1), x64)
     p = np.array([0.1, 0.2, 0.3, 0.05, 0.35], np.float32)
     _assert_jax_values(lambda r, k: r.choice(k, 5, (3,), replace=False, p=p), x64)
+    _assert_jax_values(lambda r, k: r.choice(k, 5, (3,), replace=False, p=p, mode="high"), x64)
     _assert_jax_values(lambda r, k: r.choice(k, 5, (6,), p=p), x64)
 
 

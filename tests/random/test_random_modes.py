@@ -114,3 +114,5 @@ def test_unknown_modes_are_refused_with_the_choices():
         fx.random.gumbel(key, (2,), mode="bogus")
     with pytest.raises(ValueError, match="'high' or 'highest'"):
         fx.random.categorical(key, np.zeros(3), mode="bogus")
+    with pytest.raises(ValueError, match="'high' or 'highest'"):
+        fx.random.choice(key, 3, mode="bogus")  # (refused even where no Gumbel noise is drawn)
