@@ -104,12 +104,12 @@ def pure_callback(callback: Callable, result_shape_dtypes: Any, *args, sharding=
     return tree.unflatten(out_tree, list(outs))
 
 
-def debug_callback(callback: Callable, *args, ordered: bool = False, **kwargs) -> None:
+def debug_callback(callback: Callable, *args, ordered: bool = False, partitioned: bool = False, **kwargs) -> None:
     """Call `callback(*args, **kwargs)` with the concrete values of the arrays in `args`, eagerly
     at once and under `jit` each time the compiled program runs; under `vmap` once per example,
     under differentiation with the values (not their derivatives). The callback gets fluxion
     Arrays. Compiled calls are unordered unless `ordered=True`: then they happen in program
-    order, as eager ones do.
+    order, as eager ones do. `partitioned` is accepted: the callback always gets whole arrays.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> seen = []
@@ -127,10 +127,12 @@ def _debug(op: str, callback, wrap, ordered: bool, args: tuple, kwargs: dict) ->
     debug_callback_p.bind(*operands, callback=_Flat(callback, in_tree, static, wrap), ordered=bool(ordered))
 
 
-def debug_print(fmt: str, *args, ordered: bool = False, **kwargs) -> None:
+def debug_print(fmt: str, *args, ordered: bool = False, partitioned: bool = False, skip_format_check: bool = False,
+                **kwargs) -> None:
     """Print `fmt.format(*args, **kwargs)` with the concrete values of the arrays in `args` (as
     NumPy prints them), also from inside `jit`, `vmap` (once per example) and differentiation
-    (see `debug.callback`).
+    (see `debug.callback`). The format is checked against the arguments at the call unless
+    `skip_format_check`.
 
     >>> import fluxion as fx, fluxion.numpy as fnp
     >>> _ = fx.jit(lambda x: fx.debug.print("x = {x}, sum = {}", x.sum(), x=x))(fnp.asarray([1.0, 2.0]))
@@ -140,7 +142,7 @@ def debug_print(fmt: str, *args, ordered: bool = False, **kwargs) -> None:
         raise op_error(TypeError, "debug.print", f"the format must be a string, got {type(fmt).__name__}",
                        "pass the format first: fx.debug.print('x = {}', x)")
     try:  # the fields against the arguments, now (placeholders for the values, which come later)
-        fmt.format(*[_ANY] * len(args), **dict.fromkeys(kwargs, _ANY))
+        skip_format_check or fmt.format(*[_ANY] * len(args), **dict.fromkeys(kwargs, _ANY))
     except (IndexError, KeyError, ValueError) as e:
         raise op_error(InvalidArgumentError, "debug.print", f"the format {fmt!r} does not fit {len(args)} "
                        f"positional and the keyword arguments {sorted(kwargs)} ({type(e).__name__}: {e})",

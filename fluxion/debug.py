@@ -20,11 +20,11 @@ __all__ = ["breakpoint", "callback", "debug_infs", "debug_nans", "log", "logger"
 logger = logging.getLogger("fluxion.debug")
 
 
-def log(fmt: str, *args, ordered: bool = False, **kwargs) -> None:
+def log(fmt: str, *args, ordered: bool = False, partitioned: bool = False, **kwargs) -> None:
     """Log `fmt.format(*args, **kwargs)` with the concrete values of the arrays in `args` (as
     `fx.debug.print` formats them) to the logger "fluxion.debug" at level INFO, the record
     naming the line that called `log`; under `jit` each time the program runs, under `vmap`
-    once per example.
+    once per example. `partitioned` is accepted, as by `fx.debug.callback`.
 
     >>> import logging, fluxion as fx, fluxion.numpy as fnp
     >>> records, seen = [], logging.Handler()
@@ -48,7 +48,7 @@ def log(fmt: str, *args, ordered: bool = False, **kwargs) -> None:
 
 
 def breakpoint(*, backend: str | None = None, filter_frames: bool = True,  # noqa: A001
-               ordered: bool = False, token: Any = None, **kwargs) -> Any:
+               num_frames: int | None = None, ordered: bool = False, token: Any = None, **kwargs) -> Any:
     """Stop in Python's debugger, pdb, at the line after the call, with the caller's variables.
 
     Eagerly the arrays there have their values; under `vmap` or `grad` (outside `jit`) they are
@@ -60,6 +60,7 @@ def breakpoint(*, backend: str | None = None, filter_frames: bool = True,  # noq
     Args:
       backend: None or "cli": pdb (the only debugger here).
       filter_frames: keep the debugger from stepping into fluxion's own code.
+      num_frames: accepted; pdb sees every frame of the stack.
       ordered: accepted; eager calls happen in order.
       token: returned as it is (jax runs the breakpoint once it is computed; eagerly it is).
       **kwargs: passed to `pdb.Pdb`, e.g. `stdin` and `stdout`.

@@ -80,3 +80,15 @@ def test_breakpoint_under_jit_names_the_fix_and_works_with_jit_disabled():
     assert "[1.0]" in out.getvalue()
     token = fnp.asarray(7)
     assert fx.debug.breakpoint(token=token, stdin=io.StringIO("c\n"), stdout=io.StringIO()) is token
+
+
+def test_jaxs_further_keywords_are_taken_not_passed_on(records, capsys):
+    out = io.StringIO()
+    fx.debug.breakpoint(num_frames=1, stdin=io.StringIO("c\n"), stdout=out)  # (pdb.Pdb would refuse num_frames)
+    seen = []
+    fx.jit(lambda x: fx.debug.callback(lambda *a, **k: seen.append((a, k)), x, partitioned=True))(fnp.ones(2))
+    assert len(seen) == 1 and seen[0][1] == {}
+    fx.jit(lambda x: fx.debug.print("{x}", x=x, partitioned=True, skip_format_check=True))(fnp.ones(2))
+    assert capsys.readouterr().out == "[1. 1.]\n"
+    fx.debug.log("{}", fnp.ones(1), partitioned=True)
+    assert [r.getMessage() for r in records] == ["[1.]"]

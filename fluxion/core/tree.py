@@ -83,8 +83,10 @@ def _node_of(x) -> tuple[Any, list, Hashable] | None:
         return t, list(x), None
     if dataclasses.is_dataclass(x) and not isinstance(x, type):
         names = tuple(f.name for f in dataclasses.fields(x))
-        # and the attributes __init__ set besides its fields, which the rebuilt object, made without it, needs
-        names += tuple(n for n in getattr(x, "__dict__", ()) if n not in names)
+        # and the attributes __init__ set besides its fields, which the rebuilt object, made without it,
+        # needs; not a cached property's value, which the rebuilt object computes from its own fields
+        names += tuple(n for n in getattr(x, "__dict__", ())
+                       if n not in names and not isinstance(getattr(t, n, None), functools.cached_property))
         return t, [getattr(x, n) for n in names], names
     return None
 
@@ -412,7 +414,8 @@ def transpose(outer_treedef: TreeDef, inner_treedef: TreeDef | None, pytree_to_t
     {'a': [1, 3], 'b': [2, 4]}
     """
     inner_trees = _subtrees_at_leaves(outer_treedef, pytree_to_transpose, "tree.transpose", "outer",
-                                      "pass outer_treedef=fx.tree.structure(...) of the tree's outer levels")
+                                      "pass outer_treedef=fx.tree.structure(...) of the tree's outer levels",
+                                      ArgumentTypeError)
     if inner_treedef is None:
         if not inner_trees:
             raise op_error(ArgumentTypeError, "tree.transpose", f"the outer structure {outer_treedef!r} has no "
@@ -432,9 +435,10 @@ def transpose(outer_treedef: TreeDef, inner_treedef: TreeDef | None, pytree_to_t
     return inner_treedef.unflatten(columns)
 
 
-def _subtrees_at_leaves(treedef: TreeDef, tree, op: str, what: str, fix: str) -> list:
+def _subtrees_at_leaves(treedef: TreeDef, tree, op: str, what: str, fix: str,
+                        error: type = InvalidArgumentError) -> list:
     """The subtrees of `tree` at the leaves of `treedef` (for errors, `op`'s `what` structure),
-    which must be a prefix of `tree`'s structure."""
+    which must be a prefix of `tree`'s structure (else an `error`, jax's ValueError by default)."""
     out: list = []
 
     def visit(td: TreeDef, x, path: str):
@@ -444,7 +448,7 @@ def _subtrees_at_leaves(treedef: TreeDef, tree, op: str, what: str, fix: str) ->
         node = _node_of(x)
         if node is None or node[0] is not td.node or node[2] != td.aux or len(node[1]) != len(td.subtrees):
             got = "a leaf" if node is None else repr(structure(x))
-            raise op_error(ArgumentTypeError, op, f"at {path or 'the root'} the {what} structure expects {td!r}, "
+            raise op_error(error, op, f"at {path or 'the root'} the {what} structure expects {td!r}, "
                            f"the tree has {got}", fix)
         for i, (child_def, child) in enumerate(zip(td.subtrees, node[1])):
             visit(child_def, child, path + td._step(i))

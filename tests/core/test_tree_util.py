@@ -1,6 +1,7 @@
 """fluxion.tree_util against jax.tree_util: the same names give the same leaves, structures and rebuilt trees."""
 import collections
 import dataclasses
+import functools
 
 import jax
 import jax.tree_util as jtu
@@ -230,8 +231,10 @@ def test_treedef_methods_match_jax(t):
 
 
 def test_flatten_up_to_names_where_the_tree_is_not_a_prefix():
-    with pytest.raises(TypeError, match=r"at \[.a.\] the treedef structure expects tuple\(\*, \*\), the tree has list"):
+    with pytest.raises(ValueError, match=r"at \[.a.\] the treedef structure expects tuple\(\*, \*\), the tree has list"):
         tu.tree_structure({"a": (1, 2)}).flatten_up_to({"a": [1, 2]})
+    with pytest.raises(ValueError):  # (the same error class as jax's)
+        jtu.tree_structure({"a": (1, 2)}).flatten_up_to({"a": [1, 2]})
 
 
 def test_is_leaf_takes_path_matches_jax():
@@ -278,3 +281,19 @@ def test_a_dataclass_keeps_the_attributes_its_init_set_besides_its_fields():
         return layer.w * layer.scale * layer.n
     np.testing.assert_array_equal(fx.jit(f)(layer), f(layer))
     np.testing.assert_array_equal(fx.grad(lambda l: f(l).sum(), allow_int=True)(layer).w, np.full(2, 6.0))
+
+
+def test_a_dataclass_leaves_a_cached_property_out_of_its_children():
+    @dataclasses.dataclass
+    class Squared:
+        a: object
+
+        @functools.cached_property
+        def sq(self):
+            return self.a ** 2
+
+    obj = Squared(fnp.asarray(3.0))
+    before = fx.grad(lambda o: o.sq)(obj).a
+    assert obj.sq == 9.0  # (now cached on obj)
+    assert tu.tree_structure(obj) == tu.tree_structure(Squared(1.0))
+    assert float(fx.grad(lambda o: o.sq)(obj).a) == float(before) == 6.0  # (the cache was a leaf of its own: 0)
