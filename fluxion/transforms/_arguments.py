@@ -96,6 +96,14 @@ class Arguments:
         return " and ".join(parts)
 
 
+def not_array_fix(name: str, fix: str) -> str:
+    """`fix` for a leaf `name` that is not an array, with the way to make a field of a dataclass static."""
+    if "." not in name:
+        return fix
+    return f"{fix}; for a field of a dataclass, register the class with fx.tree_util.register_dataclass, with " \
+           f"`{name.rpartition('.')[2]}` in its meta_fields (or the field marked metadata={{'static': True}})"
+
+
 def _paths(td, prefix: str) -> list[str]:
     """The names of the leaves of a tree whose root is called `prefix`."""
     if td.is_leaf:

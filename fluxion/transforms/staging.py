@@ -42,7 +42,7 @@ from ..core.interpreters import EAGER, _ctx, push
 from ..core.program import Program
 from ..core.types import ArrayType, ShapeDtypeStruct
 from . import _jit_batched, _jit_grad
-from ._arguments import Arguments
+from ._arguments import Arguments, not_array_fix
 from ._convert import converted
 from ._lowered import Lowered, Traced, out_info
 from .autodiff.partial_eval import StagingInterpreter
@@ -97,7 +97,7 @@ def _traceable(x, i, in_tree, args, static_argnums, arguments) -> Array:
         return to_array(x)
     except (TypeError, ValueError):
         name, ref = arguments.leaves(in_tree, len(args), static_argnums)[i]
-        fix = f"mark it static ({arguments.hint([ref])}) or pass an array"
+        fix = not_array_fix(name, f"mark it static ({arguments.hint([ref])}) or pass an array")
         what = f"{a_type(x)}, which is not an array"
         if _placeholder(x) is not x:
             fix = "pass an array of that type; to compile for a type without an array, call .lower(...) on the " \

@@ -85,6 +85,22 @@ def test_jit_of_a_function_returning_a_string_names_the_value():
         jax.jit(lambda x: (x, "done"))(jnp.ones(2))
 
 
+def test_a_string_field_of_a_dataclass_under_vmap_or_jit_names_the_field_and_register_dataclass():
+    import dataclasses
+
+    @dataclasses.dataclass
+    class Config:
+        scale: object
+        name: str
+
+    _raises(TypeError, lambda: fx.vmap(lambda c: c.scale * 2)(Config(fnp.ones(3), "a")),
+            "vmap: argument `c.name` is a str, which is not an array", "in_axes=None", "register_dataclass",
+            "`name` in its meta_fields")
+    _raises(TypeError, lambda: fx.jit(lambda c: c.scale * 2)(Config(fnp.ones(3), "a")),
+            "jit: argument `c.name` is a str", "register_dataclass")
+    _raises(TypeError, lambda: fx.vmap(lambda x, y: x)(fnp.ones(3), object()), "argument `y` is an object")
+
+
 @pytest.mark.parametrize("value, where", [
     ([[1, 2], [3]], "the sequences x[i] have lengths 1, 2"),
     ([[1, 2], 3], "the elements x[i] mix sequences and scalars"),

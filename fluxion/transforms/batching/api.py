@@ -8,10 +8,11 @@ import numpy as np
 
 from ...core import tree
 from ...core.array import Array, to_array
-from ...core.errors import ShapeError, op_error, require_callable
+from ...core.errors import ShapeError, a_type, op_error, require_callable
 from ...core.interpreters import push
 from ...core.tree import TreeDef, _node_of
 from ...ops._batch import broadcast_batch, moveaxis
+from .._arguments import Arguments, not_array_fix
 from .._convert import converted
 from .interpreter import BatchInterpreter, BatchTracer
 
@@ -109,7 +110,10 @@ def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_name: Any = None
         leaves, in_tree = tree.flatten((args, kwargs))
         arg_tree, kw_tree = in_tree.subtrees
         axes = _prefix_leaves(spec, arg_tree, "in_axes") + [0] * kw_tree.num_leaves
-        arrays = [x if a is None else to_array(x) for x, a in zip(leaves, axes)]
+        try:
+            arrays = [x if a is None else to_array(x) for x, a in zip(leaves, axes)]
+        except (TypeError, ValueError):
+            raise _not_array(f, leaves, axes, in_tree, len(args)) from None
         axes = [None if a is None else _axis(a, x.ndim, "in_axes") for x, a in zip(arrays, axes)]
         size = _size(arrays, axes, axis_size, in_tree)
         interp = BatchInterpreter(size, axis_name=axis_name)
@@ -123,6 +127,16 @@ def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_name: Any = None
             return tree.unflatten(out_tree, [_place(v, d, a, size) for (v, d), a in zip(unpacked, outs)])
 
     return batched
+
+
+def _not_array(f, leaves, axes, in_tree, nargs) -> TypeError:
+    """The error for the first leaf to batch that is no array, naming it."""
+    for (name, _), x, a in zip(Arguments(f).leaves(in_tree, nargs, ()), leaves, axes):
+        try:
+            a is None or to_array(x)
+        except (TypeError, ValueError):
+            fix = not_array_fix(name, "pass an array, or give the whole argument in_axes=None to pass it as it is")
+            return op_error(TypeError, "vmap", f"argument `{name}` is {a_type(x)}, which is not an array", fix)
 
 
 def _check_axis_size(axis_size) -> None:
