@@ -18,7 +18,9 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array, Tracer
 from ..core.errors import ConcretizationError, IndexOutOfBoundsError, op_error
+from ..core.interpreters import EAGER, _ctx
 from ..ops._util import broadcast_shape
+from ..transforms.autodiff.partial_eval import staged
 
 ADVANCED = -1  # the place of the advanced indices' broadcast shape in `Plan.layout`
 
@@ -125,6 +127,8 @@ def _classify(op: str, it):
             raise _bad_index(op, it)
         return _ARRAY, it
     if isinstance(it, Array):
+        if it.dtype in dtypes.INTEGER and _ctx.interp is not EAGER and staged():
+            return _ARRAY, it  # read when the program runs, as a traced index is (out of bounds as under jit)
         it = it._concrete(op)
     elif isinstance(it, (list, tuple)):
         try:
@@ -228,7 +232,7 @@ def _build(op: str, shape: tuple, items: list, advanced: bool, explicit_mode: bo
                 _whole_axis(p, d + j, shape[d + j], nz.astype(np.int64))
             adv_shapes.append((int(np.count_nonzero(v)),))
         else:  # an integer array, or an integer among advanced indices
-            if not isinstance(v, Tracer):
+            if not isinstance(v, Array):  # (an Array here is traced, or read when a program runs)
                 v = np.asarray(_bounded(op, v, shape[d], d, explicit_mode, fix))
             _whole_axis(p, d, shape[d], v)
             adv_shapes.append(np.shape(v))

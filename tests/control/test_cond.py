@@ -284,6 +284,24 @@ def test_an_eager_branch_not_taken_that_reads_values_is_not_checked():
     np.testing.assert_array_equal(np.asarray(out), [1.0, 2.0, 3.0])
 
 
+def test_a_branch_not_taken_may_index_a_closed_over_array_out_of_bounds_as_in_jax():
+    # staging reads a concrete index array when the program runs, as a traced one: only eager
+    # indexing that runs checks bounds
+    jax = pytest.importorskip("jax")
+    x, k = np.arange(4.0, dtype=np.float32), np.int64(5)
+    fk, jk = fnp.asarray(k), jax.numpy.asarray(k)
+
+    def guarded(cond, asarray, k):
+        return cond(k < 4, lambda: asarray(x)[k], lambda: asarray(-1.0, dtype=np.float32))
+    expected = guarded(jax.lax.cond, jax.numpy.asarray, jk)
+    for f in (lambda: guarded(fx.cond, fnp.asarray, fk), fx.jit(lambda: guarded(fx.cond, fnp.asarray, fk))):
+        np.testing.assert_array_equal(np.asarray(f()), expected)
+    # under jit, taken, it clamps as jax's
+    np.testing.assert_array_equal(np.asarray(fx.jit(lambda: fnp.asarray(x)[fk])()), jax.jit(lambda: jax.numpy.asarray(x)[jk])())
+    with pytest.raises(IndexError):
+        fnp.asarray(x)[fk]  # (eagerly it raises)
+
+
 def test_a_branch_returning_a_non_array_is_an_error():
     with pytest.raises(TypeError, match="the result of false_fun holds a str, which is not an array"):
         fx.jit(lambda x: fx.cond(x > 0, lambda: "yes", lambda: "no"))(fnp.asarray(1.0))
