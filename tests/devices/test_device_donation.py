@@ -6,6 +6,7 @@ The oracles are NumPy (the values the function must give) and jax's own view of 
 """
 from __future__ import annotations
 
+import copy
 import pickle
 import warnings
 
@@ -231,3 +232,14 @@ def test_a_call_that_runs_on_the_host_leaves_donated_device_arrays_usable():
     w = _on_device(np.arange(3.0))
     assert on_host(w, 1.0).tolist() == [-0.5, 0.5, 1.5]
     assert not w.is_deleted() and w.tolist() == [0.0, 1.0, 2.0]
+
+
+@pytest.mark.parametrize("copier", [copy.copy, copy.deepcopy])
+def test_a_copy_keeps_its_value_when_the_original_is_donated_and_the_other_way_round(copier):
+    double = fx.jit(lambda v: v * 2, donate_argnums=0)
+    x = fx.device_put(fnp.arange(4.0), XLA)
+    c = copier(x)
+    double(x)
+    assert x.is_deleted() and not c.is_deleted() and c.tolist() == [0.0, 1.0, 2.0, 3.0]
+    double(copier(c))
+    assert c.tolist() == [0.0, 1.0, 2.0, 3.0]

@@ -72,11 +72,11 @@ class XlaArray(Array):
     def __dlpack_device__(self):
         return self._buffer.__dlpack_device__()
 
-    def __copy__(self) -> XlaArray:  # (on the device, sharing the buffer, which no operation changes; pickling,
-        return self._snapshot()[1]  # which copy would use otherwise, makes a host array)
+    def __copy__(self) -> XlaArray:  # (a buffer of its own on the device, which donating either leaves to the other;
+        return self.copy()  # pickling, which copy would use otherwise, makes a host array)
 
     def __deepcopy__(self, memo) -> XlaArray:
-        return self._snapshot()[1]
+        return self.copy()
 
     def _snapshot(self) -> tuple[tuple, XlaArray]:
         out = _new(XlaArray)
