@@ -133,6 +133,19 @@ def test_kernels_are_compiled_once_per_signature():
     assert sum(key[0].name == "reduce_sum" for key in eager._kernels) == 2
 
 
+def test_slices_at_any_start_share_one_kernel_per_window():
+    eager._kernels.clear()
+    h = fnp.arange(400.0).reshape(20, 20)
+    x = _on_device(h)
+    for i in range(1, 12):
+        for index in (i, np.s_[i:i + 3], np.s_[i:i + 7:2, ::3], np.s_[:, i], np.s_[-i]):
+            out = x[index]
+            assert out.device is XLA
+            np.testing.assert_array_equal(np.asarray(out), np.asarray(h[index]))
+    # x[i] and x[-i] share a window, as do x[:, i]'s: 4 window shapes in all
+    assert sum(key[0].name == "slice" for key in eager._kernels) == 4
+
+
 def test_an_operation_without_an_xla_lowering_names_the_fix():
     only_numpy = define("only_numpy_kernel", lambda x: x)
     fx.core.rules.numpy_kernel[only_numpy] = lambda x: x + 0
