@@ -416,9 +416,13 @@ class Jitted:
         return Lowered(entry.executable, call, in_tree, out_tree)
 
     def _compiled(self, program: Program, key, nargs: int):
-        """The XLA executable of `program` for the call signature `key`, which says the device."""
+        """The XLA executable of `program` for the call signature `key`, which says the device:
+        for host arguments (and no `device`), that of the arrays the function closes over, as for
+        an eager operation on them all."""
         from ..backends import xla
         device = _xla_device(key[3])
+        if device is None and self.device is None and any(c.device is not CPU for c in program.consts):
+            device = _xla_device(placement(f"jit of {self._name}", program.consts))
         donated = self._donated_leaves(key, nargs) if device is not None else ()
         return xla.compile(optimize(_on_host(program)), device, donated)
 
