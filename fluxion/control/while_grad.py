@@ -263,8 +263,7 @@ def _stack(call, rows0, stride0, count0, ct, num_levels: int) -> tuple:
     """The sweep's stack of `num_levels` tapes, the forward one (rows0, stride0, count0) at level
     0: its rows, and per level the first iteration kept (zeros), the stride, the count; and the level numbers."""
     false = T.false_from(ct)
-    deeper = T.empty([r.aval.update(shape=r.shape[2:]) for r in rows0], num_levels - 1, call.capacity, false)
-    rows = tuple(S.concatenate([r, z], 0) for r, z in zip(rows0, deeper))
+    rows = T.stacked(rows0, num_levels, call.capacity, false)
     zeros = T.zeros((num_levels,), T.I32, false)
     strides = T.put(S.broadcast_in_dim(T.i32(1), (num_levels,), ()), T.i32(0), stride0)
     return rows, zeros, strides, T.put(zeros, T.i32(0), count0), S.iota(T.I32, (num_levels,), 0)

@@ -17,6 +17,8 @@ import math
 import os
 from typing import Callable, Sequence
 
+import numpy as np
+
 from ..core import dtypes
 from ..core.array import HOST, Array, Tracer
 from ..core.errors import op_error
@@ -110,6 +112,26 @@ def empty(avals: Sequence[ArrayType], num_levels: int, capacity: int, false) -> 
     """Rows for `num_levels` tapes of values of types `avals` (weak types stay weak, so the
     states read back have exactly the types of the states written); an error where they
     cannot fit in the machine's memory."""
+    _check_fits(avals, num_levels, capacity)
+    return tuple(zeros((num_levels, capacity + 1, *a.shape), a.dtype, false, a.weak) for a in avals)
+
+
+def stacked(rows: Sequence, num_levels: int, capacity: int, false) -> tuple:
+    """The tape `rows` with `num_levels - 1` empty tapes after it. Where the loop owns its tapes
+    (see `_owned`), the new ones are zeros that the machine commits only as they are written,
+    so that the deeper tapes a sweep never reaches take no memory."""
+    avals = [r.aval.update(shape=r.shape[2:]) for r in rows]
+    if not _owned(rows):
+        deeper = empty(avals, num_levels - 1, capacity, false)
+        return tuple(S.concatenate([r, z], 0) for r, z in zip(rows, deeper))
+    _check_fits(avals, num_levels - 1, capacity)
+    out = tuple(Array(np.zeros((num_levels, *r.shape[1:]), r.dtype), r._weak) for r in rows)
+    for r, o in zip(rows, out):
+        o._value[:1] = r._value
+    return out
+
+
+def _check_fits(avals: Sequence[ArrayType], num_levels: int, capacity: int) -> None:
     state = sum(math.prod(a.shape) * a.dtype.itemsize for a in avals)
     size, memory = num_levels * (capacity + 1) * state, _memory()
     if memory and size > memory:
@@ -119,7 +141,6 @@ def empty(avals: Sequence[ArrayType], num_levels: int, capacity: int, false) -> 
                        "pass while_loop a smaller capacity= (the states it does not keep are recomputed); reverse "
                        "mode over reverse mode keeps the inner tapes in each state, so for derivatives of order 3 "
                        "and above take forward mode over reverse mode, e.g. fx.jacfwd(fx.hessian(f))")
-    return tuple(zeros((num_levels, capacity + 1, *a.shape), a.dtype, false, a.weak) for a in avals)
 
 
 def _memory() -> int:
@@ -149,7 +170,15 @@ def _at_stride(i, stride):
 
 
 def _halve(level, capacity: int, rows, stride, count):
-    """The tape at `level` with every other state dropped (those at odd multiples of the stride)."""
+    """The tape at `level` with every other state dropped (those at odd multiples of the stride);
+    in place where the loop owns the tape (see `_owned`), as the other levels stay."""
+    if _owned(rows):
+        level = int(level)
+        for r in rows:
+            tape = r._value[level]
+            tape[:(len(tape) + 1) // 2] = tape[::2]  # (NumPy copies overlapping memory through a buffer)
+        return rows, stride * 2, i32((capacity + 1) // 2)
+
     def keep_even(r):
         tape = I.dynamic_slice(r, _origin(r, level, i32(0)), (1, *r.shape[1:]))
         even = S.slice(tape, (0,) * r.ndim, tape.shape, (1, 2, *[1] * (r.ndim - 2)))
