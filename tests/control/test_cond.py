@@ -297,7 +297,8 @@ def test_a_branch_not_taken_may_index_a_closed_over_array_out_of_bounds_as_in_ja
     for f in (lambda: guarded(fx.cond, fnp.asarray, fk), fx.jit(lambda: guarded(fx.cond, fnp.asarray, fk))):
         np.testing.assert_array_equal(np.asarray(f()), expected)
     # under jit, taken, it clamps as jax's
-    np.testing.assert_array_equal(np.asarray(fx.jit(lambda: fnp.asarray(x)[fk])()), jax.jit(lambda: jax.numpy.asarray(x)[jk])())
+    np.testing.assert_array_equal(np.asarray(fx.jit(lambda: fnp.asarray(x)[fk])()),
+                                  jax.jit(lambda: jax.numpy.asarray(x)[jk])())
     with pytest.raises(IndexError):
         fnp.asarray(x)[fk]  # (eagerly it raises)
 

@@ -282,7 +282,8 @@ class _Forward(Substitute):
 
     def process(self, prim, args, params):
         args = self.swap(args)
-        if prim is custom_vjp_call_p:  # its outputs by fwd, as without checkpoint (an outer jvp could not take the call)
+        # a custom_vjp call's outputs by fwd, as without checkpoint (an outer jvp cannot take the call)
+        if prim is custom_vjp_call_p:
             with use(self.parent):
                 out = fwd_outputs(*args, **self.within(prim, params))
         else:
