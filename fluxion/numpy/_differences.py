@@ -249,7 +249,7 @@ def trapezoid(y, x=None, dx=1.0, axis: int = -1) -> Array:
     if y.ndim == 0:
         raise op_error(ShapeError, "trapezoid", "needs samples along an axis, got a 0-d array",
                        "pass a 1-d or higher y")
-    axis = axis_index("trapezoid", axis, y.ndim)
+    given, axis = axis, axis_index("trapezoid", axis, y.ndim)
     n = y.shape[axis]
     if x is None:
         (y, d), out = promote_inexact_wide("trapezoid", y, dx)
@@ -260,7 +260,7 @@ def trapezoid(y, x=None, dx=1.0, axis: int = -1) -> Array:
                 raise op_error(ShapeError, "trapezoid", f"x has {x.shape[0]} points but y has {n} along axis {axis}",
                                "pass one x per sample of y along axis")
             d = S.reshape(diff(x), tuple(max(n - 1, 0) if i == axis else 1 for i in range(y.ndim)))
-        else:
-            d = diff(x, axis=axis)
+        else:  # (along x's own axis `given`, as NumPy: x broadcasts against y's differences after)
+            d = diff(x, axis=given)
     ends = _part(y, axis, 1, n) + _part(y, axis, 0, n - 1)
     return convert(R.reduce_sum(d * ends / 2.0, axis - y.ndim), out)

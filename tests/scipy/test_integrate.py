@@ -38,3 +38,21 @@ def test_jit_vmap_and_derivatives():
 def test_bad_points_name_the_fix():
     with raises(ValueError, "points"):
         trapezoid(fnp.asarray(Y), x=fnp.asarray(X[:4]))
+
+
+@pytest.mark.parametrize("y_shape, x_shape, axis", [((2, 2, 2), (2, 2), -2), ((2, 2, 2), (2, 2), 1),
+                                                    ((4, 3, 3), (3, 3), -2), ((2, 3, 4), (3, 1), 1),
+                                                    ((2, 3, 4), (3, 4), -1), ((2, 3, 4), (2, 3, 4), 0)])
+def test_points_of_several_axes_follow_numpy_and_scipy_each(y_shape, x_shape, axis):
+    # NumPy takes x's differences along x's own axis; SciPy broadcasts x to y's shape first
+    gen = np.random.default_rng(1)
+    y, x = gen.normal(size=y_shape), gen.normal(size=x_shape)
+    for ours, theirs in ((fnp.trapezoid, np.trapezoid), (trapezoid, si.trapezoid)):
+        try:
+            expected = theirs(y, x=x, axis=axis)
+        except ValueError:
+            with pytest.raises(ValueError):
+                ours(fnp.asarray(y), x=fnp.asarray(x), axis=axis)
+            continue
+        np.testing.assert_allclose(np.asarray(ours(fnp.asarray(y), x=fnp.asarray(x), axis=axis)), expected,
+                                   rtol=1e-12)
