@@ -419,6 +419,13 @@ def typeof(x) -> ArrayType:
     return to_array(x).aval
 
 
+def distinct(x: Array) -> Array:
+    """`x`, or for a concrete array another object with its value: the result of a function that
+    makes a new array (in NumPy) but has nothing to compute, so that an in-place update of `x`,
+    which rebinds that object, does not show in it."""
+    return x if isinstance(x, Tracer) else x._snapshot()[1]
+
+
 def to_array(x, dtype=None) -> Array:
     """An Array from an Array, a NumPy array, nested sequences or a Python scalar (which stays weak).
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..backends.numpy._util import MAX_NUMPY_DIMS, around_axis
 from ..core import dtypes
-from ..core.array import HOST, Array, Tracer, to_array
+from ..core.array import HOST, Array, Tracer, distinct, to_array
 from ..core.device import placement
 from ..core.errors import AxisError, ConcretizationError, DTypeError, IndexOutOfBoundsError, ShapeError, op_error
 from ..core.interpreters import EAGER, _ctx
@@ -207,7 +207,7 @@ def update(x: Array, idx, values, op: str, mode: str | None = None, name: str | 
     p = plan(x.shape, idx, name, mode is not None, _SET_FIX)
     v = _values(name, x, values, p.out_shape)
     if x.size == 0 or 0 in p.out_shape:
-        return x
+        return distinct(x)
     if not p.advanced and p.unit_steps:
         return _update_window(x, p, v, op)
     return _scatter(x, p, v, op, mode)

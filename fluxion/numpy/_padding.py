@@ -8,7 +8,7 @@ from typing import Callable
 import numpy as np
 
 from ..core import dtypes, tree
-from ..core.array import Array, Tracer
+from ..core.array import Array, Tracer, distinct
 from ..core.errors import op_error
 from ..ops import shape as S
 from ..ops._util import axis_index, broadcasts_to as _broadcasts_to
@@ -307,6 +307,11 @@ def pad(array, pad_width, mode: str | Callable = "constant", **kwargs) -> Array:
     >>> fnp.pad(fnp.asarray([1, 2]), (2, 1), ends, value=7).tolist()
     [7, 7, 1, 2, 0]
     """
+    out = _pad(array, pad_width, mode, kwargs)
+    return distinct(out) if out is array else out  # (a new array, as NumPy's, where nothing is padded)
+
+
+def _pad(array, pad_width, mode, kwargs) -> Array:
     if isinstance(pad_width, dict):
         pad_width = _by_axis(pad_width, array.ndim if isinstance(array, Array) else np.ndim(array))
     if callable(mode):

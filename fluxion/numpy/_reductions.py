@@ -14,7 +14,7 @@ import numpy as np
 from ..backends.numpy._loops import add_reduce
 from ..backends.numpy.logsumexp import logsumexp as logsumexp_kernel
 from ..core import dtypes
-from ..core.array import Array, Tracer
+from ..core.array import Array, Tracer, distinct
 from ..core.errors import DTypeError, ShapeError, op_error
 from ..core.interpreters import EAGER, _ctx
 from ..core.primitive import numpy_kernel
@@ -113,7 +113,7 @@ def _arithmetic(name: str, reduce_p, combine, identity: int, kernel):
         axes = normalize_axes(name, axis, x.ndim)
         if where is not None:
             x = select(bool_mask(name, where, x.shape), x, const(identity, x.dtype))
-        r = reduce_p.bind(x, axes=axes) if axes else x  # the axes are normalized already
+        r = reduce_p.bind(x, axes=axes) if axes else distinct(x)  # the axes are normalized already
         if initial is not None:
             r = combine.bind(r, convert(initial, r.dtype))
         return keep_dims(_as_requested(r, dt), x.shape, axes, keepdims)

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import numpy as fnp
 from ..core import dtypes
-from ..core.array import Array, Tracer
+from ..core.array import Array, Tracer, distinct
 from ..core.errors import ConcretizationError, op_error
 from ..ops import reduce as R
 from ..ops import shape as S
@@ -144,7 +144,7 @@ def roll(x, /, shift, axis=None) -> Array:
         n = flat.shape[a]
         s = shift % n if n else 0
         if not s:
-            return x
+            return distinct(x)
         out = np.concatenate((flat[_along(a, builtins.slice(n - s, None))], flat[_along(a, builtins.slice(n - s))]), a)
         return _view(x, out.reshape(v.shape))
     x = _arr(x)

@@ -13,7 +13,7 @@ import operator
 import numpy as np
 
 from ..core import dtypes as D
-from ..core.array import Array, to_array
+from ..core.array import Array, distinct, to_array
 from ..core.errors import AxisError, ConcretizationError, ShapeError, op_error
 from ..core.types import ArrayType
 from ._util import check_dtype, define, one_int
@@ -129,7 +129,7 @@ def _reducer(prim, doc: str):
         x = to_array(x)
         axes = normalize_axes(name, axes, x.ndim)
         if not axes:
-            return x
+            return distinct(x)
         return prim.bind(x, axes=axes)
     reduce.__name__ = reduce.__qualname__ = name
     reduce.__doc__ = doc

@@ -12,7 +12,7 @@ from typing import Sequence
 import numpy as np
 
 from ..core import dtypes
-from ..core.array import Array, scalar_value, to_array
+from ..core.array import Array, distinct, scalar_value, to_array
 from ..core.errors import AxisError, ConcretizationError, DTypeError, ShapeError, op_error
 from ..core.types import ArrayType
 from ._util import check_dtype, define, one_int, same_dtypes
@@ -365,7 +365,7 @@ def roll(x, shifts: Sequence[int], axes: Sequence[int]) -> Array:
     axes = normalize_axes("roll", axes, x.ndim)
     pairs = [(s % x.shape[a], a) for s, a in zip(shifts, axes) if x.shape[a] and s % x.shape[a]]
     if not pairs:
-        return x
+        return distinct(x)
     return roll_p.bind(x, shifts=tuple(s for s, _ in pairs), axes=tuple(a for _, a in pairs))
 
 
@@ -379,7 +379,7 @@ def concatenate(operands: Sequence, dimension: int) -> Array:
     operands = [to_array(o) for o in operands]
     if len(operands) == 1 and operands[0].ndim:
         normalize_axes("concatenate", dimension, operands[0].ndim)
-        return operands[0]
+        return distinct(operands[0])
     ndim = operands[0].ndim if operands else 0
     dim = normalize_axes("concatenate", dimension, ndim)[0] if ndim else operator.index(dimension)
     return concatenate_p.bind(*operands, dimension=dim)

@@ -8,6 +8,7 @@ takes."""
 import numpy as np
 import pytest
 
+import fluxion as fx
 import fluxion.numpy as fnp
 from fluxion.core.array import Array
 
@@ -137,3 +138,15 @@ def test_results_do_not_share_memory_an_in_place_update_could_reach():
         y.fill(-1.0)
         y[0] = 5.0
     assert np.array_equal(np.asarray(x), before)
+
+
+def test_functions_that_make_new_arrays_do_not_return_their_input_where_nothing_changes():
+    # an in-place update rebinds the object it is applied to: one returned as the result would follow it
+    x = fnp.arange(4.0)
+    outs = [fnp.concatenate([x]), fnp.hstack([x]), fnp.block([x]), fnp.roll(x, 0), fnp.roll(x, 4), fnp.sum(x, axis=()),
+            x.max(axis=()), fnp.pad(x, 0, mode="mean"), fnp.pad(x, 0, mode="linear_ramp"), x.at[2:2].set(1.0),
+            x.at[2:2].multiply(2.0), fx.lax.reduce_sum(x, ())]
+    x += 10.0
+    x[0] = -1.0
+    for y in outs:
+        assert y.tolist() == [0.0, 1.0, 2.0, 3.0]
