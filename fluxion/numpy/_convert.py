@@ -1,6 +1,8 @@
 """Turning user inputs into Arrays of one dtype (the promotion every function shares)."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ..core import dtypes
@@ -34,6 +36,14 @@ def convert(x, dtype: np.dtype, weak: bool = False) -> Array:
     if x.dtype == dtype and x.weak == weak:
         return x
     return E.convert_element_type_p.bind(x, new_dtype=dtype, weak=weak)
+
+
+def warn_if_discarding_imaginary(op: str, src: np.dtype, dst: np.dtype, stacklevel: int) -> None:
+    """NumPy's ComplexWarning where converting `src` to `dst` keeps only the real parts (the
+    warning names the line `stacklevel` frames up from the caller)."""
+    if src in dtypes.COMPLEX and dst not in dtypes.COMPLEX and dst != dtypes.bool_:
+        warnings.warn(f"{op}: casting {src} to {dst} discards the imaginary part", np.exceptions.ComplexWarning,
+                      stacklevel=stacklevel + 1)
 
 
 def promote(op: str, *args) -> list[Array]:

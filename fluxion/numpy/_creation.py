@@ -26,7 +26,7 @@ from ..core.interpreters import EAGER, MAX_NDIM, _ctx
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ..ops._util import broadcast_shape
-from ._convert import convert, dtype_of
+from ._convert import convert, dtype_of, warn_if_discarding_imaginary
 from ._elementwise_base import eager_array
 from ._placement import place, resolve
 
@@ -85,6 +85,7 @@ def _asarray(obj, dtype, copy: bool | None) -> Array:
         if copy is False:
             raise InvalidArgumentError(f"asarray: converting {obj.dtype} to {dtype} needs a copy, "
                                        "but copy=False was passed")
+        warn_if_discarding_imaginary("asarray", obj.dtype, dtype, 3)
         return convert(obj, dtype)
     python = isinstance(obj, (list, tuple)) or isinstance(obj, _SCALARS) and not isinstance(obj, np.generic)
     if python and copy is False:  # the standard: a copy that copy=False forbids is a ValueError

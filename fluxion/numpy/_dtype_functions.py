@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import warnings
 
 import ml_dtypes
 import numpy as np
@@ -20,6 +19,7 @@ from ..core.errors import DTypeError, op_error
 from ..core.interpreters import EAGER, _ctx
 from ..ops import elementwise as E
 from ._elementwise_base import eager_array
+from ._convert import warn_if_discarding_imaginary
 from ._placement import place, resolve
 
 __all__ = ["__array_namespace_info__", "astype", "can_cast", "finfo", "iinfo", "isdtype", "issubdtype",
@@ -59,9 +59,7 @@ def astype(x, dtype, /, *, copy: bool = True, device: Device | None = None) -> A
     device = resolve("astype", device)
     if dt == x.dtype and not x.weak and not copy:
         return place("astype", x, device, copy)
-    if x.dtype in D.COMPLEX and dt not in D.COMPLEX and dt != D.bool_:
-        warnings.warn(f"astype: casting {x.dtype} to {dt} discards the imaginary part", np.exceptions.ComplexWarning,
-                      stacklevel=2)
+    warn_if_discarding_imaginary("astype", x.dtype, dt, 2)
     return place("astype", E.convert_element_type_p.bind(x, new_dtype=dt, weak=False), device)
 
 

@@ -27,7 +27,7 @@ from ..ops import indexing as I
 from ..ops import reduce as R
 from ..ops import shape as S
 from ..ops._util import axis_index, broadcast_shapes, broadcasts_to
-from ._convert import convert, dtype_of, promote
+from ._convert import convert, dtype_of, promote, warn_if_discarding_imaginary
 from ._elementwise_base import eager_array, no_out
 from ._eager_indexing import eager_getitem, eager_set, eager_where
 from ._index_plan import ADVANCED, Plan, plan
@@ -216,6 +216,7 @@ def update(x: Array, idx, values, op: str, mode: str | None = None, name: str | 
 def _values(op: str, x: Array, values, shape: tuple) -> Array:
     """`values` cast to `x`'s dtype, checked to broadcast to `shape` (extra leading size-1 axes
     allowed, and dropped)."""
+    warn_if_discarding_imaginary(op, dtype_of(values)[0], x.dtype, 4)
     v = convert(values, x.dtype, x.weak)
     lead = v.ndim - len(shape)
     if lead > 0 and all(n == 1 for n in v.shape[:lead]):

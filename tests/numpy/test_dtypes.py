@@ -399,3 +399,17 @@ def test_booleans_raised_to_a_python_int_are_int64_eagerly_and_under_jit_as_nump
         for got in (fnp.asarray(b) ** e, fx.jit(lambda a: a ** e)(fnp.asarray(b)), fnp.pow(fnp.asarray(b), e)):
             assert got.dtype == want.dtype
             np.testing.assert_array_equal(got, want)
+
+
+def test_every_conversion_that_drops_imaginary_parts_warns_as_numpy_and_jax():
+    z = fnp.asarray([1 + 2j])
+    for convert in (lambda: fnp.asarray(z, dtype=fnp.float32), lambda: fnp.zeros(2).at[0].set(z[0]),
+                    lambda: fnp.zeros(2).__setitem__(0, z[0]), lambda: fnp.astype(z, fnp.float64)):
+        with pytest.warns(np.exceptions.ComplexWarning, match="discards the imaginary part"):
+            convert()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing is discarded
+        fnp.asarray(z, dtype=fnp.complex64), fnp.zeros(2, fnp.complex64).at[0].set(1.0), fnp.astype(z, fnp.bool_)
+    jnp = pytest.importorskip("jax.numpy")
+    with pytest.warns(np.exceptions.ComplexWarning):  # (the oracle: jax warns too)
+        jnp.asarray(jnp.asarray([1 + 2j]), dtype=jnp.float32)
