@@ -127,7 +127,7 @@ def _classify(op: str, it):
             raise _bad_index(op, it)
         return _ARRAY, it
     if isinstance(it, Array):
-        if it.dtype in dtypes.INTEGER and _ctx.interp is not EAGER and staged():
+        if _ctx.interp is not EAGER and it.dtype in dtypes.INTEGER and staged():
             return _ARRAY, it  # read when the program runs, as a traced index is (out of bounds as under jit)
         it = it._concrete(op)
     elif isinstance(it, (list, tuple)):
