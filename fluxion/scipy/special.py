@@ -385,7 +385,11 @@ def logsumexp(a, axis=None, b=None, keepdims: bool = False, return_sign: bool = 
     total = R.reduce_sum(terms, axes)
     m = S.squeeze(m, axes)
     size = E.abs_p.bind(total)
-    out = E.add_p.bind(E.log_p.bind(size), m)
+    # a slice with no terms is -inf, its log taken of 1 instead of 0, so that it sends back no NaN
+    # (a zero cotangent times 1 / 0) to the inputs, as jax's
+    empty = E.eq_p.bind(size, _c(0, size))
+    minus_inf = _c(-np.inf, size)
+    out = E.select_n_p.bind(empty, E.add_p.bind(E.log_p.bind(E.select_n_p.bind(empty, size, _c(1, size))), m), minus_inf)
     if return_sign:
         if cx:  # s / |s|, and 0 for s = 0
             sign = E.div_p.bind(total, convert(_where(E.eq_p.bind(size, _c(0, size)), _c(1, size), size), total.dtype))
@@ -395,7 +399,8 @@ def logsumexp(a, axis=None, b=None, keepdims: bool = False, return_sign: bool = 
         return (_keep(convert(out, real_in, a_in.weak), axes, keepdims),
                 _keep(convert(sign, a_in.dtype, a_in.weak), axes, keepdims))
     if cx:
-        out = E.add_p.bind(E.log_p.bind(total), convert(m, total.dtype))
+        out = E.add_p.bind(E.log_p.bind(E.select_n_p.bind(empty, total, _c(1, total))), convert(m, total.dtype))
+        out = E.select_n_p.bind(empty, out, convert(minus_inf, out.dtype))
     else:
         out = E.select_n_p.bind(E.lt_p.bind(total, _c(0, total)), out, _c(np.nan, out))
     return _keep(convert(out, a_in.dtype, a_in.weak), axes, keepdims)
@@ -529,7 +534,8 @@ def _relative(name: str, x, y, extra):
     inside = E.mul_p.bind(xs, _where(fits, E.log_p.bind(ratio), log_ratio))
     if extra is not None:
         inside = E.add_p.bind(inside, extra(xs, ys))
-    at_zero = _c(0, x) if extra is None else extra(_c(0, x), _where(zero, y, _c(0, y)))
+    # (at x == 0 the x log(x / y) part counts as 0, with derivative 0, as in jax; extra keeps its own)
+    at_zero = _c(0, x) if extra is None else extra(_where(zero, x, _c(0, x)), _where(zero, y, _c(0, y)))
     out = _where(positive, inside, _where(zero, at_zero, _c(np.inf, inside)))
     return _nan_where_nan(out, x, y)
 

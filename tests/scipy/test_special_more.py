@@ -363,3 +363,21 @@ def test_entr_derivatives_are_minus_log_x_minus_one_and_infinite_at_zero():
     h = 1e-12
     assert (sp.entr(h) - sp.entr(0.0)) / h > 20 and first[0] == np.inf
     np.testing.assert_array_equal(np.asarray(fx.jit(fx.vmap(fx.grad(fsp.entr)))(fnp.asarray(x))), first)
+
+
+def test_derivatives_where_a_logsumexp_slice_or_an_entropy_argument_is_empty_or_zero_match_jax():
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    jsp = jax.scipy.special
+    x, mask = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 1.0], [0.0, 0.0]])  # row 1 has no terms
+    for ours, theirs in [(lambda x: fsp.logsumexp(x, axis=1, b=mask)[0], lambda x: jsp.logsumexp(x, axis=1, b=mask)[0]),
+                         (lambda x: fsp.logsumexp(x, b=np.zeros(2)), lambda x: jsp.logsumexp(x, b=np.zeros(2))),
+                         (lambda x: fsp.logsumexp(x, axis=1, b=mask, return_sign=True)[0].sum(),
+                          lambda x: jsp.logsumexp(x, axis=1, b=mask, return_sign=True)[0][0])]:
+        expected = jax.grad(theirs)(x)
+        for transform in (fx.grad, fx.jacfwd, lambda f: fx.jit(fx.grad(f))):
+            np.testing.assert_allclose(np.asarray(transform(ours)(fnp.asarray(x))), expected, rtol=1e-12)
+    for x, y in [(0.0, 1.0), (0.0, 0.0), (1.0, 2.0)]:  # kl_div = rel_entr - x + y, also at x == 0
+        for ours, theirs in [(fsp.kl_div, jsp.kl_div), (fsp.rel_entr, jsp.rel_entr)]:
+            got = fx.grad(ours, argnums=(0, 1))(fnp.float64(x), fnp.float64(y))
+            np.testing.assert_allclose(np.asarray(got), jax.grad(theirs, argnums=(0, 1))(x, y), rtol=1e-12)
