@@ -389,7 +389,8 @@ def logsumexp(a, axis=None, b=None, keepdims: bool = False, return_sign: bool = 
     # (a zero cotangent times 1 / 0) to the inputs, as jax's
     empty = E.eq_p.bind(size, _c(0, size))
     minus_inf = _c(-np.inf, size)
-    out = E.select_n_p.bind(empty, E.add_p.bind(E.log_p.bind(E.select_n_p.bind(empty, size, _c(1, size))), m), minus_inf)
+    out = E.add_p.bind(E.log_p.bind(E.select_n_p.bind(empty, size, _c(1, size))), m)
+    out = E.select_n_p.bind(empty, out, minus_inf)
     if return_sign:
         if cx:  # s / |s|, and 0 for s = 0
             sign = E.div_p.bind(total, convert(_where(E.eq_p.bind(size, _c(0, size)), _c(1, size), size), total.dtype))
