@@ -20,7 +20,8 @@ from ..core.interpreters import push
 from ..core.tree import TreeDef
 from ..ops._ad import instantiate
 from ..transforms.autodiff.checkpoint import remat_call_p
-from ..transforms.autodiff.custom import Forwarding, custom_jvp_call_p, custom_vjp_call_p
+from ..transforms.autodiff.call_primitive import Forwarding
+from ..transforms.autodiff.custom import custom_jvp_call_p, custom_vjp_call_p
 
 
 class _Rebind(Forwarding):

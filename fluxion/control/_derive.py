@@ -29,7 +29,7 @@ from ..ops._ad import Zero, differentiable, instantiate, zeros
 from ..ops._batch import broadcast_batch, moveaxis
 from ..ops.callback import debug_callback_p
 from ..transforms.autodiff.api import _linearize, _unpack
-from ..transforms.autodiff.custom import Forwarding
+from ..transforms.autodiff.call_primitive import Forwarding
 from ..transforms.autodiff.jvp import JVPInterpreter, JVPTracer
 from ..transforms.autodiff.partial_eval import StagingInterpreter
 from ..transforms.batching.interpreter import BatchAxis, BatchInterpreter, BatchTracer

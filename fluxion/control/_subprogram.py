@@ -27,7 +27,7 @@ from ..core.tree import TreeDef
 from ..core.types import ArrayType
 from ..ops import elementwise as E
 from ..ops import shape as S
-from ..transforms.autodiff.custom import CallPrimitive, Forwarding
+from ..transforms.autodiff.call_primitive import CallPrimitive, Forwarding
 from ..transforms.autodiff.partial_eval import StagedTracer, StagingInterpreter
 from ..transforms.passes import cse, dce
 from ._closure import close_over

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..core.interpreters import use
 from ..core.primitive import abstract_eval, transpose_rules
 from ..ops._ad import Zero, instantiate
-from ..transforms.autodiff.custom import CallPrimitive
+from ..transforms.autodiff.call_primitive import CallPrimitive
 from ..transforms.batching.interpreter import BatchInterpreter
 from ._derive import splits, staging_below
 

@@ -46,7 +46,8 @@ from ..ops._ad import Zero, differentiable, instantiate
 from ..ops.collectives import axis_names
 from ..transforms.batching.interpreter import BatchTracer
 from ..transforms.autodiff.api import jvp, vjp
-from ..transforms.autodiff.custom import CallPrimitive, Record, linear_call_jvp
+from ..transforms.autodiff.call_primitive import CallPrimitive, Record
+from ..transforms.autodiff.custom import linear_call_jvp
 from ..transforms.autodiff.reverse_only import taping_a_loop
 from . import while_tape as T
 from ._derive import cached, like, reorder, select_outputs, splits, staging_below, trace_program, zeros_like

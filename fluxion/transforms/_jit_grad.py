@@ -32,7 +32,7 @@ from ._arguments import joined
 from ._convert import converted
 from .autodiff.api import jvp, vjp
 from .autodiff.blocks import EagerJVP, EagerLinearizer
-from .autodiff.custom import CallPrimitive
+from .autodiff.call_primitive import CallPrimitive
 from .autodiff.reverse_only import ReverseOnlyError
 from .autodiff.jvp import JVPTracer
 from .autodiff.partial_eval import StagedTracer

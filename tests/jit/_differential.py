@@ -17,7 +17,7 @@ import fluxion as fx
 import fluxion.backends.xla  # noqa: F401  (fills the lowering table)
 from fluxion.core import dtypes
 from fluxion.core.rules import xla_lowering
-from fluxion.transforms.autodiff.custom import CallPrimitive
+from fluxion.transforms.autodiff.call_primitive import CallPrimitive
 
 _LOW = (dtypes.float16, dtypes.bfloat16)
 

@@ -13,7 +13,7 @@ from _differential import assert_matches
 from fluxion.core.primitive import abstract_eval
 from fluxion.core.rules import xla_lowering
 from fluxion.test_util import check_grads
-from fluxion.transforms.autodiff.custom import CallPrimitive
+from fluxion.transforms.autodiff.call_primitive import CallPrimitive
 
 X = np.array([0.3, 0.7, -0.2])
 T = np.array([1.0, -0.5, 2.0])

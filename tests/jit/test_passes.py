@@ -23,7 +23,7 @@ from fluxion.ops import elementwise as E
 from fluxion.ops import shape as S
 from fluxion.ops._util import define
 from fluxion.ops.sort import sort
-from fluxion.transforms.autodiff.custom import CallPrimitive
+from fluxion.transforms.autodiff.call_primitive import CallPrimitive
 from fluxion.core.rules import effectful as EFFECTFUL
 from fluxion.transforms.passes import cse, dce, fold, optimize, rewrite
 from fluxion.transforms.passes.fold import MAX_FOLDED_ELEMENTS

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...core.program import Literal, Program, Var, sub_programs
-from ...transforms.autodiff.custom import CallPrimitive
+from ...transforms.autodiff.call_primitive import CallPrimitive
 
 GUARDED: dict = {}  # primitive -> its lowering rule where its input may be a NaN known while compiling
 

@@ -18,7 +18,7 @@ from ...core.errors import TracerLeakError, op_error
 from ...core.interpreters import EAGER, push, use
 from ...core.program import Literal, Program
 from ...core.rules import xla_lowering
-from ...transforms.autodiff.custom import CallPrimitive
+from ...transforms.autodiff.call_primitive import CallPrimitive
 from ...transforms.autodiff.partial_eval import StagingInterpreter
 from .folded_nan import GUARDED, may_fold_nan
 

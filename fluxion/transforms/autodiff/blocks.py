@@ -30,7 +30,7 @@ from ...core.transfer import device_put_p
 from ...core.types import ArrayType
 from ...ops._ad import Zero, add_tangents
 from ...ops.shape import broadcast_in_dim_p
-from .custom import CallPrimitive
+from .call_primitive import CallPrimitive
 from .jvp import JVPInterpreter, JVPTracer
 from .partial_eval import StagedTracer, StagingInterpreter
 from .transpose import backward_pass, output_cotangent, transpose_equation

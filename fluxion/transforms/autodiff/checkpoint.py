@@ -37,8 +37,8 @@ from ...ops.barrier import checkpoint_name_p, optimization_barrier
 from ...ops.linalg import dot_general_p
 from .api import _linearize, _unpack
 from .blocks import residuals
-from .custom import (CallPrimitive, Forwarding, Record, Store, Substitute, custom_vjp_call_p, fwd_outputs, in_order,
-                     unpack)
+from .call_primitive import CallPrimitive, Forwarding, Record, Store, Substitute, in_order, unpack
+from .custom import custom_vjp_call_p, fwd_outputs
 from .jvp import JVPInterpreter, JVPTracer
 from .partial_eval import StagingInterpreter
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
-import types
 from typing import Callable, Sequence
 
 import numpy as np
@@ -28,265 +27,15 @@ from ...core import tree
 from ...core.array import Array, Tracer, to_array
 from ...core.errors import (ArgumentTypeError, DTypeError, MissingRuleError, ShapeError, TracerLeakError, a_type,
                             op_error)
-from ...core.interpreters import Interpreter, _ctx, push, use
-from ...core.primitive import Primitive, abstract_eval, transpose_rules
+from ...core.interpreters import _ctx, push, use
+from ...core.primitive import abstract_eval, transpose_rules
 from ...core.types import ArrayType
 from ...ops import elementwise as E
 from ...ops._ad import Zero, differentiable, instantiate, zeros
-from ...ops._batch import to_front
-from ..batching.interpreter import BatchInterpreter, BatchTracer
-from .jvp import JVPInterpreter, JVPTracer
+from .call_primitive import CallPrimitive, Record, Store, Substitute, fun_name, in_order, unpack
+from .jvp import JVPInterpreter
 from .partial_eval import StagingInterpreter
 from .reverse_only import reverse_only, trying_forward_gradient
-
-
-class Forwarding(Interpreter):
-    """An interpreter that looks at each call and passes it on to its parent."""
-
-    def forward(self, prim, args, params):
-        prev = _ctx.interp
-        _ctx.interp = self.parent
-        try:
-            return prim.bind(*args, **params)
-        finally:
-            _ctx.interp = prev
-
-
-class Substitute(Forwarding):
-    """Replaces, in every call it passes on, the tracers of JVP interpreter `owner` by
-    `replace(tracer)` (once per tracer, remembered in `done`).
-
-    A function with a custom rule runs below the interpreter differentiating it, so the
-    values of that interpreter it closes over must be swapped (or refused) before they reach
-    the interpreters below. A nested call of a function-carrying primitive may run its
-    functions further down, out of sight: they are passed on wrapped to run under the same
-    substitution.
-    """
-
-    def __init__(self, owner: JVPInterpreter, replace: Callable, done: dict | None = None):
-        self.owner, self.replace = owner, replace
-        self.done = {} if done is None else done
-
-    def swap(self, args):
-        owner = self.owner
-        if not any(a.__class__ is JVPTracer and a._interp is owner for a in args):
-            return args
-        out = []
-        for a in args:
-            if a.__class__ is JVPTracer and a._interp is owner:
-                hit = self.done.get(id(a))
-                if hit is None:  # the entry keeps `a` alive, so its id stays its own
-                    hit = self.done[id(a)] = (a, self.replace(a))
-                a = hit[1]
-            out.append(a)
-        return out
-
-    def within(self, prim, params: dict) -> dict:
-        """`params` with the functions a call carries made to run under this substitution."""
-        names = getattr(prim, "functions", ())
-        return {k: self._wrap(v) if k in names else v for k, v in params.items()} if names else params
-
-    def _wrap(self, fn):
-        owner, replace, done = self.owner, self.replace, self.done
-
-        @functools.wraps(fn)
-        def run(*args, **kwargs):
-            with push(Substitute(owner, replace, done)):
-                return fn(*args, **kwargs)
-        return run
-
-    def process(self, prim, args, params):
-        return self.forward(prim, self.swap(args), self.within(prim, params))
-
-
-class CallPrimitive(Primitive):
-    """A primitive whose parameters named in `functions` carry Python functions; results are always a tuple.
-
-    Under a JVP interpreter, `jvp(interp, args, params)` handles it (it gets the interpreter,
-    because the function may close over that interpreter's values). A linear staging (the
-    tangents of reverse mode) records it if it is `staged` (a linear primitive with an
-    abstract evaluation, transposed later) and some operand is staged, and passes a call on
-    known values to its parent, which may have a rule for it. Any other interpreter, eager and
-    the staging of a whole function (jit) included, runs `impl(*args, **params)`, which calls
-    the Python function on that interpreter: the call dissolves into the operations it makes,
-    while the values it closes over are still alive (a jitted function's too, where the call's
-    own arguments are constants).
-    """
-
-    __slots__ = ("impl", "jvp", "functions", "staged")
-
-    def __init__(self, name: str, impl: Callable, functions: tuple[str, ...] = (), jvp: Callable | None = None,
-                 staged: bool = False):
-        super().__init__(name, multiple_results=True)
-        self.impl, self.jvp, self.functions, self.staged = impl, jvp, functions, staged
-
-    def bind(self, *args, **params):
-        interp = _ctx.interp
-        if isinstance(interp, Forwarding):
-            return interp.process(self, args, params)
-        if self.jvp is not None and isinstance(interp, JVPInterpreter):
-            return self.jvp(interp, args, params)
-        if self.functions and isinstance(interp, BatchInterpreter):
-            if any(interp.unpack(a)[1] is not None for a in args):
-                return self._batched(interp, args, params)
-            if _differentiating(interp):
-                return self._shared(interp, args, params)
-        if isinstance(interp, StagingInterpreter) and interp.linear:
-            if not any(map(interp.owns, args)):
-                with use(interp.parent):
-                    return self.bind(*args, **params)
-            if self.staged:
-                return interp.process(self, args, params)
-        return self.impl(*args, **params)
-
-    def _batched(self, interp: BatchInterpreter, args, params):
-        """The call made once on the stacked values, its functions run under `interp` (so a
-        rule keeps applying to the batch): every array argument batched along axis 0. Where
-        the call surely runs its function "fun" itself (no derivative is taken below), the
-        arguments no example differs in stay as they are, and so do the outputs that do not
-        depend on the examples, as in a vmap of the function; otherwise every output is batched
-        along axis 0."""
-        size = interp.size
-        unpacked = [interp.unpack(a) for a in args]
-        # (a call surely runs "fun" itself where nothing below takes derivatives or forwards it)
-        dims = [] if "fun" in self.functions and not _differentiating(interp.parent, Forwarding) else None
-        fronts = [None if d is None else to_front(v, d, size) for v, d in unpacked]
-        # the arguments that stay unbatched, told apart from the others by identity where "fun" gets them
-        taken = {id(f) for f in fronts if f is not None}
-        shared = set() if dims is None else {id(v) for (v, d) in unpacked
-                                             if d is None and isinstance(v, Array) and id(v) not in taken}
-        vals = [f if f is not None else v if id(v) in shared else to_front(v, d, size)
-                for (v, d), f in zip(unpacked, fronts)]
-        params = dict(params)
-        for k in self.functions:  # ("fun" gets the call's arguments; the rules get others, all batched)
-            if k in params:
-                params[k] = _per_example(interp, params[k], dims, shared) if k == "fun" else \
-                    _per_example(interp, params[k])
-        with use(interp.parent):
-            outs = self.bind(*vals, **params)
-        if dims and len(dims[0]) == len(outs):
-            return tuple(map(interp.wrap, outs, dims[0]))
-        # (a 0-d output is a number the function returned, which no example differs in)
-        return tuple(interp.wrap(o, 0 if isinstance(o, Array) and o.ndim else None) for o in outs)
-
-    def _shared(self, interp: BatchInterpreter, args, params):
-        """The call on arguments no example differs in, while a derivative is taken below
-        `interp`: passed on as it is (so its rule applies), its outputs unbatched like its
-        arguments. Its functions run under `interp` for the batched values they may close over;
-        where the first to run returns one, the call is made again as `_batched`."""
-        call = _SharedCall(self.name)
-        shared = {k: _shared_example(interp, v, call) if k in self.functions else v for k, v in params.items()}
-        try:
-            with use(interp.parent):
-                return self.bind(*[interp.unpack(a)[0] for a in args], **shared)
-        except _Differs as e:
-            if e.call is not call:
-                raise
-            return self._batched(interp, args, params)
-        finally:
-            call.settled = True
-
-    def inline(self, interp: Interpreter) -> bool:
-        """Whether a call on `interp` surely just runs the function (the fast path of eager calls)."""
-        return not (isinstance(interp, (Forwarding, StagingInterpreter))
-                    or self.jvp is not None and isinstance(interp, JVPInterpreter)
-                    or self.functions and isinstance(interp, BatchInterpreter))
-
-
-def in_order(out):
-    """`out` as a call that binds the primitive gives it: rebuilt from its leaves (dicts by sorted key)."""
-    leaves, structure = tree.flatten(out)
-    return tree.unflatten(structure, leaves)
-
-
-def _differentiating(interp: Interpreter, *also: type) -> bool:
-    """Whether an interpreter below `interp` takes derivatives (or records tangents, to
-    transpose), or is of a type in `also`."""
-    while interp is not None:
-        if isinstance(interp, (JVPInterpreter, *also)) or isinstance(interp, StagingInterpreter) and interp.linear:
-            return True
-        interp = interp.parent
-    return False
-
-
-def _per_example(interp: BatchInterpreter, fn: Callable, dims: list | None = None, shared: set = frozenset()) -> Callable:
-    """`fn` taking stacked values (array leaves batched along axis 0, but those whose `id` is in
-    `shared`, which no example differs in), run per example under `interp`, and returning them
-    stacked; with a list `dims`, its outputs that no example differs in are returned as they
-    are, and `dims` gets each output's axis (0 or None)."""
-    @functools.wraps(fn)
-    def run(*args, **kwargs):
-        # a rule may run later, elsewhere (a checkpointed function in the backward pass): batch on
-        # whatever interpreter is current then, still accepting the values `fn` closes over
-        inner = BatchInterpreter(interp.size, same_as=(interp, *interp.same_as))
-        leaves, structure = tree.flatten((args, kwargs))
-        with push(inner):
-            a, k = tree.unflatten(structure, [BatchTracer(inner, x, 0) if isinstance(x, Array) and id(x) not in shared
-                                              else x for x in leaves])
-            out, out_tree = tree.flatten(fn(*a, **k))
-            out = [inner.unpack(o) if isinstance(o, Array) else (o, None) for o in out]
-        if dims is None:  # (other objects, numbers and functions among residuals, pass as they are)
-            return tree.unflatten(out_tree, [to_front(v, d, interp.size) if isinstance(v, Array) else v for v, d in out])
-        dims.append(tuple(None if d is None else 0 for _, d in out))
-        return tree.unflatten(out_tree, [v if d is None else to_front(v, d, interp.size) for v, d in out])
-    return run
-
-
-class _SharedCall:
-    """One call passed on unbatched by `CallPrimitive._shared`; `settled` once its outputs are
-    given out as unbatched, after which none of its functions may return a batched value."""
-
-    __slots__ = ("name", "settled")
-
-    def __init__(self, name: str):
-        self.name, self.settled = name, False
-
-
-class _Differs(Exception):
-    """A function of the unbatched call `call` returned a value that differs per example (it
-    closes over a batched value) while the call can still be made again batched."""
-
-    def __init__(self, call: _SharedCall):
-        super().__init__(call.name)
-        self.call = call
-
-
-def _shared_example(interp: BatchInterpreter, fn: Callable, call: _SharedCall) -> Callable:
-    """`fn` run under `interp` on arguments and for results that no example differs in."""
-    @functools.wraps(fn)
-    def run(*args, **kwargs):
-        inner = BatchInterpreter(interp.size, same_as=(interp, *interp.same_as))
-        with push(inner):
-            out, out_tree = tree.flatten(fn(*args, **kwargs))
-            out = [inner.unpack(o) if isinstance(o, Array) else (o, None) for o in out]
-        if any(d is not None for _, d in out):
-            if not call.settled:
-                raise _Differs(call)
-            raise op_error(ValueError, call.name, f"{_name(fn)} returned a value that differs per example of "
-                           "vmap while the results it derives from do not: it closes over a batched value that "
-                           "the function's outputs (and residuals) do not depend on",
-                           "pass that value to the function as an argument, or return what is needed of it "
-                           "among the residuals")
-        return tree.unflatten(out_tree, [v for v, _ in out])
-    return run
-
-
-class Record(types.SimpleNamespace):
-    """What one call's linear equation carries (functions, structures, types). It is per call,
-    so it is unhashable on purpose: it must never become the key of a cache."""
-
-    def __repr__(self):
-        return f"<{self.name}>"
-
-
-def unpack(interp: JVPInterpreter, args) -> tuple[list, list]:
-    """Primal values and tangents (Zero where there is none) of `args` under `interp`."""
-    primals, tangents = [], []
-    for a in args:
-        p, t = interp.unpack(a)
-        primals.append(p)
-        tangents.append(Zero(p.aval) if t is None else t)
-    return primals, tangents
 
 
 def _closure_error(kind: str, name: str):
@@ -307,16 +56,6 @@ def _guarded(owner: JVPInterpreter, kind: str, name: str, fn: Callable, *args, *
             return fn(*args, **kwargs)
     except TracerLeakError as e:
         raise _closure_error(kind, name) from e
-
-
-class Store:
-    """A slot a rule fills while it runs (e.g. the output structure, known only then)."""
-
-    __slots__ = ("value",)
-
-
-def _name(fun) -> str:
-    return getattr(fun, "__name__", type(fun).__name__)
 
 
 def _describe(x) -> str:
@@ -402,7 +141,7 @@ class _Custom:
         for n in names:
             if n not in positional:
                 raise op_error(ValueError, self._kind, f"nondiff_argnames names {n!r}, which is not a positional "
-                               f"parameter of {_name(self.fun)} (those are {positional})",
+                               f"parameter of {fun_name(self.fun)} (those are {positional})",
                                "name one of them, or use nondiff_argnums")
         return tuple(positional.index(n) for n in names)
 
@@ -433,15 +172,15 @@ class _Custom:
                 self._signature = False
         if self._signature is False:
             if kwargs:
-                raise op_error(TypeError, self._kind, f"cannot match keyword arguments of {_name(self.fun)} to "
+                raise op_error(TypeError, self._kind, f"cannot match keyword arguments of {fun_name(self.fun)} to "
                                "positions", "pass its arguments positionally")
             return args
         try:
             bound = self._signature.bind(*args, **kwargs)
         except TypeError as e:
-            raise op_error(TypeError, self._kind, f"{_name(self.fun)}: {e}", "call it with its parameters") from None
+            raise op_error(TypeError, self._kind, f"{fun_name(self.fun)}: {e}", "call it with its parameters") from None
         if bound.kwargs:  # (keyword-only parameters left out keep their defaults: the call passes none)
-            raise op_error(TypeError, self._kind, f"{_name(self.fun)} has keyword-only parameters "
+            raise op_error(TypeError, self._kind, f"{fun_name(self.fun)} has keyword-only parameters "
                            f"{sorted(bound.kwargs)}", "make them positional parameters")
         bound.apply_defaults()
         return bound.args
@@ -452,14 +191,14 @@ class _Custom:
         for n in self.nondiff_argnums:
             if not -nargs <= n < nargs:
                 raise op_error(ValueError, self._kind, f"nondiff_argnums {self.nondiff_argnums} is out of range for "
-                               f"{nargs} arguments of {_name(self.fun)}", f"use positions in [0, {nargs - 1}]")
+                               f"{nargs} arguments of {fun_name(self.fun)}", f"use positions in [0, {nargs - 1}]")
         nums = tuple(sorted({n % nargs for n in self.nondiff_argnums}))
         nondiff = tuple(args[n] for n in nums)
         for n, v in zip(nums, nondiff):
             if any(isinstance(leaf, Tracer) for leaf in tree.leaves(v)):
                 if self._kind == "custom_jvp":
                     return self._traced_nondiff(args, nums)
-                raise op_error(TypeError, self._kind, f"argument {n} of {_name(self.fun)} is in nondiff_argnums but "
+                raise op_error(TypeError, self._kind, f"argument {n} of {fun_name(self.fun)} is in nondiff_argnums but "
                                "holds a traced array", "pass arrays as ordinary arguments; nondiff_argnums is for "
                                "Python values such as functions, shapes and flags")
         diff = tuple(a for i, a in enumerate(args) if i not in nums)
@@ -472,7 +211,7 @@ class _Custom:
     def _leaf(self, x) -> Array:
         if isinstance(x, (Array, np.ndarray, np.generic, bool, int, float, complex)):
             return to_array(x)
-        raise op_error(TypeError, self._kind, f"an argument of {_name(self.fun)} holds {a_type(x)}, "
+        raise op_error(TypeError, self._kind, f"an argument of {fun_name(self.fun)} holds {a_type(x)}, "
                        "which is not an array", "list that argument's position in nondiff_argnums")
 
 
@@ -538,8 +277,8 @@ class custom_jvp(_Custom):
         """
         if self.nondiff_argnums:
             raise op_error(TypeError, "custom_jvp", f"defjvps cannot be used with nondiff_argnums (on "
-                           f"{_name(self.fun)})", "write the rule with defjvp, which receives the nondiff arguments")
-        name = _name(self.fun)
+                           f"{fun_name(self.fun)})", "write the rule with defjvp, which receives the nondiff arguments")
+        name = fun_name(self.fun)
 
         def jvp(primals, tangents):
             if len(jvps) != len(primals):
@@ -558,8 +297,8 @@ class custom_jvp(_Custom):
 
     def __call__(self, *args, **kwargs):
         if self._jvp is None:
-            raise op_error(MissingRuleError, "custom_jvp", f"{_name(self.fun)} has no jvp rule",
-                           f"define one with @{_name(self.fun)}.defjvp (or .defjvps) before calling it")
+            raise op_error(MissingRuleError, "custom_jvp", f"{fun_name(self.fun)} has no jvp rule",
+                           f"define one with @{fun_name(self.fun)}.defjvp (or .defjvps) before calling it")
         if custom_jvp_call_p.inline(_ctx.interp):
             return in_order(self.fun(*args, **kwargs))
         return self._bind(custom_jvp_call_p, args, kwargs, fun=self.fun, jvp=self._jvp, zeros=self._zeros)
@@ -632,8 +371,8 @@ class custom_vjp(_Custom):
 
     def __call__(self, *args, **kwargs):
         if self._fwd is None:
-            raise op_error(MissingRuleError, "custom_vjp", f"{_name(self.fun)} has no vjp rule",
-                           f"define one with {_name(self.fun)}.defvjp(fwd, bwd) before calling it")
+            raise op_error(MissingRuleError, "custom_vjp", f"{fun_name(self.fun)} has no vjp rule",
+                           f"define one with {fun_name(self.fun)}.defvjp(fwd, bwd) before calling it")
         if custom_vjp_call_p.inline(_ctx.interp):
             return in_order(self.fun(*args, **kwargs))
         return self._bind(custom_vjp_call_p, args, kwargs, fun=self.fun, fwd=self._fwd, bwd=self._bwd)
@@ -647,7 +386,7 @@ def _jvp_of_call(kind: str, rule: Callable) -> Callable:
     the call runs again later: fluxion.control._closure)."""
     def jvp(interp, args, params):
         primals, tangents = unpack(interp, args)
-        name = _name(params["fun"])
+        name = fun_name(params["fun"])
         closed = params.get("closed", 0)
         if closed and any(map(_live(interp, primals), tangents[:closed])):
             raise _closure_error(kind, name)
@@ -670,7 +409,7 @@ def _live(interp: JVPInterpreter, primals) -> Callable:
 def _custom_jvp_rule(interp, primals, tangents, *, fun, jvp, zeros, nums, nondiff, in_tree, out_tree, closed=0):
     if not zeros:
         tangents = [instantiate(t) for t in tangents]
-    where = f"the jvp rule of {_name(fun)}"
+    where = f"the jvp rule of {fun_name(fun)}"
     result = jvp(*nondiff, tree.unflatten(in_tree, primals), tree.unflatten(in_tree, tangents))
     p_out, t_out = _pair(result, "custom_jvp", where, "(primal_out, tangent_out)")
     p_leaves, p_tree = tree.flatten(p_out)
@@ -696,11 +435,11 @@ def _run_fwd(primals, name, fwd, nums, nondiff, in_tree, out_tree) -> tuple[list
 
 def fwd_outputs(*primals, fun, fwd, nums, nondiff, in_tree, out_tree, **_) -> tuple:
     """A custom_vjp call's outputs as differentiating it computes them: by `fwd`."""
-    return tuple(_run_fwd(primals, _name(fun), fwd, nums, nondiff, in_tree, out_tree)[0])
+    return tuple(_run_fwd(primals, fun_name(fun), fwd, nums, nondiff, in_tree, out_tree)[0])
 
 
 def _custom_vjp_rule(interp, primals, tangents, *, fun, fwd, bwd, nums, nondiff, in_tree, out_tree, closed=0):
-    name = _name(fun)
+    name = fun_name(fun)
     if trying_forward_gradient():
         raise reverse_only(name)
     out_leaves, res = _run_fwd(primals, name, fwd, nums, nondiff, in_tree, out_tree)

@@ -10,7 +10,7 @@ from ...core.interpreters import EAGER, push, use
 from ...core.primitive import Primitive
 from ...core.program import Equation, Literal, Program, Var, has_effects
 from ...ops.barrier import optimization_barrier_p
-from ..autodiff.custom import CallPrimitive
+from ..autodiff.call_primitive import CallPrimitive
 from ..autodiff.partial_eval import StagedTracer, StagingInterpreter
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from ...core.program import Equation, Literal, Program, Var, sub_programs
 from ...core.rules import passed_operands
-from ..autodiff.custom import CallPrimitive
+from ..autodiff.call_primitive import CallPrimitive
 from ._rebuild import literal_array
 
 # the largest constant copied into a sub-program (larger ones stay operands, as one copy)
