@@ -307,8 +307,8 @@ def _log_ratio(z: Array) -> Array:
     near = E.le_p.bind(E.abs_p.bind(u), _c(1 / 16, z))
     un = _where(near, u, _c(0, u))
     series = _poly(un, [(-1) ** k / (k + 1) for k in range(_terms(z, 14, 7))])
-    uf = _where(near, _c(1, u), u)
-    return _where(near, series, E.div_p.bind(E.log1p_p.bind(uf), uf))
+    uf = _where(near, _c(1, u), u)  # (log(z), not log1p(u): z - 1 rounds small z away)
+    return _where(near, series, E.div_p.bind(E.log_p.bind(_where(near, _c(2, z), z)), uf))
 
 
 _spence.defjvps(lambda t, out, z: E.mul_p.bind(t, E.neg_p.bind(_log_ratio(z))))

@@ -66,12 +66,17 @@ def test_gp_log_marginal_likelihood_matches_jax_to_third_order():
 
 def test_spence_derivative_at_one_is_the_limit_of_log_x_over_1_minus_x():
     # spence'(x) = log(x) / (1 - x) -> -1 and spence''(x) -> 1/2 at x = 1 (jax gives 0 and nan)
-    x = _arr([0.3, 1.0, 2.5])
+    # (and near 0, where z - 1 rounds z away: log(z), not log1p(z - 1))
+    x = _arr([1e-30, 1e-17, 0.3, 1.0, 2.5])
     xs = np.asarray(x)
     first = np.where(xs == 1.0, -1.0, np.log(xs) / (1 - np.where(xs == 1.0, 0.0, xs)))
     _assert_eager_and_jit(fx.grad(lambda x: fnp.sum(fsp.spence(x))), x, first, rtol=1e-10)
     second = fx.grad(lambda x: fnp.sum(fx.grad(lambda x: fnp.sum(fsp.spence(x)))(x)))
-    np.testing.assert_allclose(np.asarray(second(x))[1], 0.5, rtol=1e-8)
+    np.testing.assert_allclose(np.asarray(second(x))[3], 0.5, rtol=1e-8)
+    small = np.float32([1e-8, 1e-5])
+    grads = fx.vmap(fx.grad(fsp.spence))(fnp.asarray(small))
+    wide = small.astype(np.float64)
+    np.testing.assert_allclose(grads, np.log(wide) / (1 - wide), rtol=1e-6)
 
 
 def test_dot_product_attention_with_shared_kv_head_matches_an_explicit_float64_reference():
