@@ -29,7 +29,8 @@ factors' bound adds eps times the size of the logarithms they are exponentials o
 from a, b and c (c - a, 1 - s, ...) carry bounds of their rounding (exact, by Knuth's two-sum), which
 near a pole of a gamma function or of a series' terms (a non-positive integer) moves them by
 rounding / distance relative: without it, near-integer parameters give confident wrong values. At x = 1 the Gauss
-sum Gamma(c) Gamma(s) / (Gamma(c - a) Gamma(c - b)) for s > 0 (inf for s <= 0, as SciPy).
+sum Gamma(c) Gamma(s) / (Gamma(c - a) Gamma(c - b)) for s > 0 (for s <= 0 infinite with the sign of
+Gamma(c) / (Gamma(a) Gamma(b)), as SciPy).
 
 A polynomial (a or b = -n, n < 1500, and c no pole or one below it, as SciPy) where no bound is met (at a
 zero of it, say) is the candidate with the smallest absolute bound (its power series in x is one,
@@ -438,15 +439,18 @@ def _hyp2f1(a: Array, b: Array, c: Array, x: Array) -> Array:
     a_s, b_s, x_s = (_where(usable, v, zero) for v in (a, b, x))
     c_s = _where(usable, c, one)
     out, least, series = _core(a_s, b_s, c_s, x_s)
-    # at x = 1 the Gauss sum Gamma(c) Gamma(s) / (Gamma(c - a) Gamma(c - b)) for s = c - a - b > 0, inf
-    # otherwise (as SciPy); for a polynomial also for s <= 0 (Chu-Vandermonde), where c and s are no poles
+    # at x = 1 the Gauss sum Gamma(c) Gamma(s) / (Gamma(c - a) Gamma(c - b)) for s = c - a - b > 0, else
+    # infinite with the sign of Gamma(c) / (Gamma(a) Gamma(b)), that of 2F1's growth towards 1 (as SciPy);
+    # for a polynomial also for s <= 0 (Chu-Vandermonde), where c and s are no poles
     s = E.sub_p.bind(E.sub_p.bind(c_s, a_s), b_s)
     s_pos = E.gt_p.bind(s, zero)
     gauss_ok = E.and_p.bind(E.not_p.bind(_pole(c_s)),
                             E.or_p.bind(s_pos, E.and_p.bind(polynomial, E.not_p.bind(_pole(s)))))
     c_g, s_g = _where(gauss_ok, c_s, one), _where(gauss_ok, s, one)
     log, sign, _ = _log_gamma_ratio([c_g, s_g], [E.sub_p.bind(c_g, a_s), E.sub_p.bind(c_g, b_s)])
-    gauss = _where(gauss_ok, _signed_exp(log, sign), _c(np.inf, x))
+    growth = E.mul_p.bind(_gammasgn(c_s), E.mul_p.bind(_reciprocal_sign(a_s), _reciprocal_sign(b_s)))
+    inf = E.mul_p.bind(_where(E.eq_p.bind(growth, zero), one, growth), _c(np.inf, x))
+    gauss = _where(gauss_ok, _signed_exp(log, sign), inf)
     at_one = E.eq_p.bind(x, one)
     # a polynomial where no branch bounds its error: that sum at x = 1, else the branch with the smallest
     # absolute bound (its series in x is one of them); where c is a pole, always its series (the
@@ -487,8 +491,8 @@ def hyp2f1(a, b, c, x) -> Array:
     integer) at every real x: where no branch bounds its error, the one with the smallest absolute
     bound (where c is a pole, their finite sum, which like SciPy's loses digits where its terms
     cancel). At x = 1 the Gauss sum
-    Gamma(c) Gamma(c - a - b) / (Gamma(c - a) Gamma(c - b)) for c > a + b (and for polynomials), inf
-    otherwise; inf where c is a pole of the gamma function (as SciPy), unless a or b is an integer from c to 0
+    Gamma(c) Gamma(c - a - b) / (Gamma(c - a) Gamma(c - b)) for c > a + b (and for polynomials), otherwise
+    inf with the sign of Gamma(c) / (Gamma(a) Gamma(b)), that of 2F1 just below 1; inf where c is a pole of the gamma function (as SciPy), unless a or b is an integer from c to 0
     (then the polynomial: SciPy gives (1 - x)**-b for a = c); NaN at infinite arguments.
     dF/dx = (a b / c) 2F1(a + 1, b + 1; c + 1; x); there is no derivative in a, b or c
     (differentiating in them raises an error naming the fix).

@@ -89,6 +89,18 @@ def test_edges():
     assert fsp.hyp2f1(np.float32(1), 1.0, 2.0, 0.5).dtype == np.float32
 
 
+def test_divergence_at_one_has_the_sign_of_the_growth_towards_one():
+    # for c - a - b <= 0, 2F1 at x = 1 is infinite with the sign it takes just below 1 (SciPy's, but for
+    # c - a - b rounded near 0, where SciPy's sign is wrong)
+    rng = np.random.default_rng(12)
+    a, b, c = (np.round(rng.uniform(-5, 5, 400), 1) for _ in range(3))
+    a, b, c = (v[(c - a - b < -1e-9) & (np.abs(c - np.round(c)) > 0.05)][:40] for v in (a, b, c))
+    got = np.asarray(fsp.hyp2f1(a, b, c, np.ones_like(a)))
+    np.testing.assert_array_equal(got, np.sign(_reference(a, b, c, np.full_like(a, 1 - 1e-25))) * inf)
+    np.testing.assert_array_equal(np.asarray(fx.jit(fsp.hyp2f1)(a, b, c, np.ones_like(a))), got)
+    assert float(fsp.hyp2f1(*np.float64([0.5, 0.5, -0.5, 1]))) == float(fsp.hyp2f1(*np.float64([-2.4, 2.7, 0.3, 1]))) == -inf
+
+
 def test_jit_and_vmap_match_eager():
     rng = np.random.default_rng(5)
     a, b, c = rng.uniform(-5, 5, 24), rng.uniform(-5, 5, 24), rng.uniform(0.5, 8, 24)
