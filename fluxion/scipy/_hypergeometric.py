@@ -1,7 +1,7 @@
 """Kummer's confluent hypergeometric function M(a, b, x) = 1F1(a; b; x) of fluxion.scipy.special.hyp1f1,
 for real a, b and x, computed in float64.
 
-x < 0 is carried to y = -x > 0 by Kummer's transformation M(a, b, x) = e**x M(b - a, b, -x), so both
+x < 0 is carried to y = -x > 0 by Kummer's transformation M(a, b, x) = e**x M(b - a, b, -x), so the
 branches below see y = |x| and c = a or b - a:
 
 - the power series sum over k of (c)_k / (b)_k y**k / k!, a loop of 1500 terms, whose terms are
@@ -13,14 +13,17 @@ branches below see y = |x| and c = a or b - a:
   + cos(pi c) y**(-c) / Gamma(b - c) S2] with S1 = sum (b - c)_k (1 - c)_k / (k! y**k) and S2 = sum
   (c)_k (c - b + 1)_k / (k! (-y)**k), 80 terms each, where the rounding of their terms and their last
   terms, weighted by their factors, stay below 100 ulps of the result; for x < 0 the factor e**x is
-  folded into the exponents, so nothing overflows that the result does not.
+  folded into the exponents, so nothing overflows that the result does not;
+- for c < 0, where the series' terms alternate, the recurrence in a (DLMF 13.3.1), a loop of 1500 steps
+  down from M(c0) and M(c0 - 1) at c's fractional part c0 in (0, 1], whose series cancel little: it
+  keeps most of the digits that c's own series loses, and serves where the solutions it combines
+  cancel no more than 300 times (to some 1e-12 relative, the rounding of the starting series' terms).
 
 A polynomial (a = -n, n < 1500, and b no pole or one below a, as SciPy) is its series in x itself (Kummer's
 series need not stop before a pole b), where that keeps its digits or for x < 0; otherwise, for x > 0,
-where its terms alternate, the recurrence in a (DLMF 13.3.1) from M(0, b, x) = 1 and M(-1, b, x), a loop
-of 1500 steps: it keeps the digits that the series loses to cancellation, and is given whatever its error.
+the recurrence, whatever its error (so is e**x times one, b - a = -n for x < 0).
 
-Other elements that neither branch serves are NaN: rather no value than a wrong one. dM/dx =
+Other elements that no branch serves are NaN: rather no value than a wrong one. dM/dx =
 (a / b) M(a + 1, b + 1, x), given by `custom_jvp` with the derivatives in a and b, series of their own
 (`_kummer_parameters.py`).
 """
@@ -49,9 +52,10 @@ _ASYMPTOTIC_CANCELLATION = 100.0  # the error bound, in ulps of the result
 _NEAR_ZERO_CANCELLATION = 1e4  # the most cancellation accepted where nothing else serves (near a zero of M)
 
 
-def _series(c: Array, b: Array, y: Array) -> tuple[Array, Array, Array]:
-    """The power series of M(c, b, y) for y >= 0, whether it is accurate, and whether it is as
-    accurate as a value near a zero of M can be (its terms' digits, not the value's)."""
+def _series(c: Array, b: Array, y: Array) -> tuple[Array, Array, Array, Array]:
+    """The power series of M(c, b, y) for y >= 0, whether it is accurate, whether it is as
+    accurate as a value near a zero of M can be (its terms' digits, not the value's), and the sum of
+    its terms' moduli (inf where it has not converged)."""
     count, cancellation = _COUNT, _CANCELLATION
     one = _c(1, y)
 
@@ -76,7 +80,7 @@ def _series(c: Array, b: Array, y: Array) -> tuple[Array, Array, Array]:
     converged = E.and_p.bind(converged, E.is_finite_p.bind(moduli))
     ok, near_zero = (E.and_p.bind(converged, E.le_p.bind(moduli, E.mul_p.bind(size, _c(most, y))))
                      for most in (cancellation, _NEAR_ZERO_CANCELLATION))
-    return total, ok, near_zero
+    return total, ok, near_zero, _where(converged, moduli, _c(np.inf, y))
 
 
 def _asymptotic_sum(p: Array, q: Array, v: Array, count: int) -> tuple[Array, Array]:
@@ -133,23 +137,35 @@ def _asymptotic(c: Array, b: Array, y: Array, positive: Array) -> tuple[Array, A
     return out, E.le_p.bind(err, bound)
 
 
-def _recurrence(n: Array, b: Array, x: Array) -> Array:
-    """M(-n, b, x) for integers 0 <= n < _COUNT, by the recurrence in a (DLMF 13.3.1)
-    (b + k) M(-k - 1) = (2k + b - x) M(-k) - k M(1 - k) from M(0) = 1 and M(-1) = 1 - x / b, which keeps
-    the digits that the series loses to cancellation for x > 0."""
-    one = _c(1, x)
+def _recurrence(c: Array, b: Array, y: Array, top: tuple[Array, Array], start: tuple[Array, Array]
+                ) -> tuple[Array, Array]:
+    """M(c, b, y) for -_COUNT < c < 0 by the recurrence in a (DLMF 13.3.1), (b - a) M(a - 1) =
+    a M(a + 1) - (2a - b + y) M(a), down from M(c0) and M(c0 - 1) at c0 = c + 1 - ceil(c) in (0, 1], given
+    with their series' sums of moduli as `top` and `start` (for b > 0 no step divides by 0; at c0 = 1,
+    M(0) = 1 and the first step takes no M(1)); and the cancellation it suffers: for M = P M(c0) +
+    Q M(c0 - 1), (|P| moduli(c0) + |Q| moduli(c0 - 1)) / |M|."""
+    (top, top_moduli), (start, start_moduli) = top, start
+    a0 = E.sub_p.bind(c, E.ceil_p.bind(c))  # c0 - 1
+    n = E.sub_p.bind(a0, c)
+    one, zero = _c(1, y), _c(0, y)
 
     def step(k, state):
-        before, current = state
-        kf = convert(k, x.dtype)
-        factor = E.sub_p.bind(E.add_p.bind(E.mul_p.bind(_c(2, x), kf), b), x)
-        following = E.div_p.bind(E.sub_p.bind(E.mul_p.bind(factor, current), E.mul_p.bind(kf, before)),
-                                 E.add_p.bind(b, kf))
+        kf = convert(k, y.dtype)
+        a = E.sub_p.bind(a0, kf)
+        factor, divisor = E.add_p.bind(E.sub_p.bind(E.mul_p.bind(_c(2, y), a), b), y), E.sub_p.bind(b, a)
         more = E.lt_p.bind(kf, n)
-        return _where(more, current, before), _where(more, following, current)
+        out = []
+        for above, current in zip(state[::2], state[1::2]):
+            below = E.div_p.bind(E.sub_p.bind(E.mul_p.bind(a, above), E.mul_p.bind(factor, current)), divisor)
+            out += [_where(more, current, above), _where(more, below, current)]
+        return tuple(out)
 
-    _, out = fori_loop(1, _COUNT, step, (S.broadcast_to(one, x.shape), E.sub_p.bind(one, E.div_p.bind(x, b))))
-    return _where(E.eq_p.bind(n, _c(0, n)), one, out)
+    # the values, and the solutions P and Q from (1, 0) and (0, 1)
+    state = (top, start, S.broadcast_to(one, y.shape), S.broadcast_to(zero, y.shape),
+             S.broadcast_to(zero, y.shape), S.broadcast_to(one, y.shape))
+    _, out, _, p, _, q = fori_loop(0, _COUNT, step, state)
+    moduli = E.add_p.bind(E.mul_p.bind(E.abs_p.bind(p), top_moduli), E.mul_p.bind(E.abs_p.bind(q), start_moduli))
+    return out, E.div_p.bind(moduli, E.abs_p.bind(out))
 
 
 @custom_jvp
@@ -170,20 +186,31 @@ def _hyp1f1(a: Array, b: Array, x: Array) -> Array:
     # (a polynomial's series is taken in x itself: Kummer's series need not stop before a pole b)
     direct = E.or_p.bind(positive, polynomial)
     c = _where(direct, a_ok, E.sub_p.bind(b_ok, a_ok))
-    total, series_ok, near_zero = _series(c, b_ok, _where(polynomial, xs, y))
+    # the series of M(c), and of M(c0) and M(c0 - 1) that start the recurrence in a for c < 0
+    below = E.sub_p.bind(c, E.ceil_p.bind(c))  # c0 - 1
+    rows = [S.expand_dims(v, (0,)) for v in (c, E.add_p.bind(below, one), below)]
+    stacked = (S.broadcast_to(v, (3,) + shape) for v in (b_ok, _where(polynomial, xs, y)))
+    totals, oks, near_zeros, moduli = ([S.squeeze(S.slice_in_dim(v, i, i + 1), (0,)) for i in range(3)]
+                                       for v in _series(S.concatenate(rows, 0), *stacked))
+    total, series_ok, near_zero = totals[0], oks[0], near_zeros[0]
+    # for c < 0 where the series cancels, the recurrence where it cancels no more than the series may; for
+    # an integer c (a polynomial) whatever it cancels (its first step takes no M(1), which b may make inf)
+    integer = E.eq_p.bind(below, zero)
+    top = (_where(integer, zero, totals[1]), _where(integer, zero, moduli[1]))
+    recurrence, cancellation = _recurrence(c, b_ok, y, top, (totals[2], moduli[2]))
+    steps = E.and_p.bind(E.lt_p.bind(c, zero), E.gt_p.bind(c, _c(-_COUNT, c)))  # (the loop's length)
+    recurrence_ok = E.and_p.bind(steps, E.or_p.bind(integer, E.le_p.bind(cancellation, _c(_CANCELLATION, y))))
     # Kummer's factor e**x, where x < 0 (no overflow: the series serves y below exp's range)
-    series = _where(direct, total, E.mul_p.bind(total, E.exp_p.bind(xs)))
+    series, recurrence = (_where(direct, v, E.mul_p.bind(v, E.exp_p.bind(xs))) for v in (total, recurrence))
     far = E.ge_p.bind(y, _c(_ASYMPTOTIC_FROM, y))
     y_far = _where(far, y, _c(_ASYMPTOTIC_FROM, y))
     asymptotic, asymptotic_ok = _asymptotic(c, b_ok, y_far, positive)
     use_asymptotic = E.and_p.bind(E.and_p.bind(far, asymptotic_ok), E.not_p.bind(series_ok))
     # near a zero of M the series cancels to a small result: it is still right to the digits of its terms
     fallback = _where(E.and_p.bind(near_zero, E.not_p.bind(far)), series, _c(np.nan, x))
-    out = _where(series_ok, series, _where(use_asymptotic, asymptotic, fallback))
+    out = _where(series_ok, series, _where(use_asymptotic, asymptotic, _where(recurrence_ok, recurrence, fallback)))
     # a polynomial is its series where that keeps its digits, or for x < 0 (where its terms have one sign
-    # for b > 0); else, for x > 0, where its terms alternate, it comes from the recurrence in a
-    n = _where(polynomial, E.neg_p.bind(a_ok), zero)
-    recurrence = _recurrence(n, b_ok, xs)
+    # for b > 0); else, for x > 0, where its terms alternate, it comes from the recurrence, whatever its error
     out = _where(polynomial, _where(E.or_p.bind(series_ok, E.le_p.bind(xs, zero)), total, recurrence), out)
     # 1 at x = 0 and a = 0
     out = _where(E.or_p.bind(E.eq_p.bind(x, zero), E.eq_p.bind(a, zero)), one, out)
@@ -229,9 +256,10 @@ def hyp1f1(a, b, x) -> Array:
     Computed in float64 and rounded once. Guaranteed (to about 1e-13 relative) for 0 < b <= 50,
     |a| <= 50, |x| <= 700 where the terms of its series do not alternate: a >= 0 for x >= 0, a <= b
     for x < 0. Elsewhere (where 1F1 may have zeros, and for b < 0) a value is given only where the
-    series or the asymptotic expansion bounds its own error below a few hundred ulps; otherwise the
-    result is NaN rather than a wrong value. Polynomials (a a non-positive integer) at every x, by the
-    series or a recurrence in a, like SciPy's to some ulps where their terms cancel (more for b < 0).
+    series, the asymptotic expansion or a recurrence in a bounds its own error (some hundred ulps;
+    for the recurrence, to some 1e-12 relative); otherwise the result is NaN rather than a wrong value.
+    Polynomials (a a non-positive integer) at every x, by the series or a recurrence in a, like SciPy's
+    to some ulps where their terms cancel (more for b < 0).
     1 at x = 0 or a = 0; inf where b is a pole of the gamma function, unless a is an integer from b to 0
     (as SciPy: then the polynomial); the limits at x = +-inf.
     dM/dx = (a / b) 1F1(a + 1; b + 1; x); the derivatives in a and b are series of their own, given

@@ -158,3 +158,20 @@ def test_values_near_a_zero_of_m_for_negative_x_are_finite_and_match_scipy():
     assert np.isfinite(got).all() and (np.abs(want) < 3e-3).sum() >= 2  # (some points lie near a zero)
     np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-16)
     np.testing.assert_allclose(np.asarray(fx.jit(fsp.hyp1f1)(a, b, x)), want, rtol=1e-10, atol=1e-16)
+
+
+def test_where_the_series_terms_alternate_the_recurrence_in_a_gives_values():
+    # a > b for x < 0 and a < 0 for x > 0: Kummer's c = b - a or a is negative, and its series cancels;
+    # the recurrence in a from c's fractional part serves most of them (all were NaN, the first exactly 0)
+    rng = np.random.default_rng(3)
+    b, x = rng.uniform(0.05, 50, 300), rng.uniform(-30, 30, 300)
+    a = np.where(x < 0, b + rng.uniform(0, 50, 300), -rng.uniform(0, 50, 300))
+    a, b, x = (np.concatenate([v, w]) for v, w in zip((a, b, x), ([20, 50, 10], [1, 1, 0.5], [-5, -1, -10])))
+    want = _reference(a, b, x)
+    got = np.asarray(fsp.hyp1f1(a, b, x))
+    given = ~np.isnan(got)
+    assert given.mean() > 0.8 and given[-3:].all() and float(fsp.hyp1f1(*np.float64([2, 1, -1]))) == 0
+    np.testing.assert_allclose(got[given], want[given], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(np.asarray(fx.jit(fsp.hyp1f1)(a, b, x)), got, rtol=1e-13, atol=0)
+    # beyond the recurrence's 1500 steps: NaN, not the value some steps short
+    assert np.isnan(np.asarray(fsp.hyp1f1(np.float64([-1600.5, 1601.5]), 1.0, np.float64([1, -1])))).all()
