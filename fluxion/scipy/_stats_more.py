@@ -96,15 +96,21 @@ def _pareto() -> SimpleNamespace:
 
 
 def _log_normal_mass(lo, hi):
-    """log(ndtr(hi) - ndtr(lo)) for lo < hi, keeping its digits in both tails."""
+    """log(ndtr(hi) - ndtr(lo)) for lo < hi, keeping its digits in both tails and near 0."""
     flip = lo > 0  # the upper tail, by symmetry, as log(ndtr(-lo) - ndtr(-hi))
     lo, hi = fnp.where(flip, -hi, lo), fnp.where(flip, -lo, hi)
-    tail = hi <= 0  # both in the lower tail: the larger mass times 1 - the ratio of the two
+    tail = hi <= -1  # both in the lower tail: the larger mass times 1 - the ratio of the two
     lo_t, hi_t = _safe(tail, lo, -2), _safe(tail, hi, -1)
     log_hi = sp.log_ndtr(hi_t)
-    in_tail = log_hi + log1mexp(log_hi - sp.log_ndtr(lo_t))
-    lo_m, hi_m = _safe(tail, -1, lo), _safe(tail, 1, hi)  # around 0: 1 - the two tails, each below 1/2
-    return fnp.where(tail, in_tail, fnp.log1p(-sp.ndtr(lo_m) - sp.ndtr(-hi_m)))
+    in_tail = fnp.where(log_hi == -math.inf, -math.inf, log_hi + log1mexp(log_hi - sp.log_ndtr(lo_t)))
+    wide = (lo <= -1) & (hi >= 1)  # 1 - the two tails, each below 1/2
+    lo_w, hi_w = _safe(wide, lo, -1), _safe(wide, hi, 1)
+    around = fnp.log1p(-sp.ndtr(lo_w) - sp.ndtr(-hi_w))
+    # else (an end within 1 of 0) half the difference of erfs, a sum where 0 is inside: no cancellation
+    # where the interval is narrow around 0, nor for an end at 0
+    near = ~(tail | wide)
+    lo_n, hi_n = (_safe(near, v, d) * (1 / math.sqrt(2)) for v, d in ((lo, -1), (hi, 1)))
+    return fnp.where(tail, in_tail, fnp.where(wide, around, fnp.log(0.5 * (sp.erf(hi_n) - sp.erf(lo_n)))))
 
 
 def _between(a, b):
