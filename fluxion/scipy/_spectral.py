@@ -20,6 +20,7 @@ from ..core.array import Array
 from ..core.errors import ShapeError, op_error
 from ..numpy._convert import convert
 from ..ops._util import axis_index
+from ..transforms.batching import vmap
 
 __all__ = ["csd", "detrend", "istft", "stft", "welch"]
 
@@ -304,6 +305,7 @@ def csd(x, y, fs=1.0, window="hann", nperseg: int | None = None, noverlap: int |
     Args as `stft`'s (no boundary extension or padding; `nperseg` defaults to 256 samples for a
     named window), and:
       y: the second signal; the shorter one is zero-padded, the other axes broadcast.
+      detrend: as `stft`'s, but a function takes one segment (samples on its last axis), as SciPy's.
       scaling: "density" (per unit frequency, V**2/Hz) or "spectrum" (V**2).
       average: "mean" or "median" (of the real and imaginary parts, divided by SciPy's bias).
 
@@ -336,7 +338,9 @@ def welch(x, fs=1.0, window="hann", nperseg: int | None = None, noverlap: int | 
 def _welch(op, x, y, fs, window, nperseg, noverlap, nfft, detrend, return_onesided, scaling, axis, average):
     _choice(op, "scaling", scaling, ("density", "spectrum"))
     _choice(op, "average", average, ("mean", "median"))
-    if not (detrend is False or callable(detrend)):
+    if callable(detrend):  # (SciPy's takes one segment at a time, with its leading axes; stft's takes all)
+        detrend = vmap(detrend, in_axes=-2, out_axes=-2)
+    elif detrend is not False:
         _choice(op, "detrend", detrend, _DETRENDS)
     x = _inexact(x)
     axis = operator.index(axis)

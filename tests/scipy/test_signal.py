@@ -117,7 +117,8 @@ def test_detrend_matches_scipy():
 
 SPECTRAL = [{"nperseg": 8}, {"nperseg": 8, "noverlap": 2, "nfft": 11}, {"nperseg": 5, "detrend": "linear", "fs": 2.0},
             {"nperseg": 4, "return_onesided": False}, {"window": "hamming", "nperseg": 8, "detrend": False},
-            {"window": np.arange(1.0, 5.0), "fs": 3.0}, {"nperseg": 7, "scaling": "spectrum"}, {}]
+            {"window": np.arange(1.0, 5.0), "fs": 3.0}, {"nperseg": 7, "scaling": "spectrum"}, {},
+            {"nperseg": 6, "detrend": lambda segment: segment - segment.mean()}]  # (called on each segment)
 
 
 @pytest.mark.parametrize("kwargs", SPECTRAL, ids=str)
