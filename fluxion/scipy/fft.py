@@ -157,7 +157,7 @@ def dctn(x, type: int = 2, s: Sequence[int] | None = None, axes: Sequence[int] |
     >>> sfft.dctn(fnp.ones((2, 2))).tolist()
     [[16.0, 0.0], [0.0, 0.0]]
     """
-    return _transform("dctn", x, type, s, _axes(axes), norm, orthogonalize, False)
+    return _transform("dctn", x, type, _sequence(s), _sequence(axes), norm, orthogonalize, False)
 
 
 def idctn(x, type: int = 2, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
@@ -169,9 +169,9 @@ def idctn(x, type: int = 2, s: Sequence[int] | None = None, axes: Sequence[int] 
     >>> sfft.idctn(fnp.asarray([[16.0, 0.0], [0.0, 0.0]])).tolist()
     [[1.0, 1.0], [1.0, 1.0]]
     """
-    return _transform("idctn", x, type, s, _axes(axes), norm, orthogonalize, True)
+    return _transform("idctn", x, type, _sequence(s), _sequence(axes), norm, orthogonalize, True)
 
 
-def _axes(axes):
-    """SciPy also takes a single integer axis."""
-    return (operator.index(axes),) if one_int(axes) else axes
+def _sequence(ints):
+    """SciPy also takes a single integer for `s` and `axes`."""
+    return (operator.index(ints),) if one_int(ints) else ints

@@ -62,7 +62,8 @@ def test_transforms_along_any_axis_match_scipy(name):
 @pytest.mark.parametrize("name", ["dctn", "idctn"])
 def test_n_dimensional_transforms_match_scipy(name, type):
     for (s, axes, norm), seed in zip([((None, None, None)), ((3, 6), (0, 2), "ortho"), (None, (1,), "forward"),
-                                      ((7,), None, None), ((4,), -2, "backward"), (None, (-1, 0), "ortho")],
+                                      ((7,), None, None), ((4,), -2, "backward"), (None, (-1, 0), "ortho"),
+                                      (6, 0, None), (5, (1,), "ortho")],
                                      itertools.count()):
         for dtype in (np.float64, np.complex64):
             x = rand((3, 4, 5), seed, dtype)
