@@ -130,7 +130,10 @@ def _t() -> SimpleNamespace:
     def log_standard(y, df):
         finite = fnp.isfinite(df)
         df = _safe(finite, df, 1)
-        t = -sp.betaln(df / 2, 0.5) - 0.5 * fnp.log(df) - (df + 1) / 2 * fnp.log1p(y * y / df)
+        r = y / fnp.sqrt(df)
+        big = fnp.abs(r) > 1e10  # log1p(r**2) is 2 log|r| to all digits (and r**2 may overflow)
+        log1p_r2 = fnp.where(big, 2 * fnp.log(fnp.abs(_safe(big, r, 1))), fnp.log1p(_safe(big, 1, r) ** 2))
+        t = -sp.betaln(df / 2, 0.5) - 0.5 * fnp.log(df) - (df + 1) / 2 * log1p_r2
         return fnp.where(finite, t, -0.5 * y * y - 0.5 * LOG_2PI)
 
     def tail(y, df):
