@@ -119,9 +119,10 @@ SPECTRAL = [{"nperseg": 8}, {"nperseg": 8, "noverlap": 2, "nfft": 11}, {"nperseg
             {"nperseg": 4, "return_onesided": False}, {"window": "hamming", "nperseg": 8, "detrend": False},
             {"window": np.arange(1.0, 5.0), "fs": 3.0}, {"nperseg": 7, "scaling": "spectrum"}, {},
             {"nperseg": 6, "detrend": lambda segment: segment - segment.mean()}]  # (called on each segment)
+_SPECTRAL_ID = lambda kwargs: str({k: getattr(v, "__name__", v) for k, v in kwargs.items()})  # noqa: E731
 
 
-@pytest.mark.parametrize("kwargs", SPECTRAL, ids=str)
+@pytest.mark.parametrize("kwargs", SPECTRAL, ids=_SPECTRAL_ID)
 def test_welch_and_csd_match_scipy(kwargs):
     for n, average, dtype in itertools.product([1, 2, 7, 16, 33], ["mean", "median"], [np.float64, np.float32]):
         x, y = rand((2, n), n, dtype), rand((2, n - 1 if n > 1 else 1), n + 1, dtype)
@@ -142,7 +143,7 @@ def test_welch_and_csd_match_scipy(kwargs):
 @pytest.mark.parametrize("kwargs", SPECTRAL + [{"nperseg": 8, "boundary": "even"}, {"nperseg": 7, "boundary": "odd",
                                                                                       "padded": False},
                                                {"nperseg": 6, "boundary": "constant"}, {"nperseg": 6, "boundary": None},
-                                               {"nperseg": 6, "scaling": "psd"}], ids=str)
+                                               {"nperseg": 6, "scaling": "psd"}], ids=_SPECTRAL_ID)
 def test_stft_and_istft_match_scipy(kwargs):
     kwargs = {k: v for k, v in kwargs.items() if k != "average"}
     if kwargs.get("scaling") == "spectrum":
