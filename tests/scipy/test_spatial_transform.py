@@ -47,6 +47,25 @@ def test_conversions_match_scipy_both_ways():
                                    SciRotation.from_rotvec(v).as_rotvec(), atol=1e-15)
 
 
+def test_matrices_that_are_not_orthogonal_give_the_nearest_rotation_as_scipy():
+    rng = np.random.default_rng(4)
+    m = SciRotation.from_quat(Q).as_matrix()
+    given = np.concatenate([3 * m, 0.5 * m, m + 1e-2 * rng.standard_normal(m.shape)])
+    _same_rotation(Rotation.from_matrix(fnp.asarray(given)).as_quat(), SciRotation.from_matrix(given).as_quat())
+    _same_rotation(fx.jit(lambda a: Rotation.from_matrix(a).as_quat())(fnp.asarray(given)),
+                   SciRotation.from_matrix(given).as_quat())
+    # assume_valid skips it (SciPy's keyword): then the scaled matrix gives another rotation
+    assert not np.allclose(np.abs(np.asarray(Rotation.from_matrix(fnp.asarray(3 * m), assume_valid=True).as_quat())),
+                           np.abs(SciRotation.from_quat(Q).as_quat()), atol=1e-3)
+    # derivatives through it, at a rotation (where the SVD's would be undefined) and off one
+    w = rng.standard_normal((3, 3))
+    f = lambda a: fnp.sum(Rotation.from_matrix(a).apply(fnp.asarray([0.3, -1.0, 2.0])) * fnp.asarray([1.0, 2.0, 3.0]))
+    for a in (m[0], given[-1]):
+        h = 1e-6
+        central = (float(f(fnp.asarray(a + h * w))) - float(f(fnp.asarray(a - h * w)))) / (2 * h)
+        np.testing.assert_allclose(float(fnp.sum(fx.grad(f)(fnp.asarray(a)) * w)), central, rtol=1e-6)
+
+
 @pytest.mark.parametrize("seq", SEQUENCES)
 def test_euler_angles_match_scipy(seq):
     theirs = SciRotation.from_quat(Q)
