@@ -157,7 +157,8 @@ def mode(a, axis: int | None = 0, nan_policy: str = "propagate", keepdims: bool 
     a = fnp.asarray(a)
     x = fnp.ravel(a) if axis is None else fnp.moveaxis(fnp.atleast_1d(a), axis, -1)
     if x.shape[-1] == 0:
-        values, counts = fnp.full(x.shape[:-1], math.nan), fnp.zeros(x.shape[:-1], dtype=fnp.int64)
+        nan_dtype = x.dtype if fnp.issubdtype(x.dtype, fnp.floating) else None
+        values, counts = fnp.full(x.shape[:-1], math.nan, nan_dtype), fnp.zeros(x.shape[:-1], dtype=fnp.int64)
     else:
         s = fnp.sort(x, axis=-1)
         first, last, _ = _runs(s, nan_equal=True)

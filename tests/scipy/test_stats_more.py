@@ -357,6 +357,8 @@ def test_mode_matches_scipy(nan_policy, keepdims):
             assert mine.count.dtype == fnp.int64 and mine.mode.dtype == fnp.asarray(a).dtype
     empty = fs.mode(fnp.zeros((0, 3)))
     assert np.isnan(np.asarray(empty.mode)).all() and (np.asarray(empty.count) == 0).all()
+    for dtype, want in ((np.float64, np.float64), (np.float16, np.float16), (np.int32, np.float32)):  # (a's, if float)
+        assert fs.mode(np.zeros((0,), dtype)).mode.dtype == want
 
 
 def test_sem_matches_scipy():
