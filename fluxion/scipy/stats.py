@@ -196,13 +196,14 @@ def _gamma_functions() -> dict:
         inside = y >= 0
         return fnp.where(inside, sp.gammaincc(a, _safe(inside, y, 1)), 1)
     return {"logpdf": _checked(logpdf), "pdf": _checked(pdf), "cdf": _checked(_function(cdf)),
-            "sf": _checked(_function(sf)), "logcdf": _checked(_function(_log_of(cdf, sf))),
-            "logsf": _checked(_function(_log_of(sf, cdf)))}
+            "sf": _checked(_function(sf)), "logcdf": _checked(_function(_wide("gamma.logcdf", _log_of(cdf, sf)))),
+            "logsf": _checked(_function(_wide("gamma.logsf", _log_of(sf, cdf))))}
 
 
 def _log_of(fn, other):
     """log(fn(...)) of a distribution function whose complement is `other`: log1p(-other(...)) where
-    fn is above 1/2, so that a value near 1 keeps its digits."""
+    fn is above 1/2, so that a value near 1 keeps its digits (taken in float64 by its callers, so
+    that a float32 tail below float32's range keeps its log)."""
     def log_fn(*args):
         p, q = fn(*args), other(*args)
         low, zero = p < 0.5, p == 0  # -inf where p is 0, with the derivative 0 of a constant
@@ -241,7 +242,8 @@ def _beta() -> SimpleNamespace:
     return _distribution(
         "beta", "The beta distribution on [loc, loc + scale].", ("a", "b"),
         logpdf=_checked(logpdf), pdf=_checked(pdf), cdf=_checked(_function(cdf)), sf=_checked(_function(sf)),
-        logcdf=_checked(_function(_log_of(cdf, sf))), logsf=_checked(_function(_log_of(sf, cdf))))
+        logcdf=_checked(_function(_wide("beta.logcdf", _log_of(cdf, sf)))),
+        logsf=_checked(_function(_wide("beta.logsf", _log_of(sf, cdf)))))
 
 
 # discrete distributions -------------------------------------------------------------------------

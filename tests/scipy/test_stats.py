@@ -285,6 +285,18 @@ def test_poisson_entropy_matches_scipy_and_its_derivative_the_sum():
     _close(fx.jit(fx.vmap(fs.poisson.entropy))(fnp.asarray(m)), np.asarray(fs.poisson.entropy(fnp.asarray(m))), rtol=1e-12)
 
 
+def test_float32_log_tails_below_float32s_range_keep_their_logs():
+    # the tail is taken in float64: gamma's cdf at 1 for a = 100 is 1e-158, -inf as a float32's log before
+    rows = [("gamma", "logcdf", 1.0, (100.0,)), ("beta", "logcdf", 1e-30, (2.0, 3.0)), ("chi2", "logsf", 1000.0, (3.0,)),
+            ("beta", "logsf", 1 - 1e-7, (2.0, 30.0)), ("gamma", "logsf", 2.0, (0.5,))]
+    for name, fn, x, shape in rows:
+        args = [np.float32(v) for v in (x, *shape)]
+        got = getattr(getattr(fs, name), fn)(*args)
+        assert got.dtype == np.float32
+        _close(got, getattr(getattr(ss, name), fn)(*(float(v) for v in args)), rtol=1e-6)
+        _close(fx.jit(getattr(getattr(fs, name), fn))(*args), got, rtol=1e-6)
+
+
 def test_beta_sf_and_logcdf_of_tiny_values_keep_their_digits():
     # 1 - y rounds to 1 below 1e-16, where a small `a` leaves the cdf far from 0 (SciPy's sf loses
     # digits there too: the oracle is mpmath's, with digits for sf's cancellation down to 1e-300)
