@@ -15,10 +15,12 @@ from __future__ import annotations
 import math
 from typing import Callable
 
+import numpy as np
+
 from .. import numpy as fnp
 from .. import random as fr
 from ..core import tree
-from ..core.array import Array
+from ..core.array import Array, Tracer
 from ..core.errors import ShapeError, op_error
 from ..numpy._convert import promote_inexact
 from .linalg import cholesky, solve_triangular
@@ -62,6 +64,9 @@ class gaussian_kde:  # noqa: N801  (SciPy's name)
             raise op_error(ValueError, "gaussian_kde", f"dataset of shape {dataset.shape} needs several samples",
                            "pass samples of shape (d, n) with n > 1 (or (n,) in one dimension)")
         d, n = dataset.shape
+        if d > n:
+            raise op_error(ValueError, "gaussian_kde", f"{d}-dimensional data of {n} samples has a singular covariance",
+                           f"pass at least {d} samples of shape ({d}, n), or data of fewer dimensions")
         if weights is None:
             weights = fnp.full(n, 1 / n, dtype=dataset.dtype)
         else:
@@ -92,6 +97,12 @@ class gaussian_kde:  # noqa: N801  (SciPy's name)
         # the weighted covariance without bias, as np.cov(dataset, aweights=weights)
         data_cov = (centred * self.weights) @ centred.T / (1 - fnp.sum(self.weights ** 2))
         self.covariance = data_cov * self.factor ** 2
+        if not isinstance(data_cov, Tracer):  # (as SciPy; traced data, under jit or grad, cannot be checked)
+            eigenvalues = np.linalg.eigvalsh(np.asarray(data_cov, np.float64))
+            if not eigenvalues[0] > eigenvalues[-1] * self.d * np.finfo(data_cov.dtype).eps:
+                raise op_error(ValueError, "gaussian_kde", "the data lie in a lower-dimensional subspace (or are "
+                               "constant): their covariance is singular", "drop the dependent dimensions, or pass "
+                               "data that vary in every dimension")
         self.inv_cov = fnp.linalg.inv(self.covariance)
 
     @property

@@ -88,6 +88,13 @@ def test_bad_arguments_name_the_fix():
         kde.integrate_box_1d(0.0, 1.0)
     with raises(NotImplementedError, "several dimensions"):
         kde.integrate_box([0.0, 0.0], [1.0, 1.0])
+    # a singular covariance (SciPy raises too; the estimate was NaN at the data and 0 elsewhere)
+    for data, what in ((np.ones((2, 1)), "2-dimensional data of 1 samples"), (np.ones(5), "singular"),
+                       (np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0]]), "lower-dimensional")):
+        with raises(ValueError, what):
+            gaussian_kde(fnp.asarray(data))
+    traced = fx.jit(lambda data: gaussian_kde(data).evaluate(1.0))(np.ones(5))  # (traced data cannot be checked)
+    assert np.isnan(np.asarray(traced)).all()
 
 
 @pytest.mark.parametrize("bw_method", [None, "scott", "silverman", 0.3, lambda kde: 0.4])
