@@ -202,7 +202,7 @@ def _gamma_functions() -> dict:
 
 def _log_of(fn, other):
     """log(fn(...)) of a distribution function whose complement is `other`: log1p(-other(...)) where
-    fn is above 1/2, so that a value near 1 keeps its digits (taken in float64 by its callers, so
+    fn is above 1/2, so that a value near 1 keeps its digits (gamma and beta take it in float64, so
     that a float32 tail below float32's range keeps its log)."""
     def log_fn(*args):
         p, q = fn(*args), other(*args)
