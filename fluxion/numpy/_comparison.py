@@ -14,6 +14,7 @@ from ..ops._util import broadcast_shape
 from ._convert import dtype_of, promote
 from ._differences import _arrays, _inexact, _operands
 from ._elementwise_base import eager_array
+from ._placement import with_operands
 from ._sorting import _COMPARED
 
 __all__ = ["allclose", "array_equal", "array_equiv", "isclose", "isin"]
@@ -64,7 +65,7 @@ def array_equal(a1, a2, equal_nan: bool = False) -> Array:
         return eager_array(np.asarray(same.all()), False)
     a1, a2 = _arrays("array_equal", a1, a2)
     if a1.shape != a2.shape:
-        return fnp.asarray(False)
+        return with_operands("array_equal", fnp.asarray(False), [a1, a2])
     same = a1 == a2
     if equal_nan and a1.dtype in dtypes.FLOATING:
         same = same | (fnp.isnan(a1) & fnp.isnan(a2))
@@ -80,7 +81,7 @@ def array_equiv(a1, a2) -> Array:
     """
     a1, a2 = _arrays("array_equiv", a1, a2)
     if broadcast_shape(a1.shape, a2.shape) is None:
-        return fnp.asarray(False)
+        return with_operands("array_equiv", fnp.asarray(False), [a1, a2])
     return R.reduce_and(a1 == a2, None)
 
 

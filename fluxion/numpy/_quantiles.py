@@ -25,6 +25,7 @@ from ..ops.sort import sort
 from ._convert import convert, promote_inexact
 from ._creation import asarray
 from ._elementwise_base import eager_array, no_out
+from ._placement import with_operands
 from ._reduce_util import as_array, check_real, const, isnan, kept_shape, select, to_last, weights_like
 
 __all__ = ["median", "nanmedian", "nanpercentile", "nanquantile", "percentile", "quantile"]
@@ -257,7 +258,7 @@ def _quantile(op: str, a, q, axis, method: str, keepdims: bool, ignore_nan: bool
         if x.dtype not in dtypes.FLOATING:
             raise op_error(ShapeError, op, f"has no {method} value over an empty axis of shape {x.shape}",
                            "reduce over non-empty axes, or convert to a float dtype to get NaN")
-        return S.full(out_shape, np.nan, x.dtype)
+        return with_operands(op, S.full(out_shape, np.nan, x.dtype), [x])  # (on x's device)
     if w is None:
         y = sort(y, dimension=-1)
     else:

@@ -39,6 +39,7 @@ from ._linear import matmul, outer as _outer, sum_last, tensordot, vecdot
 from ._linalg_util import _abs, _ct, _eager_matrices, _eye, _kernel, _last, _matrices, _strong, _where
 from ._manipulation import matrix_transpose
 from ._norms import _matrix_norm, matrix_norm, norm, vector_norm
+from ._placement import with_operands
 from ._reductions import _DIRECT_REAL
 
 __all__ = ["EigResult", "EighResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "cond", "cross", "det",
@@ -449,7 +450,7 @@ def matrix_power(x, n: int, /) -> Array:
         raise op_error(ShapeError, "matrix_power", f"needs a stack of square matrices, got shape {x.shape}",
                        "pass an array whose last two axes are equal")
     if n == 0:
-        return S.broadcast_to(_eye(x.shape[-1], x.dtype), x.shape)
+        return with_operands("matrix_power", S.broadcast_to(_eye(x.shape[-1], x.dtype), x.shape), [x])
     if n < 0:
         x, n = inv(x), -n
     result = None

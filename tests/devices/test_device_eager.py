@@ -225,3 +225,15 @@ def test_results_computed_on_the_host_from_device_operands_go_to_the_device(rng)
             np.testing.assert_allclose(np.asarray(out), host(), rtol=1e-6)
     np.testing.assert_array_equal(np.asarray(results["h[index]"]), value[::-1][[2, 0]])
     np.testing.assert_array_equal(np.asarray(results["histogram"][0]), np.histogram(value.astype(np.float32), 3)[0])
+
+
+def test_constant_results_of_device_operands_go_to_the_device():
+    # results that need no computation: the identity of a power 0, NaN of an empty quantile, False of
+    # mismatched shapes
+    a, empty = _on_device(fnp.asarray(np.eye(3, dtype=np.float32) * 2)), _on_device(fnp.zeros((0,), fnp.float32))
+    results = {"matrix_power": (fnp.linalg.matrix_power(a, 0), np.eye(3)), "median": (fnp.median(empty), np.nan),
+               "nanquantile": (fnp.nanquantile(empty, [0.2, 0.5]), [np.nan] * 2),
+               "array_equal": (fnp.array_equal(a, empty), False), "array_equiv": (fnp.array_equiv(a, empty), False)}
+    for name, (out, want) in results.items():
+        _assert_on_device(out)
+        np.testing.assert_array_equal(np.asarray(out), want)
