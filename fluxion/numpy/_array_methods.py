@@ -349,11 +349,21 @@ class _AtIndex:
         raise op_error(AttributeError, "x.at[...]", f"has no method {name!r}", f"use one of {methods}")
 
 
+def _without_modulo(pow_):
+    """`__pow__`, which Python also calls as pow(x, y, modulo): that is no array operation, and
+    NotImplemented gives Python's TypeError, as for NumPy's arrays."""
+    def method(self, other, modulo=None):
+        return pow_(self, other) if modulo is None else NotImplemented
+    return method
+
+
 def install(ns) -> None:
     global _ns
     _ns = ns
     for name, fast in _BINARY.items():
         method, reflected, inplace = _binary(name, fast)
+        if name == "pow":
+            method = _without_modulo(method)
         d = _DUNDER[name]
         setattr(Array, f"__{d}__", method)
         setattr(Array, f"__r{d}__", reflected)

@@ -201,3 +201,12 @@ def test_put_method_sets_flat_positions_in_place_as_numpy_also_traced():
     clipped = fnp.arange(4)
     clipped.put(9, 1, mode="clip")
     np.testing.assert_array_equal(clipped, [0, 1, 2, 1])
+
+
+def test_pow_with_a_modulo_is_pythons_type_error_as_for_numpy():
+    with pytest.raises(TypeError) as numpy_error:
+        pow(np.ones(3), 2, 5)
+    with pytest.raises(TypeError) as ours:
+        pow(fnp.ones(3), 2, 5)
+    assert str(ours.value) == str(numpy_error.value).replace("numpy.ndarray", "Array")
+    np.testing.assert_array_equal(pow(fnp.asarray([2.0, 3.0]), 2), [4.0, 9.0])
