@@ -175,14 +175,14 @@ def double_sided_maxwell(key: ArrayLike, loc: ArrayLike, scale: ArrayLike, shape
     """Double-sided Maxwell samples loc + scale s M, for a Maxwell sample M and a random sign s;
     NaN where scale < 0.
 
-    The output shape is `shape` broadcast with the shapes of `loc` and `scale`.
+    As jax's, `shape` is added before the shape that `loc` and `scale` broadcast to.
 
     >>> import fluxion as fx
-    >>> fx.random.double_sided_maxwell(fx.random.key(0), 1.0, 2.0, (4,)).shape
-    (4,)
+    >>> fx.random.double_sided_maxwell(fx.random.key(0), 1.0, fx.numpy.ones(3), (4,)).shape
+    (4, 3)
     """
-    dt, shape, (loc, scale) = float_params("double_sided_maxwell", dtype, shape, {"loc": loc, "scale": scale},
-                                           joint=True)
+    dt, batch, (loc, scale) = float_params("double_sided_maxwell", dtype, (), {"loc": loc, "scale": scale}, joint=True)
+    shape = canonical_shape("random.double_sided_maxwell", shape) + batch
     k_size, k_sign = subkeys("double_sided_maxwell", key, 2)
     size = _maxwell("double_sided_maxwell", k_size, shape, loc.dtype)
     x = loc + scale * rademacher(k_sign, shape, loc.dtype) * size

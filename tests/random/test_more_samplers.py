@@ -91,12 +91,17 @@ def test_parameters_broadcast_to_the_shape():
         R.pareto(R.key(0), np.ones(3), (2,))
 
 
-def test_weibull_and_double_sided_maxwell_broadcast_the_shape_with_their_parameters():
+def test_weibull_broadcasts_the_shape_with_its_parameters_and_double_sided_maxwell_adds_it_before_them():
+    # (as jax's; jax's double_sided_maxwell also repeats the parameters' shape where `shape` is ())
     assert R.weibull_min(R.key(0), np.ones(3), 2.0).shape == (3,)
     assert R.weibull_min(R.key(0), 1.0, np.ones(3), (2, 1)).shape == (2, 3)
     assert R.double_sided_maxwell(R.key(0), np.zeros((2, 1)), np.ones(4)).shape == (2, 4)
+    jax = pytest.importorskip("jax")
+    for loc, scale, shape in ((np.zeros(3), 1.0, (2,)), (0.5, np.full((2, 1), 2.0), (3, 1)), (0.0, 1.0, (5,))):
+        want = jax.random.double_sided_maxwell(jax.random.key(1), loc, scale, shape)
+        np.testing.assert_allclose(np.asarray(R.double_sided_maxwell(R.key(1), loc, scale, shape)), want, rtol=1e-6)
     with pytest.raises(ShapeError, match="broadcast"):
-        R.double_sided_maxwell(R.key(0), np.zeros(3), 1.0, (2,))
+        R.double_sided_maxwell(R.key(0), np.zeros(3), np.ones(2))
 
 
 def test_invalid_parameters_give_nan():
