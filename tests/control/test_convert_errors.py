@@ -371,6 +371,22 @@ def counts_strings(x):
     return label
 
 
+def makes_functions(x, start):
+    g = start
+    while x < 5.0:  # function-loop
+        x = x * 2
+        g = lambda z: z + x  # noqa: E731
+    return g(1.0)
+
+
+def test_a_function_made_in_a_traced_loop_says_to_define_it_outside():
+    # (it said to start from fnp.zeros(...), whether it started as None or as another function)
+    for start in (None, lambda z: z):
+        msg = raises(makes_functions, x3(), start, static_argnums=(1,))
+        assert "variable `g` is made a new Python function in a pass of the `while` loop" in msg
+        assert f":{line_of('function-loop')}" in msg and "define the function after the loop" in msg
+
+
 def test_a_variable_whose_type_changes_in_a_traced_loop_names_both_types_and_the_fix():
     msg = raises(changes_shape, x3())
     assert "variable `y` enters the `while` loop" in msg and "as f32[3] but a pass makes it f32[4]" in msg

@@ -10,6 +10,7 @@ still assign and use it within a pass, and using it elsewhere raises, naming the
 from __future__ import annotations
 
 import functools
+import types
 from typing import Callable, Sequence
 
 import numpy as np
@@ -65,6 +66,10 @@ def _settle_name(name: str, v, out, parts, loop: str, why: str):
     if v is UNSET:  # a return inside the loop: start from zeros of the value it returns
         return UNSET if out is UNSET else tree.map(lambda x: zeros(aval(x)) if arraylike(x) else x, out)
     traced = f"{loop} ({why})"
+    if isinstance(out, (types.FunctionType, types.MethodType)) and out is not v:
+        return Undefined(name, f"{label(name, name)} is made a new Python function in a pass of {traced}; such a "
+                         "loop carries arrays, not functions", "define the function after the loop (or before it, "
+                         "taking the values it needs as arguments), and carry those values as arrays")
     leaves, treedef = tree.flatten(v)
     if parts[1] != treedef:
         if v is None:
