@@ -222,6 +222,25 @@ def test_reversed_range_of_traced_bounds(k, a):
            fnp.stack([horner_reversed(x, k, a), horner_reversed(x, k + 1, a)]))
 
 
+def doubles_over_a_range_with_a_step(x, stop, step):
+    s = x
+    for i in range(5, stop, step):
+        s = s * 2
+    return s
+
+
+def test_a_range_step_of_zero_raises_where_known_and_runs_no_pass_where_traced():
+    # (Python raises; a compiled loop cannot, so a traced step of 0 runs no pass: it looped forever from 5 to -3)
+    x = _a(0.5)
+    with pytest.raises(ValueError, match="must not be zero"):
+        fx.jit(doubles_over_a_range_with_a_step, static_argnums=2)(x, fnp.int32(-3), 0)
+    for stop in (-3, 9):
+        _close(fx.jit(doubles_over_a_range_with_a_step)(x, fnp.int32(stop), fnp.int32(0)), x)
+    for step in (-1, 2):
+        _close(fx.jit(doubles_over_a_range_with_a_step)(x, fnp.int32(-3 if step < 0 else 9), fnp.int32(step)),
+               doubles_over_a_range_with_a_step(x, -3 if step < 0 else 9, step))
+
+
 def counts_with_a_nested_nonlocal(x):
     n = 0.0
 

@@ -171,6 +171,8 @@ def range_(callee, *args, **kwargs):
             if isinstance(a, Array) and a.ndim:  # as eagerly: a bound with axes hides a missing index
                 raise op_error(ArgumentTypeError, "range", f"a bound is {a.aval}, but range takes one integer, "
                                "a 0-d array", "index it (n[0]) or reduce it (n.sum())")
+        if len(args) == 3 and not is_traced(args[2]) and args[2] == 0:
+            raise ValueError("range() arg 3 must not be zero")  # (Python's error)
         return TracedRange(*args)
     return callee(*args, **kwargs)
 
@@ -224,8 +226,9 @@ def _range_loop(start, stop, step, xs, more_fn, body_fn, state, names, where):
         return state
     up = step > 0 if not is_traced(step) else None
 
-    def test(i, *s):
-        inside = i < stop if up else i > stop if up is not None else fnp.where(step > 0, i < stop, i > stop)
+    def test(i, *s):  # (a traced step of 0, where Python raises, runs no pass: a compiled loop cannot raise)
+        inside = i < stop if up else i > stop if up is not None else \
+            fnp.where(step > 0, i < stop, (step < 0) & (i > stop))
         return inside if more_fn is None else and_(inside, lambda: more_fn(*s), "the loop's condition", where)
 
     def body(i, *s):
