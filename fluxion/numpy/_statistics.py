@@ -222,11 +222,11 @@ def histogram(a, bins=10, range=None, density: bool | None = None, weights=None)
 
 
 def _counts_dtype(dt: np.dtype, density, weights) -> np.dtype:
-    """The dtype of histogram counts: the data's floating `dt` with `density`, else that of the
-    weights (int64 for none or booleans)."""
-    if density:
-        return dt
+    """The dtype of histogram counts: with `density` the data's floating `dt` (complex for complex
+    weights), else that of the weights (int64 for none or booleans)."""
     wdt = None if weights is None else _weights_dtype(weights, dt)
+    if density:
+        return dtypes.complex_dtype(dt) if wdt in dtypes.COMPLEX else dt
     return dtypes.default_int if wdt is None or wdt == dtypes.bool_ else wdt
 
 
@@ -254,10 +254,13 @@ def _traced_histogram(a, bins, range, density, weights):  # noqa: A002
     acc = dtypes.default_int if wdt in _COUNTED else dtypes.float32 if wdt in _LOW_FLOATS else wdt
     w = fnp.ones(x.shape, acc) if weights is None else fnp.ravel(convert(weights, acc))
     counts = fnp.zeros(n, acc).at[fnp.where(inside, bin_of, n)].add(w, mode="drop")
+    out = _counts_dtype(dt, density, weights)
     if density:
-        counts = convert(counts, dt)
-        counts = counts / fnp.sum(counts) / convert(fnp.diff(wide), dt)
-    return convert(counts, _counts_dtype(dt, density, weights)), edges
+        if wdt != acc and wdt != dtypes.bool_:  # NumPy's sums are in the weights' dtype (integers wrap)
+            counts = convert(counts, wdt)
+        total = fnp.sum(counts)  # (as NumPy's: a 16-bit float's in its dtype)
+        counts = convert(counts, out) / convert(total, out) / convert(fnp.diff(wide), out)
+    return convert(counts, out), edges
 
 
 def histogram_bin_edges(a, bins=10, range=None, weights=None) -> Array:  # noqa: A002

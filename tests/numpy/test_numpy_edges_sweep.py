@@ -150,3 +150,17 @@ def test_weighted_histograms_sum_as_numpy_eagerly_and_compiled(weights, dt):
         counts = f(x, bins=2, weights=weights)[0]
         assert counts.dtype == dt
         np.testing.assert_array_equal(np.asarray(counts), want)
+
+
+@pytest.mark.parametrize("weights", [np.array([1 + 1j, 2, 3, 4, 5j, 1]), np.array([100, 100, 1, 1, 1, 1], np.int8),
+                                     np.array([200, 100, 1, 1, 1, 1], np.uint8),
+                                     np.array([2048, 1, 1, 1, 1, 1], np.float16)], ids=lambda w: w.dtype.name)
+def test_weighted_densities_are_numpys_eagerly_and_compiled(weights):
+    # the sums in the weights' dtype (wrapping integers, rounding 16-bit floats), complex densities for
+    # complex weights (compiled, the wrapping and the imaginary parts were lost)
+    x = np.array([0.1, 0.2, 0.6, 0.7, 0.9, 0.95])
+    want = np.histogram(x, bins=2, range=(0, 1), weights=weights, density=True)[0]
+    for f in (fnp.histogram, fx.jit(fnp.histogram, static_argnames=("bins", "range", "density"))):
+        got = f(x, bins=2, range=(0, 1), weights=weights, density=True)[0]
+        assert got.dtype == want.dtype
+        np.testing.assert_allclose(np.asarray(got), want, rtol=1e-12)
