@@ -275,6 +275,10 @@ def _quantile(op: str, a, q, axis, method: str, keepdims: bool, ignore_nan: bool
     r = _combine(y, v, E.sub_p.bind(count, const(1.0, _F64)), spec)
     if floating and not ignore_nan:  # NaNs sort last: the slice holds one if its last element is NaN
         r = select(R.reduce_or(isnan(y), (y.ndim - 1,)), const(np.nan, x.dtype), r)
+    if floating and w is not None:  # weights that raise where known (negative, none, NaN or inf): NaN when traced
+        bad = E.or_p.bind(E.lt_p.bind(w, const(0.0, _F64)), E.not_p.bind(E.is_finite_p.bind(w)))
+        bad = E.or_p.bind(R.reduce_or(bad, (w.ndim - 1,)), E.eq_p.bind(R.reduce_sum(w, (w.ndim - 1,)), const(0.0, _F64)))
+        r = select(bad, const(np.nan, x.dtype), r)
     return S.reshape(r, out_shape)
 
 
@@ -291,7 +295,8 @@ def quantile(a, q, axis=None, out=None, overwrite_input: bool = False, method: s
 
     `weights` (only with method="inverted_cdf", as NumPy) has the shape of `a` or of the reduced axes;
     the quantile is then the first sorted value whose share of the total weight reaches q. Negative
-    weights and slices of zero total weight raise where the values are known (not under jit).
+    weights and slices of zero total weight raise where the values are known; traced (under jit or
+    vmap) they give NaN.
 
     >>> import fluxion.numpy as fnp
     >>> fnp.quantile(fnp.asarray([1.0, 2.0, 3.0, 4.0]), [0.0, 0.5]).tolist()

@@ -181,3 +181,13 @@ def test_weight_errors_are_numpys_and_name_the_fix(kwargs, error, match):
     if error is ValueError:
         with pytest.raises(ValueError):
             _numpy("quantile", [1.0, 2.0, 3.0], 0.5, axis=0, **kwargs)
+
+
+@pytest.mark.parametrize("weights", [[1.0, -1.0, 2.0], [0.0, 0.0, 0.0], [1.0, np.inf, 1.0], [1.0, np.nan, 1.0]])
+def test_weights_that_raise_eagerly_give_nan_under_jit(weights):
+    # (traced weights cannot raise; they gave a value of the slice)
+    f = fx.jit(lambda a, w: fnp.quantile(a, fnp.asarray([0.2, 0.9]), weights=w, method="inverted_cdf"))
+    assert np.isnan(np.asarray(f(fnp.asarray([5.0, 7.0, 9.0]), fnp.asarray(weights)))).all()
+    g = fx.vmap(lambda w: fnp.nanquantile(fnp.asarray([np.nan, 1.0, 2.0]), 0.5, weights=w, method="inverted_cdf"))
+    out = np.asarray(g(fnp.asarray([[1.0, 1.0, 1.0], [2.0, 0.0, 0.0]])))
+    assert out[0] == 1.0 and np.isnan(out[1])  # (the second's non-NaN values have no weight)
