@@ -277,7 +277,8 @@ def _quantile(op: str, a, q, axis, method: str, keepdims: bool, ignore_nan: bool
         r = select(R.reduce_or(isnan(y), (y.ndim - 1,)), const(np.nan, x.dtype), r)
     if floating and w is not None:  # weights that raise where known (negative, none, NaN or inf): NaN when traced
         bad = E.or_p.bind(E.lt_p.bind(w, const(0.0, _F64)), E.not_p.bind(E.is_finite_p.bind(w)))
-        bad = E.or_p.bind(R.reduce_or(bad, (w.ndim - 1,)), E.eq_p.bind(R.reduce_sum(w, (w.ndim - 1,)), const(0.0, _F64)))
+        last = (w.ndim - 1,)
+        bad = E.or_p.bind(R.reduce_or(bad, last), E.eq_p.bind(R.reduce_sum(w, last), const(0.0, _F64)))
         r = select(bad, const(np.nan, x.dtype), r)
     return S.reshape(r, out_shape)
 
