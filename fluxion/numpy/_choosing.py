@@ -78,6 +78,8 @@ def ix_(*args) -> tuple[Array, ...]:
     """
     out = []
     for k, a in enumerate(args):
+        if isinstance(a, Tracer) and a.dtype not in dtypes.INTEGER + (dtypes.bool_,):  # (as eagerly)
+            raise op_error(DTypeError, "ix_", f"argument {k} has dtype {a.dtype}", "pass integer or boolean sequences")
         v = a if isinstance(a, Tracer) and a.dtype in dtypes.INTEGER else _concrete("ix_", a)
         if v.ndim != 1:
             raise op_error(ShapeError, "ix_", f"argument {k} has shape {v.shape}", "pass 1-d sequences")

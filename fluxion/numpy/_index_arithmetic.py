@@ -27,6 +27,8 @@ def indices(dimensions: Sequence[int], dtype=int, sparse: bool = False):
     [[[0, 0], [1, 1]], [[0, 1], [0, 1]]]
     """
     dims = tuple(map(operator.index, dimensions))
+    if any(d < 0 for d in dims):
+        raise op_error(ValueError, "indices", f"dimensions {dims} include a negative size", "pass sizes >= 0")
     dt = dtypes.canonicalize(dtype)
     if sparse:
         return tuple(S.iota(dt, tuple(d if j == k else 1 for j, d in enumerate(dims)), k) for k in range(len(dims)))

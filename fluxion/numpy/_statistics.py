@@ -176,14 +176,17 @@ def _histogram_args(op: str, a, bins, range, weights):  # noqa: A002  (NumPy's n
                        "pass range=(lo, hi), or drop non-finite values first")
     w = None
     if weights is not None:
-        w = convert(weights, _weights_dtype(weights, dt))
-        if w.shape != a.shape:
-            raise op_error(ShapeError, op, f"weights of shape {w.shape} do not match a of shape {a.shape}",
-                           "pass one weight per element of a")
-        w = _concrete(op, w)
+        w = _concrete(op, _matching(op, convert(weights, _weights_dtype(weights, dt)), a))
         if w.dtype == np.bool_:  # (summed as counts: NumPy would sum booleans to booleans)
             w = w.astype(dtypes.default_int)
     return values, bins, range, w, dt, edges_dt
+
+
+def _matching(op: str, weights: Array, a: Array) -> Array:
+    if weights.shape != a.shape:
+        raise op_error(ShapeError, op, f"weights of shape {weights.shape} do not match a of shape {a.shape}",
+                       "pass one weight per element of a")
+    return weights
 
 
 def _numpy_call(op: str, fn, *args, **kwargs):
@@ -252,7 +255,7 @@ def _traced_histogram(a, bins, range, density, weights):  # noqa: A002
     wdt = dtypes.default_int if weights is None else _weights_dtype(weights, dt)
     # summed as NumPy sums them: integers in int64 (then wrapping to their dtype), 16-bit floats in float32
     acc = dtypes.default_int if wdt in _COUNTED else dtypes.float32 if wdt in _LOW_FLOATS else wdt
-    w = fnp.ones(x.shape, acc) if weights is None else fnp.ravel(convert(weights, acc))
+    w = fnp.ones(x.shape, acc) if weights is None else fnp.ravel(convert(_matching("histogram", weights, a), acc))
     counts = fnp.zeros(n, acc).at[fnp.where(inside, bin_of, n)].add(w, mode="drop")
     out = _counts_dtype(dt, density, weights)
     if density:

@@ -205,3 +205,17 @@ def test_digitize_with_nan_bins_matches_numpy(bins, right):
     x, bins = np.array([-1.0, 0.0, 0.5, 1.0, 3.0, np.inf, np.nan]), np.array(bins)
     for out in eager_and_jit(lambda x, b: fnp.digitize(x, b, right), x, bins):
         check(out, np.digitize(x, bins, right))
+
+
+def test_errors_name_the_function_also_under_jit():
+    # (they named internal operations under jit: x.at[...].add, iota; or said a value was traced)
+    a = fnp.asarray([1.0, 2.0, 3.0])
+    with raises(ValueError, "histogram", "weights of shape"):
+        fx.jit(lambda a, w: fnp.histogram(a, weights=w))(a, a[:2])
+    with raises(ValueError, "indices", "negative"):
+        fnp.indices((-1, 2))
+    with raises(TypeError, "ix_", "float"):
+        fx.jit(fnp.ix_)(a)
+    for bad in ((-1, 2), (2, -3)):
+        with pytest.raises(ValueError):
+            np.indices(bad)
