@@ -110,8 +110,8 @@ class RegularGridInterpolator:
                                "which are traced here (under jit, vmap or grad)",
                                "construct it with bounds_error=False (points outside give fill_value), or check "
                                "the points before the traced function")
-            if bool(fnp.any(outside)):
-                raise op_error(ValueError, "RegularGridInterpolator", "a point lies outside the grid",
+            if bool(fnp.any(outside | fnp.isnan(xi).any(-1))):  # (a NaN coordinate too, as SciPy)
+                raise op_error(ValueError, "RegularGridInterpolator", "a point lies outside the grid (or is NaN)",
                                "pass points inside the grid, or bounds_error=False for fill_value there")
         out = self._interpolate(xi, method)
         if self.fill_value is not None:

@@ -74,6 +74,10 @@ def test_bounds_error_and_bad_arguments_name_the_fix():
                                ScipyRGI(GRID, VALUES)(np.array([[0.5, 0.5]])), atol=1e-14)
     with raises(ValueError, "outside"):
         strict(fnp.asarray([[9.0, 0.0]]))
+    with raises(ValueError, "outside", "NaN"):  # (as SciPy's; it passed, giving NaN)
+        strict(fnp.asarray([[0.5, np.nan]]))
+    with pytest.raises(ValueError):
+        ScipyRGI(GRID, VALUES, bounds_error=True)(np.array([[0.5, np.nan]]))
     with raises(ValueError, "bounds_error=False"):
         fx.jit(lambda x: strict(x))(fnp.asarray([[0.5, 0.5]]))
     with raises(ValueError, "method"):
