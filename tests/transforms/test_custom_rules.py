@@ -503,6 +503,14 @@ def test_bad_bwd_rule_outputs_raise(bwd, cls, pattern):
         fx.grad(_with_bwd(bwd))(2.0, 3.0)
 
 
+def test_a_bwd_rule_returning_a_dict_with_other_keys_names_the_rule_and_both_structures():
+    # (the tree error it gave named neither custom_vjp nor the rule, and suggested a prefix)
+    g = fx.custom_vjp(lambda p: p["a"] * p["b"])
+    g.defvjp(lambda p: (g(p), None), lambda r, ct: ({"a": ct},))
+    with pytest.raises(ValueError, match=r"(?s)custom_vjp: the bwd rule of <lambda>.*\{'a': \*\} for argument 0.*'b'"):
+        fx.grad(lambda p: fnp.sum(g(p)))({"a": np.ones(3, np.float32), "b": np.float32(2.0)})
+
+
 def test_fwd_rule_must_return_a_pair():
     f = fx.custom_vjp(fnp.sin)
     f.defvjp(lambda x: fnp.sin(x), lambda r, g: (g,))

@@ -25,8 +25,8 @@ import numpy as np
 
 from ...core import tree
 from ...core.array import Array, Tracer, to_array
-from ...core.errors import (ArgumentTypeError, DTypeError, MissingRuleError, ShapeError, TracerLeakError, a_type,
-                            op_error)
+from ...core.errors import (ArgumentTypeError, DTypeError, InvalidArgumentError, MissingRuleError, ShapeError,
+                            TracerLeakError, a_type, op_error)
 from ...core.interpreters import _ctx, push, use
 from ...core.primitive import abstract_eval, transpose_rules
 from ...core.types import ArrayType
@@ -489,7 +489,7 @@ def _bwd_cotangents(result, in_tree, in_avals, nums, where: str) -> list:
     for pos, ct, t in zip(positions, result, arg_trees):
         try:  # (a None where the argument has a leaf or a subtree is zeros; where it has None, nothing)
             subtrees = _with_zeros(t, ct)
-        except ArgumentTypeError:
+        except (ArgumentTypeError, InvalidArgumentError):  # (a container of another type, or other keys)
             subtrees = None
         if subtrees is None or any(c is not None and not tree.structure(c).is_leaf for c in subtrees):
             ct_tree = tree.structure(ct, is_leaf=lambda x: x is None)
