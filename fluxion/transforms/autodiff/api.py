@@ -549,7 +549,8 @@ def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, h
     12.0
     """
     require_callable("grad", f)
-    vg = value_and_grad(f, argnums, has_aux, holomorphic, allow_int, reduce_axes)
+    _no_reduce_axes("grad", reduce_axes)
+    vg = value_and_grad(f, argnums, has_aux, holomorphic, allow_int)
 
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
