@@ -1,4 +1,5 @@
 import collections
+import dataclasses
 import gc
 import tracemalloc
 
@@ -419,3 +420,19 @@ def test_reverse_mode_jacobians_refuse_integer_and_boolean_outputs_as_jax_does()
             fx.jacrev(f)(fnp.asarray(x))
     with pytest.raises(TypeError, match="hessian: an output of type i32"):
         fx.hessian(lambda v: fnp.sum(v).astype(fnp.int32))(fnp.asarray(x))
+
+
+def test_structure_errors_of_jvp_and_vjp_say_where_the_structures_differ():
+    # a dataclass's meta field printed the same structure twice
+    @dataclasses.dataclass
+    class Pair:
+        w: object
+        b: object
+        name: str = "n"
+    fx.tree_util.register_dataclass(Pair, data_fields=["w", "b"], meta_fields=["name"])
+    x, y = np.ones(3, np.float32), np.float32(2.0)
+    with pytest.raises(ValueError, match=r"(?s)jvp: primals and tangents.*differ at \[0\].*'n'.*'zzz'"):
+        fx.jvp(lambda p: p.w * p.b, (Pair(x, y),), (Pair(x, y, "zzz"),))
+    _, f_vjp = fx.vjp(lambda p: Pair(p.w * 2, p.b, "out"), Pair(x, y))
+    with pytest.raises(ValueError, match=r"(?s)vjp: cotangents.*differ at the root.*'out'.*'other'"):
+        f_vjp(Pair(x, y, "other"))

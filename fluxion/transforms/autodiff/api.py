@@ -61,8 +61,8 @@ def jvp(f: Callable, primals: Sequence, tangents: Sequence, has_aux: bool = Fals
     p_leaves, p_tree = _leaves(tuple(primals))
     t_leaves, t_tree = _leaves(tuple(tangents))
     if p_tree != t_tree:
-        raise op_error(ValueError, "jvp", f"primals and tangents have different structures: {p_tree} and {t_tree}",
-                       "pass tangents shaped like the primals")
+        raise op_error(ValueError, "jvp", f"primals and tangents have different structures: {p_tree} and {t_tree} "
+                       f"(they differ {p_tree.difference(t_tree)})", "pass tangents shaped like the primals")
     interp = EagerJVP() if _ctx.interp is EAGER else JVPInterpreter()
     with push(interp):
         ts = [_as_type("jvp", "tangent", t, p.aval, lambda i=i: _leaf_name("tangents", tuple(tangents), i))
@@ -229,8 +229,8 @@ def vjp(f: Callable, *primals, has_aux: bool = False, reduce_axes=()):
     def f_vjp(cotangents):
         ct_leaves, ct_tree = _leaves(cotangents)
         if ct_tree != out_tree:
-            raise op_error(ValueError, "vjp", f"cotangents have structure {ct_tree}, expected {out_tree}",
-                           "pass one cotangent per output, shaped like it")
+            raise op_error(ValueError, "vjp", f"cotangents have structure {ct_tree}, expected {out_tree} (they differ "
+                           f"{out_tree.difference(ct_tree)})", "pass one cotangent per output, shaped like it")
         return tree.unflatten(in_tree, linear.backward([
             _as_type("vjp", "cotangent", c, a, lambda i=i: "the cotangent" if ct_tree.is_leaf
                      else f"leaf {i} of the cotangents") for i, (c, a) in enumerate(zip(ct_leaves, linear.out_types))]))
