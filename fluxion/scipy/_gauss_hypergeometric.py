@@ -492,8 +492,9 @@ def hyp2f1(a, b, c, x) -> Array:
     bound (where c is a pole, their finite sum, which like SciPy's loses digits where its terms
     cancel). At x = 1 the Gauss sum
     Gamma(c) Gamma(c - a - b) / (Gamma(c - a) Gamma(c - b)) for c > a + b (and for polynomials), otherwise
-    inf with the sign of Gamma(c) / (Gamma(a) Gamma(b)), that of 2F1 just below 1; inf where c is a pole of the gamma function (as SciPy), unless a or b is an integer from c to 0
-    (then the polynomial: SciPy gives (1 - x)**-b for a = c); NaN at infinite arguments.
+    inf with the sign of Gamma(c) / (Gamma(a) Gamma(b)), that of 2F1 just below 1; inf where c is a pole
+    of the gamma function (as SciPy), unless a or b is an integer from c to 0 (then the polynomial: SciPy
+    gives (1 - x)**-b for a = c); NaN at infinite arguments.
     dF/dx = (a b / c) 2F1(a + 1, b + 1; c + 1; x); there is no derivative in a, b or c
     (differentiating in them raises an error naming the fix).
 

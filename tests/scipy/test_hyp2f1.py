@@ -98,7 +98,8 @@ def test_divergence_at_one_has_the_sign_of_the_growth_towards_one():
     got = np.asarray(fsp.hyp2f1(a, b, c, np.ones_like(a)))
     np.testing.assert_array_equal(got, np.sign(_reference(a, b, c, np.full_like(a, 1 - 1e-25))) * inf)
     np.testing.assert_array_equal(np.asarray(fx.jit(fsp.hyp2f1)(a, b, c, np.ones_like(a))), got)
-    assert float(fsp.hyp2f1(*np.float64([0.5, 0.5, -0.5, 1]))) == float(fsp.hyp2f1(*np.float64([-2.4, 2.7, 0.3, 1]))) == -inf
+    for args in ([0.5, 0.5, -0.5, 1], [-2.4, 2.7, 0.3, 1]):
+        assert float(fsp.hyp2f1(*np.float64(args))) == -inf
 
 
 def test_jit_and_vmap_match_eager():

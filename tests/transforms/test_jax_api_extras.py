@@ -304,6 +304,6 @@ def test_reduce_axes_is_accepted_empty_and_refused_otherwise_as_in_jax():
         for grad, sin in ((ours, fnp.sin), (theirs, jnp.sin)):
             with pytest.raises(NotImplementedError, match="reduce_axes"):
                 grad(sin, reduce_axes=("i",))(1.0)
-        with pytest.raises(NotImplementedError, match=f"^{ours.__name__}: reduce_axes"):  # (grad's, not value_and_grad's)
+        with pytest.raises(NotImplementedError, match=f"^{ours.__name__}: reduce_axes"):  # (its own name)
             ours(fnp.sin, reduce_axes=("i",))
     assert float(fx.vjp(fnp.sin, 0.0, reduce_axes=())[1](1.0)[0]) == 1.0
