@@ -38,11 +38,11 @@ def _binary(name: str, fast):
     """The operator, its reflection and its in-place form: `fast(self, other, reflect)` for eager
     operands it takes, else the fluxion.numpy function `name`."""
 
-    def method(self, other):
+    def method(self, other, modulo=None):
         out = fast(self, other, False)
-        if out is not None:
+        if out is not None and modulo is None:
             return out
-        if not _is_operand(other):
+        if not _is_operand(other) or modulo is not None:  # (pow(x, y, modulo): no array operation, as NumPy's)
             return NotImplemented
         return getattr(_ns, name)(self, other)
 
@@ -349,21 +349,11 @@ class _AtIndex:
         raise op_error(AttributeError, "x.at[...]", f"has no method {name!r}", f"use one of {methods}")
 
 
-def _without_modulo(pow_):
-    """`__pow__`, which Python also calls as pow(x, y, modulo): that is no array operation, and
-    NotImplemented gives Python's TypeError, as for NumPy's arrays."""
-    def method(self, other, modulo=None):
-        return pow_(self, other) if modulo is None else NotImplemented
-    return method
-
-
 def install(ns) -> None:
     global _ns
     _ns = ns
     for name, fast in _BINARY.items():
         method, reflected, inplace = _binary(name, fast)
-        if name == "pow":
-            method = _without_modulo(method)
         d = _DUNDER[name]
         setattr(Array, f"__{d}__", method)
         setattr(Array, f"__r{d}__", reflected)
