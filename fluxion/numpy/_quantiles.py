@@ -275,7 +275,7 @@ def _quantile(op: str, a, q, axis, method: str, keepdims: bool, ignore_nan: bool
     r = _combine(y, v, E.sub_p.bind(count, const(1.0, _F64)), spec)
     if floating and not ignore_nan:  # NaNs sort last: the slice holds one if its last element is NaN
         r = select(R.reduce_or(isnan(y), (y.ndim - 1,)), const(np.nan, x.dtype), r)
-    if floating and w is not None:  # weights that raise where known (negative, none, NaN or inf): NaN when traced
+    if floating and isinstance(w, Tracer):  # weights that raise where known (negative, none, NaN or inf): NaN
         bad = E.or_p.bind(E.lt_p.bind(w, const(0.0, _F64)), E.not_p.bind(E.is_finite_p.bind(w)))
         last = (w.ndim - 1,)
         bad = E.or_p.bind(R.reduce_or(bad, last), E.eq_p.bind(R.reduce_sum(w, last), const(0.0, _F64)))

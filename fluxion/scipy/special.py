@@ -393,7 +393,7 @@ def logsumexp(a, axis=None, b=None, keepdims: bool = False, return_sign: bool = 
     out = E.select_n_p.bind(empty, out, minus_inf)
     if return_sign:
         if cx:  # s / |s|, and 0 for s = 0
-            sign = E.div_p.bind(total, convert(_where(E.eq_p.bind(size, _c(0, size)), _c(1, size), size), total.dtype))
+            sign = E.div_p.bind(total, convert(_where(empty, _c(1, size), size), total.dtype))
         else:
             sign = E.sign_p.bind(total)
         real_in = a_in.dtype if not cx else dtypes.real_dtype(a_in.dtype)
